@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Builds the local test control plane from the official Go modules and caches the binaries under
+# ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
+# rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
+#
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl]     (all four when none is named)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=versions.env
+. "$here/versions.env"
+cache=${MESHFORM_CACHE:-$HOME/.cache/meshform}
+mkdir -p "$cache/bin" "$cache/logs"
+export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+
+say() { printf '[testbed] %s\n' "$*" >&2; }
+
+# build NAME VERSION CHECK_BINARY -- command...
+# Runs the command with $OUT set to a scratch directory, then moves it into the cache in one rename,
+# so an interrupted build never leaves a half-filled cache entry behind.
+build() {
+  local name=$1 version=$2 check=$3; shift 4
+  local dest="$cache/bin/$name-$version" log="$cache/logs/$name-$version.log"
+  if [ -x "$dest/$check" ]; then
+    say "$name $version: cached in $dest"
+  else
+    local start=$SECONDS
+    OUT=$(mktemp -d "$cache/bin/.$name-$version.XXXXXX")
+    export OUT
+    say "$name $version: building (log: $log)"
+    if ! "$@" >"$log" 2>&1; then
+      say "FAILED to build $name $version"
+      say "  command: $*"
+      say "  log:     $log"
+      tail -n 30 "$log" | sed 's/^/  | /' >&2
+      rm -rf "$OUT"
+      exit 1
+    fi
+    rm -rf "$dest"
+    mv "$OUT" "$dest"
+    say "$name $version: built in $((SECONDS - start))s"
+  fi
+  echo "$name=$dest"
+}
+
+check_gomod() {
+  grep -q "require k8s.io/kubernetes $K8S_VERSION\$" "$here/kubernetes/go.mod" &&
+    grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" || {
+      say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
+      exit 1
+    }
+}
+
+build_kubernetes() {
+  local minor=${K8S_VERSION#v1.}; minor=${minor%%.*}
+  local pkg
+  for pkg in component-base/version client-go/pkg/version; do
+    ldflags+=" -X k8s.io/$pkg.gitVersion=$K8S_VERSION -X k8s.io/$pkg.gitMajor=1 -X k8s.io/$pkg.gitMinor=$minor"
+    ldflags+=" -X k8s.io/$pkg.gitTreeState=clean -X k8s.io/$pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  cd "$here/kubernetes" &&
+    go build -mod=mod -trimpath -ldflags "-s -w$ldflags" -o "$OUT/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+}
+
+build_etcd() {
+  cd "$here/etcd" && go build -mod=mod -trimpath -ldflags "-s -w" -o "$OUT/etcd" go.etcd.io/etcd/server/v3
+}
+
+build_kwok() {
+  GOBIN=$OUT go install -trimpath -ldflags "-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=$KWOK_VERSION" \
+    "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
+}
+
+build_istioctl() {
+  local v=istio.io/istio/pkg/version
+  # buildHub and buildTag must both be set, or the default profile renders images from a testing registry.
+  GOBIN=$OUT go install -trimpath -ldflags "-s -w -X $v.buildVersion=$ISTIO_VERSION -X $v.buildGitRevision=$ISTIO_MODULE_VERSION \
+    -X $v.buildStatus=Clean -X $v.buildTag=$ISTIO_VERSION -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
+    "istio.io/istio/istioctl/cmd/istioctl@$ISTIO_MODULE_VERSION"
+}
+
+components=("$@")
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl)
+for c in "${components[@]}"; do
+  case $c in
+    kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
+    etcd) check_gomod; build etcd "$ETCD_VERSION" etcd -- build_etcd ;;
+    kwok) build kwok "$KWOK_VERSION" kwok -- build_kwok ;;
+    istioctl) build istioctl "$ISTIO_VERSION" istioctl -- build_istioctl ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok or istioctl)"; exit 2 ;;
+  esac
+done
