@@ -1,0 +1,218 @@
+package io.meshform.engine.apply;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Plan;
+import io.meshform.engine.plan.Planner;
+import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.plan.Sensitive;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateSnapshot;
+import io.meshform.state.StateStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Carries out a plan in dependency order with bounded parallelism. Each finished step is written to the
+ * state store at once, so a crash loses at most the step in flight. After the first failure (or a stop
+ * request) no new step starts; running steps finish and are recorded.
+ */
+public final class Applier {
+    private final TypeRegistry types;
+    private final int parallelism;
+    private final ApplyListener listener;
+
+    public Applier(TypeRegistry types, int parallelism, ApplyListener listener) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        this.types = types;
+        this.parallelism = parallelism;
+        this.listener = listener;
+    }
+
+    public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, AtomicBoolean stop) {
+        List<ResourceChange> steps = new ArrayList<>();
+        for (ResourceChange c : plan.changes()) {
+            if (c.changes() || needsRecording(c, stack, prior)) {
+                steps.add(c);
+            }
+        }
+        Map<ResourceChange, Set<ResourceChange>> waitsFor = dependencies(steps);
+        Recorder recorder = new Recorder(store, prior);
+        List<ResourceChange> done = new ArrayList<>();
+        Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
+        Set<ResourceChange> started = new HashSet<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, steps.size())), r -> {
+            Thread t = new Thread(r, "meshform-apply");
+            t.setDaemon(true);
+            return t;
+        });
+        CompletionService<ResourceChange> running = new ExecutorCompletionService<>(pool);
+        Map<Future<ResourceChange>, ResourceChange> inFlight = new HashMap<>();
+        try {
+            while (true) {
+                boolean halted = !failed.isEmpty() || stop.get();
+                if (!halted) {
+                    for (ResourceChange c : steps) {
+                        if (inFlight.size() >= parallelism) {
+                            break;
+                        }
+                        if (!started.contains(c) && done.containsAll(waitsFor.get(c))) {
+                            started.add(c);
+                            inFlight.put(running.submit(() -> run(stack, c, recorder)), c);
+                        }
+                    }
+                }
+                if (inFlight.isEmpty()) {
+                    break;
+                }
+                Future<ResourceChange> next = running.take();
+                ResourceChange c = inFlight.remove(next);
+                try {
+                    next.get();
+                    done.add(c);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed.put(c, e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause()));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop.set(true);
+        } finally {
+            pool.shutdown();
+        }
+        List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c)).toList();
+        return new ApplyResult(done, failed, notStarted, stop.get(), recorder.current());
+    }
+
+    /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */
+    private static boolean needsRecording(ResourceChange c, Stack stack, StateSnapshot prior) {
+        if (c.action() != Action.NOOP) {
+            return false;
+        }
+        ResourceState recorded = prior.find(c.address().toString()).orElse(null);
+        ResourceDecl decl = stack.find(c.address()).orElse(null);
+        return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec()) || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY)));
+    }
+
+    /** Creates wait for what they depend on; deletes wait for the deletes of what depended on them. */
+    private static Map<ResourceChange, Set<ResourceChange>> dependencies(List<ResourceChange> steps) {
+        Map<ResourceAddress, ResourceChange> byAddress = new HashMap<>();
+        steps.forEach(c -> byAddress.put(c.address(), c));
+        Map<ResourceChange, Set<ResourceChange>> waits = new LinkedHashMap<>();
+        steps.forEach(c -> waits.put(c, new HashSet<>()));
+        for (ResourceChange c : steps) {
+            for (ResourceAddress d : c.dependsOn()) {
+                ResourceChange dep = byAddress.get(d);
+                if (dep == null) {
+                    continue;
+                }
+                boolean cDeletes = c.action() == Action.DELETE;
+                boolean depDeletes = dep.action() == Action.DELETE;
+                if (!cDeletes && !depDeletes) {
+                    waits.get(c).add(dep);
+                } else if (cDeletes && depDeletes) {
+                    waits.get(dep).add(c);
+                }
+            }
+        }
+        return waits;
+    }
+
+    private ResourceChange run(Stack stack, ResourceChange c, Recorder recorder) {
+        long start = System.nanoTime();
+        listener.started(c);
+        try {
+            ResourceType type = types.get(c.type());
+            ProgressSink progress = message -> listener.progress(c, message);
+            ResourceState recorded = recorder.current().find(c.address().toString()).orElse(null);
+            switch (c.action()) {
+                case DELETE -> {
+                    if (recorded != null) {
+                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                    }
+                    recorder.forget(c.address());
+                }
+                case NOOP -> recorder.record(stack, c, type, new AppliedResource(
+                        declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
+                default -> {
+                    if (c.action() == Action.REPLACE && recorded != null) {
+                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        recorder.forget(c.address());
+                    }
+                    JsonNode desired = declared(stack, c).spec();
+                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress));
+                    recorder.record(stack, c, type, applied);
+                }
+            }
+            listener.finished(c, Duration.ofNanos(System.nanoTime() - start));
+            return c;
+        } catch (RuntimeException e) {
+            listener.failed(c, Duration.ofNanos(System.nanoTime() - start), e);
+            throw e;
+        }
+    }
+
+    private static ResourceDecl declared(Stack stack, ResourceChange c) {
+        return stack.find(c.address()).orElseThrow(() -> new IllegalStateException(
+                "plan step " + c.address() + " is not declared in the stack; was the file changed after planning?"));
+    }
+
+    static String dependsOnKey(ResourceChange c) {
+        return c.dependsOn().stream().map(ResourceAddress::toString).sorted().collect(Collectors.joining(","));
+    }
+
+    /** Serialises state writes: one snapshot, written after every finished step. */
+    private static final class Recorder {
+        private final StateStore store;
+        private StateSnapshot current;
+
+        Recorder(StateStore store, StateSnapshot prior) {
+            this.store = store;
+            this.current = prior;
+        }
+
+        synchronized StateSnapshot current() {
+            return current;
+        }
+
+        synchronized void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
+            Map<String, String> metadata = new TreeMap<>(applied.metadata());
+            metadata.put(Planner.DEPENDS_ON_KEY, dependsOnKey(c));
+            JsonNode attributes = Sensitive.digest(applied.attributes(), type.sensitivePaths());
+            ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
+            current = store.write(current.with(new ResourceState(c.address().toString(), c.type(), object, metadata)));
+        }
+
+        synchronized void forget(ResourceAddress address) {
+            if (current.find(address.toString()).isPresent()) {
+                current = store.write(current.without(address.toString()));
+            }
+        }
+    }
+}

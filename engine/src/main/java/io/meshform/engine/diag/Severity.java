@@ -1,0 +1,6 @@
+package io.meshform.engine.diag;
+
+public enum Severity {
+    ERROR,
+    WARNING
+}

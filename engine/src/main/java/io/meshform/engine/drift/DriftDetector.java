@@ -1,0 +1,81 @@
+package io.meshform.engine.drift;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Compares the live cluster with what was applied (the state), never with the file: drift is what changed
+ * behind meshform's back, not what the next plan would change. Reads only; changes neither cluster nor state.
+ */
+public final class DriftDetector {
+    private final TypeRegistry types;
+
+    public DriftDetector(TypeRegistry types) {
+        this.types = types;
+    }
+
+    /** {@code ignored} filters out known noise (an address, or an address with a field path). */
+    public DriftReport detect(Stack stack, StateSnapshot state, Predicate<ResourceAddress> ignored) {
+        Map<String, List<ResourceRef>> byType = new TreeMap<>();
+        List<ResourceAddress> checked = new ArrayList<>();
+        for (ResourceState r : state.resources()) {
+            ResourceAddress a = ResourceAddress.parse(r.address());
+            if (ignored.test(a) || types.find(a.type()).isEmpty()) {
+                continue;
+            }
+            checked.add(a);
+            byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
+        }
+        Map<ResourceAddress, LiveObject> live = new TreeMap<>();
+        byType.forEach((type, refs) -> live.putAll(types.get(type).read(refs)));
+        List<DriftEntry> entries = new ArrayList<>();
+        for (ResourceAddress a : checked) {
+            ResourceState recorded = state.find(a.toString()).orElseThrow();
+            LiveObject now = live.get(a);
+            if (now == null) {
+                entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, null));
+                continue;
+            }
+            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, now));
+            if (c.action() != Action.NOOP) {
+                entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
+                        c.after(), c.before(), null));
+            }
+        }
+        Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
+        for (ResourceDecl d : stack.resources()) {
+            state.find(d.address().toString()).ifPresent(r -> applied.put(d.address(), r.attributes()));
+        }
+        for (PlanCheck check : types.checks()) {
+            for (Diagnostic d : check.check(new CheckContext(stack, applied))) {
+                entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, d));
+            }
+        }
+        List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
+                .filter(a -> state.find(a.toString()).isEmpty()).toList();
+        return new DriftReport(stack.name(), checked, entries, notYet);
+    }
+
+    public static Predicate<ResourceAddress> ignoring(Set<ResourceAddress> addresses) {
+        return addresses::contains;
+    }
+}

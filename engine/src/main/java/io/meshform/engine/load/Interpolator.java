@@ -1,0 +1,99 @@
+package io.meshform.engine.load;
+
+import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.Suggestions;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Substitutes {@code ${var.name}} in string values. A string that is exactly one reference takes the
+ * variable's typed value (so {@code enabled: "${var.tracing}"} becomes a boolean); otherwise the value is
+ * spliced into the text. {@code $${} writes a literal {@code ${}.
+ */
+final class Interpolator {
+    private static final Pattern REF = Pattern.compile("\\$\\$\\{|\\$\\{([^}]*)}");
+    private static final Pattern WHOLE = Pattern.compile("\\$\\{\\s*var\\.([A-Za-z_][A-Za-z0-9_]*)\\s*}");
+    private static final Pattern VAR = Pattern.compile("\\s*var\\.([A-Za-z_][A-Za-z0-9_]*)\\s*");
+
+    private final Map<String, JsonNode> values;
+    private final Set<String> used;
+    private final Diagnostics out;
+
+    Interpolator(Map<String, JsonNode> values, Set<String> used, Diagnostics out) {
+        this.values = values;
+        this.used = used;
+        this.out = out;
+    }
+
+    JsonNode resolve(JsonNode node, YamlDocument doc, String pointer) {
+        if (node.isObject()) {
+            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                copy.set(e.getKey(), resolve(e.getValue(), doc, pointer + "/" + YamlReader.escape(e.getKey())));
+            }
+            return copy;
+        }
+        if (node.isArray()) {
+            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            for (int i = 0; i < node.size(); i++) {
+                copy.add(resolve(node.get(i), doc, pointer + "/" + i));
+            }
+            return copy;
+        }
+        if (!node.isString() || !node.asString().contains("${")) {
+            return node;
+        }
+        String text = node.asString();
+        Matcher whole = WHOLE.matcher(text);
+        if (whole.matches()) {
+            JsonNode v = lookup(whole.group(1), doc, pointer);
+            return v == null ? node : v;
+        }
+        Matcher m = REF.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            if (m.group().equals("$${")) {
+                m.appendReplacement(sb, Matcher.quoteReplacement("${"));
+                continue;
+            }
+            Matcher var = VAR.matcher(m.group(1));
+            if (!var.matches()) {
+                out.error("unsupported expression `" + m.group() + "`",
+                        "only variable references are supported: ${var.NAME}; write $${ for a literal ${",
+                        doc.rangeOf(pointer));
+                return node;
+            }
+            JsonNode v = lookup(var.group(1), doc, pointer);
+            if (v == null) {
+                return node;
+            }
+            if (v.isContainer()) {
+                out.error("variable `" + var.group(1) + "` is a " + (v.isObject() ? "mapping" : "list")
+                        + " and cannot be part of a string", "use it as the whole value: \"${var." + var.group(1) + "}\"",
+                        doc.rangeOf(pointer));
+                return node;
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v.isString() ? v.asString() : v.toString()));
+        }
+        m.appendTail(sb);
+        return JsonNodeFactory.instance.stringNode(sb.toString());
+    }
+
+    private JsonNode lookup(String name, YamlDocument doc, String pointer) {
+        used.add(name);
+        JsonNode v = values.get(name);
+        if (v == null) {
+            out.error("undefined variable `" + name + "`",
+                    values.isEmpty() ? "declare it under `variables:`" : Suggestions.hint(name, values.keySet())
+                            + " (declare new variables under `variables:`)",
+                    doc.rangeOf(pointer));
+        }
+        return v;
+    }
+}

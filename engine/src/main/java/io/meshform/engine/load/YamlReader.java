@@ -1,0 +1,190 @@
+package io.meshform.engine.load;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.SourceRange;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLFactory;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+import tools.jackson.dataformat.yaml.YAMLParser;
+
+/**
+ * Reads one YAML document into a JSON tree, recording where every node was written.
+ *
+ * <p>Hardened for files that come from pull requests: the size is checked before parsing (snakeyaml scans
+ * a long scalar slowly, so a limit found while reading comes too late), nesting is bounded, duplicate keys
+ * are errors, and aliases and merge keys are refused because Jackson does not expand them: it would
+ * silently read {@code *base} as the string "base".
+ */
+public final class YamlReader {
+    public static final long MAX_BYTES = 1 << 20;
+    static final int MAX_DEPTH = 64;
+
+    private final YAMLMapper mapper;
+    private final JsonNodeFactory nodes = JsonNodeFactory.instance;
+
+    public YamlReader() {
+        YAMLFactory factory = YAMLFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_DEPTH)
+                        .maxDocumentLength(MAX_BYTES)
+                        .maxStringLength(256 * 1024)
+                        .build())
+                .build();
+        this.mapper = new YAMLMapper(factory);
+    }
+
+    public YamlDocument read(Path path) {
+        String file = path.toString();
+        try {
+            long size = Files.size(path);
+            if (size > MAX_BYTES) {
+                throw fail(file, 0, 0, "file is too large (" + size + " bytes)",
+                        "desired-state files are limited to " + MAX_BYTES + " bytes; split the stack or move large "
+                                + "manifests into files referenced with `file:`");
+            }
+            return parse(file, Files.readString(path, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            throw fail(file, 0, 0, "file not found", "check the path given with -f/--file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw fail(file, 0, 0, "file is not UTF-8 text", "save the file as UTF-8");
+        } catch (IOException e) {
+            throw fail(file, 0, 0, "cannot read file: " + e.getMessage(), null);
+        }
+    }
+
+    public YamlDocument parse(String file, String text) {
+        if (text.length() > MAX_BYTES) {
+            throw fail(file, 0, 0, "document is too large (" + text.length() + " characters)",
+                    "desired-state files are limited to " + MAX_BYTES + " bytes");
+        }
+        Map<String, SourceRange> positions = new HashMap<>();
+        try (JsonParser p = mapper.createParser(text)) {
+            JsonToken first = p.nextToken();
+            if (first == null) {
+                throw fail(file, 1, 1, "the file is empty", "a stack starts with `apiVersion: meshform.io/v1alpha1`");
+            }
+            JsonNode root = readValue(file, p, "", positions);
+            if (p.nextToken() != null) {
+                TokenStreamLocation at = p.currentTokenLocation();
+                throw fail(file, at.getLineNr(), at.getColumnNr(), "more than one YAML document in the file",
+                        "a desired-state file holds one stack; remove the `---` and what follows, or split it into files");
+            }
+            return new YamlDocument(file, root, Map.copyOf(positions));
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            int line = at == null ? 0 : at.getLineNr();
+            int col = at == null ? 0 : at.getColumnNr();
+            throw fail(file, line, col, "invalid YAML: " + firstLine(e.getOriginalMessage()), hintFor(e));
+        }
+    }
+
+    private JsonNode readValue(String file, JsonParser p, String pointer, Map<String, SourceRange> positions) {
+        JsonToken t = p.currentToken();
+        if (!positions.containsKey(pointer)) {
+            positions.put(pointer, here(file, p));
+        }
+        if (((YAMLParser) p).isCurrentAlias()) {
+            TokenStreamLocation at = p.currentTokenLocation();
+            throw fail(file, at.getLineNr(), at.getColumnNr(), "YAML aliases (*" + p.getString() + ") are not supported",
+                    "write the value out in full; meshform refuses aliases so that nothing is read differently from "
+                            + "how it looks");
+        }
+        switch (t) {
+            case START_OBJECT:
+                return readObject(file, p, pointer, positions);
+            case START_ARRAY: {
+                ArrayNode array = nodes.arrayNode();
+                int i = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    array.add(readValue(file, p, pointer + "/" + i, positions));
+                    i++;
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return nodes.stringNode(p.getString());
+            case VALUE_NUMBER_INT:
+                return nodes.numberNode(p.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT:
+                return nodes.numberNode(p.getDecimalValue());
+            case VALUE_TRUE:
+                return nodes.booleanNode(true);
+            case VALUE_FALSE:
+                return nodes.booleanNode(false);
+            case VALUE_NULL:
+                return nodes.nullNode();
+            default:
+                throw fail(file, here(file, p).line(), here(file, p).column(), "unexpected YAML token " + t, null);
+        }
+    }
+
+    private ObjectNode readObject(String file, JsonParser p, String pointer, Map<String, SourceRange> positions) {
+        ObjectNode object = nodes.objectNode();
+        while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+            String key = p.currentName();
+            SourceRange keyAt = here(file, p);
+            if ("<<".equals(key)) {
+                throw fail(file, keyAt.line(), keyAt.column(), "YAML merge keys (<<) are not supported",
+                        "write the merged fields out in full, or share them with `imports:` (see docs/stack-file.md)");
+            }
+            if (object.has(key)) {
+                throw fail(file, keyAt.line(), keyAt.column(), "duplicate key `" + key + "`",
+                        "the key was already set at line " + positions.get(pointer + "/" + escape(key)).line()
+                                + "; YAML keeps only one of them, so remove one");
+            }
+            String child = pointer + "/" + escape(key);
+            positions.put(child, keyAt);
+            p.nextToken();
+            object.set(key, readValue(file, p, child, positions));
+        }
+        return object;
+    }
+
+    private static SourceRange here(String file, JsonParser p) {
+        TokenStreamLocation at = p.currentTokenLocation();
+        return new SourceRange(file, at.getLineNr(), at.getColumnNr());
+    }
+
+    static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static String hintFor(JacksonException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("nesting depth")) {
+            return "the document nests deeper than " + MAX_DEPTH + " levels; no stack needs that";
+        }
+        if (m.contains("Document length")) {
+            return "desired-state files are limited to " + MAX_BYTES + " bytes";
+        }
+        return "check indentation and quoting near this position";
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "parse error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static DiagnosticsException fail(String file, int line, int col, String summary, String detail) {
+        return new DiagnosticsException(Diagnostic.error(summary, detail, new SourceRange(file, line, col)));
+    }
+}

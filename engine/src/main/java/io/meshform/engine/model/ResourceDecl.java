@@ -1,0 +1,17 @@
+package io.meshform.engine.model;
+
+import java.util.List;
+import tools.jackson.databind.node.ObjectNode;
+
+/** A resource as the desired-state file declares it, with variables already substituted. */
+public record ResourceDecl(ResourceAddress address, List<ResourceAddress> dependsOn, ObjectNode spec,
+                           SourceLocator source) {
+
+    public ResourceDecl {
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    public String type() {
+        return address.type();
+    }
+}

@@ -1,0 +1,64 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.spi.Action;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The reviewable result of planning: ordered changes plus what binds them to their inputs (the stack
+ * digest, and the state lineage and serial they were computed from). Both renderers read only this.
+ */
+public record Plan(String meshformVersion, String stackName, String stackDigest, String stateLineage,
+                   long stateSerial, boolean destroy, List<ResourceChange> changes, List<Diagnostic> diagnostics) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public Plan {
+        changes = List.copyOf(changes);
+        diagnostics = List.copyOf(diagnostics);
+    }
+
+    public boolean hasChanges() {
+        return changes.stream().anyMatch(ResourceChange::changes);
+    }
+
+    public Summary summary() {
+        int add = 0;
+        int change = 0;
+        int destroy = 0;
+        for (ResourceChange c : changes) {
+            switch (c.action()) {
+                case CREATE -> add++;
+                case UPDATE -> change++;
+                case DELETE -> destroy++;
+                case REPLACE -> {
+                    add++;
+                    destroy++;
+                }
+                default -> {
+                }
+            }
+        }
+        return new Summary(add, change, destroy);
+    }
+
+    /** Counts per action, for the JSON form. */
+    public Map<String, Integer> actionCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (Action a : Action.values()) {
+            counts.put(a.jsonName(), 0);
+        }
+        changes.forEach(c -> counts.merge(c.action().jsonName(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** "Plan: 1 to add, 2 to change, 0 to destroy." as Terraform prints it. */
+    public record Summary(int add, int change, int destroy) {
+        @Override
+        public String toString() {
+            return "Plan: " + add + " to add, " + change + " to change, " + destroy + " to destroy.";
+        }
+    }
+}

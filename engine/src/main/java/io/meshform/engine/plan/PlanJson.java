@@ -1,0 +1,143 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Severity;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The machine form of a plan (documented in docs/plan-json.md). The same form, with each change's private
+ * data, is the saved plan file that {@code apply PLANFILE} reads back.
+ */
+public final class PlanJson {
+    private final JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private final JsonNodeFactory f = JsonNodeFactory.instance;
+
+    public String write(Plan plan, boolean includePrivate) {
+        return mapper.writeValueAsString(toJson(plan, includePrivate)) + "\n";
+    }
+
+    public ObjectNode toJson(Plan plan, boolean includePrivate) {
+        ObjectNode root = f.objectNode();
+        root.put("format_version", Plan.FORMAT_VERSION);
+        root.put("meshform_version", plan.meshformVersion());
+        ObjectNode stack = root.putObject("stack");
+        stack.put("name", plan.stackName());
+        stack.put("digest", plan.stackDigest());
+        ObjectNode state = root.putObject("prior_state");
+        state.put("lineage", plan.stateLineage());
+        state.put("serial", plan.stateSerial());
+        root.put("destroy", plan.destroy());
+        root.put("changes_present", plan.hasChanges());
+        ArrayNode changes = root.putArray("resource_changes");
+        for (ResourceChange c : plan.changes()) {
+            ObjectNode o = changes.addObject();
+            o.put("address", c.address().toString());
+            o.put("type", c.address().type());
+            o.put("name", c.address().name());
+            ArrayNode actions = o.putArray("actions");
+            if (c.action() == Action.REPLACE) {
+                actions.add("delete");
+                actions.add("create");
+            } else {
+                actions.add(c.action().jsonName());
+            }
+            o.put("reason", c.reason());
+            o.set("before", c.before() == null ? f.nullNode() : c.before());
+            o.set("after", c.after() == null ? f.nullNode() : c.after());
+            ArrayNode details = o.putArray("details");
+            c.details().forEach(details::add);
+            ArrayNode warnings = o.putArray("warnings");
+            c.warnings().forEach(warnings::add);
+            ArrayNode deps = o.putArray("depends_on");
+            c.dependsOn().forEach(d -> deps.add(d.toString()));
+            if (c.liveVersion() == null) {
+                o.putNull("live_version");
+            } else {
+                o.put("live_version", c.liveVersion());
+            }
+            if (includePrivate) {
+                ObjectNode priv = o.putObject("private");
+                new TreeMap<>(c.privateData()).forEach(priv::put);
+            }
+        }
+        ArrayNode diags = root.putArray("diagnostics");
+        for (Diagnostic d : plan.diagnostics()) {
+            ObjectNode o = diags.addObject();
+            o.put("severity", d.severity().name().toLowerCase());
+            o.put("summary", d.summary());
+            o.put("detail", d.detail());
+            if (d.range() != null) {
+                ObjectNode r = o.putObject("range");
+                r.put("file", d.range().file());
+                r.put("line", d.range().line());
+                r.put("column", d.range().column());
+            }
+        }
+        Plan.Summary s = plan.summary();
+        ObjectNode summary = root.putObject("summary");
+        summary.put("add", s.add());
+        summary.put("change", s.change());
+        summary.put("destroy", s.destroy());
+        return root;
+    }
+
+    /** Reads a saved plan; throws IllegalArgumentException with what is wrong. */
+    public Plan read(String text) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("not a meshform plan file (invalid JSON: " + e.getOriginalMessage() + ")");
+        }
+        int version = root.path("format_version").asInt(-1);
+        if (version != Plan.FORMAT_VERSION) {
+            throw new IllegalArgumentException(version > Plan.FORMAT_VERSION
+                    ? "plan file format " + version + " is newer than this meshform reads (" + Plan.FORMAT_VERSION + "); upgrade meshform"
+                    : "not a meshform plan file (no format_version)");
+        }
+        List<ResourceChange> changes = new ArrayList<>();
+        for (JsonNode o : root.path("resource_changes")) {
+            JsonNode actions = o.path("actions");
+            Action action = actions.size() == 2 ? Action.REPLACE : Action.valueOf(actions.get(0).asString().toUpperCase());
+            List<String> details = new ArrayList<>();
+            o.path("details").forEach(d -> details.add(d.asString()));
+            List<String> warnings = new ArrayList<>();
+            o.path("warnings").forEach(d -> warnings.add(d.asString()));
+            List<ResourceAddress> deps = new ArrayList<>();
+            o.path("depends_on").forEach(d -> deps.add(ResourceAddress.parse(d.asString())));
+            Map<String, String> priv = new TreeMap<>();
+            o.path("private").forEachEntry((k, v) -> priv.put(k, v.asString()));
+            changes.add(new ResourceChange(ResourceAddress.parse(o.path("address").asString()), action,
+                    o.path("reason").asString(), nullable(o.get("before")), nullable(o.get("after")), details, warnings,
+                    priv, o.path("live_version").isNull() ? null : o.path("live_version").asString(), deps));
+        }
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (JsonNode d : root.path("diagnostics")) {
+            JsonNode r = d.get("range");
+            diagnostics.add(new Diagnostic(Severity.valueOf(d.path("severity").asString().toUpperCase()),
+                    d.path("summary").asString(), d.path("detail").isNull() ? null : d.path("detail").asString(),
+                    r == null ? null : new SourceRange(r.path("file").asString(), r.path("line").asInt(), r.path("column").asInt())));
+        }
+        JsonNode state = root.path("prior_state");
+        return new Plan(root.path("meshform_version").asString(), root.path("stack").path("name").asString(),
+                root.path("stack").path("digest").asString(), state.path("lineage").asString(),
+                state.path("serial").asLong(), root.path("destroy").asBoolean(), changes, diagnostics);
+    }
+
+    private static JsonNode nullable(JsonNode n) {
+        return n == null || n.isNull() ? null : n;
+    }
+}

@@ -1,0 +1,27 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.model.ResourceAddress;
+import java.util.Set;
+
+/**
+ * How to plan: {@code targets} limit the plan to those resources and what they depend on; {@code excludes}
+ * drop those resources and what depends on them; {@code replace} forces delete-then-create; {@code destroy}
+ * plans removal of everything recorded; {@code strict} turns safety warnings into errors.
+ */
+public record PlanOptions(Set<ResourceAddress> targets, Set<ResourceAddress> excludes, Set<ResourceAddress> replace,
+                          boolean destroy, boolean strict) {
+
+    public PlanOptions {
+        targets = Set.copyOf(targets);
+        excludes = Set.copyOf(excludes);
+        replace = Set.copyOf(replace);
+    }
+
+    public static PlanOptions defaults() {
+        return new PlanOptions(Set.of(), Set.of(), Set.of(), false, false);
+    }
+
+    public PlanOptions asDestroy() {
+        return new PlanOptions(targets, excludes, replace, true, strict);
+    }
+}

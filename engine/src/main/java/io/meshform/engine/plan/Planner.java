@@ -1,0 +1,206 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.Severity;
+import io.meshform.engine.graph.ResourceGraph;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateSnapshot;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turns a stack, the recorded state and the live cluster into a {@link Plan}. Reads the cluster once per
+ * resource type (providers batch by kind and namespace), never once per resource.
+ */
+public final class Planner {
+    /** Engine-owned state metadata: the edges a recorded resource had, so deletes still run in order. */
+    public static final String DEPENDS_ON_KEY = "meshform/depends_on";
+
+    private final TypeRegistry types;
+    private final String meshformVersion;
+
+    public Planner(TypeRegistry types, String meshformVersion) {
+        this.types = types;
+        this.meshformVersion = meshformVersion;
+    }
+
+    public Plan plan(Stack stack, StateSnapshot state, PlanOptions options) {
+        ResourceGraph graph = graph(stack, state, options.destroy());
+        Set<ResourceAddress> selected = select(graph, options);
+        Diagnostics diagnostics = new Diagnostics();
+        for (ResourceAddress r : options.replace()) {
+            if (!selected.contains(r)) {
+                diagnostics.error("--replace names `" + r + "`, which is not part of this plan",
+                        "check the address with `meshform state list`", null);
+            }
+        }
+        diagnostics.throwIfErrors();
+
+        Map<ResourceAddress, LiveObject> live = readLive(stack, state, selected, options.destroy());
+        List<ResourceChange> changes = new ArrayList<>();
+        Map<ResourceAddress, JsonNode> after = new TreeMap<>();
+        for (ResourceAddress address : graph.topologicalOrder()) {
+            if (!selected.contains(address)) {
+                continue;
+            }
+            ResourceDecl decl = options.destroy() ? null : stack.find(address).orElse(null);
+            ResourceState recorded = state.find(address.toString()).orElse(null);
+            ResourceChange change = change(address, decl, recorded, live.get(address), graph, options);
+            changes.add(change);
+            if (change.action() != Action.DELETE && decl != null) {
+                after.put(address, decl.spec());
+            }
+        }
+        runChecks(new CheckContext(stack, after), options.strict(), diagnostics);
+        diagnostics.throwIfErrors();
+        return new Plan(meshformVersion, stack.name(), stack.digest(), state.lineage(), state.serial(),
+                options.destroy(), order(changes, graph), diagnostics.all());
+    }
+
+    /** Declared resources with explicit and implicit edges, plus recorded ones with the edges they had. */
+    public ResourceGraph graph(Stack stack, StateSnapshot state, boolean destroy) {
+        ResourceGraph graph = new ResourceGraph();
+        if (!destroy) {
+            for (ResourceDecl r : stack.resources()) {
+                graph.add(r.address());
+                r.dependsOn().forEach(d -> graph.addEdge(r.address(), d));
+                types.get(r.type()).implicitDependencies(r, stack).stream()
+                        .filter(d -> stack.find(d).isPresent())
+                        .forEach(d -> graph.addEdge(r.address(), d));
+            }
+        }
+        for (ResourceState s : state.resources()) {
+            ResourceAddress a = ResourceAddress.parse(s.address());
+            if (graph.contains(a) && !destroy) {
+                continue;
+            }
+            graph.add(a);
+            for (ResourceAddress d : recordedDependencies(s)) {
+                if (state.find(d.toString()).isPresent()) {
+                    graph.addEdge(a, d);
+                }
+            }
+        }
+        graph.requireAcyclic();
+        return graph;
+    }
+
+    static List<ResourceAddress> recordedDependencies(ResourceState s) {
+        String deps = s.metadata().get(DEPENDS_ON_KEY);
+        if (deps == null || deps.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(deps.split(",")).map(ResourceAddress::parse).toList();
+    }
+
+    private static Set<ResourceAddress> select(ResourceGraph graph, PlanOptions options) {
+        Diagnostics problems = new Diagnostics();
+        for (ResourceAddress a : options.targets()) {
+            if (!graph.contains(a)) {
+                problems.error("--target `" + a + "` is neither declared nor recorded in state", null, null);
+            }
+        }
+        for (ResourceAddress a : options.excludes()) {
+            if (!graph.contains(a)) {
+                problems.error("--exclude `" + a + "` is neither declared nor recorded in state", null, null);
+            }
+        }
+        problems.throwIfErrors();
+        Set<ResourceAddress> selected = new HashSet<>(options.targets().isEmpty()
+                ? graph.nodes()
+                : options.destroy() ? graph.withDependants(options.targets()) : graph.withDependencies(options.targets()));
+        selected.removeAll(options.destroy() ? graph.withDependencies(options.excludes()) : graph.withDependants(options.excludes()));
+        return selected;
+    }
+
+    private Map<ResourceAddress, LiveObject> readLive(Stack stack, StateSnapshot state, Set<ResourceAddress> selected,
+                                                      boolean destroy) {
+        Map<String, List<ResourceRef>> byType = new TreeMap<>();
+        for (ResourceAddress a : selected) {
+            JsonNode spec = destroy ? null : stack.find(a).map(r -> (JsonNode) r.spec()).orElse(null);
+            if (spec == null) {
+                spec = state.find(a.toString()).map(ResourceState::attributes).orElse(null);
+            }
+            if (spec != null && types.find(a.type()).isPresent()) {
+                byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
+            }
+        }
+        Map<ResourceAddress, LiveObject> live = new LinkedHashMap<>();
+        byType.forEach((type, refs) -> live.putAll(types.get(type).read(refs)));
+        return live;
+    }
+
+    private ResourceChange change(ResourceAddress address, ResourceDecl decl, ResourceState recorded, LiveObject live,
+                                  ResourceGraph graph, PlanOptions options) {
+        ResourceType type = types.find(address.type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
+                "state records `" + address + "` of type `" + address.type() + "`, which no provider offers",
+                "use a meshform that has this type, or forget it with `meshform state rm " + address + "`", null)));
+        Set<String> sensitive = type.sensitivePaths();
+        List<ResourceAddress> deps = List.copyOf(graph.dependenciesOf(address));
+        String version = live == null ? null : live.version();
+        JsonNode liveValue = live == null ? null : live.value();
+        if (decl == null) {
+            String reason = options.destroy() ? "destroy requested" : "no longer declared in the stack";
+            if (live == null) {
+                reason += "; already absent from the cluster, only the state entry goes";
+            }
+            return new ResourceChange(address, Action.DELETE, reason, Sensitive.mask(liveValue, sensitive), null,
+                    List.of(), List.of(), Map.of(), version, deps);
+        }
+        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live));
+        Action action = planned.action();
+        String reason = planned.reason();
+        if (options.replace().contains(address)) {
+            action = live == null ? Action.CREATE : Action.REPLACE;
+            reason = "replacement requested with --replace";
+        } else if (action == Action.CREATE && recorded != null) {
+            reason = "recorded in state but deleted outside meshform";
+        }
+        return new ResourceChange(address, action, reason, Sensitive.mask(planned.before(), sensitive),
+                Sensitive.mask(planned.after(), sensitive), planned.details(), planned.warnings(), planned.privateData(),
+                version, deps);
+    }
+
+    private void runChecks(CheckContext context, boolean strict, Diagnostics out) {
+        for (PlanCheck check : types.checks()) {
+            for (Diagnostic d : check.check(context)) {
+                out.add(strict && d.severity() == Severity.WARNING
+                        ? new Diagnostic(Severity.ERROR, d.summary(), d.detail() + "\n(an error because of --strict)", d.range())
+                        : d);
+            }
+        }
+    }
+
+    /** Creates and updates in dependency order first, then deletes in reverse dependency order. */
+    private static List<ResourceChange> order(List<ResourceChange> topo, ResourceGraph graph) {
+        List<ResourceChange> forward = new ArrayList<>();
+        List<ResourceChange> deletes = new ArrayList<>();
+        for (ResourceChange c : topo) {
+            (c.action() == Action.DELETE ? deletes : forward).add(c);
+        }
+        java.util.Collections.reverse(deletes);
+        forward.addAll(deletes);
+        return forward;
+    }
+}

@@ -1,0 +1,33 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One entry of a plan. {@code before} is the live value (what the reviewer is moving away from),
+ * {@code after} the planned value; sensitive fields are already masked in both. {@code liveVersion} binds a
+ * saved plan to the object it was computed against. {@code dependsOn} keeps the order for apply, including for
+ * resources that are no longer declared.
+ */
+public record ResourceChange(ResourceAddress address, Action action, String reason, JsonNode before,
+                             JsonNode after, List<String> details, List<String> warnings,
+                             Map<String, String> privateData, String liveVersion, List<ResourceAddress> dependsOn) {
+
+    public ResourceChange {
+        details = List.copyOf(details);
+        warnings = List.copyOf(warnings);
+        privateData = Map.copyOf(privateData);
+        dependsOn = List.copyOf(dependsOn);
+    }
+
+    public String type() {
+        return address.type();
+    }
+
+    public boolean changes() {
+        return action != Action.NOOP;
+    }
+}

@@ -1,0 +1,8 @@
+package io.meshform.engine.spi;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.state.ResourceState;
+
+/** Remove one resource that is recorded in state. */
+public record DeleteRequest(ResourceAddress address, ResourceState recorded, ProgressSink progress) {
+}

@@ -1,0 +1,37 @@
+package io.meshform.engine.spi;
+
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A provider's answer to a {@link PlanRequest}. {@code before} and {@code after} are what the reviewer sees
+ * diffed (only fields meshform manages); {@code privateData} travels from plan to apply untouched (e.g. a
+ * rendered-manifest digest); {@code details} are extra lines for the plan (e.g. the Istio objects an install
+ * would change).
+ */
+public record PlannedChange(Action action, String reason, JsonNode before, JsonNode after, List<String> details,
+                            List<String> warnings, Map<String, String> privateData) {
+
+    public PlannedChange {
+        details = List.copyOf(details);
+        warnings = List.copyOf(warnings);
+        privateData = Map.copyOf(privateData);
+    }
+
+    public static PlannedChange of(Action action, String reason, JsonNode before, JsonNode after) {
+        return new PlannedChange(action, reason, before, after, List.of(), List.of(), Map.of());
+    }
+
+    public PlannedChange withDetails(List<String> moreDetails) {
+        return new PlannedChange(action, reason, before, after, moreDetails, warnings, privateData);
+    }
+
+    public PlannedChange withWarnings(List<String> moreWarnings) {
+        return new PlannedChange(action, reason, before, after, details, moreWarnings, privateData);
+    }
+
+    public PlannedChange withPrivateData(Map<String, String> data) {
+        return new PlannedChange(action, reason, before, after, details, warnings, data);
+    }
+}

@@ -1,0 +1,20 @@
+package io.meshform.engine.spi;
+
+import java.util.List;
+
+/** A set of resource types that share a connection (the Kubernetes provider, the Istio provider). */
+public interface Provider extends AutoCloseable {
+
+    String name();
+
+    List<ResourceType> resourceTypes();
+
+    /** Cross-resource checks that run on every plan and drift report (the mesh safety checks). */
+    default List<PlanCheck> checks() {
+        return List.of();
+    }
+
+    @Override
+    default void close() {
+    }
+}

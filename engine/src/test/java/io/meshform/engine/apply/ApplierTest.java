@@ -1,0 +1,93 @@
+package io.meshform.engine.apply;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Plan;
+import io.meshform.engine.plan.PlanOptions;
+import io.meshform.engine.plan.Planner;
+import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.testing.InMemoryCluster;
+import io.meshform.engine.testing.MemoryStateStore;
+import io.meshform.engine.testing.Stacks;
+import io.meshform.state.StateSnapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApplierTest {
+    @TempDir
+    Path dir;
+
+    private final InMemoryCluster cluster = new InMemoryCluster();
+    private final MemoryStateStore store = new MemoryStateStore();
+
+    private static final String STACK = """
+            resources:
+              - {type: test.thing, name: install}
+              - {type: test.thing, name: policy, dependsOn: [test.thing.install]}
+              - {type: test.thing, name: labels, dependsOn: [test.thing.install]}
+              - {type: test.thing, name: unrelated}
+            """;
+
+    private ApplyResult apply(Stack s, AtomicBoolean stop, int parallelism) {
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        return new Applier(cluster.registry(), parallelism, ApplyListener.NONE).apply(s, p, StateSnapshot.empty("t"), store, stop);
+    }
+
+    @Test
+    void aFailureStopsItsDependantsAndIsReportedOnce() {
+        cluster.failOn(ResourceAddress.parse("test.thing.install"));
+        ApplyResult r = apply(Stacks.load(cluster.registry(), dir, STACK), new AtomicBoolean(), 1);
+        assertFalse(r.succeeded());
+        assertEquals(1, r.failed().size());
+        assertEquals("test.thing.install", r.failed().keySet().iterator().next().address().toString());
+        List<String> notStarted = r.notStarted().stream().map(c -> c.address().toString()).toList();
+        assertTrue(notStarted.containsAll(List.of("test.thing.policy", "test.thing.labels")), notStarted.toString());
+        assertFalse(cluster.history().contains("create test.thing.policy"));
+    }
+
+    @Test
+    void everyFinishedStepIsInStateBeforeTheNextStarts() {
+        ApplyResult r = apply(Stacks.load(cluster.registry(), dir, STACK), new AtomicBoolean(), 1);
+        assertTrue(r.succeeded());
+        List<StateSnapshot> writes = store.writes();
+        assertEquals(4, writes.size());
+        for (int i = 0; i < writes.size(); i++) {
+            assertEquals(i + 1, writes.get(i).resources().size(), "one more resource after each step");
+            assertEquals(i + 1, writes.get(i).serial());
+        }
+        assertEquals("test.thing.install", store.read().orElseThrow().find("test.thing.policy").orElseThrow()
+                .metadata().get(Planner.DEPENDS_ON_KEY));
+    }
+
+    @Test
+    void aStopRequestStartsNothingNew() {
+        AtomicBoolean stop = new AtomicBoolean(true);
+        ApplyResult r = apply(Stacks.load(cluster.registry(), dir, STACK), stop, 2);
+        assertTrue(r.interrupted());
+        assertEquals(4, r.notStarted().size());
+        assertTrue(cluster.history().isEmpty());
+    }
+
+    @Test
+    void runsIndependentStepsInParallelAndAllSucceed() {
+        StringBuilder order = new StringBuilder();
+        Stack s = Stacks.load(cluster.registry(), dir, STACK);
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        ApplyResult r = new Applier(cluster.registry(), 4, new ApplyListener() {
+            @Override
+            public synchronized void finished(ResourceChange change, java.time.Duration took) {
+                order.append(change.address().name()).append(' ');
+            }
+        }).apply(s, p, StateSnapshot.empty("t"), store, new AtomicBoolean());
+        assertTrue(r.succeeded());
+        String o = order.toString();
+        assertTrue(o.indexOf("install") < o.indexOf("policy") && o.indexOf("install") < o.indexOf("labels"), o);
+    }
+}

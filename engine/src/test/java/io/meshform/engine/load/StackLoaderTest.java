@@ -1,0 +1,213 @@
+package io.meshform.engine.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.testing.InMemoryCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StackLoaderTest {
+    @TempDir
+    Path dir;
+
+    private final StackLoader loader = new StackLoader(new InMemoryCluster().registry());
+
+    private Path file(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private List<Diagnostic> errors(String text) throws IOException {
+        Path p = file("stack.yaml", text);
+        return assertThrows(DiagnosticsException.class, () -> loader.load(p, VariableInputs.none())).diagnostics();
+    }
+
+    private static final String HEAD = "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\n";
+
+    @Test
+    void loadsResourcesInFileOrder() throws IOException {
+        Stack s = loader.load(file("stack.yaml", HEAD + """
+                resources:
+                  - type: test.thing
+                    name: b
+                    spec: {value: "1"}
+                  - type: test.thing
+                    name: a
+                    dependsOn: [test.thing.b]
+                """), VariableInputs.none()).stack();
+        assertEquals(List.of("test.thing.b", "test.thing.a"), s.resources().stream().map(r -> r.address().toString()).toList());
+        assertEquals(List.of(ResourceAddress.parse("test.thing.b")), s.resources().get(1).dependsOn());
+        assertEquals(Environment.PRODUCTION, s.environment());
+    }
+
+    @Test
+    void reportsEveryErrorWithPositionAndSuggestion() throws IOException {
+        List<Diagnostic> errors = errors(HEAD + """
+                resources:
+                  - type: test.thing
+                    name: a
+                    sepc: {}
+                  - type: test.thnig
+                    name: b
+                  - type: test.thing
+                    name: a
+                """);
+        assertEquals(3, errors.size(), errors.toString());
+        assertEquals("unknown field `sepc` in a resource", errors.get(0).summary());
+        assertEquals("did you mean `spec`?", errors.get(0).detail());
+        assertEquals(7, errors.get(0).range().line());
+        assertEquals(5, errors.get(0).range().column());
+        assertEquals("unknown resource type `test.thnig`", errors.get(1).summary());
+        assertEquals("did you mean `test.thing`?", errors.get(1).detail());
+        assertEquals("duplicate resource `test.thing.a`", errors.get(2).summary());
+        assertEquals(11, errors.get(2).range().line());
+    }
+
+    @Test
+    void providerValidationPointsIntoTheSpec() throws IOException {
+        List<Diagnostic> errors = errors(HEAD + """
+                resources:
+                  - type: test.thing
+                    name: a
+                    spec:
+                      value: 1.10
+                """);
+        assertEquals(1, errors.size());
+        assertEquals("test.thing.a: spec.value: must be a string", errors.get(0).summary());
+        assertEquals(8, errors.get(0).range().line());
+    }
+
+    @Test
+    void unknownDependencyIsAnError() throws IOException {
+        List<Diagnostic> errors = errors(HEAD + """
+                resources:
+                  - type: test.thing
+                    name: a
+                    dependsOn: [test.thing.nope]
+                """);
+        assertTrue(errors.get(0).summary().contains("does not declare"), errors.get(0).summary());
+    }
+
+    @Test
+    void variablesComeFromDefaultsEnvironmentFilesAndFlagsInThatOrder() throws IOException {
+        Path stack = file("stack.yaml", HEAD + """
+                variables:
+                  a: {default: "from-default"}
+                  b: {default: "from-default"}
+                  c: {default: "from-default"}
+                  on: {type: bool, default: false}
+                resources:
+                  - type: test.thing
+                    name: x
+                    spec: {a: "${var.a}", b: "${var.b}", c: "pre-${var.c}-post", on: "${var.on}", lit: "$${var.a}"}
+                """);
+        Path varFile = file("vars.yaml", "b: from-file\nc: from-file\n");
+        Stack s = loader.load(stack, new VariableInputs(Map.of("MESHFORM_VAR_a", "from-env", "MESHFORM_VAR_c", "from-env"),
+                List.of(varFile), Map.of("c", "from-flag", "on", "true"))).stack();
+        var spec = s.resources().get(0).spec();
+        assertEquals("from-env", spec.get("a").asString());
+        assertEquals("from-file", spec.get("b").asString());
+        assertEquals("pre-from-flag-post", spec.get("c").asString());
+        assertTrue(spec.get("on").isBoolean() && spec.get("on").asBoolean());
+        assertEquals("${var.a}", spec.get("lit").asString());
+    }
+
+    @Test
+    void undefinedAndUndeclaredVariablesAreErrorsUnusedOnesWarnings() throws IOException {
+        Path stack = file("stack.yaml", HEAD + """
+                variables:
+                  used: {default: "x"}
+                  unused: {default: "y"}
+                resources:
+                  - type: test.thing
+                    name: x
+                    spec: {a: "${var.used}"}
+                """);
+        var loaded = loader.load(stack, VariableInputs.none());
+        assertEquals(1, loaded.warnings().size());
+        assertTrue(loaded.warnings().get(0).summary().contains("`unused`"));
+
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(stack,
+                new VariableInputs(Map.of(), List.of(), Map.of("usde", "z"))));
+        assertTrue(e.diagnostics().get(0).summary().contains("undeclared variable `usde`"));
+        assertEquals("did you mean `used`?", e.diagnostics().get(0).detail());
+
+        List<Diagnostic> errors = errors(HEAD + "resources:\n  - type: test.thing\n    name: x\n    spec: {a: \"${var.nope}\"}\n");
+        assertEquals("undefined variable `nope`", errors.get(0).summary());
+    }
+
+    @Test
+    void aVersionWrittenAsANumberIsRefusedForAStringVariable() throws IOException {
+        List<Diagnostic> errors = errors(HEAD + "variables:\n  v: {type: string, default: 1.10}\n");
+        assertTrue(errors.get(0).detail().contains("quote it"), errors.get(0).detail());
+    }
+
+    @Test
+    void importsShareABaseAndTheImporterRefinesIt() throws IOException {
+        file("base.yaml", HEAD + """
+                resources:
+                  - type: test.thing
+                    name: a
+                    spec: {value: "base", nested: {x: "1", y: "2"}}
+                  - type: test.thing
+                    name: b
+                """);
+        Path staging = file("staging.yaml", """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: staging, environment: staging}
+                imports: [base.yaml]
+                resources:
+                  - type: test.thing
+                    name: a
+                    spec: {nested: {y: "3"}}
+                """);
+        Stack s = loader.load(staging, VariableInputs.none()).stack();
+        assertEquals("staging", s.name());
+        assertEquals(Environment.STAGING, s.environment());
+        assertEquals(2, s.resources().size());
+        var a = s.find(ResourceAddress.parse("test.thing.a")).orElseThrow().spec();
+        assertEquals("base", a.get("value").asString());
+        assertEquals("1", a.at("/nested/x").asString());
+        assertEquals("3", a.at("/nested/y").asString());
+    }
+
+    @Test
+    void importCyclesAreReported() throws IOException {
+        file("a.yaml", HEAD + "imports: [b.yaml]\n");
+        file("b.yaml", HEAD + "imports: [a.yaml]\n");
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(dir.resolve("a.yaml"), VariableInputs.none()));
+        assertTrue(e.diagnostics().get(0).summary().startsWith("import cycle"), e.getMessage());
+    }
+
+    @Test
+    void digestChangesWithTheResolvedContent() throws IOException {
+        Path p = file("stack.yaml", HEAD + "variables:\n  v: {default: a}\nresources:\n  - {type: test.thing, name: x, spec: {v: \"${var.v}\"}}\n");
+        String d1 = loader.load(p, VariableInputs.none()).stack().digest();
+        String d2 = loader.load(p, new VariableInputs(Map.of(), List.of(), Map.of("v", "b"))).stack().digest();
+        assertEquals(d1, loader.load(p, VariableInputs.none()).stack().digest());
+        assertNotEquals(d1, d2);
+    }
+
+    @Test
+    void wrongApiVersionAndMissingKindAreReported() throws IOException {
+        List<Diagnostic> errors = errors("apiVersion: v1\nmetadata: {name: x}\n");
+        assertEquals(2, errors.size());
+        assertTrue(errors.get(0).summary().contains("unsupported apiVersion"));
+        assertTrue(errors.get(1).summary().contains("missing required field `kind`"));
+    }
+}

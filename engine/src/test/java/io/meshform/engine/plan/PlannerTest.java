@@ -1,0 +1,200 @@
+package io.meshform.engine.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.apply.Applier;
+import io.meshform.engine.apply.ApplyListener;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.render.PlanText;
+import io.meshform.engine.render.Style;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.testing.InMemoryCluster;
+import io.meshform.engine.testing.MemoryStateStore;
+import io.meshform.engine.testing.Stacks;
+import io.meshform.state.StateSnapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+class PlannerTest {
+    @TempDir
+    Path dir;
+
+    private final InMemoryCluster cluster = new InMemoryCluster();
+    private final Planner planner = new Planner(cluster.registry(), "test");
+    private final MemoryStateStore store = new MemoryStateStore();
+
+    private static ResourceAddress a(String s) {
+        return ResourceAddress.parse(s);
+    }
+
+    private Stack stack(String yaml) {
+        return Stacks.load(cluster.registry(), dir, yaml);
+    }
+
+    private StateSnapshot state() {
+        return store.read().orElse(StateSnapshot.empty("test"));
+    }
+
+    private void applyAll(Stack s) {
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, p, state(), store, new AtomicBoolean());
+    }
+
+    private static final String TWO = """
+            resources:
+              - {type: test.thing, name: ns, spec: {value: "ns"}}
+              - {type: test.thing, name: labels, dependsOn: [test.thing.ns], spec: {value: "enabled"}}
+            """;
+
+    @Test
+    void createsInDependencyOrderThenShowsNoChanges() {
+        Stack s = stack(TWO);
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        assertEquals(List.of(Action.CREATE, Action.CREATE), p.changes().stream().map(ResourceChange::action).toList());
+        assertEquals("Plan: 2 to add, 0 to change, 0 to destroy.", p.summary().toString());
+        applyAll(s);
+        assertEquals(List.of("create test.thing.ns", "create test.thing.labels"), cluster.history());
+        Plan again = planner.plan(s, state(), PlanOptions.defaults());
+        assertFalse(again.hasChanges());
+        assertEquals(2, state().resources().size());
+    }
+
+    @Test
+    void readsTheClusterOnceForEveryTypeNotOncePerResource() {
+        Stack s = stack(TWO);
+        planner.plan(s, state(), PlanOptions.defaults());
+        assertEquals(List.of(2), cluster.readBatchSizes());
+    }
+
+    @Test
+    void updatesWhenTheSpecChangesAndShowsADiff() {
+        applyAll(stack(TWO));
+        Stack changed = stack(TWO.replace("\"enabled\"", "\"disabled\""));
+        Plan p = planner.plan(changed, state(), PlanOptions.defaults());
+        ResourceChange c = p.changes().stream().filter(ResourceChange::changes).findFirst().orElseThrow();
+        assertEquals(Action.UPDATE, c.action());
+        assertEquals(a("test.thing.labels"), c.address());
+        String text = new PlanText(Style.plain()).render(p);
+        assertTrue(text.contains("~ test.thing.labels"), text);
+        assertTrue(text.contains("-value: enabled"), text);
+        assertTrue(text.contains("+value: disabled"), text);
+        assertTrue(text.contains("Plan: 0 to add, 1 to change, 0 to destroy."), text);
+    }
+
+    @Test
+    void deletesWhatIsNoLongerDeclaredInReverseOrder() {
+        applyAll(stack(TWO));
+        Plan p = planner.plan(stack("resources: []\n"), state(), PlanOptions.defaults());
+        assertEquals(List.of("test.thing.labels", "test.thing.ns"), p.changes().stream().map(c -> c.address().toString()).toList());
+        assertTrue(p.changes().stream().allMatch(c -> c.action() == Action.DELETE));
+        assertEquals("no longer declared in the stack", p.changes().get(0).reason());
+    }
+
+    @Test
+    void destroyRemovesEverythingInReverseDependencyOrder() {
+        Stack s = stack(TWO);
+        applyAll(s);
+        Plan p = planner.plan(s, state(), PlanOptions.defaults().asDestroy());
+        new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, p, state(), store, new AtomicBoolean());
+        assertEquals(List.of("create test.thing.ns", "create test.thing.labels", "delete test.thing.labels", "delete test.thing.ns"),
+                cluster.history());
+        assertTrue(state().resources().isEmpty());
+    }
+
+    @Test
+    void objectDeletedOutsideMeshformIsRecreatedWithThatReason() {
+        applyAll(stack(TWO));
+        cluster.remove(a("test.thing.ns"));
+        Plan p = planner.plan(stack(TWO), state(), PlanOptions.defaults());
+        ResourceChange c = p.changes().get(0);
+        assertEquals(Action.CREATE, c.action());
+        assertEquals("recorded in state but deleted outside meshform", c.reason());
+    }
+
+    @Test
+    void replaceTargetAndExclude() {
+        applyAll(stack(TWO));
+        Plan replace = planner.plan(stack(TWO), state(), new PlanOptions(Set.of(), Set.of(), Set.of(a("test.thing.ns")), false, false));
+        assertEquals(Action.REPLACE, replace.changes().get(0).action());
+        assertEquals("Plan: 1 to add, 0 to change, 1 to destroy.", replace.summary().toString());
+
+        Stack more = stack(TWO + "  - {type: test.thing, name: other, spec: {value: \"o\"}}\n");
+        Plan targeted = planner.plan(more, state(), new PlanOptions(Set.of(a("test.thing.labels")), Set.of(), Set.of(), false, false));
+        assertEquals(Set.of("test.thing.ns", "test.thing.labels"),
+                Set.copyOf(targeted.changes().stream().map(c -> c.address().toString()).toList()));
+        Plan excluded = planner.plan(more, state(), new PlanOptions(Set.of(), Set.of(a("test.thing.ns")), Set.of(), false, false));
+        assertEquals(List.of("test.thing.other"), excluded.changes().stream().map(c -> c.address().toString()).toList());
+    }
+
+    @Test
+    void implicitDependenciesOrderTheApplyAndCyclesAreErrors() {
+        Stack s = stack("""
+                resources:
+                  - {type: test.thing, name: b, spec: {after: test.thing.a}}
+                  - {type: test.thing, name: a}
+                """);
+        applyAll(s);
+        assertEquals(List.of("create test.thing.a", "create test.thing.b"), cluster.history());
+        Stack cyclic = stack("""
+                resources:
+                  - {type: test.thing, name: b, spec: {after: test.thing.a}}
+                  - {type: test.thing, name: a, dependsOn: [test.thing.b]}
+                """);
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(cyclic, StateSnapshot.empty("t"), PlanOptions.defaults()));
+        assertTrue(e.getMessage().contains("test.thing.a -> test.thing.b -> test.thing.a"), e.getMessage());
+    }
+
+    @Test
+    void sensitiveValuesAreMaskedInPlansAndDigestedInState() {
+        Stack s = stack("resources:\n  - {type: test.secret, name: oidc, spec: {password: hunter2, user: me}}\n");
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        String text = new PlanText(Style.plain()).render(p) + new PlanJson().write(p, true);
+        assertFalse(text.contains("hunter2"), text);
+        assertTrue(text.contains(Sensitive.MASK));
+        applyAll(s);
+        String recorded = state().find("test.secret.oidc").orElseThrow().attributes().toString();
+        assertFalse(recorded.contains("hunter2"), recorded);
+        assertTrue(recorded.contains("sha256:"), recorded);
+    }
+
+    @Test
+    void safetyChecksWarnAndStrictMakesThemErrors() {
+        cluster.addCheck(InMemoryCluster.riskyCheck());
+        Stack s = stack("resources:\n  - {type: test.thing, name: x, spec: {risky: true}}\n");
+        Planner planner = new Planner(cluster.registry(), "test");
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        assertEquals(1, p.diagnostics().size());
+        assertEquals(5, p.diagnostics().get(0).range().line());
+        var e = assertThrows(DiagnosticsException.class,
+                () -> planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), false, true)));
+        assertTrue(e.getMessage().contains("--strict"));
+    }
+
+    @Test
+    void savedPlanIsRefusedWhenStateOrLiveObjectsMoved() {
+        Stack s = stack(TWO);
+        applyAll(s);
+        Stack changed = stack(TWO.replace("\"enabled\"", "\"disabled\""));
+        Plan p = planner.plan(changed, state(), PlanOptions.defaults());
+        Plan roundTripped = new PlanJson().read(new PlanJson().write(p, true));
+        PlanBinding binding = new PlanBinding(cluster.registry());
+        assertEquals(List.of(), binding.whatMoved(roundTripped, changed, state()));
+
+        cluster.put(a("test.thing.labels"), JsonNodeFactory.instance.objectNode().put("value", "kubectl-edit"));
+        List<String> moved = binding.whatMoved(roundTripped, changed, state());
+        assertEquals(1, moved.size());
+        assertTrue(moved.get(0).startsWith("test.thing.labels: the live object changed"), moved.get(0));
+
+        assertTrue(binding.whatMoved(roundTripped, s, state()).get(0).contains("desired-state file"));
+    }
+}

@@ -1,0 +1,192 @@
+package io.meshform.engine.testing;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.TypeRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A fake cluster for engine tests: type {@code test.thing} stores its spec as the live object, type
+ * {@code test.secret} marks {@code /password} sensitive. It records every operation, counts reads, and
+ * fails on demand, so tests can assert order and failure handling in domain words.
+ */
+public final class InMemoryCluster implements Provider {
+    private final Map<ResourceAddress, JsonNode> objects = new ConcurrentHashMap<>();
+    private final Map<ResourceAddress, Integer> versions = new ConcurrentHashMap<>();
+    private final List<String> history = Collections.synchronizedList(new ArrayList<>());
+    private final Set<ResourceAddress> failing = ConcurrentHashMap.newKeySet();
+    private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
+    private final List<PlanCheck> checks = new ArrayList<>();
+
+    public TypeRegistry registry() {
+        return new TypeRegistry(List.of(this));
+    }
+
+    @Override
+    public String name() {
+        return "test";
+    }
+
+    @Override
+    public List<ResourceType> resourceTypes() {
+        return List.of(new Thing("test.thing", Set.of()), new Thing("test.secret", Set.of("/password")));
+    }
+
+    @Override
+    public List<PlanCheck> checks() {
+        return checks;
+    }
+
+    public void addCheck(PlanCheck check) {
+        checks.add(check);
+    }
+
+    public void put(ResourceAddress a, JsonNode value) {
+        objects.put(a, value);
+        versions.merge(a, 1, Integer::sum);
+    }
+
+    public JsonNode get(ResourceAddress a) {
+        return objects.get(a);
+    }
+
+    public void remove(ResourceAddress a) {
+        objects.remove(a);
+    }
+
+    public void failOn(ResourceAddress a) {
+        failing.add(a);
+    }
+
+    public List<String> history() {
+        return List.copyOf(history);
+    }
+
+    public List<Integer> readBatchSizes() {
+        return List.copyOf(readBatchSizes);
+    }
+
+    /** A check that warns about every declared thing whose spec has {@code risky: true}. */
+    public static PlanCheck riskyCheck() {
+        return new PlanCheck() {
+            @Override
+            public String name() {
+                return "risky";
+            }
+
+            @Override
+            public List<io.meshform.engine.diag.Diagnostic> check(CheckContext context) {
+                List<io.meshform.engine.diag.Diagnostic> out = new ArrayList<>();
+                for (ResourceDecl d : context.declared("test.thing")) {
+                    if (context.after().get(d.address()).path("risky").asBoolean(false)) {
+                        out.add(io.meshform.engine.diag.Diagnostic.warning(d.address() + " is risky",
+                                "set risky: false", d.source().range("/spec/risky")));
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
+    private final class Thing implements ResourceType {
+        private final String name;
+        private final Set<String> sensitive;
+
+        Thing(String name, Set<String> sensitive) {
+            this.name = name;
+            this.sensitive = sensitive;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public List<FieldProblem> validate(JsonNode spec) {
+            List<FieldProblem> out = new ArrayList<>();
+            if (spec.has("value") && !spec.get("value").isString()) {
+                out.add(FieldProblem.error("/value", "must be a string", "quote it"));
+            }
+            return out;
+        }
+
+        @Override
+        public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+            Set<ResourceAddress> deps = new HashSet<>();
+            String after = resource.spec().path("after").asString(null);
+            if (after != null) {
+                deps.add(ResourceAddress.parse(after));
+            }
+            return deps;
+        }
+
+        @Override
+        public Map<ResourceAddress, LiveObject> read(List<ResourceRef> refs) {
+            readBatchSizes.add(refs.size());
+            Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+            for (ResourceRef r : refs) {
+                JsonNode v = objects.get(r.address());
+                if (v != null) {
+                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(r.address()))));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public PlannedChange plan(PlanRequest request) {
+            if (request.live() == null) {
+                return PlannedChange.of(Action.CREATE, "declared, not in the cluster", null, request.desired());
+            }
+            if (request.live().value().equals(request.desired())) {
+                return PlannedChange.of(Action.NOOP, "up to date", request.live().value(), request.desired());
+            }
+            return PlannedChange.of(Action.UPDATE, "spec differs from the live object", request.live().value(), request.desired());
+        }
+
+        @Override
+        public AppliedResource apply(ApplyRequest request) {
+            if (failing.contains(request.address())) {
+                history.add("fail " + request.address());
+                throw new IllegalStateException("the cluster refused " + request.address());
+            }
+            history.add((request.recorded() == null ? "create " : "update ") + request.address());
+            put(request.address(), request.desired());
+            return new AppliedResource(request.desired(), Map.of("version", String.valueOf(versions.get(request.address()))));
+        }
+
+        @Override
+        public void delete(DeleteRequest request) {
+            history.add("delete " + request.address());
+            objects.remove(request.address());
+        }
+
+        @Override
+        public Set<String> sensitivePaths() {
+            return sensitive;
+        }
+    }
+}
