@@ -1,0 +1,104 @@
+package io.meshform.state;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * File writes that a crash (kill -9, power loss) cannot leave half done: the content goes to a temp file in the
+ * same directory, is fsynced, and replaces the target by an atomic rename. Files are owner-only because state
+ * holds the applied specs, which may include secrets.
+ */
+final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    /** Replaces {@code target} with {@code bytes}: readers see the old or the new content, never a mix. */
+    static void write(Path target, byte[] bytes) throws IOException {
+        Path dir = directoryOf(target);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            writeNew(tmp, bytes);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the file system of " + dir + " cannot rename atomically, so meshform "
+                        + "cannot write state there safely; keep the state on a local disk", e);
+            }
+            fsyncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Creates {@code target} holding {@code bytes}, failing with FileAlreadyExistsException when it exists.
+     * The content is complete when the file appears: it is written aside, then hard-linked into place.
+     */
+    static void createExclusive(Path target, byte[] bytes) throws IOException {
+        Path dir = directoryOf(target);
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            writeNew(tmp, bytes);
+            try {
+                Files.createLink(target, tmp);
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                if (e instanceof java.nio.file.FileAlreadyExistsException exists) {
+                    throw exists;
+                }
+                // no hard links here (some network and FUSE file systems): create in place; a reader may then
+                // briefly see an empty file, which it reports as an unreadable lock
+                writeNew(target, bytes);
+            }
+            fsyncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeNew(Path path, byte[] bytes) throws IOException {
+        try (FileChannel ch = FileChannel.open(path,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(path))) {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnly(Path path) {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[] {
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+        }
+        return new FileAttribute<?>[0];
+    }
+
+    /** Makes the rename itself durable; not every platform can open a directory, and then we skip it. */
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // Windows cannot open directories; the rename is still atomic, only its durability is weaker
+        }
+    }
+
+    private static Path directoryOf(Path target) {
+        Path parent = target.toAbsolutePath().getParent();
+        return parent == null ? target.toAbsolutePath().getRoot() : parent;
+    }
+}

@@ -1,0 +1,47 @@
+package io.meshform.state;
+
+/** The state lock is held by someone else. The message tells how to release it if its holder is gone. */
+public class StateLockedException extends StateException {
+
+    private final transient LockInfo holder;
+    private final boolean stale;
+
+    public StateLockedException(String location, LockInfo holder, boolean stale) {
+        super(message(location, holder, stale));
+        this.holder = holder;
+        this.stale = stale;
+    }
+
+    /** Who holds the lock, as far as the lock records it. */
+    public LockInfo holder() {
+        return holder;
+    }
+
+    /** True when the holder ran on this host and its process no longer exists. */
+    public boolean stale() {
+        return stale;
+    }
+
+    private static String message(String location, LockInfo h, boolean stale) {
+        StringBuilder m = new StringBuilder("state is locked: ").append(location).append('\n');
+        m.append("  held by ").append(h.who().isEmpty() ? "an unknown holder" : h.who());
+        if (h.pid() > 0) {
+            m.append(" (pid ").append(h.pid()).append(')');
+        }
+        if (!h.operation().isEmpty()) {
+            m.append(" for ").append(h.operation());
+        }
+        if (h.created() != null) {
+            m.append(" since ").append(h.created());
+        }
+        m.append("\n  lock ID ").append(h.id()).append('\n');
+        if (stale) {
+            m.append("The holding process no longer runs on this host, so the lock is stale. Release it with:\n");
+        } else {
+            m.append("Wait for that run to finish. If it has died and nothing else is using this state, "
+                    + "release the lock with:\n");
+        }
+        m.append("  meshform force-unlock ").append(h.id());
+        return m.toString();
+    }
+}

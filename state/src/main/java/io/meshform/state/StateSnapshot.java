@@ -1,0 +1,105 @@
+package io.meshform.state;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Immutable state: every resource meshform manages, as last applied.
+ *
+ * @param formatVersion   the state format this snapshot was read from or will be written as
+ * @param serial          grows by one on every write; the store assigns it
+ * @param lineage         identifies one state history; a store refuses a snapshot from another history
+ * @param meshformVersion the meshform that produced this snapshot
+ * @param resources       sorted by address, addresses unique
+ */
+public record StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
+                            List<ResourceState> resources) {
+
+    /** The format this meshform writes, and the newest one it reads. */
+    public static final int CURRENT_FORMAT_VERSION = 1;
+
+    private static final Comparator<ResourceState> BY_ADDRESS = Comparator.comparing(ResourceState::address);
+
+    public StateSnapshot {
+        if (serial < 0) {
+            throw new IllegalArgumentException("serial must not be negative, got " + serial);
+        }
+        if (lineage == null || lineage.isBlank()) {
+            throw new IllegalArgumentException("lineage must not be blank");
+        }
+        if (meshformVersion == null) {
+            throw new IllegalArgumentException("meshformVersion must not be null");
+        }
+        List<ResourceState> sorted = new ArrayList<>(resources == null ? List.of() : resources);
+        sorted.sort(BY_ADDRESS);
+        for (int i = 1; i < sorted.size(); i++) {
+            if (sorted.get(i).address().equals(sorted.get(i - 1).address())) {
+                throw new IllegalArgumentException("duplicate resource address " + sorted.get(i).address());
+            }
+        }
+        resources = List.copyOf(sorted);
+    }
+
+    /** A new state history: random lineage, serial 0, no resources. */
+    public static StateSnapshot empty(String meshformVersion) {
+        return new StateSnapshot(CURRENT_FORMAT_VERSION, 0, UUID.randomUUID().toString(), meshformVersion, List.of());
+    }
+
+    public Optional<ResourceState> find(String address) {
+        int i = indexOf(address);
+        return i >= 0 ? Optional.of(resources.get(i)) : Optional.empty();
+    }
+
+    /** This snapshot with {@code r} added, or replacing the resource at the same address. */
+    public StateSnapshot with(ResourceState r) {
+        List<ResourceState> copy = new ArrayList<>(resources);
+        int i = indexOf(r.address());
+        if (i >= 0) {
+            copy.set(i, r);
+        } else {
+            copy.add(-i - 1, r);
+        }
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, copy);
+    }
+
+    /** This snapshot without the resource at {@code address}; the same snapshot when there is none. */
+    public StateSnapshot without(String address) {
+        int i = indexOf(address);
+        if (i < 0) {
+            return this;
+        }
+        List<ResourceState> copy = new ArrayList<>(resources);
+        copy.remove(i);
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, copy);
+    }
+
+    /** The same content under another serial; stores use it to stamp what they write. */
+    public StateSnapshot withSerial(long newSerial) {
+        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources);
+    }
+
+    /** The same content as written by another meshform version. */
+    public StateSnapshot withMeshformVersion(String version) {
+        return new StateSnapshot(formatVersion, serial, lineage, version, resources);
+    }
+
+    private int indexOf(String address) {
+        int lo = 0;
+        int hi = resources.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = resources.get(mid).address().compareTo(address);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+}

@@ -1,0 +1,150 @@
+package io.meshform.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The backend contract plus what only the Secret + Lease backend does: lease expiry and chunking. */
+abstract class KubernetesStateBackendContract extends StateBackendContract {
+
+    /** Small chunks keep the chunking tests fast; the default is ~900 KiB. */
+    static final int TEST_CHUNK_BYTES = 256 * 1024;
+
+    protected String stateName;
+
+    protected abstract KubernetesClient client();
+
+    protected abstract String namespace();
+
+    @BeforeEach
+    void freshStateName() {
+        stateName = "t" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Override
+    protected StateBackend openBackend() {
+        return backend(Duration.ofSeconds(30));
+    }
+
+    KubernetesStateBackend backend(Duration leaseDuration) {
+        return new KubernetesStateBackend(client(), namespace(), stateName, leaseDuration, TEST_CHUNK_BYTES);
+    }
+
+    @Test
+    void anAbandonedLeaseCanBeTakenOnceItExpires() {
+        KubernetesStateBackend b = backend(Duration.ofSeconds(3));
+        var held = (KubernetesStateBackend.LeaseLockHandle) b.lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        held.abandon(); // stops renewing without releasing, as a killed holder would
+        StateLockedException early = assertThrows(StateLockedException.class,
+                () -> backend(Duration.ofSeconds(3)).lock(LockInfo.forOperation("plan"), Duration.ZERO));
+        assertEquals(held.id(), early.holder().id());
+        long start = System.nanoTime();
+        try (LockHandle mine = backend(Duration.ofSeconds(3)).lock(LockInfo.forOperation("plan"),
+                Duration.ofSeconds(15))) {
+            long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(waited >= 1_500, "taken after " + waited + " ms, before the lease expired");
+            assertFalse(mine.id().equals(held.id()));
+        }
+    }
+
+    @Test
+    void aRenewedLeaseOutlivesItsDuration() {
+        KubernetesStateBackend b = backend(Duration.ofSeconds(3));
+        try (LockHandle held = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            sleep(4_500);
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> backend(Duration.ofSeconds(3)).lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            assertEquals(held.id(), e.holder().id());
+        }
+    }
+
+    @Test
+    void aLargeStateIsSplitIntoChunksAndReadBack() {
+        KubernetesStateBackend b = backend(Duration.ofSeconds(30));
+        StateSnapshot big = StateSnapshot.empty("0.1.0");
+        Random random = new Random(7);
+        JsonMapper json = JsonMapper.builder().build();
+        for (int i = 0; i < 12; i++) {
+            ObjectNode attrs = json.createObjectNode();
+            byte[] noise = new byte[100 * 1024]; // incompressible, so gzip cannot hide the size
+            random.nextBytes(noise);
+            attrs.put("blob", java.util.Base64.getEncoder().encodeToString(noise));
+            big = big.with(new ResourceState("r" + i, "t", attrs, Map.of()));
+        }
+        StateSnapshot first = b.write(big);
+        assertEquals(first, b.read().orElseThrow());
+        List<String> firstChunks = chunkNames();
+        assertTrue(firstChunks.size() >= 4, "expected several chunks, got " + firstChunks);
+
+        StateSnapshot second = b.write(first.without("r0"));
+        assertEquals(second, backend(Duration.ofSeconds(30)).read().orElseThrow());
+        List<String> secondChunks = chunkNames();
+        assertTrue(secondChunks.stream().noneMatch(firstChunks::contains), "old chunks are deleted: " + secondChunks);
+
+        StateSnapshot small = b.write(second.without("r1").without("r2").without("r3").without("r4")
+                .without("r5").without("r6").without("r7").without("r8").without("r9").without("r10").without("r11"));
+        assertEquals(small, b.read().orElseThrow());
+        assertEquals(List.of(), chunkNames(), "a state that fits one Secret leaves no chunks");
+    }
+
+    @Test
+    void aCrashBeforeTheIndexIsWrittenLeavesThePreviousStateReadable() {
+        KubernetesStateBackend b = backend(Duration.ofSeconds(30));
+        StateSnapshot before = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        // what a crashed large write leaves: chunk Secrets of the next serial, no index pointing at them
+        Secret orphan = new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("meshform-state-" + stateName + "-2-1").withNamespace(namespace())
+                .addToLabels(KubernetesStateBackend.STATE_LABEL, stateName)
+                .addToLabels(KubernetesStateBackend.ROLE_LABEL, "chunk").endMetadata()
+                .addToData(KubernetesStateBackend.CHUNK_KEY, "AAAA").build();
+        client().secrets().inNamespace(namespace()).resource(orphan).create();
+        assertEquals(before, b.read().orElseThrow());
+        b.write(before.with(resource("b", "2")));
+        assertEquals(List.of(), chunkNames(), "the next write removes the leftover");
+    }
+
+    @Test
+    void stateSecretIsLabelledAndGzipped() {
+        openBackend().write(StateSnapshot.empty("0.1.0"));
+        Secret s = client().secrets().inNamespace(namespace()).withName("meshform-state-" + stateName).get();
+        assertNotNull(s);
+        assertEquals("meshform", s.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+        assertEquals(stateName, s.getMetadata().getLabels().get("meshform.io/state"));
+        assertTrue(s.getData().containsKey("state.json.gz"));
+    }
+
+    @Test
+    void lockLeaseNamesItsHolder() {
+        try (LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            var lease = client().leases().inNamespace(namespace()).withName("meshform-lock-" + stateName).get();
+            assertEquals(held.id(), lease.getSpec().getHolderIdentity());
+            assertEquals(30, lease.getSpec().getLeaseDurationSeconds());
+            LockInfo info = LockInfo.fromJson(
+                    lease.getMetadata().getAnnotations().get(KubernetesStateBackend.LOCK_INFO_ANNOTATION), "x");
+            assertEquals("apply", info.operation());
+        }
+        assertEquals(null, client().leases().inNamespace(namespace()).withName("meshform-lock-" + stateName).get(),
+                "released locks delete their Lease");
+    }
+
+    private List<String> chunkNames() {
+        return client().secrets().inNamespace(namespace())
+                .withLabel(KubernetesStateBackend.STATE_LABEL, stateName)
+                .withLabel(KubernetesStateBackend.ROLE_LABEL, "chunk")
+                .list().getItems().stream().map(s -> s.getMetadata().getName()).sorted().toList();
+    }
+}

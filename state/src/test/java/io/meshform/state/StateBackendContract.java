@@ -1,0 +1,173 @@
+package io.meshform.state;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What every state backend promises. A subclass gives a fresh, empty state location per test; each
+ * {@link #openBackend()} call is another client of that same location, as two meshform runs would be.
+ */
+public abstract class StateBackendContract {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A new client on this test's state location. */
+    protected abstract StateBackend openBackend();
+
+    protected static ResourceState resource(String address, String value) {
+        ObjectNode attrs = JSON.createObjectNode();
+        attrs.put("value", value);
+        attrs.putObject("spec").put("mtls", "STRICT").put("replicas", 3);
+        return new ResourceState(address, "istio_peer_authentication", attrs,
+                Map.of("uid", "u-" + address, "resourceVersion", "42"));
+    }
+
+    @Test
+    void readOfAnEmptyLocationFindsNoState() {
+        assertEquals(Optional.empty(), openBackend().read());
+    }
+
+    @Test
+    void writtenStateReadsBackEqual() {
+        StateBackend b = openBackend();
+        StateSnapshot s = StateSnapshot.empty("0.1.0").with(resource("mesh.peer_auth.default", "a"))
+                .with(resource("mesh.namespace.apps", "b"));
+        StateSnapshot written = b.write(s);
+        assertEquals(written, b.read().orElseThrow());
+        assertEquals(written, openBackend().read().orElseThrow(), "another client sees the same state");
+        assertEquals(s.resources(), written.resources());
+        assertEquals(s.lineage(), written.lineage());
+    }
+
+    @Test
+    void everyWriteAddsOneToTheSerial() {
+        StateBackend b = openBackend();
+        StateSnapshot first = b.write(StateSnapshot.empty("0.1.0"));
+        assertEquals(1, first.serial());
+        StateSnapshot second = b.write(first.with(resource("a", "1")));
+        assertEquals(2, second.serial());
+        // the store assigns the serial, whatever the caller's snapshot says
+        StateSnapshot third = openBackend().write(first.with(resource("b", "2")));
+        assertEquals(3, third.serial());
+        assertEquals(3, b.read().orElseThrow().serial());
+    }
+
+    @Test
+    void writingAnotherLineageIsRefused() {
+        StateBackend b = openBackend();
+        StateSnapshot mine = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        StateSnapshot other = StateSnapshot.empty("0.1.0");
+        StateException e = assertThrows(StateException.class, () -> b.write(other));
+        assertTrue(e.getMessage().contains(mine.lineage()), e.getMessage());
+        assertTrue(e.getMessage().contains(other.lineage()), e.getMessage());
+        assertEquals(mine, b.read().orElseThrow(), "the stored state is untouched");
+    }
+
+    @Test
+    void secondLockerFailsAtOnceNamingTheHolder() {
+        LockInfo info = LockInfo.forOperation("apply");
+        try (LockHandle held = openBackend().lock(info, Duration.ZERO)) {
+            long start = System.nanoTime();
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 5_000, "wait=0 does not wait");
+            assertEquals(held.id(), e.holder().id());
+            assertEquals("apply", e.holder().operation());
+            assertEquals(info.who(), e.holder().who());
+            assertFalse(e.stale(), "a live holder is not stale");
+            assertTrue(e.getMessage().contains("meshform force-unlock " + held.id()), e.getMessage());
+            assertTrue(e.getMessage().contains(info.who()), e.getMessage());
+            assertTrue(e.getMessage().contains("apply"), e.getMessage());
+        }
+    }
+
+    @Test
+    void closingTheHandleReleasesTheLock() {
+        StateBackend b = openBackend();
+        b.lock(LockInfo.forOperation("apply"), Duration.ZERO).close();
+        try (LockHandle again = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            assertFalse(again.id().isBlank());
+        }
+    }
+
+    @Test
+    void forceUnlockWithAnotherIdIsRefused() {
+        try (LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            StateException e = assertThrows(StateException.class, () -> openBackend().forceUnlock("not-the-id"));
+            assertTrue(e.getMessage().contains(held.id()), e.getMessage());
+            assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO), "still locked");
+        }
+    }
+
+    @Test
+    void forceUnlockWithTheHolderIdReleasesTheLock() {
+        LockHandle abandoned = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        openBackend().forceUnlock(abandoned.id());
+        try (LockHandle mine = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            abandoned.close(); // the old holder waking up must not release the new holder's lock
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            assertEquals(mine.id(), e.holder().id());
+        }
+    }
+
+    @Test
+    void forceUnlockOfAnUnlockedStateIsRefused() {
+        assertThrows(StateException.class, () -> openBackend().forceUnlock("whatever"));
+    }
+
+    @Test
+    void waitingLockerGetsTheLockOnceTheHolderReleases() throws Exception {
+        LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+            sleep(700);
+            held.close();
+        });
+        long start = System.nanoTime();
+        try (LockHandle mine = openBackend().lock(LockInfo.forOperation("plan"), Duration.ofSeconds(20))) {
+            long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(waited >= 500, "acquired after " + waited + " ms, before the holder released");
+            assertNotEquals(held.id(), mine.id());
+        }
+        release.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void waitingLockerGivesUpWhenTheWaitEnds() {
+        try (LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            long start = System.nanoTime();
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ofMillis(800)));
+            long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(waited >= 750, "gave up after " + waited + " ms");
+            assertEquals(held.id(), e.holder().id());
+        }
+    }
+
+    @Test
+    void describeNamesTheLocation() {
+        assertFalse(openBackend().describe().isBlank());
+    }
+
+    protected static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
