@@ -1,0 +1,179 @@
+package io.meshform.cli;
+
+import io.meshform.engine.apply.Applier;
+import io.meshform.engine.apply.ApplyResult;
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Plan;
+import io.meshform.engine.plan.PlanBinding;
+import io.meshform.engine.plan.PlanJson;
+import io.meshform.engine.plan.Planner;
+import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.render.PlanText;
+import io.meshform.engine.render.Style;
+import io.meshform.engine.spi.Action;
+import io.meshform.state.LockHandle;
+import io.meshform.state.StateBackend;
+import io.meshform.state.StateSnapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "apply", description = "Carry out a plan: a saved PLANFILE exactly, or a fresh plan after approval.",
+        footer = {"", ExitCodes.HELP})
+class ApplyCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    PlanCommand.PlanFlags flags;
+
+    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with `meshform plan --out`.")
+    Path planFile;
+
+    @Option(names = "--auto-approve", description = "Do not ask for approval (pipelines).")
+    boolean autoApprove;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10",
+            description = "Steps run at once (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    private final Terminal terminal;
+
+    ApplyCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    boolean destroy() {
+        return false;
+    }
+
+    @Override
+    public Integer call() {
+        if (planFile != null && destroy()) {
+            throw new UserError("destroy takes no plan file; use `meshform plan --destroy --out FILE` and `meshform apply FILE`");
+        }
+        try (Workspace ws = new Workspace(global, terminal)) {
+            StackLoader.Loaded loaded = ws.loadStack();
+            Stack stack = loaded.stack();
+            StateBackend backend = ws.backend(stack);
+            try (LockHandle lock = ws.lock(backend, destroy() ? "destroy" : "apply")) {
+                StateSnapshot state = ws.readState(backend);
+                Plan plan = planFile != null ? savedPlan(ws, stack, state) : freshPlan(ws, stack, state);
+                if (plan == null) {
+                    return ExitCodes.ERROR;
+                }
+                if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address().toString()).isPresent())) {
+                    terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
+                    return ExitCodes.OK;
+                }
+                return run(ws, stack, plan, state, backend);
+            }
+        }
+    }
+
+    private Plan savedPlan(Workspace ws, Stack stack, StateSnapshot state) {
+        Plan plan;
+        try {
+            plan = new PlanJson().read(Workspace.read(planFile));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(planFile + ": " + e.getMessage());
+        }
+        List<String> moved = new PlanBinding(ws.registry()).whatMoved(plan, stack, state);
+        if (!moved.isEmpty()) {
+            throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
+                    + String.join("\n  - ", moved) + "\nMake a new plan with `meshform plan --out " + planFile + "` and review it.");
+        }
+        return plan;
+    }
+
+    private Plan freshPlan(Workspace ws, Stack stack, StateSnapshot state) {
+        Plan plan = new Planner(ws.registry(), ws.version()).plan(stack, state, flags.options(destroy()));
+        terminal.out().print(new PlanText(ws.style()).render(plan));
+        if (!plan.hasChanges() || autoApprove) {
+            return plan;
+        }
+        if (!terminal.interactive()) {
+            throw new UserError("apply needs approval, and there is no terminal to ask on: pass --auto-approve, "
+                    + "or apply a reviewed plan file (`meshform plan --out FILE`, then `meshform apply FILE`)");
+        }
+        String answer = terminal.ask("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+        if (!"yes".equals(answer == null ? null : answer.trim())) {
+            terminal.out().println("Apply cancelled.");
+            return null;
+        }
+        return plan;
+    }
+
+    private int run(Workspace ws, Stack stack, Plan plan, StateSnapshot state, StateBackend backend) {
+        Style style = ws.style();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        // On Ctrl-C or SIGTERM: start nothing new, let running steps finish and be recorded, then let the JVM go.
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            terminal.err().println("Interrupt received: finishing the steps in flight and saving state...");
+            try {
+                finished.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "meshform-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        ApplyResult result;
+        try (ConsoleProgress progress = new ConsoleProgress(terminal.out(), style)) {
+            terminal.out().println();
+            result = new Applier(ws.registry(), parallelism, progress).apply(stack, plan, state, backend, stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is already running; it returns once the latch is open.
+            }
+        }
+        return report(result, style);
+    }
+
+    private int report(ApplyResult result, Style style) {
+        int added = 0;
+        int changed = 0;
+        int destroyed = 0;
+        for (ResourceChange c : result.done()) {
+            if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
+                added++;
+            }
+            if (c.action() == Action.UPDATE) {
+                changed++;
+            }
+            if (c.action() == Action.DELETE || c.action() == Action.REPLACE) {
+                destroyed++;
+            }
+        }
+        String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed.";
+        if (result.succeeded()) {
+            terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
+            return ExitCodes.OK;
+        }
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append(style.red(style.bold((result.interrupted() ? "Apply interrupted." : "Apply failed.") + " Resources: " + counts))).append('\n');
+        for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
+            sb.append(style.red("  failed:      " + f.getKey().address() + ": " + f.getValue().getMessage())).append('\n');
+        }
+        for (ResourceChange c : result.notStarted()) {
+            sb.append("  not started: ").append(c.address()).append('\n');
+        }
+        sb.append("The state records every step that finished (serial ").append(result.state().serial())
+                .append("). Fix the cause and run `meshform apply` again: finished steps will show no changes.");
+        terminal.err().println(sb);
+        return ExitCodes.ERROR;
+    }
+}

@@ -1,0 +1,93 @@
+package io.meshform.cli;
+
+import io.meshform.engine.apply.ApplyListener;
+import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.render.Style;
+import io.meshform.engine.spi.Action;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** One line per step as Terraform prints them, and a "still ..." line every 10 s for long steps. */
+final class ConsoleProgress implements ApplyListener, AutoCloseable {
+    private final PrintStream out;
+    private final Style style;
+    private final Map<ResourceChange, Long> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "meshform-progress");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ConsoleProgress(PrintStream out, Style style) {
+        this.out = out;
+        this.style = style;
+        ticker.scheduleAtFixedRate(this::heartbeat, 10, 10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void started(ResourceChange c) {
+        running.put(c, System.nanoTime());
+        say(c.address() + ": " + gerund(c.action()) + "...");
+    }
+
+    @Override
+    public void progress(ResourceChange c, String message) {
+        say(c.address() + ": " + message);
+    }
+
+    @Override
+    public void finished(ResourceChange c, Duration took) {
+        running.remove(c);
+        say(style.green(c.address() + ": " + done(c.action()) + " after " + seconds(took)));
+    }
+
+    @Override
+    public void failed(ResourceChange c, Duration took, RuntimeException error) {
+        running.remove(c);
+        say(style.red(c.address() + ": failed after " + seconds(took)));
+    }
+
+    private void heartbeat() {
+        running.forEach((c, start) -> say(c.address() + ": still " + gerund(c.action()) + "... ["
+                + seconds(Duration.ofNanos(System.nanoTime() - start)) + " elapsed]"));
+    }
+
+    private synchronized void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+
+    private static String seconds(Duration d) {
+        return String.format("%.1fs", d.toMillis() / 1000.0);
+    }
+
+    private static String gerund(Action a) {
+        return switch (a) {
+            case CREATE -> "Creating";
+            case UPDATE -> "Modifying";
+            case REPLACE -> "Replacing";
+            case DELETE -> "Destroying";
+            case NOOP -> "Recording";
+        };
+    }
+
+    private static String done(Action a) {
+        return switch (a) {
+            case CREATE -> "Creation complete";
+            case UPDATE -> "Modifications complete";
+            case REPLACE -> "Replacement complete";
+            case DELETE -> "Destruction complete";
+            case NOOP -> "Recorded in state";
+        };
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+    }
+}

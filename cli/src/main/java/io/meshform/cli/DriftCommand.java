@@ -1,0 +1,72 @@
+package io.meshform.cli;
+
+import io.meshform.engine.drift.DriftDetector;
+import io.meshform.engine.drift.DriftReport;
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.render.DriftFormats;
+import io.meshform.state.StateBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "drift", description = "Report where the live cluster moved away from what meshform applied. "
+        + "Changes nothing.", footer = {"", ExitCodes.HELP})
+final class DriftCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--format", defaultValue = "text", description = "text, json, markdown or junit (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
+    Path output;
+
+    @Option(names = "--ignore", paramLabel = "ADDR", description = "Leave this resource out of the check (repeatable).")
+    List<String> ignore = List.of();
+
+    private final Terminal terminal;
+
+    DriftCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        if (!DriftFormats.NAMES.contains(format)) {
+            throw new UserError("--format must be one of " + String.join(", ", DriftFormats.NAMES) + ", not `" + format + "`");
+        }
+        Set<ResourceAddress> ignored = new HashSet<>();
+        for (String i : ignore) {
+            try {
+                ignored.add(ResourceAddress.parse(i));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--ignore: " + e.getMessage());
+            }
+        }
+        try (Workspace ws = new Workspace(global, terminal)) {
+            StackLoader.Loaded loaded = ws.loadStack();
+            StateBackend backend = ws.backend(loaded.stack());
+            // Read without the lock: drift only reads, and a scheduled check must not block an apply.
+            DriftReport report = new DriftDetector(ws.registry()).detect(loaded.stack(), ws.readState(backend),
+                    DriftDetector.ignoring(ignored));
+            String text = new DriftFormats().render(report, format, output == null ? ws.style() : io.meshform.engine.render.Style.plain());
+            if (output != null) {
+                try {
+                    Files.writeString(output, text);
+                } catch (java.io.IOException e) {
+                    throw new UserError("cannot write " + output + ": " + e.getMessage());
+                }
+            } else {
+                terminal.out().print(text);
+            }
+            return report.driftFound() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.meshform.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options every command that touches a stack or a cluster takes; mixed in, so they go after the command. */
+public final class GlobalOptions {
+    @Option(names = {"-f", "--file"}, paramLabel = "STACK", description = "Desired-state file (default: ${DEFAULT-VALUE}).",
+            defaultValue = "meshform.yaml")
+    Path file;
+
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable).")
+    Map<String, String> vars = new LinkedHashMap<>();
+
+    @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable).")
+    List<Path> varFiles = new ArrayList<>();
+
+    @Option(names = "--state", paramLabel = "PATH",
+            description = "Local state file (default: meshform.state.json beside the stack, unless the stack names a backend).")
+    Path state;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current context).")
+    String context;
+
+    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
+    Path istioctl;
+
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "How long to wait for the state lock (default: fail at once).")
+    int lockTimeoutSeconds;
+
+    @Option(names = "--no-color", description = "No colour in output (also: NO_COLOR set, or output not a terminal).")
+    boolean noColor;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
+            description = "info or debug (debug prints API request counts and stack traces).")
+    String logLevel;
+
+    boolean debug() {
+        return "debug".equalsIgnoreCase(logLevel);
+    }
+}

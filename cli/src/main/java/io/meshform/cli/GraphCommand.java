@@ -1,0 +1,41 @@
+package io.meshform.cli;
+
+import io.meshform.engine.graph.ResourceGraph;
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.plan.Planner;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.StateSnapshot;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or an indented text tree).")
+final class GraphCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--format", defaultValue = "dot", description = "dot or text (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    private final Terminal terminal;
+
+    GraphCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        try (Workspace ws = new Workspace(global, terminal)) {
+            StackLoader.Loaded loaded = ws.loadStack();
+            TypeRegistry types = ws.registry();
+            ResourceGraph graph = new Planner(types, ws.version()).graph(loaded.stack(), StateSnapshot.empty(ws.version()), false);
+            switch (format) {
+                case "dot" -> terminal.out().print(graph.toDot());
+                case "text" -> terminal.out().print(graph);
+                default -> throw new UserError("--format must be dot or text, not " + format);
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

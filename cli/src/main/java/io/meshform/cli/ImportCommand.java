@@ -1,0 +1,64 @@
+package io.meshform.cli;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Planner;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.state.LockHandle;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateBackend;
+import io.meshform.state.StateSnapshot;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.node.ObjectNode;
+
+@Command(name = "import", description = "Adopt an existing cluster object into the state under ADDR (declare ADDR in the file first).")
+final class ImportCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+    @Parameters(index = "0", paramLabel = "ADDR")
+    String address;
+    @Parameters(index = "1", paramLabel = "ID", description = "The object, e.g. a namespace name or namespace/name.")
+    String id;
+    private final Terminal terminal;
+
+    ImportCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        ResourceAddress addr;
+        try {
+            addr = ResourceAddress.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        try (Workspace ws = new Workspace(global, terminal)) {
+            Stack stack = ws.loadStack().stack();
+            if (stack.find(addr).isEmpty()) {
+                throw new UserError("`" + addr + "` is not declared in " + global.file + "; declare it first, then import");
+            }
+            var type = ws.registry().find(addr.type()).orElseThrow(() -> new UserError("unknown resource type " + addr.type()));
+            StateBackend backend = ws.backend(stack);
+            try (LockHandle lock = ws.lock(backend, "import")) {
+                StateSnapshot state = ws.readState(backend);
+                if (state.find(addr.toString()).isPresent()) {
+                    throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
+                }
+                AppliedResource found = type.importExisting(id).orElseThrow(() -> new UserError(
+                        "no object `" + id + "` for " + addr.type() + " in the cluster"));
+                var metadata = new TreeMap<>(found.metadata());
+                metadata.put(Planner.DEPENDS_ON_KEY, "");
+                StateSnapshot written = backend.write(state.with(new ResourceState(addr.toString(), addr.type(),
+                        (ObjectNode) found.attributes(), metadata)));
+                terminal.out().println("Imported " + id + " as " + addr + " (serial " + written.serial()
+                        + "). Run `meshform plan` to see how the file and the object differ.");
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

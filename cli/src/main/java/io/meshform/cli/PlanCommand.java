@@ -1,0 +1,116 @@
+package io.meshform.cli;
+
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.plan.Plan;
+import io.meshform.engine.plan.PlanJson;
+import io.meshform.engine.plan.PlanOptions;
+import io.meshform.engine.plan.Planner;
+import io.meshform.engine.render.PlanText;
+import io.meshform.state.LockHandle;
+import io.meshform.state.StateBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "plan", description = "Show what apply would change, without changing anything.",
+        footer = {"", ExitCodes.HELP})
+final class PlanCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    @Mixin
+    PlanFlags flags;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for `meshform apply FILE`.")
+    Path out;
+
+    @Option(names = "--json", description = "Print the plan as JSON (docs/plan-json.md).")
+    boolean json;
+
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes, 0 when it has none.")
+    boolean detailedExitCode;
+
+    @Option(names = "--destroy", description = "Plan the removal of everything in state.")
+    boolean destroy;
+
+    private final Terminal terminal;
+
+    PlanCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        try (Workspace ws = new Workspace(global, terminal)) {
+            Plan plan = makePlan(ws, flags.options(destroy), "plan");
+            if (json) {
+                terminal.out().print(new PlanJson().write(plan, false));
+            } else {
+                terminal.out().print(new PlanText(ws.style()).render(plan));
+            }
+            if (out != null) {
+                save(plan, out);
+                if (!json) {
+                    terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  meshform apply " + out);
+                }
+            }
+            return detailedExitCode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+        }
+    }
+
+    /** Plans under the state lock, so the state read is the one the plan is bound to. */
+    static Plan makePlan(Workspace ws, PlanOptions options, String operation) {
+        StackLoader.Loaded loaded = ws.loadStack();
+        StateBackend backend = ws.backend(loaded.stack());
+        try (LockHandle lock = ws.lock(backend, operation)) {
+            return new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend), options);
+        }
+    }
+
+    static void save(Plan plan, Path file) {
+        try {
+            Files.writeString(file, new PlanJson().write(plan, true));
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot write the plan to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** --target, --exclude, --replace and --strict, shared by plan, apply and destroy. */
+    static final class PlanFlags {
+        @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource and what it depends on (repeatable).")
+        List<String> targets = List.of();
+
+        @Option(names = "--exclude", paramLabel = "ADDR", description = "Leave out this resource and what depends on it (repeatable).")
+        List<String> excludes = List.of();
+
+        @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable).")
+        List<String> replace = List.of();
+
+        @Option(names = "--strict", description = "Treat mesh safety warnings as errors.")
+        boolean strict;
+
+        PlanOptions options(boolean destroy) {
+            return new PlanOptions(addresses(targets, "--target"), addresses(excludes, "--exclude"),
+                    addresses(replace, "--replace"), destroy, strict);
+        }
+
+        private static Set<ResourceAddress> addresses(List<String> texts, String flag) {
+            Set<ResourceAddress> out = new LinkedHashSet<>();
+            for (String t : texts) {
+                try {
+                    out.add(ResourceAddress.parse(t));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(flag + ": " + e.getMessage());
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.meshform.cli;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.render.Yaml;
+import io.meshform.state.LockHandle;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateBackend;
+import io.meshform.state.StateCodec;
+import io.meshform.state.StateSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Reads and edits the state directly, as `terraform state` does. Every edit holds the lock. */
+@Command(name = "state", description = "Inspect and edit the state: list, show, rm, mv, pull, push.")
+final class StateCommand {
+
+    /** Runs {@code edit} on the state under the lock and writes the result. */
+    static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
+                    String done) {
+        try (Workspace ws = new Workspace(global, terminal)) {
+            StateBackend backend = ws.backend(ws.loadStack().stack());
+            try (LockHandle lock = ws.lock(backend, operation)) {
+                StateSnapshot current = backend.read().orElseThrow(() -> new UserError("no state yet in " + backend.describe()));
+                StateSnapshot written = backend.write(edit.apply(current));
+                terminal.out().println(done + " (" + backend.describe() + ", serial " + written.serial() + ")");
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    static ResourceState require(StateSnapshot s, String address) {
+        return s.find(address).orElseThrow(() -> new UserError("`" + address + "` is not in the state; see `meshform state list`"));
+    }
+
+    @Command(name = "list", description = "List the resources in the state.")
+    static final class ListCmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+        private final Terminal terminal;
+
+        ListCmd(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            try (Workspace ws = new Workspace(global, terminal)) {
+                StateBackend backend = ws.backend(ws.loadStack().stack());
+                backend.read().ifPresent(s -> s.resources().forEach(r -> terminal.out().println(r.address())));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "show", description = "Show one resource's recorded attributes and metadata.")
+    static final class ShowCmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+        @Parameters(paramLabel = "ADDR")
+        String address;
+        private final Terminal terminal;
+
+        ShowCmd(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            try (Workspace ws = new Workspace(global, terminal)) {
+                StateBackend backend = ws.backend(ws.loadStack().stack());
+                ResourceState r = require(backend.read().orElseThrow(() -> new UserError("no state yet")), address);
+                terminal.out().println("# " + r.address() + " (" + r.type() + ")");
+                terminal.out().print(new Yaml().write(r.attributes()));
+                terminal.out().println("# metadata");
+                r.metadata().forEach((k, v) -> terminal.out().println("#   " + k + ": " + v));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "rm", description = "Forget a resource: meshform stops managing it; the object stays in the cluster.")
+    static final class RmCmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+        @Parameters(paramLabel = "ADDR")
+        String address;
+        private final Terminal terminal;
+
+        RmCmd(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            return edit(global, terminal, "state rm", s -> {
+                require(s, address);
+                return s.without(address);
+            }, "Removed " + address + " from the state; the cluster object is untouched");
+        }
+    }
+
+    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file).")
+    static final class MvCmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+        @Parameters(index = "0", paramLabel = "FROM")
+        String from;
+        @Parameters(index = "1", paramLabel = "TO")
+        String to;
+        private final Terminal terminal;
+
+        MvCmd(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            ResourceAddress target;
+            try {
+                target = ResourceAddress.parse(to);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+            return edit(global, terminal, "state mv", s -> {
+                ResourceState r = require(s, from);
+                if (!target.type().equals(r.type())) {
+                    throw new UserError("cannot move " + from + " to " + to + ": the type differs (" + r.type() + ")");
+                }
+                if (s.find(to).isPresent()) {
+                    throw new UserError(to + " is already in the state");
+                }
+                return s.without(from).with(new ResourceState(to, r.type(), r.attributes(), r.metadata()));
+            }, "Moved " + from + " to " + to);
+        }
+    }
+
+    @Command(name = "pull", description = "Print the state as JSON.")
+    static final class PullCmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+        private final Terminal terminal;
+
+        PullCmd(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            try (Workspace ws = new Workspace(global, terminal)) {
+                StateBackend backend = ws.backend(ws.loadStack().stack());
+                terminal.out().print(new StateCodec().encodeToString(ws.readState(backend)));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial (unless --force) or another lineage.")
+    static final class PushCmd implements Callable<Integer> {
+        @Mixin
+        GlobalOptions global;
+        @Parameters(paramLabel = "FILE")
+        Path file;
+        @Option(names = "--force", description = "Push even if FILE's serial is lower than the current state's.")
+        boolean force;
+        private final Terminal terminal;
+
+        PushCmd(Terminal terminal) {
+            this.terminal = terminal;
+        }
+
+        @Override
+        public Integer call() {
+            StateSnapshot pushed;
+            try {
+                pushed = new StateCodec().decode(Files.readAllBytes(file), file.toString());
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot read " + file + ": " + e.getMessage());
+            }
+            try (Workspace ws = new Workspace(global, terminal)) {
+                StateBackend backend = ws.backend(ws.loadStack().stack());
+                try (LockHandle lock = ws.lock(backend, "state push")) {
+                    StateSnapshot current = backend.read().orElse(null);
+                    if (current != null && !current.lineage().equals(pushed.lineage())) {
+                        throw new UserError("cannot push " + file + ": it belongs to another state history (lineage "
+                                + pushed.lineage() + ", current " + current.lineage() + "). Pushing it would mix two "
+                                + "histories; move the current state away first if you really mean to replace it.");
+                    }
+                    if (current != null && pushed.serial() < current.serial() && !force) {
+                        throw new UserError("cannot push " + file + ": its serial " + pushed.serial() + " is lower than the current "
+                                + current.serial() + ", so it is older than the state; use --force to push it anyway");
+                    }
+                    StateSnapshot written = backend.write(pushed);
+                    terminal.out().println("Pushed " + file + " to " + backend.describe() + " (serial " + written.serial() + ")");
+                    return ExitCodes.OK;
+                }
+            }
+        }
+    }
+}

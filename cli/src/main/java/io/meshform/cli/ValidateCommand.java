@@ -1,0 +1,30 @@
+package io.meshform.cli;
+
+import io.meshform.engine.load.StackLoader;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "validate", description = "Check the desired-state file without contacting the cluster.")
+final class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    GlobalOptions global;
+
+    private final Terminal terminal;
+
+    ValidateCommand(Terminal terminal) {
+        this.terminal = terminal;
+    }
+
+    @Override
+    public Integer call() {
+        try (Workspace ws = new Workspace(global, terminal)) {
+            StackLoader.Loaded loaded = ws.loadStack();
+            ws.registry().checks();
+            terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
+                    + loaded.stack().name() + "`, " + loaded.stack().resources().size() + " resources"
+                    + (loaded.warnings().isEmpty() ? "." : ", " + loaded.warnings().size() + " warnings."));
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.meshform.cli;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.load.VariableInputs;
+import io.meshform.engine.model.BackendConfig;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.render.Style;
+import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ProviderFactory;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.LocalStateBackend;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
+import io.meshform.state.StateBackend;
+import io.meshform.state.StateSnapshot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Everything one command invocation needs, built from its options: the stack, the providers, the state
+ * backend. The only place where engine, state and providers meet. Closing it closes the providers.
+ */
+final class Workspace implements AutoCloseable {
+    private final GlobalOptions options;
+    private final Terminal terminal;
+    private final List<Provider> providers = new ArrayList<>();
+    private TypeRegistry registry;
+
+    Workspace(GlobalOptions options, Terminal terminal) {
+        this.options = options;
+        this.terminal = terminal;
+    }
+
+    Style style() {
+        return terminal.style(options.noColor);
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    GlobalOptions options() {
+        return options;
+    }
+
+    String version() {
+        return MeshformVersion.get();
+    }
+
+    ProviderSettings providerSettings() {
+        Map<String, String> s = new LinkedHashMap<>();
+        if (options.kubeconfig != null) {
+            s.put("kubeconfig", options.kubeconfig.toString());
+        } else if (terminal.env().get("KUBECONFIG") != null) {
+            s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
+        }
+        if (options.context != null) {
+            s.put("context", options.context);
+        }
+        if (options.istioctl != null) {
+            s.put("istioctl", options.istioctl.toString());
+        } else if (terminal.env().get("MESHFORM_ISTIOCTL") != null) {
+            s.put("istioctl", terminal.env().get("MESHFORM_ISTIOCTL"));
+        }
+        s.put("fieldManager", "meshform");
+        s.put("logLevel", options.logLevel);
+        return new ProviderSettings(s);
+    }
+
+    TypeRegistry registry() {
+        if (registry == null) {
+            for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class)) {
+                providers.addAll(f.create(providerSettings()));
+            }
+            registry = new TypeRegistry(providers);
+        }
+        return registry;
+    }
+
+    List<Provider> providers() {
+        registry();
+        return providers;
+    }
+
+    StackLoader.Loaded loadStack() {
+        Map<String, String> env = new LinkedHashMap<>();
+        terminal.env().forEach((k, v) -> {
+            if (k.startsWith(VariableInputs.ENV_PREFIX)) {
+                env.put(k, v);
+            }
+        });
+        StackLoader.Loaded loaded = new StackLoader(registry()).load(options.file,
+                new VariableInputs(env, options.varFiles, options.vars));
+        for (Diagnostic w : loaded.warnings()) {
+            terminal.err().println(style().yellow(w.format()));
+        }
+        return loaded;
+    }
+
+    /** The backend the stack names, or the local file beside it (overridden by --state). */
+    StateBackend backend(Stack stack) {
+        BackendConfig config = stack.backend();
+        if (options.state != null || config.kind().equals("local")) {
+            return new LocalStateBackend(localStatePath(config));
+        }
+        return KubernetesBackends.open(providerSettings(), config);
+    }
+
+    private Path localStatePath(BackendConfig config) {
+        if (options.state != null) {
+            return options.state;
+        }
+        String configured = config.settings().get("path");
+        Path dir = options.file.toAbsolutePath().getParent();
+        return configured != null ? dir.resolve(configured) : dir.resolve("meshform.state.json");
+    }
+
+    LockHandle lock(StateBackend backend, String operation) {
+        return backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));
+    }
+
+    StateSnapshot readState(StateBackend backend) {
+        return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Provider p : providers) {
+            p.close();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The commands run in-process on a file-backed fake cluster: exit codes, output and state, end to end. */
+class CliTest {
+    @TempDir
+    Path dir;
+    Path stack;
+    Path cluster;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void writeStack() throws IOException {
+        stack = dir.resolve("meshform.yaml");
+        cluster = dir.resolve("c" + FileCluster.SUFFIX);
+        writeStack("STRICT");
+    }
+
+    private void writeStack(String mode) throws IOException {
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: %s}
+                  - type: fake.thing
+                    name: cortex
+                    dependsOn: [fake.thing.mesh]
+                    spec: {mode: PERMISSIVE}
+                """.formatted(mode));
+    }
+
+    private Result run(String stdin, boolean interactive, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!List.of("version", "show", "--help").contains(args[0])) {
+            all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.toString()));
+        }
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), Map.of(), interactive), all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Result run(String... args) {
+        return run("", false, args);
+    }
+
+    @Test
+    void planApplyThenNoChangesWithDetailedExitCodes() {
+        Result plan = run("plan", "--detailed-exitcode");
+        assertEquals(2, plan.code(), plan.err());
+        assertTrue(plan.out().contains("+ fake.thing.mesh"), plan.out());
+        assertTrue(plan.out().contains("Plan: 2 to add, 0 to change, 0 to destroy."), plan.out());
+        assertFalse(plan.out().contains("\u001b["), "no colour without a terminal");
+
+        Result apply = run("apply", "--auto-approve");
+        assertEquals(0, apply.code(), apply.err());
+        assertTrue(apply.out().contains("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."), apply.out());
+        assertTrue(Files.exists(dir.resolve("meshform.state.json")));
+
+        Result again = run("plan", "--detailed-exitcode");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("No changes."), again.out());
+    }
+
+    @Test
+    void applyRefusesToAskWithoutATerminalAndCancelsWithoutYes() {
+        Result noTty = run("apply");
+        assertEquals(1, noTty.code());
+        assertTrue(noTty.err().contains("--auto-approve"), noTty.err());
+        assertFalse(Files.exists(cluster), "nothing applied");
+
+        Result no = run("no\n", true, "apply");
+        assertEquals(1, no.code());
+        assertTrue(no.out().contains("Apply cancelled."), no.out());
+        assertFalse(Files.exists(cluster));
+
+        Result yes = run("yes\n", true, "apply");
+        assertEquals(0, yes.code(), yes.err());
+        assertTrue(Files.exists(cluster));
+    }
+
+    @Test
+    void savedPlanAppliesExactlyAndIsRefusedWhenStale() throws IOException {
+        run("apply", "--auto-approve");
+        writeStack("PERMISSIVE");
+        Path planFile = dir.resolve("change.plan");
+        Result plan = run("plan", "--out", planFile.toString());
+        assertEquals(0, plan.code(), plan.err());
+        Result show = run("show", "--json", planFile.toString());
+        JsonNode json = new JsonMapper().readTree(show.out());
+        assertEquals(1, json.get("format_version").asInt());
+        assertEquals(1, json.at("/summary/change").asInt());
+        assertTrue(json.at("/resource_changes/0/private").isMissingNode(), "show --json leaves private data out");
+
+        writeStack("STRICT");
+        Result stale = run("apply", planFile.toString());
+        assertEquals(1, stale.code());
+        assertTrue(stale.err().contains("stale plan"), stale.err());
+        assertTrue(stale.err().contains("desired-state file"), stale.err());
+
+        writeStack("PERMISSIVE");
+        Result ok = run("apply", planFile.toString());
+        assertEquals(0, ok.code(), ok.err());
+        Result again = run("apply", planFile.toString());
+        assertEquals(1, again.code(), "a plan applies once: the state serial moved");
+        assertTrue(again.err().contains("another apply ran"), again.err());
+    }
+
+    @Test
+    void invalidFileIsOneErrorListWithPositionsAndChangesNothing() throws IOException {
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: STRIKT}
+                  - type: fake.thnig
+                    name: x
+                """);
+        Result r = run("plan");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("meshform.yaml:7:12: error: fake.thing.mesh: spec.mode: mode must be STRICT or PERMISSIVE"), r.err());
+        assertTrue(r.err().contains("did you mean `fake.thing`?"), r.err());
+        assertTrue(r.err().contains("2 errors. Nothing was changed."), r.err());
+        assertFalse(r.err().contains("at io.meshform"), "no stack trace");
+        assertFalse(Files.exists(dir.resolve("meshform.state.json")));
+    }
+
+    @Test
+    void driftReportsOutsideChangesWithExitTwoInEveryFormat() throws IOException {
+        run("apply", "--auto-approve");
+        Result clean = run("drift");
+        assertEquals(0, clean.code(), clean.out() + clean.err());
+
+        var objects = FileCluster.load(cluster);
+        ((tools.jackson.databind.node.ObjectNode) objects.get("fake.thing.cortex").get("spec")).put("mode", "STRICT");
+        FileCluster.save(cluster, objects);
+
+        Result text = run("drift");
+        assertEquals(2, text.code());
+        assertTrue(text.out().contains("fake.thing.cortex: changed outside meshform"), text.out());
+        assertTrue(text.out().contains("-mode: PERMISSIVE"), text.out());
+        assertTrue(text.out().contains("+mode: STRICT"), text.out());
+
+        JsonNode json = new JsonMapper().readTree(run("drift", "--format", "json").out());
+        assertEquals("changed", json.at("/drift/0/kind").asString());
+        assertTrue(run("drift", "--format", "markdown").out().contains("| `fake.thing.cortex` |"));
+        String junit = run("drift", "--format", "junit").out();
+        assertTrue(junit.contains("tests=\"2\" failures=\"1\""), junit);
+
+        assertEquals(0, run("drift", "--ignore", "fake.thing.cortex").code());
+        objects.remove("fake.thing.mesh");
+        FileCluster.save(cluster, objects);
+        assertTrue(run("drift").out().contains("fake.thing.mesh: deleted outside meshform"));
+    }
+
+    @Test
+    void stateCommandsListShowMoveAndForget() {
+        run("apply", "--auto-approve");
+        assertEquals("fake.thing.cortex\nfake.thing.mesh\n", run("state", "list").out());
+        assertTrue(run("state", "show", "fake.thing.mesh").out().contains("mode: STRICT"));
+        assertEquals(0, run("state", "rm", "fake.thing.cortex").code());
+        assertEquals("fake.thing.mesh\n", run("state", "list").out());
+        Result plan = run("plan");
+        assertTrue(plan.out().contains("No changes."), "the object is still live and matches, so it is adopted: " + plan.out());
+        Result mv = run("state", "mv", "fake.thing.mesh", "fake.thing.renamed");
+        assertEquals(0, mv.code(), mv.err());
+        assertTrue(run("state", "list").out().contains("fake.thing.renamed"));
+        Result badMove = run("state", "mv", "fake.thing.renamed", "other.kind.x");
+        assertEquals(1, badMove.code());
+    }
+
+    @Test
+    void destroyRemovesEverythingInReverseOrder() {
+        run("apply", "--auto-approve");
+        Result d = run("destroy", "--auto-approve");
+        assertEquals(0, d.code(), d.err());
+        int cortex = d.out().indexOf("fake.thing.cortex: Destruction complete");
+        int mesh = d.out().indexOf("fake.thing.mesh: Destruction complete");
+        assertTrue(cortex >= 0 && mesh > cortex, d.out());
+        assertEquals("", run("state", "list").out());
+    }
+
+    @Test
+    void usageErrorsExitOneNotTwoAndSuggest() {
+        Result r = run("plan", "--detailed-exitcod");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--detailed-exitcode"), r.err());
+        Result v = run("version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("meshform "), v.out());
+    }
+
+    @Test
+    void graphPrintsDot() {
+        Result g = run("graph");
+        assertTrue(g.out().contains("\"fake.thing.cortex\" -> \"fake.thing.mesh\";"), g.out());
+    }
+}

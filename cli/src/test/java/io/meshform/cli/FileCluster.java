@@ -1,0 +1,127 @@
+package io.meshform.cli;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ProviderFactory;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A fake cluster kept in a JSON file, for CLI tests that run several commands in a row without a real API
+ * server. It takes part only when --kubeconfig names a file ending in {@code .fakecluster.json}; the real
+ * providers stay idle (they connect lazily). Type {@code fake.thing}: the live object is the spec.
+ */
+public final class FileCluster implements ProviderFactory {
+    static final String SUFFIX = ".fakecluster.json";
+    private static final JsonMapper JSON = new JsonMapper();
+
+    @Override
+    public List<Provider> create(ProviderSettings settings) {
+        return settings.get("kubeconfig").filter(k -> k.endsWith(SUFFIX))
+                .map(k -> List.<Provider>of(new FakeProvider(Path.of(k)))).orElse(List.of());
+    }
+
+    static ObjectNode load(Path file) {
+        try {
+            return Files.exists(file) ? (ObjectNode) JSON.readTree(Files.readString(file)) : JSON.createObjectNode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void save(Path file, ObjectNode objects) {
+        try {
+            Files.writeString(file, JSON.writeValueAsString(objects));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record FakeProvider(Path file) implements Provider {
+        @Override
+        public String name() {
+            return "fake";
+        }
+
+        @Override
+        public List<ResourceType> resourceTypes() {
+            return List.of(new Thing(file));
+        }
+    }
+
+    private record Thing(Path file) implements ResourceType {
+        @Override
+        public String name() {
+            return "fake.thing";
+        }
+
+        @Override
+        public List<FieldProblem> validate(JsonNode spec) {
+            List<FieldProblem> out = new ArrayList<>();
+            if (!spec.path("mode").isMissingNode() && !List.of("STRICT", "PERMISSIVE").contains(spec.path("mode").asString(""))) {
+                out.add(FieldProblem.error("/mode", "mode must be STRICT or PERMISSIVE", "found " + spec.get("mode")));
+            }
+            return out;
+        }
+
+        @Override
+        public Map<ResourceAddress, LiveObject> read(List<ResourceRef> refs) {
+            ObjectNode objects = load(file);
+            Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+            for (ResourceRef r : refs) {
+                JsonNode o = objects.get(r.address().toString());
+                if (o != null) {
+                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public PlannedChange plan(PlanRequest request) {
+            if (request.live() == null) {
+                return PlannedChange.of(Action.CREATE, "not in the cluster", null, request.desired());
+            }
+            return request.live().value().equals(request.desired())
+                    ? PlannedChange.of(Action.NOOP, "up to date", request.live().value(), request.desired())
+                    : PlannedChange.of(Action.UPDATE, "spec differs", request.live().value(), request.desired());
+        }
+
+        @Override
+        public AppliedResource apply(ApplyRequest request) {
+            ObjectNode objects = load(file);
+            ObjectNode o = objects.putObject(request.address().toString());
+            o.set("spec", request.desired());
+            o.put("version", String.valueOf(System.nanoTime()));
+            save(file, objects);
+            return new AppliedResource(request.desired(), Map.of());
+        }
+
+        @Override
+        public void delete(DeleteRequest request) {
+            ObjectNode objects = load(file);
+            objects.remove(request.address().toString());
+            save(file, objects);
+        }
+    }
+}
