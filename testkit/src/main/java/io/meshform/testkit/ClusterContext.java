@@ -1,0 +1,137 @@
+package io.meshform.testkit;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a live-cluster test gets: a client, the kubeconfig file (for CLI tests' {@code --kubeconfig}), istioctl,
+ * and namespaces of its own. One instance per test method (or per class for {@code @BeforeAll} methods); the
+ * namespaces it creates are deleted after that test (or class).
+ *
+ * <p>The client is shared by all tests of the JVM: do not close it.
+ */
+public final class ClusterContext {
+  /** Prefix of every namespace {@link #newNamespace()} creates. */
+  public static final String NAMESPACE_PREFIX = "mf-it-";
+  /** Label put on those namespaces, so leftovers can be found: {@code kubectl delete ns -l meshform.io/testkit=true}. */
+  public static final String NAMESPACE_LABEL = "meshform.io/testkit";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+
+  private final SharedCluster cluster;
+  private final String owner;
+  private final List<String> namespaces = new ArrayList<>();
+
+  ClusterContext(SharedCluster cluster, String owner) {
+    this.cluster = cluster;
+    this.owner = owner;
+  }
+
+  /** The client for the live cluster (shared; do not close). */
+  public KubernetesClient client() {
+    return cluster.client;
+  }
+
+  /** An absolute path to a kubeconfig file for the same cluster (current-context points at it). */
+  public Path kubeconfigPath() {
+    return cluster.kubeconfig;
+  }
+
+  /** Where the cluster came from, for messages (e.g. "the local dev cluster (bin/dev-cluster, already running)"). */
+  public String source() {
+    return cluster.source;
+  }
+
+  /** The istioctl binary: {@code MESHFORM_ISTIOCTL}, or the one testbed/build.sh built for testbed/versions.env. */
+  public Path istioctl() {
+    return Testbed.istioctl();
+  }
+
+  /**
+   * Creates a namespace named {@code mf-it-<8 random chars>} for this test, waits for its default ServiceAccount
+   * (so pods can be created at once) and returns its name. It is deleted after the test, unless the test failed and
+   * {@code MESHFORM_KEEP_NAMESPACES_ON_FAILURE} is set.
+   */
+  public synchronized String newNamespace() {
+    String name = null;
+    for (int attempt = 0; name == null; attempt++) {
+      String candidate = NAMESPACE_PREFIX + randomSuffix(8);
+      Namespace ns = new NamespaceBuilder()
+          .withNewMetadata()
+          .withName(candidate)
+          .addToLabels(NAMESPACE_LABEL, "true")
+          .addToAnnotations("meshform.io/test", owner)
+          .endMetadata()
+          .build();
+      try {
+        client().namespaces().resource(ns).create();
+        name = candidate;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 3) {
+          throw e;
+        }
+      }
+    }
+    namespaces.add(name);
+    try {
+      client().serviceAccounts().inNamespace(name).withName("default")
+          .waitUntilCondition(Objects::nonNull, 30, TimeUnit.SECONDS);
+    } catch (KubernetesClientException e) {
+      System.err.println("[testkit] warning: no default ServiceAccount in " + name + " after 30s (" + e.getMessage()
+          + "); is kube-controller-manager running?");
+    }
+    return name;
+  }
+
+  /** The namespaces this context created, in order. */
+  public synchronized List<String> namespaces() {
+    return List.copyOf(namespaces);
+  }
+
+  /** Deletes the namespaces (without waiting for them to be gone), or keeps and reports them. */
+  synchronized void cleanUp(boolean failed) {
+    if (namespaces.isEmpty()) {
+      return;
+    }
+    String keep = System.getenv("MESHFORM_KEEP_NAMESPACES_ON_FAILURE");
+    if (failed && keep != null && !keep.isBlank()) {
+      System.err.println("[testkit] " + owner + " failed; keeping namespaces " + namespaces
+          + " (MESHFORM_KEEP_NAMESPACES_ON_FAILURE) in " + source() + ", kubeconfig " + kubeconfigPath());
+      namespaces.clear();
+      return;
+    }
+    RuntimeException first = null;
+    for (String ns : namespaces) {
+      try {
+        client().namespaces().withName(ns).delete();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    namespaces.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static String randomSuffix(int n) {
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+    }
+    return sb.toString();
+  }
+}
