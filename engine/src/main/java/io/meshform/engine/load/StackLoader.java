@@ -64,9 +64,8 @@ public final class StackLoader {
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts();
         collect(file.toAbsolutePath().normalize(), parts, out, new ArrayList<>(), file.toString());
-        if (out.hasErrors()) {
-            throw new DiagnosticsException(out);
-        }
+        // Structural errors do not stop here: the resources that did parse are still validated, so one run
+        // reports every error in the file.
         Map<String, JsonNode> values = resolveVariables(parts, inputs, out);
         Set<String> used = new HashSet<>();
         Interpolator interpolator = new Interpolator(values, used, out);

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.snakeyaml.engine.v2.api.LoadSettings;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -32,7 +33,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * silently read {@code *base} as the string "base".
  */
 public final class YamlReader {
-    public static final long MAX_BYTES = 1 << 20;
+    /** Large enough for 10,000 resources; small enough that a pathological file fails in seconds, not minutes. */
+    public static final int MAX_BYTES = 4 << 20;
     static final int MAX_DEPTH = 64;
 
     private final YAMLMapper mapper;
@@ -40,6 +42,9 @@ public final class YamlReader {
 
     public YamlReader() {
         YAMLFactory factory = YAMLFactory.builder()
+                .loadSettings(LoadSettings.builder().setCodePointLimit(MAX_BYTES)
+                        // Duplicates are reported by this reader, with the line of the first occurrence.
+                        .setAllowDuplicateKeys(true).build())
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
                         .maxDocumentLength(MAX_BYTES)

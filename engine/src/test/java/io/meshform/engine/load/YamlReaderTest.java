@@ -63,7 +63,7 @@ class YamlReaderTest {
 
     @Test
     void refusesOversizedDocumentsBeforeParsing() {
-        String big = "a: \"" + "x".repeat((int) YamlReader.MAX_BYTES) + "\"\n";
+        String big = "a: \"" + "x".repeat(YamlReader.MAX_BYTES) + "\"\n";
         Diagnostic d = failure(big);
         assertTrue(d.summary().contains("too large"), d.summary());
     }
