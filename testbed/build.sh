@@ -44,7 +44,8 @@ build() {
 
 check_gomod() {
   grep -q "require k8s.io/kubernetes $K8S_VERSION\$" "$here/kubernetes/go.mod" &&
-    grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" || {
+    grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" &&
+    grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" || {
       say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
       exit 1
     }
@@ -75,9 +76,10 @@ build_kwok() {
 build_istioctl() {
   local v=istio.io/istio/pkg/version
   # buildHub and buildTag must both be set, or the default profile renders images from a testing registry.
-  GOBIN=$OUT go install -trimpath -ldflags "-s -w -X $v.buildVersion=$ISTIO_VERSION -X $v.buildGitRevision=$ISTIO_MODULE_VERSION \
-    -X $v.buildStatus=Clean -X $v.buildTag=$ISTIO_VERSION -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
-    "istio.io/istio/istioctl/cmd/istioctl@$ISTIO_MODULE_VERSION"
+  cd "$here/istioctl" &&
+    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$ISTIO_VERSION -X $v.buildGitRevision=$ISTIO_MODULE_VERSION \
+      -X $v.buildStatus=Clean -X $v.buildTag=$ISTIO_VERSION -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
+      -o "$OUT/istioctl" istio.io/istio/istioctl/cmd/istioctl
 }
 
 components=("$@")
@@ -87,7 +89,7 @@ for c in "${components[@]}"; do
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
     etcd) check_gomod; build etcd "$ETCD_VERSION" etcd -- build_etcd ;;
     kwok) build kwok "$KWOK_VERSION" kwok -- build_kwok ;;
-    istioctl) build istioctl "$ISTIO_VERSION" istioctl -- build_istioctl ;;
+    istioctl) check_gomod; build istioctl "$ISTIO_VERSION" istioctl -- build_istioctl ;;
     *) say "unknown component '$c' (expected kubernetes, etcd, kwok or istioctl)"; exit 2 ;;
   esac
 done
