@@ -1,0 +1,24 @@
+package io.meshform.providers;
+
+import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ProviderFactory;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.providers.istio.IstioProvider;
+import io.meshform.providers.istio.Istioctl;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.KubernetesProvider;
+import java.util.List;
+
+/**
+ * Creates the {@code kubernetes} and {@code istio} providers around one shared Kubernetes client. Settings:
+ * {@code kubeconfig}, {@code context}, {@code istioctl} (else MESHFORM_ISTIOCTL, else istioctl on PATH),
+ * {@code fieldManager} (default meshform).
+ */
+public final class MeshformProviderFactory implements ProviderFactory {
+
+    @Override
+    public List<Provider> create(ProviderSettings settings) {
+        KubeConnection kube = new KubeConnection(settings);
+        return List.of(new KubernetesProvider(kube), new IstioProvider(kube, Istioctl.fromSettings(settings)));
+    }
+}

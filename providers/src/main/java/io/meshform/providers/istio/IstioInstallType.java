@@ -1,0 +1,465 @@
+package io.meshform.providers.istio;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.KubeErrors;
+import io.meshform.providers.kubernetes.KubeObjects;
+import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.SpecChecker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * {@code istio.install}: Istio installed by istioctl from an IstioOperator written from the spec
+ * ({@code version, profile, revision?, hub?, tag?, components?, meshConfig?, values?, addons?, purge?}). The plan
+ * renders the manifests ({@code istioctl manifest generate}), digests them and compares each rendered object with
+ * the cluster; apply runs {@code istioctl install -y -f}.
+ */
+public final class IstioInstallType implements ResourceType {
+    public static final String NAME = "istio.install";
+    public static final String ISTIO_NAMESPACE = "istio-system";
+    static final List<String> FIELDS = List.of("version", "profile", "revision", "hub", "tag", "components", "meshConfig",
+            "values", "addons", "purge", "timeoutSeconds");
+    static final List<String> PROFILES = List.of("default", "demo", "minimal", "empty", "remote", "preview", "ambient",
+            "openshift", "openshift-ambient", "stable");
+    static final List<String> ADDONS = List.of("kiali", "prometheus", "grafana", "tracing");
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    private final KubeConnection kube;
+    private final Istioctl istioctl;
+
+    public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
+        this.kube = kube;
+        this.istioctl = istioctl;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<FieldProblem> validate(JsonNode spec) {
+        SpecChecker c = new SpecChecker();
+        if (!c.object(spec, "", "the spec of " + NAME)) {
+            return c.problems();
+        }
+        c.knownKeys(spec, "", NAME, FIELDS);
+        JsonNode version = spec.get("version");
+        if (version == null || version.isNull()) {
+            c.error("/version", "missing required field `version`", "the Istio version istioctl must have, e.g. version: \"1.28\"");
+        } else if (version.isNumber()) {
+            c.error("/version", "version must be a string, quote it",
+                    "YAML reads " + version + " as a number (1.30 would become 1.3); write version: \"" + version + "\"");
+        } else if (!version.isString() || !version.asString().matches("\\d+\\.\\d+(\\.\\d+)?(-[0-9A-Za-z.-]+)?")) {
+            c.error("/version", "version must look like \"1.28\" or \"1.28.5\"", "found " + SpecChecker.describe(version));
+        }
+        c.oneOf(spec, "", "profile", false, PROFILES);
+        c.dnsLabel(c.string(spec, "", "revision", false), "/revision", "revision");
+        c.string(spec, "", "hub", false);
+        c.string(spec, "", "tag", false);
+        for (String m : List.of("components", "meshConfig", "values")) {
+            if (spec.has(m) && !spec.get(m).isNull()) {
+                c.object(spec.get(m), "/" + m, "`" + m + "`");
+            }
+        }
+        JsonNode addons = spec.get("addons");
+        if (addons != null && !addons.isNull() && c.object(addons, "/addons", "`addons`")) {
+            c.knownKeys(addons, "/addons", "addons", ADDONS);
+            for (String a : ADDONS) {
+                c.bool(addons, "/addons", a);
+            }
+        }
+        c.bool(spec, "", "purge");
+        JsonNode timeout = spec.get("timeoutSeconds");
+        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
+            c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
+        }
+        return c.problems();
+    }
+
+    /** The IstioOperator meshctl hands to istioctl; addons.tracing becomes meshConfig.enableTracing. */
+    static ObjectNode istioOperator(JsonNode spec) {
+        ObjectNode iop = Json.object();
+        iop.put("apiVersion", "install.istio.io/v1alpha1");
+        iop.put("kind", "IstioOperator");
+        ObjectNode s = iop.putObject("spec");
+        s.put("profile", Json.text(spec, "profile", "default"));
+        for (String f : List.of("revision", "hub", "tag")) {
+            if (Json.text(spec, f) != null) {
+                s.put(f, Json.text(spec, f));
+            }
+        }
+        if (spec.has("components")) {
+            s.set("components", spec.get("components").deepCopy());
+        }
+        ObjectNode mesh = spec.has("meshConfig") && spec.get("meshConfig").isObject()
+                ? (ObjectNode) spec.get("meshConfig").deepCopy() : Json.object();
+        JsonNode addons = spec.get("addons");
+        if (addons != null && addons.has("tracing") && !mesh.has("enableTracing")) {
+            mesh.put("enableTracing", Json.bool(addons, "tracing"));
+        }
+        if (!mesh.isEmpty()) {
+            s.set("meshConfig", mesh);
+        }
+        if (spec.has("values")) {
+            s.set("values", spec.get("values").deepCopy());
+        }
+        return iop;
+    }
+
+    private Path writeOperator(JsonNode spec) {
+        try {
+            Path file = Files.createTempFile("meshform-iop-", ".yaml",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, YAML.writeValueAsString(istioOperator(spec)));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the IstioOperator file", e);
+        }
+    }
+
+    private void checkVersion(ResourceAddress address, JsonNode spec) {
+        String wanted = Json.text(spec, "version");
+        String found = istioctl.version();
+        if (!Istioctl.versionMatches(found, wanted)) {
+            throw KubeErrors.error(address + ": istioctl is version " + found + ", the stack wants " + wanted,
+                    "found istioctl " + found + " at " + istioctl.binary() + "; wanted " + wanted
+                            + ". Point --istioctl (or MESHFORM_ISTIOCTL) at istioctl " + wanted + ", or change `version`");
+        }
+    }
+
+    /** The rendered manifests (one JSON tree per object) and their digest. */
+    record Render(List<JsonNode> objects, String digest) {
+    }
+
+    Render render(ResourceAddress address, JsonNode spec) {
+        Path file = writeOperator(spec);
+        try {
+            Istioctl.Result r = istioctl.run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
+                    ProgressSink.NONE, false);
+            if (r.exit() != 0) {
+                throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
+            }
+            return parseRender(r.out());
+        } finally {
+            deleteQuietly(file);
+        }
+    }
+
+    static Render parseRender(String yaml) {
+        List<JsonNode> objects = new ArrayList<>();
+        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
+            while (it.hasNext()) {
+                JsonNode doc = it.next();
+                if (doc != null && doc.isObject() && doc.has("kind")) {
+                    objects.add(doc);
+                }
+            }
+        }
+        List<String> canonical = objects.stream().map(o -> Json.canonical(o).toString()).sorted().toList();
+        objects.sort(Comparator.comparing(IstioInstallType::describe));
+        return new Render(objects, "sha256:" + Json.sha256(String.join("\n", canonical)));
+    }
+
+    static String describe(JsonNode obj) {
+        JsonNode md = obj.path("metadata");
+        String ns = Json.text(md, "namespace");
+        return Json.text(obj, "kind") + " " + (ns == null ? "" : ns + "/") + Json.text(md, "name");
+    }
+
+    /** The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs. */
+    @Override
+    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+        List<Deployment> istiods;
+        try {
+            istiods = kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withLabel("app", "istiod").list().getItems();
+        } catch (KubernetesClientException e) {
+            if (KubeErrors.notFound(e)) {
+                return Map.of();
+            }
+            throw KubeErrors.explain(NAME, "list", "istiod Deployments in " + ISTIO_NAMESPACE, e);
+        }
+        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+        for (ResourceRef ref : resources) {
+            String want = istiodName(ref.spec());
+            for (Deployment d : istiods) {
+                if (d.getMetadata().getName().equals(want)) {
+                    ObjectNode value = Json.copy(ref.spec());
+                    String v = liveVersion(d);
+                    if (v != null) {
+                        value.put("version", v);
+                    }
+                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String istiodName(JsonNode spec) {
+        String rev = Json.text(spec, "revision");
+        return rev == null || rev.isBlank() || rev.equals("default") ? "istiod" : "istiod-" + rev;
+    }
+
+    static String liveVersion(Deployment d) {
+        Map<String, String> labels = d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
+        for (String k : List.of("operator.istio.io/version", "app.kubernetes.io/version")) {
+            if (labels.containsKey(k)) {
+                return labels.get(k);
+            }
+        }
+        var containers = d.getSpec().getTemplate().getSpec().getContainers();
+        if (!containers.isEmpty() && containers.get(0).getImage() != null) {
+            String image = containers.get(0).getImage();
+            int colon = image.lastIndexOf(':');
+            return colon > 0 ? image.substring(colon + 1) : null;
+        }
+        return null;
+    }
+
+    @Override
+    public PlannedChange plan(PlanRequest request) {
+        JsonNode desired = request.desired();
+        checkVersion(request.address(), desired);
+        Render render = render(request.address(), desired);
+        List<String> details = compare(render.objects());
+        Map<String, String> priv = Map.of("renderDigest", render.digest(), "istioctlVersion", istioctl.version());
+        List<String> warnings = addonWarnings(desired);
+        JsonNode before = request.recorded() != null ? request.recorded().attributes() : null;
+        if (before != null && request.live() != null) {
+            ((ObjectNode) before).set("version", request.live().value().get("version"));
+        } else if (request.live() != null) {
+            before = request.live().value();
+        }
+        if (request.live() == null) {
+            return new PlannedChange(Action.CREATE, istiodName(desired) + " is not installed in " + ISTIO_NAMESPACE,
+                    null, desired, details, warnings, priv);
+        }
+        String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
+        long drifted = details.stream().filter(d -> !d.startsWith(" ")).count();
+        if (recordedDigest != null && !recordedDigest.equals(render.digest())) {
+            return new PlannedChange(Action.UPDATE, "rendered manifests changed"
+                    + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
+                    before, desired, details, warnings, priv);
+        }
+        if (drifted > 0) {
+            return new PlannedChange(Action.UPDATE, drifted + " rendered object(s) missing or different in the cluster",
+                    before, desired, details, warnings, priv);
+        }
+        if (recordedDigest == null && request.recorded() == null) {
+            return new PlannedChange(Action.UPDATE, "adopt the existing Istio install (the cluster matches the render)",
+                    before, desired, details, warnings, priv);
+        }
+        return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired, List.of(),
+                warnings, priv);
+    }
+
+    static List<String> addonWarnings(JsonNode spec) {
+        List<String> w = new ArrayList<>();
+        JsonNode addons = spec.get("addons");
+        for (String a : List.of("kiali", "prometheus", "grafana")) {
+            if (Json.bool(addons, a)) {
+                w.add("addons." + a + ": istioctl does not install " + a + "; apply Istio's samples/addons/" + a
+                        + ".yaml with kubernetes.manifest (recorded here only)");
+            }
+        }
+        return w;
+    }
+
+    /**
+     * One line per rendered object that is missing ("+ Deployment istio-system/istiod") or differs ("~ ... (paths)"),
+     * from one LIST per kind and namespace. Webhook caBundle/failurePolicy and replicas are ignored.
+     */
+    List<String> compare(List<JsonNode> rendered) {
+        Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
+        for (JsonNode o : rendered) {
+            String ns = Json.text(o.path("metadata"), "namespace");
+            groups.computeIfAbsent(new Target(Json.text(o, "apiVersion"), Json.text(o, "kind"), ns, null),
+                    k -> new ArrayList<>()).add(o);
+        }
+        List<String> details = new ArrayList<>();
+        for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
+            Map<String, HasMetadata> live = new HashMap<>();
+            try {
+                KubeObjects.list(kube.client(), g.getKey()).forEach(o -> live.put(KubeObjects.nameOf(o), o));
+            } catch (KubernetesClientException e) {
+                if (!KubeErrors.notFound(e) && KubeErrors.answered(e)) {
+                    throw KubeErrors.explain(NAME, "list", g.getKey().kind() + " objects", e);
+                }
+                // unknown kind (CRD not installed yet) or namespace absent: all missing
+            } catch (RuntimeException e) {
+                // discovery could not resolve the kind: all missing
+            }
+            for (JsonNode want : g.getValue()) {
+                HasMetadata have = live.get(Json.text(want.path("metadata"), "name"));
+                if (have == null) {
+                    details.add("+ " + describe(want));
+                    continue;
+                }
+                List<String> paths = Json.paths(Json.project(ignored(Json.toNode(have)), ignored(want)), ignored(want));
+                if (!paths.isEmpty()) {
+                    details.add("~ " + describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
+                            + (paths.size() > 3 ? ", ..." : "") + ")");
+                }
+            }
+        }
+        return details;
+    }
+
+    /**
+     * Removes the fields that istiod, istioctl or the HPA set after install, so they never count as drift, and
+     * the empty values the charts render but the server never stores (null fields, {@code value: ""}).
+     */
+    static JsonNode ignored(JsonNode obj) {
+        ObjectNode o = Json.copy(obj);
+        dropEmpty(o);
+        String kind = Json.text(o, "kind");
+        boolean injector = "sidecar-injector".equals(o.path("metadata").path("labels").path("app").asString(""));
+        if (kind != null && kind.endsWith("WebhookConfiguration") && o.get("webhooks") instanceof tools.jackson.databind.node.ArrayNode hooks) {
+            for (JsonNode h : hooks) {
+                if (h instanceof ObjectNode ho) {
+                    ho.remove("failurePolicy");
+                    if (injector) {
+                        // istioctl install moves injection to the istio-revision-tag-default webhook and sets these
+                        // selectors to never match on the revision's own webhook.
+                        ho.remove("namespaceSelector");
+                        ho.remove("objectSelector");
+                    }
+                    if (ho.get("clientConfig") instanceof ObjectNode cc) {
+                        cc.remove("caBundle");
+                    }
+                }
+            }
+        }
+        if (o.get("spec") instanceof ObjectNode spec) {
+            spec.remove("replicas");
+        }
+        if (o.get("metadata") instanceof ObjectNode md) {
+            md.remove("creationTimestamp");
+        }
+        o.remove("status");
+        return o;
+    }
+
+    private static void dropEmpty(JsonNode node) {
+        if (node instanceof ObjectNode o) {
+            List<String> empty = new ArrayList<>();
+            o.properties().forEach(e -> {
+                JsonNode v = e.getValue();
+                if (v.isNull() || (v.isString() && v.asString().isEmpty())) {
+                    empty.add(e.getKey());
+                } else {
+                    dropEmpty(v);
+                }
+            });
+            empty.forEach(o::remove);
+        } else if (node != null && node.isArray()) {
+            node.forEach(IstioInstallType::dropEmpty);
+        }
+    }
+
+    private Duration timeout(JsonNode spec) {
+        JsonNode t = spec.get("timeoutSeconds");
+        return t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : Duration.ofMinutes(10);
+    }
+
+    @Override
+    public AppliedResource apply(ApplyRequest request) {
+        JsonNode spec = request.desired();
+        checkVersion(request.address(), spec);
+        String digest = request.privateData().get("renderDigest");
+        if (digest == null) {
+            digest = render(request.address(), spec).digest();
+        }
+        Path file = writeOperator(spec);
+        Duration timeout = timeout(spec);
+        try {
+            request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
+                    + ", istioctl " + istioctl.version() + ")");
+            Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
+                    "--readiness-timeout", timeout.toSeconds() + "s"), timeout.plusMinutes(1), request.progress(), true);
+            if (r.exit() != 0) {
+                throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")", r.tail(20));
+            }
+        } finally {
+            deleteQuietly(file);
+        }
+        Map<String, String> meta = new TreeMap<>();
+        meta.put("istioctlVersion", istioctl.version());
+        meta.put("renderDigest", digest);
+        meta.put("revision", Json.text(spec, "revision", "default"));
+        meta.put("fieldManager", kube.fieldManager());
+        return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    @Override
+    public void delete(DeleteRequest request) {
+        JsonNode spec = request.recorded().attributes();
+        List<String> args = new ArrayList<>(List.of("uninstall", "-y"));
+        Path file = null;
+        if (Json.bool(spec, "purge")) {
+            args.add("--purge");
+        } else if (Json.text(spec, "revision") != null) {
+            args.addAll(List.of("--revision", Json.text(spec, "revision")));
+        } else {
+            file = writeOperator(spec);
+            args.addAll(List.of("-f", file.toString()));
+        }
+        try {
+            request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
+                    + (file == null ? "" : " <IstioOperator>"));
+            Istioctl.Result r = istioctl.run(args, timeout(spec), request.progress(), true);
+            if (r.exit() != 0) {
+                throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
+            }
+        } finally {
+            if (file != null) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    @Override
+    public Set<String> sensitivePaths() {
+        return Set.of();
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file; the OS cleans up
+        }
+    }
+}

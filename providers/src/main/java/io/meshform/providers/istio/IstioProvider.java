@@ -1,0 +1,71 @@
+package io.meshform.providers.istio;
+
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/** {@code istio.*}: the install (through istioctl) and the security policies, plus the mesh safety checks. */
+public final class IstioProvider implements Provider {
+    public static final String SECURITY_GROUP = "security.istio.io";
+    public static final String SECURITY_VERSION = "v1";
+
+    private final KubeConnection kube;
+    private final List<ResourceType> types;
+    private final List<PlanCheck> checks;
+
+    public IstioProvider(KubeConnection kube, Istioctl istioctl) {
+        this.kube = kube;
+        this.types = List.of(
+                new IstioInstallType(kube, istioctl),
+                peerAuthentication(kube),
+                requestAuthentication(kube),
+                authorizationPolicy(kube));
+        this.checks = MeshChecks.all(kube);
+    }
+
+    public static IstioPolicyType peerAuthentication(KubeConnection kube) {
+        return new IstioPolicyType(kube, "istio.peerAuthentication", SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
+                "peerauthentications", IstioRules.PEER_FIELDS, IstioRules::peerAuthentication, Set.of());
+    }
+
+    public static IstioPolicyType requestAuthentication(KubeConnection kube) {
+        // The engine's masks take exact pointers: cover the inline key sets of the first 20 JWT rules.
+        Set<String> sensitive = Set.copyOf(IntStream.range(0, 20).mapToObj(i -> "/jwtRules/" + i + "/jwks").toList());
+        return new IstioPolicyType(kube, "istio.requestAuthentication", SECURITY_GROUP, SECURITY_VERSION,
+                "RequestAuthentication", "requestauthentications", IstioRules.REQUEST_FIELDS, IstioRules::requestAuthentication,
+                sensitive);
+    }
+
+    public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
+        return new IstioPolicyType(kube, "istio.authorizationPolicy", SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
+                "authorizationpolicies", IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy, Set.of());
+    }
+
+    @Override
+    public String name() {
+        return "istio";
+    }
+
+    @Override
+    public List<ResourceType> resourceTypes() {
+        return types;
+    }
+
+    @Override
+    public List<PlanCheck> checks() {
+        return checks;
+    }
+
+    public long requestCount() {
+        return kube.requestCount();
+    }
+
+    @Override
+    public void close() {
+        kube.close();
+    }
+}

@@ -1,0 +1,227 @@
+package io.meshform.providers.istio;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+
+/** The mesh safety checks: things the API server accepts silently but that break or weaken the mesh. */
+public final class MeshChecks {
+    public static final String ROOT_NAMESPACE = "istio-system";
+    static final String PEER = "istio.peerAuthentication";
+    static final String AUTHZ = "istio.authorizationPolicy";
+    static final String LABELS = "kubernetes.labels";
+    static final String NAMESPACE = "kubernetes.namespace";
+
+    /** Workloads of the Cortex guide that cannot speak mTLS: a label selector each. */
+    static final List<Map<String, String>> NON_MTLS_WORKLOADS = List.of(
+            Map.of("app.kubernetes.io/name", "mongodb"),
+            Map.of("app", "minio-job"),
+            Map.of("spark-role", "driver"),
+            Map.of("spark-role", "executor"));
+
+    private MeshChecks() {
+    }
+
+    public static List<PlanCheck> all(KubeConnection kube) {
+        return List.of(
+                check("selector-in-root-namespace", MeshChecks::selectorInRootNamespace),
+                check("strict-without-exceptions", ctx -> strictWithoutExceptions(ctx, selector -> pods(kube, selector))),
+                check("custom-provider-declared", MeshChecks::customProviderDeclared),
+                check("injection-label-and-revision", MeshChecks::injectionAndRevision),
+                check("production-addons", MeshChecks::productionAddons));
+    }
+
+    static PlanCheck check(String name, Function<CheckContext, List<Diagnostic>> body) {
+        return new PlanCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<Diagnostic> check(CheckContext context) {
+                return body.apply(context);
+            }
+        };
+    }
+
+    private static JsonNode after(CheckContext ctx, ResourceDecl d) {
+        JsonNode a = ctx.after().get(d.address());
+        return a != null ? a : d.spec();
+    }
+
+    private static SourceRange range(ResourceDecl d, String pointer) {
+        try {
+            return d.source().range(pointer);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** (a) A selector on a PeerAuthentication in the root namespace: Istio ignores it for sidecars. */
+    static List<Diagnostic> selectorInRootNamespace(CheckContext ctx) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (ResourceDecl d : ctx.declared(PEER)) {
+            JsonNode s = after(ctx, d);
+            if (ROOT_NAMESPACE.equals(Json.text(s, "namespace")) && s.has("selector") && !s.get("selector").isNull()) {
+                out.add(Diagnostic.warning(d.address() + ": a PeerAuthentication with a selector in the root namespace "
+                                + ROOT_NAMESPACE + " does not apply to sidecars",
+                        "Istio reads root-namespace PeerAuthentications as mesh-wide policy only without a selector;"
+                                + " move it to the workloads' namespace", range(d, "/spec/selector")));
+            }
+        }
+        return out;
+    }
+
+    /** Pods that match a selector, across namespaces, as "namespace/name". */
+    static List<String> pods(KubeConnection kube, Map<String, String> selector) {
+        try {
+            List<Pod> pods = kube.client().pods().inAnyNamespace().withLabels(selector).list().getItems();
+            return pods.stream().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).sorted().toList();
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * (b) Mesh-wide STRICT (root namespace, no selector) while pods that cannot do mTLS run without a PERMISSIVE
+     * exception (a PeerAuthentication in their namespace whose selector matches them).
+     */
+    static List<Diagnostic> strictWithoutExceptions(CheckContext ctx, Function<Map<String, String>, List<String>> podsOf) {
+        List<Diagnostic> out = new ArrayList<>();
+        List<ResourceDecl> peers = ctx.declared(PEER);
+        for (ResourceDecl d : peers) {
+            JsonNode s = after(ctx, d);
+            boolean meshWide = ROOT_NAMESPACE.equals(Json.text(s, "namespace")) && !s.has("selector");
+            if (!meshWide || !"STRICT".equals(Json.text(s.path("mtls"), "mode"))) {
+                continue;
+            }
+            TreeSet<String> uncovered = new TreeSet<>();
+            for (Map<String, String> selector : NON_MTLS_WORKLOADS) {
+                for (String pod : podsOf.apply(selector)) {
+                    String ns = pod.substring(0, pod.indexOf('/'));
+                    if (!coveredByPermissive(ctx, peers, ns, selector)) {
+                        uncovered.add(pod + " (" + selector.entrySet().iterator().next() + ")");
+                    }
+                }
+            }
+            if (!uncovered.isEmpty()) {
+                out.add(Diagnostic.warning(d.address() + ": mesh-wide STRICT mTLS while " + uncovered.size()
+                                + " pod(s) that cannot do mTLS have no PERMISSIVE exception",
+                        "pods: " + String.join(", ", uncovered) + "\nadd istio.peerAuthentication resources with"
+                                + " mtls.mode PERMISSIVE and a selector for them in their namespaces (the Cortex guide's"
+                                + " mongo, minio-make-bucket, spark-driver, spark-executor)", range(d, "/spec/mtls/mode")));
+            }
+        }
+        return out;
+    }
+
+    private static boolean coveredByPermissive(CheckContext ctx, List<ResourceDecl> peers, String ns, Map<String, String> podLabels) {
+        for (ResourceDecl p : peers) {
+            JsonNode s = after(ctx, p);
+            if (!ns.equals(Json.text(s, "namespace"))) {
+                continue;
+            }
+            String mode = Json.text(s.path("mtls"), "mode");
+            if (!"PERMISSIVE".equals(mode) && !"DISABLE".equals(mode)) {
+                continue;
+            }
+            Map<String, String> match = Json.stringMap(s.path("selector").path("matchLabels"));
+            if (!s.has("selector") || podLabels.entrySet().containsAll(match.entrySet())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** (c) A CUSTOM AuthorizationPolicy whose provider the Istio install does not declare. */
+    static List<Diagnostic> customProviderDeclared(CheckContext ctx) {
+        List<Diagnostic> out = new ArrayList<>();
+        TreeSet<String> declared = new TreeSet<>();
+        for (ResourceDecl i : ctx.declared(IstioInstallType.NAME)) {
+            for (JsonNode p : after(ctx, i).path("meshConfig").path("extensionProviders")) {
+                if (Json.text(p, "name") != null) {
+                    declared.add(Json.text(p, "name"));
+                }
+            }
+        }
+        for (ResourceDecl d : ctx.declared(AUTHZ)) {
+            JsonNode s = after(ctx, d);
+            String provider = Json.text(s.path("provider"), "name");
+            if ("CUSTOM".equals(Json.text(s, "action")) && provider != null && !declared.contains(provider)) {
+                out.add(Diagnostic.warning(d.address() + ": CUSTOM provider `" + provider
+                                + "` is not declared in the istio.install meshConfig.extensionProviders",
+                        declared.isEmpty() ? "the stack's istio.install declares no extension providers; add one named "
+                                + provider + " (e.g. envoyExtAuthzHttp for the Cortex auth proxy)"
+                                : "declared providers: " + String.join(", ", declared), range(d, "/spec/provider/name")));
+            }
+        }
+        return out;
+    }
+
+    /** (d) A namespace that gets both istio-injection and istio.io/rev labels. */
+    static List<Diagnostic> injectionAndRevision(CheckContext ctx) {
+        Map<String, List<ResourceDecl>> byNamespace = new java.util.TreeMap<>();
+        Map<String, TreeSet<String>> keys = new java.util.TreeMap<>();
+        for (String type : List.of(LABELS, NAMESPACE)) {
+            for (ResourceDecl d : ctx.declared(type)) {
+                JsonNode s = after(ctx, d);
+                if (type.equals(LABELS) && !"Namespace".equals(Json.text(s, "kind", "Namespace"))) {
+                    continue;
+                }
+                String ns = Json.text(s, "name");
+                Map<String, String> labels = Json.stringMap(s.get("labels"));
+                for (String k : List.of("istio-injection", "istio.io/rev")) {
+                    if (labels.containsKey(k) && ns != null) {
+                        keys.computeIfAbsent(ns, x -> new TreeSet<>()).add(k);
+                        byNamespace.computeIfAbsent(ns, x -> new ArrayList<>()).add(d);
+                    }
+                }
+            }
+        }
+        List<Diagnostic> out = new ArrayList<>();
+        keys.forEach((ns, k) -> {
+            if (k.size() == 2) {
+                ResourceDecl d = byNamespace.get(ns).get(0);
+                out.add(Diagnostic.warning("namespace " + ns + " gets both istio-injection and istio.io/rev labels",
+                        "istio-injection wins and the revision label is ignored; keep one ("
+                                + String.join(", ", byNamespace.get(ns).stream().map(x -> x.address().toString()).distinct().toList())
+                                + ")", range(d, "/spec/labels")));
+            }
+        });
+        return out;
+    }
+
+    /** (e) Diagnostic addons in a production stack: the Cortex guide says to keep them off. */
+    static List<Diagnostic> productionAddons(CheckContext ctx) {
+        List<Diagnostic> out = new ArrayList<>();
+        if (ctx.stack().environment() != Environment.PRODUCTION) {
+            return out;
+        }
+        for (ResourceDecl d : ctx.declared(IstioInstallType.NAME)) {
+            JsonNode addons = after(ctx, d).path("addons");
+            for (String a : IstioInstallType.ADDONS) {
+                if (Json.bool(addons, a)) {
+                    out.add(Diagnostic.warning(d.address() + ": addon " + a + " is enabled in a production stack",
+                            "Istio components that are not required (kiali, prometheus, grafana, tracing) should be"
+                                    + " disabled in production; enable them only while collecting diagnostics",
+                            range(d, "/spec/addons/" + a)));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,128 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.spi.ProviderSettings;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one Kubernetes client of a {@code ProviderFactory.create} call, shared by every type. Built lazily on the
+ * first request, so commands that only validate files need no cluster. Settings: {@code kubeconfig} (a file;
+ * else KUBECONFIG or ~/.kube/config), {@code context} (checked: fabric8 silently falls back to the current context
+ * for an unknown name), {@code fieldManager} (default "meshform").
+ */
+public final class KubeConnection implements AutoCloseable {
+    public static final String DEFAULT_FIELD_MANAGER = "meshform";
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+
+    private final ProviderSettings settings;
+    private final String fieldManager;
+    private final RequestCounter counter = new RequestCounter();
+    private KubernetesClient client;
+    private String describedAs = "";
+
+    public KubeConnection(ProviderSettings settings) {
+        this.settings = settings;
+        this.fieldManager = settings.get("fieldManager").orElse(DEFAULT_FIELD_MANAGER);
+    }
+
+    /** Around an existing client (tests, embedding); its requests are not counted. */
+    public KubeConnection(KubernetesClient client, String fieldManager) {
+        this.settings = new ProviderSettings(java.util.Map.of());
+        this.fieldManager = fieldManager;
+        this.client = client;
+        this.describedAs = "the given client at " + client.getMasterUrl();
+    }
+
+    public String fieldManager() {
+        return fieldManager;
+    }
+
+    public RequestCounter counter() {
+        return counter;
+    }
+
+    /** HTTP requests sent so far (for {@code --log-level debug} and tests). */
+    public long requestCount() {
+        return counter.count();
+    }
+
+    /** "context kind-dev at https://127.0.0.1:16443", for messages. */
+    public synchronized String describe() {
+        client();
+        return describedAs;
+    }
+
+    public synchronized KubernetesClient client() {
+        if (client == null) {
+            Config config = config(settings);
+            // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
+            // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
+            config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
+            describedAs = "context " + (config.getCurrentContext() == null ? "(none)" : config.getCurrentContext().getName())
+                    + " at " + config.getMasterUrl();
+            client = new KubernetesClientBuilder()
+                    .withConfig(config)
+                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshform-count", counter))
+                    .build();
+        }
+        return client;
+    }
+
+    static Config config(ProviderSettings settings) {
+        String context = settings.get("context").orElse(null);
+        String kubeconfig = settings.get("kubeconfig").orElse(null);
+        Config config;
+        try {
+            if (kubeconfig != null) {
+                Path file = Path.of(kubeconfig);
+                if (!Files.isRegularFile(file)) {
+                    throw fail("kubeconfig " + kubeconfig + " does not exist",
+                            "pass an existing file with --kubeconfig, or leave it out to use KUBECONFIG or ~/.kube/config");
+                }
+                config = context == null ? Config.fromKubeconfig(file.toFile())
+                        : Config.fromKubeconfig(context, new File(kubeconfig));
+            } else {
+                config = Config.autoConfigure(context);
+            }
+        } catch (DiagnosticsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw fail("cannot read the kubeconfig" + (kubeconfig == null ? "" : " " + kubeconfig) + ": " + e.getMessage(), null);
+        }
+        if (context != null) {
+            List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
+            boolean known = contexts.stream().anyMatch(c -> context.equals(c.getName()));
+            if (!known || config.getCurrentContext() == null || !Objects.equals(context, config.getCurrentContext().getName())) {
+                throw fail("context `" + context + "` is not in the kubeconfig"
+                                + (kubeconfig == null ? "" : " " + kubeconfig),
+                        contexts.isEmpty() ? "the kubeconfig defines no contexts"
+                                : "known contexts: " + String.join(", ", contexts.stream().map(NamedContext::getName).sorted().toList()));
+            }
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw fail("no Kubernetes cluster configured", "pass --kubeconfig and --context, or set KUBECONFIG");
+        }
+        return config;
+    }
+
+    private static DiagnosticsException fail(String summary, String detail) {
+        return new DiagnosticsException(Diagnostic.error(summary, detail, null));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+    }
+}

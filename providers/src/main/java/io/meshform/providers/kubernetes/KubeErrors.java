@@ -1,0 +1,119 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Turns API errors into messages that say what was done to which object and what the server said. */
+public final class KubeErrors {
+    private static final Pattern CONFLICT_MANAGER = Pattern.compile("conflicts? with \"([^\"]+)\"");
+
+    private KubeErrors() {
+    }
+
+    public static boolean notFound(KubernetesClientException e) {
+        return code(e) == 404;
+    }
+
+    /** The HTTP status, from the exception or the one fabric8 wrapped ("Operation: [patch] ... failed."). */
+    public static int code(KubernetesClientException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getCode() > 0) {
+                return k.getCode();
+            }
+        }
+        return e.getCode();
+    }
+
+    private static Status status(KubernetesClientException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KubernetesClientException k && k.getStatus() != null && k.getStatus().getMessage() != null
+                    && !k.getStatus().getMessage().isBlank()) {
+                return k.getStatus();
+            }
+        }
+        return null;
+    }
+
+    /** False for connection and TLS failures (an IOException underneath and no HTTP status). */
+    public static boolean answered(KubernetesClientException e) {
+        if (status(e) != null || code(e) > 0) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The server's own words: Status.message (and reason); for a failed connection, the root cause. */
+    public static String serverSays(KubernetesClientException e) {
+        Status s = status(e);
+        if (s != null) {
+            return s.getMessage() + (s.getReason() != null ? " (reason: " + s.getReason() + ")" : "");
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? e.getMessage() : e.getMessage() + " (cause: " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+
+    /** Field managers named in an SSA conflict message ("conflict with \"kubectl-label\" using v1: ..."). */
+    public static Set<String> conflictManagers(String message) {
+        Set<String> out = new LinkedHashSet<>();
+        if (message != null) {
+            Matcher m = CONFLICT_MANAGER.matcher(message);
+            while (m.find()) {
+                out.add(m.group(1));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An error for {@code verb} ("apply", "dry-run apply", "delete") on {@code what} ("Namespace cortex").
+     * A 409 apply conflict names the other field managers and the way out ({@code force: true}).
+     */
+    public static DiagnosticsException explain(String address, String verb, String what, KubernetesClientException e) {
+        String said = serverSays(e);
+        int code = code(e);
+        if (!answered(e)) {
+            return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + ": no answer from the API server",
+                    said + "\n(hint: is the cluster reachable, and does the kubeconfig's CA match it?)", null));
+        }
+        if (code == 409 && verb.contains("apply")) {
+            Set<String> managers = conflictManagers(said);
+            String who = managers.isEmpty() ? "another field manager" : "field manager(s) " + String.join(", ", managers);
+            return new DiagnosticsException(Diagnostic.error(
+                    address + ": cannot " + verb + " " + what + ": " + who + " own(s) fields meshform wants to set",
+                    "API server says: " + said + "\n(hint: change the value back, remove it from the stack, or set"
+                            + " `force: true` on " + address + " to take the fields over)", null));
+        }
+        if (said.contains("field not declared in schema")) {
+            return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + " failed: unknown field",
+                    "API server says: " + said + "\n(hint: the object sets a field its kind does not define; check the spelling"
+                            + " and the apiVersion)", null));
+        }
+        String hint = switch (code) {
+            case 401, 403 -> "\n(hint: the credentials of this kubeconfig context may not allow it)";
+            case 404 -> "\n(hint: the API or its namespace does not exist on this cluster; is the CRD installed?)";
+            case 422 -> "\n(hint: fix the field the server names)";
+            default -> "";
+        };
+        String http = code > 0 ? " (HTTP " + code + ")" : "";
+        return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + " failed" + http,
+                "API server says: " + said + hint, null));
+    }
+
+    public static DiagnosticsException error(String summary, String detail) {
+        return new DiagnosticsException(Diagnostic.error(summary, detail, null));
+    }
+}

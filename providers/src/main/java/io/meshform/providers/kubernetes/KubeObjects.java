@@ -1,0 +1,91 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small, uniform operations on typed and generic objects: LIST, GET and server-side apply. */
+public final class KubeObjects {
+    private KubeObjects() {
+    }
+
+    /** An object's coordinates; {@code namespace} is null for cluster-scoped kinds. */
+    public record Target(String apiVersion, String kind, String namespace, String name) {
+        public boolean isNamespace() {
+            return "v1".equals(apiVersion) && "Namespace".equals(kind);
+        }
+
+        /** "Namespace cortex", "Deployment cortex/web". */
+        public String describe() {
+            return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+        }
+
+        /** The LIST that finds this object: same kind, same namespace. */
+        public Target collection() {
+            return new Target(apiVersion, kind, namespace, null);
+        }
+    }
+
+    /** One LIST of a kind in a namespace (or cluster-wide when namespace is null). */
+    public static List<HasMetadata> list(KubernetesClient client, Target collection) {
+        if (collection.isNamespace()) {
+            return new ArrayList<>(client.namespaces().list().getItems());
+        }
+        var op = client.genericKubernetesResources(collection.apiVersion(), collection.kind());
+        List<GenericKubernetesResource> items = collection.namespace() == null
+                ? op.list().getItems() : op.inNamespace(collection.namespace()).list().getItems();
+        return new ArrayList<>(items);
+    }
+
+    public static HasMetadata get(KubernetesClient client, Target t) {
+        if (t.isNamespace()) {
+            return client.namespaces().withName(t.name()).get();
+        }
+        var op = client.genericKubernetesResources(t.apiVersion(), t.kind());
+        return t.namespace() == null ? op.withName(t.name()).get() : op.inNamespace(t.namespace()).withName(t.name()).get();
+    }
+
+    /** Server-side apply as {@code fieldManager}; force only when asked; dryRun=All when asked. */
+    public static <T extends HasMetadata> T apply(Resource<T> resource, String fieldManager, boolean force, boolean dryRun) {
+        PatchContext pc = PatchContext.of(PatchType.SERVER_SIDE_APPLY);
+        pc.setFieldManager(fieldManager);
+        if (force) {
+            pc.setForce(true);
+        }
+        if (dryRun) {
+            pc.setDryRun(List.of("All"));
+        }
+        pc.setFieldValidation("Strict");
+        return resource.patch(pc);
+    }
+
+    /** Removes what must not go into an apply body (server-owned metadata and status). */
+    public static void stripServerFields(HasMetadata obj) {
+        ObjectMeta m = obj.getMetadata();
+        if (m != null) {
+            m.setResourceVersion(null);
+            m.setUid(null);
+            m.setManagedFields(null);
+            m.setCreationTimestamp(null);
+            m.setGeneration(null);
+            m.setSelfLink(null);
+        }
+        if (obj instanceof GenericKubernetesResource g && g.getAdditionalProperties() != null) {
+            g.getAdditionalProperties().remove("status");
+        }
+    }
+
+    public static String namespaceOf(HasMetadata o) {
+        return o.getMetadata() == null ? null : o.getMetadata().getNamespace();
+    }
+
+    public static String nameOf(HasMetadata o) {
+        return o.getMetadata() == null ? null : o.getMetadata().getName();
+    }
+}

@@ -1,0 +1,41 @@
+package io.meshform.providers.kubernetes;
+
+import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ResourceType;
+import java.util.List;
+
+/** {@code kubernetes.*}: namespaces, labels on existing objects, arbitrary manifests. */
+public final class KubernetesProvider implements Provider {
+    private final KubeConnection kube;
+    private final List<ResourceType> types;
+
+    public KubernetesProvider(KubeConnection kube) {
+        this.kube = kube;
+        this.types = List.of(new NamespaceType(kube), new LabelsType(kube), new ManifestType(kube));
+    }
+
+    @Override
+    public String name() {
+        return "kubernetes";
+    }
+
+    @Override
+    public List<ResourceType> resourceTypes() {
+        return types;
+    }
+
+    public KubeConnection connection() {
+        return kube;
+    }
+
+    /** HTTP requests sent through the shared client so far. */
+    public long requestCount() {
+        return kube.requestCount();
+    }
+
+    /** Closes the shared client (the Istio provider of the same factory call shares it). */
+    @Override
+    public void close() {
+        kube.close();
+    }
+}

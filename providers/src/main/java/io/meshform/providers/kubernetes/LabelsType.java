@@ -1,0 +1,179 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.providers.kubernetes.KubeObjects.Target;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code kubernetes.labels}: {@code {kind: Namespace, apiVersion?, name, namespace?, labels, annotations?, force?}}.
+ * Owns just the declared labels (and annotations) of an object someone else created, e.g. {@code istio-injection}
+ * on the Cortex namespaces. The object must exist: a server-side apply would otherwise create it. Destroying the
+ * resource removes meshform's keys, never the object.
+ */
+public final class LabelsType extends MetadataMapsType {
+    public static final String NAME = "kubernetes.labels";
+    static final List<String> FIELDS = List.of("kind", "apiVersion", "name", "namespace", "labels", "annotations", "force");
+    static final Set<String> INJECTION_LABELS = Set.of("istio-injection", "istio.io/rev");
+
+    /** Labels resources whose target namespace the stack creates with kubernetes.namespace (learnt from the graph). */
+    private final Set<ResourceAddress> targetDeclared = ConcurrentHashMap.newKeySet();
+
+    public LabelsType(KubeConnection kube) {
+        super(kube);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<FieldProblem> validate(JsonNode spec) {
+        SpecChecker c = new SpecChecker();
+        if (!c.object(spec, "", "the spec of " + NAME)) {
+            return c.problems();
+        }
+        c.knownKeys(spec, "", NAME, FIELDS);
+        String kind = c.string(spec, "", "kind", false);
+        String apiVersion = c.string(spec, "", "apiVersion", false);
+        String name = c.string(spec, "", "name", true);
+        String namespace = c.string(spec, "", "namespace", false);
+        if (kind == null || kind.equals("Namespace")) {
+            c.dnsLabel(name, "/name", "namespace name");
+            if (namespace != null) {
+                c.error("/namespace", "a Namespace has no namespace", "remove `namespace`");
+            }
+            if (apiVersion != null && !apiVersion.equals("v1")) {
+                c.error("/apiVersion", "Namespace is apiVersion v1, not " + apiVersion);
+            }
+        } else {
+            if (apiVersion == null) {
+                c.error("/apiVersion", "`apiVersion` is required for kind " + kind, "e.g. apps/v1 for a Deployment");
+            }
+            c.dnsSubdomain(name, "/name", "name");
+            c.dnsLabel(namespace, "/namespace", "namespace");
+        }
+        JsonNode labels = spec.get(LABELS);
+        if (labels == null || labels.isNull()) {
+            c.error("/labels", "missing required field `labels`", "list the labels meshform should own, e.g. istio-injection: enabled");
+        } else {
+            c.labelMap(spec, "", LABELS, true);
+            String injection = Json.text(labels, "istio-injection");
+            if (injection != null && !injection.equals("enabled") && !injection.equals("disabled")) {
+                c.warning("/labels/istio-injection", "istio-injection is \"" + injection + "\"; Istio acts only on enabled or disabled", null);
+            }
+            if (labels.has("istio-injection") && labels.has("istio.io/rev")) {
+                c.warning("/labels/istio.io~1rev", "both istio-injection and istio.io/rev are set; istio-injection wins and the revision is ignored",
+                        "keep one: istio-injection for the default revision, istio.io/rev for a revisioned install");
+            }
+        }
+        c.labelMap(spec, "", ANNOTATIONS, false);
+        c.bool(spec, "", "force");
+        return c.problems();
+    }
+
+    @Override
+    Target target(JsonNode spec) {
+        String kind = Json.text(spec, "kind", "Namespace");
+        String apiVersion = Json.text(spec, "apiVersion", kind.equals("Namespace") ? "v1" : null);
+        return new Target(apiVersion, kind, kind.equals("Namespace") ? null : Json.text(spec, "namespace"), Json.text(spec, "name"));
+    }
+
+    /** The namespace the labels are on (or in) and, for injection labels, the Istio install. */
+    @Override
+    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+        Target t = target(resource.spec());
+        String ns = t.isNamespace() ? t.name() : t.namespace();
+        Set<ResourceAddress> deps = new TreeSet<>();
+        for (ResourceDecl d : stack.ofType(NamespaceType.NAME)) {
+            if (ns != null && ns.equals(Json.text(d.spec(), "name"))) {
+                deps.add(d.address());
+                if (t.isNamespace()) {
+                    targetDeclared.add(resource.address());
+                }
+            }
+        }
+        Map<String, String> labels = Json.stringMap(resource.spec().get(LABELS));
+        if (labels.keySet().stream().anyMatch(INJECTION_LABELS::contains)) {
+            stack.ofType("istio.install").forEach(d -> deps.add(d.address()));
+        }
+        return deps;
+    }
+
+    @Override
+    public PlannedChange plan(PlanRequest request) {
+        Target t = target(request.desired());
+        if (request.live() == null) {
+            if (targetDeclared.contains(request.address())) {
+                return PlannedChange.of(Action.CREATE, "labels for " + t.describe() + ", which the stack creates first",
+                        null, request.desired());
+            }
+            if (t.isNamespace()) {
+                throw KubeErrors.error(request.address() + ": namespace " + t.name()
+                                + " does not exist; declare it with kubernetes.namespace or create it",
+                        "kubernetes.labels only labels existing objects (a server-side apply would create a bare one)");
+            }
+            throw KubeErrors.error(request.address() + ": " + t.describe() + " does not exist; create it first",
+                    "kubernetes.labels only labels existing objects");
+        }
+        return planExisting(request);
+    }
+
+    @Override
+    public AppliedResource apply(ApplyRequest request) {
+        JsonNode spec = request.desired();
+        Target t = target(spec);
+        requireExists(request.address(), t);
+        request.progress().note("server-side apply labels of " + t.describe() + " as " + kube.fieldManager());
+        HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
+                Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
+        return new AppliedResource(spec.deepCopy(), metadata(applied, kube.fieldManager()));
+    }
+
+    /** Applies no labels: the server drops the keys only meshform owned. The object stays. */
+    @Override
+    public void delete(DeleteRequest request) {
+        Target t = target(request.recorded().attributes());
+        HasMetadata live;
+        try {
+            live = KubeObjects.get(kube.client(), t);
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.explain(request.address().toString(), "read", t.describe(), e);
+        }
+        if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
+            request.progress().note(t.describe() + " is gone; nothing to remove");
+            return;
+        }
+        request.progress().note("removing meshform's labels from " + t.describe());
+        applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+    }
+
+    private void requireExists(ResourceAddress address, Target t) {
+        HasMetadata live;
+        try {
+            live = KubeObjects.get(kube.client(), t);
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.explain(address.toString(), "read", t.describe(), e);
+        }
+        if (live == null) {
+            throw KubeErrors.error(address + ": " + t.describe() + " does not exist",
+                    "meshform will not create it just to label it; create it (kubernetes.namespace for a namespace) and plan again");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Who owns which key of a map field ({@code metadata.labels}, {@code metadata.annotations}, top-level
+ * {@code spec} keys), read from an object's managedFields.
+ */
+public record ManagedFields(Map<String, Set<String>> ownersByKey) {
+
+    public static final ManagedFields NONE = new ManagedFields(Map.of());
+
+    /** Owners of the keys under {@code path}, e.g. ["metadata", "labels"] or ["spec"]. */
+    public static ManagedFields of(HasMetadata obj, String... path) {
+        if (obj == null || obj.getMetadata() == null || obj.getMetadata().getManagedFields() == null) {
+            return NONE;
+        }
+        Map<String, Set<String>> owners = new TreeMap<>();
+        for (ManagedFieldsEntry entry : obj.getMetadata().getManagedFields()) {
+            if (entry.getFieldsV1() == null || entry.getFieldsV1().getAdditionalProperties() == null) {
+                continue;
+            }
+            Object node = entry.getFieldsV1().getAdditionalProperties();
+            for (String p : path) {
+                node = node instanceof Map<?, ?> m ? m.get("f:" + p) : null;
+            }
+            if (node instanceof Map<?, ?> m) {
+                for (Object k : m.keySet()) {
+                    String key = String.valueOf(k);
+                    if (key.startsWith("f:")) {
+                        owners.computeIfAbsent(key.substring(2), x -> new TreeSet<>()).add(entry.getManager());
+                    }
+                }
+            }
+        }
+        return new ManagedFields(Collections.unmodifiableMap(owners));
+    }
+
+    public Set<String> owners(String key) {
+        return ownersByKey.getOrDefault(key, Set.of());
+    }
+
+    public boolean ownedBy(String key, String manager) {
+        return owners(key).contains(manager);
+    }
+
+    /** Keys owned by {@code manager}. */
+    public Set<String> keysOf(String manager) {
+        Set<String> out = new TreeSet<>();
+        ownersByKey.forEach((k, v) -> {
+            if (v.contains(manager)) {
+                out.add(k);
+            }
+        });
+        return out;
+    }
+
+    /** For each key, the managers other than {@code manager} that own it. */
+    public Map<String, List<String>> othersThan(String manager) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        ownersByKey.forEach((k, v) -> {
+            List<String> others = v.stream().filter(m -> !m.equals(manager)).toList();
+            if (!others.isEmpty()) {
+                out.put(k, others);
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,212 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.KubeObjects.Target;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The shared logic of {@code kubernetes.namespace} and {@code kubernetes.labels}: meshform owns exactly the label
+ * and annotation keys it declares (server-side apply of a minimal object), sees only those keys (plus keys it
+ * still owns from an earlier apply, so a key dropped from the file shows as removed), and warns when another
+ * field manager owns a key it would change.
+ */
+abstract class MetadataMapsType implements ResourceType {
+    static final String LABELS = "labels";
+    static final String ANNOTATIONS = "annotations";
+
+    protected final KubeConnection kube;
+    /** What read() learnt about ownership, for plan() of the same run. */
+    private final Map<ResourceAddress, Owners> owners = new ConcurrentHashMap<>();
+
+    record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating) {
+    }
+
+    MetadataMapsType(KubeConnection kube) {
+        this.kube = kube;
+    }
+
+    /** The object a spec (desired, or recorded attributes) is about. */
+    abstract Target target(JsonNode spec);
+
+    @Override
+    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+        Map<Target, List<ResourceRef>> byCollection = new LinkedHashMap<>();
+        for (ResourceRef ref : resources) {
+            byCollection.computeIfAbsent(target(ref.spec()).collection(), k -> new ArrayList<>()).add(ref);
+        }
+        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+        KubernetesClient client = kube.client();
+        for (Map.Entry<Target, List<ResourceRef>> e : byCollection.entrySet()) {
+            List<HasMetadata> items;
+            try {
+                items = KubeObjects.list(client, e.getKey());
+            } catch (KubernetesClientException ex) {
+                if (KubeErrors.notFound(ex)) {
+                    continue; // the namespace (or API) is absent: so is every object in it
+                }
+                throw KubeErrors.explain(name(), "list", e.getKey().kind() + " objects", ex);
+            }
+            Map<String, HasMetadata> byName = new HashMap<>();
+            items.forEach(i -> byName.put(KubeObjects.nameOf(i), i));
+            for (ResourceRef ref : e.getValue()) {
+                HasMetadata live = byName.get(target(ref.spec()).name());
+                if (live != null) {
+                    remember(ref.address(), live);
+                    out.put(ref.address(), new LiveObject(project(ref.spec(), live), live.getMetadata().getResourceVersion()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private Owners remember(ResourceAddress address, HasMetadata live) {
+        Owners o = new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
+                live.getMetadata().getDeletionTimestamp() != null);
+        owners.put(address, o);
+        return o;
+    }
+
+    /** The live object in the spec's shape: the spec with labels/annotations replaced by the live values meshform sees. */
+    ObjectNode project(JsonNode spec, HasMetadata live) {
+        ObjectNode out = Json.copy(spec);
+        ManagedFields labelOwners = ManagedFields.of(live, "metadata", LABELS);
+        ManagedFields annotationOwners = ManagedFields.of(live, "metadata", ANNOTATIONS);
+        projectMap(out, LABELS, spec.get(LABELS), live.getMetadata().getLabels(), labelOwners);
+        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), live.getMetadata().getAnnotations(), annotationOwners);
+        return out;
+    }
+
+    private void projectMap(ObjectNode out, String field, JsonNode declared, Map<String, String> live, ManagedFields mf) {
+        Set<String> keys = new LinkedHashSet<>(Json.stringMap(declared).keySet());
+        keys.addAll(mf.keysOf(kube.fieldManager()));
+        Map<String, String> seen = new TreeMap<>();
+        if (live != null) {
+            for (String k : keys) {
+                if (live.containsKey(k)) {
+                    seen.put(k, live.get(k));
+                }
+            }
+        }
+        if (seen.isEmpty() && (declared == null || declared.isNull())) {
+            out.remove(field);
+        } else {
+            out.set(field, Json.fromMap(seen));
+        }
+    }
+
+    /** Desired with empty or absent maps normalised, for comparison. */
+    static ObjectNode normalised(JsonNode spec) {
+        ObjectNode o = Json.object();
+        o.set(LABELS, Json.fromMap(Json.stringMap(spec.get(LABELS))));
+        o.set(ANNOTATIONS, Json.fromMap(Json.stringMap(spec.get(ANNOTATIONS))));
+        return o;
+    }
+
+    /** UPDATE/NOOP of an existing object: the differing keys, and the conflicts another manager would raise. */
+    PlannedChange planExisting(PlanRequest request) {
+        JsonNode desired = request.desired();
+        JsonNode before = request.live().value();
+        List<String> changed = Json.paths(normalised(before), normalised(desired));
+        Owners o = owners.get(request.address());
+        if (o == null) {
+            HasMetadata live = KubeObjects.get(kube.client(), target(desired));
+            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false) : remember(request.address(), live);
+        }
+        List<String> warnings = new ArrayList<>();
+        if (o.terminating()) {
+            warnings.add(target(desired).describe() + " is being deleted (Terminating); changes to it will be lost");
+        }
+        boolean force = Json.bool(desired, "force");
+        conflicts(LABELS, "label", desired, before, o.labels(), force, warnings);
+        conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings);
+        if (changed.isEmpty()) {
+            return new PlannedChange(Action.NOOP, "labels and annotations match", before, desired, List.of(), warnings, Map.of());
+        }
+        return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, List.of(), warnings, Map.of());
+    }
+
+    private void conflicts(String field, String word, JsonNode desired, JsonNode before, ManagedFields mf, boolean force,
+                           List<String> warnings) {
+        Map<String, String> want = Json.stringMap(desired.get(field));
+        Map<String, String> have = Json.stringMap(before.get(field));
+        Map<String, List<String>> others = mf.othersThan(kube.fieldManager());
+        for (Map.Entry<String, String> e : want.entrySet()) {
+            List<String> who = others.get(e.getKey());
+            if (who == null || e.getValue().equals(have.get(e.getKey()))) {
+                continue;
+            }
+            String current = have.containsKey(e.getKey()) ? "\"" + have.get(e.getKey()) + "\"" : "unset";
+            warnings.add(force
+                    ? word + " `" + e.getKey() + "` is owned by field manager " + String.join(", ", who)
+                        + " (now " + current + "); force: true takes it over"
+                    : word + " `" + e.getKey() + "` is owned by field manager " + String.join(", ", who) + " (now " + current
+                        + "); apply will fail with a conflict - use force: true to take it over");
+        }
+    }
+
+    /** The minimal object meshform applies: identity plus exactly the declared labels and annotations. */
+    HasMetadata minimalObject(Target t, Map<String, String> labels, Map<String, String> annotations) {
+        if (t.isNamespace()) {
+            Namespace ns = new NamespaceBuilder().withNewMetadata().withName(t.name()).endMetadata().build();
+            ns.getMetadata().setLabels(labels.isEmpty() ? null : new TreeMap<>(labels));
+            ns.getMetadata().setAnnotations(annotations.isEmpty() ? null : new TreeMap<>(annotations));
+            return ns;
+        }
+        GenericKubernetesResource g = new GenericKubernetesResourceBuilder().withApiVersion(t.apiVersion()).withKind(t.kind())
+                .withNewMetadata().withName(t.name()).withNamespace(t.namespace()).endMetadata().build();
+        g.getMetadata().setLabels(labels.isEmpty() ? null : new TreeMap<>(labels));
+        g.getMetadata().setAnnotations(annotations.isEmpty() ? null : new TreeMap<>(annotations));
+        return g;
+    }
+
+    HasMetadata applyMinimal(ResourceAddress address, Target t, Map<String, String> labels, Map<String, String> annotations,
+                             boolean force) {
+        HasMetadata obj = minimalObject(t, labels, annotations);
+        try {
+            return KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), force, false);
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.explain(address.toString(), "apply", labelsWhat(labels, annotations) + " on " + t.describe(), e);
+        }
+    }
+
+    private static String labelsWhat(Map<String, String> labels, Map<String, String> annotations) {
+        return annotations.isEmpty() ? "labels" : "labels and annotations";
+    }
+
+    static Map<String, String> metadata(HasMetadata applied, String fieldManager) {
+        Map<String, String> m = new TreeMap<>();
+        if (applied != null && applied.getMetadata() != null) {
+            if (applied.getMetadata().getUid() != null) {
+                m.put("uid", applied.getMetadata().getUid());
+            }
+            if (applied.getMetadata().getResourceVersion() != null) {
+                m.put("resourceVersion", applied.getMetadata().getResourceVersion());
+            }
+        }
+        m.put("fieldManager", fieldManager);
+        return m;
+    }
+}

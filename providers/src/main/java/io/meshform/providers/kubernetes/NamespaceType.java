@@ -1,0 +1,117 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.providers.kubernetes.KubeObjects.Target;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code kubernetes.namespace}: {@code {name, labels?, annotations?, force?}}. Creates the namespace, or adopts an
+ * existing one, with the declared labels and annotations (server-side apply; meshform owns only those keys).
+ * Destroying it deletes the namespace.
+ */
+public final class NamespaceType extends MetadataMapsType {
+    public static final String NAME = "kubernetes.namespace";
+    static final List<String> FIELDS = List.of("name", "labels", "annotations", "force");
+
+    public NamespaceType(KubeConnection kube) {
+        super(kube);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<FieldProblem> validate(JsonNode spec) {
+        SpecChecker c = new SpecChecker();
+        if (!c.object(spec, "", "the spec of " + NAME)) {
+            return c.problems();
+        }
+        c.knownKeys(spec, "", NAME, FIELDS);
+        c.dnsLabel(c.string(spec, "", "name", true), "/name", "namespace name");
+        c.labelMap(spec, "", LABELS, true);
+        c.labelMap(spec, "", ANNOTATIONS, false);
+        c.bool(spec, "", "force");
+        return c.problems();
+    }
+
+    @Override
+    Target target(JsonNode spec) {
+        return new Target("v1", "Namespace", null, Json.text(spec, "name"));
+    }
+
+    @Override
+    public PlannedChange plan(PlanRequest request) {
+        if (request.live() == null) {
+            return PlannedChange.of(Action.CREATE, "namespace " + Json.text(request.desired(), "name") + " does not exist",
+                    null, request.desired());
+        }
+        return planExisting(request);
+    }
+
+    @Override
+    public AppliedResource apply(ApplyRequest request) {
+        JsonNode spec = request.desired();
+        Target t = target(spec);
+        request.progress().note("server-side apply Namespace " + t.name() + " as " + kube.fieldManager());
+        HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
+                Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
+        return new AppliedResource(spec.deepCopy(), metadata(applied, kube.fieldManager()));
+    }
+
+    @Override
+    public void delete(DeleteRequest request) {
+        String name = Json.text(request.recorded().attributes(), "name");
+        try {
+            List<?> gone = kube.client().namespaces().withName(name).delete();
+            request.progress().note(gone.isEmpty() ? "namespace " + name + " was already gone"
+                    : "namespace " + name + " deleted (terminating in the background)");
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e)) {
+                throw KubeErrors.explain(request.address().toString(), "delete", "Namespace " + name, e);
+            }
+        }
+    }
+
+    /** Adopts an existing namespace by name, with its current labels and annotations (system keys left out). */
+    @Override
+    public Optional<AppliedResource> importExisting(String id) {
+        Namespace ns = kube.client().namespaces().withName(id).get();
+        if (ns == null) {
+            return Optional.empty();
+        }
+        ObjectNode spec = Json.object().put("name", id);
+        Map<String, String> labels = new TreeMap<>(ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels());
+        labels.remove("kubernetes.io/metadata.name");
+        if (!labels.isEmpty()) {
+            spec.set(LABELS, Json.fromMap(labels));
+        }
+        Map<String, String> annotations = new TreeMap<>(ns.getMetadata().getAnnotations() == null ? Map.of()
+                : ns.getMetadata().getAnnotations());
+        for (String k : new TreeSet<>(annotations.keySet())) {
+            if (k.startsWith("kubectl.kubernetes.io/") || k.startsWith("meshform.io/")) {
+                annotations.remove(k);
+            }
+        }
+        if (!annotations.isEmpty()) {
+            spec.set(ANNOTATIONS, Json.fromMap(annotations));
+        }
+        return Optional.of(new AppliedResource(spec, metadata(ns, kube.fieldManager())));
+    }
+}

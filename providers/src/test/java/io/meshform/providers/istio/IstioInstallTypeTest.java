@@ -1,0 +1,88 @@
+package io.meshform.providers.istio;
+
+import static io.meshform.providers.TestSpecs.errors;
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IstioInstallTypeTest {
+    private final IstioInstallType type = new IstioInstallType(new KubeConnection(new ProviderSettings(Map.of())),
+            new Istioctl("/nonexistent/istioctl", "test", null, null));
+
+    @Test
+    void versionAsANumberMustBeQuoted() {
+        List<FieldProblem> p = type.validate(yaml("version: 1.28\nprofile: default\n"));
+        assertEquals(List.of("/version: version must be a string, quote it"), errors(p));
+        assertTrue(p.get(0).hint().contains("version: \"1.28\""), p.get(0).hint());
+    }
+
+    @Test
+    void versionIsRequiredAndProfileChecked() {
+        assertEquals(List.of("/version: missing required field `version`"), errors(type.validate(yaml("profile: default\n"))));
+        List<FieldProblem> p = type.validate(yaml("version: \"1.28\"\nprofile: defualt\n"));
+        assertEquals(1, errors(p).size());
+        assertEquals("did you mean `default`?", p.get(0).hint());
+        assertEquals(List.of(), errors(type.validate(yaml(
+                "version: \"1.28\"\nprofile: default\nrevision: 1-28\naddons: {kiali: false, prometheus: false, grafana: false, tracing: false}\n"))));
+        assertEquals(List.of("/addons/tracing: `tracing` must be true or false"),
+                errors(type.validate(yaml("version: \"1.28\"\naddons: {tracing: yes please}\n"))));
+    }
+
+    @Test
+    void versionMatchingIsByDottedPrefix() {
+        assertTrue(Istioctl.versionMatches("1.28.5", "1.28"));
+        assertTrue(Istioctl.versionMatches("1.28.5", "1.28.5"));
+        assertFalse(Istioctl.versionMatches("1.28.5", "1.2"));
+        assertFalse(Istioctl.versionMatches("1.28.5", "1.28.4"));
+    }
+
+    @Test
+    void operatorComesFromTheSpecAndTracingMapsToMeshConfig() {
+        var iop = IstioInstallType.istioOperator(yaml(
+                "version: \"1.28\"\nrevision: 1-28\nmeshConfig: {accessLogFile: /dev/stdout}\naddons: {tracing: true, kiali: false}\n"));
+        assertEquals(yaml("apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: default\n  revision: 1-28\n"
+                + "  meshConfig: {accessLogFile: /dev/stdout, enableTracing: true}\n"), iop);
+    }
+
+    @Test
+    void renderDigestIgnoresDocumentOrderAndKeyOrder() {
+        String a = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: x}\n---\n"
+                + "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: istiod, namespace: istio-system}\n";
+        String b = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {namespace: istio-system, name: istiod}\n---\n---\n"
+                + "kind: ConfigMap\napiVersion: v1\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: x}\n";
+        var ra = IstioInstallType.parseRender(a);
+        assertEquals(2, ra.objects().size());
+        assertEquals(ra.digest(), IstioInstallType.parseRender(b).digest());
+        assertNotEquals(ra.digest(), IstioInstallType.parseRender(a.replace("mesh: x", "mesh: y")).digest());
+        assertEquals("ConfigMap istio-system/istio", IstioInstallType.describe(ra.objects().get(0)));
+    }
+
+    @Test
+    void webhookCaBundleFailurePolicyAndReplicasAreNoise() {
+        var rendered = yaml("kind: ValidatingWebhookConfiguration\nmetadata: {name: v}\nwebhooks:\n- name: a\n  failurePolicy: Ignore\n"
+                + "  clientConfig: {service: {name: istiod}}\n");
+        var live = yaml("kind: ValidatingWebhookConfiguration\nmetadata: {name: v, uid: x}\nwebhooks:\n- name: a\n  failurePolicy: Fail\n"
+                + "  clientConfig: {service: {name: istiod}, caBundle: abc}\n  sideEffects: None\n");
+        var w = IstioInstallType.ignored(rendered);
+        assertEquals(List.of(), Json.paths(Json.project(IstioInstallType.ignored(live), w), w));
+        var dep = yaml("kind: Deployment\nmetadata: {name: istiod}\nspec: {replicas: 1, template: {spec: {containers: [{name: discovery, image: a}]}}}\n");
+        var liveDep = yaml("kind: Deployment\nmetadata: {name: istiod}\nspec: {replicas: 3, template: {spec: {containers: [{name: discovery, image: b}]}}}\n");
+        assertEquals(List.of("spec.template.spec.containers[0].image"),
+                Json.paths(Json.project(IstioInstallType.ignored(liveDep), IstioInstallType.ignored(dep)), IstioInstallType.ignored(dep)));
+    }
+
+    @Test
+    void addonsInTheSpecWarnThatIstioctlDoesNotInstallThem() {
+        assertEquals(1, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {kiali: true, tracing: true}\n")).size());
+    }
+}

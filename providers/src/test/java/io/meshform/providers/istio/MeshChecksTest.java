@@ -1,0 +1,79 @@
+package io.meshform.providers.istio;
+
+import static io.meshform.providers.TestSpecs.decl;
+import static io.meshform.providers.TestSpecs.stack;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+class MeshChecksTest {
+    static CheckContext ctx(Environment env, ResourceDecl... decls) {
+        Map<ResourceAddress, JsonNode> after = new LinkedHashMap<>();
+        for (ResourceDecl d : decls) {
+            after.put(d.address(), d.spec());
+        }
+        return new CheckContext(stack(env, decls), after);
+    }
+
+    static final ResourceDecl MESH_STRICT = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
+
+    @Test
+    void selectorInRootNamespace() {
+        var d = decl("istio.peerAuthentication.x", "namespace: istio-system\nselector: {matchLabels: {a: b}}\nmtls: {mode: STRICT}\n");
+        assertEquals(1, MeshChecks.selectorInRootNamespace(ctx(Environment.STAGING, d)).size());
+        assertEquals(0, MeshChecks.selectorInRootNamespace(ctx(Environment.STAGING, MESH_STRICT)).size());
+    }
+
+    @Test
+    void strictNamesUncoveredPods() {
+        var pods = Map.of("spark-role=driver", List.of("cortex-compute/job-1-driver"),
+                "app.kubernetes.io/name=mongodb", List.of("cortex/mongo-0"));
+        java.util.function.Function<Map<String, String>, List<String>> podsOf =
+                sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of());
+        List<Diagnostic> ds = MeshChecks.strictWithoutExceptions(ctx(Environment.STAGING, MESH_STRICT), podsOf);
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).detail().contains("cortex-compute/job-1-driver") && ds.get(0).detail().contains("cortex/mongo-0"),
+                ds.get(0).detail());
+        var mongo = decl("istio.peerAuthentication.mongo",
+                "namespace: cortex\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
+        var driver = decl("istio.peerAuthentication.spark_driver",
+                "namespace: cortex-compute\nselector: {matchLabels: {spark-role: driver}}\nmtls: {mode: PERMISSIVE}\n");
+        assertEquals(List.of(), MeshChecks.strictWithoutExceptions(ctx(Environment.STAGING, MESH_STRICT, mongo, driver), podsOf));
+    }
+
+    @Test
+    void customProviderMustBeDeclared() {
+        var authz = decl("istio.authorizationPolicy.ext", "namespace: cortex\naction: CUSTOM\nprovider: {name: auth-proxy}\nrules: [{}]\n");
+        var install = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: other}]}\n");
+        var ds = MeshChecks.customProviderDeclared(ctx(Environment.STAGING, install, authz));
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).detail().contains("declared providers: other"));
+        var ok = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: auth-proxy}]}\n");
+        assertEquals(List.of(), MeshChecks.customProviderDeclared(ctx(Environment.STAGING, ok, authz)));
+    }
+
+    @Test
+    void injectionAndRevisionOnOneNamespace() {
+        var a = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
+        var b = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: 1-28}\n");
+        assertEquals(1, MeshChecks.injectionAndRevision(ctx(Environment.STAGING, a, b)).size());
+        assertEquals(0, MeshChecks.injectionAndRevision(ctx(Environment.STAGING, a)).size());
+    }
+
+    @Test
+    void addonsInProduction() {
+        var install = decl("istio.install.mesh", "version: \"1.28\"\naddons: {kiali: true, prometheus: false, tracing: true}\n");
+        assertEquals(2, MeshChecks.productionAddons(ctx(Environment.PRODUCTION, install)).size());
+        assertEquals(0, MeshChecks.productionAddons(ctx(Environment.STAGING, install)).size());
+    }
+}

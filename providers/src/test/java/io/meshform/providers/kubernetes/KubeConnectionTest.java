@@ -1,0 +1,57 @@
+package io.meshform.providers.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.spi.ProviderSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KubeConnectionTest {
+    static final String KUBECONFIG = """
+            apiVersion: v1
+            kind: Config
+            current-context: a
+            clusters:
+            - name: a
+              cluster: {server: https://127.0.0.1:1111}
+            - name: b
+              cluster: {server: https://127.0.0.1:2222}
+            contexts:
+            - name: a
+              context: {cluster: a, user: u}
+            - name: b
+              context: {cluster: b, user: u}
+            users:
+            - name: u
+              user: {token: t}
+            """;
+
+    @Test
+    void pickedContextIsUsed(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG);
+        var cfg = KubeConnection.config(new ProviderSettings(Map.of("kubeconfig", f.toString(), "context", "b")));
+        assertEquals("https://127.0.0.1:2222/", cfg.getMasterUrl());
+    }
+
+    @Test
+    void unknownContextFailsInsteadOfFallingBack(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG);
+        var e = assertThrows(DiagnosticsException.class, () ->
+                KubeConnection.config(new ProviderSettings(Map.of("kubeconfig", f.toString(), "context", "prod"))));
+        assertTrue(e.getMessage().contains("context `prod` is not in the kubeconfig"), e.getMessage());
+        assertTrue(e.getMessage().contains("known contexts: a, b"), e.getMessage());
+    }
+
+    @Test
+    void missingKubeconfigFileIsNamed() {
+        var e = assertThrows(DiagnosticsException.class, () ->
+                KubeConnection.config(new ProviderSettings(Map.of("kubeconfig", "/nope/config"))));
+        assertTrue(e.getMessage().contains("kubeconfig /nope/config does not exist"), e.getMessage());
+    }
+}

@@ -1,0 +1,26 @@
+package io.meshform.providers.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class KubeErrorsTest {
+
+    @Test
+    void conflictNamesTheOtherManagersAndTheWayOut() {
+        String msg = "Apply failed with 2 conflicts: conflict with \"kubectl-label\" using v1: .metadata.labels.team\n"
+                + "conflict with \"helm\" using v1: .metadata.labels.app";
+        assertEquals(Set.of("kubectl-label", "helm"), KubeErrors.conflictManagers(msg));
+        var e = new KubernetesClientException("Failure executing: PATCH", 409,
+                new StatusBuilder().withCode(409).withReason("Conflict").withMessage(msg).build());
+        var d = KubeErrors.explain("kubernetes.labels.cortex", "apply", "labels on Namespace cortex", e);
+        String text = d.diagnostics().get(0).format();
+        assertTrue(text.contains("field manager(s) kubectl-label, helm"), text);
+        assertTrue(text.contains("force: true"), text);
+        assertTrue(text.contains(".metadata.labels.team"), text);
+    }
+}

@@ -1,0 +1,110 @@
+package io.meshform.providers.kubernetes;
+
+import static io.meshform.providers.TestSpecs.errors;
+import static io.meshform.providers.TestSpecs.warnings;
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.FieldsV1;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceListBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.providers.TestSpecs;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@EnableKubernetesMockClient
+class LabelsTypeTest {
+    KubernetesMockServer server;
+    KubernetesClient client;
+
+    static ManagedFieldsEntry owns(String manager, String operation, String... labelKeys) {
+        FieldsV1 f = new FieldsV1();
+        Map<String, Object> labels = new java.util.LinkedHashMap<>();
+        for (String k : labelKeys) {
+            labels.put("f:" + k, Map.of());
+        }
+        f.setAdditionalProperty("f:metadata", Map.of("f:labels", labels));
+        return new ManagedFieldsEntryBuilder().withManager(manager).withOperation(operation).withFieldsType("FieldsV1")
+                .withFieldsV1(f).build();
+    }
+
+    static Namespace cortex() {
+        return new NamespaceBuilder().withNewMetadata().withName("cortex").withResourceVersion("42")
+                .addToLabels(Map.of("istio-injection", "disabled", "team", "pay", "old", "x", "kubernetes.io/metadata.name", "cortex"))
+                .withManagedFields(owns("kubectl-label", "Update", "istio-injection", "team"), owns("meshform", "Apply", "old"))
+                .endMetadata().build();
+    }
+
+    @Test
+    void validation() {
+        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        assertEquals(List.of(), errors(t.validate(yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n"))));
+        assertEquals(List.of("/labels: missing required field `labels`"), errors(t.validate(yaml("name: cortex\n"))));
+        assertEquals(List.of("/labels/istio-injection: the value of label `istio-injection` must be a string",
+                        "/labels/bad key: invalid label key \"bad key\""),
+                errors(t.validate(yaml("name: cortex\nlabels: {istio-injection: true, \"bad key\": x}\n"))));
+        assertEquals(List.of("/apiVersion: `apiVersion` is required for kind Deployment"),
+                errors(t.validate(yaml("kind: Deployment\nname: web\nnamespace: cortex\nlabels: {a: b}\n"))));
+        assertEquals(1, warnings(t.validate(yaml("name: cortex\nlabels: {istio-injection: enabled, istio.io/rev: 1-28}\n"))).size());
+    }
+
+    @Test
+    void oneListReadProjectsDeclaredAndOwnedKeysAndPlanWarnsAboutOtherManagers() {
+        server.expect().get().withPath("/api/v1/namespaces")
+                .andReturn(200, new NamespaceListBuilder().withItems(cortex()).build()).always();
+        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        var spec = yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
+        var address = ResourceAddress.parse("kubernetes.labels.cortex");
+        var live = t.read(List.of(new ResourceRef(address, spec))).get(address);
+        assertEquals("42", live.version());
+        assertEquals(yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: disabled, old: x}\n"), live.value());
+        assertEquals(1, server.getRequestCount());
+
+        var change = t.plan(new PlanRequest(address, spec, null, live));
+        assertEquals(Action.UPDATE, change.action());
+        assertEquals("labels.istio-injection, labels.old changed", change.reason());
+        assertEquals(1, change.warnings().size());
+        String w = change.warnings().get(0);
+        assertTrue(w.contains("kubectl-label") && w.contains("use force: true"), w);
+
+        var forced = t.plan(new PlanRequest(address, yaml("name: cortex\nforce: true\nlabels: {istio-injection: enabled}\n"), null, live));
+        assertTrue(forced.warnings().get(0).contains("force: true takes it over"), forced.warnings().toString());
+    }
+
+    @Test
+    void sameValueAsAnotherManagerIsNoConflict() {
+        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        var spec = yaml("name: cortex\nlabels: {team: pay}\n");
+        var projected = t.project(spec, cortex());
+        assertEquals(yaml("name: cortex\nlabels: {team: pay, old: x}\n"), projected);
+    }
+
+    @Test
+    void missingNamespaceIsAPlanErrorUnlessTheStackCreatesIt() {
+        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        var decl = TestSpecs.decl("kubernetes.labels.cortex", "name: cortex\nlabels: {istio-injection: enabled}\n");
+        var e = assertThrows(DiagnosticsException.class, () -> t.plan(new PlanRequest(decl.address(), decl.spec(), null, null)));
+        assertTrue(e.getMessage().contains("namespace cortex does not exist; declare it with kubernetes.namespace or create it")
+                || e.getMessage().contains("namespace cortex does not exist"), e.getMessage());
+
+        var ns = TestSpecs.decl("kubernetes.namespace.cortex", "name: cortex\n");
+        var deps = t.implicitDependencies(decl, TestSpecs.stack(Environment.STAGING, ns, decl));
+        assertEquals(java.util.Set.of(ns.address()), deps);
+        assertEquals(Action.CREATE, t.plan(new PlanRequest(decl.address(), decl.spec(), null, null)).action());
+    }
+}

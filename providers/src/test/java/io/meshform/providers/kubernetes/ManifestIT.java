@@ -1,0 +1,63 @@
+package io.meshform.providers.kubernetes;
+
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.spi.Action;
+import io.meshform.providers.Harness;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@LiveClusterTest
+class ManifestIT {
+
+    @Test
+    void dryRunRejectionIsAPlanErrorNamingTheObject(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var unknownField = yaml("manifest:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cfg, namespace: " + ns + "}\n"
+                    + "  datta: {a: b}\n");
+            long t0 = System.nanoTime();
+            var e = assertThrows(DiagnosticsException.class, () -> h.plan("kubernetes.manifest.cfg", unknownField));
+            System.err.println("[ManifestIT] " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + h.requests() + " requests:\n" + e.getMessage());
+            assertTrue(e.getMessage().contains("ConfigMap " + ns + "/cfg"), e.getMessage());
+            assertTrue(e.getMessage().contains("datta"), e.getMessage());
+
+            var invalid = yaml("manifest:\n  apiVersion: v1\n  kind: Service\n  metadata: {name: svc, namespace: " + ns + "}\n"
+                    + "  spec: {ports: [{port: 99999}]}\n");
+            t0 = System.nanoTime();
+            var e2 = assertThrows(DiagnosticsException.class, () -> h.plan("kubernetes.manifest.svc", invalid));
+            System.err.println("[ManifestIT] " + (System.nanoTime() - t0) / 1_000_000 + " ms, " + h.requests() + " requests:\n" + e2.getMessage());
+            assertTrue(e2.getMessage().contains("Service " + ns + "/svc") && e2.getMessage().contains("API server says"), e2.getMessage());
+            assertNull(cluster.client().services().inNamespace(ns).withName("svc").get(), "a dry run creates nothing");
+        }
+    }
+
+    @Test
+    void createNoopUpdateDelete(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            String addr = "kubernetes.manifest.cfg";
+            var spec = yaml("manifest:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cfg, namespace: " + ns + "}\n"
+                    + "  data: {mode: a}\n");
+            assertEquals(Action.CREATE, h.plan(addr, spec).action());
+            h.apply(addr, spec);
+            var noop = h.plan(addr, spec);
+            assertEquals(Action.NOOP, noop.action(), noop.reason());
+            var changed = yaml(spec.toString().replace("\"mode\":\"a\"", "\"mode\":\"b\""));
+            var update = h.plan(addr, changed);
+            assertEquals(Action.UPDATE, update.action());
+            assertEquals("data.mode changed", update.reason());
+            h.apply(addr, changed);
+            assertEquals("b", cluster.client().configMaps().inNamespace(ns).withName("cfg").get().getData().get("mode"));
+            h.delete(addr);
+            assertNull(cluster.client().configMaps().inNamespace(ns).withName("cfg").get());
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.meshform.providers.kubernetes;
+
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.providers.Harness;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@LiveClusterTest
+class NamespaceAndLabelsIT {
+
+    private static Map<String, String> labels(KubernetesClient c, String ns) {
+        return c.namespaces().withName(ns).get().getMetadata().getLabels();
+    }
+
+    @Test
+    void namespaceIsCreatedThenAdoptedWithoutTouchingOtherLabels(ClusterContext cluster) {
+        String name = "mf-it-ns-" + Long.toString(System.nanoTime(), 36);
+        KubernetesClient c = cluster.client();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var spec = yaml("name: " + name + "\nlabels: {meshform.io/testkit: \"true\", team: pay}\n");
+            assertEquals(Action.CREATE, h.plan("kubernetes.namespace.app", spec).action());
+            var applied = h.apply("kubernetes.namespace.app", spec);
+            assertNotNull(applied.metadata().get("uid"));
+            assertEquals("meshform", applied.metadata().get("fieldManager"));
+            assertEquals("pay", labels(c, name).get("team"));
+            assertEquals(Action.NOOP, h.plan("kubernetes.namespace.app", spec).action());
+
+            // Someone else adds a label: meshform neither sees nor removes it.
+            c.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("owner", "ops").endMetadata().build())
+                    .fieldManager("kubectl-label").serverSideApply();
+            assertEquals(Action.NOOP, h.plan("kubernetes.namespace.app", spec).action());
+            var changed = yaml("name: " + name + "\nlabels: {meshform.io/testkit: \"true\"}\n");
+            var plan = h.plan("kubernetes.namespace.app", changed);
+            assertEquals(Action.UPDATE, plan.action());
+            assertEquals("labels.team changed", plan.reason());
+            h.apply("kubernetes.namespace.app", changed);
+            assertNull(labels(c, name).get("team"), "a label meshform owned and dropped is removed");
+            assertEquals("ops", labels(c, name).get("owner"));
+
+            h.delete("kubernetes.namespace.app");
+            Namespace gone = c.namespaces().withName(name).get();
+            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null);
+        } finally {
+            c.namespaces().withName(name).delete();
+        }
+    }
+
+    @Test
+    void labelsAreOwnedConflictsNameTheOtherManagerAndRemovalWorks(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        c.resource(new NamespaceBuilder().withNewMetadata().withName(ns).addToLabels("team", "ops").endMetadata().build())
+                .fieldManager("kubectl-label").serverSideApply();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            String addr = "kubernetes.labels.inject";
+            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled, team: pay}\n");
+            var plan = h.plan(addr, spec);
+            assertEquals(Action.UPDATE, plan.action());
+            assertEquals(1, plan.warnings().size(), plan.warnings().toString());
+            assertTrue(plan.warnings().get(0).contains("kubectl-label") && plan.warnings().get(0).contains("force: true"),
+                    plan.warnings().get(0));
+
+            var e = assertThrows(DiagnosticsException.class, () -> h.apply(addr, spec));
+            assertTrue(e.getMessage().contains("kubectl-label"), e.getMessage());
+            assertTrue(e.getMessage().contains("force: true"), e.getMessage());
+            assertEquals("ops", labels(c, ns).get("team"));
+
+            var forced = yaml("kind: Namespace\nname: " + ns + "\nforce: true\nlabels: {istio-injection: enabled, team: pay}\n");
+            h.apply(addr, forced);
+            assertEquals("pay", labels(c, ns).get("team"));
+            assertEquals("enabled", labels(c, ns).get("istio-injection"));
+            assertEquals(Action.NOOP, h.plan(addr, forced).action());
+
+            var fewer = yaml("kind: Namespace\nname: " + ns + "\nlabels: {team: pay}\n");
+            var removal = h.plan(addr, fewer);
+            assertEquals(Action.UPDATE, removal.action());
+            assertEquals("labels.istio-injection changed", removal.reason());
+            h.apply(addr, fewer);
+            assertNull(labels(c, ns).get("istio-injection"), "dropping a label from the file removes it");
+
+            h.delete(addr);
+            assertNull(labels(c, ns).get("team"), "destroy removes meshform's labels");
+            assertEquals("true", labels(c, ns).get(ClusterContext.NAMESPACE_LABEL), "and keeps the others");
+            assertNotNull(c.namespaces().withName(ns).get(), "and never the namespace");
+        }
+    }
+
+    @Test
+    void labellingAMissingNamespaceIsAPlanErrorAndNeverCreatesIt(ClusterContext cluster) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var spec = yaml("name: mf-it-absent-x1\nlabels: {istio-injection: enabled}\n");
+            var e = assertThrows(DiagnosticsException.class, () -> h.plan("kubernetes.labels.x", spec));
+            assertTrue(e.getMessage().contains("namespace mf-it-absent-x1 does not exist; declare it with kubernetes.namespace or create it"),
+                    e.getMessage());
+            assertThrows(DiagnosticsException.class, () -> h.apply("kubernetes.labels.x", spec));
+            assertNull(cluster.client().namespaces().withName("mf-it-absent-x1").get());
+        }
+    }
+
+    @Test
+    void aNoOpReadIsOneListWhateverTheNumberOfObjects(ClusterContext cluster) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            names.add(cluster.newNamespace());
+        }
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var type = h.types.get("kubernetes.labels");
+            List<ResourceRef> refs = new ArrayList<>();
+            for (int i = 0; i < names.size(); i++) {
+                refs.add(new ResourceRef(ResourceAddress.parse("kubernetes.labels.n" + i),
+                        yaml("name: " + names.get(i) + "\nlabels: {meshform.io/testkit: \"true\"}\n")));
+            }
+            type.read(refs.subList(0, 1)); // warm-up: client start
+            long before = h.requests();
+            assertEquals(1, type.read(refs.subList(0, 1)).size());
+            long one = h.requests() - before;
+            before = h.requests();
+            assertEquals(5, type.read(refs).size());
+            long five = h.requests() - before;
+            assertEquals(1, one);
+            assertEquals(1, five, "one LIST for five namespaces");
+        }
+    }
+}
