@@ -31,20 +31,33 @@ final class Interpolator {
         this.out = out;
     }
 
+    /** Returns {@code node} itself when nothing in it refers to a variable, so most of a stack is not copied. */
     JsonNode resolve(JsonNode node, YamlDocument doc, String pointer) {
         if (node.isObject()) {
-            ObjectNode copy = JsonNodeFactory.instance.objectNode();
+            ObjectNode copy = null;
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                copy.set(e.getKey(), resolve(e.getValue(), doc, pointer + "/" + YamlReader.escape(e.getKey())));
+                JsonNode v = resolve(e.getValue(), doc, pointer + "/" + YamlReader.escape(e.getKey()));
+                if (v != e.getValue() && copy == null) {
+                    copy = (ObjectNode) node.deepCopy();
+                }
+                if (copy != null) {
+                    copy.set(e.getKey(), v);
+                }
             }
-            return copy;
+            return copy == null ? node : copy;
         }
         if (node.isArray()) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
+            ArrayNode copy = null;
             for (int i = 0; i < node.size(); i++) {
-                copy.add(resolve(node.get(i), doc, pointer + "/" + i));
+                JsonNode v = resolve(node.get(i), doc, pointer + "/" + i);
+                if (v != node.get(i) && copy == null) {
+                    copy = (ArrayNode) node.deepCopy();
+                }
+                if (copy != null) {
+                    copy.set(i, v);
+                }
             }
-            return copy;
+            return copy == null ? node : copy;
         }
         if (!node.isString() || !node.asString().contains("${")) {
             return node;

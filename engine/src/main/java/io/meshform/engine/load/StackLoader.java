@@ -121,7 +121,7 @@ public final class StackLoader {
         }
         YamlDocument doc;
         try {
-            doc = yaml.read(path).withFile(shownName);
+            doc = yaml.read(path, shownName);
         } catch (DiagnosticsException e) {
             e.diagnostics().forEach(out::add);
             return;

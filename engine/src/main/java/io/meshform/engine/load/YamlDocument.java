@@ -25,11 +25,4 @@ public record YamlDocument(String file, JsonNode root, Map<String, SourceRange> 
             p = slash <= 0 ? "" : p.substring(0, slash);
         }
     }
-
-    /** The same document reported under another name (a path relative to where the user ran meshform). */
-    public YamlDocument withFile(String shownName) {
-        Map<String, SourceRange> renamed = new java.util.HashMap<>();
-        positions.forEach((k, v) -> renamed.put(k, new SourceRange(shownName, v.line(), v.column())));
-        return new YamlDocument(shownName, root, Map.copyOf(renamed));
-    }
 }

@@ -55,7 +55,11 @@ public final class YamlReader {
     }
 
     public YamlDocument read(Path path) {
-        String file = path.toString();
+        return read(path, path.toString());
+    }
+
+    /** Reads {@code path}, naming it {@code file} in positions and errors (e.g. relative to where meshform ran). */
+    public YamlDocument read(Path path, String file) {
         try {
             long size = Files.size(path);
             if (size > MAX_BYTES) {
@@ -90,7 +94,7 @@ public final class YamlReader {
                 throw fail(file, at.getLineNr(), at.getColumnNr(), "more than one YAML document in the file",
                         "a desired-state file holds one stack; remove the `---` and what follows, or split it into files");
             }
-            return new YamlDocument(file, root, Map.copyOf(positions));
+            return new YamlDocument(file, root, java.util.Collections.unmodifiableMap(positions));
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             int line = at == null ? 0 : at.getLineNr();

@@ -1,22 +1,66 @@
 package io.meshform.engine.model;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * A loaded desired-state file: its resources in file order, variables resolved. {@code digest} identifies
- * the resolved content, so a saved plan can tell that the file changed after it was made.
+ * the resolved content, so a saved plan can tell that the file changed after it was made. A class rather than a
+ * record only to keep an index by address: planning looks resources up once per edge and per resource.
  */
-public record Stack(String name, Environment environment, Path file, BackendConfig backend,
-                    List<ResourceDecl> resources, String digest) {
+public final class Stack {
+    private final String name;
+    private final Environment environment;
+    private final Path file;
+    private final BackendConfig backend;
+    private final List<ResourceDecl> resources;
+    private final String digest;
+    private final Map<ResourceAddress, ResourceDecl> byAddress = new HashMap<>();
 
-    public Stack {
-        resources = List.copyOf(resources);
+    public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
+                 String digest) {
+        this.name = name;
+        this.environment = environment;
+        this.file = file;
+        this.backend = backend;
+        this.resources = List.copyOf(resources);
+        this.digest = digest;
+        for (ResourceDecl r : this.resources) {
+            if (byAddress.put(r.address(), r) != null) {
+                throw new IllegalArgumentException("duplicate resource " + r.address());
+            }
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Environment environment() {
+        return environment;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public BackendConfig backend() {
+        return backend;
+    }
+
+    public List<ResourceDecl> resources() {
+        return resources;
+    }
+
+    public String digest() {
+        return digest;
     }
 
     public Optional<ResourceDecl> find(ResourceAddress address) {
-        return resources.stream().filter(r -> r.address().equals(address)).findFirst();
+        return Optional.ofNullable(byAddress.get(address));
     }
 
     public boolean declares(String type) {

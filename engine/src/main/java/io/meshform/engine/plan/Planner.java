@@ -176,6 +176,9 @@ public final class Planner {
             reason = "replacement requested with --replace";
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
+        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(decl.spec())) {
+            // The file still says what was applied, so the difference came from someone else.
+            reason = "changed outside meshform: " + reason;
         }
         return new ResourceChange(address, action, reason, Sensitive.mask(planned.before(), sensitive),
                 Sensitive.mask(planned.after(), sensitive), planned.details(), planned.warnings(), planned.privateData(),

@@ -122,6 +122,18 @@ class PlannerTest {
     }
 
     @Test
+    void anUpdateCausedBySomeoneElseSaysSo() {
+        applyAll(stack(TWO));
+        cluster.put(a("test.thing.labels"), JsonNodeFactory.instance.objectNode().put("value", "kubectl-edit"));
+        ResourceChange c = planner.plan(stack(TWO), state(), PlanOptions.defaults()).changes().get(1);
+        assertEquals(Action.UPDATE, c.action());
+        assertEquals("changed outside meshform: spec differs from the live object", c.reason());
+        ResourceChange own = planner.plan(stack(TWO.replace("\"enabled\"", "\"new\"")), state(), PlanOptions.defaults())
+                .changes().get(1);
+        assertEquals("spec differs from the live object", own.reason());
+    }
+
+    @Test
     void replaceTargetAndExclude() {
         applyAll(stack(TWO));
         Plan replace = planner.plan(stack(TWO), state(), new PlanOptions(Set.of(), Set.of(), Set.of(a("test.thing.ns")), false, false));

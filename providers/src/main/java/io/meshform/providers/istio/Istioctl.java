@@ -162,12 +162,17 @@ public final class Istioctl {
         }
     }
 
+    /** istioctl draws its logo in ASCII art; lines without a letter or digit are not progress. */
+    static boolean worthShowing(String line) {
+        return line.chars().anyMatch(Character::isLetterOrDigit);
+    }
+
     private static Thread pump(InputStream in, List<String> sink, ProgressSink progress) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     sink.add(line);
-                    if (progress != ProgressSink.NONE && !line.isBlank()) {
+                    if (progress != ProgressSink.NONE && worthShowing(line)) {
                         progress.note(line);
                     }
                 }

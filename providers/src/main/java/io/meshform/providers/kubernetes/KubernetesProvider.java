@@ -33,6 +33,12 @@ public final class KubernetesProvider implements Provider {
         return kube.requestCount();
     }
 
+    /** The connection is shared with the Istio provider, so its count covers both. */
+    @Override
+    public java.util.Map<String, Long> counters() {
+        return java.util.Map.of("api_requests", kube.requestCount());
+    }
+
     /** Closes the shared client (the Istio provider of the same factory call shares it). */
     @Override
     public void close() {
