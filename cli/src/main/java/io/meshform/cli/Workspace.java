@@ -142,6 +142,9 @@ final class Workspace implements AutoCloseable {
     @Override
     public void close() {
         for (Provider p : providers) {
+            if (options.debug()) {
+                p.counters().forEach((k, v) -> terminal.err().println("[debug] provider " + p.name() + ": " + k + "=" + v));
+            }
             p.close();
         }
     }

@@ -1,0 +1,188 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each example stack end to end on the live cluster with the real istioctl: validate, plan, apply, a second plan
+ * with no changes, an outside change that drift reports with exit 2, destroy. The examples act on the real
+ * Cortex namespaces and istio-system, so these tests run one after the other.
+ */
+@LiveClusterTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExamplesIT {
+    private static final ResourceDefinitionContext PEER_AUTH = new ResourceDefinitionContext.Builder()
+            .withGroup("security.istio.io").withVersion("v1").withKind("PeerAuthentication")
+            .withPlural("peerauthentications").withNamespaced(true).build();
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private static Path repo() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("examples/cortex-base.yaml"))) {
+            p = p.getParent();
+        }
+        assertNotNull(p, "run from inside the meshform checkout");
+        return p;
+    }
+
+    private Result meshform(ClusterContext cluster, String stack, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", repo().resolve("examples").resolve(stack).toString(),
+                "--state", dir.resolve(stack + ".state.json").toString(),
+                "--kubeconfig", cluster.kubeconfigPath().toString(),
+                "--istioctl", cluster.istioctl().toString()));
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void cortexNamespacesExist(KubernetesClient client) {
+        for (String ns : List.of("cortex", "cortex-compute")) {
+            if (client.namespaces().withName(ns).get() == null) {
+                client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+            }
+        }
+    }
+
+    /**
+     * Starts each cycle from a cluster with Cortex but without Istio: no install, no policies (other tests and
+     * earlier runs leave them behind, some with fields owned by other managers), no injection labels.
+     */
+    private static void cleanSlate(ClusterContext cluster) throws IOException, InterruptedException {
+        KubernetesClient client = cluster.client();
+        cortexNamespacesExist(client);
+        if (client.apps().deployments().inNamespace("istio-system").withName("istiod").get() != null) {
+            Process p = new ProcessBuilder(cluster.istioctl().toString(), "uninstall", "-y", "--purge",
+                    "--kubeconfig", cluster.kubeconfigPath().toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "istioctl uninstall failed:\n" + out);
+        }
+        // --purge removes the CRDs and with them every policy; wait until they are gone from discovery.
+        for (int i = 0; i < 100 && client.apiextensions().v1().customResourceDefinitions()
+                .withName("peerauthentications.security.istio.io").get() != null; i++) {
+            Thread.sleep(100);
+        }
+        for (String ns : List.of("cortex", "cortex-compute")) {
+            client.namespaces().withName(ns).edit(n -> {
+                if (n.getMetadata().getLabels() != null) {
+                    n.getMetadata().getLabels().remove("istio-injection");
+                }
+                return n;
+            });
+        }
+    }
+
+    private void fullCycle(ClusterContext cluster, String stack) throws IOException, InterruptedException {
+        KubernetesClient client = cluster.client();
+        cleanSlate(cluster);
+
+        Result validate = meshform(cluster, stack, "validate");
+        assertEquals(0, validate.code(), validate.err());
+
+        Result plan = meshform(cluster, stack, "plan", "--detailed-exitcode");
+        assertEquals(2, plan.code(), plan.out() + plan.err());
+        assertTrue(plan.out().contains("istio.peerAuthentication.mesh-strict"), plan.out());
+
+        Result apply = meshform(cluster, stack, "apply", "--auto-approve");
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        assertTrue(apply.out().contains("Apply complete!"), apply.out());
+        assertEquals("enabled", client.namespaces().withName("cortex").get().getMetadata().getLabels().get("istio-injection"));
+        GenericKubernetesResource strict = client.genericKubernetesResources(PEER_AUTH).inNamespace("istio-system").withName("default").get();
+        assertEquals("STRICT", ((Map<?, ?>) strict.get("spec", "mtls")).get("mode"));
+        assertNotNull(client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex-compute").withName("spark-executor").get());
+
+        Result again = meshform(cluster, stack, "plan", "--detailed-exitcode");
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains("No changes."), again.out());
+
+        // What `kubectl label namespace cortex istio-injection-` would do.
+        client.namespaces().withName("cortex").edit(n -> {
+            n.getMetadata().getLabels().remove("istio-injection");
+            return n;
+        });
+        Result drift = meshform(cluster, stack, "drift", "--format", "json");
+        assertEquals(2, drift.code(), drift.out() + drift.err());
+        assertTrue(drift.out().contains("\"address\" : \"kubernetes.labels.cortex-injection\""), drift.out());
+
+        Result destroy = meshform(cluster, stack, "destroy", "--auto-approve");
+        assertEquals(0, destroy.code(), destroy.out() + destroy.err());
+        assertNull(client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("mongo").get());
+        assertNotNull(client.namespaces().withName("cortex").get(), "destroy removes meshform's labels, never the Cortex namespace");
+        var istiod = client.apps().deployments().inNamespace("istio-system").withName("istiod").get();
+        assertTrue(istiod == null || istiod.getMetadata().getDeletionTimestamp() != null, "istiod is deleted or being deleted");
+    }
+
+    @Test
+    @Order(1)
+    void production(ClusterContext cluster) throws IOException, InterruptedException {
+        fullCycle(cluster, "cortex-production.yaml");
+    }
+
+    @Test
+    @Order(2)
+    void staging(ClusterContext cluster) throws IOException, InterruptedException {
+        fullCycle(cluster, "cortex-staging.yaml");
+    }
+
+    @Test
+    @Order(3)
+    void quickStartThroughTheLauncher(ClusterContext cluster) throws IOException, InterruptedException {
+        cleanSlate(cluster);
+        Path state = dir.resolve("launcher.state.json");
+        List<String> common = List.of("-f", "examples/cortex-production.yaml", "--state", state.toString(),
+                "--kubeconfig", cluster.kubeconfigPath().toString(), "--istioctl", cluster.istioctl().toString());
+        assertEquals(0, launch(List.of("apply", "--auto-approve"), common));
+        assertEquals(0, launch(List.of("plan", "--detailed-exitcode"), common));
+        assertEquals(0, launch(List.of("destroy", "--auto-approve"), common));
+        assertFalse(Files.readString(state).contains("istio.peerAuthentication"), "state is empty after destroy");
+    }
+
+    private static int launch(List<String> command, List<String> common) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(repo().resolve("bin/meshform").toString()));
+        argv.addAll(command);
+        argv.addAll(common);
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(repo().toFile()).redirectErrorStream(true);
+        pb.environment().put("MESHFORM_NO_BUILD", "1");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "bin/meshform " + command + " did not finish");
+        if (p.exitValue() != 0) {
+            System.err.println(output);
+        }
+        return p.exitValue();
+    }
+}
