@@ -6,6 +6,7 @@ import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanJson;
 import io.meshform.engine.plan.PlanOptions;
 import io.meshform.engine.plan.Planner;
+import io.meshform.engine.render.PlanMarkdown;
 import io.meshform.engine.render.PlanText;
 import io.meshform.state.LockHandle;
 import io.meshform.state.StateBackend;
@@ -34,6 +35,9 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the plan as JSON (docs/plan-json.md).")
     boolean json;
 
+    @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
+    boolean markdown;
+
     @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes, 0 when it has none.")
     boolean detailedExitCode;
 
@@ -52,12 +56,14 @@ final class PlanCommand implements Callable<Integer> {
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
             if (json) {
                 terminal.out().print(new PlanJson().write(plan, false));
+            } else if (markdown) {
+                terminal.out().print(new PlanMarkdown().render(plan));
             } else {
                 terminal.out().print(new PlanText(ws.style()).render(plan));
             }
             if (out != null) {
                 save(plan, out);
-                if (!json) {
+                if (!json && !markdown) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  meshform apply " + out);
                 }
             }

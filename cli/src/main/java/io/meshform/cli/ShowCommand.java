@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanJson;
+import io.meshform.engine.render.PlanMarkdown;
 import io.meshform.engine.render.PlanText;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,6 +17,9 @@ final class ShowCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the plan as JSON (docs/plan-json.md).")
     boolean json;
+
+    @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
+    boolean markdown;
 
     @Option(names = "--no-color", description = "No colour.")
     boolean noColor;
@@ -34,7 +38,8 @@ final class ShowCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
-        terminal.out().print(json ? new PlanJson().write(plan, false) : new PlanText(terminal.style(noColor)).render(plan));
+        terminal.out().print(json ? new PlanJson().write(plan, false)
+                : markdown ? new PlanMarkdown().render(plan) : new PlanText(terminal.style(noColor)).render(plan));
         return ExitCodes.OK;
     }
 }

@@ -116,6 +116,10 @@ class CliTest {
         assertEquals(1, json.get("format_version").asInt());
         assertEquals(1, json.at("/summary/change").asInt());
         assertTrue(json.at("/resource_changes/0/private").isMissingNode(), "show --json leaves private data out");
+        String md = run("show", "--markdown", planFile.toString()).out();
+        assertTrue(md.startsWith("### meshform plan: `demo`"), md);
+        assertTrue(md.contains("| `~` | `fake.thing.mesh` | spec differs |"), md);
+        assertTrue(md.contains("\n-mode: STRICT\n+mode: PERMISSIVE\n"), "diff lines start at the margin for highlighting: " + md);
 
         writeStack("STRICT");
         Result stale = run("apply", planFile.toString());
