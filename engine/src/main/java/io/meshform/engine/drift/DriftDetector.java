@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
@@ -55,10 +56,14 @@ public final class DriftDetector {
                 entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, null));
                 continue;
             }
-            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, now));
+            // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
+            // and both sides are masked before anything is reported.
+            Set<String> sensitive = types.get(a.type()).sensitivePaths();
+            LiveObject comparable = new LiveObject(Sensitive.digest(now.value(), sensitive), now.version());
+            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
             if (c.action() != Action.NOOP) {
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                        c.after(), c.before(), null));
+                        Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), null));
             }
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();

@@ -63,6 +63,9 @@ public final class PlanText {
         List<String> after = lines(yaml.write(c.after()));
         List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("live", "planned", before,
                 DiffUtils.diff(before, after), CONTEXT_LINES);
+        if (unified.isEmpty() && c.action() == Action.UPDATE) {
+            out.append("      ").append(style.dim("(the change is in values marked sensitive, not shown)")).append('\n');
+        }
         for (String line : unified) {
             if (line.startsWith("---") || line.startsWith("+++")) {
                 out.append("      ").append(style.bold(line)).append('\n');

@@ -41,6 +41,17 @@ public final class MeshChecks {
                 check("strict-without-exceptions", ctx -> strictWithoutExceptions(ctx, selector -> pods(kube, selector))),
                 check("custom-provider-declared", MeshChecks::customProviderDeclared),
                 check("injection-label-and-revision", MeshChecks::injectionAndRevision),
+                check("injection-without-sidecars", ctx -> InjectionCheck.check(ctx, new InjectionCheck.Live() {
+                    @Override
+                    public Map<String, Map<String, String>> namespaceLabels() {
+                        return InjectionCheck.namespaceLabels(kube);
+                    }
+
+                    @Override
+                    public List<Pod> pods(String namespace) {
+                        return InjectionCheck.pods(kube, namespace);
+                    }
+                })),
                 check("production-addons", MeshChecks::productionAddons));
     }
 
@@ -58,12 +69,12 @@ public final class MeshChecks {
         };
     }
 
-    private static JsonNode after(CheckContext ctx, ResourceDecl d) {
+    static JsonNode after(CheckContext ctx, ResourceDecl d) {
         JsonNode a = ctx.after().get(d.address());
         return a != null ? a : d.spec();
     }
 
-    private static SourceRange range(ResourceDecl d, String pointer) {
+    static SourceRange range(ResourceDecl d, String pointer) {
         try {
             return d.source().range(pointer);
         } catch (RuntimeException e) {

@@ -13,6 +13,7 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.injection.Injection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,15 +22,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code kubernetes.labels}: {@code {kind: Namespace, apiVersion?, name, namespace?, labels, annotations?, force?}}.
+ * {@code kubernetes.labels}: {@code {kind: Namespace, apiVersion?, name, namespace?, labels, annotations?, force?,
+ * restartWorkloads?, restartTimeoutSeconds?}}.
  * Owns just the declared labels (and annotations) of an object someone else created, e.g. {@code istio-injection}
  * on the Cortex namespaces. The object must exist: a server-side apply would otherwise create it. Destroying the
  * resource removes meshform's keys, never the object.
  */
 public final class LabelsType extends MetadataMapsType {
     public static final String NAME = "kubernetes.labels";
-    static final List<String> FIELDS = List.of("kind", "apiVersion", "name", "namespace", "labels", "annotations", "force");
-    static final Set<String> INJECTION_LABELS = Set.of("istio-injection", "istio.io/rev");
+    static final List<String> FIELDS = List.of("kind", "apiVersion", "name", "namespace", "labels", "annotations", "force",
+            RESTART, RESTART_TIMEOUT);
+    static final Set<String> INJECTION_LABELS = Injection.LABELS;
 
     /** Labels resources whose target namespace the stack creates with kubernetes.namespace (learnt from the graph). */
     private final Set<ResourceAddress> targetDeclared = ConcurrentHashMap.newKeySet();
@@ -68,6 +71,10 @@ public final class LabelsType extends MetadataMapsType {
             }
             c.dnsSubdomain(name, "/name", "name");
             c.dnsLabel(namespace, "/namespace", "namespace");
+            if (Json.bool(spec, RESTART)) {
+                c.error("/" + RESTART, "restartWorkloads applies only to the labels of a Namespace",
+                        "sidecar injection is switched per namespace; remove restartWorkloads here");
+            }
         }
         JsonNode labels = spec.get(LABELS);
         if (labels == null || labels.isNull()) {
@@ -85,6 +92,7 @@ public final class LabelsType extends MetadataMapsType {
         }
         c.labelMap(spec, "", ANNOTATIONS, false);
         c.bool(spec, "", "force");
+        validateRestart(c, spec);
         return c.problems();
     }
 
@@ -98,6 +106,7 @@ public final class LabelsType extends MetadataMapsType {
     /** The namespace the labels are on (or in) and, for injection labels, the Istio install. */
     @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+        learnProxyRequests(resource, stack);
         Target t = target(resource.spec());
         String ns = t.isNamespace() ? t.name() : t.namespace();
         Set<ResourceAddress> deps = new TreeSet<>();
@@ -139,11 +148,12 @@ public final class LabelsType extends MetadataMapsType {
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
         Target t = target(spec);
-        requireExists(request.address(), t);
-        request.progress().note("server-side apply labels of " + t.describe() + " as " + kube.fieldManager());
+        HasMetadata live = requireExists(request.address(), t);
+        request.progress().note("server-side apply labels of " + t.describe() + " as " + manager(request.address()));
         HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
                 Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
-        return new AppliedResource(spec.deepCopy(), metadata(applied, kube.fieldManager()));
+        afterApply(request.address(), t, liveLabels(live), applied, spec, request.progress());
+        return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
 
     /** Applies no labels: the server drops the keys only meshform owned. The object stays. */
@@ -161,10 +171,12 @@ public final class LabelsType extends MetadataMapsType {
             return;
         }
         request.progress().note("removing meshform's labels from " + t.describe());
-        applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+        HasMetadata applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+        // Removing istio-injection turns injection off: restart as the recorded spec asked.
+        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
     }
 
-    private void requireExists(ResourceAddress address, Target t) {
+    private HasMetadata requireExists(ResourceAddress address, Target t) {
         HasMetadata live;
         try {
             live = KubeObjects.get(kube.client(), t);
@@ -175,5 +187,6 @@ public final class LabelsType extends MetadataMapsType {
             throw KubeErrors.error(address + ": " + t.describe() + " does not exist",
                     "meshform will not create it just to label it; create it (kubernetes.namespace for a namespace) and plan again");
         }
+        return live;
     }
 }

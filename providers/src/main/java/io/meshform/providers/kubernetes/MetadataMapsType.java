@@ -8,13 +8,20 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.injection.InjectionChanges;
+import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
+import io.meshform.providers.kubernetes.injection.ProxyRequests;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,12 +43,20 @@ import tools.jackson.databind.node.ObjectNode;
 abstract class MetadataMapsType implements ResourceType {
     static final String LABELS = "labels";
     static final String ANNOTATIONS = "annotations";
+    static final String RESTART = "restartWorkloads";
+    static final String RESTART_TIMEOUT = "restartTimeoutSeconds";
+    static final String INSTALL_TYPE = "istio.install";
 
     protected final KubeConnection kube;
     /** What read() learnt about ownership, for plan() of the same run. */
     private final Map<ResourceAddress, Owners> owners = new ConcurrentHashMap<>();
+    /** The sidecar requests of the stack's istio.install, learnt from the graph, for the plan's estimate. */
+    private final Map<ResourceAddress, ProxyRequests> proxyRequests = new ConcurrentHashMap<>();
+    /** How often a restart polls its rollout; tests against a mock server shorten it. */
+    Duration rolloutPoll = Duration.ofSeconds(1);
 
-    record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating) {
+    /** What read() saw: field owners, and every live label (injection depends on labels meshform does not own). */
+    record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating, Map<String, String> liveLabels) {
     }
 
     MetadataMapsType(KubeConnection kube) {
@@ -50,6 +65,15 @@ abstract class MetadataMapsType implements ResourceType {
 
     /** The object a spec (desired, or recorded attributes) is about. */
     abstract Target target(JsonNode spec);
+
+    /**
+     * Each resource applies under a field manager of its own, so two resources of one stack that own keys of the
+     * same object (a kubernetes.namespace and a kubernetes.labels on it) never remove each other's keys: with one
+     * shared manager, server-side apply would drop whatever the last applier left out.
+     */
+    String manager(ResourceAddress address) {
+        return kube.fieldManager() + "/" + address;
+    }
 
     @Override
     public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
@@ -75,7 +99,8 @@ abstract class MetadataMapsType implements ResourceType {
                 HasMetadata live = byName.get(target(ref.spec()).name());
                 if (live != null) {
                     remember(ref.address(), live);
-                    out.put(ref.address(), new LiveObject(project(ref.spec(), live), live.getMetadata().getResourceVersion()));
+                    out.put(ref.address(), new LiveObject(project(ref.spec(), live, manager(ref.address())),
+                            live.getMetadata().getResourceVersion()));
                 }
             }
         }
@@ -84,24 +109,25 @@ abstract class MetadataMapsType implements ResourceType {
 
     private Owners remember(ResourceAddress address, HasMetadata live) {
         Owners o = new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
-                live.getMetadata().getDeletionTimestamp() != null);
+                live.getMetadata().getDeletionTimestamp() != null, liveLabels(live));
         owners.put(address, o);
         return o;
     }
 
     /** The live object in the spec's shape: the spec with labels/annotations replaced by the live values meshform sees. */
-    ObjectNode project(JsonNode spec, HasMetadata live) {
+    ObjectNode project(JsonNode spec, HasMetadata live, String manager) {
         ObjectNode out = Json.copy(spec);
         ManagedFields labelOwners = ManagedFields.of(live, "metadata", LABELS);
         ManagedFields annotationOwners = ManagedFields.of(live, "metadata", ANNOTATIONS);
-        projectMap(out, LABELS, spec.get(LABELS), live.getMetadata().getLabels(), labelOwners);
-        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), live.getMetadata().getAnnotations(), annotationOwners);
+        projectMap(out, LABELS, spec.get(LABELS), live.getMetadata().getLabels(), labelOwners, manager);
+        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), live.getMetadata().getAnnotations(), annotationOwners, manager);
         return out;
     }
 
-    private void projectMap(ObjectNode out, String field, JsonNode declared, Map<String, String> live, ManagedFields mf) {
+    private void projectMap(ObjectNode out, String field, JsonNode declared, Map<String, String> live, ManagedFields mf,
+                            String manager) {
         Set<String> keys = new LinkedHashSet<>(Json.stringMap(declared).keySet());
-        keys.addAll(mf.keysOf(kube.fieldManager()));
+        keys.addAll(mf.keysOf(manager));
         Map<String, String> seen = new TreeMap<>();
         if (live != null) {
             for (String k : keys) {
@@ -133,26 +159,87 @@ abstract class MetadataMapsType implements ResourceType {
         Owners o = owners.get(request.address());
         if (o == null) {
             HasMetadata live = KubeObjects.get(kube.client(), target(desired));
-            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false) : remember(request.address(), live);
+            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of()) : remember(request.address(), live);
         }
         List<String> warnings = new ArrayList<>();
         if (o.terminating()) {
             warnings.add(target(desired).describe() + " is being deleted (Terminating); changes to it will be lost");
         }
         boolean force = Json.bool(desired, "force");
-        conflicts(LABELS, "label", desired, before, o.labels(), force, warnings);
-        conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings);
+        String manager = manager(request.address());
+        conflicts(LABELS, "label", desired, before, o.labels(), force, warnings, manager);
+        conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager);
         if (changed.isEmpty()) {
             return new PlannedChange(Action.NOOP, "labels and annotations match", before, desired, List.of(), warnings, Map.of());
         }
-        return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, List.of(), warnings, Map.of());
+        List<String> details = new ArrayList<>();
+        Target t = target(desired);
+        if (t.isNamespace()) {
+            injection().plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
+                    restartSettings(desired), proxyRequests.getOrDefault(request.address(), ProxyRequests.DEFAULT),
+                    details, warnings);
+        }
+        return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
+    }
+
+    InjectionChanges injection() {
+        return new InjectionChanges(kube.client(), rolloutPoll);
+    }
+
+    static Map<String, String> liveLabels(HasMetadata live) {
+        return live == null || live.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(live.getMetadata().getLabels());
+    }
+
+    /**
+     * Every label the object will carry after apply: the live ones, less those meshform sees (declared or owned) and
+     * drops, plus the declared ones. Other managers' labels stay, and they count for injection.
+     */
+    static Map<String, String> labelsAfter(Map<String, String> live, JsonNode before, JsonNode desired) {
+        Map<String, String> out = new TreeMap<>(live);
+        Json.stringMap(before.get(LABELS)).keySet().forEach(out::remove);
+        out.putAll(Json.stringMap(desired.get(LABELS)));
+        return out;
+    }
+
+    static RestartSettings restartSettings(JsonNode spec) {
+        JsonNode t = spec.get(RESTART_TIMEOUT);
+        Duration timeout = t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : InjectionChanges.DEFAULT_TIMEOUT;
+        return new RestartSettings(Json.bool(spec, RESTART), timeout);
+    }
+
+    /** restartWorkloads (bool) and restartTimeoutSeconds (positive whole number, only with restartWorkloads). */
+    static void validateRestart(SpecChecker c, JsonNode spec) {
+        c.bool(spec, "", RESTART);
+        JsonNode timeout = spec.get(RESTART_TIMEOUT);
+        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.longValue() < 1)) {
+            c.error("/" + RESTART_TIMEOUT, "restartTimeoutSeconds must be a positive whole number",
+                    "the longest meshform waits for each workload's rollout; the default is "
+                            + InjectionChanges.DEFAULT_TIMEOUT.toSeconds());
+        }
+    }
+
+    /** Remembers the stack's Istio proxy requests for this resource's plan (the spec is already resolved here). */
+    void learnProxyRequests(ResourceDecl resource, Stack stack) {
+        stack.ofType(INSTALL_TYPE).stream().findFirst()
+                .ifPresent(d -> proxyRequests.put(resource.address(), ProxyRequests.from(d.spec())));
+    }
+
+    /**
+     * After the labels of a namespace were applied: when injection turned on or off, restart the workloads (if the
+     * spec says restartWorkloads: true) or say that their pods keep their old sidecar state until they restart.
+     */
+    void afterApply(ResourceAddress address, Target t, Map<String, String> before, HasMetadata applied, JsonNode spec,
+                    ProgressSink progress) {
+        if (t.isNamespace()) {
+            injection().afterApply(address.toString(), t.name(), before, liveLabels(applied), restartSettings(spec), progress);
+        }
     }
 
     private void conflicts(String field, String word, JsonNode desired, JsonNode before, ManagedFields mf, boolean force,
-                           List<String> warnings) {
+                           List<String> warnings, String manager) {
         Map<String, String> want = Json.stringMap(desired.get(field));
         Map<String, String> have = Json.stringMap(before.get(field));
-        Map<String, List<String>> others = mf.othersThan(kube.fieldManager());
+        Map<String, List<String>> others = mf.othersThan(manager);
         for (Map.Entry<String, String> e : want.entrySet()) {
             List<String> who = others.get(e.getKey());
             if (who == null || e.getValue().equals(have.get(e.getKey()))) {
@@ -186,7 +273,7 @@ abstract class MetadataMapsType implements ResourceType {
                              boolean force) {
         HasMetadata obj = minimalObject(t, labels, annotations);
         try {
-            return KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), force, false);
+            return KubeObjects.apply(kube.client().resource(obj), manager(address), force, false);
         } catch (KubernetesClientException e) {
             throw KubeErrors.explain(address.toString(), "apply", labelsWhat(labels, annotations) + " on " + t.describe(), e);
         }

@@ -3,6 +3,9 @@ package io.meshform.providers.kubernetes;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -11,6 +14,8 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.injection.Injection;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,13 +25,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code kubernetes.namespace}: {@code {name, labels?, annotations?, force?}}. Creates the namespace, or adopts an
+ * {@code kubernetes.namespace}: {@code {name, labels?, annotations?, force?, restartWorkloads?, restartTimeoutSeconds?}}. Creates the namespace, or adopts an
  * existing one, with the declared labels and annotations (server-side apply; meshform owns only those keys).
  * Destroying it deletes the namespace.
  */
 public final class NamespaceType extends MetadataMapsType {
     public static final String NAME = "kubernetes.namespace";
-    static final List<String> FIELDS = List.of("name", "labels", "annotations", "force");
+    static final List<String> FIELDS = List.of("name", "labels", "annotations", "force", RESTART, RESTART_TIMEOUT);
 
     public NamespaceType(KubeConnection kube) {
         super(kube);
@@ -48,12 +53,20 @@ public final class NamespaceType extends MetadataMapsType {
         c.labelMap(spec, "", LABELS, true);
         c.labelMap(spec, "", ANNOTATIONS, false);
         c.bool(spec, "", "force");
+        validateRestart(c, spec);
         return c.problems();
     }
 
     @Override
     Target target(JsonNode spec) {
         return new Target("v1", "Namespace", null, Json.text(spec, "name"));
+    }
+
+    /** No edges; the stack's Istio proxy requests are remembered for the plan's sidecar estimate. */
+    @Override
+    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+        learnProxyRequests(resource, stack);
+        return Set.of();
     }
 
     @Override
@@ -69,10 +82,24 @@ public final class NamespaceType extends MetadataMapsType {
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
         Target t = target(spec);
-        request.progress().note("server-side apply Namespace " + t.name() + " as " + kube.fieldManager());
+        // The labels before apply matter only when injection may turn on or off (costs one GET).
+        Map<String, String> before = touchesInjection(spec, request) ? liveLabels(kube.client().namespaces().withName(t.name()).get())
+                : null;
+        request.progress().note("server-side apply Namespace " + t.name() + " as " + manager(request.address()));
         HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
                 Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
-        return new AppliedResource(spec.deepCopy(), metadata(applied, kube.fieldManager()));
+        if (before != null) {
+            afterApply(request.address(), t, before, applied, spec, request.progress());
+        }
+        return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
+    }
+
+    private static boolean touchesInjection(JsonNode spec, ApplyRequest request) {
+        Set<String> keys = new java.util.HashSet<>(Json.stringMap(spec.get(LABELS)).keySet());
+        if (request.recorded() != null) {
+            keys.addAll(Json.stringMap(request.recorded().attributes().get(LABELS)).keySet());
+        }
+        return keys.stream().anyMatch(Injection.LABELS::contains);
     }
 
     @Override

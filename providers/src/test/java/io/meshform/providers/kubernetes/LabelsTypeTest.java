@@ -46,7 +46,7 @@ class LabelsTypeTest {
     static Namespace cortex() {
         return new NamespaceBuilder().withNewMetadata().withName("cortex").withResourceVersion("42")
                 .addToLabels(Map.of("istio-injection", "disabled", "team", "pay", "old", "x", "kubernetes.io/metadata.name", "cortex"))
-                .withManagedFields(owns("kubectl-label", "Update", "istio-injection", "team"), owns("meshform", "Apply", "old"))
+                .withManagedFields(owns("kubectl-label", "Update", "istio-injection", "team"), owns("meshform/kubernetes.labels.cortex", "Apply", "old"))
                 .endMetadata().build();
     }
 
@@ -90,7 +90,7 @@ class LabelsTypeTest {
     void sameValueAsAnotherManagerIsNoConflict() {
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
         var spec = yaml("name: cortex\nlabels: {team: pay}\n");
-        var projected = t.project(spec, cortex());
+        var projected = t.project(spec, cortex(), "meshform/kubernetes.labels.cortex");
         assertEquals(yaml("name: cortex\nlabels: {team: pay, old: x}\n"), projected);
     }
 

@@ -38,7 +38,7 @@ class NamespaceAndLabelsIT {
             assertEquals(Action.CREATE, h.plan("kubernetes.namespace.app", spec).action());
             var applied = h.apply("kubernetes.namespace.app", spec);
             assertNotNull(applied.metadata().get("uid"));
-            assertEquals("meshform", applied.metadata().get("fieldManager"));
+            assertEquals("meshform/kubernetes.namespace.app", applied.metadata().get("fieldManager"));
             assertEquals("pay", labels(c, name).get("team"));
             assertEquals(Action.NOOP, h.plan("kubernetes.namespace.app", spec).action());
 
@@ -136,6 +136,25 @@ class NamespaceAndLabelsIT {
             long five = h.requests() - before;
             assertEquals(1, one);
             assertEquals(1, five, "one LIST for five namespaces");
+        }
+    }
+
+    @Test
+    void aNamespaceAndALabelsResourceOnItKeepEachOthersLabels(ClusterContext cluster) {
+        String name = "mf-it-both-" + Long.toString(System.nanoTime(), 36);
+        KubernetesClient c = cluster.client();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var ns = yaml("name: " + name + "\nlabels: {meshform.io/testkit: \"true\", team: pay}\n");
+            var injection = yaml("kind: Namespace\nname: " + name + "\nlabels: {istio-injection: enabled}\n");
+            h.apply("kubernetes.namespace.app", ns);
+            h.apply("kubernetes.labels.app-injection", injection);
+            h.apply("kubernetes.namespace.app", ns);
+            assertEquals("enabled", labels(c, name).get("istio-injection"), "re-applying the namespace kept the other resource's label");
+            assertEquals("pay", labels(c, name).get("team"));
+            assertEquals(Action.NOOP, h.plan("kubernetes.namespace.app", ns).action());
+            assertEquals(Action.NOOP, h.plan("kubernetes.labels.app-injection", injection).action());
+        } finally {
+            c.namespaces().withName(name).delete();
         }
     }
 }

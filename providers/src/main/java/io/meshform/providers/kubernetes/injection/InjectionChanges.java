@@ -1,0 +1,96 @@
+package io.meshform.providers.kubernetes.injection;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.providers.kubernetes.KubeErrors;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a namespace label change into what it means for running pods: at plan time the impact (which workloads
+ * keep their old sidecar state), at apply time the restarts when the stack asks for them. Pods are read with one
+ * LIST per namespace.
+ */
+public final class InjectionChanges {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+
+    private final KubernetesClient client;
+    private final Duration poll;
+
+    public InjectionChanges(KubernetesClient client, Duration poll) {
+        this.client = client;
+        this.poll = poll;
+    }
+
+    /** The pods of a namespace (empty when it does not exist). */
+    public List<Pod> pods(String address, String namespace) {
+        try {
+            return client.pods().inNamespace(namespace).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (KubeErrors.notFound(e)) {
+                return List.of();
+            }
+            throw KubeErrors.explain(address, "list", "pods in namespace " + namespace, e);
+        }
+    }
+
+    /** The impact of going from {@code before} to {@code after} labels; empty when injection neither turns on nor off. */
+    public Optional<InjectionImpact> impact(String address, String namespace, Map<String, String> before,
+                                            Map<String, String> after) {
+        String turns = Injection.of(before).turns(Injection.of(after));
+        if (turns == null) {
+            return Optional.empty();
+        }
+        return Optional.of(InjectionImpact.of(namespace, turns.equals("on"), pods(address, namespace)));
+    }
+
+    /** Plan details and warnings for a namespace whose labels go from {@code before} to {@code after}. */
+    public void plan(String address, String namespace, Map<String, String> before, Map<String, String> after,
+                     RestartSettings restart, ProxyRequests requests, List<String> details, List<String> warnings) {
+        Optional<InjectionImpact> impact = impact(address, namespace, before, after);
+        if (impact.isEmpty()) {
+            return;
+        }
+        InjectionImpact i = impact.get();
+        details.addAll(i.details(requests));
+        if (i.isEmpty()) {
+            return;
+        }
+        if (restart.enabled() && !i.workloads().isEmpty()) {
+            details.add("restartWorkloads: apply restarts " + i.workloads().size() + " workload(s) one at a time"
+                    + " (like kubectl rollout restart), waiting up to " + restart.timeout().toSeconds() + "s for each rollout");
+        }
+        if (!restart.enabled()) {
+            warnings.add(i.restartWarning());
+        } else if (!i.unowned().isEmpty()) {
+            warnings.add("restartWorkloads cannot restart pods no workload owns: " + String.join(", ", i.unowned()));
+        }
+    }
+
+    /** After the labels were applied: restart what still has the old sidecar state, or say that it must be done. */
+    public void afterApply(String address, String namespace, Map<String, String> before, Map<String, String> after,
+                           RestartSettings restart, ProgressSink progress) {
+        Optional<InjectionImpact> impact = impact(address, namespace, before, after);
+        if (impact.isEmpty() || impact.get().isEmpty()) {
+            return;
+        }
+        InjectionImpact i = impact.get();
+        if (!restart.enabled()) {
+            progress.note(i.restartWarning());
+            return;
+        }
+        new WorkloadRestarter(client, restart.timeout(), poll, Clock.systemUTC())
+                .restartAll(address, new ArrayList<>(i.workloads().keySet()), progress);
+    }
+
+    /** The spec's {@code restartWorkloads} and {@code restartTimeoutSeconds}. */
+    public record RestartSettings(boolean enabled, Duration timeout) {
+        public static final RestartSettings OFF = new RestartSettings(false, DEFAULT_TIMEOUT);
+    }
+}

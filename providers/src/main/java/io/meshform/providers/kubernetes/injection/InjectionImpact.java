@@ -1,0 +1,83 @@
+package io.meshform.providers.kubernetes.injection;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What a change of a namespace's sidecar injection means for the pods already running there: the workloads whose
+ * pods keep their old state (no sidecar after injection turns on, a sidecar after it turns off) until they restart.
+ *
+ * @param workloads pods needing a restart, by owning workload
+ * @param unowned   such pods that no Deployment, StatefulSet or DaemonSet owns (a restart cannot reach them)
+ */
+public record InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned) {
+
+    public InjectionImpact {
+        workloads = java.util.Collections.unmodifiableMap(new TreeMap<>(workloads));
+        unowned = List.copyOf(unowned);
+    }
+
+    /** From one LIST of the namespace's pods. */
+    public static InjectionImpact of(String namespace, boolean enabling, List<Pod> pods) {
+        Map<Workload, Integer> workloads = new TreeMap<>();
+        List<String> unowned = new ArrayList<>();
+        for (Pod p : pods) {
+            boolean keepsOldState = enabling ? !Sidecars.hasSidecar(p) && !Sidecars.optedOut(p) : Sidecars.hasSidecar(p);
+            if (!keepsOldState || Sidecars.finished(p)) {
+                continue;
+            }
+            Optional<Workload> w = Sidecars.workloadOf(p);
+            if (w.isPresent()) {
+                workloads.merge(w.get(), 1, Integer::sum);
+            } else {
+                unowned.add(namespace + "/" + p.getMetadata().getName());
+            }
+        }
+        unowned.sort(null);
+        return new InjectionImpact(namespace, enabling, workloads, unowned);
+    }
+
+    public boolean isEmpty() {
+        return workloads.isEmpty() && unowned.isEmpty();
+    }
+
+    public int pods() {
+        return workloads.values().stream().mapToInt(Integer::intValue).sum() + unowned.size();
+    }
+
+    private String state() {
+        return enabling ? "without a sidecar" : "with a sidecar";
+    }
+
+    /** Plan detail lines: the workloads, the pods no restart reaches, and (when enabling) the sidecars' requests. */
+    public List<String> details(ProxyRequests requests) {
+        List<String> out = new ArrayList<>();
+        if (isEmpty()) {
+            out.add("sidecar injection turns " + (enabling ? "on" : "off") + " for namespace " + namespace
+                    + "; no running pod needs a restart");
+            return out;
+        }
+        out.add("sidecar injection turns " + (enabling ? "on" : "off") + " for namespace " + namespace + "; "
+                + pods() + " running pod(s) stay " + state() + " until they restart:");
+        workloads.forEach((w, n) -> out.add("  " + w.describe() + " (" + n + " pod" + (n == 1 ? "" : "s") + ")"));
+        if (!unowned.isEmpty()) {
+            out.add("  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): " + String.join(", ", unowned));
+        }
+        if (enabling) {
+            out.add(requests.estimate(namespace, pods()));
+        }
+        return out;
+    }
+
+    /** The warning when meshform will not restart them itself. */
+    public String restartWarning() {
+        List<String> names = new ArrayList<>(workloads.keySet().stream().map(Workload::describe).toList());
+        names.addAll(unowned.stream().map(p -> "Pod " + p).toList());
+        return "injection takes effect only when these pods restart: " + String.join(", ", names)
+                + " (set restartWorkloads: true to restart them on apply, or run kubectl rollout restart)";
+    }
+}
