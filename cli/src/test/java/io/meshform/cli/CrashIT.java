@@ -1,0 +1,145 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateCodec;
+import io.meshform.state.StateSnapshot;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * meshform killed with SIGKILL in the middle of an apply, at many points: the state always parses, its serial
+ * never goes down, every resource it lists exists in the cluster, and a re-run converges to no changes. Also:
+ * two applies started together on one state, exactly one proceeds.
+ */
+@LiveClusterTest
+class CrashIT {
+    private static final int OBJECTS = 40;
+    private static final Pattern LOCK_ID = Pattern.compile("meshform force-unlock (\\S+)");
+
+    @TempDir
+    Path dir;
+
+    private Path stack(String namespace) throws IOException {
+        StringBuilder sb = new StringBuilder("apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: crash}\nresources:\n");
+        for (int i = 0; i < OBJECTS; i++) {
+            sb.append("  - type: kubernetes.manifest\n    name: cm-").append(i).append('\n')
+                    .append("    spec:\n      manifest:\n        apiVersion: v1\n        kind: ConfigMap\n")
+                    .append("        metadata: {name: cm-").append(i).append(", namespace: ").append(namespace).append("}\n")
+                    .append("        data: {index: \"").append(i).append("\"}\n");
+        }
+        Path p = dir.resolve("stack.yaml");
+        Files.writeString(p, sb.toString());
+        return p;
+    }
+
+    private List<String> args(ClusterContext cluster, Path stack, String... command) {
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of("-f", stack.toString(), "--state", dir.resolve("state.json").toString(),
+                "--kubeconfig", cluster.kubeconfigPath().toString()));
+        return all;
+    }
+
+    /** The CLI in a child JVM, so it can be killed for real. */
+    private static Process start(List<String> args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        argv.addAll(args);
+        return new ProcessBuilder(argv).redirectErrorStream(true).start();
+    }
+
+    private static String finish(Process p) throws InterruptedException, IOException {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "meshform did not finish");
+        return out;
+    }
+
+    private static int runInProcess(List<String> args, StringBuilder output) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), args.toArray(String[]::new));
+        output.append(buf.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    @Test
+    void killedAtManyPointsTheStateStaysTrueAndApplyConverges(ClusterContext cluster) throws Exception {
+        String namespace = cluster.newNamespace();
+        Path stack = stack(namespace);
+        Path stateFile = dir.resolve("state.json");
+        Random random = new Random(42);
+        long lastSerial = 0;
+        int kills = 0;
+        for (int round = 0; round < 10; round++) {
+            Process p = start(args(cluster, stack, "apply", "--auto-approve", "--parallelism", "1"));
+            // JVM start plus planning takes about a second; spread the kills over the whole apply.
+            boolean exited = p.waitFor(700 + random.nextInt(2500), TimeUnit.MILLISECONDS);
+            if (!exited) {
+                p.destroyForcibly().waitFor();
+                kills++;
+            }
+            if (Files.exists(stateFile)) {
+                StateSnapshot s = new StateCodec().decode(Files.readAllBytes(stateFile), stateFile.toString());
+                assertTrue(s.serial() >= lastSerial, "serial went down: " + lastSerial + " -> " + s.serial());
+                lastSerial = s.serial();
+                for (ResourceState r : s.resources()) {
+                    String name = r.address().substring(r.address().lastIndexOf('.') + 1);
+                    assertNotNull(cluster.client().configMaps().inNamespace(namespace).withName(name).get(),
+                            r.address() + " is in the state but not in the cluster");
+                }
+            }
+            // A killed run leaves its lock; it is stale (its process is gone), and force-unlock releases it.
+            if (Files.exists(dir.resolve("state.json.lock"))) {
+                StringBuilder out = new StringBuilder();
+                assertEquals(1, runInProcess(args(cluster, stack, "plan"), out), out.toString());
+                assertTrue(out.toString().contains("stale"), out.toString());
+                Matcher m = LOCK_ID.matcher(out);
+                assertTrue(m.find(), out.toString());
+                StringBuilder unlock = new StringBuilder();
+                assertEquals(0, runInProcess(args(cluster, stack, "force-unlock", m.group(1)), unlock), unlock.toString());
+            }
+        }
+        assertTrue(kills >= 5, "only " + kills + " runs were killed mid-apply; the test did not test much");
+
+        Process last = start(args(cluster, stack, "apply", "--auto-approve"));
+        String out = finish(last);
+        assertEquals(0, last.exitValue(), out);
+        StringBuilder plan = new StringBuilder();
+        assertEquals(0, runInProcess(args(cluster, stack, "plan", "--detailed-exitcode"), plan), plan.toString());
+        assertEquals(OBJECTS, cluster.client().configMaps().inNamespace(namespace).list().getItems().stream()
+                .filter(c -> c.getMetadata().getName().startsWith("cm-")).count());
+    }
+
+    @Test
+    void twoAppliesOnOneStateExactlyOneProceeds(ClusterContext cluster) throws Exception {
+        String namespace = cluster.newNamespace();
+        Path stack = stack(namespace);
+        Process first = start(args(cluster, stack, "apply", "--auto-approve", "--parallelism", "1"));
+        Process second = start(args(cluster, stack, "apply", "--auto-approve", "--parallelism", "1"));
+        String out1 = finish(first);
+        String out2 = finish(second);
+        List<Integer> codes = List.of(first.exitValue(), second.exitValue());
+        assertTrue(codes.contains(0) && codes.contains(1), "exit codes " + codes + "\n" + out1 + "\n" + out2);
+        String loser = first.exitValue() == 1 ? out1 : out2;
+        assertTrue(loser.contains("locked") && loser.contains("pid"), loser);
+    }
+}
