@@ -73,10 +73,15 @@ final class PlanCommand implements Callable<Integer> {
 
     /** Plans under the state lock, so the state read is the one the plan is bound to. */
     static Plan makePlan(Workspace ws, PlanOptions options, String operation) {
+        long start = System.nanoTime();
         StackLoader.Loaded loaded = ws.loadStack();
+        ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());
         try (LockHandle lock = ws.lock(backend, operation)) {
-            return new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend), options);
+            long planning = System.nanoTime();
+            Plan plan = new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend), options);
+            ws.debug("read the cluster and planned " + plan.changes().size() + " changes", planning);
+            return plan;
         }
     }
 

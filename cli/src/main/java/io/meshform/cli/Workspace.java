@@ -90,6 +90,13 @@ final class Workspace implements AutoCloseable {
         return providers;
     }
 
+    /** With --log-level debug, one line on standard error: what was done and how long it took since {@code start}. */
+    void debug(String what, long start) {
+        if (options.debug()) {
+            terminal.err().printf("[debug] %s in %d ms%n", what, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
     StackLoader.Loaded loadStack() {
         Map<String, String> env = new LinkedHashMap<>();
         terminal.env().forEach((k, v) -> {

@@ -19,6 +19,10 @@ public final class LocalStateBackend implements StateBackend {
     private final Path backup;
     private final Path lockFile;
     private final StateCodec codec = new StateCodec();
+    /** The bytes this backend last read or wrote, and what they decode to: an apply writes after every step,
+     * and decoding the whole previous file each time made a long apply quadratic. */
+    private byte[] knownBytes;
+    private StateSnapshot knownSnapshot;
 
     public LocalStateBackend(Path stateFile) {
         this.file = stateFile;
@@ -46,7 +50,7 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public synchronized Optional<StateSnapshot> read() {
         byte[] bytes = readIfPresent(file);
-        return bytes == null ? Optional.empty() : Optional.of(decode(bytes));
+        return bytes == null ? Optional.empty() : Optional.of(decodeKnown(bytes));
     }
 
     @Override
@@ -54,7 +58,7 @@ public final class LocalStateBackend implements StateBackend {
         byte[] previous = readIfPresent(file);
         long serial = s.serial() + 1;
         if (previous != null) {
-            StateSnapshot stored = decode(previous);
+            StateSnapshot stored = decodeKnown(previous);
             LineageCheck.require(stored, s, describe());
             serial = stored.serial() + 1;
         }
@@ -67,12 +71,22 @@ public final class LocalStateBackend implements StateBackend {
                 AtomicFiles.write(backup, previous);
             }
             AtomicFiles.write(file, bytes);
+            knownBytes = bytes;
+            knownSnapshot = out;
         } catch (IOException e) {
             throw new StateException("could not write state file " + file + ": " + e.getMessage()
                     + "\nThe previous state is unchanged. Check that the directory exists, is writable and has "
                     + "free space, then run meshform again.", e);
         }
         return out;
+    }
+
+    private StateSnapshot decodeKnown(byte[] bytes) {
+        if (!java.util.Arrays.equals(bytes, knownBytes)) {
+            knownSnapshot = decode(bytes);
+            knownBytes = bytes;
+        }
+        return knownSnapshot;
     }
 
     @Override

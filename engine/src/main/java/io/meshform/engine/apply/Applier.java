@@ -65,6 +65,7 @@ public final class Applier {
         Map<ResourceChange, Set<ResourceChange>> waitsFor = dependencies(steps);
         Recorder recorder = new Recorder(store, prior);
         List<ResourceChange> done = new ArrayList<>();
+        Set<ResourceChange> doneSet = new HashSet<>();
         Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
         Set<ResourceChange> started = new HashSet<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, steps.size())), r -> {
@@ -82,7 +83,7 @@ public final class Applier {
                         if (inFlight.size() >= parallelism) {
                             break;
                         }
-                        if (!started.contains(c) && done.containsAll(waitsFor.get(c))) {
+                        if (!started.contains(c) && doneSet.containsAll(waitsFor.get(c))) {
                             started.add(c);
                             inFlight.put(running.submit(() -> run(stack, c, recorder)), c);
                         }
@@ -96,6 +97,7 @@ public final class Applier {
                 try {
                     next.get();
                     done.add(c);
+                    doneSet.add(c);
                 } catch (java.util.concurrent.ExecutionException e) {
                     failed.put(c, e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause()));
                 }
@@ -107,7 +109,7 @@ public final class Applier {
             pool.shutdown();
         }
         List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c)).toList();
-        return new ApplyResult(done, failed, notStarted, stop.get(), recorder.current());
+        return new ApplyResult(done, failed, notStarted, stop.get(), recorder.written());
     }
 
     /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */
@@ -187,31 +189,76 @@ public final class Applier {
         return c.dependsOn().stream().map(ResourceAddress::toString).sorted().collect(Collectors.joining(","));
     }
 
-    /** Serialises state writes: one snapshot, written after every finished step. */
+    /**
+     * Keeps the state in memory and makes every finished step durable before the step counts as done. Steps that
+     * finish while a write is under way are covered by the next single write (group commit), so parallel steps do
+     * not queue one full state write each.
+     */
     private static final class Recorder {
         private final StateStore store;
+        private final Object writeLock = new Object();
         private StateSnapshot current;
+        private StateSnapshot lastWritten;
+        private long changes;
+        private long writtenChanges;
 
         Recorder(StateStore store, StateSnapshot prior) {
             this.store = store;
             this.current = prior;
+            this.lastWritten = prior;
         }
 
+        /** The state in memory, including steps whose write is still under way. */
         synchronized StateSnapshot current() {
             return current;
         }
 
-        synchronized void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
+        /** The state as of the last durable write, with the serial the store gave it. */
+        synchronized StateSnapshot written() {
+            return lastWritten;
+        }
+
+        void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
             Map<String, String> metadata = new TreeMap<>(applied.metadata());
             metadata.put(Planner.DEPENDS_ON_KEY, dependsOnKey(c));
             JsonNode attributes = Sensitive.digest(applied.attributes(), type.sensitivePaths());
             ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
-            current = store.write(current.with(new ResourceState(c.address().toString(), c.type(), object, metadata)));
+            long mine;
+            synchronized (this) {
+                current = current.with(new ResourceState(c.address().toString(), c.type(), object, metadata));
+                mine = ++changes;
+            }
+            flushUpTo(mine);
         }
 
-        synchronized void forget(ResourceAddress address) {
-            if (current.find(address.toString()).isPresent()) {
-                current = store.write(current.without(address.toString()));
+        void forget(ResourceAddress address) {
+            long mine;
+            synchronized (this) {
+                if (current.find(address.toString()).isEmpty()) {
+                    return;
+                }
+                current = current.without(address.toString());
+                mine = ++changes;
+            }
+            flushUpTo(mine);
+        }
+
+        private void flushUpTo(long change) {
+            synchronized (writeLock) {
+                StateSnapshot snapshot;
+                long upTo;
+                synchronized (this) {
+                    if (writtenChanges >= change) {
+                        return;
+                    }
+                    snapshot = current;
+                    upTo = changes;
+                }
+                StateSnapshot written = store.write(snapshot);
+                synchronized (this) {
+                    writtenChanges = upTo;
+                    lastWritten = written;
+                }
             }
         }
     }

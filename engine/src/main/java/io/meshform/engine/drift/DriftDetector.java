@@ -46,8 +46,7 @@ public final class DriftDetector {
             checked.add(a);
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
         }
-        Map<ResourceAddress, LiveObject> live = new TreeMap<>();
-        byType.forEach((type, refs) -> live.putAll(types.get(type).read(refs)));
+        Map<ResourceAddress, LiveObject> live = types.read(byType);
         List<DriftEntry> entries = new ArrayList<>();
         for (ResourceAddress a : checked) {
             ResourceState recorded = state.find(a.toString()).orElseThrow();

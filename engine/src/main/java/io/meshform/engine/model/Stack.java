@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A loaded desired-state file: its resources in file order, variables resolved. {@code digest} identifies
  * the resolved content, so a saved plan can tell that the file changed after it was made. A class rather than a
- * record only to keep an index by address: planning looks resources up once per edge and per resource.
+ * record only to keep indexes by address and by type: planning looks resources up once per edge and per resource.
  */
 public final class Stack {
     private final String name;
@@ -19,6 +19,7 @@ public final class Stack {
     private final List<ResourceDecl> resources;
     private final String digest;
     private final Map<ResourceAddress, ResourceDecl> byAddress = new HashMap<>();
+    private final Map<String, List<ResourceDecl>> byType = new HashMap<>();
 
     public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
                  String digest) {
@@ -32,7 +33,9 @@ public final class Stack {
             if (byAddress.put(r.address(), r) != null) {
                 throw new IllegalArgumentException("duplicate resource " + r.address());
             }
+            byType.computeIfAbsent(r.type(), t -> new java.util.ArrayList<>()).add(r);
         }
+        byType.replaceAll((t, list) -> List.copyOf(list));
     }
 
     public String name() {
@@ -64,10 +67,11 @@ public final class Stack {
     }
 
     public boolean declares(String type) {
-        return resources.stream().anyMatch(r -> r.type().equals(type));
+        return byType.containsKey(type);
     }
 
+    /** The resources of one type, in file order. Providers ask this once per resource for implicit edges. */
     public List<ResourceDecl> ofType(String type) {
-        return resources.stream().filter(r -> r.type().equals(type)).toList();
+        return byType.getOrDefault(type, List.of());
     }
 }

@@ -50,8 +50,7 @@ public final class PlanBinding {
                 byType.computeIfAbsent(c.type(), k -> new ArrayList<>()).add(new ResourceRef(c.address(), spec));
             }
         }
-        Map<ResourceAddress, LiveObject> live = new TreeMap<>();
-        byType.forEach((type, refs) -> live.putAll(types.get(type).read(refs)));
+        Map<ResourceAddress, LiveObject> live = types.read(byType);
         for (ResourceChange c : plan.changes()) {
             if (!c.changes()) {
                 continue;

@@ -27,6 +27,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -36,6 +40,8 @@ import tools.jackson.databind.JsonNode;
 public final class Planner {
     /** Engine-owned state metadata: the edges a recorded resource had, so deletes still run in order. */
     public static final String DEPENDS_ON_KEY = "meshform/depends_on";
+    /** How many resources are planned at once (their providers may each wait on the API server). */
+    private static final int PARALLELISM = 10;
 
     private final TypeRegistry types;
     private final String meshformVersion;
@@ -60,16 +66,12 @@ public final class Planner {
         Map<ResourceAddress, LiveObject> live = readLive(stack, state, selected, options.destroy());
         List<ResourceChange> changes = new ArrayList<>();
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
-        for (ResourceAddress address : graph.topologicalOrder()) {
-            if (!selected.contains(address)) {
-                continue;
-            }
-            ResourceDecl decl = options.destroy() ? null : stack.find(address).orElse(null);
-            ResourceState recorded = state.find(address.toString()).orElse(null);
-            ResourceChange change = change(address, decl, recorded, live.get(address), graph, options);
+        List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
+        for (ResourceChange change : changes(order, stack, state, live, graph, options)) {
             changes.add(change);
+            ResourceDecl decl = options.destroy() ? null : stack.find(change.address()).orElse(null);
             if (change.action() != Action.DELETE && decl != null) {
-                after.put(address, decl.spec());
+                after.put(change.address(), decl.spec());
             }
         }
         runChecks(new CheckContext(stack, after), options.strict(), diagnostics);
@@ -146,9 +148,45 @@ public final class Planner {
                 byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
             }
         }
-        Map<ResourceAddress, LiveObject> live = new LinkedHashMap<>();
-        byType.forEach((type, refs) -> live.putAll(types.get(type).read(refs)));
+        Map<ResourceAddress, LiveObject> live = types.read(byType);
         return live;
+    }
+
+    /**
+     * Asks the providers for every change, several at once: a provider may talk to the server per resource (a
+     * server-side dry-run of a new object), and those round trips should overlap. Results keep {@code order}.
+     */
+    private List<ResourceChange> changes(List<ResourceAddress> order, Stack stack, StateSnapshot state,
+                                         Map<ResourceAddress, LiveObject> live, ResourceGraph graph, PlanOptions options) {
+        if (order.size() < 2) {
+            return order.stream().map(a -> change(a, options.destroy() ? null : stack.find(a).orElse(null),
+                    state.find(a.toString()).orElse(null), live.get(a), graph, options)).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, order.size()), r -> {
+            Thread t = new Thread(r, "meshform-plan");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<ResourceChange>> futures = new ArrayList<>();
+            for (ResourceAddress a : order) {
+                ResourceDecl decl = options.destroy() ? null : stack.find(a).orElse(null);
+                ResourceState recorded = state.find(a.toString()).orElse(null);
+                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options)));
+            }
+            List<ResourceChange> out = new ArrayList<>(futures.size());
+            for (Future<ResourceChange> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("planning was interrupted", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private ResourceChange change(ResourceAddress address, ResourceDecl decl, ResourceState recorded, LiveObject live,

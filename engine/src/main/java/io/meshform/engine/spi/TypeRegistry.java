@@ -1,5 +1,6 @@
 package io.meshform.engine.spi;
 
+import io.meshform.engine.model.ResourceAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -34,6 +35,38 @@ public final class TypeRegistry {
 
     public Set<String> names() {
         return Collections.unmodifiableSet(types.keySet());
+    }
+
+    /**
+     * Reads the live objects of many resources, grouped by type: each type's batch read runs in parallel with the
+     * others', since each waits on the API server. Resources whose object does not exist are absent.
+     */
+    public Map<ResourceAddress, LiveObject> read(Map<String, List<ResourceRef>> byType) {
+        Map<ResourceAddress, LiveObject> live = new java.util.concurrent.ConcurrentHashMap<>();
+        if (byType.size() < 2) {
+            byType.forEach((type, refs) -> live.putAll(get(type).read(refs)));
+            return live;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(byType.size(), r -> {
+            Thread t = new Thread(r, "meshform-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<java.util.concurrent.Future<Map<ResourceAddress, LiveObject>>> reads = new ArrayList<>();
+            byType.forEach((type, refs) -> reads.add(pool.submit(() -> get(type).read(refs))));
+            for (var f : reads) {
+                live.putAll(f.get());
+            }
+            return live;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("reading the cluster was interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     public List<PlanCheck> checks() {

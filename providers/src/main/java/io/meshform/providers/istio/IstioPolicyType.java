@@ -23,6 +23,7 @@ import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
+import io.meshform.providers.kubernetes.ParallelLists;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.ManagedFields;
 import io.meshform.providers.kubernetes.SpecChecker;
@@ -40,7 +41,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One Istio security policy kind (PeerAuthentication, RequestAuthentication, AuthorizationPolicy) as a resource
+ * One Istio policy kind (PeerAuthentication, RequestAuthentication, AuthorizationPolicy, Telemetry) as a resource
  * type. The spec is {@code {namespace, name?, force?}} plus the Istio spec fields; the object is applied with
  * server-side apply and labelled {@code app.kubernetes.io/managed-by: meshform}. A ResourceDefinitionContext
  * addresses the kind, so no API discovery request is needed.
@@ -152,24 +153,27 @@ public final class IstioPolicyType implements ResourceType {
         for (ResourceRef r : resources) {
             byNamespace.computeIfAbsent(Json.text(r.spec(), "namespace"), k -> new ArrayList<>()).add(r);
         }
-        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
-        for (Map.Entry<String, List<ResourceRef>> e : byNamespace.entrySet()) {
-            String ns = e.getKey();
+        Map<String, Map<String, GenericKubernetesResource>> listed = ParallelLists.each(byNamespace.keySet(), ns -> {
             Map<String, GenericKubernetesResource> byName = new HashMap<>();
             try {
                 op().inNamespace(ns).withLabel(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).list().getItems()
                         .forEach(i -> byName.put(i.getMetadata().getName(), i));
-                boolean missing = e.getValue().stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
+                boolean missing = byNamespace.get(ns).stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
                 if (missing) {
                     // Objects created by hand (or kubectl) lack the label: adopt them by name.
                     op().inNamespace(ns).list().getItems().forEach(i -> byName.putIfAbsent(i.getMetadata().getName(), i));
                 }
             } catch (KubernetesClientException ex) {
-                if (KubeErrors.notFound(ex)) {
-                    continue; // no such CRD yet (Istio not installed) or no namespace: nothing exists
+                if (!KubeErrors.notFound(ex)) {
+                    throw KubeErrors.explain(typeName, "list", kind + " objects in namespace " + ns, ex);
                 }
-                throw KubeErrors.explain(typeName, "list", kind + " objects in namespace " + ns, ex);
+                // no such CRD yet (Istio not installed) or no namespace: nothing exists
             }
+            return byName;
+        });
+        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ResourceRef>> e : byNamespace.entrySet()) {
+            Map<String, GenericKubernetesResource> byName = listed.get(e.getKey());
             for (ResourceRef r : e.getValue()) {
                 GenericKubernetesResource live = byName.get(objectName(r.address(), r.spec()));
                 if (live != null) {

@@ -179,16 +179,20 @@ public final class ManifestType implements ResourceType {
             manifests.put(r.address(), m);
             groups.computeIfAbsent(target(m).collection(), k -> new ArrayList<>()).add(r);
         }
-        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
-        for (Map.Entry<Target, List<ResourceRef>> g : groups.entrySet()) {
+        Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), collection -> {
             Map<String, HasMetadata> byName = new HashMap<>();
             try {
-                KubeObjects.list(kube.client(), g.getKey()).forEach(o -> byName.put(KubeObjects.nameOf(o), o));
+                KubeObjects.list(kube.client(), collection).forEach(o -> byName.put(KubeObjects.nameOf(o), o));
             } catch (KubernetesClientException e) {
                 if (!KubeErrors.notFound(e) && !unknownKind(e)) {
-                    throw KubeErrors.explain(NAME, "list", g.getKey().kind() + " objects", e);
+                    throw KubeErrors.explain(NAME, "list", collection.kind() + " objects", e);
                 }
             }
+            return byName;
+        });
+        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+        for (Map.Entry<Target, List<ResourceRef>> g : groups.entrySet()) {
+            Map<String, HasMetadata> byName = listed.get(g.getKey());
             for (ResourceRef r : g.getValue()) {
                 ObjectNode m = manifests.get(r.address());
                 HasMetadata live = byName.get(target(m).name());
