@@ -49,6 +49,8 @@ public final class ManifestType implements ResourceType {
     private final KubeConnection kube;
     /** Directory of the stack file per resource, learnt when the graph is built; files resolve against it. */
     private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
+    /** Per run: a plan asks about the same few namespaces once per object. */
+    private final Map<String, Boolean> namespaces = new ConcurrentHashMap<>();
 
     public ManifestType(KubeConnection kube) {
         this.kube = kube;
@@ -207,6 +209,10 @@ public final class ManifestType implements ResourceType {
         return out;
     }
 
+    private boolean namespaceExists(String namespace) {
+        return namespaces.computeIfAbsent(namespace, ns -> kube.client().namespaces().withName(ns).get() != null);
+    }
+
     /** fabric8's discovery found no such kind ("Could not find the metadata ..." / "no registered handler"). */
     private static boolean unknownKind(KubernetesClientException e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
@@ -229,7 +235,7 @@ public final class ManifestType implements ResourceType {
                     warnings, Map.of());
         }
         JsonNode dryRun = null;
-        if (t.namespace() != null && kube.client().namespaces().withName(t.namespace()).get() == null) {
+        if (t.namespace() != null && !namespaceExists(t.namespace())) {
             details.add("server dry-run skipped: namespace " + t.namespace() + " does not exist yet");
         } else {
             try {
