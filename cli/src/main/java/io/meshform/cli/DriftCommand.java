@@ -14,7 +14,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "drift", description = "Report where the live cluster moved away from what meshform applied. "
         + "Changes nothing.", footer = {"", ExitCodes.HELP})
@@ -30,6 +32,9 @@ final class DriftCommand implements Callable<Integer> {
 
     @Option(names = "--ignore", paramLabel = "ADDR", description = "Leave this resource out of the check (repeatable).")
     List<String> ignore = List.of();
+
+    @Spec
+    CommandSpec spec;
 
     private final Terminal terminal;
 
@@ -49,6 +54,12 @@ final class DriftCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UserError("--ignore: " + e.getMessage());
             }
+        }
+        if (global.fleet()) {
+            if (output != null || !format.equals("text")) {
+                throw new UserError("a fleet drift check prints text; run one cluster at a time for --format and --output");
+            }
+            return Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs());
         }
         try (Workspace ws = new Workspace(global, terminal)) {
             StackLoader.Loaded loaded = ws.loadStack();

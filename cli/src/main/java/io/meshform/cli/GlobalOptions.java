@@ -26,8 +26,17 @@ public final class GlobalOptions {
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context (default: the current context).")
-    String context;
+    @Option(names = "--context", paramLabel = "NAME",
+            description = "Kubeconfig context (default: the current context). plan and drift take it several times "
+                    + "to run on a fleet of clusters at once.")
+    List<String> contexts = new ArrayList<>();
+
+    @Option(names = "--all-contexts", description = "plan and drift: run on every context of the kubeconfig at once.")
+    boolean allContexts;
+
+    /** Set by a fleet run on each member: the local state file is then per context. */
+    @Option(names = "--fleet-member", hidden = true)
+    boolean fleetMember;
 
     @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
     Path istioctl;
@@ -42,6 +51,15 @@ public final class GlobalOptions {
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
             description = "info or debug (debug prints API request counts and stack traces).")
     String logLevel;
+
+    /** The one context of a single-cluster run, or null for the kubeconfig's current context. */
+    String context() {
+        return contexts.isEmpty() ? null : contexts.get(0);
+    }
+
+    boolean fleet() {
+        return allContexts || contexts.size() > 1;
+    }
 
     boolean debug() {
         return "debug".equalsIgnoreCase(logLevel);

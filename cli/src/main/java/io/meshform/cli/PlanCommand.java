@@ -18,7 +18,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "plan", description = "Show what apply would change, without changing anything.",
         footer = {"", ExitCodes.HELP})
@@ -44,6 +46,9 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--destroy", description = "Plan the removal of everything in state.")
     boolean destroy;
 
+    @Spec
+    CommandSpec spec;
+
     private final Terminal terminal;
 
     PlanCommand(Terminal terminal) {
@@ -52,6 +57,13 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (global.fleet()) {
+            if (out != null) {
+                throw new UserError("--out saves one plan; with several clusters, save one per cluster with --context");
+            }
+            int code = Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs());
+            return code == ExitCodes.CHANGES && !detailedExitCode ? ExitCodes.OK : code;
+        }
         try (Workspace ws = new Workspace(global, terminal)) {
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
             if (json) {

@@ -62,8 +62,12 @@ final class Workspace implements AutoCloseable {
         } else if (terminal.env().get("KUBECONFIG") != null) {
             s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
         }
-        if (options.context != null) {
-            s.put("context", options.context);
+        if (options.fleet()) {
+            throw new UserError("this command runs on one cluster; give --context once (several contexts and "
+                    + "--all-contexts work with plan and drift)");
+        }
+        if (options.context() != null) {
+            s.put("context", options.context());
         }
         if (options.istioctl != null) {
             s.put("istioctl", options.istioctl.toString());
@@ -127,6 +131,10 @@ final class Workspace implements AutoCloseable {
         }
         String configured = config.settings().get("path");
         Path dir = options.file.toAbsolutePath().getParent();
+        if (options.fleetMember && options.context() != null) {
+            // One state per cluster: a fleet shares the stack, never the record of what each cluster got.
+            return dir.resolve("meshform." + options.context() + ".state.json");
+        }
         return configured != null ? dir.resolve(configured) : dir.resolve("meshform.state.json");
     }
 

@@ -11,6 +11,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -75,6 +76,15 @@ public final class KubeConnection implements AutoCloseable {
                     .build();
         }
         return client;
+    }
+
+    /** Every context the kubeconfig (from the same settings) defines, sorted: what --all-contexts runs on. */
+    public static List<String> contextNames(ProviderSettings settings) {
+        Map<String, String> withoutContext = new java.util.HashMap<>(settings.values());
+        withoutContext.remove("context");
+        Config config = config(new ProviderSettings(withoutContext));
+        return config.getContexts() == null ? List.of()
+                : config.getContexts().stream().map(NamedContext::getName).sorted().toList();
     }
 
     static Config config(ProviderSettings settings) {

@@ -1,0 +1,117 @@
+package io.meshform.cli;
+
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs one plan or drift per cluster concurrently (each one the ordinary single-cluster command, with its own
+ * context and, for a local backend, its own state file), then prints each cluster's output and one combined
+ * result. The exit code is the worst of them: 1 if any failed, else 2 if any has changes or drift, else 0.
+ */
+final class Fleet {
+    private static final int MAX_CONCURRENT = 4;
+
+    private Fleet() {
+    }
+
+    record Member(String context, int exitCode, String output) {
+    }
+
+    static int run(Terminal terminal, GlobalOptions global, List<String> originalArgs) {
+        if (global.state != null) {
+            throw new UserError("--state names one state file, but a fleet run needs one per cluster; leave it out "
+                    + "(each cluster gets meshform.<context>.state.json) or use the kubernetes backend");
+        }
+        List<String> contexts = global.allContexts ? allContexts(terminal, global) : List.copyOf(global.contexts);
+        if (contexts.isEmpty()) {
+            throw new UserError("--all-contexts: the kubeconfig defines no contexts");
+        }
+        List<String> base = withoutContextOptions(originalArgs);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_CONCURRENT, contexts.size()));
+        Map<String, Future<Member>> runs = new LinkedHashMap<>();
+        try {
+            for (String context : contexts) {
+                List<String> args = new ArrayList<>(base);
+                args.addAll(List.of("--context", context, "--fleet-member", "--no-color"));
+                runs.put(context, pool.submit(() -> member(terminal, context, args)));
+            }
+            List<Member> members = new ArrayList<>();
+            for (Future<Member> f : runs.values()) {
+                members.add(f.get());
+            }
+            return report(terminal, members);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted while waiting for the clusters");
+        } catch (ExecutionException e) {
+            throw new UserError("a fleet member failed unexpectedly: " + e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Member member(Terminal terminal, String context, List<String> args) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        int code = Main.run(new Terminal(out, out, new ByteArrayInputStream(new byte[0]), terminal.env(), false),
+                args.toArray(String[]::new));
+        return new Member(context, code, buffer.toString(StandardCharsets.UTF_8));
+    }
+
+    private static int report(Terminal terminal, List<Member> members) {
+        int worst = ExitCodes.OK;
+        StringBuilder summary = new StringBuilder();
+        for (Member m : members) {
+            terminal.out().println("=== context " + m.context() + " (exit " + m.exitCode() + ")");
+            terminal.out().print(m.output());
+            terminal.out().println();
+            if (m.exitCode() == ExitCodes.ERROR) {
+                worst = ExitCodes.ERROR;
+            } else if (m.exitCode() == ExitCodes.CHANGES && worst == ExitCodes.OK) {
+                worst = ExitCodes.CHANGES;
+            }
+            summary.append(String.format("  %-30s %s%n", m.context(), switch (m.exitCode()) {
+                case ExitCodes.OK -> "ok";
+                case ExitCodes.CHANGES -> "changes or drift";
+                default -> "error";
+            }));
+        }
+        terminal.out().print("Fleet: " + members.size() + " clusters\n" + summary);
+        return worst;
+    }
+
+    private static List<String> allContexts(Terminal terminal, GlobalOptions global) {
+        Map<String, String> settings = new LinkedHashMap<>();
+        String kubeconfig = global.kubeconfig != null ? global.kubeconfig.toString() : terminal.env().get("KUBECONFIG");
+        if (kubeconfig != null) {
+            settings.put("kubeconfig", kubeconfig);
+        }
+        return KubeConnection.contextNames(new ProviderSettings(settings));
+    }
+
+    /** The original arguments without --context and --all-contexts, which each member gets anew. */
+    static List<String> withoutContextOptions(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--context")) {
+                i++;
+            } else if (!a.startsWith("--context=") && !a.equals("--all-contexts")) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+}
