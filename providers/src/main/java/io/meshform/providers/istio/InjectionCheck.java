@@ -81,7 +81,8 @@ final class InjectionCheck {
     }
 
     private static Diagnostic warning(ResourceDecl d, InjectionImpact impact, ProxyRequests requests) {
-        List<String> lines = new ArrayList<>(impact.details(requests).subList(1, impact.details(requests).size()));
+        List<String> details = impact.details(requests);
+        List<String> lines = new ArrayList<>(details.subList(1, details.size())); // the first line is the summary's
         String first = impact.workloads().keySet().stream().findFirst()
                 .map(w -> "kubectl rollout restart " + w.kind().toLowerCase() + "/" + w.name() + " -n " + w.namespace())
                 .orElse("kubectl delete pod ...");

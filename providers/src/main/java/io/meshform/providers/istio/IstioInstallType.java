@@ -1,6 +1,7 @@
 package io.meshform.providers.istio;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
@@ -100,7 +101,11 @@ public final class IstioInstallType implements ResourceType {
                 c.bool(addons, "/addons", a);
             }
         }
-        c.bool(spec, "", "purge");
+        if (Boolean.TRUE.equals(c.bool(spec, "", "purge"))) {
+            c.warning("/purge", "purge: true makes destroy delete all Istio CRDs and every Istio policy in the cluster"
+                            + " (istioctl uninstall --purge), including policies and control planes meshform does not manage",
+                    "keep purge off unless Istio is leaving the cluster for good; without it destroy removes only this revision");
+        }
         JsonNode timeout = spec.get("timeoutSeconds");
         if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
             c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
@@ -248,14 +253,44 @@ public final class IstioInstallType implements ResourceType {
         return null;
     }
 
+    /**
+     * Fails when the cluster's Kubernetes is older than the Istio release supports, warns when it is newer than
+     * tested. One request ({@code GET /version}); a server that refuses it gets a warning, not a failure.
+     */
+    void checkKubernetes(ResourceAddress address, JsonNode spec, List<String> warnings) {
+        String istio = Json.text(spec, "version");
+        VersionInfo server;
+        try {
+            server = kube.client().getKubernetesVersion();
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.answered(e)) {
+                throw KubeErrors.explain(address.toString(), "read", "the Kubernetes version", e);
+            }
+            warnings.add("could not read the Kubernetes version (" + KubeErrors.serverSays(e)
+                    + "); the check against Istio " + istio + "'s supported range was skipped");
+            return;
+        }
+        KubernetesSupport.Verdict v = KubernetesSupport.judge(istio, server.getMajor(), server.getMinor());
+        if (v.error() != null) {
+            throw KubeErrors.error(address + ": " + v.error(),
+                    "upgrade the cluster first, or choose an Istio release that supports it (`version` in the spec);"
+                            + " see https://istio.io/latest/docs/releases/supported-releases/");
+        }
+        if (v.warning() != null) {
+            warnings.add(v.warning());
+        }
+    }
+
     @Override
     public PlannedChange plan(PlanRequest request) {
         JsonNode desired = request.desired();
         checkVersion(request.address(), desired);
+        List<String> warnings = new ArrayList<>();
+        checkKubernetes(request.address(), desired, warnings);
         Render render = render(request.address(), desired);
         List<String> details = compare(render.objects());
         Map<String, String> priv = Map.of("renderDigest", render.digest(), "istioctlVersion", istioctl.version());
-        List<String> warnings = addonWarnings(desired);
+        warnings.addAll(addonWarnings(desired));
         JsonNode before = request.recorded() != null ? request.recorded().attributes() : null;
         if (before != null && request.live() != null) {
             ((ObjectNode) before).set("version", request.live().value().get("version"));
@@ -398,6 +433,8 @@ public final class IstioInstallType implements ResourceType {
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
         checkVersion(request.address(), spec);
+        // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
+        checkKubernetes(request.address(), spec, new ArrayList<>());
         String digest = request.privateData().get("renderDigest");
         if (digest == null) {
             digest = render(request.address(), spec).digest();

@@ -8,10 +8,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
-/** {@code istio.*}: the install (through istioctl) and the security policies, plus the mesh safety checks. */
+/**
+ * {@code istio.*}: the install (through istioctl), the security policies and Telemetry, plus the mesh safety checks.
+ */
 public final class IstioProvider implements Provider {
     public static final String SECURITY_GROUP = "security.istio.io";
     public static final String SECURITY_VERSION = "v1";
+    public static final String TELEMETRY_GROUP = "telemetry.istio.io";
+    public static final String TELEMETRY_VERSION = "v1";
 
     private final KubeConnection kube;
     private final List<ResourceType> types;
@@ -23,7 +27,8 @@ public final class IstioProvider implements Provider {
                 new IstioInstallType(kube, istioctl),
                 peerAuthentication(kube),
                 requestAuthentication(kube),
-                authorizationPolicy(kube));
+                authorizationPolicy(kube),
+                telemetry(kube));
         this.checks = MeshChecks.all(kube);
     }
 
@@ -43,6 +48,11 @@ public final class IstioProvider implements Provider {
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
         return new IstioPolicyType(kube, "istio.authorizationPolicy", SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
                 "authorizationpolicies", IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy, Set.of());
+    }
+
+    public static IstioPolicyType telemetry(KubeConnection kube) {
+        return new IstioPolicyType(kube, "istio.telemetry", TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
+                IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry, Set.of());
     }
 
     @Override

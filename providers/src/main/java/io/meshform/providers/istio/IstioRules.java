@@ -14,6 +14,12 @@ public final class IstioRules {
     static final List<String> PEER_FIELDS = List.of("selector", "mtls", "portLevelMtls");
     static final List<String> REQUEST_FIELDS = List.of("selector", "targetRef", "targetRefs", "jwtRules");
     static final List<String> AUTHZ_FIELDS = List.of("selector", "targetRef", "targetRefs", "action", "provider", "rules");
+    static final List<String> TELEMETRY_FIELDS = List.of("selector", "targetRef", "targetRefs", "tracing", "accessLogging",
+            "metrics");
+    static final List<String> TRACING_FIELDS = List.of("match", "providers", "customTags", "disableSpanReporting",
+            "randomSamplingPercentage", "useRequestIdForTraceSampling", "enableIstioTags");
+    static final List<String> ACCESS_LOGGING_FIELDS = List.of("match", "providers", "disabled", "filter");
+    static final List<String> METRICS_FIELDS = List.of("providers", "overrides", "reportingInterval");
     static final List<String> JWT_RULE_FIELDS = List.of("issuer", "audiences", "jwksUri", "jwks", "fromHeaders", "fromParams",
             "fromCookies", "outputPayloadToHeader", "forwardOriginalToken", "outputClaimToHeaders", "timeout");
     static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals",
@@ -172,6 +178,73 @@ public final class IstioRules {
         for (int i = 0; i < v.size(); i++) {
             if (!v.get(i).isString() || v.get(i).asString().isEmpty()) {
                 c.error(at + "/" + key + "/" + i, "each entry of `" + key + "` must be a non-empty string");
+            }
+        }
+    }
+
+    /**
+     * Telemetry: tracing, accessLogging and metrics are lists whose entries name providers ({@code [{name}]}, names
+     * non-empty); a tracing entry's randomSamplingPercentage is a number from 0 to 100.
+     */
+    public static void telemetry(JsonNode spec, SpecChecker c) {
+        selector(spec, c);
+        selectorOrTarget(spec, c);
+        telemetryList(spec, "tracing", TRACING_FIELDS, c);
+        telemetryList(spec, "accessLogging", ACCESS_LOGGING_FIELDS, c);
+        telemetryList(spec, "metrics", METRICS_FIELDS, c);
+    }
+
+    private static void telemetryList(JsonNode spec, String key, List<String> fields, SpecChecker c) {
+        JsonNode list = spec.get(key);
+        if (list == null || list.isNull()) {
+            return;
+        }
+        if (!list.isArray()) {
+            c.error("/" + key, "`" + key + "` must be a list", "found " + SpecChecker.describe(list)
+                    + "; e.g. " + key + ": [{providers: [{name: ...}]}]");
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String at = "/" + key + "/" + i;
+            JsonNode entry = list.get(i);
+            if (!c.object(entry, at, "an entry of `" + key + "`")) {
+                continue;
+            }
+            c.knownKeys(entry, at, key, fields);
+            providers(entry, at, c);
+            JsonNode pct = entry.get("randomSamplingPercentage");
+            if (pct != null && !pct.isNull()) {
+                if (!pct.isNumber()) {
+                    c.error(at + "/randomSamplingPercentage", "randomSamplingPercentage must be a number from 0 to 100",
+                            "found " + SpecChecker.describe(pct));
+                } else if (pct.doubleValue() < 0 || pct.doubleValue() > 100) {
+                    c.error(at + "/randomSamplingPercentage", "randomSamplingPercentage must be from 0 to 100, not "
+                            + pct.asString(), "it is a percentage of requests: 1.0 traces one request in a hundred");
+                }
+            }
+            for (String flag : List.of("disableSpanReporting", "disabled", "useRequestIdForTraceSampling", "enableIstioTags")) {
+                if (fields.contains(flag)) {
+                    c.bool(entry, at, flag);
+                }
+            }
+        }
+    }
+
+    /** providers: [{name}] with non-empty names (they refer to meshConfig.extensionProviders). */
+    private static void providers(JsonNode entry, String at, SpecChecker c) {
+        JsonNode providers = entry.get("providers");
+        if (providers == null || providers.isNull()) {
+            return;
+        }
+        if (!providers.isArray()) {
+            c.error(at + "/providers", "`providers` must be a list of {name}", "found " + SpecChecker.describe(providers));
+            return;
+        }
+        for (int p = 0; p < providers.size(); p++) {
+            String pp = at + "/providers/" + p;
+            if (c.object(providers.get(p), pp, "a provider")) {
+                c.knownKeys(providers.get(p), pp, "providers", List.of("name"));
+                c.string(providers.get(p), pp, "name", true);
             }
         }
     }

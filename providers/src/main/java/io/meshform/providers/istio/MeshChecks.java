@@ -22,6 +22,7 @@ public final class MeshChecks {
     public static final String ROOT_NAMESPACE = "istio-system";
     static final String PEER = "istio.peerAuthentication";
     static final String AUTHZ = "istio.authorizationPolicy";
+    static final String TELEMETRY = "istio.telemetry";
     static final String LABELS = "kubernetes.labels";
     static final String NAMESPACE = "kubernetes.namespace";
 
@@ -40,6 +41,7 @@ public final class MeshChecks {
                 check("selector-in-root-namespace", MeshChecks::selectorInRootNamespace),
                 check("strict-without-exceptions", ctx -> strictWithoutExceptions(ctx, selector -> pods(kube, selector))),
                 check("custom-provider-declared", MeshChecks::customProviderDeclared),
+                check("tracing-provider-declared", MeshChecks::tracingProviderDeclared),
                 check("injection-label-and-revision", MeshChecks::injectionAndRevision),
                 check("injection-without-sidecars", ctx -> InjectionCheck.check(ctx, new InjectionCheck.Live() {
                     @Override
@@ -158,9 +160,8 @@ public final class MeshChecks {
         return false;
     }
 
-    /** (c) A CUSTOM AuthorizationPolicy whose provider the Istio install does not declare. */
-    static List<Diagnostic> customProviderDeclared(CheckContext ctx) {
-        List<Diagnostic> out = new ArrayList<>();
+    /** The extension provider names the stack's istio.install declares in meshConfig. */
+    private static TreeSet<String> extensionProviders(CheckContext ctx) {
         TreeSet<String> declared = new TreeSet<>();
         for (ResourceDecl i : ctx.declared(IstioInstallType.NAME)) {
             for (JsonNode p : after(ctx, i).path("meshConfig").path("extensionProviders")) {
@@ -169,6 +170,13 @@ public final class MeshChecks {
                 }
             }
         }
+        return declared;
+    }
+
+    /** (c) A CUSTOM AuthorizationPolicy whose provider the Istio install does not declare. */
+    static List<Diagnostic> customProviderDeclared(CheckContext ctx) {
+        List<Diagnostic> out = new ArrayList<>();
+        TreeSet<String> declared = extensionProviders(ctx);
         for (ResourceDecl d : ctx.declared(AUTHZ)) {
             JsonNode s = after(ctx, d);
             String provider = Json.text(s.path("provider"), "name");
@@ -178,6 +186,36 @@ public final class MeshChecks {
                         declared.isEmpty() ? "the stack's istio.install declares no extension providers; add one named "
                                 + provider + " (e.g. envoyExtAuthzHttp for the Cortex auth proxy)"
                                 : "declared providers: " + String.join(", ", declared), range(d, "/spec/provider/name")));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A Telemetry whose tracing names a provider the Istio install does not declare: Istio accepts it and then sends
+     * no spans at all. Checked only when the stack declares the install (otherwise its meshConfig is unknown).
+     */
+    static List<Diagnostic> tracingProviderDeclared(CheckContext ctx) {
+        List<Diagnostic> out = new ArrayList<>();
+        if (ctx.declared(IstioInstallType.NAME).isEmpty()) {
+            return out;
+        }
+        TreeSet<String> declared = extensionProviders(ctx);
+        for (ResourceDecl d : ctx.declared(TELEMETRY)) {
+            JsonNode tracing = after(ctx, d).path("tracing");
+            for (int i = 0; i < tracing.size(); i++) {
+                JsonNode providers = tracing.get(i).path("providers");
+                for (int p = 0; p < providers.size(); p++) {
+                    String name = Json.text(providers.get(p), "name");
+                    if (name != null && !declared.contains(name)) {
+                        out.add(Diagnostic.warning(d.address() + ": tracing provider `" + name
+                                        + "` is not declared in the istio.install meshConfig.extensionProviders",
+                                "Istio accepts the Telemetry but sends no spans; add an extension provider named " + name
+                                        + " (e.g. zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411})"
+                                        + (declared.isEmpty() ? "" : "; declared providers: " + String.join(", ", declared)),
+                                range(d, "/spec/tracing/" + i + "/providers/" + p + "/name")));
+                    }
+                }
             }
         }
         return out;
