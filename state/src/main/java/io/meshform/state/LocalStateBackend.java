@@ -22,6 +22,7 @@ public final class LocalStateBackend implements StateBackend {
     /** The bytes this backend last read or wrote, and what they decode to: an apply writes after every step,
      * and decoding the whole previous file each time made a long apply quadratic. */
     private byte[] knownBytes;
+    private boolean backedUp;
     private StateSnapshot knownSnapshot;
 
     public LocalStateBackend(Path stateFile) {
@@ -66,9 +67,12 @@ public final class LocalStateBackend implements StateBackend {
                 s.meshformVersion(), s.resources());
         byte[] bytes = codec.encode(out);
         try {
-            if (previous != null) {
-                // backup first: a crash between the two renames leaves backup == file, never a missing file
+            if (previous != null && !backedUp) {
+                // The backup is the state as it was before this run changed it (as Terraform keeps it): an apply
+                // writes after every step, and copying the whole previous file each time doubled the cost of a
+                // long apply. Backup first: a crash between the two renames leaves backup == file.
                 AtomicFiles.write(backup, previous);
+                backedUp = true;
             }
             AtomicFiles.write(file, bytes);
             knownBytes = bytes;

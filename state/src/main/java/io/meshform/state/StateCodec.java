@@ -3,6 +3,7 @@ package io.meshform.state;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +45,15 @@ public final class StateCodec {
     private final ObjectWriter writer;
     private final Map<Integer, FormatUpgrade> upgrades;
 
+    /**
+     * Stands in for a resource in the array while the document around it is written. The document around holds
+     * only meshform's own fields (versions, serial, lineage), so the token cannot collide with user data.
+     */
+    private static final String PLACEHOLDER = "@@meshform-resource-";
+    /** A resource object sits two levels deep (root object, resources array), two spaces a level. */
+    private static final String NESTED_INDENT = "    ";
+    private Map<ResourceState, String> encodedResources = new IdentityHashMap<>();
+
     public StateCodec() {
         this(List.of(new UpgradeFormat0To1()));
     }
@@ -75,22 +85,48 @@ public final class StateCodec {
         return encodeToString(s).getBytes(StandardCharsets.UTF_8);
     }
 
-    public String encodeToString(StateSnapshot s) {
+    /**
+     * An apply writes the state after every step, and between two writes one resource changes: each resource's
+     * text is kept by identity (snapshots share their unchanged ResourceState instances) and only new ones are
+     * encoded, so a write costs the changed resources plus copying text, not re-serialising every resource.
+     */
+    public synchronized String encodeToString(StateSnapshot s) {
         ObjectNode root = mapper.createObjectNode();
         root.put("format_version", StateSnapshot.CURRENT_FORMAT_VERSION);
         root.put("serial", s.serial());
         root.put("lineage", s.lineage());
         root.put("meshform_version", s.meshformVersion());
         ArrayNode list = root.putArray("resources");
-        for (ResourceState r : s.resources()) {
-            ObjectNode n = list.addObject();
-            n.put("address", r.address());
-            n.put("type", r.type());
-            n.set("attributes", sortedCopy(r.attributes()));
-            ObjectNode meta = n.putObject("metadata");
-            r.metadata().forEach(meta::put); // already sorted: ResourceState keeps a TreeMap
+        Map<ResourceState, String> fragments = new IdentityHashMap<>();
+        for (int i = 0; i < s.resources().size(); i++) {
+            ResourceState r = s.resources().get(i);
+            String known = encodedResources.get(r);
+            fragments.put(r, known != null ? known : encodeResource(r));
+            list.add(PLACEHOLDER + i + "@@");
         }
-        return writer.writeValueAsString(root) + "\n";
+        encodedResources = fragments;
+        String text = writer.writeValueAsString(root);
+        StringBuilder out = new StringBuilder(text.length() + fragments.values().stream().mapToInt(String::length).sum());
+        int from = 0;
+        for (int i = 0; i < s.resources().size(); i++) {
+            String token = "\"" + PLACEHOLDER + i + "@@\"";
+            int at = text.indexOf(token, from);
+            out.append(text, from, at).append(fragments.get(s.resources().get(i)));
+            from = at + token.length();
+        }
+        return out.append(text, from, text.length()).append('\n').toString();
+    }
+
+    /** One resource as it appears inside the resources array (two levels deep), newlines re-indented to match. */
+    private String encodeResource(ResourceState r) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("address", r.address());
+        n.put("type", r.type());
+        n.set("attributes", sortedCopy(r.attributes()));
+        ObjectNode meta = n.putObject("metadata");
+        r.metadata().forEach(meta::put); // already sorted: ResourceState keeps a TreeMap
+        // JSON strings never hold a raw newline, so every newline here is the pretty printer's.
+        return writer.writeValueAsString(n).replace("\n", "\n" + NESTED_INDENT);
     }
 
     /**

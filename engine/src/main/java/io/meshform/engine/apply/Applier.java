@@ -62,12 +62,13 @@ public final class Applier {
                 steps.add(c);
             }
         }
-        Map<ResourceChange, Set<ResourceChange>> waitsFor = dependencies(steps);
+        // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
+        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
         Recorder recorder = new Recorder(store, prior);
         List<ResourceChange> done = new ArrayList<>();
-        Set<ResourceChange> doneSet = new HashSet<>();
+        Set<ResourceAddress> doneSet = new HashSet<>();
         Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
-        Set<ResourceChange> started = new HashSet<>();
+        Set<ResourceAddress> started = new HashSet<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, steps.size())), r -> {
             Thread t = new Thread(r, "meshform-apply");
             t.setDaemon(true);
@@ -83,8 +84,8 @@ public final class Applier {
                         if (inFlight.size() >= parallelism) {
                             break;
                         }
-                        if (!started.contains(c) && doneSet.containsAll(waitsFor.get(c))) {
-                            started.add(c);
+                        if (!started.contains(c.address()) && doneSet.containsAll(waitsFor.get(c.address()))) {
+                            started.add(c.address());
                             inFlight.put(running.submit(() -> run(stack, c, recorder)), c);
                         }
                     }
@@ -97,7 +98,7 @@ public final class Applier {
                 try {
                     next.get();
                     done.add(c);
-                    doneSet.add(c);
+                    doneSet.add(c.address());
                 } catch (java.util.concurrent.ExecutionException e) {
                     failed.put(c, e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause()));
                 }
@@ -108,7 +109,7 @@ public final class Applier {
         } finally {
             pool.shutdown();
         }
-        List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c)).toList();
+        List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
         return new ApplyResult(done, failed, notStarted, stop.get(), recorder.written());
     }
 
@@ -123,11 +124,11 @@ public final class Applier {
     }
 
     /** Creates wait for what they depend on; deletes wait for the deletes of what depended on them. */
-    private static Map<ResourceChange, Set<ResourceChange>> dependencies(List<ResourceChange> steps) {
+    private static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> steps) {
         Map<ResourceAddress, ResourceChange> byAddress = new HashMap<>();
         steps.forEach(c -> byAddress.put(c.address(), c));
-        Map<ResourceChange, Set<ResourceChange>> waits = new LinkedHashMap<>();
-        steps.forEach(c -> waits.put(c, new HashSet<>()));
+        Map<ResourceAddress, Set<ResourceAddress>> waits = new LinkedHashMap<>();
+        steps.forEach(c -> waits.put(c.address(), new HashSet<>()));
         for (ResourceChange c : steps) {
             for (ResourceAddress d : c.dependsOn()) {
                 ResourceChange dep = byAddress.get(d);
@@ -137,9 +138,9 @@ public final class Applier {
                 boolean cDeletes = c.action() == Action.DELETE;
                 boolean depDeletes = dep.action() == Action.DELETE;
                 if (!cDeletes && !depDeletes) {
-                    waits.get(c).add(dep);
+                    waits.get(c.address()).add(d);
                 } else if (cDeletes && depDeletes) {
-                    waits.get(dep).add(c);
+                    waits.get(d).add(c.address());
                 }
             }
         }
