@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,7 +59,8 @@ class ApplyCommand implements Callable<Integer> {
         if (planFile != null && destroy()) {
             throw new UserError("destroy takes no plan file; use `meshform plan --destroy --out FILE` and `meshform apply FILE`");
         }
-        try (Workspace ws = new Workspace(global, terminal)) {
+        // Resources close in reverse order: the lock first, then the providers, and the interrupt guard last.
+        try (InterruptGuard guard = new InterruptGuard(terminal); Workspace ws = new Workspace(global, terminal)) {
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
@@ -75,7 +74,7 @@ class ApplyCommand implements Callable<Integer> {
                     terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
                     return ExitCodes.OK;
                 }
-                return run(ws, stack, plan, state, backend);
+                return run(ws, stack, plan, state, backend, guard.stopRequested());
             }
         }
     }
@@ -113,32 +112,12 @@ class ApplyCommand implements Callable<Integer> {
         return plan;
     }
 
-    private int run(Workspace ws, Stack stack, Plan plan, StateSnapshot state, StateBackend backend) {
+    private int run(Workspace ws, Stack stack, Plan plan, StateSnapshot state, StateBackend backend, AtomicBoolean stop) {
         Style style = ws.style();
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        // On Ctrl-C or SIGTERM: start nothing new, let running steps finish and be recorded, then let the JVM go.
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            terminal.err().println("Interrupt received: finishing the steps in flight and saving state...");
-            try {
-                finished.await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "meshform-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
         ApplyResult result;
         try (ConsoleProgress progress = new ConsoleProgress(terminal.out(), style)) {
             terminal.out().println();
             result = new Applier(ws.registry(), parallelism, progress).apply(stack, plan, state, backend, stop);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is already running; it returns once the latch is open.
-            }
         }
         return report(result, style);
     }

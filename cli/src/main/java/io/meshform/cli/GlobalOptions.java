@@ -23,6 +23,11 @@ public final class GlobalOptions {
             description = "Local state file (default: meshform.state.json beside the stack, unless the stack names a backend).")
     Path state;
 
+    @Option(names = "--state-secret", paramLabel = "NAMESPACE/NAME",
+            description = "Keep the state in the cluster (Secret meshform-state-NAME, Lease meshform-lock-NAME in "
+                    + "NAMESPACE), whatever backend the stack names.")
+    String stateSecret;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
     Path kubeconfig;
 

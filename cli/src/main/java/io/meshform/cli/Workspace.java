@@ -118,6 +118,17 @@ final class Workspace implements AutoCloseable {
 
     /** The backend the stack names, or the local file beside it (overridden by --state). */
     StateBackend backend(Stack stack) {
+        if (options.stateSecret != null) {
+            if (options.state != null) {
+                throw new UserError("give --state (a local file) or --state-secret (in the cluster), not both");
+            }
+            String[] parts = options.stateSecret.split("/", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new UserError("--state-secret takes NAMESPACE/NAME, e.g. cortex-ops/production");
+            }
+            return KubernetesBackends.open(providerSettings(),
+                    new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1])));
+        }
         BackendConfig config = stack.backend();
         if (options.state != null || config.kind().equals("local")) {
             return new LocalStateBackend(localStatePath(config));

@@ -130,6 +130,36 @@ class CrashIT {
     }
 
     @Test
+    void sigtermFinishesTheStepsInFlightSavesStateAndReleasesTheLock(ClusterContext cluster) throws Exception {
+        String namespace = cluster.newNamespace();
+        Path stack = stack(namespace);
+        Process p = start(args(cluster, stack, "apply", "--auto-approve", "--parallelism", "1"));
+        StringBuilder seen = new StringBuilder();
+        var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        // Wait until some steps have finished, then ask it to stop as a pipeline's cancel button would.
+        for (String line; (line = reader.readLine()) != null; ) {
+            seen.append(line).append('\n');
+            if (line.contains("cm-3: Creation complete")) {
+                break;
+            }
+        }
+        // Process.destroy() would send the same SIGTERM but also close our end of its output.
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+        reader.lines().forEach(l -> seen.append(l).append('\n'));
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), seen.toString());
+        assertTrue(p.exitValue() != 0, "an interrupted apply exits non-zero:\n" + seen);
+        assertTrue(seen.toString().contains("Interrupt received"), seen.toString());
+        assertTrue(!Files.exists(dir.resolve("state.json.lock")), "the lock is released:\n" + seen);
+        StateSnapshot s = new StateCodec().decode(Files.readAllBytes(dir.resolve("state.json")), "state.json");
+        assertTrue(s.resources().size() >= 4 && s.resources().size() < OBJECTS,
+                "the finished steps, and only those, are recorded: " + s.resources().size());
+        for (ResourceState r : s.resources()) {
+            String name = r.address().substring(r.address().lastIndexOf('.') + 1);
+            assertNotNull(cluster.client().configMaps().inNamespace(namespace).withName(name).get(), r.address());
+        }
+    }
+
+    @Test
     void twoAppliesOnOneStateExactlyOneProceeds(ClusterContext cluster) throws Exception {
         String namespace = cluster.newNamespace();
         Path stack = stack(namespace);

@@ -171,6 +171,49 @@ class ExamplesIT {
         assertFalse(Files.readString(state).contains("istio.peerAuthentication"), "state is empty after destroy");
     }
 
+    @Test
+    @Order(4)
+    void driftCronJobManifestIsAcceptedByTheServer(ClusterContext cluster) throws IOException {
+        KubernetesClient client = cluster.client();
+        if (client.namespaces().withName("cortex-ops").get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("cortex-ops").endMetadata().build()).create();
+        }
+        var objects = client.load(Files.newInputStream(repo().resolve("examples/drift-cronjob.yaml"))).items();
+        assertEquals(6, objects.size());
+        for (var o : objects) {
+            // A server-side dry run validates each object against the real schema without creating it.
+            assertNotNull(client.resource(o).dryRun().fieldManager("meshform-test").serverSideApply(), o.getKind());
+        }
+    }
+
+    @Test
+    @Order(5)
+    void stateInTheClusterWithStateSecret(ClusterContext cluster) throws IOException, InterruptedException {
+        cleanSlate(cluster);
+        String namespace = cluster.newNamespace();
+        List<String> state = List.of("--state-secret", namespace + "/production");
+        Result apply = meshformWith(cluster, "cortex-production.yaml", state, "apply", "--auto-approve");
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        assertNotNull(cluster.client().secrets().inNamespace(namespace).withName("meshform-state-production").get());
+        Result plan = meshformWith(cluster, "cortex-production.yaml", state, "plan", "--detailed-exitcode");
+        assertEquals(0, plan.code(), plan.out() + plan.err());
+        Result destroy = meshformWith(cluster, "cortex-production.yaml", state, "destroy", "--auto-approve");
+        assertEquals(0, destroy.code(), destroy.out() + destroy.err());
+    }
+
+    private Result meshformWith(ClusterContext cluster, String stack, List<String> extra, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(extra);
+        all.addAll(List.of("-f", repo().resolve("examples").resolve(stack).toString(),
+                "--kubeconfig", cluster.kubeconfigPath().toString(), "--istioctl", cluster.istioctl().toString()));
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private static int launch(List<String> command, List<String> common) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(repo().resolve("bin/meshform").toString()));
         argv.addAll(command);

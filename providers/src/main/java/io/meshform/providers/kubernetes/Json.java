@@ -149,6 +149,13 @@ public final class Json {
             }
             return;
         }
+        if (a.isNumber() && b.isNumber()) {
+            // YAML 10.0 and the server's 10 are the same number.
+            if (a.decimalValue().compareTo(b.decimalValue()) != 0) {
+                out.add(at);
+            }
+            return;
+        }
         if (a.isValueNode() && b.isValueNode() && !a.isContainer() && !b.isContainer()) {
             if ((!a.asString().equals(b.asString()) || a.isBoolean() != b.isBoolean()) && !sameQuantity(at, a, b)) {
                 out.add(at);

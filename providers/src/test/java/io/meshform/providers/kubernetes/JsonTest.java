@@ -31,4 +31,13 @@ class JsonTest {
         assertEquals("{\"a\":{\"x\":1,\"y\":2},\"b\":1}", Json.canonical(node("b: 1\na: {y: 2, x: 1}\n")).toString());
         assertEquals("istio.io~1rev", Json.escape("istio.io/rev"));
     }
+
+    @org.junit.jupiter.api.Test
+    void numbersCompareByValueNotText() {
+        var f = tools.jackson.databind.node.JsonNodeFactory.instance;
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
+                Json.paths(f.objectNode().put("p", new java.math.BigDecimal("10.0")), f.objectNode().put("p", 10)));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("p"),
+                Json.paths(f.objectNode().put("p", new java.math.BigDecimal("10.5")), f.objectNode().put("p", 10)));
+    }
 }
