@@ -2,6 +2,7 @@ package io.meshform.engine.load;
 
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.Suggestions;
+import io.meshform.engine.diag.ValueDescription;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -56,18 +57,6 @@ final class ObjectShape {
     }
 
     static String describe(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return "nothing";
-        }
-        if (node.isObject()) {
-            return "a mapping";
-        }
-        if (node.isArray()) {
-            return "a list";
-        }
-        if (node.isString()) {
-            return "the string \"" + node.asString() + "\"";
-        }
-        return node.getNodeType().name().toLowerCase() + " " + node;
+        return ValueDescription.of(node);
     }
 }

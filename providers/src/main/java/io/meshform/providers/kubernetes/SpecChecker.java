@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import io.meshform.engine.diag.ValueDescription;
 import tools.jackson.databind.JsonNode;
 
 /** Collects {@link FieldProblem}s while walking a spec; paths are JSON Pointers relative to the spec. */
@@ -163,21 +164,6 @@ public final class SpecChecker {
     }
 
     public static String describe(JsonNode node) {
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return "nothing";
-        }
-        if (node.isObject()) {
-            return "a mapping";
-        }
-        if (node.isArray()) {
-            return "a list";
-        }
-        if (node.isString()) {
-            return "the string \"" + node.asString() + "\"";
-        }
-        if (node.isNumber()) {
-            return "the number " + node;
-        }
-        return node.getNodeType().name().toLowerCase() + " " + node;
+        return ValueDescription.of(node);
     }
 }

@@ -1,0 +1,25 @@
+package io.meshform.engine.diag;
+
+import tools.jackson.databind.JsonNode;
+
+/** How error messages name a value the user wrote: "a mapping", "the string \"x\"", "number 1.1". */
+public final class ValueDescription {
+    private ValueDescription() {
+    }
+
+    public static String of(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return "nothing";
+        }
+        if (node.isObject()) {
+            return "a mapping";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        if (node.isString()) {
+            return "the string \"" + node.asString() + "\"";
+        }
+        return node.getNodeType().name().toLowerCase() + " " + node;
+    }
+}
