@@ -44,6 +44,28 @@ final class AtomicFiles {
     }
 
     /**
+     * Makes {@code backup} hold what {@code file} holds now, without copying: a hard link to the current file,
+     * renamed into place, so the backup costs nothing however large the state. Falls back to a copy where the
+     * file system has no hard links.
+     */
+    static void preserve(Path file, Path backup) throws IOException {
+        Path dir = directoryOf(backup);
+        Path tmp = dir.resolve("." + backup.getFileName() + ".tmp-" + UUID.randomUUID());
+        try {
+            try {
+                Files.createLink(tmp, file);
+            } catch (UnsupportedOperationException | IOException e) {
+                write(backup, Files.readAllBytes(file));
+                return;
+            }
+            Files.move(tmp, backup, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(dir);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
      * Creates {@code target} holding {@code bytes}, failing with FileAlreadyExistsException when it exists.
      * The content is complete when the file appears: it is written aside, then hard-linked into place.
      */

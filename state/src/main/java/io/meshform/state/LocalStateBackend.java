@@ -22,7 +22,6 @@ public final class LocalStateBackend implements StateBackend {
     /** The bytes this backend last read or wrote, and what they decode to: an apply writes after every step,
      * and decoding the whole previous file each time made a long apply quadratic. */
     private byte[] knownBytes;
-    private boolean backedUp;
     private StateSnapshot knownSnapshot;
 
     public LocalStateBackend(Path stateFile) {
@@ -67,12 +66,10 @@ public final class LocalStateBackend implements StateBackend {
                 s.meshformVersion(), s.resources());
         byte[] bytes = codec.encode(out);
         try {
-            if (previous != null && !backedUp) {
-                // The backup is the state as it was before this run changed it (as Terraform keeps it): an apply
-                // writes after every step, and copying the whole previous file each time doubled the cost of a
-                // long apply. Backup first: a crash between the two renames leaves backup == file.
-                AtomicFiles.write(backup, previous);
-                backedUp = true;
+            if (previous != null) {
+                // Backup first: a crash between the two renames leaves backup == file, never a missing file.
+                // A hard link, not a copy: an apply writes after every step, and copying made long applies slow.
+                AtomicFiles.preserve(file, backup);
             }
             AtomicFiles.write(file, bytes);
             knownBytes = bytes;
