@@ -1,16 +1,15 @@
 package io.meshform.cli;
 
 import io.meshform.engine.drift.DriftDetector;
+import io.meshform.engine.drift.IgnoreRule;
 import io.meshform.engine.drift.DriftReport;
 import io.meshform.engine.load.StackLoader;
-import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.render.DriftFormats;
 import io.meshform.state.StateBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +29,8 @@ final class DriftCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
     Path output;
 
-    @Option(names = "--ignore", paramLabel = "ADDR", description = "Leave this resource out of the check (repeatable).")
+    @Option(names = "--ignore", paramLabel = "ADDR[:FIELD]",
+            description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team (repeatable).")
     List<String> ignore = List.of();
 
     @Spec
@@ -47,10 +47,10 @@ final class DriftCommand implements Callable<Integer> {
         if (!DriftFormats.NAMES.contains(format)) {
             throw new UserError("--format must be one of " + String.join(", ", DriftFormats.NAMES) + ", not `" + format + "`");
         }
-        Set<ResourceAddress> ignored = new HashSet<>();
+        List<IgnoreRule> ignored = new ArrayList<>();
         for (String i : ignore) {
             try {
-                ignored.add(ResourceAddress.parse(i));
+                ignored.add(IgnoreRule.parse(i));
             } catch (IllegalArgumentException e) {
                 throw new UserError("--ignore: " + e.getMessage());
             }
@@ -66,7 +66,7 @@ final class DriftCommand implements Callable<Integer> {
             StateBackend backend = ws.backend(loaded.stack());
             // Read without the lock: drift only reads, and a scheduled check must not block an apply.
             DriftReport report = new DriftDetector(ws.registry()).detect(loaded.stack(), ws.readState(backend),
-                    DriftDetector.ignoring(ignored));
+                    ignored);
             String text = new DriftFormats().render(report, format, output == null ? ws.style() : io.meshform.engine.render.Style.plain());
             if (output != null) {
                 try {

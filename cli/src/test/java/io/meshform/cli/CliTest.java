@@ -180,6 +180,9 @@ class CliTest {
         assertTrue(junit.contains("tests=\"2\" failures=\"1\""), junit);
 
         assertEquals(0, run("drift", "--ignore", "fake.thing.cortex").code());
+        assertEquals(0, run("drift", "--ignore", "fake.thing.cortex:mode").code(), "the only difference is in the ignored field");
+        assertEquals(2, run("drift", "--ignore", "fake.thing.cortex:other").code());
+        assertEquals(1, run("drift", "--ignore", "fake.thing.cortex:").code());
         objects.remove("fake.thing.mesh");
         FileCluster.save(cluster, objects);
         assertTrue(run("drift").out().contains("fake.thing.mesh: deleted outside meshform"));

@@ -138,6 +138,17 @@ class ExamplesIT {
         assertEquals(2, drift.code(), drift.out() + drift.err());
         assertTrue(drift.out().contains("\"address\" : \"kubernetes.labels.cortex-injection\""), drift.out());
 
+        // An object meshform does not manage that weakens the declared STRICT mTLS is drift too.
+        GenericKubernetesResource open = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("security.istio.io/v1").withKind("PeerAuthentication")
+                .withNewMetadata().withName("debug-open").withNamespace("cortex").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("mtls", Map.of("mode", "PERMISSIVE"))).build();
+        client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").resource(open).create();
+        Result weakened = meshform(cluster, stack, "drift");
+        assertEquals(2, weakened.code(), weakened.out() + weakened.err());
+        assertTrue(weakened.out().contains("PeerAuthentication cortex/debug-open, which the stack does not manage"), weakened.out());
+        client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("debug-open").delete();
+
         Result destroy = meshform(cluster, stack, "destroy", "--auto-approve");
         assertEquals(0, destroy.code(), destroy.out() + destroy.err());
         assertNull(client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("mongo").get());

@@ -34,8 +34,9 @@ public final class DriftDetector {
         this.types = types;
     }
 
-    /** {@code ignored} filters out known noise (an address, or an address with a field path). */
-    public DriftReport detect(Stack stack, StateSnapshot state, Predicate<ResourceAddress> ignored) {
+    /** {@code ignored} filters out known noise: whole resources, or single fields of them. */
+    public DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules) {
+        Predicate<ResourceAddress> ignored = a -> ignoreRules.stream().anyMatch(r -> r.wholeResource() && r.address().equals(a));
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         List<ResourceAddress> checked = new ArrayList<>();
         for (ResourceState r : state.resources()) {
@@ -60,7 +61,7 @@ public final class DriftDetector {
             Set<String> sensitive = types.get(a.type()).sensitivePaths();
             LiveObject comparable = new LiveObject(Sensitive.digest(now.value(), sensitive), now.version());
             PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
-            if (c.action() != Action.NOOP) {
+            if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
                         Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), null));
             }
@@ -79,7 +80,18 @@ public final class DriftDetector {
         return new DriftReport(stack.name(), checked, entries, notYet);
     }
 
-    public static Predicate<ResourceAddress> ignoring(Set<ResourceAddress> addresses) {
-        return addresses::contains;
+    /** True when the difference disappears once the rules' fields for this resource are left out. */
+    private static boolean onlyIgnoredFields(ResourceAddress a, PlannedChange c, List<IgnoreRule> rules) {
+        JsonNode applied = c.after();
+        JsonNode live = c.before();
+        boolean any = false;
+        for (IgnoreRule r : rules) {
+            if (r.address().equals(a) && !r.wholeResource()) {
+                applied = r.strip(applied);
+                live = r.strip(live);
+                any = true;
+            }
+        }
+        return any && java.util.Objects.equals(applied, live);
     }
 }

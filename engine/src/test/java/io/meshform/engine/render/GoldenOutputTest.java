@@ -70,7 +70,7 @@ class GoldenOutputTest {
         cluster.put(ResourceAddress.parse("test.thing.strict"),
                 JsonNodeFactory.instance.objectNode().put("mode", "DISABLE").put("namespace", "istio-system"));
         cluster.remove(ResourceAddress.parse("test.thing.retired"));
-        drift = new DriftDetector(cluster.registry()).detect(before, state, a -> false);
+        drift = new DriftDetector(cluster.registry()).detect(before, state, java.util.List.of());
     }
 
     private static void assertGolden(String name, String actual) throws IOException {
@@ -108,7 +108,7 @@ class GoldenOutputTest {
         Stack before = Stacks.load(cluster.registry(), dir, BEFORE);
         cluster.put(ResourceAddress.parse("test.secret.oidc"),
                 JsonNodeFactory.instance.objectNode().put("user", "cortex").put("password", "leaked-by-kubectl"));
-        DriftReport report = new DriftDetector(cluster.registry()).detect(before, store.read().orElseThrow(), a -> false);
+        DriftReport report = new DriftDetector(cluster.registry()).detect(before, store.read().orElseThrow(), java.util.List.of());
         assertEquals(1, report.entries().stream().filter(e -> e.address() != null
                 && e.address().toString().equals("test.secret.oidc")).count());
         for (String format : DriftFormats.NAMES) {

@@ -14,6 +14,11 @@ import java.util.stream.IntStream;
 public final class IstioProvider implements Provider {
     public static final String SECURITY_GROUP = "security.istio.io";
     public static final String SECURITY_VERSION = "v1";
+    /** PeerAuthentications read directly (the mesh checks), without API discovery. */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PEER_AUTHENTICATION_CONTEXT =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(SECURITY_GROUP)
+                    .withVersion(SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
+                    .withNamespaced(true).build();
     public static final String TELEMETRY_GROUP = "telemetry.istio.io";
     public static final String TELEMETRY_VERSION = "v1";
 

@@ -54,7 +54,8 @@ public final class MeshChecks {
                         return InjectionCheck.pods(kube, namespace);
                     }
                 })),
-                check("production-addons", MeshChecks::productionAddons));
+                check("production-addons", MeshChecks::productionAddons),
+                check("unmanaged-weaker-mtls", ctx -> unmanagedWeakerMtls(ctx, ns -> peerAuthentications(kube, ns))));
     }
 
     static PlanCheck check(String name, Function<CheckContext, List<Diagnostic>> body) {
@@ -255,6 +256,65 @@ public final class MeshChecks {
     }
 
     /** (e) Diagnostic addons in a production stack: the Cortex guide says to keep them off. */
+    /** The PeerAuthentications of a namespace as "name" -> spec, read live (one LIST). */
+    static Map<String, JsonNode> peerAuthentications(KubeConnection kube, String namespace) {
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        try {
+            kube.client().genericKubernetesResources(IstioProvider.PEER_AUTHENTICATION_CONTEXT).inNamespace(namespace).list()
+                    .getItems().forEach(p -> out.put(p.getMetadata().getName(), Json.toNode(p).path("spec")));
+        } catch (KubernetesClientException e) {
+            // No Istio CRDs (not installed yet) or no namespace: nothing can weaken anything there.
+        }
+        return out;
+    }
+
+    /**
+     * An object meshform does not manage that weakens what the stack declares: a PeerAuthentication in a namespace
+     * the stack makes STRICT (mesh-wide or namespace-wide) that sets PERMISSIVE or DISABLE. A drift check shows it
+     * although it is in no state; a plan warns before STRICT is relied on.
+     */
+    static List<Diagnostic> unmanagedWeakerMtls(CheckContext ctx, Function<String, Map<String, JsonNode>> livePeers) {
+        List<ResourceDecl> peers = ctx.declared(PEER);
+        ResourceDecl meshWide = null;
+        Map<String, ResourceDecl> strictNamespaces = new java.util.TreeMap<>();
+        java.util.Set<String> managed = new java.util.HashSet<>();
+        for (ResourceDecl d : peers) {
+            JsonNode s = after(ctx, d);
+            String ns = Json.text(s, "namespace");
+            managed.add(ns + "/" + Json.text(s, "name", d.address().name()));
+            if ("STRICT".equals(Json.text(s.path("mtls"), "mode")) && !s.has("selector")) {
+                if (ROOT_NAMESPACE.equals(ns)) {
+                    meshWide = d;
+                } else {
+                    strictNamespaces.put(ns, d);
+                }
+            }
+        }
+        java.util.Set<String> watched = new java.util.TreeSet<>(strictNamespaces.keySet());
+        if (meshWide != null) {
+            // Mesh-wide STRICT: watch every namespace the stack touches.
+            peers.forEach(d -> watched.add(Json.text(after(ctx, d), "namespace")));
+            ctx.declared("kubernetes.labels").forEach(d -> watched.add(Json.text(after(ctx, d), "name")));
+        }
+        List<Diagnostic> out = new ArrayList<>();
+        for (String ns : watched) {
+            ResourceDecl strict = strictNamespaces.getOrDefault(ns, meshWide);
+            for (Map.Entry<String, JsonNode> e : livePeers.apply(ns).entrySet()) {
+                String mode = Json.text(e.getValue().path("mtls"), "mode");
+                if (managed.contains(ns + "/" + e.getKey()) || !("PERMISSIVE".equals(mode) || "DISABLE".equals(mode))) {
+                    continue;
+                }
+                JsonNode selector = e.getValue().path("selector").path("matchLabels");
+                out.add(Diagnostic.warning("PeerAuthentication " + ns + "/" + e.getKey() + ", which the stack does not manage, "
+                                + "sets mTLS " + mode + (selector.isObject() && !selector.isEmpty()
+                                ? " for pods " + selector : " for the whole namespace"),
+                        "it weakens the STRICT mTLS that " + strict.address() + " declares; delete it, or declare it "
+                                + "(istio.peerAuthentication) if the exception is intended", range(strict, "/spec/mtls/mode")));
+            }
+        }
+        return out;
+    }
+
     static List<Diagnostic> productionAddons(CheckContext ctx) {
         List<Diagnostic> out = new ArrayList<>();
         if (ctx.stack().environment() != Environment.PRODUCTION) {

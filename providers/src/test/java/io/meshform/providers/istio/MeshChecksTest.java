@@ -76,4 +76,24 @@ class MeshChecksTest {
         assertEquals(2, MeshChecks.productionAddons(ctx(Environment.PRODUCTION, install)).size());
         assertEquals(0, MeshChecks.productionAddons(ctx(Environment.STAGING, install)).size());
     }
+
+    @Test
+    void unmanagedPermissivePolicyWeakensDeclaredStrict() {
+        var mongo = decl("istio.peerAuthentication.mongo",
+                "namespace: cortex\nname: mongo\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
+        var labels = decl("kubernetes.labels.cortex", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
+        var yaml = new tools.jackson.dataformat.yaml.YAMLMapper();
+        Map<String, Map<String, JsonNode>> live = Map.of("cortex", Map.of(
+                "mongo", yaml.readTree("mtls: {mode: PERMISSIVE}\n"),
+                "debug-open", yaml.readTree("mtls: {mode: PERMISSIVE}\n"),
+                "strict-too", yaml.readTree("mtls: {mode: STRICT}\n")));
+        List<Diagnostic> ds = MeshChecks.unmanagedWeakerMtls(ctx(Environment.PRODUCTION, MESH_STRICT, mongo, labels),
+                ns -> live.getOrDefault(ns, Map.of()));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().startsWith("PeerAuthentication cortex/debug-open, which the stack does not manage, "
+                + "sets mTLS PERMISSIVE for the whole namespace"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("istio.peerAuthentication.mesh"), ds.get(0).detail());
+        assertEquals(List.of(), MeshChecks.unmanagedWeakerMtls(ctx(Environment.PRODUCTION, mongo, labels),
+                ns -> live.getOrDefault(ns, Map.of())), "nothing declared STRICT, so nothing is weakened");
+    }
 }
