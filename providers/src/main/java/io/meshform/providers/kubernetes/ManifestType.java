@@ -95,8 +95,17 @@ public final class ManifestType implements ResourceType {
         }
         JsonNode wait = spec.get("wait");
         if (wait != null && !wait.isNull() && c.object(wait, "/wait", "`wait`")) {
-            c.knownKeys(wait, "/wait", "wait", List.of("condition", "timeoutSeconds"));
-            c.oneOf(wait, "/wait", "condition", true, CONDITIONS);
+            c.knownKeys(wait, "/wait", "wait", List.of("condition", "field", "value", "timeoutSeconds"));
+            boolean byField = wait.has("field");
+            if (byField == wait.has("condition")) {
+                c.error("/wait", "`wait` needs either `condition` or `field` with `value`",
+                        "e.g. wait: {condition: Available} or wait: {field: status.phase, value: Active}");
+            } else if (byField) {
+                c.string(wait, "/wait", "field", true);
+                c.string(wait, "/wait", "value", true);
+            } else {
+                c.oneOf(wait, "/wait", "condition", true, CONDITIONS);
+            }
             JsonNode t = wait.get("timeoutSeconds");
             if (t != null && (!t.isIntegralNumber() || t.intValue() < 1)) {
                 c.error("/wait/timeoutSeconds", "timeoutSeconds must be a positive whole number");
@@ -281,7 +290,7 @@ public final class ManifestType implements ResourceType {
         }
         JsonNode wait = request.desired().get("wait");
         if (wait != null && wait.isObject()) {
-            waitFor(request, t, Json.text(wait, "condition"), wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : 300);
+            waitFor(request, t, WaitFor.of(wait), wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : 300);
         }
         Map<String, String> meta = new TreeMap<>();
         meta.put("uid", applied.getMetadata().getUid());
@@ -292,14 +301,37 @@ public final class ManifestType implements ResourceType {
         return new AppliedResource(attributes, meta);
     }
 
-    private void waitFor(ApplyRequest request, Target t, String condition, long seconds) {
-        request.progress().note("waiting up to " + seconds + "s for " + t.describe() + " to be " + condition);
+    /** What `wait` asks for: a status condition that is True, or a field (dotted path) holding a value. */
+    record WaitFor(String condition, String field, String value) {
+        static WaitFor of(JsonNode wait) {
+            return new WaitFor(Json.text(wait, "condition"), Json.text(wait, "field"), Json.text(wait, "value"));
+        }
+
+        boolean holds(JsonNode obj) {
+            if (condition != null) {
+                return hasCondition(obj, condition);
+            }
+            JsonNode at = obj;
+            for (String part : field.split("\\.")) {
+                at = at.path(part);
+            }
+            return !at.isMissingNode() && !at.isNull() && value.equals(at.asString());
+        }
+
+        @Override
+        public String toString() {
+            return condition != null ? condition : field + " = " + value;
+        }
+    }
+
+    private void waitFor(ApplyRequest request, Target t, WaitFor wanted, long seconds) {
+        request.progress().note("waiting up to " + seconds + "s for " + t.describe() + ": " + wanted);
         var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
         var res = t.namespace() == null ? op.withName(t.name()) : op.inNamespace(t.namespace()).withName(t.name());
         try {
-            res.waitUntilCondition(o -> o != null && hasCondition(Json.toNode(o), condition), seconds, TimeUnit.SECONDS);
+            res.waitUntilCondition(o -> o != null && wanted.holds(Json.toNode(o)), seconds, TimeUnit.SECONDS);
         } catch (KubernetesClientException e) {
-            throw KubeErrors.error(request.address() + ": " + t.describe() + " was applied but is not " + condition
+            throw KubeErrors.error(request.address() + ": " + t.describe() + " was applied but is not " + wanted
                     + " after " + seconds + "s", "meshform recorded nothing for it; check `kubectl describe` and apply again");
         }
     }

@@ -60,4 +60,55 @@ class ManifestIT {
             assertNull(cluster.client().configMaps().inNamespace(ns).withName("cfg").get());
         }
     }
+
+    @Test
+    void aCrdWaitedForUntilEstablishedThenACustomResourceOfIt(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        String group = "mf" + Long.toString(System.nanoTime(), 36) + ".example.com";
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var crd = yaml("""
+                    manifest:
+                      apiVersion: apiextensions.k8s.io/v1
+                      kind: CustomResourceDefinition
+                      metadata: {name: gadgets.%s}
+                      spec:
+                        group: %s
+                        scope: Namespaced
+                        names: {plural: gadgets, singular: gadget, kind: Gadget}
+                        versions:
+                          - name: v1
+                            served: true
+                            storage: true
+                            schema:
+                              openAPIV3Schema:
+                                type: object
+                                properties:
+                                  spec: {type: object, properties: {size: {type: integer}}}
+                    wait: {condition: Established, timeoutSeconds: 60}
+                    """.formatted(group, group));
+            assertEquals(Action.CREATE, h.plan("kubernetes.manifest.crd", crd).action());
+            h.apply("kubernetes.manifest.crd", crd);
+            assertTrue(h.progress.stream().anyMatch(l -> l.contains("Established")), h.progress.toString());
+
+            var gadget = yaml("manifest:\n  apiVersion: " + group + "/v1\n  kind: Gadget\n  metadata: {name: g1, namespace: " + ns
+                    + "}\n  spec: {size: 3}\n");
+            assertEquals(Action.CREATE, h.plan("kubernetes.manifest.gadget", gadget).action());
+            h.apply("kubernetes.manifest.gadget", gadget);
+            assertEquals(Action.NOOP, h.plan("kubernetes.manifest.gadget", gadget).action());
+
+            // The schema is enforced at plan time, by the server's dry run.
+            var wrong = yaml("manifest:\n  apiVersion: " + group + "/v1\n  kind: Gadget\n  metadata: {name: g2, namespace: " + ns
+                    + "}\n  spec: {size: big}\n");
+            RuntimeException e = assertThrows(RuntimeException.class, () -> h.plan("kubernetes.manifest.bad", wrong));
+            assertTrue(e.getMessage().contains("g2"), e.getMessage());
+
+            var nsWait = yaml("manifest:\n  apiVersion: v1\n  kind: Namespace\n  metadata: {name: " + ns + "-w, labels: {meshform.io/testkit: \"true\"}}\n"
+                    + "wait: {field: status.phase, value: Active, timeoutSeconds: 30}\n");
+            h.apply("kubernetes.manifest.ns", nsWait);
+            assertTrue(h.progress.stream().anyMatch(l -> l.contains("status.phase = Active")), h.progress.toString());
+            h.delete("kubernetes.manifest.ns");
+            h.delete("kubernetes.manifest.gadget");
+            h.delete("kubernetes.manifest.crd");
+        }
+    }
 }
