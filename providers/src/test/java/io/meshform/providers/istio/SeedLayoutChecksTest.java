@@ -1,0 +1,75 @@
+package io.meshform.providers.istio;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.load.VariableInputs;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.providers.MeshformProviderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The guide's recommended layout, as the examples declare it, raises none of the mesh safety checks, even with
+ * every kind of workload that cannot do mTLS running where Cortex puts it.
+ */
+class SeedLayoutChecksTest {
+
+    private static Path examples() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("examples/cortex-production.yaml"))) {
+            p = p.getParent();
+        }
+        assertNotNull(p);
+        return p.resolve("examples");
+    }
+
+    private static List<Diagnostic> allChecks(String file) {
+        TypeRegistry types = new TypeRegistry(new MeshformProviderFactory().create(new ProviderSettings(Map.of())));
+        Stack stack = new StackLoader(types).load(examples().resolve(file), VariableInputs.none()).stack();
+        Map<ResourceAddress, JsonNode> after = new LinkedHashMap<>();
+        for (ResourceDecl d : stack.resources()) {
+            after.put(d.address(), d.spec());
+        }
+        CheckContext ctx = new CheckContext(stack, after);
+        // Every workload the guide names, running in the namespace Cortex runs it in.
+        Map<String, List<String>> pods = Map.of(
+                "app.kubernetes.io/name=mongodb", List.of("cortex/mongodb-0"),
+                "app=minio-job", List.of("cortex/minio-make-bucket-x7"),
+                "spark-role=driver", List.of("cortex-compute/job-1-driver"),
+                "spark-role=executor", List.of("cortex-compute/job-1-exec-1"));
+        List<Diagnostic> out = new ArrayList<>();
+        out.addAll(MeshChecks.selectorInRootNamespace(ctx));
+        out.addAll(MeshChecks.strictWithoutExceptions(ctx,
+                sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of())));
+        out.addAll(MeshChecks.customProviderDeclared(ctx));
+        out.addAll(MeshChecks.tracingProviderDeclared(ctx));
+        out.addAll(MeshChecks.injectionAndRevision(ctx));
+        out.addAll(MeshChecks.productionAddons(ctx));
+        out.addAll(MeshChecks.unmanagedWeakerMtls(ctx, ns -> Map.of()));
+        return out;
+    }
+
+    @Test
+    void productionRaisesNoSafetyWarning() {
+        assertEquals(List.of(), allChecks("cortex-production.yaml"));
+    }
+
+    @Test
+    void stagingRaisesNoSafetyWarning() {
+        assertEquals(List.of(), allChecks("cortex-staging.yaml"));
+    }
+}
