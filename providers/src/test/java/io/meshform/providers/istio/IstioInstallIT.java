@@ -60,4 +60,31 @@ class IstioInstallIT {
             }
         }
     }
+
+    /**
+     * A canary: a second control plane with a revision installs beside the default one, plans as a no-op once
+     * installed, and uninstalls alone (the default revision keeps running).
+     */
+    @Test
+    void canaryRevisionInstallsBesideTheDefaultAndUninstallsAlone(ClusterContext cluster) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            var base = yaml("version: \"" + MINOR + "\"\nprofile: default\n");
+            if (h.plan("istio.install.mesh", base).action() == Action.CREATE) {
+                h.apply("istio.install.mesh", base, h.plan("istio.install.mesh", base).privateData());
+            }
+            var canary = yaml("version: \"" + MINOR + "\"\nprofile: minimal\nrevision: canary\n");
+            var plan = h.plan("istio.install.canary", canary);
+            assertEquals(Action.CREATE, plan.action(), plan.reason());
+            h.apply("istio.install.canary", canary, plan.privateData());
+            var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+            assertNotNull(deployments.withName("istiod-canary").get(), "the canary control plane runs");
+            assertNotNull(deployments.withName("istiod").get(), "beside the default one");
+            var again = h.plan("istio.install.canary", canary);
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+            h.delete("istio.install.canary");
+            var gone = deployments.withName("istiod-canary").get();
+            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "the canary is uninstalled");
+            assertNotNull(deployments.withName("istiod").get(), "the default revision is untouched");
+        }
+    }
 }
