@@ -60,12 +60,7 @@ public final class WorkloadRestarter {
     /** Patches the template and waits for the rollout; false when the workload is gone or cannot roll. */
     boolean restart(String address, Workload w, ProgressSink progress) {
         Resource<? extends HasMetadata> resource = resource(w);
-        HasMetadata live;
-        try {
-            live = resource.get();
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.explain(address, "read", w.describe(), e);
-        }
+        HasMetadata live = read(resource, address, w);
         if (live == null) {
             progress.note(w.describe() + " is gone; nothing to restart");
             return false;
@@ -92,12 +87,7 @@ public final class WorkloadRestarter {
         Instant deadline = clock.instant().plus(timeout);
         String last = null;
         while (true) {
-            HasMetadata live;
-            try {
-                live = resource.get();
-            } catch (KubernetesClientException e) {
-                throw KubeErrors.explain(address, "read", w.describe(), e);
-            }
+            HasMetadata live = read(resource, address, w);
             if (live == null) {
                 progress.note(w.describe() + " was deleted during its rollout");
                 return;
@@ -137,5 +127,13 @@ public final class WorkloadRestarter {
             case Workload.DAEMON_SET -> client.apps().daemonSets().inNamespace(w.namespace()).withName(w.name());
             default -> throw new IllegalArgumentException("cannot restart a " + w.kind());
         };
+    }
+
+    private static HasMetadata read(Resource<? extends HasMetadata> resource, String address, Workload w) {
+        try {
+            return resource.get();
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.explain(address, "read", w.describe(), e);
+        }
     }
 }
