@@ -6,8 +6,6 @@ import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanJson;
 import io.meshform.engine.plan.PlanOptions;
 import io.meshform.engine.plan.Planner;
-import io.meshform.engine.render.PlanMarkdown;
-import io.meshform.engine.render.PlanText;
 import io.meshform.state.LockHandle;
 import io.meshform.state.StateBackend;
 import java.nio.file.Files;
@@ -34,11 +32,8 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for `meshform apply FILE`.")
     Path out;
 
-    @Option(names = "--json", description = "Print the plan as JSON (docs/plan-json.md).")
-    boolean json;
-
-    @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
-    boolean markdown;
+    @Mixin
+    PlanFormat format;
 
     @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes, 0 when it has none.")
     boolean detailedExitCode;
@@ -66,16 +61,10 @@ final class PlanCommand implements Callable<Integer> {
         }
         try (Workspace ws = new Workspace(global, terminal)) {
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
-            if (json) {
-                terminal.out().print(new PlanJson().write(plan, false));
-            } else if (markdown) {
-                terminal.out().print(new PlanMarkdown().render(plan));
-            } else {
-                terminal.out().print(new PlanText(ws.style()).render(plan));
-            }
+            terminal.out().print(format.render(plan, ws.style()));
             if (out != null) {
                 save(plan, out);
-                if (!json && !markdown) {
+                if (format.text()) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  meshform apply " + out);
                 }
             }

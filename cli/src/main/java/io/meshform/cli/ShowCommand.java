@@ -2,11 +2,10 @@ package io.meshform.cli;
 
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanJson;
-import io.meshform.engine.render.PlanMarkdown;
-import io.meshform.engine.render.PlanText;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,11 +14,8 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "PLANFILE")
     Path planFile;
 
-    @Option(names = "--json", description = "Print the plan as JSON (docs/plan-json.md).")
-    boolean json;
-
-    @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
-    boolean markdown;
+    @Mixin
+    PlanFormat format;
 
     @Option(names = "--no-color", description = "No colour.")
     boolean noColor;
@@ -38,8 +34,7 @@ final class ShowCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
-        terminal.out().print(json ? new PlanJson().write(plan, false)
-                : markdown ? new PlanMarkdown().render(plan) : new PlanText(terminal.style(noColor)).render(plan));
+        terminal.out().print(format.render(plan, terminal.style(noColor)));
         return ExitCodes.OK;
     }
 }
