@@ -72,10 +72,9 @@ public final class IstioInstallType implements ResourceType {
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
         SpecChecker c = new SpecChecker();
-        if (!c.object(spec, "", "the spec of " + NAME)) {
+        if (!c.spec(spec, NAME, FIELDS)) {
             return c.problems();
         }
-        c.knownKeys(spec, "", NAME, FIELDS);
         JsonNode version = spec.get("version");
         if (version == null || version.isNull()) {
             c.error("/version", "missing required field `version`", "the Istio version istioctl must have, e.g. version: \"1.28\"");

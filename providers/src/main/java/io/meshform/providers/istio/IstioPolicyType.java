@@ -97,13 +97,12 @@ public final class IstioPolicyType implements ResourceType {
 
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
-        SpecChecker c = new SpecChecker();
-        if (!c.object(spec, "", "the spec of " + typeName)) {
-            return c.problems();
-        }
         List<String> allowed = new ArrayList<>(META_FIELDS);
         allowed.addAll(specFields);
-        c.knownKeys(spec, "", typeName, allowed);
+        SpecChecker c = new SpecChecker();
+        if (!c.spec(spec, typeName, allowed)) {
+            return c.problems();
+        }
         c.dnsLabel(c.string(spec, "", "namespace", true), "/namespace", "namespace");
         c.dnsSubdomain(c.string(spec, "", "name", false), "/name", "name");
         c.bool(spec, "", "force");

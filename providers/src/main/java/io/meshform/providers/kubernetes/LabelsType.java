@@ -49,10 +49,9 @@ public final class LabelsType extends MetadataMapsType {
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
         SpecChecker c = new SpecChecker();
-        if (!c.object(spec, "", "the spec of " + NAME)) {
+        if (!c.spec(spec, NAME, FIELDS)) {
             return c.problems();
         }
-        c.knownKeys(spec, "", NAME, FIELDS);
         String kind = c.string(spec, "", "kind", false);
         String apiVersion = c.string(spec, "", "apiVersion", false);
         String name = c.string(spec, "", "name", true);

@@ -64,10 +64,9 @@ public final class ManifestType implements ResourceType {
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
         SpecChecker c = new SpecChecker();
-        if (!c.object(spec, "", "the spec of " + NAME)) {
+        if (!c.spec(spec, NAME, FIELDS)) {
             return c.problems();
         }
-        c.knownKeys(spec, "", NAME, FIELDS);
         boolean inline = spec.has("manifest") && !spec.get("manifest").isNull();
         boolean file = spec.has("file") && !spec.get("file").isNull();
         if (inline == file) {

@@ -45,10 +45,9 @@ public final class NamespaceType extends MetadataMapsType {
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
         SpecChecker c = new SpecChecker();
-        if (!c.object(spec, "", "the spec of " + NAME)) {
+        if (!c.spec(spec, NAME, FIELDS)) {
             return c.problems();
         }
-        c.knownKeys(spec, "", NAME, FIELDS);
         c.dnsLabel(c.string(spec, "", "name", true), "/name", "namespace name");
         c.labelMap(spec, "", LABELS, true);
         c.labelMap(spec, "", ANNOTATIONS, false);

@@ -52,6 +52,18 @@ public final class SpecChecker {
         return false;
     }
 
+    /**
+     * The start of every type's validation: the spec must be a mapping of known fields. Returns false (having
+     * reported it) when the spec is not a mapping, so the caller stops there.
+     */
+    public boolean spec(JsonNode spec, String typeName, Collection<String> fields) {
+        if (!object(spec, "", "the spec of " + typeName)) {
+            return false;
+        }
+        knownKeys(spec, "", typeName, fields);
+        return true;
+    }
+
     public void knownKeys(JsonNode node, String path, String where, Collection<String> allowed) {
         if (node == null || !node.isObject()) {
             return;
