@@ -1,0 +1,71 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `meshform import` adopts an object that exists already; afterwards a plan of a matching file is a no-op. */
+@LiveClusterTest
+class ImportIT {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out) {
+    }
+
+    private Result run(ClusterContext cluster, Path stack, String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
+        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
+        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void importedNamespaceThenPlansAsNoChange(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        cluster.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("team", "platform");
+            return n;
+        });
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: adopt}
+                resources:
+                  - type: kubernetes.namespace
+                    name: team
+                    spec: {name: %s, labels: {team: platform}}
+                """.formatted(ns));
+
+        Result missing = run(cluster, stack, "import", "kubernetes.namespace.team", ns + "-absent");
+        assertEquals(1, missing.code());
+        assertTrue(missing.out().contains("no object"), missing.out());
+
+        Result imported = run(cluster, stack, "import", "kubernetes.namespace.team", ns);
+        assertEquals(0, imported.code(), imported.out());
+        assertEquals("kubernetes.namespace.team\n", run(cluster, stack, "state", "list").out());
+        Result again = run(cluster, stack, "import", "kubernetes.namespace.team", ns);
+        assertEquals(1, again.code());
+        assertTrue(again.out().contains("already in the state"), again.out());
+
+        Result plan = run(cluster, stack, "plan", "--detailed-exitcode");
+        assertEquals(0, plan.code(), plan.out());
+    }
+}
