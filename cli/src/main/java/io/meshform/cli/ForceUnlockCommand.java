@@ -23,7 +23,7 @@ final class ForceUnlockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Workspace ws = new Workspace(global, terminal)) {
-            StateBackend backend = ws.backend(ws.loadStack().stack());
+            StateBackend backend = ws.backend();
             backend.forceUnlock(lockId);
             terminal.out().println("Released lock " + lockId + " on " + backend.describe() + ".");
             return ExitCodes.OK;

@@ -24,14 +24,19 @@ final class StateCommand {
     static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
                     String done) {
         try (Workspace ws = new Workspace(global, terminal)) {
-            StateBackend backend = ws.backend(ws.loadStack().stack());
+            StateBackend backend = ws.backend();
             try (LockHandle lock = ws.lock(backend, operation)) {
-                StateSnapshot current = backend.read().orElseThrow(() -> new UserError("no state yet in " + backend.describe()));
+                StateSnapshot current = existing(backend);
                 StateSnapshot written = backend.write(edit.apply(current));
                 terminal.out().println(done + " (" + backend.describe() + ", serial " + written.serial() + ")");
                 return ExitCodes.OK;
             }
         }
+    }
+
+    static StateSnapshot existing(StateBackend backend) {
+        return backend.read().orElseThrow(() -> new UserError("no state yet in " + backend.describe()
+                + "; `meshform apply` or `meshform import` creates it"));
     }
 
     static ResourceState require(StateSnapshot s, String address) {
@@ -51,7 +56,7 @@ final class StateCommand {
         @Override
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend(ws.loadStack().stack());
+                StateBackend backend = ws.backend();
                 backend.read().ifPresent(s -> s.resources().forEach(r -> terminal.out().println(r.address())));
                 return ExitCodes.OK;
             }
@@ -73,8 +78,8 @@ final class StateCommand {
         @Override
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend(ws.loadStack().stack());
-                ResourceState r = require(backend.read().orElseThrow(() -> new UserError("no state yet")), address);
+                StateBackend backend = ws.backend();
+                ResourceState r = require(existing(backend), address);
                 terminal.out().println("# " + r.address() + " (" + r.type() + ")");
                 terminal.out().print(new Yaml().write(r.attributes()));
                 terminal.out().println("# metadata");
@@ -153,7 +158,7 @@ final class StateCommand {
         @Override
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend(ws.loadStack().stack());
+                StateBackend backend = ws.backend();
                 terminal.out().print(new StateCodec().encodeToString(ws.readState(backend)));
                 return ExitCodes.OK;
             }
@@ -183,7 +188,7 @@ final class StateCommand {
                 throw new UserError("cannot read " + file + ": " + e.getMessage());
             }
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend(ws.loadStack().stack());
+                StateBackend backend = ws.backend();
                 try (LockHandle lock = ws.lock(backend, "state push")) {
                     StateSnapshot current = backend.read().orElse(null);
                     if (current != null && !current.lineage().equals(pushed.lineage())) {

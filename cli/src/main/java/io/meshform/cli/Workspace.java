@@ -116,6 +116,11 @@ final class Workspace implements AutoCloseable {
         return loaded;
     }
 
+    /** The backend of the stack named by --file: for commands that work on the state alone. */
+    StateBackend backend() {
+        return backend(loadStack().stack());
+    }
+
     /** The backend the stack names, or the local file beside it (overridden by --state). */
     StateBackend backend(Stack stack) {
         if (options.stateSecret != null) {
