@@ -3,7 +3,7 @@
 # ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
-#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl]     (all four when none is named)
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next]     (all when none is named)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
@@ -20,7 +20,7 @@ say() { printf '[testbed] %s\n' "$*" >&2; }
 build() {
   local name=$1 version=$2 check=$3; shift 4
   local dest="$cache/bin/$name-$version" log="$cache/logs/$name-$version.log"
-  if [ -x "$dest/$check" ]; then
+  if [ -e "$dest/$check" ]; then
     say "$name $version: cached in $dest"
   else
     local start=$SECONDS
@@ -45,7 +45,8 @@ build() {
 check_gomod() {
   grep -q "require k8s.io/kubernetes $K8S_VERSION\$" "$here/kubernetes/go.mod" &&
     grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" &&
-    grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" || {
+    grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" &&
+    grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" || {
       say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
       exit 1
     }
@@ -73,23 +74,40 @@ build_kwok() {
     "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION"
 }
 
+# build_istioctl WRAPPER_DIR VERSION MODULE_VERSION
 build_istioctl() {
   local v=istio.io/istio/pkg/version
   # buildHub and buildTag must both be set, or the default profile renders images from a testing registry.
-  cd "$here/istioctl" &&
-    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$ISTIO_VERSION -X $v.buildGitRevision=$ISTIO_MODULE_VERSION \
-      -X $v.buildStatus=Clean -X $v.buildTag=$ISTIO_VERSION -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
+  cd "$here/$1" &&
+    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$2 -X $v.buildGitRevision=$3 \
+      -X $v.buildStatus=Clean -X $v.buildTag=$2 -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
       -o "$OUT/istioctl" istio.io/istio/istioctl/cmd/istioctl
 }
 
+# Istio ships its addons as samples, which the istio.io/istio module zip holds; the Go module cache has it after
+# the istioctl build (or downloads it here). Copied, not committed: they are Istio's files.
+build_istio_addons() {
+  local dir
+  dir=$(cd "$here/istioctl" && go mod download -json "istio.io/istio@$ISTIO_MODULE_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [ -n "$dir" ] && [ -d "$dir/samples/addons" ] || { echo "no samples/addons in istio.io/istio@$ISTIO_MODULE_VERSION ($dir)"; return 1; }
+  cp "$dir"/samples/addons/{kiali,prometheus,grafana,jaeger}.yaml "$OUT/"
+  chmod 0644 "$OUT"/*.yaml
+}
+
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
     etcd) check_gomod; build etcd "$ETCD_VERSION" etcd -- build_etcd ;;
     kwok) build kwok "$KWOK_VERSION" kwok -- build_kwok ;;
-    istioctl) check_gomod; build istioctl "$ISTIO_VERSION" istioctl -- build_istioctl ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok or istioctl)"; exit 2 ;;
+    istioctl) check_gomod; build istioctl "$ISTIO_VERSION" istioctl -- build_istioctl istioctl "$ISTIO_VERSION" "$ISTIO_MODULE_VERSION" ;;
+    istioctl-next)
+      check_gomod
+      build istioctl "$ISTIO_NEXT_VERSION" istioctl -- build_istioctl istioctl-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" |
+        sed 's/^istioctl=/istioctl-next=/' ;;
+    istio-addons) build istio-addons "$ISTIO_VERSION" kiali.yaml -- build_istio_addons ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons or istioctl-next)"; exit 2 ;;
   esac
 done

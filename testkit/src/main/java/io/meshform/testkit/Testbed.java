@@ -83,4 +83,39 @@ public final class Testbed {
     }
     return path;
   }
+
+  /**
+   * The newer istioctl the upgrade test installs over {@link #istioctl()}: {@code MESHFORM_ISTIOCTL_NEXT}, else
+   * {@code <cache>/bin/istioctl-<ISTIO_NEXT_VERSION>/istioctl}.
+   */
+  public static Path istioctlNext() {
+    return cached("MESHFORM_ISTIOCTL_NEXT", "ISTIO_NEXT_VERSION", "istioctl", "istioctl", "istioctl-next");
+  }
+
+  /**
+   * Istio's sample addon manifests (kiali.yaml, prometheus.yaml, grafana.yaml, jaeger.yaml):
+   * {@code MESHFORM_ISTIO_ADDONS}, else {@code <cache>/bin/istio-addons-<ISTIO_VERSION>/}.
+   */
+  public static Path istioAddons() {
+    return cached("MESHFORM_ISTIO_ADDONS", "ISTIO_VERSION", "istio-addons", "kiali.yaml", "istio-addons").resolve("..").normalize();
+  }
+
+  private static Path cached(String envVar, String versionKey, String component, String file, String buildName) {
+    String env = System.getenv(envVar);
+    Path path;
+    if (env != null && !env.isBlank()) {
+      path = Path.of(env);
+      path = Files.isDirectory(path) ? path.resolve(file) : path;
+    } else {
+      String version = versions().get(versionKey);
+      if (version == null) {
+        throw new IllegalStateException("testbed/versions.env has no " + versionKey);
+      }
+      path = cacheDir().resolve("bin").resolve(component + "-" + version).resolve(file);
+    }
+    if (!Files.exists(path)) {
+      throw new IllegalStateException(path + " not found; build it with 'testbed/build.sh " + buildName + "', or set " + envVar);
+    }
+    return path;
+  }
 }
