@@ -64,6 +64,9 @@ class ExamplesIT {
                 "--state", dir.resolve(stack + ".state.json").toString(),
                 "--kubeconfig", cluster.kubeconfigPath().toString(),
                 "--istioctl", cluster.istioctl().toString()));
+        if (stack.equals("cortex-staging.yaml")) {
+            all.addAll(List.of("--var", "istioAddons=" + io.meshform.testkit.Testbed.istioAddons()));
+        }
         int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
                 all.toArray(String[]::new));
@@ -120,6 +123,11 @@ class ExamplesIT {
         Result apply = meshform(cluster, stack, "apply", "--auto-approve");
         assertEquals(0, apply.code(), apply.out() + apply.err());
         assertTrue(apply.out().contains("Apply complete!"), apply.out());
+        boolean staging = stack.contains("staging");
+        for (String addon : List.of("kiali", "prometheus", "grafana", "jaeger")) {
+            assertEquals(staging, client.apps().deployments().inNamespace("istio-system").withName(addon).get() != null,
+                    addon + " runs in staging only");
+        }
         assertEquals("enabled", client.namespaces().withName("cortex").get().getMetadata().getLabels().get("istio-injection"));
         GenericKubernetesResource strict = client.genericKubernetesResources(PEER_AUTH).inNamespace("istio-system").withName("default").get();
         assertEquals("STRICT", ((Map<?, ?>) strict.get("spec", "mtls")).get("mode"));
@@ -155,6 +163,10 @@ class ExamplesIT {
         assertNotNull(client.namespaces().withName("cortex").get(), "destroy removes meshform's labels, never the Cortex namespace");
         var istiod = client.apps().deployments().inNamespace("istio-system").withName("istiod").get();
         assertTrue(istiod == null || istiod.getMetadata().getDeletionTimestamp() != null, "istiod is deleted or being deleted");
+        for (String addon : List.of("kiali", "prometheus", "grafana", "jaeger")) {
+            var d = client.apps().deployments().inNamespace("istio-system").withName(addon).get();
+            assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, "destroy removes the " + addon + " addon");
+        }
     }
 
     @Test

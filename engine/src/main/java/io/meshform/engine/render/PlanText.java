@@ -64,7 +64,10 @@ public final class PlanText {
         List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("live", "planned", before,
                 DiffUtils.diff(before, after), CONTEXT_LINES);
         if (unified.isEmpty() && c.action() == Action.UPDATE) {
-            out.append("      ").append(style.dim("(the change is in values marked sensitive, not shown)")).append('\n');
+            // Same spec, different cluster (drift, or an object that went missing): the details above say where.
+            out.append("      ").append(style.dim(c.details().isEmpty()
+                    ? "(the change is in values marked sensitive, not shown)"
+                    : "(the declared spec is unchanged; applying it again repairs the objects listed above)")).append('\n');
         }
         for (String line : unified) {
             if (line.startsWith("---") || line.startsWith("+++")) {

@@ -5,6 +5,10 @@ import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.providers.istio.IstioAddons.Addon;
+import io.meshform.providers.istio.IstioAddons.AddonObject;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -36,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -58,10 +63,22 @@ public final class IstioInstallType implements ResourceType {
 
     private final KubeConnection kube;
     private final Istioctl istioctl;
+    private final IstioAddons addons;
+    /** Directory of the stack file per resource, learnt when the graph is built; addons.manifests resolves against it. */
+    private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
 
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
         this.istioctl = istioctl;
+        this.addons = new IstioAddons(kube);
+    }
+
+    @Override
+    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+        if (stack.file() != null && stack.file().toAbsolutePath().getParent() != null) {
+            baseDirs.put(resource.address(), stack.file().toAbsolutePath().getParent());
+        }
+        return Set.of();
     }
 
     @Override
@@ -95,9 +112,20 @@ public final class IstioInstallType implements ResourceType {
         }
         JsonNode addons = spec.get("addons");
         if (addons != null && !addons.isNull() && c.object(addons, "/addons", "`addons`")) {
-            c.knownKeys(addons, "/addons", "addons", ADDONS);
+            List<String> keys = new ArrayList<>(ADDONS);
+            keys.add("manifests");
+            c.knownKeys(addons, "/addons", "addons", keys);
             for (String a : ADDONS) {
                 c.bool(addons, "/addons", a);
+            }
+            String dir = c.string(addons, "/addons", "manifests", false);
+            for (String a : List.of("kiali", "prometheus", "grafana")) {
+                if (dir == null && Json.bool(addons, a)) {
+                    c.error("/addons/" + a, "addons." + a + " is on, but istioctl does not install " + a
+                                    + " and `addons.manifests` is not set",
+                            "set addons.manifests to a directory holding Istio's sample addons (samples/addons of the"
+                                    + " Istio release: " + a + ".yaml), or turn " + a + " off");
+                }
             }
         }
         if (Boolean.TRUE.equals(c.bool(spec, "", "purge"))) {
@@ -287,9 +315,14 @@ public final class IstioInstallType implements ResourceType {
         List<String> warnings = new ArrayList<>();
         checkKubernetes(request.address(), desired, warnings);
         Render render = render(request.address(), desired);
-        List<String> details = compare(render.objects());
-        Map<String, String> priv = Map.of("renderDigest", render.digest(), "istioctlVersion", istioctl.version());
+        List<String> details = new ArrayList<>(compare(render.objects()));
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, baseDirs.get(request.address()));
+        details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
+        Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), "istioctlVersion", istioctl.version());
         warnings.addAll(addonWarnings(desired));
+        if (request.live() != null) {
+            warnings.addAll(upgradePath(Json.text(request.live().value(), "version"), Json.text(desired, "version")));
+        }
         JsonNode before = request.recorded() != null ? request.recorded().attributes() : null;
         if (before != null && request.live() != null) {
             ((ObjectNode) before).set("version", request.live().value().get("version"));
@@ -302,7 +335,7 @@ public final class IstioInstallType implements ResourceType {
         }
         String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
         long drifted = details.stream().filter(d -> !d.startsWith(" ")).count();
-        if (recordedDigest != null && !recordedDigest.equals(render.digest())) {
+        if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
             return new PlannedChange(Action.UPDATE, "rendered manifests changed"
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
                     before, desired, details, warnings, priv);
@@ -320,15 +353,69 @@ public final class IstioInstallType implements ResourceType {
     }
 
     static List<String> addonWarnings(JsonNode spec) {
-        List<String> w = new ArrayList<>();
-        JsonNode addons = spec.get("addons");
-        for (String a : List.of("kiali", "prometheus", "grafana")) {
-            if (Json.bool(addons, a)) {
-                w.add("addons." + a + ": istioctl does not install " + a + "; apply Istio's samples/addons/" + a
-                        + ".yaml with kubernetes.manifest (recorded here only)");
-            }
+        if (Json.bool(spec.get("addons"), "tracing") && IstioAddons.manifestsDir(spec) == null) {
+            return List.of("addons.tracing turns on meshConfig.enableTracing only: no tracing backend is applied"
+                    + " (set addons.manifests to apply Istio's jaeger.yaml, or run your own Zipkin-compatible collector)");
         }
-        return w;
+        return List.of();
+    }
+
+    private static final java.util.regex.Pattern MINOR = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)");
+
+    /**
+     * Istio supports in-place upgrades one minor release at a time and downgrades one back; anything else works
+     * on paper and breaks proxies. Warnings, so --strict refuses them; a canary revision is the way round.
+     */
+    static List<String> upgradePath(String running, String wanted) {
+        var r = running == null ? null : MINOR.matcher(running);
+        var w = wanted == null ? null : MINOR.matcher(wanted);
+        if (r == null || w == null || !r.find() || !w.find() || !r.group(1).equals(w.group(1))) {
+            return List.of();
+        }
+        int from = Integer.parseInt(r.group(2));
+        int to = Integer.parseInt(w.group(2));
+        String canary = "; install " + wanted + " beside it as a canary (`revision`) and move namespaces over instead";
+        if (to > from + 1) {
+            return List.of("in-place upgrade from " + running + " to " + wanted + " skips " + (to - from - 1)
+                    + " minor release(s); Istio supports in-place upgrades one minor release at a time: upgrade through "
+                    + r.group(1) + "." + (from + 1) + " first" + canary);
+        }
+        if (to < from) {
+            return List.of("in-place downgrade from " + running + " to " + wanted + (to < from - 1
+                    ? ": Istio supports downgrading only one minor release back" + canary
+                    : ": Istio supports it only back to the release you upgraded from; CRDs of " + running + " stay installed"));
+        }
+        return List.of();
+    }
+
+    /** The render digest, with the addon objects folded in when there are any (so a changed sample file plans an update). */
+    static String digest(Render render, Map<Addon, List<ObjectNode>> wanted) {
+        return wanted.isEmpty() ? render.digest() : "sha256:" + Json.sha256(render.digest() + "\n" + IstioAddons.digest(wanted));
+    }
+
+    /**
+     * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
+     * "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
+     */
+    private List<String> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
+        List<String> out = new ArrayList<>();
+        wanted.forEach((a, objects) -> compare(List.copyOf(objects)).forEach(line -> out.add(line + " [addon " + a.key + "]")));
+        for (AddonObject o : removals(spec, wanted, recordedMeta)) {
+            boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
+            out.add("- " + o.describe() + " [addon " + o.addon() + (off ? " is off" : ": no longer in the addon manifests") + "]");
+        }
+        return out;
+    }
+
+    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
+        List<AddonObject> recorded = IstioAddons.recorded(recordedMeta);
+        List<AddonObject> candidates = IstioAddons.candidates(spec, recorded, wanted);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Set<Target> recordedTargets = new java.util.HashSet<>();
+        recorded.forEach(r -> recordedTargets.add(r.target()));
+        return addons.present(candidates, recordedTargets);
     }
 
     /**
@@ -361,7 +448,9 @@ public final class IstioInstallType implements ResourceType {
                     details.add("+ " + describe(want));
                     continue;
                 }
-                List<String> paths = Json.paths(Json.project(ignored(Json.toNode(have)), ignored(want)), ignored(want));
+                JsonNode liveObj = ignored(Json.toNode(have));
+                JsonNode wantObj = withoutZeroesMissingIn(ignored(want), liveObj);
+                List<String> paths = summarize(Json.paths(Json.project(liveObj, wantObj), wantObj));
                 if (!paths.isEmpty()) {
                     details.add("~ " + describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
                             + (paths.size() > 3 ? ", ..." : "") + ")");
@@ -369,6 +458,22 @@ public final class IstioInstallType implements ResourceType {
             }
         }
         return details;
+    }
+
+    /**
+     * A CRD schema change lists hundreds of characters per field; "spec.versions[0].schema" says enough to a reviewer,
+     * who reads the CRD itself for detail.
+     */
+    static List<String> summarize(List<String> paths) {
+        List<String> out = new ArrayList<>();
+        for (String p : paths) {
+            int schema = p.indexOf(".schema.");
+            String shown = schema > 0 ? p.substring(0, schema + ".schema".length()) : p;
+            if (!out.contains(shown)) {
+                out.add(shown);
+            }
+        }
+        return out;
     }
 
     /**
@@ -406,6 +511,31 @@ public final class IstioInstallType implements ResourceType {
         return o;
     }
 
+    /**
+     * Drops 0 and false from the wanted object where the live one has nothing: the API server omits zero values of
+     * optional fields (a sample's {@code initialDelaySeconds: 0} is stored as absent), which is not a difference.
+     */
+    static JsonNode withoutZeroesMissingIn(JsonNode want, JsonNode live) {
+        if (want instanceof ObjectNode w) {
+            List<String> zeroes = new ArrayList<>();
+            w.properties().forEach(e -> {
+                JsonNode v = e.getValue();
+                JsonNode l = live == null ? null : live.get(e.getKey());
+                if ((l == null || l.isNull()) && ((v.isNumber() && v.decimalValue().signum() == 0) || (v.isBoolean() && !v.booleanValue()))) {
+                    zeroes.add(e.getKey());
+                } else {
+                    withoutZeroesMissingIn(v, l);
+                }
+            });
+            zeroes.forEach(w::remove);
+        } else if (want != null && want.isArray()) {
+            for (int i = 0; i < want.size(); i++) {
+                withoutZeroesMissingIn(want.get(i), live != null && live.isArray() && i < live.size() ? live.get(i) : null);
+            }
+        }
+        return want;
+    }
+
     private static void dropEmpty(JsonNode node) {
         if (node instanceof ObjectNode o) {
             List<String> empty = new ArrayList<>();
@@ -434,9 +564,10 @@ public final class IstioInstallType implements ResourceType {
         checkVersion(request.address(), spec);
         // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
         checkKubernetes(request.address(), spec, new ArrayList<>());
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, baseDirs.get(request.address()));
         String digest = request.privateData().get("renderDigest");
         if (digest == null) {
-            digest = render(request.address(), spec).digest();
+            digest = digest(render(request.address(), spec), wanted);
         }
         Path file = writeOperator(spec);
         Duration timeout = timeout(spec);
@@ -451,7 +582,14 @@ public final class IstioInstallType implements ResourceType {
         } finally {
             deleteQuietly(file);
         }
+        // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
+        addons.apply(wanted, request.progress());
+        Map<String, String> recordedMeta = request.recorded() == null ? Map.of() : request.recorded().metadata();
+        addons.delete(removals(spec, wanted, recordedMeta), request.progress());
         Map<String, String> meta = new TreeMap<>();
+        if (!wanted.isEmpty()) {
+            meta.put("addonObjects", IstioAddons.encode(wanted));
+        }
         meta.put("istioctlVersion", istioctl.version());
         meta.put("renderDigest", digest);
         meta.put("revision", Json.text(spec, "revision", "default"));
@@ -483,6 +621,12 @@ public final class IstioInstallType implements ResourceType {
             if (file != null) {
                 deleteQuietly(file);
             }
+        }
+        List<AddonObject> recorded = IstioAddons.recorded(request.recorded().metadata());
+        if (!recorded.isEmpty()) {
+            Set<Target> targets = new java.util.HashSet<>();
+            recorded.forEach(o -> targets.add(o.target()));
+            addons.delete(addons.present(recorded, targets), request.progress());
         }
     }
 

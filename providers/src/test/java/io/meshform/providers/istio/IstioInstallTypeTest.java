@@ -82,7 +82,52 @@ class IstioInstallTypeTest {
     }
 
     @Test
-    void addonsInTheSpecWarnThatIstioctlDoesNotInstallThem() {
-        assertEquals(1, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {kiali: true, tracing: true}\n")).size());
+    void addonsOtherThanTracingNeedTheirManifests() {
+        List<FieldProblem> p = type.validate(yaml("version: \"1.28\"\naddons: {kiali: true, grafana: false}\n"));
+        assertEquals(List.of("/addons/kiali: addons.kiali is on, but istioctl does not install kiali and `addons.manifests` is not set"),
+                errors(p));
+        assertTrue(p.get(0).hint().contains("kiali.yaml"), p.get(0).hint());
+        assertEquals(List.of(), errors(type.validate(yaml("version: \"1.28\"\naddons: {kiali: true, manifests: samples/addons}\n"))));
+        List<FieldProblem> typo = type.validate(yaml("version: \"1.28\"\naddons: {kiali: true, manifest: x}\n"));
+        assertTrue(typo.stream().anyMatch(f -> "did you mean `manifests`?".equals(f.hint())), typo.toString());
+    }
+
+    @Test
+    void tracingWithoutManifestsWarnsThatNoBackendIsApplied() {
+        assertEquals(1, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: true}\n")).size());
+        assertEquals(0, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: true, manifests: d}\n")).size());
+        assertEquals(0, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: false}\n")).size());
+    }
+
+    @Test
+    void inPlaceUpgradesGoOneMinorReleaseAtATime() {
+        assertEquals(List.of(), IstioInstallType.upgradePath("1.30.3", "1.31"));
+        assertEquals(List.of(), IstioInstallType.upgradePath("1.30.3", "1.30.4"));
+        assertEquals(List.of(), IstioInstallType.upgradePath(null, "1.31"));
+        var skip = IstioInstallType.upgradePath("1.29.2", "1.31");
+        assertEquals(1, skip.size());
+        assertTrue(skip.get(0).contains("skips 1 minor release(s)") && skip.get(0).contains("through 1.30 first"), skip.get(0));
+        assertTrue(IstioInstallType.upgradePath("1.31.0-alpha.eed52ebb66ad", "1.30").get(0).startsWith("in-place downgrade"));
+        assertTrue(IstioInstallType.upgradePath("1.31.1", "1.29").get(0).contains("only one minor release back"));
+    }
+
+    @Test
+    void crdSchemaChangesAreSummarisedPerVersion() {
+        assertEquals(List.of("spec.versions[0].schema", "spec.versions[1].schema", "metadata.labels.app"),
+                IstioInstallType.summarize(List.of("spec.versions[0].schema.openAPIV3Schema.properties.spec.description",
+                        "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.x",
+                        "spec.versions[1].schema.openAPIV3Schema.properties.a", "metadata.labels.app")));
+    }
+
+    @Test
+    void zeroValuesTheServerOmitsAreNoDifference() {
+        var want = yaml("spec: {containers: [{name: a, readinessProbe: {initialDelaySeconds: 0, periodSeconds: 5}, tty: false}]}\n");
+        var live = yaml("spec: {containers: [{name: a, readinessProbe: {periodSeconds: 5}}]}\n");
+        var w = IstioInstallType.withoutZeroesMissingIn(want.deepCopy(), live);
+        assertEquals(List.of(), Json.paths(Json.project(live, w), w));
+        var liveOne = yaml("spec: {containers: [{name: a, readinessProbe: {initialDelaySeconds: 1, periodSeconds: 5}}]}\n");
+        var w1 = IstioInstallType.withoutZeroesMissingIn(want.deepCopy(), liveOne);
+        assertEquals(List.of("spec.containers[0].readinessProbe.initialDelaySeconds"), Json.paths(Json.project(liveOne, w1), w1),
+                "a live non-zero value against a wanted 0 is still a difference");
     }
 }

@@ -39,7 +39,9 @@ class SeedLayoutChecksTest {
 
     private static List<Diagnostic> allChecks(String file) {
         TypeRegistry types = new TypeRegistry(new MeshformProviderFactory().create(new ProviderSettings(Map.of())));
-        Stack stack = new StackLoader(types).load(examples().resolve(file), VariableInputs.none()).stack();
+        Stack stack = new StackLoader(types).load(examples().resolve(file),
+                new VariableInputs(Map.of(), List.of(),
+                        file.contains("staging") ? Map.of("istioAddons", "samples/addons") : Map.of())).stack();
         Map<ResourceAddress, JsonNode> after = new LinkedHashMap<>();
         for (ResourceDecl d : stack.resources()) {
             after.put(d.address(), d.spec());

@@ -1,0 +1,84 @@
+package io.meshform.providers.istio;
+
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.spi.Action;
+import io.meshform.providers.Harness;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import io.meshform.testkit.Testbed;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An in-place upgrade with two real istioctl builds (testbed/versions.env ISTIO_VERSION and ISTIO_NEXT_VERSION):
+ * install a revision with the older one, change `version` in the spec, plan with the newer one (an update that shows
+ * the istiod image changing), apply, and plan again (no changes). A revision of its own keeps the default control
+ * plane that the other tests share on the older release.
+ */
+@LiveClusterTest
+class IstioUpgradeIT {
+    static final String REVISION = "upgrade-test";
+    static final String ADDRESS = "istio.install.upgrade";
+
+    static String minor(String version) {
+        return version.replaceAll("^(\\d+\\.\\d+).*", "$1");
+    }
+
+    @Test
+    void upgradeInPlaceFromOneMinorReleaseToTheNext(ClusterContext cluster) {
+        var versions = Testbed.versions();
+        String from = minor(versions.get("ISTIO_VERSION"));
+        String to = minor(versions.get("ISTIO_NEXT_VERSION"));
+        assertNotEquals(from, to, "the test bed must provide two different minor releases");
+        var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+        var older = yaml("version: \"" + from + "\"\nprofile: minimal\nrevision: " + REVISION + "\n");
+        var newer = yaml("version: \"" + to + "\"\nprofile: minimal\nrevision: " + REVISION + "\n");
+        try (Harness a = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()));
+             Harness b = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", Testbed.istioctlNext().toString()))) {
+            var install = a.plan(ADDRESS, older);
+            assertEquals(Action.CREATE, install.action(), install.reason());
+            a.apply(ADDRESS, older, install.privateData());
+            String image = image(deployments.withName("istiod-" + REVISION).get());
+            assertTrue(image.endsWith(":" + versions.get("ISTIO_VERSION")), image);
+
+            // The older istioctl refuses the newer version: the binary must match the spec.
+            var wrong = assertThrows(DiagnosticsException.class, () -> a.plan(ADDRESS, newer));
+            assertTrue(wrong.getMessage().contains("wants " + to), wrong.getMessage());
+
+            b.state.putAll(a.state);
+            var upgrade = b.plan(ADDRESS, newer);
+            System.err.println("[IstioUpgradeIT] " + upgrade.action() + ": " + upgrade.reason() + "\n  "
+                    + String.join("\n  ", upgrade.details()) + "\n  warnings: " + upgrade.warnings());
+            assertEquals(Action.UPDATE, upgrade.action(), upgrade.reason());
+            assertTrue(upgrade.reason().startsWith("rendered manifests changed"), upgrade.reason());
+            assertEquals(versions.get("ISTIO_VERSION"), upgrade.before().get("version").asString(),
+                    "the plan shows the version running now");
+            assertEquals(to, upgrade.after().get("version").asString());
+            assertTrue(upgrade.details().stream().anyMatch(d -> d.startsWith("~ Deployment istio-system/istiod-" + REVISION)
+                    && d.contains("image")), upgrade.details().toString());
+
+            var applied = b.apply(ADDRESS, newer, upgrade.privateData());
+            assertEquals(versions.get("ISTIO_NEXT_VERSION"), applied.metadata().get("istioctlVersion"));
+            image = image(deployments.withName("istiod-" + REVISION).get());
+            assertTrue(image.endsWith(":" + versions.get("ISTIO_NEXT_VERSION")), "istiod runs the new release: " + image);
+
+            var again = b.plan(ADDRESS, newer);
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+
+            b.delete(ADDRESS);
+            var gone = deployments.withName("istiod-" + REVISION).get();
+            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "the revision is uninstalled");
+        }
+    }
+
+    private static String image(io.fabric8.kubernetes.api.model.apps.Deployment d) {
+        assertTrue(d != null, "istiod-" + REVISION + " exists");
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+}
