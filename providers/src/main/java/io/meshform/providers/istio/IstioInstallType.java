@@ -451,6 +451,9 @@ public final class IstioInstallType implements ResourceType {
                 JsonNode liveObj = ignored(Json.toNode(have));
                 JsonNode wantObj = withoutZeroesMissingIn(ignored(want), liveObj);
                 List<String> paths = summarize(Json.paths(Json.project(liveObj, wantObj), wantObj));
+                if ("ConfigMap".equals(Json.text(want, "kind"))) {
+                    paths = insideConfig(paths, liveObj.path("data"), wantObj.path("data"));
+                }
                 if (!paths.isEmpty()) {
                     details.add("~ " + describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
                             + (paths.size() > 3 ? ", ..." : "") + ")");
@@ -458,6 +461,42 @@ public final class IstioInstallType implements ResourceType {
             }
         }
         return details;
+    }
+
+    /**
+     * Istio keeps its mesh config and values as YAML (or JSON) text in ConfigMaps; "data.mesh" would hide which
+     * setting changed, so a changed text that parses on both sides is diffed inside: "mesh.enableTracing".
+     */
+    static List<String> insideConfig(List<String> paths, JsonNode liveData, JsonNode wantData) {
+        List<String> out = new ArrayList<>();
+        for (String p : paths) {
+            String key = p.startsWith("data.") ? p.substring("data.".length()) : null;
+            JsonNode before = key == null ? null : parseConfig(liveData.path(key));
+            JsonNode after = key == null ? null : parseConfig(wantData.path(key));
+            if (before == null || after == null) {
+                out.add(p);
+                continue;
+            }
+            for (String inner : Json.paths(before, after)) {
+                String shown = key + "." + inner;
+                if (!out.contains(shown)) {
+                    out.add(shown);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode parseConfig(JsonNode text) {
+        if (text == null || !text.isString()) {
+            return null;
+        }
+        try {
+            JsonNode tree = YAML.readTree(text.asString());
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

@@ -53,6 +53,7 @@ class IstioInstallIT {
             var update = h.plan(addr, traced);
             assertEquals(Action.UPDATE, update.action());
             assertTrue(update.reason().startsWith("rendered manifests changed"), update.reason());
+            assertTrue(update.details().contains("~ ConfigMap istio-system/istio (mesh.enableTracing)"), update.details().toString());
 
             if (created) {
                 h.delete(addr);

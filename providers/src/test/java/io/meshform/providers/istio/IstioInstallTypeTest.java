@@ -130,4 +130,12 @@ class IstioInstallTypeTest {
         assertEquals(List.of("spec.containers[0].readinessProbe.initialDelaySeconds"), Json.paths(Json.project(liveOne, w1), w1),
                 "a live non-zero value against a wanted 0 is still a difference");
     }
+
+    @Test
+    void meshConfigChangesAreNamedInsideTheConfigMapText() {
+        var live = yaml("mesh: \"defaultConfig: {discoveryAddress: istiod:15012}\\nenableTracing: false\\n\"\nother: plain\n");
+        var want = yaml("mesh: \"defaultConfig: {discoveryAddress: istiod:15012}\\nenableTracing: true\\n\"\nother: changed\n");
+        assertEquals(List.of("mesh.enableTracing", "data.other"),
+                IstioInstallType.insideConfig(List.of("data.mesh", "data.other"), live, want));
+    }
 }
