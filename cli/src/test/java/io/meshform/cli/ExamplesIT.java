@@ -123,6 +123,9 @@ class ExamplesIT {
         Result apply = meshform(cluster, stack, "apply", "--auto-approve");
         assertEquals(0, apply.code(), apply.out() + apply.err());
         assertTrue(apply.out().contains("Apply complete!"), apply.out());
+        String mesh = client.configMaps().inNamespace("istio-system").withName("istio").get().getData().get("mesh");
+        assertTrue(mesh.contains("envoyExtAuthzHttp") && mesh.contains("cortex-auth-proxy.cortex.svc.cluster.local"),
+                "the auth proxy is an extension provider in the mesh config:\n" + mesh);
         boolean staging = stack.contains("staging");
         for (String addon : List.of("kiali", "prometheus", "grafana", "jaeger")) {
             assertEquals(staging, client.apps().deployments().inNamespace("istio-system").withName(addon).get() != null,

@@ -55,7 +55,7 @@ public final class IstioInstallType implements ResourceType {
     public static final String NAME = "istio.install";
     public static final String ISTIO_NAMESPACE = "istio-system";
     static final List<String> FIELDS = List.of("version", "profile", "revision", "hub", "tag", "components", "meshConfig",
-            "values", "addons", "purge", "timeoutSeconds");
+            "values", "addons", "purge", "timeoutSeconds", ExtAuthzProviders.FIELD);
     static final List<String> PROFILES = List.of("default", "demo", "minimal", "empty", "remote", "preview", "ambient",
             "openshift", "openshift-ambient", "stable");
     static final List<String> ADDONS = List.of("kiali", "prometheus", "grafana", "tracing");
@@ -128,6 +128,7 @@ public final class IstioInstallType implements ResourceType {
                 }
             }
         }
+        ExtAuthzProviders.validate(c, spec);
         if (Boolean.TRUE.equals(c.bool(spec, "", "purge"))) {
             c.warning("/purge", "purge: true makes destroy delete all Istio CRDs and every Istio policy in the cluster"
                             + " (istioctl uninstall --purge), including policies and control planes meshform does not manage",
@@ -160,6 +161,11 @@ public final class IstioInstallType implements ResourceType {
         JsonNode addons = spec.get("addons");
         if (addons != null && addons.has("tracing") && !mesh.has("enableTracing")) {
             mesh.put("enableTracing", Json.bool(addons, "tracing"));
+        }
+        if (spec.path(ExtAuthzProviders.FIELD).isArray() && !spec.path(ExtAuthzProviders.FIELD).isEmpty()) {
+            tools.jackson.databind.node.ArrayNode providers = mesh.path("extensionProviders").isArray()
+                    ? (tools.jackson.databind.node.ArrayNode) mesh.get("extensionProviders") : mesh.putArray("extensionProviders");
+            providers.addAll(ExtAuthzProviders.extensionProviders(spec));
         }
         if (!mesh.isEmpty()) {
             s.set("meshConfig", mesh);

@@ -165,11 +165,7 @@ public final class MeshChecks {
     private static TreeSet<String> extensionProviders(CheckContext ctx) {
         TreeSet<String> declared = new TreeSet<>();
         for (ResourceDecl i : ctx.declared(IstioInstallType.NAME)) {
-            for (JsonNode p : after(ctx, i).path("meshConfig").path("extensionProviders")) {
-                if (Json.text(p, "name") != null) {
-                    declared.add(Json.text(p, "name"));
-                }
-            }
+            declared.addAll(ExtAuthzProviders.names(after(ctx, i)));
         }
         return declared;
     }
@@ -183,9 +179,9 @@ public final class MeshChecks {
             String provider = Json.text(s.path("provider"), "name");
             if ("CUSTOM".equals(Json.text(s, "action")) && provider != null && !declared.contains(provider)) {
                 out.add(Diagnostic.warning(d.address() + ": CUSTOM provider `" + provider
-                                + "` is not declared in the istio.install meshConfig.extensionProviders",
+                                + "` is not declared in the istio.install extAuthz or meshConfig.extensionProviders",
                         declared.isEmpty() ? "the stack's istio.install declares no extension providers; add one named "
-                                + provider + " (e.g. envoyExtAuthzHttp for the Cortex auth proxy)"
+                                + provider + " to extAuthz (the Cortex auth proxy's service and port)"
                                 : "declared providers: " + String.join(", ", declared), range(d, "/spec/provider/name")));
             }
         }
