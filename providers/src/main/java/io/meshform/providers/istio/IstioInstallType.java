@@ -25,6 +25,7 @@ import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.ParallelLists;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -321,7 +322,7 @@ public final class IstioInstallType implements ResourceType {
         List<String> warnings = new ArrayList<>();
         checkKubernetes(request.address(), desired, warnings);
         Render render = render(request.address(), desired);
-        List<String> details = new ArrayList<>(compare(render.objects()));
+        List<String> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default")));
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, baseDirs.get(request.address()));
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
         Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), "istioctlVersion", istioctl.version());
@@ -424,31 +425,44 @@ public final class IstioInstallType implements ResourceType {
         return addons.present(candidates, recordedTargets);
     }
 
+    /** Kinds istioctl installs per component in istio-system, listed even when the render has none left of a kind. */
+    static final List<Target> COMPONENT_KINDS = List.of(
+            new Target("apps/v1", "Deployment", ISTIO_NAMESPACE, null), new Target("v1", "Service", ISTIO_NAMESPACE, null),
+            new Target("v1", "ServiceAccount", ISTIO_NAMESPACE, null), new Target("v1", "ConfigMap", ISTIO_NAMESPACE, null),
+            new Target("autoscaling/v2", "HorizontalPodAutoscaler", ISTIO_NAMESPACE, null),
+            new Target("policy/v1", "PodDisruptionBudget", ISTIO_NAMESPACE, null),
+            new Target("rbac.authorization.k8s.io/v1", "Role", ISTIO_NAMESPACE, null),
+            new Target("rbac.authorization.k8s.io/v1", "RoleBinding", ISTIO_NAMESPACE, null));
+    static final String COMPONENT_LABEL = "operator.istio.io/component";
+
+    /** Lines for objects only (addons): missing or different. */
+    List<String> compare(List<JsonNode> rendered) {
+        return compare(rendered, null);
+    }
+
     /**
      * One line per rendered object that is missing ("+ Deployment istio-system/istiod") or differs ("~ ... (paths)"),
-     * from one LIST per kind and namespace. Webhook caBundle/failurePolicy and replicas are ignored.
+     * from one LIST per kind and namespace (four at a time). Given the revision, also one line per live object of that
+     * revision's Istio components that the render no longer has ("- Deployment istio-system/istio-egressgateway"):
+     * istioctl install prunes those. Webhook caBundle/failurePolicy and replicas are ignored.
      */
-    List<String> compare(List<JsonNode> rendered) {
+    List<String> compare(List<JsonNode> rendered, String revision) {
         Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
         for (JsonNode o : rendered) {
             String ns = Json.text(o.path("metadata"), "namespace");
             groups.computeIfAbsent(new Target(Json.text(o, "apiVersion"), Json.text(o, "kind"), ns, null),
                     k -> new ArrayList<>()).add(o);
         }
+        if (revision != null) {
+            COMPONENT_KINDS.forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
+        }
+        Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), this::listByName);
         List<String> details = new ArrayList<>();
         for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
-            Map<String, HasMetadata> live = new HashMap<>();
-            try {
-                KubeObjects.list(kube.client(), g.getKey()).forEach(o -> live.put(KubeObjects.nameOf(o), o));
-            } catch (KubernetesClientException e) {
-                if (!KubeErrors.notFound(e) && KubeErrors.answered(e)) {
-                    throw KubeErrors.explain(NAME, "list", g.getKey().kind() + " objects", e);
-                }
-                // unknown kind (CRD not installed yet) or namespace absent: all missing
-            } catch (RuntimeException e) {
-                // discovery could not resolve the kind: all missing
-            }
+            Map<String, HasMetadata> live = listed.get(g.getKey());
+            Set<String> renderedNames = new java.util.HashSet<>();
             for (JsonNode want : g.getValue()) {
+                renderedNames.add(Json.text(want.path("metadata"), "name"));
                 HasMetadata have = live.get(Json.text(want.path("metadata"), "name"));
                 if (have == null) {
                     details.add("+ " + describe(want));
@@ -465,8 +479,41 @@ public final class IstioInstallType implements ResourceType {
                             + (paths.size() > 3 ? ", ..." : "") + ")");
                 }
             }
+            if (revision != null) {
+                new TreeMap<>(live).forEach((name, o) -> {
+                    if (!renderedNames.contains(name) && prunable(o, revision)) {
+                        details.add("- " + new Target(g.getKey().apiVersion(), g.getKey().kind(), KubeObjects.namespaceOf(o), name)
+                                .describe() + " (component " + o.getMetadata().getLabels().get(COMPONENT_LABEL) + ")");
+                    }
+                });
+            }
         }
         return details;
+    }
+
+    private Map<String, HasMetadata> listByName(Target collection) {
+        Map<String, HasMetadata> live = new HashMap<>();
+        try {
+            KubeObjects.list(kube.client(), collection).forEach(o -> live.put(KubeObjects.nameOf(o), o));
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e) && KubeErrors.answered(e)) {
+                throw KubeErrors.explain(NAME, "list", collection.kind() + " objects", e);
+            }
+            // unknown kind (CRD not installed yet) or namespace absent: all missing
+        } catch (RuntimeException e) {
+            // discovery could not resolve the kind: all missing
+        }
+        return live;
+    }
+
+    /**
+     * An object istioctl installed for this revision's components and would prune: it carries the component label and
+     * the revision, and not the mark istioctl puts on what it keeps across installs (the revision-tag webhook).
+     */
+    static boolean prunable(HasMetadata o, String revision) {
+        Map<String, String> labels = o.getMetadata().getLabels();
+        return labels != null && labels.containsKey(COMPONENT_LABEL) && revision.equals(labels.get("istio.io/rev"))
+                && !"true".equals(labels.get("install.operator.istio.io/owning-resource-not-pruned"));
     }
 
     /**

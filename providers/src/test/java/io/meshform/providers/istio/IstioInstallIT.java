@@ -62,6 +62,36 @@ class IstioInstallIT {
         }
     }
 
+    /** Turning a component off plans the removal of its objects, which istioctl install then prunes. */
+    @Test
+    void disablingAComponentPlansTheRemovalOfItsObjects(ClusterContext cluster) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            String addr = "istio.install.mesh";
+            var base = yaml("version: \"" + MINOR + "\"\nprofile: default\n");
+            h.apply(addr, base, h.plan(addr, base).privateData());
+            var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+            assertNotNull(deployments.withName("istio-ingressgateway").get(), "the default profile has an ingress gateway");
+
+            var noGateway = yaml("version: \"" + MINOR + "\"\nprofile: default\n"
+                    + "components: {ingressGateways: [{name: istio-ingressgateway, enabled: false}]}\n");
+            var plan = h.plan(addr, noGateway);
+            assertEquals(Action.UPDATE, plan.action(), plan.reason());
+            assertTrue(plan.details().contains("- Deployment istio-system/istio-ingressgateway (component IngressGateways)"),
+                    plan.details().toString());
+            assertTrue(plan.details().contains("- HorizontalPodAutoscaler istio-system/istio-ingressgateway (component IngressGateways)"),
+                    plan.details().toString());
+            assertTrue(plan.details().stream().noneMatch(d -> d.contains("istiod")), "istiod stays: " + plan.details());
+            h.apply(addr, noGateway, plan.privateData());
+            var gone = deployments.withName("istio-ingressgateway").get();
+            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "istioctl pruned the gateway");
+            var again = h.plan(addr, noGateway);
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+
+            h.apply(addr, base, h.plan(addr, base).privateData());
+            assertNotNull(deployments.withName("istio-ingressgateway").get(), "the gateway is back for the other tests");
+        }
+    }
+
     /**
      * A canary: a second control plane with a revision installs beside the default one, plans as a no-op once
      * installed, and uninstalls alone (the default revision keeps running).

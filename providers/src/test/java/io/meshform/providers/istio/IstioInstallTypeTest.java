@@ -138,4 +138,17 @@ class IstioInstallTypeTest {
         assertEquals(List.of("mesh.enableTracing", "data.other"),
                 IstioInstallType.insideConfig(List.of("data.mesh", "data.other"), live, want));
     }
+
+    @Test
+    void onlyThisRevisionsPrunableComponentObjectsCountAsRemovals() {
+        java.util.function.Function<Map<String, String>, io.fabric8.kubernetes.api.model.HasMetadata> sa = labels ->
+                new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("x").withLabels(labels)
+                        .endMetadata().build();
+        assertTrue(IstioInstallType.prunable(sa.apply(Map.of("operator.istio.io/component", "IngressGateways", "istio.io/rev", "default")), "default"));
+        assertFalse(IstioInstallType.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "canary")), "default"),
+                "another revision's control plane is not ours to remove");
+        assertFalse(IstioInstallType.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "default",
+                "install.operator.istio.io/owning-resource-not-pruned", "true")), "default"), "istioctl keeps the revision tag");
+        assertFalse(IstioInstallType.prunable(sa.apply(Map.of("istio.io/rev", "default")), "default"), "not installed by istioctl");
+    }
 }
