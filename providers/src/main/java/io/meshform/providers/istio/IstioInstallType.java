@@ -674,6 +674,7 @@ public final class IstioInstallType implements ResourceType {
         } finally {
             deleteQuietly(file);
         }
+        waitUntilReady(request.address(), spec, timeout, request.progress());
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
         addons.apply(wanted, request.progress());
         Map<String, String> recordedMeta = request.recorded() == null ? Map.of() : request.recorded().metadata();
@@ -687,6 +688,45 @@ public final class IstioInstallType implements ResourceType {
         meta.put("revision", Json.text(spec, "revision", "default"));
         meta.put("fieldManager", kube.fieldManager());
         return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    /** The CRDs of the policy types, which resources after the install apply objects of. */
+    static final List<String> POLICY_CRDS = List.of("peerauthentications.security.istio.io",
+            "requestauthentications.security.istio.io", "authorizationpolicies.security.istio.io", "telemetries.telemetry.istio.io");
+
+    /**
+     * The policies applied after the install need their CRDs served and istiod answering its webhooks; istioctl's
+     * readiness wait covers Deployments only. Waits, within the install's timeout, for each policy CRD the install
+     * created to be Established and for istiod to be Available. A profile without them (remote, empty) waits for nothing.
+     */
+    private void waitUntilReady(ResourceAddress address, JsonNode spec, Duration timeout, ProgressSink progress) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        var crds = kube.client().apiextensions().v1().customResourceDefinitions();
+        for (String name : POLICY_CRDS) {
+            waitFor(address, "CustomResourceDefinition " + name, "Established", deadline, progress, crds.withName(name));
+        }
+        waitFor(address, "Deployment " + ISTIO_NAMESPACE + "/" + istiodName(spec), "Available", deadline, progress,
+                kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withName(istiodName(spec)));
+    }
+
+    private static <T extends HasMetadata> void waitFor(ResourceAddress address, String what, String condition, long deadline,
+            ProgressSink progress, io.fabric8.kubernetes.client.dsl.Resource<T> resource) {
+        T now = resource.get();
+        if (now == null || io.meshform.providers.kubernetes.ManifestType.hasCondition(Json.toNode(now), condition)) {
+            return;
+        }
+        long seconds = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
+        progress.note("waiting up to " + seconds + "s for " + what + " to be " + condition);
+        try {
+            resource.waitUntilCondition(o -> o == null
+                    || io.meshform.providers.kubernetes.ManifestType.hasCondition(Json.toNode(o), condition), seconds,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        } catch (KubernetesClientException e) {
+            throw KubeErrors.error(address + ": istioctl install finished, but " + what + " is not " + condition
+                            + " after " + seconds + "s",
+                    "nothing after the install was applied; check `kubectl describe` on it, then apply again"
+                            + " (raise timeoutSeconds if the cluster is slow)");
+        }
     }
 
     @Override

@@ -335,7 +335,7 @@ public final class ManifestType implements ResourceType {
         }
     }
 
-    static boolean hasCondition(JsonNode obj, String type) {
+    public static boolean hasCondition(JsonNode obj, String type) {
         for (JsonNode c : obj.path("status").path("conditions")) {
             if (type.equals(Json.text(c, "type")) && "True".equals(Json.text(c, "status"))) {
                 return true;

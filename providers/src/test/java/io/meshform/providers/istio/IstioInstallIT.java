@@ -44,7 +44,14 @@ class IstioInstallIT {
             var applied = h.apply(addr, spec, plan.privateData());
             assertEquals(plan.privateData().get("renderDigest"), applied.metadata().get("renderDigest"));
             assertTrue(applied.metadata().get("istioctlVersion").startsWith(MINOR));
-            assertNotNull(cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get());
+            var istiod = cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get();
+            assertTrue(istiod.getStatus().getConditions().stream()
+                    .anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True")), "istiod is Available");
+            for (String crd : IstioInstallType.POLICY_CRDS) {
+                assertTrue(cluster.client().apiextensions().v1().customResourceDefinitions().withName(crd).get().getStatus()
+                        .getConditions().stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")),
+                        crd + " is Established");
+            }
 
             var again = h.plan(addr, spec);
             assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
