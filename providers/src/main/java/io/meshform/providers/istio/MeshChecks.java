@@ -26,9 +26,16 @@ public final class MeshChecks {
     static final String LABELS = "kubernetes.labels";
     static final String NAMESPACE = "kubernetes.namespace";
 
-    /** Workloads of the Cortex guide that cannot speak mTLS: a label selector each. */
+    /**
+     * Workloads of the Cortex guide that cannot speak mTLS, by the labels their packaged charts give them: MongoDB,
+     * Redis and MinIO (the guide's own words), MinIO's bucket job and the Spark driver and executors.
+     */
     static final List<Map<String, String>> NON_MTLS_WORKLOADS = List.of(
             Map.of("app.kubernetes.io/name", "mongodb"),
+            Map.of("app.kubernetes.io/name", "redis"),
+            Map.of("app", "redis"),
+            Map.of("app.kubernetes.io/name", "minio"),
+            Map.of("app", "minio"),
             Map.of("app", "minio-job"),
             Map.of("spark-role", "driver"),
             Map.of("spark-role", "executor"));
@@ -39,7 +46,7 @@ public final class MeshChecks {
     public static List<PlanCheck> all(KubeConnection kube) {
         return List.of(
                 check("selector-in-root-namespace", MeshChecks::selectorInRootNamespace),
-                check("strict-without-exceptions", ctx -> strictWithoutExceptions(ctx, selector -> pods(kube, selector))),
+                check("strict-without-exceptions", ctx -> strictWithoutExceptions(ctx, new NonMtlsPods(kube)::matching)),
                 check("custom-provider-declared", MeshChecks::customProviderDeclared),
                 check("tracing-provider-declared", MeshChecks::tracingProviderDeclared),
                 check("injection-label-and-revision", MeshChecks::injectionAndRevision),
@@ -100,13 +107,34 @@ public final class MeshChecks {
         return out;
     }
 
-    /** Pods that match a selector, across namespaces, as "namespace/name". */
-    static List<String> pods(KubeConnection kube, Map<String, String> selector) {
-        try {
-            List<Pod> pods = kube.client().pods().inAnyNamespace().withLabels(selector).list().getItems();
-            return pods.stream().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).sorted().toList();
-        } catch (KubernetesClientException e) {
-            return List.of();
+    /**
+     * The running pods of {@link #NON_MTLS_WORKLOADS}, listed on first use with one set-based LIST per label key
+     * (three requests, however many selectors), then matched per selector as "namespace/name".
+     */
+    static final class NonMtlsPods {
+        private final KubeConnection kube;
+        private List<Pod> pods;
+
+        NonMtlsPods(KubeConnection kube) {
+            this.kube = kube;
+        }
+
+        synchronized List<String> matching(Map<String, String> selector) {
+            if (pods == null) {
+                Map<String, TreeSet<String>> values = new java.util.TreeMap<>();
+                NON_MTLS_WORKLOADS.forEach(w -> w.forEach((k, v) -> values.computeIfAbsent(k, x -> new TreeSet<>()).add(v)));
+                List<Pod> all = new ArrayList<>();
+                try {
+                    values.forEach((key, vals) -> all.addAll(kube.client().pods().inAnyNamespace()
+                            .withLabelIn(key, vals.toArray(String[]::new)).list().getItems()));
+                } catch (KubernetesClientException e) {
+                    // a check, not a gate: without pods to look at there is nothing to warn about
+                }
+                pods = all;
+            }
+            return pods.stream()
+                    .filter(p -> p.getMetadata().getLabels() != null && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+                    .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).distinct().sorted().toList();
         }
     }
 
@@ -137,7 +165,8 @@ public final class MeshChecks {
                                 + " pod(s) that cannot do mTLS have no PERMISSIVE exception",
                         "pods: " + String.join(", ", uncovered) + "\nadd istio.peerAuthentication resources with"
                                 + " mtls.mode PERMISSIVE and a selector for them in their namespaces (the Cortex guide's"
-                                + " mongo, minio-make-bucket, spark-driver, spark-executor)", range(d, "/spec/mtls/mode")));
+                                + " mongo, minio-make-bucket, spark-driver, spark-executor); the guide recommends running"
+                                + " Redis and MinIO outside the cluster instead", range(d, "/spec/mtls/mode")));
             }
         }
         return out;

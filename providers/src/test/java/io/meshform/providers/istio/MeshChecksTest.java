@@ -52,6 +52,18 @@ class MeshChecksTest {
     }
 
     @Test
+    void packagedRedisAndMinioUnderStrictAreNamedWithTheGuidesAdvice() {
+        var pods = Map.of("app.kubernetes.io/name=redis", List.of("cortex/redis-master-0"), "app=minio", List.of("cortex/minio-0"));
+        java.util.function.Function<Map<String, String>, List<String>> podsOf =
+                sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of());
+        List<Diagnostic> ds = MeshChecks.strictWithoutExceptions(ctx(Environment.PRODUCTION, MESH_STRICT), podsOf);
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).summary().contains("2 pod(s)"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("cortex/redis-master-0") && ds.get(0).detail().contains("cortex/minio-0")
+                && ds.get(0).detail().contains("outside the cluster"), ds.get(0).detail());
+    }
+
+    @Test
     void customProviderMustBeDeclared() {
         var authz = decl("istio.authorizationPolicy.ext", "namespace: cortex\naction: CUSTOM\nprovider: {name: auth-proxy}\nrules: [{}]\n");
         var install = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: other}]}\n");

@@ -68,6 +68,12 @@ class PeerAuthenticationIT {
                 .withNewMetadata().withName("job-1-driver").addToLabels("spark-role", "driver").endMetadata()
                 .withNewSpec().addNewContainer().withName("c").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
                 .build()).create();
+        cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("redis-master-0").addToLabels("app.kubernetes.io/name", "redis").endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
+                .build()).create();
+        var redis = io.meshform.providers.TestSpecs.decl("istio.peerAuthentication.redis",
+                "namespace: " + ns + "\nselector: {matchLabels: {app.kubernetes.io/name: redis}}\nmtls: {mode: PERMISSIVE}\n");
         var mesh = io.meshform.providers.TestSpecs.decl("istio.peerAuthentication.mesh",
                 "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
         var exception = io.meshform.providers.TestSpecs.decl("istio.peerAuthentication.driver",
@@ -76,9 +82,13 @@ class PeerAuthenticationIT {
             var check = h.types.checks().stream().filter(c -> c.name().equals("strict-without-exceptions")).findFirst().orElseThrow();
             var warned = check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, mesh));
             org.junit.jupiter.api.Assertions.assertEquals(1, warned.size());
-            org.junit.jupiter.api.Assertions.assertTrue(warned.get(0).detail().contains(ns + "/job-1-driver"), warned.get(0).detail());
+            org.junit.jupiter.api.Assertions.assertTrue(warned.get(0).detail().contains(ns + "/job-1-driver")
+                    && warned.get(0).detail().contains(ns + "/redis-master-0"), warned.get(0).detail());
+            var partly = check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, mesh, exception));
+            org.junit.jupiter.api.Assertions.assertTrue(partly.size() == 1 && !partly.get(0).detail().contains("job-1-driver")
+                    && partly.get(0).detail().contains("redis-master-0"), partly.toString());
             org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
-                    check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, mesh, exception)));
+                    check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, mesh, exception, redis)));
         }
     }
 
