@@ -105,7 +105,7 @@ final class PlanCommand implements Callable<Integer> {
         @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable).")
         List<String> replace = List.of();
 
-        @Option(names = "--strict", description = "Treat mesh safety warnings as errors.")
+        @Option(names = "--strict", description = "Treat every warning (mesh safety checks and warnings on changes) as an error.")
         boolean strict;
 
         PlanOptions options(boolean destroy) {

@@ -75,6 +75,12 @@ public final class Planner {
             }
         }
         runChecks(new CheckContext(stack, after), options.strict(), diagnostics);
+        if (options.strict()) {
+            // A pipeline that asks for --strict wants no plan with a warning in it, wherever the warning comes from.
+            for (ResourceChange c : changes) {
+                c.warnings().forEach(w -> diagnostics.error(c.address() + ": " + w, "(an error because of --strict)", null));
+            }
+        }
         diagnostics.throwIfErrors();
         return new Plan(meshformVersion, stack.name(), stack.digest(), state.lineage(), state.serial(),
                 options.destroy(), order(changes, graph), diagnostics.all());

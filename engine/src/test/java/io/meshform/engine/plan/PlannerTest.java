@@ -193,6 +193,18 @@ class PlannerTest {
     }
 
     @Test
+    void strictAlsoRefusesWarningsOnTheChangesThemselves() {
+        Stack s = stack("resources:\n  - {type: test.thing, name: x, spec: {warn: upgrade skips a minor release}}\n");
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        assertEquals(List.of("upgrade skips a minor release"), p.changes().get(0).warnings());
+        assertEquals(0, p.diagnostics().size(), "a warning, shown on the change");
+        var e = assertThrows(DiagnosticsException.class,
+                () -> planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), false, true)));
+        assertTrue(e.getMessage().contains("test.thing.x: upgrade skips a minor release"), e.getMessage());
+        assertTrue(e.getMessage().contains("--strict"), e.getMessage());
+    }
+
+    @Test
     void savedPlanIsRefusedWhenStateOrLiveObjectsMoved() {
         Stack s = stack(TWO);
         applyAll(s);

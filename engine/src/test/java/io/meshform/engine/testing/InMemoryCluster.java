@@ -158,6 +158,12 @@ public final class InMemoryCluster implements Provider {
 
         @Override
         public PlannedChange plan(PlanRequest request) {
+            if (request.desired().has("warn")) {
+                // A type-level warning on the change itself, as istio.install gives for a skipped minor upgrade.
+                return new PlannedChange(request.live() == null ? Action.CREATE : Action.UPDATE, "declared with a warning",
+                        request.live() == null ? null : request.live().value(), request.desired(), List.of(),
+                        List.of(request.desired().get("warn").asString()), Map.of());
+            }
             if (request.live() == null) {
                 return PlannedChange.of(Action.CREATE, "declared, not in the cluster", null, request.desired());
             }

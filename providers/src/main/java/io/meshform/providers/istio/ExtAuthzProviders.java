@@ -63,20 +63,11 @@ final class ExtAuthzProviders {
             for (String h : HEADER_LISTS) {
                 stringList(c, p, at, h);
             }
-            JsonNode deny = p.get("headersToDownstreamOnDeny");
-            if (deny != null && deny.isArray() && !deny.isEmpty() && !containsHeader(deny, "location")) {
-                c.warning(at + "/headersToDownstreamOnDeny", "headersToDownstreamOnDeny does not pass `location` on",
-                        "the auth proxy's OIDC redirect then reaches the browser without a Location header, so users are"
-                                + " never sent to log in; add location (and set-cookie), or leave the list out to pass all headers");
-            }
             JsonNode timeout = p.get("timeout");
             if (timeout != null && !timeout.isNull() && !(timeout.isString() && timeout.asString().matches("\\d+(\\.\\d+)?(ms|s|m|h)"))) {
                 c.error(at + "/timeout", "timeout must be a duration such as \"600ms\" or \"10s\"", "found " + SpecChecker.describe(timeout));
             }
-            if (Boolean.TRUE.equals(c.bool(p, at, "failOpen"))) {
-                c.warning(at + "/failOpen", "failOpen lets requests through when the auth proxy cannot be reached",
-                        "keep it off for ingress authentication: an outage of the proxy would open every protected path");
-            }
+            c.bool(p, at, "failOpen");
             JsonNode status = p.get("statusOnError");
             if (status != null && !status.isNull() && !(status.isString() && status.asString().matches("[1-5]\\d\\d"))) {
                 c.error(at + "/statusOnError", "statusOnError must be an HTTP status code as a string, e.g. \"503\"",
@@ -121,6 +112,36 @@ final class ExtAuthzProviders {
                 c.error(at + "/" + key + "/" + i, "header names are non-empty strings", "found " + SpecChecker.describe(v.get(i)));
             }
         }
+    }
+
+    /** A risky auth proxy setting: where it is (a JSON pointer under the spec), what is wrong, what to do. */
+    record Risk(String pointer, String summary, String detail) {
+    }
+
+    /**
+     * The mesh safety check of the auth proxies ({@link MeshChecks}): deny headers that drop {@code location} break
+     * the OIDC login redirect, and {@code failOpen} lets requests in while the proxy is down.
+     */
+    static List<Risk> risks(JsonNode spec) {
+        List<Risk> out = new java.util.ArrayList<>();
+        JsonNode list = spec.path(FIELD);
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode p = list.get(i);
+            String name = Json.text(p, "name");
+            JsonNode deny = p.get("headersToDownstreamOnDeny");
+            if (deny != null && deny.isArray() && !deny.isEmpty() && !containsHeader(deny, "location")) {
+                out.add(new Risk("/" + FIELD + "/" + i + "/headersToDownstreamOnDeny",
+                        "auth proxy " + name + ": headersToDownstreamOnDeny does not pass `location` on",
+                        "the proxy's OIDC redirect then reaches the browser without a Location header, so users are never"
+                                + " sent to log in; add location (and set-cookie), or leave the list out to pass all headers"));
+            }
+            if (p.path("failOpen").isBoolean() && p.get("failOpen").booleanValue()) {
+                out.add(new Risk("/" + FIELD + "/" + i + "/failOpen",
+                        "auth proxy " + name + ": failOpen lets requests through when the proxy cannot be reached",
+                        "keep it off for ingress authentication: an outage of the proxy would open every protected path"));
+            }
+        }
+        return out;
     }
 
     private static boolean containsHeader(JsonNode list, String header) {

@@ -62,6 +62,7 @@ public final class MeshChecks {
                     }
                 })),
                 check("production-addons", MeshChecks::productionAddons),
+                check("auth-proxy-redirect", MeshChecks::authProxyRisks),
                 check("unmanaged-weaker-mtls", ctx -> unmanagedWeakerMtls(ctx, ns -> peerAuthentications(kube, ns))));
     }
 
@@ -354,6 +355,17 @@ public final class MeshChecks {
                                     + " disabled in production; enable them only while collecting diagnostics",
                             range(d, "/spec/addons/" + a)));
                 }
+            }
+        }
+        return out;
+    }
+
+    /** (g) An auth proxy that would break the OIDC redirect or open the ingress while it is down. */
+    static List<Diagnostic> authProxyRisks(CheckContext ctx) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (ResourceDecl d : ctx.declared(IstioInstallType.NAME)) {
+            for (ExtAuthzProviders.Risk r : ExtAuthzProviders.risks(after(ctx, d))) {
+                out.add(Diagnostic.warning(d.address() + ": " + r.summary(), r.detail(), range(d, "/spec" + r.pointer())));
             }
         }
         return out;

@@ -1,12 +1,10 @@
 package io.meshform.providers.istio;
 
 import static io.meshform.providers.TestSpecs.errors;
-import static io.meshform.providers.TestSpecs.warnings;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.List;
@@ -82,10 +80,14 @@ class ExtAuthzProvidersTest {
     }
 
     @Test
-    void denyHeadersWithoutLocationAndFailOpenAreWarnings() {
-        List<FieldProblem> p = type.validate(yaml(PROXY.replace("[location, set-cookie]", "[set-cookie]") + "    failOpen: true\n"));
-        assertEquals(List.of(), errors(p));
-        assertEquals(List.of("/extAuthz/0/headersToDownstreamOnDeny: headersToDownstreamOnDeny does not pass `location` on",
-                "/extAuthz/0/failOpen: failOpen lets requests through when the auth proxy cannot be reached"), warnings(p));
+    void denyHeadersWithoutLocationAndFailOpenAreMeshSafetyWarnings() {
+        var spec = yaml(PROXY.replace("[location, set-cookie]", "[set-cookie]") + "    failOpen: true\n");
+        assertEquals(List.of(), errors(type.validate(spec)));
+        var risks = ExtAuthzProviders.risks(spec);
+        assertEquals(List.of("/extAuthz/0/headersToDownstreamOnDeny", "/extAuthz/0/failOpen"), risks.stream().map(ExtAuthzProviders.Risk::pointer).toList());
+        assertTrue(risks.get(0).summary().contains("cortex-auth-proxy") && risks.get(0).detail().contains("OIDC redirect"), risks.get(0).detail());
+        assertEquals(List.of(), ExtAuthzProviders.risks(yaml(PROXY)), "the guide's headers raise nothing");
+        assertEquals(List.of(), ExtAuthzProviders.risks(yaml(PROXY.replace("    headersToDownstreamOnDeny: [location, set-cookie]\n", ""))),
+                "no list passes every header, Location included");
     }
 }

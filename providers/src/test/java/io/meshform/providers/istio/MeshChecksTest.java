@@ -108,4 +108,13 @@ class MeshChecksTest {
         assertEquals(List.of(), MeshChecks.unmanagedWeakerMtls(ctx(Environment.PRODUCTION, mongo, labels),
                 ns -> live.getOrDefault(ns, Map.of())), "nothing declared STRICT, so nothing is weakened");
     }
+
+    @Test
+    void authProxyThatDropsTheRedirectIsAMeshWarning() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex, port: 8080,"
+                + " headersToDownstreamOnDeny: [set-cookie]}]\n");
+        List<Diagnostic> ds = MeshChecks.authProxyRisks(ctx(Environment.PRODUCTION, install));
+        assertEquals(1, ds.size());
+        assertEquals("istio.install.mesh: auth proxy proxy: headersToDownstreamOnDeny does not pass `location` on", ds.get(0).summary());
+    }
 }

@@ -61,6 +61,7 @@ class SeedLayoutChecksTest {
         out.addAll(MeshChecks.tracingProviderDeclared(ctx));
         out.addAll(MeshChecks.injectionAndRevision(ctx));
         out.addAll(MeshChecks.productionAddons(ctx));
+        out.addAll(MeshChecks.authProxyRisks(ctx));
         out.addAll(MeshChecks.unmanagedWeakerMtls(ctx, ns -> Map.of()));
         return out;
     }
