@@ -208,6 +208,8 @@ public final class Planner {
             String reason = options.destroy() ? "destroy requested" : "no longer declared in the stack";
             if (live == null) {
                 reason += "; already absent from the cluster, only the state entry goes";
+            } else if (recorded != null) {
+                reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");
             }
             return new ResourceChange(address, Action.DELETE, reason, Sensitive.mask(liveValue, sensitive), null,
                     List.of(), List.of(), Map.of(), version, deps);

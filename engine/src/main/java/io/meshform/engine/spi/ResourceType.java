@@ -42,6 +42,14 @@ public interface ResourceType {
 
     void delete(DeleteRequest request);
 
+    /**
+     * What removing this recorded resource will do when it is not simply "delete the object", for the plan to say
+     * (e.g. an adopted namespace that stays); empty by default.
+     */
+    default Optional<String> deleteEffect(io.meshform.state.ResourceState recorded) {
+        return Optional.empty();
+    }
+
     /** Adopts an existing object (the id is type-specific, e.g. {@code namespace/name}); empty when absent. */
     default Optional<AppliedResource> importExisting(String id) {
         return Optional.empty();

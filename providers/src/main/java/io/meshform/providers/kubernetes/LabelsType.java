@@ -152,6 +152,7 @@ public final class LabelsType extends MetadataMapsType {
         HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
                 Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
         afterApply(request.address(), t, liveLabels(live), applied, spec, request.progress());
+        restartPending(request, t, applied);
         return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
 

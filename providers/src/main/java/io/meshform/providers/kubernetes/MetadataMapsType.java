@@ -55,8 +55,12 @@ abstract class MetadataMapsType implements ResourceType {
     /** How often a restart polls its rollout; tests against a mock server shorten it. */
     Duration rolloutPoll = Duration.ofSeconds(1);
 
-    /** What read() saw: field owners, and every live label (injection depends on labels meshform does not own). */
-    record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating, Map<String, String> liveLabels) {
+    /**
+     * What read() saw: field owners, every live label (injection depends on labels meshform does not own), and when
+     * this resource's field manager last changed the object (null when it never applied).
+     */
+    record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating, Map<String, String> liveLabels,
+                  java.time.Instant appliedAt) {
     }
 
     MetadataMapsType(KubeConnection kube) {
@@ -109,7 +113,7 @@ abstract class MetadataMapsType implements ResourceType {
 
     private Owners remember(ResourceAddress address, HasMetadata live) {
         Owners o = new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
-                live.getMetadata().getDeletionTimestamp() != null, liveLabels(live));
+                live.getMetadata().getDeletionTimestamp() != null, liveLabels(live), appliedAt(live, manager(address)));
         owners.put(address, o);
         return o;
     }
@@ -159,7 +163,8 @@ abstract class MetadataMapsType implements ResourceType {
         Owners o = owners.get(request.address());
         if (o == null) {
             HasMetadata live = KubeObjects.get(kube.client(), target(desired));
-            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of()) : remember(request.address(), live);
+            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of(), null)
+                    : remember(request.address(), live);
         }
         List<String> warnings = new ArrayList<>();
         if (o.terminating()) {
@@ -169,17 +174,57 @@ abstract class MetadataMapsType implements ResourceType {
         String manager = manager(request.address());
         conflicts(LABELS, "label", desired, before, o.labels(), force, warnings, manager);
         conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager);
+        Target t = target(desired);
         if (changed.isEmpty()) {
+            RestartSettings restart = restartSettings(desired);
+            var pending = t.isNamespace() && restart.enabled()
+                    ? injection().pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt())
+                    : java.util.Optional.<io.meshform.providers.kubernetes.injection.InjectionImpact>empty();
+            if (pending.isPresent()) {
+                List<String> details = new ArrayList<>(pending.get().details(proxyRequests.getOrDefault(request.address(),
+                        ProxyRequests.DEFAULT)));
+                details.add("restartWorkloads: apply restarts them one at a time, waiting up to " + restart.timeout().toSeconds()
+                        + "s for each rollout");
+                return new PlannedChange(Action.UPDATE, "labels match, but " + pending.get().workloads().size()
+                        + " workload(s) still run pods from before the injection change",
+                        before, desired, details, warnings, Map.of(PENDING_RESTART, "true"));
+            }
             return new PlannedChange(Action.NOOP, "labels and annotations match", before, desired, List.of(), warnings, Map.of());
         }
         List<String> details = new ArrayList<>();
-        Target t = target(desired);
         if (t.isNamespace()) {
             injection().plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
                     restartSettings(desired), proxyRequests.getOrDefault(request.address(), ProxyRequests.DEFAULT),
                     details, warnings);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
+    }
+
+    static final String PENDING_RESTART = "pendingRestart";
+
+    /** When {@code manager} last changed the object: the time of its managedFields entry. */
+    static java.time.Instant appliedAt(HasMetadata obj, String manager) {
+        if (obj == null || obj.getMetadata() == null || obj.getMetadata().getManagedFields() == null) {
+            return null;
+        }
+        for (var entry : obj.getMetadata().getManagedFields()) {
+            if (manager.equals(entry.getManager()) && entry.getTime() != null) {
+                try {
+                    return java.time.Instant.parse(entry.getTime());
+                } catch (java.time.format.DateTimeParseException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The restarts a plan found still owed (see {@link InjectionChanges#pending}), done after the labels are applied. */
+    void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, HasMetadata applied) {
+        if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
+            injection().restartPending(request.address().toString(), t.name(), liveLabels(applied),
+                    appliedAt(applied, manager(request.address())), restartSettings(request.desired()), request.progress());
+        }
     }
 
     InjectionChanges injection() {

@@ -15,6 +15,7 @@ import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import io.meshform.providers.kubernetes.injection.Injection;
+import io.meshform.state.ResourceState;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code kubernetes.namespace}: {@code {name, labels?, annotations?, force?, restartWorkloads?, restartTimeoutSeconds?}}. Creates the namespace, or adopts an
  * existing one, with the declared labels and annotations (server-side apply; meshform owns only those keys).
- * Destroying it deletes the namespace.
+ * Destroying a namespace meshform created deletes it; destroying one it adopted (it existed before the first
+ * apply, or came in by import) removes only meshform's labels and annotations: the namespace and everything in
+ * it belong to someone else.
  */
 public final class NamespaceType extends MetadataMapsType {
     public static final String NAME = "kubernetes.namespace";
@@ -77,10 +80,15 @@ public final class NamespaceType extends MetadataMapsType {
         return planExisting(request);
     }
 
+    static final String ADOPTED = "adopted";
+
     @Override
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
         Target t = target(spec);
+        // Decided at the first apply, when it is still true (the plan may be old), and kept for the life of the entry.
+        boolean adopted = request.recorded() != null ? "true".equals(request.recorded().metadata().get(ADOPTED))
+                : kube.client().namespaces().withName(t.name()).get() != null;
         // The labels before apply matter only when injection may turn on or off (costs one GET).
         Map<String, String> before = touchesInjection(spec, request) ? liveLabels(kube.client().namespaces().withName(t.name()).get())
                 : null;
@@ -90,7 +98,23 @@ public final class NamespaceType extends MetadataMapsType {
         if (before != null) {
             afterApply(request.address(), t, before, applied, spec, request.progress());
         }
-        return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
+        restartPending(request, t, applied);
+        return new AppliedResource(spec.deepCopy(), withAdopted(metadata(applied, manager(request.address())), adopted));
+    }
+
+    private static Map<String, String> withAdopted(Map<String, String> metadata, boolean adopted) {
+        if (adopted) {
+            metadata.put(ADOPTED, "true");
+        }
+        return metadata;
+    }
+
+    @Override
+    public Optional<String> deleteEffect(ResourceState recorded) {
+        return "true".equals(recorded.metadata().get(ADOPTED))
+                ? Optional.of("the namespace was adopted, not created by meshform: only meshform's labels and annotations"
+                        + " are removed, the namespace stays")
+                : Optional.empty();
     }
 
     private static boolean touchesInjection(JsonNode spec, ApplyRequest request) {
@@ -104,6 +128,18 @@ public final class NamespaceType extends MetadataMapsType {
     @Override
     public void delete(DeleteRequest request) {
         String name = Json.text(request.recorded().attributes(), "name");
+        if ("true".equals(request.recorded().metadata().get(ADOPTED))) {
+            Target t = target(request.recorded().attributes());
+            Namespace live = kube.client().namespaces().withName(name).get();
+            if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
+                request.progress().note("namespace " + name + " is gone; nothing to remove");
+                return;
+            }
+            request.progress().note("namespace " + name + " was adopted: removing meshform's labels and annotations, keeping it");
+            HasMetadata applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+            afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
+            return;
+        }
         try {
             List<?> gone = kube.client().namespaces().withName(name).delete();
             request.progress().note(gone.isEmpty() ? "namespace " + name + " was already gone"
@@ -138,6 +174,6 @@ public final class NamespaceType extends MetadataMapsType {
         if (!annotations.isEmpty()) {
             spec.set(ANNOTATIONS, Json.fromMap(annotations));
         }
-        return Optional.of(new AppliedResource(spec, metadata(ns, kube.fieldManager())));
+        return Optional.of(new AppliedResource(spec, withAdopted(metadata(ns, kube.fieldManager()), true)));
     }
 }

@@ -38,6 +38,7 @@ class NamespaceAndLabelsIT {
             assertEquals(Action.CREATE, h.plan("kubernetes.namespace.app", spec).action());
             var applied = h.apply("kubernetes.namespace.app", spec);
             assertNotNull(applied.metadata().get("uid"));
+            assertNull(applied.metadata().get("adopted"), "created by meshform, so destroy deletes it");
             assertEquals("meshform/kubernetes.namespace.app", applied.metadata().get("fieldManager"));
             assertEquals("pay", labels(c, name).get("team"));
             assertEquals(Action.NOOP, h.plan("kubernetes.namespace.app", spec).action());
@@ -59,6 +60,30 @@ class NamespaceAndLabelsIT {
             assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null);
         } finally {
             c.namespaces().withName(name).delete();
+        }
+    }
+
+    @Test
+    void destroyingAnAdoptedNamespaceRemovesOnlyMeshformsLabels(ClusterContext cluster) {
+        String name = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        c.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("owner", "cortex").endMetadata().build())
+                .fieldManager("helm").serverSideApply();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var spec = yaml("name: " + name + "\nlabels: {istio-injection: enabled}\n");
+            assertEquals(Action.UPDATE, h.plan("kubernetes.namespace.cortex", spec).action(), "an existing namespace is adopted");
+            var applied = h.apply("kubernetes.namespace.cortex", spec);
+            assertEquals("true", applied.metadata().get("adopted"));
+            var type = h.type(io.meshform.engine.model.ResourceAddress.parse("kubernetes.namespace.cortex"));
+            assertTrue(type.deleteEffect(h.state.get(io.meshform.engine.model.ResourceAddress.parse("kubernetes.namespace.cortex")))
+                    .orElseThrow().contains("the namespace stays"));
+
+            h.delete("kubernetes.namespace.cortex");
+            Namespace kept = c.namespaces().withName(name).get();
+            assertNotNull(kept, "the adopted namespace stays");
+            assertNull(kept.getMetadata().getDeletionTimestamp(), "and is not terminating");
+            assertNull(labels(c, name).get("istio-injection"), "meshform's label is removed");
+            assertEquals("cortex", labels(c, name).get("owner"), "its owner's labels stay");
         }
     }
 

@@ -90,6 +90,34 @@ class WorkloadRestartIT {
         }
     }
 
+    /**
+     * Restarts still owed after the labels were applied (a restart that failed or was interrupted, or restartWorkloads
+     * turned on afterwards): the next plan finds the pods that predate the label change, and apply restarts them.
+     */
+    @Test
+    void restartsStillOwedAreFoundByTheNextPlanAndDone(ClusterContext cluster) throws InterruptedException {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        deployment(c, ns, "worker");
+        Thread.sleep(1100); // creation and managedFields times have one-second resolution
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var labelsOnly = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n");
+            h.apply("kubernetes.labels.inject", labelsOnly);
+            var withRestart = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"
+                    + "restartTimeoutSeconds: 90\n");
+            var plan = h.plan("kubernetes.labels.inject", withRestart);
+            assertEquals(Action.UPDATE, plan.action(), plan.reason());
+            assertTrue(plan.reason().contains("1 workload(s) still run pods from before the injection change"), plan.reason());
+            assertTrue(plan.details().contains("  Deployment " + ns + "/worker (2 pods)"), plan.details().toString());
+
+            h.apply("kubernetes.labels.inject", withRestart, plan.privateData());
+            var annotations = get(c, ns, "worker").getSpec().getTemplate().getMetadata().getAnnotations();
+            assertTrue(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT), "the owed restart is done");
+            var settled = h.plan("kubernetes.labels.inject", withRestart);
+            assertEquals(Action.NOOP, settled.action(), settled.reason() + " " + settled.details());
+        }
+    }
+
     @Test
     void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
         String ns = cluster.newNamespace();

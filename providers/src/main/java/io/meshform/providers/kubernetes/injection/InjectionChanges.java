@@ -7,6 +7,7 @@ import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +88,41 @@ public final class InjectionChanges {
         }
         new WorkloadRestarter(client, restart.timeout(), poll, Clock.systemUTC())
                 .restartAll(address, new ArrayList<>(i.workloads().keySet()), progress);
+    }
+
+    /**
+     * Restarts still owed: with the labels unchanged since meshform applied them at {@code appliedAt}, the pods that
+     * were running before then and keep the old sidecar state (a restart that failed or was interrupted leaves them).
+     * A pod created later without a sidecar was not injected for another reason (the injector was down, the pod opts
+     * out), and restarting it again would not help, so it does not count.
+     */
+    public Optional<InjectionImpact> pending(String address, String namespace, Map<String, String> labels, Instant appliedAt) {
+        if (appliedAt == null) {
+            return Optional.empty();
+        }
+        List<Pod> older = pods(address, namespace).stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && createdBefore(p, appliedAt)).toList();
+        InjectionImpact i = InjectionImpact.of(namespace, Injection.of(labels).enabled(), older);
+        return i.workloads().isEmpty() ? Optional.empty() : Optional.of(i);
+    }
+
+    /** Restarts the workloads of {@link #pending}; the apply that follows a plan which found them. */
+    public void restartPending(String address, String namespace, Map<String, String> labels, Instant appliedAt,
+                               RestartSettings restart, ProgressSink progress) {
+        pending(address, namespace, labels, appliedAt).ifPresent(i -> {
+            progress.note("restarting " + i.workloads().size() + " workload(s) whose pods predate the injection change");
+            new WorkloadRestarter(client, restart.timeout(), poll, Clock.systemUTC())
+                    .restartAll(address, new ArrayList<>(i.workloads().keySet()), progress);
+        });
+    }
+
+    static boolean createdBefore(Pod p, Instant t) {
+        String created = p.getMetadata().getCreationTimestamp();
+        try {
+            return created != null && Instant.parse(created).isBefore(t);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** The spec's {@code restartWorkloads} and {@code restartTimeoutSeconds}. */
