@@ -325,7 +325,8 @@ public final class IstioInstallType implements ResourceType {
         List<String> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default")));
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, baseDirs.get(request.address()));
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
-        Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), "istioctlVersion", istioctl.version());
+        Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), ISTIO_DIGEST, render.digest(),
+                "istioctlVersion", istioctl.version());
         warnings.addAll(addonWarnings(desired));
         if (request.live() != null) {
             warnings.addAll(upgradePath(Json.text(request.live().value(), "version"), Json.text(desired, "version")));
@@ -343,7 +344,7 @@ public final class IstioInstallType implements ResourceType {
         String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
         long drifted = details.stream().filter(d -> !d.startsWith(" ")).count();
         if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
-            return new PlannedChange(Action.UPDATE, "rendered manifests changed"
+            return new PlannedChange(Action.UPDATE, whatChanged(request.recorded().metadata(), render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
                     before, desired, details, warnings, priv);
         }
@@ -393,6 +394,27 @@ public final class IstioInstallType implements ResourceType {
                     : ": Istio supports it only back to the release you upgraded from; CRDs of " + running + " stay installed"));
         }
         return List.of();
+    }
+
+    /** The digest of istioctl's render alone, recorded beside the combined one so a plan can say which part changed. */
+    static final String ISTIO_DIGEST = "istioDigest";
+
+    static final String ADDONS_DIGEST = "addonsDigest";
+
+    /**
+     * "rendered manifests changed", "addons changed", or both, from the digests recorded at the last apply (a state
+     * from before these were recorded counts as a render change).
+     */
+    static String whatChanged(Map<String, String> recorded, Render render, Map<Addon, List<ObjectNode>> wanted) {
+        String istio = recorded.get(ISTIO_DIGEST);
+        boolean renderChanged = istio == null || !istio.equals(render.digest());
+        boolean addonsChanged = istio != null && !recorded.getOrDefault(ADDONS_DIGEST, "").equals(addonsDigest(wanted));
+        return renderChanged && addonsChanged ? "rendered manifests and addons changed"
+                : addonsChanged ? "addons changed" : "rendered manifests changed";
+    }
+
+    static String addonsDigest(Map<Addon, List<ObjectNode>> wanted) {
+        return wanted.isEmpty() ? "" : IstioAddons.digest(wanted);
     }
 
     /** The render digest, with the addon objects folded in when there are any (so a changed sample file plans an update). */
@@ -658,8 +680,11 @@ public final class IstioInstallType implements ResourceType {
         checkKubernetes(request.address(), spec, new ArrayList<>());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, baseDirs.get(request.address()));
         String digest = request.privateData().get("renderDigest");
-        if (digest == null) {
-            digest = digest(render(request.address(), spec), wanted);
+        String istioDigest = request.privateData().get(ISTIO_DIGEST);
+        if (digest == null || istioDigest == null) {
+            Render render = render(request.address(), spec);
+            digest = digest(render, wanted);
+            istioDigest = render.digest();
         }
         Path file = writeOperator(spec);
         Duration timeout = timeout(spec);
@@ -685,6 +710,10 @@ public final class IstioInstallType implements ResourceType {
         }
         meta.put("istioctlVersion", istioctl.version());
         meta.put("renderDigest", digest);
+        meta.put(ISTIO_DIGEST, istioDigest);
+        if (!wanted.isEmpty()) {
+            meta.put(ADDONS_DIGEST, addonsDigest(wanted));
+        }
         meta.put("revision", Json.text(spec, "revision", "default"));
         meta.put("fieldManager", kube.fieldManager());
         return new AppliedResource(spec.deepCopy(), meta);

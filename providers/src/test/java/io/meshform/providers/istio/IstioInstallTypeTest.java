@@ -151,4 +151,19 @@ class IstioInstallTypeTest {
                 "install.operator.istio.io/owning-resource-not-pruned", "true")), "default"), "istioctl keeps the revision tag");
         assertFalse(IstioInstallType.prunable(sa.apply(Map.of("istio.io/rev", "default")), "default"), "not installed by istioctl");
     }
+
+    @Test
+    void theReasonSaysWhetherIstiosRenderOrTheAddonsChanged() {
+        var render = IstioInstallType.parseRender("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n");
+        var kiali = Map.of(IstioAddons.Addon.KIALI, List.of((tools.jackson.databind.node.ObjectNode) yaml(
+                "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: kiali, namespace: istio-system}\n")));
+        Map<String, String> noAddons = Map.of(IstioInstallType.ISTIO_DIGEST, render.digest());
+        assertEquals("addons changed", IstioInstallType.whatChanged(noAddons, render, kiali));
+        assertEquals("rendered manifests changed", IstioInstallType.whatChanged(Map.of(IstioInstallType.ISTIO_DIGEST, "sha256:old"),
+                render, Map.of()));
+        assertEquals("rendered manifests and addons changed", IstioInstallType.whatChanged(
+                Map.of(IstioInstallType.ISTIO_DIGEST, "sha256:old"), render, kiali));
+        assertEquals("rendered manifests changed", IstioInstallType.whatChanged(Map.of(), render, kiali),
+                "a state from before the split digests");
+    }
 }
