@@ -53,7 +53,7 @@ public final class DriftDetector {
             ResourceState recorded = state.find(a.toString()).orElseThrow();
             LiveObject now = live.get(a);
             if (now == null) {
-                entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, null));
+                entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
                 continue;
             }
             // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
@@ -63,7 +63,7 @@ public final class DriftDetector {
             PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                        Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), null));
+                        Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), c.details(), null));
             }
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
@@ -72,7 +72,7 @@ public final class DriftDetector {
         }
         for (PlanCheck check : types.checks()) {
             for (Diagnostic d : check.check(new CheckContext(stack, applied))) {
-                entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, d));
+                entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
             }
         }
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)

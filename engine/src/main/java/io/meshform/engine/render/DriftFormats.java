@@ -53,6 +53,13 @@ public final class DriftFormats {
             sb.append(style.bold("Drift found in stack `" + r.stackName() + "`:")).append("\n\n");
             for (DriftEntry e : r.entries()) {
                 sb.append("  ").append(style.yellow("! " + title(e))).append('\n');
+                if (!e.details().isEmpty()) {
+                    // The provider writes these lines for plans: + and ~ are what apply would create or change back.
+                    sb.append("      ").append(style.dim("what apply would restore:")).append('\n');
+                }
+                for (String d : e.details()) {
+                    sb.append("      ").append(d).append('\n');
+                }
                 if (e.diagnostic() != null && e.diagnostic().detail() != null) {
                     for (String l : e.diagnostic().detail().split("\n")) {
                         sb.append("      ").append(l).append('\n');
@@ -96,6 +103,8 @@ public final class DriftFormats {
             o.put("summary", e.summary());
             o.set("applied", e.expected() == null ? f.nullNode() : e.expected());
             o.set("live", e.live() == null ? f.nullNode() : e.live());
+            ArrayNode details = o.putArray("details");
+            e.details().forEach(details::add);
             if (e.diagnostic() != null) {
                 o.put("detail", e.diagnostic().detail());
                 if (e.diagnostic().range() != null) {
@@ -119,6 +128,11 @@ public final class DriftFormats {
                     .append(e.summary().replace("|", "\\|")).append(" |\n");
         }
         for (DriftEntry e : r.entries()) {
+            if (!e.details().isEmpty()) {
+                sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n```\n");
+                e.details().forEach(l -> sb.append(l).append('\n'));
+                sb.append("```\n</details>\n");
+            }
             if (e.expected() != null && e.live() != null) {
                 sb.append("\n<details><summary><code>").append(e.address()).append("</code> diff</summary>\n\n```diff\n");
                 diff(e).forEach(l -> sb.append(l).append('\n'));
@@ -142,6 +156,7 @@ public final class DriftFormats {
         }
         failures.forEach((name, e) -> {
             StringBuilder body = new StringBuilder();
+            e.details().forEach(l -> body.append(l).append('\n'));
             if (e.expected() != null && e.live() != null) {
                 diff(e).forEach(l -> body.append(l).append('\n'));
             } else if (e.diagnostic() != null && e.diagnostic().detail() != null) {

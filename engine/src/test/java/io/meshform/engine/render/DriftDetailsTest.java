@@ -1,0 +1,33 @@
+package io.meshform.engine.render;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.drift.DriftEntry;
+import io.meshform.engine.drift.DriftKind;
+import io.meshform.engine.drift.DriftReport;
+import io.meshform.engine.model.ResourceAddress;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** A resource that stands for many objects (an Istio install) names the ones that drifted in every format. */
+class DriftDetailsTest {
+    static final ResourceAddress MESH = ResourceAddress.parse("istio.install.mesh");
+
+    DriftReport report() {
+        var spec = JsonNodeFactory.instance.objectNode().put("version", "1.30");
+        return new DriftReport("cortex", List.of(MESH), List.of(new DriftEntry(MESH, DriftKind.CHANGED,
+                "changed outside meshform (1 rendered object(s) missing or different in the cluster)", spec, spec,
+                List.of("~ ConfigMap istio-system/istio (mesh.enableTracing)"), null)), List.of());
+    }
+
+    @Test
+    void everyFormatListsTheObjects() {
+        String line = "~ ConfigMap istio-system/istio (mesh.enableTracing)";
+        DriftFormats f = new DriftFormats();
+        assertTrue(f.render(report(), "text", Style.plain()).contains("      what apply would restore:\n      " + line), "text");
+        assertTrue(f.render(report(), "json", Style.plain()).contains("\"details\" : [ \"" + line + "\" ]"), "json");
+        assertTrue(f.render(report(), "markdown", Style.plain()).contains("</code>: what apply would restore</summary>\n\n```\n" + line), "markdown");
+        assertTrue(f.render(report(), "junit", Style.plain()).contains(line), "junit");
+    }
+}
