@@ -429,7 +429,9 @@ public final class IstioInstallType implements ResourceType {
     private List<String> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
         List<String> out = new ArrayList<>();
         wanted.forEach((a, objects) -> compare(List.copyOf(objects)).forEach(line -> out.add(line + " [addon " + a.key + "]")));
-        for (AddonObject o : removals(spec, wanted, recordedMeta)) {
+        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recordedMeta));
+        removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
+        for (AddonObject o : removals) {
             boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
             out.add("- " + o.describe() + " [addon " + o.addon() + (off ? " is off" : ": no longer in the addon manifests") + "]");
         }
