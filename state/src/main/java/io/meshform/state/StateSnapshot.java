@@ -33,14 +33,60 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         if (meshformVersion == null) {
             throw new IllegalArgumentException("meshformVersion must not be null");
         }
-        List<ResourceState> sorted = new ArrayList<>(resources == null ? List.of() : resources);
-        sorted.sort(BY_ADDRESS);
-        for (int i = 1; i < sorted.size(); i++) {
-            if (sorted.get(i).address().equals(sorted.get(i - 1).address())) {
-                throw new IllegalArgumentException("duplicate resource address " + sorted.get(i).address());
+        if (!(resources instanceof SortedResources)) {
+            List<ResourceState> sorted = new ArrayList<>(resources == null ? List.of() : resources);
+            sorted.sort(BY_ADDRESS);
+            for (int i = 1; i < sorted.size(); i++) {
+                if (sorted.get(i).address().equals(sorted.get(i - 1).address())) {
+                    throw new IllegalArgumentException("duplicate resource address " + sorted.get(i).address());
+                }
             }
+            resources = new SortedResources(sorted.toArray(ResourceState[]::new));
         }
-        resources = List.copyOf(sorted);
+    }
+
+    /**
+     * The resources of a snapshot: immutable, sorted by address, addresses unique. Snapshots derived from one
+     * ({@link #with}, {@link #withSerial}, ...) keep or splice it instead of sorting again: an apply derives a
+     * snapshot per finished step, and re-checking the order of all resources each time made recording quadratic.
+     */
+    private static final class SortedResources extends java.util.AbstractList<ResourceState> implements java.util.RandomAccess {
+        private final ResourceState[] items;
+
+        SortedResources(ResourceState[] items) {
+            this.items = items;
+        }
+
+        @Override
+        public ResourceState get(int index) {
+            return items[index];
+        }
+
+        @Override
+        public int size() {
+            return items.length;
+        }
+
+        SortedResources replaced(int index, ResourceState r) {
+            ResourceState[] copy = items.clone();
+            copy[index] = r;
+            return new SortedResources(copy);
+        }
+
+        SortedResources inserted(int index, ResourceState r) {
+            ResourceState[] copy = new ResourceState[items.length + 1];
+            System.arraycopy(items, 0, copy, 0, index);
+            copy[index] = r;
+            System.arraycopy(items, index, copy, index + 1, items.length - index);
+            return new SortedResources(copy);
+        }
+
+        SortedResources removed(int index) {
+            ResourceState[] copy = new ResourceState[items.length - 1];
+            System.arraycopy(items, 0, copy, 0, index);
+            System.arraycopy(items, index + 1, copy, index, items.length - index - 1);
+            return new SortedResources(copy);
+        }
     }
 
     /** A new state history: random lineage, serial 0, no resources. */
@@ -55,14 +101,10 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
 
     /** This snapshot with {@code r} added, or replacing the resource at the same address. */
     public StateSnapshot with(ResourceState r) {
-        List<ResourceState> copy = new ArrayList<>(resources);
+        SortedResources sorted = (SortedResources) resources;
         int i = indexOf(r.address());
-        if (i >= 0) {
-            copy.set(i, r);
-        } else {
-            copy.add(-i - 1, r);
-        }
-        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, copy);
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion,
+                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r));
     }
 
     /** This snapshot without the resource at {@code address}; the same snapshot when there is none. */
@@ -71,9 +113,7 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         if (i < 0) {
             return this;
         }
-        List<ResourceState> copy = new ArrayList<>(resources);
-        copy.remove(i);
-        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, copy);
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, ((SortedResources) resources).removed(i));
     }
 
     /** The same content under another serial; stores use it to stamp what they write. */
