@@ -161,11 +161,24 @@ class ExamplesIT {
         client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("debug-open").delete();
 
         Result destroy = meshform(cluster, stack, "destroy", "--auto-approve");
+        boolean protectedInstall = stack.contains("production");
+        if (protectedInstall) {
+            // Production protects its Istio install: destroy stops before changing anything.
+            assertEquals(1, destroy.code(), destroy.out() + destroy.err());
+            assertTrue((destroy.out() + destroy.err()).contains("`istio.install.mesh` has lifecycle.preventDestroy"),
+                    destroy.out() + destroy.err());
+            assertNotNull(client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("mongo").get(), "nothing changed");
+            destroy = meshform(cluster, stack, "destroy", "--auto-approve", "--exclude", "istio.install.mesh");
+        }
         assertEquals(0, destroy.code(), destroy.out() + destroy.err());
         assertNull(client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("mongo").get());
         assertNotNull(client.namespaces().withName("cortex").get(), "destroy removes meshform's labels, never the Cortex namespace");
         var istiod = client.apps().deployments().inNamespace("istio-system").withName("istiod").get();
-        assertTrue(istiod == null || istiod.getMetadata().getDeletionTimestamp() != null, "istiod is deleted or being deleted");
+        if (protectedInstall) {
+            assertTrue(istiod != null && istiod.getMetadata().getDeletionTimestamp() == null, "the protected install keeps running");
+        } else {
+            assertTrue(istiod == null || istiod.getMetadata().getDeletionTimestamp() != null, "istiod is deleted or being deleted");
+        }
         for (String addon : List.of("kiali", "prometheus", "grafana", "jaeger")) {
             var d = client.apps().deployments().inNamespace("istio-system").withName(addon).get();
             assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, "destroy removes the " + addon + " addon");
@@ -193,8 +206,10 @@ class ExamplesIT {
                 "--kubeconfig", cluster.kubeconfigPath().toString(), "--istioctl", cluster.istioctl().toString());
         assertEquals(0, launch(List.of("apply", "--auto-approve"), common));
         assertEquals(0, launch(List.of("plan", "--detailed-exitcode"), common));
-        assertEquals(0, launch(List.of("destroy", "--auto-approve"), common));
-        assertFalse(Files.readString(state).contains("istio.peerAuthentication"), "state is empty after destroy");
+        assertEquals(1, launch(List.of("destroy", "--auto-approve"), common), "the production install is protected");
+        assertEquals(0, launch(List.of("destroy", "--auto-approve", "--exclude", "istio.install.mesh"), common));
+        assertFalse(Files.readString(state).contains("istio.peerAuthentication"), "the rest is gone from the state");
+        assertTrue(Files.readString(state).contains("istio.install.mesh"), "the protected install stays recorded");
     }
 
     @Test
@@ -223,7 +238,8 @@ class ExamplesIT {
         assertNotNull(cluster.client().secrets().inNamespace(namespace).withName("meshform-state-production").get());
         Result plan = meshformWith(cluster, "cortex-production.yaml", state, "plan", "--detailed-exitcode");
         assertEquals(0, plan.code(), plan.out() + plan.err());
-        Result destroy = meshformWith(cluster, "cortex-production.yaml", state, "destroy", "--auto-approve");
+        Result destroy = meshformWith(cluster, "cortex-production.yaml", state, "destroy", "--auto-approve",
+                "--exclude", "istio.install.mesh");
         assertEquals(0, destroy.code(), destroy.out() + destroy.err());
     }
 

@@ -120,7 +120,9 @@ public final class Applier {
         }
         ResourceState recorded = prior.find(c.address().toString()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
-        return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec()) || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY)));
+        return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec())
+                || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
+                || decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY)));
     }
 
     /** Creates wait for what they depend on; deletes wait for the deletes of what depended on them. */
@@ -222,6 +224,10 @@ public final class Applier {
         void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
             Map<String, String> metadata = new TreeMap<>(applied.metadata());
             metadata.put(Planner.DEPENDS_ON_KEY, dependsOnKey(c));
+            metadata.remove(Planner.PREVENT_DESTROY_KEY);
+            if (stack.find(c.address()).map(d -> d.lifecycle().preventDestroy()).orElse(false)) {
+                metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
+            }
             JsonNode attributes = Sensitive.digest(applied.attributes(), type.sensitivePaths());
             ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
             long mine;

@@ -7,6 +7,7 @@ import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.model.BackendConfig;
 import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.Lifecycle;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.SourceLocator;
@@ -41,7 +42,8 @@ public final class StackLoader {
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "metadata", "imports", "variables",
             "backend", "resources");
     private static final Set<String> METADATA_KEYS = Set.of("name", "environment", "description");
-    private static final Set<String> RESOURCE_KEYS = Set.of("type", "name", "dependsOn", "spec");
+    private static final Set<String> RESOURCE_KEYS = Set.of("type", "name", "dependsOn", "spec", "lifecycle");
+    private static final Set<String> LIFECYCLE_KEYS = Set.of("preventDestroy");
     private static final Set<String> VARIABLE_KEYS = Set.of("type", "default", "description");
     private static final Set<String> VARIABLE_TYPES = Set.of("string", "number", "bool");
     private static final Map<String, Set<String>> BACKEND_KEYS = Map.of(
@@ -73,7 +75,7 @@ public final class StackLoader {
         for (RawResource raw : parts.resources.values()) {
             ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec, raw.source.document(),
                     raw.source.pointer() + "/spec");
-            resources.add(new ResourceDecl(raw.address, raw.dependsOn, spec, raw.source));
+            resources.add(new ResourceDecl(raw.address, raw.dependsOn, spec, raw.source, raw.lifecycle));
         }
         for (Map.Entry<String, VariableDecl> v : parts.variables.entrySet()) {
             if (!used.contains(v.getKey())) {
@@ -105,7 +107,7 @@ public final class StackLoader {
     }
 
     private record RawResource(ResourceAddress address, List<ResourceAddress> dependsOn, ObjectNode spec,
-                               SourceLocator source) {
+                               SourceLocator source, Lifecycle lifecycle) {
     }
 
     /** Reads one file after the files it imports, so the importing file's values win. */
@@ -312,6 +314,7 @@ public final class StackLoader {
             }
             seenHere.put(address, p);
             List<ResourceAddress> deps = readDependsOn(doc, r, p, out);
+            Lifecycle lifecycle = readLifecycle(doc, r, p, out, shape);
             JsonNode spec = r.get("spec");
             ObjectNode specObject;
             if (spec == null || spec.isNull()) {
@@ -328,11 +331,30 @@ public final class StackLoader {
                 ObjectNode merged = prior.spec.deepCopy();
                 deepMerge(merged, specObject);
                 List<ResourceAddress> mergedDeps = r.has("dependsOn") ? deps : prior.dependsOn;
-                parts.resources.put(address, new RawResource(address, mergedDeps, merged, new SourceLocator(doc, p)));
+                Lifecycle mergedLifecycle = r.has("lifecycle") ? lifecycle : prior.lifecycle;
+                parts.resources.put(address, new RawResource(address, mergedDeps, merged, new SourceLocator(doc, p), mergedLifecycle));
             } else {
-                parts.resources.put(address, new RawResource(address, deps, specObject, new SourceLocator(doc, p)));
+                parts.resources.put(address, new RawResource(address, deps, specObject, new SourceLocator(doc, p), lifecycle));
             }
         }
+    }
+
+    private static Lifecycle readLifecycle(YamlDocument doc, JsonNode r, String p, Diagnostics out, ObjectShape shape) {
+        JsonNode l = r.get("lifecycle");
+        if (l == null || l.isNull()) {
+            return Lifecycle.DEFAULT;
+        }
+        if (!shape.isObject(l, p + "/lifecycle", "`lifecycle`")) {
+            return Lifecycle.DEFAULT;
+        }
+        shape.knownKeys(l, p + "/lifecycle", "lifecycle", LIFECYCLE_KEYS);
+        JsonNode prevent = l.get("preventDestroy");
+        if (prevent != null && !prevent.isBoolean()) {
+            out.error("`preventDestroy` must be true or false", "found " + ObjectShape.describe(prevent),
+                    doc.rangeOf(p + "/lifecycle/preventDestroy"));
+            return Lifecycle.DEFAULT;
+        }
+        return new Lifecycle(prevent != null && prevent.booleanValue());
     }
 
     private List<ResourceAddress> readDependsOn(YamlDocument doc, JsonNode r, String p, Diagnostics out) {
@@ -512,6 +534,9 @@ public final class StackLoader {
             o.put("address", r.address().toString());
             var deps = o.putArray("dependsOn");
             r.dependsOn().forEach(d -> deps.add(d.toString()));
+            if (r.lifecycle().preventDestroy()) {
+                o.putObject("lifecycle").put("preventDestroy", true);  // absent otherwise, so older digests stay valid
+            }
             o.set("spec", r.spec());
         }
         try {

@@ -5,10 +5,15 @@ import tools.jackson.databind.node.ObjectNode;
 
 /** A resource as the desired-state file declares it, with variables already substituted. */
 public record ResourceDecl(ResourceAddress address, List<ResourceAddress> dependsOn, ObjectNode spec,
-                           SourceLocator source) {
+                           SourceLocator source, Lifecycle lifecycle) {
 
     public ResourceDecl {
         dependsOn = List.copyOf(dependsOn);
+        lifecycle = lifecycle == null ? Lifecycle.DEFAULT : lifecycle;
+    }
+
+    public ResourceDecl(ResourceAddress address, List<ResourceAddress> dependsOn, ObjectNode spec, SourceLocator source) {
+        this(address, dependsOn, spec, source, Lifecycle.DEFAULT);
     }
 
     public String type() {

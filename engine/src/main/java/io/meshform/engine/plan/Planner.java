@@ -40,6 +40,8 @@ import tools.jackson.databind.JsonNode;
 public final class Planner {
     /** Engine-owned state metadata: the edges a recorded resource had, so deletes still run in order. */
     public static final String DEPENDS_ON_KEY = "meshform/depends_on";
+    /** State metadata of a resource applied with lifecycle.preventDestroy: it stays protected once out of the file. */
+    public static final String PREVENT_DESTROY_KEY = "meshform/prevent_destroy";
     /** How many resources are planned at once (their providers may each wait on the API server). */
     private static final int PARALLELISM = 10;
 
@@ -74,6 +76,7 @@ public final class Planner {
                 after.put(change.address(), decl.spec());
             }
         }
+        refuseProtectedDestroys(changes, stack, state, diagnostics);
         runChecks(new CheckContext(stack, after), options.strict(), diagnostics);
         if (options.strict()) {
             // A pipeline that asks for --strict wants no plan with a warning in it, wherever the warning comes from.
@@ -229,6 +232,43 @@ public final class Planner {
         return new ResourceChange(address, action, reason, Sensitive.mask(planned.before(), sensitive),
                 Sensitive.mask(planned.after(), sensitive), planned.details(), planned.warnings(), planned.privateData(),
                 version, deps);
+    }
+
+    /**
+     * A plan that would destroy or replace a resource under lifecycle.preventDestroy is an error, whether the
+     * resource is declared with it or was applied with it and has left the file since.
+     */
+    private static void refuseProtectedDestroys(List<ResourceChange> changes, Stack stack, StateSnapshot state,
+                                                Diagnostics out) {
+        for (ResourceChange c : changes) {
+            if (c.action() != Action.DELETE && c.action() != Action.REPLACE) {
+                continue;
+            }
+            ResourceDecl decl = stack.find(c.address()).orElse(null);
+            boolean declared = decl != null && decl.lifecycle().preventDestroy();
+            boolean recorded = state.find(c.address().toString())
+                    .map(r -> "true".equals(r.metadata().get(PREVENT_DESTROY_KEY))).orElse(false);
+            if (!declared && !(decl == null && recorded)) {
+                continue;
+            }
+            String what = c.action() == Action.REPLACE ? "replace" : "destroy";
+            out.error("`" + c.address() + "` has lifecycle.preventDestroy, and this plan would " + what + " it (" + c.reason() + ")",
+                    decl != null
+                            ? "to " + what + " it on purpose, set preventDestroy: false and apply that first; or leave it out"
+                                    + " of this run with --exclude " + c.address()
+                            : "it is no longer in the stack, but was applied with preventDestroy: declare it again with"
+                                    + " preventDestroy: false and apply, or stop managing it and leave it running with"
+                                    + " `meshform state rm " + c.address() + "`",
+                    decl != null && declared ? rangeOf(decl, "/lifecycle/preventDestroy") : null);
+        }
+    }
+
+    private static io.meshform.engine.diag.SourceRange rangeOf(ResourceDecl decl, String pointer) {
+        try {
+            return decl.source().range(pointer);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void runChecks(CheckContext context, boolean strict, Diagnostics out) {

@@ -204,6 +204,61 @@ class PlannerTest {
         assertTrue(e.getMessage().contains("--strict"), e.getMessage());
     }
 
+    private static final String PROTECTED = """
+            resources:
+              - type: test.thing
+                name: mesh
+                lifecycle: {preventDestroy: true}
+                spec: {value: "istiod"}
+              - {type: test.thing, name: policy, spec: {value: "strict"}}
+            """;
+
+    @Test
+    void preventDestroyRefusesDestroyAndReplaceWithThePositionOfTheSetting() {
+        Stack s = stack(PROTECTED);
+        applyAll(s);
+        assertEquals("true", state().find("test.thing.mesh").orElseThrow().metadata().get(Planner.PREVENT_DESTROY_KEY));
+        var destroy = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(),
+                new PlanOptions(Set.of(), Set.of(), Set.of(), true, false)));
+        assertTrue(destroy.getMessage().contains("`test.thing.mesh` has lifecycle.preventDestroy, and this plan would destroy it"),
+                destroy.getMessage());
+        assertTrue(destroy.getMessage().contains("stack.yaml:7:17: error"), "points at the setting: " + destroy.getMessage());
+        var replace = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(),
+                new PlanOptions(Set.of(), Set.of(), Set.of(a("test.thing.mesh")), false, false)));
+        assertTrue(replace.getMessage().contains("would replace it"), replace.getMessage());
+        // The rest can still go, with the protected resource left out of the run.
+        Plan rest = planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(a("test.thing.mesh")), Set.of(), true, false));
+        assertEquals(List.of("test.thing.policy"), rest.changes().stream().map(c -> c.address().toString()).toList());
+    }
+
+    @Test
+    void aProtectedResourceDroppedFromTheFileStaysProtectedUntilReleased() {
+        applyAll(stack(PROTECTED));
+        Stack dropped = stack("resources:\n  - {type: test.thing, name: policy, spec: {value: \"strict\"}}\n");
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(dropped, state(), PlanOptions.defaults()));
+        assertTrue(e.getMessage().contains("state rm test.thing.mesh"), e.getMessage());
+
+        // Released on purpose: preventDestroy: false is applied (no change to the object, only to the state) ...
+        Stack released = stack(PROTECTED.replace("preventDestroy: true", "preventDestroy: false"));
+        assertFalse(planner.plan(released, state(), PlanOptions.defaults()).hasChanges());
+        applyAll(released);
+        assertEquals(null, state().find("test.thing.mesh").orElseThrow().metadata().get(Planner.PREVENT_DESTROY_KEY));
+        // ... and then dropping it destroys it.
+        Plan gone = planner.plan(dropped, state(), PlanOptions.defaults());
+        assertEquals(Action.DELETE, gone.changes().stream().filter(c -> c.address().equals(a("test.thing.mesh")))
+                .findFirst().orElseThrow().action());
+    }
+
+    @Test
+    void lifecycleIsCheckedWhenTheFileIsLoaded() {
+        var e = assertThrows(DiagnosticsException.class, () -> stack(
+                "resources:\n  - {type: test.thing, name: x, lifecycle: {preventDestroy: yes please}, spec: {}}\n"));
+        assertTrue(e.getMessage().contains("`preventDestroy` must be true or false"), e.getMessage());
+        var typo = assertThrows(DiagnosticsException.class, () -> stack(
+                "resources:\n  - {type: test.thing, name: x, lifecycle: {preventDestroyed: true}, spec: {}}\n"));
+        assertTrue(typo.getMessage().contains("preventDestroy"), typo.getMessage());
+    }
+
     @Test
     void savedPlanIsRefusedWhenStateOrLiveObjectsMoved() {
         Stack s = stack(TWO);
