@@ -63,6 +63,7 @@ public final class MeshChecks {
                 })),
                 check("production-addons", MeshChecks::productionAddons),
                 check("auth-proxy-redirect", MeshChecks::authProxyRisks),
+                check("authorization-selects-nothing", ctx -> policiesSelectingNothing(ctx, new SelectorPods(kube))),
                 check("unmanaged-weaker-mtls", ctx -> unmanagedWeakerMtls(ctx, ns -> peerAuthentications(kube, ns))));
     }
 
@@ -198,6 +199,74 @@ public final class MeshChecks {
             declared.addAll(ExtAuthzProviders.names(after(ctx, i)));
         }
         return declared;
+    }
+
+    /** Whether any running pod matches a policy's selector; empty when that cannot be told (no control plane yet). */
+    interface PodMatcher {
+        java.util.Optional<Boolean> anyRunning(String namespace, Map<String, String> matchLabels);
+    }
+
+    /**
+     * Live {@link PodMatcher}: one LIST of at most one pod per policy, in the policy's namespace (every namespace for
+     * the root namespace, where a selector reaches workloads mesh-wide). Before istiod runs, nothing is judged: the
+     * gateway a policy selects may come with the install this very plan makes.
+     */
+    static final class SelectorPods implements PodMatcher {
+        private final KubeConnection kube;
+        private Boolean controlPlane;
+
+        SelectorPods(KubeConnection kube) {
+            this.kube = kube;
+        }
+
+        @Override
+        public synchronized java.util.Optional<Boolean> anyRunning(String namespace, Map<String, String> matchLabels) {
+            try {
+                if (controlPlane == null) {
+                    controlPlane = !kube.client().apps().deployments().inNamespace(ROOT_NAMESPACE).withLabel("app", "istiod")
+                            .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getItems().isEmpty();
+                }
+                if (!controlPlane) {
+                    return java.util.Optional.empty();
+                }
+                var pods = ROOT_NAMESPACE.equals(namespace) ? kube.client().pods().inAnyNamespace().withLabels(matchLabels)
+                        : kube.client().pods().inNamespace(namespace).withLabels(matchLabels);
+                return java.util.Optional.of(pods.list().getItems().stream()
+                        .anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
+                                && !"Succeeded".equals(p.getStatus() == null ? null : p.getStatus().getPhase())
+                                && !"Failed".equals(p.getStatus() == null ? null : p.getStatus().getPhase())));
+            } catch (KubernetesClientException e) {
+                return java.util.Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * (h) A CUSTOM or DENY AuthorizationPolicy whose selector matches no running pod. Istio accepts it and enforces
+     * nothing: a mistyped gateway label leaves every ingress request unchecked by the auth proxy.
+     */
+    static List<Diagnostic> policiesSelectingNothing(CheckContext ctx, PodMatcher pods) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (ResourceDecl d : ctx.declared(AUTHZ)) {
+            JsonNode s = after(ctx, d);
+            String action = Json.text(s, "action", "ALLOW");
+            Map<String, String> labels = Json.stringMap(s.path("selector").path("matchLabels"));
+            if (labels.isEmpty() || !(action.equals("CUSTOM") || action.equals("DENY"))) {
+                continue;
+            }
+            String ns = Json.text(s, "namespace");
+            if (pods.anyRunning(ns, labels).orElse(true)) {
+                continue;
+            }
+            String where = ROOT_NAMESPACE.equals(ns) ? "any namespace" : "namespace " + ns;
+            out.add(Diagnostic.warning(d.address() + ": the " + action + " policy's selector " + labels
+                            + " matches no running pod in " + where,
+                    (action.equals("CUSTOM") ? "no request is sent to the auth proxy: the workloads it should guard are"
+                            : "nothing is denied: the workloads it should guard are")
+                            + " either not running or labelled differently; compare with `kubectl get pods -n " + ns
+                            + " --show-labels`", range(d, "/spec/selector/matchLabels")));
+        }
+        return out;
     }
 
     /** (c) A CUSTOM AuthorizationPolicy whose provider the Istio install does not declare. */

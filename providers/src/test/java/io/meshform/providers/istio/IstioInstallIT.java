@@ -69,6 +69,31 @@ class IstioInstallIT {
         }
     }
 
+    /** With the control plane running, a CUSTOM policy whose selector matches no pod is flagged; one that matches is not. */
+    @Test
+    void customPolicySelectingNoRunningPodIsFlagged(ClusterContext cluster) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            var base = yaml("version: \"" + MINOR + "\"\nprofile: default\n");
+            var install = h.plan("istio.install.mesh", base);
+            if (install.action() == Action.CREATE) {
+                h.apply("istio.install.mesh", base, install.privateData());
+            }
+            String ns = cluster.newNamespace();
+            cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata().withName("gate-0").addToLabels("app", "gate").endMetadata()
+                    .withNewSpec().addNewContainer().withName("c").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
+                    .build()).create();
+            var check = h.types.checks().stream().filter(c -> c.name().equals("authorization-selects-nothing")).findFirst().orElseThrow();
+            String policy = "namespace: " + ns + "\naction: CUSTOM\nprovider: {name: proxy}\nrules: [{}]\nselector: {matchLabels: {app: ";
+            var typo = io.meshform.providers.TestSpecs.decl("istio.authorizationPolicy.gate", policy + "gates}}\n");
+            var found = check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, typo));
+            assertEquals(1, found.size(), found.toString());
+            assertTrue(found.get(0).summary().contains("matches no running pod in namespace " + ns), found.get(0).summary());
+            var right = io.meshform.providers.TestSpecs.decl("istio.authorizationPolicy.gate", policy + "gate}}\n");
+            assertEquals(java.util.List.of(), check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, right)));
+        }
+    }
+
     /** Turning a component off plans the removal of its objects, which istioctl install then prunes. */
     @Test
     void disablingAComponentPlansTheRemovalOfItsObjects(ClusterContext cluster) {

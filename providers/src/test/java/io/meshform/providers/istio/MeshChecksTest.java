@@ -117,4 +117,25 @@ class MeshChecksTest {
         assertEquals(1, ds.size());
         assertEquals("istio.install.mesh: auth proxy proxy: headersToDownstreamOnDeny does not pass `location` on", ds.get(0).summary());
     }
+
+    @Test
+    void aCustomPolicyWhoseSelectorMatchesNoPodIsAWarning() {
+        var typo = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
+                + "selector: {matchLabels: {istio: ingress-gateway}}\nrules: [{}]\n");
+        MeshChecks.PodMatcher gateways = (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")));
+        List<Diagnostic> ds = MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, typo), gateways);
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).summary().contains("matches no running pod in any namespace"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("auth proxy"), ds.get(0).detail());
+
+        var right = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
+                + "selector: {matchLabels: {istio: ingressgateway}}\nrules: [{}]\n");
+        assertEquals(List.of(), MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, right), gateways));
+        MeshChecks.PodMatcher unknown = (ns, labels) -> java.util.Optional.empty();
+        assertEquals(List.of(), MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, typo), unknown),
+                "before the control plane runs nothing is judged");
+        var allow = decl("istio.authorizationPolicy.allow", "namespace: cortex\naction: ALLOW\nselector: {matchLabels: {app: x}}\n");
+        assertEquals(List.of(), MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, allow), gateways),
+                "an ALLOW policy that selects nothing opens nothing");
+    }
 }
