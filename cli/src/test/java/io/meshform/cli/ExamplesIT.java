@@ -243,6 +243,71 @@ class ExamplesIT {
         assertEquals(0, destroy.code(), destroy.out() + destroy.err());
     }
 
+    /**
+     * The drift CronJob's service account, with exactly the example's RBAC, runs drift against state the pipeline
+     * applied with admin rights: the read-only grants are enough, and an apply with them is refused.
+     */
+    @Test
+    @Order(6)
+    void driftRunsWithTheCronJobsReadOnlyServiceAccount(ClusterContext cluster) throws IOException, InterruptedException {
+        cleanSlate(cluster);
+        KubernetesClient client = cluster.client();
+        if (client.namespaces().withName("cortex-ops").get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("cortex-ops").endMetadata().build()).create();
+        }
+        List<String> state = List.of("--state-secret", "cortex-ops/production");
+        Result apply = meshformWith(cluster, "cortex-production.yaml", state, "apply", "--auto-approve");
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+
+        for (var o : client.load(Files.newInputStream(repo().resolve("examples/drift-cronjob.yaml"))).items()) {
+            if (!o.getKind().equals("CronJob")) {
+                client.resource(o).fieldManager("meshform-test").forceConflicts().serverSideApply();
+            }
+        }
+        String token = client.serviceAccounts().inNamespace("cortex-ops").withName("meshform-drift")
+                .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                        .withNewSpec().withExpirationSeconds(600L).endSpec().build())
+                .getStatus().getToken();
+        var admin = io.fabric8.kubernetes.client.Config.fromKubeconfig(Files.readString(cluster.kubeconfigPath()));
+        String ca = admin.getCaCertData() != null ? admin.getCaCertData()
+                : java.util.Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
+        Path kubeconfig = dir.resolve("drift-sa.kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: dev, cluster: {server: "%s", certificate-authority-data: %s}}]
+                users: [{name: meshform-drift, user: {token: %s}}]
+                contexts: [{name: drift, context: {cluster: dev, user: meshform-drift}}]
+                current-context: drift
+                """.formatted(admin.getMasterUrl(), ca, token));
+
+        Result drift = meshformAs(kubeconfig, "drift", "-f", repo().resolve("examples/cortex-production.yaml").toString(),
+                "--state-secret", "cortex-ops/production", "--istioctl", cluster.istioctl().toString());
+        assertEquals(0, drift.code(), "drift with the CronJob's rights:\n" + drift.out() + drift.err());
+        assertTrue(drift.out().contains("No drift."), drift.out());
+
+        Result denied = meshformAs(kubeconfig, "apply", "--auto-approve", "-f",
+                repo().resolve("examples/cortex-production.yaml").toString(), "--state-secret", "cortex-ops/production",
+                "--istioctl", cluster.istioctl().toString());
+        assertEquals(1, denied.code(), denied.out() + denied.err());
+        assertTrue((denied.out() + denied.err()).toLowerCase().contains("forbidden"), denied.out() + denied.err());
+
+        Result destroy = meshformWith(cluster, "cortex-production.yaml", state, "destroy", "--auto-approve",
+                "--exclude", "istio.install.mesh");
+        assertEquals(0, destroy.code(), destroy.out() + destroy.err());
+    }
+
+    private Result meshformAs(Path kubeconfig, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--kubeconfig", kubeconfig.toString()));
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private Result meshformWith(ClusterContext cluster, String stack, List<String> extra, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -493,8 +493,16 @@ public final class KubernetesStateBackend implements StateBackend {
             case 404 -> "check that namespace " + namespace + " exists";
             default -> "check that the cluster is reachable, then run meshform again";
         };
-        return new StateException("could not " + what + " state in " + describe() + ": " + e.getMessage()
+        return new StateException("could not " + what + " state in " + describe() + ": " + serverSays(e)
                 + "\n" + hint, e);
+    }
+
+    /** The API server's own message when it answered (fabric8's text repeats the whole Status object). */
+    static String serverSays(KubernetesClientException e) {
+        if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {
+            return e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")";
+        }
+        return e.getMessage();
     }
 
     private static String base64(byte[] bytes) {
