@@ -247,7 +247,7 @@ final class IstioAddons {
                 KubeObjects.list(kube.client(), g.getKey()).forEach(o -> live.put(KubeObjects.nameOf(o), o));
             } catch (KubernetesClientException e) {
                 if (KubeErrors.answered(e) && !KubeErrors.notFound(e)) {
-                    throw KubeErrors.explain(IstioInstallType.NAME, "list", g.getKey().kind() + " objects", e);
+                    throw kube.explain(IstioInstallType.NAME, "list", g.getKey().kind() + " objects", e);
                 }
             }
             for (AddonObject c : g.getValue()) {
@@ -274,7 +274,7 @@ final class IstioAddons {
                 try {
                     KubeObjects.apply(kube.client().resource(Json.toGeneric(o)), kube.fieldManager(), true, false);
                 } catch (KubernetesClientException ex) {
-                    throw KubeErrors.explain(IstioInstallType.NAME, "apply", "addon " + e.getKey().key + " "
+                    throw kube.explain(IstioInstallType.NAME, "apply", "addon " + e.getKey().key + " "
                             + AddonObject.of(e.getKey().key, o).describe(), ex);
                 }
             }
@@ -291,7 +291,7 @@ final class IstioAddons {
                 (t.namespace() == null ? op.withName(t.name()) : op.inNamespace(t.namespace()).withName(t.name())).delete();
             } catch (KubernetesClientException ex) {
                 if (!KubeErrors.notFound(ex)) {
-                    throw KubeErrors.explain(IstioInstallType.NAME, "delete", "addon " + o.addon() + " " + o.describe(), ex);
+                    throw kube.explain(IstioInstallType.NAME, "delete", "addon " + o.addon() + " " + o.describe(), ex);
                 }
             }
         }

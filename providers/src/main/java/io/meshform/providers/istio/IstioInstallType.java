@@ -247,7 +247,7 @@ public final class IstioInstallType implements ResourceType {
             if (KubeErrors.notFound(e)) {
                 return Map.of();
             }
-            throw KubeErrors.explain(NAME, "list", "istiod Deployments in " + ISTIO_NAMESPACE, e);
+            throw kube.explain(NAME, "list", "istiod Deployments in " + ISTIO_NAMESPACE, e);
         }
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         for (ResourceRef ref : resources) {
@@ -298,7 +298,7 @@ public final class IstioInstallType implements ResourceType {
             server = kube.client().getKubernetesVersion();
         } catch (KubernetesClientException e) {
             if (!KubeErrors.answered(e)) {
-                throw KubeErrors.explain(address.toString(), "read", "the Kubernetes version", e);
+                throw kube.explain(address.toString(), "read", "the Kubernetes version", e);
             }
             warnings.add("could not read the Kubernetes version (" + KubeErrors.serverSays(e)
                     + "); the check against Istio " + istio + "'s supported range was skipped");
@@ -521,7 +521,7 @@ public final class IstioInstallType implements ResourceType {
             KubeObjects.list(kube.client(), collection).forEach(o -> live.put(KubeObjects.nameOf(o), o));
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e) && KubeErrors.answered(e)) {
-                throw KubeErrors.explain(NAME, "list", collection.kind() + " objects", e);
+                throw kube.explain(NAME, "list", collection.kind() + " objects", e);
             }
             // unknown kind (CRD not installed yet) or namespace absent: all missing
         } catch (RuntimeException e) {

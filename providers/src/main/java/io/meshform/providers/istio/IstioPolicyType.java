@@ -164,7 +164,7 @@ public final class IstioPolicyType implements ResourceType {
                 }
             } catch (KubernetesClientException ex) {
                 if (!KubeErrors.notFound(ex)) {
-                    throw KubeErrors.explain(typeName, "list", kind + " objects in namespace " + ns, ex);
+                    throw kube.explain(typeName, "list", kind + " objects in namespace " + ns, ex);
                 }
                 // no such CRD yet (Istio not installed) or no namespace: nothing exists
             }
@@ -252,7 +252,7 @@ public final class IstioPolicyType implements ResourceType {
             applied = KubeObjects.apply(op().inNamespace(obj.getMetadata().getNamespace()).resource(obj),
                     kube.fieldManager(), Json.bool(spec, "force"), false);
         } catch (KubernetesClientException e) {
-            throw KubeErrors.explain(request.address().toString(), "apply", what, e);
+            throw kube.explain(request.address().toString(), "apply", what, e);
         }
         Map<String, String> meta = new TreeMap<>();
         meta.put("uid", applied.getMetadata().getUid());
@@ -273,7 +273,7 @@ public final class IstioPolicyType implements ResourceType {
                     : kind + " " + ns + "/" + name + " deleted");
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
-                throw KubeErrors.explain(request.address().toString(), "delete", kind + " " + ns + "/" + name, e);
+                throw kube.explain(request.address().toString(), "delete", kind + " " + ns + "/" + name, e);
             }
         }
     }

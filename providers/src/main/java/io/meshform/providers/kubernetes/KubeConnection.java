@@ -62,6 +62,21 @@ public final class KubeConnection implements AutoCloseable {
         return describedAs;
     }
 
+    /**
+     * {@link KubeErrors#explain}, naming the cluster when it did not answer: with several kubeconfigs and contexts
+     * about, "which server?" is the first thing to check.
+     */
+    public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
+                                                               io.fabric8.kubernetes.client.KubernetesClientException e) {
+        io.meshform.engine.diag.DiagnosticsException d = KubeErrors.explain(address, verb, what, e);
+        if (KubeErrors.answered(e)) {
+            return d;
+        }
+        io.meshform.engine.diag.Diagnostic first = d.diagnostics().get(0);
+        return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                first.summary() + " (" + describe() + ")", first.detail(), first.range()));
+    }
+
     public synchronized KubernetesClient client() {
         if (client == null) {
             Config config = config(settings);

@@ -164,7 +164,7 @@ public final class LabelsType extends MetadataMapsType {
         try {
             live = KubeObjects.get(kube.client(), t);
         } catch (KubernetesClientException e) {
-            throw KubeErrors.explain(request.address().toString(), "read", t.describe(), e);
+            throw kube.explain(request.address().toString(), "read", t.describe(), e);
         }
         if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
             request.progress().note(t.describe() + " is gone; nothing to remove");
@@ -181,7 +181,7 @@ public final class LabelsType extends MetadataMapsType {
         try {
             live = KubeObjects.get(kube.client(), t);
         } catch (KubernetesClientException e) {
-            throw KubeErrors.explain(address.toString(), "read", t.describe(), e);
+            throw kube.explain(address.toString(), "read", t.describe(), e);
         }
         if (live == null) {
             throw KubeErrors.error(address + ": " + t.describe() + " does not exist",

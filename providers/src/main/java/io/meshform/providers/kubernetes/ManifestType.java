@@ -195,7 +195,7 @@ public final class ManifestType implements ResourceType {
                 KubeObjects.list(kube.client(), collection).forEach(o -> byName.put(KubeObjects.nameOf(o), o));
             } catch (KubernetesClientException e) {
                 if (!KubeErrors.notFound(e) && !unknownKind(e)) {
-                    throw KubeErrors.explain(NAME, "list", collection.kind() + " objects", e);
+                    throw kube.explain(NAME, "list", collection.kind() + " objects", e);
                 }
             }
             return byName;
@@ -258,7 +258,7 @@ public final class ManifestType implements ResourceType {
                     warnings.add("the server reports a conflict: " + KubeErrors.serverSays(e)
                             + "; apply will fail unless the stack sets force: true");
                 } else {
-                    throw KubeErrors.explain(request.address().toString(), "dry-run apply", t.describe(), e);
+                    throw kube.explain(request.address().toString(), "dry-run apply", t.describe(), e);
                 }
             }
         }
@@ -285,7 +285,7 @@ public final class ManifestType implements ResourceType {
         try {
             applied = KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), Json.bool(request.desired(), "force"), false);
         } catch (KubernetesClientException e) {
-            throw KubeErrors.explain(request.address().toString(), "apply", t.describe(), e);
+            throw kube.explain(request.address().toString(), "apply", t.describe(), e);
         }
         JsonNode wait = request.desired().get("wait");
         if (wait != null && wait.isObject()) {
@@ -354,7 +354,7 @@ public final class ManifestType implements ResourceType {
             request.progress().note(gone.isEmpty() ? t.describe() + " was already gone" : t.describe() + " deleted");
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
-                throw KubeErrors.explain(request.address().toString(), "delete", t.describe(), e);
+                throw kube.explain(request.address().toString(), "delete", t.describe(), e);
             }
         }
     }

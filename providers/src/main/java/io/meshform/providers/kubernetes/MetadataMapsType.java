@@ -95,7 +95,7 @@ abstract class MetadataMapsType implements ResourceType {
                 if (KubeErrors.notFound(ex)) {
                     continue; // the namespace (or API) is absent: so is every object in it
                 }
-                throw KubeErrors.explain(name(), "list", e.getKey().kind() + " objects", ex);
+                throw kube.explain(name(), "list", e.getKey().kind() + " objects", ex);
             }
             Map<String, HasMetadata> byName = new HashMap<>();
             items.forEach(i -> byName.put(KubeObjects.nameOf(i), i));
@@ -320,7 +320,7 @@ abstract class MetadataMapsType implements ResourceType {
         try {
             return KubeObjects.apply(kube.client().resource(obj), manager(address), force, false);
         } catch (KubernetesClientException e) {
-            throw KubeErrors.explain(address.toString(), "apply", labelsWhat(labels, annotations) + " on " + t.describe(), e);
+            throw kube.explain(address.toString(), "apply", labelsWhat(labels, annotations) + " on " + t.describe(), e);
         }
     }
 

@@ -146,7 +146,7 @@ public final class NamespaceType extends MetadataMapsType {
                     : "namespace " + name + " deleted (terminating in the background)");
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
-                throw KubeErrors.explain(request.address().toString(), "delete", "Namespace " + name, e);
+                throw kube.explain(request.address().toString(), "delete", "Namespace " + name, e);
             }
         }
     }

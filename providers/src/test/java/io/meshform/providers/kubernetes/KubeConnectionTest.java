@@ -54,4 +54,19 @@ class KubeConnectionTest {
                 KubeConnection.config(new ProviderSettings(Map.of("kubeconfig", "/nope/config"))));
         assertTrue(e.getMessage().contains("kubeconfig /nope/config does not exist"), e.getMessage());
     }
+
+    @Test
+    void aServerThatDoesNotAnswerIsNamedWithItsContext(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("config");
+        Files.writeString(f, KUBECONFIG);
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString(), "context", "b")))) {
+            var refused = new io.fabric8.kubernetes.client.KubernetesClientException("connect failed",
+                    new java.net.ConnectException("Connection refused"));
+            String message = kube.explain("istio.peerAuthentication", "list", "PeerAuthentication objects", refused).getMessage();
+            assertTrue(message.contains("no answer from the API server (context b at https://127.0.0.1:2222"), message);
+            var forbidden = new io.fabric8.kubernetes.client.KubernetesClientException("forbidden", 403, null);
+            assertTrue(!kube.explain("x", "list", "y", forbidden).getMessage().contains("127.0.0.1"),
+                    "an answer from the server needs no address");
+        }
+    }
 }
