@@ -250,6 +250,17 @@ class PlannerTest {
     }
 
     @Test
+    void aTypeCanSayWhatDestroyingOneOfItsResourcesReallyDoes() {
+        Stack s = stack("resources:\n  - {type: test.thing, name: cortex, spec: {value: \"ns\", adopted: true}}\n"
+                + "  - {type: test.thing, name: other, spec: {value: \"x\"}}\n");
+        applyAll(s);
+        Plan destroy = planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), true, false));
+        var reasons = destroy.changes().stream().map(ResourceChange::reason).toList();
+        assertTrue(reasons.contains("destroy requested; it was adopted, so it stays"), reasons.toString());
+        assertTrue(reasons.contains("destroy requested"), reasons.toString());
+    }
+
+    @Test
     void lifecycleIsCheckedWhenTheFileIsLoaded() {
         var e = assertThrows(DiagnosticsException.class, () -> stack(
                 "resources:\n  - {type: test.thing, name: x, lifecycle: {preventDestroy: yes please}, spec: {}}\n"));

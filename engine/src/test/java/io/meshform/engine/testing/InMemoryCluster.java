@@ -190,6 +190,13 @@ public final class InMemoryCluster implements Provider {
             objects.remove(request.address());
         }
 
+        /** A thing applied with {@code adopted: true} in its spec stays when destroyed, as an adopted namespace does. */
+        @Override
+        public java.util.Optional<String> deleteEffect(io.meshform.state.ResourceState recorded) {
+            return recorded.attributes().path("adopted").asBoolean(false)
+                    ? java.util.Optional.of("it was adopted, so it stays") : java.util.Optional.empty();
+        }
+
         @Override
         public Set<String> sensitivePaths() {
             return sensitive;
