@@ -329,7 +329,12 @@ public final class IstioInstallType implements ResourceType {
                 "istioctlVersion", istioctl.version());
         warnings.addAll(addonWarnings(desired));
         if (request.live() != null) {
-            warnings.addAll(upgradePath(Json.text(request.live().value(), "version"), Json.text(desired, "version")));
+            String running = Json.text(request.live().value(), "version");
+            warnings.addAll(upgradePath(running, Json.text(desired, "version")));
+            if (!java.util.Arrays.equals(ProxySkew.minor(running), ProxySkew.minor(Json.text(desired, "version")))) {
+                details.addAll(ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
+                        Json.text(desired, "version")));
+            }
         }
         JsonNode before = request.recorded() != null ? request.recorded().attributes() : null;
         if (before != null && request.live() != null) {
@@ -342,7 +347,7 @@ public final class IstioInstallType implements ResourceType {
                     null, desired, details, warnings, priv);
         }
         String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
-        long drifted = details.stream().filter(d -> !d.startsWith(" ")).count();
+        long drifted = details.stream().filter(d -> d.startsWith("+ ") || d.startsWith("~ ") || d.startsWith("- ")).count();
         if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
             return new PlannedChange(Action.UPDATE, whatChanged(request.recorded().metadata(), render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),

@@ -64,6 +64,7 @@ public final class MeshChecks {
                 check("production-addons", MeshChecks::productionAddons),
                 check("auth-proxy-redirect", MeshChecks::authProxyRisks),
                 check("authorization-selects-nothing", ctx -> policiesSelectingNothing(ctx, new SelectorPods(kube))),
+                check("proxy-version-skew", ctx -> ProxySkew.check(ctx, () -> ProxySkew.injectedPods(kube))),
                 check("unmanaged-weaker-mtls", ctx -> unmanagedWeakerMtls(ctx, ns -> peerAuthentications(kube, ns))));
     }
 

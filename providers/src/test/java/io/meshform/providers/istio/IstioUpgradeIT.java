@@ -51,6 +51,15 @@ class IstioUpgradeIT {
             var wrong = assertThrows(DiagnosticsException.class, () -> a.plan(ADDRESS, newer));
             assertTrue(wrong.getMessage().contains("wants " + to), wrong.getMessage());
 
+            // A pod injected by this revision before the upgrade (kwok runs no injector, so the sidecar is written here).
+            String ns = cluster.newNamespace();
+            cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                    .withNewMetadata().withName("worker-0").addToLabels("security.istio.io/tlsMode", "istio")
+                    .addToLabels("istio.io/rev", REVISION).endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer()
+                    .addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION"))
+                    .endContainer().endSpec().build()).create();
+
             b.state.putAll(a.state);
             var upgrade = b.plan(ADDRESS, newer);
             System.err.println("[IstioUpgradeIT] " + upgrade.action() + ": " + upgrade.reason() + "\n  "
@@ -62,6 +71,9 @@ class IstioUpgradeIT {
             assertEquals(to, upgrade.after().get("version").asString());
             assertTrue(upgrade.details().stream().anyMatch(d -> d.startsWith("~ Deployment istio-system/istiod-" + REVISION)
                     && d.contains("image")), upgrade.details().toString());
+            assertTrue(upgrade.details().contains("data plane: 1 workload(s) keep proxy " + versions.get("ISTIO_VERSION")
+                    + " until they restart (restartWorkloads, or kubectl rollout restart): Pod " + ns + "/worker-0"),
+                    upgrade.details().toString());
 
             var applied = b.apply(ADDRESS, newer, upgrade.privateData());
             assertEquals(versions.get("ISTIO_NEXT_VERSION"), applied.metadata().get("istioctlVersion"));

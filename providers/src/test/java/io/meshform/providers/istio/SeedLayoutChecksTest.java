@@ -62,6 +62,7 @@ class SeedLayoutChecksTest {
         out.addAll(MeshChecks.injectionAndRevision(ctx));
         out.addAll(MeshChecks.productionAddons(ctx));
         out.addAll(MeshChecks.authProxyRisks(ctx));
+        out.addAll(ProxySkew.check(ctx, List::of));
         // The default profile's ingress gateway runs with istio=ingressgateway.
         out.addAll(MeshChecks.policiesSelectingNothing(ctx,
                 (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")))));

@@ -29,6 +29,14 @@ public final class Sidecars {
         return named(pod.getSpec().getInitContainers()).map(c -> "Always".equals(c.getRestartPolicy())).orElse(false);
     }
 
+    /** The sidecar's image (container or native-sidecar init container), when the pod has one. */
+    public static Optional<String> proxyImage(Pod pod) {
+        if (!hasSidecar(pod)) {
+            return Optional.empty();
+        }
+        return named(pod.getSpec().getContainers()).or(() -> named(pod.getSpec().getInitContainers())).map(Container::getImage);
+    }
+
     private static Optional<Container> named(List<Container> containers) {
         return containers == null ? Optional.empty()
                 : containers.stream().filter(c -> PROXY_CONTAINER.equals(c.getName())).findFirst();

@@ -1,0 +1,137 @@
+package io.meshform.providers.istio;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.injection.Sidecars;
+import io.meshform.providers.kubernetes.injection.Workload;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Sidecars older than the control plane they belong to. An upgrade replaces istiod at once, but each pod keeps
+ * the proxy it was injected with until it restarts; Istio supports proxies one minor release behind istiod, so a
+ * wider gap is an error in the making, and any gap is work left over from an upgrade.
+ */
+final class ProxySkew {
+    /** Istio puts this label on every pod it injects, so one LIST with it finds the data plane and nothing else. */
+    static final String INJECTED_LABEL = "security.istio.io/tlsMode";
+    private static final Pattern MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
+
+    private ProxySkew() {
+    }
+
+    /** The injected pods of the cluster (one labelled LIST); empty when they cannot be read. */
+    static List<Pod> injectedPods(KubeConnection kube) {
+        try {
+            return kube.client().pods().inAnyNamespace().withLabel(INJECTED_LABEL, "istio").list().getItems();
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+    }
+
+    /** Workloads (or bare pods) of {@code revision} whose sidecar is of another minor release than {@code version}, by proxy tag. */
+    static Map<String, TreeSet<String>> lagging(List<Pod> pods, String revision, String version) {
+        Map<String, TreeSet<String>> byProxy = new TreeMap<>();
+        int[] want = minor(version);
+        if (want == null) {
+            return byProxy;
+        }
+        for (Pod p : pods) {
+            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+            if (!revision.equals(labels.getOrDefault("istio.io/rev", "default")) || Sidecars.finished(p)) {
+                continue;
+            }
+            String tag = Sidecars.proxyImage(p).map(ProxySkew::tagOf).orElse(null);
+            int[] have = minor(tag);
+            if (have == null || (have[0] == want[0] && have[1] == want[1])) {
+                continue;
+            }
+            String who = Sidecars.workloadOf(p).map(Workload::describe)
+                    .orElse("Pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+            byProxy.computeIfAbsent(tag, k -> new TreeSet<>()).add(who);
+        }
+        return byProxy;
+    }
+
+    /** True when Istio does not support a proxy of {@code tag} under istiod {@code version}: older by more than one minor, or newer. */
+    static boolean unsupported(String tag, String version) {
+        int[] have = minor(tag);
+        int[] want = minor(version);
+        return have != null && want != null && (have[0] != want[0] || want[1] - have[1] > 1 || have[1] > want[1]);
+    }
+
+    /**
+     * The safety check: per declared install, the workloads whose sidecars would run a release Istio does not support
+     * with its {@code version} (the expected one-release lag during an upgrade is a plan detail instead, see
+     * {@link #planDetails}).
+     */
+    static List<Diagnostic> check(CheckContext ctx, Supplier<List<Pod>> pods) {
+        List<Diagnostic> out = new ArrayList<>();
+        List<ResourceDecl> installs = ctx.declared(IstioInstallType.NAME);
+        if (installs.isEmpty()) {
+            return out;
+        }
+        List<Pod> all = pods.get();
+        for (ResourceDecl d : installs) {
+            JsonNode spec = MeshChecks.after(ctx, d);
+            String version = Json.text(spec, "version");
+            String revision = Json.text(spec, "revision", "default");
+            Map<String, TreeSet<String>> bad = new TreeMap<>(lagging(all, revision, version));
+            bad.keySet().removeIf(tag -> !unsupported(tag, version));
+            if (bad.isEmpty()) {
+                continue;
+            }
+            int count = bad.values().stream().mapToInt(TreeSet::size).sum();
+            StringBuilder detail = new StringBuilder();
+            bad.forEach((tag, workloads) -> detail.append("proxy ").append(tag).append(": ")
+                    .append(String.join(", ", workloads)).append('\n'));
+            detail.append("Istio supports sidecars at most one minor release older than istiod, never newer: restart"
+                    + " these workloads (restartWorkloads on their namespace's labels, or kubectl rollout restart) first,"
+                    + " or upgrade one minor release at a time");
+            out.add(Diagnostic.warning(d.address() + ": " + count + " workload(s) of revision " + revision
+                    + " run a sidecar that Istio does not support with " + version, detail.toString(),
+                    MeshChecks.range(d, "/spec/version")));
+        }
+        return out;
+    }
+
+    /** Plan detail lines for an upgrade: which workloads keep the old proxy until they restart. */
+    static List<String> planDetails(List<Pod> pods, String revision, String version) {
+        List<String> out = new ArrayList<>();
+        lagging(pods, revision, version).forEach((tag, workloads) -> out.add("data plane: " + workloads.size()
+                + " workload(s) keep proxy " + tag + " until they restart (restartWorkloads, or kubectl rollout restart): "
+                + String.join(", ", workloads)));
+        return out;
+    }
+
+    /** "1.30.3" from "docker.io/istio/proxyv2:1.30.3" (or "...:1.30.3-distroless"); null when there is no tag. */
+    static String tagOf(String image) {
+        if (image == null) {
+            return null;
+        }
+        int at = image.indexOf('@');
+        String ref = at >= 0 ? image.substring(0, at) : image;
+        int colon = ref.lastIndexOf(':');
+        return colon > ref.lastIndexOf('/') && colon >= 0 ? ref.substring(colon + 1) : null;
+    }
+
+    static int[] minor(String version) {
+        if (version == null) {
+            return null;
+        }
+        Matcher m = MINOR.matcher(version);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
+    }
+}
