@@ -56,7 +56,8 @@ public final class IstioInstallType implements ResourceType {
     public static final String NAME = "istio.install";
     public static final String ISTIO_NAMESPACE = "istio-system";
     static final List<String> FIELDS = List.of("version", "profile", "revision", "hub", "tag", "components", "meshConfig",
-            "values", "addons", "purge", "timeoutSeconds", ExtAuthzProviders.FIELD);
+            "values", "addons", "purge", "timeoutSeconds", ExtAuthzProviders.FIELD, "restartWorkloads",
+            "restartTimeoutSeconds");
     static final List<String> PROFILES = List.of("default", "demo", "minimal", "empty", "remote", "preview", "ambient",
             "openshift", "openshift-ambient", "stable");
     static final List<String> ADDONS = List.of("kiali", "prometheus", "grafana", "tracing");
@@ -135,10 +136,13 @@ public final class IstioInstallType implements ResourceType {
                             + " (istioctl uninstall --purge), including policies and control planes meshform does not manage",
                     "keep purge off unless Istio is leaving the cluster for good; without it destroy removes only this revision");
         }
-        JsonNode timeout = spec.get("timeoutSeconds");
-        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
-            c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
+        for (String t : List.of("timeoutSeconds", "restartTimeoutSeconds")) {
+            JsonNode timeout = spec.get(t);
+            if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
+                c.error("/" + t, t + " must be a positive whole number");
+            }
         }
+        c.bool(spec, "", "restartWorkloads");
         return c.problems();
     }
 
@@ -332,8 +336,13 @@ public final class IstioInstallType implements ResourceType {
             String running = Json.text(request.live().value(), "version");
             warnings.addAll(upgradePath(running, Json.text(desired, "version")));
             if (!java.util.Arrays.equals(ProxySkew.minor(running), ProxySkew.minor(Json.text(desired, "version")))) {
-                details.addAll(ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
-                        Json.text(desired, "version")));
+                List<String> lagging = ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
+                        Json.text(desired, "version"));
+                details.addAll(lagging);
+                if (!lagging.isEmpty() && Json.bool(desired, "restartWorkloads")) {
+                    details.add("restartWorkloads: after the install, apply restarts the workloads whose sidecar is not the"
+                            + " new proxy, one at a time, waiting for each rollout");
+                }
             }
         }
         JsonNode before = request.recorded() != null ? request.recorded().attributes() : null;
@@ -707,6 +716,9 @@ public final class IstioInstallType implements ResourceType {
             deleteQuietly(file);
         }
         waitUntilReady(request.address(), spec, timeout, request.progress());
+        if (Json.bool(spec, "restartWorkloads")) {
+            restartOutdated(request.address(), spec, request.progress());
+        }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
         addons.apply(wanted, request.progress());
         Map<String, String> recordedMeta = request.recorded() == null ? Map.of() : request.recorded().metadata();
@@ -724,6 +736,27 @@ public final class IstioInstallType implements ResourceType {
         meta.put("revision", Json.text(spec, "revision", "default"));
         meta.put("fieldManager", kube.fieldManager());
         return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    /**
+     * Moves the data plane to the proxy just installed: restarts, one at a time as {@code kubectl rollout restart}
+     * does, each workload of the revision whose sidecar is another release, and says which bare pods it cannot reach.
+     */
+    private void restartOutdated(ResourceAddress address, JsonNode spec, ProgressSink progress) {
+        String tag = Json.text(spec, "tag", istioctl.version());
+        ProxySkew.Outdated outdated = ProxySkew.outdated(ProxySkew.injectedPods(kube), Json.text(spec, "revision", "default"), tag);
+        if (!outdated.unowned().isEmpty()) {
+            progress.note("pods no workload owns keep their old proxy until deleted: " + String.join(", ", outdated.unowned()));
+        }
+        if (outdated.workloads().isEmpty()) {
+            return;
+        }
+        progress.note("restarting " + outdated.workloads().size() + " workload(s) for proxy " + tag);
+        JsonNode t = spec.get("restartTimeoutSeconds");
+        Duration timeout = t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue())
+                : io.meshform.providers.kubernetes.injection.InjectionChanges.DEFAULT_TIMEOUT;
+        new io.meshform.providers.kubernetes.injection.WorkloadRestarter(kube.client(), timeout, Duration.ofSeconds(1),
+                java.time.Clock.systemUTC()).restartAll(address.toString(), outdated.workloads(), progress);
     }
 
     /** The CRDs of the policy types, which resources after the install apply objects of. */

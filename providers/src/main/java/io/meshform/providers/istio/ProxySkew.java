@@ -116,6 +116,29 @@ final class ProxySkew {
         return out;
     }
 
+    /** Workloads to restart for a new proxy, and injected pods no workload owns (a restart cannot reach them). */
+    record Outdated(List<Workload> workloads, List<String> unowned) {
+    }
+
+    /** The pods of {@code revision} whose sidecar is not the {@code tag} just installed (any difference, patch releases too). */
+    static Outdated outdated(List<Pod> pods, String revision, String tag) {
+        TreeSet<Workload> owned = new TreeSet<>();
+        List<String> bare = new ArrayList<>();
+        for (Pod p : pods) {
+            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+            if (!revision.equals(labels.getOrDefault("istio.io/rev", "default")) || Sidecars.finished(p)) {
+                continue;
+            }
+            String have = Sidecars.proxyImage(p).map(ProxySkew::tagOf).orElse(null);
+            if (have == null || have.equals(tag)) {
+                continue;
+            }
+            Sidecars.workloadOf(p).ifPresentOrElse(owned::add,
+                    () -> bare.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+        }
+        return new Outdated(List.copyOf(owned), bare);
+    }
+
     /** "1.30.3" from "docker.io/istio/proxyv2:1.30.3" (or "...:1.30.3-distroless"); null when there is no tag. */
     static String tagOf(String image) {
         if (image == null) {

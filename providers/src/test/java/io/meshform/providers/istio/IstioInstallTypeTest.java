@@ -166,4 +166,13 @@ class IstioInstallTypeTest {
         assertEquals("rendered manifests changed", IstioInstallType.whatChanged(Map.of(), render, kiali),
                 "a state from before the split digests");
     }
+
+    @Test
+    void restartSettingsAreChecked() {
+        assertEquals(List.of(), errors(type.validate(yaml("version: \"1.31\"\nrestartWorkloads: true\nrestartTimeoutSeconds: 120\n"))));
+        assertEquals(List.of("/restartTimeoutSeconds: restartTimeoutSeconds must be a positive whole number"),
+                errors(type.validate(yaml("version: \"1.31\"\nrestartTimeoutSeconds: 0\n"))));
+        assertEquals(List.of("/restartWorkloads: `restartWorkloads` must be true or false"),
+                errors(type.validate(yaml("version: \"1.31\"\nrestartWorkloads: later\n"))));
+    }
 }

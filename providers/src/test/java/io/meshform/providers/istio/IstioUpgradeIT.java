@@ -59,9 +59,22 @@ class IstioUpgradeIT {
                     .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer()
                     .addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION"))
                     .endContainer().endSpec().build()).create();
+            cluster.client().apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
+                    .withNewMetadata().withName("worker").endMetadata()
+                    .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "worker").endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", "worker").addToLabels("security.istio.io/tlsMode", "istio")
+                    .addToLabels("istio.io/rev", REVISION).endMetadata()
+                    .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer()
+                    .addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION"))
+                    .endContainer().endSpec().endTemplate().endSpec().build()).create();
+            cluster.client().apps().deployments().inNamespace(ns).withName("worker").waitUntilCondition(
+                    d -> d != null && d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getAvailableReplicas()),
+                    90, java.util.concurrent.TimeUnit.SECONDS);
+            var newerWithRestarts = yaml("version: \"" + to + "\"\nprofile: minimal\nrevision: " + REVISION
+                    + "\nrestartWorkloads: true\nrestartTimeoutSeconds: 90\n");
 
             b.state.putAll(a.state);
-            var upgrade = b.plan(ADDRESS, newer);
+            var upgrade = b.plan(ADDRESS, newerWithRestarts);
             System.err.println("[IstioUpgradeIT] " + upgrade.action() + ": " + upgrade.reason() + "\n  "
                     + String.join("\n  ", upgrade.details()) + "\n  warnings: " + upgrade.warnings());
             assertEquals(Action.UPDATE, upgrade.action(), upgrade.reason());
@@ -71,16 +84,22 @@ class IstioUpgradeIT {
             assertEquals(to, upgrade.after().get("version").asString());
             assertTrue(upgrade.details().stream().anyMatch(d -> d.startsWith("~ Deployment istio-system/istiod-" + REVISION)
                     && d.contains("image")), upgrade.details().toString());
-            assertTrue(upgrade.details().contains("data plane: 1 workload(s) keep proxy " + versions.get("ISTIO_VERSION")
-                    + " until they restart (restartWorkloads, or kubectl rollout restart): Pod " + ns + "/worker-0"),
+            assertTrue(upgrade.details().contains("data plane: 2 workload(s) keep proxy " + versions.get("ISTIO_VERSION")
+                    + " until they restart (restartWorkloads, or kubectl rollout restart): Deployment " + ns + "/worker, Pod "
+                    + ns + "/worker-0"), upgrade.details().toString());
+            assertTrue(upgrade.details().stream().anyMatch(d -> d.startsWith("restartWorkloads: after the install")),
                     upgrade.details().toString());
 
-            var applied = b.apply(ADDRESS, newer, upgrade.privateData());
+            var applied = b.apply(ADDRESS, newerWithRestarts, upgrade.privateData());
+            var template = cluster.client().apps().deployments().inNamespace(ns).withName("worker").get().getSpec().getTemplate();
+            assertTrue(template.getMetadata().getAnnotations() != null && template.getMetadata().getAnnotations()
+                    .containsKey("kubectl.kubernetes.io/restartedAt"), "the workload with the old proxy was restarted");
+            assertTrue(b.progress.stream().anyMatch(l -> l.contains(ns + "/worker-0")), "the bare pod is named: " + b.progress);
             assertEquals(versions.get("ISTIO_NEXT_VERSION"), applied.metadata().get("istioctlVersion"));
             image = image(deployments.withName("istiod-" + REVISION).get());
             assertTrue(image.endsWith(":" + versions.get("ISTIO_NEXT_VERSION")), "istiod runs the new release: " + image);
 
-            var again = b.plan(ADDRESS, newer);
+            var again = b.plan(ADDRESS, newerWithRestarts);
             assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
 
             b.delete(ADDRESS);
