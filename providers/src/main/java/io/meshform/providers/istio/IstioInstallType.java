@@ -57,21 +57,23 @@ public final class IstioInstallType implements ResourceType {
     public static final String ISTIO_NAMESPACE = "istio-system";
     static final List<String> FIELDS = List.of("version", "profile", "revision", "hub", "tag", "components", "meshConfig",
             "values", "addons", "purge", "timeoutSeconds", ExtAuthzProviders.FIELD, "restartWorkloads",
-            "restartTimeoutSeconds");
+            "restartTimeoutSeconds", "istioctl");
     static final List<String> PROFILES = List.of("default", "demo", "minimal", "empty", "remote", "preview", "ambient",
             "openshift", "openshift-ambient", "stable");
     static final List<String> ADDONS = List.of("kiali", "prometheus", "grafana", "tracing");
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private final KubeConnection kube;
-    private final Istioctl istioctl;
+    private final Istioctl defaultIstioctl;
+    /** Per binary path: the istioctl a spec names for itself (a canary of another release). */
+    private final Map<String, Istioctl> ownIstioctls = new ConcurrentHashMap<>();
     private final IstioAddons addons;
     /** Directory of the stack file per resource, learnt when the graph is built; addons.manifests resolves against it. */
     private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
 
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
-        this.istioctl = istioctl;
+        this.defaultIstioctl = istioctl;
         this.addons = new IstioAddons(kube);
     }
 
@@ -143,6 +145,7 @@ public final class IstioInstallType implements ResourceType {
             }
         }
         c.bool(spec, "", "restartWorkloads");
+        c.string(spec, "", "istioctl", false);
         return c.problems();
     }
 
@@ -192,13 +195,32 @@ public final class IstioInstallType implements ResourceType {
         }
     }
 
+    /**
+     * The istioctl for this install: the spec's own {@code istioctl} path (relative to the stack file) when it names
+     * one, so a canary revision of the next release can sit in the same stack as the running one; else the provider's
+     * (--istioctl, MESHFORM_ISTIOCTL, PATH).
+     */
+    Istioctl istioctl(ResourceAddress address, JsonNode spec) {
+        String own = Json.text(spec, "istioctl");
+        if (own == null || own.isBlank()) {
+            return defaultIstioctl;
+        }
+        Path p = Path.of(own);
+        if (!p.isAbsolute() && baseDirs.containsKey(address)) {
+            p = baseDirs.get(address).resolve(p);
+        }
+        return ownIstioctls.computeIfAbsent(p.toString(), path -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
+    }
+
     private void checkVersion(ResourceAddress address, JsonNode spec) {
         String wanted = Json.text(spec, "version");
+        Istioctl istioctl = istioctl(address, spec);
         String found = istioctl.version();
         if (!Istioctl.versionMatches(found, wanted)) {
             throw KubeErrors.error(address + ": istioctl is version " + found + ", the stack wants " + wanted,
                     "found istioctl " + found + " at " + istioctl.binary() + "; wanted " + wanted
-                            + ". Point --istioctl (or MESHFORM_ISTIOCTL) at istioctl " + wanted + ", or change `version`");
+                            + ". Point --istioctl (or MESHFORM_ISTIOCTL, or this install's `istioctl` field) at istioctl "
+                            + wanted + ", or change `version`");
         }
     }
 
@@ -209,7 +231,7 @@ public final class IstioInstallType implements ResourceType {
     Render render(ResourceAddress address, JsonNode spec) {
         Path file = writeOperator(spec);
         try {
-            Istioctl.Result r = istioctl.run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
+            Istioctl.Result r = istioctl(address, spec).run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
                     ProgressSink.NONE, false);
             if (r.exit() != 0) {
                 throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
@@ -257,7 +279,8 @@ public final class IstioInstallType implements ResourceType {
         for (ResourceRef ref : resources) {
             String want = istiodName(ref.spec());
             for (Deployment d : istiods) {
-                if (d.getMetadata().getName().equals(want)) {
+                // A terminating istiod (an uninstall under way) is no install to compare with.
+                if (d.getMetadata().getName().equals(want) && d.getMetadata().getDeletionTimestamp() == null) {
                     ObjectNode value = Json.copy(ref.spec());
                     String v = liveVersion(d);
                     if (v != null) {
@@ -326,11 +349,12 @@ public final class IstioInstallType implements ResourceType {
         List<String> warnings = new ArrayList<>();
         checkKubernetes(request.address(), desired, warnings);
         Render render = render(request.address(), desired);
-        List<String> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default")));
+        List<String> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default"),
+                istioctl(request.address(), desired).version()));
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, baseDirs.get(request.address()));
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
         Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), ISTIO_DIGEST, render.digest(),
-                "istioctlVersion", istioctl.version());
+                "istioctlVersion", istioctl(request.address(), desired).version());
         warnings.addAll(addonWarnings(desired));
         if (request.live() != null) {
             String running = Json.text(request.live().value(), "version");
@@ -355,20 +379,26 @@ public final class IstioInstallType implements ResourceType {
             return new PlannedChange(Action.CREATE, istiodName(desired) + " is not installed in " + ISTIO_NAMESPACE,
                     null, desired, details, warnings, priv);
         }
+        // Only an apply rewrites the CRDs: a no-op plan of the older revision during a canary has nothing to warn of.
+        List<String> updateWarnings = new ArrayList<>(warnings);
+        if (details.stream().anyMatch(d -> d.startsWith(NEWER_CRDS))) {
+            updateWarnings.add("a newer revision's CRDs are installed: applying this install makes istioctl write this"
+                    + " release's CRDs over them; apply the newer revision afterwards, or retire this one");
+        }
         String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
         long drifted = details.stream().filter(d -> d.startsWith("+ ") || d.startsWith("~ ") || d.startsWith("- ")).count();
         if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
             return new PlannedChange(Action.UPDATE, whatChanged(request.recorded().metadata(), render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
-                    before, desired, details, warnings, priv);
+                    before, desired, details, updateWarnings, priv);
         }
         if (drifted > 0) {
             return new PlannedChange(Action.UPDATE, drifted + " rendered object(s) missing or different in the cluster",
-                    before, desired, details, warnings, priv);
+                    before, desired, details, updateWarnings, priv);
         }
         if (recordedDigest == null && request.recorded() == null) {
             return new PlannedChange(Action.UPDATE, "adopt the existing Istio install (the cluster matches the render)",
-                    before, desired, details, warnings, priv);
+                    before, desired, details, updateWarnings, priv);
         }
         return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired, List.of(),
                 warnings, priv);
@@ -475,7 +505,7 @@ public final class IstioInstallType implements ResourceType {
 
     /** Lines for objects only (addons): missing or different. */
     List<String> compare(List<JsonNode> rendered) {
-        return compare(rendered, null);
+        return compare(rendered, null, null);
     }
 
     /**
@@ -484,7 +514,7 @@ public final class IstioInstallType implements ResourceType {
      * revision's Istio components that the render no longer has ("- Deployment istio-system/istio-egressgateway"):
      * istioctl install prunes those. Webhook caBundle/failurePolicy and replicas are ignored.
      */
-    List<String> compare(List<JsonNode> rendered, String revision) {
+    List<String> compare(List<JsonNode> rendered, String revision, String release) {
         Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
         for (JsonNode o : rendered) {
             String ns = Json.text(o.path("metadata"), "namespace");
@@ -496,6 +526,7 @@ public final class IstioInstallType implements ResourceType {
         }
         Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), this::listByName);
         List<String> details = new ArrayList<>();
+        java.util.TreeSet<String> newerShared = new java.util.TreeSet<>();
         for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
             Map<String, HasMetadata> live = listed.get(g.getKey());
             Set<String> renderedNames = new java.util.HashSet<>();
@@ -504,6 +535,13 @@ public final class IstioInstallType implements ResourceType {
                 HasMetadata have = live.get(Json.text(want.path("metadata"), "name"));
                 if (have == null) {
                     details.add("+ " + describe(want));
+                    continue;
+                }
+                String newer = newerRelease(have, want, release);
+                if (newer != null && "CustomResourceDefinition".equals(Json.text(want, "kind"))) {
+                    // CRDs are shared by all revisions; a canary of a newer release installs its own, which serve the
+                    // older control plane too. They are not drift of this (older) install.
+                    newerShared.add(newer);
                     continue;
                 }
                 JsonNode liveObj = ignored(Json.toNode(have));
@@ -526,7 +564,47 @@ public final class IstioInstallType implements ResourceType {
                 });
             }
         }
+        if (!newerShared.isEmpty()) {
+            details.add(NEWER_CRDS + String.join(", ", newerShared) + " (a newer revision installed them; they serve this one too)");
+        }
         return details;
+    }
+
+    /** A detail line, not drift: the shared CRDs come from a newer release than this install renders. */
+    static final String NEWER_CRDS = "  CRDs kept at Istio ";
+    static final String VERSION_LABEL = "operator.istio.io/version";
+
+    /**
+     * The live object's Istio release when it is newer than the rendered one's: istioctl install labels what it
+     * writes with its version; {@code manifest generate} may not, so the rendering istioctl's version stands in.
+     */
+    static String newerRelease(HasMetadata have, JsonNode want, String release) {
+        String live = have.getMetadata().getLabels() == null ? null : have.getMetadata().getLabels().get(VERSION_LABEL);
+        String rendered = Json.text(want.path("metadata").path("labels"), VERSION_LABEL, release);
+        return live != null && rendered != null && compareReleases(live, rendered) > 0 ? live : null;
+    }
+
+    /** Compares "1.31.0-alpha.x" and "1.30.3" by their numbers; a pre-release sorts before its release. */
+    static int compareReleases(String a, String b) {
+        int[] x = releaseNumbers(a);
+        int[] y = releaseNumbers(b);
+        for (int i = 0; i < 3; i++) {
+            if (x[i] != y[i]) {
+                return Integer.compare(x[i], y[i]);
+            }
+        }
+        return Boolean.compare(!a.contains("-"), !b.contains("-"));
+    }
+
+    private static int[] releaseNumbers(String v) {
+        int[] out = new int[3];
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?").matcher(v);
+        if (m.find()) {
+            for (int i = 0; i < 3; i++) {
+                out[i] = m.group(i + 1) == null ? 0 : Integer.parseInt(m.group(i + 1));
+            }
+        }
+        return out;
     }
 
     private Map<String, HasMetadata> listByName(Target collection) {
@@ -705,6 +783,7 @@ public final class IstioInstallType implements ResourceType {
         Path file = writeOperator(spec);
         Duration timeout = timeout(spec);
         try {
+            Istioctl istioctl = istioctl(request.address(), spec);
             request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
                     + ", istioctl " + istioctl.version() + ")");
             Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
@@ -727,7 +806,7 @@ public final class IstioInstallType implements ResourceType {
         if (!wanted.isEmpty()) {
             meta.put("addonObjects", IstioAddons.encode(wanted));
         }
-        meta.put("istioctlVersion", istioctl.version());
+        meta.put("istioctlVersion", istioctl(request.address(), spec).version());
         meta.put("renderDigest", digest);
         meta.put(ISTIO_DIGEST, istioDigest);
         if (!wanted.isEmpty()) {
@@ -743,7 +822,7 @@ public final class IstioInstallType implements ResourceType {
      * does, each workload of the revision whose sidecar is another release, and says which bare pods it cannot reach.
      */
     private void restartOutdated(ResourceAddress address, JsonNode spec, ProgressSink progress) {
-        String tag = Json.text(spec, "tag", istioctl.version());
+        String tag = Json.text(spec, "tag", istioctl(address, spec).version());
         ProxySkew.Outdated outdated = ProxySkew.outdated(ProxySkew.injectedPods(kube), Json.text(spec, "revision", "default"), tag);
         if (!outdated.unowned().isEmpty()) {
             progress.note("pods no workload owns keep their old proxy until deleted: " + String.join(", ", outdated.unowned()));
@@ -814,7 +893,7 @@ public final class IstioInstallType implements ResourceType {
         try {
             request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
                     + (file == null ? "" : " <IstioOperator>"));
-            Istioctl.Result r = istioctl.run(args, timeout(spec), request.progress(), true);
+            Istioctl.Result r = istioctl(request.address(), spec).run(args, timeout(spec), request.progress(), true);
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }

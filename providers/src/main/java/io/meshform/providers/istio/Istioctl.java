@@ -65,6 +65,11 @@ public final class Istioctl {
         return name;
     }
 
+    /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
+    public Istioctl withBinary(String otherBinary, String otherOrigin) {
+        return new Istioctl(otherBinary, otherOrigin, kubeconfig, context);
+    }
+
     public String binary() {
         return binary;
     }

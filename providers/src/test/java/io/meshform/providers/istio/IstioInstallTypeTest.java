@@ -175,4 +175,24 @@ class IstioInstallTypeTest {
         assertEquals(List.of("/restartWorkloads: `restartWorkloads` must be true or false"),
                 errors(type.validate(yaml("version: \"1.31\"\nrestartWorkloads: later\n"))));
     }
+
+    @Test
+    void releasesCompareByNumberAndAPreReleaseComesFirst() {
+        assertTrue(IstioInstallType.compareReleases("1.31.0-alpha.eed52ebb66ad", "1.30.3") > 0);
+        assertTrue(IstioInstallType.compareReleases("1.30.3", "1.30.10") < 0);
+        assertTrue(IstioInstallType.compareReleases("1.31.0-alpha.x", "1.31.0") < 0);
+        assertEquals(0, IstioInstallType.compareReleases("1.30.3", "1.30.3"));
+    }
+
+    @Test
+    void sharedCrdsOfANewerReleaseAreNotDriftOfAnOlderInstall() {
+        var live = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder().withNewMetadata()
+                .withName("peerauthentications.security.istio.io").addToLabels("operator.istio.io/version", "1.31.0-alpha.x")
+                .endMetadata().build();
+        var rendered = yaml("kind: CustomResourceDefinition\nmetadata: {name: peerauthentications.security.istio.io}\n");
+        assertEquals("1.31.0-alpha.x", IstioInstallType.newerRelease(live, rendered, "1.30.3"),
+                "without a label on the render, the rendering istioctl's version counts");
+        assertEquals(null, IstioInstallType.newerRelease(live, rendered, "1.31.0"));
+        assertEquals(null, IstioInstallType.newerRelease(live, rendered, null));
+    }
 }

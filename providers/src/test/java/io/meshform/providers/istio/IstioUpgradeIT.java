@@ -108,8 +108,54 @@ class IstioUpgradeIT {
         }
     }
 
+    /**
+     * Istio's safer path: the next release as a canary revision beside the running one, in the same stack, each
+     * install with its own istioctl (the canary names its binary in the spec).
+     */
+    @Test
+    void aCanaryOfTheNextReleaseRunsBesideTheCurrentOneWithItsOwnIstioctl(ClusterContext cluster) {
+        var versions = Testbed.versions();
+        String from = minor(versions.get("ISTIO_VERSION"));
+        String to = minor(versions.get("ISTIO_NEXT_VERSION"));
+        var current = yaml("version: \"" + from + "\"\nprofile: minimal\nrevision: stable-test\n");
+        var canary = yaml("version: \"" + to + "\"\nprofile: minimal\nrevision: canary-test\nistioctl: \""
+                + Testbed.istioctlNext() + "\"\n");
+        var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+        uninstallLeftover(cluster, "stable-test");
+        uninstallLeftover(cluster, "canary-test");
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            var planCurrent = h.plan("istio.install.stable", current);
+            var planCanary = h.plan("istio.install.canary", canary);
+            assertEquals(Action.CREATE, planCurrent.action(), planCurrent.reason());
+            assertEquals(Action.CREATE, planCanary.action(), planCanary.reason());
+            assertEquals(versions.get("ISTIO_NEXT_VERSION"), planCanary.privateData().get("istioctlVersion"));
+            h.apply("istio.install.stable", current, planCurrent.privateData());
+            h.apply("istio.install.canary", canary, planCanary.privateData());
+            assertTrue(image(deployments.withName("istiod-stable-test").get()).endsWith(":" + versions.get("ISTIO_VERSION")));
+            assertTrue(image(deployments.withName("istiod-canary-test").get()).endsWith(":" + versions.get("ISTIO_NEXT_VERSION")));
+            var stableAgain = h.plan("istio.install.stable", current);
+            assertEquals(Action.NOOP, stableAgain.action(), stableAgain.reason() + "\n" + String.join("\n", stableAgain.details()));
+            var canaryAgain = h.plan("istio.install.canary", canary);
+            assertEquals(Action.NOOP, canaryAgain.action(), canaryAgain.reason() + "\n" + String.join("\n", canaryAgain.details()));
+            h.delete("istio.install.canary");
+            h.delete("istio.install.stable");
+        }
+    }
+
+    /** A revision an earlier, interrupted run left behind, so this test starts from nothing. */
+    private static void uninstallLeftover(ClusterContext cluster, String revision) {
+        if (cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod-" + revision).get() != null) {
+            var r = new Istioctl(cluster.istioctl().toString(), "test", cluster.kubeconfigPath().toString(), null)
+                    .run(java.util.List.of("uninstall", "-y", "--revision", revision), java.time.Duration.ofMinutes(2),
+                            io.meshform.engine.spi.ProgressSink.NONE, true);
+            assertEquals(0, r.exit(), r.tail(10));
+            cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod-" + revision)
+                    .waitUntilCondition(java.util.Objects::isNull, 60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     private static String image(io.fabric8.kubernetes.api.model.apps.Deployment d) {
-        assertTrue(d != null, "istiod-" + REVISION + " exists");
+        assertTrue(d != null, "the istiod Deployment exists");
         return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
     }
 }
