@@ -118,6 +118,29 @@ class WorkloadRestartIT {
         }
     }
 
+    /** A canary upgrade moves a namespace from the default revision to another: its workloads restart onto the new one. */
+    @Test
+    void movingANamespaceToAnotherRevisionRestartsItsWorkloads(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        deployment(c, ns, "api");
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            h.apply("kubernetes.labels.inject", yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n"));
+            var moved = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: 1-31}\nrestartWorkloads: true\n"
+                    + "restartTimeoutSeconds: 90\n");
+            var plan = h.plan("kubernetes.labels.inject", moved);
+            assertEquals(Action.UPDATE, plan.action());
+            assertTrue(plan.details().stream().anyMatch(d -> d.startsWith("sidecar injection moves to revision 1-31 for namespace " + ns)),
+                    plan.details().toString());
+            assertTrue(plan.details().contains("  Deployment " + ns + "/api (2 pods)"), plan.details().toString());
+            h.apply("kubernetes.labels.inject", moved, plan.privateData());
+            var annotations = get(c, ns, "api").getSpec().getTemplate().getMetadata().getAnnotations();
+            assertTrue(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT), "restarted onto the new revision");
+            assertEquals(null, c.namespaces().withName(ns).get().getMetadata().getLabels().get("istio-injection"),
+                    "the label meshform owned and dropped is gone, so istio.io/rev takes effect");
+        }
+    }
+
     @Test
     void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
         String ns = cluster.newNamespace();

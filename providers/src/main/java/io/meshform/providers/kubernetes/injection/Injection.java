@@ -28,8 +28,14 @@ public record Injection(boolean enabled, String revision) {
         return OFF;
     }
 
-    /** The word for a change from this state to {@code after}, or null when injection stays on or off. */
+    /**
+     * The word for a change from this state to {@code after}: "on", "off", "moves" (on in both, from one revision's
+     * injector to another's, as a canary upgrade moves namespaces), or null when nothing changes for new pods.
+     */
     public String turns(Injection after) {
+        if (enabled && after.enabled && !revision.equals(after.revision)) {
+            return "moves";
+        }
         if (enabled == after.enabled) {
             return null;
         }

@@ -41,12 +41,15 @@ public final class InjectionChanges {
         }
     }
 
-    /** The impact of going from {@code before} to {@code after} labels; empty when injection neither turns on nor off. */
+    /** The impact of going from {@code before} to {@code after} labels; empty when new pods get what old ones have. */
     public Optional<InjectionImpact> impact(String address, String namespace, Map<String, String> before,
                                             Map<String, String> after) {
         String turns = Injection.of(before).turns(Injection.of(after));
         if (turns == null) {
             return Optional.empty();
+        }
+        if (turns.equals("moves")) {
+            return Optional.of(InjectionImpact.moving(namespace, Injection.of(after).revision(), pods(address, namespace)));
         }
         return Optional.of(InjectionImpact.of(namespace, turns.equals("on"), pods(address, namespace)));
     }

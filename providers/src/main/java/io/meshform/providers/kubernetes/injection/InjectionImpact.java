@@ -14,7 +14,12 @@ import java.util.TreeMap;
  * @param workloads pods needing a restart, by owning workload
  * @param unowned   such pods that no Deployment, StatefulSet or DaemonSet owns (a restart cannot reach them)
  */
-public record InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned) {
+public record InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned,
+                              String toRevision) {
+
+    public InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned) {
+        this(namespace, enabling, workloads, unowned, null);
+    }
 
     public InjectionImpact {
         workloads = java.util.Collections.unmodifiableMap(new TreeMap<>(workloads));
@@ -41,6 +46,33 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
         return new InjectionImpact(namespace, enabling, workloads, unowned);
     }
 
+    /**
+     * Injection moves to revision {@code toRevision}: the pods whose sidecar came from another revision's injector
+     * (the injector labels each pod with its {@code istio.io/rev}; none means "default") keep it until they restart.
+     */
+    public static InjectionImpact moving(String namespace, String toRevision, List<Pod> pods) {
+        Map<Workload, Integer> workloads = new TreeMap<>();
+        List<String> unowned = new ArrayList<>();
+        for (Pod p : pods) {
+            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+            if (Sidecars.finished(p) || (Sidecars.hasSidecar(p)
+                    && toRevision.equals(labels.getOrDefault(Injection.REVISION_LABEL, "default")))) {
+                continue;
+            }
+            if (!Sidecars.hasSidecar(p) && Sidecars.optedOut(p)) {
+                continue;
+            }
+            Optional<Workload> w = Sidecars.workloadOf(p);
+            if (w.isPresent()) {
+                workloads.merge(w.get(), 1, Integer::sum);
+            } else {
+                unowned.add(namespace + "/" + p.getMetadata().getName());
+            }
+        }
+        unowned.sort(null);
+        return new InjectionImpact(namespace, true, workloads, unowned, toRevision);
+    }
+
     public boolean isEmpty() {
         return workloads.isEmpty() && unowned.isEmpty();
     }
@@ -50,24 +82,28 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
     }
 
     private String state() {
-        return enabling ? "without a sidecar" : "with a sidecar";
+        return toRevision != null ? "with their current sidecar (or none)" : enabling ? "without a sidecar" : "with a sidecar";
+    }
+
+    private String change() {
+        return toRevision != null ? "sidecar injection moves to revision " + toRevision
+                : "sidecar injection turns " + (enabling ? "on" : "off");
     }
 
     /** Plan detail lines: the workloads, the pods no restart reaches, and (when enabling) the sidecars' requests. */
     public List<String> details(ProxyRequests requests) {
         List<String> out = new ArrayList<>();
         if (isEmpty()) {
-            out.add("sidecar injection turns " + (enabling ? "on" : "off") + " for namespace " + namespace
-                    + "; no running pod needs a restart");
+            out.add(change() + " for namespace " + namespace + "; no running pod needs a restart");
             return out;
         }
-        out.add("sidecar injection turns " + (enabling ? "on" : "off") + " for namespace " + namespace + "; "
-                + pods() + " running pod(s) stay " + state() + " until they restart:");
+        out.add(change() + " for namespace " + namespace + "; " + pods() + " running pod(s) stay " + state()
+                + " until they restart:");
         workloads.forEach((w, n) -> out.add("  " + w.describe() + " (" + n + " pod" + (n == 1 ? "" : "s") + ")"));
         if (!unowned.isEmpty()) {
             out.add("  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): " + String.join(", ", unowned));
         }
-        if (enabling) {
+        if (enabling && toRevision == null) {
             out.add(requests.estimate(namespace, pods()));
         }
         return out;

@@ -24,7 +24,9 @@ class InjectionTest {
         assertFalse(Injection.of(null).enabled());
         assertEquals("on", Injection.OFF.turns(Injection.of(Map.of("istio-injection", "enabled"))));
         assertEquals("off", Injection.of(Map.of("istio.io/rev", "x")).turns(Injection.OFF));
-        assertNull(Injection.of(Map.of("istio-injection", "enabled")).turns(Injection.of(Map.of("istio.io/rev", "x"))));
+        assertEquals("moves", Injection.of(Map.of("istio-injection", "enabled")).turns(Injection.of(Map.of("istio.io/rev", "x"))),
+                "from the default revision's injector to x's: a canary upgrade moving a namespace");
+        assertNull(Injection.of(Map.of("istio.io/rev", "x")).turns(Injection.of(Map.of("istio.io/rev", "x", "team", "pay"))));
     }
 
     @Test
@@ -87,5 +89,20 @@ class InjectionTest {
         var cpuOnly = ProxyRequests.from(yaml("values: {global: {proxy: {resources: {requests: {cpu: \"0.25\"}}}}}\n"));
         assertEquals("250m", cpuOnly.cpuTotal(1));
         assertEquals("128Mi", cpuOnly.memoryTotal(1));
+    }
+
+    @Test
+    void movingToAnotherRevisionRestartsPodsWhoseSidecarCameFromAnother() {
+        var onCanary = new PodBuilder(Pods.withSidecar(Pods.ofDeployment("cortex", "web", "a"))).editMetadata()
+                .addToLabels("istio.io/rev", "1-31").endMetadata().build();
+        var pods = List.of(
+                Pods.withSidecar(Pods.ofDeployment("cortex", "api", "a")),   // default revision's sidecar
+                onCanary,                                                     // already moved
+                Pods.ofDeployment("cortex", "worker", "a"));                  // no sidecar yet
+        var impact = InjectionImpact.moving("cortex", "1-31", pods);
+        assertEquals(List.of(new Workload("Deployment", "cortex", "api"), new Workload("Deployment", "cortex", "worker")),
+                List.copyOf(impact.workloads().keySet()));
+        assertEquals("sidecar injection moves to revision 1-31 for namespace cortex; 2 running pod(s) stay with their"
+                + " current sidecar (or none) until they restart:", impact.details(ProxyRequests.DEFAULT).get(0));
     }
 }
