@@ -28,7 +28,7 @@ final class AtomicFiles {
     static void write(Path target, byte[] bytes) throws IOException {
         Path dir = directoryOf(target);
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path tmp = tempBeside(target);
         try {
             writeNew(tmp, bytes);
             try {
@@ -50,7 +50,7 @@ final class AtomicFiles {
      */
     static void preserve(Path file, Path backup) throws IOException {
         Path dir = directoryOf(backup);
-        Path tmp = dir.resolve("." + backup.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path tmp = tempBeside(backup);
         try {
             try {
                 Files.createLink(tmp, file);
@@ -72,7 +72,7 @@ final class AtomicFiles {
     static void createExclusive(Path target, byte[] bytes) throws IOException {
         Path dir = directoryOf(target);
         Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+        Path tmp = tempBeside(target);
         try {
             writeNew(tmp, bytes);
             try {
@@ -117,6 +117,11 @@ final class AtomicFiles {
         } catch (IOException | UnsupportedOperationException e) {
             // Windows cannot open directories; the rename is still atomic, only its durability is weaker
         }
+    }
+
+    /** A fresh hidden name beside {@code target}, on its file system, so the rename into place is atomic. */
+    private static Path tempBeside(Path target) {
+        return directoryOf(target).resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
     }
 
     private static Path directoryOf(Path target) {

@@ -22,7 +22,6 @@ import io.meshform.state.StateSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -259,15 +258,7 @@ public final class Planner {
                             : "it is no longer in the stack, but was applied with preventDestroy: declare it again with"
                                     + " preventDestroy: false and apply, or stop managing it and leave it running with"
                                     + " `meshform state rm " + c.address() + "`",
-                    decl != null && declared ? rangeOf(decl, "/lifecycle/preventDestroy") : null);
-        }
-    }
-
-    private static io.meshform.engine.diag.SourceRange rangeOf(ResourceDecl decl, String pointer) {
-        try {
-            return decl.source().range(pointer);
-        } catch (RuntimeException e) {
-            return null;
+                    declared ? decl.source().range("/lifecycle/preventDestroy") : null);
         }
     }
 

@@ -102,9 +102,12 @@ final class IstioAddons {
     }
 
     private final KubeConnection kube;
+    /** One LIST of a kind in a namespace, by name: the install's own, so both read the cluster the same way. */
+    private final java.util.function.Function<Target, Map<String, HasMetadata>> lister;
 
-    IstioAddons(KubeConnection kube) {
+    IstioAddons(KubeConnection kube, java.util.function.Function<Target, Map<String, HasMetadata>> lister) {
         this.kube = kube;
+        this.lister = lister;
     }
 
     /** The addons the spec turns on ({@code addons.<name>: true}), in a fixed order. */
@@ -241,15 +244,10 @@ final class IstioAddons {
         Map<Target, List<AddonObject>> byCollection = new LinkedHashMap<>();
         candidates.forEach(c -> byCollection.computeIfAbsent(c.target().collection(), k -> new ArrayList<>()).add(c));
         List<AddonObject> out = new ArrayList<>();
+        Map<Target, Map<String, HasMetadata>> listed =
+                io.meshform.providers.kubernetes.ParallelLists.each(byCollection.keySet(), lister);
         for (Map.Entry<Target, List<AddonObject>> g : byCollection.entrySet()) {
-            Map<String, HasMetadata> live = new LinkedHashMap<>();
-            try {
-                KubeObjects.list(kube.client(), g.getKey()).forEach(o -> live.put(KubeObjects.nameOf(o), o));
-            } catch (KubernetesClientException e) {
-                if (KubeErrors.answered(e) && !KubeErrors.notFound(e)) {
-                    throw kube.explain(IstioInstallType.NAME, "list", g.getKey().kind() + " objects", e);
-                }
-            }
+            Map<String, HasMetadata> live = listed.get(g.getKey());
             for (AddonObject c : g.getValue()) {
                 HasMetadata o = live.get(c.name());
                 if (o == null) {

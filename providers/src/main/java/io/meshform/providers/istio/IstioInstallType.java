@@ -26,6 +26,7 @@ import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import io.meshform.providers.kubernetes.ParallelLists;
+import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +75,7 @@ public final class IstioInstallType implements ResourceType {
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
         this.defaultIstioctl = istioctl;
-        this.addons = new IstioAddons(kube);
+        this.addons = new IstioAddons(kube, this::listByName);
     }
 
     @Override
@@ -138,13 +139,11 @@ public final class IstioInstallType implements ResourceType {
                             + " (istioctl uninstall --purge), including policies and control planes meshform does not manage",
                     "keep purge off unless Istio is leaving the cluster for good; without it destroy removes only this revision");
         }
-        for (String t : List.of("timeoutSeconds", "restartTimeoutSeconds")) {
-            JsonNode timeout = spec.get(t);
-            if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
-                c.error("/" + t, t + " must be a positive whole number");
-            }
+        JsonNode timeout = spec.get("timeoutSeconds");
+        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
+            c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
         }
-        c.bool(spec, "", "restartWorkloads");
+        RestartSettings.validate(c, spec);
         c.string(spec, "", "istioctl", false);
         return c.problems();
     }
@@ -359,11 +358,11 @@ public final class IstioInstallType implements ResourceType {
         if (request.live() != null) {
             String running = Json.text(request.live().value(), "version");
             warnings.addAll(upgradePath(running, Json.text(desired, "version")));
-            if (!java.util.Arrays.equals(ProxySkew.minor(running), ProxySkew.minor(Json.text(desired, "version")))) {
+            if (!IstioRelease.sameMinor(running, Json.text(desired, "version"))) {
                 List<String> lagging = ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
                         Json.text(desired, "version"));
                 details.addAll(lagging);
-                if (!lagging.isEmpty() && Json.bool(desired, "restartWorkloads")) {
+                if (!lagging.isEmpty() && RestartSettings.of(desired).enabled()) {
                     details.add("restartWorkloads: after the install, apply restarts the workloads whose sidecar is not the"
                             + " new proxy, one at a time, waiting for each rollout");
                 }
@@ -412,25 +411,23 @@ public final class IstioInstallType implements ResourceType {
         return List.of();
     }
 
-    private static final java.util.regex.Pattern MINOR = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)");
-
     /**
      * Istio supports in-place upgrades one minor release at a time and downgrades one back; anything else works
      * on paper and breaks proxies. Warnings, so --strict refuses them; a canary revision is the way round.
      */
     static List<String> upgradePath(String running, String wanted) {
-        var r = running == null ? null : MINOR.matcher(running);
-        var w = wanted == null ? null : MINOR.matcher(wanted);
-        if (r == null || w == null || !r.find() || !w.find() || !r.group(1).equals(w.group(1))) {
+        var r = IstioRelease.parse(running);
+        var w = IstioRelease.parse(wanted);
+        if (r.isEmpty() || w.isEmpty() || r.get().major() != w.get().major()) {
             return List.of();
         }
-        int from = Integer.parseInt(r.group(2));
-        int to = Integer.parseInt(w.group(2));
+        int from = r.get().minor();
+        int to = w.get().minor();
         String canary = "; install " + wanted + " beside it as a canary (`revision`) and move namespaces over instead";
         if (to > from + 1) {
             return List.of("in-place upgrade from " + running + " to " + wanted + " skips " + (to - from - 1)
                     + " minor release(s); Istio supports in-place upgrades one minor release at a time: upgrade through "
-                    + r.group(1) + "." + (from + 1) + " first" + canary);
+                    + r.get().major() + "." + (from + 1) + " first" + canary);
         }
         if (to < from) {
             return List.of("in-place downgrade from " + running + " to " + wanted + (to < from - 1
@@ -581,30 +578,7 @@ public final class IstioInstallType implements ResourceType {
     static String newerRelease(HasMetadata have, JsonNode want, String release) {
         String live = have.getMetadata().getLabels() == null ? null : have.getMetadata().getLabels().get(VERSION_LABEL);
         String rendered = Json.text(want.path("metadata").path("labels"), VERSION_LABEL, release);
-        return live != null && rendered != null && compareReleases(live, rendered) > 0 ? live : null;
-    }
-
-    /** Compares "1.31.0-alpha.x" and "1.30.3" by their numbers; a pre-release sorts before its release. */
-    static int compareReleases(String a, String b) {
-        int[] x = releaseNumbers(a);
-        int[] y = releaseNumbers(b);
-        for (int i = 0; i < 3; i++) {
-            if (x[i] != y[i]) {
-                return Integer.compare(x[i], y[i]);
-            }
-        }
-        return Boolean.compare(!a.contains("-"), !b.contains("-"));
-    }
-
-    private static int[] releaseNumbers(String v) {
-        int[] out = new int[3];
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?").matcher(v);
-        if (m.find()) {
-            for (int i = 0; i < 3; i++) {
-                out[i] = m.group(i + 1) == null ? 0 : Integer.parseInt(m.group(i + 1));
-            }
-        }
-        return out;
+        return live != null && rendered != null && IstioRelease.compare(live, rendered) > 0 ? live : null;
     }
 
     private Map<String, HasMetadata> listByName(Target collection) {
@@ -795,7 +769,7 @@ public final class IstioInstallType implements ResourceType {
             deleteQuietly(file);
         }
         waitUntilReady(request.address(), spec, timeout, request.progress());
-        if (Json.bool(spec, "restartWorkloads")) {
+        if (RestartSettings.of(spec).enabled()) {
             restartOutdated(request.address(), spec, request.progress());
         }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
@@ -831,10 +805,8 @@ public final class IstioInstallType implements ResourceType {
             return;
         }
         progress.note("restarting " + outdated.workloads().size() + " workload(s) for proxy " + tag);
-        JsonNode t = spec.get("restartTimeoutSeconds");
-        Duration timeout = t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue())
-                : io.meshform.providers.kubernetes.injection.InjectionChanges.DEFAULT_TIMEOUT;
-        new io.meshform.providers.kubernetes.injection.WorkloadRestarter(kube.client(), timeout, Duration.ofSeconds(1),
+        new io.meshform.providers.kubernetes.injection.WorkloadRestarter(kube.client(), RestartSettings.of(spec).timeout(),
+                Duration.ofSeconds(1),
                 java.time.Clock.systemUTC()).restartAll(address.toString(), outdated.workloads(), progress);
     }
 

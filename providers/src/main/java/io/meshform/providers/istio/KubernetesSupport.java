@@ -19,13 +19,11 @@ record KubernetesSupport(int oldestMinor, int newestMinor) {
             "1.29", new KubernetesSupport(31, 35),
             "1.30", new KubernetesSupport(32, 36));
 
-    private static final Pattern ISTIO_MINOR = Pattern.compile("^(\\d+\\.\\d+)");
     private static final Pattern DIGITS = Pattern.compile("^(\\d+)");
 
     /** The range for an Istio version such as "1.30.3"; empty for releases the table does not know. */
     static Optional<KubernetesSupport> forIstio(String istioVersion) {
-        Matcher m = ISTIO_MINOR.matcher(istioVersion == null ? "" : istioVersion);
-        return m.find() ? Optional.ofNullable(BY_ISTIO.get(m.group(1))) : Optional.empty();
+        return IstioRelease.parse(istioVersion).map(IstioRelease::minorName).map(BY_ISTIO::get);
     }
 
     /** A server's minor version: managed clusters report e.g. "33+", so only the leading digits count. */

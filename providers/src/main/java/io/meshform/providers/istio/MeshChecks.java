@@ -233,9 +233,7 @@ public final class MeshChecks {
                 var pods = ROOT_NAMESPACE.equals(namespace) ? kube.client().pods().inAnyNamespace().withLabels(matchLabels)
                         : kube.client().pods().inNamespace(namespace).withLabels(matchLabels);
                 return java.util.Optional.of(pods.list().getItems().stream()
-                        .anyMatch(p -> p.getMetadata().getDeletionTimestamp() == null
-                                && !"Succeeded".equals(p.getStatus() == null ? null : p.getStatus().getPhase())
-                                && !"Failed".equals(p.getStatus() == null ? null : p.getStatus().getPhase())));
+                        .anyMatch(p -> !io.meshform.providers.kubernetes.injection.Sidecars.finished(p)));
             } catch (KubernetesClientException e) {
                 return java.util.Optional.empty();
             }

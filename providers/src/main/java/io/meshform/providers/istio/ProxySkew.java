@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +25,6 @@ import tools.jackson.databind.JsonNode;
 final class ProxySkew {
     /** Istio puts this label on every pod it injects, so one LIST with it finds the data plane and nothing else. */
     static final String INJECTED_LABEL = "security.istio.io/tlsMode";
-    private static final Pattern MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
 
     private ProxySkew() {
     }
@@ -41,35 +38,38 @@ final class ProxySkew {
         }
     }
 
+    /** The running injected pods of {@code revision} (by their {@code istio.io/rev}), with their proxy image's tag. */
+    private static Map<Pod, String> proxies(List<Pod> pods, String revision) {
+        Map<Pod, String> out = new java.util.LinkedHashMap<>();
+        for (Pod p : pods) {
+            String tag = Sidecars.proxyImage(p).map(ProxySkew::tagOf).orElse(null);
+            if (tag != null && revision.equals(Sidecars.revisionOf(p)) && !Sidecars.finished(p)) {
+                out.put(p, tag);
+            }
+        }
+        return out;
+    }
+
     /** Workloads (or bare pods) of {@code revision} whose sidecar is of another minor release than {@code version}, by proxy tag. */
     static Map<String, TreeSet<String>> lagging(List<Pod> pods, String revision, String version) {
         Map<String, TreeSet<String>> byProxy = new TreeMap<>();
-        int[] want = minor(version);
-        if (want == null) {
-            return byProxy;
-        }
-        for (Pod p : pods) {
-            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-            if (!revision.equals(labels.getOrDefault("istio.io/rev", "default")) || Sidecars.finished(p)) {
-                continue;
+        proxies(pods, revision).forEach((p, tag) -> {
+            if (IstioRelease.parse(tag).isPresent() && IstioRelease.parse(version).isPresent()
+                    && !IstioRelease.sameMinor(tag, version)) {
+                String who = Sidecars.workloadOf(p).map(Workload::describe)
+                        .orElse("Pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+                byProxy.computeIfAbsent(tag, k -> new TreeSet<>()).add(who);
             }
-            String tag = Sidecars.proxyImage(p).map(ProxySkew::tagOf).orElse(null);
-            int[] have = minor(tag);
-            if (have == null || (have[0] == want[0] && have[1] == want[1])) {
-                continue;
-            }
-            String who = Sidecars.workloadOf(p).map(Workload::describe)
-                    .orElse("Pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
-            byProxy.computeIfAbsent(tag, k -> new TreeSet<>()).add(who);
-        }
+        });
         return byProxy;
     }
 
     /** True when Istio does not support a proxy of {@code tag} under istiod {@code version}: older by more than one minor, or newer. */
     static boolean unsupported(String tag, String version) {
-        int[] have = minor(tag);
-        int[] want = minor(version);
-        return have != null && want != null && (have[0] != want[0] || want[1] - have[1] > 1 || have[1] > want[1]);
+        var have = IstioRelease.parse(tag);
+        var want = IstioRelease.parse(version);
+        return have.isPresent() && want.isPresent() && (have.get().major() != want.get().major()
+                || want.get().minor() - have.get().minor() > 1 || have.get().minor() > want.get().minor());
     }
 
     /**
@@ -124,18 +124,12 @@ final class ProxySkew {
     static Outdated outdated(List<Pod> pods, String revision, String tag) {
         TreeSet<Workload> owned = new TreeSet<>();
         List<String> bare = new ArrayList<>();
-        for (Pod p : pods) {
-            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-            if (!revision.equals(labels.getOrDefault("istio.io/rev", "default")) || Sidecars.finished(p)) {
-                continue;
+        proxies(pods, revision).forEach((p, have) -> {
+            if (!have.equals(tag)) {
+                Sidecars.workloadOf(p).ifPresentOrElse(owned::add,
+                        () -> bare.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
             }
-            String have = Sidecars.proxyImage(p).map(ProxySkew::tagOf).orElse(null);
-            if (have == null || have.equals(tag)) {
-                continue;
-            }
-            Sidecars.workloadOf(p).ifPresentOrElse(owned::add,
-                    () -> bare.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
-        }
+        });
         return new Outdated(List.copyOf(owned), bare);
     }
 
@@ -148,13 +142,5 @@ final class ProxySkew {
         String ref = at >= 0 ? image.substring(0, at) : image;
         int colon = ref.lastIndexOf(':');
         return colon > ref.lastIndexOf('/') && colon >= 0 ? ref.substring(colon + 1) : null;
-    }
-
-    static int[] minor(String version) {
-        if (version == null) {
-            return null;
-        }
-        Matcher m = MINOR.matcher(version);
-        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
     }
 }

@@ -13,6 +13,7 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
 import io.meshform.providers.kubernetes.injection.Injection;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +92,7 @@ public final class LabelsType extends MetadataMapsType {
         }
         c.labelMap(spec, "", ANNOTATIONS, false);
         c.bool(spec, "", "force");
-        validateRestart(c, spec);
+        RestartSettings.validate(c, spec);
         return c.problems();
     }
 

@@ -176,7 +176,7 @@ abstract class MetadataMapsType implements ResourceType {
         conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager);
         Target t = target(desired);
         if (changed.isEmpty()) {
-            RestartSettings restart = restartSettings(desired);
+            RestartSettings restart = RestartSettings.of(desired);
             var pending = t.isNamespace() && restart.enabled()
                     ? injection().pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt())
                     : java.util.Optional.<io.meshform.providers.kubernetes.injection.InjectionImpact>empty();
@@ -194,7 +194,7 @@ abstract class MetadataMapsType implements ResourceType {
         List<String> details = new ArrayList<>();
         if (t.isNamespace()) {
             injection().plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
-                    restartSettings(desired), proxyRequests.getOrDefault(request.address(), ProxyRequests.DEFAULT),
+                    RestartSettings.of(desired), proxyRequests.getOrDefault(request.address(), ProxyRequests.DEFAULT),
                     details, warnings);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
@@ -223,7 +223,7 @@ abstract class MetadataMapsType implements ResourceType {
     void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, HasMetadata applied) {
         if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
             injection().restartPending(request.address().toString(), t.name(), liveLabels(applied),
-                    appliedAt(applied, manager(request.address())), restartSettings(request.desired()), request.progress());
+                    appliedAt(applied, manager(request.address())), RestartSettings.of(request.desired()), request.progress());
         }
     }
 
@@ -246,23 +246,6 @@ abstract class MetadataMapsType implements ResourceType {
         return out;
     }
 
-    static RestartSettings restartSettings(JsonNode spec) {
-        JsonNode t = spec.get(RESTART_TIMEOUT);
-        Duration timeout = t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : InjectionChanges.DEFAULT_TIMEOUT;
-        return new RestartSettings(Json.bool(spec, RESTART), timeout);
-    }
-
-    /** restartWorkloads (bool) and restartTimeoutSeconds (positive whole number, only with restartWorkloads). */
-    static void validateRestart(SpecChecker c, JsonNode spec) {
-        c.bool(spec, "", RESTART);
-        JsonNode timeout = spec.get(RESTART_TIMEOUT);
-        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.longValue() < 1)) {
-            c.error("/" + RESTART_TIMEOUT, "restartTimeoutSeconds must be a positive whole number",
-                    "the longest meshform waits for each workload's rollout; the default is "
-                            + InjectionChanges.DEFAULT_TIMEOUT.toSeconds());
-        }
-    }
-
     /** Remembers the stack's Istio proxy requests for this resource's plan (the spec is already resolved here). */
     void learnProxyRequests(ResourceDecl resource, Stack stack) {
         stack.ofType(INSTALL_TYPE).stream().findFirst()
@@ -276,7 +259,7 @@ abstract class MetadataMapsType implements ResourceType {
     void afterApply(ResourceAddress address, Target t, Map<String, String> before, HasMetadata applied, JsonNode spec,
                     ProgressSink progress) {
         if (t.isNamespace()) {
-            injection().afterApply(address.toString(), t.name(), before, liveLabels(applied), restartSettings(spec), progress);
+            injection().afterApply(address.toString(), t.name(), before, liveLabels(applied), RestartSettings.of(spec), progress);
         }
     }
 

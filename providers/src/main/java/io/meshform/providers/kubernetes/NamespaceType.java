@@ -14,6 +14,7 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
 import io.meshform.providers.kubernetes.injection.Injection;
 import io.meshform.state.ResourceState;
 import java.util.Set;
@@ -55,7 +56,7 @@ public final class NamespaceType extends MetadataMapsType {
         c.labelMap(spec, "", LABELS, true);
         c.labelMap(spec, "", ANNOTATIONS, false);
         c.bool(spec, "", "force");
-        validateRestart(c, spec);
+        RestartSettings.validate(c, spec);
         return c.problems();
     }
 

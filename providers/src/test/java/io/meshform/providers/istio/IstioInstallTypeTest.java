@@ -178,10 +178,10 @@ class IstioInstallTypeTest {
 
     @Test
     void releasesCompareByNumberAndAPreReleaseComesFirst() {
-        assertTrue(IstioInstallType.compareReleases("1.31.0-alpha.eed52ebb66ad", "1.30.3") > 0);
-        assertTrue(IstioInstallType.compareReleases("1.30.3", "1.30.10") < 0);
-        assertTrue(IstioInstallType.compareReleases("1.31.0-alpha.x", "1.31.0") < 0);
-        assertEquals(0, IstioInstallType.compareReleases("1.30.3", "1.30.3"));
+        assertTrue(IstioRelease.compare("1.31.0-alpha.eed52ebb66ad", "1.30.3") > 0);
+        assertTrue(IstioRelease.compare("1.30.3", "1.30.10") < 0);
+        assertTrue(IstioRelease.compare("1.31.0-alpha.x", "1.31.0") < 0);
+        assertEquals(0, IstioRelease.compare("1.30.3", "1.30.3"));
     }
 
     @Test

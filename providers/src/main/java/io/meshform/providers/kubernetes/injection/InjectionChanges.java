@@ -131,5 +131,22 @@ public final class InjectionChanges {
     /** The spec's {@code restartWorkloads} and {@code restartTimeoutSeconds}. */
     public record RestartSettings(boolean enabled, Duration timeout) {
         public static final RestartSettings OFF = new RestartSettings(false, DEFAULT_TIMEOUT);
+
+        public static RestartSettings of(tools.jackson.databind.JsonNode spec) {
+            tools.jackson.databind.JsonNode t = spec.get("restartTimeoutSeconds");
+            Duration timeout = t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : DEFAULT_TIMEOUT;
+            tools.jackson.databind.JsonNode on = spec.get("restartWorkloads");
+            return new RestartSettings(on != null && on.isBoolean() && on.booleanValue(), timeout);
+        }
+
+        /** restartWorkloads (bool) and restartTimeoutSeconds (a positive whole number). */
+        public static void validate(io.meshform.providers.kubernetes.SpecChecker c, tools.jackson.databind.JsonNode spec) {
+            c.bool(spec, "", "restartWorkloads");
+            tools.jackson.databind.JsonNode timeout = spec.get("restartTimeoutSeconds");
+            if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.longValue() < 1)) {
+                c.error("/restartTimeoutSeconds", "restartTimeoutSeconds must be a positive whole number",
+                        "the longest meshform waits for each workload's rollout; the default is " + DEFAULT_TIMEOUT.toSeconds());
+            }
+        }
     }
 }

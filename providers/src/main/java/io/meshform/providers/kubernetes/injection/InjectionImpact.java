@@ -28,38 +28,26 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
 
     /** From one LIST of the namespace's pods. */
     public static InjectionImpact of(String namespace, boolean enabling, List<Pod> pods) {
-        Map<Workload, Integer> workloads = new TreeMap<>();
-        List<String> unowned = new ArrayList<>();
-        for (Pod p : pods) {
-            boolean keepsOldState = enabling ? !Sidecars.hasSidecar(p) && !Sidecars.optedOut(p) : Sidecars.hasSidecar(p);
-            if (!keepsOldState || Sidecars.finished(p)) {
-                continue;
-            }
-            Optional<Workload> w = Sidecars.workloadOf(p);
-            if (w.isPresent()) {
-                workloads.merge(w.get(), 1, Integer::sum);
-            } else {
-                unowned.add(namespace + "/" + p.getMetadata().getName());
-            }
-        }
-        unowned.sort(null);
-        return new InjectionImpact(namespace, enabling, workloads, unowned);
+        return collect(namespace, enabling, null, pods,
+                p -> enabling ? !Sidecars.hasSidecar(p) && !Sidecars.optedOut(p) : Sidecars.hasSidecar(p));
     }
 
     /**
      * Injection moves to revision {@code toRevision}: the pods whose sidecar came from another revision's injector
-     * (the injector labels each pod with its {@code istio.io/rev}; none means "default") keep it until they restart.
+     * (see {@link Sidecars#revisionOf}) or that have none yet keep their state until they restart.
      */
     public static InjectionImpact moving(String namespace, String toRevision, List<Pod> pods) {
+        return collect(namespace, true, toRevision, pods, p -> Sidecars.hasSidecar(p)
+                ? !toRevision.equals(Sidecars.revisionOf(p)) : !Sidecars.optedOut(p));
+    }
+
+    /** The running pods that keep their old state, by owning workload; pods no workload owns listed by name. */
+    private static InjectionImpact collect(String namespace, boolean enabling, String toRevision, List<Pod> pods,
+                                           java.util.function.Predicate<Pod> keepsOldState) {
         Map<Workload, Integer> workloads = new TreeMap<>();
         List<String> unowned = new ArrayList<>();
         for (Pod p : pods) {
-            Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-            if (Sidecars.finished(p) || (Sidecars.hasSidecar(p)
-                    && toRevision.equals(labels.getOrDefault(Injection.REVISION_LABEL, "default")))) {
-                continue;
-            }
-            if (!Sidecars.hasSidecar(p) && Sidecars.optedOut(p)) {
+            if (Sidecars.finished(p) || !keepsOldState.test(p)) {
                 continue;
             }
             Optional<Workload> w = Sidecars.workloadOf(p);
@@ -70,7 +58,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
             }
         }
         unowned.sort(null);
-        return new InjectionImpact(namespace, true, workloads, unowned, toRevision);
+        return new InjectionImpact(namespace, enabling, workloads, unowned, toRevision);
     }
 
     public boolean isEmpty() {

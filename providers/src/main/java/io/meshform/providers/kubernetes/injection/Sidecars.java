@@ -29,6 +29,12 @@ public final class Sidecars {
         return named(pod.getSpec().getInitContainers()).map(c -> "Always".equals(c.getRestartPolicy())).orElse(false);
     }
 
+    /** The revision whose injector gave the pod its sidecar: the injector's {@code istio.io/rev} label, else "default". */
+    public static String revisionOf(Pod pod) {
+        String rev = value(pod.getMetadata().getLabels(), Injection.REVISION_LABEL);
+        return rev == null ? "default" : rev;
+    }
+
     /** The sidecar's image (container or native-sidecar init container), when the pod has one. */
     public static Optional<String> proxyImage(Pod pod) {
         if (!hasSidecar(pod)) {
