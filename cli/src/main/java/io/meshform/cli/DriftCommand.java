@@ -18,19 +18,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "drift", description = "Report where the live cluster moved away from what meshform applied. "
-        + "Changes nothing.", footer = {"", ExitCodes.HELP})
+        + "Changes nothing.", footerHeading = "%nExamples:%n", footer = {
+            "  meshform drift -f examples/cortex-production.yaml",
+            "  meshform drift -f stack.yaml --format junit --output drift.xml",
+            "  meshform drift -f stack.yaml --ignore kubernetes.labels.cortex:labels.team",
+            "", ExitCodes.HELP})
 final class DriftCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--format", defaultValue = "text", description = "text, json, markdown or junit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", defaultValue = "text", converter = Choices.DriftFormat.class,
+            completionCandidates = Choices.DriftFormat.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE instead of standard output.")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE (default: standard output).")
     Path output;
 
     @Option(names = "--ignore", paramLabel = "ADDR[:FIELD]",
-            description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team (repeatable).")
+            description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team (repeatable; default: none).")
     List<String> ignore = List.of();
 
     @Spec
@@ -44,9 +50,6 @@ final class DriftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!DriftFormats.NAMES.contains(format)) {
-            throw new UserError("--format must be one of " + String.join(", ", DriftFormats.NAMES) + ", not `" + format + "`");
-        }
         List<IgnoreRule> ignored = new ArrayList<>();
         for (String i : ignore) {
             try {
