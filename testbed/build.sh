@@ -3,7 +3,7 @@
 # ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
-#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next]     (all when none is named)
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [opa]    (all when none is named)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
@@ -95,8 +95,13 @@ build_istio_addons() {
   chmod 0644 "$OUT"/*.yaml
 }
 
+# OPA, to prove that a policy written for `terraform show -json` reads meshform's plan JSON unchanged (PlanJsonOpaIT).
+build_opa() {
+  GOBIN=$OUT go install -trimpath -ldflags "-s -w" "github.com/open-policy-agent/opa@$OPA_VERSION"
+}
+
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next opa)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
@@ -108,6 +113,7 @@ for c in "${components[@]}"; do
       build istioctl "$ISTIO_NEXT_VERSION" istioctl -- build_istioctl istioctl-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" |
         sed 's/^istioctl=/istioctl-next=/' ;;
     istio-addons) build istio-addons "$ISTIO_VERSION" kiali.yaml -- build_istio_addons ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons or istioctl-next)"; exit 2 ;;
+    opa) build opa "$OPA_VERSION" opa -- build_opa ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next or opa)"; exit 2 ;;
   esac
 done
