@@ -68,9 +68,12 @@ final class DriftCommand implements Callable<Integer> {
             StackLoader.Loaded loaded = ws.loadStack();
             StateBackend backend = ws.backend(loaded.stack());
             // Read without the lock: drift only reads, and a scheduled check must not block an apply.
+            java.time.Instant started = java.time.Instant.now();
+            long start = System.nanoTime();
             DriftReport report = new DriftDetector(ws.registry()).detect(loaded.stack(), ws.readState(backend),
                     ignored);
-            String text = new DriftFormats().render(report, format, output == null ? ws.style() : io.meshform.engine.render.Style.plain());
+            String text = new DriftFormats().withTiming(started, java.time.Duration.ofNanos(System.nanoTime() - start))
+                    .render(report, format, output == null ? ws.style() : io.meshform.engine.render.Style.plain());
             if (output != null) {
                 try {
                     Files.writeString(output, text);
