@@ -59,10 +59,11 @@ final class DriftCommand implements Callable<Integer> {
             }
         }
         if (global.fleet()) {
-            if (output != null || !format.equals("text")) {
-                throw new UserError("a fleet drift check prints text; run one cluster at a time for --format and --output");
+            if (output != null || !(format.equals("text") || format.equals("json"))) {
+                throw new UserError("a fleet drift check prints text or one JSON document (--format json); run one cluster "
+                        + "at a time (--context NAME) for --format " + format + (output != null ? " and --output" : ""));
             }
-            return Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs());
+            return Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs(), format.equals("json"));
         }
         try (Workspace ws = new Workspace(global, terminal)) {
             StackLoader.Loaded loaded = ws.loadStack();

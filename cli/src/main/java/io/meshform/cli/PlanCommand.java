@@ -60,7 +60,11 @@ final class PlanCommand implements Callable<Integer> {
             if (out != null) {
                 throw new UserError("--out saves one plan; with several clusters, save one per cluster with --context");
             }
-            int code = Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs());
+            if (format.markdown) {
+                throw new UserError("--markdown makes one pull-request comment for one cluster; with several clusters, run "
+                        + "`meshform plan --markdown --context NAME` once per cluster, or use --json for one document of all");
+            }
+            int code = Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs(), format.json);
             return code == ExitCodes.CHANGES && !detailedExitCode ? ExitCodes.OK : code;
         }
         try (Workspace ws = new Workspace(global, terminal)) {
