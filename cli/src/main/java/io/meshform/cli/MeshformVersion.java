@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version and git commit Maven stamped into the jar (cli/pom.xml: git-commit-id and resource filtering). */
+/** The version and git commit Maven stamped into the jar (cli/pom.xml: resource filtering, and git at build time). */
 final class MeshformVersion {
-    private static final Properties STAMP = load();
+    private static final Properties STAMP = load("version.properties", load("commit.properties", new Properties()));
 
     private MeshformVersion() {
     }
@@ -27,9 +27,8 @@ final class MeshformVersion {
         return v == null || v.isBlank() || v.startsWith("${") ? fallback : v;
     }
 
-    private static Properties load() {
-        Properties p = new Properties();
-        try (InputStream in = MeshformVersion.class.getResourceAsStream("version.properties")) {
+    private static Properties load(String resource, Properties p) {
+        try (InputStream in = MeshformVersion.class.getResourceAsStream(resource)) {
             if (in != null) {
                 p.load(in);
             }
