@@ -66,10 +66,10 @@ class ReleaseImageIT {
         List<String> files = new ArrayList<>();
         for (JsonNode layer : manifest.get("layers")) {
             Path blob = layout.resolve("blobs/sha256").resolve(layer.get("digest").asString().substring("sha256:".length()));
-            files.addAll(Processes.run(dir, Map.of("PATH", "/usr/bin:/bin"), List.of("tar", "-tzf", blob.toString())).out().lines().toList());
+            files.addAll(Processes.run(dir, Map.of("PATH", "/usr/bin:/bin"), List.of("tar", "--warning=no-unknown-keyword", "-tzf", blob.toString())).out().lines().toList());
             Processes.run(dir, Map.of("PATH", "/usr/bin:/bin"), List.of("mkdir", "-p", root.toString()));
             assertEquals(0, Processes.run(dir, Map.of("PATH", "/usr/bin:/bin"),
-                    List.of("tar", "-xzpf", blob.toString(), "-C", root.toString())).code());
+                    List.of("tar", "--warning=no-unknown-keyword", "-xzpf", blob.toString(), "-C", root.toString())).code());
         }
         for (String f : List.of("opt/meshform/runtime/bin/java", "opt/meshform/lib/meshform.jar", "usr/local/bin/istioctl",
                 "lib64/ld-linux-x86-64.so.2", "lib/x86_64-linux-gnu/libc.so.6", "etc/passwd")) {
@@ -84,6 +84,7 @@ class ReleaseImageIT {
             Files.copy(Path.of("../examples", f), stack.resolve(f));
         }
         Processes.run(dir, Map.of("PATH", "/usr/bin:/bin"), List.of("chmod", "-R", "a+rwX", root.resolve("tmp").toString()));
+        Files.createDirectories(root.resolve("proc"));
         List<String> version = inImage(root, entrypoint, "version");
         Processes.Result v = Processes.run(dir, env, version);
         assertEquals(0, v.code(), v.err() + v.out());
@@ -93,13 +94,18 @@ class ReleaseImageIT {
         assertEquals(0, validate.code(), validate.err() + validate.out());
     }
 
-    /** chroot as the image's user (as root), or in a user namespace (as anyone else). */
+    /**
+     * As a container runtime does: the image's root, with its own /proc (the JVM and the loader's $ORIGIN read it),
+     * as the image's user. Run as root, chroot switches to that user; as anyone else, a user namespace maps them.
+     */
     private static List<String> inImage(Path root, List<String> entrypoint, String... args) {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--fork", "--pid", "--mount",
+                "--mount-proc=" + root.resolve("proc")));
         if ("root".equals(System.getProperty("user.name"))) {
             cmd.addAll(List.of("/usr/sbin/chroot", "--userspec=65532:65532", root.toString()));
         } else {
-            cmd.addAll(List.of("/usr/bin/unshare", "--map-root-user", "/usr/sbin/chroot", root.toString()));
+            cmd.add(1, "--map-root-user");
+            cmd.addAll(List.of("/usr/sbin/chroot", root.toString()));
         }
         cmd.addAll(entrypoint);
         cmd.addAll(List.of(args));
