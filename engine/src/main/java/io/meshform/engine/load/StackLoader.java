@@ -156,6 +156,13 @@ public final class StackLoader {
                         continue;
                     }
                     Path target = path.resolveSibling(imp.asString()).normalize();
+                    if (!java.nio.file.Files.exists(target)) {
+                        // Said where the import is written: the missing file has no line to point at.
+                        out.error("imported file `" + imp.asString() + "` not found",
+                                "looked for " + relativeName(shownName, imp.asString()) + "; imports are relative to the importing file",
+                                doc.rangeOf("/imports/" + i));
+                        continue;
+                    }
                     collect(target, parts, out, chain, relativeName(shownName, imp.asString()));
                 }
             }
@@ -332,7 +339,8 @@ public final class StackLoader {
                 deepMerge(merged, specObject);
                 List<ResourceAddress> mergedDeps = r.has("dependsOn") ? deps : prior.dependsOn;
                 Lifecycle mergedLifecycle = r.has("lifecycle") ? lifecycle : prior.lifecycle;
-                parts.resources.put(address, new RawResource(address, mergedDeps, merged, new SourceLocator(doc, p), mergedLifecycle));
+                parts.resources.put(address, new RawResource(address, mergedDeps, merged, new SourceLocator(doc, p, prior.source),
+                        mergedLifecycle));
             } else {
                 parts.resources.put(address, new RawResource(address, deps, specObject, new SourceLocator(doc, p), lifecycle));
             }

@@ -27,6 +27,22 @@ class YamlReaderTest {
     }
 
     @Test
+    void aTabSaysItIsATabWhereItIs() {
+        Diagnostic d = failure("apiVersion: meshform.io/v1alpha1\nmetadata:\n\tname: x\n");
+        assertTrue(d.summary().startsWith("invalid YAML: found character '\\t(TAB)' that cannot start any token"), d.summary());
+        assertEquals("YAML does not allow tabs for indentation: indent with spaces", d.detail());
+        assertEquals(3, d.range().line());
+        assertEquals(1, d.range().column());
+    }
+
+    @Test
+    void otherParserErrorsKeepTheParsersReason() {
+        Diagnostic d = failure("a: [1, 2\nb: 3\n");
+        assertTrue(d.summary().startsWith("invalid YAML: ") && !d.summary().equals("invalid YAML: parse error")
+                && d.summary().length() > "invalid YAML: while parsing".length() + 5, d.summary());
+    }
+
+    @Test
     void refusesAliasesInsteadOfReadingTheAnchorName() {
         Diagnostic d = failure("base: &b {mode: STRICT}\nother: *b\n");
         assertTrue(d.summary().contains("aliases"), d.summary());
