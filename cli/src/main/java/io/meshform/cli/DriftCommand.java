@@ -27,7 +27,7 @@ final class DriftCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--format", defaultValue = "text", converter = Choices.DriftFormat.class,
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Choices.DriftFormat.class,
             completionCandidates = Choices.DriftFormat.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String format;

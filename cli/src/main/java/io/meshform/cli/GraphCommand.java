@@ -18,7 +18,7 @@ final class GraphCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--format", defaultValue = "dot", converter = Choices.GraphFormat.class,
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "dot", converter = Choices.GraphFormat.class,
             completionCandidates = Choices.GraphFormat.class, description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String format;
 

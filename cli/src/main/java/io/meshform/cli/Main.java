@@ -88,6 +88,7 @@ public final class Main implements Runnable {
         err.println();
         err.print("Usage: " + c.getHelp().synopsis(0));
         if (!c.getSubcommands().isEmpty()) {
+            err.print(c.getHelp().commandListHeading(c.getCommandSpec().usageMessage().commandListHeading()));
             err.print(c.getHelp().commandList());
         }
         err.println("Run '" + CommandTree.qualifiedName(c) + " --help' for every option, its default and an example.");
