@@ -13,6 +13,7 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -56,6 +57,7 @@ public final class Applier {
     }
 
     public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, AtomicBoolean stop) {
+        StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
             if (c.changes() || needsRecording(c, stack, prior)) {
@@ -86,7 +88,7 @@ public final class Applier {
                         }
                         if (!started.contains(c.address()) && doneSet.containsAll(waitsFor.get(c.address()))) {
                             started.add(c.address());
-                            inFlight.put(running.submit(() -> run(stack, c, recorder)), c);
+                            inFlight.put(running.submit(() -> run(context, c, recorder)), c);
                         }
                     }
                 }
@@ -149,7 +151,8 @@ public final class Applier {
         return waits;
     }
 
-    private ResourceChange run(Stack stack, ResourceChange c, Recorder recorder) {
+    private ResourceChange run(StackContext context, ResourceChange c, Recorder recorder) {
+        Stack stack = context.stack();
         long start = System.nanoTime();
         listener.started(c);
         try {
@@ -159,7 +162,7 @@ public final class Applier {
             switch (c.action()) {
                 case DELETE -> {
                     if (recorded != null) {
-                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                     }
                     recorder.forget(c.address());
                 }
@@ -167,11 +170,12 @@ public final class Applier {
                         declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
                 default -> {
                     if (c.action() == Action.REPLACE && recorded != null) {
-                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                         recorder.forget(c.address());
                     }
                     JsonNode desired = declared(stack, c).spec();
-                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress));
+                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
+                            context));
                     recorder.record(stack, c, type, applied);
                 }
             }

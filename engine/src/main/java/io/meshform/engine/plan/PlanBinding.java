@@ -4,6 +4,7 @@ import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -50,7 +51,7 @@ public final class PlanBinding {
                 byType.computeIfAbsent(c.type(), k -> new ArrayList<>()).add(new ResourceRef(c.address(), spec));
             }
         }
-        Map<ResourceAddress, LiveObject> live = types.read(byType);
+        Map<ResourceAddress, LiveObject> live = types.read(StackContext.of(stack), byType);
         for (ResourceChange c : plan.changes()) {
             if (!c.changes()) {
                 continue;

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.injection.Injection;
@@ -81,8 +82,9 @@ final class InjectionCheck {
     }
 
     private static Diagnostic warning(ResourceDecl d, InjectionImpact impact, ProxyRequests requests) {
-        List<String> details = impact.details(requests);
-        List<String> lines = new ArrayList<>(details.subList(1, details.size())); // the first line is the summary's
+        List<PlanDetail> details = impact.details(requests);
+        // the first line is the summary's
+        List<String> lines = new ArrayList<>(details.subList(1, details.size()).stream().map(PlanDetail::line).toList());
         String first = impact.workloads().keySet().stream().findFirst()
                 .map(w -> "kubectl rollout restart " + w.kind().toLowerCase() + "/" + w.name() + " -n " + w.namespace())
                 .orElse("kubectl delete pod ...");

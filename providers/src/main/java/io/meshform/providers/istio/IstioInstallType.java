@@ -15,7 +15,10 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceRef;
@@ -66,24 +69,12 @@ public final class IstioInstallType implements ResourceType {
 
     private final KubeConnection kube;
     private final Istioctl defaultIstioctl;
-    /** Per binary path: the istioctl a spec names for itself (a canary of another release). */
-    private final Map<String, Istioctl> ownIstioctls = new ConcurrentHashMap<>();
     private final IstioAddons addons;
-    /** Directory of the stack file per resource, learnt when the graph is built; addons.manifests resolves against it. */
-    private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
 
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
         this.defaultIstioctl = istioctl;
         this.addons = new IstioAddons(kube, this::listByName);
-    }
-
-    @Override
-    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        if (stack.file() != null && stack.file().toAbsolutePath().getParent() != null) {
-            baseDirs.put(resource.address(), stack.file().toAbsolutePath().getParent());
-        }
-        return Set.of();
     }
 
     @Override
@@ -199,21 +190,23 @@ public final class IstioInstallType implements ResourceType {
      * one, so a canary revision of the next release can sit in the same stack as the running one; else the provider's
      * (--istioctl, MESHFORM_ISTIOCTL, PATH).
      */
-    Istioctl istioctl(ResourceAddress address, JsonNode spec) {
+    Istioctl istioctl(StackContext context, ResourceAddress address, JsonNode spec) {
         String own = Json.text(spec, "istioctl");
         if (own == null || own.isBlank()) {
             return defaultIstioctl;
         }
-        Path p = Path.of(own);
-        if (!p.isAbsolute() && baseDirs.containsKey(address)) {
-            p = baseDirs.get(address).resolve(p);
-        }
-        return ownIstioctls.computeIfAbsent(p.toString(), path -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
+        String path = context.resolve(own).toString();
+        // One per binary and run, so its version is asked once.
+        return context.memo(new OwnIstioctl(path), () -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
     }
 
-    private void checkVersion(ResourceAddress address, JsonNode spec) {
+    /** The key of an install's own istioctl in the run's memo. */
+    private record OwnIstioctl(String path) {
+    }
+
+    private void checkVersion(StackContext context, ResourceAddress address, JsonNode spec) {
         String wanted = Json.text(spec, "version");
-        Istioctl istioctl = istioctl(address, spec);
+        Istioctl istioctl = istioctl(context, address, spec);
         String found = istioctl.version();
         if (!Istioctl.versionMatches(found, wanted)) {
             throw KubeErrors.error(address + ": istioctl is version " + found + ", the stack wants " + wanted,
@@ -227,10 +220,10 @@ public final class IstioInstallType implements ResourceType {
     record Render(List<JsonNode> objects, String digest) {
     }
 
-    Render render(ResourceAddress address, JsonNode spec) {
+    Render render(StackContext context, ResourceAddress address, JsonNode spec) {
         Path file = writeOperator(spec);
         try {
-            Istioctl.Result r = istioctl(address, spec).run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
+            Istioctl.Result r = istioctl(context, address, spec).run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
                     ProgressSink.NONE, false);
             if (r.exit() != 0) {
                 throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
@@ -264,7 +257,8 @@ public final class IstioInstallType implements ResourceType {
 
     /** The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs. */
     @Override
-    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
+        List<ResourceRef> resources = request.resources();
         List<Deployment> istiods;
         try {
             istiods = kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withLabel("app", "istiod").list().getItems();
@@ -344,27 +338,28 @@ public final class IstioInstallType implements ResourceType {
     @Override
     public PlannedChange plan(PlanRequest request) {
         JsonNode desired = request.desired();
-        checkVersion(request.address(), desired);
+        StackContext context = request.context();
+        checkVersion(context, request.address(), desired);
         List<String> warnings = new ArrayList<>();
         checkKubernetes(request.address(), desired, warnings);
-        Render render = render(request.address(), desired);
-        List<String> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default"),
-                istioctl(request.address(), desired).version()));
-        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, baseDirs.get(request.address()));
+        Render render = render(context, request.address(), desired);
+        List<PlanDetail> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default"),
+                istioctl(context, request.address(), desired).version()));
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, context.baseDirectory());
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
         Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), ISTIO_DIGEST, render.digest(),
-                "istioctlVersion", istioctl(request.address(), desired).version());
+                "istioctlVersion", istioctl(context, request.address(), desired).version());
         warnings.addAll(addonWarnings(desired));
         if (request.live() != null) {
             String running = Json.text(request.live().value(), "version");
             warnings.addAll(upgradePath(running, Json.text(desired, "version")));
             if (!IstioRelease.sameMinor(running, Json.text(desired, "version"))) {
-                List<String> lagging = ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
+                List<PlanDetail> lagging = ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
                         Json.text(desired, "version"));
                 details.addAll(lagging);
                 if (!lagging.isEmpty() && RestartSettings.of(desired).enabled()) {
-                    details.add("restartWorkloads: after the install, apply restarts the workloads whose sidecar is not the"
-                            + " new proxy, one at a time, waiting for each rollout");
+                    details.add(PlanDetail.note("restartWorkloads: after the install, apply restarts the workloads whose"
+                            + " sidecar is not the new proxy, one at a time, waiting for each rollout"));
                 }
             }
         }
@@ -380,12 +375,12 @@ public final class IstioInstallType implements ResourceType {
         }
         // Only an apply rewrites the CRDs: a no-op plan of the older revision during a canary has nothing to warn of.
         List<String> updateWarnings = new ArrayList<>(warnings);
-        if (details.stream().anyMatch(d -> d.startsWith(NEWER_CRDS))) {
+        if (details.stream().anyMatch(d -> d.text().startsWith(NEWER_CRDS))) {
             updateWarnings.add("a newer revision's CRDs are installed: applying this install makes istioctl write this"
                     + " release's CRDs over them; apply the newer revision afterwards, or retire this one");
         }
         String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
-        long drifted = details.stream().filter(d -> d.startsWith("+ ") || d.startsWith("~ ") || d.startsWith("- ")).count();
+        long drifted = details.stream().filter(PlanDetail::differs).count();
         if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
             return new PlannedChange(Action.UPDATE, whatChanged(request.recorded().metadata(), render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
@@ -467,14 +462,15 @@ public final class IstioInstallType implements ResourceType {
      * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
      * "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
      */
-    private List<String> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
-        List<String> out = new ArrayList<>();
-        wanted.forEach((a, objects) -> compare(List.copyOf(objects)).forEach(line -> out.add(line + " [addon " + a.key + "]")));
+    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
+        List<PlanDetail> out = new ArrayList<>();
+        wanted.forEach((a, objects) -> compare(List.copyOf(objects)).forEach(d -> out.add(
+                new PlanDetail(d.kind(), d.text() + " [addon " + a.key + "]"))));
         List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recordedMeta));
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
         for (AddonObject o : removals) {
             boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
-            out.add("- " + o.describe() + " [addon " + o.addon() + (off ? " is off" : ": no longer in the addon manifests") + "]");
+            out.add(PlanDetail.remove(o.describe() + " [addon " + o.addon() + (off ? " is off" : ": no longer in the addon manifests") + "]"));
         }
         return out;
     }
@@ -501,7 +497,7 @@ public final class IstioInstallType implements ResourceType {
     static final String COMPONENT_LABEL = "operator.istio.io/component";
 
     /** Lines for objects only (addons): missing or different. */
-    List<String> compare(List<JsonNode> rendered) {
+    List<PlanDetail> compare(List<JsonNode> rendered) {
         return compare(rendered, null, null);
     }
 
@@ -511,7 +507,7 @@ public final class IstioInstallType implements ResourceType {
      * revision's Istio components that the render no longer has ("- Deployment istio-system/istio-egressgateway"):
      * istioctl install prunes those. Webhook caBundle/failurePolicy and replicas are ignored.
      */
-    List<String> compare(List<JsonNode> rendered, String revision, String release) {
+    List<PlanDetail> compare(List<JsonNode> rendered, String revision, String release) {
         Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
         for (JsonNode o : rendered) {
             String ns = Json.text(o.path("metadata"), "namespace");
@@ -522,7 +518,7 @@ public final class IstioInstallType implements ResourceType {
             COMPONENT_KINDS.forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
         }
         Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), this::listByName);
-        List<String> details = new ArrayList<>();
+        List<PlanDetail> details = new ArrayList<>();
         java.util.TreeSet<String> newerShared = new java.util.TreeSet<>();
         for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
             Map<String, HasMetadata> live = listed.get(g.getKey());
@@ -531,7 +527,7 @@ public final class IstioInstallType implements ResourceType {
                 renderedNames.add(Json.text(want.path("metadata"), "name"));
                 HasMetadata have = live.get(Json.text(want.path("metadata"), "name"));
                 if (have == null) {
-                    details.add("+ " + describe(want));
+                    details.add(PlanDetail.add(describe(want)));
                     continue;
                 }
                 String newer = newerRelease(have, want, release);
@@ -548,21 +544,21 @@ public final class IstioInstallType implements ResourceType {
                     paths = insideConfig(paths, liveObj.path("data"), wantObj.path("data"));
                 }
                 if (!paths.isEmpty()) {
-                    details.add("~ " + describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
-                            + (paths.size() > 3 ? ", ..." : "") + ")");
+                    details.add(PlanDetail.change(describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
+                            + (paths.size() > 3 ? ", ..." : "") + ")"));
                 }
             }
             if (revision != null) {
                 new TreeMap<>(live).forEach((name, o) -> {
                     if (!renderedNames.contains(name) && prunable(o, revision)) {
-                        details.add("- " + new Target(g.getKey().apiVersion(), g.getKey().kind(), KubeObjects.namespaceOf(o), name)
-                                .describe() + " (component " + o.getMetadata().getLabels().get(COMPONENT_LABEL) + ")");
+                        details.add(PlanDetail.remove(new Target(g.getKey().apiVersion(), g.getKey().kind(), KubeObjects.namespaceOf(o), name)
+                                .describe() + " (component " + o.getMetadata().getLabels().get(COMPONENT_LABEL) + ")"));
                     }
                 });
             }
         }
         if (!newerShared.isEmpty()) {
-            details.add(NEWER_CRDS + String.join(", ", newerShared) + " (a newer revision installed them; they serve this one too)");
+            details.add(PlanDetail.note(NEWER_CRDS + String.join(", ", newerShared) + " (a newer revision installed them; they serve this one too)"));
         }
         return details;
     }
@@ -743,21 +739,22 @@ public final class IstioInstallType implements ResourceType {
     @Override
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
-        checkVersion(request.address(), spec);
+        StackContext context = request.context();
+        checkVersion(context, request.address(), spec);
         // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
         checkKubernetes(request.address(), spec, new ArrayList<>());
-        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, baseDirs.get(request.address()));
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, context.baseDirectory());
         String digest = request.privateData().get("renderDigest");
         String istioDigest = request.privateData().get(ISTIO_DIGEST);
         if (digest == null || istioDigest == null) {
-            Render render = render(request.address(), spec);
+            Render render = render(context, request.address(), spec);
             digest = digest(render, wanted);
             istioDigest = render.digest();
         }
         Path file = writeOperator(spec);
         Duration timeout = timeout(spec);
         try {
-            Istioctl istioctl = istioctl(request.address(), spec);
+            Istioctl istioctl = istioctl(context, request.address(), spec);
             request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
                     + ", istioctl " + istioctl.version() + ")");
             Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
@@ -770,7 +767,7 @@ public final class IstioInstallType implements ResourceType {
         }
         waitUntilReady(request.address(), spec, timeout, request.progress());
         if (RestartSettings.of(spec).enabled()) {
-            restartOutdated(request.address(), spec, request.progress());
+            restartOutdated(context, request.address(), spec, request.progress());
         }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
         addons.apply(wanted, request.progress());
@@ -780,7 +777,7 @@ public final class IstioInstallType implements ResourceType {
         if (!wanted.isEmpty()) {
             meta.put("addonObjects", IstioAddons.encode(wanted));
         }
-        meta.put("istioctlVersion", istioctl(request.address(), spec).version());
+        meta.put("istioctlVersion", istioctl(context, request.address(), spec).version());
         meta.put("renderDigest", digest);
         meta.put(ISTIO_DIGEST, istioDigest);
         if (!wanted.isEmpty()) {
@@ -795,8 +792,8 @@ public final class IstioInstallType implements ResourceType {
      * Moves the data plane to the proxy just installed: restarts, one at a time as {@code kubectl rollout restart}
      * does, each workload of the revision whose sidecar is another release, and says which bare pods it cannot reach.
      */
-    private void restartOutdated(ResourceAddress address, JsonNode spec, ProgressSink progress) {
-        String tag = Json.text(spec, "tag", istioctl(address, spec).version());
+    private void restartOutdated(StackContext context, ResourceAddress address, JsonNode spec, ProgressSink progress) {
+        String tag = Json.text(spec, "tag", istioctl(context, address, spec).version());
         ProxySkew.Outdated outdated = ProxySkew.outdated(ProxySkew.injectedPods(kube), Json.text(spec, "revision", "default"), tag);
         if (!outdated.unowned().isEmpty()) {
             progress.note("pods no workload owns keep their old proxy until deleted: " + String.join(", ", outdated.unowned()));
@@ -865,7 +862,7 @@ public final class IstioInstallType implements ResourceType {
         try {
             request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
                     + (file == null ? "" : " <IstioOperator>"));
-            Istioctl.Result r = istioctl(request.address(), spec).run(args, timeout(spec), request.progress(), true);
+            Istioctl.Result r = istioctl(request.context(), request.address(), spec).run(args, timeout(spec), request.progress(), true);
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }

@@ -18,6 +18,7 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.Json;
@@ -62,8 +63,13 @@ public final class IstioPolicyType implements ResourceType {
     private final Rules rules;
     private final Set<String> sensitive;
     private final KubeConnection kube;
-    /** Objects read without meshform's managed-by label: the next apply adopts them. */
-    private final Set<ResourceAddress> unlabelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * What read() tells plan() in {@link LiveObject#data()}: the object lacks meshform's managed-by label (created by
+     * hand or by kubectl), so the next apply adopts it.
+     */
+    record Unlabelled() {
+    }
 
     public IstioPolicyType(KubeConnection kube, String typeName, String group, String version, String kind, String plural,
                            List<String> specFields, Rules rules, Set<String> sensitive) {
@@ -147,9 +153,9 @@ public final class IstioPolicyType implements ResourceType {
 
     /** One LIST per namespace of the objects meshform labelled; one more (unfiltered) only when some are missing. */
     @Override
-    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<String, List<ResourceRef>> byNamespace = new TreeMap<>();
-        for (ResourceRef r : resources) {
+        for (ResourceRef r : request.resources()) {
             byNamespace.computeIfAbsent(Json.text(r.spec(), "namespace"), k -> new ArrayList<>()).add(r);
         }
         Map<String, Map<String, GenericKubernetesResource>> listed = ParallelLists.each(byNamespace.keySet(), ns -> {
@@ -177,12 +183,9 @@ public final class IstioPolicyType implements ResourceType {
                 GenericKubernetesResource live = byName.get(objectName(r.address(), r.spec()));
                 if (live != null) {
                     Map<String, String> labels = live.getMetadata().getLabels();
-                    if (labels == null || !kube.fieldManager().equals(labels.get(KubeConnection.MANAGED_BY_LABEL))) {
-                        unlabelled.add(r.address());
-                    } else {
-                        unlabelled.remove(r.address());
-                    }
-                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion()));
+                    boolean labelled = labels != null && kube.fieldManager().equals(labels.get(KubeConnection.MANAGED_BY_LABEL));
+                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion(),
+                            labelled ? null : new Unlabelled()));
                 }
             }
         }
@@ -223,7 +226,7 @@ public final class IstioPolicyType implements ResourceType {
         }
         JsonNode before = request.live().value();
         List<String> changed = Json.paths(istioSpec(before), istioSpec(desired));
-        if (changed.isEmpty() && unlabelled.contains(request.address())) {
+        if (changed.isEmpty() && request.live().data(Unlabelled.class).isPresent()) {
             return PlannedChange.of(Action.UPDATE, "adopt existing " + where + " (adds label "
                     + KubeConnection.MANAGED_BY_LABEL + "=" + kube.fieldManager() + ")", before, desired);
         }

@@ -75,6 +75,11 @@ public final class IstioProvider implements Provider {
         return checks;
     }
 
+    @Override
+    public List<io.meshform.engine.spi.DependencyRule> dependencyRules() {
+        return List.of(new InstallFirst());
+    }
+
     public long requestCount() {
         return kube.requestCount();
     }

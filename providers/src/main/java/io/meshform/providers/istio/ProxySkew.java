@@ -108,11 +108,11 @@ final class ProxySkew {
     }
 
     /** Plan detail lines for an upgrade: which workloads keep the old proxy until they restart. */
-    static List<String> planDetails(List<Pod> pods, String revision, String version) {
-        List<String> out = new ArrayList<>();
-        lagging(pods, revision, version).forEach((tag, workloads) -> out.add("data plane: " + workloads.size()
-                + " workload(s) keep proxy " + tag + " until they restart (restartWorkloads, or kubectl rollout restart): "
-                + String.join(", ", workloads)));
+    static List<io.meshform.engine.spi.PlanDetail> planDetails(List<Pod> pods, String revision, String version) {
+        List<io.meshform.engine.spi.PlanDetail> out = new ArrayList<>();
+        lagging(pods, revision, version).forEach((tag, workloads) -> out.add(io.meshform.engine.spi.PlanDetail.note(
+                "data plane: " + workloads.size() + " workload(s) keep proxy " + tag + " until they restart"
+                        + " (restartWorkloads, or kubectl rollout restart): " + String.join(", ", workloads))));
         return out;
     }
 

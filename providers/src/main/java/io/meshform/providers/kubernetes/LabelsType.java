@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,9 +33,6 @@ public final class LabelsType extends MetadataMapsType {
     static final List<String> FIELDS = List.of("kind", "apiVersion", "name", "namespace", "labels", "annotations", "force",
             RESTART, RESTART_TIMEOUT);
     static final Set<String> INJECTION_LABELS = Injection.LABELS;
-
-    /** Labels resources whose target namespace the stack creates with kubernetes.namespace (learnt from the graph). */
-    private final Set<ResourceAddress> targetDeclared = ConcurrentHashMap.newKeySet();
 
     public LabelsType(KubeConnection kube) {
         super(kube);
@@ -103,24 +99,19 @@ public final class LabelsType extends MetadataMapsType {
         return new Target(apiVersion, kind, kind.equals("Namespace") ? null : Json.text(spec, "namespace"), Json.text(spec, "name"));
     }
 
-    /** The namespace the labels are on (or in) and, for injection labels, the Istio install. */
+    /**
+     * The namespace the labels are on (or in). Labels that other providers give a meaning (Istio's injection labels)
+     * get their edges from those providers' dependency rules.
+     */
     @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        learnProxyRequests(resource, stack);
         Target t = target(resource.spec());
         String ns = t.isNamespace() ? t.name() : t.namespace();
         Set<ResourceAddress> deps = new TreeSet<>();
         for (ResourceDecl d : stack.ofType(NamespaceType.NAME)) {
             if (ns != null && ns.equals(Json.text(d.spec(), "name"))) {
                 deps.add(d.address());
-                if (t.isNamespace()) {
-                    targetDeclared.add(resource.address());
-                }
             }
-        }
-        Map<String, String> labels = Json.stringMap(resource.spec().get(LABELS));
-        if (labels.keySet().stream().anyMatch(INJECTION_LABELS::contains)) {
-            stack.ofType("istio.install").forEach(d -> deps.add(d.address()));
         }
         return deps;
     }
@@ -129,7 +120,7 @@ public final class LabelsType extends MetadataMapsType {
     public PlannedChange plan(PlanRequest request) {
         Target t = target(request.desired());
         if (request.live() == null) {
-            if (targetDeclared.contains(request.address())) {
+            if (t.isNamespace() && declaresNamespace(request.context().stack(), t.name())) {
                 return PlannedChange.of(Action.CREATE, "labels for " + t.describe() + ", which the stack creates first",
                         null, request.desired());
             }
@@ -142,6 +133,11 @@ public final class LabelsType extends MetadataMapsType {
                     "kubernetes.labels only labels existing objects");
         }
         return planExisting(request);
+    }
+
+    /** The stack creates the namespace with kubernetes.namespace (before the labels: see implicitDependencies). */
+    private static boolean declaresNamespace(Stack stack, String namespace) {
+        return stack.ofType(NamespaceType.NAME).stream().anyMatch(d -> namespace.equals(Json.text(d.spec(), "name")));
     }
 
     @Override

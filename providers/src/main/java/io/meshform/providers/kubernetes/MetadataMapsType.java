@@ -12,7 +12,10 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceRef;
@@ -30,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -48,16 +50,13 @@ abstract class MetadataMapsType implements ResourceType {
     static final String INSTALL_TYPE = "istio.install";
 
     protected final KubeConnection kube;
-    /** What read() learnt about ownership, for plan() of the same run. */
-    private final Map<ResourceAddress, Owners> owners = new ConcurrentHashMap<>();
-    /** The sidecar requests of the stack's istio.install, learnt from the graph, for the plan's estimate. */
-    private final Map<ResourceAddress, ProxyRequests> proxyRequests = new ConcurrentHashMap<>();
     /** How often a restart polls its rollout; tests against a mock server shorten it. */
     Duration rolloutPoll = Duration.ofSeconds(1);
 
     /**
-     * What read() saw: field owners, every live label (injection depends on labels meshform does not own), and when
-     * this resource's field manager last changed the object (null when it never applied).
+     * What read() saw and plan() needs, carried in {@link LiveObject#data()}: field owners, every live label
+     * (injection depends on labels meshform does not own), and when this resource's field manager last changed the
+     * object (null when it never applied).
      */
     record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating, Map<String, String> liveLabels,
                   java.time.Instant appliedAt) {
@@ -80,9 +79,9 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     @Override
-    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<Target, List<ResourceRef>> byCollection = new LinkedHashMap<>();
-        for (ResourceRef ref : resources) {
+        for (ResourceRef ref : request.resources()) {
             byCollection.computeIfAbsent(target(ref.spec()).collection(), k -> new ArrayList<>()).add(ref);
         }
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
@@ -102,20 +101,17 @@ abstract class MetadataMapsType implements ResourceType {
             for (ResourceRef ref : e.getValue()) {
                 HasMetadata live = byName.get(target(ref.spec()).name());
                 if (live != null) {
-                    remember(ref.address(), live);
                     out.put(ref.address(), new LiveObject(project(ref.spec(), live, manager(ref.address())),
-                            live.getMetadata().getResourceVersion()));
+                            live.getMetadata().getResourceVersion(), owners(ref.address(), live)));
                 }
             }
         }
         return out;
     }
 
-    private Owners remember(ResourceAddress address, HasMetadata live) {
-        Owners o = new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
+    private Owners owners(ResourceAddress address, HasMetadata live) {
+        return new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
                 live.getMetadata().getDeletionTimestamp() != null, liveLabels(live), appliedAt(live, manager(address)));
-        owners.put(address, o);
-        return o;
     }
 
     /** The live object in the spec's shape: the spec with labels/annotations replaced by the live values meshform sees. */
@@ -160,11 +156,12 @@ abstract class MetadataMapsType implements ResourceType {
         JsonNode desired = request.desired();
         JsonNode before = request.live().value();
         List<String> changed = Json.paths(normalised(before), normalised(desired));
-        Owners o = owners.get(request.address());
+        Owners o = request.live().data(Owners.class).orElse(null);
         if (o == null) {
+            // A live value from elsewhere than read() (a hand-made request): ask the server.
             HasMetadata live = KubeObjects.get(kube.client(), target(desired));
             o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of(), null)
-                    : remember(request.address(), live);
+                    : owners(request.address(), live);
         }
         List<String> warnings = new ArrayList<>();
         if (o.terminating()) {
@@ -181,21 +178,19 @@ abstract class MetadataMapsType implements ResourceType {
                     ? injection().pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt())
                     : java.util.Optional.<io.meshform.providers.kubernetes.injection.InjectionImpact>empty();
             if (pending.isPresent()) {
-                List<String> details = new ArrayList<>(pending.get().details(proxyRequests.getOrDefault(request.address(),
-                        ProxyRequests.DEFAULT)));
-                details.add("restartWorkloads: apply restarts them one at a time, waiting up to " + restart.timeout().toSeconds()
-                        + "s for each rollout");
+                List<PlanDetail> details = new ArrayList<>(pending.get().details(proxyRequests(request.context())));
+                details.add(PlanDetail.note("restartWorkloads: apply restarts them one at a time, waiting up to "
+                        + restart.timeout().toSeconds() + "s for each rollout"));
                 return new PlannedChange(Action.UPDATE, "labels match, but " + pending.get().workloads().size()
                         + " workload(s) still run pods from before the injection change",
                         before, desired, details, warnings, Map.of(PENDING_RESTART, "true"));
             }
             return new PlannedChange(Action.NOOP, "labels and annotations match", before, desired, List.of(), warnings, Map.of());
         }
-        List<String> details = new ArrayList<>();
+        List<PlanDetail> details = new ArrayList<>();
         if (t.isNamespace()) {
             injection().plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
-                    RestartSettings.of(desired), proxyRequests.getOrDefault(request.address(), ProxyRequests.DEFAULT),
-                    details, warnings);
+                    RestartSettings.of(desired), proxyRequests(request.context()), details, warnings);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
     }
@@ -246,10 +241,10 @@ abstract class MetadataMapsType implements ResourceType {
         return out;
     }
 
-    /** Remembers the stack's Istio proxy requests for this resource's plan (the spec is already resolved here). */
-    void learnProxyRequests(ResourceDecl resource, Stack stack) {
-        stack.ofType(INSTALL_TYPE).stream().findFirst()
-                .ifPresent(d -> proxyRequests.put(resource.address(), ProxyRequests.from(d.spec())));
+    /** The sidecar requests of the stack's Istio install, for the plan's estimate. */
+    static ProxyRequests proxyRequests(StackContext context) {
+        return context.stack().ofType(INSTALL_TYPE).stream().findFirst().map(d -> ProxyRequests.from(d.spec()))
+                .orElse(ProxyRequests.DEFAULT);
     }
 
     /**

@@ -65,13 +65,6 @@ public final class NamespaceType extends MetadataMapsType {
         return new Target("v1", "Namespace", null, Json.text(spec, "name"));
     }
 
-    /** No edges; the stack's Istio proxy requests are remembered for the plan's sidecar estimate. */
-    @Override
-    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        learnProxyRequests(resource, stack);
-        return Set.of();
-    }
-
     @Override
     public PlannedChange plan(PlanRequest request) {
         if (request.live() == null) {

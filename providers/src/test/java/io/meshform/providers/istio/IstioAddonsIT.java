@@ -1,5 +1,6 @@
 package io.meshform.providers.istio;
 
+import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,10 +43,10 @@ class IstioAddonsIT {
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
             var staging = yaml(spec("kiali: true, grafana: true, tracing: true"));
             var plan = h.plan(ADDRESS, staging);
-            System.err.println("[IstioAddonsIT] " + plan.action() + ": " + plan.reason() + "\n  " + String.join("\n  ", plan.details()));
-            assertTrue(plan.details().contains("+ Deployment istio-system/kiali [addon kiali]"), plan.details().toString());
-            assertTrue(plan.details().contains("+ Service istio-system/zipkin [addon tracing]"), plan.details().toString());
-            assertTrue(plan.details().contains("+ ClusterRole kiali [addon kiali]"), plan.details().toString());
+            System.err.println("[IstioAddonsIT] " + plan.action() + ": " + plan.reason() + "\n  " + String.join("\n  ", ChangeAssert.lines(plan.details())));
+            ChangeAssert.assertChange(plan).adds("Deployment istio-system/kiali [addon kiali]");
+            ChangeAssert.assertChange(plan).adds("Service istio-system/zipkin [addon tracing]");
+            ChangeAssert.assertChange(plan).adds("ClusterRole kiali [addon kiali]");
             var applied = h.apply(ADDRESS, staging, plan.privateData());
             assertTrue(applied.metadata().get("addonObjects").contains("kiali|apps/v1|Deployment|istio-system|kiali"));
             for (String d : new String[] {"kiali", "grafana", "jaeger"}) {
@@ -53,7 +54,7 @@ class IstioAddonsIT {
             }
             assertNotNull(k.rbac().clusterRoles().withName("kiali").get());
             var again = h.plan(ADDRESS, staging);
-            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
 
             // Someone applies Prometheus by hand; a ServiceAccount of their own happens to share its name elsewhere.
             try (var in = new FileInputStream(Testbed.istioAddons().resolve("prometheus.yaml").toFile())) {
@@ -65,15 +66,13 @@ class IstioAddonsIT {
 
             var production = yaml(spec("kiali: false, prometheus: false, grafana: false, tracing: false"));
             var off = h.plan(ADDRESS, production);
-            System.err.println("[IstioAddonsIT] " + off.action() + ": " + off.reason() + "\n  " + String.join("\n  ", off.details()));
+            System.err.println("[IstioAddonsIT] " + off.action() + ": " + off.reason() + "\n  " + String.join("\n  ", ChangeAssert.lines(off.details())));
             assertEquals(Action.UPDATE, off.action(), off.reason());
             assertTrue(off.reason().startsWith("rendered manifests and addons changed"), "tracing off changes the mesh config too: "
                     + off.reason());
-            assertTrue(off.details().contains("- Deployment istio-system/kiali [addon kiali is off]"), off.details().toString());
-            assertTrue(off.details().contains("- ConfigMap istio-system/istio-grafana-dashboards [addon grafana is off]"),
-                    "recorded objects without the samples' label are removed too: " + off.details());
-            assertTrue(off.details().contains("- Deployment istio-system/prometheus [addon prometheus is off]"),
-                    "a hand-applied sample is found by name and label: " + off.details());
+            ChangeAssert.assertChange(off).removes("Deployment istio-system/kiali [addon kiali is off]");
+            ChangeAssert.assertChange(off).removes("ConfigMap istio-system/istio-grafana-dashboards [addon grafana is off]");
+            ChangeAssert.assertChange(off).removes("Deployment istio-system/prometheus [addon prometheus is off]");
             h.apply(ADDRESS, production, off.privateData());
             for (String d : new String[] {"kiali", "grafana", "jaeger", "prometheus"}) {
                 var dep = k.apps().deployments().inNamespace("istio-system").withName(d).get();
@@ -83,7 +82,7 @@ class IstioAddonsIT {
             assertNotNull(k.serviceAccounts().inNamespace(ns).withName("grafana").get(), "objects outside istio-system stay");
             assertNotNull(k.apps().deployments().inNamespace("istio-system").withName("istiod").get(), "Istio itself stays");
             var settled = h.plan(ADDRESS, production);
-            assertEquals(Action.NOOP, settled.action(), settled.reason() + "\n" + String.join("\n", settled.details()));
+            assertEquals(Action.NOOP, settled.action(), settled.reason() + "\n" + String.join("\n", ChangeAssert.lines(settled.details())));
         }
     }
 }

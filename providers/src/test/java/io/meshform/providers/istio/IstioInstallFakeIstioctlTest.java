@@ -68,7 +68,9 @@ class IstioInstallFakeIstioctlTest {
 
         var plan = type.plan(new PlanRequest(address, spec, null, null));
         assertEquals(Action.CREATE, plan.action());
-        assertEquals(List.of("+ Deployment istio-system/istiod", "+ ServiceAccount istio-system/istiod"), plan.details());
+        io.meshform.providers.ChangeAssert.assertChange(plan).hasDetails(List.of(
+                io.meshform.engine.spi.PlanDetail.add("Deployment istio-system/istiod"),
+                io.meshform.engine.spi.PlanDetail.add("ServiceAccount istio-system/istiod")));
         assertTrue(plan.privateData().get("renderDigest").startsWith("sha256:"));
 
         List<String> progress = new ArrayList<>();

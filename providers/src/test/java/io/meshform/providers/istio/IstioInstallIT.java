@@ -1,5 +1,6 @@
 package io.meshform.providers.istio;
 
+import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,10 +37,10 @@ class IstioInstallIT {
             var spec = yaml("version: \"" + MINOR + "\"\nprofile: default\naddons: {kiali: false, prometheus: false, grafana: false, tracing: false}\n");
             var plan = h.plan(addr, spec);
             boolean created = plan.action() == Action.CREATE;
-            System.err.println("[IstioInstallIT] " + plan.action() + ": " + plan.reason() + "\n  " + String.join("\n  ", plan.details()));
+            System.err.println("[IstioInstallIT] " + plan.action() + ": " + plan.reason() + "\n  " + String.join("\n  ", ChangeAssert.lines(plan.details())));
             assertTrue(plan.privateData().get("renderDigest").startsWith("sha256:"));
             if (created) {
-                assertTrue(plan.details().contains("+ Deployment istio-system/istiod"), plan.details().toString());
+                ChangeAssert.assertChange(plan).adds("Deployment istio-system/istiod");
             }
             var applied = h.apply(addr, spec, plan.privateData());
             assertEquals(plan.privateData().get("renderDigest"), applied.metadata().get("renderDigest"));
@@ -54,13 +55,13 @@ class IstioInstallIT {
             }
 
             var again = h.plan(addr, spec);
-            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
 
             var traced = yaml("version: \"" + MINOR + "\"\nprofile: default\naddons: {tracing: true}\n");
             var update = h.plan(addr, traced);
             assertEquals(Action.UPDATE, update.action());
             assertTrue(update.reason().startsWith("rendered manifests changed"), update.reason());
-            assertTrue(update.details().contains("~ ConfigMap istio-system/istio (mesh.enableTracing)"), update.details().toString());
+            ChangeAssert.assertChange(update).changes("ConfigMap istio-system/istio (mesh.enableTracing)");
 
             if (created) {
                 h.delete(addr);
@@ -108,16 +109,14 @@ class IstioInstallIT {
                     + "components: {ingressGateways: [{name: istio-ingressgateway, enabled: false}]}\n");
             var plan = h.plan(addr, noGateway);
             assertEquals(Action.UPDATE, plan.action(), plan.reason());
-            assertTrue(plan.details().contains("- Deployment istio-system/istio-ingressgateway (component IngressGateways)"),
-                    plan.details().toString());
-            assertTrue(plan.details().contains("- HorizontalPodAutoscaler istio-system/istio-ingressgateway (component IngressGateways)"),
-                    plan.details().toString());
-            assertTrue(plan.details().stream().noneMatch(d -> d.contains("istiod")), "istiod stays: " + plan.details());
+            ChangeAssert.assertChange(plan).removes("Deployment istio-system/istio-ingressgateway (component IngressGateways)");
+            ChangeAssert.assertChange(plan).removes("HorizontalPodAutoscaler istio-system/istio-ingressgateway (component IngressGateways)");
+            assertTrue(plan.details().stream().noneMatch(d -> d.text().contains("istiod")), "istiod stays: " + plan.details());
             h.apply(addr, noGateway, plan.privateData());
             var gone = deployments.withName("istio-ingressgateway").get();
             assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "istioctl pruned the gateway");
             var again = h.plan(addr, noGateway);
-            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
 
             h.apply(addr, base, h.plan(addr, base).privateData());
             assertNotNull(deployments.withName("istio-ingressgateway").get(), "the gateway is back for the other tests");
@@ -143,7 +142,7 @@ class IstioInstallIT {
             assertNotNull(deployments.withName("istiod-canary").get(), "the canary control plane runs");
             assertNotNull(deployments.withName("istiod").get(), "beside the default one");
             var again = h.plan("istio.install.canary", canary);
-            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
             h.delete("istio.install.canary");
             var gone = deployments.withName("istiod-canary").get();
             assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "the canary is uninstalled");

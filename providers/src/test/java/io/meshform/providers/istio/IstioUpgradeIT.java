@@ -1,5 +1,6 @@
 package io.meshform.providers.istio;
 
+import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -76,18 +77,18 @@ class IstioUpgradeIT {
             b.state.putAll(a.state);
             var upgrade = b.plan(ADDRESS, newerWithRestarts);
             System.err.println("[IstioUpgradeIT] " + upgrade.action() + ": " + upgrade.reason() + "\n  "
-                    + String.join("\n  ", upgrade.details()) + "\n  warnings: " + upgrade.warnings());
+                    + String.join("\n  ", ChangeAssert.lines(upgrade.details())) + "\n  warnings: " + upgrade.warnings());
             assertEquals(Action.UPDATE, upgrade.action(), upgrade.reason());
             assertTrue(upgrade.reason().startsWith("rendered manifests changed"), upgrade.reason());
             assertEquals(versions.get("ISTIO_VERSION"), upgrade.before().get("version").asString(),
                     "the plan shows the version running now");
             assertEquals(to, upgrade.after().get("version").asString());
-            assertTrue(upgrade.details().stream().anyMatch(d -> d.startsWith("~ Deployment istio-system/istiod-" + REVISION)
-                    && d.contains("image")), upgrade.details().toString());
-            assertTrue(upgrade.details().contains("data plane: 2 workload(s) keep proxy " + versions.get("ISTIO_VERSION")
+            assertTrue(upgrade.details().stream().anyMatch(d -> d.kind() == io.meshform.engine.spi.PlanDetail.Kind.CHANGE && d.text().startsWith("Deployment istio-system/istiod-" + REVISION)
+                    && d.text().contains("image")), upgrade.details().toString());
+            ChangeAssert.assertChange(upgrade).notes("data plane: 2 workload(s) keep proxy " + versions.get("ISTIO_VERSION")
                     + " until they restart (restartWorkloads, or kubectl rollout restart): Deployment " + ns + "/worker, Pod "
-                    + ns + "/worker-0"), upgrade.details().toString());
-            assertTrue(upgrade.details().stream().anyMatch(d -> d.startsWith("restartWorkloads: after the install")),
+                    + ns + "/worker-0");
+            assertTrue(upgrade.details().stream().anyMatch(d -> d.text().startsWith("restartWorkloads: after the install")),
                     upgrade.details().toString());
 
             var applied = b.apply(ADDRESS, newerWithRestarts, upgrade.privateData());
@@ -100,7 +101,7 @@ class IstioUpgradeIT {
             assertTrue(image.endsWith(":" + versions.get("ISTIO_NEXT_VERSION")), "istiod runs the new release: " + image);
 
             var again = b.plan(ADDRESS, newerWithRestarts);
-            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", again.details()));
+            assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
 
             b.delete(ADDRESS);
             var gone = deployments.withName("istiod-" + REVISION).get();
@@ -134,9 +135,9 @@ class IstioUpgradeIT {
             assertTrue(image(deployments.withName("istiod-stable-test").get()).endsWith(":" + versions.get("ISTIO_VERSION")));
             assertTrue(image(deployments.withName("istiod-canary-test").get()).endsWith(":" + versions.get("ISTIO_NEXT_VERSION")));
             var stableAgain = h.plan("istio.install.stable", current);
-            assertEquals(Action.NOOP, stableAgain.action(), stableAgain.reason() + "\n" + String.join("\n", stableAgain.details()));
+            assertEquals(Action.NOOP, stableAgain.action(), stableAgain.reason() + "\n" + String.join("\n", ChangeAssert.lines(stableAgain.details())));
             var canaryAgain = h.plan("istio.install.canary", canary);
-            assertEquals(Action.NOOP, canaryAgain.action(), canaryAgain.reason() + "\n" + String.join("\n", canaryAgain.details()));
+            assertEquals(Action.NOOP, canaryAgain.action(), canaryAgain.reason() + "\n" + String.join("\n", ChangeAssert.lines(canaryAgain.details())));
             h.delete("istio.install.canary");
             h.delete("istio.install.stable");
         }

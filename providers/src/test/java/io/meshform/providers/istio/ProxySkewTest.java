@@ -49,7 +49,7 @@ class ProxySkewTest {
                 ds.get(0).summary());
         assertTrue(ds.get(0).detail().startsWith("proxy 1.29.6: Pod cortex/mongo-0"), ds.get(0).detail());
 
-        List<String> details = ProxySkew.planDetails(pods, "default", "1.31");
+        List<String> details = io.meshform.providers.ChangeAssert.lines(ProxySkew.planDetails(pods, "default", "1.31"));
         assertEquals(List.of("data plane: 1 workload(s) keep proxy 1.29.6 until they restart (restartWorkloads, or kubectl"
                         + " rollout restart): Pod cortex/mongo-0",
                 "data plane: 1 workload(s) keep proxy 1.30.3 until they restart (restartWorkloads, or kubectl rollout"

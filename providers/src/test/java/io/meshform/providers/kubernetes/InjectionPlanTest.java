@@ -1,5 +1,6 @@
 package io.meshform.providers.kubernetes;
 
+import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.decl;
 import static io.meshform.providers.TestSpecs.errors;
 import static io.meshform.providers.TestSpecs.yaml;
@@ -18,7 +19,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.providers.TestSpecs;
@@ -55,9 +59,13 @@ class InjectionPlanTest {
     }
 
     private PlannedChange plan(LabelsType t, String address, ObjectNode spec) {
+        return plan(t, address, spec, StackContext.detached());
+    }
+
+    private PlannedChange plan(LabelsType t, String address, ObjectNode spec, StackContext context) {
         var a = ResourceAddress.parse(address);
-        var live = t.read(List.of(new ResourceRef(a, spec))).get(a);
-        return t.plan(new PlanRequest(a, spec, null, live));
+        var live = t.read(new ReadRequest(context, List.of(new ResourceRef(a, spec)))).get(a);
+        return t.plan(new PlanRequest(a, spec, null, live, context));
     }
 
     @Test
@@ -66,17 +74,17 @@ class InjectionPlanTest {
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
         var spec = yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
         // The stack's install sets the proxy requests the estimate uses.
-        t.implicitDependencies(decl("kubernetes.labels.cortex", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n"),
-                TestSpecs.stack(Environment.STAGING, decl("istio.install.mesh",
-                        "version: \"1.30\"\nvalues: {global: {proxy: {resources: {requests: {cpu: 200m, memory: 256Mi}}}}}\n")));
+        // The stack's install sets the sidecars' requests; the type reads them from the request's stack.
+        var stack = StackContext.of(TestSpecs.stack(Environment.STAGING, decl("istio.install.mesh",
+                "version: \"1.30\"\nvalues: {global: {proxy: {resources: {requests: {cpu: 200m, memory: 256Mi}}}}}\n")));
         long before = server.getRequestCount();
-        var change = plan(t, "kubernetes.labels.cortex", spec);
+        var change = plan(t, "kubernetes.labels.cortex", spec, stack);
         assertEquals(Action.UPDATE, change.action());
-        assertEquals(List.of(
-                "sidecar injection turns on for namespace cortex; 2 running pod(s) stay without a sidecar until they restart:",
-                "  Deployment cortex/api (2 pods)",
-                "sidecar requests for 2 pod(s) in cortex: 400m CPU, 512Mi memory (2 × 200m / 256Mi,"
-                        + " values.global.proxy.resources.requests)"), change.details());
+        ChangeAssert.assertChange(change).hasDetails(List.of(
+                PlanDetail.note("sidecar injection turns on for namespace cortex; 2 running pod(s) stay without a sidecar until they restart:"),
+                PlanDetail.note("  Deployment cortex/api (2 pods)"),
+                PlanDetail.note("sidecar requests for 2 pod(s) in cortex: 400m CPU, 512Mi memory (2 × 200m / 256Mi,"
+                        + " values.global.proxy.resources.requests)")));
         assertEquals(List.of("injection takes effect only when these pods restart: Deployment cortex/api"
                 + " (set restartWorkloads: true to restart them on apply, or run kubectl rollout restart)"), change.warnings());
         assertEquals(2, server.getRequestCount() - before, "one LIST of namespaces (read) and one LIST of pods (plan)");
@@ -89,9 +97,9 @@ class InjectionPlanTest {
         var spec = yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\nrestartTimeoutSeconds: 120\n");
         var change = plan(t, "kubernetes.labels.cortex", spec);
         assertEquals(List.of(), change.warnings());
-        assertTrue(change.details().contains("restartWorkloads: apply restarts 1 workload(s) one at a time (like kubectl rollout"
-                + " restart), waiting up to 120s for each rollout"), change.details().toString());
-        assertTrue(change.details().get(2).contains("200m CPU, 256Mi memory (2 × 100m / 128Mi, Istio's default"), change.details().toString());
+        ChangeAssert.assertChange(change).notes("restartWorkloads: apply restarts 1 workload(s) one at a time (like kubectl rollout"
+                + " restart), waiting up to 120s for each rollout");
+        assertTrue(change.details().get(2).text().contains("200m CPU, 256Mi memory (2 × 100m / 128Mi, Istio's default"), change.details().toString());
     }
 
     @Test
@@ -99,8 +107,9 @@ class InjectionPlanTest {
         serve(Map.of("istio-injection", "enabled"));
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
         var change = plan(t, "kubernetes.labels.cortex", yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: disabled}\n"));
-        assertEquals(List.of("sidecar injection turns off for namespace cortex; 1 running pod(s) stay with a sidecar until they restart:",
-                "  Deployment cortex/web (1 pod)"), change.details());
+        ChangeAssert.assertChange(change).hasDetails(List.of(
+                PlanDetail.note("sidecar injection turns off for namespace cortex; 1 running pod(s) stay with a sidecar until they restart:"),
+                PlanDetail.note("  Deployment cortex/web (1 pod)")));
         assertEquals(1, change.warnings().size());
     }
 

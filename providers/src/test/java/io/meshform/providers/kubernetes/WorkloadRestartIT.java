@@ -1,5 +1,6 @@
 package io.meshform.providers.kubernetes;
 
+import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.decl;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,8 +63,8 @@ class WorkloadRestartIT {
                     + "restartTimeoutSeconds: 90\n");
             var plan = h.plan("kubernetes.labels.inject", spec);
             assertEquals(Action.UPDATE, plan.action());
-            assertTrue(plan.details().contains("  Deployment " + ns + "/api (2 pods)"), plan.details().toString());
-            assertTrue(plan.details().stream().anyMatch(d -> d.startsWith("sidecar requests for 2 pod(s) in " + ns
+            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+            assertTrue(plan.details().stream().anyMatch(d -> d.text().startsWith("sidecar requests for 2 pod(s) in " + ns
                     + ": 200m CPU, 256Mi memory")), plan.details().toString());
             assertEquals(List.of(), plan.warnings());
 
@@ -108,7 +109,7 @@ class WorkloadRestartIT {
             var plan = h.plan("kubernetes.labels.inject", withRestart);
             assertEquals(Action.UPDATE, plan.action(), plan.reason());
             assertTrue(plan.reason().contains("1 workload(s) still run pods from before the injection change"), plan.reason());
-            assertTrue(plan.details().contains("  Deployment " + ns + "/worker (2 pods)"), plan.details().toString());
+            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/worker (2 pods)");
 
             h.apply("kubernetes.labels.inject", withRestart, plan.privateData());
             var annotations = get(c, ns, "worker").getSpec().getTemplate().getMetadata().getAnnotations();
@@ -130,9 +131,9 @@ class WorkloadRestartIT {
                     + "restartTimeoutSeconds: 90\n");
             var plan = h.plan("kubernetes.labels.inject", moved);
             assertEquals(Action.UPDATE, plan.action());
-            assertTrue(plan.details().stream().anyMatch(d -> d.startsWith("sidecar injection moves to revision 1-31 for namespace " + ns)),
+            assertTrue(plan.details().stream().anyMatch(d -> d.text().startsWith("sidecar injection moves to revision 1-31 for namespace " + ns)),
                     plan.details().toString());
-            assertTrue(plan.details().contains("  Deployment " + ns + "/api (2 pods)"), plan.details().toString());
+            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
             h.apply("kubernetes.labels.inject", moved, plan.privateData());
             var annotations = get(c, ns, "api").getSpec().getTemplate().getMetadata().getAnnotations();
             assertTrue(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT), "restarted onto the new revision");

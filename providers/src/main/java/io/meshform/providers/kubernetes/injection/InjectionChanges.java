@@ -3,6 +3,7 @@ package io.meshform.providers.kubernetes.injection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.time.Clock;
@@ -56,7 +57,7 @@ public final class InjectionChanges {
 
     /** Plan details and warnings for a namespace whose labels go from {@code before} to {@code after}. */
     public void plan(String address, String namespace, Map<String, String> before, Map<String, String> after,
-                     RestartSettings restart, ProxyRequests requests, List<String> details, List<String> warnings) {
+                     RestartSettings restart, ProxyRequests requests, List<PlanDetail> details, List<String> warnings) {
         Optional<InjectionImpact> impact = impact(address, namespace, before, after);
         if (impact.isEmpty()) {
             return;
@@ -67,8 +68,8 @@ public final class InjectionChanges {
             return;
         }
         if (restart.enabled() && !i.workloads().isEmpty()) {
-            details.add("restartWorkloads: apply restarts " + i.workloads().size() + " workload(s) one at a time"
-                    + " (like kubectl rollout restart), waiting up to " + restart.timeout().toSeconds() + "s for each rollout");
+            details.add(PlanDetail.note("restartWorkloads: apply restarts " + i.workloads().size() + " workload(s) one at a"
+                    + " time (like kubectl rollout restart), waiting up to " + restart.timeout().toSeconds() + "s for each rollout"));
         }
         if (!restart.enabled()) {
             warnings.add(i.restartWarning());

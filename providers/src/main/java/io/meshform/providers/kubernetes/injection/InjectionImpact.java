@@ -1,5 +1,6 @@
 package io.meshform.providers.kubernetes.injection;
 
+import io.meshform.engine.spi.PlanDetail;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,20 +80,21 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
     }
 
     /** Plan detail lines: the workloads, the pods no restart reaches, and (when enabling) the sidecars' requests. */
-    public List<String> details(ProxyRequests requests) {
-        List<String> out = new ArrayList<>();
+    public List<PlanDetail> details(ProxyRequests requests) {
+        List<PlanDetail> out = new ArrayList<>();
         if (isEmpty()) {
-            out.add(change() + " for namespace " + namespace + "; no running pod needs a restart");
+            out.add(PlanDetail.note(change() + " for namespace " + namespace + "; no running pod needs a restart"));
             return out;
         }
-        out.add(change() + " for namespace " + namespace + "; " + pods() + " running pod(s) stay " + state()
-                + " until they restart:");
-        workloads.forEach((w, n) -> out.add("  " + w.describe() + " (" + n + " pod" + (n == 1 ? "" : "s") + ")"));
+        out.add(PlanDetail.note(change() + " for namespace " + namespace + "; " + pods() + " running pod(s) stay " + state()
+                + " until they restart:"));
+        workloads.forEach((w, n) -> out.add(PlanDetail.note("  " + w.describe() + " (" + n + " pod" + (n == 1 ? "" : "s") + ")")));
         if (!unowned.isEmpty()) {
-            out.add("  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): " + String.join(", ", unowned));
+            out.add(PlanDetail.note("  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): "
+                    + String.join(", ", unowned)));
         }
         if (enabling && toRevision == null) {
-            out.add(requests.estimate(namespace, pods()));
+            out.add(PlanDetail.note(requests.estimate(namespace, pods())));
         }
         return out;
     }

@@ -71,7 +71,7 @@ class InjectionTest {
                 "  StatefulSet cortex/mongo (1 pod)",
                 "  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): cortex/driver",
                 "sidecar requests for 4 pod(s) in cortex: 400m CPU, 512Mi memory (4 × 100m / 128Mi, Istio's default proxy requests)"),
-                on.details(ProxyRequests.DEFAULT));
+                io.meshform.providers.ChangeAssert.lines(on.details(ProxyRequests.DEFAULT)));
         assertTrue(on.restartWarning().startsWith("injection takes effect only when these pods restart: Deployment cortex/api,"
                 + " StatefulSet cortex/mongo, Pod cortex/driver"), on.restartWarning());
 
@@ -103,6 +103,6 @@ class InjectionTest {
         assertEquals(List.of(new Workload("Deployment", "cortex", "api"), new Workload("Deployment", "cortex", "worker")),
                 List.copyOf(impact.workloads().keySet()));
         assertEquals("sidecar injection moves to revision 1-31 for namespace cortex; 2 running pod(s) stay with their"
-                + " current sidecar (or none) until they restart:", impact.details(ProxyRequests.DEFAULT).get(0));
+                + " current sidecar (or none) until they restart:", impact.details(ProxyRequests.DEFAULT).get(0).line());
     }
 }
