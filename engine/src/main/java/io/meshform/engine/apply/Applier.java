@@ -120,7 +120,7 @@ public final class Applier {
         if (c.action() != Action.NOOP) {
             return false;
         }
-        ResourceState recorded = prior.find(c.address().toString()).orElse(null);
+        ResourceState recorded = prior.find(c.address()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
         return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec())
                 || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
@@ -158,7 +158,7 @@ public final class Applier {
         try {
             ResourceType type = types.get(c.type());
             ProgressSink progress = message -> listener.progress(c, message);
-            ResourceState recorded = recorder.current().find(c.address().toString()).orElse(null);
+            ResourceState recorded = recorder.current().find(c.address()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
                     if (recorded != null) {
@@ -245,10 +245,10 @@ public final class Applier {
         void forget(ResourceAddress address) {
             long mine;
             synchronized (this) {
-                if (current.find(address.toString()).isEmpty()) {
+                if (current.find(address).isEmpty()) {
                     return;
                 }
-                current = current.without(address.toString());
+                current = current.without(address);
                 mine = ++changes;
             }
             flushUpTo(mine);

@@ -41,7 +41,7 @@ public final class DriftDetector {
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         List<ResourceAddress> checked = new ArrayList<>();
         for (ResourceState r : state.resources()) {
-            ResourceAddress a = ResourceAddress.parse(r.address());
+            ResourceAddress a = ResourceAddress.of(r);
             if (ignored.test(a) || types.find(a.type()).isEmpty()) {
                 continue;
             }
@@ -54,7 +54,7 @@ public final class DriftDetector {
         Map<ResourceAddress, LiveObject> live = types.read(context, byType);
         List<DriftEntry> entries = new ArrayList<>();
         for (ResourceAddress a : checked) {
-            ResourceState recorded = state.find(a.toString()).orElseThrow();
+            ResourceState recorded = state.find(a).orElseThrow();
             LiveObject now = live.get(a);
             if (now == null) {
                 entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
@@ -72,7 +72,7 @@ public final class DriftDetector {
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
         for (ResourceDecl d : stack.resources()) {
-            state.find(d.address().toString()).ifPresent(r -> applied.put(d.address(), r.attributes()));
+            state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
         }
         for (PlanCheck check : types.checks()) {
             for (Diagnostic d : check.check(new CheckContext(stack, applied))) {
@@ -80,7 +80,7 @@ public final class DriftDetector {
             }
         }
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
-                .filter(a -> state.find(a.toString()).isEmpty()).toList();
+                .filter(a -> state.find(a).isEmpty()).toList();
         return new DriftReport(stack.name(), checked, entries, notYet);
     }
 

@@ -46,7 +46,7 @@ public final class PlanBinding {
                 continue;
             }
             JsonNode spec = stack.find(c.address()).map(r -> (JsonNode) r.spec())
-                    .orElseGet(() -> state.find(c.address().toString()).map(ResourceState::attributes).orElse(null));
+                    .orElseGet(() -> state.find(c.address()).map(ResourceState::attributes).orElse(null));
             if (spec != null) {
                 byType.computeIfAbsent(c.type(), k -> new ArrayList<>()).add(new ResourceRef(c.address(), spec));
             }

@@ -101,13 +101,13 @@ public final class Planner {
             }
         }
         for (ResourceState s : state.resources()) {
-            ResourceAddress a = ResourceAddress.parse(s.address());
+            ResourceAddress a = ResourceAddress.of(s);
             if (graph.contains(a) && !destroy) {
                 continue;
             }
             graph.add(a);
             for (ResourceAddress d : recordedDependencies(s)) {
-                if (state.find(d.toString()).isPresent()) {
+                if (state.find(d).isPresent()) {
                     graph.addEdge(a, d);
                 }
             }
@@ -151,7 +151,7 @@ public final class Planner {
         for (ResourceAddress a : selected) {
             JsonNode spec = destroy ? null : stack.find(a).map(r -> (JsonNode) r.spec()).orElse(null);
             if (spec == null) {
-                spec = state.find(a.toString()).map(ResourceState::attributes).orElse(null);
+                spec = state.find(a).map(ResourceState::attributes).orElse(null);
             }
             if (spec != null && types.find(a.type()).isPresent()) {
                 byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
@@ -169,7 +169,7 @@ public final class Planner {
         Stack stack = context.stack();
         if (order.size() < 2) {
             return order.stream().map(a -> change(a, options.destroy() ? null : stack.find(a).orElse(null),
-                    state.find(a.toString()).orElse(null), live.get(a), graph, options, context)).toList();
+                    state.find(a).orElse(null), live.get(a), graph, options, context)).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, order.size()), r -> {
             Thread t = new Thread(r, "meshform-plan");
@@ -180,7 +180,7 @@ public final class Planner {
             List<Future<ResourceChange>> futures = new ArrayList<>();
             for (ResourceAddress a : order) {
                 ResourceDecl decl = options.destroy() ? null : stack.find(a).orElse(null);
-                ResourceState recorded = state.find(a.toString()).orElse(null);
+                ResourceState recorded = state.find(a).orElse(null);
                 futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context)));
             }
             List<ResourceChange> out = new ArrayList<>(futures.size());
@@ -246,7 +246,7 @@ public final class Planner {
             }
             ResourceDecl decl = stack.find(c.address()).orElse(null);
             boolean declared = decl != null && decl.lifecycle().preventDestroy();
-            boolean recorded = state.find(c.address().toString())
+            boolean recorded = state.find(c.address())
                     .map(r -> "true".equals(r.metadata().get(PREVENT_DESTROY_KEY))).orElse(false);
             if (!declared && !(decl == null && recorded)) {
                 continue;
