@@ -13,8 +13,6 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
-import io.meshform.providers.kubernetes.injection.Injection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,10 +30,13 @@ public final class LabelsType extends MetadataMapsType {
     public static final String NAME = "kubernetes.labels";
     static final List<String> FIELDS = List.of("kind", "apiVersion", "name", "namespace", "labels", "annotations", "force",
             RESTART, RESTART_TIMEOUT);
-    static final Set<String> INJECTION_LABELS = Injection.LABELS;
 
     public LabelsType(KubeConnection kube) {
-        super(kube);
+        this(kube, NamespaceLabelEffects.NONE);
+    }
+
+    public LabelsType(KubeConnection kube, NamespaceLabelEffects effects) {
+        super(kube, effects);
     }
 
     @Override
@@ -69,7 +70,7 @@ public final class LabelsType extends MetadataMapsType {
             c.dnsLabel(namespace, "/namespace", "namespace");
             if (Json.bool(spec, RESTART)) {
                 c.error("/" + RESTART, "restartWorkloads applies only to the labels of a Namespace",
-                        "sidecar injection is switched per namespace; remove restartWorkloads here");
+                        "label changes take effect per namespace; remove restartWorkloads here");
             }
         }
         JsonNode labels = spec.get(LABELS);
@@ -77,14 +78,7 @@ public final class LabelsType extends MetadataMapsType {
             c.error("/labels", "missing required field `labels`", "list the labels meshform should own, e.g. istio-injection: enabled");
         } else {
             c.labelMap(spec, "", LABELS, true);
-            String injection = Json.text(labels, "istio-injection");
-            if (injection != null && !injection.equals("enabled") && !injection.equals("disabled")) {
-                c.warning("/labels/istio-injection", "istio-injection is \"" + injection + "\"; Istio acts only on enabled or disabled", null);
-            }
-            if (labels.has("istio-injection") && labels.has("istio.io/rev")) {
-                c.warning("/labels/istio.io~1rev", "both istio-injection and istio.io/rev are set; istio-injection wins and the revision is ignored",
-                        "keep one: istio-injection for the default revision, istio.io/rev for a revisioned install");
-            }
+            effects.validate(labels, "/labels", c);
         }
         c.labelMap(spec, "", ANNOTATIONS, false);
         c.bool(spec, "", "force");

@@ -80,7 +80,7 @@ public final class ManifestType implements ResourceType {
             } else {
                 c.dnsSubdomain(c.string(md, "/manifest/metadata", "name", true), "/manifest/metadata/name", "name");
                 c.dnsLabel(c.string(md, "/manifest/metadata", "namespace", false), "/manifest/metadata/namespace", "namespace");
-                for (String server : List.of("resourceVersion", "uid", "managedFields", "creationTimestamp")) {
+                for (String server : ServerFields.METADATA) {
                     if (md.has(server)) {
                         c.warning("/manifest/metadata/" + server, "`" + server + "` is set by the server; meshform drops it", null);
                     }
@@ -155,14 +155,7 @@ public final class ManifestType implements ResourceType {
                 throw KubeErrors.error(address + ": cannot read " + p + ": " + e.getMessage(), null);
             }
         }
-        ObjectNode obj = Json.copy(m);
-        if (obj.get("metadata") instanceof ObjectNode md) {
-            for (String k : List.of("resourceVersion", "uid", "managedFields", "creationTimestamp", "generation", "selfLink")) {
-                md.remove(k);
-            }
-        }
-        obj.remove("status");
-        return obj;
+        return ServerFields.strip(Json.copy(m));
     }
 
     static Target target(JsonNode obj) {
@@ -286,10 +279,7 @@ public final class ManifestType implements ResourceType {
         if (wait != null && wait.isObject()) {
             waitFor(request, t, WaitFor.of(wait), wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : 300);
         }
-        Map<String, String> meta = new TreeMap<>();
-        meta.put("uid", applied.getMetadata().getUid());
-        meta.put("resourceVersion", applied.getMetadata().getResourceVersion());
-        meta.put("fieldManager", kube.fieldManager());
+        Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         ObjectNode attributes = Json.copy(request.desired());
         attributes.set("manifest", m); // so a destroy works after the file is gone
         return new AppliedResource(attributes, meta);

@@ -21,9 +21,6 @@ import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.injection.InjectionChanges;
-import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
-import io.meshform.providers.kubernetes.injection.ProxyRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,11 +44,10 @@ abstract class MetadataMapsType implements ResourceType {
     static final String ANNOTATIONS = "annotations";
     static final String RESTART = "restartWorkloads";
     static final String RESTART_TIMEOUT = "restartTimeoutSeconds";
-    static final String INSTALL_TYPE = "istio.install";
 
     protected final KubeConnection kube;
-    /** How often a restart polls its rollout; tests against a mock server shorten it. */
-    Duration rolloutPoll = Duration.ofSeconds(1);
+    /** What another provider makes of a namespace's labels (Istio: sidecar injection); NONE when nothing. */
+    protected final NamespaceLabelEffects effects;
 
     /**
      * What read() saw and plan() needs, carried in {@link LiveObject#data()}: field owners, every live label
@@ -62,8 +58,9 @@ abstract class MetadataMapsType implements ResourceType {
                   java.time.Instant appliedAt) {
     }
 
-    MetadataMapsType(KubeConnection kube) {
+    MetadataMapsType(KubeConnection kube, NamespaceLabelEffects effects) {
         this.kube = kube;
+        this.effects = effects;
     }
 
     /** The object a spec (desired, or recorded attributes) is about. */
@@ -173,24 +170,20 @@ abstract class MetadataMapsType implements ResourceType {
         conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager);
         Target t = target(desired);
         if (changed.isEmpty()) {
-            RestartSettings restart = RestartSettings.of(desired);
-            var pending = t.isNamespace() && restart.enabled()
-                    ? injection().pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt())
-                    : java.util.Optional.<io.meshform.providers.kubernetes.injection.InjectionImpact>empty();
+            var pending = t.isNamespace() && o.appliedAt() != null
+                    ? effects.pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt(), desired,
+                            request.context())
+                    : java.util.Optional.<NamespaceLabelEffects.Pending>empty();
             if (pending.isPresent()) {
-                List<PlanDetail> details = new ArrayList<>(pending.get().details(proxyRequests(request.context())));
-                details.add(PlanDetail.note("restartWorkloads: apply restarts them one at a time, waiting up to "
-                        + restart.timeout().toSeconds() + "s for each rollout"));
-                return new PlannedChange(Action.UPDATE, "labels match, but " + pending.get().workloads().size()
-                        + " workload(s) still run pods from before the injection change",
-                        before, desired, details, warnings, Map.of(PENDING_RESTART, "true"));
+                return new PlannedChange(Action.UPDATE, "labels match, but " + pending.get().reason(),
+                        before, desired, pending.get().details(), warnings, Map.of(PENDING_RESTART, "true"));
             }
             return new PlannedChange(Action.NOOP, "labels and annotations match", before, desired, List.of(), warnings, Map.of());
         }
         List<PlanDetail> details = new ArrayList<>();
         if (t.isNamespace()) {
-            injection().plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
-                    RestartSettings.of(desired), proxyRequests(request.context()), details, warnings);
+            effects.plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
+                    desired, request.context(), details, warnings);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
     }
@@ -214,17 +207,14 @@ abstract class MetadataMapsType implements ResourceType {
         return null;
     }
 
-    /** The restarts a plan found still owed (see {@link InjectionChanges#pending}), done after the labels are applied. */
+    /** The effects a plan found still owed (see {@link NamespaceLabelEffects#pending}), done after the labels are applied. */
     void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, HasMetadata applied) {
         if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
-            injection().restartPending(request.address().toString(), t.name(), liveLabels(applied),
-                    appliedAt(applied, manager(request.address())), RestartSettings.of(request.desired()), request.progress());
+            effects.finishPending(request.address().toString(), t.name(), liveLabels(applied),
+                    appliedAt(applied, manager(request.address())), request.desired(), request.progress());
         }
     }
 
-    InjectionChanges injection() {
-        return new InjectionChanges(kube.client(), rolloutPoll);
-    }
 
     static Map<String, String> liveLabels(HasMetadata live) {
         return live == null || live.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(live.getMetadata().getLabels());
@@ -241,11 +231,6 @@ abstract class MetadataMapsType implements ResourceType {
         return out;
     }
 
-    /** The sidecar requests of the stack's Istio install, for the plan's estimate. */
-    static ProxyRequests proxyRequests(StackContext context) {
-        return context.stack().ofType(INSTALL_TYPE).stream().findFirst().map(d -> ProxyRequests.from(d.spec()))
-                .orElse(ProxyRequests.DEFAULT);
-    }
 
     /**
      * After the labels of a namespace were applied: when injection turned on or off, restart the workloads (if the
@@ -254,7 +239,7 @@ abstract class MetadataMapsType implements ResourceType {
     void afterApply(ResourceAddress address, Target t, Map<String, String> before, HasMetadata applied, JsonNode spec,
                     ProgressSink progress) {
         if (t.isNamespace()) {
-            injection().afterApply(address.toString(), t.name(), before, liveLabels(applied), RestartSettings.of(spec), progress);
+            effects.afterApply(address.toString(), t.name(), before, liveLabels(applied), spec, progress);
         }
     }
 
@@ -307,16 +292,6 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     static Map<String, String> metadata(HasMetadata applied, String fieldManager) {
-        Map<String, String> m = new TreeMap<>();
-        if (applied != null && applied.getMetadata() != null) {
-            if (applied.getMetadata().getUid() != null) {
-                m.put("uid", applied.getMetadata().getUid());
-            }
-            if (applied.getMetadata().getResourceVersion() != null) {
-                m.put("resourceVersion", applied.getMetadata().getResourceVersion());
-            }
-        }
-        m.put("fieldManager", fieldManager);
-        return m;
+        return ServerFields.recorded(applied, fieldManager);
     }
 }

@@ -1,5 +1,9 @@
 package io.meshform.providers.istio;
 
+import io.meshform.providers.istio.install.RenderDiff;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.install.IstioInstallType;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -17,13 +21,13 @@ import tools.jackson.databind.JsonNode;
  * {@code manifest generate}. There is no stand-in: without istioctl (or when it fails) the test that asked FAILS,
  * since a schema-less CRD accepts what the real API server would refuse and the test would prove nothing.
  */
-final class IstioCrds {
+public final class IstioCrds {
     static final List<String> PLURALS = List.of("peerauthentications", "requestauthentications", "authorizationpolicies");
 
     private IstioCrds() {
     }
 
-    static synchronized void ensure(ClusterContext cluster) {
+    public static synchronized void ensure(ClusterContext cluster) {
         KubernetesClient c = cluster.client();
         if (PLURALS.stream().allMatch(p -> fromIstio(c.apiextensions().v1().customResourceDefinitions()
                 .withName(p + ".security.istio.io").get()))) {
@@ -42,7 +46,7 @@ final class IstioCrds {
             fail("istioctl manifest generate failed (exit " + r.exit() + "): " + r.tail(10));
         }
         int applied = 0;
-        for (JsonNode o : IstioInstallType.parseRender(r.out()).objects()) {
+        for (JsonNode o : RenderDiff.parseRender(r.out()).objects()) {
             if ("CustomResourceDefinition".equals(Json.text(o, "kind"))) {
                 CustomResourceDefinition crd = c.getKubernetesSerialization().unmarshal(o.toString(), CustomResourceDefinition.class);
                 c.resource(crd).fieldManager("meshform-it").forceConflicts().serverSideApply();

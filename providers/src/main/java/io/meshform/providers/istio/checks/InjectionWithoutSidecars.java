@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.checks;
+
+import io.meshform.providers.istio.core.Mesh;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -6,12 +8,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanDetail;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
-import io.meshform.providers.kubernetes.injection.Injection;
-import io.meshform.providers.kubernetes.injection.InjectionImpact;
-import io.meshform.providers.kubernetes.injection.ProxyRequests;
+import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.InjectionImpact;
+import io.meshform.providers.istio.injection.ProxyRequests;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * traffic) until restarted. The plan of a labels change that turns injection on lists the same pods; this check
  * covers namespaces where injection is already on (later plans, and drift), so they are never reported twice.
  */
-final class InjectionCheck {
+public final class InjectionWithoutSidecars implements PlanCheck {
 
     /** The reads the check makes: one LIST of namespaces, then one LIST of pods per namespace with injection on. */
     interface Live {
@@ -36,25 +39,51 @@ final class InjectionCheck {
         List<Pod> pods(String namespace);
     }
 
-    private InjectionCheck() {
+    private final Live live;
+
+    InjectionWithoutSidecars(Live live) {
+        this.live = live;
+    }
+
+    @Override
+    public String name() {
+        return "injection-without-sidecars";
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return check(ctx, live);
+    }
+
+    /** {@link Live} from the cluster: one LIST of namespaces, then pods per namespace. */
+    record LiveCluster(KubeConnection kube) implements Live {
+        @Override
+        public Map<String, Map<String, String>> namespaceLabels() {
+            return InjectionWithoutSidecars.namespaceLabels(kube);
+        }
+
+        @Override
+        public List<Pod> pods(String namespace) {
+            return InjectionWithoutSidecars.pods(kube, namespace);
+        }
     }
 
     static List<Diagnostic> check(CheckContext ctx, Live live) {
         Map<String, Map<String, String>> declared = new TreeMap<>();
         Map<String, ResourceDecl> firstDecl = new HashMap<>();
-        for (String type : List.of(MeshChecks.LABELS, MeshChecks.NAMESPACE)) {
+        for (String type : List.of(CheckSupport.LABELS_TYPE, CheckSupport.NAMESPACE_TYPE)) {
             for (ResourceDecl d : ctx.declared(type)) {
-                JsonNode s = MeshChecks.after(ctx, d);
+                JsonNode s = CheckSupport.after(ctx, d);
                 String ns = Json.text(s, "name");
-                if (ns == null || (type.equals(MeshChecks.LABELS) && !"Namespace".equals(Json.text(s, "kind", "Namespace")))) {
+                if (ns == null || (type.equals(CheckSupport.LABELS_TYPE) && !"Namespace".equals(Json.text(s, "kind", "Namespace")))) {
                     continue;
                 }
                 declared.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(Json.stringMap(s.get("labels")));
                 firstDecl.putIfAbsent(ns, d);
             }
         }
-        ProxyRequests requests = ctx.declared(IstioInstallType.NAME).stream().findFirst()
-                .map(d -> ProxyRequests.from(MeshChecks.after(ctx, d))).orElse(ProxyRequests.DEFAULT);
+        ProxyRequests requests = ctx.declared(Mesh.INSTALL_TYPE).stream().findFirst()
+                .map(d -> ProxyRequests.from(CheckSupport.after(ctx, d))).orElse(ProxyRequests.DEFAULT);
         List<Diagnostic> out = new ArrayList<>();
         if (declared.values().stream().noneMatch(l -> Injection.of(l).enabled())) {
             return out;
@@ -94,7 +123,7 @@ final class InjectionCheck {
                 + " the installed revision");
         return Diagnostic.warning(d.address() + ": sidecar injection is on for namespace " + impact.namespace() + ", but "
                         + impact.pods() + " running pod(s) have no sidecar", String.join("\n", lines),
-                MeshChecks.range(d, "/spec/labels"));
+                CheckSupport.range(d, "/spec/labels"));
     }
 
     /** Every namespace's labels; empty when they cannot be read (the plan of each resource reports that). */

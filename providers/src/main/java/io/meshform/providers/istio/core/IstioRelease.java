@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.core;
 
 import java.util.Comparator;
 import java.util.Optional;
@@ -10,13 +10,13 @@ import java.util.regex.Pattern;
  * "1.31.0-alpha.eed52ebb66ad", "1.30.3-distroless". A missing patch counts as 0; anything after a '-' marks a
  * pre-release, which sorts before the release of the same numbers.
  */
-record IstioRelease(int major, int minor, int patch, boolean preRelease) implements Comparable<IstioRelease> {
+public record IstioRelease(int major, int minor, int patch, boolean preRelease) implements Comparable<IstioRelease> {
     private static final Pattern FORM = Pattern.compile("^(\\d+)\\.(\\d+)(?:\\.(\\d+))?(-)?");
     private static final Comparator<IstioRelease> ORDER = Comparator.comparingInt(IstioRelease::major)
             .thenComparingInt(IstioRelease::minor).thenComparingInt(IstioRelease::patch)
             .thenComparing(r -> !r.preRelease());
 
-    static Optional<IstioRelease> parse(String text) {
+    public static Optional<IstioRelease> parse(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text);
         if (!m.find()) {
             return Optional.empty();
@@ -26,19 +26,19 @@ record IstioRelease(int major, int minor, int patch, boolean preRelease) impleme
     }
 
     /** Both parse and name the same minor release ("1.30" and "1.30.3"). */
-    static boolean sameMinor(String a, String b) {
+    public static boolean sameMinor(String a, String b) {
         Optional<IstioRelease> x = parse(a);
         Optional<IstioRelease> y = parse(b);
         return x.isPresent() && y.isPresent() && x.get().major == y.get().major && x.get().minor == y.get().minor;
     }
 
     /** Compares two versions by their numbers; an unreadable one sorts first. */
-    static int compare(String a, String b) {
+    public static int compare(String a, String b) {
         return Comparator.nullsFirst(ORDER).compare(parse(a).orElse(null), parse(b).orElse(null));
     }
 
     /** "1.30". */
-    String minorName() {
+    public String minorName() {
         return major + "." + minor;
     }
 

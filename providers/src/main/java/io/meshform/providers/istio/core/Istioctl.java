@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.core;
 
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ProviderSettings;

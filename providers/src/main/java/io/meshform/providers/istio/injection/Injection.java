@@ -1,4 +1,4 @@
-package io.meshform.providers.kubernetes.injection;
+package io.meshform.providers.istio.injection;
 
 import java.util.Map;
 import java.util.Set;

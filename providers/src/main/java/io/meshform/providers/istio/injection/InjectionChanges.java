@@ -1,10 +1,11 @@
-package io.meshform.providers.kubernetes.injection;
+package io.meshform.providers.istio.injection;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.ProgressSink;
+import io.meshform.providers.kubernetes.RestartSettings;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,8 +21,7 @@ import java.util.Optional;
  * LIST per namespace.
  */
 public final class InjectionChanges {
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
-
+    
     private final KubernetesClient client;
     private final Duration poll;
 
@@ -126,28 +126,6 @@ public final class InjectionChanges {
             return created != null && Instant.parse(created).isBefore(t);
         } catch (java.time.format.DateTimeParseException e) {
             return false;
-        }
-    }
-
-    /** The spec's {@code restartWorkloads} and {@code restartTimeoutSeconds}. */
-    public record RestartSettings(boolean enabled, Duration timeout) {
-        public static final RestartSettings OFF = new RestartSettings(false, DEFAULT_TIMEOUT);
-
-        public static RestartSettings of(tools.jackson.databind.JsonNode spec) {
-            tools.jackson.databind.JsonNode t = spec.get("restartTimeoutSeconds");
-            Duration timeout = t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : DEFAULT_TIMEOUT;
-            tools.jackson.databind.JsonNode on = spec.get("restartWorkloads");
-            return new RestartSettings(on != null && on.isBoolean() && on.booleanValue(), timeout);
-        }
-
-        /** restartWorkloads (bool) and restartTimeoutSeconds (a positive whole number). */
-        public static void validate(io.meshform.providers.kubernetes.SpecChecker c, tools.jackson.databind.JsonNode spec) {
-            c.bool(spec, "", "restartWorkloads");
-            tools.jackson.databind.JsonNode timeout = spec.get("restartTimeoutSeconds");
-            if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.longValue() < 1)) {
-                c.error("/restartTimeoutSeconds", "restartTimeoutSeconds must be a positive whole number",
-                        "the longest meshform waits for each workload's rollout; the default is " + DEFAULT_TIMEOUT.toSeconds());
-            }
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.meshform.providers.kubernetes.injection;
+package io.meshform.providers.istio.injection;
 
 import io.meshform.engine.spi.PlanDetail;
 import io.fabric8.kubernetes.api.model.Pod;

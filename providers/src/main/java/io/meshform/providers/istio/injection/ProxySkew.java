@@ -1,4 +1,8 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.injection;
+
+import io.meshform.providers.istio.checks.MeshChecks;
+import io.meshform.providers.istio.core.IstioRelease;
+import io.meshform.providers.istio.install.IstioInstallType;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -7,8 +11,8 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
-import io.meshform.providers.kubernetes.injection.Sidecars;
-import io.meshform.providers.kubernetes.injection.Workload;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.injection.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,15 +26,15 @@ import tools.jackson.databind.JsonNode;
  * the proxy it was injected with until it restarts; Istio supports proxies one minor release behind istiod, so a
  * wider gap is an error in the making, and any gap is work left over from an upgrade.
  */
-final class ProxySkew {
+public final class ProxySkew {
     /** Istio puts this label on every pod it injects, so one LIST with it finds the data plane and nothing else. */
-    static final String INJECTED_LABEL = "security.istio.io/tlsMode";
+    public static final String INJECTED_LABEL = "security.istio.io/tlsMode";
 
     private ProxySkew() {
     }
 
     /** The injected pods of the cluster (one labelled LIST); empty when they cannot be read. */
-    static List<Pod> injectedPods(KubeConnection kube) {
+    public static List<Pod> injectedPods(KubeConnection kube) {
         try {
             return kube.client().pods().inAnyNamespace().withLabel(INJECTED_LABEL, "istio").list().getItems();
         } catch (KubernetesClientException e) {
@@ -51,7 +55,7 @@ final class ProxySkew {
     }
 
     /** Workloads (or bare pods) of {@code revision} whose sidecar is of another minor release than {@code version}, by proxy tag. */
-    static Map<String, TreeSet<String>> lagging(List<Pod> pods, String revision, String version) {
+    public static Map<String, TreeSet<String>> lagging(List<Pod> pods, String revision, String version) {
         Map<String, TreeSet<String>> byProxy = new TreeMap<>();
         proxies(pods, revision).forEach((p, tag) -> {
             if (IstioRelease.parse(tag).isPresent() && IstioRelease.parse(version).isPresent()
@@ -65,50 +69,15 @@ final class ProxySkew {
     }
 
     /** True when Istio does not support a proxy of {@code tag} under istiod {@code version}: older by more than one minor, or newer. */
-    static boolean unsupported(String tag, String version) {
+    public static boolean unsupported(String tag, String version) {
         var have = IstioRelease.parse(tag);
         var want = IstioRelease.parse(version);
         return have.isPresent() && want.isPresent() && (have.get().major() != want.get().major()
                 || want.get().minor() - have.get().minor() > 1 || have.get().minor() > want.get().minor());
     }
 
-    /**
-     * The safety check: per declared install, the workloads whose sidecars would run a release Istio does not support
-     * with its {@code version} (the expected one-release lag during an upgrade is a plan detail instead, see
-     * {@link #planDetails}).
-     */
-    static List<Diagnostic> check(CheckContext ctx, Supplier<List<Pod>> pods) {
-        List<Diagnostic> out = new ArrayList<>();
-        List<ResourceDecl> installs = ctx.declared(IstioInstallType.NAME);
-        if (installs.isEmpty()) {
-            return out;
-        }
-        List<Pod> all = pods.get();
-        for (ResourceDecl d : installs) {
-            JsonNode spec = MeshChecks.after(ctx, d);
-            String version = Json.text(spec, "version");
-            String revision = Json.text(spec, "revision", "default");
-            Map<String, TreeSet<String>> bad = new TreeMap<>(lagging(all, revision, version));
-            bad.keySet().removeIf(tag -> !unsupported(tag, version));
-            if (bad.isEmpty()) {
-                continue;
-            }
-            int count = bad.values().stream().mapToInt(TreeSet::size).sum();
-            StringBuilder detail = new StringBuilder();
-            bad.forEach((tag, workloads) -> detail.append("proxy ").append(tag).append(": ")
-                    .append(String.join(", ", workloads)).append('\n'));
-            detail.append("Istio supports sidecars at most one minor release older than istiod, never newer: restart"
-                    + " these workloads (restartWorkloads on their namespace's labels, or kubectl rollout restart) first,"
-                    + " or upgrade one minor release at a time");
-            out.add(Diagnostic.warning(d.address() + ": " + count + " workload(s) of revision " + revision
-                    + " run a sidecar that Istio does not support with " + version, detail.toString(),
-                    MeshChecks.range(d, "/spec/version")));
-        }
-        return out;
-    }
-
     /** Plan detail lines for an upgrade: which workloads keep the old proxy until they restart. */
-    static List<io.meshform.engine.spi.PlanDetail> planDetails(List<Pod> pods, String revision, String version) {
+    public static List<io.meshform.engine.spi.PlanDetail> planDetails(List<Pod> pods, String revision, String version) {
         List<io.meshform.engine.spi.PlanDetail> out = new ArrayList<>();
         lagging(pods, revision, version).forEach((tag, workloads) -> out.add(io.meshform.engine.spi.PlanDetail.note(
                 "data plane: " + workloads.size() + " workload(s) keep proxy " + tag + " until they restart"
@@ -117,11 +86,11 @@ final class ProxySkew {
     }
 
     /** Workloads to restart for a new proxy, and injected pods no workload owns (a restart cannot reach them). */
-    record Outdated(List<Workload> workloads, List<String> unowned) {
+    public record Outdated(List<Workload> workloads, List<String> unowned) {
     }
 
     /** The pods of {@code revision} whose sidecar is not the {@code tag} just installed (any difference, patch releases too). */
-    static Outdated outdated(List<Pod> pods, String revision, String tag) {
+    public static Outdated outdated(List<Pod> pods, String revision, String tag) {
         TreeSet<Workload> owned = new TreeSet<>();
         List<String> bare = new ArrayList<>();
         proxies(pods, revision).forEach((p, have) -> {
@@ -134,7 +103,7 @@ final class ProxySkew {
     }
 
     /** "1.30.3" from "docker.io/istio/proxyv2:1.30.3" (or "...:1.30.3-distroless"); null when there is no tag. */
-    static String tagOf(String image) {
+    public static String tagOf(String image) {
         if (image == null) {
             return null;
         }

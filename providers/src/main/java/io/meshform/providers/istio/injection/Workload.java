@@ -1,4 +1,4 @@
-package io.meshform.providers.kubernetes.injection;
+package io.meshform.providers.istio.injection;
 
 /** A Deployment, StatefulSet or DaemonSet: the controllers whose pods `kubectl rollout restart` replaces. */
 public record Workload(String kind, String namespace, String name) implements Comparable<Workload> {

@@ -1,4 +1,4 @@
-package io.meshform.providers.kubernetes.injection;
+package io.meshform.providers.istio.injection;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;

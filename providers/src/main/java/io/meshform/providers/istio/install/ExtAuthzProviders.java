@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.checks.MeshChecks;
 
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.SpecChecker;
@@ -16,8 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * one level ({@code name, service, port} beside the envoyExtAuthzHttp settings), and are checked before istioctl sees
  * them: istiod accepts a broken provider and then denies every request the policy covers.
  */
-final class ExtAuthzProviders {
-    static final String FIELD = "extAuthz";
+public final class ExtAuthzProviders {
+    public static final String FIELD = "extAuthz";
     static final List<String> HEADER_LISTS = List.of("includeRequestHeadersInCheck", "headersToUpstreamOnAllow",
             "headersToDownstreamOnAllow", "headersToDownstreamOnDeny");
     static final List<String> FIELDS = List.of("name", "service", "port", "includeRequestHeadersInCheck",
@@ -27,7 +29,7 @@ final class ExtAuthzProviders {
     private ExtAuthzProviders() {
     }
 
-    static void validate(SpecChecker c, JsonNode spec) {
+    public static void validate(SpecChecker c, JsonNode spec) {
         JsonNode list = spec.get(FIELD);
         if (list == null || list.isNull()) {
             return;
@@ -115,14 +117,14 @@ final class ExtAuthzProviders {
     }
 
     /** A risky auth proxy setting: where it is (a JSON pointer under the spec), what is wrong, what to do. */
-    record Risk(String pointer, String summary, String detail) {
+    public record Risk(String pointer, String summary, String detail) {
     }
 
     /**
      * The mesh safety check of the auth proxies ({@link MeshChecks}): deny headers that drop {@code location} break
      * the OIDC login redirect, and {@code failOpen} lets requests in while the proxy is down.
      */
-    static List<Risk> risks(JsonNode spec) {
+    public static List<Risk> risks(JsonNode spec) {
         List<Risk> out = new java.util.ArrayList<>();
         JsonNode list = spec.path(FIELD);
         for (int i = 0; i < list.size(); i++) {
@@ -154,7 +156,7 @@ final class ExtAuthzProviders {
     }
 
     /** The providers in meshConfig form: {@code {name, envoyExtAuthzHttp: {service, port, ...}}}. */
-    static ArrayNode extensionProviders(JsonNode spec) {
+    public static ArrayNode extensionProviders(JsonNode spec) {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (JsonNode p : spec.path(FIELD)) {
             ObjectNode provider = out.addObject();
@@ -172,7 +174,7 @@ final class ExtAuthzProviders {
     }
 
     /** Names of the providers the spec declares, in extAuthz and in meshConfig.extensionProviders. */
-    static Set<String> names(JsonNode spec) {
+    public static Set<String> names(JsonNode spec) {
         Set<String> out = new java.util.TreeSet<>();
         for (JsonNode p : spec.path("meshConfig").path("extensionProviders")) {
             if (Json.text(p, "name") != null) {

@@ -1,13 +1,14 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
 
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.DependencyRule;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.LabelsType;
 import io.meshform.providers.kubernetes.ManifestType;
-import io.meshform.providers.kubernetes.injection.Injection;
+import io.meshform.providers.istio.injection.Injection;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  * injector webhook must be there before the restarts they cause) and manifests of Istio kinds (their CRDs come with
  * the install). The Kubernetes types cannot say so without naming Istio; this rule says it for them.
  */
-final class InstallFirst implements DependencyRule {
+public final class InstallFirst implements DependencyRule {
 
     @Override
     public Set<ResourceAddress> dependencies(ResourceDecl resource, Stack stack) {
@@ -24,7 +25,7 @@ final class InstallFirst implements DependencyRule {
             return Set.of();
         }
         Set<ResourceAddress> installs = new TreeSet<>();
-        stack.ofType(IstioInstallType.NAME).forEach(d -> installs.add(d.address()));
+        stack.ofType(Mesh.INSTALL_TYPE).forEach(d -> installs.add(d.address()));
         return installs;
     }
 

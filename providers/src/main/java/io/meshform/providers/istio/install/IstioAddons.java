@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,4 +1,9 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.core.IstioRelease;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.injection.ProxySkew;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.VersionInfo;
@@ -7,8 +12,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
-import io.meshform.providers.istio.IstioAddons.Addon;
-import io.meshform.providers.istio.IstioAddons.AddonObject;
+import io.meshform.providers.istio.install.IstioAddons.Addon;
+import io.meshform.providers.istio.install.IstioAddons.AddonObject;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -29,7 +34,8 @@ import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import io.meshform.providers.kubernetes.ParallelLists;
-import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
+import io.meshform.providers.kubernetes.RestartSettings;
+import io.meshform.providers.kubernetes.ServerFields;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,24 +63,24 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * the cluster; apply runs {@code istioctl install -y -f}.
  */
 public final class IstioInstallType implements ResourceType {
-    public static final String NAME = "istio.install";
-    public static final String ISTIO_NAMESPACE = "istio-system";
-    static final List<String> FIELDS = List.of("version", "profile", "revision", "hub", "tag", "components", "meshConfig",
-            "values", "addons", "purge", "timeoutSeconds", ExtAuthzProviders.FIELD, "restartWorkloads",
-            "restartTimeoutSeconds", "istioctl");
-    static final List<String> PROFILES = List.of("default", "demo", "minimal", "empty", "remote", "preview", "ambient",
-            "openshift", "openshift-ambient", "stable");
-    static final List<String> ADDONS = List.of("kiali", "prometheus", "grafana", "tracing");
+    public static final String NAME = Mesh.INSTALL_TYPE;
+    public static final String ISTIO_NAMESPACE = Mesh.ISTIO_NAMESPACE;
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private final KubeConnection kube;
     private final Istioctl defaultIstioctl;
     private final IstioAddons addons;
+    private final RenderDiff diff;
+    private final UpgradePolicy upgrades;
+    private final Readiness readiness;
 
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
         this.defaultIstioctl = istioctl;
-        this.addons = new IstioAddons(kube, this::listByName);
+        this.diff = new RenderDiff(kube);
+        this.upgrades = new UpgradePolicy(kube);
+        this.readiness = new Readiness(kube);
+        this.addons = new IstioAddons(kube, diff::listByName);
     }
 
     @Override
@@ -84,105 +90,7 @@ public final class IstioInstallType implements ResourceType {
 
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
-        SpecChecker c = new SpecChecker();
-        if (!c.spec(spec, NAME, FIELDS)) {
-            return c.problems();
-        }
-        JsonNode version = spec.get("version");
-        if (version == null || version.isNull()) {
-            c.error("/version", "missing required field `version`", "the Istio version istioctl must have, e.g. version: \"1.28\"");
-        } else if (version.isNumber()) {
-            c.error("/version", "version must be a string, quote it",
-                    "YAML reads " + version + " as a number (1.30 would become 1.3); write version: \"" + version + "\"");
-        } else if (!version.isString() || !version.asString().matches("\\d+\\.\\d+(\\.\\d+)?(-[0-9A-Za-z.-]+)?")) {
-            c.error("/version", "version must look like \"1.28\" or \"1.28.5\"", "found " + SpecChecker.describe(version));
-        }
-        c.oneOf(spec, "", "profile", false, PROFILES);
-        c.dnsLabel(c.string(spec, "", "revision", false), "/revision", "revision");
-        c.string(spec, "", "hub", false);
-        c.string(spec, "", "tag", false);
-        for (String m : List.of("components", "meshConfig", "values")) {
-            if (spec.has(m) && !spec.get(m).isNull()) {
-                c.object(spec.get(m), "/" + m, "`" + m + "`");
-            }
-        }
-        JsonNode addons = spec.get("addons");
-        if (addons != null && !addons.isNull() && c.object(addons, "/addons", "`addons`")) {
-            List<String> keys = new ArrayList<>(ADDONS);
-            keys.add("manifests");
-            c.knownKeys(addons, "/addons", "addons", keys);
-            for (String a : ADDONS) {
-                c.bool(addons, "/addons", a);
-            }
-            String dir = c.string(addons, "/addons", "manifests", false);
-            for (String a : List.of("kiali", "prometheus", "grafana")) {
-                if (dir == null && Json.bool(addons, a)) {
-                    c.error("/addons/" + a, "addons." + a + " is on, but istioctl does not install " + a
-                                    + " and `addons.manifests` is not set",
-                            "set addons.manifests to a directory holding Istio's sample addons (samples/addons of the"
-                                    + " Istio release: " + a + ".yaml), or turn " + a + " off");
-                }
-            }
-        }
-        ExtAuthzProviders.validate(c, spec);
-        if (Boolean.TRUE.equals(c.bool(spec, "", "purge"))) {
-            c.warning("/purge", "purge: true makes destroy delete all Istio CRDs and every Istio policy in the cluster"
-                            + " (istioctl uninstall --purge), including policies and control planes meshform does not manage",
-                    "keep purge off unless Istio is leaving the cluster for good; without it destroy removes only this revision");
-        }
-        JsonNode timeout = spec.get("timeoutSeconds");
-        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
-            c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
-        }
-        RestartSettings.validate(c, spec);
-        c.string(spec, "", "istioctl", false);
-        return c.problems();
-    }
-
-    /** The IstioOperator meshctl hands to istioctl; addons.tracing becomes meshConfig.enableTracing. */
-    static ObjectNode istioOperator(JsonNode spec) {
-        ObjectNode iop = Json.object();
-        iop.put("apiVersion", "install.istio.io/v1alpha1");
-        iop.put("kind", "IstioOperator");
-        ObjectNode s = iop.putObject("spec");
-        s.put("profile", Json.text(spec, "profile", "default"));
-        for (String f : List.of("revision", "hub", "tag")) {
-            if (Json.text(spec, f) != null) {
-                s.put(f, Json.text(spec, f));
-            }
-        }
-        if (spec.has("components")) {
-            s.set("components", spec.get("components").deepCopy());
-        }
-        ObjectNode mesh = spec.has("meshConfig") && spec.get("meshConfig").isObject()
-                ? (ObjectNode) spec.get("meshConfig").deepCopy() : Json.object();
-        JsonNode addons = spec.get("addons");
-        if (addons != null && addons.has("tracing") && !mesh.has("enableTracing")) {
-            mesh.put("enableTracing", Json.bool(addons, "tracing"));
-        }
-        if (spec.path(ExtAuthzProviders.FIELD).isArray() && !spec.path(ExtAuthzProviders.FIELD).isEmpty()) {
-            tools.jackson.databind.node.ArrayNode providers = mesh.path("extensionProviders").isArray()
-                    ? (tools.jackson.databind.node.ArrayNode) mesh.get("extensionProviders") : mesh.putArray("extensionProviders");
-            providers.addAll(ExtAuthzProviders.extensionProviders(spec));
-        }
-        if (!mesh.isEmpty()) {
-            s.set("meshConfig", mesh);
-        }
-        if (spec.has("values")) {
-            s.set("values", spec.get("values").deepCopy());
-        }
-        return iop;
-    }
-
-    private Path writeOperator(JsonNode spec) {
-        try {
-            Path file = Files.createTempFile("meshform-iop-", ".yaml",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, YAML.writeValueAsString(istioOperator(spec)));
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the IstioOperator file", e);
-        }
+        return InstallSpec.validate(spec);
     }
 
     /**
@@ -216,44 +124,22 @@ public final class IstioInstallType implements ResourceType {
         }
     }
 
-    /** The rendered manifests (one JSON tree per object) and their digest. */
-    record Render(List<JsonNode> objects, String digest) {
-    }
 
-    Render render(StackContext context, ResourceAddress address, JsonNode spec) {
-        Path file = writeOperator(spec);
+    RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
+        Path file = InstallSpec.writeOperator(spec);
         try {
             Istioctl.Result r = istioctl(context, address, spec).run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
                     ProgressSink.NONE, false);
             if (r.exit() != 0) {
                 throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
             }
-            return parseRender(r.out());
+            return RenderDiff.parseRender(r.out());
         } finally {
-            deleteQuietly(file);
+            InstallSpec.deleteQuietly(file);
         }
     }
 
-    static Render parseRender(String yaml) {
-        List<JsonNode> objects = new ArrayList<>();
-        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
-            while (it.hasNext()) {
-                JsonNode doc = it.next();
-                if (doc != null && doc.isObject() && doc.has("kind")) {
-                    objects.add(doc);
-                }
-            }
-        }
-        List<String> canonical = objects.stream().map(o -> Json.canonical(o).toString()).sorted().toList();
-        objects.sort(Comparator.comparing(IstioInstallType::describe));
-        return new Render(objects, "sha256:" + Json.sha256(String.join("\n", canonical)));
-    }
 
-    static String describe(JsonNode obj) {
-        JsonNode md = obj.path("metadata");
-        String ns = Json.text(md, "namespace");
-        return Json.text(obj, "kind") + " " + (ns == null ? "" : ns + "/") + Json.text(md, "name");
-    }
 
     /** The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs. */
     @Override
@@ -270,7 +156,7 @@ public final class IstioInstallType implements ResourceType {
         }
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         for (ResourceRef ref : resources) {
-            String want = istiodName(ref.spec());
+            String want = InstallSpec.istiodName(ref.spec());
             for (Deployment d : istiods) {
                 // A terminating istiod (an uninstall under way) is no install to compare with.
                 if (d.getMetadata().getName().equals(want) && d.getMetadata().getDeletionTimestamp() == null) {
@@ -286,10 +172,6 @@ public final class IstioInstallType implements ResourceType {
         return out;
     }
 
-    static String istiodName(JsonNode spec) {
-        String rev = Json.text(spec, "revision");
-        return rev == null || rev.isBlank() || rev.equals("default") ? "istiod" : "istiod-" + rev;
-    }
 
     static String liveVersion(Deployment d) {
         Map<String, String> labels = d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
@@ -307,33 +189,6 @@ public final class IstioInstallType implements ResourceType {
         return null;
     }
 
-    /**
-     * Fails when the cluster's Kubernetes is older than the Istio release supports, warns when it is newer than
-     * tested. One request ({@code GET /version}); a server that refuses it gets a warning, not a failure.
-     */
-    void checkKubernetes(ResourceAddress address, JsonNode spec, List<String> warnings) {
-        String istio = Json.text(spec, "version");
-        VersionInfo server;
-        try {
-            server = kube.client().getKubernetesVersion();
-        } catch (KubernetesClientException e) {
-            if (!KubeErrors.answered(e)) {
-                throw kube.explain(address.toString(), "read", "the Kubernetes version", e);
-            }
-            warnings.add("could not read the Kubernetes version (" + KubeErrors.serverSays(e)
-                    + "); the check against Istio " + istio + "'s supported range was skipped");
-            return;
-        }
-        KubernetesSupport.Verdict v = KubernetesSupport.judge(istio, server.getMajor(), server.getMinor());
-        if (v.error() != null) {
-            throw KubeErrors.error(address + ": " + v.error(),
-                    "upgrade the cluster first, or choose an Istio release that supports it (`version` in the spec);"
-                            + " see https://istio.io/latest/docs/releases/supported-releases/");
-        }
-        if (v.warning() != null) {
-            warnings.add(v.warning());
-        }
-    }
 
     @Override
     public PlannedChange plan(PlanRequest request) {
@@ -341,18 +196,18 @@ public final class IstioInstallType implements ResourceType {
         StackContext context = request.context();
         checkVersion(context, request.address(), desired);
         List<String> warnings = new ArrayList<>();
-        checkKubernetes(request.address(), desired, warnings);
-        Render render = render(context, request.address(), desired);
-        List<PlanDetail> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default"),
+        upgrades.checkKubernetes(request.address(), desired, warnings);
+        RenderDiff.Render render = render(context, request.address(), desired);
+        List<PlanDetail> details = new ArrayList<>(diff.compare(render.objects(), Json.text(desired, "revision", "default"),
                 istioctl(context, request.address(), desired).version()));
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, context.baseDirectory());
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
-        Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), ISTIO_DIGEST, render.digest(),
+        Map<String, String> priv = Map.of("renderDigest", InstallRecord.digest(render, wanted), InstallRecord.ISTIO_DIGEST, render.digest(),
                 "istioctlVersion", istioctl(context, request.address(), desired).version());
-        warnings.addAll(addonWarnings(desired));
+        warnings.addAll(InstallSpec.addonWarnings(desired));
         if (request.live() != null) {
             String running = Json.text(request.live().value(), "version");
-            warnings.addAll(upgradePath(running, Json.text(desired, "version")));
+            warnings.addAll(UpgradePolicy.upgradePath(running, Json.text(desired, "version")));
             if (!IstioRelease.sameMinor(running, Json.text(desired, "version"))) {
                 List<PlanDetail> lagging = ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
                         Json.text(desired, "version"));
@@ -370,19 +225,19 @@ public final class IstioInstallType implements ResourceType {
             before = request.live().value();
         }
         if (request.live() == null) {
-            return new PlannedChange(Action.CREATE, istiodName(desired) + " is not installed in " + ISTIO_NAMESPACE,
+            return new PlannedChange(Action.CREATE, InstallSpec.istiodName(desired) + " is not installed in " + ISTIO_NAMESPACE,
                     null, desired, details, warnings, priv);
         }
         // Only an apply rewrites the CRDs: a no-op plan of the older revision during a canary has nothing to warn of.
         List<String> updateWarnings = new ArrayList<>(warnings);
-        if (details.stream().anyMatch(d -> d.text().startsWith(NEWER_CRDS))) {
+        if (details.stream().anyMatch(d -> d.text().startsWith(RenderDiff.NEWER_CRDS))) {
             updateWarnings.add("a newer revision's CRDs are installed: applying this install makes istioctl write this"
                     + " release's CRDs over them; apply the newer revision afterwards, or retire this one");
         }
         String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
         long drifted = details.stream().filter(PlanDetail::differs).count();
         if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
-            return new PlannedChange(Action.UPDATE, whatChanged(request.recorded().metadata(), render, wanted)
+            return new PlannedChange(Action.UPDATE, InstallRecord.whatChanged(request.recorded().metadata(), render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
                     before, desired, details, updateWarnings, priv);
         }
@@ -398,65 +253,12 @@ public final class IstioInstallType implements ResourceType {
                 warnings, priv);
     }
 
-    static List<String> addonWarnings(JsonNode spec) {
-        if (Json.bool(spec.get("addons"), "tracing") && IstioAddons.manifestsDir(spec) == null) {
-            return List.of("addons.tracing turns on meshConfig.enableTracing only: no tracing backend is applied"
-                    + " (set addons.manifests to apply Istio's jaeger.yaml, or run your own Zipkin-compatible collector)");
-        }
-        return List.of();
-    }
 
-    /**
-     * Istio supports in-place upgrades one minor release at a time and downgrades one back; anything else works
-     * on paper and breaks proxies. Warnings, so --strict refuses them; a canary revision is the way round.
-     */
-    static List<String> upgradePath(String running, String wanted) {
-        var r = IstioRelease.parse(running);
-        var w = IstioRelease.parse(wanted);
-        if (r.isEmpty() || w.isEmpty() || r.get().major() != w.get().major()) {
-            return List.of();
-        }
-        int from = r.get().minor();
-        int to = w.get().minor();
-        String canary = "; install " + wanted + " beside it as a canary (`revision`) and move namespaces over instead";
-        if (to > from + 1) {
-            return List.of("in-place upgrade from " + running + " to " + wanted + " skips " + (to - from - 1)
-                    + " minor release(s); Istio supports in-place upgrades one minor release at a time: upgrade through "
-                    + r.get().major() + "." + (from + 1) + " first" + canary);
-        }
-        if (to < from) {
-            return List.of("in-place downgrade from " + running + " to " + wanted + (to < from - 1
-                    ? ": Istio supports downgrading only one minor release back" + canary
-                    : ": Istio supports it only back to the release you upgraded from; CRDs of " + running + " stay installed"));
-        }
-        return List.of();
-    }
 
-    /** The digest of istioctl's render alone, recorded beside the combined one so a plan can say which part changed. */
-    static final String ISTIO_DIGEST = "istioDigest";
 
-    static final String ADDONS_DIGEST = "addonsDigest";
 
-    /**
-     * "rendered manifests changed", "addons changed", or both, from the digests recorded at the last apply (a state
-     * from before these were recorded counts as a render change).
-     */
-    static String whatChanged(Map<String, String> recorded, Render render, Map<Addon, List<ObjectNode>> wanted) {
-        String istio = recorded.get(ISTIO_DIGEST);
-        boolean renderChanged = istio == null || !istio.equals(render.digest());
-        boolean addonsChanged = istio != null && !recorded.getOrDefault(ADDONS_DIGEST, "").equals(addonsDigest(wanted));
-        return renderChanged && addonsChanged ? "rendered manifests and addons changed"
-                : addonsChanged ? "addons changed" : "rendered manifests changed";
-    }
 
-    static String addonsDigest(Map<Addon, List<ObjectNode>> wanted) {
-        return wanted.isEmpty() ? "" : IstioAddons.digest(wanted);
-    }
 
-    /** The render digest, with the addon objects folded in when there are any (so a changed sample file plans an update). */
-    static String digest(Render render, Map<Addon, List<ObjectNode>> wanted) {
-        return wanted.isEmpty() ? render.digest() : "sha256:" + Json.sha256(render.digest() + "\n" + IstioAddons.digest(wanted));
-    }
 
     /**
      * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
@@ -464,7 +266,7 @@ public final class IstioInstallType implements ResourceType {
      */
     private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
         List<PlanDetail> out = new ArrayList<>();
-        wanted.forEach((a, objects) -> compare(List.copyOf(objects)).forEach(d -> out.add(
+        wanted.forEach((a, objects) -> diff.compare(List.copyOf(objects)).forEach(d -> out.add(
                 new PlanDetail(d.kind(), d.text() + " [addon " + a.key + "]"))));
         List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recordedMeta));
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
@@ -486,255 +288,19 @@ public final class IstioInstallType implements ResourceType {
         return addons.present(candidates, recordedTargets);
     }
 
-    /** Kinds istioctl installs per component in istio-system, listed even when the render has none left of a kind. */
-    static final List<Target> COMPONENT_KINDS = List.of(
-            new Target("apps/v1", "Deployment", ISTIO_NAMESPACE, null), new Target("v1", "Service", ISTIO_NAMESPACE, null),
-            new Target("v1", "ServiceAccount", ISTIO_NAMESPACE, null), new Target("v1", "ConfigMap", ISTIO_NAMESPACE, null),
-            new Target("autoscaling/v2", "HorizontalPodAutoscaler", ISTIO_NAMESPACE, null),
-            new Target("policy/v1", "PodDisruptionBudget", ISTIO_NAMESPACE, null),
-            new Target("rbac.authorization.k8s.io/v1", "Role", ISTIO_NAMESPACE, null),
-            new Target("rbac.authorization.k8s.io/v1", "RoleBinding", ISTIO_NAMESPACE, null));
-    static final String COMPONENT_LABEL = "operator.istio.io/component";
 
-    /** Lines for objects only (addons): missing or different. */
-    List<PlanDetail> compare(List<JsonNode> rendered) {
-        return compare(rendered, null, null);
-    }
 
-    /**
-     * One line per rendered object that is missing ("+ Deployment istio-system/istiod") or differs ("~ ... (paths)"),
-     * from one LIST per kind and namespace (four at a time). Given the revision, also one line per live object of that
-     * revision's Istio components that the render no longer has ("- Deployment istio-system/istio-egressgateway"):
-     * istioctl install prunes those. Webhook caBundle/failurePolicy and replicas are ignored.
-     */
-    List<PlanDetail> compare(List<JsonNode> rendered, String revision, String release) {
-        Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
-        for (JsonNode o : rendered) {
-            String ns = Json.text(o.path("metadata"), "namespace");
-            groups.computeIfAbsent(new Target(Json.text(o, "apiVersion"), Json.text(o, "kind"), ns, null),
-                    k -> new ArrayList<>()).add(o);
-        }
-        if (revision != null) {
-            COMPONENT_KINDS.forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
-        }
-        Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), this::listByName);
-        List<PlanDetail> details = new ArrayList<>();
-        java.util.TreeSet<String> newerShared = new java.util.TreeSet<>();
-        for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
-            Map<String, HasMetadata> live = listed.get(g.getKey());
-            Set<String> renderedNames = new java.util.HashSet<>();
-            for (JsonNode want : g.getValue()) {
-                renderedNames.add(Json.text(want.path("metadata"), "name"));
-                HasMetadata have = live.get(Json.text(want.path("metadata"), "name"));
-                if (have == null) {
-                    details.add(PlanDetail.add(describe(want)));
-                    continue;
-                }
-                String newer = newerRelease(have, want, release);
-                if (newer != null && "CustomResourceDefinition".equals(Json.text(want, "kind"))) {
-                    // CRDs are shared by all revisions; a canary of a newer release installs its own, which serve the
-                    // older control plane too. They are not drift of this (older) install.
-                    newerShared.add(newer);
-                    continue;
-                }
-                JsonNode liveObj = ignored(Json.toNode(have));
-                JsonNode wantObj = withoutZeroesMissingIn(ignored(want), liveObj);
-                List<String> paths = summarize(Json.paths(Json.project(liveObj, wantObj), wantObj));
-                if ("ConfigMap".equals(Json.text(want, "kind"))) {
-                    paths = insideConfig(paths, liveObj.path("data"), wantObj.path("data"));
-                }
-                if (!paths.isEmpty()) {
-                    details.add(PlanDetail.change(describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
-                            + (paths.size() > 3 ? ", ..." : "") + ")"));
-                }
-            }
-            if (revision != null) {
-                new TreeMap<>(live).forEach((name, o) -> {
-                    if (!renderedNames.contains(name) && prunable(o, revision)) {
-                        details.add(PlanDetail.remove(new Target(g.getKey().apiVersion(), g.getKey().kind(), KubeObjects.namespaceOf(o), name)
-                                .describe() + " (component " + o.getMetadata().getLabels().get(COMPONENT_LABEL) + ")"));
-                    }
-                });
-            }
-        }
-        if (!newerShared.isEmpty()) {
-            details.add(PlanDetail.note(NEWER_CRDS + String.join(", ", newerShared) + " (a newer revision installed them; they serve this one too)"));
-        }
-        return details;
-    }
 
-    /** A detail line, not drift: the shared CRDs come from a newer release than this install renders. */
-    static final String NEWER_CRDS = "  CRDs kept at Istio ";
-    static final String VERSION_LABEL = "operator.istio.io/version";
 
-    /**
-     * The live object's Istio release when it is newer than the rendered one's: istioctl install labels what it
-     * writes with its version; {@code manifest generate} may not, so the rendering istioctl's version stands in.
-     */
-    static String newerRelease(HasMetadata have, JsonNode want, String release) {
-        String live = have.getMetadata().getLabels() == null ? null : have.getMetadata().getLabels().get(VERSION_LABEL);
-        String rendered = Json.text(want.path("metadata").path("labels"), VERSION_LABEL, release);
-        return live != null && rendered != null && IstioRelease.compare(live, rendered) > 0 ? live : null;
-    }
 
-    private Map<String, HasMetadata> listByName(Target collection) {
-        Map<String, HasMetadata> live = new HashMap<>();
-        try {
-            KubeObjects.list(kube.client(), collection).forEach(o -> live.put(KubeObjects.nameOf(o), o));
-        } catch (KubernetesClientException e) {
-            if (!KubeErrors.notFound(e) && KubeErrors.answered(e)) {
-                throw kube.explain(NAME, "list", collection.kind() + " objects", e);
-            }
-            // unknown kind (CRD not installed yet) or namespace absent: all missing
-        } catch (RuntimeException e) {
-            // discovery could not resolve the kind: all missing
-        }
-        return live;
-    }
 
-    /**
-     * An object istioctl installed for this revision's components and would prune: it carries the component label and
-     * the revision, and not the mark istioctl puts on what it keeps across installs (the revision-tag webhook).
-     */
-    static boolean prunable(HasMetadata o, String revision) {
-        Map<String, String> labels = o.getMetadata().getLabels();
-        return labels != null && labels.containsKey(COMPONENT_LABEL) && revision.equals(labels.get("istio.io/rev"))
-                && !"true".equals(labels.get("install.operator.istio.io/owning-resource-not-pruned"));
-    }
 
-    /**
-     * Istio keeps its mesh config and values as YAML (or JSON) text in ConfigMaps; "data.mesh" would hide which
-     * setting changed, so a changed text that parses on both sides is diffed inside: "mesh.enableTracing".
-     */
-    static List<String> insideConfig(List<String> paths, JsonNode liveData, JsonNode wantData) {
-        List<String> out = new ArrayList<>();
-        for (String p : paths) {
-            String key = p.startsWith("data.") ? p.substring("data.".length()) : null;
-            JsonNode before = key == null ? null : parseConfig(liveData.path(key));
-            JsonNode after = key == null ? null : parseConfig(wantData.path(key));
-            if (before == null || after == null) {
-                out.add(p);
-                continue;
-            }
-            for (String inner : Json.paths(before, after)) {
-                String shown = key + "." + inner;
-                if (!out.contains(shown)) {
-                    out.add(shown);
-                }
-            }
-        }
-        return out;
-    }
 
-    private static JsonNode parseConfig(JsonNode text) {
-        if (text == null || !text.isString()) {
-            return null;
-        }
-        try {
-            JsonNode tree = YAML.readTree(text.asString());
-            return tree != null && tree.isObject() ? tree : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
 
-    /**
-     * A CRD schema change lists hundreds of characters per field; "spec.versions[0].schema" says enough to a reviewer,
-     * who reads the CRD itself for detail.
-     */
-    static List<String> summarize(List<String> paths) {
-        List<String> out = new ArrayList<>();
-        for (String p : paths) {
-            int schema = p.indexOf(".schema.");
-            String shown = schema > 0 ? p.substring(0, schema + ".schema".length()) : p;
-            if (!out.contains(shown)) {
-                out.add(shown);
-            }
-        }
-        return out;
-    }
 
-    /**
-     * Removes the fields that istiod, istioctl or the HPA set after install, so they never count as drift, and
-     * the empty values the charts render but the server never stores (null fields, {@code value: ""}).
-     */
-    static JsonNode ignored(JsonNode obj) {
-        ObjectNode o = Json.copy(obj);
-        dropEmpty(o);
-        String kind = Json.text(o, "kind");
-        boolean injector = "sidecar-injector".equals(o.path("metadata").path("labels").path("app").asString(""));
-        if (kind != null && kind.endsWith("WebhookConfiguration") && o.get("webhooks") instanceof tools.jackson.databind.node.ArrayNode hooks) {
-            for (JsonNode h : hooks) {
-                if (h instanceof ObjectNode ho) {
-                    ho.remove("failurePolicy");
-                    if (injector) {
-                        // istioctl install moves injection to the istio-revision-tag-default webhook and sets these
-                        // selectors to never match on the revision's own webhook.
-                        ho.remove("namespaceSelector");
-                        ho.remove("objectSelector");
-                    }
-                    if (ho.get("clientConfig") instanceof ObjectNode cc) {
-                        cc.remove("caBundle");
-                    }
-                }
-            }
-        }
-        if (o.get("spec") instanceof ObjectNode spec) {
-            spec.remove("replicas");
-        }
-        if (o.get("metadata") instanceof ObjectNode md) {
-            md.remove("creationTimestamp");
-        }
-        o.remove("status");
-        return o;
-    }
 
-    /**
-     * Drops 0 and false from the wanted object where the live one has nothing: the API server omits zero values of
-     * optional fields (a sample's {@code initialDelaySeconds: 0} is stored as absent), which is not a difference.
-     */
-    static JsonNode withoutZeroesMissingIn(JsonNode want, JsonNode live) {
-        if (want instanceof ObjectNode w) {
-            List<String> zeroes = new ArrayList<>();
-            w.properties().forEach(e -> {
-                JsonNode v = e.getValue();
-                JsonNode l = live == null ? null : live.get(e.getKey());
-                if ((l == null || l.isNull()) && ((v.isNumber() && v.decimalValue().signum() == 0) || (v.isBoolean() && !v.booleanValue()))) {
-                    zeroes.add(e.getKey());
-                } else {
-                    withoutZeroesMissingIn(v, l);
-                }
-            });
-            zeroes.forEach(w::remove);
-        } else if (want != null && want.isArray()) {
-            for (int i = 0; i < want.size(); i++) {
-                withoutZeroesMissingIn(want.get(i), live != null && live.isArray() && i < live.size() ? live.get(i) : null);
-            }
-        }
-        return want;
-    }
 
-    private static void dropEmpty(JsonNode node) {
-        if (node instanceof ObjectNode o) {
-            List<String> empty = new ArrayList<>();
-            o.properties().forEach(e -> {
-                JsonNode v = e.getValue();
-                if (v.isNull() || (v.isString() && v.asString().isEmpty())) {
-                    empty.add(e.getKey());
-                } else {
-                    dropEmpty(v);
-                }
-            });
-            empty.forEach(o::remove);
-        } else if (node != null && node.isArray()) {
-            node.forEach(IstioInstallType::dropEmpty);
-        }
-    }
 
-    private Duration timeout(JsonNode spec) {
-        JsonNode t = spec.get("timeoutSeconds");
-        return t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : Duration.ofMinutes(10);
-    }
 
     @Override
     public AppliedResource apply(ApplyRequest request) {
@@ -742,17 +308,17 @@ public final class IstioInstallType implements ResourceType {
         StackContext context = request.context();
         checkVersion(context, request.address(), spec);
         // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
-        checkKubernetes(request.address(), spec, new ArrayList<>());
+        upgrades.checkKubernetes(request.address(), spec, new ArrayList<>());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, context.baseDirectory());
         String digest = request.privateData().get("renderDigest");
-        String istioDigest = request.privateData().get(ISTIO_DIGEST);
+        String istioDigest = request.privateData().get(InstallRecord.ISTIO_DIGEST);
         if (digest == null || istioDigest == null) {
-            Render render = render(context, request.address(), spec);
-            digest = digest(render, wanted);
+            RenderDiff.Render render = render(context, request.address(), spec);
+            digest = InstallRecord.digest(render, wanted);
             istioDigest = render.digest();
         }
-        Path file = writeOperator(spec);
-        Duration timeout = timeout(spec);
+        Path file = InstallSpec.writeOperator(spec);
+        Duration timeout = InstallSpec.timeout(spec);
         try {
             Istioctl istioctl = istioctl(context, request.address(), spec);
             request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
@@ -763,9 +329,9 @@ public final class IstioInstallType implements ResourceType {
                 throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")", r.tail(20));
             }
         } finally {
-            deleteQuietly(file);
+            InstallSpec.deleteQuietly(file);
         }
-        waitUntilReady(request.address(), spec, timeout, request.progress());
+        readiness.waitUntilReady(request.address(), spec, timeout, request.progress());
         if (RestartSettings.of(spec).enabled()) {
             restartOutdated(context, request.address(), spec, request.progress());
         }
@@ -779,9 +345,9 @@ public final class IstioInstallType implements ResourceType {
         }
         meta.put("istioctlVersion", istioctl(context, request.address(), spec).version());
         meta.put("renderDigest", digest);
-        meta.put(ISTIO_DIGEST, istioDigest);
+        meta.put(InstallRecord.ISTIO_DIGEST, istioDigest);
         if (!wanted.isEmpty()) {
-            meta.put(ADDONS_DIGEST, addonsDigest(wanted));
+            meta.put(InstallRecord.ADDONS_DIGEST, InstallRecord.addonsDigest(wanted));
         }
         meta.put("revision", Json.text(spec, "revision", "default"));
         meta.put("fieldManager", kube.fieldManager());
@@ -802,49 +368,13 @@ public final class IstioInstallType implements ResourceType {
             return;
         }
         progress.note("restarting " + outdated.workloads().size() + " workload(s) for proxy " + tag);
-        new io.meshform.providers.kubernetes.injection.WorkloadRestarter(kube.client(), RestartSettings.of(spec).timeout(),
+        new io.meshform.providers.istio.injection.WorkloadRestarter(kube.client(), RestartSettings.of(spec).timeout(),
                 Duration.ofSeconds(1),
                 java.time.Clock.systemUTC()).restartAll(address.toString(), outdated.workloads(), progress);
     }
 
-    /** The CRDs of the policy types, which resources after the install apply objects of. */
-    static final List<String> POLICY_CRDS = List.of("peerauthentications.security.istio.io",
-            "requestauthentications.security.istio.io", "authorizationpolicies.security.istio.io", "telemetries.telemetry.istio.io");
 
-    /**
-     * The policies applied after the install need their CRDs served and istiod answering its webhooks; istioctl's
-     * readiness wait covers Deployments only. Waits, within the install's timeout, for each policy CRD the install
-     * created to be Established and for istiod to be Available. A profile without them (remote, empty) waits for nothing.
-     */
-    private void waitUntilReady(ResourceAddress address, JsonNode spec, Duration timeout, ProgressSink progress) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        var crds = kube.client().apiextensions().v1().customResourceDefinitions();
-        for (String name : POLICY_CRDS) {
-            waitFor(address, "CustomResourceDefinition " + name, "Established", deadline, progress, crds.withName(name));
-        }
-        waitFor(address, "Deployment " + ISTIO_NAMESPACE + "/" + istiodName(spec), "Available", deadline, progress,
-                kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withName(istiodName(spec)));
-    }
 
-    private static <T extends HasMetadata> void waitFor(ResourceAddress address, String what, String condition, long deadline,
-            ProgressSink progress, io.fabric8.kubernetes.client.dsl.Resource<T> resource) {
-        T now = resource.get();
-        if (now == null || io.meshform.providers.kubernetes.ManifestType.hasCondition(Json.toNode(now), condition)) {
-            return;
-        }
-        long seconds = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
-        progress.note("waiting up to " + seconds + "s for " + what + " to be " + condition);
-        try {
-            resource.waitUntilCondition(o -> o == null
-                    || io.meshform.providers.kubernetes.ManifestType.hasCondition(Json.toNode(o), condition), seconds,
-                    java.util.concurrent.TimeUnit.SECONDS);
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.error(address + ": istioctl install finished, but " + what + " is not " + condition
-                            + " after " + seconds + "s",
-                    "nothing after the install was applied; check `kubectl describe` on it, then apply again"
-                            + " (raise timeoutSeconds if the cluster is slow)");
-        }
-    }
 
     @Override
     public void delete(DeleteRequest request) {
@@ -856,19 +386,19 @@ public final class IstioInstallType implements ResourceType {
         } else if (Json.text(spec, "revision") != null) {
             args.addAll(List.of("--revision", Json.text(spec, "revision")));
         } else {
-            file = writeOperator(spec);
+            file = InstallSpec.writeOperator(spec);
             args.addAll(List.of("-f", file.toString()));
         }
         try {
             request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
                     + (file == null ? "" : " <IstioOperator>"));
-            Istioctl.Result r = istioctl(request.context(), request.address(), spec).run(args, timeout(spec), request.progress(), true);
+            Istioctl.Result r = istioctl(request.context(), request.address(), spec).run(args, InstallSpec.timeout(spec), request.progress(), true);
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }
         } finally {
             if (file != null) {
-                deleteQuietly(file);
+                InstallSpec.deleteQuietly(file);
             }
         }
         List<AddonObject> recorded = IstioAddons.recorded(request.recorded().metadata());
@@ -884,11 +414,4 @@ public final class IstioInstallType implements ResourceType {
         return Set.of();
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temp file; the OS cleans up
-        }
-    }
 }

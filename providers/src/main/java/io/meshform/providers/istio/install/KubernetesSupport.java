@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.IstioRelease;
 
 import java.util.Map;
 import java.util.Optional;

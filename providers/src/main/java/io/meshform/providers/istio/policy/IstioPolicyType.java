@@ -1,4 +1,7 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.kubernetes.NamespaceType;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -27,6 +30,7 @@ import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.ParallelLists;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.ManagedFields;
+import io.meshform.providers.kubernetes.ServerFields;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,9 +124,9 @@ public final class IstioPolicyType implements ResourceType {
     @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
         Set<ResourceAddress> deps = new TreeSet<>();
-        stack.ofType(IstioInstallType.NAME).forEach(d -> deps.add(d.address()));
+        stack.ofType(Mesh.INSTALL_TYPE).forEach(d -> deps.add(d.address()));
         String ns = Json.text(resource.spec(), "namespace");
-        for (ResourceDecl d : stack.ofType("kubernetes.namespace")) {
+        for (ResourceDecl d : stack.ofType(NamespaceType.NAME)) {
             if (ns != null && ns.equals(Json.text(d.spec(), "name"))) {
                 deps.add(d.address());
             }
@@ -257,10 +261,7 @@ public final class IstioPolicyType implements ResourceType {
         } catch (KubernetesClientException e) {
             throw kube.explain(request.address().toString(), "apply", what, e);
         }
-        Map<String, String> meta = new TreeMap<>();
-        meta.put("uid", applied.getMetadata().getUid());
-        meta.put("resourceVersion", applied.getMetadata().getResourceVersion());
-        meta.put("fieldManager", kube.fieldManager());
+        Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         meta.put("apiVersion", apiVersion());
         return new AppliedResource(spec.deepCopy(), meta);
     }
@@ -299,10 +300,6 @@ public final class IstioPolicyType implements ResourceType {
         if (liveSpec != null && liveSpec.isObject()) {
             liveSpec.properties().forEach(f -> spec.set(f.getKey(), f.getValue()));
         }
-        Map<String, String> meta = new TreeMap<>();
-        meta.put("uid", live.getMetadata().getUid());
-        meta.put("resourceVersion", live.getMetadata().getResourceVersion());
-        meta.put("fieldManager", kube.fieldManager());
-        return Optional.of(new AppliedResource(spec, meta));
+        return Optional.of(new AppliedResource(spec, ServerFields.recorded(live, kube.fieldManager())));
     }
 }

@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.policy;
 
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.net.URI;
@@ -11,21 +11,21 @@ import tools.jackson.databind.JsonNode;
 public final class IstioRules {
     public static final List<String> MTLS_MODES = List.of("UNSET", "DISABLE", "PERMISSIVE", "STRICT");
     public static final List<String> ACTIONS = List.of("ALLOW", "DENY", "AUDIT", "CUSTOM");
-    static final List<String> PEER_FIELDS = List.of("selector", "mtls", "portLevelMtls");
-    static final List<String> REQUEST_FIELDS = List.of("selector", "targetRef", "targetRefs", "jwtRules");
-    static final List<String> AUTHZ_FIELDS = List.of("selector", "targetRef", "targetRefs", "action", "provider", "rules");
-    static final List<String> TELEMETRY_FIELDS = List.of("selector", "targetRef", "targetRefs", "tracing", "accessLogging",
+    public static final List<String> PEER_FIELDS = List.of("selector", "mtls", "portLevelMtls");
+    public static final List<String> REQUEST_FIELDS = List.of("selector", "targetRef", "targetRefs", "jwtRules");
+    public static final List<String> AUTHZ_FIELDS = List.of("selector", "targetRef", "targetRefs", "action", "provider", "rules");
+    public static final List<String> TELEMETRY_FIELDS = List.of("selector", "targetRef", "targetRefs", "tracing", "accessLogging",
             "metrics");
-    static final List<String> TRACING_FIELDS = List.of("match", "providers", "customTags", "disableSpanReporting",
+    public static final List<String> TRACING_FIELDS = List.of("match", "providers", "customTags", "disableSpanReporting",
             "randomSamplingPercentage", "useRequestIdForTraceSampling", "enableIstioTags");
-    static final List<String> ACCESS_LOGGING_FIELDS = List.of("match", "providers", "disabled", "filter");
-    static final List<String> METRICS_FIELDS = List.of("providers", "overrides", "reportingInterval");
-    static final List<String> JWT_RULE_FIELDS = List.of("issuer", "audiences", "jwksUri", "jwks", "fromHeaders", "fromParams",
+    public static final List<String> ACCESS_LOGGING_FIELDS = List.of("match", "providers", "disabled", "filter");
+    public static final List<String> METRICS_FIELDS = List.of("providers", "overrides", "reportingInterval");
+    public static final List<String> JWT_RULE_FIELDS = List.of("issuer", "audiences", "jwksUri", "jwks", "fromHeaders", "fromParams",
             "fromCookies", "outputPayloadToHeader", "forwardOriginalToken", "outputClaimToHeaders", "timeout");
-    static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals",
+    public static final List<String> SOURCE_FIELDS = List.of("principals", "notPrincipals", "requestPrincipals", "notRequestPrincipals",
             "namespaces", "notNamespaces", "ipBlocks", "notIpBlocks", "remoteIpBlocks", "notRemoteIpBlocks",
             "serviceAccounts", "notServiceAccounts");
-    static final List<String> OPERATION_FIELDS = List.of("hosts", "notHosts", "ports", "notPorts", "methods", "notMethods",
+    public static final List<String> OPERATION_FIELDS = List.of("hosts", "notHosts", "ports", "notPorts", "methods", "notMethods",
             "paths", "notPaths");
 
     private IstioRules() {

@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.checks;
 
 import static io.meshform.providers.TestSpecs.decl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,7 +28,7 @@ class InjectionCheckTest {
     }
 
     /** A fake cluster: namespace labels, and pods per namespace; records which namespaces' pods were listed. */
-    static final class FakeLive implements InjectionCheck.Live {
+    static final class FakeLive implements InjectionWithoutSidecars.Live {
         final Map<String, Map<String, String>> namespaces;
         final Map<String, List<Pod>> pods;
         final List<String> listed = new ArrayList<>();
@@ -57,7 +57,7 @@ class InjectionCheckTest {
     void injectionAlreadyOnWithPodsLackingSidecarsWarns() {
         var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
         var live = new FakeLive(Map.of("cortex", Map.of("istio-injection", "enabled")), PODS);
-        List<Diagnostic> ds = InjectionCheck.check(MeshChecksTest.ctx(Environment.STAGING, labels), live);
+        List<Diagnostic> ds = InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels), live);
         assertEquals(1, ds.size());
         assertEquals("kubernetes.labels.cortex_injection: sidecar injection is on for namespace cortex, but 1 running pod(s)"
                 + " have no sidecar", ds.get(0).summary());
@@ -70,7 +70,7 @@ class InjectionCheckTest {
     void injectionTurningOnInThisPlanIsLeftToThatResourcesPlan() {
         var ns = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: 1-30}\n");
         var live = new FakeLive(Map.of("cortex", Map.of()), PODS);
-        assertEquals(List.of(), InjectionCheck.check(MeshChecksTest.ctx(Environment.STAGING, ns), live));
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, ns), live));
         assertEquals(List.of(), live.listed, "no pod LIST: the labels resource's plan lists them");
     }
 
@@ -78,11 +78,11 @@ class InjectionCheckTest {
     void noWarningWhenEveryPodHasASidecarOrInjectionIsOff() {
         var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
         var sidecars = Map.of("cortex", List.of(statefulPod("cortex", "redis-0", "redis", true)));
-        assertEquals(List.of(), InjectionCheck.check(MeshChecksTest.ctx(Environment.STAGING, labels),
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels),
                 new FakeLive(Map.of("cortex", Map.of("istio-injection", "enabled")), sidecars)));
         var off = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: disabled}\n");
         var live = new FakeLive(Map.of("cortex", Map.of("istio-injection", "disabled")), PODS);
-        assertEquals(List.of(), InjectionCheck.check(MeshChecksTest.ctx(Environment.STAGING, off), live));
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, off), live));
         assertEquals(List.of(), live.listed);
     }
 }

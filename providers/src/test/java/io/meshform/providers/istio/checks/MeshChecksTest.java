@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.checks;
 
 import static io.meshform.providers.TestSpecs.decl;
 import static io.meshform.providers.TestSpecs.stack;
@@ -16,8 +16,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-class MeshChecksTest {
-    static CheckContext ctx(Environment env, ResourceDecl... decls) {
+public class MeshChecksTest {
+    public static CheckContext ctx(Environment env, ResourceDecl... decls) {
         Map<ResourceAddress, JsonNode> after = new LinkedHashMap<>();
         for (ResourceDecl d : decls) {
             after.put(d.address(), d.spec());
@@ -25,13 +25,13 @@ class MeshChecksTest {
         return new CheckContext(stack(env, decls), after);
     }
 
-    static final ResourceDecl MESH_STRICT = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
+    public static final ResourceDecl MESH_STRICT = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
 
     @Test
     void selectorInRootNamespace() {
         var d = decl("istio.peerAuthentication.x", "namespace: istio-system\nselector: {matchLabels: {a: b}}\nmtls: {mode: STRICT}\n");
-        assertEquals(1, MeshChecks.selectorInRootNamespace(ctx(Environment.STAGING, d)).size());
-        assertEquals(0, MeshChecks.selectorInRootNamespace(ctx(Environment.STAGING, MESH_STRICT)).size());
+        assertEquals(1, SelectorInRootNamespace.findings(ctx(Environment.STAGING, d)).size());
+        assertEquals(0, SelectorInRootNamespace.findings(ctx(Environment.STAGING, MESH_STRICT)).size());
     }
 
     @Test
@@ -40,7 +40,7 @@ class MeshChecksTest {
                 "app.kubernetes.io/name=mongodb", List.of("cortex/mongo-0"));
         java.util.function.Function<Map<String, String>, List<String>> podsOf =
                 sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of());
-        List<Diagnostic> ds = MeshChecks.strictWithoutExceptions(ctx(Environment.STAGING, MESH_STRICT), podsOf);
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(ctx(Environment.STAGING, MESH_STRICT), podsOf);
         assertEquals(1, ds.size());
         assertTrue(ds.get(0).detail().contains("cortex-compute/job-1-driver") && ds.get(0).detail().contains("cortex/mongo-0"),
                 ds.get(0).detail());
@@ -48,7 +48,7 @@ class MeshChecksTest {
                 "namespace: cortex\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
         var driver = decl("istio.peerAuthentication.spark_driver",
                 "namespace: cortex-compute\nselector: {matchLabels: {spark-role: driver}}\nmtls: {mode: PERMISSIVE}\n");
-        assertEquals(List.of(), MeshChecks.strictWithoutExceptions(ctx(Environment.STAGING, MESH_STRICT, mongo, driver), podsOf));
+        assertEquals(List.of(), StrictWithoutExceptions.findings(ctx(Environment.STAGING, MESH_STRICT, mongo, driver), podsOf));
     }
 
     @Test
@@ -56,7 +56,7 @@ class MeshChecksTest {
         var pods = Map.of("app.kubernetes.io/name=redis", List.of("cortex/redis-master-0"), "app=minio", List.of("cortex/minio-0"));
         java.util.function.Function<Map<String, String>, List<String>> podsOf =
                 sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of());
-        List<Diagnostic> ds = MeshChecks.strictWithoutExceptions(ctx(Environment.PRODUCTION, MESH_STRICT), podsOf);
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(ctx(Environment.PRODUCTION, MESH_STRICT), podsOf);
         assertEquals(1, ds.size());
         assertTrue(ds.get(0).summary().contains("2 pod(s)"), ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("cortex/redis-master-0") && ds.get(0).detail().contains("cortex/minio-0")
@@ -67,26 +67,26 @@ class MeshChecksTest {
     void customProviderMustBeDeclared() {
         var authz = decl("istio.authorizationPolicy.ext", "namespace: cortex\naction: CUSTOM\nprovider: {name: auth-proxy}\nrules: [{}]\n");
         var install = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: other}]}\n");
-        var ds = MeshChecks.customProviderDeclared(ctx(Environment.STAGING, install, authz));
+        var ds = CustomProviderDeclared.findings(ctx(Environment.STAGING, install, authz));
         assertEquals(1, ds.size());
         assertTrue(ds.get(0).detail().contains("declared providers: other"));
         var ok = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: auth-proxy}]}\n");
-        assertEquals(List.of(), MeshChecks.customProviderDeclared(ctx(Environment.STAGING, ok, authz)));
+        assertEquals(List.of(), CustomProviderDeclared.findings(ctx(Environment.STAGING, ok, authz)));
     }
 
     @Test
     void injectionAndRevisionOnOneNamespace() {
         var a = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
         var b = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: 1-28}\n");
-        assertEquals(1, MeshChecks.injectionAndRevision(ctx(Environment.STAGING, a, b)).size());
-        assertEquals(0, MeshChecks.injectionAndRevision(ctx(Environment.STAGING, a)).size());
+        assertEquals(1, InjectionLabelAndRevision.findings(ctx(Environment.STAGING, a, b)).size());
+        assertEquals(0, InjectionLabelAndRevision.findings(ctx(Environment.STAGING, a)).size());
     }
 
     @Test
     void addonsInProduction() {
         var install = decl("istio.install.mesh", "version: \"1.28\"\naddons: {kiali: true, prometheus: false, tracing: true}\n");
-        assertEquals(2, MeshChecks.productionAddons(ctx(Environment.PRODUCTION, install)).size());
-        assertEquals(0, MeshChecks.productionAddons(ctx(Environment.STAGING, install)).size());
+        assertEquals(2, ProductionAddons.findings(ctx(Environment.PRODUCTION, install)).size());
+        assertEquals(0, ProductionAddons.findings(ctx(Environment.STAGING, install)).size());
     }
 
     @Test
@@ -99,13 +99,13 @@ class MeshChecksTest {
                 "mongo", yaml.readTree("mtls: {mode: PERMISSIVE}\n"),
                 "debug-open", yaml.readTree("mtls: {mode: PERMISSIVE}\n"),
                 "strict-too", yaml.readTree("mtls: {mode: STRICT}\n")));
-        List<Diagnostic> ds = MeshChecks.unmanagedWeakerMtls(ctx(Environment.PRODUCTION, MESH_STRICT, mongo, labels),
+        List<Diagnostic> ds = UnmanagedWeakerMtls.findings(ctx(Environment.PRODUCTION, MESH_STRICT, mongo, labels),
                 ns -> live.getOrDefault(ns, Map.of()));
         assertEquals(1, ds.size(), ds.toString());
         assertTrue(ds.get(0).summary().startsWith("PeerAuthentication cortex/debug-open, which the stack does not manage, "
                 + "sets mTLS PERMISSIVE for the whole namespace"), ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("istio.peerAuthentication.mesh"), ds.get(0).detail());
-        assertEquals(List.of(), MeshChecks.unmanagedWeakerMtls(ctx(Environment.PRODUCTION, mongo, labels),
+        assertEquals(List.of(), UnmanagedWeakerMtls.findings(ctx(Environment.PRODUCTION, mongo, labels),
                 ns -> live.getOrDefault(ns, Map.of())), "nothing declared STRICT, so nothing is weakened");
     }
 
@@ -113,7 +113,7 @@ class MeshChecksTest {
     void authProxyThatDropsTheRedirectIsAMeshWarning() {
         var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex, port: 8080,"
                 + " headersToDownstreamOnDeny: [set-cookie]}]\n");
-        List<Diagnostic> ds = MeshChecks.authProxyRisks(ctx(Environment.PRODUCTION, install));
+        List<Diagnostic> ds = AuthProxyRisks.findings(ctx(Environment.PRODUCTION, install));
         assertEquals(1, ds.size());
         assertEquals("istio.install.mesh: auth proxy proxy: headersToDownstreamOnDeny does not pass `location` on", ds.get(0).summary());
     }
@@ -122,20 +122,20 @@ class MeshChecksTest {
     void aCustomPolicyWhoseSelectorMatchesNoPodIsAWarning() {
         var typo = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
                 + "selector: {matchLabels: {istio: ingress-gateway}}\nrules: [{}]\n");
-        MeshChecks.PodMatcher gateways = (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")));
-        List<Diagnostic> ds = MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, typo), gateways);
+        PodMatcher gateways = (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")));
+        List<Diagnostic> ds = AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, typo), gateways);
         assertEquals(1, ds.size());
         assertTrue(ds.get(0).summary().contains("matches no running pod in any namespace"), ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("auth proxy"), ds.get(0).detail());
 
         var right = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
                 + "selector: {matchLabels: {istio: ingressgateway}}\nrules: [{}]\n");
-        assertEquals(List.of(), MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, right), gateways));
-        MeshChecks.PodMatcher unknown = (ns, labels) -> java.util.Optional.empty();
-        assertEquals(List.of(), MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, typo), unknown),
+        assertEquals(List.of(), AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, right), gateways));
+        PodMatcher unknown = (ns, labels) -> java.util.Optional.empty();
+        assertEquals(List.of(), AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, typo), unknown),
                 "before the control plane runs nothing is judged");
         var allow = decl("istio.authorizationPolicy.allow", "namespace: cortex\naction: ALLOW\nselector: {matchLabels: {app: x}}\n");
-        assertEquals(List.of(), MeshChecks.policiesSelectingNothing(ctx(Environment.PRODUCTION, allow), gateways),
+        assertEquals(List.of(), AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, allow), gateways),
                 "an ALLOW policy that selects nothing opens nothing");
     }
 }

@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.checks;
+
+import io.meshform.providers.istio.injection.ProxySkew;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -54,19 +56,19 @@ class SeedLayoutChecksTest {
                 "spark-role=driver", List.of("cortex-compute/job-1-driver"),
                 "spark-role=executor", List.of("cortex-compute/job-1-exec-1"));
         List<Diagnostic> out = new ArrayList<>();
-        out.addAll(MeshChecks.selectorInRootNamespace(ctx));
-        out.addAll(MeshChecks.strictWithoutExceptions(ctx,
+        out.addAll(SelectorInRootNamespace.findings(ctx));
+        out.addAll(StrictWithoutExceptions.findings(ctx,
                 sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of())));
-        out.addAll(MeshChecks.customProviderDeclared(ctx));
-        out.addAll(MeshChecks.tracingProviderDeclared(ctx));
-        out.addAll(MeshChecks.injectionAndRevision(ctx));
-        out.addAll(MeshChecks.productionAddons(ctx));
-        out.addAll(MeshChecks.authProxyRisks(ctx));
-        out.addAll(ProxySkew.check(ctx, List::of));
+        out.addAll(CustomProviderDeclared.findings(ctx));
+        out.addAll(TracingProviderDeclared.findings(ctx));
+        out.addAll(InjectionLabelAndRevision.findings(ctx));
+        out.addAll(ProductionAddons.findings(ctx));
+        out.addAll(AuthProxyRisks.findings(ctx));
+        out.addAll(io.meshform.providers.istio.checks.ProxyVersionSkew.findings(ctx, List::of));
         // The default profile's ingress gateway runs with istio=ingressgateway.
-        out.addAll(MeshChecks.policiesSelectingNothing(ctx,
+        out.addAll(AuthorizationSelectsNothing.findings(ctx,
                 (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")))));
-        out.addAll(MeshChecks.unmanagedWeakerMtls(ctx, ns -> Map.of()));
+        out.addAll(UnmanagedWeakerMtls.findings(ctx, ns -> Map.of()));
         return out;
     }
 

@@ -1,4 +1,8 @@
-package io.meshform.providers.kubernetes;
+package io.meshform.providers.istio.injection;
+
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.LabelsType;
+import io.meshform.providers.kubernetes.NamespaceType;
 
 import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.decl;
@@ -58,6 +62,22 @@ class InjectionPlanTest {
                 pod("web-88aa-a", "web-88aa", "88aa", true)).build()).always();
     }
 
+    private KubeConnection kube() {
+        return new KubeConnection(client, "meshform");
+    }
+
+    /** kubernetes.labels as the provider factory builds it: with Istio's injection effects. */
+    private LabelsType labels() {
+        return new LabelsType(kube(), new InjectionLabelEffects(kube()));
+    }
+
+    @Test
+    void injectionLabelValuesIstioIgnoresAreWarnings() {
+        assertEquals(1, TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: enabled, istio.io/rev: 1-28}\n"))).size());
+        assertEquals(1, TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: on}\n"))).size());
+        assertEquals(0, TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: enabled}\n"))).size());
+    }
+
     private PlannedChange plan(LabelsType t, String address, ObjectNode spec) {
         return plan(t, address, spec, StackContext.detached());
     }
@@ -71,7 +91,7 @@ class InjectionPlanTest {
     @Test
     void turningInjectionOnListsWorkloadsWithoutSidecarsAndWarns() {
         serve(Map.of("team", "pay"));
-        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        LabelsType t = labels();
         var spec = yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
         // The stack's install sets the proxy requests the estimate uses.
         // The stack's install sets the sidecars' requests; the type reads them from the request's stack.
@@ -93,7 +113,7 @@ class InjectionPlanTest {
     @Test
     void withRestartWorkloadsThePlanSaysApplyRestartsThem() {
         serve(Map.of());
-        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        LabelsType t = labels();
         var spec = yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\nrestartTimeoutSeconds: 120\n");
         var change = plan(t, "kubernetes.labels.cortex", spec);
         assertEquals(List.of(), change.warnings());
@@ -105,7 +125,7 @@ class InjectionPlanTest {
     @Test
     void turningInjectionOffListsWorkloadsThatKeepTheirSidecar() {
         serve(Map.of("istio-injection", "enabled"));
-        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        LabelsType t = labels();
         var change = plan(t, "kubernetes.labels.cortex", yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: disabled}\n"));
         ChangeAssert.assertChange(change).hasDetails(List.of(
                 PlanDetail.note("sidecar injection turns off for namespace cortex; 1 running pod(s) stay with a sidecar until they restart:"),
@@ -116,7 +136,7 @@ class InjectionPlanTest {
     @Test
     void otherLabelChangesReadNoPods() {
         serve(Map.of("istio-injection", "enabled"));
-        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        LabelsType t = labels();
         long before = server.getRequestCount();
         var change = plan(t, "kubernetes.labels.cortex", yaml("kind: Namespace\nname: cortex\nlabels: {team: pay}\n"));
         assertEquals(Action.UPDATE, change.action());
@@ -126,8 +146,8 @@ class InjectionPlanTest {
 
     @Test
     void restartSettingsAreValidated() {
-        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
-        NamespaceType n = new NamespaceType(new KubeConnection(client, "meshform"));
+        LabelsType t = labels();
+        NamespaceType n = new NamespaceType(kube(), new InjectionLabelEffects(kube()));
         assertEquals(List.of(), errors(t.validate(yaml("name: cortex\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"))));
         assertEquals(List.of("/restartWorkloads: `restartWorkloads` must be true or false",
                         "/restartTimeoutSeconds: restartTimeoutSeconds must be a positive whole number"),

@@ -1,4 +1,4 @@
-package io.meshform.providers.kubernetes.injection;
+package io.meshform.providers.istio.injection;
 
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;

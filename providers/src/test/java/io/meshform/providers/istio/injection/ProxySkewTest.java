@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.injection;
+
+import io.meshform.providers.istio.checks.MeshChecksTest;
 
 import static io.meshform.providers.TestSpecs.decl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +45,7 @@ class ProxySkewTest {
                 pod("cortex", "api-5d9f-b", "api", "docker.io/istio/proxyv2:1.30.3", null),
                 pod("cortex", "mongo-0", null, "docker.io/istio/proxyv2:1.29.6", null),
                 pod("cortex-compute", "job-1", null, "docker.io/istio/proxyv2:1.28.0", "canary"));
-        var ds = ProxySkew.check(MeshChecksTest.ctx(Environment.PRODUCTION, install), () -> pods);
+        var ds = io.meshform.providers.istio.checks.ProxyVersionSkew.findings(MeshChecksTest.ctx(Environment.PRODUCTION, install), () -> pods);
         assertEquals(1, ds.size(), ds.toString());
         assertTrue(ds.get(0).summary().contains("1 workload(s) of revision default run a sidecar that Istio does not support"),
                 ds.get(0).summary());
@@ -54,7 +56,7 @@ class ProxySkewTest {
                         + " rollout restart): Pod cortex/mongo-0",
                 "data plane: 1 workload(s) keep proxy 1.30.3 until they restart (restartWorkloads, or kubectl rollout"
                         + " restart): Deployment cortex/api"), details);
-        assertEquals(List.of(), ProxySkew.check(MeshChecksTest.ctx(Environment.PRODUCTION, decl("istio.install.mesh",
+        assertEquals(List.of(), io.meshform.providers.istio.checks.ProxyVersionSkew.findings(MeshChecksTest.ctx(Environment.PRODUCTION, decl("istio.install.mesh",
                 "version: \"1.30\"\n")), () -> List.of(pods.get(0))), "the running release raises nothing");
     }
 }

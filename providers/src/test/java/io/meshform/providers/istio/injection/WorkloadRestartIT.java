@@ -1,4 +1,4 @@
-package io.meshform.providers.kubernetes;
+package io.meshform.providers.istio.injection;
 
 import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.decl;
@@ -20,7 +20,7 @@ import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.Harness;
 import io.meshform.providers.TestSpecs;
-import io.meshform.providers.kubernetes.injection.WorkloadRestarter;
+import io.meshform.providers.istio.injection.WorkloadRestarter;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
 import java.util.List;

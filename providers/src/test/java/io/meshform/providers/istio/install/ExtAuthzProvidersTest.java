@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.Istioctl;
 
 import static io.meshform.providers.TestSpecs.errors;
 import static io.meshform.providers.TestSpecs.yaml;
@@ -30,7 +32,7 @@ class ExtAuthzProvidersTest {
     void theAuthProxyBecomesAnEnvoyExtAuthzHttpProviderBesideTheOthers() {
         var spec = yaml(PROXY + "meshConfig: {extensionProviders: [{name: zipkin, zipkin: {service: zipkin.istio-system, port: 9411}}]}\n");
         assertEquals(List.of(), errors(type.validate(spec)));
-        var mesh = IstioInstallType.istioOperator(spec).path("spec").path("meshConfig");
+        var mesh = InstallSpec.istioOperator(spec).path("spec").path("meshConfig");
         assertEquals(yaml("""
                 extensionProviders:
                   - {name: zipkin, zipkin: {service: zipkin.istio-system, port: 9411}}
@@ -49,7 +51,7 @@ class ExtAuthzProvidersTest {
     void aPortGivenAsTextFromAVariableIsWrittenAsANumber() {
         var spec = yaml(PROXY.replace("port: 8080", "port: \"8080\""));
         assertEquals(List.of(), errors(type.validate(spec)));
-        assertTrue(IstioInstallType.istioOperator(spec).at("/spec/meshConfig/extensionProviders/0/envoyExtAuthzHttp/port").isIntegralNumber());
+        assertTrue(InstallSpec.istioOperator(spec).at("/spec/meshConfig/extensionProviders/0/envoyExtAuthzHttp/port").isIntegralNumber());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
 
 import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;

@@ -1,4 +1,4 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
 
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.model.ResourceAddress;
-import io.meshform.providers.istio.IstioAddons.Addon;
-import io.meshform.providers.istio.IstioAddons.AddonObject;
+import io.meshform.providers.istio.install.IstioAddons.Addon;
+import io.meshform.providers.istio.install.IstioAddons.AddonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.Istioctl;
 
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.checks.MeshChecksTest;
 
 import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;
@@ -48,7 +50,7 @@ class IstioInstallIT {
             var istiod = cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get();
             assertTrue(istiod.getStatus().getConditions().stream()
                     .anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True")), "istiod is Available");
-            for (String crd : IstioInstallType.POLICY_CRDS) {
+            for (String crd : Readiness.POLICY_CRDS) {
                 assertTrue(cluster.client().apiextensions().v1().customResourceDefinitions().withName(crd).get().getStatus()
                         .getConditions().stream().anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")),
                         crd + " is Established");

@@ -1,4 +1,7 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.IstioRelease;
+import io.meshform.providers.istio.core.Istioctl;
 
 import static io.meshform.providers.TestSpecs.errors;
 import static io.meshform.providers.TestSpecs.yaml;
@@ -48,7 +51,7 @@ class IstioInstallTypeTest {
 
     @Test
     void operatorComesFromTheSpecAndTracingMapsToMeshConfig() {
-        var iop = IstioInstallType.istioOperator(yaml(
+        var iop = InstallSpec.istioOperator(yaml(
                 "version: \"1.28\"\nrevision: 1-28\nmeshConfig: {accessLogFile: /dev/stdout}\naddons: {tracing: true, kiali: false}\n"));
         assertEquals(yaml("apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec:\n  profile: default\n  revision: 1-28\n"
                 + "  meshConfig: {accessLogFile: /dev/stdout, enableTracing: true}\n"), iop);
@@ -60,11 +63,11 @@ class IstioInstallTypeTest {
                 + "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: istiod, namespace: istio-system}\n";
         String b = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {namespace: istio-system, name: istiod}\n---\n---\n"
                 + "kind: ConfigMap\napiVersion: v1\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: x}\n";
-        var ra = IstioInstallType.parseRender(a);
+        var ra = RenderDiff.parseRender(a);
         assertEquals(2, ra.objects().size());
-        assertEquals(ra.digest(), IstioInstallType.parseRender(b).digest());
-        assertNotEquals(ra.digest(), IstioInstallType.parseRender(a.replace("mesh: x", "mesh: y")).digest());
-        assertEquals("ConfigMap istio-system/istio", IstioInstallType.describe(ra.objects().get(0)));
+        assertEquals(ra.digest(), RenderDiff.parseRender(b).digest());
+        assertNotEquals(ra.digest(), RenderDiff.parseRender(a.replace("mesh: x", "mesh: y")).digest());
+        assertEquals("ConfigMap istio-system/istio", RenderDiff.describe(ra.objects().get(0)));
     }
 
     @Test
@@ -73,12 +76,12 @@ class IstioInstallTypeTest {
                 + "  clientConfig: {service: {name: istiod}}\n");
         var live = yaml("kind: ValidatingWebhookConfiguration\nmetadata: {name: v, uid: x}\nwebhooks:\n- name: a\n  failurePolicy: Fail\n"
                 + "  clientConfig: {service: {name: istiod}, caBundle: abc}\n  sideEffects: None\n");
-        var w = IstioInstallType.ignored(rendered);
-        assertEquals(List.of(), Json.paths(Json.project(IstioInstallType.ignored(live), w), w));
+        var w = NoiseRules.ignored(rendered);
+        assertEquals(List.of(), Json.paths(Json.project(NoiseRules.ignored(live), w), w));
         var dep = yaml("kind: Deployment\nmetadata: {name: istiod}\nspec: {replicas: 1, template: {spec: {containers: [{name: discovery, image: a}]}}}\n");
         var liveDep = yaml("kind: Deployment\nmetadata: {name: istiod}\nspec: {replicas: 3, template: {spec: {containers: [{name: discovery, image: b}]}}}\n");
         assertEquals(List.of("spec.template.spec.containers[0].image"),
-                Json.paths(Json.project(IstioInstallType.ignored(liveDep), IstioInstallType.ignored(dep)), IstioInstallType.ignored(dep)));
+                Json.paths(Json.project(NoiseRules.ignored(liveDep), NoiseRules.ignored(dep)), NoiseRules.ignored(dep)));
     }
 
     @Test
@@ -94,27 +97,27 @@ class IstioInstallTypeTest {
 
     @Test
     void tracingWithoutManifestsWarnsThatNoBackendIsApplied() {
-        assertEquals(1, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: true}\n")).size());
-        assertEquals(0, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: true, manifests: d}\n")).size());
-        assertEquals(0, IstioInstallType.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: false}\n")).size());
+        assertEquals(1, InstallSpec.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: true}\n")).size());
+        assertEquals(0, InstallSpec.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: true, manifests: d}\n")).size());
+        assertEquals(0, InstallSpec.addonWarnings(yaml("version: \"1.28\"\naddons: {tracing: false}\n")).size());
     }
 
     @Test
     void inPlaceUpgradesGoOneMinorReleaseAtATime() {
-        assertEquals(List.of(), IstioInstallType.upgradePath("1.30.3", "1.31"));
-        assertEquals(List.of(), IstioInstallType.upgradePath("1.30.3", "1.30.4"));
-        assertEquals(List.of(), IstioInstallType.upgradePath(null, "1.31"));
-        var skip = IstioInstallType.upgradePath("1.29.2", "1.31");
+        assertEquals(List.of(), UpgradePolicy.upgradePath("1.30.3", "1.31"));
+        assertEquals(List.of(), UpgradePolicy.upgradePath("1.30.3", "1.30.4"));
+        assertEquals(List.of(), UpgradePolicy.upgradePath(null, "1.31"));
+        var skip = UpgradePolicy.upgradePath("1.29.2", "1.31");
         assertEquals(1, skip.size());
         assertTrue(skip.get(0).contains("skips 1 minor release(s)") && skip.get(0).contains("through 1.30 first"), skip.get(0));
-        assertTrue(IstioInstallType.upgradePath("1.31.0-alpha.eed52ebb66ad", "1.30").get(0).startsWith("in-place downgrade"));
-        assertTrue(IstioInstallType.upgradePath("1.31.1", "1.29").get(0).contains("only one minor release back"));
+        assertTrue(UpgradePolicy.upgradePath("1.31.0-alpha.eed52ebb66ad", "1.30").get(0).startsWith("in-place downgrade"));
+        assertTrue(UpgradePolicy.upgradePath("1.31.1", "1.29").get(0).contains("only one minor release back"));
     }
 
     @Test
     void crdSchemaChangesAreSummarisedPerVersion() {
         assertEquals(List.of("spec.versions[0].schema", "spec.versions[1].schema", "metadata.labels.app"),
-                IstioInstallType.summarize(List.of("spec.versions[0].schema.openAPIV3Schema.properties.spec.description",
+                RenderDiff.summarize(List.of("spec.versions[0].schema.openAPIV3Schema.properties.spec.description",
                         "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.x",
                         "spec.versions[1].schema.openAPIV3Schema.properties.a", "metadata.labels.app")));
     }
@@ -123,10 +126,10 @@ class IstioInstallTypeTest {
     void zeroValuesTheServerOmitsAreNoDifference() {
         var want = yaml("spec: {containers: [{name: a, readinessProbe: {initialDelaySeconds: 0, periodSeconds: 5}, tty: false}]}\n");
         var live = yaml("spec: {containers: [{name: a, readinessProbe: {periodSeconds: 5}}]}\n");
-        var w = IstioInstallType.withoutZeroesMissingIn(want.deepCopy(), live);
+        var w = NoiseRules.withoutZeroesMissingIn(want.deepCopy(), live);
         assertEquals(List.of(), Json.paths(Json.project(live, w), w));
         var liveOne = yaml("spec: {containers: [{name: a, readinessProbe: {initialDelaySeconds: 1, periodSeconds: 5}}]}\n");
-        var w1 = IstioInstallType.withoutZeroesMissingIn(want.deepCopy(), liveOne);
+        var w1 = NoiseRules.withoutZeroesMissingIn(want.deepCopy(), liveOne);
         assertEquals(List.of("spec.containers[0].readinessProbe.initialDelaySeconds"), Json.paths(Json.project(liveOne, w1), w1),
                 "a live non-zero value against a wanted 0 is still a difference");
     }
@@ -136,7 +139,7 @@ class IstioInstallTypeTest {
         var live = yaml("mesh: \"defaultConfig: {discoveryAddress: istiod:15012}\\nenableTracing: false\\n\"\nother: plain\n");
         var want = yaml("mesh: \"defaultConfig: {discoveryAddress: istiod:15012}\\nenableTracing: true\\n\"\nother: changed\n");
         assertEquals(List.of("mesh.enableTracing", "data.other"),
-                IstioInstallType.insideConfig(List.of("data.mesh", "data.other"), live, want));
+                RenderDiff.insideConfig(List.of("data.mesh", "data.other"), live, want));
     }
 
     @Test
@@ -144,26 +147,26 @@ class IstioInstallTypeTest {
         java.util.function.Function<Map<String, String>, io.fabric8.kubernetes.api.model.HasMetadata> sa = labels ->
                 new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("x").withLabels(labels)
                         .endMetadata().build();
-        assertTrue(IstioInstallType.prunable(sa.apply(Map.of("operator.istio.io/component", "IngressGateways", "istio.io/rev", "default")), "default"));
-        assertFalse(IstioInstallType.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "canary")), "default"),
+        assertTrue(RenderDiff.prunable(sa.apply(Map.of("operator.istio.io/component", "IngressGateways", "istio.io/rev", "default")), "default"));
+        assertFalse(RenderDiff.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "canary")), "default"),
                 "another revision's control plane is not ours to remove");
-        assertFalse(IstioInstallType.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "default",
+        assertFalse(RenderDiff.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "default",
                 "install.operator.istio.io/owning-resource-not-pruned", "true")), "default"), "istioctl keeps the revision tag");
-        assertFalse(IstioInstallType.prunable(sa.apply(Map.of("istio.io/rev", "default")), "default"), "not installed by istioctl");
+        assertFalse(RenderDiff.prunable(sa.apply(Map.of("istio.io/rev", "default")), "default"), "not installed by istioctl");
     }
 
     @Test
     void theReasonSaysWhetherIstiosRenderOrTheAddonsChanged() {
-        var render = IstioInstallType.parseRender("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n");
+        var render = RenderDiff.parseRender("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\n");
         var kiali = Map.of(IstioAddons.Addon.KIALI, List.of((tools.jackson.databind.node.ObjectNode) yaml(
                 "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: kiali, namespace: istio-system}\n")));
-        Map<String, String> noAddons = Map.of(IstioInstallType.ISTIO_DIGEST, render.digest());
-        assertEquals("addons changed", IstioInstallType.whatChanged(noAddons, render, kiali));
-        assertEquals("rendered manifests changed", IstioInstallType.whatChanged(Map.of(IstioInstallType.ISTIO_DIGEST, "sha256:old"),
+        Map<String, String> noAddons = Map.of(InstallRecord.ISTIO_DIGEST, render.digest());
+        assertEquals("addons changed", InstallRecord.whatChanged(noAddons, render, kiali));
+        assertEquals("rendered manifests changed", InstallRecord.whatChanged(Map.of(InstallRecord.ISTIO_DIGEST, "sha256:old"),
                 render, Map.of()));
-        assertEquals("rendered manifests and addons changed", IstioInstallType.whatChanged(
-                Map.of(IstioInstallType.ISTIO_DIGEST, "sha256:old"), render, kiali));
-        assertEquals("rendered manifests changed", IstioInstallType.whatChanged(Map.of(), render, kiali),
+        assertEquals("rendered manifests and addons changed", InstallRecord.whatChanged(
+                Map.of(InstallRecord.ISTIO_DIGEST, "sha256:old"), render, kiali));
+        assertEquals("rendered manifests changed", InstallRecord.whatChanged(Map.of(), render, kiali),
                 "a state from before the split digests");
     }
 
@@ -190,9 +193,9 @@ class IstioInstallTypeTest {
                 .withName("peerauthentications.security.istio.io").addToLabels("operator.istio.io/version", "1.31.0-alpha.x")
                 .endMetadata().build();
         var rendered = yaml("kind: CustomResourceDefinition\nmetadata: {name: peerauthentications.security.istio.io}\n");
-        assertEquals("1.31.0-alpha.x", IstioInstallType.newerRelease(live, rendered, "1.30.3"),
+        assertEquals("1.31.0-alpha.x", RenderDiff.newerRelease(live, rendered, "1.30.3"),
                 "without a label on the render, the rendering istioctl's version counts");
-        assertEquals(null, IstioInstallType.newerRelease(live, rendered, "1.31.0"));
-        assertEquals(null, IstioInstallType.newerRelease(live, rendered, null));
+        assertEquals(null, RenderDiff.newerRelease(live, rendered, "1.31.0"));
+        assertEquals(null, RenderDiff.newerRelease(live, rendered, null));
     }
 }

@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.Istioctl;
 
 import static io.meshform.providers.TestSpecs.warnings;
 import static io.meshform.providers.TestSpecs.yaml;
@@ -37,8 +39,8 @@ class KubernetesSupportTest {
         assertTrue(KubernetesSupport.judge("1.30", "2", "0").warning().contains("cannot read"));
     }
 
-    private IstioInstallType type() {
-        return new IstioInstallType(new KubeConnection(client, "meshform"), new Istioctl("/nonexistent/istioctl", "test", null, null));
+    private UpgradePolicy type() {
+        return new UpgradePolicy(new KubeConnection(client, "meshform"));
     }
 
     private void serverVersion(String minor) {
@@ -67,7 +69,7 @@ class KubernetesSupportTest {
     void purgeIsAWarningOfValidate() {
         assertEquals(List.of("/purge: purge: true makes destroy delete all Istio CRDs and every Istio policy in the cluster"
                         + " (istioctl uninstall --purge), including policies and control planes meshform does not manage"),
-                warnings(type().validate(yaml("version: \"1.30.3\"\npurge: true\n"))));
-        assertEquals(List.of(), warnings(type().validate(yaml("version: \"1.30.3\"\npurge: false\n"))));
+                warnings(InstallSpec.validate(yaml("version: \"1.30.3\"\npurge: true\n"))));
+        assertEquals(List.of(), warnings(InstallSpec.validate(yaml("version: \"1.30.3\"\npurge: false\n"))));
     }
 }

@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.IstioProvider;
 
 import static io.meshform.providers.TestSpecs.errors;
 import static io.meshform.providers.TestSpecs.yaml;

@@ -1,4 +1,7 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.IstioCrds;
+import io.meshform.providers.istio.checks.MeshChecksTest;
 
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,6 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.IstioCrds;
 
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,8 @@
-package io.meshform.providers.istio;
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.IstioProvider;
+import io.meshform.providers.istio.checks.MeshChecks;
+import io.meshform.providers.istio.checks.MeshChecksTest;
 
 import static io.meshform.providers.TestSpecs.decl;
 import static io.meshform.providers.TestSpecs.errors;
@@ -57,15 +61,15 @@ class TelemetryTest {
         var telemetry = decl("istio.telemetry.mesh_tracing",
                 "namespace: istio-system\ntracing: [{providers: [{name: zipkin}], randomSamplingPercentage: 10}]\n");
         var without = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: cortex-auth-proxy}]}\n");
-        var ds = MeshChecks.tracingProviderDeclared(MeshChecksTest.ctx(Environment.STAGING, without, telemetry));
+        var ds = io.meshform.providers.istio.checks.TracingProviderDeclared.findings(MeshChecksTest.ctx(Environment.STAGING, without, telemetry));
         assertEquals(1, ds.size());
         assertEquals("istio.telemetry.mesh_tracing: tracing provider `zipkin` is not declared in the istio.install"
                 + " meshConfig.extensionProviders", ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("declared providers: cortex-auth-proxy"), ds.get(0).detail());
         var with = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: zipkin,"
                 + " zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}}]}\n");
-        assertEquals(List.of(), MeshChecks.tracingProviderDeclared(MeshChecksTest.ctx(Environment.STAGING, with, telemetry)));
-        assertEquals(List.of(), MeshChecks.tracingProviderDeclared(MeshChecksTest.ctx(Environment.STAGING, telemetry)),
+        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(MeshChecksTest.ctx(Environment.STAGING, with, telemetry)));
+        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(MeshChecksTest.ctx(Environment.STAGING, telemetry)),
                 "without an install in the stack its meshConfig is unknown");
     }
 }
