@@ -70,7 +70,7 @@ public final class LabelsType extends MetadataMapsType {
             c.dnsLabel(namespace, "/namespace", "namespace");
             if (Json.bool(spec, RESTART)) {
                 c.error("/" + RESTART, "restartWorkloads applies only to the labels of a Namespace",
-                        "label changes take effect per namespace; remove restartWorkloads here");
+                        "sidecar injection is switched per namespace; remove restartWorkloads here");
             }
         }
         JsonNode labels = spec.get(LABELS);
