@@ -84,9 +84,10 @@ public final class TypeRegistry {
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
         Set<ResourceAddress> deps = new java.util.TreeSet<>(get(resource.type()).implicitDependencies(resource, stack));
         for (DependencyRule rule : rules) {
-            deps.addAll(rule.dependencies(resource, stack));
+            // A rule speaks of kinds of resources; it never makes one wait for itself.
+            rule.dependencies(resource, stack).stream().filter(d -> !d.equals(resource.address())).forEach(deps::add);
         }
-        deps.removeIf(d -> d.equals(resource.address()) || stack.find(d).isEmpty());
+        deps.removeIf(d -> stack.find(d).isEmpty());
         return deps;
     }
 }

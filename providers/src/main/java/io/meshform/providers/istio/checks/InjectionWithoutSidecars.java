@@ -1,7 +1,5 @@
 package io.meshform.providers.istio.checks;
 
-import io.meshform.providers.istio.core.Mesh;
-
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -10,11 +8,12 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanDetail;
-import io.meshform.providers.kubernetes.Json;
-import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.InjectionImpact;
 import io.meshform.providers.istio.injection.ProxyRequests;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,60 +1,12 @@
 package io.meshform.providers.istio.install;
 
-import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.istio.core.IstioRelease;
-import io.meshform.providers.istio.core.Istioctl;
-import io.meshform.providers.istio.injection.ProxySkew;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.VersionInfo;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.meshform.engine.model.ResourceAddress;
-import io.meshform.engine.model.ResourceDecl;
-import io.meshform.engine.model.Stack;
-import io.meshform.providers.istio.install.IstioAddons.Addon;
-import io.meshform.providers.istio.install.IstioAddons.AddonObject;
-import io.meshform.engine.spi.Action;
-import io.meshform.engine.spi.AppliedResource;
-import io.meshform.engine.spi.ApplyRequest;
-import io.meshform.engine.spi.DeleteRequest;
-import io.meshform.engine.spi.FieldProblem;
-import io.meshform.engine.spi.LiveObject;
-import io.meshform.engine.spi.PlanDetail;
-import io.meshform.engine.spi.PlanRequest;
-import io.meshform.engine.spi.ReadRequest;
-import io.meshform.engine.spi.StackContext;
-import io.meshform.engine.spi.PlannedChange;
-import io.meshform.engine.spi.ProgressSink;
-import io.meshform.engine.spi.ResourceRef;
-import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.Json;
-import io.meshform.providers.kubernetes.KubeConnection;
-import io.meshform.providers.kubernetes.KubeErrors;
-import io.meshform.providers.kubernetes.KubeObjects;
-import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.ParallelLists;
-import io.meshform.providers.kubernetes.RestartSettings;
 import io.meshform.providers.kubernetes.ServerFields;
-import io.meshform.providers.kubernetes.SpecChecker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * What never counts as a difference between a rendered Istio object and the live one: fields istiod, istioctl or an
@@ -116,7 +68,6 @@ public final class NoiseRules {
             remove(o.get(head), tail);
         }
     }
-
 
     /**
      * Drops 0 and false from the wanted object where the live one has nothing: the API server omits zero values of
