@@ -198,8 +198,9 @@ public final class IstioInstallType implements ResourceType {
         List<String> warnings = new ArrayList<>();
         upgrades.checkKubernetes(request.address(), desired, warnings);
         RenderDiff.Render render = render(context, request.address(), desired);
-        List<PlanDetail> details = new ArrayList<>(diff.compare(render.objects(), Json.text(desired, "revision", "default"),
-                istioctl(context, request.address(), desired).version()));
+        RenderDiff.Comparison installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
+                istioctl(context, request.address(), desired).version());
+        List<PlanDetail> details = new ArrayList<>(installed.details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, context.baseDirectory());
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
         Map<String, String> priv = Map.of("renderDigest", InstallRecord.digest(render, wanted), InstallRecord.ISTIO_DIGEST, render.digest(),
@@ -230,7 +231,7 @@ public final class IstioInstallType implements ResourceType {
         }
         // Only an apply rewrites the CRDs: a no-op plan of the older revision during a canary has nothing to warn of.
         List<String> updateWarnings = new ArrayList<>(warnings);
-        if (details.stream().anyMatch(d -> d.text().startsWith(RenderDiff.NEWER_CRDS))) {
+        if (!installed.newerSharedCrds().isEmpty()) {
             updateWarnings.add("a newer revision's CRDs are installed: applying this install makes istioctl write this"
                     + " release's CRDs over them; apply the newer revision afterwards, or retire this one");
         }

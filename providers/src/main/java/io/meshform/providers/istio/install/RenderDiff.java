@@ -1,47 +1,17 @@
 package io.meshform.providers.istio.install;
 
-import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.istio.core.IstioRelease;
-import io.meshform.providers.istio.core.Istioctl;
-import io.meshform.providers.istio.injection.ProxySkew;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.meshform.engine.model.ResourceAddress;
-import io.meshform.engine.model.ResourceDecl;
-import io.meshform.engine.model.Stack;
-import io.meshform.providers.istio.install.IstioAddons.Addon;
-import io.meshform.providers.istio.install.IstioAddons.AddonObject;
-import io.meshform.engine.spi.Action;
-import io.meshform.engine.spi.AppliedResource;
-import io.meshform.engine.spi.ApplyRequest;
-import io.meshform.engine.spi.DeleteRequest;
-import io.meshform.engine.spi.FieldProblem;
-import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.PlanDetail;
-import io.meshform.engine.spi.PlanRequest;
-import io.meshform.engine.spi.ReadRequest;
-import io.meshform.engine.spi.StackContext;
-import io.meshform.engine.spi.PlannedChange;
-import io.meshform.engine.spi.ProgressSink;
-import io.meshform.engine.spi.ResourceRef;
-import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.istio.core.IstioRelease;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
-import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.ParallelLists;
-import io.meshform.providers.kubernetes.RestartSettings;
-import io.meshform.providers.kubernetes.ServerFields;
-import io.meshform.providers.kubernetes.SpecChecker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -50,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -106,7 +74,18 @@ public final class RenderDiff {
 
     /** Lines for objects only (addons): missing or different. */
     List<PlanDetail> compare(List<JsonNode> rendered) {
-        return compare(rendered, null, null);
+        return compare(rendered, null, null).details();
+    }
+
+    /**
+     * The lines of a comparison, and the newer Istio releases whose shared CRDs the cluster keeps (a note among the
+     * lines, not drift; applying this install would write its own CRDs over them).
+     */
+    record Comparison(List<PlanDetail> details, java.util.SortedSet<String> newerSharedCrds) {
+        Comparison {
+            details = List.copyOf(details);
+            newerSharedCrds = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(newerSharedCrds));
+        }
     }
 
     /**
@@ -115,7 +94,7 @@ public final class RenderDiff {
      * revision's Istio components that the render no longer has ("- Deployment istio-system/istio-egressgateway"):
      * istioctl install prunes those. Webhook caBundle/failurePolicy and replicas are ignored.
      */
-    List<PlanDetail> compare(List<JsonNode> rendered, String revision, String release) {
+    Comparison compare(List<JsonNode> rendered, String revision, String release) {
         Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
         for (JsonNode o : rendered) {
             String ns = Json.text(o.path("metadata"), "namespace");
@@ -168,7 +147,7 @@ public final class RenderDiff {
         if (!newerShared.isEmpty()) {
             details.add(PlanDetail.note(NEWER_CRDS + String.join(", ", newerShared) + " (a newer revision installed them; they serve this one too)"));
         }
-        return details;
+        return new Comparison(details, newerShared);
     }
 
     /** A detail line, not drift: the shared CRDs come from a newer release than this install renders. */
