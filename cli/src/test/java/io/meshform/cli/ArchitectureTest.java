@@ -44,6 +44,9 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importClasses() {
+        // Names of the classes meshform depends on are enough; loading fabric8's and Jackson's from the class path
+        // to resolve them took most of a minute.
+        com.tngtech.archunit.ArchConfiguration.get().setResolveMissingDependenciesFromClassPath(false);
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("io.meshform");
     }
