@@ -295,9 +295,8 @@ final class IstioAddons {
         }
     }
 
-    /** The recorded objects, from the state's {@code addonObjects} metadata (comma-separated encodings). */
-    static List<AddonObject> recorded(Map<String, String> metadata) {
-        String s = metadata == null ? null : metadata.get("addonObjects");
+    /** Recorded objects from their encodings, comma-separated (see {@link InstallRecord}). */
+    static List<AddonObject> decode(String s) {
         List<AddonObject> out = new ArrayList<>();
         if (s != null && !s.isBlank()) {
             for (String part : s.split(",")) {
@@ -307,10 +306,11 @@ final class IstioAddons {
         return out;
     }
 
-    static String encode(Map<Addon, List<ObjectNode>> wanted) {
-        List<String> parts = new ArrayList<>();
-        wanted.forEach((a, list) -> list.forEach(o -> parts.add(AddonObject.of(a.key, o).encode())));
-        return String.join(",", parts);
+    /** The objects of the addons applied, by addon, in the order applied. */
+    static List<AddonObject> objects(Map<Addon, List<ObjectNode>> wanted) {
+        List<AddonObject> out = new ArrayList<>();
+        wanted.forEach((a, list) -> list.forEach(o -> out.add(AddonObject.of(a.key, o))));
+        return out;
     }
 
     /** A digest of the addon objects, folded into the render digest so a changed sample file plans an update. */

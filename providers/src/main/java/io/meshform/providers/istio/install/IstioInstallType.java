@@ -202,9 +202,11 @@ public final class IstioInstallType implements ResourceType {
                 istioctl(context, request.address(), desired).version());
         List<PlanDetail> details = new ArrayList<>(installed.details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, context.baseDirectory());
-        details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
-        Map<String, String> priv = Map.of("renderDigest", InstallRecord.digest(render, wanted), InstallRecord.ISTIO_DIGEST, render.digest(),
-                "istioctlVersion", istioctl(context, request.address(), desired).version());
+        InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
+        details.addAll(addonDetails(desired, wanted, recorded.addonObjects()));
+        Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
+                InstallRecord.ISTIO_DIGEST, render.digest(),
+                InstallRecord.ISTIOCTL_VERSION, istioctl(context, request.address(), desired).version());
         warnings.addAll(InstallSpec.addonWarnings(desired));
         if (request.live() != null) {
             String running = Json.text(request.live().value(), "version");
@@ -235,10 +237,10 @@ public final class IstioInstallType implements ResourceType {
             updateWarnings.add("a newer revision's CRDs are installed: applying this install makes istioctl write this"
                     + " release's CRDs over them; apply the newer revision afterwards, or retire this one");
         }
-        String recordedDigest = request.recorded() == null ? null : request.recorded().metadata().get("renderDigest");
+        String recordedDigest = recorded.renderDigest();
         long drifted = details.stream().filter(PlanDetail::differs).count();
-        if (recordedDigest != null && !recordedDigest.equals(priv.get("renderDigest"))) {
-            return new PlannedChange(Action.UPDATE, InstallRecord.whatChanged(request.recorded().metadata(), render, wanted)
+        if (recordedDigest != null && !recordedDigest.equals(priv.get(InstallRecord.RENDER_DIGEST))) {
+            return new PlannedChange(Action.UPDATE, recorded.whatChanged(render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
                     before, desired, details, updateWarnings, priv);
         }
@@ -265,11 +267,11 @@ public final class IstioInstallType implements ResourceType {
      * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
      * "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
      */
-    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
+    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
         List<PlanDetail> out = new ArrayList<>();
         wanted.forEach((a, objects) -> diff.compare(List.copyOf(objects)).forEach(d -> out.add(
                 new PlanDetail(d.kind(), d.text() + " [addon " + a.key + "]"))));
-        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recordedMeta));
+        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded));
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
         for (AddonObject o : removals) {
             boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
@@ -278,8 +280,7 @@ public final class IstioInstallType implements ResourceType {
         return out;
     }
 
-    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, Map<String, String> recordedMeta) {
-        List<AddonObject> recorded = IstioAddons.recorded(recordedMeta);
+    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
         List<AddonObject> candidates = IstioAddons.candidates(spec, recorded, wanted);
         if (candidates.isEmpty()) {
             return List.of();
@@ -311,7 +312,7 @@ public final class IstioInstallType implements ResourceType {
         // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
         upgrades.checkKubernetes(request.address(), spec, new ArrayList<>());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, context.baseDirectory());
-        String digest = request.privateData().get("renderDigest");
+        String digest = request.privateData().get(InstallRecord.RENDER_DIGEST);
         String istioDigest = request.privateData().get(InstallRecord.ISTIO_DIGEST);
         if (digest == null || istioDigest == null) {
             RenderDiff.Render render = render(context, request.address(), spec);
@@ -338,20 +339,11 @@ public final class IstioInstallType implements ResourceType {
         }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
         addons.apply(wanted, request.progress());
-        Map<String, String> recordedMeta = request.recorded() == null ? Map.of() : request.recorded().metadata();
-        addons.delete(removals(spec, wanted, recordedMeta), request.progress());
-        Map<String, String> meta = new TreeMap<>();
-        if (!wanted.isEmpty()) {
-            meta.put("addonObjects", IstioAddons.encode(wanted));
-        }
-        meta.put("istioctlVersion", istioctl(context, request.address(), spec).version());
-        meta.put("renderDigest", digest);
-        meta.put(InstallRecord.ISTIO_DIGEST, istioDigest);
-        if (!wanted.isEmpty()) {
-            meta.put(InstallRecord.ADDONS_DIGEST, InstallRecord.addonsDigest(wanted));
-        }
-        meta.put("revision", Json.text(spec, "revision", "default"));
-        meta.put("fieldManager", kube.fieldManager());
+        InstallRecord before = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
+        addons.delete(removals(spec, wanted, before.addonObjects()), request.progress());
+        Map<String, String> meta = InstallRecord.applied(digest, istioDigest, wanted,
+                istioctl(context, request.address(), spec).version(), Json.text(spec, "revision", "default"),
+                kube.fieldManager()).toMetadata();
         return new AppliedResource(spec.deepCopy(), meta);
     }
 
@@ -402,7 +394,7 @@ public final class IstioInstallType implements ResourceType {
                 InstallSpec.deleteQuietly(file);
             }
         }
-        List<AddonObject> recorded = IstioAddons.recorded(request.recorded().metadata());
+        List<AddonObject> recorded = InstallRecord.of(request.recorded().metadata()).addonObjects();
         if (!recorded.isEmpty()) {
             Set<Target> targets = new java.util.HashSet<>();
             recorded.forEach(o -> targets.add(o.target()));

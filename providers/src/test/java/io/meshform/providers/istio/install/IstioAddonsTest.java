@@ -53,11 +53,13 @@ class IstioAddonsTest {
         assertEquals(3, objects.size());
         assertEquals("istio-system", objects.get(2).path("metadata").path("namespace").asString(), "namespaced kinds go to istio-system");
         assertTrue(objects.get(1).path("metadata").path("namespace").isMissingNode(), "cluster-scoped kinds stay without one");
-        String encoded = IstioAddons.encode(loaded);
+        // What state records of them, and reads back.
+        var record = InstallRecord.applied("sha256:r", "sha256:i", loaded, "1.30.3", "default", "meshform");
         assertEquals(List.of(new AddonObject("kiali", "v1", "ServiceAccount", "istio-system", "kiali"),
                         new AddonObject("kiali", "rbac.authorization.k8s.io/v1", "ClusterRole", null, "kiali"),
                         new AddonObject("kiali", "apps/v1", "Deployment", "istio-system", "kiali")),
-                IstioAddons.recorded(Map.of("addonObjects", encoded)));
+                InstallRecord.of(record.toMetadata()).addonObjects());
+        assertEquals(record, InstallRecord.of(record.toMetadata()));
     }
 
     @Test

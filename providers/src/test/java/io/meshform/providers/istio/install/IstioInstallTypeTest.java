@@ -161,12 +161,11 @@ class IstioInstallTypeTest {
         var kiali = Map.of(IstioAddons.Addon.KIALI, List.of((tools.jackson.databind.node.ObjectNode) yaml(
                 "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: kiali, namespace: istio-system}\n")));
         Map<String, String> noAddons = Map.of(InstallRecord.ISTIO_DIGEST, render.digest());
-        assertEquals("addons changed", InstallRecord.whatChanged(noAddons, render, kiali));
-        assertEquals("rendered manifests changed", InstallRecord.whatChanged(Map.of(InstallRecord.ISTIO_DIGEST, "sha256:old"),
-                render, Map.of()));
-        assertEquals("rendered manifests and addons changed", InstallRecord.whatChanged(
-                Map.of(InstallRecord.ISTIO_DIGEST, "sha256:old"), render, kiali));
-        assertEquals("rendered manifests changed", InstallRecord.whatChanged(Map.of(), render, kiali),
+        assertEquals("addons changed", InstallRecord.of(noAddons).whatChanged(render, kiali));
+        assertEquals("rendered manifests changed", InstallRecord.of(Map.of(InstallRecord.ISTIO_DIGEST, "sha256:old"))
+                .whatChanged(render, Map.of()));
+        assertEquals("rendered manifests and addons changed", InstallRecord.of(Map.of(InstallRecord.ISTIO_DIGEST, "sha256:old")).whatChanged(render, kiali));
+        assertEquals("rendered manifests changed", InstallRecord.of(Map.of()).whatChanged(render, kiali),
                 "a state from before the split digests");
     }
 
