@@ -3,7 +3,8 @@
 # ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
-#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next]     (all when none is named)
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [istiod]  (all when none is named)
+#   testbed/build.sh --cached-only COMPONENT...   print NAME=DIR only for components already cached; build nothing
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
@@ -11,6 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${MESHFORM_CACHE:-$HOME/.cache/meshform}
 mkdir -p "$cache/bin" "$cache/logs"
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+cached_only=false
+if [ "${1:-}" = --cached-only ]; then cached_only=true; shift; fi
 
 say() { printf '[testbed] %s\n' "$*" >&2; }
 
@@ -21,11 +24,15 @@ build() {
   local name=$1 version=$2 check=$3; shift 4
   local dest="$cache/bin/$name-$version" log="$cache/logs/$name-$version.log"
   if [ -e "$dest/$check" ]; then
-    say "$name $version: cached in $dest"
+    $cached_only || say "$name $version: cached in $dest"
+  elif $cached_only; then
+    return 0
   else
     local start=$SECONDS
     OUT=$(mktemp -d "$cache/bin/.$name-$version.XXXXXX")
     export OUT
+    # An interrupted build leaves no scratch directory behind either.
+    trap 'rm -rf "$OUT"; exit 130' INT TERM
     say "$name $version: building (log: $log)"
     if ! "$@" >"$log" 2>&1; then
       say "FAILED to build $name $version"
@@ -37,6 +44,7 @@ build() {
     fi
     rm -rf "$dest"
     mv "$OUT" "$dest"
+    trap - INT TERM
     say "$name $version: built in $((SECONDS - start))s"
   fi
   echo "$name=$dest"
@@ -46,7 +54,8 @@ check_gomod() {
   grep -q "require k8s.io/kubernetes $K8S_VERSION\$" "$here/kubernetes/go.mod" &&
     grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" &&
     grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" &&
-    grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" || {
+    grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" &&
+    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istiod/go.mod" || {
       say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
       exit 1
     }
@@ -84,6 +93,21 @@ build_istioctl() {
       -o "$OUT/istioctl" istio.io/istio/istioctl/cmd/istioctl
 }
 
+# The test bed's control plane (meshform-istiod) and its probe (proxy-config): main packages of ours that import
+# istiod's packages from the same istio.io/istio version and replaces as istioctl, stamped the same way, so the
+# Go build cache is shared with the istioctl build. Keyed by ISTIO_VERSION and a hash of testbed/istiod's Go
+# sources and go.mod, so a change there rebuilds it.
+istiod_key() {
+  (cd "$here/istiod" && find . -name '*.go' -o -name go.mod | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12
+}
+build_istiod() {
+  local v=istio.io/istio/pkg/version
+  cd "$here/istiod" &&
+    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$ISTIO_VERSION -X $v.buildGitRevision=$ISTIO_MODULE_VERSION \
+      -X $v.buildStatus=Clean -X $v.buildTag=$ISTIO_VERSION -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
+      -o "$OUT/" ./cmd/meshform-istiod ./cmd/proxy-config
+}
+
 # Istio ships its addons as samples, which the istio.io/istio module zip holds; the Go module cache has it after
 # the istioctl build (or downloads it here). Copied, not committed: they are Istio's files.
 build_istio_addons() {
@@ -96,7 +120,7 @@ build_istio_addons() {
 }
 
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next istiod)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
@@ -108,6 +132,12 @@ for c in "${components[@]}"; do
       build istioctl "$ISTIO_NEXT_VERSION" istioctl -- build_istioctl istioctl-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" |
         sed 's/^istioctl=/istioctl-next=/' ;;
     istio-addons) build istio-addons "$ISTIO_VERSION" kiali.yaml -- build_istio_addons ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons or istioctl-next)"; exit 2 ;;
+    istiod)
+      check_gomod
+      key="$ISTIO_VERSION-$(istiod_key)"
+      build istiod "$key" meshform-istiod -- build_istiod
+      # Builds of earlier sources are dead weight (~150 MB each); a running one keeps its deleted binary.
+      $cached_only || find "$cache/bin" -maxdepth 1 -name 'istiod-*' ! -name "istiod-$key" -exec rm -rf {} + ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next or istiod)"; exit 2 ;;
   esac
 done
