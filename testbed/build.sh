@@ -3,7 +3,8 @@
 # ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
-#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [istiod]  (all when none is named)
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [istiod] [istiod-next]
+#                                                 (all when none is named)
 #   testbed/build.sh --cached-only COMPONENT...   print NAME=DIR only for components already cached; build nothing
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -55,7 +56,8 @@ check_gomod() {
     grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" &&
     grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" &&
     grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" &&
-    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istiod/go.mod" || {
+    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istiod/go.mod" &&
+    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istiod-next/go.mod" || {
       say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
       exit 1
     }
@@ -95,17 +97,33 @@ build_istioctl() {
 
 # The test bed's control plane (meshform-istiod) and its probe (proxy-config): main packages of ours that import
 # istiod's packages from the same istio.io/istio version and replaces as istioctl, stamped the same way, so the
-# Go build cache is shared with the istioctl build. Keyed by ISTIO_VERSION and a hash of testbed/istiod's Go
-# sources and go.mod, so a change there rebuilds it.
+# Go build cache is shared with the istioctl build. Keyed by the Istio version and a hash of testbed/istiod's Go
+# sources and go.mod (plus the wrapper's go.mod for istiod-next), so a change there rebuilds it.
+# istiod-next builds the same sources from the next release's module (testbed/istiod-next), for the revision the
+# upgrade test installs with istioctl-next; the probe is built once, with istiod.
 istiod_key() {
-  (cd "$here/istiod" && find . -name '*.go' -o -name go.mod | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12
+  (cd "$here" && { find istiod -name '*.go' -o -name go.mod; printf '%s\n' "$@"; } | LC_ALL=C sort | xargs sha256sum) |
+    sha256sum | cut -c1-12
 }
+# build_istiod WRAPPER_DIR VERSION MODULE_VERSION PACKAGE...
 build_istiod() {
-  local v=istio.io/istio/pkg/version
-  cd "$here/istiod" &&
-    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$ISTIO_VERSION -X $v.buildGitRevision=$ISTIO_MODULE_VERSION \
-      -X $v.buildStatus=Clean -X $v.buildTag=$ISTIO_VERSION -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
-      -o "$OUT/" ./cmd/meshform-istiod ./cmd/proxy-config
+  local v=istio.io/istio/pkg/version dir=$1 version=$2 module=$3
+  shift 3
+  cd "$here/$dir" &&
+    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$version -X $v.buildGitRevision=$module \
+      -X $v.buildStatus=Clean -X $v.buildTag=$version -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
+      -o "$OUT/" "$@"
+}
+# The probe's filter-chain and transport matching and the supervisor's CONNECT proxy have unit tests; a build whose
+# tests fail is not cached.
+test_and_build_istiod() {
+  (cd "$here/istiod" && go test -mod=mod -trimpath ./internal/probe/ ./internal/supervisor/) &&
+    build_istiod istiod "$ISTIO_VERSION" "$ISTIO_MODULE_VERSION" ./cmd/meshform-istiod ./cmd/proxy-config
+}
+# prune_istiod VERSION KEY: builds of earlier sources are dead weight (~150 MB each); a running one keeps its
+# deleted binary.
+prune_istiod() {
+  $cached_only || find "$cache/bin" -maxdepth 1 -name "istiod-$1-*" ! -name "istiod-$2" -exec rm -rf {} +
 }
 
 # Istio ships its addons as samples, which the istio.io/istio module zip holds; the Go module cache has it after
@@ -120,7 +138,7 @@ build_istio_addons() {
 }
 
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next istiod)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next istiod istiod-next)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
@@ -135,9 +153,14 @@ for c in "${components[@]}"; do
     istiod)
       check_gomod
       key="$ISTIO_VERSION-$(istiod_key)"
-      build istiod "$key" meshform-istiod -- build_istiod
-      # Builds of earlier sources are dead weight (~150 MB each); a running one keeps its deleted binary.
-      $cached_only || find "$cache/bin" -maxdepth 1 -name 'istiod-*' ! -name "istiod-$key" -exec rm -rf {} + ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next or istiod)"; exit 2 ;;
+      build istiod "$key" meshform-istiod -- test_and_build_istiod
+      prune_istiod "$ISTIO_VERSION" "$key" ;;
+    istiod-next)
+      check_gomod
+      key="$ISTIO_NEXT_VERSION-$(istiod_key istiod-next/go.mod)"
+      build istiod "$key" meshform-istiod -- build_istiod istiod-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" \
+        meshform.io/testbed/istiod/cmd/meshform-istiod | sed 's/^istiod=/istiod-next=/'
+      prune_istiod "$ISTIO_NEXT_VERSION" "$key" ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, istiod or istiod-next)"; exit 2 ;;
   esac
 done

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"istio.io/istio/pkg/cluster"
@@ -59,6 +60,16 @@ func supervise(ctx context.Context, args []string) error {
 	fs.StringVar(&o.RunDir, "run-dir", "", "directory for sockets, kubeconfigs and ready files (required)")
 	fs.StringVar(&o.LogDir, "log-dir", "", "directory for istiod-<revision>.log (required)")
 	fs.StringVar(&o.EgressSocket, "egress-socket", "", "Unix socket of kube-apiserver's cluster egress (required)")
+	o.Others = map[string]string{}
+	fs.Func("istiod", "VERSION=PATH of a meshform-istiod built from another Istio version, for revisions whose "+
+		"istiod image has that tag (repeatable)", func(v string) error {
+		version, path, ok := strings.Cut(v, "=")
+		if !ok || version == "" || path == "" {
+			return fmt.Errorf("expected VERSION=PATH, got %q", v)
+		}
+		o.Others[version] = path
+		return nil
+	})
 	_ = fs.Parse(args)
 	if o.Kubeconfig == "" || o.RunDir == "" || o.LogDir == "" || o.EgressSocket == "" {
 		fs.Usage()

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -51,6 +52,7 @@ type ProxyReport struct {
 	Inbound         []probe.InboundPort `json:"inbound"`
 	Outbound        []probe.Destination `json:"outbound"`
 	Authorization   []probe.ChainAuthz  `json:"authorization"`
+	Raw             *probe.Raw          `json:"raw,omitempty"` // with --raw: everything istiod sent, as Envoy JSON
 	Error           string              `json:"error,omitempty"`
 }
 
@@ -63,8 +65,10 @@ func main() {
 	domain := flag.String("domain", "cluster.local", "cluster DNS domain")
 	settle := flag.Duration("settle", 500*time.Millisecond, "wait until istiod has pushed nothing new for this long")
 	timeout := flag.Duration("timeout", 30*time.Second, "give up on a pod after this long")
+	raw := flag.Bool("raw", false, "also print the listeners, routes, clusters and endpoints istiod sent (Envoy JSON)")
 	flag.Var(&pods, "pod", "NAMESPACE/NAME of a pod to probe (repeatable)")
-	flag.Var(&destinations, "destination", "HOST[:PORT] of a destination service, e.g. mongo.db or mongo.db.svc.cluster.local:27017 (repeatable)")
+	flag.Var(&destinations, "destination", "HOST[:PORT] of a destination service, e.g. mongo.db or mongo.db.svc.cluster.local:27017, "+
+		"or IP:PORT of an address such as a pod IP (repeatable)")
 	flag.Var(&ports, "port", "an inbound port to evaluate besides the pod's container ports and the chains' ports (repeatable)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: proxy-config --pod NAMESPACE/NAME [--pod ...] [--destination HOST[:PORT] ...] [--port N ...] [flags]")
@@ -96,6 +100,9 @@ func main() {
 				fail("--destination %q: the port after ':' is not a port number", d)
 			}
 			host, port = d[:i], n
+		}
+		if _, err := netip.ParseAddr(host); err == nil && port == 0 {
+			fail("--destination %q: an address needs a port (IP:PORT)", d)
 		}
 		if strings.Count(host, ".") == 1 { // name.namespace
 			host += ".svc." + *domain
@@ -164,6 +171,11 @@ func main() {
 				r.Outbound = append(r.Outbound, probe.Outbound(cfg, d.host, d.port)...)
 			}
 			r.Authorization = append([]probe.ChainAuthz{}, probe.Authorization(cfg.Listeners, p.Type == "router")...)
+			if *raw {
+				if r.Raw, err = probe.RawOf(cfg); err != nil {
+					r.Error = "--raw: " + err.Error()
+				}
+			}
 		}()
 	}
 	wg.Wait()

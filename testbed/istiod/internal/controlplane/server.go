@@ -164,7 +164,7 @@ func New(opts Options) (*Server, error) {
 	e.NetworksWatcher = meshwatcher.NetworksAdapter(netCol)
 	e.AddMeshHandler(func() {
 		configGen.MeshConfigChanged(e.Mesh())
-		s.xdsServer.ConfigUpdate(&model.PushRequest{Full: true, Reason: model.NewReasonStats(model.GlobalUpdate), Forced: true})
+		s.xdsServer.ConfigUpdate(full(&model.PushRequest{Reason: model.NewReasonStats(model.GlobalUpdate), Forced: true}))
 	})
 	e.Init()
 	if err := e.InitNetworksManager(s.xdsServer); err != nil {
@@ -259,7 +259,7 @@ func (s *Server) initConfigController(kubeOpts kubecontroller.Options) error {
 		return nil
 	})
 	tw.AddHandler(func(sets.String) {
-		s.xdsServer.ConfigUpdate(&model.PushRequest{Full: true, Reason: model.NewReasonStats(model.TagUpdate), Forced: true})
+		s.xdsServer.ConfigUpdate(full(&model.PushRequest{Reason: model.NewReasonStats(model.TagUpdate), Forced: true}))
 	})
 	if features.EnableGatewayAPI {
 		gwc := gateway.NewController(s.kubeClient, s.kubeClient.CrdWatcher().WaitForCRD, kubeOpts, s.xdsServer)
@@ -377,21 +377,19 @@ func (s *Server) initConfigValidation() error {
 // initRegistryEventHandlers follows bootstrap.initRegistryEventHandlers: service and config changes push.
 func (s *Server) initRegistryEventHandlers() {
 	s.env.ServiceDiscovery.(*aggregate.Controller).AppendServiceHandler(func(_, curr *model.Service, _ model.Event) {
-		s.xdsServer.ConfigUpdate(&model.PushRequest{
-			Full:           true,
+		s.xdsServer.ConfigUpdate(full(&model.PushRequest{
 			ConfigsUpdated: sets.New(model.ConfigKey{Kind: kind.ServiceEntry, Name: string(curr.Hostname), Namespace: curr.Attributes.Namespace}),
 			Reason:         model.NewReasonStats(model.ServiceUpdate),
-		})
+		}))
 	})
 	handler := func(prev config.Config, curr config.Config, event model.Event) {
 		if event == model.EventUpdate && !model.NeedsPush(prev, curr) {
 			return
 		}
-		s.xdsServer.ConfigUpdate(&model.PushRequest{
-			Full:           true,
+		s.xdsServer.ConfigUpdate(full(&model.PushRequest{
 			ConfigsUpdated: sets.New(model.ConfigKey{Kind: gvk.MustToKind(curr.GroupVersionKind), Name: curr.Name, Namespace: curr.Namespace}),
 			Reason:         model.NewReasonStats(model.ConfigUpdate),
-		})
+		}))
 	}
 	schemas := collections.Pilot.All()
 	if features.EnableGatewayAPI {

@@ -47,6 +47,21 @@ type ChainAuthz struct {
 
 var dump = protojson.MarshalOptions{UseProtoNames: true}
 
+const hcmType = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
+
+// httpConnectionManager is the chain's HTTP connection manager, or nil for a TCP chain.
+func httpConnectionManager(fc *listener.FilterChain) *hcm.HttpConnectionManager {
+	for _, f := range fc.GetFilters() {
+		if f.GetTypedConfig().GetTypeUrl() == hcmType {
+			m := &hcm.HttpConnectionManager{}
+			if f.GetTypedConfig().UnmarshalTo(m) == nil {
+				return m
+			}
+		}
+	}
+	return nil
+}
+
 func authzFilter(name string, a *anypb.Any, msg proto.Message) (AuthzFilter, bool) {
 	if a.UnmarshalTo(msg) != nil {
 		return AuthzFilter{}, false
@@ -74,7 +89,7 @@ func Authorization(listeners []*listener.Listener, gateway bool) []ChainAuthz {
 			}
 			for _, f := range fc.Filters {
 				switch f.GetTypedConfig().GetTypeUrl() {
-				case "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager":
+				case hcmType:
 					m := &hcm.HttpConnectionManager{}
 					if f.GetTypedConfig().UnmarshalTo(m) != nil {
 						continue

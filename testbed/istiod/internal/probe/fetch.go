@@ -10,6 +10,7 @@ import (
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	endpoint "github.com/envoyproxy/go-control-plane/envoy/config/endpoint/v3"
 	listener "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
+	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	discovery "github.com/envoyproxy/go-control-plane/envoy/service/discovery/v3"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -17,12 +18,29 @@ import (
 	v3 "istio.io/istio/pilot/pkg/xds/v3"
 )
 
-// Config is what istiod sent the proxy: listeners, clusters, and the endpoints of the EDS clusters.
+// Config is what istiod sent the proxy: listeners, their route configurations, clusters, and the endpoints of the
+// EDS clusters.
 type Config struct {
 	Listeners []*listener.Listener
+	Routes    map[string]*route.RouteConfiguration
 	Clusters  []*cluster.Cluster
 	Endpoints map[string]*endpoint.ClusterLoadAssignment
 	Pushes    int // full responses received (initial ones included)
+}
+
+// routeNames are the RDS route configurations the listeners' HTTP connection managers name.
+func routeNames(listeners []*listener.Listener) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range listeners {
+		for _, fc := range append(append([]*listener.FilterChain{}, l.FilterChains...), l.DefaultFilterChain) {
+			if m := httpConnectionManager(fc); m != nil && m.GetRds() != nil && !seen[m.GetRds().RouteConfigName] {
+				seen[m.GetRds().RouteConfigName] = true
+				out = append(out, m.GetRds().RouteConfigName)
+			}
+		}
+	}
+	return out
 }
 
 // FetchOptions bound the exchange.
@@ -36,7 +54,8 @@ type FetchOptions struct {
 
 // Fetch opens an ADS stream to istiod's xDS server on a Unix socket, the same exchange Istio's own xDS tests make
 // (pilot/pkg/xds/adstest.go: StreamAggregatedResources, request, response, ACK): CDS and LDS, then EDS for the
-// clusters that use it, ACKing every response, until istiod has been quiet for Settle.
+// clusters that use it and RDS for the routes the listeners name, ACKing every response, until istiod has been
+// quiet for Settle.
 func Fetch(ctx context.Context, socket string, p *Proxy, o FetchOptions) (*Config, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
@@ -85,14 +104,14 @@ func Fetch(ctx context.Context, socket string, p *Proxy, o FetchOptions) (*Confi
 		}
 	}()
 
-	cfg := &Config{Endpoints: map[string]*endpoint.ClusterLoadAssignment{}}
-	var edsNames []string
-	gotCDS, gotLDS, gotEDS := false, false, false
+	cfg := &Config{Endpoints: map[string]*endpoint.ClusterLoadAssignment{}, Routes: map[string]*route.RouteConfiguration{}}
+	var edsNames, rdsNames []string
+	gotCDS, gotLDS, gotEDS, gotRDS := false, false, false, false
 	var quiet <-chan time.Time
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("no complete answer from istiod within %v (CDS %v, LDS %v, EDS %v)", o.Timeout, gotCDS, gotLDS, gotEDS)
+			return nil, fmt.Errorf("no complete answer from istiod within %v (CDS %v, LDS %v, EDS %v, RDS %v)", o.Timeout, gotCDS, gotLDS, gotEDS, gotRDS)
 		case err := <-errs:
 			return nil, fmt.Errorf("xDS stream: %v", err)
 		case <-quiet:
@@ -136,6 +155,25 @@ func Fetch(ctx context.Context, socket string, p *Proxy, o FetchOptions) (*Confi
 				if err := send(v3.ListenerType, nil, r); err != nil {
 					return nil, err
 				}
+				rdsNames = routeNames(cfg.Listeners)
+				gotRDS = len(rdsNames) == 0
+				if !gotRDS {
+					if err := send(v3.RouteType, rdsNames, nil); err != nil {
+						return nil, err
+					}
+				}
+			case v3.RouteType:
+				gotRDS = true
+				for _, a := range r.Resources {
+					rc := &route.RouteConfiguration{}
+					if err := a.UnmarshalTo(rc); err != nil {
+						return nil, err
+					}
+					cfg.Routes[rc.Name] = rc
+				}
+				if err := send(v3.RouteType, rdsNames, r); err != nil {
+					return nil, err
+				}
 			case v3.EndpointType:
 				gotEDS = true
 				for _, a := range r.Resources {
@@ -151,7 +189,7 @@ func Fetch(ctx context.Context, socket string, p *Proxy, o FetchOptions) (*Confi
 			default:
 				// Only the types requested are pushed; anything else is ignored.
 			}
-			if gotCDS && gotLDS && gotEDS {
+			if gotCDS && gotLDS && gotEDS && gotRDS {
 				quiet = time.After(o.Settle)
 			}
 		}

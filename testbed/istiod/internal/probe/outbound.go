@@ -2,6 +2,7 @@ package probe
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,7 +45,8 @@ type Destination struct {
 	Port      int                   `json:"port"`
 	Subset    string                `json:"subset,omitempty"`
 	Cluster   string                `json:"cluster"`
-	Type      string                `json:"type"` // EDS, ORIGINAL_DST, STATIC, ...
+	Via       string                `json:"via,omitempty"` // for an address: the listener, chain and call that lead to the cluster
+	Type      string                `json:"type"`          // EDS, ORIGINAL_DST, STATIC, ...
 	Options   []TransportOption     `json:"transportOptions"`
 	Endpoints []DestinationEndpoint `json:"endpoints"`
 	// OriginatesMTLS: every endpoint (or, without endpoints, every transport option) gets Istio mTLS.
@@ -56,6 +58,9 @@ type Destination struct {
 // Outbound lists the client-side clusters for host (an FQDN such as mongo.db.svc.cluster.local) and, when port is
 // not 0, only that port. Istio names them outbound|PORT|SUBSET|HOST (pilot/pkg/model.BuildSubsetKey).
 func Outbound(cfg *Config, host string, port int) []Destination {
+	if _, err := netip.ParseAddr(host); err == nil && port != 0 {
+		return OutboundIP(cfg, host, port)
+	}
 	var out []Destination
 	for _, c := range cfg.Clusters {
 		parts := strings.Split(c.Name, "|")
@@ -66,13 +71,8 @@ func Outbound(cfg *Config, host string, port int) []Destination {
 		if port != 0 && p != port {
 			continue
 		}
-		d := Destination{Host: host, Port: p, Subset: parts[2], Cluster: c.Name, Type: clusterType(c)}
-		for _, m := range c.TransportSocketMatches {
-			d.Options = append(d.Options, option(structToMap(m.GetMatch()), m.GetTransportSocket()))
-		}
-		def := option(map[string]string{}, c.GetTransportSocket())
-		def.Default = true
-		d.Options = append(d.Options, def)
+		d := Destination{Host: host, Port: p, Subset: parts[2], Cluster: c.Name, Type: clusterType(c),
+			Options: clusterOptions(c), Endpoints: []DestinationEndpoint{}}
 		if cla := cfg.Endpoints[c.Name]; cla != nil {
 			d.Endpoints = endpoints(cla, d.Options)
 		}
@@ -86,6 +86,17 @@ func Outbound(cfg *Config, host string, port int) []Destination {
 		return out[i].Subset < out[j].Subset
 	})
 	return out
+}
+
+// clusterOptions are the cluster's transport_socket_matches in order, then its own transport socket.
+func clusterOptions(c *cluster.Cluster) []TransportOption {
+	var out []TransportOption
+	for _, m := range c.TransportSocketMatches {
+		out = append(out, option(structToMap(m.GetMatch()), m.GetTransportSocket()))
+	}
+	def := option(map[string]string{}, c.GetTransportSocket())
+	def.Default = true
+	return append(out, def)
 }
 
 func clusterType(c *cluster.Cluster) string {
@@ -153,23 +164,27 @@ func subset(match, meta map[string]string) bool {
 }
 
 func summarize(d Destination) (all, sidecarsOnly bool) {
+	// Options after the first one that matches every endpoint are never used.
+	var reachable []TransportOption
+	for _, o := range d.Options {
+		reachable = append(reachable, o)
+		if len(o.Match) == 0 {
+			break
+		}
+	}
 	if len(d.Endpoints) > 0 {
 		all = true
 		for _, e := range d.Endpoints {
 			all = all && e.Transport == IstioMutual
 		}
 	} else {
-		all = len(d.Options) > 0
-		for i, o := range d.Options {
-			// The cluster-level default only counts when no match selects every endpoint before it.
-			if i == len(d.Options)-1 && len(d.Options) > 1 && len(d.Options[i-1].Match) == 0 {
-				continue
-			}
+		all = len(reachable) > 0
+		for _, o := range reachable {
 			all = all && o.Transport == IstioMutual
 		}
 	}
-	for i, o := range d.Options {
-		if o.Transport == IstioMutual && o.Match["tlsMode"] == "istio" && i < len(d.Options)-1 {
+	for _, o := range reachable {
+		if o.Transport == IstioMutual && o.Match["tlsMode"] == "istio" {
 			sidecarsOnly = !all
 		}
 	}

@@ -145,22 +145,23 @@ func (s *Supervisor) startChild(ctx context.Context, rev string, d *appsv1.Deplo
 		return nil, err
 	}
 	podName := d.Name + "-testbed"
-	c.cmd = exec.Command(s.opts.Binary, "serve",
+	image := ""
+	if ic := istiodContainer(d); ic != nil {
+		image = ic.Image
+	}
+	binary, version := s.binaryFor(image)
+	c.cmd = exec.Command(binary, "serve",
 		"--kubeconfig", kubeconfig, "--namespace", d.Namespace, "--revision", rev, "--pod-name", podName,
 		"--domain", domainArg(d), "--webhook-socket", c.webhookSocket, "--xds-socket", c.xdsSocket, "--ready-file", c.readyFile)
 	c.cmd.Env = append(environment(d, podName), "REVISION="+rev)
 	c.cmd.Stdout, c.cmd.Stderr = out, out
 	// The revision dies with the supervisor, even when the supervisor is killed.
 	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
-	image := ""
-	if ic := istiodContainer(d); ic != nil {
-		image = ic.Image
-	}
 	fmt.Fprintf(out, "\n=== %s meshform-istiod serve: revision %s (Deployment %s/%s, image %s; this control plane is Istio %s)\n",
-		time.Now().Format(time.RFC3339), rev, d.Namespace, d.Name, image, s.opts.Version)
-	if image != "" && !strings.HasSuffix(image, ":"+s.opts.Version) {
-		msg := fmt.Sprintf("revision %s: the Deployment runs image %s, but the test bed's control plane is built from Istio %s; "+
-			"it serves the revision with that code and the revision's own templates and mesh config", rev, image, s.opts.Version)
+		time.Now().Format(time.RFC3339), rev, d.Namespace, d.Name, image, version)
+	if tag := imageTag(image); tag != "" && tag != version {
+		msg := fmt.Sprintf("revision %s: the Deployment runs image %s, but the test bed has no control plane built from "+
+			"Istio %s; Istio %s serves the revision, with the revision's own templates and mesh config", rev, image, tag, version)
 		log.Print(msg)
 		fmt.Fprintln(out, "=== WARNING: "+msg)
 	}
@@ -178,6 +179,26 @@ func (s *Supervisor) startChild(ctx context.Context, rev string, d *appsv1.Deplo
 		close(c.done)
 	}()
 	return c, nil
+}
+
+// imageTag is the tag of an image reference (registry/repo:tag), without a digest; "" when there is none.
+func imageTag(image string) string {
+	image, _, _ = strings.Cut(image, "@")
+	i := strings.LastIndex(image, ":")
+	if i < 0 || strings.Contains(image[i:], "/") {
+		return ""
+	}
+	return image[i+1:]
+}
+
+// binaryFor picks the control plane built from the Istio version the Deployment's image is tagged with: a
+// revision that istioctl-next installed runs istiod-next's build, as its own istiod would. Without one, this
+// binary serves it (and the log says so).
+func (s *Supervisor) binaryFor(image string) (binary, version string) {
+	if b, ok := s.opts.Others[imageTag(image)]; ok && imageTag(image) != s.opts.Version {
+		return b, imageTag(image)
+	}
+	return s.opts.Binary, s.opts.Version
 }
 
 func (s *Supervisor) writeKubeconfig(path, token, user string) error {

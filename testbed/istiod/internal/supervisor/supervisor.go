@@ -37,13 +37,14 @@ const ReadyAnnotation = "meshform.io/control-plane"
 
 // Options configure the supervisor.
 type Options struct {
-	Kubeconfig   string // admin kubeconfig of the test bed
-	Namespace    string // Istio's system namespace
-	RunDir       string // sockets, per-revision kubeconfigs, ready files
-	LogDir       string // istiod-<revision>.log
-	EgressSocket string // kube-apiserver's `cluster` egress (HTTPConnect over UDS)
-	Binary       string // the meshform-istiod binary that `serve`s a revision
-	Version      string // the Istio version this binary is built from
+	Kubeconfig   string            // admin kubeconfig of the test bed
+	Namespace    string            // Istio's system namespace
+	RunDir       string            // sockets, per-revision kubeconfigs, ready files
+	LogDir       string            // istiod-<revision>.log
+	EgressSocket string            // kube-apiserver's `cluster` egress (HTTPConnect over UDS)
+	Binary       string            // this meshform-istiod binary; it `serve`s revisions of its own Istio version
+	Version      string            // the Istio version this binary is built from
+	Others       map[string]string // meshform-istiod binaries built from other Istio versions, by version
 }
 
 // Supervisor is the running supervisor.
