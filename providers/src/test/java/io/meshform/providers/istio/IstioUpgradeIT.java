@@ -38,6 +38,7 @@ class IstioUpgradeIT {
         String to = minor(versions.get("ISTIO_NEXT_VERSION"));
         assertNotEquals(from, to, "the test bed must provide two different minor releases");
         var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+        uninstallLeftover(cluster, REVISION);
         var older = yaml("version: \"" + from + "\"\nprofile: minimal\nrevision: " + REVISION + "\n");
         var newer = yaml("version: \"" + to + "\"\nprofile: minimal\nrevision: " + REVISION + "\n");
         try (Harness a = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()));
