@@ -3,7 +3,7 @@
 # ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
-#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [istiod] [istiod-next]
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [opa] [istiod] [istiod-next]
 #                                                 (all when none is named)
 #   testbed/build.sh --cached-only COMPONENT...   print NAME=DIR only for components already cached; build nothing
 set -euo pipefail
@@ -137,8 +137,13 @@ build_istio_addons() {
   chmod 0644 "$OUT"/*.yaml
 }
 
+# OPA, to prove that a policy written for `terraform show -json` reads meshform's plan JSON unchanged (PlanJsonOpaIT).
+build_opa() {
+  GOBIN=$OUT go install -trimpath -ldflags "-s -w" "github.com/open-policy-agent/opa@$OPA_VERSION"
+}
+
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next istiod istiod-next)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next opa istiod istiod-next)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
@@ -150,6 +155,7 @@ for c in "${components[@]}"; do
       build istioctl "$ISTIO_NEXT_VERSION" istioctl -- build_istioctl istioctl-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" |
         sed 's/^istioctl=/istioctl-next=/' ;;
     istio-addons) build istio-addons "$ISTIO_VERSION" kiali.yaml -- build_istio_addons ;;
+    opa) build opa "$OPA_VERSION" opa -- build_opa ;;
     istiod)
       check_gomod
       key="$ISTIO_VERSION-$(istiod_key)"
@@ -161,6 +167,6 @@ for c in "${components[@]}"; do
       build istiod "$key" meshform-istiod -- build_istiod istiod-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" \
         meshform.io/testbed/istiod/cmd/meshform-istiod | sed 's/^istiod=/istiod-next=/'
       prune_istiod "$ISTIO_NEXT_VERSION" "$key" ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, istiod or istiod-next)"; exit 2 ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, opa, istiod or istiod-next)"; exit 2 ;;
   esac
 done

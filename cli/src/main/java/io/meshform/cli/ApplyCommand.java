@@ -26,7 +26,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "apply", description = "Carry out a plan: a saved PLANFILE exactly, or a fresh plan after approval.",
-        footer = {"", ExitCodes.HELP})
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform apply prod.plan                        # exactly the plan reviewed",
+            "  meshform apply -f examples/cortex-staging.yaml  # plan, ask, apply",
+            "  meshform apply -f stack.yaml --auto-approve --parallelism 4",
+            "", ExitCodes.HELP})
 class ApplyCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -34,13 +38,13 @@ class ApplyCommand implements Callable<Integer> {
     @Mixin
     PlanCommand.PlanFlags flags;
 
-    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with `meshform plan --out`.")
+    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with `meshform plan --out` (default: none, plan afresh).")
     Path planFile;
 
-    @Option(names = "--auto-approve", description = "Do not ask for approval (pipelines).")
+    @Option(names = "--auto-approve", description = "Do not ask for approval, for pipelines (default: off, ask).")
     boolean autoApprove;
 
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10",
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10", converter = Choices.Positive.class,
             description = "Steps run at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -70,7 +74,7 @@ class ApplyCommand implements Callable<Integer> {
                 if (plan == null) {
                     return ExitCodes.ERROR;
                 }
-                if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address().toString()).isPresent())) {
+                if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address()).isPresent())) {
                     terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
                     return ExitCodes.OK;
                 }

@@ -3,7 +3,10 @@ package io.meshform.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "destroy", description = "Remove everything the state records, in reverse dependency order.",
-        footer = {"", ExitCodes.HELP})
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform destroy -f examples/cortex-staging.yaml",
+            "  meshform destroy -f stack.yaml --exclude istio.install.mesh --auto-approve",
+            "", ExitCodes.HELP})
 final class DestroyCommand extends ApplyCommand {
     DestroyCommand(Terminal terminal) {
         super(terminal);

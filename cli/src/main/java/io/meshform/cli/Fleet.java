@@ -14,6 +14,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Runs one plan or drift per cluster concurrently (each one the ordinary single-cluster command, with its own
@@ -30,6 +37,15 @@ final class Fleet {
     }
 
     static int run(Terminal terminal, GlobalOptions global, List<String> originalArgs) {
+        return run(terminal, global, originalArgs, false);
+    }
+
+    /**
+     * With {@code json}, each member runs with its own JSON output and the fleet prints one JSON document holding
+     * them all ({@code {"format_version": 1, "fleet": [{"context", "exit_code", "result" | "error"}], "exit_code"}}),
+     * so a pipeline parses one value, not one per cluster glued together.
+     */
+    static int run(Terminal terminal, GlobalOptions global, List<String> originalArgs, boolean json) {
         if (global.state != null) {
             throw new UserError("--state names one state file, but a fleet run needs one per cluster; leave it out "
                     + "(each cluster gets meshform.<context>.state.json) or use the kubernetes backend");
@@ -51,7 +67,7 @@ final class Fleet {
             for (Future<Member> f : runs.values()) {
                 members.add(f.get());
             }
-            return report(terminal, members);
+            return json ? jsonReport(terminal, members) : report(terminal, members);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserError("interrupted while waiting for the clusters");
@@ -89,6 +105,47 @@ final class Fleet {
             }));
         }
         terminal.out().print("Fleet: " + members.size() + " clusters\n" + summary);
+        return worst;
+    }
+
+    private static int jsonReport(Terminal terminal, List<Member> members) {
+        JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("format_version", 1);
+        ArrayNode fleet = root.putArray("fleet");
+        for (Member m : members) {
+            ObjectNode o = fleet.addObject();
+            o.put("context", m.context());
+            o.put("exit_code", m.exitCode());
+            JsonNode result = null;
+            if (m.exitCode() != ExitCodes.ERROR) {
+                try {
+                    result = mapper.readTree(m.output());
+                } catch (JacksonException e) {
+                    result = null;
+                }
+            }
+            if (result != null && result.isObject()) {
+                o.set("result", result);
+            } else {
+                o.put("error", m.output().strip());
+            }
+        }
+        int worst = worst(members);
+        root.put("exit_code", worst);
+        terminal.out().println(mapper.writeValueAsString(root));
+        return worst;
+    }
+
+    private static int worst(List<Member> members) {
+        int worst = ExitCodes.OK;
+        for (Member m : members) {
+            if (m.exitCode() == ExitCodes.ERROR) {
+                worst = ExitCodes.ERROR;
+            } else if (m.exitCode() == ExitCodes.CHANGES && worst == ExitCodes.OK) {
+                worst = ExitCodes.CHANGES;
+            }
+        }
         return worst;
     }
 

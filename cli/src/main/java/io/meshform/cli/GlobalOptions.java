@@ -13,10 +13,10 @@ public final class GlobalOptions {
             defaultValue = "meshform.yaml")
     Path file;
 
-    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable).")
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable; default: none, the stack's defaults apply).")
     Map<String, String> vars = new LinkedHashMap<>();
 
-    @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable).")
+    @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable; default: none).")
     List<Path> varFiles = new ArrayList<>();
 
     @Option(names = "--state", paramLabel = "PATH",
@@ -25,7 +25,7 @@ public final class GlobalOptions {
 
     @Option(names = "--state-secret", paramLabel = "NAMESPACE/NAME",
             description = "Keep the state in the cluster (Secret meshform-state-NAME, Lease meshform-lock-NAME in "
-                    + "NAMESPACE), whatever backend the stack names.")
+                    + "NAMESPACE), whatever backend the stack names (default: none, the stack's backend).")
     String stateSecret;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
@@ -36,7 +36,7 @@ public final class GlobalOptions {
                     + "to run on a fleet of clusters at once.")
     List<String> contexts = new ArrayList<>();
 
-    @Option(names = "--all-contexts", description = "plan and drift: run on every context of the kubeconfig at once.")
+    @Option(names = "--all-contexts", description = "plan and drift: run on every context of the kubeconfig at once (default: off).")
     boolean allContexts;
 
     /** Set by a fleet run on each member: the local state file is then per context. */
@@ -46,15 +46,16 @@ public final class GlobalOptions {
     @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
     Path istioctl;
 
-    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0",
-            description = "How long to wait for the state lock (default: fail at once).")
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Choices.NotNegative.class,
+            description = "How long to wait for the state lock (default: ${DEFAULT-VALUE}, fail at once).")
     int lockTimeoutSeconds;
 
-    @Option(names = "--no-color", description = "No colour in output (also: NO_COLOR set, or output not a terminal).")
+    @Option(names = "--no-color", description = "No colour in output (default: colour on a terminal, none when NO_COLOR is set or output is not a terminal).")
     boolean noColor;
 
-    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info",
-            description = "info or debug (debug prints API request counts and stack traces).")
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Choices.LogLevel.class,
+            completionCandidates = Choices.LogLevel.class,
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); debug prints API request counts and stack traces.")
     String logLevel;
 
     /** The one context of a single-cluster run, or null for the kubeconfig's current context. */

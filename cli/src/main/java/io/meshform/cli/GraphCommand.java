@@ -10,12 +10,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or an indented text tree).")
+@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or an indented text tree).",
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform graph -f examples/cortex-production.yaml | dot -Tsvg > graph.svg",
+            "  meshform graph -f examples/cortex-production.yaml --format text"})
 final class GraphCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--format", defaultValue = "dot", description = "dot or text (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "dot", converter = Choices.GraphFormat.class,
+            completionCandidates = Choices.GraphFormat.class, description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String format;
 
     private final Terminal terminal;

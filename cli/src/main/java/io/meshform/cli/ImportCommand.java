@@ -15,13 +15,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "import", description = "Adopt an existing cluster object into the state under ADDR (declare ADDR in the file first).")
+@Command(name = "import", description = "Adopt an existing cluster object into the state under ADDR (declare ADDR in the file first).",
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform import -f stack.yaml kubernetes.namespace.cortex cortex",
+            "  meshform import -f stack.yaml istio.peerAuthentication.mongo cortex/mongo"})
 final class ImportCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
-    @Parameters(index = "0", paramLabel = "ADDR")
+    @Parameters(index = "0", paramLabel = "ADDR", description = "The resource's address in the stack, TYPE.NAME (default: none, required).")
     String address;
-    @Parameters(index = "1", paramLabel = "ID", description = "The object, e.g. a namespace name or namespace/name.")
+    @Parameters(index = "1", paramLabel = "ID", description = "The object, e.g. a namespace name or namespace/name (default: none, required).")
     String id;
     private final Terminal terminal;
 
@@ -46,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
             StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lock(backend, "import")) {
                 StateSnapshot state = ws.readState(backend);
-                if (state.find(addr.toString()).isPresent()) {
+                if (state.find(addr).isPresent()) {
                     throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
                 }
                 AppliedResource found = type.importExisting(id).orElseThrow(() -> new UserError(

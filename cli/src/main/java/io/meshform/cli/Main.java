@@ -7,16 +7,34 @@ import io.meshform.state.StateException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Arrays;
-import picocli.AutoComplete;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Entry point: builds the command tree and maps failures to one readable paragraph and an exit code. */
 @Command(name = "meshform", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Plan and apply Istio on Cortex Kubernetes clusters from a desired-state file.",
-        footer = {"", ExitCodes.HELP})
+        commandListHeading = "%nCommands:%n",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  meshform validate -f examples/cortex-production.yaml",
+            "  meshform plan -f examples/cortex-production.yaml --out prod.plan",
+            "  meshform apply prod.plan",
+            "  meshform help plan          # every option of a command, with its default",
+            "",
+            ExitCodes.HELP})
 public final class Main implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    private final Terminal terminal;
+
+    Main(Terminal terminal) {
+        this.terminal = terminal;
+    }
 
     public static void main(String[] args) {
         System.exit(run(Terminal.system(), args));
@@ -25,9 +43,9 @@ public final class Main implements Runnable {
     /** Runs one command line and returns its exit code; tests call this in-process. */
     public static int run(Terminal terminal, String... args) {
         CommandLine cl = commandLine(terminal);
-        boolean debug = Arrays.asList(args).contains("debug") && Arrays.asList(args).contains("--log-level")
-                || Arrays.asList(args).contains("--log-level=debug");
-        Style style = terminal.style(Arrays.asList(args).contains("--no-color"));
+        List<String> argList = Arrays.asList(args);
+        boolean debug = argList.contains("debug") && argList.contains("--log-level") || argList.contains("--log-level=debug");
+        Style style = terminal.style(argList.contains("--no-color"));
         cl.setOut(new PrintWriter(terminal.out(), true));
         cl.setErr(new PrintWriter(terminal.err(), true));
         if (!style.color()) {
@@ -35,15 +53,11 @@ public final class Main implements Runnable {
         }
         // picocli's default of 2 for bad usage would read as "changes present" to a pipeline.
         cl.setExitCodeExceptionMapper(e -> ExitCodes.ERROR);
-        cl.setParameterExceptionHandler((ex, a) -> {
-            CommandLine c = ex.getCommandLine();
-            c.getErr().println(style.red("Error: " + ex.getMessage()));
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr());
-            c.getErr().println("Run 'meshform " + (c.getCommandName().equals("meshform") ? "" : c.getCommandName() + " ")
-                    + "--help' for usage.");
-            return ExitCodes.ERROR;
-        });
+        cl.setParameterExceptionHandler((ex, a) -> usageError(ex, style));
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof CommandLine.ParameterException p) {
+                return usageError(p, style);
+            }
             c.getErr().println(describe(ex, style));
             if (debug) {
                 StringWriter trace = new StringWriter();
@@ -56,28 +70,30 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine(Terminal terminal) {
-        CommandLine state = new CommandLine(new StateCommand())
-                .addSubcommand(new StateCommand.ListCmd(terminal))
-                .addSubcommand(new StateCommand.ShowCmd(terminal))
-                .addSubcommand(new StateCommand.RmCmd(terminal))
-                .addSubcommand(new StateCommand.MvCmd(terminal))
-                .addSubcommand(new StateCommand.PullCmd(terminal))
-                .addSubcommand(new StateCommand.PushCmd(terminal));
-        CommandLine cl = new CommandLine(new Main())
-                .addSubcommand(new ValidateCommand(terminal))
-                .addSubcommand(new PlanCommand(terminal))
-                .addSubcommand(new ApplyCommand(terminal))
-                .addSubcommand(new DestroyCommand(terminal))
-                .addSubcommand(new DriftCommand(terminal))
-                .addSubcommand(new ShowCommand(terminal))
-                .addSubcommand(new GraphCommand(terminal))
-                .addSubcommand("state", state)
-                .addSubcommand(new ImportCommand(terminal))
-                .addSubcommand(new ForceUnlockCommand(terminal))
-                .addSubcommand(new VersionCommand(terminal))
-                .addSubcommand(new AutoComplete.GenerateCompletion());
-        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
-        return cl;
+        return CommandTree.build(terminal);
+    }
+
+    /** What was wrong, the closest valid spelling, and the usage of the command that was given, not the root's. */
+    private static int usageError(CommandLine.ParameterException ex, Style style) {
+        CommandLine c = ex.getCommandLine();
+        PrintWriter err = c.getErr();
+        String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
+                && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")
+                && c.getCommandSpec().positionalParameters().isEmpty()) {
+            message = "unknown command '" + u.getUnmatched().get(0) + "' for '" + CommandTree.qualifiedName(c) + "'";
+        }
+        err.println(style.red("Error: " + message));
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println();
+        err.print("Usage: " + c.getHelp().synopsis(0));
+        if (!c.getSubcommands().isEmpty()) {
+            err.print(c.getHelp().commandListHeading(c.getCommandSpec().usageMessage().commandListHeading()));
+            err.print(c.getHelp().commandList());
+        }
+        err.println("Run '" + CommandTree.qualifiedName(c) + " --help' for every option, its default and an example.");
+        err.flush();
+        return ExitCodes.ERROR;
     }
 
     /** One paragraph: what failed and what to do. Diagnostics list every problem found. */
@@ -93,19 +109,19 @@ public final class Main implements Runnable {
         if (ex instanceof UserError || ex instanceof StateException) {
             return style.red("Error: " + ex.getMessage());
         }
-        return style.red("Error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage())
-                + "\n(run with --log-level debug for the stack trace)";
+        return style.red("Error: " + ErrorText.of(ex)) + "\n(run with --log-level debug for the stack trace)";
     }
 
+    /** Plain {@code meshform}: what it is and the list of commands, as {@code --help} prints. */
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        spec.commandLine().usage(terminal.out(), spec.commandLine().getColorScheme());
     }
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"meshform " + MeshformVersion.get()};
+            return new String[] {"meshform " + MeshformVersion.get() + " (commit " + MeshformVersion.commit() + ")"};
         }
     }
 }

@@ -4,20 +4,37 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** The version Maven stamped into the jar. */
+/** The version and git commit Maven stamped into the jar (cli/pom.xml: resource filtering, and git at build time). */
 final class MeshformVersion {
+    private static final Properties STAMP = load("version.properties", load("commit.properties", new Properties()));
+
     private MeshformVersion() {
     }
 
     static String get() {
-        try (InputStream in = MeshformVersion.class.getResourceAsStream("version.properties")) {
-            Properties p = new Properties();
+        return value("version", "dev");
+    }
+
+    /** The abbreviated commit, with "-dirty" when the working tree had uncommitted changes; "unknown" outside git. */
+    static String commit() {
+        String commit = value("commit", "unknown");
+        return "true".equals(value("dirty", "false")) && !commit.equals("unknown") ? commit + "-dirty" : commit;
+    }
+
+    private static String value(String key, String fallback) {
+        String v = STAMP.getProperty(key);
+        // An unfiltered placeholder means the build had no git (a source archive): say so rather than print it.
+        return v == null || v.isBlank() || v.startsWith("${") ? fallback : v;
+    }
+
+    private static Properties load(String resource, Properties p) {
+        try (InputStream in = MeshformVersion.class.getResourceAsStream(resource)) {
             if (in != null) {
                 p.load(in);
             }
-            return p.getProperty("version", "dev");
         } catch (IOException e) {
-            return "dev";
+            // no stamp: the fallbacks say "dev" and "unknown"
         }
+        return p;
     }
 }

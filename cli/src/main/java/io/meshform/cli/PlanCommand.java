@@ -21,7 +21,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", description = "Show what apply would change, without changing anything.",
-        footer = {"", ExitCodes.HELP})
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform plan -f examples/cortex-production.yaml",
+            "  meshform plan -f stack.yaml --out prod.plan --detailed-exitcode",
+            "  meshform plan -f stack.yaml --all-contexts   # every kubeconfig context",
+            "", ExitCodes.HELP})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -29,16 +33,16 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanFlags flags;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for `meshform apply FILE`.")
+    @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for `meshform apply FILE` (default: not saved).")
     Path out;
 
     @Mixin
     PlanFormat format;
 
-    @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes, 0 when it has none.")
+    @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes, 0 when it has none (default: off, 0 either way).")
     boolean detailedExitCode;
 
-    @Option(names = "--destroy", description = "Plan the removal of everything in state.")
+    @Option(names = "--destroy", description = "Plan the removal of everything in state (default: off).")
     boolean destroy;
 
     @Spec
@@ -56,7 +60,11 @@ final class PlanCommand implements Callable<Integer> {
             if (out != null) {
                 throw new UserError("--out saves one plan; with several clusters, save one per cluster with --context");
             }
-            int code = Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs());
+            if (format.markdown) {
+                throw new UserError("--markdown makes one pull-request comment for one cluster; with several clusters, run "
+                        + "`meshform plan --markdown --context NAME` once per cluster, or use --json for one document of all");
+            }
+            int code = Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs(), format.json);
             return code == ExitCodes.CHANGES && !detailedExitCode ? ExitCodes.OK : code;
         }
         try (Workspace ws = new Workspace(global, terminal)) {
@@ -96,16 +104,16 @@ final class PlanCommand implements Callable<Integer> {
 
     /** --target, --exclude, --replace and --strict, shared by plan, apply and destroy. */
     static final class PlanFlags {
-        @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource and what it depends on (repeatable).")
+        @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource and what it depends on (repeatable; default: every resource).")
         List<String> targets = List.of();
 
-        @Option(names = "--exclude", paramLabel = "ADDR", description = "Leave out this resource and what depends on it (repeatable).")
+        @Option(names = "--exclude", paramLabel = "ADDR", description = "Leave out this resource and what depends on it (repeatable; default: none).")
         List<String> excludes = List.of();
 
-        @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable).")
+        @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable; default: none).")
         List<String> replace = List.of();
 
-        @Option(names = "--strict", description = "Treat every warning (mesh safety checks and warnings on changes) as an error.")
+        @Option(names = "--strict", description = "Treat every warning (mesh safety checks and warnings on changes) as an error (default: off).")
         boolean strict;
 
         PlanOptions options(boolean destroy) {

@@ -9,10 +9,10 @@ import picocli.CommandLine.Option;
 
 /** How plan and show print a plan: text (default), JSON or Markdown. */
 final class PlanFormat {
-    @Option(names = "--json", description = "Print the plan as JSON (docs/plan-json.md).")
+    @Option(names = "--json", description = "Print the plan as JSON, docs/plan-json.md (default: off, text).")
     boolean json;
 
-    @Option(names = "--markdown", description = "Print the plan as Markdown, for a pull-request comment.")
+    @Option(names = "--markdown", description = "Print the plan as Markdown for a pull-request comment (default: off, text).")
     boolean markdown;
 
     boolean text() {

@@ -9,15 +9,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "show", description = "Print a saved plan, as text or JSON.")
+@Command(name = "show", description = "Print a saved plan, as text, JSON or Markdown.",
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform show prod.plan",
+            "  meshform show --markdown prod.plan > plan.md      # a pull-request comment"})
 final class ShowCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "PLANFILE")
+    @Parameters(paramLabel = "PLANFILE", description = "A plan saved with `meshform plan --out` (default: none, required).")
     Path planFile;
 
     @Mixin
     PlanFormat format;
 
-    @Option(names = "--no-color", description = "No colour.")
+    @Option(names = "--no-color", description = "No colour (default: colour on a terminal, none when NO_COLOR is set).")
     boolean noColor;
 
     private final Terminal terminal;

@@ -17,8 +17,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Reads and edits the state directly, as `terraform state` does. Every edit holds the lock. */
-@Command(name = "state", description = "Inspect and edit the state: list, show, rm, mv, pull, push.")
-final class StateCommand {
+@Command(name = "state", description = "Inspect and edit the state: list, show, rm, mv, pull, push.",
+        commandListHeading = "%nCommands:%n", footerHeading = "%nExamples:%n", footer = {
+            "  meshform state list -f examples/cortex-production.yaml",
+            "  meshform state show -f stack.yaml istio.install.mesh",
+            "  meshform help state mv"})
+final class StateCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Plain `meshform state`: its subcommands, not an error. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut(), spec.commandLine().getColorScheme());
+    }
+
 
     /** Runs {@code edit} on the state under the lock and writes the result. */
     static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
@@ -43,7 +56,9 @@ final class StateCommand {
         return s.find(address).orElseThrow(() -> new UserError("`" + address + "` is not in the state; see `meshform state list`"));
     }
 
-    @Command(name = "list", description = "List the resources in the state.")
+    @Command(name = "list", description = "List the resources in the state.",
+            footerHeading = "%nExamples:%n", footer = {"  meshform state list -f examples/cortex-production.yaml",
+                "  meshform state list --state-secret cortex-ops/production"})
     static final class ListCmd implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
@@ -63,11 +78,12 @@ final class StateCommand {
         }
     }
 
-    @Command(name = "show", description = "Show one resource's recorded attributes and metadata.")
+    @Command(name = "show", description = "Show one resource's recorded attributes and metadata.",
+            footerHeading = "%nExamples:%n", footer = {"  meshform state show -f stack.yaml istio.peerAuthentication.mesh-strict"})
     static final class ShowCmd implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
-        @Parameters(paramLabel = "ADDR")
+        @Parameters(paramLabel = "ADDR", description = "The resource's address, TYPE.NAME (default: none, required).")
         String address;
         private final Terminal terminal;
 
@@ -89,11 +105,12 @@ final class StateCommand {
         }
     }
 
-    @Command(name = "rm", description = "Forget a resource: meshform stops managing it; the object stays in the cluster.")
+    @Command(name = "rm", description = "Forget a resource: meshform stops managing it; the object stays in the cluster.",
+            footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
-        @Parameters(paramLabel = "ADDR")
+        @Parameters(paramLabel = "ADDR", description = "The resource's address, TYPE.NAME (default: none, required).")
         String address;
         private final Terminal terminal;
 
@@ -110,13 +127,14 @@ final class StateCommand {
         }
     }
 
-    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file).")
+    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file).",
+            footerHeading = "%nExamples:%n", footer = {"  meshform state mv -f stack.yaml istio.peerAuthentication.mongo istio.peerAuthentication.mongodb"})
     static final class MvCmd implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
-        @Parameters(index = "0", paramLabel = "FROM")
+        @Parameters(index = "0", paramLabel = "FROM", description = "The address in the state now (default: none, required).")
         String from;
-        @Parameters(index = "1", paramLabel = "TO")
+        @Parameters(index = "1", paramLabel = "TO", description = "The new address (default: none, required).")
         String to;
         private final Terminal terminal;
 
@@ -145,7 +163,8 @@ final class StateCommand {
         }
     }
 
-    @Command(name = "pull", description = "Print the state as JSON.")
+    @Command(name = "pull", description = "Print the state as JSON.",
+            footerHeading = "%nExamples:%n", footer = {"  meshform state pull -f stack.yaml > backup.state.json"})
     static final class PullCmd implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
@@ -165,13 +184,14 @@ final class StateCommand {
         }
     }
 
-    @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial (unless --force) or another lineage.")
+    @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial (unless --force) or another lineage.",
+            footerHeading = "%nExamples:%n", footer = {"  meshform state push -f stack.yaml backup.state.json"})
     static final class PushCmd implements Callable<Integer> {
         @Mixin
         GlobalOptions global;
-        @Parameters(paramLabel = "FILE")
+        @Parameters(paramLabel = "FILE", description = "A state file, e.g. from `meshform state pull` (default: none, required).")
         Path file;
-        @Option(names = "--force", description = "Push even if FILE's serial is lower than the current state's.")
+        @Option(names = "--force", description = "Push even if FILE's serial is lower than the current state's (default: off).")
         boolean force;
         private final Terminal terminal;
 

@@ -5,7 +5,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "validate", description = "Check the desired-state file without contacting the cluster.")
+@Command(name = "validate", description = "Check the desired-state file without contacting the cluster.",
+        footerHeading = "%nExamples:%n", footer = {
+            "  meshform validate -f examples/cortex-production.yaml",
+            "  meshform validate -f stack.yaml --var istioVersion=1.30.3"})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;

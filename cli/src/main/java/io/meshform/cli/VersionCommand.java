@@ -1,19 +1,99 @@
 package io.meshform.cli;
 
+import io.meshform.providers.istio.core.Istioctl;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "version", description = "Print the meshform version.")
+/**
+ * What a bug report needs: meshform's version and commit, the Java runtime, and the istioctl meshform would run
+ * with its client version ({@code istioctl version --remote=false}: no cluster is contacted).
+ */
+@Command(name = "version", description = "Print the meshform version and commit, the Java runtime and the istioctl it would use.",
+        footerHeading = "%nExamples:%n", footer = {"  meshform version", "  meshform version --json | jq -r .meshform.version"})
 final class VersionCommand implements Callable<Integer> {
+    @Option(names = "--json", description = "Print JSON for scripts (default: off, text).")
+    boolean json;
+
+    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
+    Path istioctl;
+
     private final Terminal terminal;
 
     VersionCommand(Terminal terminal) {
         this.terminal = terminal;
     }
 
+    record Found(String path, String origin, String version, String problem) {
+    }
+
     @Override
     public Integer call() {
-        terminal.out().println("meshform " + MeshformVersion.get());
+        Found tool = istioctl();
+        Runtime.Version java = Runtime.version();
+        String vendor = System.getProperty("java.vendor", "unknown");
+        String home = System.getProperty("java.home", "unknown");
+        if (json) {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            root.putObject("meshform").put("version", MeshformVersion.get()).put("commit", MeshformVersion.commit());
+            root.putObject("java").put("version", java.toString()).put("vendor", vendor).put("home", home);
+            ObjectNode i = root.putObject("istioctl");
+            i.put("path", tool.path()).put("from", tool.origin()).put("version", tool.version());
+            i.put("problem", tool.problem());
+            terminal.out().println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root));
+            return ExitCodes.OK;
+        }
+        terminal.out().println("meshform " + MeshformVersion.get() + " (commit " + MeshformVersion.commit() + ")");
+        terminal.out().println("java     " + java + " (" + vendor + ", " + home + ")");
+        terminal.out().println("istioctl " + (tool.version() != null ? tool.version() + " (" + tool.path() + ", from " + tool.origin() + ")"
+                : "none usable: " + tool.problem()));
         return ExitCodes.OK;
+    }
+
+    /** The same choice the Istio provider makes: --istioctl, then MESHFORM_ISTIOCTL, then PATH. */
+    private Found istioctl() {
+        String path;
+        String origin;
+        String env = terminal.env().get("MESHFORM_ISTIOCTL");
+        if (istioctl != null) {
+            path = istioctl.toString();
+            origin = "--istioctl";
+        } else if (env != null && !env.isBlank()) {
+            path = env;
+            origin = "MESHFORM_ISTIOCTL";
+        } else {
+            path = onPath(terminal.env().get("PATH"));
+            origin = "PATH";
+            if (path == null) {
+                return new Found(null, origin, null, "no istioctl on PATH; set MESHFORM_ISTIOCTL or pass --istioctl");
+            }
+        }
+        if (!Files.isExecutable(Path.of(path))) {
+            return new Found(path, origin, null, path + " (from " + origin + ") is not an executable file");
+        }
+        try {
+            return new Found(path, origin, new Istioctl(path, origin, null, null).version(), null);
+        } catch (RuntimeException e) {
+            return new Found(path, origin, null, "`" + path + " version --remote=false` failed: " + e.getMessage());
+        }
+    }
+
+    private static String onPath(String pathVariable) {
+        if (pathVariable != null) {
+            for (String dir : pathVariable.split(File.pathSeparator)) {
+                Path p = Path.of(dir.isEmpty() ? "." : dir, "istioctl");
+                if (Files.isExecutable(p)) {
+                    return p.toString();
+                }
+            }
+        }
+        return null;
     }
 }

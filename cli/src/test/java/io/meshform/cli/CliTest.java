@@ -226,6 +226,24 @@ class CliTest {
     }
 
     @Test
+    void fleetJsonIsOneDocumentAndFleetMarkdownIsRefused() {
+        Result plan = run("plan", "--json", "--detailed-exitcode", "--context", "a", "--context", "b");
+        assertEquals(2, plan.code(), plan.err() + plan.out());
+        JsonNode doc = JsonMapper.builder().build().readTree(plan.out());
+        assertEquals(2, doc.get("fleet").size(), plan.out());
+        assertEquals("a", doc.get("fleet").get(0).get("context").asString());
+        assertEquals(2, doc.get("fleet").get(1).get("exit_code").asInt());
+        assertEquals("fake.thing.mesh", doc.get("fleet").get(1).get("result").get("resource_changes").get(0).get("address").asString());
+        assertEquals(2, doc.get("exit_code").asInt());
+        Result md = run("plan", "--markdown", "--context", "a", "--context", "b");
+        assertEquals(1, md.code());
+        assertTrue(md.err().contains("--markdown makes one pull-request comment for one cluster"), md.err());
+        Result junit = run("drift", "--format", "junit", "--context", "a", "--context", "b");
+        assertEquals(1, junit.code());
+        assertTrue(junit.err().contains("run one cluster at a time (--context NAME) for --format junit"), junit.err());
+    }
+
+    @Test
     void graphPrintsDot() {
         Result g = run("graph");
         assertTrue(g.out().contains("\"fake.thing.cortex\" -> \"fake.thing.mesh\";"), g.out());

@@ -85,10 +85,10 @@ public final class FileCluster implements ProviderFactory {
         }
 
         @Override
-        public Map<ResourceAddress, LiveObject> read(List<ResourceRef> refs) {
+        public Map<ResourceAddress, LiveObject> read(io.meshform.engine.spi.ReadRequest request) {
             ObjectNode objects = load(file);
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
-            for (ResourceRef r : refs) {
+            for (ResourceRef r : request.resources()) {
                 JsonNode o = objects.get(r.address().toString());
                 if (o != null) {
                     out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()));

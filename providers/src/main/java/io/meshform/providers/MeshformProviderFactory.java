@@ -4,7 +4,8 @@ import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ProviderFactory;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.istio.IstioProvider;
-import io.meshform.providers.istio.Istioctl;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.injection.InjectionLabelEffects;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubernetesProvider;
 import java.util.List;
@@ -19,6 +20,7 @@ public final class MeshformProviderFactory implements ProviderFactory {
     @Override
     public List<Provider> create(ProviderSettings settings) {
         KubeConnection kube = new KubeConnection(settings);
-        return List.of(new KubernetesProvider(kube), new IstioProvider(kube, Istioctl.fromSettings(settings)));
+        return List.of(new KubernetesProvider(kube, new InjectionLabelEffects(kube)),
+                new IstioProvider(kube, Istioctl.fromSettings(settings)));
     }
 }

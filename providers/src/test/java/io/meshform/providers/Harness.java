@@ -9,7 +9,9 @@ import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.providers.kubernetes.KubernetesProvider;
@@ -28,6 +30,8 @@ public final class Harness implements AutoCloseable {
     public final TypeRegistry types;
     public final Map<ResourceAddress, ResourceState> state = new HashMap<>();
     public final List<String> progress = new ArrayList<>();
+    /** The stack every request is for; a test that reads files relative to a stack sets one. */
+    public StackContext context = StackContext.detached();
 
     public Harness(Path kubeconfig, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(extra);
@@ -45,12 +49,12 @@ public final class Harness implements AutoCloseable {
     }
 
     public LiveObject read(ResourceAddress a, JsonNode spec) {
-        return type(a).read(List.of(new ResourceRef(a, spec))).get(a);
+        return type(a).read(new ReadRequest(context, List.of(new ResourceRef(a, spec)))).get(a);
     }
 
     public PlannedChange plan(String address, JsonNode spec) {
         ResourceAddress a = ResourceAddress.parse(address);
-        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec)));
+        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec), context));
     }
 
     public AppliedResource apply(String address, JsonNode spec) {
@@ -59,14 +63,14 @@ public final class Harness implements AutoCloseable {
 
     public AppliedResource apply(String address, JsonNode spec, Map<String, String> privateData) {
         ResourceAddress a = ResourceAddress.parse(address);
-        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add));
+        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, context));
         state.put(a, new ResourceState(address, a.type(), (ObjectNode) r.attributes(), r.metadata()));
         return r;
     }
 
     public void delete(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
-        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add));
+        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, context));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -56,6 +57,7 @@ public final class Applier {
     }
 
     public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, AtomicBoolean stop) {
+        StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
             if (c.changes() || needsRecording(c, stack, prior)) {
@@ -86,7 +88,7 @@ public final class Applier {
                         }
                         if (!started.contains(c.address()) && doneSet.containsAll(waitsFor.get(c.address()))) {
                             started.add(c.address());
-                            inFlight.put(running.submit(() -> run(stack, c, recorder)), c);
+                            inFlight.put(running.submit(() -> run(context, c, recorder)), c);
                         }
                     }
                 }
@@ -118,7 +120,7 @@ public final class Applier {
         if (c.action() != Action.NOOP) {
             return false;
         }
-        ResourceState recorded = prior.find(c.address().toString()).orElse(null);
+        ResourceState recorded = prior.find(c.address()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
         return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec())
                 || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
@@ -149,17 +151,18 @@ public final class Applier {
         return waits;
     }
 
-    private ResourceChange run(Stack stack, ResourceChange c, Recorder recorder) {
+    private ResourceChange run(StackContext context, ResourceChange c, Recorder recorder) {
+        Stack stack = context.stack();
         long start = System.nanoTime();
         listener.started(c);
         try {
             ResourceType type = types.get(c.type());
             ProgressSink progress = message -> listener.progress(c, message);
-            ResourceState recorded = recorder.current().find(c.address().toString()).orElse(null);
+            ResourceState recorded = recorder.current().find(c.address()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
                     if (recorded != null) {
-                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                     }
                     recorder.forget(c.address());
                 }
@@ -167,11 +170,12 @@ public final class Applier {
                         declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
                 default -> {
                     if (c.action() == Action.REPLACE && recorded != null) {
-                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                         recorder.forget(c.address());
                     }
                     JsonNode desired = declared(stack, c).spec();
-                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress));
+                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
+                            context));
                     recorder.record(stack, c, type, applied);
                 }
             }
@@ -241,10 +245,10 @@ public final class Applier {
         void forget(ResourceAddress address) {
             long mine;
             synchronized (this) {
-                if (current.find(address.toString()).isEmpty()) {
+                if (current.find(address).isEmpty()) {
                     return;
                 }
-                current = current.without(address.toString());
+                current = current.without(address);
                 mine = ++changes;
             }
             flushUpTo(mine);

@@ -12,6 +12,7 @@ import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -40,17 +41,20 @@ public final class DriftDetector {
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         List<ResourceAddress> checked = new ArrayList<>();
         for (ResourceState r : state.resources()) {
-            ResourceAddress a = ResourceAddress.parse(r.address());
+            ResourceAddress a = ResourceAddress.of(r);
             if (ignored.test(a) || types.find(a.type()).isEmpty()) {
                 continue;
             }
             checked.add(a);
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
         }
-        Map<ResourceAddress, LiveObject> live = types.read(byType);
+        // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
+        // stack file, not from wherever drift was started.
+        StackContext context = StackContext.of(stack);
+        Map<ResourceAddress, LiveObject> live = types.read(context, byType);
         List<DriftEntry> entries = new ArrayList<>();
         for (ResourceAddress a : checked) {
-            ResourceState recorded = state.find(a.toString()).orElseThrow();
+            ResourceState recorded = state.find(a).orElseThrow();
             LiveObject now = live.get(a);
             if (now == null) {
                 entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
@@ -59,8 +63,8 @@ public final class DriftDetector {
             // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
             // and both sides are masked before anything is reported.
             Set<String> sensitive = types.get(a.type()).sensitivePaths();
-            LiveObject comparable = new LiveObject(Sensitive.digest(now.value(), sensitive), now.version());
-            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
+            LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
+            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
                         Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), c.details(), null));
@@ -68,7 +72,7 @@ public final class DriftDetector {
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
         for (ResourceDecl d : stack.resources()) {
-            state.find(d.address().toString()).ifPresent(r -> applied.put(d.address(), r.attributes()));
+            state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
         }
         for (PlanCheck check : types.checks()) {
             for (Diagnostic d : check.check(new CheckContext(stack, applied))) {
@@ -76,7 +80,7 @@ public final class DriftDetector {
             }
         }
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
-                .filter(a -> state.find(a.toString()).isEmpty()).toList();
+                .filter(a -> state.find(a).isEmpty()).toList();
         return new DriftReport(stack.name(), checked, entries, notYet);
     }
 

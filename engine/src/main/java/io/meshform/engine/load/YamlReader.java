@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -99,7 +100,15 @@ public final class YamlReader {
             TokenStreamLocation at = e.getLocation();
             int line = at == null ? 0 : at.getLineNr();
             int col = at == null ? 0 : at.getColumnNr();
-            throw fail(file, line, col, "invalid YAML: " + firstLine(e.getOriginalMessage()), hintFor(e));
+            // The parser knows where the problem is (the tab itself); Jackson's location is its last good token.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof MarkedYamlEngineException m && m.getProblemMark().isPresent()) {
+                    line = m.getProblemMark().get().getLine() + 1;
+                    col = m.getProblemMark().get().getColumn() + 1;
+                    break;
+                }
+            }
+            throw fail(file, line, col, "invalid YAML: " + reason(e), hintFor(e));
         }
     }
 
@@ -174,8 +183,26 @@ public final class YamlReader {
         return key.replace("~", "~0").replace("/", "~1");
     }
 
+    /**
+     * The parser's own reason. Jackson's message starts with snakeyaml's context ("while scanning for the next
+     * token"), which alone says nothing; the problem ("found character '\t(TAB)' that cannot start any token") is
+     * what the user needs.
+     */
+    private static String reason(JacksonException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYamlEngineException m && m.getProblem() != null) {
+                String problem = m.getProblem().strip();
+                return m.getContext() == null ? problem : problem + " (" + m.getContext().strip() + ")";
+            }
+        }
+        return firstLine(e.getOriginalMessage());
+    }
+
     private static String hintFor(JacksonException e) {
         String m = String.valueOf(e.getOriginalMessage());
+        if (m.contains("(TAB)")) {
+            return "YAML does not allow tabs for indentation: indent with spaces";
+        }
         if (m.contains("nesting depth")) {
             return "the document nests deeper than " + MAX_DEPTH + " levels; no stack needs that";
         }

@@ -5,6 +5,7 @@ import io.meshform.engine.diag.Severity;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanDetail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import tools.jackson.databind.node.ObjectNode;
  * data, is the saved plan file that {@code apply PLANFILE} reads back.
  */
 public final class PlanJson {
+    /** {@code provider_name} is Terraform's provider source address; meshform's providers are named under this host. */
+    public static final String PROVIDER_HOST = "meshform.io/";
     private final JsonMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
     private final JsonNodeFactory f = JsonNodeFactory.instance;
 
@@ -57,8 +60,9 @@ public final class PlanJson {
             o.put("reason", c.reason());
             o.set("before", c.before() == null ? f.nullNode() : c.before());
             o.set("after", c.after() == null ? f.nullNode() : c.after());
+            terraformShape(o, c);
             ArrayNode details = o.putArray("details");
-            c.details().forEach(details::add);
+            c.details().forEach(d -> details.add(d.line()));
             ArrayNode warnings = o.putArray("warnings");
             c.warnings().forEach(warnings::add);
             ArrayNode deps = o.putArray("depends_on");
@@ -94,6 +98,61 @@ public final class PlanJson {
         return root;
     }
 
+    /**
+     * The fields of a resource change in {@code terraform show -json} (format 1.x, "resource_changes"), so policies
+     * and pull-request tools written for Terraform plans read meshform's unchanged: {@code mode}, {@code
+     * provider_name}, and {@code change} with Terraform's action words ({@code no-op}, not {@code noop}). Nothing
+     * in a meshform plan is unknown until apply, so {@code after_unknown} is empty; values the provider marks
+     * sensitive are already masked, and {@code before_sensitive}/{@code after_sensitive} point at them as
+     * Terraform does (true at each masked path).
+     */
+    private void terraformShape(ObjectNode o, ResourceChange c) {
+        o.put("mode", "managed");
+        String type = c.address().type();
+        o.put("provider_name", PROVIDER_HOST + type.substring(0, Math.max(0, type.indexOf('.'))));
+        ObjectNode change = o.putObject("change");
+        ArrayNode actions = change.putArray("actions");
+        switch (c.action()) {
+            case REPLACE -> {
+                actions.add("delete");
+                actions.add("create");
+            }
+            case NOOP -> actions.add("no-op");
+            default -> actions.add(c.action().jsonName());
+        }
+        change.set("before", c.before() == null ? f.nullNode() : c.before());
+        change.set("after", c.after() == null ? f.nullNode() : c.after());
+        change.putObject("after_unknown");
+        change.set("before_sensitive", sensitiveMarks(c.before()));
+        change.set("after_sensitive", sensitiveMarks(c.after()));
+    }
+
+    /** Terraform's sensitivity mirror of a value: {@code true} where the value is masked, false when nothing is. */
+    private JsonNode sensitiveMarks(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return f.booleanNode(false);
+        }
+        if (value.isString() && Sensitive.MASK.equals(value.asString())) {
+            return f.booleanNode(true);
+        }
+        if (value.isObject()) {
+            ObjectNode marks = f.objectNode();
+            value.forEachEntry((k, v) -> {
+                JsonNode m = sensitiveMarks(v);
+                if (!m.isBoolean() || m.booleanValue()) {
+                    marks.set(k, m);
+                }
+            });
+            return marks;
+        }
+        if (value.isArray()) {
+            ArrayNode marks = f.arrayNode();
+            value.forEach(v -> marks.add(sensitiveMarks(v)));
+            return marks;
+        }
+        return f.booleanNode(false);
+    }
+
     /** Reads a saved plan; throws IllegalArgumentException with what is wrong. */
     public Plan read(String text) {
         JsonNode root;
@@ -112,8 +171,8 @@ public final class PlanJson {
         for (JsonNode o : root.path("resource_changes")) {
             JsonNode actions = o.path("actions");
             Action action = actions.size() == 2 ? Action.REPLACE : Action.valueOf(actions.get(0).asString().toUpperCase());
-            List<String> details = new ArrayList<>();
-            o.path("details").forEach(d -> details.add(d.asString()));
+            List<PlanDetail> details = new ArrayList<>();
+            o.path("details").forEach(d -> details.add(PlanDetail.parse(d.asString())));
             List<String> warnings = new ArrayList<>();
             o.path("warnings").forEach(d -> warnings.add(d.asString()));
             List<ResourceAddress> deps = new ArrayList<>();

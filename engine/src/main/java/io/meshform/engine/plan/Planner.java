@@ -16,6 +16,7 @@ import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -64,11 +65,12 @@ public final class Planner {
         }
         diagnostics.throwIfErrors();
 
-        Map<ResourceAddress, LiveObject> live = readLive(stack, state, selected, options.destroy());
+        StackContext context = StackContext.of(stack);
+        Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
         List<ResourceChange> changes = new ArrayList<>();
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
-        for (ResourceChange change : changes(order, stack, state, live, graph, options)) {
+        for (ResourceChange change : changes(order, context, state, live, graph, options)) {
             changes.add(change);
             ResourceDecl decl = options.destroy() ? null : stack.find(change.address()).orElse(null);
             if (change.action() != Action.DELETE && decl != null) {
@@ -95,19 +97,17 @@ public final class Planner {
             for (ResourceDecl r : stack.resources()) {
                 graph.add(r.address());
                 r.dependsOn().forEach(d -> graph.addEdge(r.address(), d));
-                types.get(r.type()).implicitDependencies(r, stack).stream()
-                        .filter(d -> stack.find(d).isPresent())
-                        .forEach(d -> graph.addEdge(r.address(), d));
+                types.implicitDependencies(r, stack).forEach(d -> graph.addEdge(r.address(), d));
             }
         }
         for (ResourceState s : state.resources()) {
-            ResourceAddress a = ResourceAddress.parse(s.address());
+            ResourceAddress a = ResourceAddress.of(s);
             if (graph.contains(a) && !destroy) {
                 continue;
             }
             graph.add(a);
             for (ResourceAddress d : recordedDependencies(s)) {
-                if (state.find(d.toString()).isPresent()) {
+                if (state.find(d).isPresent()) {
                     graph.addEdge(a, d);
                 }
             }
@@ -144,31 +144,32 @@ public final class Planner {
         return selected;
     }
 
-    private Map<ResourceAddress, LiveObject> readLive(Stack stack, StateSnapshot state, Set<ResourceAddress> selected,
+    private Map<ResourceAddress, LiveObject> readLive(StackContext context, StateSnapshot state, Set<ResourceAddress> selected,
                                                       boolean destroy) {
+        Stack stack = context.stack();
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         for (ResourceAddress a : selected) {
             JsonNode spec = destroy ? null : stack.find(a).map(r -> (JsonNode) r.spec()).orElse(null);
             if (spec == null) {
-                spec = state.find(a.toString()).map(ResourceState::attributes).orElse(null);
+                spec = state.find(a).map(ResourceState::attributes).orElse(null);
             }
             if (spec != null && types.find(a.type()).isPresent()) {
                 byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
             }
         }
-        Map<ResourceAddress, LiveObject> live = types.read(byType);
-        return live;
+        return types.read(context, byType);
     }
 
     /**
      * Asks the providers for every change, several at once: a provider may talk to the server per resource (a
      * server-side dry-run of a new object), and those round trips should overlap. Results keep {@code order}.
      */
-    private List<ResourceChange> changes(List<ResourceAddress> order, Stack stack, StateSnapshot state,
+    private List<ResourceChange> changes(List<ResourceAddress> order, StackContext context, StateSnapshot state,
                                          Map<ResourceAddress, LiveObject> live, ResourceGraph graph, PlanOptions options) {
+        Stack stack = context.stack();
         if (order.size() < 2) {
             return order.stream().map(a -> change(a, options.destroy() ? null : stack.find(a).orElse(null),
-                    state.find(a.toString()).orElse(null), live.get(a), graph, options)).toList();
+                    state.find(a).orElse(null), live.get(a), graph, options, context)).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, order.size()), r -> {
             Thread t = new Thread(r, "meshform-plan");
@@ -179,8 +180,8 @@ public final class Planner {
             List<Future<ResourceChange>> futures = new ArrayList<>();
             for (ResourceAddress a : order) {
                 ResourceDecl decl = options.destroy() ? null : stack.find(a).orElse(null);
-                ResourceState recorded = state.find(a.toString()).orElse(null);
-                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options)));
+                ResourceState recorded = state.find(a).orElse(null);
+                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context)));
             }
             List<ResourceChange> out = new ArrayList<>(futures.size());
             for (Future<ResourceChange> f : futures) {
@@ -198,7 +199,7 @@ public final class Planner {
     }
 
     private ResourceChange change(ResourceAddress address, ResourceDecl decl, ResourceState recorded, LiveObject live,
-                                  ResourceGraph graph, PlanOptions options) {
+                                  ResourceGraph graph, PlanOptions options, StackContext context) {
         ResourceType type = types.find(address.type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records `" + address + "` of type `" + address.type() + "`, which no provider offers",
                 "use a meshform that has this type, or forget it with `meshform state rm " + address + "`", null)));
@@ -216,7 +217,7 @@ public final class Planner {
             return new ResourceChange(address, Action.DELETE, reason, Sensitive.mask(liveValue, sensitive), null,
                     List.of(), List.of(), Map.of(), version, deps);
         }
-        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live));
+        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context));
         Action action = planned.action();
         String reason = planned.reason();
         if (options.replace().contains(address)) {
@@ -245,7 +246,7 @@ public final class Planner {
             }
             ResourceDecl decl = stack.find(c.address()).orElse(null);
             boolean declared = decl != null && decl.lifecycle().preventDestroy();
-            boolean recorded = state.find(c.address().toString())
+            boolean recorded = state.find(c.address())
                     .map(r -> "true".equals(r.metadata().get(PREVENT_DESTROY_KEY))).orElse(false);
             if (!declared && !(decl == null && recorded)) {
                 continue;

@@ -5,9 +5,16 @@ import com.github.difflib.UnifiedDiffUtils;
 import io.meshform.engine.drift.DriftEntry;
 import io.meshform.engine.drift.DriftReport;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.PlanDetail;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -19,6 +26,22 @@ public final class DriftFormats {
     public static final List<String> NAMES = List.of("text", "json", "markdown", "junit");
     public static final int FORMAT_VERSION = 1;
     private final Yaml yaml = new Yaml();
+    private final Instant started;
+    private final Duration took;
+
+    public DriftFormats() {
+        this(Instant.now(), Duration.ZERO);
+    }
+
+    private DriftFormats(Instant started, Duration took) {
+        this.started = started;
+        this.took = took;
+    }
+
+    /** When the check started and how long it took, for the JUnit report's timestamp and time. */
+    public DriftFormats withTiming(Instant started, Duration took) {
+        return new DriftFormats(started, took);
+    }
 
     public String render(DriftReport report, String format, Style style) {
         return switch (format) {
@@ -57,8 +80,8 @@ public final class DriftFormats {
                     // The provider writes these lines for plans: + and ~ are what apply would create or change back.
                     sb.append("      ").append(style.dim("what apply would restore:")).append('\n');
                 }
-                for (String d : e.details()) {
-                    sb.append("      ").append(d).append('\n');
+                for (PlanDetail d : e.details()) {
+                    sb.append("      ").append(d.line()).append('\n');
                 }
                 if (e.diagnostic() != null && e.diagnostic().detail() != null) {
                     for (String l : e.diagnostic().detail().split("\n")) {
@@ -104,7 +127,7 @@ public final class DriftFormats {
             o.set("applied", e.expected() == null ? f.nullNode() : e.expected());
             o.set("live", e.live() == null ? f.nullNode() : e.live());
             ArrayNode details = o.putArray("details");
-            e.details().forEach(details::add);
+            e.details().forEach(d -> details.add(d.line()));
             if (e.diagnostic() != null) {
                 o.put("detail", e.diagnostic().detail());
                 if (e.diagnostic().range() != null) {
@@ -130,7 +153,7 @@ public final class DriftFormats {
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
                 sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n```\n");
-                e.details().forEach(l -> sb.append(l).append('\n'));
+                e.details().forEach(l -> sb.append(l.line()).append('\n'));
                 sb.append("```\n</details>\n");
             }
             if (e.expected() != null && e.live() != null) {
@@ -142,36 +165,118 @@ public final class DriftFormats {
         return sb.toString();
     }
 
+    /**
+     * JUnit XML as Jenkins' xUnit plugin reads it (validated in a test against its junit-10.xsd): a
+     * {@code testsuites} root, one {@code testsuite} with {@code errors}, {@code time} and {@code timestamp}, one
+     * test case per resource checked (a failure when it drifted), one per mesh-wide finding, named by what it says
+     * rather than by its order, and a skipped case per resource not yet applied. Written with the JDK's
+     * XMLStreamWriter, which escapes; characters XML 1.0 cannot hold are replaced.
+     */
     private String junit(DriftReport r) {
         Map<String, DriftEntry> failures = new TreeMap<>();
-        int mesh = 0;
         for (DriftEntry e : r.entries()) {
-            failures.put(e.address() == null ? "mesh-" + (++mesh) : e.address().toString(), e);
-        }
-        StringBuilder cases = new StringBuilder();
-        for (ResourceAddress a : r.checked()) {
-            if (!failures.containsKey(a.toString())) {
-                cases.append("  <testcase classname=\"meshform.drift\" name=\"").append(xml(a.toString())).append("\"/>\n");
+            String name = e.address() == null ? meshCaseName(e) : e.address().toString();
+            String unique = name;
+            for (int i = 2; failures.containsKey(unique); i++) {
+                unique = name + " (" + i + ")";
             }
+            failures.put(unique, e);
         }
-        failures.forEach((name, e) -> {
-            StringBuilder body = new StringBuilder();
-            e.details().forEach(l -> body.append(l).append('\n'));
-            if (e.expected() != null && e.live() != null) {
-                diff(e).forEach(l -> body.append(l).append('\n'));
-            } else if (e.diagnostic() != null && e.diagnostic().detail() != null) {
-                body.append(e.diagnostic().detail());
+        int mesh = (int) r.entries().stream().filter(e -> e.address() == null).count();
+        int tests = r.checked().size() + mesh + r.notYetApplied().size();
+        String time = String.format(java.util.Locale.ROOT, "%.3f", took.toNanos() / 1e9);
+        StringWriter out = new StringWriter();
+        try {
+            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeCharacters("\n");
+            w.writeStartElement("testsuites");
+            w.writeAttribute("name", "meshform drift");
+            w.writeAttribute("tests", Integer.toString(tests));
+            w.writeAttribute("failures", Integer.toString(failures.size()));
+            w.writeAttribute("errors", "0");
+            w.writeAttribute("time", time);
+            w.writeCharacters("\n  ");
+            w.writeStartElement("testsuite");
+            w.writeAttribute("name", clean("meshform drift " + r.stackName()));
+            w.writeAttribute("tests", Integer.toString(tests));
+            w.writeAttribute("failures", Integer.toString(failures.size()));
+            w.writeAttribute("errors", "0");
+            w.writeAttribute("skipped", Integer.toString(r.notYetApplied().size()));
+            w.writeAttribute("time", time);
+            // JUnit's timestamp is local-time ISO 8601 without a zone; UTC keeps it the same on every runner.
+            w.writeAttribute("timestamp", java.time.LocalDateTime.ofInstant(started, java.time.ZoneOffset.UTC)
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            for (ResourceAddress a : r.checked()) {
+                if (!failures.containsKey(a.toString())) {
+                    testcase(w, a.toString());
+                    w.writeEndElement();
+                }
             }
-            cases.append("  <testcase classname=\"meshform.drift\" name=\"").append(xml(name)).append("\">\n")
-                    .append("    <failure message=\"").append(xml(e.summary())).append("\" type=\"").append(e.kind().name().toLowerCase())
-                    .append("\">").append(xml(body.toString())).append("</failure>\n  </testcase>\n");
-        });
-        int tests = r.checked().size() + mesh;
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"meshform drift " + xml(r.stackName())
-                + "\" tests=\"" + tests + "\" failures=\"" + failures.size() + "\">\n" + cases + "</testsuite>\n";
+            for (Map.Entry<String, DriftEntry> f : failures.entrySet()) {
+                DriftEntry e = f.getValue();
+                testcase(w, f.getKey());
+                w.writeCharacters("\n      ");
+                w.writeStartElement("failure");
+                w.writeAttribute("message", clean(e.summary()));
+                w.writeAttribute("type", e.kind().name().toLowerCase());
+                w.writeCharacters(clean(failureBody(e)));
+                w.writeEndElement();
+                w.writeCharacters("\n    ");
+                w.writeEndElement();
+            }
+            for (ResourceAddress a : r.notYetApplied()) {
+                testcase(w, a.toString());
+                w.writeCharacters("\n      ");
+                w.writeEmptyElement("skipped");
+                w.writeAttribute("message", "not yet applied: declared in the stack, not in the state (not drift)");
+                w.writeCharacters("\n    ");
+                w.writeEndElement();
+            }
+            w.writeCharacters("\n  ");
+            w.writeEndElement();
+            w.writeCharacters("\n");
+            w.writeEndElement();
+            w.writeEndDocument();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write the JUnit report: " + e.getMessage(), e);
+        }
+        return out + "\n";
     }
 
-    private static String xml(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    private static void testcase(XMLStreamWriter w, String name) throws XMLStreamException {
+        w.writeCharacters("\n    ");
+        w.writeStartElement("testcase");
+        w.writeAttribute("classname", "meshform.drift");
+        w.writeAttribute("name", clean(name));
+        w.writeAttribute("time", "0");
+    }
+
+    private String failureBody(DriftEntry e) {
+        StringBuilder body = new StringBuilder();
+        e.details().forEach(l -> body.append(l.line()).append('\n'));
+        if (e.expected() != null && e.live() != null) {
+            diff(e).forEach(l -> body.append(l).append('\n'));
+        } else if (e.diagnostic() != null && e.diagnostic().detail() != null) {
+            body.append(e.diagnostic().detail());
+        }
+        return body.toString();
+    }
+
+    /**
+     * A mesh-wide finding's test name: its summary, with counts written as N, so the same finding keeps the same
+     * test in CI history when the count or the order of findings changes (not mesh-1, mesh-2).
+     */
+    static String meshCaseName(DriftEntry e) {
+        return "mesh: " + e.summary().replaceAll("(?<=\\s)\\d+(?=\\s)", "N");
+    }
+
+    /** XML 1.0 cannot carry most control characters, even escaped (an ANSI colour code, say). */
+    private static String clean(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF) ? c : 0xFFFD));
+        return b.toString();
     }
 }

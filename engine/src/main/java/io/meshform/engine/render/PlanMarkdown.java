@@ -2,29 +2,96 @@ package io.meshform.engine.render;
 
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.ResourceChange;
+import java.util.List;
 
-/** A plan as a pull-request comment: the summary, a table of changes, and the full text plan folded away. */
+/**
+ * A plan as a pull-request comment: the summary, a table of changes, and the full text plan folded away. GitHub
+ * refuses a comment body over 65,536 characters, so a large plan is cut to fit and says what was left out and
+ * where to read it whole.
+ */
 public final class PlanMarkdown {
+    /** GitHub's limit on an issue or pull-request comment body, in characters. */
+    public static final int GITHUB_COMMENT_LIMIT = 65_536;
+    /** Room left under the limit for what a PR bot adds around the plan (a heading, a link, a marker). */
+    static final int MARGIN = 2_048;
+
+    private final int limit;
+
+    public PlanMarkdown() {
+        this(GITHUB_COMMENT_LIMIT - MARGIN);
+    }
+
+    /** With another size limit (tests; other forges). */
+    public PlanMarkdown(int limit) {
+        this.limit = limit;
+    }
 
     public String render(Plan plan) {
         StringBuilder sb = new StringBuilder("### meshform plan: `").append(plan.stackName()).append("`\n\n");
         if (!plan.hasChanges()) {
             return sb.append("No changes. The cluster matches the stack.\n").toString();
         }
-        sb.append("**").append(plan.summary()).append("**\n\n| | resource | why |\n|---|---|---|\n");
-        for (ResourceChange c : plan.changes()) {
-            if (c.changes()) {
-                sb.append("| `").append(c.action().symbol()).append("` | `").append(c.address()).append("` | ")
-                        .append(c.reason().replace("|", "\\|")).append(" |\n");
+        sb.append("**").append(plan.summary()).append("**\n\n");
+        // The table and the warnings get at most half the room; the folded full plan gets the rest.
+        int half = limit / 2;
+        List<ResourceChange> changed = plan.changes().stream().filter(ResourceChange::changes).toList();
+        sb.append("| | resource | why |\n|---|---|---|\n");
+        int shown = 0;
+        for (ResourceChange c : changed) {
+            String row = "| `" + c.action().symbol() + "` | `" + c.address() + "` | " + cell(c.reason()) + " |\n";
+            if (sb.length() + row.length() > half) {
+                break;
             }
+            sb.append(row);
+            shown++;
+        }
+        if (shown < changed.size()) {
+            sb.append("\n_").append(changed.size() - shown).append(" more changes are not listed: this comment would pass GitHub's ")
+                    .append(GITHUB_COMMENT_LIMIT).append("-character limit. `meshform show PLANFILE` prints them all._\n");
         }
         if (!plan.diagnostics().isEmpty()) {
             sb.append("\n").append(plan.diagnostics().size()).append(" warning(s):\n");
-            plan.diagnostics().forEach(d -> sb.append("- ").append(d.summary().replace("\n", " ")).append('\n'));
+            int listed = 0;
+            for (var d : plan.diagnostics()) {
+                String line = "- " + d.summary().replace("\n", " ") + "\n";
+                if (sb.length() + line.length() > half + half / 2) {
+                    break;
+                }
+                sb.append(line);
+                listed++;
+            }
+            if (listed < plan.diagnostics().size()) {
+                sb.append("- _and ").append(plan.diagnostics().size() - listed).append(" more, not listed for GitHub's comment limit_\n");
+            }
         }
-        sb.append("\n<details><summary>Full plan</summary>\n\n```diff\n")
-                .append(new PlanText(Style.plain()).render(plan).replaceAll("(?m)^ {6}([+-])", "$1"))
-                .append("```\n</details>\n");
+        String full = new PlanText(Style.plain(), PlanText.Layout.DIFF).render(plan);
+        String open = "\n<details><summary>Full plan</summary>\n\n```diff\n";
+        String close = "```\n</details>\n";
+        int room = limit - sb.length() - open.length() - close.length();
+        sb.append(open).append(fold(full, room)).append(close);
         return sb.toString();
+    }
+
+    /** The text whole if it fits in {@code room}, else its first lines and a line that says how many were folded. */
+    static String fold(String text, int room) {
+        if (text.length() <= room) {
+            return text;
+        }
+        String[] lines = text.split("\n", -1);
+        int total = text.endsWith("\n") ? lines.length - 1 : lines.length;
+        StringBuilder kept = new StringBuilder();
+        int n = 0;
+        int reserve = 160;  // the closing note
+        while (n < total && kept.length() + lines[n].length() + 1 + reserve <= room) {
+            kept.append(lines[n]).append('\n');
+            n++;
+        }
+        return kept.append("... ").append(total - n).append(" more lines folded: the full plan passes GitHub's ")
+                .append(GITHUB_COMMENT_LIMIT).append("-character comment limit; `meshform show PLANFILE` prints it whole.\n")
+                .toString();
+    }
+
+    private static String cell(String s) {
+        return s.replace("|", "\\|").replace("\n", " ");
     }
 }

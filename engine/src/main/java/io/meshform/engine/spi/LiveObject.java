@@ -1,11 +1,28 @@
 package io.meshform.engine.spi;
 
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
  * What the cluster holds for one resource, projected into the shape of the resource's spec so it can be
  * compared with the desired and the recorded values. {@code version} changes whenever the object changes
- * (a resourceVersion, or a digest); saved plans use it to notice that the live object moved.
+ * (a resourceVersion, or a digest); saved plans use it to notice that the live object moved. {@code data} is the
+ * type's own: what its {@code read} saw and its {@code plan} needs (field owners, a missing label), carried by the
+ * engine untouched and never shown or saved, so a type keeps nothing between the two calls.
  */
-public record LiveObject(JsonNode value, String version) {
+public record LiveObject(JsonNode value, String version, Object data) {
+
+    public LiveObject(JsonNode value, String version) {
+        this(value, version, null);
+    }
+
+    /** The type's data when it is a {@code kind}; empty when read passed none (or another kind). */
+    public <T> Optional<T> data(Class<T> kind) {
+        return kind.isInstance(data) ? Optional.of(kind.cast(data)) : Optional.empty();
+    }
+
+    /** The same object and data with another value (the engine digests sensitive values before drift compares). */
+    public LiveObject withValue(JsonNode other) {
+        return new LiveObject(other, version, data);
+    }
 }

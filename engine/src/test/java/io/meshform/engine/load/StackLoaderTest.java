@@ -187,6 +187,41 @@ class StackLoaderTest {
     }
 
     @Test
+    void anErrorInAnImportedFileNamesThatFileEvenWhenTheImporterRefinesTheResource() throws IOException {
+        file("base.yaml", HEAD + """
+                resources:
+                  - type: test.thing
+                    name: a
+                    spec: {value: 7}
+                """);
+        Path top = file("top.yaml", """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: top}
+                imports: [base.yaml]
+                resources:
+                  - type: test.thing
+                    name: a
+                    spec: {mode: STRICT}
+                """);
+        List<Diagnostic> errors = assertThrows(DiagnosticsException.class, () -> loader.load(top, VariableInputs.none())).diagnostics();
+        Diagnostic bad = errors.stream().filter(d -> d.summary().contains("spec.value")).findFirst().orElseThrow(() -> new AssertionError(errors.toString()));
+        assertTrue(bad.range().file().endsWith("base.yaml"), bad.format());
+        assertEquals(7, bad.range().line(), bad.format());
+    }
+
+    @Test
+    void aMissingImportNamesTheImportingFileAndLine() throws IOException {
+        Path top = file("top.yaml", HEAD + "imports:\n  - base.yaml\n  - nowhere.yaml\n");
+        file("base.yaml", HEAD);
+        List<Diagnostic> errors = assertThrows(DiagnosticsException.class, () -> loader.load(top, VariableInputs.none())).diagnostics();
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("imported file `nowhere.yaml` not found", errors.get(0).summary());
+        assertTrue(errors.get(0).range().file().endsWith("top.yaml"), errors.get(0).format());
+        assertEquals(6, errors.get(0).range().line());
+    }
+
+    @Test
     void importCyclesAreReported() throws IOException {
         file("a.yaml", HEAD + "imports: [b.yaml]\n");
         file("b.yaml", HEAD + "imports: [a.yaml]\n");

@@ -2,6 +2,7 @@ package io.meshform.engine.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
@@ -24,6 +25,22 @@ class YamlReaderTest {
         assertEquals(4, doc.rangeOf("/a/b/0/y").line());
         assertEquals(7, doc.rangeOf("/a/b/0/y").column());
         assertEquals("yes", doc.root().at("/a/b/0/y").asString(), "YAML 1.2: yes stays a string");
+    }
+
+    @Test
+    void aTabSaysItIsATabWhereItIs() {
+        Diagnostic d = failure("apiVersion: meshform.io/v1alpha1\nmetadata:\n\tname: x\n");
+        assertTrue(d.summary().startsWith("invalid YAML: found character '\\t(TAB)' that cannot start any token"), d.summary());
+        assertEquals("YAML does not allow tabs for indentation: indent with spaces", d.detail());
+        assertEquals(3, d.range().line());
+        assertEquals(1, d.range().column());
+    }
+
+    @Test
+    void otherParserErrorsKeepTheParsersReason() {
+        Diagnostic d = failure("a: [1, 2\nb: 3\n");
+        assertTrue(d.summary().startsWith("invalid YAML: ") && !d.summary().equals("invalid YAML: parse error")
+                && d.summary().length() > "invalid YAML: while parsing".length() + 5, d.summary());
     }
 
     @Test
@@ -57,7 +74,10 @@ class YamlReaderTest {
     @Test
     void refusesDeepNestingQuickly() {
         String deep = "[".repeat(5000) + "]".repeat(5000);
-        Diagnostic d = failure(deep);
+        // A bound that stops the test, not one measured after it: a parser that walks 5,000 levels (or recurses into
+        // a stack overflow) is cut off and fails here. Generous for a loaded CI machine; the refusal itself is at
+        // the depth limit, long before the end of the input.
+        Diagnostic d = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> failure(deep));
         assertTrue(d.detail().contains("nests deeper"), d.detail());
     }
 

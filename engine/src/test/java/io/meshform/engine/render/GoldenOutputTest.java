@@ -121,7 +121,8 @@ class GoldenOutputTest {
     void driftInEveryFormat() throws IOException {
         for (String format : DriftFormats.NAMES) {
             String ext = Set.of("json", "md").contains(format) ? format : format.equals("markdown") ? "md" : format.equals("junit") ? "xml" : "txt";
-            assertGolden("drift." + ext, new DriftFormats().render(drift, format, Style.plain()));
+            assertGolden("drift." + ext, new DriftFormats().withTiming(java.time.Instant.parse("2026-01-02T03:04:05Z"),
+                    java.time.Duration.ofMillis(1234)).render(drift, format, Style.plain()));
         }
     }
 }

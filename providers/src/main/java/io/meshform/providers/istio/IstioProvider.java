@@ -1,6 +1,14 @@
 package io.meshform.providers.istio;
 
+import io.meshform.providers.istio.checks.MeshChecks;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.install.InstallFirst;
+import io.meshform.providers.istio.install.IstioInstallType;
+import io.meshform.providers.istio.policy.IstioPolicyType;
+import io.meshform.providers.istio.policy.IstioRules;
+
 import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeConnection;
@@ -12,15 +20,10 @@ import java.util.stream.IntStream;
  * {@code istio.*}: the install (through istioctl), the security policies and Telemetry, plus the mesh safety checks.
  */
 public final class IstioProvider implements Provider {
-    public static final String SECURITY_GROUP = "security.istio.io";
-    public static final String SECURITY_VERSION = "v1";
-    /** PeerAuthentications read directly (the mesh checks), without API discovery. */
-    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PEER_AUTHENTICATION_CONTEXT =
-            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(SECURITY_GROUP)
-                    .withVersion(SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
-                    .withNamespaced(true).build();
-    public static final String TELEMETRY_GROUP = "telemetry.istio.io";
-    public static final String TELEMETRY_VERSION = "v1";
+    public static final String SECURITY_GROUP = Mesh.SECURITY_GROUP;
+    public static final String SECURITY_VERSION = Mesh.SECURITY_VERSION;
+    public static final String TELEMETRY_GROUP = Mesh.TELEMETRY_GROUP;
+    public static final String TELEMETRY_VERSION = Mesh.TELEMETRY_VERSION;
 
     private final KubeConnection kube;
     private final List<ResourceType> types;
@@ -38,25 +41,25 @@ public final class IstioProvider implements Provider {
     }
 
     public static IstioPolicyType peerAuthentication(KubeConnection kube) {
-        return new IstioPolicyType(kube, "istio.peerAuthentication", SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
+        return new IstioPolicyType(kube, Mesh.PEER_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
                 "peerauthentications", IstioRules.PEER_FIELDS, IstioRules::peerAuthentication, Set.of());
     }
 
     public static IstioPolicyType requestAuthentication(KubeConnection kube) {
         // The engine's masks take exact pointers: cover the inline key sets of the first 20 JWT rules.
         Set<String> sensitive = Set.copyOf(IntStream.range(0, 20).mapToObj(i -> "/jwtRules/" + i + "/jwks").toList());
-        return new IstioPolicyType(kube, "istio.requestAuthentication", SECURITY_GROUP, SECURITY_VERSION,
+        return new IstioPolicyType(kube, Mesh.REQUEST_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION,
                 "RequestAuthentication", "requestauthentications", IstioRules.REQUEST_FIELDS, IstioRules::requestAuthentication,
                 sensitive);
     }
 
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
-        return new IstioPolicyType(kube, "istio.authorizationPolicy", SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
+        return new IstioPolicyType(kube, Mesh.AUTHORIZATION_POLICY_TYPE, SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
                 "authorizationpolicies", IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy, Set.of());
     }
 
     public static IstioPolicyType telemetry(KubeConnection kube) {
-        return new IstioPolicyType(kube, "istio.telemetry", TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
+        return new IstioPolicyType(kube, Mesh.TELEMETRY_TYPE, TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
                 IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry, Set.of());
     }
 
@@ -73,6 +76,11 @@ public final class IstioProvider implements Provider {
     @Override
     public List<PlanCheck> checks() {
         return checks;
+    }
+
+    @Override
+    public List<io.meshform.engine.spi.DependencyRule> dependencyRules() {
+        return List.of(new InstallFirst());
     }
 
     public long requestCount() {

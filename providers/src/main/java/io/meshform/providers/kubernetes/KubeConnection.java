@@ -116,6 +116,7 @@ public final class KubeConnection implements AutoCloseable {
                 config = context == null ? Config.fromKubeconfig(file.toFile())
                         : Config.fromKubeconfig(context, new File(kubeconfig));
             } else {
+                noKubeconfigAnywhere();
                 config = Config.autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
@@ -137,6 +138,30 @@ public final class KubeConnection implements AutoCloseable {
             throw fail("no Kubernetes cluster configured", "pass --kubeconfig and --context, or set KUBECONFIG");
         }
         return config;
+    }
+
+    /**
+     * Without this, fabric8 falls back to https://kubernetes.default.svc and the user reads a DNS failure for a
+     * host they never named. In a pod (KUBERNETES_SERVICE_HOST set) that fallback is the in-cluster config: keep it.
+     */
+    private static void noKubeconfigAnywhere() {
+        if (System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getProperty("kubeconfig") != null) {
+            return;
+        }
+        String env = System.getenv("KUBECONFIG");
+        Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
+        if (env != null && !env.isBlank()) {
+            for (String f : env.split(File.pathSeparator)) {
+                if (!f.isBlank() && Files.isRegularFile(Path.of(f))) {
+                    return;
+                }
+            }
+        } else if (Files.isRegularFile(home)) {
+            return;
+        }
+        throw fail("no kubeconfig found: " + (env != null && !env.isBlank() ? "KUBECONFIG=" + env + " names no existing file"
+                        : "KUBECONFIG is not set and " + home + " does not exist") + ", and this is not a pod in a cluster",
+                "pass --kubeconfig FILE (and --context NAME), or set KUBECONFIG; `bin/dev-cluster env` prints one for the local test cluster");
     }
 
     private static DiagnosticsException fail(String summary, String detail) {

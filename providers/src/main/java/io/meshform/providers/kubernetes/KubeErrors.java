@@ -113,6 +113,28 @@ public final class KubeErrors {
                 "API server says: " + said + hint, null));
     }
 
+    /**
+     * A client error that reached the command line without a resource around it: what the API server said (or that
+     * it did not answer) and what to check, never only the exception's class.
+     */
+    public static String describe(KubernetesClientException e) {
+        String said = serverSays(e);
+        if (!answered(e)) {
+            return "no answer from the Kubernetes API server: " + said
+                    + "\n(hint: is the cluster reachable, and does the kubeconfig's CA match it?)";
+        }
+        int code = code(e);
+        return "the Kubernetes API server refused the request" + (code > 0 ? " (HTTP " + code + ")" : "") + ": " + said
+                + switch (code) {
+                    case 401 -> "\n(hint: the credentials of this kubeconfig context were not accepted; log in again)";
+                    case 403 -> "\n(hint: the credentials of this kubeconfig context may not allow it; ask for the RBAC grant named above)";
+                    case 404 -> "\n(hint: the API or its namespace does not exist on this cluster; is the CRD installed?)";
+                    case 409 -> "\n(hint: someone else changed the object at the same time; run the command again)";
+                    case 422 -> "\n(hint: fix the field the server names)";
+                    default -> code >= 500 ? "\n(hint: the API server failed; check its health and run the command again)" : "";
+                };
+    }
+
     public static DiagnosticsException error(String summary, String detail) {
         return new DiagnosticsException(Diagnostic.error(summary, detail, null));
     }

@@ -10,8 +10,13 @@ public final class KubernetesProvider implements Provider {
     private final List<ResourceType> types;
 
     public KubernetesProvider(KubeConnection kube) {
+        this(kube, NamespaceLabelEffects.NONE);
+    }
+
+    /** {@code effects}: what another provider makes of namespace labels (Istio's sidecar injection). */
+    public KubernetesProvider(KubeConnection kube, NamespaceLabelEffects effects) {
         this.kube = kube;
-        this.types = List.of(new NamespaceType(kube), new LabelsType(kube), new ManifestType(kube));
+        this.types = List.of(new NamespaceType(kube, effects), new LabelsType(kube, effects), new ManifestType(kube));
     }
 
     @Override

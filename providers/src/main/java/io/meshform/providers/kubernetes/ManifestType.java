@@ -12,7 +12,10 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
@@ -28,7 +31,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,10 +49,6 @@ public final class ManifestType implements ResourceType {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private final KubeConnection kube;
-    /** Directory of the stack file per resource, learnt when the graph is built; files resolve against it. */
-    private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
-    /** Per run: a plan asks about the same few namespaces once per object. */
-    private final Map<String, Boolean> namespaces = new ConcurrentHashMap<>();
 
     public ManifestType(KubeConnection kube) {
         this.kube = kube;
@@ -82,7 +80,7 @@ public final class ManifestType implements ResourceType {
             } else {
                 c.dnsSubdomain(c.string(md, "/manifest/metadata", "name", true), "/manifest/metadata/name", "name");
                 c.dnsLabel(c.string(md, "/manifest/metadata", "namespace", false), "/manifest/metadata/namespace", "namespace");
-                for (String server : List.of("resourceVersion", "uid", "managedFields", "creationTimestamp")) {
+                for (String server : ServerFields.METADATA) {
                     if (md.has(server)) {
                         c.warning("/manifest/metadata/" + server, "`" + server + "` is set by the server; meshform drops it", null);
                     }
@@ -116,9 +114,6 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        if (stack.file() != null && stack.file().toAbsolutePath().getParent() != null) {
-            baseDirs.put(resource.address(), stack.file().toAbsolutePath().getParent());
-        }
         Set<ResourceAddress> deps = new TreeSet<>();
         JsonNode m = resource.spec().get("manifest");
         String ns = m == null ? null : Json.text(m.path("metadata"), "namespace");
@@ -127,22 +122,17 @@ public final class ManifestType implements ResourceType {
                 deps.add(d.address());
             }
         }
-        String group = m == null ? "" : Json.text(m, "apiVersion", "");
-        if (group.contains("istio.io/")) {
-            stack.ofType("istio.install").forEach(d -> deps.add(d.address()));
-        }
         return deps;
     }
 
-    /** The object the spec declares (inline or from its file), without server-owned fields. */
-    ObjectNode manifest(ResourceAddress address, JsonNode spec) {
+    /**
+     * The object the spec declares (inline or from its file, relative to the stack file), without server-owned
+     * fields.
+     */
+    ObjectNode manifest(ResourceAddress address, JsonNode spec, StackContext context) {
         JsonNode m = spec.get("manifest");
         if (m == null || m.isNull()) {
-            String f = Json.text(spec, "file");
-            Path p = Path.of(f);
-            if (!p.isAbsolute()) {
-                p = baseDirs.getOrDefault(address, Path.of("")).resolve(p);
-            }
+            Path p = context.resolve(Json.text(spec, "file"));
             try {
                 if (Files.size(p) > 1_000_000) {
                     throw KubeErrors.error(address + ": " + p + " is larger than 1 MB", null);
@@ -165,14 +155,7 @@ public final class ManifestType implements ResourceType {
                 throw KubeErrors.error(address + ": cannot read " + p + ": " + e.getMessage(), null);
             }
         }
-        ObjectNode obj = Json.copy(m);
-        if (obj.get("metadata") instanceof ObjectNode md) {
-            for (String k : List.of("resourceVersion", "uid", "managedFields", "creationTimestamp", "generation", "selfLink")) {
-                md.remove(k);
-            }
-        }
-        obj.remove("status");
-        return obj;
+        return ServerFields.strip(Json.copy(m));
     }
 
     static Target target(JsonNode obj) {
@@ -181,11 +164,11 @@ public final class ManifestType implements ResourceType {
     }
 
     @Override
-    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<Target, List<ResourceRef>> groups = new LinkedHashMap<>();
         Map<ResourceAddress, ObjectNode> manifests = new HashMap<>();
-        for (ResourceRef r : resources) {
-            ObjectNode m = manifest(r.address(), r.spec());
+        for (ResourceRef r : request.resources()) {
+            ObjectNode m = manifest(r.address(), r.spec(), request.context());
             manifests.put(r.address(), m);
             groups.computeIfAbsent(target(m).collection(), k -> new ArrayList<>()).add(r);
         }
@@ -217,8 +200,13 @@ public final class ManifestType implements ResourceType {
         return out;
     }
 
-    private boolean namespaceExists(String namespace) {
-        return namespaces.computeIfAbsent(namespace, ns -> kube.client().namespaces().withName(ns).get() != null);
+    /** Asked once per namespace and run: a plan asks about the same few namespaces once per object. */
+    private boolean namespaceExists(StackContext context, String namespace) {
+        return context.memo(new NamespaceExists(namespace), () -> kube.client().namespaces().withName(namespace).get() != null);
+    }
+
+    /** The key of {@link #namespaceExists} in the run's memo. */
+    private record NamespaceExists(String namespace) {
     }
 
     /** fabric8's discovery found no such kind ("Could not find the metadata ..." / "no registered handler"). */
@@ -229,13 +217,13 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public PlannedChange plan(PlanRequest request) {
-        ObjectNode m = manifest(request.address(), request.desired());
+        ObjectNode m = manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         ObjectNode after = Json.copy(request.desired());
         after.remove("file");
         after.set("manifest", m);
         List<String> warnings = new ArrayList<>();
-        List<String> details = new ArrayList<>();
+        List<PlanDetail> details = new ArrayList<>();
         if (request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs
             // no request per object (only the LIST that read() made per kind and namespace).
@@ -243,8 +231,8 @@ public final class ManifestType implements ResourceType {
                     warnings, Map.of());
         }
         JsonNode dryRun = null;
-        if (t.namespace() != null && !namespaceExists(t.namespace())) {
-            details.add("server dry-run skipped: namespace " + t.namespace() + " does not exist yet");
+        if (t.namespace() != null && !namespaceExists(request.context(), t.namespace())) {
+            details.add(PlanDetail.note("server dry-run skipped: namespace " + t.namespace() + " does not exist yet"));
         } else {
             try {
                 HasMetadata result = KubeObjects.apply(kube.client().resource(Json.toGeneric(m)), kube.fieldManager(),
@@ -252,8 +240,8 @@ public final class ManifestType implements ResourceType {
                 dryRun = Json.toNode(result);
             } catch (KubernetesClientException e) {
                 if (unknownKind(e) || (KubeErrors.code(e) == 404 && request.live() == null)) {
-                    details.add("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " " + t.kind()
-                            + " yet (its CRD may come from an earlier resource)");
+                    details.add(PlanDetail.note("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " "
+                            + t.kind() + " yet (its CRD may come from an earlier resource)"));
                 } else if (KubeErrors.code(e) == 409) {
                     warnings.add("the server reports a conflict: " + KubeErrors.serverSays(e)
                             + "; apply will fail unless the stack sets force: true");
@@ -277,7 +265,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public AppliedResource apply(ApplyRequest request) {
-        ObjectNode m = manifest(request.address(), request.desired());
+        ObjectNode m = manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         request.progress().note("server-side apply " + t.describe() + " as " + kube.fieldManager());
         GenericKubernetesResource obj = Json.toGeneric(m);
@@ -291,10 +279,7 @@ public final class ManifestType implements ResourceType {
         if (wait != null && wait.isObject()) {
             waitFor(request, t, WaitFor.of(wait), wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : 300);
         }
-        Map<String, String> meta = new TreeMap<>();
-        meta.put("uid", applied.getMetadata().getUid());
-        meta.put("resourceVersion", applied.getMetadata().getResourceVersion());
-        meta.put("fieldManager", kube.fieldManager());
+        Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         ObjectNode attributes = Json.copy(request.desired());
         attributes.set("manifest", m); // so a destroy works after the file is gone
         return new AppliedResource(attributes, meta);
@@ -346,7 +331,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public void delete(DeleteRequest request) {
-        ObjectNode m = manifest(request.address(), request.recorded().attributes());
+        ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         try {
             var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());

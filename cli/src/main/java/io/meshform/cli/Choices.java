@@ -1,0 +1,99 @@
+package io.meshform.cli;
+
+import io.meshform.engine.diag.Suggestions;
+import io.meshform.engine.render.DriftFormats;
+import java.util.Iterator;
+import java.util.List;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Option values checked while the command line is parsed, so a bad value is a usage error (with the command's
+ * usage) before any file is read or any cluster is contacted. Each class is both the converter and the list the
+ * shell completion offers.
+ */
+final class Choices {
+    private Choices() {
+    }
+
+    /** A value from a fixed list; the list is also the completion candidates. */
+    abstract static class OneOf implements ITypeConverter<String>, Iterable<String> {
+        abstract List<String> values();
+
+        @Override
+        public String convert(String value) {
+            if (!values().contains(value)) {
+                throw new TypeConversionException("expected one of " + String.join(", ", values()) + ", not '" + value + "'"
+                        + Suggestions.closest(value, values()).map(s -> " (did you mean '" + s + "'?)").orElse(""));
+            }
+            return value;
+        }
+
+        @Override
+        public Iterator<String> iterator() {
+            return values().iterator();
+        }
+    }
+
+    static final class LogLevel extends OneOf {
+        static final List<String> VALUES = List.of("info", "debug");
+
+        @Override
+        List<String> values() {
+            return VALUES;
+        }
+    }
+
+    static final class DriftFormat extends OneOf {
+        @Override
+        List<String> values() {
+            return DriftFormats.NAMES;
+        }
+    }
+
+    static final class GraphFormat extends OneOf {
+        @Override
+        List<String> values() {
+            return List.of("dot", "text");
+        }
+    }
+
+    static final class Shell extends OneOf {
+        @Override
+        List<String> values() {
+            return List.of("bash", "zsh");
+        }
+    }
+
+    /** A whole number of at least 1 (e.g. --parallelism). */
+    static final class Positive implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n = integer(value);
+            if (n < 1) {
+                throw new TypeConversionException("must be 1 or more, not " + value);
+            }
+            return n;
+        }
+    }
+
+    /** A whole number of at least 0 (e.g. --lock-timeout). */
+    static final class NotNegative implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            int n = integer(value);
+            if (n < 0) {
+                throw new TypeConversionException("must be 0 or more, not " + value);
+            }
+            return n;
+        }
+    }
+
+    private static int integer(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("'" + value + "' is not a whole number");
+        }
+    }
+}

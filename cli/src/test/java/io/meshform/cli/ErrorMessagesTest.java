@@ -1,0 +1,67 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.render.Style;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Errors a user can act on: the API server's reason and a hint, and no kubeconfig said as such. */
+class ErrorMessagesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aKubernetesClientErrorCarriesTheServersReasonAndAHint() {
+        KubernetesClientException forbidden = new KubernetesClientException(new StatusBuilder().withCode(403)
+                .withReason("Forbidden").withMessage("secrets \"meshform-state-production\" is forbidden: User \"ci\" cannot get "
+                        + "resource \"secrets\" in the namespace \"cortex-ops\"").build());
+        String text = Main.describe(new RuntimeException("wrapped", forbidden), Style.plain());
+        assertTrue(text.contains("the Kubernetes API server refused the request (HTTP 403): secrets \"meshform-state-production\" is forbidden"), text);
+        assertTrue(text.contains("(reason: Forbidden)"), text);
+        assertTrue(text.contains("hint: the credentials of this kubeconfig context may not allow it"), text);
+        assertFalse(text.contains("KubernetesClientException"), "never the bare class name: " + text);
+
+        KubernetesClientException down = new KubernetesClientException("Failed to connect", new java.net.ConnectException("Connection refused"));
+        String unreachable = Main.describe(down, Style.plain());
+        assertTrue(unreachable.contains("no answer from the Kubernetes API server: Failed to connect"), unreachable);
+        assertTrue(unreachable.contains("Connection refused"), unreachable);
+        assertTrue(unreachable.contains("hint: is the cluster reachable"), unreachable);
+    }
+
+    @Test
+    void anUnexpectedErrorSaysWhatHappenedNotOnlyItsClass() {
+        String text = Main.describe(new IllegalStateException("queue full"), Style.plain());
+        assertTrue(text.startsWith("Error: unexpected failure: queue full"), text);
+    }
+
+    /** In a fresh JVM: no KUBECONFIG, no ~/.kube/config, not in a pod. */
+    @Test
+    void noKubeconfigIsSaidAsSuch() throws Exception {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nresources:\n"
+                + "  - {type: kubernetes.namespace, name: n, spec: {name: cortex}}\n");
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + dir, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "plan", "-f", stack.toString(), "--state", dir.resolve("s.json").toString()));
+        pb.environment().remove("KUBECONFIG");
+        pb.environment().remove("KUBERNETES_SERVICE_HOST");
+        pb.environment().put("HOME", dir.toString());
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("error: no kubeconfig found: KUBECONFIG is not set and " + dir.resolve(".kube/config")
+                + " does not exist, and this is not a pod in a cluster"), out);
+        assertTrue(out.contains("pass --kubeconfig FILE"), out);
+    }
+}

@@ -1,0 +1,177 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * Walks the whole command tree, so a new command or option cannot ship without help: for every command,
+ * {@code CMD --help}, {@code CMD -h} and {@code help CMD} work, print the same text, name every option and
+ * say its default, and show an example; usage errors print that command's usage, not the root's.
+ */
+class HelpTest {
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Every command's path below the root, e.g. [], [plan], [state, list]. */
+    static List<List<String>> paths() {
+        List<List<String>> out = new ArrayList<>();
+        collect(Main.commandLine(new Terminal(System.out, System.err, System.in, Map.of(), false)), new ArrayList<>(), out);
+        return out;
+    }
+
+    private static void collect(CommandLine c, List<String> path, List<List<String>> out) {
+        out.add(List.copyOf(path));
+        c.getSubcommands().forEach((name, sub) -> {
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            collect(sub, p, out);
+        });
+    }
+
+    private static CommandLine find(List<String> path) {
+        CommandLine c = Main.commandLine(new Terminal(System.out, System.err, System.in, Map.of(), false));
+        for (String name : path) {
+            c = c.getSubcommands().get(name);
+        }
+        return c;
+    }
+
+    private static String[] args(List<String> path, String... more) {
+        List<String> all = new ArrayList<>(path);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void theTreeHasTheNestedCommands() {
+        List<List<String>> paths = paths();
+        assertTrue(paths.contains(List.of("state", "list")), paths.toString());
+        assertTrue(paths.contains(List.of("completion")), paths.toString());
+        assertTrue(paths.size() > 15, paths.toString());
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyCommandHasCompleteHelpThreeWays() {
+        return paths().stream().map(path -> DynamicTest.dynamicTest("meshform " + String.join(" ", path), () -> {
+            CommandLine command = find(path);
+            String name = command.getCommandSpec().qualifiedName(" ");
+            Result help = run(args(path, "--help"));
+            assertEquals(0, help.code(), name + " --help: " + help.err());
+            assertEquals("", help.err(), name + " --help wrote to stderr");
+            assertTrue(help.out().startsWith("Usage: " + name), name + " --help:\n" + help.out());
+            assertEquals(help.out(), run(args(path, "-h")).out(), name + " -h differs from --help");
+            List<String> helpCmd = new ArrayList<>(List.of("help"));
+            helpCmd.addAll(path);
+            Result viaHelp = run(helpCmd.toArray(String[]::new));
+            assertEquals(0, viaHelp.code(), "meshform help " + path + ": " + viaHelp.err());
+            assertEquals(help.out(), viaHelp.out(), "`meshform help " + String.join(" ", path) + "` differs from --help");
+            assertTrue(help.out().contains("Examples:\n  meshform"), name + " has no example:\n" + help.out());
+            for (OptionSpec o : command.getCommandSpec().options()) {
+                if (o.hidden()) {
+                    continue;
+                }
+                assertTrue(help.out().contains(o.longestName()), name + " help does not mention " + o.longestName());
+                if (!o.usageHelp() && !o.versionHelp()) {
+                    assertTrue(String.join(" ", o.description()).contains("default"),
+                            name + " " + o.longestName() + " does not say its default: " + String.join(" ", o.description()));
+                }
+            }
+            for (PositionalParamSpec p : command.getCommandSpec().positionalParameters()) {
+                assertTrue(help.out().contains(p.paramLabel()), name + " help does not mention " + p.paramLabel());
+            }
+            for (String sub : command.getSubcommands().keySet()) {
+                assertTrue(help.out().contains("\n  " + sub + " "), name + " help does not list " + sub);
+            }
+        }));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> aWrongOptionPrintsThatCommandsUsage() {
+        return paths().stream().map(path -> DynamicTest.dynamicTest("meshform " + String.join(" ", path) + " --no-such-option", () -> {
+            String name = find(path).getCommandSpec().qualifiedName(" ");
+            Result r = run(args(path, "--no-such-option"));
+            assertEquals(1, r.code(), name);
+            // A command that needs arguments may report those first; either way the error names the command's usage.
+            assertTrue(r.err().contains("Error: Unknown option: '--no-such-option'") || r.err().contains("Error: Missing required"), r.err());
+            assertTrue(r.err().contains("Usage: " + name), name + ":\n" + r.err());
+            assertTrue(r.err().contains("Run '" + name + " --help'"), r.err());
+        }));
+    }
+
+    @Test
+    void plainMeshformListsTheCommands() {
+        Result r = run();
+        assertEquals(0, r.code());
+        for (String c : List.of("validate", "plan", "apply", "drift", "state", "version", "completion", "help")) {
+            assertTrue(r.out().contains("\n  " + c + " "), c + " missing:\n" + r.out());
+        }
+        assertEquals(r.out(), run("--help").out());
+    }
+
+    @Test
+    void aMistypedCommandIsNamedAndTheClosestSuggested() {
+        Result r = run("plna");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("unknown command 'plna'"), r.err());
+        assertTrue(r.err().contains("meshform plan"), r.err());
+        Result h = run("help", "stat");
+        assertEquals(1, h.code());
+        assertTrue(h.err().contains("did you mean 'state'?"), h.err());
+        Result nested = run("state", "lst");
+        assertEquals(1, nested.code());
+        assertTrue(nested.err().contains("unknown command 'lst' for 'meshform state'"), nested.err());
+    }
+
+    @Test
+    void badOptionValuesAreUsageErrorsBeforeAnyWork() {
+        // No -f: a value check that ran after loading would complain about meshform.yaml instead.
+        Result p = run("apply", "--parallelism", "0");
+        assertEquals(1, p.code());
+        assertTrue(p.err().contains("Invalid value for option '--parallelism': must be 1 or more, not 0"), p.err());
+        assertTrue(p.err().contains("Usage: meshform apply"), p.err());
+        assertFalse(p.err().contains("meshform.yaml"), p.err());
+        Result l = run("plan", "--log-level", "verbose");
+        assertEquals(1, l.code());
+        assertTrue(l.err().contains("Invalid value for option '--log-level': expected one of info, debug, not 'verbose'"), l.err());
+        Result f = run("drift", "--format", "xml");
+        assertTrue(f.err().contains("expected one of text, json, markdown, junit, not 'xml'"), f.err());
+        Result t = run("plan", "--lock-timeout", "-1");
+        assertTrue(t.err().contains("must be 0 or more"), t.err());
+        Result n = run("apply", "--parallelism", "many");
+        assertTrue(n.err().contains("'many' is not a whole number"), n.err());
+    }
+
+    @Test
+    void versionNamesCommitJavaAndIstioctl() {
+        Result r = run("version");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)meshform \\S+ \\(commit [0-9a-f]{7,}(-dirty)?\\)\njava     .+\nistioctl .+"), r.out());
+        Result j = run("version", "--json");
+        assertTrue(j.out().contains("\"commit\""), j.out());
+        assertTrue(j.out().contains("\"istioctl\""), j.out());
+    }
+}

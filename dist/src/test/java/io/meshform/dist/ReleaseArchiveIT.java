@@ -1,0 +1,81 @@
+package io.meshform.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The release archive as a user gets it: its checksum file matches, and unpacked into an empty directory it runs
+ * with a PATH that has no mvn and no java, no checkout beside it, and a fresh HOME (so the first run builds the
+ * class cache and says so).
+ */
+class ReleaseArchiveIT {
+    private static final String VERSION = System.getProperty("meshform.version");
+    private static final Path ARCHIVE = Path.of(System.getProperty("meshform.archive"));
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void checksumFileMatches() throws Exception {
+        String line = Files.readString(Path.of(ARCHIVE + ".sha256")).trim();
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(ARCHIVE)));
+        assertEquals(sha + "  " + ARCHIVE.getFileName(), line, "sha256sum -c format");
+    }
+
+    @Test
+    void runsWithoutMavenJavaOrCheckout() throws Exception {
+        Processes.untar(ARCHIVE, dir.resolve("unpacked"));
+        Path home = dir.resolve("unpacked/meshform-" + VERSION);
+        Path launcher = home.resolve("bin/meshform");
+        assertTrue(Files.isExecutable(launcher), "bin/meshform is executable");
+        assertTrue(Files.isExecutable(home.resolve("runtime/bin/java")), "the bundled runtime is there");
+        for (String f : List.of("LICENSE", "README.md", "CHANGELOG.md", "lib/meshform.jar", "examples/cortex-production.yaml")) {
+            assertTrue(Files.exists(home.resolve(f)), f);
+        }
+        // Only the few tools the launcher script uses, none of them mvn or java.
+        Path tools = dir.resolve("tools");
+        Files.createDirectories(tools);
+        for (String t : List.of("bash", "env", "readlink", "dirname", "cat", "cksum", "cut", "ls", "mkdir", "mktemp", "mv", "rm")) {
+            Path real = Path.of("/usr/bin", t);
+            Files.createSymbolicLink(tools.resolve(t), Files.exists(real) ? real : Path.of("/bin", t));
+        }
+        Map<String, String> env = Map.of("PATH", tools.toString(), "HOME", dir.resolve("home").toString());
+        Processes.Result noMaven = Processes.run(dir, env, List.of(tools.resolve("bash").toString(), "-c", "command -v mvn || command -v java"));
+        assertNotEquals(0, noMaven.code(), "neither mvn nor java is on this PATH: " + noMaven.out());
+
+        Processes.Result first = Processes.run(dir, env, List.of(launcher.toString(), "version"));
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("meshform " + VERSION + " (commit "), first.out());
+        assertTrue(first.out().contains("java     17"), "the bundled runtime: " + first.out());
+        assertTrue(first.err().contains("[meshform] first run of this install: building its class cache"), first.err());
+        try (var jsa = Files.list(dir.resolve("home/.cache/meshform/cds"))) {
+            assertEquals(1, jsa.filter(p -> p.toString().endsWith(".jsa")).count(), "the class cache was written");
+        }
+
+        Processes.Result help = Processes.run(dir, env, List.of(launcher.toString(), "--help"));
+        assertEquals(0, help.code(), help.err());
+        assertTrue(help.out().contains("Commands:") && help.out().contains("  plan "), help.out());
+        assertFalse(help.err().contains("first run"), "the class cache is built once: " + help.err());
+
+        Processes.Result validate = Processes.run(dir, env, List.of(launcher.toString(), "validate", "-f",
+                home.resolve("examples/cortex-production.yaml").toString()));
+        assertEquals(0, validate.code(), validate.err());
+        assertTrue(validate.out().contains("is valid"), validate.out());
+
+        // Through a symbolic link, as installed into /usr/local/bin.
+        Path link = dir.resolve("meshform-link");
+        Files.createSymbolicLink(link, launcher);
+        assertEquals(0, Processes.run(dir, env, List.of(link.toString(), "version")).code());
+    }
+}
