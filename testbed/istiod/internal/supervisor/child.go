@@ -32,6 +32,7 @@ type child struct {
 	spec          string // what of the Deployment the process was started from; a change restarts it
 	cmd           *exec.Cmd
 	logFile       string
+	kubeconfig    string
 	webhookSocket string
 	xdsSocket     string
 	readyFile     string
@@ -130,7 +131,7 @@ func (s *Supervisor) startChild(ctx context.Context, rev string, d *appsv1.Deplo
 		return nil, err
 	}
 	c := &child{
-		revision: rev, spec: specOf(d),
+		revision: rev, spec: specOf(d), kubeconfig: kubeconfig,
 		logFile:       fmt.Sprintf("%s/istiod-%s.log", s.opts.LogDir, rev),
 		webhookSocket: s.runPath(rev + ".webhook.sock"),
 		xdsSocket:     s.runPath(rev + ".xds.sock"),
@@ -274,7 +275,7 @@ func (c *child) stop() {
 		_ = c.cmd.Process.Kill()
 		<-c.done
 	}
-	for _, f := range []string{c.webhookSocket, c.xdsSocket, c.readyFile} {
+	for _, f := range []string{c.webhookSocket, c.xdsSocket, c.readyFile, c.kubeconfig} {
 		_ = os.Remove(f)
 	}
 }

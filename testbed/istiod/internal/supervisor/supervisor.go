@@ -72,6 +72,8 @@ func Run(ctx context.Context, opts Options) error {
 	if err != nil {
 		return err
 	}
+	// Files of revisions an earlier supervisor ran are stale: their processes died with it.
+	_ = os.RemoveAll(opts.RunDir)
 	if err := os.MkdirAll(opts.RunDir, 0o700); err != nil {
 		return err
 	}
