@@ -175,7 +175,7 @@ class IstiodTestbedIT {
     @Test
     void theProxyConfigProbeReportsTheMtlsModesIstiodComputes(ClusterContext cluster) {
         String ns = injectedNamespace(cluster);
-        pod(cluster, ns, "server-0", Map.of("app", "server"), 8080, 9090);
+        String serverIp = pod(cluster, ns, "server-0", Map.of("app", "server"), 8080, 9090).getStatus().getPodIP();
         pod(cluster, ns, "client-0", Map.of("app", "client"));
         cluster.client().services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("server").endMetadata()
                 .withNewSpec().addToSelector("app", "server")
@@ -194,6 +194,16 @@ class IstiodTestbedIT {
         assertEquals("outbound|80||server." + ns + ".svc.cluster.local", auto.get("cluster").asText());
         assertTrue(auto.get("originatesMtls").asBoolean(), "auto mTLS to a server with a sidecar: " + auto);
         assertEquals("ISTIO_MUTUAL", auto.get("endpoints").get(0).get("transport").asText(), auto.toString());
+
+        // The same server by its pod IP on the container port (as a client that skips the Service connects): no
+        // listener serves that address and port, so virtualOutbound passes it through in plaintext, without mTLS.
+        JsonNode direct = JSON.readTree(cluster.proxyConfig().probe(List.of(client), List.of(serverIp + ":8080")));
+        JsonNode byIp = proxy(direct, client).get("outbound");
+        assertEquals(1, byIp.size(), byIp.toString());
+        assertEquals(serverIp, byIp.get(0).get("host").asText());
+        assertEquals("PassthroughCluster", byIp.get(0).get("cluster").asText(), byIp.toString());
+        assertTrue(byIp.get(0).get("via").asText().contains("listener virtualOutbound"), byIp.toString());
+        assertFalse(byIp.get(0).get("originatesMtls").asBoolean(), byIp.toString());
 
         cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(object("security.istio.io/v1",
                 "PeerAuthentication", ns, "default", Map.of("mtls", Map.of("mode", "STRICT")))).create();
