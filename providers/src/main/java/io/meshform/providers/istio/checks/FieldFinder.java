@@ -12,8 +12,9 @@ import tools.jackson.databind.JsonNode;
  * Finds the field of an object that one of Istio's messages is about, so the message lands on the line that wrote
  * it. Istio's validation names no JSON path; its messages quote the offending value ({@code bad CIDR range
  * (1.2.3.4/99)}, {@code unknown value "\"STRCT\""}), a field ({@code unknown field "foo"}, {@code From.Principals},
- * {@code portLevelMtls}), or a rule index ({@code found at rule 0}). Looked for in that order: a value the message
- * quotes, a field it names (with its parents when dotted), a rule it numbers, a bare word equal to a value; else the
+ * {@code portLevelMtls}, or in words: {@code port level mTLS}), or a rule index ({@code found at rule 0}). Looked for in
+ * that order: a value the message quotes, a field it names (with its parents when dotted, or as consecutive words), a
+ * rule it numbers, a bare word equal to a value; else the
  * object's spec. A guess at a line, never at the message: the message is shown as Istio wrote it.
  */
 final class FieldFinder {
@@ -73,6 +74,15 @@ final class FieldFinder {
         for (String word : words) {
             if (word.length() >= 4 && !word.contains(".") && !word.contains("[")) {
                 String at = firstKey(spec, "/spec", word, false);
+                if (at != null) {
+                    return at;
+                }
+            }
+        }
+        // Prose names a field in words: "port level mTLS" is portLevelMtls.
+        for (int n = 4; n >= 2; n--) {
+            for (int i = 0; i + n <= words.size(); i++) {
+                String at = firstKey(spec, "/spec", String.join("", words.subList(i, i + n)), true);
                 if (at != null) {
                     return at;
                 }

@@ -93,14 +93,16 @@ class IstioValidationTest {
                 """));
         assertTrue(mode.summary().contains("unknown value") && mode.summary().contains("strict"), mode.summary());
         assertEquals(9, mode.range().line());
-        assertTrue(only(validate("""
+        Diagnostic empty = only(validate("""
                   - type: istio.peerAuthentication
                     name: p
                     spec:
                       namespace: cortex
                       selector: {matchLabels: {app: x}}
                       portLevelMtls: {}
-                """)).summary().contains("port level mTLS, if defined, must have at least one element"));
+                """));
+        assertTrue(empty.summary().contains("port level mTLS, if defined, must have at least one element"), empty.summary());
+        assertEquals(10, empty.range().line(), "the message names the field in words; it lands on portLevelMtls: " + empty.format());
         assertTrue(only(validate("""
                   - {type: istio.peerAuthentication, name: p, spec: {namespace: cortex, portLevelMtls: {"8080": {mode: DISABLE}}}}
                 """)).summary().contains("mesh/namespace peer authentication cannot have port level mTLS"));
