@@ -84,18 +84,30 @@ public final class IstioAnalysis implements PlanCheck {
         try {
             result = AnalyzeRun.run(istioctl, files, meshConfig, revision);
         } catch (RuntimeException e) {
-            return List.of(Diagnostic.warning("istioctl analyze did not run: " + CheckSupport.why(e),
-                    "meshform runs Istio's analyzers on the cluster as the plan leaves it; skip them with --no-analyze", null));
+            return List.of(didNotRun(ctx, CheckSupport.why(e)));
         } finally {
             if (files != null) {
                 files.close();
             }
         }
         if (result.failure() != null) {
-            return List.of(Diagnostic.warning("istioctl analyze did not run: " + result.failure(),
-                    "meshform runs Istio's analyzers on the cluster as the plan leaves it; skip them with --no-analyze", null));
+            return List.of(didNotRun(ctx, result.failure()));
         }
         return judge(mesh, planned, namespaces, result, files, sources);
+    }
+
+    /**
+     * Analyze could not run (no istioctl, or rights it lacks: it lists Secrets, which drift's read-only account may
+     * not). A plan says so as a warning, so --strict refuses a plan that was not analyzed; for drift it is a note,
+     * since nothing in the cluster differs from what was applied.
+     */
+    private static Diagnostic didNotRun(CheckContext ctx, String why) {
+        String summary = "istioctl analyze did not run: " + why;
+        return ctx.purpose() == Purpose.DRIFT
+                ? Diagnostic.info(summary, "drift runs Istio's analyzers on the live cluster when it can; skip them with"
+                        + " --no-analyze", null)
+                : Diagnostic.warning(summary, "meshform runs Istio's analyzers on the cluster as the plan leaves it; skip"
+                        + " them with --no-analyze", null);
     }
 
     private static List<Diagnostic> judge(PlannedMesh mesh, List<PlannedObject> planned, Map<String, List<ResourceDecl>> namespaces,

@@ -32,8 +32,8 @@ import tools.jackson.databind.JsonNode;
  * meshform's checks and model on material nobody here wrote (src/test/resources/istio-fixtures, see its README):
  * Istio's PeerAuthentication composition tables, the analyzer tests' inputs with their expected messages, and the
  * examples of Istio's security docs with the outcomes the docs print. Each suite counts cases, agreements, misses and
- * false alarms, prints them, and fails on any miss or false alarm. Istio's analyzers themselves, as `plan` runs them
- * on a live cluster, are IstioFixturesIT.
+ * false alarms, prints them, and fails on any miss or false alarm. Istio's analyzers as `plan` runs them on a live
+ * cluster are IstioFixturesIT (and cli's AnalyzeIT).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IstioFixturesTest {
