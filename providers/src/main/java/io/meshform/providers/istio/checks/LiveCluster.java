@@ -60,8 +60,9 @@ final class LiveCluster implements ClusterView {
     private static <T> T orElse(Supplier<T> read, T fallback) {
         try {
             return read.get();
-        } catch (KubernetesClientException e) {
-            // no cluster to ask, no Istio CRDs yet, or not allowed: the checks judge nothing they cannot see
+        } catch (KubernetesClientException | io.meshform.engine.diag.DiagnosticsException e) {
+            // no cluster to ask (no kubeconfig: the resource types say so when they need one), no Istio CRDs yet, or
+            // not allowed: the checks judge nothing they cannot see
             return fallback;
         }
     }
