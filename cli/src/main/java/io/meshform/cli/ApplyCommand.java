@@ -86,7 +86,7 @@ class ApplyCommand implements Callable<Integer> {
     private Plan savedPlan(Workspace ws, Stack stack, StateSnapshot state) {
         Plan plan;
         try {
-            plan = new PlanJson().read(Workspace.read(planFile));
+            plan = new PlanJson().read(Workspace.read(planFile, "plan file"));
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }

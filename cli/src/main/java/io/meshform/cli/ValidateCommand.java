@@ -1,17 +1,34 @@
 package io.meshform.cli;
 
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.plan.Validator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "validate", description = "Check the desired-state file without contacting the cluster.",
+@Command(name = "validate", description = "Check the desired-state file without contacting the cluster: structure, "
+        + "variables, each resource's spec, manifest files, the dependency graph and the mesh checks that need no "
+        + "live data.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform validate -f examples/cortex-production.yaml",
-            "  meshform validate -f stack.yaml --var istioVersion=1.30.3"})
+            "  meshform validate -f stack.yaml --var istioVersion=1.30.3",
+            "  meshform validate -f stack.yaml --json"})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
+
+    @Option(names = "--json", description = "Print the result as JSON (for editors and CI annotations).")
+    boolean json;
 
     private final Terminal terminal;
 
@@ -22,12 +39,65 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Workspace ws = new Workspace(global, terminal)) {
-            StackLoader.Loaded loaded = ws.loadStack();
-            ws.registry().checks();
+            List<Diagnostic> warnings = new ArrayList<>();
+            StackLoader.Loaded loaded;
+            try {
+                loaded = ws.loadStack(!json);
+                warnings.addAll(loaded.warnings());
+                List<Diagnostic> more = new Validator(ws.registry()).validate(loaded.stack());
+                more.forEach(w -> {
+                    if (!json) {
+                        terminal.err().println(ws.style().yellow(w.format()));
+                    }
+                });
+                warnings.addAll(more);
+            } catch (DiagnosticsException e) {
+                if (!json) {
+                    throw e;
+                }
+                terminal.out().print(render(e.diagnostics()));
+                return ExitCodes.ERROR;
+            } catch (UserError e) {
+                if (!json) {
+                    throw e;
+                }
+                terminal.out().print(render(List.of(Diagnostic.error(e.getMessage(), null, null))));
+                return ExitCodes.ERROR;
+            }
+            if (json) {
+                terminal.out().print(render(warnings));
+                return ExitCodes.OK;
+            }
             terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
                     + loaded.stack().name() + "`, " + loaded.stack().resources().size() + " resources"
-                    + (loaded.warnings().isEmpty() ? "." : ", " + loaded.warnings().size() + " warnings."));
+                    + (warnings.isEmpty() ? "." : ", " + warnings.size() + " warnings."));
             return ExitCodes.OK;
         }
+    }
+
+    /** Terraform's {@code validate -json} shape: valid, counts, and each diagnostic with its file position. */
+    static String render(List<Diagnostic> diagnostics) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        long errors = diagnostics.stream().filter(Diagnostic::isError).count();
+        root.put("format_version", "1.0");
+        root.put("valid", errors == 0);
+        root.put("error_count", errors);
+        root.put("warning_count", diagnostics.size() - errors);
+        ArrayNode list = root.putArray("diagnostics");
+        for (Diagnostic d : diagnostics) {
+            ObjectNode o = list.addObject();
+            o.put("severity", d.isError() ? "error" : "warning");
+            o.put("summary", d.summary());
+            o.put("detail", d.detail() == null ? "" : d.detail());
+            if (d.range() != null) {
+                ObjectNode r = o.putObject("range");
+                r.put("filename", d.range().file());
+                if (d.range().known()) {
+                    r.putObject("start").put("line", d.range().line()).put("column", d.range().column());
+                }
+            }
+        }
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
     }
 }

@@ -6,7 +6,6 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
-import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -58,7 +57,7 @@ public final class Applier {
     public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, AtomicBoolean stop) {
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
-            if (c.changes() || needsRecording(c, stack, prior)) {
+            if (c.changes() || needsRecording(c, stack, prior, types)) {
                 steps.add(c);
             }
         }
@@ -114,13 +113,14 @@ public final class Applier {
     }
 
     /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */
-    private static boolean needsRecording(ResourceChange c, Stack stack, StateSnapshot prior) {
+    private static boolean needsRecording(ResourceChange c, Stack stack, StateSnapshot prior, TypeRegistry types) {
         if (c.action() != Action.NOOP) {
             return false;
         }
         ResourceState recorded = prior.find(c.address().toString()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
-        return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec())
+        return decl != null && (recorded == null
+                || !recorded.attributes().equals(Planner.recordable(types.get(c.type()), decl.spec()))
                 || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
                 || decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY)));
     }
@@ -228,7 +228,7 @@ public final class Applier {
             if (stack.find(c.address()).map(d -> d.lifecycle().preventDestroy()).orElse(false)) {
                 metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
             }
-            JsonNode attributes = Sensitive.digest(applied.attributes(), type.sensitivePaths());
+            JsonNode attributes = Planner.recordable(type, applied.attributes());
             ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
             long mine;
             synchronized (this) {

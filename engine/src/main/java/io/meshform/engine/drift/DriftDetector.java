@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
@@ -58,12 +59,13 @@ public final class DriftDetector {
             }
             // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
             // and both sides are masked before anything is reported.
-            Set<String> sensitive = types.get(a.type()).sensitivePaths();
+            Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
             LiveObject comparable = new LiveObject(Sensitive.digest(now.value(), sensitive), now.version());
             PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
+                JsonNode[] masked = Sensitive.maskPair(c.before(), c.after(), sensitive);
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                        Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), c.details(), null));
+                        masked[1], masked[0], c.details(), null));
             }
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();

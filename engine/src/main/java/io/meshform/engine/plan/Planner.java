@@ -112,8 +112,36 @@ public final class Planner {
                 }
             }
         }
-        graph.requireAcyclic();
+        requireAcyclic(graph, stack);
         return graph;
+    }
+
+    /**
+     * A cycle is an error at the {@code dependsOn} entry that closes it (the last one written along the cycle), so
+     * the user sees which line to change; a cycle of implicit edges alone is named without a position.
+     */
+    static void requireAcyclic(ResourceGraph graph, Stack stack) {
+        Diagnostics out = new Diagnostics();
+        for (List<ResourceAddress> cycle : graph.cycles()) {
+            String path = String.join(" -> ", cycle.stream().map(ResourceAddress::toString).toList());
+            io.meshform.engine.diag.SourceRange at = null;
+            String closing = null;
+            for (int i = 0; i + 1 < cycle.size(); i++) {
+                ResourceAddress from = cycle.get(i);
+                ResourceAddress to = cycle.get(i + 1);
+                ResourceDecl decl = stack.find(from).orElse(null);
+                int index = decl == null ? -1 : decl.dependsOn().indexOf(to);
+                if (index >= 0) {
+                    at = decl.source().range("/dependsOn/" + index);
+                    closing = "`" + from + "` depends on `" + to + "`";
+                }
+            }
+            out.error("dependency cycle: " + path,
+                    (closing != null ? closing + " here, which closes the cycle; remove this dependsOn entry or another"
+                            + " one along the cycle" : "remove one `dependsOn` entry along the cycle")
+                            + " (implicit edges: an Istio policy depends on the Istio install, a label on its namespace)", at);
+        }
+        out.throwIfErrors();
     }
 
     static List<ResourceAddress> recordedDependencies(ResourceState s) {
@@ -202,7 +230,6 @@ public final class Planner {
         ResourceType type = types.find(address.type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records `" + address + "` of type `" + address.type() + "`, which no provider offers",
                 "use a meshform that has this type, or forget it with `meshform state rm " + address + "`", null)));
-        Set<String> sensitive = type.sensitivePaths();
         List<ResourceAddress> deps = List.copyOf(graph.dependenciesOf(address));
         String version = live == null ? null : live.version();
         JsonNode liveValue = live == null ? null : live.value();
@@ -213,7 +240,8 @@ public final class Planner {
             } else if (recorded != null) {
                 reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");
             }
-            return new ResourceChange(address, Action.DELETE, reason, Sensitive.mask(liveValue, sensitive), null,
+            return new ResourceChange(address, Action.DELETE, reason,
+                    Sensitive.mask(liveValue, sensitivePaths(type, liveValue, recorded == null ? null : recorded.attributes())), null,
                     List.of(), List.of(), Map.of(), version, deps);
         }
         PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live));
@@ -224,13 +252,30 @@ public final class Planner {
             reason = "replacement requested with --replace";
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
-        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(decl.spec())) {
+        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(recordable(type, decl.spec()))) {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
         }
-        return new ResourceChange(address, action, reason, Sensitive.mask(planned.before(), sensitive),
-                Sensitive.mask(planned.after(), sensitive), planned.details(), planned.warnings(), planned.privateData(),
-                version, deps);
+        JsonNode[] masked = Sensitive.maskPair(planned.before(), planned.after(),
+                sensitivePaths(type, planned.before(), planned.after(), decl.spec()));
+        return new ResourceChange(address, action, reason, masked[0], masked[1], planned.details(), planned.warnings(),
+                planned.privateData(), version, deps);
+    }
+
+    /** The sensitive paths of every given value (a manifest's depend on its kind, which may differ between sides). */
+    public static Set<String> sensitivePaths(ResourceType type, JsonNode... values) {
+        Set<String> out = new java.util.TreeSet<>(type.sensitivePaths());
+        for (JsonNode v : values) {
+            if (v != null) {
+                out.addAll(type.sensitivePaths(v));
+            }
+        }
+        return out;
+    }
+
+    /** A spec as the state records it: sensitive values replaced by their digests. */
+    public static JsonNode recordable(ResourceType type, JsonNode spec) {
+        return Sensitive.digest(spec, sensitivePaths(type, spec));
     }
 
     /**

@@ -12,5 +12,13 @@ public interface PlanCheck {
 
     String name();
 
+    /**
+     * False for checks that read nothing from the cluster (only the stack): {@code validate} runs those, so a
+     * stack that passes validate fails plan only for reasons that need the cluster.
+     */
+    default boolean needsCluster() {
+        return true;
+    }
+
     List<Diagnostic> check(CheckContext context);
 }

@@ -55,8 +55,29 @@ public interface ResourceType {
         return Optional.empty();
     }
 
-    /** Spec paths (JSON Pointers) whose values never reach plan output or state in clear text. */
+    /**
+     * Spec paths whose values never leave meshform in clear text (plans, state, drift reports, errors): JSON Pointer
+     * patterns in which {@code *} matches any one key or list index, e.g. {@code /jwtRules/*}{@code /jwks}.
+     */
     default Set<String> sensitivePaths() {
         return Set.of();
+    }
+
+    /**
+     * The sensitive paths of one value in this type's spec shape (desired, recorded or live), for types where they
+     * depend on the value: a {@code kubernetes.manifest} is sensitive in {@code data} only when it is a Secret.
+     */
+    default Set<String> sensitivePaths(JsonNode value) {
+        return sensitivePaths();
+    }
+
+    /**
+     * Spec fields that name a YAML file holding one object, which the loader reads (inside the stack's root, within
+     * the size limit, with the stack file's YAML rules) and puts into the spec in place of the name: field holding
+     * the path -> field that receives the object, e.g. {@code file -> manifest}. So the file is validated offline, a
+     * saved plan is bound to its content, and its sensitive values are masked like inline ones.
+     */
+    default java.util.Map<String, String> fileFields() {
+        return java.util.Map.of();
     }
 }

@@ -66,14 +66,14 @@ public final class IstioPolicyType implements ResourceType {
     private final Set<ResourceAddress> unlabelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public IstioPolicyType(KubeConnection kube, String typeName, String group, String version, String kind, String plural,
-                           List<String> specFields, Rules rules, Set<String> sensitive) {
+                           Set<String> sensitive) {
         this.kube = kube;
         this.typeName = typeName;
         this.kind = kind;
         this.context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
                 .withPlural(plural).withNamespaced(true).build();
-        this.specFields = List.copyOf(specFields);
-        this.rules = rules;
+        this.specFields = IstioObjects.of(kind).fields();
+        this.rules = IstioObjects.of(kind).rules();
         this.sensitive = Set.copyOf(sensitive);
     }
 

@@ -6,7 +6,6 @@ import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * {@code istio.*}: the install (through istioctl), the security policies and Telemetry, plus the mesh safety checks.
@@ -39,25 +38,23 @@ public final class IstioProvider implements Provider {
 
     public static IstioPolicyType peerAuthentication(KubeConnection kube) {
         return new IstioPolicyType(kube, "istio.peerAuthentication", SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
-                "peerauthentications", IstioRules.PEER_FIELDS, IstioRules::peerAuthentication, Set.of());
+                "peerauthentications", Set.of());
     }
 
     public static IstioPolicyType requestAuthentication(KubeConnection kube) {
-        // The engine's masks take exact pointers: cover the inline key sets of the first 20 JWT rules.
-        Set<String> sensitive = Set.copyOf(IntStream.range(0, 20).mapToObj(i -> "/jwtRules/" + i + "/jwks").toList());
+        // Inline key sets of every JWT rule: keys a reviewer has no need to read, and private keys pasted by mistake.
         return new IstioPolicyType(kube, "istio.requestAuthentication", SECURITY_GROUP, SECURITY_VERSION,
-                "RequestAuthentication", "requestauthentications", IstioRules.REQUEST_FIELDS, IstioRules::requestAuthentication,
-                sensitive);
+                "RequestAuthentication", "requestauthentications", Set.of("/jwtRules/*/jwks"));
     }
 
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
         return new IstioPolicyType(kube, "istio.authorizationPolicy", SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
-                "authorizationpolicies", IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy, Set.of());
+                "authorizationpolicies", Set.of());
     }
 
     public static IstioPolicyType telemetry(KubeConnection kube) {
         return new IstioPolicyType(kube, "istio.telemetry", TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
-                IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry, Set.of());
+                Set.of());
     }
 
     @Override

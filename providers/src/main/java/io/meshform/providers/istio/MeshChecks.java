@@ -45,11 +45,11 @@ public final class MeshChecks {
 
     public static List<PlanCheck> all(KubeConnection kube) {
         return List.of(
-                check("selector-in-root-namespace", MeshChecks::selectorInRootNamespace),
+                offline("selector-in-root-namespace", MeshChecks::selectorInRootNamespace),
                 check("strict-without-exceptions", ctx -> strictWithoutExceptions(ctx, new NonMtlsPods(kube)::matching)),
-                check("custom-provider-declared", MeshChecks::customProviderDeclared),
-                check("tracing-provider-declared", MeshChecks::tracingProviderDeclared),
-                check("injection-label-and-revision", MeshChecks::injectionAndRevision),
+                offline("custom-provider-declared", MeshChecks::customProviderDeclared),
+                offline("tracing-provider-declared", MeshChecks::tracingProviderDeclared),
+                offline("injection-label-and-revision", MeshChecks::injectionAndRevision),
                 check("injection-without-sidecars", ctx -> InjectionCheck.check(ctx, new InjectionCheck.Live() {
                     @Override
                     public Map<String, Map<String, String>> namespaceLabels() {
@@ -61,15 +61,29 @@ public final class MeshChecks {
                         return InjectionCheck.pods(kube, namespace);
                     }
                 })),
-                check("production-addons", MeshChecks::productionAddons),
-                check("auth-proxy-redirect", MeshChecks::authProxyRisks),
+                offline("production-addons", MeshChecks::productionAddons),
+                offline("auth-proxy-redirect", MeshChecks::authProxyRisks),
                 check("authorization-selects-nothing", ctx -> policiesSelectingNothing(ctx, new SelectorPods(kube))),
                 check("proxy-version-skew", ctx -> ProxySkew.check(ctx, () -> ProxySkew.injectedPods(kube))),
                 check("unmanaged-weaker-mtls", ctx -> unmanagedWeakerMtls(ctx, ns -> peerAuthentications(kube, ns))));
     }
 
     static PlanCheck check(String name, Function<CheckContext, List<Diagnostic>> body) {
+        return check(name, true, body);
+    }
+
+    /** A check of the stack alone: validate runs it too. */
+    static PlanCheck offline(String name, Function<CheckContext, List<Diagnostic>> body) {
+        return check(name, false, body);
+    }
+
+    static PlanCheck check(String name, boolean needsCluster, Function<CheckContext, List<Diagnostic>> body) {
         return new PlanCheck() {
+            @Override
+            public boolean needsCluster() {
+                return needsCluster;
+            }
+
             @Override
             public String name() {
                 return name;

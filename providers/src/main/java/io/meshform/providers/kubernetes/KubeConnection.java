@@ -47,6 +47,15 @@ public final class KubeConnection implements AutoCloseable {
         return fieldManager;
     }
 
+    /** How the types read the files a stack names: its root and directory come with the settings. */
+    public StackFiles files() {
+        return StackFiles.of(settings);
+    }
+
+    public ProviderSettings settings() {
+        return settings;
+    }
+
     public RequestCounter counter() {
         return counter;
     }

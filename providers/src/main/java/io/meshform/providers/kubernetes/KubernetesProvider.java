@@ -10,8 +10,18 @@ public final class KubernetesProvider implements Provider {
     private final List<ResourceType> types;
 
     public KubernetesProvider(KubeConnection kube) {
+        this(kube, ObjectRules.NONE);
+    }
+
+    /** {@code rules}: checks of kinds other providers know (Istio's), applied to manifests of those kinds. */
+    public KubernetesProvider(KubeConnection kube, ObjectRules rules) {
         this.kube = kube;
-        this.types = List.of(new NamespaceType(kube), new LabelsType(kube), new ManifestType(kube));
+        this.types = List.of(new NamespaceType(kube), new LabelsType(kube), new ManifestType(kube, rules));
+    }
+
+    @Override
+    public List<io.meshform.engine.spi.PlanCheck> checks() {
+        return List.of(new ManifestKindsCheck(KnownKinds.builtIn()));
     }
 
     @Override

@@ -17,8 +17,6 @@ import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * {@code kubernetes.manifest}: any object, given inline ({@code manifest}) or as a one-document YAML file
@@ -44,16 +41,40 @@ public final class ManifestType implements ResourceType {
     public static final String NAME = "kubernetes.manifest";
     static final List<String> FIELDS = List.of("manifest", "file", "wait", "force");
     static final List<String> CONDITIONS = List.of("Available", "Established", "Ready");
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    /** A Secret's values: masked in plans, digested in state, compared by digest in drift. */
+    static final Set<String> SECRET_PATHS = Set.of("/manifest/data/*", "/manifest/stringData/*");
 
     private final KubeConnection kube;
+    private final ManifestChecks checks;
     /** Directory of the stack file per resource, learnt when the graph is built; files resolve against it. */
     private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
     /** Per run: a plan asks about the same few namespaces once per object. */
     private final Map<String, Boolean> namespaces = new ConcurrentHashMap<>();
 
     public ManifestType(KubeConnection kube) {
+        this(kube, ObjectRules.NONE);
+    }
+
+    /** {@code rules}: checks of kinds other providers know (Istio's), run in validate like the built-in ones. */
+    public ManifestType(KubeConnection kube, ObjectRules rules) {
         this.kube = kube;
+        this.checks = new ManifestChecks(KnownKinds.builtIn(), rules);
+    }
+
+    /** The loader reads {@code file} into {@code manifest}: validated offline, bound to saved plans, masked. */
+    @Override
+    public Map<String, String> fileFields() {
+        return Map.of("file", "manifest");
+    }
+
+    @Override
+    public Set<String> sensitivePaths(JsonNode value) {
+        return value != null && isSecret(value.path("manifest")) ? SECRET_PATHS : Set.of();
+    }
+
+    static boolean isSecret(JsonNode m) {
+        return m != null && "Secret".equals(Json.text(m, "kind")) && "v1".equals(Json.text(m, "apiVersion"));
     }
 
     @Override
@@ -72,24 +93,11 @@ public final class ManifestType implements ResourceType {
         if (inline == file) {
             c.error("", "set exactly one of `manifest` (the object inline) or `file` (a YAML file)");
         }
-        if (inline && c.object(spec.get("manifest"), "/manifest", "`manifest`")) {
-            JsonNode m = spec.get("manifest");
-            c.string(m, "/manifest", "apiVersion", true);
-            c.string(m, "/manifest", "kind", true);
-            JsonNode md = m.get("metadata");
-            if (md == null || !md.isObject()) {
-                c.error("/manifest/metadata", "missing `metadata` with at least a name");
-            } else {
-                c.dnsSubdomain(c.string(md, "/manifest/metadata", "name", true), "/manifest/metadata/name", "name");
-                c.dnsLabel(c.string(md, "/manifest/metadata", "namespace", false), "/manifest/metadata/namespace", "namespace");
-                for (String server : List.of("resourceVersion", "uid", "managedFields", "creationTimestamp")) {
-                    if (md.has(server)) {
-                        c.warning("/manifest/metadata/" + server, "`" + server + "` is set by the server; meshform drops it", null);
-                    }
-                }
-            }
+        if (inline) {
+            checks.check(spec.get("manifest"), "/manifest", c);
         }
         if (file) {
+            // The loader reads `file` into `manifest` before validating (fileFields); here only in library use.
             c.string(spec, "", "file", true);
         }
         JsonNode wait = spec.get("wait");
@@ -134,45 +142,42 @@ public final class ManifestType implements ResourceType {
         return deps;
     }
 
-    /** The object the spec declares (inline or from its file), without server-owned fields. */
+    /**
+     * The object the spec declares, without server-owned fields, and a Secret in the form the API server stores it
+     * ({@code stringData} folded into base64 {@code data}), so a changed password is a changed value to compare.
+     */
     ObjectNode manifest(ResourceAddress address, JsonNode spec) {
         JsonNode m = spec.get("manifest");
         if (m == null || m.isNull()) {
-            String f = Json.text(spec, "file");
-            Path p = Path.of(f);
-            if (!p.isAbsolute()) {
-                p = baseDirs.getOrDefault(address, Path.of("")).resolve(p);
-            }
-            try {
-                if (Files.size(p) > 1_000_000) {
-                    throw KubeErrors.error(address + ": " + p + " is larger than 1 MB", null);
-                }
-                List<JsonNode> docs = new ArrayList<>();
-                try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(p))) {
-                    while (it.hasNext()) {
-                        JsonNode d = it.next();
-                        if (d != null && d.isObject()) {
-                            docs.add(d);
-                        }
-                    }
-                }
-                if (docs.size() != 1) {
-                    throw KubeErrors.error(address + ": " + p + " holds " + docs.size() + " objects",
-                            "a kubernetes.manifest file holds exactly one object; declare one resource per object");
-                }
-                m = docs.get(0);
-            } catch (IOException e) {
-                throw KubeErrors.error(address + ": cannot read " + p + ": " + e.getMessage(), null);
-            }
+            m = fromFile(address, Json.text(spec, "file"));
         }
         ObjectNode obj = Json.copy(m);
         if (obj.get("metadata") instanceof ObjectNode md) {
-            for (String k : List.of("resourceVersion", "uid", "managedFields", "creationTimestamp", "generation", "selfLink")) {
+            for (String k : ManifestChecks.SERVER_METADATA) {
                 md.remove(k);
             }
         }
         obj.remove("status");
+        if (isSecret(obj)) {
+            SecretData.fold(obj);
+        }
         return obj;
+    }
+
+    /** A spec whose file the loader did not read (library use): read it here, under the same rules. */
+    private JsonNode fromFile(ResourceAddress address, String name) {
+        String who = address == null ? "" : address + ": ";
+        List<io.meshform.engine.load.YamlDocument> docs;
+        try {
+            docs = kube.files().readYaml(name, address == null ? null : baseDirs.get(address), "manifest file");
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            throw KubeErrors.error(who + "spec.file: " + StackFiles.oneLine(e), null);
+        }
+        if (docs.size() != 1 || !docs.get(0).root().isObject()) {
+            throw KubeErrors.error(who + name + " holds " + docs.size() + " documents",
+                    "a kubernetes.manifest file holds exactly one object; declare one resource per object");
+        }
+        return docs.get(0).root();
     }
 
     static Target target(JsonNode obj) {
@@ -242,6 +247,13 @@ public final class ManifestType implements ResourceType {
             return new PlannedChange(Action.NOOP, "the live object matches", request.live().value(), after, details,
                     warnings, Map.of());
         }
+        if (request.live() != null && isSecret(m)) {
+            // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
+            // them; drift compares digests here, which must never be sent to the server.
+            List<String> changed = Json.paths(request.live().value().get("manifest"), m);
+            return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), request.live().value(), after,
+                    details, warnings, Map.of());
+        }
         JsonNode dryRun = null;
         if (t.namespace() != null && !namespaceExists(t.namespace())) {
             details.add("server dry-run skipped: namespace " + t.namespace() + " does not exist yet");
@@ -255,10 +267,10 @@ public final class ManifestType implements ResourceType {
                     details.add("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " " + t.kind()
                             + " yet (its CRD may come from an earlier resource)");
                 } else if (KubeErrors.code(e) == 409) {
-                    warnings.add("the server reports a conflict: " + KubeErrors.serverSays(e)
-                            + "; apply will fail unless the stack sets force: true");
+                    warnings.add(scrub(m, "the server reports a conflict: " + KubeErrors.serverSays(e)
+                            + "; apply will fail unless the stack sets force: true"));
                 } else {
-                    throw kube.explain(request.address().toString(), "dry-run apply", t.describe(), e);
+                    throw explain(request.address(), "dry-run apply", t, m, e);
                 }
             }
         }
@@ -285,7 +297,7 @@ public final class ManifestType implements ResourceType {
         try {
             applied = KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), Json.bool(request.desired(), "force"), false);
         } catch (KubernetesClientException e) {
-            throw kube.explain(request.address().toString(), "apply", t.describe(), e);
+            throw explain(request.address(), "apply", t, m, e);
         }
         JsonNode wait = request.desired().get("wait");
         if (wait != null && wait.isObject()) {
@@ -298,6 +310,30 @@ public final class ManifestType implements ResourceType {
         ObjectNode attributes = Json.copy(request.desired());
         attributes.set("manifest", m); // so a destroy works after the file is gone
         return new AppliedResource(attributes, meta);
+    }
+
+    /**
+     * The API server's error, with a Secret's values taken out: a webhook or a decoding error may echo the object it
+     * was sent, and the error reaches the terminal, CI logs and the apply report.
+     */
+    private io.meshform.engine.diag.DiagnosticsException explain(ResourceAddress address, String verb, Target t,
+                                                                  ObjectNode m, KubernetesClientException e) {
+        io.meshform.engine.diag.DiagnosticsException d = kube.explain(address.toString(), verb, t.describe(), e);
+        if (!isSecret(m)) {
+            return d;
+        }
+        io.meshform.engine.diag.Diagnostic first = d.diagnostics().get(0);
+        return new io.meshform.engine.diag.DiagnosticsException(new io.meshform.engine.diag.Diagnostic(first.severity(),
+                scrub(m, first.summary()), scrub(m, first.detail()), first.range()));
+    }
+
+    private static String scrub(ObjectNode m, String text) {
+        if (!isSecret(m)) {
+            return text;
+        }
+        ObjectNode wrapper = Json.object();
+        wrapper.set("manifest", m);
+        return io.meshform.engine.plan.Sensitive.redact(text, io.meshform.engine.plan.Sensitive.secrets(wrapper, SECRET_PATHS));
     }
 
     /** What `wait` asks for: a status condition that is True, or a field (dotted path) holding a value. */

@@ -1,0 +1,20 @@
+package io.meshform.providers.kubernetes;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks of an object's content that depend on its kind and that another provider knows: the Istio provider
+ * checks Istio's kinds inside a {@code kubernetes.manifest} with the same rules as its typed resources, so a
+ * PeerAuthentication is judged alike however it is declared.
+ */
+@FunctionalInterface
+public interface ObjectRules {
+    ObjectRules NONE = (apiVersion, kind, object, c) -> false;
+
+    /**
+     * Checks {@code object} (a whole Kubernetes object; problem paths relative to it) when this knows the kind.
+     *
+     * @return true when the kind is one this checks
+     */
+    boolean check(String apiVersion, String kind, JsonNode object, SpecChecker c);
+}
