@@ -8,7 +8,6 @@ import io.meshform.engine.plan.PlanOptions;
 import io.meshform.engine.plan.Planner;
 import io.meshform.state.LockHandle;
 import io.meshform.state.StateBackend;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -71,7 +70,7 @@ final class PlanCommand implements Callable<Integer> {
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
             terminal.out().print(format.render(plan, ws.style()));
             if (out != null) {
-                save(plan, out);
+                save(plan, out, terminal);
                 if (format.text()) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  meshform apply " + out);
                 }
@@ -94,12 +93,10 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    static void save(Plan plan, Path file) {
-        try {
-            Files.writeString(file, new PlanJson().write(plan, true));
-        } catch (java.io.IOException e) {
-            throw new UserError("cannot write the plan to " + file + ": " + e.getMessage());
-        }
+    /** Owner-only, and through the redactor: a saved plan is stored by pipelines and read by reviewers. */
+    static void save(Plan plan, Path file, Terminal terminal) {
+        String text = new PlanJson().write(plan, true);
+        PrivateFiles.write(file, terminal.redactor() == null ? text : terminal.redactor().redact(text));
     }
 
     /** --target, --exclude, --replace and --strict, shared by plan, apply and destroy. */

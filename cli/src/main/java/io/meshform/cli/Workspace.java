@@ -120,6 +120,13 @@ final class Workspace implements AutoCloseable {
         });
         StackLoader.Loaded loaded = new StackLoader(registry()).load(options.file,
                 new VariableInputs(env, options.varFiles, options.vars), options.stackRoot());
+        if (terminal.redactor() != null) {
+            for (io.meshform.engine.model.ResourceDecl d : loaded.stack().resources()) {
+                var type = registry().get(d.type());
+                terminal.redactor().add(io.meshform.engine.plan.Sensitive.secrets(d.spec(),
+                        io.meshform.engine.plan.Planner.sensitivePaths(type, d.spec())));
+            }
+        }
         if (printWarnings) {
             for (Diagnostic w : loaded.warnings()) {
                 terminal.err().println(style().yellow(w.format()));
