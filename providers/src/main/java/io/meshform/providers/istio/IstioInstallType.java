@@ -205,10 +205,36 @@ public final class IstioInstallType implements ResourceType {
             return defaultIstioctl;
         }
         Path p = Path.of(own);
-        if (!p.isAbsolute() && baseDirs.containsKey(address)) {
-            p = baseDirs.get(address).resolve(p);
+        Path base = kube.files().base() != null ? kube.files().base() : baseDirs.get(address);
+        if (!p.isAbsolute() && base != null) {
+            p = base.resolve(p);
         }
-        return ownIstioctls.computeIfAbsent(p.toString(), path -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
+        Path program = p.toAbsolutePath().normalize();
+        if (!allowedToRun(program)) {
+            throw KubeErrors.error(address + ": the stack names its own istioctl (" + own + "), and meshform runs a program"
+                            + " a stack names only when the command line allows it",
+                    "whoever can edit the stack could otherwise run any program in the pipeline that plans it. If you trust"
+                            + " this stack's istioctl, pass --allow-stack-istioctl, or name the same program with --istioctl "
+                            + program + "; or remove `istioctl` from the spec to use the istioctl of --istioctl,"
+                            + " MESHFORM_ISTIOCTL or PATH");
+        }
+        return ownIstioctls.computeIfAbsent(program.toString(), path -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
+    }
+
+    /** --allow-stack-istioctl, or the program is the one the user named with --istioctl (or MESHFORM_ISTIOCTL). */
+    private boolean allowedToRun(Path program) {
+        if (kube.settings().get("allowStackIstioctl").map("true"::equals).orElse(false)) {
+            return true;
+        }
+        String chosen = kube.settings().get("istioctl").orElse(null);
+        if (chosen == null) {
+            return false;
+        }
+        try {
+            return Files.isSameFile(Path.of(chosen).toAbsolutePath(), program);
+        } catch (IOException e) {
+            return Path.of(chosen).toAbsolutePath().normalize().equals(program);
+        }
     }
 
     private void checkVersion(ResourceAddress address, JsonNode spec) {
@@ -350,7 +376,7 @@ public final class IstioInstallType implements ResourceType {
         Render render = render(request.address(), desired);
         List<String> details = new ArrayList<>(compare(render.objects(), Json.text(desired, "revision", "default"),
                 istioctl(request.address(), desired).version()));
-        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, baseDirs.get(request.address()));
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), baseDirs.get(request.address()));
         details.addAll(addonDetails(desired, wanted, request.recorded() == null ? Map.of() : request.recorded().metadata()));
         Map<String, String> priv = Map.of("renderDigest", digest(render, wanted), ISTIO_DIGEST, render.digest(),
                 "istioctlVersion", istioctl(request.address(), desired).version());
@@ -746,13 +772,17 @@ public final class IstioInstallType implements ResourceType {
         checkVersion(request.address(), spec);
         // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
         checkKubernetes(request.address(), spec, new ArrayList<>());
-        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, baseDirs.get(request.address()));
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, kube.files(), baseDirs.get(request.address()));
         String digest = request.privateData().get("renderDigest");
         String istioDigest = request.privateData().get(ISTIO_DIGEST);
         if (digest == null || istioDigest == null) {
             Render render = render(request.address(), spec);
             digest = digest(render, wanted);
             istioDigest = render.digest();
+        } else if (!digest.equals(digest(new Render(List.of(), istioDigest), wanted))) {
+            // A reviewed plan applies what was reviewed: the addon files are read again here, and must not have moved.
+            throw KubeErrors.error(request.address() + ": the addon manifests changed since the plan was made",
+                    "make a new plan and review it; meshform applies only the addon objects a plan showed");
         }
         Path file = writeOperator(spec);
         Duration timeout = timeout(spec);

@@ -37,7 +37,12 @@ public final class KubeConnection implements AutoCloseable {
 
     /** Around an existing client (tests, embedding); its requests are not counted. */
     public KubeConnection(KubernetesClient client, String fieldManager) {
-        this.settings = new ProviderSettings(java.util.Map.of());
+        this(client, fieldManager, new ProviderSettings(java.util.Map.of()));
+    }
+
+    /** Around an existing client, with settings (the stack's root, what the command line allows). */
+    public KubeConnection(KubernetesClient client, String fieldManager, ProviderSettings settings) {
+        this.settings = settings;
         this.fieldManager = fieldManager;
         this.client = client;
         this.describedAs = "the given client at " + client.getMasterUrl();
