@@ -75,7 +75,7 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address().toString()).isPresent())) {
-                    terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
+                    terminal.out().println(ws.style().green("No changes.") + (destroy() ? " Nothing to destroy." : " Nothing to apply."));
                     return ExitCodes.OK;
                 }
                 return run(ws, stack, plan, state, backend, guard.stopRequested());

@@ -48,6 +48,9 @@ public final class DriftDetector {
             checked.add(a);
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
         }
+        if (byType.isEmpty()) {
+            types.ping();  // nothing recorded to read, yet "No drift" must mean the cluster answered
+        }
         Map<ResourceAddress, LiveObject> live = types.read(byType);
         List<DriftEntry> entries = new ArrayList<>();
         for (ResourceAddress a : checked) {

@@ -184,8 +184,10 @@ public final class Planner {
                 byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
             }
         }
-        Map<ResourceAddress, LiveObject> live = types.read(byType);
-        return live;
+        if (byType.isEmpty()) {
+            types.ping();  // nothing to read, yet "No changes" must mean the cluster answered
+        }
+        return types.read(byType);
     }
 
     /**

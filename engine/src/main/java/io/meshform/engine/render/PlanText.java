@@ -28,8 +28,9 @@ public final class PlanText {
         }
         List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::changes).toList();
         if (changes.isEmpty()) {
-            out.append(style.green("No changes.")).append(" The cluster matches the stack `").append(plan.stackName())
-                    .append("`.\n");
+            out.append(style.green("No changes.")).append(plan.destroy()
+                    ? " Nothing to destroy: the state records no resources of stack `" + plan.stackName() + "` in this selection.\n"
+                    : " The cluster matches the stack `" + plan.stackName() + "`.\n");
             return out.toString();
         }
         out.append("meshform will perform the following actions, in this order:\n\n");

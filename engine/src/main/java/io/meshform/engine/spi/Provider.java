@@ -14,6 +14,13 @@ public interface Provider extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Contacts the cluster once and throws when it does not answer: "No drift" and "No changes" must mean the
+     * cluster answered, also when there was nothing to read (an empty state, an empty stack).
+     */
+    default void ping() {
+    }
+
     /** Counters for `--log-level debug`, e.g. {@code api_requests}: how many requests the provider sent. */
     default java.util.Map<String, Long> counters() {
         return java.util.Map.of();

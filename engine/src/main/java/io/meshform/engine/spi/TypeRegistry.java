@@ -13,8 +13,10 @@ import java.util.TreeMap;
 public final class TypeRegistry {
     private final Map<String, ResourceType> types = new TreeMap<>();
     private final List<PlanCheck> checks = new ArrayList<>();
+    private final List<Provider> providers;
 
     public TypeRegistry(List<? extends Provider> providers) {
+        this.providers = List.copyOf(providers);
         for (Provider p : providers) {
             for (ResourceType t : p.resourceTypes()) {
                 if (types.putIfAbsent(t.name(), t) != null) {
@@ -67,6 +69,11 @@ public final class TypeRegistry {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Makes sure every provider's cluster answers (see {@link Provider#ping}). */
+    public void ping() {
+        providers.forEach(Provider::ping);
     }
 
     public List<PlanCheck> checks() {

@@ -34,6 +34,16 @@ public final class KubernetesProvider implements Provider {
         return types;
     }
 
+    /** GET /version: the cheapest request that proves the API server answers with these credentials' TLS. */
+    @Override
+    public void ping() {
+        try {
+            kube.client().getKubernetesVersion();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            throw kube.explain("meshform", "read", "the API server's version", e);
+        }
+    }
+
     public KubeConnection connection() {
         return kube;
     }
