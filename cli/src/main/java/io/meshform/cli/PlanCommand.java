@@ -113,9 +113,13 @@ final class PlanCommand implements Callable<Integer> {
         @Option(names = "--strict", description = "Treat every warning (mesh safety checks and warnings on changes) as an error (default: off).")
         boolean strict;
 
+        @Option(names = "--delete-adopted", description = "Delete adopted objects (taken over with adopt: true or "
+                + "`meshform import`) that leave management; without it they stay in the cluster.")
+        boolean deleteAdopted;
+
         PlanOptions options(boolean destroy) {
             return new PlanOptions(addresses(targets, "--target"), addresses(excludes, "--exclude"),
-                    addresses(replace, "--replace"), destroy, strict);
+                    addresses(replace, "--replace"), destroy, strict, deleteAdopted);
         }
 
         private static Set<ResourceAddress> addresses(List<String> texts, String flag) {

@@ -7,6 +7,7 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.Ownership;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.Provider;
@@ -91,7 +92,12 @@ public final class FileCluster implements ProviderFactory {
             for (ResourceRef r : refs) {
                 JsonNode o = objects.get(r.address().toString());
                 if (o != null) {
-                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()));
+                    // Objects apply wrote carry meshform's mark, as the real types' objects do; hand-made ones none.
+                    Ownership owner = o.has("lineage")
+                            ? Ownership.marked(o.get("lineage").asString(), o.get("address").asString(), "thing " + r.address().name(),
+                                    r.address().name())
+                            : Ownership.unmarked("thing " + r.address().name(), r.address().name());
+                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString(), owner));
                 }
             }
             return out;
@@ -113,6 +119,7 @@ public final class FileCluster implements ProviderFactory {
             ObjectNode o = objects.putObject(request.address().toString());
             o.set("spec", request.desired());
             o.put("version", String.valueOf(System.nanoTime()));
+            request.mark().forEach((k, v) -> o.put(k.equals(Ownership.LINEAGE_ANNOTATION) ? "lineage" : "address", v));
             save(file, objects);
             return new AppliedResource(request.desired(), Map.of());
         }

@@ -63,6 +63,11 @@ public final class Applier {
         }
         // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
+        if (!steps.isEmpty() && prior.serial() == 0) {
+            // A new state is written before the first object is made: every object carries the state's lineage, and
+            // the next run must find that lineage again even if this one dies before recording anything.
+            prior = store.write(prior);
+        }
         Recorder recorder = new Recorder(store, prior);
         List<ResourceChange> done = new ArrayList<>();
         Set<ResourceAddress> doneSet = new HashSet<>();
@@ -158,7 +163,9 @@ public final class Applier {
             ResourceState recorded = recorder.current().find(c.address().toString()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
-                    if (recorded != null) {
+                    if (recorded != null && "true".equals(c.privateData().get(Planner.RELEASE_STEP))) {
+                        type.release(new DeleteRequest(c.address(), recorded, progress));  // adopted: it stays
+                    } else if (recorded != null) {
                         type.delete(new DeleteRequest(c.address(), recorded, progress));
                     }
                     recorder.forget(c.address());
@@ -171,7 +178,8 @@ public final class Applier {
                         recorder.forget(c.address());
                     }
                     JsonNode desired = declared(stack, c).spec();
-                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress));
+                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
+                            recorder.current().lineage()));
                     recorder.record(stack, c, type, applied);
                 }
             }
@@ -227,6 +235,12 @@ public final class Applier {
             metadata.remove(Planner.PREVENT_DESTROY_KEY);
             if (stack.find(c.address()).map(d -> d.lifecycle().preventDestroy()).orElse(false)) {
                 metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
+            }
+            // Adopted once, adopted for the life of the entry: destroy leaves the object where it found it.
+            boolean wasAdopted = current().find(c.address().toString())
+                    .map(r -> "true".equals(r.metadata().get(Planner.ADOPTED_KEY))).orElse(false);
+            if (wasAdopted || "true".equals(c.privateData().get(Planner.ADOPT_STEP))) {
+                metadata.put(Planner.ADOPTED_KEY, "true");
             }
             JsonNode attributes = Planner.recordable(type, applied.attributes());
             ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();

@@ -63,12 +63,13 @@ public final class DriftDetector {
             // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
             // and both sides are masked before anything is reported.
             Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
-            LiveObject comparable = new LiveObject(Sensitive.digest(now.value(), sensitive), now.version());
+            LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
             PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
-                JsonNode[] masked = Sensitive.maskPair(c.before(), c.after(), sensitive);
+                // Applied first, live second: a value changed in the cluster shows as changed on the live side.
+                JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                        masked[1], masked[0], c.details(), null));
+                        masked[0], masked[1], c.details(), null));
             }
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();

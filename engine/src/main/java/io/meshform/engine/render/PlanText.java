@@ -67,7 +67,7 @@ public final class PlanText {
         if (unified.isEmpty() && c.action() == Action.UPDATE) {
             // Same spec, different cluster (drift, or an object that went missing): the details above say where.
             out.append("      ").append(style.dim(c.details().isEmpty()
-                    ? "(the change is in values marked sensitive, not shown)"
+                    ? "(no declared field differs: the reason above says what apply does)"
                     : "(the declared spec is unchanged; applying it again repairs the objects listed above)")).append('\n');
         }
         for (String line : unified) {

@@ -43,6 +43,14 @@ public interface ResourceType {
     void delete(DeleteRequest request);
 
     /**
+     * Stops managing an adopted object (one meshform took over with {@code adopt: true} or {@code meshform import})
+     * without deleting it: remove only what meshform added where that matters (its mark, labels it owns). The default
+     * leaves the object as it is.
+     */
+    default void release(DeleteRequest request) {
+    }
+
+    /**
      * What removing this recorded resource will do when it is not simply "delete the object", for the plan to say
      * (e.g. an adopted namespace that stays); empty by default.
      */
@@ -53,6 +61,14 @@ public interface ResourceType {
     /** Adopts an existing object (the id is type-specific, e.g. {@code namespace/name}); empty when absent. */
     default Optional<AppliedResource> importExisting(String id) {
         return Optional.empty();
+    }
+
+    /**
+     * Adopts an existing object, knowing what the stack declares for it (a {@code kubernetes.manifest} learns the
+     * object's kind from the declared manifest); by default the same as {@link #importExisting(String)}.
+     */
+    default Optional<AppliedResource> importExisting(String id, JsonNode declared) {
+        return importExisting(id);
     }
 
     /**

@@ -311,7 +311,9 @@ public final class IstioInstallType implements ResourceType {
                     if (v != null) {
                         value.put("version", v);
                     }
-                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion()));
+                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion(),
+                            io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(),
+                                    "Istio control plane " + ISTIO_NAMESPACE + "/" + want, null)));
                 }
             }
         }
@@ -422,7 +424,9 @@ public final class IstioInstallType implements ResourceType {
                     before, desired, details, updateWarnings, priv);
         }
         if (recordedDigest == null && request.recorded() == null) {
-            return new PlannedChange(Action.UPDATE, "adopt the existing Istio install (the cluster matches the render)",
+            // Installed but not recorded (the engine decides whether it may be taken over): apply runs the install again,
+            // which changes nothing in the cluster, to record its digests.
+            return new PlannedChange(Action.UPDATE, "the install matches the render but is not recorded in state",
                     before, desired, details, updateWarnings, priv);
         }
         return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired, List.of(),
@@ -799,6 +803,7 @@ public final class IstioInstallType implements ResourceType {
             deleteQuietly(file);
         }
         waitUntilReady(request.address(), spec, timeout, request.progress());
+        markIstiod(request);
         if (RestartSettings.of(spec).enabled()) {
             restartOutdated(request.address(), spec, request.progress());
         }
@@ -877,6 +882,34 @@ public final class IstioInstallType implements ResourceType {
                     "nothing after the install was applied; check `kubectl describe` on it, then apply again"
                             + " (raise timeoutSeconds if the cluster is slow)");
         }
+    }
+
+    /**
+     * istioctl makes the control plane, so meshform marks its istiod Deployment afterwards (annotations only, under
+     * meshform's field manager): the next run then knows the install for its own, as for every object it applies.
+     */
+    private void markIstiod(ApplyRequest request) {
+        if (request.mark().isEmpty()) {
+            return;
+        }
+        var mark = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("apps/v1")
+                .withKind("Deployment").withNewMetadata().withName(istiodName(request.desired()))
+                .withNamespace(ISTIO_NAMESPACE).withAnnotations(new TreeMap<>(request.mark())).endMetadata().build();
+        try {
+            KubeObjects.apply(kube.client().resource(mark), kube.fieldManager(), false, false);
+        } catch (KubernetesClientException e) {
+            throw kube.explain(request.address().toString(), "mark", "Deployment " + ISTIO_NAMESPACE + "/"
+                    + istiodName(request.desired()), e);
+        }
+    }
+
+    /** An adopted install leaves management: Istio keeps running, without meshform's mark on istiod. */
+    @Override
+    public void release(DeleteRequest request) {
+        String name = istiodName(request.recorded().attributes());
+        io.meshform.providers.kubernetes.LineageMark.remove(kube,
+                kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withName(name).get());
+        request.progress().note("the Istio install was adopted: it keeps running, no longer managed by meshform");
     }
 
     @Override

@@ -25,6 +25,7 @@ import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.ParallelLists;
 import io.meshform.providers.kubernetes.KubeObjects;
+import io.meshform.providers.kubernetes.LineageMark;
 import io.meshform.providers.kubernetes.ManagedFields;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.util.ArrayList;
@@ -62,8 +63,6 @@ public final class IstioPolicyType implements ResourceType {
     private final Rules rules;
     private final Set<String> sensitive;
     private final KubeConnection kube;
-    /** Objects read without meshform's managed-by label: the next apply adopts them. */
-    private final Set<ResourceAddress> unlabelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public IstioPolicyType(KubeConnection kube, String typeName, String group, String version, String kind, String plural,
                            Set<String> sensitive) {
@@ -159,7 +158,8 @@ public final class IstioPolicyType implements ResourceType {
                         .forEach(i -> byName.put(i.getMetadata().getName(), i));
                 boolean missing = byNamespace.get(ns).stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
                 if (missing) {
-                    // Objects created by hand (or kubectl) lack the label: adopt them by name.
+                    // Objects created by hand (or kubectl) lack the label: found by name, and the engine refuses to
+                    // take them over unless the resource says adopt: true.
                     op().inNamespace(ns).list().getItems().forEach(i -> byName.putIfAbsent(i.getMetadata().getName(), i));
                 }
             } catch (KubernetesClientException ex) {
@@ -176,13 +176,9 @@ public final class IstioPolicyType implements ResourceType {
             for (ResourceRef r : e.getValue()) {
                 GenericKubernetesResource live = byName.get(objectName(r.address(), r.spec()));
                 if (live != null) {
-                    Map<String, String> labels = live.getMetadata().getLabels();
-                    if (labels == null || !kube.fieldManager().equals(labels.get(KubeConnection.MANAGED_BY_LABEL))) {
-                        unlabelled.add(r.address());
-                    } else {
-                        unlabelled.remove(r.address());
-                    }
-                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion()));
+                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion(),
+                            LineageMark.of(live, kube.fieldManager(), kind + " " + e.getKey() + "/" + live.getMetadata().getName(),
+                                    e.getKey() + "/" + live.getMetadata().getName())));
                 }
             }
         }
@@ -223,10 +219,6 @@ public final class IstioPolicyType implements ResourceType {
         }
         JsonNode before = request.live().value();
         List<String> changed = Json.paths(istioSpec(before), istioSpec(desired));
-        if (changed.isEmpty() && unlabelled.contains(request.address())) {
-            return PlannedChange.of(Action.UPDATE, "adopt existing " + where + " (adds label "
-                    + KubeConnection.MANAGED_BY_LABEL + "=" + kube.fieldManager() + ")", before, desired);
-        }
         if (changed.isEmpty()) {
             return PlannedChange.of(Action.NOOP, "spec matches", before, desired);
         }
@@ -234,9 +226,17 @@ public final class IstioPolicyType implements ResourceType {
     }
 
     GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec) {
+        return desiredObject(address, spec, Map.of());
+    }
+
+    /** The object applied: the Istio spec, meshform's managed-by label and its lineage {@code mark}. */
+    GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec, Map<String, String> mark) {
         GenericKubernetesResource g = new GenericKubernetesResourceBuilder().withApiVersion(apiVersion()).withKind(kind)
                 .withNewMetadata().withName(objectName(address, spec)).withNamespace(Json.text(spec, "namespace"))
                 .addToLabels(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).endMetadata().build();
+        if (!mark.isEmpty()) {
+            g.getMetadata().setAnnotations(new TreeMap<>(mark));
+        }
         g.setAdditionalProperty("spec", Json.MAPPER.convertValue(istioSpec(spec), Map.class));
         return g;
     }
@@ -244,7 +244,7 @@ public final class IstioPolicyType implements ResourceType {
     @Override
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
-        GenericKubernetesResource obj = desiredObject(request.address(), spec);
+        GenericKubernetesResource obj = desiredObject(request.address(), spec, request.mark());
         String what = kind + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
         request.progress().note("server-side apply " + what + " as " + kube.fieldManager());
         GenericKubernetesResource applied;
@@ -260,6 +260,22 @@ public final class IstioPolicyType implements ResourceType {
         meta.put("fieldManager", kube.fieldManager());
         meta.put("apiVersion", apiVersion());
         return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    /** An adopted policy leaves management: it stays, without meshform's mark. */
+    @Override
+    public void release(DeleteRequest request) {
+        JsonNode spec = request.recorded().attributes();
+        String ns = Json.text(spec, "namespace");
+        String name = objectName(request.address(), spec);
+        try {
+            io.meshform.providers.kubernetes.LineageMark.remove(kube, op().inNamespace(ns).withName(name).get());
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e)) {
+                throw kube.explain(request.address().toString(), "read", kind + " " + ns + "/" + name, e);
+            }
+        }
+        request.progress().note(kind + " " + ns + "/" + name + " was adopted: it stays in the cluster, no longer managed by meshform");
     }
 
     @Override

@@ -215,7 +215,8 @@ public final class ManifestType implements ResourceType {
                     ObjectNode value = Json.copy(r.spec());
                     value.remove("file");
                     value.set("manifest", Json.project(Json.toNode(live), m));
-                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion()));
+                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion(),
+                            LineageMark.of(live, kube.fieldManager(), target(m).describe(), importId(target(m)))));
                 }
             }
         }
@@ -292,7 +293,14 @@ public final class ManifestType implements ResourceType {
         ObjectNode m = manifest(request.address(), request.desired());
         Target t = target(m);
         request.progress().note("server-side apply " + t.describe() + " as " + kube.fieldManager());
-        GenericKubernetesResource obj = Json.toGeneric(m);
+        // The mark goes into what is applied, not into what plans compare: it is meshform's bookkeeping.
+        ObjectNode marked = m.deepCopy();
+        if (!request.mark().isEmpty()) {
+            ObjectNode md = marked.get("metadata") instanceof ObjectNode o ? o : marked.putObject("metadata");
+            ObjectNode annotations = md.get("annotations") instanceof ObjectNode a ? a : md.putObject("annotations");
+            request.mark().forEach(annotations::put);
+        }
+        GenericKubernetesResource obj = Json.toGeneric(marked);
         HasMetadata applied;
         try {
             applied = KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), Json.bool(request.desired(), "force"), false);
@@ -378,6 +386,51 @@ public final class ManifestType implements ResourceType {
             }
         }
         return false;
+    }
+
+    /** The id {@code meshform import} takes for a manifest's object: namespace/name, or the name of a cluster-scoped one. */
+    static String importId(Target t) {
+        return t.namespace() == null ? t.name() : t.namespace() + "/" + t.name();
+    }
+
+    /**
+     * Adopts the object the declared manifest names ({@code id} must name the same object): recorded as the live
+     * object's values at the paths the manifest sets, so the next plan shows how the file and the object differ.
+     */
+    @Override
+    public java.util.Optional<AppliedResource> importExisting(String id, JsonNode declared) {
+        ObjectNode m = manifest(null, declared);
+        Target t = target(m);
+        if (!importId(t).equals(id)) {
+            throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + t.describe(),
+                    "import it as " + importId(t));
+        }
+        HasMetadata live;
+        try {
+            live = KubeObjects.get(kube.client(), t);
+        } catch (KubernetesClientException e) {
+            throw kube.explain(NAME, "read", t.describe(), e);
+        }
+        if (live == null) {
+            return java.util.Optional.empty();
+        }
+        ObjectNode attributes = Json.copy(declared);
+        attributes.remove("file");
+        attributes.set("manifest", Json.project(Json.toNode(live), m));
+        Map<String, String> meta = new TreeMap<>();
+        meta.put("uid", live.getMetadata().getUid());
+        meta.put("resourceVersion", live.getMetadata().getResourceVersion());
+        meta.put("fieldManager", kube.fieldManager());
+        return java.util.Optional.of(new AppliedResource(attributes, meta));
+    }
+
+    /** An adopted object leaves management: it stays, without meshform's mark. */
+    @Override
+    public void release(DeleteRequest request) {
+        ObjectNode m = manifest(request.address(), request.recorded().attributes());
+        Target t = target(m);
+        LineageMark.remove(kube, KubeObjects.get(kube.client(), t));
+        request.progress().note(t.describe() + " was adopted: it stays in the cluster, no longer managed by meshform");
     }
 
     @Override

@@ -104,7 +104,7 @@ abstract class MetadataMapsType implements ResourceType {
                 if (live != null) {
                     remember(ref.address(), live);
                     out.put(ref.address(), new LiveObject(project(ref.spec(), live, manager(ref.address())),
-                            live.getMetadata().getResourceVersion()));
+                            live.getMetadata().getResourceVersion(), ownership(ref.address(), live)));
                 }
             }
         }
@@ -116,6 +116,14 @@ abstract class MetadataMapsType implements ResourceType {
                 live.getMetadata().getDeletionTimestamp() != null, liveLabels(live), appliedAt(live, manager(address)));
         owners.put(address, o);
         return o;
+    }
+
+    /**
+     * Whether meshform made {@code live}, for the engine's adoption rule. Shared by default: labels on an object
+     * that belongs to someone else are the point of {@code kubernetes.labels}.
+     */
+    io.meshform.engine.spi.Ownership ownership(ResourceAddress address, HasMetadata live) {
+        return io.meshform.engine.spi.Ownership.SHARED;
     }
 
     /** The live object in the spec's shape: the spec with labels/annotations replaced by the live values meshform sees. */
@@ -132,6 +140,7 @@ abstract class MetadataMapsType implements ResourceType {
                             String manager) {
         Set<String> keys = new LinkedHashSet<>(Json.stringMap(declared).keySet());
         keys.addAll(mf.keysOf(manager));
+        keys.removeIf(LineageMark::isMark);  // bookkeeping, not something the stack declares
         Map<String, String> seen = new TreeMap<>();
         if (live != null) {
             for (String k : keys) {
