@@ -68,6 +68,19 @@ public final class FileCluster implements ProviderFactory {
         public List<ResourceType> resourceTypes() {
             return List.of(new Thing(file));
         }
+
+        /** A cluster file holding {@code "unreachable": true} is a cluster that does not answer. */
+        @Override
+        public void ping() {
+            answer(file);
+        }
+    }
+
+    static void answer(Path file) {
+        if (load(file).path("unreachable").asBoolean(false)) {
+            throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                    "fake cluster: no answer from the API server", null, null));
+        }
     }
 
     private record Thing(Path file) implements ResourceType {
@@ -87,6 +100,7 @@ public final class FileCluster implements ProviderFactory {
 
         @Override
         public Map<ResourceAddress, LiveObject> read(List<ResourceRef> refs) {
+            answer(file);
             ObjectNode objects = load(file);
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
             for (ResourceRef r : refs) {
@@ -115,6 +129,10 @@ public final class FileCluster implements ProviderFactory {
 
         @Override
         public AppliedResource apply(ApplyRequest request) {
+            if (request.desired().path("refuse").asBoolean(false)) {
+                // As an API server that echoes the object it refuses (a webhook, a decoding error).
+                throw new IllegalStateException("the server refused " + request.desired());
+            }
             ObjectNode objects = load(file);
             ObjectNode o = objects.putObject(request.address().toString());
             o.set("spec", request.desired());
@@ -122,6 +140,19 @@ public final class FileCluster implements ProviderFactory {
             request.mark().forEach((k, v) -> o.put(k.equals(Ownership.LINEAGE_ANNOTATION) ? "lineage" : "address", v));
             save(file, objects);
             return new AppliedResource(request.desired(), Map.of());
+        }
+
+        /** Values under {@code password} and every {@code keys[].value} are sensitive. */
+        @Override
+        public java.util.Set<String> sensitivePaths() {
+            return java.util.Set.of("/password", "/keys/*/value");
+        }
+
+        /** Any object of the file, by resource name. */
+        @Override
+        public java.util.Optional<AppliedResource> importExisting(String id) {
+            JsonNode o = load(file).get("fake.thing." + id);
+            return o == null ? java.util.Optional.empty() : java.util.Optional.of(new AppliedResource(o.get("spec"), Map.of()));
         }
 
         @Override

@@ -49,7 +49,10 @@ public final class DriftDetector {
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
         }
         if (byType.isEmpty()) {
-            types.ping();  // nothing recorded to read, yet "No drift" must mean the cluster answered
+            // Nothing recorded to read, yet "No drift" must mean the cluster answered.
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            stack.resources().forEach(r -> used.add(r.type()));
+            types.ping(used);
         }
         Map<ResourceAddress, LiveObject> live = types.read(byType);
         List<DriftEntry> entries = new ArrayList<>();

@@ -201,7 +201,11 @@ public final class Planner {
             }
         }
         if (byType.isEmpty()) {
-            types.ping();  // nothing to read, yet "No changes" must mean the cluster answered
+            // Nothing to read, yet "No changes" must mean the cluster answered.
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            stack.resources().forEach(r -> used.add(r.type()));
+            state.resources().forEach(r -> used.add(r.type()));
+            types.ping(used);
         }
         return types.read(byType);
     }

@@ -71,9 +71,16 @@ public final class TypeRegistry {
         }
     }
 
-    /** Makes sure every provider's cluster answers (see {@link Provider#ping}). */
-    public void ping() {
-        providers.forEach(Provider::ping);
+    /**
+     * Makes sure the cluster answers (see {@link Provider#ping}): the providers of {@code typeNames} (the types a stack
+     * declares or a state records), or every provider when there are none.
+     */
+    public void ping(Set<String> typeNames) {
+        for (Provider p : providers) {
+            if (typeNames.isEmpty() || p.resourceTypes().stream().anyMatch(t -> typeNames.contains(t.name()))) {
+                p.ping();
+            }
+        }
     }
 
     public List<PlanCheck> checks() {
