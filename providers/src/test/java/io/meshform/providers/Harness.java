@@ -28,6 +28,8 @@ public final class Harness implements AutoCloseable {
     public final TypeRegistry types;
     public final Map<ResourceAddress, ResourceState> state = new HashMap<>();
     public final List<String> progress = new ArrayList<>();
+    /** The lineage applies mark objects with, as the engine's state would. */
+    public final String lineage = "harness-" + java.util.UUID.randomUUID();
 
     public Harness(Path kubeconfig, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(extra);
@@ -59,7 +61,7 @@ public final class Harness implements AutoCloseable {
 
     public AppliedResource apply(String address, JsonNode spec, Map<String, String> privateData) {
         ResourceAddress a = ResourceAddress.parse(address);
-        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add));
+        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, lineage));
         state.put(a, new ResourceState(address, a.type(), (ObjectNode) r.attributes(), r.metadata()));
         return r;
     }
@@ -67,6 +69,12 @@ public final class Harness implements AutoCloseable {
     public void delete(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
         type(a).delete(new DeleteRequest(a, state.remove(a), progress::add));
+    }
+
+    /** What the engine does with an adopted resource that leaves management: the object stays. */
+    public void release(String address) {
+        ResourceAddress a = ResourceAddress.parse(address);
+        type(a).release(new DeleteRequest(a, state.remove(a), progress::add));
     }
 
     @Override
