@@ -80,6 +80,9 @@ public final class DriftDetector {
             state.find(d.address().toString()).ifPresent(r -> applied.put(d.address(), r.attributes()));
         }
         for (PlanCheck check : types.checks()) {
+            if (check.validateOnly()) {
+                continue;
+            }
             for (Diagnostic d : check.check(new CheckContext(stack, applied))) {
                 entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
             }

@@ -370,6 +370,9 @@ public final class Planner {
 
     private void runChecks(CheckContext context, boolean strict, Diagnostics out) {
         for (PlanCheck check : types.checks()) {
+            if (check.validateOnly()) {
+                continue;
+            }
             for (Diagnostic d : check.check(context)) {
                 out.add(strict && d.severity() == Severity.WARNING
                         ? new Diagnostic(Severity.ERROR, d.summary(), d.detail() + "\n(an error because of --strict)", d.range())

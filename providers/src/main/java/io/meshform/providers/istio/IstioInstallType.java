@@ -144,7 +144,24 @@ public final class IstioInstallType implements ResourceType {
             c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
         }
         RestartSettings.validate(c, spec);
-        c.string(spec, "", "istioctl", false);
+        String own = c.string(spec, "", "istioctl", false);
+        if (own != null && !own.isBlank() && !allowedToRun(ownProgram(own, null))) {
+            // Known without a cluster, so validate says it, not only plan.
+            c.error("/istioctl", "the stack names its own istioctl (" + own + "), and meshform runs a program a stack names"
+                    + " only when the command line allows it", "pass --allow-stack-istioctl, or name the same program with"
+                    + " --istioctl " + ownProgram(own, null) + "; or remove `istioctl` to use the istioctl of --istioctl,"
+                    + " MESHFORM_ISTIOCTL or PATH");
+        }
+        if (addons != null && !addons.isNull() && c.ok() && kube.files().base() != null) {
+            // The addon files are the stack's too: inside its root, readable, Kubernetes objects, checked offline
+            // (when the settings say where the stack lives; a type driven by hand has no stack).
+            try {
+                IstioAddons.load(ResourceAddress.parse(NAME + ".addons"), spec, kube.files(), null);
+            } catch (io.meshform.engine.diag.DiagnosticsException e) {
+                c.error("/addons/manifests", e.diagnostics().get(0).summary().replace(NAME + ".addons: ", ""),
+                        e.diagnostics().get(0).detail());
+            }
+        }
         return c.problems();
     }
 
@@ -204,12 +221,7 @@ public final class IstioInstallType implements ResourceType {
         if (own == null || own.isBlank()) {
             return defaultIstioctl;
         }
-        Path p = Path.of(own);
-        Path base = kube.files().base() != null ? kube.files().base() : baseDirs.get(address);
-        if (!p.isAbsolute() && base != null) {
-            p = base.resolve(p);
-        }
-        Path program = p.toAbsolutePath().normalize();
+        Path program = ownProgram(own, baseDirs.get(address));
         if (!allowedToRun(program)) {
             throw KubeErrors.error(address + ": the stack names its own istioctl (" + own + "), and meshform runs a program"
                             + " a stack names only when the command line allows it",
@@ -219,6 +231,16 @@ public final class IstioInstallType implements ResourceType {
                             + " MESHFORM_ISTIOCTL or PATH");
         }
         return ownIstioctls.computeIfAbsent(program.toString(), path -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
+    }
+
+    /** The program an install's {@code istioctl} names: relative to the stack file. */
+    private Path ownProgram(String own, Path learnt) {
+        Path p = Path.of(own);
+        Path base = kube.files().base() != null ? kube.files().base() : learnt;
+        if (!p.isAbsolute() && base != null) {
+            p = base.resolve(p);
+        }
+        return p.toAbsolutePath().normalize();
     }
 
     /** --allow-stack-istioctl, or the program is the one the user named with --istioctl (or MESHFORM_ISTIOCTL). */
@@ -246,6 +268,35 @@ public final class IstioInstallType implements ResourceType {
                     "found istioctl " + found + " at " + istioctl.binary() + "; wanted " + wanted
                             + ". Point --istioctl (or MESHFORM_ISTIOCTL, or this install's `istioctl` field) at istioctl "
                             + wanted + ", or change `version`");
+        }
+    }
+
+    /**
+     * What validate can learn from istioctl without a cluster (its version, {@code manifest generate} of the spec), so a
+     * stack that passes validate fails plan only for reasons that need the cluster. Runs only an istioctl the command
+     * line chose or allowed; one that cannot be run is a warning here (plan needs it, and says so).
+     */
+    List<io.meshform.engine.diag.Diagnostic> checkOffline(ResourceDecl decl) {
+        JsonNode spec = decl.spec();
+        String own = Json.text(spec, "istioctl");
+        if (own != null && !own.isBlank() && !allowedToRun(ownProgram(own, null))) {
+            return List.of();  // validate() already refused it
+        }
+        Istioctl istioctl = istioctl(decl.address(), spec);
+        try {
+            istioctl.version();
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            return List.of(io.meshform.engine.diag.Diagnostic.warning(decl.address() + ": " + e.diagnostics().get(0).summary(),
+                    "validate could not check the install's istioctl version and render; plan will need istioctl",
+                    decl.source().range("/spec")));
+        }
+        try {
+            checkVersion(decl.address(), spec);
+            render(decl.address(), spec);
+            return List.of();
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            var d = e.diagnostics().get(0);
+            return List.of(io.meshform.engine.diag.Diagnostic.error(d.summary(), d.detail(), decl.source().range("/spec/version")));
         }
     }
 

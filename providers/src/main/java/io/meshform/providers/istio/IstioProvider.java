@@ -27,13 +27,16 @@ public final class IstioProvider implements Provider {
 
     public IstioProvider(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
+        IstioInstallType install = new IstioInstallType(kube, istioctl);
         this.types = List.of(
-                new IstioInstallType(kube, istioctl),
+                install,
                 peerAuthentication(kube),
                 requestAuthentication(kube),
                 authorizationPolicy(kube),
                 telemetry(kube));
-        this.checks = MeshChecks.all(kube);
+        List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube));
+        all.add(renderCheck(install));
+        this.checks = List.copyOf(all);
     }
 
     public static IstioPolicyType peerAuthentication(KubeConnection kube) {
@@ -55,6 +58,33 @@ public final class IstioProvider implements Provider {
     public static IstioPolicyType telemetry(KubeConnection kube) {
         return new IstioPolicyType(kube, "istio.telemetry", TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
                 Set.of());
+    }
+
+    /** validate: each install's istioctl version and render, offline (plan renders in the install's own plan). */
+    static PlanCheck renderCheck(IstioInstallType install) {
+        return new PlanCheck() {
+            @Override
+            public String name() {
+                return "istioctl-render";
+            }
+
+            @Override
+            public boolean needsCluster() {
+                return false;
+            }
+
+            @Override
+            public boolean validateOnly() {
+                return true;
+            }
+
+            @Override
+            public List<io.meshform.engine.diag.Diagnostic> check(io.meshform.engine.spi.CheckContext context) {
+                List<io.meshform.engine.diag.Diagnostic> out = new java.util.ArrayList<>();
+                context.stack().ofType(IstioInstallType.NAME).forEach(d -> out.addAll(install.checkOffline(d)));
+                return out;
+            }
+        };
     }
 
     @Override
