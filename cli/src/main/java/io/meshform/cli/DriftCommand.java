@@ -43,7 +43,7 @@ final class DriftCommand implements Callable<Integer> {
 
     @Option(names = "--allow-empty-state",
             description = "Accept a missing or empty state (a stack not applied yet) and check only that the cluster answers. "
-                    + "Without it, drift with no state is an error: it would check nothing.")
+                    + "(default: off, drift with no state is an error: it would check nothing).")
     boolean allowEmptyState;
 
     @Spec

@@ -25,12 +25,13 @@ public final class GlobalOptions {
     Path root;
 
     @Option(names = "--allow-outside-root",
-            description = "Let the stack read files outside its root directory (only for stacks whose every author you trust).")
+            description = "Let the stack read files outside its root directory, for stacks whose every author you trust "
+                    + "(default: off, such files are refused).")
     boolean allowOutsideRoot;
 
     @Option(names = "--allow-stack-istioctl",
             description = "Let an istio.install run the istioctl its stack names (`istioctl:`); without it, only the "
-                    + "istioctl given with --istioctl, MESHFORM_ISTIOCTL or PATH runs.")
+                    + "istioctl given with --istioctl, MESHFORM_ISTIOCTL or PATH runs (default: off).")
     boolean allowStackIstioctl;
 
     @Option(names = "--state", paramLabel = "PATH",

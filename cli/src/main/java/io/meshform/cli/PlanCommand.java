@@ -114,7 +114,7 @@ final class PlanCommand implements Callable<Integer> {
         boolean strict;
 
         @Option(names = "--delete-adopted", description = "Delete adopted objects (taken over with adopt: true or "
-                + "`meshform import`) that leave management; without it they stay in the cluster.")
+                + "`meshform import`) that leave management (default: off, they stay in the cluster).")
         boolean deleteAdopted;
 
         PlanOptions options(boolean destroy) {

@@ -27,7 +27,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
-    @Option(names = "--json", description = "Print the result as JSON (for editors and CI annotations).")
+    @Option(names = "--json", description = "Print the result as JSON, for editors and CI annotations (default: text).")
     boolean json;
 
     private final Terminal terminal;

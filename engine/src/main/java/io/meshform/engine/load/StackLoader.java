@@ -410,7 +410,7 @@ public final class StackLoader {
             } else {
                 specObject = (ObjectNode) spec;
             }
-            Boolean adopt = readAdopt(doc, r, p, specObject, out);
+            Boolean adopt = readAdopt(doc, r, p, out);
             Lifecycle lifecycle = readLifecycle(doc, r, p, out, shape);
             lifecycle = new Lifecycle(lifecycle.preventDestroy(), Boolean.TRUE.equals(adopt));
             RawResource prior = parts.resources.get(address);
@@ -430,25 +430,17 @@ public final class StackLoader {
         }
     }
 
-    /**
-     * {@code adopt: true} on the resource (also accepted inside {@code spec}, where it is taken out, since no type has
-     * a field of that name); null when not written.
-     */
-    private static Boolean readAdopt(YamlDocument doc, JsonNode r, String p, ObjectNode spec, Diagnostics out) {
-        Boolean adopt = null;
-        for (String at : List.of(p + "/adopt", p + "/spec/adopt")) {
-            JsonNode v = at.endsWith("/spec/adopt") ? spec.get("adopt") : r.get("adopt");
-            if (v == null || v.isNull()) {
-                continue;
-            }
-            if (!v.isBoolean()) {
-                out.error("`adopt` must be true or false", "found " + ObjectShape.describe(v), doc.rangeOf(at));
-                continue;
-            }
-            adopt = (adopt != null && adopt) || v.booleanValue();
+    /** {@code adopt: true} on the resource; null when not written. */
+    private static Boolean readAdopt(YamlDocument doc, JsonNode r, String p, Diagnostics out) {
+        JsonNode v = r.get("adopt");
+        if (v == null || v.isNull()) {
+            return null;
         }
-        spec.remove("adopt");
-        return adopt;
+        if (!v.isBoolean()) {
+            out.error("`adopt` must be true or false", "found " + ObjectShape.describe(v), doc.rangeOf(p + "/adopt"));
+            return null;
+        }
+        return v.booleanValue();
     }
 
     private static Lifecycle readLifecycle(YamlDocument doc, JsonNode r, String p, Diagnostics out, ObjectShape shape) {

@@ -131,7 +131,7 @@ public final class PlanJson {
         if (value == null || value.isNull()) {
             return f.booleanNode(false);
         }
-        if (value.isString() && Sensitive.MASK.equals(value.asString())) {
+        if (value.isString() && Sensitive.isMask(value.asString())) {
             return f.booleanNode(true);
         }
         if (value.isObject()) {

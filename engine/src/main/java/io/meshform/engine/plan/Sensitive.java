@@ -39,6 +39,11 @@ public final class Sensitive {
     private Sensitive() {
     }
 
+    /** True for the text a masked value is shown as: {@value #MASK} or {@value #CHANGED}. */
+    public static boolean isMask(String text) {
+        return MASK.equals(text) || CHANGED.equals(text);
+    }
+
     /** Every concrete pointer in {@code value} that one of the patterns matches, with the value there. */
     public static Map<String, JsonNode> matches(JsonNode value, Set<String> patterns) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
