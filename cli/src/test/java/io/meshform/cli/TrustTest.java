@@ -314,4 +314,72 @@ class TrustTest {
         assertEquals(6, j.at("/diagnostics/0/range/start/line").asInt(), json.out());
         assertEquals("", json.err(), "JSON mode prints only JSON");
     }
+
+    /** What validate can refuse about a manifest without a cluster, whether it is written inline or in a file. */
+    @Test
+    void validateReadsManifestFilesAndChecksWhatTheirKindAllows() throws IOException {
+        String header = "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: demo}\nresources:\n";
+        Files.writeString(dir.resolve("alias.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n app}\ndata: {name: *n}\n");
+        Files.writeString(stack, header + "  - {type: kubernetes.manifest, name: a, spec: {file: alias.yaml}}\n");
+        Result alias = run("validate");
+        assertEquals(1, alias.code());
+        assertTrue(alias.err().contains("alias.yaml:4:") && alias.err().contains("YAML aliases"), alias.err());
+
+        Files.writeString(dir.resolve("typo.yaml"), "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspce: {}\n");
+        Files.writeString(stack, header + "  - {type: kubernetes.manifest, name: a, spec: {file: typo.yaml}}\n");
+        Result field = run("validate");
+        assertEquals(1, field.code());
+        assertTrue(field.err().contains("typo.yaml:4:1") && field.err().contains("unknown field `spce` in a Deployment")
+                && field.err().contains("did you mean `spec`"), field.err());
+
+        Files.writeString(stack, header + """
+                  - type: kubernetes.manifest
+                    name: kind
+                    spec: {manifest: {apiVersion: apps/v1, kind: Deploymnet, metadata: {name: web}}}
+                  - type: kubernetes.manifest
+                    name: nameless
+                    spec: {manifest: {apiVersion: v1, kind: ConfigMap, metadata: {labels: {a: b}}}}
+                  - type: kubernetes.manifest
+                    name: istio
+                    spec: {manifest: {apiVersion: security.istio.io/v1, kind: PeerAuthentication,
+                                      metadata: {name: p, namespace: n}, spec: {mtls: {mode: STRCT}}}}
+                  - type: kubernetes.manifest
+                    name: scoped
+                    spec: {manifest: {apiVersion: v1, kind: Namespace, metadata: {name: x, namespace: y}}}
+                  - type: kubernetes.manifest
+                    name: widget
+                    spec: {manifest: {apiVersion: example.com/v1, kind: Widget, metadata: {name: w}}}
+                """);
+        Result bad = run("validate");
+        assertEquals(1, bad.code());
+        for (String expected : List.of("`apps/v1` serves no kind `Deploymnet`", "kubernetes.manifest.nameless: spec.manifest.metadata.name:"
+                + " missing required field `name`", "kubernetes.manifest.istio: spec.manifest.spec.mtls.mode: `mode` must be one of",
+                "Namespace is cluster-scoped")) {
+            assertTrue(bad.err().contains(expected), expected + " in:\n" + bad.err());
+        }
+        Files.writeString(stack, header + """
+                  - type: kubernetes.manifest
+                    name: widget
+                    spec: {manifest: {apiVersion: example.com/v1, kind: Widget, metadata: {name: w}}}
+                """);
+        Result undeclared = run("validate");
+        assertEquals(1, undeclared.code());
+        assertTrue(undeclared.err().contains("unknown kind `Widget` of `example.com/v1`"), undeclared.err());
+        Files.writeString(stack, Files.readString(stack) + """
+                  - type: kubernetes.manifest
+                    name: widgets
+                    spec:
+                      manifest:
+                        apiVersion: apiextensions.k8s.io/v1
+                        kind: CustomResourceDefinition
+                        metadata: {name: widgets.example.com}
+                        spec:
+                          group: example.com
+                          names: {kind: Widget, plural: widgets}
+                          scope: Cluster
+                          versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
+                """);
+        Result declared = run("validate");
+        assertEquals(0, declared.code(), "a kind the stack's own CRD declares: " + declared.err());
+    }
 }

@@ -42,7 +42,30 @@ public final class InputFiles {
         }
     }
 
+    /**
+     * The same checks without reading, for a file another library reads (a kubeconfig, which the Kubernetes client
+     * opens itself): a regular file within the limit, else a clear error naming it.
+     */
+    public static void requireRegular(Path path, String shownName, String what, long limit) {
+        attributes(path, shownName, what, limit);
+    }
+
     public static byte[] readBytes(Path path, String shownName, String what, long limit) {
+        attributes(path, shownName, what, limit);
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (bytes.length > limit) {
+                throw tooLarge(shownName, what, limit);
+            }
+            return bytes;
+        } catch (AccessDeniedException e) {
+            throw fail(shownName, what + " cannot be read: permission denied", null);
+        } catch (IOException e) {
+            throw fail(shownName, what + " cannot be read: " + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    private static void attributes(Path path, String shownName, String what, long limit) {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class);
@@ -62,17 +85,6 @@ public final class InputFiles {
         }
         if (attributes.size() > limit) {
             throw tooLarge(shownName, what, limit);
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (bytes.length > limit) {
-                throw tooLarge(shownName, what, limit);
-            }
-            return bytes;
-        } catch (AccessDeniedException e) {
-            throw fail(shownName, what + " cannot be read: permission denied", null);
-        } catch (IOException e) {
-            throw fail(shownName, what + " cannot be read: " + e.getClass().getSimpleName(), null);
         }
     }
 

@@ -123,10 +123,13 @@ public final class KubeConnection implements AutoCloseable {
         try {
             if (kubeconfig != null) {
                 Path file = Path.of(kubeconfig);
-                if (!Files.isRegularFile(file)) {
+                if (!Files.exists(file)) {
                     throw fail("kubeconfig " + kubeconfig + " does not exist",
                             "pass an existing file with --kubeconfig, or leave it out to use KUBECONFIG or ~/.kube/config");
                 }
+                // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
+                io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
+                        io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
                 config = context == null ? Config.fromKubeconfig(file.toFile())
                         : Config.fromKubeconfig(context, new File(kubeconfig));
             } else {
