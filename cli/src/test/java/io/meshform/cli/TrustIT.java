@@ -114,6 +114,18 @@ class TrustIT {
         assertTrue(rotated.out().contains("+    password: (sensitive value changed)"), rotated.out());
         assertFalse(rotated.out().contains("Rotated-pw-0000"), rotated.out());
         secretStack(ns, PASSWORD);
+        assertEquals(0, run(cluster, stack, "drift").code(), "what was applied is what runs");
+
+        // Another resource changes and is applied: the Secret is recorded in the same form as before (no false drift).
+        Files.writeString(stack, Files.readString(stack) + """
+                  - type: kubernetes.manifest
+                    name: other
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: other, namespace: %s}, data: {a: b}}
+                """.formatted(ns));
+        assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
+        Result clean = run(cluster, stack, "drift");
+        assertEquals(0, clean.code(), "no drift after an apply of something else: " + clean.out());
 
         // A value changed with kubectl: drift, by digest, in every format, without the value.
         cluster.client().secrets().inNamespace(ns).withName("token")

@@ -105,6 +105,9 @@ public final class StackLoader {
         if (out.hasErrors()) {
             throw new DiagnosticsException(out);
         }
+        // One form from here on: what the type applies, records and compares (validated as written, above).
+        resources.replaceAll(r -> new ResourceDecl(r.address(), r.dependsOn(),
+                (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle()));
         Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
                 digest(parts, resources));
         return new Loaded(stack, out.warnings());

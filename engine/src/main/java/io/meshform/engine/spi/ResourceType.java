@@ -88,6 +88,15 @@ public interface ResourceType {
     }
 
     /**
+     * The spec in the one form the type applies, records and compares (a Secret's {@code stringData} folded into
+     * base64 {@code data}, as the API server stores it). The loader applies it after validating, so plans, the stack's
+     * digest, the state and drift all see the same form. The default is the spec as written.
+     */
+    default JsonNode normalise(JsonNode spec) {
+        return spec;
+    }
+
+    /**
      * Spec fields that name a YAML file holding one object, which the loader reads (inside the stack's root, within
      * the size limit, with the stack file's YAML rules) and puts into the spec in place of the name: field holding
      * the path -> field that receives the object, e.g. {@code file -> manifest}. So the file is validated offline, a

@@ -73,6 +73,15 @@ public final class ManifestType implements ResourceType {
         return value != null && isSecret(value.path("manifest")) ? SECRET_PATHS : Set.of();
     }
 
+    /** A Secret is declared, digested and recorded as the API server stores it: stringData folded into data. */
+    @Override
+    public JsonNode normalise(JsonNode spec) {
+        if (spec instanceof ObjectNode o && o.get("manifest") instanceof ObjectNode m && isSecret(m)) {
+            SecretData.fold(m);
+        }
+        return spec;
+    }
+
     static boolean isSecret(JsonNode m) {
         return m != null && "Secret".equals(Json.text(m, "kind")) && "v1".equals(Json.text(m, "apiVersion"));
     }
