@@ -74,7 +74,7 @@ class ApplyCommand implements Callable<Integer> {
                 if (plan == null) {
                     return ExitCodes.ERROR;
                 }
-                if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address().toString()).isPresent())) {
+                if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address()).isPresent())) {
                     terminal.out().println(ws.style().green("No changes.") + (destroy() ? " Nothing to destroy." : " Nothing to apply."));
                     return ExitCodes.OK;
                 }

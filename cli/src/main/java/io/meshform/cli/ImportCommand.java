@@ -49,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
             StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lock(backend, "import")) {
                 StateSnapshot state = ws.readState(backend);
-                if (state.find(addr.toString()).isPresent()) {
+                if (state.find(addr).isPresent()) {
                     throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
                 }
                 AppliedResource found = type.importExisting(id, stack.find(addr).orElseThrow().spec()).orElseThrow(() -> new UserError(

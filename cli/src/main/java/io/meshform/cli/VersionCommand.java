@@ -1,6 +1,6 @@
 package io.meshform.cli;
 
-import io.meshform.providers.istio.Istioctl;
+import io.meshform.providers.istio.core.Istioctl;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

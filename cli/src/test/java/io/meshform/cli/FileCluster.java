@@ -99,11 +99,11 @@ public final class FileCluster implements ProviderFactory {
         }
 
         @Override
-        public Map<ResourceAddress, LiveObject> read(List<ResourceRef> refs) {
+        public Map<ResourceAddress, LiveObject> read(io.meshform.engine.spi.ReadRequest request) {
             answer(file);
             ObjectNode objects = load(file);
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
-            for (ResourceRef r : refs) {
+            for (ResourceRef r : request.resources()) {
                 JsonNode o = objects.get(r.address().toString());
                 if (o != null) {
                     // Objects apply wrote carry meshform's mark, as the real types' objects do; hand-made ones none.
@@ -111,7 +111,7 @@ public final class FileCluster implements ProviderFactory {
                             ? Ownership.marked(o.get("lineage").asString(), o.get("address").asString(), "thing " + r.address().name(),
                                     r.address().name())
                             : Ownership.unmarked("thing " + r.address().name(), r.address().name());
-                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString(), owner));
+                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()).withOwnership(owner));
                 }
             }
             return out;

@@ -4,7 +4,8 @@ import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ProviderFactory;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.istio.IstioProvider;
-import io.meshform.providers.istio.Istioctl;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.injection.InjectionLabelEffects;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubernetesProvider;
 import java.util.List;
@@ -20,7 +21,7 @@ public final class MeshformProviderFactory implements ProviderFactory {
     public List<Provider> create(ProviderSettings settings) {
         KubeConnection kube = new KubeConnection(settings);
         // Istio's kinds in a kubernetes.manifest follow the rules of the typed Istio resources.
-        return List.of(new KubernetesProvider(kube, new io.meshform.providers.istio.IstioObjects()),
+        return List.of(new KubernetesProvider(kube, new InjectionLabelEffects(kube), IstioProvider.manifestRules()),
                 new IstioProvider(kube, Istioctl.fromSettings(settings)));
     }
 }

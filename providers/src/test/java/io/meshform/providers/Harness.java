@@ -9,7 +9,9 @@ import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.providers.kubernetes.KubernetesProvider;
@@ -30,6 +32,8 @@ public final class Harness implements AutoCloseable {
     public final List<String> progress = new ArrayList<>();
     /** The lineage applies mark objects with, as the engine's state would. */
     public final String lineage = "harness-" + java.util.UUID.randomUUID();
+    /** The stack every request is for; a test that reads files relative to a stack sets one. */
+    public StackContext context = StackContext.detached();
 
     public Harness(Path kubeconfig, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(extra);
@@ -47,12 +51,12 @@ public final class Harness implements AutoCloseable {
     }
 
     public LiveObject read(ResourceAddress a, JsonNode spec) {
-        return type(a).read(List.of(new ResourceRef(a, spec))).get(a);
+        return type(a).read(new ReadRequest(context, List.of(new ResourceRef(a, spec)))).get(a);
     }
 
     public PlannedChange plan(String address, JsonNode spec) {
         ResourceAddress a = ResourceAddress.parse(address);
-        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec)));
+        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec), context));
     }
 
     public AppliedResource apply(String address, JsonNode spec) {
@@ -61,20 +65,20 @@ public final class Harness implements AutoCloseable {
 
     public AppliedResource apply(String address, JsonNode spec, Map<String, String> privateData) {
         ResourceAddress a = ResourceAddress.parse(address);
-        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, lineage));
+        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, context, lineage));
         state.put(a, new ResourceState(address, a.type(), (ObjectNode) r.attributes(), r.metadata()));
         return r;
     }
 
     public void delete(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
-        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add));
+        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, context));
     }
 
     /** What the engine does with an adopted resource that leaves management: the object stays. */
     public void release(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
-        type(a).release(new DeleteRequest(a, state.remove(a), progress::add));
+        type(a).release(new DeleteRequest(a, state.remove(a), progress::add, context));
     }
 
     @Override

@@ -94,6 +94,15 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         return new StateSnapshot(CURRENT_FORMAT_VERSION, 0, UUID.randomUUID().toString(), meshformVersion, List.of());
     }
 
+    public Optional<ResourceState> find(ResourceKey key) {
+        return find(key.stateKey());
+    }
+
+    /** This snapshot without the resource at {@code key}; the same snapshot when there is none. */
+    public StateSnapshot without(ResourceKey key) {
+        return without(key.stateKey());
+    }
+
     public Optional<ResourceState> find(String address) {
         int i = indexOf(address);
         return i >= 0 ? Optional.of(resources.get(i)) : Optional.empty();

@@ -12,6 +12,7 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -55,6 +56,7 @@ public final class Applier {
     }
 
     public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, AtomicBoolean stop) {
+        StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
             if (c.changes() || needsRecording(c, stack, prior, types)) {
@@ -90,7 +92,7 @@ public final class Applier {
                         }
                         if (!started.contains(c.address()) && doneSet.containsAll(waitsFor.get(c.address()))) {
                             started.add(c.address());
-                            inFlight.put(running.submit(() -> run(stack, c, recorder)), c);
+                            inFlight.put(running.submit(() -> run(context, c, recorder)), c);
                         }
                     }
                 }
@@ -122,7 +124,7 @@ public final class Applier {
         if (c.action() != Action.NOOP) {
             return false;
         }
-        ResourceState recorded = prior.find(c.address().toString()).orElse(null);
+        ResourceState recorded = prior.find(c.address()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
         return decl != null && (recorded == null
                 || !recorded.attributes().equals(Planner.recordable(types.get(c.type()), decl.spec()))
@@ -154,19 +156,20 @@ public final class Applier {
         return waits;
     }
 
-    private ResourceChange run(Stack stack, ResourceChange c, Recorder recorder) {
+    private ResourceChange run(StackContext context, ResourceChange c, Recorder recorder) {
+        Stack stack = context.stack();
         long start = System.nanoTime();
         listener.started(c);
         try {
             ResourceType type = types.get(c.type());
             ProgressSink progress = message -> listener.progress(c, message);
-            ResourceState recorded = recorder.current().find(c.address().toString()).orElse(null);
+            ResourceState recorded = recorder.current().find(c.address()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
                     if (recorded != null && "true".equals(c.privateData().get(Planner.RELEASE_STEP))) {
-                        type.release(new DeleteRequest(c.address(), recorded, progress));  // adopted: it stays
+                        type.release(new DeleteRequest(c.address(), recorded, progress, context));  // adopted: it stays
                     } else if (recorded != null) {
-                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                     }
                     recorder.forget(c.address());
                 }
@@ -174,12 +177,12 @@ public final class Applier {
                         declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
                 default -> {
                     if (c.action() == Action.REPLACE && recorded != null) {
-                        type.delete(new DeleteRequest(c.address(), recorded, progress));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                         recorder.forget(c.address());
                     }
                     JsonNode desired = declared(stack, c).spec();
                     AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
-                            recorder.current().lineage()));
+                            context, recorder.current().lineage()));
                     recorder.record(stack, c, type, applied);
                 }
             }
@@ -237,7 +240,7 @@ public final class Applier {
                 metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
             }
             // Adopted once, adopted for the life of the entry: destroy leaves the object where it found it.
-            boolean wasAdopted = current().find(c.address().toString())
+            boolean wasAdopted = current().find(c.address())
                     .map(r -> "true".equals(r.metadata().get(Planner.ADOPTED_KEY))).orElse(false);
             if (wasAdopted || "true".equals(c.privateData().get(Planner.ADOPT_STEP))) {
                 metadata.put(Planner.ADOPTED_KEY, "true");
@@ -255,10 +258,10 @@ public final class Applier {
         void forget(ResourceAddress address) {
             long mine;
             synchronized (this) {
-                if (current.find(address.toString()).isEmpty()) {
+                if (current.find(address).isEmpty()) {
                     return;
                 }
-                current = current.without(address.toString());
+                current = current.without(address);
                 mine = ++changes;
             }
             flushUpTo(mine);

@@ -13,6 +13,7 @@ import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -41,7 +42,7 @@ public final class DriftDetector {
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         List<ResourceAddress> checked = new ArrayList<>();
         for (ResourceState r : state.resources()) {
-            ResourceAddress a = ResourceAddress.parse(r.address());
+            ResourceAddress a = ResourceAddress.of(r);
             if (ignored.test(a) || types.find(a.type()).isEmpty()) {
                 continue;
             }
@@ -54,10 +55,13 @@ public final class DriftDetector {
             stack.resources().forEach(r -> used.add(r.type()));
             types.ping(used);
         }
-        Map<ResourceAddress, LiveObject> live = types.read(byType);
+        // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
+        // stack file, not from wherever drift was started.
+        StackContext context = StackContext.of(stack);
+        Map<ResourceAddress, LiveObject> live = types.read(context, byType);
         List<DriftEntry> entries = new ArrayList<>();
         for (ResourceAddress a : checked) {
-            ResourceState recorded = state.find(a.toString()).orElseThrow();
+            ResourceState recorded = state.find(a).orElseThrow();
             LiveObject now = live.get(a);
             if (now == null) {
                 entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
@@ -67,7 +71,7 @@ public final class DriftDetector {
             // and both sides are masked before anything is reported.
             Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
             LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
-            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable));
+            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
                 // Applied first, live second: a value changed in the cluster shows as changed on the live side.
                 JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
@@ -77,7 +81,7 @@ public final class DriftDetector {
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
         for (ResourceDecl d : stack.resources()) {
-            state.find(d.address().toString()).ifPresent(r -> applied.put(d.address(), r.attributes()));
+            state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
         }
         for (PlanCheck check : types.checks()) {
             if (check.validateOnly()) {
@@ -88,7 +92,7 @@ public final class DriftDetector {
             }
         }
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
-                .filter(a -> state.find(a.toString()).isEmpty()).toList();
+                .filter(a -> state.find(a).isEmpty()).toList();
         return new DriftReport(stack.name(), checked, entries, notYet);
     }
 

@@ -2,6 +2,7 @@ package io.meshform.engine.drift;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.PlanDetail;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -11,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * {@link DriftKind#WEAKENED} finding the diagnostic says what and where, and the address may be null.
  */
 public record DriftEntry(ResourceAddress address, DriftKind kind, String summary, JsonNode expected, JsonNode live,
-                         List<String> details, Diagnostic diagnostic) {
+                         List<PlanDetail> details, Diagnostic diagnostic) {
     public DriftEntry {
         details = details == null ? List.of() : List.copyOf(details);
     }

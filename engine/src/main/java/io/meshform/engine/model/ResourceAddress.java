@@ -1,5 +1,6 @@
 package io.meshform.engine.model;
 
+import io.meshform.state.ResourceKey;
 import java.util.Comparator;
 import java.util.regex.Pattern;
 
@@ -7,7 +8,7 @@ import java.util.regex.Pattern;
  * The identity of a declared resource: {@code type.name}, where the type itself has a dot
  * ({@code istio.peerAuthentication.mesh-strict}). Round-trips through {@link #parse} and sorts stably.
  */
-public record ResourceAddress(String type, String name) implements Comparable<ResourceAddress> {
+public record ResourceAddress(String type, String name) implements Comparable<ResourceAddress>, ResourceKey {
     private static final Pattern TYPE = Pattern.compile("[a-z][a-zA-Z0-9]*\\.[a-z][a-zA-Z0-9]*");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9_-]*[a-z0-9])?");
     private static final Comparator<ResourceAddress> ORDER =
@@ -44,6 +45,17 @@ public record ResourceAddress(String type, String name) implements Comparable<Re
     @Override
     public int compareTo(ResourceAddress o) {
         return ORDER.compare(this, o);
+    }
+
+    /** State entries are keyed by the address text. */
+    @Override
+    public String stateKey() {
+        return toString();
+    }
+
+    /** The address of a recorded entry. */
+    public static ResourceAddress of(io.meshform.state.ResourceState recorded) {
+        return parse(recorded.address());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -45,12 +46,12 @@ public final class PlanBinding {
                 continue;
             }
             JsonNode spec = stack.find(c.address()).map(r -> (JsonNode) r.spec())
-                    .orElseGet(() -> state.find(c.address().toString()).map(ResourceState::attributes).orElse(null));
+                    .orElseGet(() -> state.find(c.address()).map(ResourceState::attributes).orElse(null));
             if (spec != null) {
                 byType.computeIfAbsent(c.type(), k -> new ArrayList<>()).add(new ResourceRef(c.address(), spec));
             }
         }
-        Map<ResourceAddress, LiveObject> live = types.read(byType);
+        Map<ResourceAddress, LiveObject> live = types.read(StackContext.of(stack), byType);
         for (ResourceChange c : plan.changes()) {
             if (!c.changes()) {
                 continue;

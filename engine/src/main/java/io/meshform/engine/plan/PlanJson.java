@@ -5,6 +5,7 @@ import io.meshform.engine.diag.Severity;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanDetail;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class PlanJson {
             o.set("after", c.after() == null ? f.nullNode() : c.after());
             terraformShape(o, c);
             ArrayNode details = o.putArray("details");
-            c.details().forEach(details::add);
+            c.details().forEach(d -> details.add(d.line()));
             ArrayNode warnings = o.putArray("warnings");
             c.warnings().forEach(warnings::add);
             ArrayNode deps = o.putArray("depends_on");
@@ -170,8 +171,8 @@ public final class PlanJson {
         for (JsonNode o : root.path("resource_changes")) {
             JsonNode actions = o.path("actions");
             Action action = actions.size() == 2 ? Action.REPLACE : Action.valueOf(actions.get(0).asString().toUpperCase());
-            List<String> details = new ArrayList<>();
-            o.path("details").forEach(d -> details.add(d.asString()));
+            List<PlanDetail> details = new ArrayList<>();
+            o.path("details").forEach(d -> details.add(PlanDetail.parse(d.asString())));
             List<String> warnings = new ArrayList<>();
             o.path("warnings").forEach(d -> warnings.add(d.asString()));
             List<ResourceAddress> deps = new ArrayList<>();

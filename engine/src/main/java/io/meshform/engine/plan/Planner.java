@@ -17,6 +17,7 @@ import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
@@ -75,12 +76,13 @@ public final class Planner {
         }
         diagnostics.throwIfErrors();
 
-        Map<ResourceAddress, LiveObject> live = readLive(stack, state, selected, options.destroy());
+        StackContext context = StackContext.of(stack);
+        Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
         List<ResourceChange> changes = new ArrayList<>();
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
         java.util.Queue<Diagnostic> unmanaged = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        List<ResourceChange> planned = changes(order, stack, state, live, graph, options, unmanaged);
+        List<ResourceChange> planned = changes(order, context, state, live, graph, options, unmanaged);
         // Refused before anything else is said: every object that would be taken over silently, at once.
         order.forEach(a -> unmanaged.stream().filter(d -> d.summary().startsWith("`" + a + "`")).forEach(diagnostics::add));
         diagnostics.throwIfErrors();
@@ -111,19 +113,17 @@ public final class Planner {
             for (ResourceDecl r : stack.resources()) {
                 graph.add(r.address());
                 r.dependsOn().forEach(d -> graph.addEdge(r.address(), d));
-                types.get(r.type()).implicitDependencies(r, stack).stream()
-                        .filter(d -> stack.find(d).isPresent())
-                        .forEach(d -> graph.addEdge(r.address(), d));
+                types.implicitDependencies(r, stack).forEach(d -> graph.addEdge(r.address(), d));
             }
         }
         for (ResourceState s : state.resources()) {
-            ResourceAddress a = ResourceAddress.parse(s.address());
+            ResourceAddress a = ResourceAddress.of(s);
             if (graph.contains(a) && !destroy) {
                 continue;
             }
             graph.add(a);
             for (ResourceAddress d : recordedDependencies(s)) {
-                if (state.find(d.toString()).isPresent()) {
+                if (state.find(d).isPresent()) {
                     graph.addEdge(a, d);
                 }
             }
@@ -188,13 +188,14 @@ public final class Planner {
         return selected;
     }
 
-    private Map<ResourceAddress, LiveObject> readLive(Stack stack, StateSnapshot state, Set<ResourceAddress> selected,
+    private Map<ResourceAddress, LiveObject> readLive(StackContext context, StateSnapshot state, Set<ResourceAddress> selected,
                                                       boolean destroy) {
+        Stack stack = context.stack();
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         for (ResourceAddress a : selected) {
             JsonNode spec = destroy ? null : stack.find(a).map(r -> (JsonNode) r.spec()).orElse(null);
             if (spec == null) {
-                spec = state.find(a.toString()).map(ResourceState::attributes).orElse(null);
+                spec = state.find(a).map(ResourceState::attributes).orElse(null);
             }
             if (spec != null && types.find(a.type()).isPresent()) {
                 byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
@@ -207,19 +208,20 @@ public final class Planner {
             state.resources().forEach(r -> used.add(r.type()));
             types.ping(used);
         }
-        return types.read(byType);
+        return types.read(context, byType);
     }
 
     /**
      * Asks the providers for every change, several at once: a provider may talk to the server per resource (a
      * server-side dry-run of a new object), and those round trips should overlap. Results keep {@code order}.
      */
-    private List<ResourceChange> changes(List<ResourceAddress> order, Stack stack, StateSnapshot state,
+    private List<ResourceChange> changes(List<ResourceAddress> order, StackContext context, StateSnapshot state,
                                          Map<ResourceAddress, LiveObject> live, ResourceGraph graph, PlanOptions options,
                                          java.util.Queue<Diagnostic> unmanaged) {
+        Stack stack = context.stack();
         if (order.size() < 2) {
             return order.stream().map(a -> change(a, options.destroy() ? null : stack.find(a).orElse(null),
-                    state.find(a.toString()).orElse(null), live.get(a), graph, options, state.lineage(), unmanaged)).toList();
+                    state.find(a).orElse(null), live.get(a), graph, options, context, state.lineage(), unmanaged)).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, order.size()), r -> {
             Thread t = new Thread(r, "meshform-plan");
@@ -230,8 +232,9 @@ public final class Planner {
             List<Future<ResourceChange>> futures = new ArrayList<>();
             for (ResourceAddress a : order) {
                 ResourceDecl decl = options.destroy() ? null : stack.find(a).orElse(null);
-                ResourceState recorded = state.find(a.toString()).orElse(null);
-                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, state.lineage(), unmanaged)));
+                ResourceState recorded = state.find(a).orElse(null);
+                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context, state.lineage(),
+                        unmanaged)));
             }
             List<ResourceChange> out = new ArrayList<>(futures.size());
             for (Future<ResourceChange> f : futures) {
@@ -249,7 +252,7 @@ public final class Planner {
     }
 
     private ResourceChange change(ResourceAddress address, ResourceDecl decl, ResourceState recorded, LiveObject live,
-                                  ResourceGraph graph, PlanOptions options, String lineage,
+                                  ResourceGraph graph, PlanOptions options, StackContext context, String lineage,
                                   java.util.Queue<Diagnostic> unmanaged) {
         ResourceType type = types.find(address.type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records `" + address + "` of type `" + address.type() + "`, which no provider offers",
@@ -273,7 +276,7 @@ public final class Planner {
                     Sensitive.mask(liveValue, sensitivePaths(type, liveValue, recorded == null ? null : recorded.attributes())), null,
                     List.of(), List.of(), release, version, deps);
         }
-        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live));
+        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context));
         Action action = planned.action();
         String reason = planned.reason();
         Map<String, String> privateData = planned.privateData();
@@ -351,7 +354,7 @@ public final class Planner {
             }
             ResourceDecl decl = stack.find(c.address()).orElse(null);
             boolean declared = decl != null && decl.lifecycle().preventDestroy();
-            boolean recorded = state.find(c.address().toString())
+            boolean recorded = state.find(c.address())
                     .map(r -> "true".equals(r.metadata().get(PREVENT_DESTROY_KEY))).orElse(false);
             if (!declared && !(decl == null && recorded)) {
                 continue;

@@ -2,6 +2,7 @@ package io.meshform.engine.plan;
 
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanDetail;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -13,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  * resources that are no longer declared.
  */
 public record ResourceChange(ResourceAddress address, Action action, String reason, JsonNode before,
-                             JsonNode after, List<String> details, List<String> warnings,
+                             JsonNode after, List<PlanDetail> details, List<String> warnings,
                              Map<String, String> privateData, String liveVersion, List<ResourceAddress> dependsOn) {
 
     public ResourceChange {

@@ -5,6 +5,7 @@ import com.github.difflib.UnifiedDiffUtils;
 import io.meshform.engine.drift.DriftEntry;
 import io.meshform.engine.drift.DriftReport;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.PlanDetail;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,8 +146,8 @@ public final class DriftFormats {
                     // The provider writes these lines for plans: + and ~ are what apply would create or change back.
                     sb.append("      ").append(style.dim("what apply would restore:")).append('\n');
                 }
-                for (String d : e.details()) {
-                    sb.append("      ").append(d).append('\n');
+                for (PlanDetail d : e.details()) {
+                    sb.append("      ").append(d.line()).append('\n');
                 }
                 if (e.diagnostic() != null && e.diagnostic().detail() != null) {
                     for (String l : e.diagnostic().detail().split("\n")) {
@@ -192,7 +193,7 @@ public final class DriftFormats {
             o.set("applied", e.expected() == null ? f.nullNode() : e.expected());
             o.set("live", e.live() == null ? f.nullNode() : e.live());
             ArrayNode details = o.putArray("details");
-            e.details().forEach(details::add);
+            e.details().forEach(d -> details.add(d.line()));
             if (e.diagnostic() != null) {
                 o.put("detail", e.diagnostic().detail());
                 if (e.diagnostic().range() != null) {
@@ -218,7 +219,7 @@ public final class DriftFormats {
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
                 sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n```\n");
-                e.details().forEach(l -> sb.append(l).append('\n'));
+                e.details().forEach(l -> sb.append(l.line()).append('\n'));
                 sb.append("```\n</details>\n");
             }
             if (e.expected() != null && e.live() != null) {
@@ -326,7 +327,7 @@ public final class DriftFormats {
 
     private String failureBody(DriftEntry e) {
         StringBuilder body = new StringBuilder();
-        e.details().forEach(l -> body.append(l).append('\n'));
+        e.details().forEach(l -> body.append(l.line()).append('\n'));
         if (e.expected() != null && e.live() != null) {
             diff(e).forEach(l -> body.append(l).append('\n'));
         } else if (e.diagnostic() != null && e.diagnostic().detail() != null) {

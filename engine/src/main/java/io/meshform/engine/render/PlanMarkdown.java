@@ -65,7 +65,7 @@ public final class PlanMarkdown {
                 sb.append("- _and ").append(plan.diagnostics().size() - listed).append(" more, not listed for GitHub's comment limit_\n");
             }
         }
-        String full = new PlanText(Style.plain()).render(plan).replaceAll("(?m)^ {6}([+-])", "$1");
+        String full = new PlanText(Style.plain(), PlanText.Layout.DIFF).render(plan);
         String open = "\n<details><summary>Full plan</summary>\n\n```diff\n";
         String close = "```\n</details>\n";
         int room = limit - sb.length() - open.length() - close.length();

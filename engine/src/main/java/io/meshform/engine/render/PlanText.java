@@ -6,6 +6,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanDetail;
 import java.util.List;
 
 /**
@@ -14,11 +15,26 @@ import java.util.List;
  */
 public final class PlanText {
     private static final int CONTEXT_LINES = 2;
+    private static final String INDENT = "      ";
+
+    /** Where lines under a change start: indented for a terminal, or at the margin for a Markdown diff block. */
+    public enum Layout {
+        TERMINAL,
+        /** Lines that add or remove start at the margin, so a {@code diff} code block colours them. */
+        DIFF
+    }
+
     private final Yaml yaml = new Yaml();
     private final Style style;
+    private final Layout layout;
 
     public PlanText(Style style) {
+        this(style, Layout.TERMINAL);
+    }
+
+    public PlanText(Style style, Layout layout) {
         this.style = style;
+        this.layout = layout;
     }
 
     public String render(Plan plan) {
@@ -45,8 +61,8 @@ public final class PlanText {
         out.append("  ").append(style.bold("# " + c.address() + " will be " + pastTense(c.action())))
                 .append(style.dim(" (" + c.reason() + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.action().symbol())).append(' ').append(c.address()).append('\n');
-        for (String d : c.details()) {
-            out.append("      ").append(colourDetail(d)).append('\n');
+        for (PlanDetail d : c.details()) {
+            body(out, colourDetail(d), d.kind() == PlanDetail.Kind.ADD || d.kind() == PlanDetail.Kind.REMOVE);
         }
         switch (c.action()) {
             case CREATE -> prefixed(yaml.write(c.after()), "+", out);
@@ -54,9 +70,20 @@ public final class PlanText {
             default -> diff(c, out);
         }
         for (String w : c.warnings()) {
-            out.append("      ").append(style.yellow("warning: " + w)).append('\n');
+            body(out, style.yellow("warning: " + w), false);
         }
         out.append('\n');
+    }
+
+    /**
+     * One line under a change. In the terminal layout every such line is indented; in the diff layout a line that
+     * adds or removes starts at the margin, where a Markdown {@code diff} block colours it.
+     */
+    private void body(StringBuilder out, String line, boolean addsOrRemoves) {
+        if (!(layout == Layout.DIFF && addsOrRemoves)) {
+            out.append(INDENT);
+        }
+        out.append(line).append('\n');
     }
 
     private void diff(ResourceChange c, StringBuilder out) {
@@ -66,42 +93,39 @@ public final class PlanText {
                 DiffUtils.diff(before, after), CONTEXT_LINES);
         if (unified.isEmpty() && c.action() == Action.UPDATE) {
             // Same spec, different cluster (drift, or an object that went missing): the details above say where.
-            out.append("      ").append(style.dim(c.details().isEmpty()
+            body(out, style.dim(c.details().isEmpty()
                     ? "(no declared field differs: the reason above says what apply does)"
-                    : "(the declared spec is unchanged; applying it again repairs the objects listed above)")).append('\n');
+                    : "(the declared spec is unchanged; applying it again repairs the objects listed above)"), false);
         }
         for (String line : unified) {
+            boolean marked = line.startsWith("+") || line.startsWith("-");
             if (line.startsWith("---") || line.startsWith("+++")) {
-                out.append("      ").append(style.bold(line)).append('\n');
+                body(out, style.bold(line), marked);
             } else if (line.startsWith("@@")) {
-                out.append("      ").append(style.dim(line)).append('\n');
+                body(out, style.dim(line), marked);
             } else if (line.startsWith("+")) {
-                out.append("      ").append(style.green(line)).append('\n');
+                body(out, style.green(line), marked);
             } else if (line.startsWith("-")) {
-                out.append("      ").append(style.red(line)).append('\n');
+                body(out, style.red(line), marked);
             } else {
-                out.append("      ").append(line).append('\n');
+                body(out, line, marked);
             }
         }
     }
 
     private void prefixed(String text, String symbol, StringBuilder out) {
         for (String line : lines(text)) {
-            out.append("      ").append(symbol.equals("+") ? style.green("+ " + line) : style.red("- " + line)).append('\n');
+            body(out, symbol.equals("+") ? style.green("+ " + line) : style.red("- " + line), true);
         }
     }
 
-    private String colourDetail(String d) {
-        if (d.startsWith("+")) {
-            return style.green(d);
-        }
-        if (d.startsWith("-")) {
-            return style.red(d);
-        }
-        if (d.startsWith("~")) {
-            return style.yellow(d);
-        }
-        return d;
+    private String colourDetail(PlanDetail d) {
+        return switch (d.kind()) {
+            case ADD -> style.green(d.line());
+            case REMOVE -> style.red(d.line());
+            case CHANGE -> style.yellow(d.line());
+            case NOTE -> d.line();
+        };
     }
 
     private String colour(Action a, String s) {

@@ -11,11 +11,17 @@ import tools.jackson.databind.JsonNode;
  * {@link Ownership}); null when there is no state (tools that drive one type by hand).
  */
 public record ApplyRequest(ResourceAddress address, JsonNode desired, ResourceState recorded,
-                           Map<String, String> privateData, ProgressSink progress, String lineage) {
+                           Map<String, String> privateData, ProgressSink progress, StackContext context, String lineage) {
 
     public ApplyRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, Map<String, String> privateData,
+                        ProgressSink progress, StackContext context) {
+        this(address, desired, recorded, privateData, progress, context, null);
+    }
+
+    /** Without a stack: for tests and tools that drive one type by hand. */
+    public ApplyRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, Map<String, String> privateData,
                         ProgressSink progress) {
-        this(address, desired, recorded, privateData, progress, null);
+        this(address, desired, recorded, privateData, progress, StackContext.detached(), null);
     }
 
     /** The annotations that mark an object as this resource's, in this state; empty without a lineage. */

@@ -8,9 +8,9 @@ import tools.jackson.databind.JsonNode;
  * A provider's answer to a {@link PlanRequest}. {@code before} and {@code after} are what the reviewer sees
  * diffed (only fields meshform manages); {@code privateData} travels from plan to apply untouched (e.g. a
  * rendered-manifest digest); {@code details} are extra lines for the plan (e.g. the Istio objects an install
- * would change).
+ * would change), typed so renderers never parse them.
  */
-public record PlannedChange(Action action, String reason, JsonNode before, JsonNode after, List<String> details,
+public record PlannedChange(Action action, String reason, JsonNode before, JsonNode after, List<PlanDetail> details,
                             List<String> warnings, Map<String, String> privateData) {
 
     public PlannedChange {
@@ -23,7 +23,7 @@ public record PlannedChange(Action action, String reason, JsonNode before, JsonN
         return new PlannedChange(action, reason, before, after, List.of(), List.of(), Map.of());
     }
 
-    public PlannedChange withDetails(List<String> moreDetails) {
+    public PlannedChange withDetails(List<PlanDetail> moreDetails) {
         return new PlannedChange(action, reason, before, after, moreDetails, warnings, privateData);
     }
 

@@ -21,6 +21,11 @@ public interface Provider extends AutoCloseable {
     default void ping() {
     }
 
+    /** Edges this provider adds between resources of any provider (see {@link DependencyRule}). */
+    default List<DependencyRule> dependencyRules() {
+        return List.of();
+    }
+
     /** Counters for `--log-level debug`, e.g. {@code api_requests}: how many requests the provider sent. */
     default java.util.Map<String, Long> counters() {
         return java.util.Map.of();

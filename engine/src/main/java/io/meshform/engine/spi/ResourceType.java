@@ -11,7 +11,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One kind of resource meshform manages ({@code kubernetes.labels}, {@code istio.peerAuthentication}, ...).
- * The engine decides order, records state and renders plans; the type only knows its own objects.
+ * The engine decides order, records state and renders plans; the type only knows its own objects. Types are
+ * stateless: one instance may serve several runs, in any order of calls, and each request carries the stack it is
+ * for ({@link StackContext}).
  */
 public interface ResourceType {
 
@@ -21,20 +23,26 @@ public interface ResourceType {
     /** Local checks of a spec, before anything is read from the cluster. */
     List<FieldProblem> validate(JsonNode spec);
 
-    /** Edges the user does not have to write, e.g. a policy on the Istio install of the same stack. */
+    /**
+     * Edges the user does not have to write, e.g. a policy on the Istio install of the same stack. Only edges: nothing
+     * learnt here is kept for later calls. Edges a type cannot name (another provider's types) come from that
+     * provider's {@link Provider#dependencyRules()}.
+     */
     default Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
         return Set.of();
     }
 
     /**
      * Reads the live objects of many resources at once (one LIST per kind and namespace, not a GET each).
-     * Resources whose object does not exist are absent from the result.
+     * Resources whose object does not exist are absent from the result. What {@code plan} will need from the objects
+     * read goes into {@link LiveObject#data()}, not into fields of the type.
      */
-    Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources);
+    Map<ResourceAddress, LiveObject> read(ReadRequest request);
 
     /**
      * Computes the change for one resource. The engine calls this only when the resource is declared; deletes
-     * of undeclared resources and requested replacements are decided by the engine.
+     * of undeclared resources and requested replacements are decided by the engine. It may be called on a type
+     * that saw no other call before (drift, a saved plan's check): everything it needs is in the request.
      */
     PlannedChange plan(PlanRequest request);
 

@@ -1,6 +1,8 @@
 package io.meshform.engine.spi;
 
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +16,7 @@ public final class TypeRegistry {
     private final Map<String, ResourceType> types = new TreeMap<>();
     private final List<PlanCheck> checks = new ArrayList<>();
     private final List<Provider> providers;
+    private final List<DependencyRule> rules = new ArrayList<>();
 
     public TypeRegistry(List<? extends Provider> providers) {
         this.providers = List.copyOf(providers);
@@ -24,6 +27,7 @@ public final class TypeRegistry {
                 }
             }
             checks.addAll(p.checks());
+            rules.addAll(p.dependencyRules());
         }
     }
 
@@ -43,10 +47,10 @@ public final class TypeRegistry {
      * Reads the live objects of many resources, grouped by type: each type's batch read runs in parallel with the
      * others', since each waits on the API server. Resources whose object does not exist are absent.
      */
-    public Map<ResourceAddress, LiveObject> read(Map<String, List<ResourceRef>> byType) {
+    public Map<ResourceAddress, LiveObject> read(StackContext context, Map<String, List<ResourceRef>> byType) {
         Map<ResourceAddress, LiveObject> live = new java.util.concurrent.ConcurrentHashMap<>();
         if (byType.size() < 2) {
-            byType.forEach((type, refs) -> live.putAll(get(type).read(refs)));
+            byType.forEach((type, refs) -> live.putAll(get(type).read(new ReadRequest(context, refs))));
             return live;
         }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(byType.size(), r -> {
@@ -56,7 +60,7 @@ public final class TypeRegistry {
         });
         try {
             List<java.util.concurrent.Future<Map<ResourceAddress, LiveObject>>> reads = new ArrayList<>();
-            byType.forEach((type, refs) -> reads.add(pool.submit(() -> get(type).read(refs))));
+            byType.forEach((type, refs) -> reads.add(pool.submit(() -> get(type).read(new ReadRequest(context, refs)))));
             for (var f : reads) {
                 live.putAll(f.get());
             }
@@ -85,5 +89,19 @@ public final class TypeRegistry {
 
     public List<PlanCheck> checks() {
         return Collections.unmodifiableList(checks);
+    }
+
+    /**
+     * Every edge {@code resource} gets without the user writing it: its type's own, and those of every provider's
+     * {@link DependencyRule}s; only addresses the stack declares.
+     */
+    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+        Set<ResourceAddress> deps = new java.util.TreeSet<>(get(resource.type()).implicitDependencies(resource, stack));
+        for (DependencyRule rule : rules) {
+            // A rule speaks of kinds of resources; it never makes one wait for itself.
+            rule.dependencies(resource, stack).stream().filter(d -> !d.equals(resource.address())).forEach(deps::add);
+        }
+        deps.removeIf(d -> stack.find(d).isEmpty());
+        return deps;
     }
 }

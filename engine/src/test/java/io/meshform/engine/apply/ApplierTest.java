@@ -16,6 +16,8 @@ import io.meshform.engine.testing.Stacks;
 import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,9 +79,29 @@ class ApplierTest {
         assertTrue(cluster.history().isEmpty());
     }
 
+    /**
+     * policy, labels and unrelated do not depend on each other: each of their steps waits, inside the provider, until
+     * all three have started. A serial applier runs one at a time, so the first never sees the other two and the
+     * latch times out; only steps that really run together pass.
+     */
     @Test
     void runsIndependentStepsInParallelAndAllSucceed() {
         StringBuilder order = new StringBuilder();
+        CountDownLatch together = new CountDownLatch(3);
+        List<String> independent = List.of("policy", "labels", "unrelated");
+        cluster.beforeApply(a -> {
+            if (independent.contains(a.name())) {
+                together.countDown();
+                try {
+                    if (!together.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException(a + " ran alone: the independent steps did not run in parallel");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
         Stack s = Stacks.load(cluster.registry(), dir, STACK);
         Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
         ApplyResult r = new Applier(cluster.registry(), 4, new ApplyListener() {
@@ -88,8 +110,27 @@ class ApplierTest {
                 order.append(change.address().name()).append(' ');
             }
         }).apply(s, p, StateSnapshot.empty("t"), store, new AtomicBoolean());
-        assertTrue(r.succeeded());
+        assertTrue(r.succeeded(), () -> r.failed().values().toString());
+        assertEquals(0, together.getCount(), "all three independent steps were in flight at once");
         String o = order.toString();
         assertTrue(o.indexOf("install") < o.indexOf("policy") && o.indexOf("install") < o.indexOf("labels"), o);
+    }
+
+    /** The same stack with parallelism 1 never has two steps in flight: the latch above is what proves parallelism. */
+    @Test
+    void withParallelismOneTheIndependentStepsRunOneAtATime() {
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        cluster.beforeApply(a -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            inFlight.decrementAndGet();
+        });
+        assertTrue(apply(Stacks.load(cluster.registry(), dir, STACK), new AtomicBoolean(), 1).succeeded());
+        assertEquals(1, most.get());
     }
 }

@@ -2,6 +2,7 @@ package io.meshform.engine.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
@@ -73,7 +74,10 @@ class YamlReaderTest {
     @Test
     void refusesDeepNestingQuickly() {
         String deep = "[".repeat(5000) + "]".repeat(5000);
-        Diagnostic d = failure(deep);
+        // A bound that stops the test, not one measured after it: a parser that walks 5,000 levels (or recurses into
+        // a stack overflow) is cut off and fails here. Generous for a loaded CI machine; the refusal itself is at
+        // the depth limit, long before the end of the input.
+        Diagnostic d = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> failure(deep));
         assertTrue(d.detail().contains("nests deeper"), d.detail());
     }
 

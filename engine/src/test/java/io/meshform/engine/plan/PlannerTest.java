@@ -14,6 +14,7 @@ import io.meshform.engine.render.PlanText;
 import io.meshform.engine.render.Style;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.testing.InMemoryCluster;
+import io.meshform.engine.testing.PlanAssert;
 import io.meshform.engine.testing.MemoryStateStore;
 import io.meshform.engine.testing.Stacks;
 import io.meshform.state.StateSnapshot;
@@ -81,14 +82,10 @@ class PlannerTest {
         applyAll(stack(TWO));
         Stack changed = stack(TWO.replace("\"enabled\"", "\"disabled\""));
         Plan p = planner.plan(changed, state(), PlanOptions.defaults());
-        ResourceChange c = p.changes().stream().filter(ResourceChange::changes).findFirst().orElseThrow();
-        assertEquals(Action.UPDATE, c.action());
-        assertEquals(a("test.thing.labels"), c.address());
+        PlanAssert.assertPlan(p).updates("test.thing.labels").leaves("test.thing.ns").counts(0, 1, 0);
+        // The rendering of that model: a unified diff of the spec (PlanText's own shape is GoldenOutputTest's).
         String text = new PlanText(Style.plain()).render(p);
-        assertTrue(text.contains("~ test.thing.labels"), text);
-        assertTrue(text.contains("-value: enabled"), text);
-        assertTrue(text.contains("+value: disabled"), text);
-        assertTrue(text.contains("Plan: 0 to add, 1 to change, 0 to destroy."), text);
+        assertTrue(text.contains("-value: enabled\n") && text.contains("+value: disabled\n"), text);
     }
 
     @Test
@@ -255,9 +252,9 @@ class PlannerTest {
                 + "  - {type: test.thing, name: other, spec: {value: \"x\"}}\n");
         applyAll(s);
         Plan destroy = planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), true, false));
-        var reasons = destroy.changes().stream().map(ResourceChange::reason).toList();
-        assertTrue(reasons.contains("destroy requested; it was adopted, so it stays"), reasons.toString());
-        assertTrue(reasons.contains("destroy requested"), reasons.toString());
+        PlanAssert.assertPlan(destroy).destroys("test.thing.cortex").destroys("test.thing.other")
+                .because("test.thing.cortex", "destroy requested; it was adopted, so it stays")
+                .because("test.thing.other", "destroy requested");
     }
 
     @Test

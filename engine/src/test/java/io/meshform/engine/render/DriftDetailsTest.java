@@ -18,7 +18,7 @@ class DriftDetailsTest {
         var spec = JsonNodeFactory.instance.objectNode().put("version", "1.30");
         return new DriftReport("cortex", List.of(MESH), List.of(new DriftEntry(MESH, DriftKind.CHANGED,
                 "changed outside meshform (1 rendered object(s) missing or different in the cluster)", spec, spec,
-                List.of("~ ConfigMap istio-system/istio (mesh.enableTracing)"), null)), List.of());
+                List.of(io.meshform.engine.spi.PlanDetail.change("ConfigMap istio-system/istio (mesh.enableTracing)")), null)), List.of());
     }
 
     @Test

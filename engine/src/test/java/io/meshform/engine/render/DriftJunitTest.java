@@ -52,7 +52,7 @@ class DriftJunitTest {
         List<DriftEntry> entries = new ArrayList<>(List.of(
                 new DriftEntry(ResourceAddress.parse("istio.peerAuthentication.mongo"), DriftKind.CHANGED,
                         "changed outside meshform (spec.mtls.mode changed)", f.objectNode().put("mode", "PERMISSIVE"),
-                        f.objectNode().put("mode", "STRICT"), List.of("~ PeerAuthentication cortex/mongo"), null),
+                        f.objectNode().put("mode", "STRICT"), List.of(io.meshform.engine.spi.PlanDetail.change("PeerAuthentication cortex/mongo")), null),
                 new DriftEntry(ResourceAddress.parse("kubernetes.labels.cortex"), DriftKind.DELETED, "deleted outside meshform",
                         f.objectNode(), null, List.of(), null),
                 mesh("istio.peerAuthentication.mesh-strict: mesh-wide STRICT mTLS while 3 pod(s) that cannot do mTLS have no PERMISSIVE exception"),

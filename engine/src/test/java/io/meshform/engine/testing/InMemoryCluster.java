@@ -14,6 +14,7 @@ import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.Provider;
+import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.TypeRegistry;
@@ -41,6 +42,7 @@ public final class InMemoryCluster implements Provider {
     private final Set<ResourceAddress> failing = ConcurrentHashMap.newKeySet();
     private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
     private final List<PlanCheck> checks = new ArrayList<>();
+    private volatile java.util.function.Consumer<ResourceAddress> beforeApply = a -> { };
 
     public TypeRegistry registry() {
         return new TypeRegistry(List.of(this));
@@ -83,6 +85,11 @@ public final class InMemoryCluster implements Provider {
 
     public void remove(ResourceAddress a) {
         objects.remove(a);
+    }
+
+    /** Runs inside every apply, before the object is stored (on the applier's thread): tests block or count there. */
+    public void beforeApply(java.util.function.Consumer<ResourceAddress> hook) {
+        this.beforeApply = hook;
     }
 
     public void failOn(ResourceAddress a) {
@@ -153,14 +160,15 @@ public final class InMemoryCluster implements Provider {
         }
 
         @Override
-        public Map<ResourceAddress, LiveObject> read(List<ResourceRef> refs) {
+        public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
+            List<ResourceRef> refs = request.resources();
             readBatchSizes.add(refs.size());
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
             for (ResourceRef r : refs) {
                 JsonNode v = objects.get(r.address());
                 if (v != null) {
                     String lineage = marks.get(r.address());
-                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(r.address())), lineage == null
+                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(r.address()))).withOwnership(lineage == null
                             ? io.meshform.engine.spi.Ownership.unmarked("thing " + r.address().name(), r.address().name())
                             : io.meshform.engine.spi.Ownership.marked(lineage, r.address().toString(), "thing " + r.address().name(),
                                     r.address().name())));
@@ -192,6 +200,7 @@ public final class InMemoryCluster implements Provider {
                 history.add("fail " + request.address());
                 throw new IllegalStateException("the cluster refused " + request.address());
             }
+            beforeApply.accept(request.address());
             history.add((request.recorded() == null ? "create " : "update ") + request.address());
             objects.put(request.address(), request.desired());
             versions.merge(request.address(), 1, Integer::sum);

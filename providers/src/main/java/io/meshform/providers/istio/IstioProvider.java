@@ -1,6 +1,16 @@
 package io.meshform.providers.istio;
 
+import io.meshform.providers.istio.checks.MeshChecks;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.install.InstallFirst;
+import io.meshform.providers.istio.install.IstioInstallType;
+import io.meshform.providers.istio.install.OfflineRenderCheck;
+import io.meshform.providers.istio.policy.IstioPolicyType;
+import io.meshform.providers.istio.policy.IstioObjects;
+import io.meshform.providers.kubernetes.ObjectRules;
+
 import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeConnection;
@@ -11,15 +21,10 @@ import java.util.Set;
  * {@code istio.*}: the install (through istioctl), the security policies and Telemetry, plus the mesh safety checks.
  */
 public final class IstioProvider implements Provider {
-    public static final String SECURITY_GROUP = "security.istio.io";
-    public static final String SECURITY_VERSION = "v1";
-    /** PeerAuthentications read directly (the mesh checks), without API discovery. */
-    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PEER_AUTHENTICATION_CONTEXT =
-            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(SECURITY_GROUP)
-                    .withVersion(SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
-                    .withNamespaced(true).build();
-    public static final String TELEMETRY_GROUP = "telemetry.istio.io";
-    public static final String TELEMETRY_VERSION = "v1";
+    public static final String SECURITY_GROUP = Mesh.SECURITY_GROUP;
+    public static final String SECURITY_VERSION = Mesh.SECURITY_VERSION;
+    public static final String TELEMETRY_GROUP = Mesh.TELEMETRY_GROUP;
+    public static final String TELEMETRY_VERSION = Mesh.TELEMETRY_VERSION;
 
     private final KubeConnection kube;
     private final List<ResourceType> types;
@@ -35,56 +40,34 @@ public final class IstioProvider implements Provider {
                 authorizationPolicy(kube),
                 telemetry(kube));
         List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube));
-        all.add(renderCheck(install));
+        all.add(new OfflineRenderCheck(install));  // validate: istioctl version and render, offline
         this.checks = List.copyOf(all);
     }
 
     public static IstioPolicyType peerAuthentication(KubeConnection kube) {
-        return new IstioPolicyType(kube, "istio.peerAuthentication", SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
+        return new IstioPolicyType(kube, Mesh.PEER_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
                 "peerauthentications", Set.of());
     }
 
     public static IstioPolicyType requestAuthentication(KubeConnection kube) {
         // Inline key sets of every JWT rule: keys a reviewer has no need to read, and private keys pasted by mistake.
-        return new IstioPolicyType(kube, "istio.requestAuthentication", SECURITY_GROUP, SECURITY_VERSION,
+        return new IstioPolicyType(kube, Mesh.REQUEST_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION,
                 "RequestAuthentication", "requestauthentications", Set.of("/jwtRules/*/jwks"));
     }
 
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
-        return new IstioPolicyType(kube, "istio.authorizationPolicy", SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
+        return new IstioPolicyType(kube, Mesh.AUTHORIZATION_POLICY_TYPE, SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
                 "authorizationpolicies", Set.of());
     }
 
     public static IstioPolicyType telemetry(KubeConnection kube) {
-        return new IstioPolicyType(kube, "istio.telemetry", TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
+        return new IstioPolicyType(kube, Mesh.TELEMETRY_TYPE, TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
                 Set.of());
     }
 
-    /** validate: each install's istioctl version and render, offline (plan renders in the install's own plan). */
-    static PlanCheck renderCheck(IstioInstallType install) {
-        return new PlanCheck() {
-            @Override
-            public String name() {
-                return "istioctl-render";
-            }
-
-            @Override
-            public boolean needsCluster() {
-                return false;
-            }
-
-            @Override
-            public boolean validateOnly() {
-                return true;
-            }
-
-            @Override
-            public List<io.meshform.engine.diag.Diagnostic> check(io.meshform.engine.spi.CheckContext context) {
-                List<io.meshform.engine.diag.Diagnostic> out = new java.util.ArrayList<>();
-                context.stack().ofType(IstioInstallType.NAME).forEach(d -> out.addAll(install.checkOffline(d)));
-                return out;
-            }
-        };
+    /** The rules of Istio's kinds, for a {@code kubernetes.manifest} of such a kind: the typed resources' own. */
+    public static ObjectRules manifestRules() {
+        return new IstioObjects();
     }
 
     @Override
@@ -100,6 +83,11 @@ public final class IstioProvider implements Provider {
     @Override
     public List<PlanCheck> checks() {
         return checks;
+    }
+
+    @Override
+    public List<io.meshform.engine.spi.DependencyRule> dependencyRules() {
+        return List.of(new InstallFirst());
     }
 
     public long requestCount() {

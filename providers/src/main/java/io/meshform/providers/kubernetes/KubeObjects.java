@@ -2,7 +2,6 @@ package io.meshform.providers.kubernetes;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -65,20 +64,9 @@ public final class KubeObjects {
         return resource.patch(pc);
     }
 
-    /** Removes what must not go into an apply body (server-owned metadata and status). */
+    /** Removes what must not go into an apply body: {@link ServerFields#strip(HasMetadata)}. */
     public static void stripServerFields(HasMetadata obj) {
-        ObjectMeta m = obj.getMetadata();
-        if (m != null) {
-            m.setResourceVersion(null);
-            m.setUid(null);
-            m.setManagedFields(null);
-            m.setCreationTimestamp(null);
-            m.setGeneration(null);
-            m.setSelfLink(null);
-        }
-        if (obj instanceof GenericKubernetesResource g && g.getAdditionalProperties() != null) {
-            g.getAdditionalProperties().remove("status");
-        }
+        ServerFields.strip(obj);
     }
 
     public static String namespaceOf(HasMetadata o) {

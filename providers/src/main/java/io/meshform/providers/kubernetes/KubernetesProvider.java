@@ -10,13 +10,18 @@ public final class KubernetesProvider implements Provider {
     private final List<ResourceType> types;
 
     public KubernetesProvider(KubeConnection kube) {
-        this(kube, ObjectRules.NONE);
+        this(kube, NamespaceLabelEffects.NONE, ObjectRules.NONE);
+    }
+
+    /** {@code effects}: what another provider makes of namespace labels (Istio's sidecar injection). */
+    public KubernetesProvider(KubeConnection kube, NamespaceLabelEffects effects) {
+        this(kube, effects, ObjectRules.NONE);
     }
 
     /** {@code rules}: checks of kinds other providers know (Istio's), applied to manifests of those kinds. */
-    public KubernetesProvider(KubeConnection kube, ObjectRules rules) {
+    public KubernetesProvider(KubeConnection kube, NamespaceLabelEffects effects, ObjectRules rules) {
         this.kube = kube;
-        this.types = List.of(new NamespaceType(kube), new LabelsType(kube), new ManifestType(kube, rules));
+        this.types = List.of(new NamespaceType(kube, effects), new LabelsType(kube, effects), new ManifestType(kube, rules));
     }
 
     @Override

@@ -13,13 +13,10 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
-import io.meshform.providers.kubernetes.injection.Injection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,13 +30,13 @@ public final class LabelsType extends MetadataMapsType {
     public static final String NAME = "kubernetes.labels";
     static final List<String> FIELDS = List.of("kind", "apiVersion", "name", "namespace", "labels", "annotations", "force",
             RESTART, RESTART_TIMEOUT);
-    static final Set<String> INJECTION_LABELS = Injection.LABELS;
-
-    /** Labels resources whose target namespace the stack creates with kubernetes.namespace (learnt from the graph). */
-    private final Set<ResourceAddress> targetDeclared = ConcurrentHashMap.newKeySet();
 
     public LabelsType(KubeConnection kube) {
-        super(kube);
+        this(kube, NamespaceLabelEffects.NONE);
+    }
+
+    public LabelsType(KubeConnection kube, NamespaceLabelEffects effects) {
+        super(kube, effects);
     }
 
     @Override
@@ -81,14 +78,7 @@ public final class LabelsType extends MetadataMapsType {
             c.error("/labels", "missing required field `labels`", "list the labels meshform should own, e.g. istio-injection: enabled");
         } else {
             c.labelMap(spec, "", LABELS, true);
-            String injection = Json.text(labels, "istio-injection");
-            if (injection != null && !injection.equals("enabled") && !injection.equals("disabled")) {
-                c.warning("/labels/istio-injection", "istio-injection is \"" + injection + "\"; Istio acts only on enabled or disabled", null);
-            }
-            if (labels.has("istio-injection") && labels.has("istio.io/rev")) {
-                c.warning("/labels/istio.io~1rev", "both istio-injection and istio.io/rev are set; istio-injection wins and the revision is ignored",
-                        "keep one: istio-injection for the default revision, istio.io/rev for a revisioned install");
-            }
+            effects.validate(labels, "/labels", c);
         }
         c.labelMap(spec, "", ANNOTATIONS, false);
         c.bool(spec, "", "force");
@@ -103,24 +93,19 @@ public final class LabelsType extends MetadataMapsType {
         return new Target(apiVersion, kind, kind.equals("Namespace") ? null : Json.text(spec, "namespace"), Json.text(spec, "name"));
     }
 
-    /** The namespace the labels are on (or in) and, for injection labels, the Istio install. */
+    /**
+     * The namespace the labels are on (or in). Labels that other providers give a meaning (Istio's injection labels)
+     * get their edges from those providers' dependency rules.
+     */
     @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        learnProxyRequests(resource, stack);
         Target t = target(resource.spec());
         String ns = t.isNamespace() ? t.name() : t.namespace();
         Set<ResourceAddress> deps = new TreeSet<>();
         for (ResourceDecl d : stack.ofType(NamespaceType.NAME)) {
             if (ns != null && ns.equals(Json.text(d.spec(), "name"))) {
                 deps.add(d.address());
-                if (t.isNamespace()) {
-                    targetDeclared.add(resource.address());
-                }
             }
-        }
-        Map<String, String> labels = Json.stringMap(resource.spec().get(LABELS));
-        if (labels.keySet().stream().anyMatch(INJECTION_LABELS::contains)) {
-            stack.ofType("istio.install").forEach(d -> deps.add(d.address()));
         }
         return deps;
     }
@@ -129,7 +114,7 @@ public final class LabelsType extends MetadataMapsType {
     public PlannedChange plan(PlanRequest request) {
         Target t = target(request.desired());
         if (request.live() == null) {
-            if (targetDeclared.contains(request.address())) {
+            if (t.isNamespace() && declaresNamespace(request.context().stack(), t.name())) {
                 return PlannedChange.of(Action.CREATE, "labels for " + t.describe() + ", which the stack creates first",
                         null, request.desired());
             }
@@ -142,6 +127,11 @@ public final class LabelsType extends MetadataMapsType {
                     "kubernetes.labels only labels existing objects");
         }
         return planExisting(request);
+    }
+
+    /** The stack creates the namespace with kubernetes.namespace (before the labels: see implicitDependencies). */
+    private static boolean declaresNamespace(Stack stack, String namespace) {
+        return stack.ofType(NamespaceType.NAME).stream().anyMatch(d -> namespace.equals(Json.text(d.spec(), "name")));
     }
 
     @Override

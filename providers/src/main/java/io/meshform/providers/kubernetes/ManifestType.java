@@ -12,7 +12,10 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
@@ -26,7 +29,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,10 +49,6 @@ public final class ManifestType implements ResourceType {
 
     private final KubeConnection kube;
     private final ManifestChecks checks;
-    /** Directory of the stack file per resource, learnt when the graph is built; files resolve against it. */
-    private final Map<ResourceAddress, Path> baseDirs = new ConcurrentHashMap<>();
-    /** Per run: a plan asks about the same few namespaces once per object. */
-    private final Map<String, Boolean> namespaces = new ConcurrentHashMap<>();
 
     public ManifestType(KubeConnection kube) {
         this(kube, ObjectRules.NONE);
@@ -133,9 +131,6 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        if (stack.file() != null && stack.file().toAbsolutePath().getParent() != null) {
-            baseDirs.put(resource.address(), stack.file().toAbsolutePath().getParent());
-        }
         Set<ResourceAddress> deps = new TreeSet<>();
         JsonNode m = resource.spec().get("manifest");
         String ns = m == null ? null : Json.text(m.path("metadata"), "namespace");
@@ -144,10 +139,6 @@ public final class ManifestType implements ResourceType {
                 deps.add(d.address());
             }
         }
-        String group = m == null ? "" : Json.text(m, "apiVersion", "");
-        if (group.contains("istio.io/")) {
-            stack.ofType("istio.install").forEach(d -> deps.add(d.address()));
-        }
         return deps;
     }
 
@@ -155,18 +146,12 @@ public final class ManifestType implements ResourceType {
      * The object the spec declares, without server-owned fields, and a Secret in the form the API server stores it
      * ({@code stringData} folded into base64 {@code data}), so a changed password is a changed value to compare.
      */
-    ObjectNode manifest(ResourceAddress address, JsonNode spec) {
+    ObjectNode manifest(ResourceAddress address, JsonNode spec, StackContext context) {
         JsonNode m = spec.get("manifest");
         if (m == null || m.isNull()) {
-            m = fromFile(address, Json.text(spec, "file"));
+            m = fromFile(address, Json.text(spec, "file"), context);
         }
-        ObjectNode obj = Json.copy(m);
-        if (obj.get("metadata") instanceof ObjectNode md) {
-            for (String k : ManifestChecks.SERVER_METADATA) {
-                md.remove(k);
-            }
-        }
-        obj.remove("status");
+        ObjectNode obj = ServerFields.strip(Json.copy(m));
         if (isSecret(obj)) {
             SecretData.fold(obj);
         }
@@ -174,11 +159,11 @@ public final class ManifestType implements ResourceType {
     }
 
     /** A spec whose file the loader did not read (library use): read it here, under the same rules. */
-    private JsonNode fromFile(ResourceAddress address, String name) {
+    private JsonNode fromFile(ResourceAddress address, String name, StackContext context) {
         String who = address == null ? "" : address + ": ";
         List<io.meshform.engine.load.YamlDocument> docs;
         try {
-            docs = kube.files().readYaml(name, address == null ? null : baseDirs.get(address), "manifest file");
+            docs = kube.files().readYaml(name, context.baseDirectory(), "manifest file");
         } catch (io.meshform.engine.diag.DiagnosticsException e) {
             throw KubeErrors.error(who + "spec.file: " + StackFiles.oneLine(e), null);
         }
@@ -195,11 +180,11 @@ public final class ManifestType implements ResourceType {
     }
 
     @Override
-    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<Target, List<ResourceRef>> groups = new LinkedHashMap<>();
         Map<ResourceAddress, ObjectNode> manifests = new HashMap<>();
-        for (ResourceRef r : resources) {
-            ObjectNode m = manifest(r.address(), r.spec());
+        for (ResourceRef r : request.resources()) {
+            ObjectNode m = manifest(r.address(), r.spec(), request.context());
             manifests.put(r.address(), m);
             groups.computeIfAbsent(target(m).collection(), k -> new ArrayList<>()).add(r);
         }
@@ -232,8 +217,13 @@ public final class ManifestType implements ResourceType {
         return out;
     }
 
-    private boolean namespaceExists(String namespace) {
-        return namespaces.computeIfAbsent(namespace, ns -> kube.client().namespaces().withName(ns).get() != null);
+    /** Asked once per namespace and run: a plan asks about the same few namespaces once per object. */
+    private boolean namespaceExists(StackContext context, String namespace) {
+        return context.memo(new NamespaceExists(namespace), () -> kube.client().namespaces().withName(namespace).get() != null);
+    }
+
+    /** The key of {@link #namespaceExists} in the run's memo. */
+    private record NamespaceExists(String namespace) {
     }
 
     /** fabric8's discovery found no such kind ("Could not find the metadata ..." / "no registered handler"). */
@@ -244,13 +234,13 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public PlannedChange plan(PlanRequest request) {
-        ObjectNode m = manifest(request.address(), request.desired());
+        ObjectNode m = manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         ObjectNode after = Json.copy(request.desired());
         after.remove("file");
         after.set("manifest", m);
         List<String> warnings = new ArrayList<>();
-        List<String> details = new ArrayList<>();
+        List<PlanDetail> details = new ArrayList<>();
         if (request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs
             // no request per object (only the LIST that read() made per kind and namespace).
@@ -265,8 +255,8 @@ public final class ManifestType implements ResourceType {
                     details, warnings, Map.of());
         }
         JsonNode dryRun = null;
-        if (t.namespace() != null && !namespaceExists(t.namespace())) {
-            details.add("server dry-run skipped: namespace " + t.namespace() + " does not exist yet");
+        if (t.namespace() != null && !namespaceExists(request.context(), t.namespace())) {
+            details.add(PlanDetail.note("server dry-run skipped: namespace " + t.namespace() + " does not exist yet"));
         } else {
             try {
                 HasMetadata result = KubeObjects.apply(kube.client().resource(Json.toGeneric(m)), kube.fieldManager(),
@@ -274,8 +264,8 @@ public final class ManifestType implements ResourceType {
                 dryRun = Json.toNode(result);
             } catch (KubernetesClientException e) {
                 if (unknownKind(e) || (KubeErrors.code(e) == 404 && request.live() == null)) {
-                    details.add("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " " + t.kind()
-                            + " yet (its CRD may come from an earlier resource)");
+                    details.add(PlanDetail.note("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " "
+                            + t.kind() + " yet (its CRD may come from an earlier resource)"));
                 } else if (KubeErrors.code(e) == 409) {
                     warnings.add(scrub(m, "the server reports a conflict: " + KubeErrors.serverSays(e)
                             + "; apply will fail unless the stack sets force: true"));
@@ -299,7 +289,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public AppliedResource apply(ApplyRequest request) {
-        ObjectNode m = manifest(request.address(), request.desired());
+        ObjectNode m = manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         request.progress().note("server-side apply " + t.describe() + " as " + kube.fieldManager());
         // The mark goes into what is applied, not into what plans compare: it is meshform's bookkeeping.
@@ -320,10 +310,7 @@ public final class ManifestType implements ResourceType {
         if (wait != null && wait.isObject()) {
             waitFor(request, t, WaitFor.of(wait), wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : 300);
         }
-        Map<String, String> meta = new TreeMap<>();
-        meta.put("uid", applied.getMetadata().getUid());
-        meta.put("resourceVersion", applied.getMetadata().getResourceVersion());
-        meta.put("fieldManager", kube.fieldManager());
+        Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         ObjectNode attributes = Json.copy(request.desired());
         attributes.set("manifest", m); // so a destroy works after the file is gone
         return new AppliedResource(attributes, meta);
@@ -408,7 +395,7 @@ public final class ManifestType implements ResourceType {
      */
     @Override
     public java.util.Optional<AppliedResource> importExisting(String id, JsonNode declared) {
-        ObjectNode m = manifest(null, declared);
+        ObjectNode m = manifest(null, declared, StackContext.detached());
         Target t = target(m);
         if (!importId(t).equals(id)) {
             throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + t.describe(),
@@ -436,7 +423,7 @@ public final class ManifestType implements ResourceType {
     /** An adopted object leaves management: it stays, without meshform's mark. */
     @Override
     public void release(DeleteRequest request) {
-        ObjectNode m = manifest(request.address(), request.recorded().attributes());
+        ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         LineageMark.remove(kube, KubeObjects.get(kube.client(), t));
         request.progress().note(t.describe() + " was adopted: it stays in the cluster, no longer managed by meshform");
@@ -444,7 +431,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public void delete(DeleteRequest request) {
-        ObjectNode m = manifest(request.address(), request.recorded().attributes());
+        ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         try {
             var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());

@@ -12,15 +12,15 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.injection.InjectionChanges;
-import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
-import io.meshform.providers.kubernetes.injection.ProxyRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -45,26 +44,23 @@ abstract class MetadataMapsType implements ResourceType {
     static final String ANNOTATIONS = "annotations";
     static final String RESTART = "restartWorkloads";
     static final String RESTART_TIMEOUT = "restartTimeoutSeconds";
-    static final String INSTALL_TYPE = "istio.install";
 
     protected final KubeConnection kube;
-    /** What read() learnt about ownership, for plan() of the same run. */
-    private final Map<ResourceAddress, Owners> owners = new ConcurrentHashMap<>();
-    /** The sidecar requests of the stack's istio.install, learnt from the graph, for the plan's estimate. */
-    private final Map<ResourceAddress, ProxyRequests> proxyRequests = new ConcurrentHashMap<>();
-    /** How often a restart polls its rollout; tests against a mock server shorten it. */
-    Duration rolloutPoll = Duration.ofSeconds(1);
+    /** What another provider makes of a namespace's labels (Istio: sidecar injection); NONE when nothing. */
+    protected final NamespaceLabelEffects effects;
 
     /**
-     * What read() saw: field owners, every live label (injection depends on labels meshform does not own), and when
-     * this resource's field manager last changed the object (null when it never applied).
+     * What read() saw and plan() needs, carried in {@link LiveObject#data()}: field owners, every live label
+     * (injection depends on labels meshform does not own), and when this resource's field manager last changed the
+     * object (null when it never applied).
      */
     record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating, Map<String, String> liveLabels,
                   java.time.Instant appliedAt) {
     }
 
-    MetadataMapsType(KubeConnection kube) {
+    MetadataMapsType(KubeConnection kube, NamespaceLabelEffects effects) {
         this.kube = kube;
+        this.effects = effects;
     }
 
     /** The object a spec (desired, or recorded attributes) is about. */
@@ -80,9 +76,9 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     @Override
-    public Map<ResourceAddress, LiveObject> read(List<ResourceRef> resources) {
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<Target, List<ResourceRef>> byCollection = new LinkedHashMap<>();
-        for (ResourceRef ref : resources) {
+        for (ResourceRef ref : request.resources()) {
             byCollection.computeIfAbsent(target(ref.spec()).collection(), k -> new ArrayList<>()).add(ref);
         }
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
@@ -102,20 +98,18 @@ abstract class MetadataMapsType implements ResourceType {
             for (ResourceRef ref : e.getValue()) {
                 HasMetadata live = byName.get(target(ref.spec()).name());
                 if (live != null) {
-                    remember(ref.address(), live);
                     out.put(ref.address(), new LiveObject(project(ref.spec(), live, manager(ref.address())),
-                            live.getMetadata().getResourceVersion(), ownership(ref.address(), live)));
+                            live.getMetadata().getResourceVersion(), owners(ref.address(), live))
+                            .withOwnership(ownership(ref.address(), live)));
                 }
             }
         }
         return out;
     }
 
-    private Owners remember(ResourceAddress address, HasMetadata live) {
-        Owners o = new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
+    private Owners owners(ResourceAddress address, HasMetadata live) {
+        return new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
                 live.getMetadata().getDeletionTimestamp() != null, liveLabels(live), appliedAt(live, manager(address)));
-        owners.put(address, o);
-        return o;
     }
 
     /**
@@ -169,11 +163,12 @@ abstract class MetadataMapsType implements ResourceType {
         JsonNode desired = request.desired();
         JsonNode before = request.live().value();
         List<String> changed = Json.paths(normalised(before), normalised(desired));
-        Owners o = owners.get(request.address());
+        Owners o = request.live().data(Owners.class).orElse(null);
         if (o == null) {
+            // A live value from elsewhere than read() (a hand-made request): ask the server.
             HasMetadata live = KubeObjects.get(kube.client(), target(desired));
             o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of(), null)
-                    : remember(request.address(), live);
+                    : owners(request.address(), live);
         }
         List<String> warnings = new ArrayList<>();
         if (o.terminating()) {
@@ -185,26 +180,20 @@ abstract class MetadataMapsType implements ResourceType {
         conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager);
         Target t = target(desired);
         if (changed.isEmpty()) {
-            RestartSettings restart = RestartSettings.of(desired);
-            var pending = t.isNamespace() && restart.enabled()
-                    ? injection().pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt())
-                    : java.util.Optional.<io.meshform.providers.kubernetes.injection.InjectionImpact>empty();
+            var pending = t.isNamespace() && o.appliedAt() != null
+                    ? effects.pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt(), desired,
+                            request.context())
+                    : java.util.Optional.<NamespaceLabelEffects.Pending>empty();
             if (pending.isPresent()) {
-                List<String> details = new ArrayList<>(pending.get().details(proxyRequests.getOrDefault(request.address(),
-                        ProxyRequests.DEFAULT)));
-                details.add("restartWorkloads: apply restarts them one at a time, waiting up to " + restart.timeout().toSeconds()
-                        + "s for each rollout");
-                return new PlannedChange(Action.UPDATE, "labels match, but " + pending.get().workloads().size()
-                        + " workload(s) still run pods from before the injection change",
-                        before, desired, details, warnings, Map.of(PENDING_RESTART, "true"));
+                return new PlannedChange(Action.UPDATE, "labels match, but " + pending.get().reason(),
+                        before, desired, pending.get().details(), warnings, Map.of(PENDING_RESTART, "true"));
             }
             return new PlannedChange(Action.NOOP, "labels and annotations match", before, desired, List.of(), warnings, Map.of());
         }
-        List<String> details = new ArrayList<>();
+        List<PlanDetail> details = new ArrayList<>();
         if (t.isNamespace()) {
-            injection().plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
-                    RestartSettings.of(desired), proxyRequests.getOrDefault(request.address(), ProxyRequests.DEFAULT),
-                    details, warnings);
+            effects.plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
+                    desired, request.context(), details, warnings);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
     }
@@ -228,17 +217,14 @@ abstract class MetadataMapsType implements ResourceType {
         return null;
     }
 
-    /** The restarts a plan found still owed (see {@link InjectionChanges#pending}), done after the labels are applied. */
+    /** The effects a plan found still owed (see {@link NamespaceLabelEffects#pending}), done after the labels are applied. */
     void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, HasMetadata applied) {
         if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
-            injection().restartPending(request.address().toString(), t.name(), liveLabels(applied),
-                    appliedAt(applied, manager(request.address())), RestartSettings.of(request.desired()), request.progress());
+            effects.finishPending(request.address().toString(), t.name(), liveLabels(applied),
+                    appliedAt(applied, manager(request.address())), request.desired(), request.progress());
         }
     }
 
-    InjectionChanges injection() {
-        return new InjectionChanges(kube.client(), rolloutPoll);
-    }
 
     static Map<String, String> liveLabels(HasMetadata live) {
         return live == null || live.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(live.getMetadata().getLabels());
@@ -255,11 +241,6 @@ abstract class MetadataMapsType implements ResourceType {
         return out;
     }
 
-    /** Remembers the stack's Istio proxy requests for this resource's plan (the spec is already resolved here). */
-    void learnProxyRequests(ResourceDecl resource, Stack stack) {
-        stack.ofType(INSTALL_TYPE).stream().findFirst()
-                .ifPresent(d -> proxyRequests.put(resource.address(), ProxyRequests.from(d.spec())));
-    }
 
     /**
      * After the labels of a namespace were applied: when injection turned on or off, restart the workloads (if the
@@ -268,7 +249,7 @@ abstract class MetadataMapsType implements ResourceType {
     void afterApply(ResourceAddress address, Target t, Map<String, String> before, HasMetadata applied, JsonNode spec,
                     ProgressSink progress) {
         if (t.isNamespace()) {
-            injection().afterApply(address.toString(), t.name(), before, liveLabels(applied), RestartSettings.of(spec), progress);
+            effects.afterApply(address.toString(), t.name(), before, liveLabels(applied), spec, progress);
         }
     }
 
@@ -321,16 +302,6 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     static Map<String, String> metadata(HasMetadata applied, String fieldManager) {
-        Map<String, String> m = new TreeMap<>();
-        if (applied != null && applied.getMetadata() != null) {
-            if (applied.getMetadata().getUid() != null) {
-                m.put("uid", applied.getMetadata().getUid());
-            }
-            if (applied.getMetadata().getResourceVersion() != null) {
-                m.put("resourceVersion", applied.getMetadata().getResourceVersion());
-            }
-        }
-        m.put("fieldManager", fieldManager);
-        return m;
+        return ServerFields.recorded(applied, fieldManager);
     }
 }

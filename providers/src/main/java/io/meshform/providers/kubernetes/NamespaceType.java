@@ -14,8 +14,6 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.injection.InjectionChanges.RestartSettings;
-import io.meshform.providers.kubernetes.injection.Injection;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,11 @@ public final class NamespaceType extends MetadataMapsType {
     static final List<String> FIELDS = List.of("name", "labels", "annotations", "force", RESTART, RESTART_TIMEOUT);
 
     public NamespaceType(KubeConnection kube) {
-        super(kube);
+        this(kube, NamespaceLabelEffects.NONE);
+    }
+
+    public NamespaceType(KubeConnection kube, NamespaceLabelEffects effects) {
+        super(kube, effects);
     }
 
     @Override
@@ -62,13 +64,6 @@ public final class NamespaceType extends MetadataMapsType {
     @Override
     Target target(JsonNode spec) {
         return new Target("v1", "Namespace", null, Json.text(spec, "name"));
-    }
-
-    /** No edges; the stack's Istio proxy requests are remembered for the plan's sidecar estimate. */
-    @Override
-    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
-        learnProxyRequests(resource, stack);
-        return Set.of();
     }
 
     /** A namespace meshform made carries its mark; one made by hand (or by istioctl) does not. */
@@ -116,12 +111,12 @@ public final class NamespaceType extends MetadataMapsType {
     }
 
 
-    private static boolean touchesInjection(JsonNode spec, ApplyRequest request) {
+    private boolean touchesInjection(JsonNode spec, ApplyRequest request) {
         Set<String> keys = new java.util.HashSet<>(Json.stringMap(spec.get(LABELS)).keySet());
         if (request.recorded() != null) {
             keys.addAll(Json.stringMap(request.recorded().attributes().get(LABELS)).keySet());
         }
-        return keys.stream().anyMatch(Injection.LABELS::contains);
+        return effects.concerns(keys);
     }
 
     /** An adopted namespace stays: meshform removes only its labels, annotations and mark. */

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
@@ -157,12 +158,12 @@ class NamespaceAndLabelsIT {
                 refs.add(new ResourceRef(ResourceAddress.parse("kubernetes.labels.n" + i),
                         yaml("name: " + names.get(i) + "\nlabels: {meshform.io/testkit: \"true\"}\n")));
             }
-            type.read(refs.subList(0, 1)); // warm-up: client start
+            type.read(new ReadRequest(refs.subList(0, 1))); // warm-up: client start
             long before = h.requests();
-            assertEquals(1, type.read(refs.subList(0, 1)).size());
+            assertEquals(1, type.read(new ReadRequest(refs.subList(0, 1))).size());
             long one = h.requests() - before;
             before = h.requests();
-            assertEquals(5, type.read(refs).size());
+            assertEquals(5, type.read(new ReadRequest(refs)).size());
             long five = h.requests() - before;
             assertEquals(1, one);
             assertEquals(1, five, "one LIST for five namespaces");

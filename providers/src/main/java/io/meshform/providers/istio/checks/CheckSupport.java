@@ -1,0 +1,69 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.install.ExtAuthzProviders;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.Map;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What the mesh checks share, and nothing else: the value a declared resource will have after the plan, where a part
+ * of it was written, the extension providers the stack's install declares, and live reads more than one check uses.
+ * Checks depend on this file; it depends on no check.
+ */
+public final class CheckSupport {
+    /** The Kubernetes types whose labels the injection checks read (the Istio provider may name Kubernetes types). */
+    static final String LABELS_TYPE = io.meshform.providers.kubernetes.LabelsType.NAME;
+    static final String NAMESPACE_TYPE = io.meshform.providers.kubernetes.NamespaceType.NAME;
+
+    /** PeerAuthentications read directly (no API discovery request). */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PEER_AUTHENTICATION_CONTEXT =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(Mesh.SECURITY_GROUP)
+                    .withVersion(Mesh.SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
+                    .withNamespaced(true).build();
+
+    private CheckSupport() {
+    }
+
+    public static JsonNode after(CheckContext ctx, ResourceDecl d) {
+        JsonNode a = ctx.after().get(d.address());
+        return a != null ? a : d.spec();
+    }
+
+    public static SourceRange range(ResourceDecl d, String pointer) {
+        try {
+            return d.source().range(pointer);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The extension provider names the stack's istio.install declares in meshConfig. */
+    static TreeSet<String> extensionProviders(CheckContext ctx) {
+        TreeSet<String> declared = new TreeSet<>();
+        for (ResourceDecl i : ctx.declared(Mesh.INSTALL_TYPE)) {
+            declared.addAll(ExtAuthzProviders.names(after(ctx, i)));
+        }
+        return declared;
+    }
+
+    /** (e) Diagnostic addons in a production stack: the Cortex guide says to keep them off. */
+    /** The PeerAuthentications of a namespace as "name" -> spec, read live (one LIST). */
+    static Map<String, JsonNode> peerAuthentications(KubeConnection kube, String namespace) {
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        try {
+            kube.client().genericKubernetesResources(PEER_AUTHENTICATION_CONTEXT).inNamespace(namespace).list()
+                    .getItems().forEach(p -> out.put(p.getMetadata().getName(), Json.toNode(p).path("spec")));
+        } catch (KubernetesClientException e) {
+            // No Istio CRDs (not installed yet) or no namespace: nothing can weaken anything there.
+        }
+        return out;
+    }
+}

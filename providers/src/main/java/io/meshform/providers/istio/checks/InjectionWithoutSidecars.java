@@ -1,0 +1,149 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.PlanDetail;
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.InjectionImpact;
+import io.meshform.providers.istio.injection.ProxyRequests;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Mesh safety check: a namespace the stack keeps sidecar injection on for, whose running pods have no sidecar.
+ * Injection happens only when a pod is created, so these pods run outside the mesh (and STRICT mTLS refuses their
+ * traffic) until restarted. The plan of a labels change that turns injection on lists the same pods; this check
+ * covers namespaces where injection is already on (later plans, and drift), so they are never reported twice.
+ */
+public final class InjectionWithoutSidecars implements PlanCheck {
+
+    /** The reads the check makes: one LIST of namespaces, then one LIST of pods per namespace with injection on. */
+    interface Live {
+        /** Labels by namespace name. */
+        Map<String, Map<String, String>> namespaceLabels();
+
+        List<Pod> pods(String namespace);
+    }
+
+    private final Live live;
+
+    InjectionWithoutSidecars(Live live) {
+        this.live = live;
+    }
+
+    @Override
+    public String name() {
+        return "injection-without-sidecars";
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return check(ctx, live);
+    }
+
+    /** {@link Live} from the cluster: one LIST of namespaces, then pods per namespace. */
+    record LiveCluster(KubeConnection kube) implements Live {
+        @Override
+        public Map<String, Map<String, String>> namespaceLabels() {
+            return InjectionWithoutSidecars.namespaceLabels(kube);
+        }
+
+        @Override
+        public List<Pod> pods(String namespace) {
+            return InjectionWithoutSidecars.pods(kube, namespace);
+        }
+    }
+
+    static List<Diagnostic> check(CheckContext ctx, Live live) {
+        Map<String, Map<String, String>> declared = new TreeMap<>();
+        Map<String, ResourceDecl> firstDecl = new HashMap<>();
+        for (String type : List.of(CheckSupport.LABELS_TYPE, CheckSupport.NAMESPACE_TYPE)) {
+            for (ResourceDecl d : ctx.declared(type)) {
+                JsonNode s = CheckSupport.after(ctx, d);
+                String ns = Json.text(s, "name");
+                if (ns == null || (type.equals(CheckSupport.LABELS_TYPE) && !"Namespace".equals(Json.text(s, "kind", "Namespace")))) {
+                    continue;
+                }
+                declared.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(Json.stringMap(s.get("labels")));
+                firstDecl.putIfAbsent(ns, d);
+            }
+        }
+        ProxyRequests requests = ctx.declared(Mesh.INSTALL_TYPE).stream().findFirst()
+                .map(d -> ProxyRequests.from(CheckSupport.after(ctx, d))).orElse(ProxyRequests.DEFAULT);
+        List<Diagnostic> out = new ArrayList<>();
+        if (declared.values().stream().noneMatch(l -> Injection.of(l).enabled())) {
+            return out;
+        }
+        Map<String, Map<String, String>> namespaces = live.namespaceLabels();
+        declared.forEach((ns, labels) -> {
+            if (!Injection.of(labels).enabled()) {
+                return;
+            }
+            Map<String, String> liveLabels = namespaces.get(ns);
+            if (liveLabels == null || !Injection.of(liveLabels).enabled()) {
+                return; // absent, or injection turns on in this plan: that resource's plan lists the pods
+            }
+            Map<String, String> after = new LinkedHashMap<>(liveLabels);
+            after.putAll(labels);
+            if (!Injection.of(after).enabled()) {
+                return;
+            }
+            InjectionImpact impact = InjectionImpact.of(ns, true, live.pods(ns));
+            if (!impact.isEmpty()) {
+                out.add(warning(firstDecl.get(ns), impact, requests));
+            }
+        });
+        return out;
+    }
+
+    private static Diagnostic warning(ResourceDecl d, InjectionImpact impact, ProxyRequests requests) {
+        List<PlanDetail> details = impact.details(requests);
+        // the first line is the summary's
+        List<String> lines = new ArrayList<>(details.subList(1, details.size()).stream().map(PlanDetail::line).toList());
+        String first = impact.workloads().keySet().stream().findFirst()
+                .map(w -> "kubectl rollout restart " + w.kind().toLowerCase() + "/" + w.name() + " -n " + w.namespace())
+                .orElse("kubectl delete pod ...");
+        lines.add("a pod gets its sidecar only when it is created: restart them (e.g. `" + first + "`; restartWorkloads: true"
+                + " on " + d.address() + " does it when meshform turns injection on). If restarted pods still start without"
+                + " one, the injector webhook did not run: check istiod, and that the namespace's injection label matches"
+                + " the installed revision");
+        return Diagnostic.warning(d.address() + ": sidecar injection is on for namespace " + impact.namespace() + ", but "
+                        + impact.pods() + " running pod(s) have no sidecar", String.join("\n", lines),
+                CheckSupport.range(d, "/spec/labels"));
+    }
+
+    /** Every namespace's labels; empty when they cannot be read (the plan of each resource reports that). */
+    static Map<String, Map<String, String>> namespaceLabels(KubeConnection kube) {
+        Map<String, Map<String, String>> out = new HashMap<>();
+        try {
+            for (Namespace ns : kube.client().namespaces().list().getItems()) {
+                Map<String, String> labels = ns.getMetadata().getLabels();
+                out.put(ns.getMetadata().getName(), labels == null ? Map.of() : labels);
+            }
+        } catch (KubernetesClientException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    static List<Pod> pods(KubeConnection kube, String namespace) {
+        try {
+            return kube.client().pods().inNamespace(namespace).list().getItems();
+        } catch (KubernetesClientException e) {
+            return List.of();
+        }
+    }
+}

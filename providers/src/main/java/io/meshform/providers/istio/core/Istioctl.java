@@ -1,0 +1,192 @@
+package io.meshform.providers.istio.core;
+
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.providers.kubernetes.KubeErrors;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs the istioctl binary: an argument list (never a shell), a timeout, stdout and stderr read on their own
+ * threads, output lines streamed to a {@link ProgressSink}. The kubeconfig and context of the provider settings
+ * are passed on, so istioctl talks to the same cluster as the Kubernetes client.
+ */
+public final class Istioctl {
+    private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)");
+    private final String binary;
+    private final String origin;
+    private final String kubeconfig;
+    private final String context;
+    private String version;
+
+    public Istioctl(String binary, String origin, String kubeconfig, String context) {
+        this.binary = binary;
+        this.origin = origin;
+        this.kubeconfig = kubeconfig;
+        this.context = context;
+    }
+
+    /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
+    public static Istioctl fromSettings(ProviderSettings s) {
+        String kubeconfig = s.get("kubeconfig").orElse(null);
+        String context = s.get("context").orElse(null);
+        if (s.get("istioctl").isPresent()) {
+            return new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
+        }
+        String env = System.getenv("MESHFORM_ISTIOCTL");
+        if (env != null && !env.isBlank()) {
+            return new Istioctl(env, "MESHFORM_ISTIOCTL", kubeconfig, context);
+        }
+        return new Istioctl(onPath("istioctl"), "PATH", kubeconfig, context);
+    }
+
+    private static String onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String dir : path.split(File.pathSeparator)) {
+                Path p = Path.of(dir, name);
+                if (Files.isExecutable(p)) {
+                    return p.toString();
+                }
+            }
+        }
+        return name;
+    }
+
+    /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
+    public Istioctl withBinary(String otherBinary, String otherOrigin) {
+        return new Istioctl(otherBinary, otherOrigin, kubeconfig, context);
+    }
+
+    public String binary() {
+        return binary;
+    }
+
+    public record Result(int exit, List<String> stdout, List<String> stderr) {
+        public String out() {
+            return String.join("\n", stdout);
+        }
+
+        /** The last lines of stderr (else stdout), for error messages. */
+        public String tail(int n) {
+            List<String> lines = stderr.isEmpty() ? stdout : stderr;
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        }
+    }
+
+    /** The client version, e.g. "1.28.5" ({@code istioctl version --remote=false --short}); cached. */
+    public synchronized String version() {
+        if (version == null) {
+            Result r = run(List.of("version", "--remote=false", "--short"), Duration.ofSeconds(30), ProgressSink.NONE, false);
+            if (r.exit() != 0) {
+                r = run(List.of("version", "--remote=false"), Duration.ofSeconds(30), ProgressSink.NONE, false);
+            }
+            Matcher m = VERSION.matcher(r.out());
+            if (r.exit() != 0 || !m.find()) {
+                throw KubeErrors.error("cannot tell the version of istioctl " + binary + " (from " + origin + ")",
+                        "`istioctl version --remote=false` exited " + r.exit() + ": " + r.tail(5));
+            }
+            version = m.group(1);
+        }
+        return version;
+    }
+
+    /** True when the installed "1.28.5" satisfies a wanted "1.28" or "1.28.5". */
+    public static boolean versionMatches(String found, String wanted) {
+        return found.equals(wanted) || found.startsWith(wanted + ".") || found.startsWith(wanted + "-");
+    }
+
+    /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
+    public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary);
+        cmd.addAll(args);
+        if (cluster) {
+            if (kubeconfig != null) {
+                cmd.add("--kubeconfig");
+                cmd.add(kubeconfig);
+            }
+            if (context != null) {
+                cmd.add("--context");
+                cmd.add(context);
+            }
+        }
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).start();
+        } catch (IOException e) {
+            throw KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
+                    "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary");
+        }
+        List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread to = pump(p.getInputStream(), out, progress);
+        Thread te = pump(p.getErrorStream(), err, progress);
+        try {
+            p.getOutputStream().close();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroy);
+                p.destroy();
+                if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                throw KubeErrors.error("istioctl " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + "s",
+                        "it was stopped; last output:\n" + tail(err.isEmpty() ? out : err, 10));
+            }
+            to.join(5000);
+            te.join(5000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw KubeErrors.error("interrupted while running istioctl " + String.join(" ", args), null);
+        } catch (IOException e) {
+            // closing stdin failed: the process has gone already; its exit code tells the rest
+        }
+        synchronized (out) {
+            synchronized (err) {
+                return new Result(p.exitValue(), List.copyOf(out), List.copyOf(err));
+            }
+        }
+    }
+
+    private static String tail(List<String> lines, int n) {
+        synchronized (lines) {
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        }
+    }
+
+    /** istioctl draws its logo in ASCII art; lines without a letter or digit are not progress. */
+    static boolean worthShowing(String line) {
+        return line.chars().anyMatch(Character::isLetterOrDigit);
+    }
+
+    private static Thread pump(InputStream in, List<String> sink, ProgressSink progress) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    sink.add(line);
+                    if (progress != ProgressSink.NONE && worthShowing(line)) {
+                        progress.note(line);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "istioctl-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

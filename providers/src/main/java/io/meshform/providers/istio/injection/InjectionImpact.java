@@ -1,0 +1,109 @@
+package io.meshform.providers.istio.injection;
+
+import io.meshform.engine.spi.PlanDetail;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What a change of a namespace's sidecar injection means for the pods already running there: the workloads whose
+ * pods keep their old state (no sidecar after injection turns on, a sidecar after it turns off) until they restart.
+ *
+ * @param workloads pods needing a restart, by owning workload
+ * @param unowned   such pods that no Deployment, StatefulSet or DaemonSet owns (a restart cannot reach them)
+ */
+public record InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned,
+                              String toRevision) {
+
+    public InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned) {
+        this(namespace, enabling, workloads, unowned, null);
+    }
+
+    public InjectionImpact {
+        workloads = java.util.Collections.unmodifiableMap(new TreeMap<>(workloads));
+        unowned = List.copyOf(unowned);
+    }
+
+    /** From one LIST of the namespace's pods. */
+    public static InjectionImpact of(String namespace, boolean enabling, List<Pod> pods) {
+        return collect(namespace, enabling, null, pods,
+                p -> enabling ? !Sidecars.hasSidecar(p) && !Sidecars.optedOut(p) : Sidecars.hasSidecar(p));
+    }
+
+    /**
+     * Injection moves to revision {@code toRevision}: the pods whose sidecar came from another revision's injector
+     * (see {@link Sidecars#revisionOf}) or that have none yet keep their state until they restart.
+     */
+    public static InjectionImpact moving(String namespace, String toRevision, List<Pod> pods) {
+        return collect(namespace, true, toRevision, pods, p -> Sidecars.hasSidecar(p)
+                ? !toRevision.equals(Sidecars.revisionOf(p)) : !Sidecars.optedOut(p));
+    }
+
+    /** The running pods that keep their old state, by owning workload; pods no workload owns listed by name. */
+    private static InjectionImpact collect(String namespace, boolean enabling, String toRevision, List<Pod> pods,
+                                           java.util.function.Predicate<Pod> keepsOldState) {
+        Map<Workload, Integer> workloads = new TreeMap<>();
+        List<String> unowned = new ArrayList<>();
+        for (Pod p : pods) {
+            if (Sidecars.finished(p) || !keepsOldState.test(p)) {
+                continue;
+            }
+            Optional<Workload> w = Sidecars.workloadOf(p);
+            if (w.isPresent()) {
+                workloads.merge(w.get(), 1, Integer::sum);
+            } else {
+                unowned.add(namespace + "/" + p.getMetadata().getName());
+            }
+        }
+        unowned.sort(null);
+        return new InjectionImpact(namespace, enabling, workloads, unowned, toRevision);
+    }
+
+    public boolean isEmpty() {
+        return workloads.isEmpty() && unowned.isEmpty();
+    }
+
+    public int pods() {
+        return workloads.values().stream().mapToInt(Integer::intValue).sum() + unowned.size();
+    }
+
+    private String state() {
+        return toRevision != null ? "with their current sidecar (or none)" : enabling ? "without a sidecar" : "with a sidecar";
+    }
+
+    private String change() {
+        return toRevision != null ? "sidecar injection moves to revision " + toRevision
+                : "sidecar injection turns " + (enabling ? "on" : "off");
+    }
+
+    /** Plan detail lines: the workloads, the pods no restart reaches, and (when enabling) the sidecars' requests. */
+    public List<PlanDetail> details(ProxyRequests requests) {
+        List<PlanDetail> out = new ArrayList<>();
+        if (isEmpty()) {
+            out.add(PlanDetail.note(change() + " for namespace " + namespace + "; no running pod needs a restart"));
+            return out;
+        }
+        out.add(PlanDetail.note(change() + " for namespace " + namespace + "; " + pods() + " running pod(s) stay " + state()
+                + " until they restart:"));
+        workloads.forEach((w, n) -> out.add(PlanDetail.note("  " + w.describe() + " (" + n + " pod" + (n == 1 ? "" : "s") + ")")));
+        if (!unowned.isEmpty()) {
+            out.add(PlanDetail.note("  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): "
+                    + String.join(", ", unowned)));
+        }
+        if (enabling && toRevision == null) {
+            out.add(PlanDetail.note(requests.estimate(namespace, pods())));
+        }
+        return out;
+    }
+
+    /** The warning when meshform will not restart them itself. */
+    public String restartWarning() {
+        List<String> names = new ArrayList<>(workloads.keySet().stream().map(Workload::describe).toList());
+        names.addAll(unowned.stream().map(p -> "Pod " + p).toList());
+        return "injection takes effect only when these pods restart: " + String.join(", ", names)
+                + " (set restartWorkloads: true to restart them on apply, or run kubectl rollout restart)";
+    }
+}

@@ -1,0 +1,165 @@
+package io.meshform.providers.istio.install;
+
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.RestartSettings;
+import io.meshform.providers.kubernetes.SpecChecker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The {@code istio.install} spec: its fields and their checks, and what it becomes for istioctl (the IstioOperator,
+ * written to a private temporary file), the istiod it names and how long its install may take.
+ */
+public final class InstallSpec {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private InstallSpec() {
+    }
+
+    static final List<String> FIELDS = List.of("version", "profile", "revision", "hub", "tag", "components", "meshConfig",
+            "values", "addons", "purge", "timeoutSeconds", ExtAuthzProviders.FIELD, "restartWorkloads",
+            "restartTimeoutSeconds", "istioctl");
+
+    static final List<String> PROFILES = List.of("default", "demo", "minimal", "empty", "remote", "preview", "ambient",
+            "openshift", "openshift-ambient", "stable");
+
+    public static final List<String> ADDONS = List.of("kiali", "prometheus", "grafana", "tracing");
+
+    static List<FieldProblem> validate(JsonNode spec) {
+        SpecChecker c = new SpecChecker();
+        if (!c.spec(spec, Mesh.INSTALL_TYPE, FIELDS)) {
+            return c.problems();
+        }
+        JsonNode version = spec.get("version");
+        if (version == null || version.isNull()) {
+            c.error("/version", "missing required field `version`", "the Istio version istioctl must have, e.g. version: \"1.28\"");
+        } else if (version.isNumber()) {
+            c.error("/version", "version must be a string, quote it",
+                    "YAML reads " + version + " as a number (1.30 would become 1.3); write version: \"" + version + "\"");
+        } else if (!version.isString() || !version.asString().matches("\\d+\\.\\d+(\\.\\d+)?(-[0-9A-Za-z.-]+)?")) {
+            c.error("/version", "version must look like \"1.28\" or \"1.28.5\"", "found " + SpecChecker.describe(version));
+        }
+        c.oneOf(spec, "", "profile", false, PROFILES);
+        c.dnsLabel(c.string(spec, "", "revision", false), "/revision", "revision");
+        c.string(spec, "", "hub", false);
+        c.string(spec, "", "tag", false);
+        for (String m : List.of("components", "meshConfig", "values")) {
+            if (spec.has(m) && !spec.get(m).isNull()) {
+                c.object(spec.get(m), "/" + m, "`" + m + "`");
+            }
+        }
+        JsonNode addons = spec.get("addons");
+        if (addons != null && !addons.isNull() && c.object(addons, "/addons", "`addons`")) {
+            List<String> keys = new ArrayList<>(ADDONS);
+            keys.add("manifests");
+            c.knownKeys(addons, "/addons", "addons", keys);
+            for (String a : ADDONS) {
+                c.bool(addons, "/addons", a);
+            }
+            String dir = c.string(addons, "/addons", "manifests", false);
+            for (String a : List.of("kiali", "prometheus", "grafana")) {
+                if (dir == null && Json.bool(addons, a)) {
+                    c.error("/addons/" + a, "addons." + a + " is on, but istioctl does not install " + a
+                                    + " and `addons.manifests` is not set",
+                            "set addons.manifests to a directory holding Istio's sample addons (samples/addons of the"
+                                    + " Istio release: " + a + ".yaml), or turn " + a + " off");
+                }
+            }
+        }
+        ExtAuthzProviders.validate(c, spec);
+        if (Boolean.TRUE.equals(c.bool(spec, "", "purge"))) {
+            c.warning("/purge", "purge: true makes destroy delete all Istio CRDs and every Istio policy in the cluster"
+                            + " (istioctl uninstall --purge), including policies and control planes meshform does not manage",
+                    "keep purge off unless Istio is leaving the cluster for good; without it destroy removes only this revision");
+        }
+        JsonNode timeout = spec.get("timeoutSeconds");
+        if (timeout != null && !timeout.isNull() && (!timeout.isIntegralNumber() || timeout.intValue() < 1)) {
+            c.error("/timeoutSeconds", "timeoutSeconds must be a positive whole number");
+        }
+        RestartSettings.validate(c, spec);
+        c.string(spec, "", "istioctl", false);
+        return c.problems();
+    }
+
+    /** The IstioOperator meshctl hands to istioctl; addons.tracing becomes meshConfig.enableTracing. */
+    static ObjectNode istioOperator(JsonNode spec) {
+        ObjectNode iop = Json.object();
+        iop.put("apiVersion", "install.istio.io/v1alpha1");
+        iop.put("kind", "IstioOperator");
+        ObjectNode s = iop.putObject("spec");
+        s.put("profile", Json.text(spec, "profile", "default"));
+        for (String f : List.of("revision", "hub", "tag")) {
+            if (Json.text(spec, f) != null) {
+                s.put(f, Json.text(spec, f));
+            }
+        }
+        if (spec.has("components")) {
+            s.set("components", spec.get("components").deepCopy());
+        }
+        ObjectNode mesh = spec.has("meshConfig") && spec.get("meshConfig").isObject()
+                ? (ObjectNode) spec.get("meshConfig").deepCopy() : Json.object();
+        JsonNode addons = spec.get("addons");
+        if (addons != null && addons.has("tracing") && !mesh.has("enableTracing")) {
+            mesh.put("enableTracing", Json.bool(addons, "tracing"));
+        }
+        if (spec.path(ExtAuthzProviders.FIELD).isArray() && !spec.path(ExtAuthzProviders.FIELD).isEmpty()) {
+            tools.jackson.databind.node.ArrayNode providers = mesh.path("extensionProviders").isArray()
+                    ? (tools.jackson.databind.node.ArrayNode) mesh.get("extensionProviders") : mesh.putArray("extensionProviders");
+            providers.addAll(ExtAuthzProviders.extensionProviders(spec));
+        }
+        if (!mesh.isEmpty()) {
+            s.set("meshConfig", mesh);
+        }
+        if (spec.has("values")) {
+            s.set("values", spec.get("values").deepCopy());
+        }
+        return iop;
+    }
+
+    static Path writeOperator(JsonNode spec) {
+        try {
+            Path file = Files.createTempFile("meshform-iop-", ".yaml",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, YAML.writeValueAsString(istioOperator(spec)));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the IstioOperator file", e);
+        }
+    }
+
+    static Duration timeout(JsonNode spec) {
+        JsonNode t = spec.get("timeoutSeconds");
+        return t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : Duration.ofMinutes(10);
+    }
+
+    static String istiodName(JsonNode spec) {
+        String rev = Json.text(spec, "revision");
+        return rev == null || rev.isBlank() || rev.equals("default") ? "istiod" : "istiod-" + rev;
+    }
+
+    static List<String> addonWarnings(JsonNode spec) {
+        if (Json.bool(spec.get("addons"), "tracing") && IstioAddons.manifestsDir(spec) == null) {
+            return List.of("addons.tracing turns on meshConfig.enableTracing only: no tracing backend is applied"
+                    + " (set addons.manifests to apply Istio's jaeger.yaml, or run your own Zipkin-compatible collector)");
+        }
+        return List.of();
+    }
+
+    static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temp file; the OS cleans up
+        }
+    }
+}

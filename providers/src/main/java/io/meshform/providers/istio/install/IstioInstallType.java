@@ -1,0 +1,396 @@
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.core.IstioRelease;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.injection.ProxySkew;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.providers.istio.install.IstioAddons.Addon;
+import io.meshform.providers.istio.install.IstioAddons.AddonObject;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.StackContext;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.KubeErrors;
+import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.RestartSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code istio.install}: Istio installed by istioctl from an IstioOperator written from the spec
+ * ({@code version, profile, revision?, hub?, tag?, components?, meshConfig?, values?, addons?, purge?}). The plan
+ * renders the manifests ({@code istioctl manifest generate}), digests them and compares each rendered object with
+ * the cluster; apply runs {@code istioctl install -y -f}.
+ */
+public final class IstioInstallType implements ResourceType {
+    public static final String NAME = Mesh.INSTALL_TYPE;
+    public static final String ISTIO_NAMESPACE = Mesh.ISTIO_NAMESPACE;
+
+    private final KubeConnection kube;
+    private final StackIstioctl stackIstioctl;
+    private final IstiodMark istiodMark;
+    private final IstioAddons addons;
+    private final RenderDiff diff;
+    private final UpgradePolicy upgrades;
+    private final Readiness readiness;
+
+    public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
+        this.kube = kube;
+        this.stackIstioctl = new StackIstioctl(kube, istioctl);
+        this.istiodMark = new IstiodMark(kube);
+        this.diff = new RenderDiff(kube);
+        this.upgrades = new UpgradePolicy(kube);
+        this.readiness = new Readiness(kube);
+        this.addons = new IstioAddons(kube, diff::listByName);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<FieldProblem> validate(JsonNode spec) {
+        List<FieldProblem> problems = new ArrayList<>(InstallSpec.validate(spec));
+        FieldProblem own = stackIstioctl.problem(Json.text(spec, "istioctl"));
+        if (own != null) {
+            problems.add(own);  // known without a cluster, so validate says it, not only plan
+        }
+        JsonNode addonsSpec = spec.get("addons");
+        if (addonsSpec != null && !addonsSpec.isNull() && problems.stream().allMatch(FieldProblem::warning)
+                && kube.files().base() != null) {
+            // The addon files are the stack's too: inside its root, readable, Kubernetes objects, checked offline
+            // (when the settings say where the stack lives; a type driven by hand has no stack).
+            try {
+                IstioAddons.load(ResourceAddress.parse(NAME + ".addons"), spec, kube.files(), null);
+            } catch (io.meshform.engine.diag.DiagnosticsException e) {
+                problems.add(FieldProblem.error("/addons/manifests", e.diagnostics().get(0).summary().replace(NAME + ".addons: ", ""),
+                        e.diagnostics().get(0).detail()));
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The istioctl for this install: the spec's own {@code istioctl} path (relative to the stack file) when it names
+     * one, so a canary revision of the next release can sit in the same stack as the running one; else the provider's
+     * (--istioctl, MESHFORM_ISTIOCTL, PATH).
+     */
+    Istioctl istioctl(StackContext context, ResourceAddress address, JsonNode spec) {
+        return stackIstioctl.choose(context, address, Json.text(spec, "istioctl"));
+    }
+
+    /** Whether the spec's own istioctl (if any) may run; validate refuses it otherwise. */
+    boolean mayRun(JsonNode spec, Path stackDirectory) {
+        return stackIstioctl.allowed(Json.text(spec, "istioctl"), stackDirectory);
+    }
+
+    void checkVersion(StackContext context, ResourceAddress address, JsonNode spec) {
+        String wanted = Json.text(spec, "version");
+        Istioctl istioctl = istioctl(context, address, spec);
+        String found = istioctl.version();
+        if (!Istioctl.versionMatches(found, wanted)) {
+            throw KubeErrors.error(address + ": istioctl is version " + found + ", the stack wants " + wanted,
+                    "found istioctl " + found + " at " + istioctl.binary() + "; wanted " + wanted
+                            + ". Point --istioctl (or MESHFORM_ISTIOCTL, or this install's `istioctl` field) at istioctl "
+                            + wanted + ", or change `version`");
+        }
+    }
+
+
+    RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
+        Path file = InstallSpec.writeOperator(spec);
+        try {
+            Istioctl.Result r = istioctl(context, address, spec).run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
+                    ProgressSink.NONE, false);
+            if (r.exit() != 0) {
+                throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
+            }
+            return RenderDiff.parseRender(r.out());
+        } finally {
+            InstallSpec.deleteQuietly(file);
+        }
+    }
+
+    /** The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs. */
+    @Override
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
+        List<ResourceRef> resources = request.resources();
+        List<Deployment> istiods;
+        try {
+            istiods = kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withLabel("app", "istiod").list().getItems();
+        } catch (KubernetesClientException e) {
+            if (KubeErrors.notFound(e)) {
+                return Map.of();
+            }
+            throw kube.explain(NAME, "list", "istiod Deployments in " + ISTIO_NAMESPACE, e);
+        }
+        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+        for (ResourceRef ref : resources) {
+            String want = InstallSpec.istiodName(ref.spec());
+            for (Deployment d : istiods) {
+                // A terminating istiod (an uninstall under way) is no install to compare with.
+                if (d.getMetadata().getName().equals(want) && d.getMetadata().getDeletionTimestamp() == null) {
+                    ObjectNode value = Json.copy(ref.spec());
+                    String v = liveVersion(d);
+                    if (v != null) {
+                        value.put("version", v);
+                    }
+                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion())
+                            .withOwnership(io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(),
+                                    "Istio control plane " + ISTIO_NAMESPACE + "/" + want, null)));
+                }
+            }
+        }
+        return out;
+    }
+
+
+    static String liveVersion(Deployment d) {
+        Map<String, String> labels = d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
+        for (String k : List.of("operator.istio.io/version", "app.kubernetes.io/version")) {
+            if (labels.containsKey(k)) {
+                return labels.get(k);
+            }
+        }
+        var containers = d.getSpec().getTemplate().getSpec().getContainers();
+        if (!containers.isEmpty() && containers.get(0).getImage() != null) {
+            String image = containers.get(0).getImage();
+            int colon = image.lastIndexOf(':');
+            return colon > 0 ? image.substring(colon + 1) : null;
+        }
+        return null;
+    }
+
+
+    @Override
+    public PlannedChange plan(PlanRequest request) {
+        JsonNode desired = request.desired();
+        StackContext context = request.context();
+        checkVersion(context, request.address(), desired);
+        List<String> warnings = new ArrayList<>();
+        upgrades.checkKubernetes(request.address(), desired, warnings);
+        RenderDiff.Render render = render(context, request.address(), desired);
+        RenderDiff.Comparison installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
+                istioctl(context, request.address(), desired).version());
+        List<PlanDetail> details = new ArrayList<>(installed.details());
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
+        InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
+        details.addAll(addonDetails(desired, wanted, recorded.addonObjects()));
+        Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
+                InstallRecord.ISTIO_DIGEST, render.digest(),
+                InstallRecord.ISTIOCTL_VERSION, istioctl(context, request.address(), desired).version());
+        warnings.addAll(InstallSpec.addonWarnings(desired));
+        if (request.live() != null) {
+            String running = Json.text(request.live().value(), "version");
+            warnings.addAll(UpgradePolicy.upgradePath(running, Json.text(desired, "version")));
+            if (!IstioRelease.sameMinor(running, Json.text(desired, "version"))) {
+                List<PlanDetail> lagging = ProxySkew.planDetails(ProxySkew.injectedPods(kube), Json.text(desired, "revision", "default"),
+                        Json.text(desired, "version"));
+                details.addAll(lagging);
+                if (!lagging.isEmpty() && RestartSettings.of(desired).enabled()) {
+                    details.add(PlanDetail.note("restartWorkloads: after the install, apply restarts the workloads whose"
+                            + " sidecar is not the new proxy, one at a time, waiting for each rollout"));
+                }
+            }
+        }
+        JsonNode before = request.recorded() != null ? request.recorded().attributes() : null;
+        if (before != null && request.live() != null) {
+            ((ObjectNode) before).set("version", request.live().value().get("version"));
+        } else if (request.live() != null) {
+            before = request.live().value();
+        }
+        if (request.live() == null) {
+            return new PlannedChange(Action.CREATE, InstallSpec.istiodName(desired) + " is not installed in " + ISTIO_NAMESPACE,
+                    null, desired, details, warnings, priv);
+        }
+        // Only an apply rewrites the CRDs: a no-op plan of the older revision during a canary has nothing to warn of.
+        List<String> updateWarnings = new ArrayList<>(warnings);
+        if (!installed.newerSharedCrds().isEmpty()) {
+            updateWarnings.add("a newer revision's CRDs are installed: applying this install makes istioctl write this"
+                    + " release's CRDs over them; apply the newer revision afterwards, or retire this one");
+        }
+        String recordedDigest = recorded.renderDigest();
+        long drifted = details.stream().filter(PlanDetail::differs).count();
+        if (recordedDigest != null && !recordedDigest.equals(priv.get(InstallRecord.RENDER_DIGEST))) {
+            return new PlannedChange(Action.UPDATE, recorded.whatChanged(render, wanted)
+                    + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
+                    before, desired, details, updateWarnings, priv);
+        }
+        if (drifted > 0) {
+            return new PlannedChange(Action.UPDATE, drifted + " rendered object(s) missing or different in the cluster",
+                    before, desired, details, updateWarnings, priv);
+        }
+        if (recordedDigest == null && request.recorded() == null) {
+            // Installed but not recorded (the engine decides whether it may be taken over): apply runs the install again,
+            // which changes nothing in the cluster, to record its digests.
+            return new PlannedChange(Action.UPDATE, "the install matches the render but is not recorded in state",
+                    before, desired, details, updateWarnings, priv);
+        }
+        return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired, List.of(),
+                warnings, priv);
+    }
+
+    /**
+     * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
+     * "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
+     */
+    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
+        List<PlanDetail> out = new ArrayList<>();
+        wanted.forEach((a, objects) -> diff.compare(List.copyOf(objects)).forEach(d -> out.add(
+                new PlanDetail(d.kind(), d.text() + " [addon " + a.key + "]"))));
+        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded));
+        removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
+        for (AddonObject o : removals) {
+            boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
+            out.add(PlanDetail.remove(o.describe() + " [addon " + o.addon() + (off ? " is off" : ": no longer in the addon manifests") + "]"));
+        }
+        return out;
+    }
+
+    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
+        List<AddonObject> candidates = IstioAddons.candidates(spec, recorded, wanted);
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Set<Target> recordedTargets = new java.util.HashSet<>();
+        recorded.forEach(r -> recordedTargets.add(r.target()));
+        return addons.present(candidates, recordedTargets);
+    }
+
+    @Override
+    public AppliedResource apply(ApplyRequest request) {
+        JsonNode spec = request.desired();
+        StackContext context = request.context();
+        checkVersion(context, request.address(), spec);
+        // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
+        upgrades.checkKubernetes(request.address(), spec, new ArrayList<>());
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, kube.files(), context.baseDirectory());
+        String digest = request.privateData().get(InstallRecord.RENDER_DIGEST);
+        String istioDigest = request.privateData().get(InstallRecord.ISTIO_DIGEST);
+        if (digest == null || istioDigest == null) {
+            RenderDiff.Render render = render(context, request.address(), spec);
+            digest = InstallRecord.digest(render, wanted);
+            istioDigest = render.digest();
+        } else if (!digest.equals(InstallRecord.digest(new RenderDiff.Render(List.of(), istioDigest), wanted))) {
+            // A reviewed plan applies what was reviewed: the addon files are read again here, and must not have moved.
+            throw KubeErrors.error(request.address() + ": the addon manifests changed since the plan was made",
+                    "make a new plan and review it; meshform applies only the addon objects a plan showed");
+        }
+        Path file = InstallSpec.writeOperator(spec);
+        Duration timeout = InstallSpec.timeout(spec);
+        try {
+            Istioctl istioctl = istioctl(context, request.address(), spec);
+            request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
+                    + ", istioctl " + istioctl.version() + ")");
+            Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
+                    "--readiness-timeout", timeout.toSeconds() + "s"), timeout.plusMinutes(1), request.progress(), true);
+            if (r.exit() != 0) {
+                throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")", r.tail(20));
+            }
+        } finally {
+            InstallSpec.deleteQuietly(file);
+        }
+        readiness.waitUntilReady(request.address(), spec, timeout, request.progress());
+        istiodMark.mark(request);
+        if (RestartSettings.of(spec).enabled()) {
+            restartOutdated(context, request.address(), spec, request.progress());
+        }
+        // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
+        addons.apply(wanted, request.progress());
+        InstallRecord before = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
+        addons.delete(removals(spec, wanted, before.addonObjects()), request.progress());
+        Map<String, String> meta = InstallRecord.applied(digest, istioDigest, wanted,
+                istioctl(context, request.address(), spec).version(), Json.text(spec, "revision", "default"),
+                kube.fieldManager()).toMetadata();
+        return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    /**
+     * Moves the data plane to the proxy just installed: restarts, one at a time as {@code kubectl rollout restart}
+     * does, each workload of the revision whose sidecar is another release, and says which bare pods it cannot reach.
+     */
+    private void restartOutdated(StackContext context, ResourceAddress address, JsonNode spec, ProgressSink progress) {
+        String tag = Json.text(spec, "tag", istioctl(context, address, spec).version());
+        ProxySkew.Outdated outdated = ProxySkew.outdated(ProxySkew.injectedPods(kube), Json.text(spec, "revision", "default"), tag);
+        if (!outdated.unowned().isEmpty()) {
+            progress.note("pods no workload owns keep their old proxy until deleted: " + String.join(", ", outdated.unowned()));
+        }
+        if (outdated.workloads().isEmpty()) {
+            return;
+        }
+        progress.note("restarting " + outdated.workloads().size() + " workload(s) for proxy " + tag);
+        new io.meshform.providers.istio.injection.WorkloadRestarter(kube.client(), RestartSettings.of(spec).timeout(),
+                Duration.ofSeconds(1),
+                java.time.Clock.systemUTC()).restartAll(address.toString(), outdated.workloads(), progress);
+    }
+
+    /** An adopted install leaves management: Istio keeps running, without meshform's mark on istiod. */
+    @Override
+    public void release(DeleteRequest request) {
+        istiodMark.release(request);
+    }
+
+    @Override
+    public void delete(DeleteRequest request) {
+        JsonNode spec = request.recorded().attributes();
+        List<String> args = new ArrayList<>(List.of("uninstall", "-y"));
+        Path file = null;
+        if (Json.bool(spec, "purge")) {
+            args.add("--purge");
+        } else if (Json.text(spec, "revision") != null) {
+            args.addAll(List.of("--revision", Json.text(spec, "revision")));
+        } else {
+            file = InstallSpec.writeOperator(spec);
+            args.addAll(List.of("-f", file.toString()));
+        }
+        try {
+            request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
+                    + (file == null ? "" : " <IstioOperator>"));
+            Istioctl.Result r = istioctl(request.context(), request.address(), spec).run(args, InstallSpec.timeout(spec), request.progress(), true);
+            if (r.exit() != 0) {
+                throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
+            }
+        } finally {
+            if (file != null) {
+                InstallSpec.deleteQuietly(file);
+            }
+        }
+        List<AddonObject> recorded = InstallRecord.of(request.recorded().metadata()).addonObjects();
+        if (!recorded.isEmpty()) {
+            Set<Target> targets = new java.util.HashSet<>();
+            recorded.forEach(o -> targets.add(o.target()));
+            addons.delete(addons.present(recorded, targets), request.progress());
+        }
+    }
+
+    @Override
+    public Set<String> sensitivePaths() {
+        return Set.of();
+    }
+
+}

@@ -1,0 +1,319 @@
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.kubernetes.NamespaceType;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.AppliedResource;
+import io.meshform.engine.spi.ApplyRequest;
+import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanRequest;
+import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.ReadRequest;
+import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.KubeErrors;
+import io.meshform.providers.kubernetes.ParallelLists;
+import io.meshform.providers.kubernetes.KubeObjects;
+import io.meshform.providers.kubernetes.LineageMark;
+import io.meshform.providers.kubernetes.ManagedFields;
+import io.meshform.providers.kubernetes.ServerFields;
+import io.meshform.providers.kubernetes.SpecChecker;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One Istio policy kind (PeerAuthentication, RequestAuthentication, AuthorizationPolicy, Telemetry) as a resource
+ * type. The spec is {@code {namespace, name?, force?}} plus the Istio spec fields; the object is applied with
+ * server-side apply and labelled {@code app.kubernetes.io/managed-by: meshform}. A ResourceDefinitionContext
+ * addresses the kind, so no API discovery request is needed.
+ */
+public final class IstioPolicyType implements ResourceType {
+    static final List<String> META_FIELDS = List.of("namespace", "name", "force");
+
+    /** The Istio-specific checks of one kind: called with the spec and a checker. */
+    @FunctionalInterface
+    public interface Rules {
+        void check(JsonNode spec, SpecChecker checker);
+    }
+
+    private final String typeName;
+    private final String kind;
+    private final ResourceDefinitionContext context;
+    private final List<String> specFields;
+    private final Rules rules;
+    private final Set<String> sensitive;
+    private final KubeConnection kube;
+
+    public IstioPolicyType(KubeConnection kube, String typeName, String group, String version, String kind, String plural,
+                           Set<String> sensitive) {
+        this.kube = kube;
+        this.typeName = typeName;
+        this.kind = kind;
+        this.context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
+                .withPlural(plural).withNamespaced(true).build();
+        this.specFields = IstioObjects.of(kind).fields();
+        this.rules = IstioObjects.of(kind).rules();
+        this.sensitive = Set.copyOf(sensitive);
+    }
+
+    @Override
+    public String name() {
+        return typeName;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public String apiVersion() {
+        return context.getGroup() + "/" + context.getVersion();
+    }
+
+    @Override
+    public Set<String> sensitivePaths() {
+        return sensitive;
+    }
+
+    @Override
+    public List<FieldProblem> validate(JsonNode spec) {
+        List<String> allowed = new ArrayList<>(META_FIELDS);
+        allowed.addAll(specFields);
+        SpecChecker c = new SpecChecker();
+        if (!c.spec(spec, typeName, allowed)) {
+            return c.problems();
+        }
+        c.dnsLabel(c.string(spec, "", "namespace", true), "/namespace", "namespace");
+        c.dnsSubdomain(c.string(spec, "", "name", false), "/name", "name");
+        c.bool(spec, "", "force");
+        rules.check(spec, c);
+        return c.problems();
+    }
+
+    /** Policies come after the Istio install (its CRDs) and after the namespace they live in. */
+    @Override
+    public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
+        Set<ResourceAddress> deps = new TreeSet<>();
+        stack.ofType(Mesh.INSTALL_TYPE).forEach(d -> deps.add(d.address()));
+        String ns = Json.text(resource.spec(), "namespace");
+        for (ResourceDecl d : stack.ofType(NamespaceType.NAME)) {
+            if (ns != null && ns.equals(Json.text(d.spec(), "name"))) {
+                deps.add(d.address());
+            }
+        }
+        return deps;
+    }
+
+    /** The object name: spec.name, else the resource name ('_' becomes '-'). */
+    static String objectName(ResourceAddress address, JsonNode spec) {
+        String n = Json.text(spec, "name");
+        return n != null && !n.isBlank() ? n : address.name().replace('_', '-');
+    }
+
+    /** The Istio part of the spec: everything but namespace, name and force. */
+    ObjectNode istioSpec(JsonNode spec) {
+        ObjectNode out = Json.object();
+        for (Map.Entry<String, JsonNode> e : spec.properties()) {
+            if (!META_FIELDS.contains(e.getKey())) {
+                out.set(e.getKey(), e.getValue().deepCopy());
+            }
+        }
+        return out;
+    }
+
+    private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op() {
+        return kube.client().genericKubernetesResources(context);
+    }
+
+    /** One LIST per namespace of the objects meshform labelled; one more (unfiltered) only when some are missing. */
+    @Override
+    public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
+        Map<String, List<ResourceRef>> byNamespace = new TreeMap<>();
+        for (ResourceRef r : request.resources()) {
+            byNamespace.computeIfAbsent(Json.text(r.spec(), "namespace"), k -> new ArrayList<>()).add(r);
+        }
+        Map<String, Map<String, GenericKubernetesResource>> listed = ParallelLists.each(byNamespace.keySet(), ns -> {
+            Map<String, GenericKubernetesResource> byName = new HashMap<>();
+            try {
+                op().inNamespace(ns).withLabel(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).list().getItems()
+                        .forEach(i -> byName.put(i.getMetadata().getName(), i));
+                boolean missing = byNamespace.get(ns).stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
+                if (missing) {
+                    // Objects created by hand (or kubectl) lack the label: found by name, and the engine refuses to
+                    // take them over unless the resource says adopt: true.
+                    op().inNamespace(ns).list().getItems().forEach(i -> byName.putIfAbsent(i.getMetadata().getName(), i));
+                }
+            } catch (KubernetesClientException ex) {
+                if (!KubeErrors.notFound(ex)) {
+                    throw kube.explain(typeName, "list", kind + " objects in namespace " + ns, ex);
+                }
+                // no such CRD yet (Istio not installed) or no namespace: nothing exists
+            }
+            return byName;
+        });
+        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
+        for (Map.Entry<String, List<ResourceRef>> e : byNamespace.entrySet()) {
+            Map<String, GenericKubernetesResource> byName = listed.get(e.getKey());
+            for (ResourceRef r : e.getValue()) {
+                GenericKubernetesResource live = byName.get(objectName(r.address(), r.spec()));
+                if (live != null) {
+                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion())
+                            .withOwnership(LineageMark.of(live, kube.fieldManager(), kind + " " + e.getKey() + "/"
+                                    + live.getMetadata().getName(), e.getKey() + "/" + live.getMetadata().getName())));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The live object in the spec's shape. Top-level spec fields that neither the spec declares nor meshform owns
+     * (someone else set them) are left out, since an apply would not remove them.
+     */
+    ObjectNode project(JsonNode spec, GenericKubernetesResource live) {
+        ObjectNode out = Json.object();
+        for (String meta : META_FIELDS) {
+            if (spec.has(meta)) {
+                out.set(meta, spec.get(meta).deepCopy());
+            }
+        }
+        JsonNode liveSpec = Json.toNode(live).get("spec");
+        ManagedFields owners = ManagedFields.of(live, "spec");
+        Set<String> keep = new LinkedHashSet<>(istioSpec(spec).propertyNames());
+        keep.addAll(owners.keysOf(kube.fieldManager()));
+        if (liveSpec != null && liveSpec.isObject()) {
+            for (Map.Entry<String, JsonNode> f : liveSpec.properties()) {
+                if (keep.contains(f.getKey())) {
+                    out.set(f.getKey(), f.getValue().deepCopy());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public PlannedChange plan(PlanRequest request) {
+        JsonNode desired = request.desired();
+        String where = kind + " " + Json.text(desired, "namespace") + "/" + objectName(request.address(), desired);
+        if (request.live() == null) {
+            return PlannedChange.of(Action.CREATE, where + " does not exist", null, desired);
+        }
+        JsonNode before = request.live().value();
+        List<String> changed = Json.paths(istioSpec(before), istioSpec(desired));
+        if (changed.isEmpty()) {
+            return PlannedChange.of(Action.NOOP, "spec matches", before, desired);
+        }
+        return PlannedChange.of(Action.UPDATE, Json.changedReason("spec", changed), before, desired);
+    }
+
+    GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec) {
+        return desiredObject(address, spec, Map.of());
+    }
+
+    /** The object applied: the Istio spec, meshform's managed-by label and its lineage {@code mark}. */
+    GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec, Map<String, String> mark) {
+        GenericKubernetesResource g = new GenericKubernetesResourceBuilder().withApiVersion(apiVersion()).withKind(kind)
+                .withNewMetadata().withName(objectName(address, spec)).withNamespace(Json.text(spec, "namespace"))
+                .addToLabels(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).endMetadata().build();
+        if (!mark.isEmpty()) {
+            g.getMetadata().setAnnotations(new TreeMap<>(mark));
+        }
+        g.setAdditionalProperty("spec", Json.MAPPER.convertValue(istioSpec(spec), Map.class));
+        return g;
+    }
+
+    @Override
+    public AppliedResource apply(ApplyRequest request) {
+        JsonNode spec = request.desired();
+        GenericKubernetesResource obj = desiredObject(request.address(), spec, request.mark());
+        String what = kind + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
+        request.progress().note("server-side apply " + what + " as " + kube.fieldManager());
+        GenericKubernetesResource applied;
+        try {
+            applied = KubeObjects.apply(op().inNamespace(obj.getMetadata().getNamespace()).resource(obj),
+                    kube.fieldManager(), Json.bool(spec, "force"), false);
+        } catch (KubernetesClientException e) {
+            throw kube.explain(request.address().toString(), "apply", what, e);
+        }
+        Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
+        meta.put("apiVersion", apiVersion());
+        return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    /** An adopted policy leaves management: it stays, without meshform's mark. */
+    @Override
+    public void release(DeleteRequest request) {
+        JsonNode spec = request.recorded().attributes();
+        String ns = Json.text(spec, "namespace");
+        String name = objectName(request.address(), spec);
+        try {
+            io.meshform.providers.kubernetes.LineageMark.remove(kube, op().inNamespace(ns).withName(name).get());
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e)) {
+                throw kube.explain(request.address().toString(), "read", kind + " " + ns + "/" + name, e);
+            }
+        }
+        request.progress().note(kind + " " + ns + "/" + name + " was adopted: it stays in the cluster, no longer managed by meshform");
+    }
+
+    @Override
+    public void delete(DeleteRequest request) {
+        JsonNode spec = request.recorded().attributes();
+        String ns = Json.text(spec, "namespace");
+        String name = objectName(request.address(), spec);
+        try {
+            List<?> gone = op().inNamespace(ns).withName(name).delete();
+            request.progress().note(gone.isEmpty() ? kind + " " + ns + "/" + name + " was already gone"
+                    : kind + " " + ns + "/" + name + " deleted");
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e)) {
+                throw kube.explain(request.address().toString(), "delete", kind + " " + ns + "/" + name, e);
+            }
+        }
+    }
+
+    /** id {@code namespace/name}. */
+    @Override
+    public Optional<AppliedResource> importExisting(String id) {
+        int slash = id.indexOf('/');
+        if (slash <= 0) {
+            throw KubeErrors.error("cannot import " + typeName + " `" + id + "`", "the id is namespace/name, e.g. istio-system/default");
+        }
+        String ns = id.substring(0, slash);
+        String name = id.substring(slash + 1);
+        GenericKubernetesResource live = op().inNamespace(ns).withName(name).get();
+        if (live == null) {
+            return Optional.empty();
+        }
+        ObjectNode spec = Json.object().put("namespace", ns).put("name", name);
+        JsonNode liveSpec = Json.toNode(live).get("spec");
+        if (liveSpec != null && liveSpec.isObject()) {
+            liveSpec.properties().forEach(f -> spec.set(f.getKey(), f.getValue()));
+        }
+        return Optional.of(new AppliedResource(spec, ServerFields.recorded(live, kube.fieldManager())));
+    }
+}

@@ -1,0 +1,88 @@
+package io.meshform.providers.istio.checks;
+
+import static io.meshform.providers.TestSpecs.decl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.Environment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InjectionCheckTest {
+
+    static Pod statefulPod(String ns, String name, String set, boolean sidecar) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).addNewOwnerReference()
+                .withKind("StatefulSet").withName(set).withController(true).endOwnerReference().endMetadata()
+                .withNewSpec().addToContainers(new ContainerBuilder().withName("app").build()).endSpec();
+        if (sidecar) {
+            b.editSpec().addToInitContainers(new ContainerBuilder().withName("istio-proxy").withRestartPolicy("Always").build())
+                    .endSpec();
+        }
+        return b.build();
+    }
+
+    /** A fake cluster: namespace labels, and pods per namespace; records which namespaces' pods were listed. */
+    static final class FakeLive implements InjectionWithoutSidecars.Live {
+        final Map<String, Map<String, String>> namespaces;
+        final Map<String, List<Pod>> pods;
+        final List<String> listed = new ArrayList<>();
+
+        FakeLive(Map<String, Map<String, String>> namespaces, Map<String, List<Pod>> pods) {
+            this.namespaces = namespaces;
+            this.pods = pods;
+        }
+
+        @Override
+        public Map<String, Map<String, String>> namespaceLabels() {
+            return namespaces;
+        }
+
+        @Override
+        public List<Pod> pods(String namespace) {
+            listed.add(namespace);
+            return pods.getOrDefault(namespace, List.of());
+        }
+    }
+
+    static final Map<String, List<Pod>> PODS = Map.of("cortex", List.of(statefulPod("cortex", "mongo-0", "mongo", false),
+            statefulPod("cortex", "redis-0", "redis", true)));
+
+    @Test
+    void injectionAlreadyOnWithPodsLackingSidecarsWarns() {
+        var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
+        var live = new FakeLive(Map.of("cortex", Map.of("istio-injection", "enabled")), PODS);
+        List<Diagnostic> ds = InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels), live);
+        assertEquals(1, ds.size());
+        assertEquals("kubernetes.labels.cortex_injection: sidecar injection is on for namespace cortex, but 1 running pod(s)"
+                + " have no sidecar", ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("StatefulSet cortex/mongo (1 pod)"), ds.get(0).detail());
+        assertTrue(ds.get(0).detail().contains("kubectl rollout restart statefulset/mongo -n cortex"), ds.get(0).detail());
+        assertTrue(ds.get(0).detail().contains("sidecar requests for 1 pod(s) in cortex: 100m CPU, 128Mi memory"), ds.get(0).detail());
+    }
+
+    @Test
+    void injectionTurningOnInThisPlanIsLeftToThatResourcesPlan() {
+        var ns = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: 1-30}\n");
+        var live = new FakeLive(Map.of("cortex", Map.of()), PODS);
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, ns), live));
+        assertEquals(List.of(), live.listed, "no pod LIST: the labels resource's plan lists them");
+    }
+
+    @Test
+    void noWarningWhenEveryPodHasASidecarOrInjectionIsOff() {
+        var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
+        var sidecars = Map.of("cortex", List.of(statefulPod("cortex", "redis-0", "redis", true)));
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels),
+                new FakeLive(Map.of("cortex", Map.of("istio-injection", "enabled")), sidecars)));
+        var off = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: disabled}\n");
+        var live = new FakeLive(Map.of("cortex", Map.of("istio-injection", "disabled")), PODS);
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, off), live));
+        assertEquals(List.of(), live.listed);
+    }
+}

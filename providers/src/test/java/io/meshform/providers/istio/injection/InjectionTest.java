@@ -1,0 +1,108 @@
+package io.meshform.providers.istio.injection;
+
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class InjectionTest {
+
+    @Test
+    void injectionFollowsIstiosWebhookSelectors() {
+        assertTrue(Injection.of(Map.of("istio-injection", "enabled")).enabled());
+        assertEquals(new Injection(true, "1-30"), Injection.of(Map.of("istio.io/rev", "1-30")));
+        assertFalse(Injection.of(Map.of("istio-injection", "disabled", "istio.io/rev", "1-30")).enabled(),
+                "any istio-injection value other than enabled switches the revision label off");
+        assertFalse(Injection.of(Map.of("team", "pay")).enabled());
+        assertFalse(Injection.of(null).enabled());
+        assertEquals("on", Injection.OFF.turns(Injection.of(Map.of("istio-injection", "enabled"))));
+        assertEquals("off", Injection.of(Map.of("istio.io/rev", "x")).turns(Injection.OFF));
+        assertEquals("moves", Injection.of(Map.of("istio-injection", "enabled")).turns(Injection.of(Map.of("istio.io/rev", "x"))),
+                "from the default revision's injector to x's: a canary upgrade moving a namespace");
+        assertNull(Injection.of(Map.of("istio.io/rev", "x")).turns(Injection.of(Map.of("istio.io/rev", "x", "team", "pay"))));
+    }
+
+    @Test
+    void aSidecarIsAnIstioProxyContainerOrANativeSidecarInitContainer() {
+        var plain = Pods.ofDeployment("cortex", "api", "a");
+        assertFalse(Sidecars.hasSidecar(plain));
+        assertTrue(Sidecars.hasSidecar(Pods.withSidecar(plain)));
+        assertTrue(Sidecars.hasSidecar(Pods.withNativeSidecar(plain, "Always")));
+        assertFalse(Sidecars.hasSidecar(Pods.withNativeSidecar(plain, null)), "an init container that exits proxies nothing");
+    }
+
+    @Test
+    void podsMapToTheirWorkloadWithoutReadingReplicaSets() {
+        assertEquals(Optional.of(new Workload("Deployment", "cortex", "api")), Sidecars.workloadOf(Pods.ofDeployment("cortex", "api", "a")));
+        assertEquals(Optional.of(new Workload("StatefulSet", "cortex", "mongo")),
+                Sidecars.workloadOf(Pods.pod("cortex", "mongo-0", "StatefulSet", "mongo", null).build()));
+        assertEquals(Optional.empty(), Sidecars.workloadOf(Pods.pod("cortex", "bare-abc", "ReplicaSet", "bare", null).build()),
+                "a ReplicaSet without a Deployment");
+        assertEquals(Optional.empty(), Sidecars.workloadOf(Pods.pod("cortex-compute", "driver", null, null, null).build()));
+        assertEquals(Optional.empty(), Sidecars.workloadOf(Pods.pod("cortex", "job-x", "Job", "job", null).build()));
+    }
+
+    @Test
+    void impactListsWorkloadsWhosePodsKeepTheirOldState() {
+        var pods = List.of(
+                Pods.ofDeployment("cortex", "api", "a"),
+                Pods.ofDeployment("cortex", "api", "b"),
+                Pods.withSidecar(Pods.ofDeployment("cortex", "web", "a")),
+                Pods.pod("cortex", "mongo-0", "StatefulSet", "mongo", null).build(),
+                Pods.pod("cortex", "driver", null, null, null).build(),
+                new PodBuilder(Pods.ofDeployment("cortex", "optout", "a")).editMetadata()
+                        .addToLabels("sidecar.istio.io/inject", "false").endMetadata().build(),
+                new PodBuilder(Pods.pod("cortex", "job-1", "Job", "job", null).build()).editStatus().withPhase("Succeeded").endStatus().build());
+        var on = InjectionImpact.of("cortex", true, pods);
+        assertEquals(Map.of(new Workload("Deployment", "cortex", "api"), 2, new Workload("StatefulSet", "cortex", "mongo"), 1),
+                on.workloads());
+        assertEquals(List.of("cortex/driver"), on.unowned());
+        assertEquals(4, on.pods());
+        assertEquals(List.of(
+                "sidecar injection turns on for namespace cortex; 4 running pod(s) stay without a sidecar until they restart:",
+                "  Deployment cortex/api (2 pods)",
+                "  StatefulSet cortex/mongo (1 pod)",
+                "  pods no Deployment, StatefulSet or DaemonSet owns (delete them to restart): cortex/driver",
+                "sidecar requests for 4 pod(s) in cortex: 400m CPU, 512Mi memory (4 × 100m / 128Mi, Istio's default proxy requests)"),
+                io.meshform.providers.ChangeAssert.lines(on.details(ProxyRequests.DEFAULT)));
+        assertTrue(on.restartWarning().startsWith("injection takes effect only when these pods restart: Deployment cortex/api,"
+                + " StatefulSet cortex/mongo, Pod cortex/driver"), on.restartWarning());
+
+        var off = InjectionImpact.of("cortex", false, pods);
+        assertEquals(Map.of(new Workload("Deployment", "cortex", "web"), 1), off.workloads());
+        assertEquals(2, off.details(ProxyRequests.DEFAULT).size(), "no estimate when sidecars go away");
+    }
+
+    @Test
+    void proxyRequestsComeFromTheInstallSpecOrIstiosDefault() {
+        assertEquals(ProxyRequests.DEFAULT, ProxyRequests.from(yaml("version: \"1.30\"\n")));
+        var custom = ProxyRequests.from(yaml("values: {global: {proxy: {resources: {requests: {cpu: 50m, memory: 1Gi}}}}}\n"));
+        assertEquals("sidecar requests for 3 pod(s) in cortex: 150m CPU, 3072Mi memory (3 × 50m / 1Gi,"
+                + " values.global.proxy.resources.requests)", custom.estimate("cortex", 3));
+        var cpuOnly = ProxyRequests.from(yaml("values: {global: {proxy: {resources: {requests: {cpu: \"0.25\"}}}}}\n"));
+        assertEquals("250m", cpuOnly.cpuTotal(1));
+        assertEquals("128Mi", cpuOnly.memoryTotal(1));
+    }
+
+    @Test
+    void movingToAnotherRevisionRestartsPodsWhoseSidecarCameFromAnother() {
+        var onCanary = new PodBuilder(Pods.withSidecar(Pods.ofDeployment("cortex", "web", "a"))).editMetadata()
+                .addToLabels("istio.io/rev", "1-31").endMetadata().build();
+        var pods = List.of(
+                Pods.withSidecar(Pods.ofDeployment("cortex", "api", "a")),   // default revision's sidecar
+                onCanary,                                                     // already moved
+                Pods.ofDeployment("cortex", "worker", "a"));                  // no sidecar yet
+        var impact = InjectionImpact.moving("cortex", "1-31", pods);
+        assertEquals(List.of(new Workload("Deployment", "cortex", "api"), new Workload("Deployment", "cortex", "worker")),
+                List.copyOf(impact.workloads().keySet()));
+        assertEquals("sidecar injection moves to revision 1-31 for namespace cortex; 2 running pod(s) stay with their"
+                + " current sidecar (or none) until they restart:", impact.details(ProxyRequests.DEFAULT).get(0).line());
+    }
+}

@@ -1,0 +1,162 @@
+package io.meshform.providers.istio.injection;
+
+import io.meshform.providers.ChangeAssert;
+import static io.meshform.providers.TestSpecs.decl;
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.Harness;
+import io.meshform.providers.TestSpecs;
+import io.meshform.providers.istio.injection.WorkloadRestarter;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Turning injection on for a namespace with running pods, on the real API server. kwok makes the new pods Ready; no
+ * injector runs here, so the restarted pods still lack a sidecar (which is what the mesh check then reports).
+ */
+@LiveClusterTest
+class WorkloadRestartIT {
+
+    private static Deployment deployment(KubernetesClient c, String ns, String name) {
+        Deployment d = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(ns).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        c.apps().deployments().inNamespace(ns).resource(d).create();
+        return c.apps().deployments().inNamespace(ns).withName(name).waitUntilCondition(
+                x -> x != null && x.getStatus() != null && Integer.valueOf(2).equals(x.getStatus().getAvailableReplicas()),
+                90, TimeUnit.SECONDS);
+    }
+
+    private static Deployment get(KubernetesClient c, String ns, String name) {
+        return c.apps().deployments().inNamespace(ns).withName(name).get();
+    }
+
+    @Test
+    void enablingInjectionWithRestartWorkloadsRestartsAndWaitsForTheRollout(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        deployment(c, ns, "api");
+        long generation = get(c, ns, "api").getMetadata().getGeneration();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"
+                    + "restartTimeoutSeconds: 90\n");
+            var plan = h.plan("kubernetes.labels.inject", spec);
+            assertEquals(Action.UPDATE, plan.action());
+            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+            assertTrue(plan.details().stream().anyMatch(d -> d.text().startsWith("sidecar requests for 2 pod(s) in " + ns
+                    + ": 200m CPU, 256Mi memory")), plan.details().toString());
+            assertEquals(List.of(), plan.warnings());
+
+            h.apply("kubernetes.labels.inject", spec);
+            Deployment after = get(c, ns, "api");
+            String restartedAt = after.getSpec().getTemplate().getMetadata().getAnnotations().get(WorkloadRestarter.RESTARTED_AT);
+            assertNotNull(restartedAt, "the pod template carries kubectl's restart annotation");
+            assertTrue(after.getMetadata().getGeneration() > generation);
+            assertTrue(after.getStatus().getObservedGeneration() >= after.getMetadata().getGeneration());
+            assertEquals(2, after.getStatus().getUpdatedReplicas());
+            assertEquals(2, after.getStatus().getAvailableReplicas());
+            assertTrue(h.progress.contains("Deployment " + ns + "/api: rollout complete"), h.progress.toString());
+
+            // No injector runs here: the new pods have no sidecar either, and the mesh check says so.
+            ResourceDecl d = decl("kubernetes.labels.inject", "kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n");
+            PlanCheck check = h.types.checks().stream().filter(x -> x.name().equals("injection-without-sidecars")).findFirst().orElseThrow();
+            List<Diagnostic> found = check.check(new CheckContext(TestSpecs.stack(Environment.STAGING, d),
+                    Map.<ResourceAddress, JsonNode>of(d.address(), d.spec())));
+            assertEquals(1, found.size(), found.toString());
+            assertTrue(found.get(0).summary().contains("2 running pod(s) have no sidecar"), found.get(0).summary());
+
+            // Re-applying the same labels restarts nothing: injection does not change any more.
+            assertEquals(Action.NOOP, h.plan("kubernetes.labels.inject", spec).action());
+        }
+    }
+
+    /**
+     * Restarts still owed after the labels were applied (a restart that failed or was interrupted, or restartWorkloads
+     * turned on afterwards): the next plan finds the pods that predate the label change, and apply restarts them.
+     */
+    @Test
+    void restartsStillOwedAreFoundByTheNextPlanAndDone(ClusterContext cluster) throws InterruptedException {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        deployment(c, ns, "worker");
+        Thread.sleep(1100); // creation and managedFields times have one-second resolution
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var labelsOnly = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n");
+            h.apply("kubernetes.labels.inject", labelsOnly);
+            var withRestart = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"
+                    + "restartTimeoutSeconds: 90\n");
+            var plan = h.plan("kubernetes.labels.inject", withRestart);
+            assertEquals(Action.UPDATE, plan.action(), plan.reason());
+            assertTrue(plan.reason().contains("1 workload(s) still run pods from before the injection change"), plan.reason());
+            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/worker (2 pods)");
+
+            h.apply("kubernetes.labels.inject", withRestart, plan.privateData());
+            var annotations = get(c, ns, "worker").getSpec().getTemplate().getMetadata().getAnnotations();
+            assertTrue(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT), "the owed restart is done");
+            var settled = h.plan("kubernetes.labels.inject", withRestart);
+            assertEquals(Action.NOOP, settled.action(), settled.reason() + " " + settled.details());
+        }
+    }
+
+    /** A canary upgrade moves a namespace from the default revision to another: its workloads restart onto the new one. */
+    @Test
+    void movingANamespaceToAnotherRevisionRestartsItsWorkloads(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        deployment(c, ns, "api");
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            h.apply("kubernetes.labels.inject", yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n"));
+            var moved = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: 1-31}\nrestartWorkloads: true\n"
+                    + "restartTimeoutSeconds: 90\n");
+            var plan = h.plan("kubernetes.labels.inject", moved);
+            assertEquals(Action.UPDATE, plan.action());
+            assertTrue(plan.details().stream().anyMatch(d -> d.text().startsWith("sidecar injection moves to revision 1-31 for namespace " + ns)),
+                    plan.details().toString());
+            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+            h.apply("kubernetes.labels.inject", moved, plan.privateData());
+            var annotations = get(c, ns, "api").getSpec().getTemplate().getMetadata().getAnnotations();
+            assertTrue(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT), "restarted onto the new revision");
+            assertEquals(null, c.namespaces().withName(ns).get().getMetadata().getLabels().get("istio-injection"),
+                    "the label meshform owned and dropped is gone, so istio.io/rev takes effect");
+        }
+    }
+
+    @Test
+    void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        deployment(c, ns, "web");
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: 1-30}\n");
+            var plan = h.plan("kubernetes.labels.inject", spec);
+            assertEquals(List.of("injection takes effect only when these pods restart: Deployment " + ns + "/web (set"
+                    + " restartWorkloads: true to restart them on apply, or run kubectl rollout restart)"), plan.warnings());
+            h.apply("kubernetes.labels.inject", spec);
+            var annotations = get(c, ns, "web").getSpec().getTemplate().getMetadata().getAnnotations();
+            assertFalse(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT));
+            assertTrue(h.progress.stream().anyMatch(p -> p.startsWith("injection takes effect only when these pods restart")),
+                    h.progress.toString());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.istio.core.Istioctl;
+
+import static io.meshform.providers.TestSpecs.errors;
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExtAuthzProvidersTest {
+    private final IstioInstallType type = new IstioInstallType(new KubeConnection(new ProviderSettings(Map.of())),
+            new Istioctl("/nonexistent/istioctl", "test", null, null));
+
+    static final String PROXY = """
+            version: "1.30"
+            extAuthz:
+              - name: cortex-auth-proxy
+                service: cortex-auth-proxy.cortex.svc.cluster.local
+                port: 8080
+                includeRequestHeadersInCheck: [authorization, cookie]
+                headersToDownstreamOnDeny: [location, set-cookie]
+                timeout: 2s
+            """;
+
+    @Test
+    void theAuthProxyBecomesAnEnvoyExtAuthzHttpProviderBesideTheOthers() {
+        var spec = yaml(PROXY + "meshConfig: {extensionProviders: [{name: zipkin, zipkin: {service: zipkin.istio-system, port: 9411}}]}\n");
+        assertEquals(List.of(), errors(type.validate(spec)));
+        var mesh = InstallSpec.istioOperator(spec).path("spec").path("meshConfig");
+        assertEquals(yaml("""
+                extensionProviders:
+                  - {name: zipkin, zipkin: {service: zipkin.istio-system, port: 9411}}
+                  - name: cortex-auth-proxy
+                    envoyExtAuthzHttp:
+                      service: cortex-auth-proxy.cortex.svc.cluster.local
+                      port: 8080
+                      includeRequestHeadersInCheck: [authorization, cookie]
+                      headersToDownstreamOnDeny: [location, set-cookie]
+                      timeout: 2s
+                """), mesh);
+        assertEquals(java.util.Set.of("zipkin", "cortex-auth-proxy"), ExtAuthzProviders.names(spec));
+    }
+
+    @Test
+    void aPortGivenAsTextFromAVariableIsWrittenAsANumber() {
+        var spec = yaml(PROXY.replace("port: 8080", "port: \"8080\""));
+        assertEquals(List.of(), errors(type.validate(spec)));
+        assertTrue(InstallSpec.istioOperator(spec).at("/spec/meshConfig/extensionProviders/0/envoyExtAuthzHttp/port").isIntegralNumber());
+    }
+
+    @Test
+    void istiosRulesAreCheckedWithThePathOfEachMistake() {
+        var spec = yaml("""
+                version: "1.30"
+                meshConfig: {extensionProviders: [{name: cortex-auth-proxy, zipkin: {service: z, port: 9411}}]}
+                extAuthz:
+                  - name: cortex-auth-proxy
+                    service: http://cortex-auth-proxy.cortex:8080
+                    port: 70000
+                    headersToUpstreamOnAllow: authorization
+                    timeout: 10
+                    statusOnError: 503
+                    failOpn: true
+                """);
+        assertEquals(List.of(
+                "/extAuthz/0/failOpn: unknown field `failOpn` in extAuthz provider",
+                "/extAuthz/0/name: extension provider `cortex-auth-proxy` is declared twice",
+                "/extAuthz/0/service: service is a host name, not a URL: found `http://cortex-auth-proxy.cortex:8080`",
+                "/extAuthz/0/port: port must be a number from 1 to 65535",
+                "/extAuthz/0/headersToUpstreamOnAllow: `headersToUpstreamOnAllow` must be a list of header names",
+                "/extAuthz/0/timeout: timeout must be a duration such as \"600ms\" or \"10s\"",
+                "/extAuthz/0/statusOnError: statusOnError must be an HTTP status code as a string, e.g. \"503\""),
+                errors(type.validate(spec)));
+        assertEquals(List.of("/extAuthz: `extAuthz` must be a list of providers"),
+                errors(type.validate(yaml("version: \"1.30\"\nextAuthz: {name: x}\n"))));
+    }
+
+    @Test
+    void denyHeadersWithoutLocationAndFailOpenAreMeshSafetyWarnings() {
+        var spec = yaml(PROXY.replace("[location, set-cookie]", "[set-cookie]") + "    failOpen: true\n");
+        assertEquals(List.of(), errors(type.validate(spec)));
+        var risks = ExtAuthzProviders.risks(spec);
+        assertEquals(List.of("/extAuthz/0/headersToDownstreamOnDeny", "/extAuthz/0/failOpen"), risks.stream().map(ExtAuthzProviders.Risk::pointer).toList());
+        assertTrue(risks.get(0).summary().contains("cortex-auth-proxy") && risks.get(0).detail().contains("OIDC redirect"), risks.get(0).detail());
+        assertEquals(List.of(), ExtAuthzProviders.risks(yaml(PROXY)), "the guide's headers raise nothing");
+        assertEquals(List.of(), ExtAuthzProviders.risks(yaml(PROXY.replace("    headersToDownstreamOnDeny: [location, set-cookie]\n", ""))),
+                "no list passes every header, Location included");
+    }
+}

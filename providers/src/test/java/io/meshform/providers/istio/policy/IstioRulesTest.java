@@ -1,0 +1,115 @@
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.IstioProvider;
+
+import static io.meshform.providers.TestSpecs.errors;
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.spi.FieldProblem;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.providers.kubernetes.KubeConnection;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class IstioRulesTest {
+    private final KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of()));
+    private final IstioPolicyType peer = IstioProvider.peerAuthentication(kube);
+    private final IstioPolicyType request = IstioProvider.requestAuthentication(kube);
+    private final IstioPolicyType authz = IstioProvider.authorizationPolicy(kube);
+
+    @Test
+    void theGuidesPoliciesAreValid() {
+        assertEquals(List.of(), errors(peer.validate(yaml("namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n"))));
+        assertEquals(List.of(), errors(peer.validate(yaml(
+                "namespace: cortex\nname: mongo\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n"))));
+        assertEquals(List.of(), errors(peer.validate(yaml(
+                "namespace: cortex-compute\nselector: {matchLabels: {spark-role: driver}}\nportLevelMtls: {\"8080\": {mode: DISABLE}}\n"))));
+    }
+
+    @Test
+    void wrongModeIsAnErrorWithASuggestion() {
+        List<FieldProblem> p = peer.validate(yaml("namespace: cortex\nmtls: {mode: strict}\n"));
+        assertEquals(List.of("/mtls/mode: `mode` must be one of UNSET, DISABLE, PERMISSIVE, STRICT, not \"strict\""), errors(p));
+        assertEquals("did you mean `STRICT`?", p.get(0).hint());
+    }
+
+    @Test
+    void portLevelMtlsNeedsASelector() {
+        List<String> e = errors(peer.validate(yaml("namespace: cortex\nportLevelMtls: {\"8080\": {mode: DISABLE}}\n")));
+        assertEquals(List.of("/portLevelMtls: portLevelMtls requires a selector"), e);
+        assertTrue(errors(peer.validate(yaml(
+                "namespace: cortex\nselector: {matchLabels: {a: b}}\nportLevelMtls: {\"0\": {mode: DISABLE}}\n")))
+                .contains("/portLevelMtls/0: port \"0\" must be a number from 1 to 65535"));
+    }
+
+    @Test
+    void namespaceIsRequiredAndUnknownFieldsAreNamed() {
+        List<FieldProblem> p = peer.validate(yaml("mtls: {mode: STRICT}\nselectr: {}\n"));
+        assertTrue(errors(p).contains("/namespace: missing required field `namespace`"), errors(p).toString());
+        assertTrue(errors(p).contains("/selectr: unknown field `selectr` in istio.peerAuthentication"), errors(p).toString());
+    }
+
+    @Test
+    void customActionNeedsAProviderAndRules() {
+        assertEquals(List.of("/action: action CUSTOM requires `provider: {name: ...}`",
+                        "/rules: action CUSTOM without `rules` never triggers"),
+                errors(authz.validate(yaml("namespace: cortex\naction: CUSTOM\n"))));
+        assertEquals(List.of(), errors(authz.validate(yaml(
+                "namespace: cortex\naction: CUSTOM\nprovider: {name: auth-proxy}\nrules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n"))));
+    }
+
+    @Test
+    void providerOnlyWithCustom() {
+        assertEquals(List.of("/provider: `provider` is only allowed with action CUSTOM"),
+                errors(authz.validate(yaml("namespace: cortex\naction: ALLOW\nprovider: {name: x}\nrules: [{}]\n"))));
+        assertEquals(List.of("/action: `action` must be one of ALLOW, DENY, AUDIT, CUSTOM, not \"PERMIT\""),
+                errors(authz.validate(yaml("namespace: cortex\naction: PERMIT\n"))));
+    }
+
+    @Test
+    void ruleConditionsNeedValues() {
+        assertEquals(List.of("/rules/0/when/0: a condition needs `values` or `notValues`"),
+                errors(authz.validate(yaml("namespace: cortex\nrules: [{when: [{key: 'request.auth.claims[iss]'}]}]\n"))));
+    }
+
+    @Test
+    void jwksUriMustBeHttpAndNotBesideInlineJwks() {
+        assertEquals(List.of("/jwtRules/0/jwksUri: jwksUri must be an http or https URL, not \"file:///etc/jwks.json\""),
+                errors(request.validate(yaml("namespace: cortex\njwtRules: [{issuer: https://idp, jwksUri: file:///etc/jwks.json}]\n"))));
+        assertEquals(List.of("/jwtRules/0/jwks: set either `jwksUri` or inline `jwks`, not both"),
+                errors(request.validate(yaml("namespace: cortex\njwtRules: [{issuer: https://idp, jwksUri: https://idp/keys, jwks: '{}'}]\n"))));
+        assertEquals(List.of("/jwtRules/0/issuer: missing required field `issuer`",
+                        "/jwtRules/0/fromHeaders/0/name: missing required field `name`"),
+                errors(request.validate(yaml("namespace: cortex\njwtRules: [{jwksUri: https://idp/keys, fromHeaders: [{prefix: 'Bearer '}]}]\n"))));
+        assertEquals(List.of(), errors(request.validate(yaml(
+                "namespace: cortex\nselector: {matchLabels: {app: fabric}}\njwtRules:\n- issuer: https://idp\n  jwksUri: https://idp/keys\n"
+                        + "  fromHeaders: [{name: Authorization, prefix: 'Bearer '}]\n  fromCookies: [session]\n  forwardOriginalToken: true\n"))));
+    }
+
+    @Test
+    void inlineJwksIsSensitive() {
+        assertEquals(java.util.Set.of("/jwtRules/*/jwks"), request.sensitivePaths());
+        // Every rule, not the first twenty: a pattern, not an enumeration.
+        var spec = yaml("namespace: n\njwtRules:\n" + "- {issuer: https://a, jwks: '{\"keys\":[]}'}\n".repeat(25));
+        var masked = io.meshform.engine.plan.Sensitive.mask(spec, request.sensitivePaths());
+        assertEquals(io.meshform.engine.plan.Sensitive.MASK, masked.at("/jwtRules/24/jwks").asString());
+        assertTrue(peer.sensitivePaths().isEmpty());
+    }
+
+    @Test
+    void projectionKeepsDeclaredAndOwnedSpecFieldsOnly() {
+        var live = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("security.istio.io/v1")
+                .withKind("PeerAuthentication").withNewMetadata().withName("default").withNamespace("cortex").endMetadata().build();
+        live.setAdditionalProperty("spec", Map.of("mtls", Map.of("mode", "PERMISSIVE"), "portLevelMtls", Map.of()));
+        var spec = yaml("namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
+        var before = peer.project(spec, live);
+        assertEquals(yaml("namespace: cortex\nname: default\nmtls: {mode: PERMISSIVE}\n"), before);
+        var change = peer.plan(new io.meshform.engine.spi.PlanRequest(io.meshform.engine.model.ResourceAddress.parse(
+                "istio.peerAuthentication.cortex"), spec, null, new io.meshform.engine.spi.LiveObject(before, "7")));
+        assertEquals(io.meshform.engine.spi.Action.UPDATE, change.action());
+        assertEquals("spec.mtls.mode changed", change.reason());
+    }
+}
