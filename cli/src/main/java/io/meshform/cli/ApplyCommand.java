@@ -130,7 +130,12 @@ class ApplyCommand implements Callable<Integer> {
         int added = 0;
         int changed = 0;
         int destroyed = 0;
+        int forgotten = 0;
         for (ResourceChange c : result.done()) {
+            if (c.forgets()) {
+                forgotten++;  // adopted: no longer managed, still in the cluster
+                continue;
+            }
             if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
                 added++;
             }
@@ -141,7 +146,8 @@ class ApplyCommand implements Callable<Integer> {
                 destroyed++;
             }
         }
-        String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed.";
+        String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
+                + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)." : ".");
         if (result.succeeded()) {
             terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
             return ExitCodes.OK;

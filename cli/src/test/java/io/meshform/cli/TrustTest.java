@@ -253,6 +253,12 @@ class TrustTest {
         Result destroy = run("destroy", "--auto-approve");
         assertEquals(0, destroy.code(), destroy.all());
         assertTrue(destroy.out().contains("it stays in the cluster"), destroy.out());
+        // What it prints of a kept object is true: not "destroyed", counted apart.
+        assertTrue(destroy.out().contains("# fake.thing.db will no longer be managed by meshform; the object stays in the cluster"),
+                destroy.out());
+        assertTrue(destroy.out().contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."), destroy.out());
+        assertTrue(destroy.out().contains("0 destroyed, 1 no longer managed (left in the cluster)."), destroy.out());
+        assertFalse(destroy.out().contains("will be destroyed"), destroy.out());
         assertTrue(FileCluster.load(cluster).has("fake.thing.db"), "an imported object is kept by destroy");
     }
 

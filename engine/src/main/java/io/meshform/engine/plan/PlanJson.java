@@ -95,6 +95,7 @@ public final class PlanJson {
         summary.put("add", s.add());
         summary.put("change", s.change());
         summary.put("destroy", s.destroy());
+        summary.put("forget", s.forget());
         return root;
     }
 

@@ -58,7 +58,8 @@ public final class PlanText {
     }
 
     private void renderChange(ResourceChange c, StringBuilder out) {
-        out.append("  ").append(style.bold("# " + c.address() + " will be " + pastTense(c.action())))
+        out.append("  ").append(style.bold("# " + c.address() + (c.forgets()
+                        ? " will no longer be managed by meshform; the object stays in the cluster" : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + c.reason() + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.action().symbol())).append(' ').append(c.address()).append('\n');
         for (PlanDetail d : c.details()) {

@@ -15,6 +15,10 @@ import tools.jackson.databind.JsonNode;
 public record LiveObject(JsonNode value, String version, Object data, Ownership ownership) {
 
     public LiveObject {
+        if (data instanceof Ownership) {
+            // An easy slip with the three-argument form, and a silent one: the mark would be lost and the object refused.
+            throw new IllegalArgumentException("ownership goes in withOwnership, not in a type's data");
+        }
         ownership = ownership == null ? Ownership.unmarked(null, null) : ownership;
     }
 

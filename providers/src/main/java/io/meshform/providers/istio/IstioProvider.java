@@ -50,9 +50,9 @@ public final class IstioProvider implements Provider {
     }
 
     public static IstioPolicyType requestAuthentication(KubeConnection kube) {
-        // Inline key sets of every JWT rule: keys a reviewer has no need to read, and private keys pasted by mistake.
+        // Inline key sets of every JWT rule (see IstioObjects.SENSITIVE): the same paths as in a manifest of the kind.
         return new IstioPolicyType(kube, Mesh.REQUEST_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION,
-                "RequestAuthentication", "requestauthentications", Set.of("/jwtRules/*/jwks"));
+                "RequestAuthentication", "requestauthentications", IstioObjects.sensitive("RequestAuthentication"));
     }
 
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {

@@ -44,11 +44,9 @@ public final class ManifestType implements ResourceType {
     static final List<String> FIELDS = List.of("manifest", "file", "wait", "force");
     static final List<String> CONDITIONS = List.of("Available", "Established", "Ready");
 
-    /** A Secret's values: masked in plans, digested in state, compared by digest in drift. */
-    static final Set<String> SECRET_PATHS = Set.of("/manifest/data/*", "/manifest/stringData/*");
-
     private final KubeConnection kube;
     private final ManifestChecks checks;
+    private final ManifestSensitive sensitive;
 
     public ManifestType(KubeConnection kube) {
         this(kube, ObjectRules.NONE);
@@ -58,6 +56,7 @@ public final class ManifestType implements ResourceType {
     public ManifestType(KubeConnection kube, ObjectRules rules) {
         this.kube = kube;
         this.checks = new ManifestChecks(KnownKinds.builtIn(), rules);
+        this.sensitive = new ManifestSensitive(rules);
     }
 
     /** The loader reads {@code file} into {@code manifest}: validated offline, bound to saved plans, masked. */
@@ -68,7 +67,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public Set<String> sensitivePaths(JsonNode value) {
-        return value != null && isSecret(value.path("manifest")) ? SECRET_PATHS : Set.of();
+        return sensitive.paths(value);
     }
 
     /** A Secret is declared, digested and recorded as the API server stores it: stringData folded into data. */
@@ -81,7 +80,7 @@ public final class ManifestType implements ResourceType {
     }
 
     static boolean isSecret(JsonNode m) {
-        return m != null && "Secret".equals(Json.text(m, "kind")) && "v1".equals(Json.text(m, "apiVersion"));
+        return ManifestSensitive.isSecret(m);
     }
 
     @Override
@@ -209,8 +208,8 @@ public final class ManifestType implements ResourceType {
                     ObjectNode value = Json.copy(r.spec());
                     value.remove("file");
                     value.set("manifest", Json.project(Json.toNode(live), m));
-                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion(),
-                            LineageMark.of(live, kube.fieldManager(), target(m).describe(), importId(target(m)))));
+                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion())
+                            .withOwnership(LineageMark.of(live, kube.fieldManager(), target(m).describe(), importId(target(m)))));
                 }
             }
         }
@@ -322,22 +321,11 @@ public final class ManifestType implements ResourceType {
      */
     private io.meshform.engine.diag.DiagnosticsException explain(ResourceAddress address, String verb, Target t,
                                                                   ObjectNode m, KubernetesClientException e) {
-        io.meshform.engine.diag.DiagnosticsException d = kube.explain(address.toString(), verb, t.describe(), e);
-        if (!isSecret(m)) {
-            return d;
-        }
-        io.meshform.engine.diag.Diagnostic first = d.diagnostics().get(0);
-        return new io.meshform.engine.diag.DiagnosticsException(new io.meshform.engine.diag.Diagnostic(first.severity(),
-                scrub(m, first.summary()), scrub(m, first.detail()), first.range()));
+        return sensitive.scrub(m, kube.explain(address.toString(), verb, t.describe(), e));
     }
 
-    private static String scrub(ObjectNode m, String text) {
-        if (!isSecret(m)) {
-            return text;
-        }
-        ObjectNode wrapper = Json.object();
-        wrapper.set("manifest", m);
-        return io.meshform.engine.plan.Sensitive.redact(text, io.meshform.engine.plan.Sensitive.secrets(wrapper, SECRET_PATHS));
+    private String scrub(ObjectNode m, String text) {
+        return sensitive.scrub(m, text);
     }
 
     /** What `wait` asks for: a status condition that is True, or a field (dotted path) holding a value. */

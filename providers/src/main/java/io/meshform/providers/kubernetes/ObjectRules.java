@@ -1,5 +1,6 @@
 package io.meshform.providers.kubernetes;
 
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -17,4 +18,12 @@ public interface ObjectRules {
      * @return true when the kind is one this checks
      */
     boolean check(String apiVersion, String kind, JsonNode object, SpecChecker c);
+
+    /**
+     * The paths (relative to the whole object, {@code *} for any key or index) of the values the owning provider marks
+     * sensitive in its typed resource of this kind, so a manifest of the kind masks and digests them alike.
+     */
+    default Set<String> sensitivePaths(String apiVersion, String kind) {
+        return Set.of();
+    }
 }

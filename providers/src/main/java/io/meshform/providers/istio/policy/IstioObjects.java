@@ -4,6 +4,7 @@ import io.meshform.providers.kubernetes.ObjectRules;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,6 +26,17 @@ public final class IstioObjects implements ObjectRules {
             "AuthorizationPolicy", new KindRules(IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy),
             "Telemetry", new KindRules(IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry));
 
+    /**
+     * Values of a kind's spec that are masked in plans and digested in state: the inline key sets of every JWT rule
+     * (keys a reviewer has no need to read, and private keys pasted by mistake).
+     */
+    static final Map<String, Set<String>> SENSITIVE = Map.of("RequestAuthentication", Set.of("/jwtRules/*/jwks"));
+
+    /** The sensitive paths of a kind's spec (relative to the spec). */
+    public static Set<String> sensitive(String kind) {
+        return SENSITIVE.getOrDefault(kind, Set.of());
+    }
+
     public static KindRules of(String kind) {
         return BY_KIND.get(kind);
     }
@@ -35,10 +47,21 @@ public final class IstioObjects implements ObjectRules {
     }
 
     @Override
+    public Set<String> sensitivePaths(String apiVersion, String kind) {
+        if (!istioGroup(apiVersion)) {
+            return Set.of();
+        }
+        return Set.copyOf(sensitive(kind).stream().map(p -> "/spec" + p).toList());
+    }
+
+    private static boolean istioGroup(String apiVersion) {
+        return apiVersion != null && (apiVersion.startsWith(io.meshform.providers.istio.core.Mesh.SECURITY_GROUP + "/")
+                || apiVersion.startsWith(io.meshform.providers.istio.core.Mesh.TELEMETRY_GROUP + "/"));
+    }
+
+    @Override
     public boolean check(String apiVersion, String kind, JsonNode object, SpecChecker c) {
-        boolean istioGroup = apiVersion.startsWith(io.meshform.providers.istio.core.Mesh.SECURITY_GROUP + "/")
-                || apiVersion.startsWith(io.meshform.providers.istio.core.Mesh.TELEMETRY_GROUP + "/");
-        KindRules rules = istioGroup ? BY_KIND.get(kind) : null;
+        KindRules rules = istioGroup(apiVersion) ? BY_KIND.get(kind) : null;
         if (rules == null) {
             return false;
         }
