@@ -70,8 +70,12 @@ final class DriftCommand implements Callable<Integer> {
                 throw new UserError("a fleet drift check prints text or one JSON document (--format json); run one cluster "
                         + "at a time (--context NAME) for --format " + format + (output != null ? " and --output" : ""));
             }
-            return Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs(), format.equals("json"));
+            return Fleet.run(terminal, global, format.equals("json"), (t, g) -> driftOne(t, g, ignored));
         }
+        return driftOne(terminal, global, ignored);
+    }
+
+    private int driftOne(Terminal terminal, GlobalOptions global, List<IgnoreRule> ignored) {
         String stackName = null;
         try (Workspace ws = new Workspace(global, terminal)) {
             StackLoader.Loaded loaded = ws.loadStack();
@@ -92,19 +96,20 @@ final class DriftCommand implements Callable<Integer> {
                     state.orElseGet(() -> StateSnapshot.empty(ws.version())), ignored);
             String text = new DriftFormats().withTiming(started, java.time.Duration.ofNanos(System.nanoTime() - start))
                     .render(report, format, output == null ? ws.style() : Style.plain());
-            emit(text);
+            emit(terminal, text);
             return report.driftFound() ? ExitCodes.CHANGES : ExitCodes.OK;
         } catch (RuntimeException e) {
             // A failed check must not read as a clean one: the machine formats carry the error (JUnit: a test in
-            // error), and a report file is replaced rather than left as an older run's success.
-            if (output != null || format.equals("junit") || format.equals("json")) {
-                emit(new DriftFormats().failure(stackName, Main.describe(e, Style.plain()), format));
+            // error), and a report file is replaced rather than left as an older run's success. A fleet reports
+            // each member's error itself.
+            if (!global.fleetMember && (output != null || format.equals("junit") || format.equals("json"))) {
+                emit(terminal, new DriftFormats().failure(stackName, Main.describe(e, Style.plain()), format));
             }
             throw e;
         }
     }
 
-    private void emit(String text) {
+    private void emit(Terminal terminal, String text) {
         if (output != null) {
             PrivateFiles.write(output, terminal.redactor() == null ? text : terminal.redactor().redact(text));
         } else {
