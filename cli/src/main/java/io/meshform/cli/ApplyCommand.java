@@ -76,7 +76,7 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address()).isPresent())) {
-                    terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
+                    terminal.out().println(ws.style().green("No changes.") + (destroy() ? " Nothing to destroy." : " Nothing to apply."));
                     return ExitCodes.OK;
                 }
                 return run(ws, stack, plan, state, backend, guard.stopRequested());
@@ -87,7 +87,7 @@ class ApplyCommand implements Callable<Integer> {
     private Plan savedPlan(Workspace ws, Stack stack, StateSnapshot state) {
         Plan plan;
         try {
-            plan = new PlanJson().read(Workspace.read(planFile));
+            plan = new PlanJson().read(Workspace.read(planFile, "plan file"));
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
@@ -131,7 +131,12 @@ class ApplyCommand implements Callable<Integer> {
         int added = 0;
         int changed = 0;
         int destroyed = 0;
+        int forgotten = 0;
         for (ResourceChange c : result.done()) {
+            if (c.forgets()) {
+                forgotten++;  // adopted: no longer managed, still in the cluster
+                continue;
+            }
             if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
                 added++;
             }
@@ -142,7 +147,8 @@ class ApplyCommand implements Callable<Integer> {
                 destroyed++;
             }
         }
-        String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed.";
+        String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
+                + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)." : ".");
         if (result.succeeded()) {
             terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
             return ExitCodes.OK;

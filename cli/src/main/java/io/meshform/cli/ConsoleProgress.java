@@ -32,7 +32,7 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void started(ResourceChange c) {
         running.put(c, System.nanoTime());
-        say(c.address() + ": " + gerund(c.action()) + "...");
+        say(c.address() + ": " + (c.forgets() ? "Releasing" : gerund(c.action())) + "...");
     }
 
     @Override
@@ -43,7 +43,8 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void finished(ResourceChange c, Duration took) {
         running.remove(c);
-        say(style.green(c.address() + ": " + done(c.action()) + " after " + seconds(took)));
+        say(style.green(c.address() + ": " + (c.forgets() ? "Released (left in the cluster)" : done(c.action())) + " after "
+                + seconds(took)));
     }
 
     @Override

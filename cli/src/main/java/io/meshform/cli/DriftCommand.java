@@ -1,15 +1,17 @@
 package io.meshform.cli;
 
 import io.meshform.engine.drift.DriftDetector;
-import io.meshform.engine.drift.IgnoreRule;
 import io.meshform.engine.drift.DriftReport;
+import io.meshform.engine.drift.IgnoreRule;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.render.DriftFormats;
+import io.meshform.engine.render.Style;
 import io.meshform.state.StateBackend;
-import java.nio.file.Files;
+import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +34,7 @@ final class DriftCommand implements Callable<Integer> {
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE (default: standard output).")
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the report to FILE, owner-only (default: standard output).")
     Path output;
 
     @Option(names = "--ignore", paramLabel = "ADDR[:FIELD]",
@@ -42,6 +44,11 @@ final class DriftCommand implements Callable<Integer> {
     @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster (default: run it when"
             + " the stack declares Istio objects or namespaces).")
     boolean noAnalyze;
+
+    @Option(names = "--allow-empty-state",
+            description = "Accept a missing or empty state (a stack not applied yet) and check only that the cluster answers. "
+                    + "(default: off, drift with no state is an error: it would check nothing).")
+    boolean allowEmptyState;
 
     @Spec
     CommandSpec spec;
@@ -73,29 +80,47 @@ final class DriftCommand implements Callable<Integer> {
     }
 
     private int driftOne(Terminal terminal, GlobalOptions global, List<IgnoreRule> ignored) {
+        String stackName = null;
         try (Workspace ws = new Workspace(global, terminal)) {
             if (noAnalyze) {
                 ws.skipChecks(java.util.Set.of(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK));
             }
             StackLoader.Loaded loaded = ws.loadStack();
+            stackName = loaded.stack().name();
             StateBackend backend = ws.backend(loaded.stack());
             // Read without the lock: drift only reads, and a scheduled check must not block an apply.
+            Optional<StateSnapshot> state = backend.read();
+            if (!allowEmptyState && state.map(s -> s.resources().isEmpty()).orElse(true)) {
+                throw new UserError("no state to check drift against: " + backend.describe()
+                        + (state.isEmpty() ? " does not exist" : " records no resources")
+                        + "\nA drift check compares the cluster with what meshform applied, so it would check nothing. Check"
+                        + " --state, --state-secret or the stack's backend; pass --allow-empty-state if the stack is not"
+                        + " applied yet.");
+            }
             java.time.Instant started = java.time.Instant.now();
             long start = System.nanoTime();
-            DriftReport report = new DriftDetector(ws.registry()).detect(loaded.stack(), ws.readState(backend),
-                    ignored);
+            DriftReport report = new DriftDetector(ws.registry()).detect(loaded.stack(),
+                    state.orElseGet(() -> StateSnapshot.empty(ws.version())), ignored);
             String text = new DriftFormats().withTiming(started, java.time.Duration.ofNanos(System.nanoTime() - start))
-                    .render(report, format, output == null ? ws.style() : io.meshform.engine.render.Style.plain());
-            if (output != null) {
-                try {
-                    Files.writeString(output, text);
-                } catch (java.io.IOException e) {
-                    throw new UserError("cannot write " + output + ": " + e.getMessage());
-                }
-            } else {
-                terminal.out().print(text);
-            }
+                    .render(report, format, output == null ? ws.style() : Style.plain());
+            emit(terminal, text);
             return report.driftFound() ? ExitCodes.CHANGES : ExitCodes.OK;
+        } catch (RuntimeException e) {
+            // A failed check must not read as a clean one: the machine formats carry the error (JUnit: a test in
+            // error), and a report file is replaced rather than left as an older run's success. A fleet reports
+            // each member's error itself.
+            if (!global.fleetMember && (output != null || format.equals("junit") || format.equals("json"))) {
+                emit(terminal, new DriftFormats().failure(stackName, Main.describe(e, Style.plain()), format));
+            }
+            throw e;
+        }
+    }
+
+    private void emit(Terminal terminal, String text) {
+        if (output != null) {
+            PrivateFiles.write(output, terminal.redactor() == null ? text : terminal.redactor().redact(text));
+        } else {
+            terminal.out().print(text);
         }
     }
 }

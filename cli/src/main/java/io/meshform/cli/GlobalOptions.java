@@ -19,6 +19,21 @@ public final class GlobalOptions {
     @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable; default: none).")
     List<Path> varFiles = new ArrayList<>();
 
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "The directory the stack may read from: imports, manifest files, addon directories and "
+                    + "--var-file files must lie inside it (default: the directory of the stack file).")
+    Path root;
+
+    @Option(names = "--allow-outside-root",
+            description = "Let the stack read files outside its root directory, for stacks whose every author you trust "
+                    + "(default: off, such files are refused).")
+    boolean allowOutsideRoot;
+
+    @Option(names = "--allow-stack-istioctl",
+            description = "Let an istio.install run the istioctl its stack names (`istioctl:`); without it, only the "
+                    + "istioctl given with --istioctl, MESHFORM_ISTIOCTL or PATH runs (default: off).")
+    boolean allowStackIstioctl;
+
     @Option(names = "--state", paramLabel = "PATH",
             description = "Local state file (default: meshform.state.json beside the stack, unless the stack names a backend).")
     Path state;
@@ -57,6 +72,12 @@ public final class GlobalOptions {
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); debug prints API request counts and stack traces.")
     String logLevel;
 
+    /** The directory the stack may read from: --root, else the stack file's directory. */
+    io.meshform.engine.load.StackRoot stackRoot() {
+        Path dir = root != null ? root : file.toAbsolutePath().getParent();
+        return new io.meshform.engine.load.StackRoot(dir, allowOutsideRoot);
+    }
+
     /**
      * The options of one fleet member: these, for {@code context} alone, without colour (outputs are collected and
      * printed together) and with a state file per context.
@@ -66,6 +87,9 @@ public final class GlobalOptions {
         m.file = file;
         m.vars = new LinkedHashMap<>(vars);
         m.varFiles = new ArrayList<>(varFiles);
+        m.root = root;
+        m.allowOutsideRoot = allowOutsideRoot;
+        m.allowStackIstioctl = allowStackIstioctl;
         m.state = state;
         m.stateSecret = stateSecret;
         m.kubeconfig = kubeconfig;

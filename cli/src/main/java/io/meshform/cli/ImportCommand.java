@@ -52,12 +52,15 @@ final class ImportCommand implements Callable<Integer> {
                 if (state.find(addr).isPresent()) {
                     throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
                 }
-                AppliedResource found = type.importExisting(id).orElseThrow(() -> new UserError(
+                AppliedResource found = type.importExisting(id, stack.find(addr).orElseThrow().spec()).orElseThrow(() -> new UserError(
                         "no object `" + id + "` for " + addr.type() + " in the cluster"));
                 var metadata = new TreeMap<>(found.metadata());
                 metadata.put(Planner.DEPENDS_ON_KEY, "");
+                // Imported, not created: destroy leaves it in the cluster unless --delete-adopted.
+                metadata.put(Planner.ADOPTED_KEY, "true");
+                // As apply records: sensitive values (a Secret's data) only as digests.
                 StateSnapshot written = backend.write(state.with(new ResourceState(addr.toString(), addr.type(),
-                        (ObjectNode) found.attributes(), metadata)));
+                        (ObjectNode) Planner.recordable(type, found.attributes()), metadata)));
                 terminal.out().println("Imported " + id + " as " + addr + " (serial " + written.serial()
                         + "). Run `meshform plan` to see how the file and the object differ.");
                 return ExitCodes.OK;

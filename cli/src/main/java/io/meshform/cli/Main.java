@@ -41,7 +41,9 @@ public final class Main implements Runnable {
     }
 
     /** Runs one command line and returns its exit code; tests call this in-process. */
-    public static int run(Terminal terminal, String... args) {
+    public static int run(Terminal unfiltered, String... args) {
+        // Everything printed passes the redactor: the stack's sensitive values never reach the terminal or CI logs.
+        Terminal terminal = unfiltered.redacting();
         CommandLine cl = CommandTree.build(terminal, args.length > 0 ? args[0] : null);
         List<String> argList = Arrays.asList(args);
         boolean debug = argList.contains("debug") && argList.contains("--log-level") || argList.contains("--log-level=debug");
@@ -66,7 +68,10 @@ public final class Main implements Runnable {
             }
             return ExitCodes.ERROR;
         });
-        return cl.execute(args);
+        int code = cl.execute(args);
+        terminal.out().flush();
+        terminal.err().flush();
+        return code;
     }
 
     static CommandLine commandLine(Terminal terminal) {

@@ -8,7 +8,6 @@ import io.meshform.engine.plan.PlanOptions;
 import io.meshform.engine.plan.Planner;
 import io.meshform.state.LockHandle;
 import io.meshform.state.StateBackend;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,7 +76,7 @@ final class PlanCommand implements Callable<Integer> {
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
             terminal.out().print(format.render(plan, ws.style()));
             if (out != null) {
-                save(plan, out);
+                save(plan, out, terminal);
                 if (format.text()) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  meshform apply " + out);
                 }
@@ -100,12 +99,10 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    static void save(Plan plan, Path file) {
-        try {
-            Files.writeString(file, new PlanJson().write(plan, true));
-        } catch (java.io.IOException e) {
-            throw new UserError("cannot write the plan to " + file + ": " + e.getMessage());
-        }
+    /** Owner-only, and through the redactor: a saved plan is stored by pipelines and read by reviewers. */
+    static void save(Plan plan, Path file, Terminal terminal) {
+        String text = new PlanJson().write(plan, true);
+        PrivateFiles.write(file, terminal.redactor() == null ? text : terminal.redactor().redact(text));
     }
 
     /** --target, --exclude, --replace and --strict, shared by plan, apply and destroy. */
@@ -132,9 +129,13 @@ final class PlanCommand implements Callable<Integer> {
             return noAnalyze ? java.util.Set.of(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK) : java.util.Set.of();
         }
 
+        @Option(names = "--delete-adopted", description = "Delete adopted objects (taken over with adopt: true or "
+                + "`meshform import`) that leave management (default: off, they stay in the cluster).")
+        boolean deleteAdopted;
+
         PlanOptions options(boolean destroy) {
             return new PlanOptions(addresses(targets, "--target"), addresses(excludes, "--exclude"),
-                    addresses(replace, "--replace"), destroy, strict);
+                    addresses(replace, "--replace"), destroy, strict, deleteAdopted);
         }
 
         private static Set<ResourceAddress> addresses(List<String> texts, String flag) {

@@ -33,7 +33,7 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         Plan plan;
         try {
-            plan = new PlanJson().read(Workspace.read(planFile));
+            plan = new PlanJson().read(Workspace.read(planFile, "plan file"));
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }

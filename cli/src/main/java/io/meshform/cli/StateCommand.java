@@ -7,7 +7,6 @@ import io.meshform.state.ResourceState;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateCodec;
 import io.meshform.state.StateSnapshot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -202,11 +201,8 @@ final class StateCommand implements Runnable {
         @Override
         public Integer call() {
             StateSnapshot pushed;
-            try {
-                pushed = new StateCodec().decode(Files.readAllBytes(file), file.toString());
-            } catch (java.io.IOException e) {
-                throw new UserError("cannot read " + file + ": " + e.getMessage());
-            }
+            pushed = new StateCodec().decode(io.meshform.engine.load.InputFiles.readBytes(file, file.toString(), "state file",
+                    io.meshform.engine.load.InputFiles.PLAN_FILE_LIMIT), file.toString());
             try (Workspace ws = new Workspace(global, terminal)) {
                 StateBackend backend = ws.backend();
                 try (LockHandle lock = ws.lock(backend, "state push")) {

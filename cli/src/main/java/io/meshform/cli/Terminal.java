@@ -13,10 +13,24 @@ import java.util.Map;
  * The streams and environment a command runs with. Tests pass their own; {@link Main} passes the process's.
  * Colour only on a terminal, never with --no-color or NO_COLOR (set to anything, as no-color.org says).
  */
-public record Terminal(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean interactive) {
+public record Terminal(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean interactive,
+                       Redactor redactor) {
+
+    public Terminal(PrintStream out, PrintStream err, InputStream in, Map<String, String> env, boolean interactive) {
+        this(out, err, in, env, interactive, null);
+    }
 
     public static Terminal system() {
         return new Terminal(System.out, System.err, System.in, System.getenv(), System.console() != null);
+    }
+
+    /** This terminal with both streams redacting the sensitive values a command registers (one redactor per run). */
+    Terminal redacting() {
+        if (redactor != null) {
+            return this;
+        }
+        Redactor r = new Redactor();
+        return new Terminal(r.wrap(out), r.wrap(err), in, env, interactive, r);
     }
 
     Style style(boolean noColor) {

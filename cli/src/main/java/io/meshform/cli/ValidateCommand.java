@@ -1,28 +1,35 @@
 package io.meshform.cli;
 
 import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.Severity;
 import io.meshform.engine.load.StackLoader;
-import io.meshform.engine.model.ResourceAddress;
-import io.meshform.engine.model.ResourceDecl;
-import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
-import java.util.Map;
-import java.util.TreeMap;
+import io.meshform.engine.plan.Validator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import tools.jackson.databind.JsonNode;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "validate", description = "Check the desired-state file without contacting the cluster: structure, "
-        + "variables, each resource's spec, Istio's own validation of every Istio object (istioctl validate) and the mesh"
-        + " checks that need no cluster.",
+        + "variables, each resource's spec, manifest files, the dependency graph, Istio's own validation of every Istio "
+        + "object (istioctl validate) and the mesh checks that need no cluster.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform validate -f examples/cortex-production.yaml",
-            "  meshform validate -f stack.yaml --var istioVersion=1.30.3"})
+            "  meshform validate -f stack.yaml --var istioVersion=1.30.3",
+            "  meshform validate -f stack.yaml --json"})
 final class ValidateCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
+
+    @Option(names = "--json", description = "Print the result as JSON, for editors and CI annotations (default: text).")
+    boolean json;
 
     private final Terminal terminal;
 
@@ -33,28 +40,66 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Workspace ws = new Workspace(global, terminal)) {
-            StackLoader.Loaded loaded = ws.loadStack();
-            Map<ResourceAddress, JsonNode> after = new TreeMap<>();
-            for (ResourceDecl d : loaded.stack().resources()) {
-                after.put(d.address(), d.spec());
-            }
-            CheckContext context = new CheckContext(loaded.stack(), after, Map.of(), CheckContext.Purpose.VALIDATE);
-            Diagnostics found = new Diagnostics();
-            for (PlanCheck check : ws.registry().checks()) {
-                if (!check.needsCluster()) {
-                    check.check(context).forEach(found::add);
+            List<Diagnostic> warnings = new ArrayList<>();
+            StackLoader.Loaded loaded;
+            try {
+                loaded = ws.loadStack(!json);
+                warnings.addAll(loaded.warnings());
+                List<Diagnostic> more = new Validator(ws.registry()).validate(loaded.stack());
+                more.forEach(w -> {
+                    if (!json) {
+                        terminal.err().println(w.severity() == Severity.INFO ? ws.style().dim(w.format())
+                                : ws.style().yellow(w.format()));
+                    }
+                });
+                warnings.addAll(more);
+            } catch (DiagnosticsException e) {
+                if (!json) {
+                    throw e;
                 }
+                terminal.out().print(render(e.diagnostics()));
+                return ExitCodes.ERROR;
+            } catch (UserError e) {
+                if (!json) {
+                    throw e;
+                }
+                terminal.out().print(render(List.of(Diagnostic.error(e.getMessage(), null, null))));
+                return ExitCodes.ERROR;
             }
-            found.throwIfErrors();
-            for (Diagnostic w : found.all()) {
-                terminal.err().println(w.severity() == io.meshform.engine.diag.Severity.INFO ? ws.style().dim(w.format())
-                        : ws.style().yellow(w.format()));
+            if (json) {
+                terminal.out().print(render(warnings));
+                return ExitCodes.OK;
             }
-            int warnings = loaded.warnings().size() + found.warnings().size();
             terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
                     + loaded.stack().name() + "`, " + loaded.stack().resources().size() + " resources"
-                    + (warnings == 0 ? "." : ", " + warnings + " warnings."));
+                    + (warnings.isEmpty() ? "." : ", " + warnings.size() + " warnings."));
             return ExitCodes.OK;
         }
+    }
+
+    /** Terraform's {@code validate -json} shape: valid, counts, and each diagnostic with its file position. */
+    static String render(List<Diagnostic> diagnostics) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode root = f.objectNode();
+        long errors = diagnostics.stream().filter(Diagnostic::isError).count();
+        root.put("format_version", "1.0");
+        root.put("valid", errors == 0);
+        root.put("error_count", errors);
+        root.put("warning_count", diagnostics.size() - errors);
+        ArrayNode list = root.putArray("diagnostics");
+        for (Diagnostic d : diagnostics) {
+            ObjectNode o = list.addObject();
+            o.put("severity", d.severity().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("summary", d.summary());
+            o.put("detail", d.detail() == null ? "" : d.detail());
+            if (d.range() != null) {
+                ObjectNode r = o.putObject("range");
+                r.put("filename", d.range().file());
+                if (d.range().known()) {
+                    r.putObject("start").put("line", d.range().line()).put("column", d.range().column());
+                }
+            }
+        }
+        return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
     }
 }

@@ -23,7 +23,6 @@ import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateSnapshot;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +82,12 @@ final class Workspace implements AutoCloseable {
         } else if (terminal.env().get("MESHFORM_ISTIOCTL") != null) {
             s.put("istioctl", terminal.env().get("MESHFORM_ISTIOCTL"));
         }
+        // What the stack may read and run: the providers read `file:` manifests and addon directories themselves.
+        io.meshform.engine.load.StackRoot root = options.stackRoot();
+        s.put(io.meshform.engine.load.StackRoot.ROOT_SETTING, root.directory().toString());
+        s.put(io.meshform.engine.load.StackRoot.ALLOW_OUTSIDE_SETTING, String.valueOf(root.allowOutside()));
+        s.put(io.meshform.engine.load.StackRoot.BASE_SETTING, options.file.toAbsolutePath().normalize().getParent().toString());
+        s.put("allowStackIstioctl", String.valueOf(options.allowStackIstioctl));
         s.put("fieldManager", "meshform");
         s.put("logLevel", options.logLevel);
         return new ProviderSettings(s);
@@ -119,6 +124,11 @@ final class Workspace implements AutoCloseable {
     }
 
     StackLoader.Loaded loadStack() {
+        return loadStack(true);
+    }
+
+    /** Loads the stack named by --file; {@code printWarnings}: print its warnings on standard error. */
+    StackLoader.Loaded loadStack(boolean printWarnings) {
         Map<String, String> env = new LinkedHashMap<>();
         terminal.env().forEach((k, v) -> {
             if (k.startsWith(VariableInputs.ENV_PREFIX)) {
@@ -126,9 +136,18 @@ final class Workspace implements AutoCloseable {
             }
         });
         StackLoader.Loaded loaded = new StackLoader(registry()).load(options.file,
-                new VariableInputs(env, options.varFiles, options.vars));
-        for (Diagnostic w : loaded.warnings()) {
-            terminal.err().println(style().yellow(w.format()));
+                new VariableInputs(env, options.varFiles, options.vars), options.stackRoot());
+        if (terminal.redactor() != null) {
+            for (io.meshform.engine.model.ResourceDecl d : loaded.stack().resources()) {
+                var type = registry().get(d.type());
+                terminal.redactor().add(io.meshform.engine.plan.Sensitive.secrets(d.spec(),
+                        io.meshform.engine.plan.Planner.sensitivePaths(type, d.spec())));
+            }
+        }
+        if (printWarnings) {
+            for (Diagnostic w : loaded.warnings()) {
+                terminal.err().println(style().yellow(w.format()));
+            }
         }
         return loaded;
     }
@@ -193,12 +212,10 @@ final class Workspace implements AutoCloseable {
         return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
     }
 
-    static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (java.io.IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getMessage());
-        }
+    /** A plan (or state) file named on the command line: a regular file within the size limit, checked before reading. */
+    static String read(Path file, String what) {
+        return io.meshform.engine.load.InputFiles.readText(file, file.toString(), what,
+                io.meshform.engine.load.InputFiles.PLAN_FILE_LIMIT);
     }
 
     @Override

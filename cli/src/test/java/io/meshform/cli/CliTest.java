@@ -196,7 +196,8 @@ class CliTest {
         assertEquals(0, run("state", "rm", "fake.thing.cortex").code());
         assertEquals("fake.thing.mesh\n", run("state", "list").out());
         Result plan = run("plan");
-        assertTrue(plan.out().contains("No changes."), "the object is still live and matches, so it is adopted: " + plan.out());
+        assertTrue(plan.out().contains("No changes."),
+                "the object still carries this state's mark, so it is recognised as meshform's own: " + plan.out());
         Result mv = run("state", "mv", "fake.thing.mesh", "fake.thing.renamed");
         assertEquals(0, mv.code(), mv.err());
         assertTrue(run("state", "list").out().contains("fake.thing.renamed"));

@@ -7,6 +7,7 @@ import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.Ownership;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.Provider;
@@ -67,6 +68,19 @@ public final class FileCluster implements ProviderFactory {
         public List<ResourceType> resourceTypes() {
             return List.of(new Thing(file));
         }
+
+        /** A cluster file holding {@code "unreachable": true} is a cluster that does not answer. */
+        @Override
+        public void ping() {
+            answer(file);
+        }
+    }
+
+    static void answer(Path file) {
+        if (load(file).path("unreachable").asBoolean(false)) {
+            throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                    "fake cluster: no answer from the API server", null, null));
+        }
     }
 
     private record Thing(Path file) implements ResourceType {
@@ -86,12 +100,18 @@ public final class FileCluster implements ProviderFactory {
 
         @Override
         public Map<ResourceAddress, LiveObject> read(io.meshform.engine.spi.ReadRequest request) {
+            answer(file);
             ObjectNode objects = load(file);
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
             for (ResourceRef r : request.resources()) {
                 JsonNode o = objects.get(r.address().toString());
                 if (o != null) {
-                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()));
+                    // Objects apply wrote carry meshform's mark, as the real types' objects do; hand-made ones none.
+                    Ownership owner = o.has("lineage")
+                            ? Ownership.marked(o.get("lineage").asString(), o.get("address").asString(), "thing " + r.address().name(),
+                                    r.address().name())
+                            : Ownership.unmarked("thing " + r.address().name(), r.address().name());
+                    out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()).withOwnership(owner));
                 }
             }
             return out;
@@ -109,12 +129,30 @@ public final class FileCluster implements ProviderFactory {
 
         @Override
         public AppliedResource apply(ApplyRequest request) {
+            if (request.desired().path("refuse").asBoolean(false)) {
+                // As an API server that echoes the object it refuses (a webhook, a decoding error).
+                throw new IllegalStateException("the server refused " + request.desired());
+            }
             ObjectNode objects = load(file);
             ObjectNode o = objects.putObject(request.address().toString());
             o.set("spec", request.desired());
             o.put("version", String.valueOf(System.nanoTime()));
+            request.mark().forEach((k, v) -> o.put(k.equals(Ownership.LINEAGE_ANNOTATION) ? "lineage" : "address", v));
             save(file, objects);
             return new AppliedResource(request.desired(), Map.of());
+        }
+
+        /** Values under {@code password} and every {@code keys[].value} are sensitive. */
+        @Override
+        public java.util.Set<String> sensitivePaths() {
+            return java.util.Set.of("/password", "/keys/*/value");
+        }
+
+        /** Any object of the file, by resource name. */
+        @Override
+        public java.util.Optional<AppliedResource> importExisting(String id) {
+            JsonNode o = load(file).get("fake.thing." + id);
+            return o == null ? java.util.Optional.empty() : java.util.Optional.of(new AppliedResource(o.get("spec"), Map.of()));
         }
 
         @Override

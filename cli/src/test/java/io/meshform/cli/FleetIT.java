@@ -90,7 +90,11 @@ class FleetIT {
                     return c;
                 });
 
-        Result drift = run(stack, kubeconfig, "drift", "--all-contexts");
+        Result noState = run(stack, kubeconfig, "drift", "--all-contexts");
+        assertEquals(1, noState.code(), "fleet-b has no state: a drift check there would check nothing. " + noState.out());
+        assertTrue(noState.out().contains("=== context fleet-b (exit 1)"), noState.out());
+
+        Result drift = run(stack, kubeconfig, "drift", "--all-contexts", "--allow-empty-state");
         assertEquals(2, drift.code(), drift.out());
         assertTrue(drift.out().contains("=== context fleet-a (exit 2)"), drift.out());
         assertTrue(drift.out().contains("=== context fleet-b (exit 0)"), "fleet-b applied nothing, so nothing drifted: " + drift.out());

@@ -30,6 +30,8 @@ public final class Harness implements AutoCloseable {
     public final TypeRegistry types;
     public final Map<ResourceAddress, ResourceState> state = new HashMap<>();
     public final List<String> progress = new ArrayList<>();
+    /** The lineage applies mark objects with, as the engine's state would. */
+    public final String lineage = "harness-" + java.util.UUID.randomUUID();
     /** The stack every request is for; a test that reads files relative to a stack sets one. */
     public StackContext context = StackContext.detached();
 
@@ -63,7 +65,7 @@ public final class Harness implements AutoCloseable {
 
     public AppliedResource apply(String address, JsonNode spec, Map<String, String> privateData) {
         ResourceAddress a = ResourceAddress.parse(address);
-        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, context));
+        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, context, lineage));
         state.put(a, new ResourceState(address, a.type(), (ObjectNode) r.attributes(), r.metadata()));
         return r;
     }
@@ -71,6 +73,12 @@ public final class Harness implements AutoCloseable {
     public void delete(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
         type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, context));
+    }
+
+    /** What the engine does with an adopted resource that leaves management: the object stays. */
+    public void release(String address) {
+        ResourceAddress a = ResourceAddress.parse(address);
+        type(a).release(new DeleteRequest(a, state.remove(a), progress::add, context));
     }
 
     @Override

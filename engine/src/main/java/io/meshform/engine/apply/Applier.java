@@ -6,7 +6,6 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
-import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -60,12 +59,17 @@ public final class Applier {
         StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
-            if (c.changes() || needsRecording(c, stack, prior)) {
+            if (c.changes() || needsRecording(c, stack, prior, types)) {
                 steps.add(c);
             }
         }
         // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
+        if (!steps.isEmpty() && prior.serial() == 0) {
+            // A new state is written before the first object is made: every object carries the state's lineage, and
+            // the next run must find that lineage again even if this one dies before recording anything.
+            prior = store.write(prior);
+        }
         Recorder recorder = new Recorder(store, prior);
         List<ResourceChange> done = new ArrayList<>();
         Set<ResourceAddress> doneSet = new HashSet<>();
@@ -116,13 +120,14 @@ public final class Applier {
     }
 
     /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */
-    private static boolean needsRecording(ResourceChange c, Stack stack, StateSnapshot prior) {
+    private static boolean needsRecording(ResourceChange c, Stack stack, StateSnapshot prior, TypeRegistry types) {
         if (c.action() != Action.NOOP) {
             return false;
         }
         ResourceState recorded = prior.find(c.address()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
-        return decl != null && (recorded == null || !recorded.attributes().equals(decl.spec())
+        return decl != null && (recorded == null
+                || !recorded.attributes().equals(Planner.recordable(types.get(c.type()), decl.spec()))
                 || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
                 || decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY)));
     }
@@ -161,7 +166,9 @@ public final class Applier {
             ResourceState recorded = recorder.current().find(c.address()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
-                    if (recorded != null) {
+                    if (recorded != null && "true".equals(c.privateData().get(Planner.RELEASE_STEP))) {
+                        type.release(new DeleteRequest(c.address(), recorded, progress, context));  // adopted: it stays
+                    } else if (recorded != null) {
                         type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                     }
                     recorder.forget(c.address());
@@ -175,7 +182,7 @@ public final class Applier {
                     }
                     JsonNode desired = declared(stack, c).spec();
                     AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
-                            context));
+                            context, recorder.current().lineage()));
                     recorder.record(stack, c, type, applied);
                 }
             }
@@ -232,7 +239,13 @@ public final class Applier {
             if (stack.find(c.address()).map(d -> d.lifecycle().preventDestroy()).orElse(false)) {
                 metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
             }
-            JsonNode attributes = Sensitive.digest(applied.attributes(), type.sensitivePaths());
+            // Adopted once, adopted for the life of the entry: destroy leaves the object where it found it.
+            boolean wasAdopted = current().find(c.address())
+                    .map(r -> "true".equals(r.metadata().get(Planner.ADOPTED_KEY))).orElse(false);
+            if (wasAdopted || "true".equals(c.privateData().get(Planner.ADOPT_STEP))) {
+                metadata.put(Planner.ADOPTED_KEY, "true");
+            }
+            JsonNode attributes = Planner.recordable(type, applied.attributes());
             ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
             long mine;
             synchronized (this) {

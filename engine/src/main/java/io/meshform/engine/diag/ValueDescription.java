@@ -7,6 +7,20 @@ public final class ValueDescription {
     private ValueDescription() {
     }
 
+    /** What the value is, without quoting it: for content that may not be a stack at all (the root of a file). */
+    public static String kindOf(JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return "nothing";
+        }
+        if (node.isObject()) {
+            return "a mapping";
+        }
+        if (node.isArray()) {
+            return "a list";
+        }
+        return node.isString() ? "a string" : "a " + node.getNodeType().name().toLowerCase();
+    }
+
     public static String of(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return "nothing";
@@ -18,8 +32,8 @@ public final class ValueDescription {
             return "a list";
         }
         if (node.isString()) {
-            return "the string \"" + node.asString() + "\"";
+            return "the string \"" + Quote.shortened(node.asString()) + "\"";
         }
-        return node.getNodeType().name().toLowerCase() + " " + node;
+        return node.getNodeType().name().toLowerCase() + " " + Quote.shortened(node.toString());
     }
 }

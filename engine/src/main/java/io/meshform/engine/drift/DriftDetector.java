@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
@@ -48,6 +49,12 @@ public final class DriftDetector {
             checked.add(a);
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
         }
+        if (byType.isEmpty()) {
+            // Nothing recorded to read, yet "No drift" must mean the cluster answered.
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            stack.resources().forEach(r -> used.add(r.type()));
+            types.ping(used);
+        }
         // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
         // stack file, not from wherever drift was started.
         StackContext context = StackContext.of(stack);
@@ -62,12 +69,14 @@ public final class DriftDetector {
             }
             // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
             // and both sides are masked before anything is reported.
-            Set<String> sensitive = types.get(a.type()).sensitivePaths();
+            Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
             LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
             PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
+                // Applied first, live second: a value changed in the cluster shows as changed on the live side.
+                JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                        Sensitive.mask(c.after(), sensitive), Sensitive.mask(c.before(), sensitive), c.details(), null));
+                        masked[0], masked[1], c.details(), null));
             }
         }
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
@@ -78,6 +87,9 @@ public final class DriftDetector {
         CheckContext checks = new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT);
         List<Diagnostic> notes = new ArrayList<>();
         for (PlanCheck check : types.checks()) {
+            if (check.validateOnly()) {
+                continue;
+            }
             for (Diagnostic d : check.check(checks)) {
                 if (d.severity() == io.meshform.engine.diag.Severity.INFO) {
                     notes.add(d);

@@ -21,14 +21,16 @@ final class ObjectShape {
         if (node != null && node.isObject()) {
             return true;
         }
-        out.error(what + " must be a mapping", "found " + describe(node), doc.rangeOf(pointer));
+        // The root of a file that is no stack (an import naming a token file) is described, never quoted.
+        out.error(what + " must be a mapping", "found " + (pointer.isEmpty() ? ValueDescription.kindOf(node) : describe(node)),
+                doc.rangeOf(pointer));
         return false;
     }
 
     void knownKeys(JsonNode node, String pointer, String where, Set<String> allowed) {
         for (String key : node.propertyNames()) {
             if (!allowed.contains(key)) {
-                out.error("unknown field `" + key + "` in " + where, Suggestions.hint(key, allowed),
+                out.error("unknown field `" + io.meshform.engine.diag.Quote.shortened(key) + "` in " + where, Suggestions.hint(key, allowed),
                         doc.rangeOf(pointer + "/" + YamlReader.escape(key)));
             }
         }

@@ -49,7 +49,7 @@ public final class StackLoader {
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "metadata", "imports", "variables",
             "backend", "resources");
     private static final Set<String> METADATA_KEYS = Set.of("name", "environment", "description");
-    private static final Set<String> RESOURCE_KEYS = Set.of("type", "name", "dependsOn", "spec", "lifecycle");
+    private static final Set<String> RESOURCE_KEYS = Set.of("type", "name", "dependsOn", "spec", "lifecycle", "adopt");
     private static final Set<String> LIFECYCLE_KEYS = Set.of("preventDestroy");
     private static final Set<String> VARIABLE_KEYS = Set.of("type", "default", "description");
     private static final Set<String> VARIABLE_TYPES = Set.of("string", "number", "bool");
@@ -57,6 +57,8 @@ public final class StackLoader {
 
     private final YamlReader yaml = new YamlReader();
     private final TypeRegistry types;
+    /** Resources whose named file could not be read, in this load. */
+    private final Set<ResourceAddress> unreadable = new HashSet<>();
     private final BackendCatalog backends;
 
     /** A loader for stacks whose {@code backend:} is one of the kinds on the class path. */
@@ -73,10 +75,20 @@ public final class StackLoader {
     public record Loaded(Stack stack, List<Diagnostic> warnings) {
     }
 
+    /** Loads without confinement: library use and tests. The CLI passes the stack's root. */
     public Loaded load(Path file, VariableInputs inputs) {
+        return load(file, inputs, StackRoot.unconfined());
+    }
+
+    /**
+     * Loads {@code file}; every file it names ({@code imports}, {@code --var-file}s, a local backend {@code path})
+     * must lie inside {@code root} (see {@link StackRoot}).
+     */
+    public Loaded load(Path file, VariableInputs inputs, StackRoot root) {
+        unreadable.clear();
         Diagnostics out = new Diagnostics();
-        Parts parts = new Parts();
-        collect(file.toAbsolutePath().normalize(), parts, out, new ArrayList<>(), file.toString());
+        Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent());
+        collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
         // Structural errors do not stop here: the resources that did parse are still validated, so one run
         // reports every error in the file.
         Map<String, JsonNode> values = resolveVariables(parts, inputs, out);
@@ -86,7 +98,8 @@ public final class StackLoader {
         for (RawResource raw : parts.resources.values()) {
             ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec, raw.source.document(),
                     raw.source.pointer() + "/spec");
-            resources.add(new ResourceDecl(raw.address, raw.dependsOn, spec, raw.source, raw.lifecycle));
+            SourceLocator source = readFiles(raw, spec, parts, file.toString(), out);
+            resources.add(new ResourceDecl(raw.address, raw.dependsOn, spec, source, raw.lifecycle));
         }
         for (Map.Entry<String, VariableDecl> v : parts.variables.entrySet()) {
             if (!used.contains(v.getKey())) {
@@ -96,22 +109,34 @@ public final class StackLoader {
         }
         checkDependsOn(resources, out);
         for (ResourceDecl r : resources) {
-            validateSpec(r, out);
+            if (!unreadable.contains(r.address())) {  // its file's problem is already reported
+                validateSpec(r, out);
+            }
         }
         if (out.hasErrors()) {
             throw new DiagnosticsException(out);
         }
+        // One form from here on: what the type applies, records and compares (validated as written, above).
+        resources.replaceAll(r -> new ResourceDecl(r.address(), r.dependsOn(),
+                (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle()));
         Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
                 digest(parts, resources));
         return new Loaded(stack, out.warnings());
     }
 
     private static final class Parts {
+        final StackRoot root;
+        final Path stackDirectory;
         String name;
         Environment environment = Environment.PRODUCTION;
         BackendConfig backend = BackendConfig.localDefault();
         final Map<String, VariableDecl> variables = new LinkedHashMap<>();
         final Map<ResourceAddress, RawResource> resources = new LinkedHashMap<>();
+
+        Parts(StackRoot root, Path stackDirectory) {
+            this.root = root;
+            this.stackDirectory = stackDirectory;
+        }
     }
 
     private record VariableDecl(String type, JsonNode defaultValue, SourceRange range) {
@@ -134,7 +159,7 @@ public final class StackLoader {
         }
         YamlDocument doc;
         try {
-            doc = yaml.read(path, shownName);
+            doc = yaml.read(path, shownName, chain.isEmpty() ? "stack file" : "imported file");
         } catch (DiagnosticsException e) {
             e.diagnostics().forEach(out::add);
             return;
@@ -166,7 +191,13 @@ public final class StackLoader {
                         out.error("an import must be a file path", null, doc.rangeOf("/imports/" + i));
                         continue;
                     }
-                    Path target = path.resolveSibling(imp.asString()).normalize();
+                    Path target;
+                    try {
+                        target = parts.root.resolve(path.getParent(), imp.asString(), "import", doc.rangeOf("/imports/" + i));
+                    } catch (DiagnosticsException e) {
+                        e.diagnostics().forEach(out::add);
+                        continue;
+                    }
                     if (!java.nio.file.Files.exists(target)) {
                         // Said where the import is written: the missing file has no line to point at.
                         out.error("imported file `" + imp.asString() + "` not found",
@@ -183,6 +214,49 @@ public final class StackLoader {
         readVariables(doc, shape, root, parts, out);
         readBackend(doc, shape, root, parts, out);
         readResources(doc, shape, root, parts, out);
+    }
+
+    /**
+     * Reads the files the resource's type asks for ({@link ResourceType#fileFields}) into its spec, in place of their
+     * names: inside the root, bounded, with the same YAML rules as the stack. Returns the resource's locator, which
+     * points problems inside such content into its file.
+     */
+    private SourceLocator readFiles(RawResource raw, ObjectNode spec, Parts parts, String stackShown, Diagnostics out) {
+        SourceLocator source = raw.source;
+        ResourceType type = types.find(raw.address.type()).orElse(null);
+        if (type == null) {
+            return source;
+        }
+        for (Map.Entry<String, String> f : type.fileFields().entrySet()) {
+            JsonNode name = spec.get(f.getKey());
+            if (name == null || !name.isString()) {
+                continue;  // absent, or not a string: the type's own validation says so
+            }
+            SourceRange at = raw.source.range("/spec/" + f.getKey());
+            if (spec.has(f.getValue()) && !spec.get(f.getValue()).isNull()) {
+                out.error(raw.address + ": set `" + f.getValue() + "` or `" + f.getKey() + "`, not both",
+                        "`" + f.getKey() + "` names a file whose object becomes `" + f.getValue() + "`", at);
+                continue;
+            }
+            String shown = relativeName(stackShown, name.asString());
+            try {
+                Path path = parts.root.resolve(parts.stackDirectory, name.asString(), f.getKey() + ":", at);
+                YamlDocument content = yaml.read(path, shown, "file");
+                if (!content.root().isObject()) {
+                    out.error(raw.address + ": " + shown + " must hold one object (a mapping)",
+                            "found " + io.meshform.engine.diag.ValueDescription.kindOf(content.root()), content.rangeOf(""));
+                    unreadable.add(raw.address);
+                    continue;
+                }
+                spec.remove(f.getKey());
+                spec.set(f.getValue(), content.root());
+                source = source.withEmbedded("/spec/" + f.getValue(), content);
+            } catch (DiagnosticsException e) {
+                e.diagnostics().forEach(out::add);
+                unreadable.add(raw.address);
+            }
+        }
+        return source;
     }
 
     private static String relativeName(String importer, String imported) {
@@ -284,6 +358,14 @@ public final class StackLoader {
             shape.knownKeys(settings, p, "backend `" + kind + "`", found.get().settings().keySet());
             settings.forEachEntry((k, v) -> values.put(k, v.isString() ? v.asString() : v.toString()));
         }
+        if (values.containsKey("path")) {
+            try {
+                // The state is written there: a stack must not make the run write outside its root either.
+                parts.root.resolve(parts.stackDirectory, values.get("path"), "backend path", doc.rangeOf(p + "/path"));
+            } catch (DiagnosticsException e) {
+                e.diagnostics().forEach(out::add);
+            }
+        }
         // The backend kind owns its rules; each problem is shown where its setting is written.
         for (SettingProblem problem : found.get().check(values)) {
             String at = problem.key() != null && settings != null && settings.has(problem.key())
@@ -335,7 +417,6 @@ public final class StackLoader {
             }
             seenHere.put(address, p);
             List<ResourceAddress> deps = readDependsOn(doc, r, p, out);
-            Lifecycle lifecycle = readLifecycle(doc, r, p, out, shape);
             JsonNode spec = r.get("spec");
             ObjectNode specObject;
             if (spec == null || spec.isNull()) {
@@ -346,19 +427,37 @@ public final class StackLoader {
             } else {
                 specObject = (ObjectNode) spec;
             }
+            Boolean adopt = readAdopt(doc, r, p, out);
+            Lifecycle lifecycle = readLifecycle(doc, r, p, out, shape);
+            lifecycle = new Lifecycle(lifecycle.preventDestroy(), Boolean.TRUE.equals(adopt));
             RawResource prior = parts.resources.get(address);
             if (prior != null) {
                 // An importing file refines a resource of its base: specs merge, the importer's values win.
                 ObjectNode merged = prior.spec.deepCopy();
                 deepMerge(merged, specObject);
                 List<ResourceAddress> mergedDeps = r.has("dependsOn") ? deps : prior.dependsOn;
-                Lifecycle mergedLifecycle = r.has("lifecycle") ? lifecycle : prior.lifecycle;
+                Lifecycle mergedLifecycle = new Lifecycle(
+                        r.has("lifecycle") ? lifecycle.preventDestroy() : prior.lifecycle.preventDestroy(),
+                        adopt != null ? adopt : prior.lifecycle.adopt());
                 parts.resources.put(address, new RawResource(address, mergedDeps, merged, new SourceLocator(doc, p, prior.source),
                         mergedLifecycle));
             } else {
                 parts.resources.put(address, new RawResource(address, deps, specObject, new SourceLocator(doc, p), lifecycle));
             }
         }
+    }
+
+    /** {@code adopt: true} on the resource; null when not written. */
+    private static Boolean readAdopt(YamlDocument doc, JsonNode r, String p, Diagnostics out) {
+        JsonNode v = r.get("adopt");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isBoolean()) {
+            out.error("`adopt` must be true or false", "found " + ObjectShape.describe(v), doc.rangeOf(p + "/adopt"));
+            return null;
+        }
+        return v.booleanValue();
     }
 
     private static Lifecycle readLifecycle(YamlDocument doc, JsonNode r, String p, Diagnostics out, ObjectShape shape) {
@@ -430,7 +529,8 @@ public final class StackLoader {
         for (Path f : inputs.varFiles()) {
             YamlDocument doc;
             try {
-                doc = yaml.read(f);
+                Path confined = parts.root.resolve(Path.of("").toAbsolutePath(), f.toString(), "--var-file", null);
+                doc = yaml.read(confined, f.toString(), "variables file");
             } catch (DiagnosticsException e) {
                 e.diagnostics().forEach(out::add);
                 continue;
@@ -558,6 +658,9 @@ public final class StackLoader {
             r.dependsOn().forEach(d -> deps.add(d.toString()));
             if (r.lifecycle().preventDestroy()) {
                 o.putObject("lifecycle").put("preventDestroy", true);  // absent otherwise, so older digests stay valid
+            }
+            if (r.lifecycle().adopt()) {
+                o.put("adopt", true);
             }
             o.set("spec", r.spec());
         }

@@ -2,11 +2,8 @@ package io.meshform.engine.load;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.Quote;
 import io.meshform.engine.diag.SourceRange;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,39 +58,41 @@ public final class YamlReader {
 
     /** Reads {@code path}, naming it {@code file} in positions and errors (e.g. relative to where meshform ran). */
     public YamlDocument read(Path path, String file) {
-        try {
-            long size = Files.size(path);
-            if (size > MAX_BYTES) {
-                throw fail(file, 0, 0, "file is too large (" + size + " bytes)",
-                        "desired-state files are limited to " + MAX_BYTES + " bytes; split the stack or move large "
-                                + "manifests into files referenced with `file:`");
-            }
-            return parse(file, Files.readString(path, StandardCharsets.UTF_8));
-        } catch (NoSuchFileException e) {
-            throw fail(file, 0, 0, "file not found", "check the path given with -f/--file");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw fail(file, 0, 0, "file is not UTF-8 text", "save the file as UTF-8");
-        } catch (IOException e) {
-            throw fail(file, 0, 0, "cannot read file: " + e.getMessage(), null);
-        }
+        return read(path, file, "stack file");
+    }
+
+    /**
+     * Reads {@code path} through {@link InputFiles} (a regular file within the size limit, checked before reading);
+     * {@code what} names the file in errors ("variables file", "manifest file").
+     */
+    public YamlDocument read(Path path, String file, String what) {
+        return parse(file, InputFiles.readText(path, file, what, MAX_BYTES), what);
     }
 
     public YamlDocument parse(String file, String text) {
+        return parse(file, text, "stack file");
+    }
+
+    /** One document; {@code what} says in errors what the file should hold ("stack file", "file"). */
+    public YamlDocument parse(String file, String text, String what) {
+        boolean stack = what.contains("stack") || what.contains("import");
         if (text.length() > MAX_BYTES) {
-            throw fail(file, 0, 0, "document is too large (" + text.length() + " characters)",
+            throw fail(file, 0, 0, "document is too large",
                     "desired-state files are limited to " + MAX_BYTES + " bytes");
         }
         Map<String, SourceRange> positions = new HashMap<>();
         try (JsonParser p = mapper.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
-                throw fail(file, 1, 1, "the file is empty", "a stack starts with `apiVersion: meshform.io/v1alpha1`");
+                throw fail(file, 1, 1, "the file is empty", stack ? "a stack starts with `apiVersion: meshform.io/v1alpha1`"
+                        : "it should hold one YAML document");
             }
             JsonNode root = readValue(file, p, "", positions);
             if (p.nextToken() != null) {
                 TokenStreamLocation at = p.currentTokenLocation();
                 throw fail(file, at.getLineNr(), at.getColumnNr(), "more than one YAML document in the file",
-                        "a desired-state file holds one stack; remove the `---` and what follows, or split it into files");
+                        stack ? "a desired-state file holds one stack; remove the `---` and what follows, or split it into files"
+                                : "this file must hold exactly one object; declare one resource per object");
             }
             return new YamlDocument(file, root, java.util.Collections.unmodifiableMap(positions));
         } catch (JacksonException e) {
@@ -108,8 +107,40 @@ public final class YamlReader {
                     break;
                 }
             }
-            throw fail(file, line, col, "invalid YAML: " + reason(e), hintFor(e));
+            // The parser's reason, shortened: it may quote a token of the file, and the file may be a secret.
+            throw fail(file, line, col, "invalid YAML: " + Quote.shortened(reason(e), 120), hintFor(e));
         }
+    }
+
+    /**
+     * Every document of a multi-document file (Kubernetes manifests, Istio's sample addons), read with the same
+     * hardening as a stack: aliases, merge keys and duplicate keys refused, nesting and size bounded. Empty
+     * documents are left out.
+     */
+    public java.util.List<YamlDocument> parseAll(String file, String text) {
+        if (text.length() > MAX_BYTES) {
+            throw fail(file, 0, 0, "document is too large", "files are limited to " + MAX_BYTES + " bytes");
+        }
+        java.util.List<YamlDocument> docs = new java.util.ArrayList<>();
+        try (JsonParser p = mapper.createParser(text)) {
+            while (p.nextToken() != null) {
+                Map<String, SourceRange> positions = new HashMap<>();
+                JsonNode root = readValue(file, p, "", positions);
+                if (root != null && !root.isNull()) {
+                    docs.add(new YamlDocument(file, root, java.util.Collections.unmodifiableMap(positions)));
+                }
+            }
+            return docs;
+        } catch (JacksonException e) {
+            TokenStreamLocation at = e.getLocation();
+            throw fail(file, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(),
+                    "invalid YAML: " + Quote.shortened(reason(e), 120), hintFor(e));
+        }
+    }
+
+    /** Every document of {@code path} (see {@link #parseAll}), read through {@link InputFiles}. */
+    public java.util.List<YamlDocument> readAll(Path path, String file, String what) {
+        return parseAll(file, InputFiles.readText(path, file, what, MAX_BYTES));
     }
 
     private JsonNode readValue(String file, JsonParser p, String pointer, Map<String, SourceRange> positions) {
@@ -119,7 +150,7 @@ public final class YamlReader {
         }
         if (((YAMLParser) p).isCurrentAlias()) {
             TokenStreamLocation at = p.currentTokenLocation();
-            throw fail(file, at.getLineNr(), at.getColumnNr(), "YAML aliases (*" + p.getString() + ") are not supported",
+            throw fail(file, at.getLineNr(), at.getColumnNr(), "YAML aliases (*" + Quote.shortened(p.getString()) + ") are not supported",
                     "write the value out in full; meshform refuses aliases so that nothing is read differently from "
                             + "how it looks");
         }
@@ -162,7 +193,7 @@ public final class YamlReader {
                         "write the merged fields out in full, or share them with `imports:` (see docs/stack-file.md)");
             }
             if (object.has(key)) {
-                throw fail(file, keyAt.line(), keyAt.column(), "duplicate key `" + key + "`",
+                throw fail(file, keyAt.line(), keyAt.column(), "duplicate key `" + Quote.shortened(key) + "`",
                         "the key was already set at line " + positions.get(pointer + "/" + escape(key)).line()
                                 + "; YAML keeps only one of them, so remove one");
             }

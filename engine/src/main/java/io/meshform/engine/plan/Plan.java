@@ -28,7 +28,12 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
         int add = 0;
         int change = 0;
         int destroy = 0;
+        int forget = 0;
         for (ResourceChange c : changes) {
+            if (c.forgets()) {
+                forget++;
+                continue;
+            }
             switch (c.action()) {
                 case CREATE -> add++;
                 case UPDATE -> change++;
@@ -41,7 +46,7 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
                 }
             }
         }
-        return new Summary(add, change, destroy);
+        return new Summary(add, change, destroy, forget);
     }
 
     /** Counts per action, for the JSON form. */
@@ -54,11 +59,19 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
         return counts;
     }
 
-    /** "Plan: 1 to add, 2 to change, 0 to destroy." as Terraform prints it. */
-    public record Summary(int add, int change, int destroy) {
+    /**
+     * "Plan: 1 to add, 2 to change, 0 to destroy." as Terraform prints it; adopted objects that leave management but stay
+     * in the cluster are counted apart (", 1 to forget", as Terraform says of a removed block with destroy = false).
+     */
+    public record Summary(int add, int change, int destroy, int forget) {
+        public Summary(int add, int change, int destroy) {
+            this(add, change, destroy, 0);
+        }
+
         @Override
         public String toString() {
-            return "Plan: " + add + " to add, " + change + " to change, " + destroy + " to destroy.";
+            return "Plan: " + add + " to add, " + change + " to change, " + destroy + " to destroy"
+                    + (forget > 0 ? ", " + forget + " to forget." : ".");
         }
     }
 }

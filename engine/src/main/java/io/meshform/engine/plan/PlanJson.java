@@ -95,6 +95,7 @@ public final class PlanJson {
         summary.put("add", s.add());
         summary.put("change", s.change());
         summary.put("destroy", s.destroy());
+        summary.put("forget", s.forget());
         return root;
     }
 
@@ -132,7 +133,7 @@ public final class PlanJson {
         if (value == null || value.isNull()) {
             return f.booleanNode(false);
         }
-        if (value.isString() && Sensitive.MASK.equals(value.asString())) {
+        if (value.isString() && Sensitive.isMask(value.asString())) {
             return f.booleanNode(true);
         }
         if (value.isObject()) {

@@ -11,6 +11,7 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.Ownership;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
@@ -42,6 +43,16 @@ public final class Planner {
     public static final String DEPENDS_ON_KEY = "meshform/depends_on";
     /** State metadata of a resource applied with lifecycle.preventDestroy: it stays protected once out of the file. */
     public static final String PREVENT_DESTROY_KEY = "meshform/prevent_destroy";
+    /**
+     * State metadata of a resource meshform took over rather than created ({@code adopt: true}, {@code import}): when it
+     * leaves management the object stays in the cluster unless --delete-adopted. The same key kubernetes.namespace
+     * has always written for a namespace it adopted.
+     */
+    public static final String ADOPTED_KEY = "adopted";
+    /** Private data of a planned change: apply records the resource as adopted. */
+    public static final String ADOPT_STEP = "meshform/adopt";
+    /** Private data of a planned removal: release the adopted object instead of deleting it. */
+    public static final String RELEASE_STEP = "meshform/release";
     /** How many resources are planned at once (their providers may each wait on the API server). */
     private static final int PARALLELISM = 10;
 
@@ -71,7 +82,12 @@ public final class Planner {
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
-        for (ResourceChange change : changes(order, context, state, live, graph, options)) {
+        java.util.Queue<Diagnostic> unmanaged = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<ResourceChange> planned = changes(order, context, state, live, graph, options, unmanaged);
+        // Refused before anything else is said: every object that would be taken over silently, at once.
+        order.forEach(a -> unmanaged.stream().filter(d -> d.summary().startsWith("`" + a + "`")).forEach(diagnostics::add));
+        diagnostics.throwIfErrors();
+        for (ResourceChange change : planned) {
             changes.add(change);
             ResourceDecl decl = options.destroy() ? null : stack.find(change.address()).orElse(null);
             if (change.action() != Action.DELETE && decl != null) {
@@ -119,8 +135,36 @@ public final class Planner {
                 }
             }
         }
-        graph.requireAcyclic();
+        requireAcyclic(graph, stack);
         return graph;
+    }
+
+    /**
+     * A cycle is an error at the {@code dependsOn} entry that closes it (the last one written along the cycle), so
+     * the user sees which line to change; a cycle of implicit edges alone is named without a position.
+     */
+    static void requireAcyclic(ResourceGraph graph, Stack stack) {
+        Diagnostics out = new Diagnostics();
+        for (List<ResourceAddress> cycle : graph.cycles()) {
+            String path = String.join(" -> ", cycle.stream().map(ResourceAddress::toString).toList());
+            io.meshform.engine.diag.SourceRange at = null;
+            String closing = null;
+            for (int i = 0; i + 1 < cycle.size(); i++) {
+                ResourceAddress from = cycle.get(i);
+                ResourceAddress to = cycle.get(i + 1);
+                ResourceDecl decl = stack.find(from).orElse(null);
+                int index = decl == null ? -1 : decl.dependsOn().indexOf(to);
+                if (index >= 0) {
+                    at = decl.source().range("/dependsOn/" + index);
+                    closing = "`" + from + "` depends on `" + to + "`";
+                }
+            }
+            out.error("dependency cycle: " + path,
+                    (closing != null ? closing + " here, which closes the cycle; remove this dependsOn entry or another"
+                            + " one along the cycle" : "remove one `dependsOn` entry along the cycle")
+                            + " (implicit edges: an Istio policy depends on the Istio install, a label on its namespace)", at);
+        }
+        out.throwIfErrors();
     }
 
     static List<ResourceAddress> recordedDependencies(ResourceState s) {
@@ -164,6 +208,13 @@ public final class Planner {
                 byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, spec));
             }
         }
+        if (byType.isEmpty()) {
+            // Nothing to read, yet "No changes" must mean the cluster answered.
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            stack.resources().forEach(r -> used.add(r.type()));
+            state.resources().forEach(r -> used.add(r.type()));
+            types.ping(used);
+        }
         return types.read(context, byType);
     }
 
@@ -172,11 +223,12 @@ public final class Planner {
      * server-side dry-run of a new object), and those round trips should overlap. Results keep {@code order}.
      */
     private List<ResourceChange> changes(List<ResourceAddress> order, StackContext context, StateSnapshot state,
-                                         Map<ResourceAddress, LiveObject> live, ResourceGraph graph, PlanOptions options) {
+                                         Map<ResourceAddress, LiveObject> live, ResourceGraph graph, PlanOptions options,
+                                         java.util.Queue<Diagnostic> unmanaged) {
         Stack stack = context.stack();
         if (order.size() < 2) {
             return order.stream().map(a -> change(a, options.destroy() ? null : stack.find(a).orElse(null),
-                    state.find(a).orElse(null), live.get(a), graph, options, context)).toList();
+                    state.find(a).orElse(null), live.get(a), graph, options, context, state.lineage(), unmanaged)).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, order.size()), r -> {
             Thread t = new Thread(r, "meshform-plan");
@@ -188,7 +240,8 @@ public final class Planner {
             for (ResourceAddress a : order) {
                 ResourceDecl decl = options.destroy() ? null : stack.find(a).orElse(null);
                 ResourceState recorded = state.find(a).orElse(null);
-                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context)));
+                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context, state.lineage(),
+                        unmanaged)));
             }
             List<ResourceChange> out = new ArrayList<>(futures.size());
             for (Future<ResourceChange> f : futures) {
@@ -206,39 +259,94 @@ public final class Planner {
     }
 
     private ResourceChange change(ResourceAddress address, ResourceDecl decl, ResourceState recorded, LiveObject live,
-                                  ResourceGraph graph, PlanOptions options, StackContext context) {
+                                  ResourceGraph graph, PlanOptions options, StackContext context, String lineage,
+                                  java.util.Queue<Diagnostic> unmanaged) {
         ResourceType type = types.find(address.type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records `" + address + "` of type `" + address.type() + "`, which no provider offers",
                 "use a meshform that has this type, or forget it with `meshform state rm " + address + "`", null)));
-        Set<String> sensitive = type.sensitivePaths();
         List<ResourceAddress> deps = List.copyOf(graph.dependenciesOf(address));
         String version = live == null ? null : live.version();
         JsonNode liveValue = live == null ? null : live.value();
         if (decl == null) {
             String reason = options.destroy() ? "destroy requested" : "no longer declared in the stack";
+            Map<String, String> release = Map.of();
             if (live == null) {
                 reason += "; already absent from the cluster, only the state entry goes";
+            } else if (recorded != null && "true".equals(recorded.metadata().get(ADOPTED_KEY)) && !options.deleteAdopted()) {
+                reason += "; it was adopted, not created by meshform: it stays in the cluster, meshform only stops managing it"
+                        + " (--delete-adopted deletes it)";
+                release = Map.of(RELEASE_STEP, "true");
             } else if (recorded != null) {
                 reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");
             }
-            return new ResourceChange(address, Action.DELETE, reason, Sensitive.mask(liveValue, sensitive), null,
-                    List.of(), List.of(), Map.of(), version, deps);
+            return new ResourceChange(address, Action.DELETE, reason,
+                    Sensitive.mask(liveValue, sensitivePaths(type, liveValue, recorded == null ? null : recorded.attributes())), null,
+                    List.of(), List.of(), release, version, deps);
         }
         PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context));
         Action action = planned.action();
         String reason = planned.reason();
+        Map<String, String> privateData = planned.privateData();
+        if (recorded == null && live != null && live.ownership().applies()) {
+            Ownership owner = live.ownership();
+            String object = owner.object() == null ? "the object" : owner.object();
+            if (owner.madeBy(lineage, address.toString())) {
+                reason = "made by an earlier apply of this state that did not record it (its lineage mark says so); "
+                        + "apply records it: " + reason;
+            } else if (decl.lifecycle().adopt()) {
+                action = action == Action.NOOP ? Action.UPDATE : action;
+                reason = "adopt: " + object + " exists, not managed by meshform; adopt: true takes it over ("
+                        + reason + ")";
+                privateData = new java.util.TreeMap<>(privateData);
+                privateData.put(ADOPT_STEP, "true");
+            } else {
+                unmanaged.add(notManaged(address, decl, owner, object));
+            }
+        }
         if (options.replace().contains(address)) {
             action = live == null ? Action.CREATE : Action.REPLACE;
             reason = "replacement requested with --replace";
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
-        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(decl.spec())) {
+        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(recordable(type, decl.spec()))) {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
         }
-        return new ResourceChange(address, action, reason, Sensitive.mask(planned.before(), sensitive),
-                Sensitive.mask(planned.after(), sensitive), planned.details(), planned.warnings(), planned.privateData(),
-                version, deps);
+        JsonNode[] masked = Sensitive.maskPair(planned.before(), planned.after(),
+                sensitivePaths(type, planned.before(), planned.after(), decl.spec()));
+        return new ResourceChange(address, action, reason, masked[0], masked[1], planned.details(), planned.warnings(),
+                privateData, version, deps);
+    }
+
+    /** "exists, not managed by meshform": refused, with the two ways to take it over on purpose. */
+    private static Diagnostic notManaged(ResourceAddress address, ResourceDecl decl, Ownership owner, String object) {
+        String mark = owner.lineage() == null ? ""
+                : " It carries meshform's mark of another state (lineage " + owner.lineage() + ", resource " + owner.address()
+                        + "): another stack manages it, or this stack's state file is missing or not the one in use.";
+        return Diagnostic.error("`" + address + "`: " + object + " exists, not managed by meshform",
+                "It exists in the cluster, but the state does not record it and it does not carry this state's mark (made by"
+                        + " hand, by another tool or by another stack); applying would take it over silently (and destroy would"
+                        + " delete it)." + mark + " To manage it on purpose, "
+                        + (owner.id() == null ? "" : "import it (`meshform import " + address + " " + owner.id() + "`) or ")
+                        + "set `adopt: true` on the resource (destroy then leaves it in the cluster). If the state should"
+                        + " record it, check --state or the stack's backend.",
+                decl.source().range());
+    }
+
+    /** The sensitive paths of every given value (a manifest's depend on its kind, which may differ between sides). */
+    public static Set<String> sensitivePaths(ResourceType type, JsonNode... values) {
+        Set<String> out = new java.util.TreeSet<>(type.sensitivePaths());
+        for (JsonNode v : values) {
+            if (v != null) {
+                out.addAll(type.sensitivePaths(v));
+            }
+        }
+        return out;
+    }
+
+    /** A spec as the state records it: sensitive values replaced by their digests. */
+    public static JsonNode recordable(ResourceType type, JsonNode spec) {
+        return Sensitive.digest(spec, sensitivePaths(type, spec));
     }
 
     /**
@@ -272,6 +380,9 @@ public final class Planner {
 
     private void runChecks(CheckContext context, boolean strict, Diagnostics out) {
         for (PlanCheck check : types.checks()) {
+            if (check.validateOnly()) {
+                continue;
+            }
             for (Diagnostic d : check.check(context)) {
                 out.add(strict && d.severity() == Severity.WARNING
                         ? new Diagnostic(Severity.ERROR, d.summary(), d.detail() + "\n(an error because of --strict)", d.range())

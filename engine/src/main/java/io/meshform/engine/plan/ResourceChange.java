@@ -31,4 +31,12 @@ public record ResourceChange(ResourceAddress address, Action action, String reas
     public boolean changes() {
         return action != Action.NOOP;
     }
+
+    /**
+     * A removal that leaves the object in the cluster: it was adopted ({@code adopt: true}, {@code import}), so meshform
+     * only stops managing it (Terraform's "forget"). Saying "destroyed" of it would be untrue.
+     */
+    public boolean forgets() {
+        return action == Action.DELETE && "true".equals(privateData.get(Planner.RELEASE_STEP));
+    }
 }

@@ -1,53 +1,229 @@
 package io.meshform.engine.plan;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Keeps values a provider marks sensitive out of plans and state: plans show {@code (sensitive)}, state keeps
- * a digest so a change is still noticed.
+ * Keeps values a provider marks sensitive out of everything meshform writes. Paths are JSON Pointer patterns in
+ * which {@code *} stands for any one key or list index ({@code /jwtRules/*}{@code /jwks}, {@code /manifest/data/*}).
+ *
+ * <p>Plans show {@value #MASK}, or {@value #CHANGED} where the value differs between the two sides, so a reviewer
+ * sees that a password changed without seeing it (as Terraform does). State keeps a keyed digest per value
+ * ({@code sha256:...}, salted with the value's path), never the value: drift digests the live value the same way
+ * and compares digests. A digest is not encryption: a weak password can still be guessed from it, so state stays
+ * owner-only.
  */
 public final class Sensitive {
     public static final String MASK = "(sensitive)";
+    public static final String CHANGED = "(sensitive value changed)";
+    private static final String DIGEST_PREFIX = "sha256:";
+    /** Fixed key: the digest must be the same on every machine that plans, applies or checks drift. */
+    private static final byte[] KEY = "meshform sensitive value digest v1".getBytes(StandardCharsets.UTF_8);
+    /** Values shorter than this are not searched for in free text: "on" or "1" would garble every message. */
+    static final int MIN_REDACTED_LENGTH = 4;
 
     private Sensitive() {
     }
 
-    public static JsonNode mask(JsonNode value, Set<String> paths) {
-        return replace(value, paths, v -> JsonNodeFactory.instance.stringNode(MASK));
+    /** True for the text a masked value is shown as: {@value #MASK} or {@value #CHANGED}. */
+    public static boolean isMask(String text) {
+        return MASK.equals(text) || CHANGED.equals(text);
     }
 
-    public static JsonNode digest(JsonNode value, Set<String> paths) {
-        return replace(value, paths, v -> JsonNodeFactory.instance.stringNode("sha256:" + sha256(v.toString())));
+    /** Every concrete pointer in {@code value} that one of the patterns matches, with the value there. */
+    public static Map<String, JsonNode> matches(JsonNode value, Set<String> patterns) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        if (value == null || patterns.isEmpty()) {
+            return out;
+        }
+        for (String pattern : patterns) {
+            String[] parts = pattern.isEmpty() ? new String[0] : pattern.substring(1).split("/", -1);
+            walk(value, parts, 0, "", out);
+        }
+        return out;
     }
 
-    private static JsonNode replace(JsonNode value, Set<String> paths, java.util.function.UnaryOperator<JsonNode> how) {
-        if (value == null || paths.isEmpty() || !value.isObject()) {
+    private static void walk(JsonNode node, String[] parts, int i, String at, Map<String, JsonNode> out) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return;
+        }
+        if (i == parts.length) {
+            out.put(at, node);
+            return;
+        }
+        String part = parts[i];
+        if (node instanceof ObjectNode o) {
+            if (part.equals("*")) {
+                for (Map.Entry<String, JsonNode> e : o.properties()) {
+                    walk(e.getValue(), parts, i + 1, at + "/" + escape(e.getKey()), out);
+                }
+            } else {
+                walk(o.get(unescape(part)), parts, i + 1, at + "/" + part, out);
+            }
+        } else if (node instanceof ArrayNode a) {
+            if (part.equals("*")) {
+                for (int k = 0; k < a.size(); k++) {
+                    walk(a.get(k), parts, i + 1, at + "/" + k, out);
+                }
+            } else if (part.matches("\\d+") && Integer.parseInt(part) < a.size()) {
+                walk(a.get(Integer.parseInt(part)), parts, i + 1, at + "/" + part, out);
+            }
+        }
+    }
+
+    public static JsonNode mask(JsonNode value, Set<String> patterns) {
+        Map<String, JsonNode> found = matches(value, patterns);
+        if (found.isEmpty()) {
             return value;
         }
         JsonNode copy = value.deepCopy();
-        for (String path : paths) {
-            int slash = path.lastIndexOf('/');
-            JsonNode parent = slash <= 0 ? copy : copy.at(path.substring(0, slash));
-            String field = path.substring(slash + 1);
-            if (parent instanceof ObjectNode o && o.has(field) && !o.get(field).isNull()) {
-                o.set(field, how.apply(o.get(field)));
-            }
-        }
+        found.keySet().forEach(p -> set(copy, p, JsonNodeFactory.instance.stringNode(MASK)));
         return copy;
     }
 
-    static String sha256(String s) {
+    /**
+     * Masks both sides of a change; a value present on both sides that differs is shown as {@value #CHANGED} on the
+     * {@code after} side, so the diff says it changed. Returns {before, after}.
+     */
+    public static JsonNode[] maskPair(JsonNode before, JsonNode after, Set<String> patterns) {
+        Map<String, JsonNode> b = matches(before, patterns);
+        Map<String, JsonNode> a = matches(after, patterns);
+        JsonNode maskedBefore = mask(before, patterns);
+        JsonNode maskedAfter = mask(after, patterns);
+        for (Map.Entry<String, JsonNode> e : a.entrySet()) {
+            JsonNode old = b.get(e.getKey());
+            if (old != null && !same(old, e.getValue(), e.getKey())) {
+                set(maskedAfter, e.getKey(), JsonNodeFactory.instance.stringNode(CHANGED));
+            }
+        }
+        return new JsonNode[] {maskedBefore, maskedAfter};
+    }
+
+    /** Equal values, or a value and its digest (drift compares a digested live value with a recorded digest). */
+    private static boolean same(JsonNode x, JsonNode y, String pointer) {
+        return x.equals(y) || digestOf(pointer, x).equals(text(y)) || digestOf(pointer, y).equals(text(x));
+    }
+
+    /** The value with every sensitive value replaced by its digest; digests already there stay as they are. */
+    public static JsonNode digest(JsonNode value, Set<String> patterns) {
+        Map<String, JsonNode> found = matches(value, patterns);
+        if (found.isEmpty()) {
+            return value;
+        }
+        JsonNode copy = value.deepCopy();
+        found.forEach((p, v) -> set(copy, p, JsonNodeFactory.instance.stringNode(isDigest(v) ? text(v) : digestOf(p, v))));
+        return copy;
+    }
+
+    public static boolean isDigest(JsonNode v) {
+        return v.isString() && v.asString().startsWith(DIGEST_PREFIX) && v.asString().length() == DIGEST_PREFIX.length() + 64;
+    }
+
+    static String digestOf(String pointer, JsonNode v) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            mac.update(pointer.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return DIGEST_PREFIX + HexFormat.of().formatHex(mac.doFinal(text(v).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String text(JsonNode v) {
+        return v.isString() ? v.asString() : v.toString();
+    }
+
+    /**
+     * The texts a sensitive value may show up as in free text (an API server error that echoes the object): the
+     * value, its base64 form, and for a base64 value (a Secret's {@code data}) the decoded text. Digests are left out.
+     */
+    public static Set<String> secrets(JsonNode value, Set<String> patterns) {
+        Set<String> out = new LinkedHashSet<>();
+        for (JsonNode v : matches(value, patterns).values()) {
+            List<JsonNode> leaves = new ArrayList<>();
+            collectLeaves(v, leaves);
+            for (JsonNode leaf : leaves) {
+                if (isDigest(leaf)) {
+                    continue;
+                }
+                String s = text(leaf);
+                add(out, s);
+                add(out, Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
+                try {
+                    add(out, new String(Base64.getDecoder().decode(s), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException notBase64) {
+                    // a plain value
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void collectLeaves(JsonNode v, List<JsonNode> out) {
+        if (v.isContainer()) {
+            v.forEach(c -> collectLeaves(c, out));
+            if (v.isObject()) {
+                out.add(v);  // an inline JWKS document is echoed whole as often as in parts
+            }
+        } else if (!v.isNull()) {
+            out.add(v);
+        }
+    }
+
+    private static void add(Set<String> out, String s) {
+        if (s != null && s.strip().length() >= MIN_REDACTED_LENGTH) {
+            out.add(s);
+        }
+    }
+
+    /** {@code text} with every one of {@code secrets} replaced by {@value #MASK}, longest first. */
+    public static String redact(String text, Set<String> secrets) {
+        if (text == null || secrets.isEmpty()) {
+            return text;
+        }
+        List<String> ordered = new ArrayList<>(secrets);
+        ordered.sort((x, y) -> Integer.compare(y.length(), x.length()));
+        String out = text;
+        for (String s : ordered) {
+            if (out.contains(s)) {
+                out = out.replace(s, MASK);
+            }
+        }
+        return out;
+    }
+
+    private static void set(JsonNode root, String pointer, JsonNode replacement) {
+        int slash = pointer.lastIndexOf('/');
+        JsonNode parent = slash <= 0 ? root : root.at(pointer.substring(0, slash));
+        String last = unescape(pointer.substring(slash + 1));
+        if (parent instanceof ObjectNode o) {
+            o.set(last, replacement);
+        } else if (parent instanceof ArrayNode a && last.matches("\\d+")) {
+            a.set(Integer.parseInt(last), replacement);
+        }
+    }
+
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static String unescape(String part) {
+        return part.replace("~1", "/").replace("~0", "~");
     }
 }

@@ -53,6 +53,72 @@ public final class DriftFormats {
         };
     }
 
+    /**
+     * The report of a drift check that could not run (the cluster did not answer, a resource could not be read, no
+     * state): never an empty success. JUnit gets one test in error, JSON an {@code error} and no verdict.
+     */
+    public String failure(String stackName, String message, String format) {
+        String name = stackName == null ? "(not loaded)" : stackName;
+        return switch (format) {
+            case "junit" -> junitError(name, message);
+            case "json" -> {
+                ObjectNode root = JsonNodeFactory.instance.objectNode();
+                root.put("format_version", FORMAT_VERSION);
+                root.put("stack", stackName);
+                root.putNull("drift_found");
+                root.put("error", message);
+                yield JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
+            }
+            case "markdown" -> "### meshform drift: `" + name + "`\n\n**The drift check failed; nothing was checked.**\n\n```\n"
+                    + message + "\n```\n";
+            default -> "Drift check failed; nothing was checked:\n" + message + "\n";
+        };
+    }
+
+    private String junitError(String stackName, String message) {
+        StringWriter out = new StringWriter();
+        try {
+            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeCharacters("\n");
+            w.writeStartElement("testsuites");
+            w.writeAttribute("name", "meshform drift");
+            w.writeAttribute("tests", "1");
+            w.writeAttribute("failures", "0");
+            w.writeAttribute("errors", "1");
+            w.writeAttribute("time", "0");
+            w.writeCharacters("\n  ");
+            w.writeStartElement("testsuite");
+            w.writeAttribute("name", clean("meshform drift " + stackName));
+            w.writeAttribute("tests", "1");
+            w.writeAttribute("failures", "0");
+            w.writeAttribute("errors", "1");
+            w.writeAttribute("skipped", "0");
+            w.writeAttribute("time", "0");
+            w.writeAttribute("timestamp", java.time.LocalDateTime.ofInstant(started, java.time.ZoneOffset.UTC)
+                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            testcase(w, "drift check");
+            w.writeCharacters("\n      ");
+            w.writeStartElement("error");
+            int nl = message.indexOf('\n');
+            w.writeAttribute("message", clean(nl < 0 ? message : message.substring(0, nl)));
+            w.writeAttribute("type", "error");
+            w.writeCharacters(clean(message));
+            w.writeEndElement();
+            w.writeCharacters("\n    ");
+            w.writeEndElement();
+            w.writeCharacters("\n  ");
+            w.writeEndElement();
+            w.writeCharacters("\n");
+            w.writeEndElement();
+            w.writeEndDocument();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("cannot write the JUnit report: " + e.getMessage(), e);
+        }
+        return out + "\n";
+    }
+
     private List<String> diff(DriftEntry e) {
         List<String> expected = lines(yaml.write(e.expected()));
         List<String> live = lines(yaml.write(e.live()));
@@ -198,7 +264,9 @@ public final class DriftFormats {
             failures.put(unique, e);
         }
         int mesh = (int) r.entries().stream().filter(e -> e.address() == null).count();
-        int tests = r.checked().size() + mesh + r.notYetApplied().size();
+        // An empty state allowed with --allow-empty-state and nothing declared: say the cluster answered, never zero tests.
+        boolean answeredOnly = r.checked().isEmpty() && failures.isEmpty() && r.notYetApplied().isEmpty();
+        int tests = r.checked().size() + mesh + r.notYetApplied().size() + (answeredOnly ? 1 : 0);
         String time = String.format(java.util.Locale.ROOT, "%.3f", took.toNanos() / 1e9);
         StringWriter out = new StringWriter();
         try {
@@ -222,6 +290,10 @@ public final class DriftFormats {
             // JUnit's timestamp is local-time ISO 8601 without a zone; UTC keeps it the same on every runner.
             w.writeAttribute("timestamp", java.time.LocalDateTime.ofInstant(started, java.time.ZoneOffset.UTC)
                     .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+            if (answeredOnly) {
+                testcase(w, "cluster answered; the state records no resources");
+                w.writeEndElement();
+            }
             for (ResourceAddress a : r.checked()) {
                 if (!failures.containsKey(a.toString())) {
                     testcase(w, a.toString());

@@ -29,7 +29,8 @@ public final class PlanMarkdown {
     public String render(Plan plan) {
         StringBuilder sb = new StringBuilder("### meshform plan: `").append(plan.stackName()).append("`\n\n");
         if (!plan.hasChanges()) {
-            return sb.append("No changes. The cluster matches the stack.\n").toString();
+            return sb.append(plan.destroy() ? "No changes. Nothing to destroy: the state records no resources.\n"
+                    : "No changes. The cluster matches the stack.\n").toString();
         }
         sb.append("**").append(plan.summary()).append("**\n\n");
         // The table and the warnings get at most half the room; the folded full plan gets the rest.

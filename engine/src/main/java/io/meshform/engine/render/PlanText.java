@@ -48,8 +48,9 @@ public final class PlanText {
         }
         List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::changes).toList();
         if (changes.isEmpty()) {
-            out.append(style.green("No changes.")).append(" The cluster matches the stack `").append(plan.stackName())
-                    .append("`.\n");
+            out.append(style.green("No changes.")).append(plan.destroy()
+                    ? " Nothing to destroy: the state records no resources of stack `" + plan.stackName() + "` in this selection.\n"
+                    : " The cluster matches the stack `" + plan.stackName() + "`.\n");
             return out.toString();
         }
         out.append("meshform will perform the following actions, in this order:\n\n");
@@ -61,7 +62,8 @@ public final class PlanText {
     }
 
     private void renderChange(ResourceChange c, StringBuilder out) {
-        out.append("  ").append(style.bold("# " + c.address() + " will be " + pastTense(c.action())))
+        out.append("  ").append(style.bold("# " + c.address() + (c.forgets()
+                        ? " will no longer be managed by meshform; the object stays in the cluster" : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + c.reason() + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.action().symbol())).append(' ').append(c.address()).append('\n');
         for (PlanDetail d : c.details()) {
@@ -97,7 +99,7 @@ public final class PlanText {
         if (unified.isEmpty() && c.action() == Action.UPDATE) {
             // Same spec, different cluster (drift, or an object that went missing): the details above say where.
             body(out, style.dim(c.details().isEmpty()
-                    ? "(the change is in values marked sensitive, not shown)"
+                    ? "(no declared field differs: the reason above says what apply does)"
                     : "(the declared spec is unchanged; applying it again repairs the objects listed above)"), false);
         }
         for (String line : unified) {

@@ -20,5 +20,13 @@ public interface PlanCheck {
         return true;
     }
 
+    /**
+     * True for checks only {@code validate} runs, because plan makes the same check in its own course (istioctl's
+     * render of an install, which the install's plan runs anyway).
+     */
+    default boolean validateOnly() {
+        return false;
+    }
+
     List<Diagnostic> check(CheckContext context);
 }

@@ -14,6 +14,13 @@ public interface Provider extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Contacts the cluster once and throws when it does not answer: "No drift" and "No changes" must mean the
+     * cluster answered, also when there was nothing to read (an empty state, an empty stack).
+     */
+    default void ping() {
+    }
+
     /** Edges this provider adds between resources of any provider (see {@link DependencyRule}). */
     default List<DependencyRule> dependencyRules() {
         return List.of();

@@ -51,6 +51,14 @@ public interface ResourceType {
     void delete(DeleteRequest request);
 
     /**
+     * Stops managing an adopted object (one meshform took over with {@code adopt: true} or {@code meshform import})
+     * without deleting it: remove only what meshform added where that matters (its mark, labels it owns). The default
+     * leaves the object as it is.
+     */
+    default void release(DeleteRequest request) {
+    }
+
+    /**
      * What removing this recorded resource will do when it is not simply "delete the object", for the plan to say
      * (e.g. an adopted namespace that stays); empty by default.
      */
@@ -63,8 +71,46 @@ public interface ResourceType {
         return Optional.empty();
     }
 
-    /** Spec paths (JSON Pointers) whose values never reach plan output or state in clear text. */
+    /**
+     * Adopts an existing object, knowing what the stack declares for it (a {@code kubernetes.manifest} learns the
+     * object's kind from the declared manifest); by default the same as {@link #importExisting(String)}.
+     */
+    default Optional<AppliedResource> importExisting(String id, JsonNode declared) {
+        return importExisting(id);
+    }
+
+    /**
+     * Spec paths whose values never leave meshform in clear text (plans, state, drift reports, errors): JSON Pointer
+     * patterns in which {@code *} matches any one key or list index, e.g. {@code /jwtRules/*}{@code /jwks}.
+     */
     default Set<String> sensitivePaths() {
         return Set.of();
+    }
+
+    /**
+     * The sensitive paths of one value in this type's spec shape (desired, recorded or live), for types where they
+     * depend on the value: a {@code kubernetes.manifest} is sensitive in {@code data} only when it is a Secret.
+     */
+    default Set<String> sensitivePaths(JsonNode value) {
+        return sensitivePaths();
+    }
+
+    /**
+     * The spec in the one form the type applies, records and compares (a Secret's {@code stringData} folded into
+     * base64 {@code data}, as the API server stores it). The loader applies it after validating, so plans, the stack's
+     * digest, the state and drift all see the same form. The default is the spec as written.
+     */
+    default JsonNode normalise(JsonNode spec) {
+        return spec;
+    }
+
+    /**
+     * Spec fields that name a YAML file holding one object, which the loader reads (inside the stack's root, within
+     * the size limit, with the stack file's YAML rules) and puts into the spec in place of the name: field holding
+     * the path -> field that receives the object, e.g. {@code file -> manifest}. So the file is validated offline, a
+     * saved plan is bound to its content, and its sensitive values are masked like inline ones.
+     */
+    default java.util.Map<String, String> fileFields() {
+        return java.util.Map.of();
     }
 }

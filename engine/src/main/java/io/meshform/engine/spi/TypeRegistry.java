@@ -15,6 +15,7 @@ import java.util.TreeMap;
 public final class TypeRegistry {
     private final Map<String, ResourceType> types = new TreeMap<>();
     private final List<PlanCheck> checks = new ArrayList<>();
+    private final List<Provider> providers;
     private final List<DependencyRule> rules = new ArrayList<>();
 
     public TypeRegistry(List<? extends Provider> providers) {
@@ -23,6 +24,7 @@ public final class TypeRegistry {
 
     /** Without the checks named in {@code skippedChecks} (e.g. {@code --no-analyze} leaves out istio-analyze). */
     public TypeRegistry(List<? extends Provider> providers, Set<String> skippedChecks) {
+        this.providers = List.copyOf(providers);
         for (Provider p : providers) {
             for (ResourceType t : p.resourceTypes()) {
                 if (types.putIfAbsent(t.name(), t) != null) {
@@ -75,6 +77,18 @@ public final class TypeRegistry {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Makes sure the cluster answers (see {@link Provider#ping}): the providers of {@code typeNames} (the types a stack
+     * declares or a state records), or every provider when there are none.
+     */
+    public void ping(Set<String> typeNames) {
+        for (Provider p : providers) {
+            if (typeNames.isEmpty() || p.resourceTypes().stream().anyMatch(t -> typeNames.contains(t.name()))) {
+                p.ping();
+            }
         }
     }
 

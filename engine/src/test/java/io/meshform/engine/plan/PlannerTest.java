@@ -284,4 +284,91 @@ class PlannerTest {
 
         assertTrue(binding.whatMoved(roundTripped, s, state()).get(0).contains("desired-state file"));
     }
+
+    private Plan apply(Stack s, PlanOptions options) {
+        Plan p = planner.plan(s, state(), options);
+        new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, p, state(), store, new AtomicBoolean());
+        return p;
+    }
+
+    /** A ConfigMap made by hand and then declared: Terraform asks for an import, and so does meshform. */
+    @Test
+    void anObjectMadeByHandIsRefusedNotTakenOverSilently() {
+        cluster.put(a("test.thing.ns"), JsonNodeFactory.instance.objectNode().put("value", "ns"));
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(stack(TWO), state(), PlanOptions.defaults()));
+        assertTrue(e.getMessage().contains("`test.thing.ns`: thing ns exists, not managed by meshform"), e.getMessage());
+        assertTrue(e.getMessage().contains("meshform import test.thing.ns ns") && e.getMessage().contains("adopt: true"),
+                e.getMessage());
+        assertTrue(e.diagnostics().get(0).range().toString().endsWith("stack.yaml:5:5"), e.diagnostics().get(0).range().toString());
+        assertTrue(store.writes().isEmpty(), "nothing recorded");
+    }
+
+    @Test
+    void adoptTrueTakesItOverAndDestroyLeavesItInTheCluster() {
+        cluster.put(a("test.thing.ns"), JsonNodeFactory.instance.objectNode().put("value", "ns"));
+        Stack s = stack(TWO.replace("name: ns,", "name: ns, adopt: true,"));
+        Plan p = apply(s, PlanOptions.defaults());
+        ResourceChange adopt = p.changes().stream().filter(c -> c.address().equals(a("test.thing.ns"))).findFirst().orElseThrow();
+        assertEquals(Action.UPDATE, adopt.action(), "an adoption is a change: apply marks and records the object");
+        assertTrue(adopt.reason().startsWith("adopt: thing ns exists, not managed by meshform"), adopt.reason());
+        assertEquals("true", state().find("test.thing.ns").orElseThrow().metadata().get(Planner.ADOPTED_KEY));
+        assertEquals(state().lineage(), cluster.mark(a("test.thing.ns")), "now marked as this state's");
+
+        Plan destroy = planner.plan(s, state(), PlanOptions.defaults().asDestroy());
+        ResourceChange release = destroy.changes().stream().filter(c -> c.address().equals(a("test.thing.ns"))).findFirst().orElseThrow();
+        assertTrue(release.reason().contains("it was adopted, not created by meshform: it stays in the cluster"), release.reason());
+        new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, destroy, state(), store, new AtomicBoolean());
+        assertTrue(cluster.history().contains("release test.thing.ns") && !cluster.history().contains("delete test.thing.ns"),
+                cluster.history().toString());
+        assertTrue(cluster.get(a("test.thing.ns")) != null, "kept");
+        assertTrue(cluster.history().contains("delete test.thing.labels"), "what meshform made is deleted");
+    }
+
+    @Test
+    void anAdoptedObjectIsDeletedOnlyWhenAsked() {
+        cluster.put(a("test.thing.ns"), JsonNodeFactory.instance.objectNode().put("value", "ns"));
+        Stack s = stack(TWO.replace("name: ns,", "name: ns, adopt: true,"));
+        apply(s, PlanOptions.defaults());
+        apply(s, new PlanOptions(Set.of(), Set.of(), Set.of(), true, false, true));
+        assertTrue(cluster.history().contains("delete test.thing.ns"), cluster.history().toString());
+    }
+
+    /** An apply that died between making an object and recording it: the next run knows the object by its mark. */
+    @Test
+    void anObjectThisStateMadeButNeverRecordedIsRecognisedAsOwn() {
+        Stack s = stack(TWO);
+        apply(s, PlanOptions.defaults());
+        StateSnapshot lost = state().without("test.thing.labels");
+        store.write(lost);
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        assertFalse(p.hasChanges(), "nothing to change in the cluster");
+        assertTrue(p.changes().stream().anyMatch(c -> c.reason().contains("did not record it")), p.changes().toString());
+        apply(s, PlanOptions.defaults());
+        assertTrue(state().find("test.thing.labels").isPresent(), "recorded by the next apply");
+        assertEquals(1, cluster.history().stream().filter("create test.thing.labels"::equals).count(), "not made twice");
+    }
+
+    /** A missing or mistyped state file is a new lineage: everything meshform made is refused, not taken over. */
+    @Test
+    void anotherStatesObjectsAreRefused() {
+        Stack s = stack(TWO);
+        apply(s, PlanOptions.defaults());
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(s, StateSnapshot.empty("test"), PlanOptions.defaults()));
+        assertEquals(2, e.diagnostics().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("carries meshform's mark of another state"), e.getMessage());
+    }
+
+    @Test
+    void aCycleIsReportedAtTheDependsOnThatClosesIt() {
+        var e = assertThrows(DiagnosticsException.class, () -> new Validator(cluster.registry()).validate(stack("""
+                resources:
+                  - {type: test.thing, name: a, dependsOn: [test.thing.b], spec: {}}
+                  - {type: test.thing, name: b, dependsOn: [test.thing.c], spec: {}}
+                  - {type: test.thing, name: c, dependsOn: [test.thing.a], spec: {}}
+                """)));
+        var d = e.diagnostics().get(0);
+        assertEquals("dependency cycle: test.thing.a -> test.thing.b -> test.thing.c -> test.thing.a", d.summary());
+        assertTrue(d.detail().startsWith("`test.thing.c` depends on `test.thing.a` here"), d.detail());
+        assertEquals("stack.yaml:7:45", d.range().toString().substring(d.range().toString().lastIndexOf('/') + 1));
+    }
 }

@@ -36,6 +36,8 @@ import tools.jackson.databind.JsonNode;
 public final class InMemoryCluster implements Provider {
     private final Map<ResourceAddress, JsonNode> objects = new ConcurrentHashMap<>();
     private final Map<ResourceAddress, Integer> versions = new ConcurrentHashMap<>();
+    /** meshform's mark on the objects apply made (lineage, address); objects put by a test are hand-made. */
+    private final Map<ResourceAddress, String> marks = new ConcurrentHashMap<>();
     private final List<String> history = Collections.synchronizedList(new ArrayList<>());
     private final Set<ResourceAddress> failing = ConcurrentHashMap.newKeySet();
     private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
@@ -65,9 +67,16 @@ public final class InMemoryCluster implements Provider {
         checks.add(check);
     }
 
+    /** Puts an object as someone else would: without meshform's mark. */
     public void put(ResourceAddress a, JsonNode value) {
         objects.put(a, value);
         versions.merge(a, 1, Integer::sum);
+        marks.remove(a);
+    }
+
+    /** The lineage in the mark of {@code a}'s object, or null. */
+    public String mark(ResourceAddress a) {
+        return marks.get(a);
     }
 
     public JsonNode get(ResourceAddress a) {
@@ -158,7 +167,11 @@ public final class InMemoryCluster implements Provider {
             for (ResourceRef r : refs) {
                 JsonNode v = objects.get(r.address());
                 if (v != null) {
-                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(r.address()))));
+                    String lineage = marks.get(r.address());
+                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(r.address()))).withOwnership(lineage == null
+                            ? io.meshform.engine.spi.Ownership.unmarked("thing " + r.address().name(), r.address().name())
+                            : io.meshform.engine.spi.Ownership.marked(lineage, r.address().toString(), "thing " + r.address().name(),
+                                    r.address().name())));
                 }
             }
             return out;
@@ -189,7 +202,11 @@ public final class InMemoryCluster implements Provider {
             }
             beforeApply.accept(request.address());
             history.add((request.recorded() == null ? "create " : "update ") + request.address());
-            put(request.address(), request.desired());
+            objects.put(request.address(), request.desired());
+            versions.merge(request.address(), 1, Integer::sum);
+            if (request.lineage() != null) {
+                marks.put(request.address(), request.lineage());
+            }
             return new AppliedResource(request.desired(), Map.of("version", String.valueOf(versions.get(request.address()))));
         }
 
@@ -197,6 +214,12 @@ public final class InMemoryCluster implements Provider {
         public void delete(DeleteRequest request) {
             history.add("delete " + request.address());
             objects.remove(request.address());
+        }
+
+        @Override
+        public void release(DeleteRequest request) {
+            history.add("release " + request.address());
+            marks.remove(request.address());
         }
 
         /** A thing applied with {@code adopted: true} in its spec stays when destroyed, as an adopted namespace does. */

@@ -4,9 +4,11 @@ import io.meshform.providers.istio.checks.MeshChecks;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.install.InstallFirst;
 import io.meshform.providers.istio.install.IstioInstallType;
+import io.meshform.providers.istio.install.OfflineRenderCheck;
 import io.meshform.providers.istio.policy.IstioPolicyType;
-import io.meshform.providers.istio.policy.IstioRules;
+import io.meshform.providers.istio.policy.IstioObjects;
 import io.meshform.providers.istio.policy.PolicyKind;
+import io.meshform.providers.kubernetes.ObjectRules;
 
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.core.Mesh;
@@ -15,7 +17,6 @@ import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.IntStream;
 
 /**
  * {@code istio.*}: the install (through istioctl), the security policies and Telemetry, plus the mesh safety checks.
@@ -32,34 +33,38 @@ public final class IstioProvider implements Provider {
 
     public IstioProvider(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
+        IstioInstallType install = new IstioInstallType(kube, istioctl);
         this.types = List.of(
-                new IstioInstallType(kube, istioctl),
+                install,
                 peerAuthentication(kube),
                 requestAuthentication(kube),
                 authorizationPolicy(kube),
                 telemetry(kube));
-        this.checks = MeshChecks.all(kube, istioctl);
+        List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube, istioctl));
+        all.add(new OfflineRenderCheck(install));  // validate: istioctl version and render, offline
+        this.checks = List.copyOf(all);
     }
 
     public static IstioPolicyType peerAuthentication(KubeConnection kube) {
-        return new IstioPolicyType(kube, PolicyKind.PEER_AUTHENTICATION, IstioRules.PEER_FIELDS, IstioRules::peerAuthentication,
-                Set.of());
+        return new IstioPolicyType(kube, PolicyKind.PEER_AUTHENTICATION, Set.of());
     }
 
     public static IstioPolicyType requestAuthentication(KubeConnection kube) {
-        // The engine's masks take exact pointers: cover the inline key sets of the first 20 JWT rules.
-        Set<String> sensitive = Set.copyOf(IntStream.range(0, 20).mapToObj(i -> "/jwtRules/" + i + "/jwks").toList());
-        return new IstioPolicyType(kube, PolicyKind.REQUEST_AUTHENTICATION, IstioRules.REQUEST_FIELDS,
-                IstioRules::requestAuthentication, sensitive);
+        // Inline key sets of every JWT rule (see IstioObjects.SENSITIVE): the same paths as in a manifest of the kind.
+        return new IstioPolicyType(kube, PolicyKind.REQUEST_AUTHENTICATION, IstioObjects.sensitive("RequestAuthentication"));
     }
 
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
-        return new IstioPolicyType(kube, PolicyKind.AUTHORIZATION_POLICY, IstioRules.AUTHZ_FIELDS,
-                IstioRules::authorizationPolicy, Set.of());
+        return new IstioPolicyType(kube, PolicyKind.AUTHORIZATION_POLICY, Set.of());
     }
 
     public static IstioPolicyType telemetry(KubeConnection kube) {
-        return new IstioPolicyType(kube, PolicyKind.TELEMETRY, IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry, Set.of());
+        return new IstioPolicyType(kube, PolicyKind.TELEMETRY, Set.of());
+    }
+
+    /** The rules of Istio's kinds, for a {@code kubernetes.manifest} of such a kind: the typed resources' own. */
+    public static ObjectRules manifestRules() {
+        return new IstioObjects();
     }
 
     @Override

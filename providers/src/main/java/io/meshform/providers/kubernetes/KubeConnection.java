@@ -37,7 +37,12 @@ public final class KubeConnection implements AutoCloseable {
 
     /** Around an existing client (tests, embedding); its requests are not counted. */
     public KubeConnection(KubernetesClient client, String fieldManager) {
-        this.settings = new ProviderSettings(java.util.Map.of());
+        this(client, fieldManager, new ProviderSettings(java.util.Map.of()));
+    }
+
+    /** Around an existing client, with settings (the stack's root, what the command line allows). */
+    public KubeConnection(KubernetesClient client, String fieldManager, ProviderSettings settings) {
+        this.settings = settings;
         this.fieldManager = fieldManager;
         this.client = client;
         this.describedAs = "the given client at " + client.getMasterUrl();
@@ -45,6 +50,15 @@ public final class KubeConnection implements AutoCloseable {
 
     public String fieldManager() {
         return fieldManager;
+    }
+
+    /** How the types read the files a stack names: its root and directory come with the settings. */
+    public StackFiles files() {
+        return StackFiles.of(settings);
+    }
+
+    public ProviderSettings settings() {
+        return settings;
     }
 
     public RequestCounter counter() {
@@ -149,10 +163,13 @@ public final class KubeConnection implements AutoCloseable {
         try {
             if (kubeconfig != null) {
                 Path file = Path.of(kubeconfig);
-                if (!Files.isRegularFile(file)) {
+                if (!Files.exists(file)) {
                     throw fail("kubeconfig " + kubeconfig + " does not exist",
                             "pass an existing file with --kubeconfig, or leave it out to use KUBECONFIG or ~/.kube/config");
                 }
+                // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
+                io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
+                        io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
                 config = context == null ? Config.fromKubeconfig(file.toFile())
                         : Config.fromKubeconfig(context, new File(kubeconfig));
             } else {

@@ -10,13 +10,23 @@ public final class KubernetesProvider implements Provider {
     private final List<ResourceType> types;
 
     public KubernetesProvider(KubeConnection kube) {
-        this(kube, NamespaceLabelEffects.NONE);
+        this(kube, NamespaceLabelEffects.NONE, ObjectRules.NONE);
     }
 
     /** {@code effects}: what another provider makes of namespace labels (Istio's sidecar injection). */
     public KubernetesProvider(KubeConnection kube, NamespaceLabelEffects effects) {
+        this(kube, effects, ObjectRules.NONE);
+    }
+
+    /** {@code rules}: checks of kinds other providers know (Istio's), applied to manifests of those kinds. */
+    public KubernetesProvider(KubeConnection kube, NamespaceLabelEffects effects, ObjectRules rules) {
         this.kube = kube;
-        this.types = List.of(new NamespaceType(kube, effects), new LabelsType(kube, effects), new ManifestType(kube));
+        this.types = List.of(new NamespaceType(kube, effects), new LabelsType(kube, effects), new ManifestType(kube, rules));
+    }
+
+    @Override
+    public List<io.meshform.engine.spi.PlanCheck> checks() {
+        return List.of(new ManifestKindsCheck(KnownKinds.builtIn()));
     }
 
     @Override
@@ -27,6 +37,16 @@ public final class KubernetesProvider implements Provider {
     @Override
     public List<ResourceType> resourceTypes() {
         return types;
+    }
+
+    /** GET /version: the cheapest request that proves the API server answers with these credentials' TLS. */
+    @Override
+    public void ping() {
+        try {
+            kube.client().getKubernetesVersion();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            throw kube.explain("meshform", "read", "the API server's version", e);
+        }
     }
 
     public KubeConnection connection() {

@@ -20,8 +20,6 @@ import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * {@code kubernetes.manifest}: any object, given inline ({@code manifest}) or as a one-document YAML file
@@ -46,12 +43,44 @@ public final class ManifestType implements ResourceType {
     public static final String NAME = "kubernetes.manifest";
     static final List<String> FIELDS = List.of("manifest", "file", "wait", "force");
     static final List<String> CONDITIONS = List.of("Available", "Established", "Ready");
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private final KubeConnection kube;
+    private final ManifestChecks checks;
+    private final ManifestSensitive sensitive;
 
     public ManifestType(KubeConnection kube) {
+        this(kube, ObjectRules.NONE);
+    }
+
+    /** {@code rules}: checks of kinds other providers know (Istio's), run in validate like the built-in ones. */
+    public ManifestType(KubeConnection kube, ObjectRules rules) {
         this.kube = kube;
+        this.checks = new ManifestChecks(KnownKinds.builtIn(), rules);
+        this.sensitive = new ManifestSensitive(rules);
+    }
+
+    /** The loader reads {@code file} into {@code manifest}: validated offline, bound to saved plans, masked. */
+    @Override
+    public Map<String, String> fileFields() {
+        return Map.of("file", "manifest");
+    }
+
+    @Override
+    public Set<String> sensitivePaths(JsonNode value) {
+        return sensitive.paths(value);
+    }
+
+    /** A Secret is declared, digested and recorded as the API server stores it: stringData folded into data. */
+    @Override
+    public JsonNode normalise(JsonNode spec) {
+        if (spec instanceof ObjectNode o && o.get("manifest") instanceof ObjectNode m && isSecret(m)) {
+            SecretData.fold(m);
+        }
+        return spec;
+    }
+
+    static boolean isSecret(JsonNode m) {
+        return ManifestSensitive.isSecret(m);
     }
 
     @Override
@@ -70,24 +99,11 @@ public final class ManifestType implements ResourceType {
         if (inline == file) {
             c.error("", "set exactly one of `manifest` (the object inline) or `file` (a YAML file)");
         }
-        if (inline && c.object(spec.get("manifest"), "/manifest", "`manifest`")) {
-            JsonNode m = spec.get("manifest");
-            c.string(m, "/manifest", "apiVersion", true);
-            c.string(m, "/manifest", "kind", true);
-            JsonNode md = m.get("metadata");
-            if (md == null || !md.isObject()) {
-                c.error("/manifest/metadata", "missing `metadata` with at least a name");
-            } else {
-                c.dnsSubdomain(c.string(md, "/manifest/metadata", "name", true), "/manifest/metadata/name", "name");
-                c.dnsLabel(c.string(md, "/manifest/metadata", "namespace", false), "/manifest/metadata/namespace", "namespace");
-                for (String server : ServerFields.METADATA) {
-                    if (md.has(server)) {
-                        c.warning("/manifest/metadata/" + server, "`" + server + "` is set by the server; meshform drops it", null);
-                    }
-                }
-            }
+        if (inline) {
+            checks.check(spec.get("manifest"), "/manifest", c);
         }
         if (file) {
+            // The loader reads `file` into `manifest` before validating (fileFields); here only in library use.
             c.string(spec, "", "file", true);
         }
         JsonNode wait = spec.get("wait");
@@ -126,44 +142,50 @@ public final class ManifestType implements ResourceType {
     }
 
     /**
-     * The object the spec declares (inline or from its file, relative to the stack file), without server-owned
-     * fields.
+     * The object the spec declares, without server-owned fields, and a Secret in the form the API server stores it
+     * ({@code stringData} folded into base64 {@code data}), so a changed password is a changed value to compare.
      */
     ObjectNode manifest(ResourceAddress address, JsonNode spec, StackContext context) {
-        return object(address, spec, context);
+        JsonNode m = spec.get("manifest");
+        return normalized(m == null || m.isNull() ? fromFile(address, Json.text(spec, "file"), context) : m);
     }
 
     /**
      * The object a {@code kubernetes.manifest} spec declares, for other providers' checks (Istio's validator and
-     * analyzers read the Istio kinds among them); the same read as plan and apply make.
+     * analyzers read the Istio kinds among them), in the form plan and apply use. The loader has read a {@code file:}
+     * into {@code manifest} already; a spec without one (library use) is refused rather than read here, outside the
+     * stack's file rules.
      */
-    public static ObjectNode object(ResourceAddress address, JsonNode spec, StackContext context) {
+    public static ObjectNode object(ResourceAddress address, JsonNode spec) {
         JsonNode m = spec.get("manifest");
         if (m == null || m.isNull()) {
-            Path p = context.resolve(Json.text(spec, "file"));
-            try {
-                if (Files.size(p) > 1_000_000) {
-                    throw KubeErrors.error(address + ": " + p + " is larger than 1 MB", null);
-                }
-                List<JsonNode> docs = new ArrayList<>();
-                try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(p))) {
-                    while (it.hasNext()) {
-                        JsonNode d = it.next();
-                        if (d != null && d.isObject()) {
-                            docs.add(d);
-                        }
-                    }
-                }
-                if (docs.size() != 1) {
-                    throw KubeErrors.error(address + ": " + p + " holds " + docs.size() + " objects",
-                            "a kubernetes.manifest file holds exactly one object; declare one resource per object");
-                }
-                m = docs.get(0);
-            } catch (IOException e) {
-                throw KubeErrors.error(address + ": cannot read " + p + ": " + e.getMessage(), null);
-            }
+            throw new IllegalArgumentException(address + ": the spec holds no manifest");
         }
-        return ServerFields.strip(Json.copy(m));
+        return normalized(m);
+    }
+
+    private static ObjectNode normalized(JsonNode m) {
+        ObjectNode obj = ServerFields.strip(Json.copy(m));
+        if (isSecret(obj)) {
+            SecretData.fold(obj);
+        }
+        return obj;
+    }
+
+    /** A spec whose file the loader did not read (library use): read it here, under the same rules. */
+    private JsonNode fromFile(ResourceAddress address, String name, StackContext context) {
+        String who = address == null ? "" : address + ": ";
+        List<io.meshform.engine.load.YamlDocument> docs;
+        try {
+            docs = kube.files().readYaml(name, context.baseDirectory(), "manifest file");
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            throw KubeErrors.error(who + "spec.file: " + StackFiles.oneLine(e), null);
+        }
+        if (docs.size() != 1 || !docs.get(0).root().isObject()) {
+            throw KubeErrors.error(who + name + " holds " + docs.size() + " documents",
+                    "a kubernetes.manifest file holds exactly one object; declare one resource per object");
+        }
+        return docs.get(0).root();
     }
 
     static Target target(JsonNode obj) {
@@ -201,7 +223,8 @@ public final class ManifestType implements ResourceType {
                     ObjectNode value = Json.copy(r.spec());
                     value.remove("file");
                     value.set("manifest", Json.project(Json.toNode(live), m));
-                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion()));
+                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion())
+                            .withOwnership(LineageMark.of(live, kube.fieldManager(), target(m).describe(), importId(target(m)))));
                 }
             }
         }
@@ -238,6 +261,13 @@ public final class ManifestType implements ResourceType {
             return new PlannedChange(Action.NOOP, "the live object matches", request.live().value(), after, details,
                     warnings, Map.of());
         }
+        if (request.live() != null && isSecret(m)) {
+            // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
+            // them; drift compares digests here, which must never be sent to the server.
+            List<String> changed = Json.paths(request.live().value().get("manifest"), m);
+            return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), request.live().value(), after,
+                    details, warnings, Map.of());
+        }
         JsonNode dryRun = null;
         if (t.namespace() != null && !namespaceExists(request.context(), t.namespace())) {
             details.add(PlanDetail.note("server dry-run skipped: namespace " + t.namespace() + " does not exist yet"));
@@ -251,10 +281,10 @@ public final class ManifestType implements ResourceType {
                     details.add(PlanDetail.note("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " "
                             + t.kind() + " yet (its CRD may come from an earlier resource)"));
                 } else if (KubeErrors.code(e) == 409) {
-                    warnings.add("the server reports a conflict: " + KubeErrors.serverSays(e)
-                            + "; apply will fail unless the stack sets force: true");
+                    warnings.add(scrub(m, "the server reports a conflict: " + KubeErrors.serverSays(e)
+                            + "; apply will fail unless the stack sets force: true"));
                 } else {
-                    throw kube.explain(request.address().toString(), "dry-run apply", t.describe(), e);
+                    throw explain(request.address(), "dry-run apply", t, m, e);
                 }
             }
         }
@@ -276,12 +306,19 @@ public final class ManifestType implements ResourceType {
         ObjectNode m = manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         request.progress().note("server-side apply " + t.describe() + " as " + kube.fieldManager());
-        GenericKubernetesResource obj = Json.toGeneric(m);
+        // The mark goes into what is applied, not into what plans compare: it is meshform's bookkeeping.
+        ObjectNode marked = m.deepCopy();
+        if (!request.mark().isEmpty()) {
+            ObjectNode md = marked.get("metadata") instanceof ObjectNode o ? o : marked.putObject("metadata");
+            ObjectNode annotations = md.get("annotations") instanceof ObjectNode a ? a : md.putObject("annotations");
+            request.mark().forEach(annotations::put);
+        }
+        GenericKubernetesResource obj = Json.toGeneric(marked);
         HasMetadata applied;
         try {
             applied = KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), Json.bool(request.desired(), "force"), false);
         } catch (KubernetesClientException e) {
-            throw kube.explain(request.address().toString(), "apply", t.describe(), e);
+            throw explain(request.address(), "apply", t, m, e);
         }
         JsonNode wait = request.desired().get("wait");
         if (wait != null && wait.isObject()) {
@@ -291,6 +328,19 @@ public final class ManifestType implements ResourceType {
         ObjectNode attributes = Json.copy(request.desired());
         attributes.set("manifest", m); // so a destroy works after the file is gone
         return new AppliedResource(attributes, meta);
+    }
+
+    /**
+     * The API server's error, with a Secret's values taken out: a webhook or a decoding error may echo the object it
+     * was sent, and the error reaches the terminal, CI logs and the apply report.
+     */
+    private io.meshform.engine.diag.DiagnosticsException explain(ResourceAddress address, String verb, Target t,
+                                                                  ObjectNode m, KubernetesClientException e) {
+        return sensitive.scrub(m, kube.explain(address.toString(), verb, t.describe(), e));
+    }
+
+    private String scrub(ObjectNode m, String text) {
+        return sensitive.scrub(m, text);
     }
 
     /** What `wait` asks for: a status condition that is True, or a field (dotted path) holding a value. */
@@ -335,6 +385,51 @@ public final class ManifestType implements ResourceType {
             }
         }
         return false;
+    }
+
+    /** The id {@code meshform import} takes for a manifest's object: namespace/name, or the name of a cluster-scoped one. */
+    static String importId(Target t) {
+        return t.namespace() == null ? t.name() : t.namespace() + "/" + t.name();
+    }
+
+    /**
+     * Adopts the object the declared manifest names ({@code id} must name the same object): recorded as the live
+     * object's values at the paths the manifest sets, so the next plan shows how the file and the object differ.
+     */
+    @Override
+    public java.util.Optional<AppliedResource> importExisting(String id, JsonNode declared) {
+        ObjectNode m = manifest(null, declared, StackContext.detached());
+        Target t = target(m);
+        if (!importId(t).equals(id)) {
+            throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + t.describe(),
+                    "import it as " + importId(t));
+        }
+        HasMetadata live;
+        try {
+            live = KubeObjects.get(kube.client(), t);
+        } catch (KubernetesClientException e) {
+            throw kube.explain(NAME, "read", t.describe(), e);
+        }
+        if (live == null) {
+            return java.util.Optional.empty();
+        }
+        ObjectNode attributes = Json.copy(declared);
+        attributes.remove("file");
+        attributes.set("manifest", Json.project(Json.toNode(live), m));
+        Map<String, String> meta = new TreeMap<>();
+        meta.put("uid", live.getMetadata().getUid());
+        meta.put("resourceVersion", live.getMetadata().getResourceVersion());
+        meta.put("fieldManager", kube.fieldManager());
+        return java.util.Optional.of(new AppliedResource(attributes, meta));
+    }
+
+    /** An adopted object leaves management: it stays, without meshform's mark. */
+    @Override
+    public void release(DeleteRequest request) {
+        ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
+        Target t = target(m);
+        LineageMark.remove(kube, KubeObjects.get(kube.client(), t));
+        request.progress().note(t.describe() + " was adopted: it stays in the cluster, no longer managed by meshform");
     }
 
     @Override

@@ -99,7 +99,8 @@ abstract class MetadataMapsType implements ResourceType {
                 HasMetadata live = byName.get(target(ref.spec()).name());
                 if (live != null) {
                     out.put(ref.address(), new LiveObject(project(ref.spec(), live, manager(ref.address())),
-                            live.getMetadata().getResourceVersion(), owners(ref.address(), live)));
+                            live.getMetadata().getResourceVersion(), owners(ref.address(), live))
+                            .withOwnership(ownership(ref.address(), live)));
                 }
             }
         }
@@ -109,6 +110,14 @@ abstract class MetadataMapsType implements ResourceType {
     private Owners owners(ResourceAddress address, HasMetadata live) {
         return new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
                 live.getMetadata().getDeletionTimestamp() != null, liveLabels(live), appliedAt(live, manager(address)));
+    }
+
+    /**
+     * Whether meshform made {@code live}, for the engine's adoption rule. Shared by default: labels on an object
+     * that belongs to someone else are the point of {@code kubernetes.labels}.
+     */
+    io.meshform.engine.spi.Ownership ownership(ResourceAddress address, HasMetadata live) {
+        return io.meshform.engine.spi.Ownership.SHARED;
     }
 
     /** The live object in the spec's shape: the spec with labels/annotations replaced by the live values meshform sees. */
@@ -125,6 +134,7 @@ abstract class MetadataMapsType implements ResourceType {
                             String manager) {
         Set<String> keys = new LinkedHashSet<>(Json.stringMap(declared).keySet());
         keys.addAll(mf.keysOf(manager));
+        keys.removeIf(LineageMark::isMark);  // bookkeeping, not something the stack declares
         Map<String, String> seen = new TreeMap<>();
         if (live != null) {
             for (String k : keys) {

@@ -14,7 +14,6 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.state.ResourceState;
 import java.util.Set;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +66,12 @@ public final class NamespaceType extends MetadataMapsType {
         return new Target("v1", "Namespace", null, Json.text(spec, "name"));
     }
 
+    /** A namespace meshform made carries its mark; one made by hand (or by istioctl) does not. */
+    @Override
+    io.meshform.engine.spi.Ownership ownership(ResourceAddress address, HasMetadata live) {
+        return LineageMark.of(live, manager(address), "Namespace " + KubeObjects.nameOf(live), KubeObjects.nameOf(live));
+    }
+
     @Override
     public PlannedChange plan(PlanRequest request) {
         if (request.live() == null) {
@@ -82,20 +87,20 @@ public final class NamespaceType extends MetadataMapsType {
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
         Target t = target(spec);
-        // Decided at the first apply, when it is still true (the plan may be old), and kept for the life of the entry.
-        boolean adopted = request.recorded() != null ? "true".equals(request.recorded().metadata().get(ADOPTED))
-                : kube.client().namespaces().withName(t.name()).get() != null;
         // The labels before apply matter only when injection may turn on or off (costs one GET).
         Map<String, String> before = touchesInjection(spec, request) ? liveLabels(kube.client().namespaces().withName(t.name()).get())
                 : null;
         request.progress().note("server-side apply Namespace " + t.name() + " as " + manager(request.address()));
-        HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
-                Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
+        Map<String, String> annotations = new TreeMap<>(Json.stringMap(spec.get(ANNOTATIONS)));
+        annotations.putAll(request.mark());
+        HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)), annotations,
+                Json.bool(spec, "force"));
         if (before != null) {
             afterApply(request.address(), t, before, applied, spec, request.progress());
         }
         restartPending(request, t, applied);
-        return new AppliedResource(spec.deepCopy(), withAdopted(metadata(applied, manager(request.address())), adopted));
+        // Whether it was adopted is the engine's record (adopt: true, import), kept for the life of the entry.
+        return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
 
     private static Map<String, String> withAdopted(Map<String, String> metadata, boolean adopted) {
@@ -105,13 +110,6 @@ public final class NamespaceType extends MetadataMapsType {
         return metadata;
     }
 
-    @Override
-    public Optional<String> deleteEffect(ResourceState recorded) {
-        return "true".equals(recorded.metadata().get(ADOPTED))
-                ? Optional.of("the namespace was adopted, not created by meshform: only meshform's labels and annotations"
-                        + " are removed, the namespace stays")
-                : Optional.empty();
-    }
 
     private boolean touchesInjection(JsonNode spec, ApplyRequest request) {
         Set<String> keys = new java.util.HashSet<>(Json.stringMap(spec.get(LABELS)).keySet());
@@ -121,21 +119,24 @@ public final class NamespaceType extends MetadataMapsType {
         return effects.concerns(keys);
     }
 
+    /** An adopted namespace stays: meshform removes only its labels, annotations and mark. */
+    @Override
+    public void release(DeleteRequest request) {
+        String name = Json.text(request.recorded().attributes(), "name");
+        Target t = target(request.recorded().attributes());
+        Namespace live = kube.client().namespaces().withName(name).get();
+        if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
+            request.progress().note("namespace " + name + " is gone; nothing to remove");
+            return;
+        }
+        request.progress().note("namespace " + name + " was adopted: removing meshform's labels and annotations, keeping it");
+        HasMetadata applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
+    }
+
     @Override
     public void delete(DeleteRequest request) {
         String name = Json.text(request.recorded().attributes(), "name");
-        if ("true".equals(request.recorded().metadata().get(ADOPTED))) {
-            Target t = target(request.recorded().attributes());
-            Namespace live = kube.client().namespaces().withName(name).get();
-            if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
-                request.progress().note("namespace " + name + " is gone; nothing to remove");
-                return;
-            }
-            request.progress().note("namespace " + name + " was adopted: removing meshform's labels and annotations, keeping it");
-            HasMetadata applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
-            afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
-            return;
-        }
         try {
             List<?> gone = kube.client().namespaces().withName(name).delete();
             request.progress().note(gone.isEmpty() ? "namespace " + name + " was already gone"

@@ -39,6 +39,13 @@ public final class SpecChecker {
         problems.add(FieldProblem.warning(path, message, hint));
     }
 
+    /** Another checker's problems, their paths under {@code prefix} (a manifest's object lives at /manifest). */
+    public void addAll(String prefix, List<FieldProblem> more) {
+        for (FieldProblem p : more) {
+            problems.add(new FieldProblem(prefix + p.path(), p.message(), p.hint(), p.warning()));
+        }
+    }
+
     public static String child(String path, String key) {
         return path + "/" + Json.escape(key);
     }

@@ -2,6 +2,7 @@ package io.meshform.providers.kubernetes;
 
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,20 +72,24 @@ class NamespaceAndLabelsIT {
         c.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels("owner", "cortex").endMetadata().build())
                 .fieldManager("helm").serverSideApply();
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var address = io.meshform.engine.model.ResourceAddress.parse("kubernetes.namespace.cortex");
             var spec = yaml("name: " + name + "\nlabels: {istio-injection: enabled}\n");
-            assertEquals(Action.UPDATE, h.plan("kubernetes.namespace.cortex", spec).action(), "an existing namespace is adopted");
-            var applied = h.apply("kubernetes.namespace.cortex", spec);
-            assertEquals("true", applied.metadata().get("adopted"));
-            var type = h.type(io.meshform.engine.model.ResourceAddress.parse("kubernetes.namespace.cortex"));
-            assertTrue(type.deleteEffect(h.state.get(io.meshform.engine.model.ResourceAddress.parse("kubernetes.namespace.cortex")))
-                    .orElseThrow().contains("the namespace stays"));
+            var owner = h.read(address, spec).ownership();
+            assertTrue(owner.applies() && owner.lineage() == null, "made by someone else: the engine refuses it unless adopted");
+            assertEquals(Action.UPDATE, h.plan("kubernetes.namespace.cortex", spec).action());
+            h.apply("kubernetes.namespace.cortex", spec);
+            assertTrue(h.read(address, spec).ownership().madeBy(h.lineage, address.toString()), "marked once applied");
+            assertFalse(h.read(address, spec).value().has("annotations"), "the mark is bookkeeping, never a declared annotation");
 
-            h.delete("kubernetes.namespace.cortex");
+            h.release("kubernetes.namespace.cortex");
             Namespace kept = c.namespaces().withName(name).get();
             assertNotNull(kept, "the adopted namespace stays");
             assertNull(kept.getMetadata().getDeletionTimestamp(), "and is not terminating");
             assertNull(labels(c, name).get("istio-injection"), "meshform's label is removed");
             assertEquals("cortex", labels(c, name).get("owner"), "its owner's labels stay");
+            assertFalse(c.namespaces().withName(name).get().getMetadata().getAnnotations() != null
+                    && c.namespaces().withName(name).get().getMetadata().getAnnotations().containsKey("meshform.io/lineage"),
+                    "and meshform's mark goes");
         }
     }
 

@@ -35,6 +35,7 @@ public final class AuthProxyRisks implements PlanCheck {
         return "auth-proxy-risks";
     }
 
+    /** Reads only the stack: validate runs it too. */
     @Override
     public boolean needsCluster() {
         return false;

@@ -31,6 +31,7 @@ public final class CustomProviderDeclared implements PlanCheck {
         return "custom-provider-declared";
     }
 
+    /** Reads only the stack: validate runs it too. */
     @Override
     public boolean needsCluster() {
         return false;

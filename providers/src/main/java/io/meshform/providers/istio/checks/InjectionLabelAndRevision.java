@@ -33,6 +33,7 @@ public final class InjectionLabelAndRevision implements PlanCheck {
         return "injection-label-and-revision";
     }
 
+    /** Reads only the stack: validate runs it too. */
     @Override
     public boolean needsCluster() {
         return false;

@@ -89,7 +89,6 @@ public record PlannedObject(ObjectNode object, ResourceDecl decl, Form form) {
 
     private static List<PlannedObject> collect(CheckContext ctx, Map<ResourceAddress, JsonNode> specs) {
         List<PlannedObject> out = new ArrayList<>();
-        StackContext files = StackContext.of(ctx.stack());
         for (Map.Entry<ResourceAddress, JsonNode> e : specs.entrySet()) {
             ResourceAddress a = e.getKey();
             JsonNode spec = e.getValue();
@@ -101,7 +100,7 @@ public record PlannedObject(ObjectNode object, ResourceDecl decl, Form form) {
                 out.add(new PlannedObject(kind.get().object(a, spec), decl, Form.TYPED));
             } else if (a.type().equals(ManifestType.NAME)) {
                 try {
-                    ObjectNode m = ManifestType.object(a, spec, files);
+                    ObjectNode m = ManifestType.object(a, spec);
                     out.add(new PlannedObject(m, decl, spec.has("manifest") && !spec.get("manifest").isNull() ? Form.INLINE : Form.FILE));
                 } catch (RuntimeException unreadable) {
                     // the manifest's own plan reports a file it cannot read

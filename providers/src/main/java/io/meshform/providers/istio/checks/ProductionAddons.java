@@ -21,6 +21,12 @@ public final class ProductionAddons implements PlanCheck {
         return "production-addons";
     }
 
+    /** Reads only the stack: validate runs it too. */
+    @Override
+    public boolean needsCluster() {
+        return false;
+    }
+
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
         return findings(ctx);

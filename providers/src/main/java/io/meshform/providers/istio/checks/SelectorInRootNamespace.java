@@ -26,6 +26,7 @@ public final class SelectorInRootNamespace implements PlanCheck {
         return "selector-in-root-namespace";
     }
 
+    /** Reads only the stack: validate runs it too. */
     @Override
     public boolean needsCluster() {
         return false;

@@ -32,6 +32,7 @@ public final class TracingProviderDeclared implements PlanCheck {
         return "tracing-provider-declared";
     }
 
+    /** Reads only the stack: validate runs it too. */
     @Override
     public boolean needsCluster() {
         return false;

@@ -9,8 +9,8 @@ import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.meshform.engine.load.YamlDocument;
+import io.meshform.providers.kubernetes.StackFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Istio's diagnostic addons. istioctl does not install them; Istio ships them as sample manifests
@@ -72,8 +71,6 @@ final class IstioAddons {
     /** Cluster-scoped kinds the samples use; everything else lands in istio-system when the file names no namespace. */
     private static final Set<String> CLUSTER_KINDS = Set.of("ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
             "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "Namespace", "PriorityClass", "StorageClass");
-    private static final long MAX_FILE = 4L << 20;
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     /** One object an addon owns; encoded into the state as {@code addon|apiVersion|kind|namespace|name}. */
     record AddonObject(String addon, String apiVersion, String kind, String namespace, String name) {
@@ -144,70 +141,65 @@ final class IstioAddons {
 
     /**
      * The objects of every applied addon, read from {@code <manifests>/<file>}, by addon. Namespaced objects without
-     * a namespace go to istio-system, as {@code kubectl apply -n istio-system} would put them.
+     * a namespace go to istio-system, as {@code kubectl apply -n istio-system} would put them. Without confinement
+     * (library use and tests).
      */
     static Map<Addon, List<ObjectNode>> load(ResourceAddress address, JsonNode spec, Path baseDir) {
+        return load(address, spec, StackFiles.unconfined(), baseDir);
+    }
+
+    /**
+     * The same, reading through {@code files}: the directory is a path the stack names, so it must lie inside the
+     * stack's root, and each file is read bounded and with the stack file's YAML rules.
+     */
+    static Map<Addon, List<ObjectNode>> load(ResourceAddress address, JsonNode spec, StackFiles files, Path learntBase) {
         Map<Addon, List<ObjectNode>> out = new LinkedHashMap<>();
         List<Addon> addons = applied(spec);
         if (addons.isEmpty()) {
             return out;
         }
-        Path dir = Path.of(manifestsDir(spec));
-        if (!dir.isAbsolute() && baseDir != null) {
-            dir = baseDir.resolve(dir);
-        }
         for (Addon a : addons) {
-            Path file = dir.resolve(a.file);
-            out.put(a, read(address, a, file));
+            String name = Path.of(manifestsDir(spec)).resolve(a.file).toString();
+            out.put(a, read(address, a, name, files, learntBase));
         }
         return out;
     }
 
-    private static List<ObjectNode> read(ResourceAddress address, Addon a, Path file) {
+    private static List<ObjectNode> read(ResourceAddress address, Addon a, String name, StackFiles files, Path learntBase) {
         String where = address + ": addons." + a.key;
-        String text;
+        List<YamlDocument> docs;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw KubeErrors.error(where + " is on, but " + file + " does not exist",
+            docs = files.readYaml(name, learntBase, "addon manifest");
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            String summary = e.diagnostics().get(0).summary();
+            if (summary.endsWith("not found")) {
+                throw KubeErrors.error(where + " is on, but " + files.resolve(name, learntBase, "addon manifest") + " does not exist",
                         "addons.manifests must name a directory holding Istio's sample addons (samples/addons in the"
                                 + " Istio release archive: kiali.yaml, prometheus.yaml, grafana.yaml, jaeger.yaml)");
             }
-            if (Files.size(file) > MAX_FILE) {
-                throw KubeErrors.error(where + ": " + file + " is larger than 4 MiB", null);
-            }
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw KubeErrors.error(where + ": cannot read " + file + ": " + e.getMessage(), null);
+            throw KubeErrors.error(where + ": " + StackFiles.oneLine(e), null);
         }
         List<ObjectNode> objects = new ArrayList<>();
-        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(text)) {
-            int n = 0;
-            while (it.hasNext()) {
-                JsonNode doc = it.next();
-                n++;
-                if (doc == null || doc.isNull() || doc.isEmpty()) {
-                    continue;
-                }
-                if (!(doc instanceof ObjectNode o) || Json.text(o, "apiVersion") == null || Json.text(o, "kind") == null
-                        || Json.text(o.path("metadata"), "name") == null) {
-                    throw KubeErrors.error(where + ": document " + n + " of " + file + " is not a Kubernetes object",
-                            "each document needs apiVersion, kind and metadata.name");
-                }
-                ObjectNode obj = o.deepCopy();
-                ObjectNode md = (ObjectNode) obj.get("metadata");
-                if (!CLUSTER_KINDS.contains(Json.text(obj, "kind")) && Json.text(md, "namespace") == null) {
-                    md.put("namespace", IstioInstallType.ISTIO_NAMESPACE);
-                }
-                objects.add(obj);
+        int n = 0;
+        for (YamlDocument doc : docs) {
+            n++;
+            if (doc.root().isEmpty()) {
+                continue;
             }
-        } catch (RuntimeException e) {
-            if (e instanceof io.meshform.engine.diag.DiagnosticsException) {
-                throw e;
+            if (!(doc.root() instanceof ObjectNode o) || Json.text(o, "apiVersion") == null || Json.text(o, "kind") == null
+                    || Json.text(o.path("metadata"), "name") == null) {
+                throw KubeErrors.error(where + ": document " + n + " of " + name + " is not a Kubernetes object",
+                        "each document needs apiVersion, kind and metadata.name");
             }
-            throw KubeErrors.error(where + ": " + file + " is not valid YAML: " + e.getMessage(), null);
+            ObjectNode obj = o.deepCopy();
+            ObjectNode md = (ObjectNode) obj.get("metadata");
+            if (!CLUSTER_KINDS.contains(Json.text(obj, "kind")) && Json.text(md, "namespace") == null) {
+                md.put("namespace", IstioInstallType.ISTIO_NAMESPACE);
+            }
+            objects.add(obj);
         }
         if (objects.isEmpty()) {
-            throw KubeErrors.error(where + ": " + file + " holds no objects", null);
+            throw KubeErrors.error(where + ": " + name + " holds no objects", null);
         }
         return objects;
     }

@@ -5,13 +5,9 @@ import io.meshform.providers.istio.core.IstioRelease;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.injection.ProxySkew;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
-import io.meshform.engine.model.ResourceDecl;
-import io.meshform.engine.model.Stack;
 import io.meshform.providers.istio.install.IstioAddons.Addon;
 import io.meshform.providers.istio.install.IstioAddons.AddonObject;
 import io.meshform.engine.spi.Action;
@@ -31,30 +27,18 @@ import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
-import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.ParallelLists;
 import io.meshform.providers.kubernetes.RestartSettings;
-import io.meshform.providers.kubernetes.ServerFields;
-import io.meshform.providers.kubernetes.SpecChecker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * {@code istio.install}: Istio installed by istioctl from an IstioOperator written from the spec
@@ -65,10 +49,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public final class IstioInstallType implements ResourceType {
     public static final String NAME = Mesh.INSTALL_TYPE;
     public static final String ISTIO_NAMESPACE = Mesh.ISTIO_NAMESPACE;
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     private final KubeConnection kube;
-    private final Istioctl defaultIstioctl;
+    private final StackIstioctl stackIstioctl;
+    private final IstiodMark istiodMark;
     private final IstioAddons addons;
     private final RenderDiff diff;
     private final UpgradePolicy upgrades;
@@ -76,7 +60,8 @@ public final class IstioInstallType implements ResourceType {
 
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
-        this.defaultIstioctl = istioctl;
+        this.stackIstioctl = new StackIstioctl(kube, istioctl);
+        this.istiodMark = new IstiodMark(kube);
         this.diff = new RenderDiff(kube);
         this.upgrades = new UpgradePolicy(kube);
         this.readiness = new Readiness(kube);
@@ -90,7 +75,24 @@ public final class IstioInstallType implements ResourceType {
 
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
-        return InstallSpec.validate(spec);
+        List<FieldProblem> problems = new ArrayList<>(InstallSpec.validate(spec));
+        FieldProblem own = stackIstioctl.problem(Json.text(spec, "istioctl"));
+        if (own != null) {
+            problems.add(own);  // known without a cluster, so validate says it, not only plan
+        }
+        JsonNode addonsSpec = spec.get("addons");
+        if (addonsSpec != null && !addonsSpec.isNull() && problems.stream().allMatch(FieldProblem::warning)
+                && kube.files().base() != null) {
+            // The addon files are the stack's too: inside its root, readable, Kubernetes objects, checked offline
+            // (when the settings say where the stack lives; a type driven by hand has no stack).
+            try {
+                IstioAddons.load(ResourceAddress.parse(NAME + ".addons"), spec, kube.files(), null);
+            } catch (io.meshform.engine.diag.DiagnosticsException e) {
+                problems.add(FieldProblem.error("/addons/manifests", e.diagnostics().get(0).summary().replace(NAME + ".addons: ", ""),
+                        e.diagnostics().get(0).detail()));
+            }
+        }
+        return problems;
     }
 
     /**
@@ -99,20 +101,15 @@ public final class IstioInstallType implements ResourceType {
      * (--istioctl, MESHFORM_ISTIOCTL, PATH).
      */
     Istioctl istioctl(StackContext context, ResourceAddress address, JsonNode spec) {
-        String own = Json.text(spec, "istioctl");
-        if (own == null || own.isBlank()) {
-            return defaultIstioctl;
-        }
-        String path = context.resolve(own).toString();
-        // One per binary and run, so its version is asked once.
-        return context.memo(new OwnIstioctl(path), () -> defaultIstioctl.withBinary(path, "the istioctl field of " + address));
+        return stackIstioctl.choose(context, address, Json.text(spec, "istioctl"));
     }
 
-    /** The key of an install's own istioctl in the run's memo. */
-    private record OwnIstioctl(String path) {
+    /** Whether the spec's own istioctl (if any) may run; validate refuses it otherwise. */
+    boolean mayRun(JsonNode spec, Path stackDirectory) {
+        return stackIstioctl.allowed(Json.text(spec, "istioctl"), stackDirectory);
     }
 
-    private void checkVersion(StackContext context, ResourceAddress address, JsonNode spec) {
+    void checkVersion(StackContext context, ResourceAddress address, JsonNode spec) {
         String wanted = Json.text(spec, "version");
         Istioctl istioctl = istioctl(context, address, spec);
         String found = istioctl.version();
@@ -140,8 +137,6 @@ public final class IstioInstallType implements ResourceType {
         }
     }
 
-
-
     /** The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs. */
     @Override
     public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
@@ -166,7 +161,9 @@ public final class IstioInstallType implements ResourceType {
                     if (v != null) {
                         value.put("version", v);
                     }
-                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion()));
+                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion())
+                            .withOwnership(io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(),
+                                    "Istio control plane " + ISTIO_NAMESPACE + "/" + want, null)));
                 }
             }
         }
@@ -202,7 +199,7 @@ public final class IstioInstallType implements ResourceType {
         RenderDiff.Comparison installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
                 istioctl(context, request.address(), desired).version());
         List<PlanDetail> details = new ArrayList<>(installed.details());
-        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, context.baseDirectory());
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
         details.addAll(addonDetails(desired, wanted, recorded.addonObjects()));
         Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
@@ -250,19 +247,14 @@ public final class IstioInstallType implements ResourceType {
                     before, desired, details, updateWarnings, priv);
         }
         if (recordedDigest == null && request.recorded() == null) {
-            return new PlannedChange(Action.UPDATE, "adopt the existing Istio install (the cluster matches the render)",
+            // Installed but not recorded (the engine decides whether it may be taken over): apply runs the install again,
+            // which changes nothing in the cluster, to record its digests.
+            return new PlannedChange(Action.UPDATE, "the install matches the render but is not recorded in state",
                     before, desired, details, updateWarnings, priv);
         }
         return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired, List.of(),
                 warnings, priv);
     }
-
-
-
-
-
-
-
 
     /**
      * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
@@ -291,20 +283,6 @@ public final class IstioInstallType implements ResourceType {
         return addons.present(candidates, recordedTargets);
     }
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
     @Override
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
@@ -312,13 +290,17 @@ public final class IstioInstallType implements ResourceType {
         checkVersion(context, request.address(), spec);
         // A saved plan may be applied to a cluster upgraded (or swapped) since: check again; warnings were shown then.
         upgrades.checkKubernetes(request.address(), spec, new ArrayList<>());
-        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, context.baseDirectory());
+        Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), spec, kube.files(), context.baseDirectory());
         String digest = request.privateData().get(InstallRecord.RENDER_DIGEST);
         String istioDigest = request.privateData().get(InstallRecord.ISTIO_DIGEST);
         if (digest == null || istioDigest == null) {
             RenderDiff.Render render = render(context, request.address(), spec);
             digest = InstallRecord.digest(render, wanted);
             istioDigest = render.digest();
+        } else if (!digest.equals(InstallRecord.digest(new RenderDiff.Render(List.of(), istioDigest), wanted))) {
+            // A reviewed plan applies what was reviewed: the addon files are read again here, and must not have moved.
+            throw KubeErrors.error(request.address() + ": the addon manifests changed since the plan was made",
+                    "make a new plan and review it; meshform applies only the addon objects a plan showed");
         }
         Path file = InstallSpec.writeOperator(spec);
         Duration timeout = InstallSpec.timeout(spec);
@@ -335,6 +317,7 @@ public final class IstioInstallType implements ResourceType {
             InstallSpec.deleteQuietly(file);
         }
         readiness.waitUntilReady(request.address(), spec, timeout, request.progress());
+        istiodMark.mark(request);
         if (RestartSettings.of(spec).enabled()) {
             restartOutdated(context, request.address(), spec, request.progress());
         }
@@ -367,8 +350,11 @@ public final class IstioInstallType implements ResourceType {
                 java.time.Clock.systemUTC()).restartAll(address.toString(), outdated.workloads(), progress);
     }
 
-
-
+    /** An adopted install leaves management: Istio keeps running, without meshform's mark on istiod. */
+    @Override
+    public void release(DeleteRequest request) {
+        istiodMark.release(request);
+    }
 
     @Override
     public void delete(DeleteRequest request) {

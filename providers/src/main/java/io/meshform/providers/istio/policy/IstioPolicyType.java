@@ -29,6 +29,7 @@ import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.ParallelLists;
 import io.meshform.providers.kubernetes.KubeObjects;
+import io.meshform.providers.kubernetes.LineageMark;
 import io.meshform.providers.kubernetes.ManagedFields;
 import io.meshform.providers.kubernetes.ServerFields;
 import io.meshform.providers.kubernetes.SpecChecker;
@@ -68,21 +69,14 @@ public final class IstioPolicyType implements ResourceType {
     private final Set<String> sensitive;
     private final KubeConnection kube;
 
-    /**
-     * What read() tells plan() in {@link LiveObject#data()}: the object lacks meshform's managed-by label (created by
-     * hand or by kubectl), so the next apply adopts it.
-     */
-    record Unlabelled() {
-    }
-
-    public IstioPolicyType(KubeConnection kube, PolicyKind policyKind, List<String> specFields, Rules rules, Set<String> sensitive) {
+    public IstioPolicyType(KubeConnection kube, PolicyKind policyKind, Set<String> sensitive) {
         this.kube = kube;
         this.typeName = policyKind.type();
         this.kind = policyKind.kind();
         this.context = new ResourceDefinitionContext.Builder().withGroup(policyKind.group()).withVersion(policyKind.version())
                 .withKind(kind).withPlural(policyKind.plural()).withNamespaced(true).build();
-        this.specFields = List.copyOf(specFields);
-        this.rules = rules;
+        this.specFields = IstioObjects.of(kind).fields();
+        this.rules = IstioObjects.of(kind).rules();
         this.sensitive = Set.copyOf(sensitive);
     }
 
@@ -168,7 +162,8 @@ public final class IstioPolicyType implements ResourceType {
                         .forEach(i -> byName.put(i.getMetadata().getName(), i));
                 boolean missing = byNamespace.get(ns).stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
                 if (missing) {
-                    // Objects created by hand (or kubectl) lack the label: adopt them by name.
+                    // Objects created by hand (or kubectl) lack the label: found by name, and the engine refuses to
+                    // take them over unless the resource says adopt: true.
                     op().inNamespace(ns).list().getItems().forEach(i -> byName.putIfAbsent(i.getMetadata().getName(), i));
                 }
             } catch (KubernetesClientException ex) {
@@ -185,10 +180,9 @@ public final class IstioPolicyType implements ResourceType {
             for (ResourceRef r : e.getValue()) {
                 GenericKubernetesResource live = byName.get(objectName(r.address(), r.spec()));
                 if (live != null) {
-                    Map<String, String> labels = live.getMetadata().getLabels();
-                    boolean labelled = labels != null && kube.fieldManager().equals(labels.get(KubeConnection.MANAGED_BY_LABEL));
-                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion(),
-                            labelled ? null : new Unlabelled()));
+                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion())
+                            .withOwnership(LineageMark.of(live, kube.fieldManager(), kind + " " + e.getKey() + "/"
+                                    + live.getMetadata().getName(), e.getKey() + "/" + live.getMetadata().getName())));
                 }
             }
         }
@@ -229,10 +223,6 @@ public final class IstioPolicyType implements ResourceType {
         }
         JsonNode before = request.live().value();
         List<String> changed = Json.paths(istioSpec(before), istioSpec(desired));
-        if (changed.isEmpty() && request.live().data(Unlabelled.class).isPresent()) {
-            return PlannedChange.of(Action.UPDATE, "adopt existing " + where + " (adds label "
-                    + KubeConnection.MANAGED_BY_LABEL + "=" + kube.fieldManager() + ")", before, desired);
-        }
         if (changed.isEmpty()) {
             return PlannedChange.of(Action.NOOP, "spec matches", before, desired);
         }
@@ -240,9 +230,17 @@ public final class IstioPolicyType implements ResourceType {
     }
 
     GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec) {
+        return desiredObject(address, spec, Map.of());
+    }
+
+    /** The object applied: the Istio spec, meshform's managed-by label and its lineage {@code mark}. */
+    GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec, Map<String, String> mark) {
         GenericKubernetesResource g = new GenericKubernetesResourceBuilder().withApiVersion(apiVersion()).withKind(kind)
                 .withNewMetadata().withName(objectName(address, spec)).withNamespace(Json.text(spec, "namespace"))
                 .addToLabels(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).endMetadata().build();
+        if (!mark.isEmpty()) {
+            g.getMetadata().setAnnotations(new TreeMap<>(mark));
+        }
         g.setAdditionalProperty("spec", Json.MAPPER.convertValue(istioSpec(spec), Map.class));
         return g;
     }
@@ -250,7 +248,7 @@ public final class IstioPolicyType implements ResourceType {
     @Override
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
-        GenericKubernetesResource obj = desiredObject(request.address(), spec);
+        GenericKubernetesResource obj = desiredObject(request.address(), spec, request.mark());
         String what = kind + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
         request.progress().note("server-side apply " + what + " as " + kube.fieldManager());
         GenericKubernetesResource applied;
@@ -263,6 +261,22 @@ public final class IstioPolicyType implements ResourceType {
         Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         meta.put("apiVersion", apiVersion());
         return new AppliedResource(spec.deepCopy(), meta);
+    }
+
+    /** An adopted policy leaves management: it stays, without meshform's mark. */
+    @Override
+    public void release(DeleteRequest request) {
+        JsonNode spec = request.recorded().attributes();
+        String ns = Json.text(spec, "namespace");
+        String name = objectName(request.address(), spec);
+        try {
+            io.meshform.providers.kubernetes.LineageMark.remove(kube, op().inNamespace(ns).withName(name).get());
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e)) {
+                throw kube.explain(request.address().toString(), "read", kind + " " + ns + "/" + name, e);
+            }
+        }
+        request.progress().note(kind + " " + ns + "/" + name + " was adopted: it stays in the cluster, no longer managed by meshform");
     }
 
     @Override

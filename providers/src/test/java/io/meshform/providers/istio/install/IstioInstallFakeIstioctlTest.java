@@ -88,6 +88,41 @@ class IstioInstallFakeIstioctlTest {
                 "install -y -f \\S+ --readiness-timeout 600s --kubeconfig /tmp/kubeconfig --context dev")), calls.toString());
     }
 
+    /**
+     * A pull request that edits a stack must not run code in the pipeline that plans it: the stack's own istioctl runs
+     * only when the command line allows it (--allow-stack-istioctl, or the same program given with --istioctl).
+     */
+    @Test
+    void anIstioctlTheStackNamesRunsOnlyWhenTheCommandLineAllowsIt(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("ran");
+        Path evil = dir.resolve("evil.sh");
+        Files.writeString(evil, "#!/bin/sh\ntouch " + marker + "\necho 1.28.5\n");
+        Files.setPosixFilePermissions(evil, PosixFilePermissions.fromString("rwx------"));
+        var spec = yaml("version: \"1.28\"\nistioctl: ./evil.sh\n");
+        var address = ResourceAddress.parse("istio.install.mesh");
+        var base = java.util.Map.of(io.meshform.engine.load.StackRoot.BASE_SETTING, dir.toString());
+
+        var refused = new IstioInstallType(new KubeConnection(client, "meshform", new io.meshform.engine.spi.ProviderSettings(base)),
+                new Istioctl(fake(dir).toString(), "test", null, null));
+        var e = assertThrows(DiagnosticsException.class, () -> refused.plan(new PlanRequest(address, spec, null, null)));
+        assertTrue(e.getMessage().contains("the stack names its own istioctl (./evil.sh)"), e.getMessage());
+        assertTrue(e.getMessage().contains("--allow-stack-istioctl"), e.getMessage());
+        assertTrue(Files.notExists(marker), "the stack's program must not have run");
+
+        var sameProgram = new java.util.HashMap<>(base);
+        sameProgram.put("istioctl", evil.toString());
+        var named = new IstioInstallType(new KubeConnection(client, "meshform", new io.meshform.engine.spi.ProviderSettings(sameProgram)),
+                new Istioctl(evil.toString(), "test", null, null));
+        assertEquals(evil.toString(), named.istioctl(io.meshform.engine.spi.StackContext.detached(), address, spec).binary());
+
+        var allowed = new java.util.HashMap<>(base);
+        allowed.put("allowStackIstioctl", "true");
+        var type = new IstioInstallType(new KubeConnection(client, "meshform", new io.meshform.engine.spi.ProviderSettings(allowed)),
+                new Istioctl(fake(dir).toString(), "test", null, null));
+        assertEquals("1.28.5", type.istioctl(io.meshform.engine.spi.StackContext.detached(), address, spec).version());
+        assertTrue(Files.exists(marker), "allowed: the stack's istioctl ran");
+    }
+
     @Test
     void wrongVersionFailsThePlanSayingFoundAndWanted(@TempDir Path dir) throws Exception {
         var type = new IstioInstallType(new KubeConnection(client, "meshform"), new Istioctl(fake(dir).toString(), "test", null, null));

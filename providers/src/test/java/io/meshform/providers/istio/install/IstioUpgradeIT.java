@@ -131,7 +131,9 @@ class IstioUpgradeIT {
         var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
         uninstallLeftover(cluster, "stable-test");
         uninstallLeftover(cluster, "canary-test");
-        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+        // The canary's istioctl comes from the spec: the command line must allow that (--allow-stack-istioctl).
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString(),
+                "allowStackIstioctl", "true"))) {
             var planCurrent = h.plan("istio.install.stable", current);
             var planCanary = h.plan("istio.install.canary", canary);
             assertEquals(Action.CREATE, planCurrent.action(), planCurrent.reason());

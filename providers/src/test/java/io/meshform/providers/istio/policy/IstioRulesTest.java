@@ -60,7 +60,11 @@ class IstioRulesTest {
 
     @Test
     void inlineJwksIsSensitive() {
-        assertTrue(request.sensitivePaths().contains("/jwtRules/0/jwks"));
+        assertEquals(java.util.Set.of("/jwtRules/*/jwks"), request.sensitivePaths());
+        // Every rule, not the first twenty: a pattern, not an enumeration.
+        var spec = yaml("namespace: n\njwtRules:\n" + "- {issuer: https://a, jwks: '{\"keys\":[]}'}\n".repeat(25));
+        var masked = io.meshform.engine.plan.Sensitive.mask(spec, request.sensitivePaths());
+        assertEquals(io.meshform.engine.plan.Sensitive.MASK, masked.at("/jwtRules/24/jwks").asString());
         assertTrue(peer.sensitivePaths().isEmpty());
     }
 

@@ -7,6 +7,7 @@ import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -102,7 +103,7 @@ class PeerAuthenticationIT {
     }
 
     @Test
-    void anObjectCreatedByHandIsFoundAndAdopted(ClusterContext cluster) {
+    void anObjectCreatedByHandIsFoundAndSaidNotToBeMeshforms(ClusterContext cluster) {
         String ns = cluster.newNamespace();
         GenericKubernetesResource byHand = new GenericKubernetesResourceBuilder().withApiVersion("security.istio.io/v1")
                 .withKind("PeerAuthentication").withNewMetadata().withName("mongo").withNamespace(ns).endMetadata().build();
@@ -112,10 +113,14 @@ class PeerAuthenticationIT {
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
             String addr = "istio.peerAuthentication.mongo";
             var spec = yaml("namespace: " + ns + "\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
-            var plan = h.plan(addr, spec);
-            assertEquals(Action.UPDATE, plan.action());
-            assertEquals("adopt existing PeerAuthentication " + ns + "/mongo (adds label app.kubernetes.io/managed-by=meshform)", plan.reason());
+            var address = io.meshform.engine.model.ResourceAddress.parse(addr);
+            var owner = h.read(address, spec).ownership();
+            assertTrue(owner.applies() && owner.lineage() == null, "no mark: the engine refuses it unless adopted");
+            assertEquals("PeerAuthentication " + ns + "/mongo", owner.object());
+            assertEquals(ns + "/mongo", owner.id(), "what `meshform import` takes");
+            assertEquals(Action.NOOP, h.plan(addr, spec).action());
             h.apply(addr, spec);
+            assertTrue(h.read(address, spec).ownership().madeBy(h.lineage, addr), "applied, it carries the mark");
             assertEquals(Action.NOOP, h.plan(addr, spec).action());
         }
     }

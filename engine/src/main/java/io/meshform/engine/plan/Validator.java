@@ -1,0 +1,51 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.StateSnapshot;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What {@code validate} checks beyond loading (structure, variables, each spec, manifest files): the dependency
+ * graph, and every safety check that needs no cluster. A stack that passes fails plan only for reasons that need
+ * the cluster.
+ */
+public final class Validator {
+    private final TypeRegistry types;
+
+    public Validator(TypeRegistry types) {
+        this.types = types;
+    }
+
+    /** Warnings found; throws {@link DiagnosticsException} with every error. */
+    public List<Diagnostic> validate(Stack stack) {
+        Diagnostics out = new Diagnostics();
+        try {
+            new Planner(types, "validate").graph(stack, StateSnapshot.empty("validate"), false);
+        } catch (DiagnosticsException e) {
+            e.diagnostics().forEach(out::add);
+        }
+        Map<ResourceAddress, JsonNode> after = new TreeMap<>();
+        for (ResourceDecl d : stack.resources()) {
+            after.put(d.address(), d.spec());
+        }
+        CheckContext context = new CheckContext(stack, after, Map.of(), CheckContext.Purpose.VALIDATE);
+        for (PlanCheck check : types.checks()) {
+            if (!check.needsCluster()) {
+                check.check(context).forEach(out::add);
+            }
+        }
+        out.throwIfErrors();
+        return out.warnings();
+    }
+}

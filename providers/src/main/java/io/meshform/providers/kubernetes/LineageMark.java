@@ -1,0 +1,59 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.meshform.engine.spi.Ownership;
+import java.util.Map;
+
+/**
+ * meshform's mark on the objects it applies: annotations {@code meshform.io/lineage} (the state's lineage) and
+ * {@code meshform.io/address} (the resource), owned by meshform's field manager. An object counts as marked only when
+ * that manager owns the annotation, so a mark copied by hand ({@code kubectl annotate}) does not make an object
+ * meshform's.
+ */
+public final class LineageMark {
+    private LineageMark() {
+    }
+
+    /**
+     * What read tells the engine about {@code live}, applied by {@code manager}; {@code object} names it in messages,
+     * {@code id} is what {@code meshform import} takes for it (null when the type has no import).
+     */
+    public static Ownership of(HasMetadata live, String manager, String object, String id) {
+        Map<String, String> annotations = live.getMetadata() == null || live.getMetadata().getAnnotations() == null
+                ? Map.of() : live.getMetadata().getAnnotations();
+        String lineage = annotations.get(Ownership.LINEAGE_ANNOTATION);
+        if (lineage == null || !ManagedFields.of(live, "metadata", "annotations").ownedBy(Ownership.LINEAGE_ANNOTATION, manager)) {
+            return Ownership.unmarked(object, id);
+        }
+        return Ownership.marked(lineage, annotations.get(Ownership.ADDRESS_ANNOTATION), object, id);
+    }
+
+    /** True for the mark's annotation keys, which are meshform's bookkeeping, never part of what a spec declares. */
+    public static boolean isMark(String annotationKey) {
+        return Ownership.LINEAGE_ANNOTATION.equals(annotationKey) || Ownership.ADDRESS_ANNOTATION.equals(annotationKey);
+    }
+
+    /**
+     * Takes the mark off an object meshform stops managing but leaves in place (an adopted one), with a JSON merge
+     * patch: a server-side apply of less would also drop every other field meshform owns.
+     */
+    public static void remove(KubeConnection kube, HasMetadata live) {
+        if (live == null || live.getMetadata() == null || live.getMetadata().getAnnotations() == null
+                || live.getMetadata().getAnnotations().keySet().stream().noneMatch(LineageMark::isMark)) {
+            return;
+        }
+        String patch = "{\"metadata\":{\"annotations\":{\"" + Ownership.LINEAGE_ANNOTATION + "\":null,\""
+                + Ownership.ADDRESS_ANNOTATION + "\":null}}}";
+        try {
+            kube.client().resource(live).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+        } catch (KubernetesClientException e) {
+            if (!KubeErrors.notFound(e)) {
+                throw kube.explain(Ownership.LINEAGE_ANNOTATION, "remove meshform's mark from", live.getKind() + " "
+                        + KubeObjects.nameOf(live), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.meshform.providers.kubernetes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Secret as the API server stores it: {@code stringData} is write-only, merged into {@code data} as base64, its
+ * keys winning over {@code data}'s ({@code k8s.io/kubernetes pkg/apis/core/v1/conversion.go}, Convert_v1_Secret_To_core_Secret).
+ * meshform applies and compares this form, so a password changed under {@code stringData} is a changed
+ * {@code data} value, in plans and in drift, instead of a field the server never returns.
+ */
+final class SecretData {
+    private SecretData() {
+    }
+
+    static void fold(ObjectNode secret) {
+        JsonNode stringData = secret.get("stringData");
+        if (stringData == null || !stringData.isObject()) {
+            return;
+        }
+        ObjectNode data = secret.get("data") instanceof ObjectNode d ? d : secret.putObject("data");
+        for (Map.Entry<String, JsonNode> e : stringData.properties()) {
+            if (e.getValue().isString()) {
+                data.put(e.getKey(), Base64.getEncoder().encodeToString(e.getValue().asString().getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        secret.remove("stringData");
+    }
+}
