@@ -35,6 +35,15 @@ public class StateLockedException extends StateException {
             m.append(" since ").append(h.created());
         }
         m.append("\n  lock ID ").append(h.id()).append('\n');
+        java.util.List<LockInfo.Child> running = h.liveChildren();
+        if (!running.isEmpty() && LocalHost.processGone(h.host(), h.pidNamespace(), h.pid())) {
+            String kids = running.stream().map(LockInfo.Child::toString).collect(java.util.stream.Collectors.joining(", "));
+            m.append("That run has ended, but ").append(kids).append(" it started may still be changing the cluster. ")
+                    .append("meshform's watchdog stops it within seconds of its run's end; if it does not, stop it (kill ")
+                    .append(running.stream().map(c -> Long.toString(c.pid())).collect(java.util.stream.Collectors.joining(" ")))
+                    .append(") and run meshform again.");
+            return m.toString();
+        }
         if (stale) {
             m.append("The holding process no longer runs on this host, so the lock is stale. Release it with:\n");
         } else {
