@@ -32,11 +32,18 @@ final class Workspace implements AutoCloseable {
     private final GlobalOptions options;
     private final Terminal terminal;
     private final List<Provider> providers = new ArrayList<>();
+    private final InterruptGuard guard;
     private TypeRegistry registry;
 
     Workspace(GlobalOptions options, Terminal terminal) {
         this.options = options;
         this.terminal = terminal;
+        this.guard = new InterruptGuard(terminal);
+    }
+
+    /** Set once Ctrl-C or SIGTERM arrived: start nothing new. */
+    java.util.concurrent.atomic.AtomicBoolean stopRequested() {
+        return guard.stopRequested();
     }
 
     Style style() {
@@ -132,13 +139,13 @@ final class Workspace implements AutoCloseable {
                 throw new UserError("--state-secret takes NAMESPACE/NAME, e.g. cortex-ops/production");
             }
             return KubernetesBackends.open(providerSettings(),
-                    new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1])));
+                    new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1])), "--state-secret");
         }
         BackendConfig config = stack.backend();
         if (options.state != null || config.kind().equals("local")) {
             return new LocalStateBackend(localStatePath(config));
         }
-        return KubernetesBackends.open(providerSettings(), config);
+        return KubernetesBackends.open(providerSettings(), config, "backend `kubernetes` in " + options.file);
     }
 
     private Path localStatePath(BackendConfig config) {
@@ -154,8 +161,11 @@ final class Workspace implements AutoCloseable {
         return configured != null ? dir.resolve(configured) : dir.resolve("meshform.state.json");
     }
 
+    /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */
     LockHandle lock(StateBackend backend, String operation) {
-        return backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));
+        LockHandle handle = backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));
+        guard.holding(handle);
+        return handle;
     }
 
     StateSnapshot readState(StateBackend backend) {
@@ -178,5 +188,6 @@ final class Workspace implements AutoCloseable {
             }
             p.close();
         }
+        guard.close();
     }
 }

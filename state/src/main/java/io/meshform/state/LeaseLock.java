@@ -7,13 +7,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 
 /**
  * The lock of a Kubernetes state: a {@code coordination.k8s.io/v1} Lease whose {@code holderIdentity} is the lock
@@ -29,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 final class LeaseLock {
 
     static final String LOCK_INFO_ANNOTATION = "meshform.io/lock-info";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The MicroTime format of {@code renewTime}. */
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -267,18 +275,24 @@ final class LeaseLock {
             }
         }
 
-        /** One compare-and-swap renewal; on a conflict, finds out whether the Lease is still ours. */
+        /**
+         * One compare-and-swap renewal; on a conflict, finds out whether the Lease is still ours. A JSON patch whose
+         * first operations test the resourceVersion and holder, not a PUT: the API server creates a Lease on a PUT
+         * when it does not exist (Leases allow create-on-update; tried: a PUT carrying the resourceVersion of a
+         * deleted Lease brought it back), so a paused holder renewing after the next holder released would silently
+         * take the lock back. A patch of a missing object is a 404, a failed test a 422.
+         */
         private void renewLocked() {
             for (int attempt = 0; attempt < 2; attempt++) {
                 long sent = System.nanoTime();
-                Lease next = lease(info.withChildren(children.records()), acquired, ZonedDateTime.now(ZoneOffset.UTC),
-                        resourceVersion);
                 try {
-                    resourceVersion = leases().resource(next).update().getMetadata().getResourceVersion();
+                    Lease renewed = leases().withName(leaseName).patch(PatchContext.of(PatchType.JSON),
+                            renewal(info.withChildren(children.records()), resourceVersion));
+                    resourceVersion = renewed.getMetadata().getResourceVersion();
                     confirmed(sent);
                     return;
                 } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409 && e.getCode() != 404) {
+                    if (e.getCode() != 409 && e.getCode() != 404 && e.getCode() != 422) {
                         throw e;
                     }
                 }
@@ -290,6 +304,17 @@ final class LeaseLock {
                 // still ours: an earlier renewal landed but its answer did not reach us
                 resourceVersion = now.getMetadata().getResourceVersion();
             }
+        }
+
+        private String renewal(LockInfo record, String expectedVersion) {
+            ArrayNode ops = JSON.createArrayNode();
+            ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", expectedVersion);
+            ops.addObject().put("op", "test").put("path", "/spec/holderIdentity").put("value", record.id());
+            ops.addObject().put("op", "replace").put("path", "/spec/renewTime")
+                    .put("value", MICRO_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+            ops.addObject().put("op", "add").put("path", "/metadata/annotations/" + LOCK_INFO_ANNOTATION.replace("/", "~1"))
+                    .put("value", record.toJson());
+            return JSON.writeValueAsString(ops);
         }
 
         private void confirmed(long sent) {

@@ -162,7 +162,7 @@ public final class LocalStateBackend implements StateBackend {
         LockInfo inProcess = ProcessLocks.holder(key);
         if (inProcess != null) {
             // Another backend of this same process holds it: opening the file here would drop that OS lock.
-            throw new StateLockedException(describe(), inProcess, false);
+            throw new StateLockedException(describe(), inProcess, "Another command of this same process holds it.");
         }
         FileChannel ch = openLockFile();
         boolean keep = false;
@@ -175,7 +175,7 @@ public final class LocalStateBackend implements StateBackend {
             }
             if (os == null) {
                 LockInfo holder = readRecord(ch).orElseGet(() -> new LockInfo("unknown", "", "", 0, null, describe()));
-                throw new StateLockedException(describe(), holder, false);
+                throw new StateLockedException(describe(), holder, liveHolderAdvice(holder));
             }
             Optional<LockInfo> previous = readRecord(ch);
             if (previous.isPresent() && !previous.get().liveChildren().isEmpty()) {
@@ -232,6 +232,16 @@ public final class LocalStateBackend implements StateBackend {
                 closeQuietly(ch);
             }
         });
+    }
+
+    /** The holder of an OS lock is alive: there is nothing to force-unlock, only a run to wait for or stop. */
+    private static String liveHolderAdvice(LockInfo h) {
+        String stop = h.pid() <= 0 ? "stop it"
+                : LocalHost.sameProcessSpace(h.host(), h.pidNamespace()) ? "stop it (kill " + h.pid() + ")"
+                : "stop it (on " + (h.host().isEmpty() ? "its host" : h.host()) + ": kill " + h.pid() + ")";
+        return "That run is alive: a local lock is an OS lock, which ends when its process ends (even on kill -9), so "
+                + "no force-unlock is needed. Wait for it to finish (--lock-timeout SECONDS waits), or " + stop
+                + " and run meshform again.";
     }
 
     private StateException notLocked() {

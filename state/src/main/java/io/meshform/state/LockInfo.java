@@ -36,10 +36,22 @@ public record LockInfo(String id, String operation, String who, long pid, Instan
             command = command == null ? "" : command;
         }
 
+        /** The child as the lock records it; a child under meshform's watchdog is named by what it watches. */
         public static Child of(ProcessHandle p) {
             ProcessHandle.Info info = p.info();
-            String command = info.command().map(c -> c.substring(c.lastIndexOf('/') + 1)).orElse("");
+            String command = info.command().map(Child::baseName).orElse("");
+            String[] args = info.arguments().orElse(new String[0]);
+            for (int i = 0; i + 2 < args.length; i++) {
+                if (args[i].equals("meshform-watchdog")) {
+                    command = baseName(args[i + 2]) + " under meshform's watchdog";
+                    break;
+                }
+            }
             return new Child(p.pid(), info.startInstant().orElse(null), command);
+        }
+
+        private static String baseName(String path) {
+            return path.substring(path.lastIndexOf('/') + 1);
         }
 
         @Override

@@ -88,6 +88,26 @@ abstract class KubernetesStateBackendContract extends StateBackendContract {
     }
 
     @Test
+    void aHolderPausedPastItsLeaseDoesNotTakeTheLockBackAfterTheNextHolderReleasedIt() {
+        KubernetesStateBackend paused = backend(Duration.ofSeconds(2));
+        var held = (LeaseLock.Handle) paused.lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        StateSnapshot before = paused.write(StateSnapshot.empty("0.1.0"));
+        held.suspendRenewal();
+        KubernetesStateBackend taker = backend(Duration.ofSeconds(2));
+        StateSnapshot theirs;
+        try (LockHandle other = taker.lock(LockInfo.forOperation("apply"), Duration.ofSeconds(10))) {
+            theirs = taker.write(taker.read().orElseThrow().with(resource("b", "2")));
+        }
+        sleep(2_000); // past the paused holder's own confirmation window, so that it must ask the API server
+        LockLostException lost = assertThrows(LockLostException.class, held::ensureHeld);
+        assertTrue(lost.getMessage().contains("deleted or released"), lost.getMessage());
+        assertEquals(null, client().leases().inNamespace(namespace()).withName("meshform-lock-" + stateName).get(),
+                "the paused holder did not bring the Lease back");
+        assertThrows(LockLostException.class, () -> paused.write(before.with(resource("c", "3"))));
+        assertEquals(theirs, backend(Duration.ofSeconds(2)).read().orElseThrow());
+    }
+
+    @Test
     void aLeaseWhoseHolderDiedOnThisHostIsTakenAtOnce() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();

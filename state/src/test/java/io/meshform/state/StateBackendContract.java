@@ -87,7 +87,7 @@ public abstract class StateBackendContract {
             assertEquals("apply", e.holder().operation());
             assertEquals(info.who(), e.holder().who());
             assertFalse(e.stale(), "a live holder is not stale");
-            assertTrue(e.getMessage().contains("meshform force-unlock " + held.id()), e.getMessage());
+            assertTrue(e.getMessage().contains("lock ID " + held.id()), e.getMessage());
             assertTrue(e.getMessage().contains(info.who()), e.getMessage());
             assertTrue(e.getMessage().contains("apply"), e.getMessage());
         }
