@@ -139,6 +139,17 @@ public final class Applier {
         } finally {
             pool.shutdown();
         }
+        if (lockLost == null) {
+            // A step that failed (e.g. its request timed out while this run was paused) may hide that the lock
+            // went meanwhile; the report must say so rather than "fix the cause and run again".
+            try {
+                lock.ensureHeld();
+            } catch (LockLostException e) {
+                lockLost = e;
+            } catch (RuntimeException e) {
+                // cannot tell (the API server does not answer): the failures above say what happened
+            }
+        }
         List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
         return new ApplyResult(done, failed, notStarted, stop.get(), recorder.written(), lockLost);
     }
