@@ -32,12 +32,13 @@ final class InterruptGuard implements AutoCloseable {
         hook = new Thread(() -> {
             stop.set(true);
             LockHandle held = lock.get();
-            if (held != null) {
-                terminal.err().println("Interrupt received: starting nothing new; work in flight gets "
-                        + GRACE_MILLIS / 1000 + " s to finish (finished steps are recorded), then the lock is released.");
+            if (held == null) {
+                return; // nothing to release: the JVM may stop at once
             }
+            terminal.err().println("Interrupt received: starting nothing new; work in flight gets "
+                    + GRACE_MILLIS / 1000 + " s to finish (finished steps are recorded), then the lock is released.");
             try {
-                if (done.await(GRACE_MILLIS, TimeUnit.MILLISECONDS) || held == null) {
+                if (done.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {
