@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class InterruptGuard implements AutoCloseable {
     /** How long the steps in flight get to finish and be recorded. */
-    static final long GRACE_MILLIS = 1_000;
+    static final long GRACE_MILLIS = 800;
     /** How long releasing the lock may take (a Lease delete to a slow API server); after that the lease expires. */
     static final long RELEASE_MILLIS = 700;
 
@@ -36,7 +36,7 @@ final class InterruptGuard implements AutoCloseable {
                 return; // nothing to release: the JVM may stop at once
             }
             terminal.err().println("Interrupt received: starting nothing new; work in flight gets "
-                    + GRACE_MILLIS / 1000 + " s to finish (finished steps are recorded), then the lock is released.");
+                    + GRACE_MILLIS + " ms to finish (finished steps are recorded), then the lock is released.");
             try {
                 if (done.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
                     return;

@@ -56,7 +56,7 @@ final class ApiServerPause {
 
     private void signal(String name) {
         try {
-            new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor();
+            new ProcessBuilder("bash", "-c", "kill -" + name + " " + pid).start().waitFor();
         } catch (IOException e) {
             throw new IllegalStateException("cannot signal the API server: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -65,7 +65,7 @@ final class ApiServerPause {
                 return;
             }
             try {
-                new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor();
+                new ProcessBuilder("bash", "-c", "kill -CONT " + pid).start().waitFor();
             } catch (IOException | InterruptedException again) {
                 // nothing more to try
             }

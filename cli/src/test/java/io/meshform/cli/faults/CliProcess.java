@@ -135,9 +135,10 @@ final class CliProcess implements AutoCloseable {
         waitFor(Duration.ofSeconds(30));
     }
 
+    /** Sends a signal with bash's own kill (no procps needed). */
     void signal(String name) {
         try {
-            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).start().waitFor();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

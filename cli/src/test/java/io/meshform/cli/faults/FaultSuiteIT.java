@@ -47,6 +47,7 @@ class FaultSuiteIT {
     private static final long STARTED = System.nanoTime();
 
     private final Random random = new Random(SEED);
+    private final KillPoints kills = new KillPoints(random, RUN);
 
     @TempDir
     Path dir;
@@ -119,7 +120,7 @@ class FaultSuiteIT {
     }
 
     /** The lines that say what went wrong, and the last few. */
-    private static String tail(String output) {
+    static String tail(String output) {
         String[] lines = output.split("\n");
         List<String> out = new ArrayList<>();
         for (String l : lines) {
@@ -140,23 +141,6 @@ class FaultSuiteIT {
         }
     }
 
-    /**
-     * Starts an apply and kills it with SIGKILL at a random point: most often right after a random number of its
-     * steps have finished (plus a few milliseconds, so that kills land inside state writes too), sometimes while it
-     * is still planning.
-     */
-    private void killAtRandomPoint(FaultRig rig, Path stack, int remaining) {
-        try (CliProcess p = rig.start(stack, "apply", "--auto-approve", "--lock-timeout", "30")) {
-            if (random.nextInt(10) == 0 || remaining <= 1) {
-                sleep(300 + random.nextInt(2500));
-            } else {
-                p.awaitLines(FaultRig.STEP_DONE, 1 + random.nextInt(remaining - 1), RUN);
-                sleep(random.nextInt(30));
-            }
-            p.kill9();
-        }
-    }
-
     @Test
     @Order(1)
     void killNineAtRandomPointsOfAnApplyWithLocalState(ClusterContext cluster) {
@@ -167,9 +151,9 @@ class FaultSuiteIT {
     @Test
     @Order(2)
     void killNineAtRandomPointsOfAnApplyWithKubernetesStateIncludingIstioctl(ClusterContext cluster) throws Exception {
-        uninstallIstio(cluster);
+        KillPoints.uninstallIstio(cluster);
         FaultRig rig = new FaultRig(cluster, dir, true, 30, OBJECTS, true);
-        Figures istioctl = figures("kill -9 during istioctl install");
+        Figures istioctl = figures("kill -9 and SIGTERM during istioctl install");
         // Istio stays installed afterwards, as after any apply; tests that need a cluster without it remove it.
         killNineAtRandomPoints(rig, figures("kill -9 during apply, Kubernetes state"), istioctl);
         noLoss(istioctl);
@@ -178,21 +162,23 @@ class FaultSuiteIT {
     private void killNineAtRandomPoints(FaultRig rig, Figures figures, Figures istioctl) {
         Path stack = rig.stack("v0");
         Set<String> toAdopt = new TreeSet<>();
-        int istioctlKills = istioctl == null ? 0 : 2;
         for (int kill = 0; kill < KILLS; kill++) {
             StateAudit before = rig.audit();
             int recorded = before.state() == null ? 0 : before.state().resources().size();
             int remaining = OBJECTS + (istioctl == null ? 0 : 1) - recorded;
-            // the first and third kills land during istioctl install, while it has not finished once
-            boolean duringIstioctl = istioctlKills > 0 && (kill == 0 || kill == 2)
+            // the first three faults land during istioctl install (it has not finished yet): kill -9, SIGTERM, kill -9
+            boolean duringIstioctl = istioctl != null && kill < 3
                     && (before.state() == null || before.state().find("istio.install.mesh").isEmpty());
             figures.point();
             if (duringIstioctl) {
-                istioctlKills--;
                 istioctl.point();
-                killDuringIstioctl(rig, stack, istioctl);
+                if (kill == 1) {
+                    kills.sigtermDuringIstioctl(rig, stack, istioctl);
+                } else {
+                    kills.duringIstioctl(rig, stack, istioctl);
+                }
             } else {
-                killAtRandomPoint(rig, stack, Math.max(1, remaining));
+                kills.atRandomPoint(rig, stack, Math.max(1, remaining));
             }
             check(rig, figures, toAdopt, "after kill " + (kill + 1));
         }
@@ -201,52 +187,6 @@ class FaultSuiteIT {
             istioctl.converged(istioctl.points() - istioctl.losses().size());
         }
         noLoss(figures);
-    }
-
-    /**
-     * Kills meshform while istioctl installs: istioctl (and its process group) must be gone within seconds, and it
-     * must not be running while the next run holds the lock.
-     */
-    private void killDuringIstioctl(FaultRig rig, Path stack, Figures istioctl) {
-        try (CliProcess p = rig.start(stack, "apply", "--auto-approve", "--lock-timeout", "30")) {
-            if (!p.awaitLines(l -> l.contains("istio.install.mesh: istioctl install"), 1, RUN)) {
-                p.kill9();
-                return;
-            }
-            sleep(1_000 + random.nextInt(12_000));
-            p.kill9();
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
-        List<ProcessHandle> left = istioctlOf(rig);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            sleep(100);
-            left = istioctlOf(rig);
-        }
-        if (!left.isEmpty()) {
-            istioctl.lost("istioctl outlived meshform by more than 6 s: pids "
-                    + left.stream().map(ProcessHandle::pid).toList());
-            left.forEach(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    /** istioctl processes talking to this rig's cluster (the kubeconfig path names it). */
-    private static List<ProcessHandle> istioctlOf(FaultRig rig) {
-        String kubeconfig = rig.kubeconfig().toString();
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive).filter(p -> {
-            String[] args = p.info().arguments().orElse(new String[0]);
-            String command = p.info().command().orElse("");
-            return command.endsWith("istioctl") && List.of(args).contains(kubeconfig);
-        }).toList();
-    }
-
-    private static void uninstallIstio(ClusterContext cluster) throws Exception {
-        if (cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get() == null) {
-            return;
-        }
-        Process p = new ProcessBuilder(cluster.istioctl().toString(), "uninstall", "-y", "--purge",
-                "--kubeconfig", cluster.kubeconfigPath().toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "istioctl uninstall failed:\n" + out);
     }
 
     /** Several applies (each wanting other values) and plans start at once on one state, for each backend. */
@@ -268,10 +208,7 @@ class FaultSuiteIT {
             // one that will not wait: it must be refused with the holder named, or find the lock free
             CliProcess impatient = rig.start(rig.stack("r2"), "plan");
             figures.point();
-            String last = null;
-            long lastSerial = -1;
-            for (int i = 0; i < runs.size(); i++) {
-                CliProcess r = runs.get(i);
+            for (CliProcess r : runs) {
                 int code = r.finish(RUN);
                 if (code != 0) {
                     figures.lost(r.command() + " exited " + code + ":\n" + tail(r.output()));
@@ -284,6 +221,7 @@ class FaultSuiteIT {
             runs.add(impatient);
             StateAudit a = check(rig, figures, new TreeSet<>(), "after the race");
             // The applies ran one after the other: every object holds the values of the one that ran last.
+            String last = null;
             for (String v : variants) {
                 if (rig.holding(v) == RACE_OBJECTS) {
                     last = v;
@@ -293,7 +231,7 @@ class FaultSuiteIT {
                 figures.lost("the objects mix the values of several applies: " + variants.stream()
                         .map(v -> v + "=" + rig.holding(v)).toList());
             }
-            lastSerial = a.state() == null ? -1 : a.state().serial();
+            long lastSerial = a.state() == null ? -1 : a.state().serial();
             if (lastSerial < variants.size()) {
                 figures.lost("the state has serial " + lastSerial + " after " + variants.size() + " applies");
             }
@@ -446,7 +384,7 @@ class FaultSuiteIT {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

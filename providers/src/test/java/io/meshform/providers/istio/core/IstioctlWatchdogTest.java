@@ -70,11 +70,10 @@ class IstioctlWatchdogTest {
         return false;
     }
 
+    /** The process group of {@code pid}: the fifth field of /proc/PID/stat (after the command in parentheses). */
     private static String pgid(long pid) throws Exception {
-        Process ps = new ProcessBuilder("ps", "-o", "pgid=", "-p", Long.toString(pid)).start();
-        String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        ps.waitFor();
-        return out;
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[2];
     }
 
     private Process runner() throws IOException {
@@ -121,12 +120,12 @@ class IstioctlWatchdogTest {
             BufferedReader out = new BufferedReader(new InputStreamReader(meshform.getInputStream(), StandardCharsets.UTF_8));
             awaitLine(out, "NOTE Processing resources");
             long istioctl = pid("istioctl");
-            new ProcessBuilder("kill", "-STOP", Long.toString(meshform.pid())).start().waitFor();
+            new ProcessBuilder("bash", "-c", "kill -STOP " + meshform.pid()).start().waitFor();
             long stopped = System.nanoTime();
             assertTrue(goneWithin(istioctl, (Watchdog.SILENCE_SECONDS + 4) * 1000L), "istioctl ran on while meshform was paused");
             long after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopped);
             assertTrue(after >= (Watchdog.SILENCE_SECONDS - 1) * 1000L, "stopped after only " + after + " ms");
-            new ProcessBuilder("kill", "-CONT", Long.toString(meshform.pid())).start().waitFor();
+            new ProcessBuilder("bash", "-c", "kill -CONT " + meshform.pid()).start().waitFor();
             String exit = awaitLine(out, "EXIT ");
             assertNotEquals("EXIT 0", exit);
         } finally {
