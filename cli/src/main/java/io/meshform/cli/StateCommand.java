@@ -1,6 +1,8 @@
 package io.meshform.cli;
 
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.state.LocalStateBackend;
 import io.meshform.engine.render.Yaml;
 import io.meshform.state.LockHandle;
 import io.meshform.state.ResourceState;
@@ -203,7 +205,7 @@ final class StateCommand implements Runnable {
         public Integer call() {
             StateSnapshot pushed;
             try {
-                pushed = new StateCodec().decode(Files.readAllBytes(file), file.toString());
+                pushed = new StateCodec().decode(InputFiles.readBytes(file, LocalStateBackend.MAX_STATE_BYTES), file.toString());
             } catch (java.io.IOException e) {
                 throw new UserError("cannot read " + file + ": " + e.getMessage());
             }

@@ -1,6 +1,7 @@
 package io.meshform.cli;
 
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.load.VariableInputs;
 import io.meshform.engine.model.BackendConfig;
@@ -172,9 +173,13 @@ final class Workspace implements AutoCloseable {
         return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
     }
 
+    /** Saved plans are JSON of every planned value; 10,000 resources make tens of MiB. */
+    static final long MAX_INPUT = 256L << 20;
+
+    /** A saved plan: a regular file within {@link #MAX_INPUT}, else a clear error and nothing read. */
     static String read(Path file) {
         try {
-            return Files.readString(file);
+            return InputFiles.readString(file, MAX_INPUT);
         } catch (java.io.IOException e) {
             throw new UserError("cannot read " + file + ": " + e.getMessage());
         }

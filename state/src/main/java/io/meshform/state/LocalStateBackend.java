@@ -30,6 +30,11 @@ import java.util.Optional;
  * disk or a shared mount; replacing it with a regular file would silently move the state off that disk.
  */
 public final class LocalStateBackend implements StateBackend {
+    /**
+     * The largest state file read: 10,000 resources make a few tens of MiB. Bigger, or not a regular file (a device
+     * such as /dev/zero named by --state), is refused before it is read.
+     */
+    public static final long MAX_STATE_BYTES = 256L << 20;
 
     private final Path given;
     private final Path file;
@@ -323,7 +328,19 @@ public final class LocalStateBackend implements StateBackend {
 
     private static byte[] readIfPresent(Path path) {
         try {
-            return Files.readAllBytes(path);
+            if (Files.exists(path) && !Files.isRegularFile(path)) {
+                throw new StateException(path + " is not a regular file (a directory, device, pipe or socket)"
+                        + "\nPoint --state at a file (it need not exist yet).");
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes((int) MAX_STATE_BYTES + 1);
+            }
+            if (bytes.length > MAX_STATE_BYTES) {
+                throw new StateException(path + " is larger than the limit of " + (MAX_STATE_BYTES >> 20)
+                        + " MiB for a state file\nCheck that --state names a meshform state file.");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

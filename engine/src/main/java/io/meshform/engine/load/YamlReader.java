@@ -4,7 +4,6 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -62,13 +61,17 @@ public final class YamlReader {
     /** Reads {@code path}, naming it {@code file} in positions and errors (e.g. relative to where meshform ran). */
     public YamlDocument read(Path path, String file) {
         try {
+            InputFiles.checkRegular(path);
             long size = Files.size(path);
             if (size > MAX_BYTES) {
                 throw fail(file, 0, 0, "file is too large (" + size + " bytes)",
                         "desired-state files are limited to " + MAX_BYTES + " bytes; split the stack or move large "
                                 + "manifests into files referenced with `file:`");
             }
-            return parse(file, Files.readString(path, StandardCharsets.UTF_8));
+            return parse(file, InputFiles.readString(path, MAX_BYTES));
+        } catch (InputFiles.InputFileException e) {
+            throw fail(file, 0, 0, e.getMessage(), "desired-state files are regular files of at most " + MAX_BYTES
+                    + " bytes; point -f/--file, imports and --var-file at such files");
         } catch (NoSuchFileException e) {
             throw fail(file, 0, 0, "file not found", "check the path given with -f/--file");
         } catch (java.nio.charset.MalformedInputException e) {

@@ -3,6 +3,7 @@ package io.meshform.providers.kubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
@@ -47,6 +48,8 @@ public final class ManifestType implements ResourceType {
     static final List<String> FIELDS = List.of("manifest", "file", "wait", "force");
     static final List<String> CONDITIONS = List.of("Available", "Established", "Ready");
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    /** One Kubernetes object; etcd refuses objects over about 1.5 MiB anyway. */
+    private static final long MAX_FILE = 1L << 20;
 
     private final KubeConnection kube;
 
@@ -134,11 +137,8 @@ public final class ManifestType implements ResourceType {
         if (m == null || m.isNull()) {
             Path p = context.resolve(Json.text(spec, "file"));
             try {
-                if (Files.size(p) > 1_000_000) {
-                    throw KubeErrors.error(address + ": " + p + " is larger than 1 MB", null);
-                }
                 List<JsonNode> docs = new ArrayList<>();
-                try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(p))) {
+                try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(InputFiles.readString(p, MAX_FILE))) {
                     while (it.hasNext()) {
                         JsonNode d = it.next();
                         if (d != null && d.isObject()) {

@@ -2,6 +2,7 @@ package io.meshform.providers.istio.install;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.Json;
@@ -167,15 +168,12 @@ final class IstioAddons {
         String where = address + ": addons." + a.key;
         String text;
         try {
-            if (!Files.isRegularFile(file)) {
+            if (!Files.exists(file)) {
                 throw KubeErrors.error(where + " is on, but " + file + " does not exist",
                         "addons.manifests must name a directory holding Istio's sample addons (samples/addons in the"
                                 + " Istio release archive: kiali.yaml, prometheus.yaml, grafana.yaml, jaeger.yaml)");
             }
-            if (Files.size(file) > MAX_FILE) {
-                throw KubeErrors.error(where + ": " + file + " is larger than 4 MiB", null);
-            }
-            text = Files.readString(file);
+            text = InputFiles.readString(file, MAX_FILE);
         } catch (IOException e) {
             throw KubeErrors.error(where + ": cannot read " + file + ": " + e.getMessage(), null);
         }
