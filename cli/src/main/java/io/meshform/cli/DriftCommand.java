@@ -63,8 +63,12 @@ final class DriftCommand implements Callable<Integer> {
                 throw new UserError("a fleet drift check prints text or one JSON document (--format json); run one cluster "
                         + "at a time (--context NAME) for --format " + format + (output != null ? " and --output" : ""));
             }
-            return Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs(), format.equals("json"));
+            return Fleet.run(terminal, global, format.equals("json"), (t, g) -> driftOne(t, g, ignored));
         }
+        return driftOne(terminal, global, ignored);
+    }
+
+    private int driftOne(Terminal terminal, GlobalOptions global, List<IgnoreRule> ignored) {
         try (Workspace ws = new Workspace(global, terminal)) {
             StackLoader.Loaded loaded = ws.loadStack();
             StateBackend backend = ws.backend(loaded.stack());

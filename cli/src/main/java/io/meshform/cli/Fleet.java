@@ -1,5 +1,6 @@
 package io.meshform.cli;
 
+import io.meshform.engine.render.Style;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.kubernetes.KubeConnection;
 import java.io.ByteArrayInputStream;
@@ -23,9 +24,12 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Runs one plan or drift per cluster concurrently (each one the ordinary single-cluster command, with its own
- * context and, for a local backend, its own state file), then prints each cluster's output and one combined
- * result. The exit code is the worst of them: 1 if any failed, else 2 if any has changes or drift, else 0.
+ * Runs one plan or drift per cluster concurrently (each one the command's own single-cluster run, given options of
+ * its own: its context and, for a local backend, its own state file), then prints each cluster's output and one
+ * combined result. The exit code is the worst of them: 1 if any failed, else 2 if any has changes or drift, else 0.
+ *
+ * <p>Members are called in-process through a {@link Runner}, not by parsing a rewritten command line: the options
+ * were parsed once, and an option added later cannot be lost or doubled on the way to a member.
  */
 final class Fleet {
     private static final int MAX_CONCURRENT = 4;
@@ -36,8 +40,10 @@ final class Fleet {
     record Member(String context, int exitCode, String output) {
     }
 
-    static int run(Terminal terminal, GlobalOptions global, List<String> originalArgs) {
-        return run(terminal, global, originalArgs, false);
+    /** One cluster's run: the command's single-cluster path, writing to {@code terminal}, with {@code options}. */
+    @FunctionalInterface
+    interface Runner {
+        int run(Terminal terminal, GlobalOptions options) throws Exception;
     }
 
     /**
@@ -45,7 +51,7 @@ final class Fleet {
      * them all ({@code {"format_version": 1, "fleet": [{"context", "exit_code", "result" | "error"}], "exit_code"}}),
      * so a pipeline parses one value, not one per cluster glued together.
      */
-    static int run(Terminal terminal, GlobalOptions global, List<String> originalArgs, boolean json) {
+    static int run(Terminal terminal, GlobalOptions global, boolean json, Runner runner) {
         if (global.state != null) {
             throw new UserError("--state names one state file, but a fleet run needs one per cluster; leave it out "
                     + "(each cluster gets meshform.<context>.state.json) or use the kubernetes backend");
@@ -54,14 +60,12 @@ final class Fleet {
         if (contexts.isEmpty()) {
             throw new UserError("--all-contexts: the kubeconfig defines no contexts");
         }
-        List<String> base = withoutContextOptions(originalArgs);
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_CONCURRENT, contexts.size()));
         Map<String, Future<Member>> runs = new LinkedHashMap<>();
         try {
             for (String context : contexts) {
-                List<String> args = new ArrayList<>(base);
-                args.addAll(List.of("--context", context, "--fleet-member", "--no-color"));
-                runs.put(context, pool.submit(() -> member(terminal, context, args)));
+                GlobalOptions options = global.forMember(context);
+                runs.put(context, pool.submit(() -> member(terminal, context, options, runner)));
             }
             List<Member> members = new ArrayList<>();
             for (Future<Member> f : runs.values()) {
@@ -78,11 +82,18 @@ final class Fleet {
         }
     }
 
-    private static Member member(Terminal terminal, String context, List<String> args) {
+    private static Member member(Terminal terminal, String context, GlobalOptions options, Runner runner) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        int code = Main.run(new Terminal(out, out, new ByteArrayInputStream(new byte[0]), terminal.env(), false),
-                args.toArray(String[]::new));
+        Terminal own = new Terminal(out, out, new ByteArrayInputStream(new byte[0]), terminal.env(), false);
+        int code;
+        try {
+            code = runner.run(own, options);
+        } catch (Exception e) {
+            // The same paragraph a single-cluster run prints for the same failure.
+            out.println(Main.describe(e, Style.plain()));
+            code = ExitCodes.ERROR;
+        }
         return new Member(context, code, buffer.toString(StandardCharsets.UTF_8));
     }
 
@@ -156,19 +167,5 @@ final class Fleet {
             settings.put("kubeconfig", kubeconfig);
         }
         return KubeConnection.contextNames(new ProviderSettings(settings));
-    }
-
-    /** The original arguments without --context and --all-contexts, which each member gets anew. */
-    static List<String> withoutContextOptions(List<String> args) {
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (a.equals("--context")) {
-                i++;
-            } else if (!a.startsWith("--context=") && !a.equals("--all-contexts")) {
-                out.add(a);
-            }
-        }
-        return out;
     }
 }

@@ -39,8 +39,7 @@ public final class GlobalOptions {
     @Option(names = "--all-contexts", description = "plan and drift: run on every context of the kubeconfig at once (default: off).")
     boolean allContexts;
 
-    /** Set by a fleet run on each member: the local state file is then per context. */
-    @Option(names = "--fleet-member", hidden = true)
+    /** Set on each member of a fleet run (never from the command line): the local state file is then per context. */
     boolean fleetMember;
 
     @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
@@ -57,6 +56,28 @@ public final class GlobalOptions {
             completionCandidates = Choices.LogLevel.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); debug prints API request counts and stack traces.")
     String logLevel;
+
+    /**
+     * The options of one fleet member: these, for {@code context} alone, without colour (outputs are collected and
+     * printed together) and with a state file per context.
+     */
+    GlobalOptions forMember(String context) {
+        GlobalOptions m = new GlobalOptions();
+        m.file = file;
+        m.vars = new LinkedHashMap<>(vars);
+        m.varFiles = new ArrayList<>(varFiles);
+        m.state = state;
+        m.stateSecret = stateSecret;
+        m.kubeconfig = kubeconfig;
+        m.contexts = new ArrayList<>(List.of(context));
+        m.allContexts = false;
+        m.fleetMember = true;
+        m.istioctl = istioctl;
+        m.lockTimeoutSeconds = lockTimeoutSeconds;
+        m.noColor = true;
+        m.logLevel = logLevel;
+        return m;
+    }
 
     /** The one context of a single-cluster run, or null for the kubeconfig's current context. */
     String context() {

@@ -64,9 +64,14 @@ final class PlanCommand implements Callable<Integer> {
                 throw new UserError("--markdown makes one pull-request comment for one cluster; with several clusters, run "
                         + "`meshform plan --markdown --context NAME` once per cluster, or use --json for one document of all");
             }
-            int code = Fleet.run(terminal, global, spec.commandLine().getParseResult().originalArgs(), format.json);
+            // Members report changes as 2 so that the fleet's summary can say which clusters have them.
+            int code = Fleet.run(terminal, global, format.json, (t, g) -> planOne(t, g, true));
             return code == ExitCodes.CHANGES && !detailedExitCode ? ExitCodes.OK : code;
         }
+        return planOne(terminal, global, detailedExitCode);
+    }
+
+    private int planOne(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
         try (Workspace ws = new Workspace(global, terminal)) {
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
             terminal.out().print(format.render(plan, ws.style()));

@@ -1,5 +1,6 @@
 package io.meshform.cli;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.load.StackLoader;
@@ -11,7 +12,14 @@ import io.meshform.engine.spi.Provider;
 import io.meshform.engine.spi.ProviderFactory;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.state.BackendCatalog;
+import io.meshform.state.BackendKind;
+import io.meshform.state.BackendRequest;
+import io.meshform.state.KubernetesBackendKind;
+import io.meshform.state.LocalBackendKind;
 import io.meshform.state.LocalStateBackend;
+import io.meshform.state.SettingProblem;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
 import io.meshform.state.StateBackend;
@@ -129,8 +137,13 @@ final class Workspace implements AutoCloseable {
         return backend(loadStack().stack());
     }
 
-    /** The backend the stack names, or the local file beside it (overridden by --state). */
+    /**
+     * The backend the stack names, or the local file beside it (overridden by --state); --state-secret names a
+     * Kubernetes backend instead. Which settings exist and what they may hold is the backend kind's business: the
+     * same rules as the stack loader applies to a {@code backend:} block.
+     */
     StateBackend backend(Stack stack) {
+        BackendConfig config = stack.backend();
         if (options.stateSecret != null) {
             if (options.state != null) {
                 throw new UserError("give --state (a local file) or --state-secret (in the cluster), not both");
@@ -139,27 +152,36 @@ final class Workspace implements AutoCloseable {
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new UserError("--state-secret takes NAMESPACE/NAME, e.g. cortex-ops/production");
             }
-            return KubernetesBackends.open(providerSettings(),
-                    new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1])), "--state-secret");
+            config = new BackendConfig(KubernetesBackendKind.NAME, Map.of("namespace", parts[0], "name", parts[1]));
+        } else if (options.state != null) {
+            return new LocalStateBackend(options.state);
         }
-        BackendConfig config = stack.backend();
-        if (options.state != null || config.kind().equals("local")) {
-            return new LocalStateBackend(localStatePath(config));
+        BackendKind kind = backendKinds().get(config.kind());
+        List<SettingProblem> problems = kind.check(config.settings());
+        if (!problems.isEmpty()) {
+            SettingProblem first = problems.get(0);
+            throw new UserError((options.stateSecret != null ? "--state-secret: " : "backend " + kind.name() + ": ")
+                    + first.message() + " (" + first.hint() + ")");
         }
-        return KubernetesBackends.open(providerSettings(), config, "backend `kubernetes` in " + options.file);
+        Path dir = options.file.toAbsolutePath().getParent();
+        if (kind.name().equals(LocalBackendKind.NAME) && options.fleetMember && options.context() != null) {
+            // One state per cluster: a fleet shares the stack, never the record of what each cluster got.
+            return new LocalStateBackend(dir.resolve("meshform." + options.context() + ".state.json"));
+        }
+        return kind.open(new BackendRequest(config.settings(), dir, this::connection));
     }
 
-    private Path localStatePath(BackendConfig config) {
-        if (options.state != null) {
-            return options.state;
+    private BackendCatalog backendKinds() {
+        return BackendCatalog.installed();
+    }
+
+    /** The clients a backend may ask for; the Kubernetes one uses the providers' kubeconfig and context. */
+    private Object connection(Class<?> type) {
+        if (type == KubernetesClient.class) {
+            // The connection lives as long as the process: the lock's renewer uses it until the command ends.
+            return new KubeConnection(providerSettings()).client();
         }
-        String configured = config.settings().get("path");
-        Path dir = options.file.toAbsolutePath().getParent();
-        if (options.fleetMember && options.context() != null) {
-            // One state per cluster: a fleet shares the stack, never the record of what each cluster got.
-            return dir.resolve("meshform." + options.context() + ".state.json");
-        }
-        return configured != null ? dir.resolve(configured) : dir.resolve("meshform.state.json");
+        throw new IllegalStateException("no client of type " + type.getName() + " for a state backend");
     }
 
     /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */

@@ -19,16 +19,29 @@ public final class KubernetesNames {
 
     /** @throws IllegalArgumentException saying which part is wrong and why */
     public static void checkLocation(String namespace, String name) {
-        String ns = problem(namespace);
+        String ns = namespaceProblem(namespace);
         if (ns != null) {
-            throw new IllegalArgumentException("namespace \"" + printable(namespace) + "\" is not a valid Kubernetes "
-                    + "namespace name: " + ns);
+            throw new IllegalArgumentException(ns);
         }
-        String n = problem(name);
+        String n = nameProblem(name);
         if (n != null) {
-            throw new IllegalArgumentException("state name \"" + printable(name) + "\" cannot name the Secret "
-                    + "meshform-state-NAME and the Lease meshform-lock-NAME: " + n);
+            throw new IllegalArgumentException(n);
         }
+    }
+
+    /** What is wrong with {@code namespace} for the state Secret and Lease, as a sentence; null when nothing. */
+    public static String namespaceProblem(String namespace) {
+        String ns = problem(namespace);
+        return ns == null ? null
+                : "namespace \"" + printable(namespace) + "\" is not a valid Kubernetes namespace name: " + ns;
+    }
+
+    /** What is wrong with {@code name} as the state's name, as a sentence; null when nothing. */
+    public static String nameProblem(String name) {
+        String n = problem(name);
+        return n == null ? null
+                : "state name \"" + printable(name) + "\" cannot name the Secret meshform-state-NAME and the Lease "
+                        + "meshform-lock-NAME: " + n;
     }
 
     /** What is wrong with {@code value} as a DNS-1123 label, or null. */

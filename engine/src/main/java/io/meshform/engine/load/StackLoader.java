@@ -15,6 +15,9 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.BackendCatalog;
+import io.meshform.state.BackendKind;
+import io.meshform.state.SettingProblem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -25,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
@@ -49,16 +53,20 @@ public final class StackLoader {
     private static final Set<String> LIFECYCLE_KEYS = Set.of("preventDestroy");
     private static final Set<String> VARIABLE_KEYS = Set.of("type", "default", "description");
     private static final Set<String> VARIABLE_TYPES = Set.of("string", "number", "bool");
-    private static final Map<String, Set<String>> BACKEND_KEYS = Map.of(
-            "local", Set.of("path"),
-            "kubernetes", Set.of("namespace", "name", "leaseSeconds"));
     private static final int MAX_IMPORT_DEPTH = 8;
 
     private final YamlReader yaml = new YamlReader();
     private final TypeRegistry types;
+    private final BackendCatalog backends;
 
+    /** A loader for stacks whose {@code backend:} is one of the kinds on the class path. */
     public StackLoader(TypeRegistry types) {
+        this(types, BackendCatalog.installed());
+    }
+
+    public StackLoader(TypeRegistry types, BackendCatalog backends) {
         this.types = types;
+        this.backends = backends;
     }
 
     /** The loaded stack and any warnings; throws {@link DiagnosticsException} listing every error. */
@@ -254,14 +262,15 @@ public final class StackLoader {
         if (b == null || !shape.isObject(b, "/backend", "`backend`")) {
             return;
         }
+        String expected = "expected one of " + String.join(", ", backends.names().stream().map(n -> "`" + n + ":`").toList());
         if (b.size() != 1) {
-            out.error("`backend` must name exactly one backend", "expected `local:` or `kubernetes:`", doc.rangeOf("/backend"));
+            out.error("`backend` must name exactly one backend", expected, doc.rangeOf("/backend"));
             return;
         }
         String kind = b.propertyNames().iterator().next();
-        Set<String> allowed = BACKEND_KEYS.get(kind);
-        if (allowed == null) {
-            out.error("unknown backend `" + kind + "`", Suggestions.hint(kind, BACKEND_KEYS.keySet()),
+        Optional<BackendKind> found = backends.find(kind);
+        if (found.isEmpty()) {
+            out.error("unknown backend `" + kind + "`", Suggestions.hint(kind, backends.names()),
                     doc.rangeOf("/backend/" + YamlReader.escape(kind)));
             return;
         }
@@ -272,12 +281,14 @@ public final class StackLoader {
             if (!shape.isObject(settings, p, "backend `" + kind + "`")) {
                 return;
             }
-            shape.knownKeys(settings, p, "backend `" + kind + "`", allowed);
+            shape.knownKeys(settings, p, "backend `" + kind + "`", found.get().settings().keySet());
             settings.forEachEntry((k, v) -> values.put(k, v.isString() ? v.asString() : v.toString()));
         }
-        if (kind.equals("kubernetes") && !values.containsKey("namespace")) {
-            out.error("backend `kubernetes` needs a `namespace`", "the namespace that holds the state Secret and lock Lease",
-                    doc.rangeOf(p));
+        // The backend kind owns its rules; each problem is shown where its setting is written.
+        for (SettingProblem problem : found.get().check(values)) {
+            String at = problem.key() != null && settings != null && settings.has(problem.key())
+                    ? p + "/" + YamlReader.escape(problem.key()) : p;
+            out.error(problem.message(), problem.hint(), doc.rangeOf(at));
         }
         parts.backend = new BackendConfig(kind, values);
     }
