@@ -63,15 +63,20 @@ class ApplyCommand implements Callable<Integer> {
         if (planFile != null && destroy()) {
             throw new UserError("destroy takes no plan file; use `meshform plan --destroy --out FILE` and `meshform apply FILE`");
         }
-        // Resources close in reverse order: the lock first, then the providers, and the interrupt guard last.
-        try (InterruptGuard guard = new InterruptGuard(terminal); Workspace ws = new Workspace(global, terminal)) {
+        // Resources close in reverse order: the lock first, then the providers (the workspace closes its
+        // interrupt guard last).
+        try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lock(backend, destroy() ? "destroy" : "apply")) {
-                StateSnapshot state = ws.readState(backend);
-                Plan plan = planFile != null ? savedPlan(ws, stack, state) : freshPlan(ws, stack, state);
+                Plan saved = planFile != null ? readPlan() : null;
+                StateSnapshot state = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
+                        // a plan made before any state existed starts the history it was made for
+                        ? new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, 0, saved.stateLineage(), ws.version(), List.of())
+                        : StateSnapshot.empty(ws.version()));
+                Plan plan = saved != null ? checkSaved(ws, saved, stack, state) : freshPlan(ws, stack, state);
                 if (plan == null) {
                     return ExitCodes.ERROR;
                 }
@@ -79,18 +84,20 @@ class ApplyCommand implements Callable<Integer> {
                     terminal.out().println(ws.style().green("No changes.") + (destroy() ? " Nothing to destroy." : " Nothing to apply."));
                     return ExitCodes.OK;
                 }
-                return run(ws, stack, plan, state, backend, guard.stopRequested());
+                return run(ws, stack, plan, state, backend, lock, ws.stopRequested());
             }
         }
     }
 
-    private Plan savedPlan(Workspace ws, Stack stack, StateSnapshot state) {
-        Plan plan;
+    private Plan readPlan() {
         try {
-            plan = new PlanJson().read(Workspace.read(planFile, "plan file"));
+            return new PlanJson().read(Workspace.read(planFile, "plan file"));
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
+    }
+
+    private Plan checkSaved(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {
         List<String> moved = new PlanBinding(ws.registry()).whatMoved(plan, stack, state);
         if (!moved.isEmpty()) {
             throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
@@ -117,12 +124,13 @@ class ApplyCommand implements Callable<Integer> {
         return plan;
     }
 
-    private int run(Workspace ws, Stack stack, Plan plan, StateSnapshot state, StateBackend backend, AtomicBoolean stop) {
+    private int run(Workspace ws, Stack stack, Plan plan, StateSnapshot state, StateBackend backend, LockHandle lock,
+                    AtomicBoolean stop) {
         Style style = ws.style();
         ApplyResult result;
         try (ConsoleProgress progress = new ConsoleProgress(terminal.out(), style)) {
             terminal.out().println();
-            result = new Applier(ws.registry(), parallelism, progress).apply(stack, plan, state, backend, stop);
+            result = new Applier(ws.registry(), parallelism, progress).apply(stack, plan, state, backend, lock, stop);
         }
         return report(result, style);
     }
@@ -153,6 +161,9 @@ class ApplyCommand implements Callable<Integer> {
             terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
             return ExitCodes.OK;
         }
+        if (result.lockLost() != null) {
+            return reportLockLost(result, style, counts);
+        }
         StringBuilder sb = new StringBuilder("\n");
         sb.append(style.red(style.bold((result.interrupted() ? "Apply interrupted." : "Apply failed.") + " Resources: " + counts))).append('\n');
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
@@ -163,6 +174,32 @@ class ApplyCommand implements Callable<Integer> {
         }
         sb.append("The state records every step that finished (serial ").append(result.state().serial())
                 .append("). Fix the cause and run `meshform apply` again: finished steps will show no changes.");
+        terminal.err().println(sb);
+        return ExitCodes.ERROR;
+    }
+
+    /**
+     * The run lost its lock (e.g. it was paused past its lease and another run took it): say what this run did,
+     * and that the state is now the other run's, not what this run last wrote.
+     */
+    private int reportLockLost(ApplyResult result, Style style, String counts) {
+        StringBuilder sb = new StringBuilder("\n");
+        sb.append(style.red(style.bold((destroy() ? "Destroy" : "Apply") + " stopped: this run lost the state lock."
+                + " Resources: " + counts))).append('\n');
+        sb.append(style.red("  " + result.lockLost().getMessage())).append('\n');
+        sb.append("  finished before that (").append(result.done().size()).append("):");
+        List<String> done = result.done().stream().map(c -> c.address().toString()).toList();
+        sb.append(done.isEmpty() ? " none" : "\n    " + String.join("\n    ", done)).append('\n');
+        for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
+            sb.append("  not recorded: ").append(f.getKey().address())
+                    .append(" (its change may have reached the cluster; the next plan shows it)\n");
+        }
+        for (ResourceChange c : result.notStarted()) {
+            sb.append("  not started: ").append(c.address()).append('\n');
+        }
+        sb.append("Nothing was written after the lock was lost: the state is as the run that holds the lock now left "
+                + "it, which may not include the steps above. Once that run is done, run `meshform plan` to see "
+                + "where things stand.");
         terminal.err().println(sb);
         return ExitCodes.ERROR;
     }

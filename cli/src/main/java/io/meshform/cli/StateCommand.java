@@ -1,6 +1,8 @@
 package io.meshform.cli;
 
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.state.LocalStateBackend;
 import io.meshform.engine.render.Yaml;
 import io.meshform.state.LockHandle;
 import io.meshform.state.ResourceState;

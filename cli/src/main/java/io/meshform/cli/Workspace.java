@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.load.VariableInputs;
 import io.meshform.engine.model.BackendConfig;
@@ -39,12 +40,19 @@ final class Workspace implements AutoCloseable {
     private final GlobalOptions options;
     private final Terminal terminal;
     private final List<Provider> providers = new ArrayList<>();
+    private final InterruptGuard guard;
     private TypeRegistry registry;
     private java.util.Set<String> skippedChecks = java.util.Set.of();
 
     Workspace(GlobalOptions options, Terminal terminal) {
         this.options = options;
         this.terminal = terminal;
+        this.guard = new InterruptGuard(terminal);
+    }
+
+    /** Set once Ctrl-C or SIGTERM arrived: start nothing new. */
+    java.util.concurrent.atomic.AtomicBoolean stopRequested() {
+        return guard.stopRequested();
     }
 
     Style style() {
@@ -204,8 +212,11 @@ final class Workspace implements AutoCloseable {
         throw new IllegalStateException("no client of type " + type.getName() + " for a state backend");
     }
 
+    /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */
     LockHandle lock(StateBackend backend, String operation) {
-        return backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));
+        LockHandle handle = backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));
+        guard.holding(handle);
+        return handle;
     }
 
     StateSnapshot readState(StateBackend backend) {
@@ -226,5 +237,6 @@ final class Workspace implements AutoCloseable {
             }
             p.close();
         }
+        guard.close();
     }
 }

@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -133,6 +134,88 @@ class CliTest {
         Result again = run("apply", planFile.toString());
         assertEquals(1, again.code(), "a plan applies once: the state serial moved");
         assertTrue(again.err().contains("another apply ran"), again.err());
+    }
+
+    @Test
+    void aPlanSavedBeforeAnyStateExistsAppliesAndStartsTheState() throws IOException {
+        Path planFile = dir.resolve("first.plan");
+        Result plan = run("plan", "--out", planFile.toString());
+        assertEquals(0, plan.code(), plan.err());
+        assertFalse(Files.exists(dir.resolve("meshform.state.json")), "plan writes no state");
+
+        Result apply = run("apply", planFile.toString());
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        assertTrue(apply.out().contains("Apply complete! Resources: 2 added"), apply.out());
+        String lineage = new JsonMapper().readTree(Files.readString(planFile)).at("/prior_state/lineage").asString();
+        String stateLineage = new JsonMapper().readTree(Files.readString(dir.resolve("meshform.state.json"))).path("lineage").asString();
+        assertEquals(lineage, stateLineage, "the state starts the history the plan was made for");
+        Result again = run("plan", "--detailed-exitcode");
+        assertEquals(0, again.code(), again.out() + again.err());
+
+        Result twice = run("apply", planFile.toString());
+        assertEquals(1, twice.code(), "a plan applies once");
+        assertTrue(twice.err().contains("state was created since the plan was made"), twice.err());
+    }
+
+    @Test
+    void aPlanSavedBeforeAnyStateIsRefusedWhenSomeoneElseCreatedStateMeanwhile() {
+        Path planFile = dir.resolve("first.plan");
+        assertEquals(0, run("plan", "--out", planFile.toString()).code());
+        Result other = run("apply", "--auto-approve");
+        assertEquals(0, other.code(), other.err());
+        String before = readState();
+
+        Result stale = run("apply", planFile.toString());
+        assertEquals(1, stale.code());
+        assertTrue(stale.err().contains("stale plan") && stale.err().contains("state was created since the plan was made")
+                && stale.err().contains("another apply ran"), stale.err());
+        assertEquals(before, readState(), "the refused apply wrote nothing");
+    }
+
+    private String readState() {
+        try {
+            return Files.readString(dir.resolve("meshform.state.json"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void anInvalidStateSecretIsRefusedBeforeAnyRequest() throws IOException {
+        try (java.net.ServerSocket apiServer = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d", insecure-skip-tls-verify: true}}]
+                    users: [{name: u, user: {token: t}}]
+                    contexts: [{name: c, context: {cluster: c, user: u}}]
+                    current-context: c
+                    """.formatted(apiServer.getLocalPort()));
+            Path real = dir.resolve("real.yaml");
+            Files.writeString(real, """
+                    apiVersion: meshform.io/v1alpha1
+                    kind: Stack
+                    metadata: {name: real}
+                    resources:
+                      - {type: kubernetes.namespace, name: apps, spec: {name: apps}}
+                    """);
+            for (String[] bad : new String[][] {{"Cortex_Ops/prod", "namespace \"Cortex_Ops\" is not a valid Kubernetes namespace name"},
+                    {"cortex-ops/Prod.1", "state name \"Prod.1\""},
+                    {"-ops/prod", "namespace \"-ops\""},
+                    {"a".repeat(64) + "/prod", "64 characters, at most 63"}}) {
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int code = Main.run(new Terminal(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                        "plan", "-f", real.toString(), "--kubeconfig", kubeconfig.toString(), "--state-secret", bad[0]);
+                String e = err.toString(StandardCharsets.UTF_8);
+                assertEquals(1, code, e);
+                assertTrue(e.startsWith("Error: --state-secret: ") && e.contains(bad[1]), e);
+                assertFalse(e.contains("Exception") || e.contains("\tat "), "no stack trace: " + e);
+            }
+            apiServer.setSoTimeout(200);
+            assertThrows(java.net.SocketTimeoutException.class, apiServer::accept, "no request reached the API server");
+        }
     }
 
     @Test

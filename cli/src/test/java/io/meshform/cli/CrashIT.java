@@ -1,6 +1,7 @@
 package io.meshform.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @LiveClusterTest
 class CrashIT {
     private static final int OBJECTS = 40;
-    private static final Pattern LOCK_ID = Pattern.compile("meshform force-unlock (\\S+)");
 
     @TempDir
     Path dir;
@@ -107,16 +105,11 @@ class CrashIT {
                             r.address() + " is in the state but not in the cluster");
                 }
             }
-            // A killed run leaves its lock; it is stale (its process is gone), and force-unlock releases it.
-            if (Files.exists(dir.resolve("state.json.lock"))) {
-                StringBuilder out = new StringBuilder();
-                assertEquals(1, runInProcess(args(cluster, stack, "plan"), out), out.toString());
-                assertTrue(out.toString().contains("stale"), out.toString());
-                Matcher m = LOCK_ID.matcher(out);
-                assertTrue(m.find(), out.toString());
-                StringBuilder unlock = new StringBuilder();
-                assertEquals(0, runInProcess(args(cluster, stack, "force-unlock", m.group(1)), unlock), unlock.toString());
-            }
+            // A killed run leaves nothing to unlock: the kernel released its OS lock, so the next run starts at once.
+            StringBuilder out = new StringBuilder();
+            int code = runInProcess(args(cluster, stack, "plan"), out);
+            assertTrue(code == 0 || code == 2, "plan right after the kill:\n" + out);
+            assertFalse(out.toString().contains("locked"), out.toString());
         }
         assertTrue(kills >= 5, "only " + kills + " runs were killed mid-apply; the test did not test much");
 
@@ -149,7 +142,8 @@ class CrashIT {
         assertTrue(p.waitFor(2, TimeUnit.MINUTES), seen.toString());
         assertTrue(p.exitValue() != 0, "an interrupted apply exits non-zero:\n" + seen);
         assertTrue(seen.toString().contains("Interrupt received"), seen.toString());
-        assertTrue(!Files.exists(dir.resolve("state.json.lock")), "the lock is released:\n" + seen);
+        // The lock file stays (deleting it could let two runs lock two files); a released lock names no holder.
+        assertEquals("", Files.readString(dir.resolve("state.json.lock")), "the lock is released:\n" + seen);
         StateSnapshot s = new StateCodec().decode(Files.readAllBytes(dir.resolve("state.json")), "state.json");
         assertTrue(s.resources().size() >= 4 && s.resources().size() < OBJECTS,
                 "the finished steps, and only those, are recorded: " + s.resources().size());

@@ -102,6 +102,21 @@ class StatelessTypesTest {
     }
 
     @Test
+    void aManifestFileThatIsADeviceOrTooLargeIsRefusedBeforeReading(@TempDir Path dir) throws Exception {
+        var context = StackContext.of(new Stack("t", Environment.STAGING, dir.resolve("stack.yaml"),
+                BackendConfig.localDefault(), List.of(), "d"));
+        var a = ResourceAddress.parse("kubernetes.manifest.reader");
+        Files.write(dir.resolve("big.yaml"), new byte[(1 << 20) + 1]);
+        for (String[] c : new String[][] {{"/dev/zero", "/dev/zero is not a regular file"},
+                {"big.yaml", "is larger than the limit of 1 MiB (1048577 bytes)"}}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> new ManifestType(kube()).plan(new PlanRequest(a, yaml("file: " + c[0] + "\n"), null, null, context)));
+            assertTrue(e.getMessage().contains("kubernetes.manifest.reader: cannot read") && e.getMessage().contains(c[1]),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void policyOwnershipTravelsFromReadToPlanOnAnotherInstance() {
         var handMade = new GenericKubernetesResourceBuilder().withApiVersion("security.istio.io/v1").withKind("PeerAuthentication")
                 .withNewMetadata().withNamespace("istio-system").withName("default").withResourceVersion("9").endMetadata()

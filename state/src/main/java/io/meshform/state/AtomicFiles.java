@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystemException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -66,29 +67,54 @@ final class AtomicFiles {
     }
 
     /**
-     * Creates {@code target} holding {@code bytes}, failing with FileAlreadyExistsException when it exists.
-     * The content is complete when the file appears: it is written aside, then hard-linked into place.
+     * Opens (creating, owner-only) the lock file for an OS lock. A link there is refused rather than followed:
+     * meshform writes the holder record into this file, and a planted link must not make it write elsewhere.
      */
-    static void createExclusive(Path target, byte[] bytes) throws IOException {
+    static FileChannel openLockFile(Path lockFile) throws IOException {
+        Files.createDirectories(directoryOf(lockFile));
+        return FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), ownerOnly(lockFile));
+    }
+
+    /**
+     * Deletes the temp files a killed write left beside {@code target} ({@code .<name>.tmp-<uuid>}). Only the lock
+     * holder calls this, so no write of another run can be under way.
+     */
+    static void removeLeftovers(Path target) {
         Path dir = directoryOf(target);
-        Files.createDirectories(dir);
-        Path tmp = tempBeside(target);
-        try {
-            writeNew(tmp, bytes);
-            try {
-                Files.createLink(target, tmp);
-            } catch (UnsupportedOperationException | FileSystemException e) {
-                if (e instanceof java.nio.file.FileAlreadyExistsException exists) {
-                    throw exists;
-                }
-                // no hard links here (some network and FUSE file systems): create in place; a reader may then
-                // briefly see an empty file, which it reports as an unreadable lock
-                writeNew(target, bytes);
+        String prefix = "." + target.getFileName() + ".tmp-";
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : leftovers) {
+                Files.deleteIfExists(p);
             }
-            fsyncDirectory(dir);
-        } finally {
-            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            // a leftover costs space, never correctness: readers only ever open the target itself
         }
+    }
+
+    /**
+     * Where writes to {@code path} land: {@code path} itself, or, when it is a symbolic link (or a chain of them),
+     * the file the link points to, even if that file does not exist yet. Relative links resolve against the link's
+     * directory, as the kernel resolves them.
+     *
+     * @throws StateException for a chain of more than 40 links (a loop)
+     */
+    static Path throughLinks(Path path) {
+        Path p = path;
+        for (int hops = 0; Files.isSymbolicLink(p); hops++) {
+            if (hops == 40) {
+                throw new StateException("state path " + path + " is a loop of symbolic links; point --state at the "
+                        + "real file");
+            }
+            try {
+                Path target = Files.readSymbolicLink(p);
+                Path dir = p.toAbsolutePath().getParent();
+                p = (dir == null ? target : dir.resolve(target)).normalize();
+            } catch (IOException e) {
+                throw new StateException("cannot read the symbolic link " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return p;
     }
 
     private static void writeNew(Path path, byte[] bytes) throws IOException {

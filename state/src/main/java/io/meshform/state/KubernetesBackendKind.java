@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * {@code backend: {kubernetes: {namespace, name, leaseSeconds}}}: a Secret and a Lease in the cluster the run
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
 public final class KubernetesBackendKind implements BackendKind {
     public static final String NAME = "kubernetes";
     static final int MIN_LEASE_SECONDS = 10;
-    /** IsDNS1123Label, k8s.io/apimachinery pkg/util/validation/validation.go. */
-    private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     @Override
     public String name() {
@@ -38,14 +35,13 @@ public final class KubernetesBackendKind implements BackendKind {
         if (namespace == null) {
             out.add(new SettingProblem(null, "backend `kubernetes` needs a `namespace`",
                     "the namespace that holds the state Secret and lock Lease, e.g. namespace: cortex-ops"));
-        } else if (!DNS1123_LABEL.matcher(namespace).matches()) {
-            out.add(new SettingProblem("namespace", "`" + namespace + "` is not a valid namespace name",
-                    "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"));
+        } else if (KubernetesNames.namespaceProblem(namespace) != null) {
+            out.add(new SettingProblem("namespace", KubernetesNames.namespaceProblem(namespace),
+                    "the namespace that holds the state Secret and lock Lease, e.g. namespace: cortex-ops"));
         }
         String name = settings.get("name");
-        if (name != null && !DNS1123_LABEL.matcher(name).matches()) {
-            out.add(new SettingProblem("name", "`" + name + "` cannot name the Secret meshform-state-NAME",
-                    "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit"));
+        if (name != null && KubernetesNames.nameProblem(name) != null) {
+            out.add(new SettingProblem("name", KubernetesNames.nameProblem(name), "e.g. name: production"));
         }
         String lease = settings.get("leaseSeconds");
         if (lease != null) {

@@ -2,14 +2,11 @@ package io.meshform.state;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.SecretList;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,8 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -29,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import tools.jackson.core.JacksonException;
@@ -39,24 +33,25 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * State in a Kubernetes Secret {@code meshform-state-<name>} (gzipped JSON), locked by a
- * {@code coordination.k8s.io/v1} Lease {@code meshform-lock-<name>} in the same namespace.
+ * {@code coordination.k8s.io/v1} Lease {@code meshform-lock-<name>} in the same namespace ({@link LeaseLock}).
  *
- * <p>A state too big for one Secret (about 1 MiB) is split into chunk Secrets named after the serial they belong
- * to, {@code meshform-state-<name>-<serial>-<i>}, listed by an index in the main Secret. Chunks are written
- * before the index and old chunks deleted after it, so a crash at any point leaves the previous state readable.
+ * <p>A state too big for one Secret (about 1 MiB) is split into chunk Secrets named after the serial and the write
+ * they belong to, {@code meshform-state-<name>-<serial>-<write>-<i>}, listed by an index in the main Secret. Chunks
+ * are written before the index and old chunks deleted after it, so a crash at any point leaves the previous state
+ * readable; chunks of a later serial than the one just written are never deleted, as they may be another run's.
  *
- * <p>Every write is a compare-and-swap on the resourceVersion read just before: a plain update without it would
- * be last-write-wins.
- *
- * <p>Longer than 400 lines because the Secret store, its chunking and the Lease lock share one client and one
- * compare-and-swap discipline; it splits when it moves to a module of its own behind a backend SPI (issue #16).
+ * <p>Fencing: a run that holds the lock checks with the API server that it still does before each write, and
+ * every write is a compare-and-swap on the resourceVersion of the Secret as this backend last read or wrote it (not
+ * as re-read just before writing). So a run that lost its lock while paused, and raced past the check, still
+ * cannot overwrite what the run that took the lock wrote meanwhile.
  */
 public final class KubernetesStateBackend implements StateBackend {
 
     static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     static final String STATE_LABEL = "meshform.io/state";
     static final String ROLE_LABEL = "meshform.io/role";
-    static final String LOCK_INFO_ANNOTATION = "meshform.io/lock-info";
+    static final String SERIAL_LABEL = "meshform.io/serial";
+    static final String LOCK_INFO_ANNOTATION = LeaseLock.LOCK_INFO_ANNOTATION;
     static final String DATA_KEY = "state.json.gz";
     static final String INDEX_KEY = "index.json";
     static final String CHUNK_KEY = "chunk";
@@ -64,17 +59,21 @@ public final class KubernetesStateBackend implements StateBackend {
     /** Below the 1 MiB Secret limit with room for metadata. */
     static final int DEFAULT_CHUNK_BYTES = 900 * 1024;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,198}[a-z0-9])?");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
     private final String secretName;
-    private final String leaseName;
-    private final Duration leaseDuration;
     private final int chunkBytes;
     private final StateCodec codec = new StateCodec();
+    private final LeaseLock lock;
+    /** True once this backend has read or written the Secret; {@code seenVersion} is then its resourceVersion
+     * (null: it did not exist) and {@code seenSnapshot} its content. */
+    private boolean seen;
+    private String seenVersion;
+    private StateSnapshot seenSnapshot;
+    private LeaseLock.Handle held;
 
     public KubernetesStateBackend(KubernetesClient client, String namespace, String name) {
         this(client, namespace, name, DEFAULT_LEASE_DURATION);
@@ -87,10 +86,7 @@ public final class KubernetesStateBackend implements StateBackend {
 
     KubernetesStateBackend(KubernetesClient client, String namespace, String name, Duration leaseDuration,
                            int chunkBytes) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("state name \"" + name + "\" cannot be part of a Kubernetes object "
-                    + "name: use lowercase letters, digits and '-', starting and ending with a letter or digit");
-        }
+        KubernetesNames.checkLocation(namespace, name);
         if (leaseDuration.getSeconds() < 1) {
             throw new IllegalArgumentException("lease duration must be at least 1 second, got " + leaseDuration);
         }
@@ -98,9 +94,8 @@ public final class KubernetesStateBackend implements StateBackend {
         this.namespace = namespace;
         this.name = name;
         this.secretName = "meshform-state-" + name;
-        this.leaseName = "meshform-lock-" + name;
-        this.leaseDuration = leaseDuration;
         this.chunkBytes = chunkBytes;
+        this.lock = new LeaseLock(client, namespace, "meshform-lock-" + name, leaseDuration, describe(), labels("lock"));
     }
 
     @Override
@@ -109,19 +104,31 @@ public final class KubernetesStateBackend implements StateBackend {
     }
 
     @Override
-    public Optional<StateSnapshot> read() {
+    public synchronized Optional<StateSnapshot> read() {
         Secret main = call("read", () -> secrets().withName(secretName).get());
-        return main == null ? Optional.empty() : Optional.of(decode(main));
+        StateSnapshot s = main == null ? null : decode(main);
+        remember(main == null ? null : main.getMetadata().getResourceVersion(), s);
+        return Optional.ofNullable(s);
+    }
+
+    private void remember(String resourceVersion, StateSnapshot s) {
+        seen = true;
+        seenVersion = resourceVersion;
+        seenSnapshot = s;
     }
 
     @Override
-    public StateSnapshot write(StateSnapshot s) {
-        Secret current = call("read", () -> secrets().withName(secretName).get());
+    public synchronized StateSnapshot write(StateSnapshot s) {
+        if (held != null) {
+            held.verify();
+        }
+        if (!seen) {
+            read();
+        }
         long serial = s.serial() + 1;
-        if (current != null) {
-            StateSnapshot stored = decode(current);
-            LineageCheck.require(stored, s, describe());
-            serial = stored.serial() + 1;
+        if (seenSnapshot != null) {
+            LineageCheck.require(seenSnapshot, s, describe());
+            serial = seenSnapshot.serial() + 1;
         }
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
                 s.meshformVersion(), s.resources());
@@ -142,220 +149,45 @@ public final class KubernetesStateBackend implements StateBackend {
                     .withLabels(labels("state"))
                     .addToAnnotations("meshform.io/serial", Long.toString(serial))
                     .addToAnnotations("meshform.io/lineage", out.lineage())
-                    .withResourceVersion(current == null ? null : current.getMetadata().getResourceVersion())
+                    .withResourceVersion(seenVersion)
                 .endMetadata()
                 .withType("Opaque")
                 .withData(data)
                 .build();
+        Secret written;
         try {
-            if (current == null) {
-                secrets().resource(next).create();
-            } else {
-                secrets().resource(next).update(); // carries the resourceVersion read above: compare-and-swap
-            }
+            // create fails if someone created the Secret since we saw none; update carries the resourceVersion
+            // we last saw: either way a write by anyone else in between makes this one fail, not overwrite it
+            written = seenVersion == null ? secrets().resource(next).create() : secrets().resource(next).update();
         } catch (KubernetesClientException e) {
             deleteChunksQuietly(chunks);
             if (e.getCode() == 409) {
-                throw new StateException("state in " + describe() + " changed while meshform was writing it "
-                        + "(another run wrote without holding the lock?). Nothing was overwritten: run meshform "
-                        + "again so that it plans against the new state.", e);
+                throw new StateException("state in " + describe() + " changed since this run read it (serial "
+                        + (seenSnapshot == null ? "none" : seenSnapshot.serial()) + " then): another run wrote it"
+                        + (held != null ? ", so this run must have lost its lock" : "") + ". Nothing was "
+                        + "overwritten; the state is as that run left it. Run meshform again so that it plans "
+                        + "against the new state.", e);
             }
             throw failure("write", e);
         }
-        deleteChunksExcept(Set.copyOf(chunks));
+        remember(written.getMetadata().getResourceVersion(), out);
+        deleteChunksExcept(Set.copyOf(chunks), serial);
         return out;
     }
 
     @Override
     public LockHandle lock(LockInfo info, Duration wait) throws StateLockedException {
         LockInfo mine = info.withPath(describe());
-        return LockRetry.acquire(wait, () -> tryLock(mine));
+        LeaseLock.Handle handle = (LeaseLock.Handle) LockRetry.acquire(wait, () -> lock.tryLock(mine));
+        synchronized (this) {
+            held = handle;
+        }
+        return handle;
     }
 
     @Override
-    @SuppressWarnings("deprecation") // lockResourceVersion is the only DSL that sends a delete precondition
     public void forceUnlock(String lockId) {
-        Lease lease = call("read the lock", () -> leases().withName(leaseName).get());
-        if (lease == null || isFree(lease)) {
-            throw new StateException("state is not locked: " + describe() + " (no holder on Lease " + namespace
-                    + "/" + leaseName + "); nothing to unlock");
-        }
-        String holder = lease.getSpec().getHolderIdentity();
-        if (!holder.equals(lockId)) {
-            throw new StateException("refusing to unlock " + describe() + ": it is locked with ID " + holder
-                    + ", not " + lockId + ". The lock changed hands since you saw the ID; run meshform again to "
-                    + "see who holds it now.");
-        }
-        try {
-            leases().withName(leaseName).lockResourceVersion(lease.getMetadata().getResourceVersion()).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                throw new StateException("the lock on " + describe() + " changed while unlocking it; run meshform "
-                        + "again to see who holds it now.", e);
-            }
-            throw failure("force-unlock", e);
-        }
-    }
-
-    // ---- lock ----
-
-    private LockHandle tryLock(LockInfo mine) {
-        Lease current = call("read the lock", () -> leases().withName(leaseName).get());
-        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        if (current != null && !isFree(current) && !isExpired(current, now)) {
-            throw locked(current);
-        }
-        Lease wanted = newLease(mine, now, current == null ? null : current.getMetadata().getResourceVersion());
-        Lease taken;
-        try {
-            // create fails with 409 when another locker created it first; update fails with 409 when another
-            // locker took the free or expired lease first: either way exactly one wins
-            taken = current == null ? leases().resource(wanted).create() : leases().resource(wanted).update();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 409) {
-                Lease winner = call("read the lock", () -> leases().withName(leaseName).get());
-                throw locked(winner != null ? winner : wanted);
-            }
-            throw failure("lock", e);
-        }
-        return new LeaseLockHandle(mine.id(), taken.getMetadata().getResourceVersion());
-    }
-
-    private Lease newLease(LockInfo info, ZonedDateTime now, String resourceVersion) {
-        return new LeaseBuilder()
-                .withNewMetadata()
-                    .withName(leaseName)
-                    .withNamespace(namespace)
-                    .withLabels(labels("lock"))
-                    .addToAnnotations(LOCK_INFO_ANNOTATION, info.toJson())
-                    .withResourceVersion(resourceVersion)
-                .endMetadata()
-                .withNewSpec()
-                    .withHolderIdentity(info.id())
-                    .withLeaseDurationSeconds((int) leaseDuration.getSeconds())
-                    .withAcquireTime(now)
-                    .withRenewTime(now)
-                .endSpec()
-                .build();
-    }
-
-    private static boolean isFree(Lease lease) {
-        return lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null
-                || lease.getSpec().getHolderIdentity().isBlank();
-    }
-
-    /**
-     * Past renewTime + leaseDurationSeconds. This compares our clock with the holder's, so clocks skewed by more
-     * than the lease duration could let a lock be taken early; keep nodes and workstations on NTP.
-     */
-    static boolean isExpired(Lease lease, ZonedDateTime now) {
-        ZonedDateTime renewed = lease.getSpec().getRenewTime() != null ? lease.getSpec().getRenewTime()
-                : lease.getSpec().getAcquireTime();
-        Integer seconds = lease.getSpec().getLeaseDurationSeconds();
-        if (renewed == null || seconds == null) {
-            return true;
-        }
-        return renewed.plusSeconds(seconds).isBefore(now);
-    }
-
-    private StateLockedException locked(Lease lease) {
-        String holderId = isFree(lease) ? "unknown" : lease.getSpec().getHolderIdentity();
-        String json = lease.getMetadata().getAnnotations() == null ? null
-                : lease.getMetadata().getAnnotations().get(LOCK_INFO_ANNOTATION);
-        LockInfo holder = json == null
-                ? new LockInfo(holderId, "", "", 0, null, describe())
-                : LockInfo.fromJson(json, holderId);
-        if (!holder.id().equals(holderId)) {
-            // the annotation is informational; holderIdentity is what the lock really is
-            holder = new LockInfo(holderId, holder.operation(), holder.who(), holder.pid(), holder.created(),
-                    holder.path());
-        }
-        return new StateLockedException(describe() + " (Lease " + namespace + "/" + leaseName + ")", holder,
-                holder.holderProcessGone());
-    }
-
-    /** Keeps the Lease renewed from a daemon thread while held; closing stops that and deletes the Lease. */
-    final class LeaseLockHandle implements LockHandle {
-
-        private final String id;
-        private final java.util.concurrent.ScheduledExecutorService renewer;
-        private volatile boolean lost;
-        private boolean closed;
-
-        LeaseLockHandle(String id, String resourceVersion) {
-            this.id = id;
-            this.renewer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "meshform-lease-renewer-" + name);
-                t.setDaemon(true); // a forgotten handle must not keep the JVM alive; the lease then expires
-                return t;
-            });
-            long every = Math.max(200, leaseDuration.toMillis() / 3);
-            renewer.scheduleWithFixedDelay(this::renew, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
-        }
-
-        @Override
-        public String id() {
-            return id;
-        }
-
-        /** True once someone else took or removed the lease, e.g. by force-unlock or after it expired. */
-        boolean lost() {
-            return lost;
-        }
-
-        private void renew() {
-            try {
-                Lease lease = leases().withName(leaseName).get();
-                if (lease == null || isFree(lease) || !id.equals(lease.getSpec().getHolderIdentity())) {
-                    lost = true;
-                    renewer.shutdown();
-                    return;
-                }
-                lease.getSpec().setRenewTime(ZonedDateTime.now(ZoneOffset.UTC));
-                leases().resource(lease).update(); // with the rv just read; a 409 retries on the next tick
-            } catch (KubernetesClientException e) {
-                // a blip in the API server: the next tick tries again, well before the lease expires
-            }
-        }
-
-        /** Stops renewing without releasing, as a crashed holder would; tests use it to let the lease expire. */
-        synchronized void abandon() {
-            closed = true;
-            stopRenewer();
-        }
-
-        @Override
-        @SuppressWarnings("deprecation") // lockResourceVersion is the only DSL that sends a delete precondition
-        public synchronized void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            stopRenewer();
-            try {
-                Lease lease = leases().withName(leaseName).get();
-                if (lease != null && !isFree(lease) && id.equals(lease.getSpec().getHolderIdentity())) {
-                    leases().withName(leaseName).lockResourceVersion(lease.getMetadata().getResourceVersion())
-                            .delete();
-                }
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 409 && e.getCode() != 404) {
-                    throw new StateException("could not release the lock on " + describe() + ": "
-                            + e.getMessage() + "\nIt expires " + leaseDuration.getSeconds() + " s after its "
-                            + "last renewal; or run: meshform force-unlock " + id, e);
-                }
-                // 409/404: the lease changed hands meanwhile; it is no longer ours to delete
-            }
-        }
-
-        private void stopRenewer() {
-            renewer.shutdownNow();
-            try {
-                renewer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        lock.forceUnlock(lockId);
     }
 
     // ---- state content ----
@@ -403,21 +235,25 @@ public final class KubernetesStateBackend implements StateBackend {
 
     private List<String> writeChunks(byte[] gz, long serial) {
         List<String> names = new ArrayList<>();
+        // Named by serial AND by this write: a run that lost its lock and writes the same serial as the run that
+        // took it must never overwrite that run's chunks (its index would then point at someone else's bytes).
+        String write = java.util.UUID.randomUUID().toString().substring(0, 8);
+        Map<String, String> chunkLabels = new LinkedHashMap<>(labels("chunk"));
+        chunkLabels.put(SERIAL_LABEL, Long.toString(serial));
         for (int offset = 0, i = 1; offset < gz.length; offset += chunkBytes, i++) {
             byte[] part = java.util.Arrays.copyOfRange(gz, offset, Math.min(gz.length, offset + chunkBytes));
-            String chunkName = secretName + "-" + serial + "-" + i;
+            String chunkName = secretName + "-" + serial + "-" + write + "-" + i;
             Secret chunk = new SecretBuilder()
                     .withNewMetadata()
                         .withName(chunkName)
                         .withNamespace(namespace)
-                        .withLabels(labels("chunk"))
+                        .withLabels(chunkLabels)
                     .endMetadata()
                     .withType("Opaque")
                     .addToData(CHUNK_KEY, base64(part))
                     .build();
             try {
-                // a chunk of this serial can exist only as a leftover of a crashed write: overwrite it
-                secrets().resource(chunk).createOr(op -> op.update());
+                secrets().resource(chunk).create();
             } catch (KubernetesClientException e) {
                 deleteChunksQuietly(names);
                 throw failure("write chunk " + chunkName + " of", e);
@@ -427,14 +263,20 @@ public final class KubernetesStateBackend implements StateBackend {
         return names;
     }
 
-    /** Deletes chunk Secrets of this state that {@code keep} does not list: old serials and crashed writes. */
-    private void deleteChunksExcept(Set<String> keep) {
+    /**
+     * Deletes chunk Secrets of this state that {@code keep} does not list and that belong to serial {@code upTo} or
+     * earlier: old serials, and crashed or refused writes. Chunks of later serials may be a write under way by the
+     * run that holds the lock now (if this one lost it), so they stay; the next successful write removes them.
+     */
+    private void deleteChunksExcept(Set<String> keep, long upTo) {
         try {
             List<Secret> chunks = secrets().withLabel(STATE_LABEL, name).withLabel(ROLE_LABEL, "chunk").list()
                     .getItems();
             List<String> stale = new ArrayList<>();
             for (Secret c : chunks) {
-                if (!keep.contains(c.getMetadata().getName())) {
+                String serial = c.getMetadata().getLabels() == null ? null : c.getMetadata().getLabels().get(SERIAL_LABEL);
+                boolean later = serial != null && serial.matches("\\d{1,18}") && Long.parseLong(serial) > upTo;
+                if (!keep.contains(c.getMetadata().getName()) && !later) {
                     stale.add(c.getMetadata().getName());
                 }
             }
@@ -476,10 +318,6 @@ public final class KubernetesStateBackend implements StateBackend {
         return client.secrets().inNamespace(namespace);
     }
 
-    private NonNamespaceOperation<Lease, LeaseList, Resource<Lease>> leases() {
-        return client.leases().inNamespace(namespace);
-    }
-
     private <T> T call(String what, java.util.function.Supplier<T> request) {
         try {
             return request.get();
@@ -489,6 +327,10 @@ public final class KubernetesStateBackend implements StateBackend {
     }
 
     private StateException failure(String what, KubernetesClientException e) {
+        return failure(what, describe(), namespace, e);
+    }
+
+    static StateException failure(String what, String location, String namespace, KubernetesClientException e) {
         String hint = switch (e.getCode()) {
             case 401 -> "the cluster rejected the credentials: check the kubeconfig";
             case 403 -> "meshform may not access Secrets and Leases in namespace " + namespace
@@ -496,7 +338,7 @@ public final class KubernetesStateBackend implements StateBackend {
             case 404 -> "check that namespace " + namespace + " exists";
             default -> "check that the cluster is reachable, then run meshform again";
         };
-        return new StateException("could not " + what + " state in " + describe() + ": " + serverSays(e)
+        return new StateException("could not " + what + " state in " + location + ": " + serverSays(e)
                 + "\n" + hint, e);
     }
 

@@ -1,13 +1,25 @@
 package io.meshform.state;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 
 /** Who and where this process is, as lock owners are named. */
 final class LocalHost {
 
     /** Looked up once: a lookup can take seconds on a machine with broken DNS. */
     static final String NAME = lookupHostName();
+
+    /**
+     * The PID namespace this process sees ({@code pid:[4026531836]} on Linux, empty elsewhere). Containers that
+     * share a host name (e.g. {@code docker run --network host}) still see different processes under one pid; a
+     * holder recorded in another PID namespace is never judged by its pid.
+     */
+    static final String PID_NAMESPACE = readPidNamespace();
 
     private LocalHost() {
     }
@@ -20,9 +32,31 @@ final class LocalHost {
         return ProcessHandle.current().pid();
     }
 
+    /** True when a process recorded as {@code host}/{@code pidNamespace} is one whose pid this process can judge. */
+    static boolean sameProcessSpace(String host, String pidNamespace) {
+        return NAME.equals(host) && (pidNamespace == null || pidNamespace.isEmpty()
+                || PID_NAMESPACE.isEmpty() || PID_NAMESPACE.equals(pidNamespace));
+    }
+
     /** True when {@code pid} on {@code host} is known to have exited; false when alive or on another host. */
-    static boolean processGone(String host, long pid) {
-        return NAME.equals(host) && pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+    static boolean processGone(String host, String pidNamespace, long pid) {
+        return sameProcessSpace(host, pidNamespace) && pid > 0 && !alive(pid, null);
+    }
+
+    /**
+     * True when process {@code pid} runs and, when {@code started} is known, is the process that started then
+     * (not a later one that reused the pid).
+     */
+    static boolean alive(long pid, Instant started) {
+        Optional<ProcessHandle> p = ProcessHandle.of(pid);
+        if (p.isEmpty() || !p.get().isAlive()) {
+            return false;
+        }
+        if (started == null) {
+            return true;
+        }
+        return p.get().info().startInstant().map(s -> Math.abs(s.toEpochMilli() - started.toEpochMilli()) < 1_000)
+                .orElse(true);
     }
 
     private static String lookupHostName() {
@@ -31,6 +65,14 @@ final class LocalHost {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return env != null && !env.isBlank() ? env : "localhost";
+        }
+    }
+
+    private static String readPidNamespace() {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "";
         }
     }
 }

@@ -1,20 +1,42 @@
 package io.meshform.state;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * State in a local JSON file. Every write is atomic and keeps the previous version as {@code <file>.backup};
- * the lock is a {@code <file>.lock} file holding the holder's {@link LockInfo}.
+ * State in a local JSON file. Every write is atomic and keeps the previous version as {@code <file>.backup}.
+ *
+ * <p>The lock is an OS lock on {@code <file>.lock} ({@link FileChannel#tryLock()}), which the kernel releases when
+ * the holding process dies however it dies: a crashed or killed run needs no {@code force-unlock}, and nobody
+ * waits on a dead holder. The file also holds the holder's {@link LockInfo}, for the message others see. It is
+ * never deleted: a run that deleted it could let a second run lock a new file while a third still held the old.
+ *
+ * <p>A state path that is a symbolic link is written through: the link stays, the file it points to is replaced
+ * atomically (temp file, fsync, rename in the target's directory), and the backup and lock live beside the target,
+ * so runs that name the link and runs that name the target share one lock. A link is how a state is put on another
+ * disk or a shared mount; replacing it with a regular file would silently move the state off that disk.
  */
 public final class LocalStateBackend implements StateBackend {
+    /**
+     * The largest state file read: 10,000 resources make a few tens of MiB. Bigger, or not a regular file (a device
+     * such as /dev/zero named by --state), is refused before it is read.
+     */
+    public static final long MAX_STATE_BYTES = 256L << 20;
 
+    private final Path given;
     private final Path file;
     private final Path backup;
     private final Path lockFile;
@@ -23,11 +45,16 @@ public final class LocalStateBackend implements StateBackend {
      * and decoding the whole previous file each time made a long apply quadratic. */
     private byte[] knownBytes;
     private StateSnapshot knownSnapshot;
+    /** True once this backend has read or written the state: a write then requires it unchanged since. */
+    private boolean seen;
+    private byte[] seenBytes;
+    private FileLockHandle held;
 
     public LocalStateBackend(Path stateFile) {
-        this.file = stateFile;
-        this.backup = sibling(stateFile, ".backup");
-        this.lockFile = sibling(stateFile, ".lock");
+        this.given = stateFile;
+        this.file = AtomicFiles.throughLinks(stateFile);
+        this.backup = sibling(file, ".backup");
+        this.lockFile = sibling(file, ".lock");
     }
 
     public Path file() {
@@ -44,18 +71,30 @@ public final class LocalStateBackend implements StateBackend {
 
     @Override
     public String describe() {
-        return "local file " + file;
+        return "local file " + given + (file.equals(given) ? "" : " (a link to " + file + ")");
     }
 
     @Override
     public synchronized Optional<StateSnapshot> read() {
         byte[] bytes = readIfPresent(file);
-        return bytes == null ? Optional.empty() : Optional.of(decodeKnown(bytes));
+        Optional<StateSnapshot> out = bytes == null ? Optional.empty() : Optional.of(decodeKnown(bytes));
+        seen = true;
+        seenBytes = bytes;
+        return out;
     }
 
     @Override
     public synchronized StateSnapshot write(StateSnapshot s) {
+        if (held != null) {
+            held.ensureHeld();
+        }
         byte[] previous = readIfPresent(file);
+        if (seen && !Arrays.equals(previous, seenBytes)) {
+            if (previous != null) {
+                decodeKnown(previous); // a corrupt file is reported as such, with how to restore it
+            }
+            throw changedMeanwhile(previous);
+        }
         long serial = s.serial() + 1;
         if (previous != null) {
             StateSnapshot stored = decodeKnown(previous);
@@ -74,6 +113,8 @@ public final class LocalStateBackend implements StateBackend {
             AtomicFiles.write(file, bytes);
             knownBytes = bytes;
             knownSnapshot = out;
+            seen = true;
+            seenBytes = bytes;
         } catch (IOException e) {
             throw new StateException("could not write state file " + file + ": " + e.getMessage()
                     + "\nThe previous state is unchanged. Check that the directory exists, is writable and has "
@@ -82,8 +123,25 @@ public final class LocalStateBackend implements StateBackend {
         return out;
     }
 
+    private StateException changedMeanwhile(byte[] now) {
+        String was = seenBytes == null ? "did not exist" : "had serial " + serialOf(seenBytes);
+        String is = now == null ? "is gone" : "has serial " + serialOf(now);
+        return new StateException("state file " + file + " changed since this run read it (it " + was + ", now it "
+                + is + "): something wrote it without holding the lock (a hand edit, a copy, `state push` from "
+                + "an older meshform). Nothing was written; the file is as that writer left it. Run meshform "
+                + "again so that it works from the new state.");
+    }
+
+    private String serialOf(byte[] bytes) {
+        try {
+            return Long.toString(codec.decode(bytes, "state file " + file).serial());
+        } catch (StateException e) {
+            return "unreadable";
+        }
+    }
+
     private StateSnapshot decodeKnown(byte[] bytes) {
-        if (!java.util.Arrays.equals(bytes, knownBytes)) {
+        if (!Arrays.equals(bytes, knownBytes)) {
             knownSnapshot = decode(bytes);
             knownBytes = bytes;
         }
@@ -93,55 +151,160 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public LockHandle lock(LockInfo info, Duration wait) throws StateLockedException {
         LockInfo mine = info.withPath(describe());
-        byte[] json = mine.toJson().getBytes(StandardCharsets.UTF_8);
-        return LockRetry.acquire(wait, () -> tryLock(mine, json));
+        FileLockHandle handle = (FileLockHandle) LockRetry.acquire(wait, () -> ProcessLocks.exclusively(() -> tryLock(mine)));
+        synchronized (this) {
+            held = handle;
+        }
+        AtomicFiles.removeLeftovers(file);
+        AtomicFiles.removeLeftovers(backup);
+        AtomicFiles.removeLeftovers(lockFile);
+        return handle;
     }
 
-    private LockHandle tryLock(LockInfo mine, byte[] json) {
-        // a few rounds, because the holder may release between our failed create and our read of its lock
-        for (int round = 0; round < 3; round++) {
+    /** One attempt; runs with {@link ProcessLocks} to itself. */
+    private FileLockHandle tryLock(LockInfo mine) {
+        Path key = lockFile.toAbsolutePath().normalize();
+        LockInfo inProcess = ProcessLocks.holder(key);
+        if (inProcess != null) {
+            // Another backend of this same process holds it: opening the file here would drop that OS lock.
+            throw new StateLockedException(describe(), inProcess, "Another command of this same process holds it.");
+        }
+        FileChannel ch = openLockFile();
+        boolean keep = false;
+        try {
+            FileLock os;
             try {
-                AtomicFiles.createExclusive(lockFile, json);
-                return new FileLockHandle(mine.id());
-            } catch (FileAlreadyExistsException held) {
-                Optional<LockInfo> holder = currentHolder();
-                if (holder.isPresent()) {
-                    throw new StateLockedException(describe(), holder.get(), holder.get().holderProcessGone());
-                }
-            } catch (IOException e) {
-                throw new StateException("could not create lock file " + lockFile + ": " + e.getMessage()
-                        + "\nCheck that the directory is writable.", e);
+                os = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                os = null; // held through a channel this table does not know; cannot happen through this class
+            }
+            if (os == null) {
+                LockInfo holder = readRecord(ch).orElseGet(() -> new LockInfo("unknown", "", "", 0, null, describe()));
+                throw new StateLockedException(describe(), holder, liveHolderAdvice(holder));
+            }
+            Optional<LockInfo> previous = readRecord(ch);
+            if (previous.isPresent() && !previous.get().liveChildren().isEmpty()) {
+                // Its holder has died (the kernel released its lock) but istioctl it started still runs.
+                throw new StateLockedException(describe(), previous.get(), false);
+            }
+            writeRecord(ch, mine.toJson());
+            Object inode = inode();
+            ProcessLocks.held(key, mine);
+            keep = true;
+            return new FileLockHandle(mine, key, ch, os, inode);
+        } catch (IOException e) {
+            throw new StateException("could not lock " + lockFile + ": " + e.getMessage()
+                    + "\nCheck that the directory is writable.", e);
+        } finally {
+            if (!keep) {
+                closeQuietly(ch);
             }
         }
-        throw new StateLockedException(describe(), new LockInfo("unknown", "", "", 0, null, describe()), false);
     }
 
     @Override
     public void forceUnlock(String lockId) {
-        LockInfo holder = currentHolder().orElseThrow(() -> new StateException(
-                "state is not locked: " + describe() + " (no " + lockFile + "); nothing to unlock"));
-        if (!holder.id().equals(lockId)) {
-            throw new StateException("refusing to unlock " + describe() + ": it is locked with ID " + holder.id()
-                    + ", not " + lockId + ". The lock changed hands since you saw the ID; run meshform again to "
-                    + "see who holds it now.");
-        }
-        deleteLock();
+        ProcessLocks.exclusively(() -> {
+            Path key = lockFile.toAbsolutePath().normalize();
+            if (ProcessLocks.holder(key) != null) {
+                throw stillRunning(ProcessLocks.holder(key));
+            }
+            if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+                throw notLocked();
+            }
+            FileChannel ch = openLockFile();
+            try {
+                FileLock os = ch.tryLock();
+                Optional<LockInfo> record = readRecord(ch);
+                if (os == null) {
+                    throw stillRunning(record.orElseGet(() -> new LockInfo("unknown", "", "", 0, null, "")));
+                }
+                if (record.isEmpty()) {
+                    throw notLocked();
+                }
+                if (!record.get().id().equals(lockId)) {
+                    throw new StateException("refusing to unlock " + describe() + ": its lock record names ID "
+                            + record.get().id() + ", not " + lockId + ". The lock changed hands since you saw the ID; "
+                            + "run meshform again to see who holds it now.");
+                }
+                // Nobody holds the OS lock: what is left is the record of a dead run (whose children may still
+                // run: the user has seen them named and asks to go ahead).
+                writeRecord(ch, "");
+                return null;
+            } catch (IOException e) {
+                throw new StateException("could not unlock " + lockFile + ": " + e.getMessage(), e);
+            } finally {
+                closeQuietly(ch);
+            }
+        });
     }
 
-    private Optional<LockInfo> currentHolder() {
-        byte[] bytes = readIfPresent(lockFile);
-        if (bytes == null) {
-            return Optional.empty();
-        }
-        return Optional.of(LockInfo.fromJson(new String(bytes, StandardCharsets.UTF_8), "unknown"));
+    /** The holder of an OS lock is alive: there is nothing to force-unlock, only a run to wait for or stop. */
+    private static String liveHolderAdvice(LockInfo h) {
+        String stop = h.pid() <= 0 ? "stop it"
+                : LocalHost.sameProcessSpace(h.host(), h.pidNamespace()) ? "stop it (kill " + h.pid() + ")"
+                : "stop it (on " + (h.host().isEmpty() ? "its host" : h.host()) + ": kill " + h.pid() + ")";
+        return "That run is alive: a local lock is an OS lock, which ends when its process ends (even on kill -9), so "
+                + "no force-unlock is needed. Wait for it to finish (--lock-timeout SECONDS waits), or " + stop
+                + " and run meshform again.";
     }
 
-    private void deleteLock() {
+    private StateException notLocked() {
+        return new StateException("state is not locked: " + describe() + " (no run holds " + lockFile
+                + "); nothing to unlock. A local lock ends by itself when its process ends, even after kill -9.");
+    }
+
+    private StateException stillRunning(LockInfo h) {
+        return new StateException("refusing to unlock " + describe() + ": the run holding it is alive"
+                + (h.pid() > 0 ? " (" + (h.who().isEmpty() ? "" : h.who() + ", ") + "pid " + h.pid() + ")" : "")
+                + ". A local lock is an OS lock that ends when its process ends, so there is nothing to force: wait "
+                + "for that run, or stop it" + (h.pid() > 0 ? " (kill " + h.pid() + ")" : "") + " and run meshform again.");
+    }
+
+    private FileChannel openLockFile() {
         try {
-            Files.deleteIfExists(lockFile);
+            return AtomicFiles.openLockFile(lockFile);
         } catch (IOException e) {
-            throw new StateException("could not delete lock file " + lockFile + ": " + e.getMessage()
-                    + "\nDelete it by hand once no meshform is running.", e);
+            throw new StateException("could not open lock file " + lockFile + ": " + e.getMessage()
+                    + "\nCheck that the directory exists and is writable, and that " + lockFile
+                    + " is a regular file (meshform does not follow a link there).", e);
+        }
+    }
+
+    private static Optional<LockInfo> readRecord(FileChannel ch) throws IOException {
+        long size = Math.min(ch.size(), 64 * 1024);
+        ByteBuffer buf = ByteBuffer.allocate((int) size);
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
+            // positional reads: this channel is the only one of this process on the file
+        }
+        String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+        return text.isBlank() ? Optional.empty() : Optional.of(LockInfo.fromJson(text, "unknown"));
+    }
+
+    private static void writeRecord(FileChannel ch, String json) throws IOException {
+        ch.truncate(0);
+        ByteBuffer buf = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+        long pos = 0;
+        while (buf.hasRemaining()) {
+            pos += ch.write(buf, pos);
+        }
+        ch.force(true);
+    }
+
+    /** The identity of the file now at the lock path (by stat, which does not open it). */
+    private Object inode() {
+        try {
+            return Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException e) {
+            // nothing was held through it
         }
     }
 
@@ -165,7 +328,19 @@ public final class LocalStateBackend implements StateBackend {
 
     private static byte[] readIfPresent(Path path) {
         try {
-            return Files.readAllBytes(path);
+            if (Files.exists(path) && !Files.isRegularFile(path)) {
+                throw new StateException(path + " is not a regular file (a directory, device, pipe or socket)"
+                        + "\nPoint --state at a file (it need not exist yet).");
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                bytes = in.readNBytes((int) MAX_STATE_BYTES + 1);
+            }
+            if (bytes.length > MAX_STATE_BYTES) {
+                throw new StateException(path + " is larger than the limit of " + (MAX_STATE_BYTES >> 20)
+                        + " MiB for a state file\nCheck that --state names a meshform state file.");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {
@@ -178,31 +353,89 @@ public final class LocalStateBackend implements StateBackend {
         return file.resolveSibling(file.getFileName() + suffix);
     }
 
-    /** Deletes the lock file on close, but only while it still names us: someone may have force-unlocked it. */
+    /** Holds the OS lock through the one channel this process has on the lock file. */
     private final class FileLockHandle implements LockHandle {
 
-        private final String id;
+        private final LockInfo info;
+        private final Path key;
+        private final FileChannel channel;
+        private final FileLock os;
+        private final Object inode;
+        private final RecordedChildren children = new RecordedChildren();
         private boolean closed;
 
-        FileLockHandle(String id) {
-            this.id = id;
+        FileLockHandle(LockInfo info, Path key, FileChannel channel, FileLock os, Object inode) {
+            this.info = info;
+            this.key = key;
+            this.channel = channel;
+            this.os = os;
+            this.inode = inode;
         }
 
         @Override
         public String id() {
-            return id;
+            return info.id();
         }
 
         @Override
-        public synchronized void close() {
-            if (closed) {
-                return;
+        public void ensureHeld() {
+            synchronized (LocalStateBackend.this) {
+                if (closed) {
+                    throw new LockLostException("the lock on " + describe() + " was released (the run was "
+                            + "interrupted); nothing more is written");
+                }
+                if (!os.isValid() || !Objects.equals(inode, inode())) {
+                    throw new LockLostException("the lock file " + lockFile + " was removed or replaced while this "
+                            + "run held it, so another run may be working on the same state; this run stops "
+                            + "writing. Never delete the lock file by hand: a local lock ends with its process.");
+                }
             }
-            closed = true;
-            // Check-then-delete has a window in which a force-unlock plus a new lock could slip in; a file
-            // system gives no compare-and-delete, and the window is a few microseconds.
-            if (currentHolder().map(h -> h.id().equals(id)).orElse(false)) {
-                deleteLock();
+        }
+
+        @Override
+        public void childStarted(ProcessHandle child) {
+            if (children.add(child)) {
+                rewrite();
+            }
+        }
+
+        @Override
+        public void childEnded(ProcessHandle child) {
+            if (children.remove(child)) {
+                rewrite();
+            }
+        }
+
+        private void rewrite() {
+            synchronized (LocalStateBackend.this) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    writeRecord(channel, info.withChildren(children.records()).toJson());
+                } catch (IOException e) {
+                    // the record is for messages and the stale check; the OS lock itself is unaffected
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (LocalStateBackend.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true; // stays the backend's handle: a write after this is refused, not unfenced
+            }
+            children.stopAll(1_500);
+            try {
+                writeRecord(channel, "");
+                os.release();
+            } catch (IOException e) {
+                // closing the channel below releases the OS lock anyway
+            } finally {
+                closeQuietly(channel);
+                ProcessLocks.released(key);
             }
         }
     }

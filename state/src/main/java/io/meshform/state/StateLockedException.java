@@ -12,6 +12,13 @@ public class StateLockedException extends StateException {
         this.stale = stale;
     }
 
+    /** A lock whose holder is certainly alive (an OS lock): {@code advice} says what to do instead of force-unlock. */
+    StateLockedException(String location, LockInfo holder, String advice) {
+        super(header(location, holder) + advice);
+        this.holder = holder;
+        this.stale = false;
+    }
+
     /** Who holds the lock, as far as the lock records it. */
     public LockInfo holder() {
         return holder;
@@ -20,6 +27,21 @@ public class StateLockedException extends StateException {
     /** True when the holder ran on this host and its process no longer exists. */
     public boolean stale() {
         return stale;
+    }
+
+    private static String header(String location, LockInfo h) {
+        StringBuilder m = new StringBuilder("state is locked: ").append(location).append('\n');
+        m.append("  held by ").append(h.who().isEmpty() ? "an unknown holder" : h.who());
+        if (h.pid() > 0) {
+            m.append(" (pid ").append(h.pid()).append(')');
+        }
+        if (!h.operation().isEmpty()) {
+            m.append(" for ").append(h.operation());
+        }
+        if (h.created() != null) {
+            m.append(" since ").append(h.created());
+        }
+        return m.append("\n  lock ID ").append(h.id()).append('\n').toString();
     }
 
     private static String message(String location, LockInfo h, boolean stale) {
@@ -35,6 +57,15 @@ public class StateLockedException extends StateException {
             m.append(" since ").append(h.created());
         }
         m.append("\n  lock ID ").append(h.id()).append('\n');
+        java.util.List<LockInfo.Child> running = h.liveChildren();
+        if (!running.isEmpty() && LocalHost.processGone(h.host(), h.pidNamespace(), h.pid())) {
+            String kids = running.stream().map(LockInfo.Child::toString).collect(java.util.stream.Collectors.joining(", "));
+            m.append("That run has ended, but ").append(kids).append(" it started may still be changing the cluster. ")
+                    .append("meshform's watchdog stops it within seconds of its run's end; if it does not, stop it (kill ")
+                    .append(running.stream().map(c -> Long.toString(c.pid())).collect(java.util.stream.Collectors.joining(" ")))
+                    .append(") and run meshform again.");
+            return m.toString();
+        }
         if (stale) {
             m.append("The holding process no longer runs on this host, so the lock is stale. Release it with:\n");
         } else {

@@ -14,13 +14,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A runner holding the Kubernetes state lock is killed with SIGKILL: the lock is free again within the lease. */
+/**
+ * A runner holding the Kubernetes state lock is killed with SIGKILL on this host: the next run sees that the holder
+ * (and any child it recorded) is gone and takes the lock at once, without waiting out the lease.
+ */
 @LiveClusterTest
 class KubernetesLeaseKillIT {
-    private static final int LEASE_SECONDS = 4;
+    private static final int LEASE_SECONDS = 30;
 
     @Test
-    void theLockOfAKilledHolderExpiresWithinTheLeaseDuration(ClusterContext cluster) throws Exception {
+    void theLockOfAHolderKilledOnThisHostIsTakenAtOnce(ClusterContext cluster) throws Exception {
         String namespace = cluster.newNamespace();
         Process holder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), LeaseHolder.class.getName(),
@@ -42,10 +45,9 @@ class KubernetesLeaseKillIT {
 
             holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             long killedAt = System.nanoTime();
-            try (LockHandle mine = other.lock(LockInfo.forOperation("plan"), Duration.ofSeconds(3L * LEASE_SECONDS))) {
+            try (LockHandle mine = other.lock(LockInfo.forOperation("plan"), Duration.ZERO)) {
                 long waited = (System.nanoTime() - killedAt) / 1_000_000;
-                // Expiry is judged against the holder's last renewal, at most one lease duration before the kill.
-                assertTrue(waited <= (LEASE_SECONDS + 2) * 1000L, "took the lock " + waited + " ms after the kill");
+                assertTrue(waited <= 2_000, "took the lock " + waited + " ms after the kill, not at once");
             }
         } finally {
             holder.destroyForcibly();

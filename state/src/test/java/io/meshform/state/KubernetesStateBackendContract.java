@@ -45,9 +45,116 @@ abstract class KubernetesStateBackendContract extends StateBackendContract {
     }
 
     @Test
+    void forceUnlockWithAnotherIdIsRefused() {
+        try (LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            StateException e = assertThrows(StateException.class, () -> openBackend().forceUnlock("not-the-id"));
+            assertTrue(e.getMessage().contains(held.id()), e.getMessage());
+            assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO), "still locked");
+        }
+    }
+
+    @Test
+    void forceUnlockWithTheHolderIdReleasesTheLock() {
+        LockHandle abandoned = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        openBackend().forceUnlock(abandoned.id());
+        try (LockHandle mine = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            abandoned.close(); // the old holder waking up must not release the new holder's lock
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            assertEquals(mine.id(), e.holder().id());
+        }
+    }
+
+    @Test
+    void aHolderPausedPastItsLeaseWritesNothingAfterAnotherRunTookTheLock() {
+        KubernetesStateBackend paused = backend(Duration.ofSeconds(2));
+        var held = (LeaseLock.Handle) paused.lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        StateSnapshot before = paused.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        held.suspendRenewal(); // what SIGSTOP does to the renewer
+        KubernetesStateBackend taker = backend(Duration.ofSeconds(2));
+        StateSnapshot theirs;
+        try (LockHandle other = taker.lock(LockInfo.forOperation("apply"), Duration.ofSeconds(10))) {
+            theirs = taker.write(taker.read().orElseThrow().with(resource("b", "2")));
+            LockLostException lost = assertThrows(LockLostException.class, held::ensureHeld);
+            assertTrue(lost.getMessage().contains("lost the state lock") && lost.getMessage().contains(other.id()),
+                    lost.getMessage());
+            assertThrows(LockLostException.class, () -> paused.write(before.with(resource("c", "3"))));
+            held.close(); // must not release the new holder's lease
+            assertThrows(StateLockedException.class,
+                    () -> backend(Duration.ofSeconds(2)).lock(LockInfo.forOperation("plan"), Duration.ZERO));
+        }
+        assertEquals(theirs, backend(Duration.ofSeconds(2)).read().orElseThrow());
+    }
+
+    @Test
+    void aHolderPausedPastItsLeaseDoesNotTakeTheLockBackAfterTheNextHolderReleasedIt() {
+        KubernetesStateBackend paused = backend(Duration.ofSeconds(2));
+        var held = (LeaseLock.Handle) paused.lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        StateSnapshot before = paused.write(StateSnapshot.empty("0.1.0"));
+        held.suspendRenewal();
+        KubernetesStateBackend taker = backend(Duration.ofSeconds(2));
+        StateSnapshot theirs;
+        try (LockHandle other = taker.lock(LockInfo.forOperation("apply"), Duration.ofSeconds(10))) {
+            theirs = taker.write(taker.read().orElseThrow().with(resource("b", "2")));
+        }
+        sleep(2_000); // past the paused holder's own confirmation window, so that it must ask the API server
+        LockLostException lost = assertThrows(LockLostException.class, held::ensureHeld);
+        assertTrue(lost.getMessage().contains("deleted or released"), lost.getMessage());
+        assertEquals(null, client().leases().inNamespace(namespace()).withName("meshform-lock-" + stateName).get(),
+                "the paused holder did not bring the Lease back");
+        assertThrows(LockLostException.class, () -> paused.write(before.with(resource("c", "3"))));
+        assertEquals(theirs, backend(Duration.ofSeconds(2)).read().orElseThrow());
+    }
+
+    @Test
+    void aLeaseWhoseHolderDiedOnThisHostIsTakenAtOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        LockInfo dead = new LockInfo("dead-id", "apply", LockInfo.forOperation("x").who(), gone.pid(),
+                java.time.Instant.now(), "", LockInfo.forOperation("x").pidNamespace(), List.of());
+        leaseHeldBy(dead);
+        long start = System.nanoTime();
+        try (LockHandle mine = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 5_000);
+            assertFalse(mine.id().equals("dead-id"));
+        }
+    }
+
+    @Test
+    void aLeaseWhoseHolderDiedButWhoseIstioctlStillRunsIsNotTaken() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Process child = new ProcessBuilder("sleep", "60").start();
+        try {
+            LockInfo dead = new LockInfo("dead-id", "apply", LockInfo.forOperation("x").who(), gone.pid(),
+                    java.time.Instant.now(), "", LockInfo.forOperation("x").pidNamespace(),
+                    List.of(LockInfo.Child.of(child.toHandle())));
+            leaseHeldBy(dead);
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO));
+            assertFalse(e.stale());
+            assertTrue(e.getMessage().contains("pid " + child.pid()), e.getMessage());
+            child.destroyForcibly().waitFor();
+            openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO).close();
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    private void leaseHeldBy(LockInfo holder) {
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        client().leases().inNamespace(namespace()).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                .withNewMetadata().withName("meshform-lock-" + stateName).withNamespace(namespace())
+                .addToAnnotations(LeaseLock.LOCK_INFO_ANNOTATION, holder.toJson()).endMetadata()
+                .withNewSpec().withHolderIdentity(holder.id()).withLeaseDurationSeconds(300)
+                .withAcquireTime(now).withRenewTime(now).endSpec().build()).create();
+    }
+
+    @Test
     void anAbandonedLeaseCanBeTakenOnceItExpires() {
         KubernetesStateBackend b = backend(Duration.ofSeconds(3));
-        var held = (KubernetesStateBackend.LeaseLockHandle) b.lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        var held = (LeaseLock.Handle) b.lock(LockInfo.forOperation("apply"), Duration.ZERO);
         held.abandon(); // stops renewing without releasing, as a killed holder would
         StateLockedException early = assertThrows(StateLockedException.class,
                 () -> backend(Duration.ofSeconds(3)).lock(LockInfo.forOperation("plan"), Duration.ZERO));

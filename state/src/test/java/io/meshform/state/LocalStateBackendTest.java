@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,7 +65,7 @@ class LocalStateBackendTest extends StateBackendContract {
     }
 
     @Test
-    void lockFileNamesTheHolder() throws IOException {
+    void lockFileNamesTheHolderAndIsEmptiedButKeptOnRelease() throws IOException {
         LocalStateBackend b = new LocalStateBackend(stateFile);
         try (LockHandle held = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
             String json = Files.readString(b.lockFile());
@@ -70,36 +74,164 @@ class LocalStateBackendTest extends StateBackendContract {
             assertEquals(ProcessHandle.current().pid(), info.pid());
             assertEquals("local file " + stateFile, info.path());
         }
-        assertFalse(Files.exists(b.lockFile()));
+        // Kept: deleting it could let two runs lock two different files of the same name.
+        assertEquals("", Files.readString(b.lockFile()));
     }
 
     @Test
-    void lockOfADeadProcessOnThisHostIsReportedStale() throws Exception {
-        long deadPid = exitedProcessPid();
-        LockInfo left = new LockInfo("abandoned-id", "apply", LockInfo.forOperation("x").who(), deadPid,
+    void aRunKilledWhileHoldingTheLockNeedsNoForceUnlock() throws Exception {
+        Process holder = child("hold");
+        try {
+            String line = firstLine(holder, "LOCKED");
+            String id = line.substring("LOCKED ".length());
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            assertEquals(id, e.holder().id());
+            assertEquals(holder.pid(), e.holder().pid());
+            assertFalse(e.stale());
+            StateException refused = assertThrows(StateException.class, () -> openBackend().forceUnlock(id));
+            assertTrue(refused.getMessage().contains("alive") && refused.getMessage().contains("kill " + holder.pid()),
+                    refused.getMessage());
+
+            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            try (LockHandle mine = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 2_000);
+                assertFalse(mine.id().equals(id));
+            }
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aSecondBackendInThisProcessIsRefusedWithoutDroppingTheFirstOnesOsLock() throws Exception {
+        try (LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            assertEquals(held.id(), e.holder().id());
+            assertThrows(StateException.class, () -> openBackend().forceUnlock(held.id()));
+            Process other = child("try");
+            assertEquals("HELD " + ProcessHandle.current().pid(), firstLine(other, ""));
+        }
+    }
+
+    @Test
+    void aLockRecordLeftByADeadRunIsTakenAtOnce() throws Exception {
+        LockInfo left = new LockInfo("abandoned-id", "apply", LockInfo.forOperation("x").who(), exitedProcessPid(),
                 Instant.parse("2025-01-02T03:04:05Z"), "local file " + stateFile);
         Files.writeString(dir.resolve("meshform.state.json.lock"), left.toJson());
-
-        StateLockedException e = assertThrows(StateLockedException.class,
-                () -> openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO));
-        assertTrue(e.stale());
-        assertTrue(e.getMessage().contains("stale"), e.getMessage());
-        assertTrue(e.getMessage().contains("meshform force-unlock abandoned-id"), e.getMessage());
-        assertTrue(e.getMessage().contains("2025-01-02T03:04:05Z"), e.getMessage());
-
-        openBackend().forceUnlock("abandoned-id");
-        openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO).close();
+        try (LockHandle mine = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            assertFalse(mine.id().equals("abandoned-id"));
+        }
     }
 
     @Test
-    void lockOfAProcessOnAnotherHostIsNotStale() throws IOException {
-        LockInfo left = new LockInfo("remote-id", "apply", "bob@elsewhere.example", exitedProcessPid(),
-                Instant.now(), "");
-        Files.writeString(dir.resolve("meshform.state.json.lock"), left.toJson());
-        StateLockedException e = assertThrows(StateLockedException.class,
-                () -> openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO));
-        assertFalse(e.stale(), "we cannot see processes on another host");
-        assertTrue(e.getMessage().contains("bob@elsewhere.example"), e.getMessage());
+    void aDeadRunsIstioctlThatStillRunsKeepsTheLock() throws Exception {
+        Process istioctl = new ProcessBuilder("sleep", "60").start();
+        try {
+            LockInfo left = LockInfo.forOperation("apply");
+            left = new LockInfo("dead-run", "apply", left.who(), exitedProcessPid(), Instant.now(), "",
+                    left.pidNamespace(), List.of(LockInfo.Child.of(istioctl.toHandle())));
+            Files.writeString(dir.resolve("meshform.state.json.lock"), left.toJson());
+            StateLockedException e = assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO));
+            assertFalse(e.stale());
+            assertTrue(e.getMessage().contains("sleep (pid " + istioctl.pid() + ")")
+                    && e.getMessage().contains("kill " + istioctl.pid()), e.getMessage());
+            istioctl.destroyForcibly().waitFor();
+            openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO).close();
+        } finally {
+            istioctl.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aChildStartedUnderTheLockIsRecordedInIt() throws Exception {
+        Process istioctl = new ProcessBuilder("sleep", "60").start();
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        try (LockHandle held = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            held.childStarted(istioctl.toHandle());
+            LockInfo record = LockInfo.fromJson(Files.readString(b.lockFile()), "x");
+            assertEquals(List.of(istioctl.pid()), record.children().stream().map(LockInfo.Child::pid).toList());
+            held.childEnded(istioctl.toHandle());
+            assertEquals(List.of(), LockInfo.fromJson(Files.readString(b.lockFile()), "x").children());
+        } finally {
+            istioctl.destroyForcibly();
+        }
+    }
+
+    @Test
+    void tempFilesOfAKilledWriteAreRemovedByTheNextLockHolder() throws IOException {
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        b.write(StateSnapshot.empty("0.1.0"));
+        Path leftover = dir.resolve(".meshform.state.json.tmp-0b6f1e55-dead-beef-0000-000000000000");
+        Files.write(leftover, new byte[0]);
+        assertEquals(1, b.read().orElseThrow().serial(), "readers ignore it");
+        b.lock(LockInfo.forOperation("apply"), Duration.ZERO).close();
+        assertFalse(Files.exists(leftover));
+    }
+
+    @Test
+    void deletingTheLockFileUnderARunStopsItsWrites() throws IOException {
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        try (LockHandle held = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            StateSnapshot s = b.write(StateSnapshot.empty("0.1.0"));
+            Files.delete(b.lockFile());
+            LockLostException e = assertThrows(LockLostException.class, () -> b.write(s));
+            assertTrue(e.getMessage().contains("removed or replaced"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aSymlinkedStateIsWrittenThroughAndStaysALink() throws IOException {
+        Path disk = Files.createDirectory(dir.resolve("disk"));
+        Path real = disk.resolve("real.json");
+        Files.createSymbolicLink(stateFile, Path.of("disk/real.json"));
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        StateSnapshot first = b.write(StateSnapshot.empty("0.1.0"));
+        b.write(first.with(resource("a", "1")));
+        assertTrue(Files.isSymbolicLink(stateFile), "the link is kept");
+        assertEquals(2, new LocalStateBackend(real).read().orElseThrow().serial(), "the target holds the state");
+        assertTrue(Files.exists(disk.resolve("real.json.backup")), "the backup is beside the target");
+        try (LockHandle viaLink = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            assertThrows(StateLockedException.class,
+                    () -> new LocalStateBackend(real).lock(LockInfo.forOperation("plan"), Duration.ZERO),
+                    "the link and the target share one lock");
+        }
+        assertTrue(b.describe().contains("a link to " + real), b.describe());
+    }
+
+    @Test
+    void aLoopOfLinksIsRefusedWithAMessage() throws IOException {
+        Files.createSymbolicLink(stateFile, dir.resolve("other.json"));
+        Files.createSymbolicLink(dir.resolve("other.json"), stateFile);
+        StateException e = assertThrows(StateException.class, () -> new LocalStateBackend(stateFile));
+        assertTrue(e.getMessage().contains("loop"), e.getMessage());
+    }
+
+    @Test
+    void aLinkedLockFileIsNotFollowed() throws IOException {
+        Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+        Files.createSymbolicLink(dir.resolve("meshform.state.json.lock"), victim);
+        assertThrows(StateException.class, () -> openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO));
+        assertEquals("keep me", Files.readString(victim));
+    }
+
+    private Process child(String mode) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                LocalLockHolder.class.getName(), mode, stateFile.toString()).redirectErrorStream(true).start();
+    }
+
+    private static String firstLine(Process p, String prefix) throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.startsWith(prefix) && (prefix.length() > 0 || line.startsWith("GOT") || line.startsWith("HELD"))) {
+                return line;
+            }
+        }
+        throw new IllegalStateException("the child process ended without a line starting with " + prefix);
     }
 
     @ParameterizedTest(name = "{0}")

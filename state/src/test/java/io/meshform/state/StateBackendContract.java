@@ -87,7 +87,7 @@ public abstract class StateBackendContract {
             assertEquals("apply", e.holder().operation());
             assertEquals(info.who(), e.holder().who());
             assertFalse(e.stale(), "a live holder is not stale");
-            assertTrue(e.getMessage().contains("meshform force-unlock " + held.id()), e.getMessage());
+            assertTrue(e.getMessage().contains("lock ID " + held.id()), e.getMessage());
             assertTrue(e.getMessage().contains(info.who()), e.getMessage());
             assertTrue(e.getMessage().contains("apply"), e.getMessage());
         }
@@ -103,30 +103,55 @@ public abstract class StateBackendContract {
     }
 
     @Test
-    void forceUnlockWithAnotherIdIsRefused() {
-        try (LockHandle held = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
-            StateException e = assertThrows(StateException.class, () -> openBackend().forceUnlock("not-the-id"));
-            assertTrue(e.getMessage().contains(held.id()), e.getMessage());
-            assertThrows(StateLockedException.class,
-                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO), "still locked");
-        }
-    }
-
-    @Test
-    void forceUnlockWithTheHolderIdReleasesTheLock() {
-        LockHandle abandoned = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO);
-        openBackend().forceUnlock(abandoned.id());
-        try (LockHandle mine = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
-            abandoned.close(); // the old holder waking up must not release the new holder's lock
-            StateLockedException e = assertThrows(StateLockedException.class,
-                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO));
-            assertEquals(mine.id(), e.holder().id());
-        }
-    }
-
-    @Test
     void forceUnlockOfAnUnlockedStateIsRefused() {
         assertThrows(StateException.class, () -> openBackend().forceUnlock("whatever"));
+    }
+
+    @Test
+    void aWriteAfterSomeoneElseWroteIsRefusedAndOverwritesNothing() {
+        StateBackend mine = openBackend();
+        StateSnapshot read = mine.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        StateBackend other = openBackend();
+        StateSnapshot theirs = other.write(other.read().orElseThrow().with(resource("b", "2")));
+        StateException e = assertThrows(StateException.class, () -> mine.write(read.with(resource("c", "3"))));
+        assertTrue(e.getMessage().contains("changed since this run read it"), e.getMessage());
+        assertEquals(theirs, openBackend().read().orElseThrow(), "the other writer's state stands");
+    }
+
+    @Test
+    void stateCreatedBySomeoneElseAfterThisRunFoundNoneIsNotOverwritten() {
+        StateBackend mine = openBackend();
+        assertEquals(Optional.empty(), mine.read());
+        StateSnapshot theirs = openBackend().write(StateSnapshot.empty("0.1.0").with(resource("b", "2")));
+        assertThrows(StateException.class, () -> mine.write(StateSnapshot.empty("0.1.0").with(resource("a", "1"))));
+        assertEquals(theirs, openBackend().read().orElseThrow());
+    }
+
+    @Test
+    void aReleasedLockFencesLaterWrites() {
+        StateBackend b = openBackend();
+        LockHandle lock = b.lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        StateSnapshot s = b.write(StateSnapshot.empty("0.1.0"));
+        lock.ensureHeld();
+        lock.close();
+        assertThrows(LockLostException.class, lock::ensureHeld);
+        assertThrows(LockLostException.class, () -> b.write(s.with(resource("a", "1"))));
+        assertEquals(s, openBackend().read().orElseThrow());
+    }
+
+    @Test
+    void closingTheLockStopsTheChildrenItRecorded() throws Exception {
+        Process child = new ProcessBuilder("sleep", "60").start();
+        try {
+            LockHandle lock = openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO);
+            lock.childStarted(child.toHandle());
+            long start = System.nanoTime();
+            lock.close();
+            assertTrue(child.waitFor(3, TimeUnit.SECONDS), "the child was stopped");
+            assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 3_000);
+        } finally {
+            child.destroyForcibly();
+        }
     }
 
     @Test

@@ -14,6 +14,8 @@ import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockLostException;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
 import io.meshform.state.StateStore;
@@ -40,6 +42,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Carries out a plan in dependency order with bounded parallelism. Each finished step is written to the
  * state store at once, so a crash loses at most the step in flight. After the first failure (or a stop
  * request) no new step starts; running steps finish and are recorded.
+ *
+ * <p>Fencing: before each step the applier asks the state lock whether this run still holds it. Once it does not
+ * (a Lease that expired while this run was paused, and that another run took), no further step starts, and the
+ * state store refuses the writes of steps still in flight: the state stays as the other holder left it.
  */
 public final class Applier {
     private final TypeRegistry types;
@@ -56,6 +62,12 @@ public final class Applier {
     }
 
     public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, AtomicBoolean stop) {
+        return apply(stack, plan, prior, store, LockHandle.NONE, stop);
+    }
+
+    /** @param lock the state lock this run holds: checked before each step, and told of child processes */
+    public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, LockHandle lock,
+                             AtomicBoolean stop) {
         StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
@@ -75,6 +87,7 @@ public final class Applier {
         Set<ResourceAddress> doneSet = new HashSet<>();
         Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
         Set<ResourceAddress> started = new HashSet<>();
+        LockLostException lockLost = null;
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, Math.max(1, steps.size())), r -> {
             Thread t = new Thread(r, "meshform-apply");
             t.setDaemon(true);
@@ -84,15 +97,21 @@ public final class Applier {
         Map<Future<ResourceChange>, ResourceChange> inFlight = new HashMap<>();
         try {
             while (true) {
-                boolean halted = !failed.isEmpty() || stop.get();
+                boolean halted = !failed.isEmpty() || stop.get() || lockLost != null;
                 if (!halted) {
                     for (ResourceChange c : steps) {
                         if (inFlight.size() >= parallelism) {
                             break;
                         }
                         if (!started.contains(c.address()) && doneSet.containsAll(waitsFor.get(c.address()))) {
+                            try {
+                                lock.ensureHeld();
+                            } catch (LockLostException e) {
+                                lockLost = e;
+                                break;
+                            }
                             started.add(c.address());
-                            inFlight.put(running.submit(() -> run(context, c, recorder)), c);
+                            inFlight.put(running.submit(() -> run(context, c, recorder, lock)), c);
                         }
                     }
                 }
@@ -106,7 +125,16 @@ public final class Applier {
                     done.add(c);
                     doneSet.add(c.address());
                 } catch (java.util.concurrent.ExecutionException e) {
-                    failed.put(c, e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause()));
+                    if (e.getCause() instanceof Fenced fenced) {
+                        // queued behind other steps, it found the lock gone before touching anything
+                        started.remove(c.address());
+                        lockLost = lockLost == null ? fenced.lost : lockLost;
+                    } else if (e.getCause() instanceof LockLostException lost) {
+                        lockLost = lockLost == null ? lost : lockLost;
+                        failed.put(c, lost);
+                    } else {
+                        failed.put(c, e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause()));
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -115,8 +143,19 @@ public final class Applier {
         } finally {
             pool.shutdown();
         }
+        if (lockLost == null) {
+            // A step that failed (e.g. its request timed out while this run was paused) may hide that the lock
+            // went meanwhile; the report must say so rather than "fix the cause and run again".
+            try {
+                lock.ensureHeld();
+            } catch (LockLostException e) {
+                lockLost = e;
+            } catch (RuntimeException e) {
+                // cannot tell (the API server does not answer): the failures above say what happened
+            }
+        }
         List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
-        return new ApplyResult(done, failed, notStarted, stop.get(), recorder.written());
+        return new ApplyResult(done, failed, notStarted, stop.get(), recorder.written(), lockLost);
     }
 
     /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */
@@ -156,13 +195,18 @@ public final class Applier {
         return waits;
     }
 
-    private ResourceChange run(StackContext context, ResourceChange c, Recorder recorder) {
+    private ResourceChange run(StackContext context, ResourceChange c, Recorder recorder, LockHandle lock) {
         Stack stack = context.stack();
+        try {
+            lock.ensureHeld();
+        } catch (LockLostException e) {
+            throw new Fenced(e);
+        }
         long start = System.nanoTime();
         listener.started(c);
         try {
             ResourceType type = types.get(c.type());
-            ProgressSink progress = message -> listener.progress(c, message);
+            ProgressSink progress = new StepProgress(c, lock);
             ResourceState recorded = recorder.current().find(c.address()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
@@ -191,6 +235,52 @@ public final class Applier {
         } catch (RuntimeException e) {
             listener.failed(c, Duration.ofNanos(System.nanoTime() - start), e);
             throw e;
+        }
+    }
+
+    /** A step that found the lock lost before it started: reported as not started, not as failed. */
+    private static final class Fenced extends RuntimeException {
+        private final transient LockLostException lost;
+
+        Fenced(LockLostException lost) {
+            super(lost.getMessage(), lost, false, false);
+            this.lost = lost;
+        }
+    }
+
+    /** What a step's provider reports: progress lines to the listener, child processes to the state lock. */
+    private final class StepProgress implements ProgressSink {
+        private final ResourceChange change;
+        private final LockHandle lock;
+
+        StepProgress(ResourceChange change, LockHandle lock) {
+            this.change = change;
+            this.lock = lock;
+        }
+
+        @Override
+        public void note(String message) {
+            listener.progress(change, message);
+        }
+
+        @Override
+        public void childStarted(ProcessHandle child) {
+            lock.childStarted(child);
+        }
+
+        @Override
+        public void childEnded(ProcessHandle child) {
+            lock.childEnded(child);
+        }
+
+        @Override
+        public boolean mayContinue() {
+            try {
+                lock.ensureHeld();
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
         }
     }
 

@@ -33,7 +33,10 @@ public final class PlanBinding {
         if (!plan.stackDigest().equals(stack.digest())) {
             moved.add("the desired-state file " + stack.file() + " (or a variable) changed since the plan was made");
         }
-        if (!Objects.equals(plan.stateLineage(), state.lineage())) {
+        if (plan.stateSerial() == 0 && state.serial() > 0) {
+            moved.add("state was created since the plan was made, which found none (it is now at serial " + state.serial()
+                    + "): another apply ran");
+        } else if (!Objects.equals(plan.stateLineage(), state.lineage())) {
             moved.add("the state belongs to another history (lineage " + state.lineage() + ", the plan was made for "
                     + plan.stateLineage() + ")");
         } else if (plan.stateSerial() != state.serial()) {

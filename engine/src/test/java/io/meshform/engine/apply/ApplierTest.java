@@ -133,4 +133,84 @@ class ApplierTest {
         assertTrue(apply(Stacks.load(cluster.registry(), dir, STACK), new AtomicBoolean(), 1).succeeded());
         assertEquals(1, most.get());
     }
+
+    /** A lock that is lost once {@code lostAfter} state writes have happened; the store refuses writes after that. */
+    private final class LosingLock implements io.meshform.state.LockHandle {
+        private final int lostAfter;
+
+        LosingLock(int lostAfter) {
+            this.lostAfter = lostAfter;
+        }
+
+        @Override
+        public String id() {
+            return "lock";
+        }
+
+        @Override
+        public void ensureHeld() {
+            if (store.writes().size() >= lostAfter) {
+                throw new io.meshform.state.LockLostException("lost to test");
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aLostLockStartsNoFurtherStepAndLeavesTheStateAsTheOtherHolderLeftIt() {
+        Stack s = Stacks.load(cluster.registry(), dir, """
+                resources:
+                  - {type: test.thing, name: a}
+                  - {type: test.thing, name: b, dependsOn: [test.thing.a]}
+                  - {type: test.thing, name: c, dependsOn: [test.thing.b]}
+                  - {type: test.thing, name: d, dependsOn: [test.thing.c]}
+                """);
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        ApplyResult r = new Applier(cluster.registry(), 1, ApplyListener.NONE)
+                .apply(s, p, StateSnapshot.empty("t"), store, new LosingLock(2), new AtomicBoolean());
+        assertFalse(r.succeeded());
+        assertTrue(r.lockLost() != null && r.lockLost().getMessage().contains("lost to test"));
+        assertEquals(List.of("test.thing.a", "test.thing.b"), r.done().stream().map(c -> c.address().toString()).toList());
+        assertEquals(List.of("create test.thing.a", "create test.thing.b"), cluster.history(),
+                "nothing reaches the cluster after the lock is lost");
+        assertEquals(List.of("test.thing.c", "test.thing.d"), r.notStarted().stream().map(c -> c.address().toString()).toList());
+        assertTrue(r.failed().isEmpty(), r.failed().toString());
+    }
+
+    @Test
+    void aStepWhoseStateWriteIsFencedFailsWithTheLostLock() {
+        Stack s = Stacks.load(cluster.registry(), dir, """
+                resources:
+                  - {type: test.thing, name: a}
+                  - {type: test.thing, name: b, dependsOn: [test.thing.a]}
+                """);
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        LosingLock lock = new LosingLock(1);
+        io.meshform.state.StateStore fenced = new io.meshform.state.StateStore() {
+            @Override
+            public java.util.Optional<StateSnapshot> read() {
+                return store.read();
+            }
+
+            @Override
+            public StateSnapshot write(StateSnapshot snapshot) {
+                lock.ensureHeld(); // as the real backends do
+                return store.write(snapshot);
+            }
+
+            @Override
+            public String describe() {
+                return "fenced memory";
+            }
+        };
+        // lost after the first write: b's step is refused before it starts, a is recorded
+        ApplyResult r = new Applier(cluster.registry(), 1, ApplyListener.NONE)
+                .apply(s, p, StateSnapshot.empty("t"), fenced, lock, new AtomicBoolean());
+        assertTrue(r.lockLost() != null);
+        assertEquals(1, store.writes().size());
+        assertEquals(List.of("create test.thing.a"), cluster.history());
+    }
 }

@@ -20,9 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the istioctl binary: an argument list (never a shell), a timeout, stdout and stderr read on their own
- * threads, output lines streamed to a {@link ProgressSink}. The kubeconfig and context of the provider settings
- * are passed on, so istioctl talks to the same cluster as the Kubernetes client.
+ * Runs the istioctl binary: an argument list (handed through as positional parameters, never parsed by a shell), a
+ * timeout, stdout and stderr read on their own threads, output lines streamed to a {@link ProgressSink}. The
+ * kubeconfig and context of the provider settings are passed on, so istioctl talks to the same cluster as the
+ * Kubernetes client. istioctl runs under meshform's {@link Watchdog}, in its own process group, so it is stopped on
+ * meshform's exit, SIGTERM, SIGKILL, pause, and on the timeout; the step reports it to the engine, which records it
+ * in the state lock while it runs.
  */
 public final class Istioctl {
     private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)");
@@ -150,42 +153,70 @@ public final class Istioctl {
                 cmd.add(context);
             }
         }
+        Optional<Watchdog> watchdog = Watchdog.find();
         Process p;
         try {
-            p = new ProcessBuilder(cmd).start();
+            p = watchdog.isPresent() ? watchdog.get().start(cmd) : new ProcessBuilder(cmd).start();
         } catch (IOException e) {
             throw KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
                     "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary");
         }
+        ProcessHandle handle = p.toHandle();
         List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread to = pump(p.getInputStream(), out, progress);
         Thread te = pump(p.getErrorStream(), err, progress);
+        // Recorded in the state lock before istioctl runs: a lock whose run died is not free while it may still run.
+        progress.childStarted(handle);
+        Thread heartbeat = null;
         try {
-            p.getOutputStream().close();
+            if (watchdog.isPresent()) {
+                heartbeat = Watchdog.release(p, progress);
+            } else {
+                p.getOutputStream().close();
+            }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroy);
-                p.destroy();
-                if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
+                stop(p);
                 throw KubeErrors.error("istioctl " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + "s",
                         "it was stopped; last output:\n" + tail(err.isEmpty() ? out : err, 10));
             }
             to.join(5000);
             te.join(5000);
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            stop(p);
             Thread.currentThread().interrupt();
             throw KubeErrors.error("interrupted while running istioctl " + String.join(" ", args), null);
         } catch (IOException e) {
-            // closing stdin failed: the process has gone already; its exit code tells the rest
+            // the watchdog has gone already; its exit code tells the rest
+        } finally {
+            if (heartbeat != null) {
+                heartbeat.interrupt();
+            }
+            progress.childEnded(handle);
         }
         synchronized (out) {
             synchronized (err) {
                 return new Result(p.exitValue(), List.copyOf(out), List.copyOf(err));
             }
         }
+    }
+
+    /**
+     * Stops istioctl and everything it started: the watchdog stops the process group when its stdin closes and
+     * exits once the group is gone; whatever is left after 5 s is killed directly.
+     */
+    private static void stop(Process p) {
+        List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+        Watchdog.stop(p);
+        try {
+            if (p.waitFor(5, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        all.forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     private static String tail(List<String> lines, int n) {

@@ -2,6 +2,7 @@ package io.meshform.providers.istio.install;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.Json;

@@ -1,0 +1,416 @@
+package io.meshform.state;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * The lock of a Kubernetes state: a {@code coordination.k8s.io/v1} Lease whose {@code holderIdentity} is the lock
+ * ID, renewed while held and taken over by others once it expires (or at once when its holder is known dead).
+ * Every change of the Lease is a compare-and-swap on its resourceVersion, so of two runs racing for it exactly one
+ * wins, and a holder that was paused past its lease cannot renew over the run that took it.
+ *
+ * <p>Not fabric8's {@code LeaderElector}: that is built for controllers that wait forever to lead and are told by
+ * callback when they stop. A meshform run must fail at once (or after {@code --lock-timeout}) naming the holder,
+ * record its child processes in the lock, take over a lock whose holder is known dead, release with a
+ * precondition, and answer "do I still hold it?" synchronously before each write; its callbacks give none of that.
+ */
+final class LeaseLock {
+
+    static final String LOCK_INFO_ANNOTATION = "meshform.io/lock-info";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The MicroTime format of {@code renewTime}. */
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String leaseName;
+    private final Duration duration;
+    private final String location;
+    private final Map<String, String> labels;
+
+    LeaseLock(KubernetesClient client, String namespace, String leaseName, Duration duration, String location,
+              Map<String, String> labels) {
+        this.client = client;
+        this.namespace = namespace;
+        this.leaseName = leaseName;
+        this.duration = duration;
+        this.location = location;
+        this.labels = labels;
+    }
+
+    /** "Kubernetes Secret ns/meshform-state-x (Lease ns/meshform-lock-x)", for messages. */
+    private String where() {
+        return location + " (Lease " + namespace + "/" + leaseName + ")";
+    }
+
+    Handle tryLock(LockInfo mine) {
+        Lease current = get();
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        if (current != null && !isFree(current) && !isExpired(current, now) && !holderOf(current).holderProcessGone()) {
+            throw locked(current);
+        }
+        // Free, expired, or held by a run on this host whose process and children are all gone: nobody can
+        // renew it any more, so waiting out its lease would only make this run wait on a dead holder.
+        long sent = System.nanoTime();
+        Lease wanted = lease(mine, now, now, current == null ? null : current.getMetadata().getResourceVersion());
+        Lease taken;
+        try {
+            // create fails with 409 when another locker created it first; update fails with 409 when another
+            // locker took the free or expired lease first: either way exactly one wins
+            taken = current == null ? leases().resource(wanted).create() : leases().resource(wanted).update();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                Lease winner = get();
+                throw locked(winner != null ? winner : wanted);
+            }
+            throw failure("lock", e);
+        }
+        return new Handle(mine, now, taken.getMetadata().getResourceVersion(), sent);
+    }
+
+    @SuppressWarnings("deprecation") // lockResourceVersion is the only DSL that sends a delete precondition
+    void forceUnlock(String lockId) {
+        Lease lease = get();
+        if (lease == null || isFree(lease)) {
+            throw new StateException("state is not locked: " + location + " (no holder on Lease " + namespace
+                    + "/" + leaseName + "); nothing to unlock");
+        }
+        String holder = lease.getSpec().getHolderIdentity();
+        if (!holder.equals(lockId)) {
+            throw new StateException("refusing to unlock " + location + ": it is locked with ID " + holder
+                    + ", not " + lockId + ". The lock changed hands since you saw the ID; run meshform again to "
+                    + "see who holds it now.");
+        }
+        try {
+            leases().withName(leaseName).lockResourceVersion(lease.getMetadata().getResourceVersion()).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                throw new StateException("the lock on " + location + " changed while unlocking it; run meshform "
+                        + "again to see who holds it now.", e);
+            }
+            throw failure("force-unlock", e);
+        }
+    }
+
+    private Lease lease(LockInfo info, ZonedDateTime acquired, ZonedDateTime renewed, String resourceVersion) {
+        return new LeaseBuilder()
+                .withNewMetadata()
+                    .withName(leaseName)
+                    .withNamespace(namespace)
+                    .withLabels(labels)
+                    .addToAnnotations(LOCK_INFO_ANNOTATION, info.toJson())
+                    .withResourceVersion(resourceVersion)
+                .endMetadata()
+                .withNewSpec()
+                    .withHolderIdentity(info.id())
+                    .withLeaseDurationSeconds((int) duration.getSeconds())
+                    .withAcquireTime(acquired)
+                    .withRenewTime(renewed)
+                .endSpec()
+                .build();
+    }
+
+    static boolean isFree(Lease lease) {
+        return lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null
+                || lease.getSpec().getHolderIdentity().isBlank();
+    }
+
+    /**
+     * Past renewTime + leaseDurationSeconds. This compares our clock with the holder's, so clocks skewed by more
+     * than a fifth of the lease duration could let a lock be taken while its holder still thinks it safe; keep
+     * nodes and workstations on NTP.
+     */
+    static boolean isExpired(Lease lease, ZonedDateTime now) {
+        ZonedDateTime renewed = lease.getSpec().getRenewTime() != null ? lease.getSpec().getRenewTime()
+                : lease.getSpec().getAcquireTime();
+        Integer seconds = lease.getSpec().getLeaseDurationSeconds();
+        if (renewed == null || seconds == null) {
+            return true;
+        }
+        return renewed.plusSeconds(seconds).isBefore(now);
+    }
+
+    /** Who the Lease says holds it; its holderIdentity is the lock, the annotation only describes the holder. */
+    private LockInfo holderOf(Lease lease) {
+        String holderId = isFree(lease) ? "unknown" : lease.getSpec().getHolderIdentity();
+        String json = lease.getMetadata().getAnnotations() == null ? null
+                : lease.getMetadata().getAnnotations().get(LOCK_INFO_ANNOTATION);
+        LockInfo holder = json == null ? new LockInfo(holderId, "", "", 0, null, location) : LockInfo.fromJson(json, holderId);
+        return holder.id().equals(holderId) ? holder : holder.withId(holderId);
+    }
+
+    private StateLockedException locked(Lease lease) {
+        LockInfo holder = holderOf(lease);
+        return new StateLockedException(where(), holder, holder.holderProcessGone());
+    }
+
+    private Lease get() {
+        try {
+            return leases().withName(leaseName).get();
+        } catch (KubernetesClientException e) {
+            throw failure("read the lock of", e);
+        }
+    }
+
+    private NonNamespaceOperation<Lease, LeaseList, Resource<Lease>> leases() {
+        return client.leases().inNamespace(namespace);
+    }
+
+    private StateException failure(String what, KubernetesClientException e) {
+        return KubernetesStateBackend.failure(what, location, namespace, e);
+    }
+
+    /**
+     * A held Lease: renewed from a daemon thread every third of its duration. {@code confirmedUntil} is the
+     * monotonic time before which nobody else can have taken it (the send time of the last successful renewal plus
+     * four fifths of the duration, the rest left for clock skew); past it, {@link #ensureHeld()} asks the API server.
+     */
+    final class Handle implements LockHandle {
+
+        private final LockInfo info;
+        private final ZonedDateTime acquired;
+        private final ScheduledExecutorService renewer;
+        private final RecordedChildren children = new RecordedChildren();
+        private String resourceVersion;
+        private long confirmedAt;
+        private long confirmedUntil;
+        private String lost;
+        private boolean closed;
+
+        Handle(LockInfo info, ZonedDateTime acquired, String resourceVersion, long sent) {
+            this.info = info;
+            this.acquired = acquired;
+            this.resourceVersion = resourceVersion;
+            confirmed(sent);
+            this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "meshform-lease-renewer-" + leaseName);
+                t.setDaemon(true); // a forgotten handle must not keep the JVM alive; the lease then expires
+                return t;
+            });
+            long every = Math.max(200, duration.toMillis() / 3);
+            renewer.scheduleWithFixedDelay(this::renewQuietly, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public String id() {
+            return info.id();
+        }
+
+        /** True once someone else took or removed the lease, e.g. by force-unlock or after it expired. */
+        synchronized boolean lost() {
+            return lost != null;
+        }
+
+        @Override
+        public synchronized void ensureHeld() {
+            check();
+            if (System.nanoTime() - confirmedUntil < 0) {
+                return;
+            }
+            verifyLocked();
+        }
+
+        /** Asks the API server whether the Lease is still ours, whatever the local clock says: before state writes. */
+        synchronized void verify() {
+            check();
+            verifyLocked();
+        }
+
+        private void check() {
+            if (lost != null) {
+                throw new LockLostException("this run lost the state lock on " + where() + ": " + lost);
+            }
+            if (closed) {
+                throw new LockLostException("the lock on " + where() + " was released (the run was interrupted); "
+                        + "nothing more is written");
+            }
+        }
+
+        private void verifyLocked() {
+            Lease now;
+            try {
+                now = leases().withName(leaseName).get();
+            } catch (KubernetesClientException e) {
+                throw new StateException("cannot confirm that this run still holds the lock on " + where() + ": "
+                        + KubernetesStateBackend.serverSays(e) + "\nNothing more is written without that.", e);
+            }
+            if (now == null || isFree(now) || !info.id().equals(now.getSpec().getHolderIdentity())) {
+                markLost(now);
+                check();
+            }
+            resourceVersion = now.getMetadata().getResourceVersion();
+            if (System.nanoTime() - confirmedUntil >= 0) {
+                renewLocked();
+                check();
+            }
+        }
+
+        private void renewQuietly() {
+            synchronized (this) {
+                if (closed || lost != null) {
+                    return;
+                }
+                try {
+                    renewLocked();
+                } catch (KubernetesClientException e) {
+                    // an API server blip: the next tick tries again, well before the lease expires
+                }
+            }
+        }
+
+        /**
+         * One compare-and-swap renewal; on a conflict, finds out whether the Lease is still ours. A JSON patch whose
+         * first operations test the resourceVersion and holder, not a PUT: the API server creates a Lease on a PUT
+         * when it does not exist (Leases allow create-on-update; tried: a PUT carrying the resourceVersion of a
+         * deleted Lease brought it back), so a paused holder renewing after the next holder released would silently
+         * take the lock back. A patch of a missing object is a 404, a failed test a 422.
+         */
+        private void renewLocked() {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                long sent = System.nanoTime();
+                try {
+                    Lease renewed = leases().withName(leaseName).patch(PatchContext.of(PatchType.JSON),
+                            renewal(info.withChildren(children.records()), resourceVersion));
+                    resourceVersion = renewed.getMetadata().getResourceVersion();
+                    confirmed(sent);
+                    return;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 && e.getCode() != 404 && e.getCode() != 422) {
+                        throw e;
+                    }
+                }
+                Lease now = leases().withName(leaseName).get();
+                if (now == null || isFree(now) || !info.id().equals(now.getSpec().getHolderIdentity())) {
+                    markLost(now);
+                    return;
+                }
+                // still ours: an earlier renewal landed but its answer did not reach us
+                resourceVersion = now.getMetadata().getResourceVersion();
+            }
+        }
+
+        private String renewal(LockInfo record, String expectedVersion) {
+            ArrayNode ops = JSON.createArrayNode();
+            ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", expectedVersion);
+            ops.addObject().put("op", "test").put("path", "/spec/holderIdentity").put("value", record.id());
+            ops.addObject().put("op", "replace").put("path", "/spec/renewTime")
+                    .put("value", MICRO_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+            ops.addObject().put("op", "add").put("path", "/metadata/annotations/" + LOCK_INFO_ANNOTATION.replace("/", "~1"))
+                    .put("value", record.toJson());
+            return JSON.writeValueAsString(ops);
+        }
+
+        private void confirmed(long sent) {
+            confirmedAt = sent;
+            confirmedUntil = sent + duration.toNanos() / 5 * 4;
+        }
+
+        private void markLost(Lease now) {
+            long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - confirmedAt);
+            String why = silentSeconds >= duration.getSeconds()
+                    ? "this run could not renew it for " + silentSeconds + " s (was it paused, or the API server "
+                            + "out of reach?), longer than its " + duration.getSeconds() + " s lease, and "
+                    : "";
+            if (now == null || isFree(now)) {
+                lost = why + "the Lease was deleted or released (force-unlock?)";
+            } else {
+                LockInfo other = holderOf(now);
+                lost = why + "it is now held by " + (other.who().isEmpty() ? "another run" : other.who())
+                        + (other.pid() > 0 ? " (pid " + other.pid() + ")" : "")
+                        + (other.operation().isEmpty() ? "" : " for " + other.operation())
+                        + ", lock ID " + other.id();
+            }
+            renewer.shutdown();
+        }
+
+        @Override
+        public void childStarted(ProcessHandle child) {
+            if (children.add(child)) {
+                recordChildren();
+            }
+        }
+
+        @Override
+        public void childEnded(ProcessHandle child) {
+            if (children.remove(child)) {
+                recordChildren();
+            }
+        }
+
+        private synchronized void recordChildren() {
+            if (closed || lost != null) {
+                return;
+            }
+            try {
+                renewLocked();
+            } catch (KubernetesClientException e) {
+                // the record serves the stale check; the watchdog stops the child with meshform either way
+            }
+        }
+
+        /** Stops renewing but keeps the handle, as a paused holder would; tests use it to lose the lease. */
+        synchronized void suspendRenewal() {
+            renewer.shutdownNow();
+        }
+
+        /** Stops renewing without releasing, as a crashed holder would; tests use it to let the lease expire. */
+        synchronized void abandon() {
+            closed = true;
+            renewer.shutdownNow();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // lockResourceVersion is the only DSL that sends a delete precondition
+        public void close() {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+            }
+            renewer.shutdownNow();
+            children.stopAll(1_500);
+            try {
+                renewer.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                if (lost != null) {
+                    return; // someone else's now
+                }
+                try {
+                    // Read first: only a Lease that still names this run is deleted, and then only with the
+                    // resourceVersion just read as a precondition, so a new holder's Lease is never touched.
+                    Lease now = leases().withName(leaseName).get();
+                    if (now != null && !isFree(now) && info.id().equals(now.getSpec().getHolderIdentity())) {
+                        leases().withName(leaseName).lockResourceVersion(now.getMetadata().getResourceVersion()).delete();
+                    }
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 && e.getCode() != 404) {
+                        throw new StateException("could not release the lock on " + where() + ": "
+                                + KubernetesStateBackend.serverSays(e) + "\nIt expires " + duration.getSeconds()
+                                + " s after its last renewal; or run: meshform force-unlock " + info.id(), e);
+                    }
+                }
+            }
+        }
+    }
+}
