@@ -52,7 +52,7 @@ public record LockInfo(String id, String operation, String who, long pid, Instan
         return LocalHost.processGone(host(), pid);
     }
 
-    String toJson() {
+    public String toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", id);
         n.put("operation", operation);
@@ -68,7 +68,7 @@ public record LockInfo(String id, String operation, String who, long pid, Instan
      *
      * @param fallbackId used when the text is unreadable, e.g. a lock file caught half-written
      */
-    static LockInfo fromJson(String text, String fallbackId) {
+    public static LockInfo fromJson(String text, String fallbackId) {
         try {
             JsonNode n = JSON.readTree(text);
             if (n != null && n.isObject() && n.path("id").isString() && !n.path("id").asString().isBlank()) {
