@@ -3,7 +3,9 @@
 # ${MESHFORM_CACHE:-~/.cache/meshform}/bin/<component>-<version>/. A component already in the cache is not
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
-#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [opa]    (all when none is named)
+#   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [opa] [istiod] [istiod-next]
+#                                                 (all when none is named)
+#   testbed/build.sh --cached-only COMPONENT...   print NAME=DIR only for components already cached; build nothing
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=versions.env
@@ -11,6 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${MESHFORM_CACHE:-$HOME/.cache/meshform}
 mkdir -p "$cache/bin" "$cache/logs"
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
+cached_only=false
+if [ "${1:-}" = --cached-only ]; then cached_only=true; shift; fi
 
 say() { printf '[testbed] %s\n' "$*" >&2; }
 
@@ -21,11 +25,15 @@ build() {
   local name=$1 version=$2 check=$3; shift 4
   local dest="$cache/bin/$name-$version" log="$cache/logs/$name-$version.log"
   if [ -e "$dest/$check" ]; then
-    say "$name $version: cached in $dest"
+    $cached_only || say "$name $version: cached in $dest"
+  elif $cached_only; then
+    return 0
   else
     local start=$SECONDS
     OUT=$(mktemp -d "$cache/bin/.$name-$version.XXXXXX")
     export OUT
+    # An interrupted build leaves no scratch directory behind either.
+    trap 'rm -rf "$OUT"; exit 130' INT TERM
     say "$name $version: building (log: $log)"
     if ! "$@" >"$log" 2>&1; then
       say "FAILED to build $name $version"
@@ -37,6 +45,7 @@ build() {
     fi
     rm -rf "$dest"
     mv "$OUT" "$dest"
+    trap - INT TERM
     say "$name $version: built in $((SECONDS - start))s"
   fi
   echo "$name=$dest"
@@ -46,7 +55,9 @@ check_gomod() {
   grep -q "require k8s.io/kubernetes $K8S_VERSION\$" "$here/kubernetes/go.mod" &&
     grep -q "require go.etcd.io/etcd/server/v3 $ETCD_VERSION\$" "$here/etcd/go.mod" &&
     grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" &&
-    grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" || {
+    grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" &&
+    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istiod/go.mod" &&
+    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istiod-next/go.mod" || {
       say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
       exit 1
     }
@@ -84,6 +95,37 @@ build_istioctl() {
       -o "$OUT/istioctl" istio.io/istio/istioctl/cmd/istioctl
 }
 
+# The test bed's control plane (meshform-istiod) and its probe (proxy-config): main packages of ours that import
+# istiod's packages from the same istio.io/istio version and replaces as istioctl, stamped the same way, so the
+# Go build cache is shared with the istioctl build. Keyed by the Istio version and a hash of testbed/istiod's Go
+# sources and go.mod (plus the wrapper's go.mod for istiod-next), so a change there rebuilds it.
+# istiod-next builds the same sources from the next release's module (testbed/istiod-next), for the revision the
+# upgrade test installs with istioctl-next; the probe is built once, with istiod.
+istiod_key() {
+  (cd "$here" && { find istiod -name '*.go' -o -name go.mod; printf '%s\n' "$@"; } | LC_ALL=C sort | xargs sha256sum) |
+    sha256sum | cut -c1-12
+}
+# build_istiod WRAPPER_DIR VERSION MODULE_VERSION PACKAGE...
+build_istiod() {
+  local v=istio.io/istio/pkg/version dir=$1 version=$2 module=$3
+  shift 3
+  cd "$here/$dir" &&
+    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$version -X $v.buildGitRevision=$module \
+      -X $v.buildStatus=Clean -X $v.buildTag=$version -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
+      -o "$OUT/" "$@"
+}
+# The probe's filter-chain and transport matching and the supervisor's CONNECT proxy have unit tests; a build whose
+# tests fail is not cached.
+test_and_build_istiod() {
+  (cd "$here/istiod" && go test -mod=mod -trimpath ./internal/probe/ ./internal/supervisor/) &&
+    build_istiod istiod "$ISTIO_VERSION" "$ISTIO_MODULE_VERSION" ./cmd/meshform-istiod ./cmd/proxy-config
+}
+# prune_istiod VERSION KEY: builds of earlier sources are dead weight (~150 MB each); a running one keeps its
+# deleted binary.
+prune_istiod() {
+  $cached_only || find "$cache/bin" -maxdepth 1 -name "istiod-$1-*" ! -name "istiod-$2" -exec rm -rf {} +
+}
+
 # Istio ships its addons as samples, which the istio.io/istio module zip holds; the Go module cache has it after
 # the istioctl build (or downloads it here). Copied, not committed: they are Istio's files.
 build_istio_addons() {
@@ -101,7 +143,7 @@ build_opa() {
 }
 
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next opa)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next opa istiod istiod-next)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
@@ -114,6 +156,17 @@ for c in "${components[@]}"; do
         sed 's/^istioctl=/istioctl-next=/' ;;
     istio-addons) build istio-addons "$ISTIO_VERSION" kiali.yaml -- build_istio_addons ;;
     opa) build opa "$OPA_VERSION" opa -- build_opa ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next or opa)"; exit 2 ;;
+    istiod)
+      check_gomod
+      key="$ISTIO_VERSION-$(istiod_key)"
+      build istiod "$key" meshform-istiod -- test_and_build_istiod
+      prune_istiod "$ISTIO_VERSION" "$key" ;;
+    istiod-next)
+      check_gomod
+      key="$ISTIO_NEXT_VERSION-$(istiod_key istiod-next/go.mod)"
+      build istiod "$key" meshform-istiod -- build_istiod istiod-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" \
+        meshform.io/testbed/istiod/cmd/meshform-istiod | sed 's/^istiod=/istiod-next=/'
+      prune_istiod "$ISTIO_NEXT_VERSION" "$key" ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, opa, istiod or istiod-next)"; exit 2 ;;
   esac
 done

@@ -51,9 +51,66 @@ public final class ClusterContext {
     return cluster.source;
   }
 
-  /** The istioctl binary: {@code MESHFORM_ISTIOCTL}, or the one testbed/build.sh built for testbed/versions.env. */
+  /**
+   * The istioctl binary: {@code MESHFORM_ISTIOCTL}, or the one testbed/build.sh built for testbed/versions.env. On
+   * the local dev cluster it also makes sure the test bed's istiod runs (tests that use istioctl install Istio,
+   * whose webhooks and readiness need it), and fails at once with instructions when it cannot.
+   */
   public Path istioctl() {
-    return Testbed.istioctl();
+    Path istioctl = Testbed.istioctl();
+    cluster.ensureIstiod();
+    return istioctl;
+  }
+
+  /**
+   * Waits until the test bed's istiod serves a revision ({@code default} for the default one): it reported ready,
+   * and every webhook configuration of the revision (label {@code istio.io/rev}, including revision tags that
+   * istioctl creates after istiod is Ready) carries a caBundle. istioctl install waits for istiod's readiness (kwok
+   * marks istiod pods Ready only once the revision serves); this also covers the tag webhooks and Istio installed
+   * before the control plane started.
+   */
+  public void awaitIstiod(String revision, java.time.Duration timeout) {
+    cluster.ensureIstiod();
+    Path ready = Testbed.devClusterKubeconfig().resolveSibling("istiod").resolve(revision + ".ready");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!java.nio.file.Files.exists(ready) || !webhooksPatched(revision)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the test bed's istiod does not serve revision " + revision + " after " + timeout
+            + " (ready file " + ready + (java.nio.file.Files.exists(ready) ? " present, but a webhook has no caBundle" : " missing")
+            + "); see bin/dev-cluster istiod status and the cluster's logs/istiod-" + revision + ".log");
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private boolean webhooksPatched(String revision) {
+    var adm = client().admissionRegistration().v1();
+    boolean mutating = adm.mutatingWebhookConfigurations().withLabel("istio.io/rev", revision).list().getItems().stream()
+        .flatMap(c -> c.getWebhooks().stream())
+        .filter(w -> w.getName().endsWith("sidecar-injector.istio.io"))
+        .allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty());
+    boolean validating = adm.validatingWebhookConfigurations().withLabel("istio.io/rev", revision).list().getItems().stream()
+        .flatMap(c -> c.getWebhooks().stream())
+        .allMatch(w -> w.getClientConfig().getCaBundle() != null && !w.getClientConfig().getCaBundle().isEmpty());
+    return mutating && validating;
+  }
+
+  /**
+   * The proxy-config probe of the test bed's istiod (testbed/README.md, "proxy-config"): what istiod configures
+   * for a pod's proxy. Only on the local dev cluster, where that istiod runs.
+   */
+  public ProxyConfigProbe proxyConfig() {
+    if (!cluster.isLocalDevCluster()) {
+      throw new IllegalStateException("the proxy-config probe asks the test bed's istiod (bin/dev-cluster), which "
+          + cluster.source + " does not run");
+    }
+    cluster.ensureIstiod();
+    return new ProxyConfigProbe(Testbed.repoRoot());
   }
 
   /**

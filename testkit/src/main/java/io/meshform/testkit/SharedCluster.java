@@ -28,6 +28,7 @@ final class SharedCluster implements AutoCloseable {
   final Path kubeconfig;
   final KubernetesClient client;
   private final AutoCloseable release;
+  private boolean istiodChecked;
 
   private SharedCluster(String source, Path kubeconfig, AutoCloseable release) {
     this.source = source;
@@ -138,10 +139,41 @@ final class SharedCluster implements AutoCloseable {
     }
   }
 
-  private record Result(int exit, List<String> lines, String tail) {}
+  record Result(int exit, List<String> lines, String tail) {}
+
+  /**
+   * Whether this is the repository's local dev cluster (bin/dev-cluster with the current MESHFORM_CLUSTER_DIR),
+   * the only one where the test bed's istiod (meshform-istiod) can run.
+   */
+  boolean isLocalDevCluster() {
+    Path dev = Testbed.devClusterKubeconfig();
+    try {
+      return Files.exists(dev) && Files.isSameFile(dev, kubeconfig);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Makes sure the test bed's istiod runs beside the local dev cluster ({@code bin/dev-cluster istiod up
+   * --no-build}: starts a cached build, never builds). Without it, Istio's webhooks do not answer and istiod pods
+   * never get Ready, so an Istio install would wait minutes before failing; this fails at once instead.
+   */
+  synchronized void ensureIstiod() {
+    if (istiodChecked || !isLocalDevCluster()) {
+      return;
+    }
+    Path root = Testbed.repoRoot();
+    Result r = run(root, List.of(root.resolve("bin/dev-cluster").toString(), "istiod", "up", "--no-build"), false);
+    if (r.exit != 0) {
+      throw new IllegalStateException("the test bed's istiod (meshform-istiod) is not running beside " + source
+          + " and could not be started:\n" + r.tail + "\nBuild it with 'testbed/build.sh istiod' (bin/test and .ci/run do).");
+    }
+    istiodChecked = true;
+  }
 
   /** Runs a command in dir, optionally echoing its output to stderr; keeps all lines and a 40-line tail. */
-  private static Result run(Path dir, List<String> command, boolean echo) {
+  static Result run(Path dir, List<String> command, boolean echo) {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     try {
       Process p = pb.start();

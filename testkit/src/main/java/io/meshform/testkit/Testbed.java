@@ -39,6 +39,16 @@ public final class Testbed {
         : Path.of(System.getProperty("user.home"), ".cache", "meshform");
   }
 
+  /**
+   * The kubeconfig {@code bin/dev-cluster up} writes: {@code $MESHFORM_CLUSTER_DIR/kubeconfig}, else
+   * {@code <cache>/cluster/kubeconfig}.
+   */
+  public static Path devClusterKubeconfig() {
+    String dir = System.getenv("MESHFORM_CLUSTER_DIR");
+    Path state = dir != null && !dir.isBlank() ? Path.of(dir) : cacheDir().resolve("cluster");
+    return state.resolve("kubeconfig");
+  }
+
   /** The KEY=VALUE lines of testbed/versions.env. */
   public static Map<String, String> versions() {
     Path file = repoRoot().resolve("testbed/versions.env");

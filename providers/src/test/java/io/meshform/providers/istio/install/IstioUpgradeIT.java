@@ -15,6 +15,7 @@ import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
 import io.meshform.testkit.Testbed;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +41,7 @@ class IstioUpgradeIT {
         String to = minor(versions.get("ISTIO_NEXT_VERSION"));
         assertNotEquals(from, to, "the test bed must provide two different minor releases");
         var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+        uninstallLeftover(cluster, REVISION);
         var older = yaml("version: \"" + from + "\"\nprofile: minimal\nrevision: " + REVISION + "\n");
         var newer = yaml("version: \"" + to + "\"\nprofile: minimal\nrevision: " + REVISION + "\n");
         try (Harness a = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()));
@@ -54,25 +56,26 @@ class IstioUpgradeIT {
             var wrong = assertThrows(DiagnosticsException.class, () -> a.plan(ADDRESS, newer));
             assertTrue(wrong.getMessage().contains("wants " + to), wrong.getMessage());
 
-            // A pod injected by this revision before the upgrade (kwok runs no injector, so the sidecar is written here).
+            // Pods of this revision before the upgrade: the test bed's istiod (Istio's injector, with the revision's
+            // templates) gives them the older proxy.
             String ns = cluster.newNamespace();
             cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
-                    .withNewMetadata().withName("worker-0").addToLabels("security.istio.io/tlsMode", "istio")
-                    .addToLabels("istio.io/rev", REVISION).endMetadata()
+                    .withNewMetadata().withName("worker-0").addToLabels("istio.io/rev", REVISION).endMetadata()
                     .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer()
-                    .addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION"))
-                    .endContainer().endSpec().build()).create();
+                    .endSpec().build()).create();
             cluster.client().apps().deployments().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder()
                     .withNewMetadata().withName("worker").endMetadata()
                     .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "worker").endSelector()
-                    .withNewTemplate().withNewMetadata().addToLabels("app", "worker").addToLabels("security.istio.io/tlsMode", "istio")
-                    .addToLabels("istio.io/rev", REVISION).endMetadata()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", "worker").addToLabels("istio.io/rev", REVISION).endMetadata()
                     .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer()
-                    .addNewContainer().withName("istio-proxy").withImage("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION"))
-                    .endContainer().endSpec().endTemplate().endSpec().build()).create();
+                    .endSpec().endTemplate().endSpec().build()).create();
             cluster.client().apps().deployments().inNamespace(ns).withName("worker").waitUntilCondition(
                     d -> d != null && d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getAvailableReplicas()),
                     90, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION")), proxyImages(cluster, ns, "app", "worker"),
+                    "the revision's injector gave the workload the older proxy");
+            assertEquals("docker.io/istio/proxyv2:" + versions.get("ISTIO_VERSION"),
+                    proxyImage(cluster.client().pods().inNamespace(ns).withName("worker-0").get()));
             var newerWithRestarts = yaml("version: \"" + to + "\"\nprofile: minimal\nrevision: " + REVISION
                     + "\nrestartWorkloads: true\nrestartTimeoutSeconds: 90\n");
 
@@ -101,6 +104,8 @@ class IstioUpgradeIT {
             assertEquals(versions.get("ISTIO_NEXT_VERSION"), applied.metadata().get("istioctlVersion"));
             image = image(deployments.withName("istiod-" + REVISION).get());
             assertTrue(image.endsWith(":" + versions.get("ISTIO_NEXT_VERSION")), "istiod runs the new release: " + image);
+            assertEquals(List.of("docker.io/istio/proxyv2:" + versions.get("ISTIO_NEXT_VERSION")), proxyImages(cluster, ns, "app", "worker"),
+                    "the restarted workload got the new proxy from the upgraded revision's injector");
 
             var again = b.plan(ADDRESS, newerWithRestarts);
             assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
@@ -155,6 +160,20 @@ class IstioUpgradeIT {
             cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod-" + revision)
                     .waitUntilCondition(java.util.Objects::isNull, 60, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    /** The istio-proxy image of a pod (container or native sidecar), or null without one. */
+    private static String proxyImage(io.fabric8.kubernetes.api.model.Pod p) {
+        return java.util.stream.Stream.concat(p.getSpec().getContainers().stream(), p.getSpec().getInitContainers().stream())
+                .filter(c -> c.getName().equals("istio-proxy")).map(io.fabric8.kubernetes.api.model.Container::getImage)
+                .findFirst().orElse(null);
+    }
+
+    /** The distinct proxy images of the running (not terminating) pods with a label. */
+    private static List<String> proxyImages(ClusterContext cluster, String ns, String label, String value) {
+        return cluster.client().pods().inNamespace(ns).withLabel(label, value).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(IstioUpgradeIT::proxyImage).distinct().toList();
     }
 
     private static String image(io.fabric8.kubernetes.api.model.apps.Deployment d) {
