@@ -1,7 +1,10 @@
 package io.meshform.cli;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -15,27 +18,44 @@ final class CommandTree {
     }
 
     static CommandLine build(Terminal terminal) {
-        CommandLine state = new CommandLine(new StateCommand())
+        return build(terminal, null);
+    }
+
+    /**
+     * The tree for one command line. When its first word names a command, only that command is built under the
+     * root: picocli reads every command's annotations by reflection (and loads each option's type) when it is added,
+     * and a run needs one. {@code help} and {@code completion} walk the whole tree, so they get all of it, as does
+     * anything else (a root option, a typo: its suggestions need every name).
+     */
+    static CommandLine build(Terminal terminal, String firstWord) {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("validate", () -> new ValidateCommand(terminal));
+        commands.put("plan", () -> new PlanCommand(terminal));
+        commands.put("apply", () -> new ApplyCommand(terminal));
+        commands.put("destroy", () -> new DestroyCommand(terminal));
+        commands.put("drift", () -> new DriftCommand(terminal));
+        commands.put("show", () -> new ShowCommand(terminal));
+        commands.put("graph", () -> new GraphCommand(terminal));
+        commands.put("state", () -> new CommandLine(new StateCommand())
                 .addSubcommand(new StateCommand.ListCmd(terminal))
                 .addSubcommand(new StateCommand.ShowCmd(terminal))
                 .addSubcommand(new StateCommand.RmCmd(terminal))
                 .addSubcommand(new StateCommand.MvCmd(terminal))
                 .addSubcommand(new StateCommand.PullCmd(terminal))
-                .addSubcommand(new StateCommand.PushCmd(terminal));
-        CommandLine root = new CommandLine(new Main(terminal))
-                .addSubcommand(new ValidateCommand(terminal))
-                .addSubcommand(new PlanCommand(terminal))
-                .addSubcommand(new ApplyCommand(terminal))
-                .addSubcommand(new DestroyCommand(terminal))
-                .addSubcommand(new DriftCommand(terminal))
-                .addSubcommand(new ShowCommand(terminal))
-                .addSubcommand(new GraphCommand(terminal))
-                .addSubcommand("state", state)
-                .addSubcommand(new ImportCommand(terminal))
-                .addSubcommand(new ForceUnlockCommand(terminal))
-                .addSubcommand(new VersionCommand(terminal))
-                .addSubcommand(new CompletionCommand(terminal))
-                .addSubcommand(new HelpCommand(terminal));
+                .addSubcommand(new StateCommand.PushCmd(terminal)));
+        commands.put("import", () -> new ImportCommand(terminal));
+        commands.put("force-unlock", () -> new ForceUnlockCommand(terminal));
+        commands.put("version", () -> new VersionCommand(terminal));
+        commands.put("completion", () -> new CompletionCommand(terminal));
+        commands.put("help", () -> new HelpCommand(terminal));
+        boolean one = firstWord != null && commands.containsKey(firstWord)
+                && !firstWord.equals("help") && !firstWord.equals("completion");
+        CommandLine root = new CommandLine(new Main(terminal));
+        for (Map.Entry<String, Supplier<Object>> c : commands.entrySet()) {
+            if (!one || c.getKey().equals(firstWord)) {
+                root.addSubcommand(c.getKey(), c.getValue().get());
+            }
+        }
         for (CommandLine c : all(root)) {
             CommandSpec spec = c.getCommandSpec();
             if (spec.findOption("--help") == null) {

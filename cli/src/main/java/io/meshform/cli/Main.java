@@ -42,7 +42,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code; tests call this in-process. */
     public static int run(Terminal terminal, String... args) {
-        CommandLine cl = commandLine(terminal);
+        CommandLine cl = CommandTree.build(terminal, args.length > 0 ? args[0] : null);
         List<String> argList = Arrays.asList(args);
         boolean debug = argList.contains("debug") && argList.contains("--log-level") || argList.contains("--log-level=debug");
         Style style = terminal.style(argList.contains("--no-color"));

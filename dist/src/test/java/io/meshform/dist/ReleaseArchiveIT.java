@@ -58,7 +58,7 @@ class ReleaseArchiveIT {
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().startsWith("meshform " + VERSION + " (commit "), first.out());
         assertTrue(first.out().contains("java     17"), "the bundled runtime: " + first.out());
-        assertTrue(first.err().contains("[meshform] first run of this install: building its class cache"), first.err());
+        assertTrue(first.err().contains("[meshform] first run of this build: making its class cache"), first.err());
         try (var jsa = Files.list(dir.resolve("home/.cache/meshform/cds"))) {
             assertEquals(1, jsa.filter(p -> p.toString().endsWith(".jsa")).count(), "the class cache was written");
         }

@@ -58,8 +58,15 @@ public final class KubeConnection implements AutoCloseable {
 
     /** "context kind-dev at https://127.0.0.1:16443", for messages. */
     public synchronized String describe() {
-        client();
+        if (describedAs.isEmpty()) {
+            describedAs = describe(config(settings));
+        }
         return describedAs;
+    }
+
+    private static String describe(Config config) {
+        return "context " + (config.getCurrentContext() == null ? "(none)" : config.getCurrentContext().getName())
+                + " at " + config.getMasterUrl();
     }
 
     /**
@@ -83,14 +90,47 @@ public final class KubeConnection implements AutoCloseable {
             // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
             // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
             config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
-            describedAs = "context " + (config.getCurrentContext() == null ? "(none)" : config.getCurrentContext().getName())
-                    + " at " + config.getMasterUrl();
+            describedAs = describe(config);
+            reachable(config, describedAs);
             client = new KubernetesClientBuilder()
                     .withConfig(config)
                     .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshform-count", counter))
                     .build();
         }
         return client;
+    }
+
+    /**
+     * An API server nothing listens for is reported at once. Without this check fabric8 retries a refused
+     * connection {@code requestRetries} times with growing pauses, for each of the plan's parallel reads, and the
+     * user waits seconds for "no answer". One TCP connection (closed at once) costs a round trip. Through a proxy
+     * the proxy answers, so nothing is checked here.
+     */
+    static void reachable(Config config, String describedAs) {
+        if (config.getHttpsProxy() != null || config.getHttpProxy() != null) {
+            return;
+        }
+        java.net.URI uri;
+        try {
+            uri = java.net.URI.create(config.getMasterUrl());
+        } catch (IllegalArgumentException e) {
+            throw fail("the API server address " + config.getMasterUrl() + " is not a URL: " + e.getMessage(),
+                    "fix the cluster's server field in the kubeconfig");
+        }
+        if (uri.getHost() == null) {
+            return;
+        }
+        int port = uri.getPort() != -1 ? uri.getPort() : "http".equals(uri.getScheme()) ? 80 : 443;
+        int timeout = config.getConnectionTimeout() > 0 ? Math.min(config.getConnectionTimeout(), 10_000) : 10_000;
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(uri.getHost(), port), timeout);
+        } catch (java.net.UnknownHostException e) {
+            throw fail("cannot reach the Kubernetes API server (" + describedAs + "): unknown host " + uri.getHost(),
+                    "check the server address in the kubeconfig, or pick another context with --context");
+        } catch (java.io.IOException e) {
+            throw fail("cannot reach the Kubernetes API server (" + describedAs + "): " + e.getMessage(),
+                    "is the cluster running, and is this the right kubeconfig and context? Nothing was sent to it");
+        }
     }
 
     /** Every context the kubeconfig (from the same settings) defines, sorted: what --all-contexts runs on. */

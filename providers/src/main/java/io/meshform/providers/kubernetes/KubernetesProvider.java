@@ -41,7 +41,8 @@ public final class KubernetesProvider implements Provider {
     /** The connection is shared with the Istio provider, so its count covers both. */
     @Override
     public java.util.Map<String, Long> counters() {
-        return java.util.Map.of("api_requests", kube.requestCount());
+        return java.util.Map.of("api_requests", kube.requestCount(),
+                "first_request_ms", kube.counter().firstRequestAfterStartMillis());
     }
 
     /** Closes the shared client (the Istio provider of the same factory call shares it). */

@@ -15,11 +15,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RequestCounter implements Interceptor {
     private static final int KEEP = 200;
     private final AtomicLong count = new AtomicLong();
+    private final AtomicLong firstAtMillis = new AtomicLong();
     private final Deque<String> recent = new ArrayDeque<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-        count.incrementAndGet();
+        if (count.incrementAndGet() == 1) {
+            firstAtMillis.set(System.currentTimeMillis());
+        }
         String line = request.method() + " " + request.uri().getRawPath()
                 + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
         synchronized (recent) {
@@ -32,6 +35,18 @@ public final class RequestCounter implements Interceptor {
 
     public long count() {
         return count.get();
+    }
+
+    /**
+     * Milliseconds from the process's start to its first request (-1 before one): the start-up cost a user waits
+     * for before meshform asks the cluster anything, which BENCHMARKS.md tracks.
+     */
+    public long firstRequestAfterStartMillis() {
+        long first = firstAtMillis.get();
+        if (first == 0) {
+            return -1;
+        }
+        return ProcessHandle.current().info().startInstant().map(start -> first - start.toEpochMilli()).orElse(-1L);
     }
 
     /** The most recent requests, oldest first (at most 200). */

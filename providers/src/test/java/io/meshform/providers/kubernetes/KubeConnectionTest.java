@@ -69,4 +69,28 @@ class KubeConnectionTest {
                     "an answer from the server needs no address");
         }
     }
+
+    @Test
+    void anUnreachableServerIsReportedAtOnceWithoutARequest(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "127.0.0.1:" + closedPort));
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+            var e = assertThrows(DiagnosticsException.class, kube::client);
+            assertTrue(e.getMessage().contains("cannot reach the Kubernetes API server (context a at https://127.0.0.1:" + closedPort),
+                    e.getMessage());
+            assertEquals(0, kube.requestCount(), "nothing was sent, so nothing was retried");
+        }
+    }
+
+    @Test
+    void anUnknownHostIsNamed(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "no-such-host.invalid:6443"));
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+            var e = assertThrows(DiagnosticsException.class, kube::client);
+            assertTrue(e.getMessage().contains("unknown host no-such-host.invalid"), e.getMessage());
+        }
+    }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,13 +30,19 @@ public final class Istioctl {
     private final String origin;
     private final String kubeconfig;
     private final String context;
+    private final OfflineOutputs outputs;
     private String version;
 
     public Istioctl(String binary, String origin, String kubeconfig, String context) {
+        this(binary, origin, kubeconfig, context, OfflineOutputs.standard());
+    }
+
+    Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs) {
         this.binary = binary;
         this.origin = origin;
         this.kubeconfig = kubeconfig;
         this.context = context;
+        this.outputs = outputs;
     }
 
     /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
@@ -67,7 +74,7 @@ public final class Istioctl {
 
     /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
     public Istioctl withBinary(String otherBinary, String otherOrigin) {
-        return new Istioctl(otherBinary, otherOrigin, kubeconfig, context);
+        return new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs);
     }
 
     public String binary() {
@@ -89,9 +96,9 @@ public final class Istioctl {
     /** The client version, e.g. "1.28.5" ({@code istioctl version --remote=false --short}); cached. */
     public synchronized String version() {
         if (version == null) {
-            Result r = run(List.of("version", "--remote=false", "--short"), Duration.ofSeconds(30), ProgressSink.NONE, false);
+            Result r = runOffline(List.of("version", "--remote=false", "--short"), List.of(), Duration.ofSeconds(30));
             if (r.exit() != 0) {
-                r = run(List.of("version", "--remote=false"), Duration.ofSeconds(30), ProgressSink.NONE, false);
+                r = runOffline(List.of("version", "--remote=false"), List.of(), Duration.ofSeconds(30));
             }
             Matcher m = VERSION.matcher(r.out());
             if (r.exit() != 0 || !m.find()) {
@@ -106,6 +113,26 @@ public final class Istioctl {
     /** True when the installed "1.28.5" satisfies a wanted "1.28" or "1.28.5". */
     public static boolean versionMatches(String found, String wanted) {
         return found.equals(wanted) || found.startsWith(wanted + ".") || found.startsWith(wanted + "-");
+    }
+
+    /**
+     * Runs a command that never contacts a cluster, answered from {@link OfflineOutputs} when this same binary
+     * already ran it on the same input files (those of {@code args} listed in {@code inputs}) and configuration.
+     * Only stdout is kept: a remembered answer has no stderr.
+     */
+    public Result runOffline(List<String> args, List<Path> inputs, Duration timeout) {
+        Optional<String> key = outputs.key(binary, args, inputs);
+        if (key.isPresent()) {
+            Optional<List<String>> hit = outputs.get(key.get());
+            if (hit.isPresent()) {
+                return new Result(0, hit.get(), List.of());
+            }
+        }
+        Result r = run(args, timeout, ProgressSink.NONE, false);
+        if (r.exit() == 0 && key.isPresent()) {
+            outputs.put(key.get(), r.stdout());
+        }
+        return r;
     }
 
     /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */

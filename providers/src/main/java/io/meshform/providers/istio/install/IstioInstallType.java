@@ -128,8 +128,9 @@ public final class IstioInstallType implements ResourceType {
     RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
         Path file = InstallSpec.writeOperator(spec);
         try {
-            Istioctl.Result r = istioctl(context, address, spec).run(List.of("manifest", "generate", "-f", file.toString()), Duration.ofMinutes(2),
-                    ProgressSink.NONE, false);
+            // Offline (no cluster flags), so a second plan of the same spec with the same istioctl reuses the render.
+            Istioctl.Result r = istioctl(context, address, spec).runOffline(List.of("manifest", "generate", "-f", file.toString()),
+                    List.of(file), Duration.ofMinutes(2));
             if (r.exit() != 0) {
                 throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
             }

@@ -1,0 +1,92 @@
+# shellcheck shell=bash
+# How meshform's JVM starts, shared by bin/meshform of a checkout and of the release archive (sourced, not run).
+#
+#   meshform_launch JAVA JAR CACHE_DIR TRAINING_STACK -- ARGS...     (execs; never returns)
+#
+# Start-up is most of a small plan's time, so the JVM runs with C1 only and the serial collector, and with a
+# cache of the classes a run loads, made once by a training run (io.meshform.cli.Training):
+#   - on JDK 25 and later an AOT cache (JEP 483/514: classes loaded and linked ahead of time);
+#   - on JDK 17 to 24 a dynamic AppCDS archive.
+# A cache fits one JDK build and one jar. The JVM rejects a foreign one silently and then runs 1.5-1.8x slower,
+# and JDK 25.0.3 accepts an AOT cache made from an older jar, so the launcher keys the file by the runtime (its
+# release file: version and vendor, and its path) and by the jar (path, inode, size, modification and change
+# times in nanoseconds; any write to the jar changes the change time, and stat costs nothing where a checksum of
+# the 18 MB jar costs 50 ms at each start). A changed jar or JDK gets a new cache; older caches of the same jar
+# path and JDK line are removed.
+# MESHFORM_NO_CDS=1 runs without a cache; MESHFORM_JAVA_OPTS adds JVM options.
+
+# The JVM settings every run gets. The PKCS12 settings only affect the in-memory keystore fabric8 builds for a
+# client certificate (it never leaves the process; the default 10,000 PBKDF2 rounds cost about 0.4 s). With fewer
+# than three CPUs the common ForkJoinPool has parallelism 1, and CompletableFuture then starts a thread for every
+# async step: the HTTP client's responses made about 1,100 threads in an apply of 1,000 objects.
+meshform_jvm_options=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+  -Dkeystore.pkcs12.keyPbeIterationCount=1 -Dkeystore.pkcs12.macIterationCount=1
+  -Djava.util.concurrent.ForkJoinPool.common.parallelism=4)
+
+# release_value FILE KEY: a value of a JDK's release file (KEY="value").
+meshform_release_value() {
+  sed -n "s/^$2=\"\\(.*\\)\"\$/\\1/p" "$1" 2>/dev/null | head -1
+}
+
+meshform_launch() {
+  local java=$1 jar=$2 cache=$3 stack=$4
+  shift 5   # JAVA JAR CACHE STACK --
+  local jvm=("${meshform_jvm_options[@]}")
+  local java_path home release version vendor major
+  java_path=$(command -v "$java" 2>/dev/null || true)
+  [ -n "$java_path" ] || { echo "[meshform] no Java runtime: $java is not found (install Java 17 or later)" >&2; exit 1; }
+  home=$(cd "$(dirname "$(readlink -f "$java_path")")/.." && pwd)
+  release=$home/release
+  version=$(meshform_release_value "$release" JAVA_RUNTIME_VERSION)
+  [ -n "$version" ] || version=$(meshform_release_value "$release" JAVA_VERSION)
+  vendor=$(meshform_release_value "$release" IMPLEMENTOR)
+  major=${version%%[.+-]*}
+  case $major in ''|*[!0-9]*) major=0 ;; esac
+  if [ "$major" -ge 25 ]; then
+    # -Xshare is implied by -XX:AOTCache (and refused beside -XX:AOTCacheOutput).
+    jvm+=(-Xlog:aot=off -Xlog:cds=off)
+  else
+    jvm+=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
+  fi
+  # Without a release file (an unusual runtime) the JDK cannot be told: run without a cache rather than risk one.
+  if [ -z "${MESHFORM_NO_CDS:-}" ] && [ -n "$version" ] && [ "$major" -ge 17 ]; then
+    local stamp path_key key kind file
+    stamp=$(stat -L -c '%i %s %.9Y %.9Z' "$jar" 2>/dev/null || true)
+    path_key=$(printf '%s\n%s\n' "$home" "$jar" | cksum | cut -d' ' -f1)
+    key=$(printf '%s\n%s\n%s\n' "$version" "$vendor" "$stamp" | cksum | cut -d' ' -f1)
+    if [ "$major" -ge 25 ]; then kind=aot; else kind=jsa; fi
+    file=$cache/meshform-$path_key-jdk$major-$key.$kind
+    if [ ! -f "$file" ] && [ -n "$stamp" ] && mkdir -p "$cache" 2>/dev/null; then
+      meshform_train "$java" "$jar" "$stack" "$cache" "$file" "$kind" "$path_key-jdk$major" "${jvm[@]}"
+    fi
+    if [ -f "$file" ]; then
+      if [ "$kind" = aot ]; then jvm+=(-XX:AOTCache="$file"); else jvm+=(-XX:SharedArchiveFile="$file"); fi
+    fi
+  fi
+  # shellcheck disable=SC2086 # MESHFORM_JAVA_OPTS is a list of options
+  exec "$java" "${jvm[@]}" ${MESHFORM_JAVA_OPTS:-} -jar "$jar" "$@"
+}
+
+# meshform_train JAVA JAR STACK CACHE FILE KIND PREFIX JVM_OPTIONS...: the training run, then the cache in place.
+meshform_train() {
+  local java=$1 jar=$2 stack=$3 cache=$4 file=$5 kind=$6 prefix=$7
+  shift 7
+  local tmp out
+  echo "[meshform] first run of this build: making its class cache ($file), once, a few seconds..." >&2
+  tmp=$(mktemp -d)
+  out=$file.$$.tmp
+  # The training runs in one JVM what users run most: version, help, validate, and a plan that stops at its first
+  # request, against a local port that accepts and closes (so the TLS client set-up is loaded too).
+  local make
+  if [ "$kind" = aot ]; then make=(-XX:AOTCacheOutput="$out"); else make=(-XX:ArchiveClassesAtExit="$out"); fi
+  (cd "$tmp" && "$java" "$@" "${make[@]}" -cp "$jar" io.meshform.cli.Training "$tmp" "$stack") >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+  if [ -s "$out" ]; then
+    rm -f "$cache/meshform-$prefix-"*."$kind"
+    mv -f "$out" "$file"
+    echo "[meshform] class cache ready; later runs start faster." >&2
+  else
+    rm -f "$out"
+    echo "[meshform] the class cache could not be made; running without it (MESHFORM_NO_CDS=1 skips trying)" >&2
+  fi
+}

@@ -1,0 +1,70 @@
+package io.meshform.providers.istio.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** istioctl's offline answers are reused only for the same binary, arguments, inputs and configuration. */
+class OfflineOutputsTest {
+
+    /** A stand-in istioctl that counts its runs and prints its input file: a second run on the same input is remembered. */
+    @Test
+    void theSameInputIsAnsweredFromTheCacheAChangedOneRunsIstioctlAgain(@TempDir Path dir) throws Exception {
+        Path bin = dir.resolve("istioctl");
+        Path runs = dir.resolve("runs");
+        Files.writeString(bin, "#!/bin/sh\necho run >> " + runs + "\ncat \"$4\"\n");
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        Istioctl istioctl = new Istioctl(bin.toString(), "test", null, null, new OfflineOutputs(dir.resolve("cache"), Map.of()));
+        Path input = Files.writeString(dir.resolve("iop.yaml"), "kind: IstioOperator\nspec: {profile: default}");
+        List<String> args = List.of("manifest", "generate", "-f", input.toString());
+
+        Istioctl.Result first = istioctl.runOffline(args, List.of(input), Duration.ofSeconds(30));
+        Istioctl.Result second = istioctl.runOffline(args, List.of(input), Duration.ofSeconds(30));
+        assertEquals(first.stdout(), second.stdout());
+        assertEquals(List.of("kind: IstioOperator", "spec: {profile: default}"), second.stdout());
+        assertEquals(1, Files.readAllLines(runs).size(), "the second run was answered from the cache");
+
+        Files.writeString(input, "kind: IstioOperator\nspec: {profile: minimal}");
+        assertEquals("spec: {profile: minimal}", istioctl.runOffline(args, List.of(input), Duration.ofSeconds(30)).stdout().get(1));
+        assertEquals(2, Files.readAllLines(runs).size(), "another input runs istioctl");
+
+        // Any write to the binary (here: the same script, rewritten) changes its change time: it runs again.
+        Files.writeString(bin, Files.readString(bin));
+        istioctl.runOffline(args, List.of(input), Duration.ofSeconds(30));
+        assertEquals(3, Files.readAllLines(runs).size(), "a rewritten binary runs again");
+        try (var files = Files.list(dir.resolve("cache"))) {
+            assertTrue(files.allMatch(f -> {
+                try {
+                    return PosixFilePermissions.toString(Files.getPosixFilePermissions(f)).equals("rw-------");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }), "only the user reads the remembered outputs");
+        }
+    }
+
+    @Test
+    void failuresAndIstioSettingsAreNotMixedUp(@TempDir Path dir) throws Exception {
+        Path bin = dir.resolve("istioctl");
+        Files.writeString(bin, "#!/bin/sh\necho boom >&2\nexit 3\n");
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        Istioctl failing = new Istioctl(bin.toString(), "test", null, null, new OfflineOutputs(dir.resolve("cache"), Map.of()));
+        assertEquals(3, failing.runOffline(List.of("version"), List.of(), Duration.ofSeconds(30)).exit());
+        assertEquals(3, failing.runOffline(List.of("version"), List.of(), Duration.ofSeconds(30)).exit(), "a failure is never remembered");
+
+        OfflineOutputs plain = new OfflineOutputs(dir.resolve("cache"), Map.of());
+        OfflineOutputs withFlag = new OfflineOutputs(dir.resolve("cache"), Map.of("ISTIOCTL_ISTIONAMESPACE", "other"));
+        assertNotEquals(plain.key(bin.toString(), List.of("version"), List.of()), withFlag.key(bin.toString(), List.of("version"), List.of()),
+                "istioctl reads ISTIOCTL_* flags from the environment");
+        assertTrue(new OfflineOutputs(null, Map.of()).key(bin.toString(), List.of("version"), List.of()).isEmpty(), "off: nothing cached");
+    }
+}
