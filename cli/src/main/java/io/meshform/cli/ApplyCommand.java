@@ -65,6 +65,7 @@ class ApplyCommand implements Callable<Integer> {
         }
         // Resources close in reverse order: the lock first, then the providers, and the interrupt guard last.
         try (InterruptGuard guard = new InterruptGuard(terminal); Workspace ws = new Workspace(global, terminal)) {
+            ws.skipChecks(flags.skippedChecks());
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);

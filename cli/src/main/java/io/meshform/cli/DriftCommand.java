@@ -39,6 +39,10 @@ final class DriftCommand implements Callable<Integer> {
             description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team (repeatable; default: none).")
     List<String> ignore = List.of();
 
+    @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster (default: run it when"
+            + " the stack declares Istio objects or namespaces).")
+    boolean noAnalyze;
+
     @Spec
     CommandSpec spec;
 
@@ -70,6 +74,9 @@ final class DriftCommand implements Callable<Integer> {
 
     private int driftOne(Terminal terminal, GlobalOptions global, List<IgnoreRule> ignored) {
         try (Workspace ws = new Workspace(global, terminal)) {
+            if (noAnalyze) {
+                ws.skipChecks(java.util.Set.of(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK));
+            }
             StackLoader.Loaded loaded = ws.loadStack();
             StateBackend backend = ws.backend(loaded.stack());
             // Read without the lock: drift only reads, and a scheduled check must not block an apply.

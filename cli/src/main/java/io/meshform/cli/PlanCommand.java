@@ -73,6 +73,7 @@ final class PlanCommand implements Callable<Integer> {
 
     private int planOne(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
         try (Workspace ws = new Workspace(global, terminal)) {
+            ws.skipChecks(flags.skippedChecks());
             Plan plan = makePlan(ws, flags.options(destroy), "plan");
             terminal.out().print(format.render(plan, ws.style()));
             if (out != null) {
@@ -118,8 +119,18 @@ final class PlanCommand implements Callable<Integer> {
         @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable; default: none).")
         List<String> replace = List.of();
 
-        @Option(names = "--strict", description = "Treat every warning (mesh safety checks and warnings on changes) as an error (default: off).")
+        @Option(names = "--strict", description = "Treat every warning (mesh safety checks, istioctl analyze's messages about"
+                + " what the plan touches, and warnings on changes) as an error (default: off).")
         boolean strict;
+
+        @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the cluster as it will be after the plan"
+                + " (default: run it when the stack declares Istio objects or namespaces).")
+        boolean noAnalyze;
+
+        /** The checks this run leaves out. */
+        java.util.Set<String> skippedChecks() {
+            return noAnalyze ? java.util.Set.of(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK) : java.util.Set.of();
+        }
 
         PlanOptions options(boolean destroy) {
             return new PlanOptions(addresses(targets, "--target"), addresses(excludes, "--exclude"),

@@ -40,6 +40,7 @@ final class Workspace implements AutoCloseable {
     private final Terminal terminal;
     private final List<Provider> providers = new ArrayList<>();
     private TypeRegistry registry;
+    private java.util.Set<String> skippedChecks = java.util.Set.of();
 
     Workspace(GlobalOptions options, Terminal terminal) {
         this.options = options;
@@ -86,12 +87,20 @@ final class Workspace implements AutoCloseable {
         return new ProviderSettings(s);
     }
 
+    /** Leaves the named checks out of this run (before the first {@link #registry()}), e.g. {@code --no-analyze}. */
+    void skipChecks(java.util.Set<String> names) {
+        if (registry != null) {
+            throw new IllegalStateException("checks are chosen before the providers are made");
+        }
+        skippedChecks = java.util.Set.copyOf(names);
+    }
+
     TypeRegistry registry() {
         if (registry == null) {
             for (ProviderFactory f : ServiceLoader.load(ProviderFactory.class)) {
                 providers.addAll(f.create(providerSettings()));
             }
-            registry = new TypeRegistry(providers);
+            registry = new TypeRegistry(providers, skippedChecks);
         }
         return registry;
     }

@@ -79,6 +79,12 @@ class ExamplesIT {
                 client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
             }
         }
+        // The Cortex installation runs the auth proxy the examples' extAuthz provider names; without its Service the
+        // plan and drift say (truly) that every ingress request would get 403.
+        client.services().inNamespace("cortex").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("cortex-auth-proxy").endMetadata()
+                .withNewSpec().addToSelector("app", "cortex-auth-proxy").addNewPort().withName("http").withPort(8080).endPort().endSpec()
+                .build()).createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     }
 
     /**

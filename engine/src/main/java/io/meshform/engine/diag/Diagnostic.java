@@ -15,6 +15,10 @@ public record Diagnostic(Severity severity, String summary, String detail, Sourc
         return new Diagnostic(Severity.WARNING, summary, detail, range);
     }
 
+    public static Diagnostic info(String summary, String detail, SourceRange range) {
+        return new Diagnostic(Severity.INFO, summary, detail, range);
+    }
+
     public boolean isError() {
         return severity == Severity.ERROR;
     }
@@ -25,7 +29,11 @@ public record Diagnostic(Severity severity, String summary, String detail, Sourc
         if (range != null) {
             out.append(range).append(": ");
         }
-        out.append(severity == Severity.ERROR ? "error: " : "warning: ").append(summary);
+        out.append(switch (severity) {
+            case ERROR -> "error: ";
+            case WARNING -> "warning: ";
+            case INFO -> "info: ";
+        }).append(summary);
         if (detail != null && !detail.isBlank()) {
             for (String line : detail.split("\n")) {
                 out.append("\n  ").append(line);

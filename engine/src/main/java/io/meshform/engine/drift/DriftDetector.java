@@ -74,14 +74,21 @@ public final class DriftDetector {
         for (ResourceDecl d : stack.resources()) {
             state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
         }
+        // One context for every check: checks that share live reads keep them for the run it stands for.
+        CheckContext checks = new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT);
+        List<Diagnostic> notes = new ArrayList<>();
         for (PlanCheck check : types.checks()) {
-            for (Diagnostic d : check.check(new CheckContext(stack, applied))) {
+            for (Diagnostic d : check.check(checks)) {
+                if (d.severity() == io.meshform.engine.diag.Severity.INFO) {
+                    notes.add(d);
+                    continue;
+                }
                 entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
             }
         }
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
                 .filter(a -> state.find(a).isEmpty()).toList();
-        return new DriftReport(stack.name(), checked, entries, notYet);
+        return new DriftReport(stack.name(), checked, entries, notYet, notes);
     }
 
     /** True when the difference disappears once the rules' fields for this resource are left out. */

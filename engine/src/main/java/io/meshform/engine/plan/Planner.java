@@ -69,16 +69,23 @@ public final class Planner {
         Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
         List<ResourceChange> changes = new ArrayList<>();
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
+        Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
         for (ResourceChange change : changes(order, context, state, live, graph, options)) {
             changes.add(change);
             ResourceDecl decl = options.destroy() ? null : stack.find(change.address()).orElse(null);
             if (change.action() != Action.DELETE && decl != null) {
                 after.put(change.address(), decl.spec());
+            } else if (change.action() == Action.DELETE) {
+                JsonNode recorded = state.find(change.address()).map(ResourceState::attributes)
+                        .orElseGet(() -> stack.find(change.address()).map(ResourceDecl::spec).orElse(null));
+                if (recorded != null) {
+                    removed.put(change.address(), recorded);
+                }
             }
         }
         refuseProtectedDestroys(changes, stack, state, diagnostics);
-        runChecks(new CheckContext(stack, after), options.strict(), diagnostics);
+        runChecks(new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN), options.strict(), diagnostics);
         if (options.strict()) {
             // A pipeline that asks for --strict wants no plan with a warning in it, wherever the warning comes from.
             for (ResourceChange c : changes) {

@@ -99,6 +99,9 @@ public final class DriftFormats {
             sb.append(style.bold("Drift: " + r.entries().size() + " finding" + (r.entries().size() == 1 ? "" : "s")
                     + " in " + r.checked().size() + " resources checked.")).append('\n');
         }
+        for (io.meshform.engine.diag.Diagnostic n : r.notes()) {
+            sb.append(style.dim(n.format())).append('\n');
+        }
         if (!r.notYetApplied().isEmpty()) {
             sb.append("Not yet applied (not drift): ")
                     .append(String.join(", ", r.notYetApplied().stream().map(ResourceAddress::toString).toList())).append('\n');
@@ -137,13 +140,25 @@ public final class DriftFormats {
         }
         ArrayNode notYet = root.putArray("not_yet_applied");
         r.notYetApplied().forEach(a -> notYet.add(a.toString()));
+        ArrayNode notes = root.putArray("notes");
+        for (io.meshform.engine.diag.Diagnostic n : r.notes()) {
+            ObjectNode o = notes.addObject();
+            o.put("summary", n.summary());
+            o.put("detail", n.detail());
+            if (n.range() != null) {
+                o.put("source", n.range().toString());
+            }
+        }
         return JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
     }
 
     private String markdown(DriftReport r) {
         StringBuilder sb = new StringBuilder("### meshform drift: `" + r.stackName() + "`\n\n");
+        StringBuilder notes = new StringBuilder();
+        r.notes().forEach(n -> notes.append("\n> ").append(n.summary().replace("\n", " ")).append('\n'));
         if (!r.driftFound()) {
-            return sb.append("No drift: ").append(r.checked().size()).append(" resources match what meshform applied.\n").toString();
+            return sb.append("No drift: ").append(r.checked().size()).append(" resources match what meshform applied.\n")
+                    .append(notes).toString();
         }
         sb.append("| resource | finding |\n|---|---|\n");
         for (DriftEntry e : r.entries()) {
@@ -162,7 +177,7 @@ public final class DriftFormats {
                 sb.append("```\n</details>\n");
             }
         }
-        return sb.toString();
+        return sb.append(notes).toString();
     }
 
     /**

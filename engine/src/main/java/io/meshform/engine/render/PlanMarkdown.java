@@ -50,7 +50,9 @@ public final class PlanMarkdown {
                     .append(GITHUB_COMMENT_LIMIT).append("-character limit. `meshform show PLANFILE` prints them all._\n");
         }
         if (!plan.diagnostics().isEmpty()) {
-            sb.append("\n").append(plan.diagnostics().size()).append(" warning(s):\n");
+            long infos = plan.diagnostics().stream().filter(d -> d.severity() == io.meshform.engine.diag.Severity.INFO).count();
+            sb.append("\n").append(plan.diagnostics().size() - infos).append(" warning(s)")
+                    .append(infos == 0 ? "" : ", " + infos + " note(s)").append(":\n");
             int listed = 0;
             for (var d : plan.diagnostics()) {
                 String line = "- " + d.summary().replace("\n", " ") + "\n";

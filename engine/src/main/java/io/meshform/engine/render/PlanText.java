@@ -40,7 +40,11 @@ public final class PlanText {
     public String render(Plan plan) {
         StringBuilder out = new StringBuilder();
         for (Diagnostic d : plan.diagnostics()) {
-            out.append(d.isError() ? style.red(d.format()) : style.yellow(d.format())).append("\n\n");
+            out.append(switch (d.severity()) {
+                case ERROR -> style.red(d.format());
+                case WARNING -> style.yellow(d.format());
+                case INFO -> style.dim(d.format());
+            }).append("\n\n");
         }
         List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::changes).toList();
         if (changes.isEmpty()) {

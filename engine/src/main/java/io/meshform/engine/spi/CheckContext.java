@@ -8,10 +8,33 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * What a {@link PlanCheck} sees: the stack, and the value each resource will have after apply
- * ({@code after}; absent for resources being destroyed).
+ * What a {@link PlanCheck} sees: the stack, the value each resource will have after apply ({@code after}; absent for
+ * resources being destroyed), the recorded value of each resource the run removes ({@code removed}), and what the run
+ * is for ({@code purpose}): a check that compares "the cluster after the plan" with the live cluster needs to know
+ * whether there is a plan at all.
  */
-public record CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after) {
+public record CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after, Map<ResourceAddress, JsonNode> removed,
+                           Purpose purpose) {
+
+    /** Why the checks run. */
+    public enum Purpose {
+        /** {@code plan} (and apply's plan): {@code after} is what the cluster will hold once the plan is applied. */
+        PLAN,
+        /** {@code drift}: {@code after} is what was applied; the live cluster is what is judged, as it is. */
+        DRIFT,
+        /** {@code validate}: no cluster is contacted; only checks that need none run. */
+        VALIDATE
+    }
+
+    public CheckContext {
+        after = Map.copyOf(after);
+        removed = Map.copyOf(removed);
+    }
+
+    /** A plan's checks, with nothing removed. */
+    public CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after) {
+        this(stack, after, Map.of(), Purpose.PLAN);
+    }
 
     public List<ResourceDecl> declared(String type) {
         return stack.ofType(type).stream().filter(r -> after.containsKey(r.address())).toList();

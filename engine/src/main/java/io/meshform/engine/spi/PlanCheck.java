@@ -12,5 +12,13 @@ public interface PlanCheck {
 
     String name();
 
+    /**
+     * False for checks that read nothing from the cluster (only the stack, or a tool that works offline): {@code
+     * validate} runs those too, so a stack that passes validate fails plan only for reasons that need the cluster.
+     */
+    default boolean needsCluster() {
+        return true;
+    }
+
     List<Diagnostic> check(CheckContext context);
 }

@@ -18,13 +18,18 @@ public final class TypeRegistry {
     private final List<DependencyRule> rules = new ArrayList<>();
 
     public TypeRegistry(List<? extends Provider> providers) {
+        this(providers, Set.of());
+    }
+
+    /** Without the checks named in {@code skippedChecks} (e.g. {@code --no-analyze} leaves out istio-analyze). */
+    public TypeRegistry(List<? extends Provider> providers, Set<String> skippedChecks) {
         for (Provider p : providers) {
             for (ResourceType t : p.resourceTypes()) {
                 if (types.putIfAbsent(t.name(), t) != null) {
                     throw new IllegalStateException("resource type " + t.name() + " is provided twice");
                 }
             }
-            checks.addAll(p.checks());
+            p.checks().stream().filter(c -> !skippedChecks.contains(c.name())).forEach(checks::add);
             rules.addAll(p.dependencyRules());
         }
     }

@@ -6,6 +6,7 @@ import io.meshform.providers.istio.install.InstallFirst;
 import io.meshform.providers.istio.install.IstioInstallType;
 import io.meshform.providers.istio.policy.IstioPolicyType;
 import io.meshform.providers.istio.policy.IstioRules;
+import io.meshform.providers.istio.policy.PolicyKind;
 
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.core.Mesh;
@@ -37,30 +38,28 @@ public final class IstioProvider implements Provider {
                 requestAuthentication(kube),
                 authorizationPolicy(kube),
                 telemetry(kube));
-        this.checks = MeshChecks.all(kube);
+        this.checks = MeshChecks.all(kube, istioctl);
     }
 
     public static IstioPolicyType peerAuthentication(KubeConnection kube) {
-        return new IstioPolicyType(kube, Mesh.PEER_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION, "PeerAuthentication",
-                "peerauthentications", IstioRules.PEER_FIELDS, IstioRules::peerAuthentication, Set.of());
+        return new IstioPolicyType(kube, PolicyKind.PEER_AUTHENTICATION, IstioRules.PEER_FIELDS, IstioRules::peerAuthentication,
+                Set.of());
     }
 
     public static IstioPolicyType requestAuthentication(KubeConnection kube) {
         // The engine's masks take exact pointers: cover the inline key sets of the first 20 JWT rules.
         Set<String> sensitive = Set.copyOf(IntStream.range(0, 20).mapToObj(i -> "/jwtRules/" + i + "/jwks").toList());
-        return new IstioPolicyType(kube, Mesh.REQUEST_AUTHENTICATION_TYPE, SECURITY_GROUP, SECURITY_VERSION,
-                "RequestAuthentication", "requestauthentications", IstioRules.REQUEST_FIELDS, IstioRules::requestAuthentication,
-                sensitive);
+        return new IstioPolicyType(kube, PolicyKind.REQUEST_AUTHENTICATION, IstioRules.REQUEST_FIELDS,
+                IstioRules::requestAuthentication, sensitive);
     }
 
     public static IstioPolicyType authorizationPolicy(KubeConnection kube) {
-        return new IstioPolicyType(kube, Mesh.AUTHORIZATION_POLICY_TYPE, SECURITY_GROUP, SECURITY_VERSION, "AuthorizationPolicy",
-                "authorizationpolicies", IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy, Set.of());
+        return new IstioPolicyType(kube, PolicyKind.AUTHORIZATION_POLICY, IstioRules.AUTHZ_FIELDS,
+                IstioRules::authorizationPolicy, Set.of());
     }
 
     public static IstioPolicyType telemetry(KubeConnection kube) {
-        return new IstioPolicyType(kube, Mesh.TELEMETRY_TYPE, TELEMETRY_GROUP, TELEMETRY_VERSION, "Telemetry", "telemetries",
-                IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry, Set.of());
+        return new IstioPolicyType(kube, PolicyKind.TELEMETRY, IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry, Set.of());
     }
 
     @Override

@@ -130,6 +130,14 @@ public final class ManifestType implements ResourceType {
      * fields.
      */
     ObjectNode manifest(ResourceAddress address, JsonNode spec, StackContext context) {
+        return object(address, spec, context);
+    }
+
+    /**
+     * The object a {@code kubernetes.manifest} spec declares, for other providers' checks (Istio's validator and
+     * analyzers read the Istio kinds among them); the same read as plan and apply make.
+     */
+    public static ObjectNode object(ResourceAddress address, JsonNode spec, StackContext context) {
         JsonNode m = spec.get("manifest");
         if (m == null || m.isNull()) {
             Path p = context.resolve(Json.text(spec, "file"));

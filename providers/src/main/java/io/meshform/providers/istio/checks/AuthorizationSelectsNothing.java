@@ -1,28 +1,31 @@
 package io.meshform.providers.istio.checks;
 
-import static io.meshform.providers.istio.checks.CheckSupport.after;
-import static io.meshform.providers.istio.checks.CheckSupport.range;
-
+import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
- * (h) A CUSTOM or DENY AuthorizationPolicy whose selector matches no running pod. Istio accepts it and enforces
- * nothing: a mistyped gateway label leaves every ingress request unchecked by the auth proxy.
+ * A CUSTOM or DENY AuthorizationPolicy of the stack whose selector matches no running pod in the mesh ({@link
+ * #proxied}): Istio accepts it and enforces nothing, since a policy acts in the proxy, so a mistyped gateway label
+ * leaves every ingress request unchecked by the auth proxy. Unlike a
+ * PeerAuthentication, a selector in the root namespace reaches workloads in every namespace
+ * ({@code ShouldAttachPolicy}, pilot/pkg/model/policyattachment.go; the analyzer's {@code meshWidePolicy},
+ * pkg/config/analysis/analyzers/authz/authorizationpolicies.go, which reports the same as IST0127 for any action).
+ * Judged only once a control plane runs: the gateway it selects may come with the install this very plan makes.
  */
 public final class AuthorizationSelectsNothing implements PlanCheck {
-    private final PodMatcher pods;
+    private final Function<CheckContext, PlannedMesh> mesh;
 
-    AuthorizationSelectsNothing(PodMatcher pods) {
-        this.pods = pods;
+    AuthorizationSelectsNothing(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
     }
 
     @Override
@@ -32,30 +35,67 @@ public final class AuthorizationSelectsNothing implements PlanCheck {
 
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx, pods);
+        return findings(mesh.apply(ctx));
     }
 
-    public static List<Diagnostic> findings(CheckContext ctx, PodMatcher pods) {
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
-        for (ResourceDecl d : ctx.declared(Mesh.AUTHORIZATION_POLICY_TYPE)) {
-            JsonNode s = after(ctx, d);
+        String root = null;
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            JsonNode s = o.object().path("spec");
             String action = Json.text(s, "action", "ALLOW");
             Map<String, String> labels = Json.stringMap(s.path("selector").path("matchLabels"));
-            if (labels.isEmpty() || !(action.equals("CUSTOM") || action.equals("DENY"))) {
+            if (!"AuthorizationPolicy".equals(o.kind()) || labels.isEmpty() || !(action.equals("CUSTOM") || action.equals("DENY"))) {
                 continue;
             }
-            String ns = Json.text(s, "namespace");
-            if (pods.anyRunning(ns, labels).orElse(true)) {
+            if (!mesh.cluster().controlPlane()) {
+                return out;
+            }
+            root = root == null ? mesh.rootNamespace() : root;
+            String ns = o.namespace();
+            boolean meshWide = root.equals(ns);
+            boolean any = false;
+            Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
+            for (Pod p : mesh.cluster().pods()) {
+                Map<String, String> podLabels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+                if ((meshWide || ns.equals(p.getMetadata().getNamespace())) && !Sidecars.finished(p)
+                        && proxied(p, nsLabels.get(p.getMetadata().getNamespace()))
+                        && podLabels.entrySet().containsAll(labels.entrySet())) {
+                    any = true;
+                    break;
+                }
+            }
+            if (any) {
                 continue;
             }
-            String where = Mesh.ROOT_NAMESPACE.equals(ns) ? "any namespace" : "namespace " + ns;
-            out.add(Diagnostic.warning(d.address() + ": the " + action + " policy's selector " + labels
-                            + " matches no running pod in " + where,
+            String where = meshWide ? "any namespace (" + ns + " is the root namespace)" : "namespace " + ns;
+            out.add(Diagnostic.warning(o.decl().address() + ": the " + action + " policy's selector " + labels
+                            + " matches no running pod in the mesh in " + where,
                     (action.equals("CUSTOM") ? "no request is sent to the auth proxy: the workloads it should guard are"
                             : "nothing is denied: the workloads it should guard are")
-                            + " either not running or labelled differently; compare with `kubectl get pods -n " + ns
-                            + " --show-labels`", range(d, "/spec/selector/matchLabels")));
+                            + " either not running or labelled differently; compare with `kubectl get pods "
+                            + (meshWide ? "-A" : "-n " + ns) + " --show-labels`", o.range("/spec/selector/matchLabels")));
         }
         return out;
+    }
+
+    /**
+     * A pod in the mesh, as Istio's analyzer counts it ({@code PodInMesh} and {@code PodInAmbientMode},
+     * pkg/config/analysis/analyzers/util/in_mesh.go): it has a sidecar, or ambient redirection, or it asks for
+     * injection ({@code sidecar.istio.io/inject}, label before annotation), or, asking nothing, its namespace injects
+     * (a pod there without a sidecar yet gets one when it restarts; the injection check reports it meanwhile).
+     */
+    static boolean proxied(Pod p, Map<String, String> namespaceLabels) {
+        Map<String, String> annotations = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
+        Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+        if (Sidecars.hasSidecar(p) || "enabled".equals(annotations.get("ambient.istio.io/redirection"))) {
+            return true;
+        }
+        String asked = labels.containsKey("sidecar.istio.io/inject") ? labels.get("sidecar.istio.io/inject")
+                : annotations.get("sidecar.istio.io/inject");
+        if (asked != null) {
+            return "true".equals(asked);
+        }
+        return io.meshform.providers.istio.injection.Injection.of(namespaceLabels).enabled();
     }
 }

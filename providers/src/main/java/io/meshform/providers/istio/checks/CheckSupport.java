@@ -54,16 +54,11 @@ public final class CheckSupport {
         return declared;
     }
 
-    /** (e) Diagnostic addons in a production stack: the Cortex guide says to keep them off. */
-    /** The PeerAuthentications of a namespace as "name" -> spec, read live (one LIST). */
-    static Map<String, JsonNode> peerAuthentications(KubeConnection kube, String namespace) {
-        Map<String, JsonNode> out = new java.util.TreeMap<>();
-        try {
-            kube.client().genericKubernetesResources(PEER_AUTHENTICATION_CONTEXT).inNamespace(namespace).list()
-                    .getItems().forEach(p -> out.put(p.getMetadata().getName(), Json.toNode(p).path("spec")));
-        } catch (KubernetesClientException e) {
-            // No Istio CRDs (not installed yet) or no namespace: nothing can weaken anything there.
+    /** What went wrong, in one line: a meshform error's summary, else the exception's message. */
+    static String why(RuntimeException e) {
+        if (e instanceof io.meshform.engine.diag.DiagnosticsException d && !d.diagnostics().isEmpty()) {
+            return d.diagnostics().get(0).summary();
         }
-        return out;
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -1,43 +1,83 @@
 package io.meshform.providers.istio.checks;
 
-import static io.meshform.providers.istio.checks.CheckSupport.after;
-import static io.meshform.providers.istio.checks.CheckSupport.range;
-
 import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.install.ExtAuthzRules;
+import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
-/** (c) A CUSTOM AuthorizationPolicy whose provider the Istio install does not declare. */
+/**
+ * A CUSTOM AuthorizationPolicy of the stack whose provider the mesh config in force does not declare, or declares in a
+ * form istiod refuses: istiod then builds an RBAC DENY filter from the policy's rules ("deny-due-to-bad-CUSTOM-action",
+ * pilot/pkg/security/authz/builder/builder.go; {@code getExtAuthz} and {@code processExtensionProvider} in
+ * extauthz.go), so every request the rules match gets 403 and no request reaches the auth proxy. The mesh config is the
+ * stack's istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
+ * A provider the stack's install declares is checked when the stack loads (an error there); a live one here.
+ */
 public final class CustomProviderDeclared implements PlanCheck {
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    CustomProviderDeclared(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
     @Override
     public String name() {
         return "custom-provider-declared";
     }
 
     @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx);
+    public boolean needsCluster() {
+        return false;
     }
 
-    public static List<Diagnostic> findings(CheckContext ctx) {
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
-        TreeSet<String> declared = CheckSupport.extensionProviders(ctx);
-        for (ResourceDecl d : ctx.declared(Mesh.AUTHORIZATION_POLICY_TYPE)) {
-            JsonNode s = after(ctx, d);
-            String provider = Json.text(s.path("provider"), "name");
-            if ("CUSTOM".equals(Json.text(s, "action")) && provider != null && !declared.contains(provider)) {
-                out.add(Diagnostic.warning(d.address() + ": CUSTOM provider `" + provider
-                                + "` is not declared in the istio.install extAuthz or meshConfig.extensionProviders",
-                        declared.isEmpty() ? "the stack's istio.install declares no extension providers; add one named "
-                                + provider + " to extAuthz (the Cortex auth proxy's service and port)"
-                                : "declared providers: " + String.join(", ", declared), range(d, "/spec/provider/name")));
+        MeshConfigView config = mesh.meshConfig();
+        if (!config.known()) {
+            return out;
+        }
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            JsonNode spec = o.object().path("spec");
+            String provider = Json.text(spec.path("provider"), "name");
+            if (!"AuthorizationPolicy".equals(o.kind()) || !"CUSTOM".equals(Json.text(spec, "action")) || provider == null) {
+                continue;
+            }
+            var declared = config.provider(provider);
+            List<String> extAuthz = config.extensionProviders().stream().filter(p -> ExtAuthzRules.kind(p) != null)
+                    .map(p -> Json.text(p, "name")).filter(java.util.Objects::nonNull).sorted().toList();
+            if (declared.isEmpty()) {
+                out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` is not declared in "
+                                + config.source(),
+                        "istiod turns the policy's rules into DENY rules: every request they match gets 403 and none reaches"
+                                + " an auth proxy. " + (extAuthz.isEmpty() ? "The mesh config declares no ext_authz"
+                                + " provider; add one named " + provider + " (istio.install extAuthz: the auth proxy's"
+                                + " service and port)" : "Declared ext_authz providers: " + String.join(", ", extAuthz)),
+                        o.range("/spec/provider/name")));
+                continue;
+            }
+            List<ExtAuthzRules.Problem> problems = ExtAuthzRules.check(declared.get());
+            if (ExtAuthzRules.kind(declared.get()) == null) {
+                out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` in " + config.source()
+                                + " is not an ext_authz provider (envoyExtAuthzHttp or envoyExtAuthzGrpc)",
+                        "istiod turns the policy's rules into DENY rules: every request they match gets 403",
+                        o.range("/spec/provider/name")));
+            } else if (!problems.isEmpty() && mesh.install().isEmpty()) { // the install's own: checked as the stack loads
+                out.add(Diagnostic.warning(o.decl().address() + ": istiod refuses CUSTOM provider `" + provider + "` of "
+                                + config.source(), String.join("\n", problems.stream().map(p -> p.pointer() + ": "
+                                + p.message()).toList()) + "\nso istiod turns the policy's rules into DENY rules: every"
+                                + " request they match gets 403 (processExtensionProvider, pilot/pkg/security/authz/builder/"
+                                + "extauthz.go); fix the provider in the mesh config", o.range("/spec/provider/name")));
             }
         }
         return out;

@@ -1,8 +1,6 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
@@ -13,7 +11,6 @@ import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.InjectionImpact;
 import io.meshform.providers.istio.injection.ProxyRequests;
 import io.meshform.providers.kubernetes.Json;
-import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,9 +35,9 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         List<Pod> pods(String namespace);
     }
 
-    private final Live live;
+    private final java.util.function.Function<CheckContext, Live> live;
 
-    InjectionWithoutSidecars(Live live) {
+    InjectionWithoutSidecars(java.util.function.Function<CheckContext, Live> live) {
         this.live = live;
     }
 
@@ -51,19 +48,19 @@ public final class InjectionWithoutSidecars implements PlanCheck {
 
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
-        return check(ctx, live);
+        return check(ctx, live.apply(ctx));
     }
 
-    /** {@link Live} from the cluster: one LIST of namespaces, then pods per namespace. */
-    record LiveCluster(KubeConnection kube) implements Live {
+    /** {@link Live} from the run's {@link ClusterView}: the one LIST of namespaces and of pods every check shares. */
+    record FromView(ClusterView view) implements Live {
         @Override
         public Map<String, Map<String, String>> namespaceLabels() {
-            return InjectionWithoutSidecars.namespaceLabels(kube);
+            return view.namespaces();
         }
 
         @Override
         public List<Pod> pods(String namespace) {
-            return InjectionWithoutSidecars.pods(kube, namespace);
+            return view.pods().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace())).toList();
         }
     }
 
@@ -123,27 +120,5 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         return Diagnostic.warning(d.address() + ": sidecar injection is on for namespace " + impact.namespace() + ", but "
                         + impact.pods() + " running pod(s) have no sidecar", String.join("\n", lines),
                 CheckSupport.range(d, "/spec/labels"));
-    }
-
-    /** Every namespace's labels; empty when they cannot be read (the plan of each resource reports that). */
-    static Map<String, Map<String, String>> namespaceLabels(KubeConnection kube) {
-        Map<String, Map<String, String>> out = new HashMap<>();
-        try {
-            for (Namespace ns : kube.client().namespaces().list().getItems()) {
-                Map<String, String> labels = ns.getMetadata().getLabels();
-                out.put(ns.getMetadata().getName(), labels == null ? Map.of() : labels);
-            }
-        } catch (KubernetesClientException e) {
-            return Map.of();
-        }
-        return out;
-    }
-
-    static List<Pod> pods(KubeConnection kube, String namespace) {
-        try {
-            return kube.client().pods().inNamespace(namespace).list().getItems();
-        } catch (KubernetesClientException e) {
-            return List.of();
-        }
     }
 }

@@ -1,35 +1,49 @@
 package io.meshform.providers.istio.checks;
 
+import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.injection.ProxySkew;
 import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The registry of mesh safety checks: things the API server accepts silently but that break or weaken the mesh.
  * One check per file in this package, each a {@link PlanCheck} with its name; a new check is a new file here and a
- * line below. What several checks share lives in {@link CheckSupport} (and the live readers beside it), never in a
- * check, so checks do not depend on each other. The policy model Istio's precedence rules need (which
- * PeerAuthentication applies to which pod and port) belongs in {@code istio.policy}, for every check to ask.
+ * line below. What several checks share lives beside them ({@link CheckSupport}, {@link PlannedMesh} and the run's
+ * {@link ClusterView}), never in a check, so checks do not depend on each other. The policy model Istio's precedence
+ * rules need (which PeerAuthentication applies to which pod and port) is {@code istio.policy.PeerAuthentications}.
  */
 public final class MeshChecks {
 
     private MeshChecks() {
     }
 
-    /** Every check, with live reads through {@code kube} (each reads only when its stack gives it something to judge). */
-    public static List<PlanCheck> all(KubeConnection kube) {
+    /**
+     * Every check, with live reads through {@code kube} (once per run and kind, shared by the checks; none for
+     * {@code validate}) and Istio's own validator and analyzers through {@code istioctl}.
+     */
+    public static List<PlanCheck> all(KubeConnection kube, Istioctl istioctl) {
+        LiveCluster.Runs runs = new LiveCluster.Runs(kube);
+        Function<CheckContext, ClusterView> view = ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE
+                ? ClusterView.EMPTY : runs.of(ctx);
+        Function<CheckContext, PlannedMesh> mesh = ctx -> new PlannedMesh(ctx, view.apply(ctx));
         return List.of(
-                new SelectorInRootNamespace(),
-                new StrictWithoutExceptions(new NonMtlsWorkloads(kube)),
-                new CustomProviderDeclared(),
-                new TracingProviderDeclared(),
-                new InjectionLabelAndRevision(),
-                new InjectionWithoutSidecars(new InjectionWithoutSidecars.LiveCluster(kube)),
+                new IstioValidation(istioctl),
+                new IstioAnalysis(mesh, istioctl),
+                new SelectorInRootNamespace(mesh),
+                new ConflictingPeerAuthentications(mesh),
+                new StrictWithoutExceptions(mesh),
+                new UnmanagedWeakerMtls(mesh),
+                new CustomProviderDeclared(mesh),
+                new ExtAuthzServiceExists(mesh),
+                new AuthProxyRisks(mesh),
+                new TracingProviderDeclared(mesh),
+                new InjectionLabelAndRevision(mesh),
+                new InjectionWithoutSidecars(ctx -> new InjectionWithoutSidecars.FromView(view.apply(ctx))),
                 new ProductionAddons(),
-                new AuthProxyRisks(),
-                new AuthorizationSelectsNothing(new SelectorPods(kube)),
-                new ProxyVersionSkew(() -> ProxySkew.injectedPods(kube)),
-                new UnmanagedWeakerMtls(ns -> CheckSupport.peerAuthentications(kube, ns)));
+                new AuthorizationSelectsNothing(mesh),
+                new ProxyVersionSkew(() -> ProxySkew.injectedPods(kube)));
     }
 }

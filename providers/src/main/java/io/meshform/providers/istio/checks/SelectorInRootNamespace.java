@@ -1,39 +1,55 @@
 package io.meshform.providers.istio.checks;
 
-import static io.meshform.providers.istio.checks.CheckSupport.after;
-import static io.meshform.providers.istio.checks.CheckSupport.range;
-
 import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.ArrayList;
 import java.util.List;
-import tools.jackson.databind.JsonNode;
+import java.util.function.Function;
 
-/** (a) A selector on a PeerAuthentication in the root namespace: Istio ignores it for sidecars. */
+/**
+ * A PeerAuthentication with a selector in the root namespace (the mesh config's {@code rootNamespace}): Istio ignores
+ * it for every workload ({@code ComposePeerAuthentication}, pilot/pkg/security/authn/policy_applier.go: a policy with
+ * a selector counts only outside the root namespace; Istio's test "ignore non-emptypb selector in root namespace").
+ * Unlike an AuthorizationPolicy, which with a selector in the root namespace applies mesh-wide.
+ */
 public final class SelectorInRootNamespace implements PlanCheck {
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    SelectorInRootNamespace(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
     @Override
     public String name() {
         return "selector-in-root-namespace";
     }
 
     @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx);
+    public boolean needsCluster() {
+        return false;
     }
 
-    public static List<Diagnostic> findings(CheckContext ctx) {
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
-        for (ResourceDecl d : ctx.declared(Mesh.PEER_AUTHENTICATION_TYPE)) {
-            JsonNode s = after(ctx, d);
-            if (Mesh.ROOT_NAMESPACE.equals(Json.text(s, "namespace")) && s.has("selector") && !s.get("selector").isNull()) {
-                out.add(Diagnostic.warning(d.address() + ": a PeerAuthentication with a selector in the root namespace "
-                                + Mesh.ROOT_NAMESPACE + " does not apply to sidecars",
-                        "Istio reads root-namespace PeerAuthentications as mesh-wide policy only without a selector;"
-                                + " move it to the workloads' namespace", range(d, "/spec/selector")));
+        String root = mesh.rootNamespace();
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            if (!"PeerAuthentication".equals(o.kind()) || !root.equals(o.namespace())) {
+                continue;
+            }
+            PeerPolicy p = PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), null);
+            if (p.scope(root) == PeerPolicy.Scope.IGNORED) {
+                out.add(Diagnostic.warning(o.decl().address() + ": Istio ignores this PeerAuthentication: it has a selector and"
+                                + " is in the root namespace " + root + " (" + mesh.meshConfig().source() + ")",
+                        "a root-namespace PeerAuthentication acts only without a selector, as the mesh-wide policy; a selector"
+                                + " there matches no workload, in " + root + " or elsewhere. Move it to the workloads'"
+                                + " namespace to make an exception", o.range("/spec/selector")));
             }
         }
         return out;

@@ -1,30 +1,53 @@
 package io.meshform.providers.istio.checks;
 
-import static io.meshform.providers.istio.checks.CheckSupport.after;
-import static io.meshform.providers.istio.checks.CheckSupport.range;
-
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.EffectiveMtls;
+import io.meshform.providers.istio.policy.MtlsMode;
+import io.meshform.providers.istio.policy.PeerAuthentications;
+import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
-import tools.jackson.databind.JsonNode;
 
 /**
- * (b) Mesh-wide STRICT (root namespace, no selector) while pods that cannot do mTLS run without a PERMISSIVE
- * exception (a PeerAuthentication in their namespace whose selector matches them).
+ * STRICT mTLS over a running pod that cannot do mTLS (the Cortex guide's MongoDB, Redis, MinIO, the MinIO bucket job,
+ * Spark driver and executors, known by their charts' labels): the effective mode of each of its container ports is
+ * computed with Istio's own precedence ({@link PeerAuthentications}: mesh, namespace and workload policies, the oldest
+ * winning a tie, root-namespace selectors ignored, UNSET inheriting, port-level overrides keyed by container port;
+ * pilot/pkg/security/authn/policy_applier.go), against the pod's actual labels. Pods without a sidecar, and without one
+ * to come (the namespace's injection is off after the plan, or the injector never injects them), are left out: a
+ * PeerAuthentication acts in the server's sidecar. Runs when the stack declares PeerAuthentications.
  */
 public final class StrictWithoutExceptions implements PlanCheck {
-    private final NonMtlsWorkloads pods;
+    /**
+     * Workloads of the Cortex guide that cannot speak mTLS, by the labels their packaged charts give them: MongoDB,
+     * Redis and MinIO (the guide's own words), MinIO's bucket job and the Spark driver and executors.
+     */
+    public static final List<Map<String, String>> NON_MTLS_WORKLOADS = List.of(
+            Map.of("app.kubernetes.io/name", "mongodb"),
+            Map.of("app.kubernetes.io/name", "redis"),
+            Map.of("app", "redis"),
+            Map.of("app.kubernetes.io/name", "minio"),
+            Map.of("app", "minio"),
+            Map.of("app", "minio-job"),
+            Map.of("spark-role", "driver"),
+            Map.of("spark-role", "executor"));
 
-    StrictWithoutExceptions(NonMtlsWorkloads pods) {
-        this.pods = pods;
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    StrictWithoutExceptions(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
     }
 
     @Override
@@ -34,53 +57,99 @@ public final class StrictWithoutExceptions implements PlanCheck {
 
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx, pods::matching);
+        return findings(mesh.apply(ctx));
     }
 
-    public static List<Diagnostic> findings(CheckContext ctx, Function<Map<String, String>, List<String>> podsOf) {
-        List<Diagnostic> out = new ArrayList<>();
-        List<ResourceDecl> peers = ctx.declared(Mesh.PEER_AUTHENTICATION_TYPE);
-        for (ResourceDecl d : peers) {
-            JsonNode s = after(ctx, d);
-            boolean meshWide = Mesh.ROOT_NAMESPACE.equals(Json.text(s, "namespace")) && !s.has("selector");
-            if (!meshWide || !"STRICT".equals(Json.text(s.path("mtls"), "mode"))) {
+    /** One pod under STRICT: which ports (empty: every port, none declared), and what decided. */
+    private record Finding(String pod, Map<String, String> known, TreeSet<Integer> strictPorts, EffectiveMtls mtls) {
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        if (mesh.declaredPeers().isEmpty()) {
+            return List.of();
+        }
+        PeerAuthentications peers = mesh.peers();
+        Map<String, Map<String, String>> namespaces = mesh.namespaceLabels();
+        Map<PeerPolicy, List<Finding>> byDecider = new LinkedHashMap<>();
+        for (Pod pod : mesh.cluster().pods()) {
+            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+            Map<String, String> known = NON_MTLS_WORKLOADS.stream()
+                    .filter(w -> labels.entrySet().containsAll(w.entrySet())).findFirst().orElse(null);
+            String ns = pod.getMetadata().getNamespace();
+            if (known == null || Sidecars.finished(pod) || !(Sidecars.hasSidecar(pod)
+                    || (Injection.of(namespaces.get(ns)).enabled() && !Sidecars.neverInjected(pod)))) {
                 continue;
             }
-            TreeSet<String> uncovered = new TreeSet<>();
-            for (Map<String, String> selector : NonMtlsWorkloads.NON_MTLS_WORKLOADS) {
-                for (String pod : podsOf.apply(selector)) {
-                    String ns = pod.substring(0, pod.indexOf('/'));
-                    if (!coveredByPermissive(ctx, peers, ns, selector)) {
-                        uncovered.add(pod + " (" + selector.entrySet().iterator().next() + ")");
+            EffectiveMtls mtls = peers.effective(ns, labels);
+            TreeSet<Integer> ports = containerPorts(pod);
+            TreeSet<Integer> strict = new TreeSet<>();
+            ports.forEach(p -> {
+                if (mtls.forPort(p) == MtlsMode.STRICT) {
+                    strict.add(p);
+                }
+            });
+            boolean hit = ports.isEmpty() ? mtls.mode() == MtlsMode.STRICT : !strict.isEmpty();
+            if (!hit) {
+                continue;
+            }
+            Finding f = new Finding(ns + "/" + pod.getMetadata().getName(), known, ports.isEmpty() ? new TreeSet<>() : strict, mtls);
+            PeerPolicy decider = ports.isEmpty() ? mtls.decidedByWorkloadMode() : mtls.decidedBy(strict.first());
+            if (decider != null) { // STRICT always comes from a policy: Istio's default is PERMISSIVE
+                byDecider.computeIfAbsent(decider, k -> new ArrayList<>()).add(f);
+            }
+        }
+        List<Diagnostic> out = new ArrayList<>();
+        byDecider.forEach((decider, found) -> out.add(diagnostic(mesh, decider, found)));
+        return out;
+    }
+
+    private static Diagnostic diagnostic(PlannedMesh mesh, PeerPolicy decider, List<Finding> found) {
+        List<String> lines = new ArrayList<>();
+        for (Finding f : found) {
+            StringBuilder line = new StringBuilder(f.pod()).append(" (").append(f.known().entrySet().iterator().next())
+                    .append("): ").append(f.strictPorts().isEmpty() ? "STRICT on every port" : "STRICT on port(s) "
+                            + f.strictPorts());
+            if (!f.mtls().outranked().isEmpty()) {
+                line.append("; ").append(String.join(", ", f.mtls().outranked().stream().map(PeerPolicy::describe).toList()))
+                        .append(" also select(s) it but Istio keeps the oldest workload policy, ")
+                        .append(f.mtls().workload().describe());
+            }
+            lines.add(line.toString());
+        }
+        String scope = switch (decider.scope(mesh.rootNamespace())) {
+            case MESH -> "mesh-wide";
+            case NAMESPACE -> "namespace-wide";
+            default -> "workload";
+        };
+        lines.add("Istio composes mesh, namespace and workload PeerAuthentications for each pod (the oldest wins within a"
+                + " level; port-level settings are container ports): these pods get STRICT from " + decider.describe()
+                + ". Add, in each pod's namespace, a PeerAuthentication with mtls.mode PERMISSIVE and a selector that matches"
+                + " the pod's labels (e.g. the label shown), as the Cortex guide's mongo, minio-make-bucket, spark-driver and"
+                + " spark-executor do; the guide recommends running Redis and MinIO outside the cluster instead");
+        SourceRange at = null;
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            if ("PeerAuthentication".equals(o.kind()) && decider.id().equals(o.namespace() + "/" + o.name())) {
+                at = o.range("/spec/mtls/mode");
+            }
+        }
+        return Diagnostic.warning(found.size() + " pod(s) that cannot do mTLS get " + scope + " STRICT mTLS from "
+                + decider.describe(), String.join("\n", lines), at);
+    }
+
+    static TreeSet<Integer> containerPorts(Pod pod) {
+        TreeSet<Integer> out = new TreeSet<>();
+        if (pod.getSpec() != null && pod.getSpec().getContainers() != null) {
+            for (Container c : pod.getSpec().getContainers()) {
+                if (Sidecars.PROXY_CONTAINER.equals(c.getName()) || c.getPorts() == null) {
+                    continue;
+                }
+                for (ContainerPort p : c.getPorts()) {
+                    if (p.getContainerPort() != null && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
+                        out.add(p.getContainerPort());
                     }
                 }
             }
-            if (!uncovered.isEmpty()) {
-                out.add(Diagnostic.warning(d.address() + ": mesh-wide STRICT mTLS while " + uncovered.size()
-                                + " pod(s) that cannot do mTLS have no PERMISSIVE exception",
-                        "pods: " + String.join(", ", uncovered) + "\nadd istio.peerAuthentication resources with"
-                                + " mtls.mode PERMISSIVE and a selector for them in their namespaces (the Cortex guide's"
-                                + " mongo, minio-make-bucket, spark-driver, spark-executor); the guide recommends running"
-                                + " Redis and MinIO outside the cluster instead", range(d, "/spec/mtls/mode")));
-            }
         }
         return out;
-    }
-    private static boolean coveredByPermissive(CheckContext ctx, List<ResourceDecl> peers, String ns, Map<String, String> podLabels) {
-        for (ResourceDecl p : peers) {
-            JsonNode s = after(ctx, p);
-            if (!ns.equals(Json.text(s, "namespace"))) {
-                continue;
-            }
-            String mode = Json.text(s.path("mtls"), "mode");
-            if (!"PERMISSIVE".equals(mode) && !"DISABLE".equals(mode)) {
-                continue;
-            }
-            Map<String, String> match = Json.stringMap(s.path("selector").path("matchLabels"));
-            if (!s.has("selector") || podLabels.entrySet().containsAll(match.entrySet())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -15,26 +15,41 @@ import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A Telemetry whose tracing names a provider the Istio install does not declare: Istio accepts it and then sends
- * no spans at all. Checked only when the stack declares the install (otherwise its meshConfig is unknown).
+ * A Telemetry whose tracing names a provider the mesh config does not declare: Istio accepts it and then sends no
+ * spans at all (Istio's analyzer reports the same as IST0157 InvalidTelemetryProvider,
+ * pkg/config/analysis/analyzers/telemetry/providers.go). The mesh config is the stack's istio.install, else the live
+ * {@code istio} ConfigMap; with neither it is unknown and nothing is judged.
  */
 public final class TracingProviderDeclared implements PlanCheck {
+    private final java.util.function.Function<CheckContext, PlannedMesh> mesh;
+
+    TracingProviderDeclared(java.util.function.Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
     @Override
     public String name() {
         return "tracing-provider-declared";
     }
 
     @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx);
+    public boolean needsCluster() {
+        return false;
     }
 
-    public static List<Diagnostic> findings(CheckContext ctx) {
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        CheckContext ctx = mesh.context();
         List<Diagnostic> out = new ArrayList<>();
-        if (ctx.declared(Mesh.INSTALL_TYPE).isEmpty()) {
+        var config = mesh.meshConfig();
+        if (!config.known()) {
             return out;
         }
-        TreeSet<String> declared = CheckSupport.extensionProviders(ctx);
+        TreeSet<String> declared = new TreeSet<>(config.providerNames());
         for (ResourceDecl d : ctx.declared(Mesh.TELEMETRY_TYPE)) {
             JsonNode tracing = after(ctx, d).path("tracing");
             for (int i = 0; i < tracing.size(); i++) {
@@ -43,7 +58,7 @@ public final class TracingProviderDeclared implements PlanCheck {
                     String name = Json.text(providers.get(p), "name");
                     if (name != null && !declared.contains(name)) {
                         out.add(Diagnostic.warning(d.address() + ": tracing provider `" + name
-                                        + "` is not declared in the istio.install meshConfig.extensionProviders",
+                                        + "` is not declared in " + config.source(),
                                 "Istio accepts the Telemetry but sends no spans; add an extension provider named " + name
                                         + " (e.g. zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411})"
                                         + (declared.isEmpty() ? "" : "; declared providers: " + String.join(", ", declared)),

@@ -1,31 +1,37 @@
 package io.meshform.providers.istio.checks;
 
-import static io.meshform.providers.istio.checks.CheckSupport.after;
-import static io.meshform.providers.istio.checks.CheckSupport.range;
-
+import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.EffectiveMtls;
+import io.meshform.providers.istio.policy.MtlsMode;
+import io.meshform.providers.istio.policy.PeerAuthentications;
+import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
-import tools.jackson.databind.JsonNode;
 
 /**
- * An object meshform does not manage that weakens what the stack declares: a PeerAuthentication in a namespace
- * the stack makes STRICT (mesh-wide or namespace-wide) that sets PERMISSIVE or DISABLE. A drift check shows it
- * although it is in no state; a plan warns before STRICT is relied on.
+ * A PeerAuthentication meshform does not manage that weakens the STRICT mTLS the stack declares: in a namespace whose
+ * namespace-wide mode is STRICT by one of the stack's policies, a policy the stack does not declare that Istio applies
+ * ({@link PeerAuthentications}; pilot/pkg/security/authn/policy_applier.go) and that sets PERMISSIVE or DISABLE for
+ * the namespace or for the workloads it selects, or for some of their ports ({@code portLevelMtls} DISABLE under
+ * STRICT leaves that port plaintext-only: filterchain_options.go). Not reported, because Istio ignores them: a
+ * selector in the root namespace, a second namespace-level policy (the conflict check reports that one), and a
+ * workload policy that loses to an older one for every running pod it selects. A drift check shows it although it is
+ * in no state; a plan warns before STRICT is relied on.
  */
 public final class UnmanagedWeakerMtls implements PlanCheck {
-    private final Function<String, Map<String, JsonNode>> livePeers;
+    private final Function<CheckContext, PlannedMesh> mesh;
 
-    UnmanagedWeakerMtls(Function<String, Map<String, JsonNode>> livePeers) {
-        this.livePeers = livePeers;
+    UnmanagedWeakerMtls(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
     }
 
     @Override
@@ -35,48 +41,93 @@ public final class UnmanagedWeakerMtls implements PlanCheck {
 
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx, livePeers);
+        return findings(mesh.apply(ctx));
     }
 
-    public static List<Diagnostic> findings(CheckContext ctx, Function<String, Map<String, JsonNode>> livePeers) {
-        List<ResourceDecl> peers = ctx.declared(Mesh.PEER_AUTHENTICATION_TYPE);
-        ResourceDecl meshWide = null;
-        Map<String, ResourceDecl> strictNamespaces = new java.util.TreeMap<>();
-        java.util.Set<String> managed = new java.util.HashSet<>();
-        for (ResourceDecl d : peers) {
-            JsonNode s = after(ctx, d);
-            String ns = Json.text(s, "namespace");
-            managed.add(ns + "/" + Json.text(s, "name", d.address().name()));
-            if ("STRICT".equals(Json.text(s.path("mtls"), "mode")) && !s.has("selector")) {
-                if (Mesh.ROOT_NAMESPACE.equals(ns)) {
-                    meshWide = d;
-                } else {
-                    strictNamespaces.put(ns, d);
-                }
-            }
-        }
-        java.util.Set<String> watched = new java.util.TreeSet<>(strictNamespaces.keySet());
-        if (meshWide != null) {
-            // Mesh-wide STRICT: watch every namespace the stack touches.
-            peers.forEach(d -> watched.add(Json.text(after(ctx, d), "namespace")));
-            ctx.declared(CheckSupport.LABELS_TYPE).forEach(d -> watched.add(Json.text(after(ctx, d), "name")));
-        }
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        PeerAuthentications peers = mesh.peers();
+        String root = peers.rootNamespace();
         List<Diagnostic> out = new ArrayList<>();
-        for (String ns : watched) {
-            ResourceDecl strict = strictNamespaces.getOrDefault(ns, meshWide);
-            for (Map.Entry<String, JsonNode> e : livePeers.apply(ns).entrySet()) {
-                String mode = Json.text(e.getValue().path("mtls"), "mode");
-                if (managed.contains(ns + "/" + e.getKey()) || !("PERMISSIVE".equals(mode) || "DISABLE".equals(mode))) {
-                    continue;
-                }
-                JsonNode selector = e.getValue().path("selector").path("matchLabels");
-                out.add(Diagnostic.warning("PeerAuthentication " + ns + "/" + e.getKey() + ", which the stack does not manage, "
-                                + "sets mTLS " + mode + (selector.isObject() && !selector.isEmpty()
-                                ? " for pods " + selector : " for the whole namespace"),
-                        "it weakens the STRICT mTLS that " + strict.address() + " declares; delete it, or declare it "
-                                + "(istio.peerAuthentication) if the exception is intended", range(strict, "/spec/mtls/mode")));
+        for (PeerPolicy p : peers.all()) {
+            if (p.origin() != null || peers.shadowed().containsKey(p)) {
+                continue;
             }
+            PeerPolicy.Scope scope = p.scope(root);
+            if (scope == PeerPolicy.Scope.IGNORED || scope == PeerPolicy.Scope.MESH) {
+                continue; // ignored by Istio; a second mesh policy is the conflict check's
+            }
+            List<PeerPolicy> others = new ArrayList<>(peers.all());
+            others.remove(p);
+            PeerPolicy strictBy = stackStrict(new PeerAuthentications(root, others), p.namespace());
+            if (strictBy == null) {
+                continue;
+            }
+            List<String> weakened = new ArrayList<>();
+            if (p.mode() == MtlsMode.PERMISSIVE || p.mode() == MtlsMode.DISABLE) {
+                weakened.add("mtls " + p.mode());
+            }
+            p.portLevel().forEach((port, m) -> {
+                if (m == MtlsMode.PERMISSIVE || m == MtlsMode.DISABLE) {
+                    weakened.add("port " + port + " " + m + (m == MtlsMode.DISABLE ? " (plaintext only on that port)" : ""));
+                }
+            });
+            if (weakened.isEmpty()) {
+                continue;
+            }
+            String whom;
+            if (scope == PeerPolicy.Scope.NAMESPACE) {
+                whom = "for every workload in namespace " + p.namespace();
+            } else {
+                Optional<List<String>> pods = winsFor(mesh, peers, p);
+                if (pods.isPresent() && pods.get().isEmpty()) {
+                    continue; // every running pod it selects is decided by an older workload policy
+                }
+                whom = "for workloads " + p.selector() + pods.map(l -> " (running: " + String.join(", ", l) + ")")
+                        .orElse(" (no running pod matches it now)");
+            }
+            SourceRange at = null;
+            for (PlannedObject o : PlannedObject.of(mesh.context())) {
+                if ("PeerAuthentication".equals(o.kind()) && strictBy.id().equals(o.namespace() + "/" + o.name())) {
+                    at = o.range("/spec/mtls/mode");
+                }
+            }
+            out.add(Diagnostic.warning("PeerAuthentication " + p.id() + ", which the stack does not manage, sets "
+                            + String.join(", ", weakened) + " " + whom,
+                    "it weakens the STRICT mTLS that " + strictBy.describe() + " sets there, and Istio applies it (a"
+                            + " narrower scope wins, and for one workload the oldest policy); delete it, or declare it"
+                            + " (istio.peerAuthentication) if the exception is intended", at));
         }
         return out;
+    }
+
+    /**
+     * The policy that makes {@code namespace} STRICT, when it is the stack's: the namespace-level policy, else the mesh
+     * policy it inherits (Istio's namespace-wide mode, {@code GetNamespaceMutualTLSMode}).
+     */
+    private static PeerPolicy stackStrict(PeerAuthentications peers, String namespace) {
+        if (peers.namespaceMode(namespace).orElse(MtlsMode.PERMISSIVE) != MtlsMode.STRICT) {
+            return null;
+        }
+        EffectiveMtls wide = peers.effective(namespace, Map.of()); // no labels: no workload policy selects it
+        PeerPolicy by = wide.namespace() != null && wide.namespace().mode() != MtlsMode.UNSET ? wide.namespace() : wide.mesh();
+        return by != null && by.origin() != null ? by : null;
+    }
+
+    /** The running pods for which {@code p} is the workload policy Istio picks; empty Optional when none runs. */
+    private static Optional<List<String>> winsFor(PlannedMesh mesh, PeerAuthentications peers, PeerPolicy p) {
+        List<String> selected = new ArrayList<>();
+        TreeSet<String> wins = new TreeSet<>();
+        for (Pod pod : mesh.cluster().pods()) {
+            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+            if (!p.namespace().equals(pod.getMetadata().getNamespace()) || Sidecars.finished(pod) || !p.selects(labels)) {
+                continue;
+            }
+            String name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+            selected.add(name);
+            if (p.equals(peers.effective(p.namespace(), labels).workload())) {
+                wins.add(name);
+            }
+        }
+        return selected.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(wins));
     }
 }

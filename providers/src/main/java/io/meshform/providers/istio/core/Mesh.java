@@ -14,10 +14,19 @@ public final class Mesh {
     /** Where istioctl installs the control plane. */
     public static final String ISTIO_NAMESPACE = "istio-system";
     /**
-     * The mesh config's rootNamespace as Istio defaults it (pkg/config/mesh/mesh.go DefaultMeshConfig: the system
-     * namespace): policies without a selector here apply mesh-wide. A stack that changes rootNamespace is not yet read.
+     * The mesh config's rootNamespace when nothing sets it (pkg/config/mesh/mesh.go DefaultMeshConfig: the system
+     * namespace). The checks read the value in force from the mesh config ({@code istio.policy.MeshConfigView}): the
+     * stack's istio.install, else the live {@code istio} ConfigMap; this is only their fallback.
      */
-    public static final String ROOT_NAMESPACE = ISTIO_NAMESPACE;
+    public static final String DEFAULT_ROOT_NAMESPACE = ISTIO_NAMESPACE;
+    /** The ConfigMap (in the Istio namespace) and key istiod and {@code istioctl analyze} read the mesh config from. */
+    public static final String MESH_CONFIG_MAP = "istio";
+    public static final String MESH_CONFIG_KEY = "mesh";
+
+    /** The check that runs {@code istioctl analyze} on the planned cluster ({@code --no-analyze} leaves it out). */
+    public static final String ANALYZE_CHECK = "istio-analyze";
+    /** The check that runs {@code istioctl validate} on every Istio object the stack will apply. */
+    public static final String VALIDATE_CHECK = "istio-validate";
 
     public static final String SECURITY_GROUP = "security.istio.io";
     public static final String SECURITY_VERSION = "v1";

@@ -30,7 +30,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
     /** From one LIST of the namespace's pods. */
     public static InjectionImpact of(String namespace, boolean enabling, List<Pod> pods) {
         return collect(namespace, enabling, null, pods,
-                p -> enabling ? !Sidecars.hasSidecar(p) && !Sidecars.optedOut(p) : Sidecars.hasSidecar(p));
+                p -> enabling ? !Sidecars.hasSidecar(p) && !Sidecars.neverInjected(p) : Sidecars.hasSidecar(p));
     }
 
     /**
@@ -39,7 +39,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
      */
     public static InjectionImpact moving(String namespace, String toRevision, List<Pod> pods) {
         return collect(namespace, true, toRevision, pods, p -> Sidecars.hasSidecar(p)
-                ? !toRevision.equals(Sidecars.revisionOf(p)) : !Sidecars.optedOut(p));
+                ? !toRevision.equals(Sidecars.revisionOf(p)) : !Sidecars.neverInjected(p));
     }
 
     /** The running pods that keep their old state, by owning workload; pods no workload owns listed by name. */

@@ -48,10 +48,30 @@ public final class Sidecars {
                 : containers.stream().filter(c -> PROXY_CONTAINER.equals(c.getName())).findFirst();
     }
 
-    /** The pod asks not to be injected (label, or the older annotation): enabling injection never gives it a sidecar. */
+    /**
+     * The pod asks not to be injected: {@code sidecar.istio.io/inject: "false"} as a label, or as the older annotation
+     * when no such label is set (the label wins over the annotation: {@code injectRequired}, pkg/kube/inject/inject.go).
+     */
     public static boolean optedOut(Pod pod) {
-        return "false".equals(value(pod.getMetadata().getLabels(), "sidecar.istio.io/inject"))
-                || "false".equals(value(pod.getMetadata().getAnnotations(), "sidecar.istio.io/inject"));
+        String label = value(pod.getMetadata().getLabels(), "sidecar.istio.io/inject");
+        return "false".equals(label != null ? label : value(pod.getMetadata().getAnnotations(), "sidecar.istio.io/inject"));
+    }
+
+    /**
+     * The namespaces Istio's injector never injects ({@code IgnoredNamespaces}, pkg/kube/inject/initializer.go), and
+     * the analyzer's live view skips (pkg/config/analysis/local/istiod_analyze.go).
+     */
+    public static final java.util.Set<String> NEVER_INJECTED_NAMESPACES = java.util.Set.of("kube-system", "kube-public",
+            "kube-node-lease", "local-path-storage");
+
+    /**
+     * A pod Istio's injector never gives a sidecar whatever its namespace says: it opts out, or runs with
+     * {@code hostNetwork} ({@code injectRequired}, pkg/kube/inject/inject.go: "hostNetwork: true → never inject"), or
+     * lives in a namespace the injector ignores.
+     */
+    public static boolean neverInjected(Pod pod) {
+        return optedOut(pod) || (pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
+                || NEVER_INJECTED_NAMESPACES.contains(pod.getMetadata().getNamespace());
     }
 
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */

@@ -1,12 +1,10 @@
 package io.meshform.providers.istio.install;
 
-import io.meshform.providers.istio.checks.MeshChecks;
 
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -29,7 +27,20 @@ public final class ExtAuthzProviders {
     private ExtAuthzProviders() {
     }
 
+    /**
+     * The structure of {@code extAuthz} and, for it and the ext_authz entries of {@code meshConfig.extensionProviders},
+     * the rules istiod applies at every push ({@link ExtAuthzRules}): breaking one is an error here, since istiod would
+     * turn the CUSTOM policies that use the provider into DENY rules.
+     */
     public static void validate(SpecChecker c, JsonNode spec) {
+        JsonNode mesh = spec.path("meshConfig").path("extensionProviders");
+        if (mesh.isArray()) {
+            List<JsonNode> providers = new java.util.ArrayList<>();
+            mesh.forEach(providers::add);
+            for (ExtAuthzRules.Problem r : ExtAuthzRules.checkAll(providers)) {
+                c.error("/meshConfig/extensionProviders" + r.pointer(), r.message(), REFUSED);
+            }
+        }
         JsonNode list = spec.get(FIELD);
         if (list == null || list.isNull()) {
             return;
@@ -54,7 +65,8 @@ public final class ExtAuthzProviders {
             String name = c.string(p, at, "name", true);
             if (name != null && !names.add(name)) {
                 c.error(at + "/name", "extension provider `" + name + "` is declared twice",
-                        "names must be unique across extAuthz and meshConfig.extensionProviders");
+                        "Istio would keep only the later one (its mesh config merges providers by name); names must be unique"
+                                + " across extAuthz and meshConfig.extensionProviders");
             }
             String service = c.string(p, at, "service", true);
             if (service != null && service.contains("://")) {
@@ -66,12 +78,13 @@ public final class ExtAuthzProviders {
                 stringList(c, p, at, h);
             }
             JsonNode timeout = p.get("timeout");
-            if (timeout != null && !timeout.isNull() && !(timeout.isString() && timeout.asString().matches("\\d+(\\.\\d+)?(ms|s|m|h)"))) {
-                c.error(at + "/timeout", "timeout must be a duration such as \"600ms\" or \"10s\"", "found " + SpecChecker.describe(timeout));
+            if (timeout != null && !timeout.isNull() && !(timeout.isString() && timeout.asString().matches(DURATION))) {
+                c.error(at + "/timeout", "timeout must be a duration such as \"500ms\" or \"10s\"", "found "
+                        + SpecChecker.describe(timeout) + " (Istio reads it with Go's time.ParseDuration)");
             }
             c.bool(p, at, "failOpen");
             JsonNode status = p.get("statusOnError");
-            if (status != null && !status.isNull() && !(status.isString() && status.asString().matches("[1-5]\\d\\d"))) {
+            if (status != null && !status.isNull() && !status.isString()) {
                 c.error(at + "/statusOnError", "statusOnError must be an HTTP status code as a string, e.g. \"503\"",
                         "found " + SpecChecker.describe(status));
             }
@@ -80,7 +93,34 @@ public final class ExtAuthzProviders {
                 c.error(at + "/includeRequestBodyInCheck", "includeRequestBodyInCheck must be a map",
                         "e.g. {maxRequestBytes: 4096, allowPartialMessage: true}");
             }
+            if (c.problems().stream().noneMatch(x -> x.path().startsWith(at + "/") && !x.warning())) {
+                for (ExtAuthzRules.Problem r : ExtAuthzRules.check(meshForm(p))) {
+                    if (!r.pointer().endsWith("/port")) { // checked above, with the stack's own words
+                        c.error(at + r.pointer().replaceFirst("^/envoyExtAuthzHttp", ""), r.message(), REFUSED);
+                    }
+                }
+            }
         }
+    }
+
+    /** Go's time.ParseDuration syntax, which Istio's mesh config parser (jsonpb) uses for a Duration. */
+    static final String DURATION = "0|([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h)(([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(ns|us|\u00b5s|ms|s|m|h))*";
+
+    /** What the error says happens: istiod accepts the mesh config, then refuses the provider at every push. */
+    static final String REFUSED = "istiod accepts the mesh config but refuses this provider, and turns every CUSTOM "
+            + "AuthorizationPolicy that names it into DENY rules: each request those rules match gets 403";
+
+    /** One extAuthz entry in mesh-config form, for {@link ExtAuthzRules}. */
+    private static JsonNode meshForm(JsonNode p) {
+        ObjectNode provider = Json.object();
+        provider.put("name", Json.text(p, "name"));
+        ObjectNode http = provider.putObject("envoyExtAuthzHttp");
+        p.properties().forEach(e -> {
+            if (!e.getKey().equals("name")) {
+                http.set(e.getKey(), e.getValue().deepCopy());
+            }
+        });
+        return provider;
     }
 
     private static void port(SpecChecker c, JsonNode p, String at) {
@@ -121,38 +161,47 @@ public final class ExtAuthzProviders {
     }
 
     /**
-     * The mesh safety check of the auth proxies ({@link MeshChecks}): deny headers that drop {@code location} break
-     * the OIDC login redirect, and {@code failOpen} lets requests in while the proxy is down.
+     * The risky settings of an auth proxy provider in mesh-config form ({@code {name, envoyExtAuthzHttp|Grpc: {...}}}),
+     * for the mesh safety check: {@code failOpen} lets requests in while the proxy is down, and a missing {@code timeout}
+     * means istiod's 600 s ({@code timeoutOrDefault}, pilot/pkg/security/authz/builder/extauthz.go; istio/api
+     * mesh/v1alpha1/config.proto "default timeout: 600s"), so a hanging proxy holds each request for ten minutes.
+     * Pointers are under the provider.
      */
-    public static List<Risk> risks(JsonNode spec) {
+    public static List<Risk> risks(JsonNode provider) {
         List<Risk> out = new java.util.ArrayList<>();
-        JsonNode list = spec.path(FIELD);
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode p = list.get(i);
-            String name = Json.text(p, "name");
-            JsonNode deny = p.get("headersToDownstreamOnDeny");
-            if (deny != null && deny.isArray() && !deny.isEmpty() && !containsHeader(deny, "location")) {
-                out.add(new Risk("/" + FIELD + "/" + i + "/headersToDownstreamOnDeny",
-                        "auth proxy " + name + ": headersToDownstreamOnDeny does not pass `location` on",
-                        "the proxy's OIDC redirect then reaches the browser without a Location header, so users are never"
-                                + " sent to log in; add location (and set-cookie), or leave the list out to pass all headers"));
-            }
-            if (p.path("failOpen").isBoolean() && p.get("failOpen").booleanValue()) {
-                out.add(new Risk("/" + FIELD + "/" + i + "/failOpen",
-                        "auth proxy " + name + ": failOpen lets requests through when the proxy cannot be reached",
-                        "keep it off for ingress authentication: an outage of the proxy would open every protected path"));
-            }
+        String kind = ExtAuthzRules.kind(provider);
+        if (kind == null) {
+            return out;
+        }
+        JsonNode s = provider.get(kind);
+        String name = Json.text(provider, "name");
+        if (s.path("failOpen").isBoolean() && s.get("failOpen").booleanValue()) {
+            out.add(new Risk("/" + kind + "/failOpen", "auth proxy " + name + ": failOpen lets requests through when the proxy"
+                    + " cannot be reached or answers with an error",
+                    "keep it off for ingress authentication: an outage of the proxy would open every protected path"));
+        }
+        JsonNode timeout = s.get("timeout");
+        if (timeout == null || timeout.isNull() || (timeout.isString() && timeout.asString().isBlank())) {
+            out.add(new Risk("/" + kind, "auth proxy " + name + ": no timeout on the ext_authz call, so Istio's default of 600s"
+                    + " applies", "istiod sets 600s when the provider sets none (timeoutOrDefault in"
+                    + " pilot/pkg/security/authz/builder/extauthz.go): a proxy that hangs holds every checked request for up to"
+                    + " ten minutes; set timeout (e.g. timeout: 5s), after which the request gets statusOnError (403 unless set)"));
         }
         return out;
     }
 
-    private static boolean containsHeader(JsonNode list, String header) {
-        for (JsonNode h : list) {
-            if (h.isString() && h.asString().toLowerCase(Locale.ROOT).equals(header)) {
-                return true;
-            }
+    /** The stack's providers in mesh-config form, with the pointer (under the install spec) each was written at. */
+    public static List<java.util.Map.Entry<String, JsonNode>> declared(JsonNode spec) {
+        List<java.util.Map.Entry<String, JsonNode>> out = new java.util.ArrayList<>();
+        JsonNode list = spec.path(FIELD);
+        for (int i = 0; i < list.size(); i++) {
+            out.add(java.util.Map.entry("/" + FIELD + "/" + i, meshForm(list.get(i))));
         }
-        return false;
+        JsonNode mesh = spec.path("meshConfig").path("extensionProviders");
+        for (int i = 0; i < mesh.size(); i++) {
+            out.add(java.util.Map.entry("/meshConfig/extensionProviders/" + i, mesh.get(i)));
+        }
+        return out;
     }
 
     /** The providers in meshConfig form: {@code {name, envoyExtAuthzHttp: {service, port, ...}}}. */

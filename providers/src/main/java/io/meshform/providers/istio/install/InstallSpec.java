@@ -91,6 +91,16 @@ public final class InstallSpec {
         return c.problems();
     }
 
+    /**
+     * The mesh config this install writes, as far as the stack says it (meshConfig, the extAuthz providers, tracing):
+     * what istiod will read once it is applied, for the checks of policies that depend on it. Istio fills what is unset
+     * with its defaults.
+     */
+    public static ObjectNode meshConfig(JsonNode spec) {
+        JsonNode mesh = istioOperator(spec).path("spec").path("meshConfig");
+        return mesh.isObject() ? (ObjectNode) mesh : Json.object();
+    }
+
     /** The IstioOperator meshctl hands to istioctl; addons.tracing becomes meshConfig.enableTracing. */
     static ObjectNode istioOperator(JsonNode spec) {
         ObjectNode iop = Json.object();

@@ -75,13 +75,12 @@ public final class IstioPolicyType implements ResourceType {
     record Unlabelled() {
     }
 
-    public IstioPolicyType(KubeConnection kube, String typeName, String group, String version, String kind, String plural,
-                           List<String> specFields, Rules rules, Set<String> sensitive) {
+    public IstioPolicyType(KubeConnection kube, PolicyKind policyKind, List<String> specFields, Rules rules, Set<String> sensitive) {
         this.kube = kube;
-        this.typeName = typeName;
-        this.kind = kind;
-        this.context = new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
-                .withPlural(plural).withNamespaced(true).build();
+        this.typeName = policyKind.type();
+        this.kind = policyKind.kind();
+        this.context = new ResourceDefinitionContext.Builder().withGroup(policyKind.group()).withVersion(policyKind.version())
+                .withKind(kind).withPlural(policyKind.plural()).withNamespaced(true).build();
         this.specFields = List.copyOf(specFields);
         this.rules = rules;
         this.sensitive = Set.copyOf(sensitive);

@@ -16,70 +16,208 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+/** The mesh checks against Istio's semantics, each on a small cluster (see also IstioFixturesTest for Istio's own data). */
 public class MeshChecksTest {
     public static CheckContext ctx(Environment env, ResourceDecl... decls) {
+        return ctx(CheckContext.Purpose.PLAN, env, decls);
+    }
+
+    public static CheckContext ctx(CheckContext.Purpose purpose, Environment env, ResourceDecl... decls) {
         Map<ResourceAddress, JsonNode> after = new LinkedHashMap<>();
         for (ResourceDecl d : decls) {
             after.put(d.address(), d.spec());
         }
-        return new CheckContext(stack(env, decls), after);
+        return new CheckContext(stack(env, decls), after, Map.of(), purpose);
     }
 
     public static final ResourceDecl MESH_STRICT = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
+    static final Map<String, String> MONGO = Map.of("app.kubernetes.io/name", "mongodb", "app.kubernetes.io/component", "mongodb");
 
     @Test
-    void selectorInRootNamespace() {
-        var d = decl("istio.peerAuthentication.x", "namespace: istio-system\nselector: {matchLabels: {a: b}}\nmtls: {mode: STRICT}\n");
-        assertEquals(1, SelectorInRootNamespace.findings(ctx(Environment.STAGING, d)).size());
-        assertEquals(0, SelectorInRootNamespace.findings(ctx(Environment.STAGING, MESH_STRICT)).size());
+    void selectorInTheRootNamespaceReadsTheRootFromTheLiveMeshConfig() {
+        var inMeshRoot = decl("istio.peerAuthentication.x", "namespace: mesh-root\nselector: {matchLabels: {a: b}}\nmtls: {mode: STRICT}\n");
+        var inIstioSystem = decl("istio.peerAuthentication.y", "namespace: istio-system\nselector: {matchLabels: {a: b}}\nmtls: {mode: STRICT}\n");
+        FakeCluster cluster = new FakeCluster();
+        cluster.mesh = "rootNamespace: mesh-root\n";
+        List<Diagnostic> ds = SelectorInRootNamespace.findings(cluster.mesh(ctx(Environment.STAGING, inMeshRoot, inIstioSystem)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().startsWith("istio.peerAuthentication.x: Istio ignores"), ds.get(0).summary());
+        assertEquals(1, SelectorInRootNamespace.findings(new FakeCluster().mesh(ctx(Environment.STAGING, inIstioSystem))).size(),
+                "without a mesh config the root namespace is Istio's default, istio-system");
     }
 
     @Test
-    void strictNamesUncoveredPods() {
-        var pods = Map.of("spark-role=driver", List.of("cortex-compute/job-1-driver"),
-                "app.kubernetes.io/name=mongodb", List.of("cortex/mongo-0"));
-        java.util.function.Function<Map<String, String>, List<String>> podsOf =
-                sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of());
-        List<Diagnostic> ds = StrictWithoutExceptions.findings(ctx(Environment.STAGING, MESH_STRICT), podsOf);
-        assertEquals(1, ds.size());
-        assertTrue(ds.get(0).detail().contains("cortex-compute/job-1-driver") && ds.get(0).detail().contains("cortex/mongo-0"),
-                ds.get(0).detail());
-        var mongo = decl("istio.peerAuthentication.mongo",
-                "namespace: cortex\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
-        var driver = decl("istio.peerAuthentication.spark_driver",
-                "namespace: cortex-compute\nselector: {matchLabels: {spark-role: driver}}\nmtls: {mode: PERMISSIVE}\n");
-        assertEquals(List.of(), StrictWithoutExceptions.findings(ctx(Environment.STAGING, MESH_STRICT, mongo, driver), podsOf));
+    void aSecondMeshLevelPolicyIsAnErrorNamingTheOneIstioKeeps() {
+        FakeCluster cluster = new FakeCluster().peer("istio-system", "legacy", "2024-01-01T00:00:00Z", "mtls: {mode: PERMISSIVE}");
+        List<Diagnostic> ds = ConflictingPeerAuthentications.findings(cluster.mesh(ctx(Environment.PRODUCTION, MESH_STRICT)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).isError());
+        assertTrue(ds.get(0).summary().contains("Istio keeps PeerAuthentication istio-system/legacy and ignores PeerAuthentication"
+                + " istio-system/default (istio.peerAuthentication.mesh)"), ds.get(0).summary());
+        // The stack's own policy replacing the live one of the same name is no conflict.
+        FakeCluster same = new FakeCluster().peer("istio-system", "default", "2024-01-01T00:00:00Z", "mtls: {mode: PERMISSIVE}");
+        assertEquals(List.of(), ConflictingPeerAuthentications.findings(same.mesh(ctx(Environment.PRODUCTION, MESH_STRICT))));
+        // Two namespace-level ones in the stack itself: validate sees it without a cluster.
+        var a = decl("istio.peerAuthentication.a", "namespace: cortex\nmtls: {mode: STRICT}\n");
+        var b = decl("istio.peerAuthentication.b", "namespace: cortex\nselector: {matchLabels: {}}\nmtls: {mode: PERMISSIVE}\n");
+        ds = ConflictingPeerAuthentications.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE, Environment.STAGING, a, b)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().startsWith("two namespace-level PeerAuthentications in cortex: Istio keeps"
+                + " PeerAuthentication cortex/a"), ds.get(0).summary());
     }
 
     @Test
-    void packagedRedisAndMinioUnderStrictAreNamedWithTheGuidesAdvice() {
-        var pods = Map.of("app.kubernetes.io/name=redis", List.of("cortex/redis-master-0"), "app=minio", List.of("cortex/minio-0"));
-        java.util.function.Function<Map<String, String>, List<String>> podsOf =
-                sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of());
-        List<Diagnostic> ds = StrictWithoutExceptions.findings(ctx(Environment.PRODUCTION, MESH_STRICT), podsOf);
-        assertEquals(1, ds.size());
-        assertTrue(ds.get(0).summary().contains("2 pod(s)"), ds.get(0).summary());
-        assertTrue(ds.get(0).detail().contains("cortex/redis-master-0") && ds.get(0).detail().contains("cortex/minio-0")
-                && ds.get(0).detail().contains("outside the cluster"), ds.get(0).detail());
+    void namespaceLevelStrictIsSeenAndExceptionsMatchTheRunningPodsLabels() {
+        var nsStrict = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MONGO, 27017);
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(ctx(Environment.PRODUCTION, nsStrict)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("namespace-wide STRICT mTLS from PeerAuthentication cortex/default"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("cortex/mongodb-0"), ds.get(0).detail());
+        // A narrower selector than the guide's that still matches the pod's labels is an exception.
+        var narrow = decl("istio.peerAuthentication.mongo", "namespace: cortex\nselector: {matchLabels: {app.kubernetes.io/name: mongodb,"
+                + " app.kubernetes.io/component: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
+        assertEquals(List.of(), StrictWithoutExceptions.findings(cluster.mesh(ctx(Environment.PRODUCTION, nsStrict, narrow))));
+        // One that does not match the pod is not.
+        var wrong = decl("istio.peerAuthentication.mongo", "namespace: cortex\nselector: {matchLabels: {app: mongo}}\nmtls: {mode: PERMISSIVE}\n");
+        assertEquals(1, StrictWithoutExceptions.findings(cluster.mesh(ctx(Environment.PRODUCTION, nsStrict, wrong))).size());
     }
 
     @Test
-    void customProviderMustBeDeclared() {
+    void theOldestWorkloadPolicyWinsAndPortsAreJudgedOneByOne() {
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MONGO, 27017)
+                .peer("cortex", "zz-strict-mongo", "2024-01-01T00:00:00Z",
+                        "selector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: STRICT}");
+        var exception = decl("istio.peerAuthentication.mongo", "namespace: cortex\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\n"
+                + "mtls: {mode: PERMISSIVE}\n");
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(ctx(Environment.PRODUCTION, MESH_STRICT, exception)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("PeerAuthentication cortex/zz-strict-mongo"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("Istio keeps the oldest workload policy"), ds.get(0).detail());
+
+        FakeCluster twoPorts = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MONGO, 27017, 9216);
+        var portOnly = decl("istio.peerAuthentication.mongo", "namespace: cortex\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\n"
+                + "portLevelMtls: {\"27017\": {mode: PERMISSIVE}}\n");
+        ds = StrictWithoutExceptions.findings(twoPorts.mesh(ctx(Environment.PRODUCTION, MESH_STRICT, portOnly)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().contains("STRICT on port(s) [9216]"), ds.get(0).detail());
+    }
+
+    @Test
+    void onlyPodsBehindASidecarCount() {
+        var hostNet = new io.fabric8.kubernetes.api.model.PodBuilder(FakeCluster.pod("cortex", "minio-0", Map.of("app", "minio"), false, 9000))
+                .editSpec().withHostNetwork(true).endSpec().build();
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled");
+        cluster.pods.add(hostNet);
+        cluster.pods.add(FakeCluster.pod("other", "redis-0", Map.of("app", "redis"), false, 6379));
+        assertEquals(List.of(), StrictWithoutExceptions.findings(cluster.mesh(ctx(Environment.PRODUCTION, MESH_STRICT))),
+                "a hostNetwork pod is never injected, and one in a namespace without injection has no sidecar");
+        cluster.pods.add(FakeCluster.pod("cortex", "redis-0", Map.of("app", "redis"), false, 6379));
+        assertEquals(1, StrictWithoutExceptions.findings(cluster.mesh(ctx(Environment.PRODUCTION, MESH_STRICT))).size(),
+                "injection is on: the pod gets a sidecar when it restarts");
+    }
+
+    @Test
+    void weakenedMtlsFollowsIstioPrecedence() {
+        var labels = decl("kubernetes.labels.cortex", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
+        FakeCluster cluster = new FakeCluster()
+                .peer("istio-system", "root-selector", "2024-01-01T00:00:00Z", "selector: {matchLabels: {app: x}}\nmtls: {mode: DISABLE}")
+                .peer("cortex", "debug-open", "2024-01-01T00:00:00Z", "mtls: {mode: PERMISSIVE}")
+                .peer("api", "metrics-port", "2024-01-01T00:00:00Z",
+                        "selector: {matchLabels: {app: api}}\nportLevelMtls: {\"9090\": {mode: DISABLE}}");
+        List<Diagnostic> ds = UnmanagedWeakerMtls.findings(cluster.mesh(ctx(Environment.PRODUCTION, MESH_STRICT, labels)));
+        assertEquals(2, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().startsWith("PeerAuthentication cortex/debug-open, which the stack does not manage, sets"
+                + " mtls PERMISSIVE for every workload in namespace cortex"), ds.get(0).summary());
+        assertTrue(ds.get(1).summary().contains("port 9090 DISABLE"), ds.get(1).summary());
+        assertTrue(ds.get(0).detail().contains("istio.peerAuthentication.mesh"), ds.get(0).detail());
+        assertEquals(List.of(), UnmanagedWeakerMtls.findings(cluster.mesh(ctx(Environment.PRODUCTION, labels))),
+                "nothing declared STRICT, so nothing is weakened");
+        // A younger unmanaged workload policy loses to the stack's older one for the pod both select.
+        FakeCluster younger = new FakeCluster().pod("cortex", "api-1", Map.of("app", "api"))
+                .peer("cortex", "api-strict", "2024-01-01T00:00:00Z", "selector: {matchLabels: {app: api}}\nmtls: {mode: STRICT}")
+                .peer("cortex", "api-open", "2025-01-01T00:00:00Z", "selector: {matchLabels: {app: api}}\nmtls: {mode: PERMISSIVE}");
+        var apiStrict = decl("istio.peerAuthentication.api", "namespace: cortex\nname: api-strict\nselector: {matchLabels: {app: api}}\n"
+                + "mtls: {mode: STRICT}\n");
+        assertEquals(List.of(), UnmanagedWeakerMtls.findings(younger.mesh(ctx(Environment.PRODUCTION, MESH_STRICT, apiStrict))));
+    }
+
+    @Test
+    void customProvidersComeFromTheLiveMeshConfigWithoutAnInstall() {
         var authz = decl("istio.authorizationPolicy.ext", "namespace: cortex\naction: CUSTOM\nprovider: {name: auth-proxy}\nrules: [{}]\n");
-        var install = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: other}]}\n");
-        var ds = CustomProviderDeclared.findings(ctx(Environment.STAGING, install, authz));
+        FakeCluster declared = new FakeCluster();
+        declared.mesh = "extensionProviders:\n- name: auth-proxy\n  envoyExtAuthzHttp: {service: p.cortex.svc.cluster.local, port: 80}\n";
+        assertEquals(List.of(), CustomProviderDeclared.findings(declared.mesh(ctx(Environment.STAGING, authz))));
+        FakeCluster other = new FakeCluster();
+        other.mesh = "extensionProviders:\n- name: other\n  envoyExtAuthzHttp: {service: p.cortex.svc.cluster.local, port: 80}\n";
+        List<Diagnostic> ds = CustomProviderDeclared.findings(other.mesh(ctx(Environment.STAGING, authz)));
         assertEquals(1, ds.size());
-        assertTrue(ds.get(0).detail().contains("declared providers: other"));
-        var ok = decl("istio.install.mesh", "version: \"1.28\"\nmeshConfig: {extensionProviders: [{name: auth-proxy}]}\n");
-        assertEquals(List.of(), CustomProviderDeclared.findings(ctx(Environment.STAGING, ok, authz)));
+        assertTrue(ds.get(0).detail().contains("Declared ext_authz providers: other") && ds.get(0).detail().contains("403"), ds.get(0).detail());
+        FakeCluster bad = new FakeCluster();
+        bad.mesh = "extensionProviders:\n- name: auth-proxy\n  envoyExtAuthzHttp: {service: p.cortex.svc.cluster.local, port: 80,"
+                + " pathPrefix: check}\n";
+        ds = CustomProviderDeclared.findings(bad.mesh(ctx(Environment.STAGING, authz)));
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).detail().contains("pathPrefix must begin with `/`"), ds.get(0).detail());
+        assertEquals(List.of(), CustomProviderDeclared.findings(new FakeCluster().mesh(ctx(Environment.STAGING, authz))),
+                "no stack install and no live mesh config: the providers are unknown, nothing is said");
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: other}]}\n");
+        assertEquals(1, CustomProviderDeclared.findings(declared.mesh(ctx(Environment.STAGING, install, authz))).size(),
+                "the stack's install is the mesh config a plan applies");
     }
 
     @Test
-    void injectionAndRevisionOnOneNamespace() {
-        var a = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
-        var b = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: 1-28}\n");
-        assertEquals(1, InjectionLabelAndRevision.findings(ctx(Environment.STAGING, a, b)).size());
-        assertEquals(0, InjectionLabelAndRevision.findings(ctx(Environment.STAGING, a)).size());
+    void authProxyRisksAreFailOpenAndTheMissingTimeoutNotTheRedirect() {
+        var noTimeout = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex.svc.cluster.local,"
+                + " port: 8080, headersToDownstreamOnDeny: [set-cookie]}]\n");
+        List<Diagnostic> ds = AuthProxyRisks.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, noTimeout)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("no timeout on the ext_authz call, so Istio's default of 600s applies"), ds.get(0).summary());
+        var safe = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex.svc.cluster.local,"
+                + " port: 8080, timeout: 5s, headersToDownstreamOnDeny: [set-cookie]}]\n");
+        assertEquals(List.of(), AuthProxyRisks.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, safe))),
+                "a deny list without location still passes Location: Envoy adds it");
+        var open = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex.svc.cluster.local,"
+                + " port: 8080, timeout: 5s, failOpen: true}]\n");
+        assertEquals(1, AuthProxyRisks.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, open))).size());
+    }
+
+    @Test
+    void theAuthProxyServiceAndPortMustExist() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: auth.cortex.svc.cluster.local,"
+                + " port: 8080, timeout: 5s}]\n");
+        var authz = decl("istio.authorizationPolicy.ext", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\nrules: [{}]\n");
+        List<Diagnostic> ds = ExtAuthzServiceExists.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, install, authz)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("Service cortex/auth does not exist"), ds.get(0).summary());
+        ds = ExtAuthzServiceExists.findings(new FakeCluster().service("cortex", "auth", 80).mesh(ctx(Environment.PRODUCTION, install, authz)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("has no port 8080 (it has [80])"), ds.get(0).summary());
+        assertEquals(List.of(), ExtAuthzServiceExists.findings(new FakeCluster().service("cortex", "auth", 8080)
+                .mesh(ctx(Environment.PRODUCTION, install, authz))));
+        var svc = decl("kubernetes.manifest.auth", "manifest: {apiVersion: v1, kind: Service, metadata: {name: auth, namespace: cortex},"
+                + " spec: {ports: [{port: 8080}]}}\n");
+        assertEquals(List.of(), ExtAuthzServiceExists.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, install, authz, svc))),
+                "a Service the stack applies counts");
+    }
+
+    @Test
+    void injectionLabelsFollowIst0123() {
+        var enabled = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
+        var disabled = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: disabled}\n");
+        FakeCluster revLive = new FakeCluster().namespace("cortex", "istio.io/rev", "1-30");
+        assertEquals(1, InjectionLabelAndRevision.findings(revLive.mesh(ctx(Environment.STAGING, enabled))).size(),
+                "the live revision label counts");
+        assertEquals(List.of(), InjectionLabelAndRevision.findings(revLive.mesh(ctx(Environment.STAGING, disabled))),
+                "istio-injection=disabled with a revision is a deliberate opt-out (Istio's not-conflict-ns-2)");
+        FakeCluster ambient = new FakeCluster().namespace("cortex", "istio.io/dataplane-mode", "ambient");
+        List<Diagnostic> ds = InjectionLabelAndRevision.findings(ambient.mesh(ctx(Environment.STAGING, enabled)));
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).summary().contains("istio.io/dataplane-mode=ambient"), ds.get(0).summary());
+        assertEquals(List.of(), InjectionLabelAndRevision.findings(ambient.mesh(ctx(Environment.STAGING, disabled))));
     }
 
     @Test
@@ -90,52 +228,19 @@ public class MeshChecksTest {
     }
 
     @Test
-    void unmanagedPermissivePolicyWeakensDeclaredStrict() {
-        var mongo = decl("istio.peerAuthentication.mongo",
-                "namespace: cortex\nname: mongo\nselector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
-        var labels = decl("kubernetes.labels.cortex", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
-        var yaml = new tools.jackson.dataformat.yaml.YAMLMapper();
-        Map<String, Map<String, JsonNode>> live = Map.of("cortex", Map.of(
-                "mongo", yaml.readTree("mtls: {mode: PERMISSIVE}\n"),
-                "debug-open", yaml.readTree("mtls: {mode: PERMISSIVE}\n"),
-                "strict-too", yaml.readTree("mtls: {mode: STRICT}\n")));
-        List<Diagnostic> ds = UnmanagedWeakerMtls.findings(ctx(Environment.PRODUCTION, MESH_STRICT, mongo, labels),
-                ns -> live.getOrDefault(ns, Map.of()));
-        assertEquals(1, ds.size(), ds.toString());
-        assertTrue(ds.get(0).summary().startsWith("PeerAuthentication cortex/debug-open, which the stack does not manage, "
-                + "sets mTLS PERMISSIVE for the whole namespace"), ds.get(0).summary());
-        assertTrue(ds.get(0).detail().contains("istio.peerAuthentication.mesh"), ds.get(0).detail());
-        assertEquals(List.of(), UnmanagedWeakerMtls.findings(ctx(Environment.PRODUCTION, mongo, labels),
-                ns -> live.getOrDefault(ns, Map.of())), "nothing declared STRICT, so nothing is weakened");
-    }
-
-    @Test
-    void authProxyThatDropsTheRedirectIsAMeshWarning() {
-        var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex, port: 8080,"
-                + " headersToDownstreamOnDeny: [set-cookie]}]\n");
-        List<Diagnostic> ds = AuthProxyRisks.findings(ctx(Environment.PRODUCTION, install));
-        assertEquals(1, ds.size());
-        assertEquals("istio.install.mesh: auth proxy proxy: headersToDownstreamOnDeny does not pass `location` on", ds.get(0).summary());
-    }
-
-    @Test
     void aCustomPolicyWhoseSelectorMatchesNoPodIsAWarning() {
         var typo = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
                 + "selector: {matchLabels: {istio: ingress-gateway}}\nrules: [{}]\n");
-        PodMatcher gateways = (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")));
-        List<Diagnostic> ds = AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, typo), gateways);
+        FakeCluster gateways = new FakeCluster().pod("istio-system", "gw", Map.of("istio", "ingressgateway"));
+        List<Diagnostic> ds = AuthorizationSelectsNothing.findings(gateways.mesh(ctx(Environment.PRODUCTION, typo)));
         assertEquals(1, ds.size());
-        assertTrue(ds.get(0).summary().contains("matches no running pod in any namespace"), ds.get(0).summary());
-        assertTrue(ds.get(0).detail().contains("auth proxy"), ds.get(0).detail());
-
+        assertTrue(ds.get(0).summary().contains("matches no running pod in the mesh in any namespace"), ds.get(0).summary());
         var right = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
                 + "selector: {matchLabels: {istio: ingressgateway}}\nrules: [{}]\n");
-        assertEquals(List.of(), AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, right), gateways));
-        PodMatcher unknown = (ns, labels) -> java.util.Optional.empty();
-        assertEquals(List.of(), AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, typo), unknown),
+        assertEquals(List.of(), AuthorizationSelectsNothing.findings(gateways.mesh(ctx(Environment.PRODUCTION, right))));
+        FakeCluster noIstio = new FakeCluster();
+        noIstio.controlPlane = false;
+        assertEquals(List.of(), AuthorizationSelectsNothing.findings(noIstio.mesh(ctx(Environment.PRODUCTION, typo))),
                 "before the control plane runs nothing is judged");
-        var allow = decl("istio.authorizationPolicy.allow", "namespace: cortex\naction: ALLOW\nselector: {matchLabels: {app: x}}\n");
-        assertEquals(List.of(), AuthorizationSelectsNothing.findings(ctx(Environment.PRODUCTION, allow), gateways),
-                "an ALLOW policy that selects nothing opens nothing");
     }
 }

@@ -1,7 +1,5 @@
 package io.meshform.providers.istio.checks;
 
-import io.meshform.providers.istio.injection.ProxySkew;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -49,26 +47,32 @@ class SeedLayoutChecksTest {
             after.put(d.address(), d.spec());
         }
         CheckContext ctx = new CheckContext(stack, after);
-        // Every workload the guide names, running in the namespace Cortex runs it in.
-        Map<String, List<String>> pods = Map.of(
-                "app.kubernetes.io/name=mongodb", List.of("cortex/mongodb-0"),
-                "app=minio-job", List.of("cortex/minio-make-bucket-x7"),
-                "spark-role=driver", List.of("cortex-compute/job-1-driver"),
-                "spark-role=executor", List.of("cortex-compute/job-1-exec-1"));
+        // Every workload the guide names, running in the namespace Cortex runs it in, behind a sidecar (injection is on);
+        // the default profile's ingress gateway; the auth proxy's Service.
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .namespace("cortex-compute", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", Map.of("app.kubernetes.io/name", "mongodb", "app.kubernetes.io/instance", "cortex"), 27017)
+                .pod("cortex", "minio-make-bucket-x7", Map.of("app", "minio-job"), 9000)
+                .pod("cortex-compute", "job-1-driver", Map.of("spark-role", "driver", "spark-app-selector", "job-1"), 7078)
+                .pod("cortex-compute", "job-1-exec-1", Map.of("spark-role", "executor", "spark-app-selector", "job-1"), 7079)
+                .pod("istio-system", "istio-ingressgateway-1", Map.of("istio", "ingressgateway", "app", "istio-ingressgateway"), 8080)
+                .service("cortex", "cortex-auth-proxy", 8080);
+        PlannedMesh mesh = cluster.mesh(ctx);
         List<Diagnostic> out = new ArrayList<>();
-        out.addAll(SelectorInRootNamespace.findings(ctx));
-        out.addAll(StrictWithoutExceptions.findings(ctx,
-                sel -> pods.getOrDefault(sel.entrySet().iterator().next().toString(), List.of())));
-        out.addAll(CustomProviderDeclared.findings(ctx));
-        out.addAll(TracingProviderDeclared.findings(ctx));
-        out.addAll(InjectionLabelAndRevision.findings(ctx));
+        out.addAll(IstioValidation.check(PlannedObject.of(ctx).stream().filter(PlannedObject::istio).toList(),
+                new io.meshform.providers.istio.core.Istioctl(io.meshform.testkit.Testbed.istioctl().toString(), "test", null, null)));
+        out.addAll(SelectorInRootNamespace.findings(mesh));
+        out.addAll(ConflictingPeerAuthentications.findings(mesh));
+        out.addAll(StrictWithoutExceptions.findings(mesh));
+        out.addAll(UnmanagedWeakerMtls.findings(mesh));
+        out.addAll(CustomProviderDeclared.findings(mesh));
+        out.addAll(ExtAuthzServiceExists.findings(mesh));
+        out.addAll(AuthProxyRisks.findings(mesh));
+        out.addAll(TracingProviderDeclared.findings(mesh));
+        out.addAll(InjectionLabelAndRevision.findings(mesh));
         out.addAll(ProductionAddons.findings(ctx));
-        out.addAll(AuthProxyRisks.findings(ctx));
         out.addAll(io.meshform.providers.istio.checks.ProxyVersionSkew.findings(ctx, List::of));
-        // The default profile's ingress gateway runs with istio=ingressgateway.
-        out.addAll(AuthorizationSelectsNothing.findings(ctx,
-                (ns, labels) -> java.util.Optional.of(labels.equals(Map.of("istio", "ingressgateway")))));
-        out.addAll(UnmanagedWeakerMtls.findings(ctx, ns -> Map.of()));
+        out.addAll(AuthorizationSelectsNothing.findings(mesh));
         return out;
     }
 

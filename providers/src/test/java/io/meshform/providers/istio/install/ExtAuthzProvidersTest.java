@@ -74,7 +74,7 @@ class ExtAuthzProvidersTest {
                 "/extAuthz/0/service: service is a host name, not a URL: found `http://cortex-auth-proxy.cortex:8080`",
                 "/extAuthz/0/port: port must be a number from 1 to 65535",
                 "/extAuthz/0/headersToUpstreamOnAllow: `headersToUpstreamOnAllow` must be a list of header names",
-                "/extAuthz/0/timeout: timeout must be a duration such as \"600ms\" or \"10s\"",
+                "/extAuthz/0/timeout: timeout must be a duration such as \"500ms\" or \"10s\"",
                 "/extAuthz/0/statusOnError: statusOnError must be an HTTP status code as a string, e.g. \"503\""),
                 errors(type.validate(spec)));
         assertEquals(List.of("/extAuthz: `extAuthz` must be a list of providers"),
@@ -82,14 +82,49 @@ class ExtAuthzProvidersTest {
     }
 
     @Test
-    void denyHeadersWithoutLocationAndFailOpenAreMeshSafetyWarnings() {
-        var spec = yaml(PROXY.replace("[location, set-cookie]", "[set-cookie]") + "    failOpen: true\n");
-        assertEquals(List.of(), errors(type.validate(spec)));
-        var risks = ExtAuthzProviders.risks(spec);
-        assertEquals(List.of("/extAuthz/0/headersToDownstreamOnDeny", "/extAuthz/0/failOpen"), risks.stream().map(ExtAuthzProviders.Risk::pointer).toList());
-        assertTrue(risks.get(0).summary().contains("cortex-auth-proxy") && risks.get(0).detail().contains("OIDC redirect"), risks.get(0).detail());
-        assertEquals(List.of(), ExtAuthzProviders.risks(yaml(PROXY)), "the guide's headers raise nothing");
-        assertEquals(List.of(), ExtAuthzProviders.risks(yaml(PROXY.replace("    headersToDownstreamOnDeny: [location, set-cookie]\n", ""))),
-                "no list passes every header, Location included");
+    void everyWayIstiodRefusesAProviderIsAnErrorAtItsField() {
+        // Each of these istiod accepts in the mesh config and then refuses at every push (processExtensionProvider,
+        // pilot/pkg/security/authz/builder/extauthz.go), turning the CUSTOM policies that use it into DENY rules.
+        var spec = yaml("""
+                version: "1.30"
+                extAuthz:
+                  - name: Cortex_Auth
+                    service: cortex-auth-proxy.cortex.svc.cluster.local
+                    port: 8080
+                    headersToDownstreamOnDeny: ["*"]
+                    pathPrefix: check
+                    statusOnError: "299"
+                meshConfig:
+                  extensionProviders:
+                    - name: grpc-auth
+                      envoyExtAuthzGrpc: {service: "not a host", port: 9000, statusOnError: "418"}
+                """);
+        List<String> e = errors(type.validate(spec));
+        assertEquals(List.of(
+                "/meshConfig/extensionProviders/0/envoyExtAuthzGrpc/service: invalid service fmt not a host: neither a fully"
+                        + " qualified host name nor an IP address",
+                "/meshConfig/extensionProviders/0/envoyExtAuthzGrpc/statusOnError: unsupported statusOnError value 418: Envoy's"
+                        + " StatusCode has no such code (e.g. 403, 500, 503)",
+                "/extAuthz/0/name: invalid provider name \"Cortex_Auth\": uppercase letters not allowed (use lowercase):"
+                        + " character 'C' at position 0",
+                "/extAuthz/0/statusOnError: unsupported statusOnError value 299: Envoy's StatusCode has no such code (e.g. 403,"
+                        + " 500, 503)",
+                "/extAuthz/0/pathPrefix: pathPrefix must begin with `/`, found: \"check\"",
+                "/extAuthz/0/headersToDownstreamOnDeny/0: a single wildcard (\"*\") is not supported in headersToDownstreamOnDeny:"
+                        + " change it to a prefix or suffix match such as \"x-*\""), e);
+        assertTrue(type.validate(spec).stream().allMatch(p -> p.warning() || p.hint().contains("DENY rules")));
+        assertEquals(List.of(), errors(type.validate(yaml(PROXY.replace("timeout: 2s", "timeout: 1m30s")
+                + "    statusOnError: \"0\"\n    pathPrefix: /check\n"))), "Go durations and Envoy's code 0 are accepted");
+    }
+
+    @Test
+    void failOpenAndAMissingTimeoutAreRisksAndADenyListWithoutLocationIsNot() {
+        var proxy = ExtAuthzProviders.declared(yaml(PROXY.replace("[location, set-cookie]", "[set-cookie]"))).get(0).getValue();
+        assertEquals(List.of(), ExtAuthzProviders.risks(proxy),
+                "Envoy adds Location (and Path, Status, Content-Length, WWW-Authenticate) to any allowed_client_headers list");
+        var open = ExtAuthzProviders.declared(yaml(PROXY.replace("    timeout: 2s\n", "    failOpen: true\n"))).get(0).getValue();
+        var risks = ExtAuthzProviders.risks(open);
+        assertEquals(List.of("/envoyExtAuthzHttp/failOpen", "/envoyExtAuthzHttp"), risks.stream().map(ExtAuthzProviders.Risk::pointer).toList());
+        assertTrue(risks.get(1).summary().contains("600s"), risks.get(1).summary());
     }
 }

@@ -30,63 +30,32 @@ class IstioRulesTest {
     }
 
     @Test
-    void wrongModeIsAnErrorWithASuggestion() {
-        List<FieldProblem> p = peer.validate(yaml("namespace: cortex\nmtls: {mode: strict}\n"));
-        assertEquals(List.of("/mtls/mode: `mode` must be one of UNSET, DISABLE, PERMISSIVE, STRICT, not \"strict\""), errors(p));
-        assertEquals("did you mean `STRICT`?", p.get(0).hint());
-    }
-
-    @Test
-    void portLevelMtlsNeedsASelector() {
-        List<String> e = errors(peer.validate(yaml("namespace: cortex\nportLevelMtls: {\"8080\": {mode: DISABLE}}\n")));
-        assertEquals(List.of("/portLevelMtls: portLevelMtls requires a selector"), e);
-        assertTrue(errors(peer.validate(yaml(
-                "namespace: cortex\nselector: {matchLabels: {a: b}}\nportLevelMtls: {\"0\": {mode: DISABLE}}\n")))
-                .contains("/portLevelMtls/0: port \"0\" must be a number from 1 to 65535"));
-    }
-
-    @Test
-    void namespaceIsRequiredAndUnknownFieldsAreNamed() {
+    void namespaceIsRequiredAndUnknownTopLevelFieldsAreNamed() {
         List<FieldProblem> p = peer.validate(yaml("mtls: {mode: STRICT}\nselectr: {}\n"));
         assertTrue(errors(p).contains("/namespace: missing required field `namespace`"), errors(p).toString());
         assertTrue(errors(p).contains("/selectr: unknown field `selectr` in istio.peerAuthentication"), errors(p).toString());
     }
 
     @Test
-    void customActionNeedsAProviderAndRules() {
-        assertEquals(List.of("/action: action CUSTOM requires `provider: {name: ...}`",
-                        "/rules: action CUSTOM without `rules` never triggers"),
-                errors(authz.validate(yaml("namespace: cortex\naction: CUSTOM\n"))));
-        assertEquals(List.of(), errors(authz.validate(yaml(
-                "namespace: cortex\naction: CUSTOM\nprovider: {name: auth-proxy}\nrules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n"))));
+    void whatIstioChecksIsLeftToIstio() {
+        // Each of these is refused by istioctl validate (IstioValidationTest shows it, at the line): meshform's own
+        // rules say nothing, so there is one judge and it is Istio's code.
+        assertEquals(List.of(), errors(peer.validate(yaml("namespace: cortex\nmtls: {mode: strict}\n"))));
+        assertEquals(List.of(), errors(peer.validate(yaml("namespace: cortex\nportLevelMtls: {\"8080\": {mode: DISABLE}}\n"))));
+        assertEquals(List.of(), errors(authz.validate(yaml("namespace: cortex\naction: CUSTOM\n"))));
+        assertEquals(List.of(), errors(authz.validate(yaml("namespace: cortex\naction: DENY\n"))));
+        // Istio accepts a JWT rule with jwksUri and no issuer; meshform did not, and now agrees.
+        assertEquals(List.of(), errors(request.validate(yaml("namespace: cortex\njwtRules: [{jwksUri: https://idp/keys}]\n"))));
     }
 
     @Test
-    void providerOnlyWithCustom() {
-        assertEquals(List.of("/provider: `provider` is only allowed with action CUSTOM"),
-                errors(authz.validate(yaml("namespace: cortex\naction: ALLOW\nprovider: {name: x}\nrules: [{}]\n"))));
-        assertEquals(List.of("/action: `action` must be one of ALLOW, DENY, AUDIT, CUSTOM, not \"PERMIT\""),
-                errors(authz.validate(yaml("namespace: cortex\naction: PERMIT\n"))));
-    }
-
-    @Test
-    void ruleConditionsNeedValues() {
-        assertEquals(List.of("/rules/0/when/0: a condition needs `values` or `notValues`"),
-                errors(authz.validate(yaml("namespace: cortex\nrules: [{when: [{key: 'request.auth.claims[iss]'}]}]\n"))));
-    }
-
-    @Test
-    void jwksUriMustBeHttpAndNotBesideInlineJwks() {
-        assertEquals(List.of("/jwtRules/0/jwksUri: jwksUri must be an http or https URL, not \"file:///etc/jwks.json\""),
-                errors(request.validate(yaml("namespace: cortex\njwtRules: [{issuer: https://idp, jwksUri: file:///etc/jwks.json}]\n"))));
+    void rulesOnlyTheCrdsCelValidationsHoldAreMeshforms() {
         assertEquals(List.of("/jwtRules/0/jwks: set either `jwksUri` or inline `jwks`, not both"),
                 errors(request.validate(yaml("namespace: cortex\njwtRules: [{issuer: https://idp, jwksUri: https://idp/keys, jwks: '{}'}]\n"))));
-        assertEquals(List.of("/jwtRules/0/issuer: missing required field `issuer`",
-                        "/jwtRules/0/fromHeaders/0/name: missing required field `name`"),
-                errors(request.validate(yaml("namespace: cortex\njwtRules: [{jwksUri: https://idp/keys, fromHeaders: [{prefix: 'Bearer '}]}]\n"))));
-        assertEquals(List.of(), errors(request.validate(yaml(
-                "namespace: cortex\nselector: {matchLabels: {app: fabric}}\njwtRules:\n- issuer: https://idp\n  jwksUri: https://idp/keys\n"
-                        + "  fromHeaders: [{name: Authorization, prefix: 'Bearer '}]\n  fromCookies: [session]\n  forwardOriginalToken: true\n"))));
+        var telemetry = IstioProvider.telemetry(kube);
+        assertEquals(List.of("/metrics/0/reportingInterval: reportingInterval must be a duration of at least 1ms, not 500us"),
+                errors(telemetry.validate(yaml("namespace: x\nmetrics: [{reportingInterval: 500us}]\n"))));
+        assertEquals(List.of(), errors(telemetry.validate(yaml("namespace: x\nmetrics: [{reportingInterval: 1m30s}]\n"))));
     }
 
     @Test

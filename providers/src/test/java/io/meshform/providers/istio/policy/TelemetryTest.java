@@ -30,46 +30,23 @@ class TelemetryTest {
     }
 
     @Test
-    void validation() {
-        var t = IstioProvider.telemetry(new KubeConnection(client, "meshform"));
-        assertEquals(List.of(), errors(t.validate(yaml("""
-                namespace: istio-system
-                name: mesh-default
-                tracing: [{providers: [{name: zipkin}], randomSamplingPercentage: 10.0, customTags: {}}]
-                accessLogging: [{providers: [{name: envoy}]}]
-                metrics: [{providers: [{name: prometheus}]}]
-                """))));
-        assertEquals(List.of("/tracing/0/randomSamplingPercentage: randomSamplingPercentage must be from 0 to 100, not 150",
-                        "/tracing/1/providers/0/name: `name` must not be empty",
-                        "/tracing/1/randomSamplingPercentage: randomSamplingPercentage must be a number from 0 to 100",
-                        "/accessLogging: `accessLogging` must be a list",
-                        "/metrics/0/providers/0/name: missing required field `name`"),
-                errors(t.validate(yaml("""
-                        namespace: istio-system
-                        tracing:
-                          - {providers: [{name: zipkin}], randomSamplingPercentage: 150}
-                          - {providers: [{name: ""}], randomSamplingPercentage: "10"}
-                        accessLogging: {providers: [{name: envoy}]}
-                        metrics: [{providers: [{}]}]
-                        """))));
-        var unknown = errors(t.validate(yaml("namespace: x\ntracing: [{sampling: 10}]\n")));
-        assertTrue(unknown.size() == 1 && unknown.get(0).startsWith("/tracing/0/sampling: "), unknown.toString());
-    }
-
-    @Test
     void aTracingProviderMissingFromMeshConfigWarns() {
         var telemetry = decl("istio.telemetry.mesh_tracing",
                 "namespace: istio-system\ntracing: [{providers: [{name: zipkin}], randomSamplingPercentage: 10}]\n");
         var without = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: cortex-auth-proxy}]}\n");
-        var ds = io.meshform.providers.istio.checks.TracingProviderDeclared.findings(MeshChecksTest.ctx(Environment.STAGING, without, telemetry));
+        var ds = io.meshform.providers.istio.checks.TracingProviderDeclared.findings(offline(MeshChecksTest.ctx(Environment.STAGING, without, telemetry)));
         assertEquals(1, ds.size());
-        assertEquals("istio.telemetry.mesh_tracing: tracing provider `zipkin` is not declared in the istio.install"
-                + " meshConfig.extensionProviders", ds.get(0).summary());
+        assertEquals("istio.telemetry.mesh_tracing: tracing provider `zipkin` is not declared in the meshConfig of"
+                + " istio.install.mesh", ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("declared providers: cortex-auth-proxy"), ds.get(0).detail());
         var with = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: zipkin,"
                 + " zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}}]}\n");
-        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(MeshChecksTest.ctx(Environment.STAGING, with, telemetry)));
-        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(MeshChecksTest.ctx(Environment.STAGING, telemetry)),
-                "without an install in the stack its meshConfig is unknown");
+        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(offline(MeshChecksTest.ctx(Environment.STAGING, with, telemetry))));
+        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(offline(MeshChecksTest.ctx(Environment.STAGING, telemetry))),
+                "without an install in the stack and a live mesh config the providers are unknown");
+    }
+
+    private static io.meshform.providers.istio.checks.PlannedMesh offline(io.meshform.engine.spi.CheckContext ctx) {
+        return new io.meshform.providers.istio.checks.PlannedMesh(ctx, io.meshform.providers.istio.checks.ClusterView.EMPTY);
     }
 }

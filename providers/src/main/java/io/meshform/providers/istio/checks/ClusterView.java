@@ -1,0 +1,77 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.meshform.providers.istio.policy.PeerPolicy;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the mesh checks read from the live cluster, each at most once per run: one LIST per kind across every
+ * namespace (cheaper than one per namespace, and what the effective-policy model needs anyway). A view that cannot
+ * read (no cluster, no Istio CRDs yet) answers empty, and the checks say nothing they cannot know.
+ */
+public interface ClusterView {
+    /** Every pod of every namespace. */
+    List<Pod> pods();
+
+    /** The labels of every namespace, by name. */
+    Map<String, Map<String, String>> namespaces();
+
+    /** Every PeerAuthentication, with its creation time. */
+    List<PeerPolicy> peerAuthentications();
+
+    /** The {@code mesh} key of the {@code istio} ConfigMap in the Istio namespace, when there is one. */
+    Optional<String> meshConfig();
+
+    /** The Service {@code namespace/name}: found, absent, or unknown (the cluster could not be asked). */
+    Lookup<Service> service(String namespace, String name);
+
+    /** The answer to a GET: {@code known} false when the cluster could not be asked; {@code value} null when absent. */
+    record Lookup<T>(boolean known, T value) {
+        public static <T> Lookup<T> unknown() {
+            return new Lookup<>(false, null);
+        }
+
+        public boolean absent() {
+            return known && value == null;
+        }
+    }
+
+    /** True when an istiod Deployment exists in the Istio namespace (policies act only once a control plane runs). */
+    boolean controlPlane();
+
+    /** A cluster with nothing in it: what {@code validate} sees, and a test's starting point. */
+    ClusterView EMPTY = new ClusterView() {
+        @Override
+        public List<Pod> pods() {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, Map<String, String>> namespaces() {
+            return Map.of();
+        }
+
+        @Override
+        public List<PeerPolicy> peerAuthentications() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<String> meshConfig() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Lookup<Service> service(String namespace, String name) {
+            return Lookup.unknown();
+        }
+
+        @Override
+        public boolean controlPlane() {
+            return false;
+        }
+    };
+}

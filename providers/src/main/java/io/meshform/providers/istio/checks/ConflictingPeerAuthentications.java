@@ -1,0 +1,69 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.policy.PeerAuthentications;
+import io.meshform.providers.istio.policy.PeerPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Two selector-less PeerAuthentications in one namespace (two mesh-level ones in the root namespace, or two
+ * namespace-level ones elsewhere), one of them the stack's: istiod keeps the oldest and ignores the others with only a
+ * log line ("Namespace/mesh-level PeerAuthentication is already defined", {@code addPeerAuthentication} in
+ * pilot/pkg/model/authentication.go; ties go to the smaller name, {@code sortConfigByCreationTime} in
+ * pilot/pkg/model/config.go). Which one decides mTLS for the whole mesh or namespace then depends on the order they were
+ * applied in: an error. Judged on the cluster after the plan (validate: the stack alone).
+ */
+public final class ConflictingPeerAuthentications implements PlanCheck {
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    ConflictingPeerAuthentications(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
+    @Override
+    public String name() {
+        return "conflicting-peer-authentications";
+    }
+
+    @Override
+    public boolean needsCluster() {
+        return false;
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        PeerAuthentications peers = mesh.peers();
+        Map<String, PlannedObject> declared = new java.util.HashMap<>();
+        PlannedObject.of(mesh.context()).forEach(o -> declared.put(o.namespace() + "/" + o.name() + "/" + o.kind(), o));
+        List<Diagnostic> out = new ArrayList<>();
+        peers.shadowed().forEach((ignored, kept) -> {
+            if (ignored.origin() == null && kept.origin() == null) {
+                return; // neither is the stack's: not this plan's to decide
+            }
+            boolean mesh1 = peers.rootNamespace().equals(kept.namespace());
+            String level = mesh1 ? "mesh-level" : "namespace-level";
+            PeerPolicy stacks = ignored.origin() != null ? ignored : kept;
+            PlannedObject o = declared.get(stacks.id() + "/PeerAuthentication");
+            SourceRange at = o == null ? null : o.range("");
+            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + ": Istio keeps "
+                            + kept.describe() + " and ignores " + ignored.describe(),
+                    "istiod keeps the oldest selector-less PeerAuthentication of a namespace (equal creation times: the smaller"
+                            + " name) and ignores the rest, so " + (mesh1 ? "the whole mesh's" : "namespace " + kept.namespace()
+                            + "'s") + " mTLS (" + kept.describe() + ": " + kept.mode() + "; ignored: " + ignored.mode()
+                            + ") would depend on the order they were created. Keep one: delete the other, or give it a"
+                            + " selector" + (mesh1 ? " in the workloads' namespace" : "") + ", or change the one that is kept",
+                    at));
+        });
+        return out;
+    }
+}

@@ -1,0 +1,117 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.install.ExtAuthzRules;
+import io.meshform.providers.istio.policy.MeshConfigView;
+import io.meshform.providers.kubernetes.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The auth proxy a CUSTOM policy of the stack sends requests to must exist: istiod looks the provider's service up
+ * by exact host name in its registry ({@code model.LookupCluster}, pilot/pkg/model/telemetry_logging.go, called by
+ * {@code buildExtAuthzHTTP/GRPC} in pilot/pkg/security/authz/builder/extauthz.go). A Kubernetes Service is registered
+ * as {@code <name>.<namespace>.svc.cluster.local}; without it istiod refuses the provider and the CUSTOM rules become
+ * DENY rules (every request they match gets 403). The port is not checked by istiod: a port the Service does not
+ * expose makes the ext_authz cluster unknown to Envoy, and each checked request fails with statusOnError (403 unless
+ * set), or passes unchecked with failOpen. A Service the stack itself applies (a {@code kubernetes.manifest}) counts;
+ * hosts that are not a Service's name (a ServiceEntry, an IP) are not judged.
+ */
+public final class ExtAuthzServiceExists implements PlanCheck {
+    private static final Pattern SERVICE_HOST = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)"
+            + "\\.svc\\.cluster\\.local\\.?");
+
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    ExtAuthzServiceExists(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
+    @Override
+    public String name() {
+        return "ext-authz-service";
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        List<Diagnostic> out = new ArrayList<>();
+        MeshConfigView config = mesh.meshConfig();
+        Map<String, PlannedObject> users = new TreeMap<>();
+        Map<String, PlannedObject> services = new TreeMap<>();
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            JsonNode spec = o.object().path("spec");
+            if ("AuthorizationPolicy".equals(o.kind()) && "CUSTOM".equals(Json.text(spec, "action"))
+                    && Json.text(spec.path("provider"), "name") != null) {
+                users.putIfAbsent(Json.text(spec.path("provider"), "name"), o);
+            }
+            if ("Service".equals(o.kind()) && "v1".equals(o.apiVersion())) {
+                services.put(o.namespace() + "/" + o.name(), o);
+            }
+        }
+        users.forEach((name, policy) -> config.provider(name).ifPresent(provider -> {
+            JsonNode s = ExtAuthzRules.settings(provider);
+            String host = s == null ? null : Json.text(s, "service");
+            if (host == null) {
+                return;
+            }
+            String lookup = host.contains("/") ? host.substring(host.indexOf('/') + 1) : host;
+            Matcher m = SERVICE_HOST.matcher(lookup);
+            if (!m.matches()) {
+                return;
+            }
+            String ns = m.group(3);
+            String svc = m.group(1);
+            long port = s.path("port").isIntegralNumber() ? s.get("port").longValue()
+                    : s.path("port").isString() && s.get("port").asString().matches("\\d+") ? Long.parseLong(s.get("port").asString()) : -1;
+            PlannedObject planned = services.get(ns + "/" + svc);
+            List<Long> ports = new ArrayList<>();
+            if (planned != null) {
+                planned.object().path("spec").path("ports").forEach(p -> ports.add(p.path("port").asLong()));
+            } else {
+                ClusterView.Lookup<Service> live = mesh.cluster().service(ns, svc);
+                if (!live.known()) {
+                    return;
+                }
+                if (live.absent()) {
+                    out.add(Diagnostic.warning("auth proxy `" + name + "`: Service " + ns + "/" + svc + " does not exist, so"
+                                    + " istiod refuses the provider and every request " + policy.decl().address()
+                                    + " sends to it gets 403",
+                            "istiod finds an ext_authz service by its host name (" + host + ") among the cluster's Services;"
+                                    + " without it the CUSTOM policy's rules become DENY rules. Deploy the auth proxy's"
+                                    + " Service (the Cortex installation does) before relying on this policy, or fix the"
+                                    + " provider's service (" + config.source() + ")", policy.range("/spec/provider/name")));
+                    return;
+                }
+                if (live.value().getSpec() != null && live.value().getSpec().getPorts() != null) {
+                    for (ServicePort p : live.value().getSpec().getPorts()) {
+                        ports.add(p.getPort().longValue());
+                    }
+                }
+            }
+            if (port > 0 && !ports.contains(port)) {
+                out.add(Diagnostic.warning("auth proxy `" + name + "`: Service " + ns + "/" + svc + " has no port " + port
+                                + " (it has " + ports + "), so every request " + policy.decl().address() + " sends to the"
+                                + " auth proxy fails",
+                        "istiod does not check the port; Envoy's ext_authz filter then finds no such cluster and answers each"
+                                + " checked request with statusOnError (403 unless set), or lets it through unchecked with"
+                                + " failOpen. Use the Service's port in the provider (" + config.source() + ")",
+                        policy.range("/spec/provider/name")));
+            }
+        }));
+        return out;
+    }
+}

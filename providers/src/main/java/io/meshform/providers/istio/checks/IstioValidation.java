@@ -1,0 +1,98 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.core.Mesh;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Istio's own validation of every Istio object the run will apply (the typed {@code istio.*} policies and the Istio
+ * kinds among {@code kubernetes.manifest}s), before anything is applied: {@code plan} and {@code validate} run the real
+ * {@code istioctl validate} once on all of them (istioctl/pkg/validate/validate.go: a strict decode of the spec, then
+ * the same per-kind {@code ValidateConfig} istiod's admission webhook runs, pkg/config/validation/validation.go), and
+ * each of its messages becomes an error (or warning) at the line of the stack file that wrote the object, at the field
+ * the message names when it names one ({@link FieldFinder}). meshform keeps no copy of these rules (see
+ * {@code istio.policy.IstioRules} for the few Istio leaves to the API server). Without istioctl the objects are not
+ * checked, and the run says so in a warning ({@code --strict} makes it an error).
+ */
+public final class IstioValidation implements PlanCheck {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private final Istioctl istioctl;
+
+    IstioValidation(Istioctl istioctl) {
+        this.istioctl = istioctl;
+    }
+
+    @Override
+    public String name() {
+        return Mesh.VALIDATE_CHECK;
+    }
+
+    @Override
+    public boolean needsCluster() {
+        return false;
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        if (ctx.purpose() == CheckContext.Purpose.DRIFT) {
+            return List.of(); // drift judges the live objects, which the API server's webhook admitted
+        }
+        return check(PlannedObject.of(ctx).stream().filter(PlannedObject::istio).toList(), istioctl);
+    }
+
+    static List<Diagnostic> check(List<PlannedObject> objects, Istioctl istioctl) {
+        if (objects.isEmpty()) {
+            return List.of();
+        }
+        Map<String, PlannedObject> byKey = new LinkedHashMap<>();
+        for (PlannedObject o : objects) {
+            byKey.putIfAbsent(key(o), o);
+        }
+        Istioctl.Result r;
+        try (ObjectFiles files = ObjectFiles.write(objects.stream().map(PlannedObject::object).toList())) {
+            r = istioctl.run(List.of("validate", "-f", files.file().toString()), TIMEOUT, ProgressSink.NONE, false);
+        } catch (RuntimeException e) {
+            return List.of(Diagnostic.warning("Istio's validation did not run on the stack's " + objects.size()
+                            + " Istio object(s): " + CheckSupport.why(e),
+                    "meshform validates Istio objects with `istioctl validate`, the same rules istiod's admission webhook"
+                            + " applies; without it they are checked only when applied. Install istioctl (or point --istioctl"
+                            + " / MESHFORM_ISTIOCTL at it)", null));
+        }
+        List<String> lines = new ArrayList<>(r.stderr());
+        lines.addAll(r.stdout());
+        ValidateOutput out = ValidateOutput.parse(lines, byKey.keySet());
+        List<Diagnostic> diagnostics = new ArrayList<>();
+        for (ValidateOutput.Message m : out.messages()) {
+            PlannedObject o = byKey.get(m.key());
+            String pointer = FieldFinder.find(o.object(), m.text());
+            String field = FieldFinder.readable(pointer);
+            String summary = o.decl().address() + ": " + o.friendlyName() + (field.isEmpty() ? "" : " " + field) + ": " + m.text();
+            String detail = m.error()
+                    ? "Istio's validation refuses it (istioctl validate; istiod's admission webhook runs the same code, so"
+                    + " the API server would refuse the apply)"
+                    : "Istio's validation accepts it with this warning (istioctl validate)";
+            diagnostics.add(m.error() ? Diagnostic.error(summary, detail, o.range(pointer))
+                    : Diagnostic.warning(summary, detail, o.range(pointer)));
+        }
+        if (r.exit() != 0 && diagnostics.stream().noneMatch(Diagnostic::isError)) {
+            diagnostics.add(Diagnostic.error("istioctl validate refused the stack's Istio objects: "
+                            + (out.unattributed().isEmpty() ? "exit " + r.exit() : String.join("; ", out.unattributed())),
+                    "istioctl " + istioctl.binary() + " exited " + r.exit() + " without naming an object", null));
+        }
+        return diagnostics;
+    }
+
+    /** How istioctl validate names an object: Kind/namespace/name, the namespace "default" when unset. */
+    static String key(PlannedObject o) {
+        return o.kind() + "/" + (o.namespace() == null ? "default" : o.namespace()) + "/" + o.name();
+    }
+
+}

@@ -1,0 +1,163 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.install.InstallSpec;
+import io.meshform.providers.istio.policy.MeshConfigView;
+import io.meshform.providers.istio.policy.PeerAuthentications;
+import io.meshform.providers.istio.policy.PeerPolicy;
+import io.meshform.providers.kubernetes.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The mesh a run judges: for a plan, the live cluster with the stack's objects as the plan leaves them (created,
+ * changed, removed); for drift, the live cluster as it is; for validate, the stack alone. Checks ask it for the mesh
+ * config in force, the PeerAuthentications (as {@link PeerAuthentications}, Istio's model) and the namespaces' labels.
+ */
+public final class PlannedMesh {
+    private final CheckContext ctx;
+    private final ClusterView cluster;
+
+    public PlannedMesh(CheckContext ctx, ClusterView cluster) {
+        this.ctx = ctx;
+        this.cluster = cluster;
+    }
+
+    public CheckContext context() {
+        return ctx;
+    }
+
+    public ClusterView cluster() {
+        return cluster;
+    }
+
+    /** The stack's istio.install, if it declares one (the first). */
+    public java.util.Optional<ResourceDecl> install() {
+        return ctx.declared(Mesh.INSTALL_TYPE).stream().findFirst();
+    }
+
+    /**
+     * The mesh config in force after the run: the stack's istio.install when it declares one (a plan applies it; a
+     * drift check reads the live one first, since that is what istiod uses), else the live {@code istio} ConfigMap,
+     * else Istio's defaults.
+     */
+    public MeshConfigView meshConfig() {
+        var install = install();
+        if (ctx.purpose() == Purpose.DRIFT || install.isEmpty()) {
+            var live = cluster.meshConfig();
+            if (live.isPresent()) {
+                return MeshConfigView.parse(live.get(), "the live mesh config (ConfigMap " + Mesh.ISTIO_NAMESPACE + "/"
+                        + Mesh.MESH_CONFIG_MAP + ")");
+            }
+        }
+        if (install.isPresent()) {
+            return MeshConfigView.of(InstallSpec.meshConfig(CheckSupport.after(ctx, install.get())),
+                    "the meshConfig of " + install.get().address());
+        }
+        return MeshConfigView.defaults("Istio's defaults (the stack declares no istio.install and the cluster has no "
+                + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap)");
+    }
+
+    public String rootNamespace() {
+        return meshConfig().rootNamespace();
+    }
+
+    /** The PeerAuthentications declared by the stack (typed or as manifests), as the run leaves them. */
+    public List<PeerPolicy> declaredPeers() {
+        List<PeerPolicy> out = new ArrayList<>();
+        for (PlannedObject o : PlannedObject.of(ctx)) {
+            if ("PeerAuthentication".equals(o.kind()) && o.istio() && o.namespace() != null) {
+                out.add(PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), o.decl().address().toString()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Every PeerAuthentication of the judged mesh. A plan: the live ones, with those the stack declares replaced by
+     * their planned spec (keeping the live creation time, which decides ties), those it removes left out, and new ones
+     * added as the newest. Drift: the live ones, named after the stack resource that manages them.
+     */
+    public List<PeerPolicy> peerPolicies() {
+        List<PeerPolicy> declared = ctx.purpose() == Purpose.DRIFT ? List.of() : declaredPeers();
+        if (ctx.purpose() == Purpose.VALIDATE) {
+            return declared;
+        }
+        Map<String, PeerPolicy> live = new HashMap<>();
+        cluster.peerAuthentications().forEach(p -> live.put(p.id(), p));
+        Set<String> gone = new HashSet<>();
+        for (PlannedObject o : PlannedObject.removed(ctx)) {
+            if ("PeerAuthentication".equals(o.kind())) {
+                gone.add(o.namespace() + "/" + o.name());
+            }
+        }
+        Map<String, String> managed = new HashMap<>();
+        if (ctx.purpose() == Purpose.DRIFT) {
+            PlannedObject.of(ctx).stream().filter(o -> "PeerAuthentication".equals(o.kind()))
+                    .forEach(o -> managed.put(o.namespace() + "/" + o.name(), o.decl().address().toString()));
+        }
+        Map<String, PeerPolicy> out = new TreeMap<>();
+        live.forEach((id, p) -> {
+            if (!gone.contains(id)) {
+                out.put(id, managed.containsKey(id) ? new PeerPolicy(p.namespace(), p.name(), p.created(), p.selector(),
+                        p.mode(), p.portLevel(), managed.get(id)) : p);
+            }
+        });
+        for (PeerPolicy d : declared) {
+            PeerPolicy was = live.get(d.id());
+            Instant created = was == null ? null : was.created();
+            out.put(d.id(), new PeerPolicy(d.namespace(), d.name(), created, d.selector(), d.mode(), d.portLevel(), d.origin()));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** Istio's model of the judged mesh's PeerAuthentications. */
+    public PeerAuthentications peers() {
+        return new PeerAuthentications(rootNamespace(), peerPolicies());
+    }
+
+    /**
+     * The labels of every namespace after the run: live labels, with what the stack's {@code kubernetes.namespace}
+     * and {@code kubernetes.labels} (kind Namespace) set on top (drift: live only).
+     */
+    public Map<String, Map<String, String>> namespaceLabels() {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        cluster.namespaces().forEach((ns, labels) -> out.put(ns, new TreeMap<>(labels)));
+        if (ctx.purpose() != Purpose.DRIFT) {
+            declaredNamespaceLabels().forEach((ns, labels) -> out.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(labels));
+        }
+        return out;
+    }
+
+    /** What the stack sets on each namespace: labels by namespace, with the first resource that sets them. */
+    public Map<String, Map<String, String>> declaredNamespaceLabels() {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        namespaceDeclarations().forEach((ns, decls) -> decls.forEach(d ->
+                out.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(Json.stringMap(CheckSupport.after(ctx, d).get("labels")))));
+        return out;
+    }
+
+    /** The resources that set labels on each namespace: kubernetes.namespace, and kubernetes.labels of kind Namespace. */
+    public Map<String, List<ResourceDecl>> namespaceDeclarations() {
+        Map<String, List<ResourceDecl>> out = new TreeMap<>();
+        for (String type : List.of(CheckSupport.NAMESPACE_TYPE, CheckSupport.LABELS_TYPE)) {
+            for (ResourceDecl d : ctx.declared(type)) {
+                var s = CheckSupport.after(ctx, d);
+                String ns = Json.text(s, "name");
+                if (ns != null && (type.equals(CheckSupport.NAMESPACE_TYPE) || "Namespace".equals(Json.text(s, "kind", "Namespace")))) {
+                    out.computeIfAbsent(ns, k -> new ArrayList<>()).add(d);
+                }
+            }
+        }
+        return out;
+    }
+}

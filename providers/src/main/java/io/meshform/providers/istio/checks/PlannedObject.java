@@ -1,0 +1,113 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.StackContext;
+import io.meshform.providers.istio.policy.PolicyKind;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.ManifestType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * A Kubernetes object a run will apply (or has applied), in the form the API server gets it, with the resource that
+ * declares it: a typed Istio policy ({@code istio.authorizationPolicy}, ...) or a {@code kubernetes.manifest}, inline
+ * or from a file. {@link #range} maps a place in the object back to where the stack wrote it, so Istio's own tools'
+ * findings about an object land on the stack file's line.
+ */
+public record PlannedObject(ObjectNode object, ResourceDecl decl, Form form) {
+
+    /** How the stack writes the object. */
+    public enum Form {
+        /** {@code istio.*}: the spec's fields are the object's spec, {@code namespace}/{@code name} its metadata. */
+        TYPED,
+        /** {@code kubernetes.manifest} with {@code manifest:}: the object itself. */
+        INLINE,
+        /** {@code kubernetes.manifest} with {@code file:}: the object lives in another file. */
+        FILE
+    }
+
+    public String apiVersion() {
+        return Json.text(object, "apiVersion");
+    }
+
+    public String kind() {
+        return Json.text(object, "kind");
+    }
+
+    public String namespace() {
+        return Json.text(object.path("metadata"), "namespace");
+    }
+
+    public String name() {
+        return Json.text(object.path("metadata"), "name");
+    }
+
+    /** The API group, "" for the core group. */
+    public String group() {
+        String v = apiVersion();
+        return v == null || !v.contains("/") ? "" : v.substring(0, v.indexOf('/'));
+    }
+
+    /** Istio's own kinds: every group under istio.io (networking, security, telemetry, extensions, install). */
+    public boolean istio() {
+        return group().endsWith(".istio.io") || group().equals("istio.io");
+    }
+
+    /** "Kind namespace/name" or "Kind name", as Istio's tools name an object. */
+    public String friendlyName() {
+        return kind() + " " + (namespace() == null ? "" : namespace() + "/") + name();
+    }
+
+    /** Where the stack wrote the part of the object at {@code pointer} (a JSON pointer into the object, "" for all). */
+    public SourceRange range(String pointer) {
+        String at = switch (form) {
+            case TYPED -> pointer.equals("/metadata/name") ? "/spec/name"
+                    : pointer.equals("/metadata/namespace") ? "/spec/namespace"
+                    : pointer.startsWith("/spec") ? pointer : "";
+            case INLINE -> "/spec/manifest" + pointer;
+            case FILE -> "/spec/file";
+        };
+        SourceRange r = CheckSupport.range(decl, at);
+        return r != null ? r : CheckSupport.range(decl, "");
+    }
+
+    /** Every object the run applies, typed Istio policies and manifests, from {@code ctx.after()}. */
+    public static List<PlannedObject> of(CheckContext ctx) {
+        return collect(ctx, ctx.after());
+    }
+
+    /** The objects of the resources the run removes (from what state recorded). */
+    public static List<PlannedObject> removed(CheckContext ctx) {
+        return collect(ctx, ctx.removed());
+    }
+
+    private static List<PlannedObject> collect(CheckContext ctx, Map<ResourceAddress, JsonNode> specs) {
+        List<PlannedObject> out = new ArrayList<>();
+        StackContext files = StackContext.of(ctx.stack());
+        for (Map.Entry<ResourceAddress, JsonNode> e : specs.entrySet()) {
+            ResourceAddress a = e.getKey();
+            JsonNode spec = e.getValue();
+            ResourceDecl decl = ctx.stack().find(a).orElseGet(() -> new ResourceDecl(a, List.of(),
+                    spec.isObject() ? (ObjectNode) spec : Json.object(), io.meshform.engine.model.SourceLocator.none(
+                    ctx.stack().file() == null ? "state" : ctx.stack().file().toString())));
+            var kind = PolicyKind.ofType(a.type());
+            if (kind.isPresent()) {
+                out.add(new PlannedObject(kind.get().object(a, spec), decl, Form.TYPED));
+            } else if (a.type().equals(ManifestType.NAME)) {
+                try {
+                    ObjectNode m = ManifestType.object(a, spec, files);
+                    out.add(new PlannedObject(m, decl, spec.has("manifest") && !spec.get("manifest").isNull() ? Form.INLINE : Form.FILE));
+                } catch (RuntimeException unreadable) {
+                    // the manifest's own plan reports a file it cannot read
+                }
+            }
+        }
+        return out;
+    }
+}

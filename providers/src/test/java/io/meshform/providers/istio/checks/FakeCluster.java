@@ -1,0 +1,105 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.providers.istio.policy.PeerPolicy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/** A cluster for unit tests of the checks: the objects given, nothing else; every read is answered. */
+final class FakeCluster implements ClusterView {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    final List<Pod> pods = new ArrayList<>();
+    final Map<String, Map<String, String>> namespaces = new HashMap<>();
+    final List<PeerPolicy> peers = new ArrayList<>();
+    final Map<String, Service> services = new HashMap<>();
+    String mesh;
+    boolean controlPlane = true;
+
+    PlannedMesh mesh(CheckContext ctx) {
+        return new PlannedMesh(ctx, this);
+    }
+
+    FakeCluster namespace(String name, String... labels) {
+        Map<String, String> l = new HashMap<>();
+        for (int i = 0; i + 1 < labels.length; i += 2) {
+            l.put(labels[i], labels[i + 1]);
+        }
+        namespaces.put(name, l);
+        return this;
+    }
+
+    /** A running pod with a sidecar, labels as k, v, k, v, and these container ports. */
+    FakeCluster pod(String ns, String name, Map<String, String> labels, int... ports) {
+        pods.add(pod(ns, name, labels, true, ports));
+        return this;
+    }
+
+    static Pod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {
+        ContainerBuilder app = new ContainerBuilder().withName("app").withImage("app");
+        for (int p : ports) {
+            app.addToPorts(new ContainerPortBuilder().withContainerPort(p).build());
+        }
+        PodBuilder b = new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).withLabels(labels).endMetadata()
+                .withNewSpec().addToContainers(app.build()).endSpec().withNewStatus().withPhase("Running").endStatus();
+        if (sidecar) {
+            b.editSpec().addToContainers(new ContainerBuilder().withName("istio-proxy").build()).endSpec();
+        }
+        return b.build();
+    }
+
+    /** A live PeerAuthentication, created at {@code created} (ISO-8601), spec as YAML. */
+    FakeCluster peer(String ns, String name, String created, String specYaml) {
+        peers.add(PeerPolicy.of(ns, name, Instant.parse(created), YAML.readTree(specYaml), null));
+        return this;
+    }
+
+    FakeCluster service(String ns, String name, int... ports) {
+        ServiceBuilder b = new ServiceBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata().withNewSpec().endSpec();
+        for (int p : ports) {
+            b.editSpec().addNewPort().withPort(p).endPort().endSpec();
+        }
+        services.put(ns + "/" + name, b.build());
+        return this;
+    }
+
+    @Override
+    public List<Pod> pods() {
+        return pods;
+    }
+
+    @Override
+    public Map<String, Map<String, String>> namespaces() {
+        return namespaces;
+    }
+
+    @Override
+    public List<PeerPolicy> peerAuthentications() {
+        return peers;
+    }
+
+    @Override
+    public Optional<String> meshConfig() {
+        return Optional.ofNullable(mesh);
+    }
+
+    @Override
+    public Lookup<Service> service(String namespace, String name) {
+        return new Lookup<>(true, services.get(namespace + "/" + name));
+    }
+
+    @Override
+    public boolean controlPlane() {
+        return controlPlane;
+    }
+}

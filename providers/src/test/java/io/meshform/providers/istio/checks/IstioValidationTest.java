@@ -1,0 +1,157 @@
+package io.meshform.providers.istio.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.spi.CheckContext;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real istioctl validate judges the stack's Istio objects, and each message lands on the line that wrote the
+ * field it is about. Every case below is one meshform once judged itself (and got wrong one way or the other).
+ */
+class IstioValidationTest {
+    @TempDir
+    Path dir;
+
+    private List<Diagnostic> validate(String resources) {
+        CheckContext ctx = Stacks.plan(Stacks.load(dir, resources));
+        return new IstioValidation(Stacks.istioctl()).check(ctx);
+    }
+
+    private static Diagnostic only(List<Diagnostic> ds) {
+        assertEquals(1, ds.size(), ds.toString());
+        return ds.get(0);
+    }
+
+    @Test
+    void customWithPrincipalsAndRequestAuthAreRefusedAtTheirLines() {
+        List<Diagnostic> ds = validate("""
+                  - type: istio.authorizationPolicy
+                    name: ext
+                    spec:
+                      namespace: istio-system
+                      action: CUSTOM
+                      provider: {name: cortex-auth}
+                      rules:
+                        - from:
+                            - source: {principals: ["a"]}
+                          when:
+                            - key: "request.auth.claims[iss]"
+                              values: ["x"]
+                """);
+        assertEquals(2, ds.size(), ds.toString());
+        assertTrue(ds.get(0).isError() && ds.get(0).summary().contains("From.Principals is currently not supported with CUSTOM"),
+                ds.get(0).summary());
+        assertEquals(13, ds.get(0).range().line(), ds.get(0).format());
+        assertTrue(ds.get(1).summary().contains("request.auth.claims[iss] is currently not supported"), ds.get(1).summary());
+        assertEquals(15, ds.get(1).range().line(), ds.get(1).format());
+    }
+
+    @Test
+    void denyWithoutRulesServiceAccountsWithNamespacesAndBadAddressesAndPorts() {
+        assertTrue(only(validate("""
+                  - {type: istio.authorizationPolicy, name: d, spec: {namespace: foo, action: DENY}}
+                """)).summary().contains("DENY action without `rules` is meaningless"));
+        List<Diagnostic> ds = validate("""
+                  - type: istio.authorizationPolicy
+                    name: sa
+                    spec:
+                      namespace: foo
+                      rules:
+                        - from:
+                            - source:
+                                serviceAccounts: ["a/b"]
+                                namespaces: ["x"]
+                                ipBlocks: ["1.2.3.4/99"]
+                          to: [{operation: {ports: ["99999"]}}]
+                          when: [{key: source.ip, values: ["notip"]}]
+                """);
+        assertEquals(4, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("cannot set serviceAccounts with namespaces or principals"), ds.get(0).summary());
+        assertEquals(12, ds.get(0).range().line());
+        assertTrue(ds.get(1).summary().contains("bad CIDR range (1.2.3.4/99)"), ds.get(1).summary());
+        assertEquals(14, ds.get(1).range().line());
+        assertTrue(ds.get(2).summary().contains("bad port (99999)"), ds.get(2).summary());
+        assertEquals(15, ds.get(2).range().line());
+        assertTrue(ds.get(3).summary().contains("bad IP address (notip)"), ds.get(3).summary());
+        assertEquals(16, ds.get(3).range().line());
+    }
+
+    @Test
+    void peerAuthenticationModesAndPortLevelMtls() {
+        Diagnostic mode = only(validate("""
+                  - type: istio.peerAuthentication
+                    name: p
+                    spec:
+                      namespace: cortex
+                      mtls: {mode: strict}
+                """));
+        assertTrue(mode.summary().contains("unknown value") && mode.summary().contains("strict"), mode.summary());
+        assertEquals(9, mode.range().line());
+        Diagnostic empty = only(validate("""
+                  - type: istio.peerAuthentication
+                    name: p
+                    spec:
+                      namespace: cortex
+                      selector: {matchLabels: {app: x}}
+                      portLevelMtls: {}
+                """));
+        assertTrue(empty.summary().contains("port level mTLS, if defined, must have at least one element"), empty.summary());
+        assertEquals(10, empty.range().line(), "the message names the field in words; it lands on portLevelMtls: " + empty.format());
+        assertTrue(only(validate("""
+                  - {type: istio.peerAuthentication, name: p, spec: {namespace: cortex, portLevelMtls: {"8080": {mode: DISABLE}}}}
+                """)).summary().contains("mesh/namespace peer authentication cannot have port level mTLS"));
+    }
+
+    @Test
+    void requestAuthenticationWithOnlyJwksUriIsValidAsIstioSays() {
+        assertEquals(List.of(), validate("""
+                  - type: istio.requestAuthentication
+                    name: ra
+                    spec: {namespace: cortex, jwtRules: [{jwksUri: "https://idp/keys"}]}
+                """));
+        assertTrue(only(validate("""
+                  - type: istio.requestAuthentication
+                    name: ra
+                    spec: {namespace: cortex, jwtRules: [{issuer: i, jwksUri: "ftp://idp/keys"}]}
+                """)).isError());
+    }
+
+    @Test
+    void istioWarningsAreWarningsAndManifestsAreValidatedToo() {
+        Diagnostic w = only(validate("""
+                  - type: istio.authorizationPolicy
+                    name: d
+                    spec:
+                      namespace: foo
+                      action: DENY
+                      rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
+                """));
+        assertTrue(!w.isError() && w.summary().contains("will deny all traffic to TCP ports"), w.summary());
+        Diagnostic dr = only(validate("""
+                  - type: kubernetes.manifest
+                    name: dr
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: dr, namespace: foo}
+                        spec: {host: "reviews", trafficPolicy: {tls: {mode: ISTIO_MUTUL}}}
+                """));
+        assertTrue(dr.isError() && dr.summary().startsWith("kubernetes.manifest.dr: DestinationRule foo/dr"), dr.summary());
+        assertEquals(12, dr.range().line(), dr.format());
+    }
+
+    @Test
+    void withoutIstioctlTheRunSaysTheObjectsWereNotChecked() {
+        CheckContext ctx = Stacks.plan(Stacks.load(dir, "  - {type: istio.peerAuthentication, name: p, spec: {namespace: c}}\n"));
+        Diagnostic d = only(new IstioValidation(new io.meshform.providers.istio.core.Istioctl(dir.resolve("none").toString(),
+                "a test", null, null)).check(ctx));
+        assertTrue(!d.isError() && d.summary().startsWith("Istio's validation did not run on the stack's 1 Istio object(s)"), d.summary());
+    }
+}
