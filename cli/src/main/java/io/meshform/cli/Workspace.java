@@ -16,12 +16,11 @@ import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.state.BackendCatalog;
 import io.meshform.state.BackendKind;
 import io.meshform.state.BackendRequest;
-import io.meshform.state.KubernetesBackendKind;
 import io.meshform.state.LocalBackendKind;
 import io.meshform.state.LocalStateBackend;
-import io.meshform.state.SettingProblem;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
+import io.meshform.state.SettingProblem;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
@@ -180,7 +179,7 @@ final class Workspace implements AutoCloseable {
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new UserError("--state-secret takes NAMESPACE/NAME, e.g. cortex-ops/production");
             }
-            config = new BackendConfig(KubernetesBackendKind.NAME, Map.of("namespace", parts[0], "name", parts[1]));
+            config = new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1]));
         } else if (options.state != null) {
             return new LocalStateBackend(options.state);
         }

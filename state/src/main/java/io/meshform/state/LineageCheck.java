@@ -1,12 +1,12 @@
 package io.meshform.state;
 
 /** Refuses to overwrite one state history with another, e.g. after pointing meshform at the wrong state. */
-final class LineageCheck {
+public final class LineageCheck {
 
     private LineageCheck() {
     }
 
-    static void require(StateSnapshot stored, StateSnapshot incoming, String location) {
+    public static void require(StateSnapshot stored, StateSnapshot incoming, String location) {
         if (!stored.lineage().equals(incoming.lineage())) {
             throw new StateException("refusing to write state with lineage " + incoming.lineage() + " to "
                     + location + ", which holds a different state (lineage " + stored.lineage() + ", serial "

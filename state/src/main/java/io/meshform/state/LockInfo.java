@@ -90,7 +90,7 @@ public record LockInfo(String id, String operation, String who, long pid, Instan
     }
 
     /** The same holder under another id: the lock's own record of who holds it wins over the annotation's. */
-    LockInfo withId(String newId) {
+    public LockInfo withId(String newId) {
         return new LockInfo(newId, operation, who, pid, created, path, pidNamespace, children);
     }
 
@@ -116,7 +116,7 @@ public record LockInfo(String id, String operation, String who, long pid, Instan
         return children.stream().filter(c -> LocalHost.alive(c.pid(), c.started())).toList();
     }
 
-    String toJson() {
+    public String toJson() {
         ObjectNode n = JSON.createObjectNode();
         n.put("id", id);
         n.put("operation", operation);
@@ -140,7 +140,7 @@ public record LockInfo(String id, String operation, String who, long pid, Instan
      *
      * @param fallbackId used when the text is unreadable, e.g. a lock file caught half-written
      */
-    static LockInfo fromJson(String text, String fallbackId) {
+    public static LockInfo fromJson(String text, String fallbackId) {
         try {
             JsonNode n = JSON.readTree(text);
             if (n != null && n.isObject() && n.path("id").isString() && !n.path("id").asString().isBlank()) {

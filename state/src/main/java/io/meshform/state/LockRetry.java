@@ -3,20 +3,20 @@ package io.meshform.state;
 import java.time.Duration;
 
 /** Retries a lock attempt with exponential backoff until a deadline, as every backend waits the same way. */
-final class LockRetry {
+public final class LockRetry {
 
     private static final long FIRST_PAUSE_MILLIS = 50;
     private static final long MAX_PAUSE_MILLIS = 1_000;
 
     /** One try at the lock: a handle, or StateLockedException naming the holder. */
-    interface Attempt {
+    public interface Attempt {
         LockHandle tryOnce() throws StateLockedException;
     }
 
     private LockRetry() {
     }
 
-    static LockHandle acquire(Duration wait, Attempt attempt) throws StateLockedException {
+    public static LockHandle acquire(Duration wait, Attempt attempt) throws StateLockedException {
         if (wait == null || wait.isNegative()) {
             throw new IllegalArgumentException("lock wait must be zero or positive, got " + wait);
         }

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The child processes a lock holder has recorded in its lock, and how to stop them before letting go of it. */
-final class RecordedChildren {
+public final class RecordedChildren {
 
     private final Map<Long, ProcessHandle> live = new LinkedHashMap<>();
     private final Map<Long, LockInfo.Child> records = new LinkedHashMap<>();
 
     /** @return false when the child was recorded already */
-    synchronized boolean add(ProcessHandle p) {
+    public synchronized boolean add(ProcessHandle p) {
         if (live.containsKey(p.pid())) {
             return false;
         }
@@ -23,12 +23,12 @@ final class RecordedChildren {
     }
 
     /** @return false when the child was not recorded */
-    synchronized boolean remove(ProcessHandle p) {
+    public synchronized boolean remove(ProcessHandle p) {
         records.remove(p.pid());
         return live.remove(p.pid()) != null;
     }
 
-    synchronized List<LockInfo.Child> records() {
+    public synchronized List<LockInfo.Child> records() {
         return List.copyOf(records.values());
     }
 
@@ -36,7 +36,7 @@ final class RecordedChildren {
      * Stops every recorded child that still runs: SIGTERM first (meshform's istioctl watchdog then stops the
      * whole process group and waits for it), SIGKILL to whatever is left of it after {@code graceMillis}.
      */
-    void stopAll(long graceMillis) {
+    public void stopAll(long graceMillis) {
         List<ProcessHandle> running;
         synchronized (this) {
             running = live.values().stream().filter(ProcessHandle::isAlive).toList();

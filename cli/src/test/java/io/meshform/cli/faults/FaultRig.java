@@ -1,9 +1,9 @@
 package io.meshform.cli.faults;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.meshform.state.KubernetesStateBackend;
 import io.meshform.state.LocalStateBackend;
 import io.meshform.state.StateSnapshot;
+import io.meshform.state.kubernetes.KubernetesStateBackend;
 import io.meshform.testkit.ClusterContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,12 +1,22 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.SecretList;
+import io.meshform.state.CorruptStateException;
+import io.meshform.state.LineageCheck;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
+import io.meshform.state.LockRetry;
+import io.meshform.state.StateBackend;
+import io.meshform.state.StateCodec;
+import io.meshform.state.StateException;
+import io.meshform.state.StateLockedException;
+import io.meshform.state.StateSnapshot;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,8 +1,10 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,11 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
+import io.meshform.state.StateLockedException;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
 import java.io.BufferedReader;

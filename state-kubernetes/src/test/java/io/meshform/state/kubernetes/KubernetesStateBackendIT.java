@@ -1,4 +1,4 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshform.testkit.ClusterContext;

@@ -1,6 +1,10 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshform.state.BackendKind;
+import io.meshform.state.BackendRequest;
+import io.meshform.state.SettingProblem;
+import io.meshform.state.StateBackend;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
+import io.meshform.state.LockLostException;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateBackend;
+import io.meshform.state.StateBackendContract;
+import io.meshform.state.StateException;
+import io.meshform.state.StateLockedException;
+import io.meshform.state.StateSnapshot;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import java.util.regex.Pattern;
 

@@ -1,4 +1,4 @@
-package io.meshform.state;
+package io.meshform.state.kubernetes;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -9,6 +9,12 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
+import io.meshform.state.LockLostException;
+import io.meshform.state.RecordedChildren;
+import io.meshform.state.StateException;
+import io.meshform.state.StateLockedException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
