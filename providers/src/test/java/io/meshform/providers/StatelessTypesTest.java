@@ -106,12 +106,12 @@ class StatelessTypesTest {
         var context = StackContext.of(new Stack("t", Environment.STAGING, dir.resolve("stack.yaml"),
                 BackendConfig.localDefault(), List.of(), "d"));
         var a = ResourceAddress.parse("kubernetes.manifest.reader");
-        Files.write(dir.resolve("big.yaml"), new byte[(1 << 20) + 1]);
-        for (String[] c : new String[][] {{"/dev/zero", "/dev/zero is not a regular file"},
-                {"big.yaml", "is larger than the limit of 1 MiB (1048577 bytes)"}}) {
+        Files.write(dir.resolve("big.yaml"), new byte[(int) io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT + 1]);
+        for (String[] c : new String[][] {{"/dev/zero", "/dev/zero: manifest file is not a regular file"},
+                {"big.yaml", "manifest file is too large"}}) {
             var e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                     () -> new ManifestType(kube()).plan(new PlanRequest(a, yaml("file: " + c[0] + "\n"), null, null, context)));
-            assertTrue(e.getMessage().contains("kubernetes.manifest.reader: cannot read") && e.getMessage().contains(c[1]),
+            assertTrue(e.getMessage().contains("kubernetes.manifest.reader: spec.file") && e.getMessage().contains(c[1]),
                     e.getMessage());
         }
     }

@@ -170,7 +170,8 @@ class ApplierTest {
                 """);
         Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
         ApplyResult r = new Applier(cluster.registry(), 1, ApplyListener.NONE)
-                .apply(s, p, StateSnapshot.empty("t"), store, new LosingLock(2), new AtomicBoolean());
+                // three writes: the new state's first record (its lineage, before any object is made), a, b
+                .apply(s, p, StateSnapshot.empty("t"), store, new LosingLock(3), new AtomicBoolean());
         assertFalse(r.succeeded());
         assertTrue(r.lockLost() != null && r.lockLost().getMessage().contains("lost to test"));
         assertEquals(List.of("test.thing.a", "test.thing.b"), r.done().stream().map(c -> c.address().toString()).toList());
@@ -188,7 +189,7 @@ class ApplierTest {
                   - {type: test.thing, name: b, dependsOn: [test.thing.a]}
                 """);
         Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
-        LosingLock lock = new LosingLock(1);
+        LosingLock lock = new LosingLock(2);
         io.meshform.state.StateStore fenced = new io.meshform.state.StateStore() {
             @Override
             public java.util.Optional<StateSnapshot> read() {
@@ -206,11 +207,12 @@ class ApplierTest {
                 return "fenced memory";
             }
         };
-        // lost after the first write: b's step is refused before it starts, a is recorded
+        // lost after a's write (the second: the first records the new state's lineage before any object is made):
+        // b's step is refused before it starts, a is recorded
         ApplyResult r = new Applier(cluster.registry(), 1, ApplyListener.NONE)
                 .apply(s, p, StateSnapshot.empty("t"), fenced, lock, new AtomicBoolean());
         assertTrue(r.lockLost() != null);
-        assertEquals(1, store.writes().size());
+        assertEquals(2, store.writes().size());
         assertEquals(List.of("create test.thing.a"), cluster.history());
     }
 }

@@ -57,6 +57,13 @@ final class Watchdog {
      * caller can first record the watchdog's pid (which outlives the child) in the state lock.
      */
     Process start(List<String> command) throws IOException {
+        // The watchdog's shell would start even when the program cannot, and report it only as an exit status:
+        // fail here as ProcessBuilder would, so callers still tell "not run" from "ran and refused".
+        String program = command.get(0);
+        if (program.contains("/") && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(program))) {
+            throw new IOException("Cannot run program \"" + program + "\": "
+                    + (java.nio.file.Files.exists(java.nio.file.Path.of(program)) ? "not executable" : "no such file"));
+        }
         List<String> argv = new ArrayList<>();
         if (setsid != null) {
             argv.add(setsid);
