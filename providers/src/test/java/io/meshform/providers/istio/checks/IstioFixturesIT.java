@@ -77,8 +77,10 @@ class IstioFixturesIT {
                 Set<String> codes = CODES.get(Json.text(test, "analyzer"));
                 assertTrue(codes != null, "no codes listed for " + Json.text(test, "analyzer"));
                 List<JsonNode> stackDocs = docs.stream().filter(d -> !RUNTIME.contains(Json.text(d, "kind"))).toList();
+                List<JsonNode> runtimeDocs = new ArrayList<>(docs.stream().filter(d -> RUNTIME.contains(Json.text(d, "kind"))).toList());
+                runtimeDocs.addAll(gatewayPods(stackDocs, runtimeDocs));
                 List<Diagnostic> found;
-                try (Running running = new Running(cluster, docs.stream().filter(d -> RUNTIME.contains(Json.text(d, "kind"))).toList())) {
+                try (Running running = new Running(cluster, runtimeDocs)) {
                     found = analyze.check(Stacks.plan(stack(stackDocs)));
                 }
                 Set<String> got = new TreeSet<>();
@@ -173,6 +175,40 @@ class IstioFixturesIT {
                 client.resource(r).withGracePeriod(0).delete();
             }
         }
+    }
+
+    /**
+     * A running pod for each Gateway whose selector no pod of the test's inputs matches, in the Gateway's namespace:
+     * Istio's analyzers judge a Gateway by the pods it selects (e.g. JWTClaimRouteAnalyzer, IST0149), which
+     * istioctl analyze takes from the live cluster only. Without it the outcome would depend on whether an earlier
+     * test left an installed ingress gateway behind.
+     */
+    private static List<JsonNode> gatewayPods(List<JsonNode> stackDocs, List<JsonNode> runtimeDocs) {
+        List<JsonNode> pods = new ArrayList<>();
+        for (JsonNode gw : stackDocs) {
+            JsonNode selector = gw.path("spec").path("selector");
+            String apiVersion = Json.text(gw, "apiVersion");
+            if (!"Gateway".equals(Json.text(gw, "kind")) || apiVersion == null || !apiVersion.startsWith("networking.istio.io/")
+                    || !selector.isObject() || selector.isEmpty()) {
+                continue;
+            }
+            boolean matched = runtimeDocs.stream().filter(d -> "Pod".equals(Json.text(d, "kind"))).anyMatch(pod -> {
+                JsonNode labels = pod.path("metadata").path("labels");
+                return selector.properties().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+            });
+            if (matched) {
+                continue;
+            }
+            ObjectNode pod = Json.MAPPER.createObjectNode();
+            pod.put("apiVersion", "v1").put("kind", "Pod");
+            ObjectNode md = pod.putObject("metadata");
+            md.put("name", Json.text(gw.path("metadata"), "name") + "-pod");
+            String ns = Json.text(gw.path("metadata"), "namespace");
+            md.put("namespace", ns == null ? "default" : ns);
+            md.set("labels", selector.deepCopy());
+            pods.add(pod);
+        }
+        return pods;
     }
 
     /** The documents as a stack of inline manifests, each with a namespace (default when its input had none). */

@@ -82,6 +82,9 @@ class IstioInstallIT {
                 h.apply("istio.install.mesh", base, install.privateData());
             }
             String ns = cluster.newNamespace();
+            // A pod in the mesh: an AuthorizationPolicy guards only workloads with a sidecar (injected here).
+            cluster.client().namespaces().withName(ns).edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                    .editMetadata().addToLabels("istio-injection", "enabled").endMetadata().build());
             cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
                     .withNewMetadata().withName("gate-0").addToLabels("app", "gate").endMetadata()
                     .withNewSpec().addNewContainer().withName("c").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
@@ -91,7 +94,8 @@ class IstioInstallIT {
             var typo = io.meshform.providers.TestSpecs.decl("istio.authorizationPolicy.gate", policy + "gates}}\n");
             var found = check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, typo));
             assertEquals(1, found.size(), found.toString());
-            assertTrue(found.get(0).summary().contains("matches no running pod in namespace " + ns), found.get(0).summary());
+            assertTrue(found.get(0).summary().contains("matches no running pod") && found.get(0).summary().contains("namespace " + ns),
+                    found.get(0).summary());
             var right = io.meshform.providers.TestSpecs.decl("istio.authorizationPolicy.gate", policy + "gate}}\n");
             assertEquals(java.util.List.of(), check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, right)));
         }
