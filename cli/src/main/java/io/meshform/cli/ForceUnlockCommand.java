@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "force-unlock", description = "Release a state lock left by a crashed run. Check that no run holds it first.",
+@Command(name = "force-unlock", description = "Release a Kubernetes state lock whose holder is gone (a local lock ends with its process). Check that no run holds it first.",
         footerHeading = "%nExamples:%n", footer = {"  meshform force-unlock -f stack.yaml 6f1c2d0e-8a1b-4c3d-9e2f-0a1b2c3d4e5f"})
 final class ForceUnlockCommand implements Callable<Integer> {
     @Mixin

@@ -161,9 +161,16 @@ public final class IstioInstallType implements ResourceType {
                     if (v != null) {
                         value.put("version", v);
                     }
-                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion())
-                            .withOwnership(io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(),
-                                    "Istio control plane " + ISTIO_NAMESPACE + "/" + want, null)));
+                    String object = "Istio control plane " + ISTIO_NAMESPACE + "/" + want;
+                    var ownership = io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(), object, null);
+                    if (ownership.lineage() == null) {
+                        // An install cut short after istioctl made istiod, before meshform marked it: its intent says whose.
+                        var intent = istiodMark.intent(want);
+                        if (intent != null) {
+                            ownership = io.meshform.providers.kubernetes.LineageMark.of(intent, kube.fieldManager(), object, null);
+                        }
+                    }
+                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion()).withOwnership(ownership));
                 }
             }
         }
@@ -306,6 +313,7 @@ public final class IstioInstallType implements ResourceType {
         Duration timeout = InstallSpec.timeout(spec);
         try {
             Istioctl istioctl = istioctl(context, request.address(), spec);
+            istiodMark.intend(request);
             request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
                     + ", istioctl " + istioctl.version() + ")");
             Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
