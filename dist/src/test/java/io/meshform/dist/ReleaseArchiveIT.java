@@ -46,7 +46,8 @@ class ReleaseArchiveIT {
         // Only the few tools the launcher script uses, none of them mvn or java.
         Path tools = dir.resolve("tools");
         Files.createDirectories(tools);
-        for (String t : List.of("bash", "env", "readlink", "dirname", "cat", "cksum", "cut", "ls", "mkdir", "mktemp", "mv", "rm")) {
+        for (String t : List.of("bash", "env", "readlink", "dirname", "cat", "cksum", "cut", "ls", "mkdir", "mktemp", "mv", "rm",
+                "sed", "head", "stat")) {
             Path real = Path.of("/usr/bin", t);
             Files.createSymbolicLink(tools.resolve(t), Files.exists(real) ? real : Path.of("/bin", t));
         }
