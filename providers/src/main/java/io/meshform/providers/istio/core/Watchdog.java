@@ -64,6 +64,9 @@ final class Watchdog {
             throw new IOException("Cannot run program \"" + program + "\": "
                     + (java.nio.file.Files.exists(java.nio.file.Path.of(program)) ? "not executable" : "no such file"));
         }
+        if (!program.contains("/") && onPath(program).isEmpty()) {
+            throw new IOException("Cannot run program \"" + program + "\": not found on PATH");
+        }
         List<String> argv = new ArrayList<>();
         if (setsid != null) {
             argv.add(setsid);
