@@ -245,18 +245,52 @@ public final class ClientMtls {
     }
 
     /**
-     * True when a server-first protocol would stall: a sidecar server whose port is PERMISSIVE waits, with no timeout
-     * (mesh {@code protocolDetectionTimeout} defaults to 0s), for the client's first bytes to pick a filter chain
-     * (pilot/pkg/networking/core/filterchain_options.go, listener_inbound.go), while a server-first application's client
-     * waits for the server's greeting; only a client sending TLS (Istio mTLS) speaks first. Istio's docs
-     * (ops/deployment/application-requirements, "Server First Protocols") list the well-known server-first ports
-     * {@link ServiceProtocol#WELL_KNOWN_SERVER_FIRST}; {@code serverFirst} is the caller's knowledge of the
-     * application (MongoDB, MySQL, SMTP on other ports).
+     * True when a server-first protocol would stall on the server's sidecar: a PERMISSIVE port waits, with no timeout
+     * (mesh {@code protocolDetectionTimeout} defaults to 0s, pilot/pkg/networking/core/listener_inbound.go), for the
+     * client's first bytes to pick a filter chain (TLS inspector: filterchain_options.go), while a server-first
+     * application's client waits for the server's greeting; a client sending Istio mTLS speaks first (ClientHello), so
+     * only a client that does not stalls. Istio's docs (ops/deployment/application-requirements, "Server First
+     * Protocols") list the well-known ports {@link ServiceProtocol#WELL_KNOWN_SERVER_FIRST}; {@code serverFirst} is
+     * the caller's knowledge of the application (MongoDB, MySQL, SMTP on other ports).
      */
     public boolean serverFirstStall(MeshPod server, int containerPort, boolean serverFirst, Transport clientSends) {
         if (!serverFirst || !server.sidecar() || clientSends == Transport.ISTIO_MUTUAL) {
             return false;
         }
         return peers.effective(server.namespace(), server.labels()).forPort(containerPort) == MtlsMode.PERMISSIVE;
+    }
+
+    /**
+     * Why a server-first application behind {@code svc}'s {@code port} on {@code server} would never see a connection
+     * from {@code client} get going, or empty when it would:
+     * <ul>
+     *   <li>the client's sidecar sniffs an unsupported (unnamed, not well-known) port's protocol, waiting for the
+     *       client's first bytes (Istio's docs: server-first protocols are "incompatible with automatic protocol
+     *       selection"; {@code ConvertProtocol}, pkg/config/kube/conversion.go);</li>
+     *   <li>the server's sidecar waits for them: its port is PERMISSIVE, or not STRICT and sniffed (the plaintext
+     *       chains of an auto-detected port match on HTTP ALPNs: {@code getFilterChainMatchOptions},
+     *       pilot/pkg/networking/core/filterchain_options.go), and the client does not send Istio mTLS.</li>
+     * </ul>
+     * A STRICT port refusing the client's plaintext is not a stall but a refusal: see {@link MtlsMode#acceptsPlaintext}.
+     */
+    public Optional<String> serverFirstStall(MeshPod client, MeshService svc, MeshService.Port port, MeshPod server) {
+        if (client.sidecar() && port.protocol() == ServiceProtocol.UNSUPPORTED) {
+            return Optional.of("the client's sidecar sniffs the protocol of " + svc.host() + ":" + port.port()
+                    + " (no protocol in its name or appProtocol) and waits for bytes a server-first client never sends");
+        }
+        if (!server.sidecar()) {
+            return Optional.empty();
+        }
+        Transport sends = toService(client, svc.host(), port.port()).to(server);
+        if (sends == Transport.ISTIO_MUTUAL) {
+            return Optional.empty();
+        }
+        MtlsMode mode = peers.effective(server.namespace(), server.labels()).forPort(port.targetPort());
+        if (mode == MtlsMode.PERMISSIVE || mode == MtlsMode.DISABLE && port.protocol() == ServiceProtocol.UNSUPPORTED) {
+            return Optional.of("the server's sidecar on " + server.id() + " port " + port.targetPort() + " (" + mode
+                    + ") waits for the client's first bytes to choose a filter chain, and the client sends "
+                    + sends.name().toLowerCase(java.util.Locale.ROOT) + " without speaking first");
+        }
+        return Optional.empty();
     }
 }

@@ -216,4 +216,19 @@ class ClientMtlsTest {
         assertEquals(ServiceProtocol.UNSUPPORTED, ServiceProtocol.of(27018, "mongodb", "TCP", null));
         assertEquals(ServiceProtocol.HTTP, ServiceProtocol.of(80, "tcp-x", "TCP", "http"));
     }
+
+    @Test
+    void serverFirstStallsOnSniffingAndOnPermissiveButNotForMtlsClients() {
+        services.add(new MeshService("data", "mongo", false, Map.of("app", "db"),
+                List.of(MeshService.Port.of("mongo", 27017, 8080, null), MeshService.Port.of(null, 27018, 9090, null))));
+        ClientMtls m = model();
+        MeshService svc = services.get(0);
+        MeshPod bare = pod("app", "bare", Map.of(), false, "10.244.0.9");
+        // auto-mTLS reaches the meshed server: no stall; the plaintext client stalls on PERMISSIVE
+        assertTrue(m.serverFirstStall(client, svc, svc.port(27017).orElseThrow(), meshed).isEmpty());
+        assertTrue(m.serverFirstStall(bare, svc, svc.port(27017).orElseThrow(), meshed).isPresent());
+        assertTrue(m.serverFirstStall(bare, svc, svc.port(27017).orElseThrow(), plain).isEmpty());
+        // an unnamed port on a port Istio does not know: the client's sidecar sniffs
+        assertTrue(m.serverFirstStall(client, svc, svc.port(27018).orElseThrow(), meshed).orElseThrow().contains("sniffs"));
+    }
 }

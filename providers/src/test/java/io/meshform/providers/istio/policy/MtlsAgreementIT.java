@@ -123,6 +123,17 @@ class MtlsAgreementIT {
             if (gen.chance(0.3)) {
                 first.add(gen.destinationRule(ROOT, "mtlsproof-root", targets, namespaces));
             }
+            if (gen.chance(0.6)) {
+                // a pod of the root namespace: its namespace policy is the mesh policy, and as a client it reads the
+                // root namespace's private DestinationRules first (the object selector injects it, the namespace has no
+                // injection label)
+                Pod root = gen.pod("mtlsproof-root", !gen.chance(0.3));
+                root.getMetadata().getLabels().put(MtlsCases.LABEL, "true");
+                if (!"false".equals(root.getMetadata().getLabels().get("sidecar.istio.io/inject"))) {
+                    root.getMetadata().getLabels().put("sidecar.istio.io/inject", "true");
+                }
+                pods.add(create(cluster, ROOT, root));
+            }
             write(cluster, first);
             if (!later.isEmpty()) {
                 sleep(1100); // a later second: creationTimestamp, not only the name, decides among these
@@ -138,6 +149,8 @@ class MtlsAgreementIT {
         } finally {
             client.genericKubernetesResources(PA).inNamespace(ROOT).withLabel(MtlsCases.LABEL, "true").delete();
             client.genericKubernetesResources(DR).inNamespace(ROOT).withLabel(MtlsCases.LABEL, "true").delete();
+            client.pods().inNamespace(ROOT).withLabel(MtlsCases.LABEL, "true").withGracePeriod(0).delete();
+            client.pods().inNamespace(ROOT).withName("mtlsproof-root").waitUntilCondition(p -> p == null, 60, TimeUnit.SECONDS);
             for (String ns : namespaces) {
                 client.pods().inNamespace(ns).withGracePeriod(0).delete();
                 client.namespaces().withName(ns).delete();
