@@ -106,9 +106,11 @@ class MtlsAgreementIT {
                     pods.add(create(cluster, ns, gen.pod("p" + i, !gen.chance(0.3))));
                 }
                 for (int i = 0; i < 2; i++) {
-                    Service s = gen.service("s" + i);
-                    client.services().inNamespace(ns).resource(s).create();
+                    Service s = client.services().inNamespace(ns).resource(gen.service("s" + i)).create();
                     targets.add(new String[] {"s" + i, ns});
+                    if (i == 0 && gen.chance(0.5)) {
+                        first.add(gen.splitRule(s));
+                    }
                 }
                 (gen.chance(0.5) ? later : first).addAll(gen.widePolicies(ns, 0.35));
                 first.addAll(gen.workloadPolicies(ns, 2));

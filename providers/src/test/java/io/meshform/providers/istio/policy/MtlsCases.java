@@ -198,10 +198,12 @@ final class MtlsCases {
         if (tls != null) {
             policy.put("tls", Map.of("mode", tls));
         }
-        if (chance(0.45)) {
+        if (chance(0.5)) {
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("port", Map.of("number", pickPort(new int[] {80, 9090, 27017, 8080, 7070, 9091})));
-            String portTls = pick(TLS);
+            // mostly ports the Services have (ClusterIP ports twice as likely: there the cluster and the endpoint
+            // metadata read a port entry without tls differently, mtls_checker.go against util.go)
+            entry.put("port", Map.of("number", pickPort(new int[] {80, 9090, 27017, 9091, 80, 9090, 27017, 9091, 8080, 7070})));
+            String portTls = chance(0.4) ? null : pick(new String[] {"DISABLE", "ISTIO_MUTUAL", "SIMPLE"});
             if (portTls != null) {
                 entry.put("tls", Map.of("mode", portTls));
             } else {
@@ -216,5 +218,21 @@ final class MtlsCases {
             spec.put("trafficPolicy", policy.isEmpty() ? Map.of("connectionPool", Map.of("tcp", Map.of("maxConnections", 5))) : policy);
         }
         return object("networking.istio.io/v1", "DestinationRule", ns, name, spec);
+    }
+
+    /**
+     * A DestinationRule whose top-level tls and port entry without tls istiod reads two ways: the cluster drops the
+     * top-level policy for that port ({@code GetPortLevelTrafficPolicy}, util.go), the endpoint metadata keeps its tls
+     * mode ({@code trafficPolicyTLSModeForPort}, mtls_checker.go). Random DestinationRules hit it rarely.
+     */
+    GenericKubernetesResource splitRule(Service s) {
+        var port = s.getSpec().getPorts().get(rnd.nextInt(s.getSpec().getPorts().size()));
+        Map<String, Object> entry = Map.of("port", Map.of("number", port.getPort()),
+                "connectionPool", Map.of("tcp", Map.of("maxConnections", 10)));
+        Map<String, Object> policy = Map.of("tls", Map.of("mode", pick(new String[] {"DISABLE", "SIMPLE", "ISTIO_MUTUAL"})),
+                "portLevelSettings", List.of(entry));
+        String ns = s.getMetadata().getNamespace();
+        return object("networking.istio.io/v1", "DestinationRule", ns, "dr-split",
+                Map.of("host", s.getMetadata().getName() + "." + ns + ".svc.cluster.local", "trafficPolicy", policy));
     }
 }
