@@ -58,6 +58,8 @@ public final class LocalStateBackend implements StateBackend {
     /** True once this backend has read or written the state: a write then requires it unchanged since. */
     private boolean seen;
     private byte[] seenBytes;
+    /** What {@link #read()} last returned (the file with a journal replayed), or null. */
+    private StateSnapshot lastRead;
     private FileLockHandle held;
     /** The journal this run appends to, from its first {@link #record} to the next whole write. */
     private StateJournal.Writer journal;
@@ -115,6 +117,7 @@ public final class LocalStateBackend implements StateBackend {
         }
         seen = true;
         seenBytes = bytes;
+        lastRead = out.orElse(null);
         return out;
     }
 
@@ -133,8 +136,17 @@ public final class LocalStateBackend implements StateBackend {
         }
         if (journal == null) {
             byte[] previous = readIfPresent(file);
-            if (!seen || previous == null || Files.exists(journalFile, LinkOption.NOFOLLOW_LINKS)) {
-                return write(s); // nothing to continue yet, or an earlier journal to fold in first
+            if (!seen || previous == null) {
+                return write(s); // nothing to continue yet
+            }
+            if (Files.exists(journalFile, LinkOption.NOFOLLOW_LINKS)) {
+                if (lastRead == null) {
+                    return write(s);
+                }
+                // An earlier run's journal: fold exactly what was read into the file first (the serial the replay
+                // announced), then journal this run's steps on top of it.
+                write(lastRead);
+                previous = readIfPresent(file);
             }
             if (!Arrays.equals(previous, seenBytes)) {
                 decodeKnown(previous);
@@ -165,7 +177,7 @@ public final class LocalStateBackend implements StateBackend {
                     + "\nWhat was recorded before is kept. Check that the disk has free space, then run meshform "
                     + "again.", e);
         }
-        return s.withSerial(journal.serial());
+        return s.withSerial(journal.serial() + 1);
     }
 
     @Override
@@ -227,6 +239,7 @@ public final class LocalStateBackend implements StateBackend {
             // so a crash before this delete leaves it ignored, never replayed twice).
             closeJournal();
             Files.deleteIfExists(journalFile);
+            lastRead = null;
             knownBytes = bytes;
             knownSnapshot = out;
             seen = true;

@@ -29,7 +29,8 @@ import tools.jackson.databind.node.ObjectNode;
  * serial of the state file the journal continues and n counts the records from 1. Resources are encoded as in the
  * state file (the same entries, so masked secrets stay masked).
  *
- * <p>Reading the state replays a journal left by a crash onto the state file, under these rules:
+ * <p>Reading the state replays a journal left by a crash onto the state file (the result has serial B + 1, the serial
+ * its compaction writes), under these rules:
  * <ul>
  *   <li>a last line cut short (no newline, or a checksum that does not match) is a write the crash interrupted: its
  *       steps never counted as done, and it is ignored. A damaged line followed by a good one is corruption.</li>
@@ -104,7 +105,9 @@ final class StateJournal {
             }
             applied++;
         }
-        return new Replay(state, applied, torn, false);
+        // A state with records applied is a new version of the file's: it gets the serial its compaction will
+        // write (the file's + 1), so a saved plan made before the records no longer matches it.
+        return new Replay(applied == 0 ? state : state.withSerial(base.serial() + 1), applied, torn, false);
     }
 
     private static StateSnapshot apply(StateSnapshot state, ObjectNode record, StateCodec codec, String at) {

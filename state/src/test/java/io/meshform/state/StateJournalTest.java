@@ -63,7 +63,7 @@ class StateJournalTest {
         byte[] file = Files.readAllBytes(stateFile);
         s = b.record(s.with(resource("b", "2")));
         s = b.record(s.with(resource("c", "3")));
-        assertEquals(1, s.serial(), "records keep the serial of the state they continue");
+        assertEquals(2, s.serial(), "recorded steps make the version the compaction will write");
         assertArrayEquals(file, Files.readAllBytes(stateFile), "the state file is not rewritten per step");
         assertEquals(2, Files.readAllLines(b.journalFile()).size(), "one line per record");
         assertEquals(List.of("a", "b", "c"), addresses(backend().read().orElseThrow()), "another reader replays it");
@@ -91,7 +91,22 @@ class StateJournalTest {
         // no compact(): the process "died" here
         StateSnapshot read = backend().read().orElseThrow();
         assertEquals(recorded.resources(), read.resources());
-        assertEquals(1, read.serial());
+        assertEquals(2, read.serial(), "not the file's serial: a plan saved before these steps must not match");
+    }
+
+    @Test
+    void theNextRunFoldsAnEarlierJournalInUnderTheSerialItsReadersSaw() throws IOException {
+        LocalStateBackend crashed = backend();
+        journalOfTwoRecords(crashed);
+        LocalStateBackend next = backend();
+        StateSnapshot read = next.read().orElseThrow();
+        StateSnapshot step = next.record(read.with(resource("c", "4")));
+        StateSnapshot file = new StateCodec().decode(Files.readAllBytes(stateFile), "state file");
+        assertEquals(read, file, "the file now holds exactly what was read, under the serial it was read with");
+        assertEquals(3, step.serial());
+        assertTrue(Files.readString(next.journalFile()).contains("\"seq\":1"), "a fresh journal for this run's steps");
+        assertEquals(step, backend().read().orElseThrow());
+        assertEquals(step, next.compact().orElseThrow());
     }
 
     @Test
@@ -159,9 +174,8 @@ class StateJournalTest {
         assertEquals(compacted, read);
         assertEquals(recorded.resources(), read.resources());
         StateSnapshot d = next.record(read.with(resource("d", "4")));
-        assertFalse(Files.exists(next.journalFile()), "the stale journal is not continued: that step was written whole");
+        assertTrue(Files.readString(next.journalFile()).contains("\"seq\":1"), "the stale journal is not continued");
         next.record(d.with(resource("e", "5")));
-        assertTrue(Files.readString(next.journalFile()).contains("\"seq\":1"), "a fresh journal");
         assertEquals(List.of("a", "d", "e"), addresses(backend().read().orElseThrow()));
     }
 
