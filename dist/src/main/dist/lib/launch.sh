@@ -23,23 +23,38 @@ meshform_jvm_options=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC
   -Dkeystore.pkcs12.keyPbeIterationCount=1 -Dkeystore.pkcs12.macIterationCount=1
   -Djava.util.concurrent.ForkJoinPool.common.parallelism=4)
 
-# release_value FILE KEY: a value of a JDK's release file (KEY="value").
-meshform_release_value() {
-  sed -n "s/^$2=\"\\(.*\\)\"\$/\\1/p" "$1" 2>/dev/null | head -1
+# meshform_release_values FILE: sets release_runtime, release_java and release_vendor from a JDK's release file
+# (KEY="value" lines; the first of each wins). Plain bash: every process the launcher starts (a sed, a head) costs
+# milliseconds of each run, and `meshform version` as a whole should take little more than the JVM's own start.
+meshform_release_values() {
+  release_runtime= release_java= release_vendor=
+  local line value
+  [ -r "$1" ] || return 0
+  while IFS= read -r line || [ -n "$line" ]; do
+    case $line in *=\"*\") value=${line#*=\"}; value=${value%\"} ;; *) continue ;; esac
+    case $line in
+      JAVA_RUNTIME_VERSION=*) [ -n "$release_runtime" ] || release_runtime=$value ;;
+      JAVA_VERSION=*) [ -n "$release_java" ] || release_java=$value ;;
+      IMPLEMENTOR=*) [ -n "$release_vendor" ] || release_vendor=$value ;;
+    esac
+  done < "$1"
 }
 
 meshform_launch() {
   local java=$1 jar=$2 cache=$3 stack=$4
   shift 5   # JAVA JAR CACHE STACK --
   local jvm=("${meshform_jvm_options[@]}")
-  local java_path home release version vendor major
+  local java_path real home release version vendor major release_runtime release_java release_vendor
   java_path=$(command -v "$java" 2>/dev/null || true)
   [ -n "$java_path" ] || { echo "[meshform] no Java runtime: $java is not found (install Java 17 or later)" >&2; exit 1; }
-  home=$(cd "$(dirname "$(readlink -f "$java_path")")/.." && pwd)
+  real=$(readlink -f "$java_path")
+  home=${real%/*}   # .../bin (readlink -f gives a canonical absolute path, so no `cd ..` is needed)
+  home=${home%/*}
+  [ -n "$home" ] || home=/
   release=$home/release
-  version=$(meshform_release_value "$release" JAVA_RUNTIME_VERSION)
-  [ -n "$version" ] || version=$(meshform_release_value "$release" JAVA_VERSION)
-  vendor=$(meshform_release_value "$release" IMPLEMENTOR)
+  meshform_release_values "$release"
+  version=${release_runtime:-$release_java}
+  vendor=$release_vendor
   major=${version%%[.+-]*}
   case $major in ''|*[!0-9]*) major=0 ;; esac
   if [ "$major" -ge 25 ]; then
@@ -52,8 +67,9 @@ meshform_launch() {
   if [ -z "${MESHFORM_NO_CDS:-}" ] && [ -n "$version" ] && [ "$major" -ge 17 ]; then
     local stamp path_key key kind file
     stamp=$(stat -L -c '%i %s %.9Y %.9Z' "$jar" 2>/dev/null || true)
-    path_key=$(printf '%s\n%s\n' "$home" "$jar" | cksum | cut -d' ' -f1)
-    key=$(printf '%s\n%s\n%s\n' "$version" "$vendor" "$stamp" | cksum | cut -d' ' -f1)
+    local ignored
+    read -r path_key ignored < <(printf '%s\n%s\n' "$home" "$jar" | cksum)
+    read -r key ignored < <(printf '%s\n%s\n%s\n' "$version" "$vendor" "$stamp" | cksum)
     if [ "$major" -ge 25 ]; then kind=aot; else kind=jsa; fi
     file=$cache/meshform-$path_key-jdk$major-$key.$kind
     if [ ! -f "$file" ] && [ -n "$stamp" ] && mkdir -p "$cache" 2>/dev/null; then

@@ -44,6 +44,10 @@ public final class Main implements Runnable {
     public static int run(Terminal unfiltered, String... args) {
         // Everything printed passes the redactor: the stack's sensitive values never reach the terminal or CI logs.
         Terminal terminal = unfiltered.redacting();
+        Integer quick = QuickAnswers.answer(terminal, args);
+        if (quick != null) {
+            return quick;
+        }
         CommandLine cl = CommandTree.build(terminal, args.length > 0 ? args[0] : null);
         List<String> argList = Arrays.asList(args);
         boolean debug = argList.contains("debug") && argList.contains("--log-level") || argList.contains("--log-level=debug");

@@ -128,7 +128,7 @@ final class AtomicFiles {
         }
     }
 
-    private static FileAttribute<?>[] ownerOnly(Path path) {
+    static FileAttribute<?>[] ownerOnly(Path path) {
         if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             return new FileAttribute<?>[] {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
@@ -137,7 +137,7 @@ final class AtomicFiles {
     }
 
     /** Makes the rename itself durable; not every platform can open a directory, and then we skip it. */
-    private static void fsyncDirectory(Path dir) {
+    static void fsyncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -150,7 +150,7 @@ final class AtomicFiles {
         return directoryOf(target).resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
     }
 
-    private static Path directoryOf(Path target) {
+    static Path directoryOf(Path target) {
         Path parent = target.toAbsolutePath().getParent();
         return parent == null ? target.toAbsolutePath().getRoot() : parent;
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +29,12 @@ import java.util.Optional;
  * atomically (temp file, fsync, rename in the target's directory), and the backup and lock live beside the target,
  * so runs that name the link and runs that name the target share one lock. A link is how a state is put on another
  * disk or a shared mount; replacing it with a regular file would silently move the state off that disk.
+ *
+ * <p>During an apply, steps are recorded in {@code <file>.journal} ({@link StateJournal}) and folded into the file
+ * by one whole write at the end ({@link #compact()}); {@link #read()} replays a journal a crash left behind.
+ *
+ * <p>Longer than 400 lines because the file, its backup, its journal and its lock are one unit: every write and
+ * every journal record checks the lock and the file under this object's monitor.
  */
 public final class LocalStateBackend implements StateBackend {
     /**
@@ -40,6 +47,9 @@ public final class LocalStateBackend implements StateBackend {
     private final Path file;
     private final Path backup;
     private final Path lockFile;
+    private final Path journalFile;
+    /** False keeps whole writes for every step ({@code MESHFORM_STATE_JOURNAL=off}), to measure what the journal buys. */
+    private final boolean journaling;
     private final StateCodec codec = new StateCodec();
     /** The bytes this backend last read or wrote, and what they decode to: an apply writes after every step,
      * and decoding the whole previous file each time made a long apply quadratic. */
@@ -48,13 +58,25 @@ public final class LocalStateBackend implements StateBackend {
     /** True once this backend has read or written the state: a write then requires it unchanged since. */
     private boolean seen;
     private byte[] seenBytes;
+    /** What {@link #read()} last returned (the file with a journal replayed), or null. */
+    private StateSnapshot lastRead;
     private FileLockHandle held;
+    /** The journal this run appends to, from its first {@link #record} to the next whole write. */
+    private StateJournal.Writer journal;
+    /** The state file as it was when the journal was opened: a change since means another writer. */
+    private Object fileStamp;
 
     public LocalStateBackend(Path stateFile) {
+        this(stateFile, !"off".equals(System.getenv("MESHFORM_STATE_JOURNAL")));
+    }
+
+    public LocalStateBackend(Path stateFile, boolean journaling) {
         this.given = stateFile;
         this.file = AtomicFiles.throughLinks(stateFile);
         this.backup = sibling(file, ".backup");
         this.lockFile = sibling(file, ".lock");
+        this.journalFile = sibling(file, StateJournal.SUFFIX);
+        this.journaling = journaling;
     }
 
     public Path file() {
@@ -69,6 +91,10 @@ public final class LocalStateBackend implements StateBackend {
         return lockFile;
     }
 
+    public Path journalFile() {
+        return journalFile;
+    }
+
     @Override
     public String describe() {
         return "local file " + given + (file.equals(given) ? "" : " (a link to " + file + ")");
@@ -77,10 +103,108 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public synchronized Optional<StateSnapshot> read() {
         byte[] bytes = readIfPresent(file);
+        byte[] journalBytes = readJournal();
+        if (bytes == null && journalBytes != null && journalBytes.length > 0) {
+            throw new StateException("journal " + journalFile + " exists but the state file " + file + " does not: "
+                    + "the journal only continues a state file, so it cannot be read alone. Nothing was changed. "
+                    + "Restore the state file (its backup is " + backup + "), or move the journal away if the state "
+                    + "was removed on purpose.");
+        }
         Optional<StateSnapshot> out = bytes == null ? Optional.empty() : Optional.of(decodeKnown(bytes));
+        if (out.isPresent() && journalBytes != null) {
+            // A run died before compacting: its recorded steps are part of the state.
+            out = Optional.of(StateJournal.replay(out.get(), journalBytes, "journal " + journalFile, codec).state());
+        }
         seen = true;
         seenBytes = bytes;
+        lastRead = out.orElse(null);
         return out;
+    }
+
+    /**
+     * Records {@code s} as one fsynced journal record of what changed since the state this backend last read,
+     * wrote or recorded, instead of rewriting the whole file; {@link #compact()} folds the journal into the file.
+     * The first record of a run writes the state whole instead when a journal of an earlier run is still there.
+     */
+    @Override
+    public synchronized StateSnapshot record(StateSnapshot s) {
+        if (!journaling) {
+            return write(s);
+        }
+        if (held != null) {
+            held.ensureHeld();
+        }
+        if (journal == null) {
+            byte[] previous = readIfPresent(file);
+            if (!seen || previous == null) {
+                return write(s); // nothing to continue yet
+            }
+            if (Files.exists(journalFile, LinkOption.NOFOLLOW_LINKS)) {
+                if (lastRead == null) {
+                    return write(s);
+                }
+                // An earlier run's journal: fold exactly what was read into the file first (the serial the replay
+                // announced), then journal this run's steps on top of it.
+                write(lastRead);
+                previous = readIfPresent(file);
+            }
+            if (!Arrays.equals(previous, seenBytes)) {
+                decodeKnown(previous);
+                throw changedMeanwhile(previous);
+            }
+            StateSnapshot stored = decodeKnown(previous);
+            LineageCheck.require(stored, s, describe());
+            try {
+                fileStamp = stamp();
+                journal = StateJournal.Writer.create(journalFile, stored, codec);
+            } catch (IOException e) {
+                throw new StateException("could not create the state journal " + journalFile + ": " + e.getMessage()
+                        + "\nThe state is unchanged. Check that the directory is writable and has free space, and "
+                        + "that nothing else is at that path, then run meshform again.", e);
+            }
+        } else if (!Objects.equals(fileStamp, stamp())) {
+            byte[] now = readIfPresent(file);
+            throw changedMeanwhile(now);
+        } else if (!journal.stillAtItsPath()) {
+            throw new StateException("the state journal " + journalFile + " was removed or replaced while this run "
+                    + "wrote to it; nothing more is written. Another writer is at work on " + describe()
+                    + ", or the file was deleted by hand: run meshform again when it is done.");
+        }
+        try {
+            journal.append(s);
+        } catch (IOException e) {
+            throw new StateException("could not append to the state journal " + journalFile + ": " + e.getMessage()
+                    + "\nWhat was recorded before is kept. Check that the disk has free space, then run meshform "
+                    + "again.", e);
+        }
+        return s.withSerial(journal.serial() + 1);
+    }
+
+    @Override
+    public synchronized Optional<StateSnapshot> compact() {
+        if (journal == null) {
+            return Optional.empty();
+        }
+        return Optional.of(write(journal.view()));
+    }
+
+    /** The journal's bytes, or null when there is none. A link there is refused, not followed. */
+    private byte[] readJournal() {
+        if (Files.isSymbolicLink(journalFile)) {
+            throw new StateException("the state journal " + journalFile + " is a symbolic link; meshform does not "
+                    + "follow links there. Remove the link (a journal is only ever a file meshform made).");
+        }
+        return readIfPresent(journalFile);
+    }
+
+    /** The state file's identity and last change (by stat): what an append checks before recording. */
+    private Object stamp() {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return List.of(String.valueOf(a.fileKey()), a.size(), a.lastModifiedTime());
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override
@@ -111,6 +235,11 @@ public final class LocalStateBackend implements StateBackend {
                 AtomicFiles.preserve(file, backup);
             }
             AtomicFiles.write(file, bytes);
+            // The journal's records are in what was just written (the state it continues now has a lower serial,
+            // so a crash before this delete leaves it ignored, never replayed twice).
+            closeJournal();
+            Files.deleteIfExists(journalFile);
+            lastRead = null;
             knownBytes = bytes;
             knownSnapshot = out;
             seen = true;
@@ -121,6 +250,13 @@ public final class LocalStateBackend implements StateBackend {
                     + "free space, then run meshform again.", e);
         }
         return out;
+    }
+
+    private void closeJournal() {
+        if (journal != null) {
+            journal.close();
+            journal = null;
+        }
     }
 
     private StateException changedMeanwhile(byte[] now) {

@@ -211,21 +211,43 @@ public final class StateCodec {
             if (!n.isObject()) {
                 throw new FormatProblem(at + ": expected an object, found " + kind(n));
             }
-            unknownKeys(n, RESOURCE_KEYS, at + ".");
-            String address = requiredString(n, "address", at + ".address");
-            Integer first = seen.putIfAbsent(address, i);
+            ResourceState r = resource(n, at);
+            Integer first = seen.putIfAbsent(r.address(), i);
             if (first != null) {
-                throw new FormatProblem(at + ": address \"" + address + "\" appears twice (also at resources["
+                throw new FormatProblem(at + ": address \"" + r.address() + "\" appears twice (also at resources["
                         + first + "]); each resource may be recorded once");
             }
-            String type = requiredString(n, "type", at + ".type");
-            JsonNode attributes = n.get("attributes");
-            if (attributes == null || !attributes.isObject()) {
-                throw new FormatProblem(at + ".attributes: expected an object, found " + kind(attributes));
-            }
-            resources.add(new ResourceState(address, type, (ObjectNode) attributes, metadata(n.get("metadata"), at)));
+            resources.add(r);
         }
         return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources);
+    }
+
+    /** One entry of the resources array (or of a journal record), checked as the state file's entries are. */
+    ResourceState resource(JsonNode n, String at) {
+        unknownKeys(n, RESOURCE_KEYS, at + ".");
+        String address = requiredString(n, "address", at + ".address");
+        String type = requiredString(n, "type", at + ".type");
+        JsonNode attributes = n.get("attributes");
+        if (attributes == null || !attributes.isObject()) {
+            throw new FormatProblem(at + ".attributes: expected an object, found " + kind(attributes));
+        }
+        return new ResourceState(address, type, (ObjectNode) attributes, metadata(n.get("metadata"), at));
+    }
+
+    /** One resource as a JSON object, keys sorted as in the state file, for a journal record. */
+    ObjectNode resourceNode(ResourceState r) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("address", r.address());
+        n.put("type", r.type());
+        n.set("attributes", sortedCopy(r.attributes()));
+        ObjectNode meta = n.putObject("metadata");
+        r.metadata().forEach(meta::put);
+        return n;
+    }
+
+    /** The mapper the state file is read with (strict about duplicate keys), for journal records. */
+    JsonMapper mapper() {
+        return mapper;
     }
 
     private static Map<String, String> metadata(JsonNode n, String at) {

@@ -20,6 +20,27 @@ public interface StateStore {
      */
     StateSnapshot write(StateSnapshot s);
 
+    /**
+     * Makes {@code s}, the state after one or more finished apply steps, durable before those steps count as done.
+     * A store may record only what changed since its last read, write or record (the local file appends one fsynced
+     * record to a journal); what it records is part of what {@link #read()} returns from then on, also after a
+     * crash. Fenced like {@link #write}: nothing is recorded once the lock is lost. The default writes it whole.
+     *
+     * @return {@code s} with the serial it is stored under (the journal's records keep the serial they continue)
+     */
+    default StateSnapshot record(StateSnapshot s) {
+        return write(s);
+    }
+
+    /**
+     * Folds what {@link #record} recorded into one whole write ({@link #write}), so the next run reads one file.
+     *
+     * @return the state written, or empty when nothing was recorded since the last write
+     */
+    default Optional<StateSnapshot> compact() {
+        return Optional.empty();
+    }
+
     /** Where the state lives, in words for messages, e.g. {@code local file ./meshform.state.json}. */
     String describe();
 }

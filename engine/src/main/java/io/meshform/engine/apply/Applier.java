@@ -39,8 +39,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Carries out a plan in dependency order with bounded parallelism. Each finished step is written to the
- * state store at once, so a crash loses at most the step in flight. After the first failure (or a stop
+ * Carries out a plan in dependency order with bounded parallelism. Each finished step is recorded in the
+ * state store at once ({@link StateStore#record}: one journal record for the local file), so a crash loses at most
+ * the step in flight; the run ends with one whole write ({@link StateStore#compact}). After the first failure (or a stop
  * request) no new step starts; running steps finish and are recorded.
  *
  * <p>Fencing: before each step the applier asks the state lock whether this run still holds it. Once it does not
@@ -152,6 +153,15 @@ public final class Applier {
                 lockLost = e;
             } catch (RuntimeException e) {
                 // cannot tell (the API server does not answer): the failures above say what happened
+            }
+        }
+        if (lockLost == null) {
+            // One whole write folds this run's journal records into the state; after a lost lock nothing is written
+            // (the records stay in the journal, which the next holder's read replays).
+            try {
+                recorder.compact();
+            } catch (LockLostException e) {
+                lockLost = e;
             }
         }
         List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
@@ -368,11 +378,22 @@ public final class Applier {
                     snapshot = current;
                     upTo = changes;
                 }
-                StateSnapshot written = store.write(snapshot);
+                StateSnapshot written = store.record(snapshot);
                 synchronized (this) {
                     writtenChanges = upTo;
                     lastWritten = written;
                 }
+            }
+        }
+
+        /** Makes the state one whole write again, after steps recorded as journal records. */
+        void compact() {
+            synchronized (writeLock) {
+                store.compact().ifPresent(written -> {
+                    synchronized (this) {
+                        lastWritten = written;
+                    }
+                });
             }
         }
     }

@@ -54,6 +54,13 @@ import tools.jackson.databind.node.ObjectNode;
  * every write is a compare-and-swap on the resourceVersion of the Secret as this backend last read or wrote it (not
  * as re-read just before writing). So a run that lost its lock while paused, and raced past the check, still
  * cannot overwrite what the run that took the lock wrote meanwhile.
+ *
+ * <p>No journal: every {@link #record} is a whole write (the {@link io.meshform.state.StateStore} default). The
+ * local file journals because an fsync'd append is far cheaper than rewriting and renaming the file; here each
+ * step costs one API round trip (the Lease check, then the compare-and-swap) whatever its size, and a journal in a
+ * second object could not share the Secret's compare-and-swap: its records would need their own resourceVersion
+ * chain and a second fencing check, and compaction would be two writes that a crash can split. The applier's group
+ * commit already folds steps that finish together into one write.
  */
 public final class KubernetesStateBackend implements StateBackend {
 
