@@ -185,7 +185,17 @@ public final class LocalStateBackend implements StateBackend {
         if (journal == null) {
             return Optional.empty();
         }
-        return Optional.of(write(journal.view()));
+        try {
+            return Optional.of(write(journal.view()));
+        } catch (LockLostException e) {
+            throw e;
+        } catch (StateException e) {
+            // The steps are safe: each was fsynced to the journal before it counted as done. Say so, or the user
+            // reads "could not write state" as "this apply was lost" and repeats or undoes work by hand.
+            throw new StateException(e.getMessage() + "\nEvery step this run finished is recorded in the state "
+                    + "journal " + journalFile + ", which the next meshform command that reads this state folds in; "
+                    + "fix the cause and run the command again (do not delete the journal).", e);
+        }
     }
 
     /** The journal's bytes, or null when there is none. A link there is refused, not followed. */

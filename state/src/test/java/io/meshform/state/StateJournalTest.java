@@ -75,6 +75,22 @@ class StateJournalTest {
     }
 
     @Test
+    void aCompactionThatCannotWriteSaysTheStepsAreInTheJournalAndKeepsIt() throws IOException {
+        LocalStateBackend b = backend();
+        StateSnapshot recorded = journalOfTwoRecords(b);
+        // The backup's place is taken by a non-empty directory, so the whole write fails before touching the file.
+        Path backup = stateFile.resolveSibling(stateFile.getFileName() + ".backup");
+        Files.createDirectories(backup.resolve("blocker"));
+        StateException e = assertThrows(StateException.class, b::compact);
+        assertTrue(e.getMessage().contains("could not write state file"), e.getMessage());
+        assertTrue(e.getMessage().contains("recorded in the state journal " + b.journalFile()), e.getMessage());
+        assertTrue(Files.exists(b.journalFile()), "the journal stays for the next read");
+        Files.delete(backup.resolve("blocker"));
+        Files.delete(backup);
+        assertEquals(addresses(recorded), addresses(backend().read().orElseThrow()), "the next reader replays it");
+    }
+
+    @Test
     void journalIsOwnerOnlyAndSecretsStayAsRecorded() throws IOException {
         LocalStateBackend b = backend();
         StateSnapshot s = b.write(StateSnapshot.empty("0.1.0"));
