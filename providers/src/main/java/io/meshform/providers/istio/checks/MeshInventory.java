@@ -1,0 +1,166 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.install.InstallSpec;
+import io.meshform.providers.istio.policy.MeshPod;
+import io.meshform.providers.istio.policy.MeshService;
+import io.meshform.providers.istio.policy.MeshState;
+import io.meshform.providers.istio.policy.OutsideCaller;
+import io.meshform.providers.istio.policy.TrafficTls;
+import io.meshform.providers.kubernetes.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The pods, Services, PeerAuthentications, DestinationRules and mesh config the reachability model reads, from the
+ * run's {@link ClusterView} (one cluster-wide LIST per kind, shared with every check) and the stack: {@link #live} is
+ * the cluster as it is; {@link #planned} the cluster as the plan leaves it (the stack's PeerAuthentications and
+ * DestinationRules, typed or as manifests, created, changed or removed; its namespaces' injection labels; its
+ * install's mesh config). Pods Istio never meshes and that call no application (kube-system and the other namespaces
+ * the injector skips, finished pods, the Istio namespace's pods without a proxy such as istiod) are left out.
+ */
+final class MeshInventory {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    private MeshInventory() {
+    }
+
+    /** The live cluster, with the stack's outside callers. */
+    static MeshState live(PlannedMesh mesh) {
+        ClusterView c = mesh.cluster();
+        JsonNode meshConfig = liveMeshConfig(c);
+        String root = Json.text(meshConfig, "rootNamespace", Mesh.DEFAULT_ROOT_NAMESPACE);
+        return new MeshState(root, meshConfig.path("enableAutoMtls").asBoolean(true), MeshState.DEFAULT_DOMAIN,
+                pods(c, Map.of()), services(c), c.peerAuthentications(), c.destinationRules(), Callers.of(mesh.context()));
+    }
+
+    /** The cluster as the plan leaves it (for drift: as what was applied would have it). */
+    static MeshState planned(PlannedMesh mesh) {
+        ClusterView c = mesh.cluster();
+        var install = mesh.install();
+        JsonNode meshConfig = install.isPresent() ? InstallSpec.meshConfig(CheckSupport.after(mesh.context(), install.get()))
+                : liveMeshConfig(c);
+        Map<String, Boolean> injection = new HashMap<>();
+        Map<String, Map<String, String>> before = c.namespaces();
+        mesh.namespaceLabels().forEach((ns, labels) -> {
+            Injection now = Injection.of(before.get(ns));
+            Injection after = Injection.of(labels);
+            if (now.turns(after) != null) {
+                injection.put(ns, after.enabled());
+            }
+        });
+        return new MeshState(mesh.rootNamespace(), meshConfig.path("enableAutoMtls").asBoolean(true), MeshState.DEFAULT_DOMAIN,
+                pods(c, injection), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
+    }
+
+    private static JsonNode liveMeshConfig(ClusterView c) {
+        try {
+            JsonNode n = c.meshConfig().map(YAML::readTree).orElse(null);
+            return n != null && n.isObject() ? n : Json.object();
+        } catch (RuntimeException unparseable) {
+            return Json.object(); // the mesh checks report a mesh config that does not parse
+        }
+    }
+
+    /**
+     * Pods as the model sees them; {@code injection} gives, for namespaces whose injection the plan turns on or off,
+     * whether their pods run with a sidecar once restarted (never for pods the injector skips).
+     */
+    static List<MeshPod> pods(ClusterView c, Map<String, Boolean> injection) {
+        List<MeshPod> out = new ArrayList<>();
+        for (Pod pod : c.pods()) {
+            String ns = pod.getMetadata().getNamespace();
+            boolean sidecar = Sidecars.hasSidecar(pod);
+            if (Sidecars.finished(pod) || Sidecars.NEVER_INJECTED_NAMESPACES.contains(ns)
+                    || (Mesh.ISTIO_NAMESPACE.equals(ns) && !sidecar)) {
+                continue;
+            }
+            if (injection.containsKey(ns)) {
+                sidecar = injection.get(ns) && !Sidecars.neverInjected(pod);
+            }
+            out.add(of(pod).withSidecar(sidecar));
+        }
+        return out;
+    }
+
+    static MeshPod of(Pod pod) {
+        List<MeshPod.Port> ports = new ArrayList<>();
+        boolean nativeSidecar = false;
+        if (pod.getSpec() != null) {
+            for (Container k : pod.getSpec().getContainers() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
+                if (Sidecars.PROXY_CONTAINER.equals(k.getName()) || k.getPorts() == null) {
+                    continue;
+                }
+                for (ContainerPort p : k.getPorts()) {
+                    if (p.getContainerPort() != null && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
+                        ports.add(new MeshPod.Port(p.getContainerPort(), p.getName()));
+                    }
+                }
+            }
+            nativeSidecar = pod.getSpec().getInitContainers() != null && pod.getSpec().getInitContainers().stream()
+                    .anyMatch(k -> Sidecars.PROXY_CONTAINER.equals(k.getName()) && "Always".equals(k.getRestartPolicy()));
+        }
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.getMetadata().getName());
+        return new MeshPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), workload, labels,
+                Sidecars.hasSidecar(pod), nativeSidecar, pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()),
+                ports);
+    }
+
+    static List<MeshService> services(ClusterView c) {
+        return c.services().stream().map(s -> MeshService.of(Json.toNode(s))).toList();
+    }
+
+    /** Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time). */
+    static List<TrafficTls> rules(PlannedMesh mesh) {
+        Map<String, TrafficTls> out = new TreeMap<>();
+        mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r));
+        if (mesh.context().purpose() == Purpose.DRIFT) {
+            return List.copyOf(out.values());
+        }
+        Set<String> gone = new HashSet<>();
+        PlannedObject.removed(mesh.context()).stream().filter(o -> "DestinationRule".equals(o.kind()))
+                .forEach(o -> gone.add(o.namespace() + "/" + o.name()));
+        gone.forEach(out::remove);
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            if ("DestinationRule".equals(o.kind()) && o.istio() && o.namespace() != null) {
+                TrafficTls was = out.get(o.namespace() + "/" + o.name());
+                Instant created = was == null ? null : was.created();
+                out.put(o.namespace() + "/" + o.name(), TrafficTls.of(o.namespace(), o.name(), created, o.object().path("spec"),
+                        o.decl().address().toString()));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** The same run judged as a plan: for drift, "what was applied" over the live cluster. */
+    static PlannedMesh asApplied(PlannedMesh mesh) {
+        CheckContext ctx = mesh.context();
+        return new PlannedMesh(new CheckContext(ctx.stack(), ctx.after(), ctx.removed(), Purpose.PLAN), mesh.cluster());
+    }
+
+    /** The stack's outside callers (istio.caller), none yet. */
+    static final class Callers {
+        private Callers() {
+        }
+
+        static List<OutsideCaller> of(CheckContext ctx) {
+            return List.of();
+        }
+    }
+}
