@@ -9,6 +9,7 @@ import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.install.InstallSpec;
+import io.meshform.providers.istio.policy.CallerType;
 import io.meshform.providers.istio.policy.MeshPod;
 import io.meshform.providers.istio.policy.MeshService;
 import io.meshform.providers.istio.policy.MeshState;
@@ -154,13 +155,14 @@ final class MeshInventory {
         return new PlannedMesh(new CheckContext(ctx.stack(), ctx.after(), ctx.removed(), Purpose.PLAN), mesh.cluster());
     }
 
-    /** The stack's outside callers (istio.caller), none yet. */
+    /** The stack's outside callers ({@code istio.caller}), as the run leaves them (drift: as applied). */
     static final class Callers {
         private Callers() {
         }
 
         static List<OutsideCaller> of(CheckContext ctx) {
-            return List.of();
+            return ctx.declared(CallerType.NAME).stream().map(d -> CallerType.caller(d.address(), CheckSupport.after(ctx, d)))
+                    .toList();
         }
     }
 }
