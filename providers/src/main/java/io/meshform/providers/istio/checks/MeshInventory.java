@@ -41,32 +41,38 @@ final class MeshInventory {
     private MeshInventory() {
     }
 
-    /** The live cluster, with the stack's outside callers. */
-    static MeshState live(PlannedMesh mesh) {
+    /**
+     * The live cluster, with the stack's outside callers. {@code projected}: each pod with the sidecar it has once it
+     * restarts under its namespace's live labels (a plan's "before", so a pod that merely awaits its restart is no
+     * change the plan makes); otherwise the sidecars pods run with now (drift).
+     */
+    static MeshState live(PlannedMesh mesh, boolean projected) {
         ClusterView c = mesh.cluster();
         JsonNode meshConfig = liveMeshConfig(c);
         String root = Json.text(meshConfig, "rootNamespace", Mesh.DEFAULT_ROOT_NAMESPACE);
         return new MeshState(root, meshConfig.path("enableAutoMtls").asBoolean(true), MeshState.DEFAULT_DOMAIN,
-                pods(c, Map.of()), services(c), c.peerAuthentications(), c.destinationRules(), Callers.of(mesh.context()));
+                pods(c, projected ? c.namespaces() : null, Set.of()), services(c), c.peerAuthentications(), c.destinationRules(),
+                Callers.of(mesh.context()));
     }
 
-    /** The cluster as the plan leaves it (for drift: as what was applied would have it). */
+    /**
+     * The cluster as the plan leaves it (for drift: as what was applied would have it), each pod with the sidecar it
+     * has once it restarts under the planned namespace labels.
+     */
     static MeshState planned(PlannedMesh mesh) {
         ClusterView c = mesh.cluster();
         var install = mesh.install();
         JsonNode meshConfig = install.isPresent() ? InstallSpec.meshConfig(CheckSupport.after(mesh.context(), install.get()))
                 : liveMeshConfig(c);
-        Map<String, Boolean> injection = new HashMap<>();
-        Map<String, Map<String, String>> before = c.namespaces();
-        mesh.namespaceLabels().forEach((ns, labels) -> {
-            Injection now = Injection.of(before.get(ns));
-            Injection after = Injection.of(labels);
-            if (now.turns(after) != null) {
-                injection.put(ns, after.enabled());
+        Map<String, Map<String, String>> labels = mesh.namespaceLabels();
+        Set<String> turnedOff = new HashSet<>();
+        labels.forEach((ns, after) -> {
+            if (Injection.of(c.namespaces().get(ns)).enabled() && !Injection.of(after).enabled()) {
+                turnedOff.add(ns);
             }
         });
         return new MeshState(mesh.rootNamespace(), meshConfig.path("enableAutoMtls").asBoolean(true), MeshState.DEFAULT_DOMAIN,
-                pods(c, injection), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
+                pods(c, labels, turnedOff), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
     }
 
     private static JsonNode liveMeshConfig(ClusterView c) {
@@ -79,10 +85,13 @@ final class MeshInventory {
     }
 
     /**
-     * Pods as the model sees them; {@code injection} gives, for namespaces whose injection the plan turns on or off,
-     * whether their pods run with a sidecar once restarted (never for pods the injector skips).
+     * Pods as the model sees them. With {@code labels} (namespace labels), each with the sidecar it has once it
+     * restarts: one where injection is on gets one unless the injector skips it (opt-out, hostNetwork: {@code
+     * injectRequired}, pkg/kube/inject/inject.go), one in a namespace in {@code turnedOff} loses it, any other keeps
+     * what it has. Without, the sidecars pods run with now. This is the one answer every mesh check uses to "will this
+     * pod have a sidecar".
      */
-    static List<MeshPod> pods(ClusterView c, Map<String, Boolean> injection) {
+    static List<MeshPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff) {
         List<MeshPod> out = new ArrayList<>();
         for (Pod pod : c.pods()) {
             String ns = pod.getMetadata().getNamespace();
@@ -91,8 +100,12 @@ final class MeshInventory {
                     || (Mesh.ISTIO_NAMESPACE.equals(ns) && !sidecar)) {
                 continue;
             }
-            if (injection.containsKey(ns)) {
-                sidecar = injection.get(ns) && !Sidecars.neverInjected(pod);
+            if (labels != null) {
+                if (Injection.of(labels.get(ns)).enabled()) {
+                    sidecar = sidecar || !Sidecars.neverInjected(pod);
+                } else if (turnedOff.contains(ns)) {
+                    sidecar = false;
+                }
             }
             out.add(of(pod).withSidecar(sidecar));
         }

@@ -47,7 +47,7 @@ public final class MtlsReachability implements PlanCheck {
             return List.of(); // no cluster, or no Istio to enforce anything
         }
         boolean drift = ctx.purpose() == Purpose.DRIFT;
-        Reachability live = new Reachability(MeshInventory.live(mesh));
+        Reachability live = new Reachability(MeshInventory.live(mesh, !drift));
         Reachability before = drift ? new Reachability(MeshInventory.planned(MeshInventory.asApplied(mesh))) : live;
         Reachability after = drift ? live : new Reachability(MeshInventory.planned(mesh));
         if (after.servers().isEmpty()) {
