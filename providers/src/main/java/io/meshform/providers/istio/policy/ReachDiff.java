@@ -2,6 +2,7 @@ package io.meshform.providers.istio.policy;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,9 +47,12 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
     }
 
     public static ReachDiff between(Reachability before, Reachability after, boolean listStillBroken) {
-        Map<String, List<String>> transitions = new LinkedHashMap<>();
-        after.clients().forEach((id, klass) -> transitions.computeIfAbsent(before.clients().get(id) + "\u0000" + klass,
-                k -> new ArrayList<>()).add(id));
+        Map<String, Transition> transitions = new LinkedHashMap<>();
+        after.clients().forEach((id, klass) -> {
+            String was = before.clients().get(id);
+            transitions.computeIfAbsent(was + "\u0000" + klass, k -> new Transition(was, klass, new ArrayList<>(), new HashSet<>()))
+                    .add(id);
+        });
         Map<String, Acc> acc = new LinkedHashMap<>();
         int breaks = 0;
         int plaintext = 0;
@@ -64,18 +68,19 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
             }
             for (Reachability.Entry entry : server.entries()) {
                 Reachability.Entry wasEntry = wasEntries.get(entry.containerPort() + "|" + entry.via());
-                for (Map.Entry<String, List<String>> t : transitions.entrySet()) {
-                    String[] k = t.getKey().split("\u0000", -1);
-                    List<String> ids = t.getValue().stream().filter(id -> !id.equals(server.id())).toList();
+                for (Transition t : transitions.values()) {
+                    // a workload calling itself is no connection between workloads
+                    List<String> ids = t.set().contains(server.id()) ? t.ids().stream().filter(id -> !id.equals(server.id())).toList()
+                            : t.ids();
                     if (ids.isEmpty()) {
                         continue;
                     }
-                    Reachability.Outcome now = after.outcome(k[1], entry);
+                    Reachability.Outcome now = after.outcome(t.to(), entry);
                     if (now == null) {
                         continue;
                     }
                     pairs += ids.size();
-                    Reachability.Outcome then = wasEntry == null || k[0].equals("null") ? null : before.outcome(k[0], wasEntry);
+                    Reachability.Outcome then = wasEntry == null || t.from() == null ? null : before.outcome(t.from(), wasEntry);
                     Kind kind = null;
                     if (now.broken()) {
                         if (then == null || !then.broken()) {
@@ -114,6 +119,14 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
                     List.copyOf(a.whys), fix, List.copyOf(a.clients)));
         }
         return new ReachDiff(List.copyOf(changes), breaks, plaintext, still, repaired, pairs);
+    }
+
+    /** Clients that move from one class (in the first table) to another (in the second). */
+    private record Transition(String from, String to, List<String> ids, Set<String> set) {
+        void add(String id) {
+            ids.add(id);
+            set.add(id);
+        }
     }
 
     private static final class Acc {

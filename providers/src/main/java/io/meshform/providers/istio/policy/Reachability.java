@@ -28,9 +28,26 @@ public final class Reachability {
     /** Why a broken connection breaks. */
     public enum Problem { PLAINTEXT_TO_STRICT, SERVER_FIRST_PERMISSIVE, MTLS_TO_NO_SIDECAR, MTLS_TO_DISABLE }
 
-    public record Outcome(Result result, Problem problem, String why) {
+    /** How a connection ends, and why: the client's decision and, when it breaks, what the server refuses. */
+    public record Outcome(Result result, Problem problem, ClientTls.Decision decision) {
         public boolean broken() {
             return result == Result.BROKEN;
+        }
+
+        /** One clause; built only for the connections a report names. */
+        public String why() {
+            String d = decision.why();
+            if (problem == null) {
+                return d;
+            }
+            return switch (problem) {
+                case MTLS_TO_NO_SIDECAR -> "sends Istio mTLS (" + d + ") to a pod without a sidecar";
+                case PLAINTEXT_TO_STRICT -> "sends " + (decision.sends() == ClientTls.Sends.OTHER_TLS ? "TLS that is not Istio's"
+                        : "plaintext") + " (" + d + ") to a port that requires mTLS";
+                case MTLS_TO_DISABLE -> "sends Istio mTLS (" + d + ") to a port with mTLS DISABLE";
+                case SERVER_FIRST_PERMISSIVE -> "sends plaintext (" + d + ") to a server-first port under PERMISSIVE: the"
+                        + " sidecar waits for the client to speak first, the server waits too";
+            };
         }
     }
 
@@ -77,9 +94,22 @@ public final class Reachability {
             classOf.put(c.describe(), klass);
             callers.put(klass, c);
         }
-        Map<String, List<MeshService>> servicesByNs = new HashMap<>();
-        state.services().forEach(s -> servicesByNs.computeIfAbsent(s.namespace(), k -> new ArrayList<>()).add(s));
-        Map<MeshService, List<MeshPod>> endpoints = new HashMap<>();
+        // Services and pods indexed by namespace and one label (a service's first selector entry; each of a pod's
+        // labels), so matching selectors costs the candidates, not every pair of the namespace.
+        Map<String, List<MeshService>> servicesByLabel = new HashMap<>();
+        for (MeshService s : state.services()) {
+            if (!s.selector().isEmpty()) {
+                Map.Entry<String, String> first = new TreeMap<>(s.selector()).firstEntry();
+                servicesByLabel.computeIfAbsent(s.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                        k -> new ArrayList<>()).add(s);
+            }
+        }
+        Map<String, List<MeshPod>> podsByLabel = new HashMap<>();
+        for (MeshPod p : state.pods()) {
+            p.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(p.namespace() + "\u0000" + k + "=" + v,
+                    x -> new ArrayList<>()).add(p));
+        }
+        Map<MeshService, List<MeshPod>> endpoints = new java.util.IdentityHashMap<>();
         grouped.forEach((key, pods) -> {
             MeshPod rep = pods.get(0);
             EffectiveMtls mtls = peers.effective(rep.namespace(), rep.labels());
@@ -87,13 +117,17 @@ public final class Reachability {
             for (MeshPod.Port cp : rep.ports()) {
                 MtlsMode mode = mtls.forPort(cp.number());
                 boolean covered = false;
-                for (MeshService s : servicesByNs.getOrDefault(rep.namespace(), List.of())) {
+                for (MeshService s : candidates(servicesByLabel, rep)) {
                     if (!s.selects(rep)) {
                         continue;
                     }
                     for (MeshService.Port sp : s.ports()) {
                         if (rep.resolve(sp.targetPort()) == cp.number()) {
-                            List<MeshPod> eps = endpoints.computeIfAbsent(s, k -> state.pods().stream().filter(k::selects).toList());
+                            List<MeshPod> eps = endpoints.computeIfAbsent(s, k -> {
+                                Map.Entry<String, String> first = new TreeMap<>(k.selector()).firstEntry();
+                                return podsByLabel.getOrDefault(k.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                                        List.of()).stream().filter(k::selects).toList();
+                            });
                             entries.add(new Entry(cp.number(), s.name() + ":" + sp.port(),
                                     new ClientTls.Route(s, sp, rep, cp.number(), eps, mode)));
                             covered = true;
@@ -106,6 +140,13 @@ public final class Reachability {
             }
             servers.put(key, new Server(clientId(rep), rep, List.copyOf(pods), mtls, List.copyOf(entries)));
         });
+    }
+
+    /** The Services that may select {@code pod}: those whose first selector entry is one of its labels, once each. */
+    private static List<MeshService> candidates(Map<String, List<MeshService>> byLabel, MeshPod pod) {
+        List<MeshService> out = new ArrayList<>();
+        pod.labels().forEach((k, v) -> out.addAll(byLabel.getOrDefault(pod.namespace() + "\u0000" + k + "=" + v, List.of())));
+        return out;
     }
 
     /** A pod's name as a client or server: namespace/workload. */
@@ -152,19 +193,13 @@ public final class Reachability {
         boolean mtls = d.sends() == ClientTls.Sends.ISTIO_MTLS;
         Result ok = mtls ? Result.MTLS : d.sends() == ClientTls.Sends.OTHER_TLS ? Result.OTHER_TLS : Result.PLAINTEXT;
         if (!r.endpoint().sidecar()) {
-            return mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_NO_SIDECAR, "sends Istio mTLS (" + d.why()
-                    + ") to a pod without a sidecar") : new Outcome(ok, null, d.why());
+            return mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_NO_SIDECAR, d) : new Outcome(ok, null, d);
         }
         return switch (r.serverMode()) {
-            case STRICT -> mtls ? new Outcome(ok, null, d.why()) : new Outcome(Result.BROKEN, Problem.PLAINTEXT_TO_STRICT,
-                    "sends " + (d.sends() == ClientTls.Sends.OTHER_TLS ? "TLS that is not Istio's" : "plaintext") + " ("
-                            + d.why() + ") to a port that requires mTLS");
-            case DISABLE -> mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_DISABLE, "sends Istio mTLS (" + d.why()
-                    + ") to a port with mTLS DISABLE") : new Outcome(ok, null, d.why());
+            case STRICT -> mtls ? new Outcome(ok, null, d) : new Outcome(Result.BROKEN, Problem.PLAINTEXT_TO_STRICT, d);
+            case DISABLE -> mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_DISABLE, d) : new Outcome(ok, null, d);
             default -> d.sends() == ClientTls.Sends.PLAINTEXT && serverFirst(r)
-                    ? new Outcome(Result.BROKEN, Problem.SERVER_FIRST_PERMISSIVE, "sends plaintext (" + d.why()
-                    + ") to a server-first port under PERMISSIVE: the sidecar waits for the client to speak first, the"
-                    + " server waits too") : new Outcome(ok, null, d.why());
+                    ? new Outcome(Result.BROKEN, Problem.SERVER_FIRST_PERMISSIVE, d) : new Outcome(ok, null, d);
         };
     }
 

@@ -33,7 +33,10 @@ public final class SidecarClientTls implements ClientTls {
     private final boolean autoMtls;
     private final String domain;
     private final Map<String, List<TrafficTls>> byNamespace = new HashMap<>();
-    private final Map<String, TrafficTls> chosen = new HashMap<>();
+    private final Map<TrafficTls, String> fqdns = new java.util.IdentityHashMap<>();
+    private final Map<String, MtlsMode> namespaceModes = new HashMap<>();
+    /** The rule per client (classes are shared objects) and host: each is looked up once per model. */
+    private final Map<Client, Map<MeshService, java.util.Optional<TrafficTls>>> chosen = new java.util.IdentityHashMap<>();
 
     public SidecarClientTls(PeerAuthentications peers, List<TrafficTls> rules, boolean autoMtls, String domain) {
         this.peers = peers;
@@ -45,6 +48,7 @@ public final class SidecarClientTls implements ClientTls {
                 .thenComparing(TrafficTls::created, Comparator.nullsLast(Comparator.naturalOrder()))
                 .thenComparing(TrafficTls::name));
         sorted.forEach(r -> byNamespace.computeIfAbsent(r.namespace(), k -> new ArrayList<>()).add(r));
+        sorted.forEach(r -> fqdns.put(r, r.fqdn(domain)));
     }
 
     @Override
@@ -58,7 +62,7 @@ public final class SidecarClientTls implements ClientTls {
         if (route.service() == null) {
             return new Decision(Sends.PLAINTEXT, "calls the pod's IP, which Istio sends through PassthroughCluster without TLS");
         }
-        TrafficTls rule = rule(client, route.service().host(domain));
+        TrafficTls rule = rule(client, route.service());
         String mode = rule == null ? null : rule.modeFor(route.port().port());
         if (mode != null) {
             return switch (mode) {
@@ -74,7 +78,8 @@ public final class SidecarClientTls implements ClientTls {
             return new Decision(Sends.PLAINTEXT, "auto-mTLS is off for headless Service " + route.service().namespace() + "/"
                     + route.service().name() + ": one of its pods has no sidecar");
         }
-        if (peers.namespaceMode(route.service().namespace()).orElse(MtlsMode.PERMISSIVE) == MtlsMode.DISABLE) {
+        if (namespaceModes.computeIfAbsent(route.service().namespace(), ns -> peers.namespaceMode(ns).orElse(MtlsMode.PERMISSIVE))
+                == MtlsMode.DISABLE) {
             return new Decision(Sends.PLAINTEXT, "auto-mTLS is off: namespace " + route.service().namespace()
                     + " has mTLS DISABLE");
         }
@@ -91,12 +96,14 @@ public final class SidecarClientTls implements ClientTls {
     }
 
     /** The DestinationRule Istio applies for {@code host} to this client, or null. */
-    private TrafficTls rule(Client client, String host) {
-        String serviceNs = host.split("\\.")[1];
-        String key = client.namespace() + "|" + host + "|" + client.labels();
-        if (chosen.containsKey(key)) {
-            return chosen.get(key);
+    private TrafficTls rule(Client client, MeshService service) {
+        Map<MeshService, java.util.Optional<TrafficTls>> perService = chosen.computeIfAbsent(client, k -> new java.util.IdentityHashMap<>());
+        java.util.Optional<TrafficTls> known = perService.get(service);
+        if (known != null) {
+            return known.orElse(null);
         }
+        String host = service.host(domain);
+        String serviceNs = service.namespace();
         TrafficTls found = match(byNamespace.getOrDefault(client.namespace(), List.of()), host, client, true);
         if (found == null && !serviceNs.equals(client.namespace())) {
             found = match(byNamespace.getOrDefault(serviceNs, List.of()), host, client, false);
@@ -105,7 +112,7 @@ public final class SidecarClientTls implements ClientTls {
         if (found == null && !root.equals(client.namespace()) && !root.equals(serviceNs)) {
             found = match(byNamespace.getOrDefault(root, List.of()), host, client, false);
         }
-        chosen.put(key, found);
+        perService.put(service, java.util.Optional.ofNullable(found));
         return found;
     }
 
@@ -116,7 +123,7 @@ public final class SidecarClientTls implements ClientTls {
             if (own ? !selects(r, client) : !r.exportedTo(client.namespace())) {
                 continue;
             }
-            String h = r.fqdn(domain);
+            String h = fqdns.get(r);
             int length;
             if (h.equals(host)) {
                 length = Integer.MAX_VALUE;
