@@ -1,7 +1,7 @@
 package io.meshform.bench;
 
-import io.meshform.providers.istio.policy.MeshPod;
-import io.meshform.providers.istio.policy.MeshService;
+import io.meshform.providers.istio.policy.ReachPod;
+import io.meshform.providers.istio.policy.ReachService;
 import io.meshform.providers.istio.policy.MeshState;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -59,18 +59,18 @@ public class MtlsModelBenchmark {
 
     private MeshState state(boolean allInjected, MtlsMode mode) {
         int namespaces = 50;
-        List<MeshPod> podList = new ArrayList<>();
-        List<MeshService> services = new ArrayList<>();
+        List<ReachPod> podList = new ArrayList<>();
+        List<ReachService> services = new ArrayList<>();
         for (int i = 0; i < pods; i++) {
             String ns = "ns-" + (i % namespaces);
             Map<String, String> labels = Map.of("app", "app-" + i, "tier", "t" + (i % 7));
-            List<MeshPod.Port> ports = i % 2 == 0 ? List.of(new MeshPod.Port(8080, "http"))
-                    : List.of(new MeshPod.Port(8080, "http"), new MeshPod.Port(27017, "mongo"));
+            List<ReachPod.Port> ports = i % 2 == 0 ? List.of(new ReachPod.Port(8080, "http"))
+                    : List.of(new ReachPod.Port(8080, "http"), new ReachPod.Port(27017, "mongo"));
             boolean sidecar = allInjected || (i % namespaces) % 2 == 0;
-            podList.add(new MeshPod(ns, "app-" + i + "-0", "app-" + i, labels, sidecar, false, false, ports));
-            List<MeshService.Port> sp = new ArrayList<>();
-            ports.forEach(p -> sp.add(new MeshService.Port(p.number(), p.name(), null, p.name())));
-            services.add(new MeshService(ns, "app-" + i, Map.of("app", "app-" + i), i % 10 == 0, sp));
+            podList.add(new ReachPod(ns, "app-" + i + "-0", "app-" + i, labels, sidecar, false, false, ports));
+            List<ReachService.Port> sp = new ArrayList<>();
+            ports.forEach(p -> sp.add(new ReachService.Port(p.number(), p.name(), null, p.name())));
+            services.add(new ReachService(ns, "app-" + i, Map.of("app", "app-" + i), i % 10 == 0, sp));
         }
         List<PeerPolicy> peers = new ArrayList<>();
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");

@@ -10,8 +10,8 @@ import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.install.InstallSpec;
 import io.meshform.providers.istio.policy.CallerType;
-import io.meshform.providers.istio.policy.MeshPod;
-import io.meshform.providers.istio.policy.MeshService;
+import io.meshform.providers.istio.policy.ReachPod;
+import io.meshform.providers.istio.policy.ReachService;
 import io.meshform.providers.istio.policy.MeshState;
 import io.meshform.providers.istio.policy.OutsideCaller;
 import io.meshform.providers.istio.policy.TrafficTls;
@@ -91,8 +91,8 @@ final class MeshInventory {
      * what it has. Without, the sidecars pods run with now. This is the one answer every mesh check uses to "will this
      * pod have a sidecar".
      */
-    static List<MeshPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff) {
-        List<MeshPod> out = new ArrayList<>();
+    static List<ReachPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff) {
+        List<ReachPod> out = new ArrayList<>();
         for (Pod pod : c.pods()) {
             String ns = pod.getMetadata().getNamespace();
             boolean sidecar = Sidecars.hasSidecar(pod);
@@ -112,8 +112,8 @@ final class MeshInventory {
         return out;
     }
 
-    static MeshPod of(Pod pod) {
-        List<MeshPod.Port> ports = new ArrayList<>();
+    static ReachPod of(Pod pod) {
+        List<ReachPod.Port> ports = new ArrayList<>();
         boolean nativeSidecar = false;
         if (pod.getSpec() != null) {
             for (Container k : pod.getSpec().getContainers() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
@@ -122,7 +122,7 @@ final class MeshInventory {
                 }
                 for (ContainerPort p : k.getPorts()) {
                     if (p.getContainerPort() != null && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
-                        ports.add(new MeshPod.Port(p.getContainerPort(), p.getName()));
+                        ports.add(new ReachPod.Port(p.getContainerPort(), p.getName()));
                     }
                 }
             }
@@ -131,13 +131,13 @@ final class MeshInventory {
         }
         Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
         String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.getMetadata().getName());
-        return new MeshPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), workload, labels,
+        return new ReachPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), workload, labels,
                 Sidecars.hasSidecar(pod), nativeSidecar, pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()),
                 ports);
     }
 
-    static List<MeshService> services(ClusterView c) {
-        return c.services().stream().map(s -> MeshService.of(Json.toNode(s))).toList();
+    static List<ReachService> services(ClusterView c) {
+        return c.services().stream().map(s -> ReachService.of(Json.toNode(s))).toList();
     }
 
     /** Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time). */

@@ -5,7 +5,7 @@ import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.EffectiveMtls;
-import io.meshform.providers.istio.policy.MeshPod;
+import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -69,7 +69,7 @@ public final class StrictWithoutExceptions implements PlanCheck {
         PeerAuthentications peers = mesh.peers();
         Map<PeerPolicy, List<Finding>> byDecider = new LinkedHashMap<>();
         // the pods as the run leaves them, each with the sidecar it has once restarted (MeshInventory's one rule)
-        for (MeshPod pod : MeshInventory.planned(mesh).pods()) {
+        for (ReachPod pod : MeshInventory.planned(mesh).pods()) {
             Map<String, String> labels = pod.labels();
             Map<String, String> known = NON_MTLS_WORKLOADS.stream()
                     .filter(w -> labels.entrySet().containsAll(w.entrySet())).findFirst().orElse(null);

@@ -5,7 +5,7 @@ import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.EffectiveMtls;
-import io.meshform.providers.istio.policy.MeshPod;
+import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -116,7 +116,7 @@ public final class UnmanagedWeakerMtls implements PlanCheck {
     private static Optional<List<String>> winsFor(PlannedMesh mesh, PeerAuthentications peers, PeerPolicy p) {
         List<String> selected = new ArrayList<>();
         TreeSet<String> wins = new TreeSet<>();
-        for (MeshPod pod : MeshInventory.pods(mesh.cluster(), null, java.util.Set.of())) {
+        for (ReachPod pod : MeshInventory.pods(mesh.cluster(), null, java.util.Set.of())) {
             if (!p.namespace().equals(pod.namespace()) || !p.selects(pod.labels())) {
                 continue;
             }

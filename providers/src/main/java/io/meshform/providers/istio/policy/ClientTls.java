@@ -42,7 +42,7 @@ public interface ClientTls {
      * Service selects (headless services are all-or-nothing), {@code serverMode} the endpoint's composed inbound mode
      * for the container port (auto-mTLS consults it per endpoint).
      */
-    record Route(MeshService service, MeshService.Port port, MeshPod endpoint, int containerPort, List<MeshPod> endpoints,
+    record Route(ReachService service, ReachService.Port port, ReachPod endpoint, int containerPort, List<ReachPod> endpoints,
                  MtlsMode serverMode) {
     }
 

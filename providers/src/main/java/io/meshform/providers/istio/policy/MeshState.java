@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param domain the cluster's DNS domain (Service hosts are {@code name.namespace.svc.<domain>})
  */
-public record MeshState(String rootNamespace, boolean autoMtls, String domain, List<MeshPod> pods,
-                        List<MeshService> services, List<PeerPolicy> peers, List<TrafficTls> rules,
+public record MeshState(String rootNamespace, boolean autoMtls, String domain, List<ReachPod> pods,
+                        List<ReachService> services, List<PeerPolicy> peers, List<TrafficTls> rules,
                         List<OutsideCaller> callers) {
     public MeshState {
         pods = List.copyOf(pods);

@@ -28,7 +28,7 @@ public record OutsideCaller(String name, ClientTls.Sends sends, List<Target> tar
             ports = List.copyOf(ports);
         }
 
-        boolean matches(MeshPod pod, int containerPort, MeshService.Port via) {
+        boolean matches(ReachPod pod, int containerPort, ReachService.Port via) {
             if (namespace != null && !namespace.equals(pod.namespace())) {
                 return false;
             }
@@ -41,7 +41,7 @@ public record OutsideCaller(String name, ClientTls.Sends sends, List<Target> tar
         }
     }
 
-    boolean calls(MeshPod pod, int containerPort, MeshService.Port via) {
+    boolean calls(ReachPod pod, int containerPort, ReachService.Port via) {
         return targets.stream().anyMatch(t -> t.matches(pod, containerPort, via));
     }
 

@@ -140,7 +140,7 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
 
     /** The exception that makes a broken connection work, in the stack's terms. */
     static String fix(Reachability.Problem problem, Reachability.Server server, Reachability.Entry entry, String domain) {
-        MeshPod pod = server.pod();
+        ReachPod pod = server.pod();
         String selector = selectorFor(pod);
         int cp = entry.containerPort();
         ClientTls.Route r = entry.route();
@@ -163,7 +163,7 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
     }
 
     /** The label that names a workload best in a selector: the chart name, app, Spark role, else all its labels. */
-    static String selectorFor(MeshPod pod) {
+    static String selectorFor(ReachPod pod) {
         for (String key : List.of("app.kubernetes.io/name", "app", "spark-role", "component")) {
             if (pod.labels().containsKey(key)) {
                 return "{" + key + ": " + pod.labels().get(key) + "}";

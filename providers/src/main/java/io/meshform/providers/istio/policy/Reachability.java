@@ -52,7 +52,7 @@ public final class Reachability {
     }
 
     /** A server workload: its pods (alike but for pod-specific labels), its composed mTLS, its ways in. */
-    public record Server(String id, MeshPod pod, List<MeshPod> pods, EffectiveMtls mtls, List<Entry> entries) {
+    public record Server(String id, ReachPod pod, List<ReachPod> pods, EffectiveMtls mtls, List<Entry> entries) {
     }
 
     /** One way into a server: container port and the Service port that leads there ("api:8080"), or "pod IP". */
@@ -78,8 +78,8 @@ public final class Reachability {
         this.tls = new SidecarClientTls(peers, state.rules(), state.autoMtls(), state.domain());
         Set<String> selectorNamespaces = new HashSet<>();
         state.rules().stream().filter(r -> !r.selector().isEmpty()).forEach(r -> selectorNamespaces.add(r.namespace()));
-        Map<String, List<MeshPod>> grouped = new LinkedHashMap<>();
-        for (MeshPod p : state.pods()) {
+        Map<String, List<ReachPod>> grouped = new LinkedHashMap<>();
+        for (ReachPod p : state.pods()) {
             String id = clientId(p);
             String klass = p.namespace() + "|" + p.sidecar() + "|" + (selectorNamespaces.contains(p.namespace()) ? p.labels() : "");
             classes.computeIfAbsent(klass, k -> new ClientTls.Client(p.namespace(), p.labels(), p.sidecar(), false, null));
@@ -96,34 +96,34 @@ public final class Reachability {
         }
         // Services and pods indexed by namespace and one label (a service's first selector entry; each of a pod's
         // labels), so matching selectors costs the candidates, not every pair of the namespace.
-        Map<String, List<MeshService>> servicesByLabel = new HashMap<>();
-        for (MeshService s : state.services()) {
+        Map<String, List<ReachService>> servicesByLabel = new HashMap<>();
+        for (ReachService s : state.services()) {
             if (!s.selector().isEmpty()) {
                 Map.Entry<String, String> first = new TreeMap<>(s.selector()).firstEntry();
                 servicesByLabel.computeIfAbsent(s.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
                         k -> new ArrayList<>()).add(s);
             }
         }
-        Map<String, List<MeshPod>> podsByLabel = new HashMap<>();
-        for (MeshPod p : state.pods()) {
+        Map<String, List<ReachPod>> podsByLabel = new HashMap<>();
+        for (ReachPod p : state.pods()) {
             p.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(p.namespace() + "\u0000" + k + "=" + v,
                     x -> new ArrayList<>()).add(p));
         }
-        Map<MeshService, List<MeshPod>> endpoints = new java.util.IdentityHashMap<>();
+        Map<ReachService, List<ReachPod>> endpoints = new java.util.IdentityHashMap<>();
         grouped.forEach((key, pods) -> {
-            MeshPod rep = pods.get(0);
+            ReachPod rep = pods.get(0);
             EffectiveMtls mtls = peers.effective(rep.namespace(), rep.labels());
             List<Entry> entries = new ArrayList<>();
-            for (MeshPod.Port cp : rep.ports()) {
+            for (ReachPod.Port cp : rep.ports()) {
                 MtlsMode mode = mtls.forPort(cp.number());
                 boolean covered = false;
-                for (MeshService s : candidates(servicesByLabel, rep)) {
+                for (ReachService s : candidates(servicesByLabel, rep)) {
                     if (!s.selects(rep)) {
                         continue;
                     }
-                    for (MeshService.Port sp : s.ports()) {
+                    for (ReachService.Port sp : s.ports()) {
                         if (rep.resolve(sp.targetPort()) == cp.number()) {
-                            List<MeshPod> eps = endpoints.computeIfAbsent(s, k -> {
+                            List<ReachPod> eps = endpoints.computeIfAbsent(s, k -> {
                                 Map.Entry<String, String> first = new TreeMap<>(k.selector()).firstEntry();
                                 return podsByLabel.getOrDefault(k.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
                                         List.of()).stream().filter(k::selects).toList();
@@ -143,14 +143,14 @@ public final class Reachability {
     }
 
     /** The Services that may select {@code pod}: those whose first selector entry is one of its labels, once each. */
-    private static List<MeshService> candidates(Map<String, List<MeshService>> byLabel, MeshPod pod) {
-        List<MeshService> out = new ArrayList<>();
+    private static List<ReachService> candidates(Map<String, List<ReachService>> byLabel, ReachPod pod) {
+        List<ReachService> out = new ArrayList<>();
         pod.labels().forEach((k, v) -> out.addAll(byLabel.getOrDefault(pod.namespace() + "\u0000" + k + "=" + v, List.of())));
         return out;
     }
 
     /** A pod's name as a client or server: namespace/workload. */
-    public static String clientId(MeshPod p) {
+    public static String clientId(ReachPod p) {
         return p.namespace() + "/" + p.workload();
     }
 
@@ -204,6 +204,6 @@ public final class Reachability {
     }
 
     private static boolean serverFirst(ClientTls.Route r) {
-        return r.port() != null ? r.port().serverFirst() : MeshService.Port.SERVER_FIRST_PORTS.contains(r.containerPort());
+        return r.port() != null ? r.port().serverFirst() : ReachService.Port.SERVER_FIRST_PORTS.contains(r.containerPort());
     }
 }

@@ -36,7 +36,7 @@ public final class SidecarClientTls implements ClientTls {
     private final Map<TrafficTls, String> fqdns = new java.util.IdentityHashMap<>();
     private final Map<String, MtlsMode> namespaceModes = new HashMap<>();
     /** The rule per client (classes are shared objects) and host: each is looked up once per model. */
-    private final Map<Client, Map<MeshService, java.util.Optional<TrafficTls>>> chosen = new java.util.IdentityHashMap<>();
+    private final Map<Client, Map<ReachService, java.util.Optional<TrafficTls>>> chosen = new java.util.IdentityHashMap<>();
 
     public SidecarClientTls(PeerAuthentications peers, List<TrafficTls> rules, boolean autoMtls, String domain) {
         this.peers = peers;
@@ -96,8 +96,8 @@ public final class SidecarClientTls implements ClientTls {
     }
 
     /** The DestinationRule Istio applies for {@code host} to this client, or null. */
-    private TrafficTls rule(Client client, MeshService service) {
-        Map<MeshService, java.util.Optional<TrafficTls>> perService = chosen.computeIfAbsent(client, k -> new java.util.IdentityHashMap<>());
+    private TrafficTls rule(Client client, ReachService service) {
+        Map<ReachService, java.util.Optional<TrafficTls>> perService = chosen.computeIfAbsent(client, k -> new java.util.IdentityHashMap<>());
         java.util.Optional<TrafficTls> known = perService.get(service);
         if (known != null) {
             return known.orElse(null);

@@ -20,20 +20,20 @@ class ReachabilityTest {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    private static MeshPod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {
-        List<MeshPod.Port> ps = new ArrayList<>();
+    private static ReachPod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {
+        List<ReachPod.Port> ps = new ArrayList<>();
         for (int p : ports) {
-            ps.add(new MeshPod.Port(p, null));
+            ps.add(new ReachPod.Port(p, null));
         }
-        return new MeshPod(ns, name + "-0", name, labels, sidecar, false, false, ps);
+        return new ReachPod(ns, name + "-0", name, labels, sidecar, false, false, ps);
     }
 
-    private static MeshService service(String ns, String name, Map<String, String> selector, boolean headless, int... ports) {
-        List<MeshService.Port> ps = new ArrayList<>();
+    private static ReachService service(String ns, String name, Map<String, String> selector, boolean headless, int... ports) {
+        List<ReachService.Port> ps = new ArrayList<>();
         for (int p : ports) {
-            ps.add(new MeshService.Port(p, "tcp-" + p, null, Integer.toString(p)));
+            ps.add(new ReachService.Port(p, "tcp-" + p, null, Integer.toString(p)));
         }
-        return new MeshService(ns, name, selector, headless, ps);
+        return new ReachService(ns, name, selector, headless, ps);
     }
 
     private static PeerPolicy peer(String ns, String name, String yaml) {
@@ -41,7 +41,7 @@ class ReachabilityTest {
     }
 
     /** The cluster before meshform: nothing in the mesh yet. */
-    private static List<MeshPod> pods(boolean meshed) {
+    private static List<ReachPod> pods(boolean meshed) {
         return List.of(
                 pod("cortex", "mongodb", Map.of("app.kubernetes.io/name", "mongodb"), meshed, 27017),
                 pod("cortex", "redis", Map.of("app.kubernetes.io/name", "redis"), meshed, 6379),
@@ -53,7 +53,7 @@ class ReachabilityTest {
                 pod("tools", "plaintext-client", Map.of("app", "curl"), false));
     }
 
-    private static final List<MeshService> SERVICES = List.of(
+    private static final List<ReachService> SERVICES = List.of(
             service("cortex", "mongodb", Map.of("app.kubernetes.io/name", "mongodb"), false, 27017),
             service("cortex", "redis", Map.of("app.kubernetes.io/name", "redis"), false, 6379),
             service("cortex", "minio", Map.of("app", "minio"), false, 9000),

@@ -13,9 +13,9 @@ import tools.jackson.databind.JsonNode;
  * pod's labels), whether it is headless ({@code clusterIP: None}: Istio gives each endpoint its own outbound listener
  * and the mTLS decision is all-or-nothing for the service), and its ports.
  */
-public record MeshService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports) {
+public record ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports) {
 
-    public MeshService {
+    public ReachService {
         selector = Map.copyOf(selector);
         ports = List.copyOf(ports);
     }
@@ -56,7 +56,7 @@ public record MeshService(String namespace, String name, Map<String, String> sel
     }
 
     /** Istio's selection of endpoints: same namespace, a non-empty selector that is a subset of the pod's labels. */
-    public boolean selects(MeshPod pod) {
+    public boolean selects(ReachPod pod) {
         if (!namespace.equals(pod.namespace()) || selector.isEmpty()) {
             return false;
         }
@@ -74,7 +74,7 @@ public record MeshService(String namespace, String name, Map<String, String> sel
     }
 
     /** From a Service object (JSON as the API server returns it). */
-    public static MeshService of(JsonNode service) {
+    public static ReachService of(JsonNode service) {
         JsonNode md = service.path("metadata");
         JsonNode spec = service.path("spec");
         List<Port> ports = new ArrayList<>();
@@ -87,7 +87,7 @@ public record MeshService(String namespace, String name, Map<String, String> sel
             String targetPort = target.isMissingNode() || target.isNull() ? Integer.toString(port) : target.asString();
             ports.add(new Port(port, Json.text(p, "name"), Json.text(p, "appProtocol"), targetPort));
         }
-        return new MeshService(Json.text(md, "namespace"), Json.text(md, "name"), Json.stringMap(spec.path("selector")),
+        return new ReachService(Json.text(md, "namespace"), Json.text(md, "name"), Json.stringMap(spec.path("selector")),
                 "None".equals(Json.text(spec, "clusterIP")), ports);
     }
 }

@@ -15,10 +15,10 @@ import java.util.Map;
  *                      pkg/kube/inject/inject.go), so it is never in the mesh
  * @param ports         its TCP container ports (UDP is not proxied)
  */
-public record MeshPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
+public record ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
                       boolean nativeSidecar, boolean hostNetwork, List<Port> ports) {
 
-    public MeshPod {
+    public ReachPod {
         labels = Map.copyOf(labels);
         ports = List.copyOf(ports);
     }
@@ -28,8 +28,8 @@ public record MeshPod(String namespace, String name, String workload, Map<String
     }
 
     /** The same pod with or without a sidecar (after injection turns on or off for its namespace and it restarts). */
-    public MeshPod withSidecar(boolean on) {
-        return on == sidecar ? this : new MeshPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports);
+    public ReachPod withSidecar(boolean on) {
+        return on == sidecar ? this : new ReachPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports);
     }
 
     /** The container port a Service's {@code targetPort} (a number, or a port name) reaches on this pod; -1 for none. */
