@@ -7,7 +7,7 @@ import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.istio.policy.ReachDiff;
 import io.meshform.providers.istio.policy.Reachability;
-import io.meshform.providers.istio.policy.TrafficTls;
+import io.meshform.providers.istio.policy.DestinationPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 10)
 @Fork(value = 1, jvmArgs = {"-Xmx512m", "-Xms512m"})
 public class MtlsModelBenchmark {
+    private static final tools.jackson.dataformat.yaml.YAMLMapper YAML = tools.jackson.dataformat.yaml.YAMLMapper.builder().build();
     @Param({"5000"})
     int pods;
 
@@ -84,13 +85,14 @@ public class MtlsModelBenchmark {
             peers.add(new PeerPolicy("ns-" + (i % namespaces), "w-" + p, t0.plusSeconds(p), Map.of("app", "app-" + i),
                     MtlsMode.UNSET, port, null));
         }
-        List<TrafficTls> rules = new ArrayList<>();
+        List<DestinationPolicy> rules = new ArrayList<>();
         for (int r = 0; r < 50; r++) {
             int i = r * 13 % pods;
-            rules.add(new TrafficTls("ns-" + (i % namespaces), "dr-" + r, t0, "app-" + i, List.of(), Map.of(),
-                    r % 2 == 0 ? "ISTIO_MUTUAL" : null, Map.of(), null));
+            String tls = r % 2 == 0 ? ", trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}" : "";
+            rules.add(DestinationPolicy.of("ns-" + (i % namespaces), "dr-" + r, t0,
+                    YAML.readTree("{host: app-" + i + tls + "}"), null));
         }
-        return new MeshState("istio-system", true, MeshState.DEFAULT_DOMAIN, podList, services, peers, rules, List.of());
+        return new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, podList, services, peers, rules, List.of());
     }
 
     /**

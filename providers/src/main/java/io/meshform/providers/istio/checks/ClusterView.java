@@ -28,7 +28,7 @@ public interface ClusterView {
     }
 
     /** The TLS settings of every DestinationRule (one LIST), with their creation times. */
-    default List<io.meshform.providers.istio.policy.TrafficTls> destinationRules() {
+    default List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
         return List.of();
     }
 

@@ -32,7 +32,7 @@ final class LiveCluster implements ClusterView {
     private List<PeerPolicy> peers;
     private Optional<String> meshConfig;
     private List<Service> allServices;
-    private List<io.meshform.providers.istio.policy.TrafficTls> rules;
+    private List<io.meshform.providers.istio.policy.DestinationPolicy> rules;
     private Boolean controlPlane;
     private final Map<String, Lookup<Service>> services = new HashMap<>();
 
@@ -118,14 +118,14 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
-    public synchronized List<io.meshform.providers.istio.policy.TrafficTls> destinationRules() {
+    public synchronized List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
         if (rules == null) {
             rules = orElse(() -> {
-                List<io.meshform.providers.istio.policy.TrafficTls> out = new ArrayList<>();
+                List<io.meshform.providers.istio.policy.DestinationPolicy> out = new ArrayList<>();
                 for (GenericKubernetesResource r : kube.client().genericKubernetesResources(CheckSupport.DESTINATION_RULE_CONTEXT)
                         .inAnyNamespace().list().getItems()) {
                     String ts = r.getMetadata().getCreationTimestamp();
-                    out.add(io.meshform.providers.istio.policy.TrafficTls.of(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                    out.add(io.meshform.providers.istio.policy.DestinationPolicy.of(r.getMetadata().getNamespace(), r.getMetadata().getName(),
                             ts == null ? null : Instant.parse(ts), Json.toNode(r).path("spec"), null));
                 }
                 return out;

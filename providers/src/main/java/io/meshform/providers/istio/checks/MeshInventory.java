@@ -12,9 +12,10 @@ import io.meshform.providers.istio.install.InstallSpec;
 import io.meshform.providers.istio.policy.CallerType;
 import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.ReachService;
+import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.MeshState;
 import io.meshform.providers.istio.policy.OutsideCaller;
-import io.meshform.providers.istio.policy.TrafficTls;
+import io.meshform.providers.istio.policy.DestinationPolicy;
 import io.meshform.providers.kubernetes.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,8 +50,8 @@ final class MeshInventory {
     static MeshState live(PlannedMesh mesh, boolean projected) {
         ClusterView c = mesh.cluster();
         JsonNode meshConfig = liveMeshConfig(c);
-        String root = Json.text(meshConfig, "rootNamespace", Mesh.DEFAULT_ROOT_NAMESPACE);
-        return new MeshState(root, meshConfig.path("enableAutoMtls").asBoolean(true), MeshState.DEFAULT_DOMAIN,
+        MeshConfigView view = MeshConfigView.of(meshConfig, "the live mesh config");
+        return new MeshState(view.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
                 pods(c, projected ? c.namespaces() : null, Set.of()), services(c), c.peerAuthentications(), c.destinationRules(),
                 Callers.of(mesh.context()));
     }
@@ -71,7 +72,8 @@ final class MeshInventory {
                 turnedOff.add(ns);
             }
         });
-        return new MeshState(mesh.rootNamespace(), meshConfig.path("enableAutoMtls").asBoolean(true), MeshState.DEFAULT_DOMAIN,
+        MeshConfigView view = MeshConfigView.of(meshConfig, "the planned mesh config");
+        return new MeshState(mesh.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
                 pods(c, labels, turnedOff), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
     }
 
@@ -141,8 +143,8 @@ final class MeshInventory {
     }
 
     /** Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time). */
-    static List<TrafficTls> rules(PlannedMesh mesh) {
-        Map<String, TrafficTls> out = new TreeMap<>();
+    static List<DestinationPolicy> rules(PlannedMesh mesh) {
+        Map<String, DestinationPolicy> out = new TreeMap<>();
         mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r));
         if (mesh.context().purpose() == Purpose.DRIFT) {
             return List.copyOf(out.values());
@@ -153,9 +155,9 @@ final class MeshInventory {
         gone.forEach(out::remove);
         for (PlannedObject o : PlannedObject.of(mesh.context())) {
             if ("DestinationRule".equals(o.kind()) && o.istio() && o.namespace() != null) {
-                TrafficTls was = out.get(o.namespace() + "/" + o.name());
+                DestinationPolicy was = out.get(o.namespace() + "/" + o.name());
                 Instant created = was == null ? null : was.created();
-                out.put(o.namespace() + "/" + o.name(), TrafficTls.of(o.namespace(), o.name(), created, o.object().path("spec"),
+                out.put(o.namespace() + "/" + o.name(), DestinationPolicy.of(o.namespace(), o.name(), created, o.object().path("spec"),
                         o.decl().address().toString()));
             }
         }

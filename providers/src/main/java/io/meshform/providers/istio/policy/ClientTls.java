@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * The client side of a connection: what a client sends to one destination (Istio mTLS, plaintext, or TLS of its
- * own). The rules live in one implementation ({@link SidecarClientTls}); the reachability model asks only this.
+ * own). The rules live in one implementation ({@link IstioClientTls}, which asks {@link ClientMtls}); the reachability model asks only this.
  */
 public interface ClientTls {
 

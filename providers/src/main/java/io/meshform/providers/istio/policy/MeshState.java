@@ -7,12 +7,15 @@ import java.util.List;
  * plan leaves it): the pods (clients and servers), the Services that select them, the PeerAuthentications and the
  * DestinationRules' TLS, the mesh config's root namespace and auto-mTLS switch, and the stack's outside callers.
  *
+ * @param autoMtls        meshConfig {@code enableAutoMtls}
+ * @param defaultExportTo meshConfig {@code defaultDestinationRuleExportTo}
  * @param domain the cluster's DNS domain (Service hosts are {@code name.namespace.svc.<domain>})
  */
-public record MeshState(String rootNamespace, boolean autoMtls, String domain, List<ReachPod> pods,
-                        List<ReachService> services, List<PeerPolicy> peers, List<TrafficTls> rules,
-                        List<OutsideCaller> callers) {
+public record MeshState(String rootNamespace, boolean autoMtls, List<String> defaultExportTo, String domain,
+                        List<ReachPod> pods, List<ReachService> services, List<PeerPolicy> peers,
+                        List<DestinationPolicy> rules, List<OutsideCaller> callers) {
     public MeshState {
+        defaultExportTo = List.copyOf(defaultExportTo);
         pods = List.copyOf(pods);
         services = List.copyOf(services);
         peers = List.copyOf(peers);

@@ -75,9 +75,9 @@ public final class Reachability {
     public Reachability(MeshState state) {
         this.state = state;
         this.peers = new PeerAuthentications(state.rootNamespace(), state.peers());
-        this.tls = new SidecarClientTls(peers, state.rules(), state.autoMtls(), state.domain());
+        this.tls = new IstioClientTls(state, peers);
         Set<String> selectorNamespaces = new HashSet<>();
-        state.rules().stream().filter(r -> !r.selector().isEmpty()).forEach(r -> selectorNamespaces.add(r.namespace()));
+        state.rules().stream().filter(r -> r.workloadSelector() != null).forEach(r -> selectorNamespaces.add(r.namespace()));
         Map<String, List<ReachPod>> grouped = new LinkedHashMap<>();
         for (ReachPod p : state.pods()) {
             String id = clientId(p);

@@ -23,7 +23,7 @@ final class FakeCluster implements ClusterView {
     final Map<String, Map<String, String>> namespaces = new HashMap<>();
     final List<PeerPolicy> peers = new ArrayList<>();
     final Map<String, Service> services = new HashMap<>();
-    final List<io.meshform.providers.istio.policy.TrafficTls> rules = new ArrayList<>();
+    final List<io.meshform.providers.istio.policy.DestinationPolicy> rules = new ArrayList<>();
     String mesh;
     boolean controlPlane = true;
 
@@ -87,7 +87,7 @@ final class FakeCluster implements ClusterView {
     }
 
     @Override
-    public List<io.meshform.providers.istio.policy.TrafficTls> destinationRules() {
+    public List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
         return rules;
     }
 

@@ -72,8 +72,8 @@ class ReachabilityTest {
         return out;
     }
 
-    private static MeshState state(boolean meshed, List<PeerPolicy> peers, List<TrafficTls> rules, List<OutsideCaller> callers) {
-        return new MeshState("istio-system", true, MeshState.DEFAULT_DOMAIN, pods(meshed), SERVICES, peers, rules, callers);
+    private static MeshState state(boolean meshed, List<PeerPolicy> peers, List<DestinationPolicy> rules, List<OutsideCaller> callers) {
+        return new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, pods(meshed), SERVICES, peers, rules, callers);
     }
 
     private static ReachDiff diff(MeshState before, MeshState after) {
@@ -123,7 +123,7 @@ class ReachabilityTest {
 
     @Test
     void aDestinationRuleDisableMakesMeshedTrafficPlaintextAndUnderStrictBreaksIt() {
-        TrafficTls disable = TrafficTls.of("cortex", "redis-plain", T0, YAML.readTree("host: redis\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
+        DestinationPolicy disable = DestinationPolicy.of("cortex", "redis-plain", T0, YAML.readTree("host: redis\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
         List<PeerPolicy> permissive = List.of(peer("istio-system", "default", "mtls: {mode: PERMISSIVE}"));
         ReachDiff plain = diff(state(true, permissive, List.of(), List.of()), state(true, permissive, List.of(disable), List.of()));
         assertTrue(pairs(plain, ReachDiff.Kind.NEWLY_PLAINTEXT).contains("cortex/api -> cortex/redis:6379 (via redis:6379)"),
@@ -136,7 +136,7 @@ class ReachabilityTest {
 
     @Test
     void aPrivateRuleInAnotherNamespaceIsNotSeenAndWorkloadSelectorsApplyOnlyInTheirNamespace() {
-        TrafficTls priv = TrafficTls.of("cortex", "redis-plain", T0,
+        DestinationPolicy priv = DestinationPolicy.of("cortex", "redis-plain", T0,
                 YAML.readTree("host: redis\nexportTo: ['.']\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
         List<PeerPolicy> permissive = List.of(peer("istio-system", "default", "mtls: {mode: PERMISSIVE}"));
         ReachDiff d = diff(state(true, permissive, List.of(), List.of()), state(true, permissive, List.of(priv), List.of()));
