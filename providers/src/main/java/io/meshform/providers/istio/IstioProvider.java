@@ -39,7 +39,8 @@ public final class IstioProvider implements Provider {
                 peerAuthentication(kube),
                 requestAuthentication(kube),
                 authorizationPolicy(kube),
-                telemetry(kube));
+                telemetry(kube),
+                new io.meshform.providers.istio.policy.CallerType());
         List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube, istioctl));
         all.add(new OfflineRenderCheck(install));  // validate: istioctl version and render, offline
         this.checks = List.copyOf(all);

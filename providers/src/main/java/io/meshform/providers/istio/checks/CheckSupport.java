@@ -29,6 +29,12 @@ public final class CheckSupport {
                     .withVersion(Mesh.SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
                     .withNamespaced(true).build();
 
+    /** DestinationRules read directly (networking.istio.io/v1, served by Istio 1.22 and later). */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext DESTINATION_RULE_CONTEXT =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("networking.istio.io")
+                    .withVersion("v1").withKind("DestinationRule").withPlural("destinationrules")
+                    .withNamespaced(true).build();
+
     private CheckSupport() {
     }
 

@@ -22,6 +22,16 @@ public interface ClusterView {
     /** Every PeerAuthentication, with its creation time. */
     List<PeerPolicy> peerAuthentications();
 
+    /** Every Service of every namespace (one LIST); empty when the cluster cannot be asked. */
+    default List<Service> services() {
+        return List.of();
+    }
+
+    /** The TLS settings of every DestinationRule (one LIST), with their creation times. */
+    default List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
+        return List.of();
+    }
+
     /** The {@code mesh} key of the {@code istio} ConfigMap in the Istio namespace, when there is one. */
     Optional<String> meshConfig();
 

@@ -31,6 +31,8 @@ final class LiveCluster implements ClusterView {
     private Map<String, Map<String, String>> namespaces;
     private List<PeerPolicy> peers;
     private Optional<String> meshConfig;
+    private List<Service> allServices;
+    private List<io.meshform.providers.istio.policy.DestinationPolicy> rules;
     private Boolean controlPlane;
     private final Map<String, Lookup<Service>> services = new HashMap<>();
 
@@ -105,6 +107,31 @@ final class LiveCluster implements ClusterView {
             }, List.of());
         }
         return peers;
+    }
+
+    @Override
+    public synchronized List<Service> services() {
+        if (allServices == null) {
+            allServices = orElse(() -> kube.client().services().inAnyNamespace().list().getItems(), List.of());
+        }
+        return allServices;
+    }
+
+    @Override
+    public synchronized List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
+        if (rules == null) {
+            rules = orElse(() -> {
+                List<io.meshform.providers.istio.policy.DestinationPolicy> out = new ArrayList<>();
+                for (GenericKubernetesResource r : kube.client().genericKubernetesResources(CheckSupport.DESTINATION_RULE_CONTEXT)
+                        .inAnyNamespace().list().getItems()) {
+                    String ts = r.getMetadata().getCreationTimestamp();
+                    out.add(io.meshform.providers.istio.policy.DestinationPolicy.of(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                            ts == null ? null : Instant.parse(ts), Json.toNode(r).path("spec"), null));
+                }
+                return out;
+            }, List.of());
+        }
+        return rules;
     }
 
     @Override

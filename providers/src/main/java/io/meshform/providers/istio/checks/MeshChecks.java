@@ -36,6 +36,7 @@ public final class MeshChecks {
                 new ConflictingPeerAuthentications(mesh),
                 new StrictWithoutExceptions(mesh),
                 new UnmanagedWeakerMtls(mesh),
+                new MtlsReachability(mesh),
                 new CustomProviderDeclared(mesh),
                 new ExtAuthzServiceExists(mesh),
                 new AuthProxyRisks(mesh),

@@ -1,15 +1,11 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.injection.Injection;
-import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.EffectiveMtls;
+import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -25,9 +21,11 @@ import java.util.function.Function;
  * Spark driver and executors, known by their charts' labels): the effective mode of each of its container ports is
  * computed with Istio's own precedence ({@link PeerAuthentications}: mesh, namespace and workload policies, the oldest
  * winning a tie, root-namespace selectors ignored, UNSET inheriting, port-level overrides keyed by container port;
- * pilot/pkg/security/authn/policy_applier.go), against the pod's actual labels. Pods without a sidecar, and without one
- * to come (the namespace's injection is off after the plan, or the injector never injects them), are left out: a
- * PeerAuthentication acts in the server's sidecar. Runs when the stack declares PeerAuthentications.
+ * pilot/pkg/security/authn/policy_applier.go), against the pod's actual labels. Pods without a sidecar once restarted
+ * ({@link MeshInventory}: the namespace's injection is off after the plan, or the injector never injects them) are left
+ * out: a PeerAuthentication acts in the server's sidecar. The same pods, sidecars and composed modes the mTLS
+ * reachability preview reads; this check names the guide's workloads whoever calls them. Runs when the stack declares
+ * PeerAuthentications.
  */
 public final class StrictWithoutExceptions implements PlanCheck {
     /**
@@ -69,19 +67,19 @@ public final class StrictWithoutExceptions implements PlanCheck {
             return List.of();
         }
         PeerAuthentications peers = mesh.peers();
-        Map<String, Map<String, String>> namespaces = mesh.namespaceLabels();
         Map<PeerPolicy, List<Finding>> byDecider = new LinkedHashMap<>();
-        for (Pod pod : mesh.cluster().pods()) {
-            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        // the pods as the run leaves them, each with the sidecar it has once restarted (MeshInventory's one rule)
+        for (ReachPod pod : MeshInventory.planned(mesh).pods()) {
+            Map<String, String> labels = pod.labels();
             Map<String, String> known = NON_MTLS_WORKLOADS.stream()
                     .filter(w -> labels.entrySet().containsAll(w.entrySet())).findFirst().orElse(null);
-            String ns = pod.getMetadata().getNamespace();
-            if (known == null || Sidecars.finished(pod) || !(Sidecars.hasSidecar(pod)
-                    || (Injection.of(namespaces.get(ns)).enabled() && !Sidecars.neverInjected(pod)))) {
+            String ns = pod.namespace();
+            if (known == null || !pod.sidecar()) {
                 continue;
             }
             EffectiveMtls mtls = peers.effective(ns, labels);
-            TreeSet<Integer> ports = containerPorts(pod);
+            TreeSet<Integer> ports = new TreeSet<>();
+            pod.ports().forEach(p -> ports.add(p.number()));
             TreeSet<Integer> strict = new TreeSet<>();
             ports.forEach(p -> {
                 if (mtls.forPort(p) == MtlsMode.STRICT) {
@@ -92,7 +90,7 @@ public final class StrictWithoutExceptions implements PlanCheck {
             if (!hit) {
                 continue;
             }
-            Finding f = new Finding(ns + "/" + pod.getMetadata().getName(), known, ports.isEmpty() ? new TreeSet<>() : strict, mtls);
+            Finding f = new Finding(ns + "/" + pod.name(), known, ports.isEmpty() ? new TreeSet<>() : strict, mtls);
             PeerPolicy decider = ports.isEmpty() ? mtls.decidedByWorkloadMode() : mtls.decidedBy(strict.first());
             if (decider != null) { // STRICT always comes from a policy: Istio's default is PERMISSIVE
                 byDecider.computeIfAbsent(decider, k -> new ArrayList<>()).add(f);
@@ -134,22 +132,5 @@ public final class StrictWithoutExceptions implements PlanCheck {
         }
         return Diagnostic.warning(found.size() + " pod(s) that cannot do mTLS get " + scope + " STRICT mTLS from "
                 + decider.describe(), String.join("\n", lines), at);
-    }
-
-    static TreeSet<Integer> containerPorts(Pod pod) {
-        TreeSet<Integer> out = new TreeSet<>();
-        if (pod.getSpec() != null && pod.getSpec().getContainers() != null) {
-            for (Container c : pod.getSpec().getContainers()) {
-                if (Sidecars.PROXY_CONTAINER.equals(c.getName()) || c.getPorts() == null) {
-                    continue;
-                }
-                for (ContainerPort p : c.getPorts()) {
-                    if (p.getContainerPort() != null && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
-                        out.add(p.getContainerPort());
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

@@ -1,12 +1,11 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.EffectiveMtls;
+import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -117,14 +116,13 @@ public final class UnmanagedWeakerMtls implements PlanCheck {
     private static Optional<List<String>> winsFor(PlannedMesh mesh, PeerAuthentications peers, PeerPolicy p) {
         List<String> selected = new ArrayList<>();
         TreeSet<String> wins = new TreeSet<>();
-        for (Pod pod : mesh.cluster().pods()) {
-            Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-            if (!p.namespace().equals(pod.getMetadata().getNamespace()) || Sidecars.finished(pod) || !p.selects(labels)) {
+        for (ReachPod pod : MeshInventory.pods(mesh.cluster(), null, java.util.Set.of())) {
+            if (!p.namespace().equals(pod.namespace()) || !p.selects(pod.labels())) {
                 continue;
             }
-            String name = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+            String name = pod.namespace() + "/" + pod.name();
             selected.add(name);
-            if (p.equals(peers.effective(p.namespace(), labels).workload())) {
+            if (p.equals(peers.effective(p.namespace(), pod.labels()).workload())) {
                 wins.add(name);
             }
         }

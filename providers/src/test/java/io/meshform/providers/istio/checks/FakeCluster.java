@@ -23,6 +23,7 @@ final class FakeCluster implements ClusterView {
     final Map<String, Map<String, String>> namespaces = new HashMap<>();
     final List<PeerPolicy> peers = new ArrayList<>();
     final Map<String, Service> services = new HashMap<>();
+    final List<io.meshform.providers.istio.policy.DestinationPolicy> rules = new ArrayList<>();
     String mesh;
     boolean controlPlane = true;
 
@@ -71,6 +72,23 @@ final class FakeCluster implements ClusterView {
         }
         services.put(ns + "/" + name, b.build());
         return this;
+    }
+
+    /** A Service selecting {@code selector} (k, v, ...) with these ports (targetPort = port). */
+    FakeCluster service(String ns, String name, Map<String, String> selector, int... ports) {
+        service(ns, name, ports);
+        services.get(ns + "/" + name).getSpec().setSelector(selector);
+        return this;
+    }
+
+    @Override
+    public List<Service> services() {
+        return List.copyOf(services.values());
+    }
+
+    @Override
+    public List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
+        return rules;
     }
 
     @Override

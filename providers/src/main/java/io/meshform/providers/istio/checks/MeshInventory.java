@@ -1,0 +1,183 @@
+package io.meshform.providers.istio.checks;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.install.InstallSpec;
+import io.meshform.providers.istio.policy.CallerType;
+import io.meshform.providers.istio.policy.ReachPod;
+import io.meshform.providers.istio.policy.ReachService;
+import io.meshform.providers.istio.policy.MeshConfigView;
+import io.meshform.providers.istio.policy.MeshState;
+import io.meshform.providers.istio.policy.OutsideCaller;
+import io.meshform.providers.istio.policy.DestinationPolicy;
+import io.meshform.providers.kubernetes.Json;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The pods, Services, PeerAuthentications, DestinationRules and mesh config the reachability model reads, from the
+ * run's {@link ClusterView} (one cluster-wide LIST per kind, shared with every check) and the stack: {@link #live} is
+ * the cluster as it is; {@link #planned} the cluster as the plan leaves it (the stack's PeerAuthentications and
+ * DestinationRules, typed or as manifests, created, changed or removed; its namespaces' injection labels; its
+ * install's mesh config). Pods Istio never meshes and that call no application (kube-system and the other namespaces
+ * the injector skips, finished pods, the Istio namespace's pods without a proxy such as istiod) are left out.
+ */
+final class MeshInventory {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    private MeshInventory() {
+    }
+
+    /**
+     * The live cluster, with the stack's outside callers. {@code projected}: each pod with the sidecar it has once it
+     * restarts under its namespace's live labels (a plan's "before", so a pod that merely awaits its restart is no
+     * change the plan makes); otherwise the sidecars pods run with now (drift).
+     */
+    static MeshState live(PlannedMesh mesh, boolean projected) {
+        ClusterView c = mesh.cluster();
+        JsonNode meshConfig = liveMeshConfig(c);
+        MeshConfigView view = MeshConfigView.of(meshConfig, "the live mesh config");
+        return new MeshState(view.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
+                pods(c, projected ? c.namespaces() : null, Set.of()), services(c), c.peerAuthentications(), c.destinationRules(),
+                Callers.of(mesh.context()));
+    }
+
+    /**
+     * The cluster as the plan leaves it (for drift: as what was applied would have it), each pod with the sidecar it
+     * has once it restarts under the planned namespace labels.
+     */
+    static MeshState planned(PlannedMesh mesh) {
+        ClusterView c = mesh.cluster();
+        var install = mesh.install();
+        JsonNode meshConfig = install.isPresent() ? InstallSpec.meshConfig(CheckSupport.after(mesh.context(), install.get()))
+                : liveMeshConfig(c);
+        Map<String, Map<String, String>> labels = mesh.namespaceLabels();
+        Set<String> turnedOff = new HashSet<>();
+        labels.forEach((ns, after) -> {
+            if (Injection.of(c.namespaces().get(ns)).enabled() && !Injection.of(after).enabled()) {
+                turnedOff.add(ns);
+            }
+        });
+        MeshConfigView view = MeshConfigView.of(meshConfig, "the planned mesh config");
+        return new MeshState(mesh.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
+                pods(c, labels, turnedOff), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
+    }
+
+    private static JsonNode liveMeshConfig(ClusterView c) {
+        try {
+            JsonNode n = c.meshConfig().map(YAML::readTree).orElse(null);
+            return n != null && n.isObject() ? n : Json.object();
+        } catch (RuntimeException unparseable) {
+            return Json.object(); // the mesh checks report a mesh config that does not parse
+        }
+    }
+
+    /**
+     * Pods as the model sees them. With {@code labels} (namespace labels), each with the sidecar it has once it
+     * restarts: one where injection is on gets one unless the injector skips it (opt-out, hostNetwork: {@code
+     * injectRequired}, pkg/kube/inject/inject.go), one in a namespace in {@code turnedOff} loses it, any other keeps
+     * what it has. Without, the sidecars pods run with now. This is the one answer every mesh check uses to "will this
+     * pod have a sidecar".
+     */
+    static List<ReachPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff) {
+        List<ReachPod> out = new ArrayList<>();
+        for (Pod pod : c.pods()) {
+            String ns = pod.getMetadata().getNamespace();
+            boolean sidecar = Sidecars.hasSidecar(pod);
+            if (Sidecars.finished(pod) || Sidecars.NEVER_INJECTED_NAMESPACES.contains(ns)
+                    || (Mesh.ISTIO_NAMESPACE.equals(ns) && !sidecar)) {
+                continue;
+            }
+            if (labels != null) {
+                if (Injection.of(labels.get(ns)).enabled()) {
+                    sidecar = sidecar || !Sidecars.neverInjected(pod);
+                } else if (turnedOff.contains(ns)) {
+                    sidecar = false;
+                }
+            }
+            out.add(of(pod).withSidecar(sidecar));
+        }
+        return out;
+    }
+
+    static ReachPod of(Pod pod) {
+        List<ReachPod.Port> ports = new ArrayList<>();
+        boolean nativeSidecar = false;
+        if (pod.getSpec() != null) {
+            for (Container k : pod.getSpec().getContainers() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
+                if (Sidecars.PROXY_CONTAINER.equals(k.getName()) || k.getPorts() == null) {
+                    continue;
+                }
+                for (ContainerPort p : k.getPorts()) {
+                    if (p.getContainerPort() != null && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
+                        ports.add(new ReachPod.Port(p.getContainerPort(), p.getName()));
+                    }
+                }
+            }
+            nativeSidecar = pod.getSpec().getInitContainers() != null && pod.getSpec().getInitContainers().stream()
+                    .anyMatch(k -> Sidecars.PROXY_CONTAINER.equals(k.getName()) && "Always".equals(k.getRestartPolicy()));
+        }
+        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.getMetadata().getName());
+        return new ReachPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), workload, labels,
+                Sidecars.hasSidecar(pod), nativeSidecar, pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()),
+                ports);
+    }
+
+    static List<ReachService> services(ClusterView c) {
+        return c.services().stream().map(s -> ReachService.of(Json.toNode(s))).toList();
+    }
+
+    /** Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time). */
+    static List<DestinationPolicy> rules(PlannedMesh mesh) {
+        Map<String, DestinationPolicy> out = new TreeMap<>();
+        mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r));
+        if (mesh.context().purpose() == Purpose.DRIFT) {
+            return List.copyOf(out.values());
+        }
+        Set<String> gone = new HashSet<>();
+        PlannedObject.removed(mesh.context()).stream().filter(o -> "DestinationRule".equals(o.kind()))
+                .forEach(o -> gone.add(o.namespace() + "/" + o.name()));
+        gone.forEach(out::remove);
+        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            if ("DestinationRule".equals(o.kind()) && o.istio() && o.namespace() != null) {
+                DestinationPolicy was = out.get(o.namespace() + "/" + o.name());
+                Instant created = was == null ? null : was.created();
+                out.put(o.namespace() + "/" + o.name(), DestinationPolicy.of(o.namespace(), o.name(), created, o.object().path("spec"),
+                        o.decl().address().toString()));
+            }
+        }
+        return List.copyOf(out.values());
+    }
+
+    /** The same run judged as a plan: for drift, "what was applied" over the live cluster. */
+    static PlannedMesh asApplied(PlannedMesh mesh) {
+        CheckContext ctx = mesh.context();
+        return new PlannedMesh(new CheckContext(ctx.stack(), ctx.after(), ctx.removed(), Purpose.PLAN), mesh.cluster());
+    }
+
+    /** The stack's outside callers ({@code istio.caller}), as the run leaves them (drift: as applied). */
+    static final class Callers {
+        private Callers() {
+        }
+
+        static List<OutsideCaller> of(CheckContext ctx) {
+            return ctx.declared(CallerType.NAME).stream().map(d -> CallerType.caller(d.address(), CheckSupport.after(ctx, d)))
+                    .toList();
+        }
+    }
+}

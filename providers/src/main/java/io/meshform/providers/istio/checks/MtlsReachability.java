@@ -1,0 +1,117 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.policy.PeerPolicy;
+import io.meshform.providers.istio.policy.ReachDiff;
+import io.meshform.providers.istio.policy.Reachability;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The mTLS reachability preview: which client-to-server connections the plan breaks or newly leaves plaintext
+ * ({@link Reachability} before and after, compared by {@link ReachDiff}), one warning per server port and kind of
+ * breakage naming the clients and the exception that would fix it, and one summary line. A plan's "before" is the
+ * live cluster, its "after" the live cluster as the plan leaves it; drift compares what was applied with the live
+ * cluster and reports every connection the live cluster breaks. Connections newly plaintext are notes (info), so
+ * {@code --strict} refuses exactly the plans that break a connection.
+ */
+public final class MtlsReachability implements PlanCheck {
+    /** Clients named in a summary line before "and N more"; the detail lists them all up to {@link #LISTED}. */
+    private static final int NAMED = 4;
+    private static final int LISTED = 200;
+
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    MtlsReachability(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
+    @Override
+    public String name() {
+        return "mtls-reachability";
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        CheckContext ctx = mesh.context();
+        if (ctx.purpose() == Purpose.VALIDATE || (!mesh.cluster().controlPlane() && mesh.install().isEmpty())) {
+            return List.of(); // no cluster, or no Istio to enforce anything
+        }
+        boolean drift = ctx.purpose() == Purpose.DRIFT;
+        Reachability live = new Reachability(MeshInventory.live(mesh, !drift));
+        Reachability before = drift ? new Reachability(MeshInventory.planned(MeshInventory.asApplied(mesh))) : live;
+        Reachability after = drift ? live : new Reachability(MeshInventory.planned(mesh));
+        if (after.servers().isEmpty()) {
+            return List.of();
+        }
+        ReachDiff diff = ReachDiff.between(before, after, drift);
+        List<Diagnostic> out = new ArrayList<>();
+        for (ReachDiff.Change c : diff.changes()) {
+            out.add(diagnostic(mesh, after, c, drift));
+        }
+        String summary = drift
+                ? "mTLS reachability: the live cluster breaks " + (diff.breaks() + diff.stillBroken()) + " connection(s), "
+                        + diff.newlyPlaintext() + " newly plaintext against what was applied (" + diff.pairs() + " compared)"
+                : "mTLS reachability: this plan breaks " + diff.breaks() + " connection(s), leaves " + diff.newlyPlaintext()
+                        + " newly plaintext, repairs " + diff.repaired() + "; " + diff.stillBroken() + " broken already ("
+                        + diff.pairs() + " client-to-port connections compared)";
+        out.add(0, Diagnostic.info(summary, "every workload of the cluster may call every server port (clients by"
+                + " namespace, sidecar and labels, plus the stack's istio.caller entries); per server port: what the client"
+                + " sends (sidecar, DestinationRule tls, auto-mTLS) against what the server's composed PeerAuthentication"
+                + " accepts. `--json` carries each pair in the diagnostics", null));
+        return out;
+    }
+
+    private static Diagnostic diagnostic(PlannedMesh mesh, Reachability after, ReachDiff.Change c, boolean drift) {
+        List<String> clients = c.clients();
+        String named = String.join(", ", clients.subList(0, Math.min(NAMED, clients.size())))
+                + (clients.size() > NAMED ? " and " + (clients.size() - NAMED) + " more" : "");
+        String what = switch (c.kind()) {
+            case BREAKS -> drift ? "broken in the live cluster (it worked as applied)" : "breaks";
+            case BROKEN -> "broken in the live cluster";
+            case NEWLY_PLAINTEXT -> drift ? "plaintext in the live cluster (mTLS as applied)" : "goes plaintext (was mTLS)";
+        };
+        String summary = "mTLS: " + named + " -> " + c.pair() + " " + what
+                + (c.problem() == null ? "" : ": " + problem(c.problem()));
+        StringBuilder detail = new StringBuilder();
+        detail.append("why: ").append(String.join("; ", c.whys()));
+        Reachability.Server server = after.servers().values().stream().filter(s -> s.id().equals(c.server())).findFirst().orElse(null);
+        PeerPolicy decider = null;
+        if (server != null) {
+            detail.append("\nserver mTLS: ").append(server.pod().sidecar() ? server.mtls().describe() : "no sidecar (plaintext only)");
+            decider = server.pod().sidecar() ? server.mtls().decidedBy(c.containerPort()) : null;
+        }
+        detail.append("\nclients (").append(clients.size()).append("): ")
+                .append(String.join(", ", clients.subList(0, Math.min(LISTED, clients.size()))))
+                .append(clients.size() > LISTED ? " and " + (clients.size() - LISTED) + " more" : "");
+        detail.append("\nfix: ").append(c.fix());
+        SourceRange at = null;
+        if (decider != null) {
+            for (PlannedObject o : PlannedObject.of(mesh.context())) {
+                if ("PeerAuthentication".equals(o.kind()) && decider.id().equals(o.namespace() + "/" + o.name())) {
+                    at = o.range("/spec/mtls/mode");
+                }
+            }
+        }
+        return c.kind() == ReachDiff.Kind.NEWLY_PLAINTEXT && !drift ? Diagnostic.info(summary, detail.toString(), at)
+                : Diagnostic.warning(summary, detail.toString(), at);
+    }
+
+    private static String problem(Reachability.Problem p) {
+        return switch (p) {
+            case PLAINTEXT_TO_STRICT -> "plaintext to a port that requires mTLS";
+            case SERVER_FIRST_PERMISSIVE -> "plaintext to a server-first port under PERMISSIVE (stalls)";
+            case MTLS_TO_NO_SIDECAR -> "Istio mTLS to a pod without a sidecar";
+            case MTLS_TO_DISABLE -> "Istio mTLS to a port with mTLS DISABLE";
+        };
+    }
+}

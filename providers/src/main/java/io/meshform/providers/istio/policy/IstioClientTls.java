@@ -1,0 +1,113 @@
+package io.meshform.providers.istio.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@link ClientTls} answered by {@link ClientMtls}, the client-side rules checked against istiod's own proxy config
+ * (MtlsAgreementIT): DestinationRule choice and merge, port-level replacement, auto-mTLS with endpoint metadata,
+ * headless all-or-nothing, PassthroughCluster for pod IPs. The reachability model hands it its inventory; this class
+ * only translates (a pod's sidecar, as the model projects it, becomes the {@code security.istio.io/tlsMode} label the
+ * injector writes) and asks a {@link ClientMtls} that knows only what the destination needs: the Service and its
+ * endpoints (for a pod IP: the headless Services of its namespace that select it, and their endpoints), with every
+ * DestinationRule and PeerAuthentication. The answers are the same as over the whole cluster (a Service's endpoints
+ * and a pod IP's headless Services live in the destination's namespace); each lookup then scans a handful of
+ * objects, not the cluster (MtlsModelBenchmark).
+ */
+public final class IstioClientTls implements ClientTls {
+    private final MeshConfigView mesh;
+    private final PeerAuthentications peers;
+    private final List<DestinationPolicy> rules;
+    private final Map<String, List<ReachService>> servicesByNs = new HashMap<>();
+    private final Map<String, List<ReachPod>> podsByNs = new HashMap<>();
+    private final Map<ReachService, ClientMtls> byService = new IdentityHashMap<>();
+    private final Map<ReachPod, ClientMtls> byAddress = new IdentityHashMap<>();
+    private final Map<ReachPod, MeshPod> pods = new IdentityHashMap<>();
+    private final Map<ReachService, MeshService> services = new IdentityHashMap<>();
+    private final Map<Client, MeshPod> clients = new IdentityHashMap<>();
+
+    public IstioClientTls(MeshState state, PeerAuthentications peers) {
+        this.mesh = new MeshConfigView(state.rootNamespace(), List.of(), null, "the reachability model", true, state.autoMtls(),
+                state.defaultExportTo());
+        this.peers = peers;
+        this.rules = state.rules();
+        state.services().forEach(s -> servicesByNs.computeIfAbsent(s.namespace(), k -> new ArrayList<>()).add(s));
+        state.pods().forEach(p -> podsByNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
+    }
+
+    @Override
+    public Decision sends(Client client, Route route) {
+        if (client.outside()) {
+            return new Decision(client.declared(), "declared by the stack as a caller from outside the mesh");
+        }
+        MeshPod from = clients.computeIfAbsent(client, c -> new MeshPod(c.namespace(), "client", labels(c.labels(), c.sidecar()),
+                c.sidecar(), "client-ip", List.of()));
+        MeshPod to = pod(route.endpoint());
+        Outbound o = route.service() == null
+                ? byAddress.computeIfAbsent(route.endpoint(), this::forAddress).toAddress(from, to.ip(), route.containerPort())
+                : byService.computeIfAbsent(route.service(), this::forService).toService(from, service(route.service()).host(),
+                        route.port().port());
+        Sends sends = switch (o.to(to)) {
+            case ISTIO_MUTUAL -> Sends.ISTIO_MTLS;
+            case TLS -> Sends.OTHER_TLS;
+            case PLAINTEXT -> Sends.PLAINTEXT;
+        };
+        return new Decision(sends, o.why());
+    }
+
+    private ClientMtls forService(ReachService s) {
+        return new ClientMtls(mesh, peers, rules, List.of(service(s)), endpoints(s).stream().map(this::pod).toList());
+    }
+
+    private ClientMtls forAddress(ReachPod pod) {
+        List<MeshService> headless = new ArrayList<>();
+        java.util.Set<ReachPod> eps = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        eps.add(pod);
+        for (ReachService s : servicesByNs.getOrDefault(pod.namespace(), List.of())) {
+            if (s.headless() && s.selects(pod)) {
+                headless.add(service(s));
+                eps.addAll(endpoints(s));
+            }
+        }
+        return new ClientMtls(mesh, peers, rules, headless, eps.stream().map(this::pod).toList());
+    }
+
+    private List<ReachPod> endpoints(ReachService s) {
+        return podsByNs.getOrDefault(s.namespace(), List.of()).stream().filter(s::selects).toList();
+    }
+
+    private MeshPod pod(ReachPod p) {
+        return pods.computeIfAbsent(p, k -> new MeshPod(k.namespace(), k.name(), labels(k.labels(), k.sidecar()), k.sidecar(),
+                "pod:" + k.namespace() + "/" + k.name(), k.ports().stream().map(ReachPod.Port::number).toList()));
+    }
+
+    private MeshService service(ReachService s) {
+        return services.computeIfAbsent(s, k -> {
+            ReachPod first = podsByNs.getOrDefault(k.namespace(), List.of()).stream().filter(k::selects).findFirst().orElse(null);
+            List<MeshService.Port> ports = new ArrayList<>();
+            for (ReachService.Port p : k.ports()) {
+                int target = first == null ? -1 : first.resolve(p.targetPort());
+                if (target < 0) {
+                    target = p.targetPort().chars().allMatch(Character::isDigit) && !p.targetPort().isEmpty()
+                            ? Integer.parseInt(p.targetPort()) : p.port();
+                }
+                ports.add(MeshService.Port.of(p.name(), p.port(), target, p.appProtocol()));
+            }
+            return new MeshService(k.namespace(), k.name(), k.headless(), k.selector(), ports);
+        });
+    }
+
+    /** The labels istiod sees: the injector's {@code security.istio.io/tlsMode: istio} exactly when there is a sidecar. */
+    private static Map<String, String> labels(Map<String, String> labels, boolean sidecar) {
+        Map<String, String> out = new TreeMap<>(labels);
+        out.remove(MeshPod.TLS_MODE_LABEL);
+        if (sidecar) {
+            out.put(MeshPod.TLS_MODE_LABEL, "istio");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,45 @@
+package io.meshform.providers.istio.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pod as the reachability model sees it: where it runs, its labels (what PeerAuthentication and DestinationRule
+ * selectors match), whether a sidecar proxies its traffic, and the container ports it serves on.
+ *
+ * @param workload      the controller that owns it ("Deployment cortex/api"), or the pod itself; names it in messages
+ * @param sidecar       an {@code istio-proxy} container, or a native sidecar (init container with restartPolicy
+ *                      Always); a pod without one neither enforces a PeerAuthentication nor originates mTLS
+ * @param nativeSidecar the proxy is a native sidecar (same behaviour; kept for the report)
+ * @param hostNetwork   the pod shares its node's network: Istio never injects it ({@code injectRequired},
+ *                      pkg/kube/inject/inject.go), so it is never in the mesh
+ * @param ports         its TCP container ports (UDP is not proxied)
+ */
+public record ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
+                      boolean nativeSidecar, boolean hostNetwork, List<Port> ports) {
+
+    public ReachPod {
+        labels = Map.copyOf(labels);
+        ports = List.copyOf(ports);
+    }
+
+    /** A container port: its number and its name (a Service's {@code targetPort} may name it). */
+    public record Port(int number, String name) {
+    }
+
+    /** The same pod with or without a sidecar (after injection turns on or off for its namespace and it restarts). */
+    public ReachPod withSidecar(boolean on) {
+        return on == sidecar ? this : new ReachPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports);
+    }
+
+    /** The container port a Service's {@code targetPort} (a number, or a port name) reaches on this pod; -1 for none. */
+    public int resolve(String targetPort) {
+        for (Port p : ports) {
+            if (targetPort.equals(p.name()) || targetPort.equals(Integer.toString(p.number()))) {
+                return p.number();
+            }
+        }
+        // A numeric targetPort reaches the pod whether or not the container declares the port.
+        return targetPort.chars().allMatch(Character::isDigit) && !targetPort.isEmpty() ? Integer.parseInt(targetPort) : -1;
+    }
+}

@@ -1,0 +1,93 @@
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.kubernetes.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A Kubernetes Service as Istio reads it for the mesh: the pods it selects (same namespace, selector a subset of the
+ * pod's labels), whether it is headless ({@code clusterIP: None}: Istio gives each endpoint its own outbound listener
+ * and the mTLS decision is all-or-nothing for the service), and its ports.
+ */
+public record ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports) {
+
+    public ReachService {
+        selector = Map.copyOf(selector);
+        ports = List.copyOf(ports);
+    }
+
+    /**
+     * One Service port: the number clients dial ({@code port}; DestinationRule {@code portLevelSettings} key on it),
+     * its name and {@code appProtocol} (Istio's protocol selection: appProtocol first, then the name's prefix), and the
+     * pod's {@code targetPort} (a number or a container port name; the port itself when unset).
+     */
+    public record Port(int port, String name, String appProtocol, String targetPort) {
+        /**
+         * Ports whose application speaks first: Istio's {@code wellKnownPorts} (pkg/config/kube/conversion.go: 25 SMTP,
+         * 3306 MySQL, 27017 MongoDB; 53 DNS is listed there for sniffing, but a DNS client speaks first) and the
+         * protocol names of the same applications. Istio's docs (ops/deployment/application-requirements, "Server
+         * First Protocols") say they are incompatible with PERMISSIVE: the inbound TLS inspector waits for the client's
+         * first bytes with no timeout (meshConfig.protocolDetectionTimeout defaults to 0s, pkg/config/mesh/mesh.go).
+         */
+        static final Set<Integer> SERVER_FIRST_PORTS = Set.of(25, 3306, 27017);
+        static final Set<String> SERVER_FIRST_PROTOCOLS = Set.of("mongo", "mysql", "smtp");
+
+        /** The protocol Istio reads: {@code appProtocol}, else the name up to its first '-' (conversion.go ConvertProtocol). */
+        public String protocol() {
+            String p = appProtocol != null && !appProtocol.isBlank() ? appProtocol
+                    : name == null ? "" : name.contains("-") ? name.substring(0, name.indexOf('-')) : name;
+            return p.toLowerCase(Locale.ROOT);
+        }
+
+        public boolean serverFirst() {
+            String p = protocol();
+            if (SERVER_FIRST_PROTOCOLS.contains(p)) {
+                return true;
+            }
+            // A port declared tcp (or unnamed) on a server-first number is still that application; one declared as a
+            // client-first protocol is not.
+            boolean clientFirst = p.startsWith("http") || p.startsWith("grpc") || p.equals("tls") || p.equals("redis");
+            return !clientFirst && SERVER_FIRST_PORTS.contains(port);
+        }
+    }
+
+    /** Istio's selection of endpoints: same namespace, a non-empty selector that is a subset of the pod's labels. */
+    public boolean selects(ReachPod pod) {
+        if (!namespace.equals(pod.namespace()) || selector.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!e.getValue().equals(pod.labels().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The service's in-cluster host name, as DestinationRule hosts resolve it. */
+    public String host(String domain) {
+        return name + "." + namespace + ".svc." + domain;
+    }
+
+    /** From a Service object (JSON as the API server returns it). */
+    public static ReachService of(JsonNode service) {
+        JsonNode md = service.path("metadata");
+        JsonNode spec = service.path("spec");
+        List<Port> ports = new ArrayList<>();
+        for (JsonNode p : spec.path("ports")) {
+            if (!"TCP".equals(Json.text(p, "protocol", "TCP"))) {
+                continue;
+            }
+            int port = p.path("port").asInt();
+            JsonNode target = p.path("targetPort");
+            String targetPort = target.isMissingNode() || target.isNull() ? Integer.toString(port) : target.asString();
+            ports.add(new Port(port, Json.text(p, "name"), Json.text(p, "appProtocol"), targetPort));
+        }
+        return new ReachService(Json.text(md, "namespace"), Json.text(md, "name"), Json.stringMap(spec.path("selector")),
+                "None".equals(Json.text(spec, "clusterIP")), ports);
+    }
+}

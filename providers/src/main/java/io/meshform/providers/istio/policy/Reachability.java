@@ -1,0 +1,209 @@
+package io.meshform.providers.istio.policy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Who can reach whom in one {@link MeshState}: for every server workload, container port and the way clients reach
+ * it (a Service port, or the pod's IP when no Service covers the port), and every client (pods grouped by namespace,
+ * sidecar and, where DestinationRule selectors could tell them apart, labels; plus the stack's outside callers), the
+ * outcome of a connection. The server side is {@link PeerAuthentications} (istiod's composition, container ports);
+ * the client side is {@link ClientTls}. What a server accepts, by its sidecar's inbound filter chains
+ * (pilot/pkg/networking/core/filterchain_options.go): STRICT only TLS chains (plaintext finds no filter chain and is
+ * closed: Istio sets no default chain, listener_inbound.go); DISABLE only raw_buffer (Istio mTLS reaches the app as
+ * bytes it cannot read); PERMISSIVE both, but a plaintext client of a server-first application waits forever (the TLS
+ * inspector waits for the client's first bytes, protocolDetectionTimeout 0s; Istio's docs, "Server First
+ * Protocols"); a pod without a sidecar accepts only what its application speaks, so Istio mTLS fails there.
+ */
+public final class Reachability {
+    /** How a connection ends. */
+    public enum Result { MTLS, PLAINTEXT, OTHER_TLS, BROKEN }
+
+    /** Why a broken connection breaks. */
+    public enum Problem { PLAINTEXT_TO_STRICT, SERVER_FIRST_PERMISSIVE, MTLS_TO_NO_SIDECAR, MTLS_TO_DISABLE }
+
+    /** How a connection ends, and why: the client's decision and, when it breaks, what the server refuses. */
+    public record Outcome(Result result, Problem problem, ClientTls.Decision decision) {
+        public boolean broken() {
+            return result == Result.BROKEN;
+        }
+
+        /** One clause; built only for the connections a report names. */
+        public String why() {
+            String d = decision.why();
+            if (problem == null) {
+                return d;
+            }
+            return switch (problem) {
+                case MTLS_TO_NO_SIDECAR -> "sends Istio mTLS (" + d + ") to a pod without a sidecar";
+                case PLAINTEXT_TO_STRICT -> "sends " + (decision.sends() == ClientTls.Sends.OTHER_TLS ? "TLS that is not Istio's"
+                        : "plaintext") + " (" + d + ") to a port that requires mTLS";
+                case MTLS_TO_DISABLE -> "sends Istio mTLS (" + d + ") to a port with mTLS DISABLE";
+                case SERVER_FIRST_PERMISSIVE -> "sends plaintext (" + d + ") to a server-first port under PERMISSIVE: the"
+                        + " sidecar waits for the client to speak first, the server waits too";
+            };
+        }
+    }
+
+    /** A server workload: its pods (alike but for pod-specific labels), its composed mTLS, its ways in. */
+    public record Server(String id, ReachPod pod, List<ReachPod> pods, EffectiveMtls mtls, List<Entry> entries) {
+    }
+
+    /** One way into a server: container port and the Service port that leads there ("api:8080"), or "pod IP". */
+    public record Entry(int containerPort, String via, ClientTls.Route route) {
+    }
+
+    /** Labels that differ between the pods of one workload and mean nothing to Istio's selectors here. */
+    private static final Set<String> POD_SPECIFIC = Set.of("pod-template-hash", "controller-revision-hash",
+            "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index", "pod-template-generation",
+            "batch.kubernetes.io/controller-uid", "controller-uid", "batch.kubernetes.io/job-name", "job-name");
+
+    private final MeshState state;
+    private final PeerAuthentications peers;
+    private final ClientTls tls;
+    private final Map<String, Server> servers = new LinkedHashMap<>();
+    private final Map<String, ClientTls.Client> classes = new LinkedHashMap<>();
+    private final Map<String, String> classOf = new TreeMap<>();
+    private final Map<String, OutsideCaller> callers = new HashMap<>();
+
+    public Reachability(MeshState state) {
+        this.state = state;
+        this.peers = new PeerAuthentications(state.rootNamespace(), state.peers());
+        this.tls = new IstioClientTls(state, peers);
+        Set<String> selectorNamespaces = new HashSet<>();
+        state.rules().stream().filter(r -> r.workloadSelector() != null).forEach(r -> selectorNamespaces.add(r.namespace()));
+        Map<String, List<ReachPod>> grouped = new LinkedHashMap<>();
+        for (ReachPod p : state.pods()) {
+            String id = clientId(p);
+            String klass = p.namespace() + "|" + p.sidecar() + "|" + (selectorNamespaces.contains(p.namespace()) ? p.labels() : "");
+            classes.computeIfAbsent(klass, k -> new ClientTls.Client(p.namespace(), p.labels(), p.sidecar(), false, null));
+            classOf.put(id, klass);
+            if (!p.ports().isEmpty()) {
+                grouped.computeIfAbsent(id + "|" + stable(p.labels()) + "|" + p.ports(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        for (OutsideCaller c : state.callers()) {
+            String klass = "caller:" + c.name();
+            classes.put(klass, new ClientTls.Client(null, Map.of(), false, true, c.sends()));
+            classOf.put(c.describe(), klass);
+            callers.put(klass, c);
+        }
+        // Services and pods indexed by namespace and one label (a service's first selector entry; each of a pod's
+        // labels), so matching selectors costs the candidates, not every pair of the namespace.
+        Map<String, List<ReachService>> servicesByLabel = new HashMap<>();
+        for (ReachService s : state.services()) {
+            if (!s.selector().isEmpty()) {
+                Map.Entry<String, String> first = new TreeMap<>(s.selector()).firstEntry();
+                servicesByLabel.computeIfAbsent(s.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                        k -> new ArrayList<>()).add(s);
+            }
+        }
+        Map<String, List<ReachPod>> podsByLabel = new HashMap<>();
+        for (ReachPod p : state.pods()) {
+            p.labels().forEach((k, v) -> podsByLabel.computeIfAbsent(p.namespace() + "\u0000" + k + "=" + v,
+                    x -> new ArrayList<>()).add(p));
+        }
+        Map<ReachService, List<ReachPod>> endpoints = new java.util.IdentityHashMap<>();
+        grouped.forEach((key, pods) -> {
+            ReachPod rep = pods.get(0);
+            EffectiveMtls mtls = peers.effective(rep.namespace(), rep.labels());
+            List<Entry> entries = new ArrayList<>();
+            for (ReachPod.Port cp : rep.ports()) {
+                MtlsMode mode = mtls.forPort(cp.number());
+                boolean covered = false;
+                for (ReachService s : candidates(servicesByLabel, rep)) {
+                    if (!s.selects(rep)) {
+                        continue;
+                    }
+                    for (ReachService.Port sp : s.ports()) {
+                        if (rep.resolve(sp.targetPort()) == cp.number()) {
+                            List<ReachPod> eps = endpoints.computeIfAbsent(s, k -> {
+                                Map.Entry<String, String> first = new TreeMap<>(k.selector()).firstEntry();
+                                return podsByLabel.getOrDefault(k.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                                        List.of()).stream().filter(k::selects).toList();
+                            });
+                            entries.add(new Entry(cp.number(), s.name() + ":" + sp.port(),
+                                    new ClientTls.Route(s, sp, rep, cp.number(), eps, mode)));
+                            covered = true;
+                        }
+                    }
+                }
+                if (!covered) {
+                    entries.add(new Entry(cp.number(), "pod IP", new ClientTls.Route(null, null, rep, cp.number(), List.of(rep), mode)));
+                }
+            }
+            servers.put(key, new Server(clientId(rep), rep, List.copyOf(pods), mtls, List.copyOf(entries)));
+        });
+    }
+
+    /** The Services that may select {@code pod}: those whose first selector entry is one of its labels, once each. */
+    private static List<ReachService> candidates(Map<String, List<ReachService>> byLabel, ReachPod pod) {
+        List<ReachService> out = new ArrayList<>();
+        pod.labels().forEach((k, v) -> out.addAll(byLabel.getOrDefault(pod.namespace() + "\u0000" + k + "=" + v, List.of())));
+        return out;
+    }
+
+    /** A pod's name as a client or server: namespace/workload. */
+    public static String clientId(ReachPod p) {
+        return p.namespace() + "/" + p.workload();
+    }
+
+    private static Map<String, String> stable(Map<String, String> labels) {
+        Map<String, String> out = new TreeMap<>(labels);
+        out.keySet().removeAll(POD_SPECIFIC);
+        return out;
+    }
+
+    public MeshState state() {
+        return state;
+    }
+
+    public PeerAuthentications peers() {
+        return peers;
+    }
+
+    /** Server workloads by a key that is the same in another state of the same pods. */
+    public Map<String, Server> servers() {
+        return servers;
+    }
+
+    /** Client id ("ns/workload", or "caller NAME") to its class key. */
+    public Map<String, String> clients() {
+        return classOf;
+    }
+
+    /** The outcome of a connection from the clients of {@code classKey} into {@code entry}; null when it never happens. */
+    public Outcome outcome(String classKey, Entry entry) {
+        ClientTls.Client client = classes.get(classKey);
+        if (client == null) {
+            return null;
+        }
+        ClientTls.Route r = entry.route();
+        OutsideCaller caller = callers.get(classKey);
+        if (caller != null && !caller.calls(r.endpoint(), r.containerPort(), r.port())) {
+            return null;
+        }
+        ClientTls.Decision d = tls.sends(client, r);
+        boolean mtls = d.sends() == ClientTls.Sends.ISTIO_MTLS;
+        Result ok = mtls ? Result.MTLS : d.sends() == ClientTls.Sends.OTHER_TLS ? Result.OTHER_TLS : Result.PLAINTEXT;
+        if (!r.endpoint().sidecar()) {
+            return mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_NO_SIDECAR, d) : new Outcome(ok, null, d);
+        }
+        return switch (r.serverMode()) {
+            case STRICT -> mtls ? new Outcome(ok, null, d) : new Outcome(Result.BROKEN, Problem.PLAINTEXT_TO_STRICT, d);
+            case DISABLE -> mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_DISABLE, d) : new Outcome(ok, null, d);
+            default -> d.sends() == ClientTls.Sends.PLAINTEXT && serverFirst(r)
+                    ? new Outcome(Result.BROKEN, Problem.SERVER_FIRST_PERMISSIVE, d) : new Outcome(ok, null, d);
+        };
+    }
+
+    private static boolean serverFirst(ClientTls.Route r) {
+        return r.port() != null ? r.port().serverFirst() : ReachService.Port.SERVER_FIRST_PORTS.contains(r.containerPort());
+    }
+}

@@ -1,0 +1,118 @@
+package io.meshform.providers.istio.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Severity;
+import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.load.VariableInputs;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.providers.MeshformProviderFactory;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The preview on the Cortex production example over a cluster with the guide's workloads (MongoDB, Redis, MinIO, the
+ * MinIO bucket job, Spark driver and executors, an application) and a plaintext client, none in the mesh yet.
+ */
+class MtlsReachabilityTest {
+    @TempDir
+    Path dir;
+
+    static FakeCluster cortexCluster() {
+        FakeCluster c = new FakeCluster().namespace("cortex").namespace("cortex-compute").namespace("tools")
+                .namespace("istio-system");
+        c.pods.add(FakeCluster.pod("cortex", "mongodb-0", Map.of("app.kubernetes.io/name", "mongodb"), false, 27017));
+        c.pods.add(FakeCluster.pod("cortex", "redis-master-0", Map.of("app.kubernetes.io/name", "redis"), false, 6379));
+        c.pods.add(FakeCluster.pod("cortex", "minio-7d9", Map.of("app", "minio"), false, 9000));
+        c.pods.add(FakeCluster.pod("cortex", "minio-make-bucket-x1", Map.of("app", "minio-job"), false));
+        c.pods.add(FakeCluster.pod("cortex", "operator-5f", Map.of("app", "operator"), false, 8080));
+        c.pods.add(FakeCluster.pod("cortex-compute", "job-driver", Map.of("spark-role", "driver"), false, 7078));
+        c.pods.add(FakeCluster.pod("cortex-compute", "job-exec-1", Map.of("spark-role", "executor"), false, 7079));
+        c.pods.add(FakeCluster.pod("tools", "curl", Map.of("app", "curl"), false));
+        c.service("cortex", "mongodb", Map.of("app.kubernetes.io/name", "mongodb"), 27017)
+                .service("cortex", "redis-master", Map.of("app.kubernetes.io/name", "redis"), 6379)
+                .service("cortex", "minio", Map.of("app", "minio"), 9000)
+                .service("cortex", "operator", Map.of("app", "operator"), 8080)
+                .service("cortex-compute", "job-driver-svc", Map.of("spark-role", "driver"), 7078);
+        c.services.get("cortex-compute/job-driver-svc").getSpec().setClusterIP("None");
+        return c;
+    }
+
+    private Stack example(String name) {
+        TypeRegistry types = new TypeRegistry(new MeshformProviderFactory().create(new ProviderSettings(Map.of())));
+        return new StackLoader(types).load(Path.of("..", "examples", name).toAbsolutePath().normalize(),
+                new VariableInputs(Map.of(), List.of(), Map.of())).stack();
+    }
+
+    @Test
+    void theCortexPlanNamesEachBrokenPairAndIsSilentAboutWhatTheGuidesExceptionsProtect() {
+        List<Diagnostic> ds = MtlsReachability.findings(cortexCluster().mesh(Stacks.plan(example("cortex-production.yaml"))));
+        String warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).map(Diagnostic::summary)
+                .sorted().collect(Collectors.joining("\n"));
+        assertEquals(String.join("\n",
+                "mTLS: tools/curl -> cortex/minio-7d9:9000 (via minio:9000) breaks: plaintext to a port that requires mTLS",
+                "mTLS: tools/curl -> cortex/mongodb-0:27017 (via mongodb:27017) breaks: plaintext to a server-first port under"
+                        + " PERMISSIVE (stalls)",
+                "mTLS: tools/curl -> cortex/operator-5f:8080 (via operator:8080) breaks: plaintext to a port that requires mTLS",
+                "mTLS: tools/curl -> cortex/redis-master-0:6379 (via redis-master:6379) breaks: plaintext to a port that"
+                        + " requires mTLS"), warnings);
+        assertTrue(ds.get(0).summary().startsWith("mTLS reachability: this plan breaks 4 connection(s), leaves 0 newly plaintext"),
+                ds.get(0).summary());
+        Diagnostic redis = ds.stream().filter(d -> d.summary().contains("redis")).findFirst().orElseThrow();
+        assertTrue(redis.detail().contains("fix: give the client a sidecar, or add an istio.peerAuthentication in namespace cortex"
+                + " with selector {matchLabels: {app.kubernetes.io/name: redis}} and portLevelMtls {6379: {mode: PERMISSIVE}}"),
+                redis.detail());
+        assertTrue(redis.range() != null && redis.range().file().endsWith("cortex-base.yaml"),
+                "points at the mesh-wide STRICT policy that decides: " + redis.range());
+    }
+
+    @Test
+    void anOutsideCallerIsCountedForItsTargetsOnly() throws Exception {
+        Stack stack = Stacks.load(dir, """
+                  - type: istio.peerAuthentication
+                    name: strict
+                    spec: {namespace: istio-system, name: default, mtls: {mode: STRICT}}
+                  - type: istio.caller
+                    name: scraper
+                    spec:
+                      calls: [{namespace: cortex, selector: {app: operator}, ports: [8080]}]
+                """);
+        FakeCluster c = cortexCluster();
+        c.pods.replaceAll(p -> FakeCluster.pod(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                p.getMetadata().getLabels(), !p.getMetadata().getNamespace().equals("tools"),
+                p.getSpec().getContainers().get(0).getPorts().stream().mapToInt(x -> x.getContainerPort()).toArray()));
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(Stacks.plan(stack)));
+        List<String> scraper = ds.stream().map(Diagnostic::summary).filter(s -> s.contains("caller scraper")).toList();
+        // grouped with the other plaintext client of that port; nothing else for the caller
+        assertEquals(List.of("mTLS: caller scraper, tools/curl -> cortex/operator-5f:8080 (via operator:8080) breaks: plaintext to"
+                + " a port that requires mTLS"), scraper);
+    }
+
+    @Test
+    void driftReportsAConnectionTheLiveClusterBreaks() {
+        FakeCluster c = cortexCluster();
+        c.pods.replaceAll(p -> FakeCluster.pod(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                p.getMetadata().getLabels(), !p.getMetadata().getNamespace().equals("tools"),
+                p.getSpec().getContainers().get(0).getPorts().stream().mapToInt(x -> x.getContainerPort()).toArray()));
+        c.peer("istio-system", "default", "2026-01-01T00:00:00Z", "mtls: {mode: STRICT}");
+        Stack stack = example("cortex-production.yaml");
+        CheckContext plan = Stacks.plan(stack);
+        CheckContext drift = new CheckContext(stack, plan.after(), Map.of(), CheckContext.Purpose.DRIFT);
+        // the Spark exceptions were applied, then removed by hand: the driver loses its executors (pod IP)
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(drift));
+        assertTrue(ds.stream().anyMatch(d -> d.severity() == Severity.WARNING && d.summary().startsWith("mTLS: cortex-compute/job-driver,")
+                && d.summary().contains("-> cortex-compute/job-exec-1:7079 (pod IP) broken in the live cluster (it worked as applied)")),
+                ds.stream().map(Diagnostic::summary).collect(Collectors.joining("\n")));
+        assertTrue(ds.stream().anyMatch(d -> d.summary().startsWith("mTLS: tools/curl -> cortex/operator-5f:8080")),
+                "the unmeshed client is reported");
+    }
+}

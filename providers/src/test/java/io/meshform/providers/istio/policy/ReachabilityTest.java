@@ -1,0 +1,168 @@
+package io.meshform.providers.istio.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The reachability model on the Cortex guide's layout: MongoDB, Redis, MinIO, the MinIO bucket job, Spark driver and
+ * executors, an application, and a plaintext client outside the injected namespaces; the guide's plan (injection on
+ * for cortex and cortex-compute, STRICT mesh-wide, PERMISSIVE for mongo, the bucket job and Spark).
+ */
+class ReachabilityTest {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static ReachPod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {
+        List<ReachPod.Port> ps = new ArrayList<>();
+        for (int p : ports) {
+            ps.add(new ReachPod.Port(p, null));
+        }
+        return new ReachPod(ns, name + "-0", name, labels, sidecar, false, false, ps);
+    }
+
+    private static ReachService service(String ns, String name, Map<String, String> selector, boolean headless, int... ports) {
+        List<ReachService.Port> ps = new ArrayList<>();
+        for (int p : ports) {
+            ps.add(new ReachService.Port(p, "tcp-" + p, null, Integer.toString(p)));
+        }
+        return new ReachService(ns, name, selector, headless, ps);
+    }
+
+    private static PeerPolicy peer(String ns, String name, String yaml) {
+        return PeerPolicy.of(ns, name, null, YAML.readTree(yaml), "istio.peerAuthentication." + name);
+    }
+
+    /** The cluster before meshform: nothing in the mesh yet. */
+    private static List<ReachPod> pods(boolean meshed) {
+        return List.of(
+                pod("cortex", "mongodb", Map.of("app.kubernetes.io/name", "mongodb"), meshed, 27017),
+                pod("cortex", "redis", Map.of("app.kubernetes.io/name", "redis"), meshed, 6379),
+                pod("cortex", "minio", Map.of("app", "minio"), meshed, 9000),
+                pod("cortex", "minio-make-bucket", Map.of("app", "minio-job"), meshed),
+                pod("cortex", "api", Map.of("app", "api"), meshed, 8080),
+                pod("cortex-compute", "spark-driver", Map.of("spark-role", "driver"), meshed, 7078),
+                pod("cortex-compute", "spark-exec", Map.of("spark-role", "executor"), meshed, 7079),
+                pod("tools", "plaintext-client", Map.of("app", "curl"), false));
+    }
+
+    private static final List<ReachService> SERVICES = List.of(
+            service("cortex", "mongodb", Map.of("app.kubernetes.io/name", "mongodb"), false, 27017),
+            service("cortex", "redis", Map.of("app.kubernetes.io/name", "redis"), false, 6379),
+            service("cortex", "minio", Map.of("app", "minio"), false, 9000),
+            service("cortex", "api", Map.of("app", "api"), false, 8080),
+            service("cortex-compute", "spark-driver-svc", Map.of("spark-role", "driver"), true, 7078));
+
+    private static List<PeerPolicy> guide(boolean sparkExceptions) {
+        List<PeerPolicy> out = new ArrayList<>(List.of(
+                peer("istio-system", "default", "mtls: {mode: STRICT}"),
+                peer("cortex", "mongo", "selector: {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}"),
+                peer("cortex", "minio-make-bucket", "selector: {matchLabels: {app: minio-job}}\nmtls: {mode: PERMISSIVE}")));
+        if (sparkExceptions) {
+            out.add(peer("cortex-compute", "spark-driver", "selector: {matchLabels: {spark-role: driver}}\nmtls: {mode: PERMISSIVE}"));
+            out.add(peer("cortex-compute", "spark-executor", "selector: {matchLabels: {spark-role: executor}}\nmtls: {mode: PERMISSIVE}"));
+        }
+        return out;
+    }
+
+    private static MeshState state(boolean meshed, List<PeerPolicy> peers, List<DestinationPolicy> rules, List<OutsideCaller> callers) {
+        return new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, pods(meshed), SERVICES, peers, rules, callers);
+    }
+
+    private static ReachDiff diff(MeshState before, MeshState after) {
+        return ReachDiff.between(new Reachability(before), new Reachability(after), false);
+    }
+
+    private static TreeSet<String> pairs(ReachDiff d, ReachDiff.Kind kind) {
+        TreeSet<String> out = new TreeSet<>();
+        d.changes().stream().filter(c -> c.kind() == kind).forEach(c -> c.clients().forEach(cl -> out.add(cl + " -> " + c.pair())));
+        return out;
+    }
+
+    @Test
+    void theGuidesPlanBreaksOnlyThePlaintextClientAndIsSilentAboutWhatItsExceptionsProtect() {
+        ReachDiff d = diff(state(false, List.of(), List.of(), List.of()), state(true, guide(true), List.of(), List.of()));
+        assertEquals(new TreeSet<>(List.of(
+                "tools/plaintext-client -> cortex/api:8080 (via api:8080)",
+                "tools/plaintext-client -> cortex/minio:9000 (via minio:9000)",
+                "tools/plaintext-client -> cortex/mongodb:27017 (via mongodb:27017)",
+                "tools/plaintext-client -> cortex/redis:6379 (via redis:6379)")), pairs(d, ReachDiff.Kind.BREAKS));
+        ReachDiff.Change mongo = d.changes().stream().filter(c -> c.server().equals("cortex/mongodb")).findFirst().orElseThrow();
+        assertEquals(Reachability.Problem.SERVER_FIRST_PERMISSIVE, mongo.problem(), "27017 is server-first: PERMISSIVE stalls plaintext");
+        ReachDiff.Change redis = d.changes().stream().filter(c -> c.server().equals("cortex/redis")).findFirst().orElseThrow();
+        assertEquals(Reachability.Problem.PLAINTEXT_TO_STRICT, redis.problem());
+        assertTrue(redis.fix().contains("selector {matchLabels: {app.kubernetes.io/name: redis}} and portLevelMtls {6379: {mode: PERMISSIVE}}"),
+                redis.fix());
+        assertEquals(0, d.newlyPlaintext());
+    }
+
+    @Test
+    void withoutTheSparkExceptionsTheDriverLosesItsExecutorsByPodIp() {
+        ReachDiff d = diff(state(false, List.of(), List.of(), List.of()), state(true, guide(false), List.of(), List.of()));
+        TreeSet<String> broken = pairs(d, ReachDiff.Kind.BREAKS);
+        assertTrue(broken.contains("cortex-compute/spark-driver -> cortex-compute/spark-exec:7079 (pod IP)"), broken.toString());
+        assertTrue(broken.contains("tools/plaintext-client -> cortex-compute/spark-driver:7078 (via spark-driver-svc:7078)"), broken.toString());
+        // the executors reach the driver through its headless Service: every driver pod has a sidecar, so auto-mTLS
+        assertTrue(broken.stream().noneMatch(p -> p.startsWith("cortex-compute/spark-exec -> cortex-compute/spark-driver")), broken.toString());
+    }
+
+    @Test
+    void removingAnExceptionFromAMeshedClusterBreaksPlaintextCallersOfThatWorkloadOnly() {
+        ReachDiff d = diff(state(true, guide(true), List.of(), List.of()), state(true, guide(false), List.of(), List.of()));
+        TreeSet<String> broken = pairs(d, ReachDiff.Kind.BREAKS);
+        assertTrue(broken.stream().allMatch(p -> p.contains("-> cortex-compute/spark-")), broken.toString());
+        assertTrue(broken.contains("cortex-compute/spark-driver -> cortex-compute/spark-exec:7079 (pod IP)"), broken.toString());
+    }
+
+    @Test
+    void aDestinationRuleDisableMakesMeshedTrafficPlaintextAndUnderStrictBreaksIt() {
+        DestinationPolicy disable = DestinationPolicy.of("cortex", "redis-plain", T0, YAML.readTree("host: redis\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
+        List<PeerPolicy> permissive = List.of(peer("istio-system", "default", "mtls: {mode: PERMISSIVE}"));
+        ReachDiff plain = diff(state(true, permissive, List.of(), List.of()), state(true, permissive, List.of(disable), List.of()));
+        assertTrue(pairs(plain, ReachDiff.Kind.NEWLY_PLAINTEXT).contains("cortex/api -> cortex/redis:6379 (via redis:6379)"),
+                pairs(plain, ReachDiff.Kind.NEWLY_PLAINTEXT).toString());
+        // the rule lives in cortex: a client in cortex-compute does not see it... unless exported (default "*": it is)
+        assertTrue(pairs(plain, ReachDiff.Kind.NEWLY_PLAINTEXT).contains("cortex-compute/spark-driver -> cortex/redis:6379 (via redis:6379)"));
+        ReachDiff strict = diff(state(true, guide(true), List.of(), List.of()), state(true, guide(true), List.of(disable), List.of()));
+        assertTrue(pairs(strict, ReachDiff.Kind.BREAKS).contains("cortex/api -> cortex/redis:6379 (via redis:6379)"));
+    }
+
+    @Test
+    void aPrivateRuleInAnotherNamespaceIsNotSeenAndWorkloadSelectorsApplyOnlyInTheirNamespace() {
+        DestinationPolicy priv = DestinationPolicy.of("cortex", "redis-plain", T0,
+                YAML.readTree("host: redis\nexportTo: ['.']\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
+        List<PeerPolicy> permissive = List.of(peer("istio-system", "default", "mtls: {mode: PERMISSIVE}"));
+        ReachDiff d = diff(state(true, permissive, List.of(), List.of()), state(true, permissive, List.of(priv), List.of()));
+        TreeSet<String> plain = pairs(d, ReachDiff.Kind.NEWLY_PLAINTEXT);
+        assertTrue(plain.contains("cortex/api -> cortex/redis:6379 (via redis:6379)"), plain.toString());
+        assertTrue(plain.stream().noneMatch(p -> p.startsWith("cortex-compute/")), plain.toString());
+    }
+
+    @Test
+    void anOutsideCallerCountsOnlyForItsTargets() {
+        OutsideCaller scraper = new OutsideCaller("scraper", ClientTls.Sends.PLAINTEXT,
+                List.of(new OutsideCaller.Target("cortex", Map.of("app", "api"), List.of(8080))), "istio.caller.scraper");
+        ReachDiff d = diff(state(false, List.of(), List.of(), List.of(scraper)), state(true, guide(true), List.of(), List.of(scraper)));
+        TreeSet<String> broken = pairs(d, ReachDiff.Kind.BREAKS);
+        assertTrue(broken.contains("caller scraper -> cortex/api:8080 (via api:8080)"), broken.toString());
+        assertTrue(broken.stream().filter(p -> p.startsWith("caller ")).count() == 1, broken.toString());
+    }
+
+    @Test
+    void aWorkloadPortDisableUnderStrictAcceptsPlaintextAndAutoMtlsSendsPlaintextThere() {
+        List<PeerPolicy> peers = new ArrayList<>(guide(true));
+        peers.add(peer("cortex", "redis-port", "selector: {matchLabels: {app.kubernetes.io/name: redis}}\nportLevelMtls: {6379: {mode: DISABLE}}"));
+        ReachDiff d = diff(state(false, List.of(), List.of(), List.of()), state(true, peers, List.of(), List.of()));
+        assertTrue(pairs(d, ReachDiff.Kind.BREAKS).stream().noneMatch(p -> p.contains("cortex/redis")), pairs(d, ReachDiff.Kind.BREAKS).toString());
+        Reachability after = new Reachability(state(true, peers, List.of(), List.of()));
+        Reachability.Server redis = after.servers().values().stream().filter(s -> s.id().equals("cortex/redis")).findFirst().orElseThrow();
+        assertEquals(MtlsMode.DISABLE, redis.mtls().forPort(6379));
+    }
+}
