@@ -134,9 +134,8 @@ public final class IngressAuthCoverage implements PlanCheck {
             return at.range("/spec/" + IstioRules.COVERAGE + "/" + (r.expectation().mustProtect() ? "protected" : "public")
                     + "/" + r.expectation().index());
         }
-        AuthzPolicy.Match m = r.verdict().match();
-        if (m != null && m.operation() != null && objects.containsKey(m.policy())) {
-            return objects.get(m.policy()).range("/spec" + m.operation().pointer());
+        if (r.source() != null && objects.containsKey(r.source())) {
+            return objects.get(r.source()).range("/spec" + r.pointer());
         }
         return at.range("/spec/rules");
     }
@@ -155,6 +154,10 @@ public final class IngressAuthCoverage implements PlanCheck {
                 s.append(" and ").append(bad.size() - LISTED).append(" more");
             }
         }
+        List<String> closed = report.rows().stream().filter(r -> !r.protect() && r.wrong()).map(r -> r.request().path()).toList();
+        if (!closed.isEmpty()) {
+            s.append("; ").append(closed.size()).append(" public path(s) not let through: ").append(String.join(", ", closed));
+        }
         return s.toString();
     }
 
@@ -165,8 +168,7 @@ public final class IngressAuthCoverage implements PlanCheck {
         rows.sort(java.util.Comparator.comparing(r -> !r.wrong()));
         for (IngressCoverage.Row r : rows) {
             t.append("\n").append(r.wrong() ? "! " : "  ").append(pad(r.request().toString(), 40)).append(" ")
-                    .append(pad(r.verdict().outcome().words(), 34)).append(" ").append(r.variant())
-                    .append(r.protect() ? "" : " (public)");
+                    .append(pad(r.verdict().outcome().words(), 34)).append(" ").append(r.variant());
         }
         return t.toString();
     }

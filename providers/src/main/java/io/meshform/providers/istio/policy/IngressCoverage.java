@@ -37,9 +37,12 @@ public final class IngressCoverage {
      * @param protect     true when it must reach the auth proxy (a variant of a protected path); false for a public path
      * @param origin      what made it protected or public: a CUSTOM policy's value, or an expectation
      * @param expectation the stack's expectation it comes from, null for one derived from a policy
+     * @param source      the CUSTOM policy whose value it comes from, null for an expectation
+     * @param pointer     where in that policy's spec the value is ("/rules/0/to/0/operation/paths/1")
      * @param verdict     what Envoy does with it
      */
-    public record Row(Request request, String variant, boolean protect, String origin, Expectation expectation, Verdict verdict) {
+    public record Row(Request request, String variant, boolean protect, String origin, Expectation expectation,
+                      AuthzPolicy source, String pointer, Verdict verdict) {
         /** True when the row breaks what is expected. */
         public boolean wrong() {
             return protect ? verdict.outcome() == Outcome.LET_THROUGH : verdict.outcome() != Outcome.LET_THROUGH;
@@ -85,24 +88,26 @@ public final class IngressCoverage {
                 }
                 List<AuthzPolicy.Operation> ops = r.operations().isEmpty() ? java.util.Collections.singletonList(null) : r.operations();
                 for (AuthzPolicy.Operation op : ops) {
-                    List<String> values = op == null || op.values("paths").isEmpty() ? List.of("/", "/app/x") : op.values("paths");
-                    for (String v : values) {
-                        String origin = p.id() + (op == null || op.values("paths").isEmpty()
-                                ? " (every path" + (op == null || op.values("notPaths").isEmpty() ? "" : " but its notPaths") + ")"
-                                : " paths " + v);
-                        tryAll(authz, PathVariants.sample(v), op, origin, null, prefixes, suffixes, methods, hosts, ports, rows);
+                    boolean all = op == null || op.values("paths").isEmpty();
+                    List<String> values = all ? List.of("/", "/app/x") : op.values("paths");
+                    for (int i = 0; i < values.size(); i++) {
+                        String v = values.get(i);
+                        String origin = p.id() + (all ? " (every path" + (op == null || op.values("notPaths").isEmpty() ? ""
+                                : " but its notPaths") + ")" : " paths " + v);
+                        Source from = new Source(origin, null, p, op == null ? r.pointer() : all ? op.pointer() : op.pointer() + "/paths/" + i);
+                        tryAll(authz, PathVariants.sample(v), op, from, prefixes, suffixes, methods, hosts, ports, rows);
                     }
                 }
             }
         }
         for (Expectation e : expectations) {
             if (e.mustProtect()) {
-                tryAll(authz, PathVariants.sample(e.path()), null, "protected: " + e.path(), e, prefixes, suffixes, methods,
-                        hosts, ports, rows);
+                tryAll(authz, PathVariants.sample(e.path()), null, new Source("protected: " + e.path(), e, null, null), prefixes,
+                        suffixes, methods, hosts, ports, rows);
             } else {
                 String path = PathVariants.sample(e.path()).path();
                 Request req = new Request("GET", "example.com", path, GatewayAuthz.DEFAULT_PORT);
-                rows.put(key(req), new Row(req, "as written", false, "public: " + e.path(), e, authz.evaluate(req)));
+                rows.put(key(req), new Row(req, "public path", false, "public: " + e.path(), e, null, null, authz.evaluate(req)));
             }
         }
         return new Report(List.copyOf(rows.values()));
@@ -116,7 +121,11 @@ public final class IngressCoverage {
         }
     }
 
-    private static void tryAll(GatewayAuthz authz, PathVariants.Sample s, AuthzPolicy.Operation op, String origin, Expectation e,
+    /** What made a sample protected: a policy's value (policy and pointer) or an expectation. */
+    private record Source(String origin, Expectation expectation, AuthzPolicy policy, String pointer) {
+    }
+
+    private static void tryAll(GatewayAuthz authz, PathVariants.Sample s, AuthzPolicy.Operation op, Source from,
                                List<String> prefixes, List<String> suffixes, boolean methods, boolean hosts, boolean ports,
                                Map<String, Row> rows) {
         String method = op == null || op.values("methods").isEmpty() ? "GET" : op.values("methods").get(0);
@@ -124,27 +133,28 @@ public final class IngressCoverage {
         int port = op == null || op.values("ports").isEmpty() || !op.values("ports").get(0).matches("\\d+")
                 ? GatewayAuthz.DEFAULT_PORT : Integer.parseInt(op.values("ports").get(0));
         for (Map.Entry<String, String> v : PathVariants.of(s, prefixes, suffixes).entrySet()) {
-            add(authz, new Request(method, host, v.getKey(), port), v.getValue() + " of " + s.path(), origin, e, rows);
+            add(authz, new Request(method, host, v.getKey(), port), v.getValue() + " of " + s.path(), from, rows);
         }
         if (methods) {
             for (String m : PathVariants.METHODS) {
-                add(authz, new Request(m, host, s.path(), port), "method " + m + " on " + s.path(), origin, e, rows);
+                add(authz, new Request(m, host, s.path(), port), "method " + m + " on " + s.path(), from, rows);
             }
         }
         if (hosts) {
             for (String h : PathVariants.hosts(host, port)) {
-                add(authz, new Request(method, h, s.path(), port), "host " + h + " for " + s.path(), origin, e, rows);
+                add(authz, new Request(method, h, s.path(), port), "host " + h + " for " + s.path(), from, rows);
             }
         }
         if (ports) {
             for (int p : List.of(GatewayAuthz.DEFAULT_PORT, 8443)) {
-                add(authz, new Request(method, host, s.path(), p), "port " + p + " for " + s.path(), origin, e, rows);
+                add(authz, new Request(method, host, s.path(), p), "port " + p + " for " + s.path(), from, rows);
             }
         }
     }
 
-    private static void add(GatewayAuthz authz, Request req, String variant, String origin, Expectation e, Map<String, Row> rows) {
-        rows.putIfAbsent(key(req), new Row(req, variant, true, origin, e, authz.evaluate(req)));
+    private static void add(GatewayAuthz authz, Request req, String variant, Source from, Map<String, Row> rows) {
+        rows.putIfAbsent(key(req), new Row(req, variant, true, from.origin(), from.expectation(), from.policy(), from.pointer(),
+                authz.evaluate(req)));
     }
 
     private static String key(Request r) {
