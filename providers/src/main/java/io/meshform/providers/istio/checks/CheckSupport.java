@@ -29,6 +29,12 @@ public final class CheckSupport {
                     .withVersion(Mesh.SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
                     .withNamespaced(true).build();
 
+    /** AuthorizationPolicies read directly (no API discovery request). */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext AUTHORIZATION_POLICY_CONTEXT =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(Mesh.SECURITY_GROUP)
+                    .withVersion(Mesh.SECURITY_VERSION).withKind("AuthorizationPolicy").withPlural("authorizationpolicies")
+                    .withNamespaced(true).build();
+
     private CheckSupport() {
     }
 

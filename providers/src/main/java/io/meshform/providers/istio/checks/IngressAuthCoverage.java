@@ -26,8 +26,9 @@ import tools.jackson.databind.JsonNode;
  * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
  * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). One note per workload
  * with the table; a warning for each variant of a protected path let through unchecked and each broken
- * {@code coverage:} expectation. Reads only the stack and the mesh config: validate runs it too; drift judges the
- * applied policies under the live mesh config.
+ * {@code coverage:} expectation. Validate reads only the stack; a plan judges the live AuthorizationPolicies with the
+ * stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
+ * under the live mesh config.
  */
 public final class IngressAuthCoverage implements PlanCheck {
     private static final int LISTED = 8;
@@ -57,11 +58,11 @@ public final class IngressAuthCoverage implements PlanCheck {
         List<Diagnostic> out = new ArrayList<>();
         Map<AuthzPolicy, PlannedObject> objects = new IdentityHashMap<>();
         List<AuthzPolicy> policies = new ArrayList<>();
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
-            if ("AuthorizationPolicy".equals(o.kind()) && o.namespace() != null) {
-                AuthzPolicy p = AuthzPolicy.of(o.object());
-                policies.add(p);
-                objects.put(p, o);
+        for (PlannedMesh.AuthorizationObject o : mesh.authorizationPolicies()) {
+            AuthzPolicy p = AuthzPolicy.of(o.object());
+            policies.add(p);
+            if (o.planned() != null) {
+                objects.put(p, o.planned());
             }
         }
         MeshConfigView config = mesh.meshConfig();
@@ -85,7 +86,7 @@ public final class IngressAuthCoverage implements PlanCheck {
             List<IngressCoverage.Expectation> expectations = new ArrayList<>();
             Map<IngressCoverage.Expectation, PlannedObject> expectedBy = new IdentityHashMap<>();
             for (AuthzPolicy p : attached) {
-                if (p.action().equals("CUSTOM")) {
+                if (p.action().equals("CUSTOM") && objects.containsKey(p)) {
                     JsonNode cov = objects.get(p).decl().spec().path(IstioRules.COVERAGE);
                     for (String list : List.of("protected", "public")) {
                         JsonNode l = cov.path(list);
@@ -130,6 +131,9 @@ public final class IngressAuthCoverage implements PlanCheck {
     }
 
     private static SourceRange range(IngressCoverage.Row r, PlannedObject at, Map<AuthzPolicy, PlannedObject> objects) {
+        if (at == null) {
+            return null; // a live policy the stack does not declare
+        }
         if (r.expectation() != null) {
             return at.range("/spec/" + IstioRules.COVERAGE + "/" + (r.expectation().mustProtect() ? "protected" : "public")
                     + "/" + r.expectation().index());

@@ -31,6 +31,7 @@ final class LiveCluster implements ClusterView {
     private Map<String, Map<String, String>> namespaces;
     private List<PeerPolicy> peers;
     private Optional<String> meshConfig;
+    private List<tools.jackson.databind.JsonNode> authorizationPolicies;
     private Boolean controlPlane;
     private final Map<String, Lookup<Service>> services = new HashMap<>();
 
@@ -105,6 +106,19 @@ final class LiveCluster implements ClusterView {
             }, List.of());
         }
         return peers;
+    }
+
+    @Override
+    public synchronized List<tools.jackson.databind.JsonNode> authorizationPolicies() {
+        if (authorizationPolicies == null) {
+            authorizationPolicies = orElse(() -> {
+                List<tools.jackson.databind.JsonNode> out = new ArrayList<>();
+                kube.client().genericKubernetesResources(CheckSupport.AUTHORIZATION_POLICY_CONTEXT).inAnyNamespace().list()
+                        .getItems().forEach(p -> out.add(Json.toNode(p)));
+                return out;
+            }, List.of());
+        }
+        return authorizationPolicies;
     }
 
     @Override

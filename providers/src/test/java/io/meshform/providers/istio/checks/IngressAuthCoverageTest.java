@@ -52,6 +52,29 @@ class IngressAuthCoverageTest {
                 ds.get(0).summary());
     }
 
+    /** A cluster holding only these AuthorizationPolicies (YAML objects). */
+    static ClusterView liveAuthz(String... yaml) {
+        List<tools.jackson.databind.JsonNode> objects = java.util.Arrays.stream(yaml)
+                .map(y -> (tools.jackson.databind.JsonNode) tools.jackson.dataformat.yaml.YAMLMapper.builder().build().readTree(y)).toList();
+        return (ClusterView) java.lang.reflect.Proxy.newProxyInstance(ClusterView.class.getClassLoader(), new Class<?>[] {ClusterView.class},
+                (proxy, method, args) -> method.getName().equals("authorizationPolicies") ? objects : method.invoke(ClusterView.EMPTY, args));
+    }
+
+    @Test
+    void aPlanCountsTheLiveUnmanagedPoliciesOnTheGateway() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nname: ingress\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/api/health\"]}}]}]\n");
+        String unmanaged = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {namespace: istio-system, name: other-proxy}\n"
+                + "spec: {selector: {matchLabels: {istio: ingressgateway}}, action: CUSTOM, provider: {name: other},"
+                + " rules: [{to: [{operation: {paths: [\"/other\"]}}]}]}\n";
+        var ctx = MeshChecksTest.ctx(CheckContext.Purpose.PLAN, Environment.STAGING, INSTALL, policy);
+        List<Diagnostic> ds = IngressAuthCoverage.findings(new PlannedMesh(ctx, liveAuthz(unmanaged)));
+        assertTrue(ds.get(0).detail().contains("denied (403)"), "a second provider on the gateway: istiod makes every CUSTOM rule deny: " + ds.get(0).detail());
+        var validate = MeshChecksTest.ctx(CheckContext.Purpose.VALIDATE, Environment.STAGING, INSTALL, policy);
+        assertTrue(!IngressAuthCoverage.findings(new PlannedMesh(validate, liveAuthz(unmanaged))).get(0).detail().contains("denied"),
+                "validate reads no cluster");
+    }
+
     @Test
     void aPolicyOnAnotherWorkloadOrNoCustomPolicyIsNotJudged() {
         var deny = decl("istio.authorizationPolicy.deny", "namespace: istio-system\naction: DENY\nrules: [{to: [{operation: {paths: [\"/x\"]}}]}]\n");
