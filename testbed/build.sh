@@ -105,12 +105,13 @@ istiod_key() {
   (cd "$here" && { find istiod -name '*.go' -o -name go.mod; printf '%s\n' "$@"; } | LC_ALL=C sort | xargs sha256sum) |
     sha256sum | cut -c1-12
 }
-# build_istiod WRAPPER_DIR VERSION MODULE_VERSION PACKAGE...
+# build_istiod MODFILE VERSION MODULE_VERSION PACKAGE...: builds testbed/istiod's packages with the given module
+# file (istiod/go.mod, or istiod-next/go.mod for the next release's module).
 build_istiod() {
-  local v=istio.io/istio/pkg/version dir=$1 version=$2 module=$3
+  local v=istio.io/istio/pkg/version modfile=$1 version=$2 module=$3
   shift 3
-  cd "$here/$dir" &&
-    go build -mod=mod -trimpath -ldflags "-s -w -X $v.buildVersion=$version -X $v.buildGitRevision=$module \
+  cd "$here/istiod" &&
+    go build -mod=mod -modfile="$here/$modfile" -trimpath -ldflags "-s -w -X $v.buildVersion=$version -X $v.buildGitRevision=$module \
       -X $v.buildStatus=Clean -X $v.buildTag=$version -X $v.buildHub=docker.io/istio -X $v.buildOS=linux -X $v.buildArch=amd64" \
       -o "$OUT/" "$@"
 }
@@ -118,7 +119,7 @@ build_istiod() {
 # tests fail is not cached.
 test_and_build_istiod() {
   (cd "$here/istiod" && go test -mod=mod -trimpath ./internal/probe/ ./internal/supervisor/) &&
-    build_istiod istiod "$ISTIO_VERSION" "$ISTIO_MODULE_VERSION" ./cmd/meshform-istiod ./cmd/proxy-config
+    build_istiod istiod/go.mod "$ISTIO_VERSION" "$ISTIO_MODULE_VERSION" ./cmd/meshform-istiod ./cmd/proxy-config
 }
 # prune_istiod VERSION KEY: builds of earlier sources are dead weight (~150 MB each); a running one keeps its
 # deleted binary.
@@ -164,8 +165,8 @@ for c in "${components[@]}"; do
     istiod-next)
       check_gomod
       key="$ISTIO_NEXT_VERSION-$(istiod_key istiod-next/go.mod)"
-      build istiod "$key" meshform-istiod -- build_istiod istiod-next "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" \
-        meshform.io/testbed/istiod/cmd/meshform-istiod | sed 's/^istiod=/istiod-next=/'
+      build istiod "$key" meshform-istiod -- build_istiod istiod-next/go.mod "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" \
+        ./cmd/meshform-istiod | sed 's/^istiod=/istiod-next=/'
       prune_istiod "$ISTIO_NEXT_VERSION" "$key" ;;
     *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, opa, istiod or istiod-next)"; exit 2 ;;
   esac
