@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
  * under the live mesh config.
  */
 public final class IngressAuthCoverage implements PlanCheck {
-    private static final int LISTED = 8;
+    private static final int LISTED = 12;
 
     private final Function<CheckContext, PlannedMesh> mesh;
 

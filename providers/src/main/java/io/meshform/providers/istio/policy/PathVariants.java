@@ -66,11 +66,13 @@ public final class PathVariants {
         int last = p.lastIndexOf('/', p.endsWith("/") ? p.length() - 2 : p.length() - 1);
         if (last > 0) {
             put(out, p.substring(0, last) + "%2F" + p.substring(last + 1), "encoded slash");
+            put(out, p.substring(0, last) + "%5C" + p.substring(last + 1), "encoded backslash");
             int first = p.indexOf('/', 1);
             put(out, p.substring(0, first) + "/." + p.substring(first), "dot segment");
         }
         if (p.length() > 1) {
             put(out, "/x/.." + p, "dot-dot segment");
+            put(out, "/x/%2e%2e" + p, "encoded dot-dot segment");
         }
         for (String pre : publicPrefixes) {
             if (p.length() > 1 && !p.startsWith(pre)) {

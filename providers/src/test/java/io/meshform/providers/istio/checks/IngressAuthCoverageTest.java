@@ -29,11 +29,12 @@ class IngressAuthCoverageTest {
         List<Diagnostic> ds = run(INSTALL, policy);
         Diagnostic note = ds.get(0);
         assertEquals(Severity.INFO, note.severity());
-        assertEquals("ingress coverage of istio-system/istio=ingressgateway: 20 paths checked, 8 let through without the auth"
-                + " proxy: /fabric, //fabric/x, /fabric%2Fx, /FABRIC/x, /api, //api/x, /api%2Fx, /API/x", note.summary());
+        assertEquals("ingress coverage of istio-system/istio=ingressgateway: 24 paths checked, 10 let through without the auth"
+                + " proxy: /fabric, //fabric/x, /fabric%2Fx, /fabric%5Cx, /FABRIC/x, /api, //api/x, /api%2Fx, /api%5Cx, /API/x",
+                note.summary());
         assertTrue(note.detail().contains("pathNormalization BASE"), note.detail());
         List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
-        assertEquals(8, warnings.size());
+        assertEquals(10, warnings.size());
         assertTrue(warnings.get(0).summary().contains("`GET example.com /fabric` is let through without the auth proxy"), warnings.get(0).summary());
     }
 
