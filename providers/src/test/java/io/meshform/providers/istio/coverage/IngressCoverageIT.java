@@ -113,6 +113,14 @@ class IngressCoverageIT {
 
         ConfigMap mesh = client.configMaps().inNamespace("istio-system").withName("istio").get();
         String original = mesh.getData().get("mesh");
+        // Policies other tests or runs left on the gateway (the examples' CUSTOM policy, say) would add their provider
+        // and rules to every case: moved aside for the test and put back after it.
+        List<GenericKubernetesResource> aside = client.genericKubernetesResources(AUTHZ).inNamespace("istio-system").list().getItems()
+                .stream().filter(p -> !"coverage".equals(p.getMetadata().getLabels() == null ? null
+                        : p.getMetadata().getLabels().get("meshform-test"))).toList();
+        for (GenericKubernetesResource p : aside) {
+            client.genericKubernetesResources(AUTHZ).inNamespace("istio-system").withName(p.getMetadata().getName()).delete();
+        }
         List<Case> cases = List.of(
                 new Case("protected paths, BASE", PROTECTED, PathNormalization.BASE, List.of()),
                 new Case("protected paths, NONE", PROTECTED, PathNormalization.NONE, List.of()),
@@ -171,6 +179,14 @@ class IngressCoverageIT {
             }
         } finally {
             client.genericKubernetesResources(AUTHZ).inNamespace("istio-system").withLabel("meshform-test", "coverage").delete();
+            for (GenericKubernetesResource p : aside) {
+                p.getMetadata().setResourceVersion(null);
+                p.getMetadata().setUid(null);
+                p.getMetadata().setCreationTimestamp(null);
+                p.getMetadata().setManagedFields(null);
+                p.getMetadata().setGeneration(null);
+                client.genericKubernetesResources(AUTHZ).inNamespace("istio-system").resource(p).create();
+            }
             client.configMaps().inNamespace("istio-system").withName("istio").edit(cm -> {
                 cm.getData().put("mesh", original);
                 return cm;
