@@ -19,13 +19,24 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * @param pathNormalization  {@code pathNormalization.normalization}, or null when unset (Istio's DEFAULT, i.e. BASE)
  * @param source             where the values were read, for messages ("the live ConfigMap istio-system/istio")
  * @param known              false when no mesh config was found (no stack install and no ConfigMap): Istio's defaults
+ * @param enableAutoMtls     {@code enableAutoMtls}, default true ({@code DefaultMeshConfig}, pkg/config/mesh/mesh.go): client
+ *                           sidecars send Istio mTLS where no DestinationRule sets tls
+ * @param defaultDestinationRuleExportTo {@code defaultDestinationRuleExportTo}, default {@code ["*"]} (same function)
  */
 public record MeshConfigView(String rootNamespace, List<JsonNode> extensionProviders, String pathNormalization,
-                             String source, boolean known) {
+                             String source, boolean known, boolean enableAutoMtls,
+                             List<String> defaultDestinationRuleExportTo) {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     public MeshConfigView {
         extensionProviders = List.copyOf(extensionProviders);
+        defaultDestinationRuleExportTo = List.copyOf(defaultDestinationRuleExportTo);
+    }
+
+    /** The same view with {@code enableAutoMtls} set (tests, and a plan that changes the install's mesh config). */
+    public MeshConfigView withAutoMtls(boolean on) {
+        return new MeshConfigView(rootNamespace, extensionProviders, pathNormalization, source, known, on,
+                defaultDestinationRuleExportTo);
     }
 
     /**
@@ -36,7 +47,8 @@ public record MeshConfigView(String rootNamespace, List<JsonNode> extensionProvi
 
     /** Istio's defaults, when no mesh config can be read. */
     public static MeshConfigView defaults(String why) {
-        return new MeshConfigView(Mesh.DEFAULT_ROOT_NAMESPACE, merged(Json.MAPPER.createArrayNode()), null, why, false);
+        return new MeshConfigView(Mesh.DEFAULT_ROOT_NAMESPACE, merged(Json.MAPPER.createArrayNode()), null, why, false, true,
+                List.of("*"));
     }
 
     /**
@@ -66,8 +78,12 @@ public record MeshConfigView(String rootNamespace, List<JsonNode> extensionProvi
     public static MeshConfigView of(JsonNode mesh, String source) {
         List<JsonNode> providers = merged(mesh.path("extensionProviders"));
         String root = Json.text(mesh, "rootNamespace");
+        JsonNode auto = mesh.path("enableAutoMtls");
+        List<String> export = new ArrayList<>();
+        mesh.path("defaultDestinationRuleExportTo").forEach(e -> export.add(e.asString()));
         return new MeshConfigView(root == null || root.isBlank() ? Mesh.DEFAULT_ROOT_NAMESPACE : root, providers,
-                Json.text(mesh.path("pathNormalization"), "normalization"), source, true);
+                Json.text(mesh.path("pathNormalization"), "normalization"), source, true,
+                !auto.isBoolean() || auto.asBoolean(), export.isEmpty() ? List.of("*") : export);
     }
 
     /** From the YAML text of a ConfigMap's {@code mesh} key; unparseable text gives Istio's defaults, saying why. */

@@ -1,0 +1,296 @@
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.istio.policy.Outbound.EndpointTransport;
+import io.meshform.providers.istio.policy.Outbound.Transport;
+import io.meshform.providers.kubernetes.Json;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Client-side mTLS: whether a client workload sends Istio mTLS to a destination, computed as istiod builds the client's
+ * clusters and endpoints. The server side is {@link PeerAuthentications}; together they answer "does this connection
+ * work, and is it encrypted".
+ *
+ * <p>Usage (one instance per cluster snapshot, before or after a plan; lookups are cheap):
+ * <pre>{@code
+ * ClientMtls clients = new ClientMtls(meshConfigView, peerAuthentications, destinationRules, services, pods);
+ * Outbound o = clients.toService(clientPod, "db.data.svc.cluster.local", 27017); // a Service host and Service port
+ * o.originatesMtls();            // every endpoint gets Istio mTLS
+ * o.to(serverPod);               // ISTIO_MUTUAL / TLS / PLAINTEXT for that endpoint
+ * clients.toAddress(clientPod, "10.244.0.7", 7078);                   // a pod IP (Spark) or headless endpoint
+ * clients.serverFirstStall(service, port, serverPod, o.to(serverPod)); // a server-first protocol left waiting
+ * }</pre>
+ *
+ * <p>Istio's rules, from istio/istio at the pinned release (each method cites its own):
+ * <ul>
+ *   <li>a client without a sidecar runs no Istio code: it sends what its application sends (plaintext here);</li>
+ *   <li>the DestinationRule is chosen by {@link DestinationRuleIndex} (push_context.go, sidecar.go); its
+ *       {@code trafficPolicy} is replaced by a {@code portLevelSettings} entry for the Service port
+ *       ({@code GetPortLevelTrafficPolicy}, pilot/pkg/networking/util/util.go: nothing is inherited);</li>
+ *   <li>TLS for the cluster: {@code buildUpstreamTLSSettings} (pilot/pkg/networking/core/cluster_tls.go): a tls mode
+ *       is used as given (ISTIO_MUTUAL to every endpoint, sidecar or not; SIMPLE/MUTUAL are TLS, not Istio mTLS;
+ *       DISABLE plaintext); without one, auto-mTLS (mesh {@code enableAutoMtls}) unless the service's inferred mode is
+ *       DISABLE ({@code BestEffortInferServiceMTLSMode}, pilot/pkg/model/push_context.go: the namespace/mesh-level
+ *       PeerAuthentication of the service's namespace only; for headless or PASSTHROUGH-balanced services DISABLE
+ *       when there are no endpoints or any lacks a sidecar);</li>
+ *   <li>auto-mTLS becomes {@code transport_socket_matches} (mTLS to endpoints whose metadata says
+ *       {@code tlsMode: istio}) except on ORIGINAL_DST clusters (headless), where it stays on the cluster
+ *       ({@code applyUpstreamTLSSettings}, cluster_tls.go);</li>
+ *   <li>endpoint metadata: {@code checkMtlsEnabled} (pilot/pkg/xds/endpoints/mtls_checker.go): a DestinationRule tls
+ *       mode for the port (top-level, overridden by a port entry that has tls) decides (ISTIO_MUTUAL keeps the
+ *       endpoint's label); else no sidecar label means no mTLS; else the server workload's composed
+ *       PeerAuthentication for the endpoint (container) port must not be DISABLE;</li>
+ *   <li>addresses: see {@link #toAddress}.</li>
+ * </ul>
+ */
+public final class ClientMtls {
+    private final MeshConfigView mesh;
+    private final PeerAuthentications peers;
+    private final DestinationRuleIndex rules;
+    private final List<MeshService> services;
+    private final List<MeshPod> pods;
+
+    public ClientMtls(MeshConfigView mesh, PeerAuthentications peers, Collection<DestinationPolicy> destinationRules,
+                      Collection<MeshService> services, Collection<MeshPod> pods) {
+        this.mesh = mesh;
+        this.peers = peers;
+        this.rules = new DestinationRuleIndex(mesh.rootNamespace(), mesh.defaultDestinationRuleExportTo(), destinationRules);
+        this.services = List.copyOf(services);
+        this.pods = List.copyOf(pods);
+    }
+
+    /** The DestinationRule a client uses for {@code host} (the first rule of the merged entry), if any. */
+    public Optional<DestinationPolicy> destinationRule(MeshPod client, String host) {
+        DestinationRuleIndex.Entry e = rules.select(client, host, service(host).map(MeshService::namespace).orElse(null));
+        return e == null ? Optional.empty() : Optional.of(e.first());
+    }
+
+    /**
+     * What {@code client} sends to the Service {@code host} on Service port {@code servicePort}. A host that names no
+     * known Service is answered as the client's sidecar would treat it: no cluster, so PassthroughCluster (plaintext).
+     */
+    public Outbound toService(MeshPod client, String host, int servicePort) {
+        if (!client.sidecar()) {
+            return new Outbound(null, Transport.PLAINTEXT, List.of(), null,
+                    "the client has no sidecar: nothing in Istio originates TLS for it");
+        }
+        Optional<MeshService> svc = service(host);
+        if (svc.isEmpty() || svc.get().port(servicePort).isEmpty()) {
+            return passthrough("no Service " + host + " port " + servicePort + " is known to the mesh");
+        }
+        return cluster(client, svc.get(), svc.get().port(servicePort).get());
+    }
+
+    /**
+     * What {@code client} sends to a pod IP and port, as Envoy routes a redirected connection: a headless Service's
+     * TCP or unsupported-protocol port gets one outbound listener per endpoint address on the Service port, which
+     * leads to that Service's ORIGINAL_DST cluster ({@code buildSidecarOutboundListeners}, pilot/pkg/networking/core/
+     * listener.go; not for the client's own address); anything else (a pod IP behind a ClusterIP Service, a headless
+     * HTTP port whose virtual hosts name only the service's host names: {@code generateVirtualHostDomains},
+     * pilot/pkg/networking/core/httproute.go) reaches PassthroughCluster, which has no transport socket
+     * ({@code buildDefaultPassthroughCluster}, pilot/pkg/networking/core/cluster_builder.go): plaintext.
+     */
+    public Outbound toAddress(MeshPod client, String ip, int port) {
+        if (!client.sidecar()) {
+            return new Outbound(null, Transport.PLAINTEXT, List.of(), null,
+                    "the client has no sidecar: nothing in Istio originates TLS for it");
+        }
+        if (!ip.equals(client.ip())) {
+            for (MeshService s : services) {
+                if (!s.headless()) {
+                    continue;
+                }
+                Optional<MeshService.Port> p = s.port(port);
+                if (p.isEmpty() || !(p.get().protocol().isTcp() || p.get().protocol() == ServiceProtocol.UNSUPPORTED)) {
+                    continue;
+                }
+                boolean endpoint = endpoints(s).stream().anyMatch(e -> ip.equals(e.ip()));
+                if (endpoint) {
+                    return cluster(client, s, p.get());
+                }
+            }
+        }
+        return passthrough(ip + ":" + port + " matches no outbound listener of a Service");
+    }
+
+    private static Outbound passthrough(String why) {
+        return new Outbound("PassthroughCluster", Transport.PLAINTEXT, List.of(), null,
+                why + ": PassthroughCluster, which sends plaintext (cluster_builder.go buildDefaultPassthroughCluster)");
+    }
+
+    private Optional<MeshService> service(String host) {
+        return services.stream().filter(s -> s.host().equals(host)).findFirst();
+    }
+
+    /** The Service's endpoints: pods it selects that have an IP (the test bed's pods are Ready once scheduled). */
+    public List<MeshPod> endpoints(MeshService s) {
+        List<MeshPod> out = new ArrayList<>();
+        for (MeshPod p : pods) {
+            if (p.ip() != null && s.selects(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    /** The cluster {@code outbound|PORT||HOST} of {@code client} and, for EDS, what each endpoint gets. */
+    private Outbound cluster(MeshPod client, MeshService svc, MeshService.Port port) {
+        String name = "outbound|" + port.port() + "||" + svc.host();
+        DestinationRuleIndex.Entry entry = rules.select(client, svc.host(), svc.namespace());
+        JsonNode top = entry == null ? null : entry.trafficPolicy();
+        JsonNode policy = portLevel(top, port.port());
+        JsonNode tls = policy == null ? null : policy.get("tls");
+        boolean passthroughLb = svc.headless() || "PASSTHROUGH".equals(lbSimple(policy));
+        List<MeshPod> eps = endpoints(svc);
+        DestinationPolicy rule = entry == null ? null : entry.first();
+        if (tls != null && tls.isObject()) {
+            String mode = Json.text(tls, "mode", "DISABLE");
+            Transport t = switch (mode) {
+                case "ISTIO_MUTUAL" -> Transport.ISTIO_MUTUAL;
+                case "SIMPLE", "MUTUAL" -> Transport.TLS;
+                default -> Transport.PLAINTEXT;
+            };
+            String why = rule.describe() + " sets tls mode " + mode + " for port " + port.port()
+                    + " (cluster_tls.go buildUpstreamTLSSettings: used as given, for every endpoint)";
+            return new Outbound(name, t, passthroughLb ? List.of() : each(eps, port, t), rule, why);
+        }
+        MtlsMode serviceMode = inferServiceMode(top, svc, eps);
+        if (!mesh.enableAutoMtls() || serviceMode == MtlsMode.DISABLE) {
+            String why = !mesh.enableAutoMtls() ? "the mesh config turns auto-mTLS off and no DestinationRule sets tls"
+                    : "auto-mTLS is off for " + svc.host() + " (push_context.go BestEffortInferServiceMTLSMode: "
+                    + (svc.headless() || passthroughLb ? "a passthrough service with an endpoint without sidecar, or none"
+                    : "the namespace/mesh PeerAuthentication of " + svc.namespace() + " is DISABLE") + ")";
+            return new Outbound(name, Transport.PLAINTEXT, passthroughLb ? List.of() : each(eps, port, Transport.PLAINTEXT),
+                    null, why);
+        }
+        if (passthroughLb) {
+            return new Outbound(name, Transport.ISTIO_MUTUAL, List.of(), null,
+                    "auto-mTLS on an ORIGINAL_DST cluster applies to every connection (cluster_tls.go applyUpstreamTLSSettings)");
+        }
+        // EDS endpoint metadata: checkMtlsEnabled, pilot/pkg/xds/endpoints/mtls_checker.go
+        String drMode = edsTlsMode(top, port.port());
+        List<EndpointTransport> out = new ArrayList<>();
+        for (MeshPod ep : eps) {
+            boolean enabled;
+            if (drMode != null) {
+                enabled = drMode.equals("ISTIO_MUTUAL");
+            } else if (!"istio".equals(ep.endpointTlsMode())) {
+                enabled = false;
+            } else {
+                enabled = peers.effective(ep.namespace(), ep.labels()).forPort(port.targetPort()) != MtlsMode.DISABLE;
+            }
+            boolean istio = enabled && "istio".equals(ep.endpointTlsMode());
+            out.add(new EndpointTransport(ep, port.targetPort(), istio ? Transport.ISTIO_MUTUAL : Transport.PLAINTEXT));
+        }
+        return new Outbound(name, Transport.PLAINTEXT, out, null,
+                "auto-mTLS: Istio mTLS to endpoints with a sidecar whose port is not DISABLE, plaintext to the others"
+                        + " (cluster_tls.go applyUpstreamTLSSettings, mtls_checker.go checkMtlsEnabled)");
+    }
+
+    private static List<EndpointTransport> each(List<MeshPod> eps, MeshService.Port port, Transport t) {
+        List<EndpointTransport> out = new ArrayList<>();
+        eps.forEach(e -> out.add(new EndpointTransport(e, port.targetPort(), t)));
+        return out;
+    }
+
+    /** {@code BestEffortInferServiceMTLSMode}, pilot/pkg/model/push_context.go (top-level traffic policy). */
+    private MtlsMode inferServiceMode(JsonNode topPolicy, MeshService svc, List<MeshPod> eps) {
+        if (svc.headless() || "PASSTHROUGH".equals(lbSimple(topPolicy))) {
+            if (eps.isEmpty() || eps.stream().anyMatch(e -> "disabled".equals(e.endpointTlsMode()))) {
+                return MtlsMode.DISABLE;
+            }
+        }
+        return peers.namespaceMode(svc.namespace()).orElse(MtlsMode.PERMISSIVE);
+    }
+
+    private static String lbSimple(JsonNode policy) {
+        return policy == null ? null : Json.text(policy.path("loadBalancer"), "simple");
+    }
+
+    /**
+     * {@code GetPortLevelTrafficPolicy}, pilot/pkg/networking/util/util.go: the {@code portLevelSettings} entry for the
+     * Service port replaces the whole policy; fields it omits are not inherited.
+     */
+    static JsonNode portLevel(JsonNode policy, int servicePort) {
+        if (policy == null) {
+            return null;
+        }
+        for (JsonNode p : policy.path("portLevelSettings")) {
+            if (p.path("port").path("number").asInt(-1) == servicePort) {
+                return p;
+            }
+        }
+        return policy;
+    }
+
+    /**
+     * {@code trafficPolicyTLSModeForPort}, pilot/pkg/xds/endpoints/mtls_checker.go: the top-level tls mode, replaced by
+     * the first port entry for the Service port that has tls (unlike the cluster, a port entry without tls keeps the
+     * top-level mode here).
+     */
+    static String edsTlsMode(JsonNode policy, int servicePort) {
+        if (policy == null) {
+            return null;
+        }
+        String mode = policy.get("tls") != null && policy.get("tls").isObject() ? Json.text(policy.get("tls"), "mode", "DISABLE") : null;
+        for (JsonNode p : policy.path("portLevelSettings")) {
+            if (p.path("port").path("number").asInt(-1) == servicePort && p.get("tls") != null && p.get("tls").isObject()) {
+                return Json.text(p.get("tls"), "mode", "DISABLE");
+            }
+        }
+        return mode;
+    }
+
+    /**
+     * True when a server-first protocol would stall on the server's sidecar: a PERMISSIVE port waits, with no timeout
+     * (mesh {@code protocolDetectionTimeout} defaults to 0s, pilot/pkg/networking/core/listener_inbound.go), for the
+     * client's first bytes to pick a filter chain (TLS inspector: filterchain_options.go), while a server-first
+     * application's client waits for the server's greeting; a client sending Istio mTLS speaks first (ClientHello), so
+     * only a client that does not stalls. Istio's docs (ops/deployment/application-requirements, "Server First
+     * Protocols") list the well-known ports {@link ServiceProtocol#WELL_KNOWN_SERVER_FIRST}; {@code serverFirst} is
+     * the caller's knowledge of the application (MongoDB, MySQL, SMTP on other ports).
+     */
+    public boolean serverFirstStall(MeshPod server, int containerPort, boolean serverFirst, Transport clientSends) {
+        if (!serverFirst || !server.sidecar() || clientSends == Transport.ISTIO_MUTUAL) {
+            return false;
+        }
+        return peers.effective(server.namespace(), server.labels()).forPort(containerPort) == MtlsMode.PERMISSIVE;
+    }
+
+    /**
+     * Why a server-first application behind {@code svc}'s {@code port} on {@code server} would never see a connection
+     * from {@code client} get going, or empty when it would:
+     * <ul>
+     *   <li>the client's sidecar sniffs an unsupported (unnamed, not well-known) port's protocol, waiting for the
+     *       client's first bytes (Istio's docs: server-first protocols are "incompatible with automatic protocol
+     *       selection"; {@code ConvertProtocol}, pkg/config/kube/conversion.go);</li>
+     *   <li>the server's sidecar waits for them: its port is PERMISSIVE, or not STRICT and sniffed (the plaintext
+     *       chains of an auto-detected port match on HTTP ALPNs: {@code getFilterChainMatchOptions},
+     *       pilot/pkg/networking/core/filterchain_options.go), and the client does not send Istio mTLS.</li>
+     * </ul>
+     * A STRICT port refusing the client's plaintext is not a stall but a refusal: see {@link MtlsMode#acceptsPlaintext}.
+     */
+    public Optional<String> serverFirstStall(MeshPod client, MeshService svc, MeshService.Port port, MeshPod server) {
+        if (client.sidecar() && port.protocol() == ServiceProtocol.UNSUPPORTED) {
+            return Optional.of("the client's sidecar sniffs the protocol of " + svc.host() + ":" + port.port()
+                    + " (no protocol in its name or appProtocol) and waits for bytes a server-first client never sends");
+        }
+        if (!server.sidecar()) {
+            return Optional.empty();
+        }
+        Transport sends = toService(client, svc.host(), port.port()).to(server);
+        if (sends == Transport.ISTIO_MUTUAL) {
+            return Optional.empty();
+        }
+        MtlsMode mode = peers.effective(server.namespace(), server.labels()).forPort(port.targetPort());
+        if (mode == MtlsMode.PERMISSIVE || mode == MtlsMode.DISABLE && port.protocol() == ServiceProtocol.UNSUPPORTED) {
+            return Optional.of("the server's sidecar on " + server.id() + " port " + port.targetPort() + " (" + mode
+                    + ") waits for the client's first bytes to choose a filter chain, and the client sends "
+                    + sends.name().toLowerCase(java.util.Locale.ROOT) + " without speaking first");
+        }
+        return Optional.empty();
+    }
+}

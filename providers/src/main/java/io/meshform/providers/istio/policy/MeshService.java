@@ -1,0 +1,57 @@
+package io.meshform.providers.istio.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Kubernetes Service as the client-side mTLS model reads it.
+ *
+ * @param headless true for {@code clusterIP: None}: istiod gives it Passthrough resolution, so its clusters are
+ *                 ORIGINAL_DST (pilot/pkg/serviceregistry/kube/conversion.go)
+ * @param selector {@code spec.selector}; its pods (ready, in the Service's namespace) are the endpoints
+ */
+public record MeshService(String namespace, String name, boolean headless, Map<String, String> selector,
+                          List<Port> ports) {
+    /** The cluster domain istiod is run with (its default, {@code --domain cluster.local}). */
+    public static final String DOMAIN = "cluster.local";
+
+    public MeshService {
+        selector = Map.copyOf(selector);
+        ports = List.copyOf(ports);
+    }
+
+    /**
+     * One Service port.
+     *
+     * @param targetPort the container port traffic goes to (numeric; a named targetPort must be resolved by the
+     *                   caller from the pod's container port names)
+     * @param protocol   what istiod makes of the name and appProtocol ({@link ServiceProtocol#of})
+     */
+    public record Port(String name, int port, int targetPort, ServiceProtocol protocol) {
+        public static Port of(String name, int port, int targetPort, String appProtocol) {
+            return new Port(name, port, targetPort == 0 ? port : targetPort, ServiceProtocol.of(port, name, "TCP", appProtocol));
+        }
+    }
+
+    /** The FQDN istiod names the service by: {@code name.namespace.svc.cluster.local}. */
+    public String host() {
+        return name + "." + namespace + ".svc." + DOMAIN;
+    }
+
+    public java.util.Optional<Port> port(int number) {
+        return ports.stream().filter(p -> p.port() == number).findFirst();
+    }
+
+    /** True when the Service selects {@code pod} (same namespace, non-empty selector a subset of its labels). */
+    public boolean selects(MeshPod pod) {
+        if (!pod.namespace().equals(namespace) || selector.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, String> e : selector.entrySet()) {
+            if (!e.getValue().equals(pod.labels().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
