@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.install.ExtAuthzProviders;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
@@ -23,27 +22,9 @@ import tools.jackson.databind.JsonNode;
  * Location, Path, Status, Content-Length and WWW-Authenticate to any such list, and passes every header but Host when
  * the list is unset, istio/api mesh/v1alpha1/config.proto and Envoy's ext_authz {@code allowed_client_headers}.)
  */
-public final class AuthProxyRisks implements PlanCheck {
-    private final Function<CheckContext, PlannedMesh> mesh;
-
+public final class AuthProxyRisks extends MeshCheck {
     AuthProxyRisks(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "auth-proxy-risks";
-    }
-
-    /** Reads only the stack: validate runs it too. */
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("auth-proxy-risks", STACK_ONLY, mesh, AuthProxyRisks::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

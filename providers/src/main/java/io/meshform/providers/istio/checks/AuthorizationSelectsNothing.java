@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
@@ -21,21 +20,9 @@ import tools.jackson.databind.JsonNode;
  * pkg/config/analysis/analyzers/authz/authorizationpolicies.go, which reports the same as IST0127 for any action).
  * Judged only once a control plane runs: the gateway it selects may come with the install this very plan makes.
  */
-public final class AuthorizationSelectsNothing implements PlanCheck {
-    private final Function<CheckContext, PlannedMesh> mesh;
-
+public final class AuthorizationSelectsNothing extends MeshCheck {
     AuthorizationSelectsNothing(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "authorization-selects-nothing";
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("authorization-selects-nothing", NEEDS_CLUSTER, mesh, AuthorizationSelectsNothing::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

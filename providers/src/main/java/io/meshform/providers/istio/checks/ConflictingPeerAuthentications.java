@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.ArrayList;
@@ -19,26 +18,9 @@ import java.util.function.Function;
  * pilot/pkg/model/config.go). Which one decides mTLS for the whole mesh or namespace then depends on the order they were
  * applied in: an error. Judged on the cluster after the plan (validate: the stack alone).
  */
-public final class ConflictingPeerAuthentications implements PlanCheck {
-    private final Function<CheckContext, PlannedMesh> mesh;
-
+public final class ConflictingPeerAuthentications extends MeshCheck {
     ConflictingPeerAuthentications(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "conflicting-peer-authentications";
-    }
-
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("conflicting-peer-authentications", STACK_ONLY, mesh, ConflictingPeerAuthentications::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

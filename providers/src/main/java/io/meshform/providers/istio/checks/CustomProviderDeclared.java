@@ -2,7 +2,6 @@ package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.kubernetes.Json;
@@ -19,27 +18,9 @@ import tools.jackson.databind.JsonNode;
  * stack's istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
  * A provider the stack's install declares is checked when the stack loads (an error there); a live one here.
  */
-public final class CustomProviderDeclared implements PlanCheck {
-    private final Function<CheckContext, PlannedMesh> mesh;
-
+public final class CustomProviderDeclared extends MeshCheck {
     CustomProviderDeclared(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "custom-provider-declared";
-    }
-
-    /** Reads only the stack: validate runs it too. */
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("custom-provider-declared", STACK_ONLY, mesh, CustomProviderDeclared::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

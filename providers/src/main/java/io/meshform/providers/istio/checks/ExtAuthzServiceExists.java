@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.kubernetes.Json;
@@ -27,24 +26,12 @@ import tools.jackson.databind.JsonNode;
  * set), or passes unchecked with failOpen. A Service the stack itself applies (a {@code kubernetes.manifest}) counts;
  * hosts that are not a Service's name (a ServiceEntry, an IP) are not judged.
  */
-public final class ExtAuthzServiceExists implements PlanCheck {
+public final class ExtAuthzServiceExists extends MeshCheck {
     private static final Pattern SERVICE_HOST = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)"
             + "\\.svc\\.cluster\\.local\\.?");
 
-    private final Function<CheckContext, PlannedMesh> mesh;
-
     ExtAuthzServiceExists(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "ext-authz-service";
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("ext-authz-service", NEEDS_CLUSTER, mesh, ExtAuthzServiceExists::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.GatewayAuthz;
@@ -30,28 +29,11 @@ import tools.jackson.databind.JsonNode;
  * stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
  */
-public final class IngressAuthCoverage implements PlanCheck {
+public final class IngressAuthCoverage extends MeshCheck {
     private static final int LISTED = 12;
 
-    private final Function<CheckContext, PlannedMesh> mesh;
-
     IngressAuthCoverage(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "ingress-auth-coverage";
-    }
-
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("ingress-auth-coverage", STACK_ONLY, mesh, IngressAuthCoverage::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

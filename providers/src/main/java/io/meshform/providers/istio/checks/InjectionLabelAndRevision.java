@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.injection.Injection;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,29 +18,11 @@ import java.util.function.Function;
  * with a revision or ambient label is a deliberate opt-out, not a conflict. The labels judged are the namespace's live
  * ones with the stack's on top (validate: the stack's alone).
  */
-public final class InjectionLabelAndRevision implements PlanCheck {
+public final class InjectionLabelAndRevision extends MeshCheck {
     static final String DATAPLANE_MODE = "istio.io/dataplane-mode";
 
-    private final Function<CheckContext, PlannedMesh> mesh;
-
     InjectionLabelAndRevision(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "injection-label-and-revision";
-    }
-
-    /** Reads only the stack: validate runs it too. */
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("injection-label-and-revision", STACK_ONLY, mesh, InjectionLabelAndRevision::findings);
     }
 
     /** The labels IST0123 counts, as "key=value". */

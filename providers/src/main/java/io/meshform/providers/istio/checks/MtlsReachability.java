@@ -4,7 +4,6 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.istio.policy.ReachDiff;
 import io.meshform.providers.istio.policy.Reachability;
@@ -20,25 +19,13 @@ import java.util.function.Function;
  * cluster and reports every connection the live cluster breaks. Connections newly plaintext are notes (info), so
  * {@code --strict} refuses exactly the plans that break a connection.
  */
-public final class MtlsReachability implements PlanCheck {
+public final class MtlsReachability extends MeshCheck {
     /** Clients named in a summary line before "and N more"; the detail lists them all up to {@link #LISTED}. */
     private static final int NAMED = 4;
     private static final int LISTED = 200;
 
-    private final Function<CheckContext, PlannedMesh> mesh;
-
     MtlsReachability(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "mtls-reachability";
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("mtls-reachability", NEEDS_CLUSTER, mesh, MtlsReachability::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

@@ -2,7 +2,6 @@ package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,27 +13,9 @@ import java.util.function.Function;
  * a selector counts only outside the root namespace; Istio's test "ignore non-emptypb selector in root namespace").
  * Unlike an AuthorizationPolicy, which with a selector in the root namespace applies mesh-wide.
  */
-public final class SelectorInRootNamespace implements PlanCheck {
-    private final Function<CheckContext, PlannedMesh> mesh;
-
+public final class SelectorInRootNamespace extends MeshCheck {
     SelectorInRootNamespace(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "selector-in-root-namespace";
-    }
-
-    /** Reads only the stack: validate runs it too. */
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("selector-in-root-namespace", STACK_ONLY, mesh, SelectorInRootNamespace::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

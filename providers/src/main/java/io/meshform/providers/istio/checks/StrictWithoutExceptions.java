@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.EffectiveMtls;
 import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
@@ -27,7 +26,7 @@ import java.util.function.Function;
  * reachability preview reads; this check names the guide's workloads whoever calls them. Runs when the stack declares
  * PeerAuthentications.
  */
-public final class StrictWithoutExceptions implements PlanCheck {
+public final class StrictWithoutExceptions extends MeshCheck {
     /**
      * Workloads of the Cortex guide that cannot speak mTLS, by the labels their packaged charts give them: MongoDB,
      * Redis and MinIO (the guide's own words), MinIO's bucket job and the Spark driver and executors.
@@ -42,20 +41,8 @@ public final class StrictWithoutExceptions implements PlanCheck {
             Map.of("spark-role", "driver"),
             Map.of("spark-role", "executor"));
 
-    private final Function<CheckContext, PlannedMesh> mesh;
-
     StrictWithoutExceptions(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "strict-without-exceptions";
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("strict-without-exceptions", NEEDS_CLUSTER, mesh, StrictWithoutExceptions::findings);
     }
 
     /** One pod under STRICT: which ports (empty: every port, none declared), and what decided. */

@@ -6,12 +6,12 @@ import static io.meshform.providers.istio.checks.CheckSupport.range;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -20,27 +20,9 @@ import tools.jackson.databind.JsonNode;
  * pkg/config/analysis/analyzers/telemetry/providers.go). The mesh config is the stack's istio.install, else the live
  * {@code istio} ConfigMap; with neither it is unknown and nothing is judged.
  */
-public final class TracingProviderDeclared implements PlanCheck {
-    private final java.util.function.Function<CheckContext, PlannedMesh> mesh;
-
-    TracingProviderDeclared(java.util.function.Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "tracing-provider-declared";
-    }
-
-    /** Reads only the stack: validate runs it too. */
-    @Override
-    public boolean needsCluster() {
-        return false;
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+public final class TracingProviderDeclared extends MeshCheck {
+    TracingProviderDeclared(Function<CheckContext, PlannedMesh> mesh) {
+        super("tracing-provider-declared", STACK_ONLY, mesh, TracingProviderDeclared::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {

@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.policy.EffectiveMtls;
 import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
@@ -26,21 +25,9 @@ import java.util.function.Function;
  * workload policy that loses to an older one for every running pod it selects. A drift check shows it although it is
  * in no state; a plan warns before STRICT is relied on.
  */
-public final class UnmanagedWeakerMtls implements PlanCheck {
-    private final Function<CheckContext, PlannedMesh> mesh;
-
+public final class UnmanagedWeakerMtls extends MeshCheck {
     UnmanagedWeakerMtls(Function<CheckContext, PlannedMesh> mesh) {
-        this.mesh = mesh;
-    }
-
-    @Override
-    public String name() {
-        return "unmanaged-weaker-mtls";
-    }
-
-    @Override
-    public List<Diagnostic> check(CheckContext ctx) {
-        return findings(mesh.apply(ctx));
+        super("unmanaged-weaker-mtls", NEEDS_CLUSTER, mesh, UnmanagedWeakerMtls::findings);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
