@@ -315,53 +315,75 @@ public final class ClientMtls {
         return mode;
     }
 
+    /** Why a connection to a server-first application never gets going. */
+    public enum Stall {
+        /** The client's sidecar sniffs the port's protocol and waits for bytes the client never sends. */
+        CLIENT_SNIFFS,
+        /** The server's sidecar waits for the client's first bytes to choose a filter chain; the client waits too. */
+        SERVER_WAITS
+    }
+
     /**
-     * True when a server-first protocol would stall on the server's sidecar: a PERMISSIVE port waits, with no timeout
-     * (mesh {@code protocolDetectionTimeout} defaults to 0s, pilot/pkg/networking/core/listener_inbound.go), for the
-     * client's first bytes to pick a filter chain (TLS inspector: filterchain_options.go), while a server-first
-     * application's client waits for the server's greeting; a client sending Istio mTLS speaks first (ClientHello), so
-     * only a client that does not stalls. Istio's docs (ops/deployment/application-requirements, "Server First
-     * Protocols") list the well-known ports {@link ServiceProtocol#WELL_KNOWN_SERVER_FIRST}; {@code serverFirst} is
-     * the caller's knowledge of the application (MongoDB, MySQL, SMTP on other ports).
+     * The one server-first rule (the reachability model asks it too): whether a connection to an application that
+     * speaks first ({@link ServiceProtocol#serverFirst}) stalls, and where.
+     * <ul>
+     *   <li>the client's sidecar sniffs a port whose protocol istiod cannot tell ({@link ServiceProtocol#UNSUPPORTED}:
+     *       no protocol in the name or appProtocol and not a well-known port; {@code ConvertProtocol},
+     *       pkg/config/kube/conversion.go): it waits for the client's first bytes (Istio's docs, "Server First
+     *       Protocols": incompatible with automatic protocol selection);</li>
+     *   <li>the server's sidecar waits, with no timeout (mesh {@code protocolDetectionTimeout} defaults to 0s,
+     *       pilot/pkg/networking/core/listener_inbound.go), for the client's first bytes to choose a filter chain (TLS
+     *       inspector: pilot/pkg/networking/core/filterchain_options.go) when its port is PERMISSIVE, or DISABLE and
+     *       sniffed (the plaintext chains of an auto-detected port match on HTTP ALPNs), and the client sends plaintext.
+     *       A client that originates TLS, Istio's (ISTIO_MUTUAL) or its own (DestinationRule SIMPLE/MUTUAL), speaks
+     *       first with its ClientHello (the docs list "all clients sending TLS" among the fixes);</li>
+     *   <li>a STRICT port refuses plaintext outright, and a server without a sidecar runs no Istio code: neither
+     *       stalls ({@link MtlsMode#acceptsPlaintext}).</li>
+     * </ul>
+     * So a PERMISSIVE exception for MongoDB (27017 is TCP by {@code wellKnownPorts}, never sniffed) still stalls its
+     * plaintext clients: the exception lets them in, the server's sidecar then waits for them to speak.
+     *
+     * @return the stall, or null when the connection gets going (or is refused, which is not a stall)
+     */
+    public static Stall stall(boolean clientSidecar, ServiceProtocol protocol, boolean serverSidecar, MtlsMode serverMode,
+                              Transport sends) {
+        if (clientSidecar && protocol == ServiceProtocol.UNSUPPORTED) {
+            return Stall.CLIENT_SNIFFS;
+        }
+        if (!serverSidecar || sends != Transport.PLAINTEXT) {
+            return null;
+        }
+        return serverMode == MtlsMode.PERMISSIVE || serverMode == MtlsMode.DISABLE && protocol == ServiceProtocol.UNSUPPORTED
+                ? Stall.SERVER_WAITS : null;
+    }
+
+    /**
+     * True when a server-first protocol would stall on the server's sidecar ({@link #stall} for a port istiod
+     * carries as TCP, so only the server's side counts); {@code serverFirst} is the caller's knowledge of the
+     * application ({@link ServiceProtocol#serverFirst}).
      */
     public boolean serverFirstStall(MeshPod server, int containerPort, boolean serverFirst, Transport clientSends) {
-        if (!serverFirst || !server.sidecar() || clientSends == Transport.ISTIO_MUTUAL) {
-            return false;
-        }
-        return effective(server).forPort(containerPort) == MtlsMode.PERMISSIVE;
+        return serverFirst && stall(false, ServiceProtocol.TCP, server.sidecar(), effective(server).forPort(containerPort),
+                clientSends) == Stall.SERVER_WAITS;
     }
 
     /**
      * Why a server-first application behind {@code svc}'s {@code port} on {@code server} would never see a connection
-     * from {@code client} get going, or empty when it would:
-     * <ul>
-     *   <li>the client's sidecar sniffs an unsupported (unnamed, not well-known) port's protocol, waiting for the
-     *       client's first bytes (Istio's docs: server-first protocols are "incompatible with automatic protocol
-     *       selection"; {@code ConvertProtocol}, pkg/config/kube/conversion.go);</li>
-     *   <li>the server's sidecar waits for them: its port is PERMISSIVE, or not STRICT and sniffed (the plaintext
-     *       chains of an auto-detected port match on HTTP ALPNs: {@code getFilterChainMatchOptions},
-     *       pilot/pkg/networking/core/filterchain_options.go), and the client does not send Istio mTLS.</li>
-     * </ul>
-     * A STRICT port refusing the client's plaintext is not a stall but a refusal: see {@link MtlsMode#acceptsPlaintext}.
+     * from {@code client} get going, or empty when it would ({@link #stall}).
      */
     public Optional<String> serverFirstStall(MeshPod client, MeshService svc, MeshService.Port port, MeshPod server) {
-        if (client.sidecar() && port.protocol() == ServiceProtocol.UNSUPPORTED) {
-            return Optional.of("the client's sidecar sniffs the protocol of " + svc.host() + ":" + port.port()
-                    + " (no protocol in its name or appProtocol) and waits for bytes a server-first client never sends");
-        }
-        if (!server.sidecar()) {
-            return Optional.empty();
-        }
-        Transport sends = toService(client, svc.host(), port.port()).to(server);
-        if (sends == Transport.ISTIO_MUTUAL) {
-            return Optional.empty();
-        }
+        Transport sends = client.sidecar() && port.protocol() == ServiceProtocol.UNSUPPORTED ? Transport.PLAINTEXT
+                : toService(client, svc.host(), port.port()).to(server);
         MtlsMode mode = effective(server).forPort(port.targetPort());
-        if (mode == MtlsMode.PERMISSIVE || mode == MtlsMode.DISABLE && port.protocol() == ServiceProtocol.UNSUPPORTED) {
-            return Optional.of("the server's sidecar on " + server.id() + " port " + port.targetPort() + " (" + mode
-                    + ") waits for the client's first bytes to choose a filter chain, and the client sends "
-                    + sends.name().toLowerCase(java.util.Locale.ROOT) + " without speaking first");
+        Stall stall = stall(client.sidecar(), port.protocol(), server.sidecar(), mode, sends);
+        if (stall == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        return Optional.of(stall == Stall.CLIENT_SNIFFS
+                ? "the client's sidecar sniffs the protocol of " + svc.host() + ":" + port.port()
+                        + " (no protocol in its name or appProtocol) and waits for bytes a server-first client never sends"
+                : "the server's sidecar on " + server.id() + " port " + port.targetPort() + " (" + mode
+                        + ") waits for the client's first bytes to choose a filter chain, and the client sends "
+                        + sends.name().toLowerCase(java.util.Locale.ROOT) + " without speaking first");
     }
 }
