@@ -72,9 +72,16 @@ final class ValidateCommand implements Callable<Integer> {
             }
             terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
                     + loaded.stack().name() + "`, " + loaded.stack().resources().size() + " resources"
-                    + (warnings.isEmpty() ? "." : ", " + warnings.size() + " warnings."));
+                    + counts(warnings));
             return ExitCodes.OK;
         }
+    }
+
+    /** ", 2 warnings, 1 note." (notes, such as the ingress coverage table, are not warnings). */
+    static String counts(List<Diagnostic> diagnostics) {
+        long notes = diagnostics.stream().filter(d -> d.severity() == Severity.INFO).count();
+        long warnings = diagnostics.size() - notes;
+        return (warnings == 0 ? "" : ", " + warnings + " warnings") + (notes == 0 ? "" : ", " + notes + (notes == 1 ? " note" : " notes")) + ".";
     }
 
     /** Terraform's {@code validate -json} shape: valid, counts, and each diagnostic with its file position. */
@@ -85,7 +92,7 @@ final class ValidateCommand implements Callable<Integer> {
         root.put("format_version", "1.0");
         root.put("valid", errors == 0);
         root.put("error_count", errors);
-        root.put("warning_count", diagnostics.size() - errors);
+        root.put("warning_count", diagnostics.stream().filter(d -> d.severity() == Severity.WARNING).count());
         ArrayNode list = root.putArray("diagnostics");
         for (Diagnostic d : diagnostics) {
             ObjectNode o = list.addObject();

@@ -29,8 +29,14 @@ public final class PlanMarkdown {
     public String render(Plan plan) {
         StringBuilder sb = new StringBuilder("### meshform plan: `").append(plan.stackName()).append("`\n\n");
         if (!plan.hasChanges()) {
-            return sb.append(plan.destroy() ? "No changes. Nothing to destroy: the state records no resources.\n"
-                    : "No changes. The cluster matches the stack.\n").toString();
+            sb.append(plan.destroy() ? "No changes. Nothing to destroy: the state records no resources.\n"
+                    : "No changes. The cluster matches the stack.\n");
+            if (plan.diagnostics().isEmpty()) {
+                return sb.toString();
+            }
+            // the checks still speak (a warning, the ingress coverage table): listed, and in full folded below
+            diagnostics(sb, plan, limit / 2);
+            return folded(sb, plan);
         }
         sb.append("**").append(plan.summary()).append("**\n\n");
         // The table and the warnings get at most half the room; the folded full plan gets the rest.
@@ -50,6 +56,12 @@ public final class PlanMarkdown {
             sb.append("\n_").append(changed.size() - shown).append(" more changes are not listed: this comment would pass GitHub's ")
                     .append(GITHUB_COMMENT_LIMIT).append("-character limit. `meshform show PLANFILE` prints them all._\n");
         }
+        diagnostics(sb, plan, half);
+        return folded(sb, plan);
+    }
+
+    /** The warnings and notes, one line each, within the room GitHub's comment limit leaves. */
+    private static void diagnostics(StringBuilder sb, Plan plan, int half) {
         if (!plan.diagnostics().isEmpty()) {
             long infos = plan.diagnostics().stream().filter(d -> d.severity() == io.meshform.engine.diag.Severity.INFO).count();
             sb.append("\n").append(plan.diagnostics().size() - infos).append(" warning(s)")
@@ -67,6 +79,10 @@ public final class PlanMarkdown {
                 sb.append("- _and ").append(plan.diagnostics().size() - listed).append(" more, not listed for GitHub's comment limit_\n");
             }
         }
+    }
+
+    /** The full plan text (diagnostics with their detail, every change), folded, cut to what room is left. */
+    private String folded(StringBuilder sb, Plan plan) {
         String full = new PlanText(Style.plain(), PlanText.Layout.DIFF).render(plan);
         String open = "\n<details><summary>Full plan</summary>\n\n```diff\n";
         String close = "```\n</details>\n";

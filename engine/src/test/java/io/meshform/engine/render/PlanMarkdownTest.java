@@ -33,6 +33,18 @@ class PlanMarkdownTest {
                 new StateSnapshot(1, 0, "00000000-0000-0000-0000-000000000000", "test", List.of()), PlanOptions.defaults());
     }
 
+    /** A plan with no changes still shows what the checks said, the notes' detail (a coverage table) folded in full. */
+    @Test
+    void aPlanWithoutChangesStillCarriesItsChecksInFull() {
+        Plan plan = new Plan("test", "s", "d", "l", 1, false, List.of(), List.of(
+                io.meshform.engine.diag.Diagnostic.info("ingress coverage: 3 paths checked", "  GET /a  goes to the auth proxy", null)));
+        String md = new PlanMarkdown().render(plan);
+        assertTrue(md.contains("No changes.") && md.contains("- ingress coverage: 3 paths checked")
+                && md.contains("GET /a  goes to the auth proxy"), md);
+        assertEquals("### meshform plan: `s`\n\nNo changes. The cluster matches the stack.\n",
+                new PlanMarkdown().render(new Plan("test", "s", "d", "l", 1, false, List.of(), List.of())));
+    }
+
     @Test
     void aSmallPlanIsWhole() {
         String md = new PlanMarkdown().render(planOf(3, 10));

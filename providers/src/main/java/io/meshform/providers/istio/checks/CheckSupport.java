@@ -35,6 +35,12 @@ public final class CheckSupport {
                     .withVersion("v1").withKind("DestinationRule").withPlural("destinationrules")
                     .withNamespaced(true).build();
 
+    /** AuthorizationPolicies read directly (no API discovery request). */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext AUTHORIZATION_POLICY_CONTEXT =
+            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(Mesh.SECURITY_GROUP)
+                    .withVersion(Mesh.SECURITY_VERSION).withKind("AuthorizationPolicy").withPlural("authorizationpolicies")
+                    .withNamespaced(true).build();
+
     private CheckSupport() {
     }
 

@@ -32,6 +32,14 @@ public interface ClusterView {
         return List.of();
     }
 
+    /**
+     * Every AuthorizationPolicy of every namespace, as objects (apiVersion, kind, metadata, spec); empty when none
+     * or when the cluster could not be asked.
+     */
+    default List<tools.jackson.databind.JsonNode> authorizationPolicies() {
+        return List.of();
+    }
+
     /** The {@code mesh} key of the {@code istio} ConfigMap in the Istio namespace, when there is one. */
     Optional<String> meshConfig();
 

@@ -33,6 +33,7 @@ final class LiveCluster implements ClusterView {
     private Optional<String> meshConfig;
     private List<Service> allServices;
     private List<io.meshform.providers.istio.policy.DestinationPolicy> rules;
+    private List<tools.jackson.databind.JsonNode> authorizationPolicies;
     private Boolean controlPlane;
     private final Map<String, Lookup<Service>> services = new HashMap<>();
 
@@ -132,6 +133,19 @@ final class LiveCluster implements ClusterView {
             }, List.of());
         }
         return rules;
+    }
+
+    @Override
+    public synchronized List<tools.jackson.databind.JsonNode> authorizationPolicies() {
+        if (authorizationPolicies == null) {
+            authorizationPolicies = orElse(() -> {
+                List<tools.jackson.databind.JsonNode> out = new ArrayList<>();
+                kube.client().genericKubernetesResources(CheckSupport.AUTHORIZATION_POLICY_CONTEXT).inAnyNamespace().list()
+                        .getItems().forEach(p -> out.add(Json.toNode(p)));
+                return out;
+            }, List.of());
+        }
+        return authorizationPolicies;
     }
 
     @Override

@@ -40,6 +40,7 @@ public final class MeshChecks {
                 new CustomProviderDeclared(mesh),
                 new ExtAuthzServiceExists(mesh),
                 new AuthProxyRisks(mesh),
+                new IngressAuthCoverage(mesh),
                 new TracingProviderDeclared(mesh),
                 new InjectionLabelAndRevision(mesh),
                 new InjectionWithoutSidecars(ctx -> new InjectionWithoutSidecars.FromView(view.apply(ctx))),

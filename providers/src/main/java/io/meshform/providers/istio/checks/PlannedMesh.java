@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The mesh a run judges: for a plan, the live cluster with the stack's objects as the plan leaves them (created,
@@ -116,6 +117,45 @@ public final class PlannedMesh {
             PeerPolicy was = live.get(d.id());
             Instant created = was == null ? null : was.created();
             out.put(d.id(), new PeerPolicy(d.namespace(), d.name(), created, d.selector(), d.mode(), d.portLevel(), d.origin()));
+        }
+        return List.copyOf(out.values());
+    }
+
+    /**
+     * An AuthorizationPolicy of the judged mesh: the object, and the stack resource that declares (or manages) it, null
+     * for one the stack does not know.
+     */
+    public record AuthorizationObject(JsonNode object, PlannedObject planned) {
+    }
+
+    /**
+     * Every AuthorizationPolicy of the judged mesh. Validate: the stack's. A plan: the live ones, those the stack
+     * declares replaced by their planned form, those it removes left out, new ones added. Drift: the live ones (the
+     * stack's applied ones when the cluster shows none), each with the stack resource that manages it.
+     */
+    public List<AuthorizationObject> authorizationPolicies() {
+        Map<String, PlannedObject> declared = new java.util.LinkedHashMap<>();
+        for (PlannedObject o : PlannedObject.of(ctx)) {
+            if ("AuthorizationPolicy".equals(o.kind()) && o.istio() && o.namespace() != null) {
+                declared.put(o.namespace() + "/" + o.name(), o);
+            }
+        }
+        List<JsonNode> live = ctx.purpose() == Purpose.VALIDATE ? List.of() : cluster.authorizationPolicies();
+        Map<String, AuthorizationObject> out = new java.util.LinkedHashMap<>();
+        Set<String> gone = new HashSet<>();
+        for (PlannedObject o : PlannedObject.removed(ctx)) {
+            if ("AuthorizationPolicy".equals(o.kind())) {
+                gone.add(o.namespace() + "/" + o.name());
+            }
+        }
+        for (JsonNode l : live) {
+            String id = Json.text(l.path("metadata"), "namespace") + "/" + Json.text(l.path("metadata"), "name");
+            if (!gone.contains(id)) {
+                out.put(id, new AuthorizationObject(l, declared.get(id)));
+            }
+        }
+        if (ctx.purpose() != Purpose.DRIFT || live.isEmpty()) {
+            declared.forEach((id, o) -> out.put(id, new AuthorizationObject(o.object(), o)));
         }
         return List.copyOf(out.values());
     }

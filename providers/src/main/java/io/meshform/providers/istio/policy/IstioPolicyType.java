@@ -53,7 +53,11 @@ import tools.jackson.databind.node.ObjectNode;
  * addresses the kind, so no API discovery request is needed.
  */
 public final class IstioPolicyType implements ResourceType {
-    static final List<String> META_FIELDS = List.of("namespace", "name", "force");
+    /**
+     * Fields of the typed spec that are meshform's, not Istio's: never part of the applied object. {@code coverage}
+     * (AuthorizationPolicy only) holds the ingress coverage expectations ({@link IstioRules#coverage}).
+     */
+    static final List<String> META_FIELDS = List.of("namespace", "name", "force", IstioRules.COVERAGE);
 
     /** The Istio-specific checks of one kind: called with the spec and a checker. */
     @FunctionalInterface
@@ -109,6 +113,10 @@ public final class IstioPolicyType implements ResourceType {
         c.dnsLabel(c.string(spec, "", "namespace", true), "/namespace", "namespace");
         c.dnsSubdomain(c.string(spec, "", "name", false), "/name", "name");
         c.bool(spec, "", "force");
+        if (spec.has(IstioRules.COVERAGE) && !kind.equals("AuthorizationPolicy")) {
+            c.error("/" + IstioRules.COVERAGE, "`coverage` is only for istio.authorizationPolicy",
+                    "the ingress coverage expectations (public:, protected:) belong on the CUSTOM AuthorizationPolicy of the gateway");
+        }
         rules.check(spec, c);
         return c.problems();
     }

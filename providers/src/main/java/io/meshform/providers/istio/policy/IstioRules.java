@@ -51,9 +51,54 @@ public final class IstioRules {
         }
     }
 
-    /** AuthorizationPolicy: nothing beyond its fields; Istio checks the rest. */
+    /** The meshform-only field of istio.authorizationPolicy with the ingress coverage expectations. */
+    public static final String COVERAGE = "coverage";
+
+    /**
+     * AuthorizationPolicy: Istio checks its own fields (every rule is in ValidateAuthorizationPolicy or repeats a CEL
+     * rule of the CRD); meshform checks {@link #coverage}.
+     */
     public static void authorizationPolicy(JsonNode spec, SpecChecker c) {
-        // every rule is in ValidateAuthorizationPolicy (or repeats a CEL rule of the CRD)
+        coverage(spec, c);
+    }
+
+    /**
+     * {@code coverage: {public: [paths], protected: [paths]}}: paths the stack says must not need a login and paths
+     * that must (each with its variants) reach the auth proxy; the ingress-auth-coverage check judges them. Only on a
+     * CUSTOM policy (whose gateway they describe). Paths use the {@code paths} syntax ({@code /admin/*}).
+     */
+    static void coverage(JsonNode spec, SpecChecker c) {
+        JsonNode cov = spec.get(COVERAGE);
+        if (cov == null) {
+            return;
+        }
+        String at = "/" + COVERAGE;
+        if (!c.object(cov, at, "`coverage`")) {
+            return;
+        }
+        c.knownKeys(cov, at, "coverage", List.of("public", "protected"));
+        if (!"CUSTOM".equals(spec.path("action").asString(""))) {
+            c.error(at, "`coverage` needs `action: CUSTOM`", "it states which paths the gateway's auth proxy must see;"
+                    + " put it on the CUSTOM AuthorizationPolicy that sends requests to the auth proxy");
+        }
+        for (String list : List.of("public", "protected")) {
+            JsonNode l = cov.get(list);
+            if (l == null) {
+                continue;
+            }
+            if (!l.isArray()) {
+                c.error(at + "/" + list, "`" + list + "` must be a list of paths", "found " + SpecChecker.describe(l)
+                        + "; write e.g. " + list + ": [\"/api/health\"]");
+                continue;
+            }
+            for (int i = 0; i < l.size(); i++) {
+                JsonNode p = l.get(i);
+                if (!p.isString() || !(p.asString().startsWith("/") || p.asString().startsWith("*"))) {
+                    c.error(at + "/" + list + "/" + i, "a " + list + " path must be a string starting with '/' (or '*')",
+                            "found " + SpecChecker.describe(p) + "; paths use the AuthorizationPolicy syntax: /api/health, /admin/*");
+                }
+            }
+        }
     }
 
     /** Telemetry: a metrics {@code reportingInterval} of at least 1 ms (a CEL rule of the CRD). */

@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.meshform.engine.diag.Diagnostic;
@@ -73,12 +74,31 @@ class SeedLayoutChecksTest {
         out.addAll(ProductionAddons.findings(ctx));
         out.addAll(io.meshform.providers.istio.checks.ProxyVersionSkew.findings(ctx, List::of));
         out.addAll(AuthorizationSelectsNothing.findings(mesh));
+        // the coverage table is a note, not a finding; its warnings count
+        out.addAll(IngressAuthCoverage.findings(mesh).stream().filter(d -> d.severity() != io.meshform.engine.diag.Severity.INFO).toList());
         return out;
     }
 
     @Test
     void productionRaisesNoSafetyWarning() {
         assertEquals(List.of(), allChecks("cortex-production.yaml"));
+    }
+
+    /** Point 4 of issue #21: the example's ingress policy lets no variant of a protected path past the auth proxy. */
+    @Test
+    void theExamplesIngressPolicyCoversEveryVariantAndKeepsThePublicPathPublic() {
+        TypeRegistry types = new TypeRegistry(new MeshformProviderFactory().create(new ProviderSettings(Map.of())));
+        Stack stack = new StackLoader(types).load(examples().resolve("cortex-production.yaml"),
+                new VariableInputs(Map.of(), List.of(), Map.of())).stack();
+        Map<ResourceAddress, JsonNode> after = new LinkedHashMap<>();
+        stack.resources().forEach(d -> after.put(d.address(), d.spec()));
+        CheckContext ctx = new CheckContext(stack, after, Map.of(), CheckContext.Purpose.VALIDATE);
+        List<Diagnostic> ds = IngressAuthCoverage.findings(new PlannedMesh(ctx, ClusterView.EMPTY));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().matches("ingress coverage of istio-system/istio=ingressgateway: \\d+ paths checked, 0 let"
+                + " through without the auth proxy"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("/api/health") && ds.get(0).detail().contains("//api/x")
+                && ds.get(0).detail().contains("/API/x") && ds.get(0).detail().contains("/fabric "), ds.get(0).detail());
     }
 
     @Test

@@ -1,0 +1,183 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.install.ExtAuthzRules;
+import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.GatewayAuthz;
+import io.meshform.providers.istio.policy.GatewayAuthz.Outcome;
+import io.meshform.providers.istio.policy.IngressCoverage;
+import io.meshform.providers.istio.policy.IstioRules;
+import io.meshform.providers.istio.policy.MeshConfigView;
+import io.meshform.providers.istio.policy.PathNormalization;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Ingress auth coverage: for each workload a CUSTOM AuthorizationPolicy selects (the ingress gateway), which requests
+ * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
+ * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). One note per workload
+ * with the table; a warning for each variant of a protected path let through unchecked and each broken
+ * {@code coverage:} expectation. Validate reads only the stack; a plan judges the live AuthorizationPolicies with the
+ * stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
+ * under the live mesh config.
+ */
+public final class IngressAuthCoverage implements PlanCheck {
+    private static final int LISTED = 12;
+
+    private final Function<CheckContext, PlannedMesh> mesh;
+
+    IngressAuthCoverage(Function<CheckContext, PlannedMesh> mesh) {
+        this.mesh = mesh;
+    }
+
+    @Override
+    public String name() {
+        return "ingress-auth-coverage";
+    }
+
+    @Override
+    public boolean needsCluster() {
+        return false;
+    }
+
+    @Override
+    public List<Diagnostic> check(CheckContext ctx) {
+        return findings(mesh.apply(ctx));
+    }
+
+    public static List<Diagnostic> findings(PlannedMesh mesh) {
+        List<Diagnostic> out = new ArrayList<>();
+        Map<AuthzPolicy, PlannedObject> objects = new IdentityHashMap<>();
+        List<AuthzPolicy> policies = new ArrayList<>();
+        for (PlannedMesh.AuthorizationObject o : mesh.authorizationPolicies()) {
+            AuthzPolicy p = AuthzPolicy.of(o.object());
+            policies.add(p);
+            if (o.planned() != null) {
+                objects.put(p, o.planned());
+            }
+        }
+        MeshConfigView config = mesh.meshConfig();
+        if (!PathNormalization.known(config.pathNormalization())) {
+            return out; // Istio's validation of the install reports an unknown mode
+        }
+        PathNormalization mode = PathNormalization.of(config.pathNormalization());
+        Predicate<String> usable = name -> !config.known() || config.provider(name)
+                .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
+        String root = config.rootNamespace();
+        Map<String, AuthzPolicy> workloads = new LinkedHashMap<>();
+        for (AuthzPolicy p : policies) {
+            if (p.action().equals("CUSTOM") && !p.targeted()) {
+                workloads.putIfAbsent(p.namespace() + " " + (p.selector() == null ? "" : new java.util.TreeMap<>(p.selector())), p);
+            }
+        }
+        for (AuthzPolicy custom : workloads.values()) {
+            Map<String, String> labels = custom.selector() == null ? Map.of() : custom.selector();
+            List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, custom.namespace(), labels, root)).toList();
+            GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
+            List<IngressCoverage.Expectation> expectations = new ArrayList<>();
+            Map<IngressCoverage.Expectation, PlannedObject> expectedBy = new IdentityHashMap<>();
+            for (AuthzPolicy p : attached) {
+                if (p.action().equals("CUSTOM") && objects.containsKey(p)) {
+                    JsonNode cov = objects.get(p).decl().spec().path(IstioRules.COVERAGE);
+                    for (String list : List.of("protected", "public")) {
+                        JsonNode l = cov.path(list);
+                        for (int i = 0; i < l.size(); i++) {
+                            if (l.get(i).isString()) {
+                                var e = new IngressCoverage.Expectation(l.get(i).asString(), list.equals("protected"), i);
+                                expectations.add(e);
+                                expectedBy.put(e, objects.get(p));
+                            }
+                        }
+                    }
+                }
+            }
+            IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
+            String workload = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
+            String where = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + ")";
+            out.add(Diagnostic.info(summary(report, workload), table(report, where), null));
+            for (IngressCoverage.Row r : report.rows()) {
+                if (!r.wrong()) {
+                    continue;
+                }
+                PlannedObject at = r.expectation() != null ? expectedBy.get(r.expectation()) : objects.get(custom);
+                SourceRange range = range(r, at, objects);
+                if (r.protect()) {
+                    out.add(Diagnostic.warning("ingress coverage: `" + r.request() + "` is " + Outcome.LET_THROUGH.words()
+                                    + " (" + r.variant() + ", protected by " + r.origin() + ")",
+                            "on " + where + " Envoy's filters see the path " + r.verdict().seenPath() + ": "
+                                    + r.verdict().reason() + ". A backend that treats it as the protected path serves it"
+                                    + " without a login. Protect everything and list the public paths (a CUSTOM rule with"
+                                    + " notPaths), or choose a pathNormalization that turns the variant into the protected"
+                                    + " path (MERGE_SLASHES merges slashes, DECODE_AND_MERGE_SLASHES also decodes %2F; none"
+                                    + " changes case)", range));
+                } else {
+                    out.add(Diagnostic.warning("ingress coverage: public path `" + r.request() + "` "
+                                    + r.verdict().outcome().words() + ", but the stack declares it public",
+                            "on " + where + ": " + r.verdict().reason() + ". Exempt it from the CUSTOM policy (notPaths) or"
+                                    + " drop it from coverage.public", range));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static SourceRange range(IngressCoverage.Row r, PlannedObject at, Map<AuthzPolicy, PlannedObject> objects) {
+        if (at == null) {
+            return null; // a live policy the stack does not declare
+        }
+        if (r.expectation() != null) {
+            return at.range("/spec/" + IstioRules.COVERAGE + "/" + (r.expectation().mustProtect() ? "protected" : "public")
+                    + "/" + r.expectation().index());
+        }
+        if (r.source() != null && objects.containsKey(r.source())) {
+            return objects.get(r.source()).range("/spec" + r.pointer());
+        }
+        return at.range("/spec/rules");
+    }
+
+    private static String selector(Map<String, String> s) {
+        return String.join(",", new java.util.TreeMap<>(s).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
+    static String summary(IngressCoverage.Report report, String workload) {
+        List<IngressCoverage.Row> bad = report.bypasses();
+        StringBuilder s = new StringBuilder("ingress coverage of " + workload + ": " + report.rows().size() + " paths checked, "
+                + bad.size() + " let through without the auth proxy");
+        if (!bad.isEmpty()) {
+            s.append(": ").append(String.join(", ", bad.stream().limit(LISTED).map(r -> r.request().path()).toList()));
+            if (bad.size() > LISTED) {
+                s.append(" and ").append(bad.size() - LISTED).append(" more");
+            }
+        }
+        List<String> closed = report.rows().stream().filter(r -> !r.protect() && r.wrong()).map(r -> r.request().path()).toList();
+        if (!closed.isEmpty()) {
+            s.append("; ").append(closed.size()).append(" public path(s) not let through: ").append(String.join(", ", closed));
+        }
+        return s.toString();
+    }
+
+    /** Every request tried, one line each, the let-through ones first. */
+    static String table(IngressCoverage.Report report, String where) {
+        StringBuilder t = new StringBuilder(where + ":");
+        List<IngressCoverage.Row> rows = new ArrayList<>(report.rows());
+        rows.sort(java.util.Comparator.comparing(r -> !r.wrong()));
+        for (IngressCoverage.Row r : rows) {
+            t.append("\n").append(r.wrong() ? "! " : "  ").append(pad(r.request().toString(), 40)).append(" ")
+                    .append(pad(r.verdict().outcome().words(), 34)).append(" ").append(r.variant());
+        }
+        return t.toString();
+    }
+
+    private static String pad(String s, int n) {
+        return s.length() >= n ? s : s + " ".repeat(n - s.length());
+    }
+}

@@ -1,0 +1,136 @@
+package io.meshform.providers.istio.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The AuthorizationPolicies in force on one gateway workload and what they do to one HTTP request, in Envoy's order.
+ * The HTTP connection manager runs the CUSTOM filters first, then the local RBAC filters (pilot/pkg/networking/core/
+ * listener_builder.go {@code buildHTTPConnectionManager}), those in the order AUDIT, DENY, ALLOW (pilot/pkg/security/
+ * authz/builder/builder.go {@code build}). A CUSTOM policy becomes an RBAC filter whose shadow rules hold its rules and
+ * an ext_authz filter enabled only when a shadow rule matched ({@code buildHTTP}; extauthz.go
+ * {@code generateFilterMatcherForProvider}): only requests a CUSTOM rule matches reach the auth proxy. A provider the
+ * mesh config lacks or istiod refuses turns the CUSTOM rules into DENY rules ({@code getBadCustomDenyRules}), as does
+ * more than one provider on one workload without {@code PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS} (default false,
+ * pilot/pkg/features/security.go). With no ALLOW policy no ALLOW filter exists, and what DENY lets pass is allowed.
+ *
+ * @param policies      the policies attached to the workload (those with targetRefs are ignored)
+ * @param normalization the mesh's path normalization
+ * @param usableProvider whether istiod accepts a CUSTOM provider (declared, ext_authz, valid)
+ */
+public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normalization, Predicate<String> usableProvider) {
+
+    public GatewayAuthz {
+        policies = policies.stream().filter(p -> !p.targeted()).toList();
+    }
+
+    /** What happens to a request. */
+    public enum Outcome {
+        AUTH_PROXY("goes to the auth proxy"),
+        DENIED("denied (403)"),
+        REJECTED("rejected by Envoy (400)"),
+        LET_THROUGH("let through without the auth proxy");
+
+        private final String words;
+
+        Outcome(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
+        }
+    }
+
+    /**
+     * The outcome and why.
+     *
+     * @param outcome  what happens
+     * @param seenPath the path the filters see (normalized, without query), null when Envoy rejects it
+     * @param reason   the policy and rule that decided, or why none did
+     * @param match    the deciding match, null when none
+     */
+    public record Verdict(Outcome outcome, String seenPath, String reason, AuthzPolicy.Match match) {
+    }
+
+    /** An HTTP request as it reaches the gateway, before Envoy's path normalization. */
+    public record Request(String method, String host, String path, int port) {
+        @Override
+        public String toString() {
+            return method + " " + host + (port == DEFAULT_PORT ? "" : " port " + port) + " " + path;
+        }
+    }
+
+    /** The container port an istio-ingressgateway's HTTP listener binds (Service port 80 targets 8080). */
+    public static final int DEFAULT_PORT = 8080;
+
+    public Verdict evaluate(Request r) {
+        Optional<String> normalized = normalization.apply(r.path());
+        if (normalized.isEmpty()) {
+            return new Verdict(Outcome.REJECTED, null, "Envoy refuses the path", null);
+        }
+        String path = PathNormalization.withoutQuery(normalized.get());
+        TreeSet<String> providers = new TreeSet<>();
+        policies.stream().filter(p -> p.action().equals("CUSTOM") && p.provider() != null).forEach(p -> providers.add(p.provider()));
+        boolean tooMany = providers.size() > 1;
+        for (String provider : providers) {
+            for (AuthzPolicy p : policies) {
+                if (!p.action().equals("CUSTOM") || !provider.equals(p.provider())) {
+                    continue;
+                }
+                AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), false);
+                if (m != null) {
+                    if (tooMany) {
+                        return new Verdict(Outcome.DENIED, path, m + ": more than one CUSTOM provider on the workload,"
+                                + " so istiod turns every CUSTOM rule into a DENY rule", m);
+                    }
+                    if (!usableProvider.test(provider)) {
+                        return new Verdict(Outcome.DENIED, path, m + ": provider " + provider
+                                + " is not usable, so istiod turns the rule into a DENY rule", m);
+                    }
+                    return new Verdict(Outcome.AUTH_PROXY, path, m + " sends it to " + provider, m);
+                }
+            }
+        }
+        for (AuthzPolicy p : policies) {
+            if (p.action().equals("DENY")) {
+                AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), false);
+                if (m != null) {
+                    return new Verdict(Outcome.DENIED, path, m + " denies it", m);
+                }
+            }
+        }
+        List<AuthzPolicy> allows = new ArrayList<>();
+        for (AuthzPolicy p : policies) {
+            if (p.action().equals("ALLOW")) {
+                allows.add(p);
+                AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), true);
+                if (m != null) {
+                    return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path + "; " + m + " allows it", m);
+                }
+            }
+        }
+        if (!allows.isEmpty()) {
+            return new Verdict(Outcome.DENIED, path, "no ALLOW rule matches (" + String.join(", ",
+                    allows.stream().map(AuthzPolicy::id).toList()) + ")", null);
+        }
+        return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path, null);
+    }
+
+    /**
+     * Whether a policy attaches to a workload selected by {@code labels} in {@code namespace}: one in the workload's
+     * namespace or the root namespace, with no selector or a selector the labels satisfy
+     * (pilot/pkg/model/authorization.go {@code ListAuthorizationPolicies}, policyattachment.go). A root-namespace
+     * policy with a selector applies in every namespace.
+     */
+    public static boolean attaches(AuthzPolicy p, String namespace, Map<String, String> labels, String rootNamespace) {
+        if (!namespace.equals(p.namespace()) && !rootNamespace.equals(p.namespace())) {
+            return false;
+        }
+        return p.selector() == null || p.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+}

@@ -1,0 +1,84 @@
+package io.meshform.providers.istio.checks;
+
+import static io.meshform.providers.TestSpecs.decl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Severity;
+import io.meshform.engine.model.Environment;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.CheckContext;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The ingress-auth-coverage check on stacks alone (what validate sees). */
+class IngressAuthCoverageTest {
+    static final ResourceDecl INSTALL = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: auth,"
+            + " envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
+
+    static List<Diagnostic> run(ResourceDecl... decls) {
+        return IngressAuthCoverage.findings(new PlannedMesh(MeshChecksTest.ctx(CheckContext.Purpose.VALIDATE, Environment.STAGING, decls),
+                ClusterView.EMPTY));
+    }
+
+    @Test
+    void protectedPrefixesShowTheBypassesInOneNoteAndWarnForEach() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/fabric/*\", \"/api/*\"]}}]}]\n");
+        List<Diagnostic> ds = run(INSTALL, policy);
+        Diagnostic note = ds.get(0);
+        assertEquals(Severity.INFO, note.severity());
+        assertEquals("ingress coverage of istio-system/istio=ingressgateway: 24 paths checked, 10 let through without the auth"
+                + " proxy: /fabric, //fabric/x, /fabric%2Fx, /fabric%5Cx, /FABRIC/x, /api, //api/x, /api%2Fx, /api%5Cx, /API/x",
+                note.summary());
+        assertTrue(note.detail().contains("pathNormalization BASE"), note.detail());
+        List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+        assertEquals(10, warnings.size());
+        assertTrue(warnings.get(0).summary().contains("`GET example.com /fabric` is let through without the auth proxy"), warnings.get(0).summary());
+    }
+
+    @Test
+    void publicPathsExemptUnderMergeSlashesPassAndExpectationsAreChecked() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: MERGE_SLASHES},"
+                + " extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/api/health\"]}}]}]\n"
+                + "coverage: {public: [\"/api/health\", \"/login\"], protected: [\"/api/*\"]}\n");
+        List<Diagnostic> ds = run(install, policy);
+        List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+        assertEquals(1, warnings.size(), ds.toString());
+        assertTrue(warnings.get(0).summary().contains("public path `GET example.com /login` goes to the auth proxy"), warnings.get(0).summary());
+        assertTrue(ds.get(0).summary().contains("0 let through without the auth proxy; 1 public path(s) not let through: /login"),
+                ds.get(0).summary());
+    }
+
+    /** A cluster holding only these AuthorizationPolicies (YAML objects). */
+    static ClusterView liveAuthz(String... yaml) {
+        List<tools.jackson.databind.JsonNode> objects = java.util.Arrays.stream(yaml)
+                .map(y -> (tools.jackson.databind.JsonNode) tools.jackson.dataformat.yaml.YAMLMapper.builder().build().readTree(y)).toList();
+        return (ClusterView) java.lang.reflect.Proxy.newProxyInstance(ClusterView.class.getClassLoader(), new Class<?>[] {ClusterView.class},
+                (proxy, method, args) -> method.getName().equals("authorizationPolicies") ? objects : method.invoke(ClusterView.EMPTY, args));
+    }
+
+    @Test
+    void aPlanCountsTheLiveUnmanagedPoliciesOnTheGateway() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nname: ingress\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/api/health\"]}}]}]\n");
+        String unmanaged = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {namespace: istio-system, name: other-proxy}\n"
+                + "spec: {selector: {matchLabels: {istio: ingressgateway}}, action: CUSTOM, provider: {name: other},"
+                + " rules: [{to: [{operation: {paths: [\"/other\"]}}]}]}\n";
+        var ctx = MeshChecksTest.ctx(CheckContext.Purpose.PLAN, Environment.STAGING, INSTALL, policy);
+        List<Diagnostic> ds = IngressAuthCoverage.findings(new PlannedMesh(ctx, liveAuthz(unmanaged)));
+        assertTrue(ds.get(0).detail().contains("denied (403)"), "a second provider on the gateway: istiod makes every CUSTOM rule deny: " + ds.get(0).detail());
+        var validate = MeshChecksTest.ctx(CheckContext.Purpose.VALIDATE, Environment.STAGING, INSTALL, policy);
+        assertTrue(!IngressAuthCoverage.findings(new PlannedMesh(validate, liveAuthz(unmanaged))).get(0).detail().contains("denied"),
+                "validate reads no cluster");
+    }
+
+    @Test
+    void aPolicyOnAnotherWorkloadOrNoCustomPolicyIsNotJudged() {
+        var deny = decl("istio.authorizationPolicy.deny", "namespace: istio-system\naction: DENY\nrules: [{to: [{operation: {paths: [\"/x\"]}}]}]\n");
+        assertEquals(List.of(), run(INSTALL, deny));
+    }
+}

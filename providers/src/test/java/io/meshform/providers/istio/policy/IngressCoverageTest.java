@@ -1,0 +1,134 @@
+package io.meshform.providers.istio.policy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.providers.istio.policy.GatewayAuthz.Outcome;
+import io.meshform.providers.istio.policy.GatewayAuthz.Request;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * The coverage model on the cases Istio's fact sheet derives (docs: istio-semantics section 5, "Bypass variants
+ * against paths: [/api/*]"), and Envoy's normalization modes.
+ */
+class IngressCoverageTest {
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+    static AuthzPolicy policy(String yaml) {
+        return AuthzPolicy.of(YAML.readTree(yaml));
+    }
+
+    static final AuthzPolicy PROTECTED_PREFIXES = policy("""
+            metadata: {namespace: istio-system, name: ingress-auth}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              action: CUSTOM
+              provider: {name: auth}
+              rules: [{to: [{operation: {paths: ["/fabric/*", "/api/*"]}}]}]
+            """);
+
+    static final AuthzPolicy PUBLIC_EXEMPT = policy("""
+            metadata: {namespace: istio-system, name: ingress-auth}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              action: CUSTOM
+              provider: {name: auth}
+              rules: [{to: [{operation: {notPaths: ["/api/health", "/static/*"]}}]}]
+            """);
+
+    static Outcome outcome(GatewayAuthz a, String path) {
+        return a.evaluate(new Request("GET", "example.com", path, GatewayAuthz.DEFAULT_PORT)).outcome();
+    }
+
+    @Test
+    void theFactSheetsBypassTableAgainstApiStar() {
+        Map<String, List<Boolean>> expected = new TreeMap<>(Map.of(
+                // NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES: goes to the auth proxy?
+                "/api", List.of(false, false, false, false),
+                "//api/x", List.of(false, false, true, true),
+                "/api%2Fx", List.of(false, false, false, true),
+                "/x/../api/y", List.of(false, true, true, true),
+                "/%61pi/x", List.of(false, true, true, true),
+                "/API/x", List.of(false, false, false, false),
+                "/api/x?q", List.of(true, true, true, true)));
+        expected.forEach((path, want) -> {
+            for (PathNormalization m : PathNormalization.values()) {
+                GatewayAuthz a = new GatewayAuthz(List.of(PROTECTED_PREFIXES), m, p -> true);
+                assertEquals(want.get(m.ordinal()) ? Outcome.AUTH_PROXY : Outcome.LET_THROUGH, outcome(a, path), path + " under " + m);
+            }
+        });
+    }
+
+    @Test
+    void normalizationFollowsEnvoysOrder() {
+        assertEquals(Optional.of("/a/%2F%2f/c"), PathNormalization.BASE.apply("/a/%2F%2f/c"), "%2F is kept");
+        assertEquals(Optional.of("/c"), PathNormalization.BASE.apply("/a/..\\c"), "a backslash is a separator");
+        assertEquals(Optional.empty(), PathNormalization.BASE.apply("/a%00b"), "%00 is refused");
+        assertEquals(Optional.of("/a/b?x=//y"), PathNormalization.MERGE_SLASHES.apply("//a//b?x=//y"), "the query keeps its slashes");
+        assertEquals(Optional.of("/a/b/c"), PathNormalization.DECODE_AND_MERGE_SLASHES.apply("/a%2F%2fb/%5Cc"));
+        assertEquals(Optional.of("/x/../a"), PathNormalization.NONE.apply("/x/../a"));
+        assertEquals(PathNormalization.BASE, PathNormalization.of(null));
+        assertEquals(PathNormalization.BASE, PathNormalization.of("DEFAULT"));
+    }
+
+    @Test
+    void istiosMatchersForPathsHostsAndMethods() {
+        assertTrue(StringMatch.path("/api/*").matches("/api/"));
+        assertTrue(!StringMatch.path("/api/*").matches("/api"));
+        assertTrue(StringMatch.path("*").matches("/"));
+        assertTrue(StringMatch.path("*.css").matches("/x/y.css"));
+        assertTrue(StringMatch.path("/a*b").matches("/a*b") && !StringMatch.path("/a*b").matches("/axb"), "a * in the middle is literal");
+        assertTrue(StringMatch.path("/api/{*}/x").matches("/api/v1/x") && !StringMatch.path("/api/{*}/x").matches("/api/v1/v2/x"));
+        assertTrue(StringMatch.path("/api/{**}").matches("/api/a/b") && StringMatch.path("/api/{**}").matches("/api/")
+                && !StringMatch.path("/api/{**}").matches("/api"));
+        assertTrue(StringMatch.host("Example.com").matches("EXAMPLE.com") && !StringMatch.host("example.com").matches("example.com:443"));
+        assertTrue(!StringMatch.method("GET").matches("get"));
+    }
+
+    @Test
+    void protectedPrefixesLeakTheFactSheetsVariants() {
+        GatewayAuthz a = new GatewayAuthz(List.of(PROTECTED_PREFIXES), PathNormalization.BASE, p -> true);
+        IngressCoverage.Report r = IngressCoverage.of(a, List.of());
+        List<String> leaked = r.bypasses().stream().map(x -> x.request().path()).toList();
+        assertTrue(leaked.containsAll(List.of("/fabric", "//api/x", "/API/x", "/api%2Fx", "/api")), leaked.toString());
+        assertTrue(!leaked.contains("/x/../api/x") && !leaked.contains("/api/x?x=1"), leaked.toString());
+    }
+
+    @Test
+    void exemptingThePublicPathsLeavesNoBypassUnderMergeSlashesButNoneLetsAClimbOutOfAPublicPrefixThrough() {
+        GatewayAuthz merge = new GatewayAuthz(List.of(PUBLIC_EXEMPT), PathNormalization.MERGE_SLASHES, p -> true);
+        var expect = List.of(new IngressCoverage.Expectation("/api/health", false, 0), new IngressCoverage.Expectation("/admin/*", true, 0));
+        IngressCoverage.Report r = IngressCoverage.of(merge, expect);
+        assertEquals(List.of(), r.rows().stream().filter(IngressCoverage.Row::wrong).toList());
+        GatewayAuthz none = new GatewayAuthz(List.of(PUBLIC_EXEMPT), PathNormalization.NONE, p -> true);
+        List<String> leaked = IngressCoverage.of(none, expect).bypasses().stream().map(x -> x.request().path()).toList();
+        assertTrue(leaked.contains("/static/../admin/x"), leaked.toString());
+    }
+
+    @Test
+    void denyThenAllowAndAnUnusableProvider() {
+        AuthzPolicy deny = policy("""
+                metadata: {namespace: istio-system, name: deny-admin}
+                spec: {action: DENY, rules: [{to: [{operation: {paths: ["/fabric"]}}]}]}
+                """);
+        AuthzPolicy allow = policy("""
+                metadata: {namespace: istio-system, name: allow-some}
+                spec: {selector: {matchLabels: {istio: ingressgateway}}, rules: [{to: [{operation: {methods: ["GET"]}}]}]}
+                """);
+        GatewayAuthz a = new GatewayAuthz(List.of(PROTECTED_PREFIXES, deny, allow), PathNormalization.BASE, p -> true);
+        assertEquals(Outcome.DENIED, outcome(a, "/fabric"));
+        assertEquals(Outcome.LET_THROUGH, outcome(a, "/API/x"));
+        assertEquals(Outcome.AUTH_PROXY, outcome(a, "/api/x"));
+        assertEquals(Outcome.DENIED, a.evaluate(new Request("POST", "example.com", "/API/x", 8080)).outcome(), "no ALLOW rule matches POST");
+        GatewayAuthz bad = new GatewayAuthz(List.of(PROTECTED_PREFIXES), PathNormalization.BASE, p -> false);
+        assertEquals(Outcome.DENIED, outcome(bad, "/api/x"), "a provider istiod refuses: its rules deny");
+        assertTrue(GatewayAuthz.attaches(deny, "istio-system", Map.of("istio", "ingressgateway"), "istio-system"));
+        assertTrue(!GatewayAuthz.attaches(allow, "other", Map.of("istio", "ingressgateway"), "root"));
+    }
+}
