@@ -23,6 +23,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
+	istiolog "istio.io/istio/pkg/log"
 	"istio.io/istio/pkg/version"
 
 	"meshform.io/testbed/istiod/internal/probe"
@@ -109,10 +110,20 @@ func main() {
 		}
 		dests = append(dests, dest{host, port})
 	}
+	// stdout carries only the JSON document: Istio's logging (which also receives client-go's klog lines, such as
+	// its client-side throttling notices) defaults to stdout.
+	logOptions := istiolog.DefaultOptions()
+	logOptions.OutputPaths = []string{"stderr"}
+	if err := istiolog.Configure(logOptions); err != nil {
+		fail("logging: %v", err)
+	}
 	restConfig, err := clientcmd.BuildConfigFromFlags("", *kubeconfig)
 	if err != nil {
 		fail("kubeconfig %q: %v", *kubeconfig, err)
 	}
+	// One probe reads every pod it is given (a test probes dozens at once); client-go's default of 5 requests per
+	// second would make it wait a second per few pods. The local API server needs no such protection.
+	restConfig.QPS, restConfig.Burst = 200, 400
 	client, err := kubernetes.NewForConfig(restConfig)
 	if err != nil {
 		fail("%v", err)

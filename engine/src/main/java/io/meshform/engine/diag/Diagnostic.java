@@ -35,10 +35,20 @@ public record Diagnostic(Severity severity, String summary, String detail, Sourc
             case INFO -> "info: ";
         }).append(summary);
         if (detail != null && !detail.isBlank()) {
-            for (String line : detail.split("\n")) {
-                out.append("\n  ").append(line);
+            String[] lines = detail.split("\n");
+            // A note's detail can be a whole table (every ingress request tried); the text a reviewer reads keeps
+            // its head (checks put what matters first) and the machine-readable outputs keep all of it.
+            int shown = severity == Severity.INFO && lines.length > NOTE_LINES ? NOTE_LINES - 1 : lines.length;
+            for (int i = 0; i < shown; i++) {
+                out.append("\n  ").append(lines[i]);
+            }
+            if (shown < lines.length) {
+                out.append("\n  ... ").append(lines.length - shown).append(" more lines (all of them in --json)");
             }
         }
         return out.toString();
     }
+
+    /** The most lines of a note's detail that {@link #format()} prints. */
+    static final int NOTE_LINES = 12;
 }
