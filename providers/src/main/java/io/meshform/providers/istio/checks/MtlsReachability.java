@@ -97,6 +97,7 @@ public final class MtlsReachability extends MeshCheck {
         return switch (p) {
             case PLAINTEXT_TO_STRICT -> "plaintext to a port that requires mTLS";
             case SERVER_FIRST_PERMISSIVE -> "plaintext to a server-first port under PERMISSIVE (stalls)";
+            case SERVER_FIRST_SNIFFED -> "a server-first port whose protocol Istio sniffs (stalls)";
             case MTLS_TO_NO_SIDECAR -> "Istio mTLS to a pod without a sidecar";
             case MTLS_TO_DISABLE -> "Istio mTLS to a port with mTLS DISABLE";
         };

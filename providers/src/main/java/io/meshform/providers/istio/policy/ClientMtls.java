@@ -5,7 +5,10 @@ import io.meshform.providers.istio.policy.Outbound.Transport;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
@@ -52,14 +55,62 @@ public final class ClientMtls {
     private final DestinationRuleIndex rules;
     private final List<MeshService> services;
     private final List<MeshPod> pods;
+    /** The first Service of each host, as {@link #service} used to find it by scanning. */
+    private final Map<String, MeshService> byHost = new HashMap<>();
+    /*
+     * Memos: a ClientMtls answers for one immutable snapshot, so these only save recomputing the same answer. What a
+     * cluster sends depends on the client only through the DestinationRule entry it selects, so clusters are kept by
+     * (entry, Service, port); endpoints by Service; composed server policies by endpoint pod (identity keys: an equal
+     * but distinct object is computed again, with the same result).
+     */
+    private final Map<MeshService, List<MeshPod>> endpointsOf = new IdentityHashMap<>();
+    private final Map<MeshPod, EffectiveMtls> effectiveOf;
+    private final Map<ClusterKey, Outbound> clusters = new HashMap<>();
+
+    /** A cluster's inputs besides the client: the selected entry (null for none), the Service, the Service port. */
+    private record ClusterKey(DestinationRuleIndex.Entry entry, MeshService service, MeshService.Port port) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ClusterKey k && k.entry == entry && k.service == service && k.port == port;
+        }
+
+        @Override
+        public int hashCode() {
+            return (System.identityHashCode(entry) * 31 + System.identityHashCode(service)) * 31 + System.identityHashCode(port);
+        }
+    }
 
     public ClientMtls(MeshConfigView mesh, PeerAuthentications peers, Collection<DestinationPolicy> destinationRules,
                       Collection<MeshService> services, Collection<MeshPod> pods) {
+        this(mesh, peers, new DestinationRuleIndex(mesh.rootNamespace(), mesh.defaultDestinationRuleExportTo(), destinationRules),
+                services, pods, new IdentityHashMap<>());
+    }
+
+    /**
+     * For callers that build many instances over one snapshot ({@link IstioClientTls}): the DestinationRule index and
+     * the composed server policies per pod are the same for all of them, so they are built once and shared.
+     */
+    ClientMtls(MeshConfigView mesh, PeerAuthentications peers, DestinationRuleIndex rules, Collection<MeshService> services,
+               Collection<MeshPod> pods, Map<MeshPod, EffectiveMtls> effectiveOf) {
         this.mesh = mesh;
         this.peers = peers;
-        this.rules = new DestinationRuleIndex(mesh.rootNamespace(), mesh.defaultDestinationRuleExportTo(), destinationRules);
+        this.rules = rules;
         this.services = List.copyOf(services);
         this.pods = List.copyOf(pods);
+        this.effectiveOf = effectiveOf;
+        for (MeshService s : this.services) {
+            byHost.putIfAbsent(s.host(), s);
+        }
+    }
+
+    /** The server's composed PeerAuthentication, computed once per pod. */
+    private EffectiveMtls effective(MeshPod pod) {
+        EffectiveMtls e = effectiveOf.get(pod);
+        if (e == null) {
+            e = peers.effective(pod.namespace(), pod.labels());
+            effectiveOf.put(pod, e);
+        }
+        return e;
     }
 
     /** The DestinationRule a client uses for {@code host} (the first rule of the merged entry), if any. */
@@ -77,11 +128,12 @@ public final class ClientMtls {
             return new Outbound(null, Transport.PLAINTEXT, List.of(), null,
                     "the client has no sidecar: nothing in Istio originates TLS for it");
         }
-        Optional<MeshService> svc = service(host);
-        if (svc.isEmpty() || svc.get().port(servicePort).isEmpty()) {
+        MeshService svc = byHost.get(host);
+        Optional<MeshService.Port> port = svc == null ? Optional.empty() : svc.port(servicePort);
+        if (port.isEmpty()) {
             return passthrough("no Service " + host + " port " + servicePort + " is known to the mesh");
         }
-        return cluster(client, svc.get(), svc.get().port(servicePort).get());
+        return cluster(client, host, svc, port.get());
     }
 
     /**
@@ -109,7 +161,7 @@ public final class ClientMtls {
                 }
                 boolean endpoint = endpoints(s).stream().anyMatch(e -> ip.equals(e.ip()));
                 if (endpoint) {
-                    return cluster(client, s, p.get());
+                    return cluster(client, s.host(), s, p.get());
                 }
             }
         }
@@ -122,24 +174,43 @@ public final class ClientMtls {
     }
 
     private Optional<MeshService> service(String host) {
-        return services.stream().filter(s -> s.host().equals(host)).findFirst();
+        return Optional.ofNullable(byHost.get(host));
     }
 
     /** The Service's endpoints: pods it selects that have an IP (the test bed's pods are Ready once scheduled). */
     public List<MeshPod> endpoints(MeshService s) {
+        List<MeshPod> known = endpointsOf.get(s);
+        if (known != null) {
+            return new ArrayList<>(known);
+        }
         List<MeshPod> out = new ArrayList<>();
         for (MeshPod p : pods) {
             if (p.ip() != null && s.selects(p)) {
                 out.add(p);
             }
         }
+        endpointsOf.put(s, List.copyOf(out));
         return out;
     }
 
-    /** The cluster {@code outbound|PORT||HOST} of {@code client} and, for EDS, what each endpoint gets. */
-    private Outbound cluster(MeshPod client, MeshService svc, MeshService.Port port) {
+    /**
+     * The cluster {@code outbound|PORT||HOST} ({@code host} is {@code svc.host()}) of {@code client} and, for EDS, what
+     * each endpoint gets. The client counts
+     * only through the DestinationRule entry it selects, so the answer is kept per entry, Service and port.
+     */
+    private Outbound cluster(MeshPod client, String host, MeshService svc, MeshService.Port port) {
+        DestinationRuleIndex.Entry entry = rules.select(client, host, svc.namespace());
+        ClusterKey key = new ClusterKey(entry, svc, port);
+        Outbound known = clusters.get(key);
+        if (known == null) {
+            known = cluster(entry, svc, port);
+            clusters.put(key, known);
+        }
+        return known;
+    }
+
+    private Outbound cluster(DestinationRuleIndex.Entry entry, MeshService svc, MeshService.Port port) {
         String name = "outbound|" + port.port() + "||" + svc.host();
-        DestinationRuleIndex.Entry entry = rules.select(client, svc.host(), svc.namespace());
         JsonNode top = entry == null ? null : entry.trafficPolicy();
         JsonNode policy = portLevel(top, port.port());
         JsonNode tls = policy == null ? null : policy.get("tls");
@@ -180,7 +251,7 @@ public final class ClientMtls {
             } else if (!"istio".equals(ep.endpointTlsMode())) {
                 enabled = false;
             } else {
-                enabled = peers.effective(ep.namespace(), ep.labels()).forPort(port.targetPort()) != MtlsMode.DISABLE;
+                enabled = effective(ep).forPort(port.targetPort()) != MtlsMode.DISABLE;
             }
             boolean istio = enabled && "istio".equals(ep.endpointTlsMode());
             out.add(new EndpointTransport(ep, port.targetPort(), istio ? Transport.ISTIO_MUTUAL : Transport.PLAINTEXT));
@@ -244,53 +315,75 @@ public final class ClientMtls {
         return mode;
     }
 
+    /** Why a connection to a server-first application never gets going. */
+    public enum Stall {
+        /** The client's sidecar sniffs the port's protocol and waits for bytes the client never sends. */
+        CLIENT_SNIFFS,
+        /** The server's sidecar waits for the client's first bytes to choose a filter chain; the client waits too. */
+        SERVER_WAITS
+    }
+
     /**
-     * True when a server-first protocol would stall on the server's sidecar: a PERMISSIVE port waits, with no timeout
-     * (mesh {@code protocolDetectionTimeout} defaults to 0s, pilot/pkg/networking/core/listener_inbound.go), for the
-     * client's first bytes to pick a filter chain (TLS inspector: filterchain_options.go), while a server-first
-     * application's client waits for the server's greeting; a client sending Istio mTLS speaks first (ClientHello), so
-     * only a client that does not stalls. Istio's docs (ops/deployment/application-requirements, "Server First
-     * Protocols") list the well-known ports {@link ServiceProtocol#WELL_KNOWN_SERVER_FIRST}; {@code serverFirst} is
-     * the caller's knowledge of the application (MongoDB, MySQL, SMTP on other ports).
+     * The one server-first rule (the reachability model asks it too): whether a connection to an application that
+     * speaks first ({@link ServiceProtocol#serverFirst}) stalls, and where.
+     * <ul>
+     *   <li>the client's sidecar sniffs a port whose protocol istiod cannot tell ({@link ServiceProtocol#UNSUPPORTED}:
+     *       no protocol in the name or appProtocol and not a well-known port; {@code ConvertProtocol},
+     *       pkg/config/kube/conversion.go): it waits for the client's first bytes (Istio's docs, "Server First
+     *       Protocols": incompatible with automatic protocol selection);</li>
+     *   <li>the server's sidecar waits, with no timeout (mesh {@code protocolDetectionTimeout} defaults to 0s,
+     *       pilot/pkg/networking/core/listener_inbound.go), for the client's first bytes to choose a filter chain (TLS
+     *       inspector: pilot/pkg/networking/core/filterchain_options.go) when its port is PERMISSIVE, or DISABLE and
+     *       sniffed (the plaintext chains of an auto-detected port match on HTTP ALPNs), and the client sends plaintext.
+     *       A client that originates TLS, Istio's (ISTIO_MUTUAL) or its own (DestinationRule SIMPLE/MUTUAL), speaks
+     *       first with its ClientHello (the docs list "all clients sending TLS" among the fixes);</li>
+     *   <li>a STRICT port refuses plaintext outright, and a server without a sidecar runs no Istio code: neither
+     *       stalls ({@link MtlsMode#acceptsPlaintext}).</li>
+     * </ul>
+     * So a PERMISSIVE exception for MongoDB (27017 is TCP by {@code wellKnownPorts}, never sniffed) still stalls its
+     * plaintext clients: the exception lets them in, the server's sidecar then waits for them to speak.
+     *
+     * @return the stall, or null when the connection gets going (or is refused, which is not a stall)
+     */
+    public static Stall stall(boolean clientSidecar, ServiceProtocol protocol, boolean serverSidecar, MtlsMode serverMode,
+                              Transport sends) {
+        if (clientSidecar && protocol == ServiceProtocol.UNSUPPORTED) {
+            return Stall.CLIENT_SNIFFS;
+        }
+        if (!serverSidecar || sends != Transport.PLAINTEXT) {
+            return null;
+        }
+        return serverMode == MtlsMode.PERMISSIVE || serverMode == MtlsMode.DISABLE && protocol == ServiceProtocol.UNSUPPORTED
+                ? Stall.SERVER_WAITS : null;
+    }
+
+    /**
+     * True when a server-first protocol would stall on the server's sidecar ({@link #stall} for a port istiod
+     * carries as TCP, so only the server's side counts); {@code serverFirst} is the caller's knowledge of the
+     * application ({@link ServiceProtocol#serverFirst}).
      */
     public boolean serverFirstStall(MeshPod server, int containerPort, boolean serverFirst, Transport clientSends) {
-        if (!serverFirst || !server.sidecar() || clientSends == Transport.ISTIO_MUTUAL) {
-            return false;
-        }
-        return peers.effective(server.namespace(), server.labels()).forPort(containerPort) == MtlsMode.PERMISSIVE;
+        return serverFirst && stall(false, ServiceProtocol.TCP, server.sidecar(), effective(server).forPort(containerPort),
+                clientSends) == Stall.SERVER_WAITS;
     }
 
     /**
      * Why a server-first application behind {@code svc}'s {@code port} on {@code server} would never see a connection
-     * from {@code client} get going, or empty when it would:
-     * <ul>
-     *   <li>the client's sidecar sniffs an unsupported (unnamed, not well-known) port's protocol, waiting for the
-     *       client's first bytes (Istio's docs: server-first protocols are "incompatible with automatic protocol
-     *       selection"; {@code ConvertProtocol}, pkg/config/kube/conversion.go);</li>
-     *   <li>the server's sidecar waits for them: its port is PERMISSIVE, or not STRICT and sniffed (the plaintext
-     *       chains of an auto-detected port match on HTTP ALPNs: {@code getFilterChainMatchOptions},
-     *       pilot/pkg/networking/core/filterchain_options.go), and the client does not send Istio mTLS.</li>
-     * </ul>
-     * A STRICT port refusing the client's plaintext is not a stall but a refusal: see {@link MtlsMode#acceptsPlaintext}.
+     * from {@code client} get going, or empty when it would ({@link #stall}).
      */
     public Optional<String> serverFirstStall(MeshPod client, MeshService svc, MeshService.Port port, MeshPod server) {
-        if (client.sidecar() && port.protocol() == ServiceProtocol.UNSUPPORTED) {
-            return Optional.of("the client's sidecar sniffs the protocol of " + svc.host() + ":" + port.port()
-                    + " (no protocol in its name or appProtocol) and waits for bytes a server-first client never sends");
-        }
-        if (!server.sidecar()) {
+        Transport sends = client.sidecar() && port.protocol() == ServiceProtocol.UNSUPPORTED ? Transport.PLAINTEXT
+                : toService(client, svc.host(), port.port()).to(server);
+        MtlsMode mode = effective(server).forPort(port.targetPort());
+        Stall stall = stall(client.sidecar(), port.protocol(), server.sidecar(), mode, sends);
+        if (stall == null) {
             return Optional.empty();
         }
-        Transport sends = toService(client, svc.host(), port.port()).to(server);
-        if (sends == Transport.ISTIO_MUTUAL) {
-            return Optional.empty();
-        }
-        MtlsMode mode = peers.effective(server.namespace(), server.labels()).forPort(port.targetPort());
-        if (mode == MtlsMode.PERMISSIVE || mode == MtlsMode.DISABLE && port.protocol() == ServiceProtocol.UNSUPPORTED) {
-            return Optional.of("the server's sidecar on " + server.id() + " port " + port.targetPort() + " (" + mode
-                    + ") waits for the client's first bytes to choose a filter chain, and the client sends "
-                    + sends.name().toLowerCase(java.util.Locale.ROOT) + " without speaking first");
-        }
-        return Optional.empty();
+        return Optional.of(stall == Stall.CLIENT_SNIFFS
+                ? "the client's sidecar sniffs the protocol of " + svc.host() + ":" + port.port()
+                        + " (no protocol in its name or appProtocol) and waits for bytes a server-first client never sends"
+                : "the server's sidecar on " + server.id() + " port " + port.targetPort() + " (" + mode
+                        + ") waits for the client's first bytes to choose a filter chain, and the client sends "
+                        + sends.name().toLowerCase(java.util.Locale.ROOT) + " without speaking first");
     }
 }

@@ -44,6 +44,8 @@ final class DestinationRuleIndex {
     /** Entries by host (exact and wildcard hosts together; {@link #match} tells them apart). */
     private static final class Hosts {
         final Map<String, List<Entry>> byHost = new LinkedHashMap<>();
+        /** The wildcard hosts of {@code byHost}, in its order: a lookup that misses scans only these. */
+        final List<String> wildcards = new ArrayList<>();
     }
 
     private final String rootNamespace;
@@ -75,6 +77,9 @@ final class DestinationRuleIndex {
         List<Entry> list = index.byHost.get(rule.host());
         if (list == null) {
             index.byHost.put(rule.host(), new ArrayList<>(List.of(new Entry(rule, export, rule.trafficPolicy(), List.of(rule)))));
+            if (rule.host().startsWith("*")) {
+                index.wildcards.add(rule.host());
+            }
             return;
         }
         boolean appendSeparately = true;
@@ -121,8 +126,8 @@ final class DestinationRuleIndex {
             return exact;
         }
         String best = null;
-        for (String h : index.byHost.keySet()) {
-            if (h.startsWith("*") && needle.endsWith(h.substring(1)) && (best == null || h.length() > best.length())) {
+        for (String h : index.wildcards) {
+            if (needle.endsWith(h.substring(1)) && (best == null || h.length() > best.length())) {
                 best = h;
             }
         }

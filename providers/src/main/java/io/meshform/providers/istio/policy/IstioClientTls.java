@@ -21,7 +21,13 @@ import java.util.TreeMap;
 public final class IstioClientTls implements ClientTls {
     private final MeshConfigView mesh;
     private final PeerAuthentications peers;
-    private final List<DestinationPolicy> rules;
+    private final DestinationRuleIndex rules;
+    /** Shared by every {@link ClientMtls} below: composed once per server pod. */
+    private final Map<MeshPod, EffectiveMtls> effective = new IdentityHashMap<>();
+    private final Map<ReachService, String> hosts = new IdentityHashMap<>();
+    /** Pods by namespace and one label, so a Service's endpoints are found among the pods with its first selector entry. */
+    private final Map<String, List<ReachPod>> podsByLabel = new HashMap<>();
+    private final Map<ReachService, List<ReachPod>> endpointsOf = new IdentityHashMap<>();
     private final Map<String, List<ReachService>> servicesByNs = new HashMap<>();
     private final Map<String, List<ReachPod>> podsByNs = new HashMap<>();
     private final Map<ReachService, ClientMtls> byService = new IdentityHashMap<>();
@@ -34,9 +40,11 @@ public final class IstioClientTls implements ClientTls {
         this.mesh = new MeshConfigView(state.rootNamespace(), List.of(), null, "the reachability model", true, state.autoMtls(),
                 state.defaultExportTo());
         this.peers = peers;
-        this.rules = state.rules();
+        this.rules = new DestinationRuleIndex(mesh.rootNamespace(), mesh.defaultDestinationRuleExportTo(), state.rules());
         state.services().forEach(s -> servicesByNs.computeIfAbsent(s.namespace(), k -> new ArrayList<>()).add(s));
         state.pods().forEach(p -> podsByNs.computeIfAbsent(p.namespace(), k -> new ArrayList<>()).add(p));
+        state.pods().forEach(p -> p.labels().forEach((k, v) ->
+                podsByLabel.computeIfAbsent(p.namespace() + "\u0000" + k + "=" + v, x -> new ArrayList<>()).add(p)));
     }
 
     @Override
@@ -49,7 +57,7 @@ public final class IstioClientTls implements ClientTls {
         MeshPod to = pod(route.endpoint());
         Outbound o = route.service() == null
                 ? byAddress.computeIfAbsent(route.endpoint(), this::forAddress).toAddress(from, to.ip(), route.containerPort())
-                : byService.computeIfAbsent(route.service(), this::forService).toService(from, service(route.service()).host(),
+                : byService.computeIfAbsent(route.service(), this::forService).toService(from, hosts.computeIfAbsent(route.service(), s -> service(s).host()),
                         route.port().port());
         Sends sends = switch (o.to(to)) {
             case ISTIO_MUTUAL -> Sends.ISTIO_MTLS;
@@ -60,7 +68,7 @@ public final class IstioClientTls implements ClientTls {
     }
 
     private ClientMtls forService(ReachService s) {
-        return new ClientMtls(mesh, peers, rules, List.of(service(s)), endpoints(s).stream().map(this::pod).toList());
+        return new ClientMtls(mesh, peers, rules, List.of(service(s)), endpoints(s).stream().map(this::pod).toList(), effective);
     }
 
     private ClientMtls forAddress(ReachPod pod) {
@@ -73,11 +81,19 @@ public final class IstioClientTls implements ClientTls {
                 eps.addAll(endpoints(s));
             }
         }
-        return new ClientMtls(mesh, peers, rules, headless, eps.stream().map(this::pod).toList());
+        return new ClientMtls(mesh, peers, rules, headless, eps.stream().map(this::pod).toList(), effective);
     }
 
+    /** The pods {@code s} selects, in the inventory's order (a selector is a subset of its pods' labels). */
     private List<ReachPod> endpoints(ReachService s) {
-        return podsByNs.getOrDefault(s.namespace(), List.of()).stream().filter(s::selects).toList();
+        return endpointsOf.computeIfAbsent(s, k -> {
+            if (k.selector().isEmpty()) {
+                return List.of();
+            }
+            Map.Entry<String, String> first = new TreeMap<>(k.selector()).firstEntry();
+            return podsByLabel.getOrDefault(k.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(), List.of())
+                    .stream().filter(k::selects).toList();
+        });
     }
 
     private MeshPod pod(ReachPod p) {
@@ -87,7 +103,7 @@ public final class IstioClientTls implements ClientTls {
 
     private MeshService service(ReachService s) {
         return services.computeIfAbsent(s, k -> {
-            ReachPod first = podsByNs.getOrDefault(k.namespace(), List.of()).stream().filter(k::selects).findFirst().orElse(null);
+            ReachPod first = endpoints(k).isEmpty() ? null : endpoints(k).get(0);
             List<MeshService.Port> ports = new ArrayList<>();
             for (ReachService.Port p : k.ports()) {
                 int target = first == null ? -1 : first.resolve(p.targetPort());

@@ -39,7 +39,12 @@ public record MeshService(String namespace, String name, boolean headless, Map<S
     }
 
     public java.util.Optional<Port> port(int number) {
-        return ports.stream().filter(p -> p.port() == number).findFirst();
+        for (Port p : ports) {
+            if (p.port() == number) {
+                return java.util.Optional.of(p);
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** True when the Service selects {@code pod} (same namespace, non-empty selector a subset of its labels). */

@@ -45,7 +45,11 @@ public record Outbound(String cluster, Transport transport, List<EndpointTranspo
 
     /** What {@code pod} receives from this client on this destination (the cluster's transport when not an endpoint). */
     public Transport to(MeshPod pod) {
-        return endpoints.stream().filter(e -> e.pod().equals(pod)).map(EndpointTransport::transport).findFirst()
-                .orElse(transport);
+        for (EndpointTransport e : endpoints) {
+            if (e.pod() == pod || e.pod().equals(pod)) {
+                return e.transport();
+            }
+        }
+        return transport;
     }
 }

@@ -153,6 +153,9 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
             case SERVER_FIRST_PERMISSIVE -> "Istio's docs (Server First Protocols): set port " + cp + " of " + selector
                     + " to STRICT (every client has a sidecar) or DISABLE in a workload istio.peerAuthentication in namespace "
                     + pod.namespace() + ", or make the client send TLS";
+            case SERVER_FIRST_SNIFFED -> "Istio's docs (Server First Protocols): name " + (r.port() == null ? "the port"
+                    : "port " + r.port().port() + " of Service " + r.service().name()) + " for its protocol (e.g. tcp-"
+                    + (r.port() == null ? cp : r.port().port()) + ") or set its appProtocol, so that no sidecar sniffs it";
             case MTLS_TO_NO_SIDECAR -> "give the server a sidecar (injection on for namespace " + pod.namespace()
                     + ", then restart it), or a DestinationRule for " + (host == null ? "its host" : host)
                     + " with tls mode DISABLE" + (r.port() == null ? "" : " for port " + r.port().port());

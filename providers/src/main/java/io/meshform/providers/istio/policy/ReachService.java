@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,16 +25,6 @@ public record ReachService(String namespace, String name, Map<String, String> se
      * pod's {@code targetPort} (a number or a container port name; the port itself when unset).
      */
     public record Port(int port, String name, String appProtocol, String targetPort) {
-        /**
-         * Ports whose application speaks first: Istio's {@code wellKnownPorts} (pkg/config/kube/conversion.go: 25 SMTP,
-         * 3306 MySQL, 27017 MongoDB; 53 DNS is listed there for sniffing, but a DNS client speaks first) and the
-         * protocol names of the same applications. Istio's docs (ops/deployment/application-requirements, "Server
-         * First Protocols") say they are incompatible with PERMISSIVE: the inbound TLS inspector waits for the client's
-         * first bytes with no timeout (meshConfig.protocolDetectionTimeout defaults to 0s, pkg/config/mesh/mesh.go).
-         */
-        static final Set<Integer> SERVER_FIRST_PORTS = Set.of(25, 3306, 27017);
-        static final Set<String> SERVER_FIRST_PROTOCOLS = Set.of("mongo", "mysql", "smtp");
-
         /** The protocol Istio reads: {@code appProtocol}, else the name up to its first '-' (conversion.go ConvertProtocol). */
         public String protocol() {
             String p = appProtocol != null && !appProtocol.isBlank() ? appProtocol
@@ -43,15 +32,9 @@ public record ReachService(String namespace, String name, Map<String, String> se
             return p.toLowerCase(Locale.ROOT);
         }
 
+        /** {@link ServiceProtocol#serverFirst}: the application behind this port speaks first. */
         public boolean serverFirst() {
-            String p = protocol();
-            if (SERVER_FIRST_PROTOCOLS.contains(p)) {
-                return true;
-            }
-            // A port declared tcp (or unnamed) on a server-first number is still that application; one declared as a
-            // client-first protocol is not.
-            boolean clientFirst = p.startsWith("http") || p.startsWith("grpc") || p.equals("tls") || p.equals("redis");
-            return !clientFirst && SERVER_FIRST_PORTS.contains(port);
+            return ServiceProtocol.serverFirst(port, name, appProtocol);
         }
     }
 

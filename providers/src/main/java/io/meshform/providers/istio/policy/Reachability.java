@@ -26,7 +26,15 @@ public final class Reachability {
     public enum Result { MTLS, PLAINTEXT, OTHER_TLS, BROKEN }
 
     /** Why a broken connection breaks. */
-    public enum Problem { PLAINTEXT_TO_STRICT, SERVER_FIRST_PERMISSIVE, MTLS_TO_NO_SIDECAR, MTLS_TO_DISABLE }
+    public enum Problem {
+        PLAINTEXT_TO_STRICT,
+        /** {@link ClientMtls.Stall#SERVER_WAITS}: the server's sidecar waits for a plaintext client to speak first. */
+        SERVER_FIRST_PERMISSIVE,
+        /** {@link ClientMtls.Stall#CLIENT_SNIFFS}: the client's sidecar sniffs a server-first port's protocol. */
+        SERVER_FIRST_SNIFFED,
+        MTLS_TO_NO_SIDECAR,
+        MTLS_TO_DISABLE
+    }
 
     /** How a connection ends, and why: the client's decision and, when it breaks, what the server refuses. */
     public record Outcome(Result result, Problem problem, ClientTls.Decision decision) {
@@ -46,6 +54,8 @@ public final class Reachability {
                         : "plaintext") + " (" + d + ") to a port that requires mTLS";
                 case MTLS_TO_DISABLE -> "sends Istio mTLS (" + d + ") to a port with mTLS DISABLE";
                 case SERVER_FIRST_PERMISSIVE -> "sends plaintext (" + d + ") to a server-first port under PERMISSIVE: the"
+                        + " sidecar waits for the client to speak first, the server waits too";
+                case SERVER_FIRST_SNIFFED -> "sends to a server-first port whose protocol Istio sniffs (" + d + "): a"
                         + " sidecar waits for the client to speak first, the server waits too";
             };
         }
@@ -192,18 +202,47 @@ public final class Reachability {
         ClientTls.Decision d = tls.sends(client, r);
         boolean mtls = d.sends() == ClientTls.Sends.ISTIO_MTLS;
         Result ok = mtls ? Result.MTLS : d.sends() == ClientTls.Sends.OTHER_TLS ? Result.OTHER_TLS : Result.PLAINTEXT;
-        if (!r.endpoint().sidecar()) {
-            return mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_NO_SIDECAR, d) : new Outcome(ok, null, d);
+        boolean sidecar = r.endpoint().sidecar();
+        if (!sidecar && mtls) {
+            return new Outcome(Result.BROKEN, Problem.MTLS_TO_NO_SIDECAR, d);
         }
-        return switch (r.serverMode()) {
-            case STRICT -> mtls ? new Outcome(ok, null, d) : new Outcome(Result.BROKEN, Problem.PLAINTEXT_TO_STRICT, d);
-            case DISABLE -> mtls ? new Outcome(Result.BROKEN, Problem.MTLS_TO_DISABLE, d) : new Outcome(ok, null, d);
-            default -> d.sends() == ClientTls.Sends.PLAINTEXT && serverFirst(r)
-                    ? new Outcome(Result.BROKEN, Problem.SERVER_FIRST_PERMISSIVE, d) : new Outcome(ok, null, d);
-        };
+        if (sidecar && r.serverMode() == MtlsMode.STRICT && !mtls) {
+            return new Outcome(Result.BROKEN, Problem.PLAINTEXT_TO_STRICT, d);
+        }
+        if (sidecar && r.serverMode() == MtlsMode.DISABLE && mtls) {
+            return new Outcome(Result.BROKEN, Problem.MTLS_TO_DISABLE, d);
+        }
+        ClientMtls.Stall stall = serverFirstStall(client, r, d);
+        if (stall != null) {
+            return new Outcome(Result.BROKEN, stall == ClientMtls.Stall.CLIENT_SNIFFS ? Problem.SERVER_FIRST_SNIFFED
+                    : Problem.SERVER_FIRST_PERMISSIVE, d);
+        }
+        return new Outcome(ok, null, d);
     }
 
-    private static boolean serverFirst(ClientTls.Route r) {
-        return r.port() != null ? r.port().serverFirst() : ReachService.Port.SERVER_FIRST_PORTS.contains(r.containerPort());
+    /**
+     * {@link ClientMtls#stall}, the one server-first rule, for an application {@link ServiceProtocol#serverFirst} names.
+     * A Service port has the protocol istiod gives it ({@code ConvertProtocol}); a pod IP without a Service reaches the
+     * client's PassthroughCluster, which does not sniff, so the port counts as TCP there.
+     */
+    private static ClientMtls.Stall serverFirstStall(ClientTls.Client client, ClientTls.Route r, ClientTls.Decision d) {
+        ServiceProtocol protocol;
+        if (r.port() != null) {
+            if (!ServiceProtocol.serverFirst(r.port().port(), r.port().name(), r.port().appProtocol())) {
+                return null;
+            }
+            protocol = ServiceProtocol.of(r.port().port(), r.port().name(), "TCP", r.port().appProtocol());
+        } else {
+            if (!ServiceProtocol.serverFirst(r.containerPort(), null, null)) {
+                return null;
+            }
+            protocol = ServiceProtocol.TCP;
+        }
+        Outbound.Transport sends = switch (d.sends()) {
+            case ISTIO_MTLS -> Outbound.Transport.ISTIO_MUTUAL;
+            case OTHER_TLS -> Outbound.Transport.TLS;
+            case PLAINTEXT -> Outbound.Transport.PLAINTEXT;
+        };
+        return ClientMtls.stall(client.sidecar(), protocol, r.endpoint().sidecar(), r.serverMode(), sends);
     }
 }

@@ -63,6 +63,37 @@ public enum ServiceProtocol {
         };
     }
 
+    /**
+     * Whether the application behind a port speaks first (the server greets, the client waits): the one answer every
+     * mTLS rule asks ({@link ClientMtls#stall}
+     * decides what that means for a connection). Istio's docs (ops/deployment/application-requirements, "Server First
+     * Protocols") name MySQL, MongoDB and SMTP; Istio's own code knows them as the protocols {@link #MONGO} and
+     * {@link #MYSQL} ({@code protocol.Parse}, pkg/config/protocol/instance.go) and as the {@code wellKnownPorts} it never
+     * sniffs because "applications bound to these ports will be broken if protocol sniffing is enabled"
+     * ({@code ConvertProtocol}, pkg/config/kube/conversion.go: 25 SMTP, 3306 MySQL, 27017 MongoDB; also 53, left out
+     * here because a DNS client sends its query first, RFC 7766). Istio parses no {@code smtp} protocol, so a port named
+     * {@code smtp} (or {@code smtp-*}) is taken at its word as the application. A port declared as a client-first
+     * protocol (HTTP, gRPC, TLS, Redis) on one of those numbers is not server-first.
+     *
+     * @param port        the Service port number (or, without a Service, the container port)
+     * @param name        the port's name, or null
+     * @param appProtocol the port's {@code appProtocol}, or null
+     */
+    public static boolean serverFirst(int port, String name, String appProtocol) {
+        ServiceProtocol p = of(port, name, "TCP", appProtocol);
+        if (p == MONGO || p == MYSQL) {
+            return true;
+        }
+        String declared = appProtocol != null && !appProtocol.isBlank() ? appProtocol : name == null ? "" : name;
+        if (declared.toLowerCase(Locale.ROOT).split("-", 2)[0].equals("smtp")) {
+            return true;
+        }
+        return (p == TCP || p == UNSUPPORTED) && SERVER_FIRST_PORTS.contains(port);
+    }
+
+    /** {@link #WELL_KNOWN_SERVER_FIRST} without DNS: the well-known ports whose server speaks first. */
+    private static final Set<Integer> SERVER_FIRST_PORTS = Set.of(25, 3306, 27017);
+
     /** {@code Instance.IsTCP}: carried as opaque TCP by the sidecar. */
     public boolean isTcp() {
         return switch (this) {

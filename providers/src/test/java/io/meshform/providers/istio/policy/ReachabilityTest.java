@@ -165,4 +165,63 @@ class ReachabilityTest {
         Reachability.Server redis = after.servers().values().stream().filter(s -> s.id().equals("cortex/redis")).findFirst().orElseThrow();
         assertEquals(MtlsMode.DISABLE, redis.mtls().forPort(6379));
     }
+
+    /** One server (sidecar) behind a Service port, one client, a mesh-wide mode: the reachability model's problem. */
+    private static Reachability.Problem oneConnection(String portName, int port, boolean clientSidecar, String mode) {
+        ReachPod server = new ReachPod("db", "srv-0", "srv", Map.of("app", "srv"), true, false, false,
+                List.of(new ReachPod.Port(port, null)));
+        ReachPod client = new ReachPod("app", "cli-0", "cli", Map.of("app", "cli"), clientSidecar, false, false, List.of());
+        ReachService svc = new ReachService("db", "srv", Map.of("app", "srv"), false,
+                List.of(new ReachService.Port(port, portName, null, Integer.toString(port))));
+        MeshState st = new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, List.of(server, client),
+                List.of(svc), List.of(peer("istio-system", "default", "mtls: {mode: " + mode + "}")), List.of(), List.of());
+        Reachability r = new Reachability(st);
+        Reachability.Server s = r.servers().values().iterator().next();
+        return r.outcome(r.clients().get("app/cli"), s.entries().get(0)).problem();
+    }
+
+    /** The same connection asked of ClientMtls's rule, as MtlsAgreementIT's resolver sees it. */
+    private static boolean clientMtlsStalls(String portName, int port, boolean clientSidecar, String mode) {
+        MeshPod srv = new MeshPod("db", "srv-0", Map.of("app", "srv", MeshPod.TLS_MODE_LABEL, "istio"), true, "10.0.0.1",
+                List.of(port));
+        MeshPod cli = new MeshPod("app", "cli-0", clientSidecar ? Map.of("app", "cli", MeshPod.TLS_MODE_LABEL, "istio")
+                : Map.of("app", "cli"), clientSidecar, "10.0.0.2", List.of());
+        MeshService ms = new MeshService("db", "srv", false, Map.of("app", "srv"), List.of(MeshService.Port.of(portName, port, port, null)));
+        MeshConfigView mesh = new MeshConfigView("istio-system", List.of(), null, "test", true, true, List.of("*"));
+        PeerAuthentications peers = new PeerAuthentications("istio-system",
+                List.of(peer("istio-system", "default", "mtls: {mode: " + mode + "}")));
+        ClientMtls c = new ClientMtls(mesh, peers, List.of(), List.of(ms), List.of(srv, cli));
+        return ServiceProtocol.serverFirst(port, portName, null) && c.serverFirstStall(cli, ms, ms.port(port).orElseThrow(), srv).isPresent();
+    }
+
+    @Test
+    void theModelsServerFirstStallIsClientMtlsRule() {
+        Object[][] ports = {{"tcp-27017", 27017}, {null, 27017}, {"mongo", 27018}, {"mongodb", 27017}, {"http-web", 27017},
+                {"redis", 3306}, {null, 3306}, {"mysql-main", 3307}, {null, 25}, {"smtp", 2525}, {"smtp", 25}, {null, 53},
+                {"tcp", 8080}, {null, 8080}};
+        for (Object[] p : ports) {
+            for (boolean clientSidecar : new boolean[] {false, true}) {
+                for (String mode : List.of("STRICT", "PERMISSIVE", "DISABLE")) {
+                    String name = (String) p[0];
+                    int port = (Integer) p[1];
+                    Reachability.Problem problem = oneConnection(name, port, clientSidecar, mode);
+                    boolean stalled = problem == Reachability.Problem.SERVER_FIRST_PERMISSIVE
+                            || problem == Reachability.Problem.SERVER_FIRST_SNIFFED;
+                    assertEquals(clientMtlsStalls(name, port, clientSidecar, mode), stalled,
+                            name + ":" + port + " client sidecar " + clientSidecar + " " + mode + ": " + problem);
+                }
+            }
+        }
+        // MongoDB under a PERMISSIVE exception: 27017 is TCP (wellKnownPorts), the server's sidecar waits for plaintext
+        assertEquals(Reachability.Problem.SERVER_FIRST_PERMISSIVE, oneConnection("tcp-27017", 27017, false, "PERMISSIVE"));
+        assertEquals(null, oneConnection("tcp-27017", 27017, true, "PERMISSIVE"), "a sidecar client sends Istio mTLS first");
+        assertEquals(null, oneConnection("http-web", 27017, false, "PERMISSIVE"), "declared HTTP: the client speaks first");
+        assertEquals(null, oneConnection(null, 53, false, "PERMISSIVE"), "DNS: the client sends its query first");
+        // SMTP off port 25: Istio parses no smtp protocol and sniffs the port, so even a meshed client stalls under STRICT
+        assertEquals(Reachability.Problem.SERVER_FIRST_SNIFFED, oneConnection("smtp", 2525, true, "STRICT"));
+        assertEquals(Reachability.Problem.PLAINTEXT_TO_STRICT, oneConnection("tcp-27017", 27017, false, "STRICT"),
+                "STRICT refuses, it does not stall");
+        assertEquals(null, ClientMtls.stall(true, ServiceProtocol.TCP, true, MtlsMode.PERMISSIVE, Outbound.Transport.TLS),
+                "a client originating its own TLS speaks first with its ClientHello");
+    }
 }
