@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * o.originatesMtls();            // every endpoint gets Istio mTLS
  * o.to(serverPod);               // ISTIO_MUTUAL / TLS / PLAINTEXT for that endpoint
  * clients.toAddress(clientPod, "10.244.0.7", 7078);                   // a pod IP (Spark) or headless endpoint
- * clients.serverFirstStall(service, port, serverPod, o.to(serverPod)); // a server-first protocol left waiting
+ * clients.serverFirstStall(clientPod, service, port, serverPod); // Optional: why a server-first protocol is left waiting
  * }</pre>
  *
  * <p>Istio's rules, from istio/istio at the pinned release (each method cites its own):
