@@ -116,8 +116,9 @@ final class PlanCommand implements Callable<Integer> {
         @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable; default: none).")
         List<String> replace = List.of();
 
-        @Option(names = "--strict", description = "Treat every warning (mesh safety checks, istioctl analyze's messages about"
-                + " what the plan touches, and warnings on changes) as an error (default: off).")
+        @Option(names = "--strict", description = "Treat every warning (mesh safety checks such as a connection the plan"
+                + " breaks or an ingress path let through without the auth proxy, istioctl analyze's messages about what"
+                + " the plan touches, and warnings on changes) as an error (default: off).")
         boolean strict;
 
         @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the cluster as it will be after the plan"
