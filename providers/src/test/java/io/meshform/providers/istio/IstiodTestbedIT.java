@@ -1,13 +1,13 @@
 package io.meshform.providers.istio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.meshform.testkit.GenericObjects;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -51,19 +51,10 @@ class IstiodTestbedIT {
     static final ResourceDefinitionContext PEER_AUTHN = kind("security.istio.io", "PeerAuthentication", "peerauthentications");
     static final ResourceDefinitionContext DESTINATION_RULE = kind("networking.istio.io", "DestinationRule", "destinationrules");
 
-    private static GenericKubernetesResource object(String apiVersion, String kind, String ns, String name, Map<String, Object> spec) {
-        var o = new GenericKubernetesResource();
-        o.setApiVersion(apiVersion);
-        o.setKind(kind);
-        o.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        o.setAdditionalProperty("spec", spec);
-        return o;
-    }
-
     @Test
     void anInvalidAuthorizationPolicyIsRefusedByTheApiServerWithIstiosMessage(ClusterContext cluster) {
         String ns = cluster.newNamespace();
-        var policy = object("security.istio.io/v1", "AuthorizationPolicy", ns, "custom-with-principals", Map.of(
+        var policy = GenericObjects.of("security.istio.io/v1", "AuthorizationPolicy", ns, "custom-with-principals", Map.of(
                 "action", "CUSTOM", "provider", Map.of("name", "cortex-auth"),
                 "rules", List.of(Map.of("from", List.of(Map.of("source", Map.of("principals", List.of("cluster.local/ns/a/sa/b"))))))));
         var e = assertThrows(KubernetesClientException.class,
@@ -83,7 +74,7 @@ class IstiodTestbedIT {
                 && !w.getClientConfig().getCaBundle().isEmpty()), "caBundle patched");
 
         // A valid one passes the same webhook.
-        var valid = object("security.istio.io/v1", "AuthorizationPolicy", ns, "custom-ok", Map.of(
+        var valid = GenericObjects.of("security.istio.io/v1", "AuthorizationPolicy", ns, "custom-ok", Map.of(
                 "action", "CUSTOM", "provider", Map.of("name", "cortex-auth"), "rules", List.of(Map.of("to",
                         List.of(Map.of("operation", Map.of("paths", List.of("/api/*"))))))));
         assertNotNull(cluster.client().genericKubernetesResources(AUTHZ).inNamespace(ns).resource(valid).create());
@@ -205,12 +196,12 @@ class IstiodTestbedIT {
         assertTrue(byIp.get(0).get("via").asText().contains("listener virtualOutbound"), byIp.toString());
         assertFalse(byIp.get(0).get("originatesMtls").asBoolean(), byIp.toString());
 
-        cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(object("security.istio.io/v1",
+        cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(GenericObjects.of("security.istio.io/v1",
                 "PeerAuthentication", ns, "default", Map.of("mtls", Map.of("mode", "STRICT")))).create();
-        cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(object("security.istio.io/v1",
+        cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(GenericObjects.of("security.istio.io/v1",
                 "PeerAuthentication", ns, "server-metrics", Map.of("selector", Map.of("matchLabels", Map.of("app", "server")),
                         "portLevelMtls", Map.of("9090", Map.of("mode", "DISABLE"))))).create();
-        cluster.client().genericKubernetesResources(DESTINATION_RULE).inNamespace(ns).resource(object("networking.istio.io/v1",
+        cluster.client().genericKubernetesResources(DESTINATION_RULE).inNamespace(ns).resource(GenericObjects.of("networking.istio.io/v1",
                 "DestinationRule", ns, "server-plaintext", Map.of("host", host + ".svc.cluster.local",
                         "trafficPolicy", Map.of("tls", Map.of("mode", "DISABLE"))))).create();
 

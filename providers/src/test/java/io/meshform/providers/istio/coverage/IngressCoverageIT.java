@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.coverage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import io.meshform.testkit.GenericObjects;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,7 +107,7 @@ class IngressCoverageIT {
         client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("auth").endMetadata()
                 .withNewSpec().addToSelector("app", "auth").addNewPort().withName("http").withPort(8000).endPort().endSpec()
                 .build()).create();
-        GenericKubernetesResource gw = object("networking.istio.io/v1", "Gateway", ns, "cov-gateway", Map.of(
+        GenericKubernetesResource gw = GenericObjects.of("networking.istio.io/v1", "Gateway", ns, "cov-gateway", Map.of(
                 "selector", Map.of("istio", "ingressgateway"),
                 "servers", List.of(Map.of("port", Map.of("number", 80, "name", "http", "protocol", "HTTP"), "hosts", List.of("*")))));
         client.genericKubernetesResources(GATEWAY).inNamespace(ns).resource(gw).create();
@@ -233,14 +234,5 @@ class IngressCoverageIT {
             Thread.sleep(500);
         }
         throw new AssertionError(c.name() + ": istiod did not push the case's filters to the gateway; last chain: " + last);
-    }
-
-    private static GenericKubernetesResource object(String apiVersion, String kind, String ns, String name, Map<String, Object> spec) {
-        var o = new GenericKubernetesResource();
-        o.setApiVersion(apiVersion);
-        o.setKind(kind);
-        o.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(ns).build());
-        o.setAdditionalProperty("spec", spec);
-        return o;
     }
 }

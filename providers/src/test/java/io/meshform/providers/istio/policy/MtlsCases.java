@@ -1,7 +1,7 @@
 package io.meshform.providers.istio.policy;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.meshform.testkit.GenericObjects;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -51,12 +51,7 @@ final class MtlsCases {
     }
 
     static GenericKubernetesResource object(String apiVersion, String kind, String ns, String name, Map<String, Object> spec) {
-        var o = new GenericKubernetesResource();
-        o.setApiVersion(apiVersion);
-        o.setKind(kind);
-        o.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(ns).addToLabels(LABEL, "true").build());
-        o.setAdditionalProperty("spec", spec);
-        return o;
+        return GenericObjects.of(apiVersion, kind, ns, name, Map.of(LABEL, "true"), spec);
     }
 
     private Map<String, Object> mtls() {
