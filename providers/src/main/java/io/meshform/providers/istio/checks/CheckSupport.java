@@ -7,6 +7,7 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.install.ExtAuthzProviders;
+import io.meshform.providers.istio.policy.PolicyKind;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import java.util.Map;
@@ -23,23 +24,22 @@ public final class CheckSupport {
     static final String LABELS_TYPE = io.meshform.providers.kubernetes.LabelsType.NAME;
     static final String NAMESPACE_TYPE = io.meshform.providers.kubernetes.NamespaceType.NAME;
 
-    /** PeerAuthentications read directly (no API discovery request). */
+    /** The Istio kinds the checks LIST directly, without an API discovery request. */
     static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext PEER_AUTHENTICATION_CONTEXT =
-            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(Mesh.SECURITY_GROUP)
-                    .withVersion(Mesh.SECURITY_VERSION).withKind("PeerAuthentication").withPlural("peerauthentications")
-                    .withNamespaced(true).build();
-
-    /** DestinationRules read directly (networking.istio.io/v1, served by Istio 1.22 and later). */
-    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext DESTINATION_RULE_CONTEXT =
-            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup("networking.istio.io")
-                    .withVersion("v1").withKind("DestinationRule").withPlural("destinationrules")
-                    .withNamespaced(true).build();
-
-    /** AuthorizationPolicies read directly (no API discovery request). */
+            context(PolicyKind.PEER_AUTHENTICATION.group(), PolicyKind.PEER_AUTHENTICATION.version(),
+                    PolicyKind.PEER_AUTHENTICATION.kind(), PolicyKind.PEER_AUTHENTICATION.plural());
     static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext AUTHORIZATION_POLICY_CONTEXT =
-            new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(Mesh.SECURITY_GROUP)
-                    .withVersion(Mesh.SECURITY_VERSION).withKind("AuthorizationPolicy").withPlural("authorizationpolicies")
-                    .withNamespaced(true).build();
+            context(PolicyKind.AUTHORIZATION_POLICY.group(), PolicyKind.AUTHORIZATION_POLICY.version(),
+                    PolicyKind.AUTHORIZATION_POLICY.kind(), PolicyKind.AUTHORIZATION_POLICY.plural());
+    /** networking.istio.io/v1, served by Istio 1.22 and later. */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext DESTINATION_RULE_CONTEXT =
+            context("networking.istio.io", "v1", "DestinationRule", "destinationrules");
+
+    private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(String group, String version,
+                                                                                          String kind, String plural) {
+        return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(group)
+                .withVersion(version).withKind(kind).withPlural(plural).withNamespaced(true).build();
+    }
 
     private CheckSupport() {
     }

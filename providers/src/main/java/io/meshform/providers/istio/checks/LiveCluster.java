@@ -96,16 +96,7 @@ final class LiveCluster implements ClusterView {
     @Override
     public synchronized List<PeerPolicy> peerAuthentications() {
         if (peers == null) {
-            peers = orElse(() -> {
-                List<PeerPolicy> out = new ArrayList<>();
-                for (GenericKubernetesResource p : kube.client().genericKubernetesResources(CheckSupport.PEER_AUTHENTICATION_CONTEXT)
-                        .inAnyNamespace().list().getItems()) {
-                    String ts = p.getMetadata().getCreationTimestamp();
-                    out.add(PeerPolicy.of(p.getMetadata().getNamespace(), p.getMetadata().getName(),
-                            ts == null ? null : Instant.parse(ts), Json.toNode(p).path("spec"), null));
-                }
-                return out;
-            }, List.of());
+            peers = orElse(() -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of());
         }
         return peers;
     }
@@ -121,16 +112,8 @@ final class LiveCluster implements ClusterView {
     @Override
     public synchronized List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
         if (rules == null) {
-            rules = orElse(() -> {
-                List<io.meshform.providers.istio.policy.DestinationPolicy> out = new ArrayList<>();
-                for (GenericKubernetesResource r : kube.client().genericKubernetesResources(CheckSupport.DESTINATION_RULE_CONTEXT)
-                        .inAnyNamespace().list().getItems()) {
-                    String ts = r.getMetadata().getCreationTimestamp();
-                    out.add(io.meshform.providers.istio.policy.DestinationPolicy.of(r.getMetadata().getNamespace(), r.getMetadata().getName(),
-                            ts == null ? null : Instant.parse(ts), Json.toNode(r).path("spec"), null));
-                }
-                return out;
-            }, List.of());
+            rules = orElse(() -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
+                    io.meshform.providers.istio.policy.DestinationPolicy::of), List.of());
         }
         return rules;
     }
@@ -146,6 +129,22 @@ final class LiveCluster implements ClusterView {
             }, List.of());
         }
         return authorizationPolicies;
+    }
+
+    /** How a policy record is made from an object's identity, age and spec (its origin is the live cluster: null). */
+    private interface TimedPolicy<T> {
+        T of(String namespace, String name, Instant created, tools.jackson.databind.JsonNode spec, String origin);
+    }
+
+    /** Every object of the kind in every namespace (one LIST), as policy records with their creation times. */
+    private <T> List<T> listTimed(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, TimedPolicy<T> make) {
+        List<T> out = new ArrayList<>();
+        for (GenericKubernetesResource r : kube.client().genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
+            String ts = r.getMetadata().getCreationTimestamp();
+            out.add(make.of(r.getMetadata().getNamespace(), r.getMetadata().getName(), ts == null ? null : Instant.parse(ts),
+                    Json.toNode(r).path("spec"), null));
+        }
+        return out;
     }
 
     @Override
