@@ -106,12 +106,41 @@ public final class KubeConnection implements AutoCloseable {
             config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
             describedAs = describe(config);
             reachable(config, describedAs);
-            client = new KubernetesClientBuilder()
-                    .withConfig(config)
-                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshform-count", counter))
-                    .build();
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config)));
         }
         return client;
+    }
+
+    /**
+     * The client, trusting the kubeconfig's CA alone when it names one ({@link KubeconfigTrust}). fabric8 parses
+     * the JDK's whole {@code cacerts} while it builds the client unless told to trust everything; so the build runs
+     * with {@code trustCerts} set, and the builder's trust managers are replaced by the CA's before the client
+     * exists (only fabric8's SSLUtils reads that flag, and the config gets its own value back at once).
+     */
+    static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate) {
+        java.util.Optional<javax.net.ssl.TrustManager[]> trust = KubeconfigTrust.of(config);
+        boolean trustCerts = config.isTrustCerts();
+        if (trust.isPresent()) {
+            config.setTrustCerts(true);
+        }
+        try {
+            return new KubernetesClientBuilder()
+                    .withConfig(config)
+                    .withHttpClientBuilderConsumer(b -> {
+                        b.addOrReplaceInterceptor("meshform-count", counter);
+                        b.addOrReplaceInterceptor("meshform-first-request", gate);
+                        trust.ifPresent(t -> KubeconfigTrust.install(b, t));
+                    })
+                    .build();
+        } finally {
+            config.setTrustCerts(trustCerts);
+        }
+    }
+
+    /** How long the other requests wait for the first one's answer: the connect timeout, at most 10 s. */
+    static long firstRequestWaitMillis(Config config) {
+        Integer timeout = config.getConnectionTimeout();
+        return timeout != null && timeout > 0 ? Math.min(timeout, 10_000) : 10_000;
     }
 
     /**

@@ -1,0 +1,57 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.client.http.AsyncBody;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Lets the client's first request go alone and holds the others until it has an answer (or fails). A plan reads
+ * its types in parallel; started together, each read opened its own TLS connection, so a small plan paid for six
+ * full handshakes (key exchange, the server's chain, a signature with the client key: about a third of the CPU
+ * before the first answer on the local cluster). Once the first connection is up, the rest share it (HTTP/2) or
+ * resume its session. The wait is bounded: when the first request neither answers nor fails within
+ * {@code maxWaitMillis}, the others go anyway, so nothing waits longer than it would for its own connection.
+ */
+final class FirstRequestGate implements Interceptor {
+    private final AtomicBoolean leaderChosen = new AtomicBoolean();
+    private final CountDownLatch answered = new CountDownLatch(1);
+    private final long maxWaitMillis;
+
+    FirstRequestGate(long maxWaitMillis) {
+        this.maxWaitMillis = maxWaitMillis;
+    }
+
+    @Override
+    public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+        if (answered.getCount() == 0 || leaderChosen.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            answered.await(maxWaitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+        answered.countDown();
+    }
+
+    @Override
+    public void afterConnectionFailure(HttpRequest request, Throwable failure) {
+        answered.countDown();
+    }
+
+    /** True once the first request has been answered or failed (then nothing waits any more). */
+    boolean open() {
+        return answered.getCount() == 0;
+    }
+}

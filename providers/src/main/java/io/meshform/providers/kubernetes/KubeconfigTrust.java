@@ -1,0 +1,97 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.Optional;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Whom the client trusts when the kubeconfig names the cluster's CA: that CA alone, as kubectl does. client-go
+ * (k8s.io/client-go/transport/transport.go, {@code rootCertPool}) builds its root pool from the CA data only and
+ * falls back to the system roots only when there is none. fabric8 instead loads the JDK's whole {@code cacerts}
+ * (about 140 certificates) and adds the CA to it, which costs about 0.1 s of CPU at every start and also trusts
+ * any public CA for the API server's name. Without a CA in the kubeconfig, with {@code insecure-skip-tls-verify}
+ * or with fabric8's own trust-store setting, nothing changes here and fabric8 decides as before.
+ */
+final class KubeconfigTrust {
+    private KubeconfigTrust() {
+    }
+
+    /**
+     * The trust managers of the kubeconfig's CA alone, or empty when fabric8's own choice applies: no CA named,
+     * TLS checks switched off, a trust store configured, or CA data this parser cannot read (fabric8 then reports
+     * it in its own words, as before).
+     */
+    static Optional<TrustManager[]> of(Config config) {
+        if (config.isTrustCerts() || config.getTrustStoreFile() != null && !config.getTrustStoreFile().isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] pem;
+        try {
+            pem = caBytes(config.getCaCertData(), config.getCaCertFile());
+        } catch (IOException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (pem == null) {
+            return Optional.empty();
+        }
+        try {
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
+                    .generateCertificates(new ByteArrayInputStream(pem));
+            if (certs.isEmpty()) {
+                return Optional.empty();
+            }
+            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                anchors.setCertificateEntry("kubeconfig-ca-" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(anchors);
+            return Optional.of(tmf.getTrustManagers());
+        } catch (GeneralSecurityException | IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The CA's PEM as fabric8 reads it: base64 data first (raw text when it is not base64), else the file. */
+    private static byte[] caBytes(String data, String file) throws IOException {
+        if (data != null && !data.isEmpty()) {
+            try {
+                return Base64.getDecoder().decode(data);
+            } catch (IllegalArgumentException notBase64) {
+                return data.getBytes(StandardCharsets.UTF_8);
+            }
+        }
+        if (file != null && !file.isEmpty()) {
+            return Files.readAllBytes(Path.of(file));
+        }
+        return null;
+    }
+
+    /**
+     * Puts {@code trust} into the HTTP client being built, beside the key managers fabric8 made from the
+     * kubeconfig's client certificate. A builder that does not show them cannot be given the CA: that is a
+     * programming error, and the run stops rather than go on with the trust-all managers the build started with.
+     */
+    static void install(HttpClient.Builder builder, TrustManager[] trust) {
+        if (!(builder instanceof StandardHttpClientBuilder<?, ?, ?> standard)) {
+            throw new IllegalStateException("cannot set the kubeconfig's CA on a " + builder.getClass().getName());
+        }
+        builder.sslContext(standard.getKeyManagers(), trust);
+    }
+}
