@@ -80,6 +80,14 @@ public final class Istioctl {
         return new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs);
     }
 
+    /**
+     * The directory of the remembered offline answers (user-only), for what is derived from them; empty when
+     * remembering is off.
+     */
+    public Optional<Path> cacheDirectory() {
+        return Optional.ofNullable(outputs.directory());
+    }
+
     public String binary() {
         return binary;
     }

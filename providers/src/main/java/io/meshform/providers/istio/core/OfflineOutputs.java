@@ -56,6 +56,11 @@ final class OfflineOutputs {
         return new OfflineOutputs(base == null ? null : Path.of(base, "istioctl"), env);
     }
 
+    /** Where the answers are kept, or null when remembering is off (no home, or MESHFORM_ISTIOCTL_CACHE=off). */
+    Path directory() {
+        return dir;
+    }
+
     /** The key of one run, or empty when the binary or an input cannot be read (then nothing is cached). */
     Optional<String> key(String binary, List<String> args, List<Path> inputs) {
         if (dir == null) {

@@ -126,12 +126,13 @@ public final class IstioInstallType implements ResourceType {
         Path file = InstallSpec.writeOperator(spec);
         try {
             // Offline (no cluster flags), so a second plan of the same spec with the same istioctl reuses the render.
-            Istioctl.Result r = istioctl(context, address, spec).runOffline(List.of("manifest", "generate", "-f", file.toString()),
+            Istioctl istioctl = istioctl(context, address, spec);
+            Istioctl.Result r = istioctl.runOffline(List.of("manifest", "generate", "-f", file.toString()),
                     List.of(file), Duration.ofMinutes(2));
             if (r.exit() != 0) {
                 throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
             }
-            return RenderDiff.parseRender(r.out());
+            return RenderMemo.parse(r.out(), istioctl.cacheDirectory().orElse(null));
         } finally {
             InstallSpec.deleteQuietly(file);
         }

@@ -1,0 +1,130 @@
+package io.meshform.providers.istio.install;
+
+import io.meshform.providers.kubernetes.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * istioctl's render of an install, parsed once: {@code manifest generate} prints about 1 MB of YAML, and parsing it
+ * (with the digest over its canonical objects) took about 0.6 s of CPU in every plan of a stack with an install,
+ * the largest single cost of a no-op plan of cortex-production after the JVM's start. The parsed objects and the
+ * digest are kept as JSON (read in a few tens of ms) beside istioctl's remembered answers, named by the SHA-256 of
+ * the YAML they came from, so a different render can never be answered with them. A kept file is written only when
+ * it reads back equal to what the YAML gave, so the plan is the same either way; the newest {@value #KEEP} are kept.
+ */
+final class RenderMemo {
+    static final int KEEP = 8;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String PREFIX = "render-";
+    private static final String SUFFIX = ".json";
+
+    private RenderMemo() {
+    }
+
+    /** The render of {@code yaml}: from {@code dir} when it was parsed before, else parsed (and kept there). */
+    static RenderDiff.Render parse(String yaml, Path dir) {
+        if (dir == null) {
+            return RenderDiff.parseRender(yaml);
+        }
+        Path file = dir.resolve(PREFIX + Json.sha256(yaml) + SUFFIX);
+        RenderDiff.Render kept = read(file);
+        if (kept != null) {
+            return kept;
+        }
+        RenderDiff.Render parsed = RenderDiff.parseRender(yaml);
+        write(file, parsed);
+        return parsed;
+    }
+
+    private static RenderDiff.Render read(Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            return fromJson(JSON.readTree(Files.readString(file, StandardCharsets.UTF_8)));
+        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            return null; // unreadable or not ours: parse the YAML again
+        }
+    }
+
+    static RenderDiff.Render fromJson(JsonNode root) {
+        JsonNode digest = root.path("digest");
+        JsonNode objects = root.path("objects");
+        if (!digest.isString() || !objects.isArray()) {
+            throw new IllegalArgumentException("not a kept render");
+        }
+        List<JsonNode> list = new ArrayList<>();
+        objects.forEach(list::add);
+        return new RenderDiff.Render(list, digest.asString());
+    }
+
+    static String toJson(RenderDiff.Render render) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("digest", render.digest());
+        ArrayNode objects = root.putArray("objects");
+        render.objects().forEach(o -> objects.add(o.deepCopy()));
+        return JSON.writeValueAsString(root);
+    }
+
+    /** Best effort: a render that cannot be kept (or would not read back the same) is parsed again next time. */
+    private static void write(Path file, RenderDiff.Render render) {
+        try {
+            String text = toJson(render);
+            RenderDiff.Render back = fromJson(JSON.readTree(text));
+            if (!back.equals(render)) {
+                return; // a value JSON cannot carry as YAML gave it: never answer with something else
+            }
+            Path dir = file.getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, PREFIX, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            prune(dir);
+        } catch (IOException | JacksonException | UnsupportedOperationException | IllegalArgumentException e) {
+            // best effort
+        }
+    }
+
+    private static void prune(Path dir) throws IOException {
+        List<Path> kept = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.getFileName().toString().startsWith(PREFIX) && p.getFileName().toString().endsWith(SUFFIX))
+                    .forEach(kept::add);
+        }
+        if (kept.size() <= KEEP) {
+            return;
+        }
+        kept.sort(Comparator.comparing(RenderMemo::modified).reversed());
+        for (Path old : kept.subList(KEEP, kept.size())) {
+            Files.deleteIfExists(old);
+        }
+    }
+
+    private static FileTime modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
+    }
+}
