@@ -1,0 +1,140 @@
+package io.meshform.providers.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.meshform.engine.spi.ProviderSettings;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client meshform builds, against the real API server: whom it trusts, and how many connections it opens. */
+@LiveClusterTest
+class KubeConnectionIT {
+    private static final Pattern CA_DATA = Pattern.compile("certificate-authority-data: *(\\S+)");
+
+    @Test
+    void parallelReadsShareTheFirstRequestsConnection(ClusterContext cluster, @TempDir Path dir) throws Exception {
+        List<String> namespaces = List.of(cluster.newNamespace(), cluster.newNamespace(), cluster.newNamespace(), cluster.newNamespace());
+        URI server = URI.create(cluster.client().getMasterUrl().toString());
+        try (CountingProxy proxy = new CountingProxy(server.getHost(), server.getPort())) {
+            // The same cluster through a TCP relay on another local port that counts the connections opened.
+            String kubeconfig = Files.readString(cluster.kubeconfigPath())
+                    .replace(":" + server.getPort(), ":" + proxy.port());
+            Path file = Files.writeString(dir.resolve("config"), kubeconfig);
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", file.toString())))) {
+                kube.client();
+                int probe = proxy.accepted(); // the reachability check's plain TCP connect, closed at once
+                var listed = ParallelLists.each(namespaces, ns -> kube.client().configMaps().inNamespace(ns).list().getItems().size());
+                assertEquals(namespaces.size(), listed.size());
+                assertEquals(1, proxy.accepted() - probe, "four reads started together open one TLS connection (was one each)");
+                assertEquals(namespaces.size(), kube.requestCount());
+            }
+        }
+    }
+
+    /** Relays TCP connections from a local port to the API server, counting them. */
+    static final class CountingProxy implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<java.net.Socket> open = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+        CountingProxy(String host, int port) throws IOException {
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket in = server.accept();
+                        accepted.incrementAndGet();
+                        java.net.Socket out = new java.net.Socket(host, port);
+                        open.add(in);
+                        open.add(out);
+                        pump(in, out);
+                        pump(out, in);
+                    } catch (IOException e) {
+                        // closed
+                    }
+                }
+            }, "counting-proxy");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        private static void pump(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                try {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException e) {
+                    // one side closed
+                } finally {
+                    try {
+                        to.shutdownOutput();
+                    } catch (IOException ignored) {
+                        // already closed
+                    }
+                }
+            }, "counting-proxy-pump");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            synchronized (open) {
+                for (java.net.Socket s : open) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aKubeconfigNamingAnotherCaIsRefusedAsKubectlRefusesIt(ClusterContext cluster, @TempDir Path dir) throws Exception {
+        String kubeconfig = Files.readString(cluster.kubeconfigPath());
+        Matcher m = CA_DATA.matcher(kubeconfig);
+        assertTrue(m.find(), "the test cluster's kubeconfig names its CA as data");
+        String foreign;
+        try (InputStream in = KubeConnectionIT.class.getResourceAsStream("/tls/ca.pem")) {
+            foreign = Base64.getEncoder().encodeToString(in.readAllBytes());
+        }
+        Path file = Files.writeString(dir.resolve("config"), m.replaceAll("certificate-authority-data: " + foreign));
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", file.toString())))) {
+            var e = assertThrows(KubernetesClientException.class, () -> kube.client().namespaces().withName("default").get());
+            String chain = chain(e);
+            assertTrue(chain.contains("certification path") || chain.contains("PKIX"), chain);
+        }
+        // The same kubeconfig with the cluster's own CA is trusted.
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", cluster.kubeconfigPath().toString())))) {
+            assertEquals("default", kube.client().namespaces().withName("default").get().getMetadata().getName());
+        }
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c).append(" <- ");
+        }
+        return sb.toString();
+    }
+}
