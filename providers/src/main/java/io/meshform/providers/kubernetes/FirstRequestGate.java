@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * full handshakes (key exchange, the server's chain, a signature with the client key: about a third of the CPU
  * before the first answer on the local cluster). Once the first connection is up, the rest share it (HTTP/2) or
  * resume its session. The wait is bounded: when the first request neither answers nor fails within
- * {@code maxWaitMillis}, the others go anyway, so nothing waits longer than it would for its own connection.
+ * {@code maxWaitMillis}, the others go anyway (each with its own connection, as before).
  */
 final class FirstRequestGate implements Interceptor {
     private final AtomicBoolean leaderChosen = new AtomicBoolean();

@@ -137,11 +137,17 @@ public final class KubeConnection implements AutoCloseable {
         }
     }
 
-    /** How long the other requests wait for the first one's answer: the connect timeout, at most 10 s. */
+    /**
+     * How long the other requests wait for the first one's answer: long enough for a TLS handshake and a small
+     * answer on a slow link (a few round trips), short enough that a slow API server adds little to a plan: 2 s,
+     * or the connect timeout when that is shorter.
+     */
     static long firstRequestWaitMillis(Config config) {
         Integer timeout = config.getConnectionTimeout();
-        return timeout != null && timeout > 0 ? Math.min(timeout, 10_000) : 10_000;
+        return timeout != null && timeout > 0 ? Math.min(timeout, FIRST_REQUEST_WAIT_MILLIS) : FIRST_REQUEST_WAIT_MILLIS;
     }
+
+    static final long FIRST_REQUEST_WAIT_MILLIS = 2_000;
 
     /**
      * An API server nothing listens for is reported at once. Without this check fabric8 retries a refused

@@ -78,6 +78,17 @@ class KubeconfigTrustTest {
     }
 
     @Test
+    void theOtherRequestsWaitForTheFirstAtMostTwoSecondsOrTheConnectTimeout() {
+        Config c = config(null);
+        c.setConnectionTimeout(0);
+        assertEquals(2_000, KubeConnection.firstRequestWaitMillis(c));
+        c.setConnectionTimeout(500);
+        assertEquals(500, KubeConnection.firstRequestWaitMillis(c));
+        c.setConnectionTimeout(10_000);
+        assertEquals(2_000, KubeConnection.firstRequestWaitMillis(c));
+    }
+
+    @Test
     void theClientIsBuiltWithTheConfigsOwnTrustSettingRestored() throws Exception {
         Config c = config(Base64.getEncoder().encodeToString(pem("ca.pem")));
         try (KubernetesClient client = KubeConnection.build(c, new RequestCounter(), new FirstRequestGate(1000))) {
