@@ -110,6 +110,7 @@ public final class KubeConnection implements AutoCloseable {
                     .withConfig(config)
                     .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshform-count", counter))
                     .build();
+            ConnectionWarmUp.run(client); // one TLS handshake for the run, not one per parallel first request
         }
         return client;
     }

@@ -85,6 +85,34 @@ class KubeConnectionTest {
         }
     }
 
+    /**
+     * The connection warm-up (one GET /version before the run's parallel requests) is sent once, without fabric8's
+     * retries, and its failure is left to the run's real requests: a server that accepts and drops every connection
+     * still yields a client, after exactly one request.
+     */
+    @Test
+    void theConnectionWarmUpIsOneRequestAndItsFailureIsLeftToTheRealRequests(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread dropper = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        server.accept().close();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            }, "drops-connections");
+            dropper.setDaemon(true);
+            dropper.start();
+            Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "127.0.0.1:" + server.getLocalPort()));
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+                kube.client();
+                assertEquals(1, kube.requestCount(), "one warm-up request, not retried");
+                assertTrue(kube.counter().recent().get(0).equals("GET /version"), kube.counter().recent().toString());
+            }
+        }
+    }
+
     @Test
     void anUnknownHostIsNamed(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "no-such-host.invalid:6443"));
