@@ -229,6 +229,13 @@ final class StateJournal {
             int j = 0;
             // Both lists are sorted by address; unchanged entries are the same instances (snapshots share them).
             while (i < before.size() || j < after.size()) {
+                if (i < before.size() && j < after.size() && before.get(i) == after.get(j)) {
+                    // the same entry: most of them, so a step's record costs a reference check per entry rather
+                    // than a comparison of two equal addresses (this walk runs once per recorded step)
+                    i++;
+                    j++;
+                    continue;
+                }
                 int c = i == before.size() ? 1 : j == after.size() ? -1
                         : before.get(i).address().compareTo(after.get(j).address());
                 if (c < 0) {

@@ -9,6 +9,7 @@ import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,11 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
         PeerAuthentications peers = mesh.peers();
         String root = peers.rootNamespace();
         List<Diagnostic> out = new ArrayList<>();
+        // A workload policy (it has a selector) takes no part in a namespace's wide mode: with or without it, the
+        // namespace-level and mesh policies Istio keeps are the same. So the answer is one per namespace, and the
+        // mesh is rebuilt without the policy only for a namespace-level one (at most one per namespace is not
+        // shadowed); rebuilding it for every workload policy made this check quadratic in the cluster's policies.
+        Map<String, Optional<PeerPolicy>> strictByNamespace = new HashMap<>();
         for (PeerPolicy p : peers.all()) {
             if (p.origin() != null || peers.shadowed().containsKey(p)) {
                 continue;
@@ -42,9 +48,9 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
             if (scope == PeerPolicy.Scope.IGNORED || scope == PeerPolicy.Scope.MESH) {
                 continue; // ignored by Istio; a second mesh policy is the conflict check's
             }
-            List<PeerPolicy> others = new ArrayList<>(peers.all());
-            others.remove(p);
-            PeerPolicy strictBy = stackStrict(new PeerAuthentications(root, others), p.namespace());
+            PeerPolicy strictBy = scope == PeerPolicy.Scope.WORKLOAD
+                    ? strictByNamespace.computeIfAbsent(p.namespace(), ns -> Optional.ofNullable(stackStrict(peers, ns))).orElse(null)
+                    : stackStrict(without(peers, p), p.namespace());
             if (strictBy == null) {
                 continue;
             }
@@ -86,11 +92,18 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
         return out;
     }
 
+    /** The same mesh without {@code p}. */
+    static PeerAuthentications without(PeerAuthentications peers, PeerPolicy p) {
+        List<PeerPolicy> others = new ArrayList<>(peers.all());
+        others.remove(p);
+        return new PeerAuthentications(peers.rootNamespace(), others);
+    }
+
     /**
      * The policy that makes {@code namespace} STRICT, when it is the stack's: the namespace-level policy, else the mesh
      * policy it inherits (Istio's namespace-wide mode, {@code GetNamespaceMutualTLSMode}).
      */
-    private static PeerPolicy stackStrict(PeerAuthentications peers, String namespace) {
+    static PeerPolicy stackStrict(PeerAuthentications peers, String namespace) {
         if (peers.namespaceMode(namespace).orElse(MtlsMode.PERMISSIVE) != MtlsMode.STRICT) {
             return null;
         }
