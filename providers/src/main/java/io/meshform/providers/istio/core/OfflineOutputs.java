@@ -10,14 +10,11 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The remembered output of istioctl's offline commands ({@code version --remote=false}, {@code manifest generate}):
@@ -137,24 +134,6 @@ final class OfflineOutputs {
     }
 
     private void prune() throws IOException {
-        List<Path> outs = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".out")).forEach(outs::add);
-        }
-        if (outs.size() <= KEEP) {
-            return;
-        }
-        outs.sort(Comparator.comparing(OfflineOutputs::modified).reversed());
-        for (Path old : outs.subList(KEEP, outs.size())) {
-            Files.deleteIfExists(old);
-        }
-    }
-
-    private static FileTime modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
+        NewestFiles.keep(dir, n -> n.endsWith(".out"), KEEP);
     }
 }

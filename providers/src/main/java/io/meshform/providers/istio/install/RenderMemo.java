@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.install;
 
+import io.meshform.providers.istio.core.NewestFiles;
 import io.meshform.providers.kubernetes.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,12 +8,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -106,25 +104,6 @@ final class RenderMemo {
     }
 
     private static void prune(Path dir) throws IOException {
-        List<Path> kept = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().startsWith(PREFIX) && p.getFileName().toString().endsWith(SUFFIX))
-                    .forEach(kept::add);
-        }
-        if (kept.size() <= KEEP) {
-            return;
-        }
-        kept.sort(Comparator.comparing(RenderMemo::modified).reversed());
-        for (Path old : kept.subList(KEEP, kept.size())) {
-            Files.deleteIfExists(old);
-        }
-    }
-
-    private static FileTime modified(Path p) {
-        try {
-            return Files.getLastModifiedTime(p);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
+        NewestFiles.keep(dir, n -> n.startsWith(PREFIX) && n.endsWith(SUFFIX), KEEP);
     }
 }
