@@ -34,7 +34,7 @@ class KubeconfigTrustTest {
     }
 
     static Config config(String caData) {
-        return new ConfigBuilder().withMasterUrl("https://127.0.0.1:6443").withCaCertData(caData).build();
+        return new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:6443").withCaCertData(caData).build();
     }
 
     static X509TrustManager x509(TrustManager[] managers) {
@@ -60,7 +60,7 @@ class KubeconfigTrustTest {
     @Test
     void aCaFileIsReadLikeCaData(@TempDir Path dir) throws Exception {
         Path ca = Files.write(dir.resolve("ca.crt"), pem("ca.pem"));
-        Config c = new ConfigBuilder().withMasterUrl("https://127.0.0.1:6443").withCaCertFile(ca.toString()).build();
+        Config c = new ConfigBuilder(Config.empty()).withMasterUrl("https://127.0.0.1:6443").withCaCertFile(ca.toString()).build();
         assertEquals(cert("ca.pem"), x509(KubeconfigTrust.of(c).orElseThrow()).getAcceptedIssuers()[0]);
     }
 
