@@ -2,12 +2,9 @@ package io.meshform.providers.istio.core;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -114,26 +111,9 @@ final class OfflineOutputs {
     /** Keeps a successful run's stdout; a failure to write only means the next run asks istioctl again. */
     void put(String key, List<String> stdout) {
         try {
-            Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException | IOException ignored) {
-                // not ours to change, or not POSIX: the file's own mode still applies
-            }
-            Path tmp = Files.createTempFile(dir, key, ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, String.join("\n", stdout), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, dir.resolve(key + ".out"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve(key + ".out"), StandardCopyOption.REPLACE_EXISTING);
-            }
-            prune();
+            CacheFiles.write(dir, key + ".out", String.join("\n", stdout), n -> n.endsWith(".out"), KEEP);
         } catch (IOException | UnsupportedOperationException e) {
             // best effort
         }
-    }
-
-    private void prune() throws IOException {
-        NewestFiles.keep(dir, n -> n.endsWith(".out"), KEEP);
     }
 }

@@ -1,14 +1,11 @@
 package io.meshform.providers.istio.install;
 
-import io.meshform.providers.istio.core.NewestFiles;
+import io.meshform.providers.istio.core.CacheFiles;
 import io.meshform.providers.kubernetes.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -87,23 +84,10 @@ final class RenderMemo {
             if (!back.equals(render)) {
                 return; // a value JSON cannot carry as YAML gave it: never answer with something else
             }
-            Path dir = file.getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, PREFIX, ".tmp",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            prune(dir);
+            CacheFiles.write(file.getParent(), file.getFileName().toString(), text,
+                    n -> n.startsWith(PREFIX) && n.endsWith(SUFFIX), KEEP);
         } catch (IOException | JacksonException | UnsupportedOperationException | IllegalArgumentException e) {
             // best effort
         }
-    }
-
-    private static void prune(Path dir) throws IOException {
-        NewestFiles.keep(dir, n -> n.startsWith(PREFIX) && n.endsWith(SUFFIX), KEEP);
     }
 }
