@@ -136,36 +136,70 @@ public final class ClientMtls {
         return cluster(client, host, svc, port.get());
     }
 
+    /** The kind of connection an application opens to an address; the listener may route the two differently. */
+    public enum Call {
+        /** Plain TCP (or any protocol Envoy's HTTP inspector does not recognise), as Spark's RPC and block manager. */
+        TCP,
+        /** Plaintext HTTP/1.1 or h2c, which a sniffing listener's HTTP inspector routes through its HTTP chains. */
+        HTTP
+    }
+
+    /** {@link #toAddress(MeshPod, String, int, Call)} for a plain TCP connection. */
+    public Outbound toAddress(MeshPod client, String ip, int port) {
+        return toAddress(client, ip, port, Call.TCP);
+    }
+
     /**
-     * What {@code client} sends to a pod IP and port, as Envoy routes a redirected connection: a headless Service's
+     * What {@code client} sends to a pod IP and port, as Envoy routes a redirected connection. A headless Service's
      * TCP or unsupported-protocol port gets one outbound listener per endpoint address on the Service port, which
      * leads to that Service's ORIGINAL_DST cluster ({@code buildSidecarOutboundListeners}, pilot/pkg/networking/core/
-     * listener.go; not for the client's own address); anything else (a pod IP behind a ClusterIP Service, a headless
-     * HTTP port whose virtual hosts name only the service's host names: {@code generateVirtualHostDomains},
-     * pilot/pkg/networking/core/httproute.go) reaches PassthroughCluster, which has no transport socket
-     * ({@code buildDefaultPassthroughCluster}, pilot/pkg/networking/core/cluster_builder.go): plaintext.
+     * listener.go; not for the client's own address). Where several headless Services select the pod on the same
+     * port, istiod walks them in {@link MeshService#ISTIOD_ORDER} and merges them into the one listener
+     * ({@code buildSidecarOutboundListener}, same file): the first one's TCP chain takes plain TCP; the first
+     * unsupported-protocol (sniffed) one's HTTP chains take HTTP, unless the listener is MongoDB's or MySQL's, which
+     * accept no second protocol ({@code isConflictWithWellKnownPort}); without HTTP chains HTTP goes the TCP way.
+     * Anything else (a pod IP behind a ClusterIP Service, a headless HTTP port whose virtual hosts name only the
+     * service's host names: {@code generateVirtualHostDomains}, pilot/pkg/networking/core/httproute.go) reaches
+     * PassthroughCluster, which has no transport socket ({@code buildDefaultPassthroughCluster},
+     * pilot/pkg/networking/core/cluster_builder.go): plaintext.
      */
-    public Outbound toAddress(MeshPod client, String ip, int port) {
+    public Outbound toAddress(MeshPod client, String ip, int port, Call call) {
         if (!client.sidecar()) {
             return new Outbound(null, Transport.PLAINTEXT, List.of(), null,
                     "the client has no sidecar: nothing in Istio originates TLS for it");
         }
+        List<MeshService> claimants = new ArrayList<>();
         if (!ip.equals(client.ip())) {
             for (MeshService s : services) {
-                if (!s.headless()) {
-                    continue;
-                }
                 Optional<MeshService.Port> p = s.port(port);
-                if (p.isEmpty() || !(p.get().protocol().isTcp() || p.get().protocol() == ServiceProtocol.UNSUPPORTED)) {
-                    continue;
-                }
-                boolean endpoint = endpoints(s).stream().anyMatch(e -> ip.equals(e.ip()));
-                if (endpoint) {
-                    return cluster(client, s.host(), s, p.get());
+                if (s.headless() && p.isPresent() && perEndpointListener(p.get().protocol())
+                        && endpoints(s).stream().anyMatch(e -> ip.equals(e.ip()))) {
+                    claimants.add(s);
                 }
             }
         }
-        return passthrough(ip + ":" + port + " matches no outbound listener of a Service");
+        if (claimants.isEmpty()) {
+            return passthrough(ip + ":" + port + " matches no outbound listener of a Service");
+        }
+        claimants.sort(MeshService.ISTIOD_ORDER);
+        MeshService owner = claimants.get(0);
+        if (call == Call.HTTP) {
+            ServiceProtocol first = owner.port(port).orElseThrow().protocol();
+            if (first != ServiceProtocol.MONGO && first != ServiceProtocol.MYSQL) {
+                for (MeshService s : claimants) {
+                    if (s.port(port).orElseThrow().protocol() == ServiceProtocol.UNSUPPORTED) {
+                        owner = s;
+                        break;
+                    }
+                }
+            }
+        }
+        return cluster(client, owner.host(), owner, owner.port(port).orElseThrow());
+    }
+
+    /** Ports istiod gives a listener per endpoint address on a headless Service: TCP-based and sniffed ones. */
+    private static boolean perEndpointListener(ServiceProtocol p) {
+        return p.isTcp() || p == ServiceProtocol.UNSUPPORTED;
     }
 
     private static Outbound passthrough(String why) {

@@ -55,16 +55,46 @@ public final class IstioClientTls implements ClientTls {
         MeshPod from = clients.computeIfAbsent(client, c -> new MeshPod(c.namespace(), "client", labels(c.labels(), c.sidecar()),
                 c.sidecar(), "client-ip", List.of()));
         MeshPod to = pod(route.endpoint());
-        Outbound o = route.service() == null
-                ? byAddress.computeIfAbsent(route.endpoint(), this::forAddress).toAddress(from, to.ip(), route.containerPort())
-                : byService.computeIfAbsent(route.service(), this::forService).toService(from, hosts.computeIfAbsent(route.service(), s -> service(s).host()),
-                        route.port().port());
-        Sends sends = switch (o.to(to)) {
+        if (route.service() == null) {
+            return byAddress(from, to, route);
+        }
+        Outbound o = byService.computeIfAbsent(route.service(), this::forService).toService(from,
+                hosts.computeIfAbsent(route.service(), s -> service(s).host()), route.port().port());
+        return new Decision(sends(o.to(to)), o.why());
+    }
+
+    /**
+     * A pod IP: a listener shared by several headless Services may send HTTP elsewhere than plain TCP
+     * ({@link ClientMtls#toAddress(MeshPod, String, int, ClientMtls.Call)}). The application's protocol is not known
+     * here, so where the two differ the one that breaks the connection is reported, and says it is HTTP's.
+     */
+    private Decision byAddress(MeshPod from, MeshPod to, Route route) {
+        ClientMtls clients = byAddress.computeIfAbsent(route.endpoint(), this::forAddress);
+        Outbound tcp = clients.toAddress(from, to.ip(), route.containerPort(), ClientMtls.Call.TCP);
+        Outbound http = clients.toAddress(from, to.ip(), route.containerPort(), ClientMtls.Call.HTTP);
+        Sends bySocket = sends(tcp.to(to));
+        Sends byHttp = sends(http.to(to));
+        if (bySocket != byHttp && breaks(byHttp, route) && !breaks(bySocket, route)) {
+            return new Decision(byHttp, "an HTTP connection goes to " + http.cluster() + " (" + http.why()
+                    + "), while plain TCP goes to " + tcp.cluster());
+        }
+        return new Decision(bySocket, tcp.why());
+    }
+
+    private static Sends sends(Outbound.Transport t) {
+        return switch (t) {
             case ISTIO_MUTUAL -> Sends.ISTIO_MTLS;
             case TLS -> Sends.OTHER_TLS;
             case PLAINTEXT -> Sends.PLAINTEXT;
         };
-        return new Decision(sends, o.why());
+    }
+
+    /** The mTLS mismatches {@link Reachability#outcome} reports as broken. */
+    private static boolean breaks(Sends sends, Route route) {
+        boolean mtls = sends == Sends.ISTIO_MTLS;
+        boolean sidecar = route.endpoint().sidecar();
+        return !sidecar && mtls || sidecar && route.serverMode() == MtlsMode.STRICT && !mtls
+                || sidecar && route.serverMode() == MtlsMode.DISABLE && mtls;
     }
 
     private ClientMtls forService(ReachService s) {
@@ -113,7 +143,7 @@ public final class IstioClientTls implements ClientTls {
                 }
                 ports.add(MeshService.Port.of(p.name(), p.port(), target, p.appProtocol()));
             }
-            return new MeshService(k.namespace(), k.name(), k.headless(), k.selector(), ports);
+            return new MeshService(k.namespace(), k.name(), k.headless(), k.selector(), ports, k.created());
         });
     }
 

@@ -1,5 +1,7 @@
 package io.meshform.providers.istio.policy;
 
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -9,15 +11,31 @@ import java.util.Map;
  * @param headless true for {@code clusterIP: None}: istiod gives it Passthrough resolution, so its clusters are
  *                 ORIGINAL_DST (pilot/pkg/serviceregistry/kube/conversion.go)
  * @param selector {@code spec.selector}; its pods (ready, in the Service's namespace) are the endpoints
+ * @param created  {@code metadata.creationTimestamp}, or null for a Service not created yet (a plan's): it will be
+ *                 the newest, so it sorts last. istiod builds listeners Service by Service in creation order
+ *                 ({@link #ISTIOD_ORDER}), and where two claim one listener the first wins
  */
 public record MeshService(String namespace, String name, boolean headless, Map<String, String> selector,
-                          List<Port> ports) {
+                          List<Port> ports, Instant created) {
+    /**
+     * The order istiod walks Services in when it builds a sidecar's listeners: creation time, then name, then
+     * namespace ({@code SortServicesByCreationTime}, pilot/pkg/model/push_context.go).
+     */
+    public static final Comparator<MeshService> ISTIOD_ORDER = Comparator
+            .comparing((MeshService s) -> s.created() == null ? Instant.MAX : s.created())
+            .thenComparing(MeshService::name).thenComparing(MeshService::namespace);
+
     /** The cluster domain istiod is run with (its default, {@code --domain cluster.local}). */
     public static final String DOMAIN = "cluster.local";
 
     public MeshService {
         selector = Map.copyOf(selector);
         ports = List.copyOf(ports);
+    }
+
+    /** A Service not created yet (or whose creation time is not known): it sorts after every created one. */
+    public MeshService(String namespace, String name, boolean headless, Map<String, String> selector, List<Port> ports) {
+        this(namespace, name, headless, selector, ports, null);
     }
 
     /**

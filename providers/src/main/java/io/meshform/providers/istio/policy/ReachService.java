@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.policy;
 
 import io.meshform.providers.kubernetes.Json;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,13 +11,20 @@ import tools.jackson.databind.JsonNode;
 /**
  * A Kubernetes Service as Istio reads it for the mesh: the pods it selects (same namespace, selector a subset of the
  * pod's labels), whether it is headless ({@code clusterIP: None}: Istio gives each endpoint its own outbound listener
- * and the mTLS decision is all-or-nothing for the service), and its ports.
+ * and the mTLS decision is all-or-nothing for the service), its ports, and its creation time (null for a Service a
+ * plan is about to create), which orders Services that claim the same listener ({@link MeshService#ISTIOD_ORDER}).
  */
-public record ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports) {
+public record ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports,
+                           Instant created) {
 
     public ReachService {
         selector = Map.copyOf(selector);
         ports = List.copyOf(ports);
+    }
+
+    /** A Service not created yet: it will be the newest. */
+    public ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports) {
+        this(namespace, name, selector, headless, ports, null);
     }
 
     /**
@@ -71,6 +79,17 @@ public record ReachService(String namespace, String name, Map<String, String> se
             ports.add(new Port(port, Json.text(p, "name"), Json.text(p, "appProtocol"), targetPort));
         }
         return new ReachService(Json.text(md, "namespace"), Json.text(md, "name"), Json.stringMap(spec.path("selector")),
-                "None".equals(Json.text(spec, "clusterIP")), ports);
+                "None".equals(Json.text(spec, "clusterIP")), ports, created(Json.text(md, "creationTimestamp")));
+    }
+
+    private static Instant created(String timestamp) {
+        if (timestamp == null || timestamp.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(timestamp);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null; // the API server always writes RFC 3339; anything else is ordered as not created yet
+        }
     }
 }

@@ -190,6 +190,43 @@ class ClientMtlsTest {
         assertEquals("PassthroughCluster", m.toAddress(client, "10.244.0.30", 9090).cluster());
     }
 
+    /**
+     * Two headless Services select one pod on one port (MtlsAgreementIT seed 45583394507486): istiod merges them into
+     * the pod's listener in creation order (listener.go buildSidecarOutboundListener): the older one's TCP chain
+     * takes plain TCP, the sniffed one's HTTP chain takes HTTP.
+     */
+    @Test
+    void headlessServicesSharingAnEndpointPortSplitTcpAndHttpInCreationOrder() {
+        MeshPod side = pod("data", "db-2", Map.of("app", "db"), true, "10.244.0.30");
+        pods.add(side);
+        services.add(new MeshService("data", "z-tcp", true, Map.of("app", "db"),
+                List.of(MeshService.Port.of("tcp-p", 8080, 8080, null)), T0));
+        services.add(new MeshService("data", "a-sniffed", true, Map.of("app", "db"),
+                List.of(MeshService.Port.of(null, 8080, 8080, null)), T0.plusSeconds(1)));
+        ClientMtls m = model();
+        assertEquals("outbound|8080||z-tcp.data.svc.cluster.local", m.toAddress(client, side.ip(), 8080, ClientMtls.Call.TCP).cluster());
+        assertEquals("outbound|8080||a-sniffed.data.svc.cluster.local", m.toAddress(client, side.ip(), 8080, ClientMtls.Call.HTTP).cluster());
+
+        // created in the same second: the name decides, and the sniffed one, first, takes both
+        services.set(0, new MeshService("data", "z-tcp", true, Map.of("app", "db"), List.of(MeshService.Port.of("tcp-p", 8080, 8080, null)),
+                T0.plusSeconds(1)));
+        m = model();
+        assertEquals("outbound|8080||a-sniffed.data.svc.cluster.local", m.toAddress(client, side.ip(), 8080, ClientMtls.Call.TCP).cluster());
+        assertEquals("outbound|8080||a-sniffed.data.svc.cluster.local", m.toAddress(client, side.ip(), 8080, ClientMtls.Call.HTTP).cluster());
+    }
+
+    @Test
+    void aMongoListenerTakesNoHttpChainFromALaterSniffedService() {
+        MeshPod side = pod("data", "db-2", Map.of("app", "db"), true, "10.244.0.30");
+        pods.add(side);
+        services.add(new MeshService("data", "mongo", true, Map.of("app", "db"), List.of(MeshService.Port.of("mongo", 8080, 8080, null)), T0));
+        services.add(new MeshService("data", "other", true, Map.of("app", "db"), List.of(MeshService.Port.of(null, 8080, 8080, null)),
+                T0.plusSeconds(5)));
+        ClientMtls m = model();
+        // isConflictWithWellKnownPort: MongoDB shares its listener with no other protocol
+        assertEquals("outbound|8080||mongo.data.svc.cluster.local", m.toAddress(client, side.ip(), 8080, ClientMtls.Call.HTTP).cluster());
+    }
+
     @Test
     void aPodIpBehindAClusterIpServiceIsPassthroughPlaintext() {
         dbService(false);

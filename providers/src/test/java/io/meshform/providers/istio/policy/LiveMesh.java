@@ -64,7 +64,7 @@ final class LiveMesh {
                     ServiceProtocol.of(p.getPort(), p.getName(), p.getProtocol(), p.getAppProtocol()))));
             services.add(new MeshService(s.getMetadata().getNamespace(), s.getMetadata().getName(),
                     "None".equals(s.getSpec().getClusterIP()), s.getSpec().getSelector() == null ? Map.of() : s.getSpec().getSelector(),
-                    ports));
+                    ports, Instant.parse(s.getMetadata().getCreationTimestamp())));
         }
         List<MeshPod> pods = new ArrayList<>();
         for (Pod p : client.pods().inAnyNamespace().list().getItems()) {

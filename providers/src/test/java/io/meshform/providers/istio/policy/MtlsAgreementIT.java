@@ -105,7 +105,10 @@ class MtlsAgreementIT {
                 for (int i = 0; i < 8; i++) {
                     pods.add(create(cluster, ns, gen.pod("p" + i, !gen.chance(0.3))));
                 }
-                for (int i = 0; i < 2; i++) {
+                // either order: where two headless Services share a pod's port, the older one's listener chain wins
+                boolean reversed = gen.chance(0.5);
+                for (int k = 0; k < 2; k++) {
+                    int i = reversed ? 1 - k : k;
                     Service s = client.services().inNamespace(ns).resource(gen.service("s" + i)).create();
                     targets.add(new String[] {"s" + i, ns});
                     if (i == 0 && gen.chance(0.5)) {
@@ -270,16 +273,39 @@ class MtlsAgreementIT {
         return "ABSENT";
     }
 
-    /** Null when the model agrees with istiod's cluster (and endpoints) for this destination, else what differs. */
+    /**
+     * Null when the model agrees with istiod's cluster (and endpoints) for this destination, else what differs. For an
+     * address the probe answers once per cluster a call reaches, naming the calls in {@code via} (plain TCP, and
+     * HTTP/1.1, which a sniffing listener may route elsewhere); the model is asked for each of them.
+     */
     private static String outbound(LiveMesh live, MeshPod client, JsonNode out, Agreement a) {
         String host = out.path("host").asString();
         int port = out.path("port").asInt();
-        boolean byAddress = !host.contains(".svc.");
-        Outbound model = byAddress ? live.clients.toAddress(client, host, port) : live.clients.toService(client, host, port);
+        if (host.contains(".svc.")) {
+            return differences(live, out, live.clients.toService(client, host, port), false, a);
+        }
+        String via = out.path("via").asString();
+        List<String> diffs = new ArrayList<>();
+        for (ClientMtls.Call call : ClientMtls.Call.values()) {
+            if (via.contains("plaintext-" + call.name().toLowerCase(java.util.Locale.ROOT) + ":")) {
+                String d = differences(live, out, live.clients.toAddress(client, host, port, call), true, a);
+                if (d != null) {
+                    diffs.add(call + ": " + d);
+                }
+            }
+        }
+        if (!via.contains("plaintext-")) {
+            diffs.add("the probe names no call for this address (via \"" + via + "\")");
+        }
+        return diffs.isEmpty() ? null : String.join("; ", diffs);
+    }
+
+    private static String differences(LiveMesh live, JsonNode out, Outbound model, boolean byAddress, Agreement a) {
         a.kinds.merge(kind(model, byAddress), 1, Integer::sum);
         List<String> diffs = new ArrayList<>();
         if (!out.path("cluster").asString().equals(model.cluster())) {
-            diffs.add("cluster istiod " + out.path("cluster").asString() + ", model " + model.cluster());
+            diffs.add("cluster istiod " + out.path("cluster").asString() + " (" + out.path("via").asString() + "), model "
+                    + model.cluster());
         }
         if (out.path("originatesMtls").asBoolean() != model.originatesMtls()) {
             diffs.add("originatesMtls istiod " + out.path("originatesMtls").asBoolean() + ", model " + model.originatesMtls());
