@@ -19,10 +19,11 @@ import java.util.concurrent.Future;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The mesh checks of one run, started on a few threads of their own as soon as their {@link CheckContext} is known,
- * so that they run beside the rest of the run (the cluster reads and the per-resource planning) instead of after it.
- * Two of them spend most of their time waiting on a child process ({@code istioctl validate}, and {@code istioctl
- * analyze} with its informers' sync), which is wall time the JVM can spend on its own work.
+ * The mesh checks of one run, started on a few threads of their own before the per-resource planning (the planner
+ * starts them once the cluster has answered its reads: their {@link CheckContext} is known by then), so that they run
+ * beside the planning instead of after it. Two of them spend most of their time waiting on a child process ({@code
+ * istioctl validate}, and {@code istioctl analyze} with its informers' sync), which is wall time the JVM can spend on
+ * its own work.
  *
  * <p><b>Same answer as one after the other.</b> {@link #diagnostics()} waits for the checks in their order and
  * returns their diagnostics in that order, whatever finished first. A check that throws is reported as if the checks

@@ -76,18 +76,19 @@ public final class Planner {
         }
         diagnostics.throwIfErrors();
 
+        StackContext context = StackContext.of(stack);
+        Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
-        // The checks start now, beside the reads and the planning: their context is known from the stack and the
-        // state alone (what each change will be does not decide it; checked below, and run again if it did).
+        // The checks start now, beside the planning: their context is known from the stack and the state alone (what
+        // each change will be does not decide it; checked below, and run again if it did). Not before the reads: a
+        // cluster that does not answer is reported without starting istioctl, and the JVM's start-up keeps both cores.
         try (CheckRun early = CheckRun.start(checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
-            return plan(stack, state, options, graph, selected, order, diagnostics, early);
+            return plan(stack, state, options, graph, order, live, context, diagnostics, early);
         }
     }
 
-    private Plan plan(Stack stack, StateSnapshot state, PlanOptions options, ResourceGraph graph, Set<ResourceAddress> selected,
-                      List<ResourceAddress> order, Diagnostics diagnostics, CheckRun early) {
-        StackContext context = StackContext.of(stack);
-        Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
+    private Plan plan(Stack stack, StateSnapshot state, PlanOptions options, ResourceGraph graph, List<ResourceAddress> order,
+                      Map<ResourceAddress, LiveObject> live, StackContext context, Diagnostics diagnostics, CheckRun early) {
         List<ResourceChange> changes = new ArrayList<>();
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
