@@ -74,7 +74,7 @@ public final class IstioClientTls implements ClientTls {
         Outbound http = clients.toAddress(from, to.ip(), route.containerPort(), ClientMtls.Call.HTTP);
         Sends bySocket = sends(tcp.to(to));
         Sends byHttp = sends(http.to(to));
-        if (bySocket != byHttp && breaks(byHttp, route) && !breaks(bySocket, route)) {
+        if (bySocket != byHttp && Reachability.mismatch(byHttp, route) != null && Reachability.mismatch(bySocket, route) == null) {
             return new Decision(byHttp, "an HTTP connection goes to " + http.cluster() + " (" + http.why()
                     + "), while plain TCP goes to " + tcp.cluster());
         }
@@ -87,14 +87,6 @@ public final class IstioClientTls implements ClientTls {
             case TLS -> Sends.OTHER_TLS;
             case PLAINTEXT -> Sends.PLAINTEXT;
         };
-    }
-
-    /** The mTLS mismatches {@link Reachability#outcome} reports as broken. */
-    private static boolean breaks(Sends sends, Route route) {
-        boolean mtls = sends == Sends.ISTIO_MTLS;
-        boolean sidecar = route.endpoint().sidecar();
-        return !sidecar && mtls || sidecar && route.serverMode() == MtlsMode.STRICT && !mtls
-                || sidecar && route.serverMode() == MtlsMode.DISABLE && mtls;
     }
 
     private ClientMtls forService(ReachService s) {

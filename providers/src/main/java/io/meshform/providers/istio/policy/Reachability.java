@@ -202,15 +202,9 @@ public final class Reachability {
         ClientTls.Decision d = tls.sends(client, r);
         boolean mtls = d.sends() == ClientTls.Sends.ISTIO_MTLS;
         Result ok = mtls ? Result.MTLS : d.sends() == ClientTls.Sends.OTHER_TLS ? Result.OTHER_TLS : Result.PLAINTEXT;
-        boolean sidecar = r.endpoint().sidecar();
-        if (!sidecar && mtls) {
-            return new Outcome(Result.BROKEN, Problem.MTLS_TO_NO_SIDECAR, d);
-        }
-        if (sidecar && r.serverMode() == MtlsMode.STRICT && !mtls) {
-            return new Outcome(Result.BROKEN, Problem.PLAINTEXT_TO_STRICT, d);
-        }
-        if (sidecar && r.serverMode() == MtlsMode.DISABLE && mtls) {
-            return new Outcome(Result.BROKEN, Problem.MTLS_TO_DISABLE, d);
+        Problem mismatch = mismatch(d.sends(), r);
+        if (mismatch != null) {
+            return new Outcome(Result.BROKEN, mismatch, d);
         }
         ClientMtls.Stall stall = serverFirstStall(client, r, d);
         if (stall != null) {
@@ -218,6 +212,22 @@ public final class Reachability {
                     : Problem.SERVER_FIRST_PERMISSIVE, d);
         }
         return new Outcome(ok, null, d);
+    }
+
+    /** The mTLS mismatch that breaks a connection sending {@code sends} over {@code r}, or null when there is none. */
+    static Problem mismatch(ClientTls.Sends sends, ClientTls.Route r) {
+        boolean mtls = sends == ClientTls.Sends.ISTIO_MTLS;
+        boolean sidecar = r.endpoint().sidecar();
+        if (!sidecar && mtls) {
+            return Problem.MTLS_TO_NO_SIDECAR;
+        }
+        if (sidecar && r.serverMode() == MtlsMode.STRICT && !mtls) {
+            return Problem.PLAINTEXT_TO_STRICT;
+        }
+        if (sidecar && r.serverMode() == MtlsMode.DISABLE && mtls) {
+            return Problem.MTLS_TO_DISABLE;
+        }
+        return null;
     }
 
     /**

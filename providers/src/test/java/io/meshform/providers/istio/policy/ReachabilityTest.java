@@ -166,6 +166,35 @@ class ReachabilityTest {
         assertEquals(MtlsMode.DISABLE, redis.mtls().forPort(6379));
     }
 
+    /**
+     * A pod IP whose port two headless Services claim (their own port 7078, which targets another container port):
+     * istiod's listener for the address sends plain TCP to the older one, HTTP to the sniffed one
+     * (ClientMtls#toAddress). A rule that turns TLS off for the sniffed one breaks HTTP under STRICT only, and the
+     * model reports the break and says it is HTTP's.
+     */
+    @Test
+    void aPodIpListenerSharedByTwoHeadlessServicesIsJudgedByTheCallThatBreaks() {
+        ReachPod driver = new ReachPod("spark", "driver-0", "driver", Map.of("app", "driver"), true, false, false,
+                List.of(new ReachPod.Port(7078, null), new ReachPod.Port(7079, null)));
+        ReachPod exec = new ReachPod("spark", "exec-0", "exec", Map.of("app", "exec"), true, false, false, List.of());
+        ReachService older = new ReachService("spark", "z-tcp", Map.of("app", "driver"), true,
+                List.of(new ReachService.Port(7078, "tcp-rpc", null, "7079")), T0);
+        ReachService sniffed = new ReachService("spark", "a-sniffed", Map.of("app", "driver"), true,
+                List.of(new ReachService.Port(7078, null, null, "7079")), T0.plusSeconds(30));
+        DestinationPolicy plain = DestinationPolicy.of("spark", "sniffed-plain", T0,
+                YAML.readTree("host: a-sniffed\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
+        MeshState st = new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, List.of(driver, exec),
+                List.of(sniffed, older), List.of(peer("istio-system", "default", "mtls: {mode: STRICT}")), List.of(plain), List.of());
+        Reachability r = new Reachability(st);
+        Reachability.Server server = r.servers().values().stream().filter(s -> s.id().equals("spark/driver")).findFirst().orElseThrow();
+        Reachability.Entry byIp = server.entries().stream().filter(e -> e.containerPort() == 7078).findFirst().orElseThrow();
+        Reachability.Outcome o = r.outcome(r.clients().get("spark/exec"), byIp);
+        assertEquals(Reachability.Problem.PLAINTEXT_TO_STRICT, o.problem(), o.decision().why());
+        assertTrue(o.decision().why().startsWith("an HTTP connection goes to outbound|7078||a-sniffed.spark.svc.cluster.local"),
+                o.decision().why());
+        assertTrue(o.decision().why().endsWith("while plain TCP goes to outbound|7078||z-tcp.spark.svc.cluster.local"), o.decision().why());
+    }
+
     /** One server (sidecar) behind a Service port, one client, a mesh-wide mode: the reachability model's problem. */
     private static Reachability.Problem oneConnection(String portName, int port, boolean clientSidecar, String mode) {
         ReachPod server = new ReachPod("db", "srv-0", "srv", Map.of("app", "srv"), true, false, false,
