@@ -3,7 +3,6 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
-import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.core.Mesh;
 import java.time.Duration;
@@ -20,7 +19,9 @@ import java.util.Map;
  * each of its messages becomes an error (or warning) at the line of the stack file that wrote the object, at the field
  * the message names when it names one ({@link FieldFinder}). meshform keeps no copy of these rules (see
  * {@code istio.policy.IstioRules} for the few Istio leaves to the API server). Without istioctl the objects are not
- * checked, and the run says so in a warning ({@code --strict} makes it an error).
+ * checked, and the run says so in a warning ({@code --strict} makes it an error). The answer (exit code, stdout and
+ * stderr) is remembered for the same objects, binary and machine configuration ({@code Istioctl.runRemembered}), so
+ * a plan of an unchanged stack does not start istioctl again; the diagnostics are the same either way.
  */
 public final class IstioValidation implements PlanCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -58,7 +59,8 @@ public final class IstioValidation implements PlanCheck {
         }
         Istioctl.Result r;
         try (ObjectFiles files = ObjectFiles.write(objects.stream().map(PlannedObject::object).toList())) {
-            r = istioctl.run(List.of("validate", "-f", files.file().toString()), TIMEOUT, ProgressSink.NONE, false);
+            // Remembered (Istioctl.runRemembered): the same objects, binary and configuration get the same answer.
+            r = istioctl.runRemembered(List.of("validate", "-f", files.file().toString()), List.of(files.file()), TIMEOUT);
         } catch (RuntimeException e) {
             return List.of(Diagnostic.warning("Istio's validation did not run on the stack's " + objects.size()
                             + " Istio object(s): " + CheckSupport.why(e),
@@ -90,9 +92,13 @@ public final class IstioValidation implements PlanCheck {
         return diagnostics;
     }
 
-    /** How istioctl validate names an object: Kind/namespace/name, the namespace "default" when unset. */
+    /**
+     * How istioctl validate names an object: Kind/namespace/name, with the namespace as the object wrote it, empty when
+     * unset ("Kind//name": validateFile prefixes {@code un.GetNamespace()} of the object read, not the default namespace
+     * it validated it in; istioctl/pkg/validate/validate.go).
+     */
     static String key(PlannedObject o) {
-        return o.kind() + "/" + (o.namespace() == null ? "default" : o.namespace()) + "/" + o.name();
+        return o.kind() + "/" + (o.namespace() == null ? "" : o.namespace()) + "/" + o.name();
     }
 
 }

@@ -146,6 +146,59 @@ public final class Istioctl {
         return r;
     }
 
+    /**
+     * Runs an offline command whose whole answer (exit code, stdout and stderr) is a function of the binary, the
+     * arguments, the input files and the machine's configuration ({@link OfflineOutputs#answerKey}, where what
+     * {@code istioctl validate} reads is cited), answered from {@link OfflineOutputs} when it ran before. Unlike
+     * {@link #runOffline}, refusals are remembered too: exit 1 is istioctl's answer that an object is invalid (cobra
+     * returns validate's multierror, istioctl's main prints it and exits 1), and replaying it gives the same errors
+     * at the same lines as a fresh run, only sooner. Not remembered: any other exit (a Go panic exits 2, a signal
+     * 128+), a timeout, an answer that says istioctl could not read or stat its input (an I/O failure of this run,
+     * validate.go's "cannot read file"/"cannot stat file"), and runs whose input paths could be printed other than
+     * verbatim (see {@link #rememberable}).
+     */
+    public Result runRemembered(List<String> args, List<Path> inputs, Duration timeout) {
+        List<String> paths = inputs.stream().map(Path::toString).toList();
+        Optional<String> key = rememberable(paths) ? outputs.answerKey(binary, args, inputs) : Optional.empty();
+        if (key.isPresent()) {
+            Optional<Result> hit = outputs.answer(key.get(), paths);
+            if (hit.isPresent()) {
+                return hit.get();
+            }
+        }
+        Result r = run(args, timeout, ProgressSink.NONE, false);
+        if (key.isPresent() && (r.exit() == 0 || r.exit() == 1) && !ioFailure(r)) {
+            outputs.putAnswer(key.get(), r, paths);
+        }
+        return r;
+    }
+
+    /**
+     * Whether the input paths can be put back into a remembered answer exactly: istioctl prints them with Go's
+     * {@code %q} or {@code %s}, which agree for these characters; at most ten, none inside another.
+     */
+    static boolean rememberable(List<String> paths) {
+        if (paths.size() > 10) {
+            return false;
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            if (!paths.get(i).matches("[A-Za-z0-9._/+-]+")) {
+                return false;
+            }
+            for (int j = 0; j < paths.size(); j++) {
+                if (i != j && paths.get(j).contains(paths.get(i))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean ioFailure(Result r) {
+        return java.util.stream.Stream.concat(r.stdout().stream(), r.stderr().stream())
+                .anyMatch(l -> l.contains("cannot read file \"") || l.contains("cannot stat file \""));
+    }
+
     /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
     public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
         List<String> cmd = new ArrayList<>();

@@ -23,9 +23,24 @@ import java.util.TreeMap;
  * ({@code $ISTIOCONFIG}, else {@code ~/.istioctl/config.yaml}). Only successful runs are kept. Files live in
  * {@code $MESHFORM_CACHE/istioctl} (default {@code ~/.cache/meshform/istioctl}), readable by the user only; the
  * newest {@value #KEEP} are kept. {@code MESHFORM_ISTIOCTL_CACHE=off} always runs istioctl.
+ *
+ * <p>{@code istioctl validate}'s whole answer (exit code, stdout and stderr, refusals included) is kept too
+ * ({@link #answerKey}, {@link #answer}, {@code .answer} files), under a key that adds what validate reads from the
+ * machine. What it is given: the stack's Istio objects (which hold no Secret data: Secrets are not Istio kinds), and
+ * what it keeps is what it printed about them; the environment and kubeconfig are only hashed into the key.
+ *
+ * <p>Trust boundary: the user's own account. A kept file is used only when it is a regular file (not a link) owned
+ * by this user, in a directory owned by this user, and neither is writable by group or others; it must also parse
+ * whole and name the key it is filed under. Another user (a shared {@code $MESHFORM_CACHE}, a planted link) can
+ * therefore not make meshform take an answer it did not write. Whoever can write files as this user can forge one,
+ * as they can forge a {@code manifest generate} answer, the istioctl binary or its defaults file; a signature would
+ * need a key that same user could read, so none is made.
  */
 final class OfflineOutputs {
     static final int KEEP = 32;
+    private static final String ANSWER = ".answer";
+    /** Variables a shell sets by itself on every command, which istioctl does not read. */
+    private static final java.util.Set<String> SHELL_ONLY = java.util.Set.of("_", "OLDPWD", "SHLVL");
     private final Path dir;
     private final Map<String, String> env;
 
@@ -57,11 +72,49 @@ final class OfflineOutputs {
 
     /** The key of one run, or empty when the binary or an input cannot be read (then nothing is cached). */
     Optional<String> key(String binary, List<String> args, List<Path> inputs) {
+        return digest(binary, args, inputs, false);
+    }
+
+    /**
+     * The key of one run whose whole answer is kept ({@link #answer}): {@link #key}'s inputs and, beyond them, what
+     * {@code istioctl validate} reads from the machine, established from istio.io/istio at the pinned release:
+     * <ul>
+     * <li>The namespace it gives objects without one. {@code NewValidateCommand} passes
+     * {@code ctx.NamespaceOrDefault("")} (istioctl/pkg/validate/validate.go), which ignores the {@code --namespace}
+     * flag and takes {@code RootFlags.DefaultNamespace()} (istioctl/pkg/cli/option.go,
+     * {@code configureDefaultNamespace}): the namespace of the kubeconfig's current context (or of
+     * {@code --context}), else "default". The kubeconfig is found by client-go's {@code PathOptions}
+     * (k8s.io/client-go tools/clientcmd/config.go, {@code GetLoadingPrecedence}): the files of {@code $KUBECONFIG}
+     * when it is set, even over {@code --kubeconfig}, else {@code $HOME/.kube/config}. The namespace reaches
+     * istiod's rules ({@code validateExportTo}, the dry-run annotation's message "ns/name has annotation ...",
+     * pkg/config/validation/validation.go), so it changes the answer: the contents of those kubeconfig files are in
+     * the key (a missing file as such), hashed, never stored.</li>
+     * <li>The Istio namespace ({@code --istioNamespace}, default from viper: {@code ISTIOCTL_ISTIONAMESPACE} or the
+     * defaults file, istioctl/cmd/root.go {@code ConfigAndEnvProcessing}), read for Services and Deployments only:
+     * in the key through the environment and the defaults file ({@code $ISTIOCONFIG}, else
+     * {@code $HOME/.istioctl/config.yaml} as istioctl expands it, beside {@link #key}'s {@code user.home} one).</li>
+     * <li>The environment beyond {@code ISTIO*}: istiod's rules read feature flags registered with
+     * {@code env.Register} (e.g. {@code RESOLVE_HOSTNAME_GATEWAYS} in pkg/config/validation/agent/validation.go), a
+     * set meshform cannot list, so every variable is in the key but those a shell changes by itself and no Go
+     * program reads ({@code _}, {@code OLDPWD}, {@code SHLVL}).</li>
+     * <li>The cluster: never contacted. {@code validate} builds no client, and its hidden {@code --referential}
+     * flag is parsed into a variable nothing reads (validate.go); with a kubeconfig naming an unreachable server it
+     * answers the same in 0.2 s.</li>
+     * </ul>
+     */
+    Optional<String> answerKey(String binary, List<String> args, List<Path> inputs) {
+        return digest(binary, args, inputs, true);
+    }
+
+    private Optional<String> digest(String binary, List<String> args, List<Path> inputs, boolean machine) {
         if (dir == null) {
             return Optional.empty();
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            if (machine) {
+                field(sha, "<whole answer>");
+            }
             Path bin = Path.of(binary).toRealPath();
             Map<String, Object> attrs = Files.readAttributes(bin, "unix:ino,size,lastModifiedTime,ctime");
             field(sha, bin.toString());
@@ -87,9 +140,45 @@ final class OfflineOutputs {
             Path defaults = config != null && !config.isBlank() ? Path.of(config)
                     : Path.of(System.getProperty("user.home", "/"), ".istioctl", "config.yaml");
             field(sha, Files.isRegularFile(defaults) ? new String(Files.readAllBytes(defaults), StandardCharsets.UTF_8) : "<no defaults>");
+            if (machine) {
+                machine(sha);
+            }
             return Optional.of(HexFormat.of().formatHex(sha.digest()));
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | NoSuchAlgorithmException e) {
             return Optional.empty();
+        }
+    }
+
+    /** What {@link #answerKey} adds: the environment, the kubeconfig files and the $HOME-relative defaults file. */
+    private void machine(MessageDigest sha) throws IOException {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            if (!SHELL_ONLY.contains(e.getKey())) {
+                field(sha, "env " + e.getKey() + "=" + e.getValue());
+            }
+        }
+        String home = env.getOrDefault("HOME", "");
+        String kubeconfig = env.get("KUBECONFIG");
+        List<String> files = kubeconfig == null || kubeconfig.isEmpty()
+                ? List.of(Path.of(home, ".kube", "config").toString()) : List.of(kubeconfig.split(":", -1));
+        for (String f : files) {
+            field(sha, "kubeconfig " + f);
+            if (!f.isEmpty()) {
+                file(sha, Path.of(f));
+            }
+        }
+        String config = env.get("ISTIOCONFIG");
+        if (config == null || config.isBlank()) {
+            file(sha, Path.of(home, ".istioctl", "config.yaml"));
+        }
+    }
+
+    private static void file(MessageDigest sha, Path p) throws IOException {
+        if (Files.isRegularFile(p)) {
+            field(sha, "<file>");
+            sha.update(Files.readAllBytes(p));
+            field(sha, "");
+        } else {
+            field(sha, Files.exists(p) ? "<not a file>" : "<no file>");
         }
     }
 
@@ -99,13 +188,56 @@ final class OfflineOutputs {
     }
 
     Optional<List<String>> get(String key) {
-        Path f = dir.resolve(key + ".out");
+        return readOwn(dir.resolve(key + ".out")).map(text -> text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
+    }
+
+    /**
+     * The remembered whole answer of {@code key}, with the current run's {@code inputs} where the answer named its
+     * own ({@link AnswerText}); empty when there is none, or it is unreadable, not of this key, or not the user's own.
+     */
+    Optional<Istioctl.Result> answer(String key, List<String> inputs) {
+        return readOwn(dir.resolve(key + ANSWER)).flatMap(text -> AnswerText.decode(text, key, inputs));
+    }
+
+    /** Keeps a run's whole answer; a failure to write only means the next run asks istioctl again. */
+    void putAnswer(String key, Istioctl.Result r, List<String> inputs) {
         try {
-            String text = Files.readString(f, StandardCharsets.UTF_8);
-            return Optional.of(text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
-        } catch (IOException e) {
+            CacheFiles.write(dir, key + ANSWER, AnswerText.encode(key, r, inputs), n -> n.endsWith(ANSWER), KEEP);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
+    }
+
+    /**
+     * A cache file's text, when it is a regular file (not a link) that this user owns and no one else may write, in
+     * a directory of the same kind: anything else (another user's file planted in a shared cache directory, a link
+     * to elsewhere) is not an answer meshform gave, and istioctl runs instead.
+     */
+    private Optional<String> readOwn(Path f) {
+        try {
+            var attrs = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            var dirAttrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class);
+            var me = me();
+            if (!attrs.isRegularFile() || !attrs.owner().equals(me) || !dirAttrs.owner().equals(me)
+                    || othersMayWrite(attrs.permissions()) || othersMayWrite(dirAttrs.permissions())) {
+                return Optional.empty();
+            }
+            return Optional.of(Files.readString(f, StandardCharsets.UTF_8));
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return Optional.empty();
         }
+    }
+
+    /** This process's user: the owner of /proc/self on Linux, else the user named by {@code user.name}. */
+    private java.nio.file.attribute.UserPrincipal me() throws IOException {
+        Path self = Path.of("/proc/self");
+        return Files.exists(self) ? Files.getOwner(self)
+                : dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+    }
+
+    private static boolean othersMayWrite(java.util.Set<java.nio.file.attribute.PosixFilePermission> p) {
+        return p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                || p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
     }
 
     /** Keeps a successful run's stdout; a failure to write only means the next run asks istioctl again. */

@@ -154,4 +154,65 @@ class IstioValidationTest {
                 "a test", null, null)).check(ctx));
         assertTrue(!d.isError() && d.summary().startsWith("Istio's validation did not run on the stack's 1 Istio object(s)"), d.summary());
     }
+
+    /**
+     * The real istioctl's answer, remembered (Istioctl.runRemembered): a second run on the same objects is answered
+     * from the cache and gives exactly the diagnostics of the fresh run, warnings (stderr, exit 0) and refusals (stderr,
+     * exit 1) alike. The binary is the test bed's istioctl behind a wrapper that counts its runs; the wrapper is a new
+     * file, so its key is new and the first run is fresh.
+     */
+    @Test
+    void aSecondRunIsAnsweredFromTheCacheWithTheSameDiagnostics() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path wrapper = dir.resolve("istioctl");
+        java.nio.file.Files.writeString(wrapper, "#!/bin/sh\necho run >> " + runs + "\nexec " + io.meshform.testkit.Testbed.istioctl() + " \"$@\"\n");
+        java.nio.file.Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        IstioValidation check = new IstioValidation(new io.meshform.providers.istio.core.Istioctl(wrapper.toString(), "a test", null, null));
+        String warning = """
+                  - type: istio.authorizationPolicy
+                    name: d
+                    spec:
+                      namespace: foo
+                      action: DENY
+                      rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
+                """;
+        String refusal = warning + """
+                  - type: kubernetes.manifest
+                    name: dr
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: dr, namespace: foo}
+                        spec: {host: "reviews", trafficPolicy: {tls: {mode: ISTIO_MUTUL}}}
+                """;
+        for (String resources : List.of(warning, refusal)) {
+            CheckContext ctx = Stacks.plan(Stacks.load(dir, resources));
+            long before = java.nio.file.Files.exists(runs) ? java.nio.file.Files.readAllLines(runs).size() : 0;
+            List<String> fresh = check.check(ctx).stream().map(Diagnostic::format).toList();
+            List<String> replayed = check.check(Stacks.plan(Stacks.load(dir, resources))).stream().map(Diagnostic::format).toList();
+            assertEquals(before + 1, java.nio.file.Files.readAllLines(runs).size(), "the second run was answered from the cache");
+            assertEquals(fresh, replayed);
+            assertTrue(!fresh.isEmpty() && fresh.get(0).contains("will deny all traffic to TCP ports"), fresh.toString());
+        }
+        assertTrue(check.check(Stacks.plan(Stacks.load(dir, refusal))).stream().anyMatch(Diagnostic::isError));
+    }
+
+    /** istioctl names an object without a namespace "Kind//name" (validate.go prefixes un.GetNamespace()). */
+    @Test
+    void anObjectWithoutNamespaceIsJudgedAtItsLine() {
+        Diagnostic d = only(validate("""
+                  - type: kubernetes.manifest
+                    name: vs
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: vs}
+                        spec: {hosts: []}
+                """));
+        assertTrue(d.isError() && d.summary().startsWith("kubernetes.manifest.vs: VirtualService vs"), d.summary());
+        assertTrue(d.summary().contains("http, tcp or tls must be provided in virtual service"), d.summary());
+        assertTrue(d.range() != null && d.range().line() >= 5, d.format());
+    }
 }
