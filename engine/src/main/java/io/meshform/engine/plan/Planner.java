@@ -78,10 +78,20 @@ public final class Planner {
 
         StackContext context = StackContext.of(stack);
         Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
+        List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
+        // The checks start now, beside the planning: their context is known from the stack and the state alone (what
+        // each change will be does not decide it; checked below, and run again if it did). Not before the reads: a
+        // cluster that does not answer is reported without starting istioctl, and the JVM's start-up keeps both cores.
+        try (CheckRun early = CheckRun.start(checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
+            return plan(stack, state, options, graph, order, live, context, diagnostics, early);
+        }
+    }
+
+    private Plan plan(Stack stack, StateSnapshot state, PlanOptions options, ResourceGraph graph, List<ResourceAddress> order,
+                      Map<ResourceAddress, LiveObject> live, StackContext context, Diagnostics diagnostics, CheckRun early) {
         List<ResourceChange> changes = new ArrayList<>();
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
-        List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
         java.util.Queue<Diagnostic> unmanaged = new java.util.concurrent.ConcurrentLinkedQueue<>();
         List<ResourceChange> planned = changes(order, context, state, live, graph, options, unmanaged);
         // Refused before anything else is said: every object that would be taken over silently, at once.
@@ -101,7 +111,15 @@ public final class Planner {
             }
         }
         refuseProtectedDestroys(changes, stack, state, diagnostics);
-        runChecks(new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN), options.strict(), diagnostics);
+        CheckContext checked = new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);
+        if (checked.equals(early.context())) {
+            addChecked(early.diagnostics(), options.strict(), diagnostics);
+        } else {
+            early.close();
+            try (CheckRun again = CheckRun.start(checks(), checked)) {
+                addChecked(again.diagnostics(), options.strict(), diagnostics);
+            }
+        }
         if (options.strict()) {
             // A pipeline that asks for --strict wants no plan with a warning in it, wherever the warning comes from.
             for (ResourceChange c : changes) {
@@ -378,16 +396,16 @@ public final class Planner {
         }
     }
 
-    private void runChecks(CheckContext context, boolean strict, Diagnostics out) {
-        for (PlanCheck check : types.checks()) {
-            if (check.validateOnly()) {
-                continue;
-            }
-            for (Diagnostic d : check.check(context)) {
-                out.add(strict && d.severity() == Severity.WARNING
-                        ? new Diagnostic(Severity.ERROR, d.summary(), d.detail() + "\n(an error because of --strict)", d.range())
-                        : d);
-            }
+    /** The checks a plan runs, in their order. */
+    private List<PlanCheck> checks() {
+        return types.checks().stream().filter(c -> !c.validateOnly()).toList();
+    }
+
+    private static void addChecked(List<Diagnostic> found, boolean strict, Diagnostics out) {
+        for (Diagnostic d : found) {
+            out.add(strict && d.severity() == Severity.WARNING
+                    ? new Diagnostic(Severity.ERROR, d.summary(), d.detail() + "\n(an error because of --strict)", d.range())
+                    : d);
         }
     }
 

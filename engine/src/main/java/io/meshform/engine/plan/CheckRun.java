@@ -1,0 +1,146 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The mesh checks of one run, started on a few threads of their own before the per-resource planning (the planner
+ * starts them once the cluster has answered its reads: their {@link CheckContext} is known by then), so that they run
+ * beside the planning instead of after it. Two of them spend most of their time waiting on a child process ({@code
+ * istioctl validate}, and {@code istioctl analyze} with its informers' sync), which is wall time the JVM can spend on
+ * its own work.
+ *
+ * <p><b>Same answer as one after the other.</b> {@link #diagnostics()} waits for the checks in their order and
+ * returns their diagnostics in that order, whatever finished first. A check that throws is reported as if the checks
+ * had run one after the other: the first failing check in the order throws its own exception (the later checks'
+ * answers are dropped and those still running are interrupted, as they would not have run). A check's own timeouts
+ * and failures (istioctl that does not finish, or cannot start) are its own business, handled inside it as before.
+ *
+ * <p><b>Threads.</b> At most {@link #THREADS} daemon threads (two checks waiting on processes, one running the checks
+ * of the JVM), so the CPU time does not grow with the number of checks. {@link #close()} interrupts what still runs:
+ * a check waiting on istioctl stops its child on interrupt ({@code Istioctl.run}), and a child that outlives meshform
+ * is stopped by its watchdog when the JVM's end of the pipe closes. Interrupts and Ctrl-C are unchanged: the JVM's
+ * exit ends these threads with the others.
+ *
+ * <p><b>Thread-safety of what the checks share</b> (reviewed for this class): each check object is immutable and
+ * keeps nothing between calls; the live reads shared by a run's checks ({@code LiveCluster}) are synchronized per
+ * view and handed out per context by a synchronized {@code Runs}; the Kubernetes client is thread-safe and its first
+ * request gate is made for parallel reads; {@code Istioctl.run} keeps its process, output lists and watchdog per call,
+ * and its remembered answers are written through a private temporary file and one rename; the {@code
+ * IdentityHashMap}s of the mTLS and coverage models are local to one check's call. The checks get
+ * {@code ProgressSink.NONE}, so nothing is recorded in the state lock (childStarted) from these threads, and
+ * nothing is printed from them.
+ */
+final class CheckRun implements AutoCloseable {
+    /** Threads for the checks: enough for both istioctl processes to wait while the JVM's own checks run. */
+    static final int THREADS = 3;
+
+    private final CheckContext context;
+    private final ExecutorService pool;
+    private final List<Future<List<Diagnostic>>> results;
+
+    private CheckRun(CheckContext context, ExecutorService pool, List<Future<List<Diagnostic>>> results) {
+        this.context = context;
+        this.pool = pool;
+        this.results = results;
+    }
+
+    /** Starts every check of {@code checks} on {@code context}, in their order. */
+    static CheckRun start(List<PlanCheck> checks, CheckContext context) {
+        if (checks.isEmpty()) {
+            return new CheckRun(context, null, List.of());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, checks.size()), r -> {
+            Thread t = new Thread(r, "meshform-check");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<List<Diagnostic>>> results = new ArrayList<>(checks.size());
+        for (PlanCheck check : checks) {
+            results.add(pool.submit(() -> check.check(context)));
+        }
+        pool.shutdown(); // nothing else comes; the threads end with the last check
+        return new CheckRun(context, pool, results);
+    }
+
+    /**
+     * The checks' context as the planned changes will make it: a declared resource's spec is what the cluster holds
+     * after the plan, an undeclared one is removed with its recorded value. It differs from the one built from the
+     * changes only if a type plans the removal of a declared resource; then the checks run again on that one.
+     */
+    static CheckContext expectedPlanContext(Stack stack, StateSnapshot state, List<ResourceAddress> order, boolean destroy) {
+        Map<ResourceAddress, JsonNode> after = new TreeMap<>();
+        Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
+        for (ResourceAddress a : order) {
+            ResourceDecl decl = destroy ? null : stack.find(a).orElse(null);
+            if (decl != null) {
+                after.put(a, decl.spec());
+            } else {
+                JsonNode recorded = state.find(a).map(ResourceState::attributes)
+                        .orElseGet(() -> stack.find(a).map(ResourceDecl::spec).orElse(null));
+                if (recorded != null) {
+                    removed.put(a, recorded);
+                }
+            }
+        }
+        return new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);
+    }
+
+    /** The context the checks run on. */
+    CheckContext context() {
+        return context;
+    }
+
+    /**
+     * Every check's diagnostics, in the order of the checks; the first failing check's exception in that order.
+     *
+     * @throws IllegalStateException when the waiting thread is interrupted (the checks are stopped)
+     */
+    List<Diagnostic> diagnostics() {
+        List<Diagnostic> out = new ArrayList<>();
+        try {
+            for (Future<List<Diagnostic>> f : results) {
+                out.addAll(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("the checks were interrupted", e);
+        } catch (ExecutionException e) {
+            close();
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** Interrupts the checks still running (and so their istioctl processes); their answers are not wanted. */
+    @Override
+    public void close() {
+        if (pool != null) {
+            results.forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.meshform.engine.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.engine.testing.InMemoryCluster;
+import io.meshform.engine.testing.Stacks;
+import io.meshform.state.StateSnapshot;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** The plan's checks run beside each other and beside the planning, and say the same as one after the other. */
+class CheckRunTest {
+    @TempDir
+    Path dir;
+
+    private final InMemoryCluster cluster = new InMemoryCluster();
+
+    private static final String TWO = """
+            resources:
+              - {type: test.thing, name: a, spec: {value: "a"}}
+              - {type: test.thing, name: b, spec: {value: "b", risky: true}}
+            """;
+
+    private static PlanCheck check(String name, Function<CheckContext, List<Diagnostic>> body) {
+        return new PlanCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<Diagnostic> check(CheckContext context) {
+                return body.apply(context);
+            }
+        };
+    }
+
+    private Plan plan() {
+        Stack s = Stacks.load(cluster.registry(), dir, TWO);
+        return new Planner(cluster.registry(), "test").plan(s, StateSnapshot.empty("test"), PlanOptions.defaults());
+    }
+
+    private static boolean await(CountDownLatch latch) {
+        try {
+            return latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Test
+    void theFirstCheckFinishingLastStillSpeaksFirst() {
+        CountDownLatch secondDone = new CountDownLatch(1);
+        boolean[] overlapped = new boolean[1];
+        cluster.addCheck(check("slow", ctx -> {
+            // Finishes only once the second check has: one after the other, this would wait 10 s and fail below.
+            overlapped[0] = await(secondDone);
+            return List.of(Diagnostic.warning("slow check", "first in order", null));
+        }));
+        AtomicInteger runs = new AtomicInteger();
+        cluster.addCheck(check("fast", ctx -> {
+            runs.incrementAndGet();
+            secondDone.countDown();
+            return List.of(Diagnostic.warning("fast check", "second in order", null));
+        }));
+        cluster.addCheck(InMemoryCluster.riskyCheck());
+        Plan p = plan();
+        assertTrue(overlapped[0], "the second check ran while the first was still running");
+        assertEquals(1, runs.get(), "started once, on the context the planned changes make");
+        assertEquals(List.of("slow check", "fast check", "test.thing.b is risky"),
+                p.diagnostics().stream().map(Diagnostic::summary).toList());
+    }
+
+    @Test
+    void theFirstFailingCheckInOrderIsReportedWhateverFailedFirst() {
+        CountDownLatch secondFailed = new CountDownLatch(1);
+        cluster.addCheck(check("first", ctx -> {
+            await(secondFailed);
+            throw new IllegalStateException("the first check failed");
+        }));
+        cluster.addCheck(check("second", ctx -> {
+            secondFailed.countDown();
+            throw new IllegalStateException("the second check failed");
+        }));
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::plan);
+        assertEquals("the first check failed", e.getMessage());
+    }
+
+    @Test
+    void aPlanThatFailsStopsItsChecksAndReportsOnlyItsOwnError() {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        cluster.addCheck(check("waits", ctx -> {
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return List.of(Diagnostic.warning("never seen", "", null));
+        }));
+        // An object that exists unmanaged: the plan refuses it, after the checks have started.
+        cluster.put(ResourceAddress.parse("test.thing.a"), JsonNodeFactory.instance.objectNode().put("value", "a"));
+        DiagnosticsException e = assertThrows(DiagnosticsException.class, this::plan);
+        assertTrue(e.getMessage().contains("exists, not managed by meshform"), e.getMessage());
+        assertTrue(await(started) && await(interrupted), "the running check was interrupted");
+    }
+
+    @Test
+    void theExpectedContextIsTheOneThePlannedChangesMake() {
+        Stack s = Stacks.load(cluster.registry(), dir, TWO);
+        cluster.addCheck(InMemoryCluster.riskyCheck());
+        List<ResourceAddress> order = List.of(ResourceAddress.parse("test.thing.a"), ResourceAddress.parse("test.thing.b"));
+        CheckContext expected = CheckRun.expectedPlanContext(s, StateSnapshot.empty("test"), order, false);
+        assertEquals(Map.of(order.get(0), s.find(order.get(0)).orElseThrow().spec(), order.get(1),
+                s.find(order.get(1)).orElseThrow().spec()), expected.after());
+        assertEquals(Map.of(), expected.removed());
+        CheckContext destroying = CheckRun.expectedPlanContext(s, StateSnapshot.empty("test"), order, true);
+        assertEquals(Map.of(), destroying.after());
+        assertEquals(expected.after(), destroying.removed());
+    }
+
+    @Test
+    void closingInterruptsWhatStillRuns() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        PlanCheck waits = check("waits", ctx -> {
+            started.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return List.of();
+        });
+        CheckRun run = CheckRun.start(List.of(waits), new CheckContext(Stacks.load(cluster.registry(), dir, TWO), Map.of()));
+        assertTrue(await(started));
+        run.close();
+        assertTrue(await(interrupted));
+    }
+}
