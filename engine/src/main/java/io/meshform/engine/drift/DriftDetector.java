@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.CheckRun;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
@@ -28,6 +29,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Compares the live cluster with what was applied (the state), never with the file: drift is what changed
  * behind meshform's back, not what the next plan would change. Reads only; changes neither cluster nor state.
+ *
+ * <p>The mesh checks (among them {@code istioctl analyze}, which waits on a child process) run through
+ * {@link CheckRun}, started once the cluster has answered the reads and beside the comparison: the report is the same,
+ * in the same order, as when they ran one after the other after it.
  */
 public final class DriftDetector {
     private final TypeRegistry types;
@@ -59,6 +64,15 @@ public final class DriftDetector {
         // stack file, not from wherever drift was started.
         StackContext context = StackContext.of(stack);
         Map<ResourceAddress, LiveObject> live = types.read(context, byType);
+        // The checks start now, beside the comparison below: their context is the recorded state, known before the
+        // reads. Not before the reads: a cluster that does not answer is reported without starting istioctl.
+        try (CheckRun checks = CheckRun.start(checks(), checkContext(stack, state))) {
+            return detect(stack, state, ignoreRules, checked, live, context, checks);
+        }
+    }
+
+    private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules, List<ResourceAddress> checked,
+                               Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks) {
         List<DriftEntry> entries = new ArrayList<>();
         for (ResourceAddress a : checked) {
             ResourceState recorded = state.find(a).orElseThrow();
@@ -79,28 +93,35 @@ public final class DriftDetector {
                         masked[0], masked[1], c.details(), null));
             }
         }
-        Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
-        for (ResourceDecl d : stack.resources()) {
-            state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
-        }
-        // One context for every check: checks that share live reads keep them for the run it stands for.
-        CheckContext checks = new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT);
         List<Diagnostic> notes = new ArrayList<>();
-        for (PlanCheck check : types.checks()) {
-            if (check.validateOnly()) {
+        // In the checks' order, whatever finished first; the first failing check in that order throws.
+        for (Diagnostic d : checks.diagnostics()) {
+            if (d.severity() == io.meshform.engine.diag.Severity.INFO) {
+                notes.add(d);
                 continue;
             }
-            for (Diagnostic d : check.check(checks)) {
-                if (d.severity() == io.meshform.engine.diag.Severity.INFO) {
-                    notes.add(d);
-                    continue;
-                }
-                entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
-            }
+            entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
         }
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
                 .filter(a -> state.find(a).isEmpty()).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notes);
+    }
+
+    /** The checks drift runs, in their order. */
+    private List<PlanCheck> checks() {
+        return types.checks().stream().filter(c -> !c.validateOnly()).toList();
+    }
+
+    /**
+     * One context for every check (checks that share live reads keep them for the run it stands for): what was
+     * applied of the declared resources, from the state alone, so it is known before the cluster is read.
+     */
+    static CheckContext checkContext(Stack stack, StateSnapshot state) {
+        Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
+        for (ResourceDecl d : stack.resources()) {
+            state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
+        }
+        return new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT);
     }
 
     /** True when the difference disappears once the rules' fields for this resource are left out. */

@@ -45,8 +45,11 @@ import tools.jackson.databind.JsonNode;
  * IdentityHashMap}s of the mTLS and coverage models are local to one check's call. The checks get
  * {@code ProgressSink.NONE}, so nothing is recorded in the state lock (childStarted) from these threads, and
  * nothing is printed from them.
+ *
+ * <p>{@code drift} ({@code DriftDetector}) starts its checks the same way, once the cluster has answered its reads,
+ * beside its comparison of each recorded resource with the live one.
  */
-final class CheckRun implements AutoCloseable {
+public final class CheckRun implements AutoCloseable {
     /** Threads for the checks: enough for both istioctl processes to wait while the JVM's own checks run. */
     static final int THREADS = 3;
 
@@ -61,7 +64,7 @@ final class CheckRun implements AutoCloseable {
     }
 
     /** Starts every check of {@code checks} on {@code context}, in their order. */
-    static CheckRun start(List<PlanCheck> checks, CheckContext context) {
+    public static CheckRun start(List<PlanCheck> checks, CheckContext context) {
         if (checks.isEmpty()) {
             return new CheckRun(context, null, List.of());
         }
@@ -111,7 +114,7 @@ final class CheckRun implements AutoCloseable {
      *
      * @throws IllegalStateException when the waiting thread is interrupted (the checks are stopped)
      */
-    List<Diagnostic> diagnostics() {
+    public List<Diagnostic> diagnostics() {
         List<Diagnostic> out = new ArrayList<>();
         try {
             for (Future<List<Diagnostic>> f : results) {
