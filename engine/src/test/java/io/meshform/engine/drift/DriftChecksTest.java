@@ -56,50 +56,27 @@ class DriftChecksTest {
         cluster.put(ResourceAddress.parse("test.thing.a"), JsonNodeFactory.instance.objectNode().put("value", "edited"));
     }
 
-    private static PlanCheck check(String name, Function<CheckContext, List<Diagnostic>> body) {
-        return new PlanCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<Diagnostic> check(CheckContext context) {
-                return body.apply(context);
-            }
-        };
-    }
-
     private DriftReport drift() {
         return new DriftDetector(cluster.registry()).detect(stack, state, List.of());
-    }
-
-    private static boolean await(CountDownLatch latch) {
-        try {
-            return latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Test
     void theFirstCheckFinishingLastStillSpeaksFirst() {
         CountDownLatch laterDone = new CountDownLatch(1);
         boolean[] overlapped = new boolean[1];
-        cluster.addCheck(check("slow", ctx -> {
+        cluster.addCheck("slow", ctx -> {
             // Finishes only once the later checks have: one after the other, this would wait 10 s and fail below.
-            overlapped[0] = await(laterDone);
+            overlapped[0] = InMemoryCluster.awaitOther(laterDone);
             return List.of(Diagnostic.warning("slow check", "first in order", null),
                     new Diagnostic(Severity.INFO, "slow note", "", null));
-        }));
+        });
         AtomicInteger runs = new AtomicInteger();
-        cluster.addCheck(check("fast", ctx -> {
+        cluster.addCheck("fast", ctx -> {
             runs.incrementAndGet();
             laterDone.countDown();
             return List.of(new Diagnostic(Severity.INFO, "fast note", "", null),
                     Diagnostic.warning("fast check", "second in order", null));
-        }));
+        });
         cluster.addCheck(InMemoryCluster.riskyCheck());
         DriftReport report = drift();
         assertTrue(overlapped[0], "the second check ran while the first was still running");
@@ -113,10 +90,10 @@ class DriftChecksTest {
     @Test
     void theChecksSeeTheRecordedState() {
         CheckContext[] seen = new CheckContext[1];
-        cluster.addCheck(check("records", ctx -> {
+        cluster.addCheck("records", ctx -> {
             seen[0] = ctx;
             return List.of();
-        }));
+        });
         drift();
         assertEquals(CheckContext.Purpose.DRIFT, seen[0].purpose());
         assertEquals(state.find(ResourceAddress.parse("test.thing.a")).orElseThrow().attributes(),
@@ -128,14 +105,14 @@ class DriftChecksTest {
     @Test
     void theFirstFailingCheckInOrderIsReportedWhateverFailedFirst() {
         CountDownLatch secondFailed = new CountDownLatch(1);
-        cluster.addCheck(check("first", ctx -> {
-            await(secondFailed);
+        cluster.addCheck("first", ctx -> {
+            InMemoryCluster.awaitOther(secondFailed);
             throw new IllegalStateException("the first check failed");
-        }));
-        cluster.addCheck(check("second", ctx -> {
+        });
+        cluster.addCheck("second", ctx -> {
             secondFailed.countDown();
             throw new IllegalStateException("the second check failed");
-        }));
+        });
         IllegalStateException e = assertThrows(IllegalStateException.class, this::drift);
         assertEquals("the first check failed", e.getMessage());
     }

@@ -37,49 +37,26 @@ class CheckRunTest {
               - {type: test.thing, name: b, spec: {value: "b", risky: true}}
             """;
 
-    private static PlanCheck check(String name, Function<CheckContext, List<Diagnostic>> body) {
-        return new PlanCheck() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<Diagnostic> check(CheckContext context) {
-                return body.apply(context);
-            }
-        };
-    }
-
     private Plan plan() {
         Stack s = Stacks.load(cluster.registry(), dir, TWO);
         return new Planner(cluster.registry(), "test").plan(s, StateSnapshot.empty("test"), PlanOptions.defaults());
-    }
-
-    private static boolean await(CountDownLatch latch) {
-        try {
-            return latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     @Test
     void theFirstCheckFinishingLastStillSpeaksFirst() {
         CountDownLatch secondDone = new CountDownLatch(1);
         boolean[] overlapped = new boolean[1];
-        cluster.addCheck(check("slow", ctx -> {
+        cluster.addCheck("slow", ctx -> {
             // Finishes only once the second check has: one after the other, this would wait 10 s and fail below.
-            overlapped[0] = await(secondDone);
+            overlapped[0] = InMemoryCluster.awaitOther(secondDone);
             return List.of(Diagnostic.warning("slow check", "first in order", null));
-        }));
+        });
         AtomicInteger runs = new AtomicInteger();
-        cluster.addCheck(check("fast", ctx -> {
+        cluster.addCheck("fast", ctx -> {
             runs.incrementAndGet();
             secondDone.countDown();
             return List.of(Diagnostic.warning("fast check", "second in order", null));
-        }));
+        });
         cluster.addCheck(InMemoryCluster.riskyCheck());
         Plan p = plan();
         assertTrue(overlapped[0], "the second check ran while the first was still running");
@@ -91,14 +68,14 @@ class CheckRunTest {
     @Test
     void theFirstFailingCheckInOrderIsReportedWhateverFailedFirst() {
         CountDownLatch secondFailed = new CountDownLatch(1);
-        cluster.addCheck(check("first", ctx -> {
-            await(secondFailed);
+        cluster.addCheck("first", ctx -> {
+            InMemoryCluster.awaitOther(secondFailed);
             throw new IllegalStateException("the first check failed");
-        }));
-        cluster.addCheck(check("second", ctx -> {
+        });
+        cluster.addCheck("second", ctx -> {
             secondFailed.countDown();
             throw new IllegalStateException("the second check failed");
-        }));
+        });
         IllegalStateException e = assertThrows(IllegalStateException.class, this::plan);
         assertEquals("the first check failed", e.getMessage());
     }
@@ -107,7 +84,7 @@ class CheckRunTest {
     void aPlanThatFailsStopsItsChecksAndReportsOnlyItsOwnError() {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        cluster.addCheck(check("waits", ctx -> {
+        cluster.addCheck("waits", ctx -> {
             started.countDown();
             try {
                 Thread.sleep(60_000);
@@ -115,12 +92,12 @@ class CheckRunTest {
                 interrupted.countDown();
             }
             return List.of(Diagnostic.warning("never seen", "", null));
-        }));
+        });
         // An object that exists unmanaged: the plan refuses it, after the checks have started.
         cluster.put(ResourceAddress.parse("test.thing.a"), JsonNodeFactory.instance.objectNode().put("value", "a"));
         DiagnosticsException e = assertThrows(DiagnosticsException.class, this::plan);
         assertTrue(e.getMessage().contains("exists, not managed by meshform"), e.getMessage());
-        assertTrue(await(started) && await(interrupted), "the running check was interrupted");
+        assertTrue(InMemoryCluster.awaitOther(started) && InMemoryCluster.awaitOther(interrupted), "the running check was interrupted");
     }
 
     @Test
@@ -141,7 +118,7 @@ class CheckRunTest {
     void closingInterruptsWhatStillRuns() {
         CountDownLatch interrupted = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
-        PlanCheck waits = check("waits", ctx -> {
+        PlanCheck waits = InMemoryCluster.check("waits", ctx -> {
             started.countDown();
             try {
                 Thread.sleep(60_000);
@@ -151,8 +128,8 @@ class CheckRunTest {
             return List.of();
         });
         CheckRun run = CheckRun.start(List.of(waits), new CheckContext(Stacks.load(cluster.registry(), dir, TWO), Map.of()));
-        assertTrue(await(started));
+        assertTrue(InMemoryCluster.awaitOther(started));
         run.close();
-        assertTrue(await(interrupted));
+        assertTrue(InMemoryCluster.awaitOther(interrupted));
     }
 }

@@ -67,6 +67,39 @@ public final class InMemoryCluster implements Provider {
         checks.add(check);
     }
 
+    /** Adds a check named {@code name} whose answer is {@code body}'s. */
+    public void addCheck(String name, java.util.function.Function<CheckContext, List<io.meshform.engine.diag.Diagnostic>> body) {
+        checks.add(check(name, body));
+    }
+
+    /** A check named {@code name} whose answer is {@code body}'s. */
+    public static PlanCheck check(String name, java.util.function.Function<CheckContext, List<io.meshform.engine.diag.Diagnostic>> body) {
+        return new PlanCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public List<io.meshform.engine.diag.Diagnostic> check(CheckContext context) {
+                return body.apply(context);
+            }
+        };
+    }
+
+    /**
+     * Waits up to 10 s for {@code latch}: true when it opened. For checks that prove they ran at the same time as
+     * another (one after the other, the wait runs out).
+     */
+    public static boolean awaitOther(java.util.concurrent.CountDownLatch latch) {
+        try {
+            return latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Puts an object as someone else would: without meshform's mark. */
     public void put(ResourceAddress a, JsonNode value) {
         objects.put(a, value);
