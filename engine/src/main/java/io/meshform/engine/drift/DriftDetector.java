@@ -10,7 +10,6 @@ import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
@@ -66,7 +65,7 @@ public final class DriftDetector {
         Map<ResourceAddress, LiveObject> live = types.read(context, byType);
         // The checks start now, beside the comparison below: their context is the recorded state, known before the
         // reads. Not before the reads: a cluster that does not answer is reported without starting istioctl.
-        try (CheckRun checks = CheckRun.start(checks(), checkContext(stack, state))) {
+        try (CheckRun checks = CheckRun.start(types.checks(), checkContext(stack, state))) {
             return detect(stack, state, ignoreRules, checked, live, context, checks);
         }
     }
@@ -105,11 +104,6 @@ public final class DriftDetector {
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
                 .filter(a -> state.find(a).isEmpty()).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notes);
-    }
-
-    /** The checks drift runs, in their order. */
-    private List<PlanCheck> checks() {
-        return types.checks().stream().filter(c -> !c.validateOnly()).toList();
     }
 
     /**

@@ -63,8 +63,12 @@ public final class CheckRun implements AutoCloseable {
         this.results = results;
     }
 
-    /** Starts every check of {@code checks} on {@code context}, in their order. */
-    public static CheckRun start(List<PlanCheck> checks, CheckContext context) {
+    /**
+     * Starts, in their order, the checks of {@code all} that plan and drift run on {@code context} (not those
+     * {@link PlanCheck#validateOnly}).
+     */
+    public static CheckRun start(List<PlanCheck> all, CheckContext context) {
+        List<PlanCheck> checks = all.stream().filter(c -> !c.validateOnly()).toList();
         if (checks.isEmpty()) {
             return new CheckRun(context, null, List.of());
         }

@@ -12,7 +12,6 @@ import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.Ownership;
-import io.meshform.engine.spi.PlanCheck;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
@@ -82,7 +81,7 @@ public final class Planner {
         // The checks start now, beside the planning: their context is known from the stack and the state alone (what
         // each change will be does not decide it; checked below, and run again if it did). Not before the reads: a
         // cluster that does not answer is reported without starting istioctl, and the JVM's start-up keeps both cores.
-        try (CheckRun early = CheckRun.start(checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
+        try (CheckRun early = CheckRun.start(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
             return plan(stack, state, options, graph, order, live, context, diagnostics, early);
         }
     }
@@ -116,7 +115,7 @@ public final class Planner {
             addChecked(early.diagnostics(), options.strict(), diagnostics);
         } else {
             early.close();
-            try (CheckRun again = CheckRun.start(checks(), checked)) {
+            try (CheckRun again = CheckRun.start(types.checks(), checked)) {
                 addChecked(again.diagnostics(), options.strict(), diagnostics);
             }
         }
@@ -394,11 +393,6 @@ public final class Planner {
                                     + " `meshform state rm " + c.address() + "`",
                     declared ? decl.source().range("/lifecycle/preventDestroy") : null);
         }
-    }
-
-    /** The checks a plan runs, in their order. */
-    private List<PlanCheck> checks() {
-        return types.checks().stream().filter(c -> !c.validateOnly()).toList();
     }
 
     private static void addChecked(List<Diagnostic> found, boolean strict, Diagnostics out) {

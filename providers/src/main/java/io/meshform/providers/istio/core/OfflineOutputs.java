@@ -29,9 +29,9 @@ import java.util.TreeMap;
  * machine. What it is given: the stack's Istio objects (which hold no Secret data: Secrets are not Istio kinds), and
  * what it keeps is what it printed about them; the environment and kubeconfig are only hashed into the key.
  *
- * <p>Trust boundary: the user's own account. A kept file is used only when it is a regular file (not a link) owned
- * by this user, in a directory owned by this user, and neither is writable by group or others; it must also parse
- * whole and name the key it is filed under. Another user (a shared {@code $MESHFORM_CACHE}, a planted link) can
+ * <p>Trust boundary: the user's own account. A kept file is used only when {@link CacheFiles#read} accepts it (a
+ * regular file, not a link, owned by this user in a directory owned by this user, neither writable by group or
+ * others); it must also parse whole and name the key it is filed under. Another user (a shared {@code $MESHFORM_CACHE}, a planted link) can
  * therefore not make meshform take an answer it did not write. Whoever can write files as this user can forge one,
  * as they can forge a {@code manifest generate} answer, the istioctl binary or its defaults file; a signature would
  * need a key that same user could read, so none is made.
@@ -188,7 +188,7 @@ final class OfflineOutputs {
     }
 
     Optional<List<String>> get(String key) {
-        return readOwn(dir.resolve(key + ".out")).map(text -> text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
+        return CacheFiles.read(dir, key + ".out").map(text -> text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
     }
 
     /**
@@ -196,7 +196,7 @@ final class OfflineOutputs {
      * own ({@link AnswerText}); empty when there is none, or it is unreadable, not of this key, or not the user's own.
      */
     Optional<Istioctl.Result> answer(String key, List<String> inputs) {
-        return readOwn(dir.resolve(key + ANSWER)).flatMap(text -> AnswerText.decode(text, key, inputs));
+        return CacheFiles.read(dir, key + ANSWER).flatMap(text -> AnswerText.decode(text, key, inputs));
     }
 
     /** Keeps a run's whole answer; a failure to write only means the next run asks istioctl again. */
@@ -206,38 +206,6 @@ final class OfflineOutputs {
         } catch (IOException | UnsupportedOperationException e) {
             // best effort
         }
-    }
-
-    /**
-     * A cache file's text, when it is a regular file (not a link) that this user owns and no one else may write, in
-     * a directory of the same kind: anything else (another user's file planted in a shared cache directory, a link
-     * to elsewhere) is not an answer meshform gave, and istioctl runs instead.
-     */
-    private Optional<String> readOwn(Path f) {
-        try {
-            var attrs = Files.readAttributes(f, java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            var dirAttrs = Files.readAttributes(dir, java.nio.file.attribute.PosixFileAttributes.class);
-            var me = me();
-            if (!attrs.isRegularFile() || !attrs.owner().equals(me) || !dirAttrs.owner().equals(me)
-                    || othersMayWrite(attrs.permissions()) || othersMayWrite(dirAttrs.permissions())) {
-                return Optional.empty();
-            }
-            return Optional.of(Files.readString(f, StandardCharsets.UTF_8));
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** This process's user: the owner of /proc/self on Linux, else the user named by {@code user.name}. */
-    private java.nio.file.attribute.UserPrincipal me() throws IOException {
-        Path self = Path.of("/proc/self");
-        return Files.exists(self) ? Files.getOwner(self)
-                : dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
-    }
-
-    private static boolean othersMayWrite(java.util.Set<java.nio.file.attribute.PosixFilePermission> p) {
-        return p.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
-                || p.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
     }
 
     /** Keeps a successful run's stdout; a failure to write only means the next run asks istioctl again. */

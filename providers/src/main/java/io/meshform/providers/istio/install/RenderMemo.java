@@ -3,8 +3,6 @@ package io.meshform.providers.istio.install;
 import io.meshform.providers.istio.core.CacheFiles;
 import io.meshform.providers.kubernetes.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * the largest single cost of a no-op plan of cortex-production after the JVM's start. The parsed objects and the
  * digest are kept as JSON (read in a few tens of ms) beside istioctl's remembered answers, named by the SHA-256 of
  * the YAML they came from, so a different render can never be answered with them. A kept file is written only when
- * it reads back equal to what the YAML gave, so the plan is the same either way; the newest {@value #KEEP} are kept.
+ * it reads back equal to what the YAML gave, so the plan is the same either way; the newest {@value #KEEP} are kept,
+ * and one is read only when this user kept it ({@code CacheFiles.read}).
  */
 final class RenderMemo {
     static final int KEEP = 8;
@@ -48,11 +47,10 @@ final class RenderMemo {
 
     private static RenderDiff.Render read(Path file) {
         try {
-            if (!Files.isRegularFile(file)) {
-                return null;
-            }
-            return fromJson(JSON.readTree(Files.readString(file, StandardCharsets.UTF_8)));
-        } catch (IOException | JacksonException | IllegalArgumentException e) {
+            // CacheFiles.read: only a file this user kept, as for istioctl's remembered answers beside it
+            return CacheFiles.read(file.getParent(), file.getFileName().toString()).map(text -> fromJson(JSON.readTree(text)))
+                    .orElse(null);
+        } catch (JacksonException | IllegalArgumentException e) {
             return null; // unreadable or not ours: parse the YAML again
         }
     }

@@ -15,6 +15,27 @@ import org.junit.jupiter.api.io.TempDir;
  * field it is about. Every case below is one meshform once judged itself (and got wrong one way or the other).
  */
 class IstioValidationTest {
+    /** An AuthorizationPolicy Istio accepts with a warning (a DENY rule on paths also denies TCP ports). */
+    private static final String DENY_ON_PATHS = """
+                  - type: istio.authorizationPolicy
+                    name: d
+                    spec:
+                      namespace: foo
+                      action: DENY
+                      rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
+                """;
+    /** A DestinationRule Istio refuses: a misspelt tls mode. */
+    private static final String MISSPELT_TLS_MODE = """
+                  - type: kubernetes.manifest
+                    name: dr
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: dr, namespace: foo}
+                        spec: {host: "reviews", trafficPolicy: {tls: {mode: ISTIO_MUTUL}}}
+                """;
+
     @TempDir
     Path dir;
 
@@ -124,25 +145,9 @@ class IstioValidationTest {
 
     @Test
     void istioWarningsAreWarningsAndManifestsAreValidatedToo() {
-        Diagnostic w = only(validate("""
-                  - type: istio.authorizationPolicy
-                    name: d
-                    spec:
-                      namespace: foo
-                      action: DENY
-                      rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
-                """));
+        Diagnostic w = only(validate(DENY_ON_PATHS));
         assertTrue(!w.isError() && w.summary().contains("will deny all traffic to TCP ports"), w.summary());
-        Diagnostic dr = only(validate("""
-                  - type: kubernetes.manifest
-                    name: dr
-                    spec:
-                      manifest:
-                        apiVersion: networking.istio.io/v1
-                        kind: DestinationRule
-                        metadata: {name: dr, namespace: foo}
-                        spec: {host: "reviews", trafficPolicy: {tls: {mode: ISTIO_MUTUL}}}
-                """));
+        Diagnostic dr = only(validate(MISSPELT_TLS_MODE));
         assertTrue(dr.isError() && dr.summary().startsWith("kubernetes.manifest.dr: DestinationRule foo/dr"), dr.summary());
         assertEquals(12, dr.range().line(), dr.format());
     }
@@ -168,24 +173,8 @@ class IstioValidationTest {
         java.nio.file.Files.writeString(wrapper, "#!/bin/sh\necho run >> " + runs + "\nexec " + io.meshform.testkit.Testbed.istioctl() + " \"$@\"\n");
         java.nio.file.Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         IstioValidation check = new IstioValidation(new io.meshform.providers.istio.core.Istioctl(wrapper.toString(), "a test", null, null));
-        String warning = """
-                  - type: istio.authorizationPolicy
-                    name: d
-                    spec:
-                      namespace: foo
-                      action: DENY
-                      rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
-                """;
-        String refusal = warning + """
-                  - type: kubernetes.manifest
-                    name: dr
-                    spec:
-                      manifest:
-                        apiVersion: networking.istio.io/v1
-                        kind: DestinationRule
-                        metadata: {name: dr, namespace: foo}
-                        spec: {host: "reviews", trafficPolicy: {tls: {mode: ISTIO_MUTUL}}}
-                """;
+        String warning = DENY_ON_PATHS;
+        String refusal = warning + MISSPELT_TLS_MODE;
         for (String resources : List.of(warning, refusal)) {
             CheckContext ctx = Stacks.plan(Stacks.load(dir, resources));
             long before = java.nio.file.Files.exists(runs) ? java.nio.file.Files.readAllLines(runs).size() : 0;

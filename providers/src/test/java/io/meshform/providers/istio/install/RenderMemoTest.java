@@ -67,6 +67,19 @@ class RenderMemoTest {
     }
 
     @Test
+    void aKeptFileOthersMayWriteOrALinkIsParsedAgain(@TempDir Path dir) throws Exception {
+        RenderMemo.parse(YAML, dir);
+        Path file = kept(dir).get(0);
+        Files.writeString(file, Files.readString(file).replace("sha256:", "sha256:planted-"));
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(RenderDiff.parseRender(YAML), RenderMemo.parse(YAML, dir), "a file anyone may write is not ours");
+        Path elsewhere = Files.move(file, dir.resolve("elsewhere.json"));
+        Files.setPosixFilePermissions(elsewhere, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createSymbolicLink(file, elsewhere);
+        assertEquals(RenderDiff.parseRender(YAML), RenderMemo.parse(YAML, dir), "a link is not a kept render");
+    }
+
+    @Test
     void anUnreadableKeptFileIsParsedAgain(@TempDir Path dir) throws Exception {
         RenderMemo.parse(YAML, dir);
         Files.writeString(kept(dir).get(0), "{not json");
