@@ -7,7 +7,6 @@ import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.model.BackendConfig;
 import io.meshform.engine.model.Environment;
-import io.meshform.engine.model.Lifecycle;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.SourceLocator;
@@ -25,7 +24,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,18 +39,15 @@ import tools.jackson.databind.node.ObjectNode;
  * variables, and each provider's spec validation. Every error in the files is collected and reported at
  * once, with file, line and column.
  *
- * <p>Longer than 400 lines because structure checks, imports, variables and spec validation are one walk over one
- * tree that keeps every position; splitting it waits for the input-confinement work (issue #13) now changing it.
+ * <p>The declarations of variables ({@link StackVariables}) and resources ({@link StackResources}) are read by their
+ * own classes; this one walks the files (imports first, each confined to the stack's root), reads the metadata, the
+ * backend and the files resources name, and puts the parts together.
  */
 public final class StackLoader {
     public static final String API_VERSION = "meshform.io/v1alpha1";
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "metadata", "imports", "variables",
             "backend", "resources");
     private static final Set<String> METADATA_KEYS = Set.of("name", "environment", "description");
-    private static final Set<String> RESOURCE_KEYS = Set.of("type", "name", "dependsOn", "spec", "lifecycle", "adopt");
-    private static final Set<String> LIFECYCLE_KEYS = Set.of("preventDestroy");
-    private static final Set<String> VARIABLE_KEYS = Set.of("type", "default", "description");
-    private static final Set<String> VARIABLE_TYPES = Set.of("string", "number", "bool");
     private static final int MAX_IMPORT_DEPTH = 8;
 
     private final YamlReader yaml = new YamlReader();
@@ -87,26 +82,21 @@ public final class StackLoader {
     public Loaded load(Path file, VariableInputs inputs, StackRoot root) {
         unreadable.clear();
         Diagnostics out = new Diagnostics();
-        Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent());
+        Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
         collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
         // Structural errors do not stop here: the resources that did parse are still validated, so one run
         // reports every error in the file.
-        Map<String, JsonNode> values = resolveVariables(parts, inputs, out);
+        Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
         Set<String> used = new HashSet<>();
         Interpolator interpolator = new Interpolator(values, used, out);
         List<ResourceDecl> resources = new ArrayList<>();
-        for (RawResource raw : parts.resources.values()) {
-            ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec, raw.source.document(),
-                    raw.source.pointer() + "/spec");
+        for (StackResources.Declared raw : parts.resources.all()) {
+            ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec(), raw.source().document(),
+                    raw.source().pointer() + "/spec");
             SourceLocator source = readFiles(raw, spec, parts, file.toString(), out);
-            resources.add(new ResourceDecl(raw.address, raw.dependsOn, spec, source, raw.lifecycle));
+            resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle()));
         }
-        for (Map.Entry<String, VariableDecl> v : parts.variables.entrySet()) {
-            if (!used.contains(v.getKey())) {
-                out.warning("variable `" + v.getKey() + "` is declared but never used",
-                        "remove it, or reference it as ${var." + v.getKey() + "}", v.getValue().range);
-            }
-        }
+        parts.variables.warnUnused(used, out);
         checkDependsOn(resources, out);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's problem is already reported
@@ -130,20 +120,14 @@ public final class StackLoader {
         String name;
         Environment environment = Environment.PRODUCTION;
         BackendConfig backend = BackendConfig.localDefault();
-        final Map<String, VariableDecl> variables = new LinkedHashMap<>();
-        final Map<ResourceAddress, RawResource> resources = new LinkedHashMap<>();
+        final StackVariables variables = new StackVariables();
+        final StackResources resources;
 
-        Parts(StackRoot root, Path stackDirectory) {
+        Parts(StackRoot root, Path stackDirectory, TypeRegistry types) {
             this.root = root;
+            this.resources = new StackResources(types);
             this.stackDirectory = stackDirectory;
         }
-    }
-
-    private record VariableDecl(String type, JsonNode defaultValue, SourceRange range) {
-    }
-
-    private record RawResource(ResourceAddress address, List<ResourceAddress> dependsOn, ObjectNode spec,
-                               SourceLocator source, Lifecycle lifecycle) {
     }
 
     /** Reads one file after the files it imports, so the importing file's values win. */
@@ -211,9 +195,9 @@ public final class StackLoader {
         }
         chain.remove(chain.size() - 1);
         readMetadata(doc, shape, root, parts, out, chain.isEmpty());
-        readVariables(doc, shape, root, parts, out);
+        parts.variables.read(doc, shape, root, out);
         readBackend(doc, shape, root, parts, out);
-        readResources(doc, shape, root, parts, out);
+        parts.resources.read(doc, shape, root, out);
     }
 
     /**
@@ -221,9 +205,9 @@ public final class StackLoader {
      * names: inside the root, bounded, with the same YAML rules as the stack. Returns the resource's locator, which
      * points problems inside such content into its file.
      */
-    private SourceLocator readFiles(RawResource raw, ObjectNode spec, Parts parts, String stackShown, Diagnostics out) {
-        SourceLocator source = raw.source;
-        ResourceType type = types.find(raw.address.type()).orElse(null);
+    private SourceLocator readFiles(StackResources.Declared raw, ObjectNode spec, Parts parts, String stackShown, Diagnostics out) {
+        SourceLocator source = raw.source();
+        ResourceType type = types.find(raw.address().type()).orElse(null);
         if (type == null) {
             return source;
         }
@@ -232,9 +216,9 @@ public final class StackLoader {
             if (name == null || !name.isString()) {
                 continue;  // absent, or not a string: the type's own validation says so
             }
-            SourceRange at = raw.source.range("/spec/" + f.getKey());
+            SourceRange at = raw.source().range("/spec/" + f.getKey());
             if (spec.has(f.getValue()) && !spec.get(f.getValue()).isNull()) {
-                out.error(raw.address + ": set `" + f.getValue() + "` or `" + f.getKey() + "`, not both",
+                out.error(raw.address() + ": set `" + f.getValue() + "` or `" + f.getKey() + "`, not both",
                         "`" + f.getKey() + "` names a file whose object becomes `" + f.getValue() + "`", at);
                 continue;
             }
@@ -243,9 +227,9 @@ public final class StackLoader {
                 Path path = parts.root.resolve(parts.stackDirectory, name.asString(), f.getKey() + ":", at);
                 YamlDocument content = yaml.read(path, shown, "file");
                 if (!content.root().isObject()) {
-                    out.error(raw.address + ": " + shown + " must hold one object (a mapping)",
+                    out.error(raw.address() + ": " + shown + " must hold one object (a mapping)",
                             "found " + io.meshform.engine.diag.ValueDescription.kindOf(content.root()), content.rangeOf(""));
-                    unreadable.add(raw.address);
+                    unreadable.add(raw.address());
                     continue;
                 }
                 spec.remove(f.getKey());
@@ -253,7 +237,7 @@ public final class StackLoader {
                 source = source.withEmbedded("/spec/" + f.getValue(), content);
             } catch (DiagnosticsException e) {
                 e.diagnostics().forEach(out::add);
-                unreadable.add(raw.address);
+                unreadable.add(raw.address());
             }
         }
         return source;
@@ -292,42 +276,6 @@ public final class StackLoader {
                         Suggestions.hint(env, List.of("production", "staging", "development")),
                         doc.rangeOf("/metadata/environment"));
             }
-        }
-    }
-
-    private void readVariables(YamlDocument doc, ObjectShape shape, JsonNode root, Parts parts, Diagnostics out) {
-        JsonNode vars = root.get("variables");
-        if (vars == null || !shape.isObject(vars, "/variables", "`variables`")) {
-            return;
-        }
-        for (Map.Entry<String, JsonNode> e : vars.properties()) {
-            String p = "/variables/" + YamlReader.escape(e.getKey());
-            JsonNode v = e.getValue();
-            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                out.error("invalid variable name `" + e.getKey() + "`", "use letters, digits and _", doc.rangeOf(p));
-                continue;
-            }
-            if (!shape.isObject(v, p, "variable `" + e.getKey() + "`")) {
-                continue;
-            }
-            shape.knownKeys(v, p, "variable `" + e.getKey() + "`", VARIABLE_KEYS);
-            String type = v.has("type") ? shape.string(v, p, "type") : null;
-            JsonNode def = v.get("default");
-            if (type == null) {
-                type = def == null || def.isString() ? "string" : def.isBoolean() ? "bool" : def.isNumber() ? "number" : "string";
-            } else if (!VARIABLE_TYPES.contains(type)) {
-                out.error("unknown variable type `" + type + "`", Suggestions.hint(type, VARIABLE_TYPES), doc.rangeOf(p + "/type"));
-                continue;
-            }
-            if (def != null && !matchesType(def, type)) {
-                out.error("default of variable `" + e.getKey() + "` is not a " + type,
-                        "found " + ObjectShape.describe(def) + (type.equals("string") ? "; quote it (\"1.10\" is a string, 1.10 the number 1.1)" : ""),
-                        doc.rangeOf(p + "/default"));
-                continue;
-            }
-            VariableDecl prior = parts.variables.get(e.getKey());
-            JsonNode effectiveDefault = def != null ? def : prior == null ? null : prior.defaultValue;
-            parts.variables.put(e.getKey(), new VariableDecl(type, effectiveDefault, doc.rangeOf(p)));
         }
     }
 
@@ -373,246 +321,6 @@ public final class StackLoader {
             out.error(problem.message(), problem.hint(), doc.rangeOf(at));
         }
         parts.backend = new BackendConfig(kind, values);
-    }
-
-    private void readResources(YamlDocument doc, ObjectShape shape, JsonNode root, Parts parts, Diagnostics out) {
-        JsonNode list = root.get("resources");
-        if (list == null) {
-            return;
-        }
-        if (!list.isArray()) {
-            out.error("`resources` must be a list", "found " + ObjectShape.describe(list), doc.rangeOf("/resources"));
-            return;
-        }
-        Map<ResourceAddress, String> seenHere = new LinkedHashMap<>();
-        for (int i = 0; i < list.size(); i++) {
-            String p = "/resources/" + i;
-            JsonNode r = list.get(i);
-            if (!shape.isObject(r, p, "a resource")) {
-                continue;
-            }
-            shape.knownKeys(r, p, "a resource", RESOURCE_KEYS);
-            boolean ok = shape.required(r, p, "type", "a resource") & shape.required(r, p, "name", "a resource");
-            String type = shape.string(r, p, "type");
-            String name = shape.string(r, p, "name");
-            if (!ok || type == null || name == null) {
-                continue;
-            }
-            if (types.find(type).isEmpty()) {
-                out.error("unknown resource type `" + type + "`", Suggestions.hint(type, types.names()), doc.rangeOf(p + "/type"));
-                continue;
-            }
-            if (!ResourceAddress.validName(name)) {
-                out.error("invalid resource name `" + name + "`",
-                        "use lower-case letters, digits, '-' and '_', starting and ending with a letter or digit",
-                        doc.rangeOf(p + "/name"));
-                continue;
-            }
-            ResourceAddress address = new ResourceAddress(type, name);
-            if (seenHere.containsKey(address)) {
-                out.error("duplicate resource `" + address + "`",
-                        "it is already declared at " + doc.rangeOf(seenHere.get(address)) + "; rename one of them",
-                        doc.rangeOf(p + "/name"));
-                continue;
-            }
-            seenHere.put(address, p);
-            List<ResourceAddress> deps = readDependsOn(doc, r, p, out);
-            JsonNode spec = r.get("spec");
-            ObjectNode specObject;
-            if (spec == null || spec.isNull()) {
-                specObject = JsonNodeFactory.instance.objectNode();
-            } else if (!spec.isObject()) {
-                out.error("`spec` must be a mapping", "found " + ObjectShape.describe(spec), doc.rangeOf(p + "/spec"));
-                continue;
-            } else {
-                specObject = (ObjectNode) spec;
-            }
-            Boolean adopt = readAdopt(doc, r, p, out);
-            Lifecycle lifecycle = readLifecycle(doc, r, p, out, shape);
-            lifecycle = new Lifecycle(lifecycle.preventDestroy(), Boolean.TRUE.equals(adopt));
-            RawResource prior = parts.resources.get(address);
-            if (prior != null) {
-                // An importing file refines a resource of its base: specs merge, the importer's values win.
-                ObjectNode merged = prior.spec.deepCopy();
-                deepMerge(merged, specObject);
-                List<ResourceAddress> mergedDeps = r.has("dependsOn") ? deps : prior.dependsOn;
-                Lifecycle mergedLifecycle = new Lifecycle(
-                        r.has("lifecycle") ? lifecycle.preventDestroy() : prior.lifecycle.preventDestroy(),
-                        adopt != null ? adopt : prior.lifecycle.adopt());
-                parts.resources.put(address, new RawResource(address, mergedDeps, merged, new SourceLocator(doc, p, prior.source),
-                        mergedLifecycle));
-            } else {
-                parts.resources.put(address, new RawResource(address, deps, specObject, new SourceLocator(doc, p), lifecycle));
-            }
-        }
-    }
-
-    /** {@code adopt: true} on the resource; null when not written. */
-    private static Boolean readAdopt(YamlDocument doc, JsonNode r, String p, Diagnostics out) {
-        JsonNode v = r.get("adopt");
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isBoolean()) {
-            out.error("`adopt` must be true or false", "found " + ObjectShape.describe(v), doc.rangeOf(p + "/adopt"));
-            return null;
-        }
-        return v.booleanValue();
-    }
-
-    private static Lifecycle readLifecycle(YamlDocument doc, JsonNode r, String p, Diagnostics out, ObjectShape shape) {
-        JsonNode l = r.get("lifecycle");
-        if (l == null || l.isNull()) {
-            return Lifecycle.DEFAULT;
-        }
-        if (!shape.isObject(l, p + "/lifecycle", "`lifecycle`")) {
-            return Lifecycle.DEFAULT;
-        }
-        shape.knownKeys(l, p + "/lifecycle", "lifecycle", LIFECYCLE_KEYS);
-        JsonNode prevent = l.get("preventDestroy");
-        if (prevent != null && !prevent.isBoolean()) {
-            out.error("`preventDestroy` must be true or false", "found " + ObjectShape.describe(prevent),
-                    doc.rangeOf(p + "/lifecycle/preventDestroy"));
-            return Lifecycle.DEFAULT;
-        }
-        return new Lifecycle(prevent != null && prevent.booleanValue());
-    }
-
-    private List<ResourceAddress> readDependsOn(YamlDocument doc, JsonNode r, String p, Diagnostics out) {
-        JsonNode deps = r.get("dependsOn");
-        List<ResourceAddress> result = new ArrayList<>();
-        if (deps == null) {
-            return result;
-        }
-        if (!deps.isArray()) {
-            out.error("`dependsOn` must be a list of resource addresses", "e.g. dependsOn: [istio.install.mesh]",
-                    doc.rangeOf(p + "/dependsOn"));
-            return result;
-        }
-        for (int j = 0; j < deps.size(); j++) {
-            JsonNode d = deps.get(j);
-            try {
-                result.add(ResourceAddress.parse(d.isString() ? d.asString() : d.toString()));
-            } catch (IllegalArgumentException e) {
-                out.error(e.getMessage(), null, doc.rangeOf(p + "/dependsOn/" + j));
-            }
-        }
-        return result;
-    }
-
-    static void deepMerge(ObjectNode base, ObjectNode overlay) {
-        for (Map.Entry<String, JsonNode> e : overlay.properties()) {
-            JsonNode existing = base.get(e.getKey());
-            if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode oo) {
-                deepMerge(eo, oo);
-            } else {
-                base.set(e.getKey(), e.getValue().deepCopy());
-            }
-        }
-    }
-
-    private Map<String, JsonNode> resolveVariables(Parts parts, VariableInputs inputs, Diagnostics out) {
-        Map<String, JsonNode> values = new LinkedHashMap<>();
-        Map<String, String> raw = new LinkedHashMap<>();
-        Map<String, String> origin = new LinkedHashMap<>();
-        inputs.environment().forEach((k, v) -> {
-            if (k.startsWith(VariableInputs.ENV_PREFIX)) {
-                String name = k.substring(VariableInputs.ENV_PREFIX.length());
-                // Unlike --var, stray environment variables are not errors: CI environments carry many.
-                if (parts.variables.containsKey(name)) {
-                    raw.put(name, v);
-                    origin.put(name, "environment variable " + k);
-                }
-            }
-        });
-        Map<String, JsonNode> fromFiles = new LinkedHashMap<>();
-        for (Path f : inputs.varFiles()) {
-            YamlDocument doc;
-            try {
-                Path confined = parts.root.resolve(Path.of("").toAbsolutePath(), f.toString(), "--var-file", null);
-                doc = yaml.read(confined, f.toString(), "variables file");
-            } catch (DiagnosticsException e) {
-                e.diagnostics().forEach(out::add);
-                continue;
-            }
-            if (doc.root() == null || !doc.root().isObject()) {
-                out.error("a variables file must be a mapping of name: value", null, doc.rangeOf(""));
-                continue;
-            }
-            for (Map.Entry<String, JsonNode> e : doc.root().properties()) {
-                if (!parts.variables.containsKey(e.getKey())) {
-                    out.error("variables file sets undeclared variable `" + e.getKey() + "`",
-                            Suggestions.hint(e.getKey(), parts.variables.keySet()), doc.rangeOf("/" + YamlReader.escape(e.getKey())));
-                    continue;
-                }
-                raw.remove(e.getKey());
-                fromFiles.put(e.getKey(), e.getValue());
-                origin.put(e.getKey(), f.toString());
-            }
-        }
-        inputs.cliValues().forEach((k, v) -> {
-            if (!parts.variables.containsKey(k)) {
-                out.error("--var sets undeclared variable `" + k + "`",
-                        parts.variables.isEmpty() ? "the stack declares no variables" : Suggestions.hint(k, parts.variables.keySet()), null);
-                return;
-            }
-            fromFiles.remove(k);
-            raw.put(k, v);
-            origin.put(k, "--var " + k);
-        });
-        for (Map.Entry<String, VariableDecl> e : parts.variables.entrySet()) {
-            String name = e.getKey();
-            VariableDecl decl = e.getValue();
-            JsonNode value;
-            if (raw.containsKey(name)) {
-                value = convert(raw.get(name), decl.type);
-                if (value == null) {
-                    out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
-                            "got \"" + raw.get(name) + "\"", decl.range);
-                    continue;
-                }
-            } else if (fromFiles.containsKey(name)) {
-                value = fromFiles.get(name);
-                if (!matchesType(value, decl.type)) {
-                    out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
-                            "found " + ObjectShape.describe(value), decl.range);
-                    continue;
-                }
-            } else if (decl.defaultValue != null) {
-                value = decl.defaultValue;
-            } else {
-                out.error("variable `" + name + "` has no value",
-                        "set it with --var " + name + "=VALUE, a --var-file, or " + VariableInputs.ENV_PREFIX + name, decl.range);
-                continue;
-            }
-            values.put(name, value);
-        }
-        return values;
-    }
-
-    private static boolean matchesType(JsonNode v, String type) {
-        return switch (type) {
-            case "string" -> v.isString();
-            case "number" -> v.isNumber();
-            case "bool" -> v.isBoolean();
-            default -> false;
-        };
-    }
-
-    private static JsonNode convert(String text, String type) {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        return switch (type) {
-            case "string" -> f.stringNode(text);
-            case "bool" -> text.equals("true") ? f.booleanNode(true) : text.equals("false") ? f.booleanNode(false) : null;
-            case "number" -> {
-                try {
-                    yield f.numberNode(new java.math.BigDecimal(text));
-                } catch (NumberFormatException e) {
-                    yield null;
-                }
-            }
-            default -> null;
-        };
     }
 
     private static void checkDependsOn(List<ResourceDecl> resources, Diagnostics out) {

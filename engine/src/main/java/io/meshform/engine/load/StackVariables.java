@@ -1,0 +1,188 @@
+package io.meshform.engine.load;
+
+import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.diag.Suggestions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/**
+ * The {@code variables:} a stack and its imports declare, and their values for one load: the declared default,
+ * overridden by the {@link VariableInputs} in their order of precedence ({@code MESHFORM_VAR_*} environment variables,
+ * then {@code --var-file}s, then {@code --var}). A value of the wrong type or an undeclared name is an error at the
+ * place that wrote it; an unused declaration is a warning.
+ *
+ * <p>Used by one {@link StackLoader#load} and then dropped: it collects the declarations of every file the load reads.
+ */
+final class StackVariables {
+    private static final Set<String> KEYS = Set.of("type", "default", "description");
+    private static final Set<String> TYPES = Set.of("string", "number", "bool");
+
+    private record Declaration(String type, JsonNode defaultValue, SourceRange range) {
+    }
+
+    private final Map<String, Declaration> declared = new LinkedHashMap<>();
+
+    /**
+     * Reads the {@code variables:} mapping of one file. Files are read imports first, so a later (importing) file's
+     * declaration wins, and keeps the earlier default when it writes none.
+     */
+    void read(YamlDocument doc, ObjectShape shape, JsonNode root, Diagnostics out) {
+        JsonNode vars = root.get("variables");
+        if (vars == null || !shape.isObject(vars, "/variables", "`variables`")) {
+            return;
+        }
+        for (Map.Entry<String, JsonNode> e : vars.properties()) {
+            String p = "/variables/" + YamlReader.escape(e.getKey());
+            JsonNode v = e.getValue();
+            if (!e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                out.error("invalid variable name `" + e.getKey() + "`", "use letters, digits and _", doc.rangeOf(p));
+                continue;
+            }
+            if (!shape.isObject(v, p, "variable `" + e.getKey() + "`")) {
+                continue;
+            }
+            shape.knownKeys(v, p, "variable `" + e.getKey() + "`", KEYS);
+            String type = v.has("type") ? shape.string(v, p, "type") : null;
+            JsonNode def = v.get("default");
+            if (type == null) {
+                type = def == null || def.isString() ? "string" : def.isBoolean() ? "bool" : def.isNumber() ? "number" : "string";
+            } else if (!TYPES.contains(type)) {
+                out.error("unknown variable type `" + type + "`", Suggestions.hint(type, TYPES), doc.rangeOf(p + "/type"));
+                continue;
+            }
+            if (def != null && !matchesType(def, type)) {
+                out.error("default of variable `" + e.getKey() + "` is not a " + type,
+                        "found " + ObjectShape.describe(def) + (type.equals("string") ? "; quote it (\"1.10\" is a string, 1.10 the number 1.1)" : ""),
+                        doc.rangeOf(p + "/default"));
+                continue;
+            }
+            Declaration prior = declared.get(e.getKey());
+            JsonNode effectiveDefault = def != null ? def : prior == null ? null : prior.defaultValue;
+            declared.put(e.getKey(), new Declaration(type, effectiveDefault, doc.rangeOf(p)));
+        }
+    }
+
+    /**
+     * The value of every declared variable that has one; each problem (an undeclared name set, a value of the wrong
+     * type, a variable without a value) is an error in {@code out}. {@code --var-file}s must lie inside {@code root}.
+     */
+    Map<String, JsonNode> resolve(VariableInputs inputs, StackRoot root, YamlReader yaml, Diagnostics out) {
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> origin = new LinkedHashMap<>();
+        inputs.environment().forEach((k, v) -> {
+            if (k.startsWith(VariableInputs.ENV_PREFIX)) {
+                String name = k.substring(VariableInputs.ENV_PREFIX.length());
+                // Unlike --var, stray environment variables are not errors: CI environments carry many.
+                if (declared.containsKey(name)) {
+                    raw.put(name, v);
+                    origin.put(name, "environment variable " + k);
+                }
+            }
+        });
+        Map<String, JsonNode> fromFiles = new LinkedHashMap<>();
+        for (Path f : inputs.varFiles()) {
+            YamlDocument doc;
+            try {
+                Path confined = root.resolve(Path.of("").toAbsolutePath(), f.toString(), "--var-file", null);
+                doc = yaml.read(confined, f.toString(), "variables file");
+            } catch (DiagnosticsException e) {
+                e.diagnostics().forEach(out::add);
+                continue;
+            }
+            if (doc.root() == null || !doc.root().isObject()) {
+                out.error("a variables file must be a mapping of name: value", null, doc.rangeOf(""));
+                continue;
+            }
+            for (Map.Entry<String, JsonNode> e : doc.root().properties()) {
+                if (!declared.containsKey(e.getKey())) {
+                    out.error("variables file sets undeclared variable `" + e.getKey() + "`",
+                            Suggestions.hint(e.getKey(), declared.keySet()), doc.rangeOf("/" + YamlReader.escape(e.getKey())));
+                    continue;
+                }
+                raw.remove(e.getKey());
+                fromFiles.put(e.getKey(), e.getValue());
+                origin.put(e.getKey(), f.toString());
+            }
+        }
+        inputs.cliValues().forEach((k, v) -> {
+            if (!declared.containsKey(k)) {
+                out.error("--var sets undeclared variable `" + k + "`",
+                        declared.isEmpty() ? "the stack declares no variables" : Suggestions.hint(k, declared.keySet()), null);
+                return;
+            }
+            fromFiles.remove(k);
+            raw.put(k, v);
+            origin.put(k, "--var " + k);
+        });
+        for (Map.Entry<String, Declaration> e : declared.entrySet()) {
+            String name = e.getKey();
+            Declaration decl = e.getValue();
+            JsonNode value;
+            if (raw.containsKey(name)) {
+                value = convert(raw.get(name), decl.type);
+                if (value == null) {
+                    out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
+                            "got \"" + raw.get(name) + "\"", decl.range);
+                    continue;
+                }
+            } else if (fromFiles.containsKey(name)) {
+                value = fromFiles.get(name);
+                if (!matchesType(value, decl.type)) {
+                    out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
+                            "found " + ObjectShape.describe(value), decl.range);
+                    continue;
+                }
+            } else if (decl.defaultValue != null) {
+                value = decl.defaultValue;
+            } else {
+                out.error("variable `" + name + "` has no value",
+                        "set it with --var " + name + "=VALUE, a --var-file, or " + VariableInputs.ENV_PREFIX + name, decl.range);
+                continue;
+            }
+            values.put(name, value);
+        }
+        return values;
+    }
+
+    /** A warning for each declared variable no value of the stack references. */
+    void warnUnused(Set<String> used, Diagnostics out) {
+        declared.forEach((name, decl) -> {
+            if (!used.contains(name)) {
+                out.warning("variable `" + name + "` is declared but never used",
+                        "remove it, or reference it as ${var." + name + "}", decl.range);
+            }
+        });
+    }
+
+    private static boolean matchesType(JsonNode v, String type) {
+        return switch (type) {
+            case "string" -> v.isString();
+            case "number" -> v.isNumber();
+            case "bool" -> v.isBoolean();
+            default -> false;
+        };
+    }
+
+    private static JsonNode convert(String text, String type) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        return switch (type) {
+            case "string" -> f.stringNode(text);
+            case "bool" -> text.equals("true") ? f.booleanNode(true) : text.equals("false") ? f.booleanNode(false) : null;
+            case "number" -> {
+                try {
+                    yield f.numberNode(new java.math.BigDecimal(text));
+                } catch (NumberFormatException e) {
+                    yield null;
+                }
+            }
+            default -> null;
+        };
+    }
+}
