@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.ArrayList;
 import java.util.List;
+import tools.jackson.databind.JsonNode;
 
 /** Small, uniform operations on typed and generic objects: LIST, GET and server-side apply. */
 public final class KubeObjects {
@@ -75,5 +76,15 @@ public final class KubeObjects {
 
     public static String nameOf(HasMetadata o) {
         return o.getMetadata() == null ? null : o.getMetadata().getName();
+    }
+
+    /** True when {@code obj}'s {@code status.conditions} has one of {@code type} with status "True". */
+    public static boolean hasCondition(JsonNode obj, String type) {
+        for (JsonNode c : obj.path("status").path("conditions")) {
+            if (type.equals(Json.text(c, "type")) && "True".equals(Json.text(c, "status"))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

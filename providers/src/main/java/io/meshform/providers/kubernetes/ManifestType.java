@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -323,7 +322,7 @@ public final class ManifestType implements ResourceType {
         }
         JsonNode wait = request.desired().get("wait");
         if (wait != null && wait.isObject()) {
-            waitFor(request, t, WaitFor.of(wait), wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : 300);
+            ManifestWait.of(wait).await(kube, request, t);
         }
         Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         ObjectNode attributes = Json.copy(request.desired());
@@ -342,50 +341,6 @@ public final class ManifestType implements ResourceType {
 
     private String scrub(ObjectNode m, String text) {
         return sensitive.scrub(m, text);
-    }
-
-    /** What `wait` asks for: a status condition that is True, or a field (dotted path) holding a value. */
-    record WaitFor(String condition, String field, String value) {
-        static WaitFor of(JsonNode wait) {
-            return new WaitFor(Json.text(wait, "condition"), Json.text(wait, "field"), Json.text(wait, "value"));
-        }
-
-        boolean holds(JsonNode obj) {
-            if (condition != null) {
-                return hasCondition(obj, condition);
-            }
-            JsonNode at = obj;
-            for (String part : field.split("\\.")) {
-                at = at.path(part);
-            }
-            return !at.isMissingNode() && !at.isNull() && value.equals(at.asString());
-        }
-
-        @Override
-        public String toString() {
-            return condition != null ? condition : field + " = " + value;
-        }
-    }
-
-    private void waitFor(ApplyRequest request, Target t, WaitFor wanted, long seconds) {
-        request.progress().note("waiting up to " + seconds + "s for " + t.describe() + ": " + wanted);
-        var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
-        var res = t.namespace() == null ? op.withName(t.name()) : op.inNamespace(t.namespace()).withName(t.name());
-        try {
-            res.waitUntilCondition(o -> o != null && wanted.holds(Json.toNode(o)), seconds, TimeUnit.SECONDS);
-        } catch (KubernetesClientException e) {
-            throw KubeErrors.error(request.address() + ": " + t.describe() + " was applied but is not " + wanted
-                    + " after " + seconds + "s", "meshform recorded nothing for it; check `kubectl describe` and apply again");
-        }
-    }
-
-    public static boolean hasCondition(JsonNode obj, String type) {
-        for (JsonNode c : obj.path("status").path("conditions")) {
-            if (type.equals(Json.text(c, "type")) && "True".equals(Json.text(c, "status"))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The id {@code meshform import} takes for a manifest's object: namespace/name, or the name of a cluster-scoped one. */

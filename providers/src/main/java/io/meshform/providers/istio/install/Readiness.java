@@ -46,14 +46,14 @@ public final class Readiness {
     private static <T extends HasMetadata> void waitFor(ResourceAddress address, String what, String condition, long deadline,
             ProgressSink progress, io.fabric8.kubernetes.client.dsl.Resource<T> resource) {
         T now = resource.get();
-        if (now == null || io.meshform.providers.kubernetes.ManifestType.hasCondition(Json.toNode(now), condition)) {
+        if (now == null || io.meshform.providers.kubernetes.KubeObjects.hasCondition(Json.toNode(now), condition)) {
             return;
         }
         long seconds = Math.max(1, (deadline - System.nanoTime()) / 1_000_000_000L);
         progress.note("waiting up to " + seconds + "s for " + what + " to be " + condition);
         try {
             resource.waitUntilCondition(o -> o == null
-                    || io.meshform.providers.kubernetes.ManifestType.hasCondition(Json.toNode(o), condition), seconds,
+                    || io.meshform.providers.kubernetes.KubeObjects.hasCondition(Json.toNode(o), condition), seconds,
                     java.util.concurrent.TimeUnit.SECONDS);
         } catch (KubernetesClientException e) {
             throw KubeErrors.error(address + ": istioctl install finished, but " + what + " is not " + condition
