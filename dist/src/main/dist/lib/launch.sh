@@ -57,8 +57,8 @@ meshform_launch() {
   [ -n "${java_path:-}" ] || { echo "[meshform] no Java runtime: $java is not found (install Java 17 or later)" >&2; exit 1; }
   # `version`, `--version` and `-V` alone are answered by the CLI's QuickAnswers, which load a dozen of meshform's
   # classes and no library: there the class cache costs more than it saves (the JVM maps the 33 MB archive and
-  # relocates it: 15 ms more CPU and 50 ms more wall time than without it, BENCHMARKS.md, issue 18 "version"), so
-  # they start without it, and without the readlink, stat and cksum that pick it.
+  # relocates it: 9-14 ms more CPU and 66-88 ms more wall time than without it; BENCHMARKS.md, issue 18, morning
+  # session: version), so they start without it, and without the readlink, stat and cksum that pick it.
   if [ $# -eq 1 ]; then
     case $1 in
       version|--version|-V)
