@@ -40,13 +40,32 @@ meshform_release_values() {
   done < "$1"
 }
 
+# The class every command starts in (the jar's Main-Class). The JVM is given the jar as its class path and this
+# class rather than -jar: -jar opens the 18 MB jar twice (once only to read its manifest), about 3 ms of each start.
+meshform_main=io.meshform.cli.Main
+
 meshform_launch() {
   local java=$1 jar=$2 cache=$3 stack=$4
   shift 5   # JAVA JAR CACHE STACK --
   local jvm=("${meshform_jvm_options[@]}")
   local java_path real home release version vendor major release_runtime release_java release_vendor
-  java_path=$(command -v "$java" 2>/dev/null || true)
-  [ -n "$java_path" ] || { echo "[meshform] no Java runtime: $java is not found (install Java 17 or later)" >&2; exit 1; }
+  # `hash` finds a command as `command -v` does, without the subshell of $(...): one process less per run.
+  case $java in
+    */*) [ -x "$java" ] && [ ! -d "$java" ] && java_path=$java ;;
+    *) hash "$java" 2>/dev/null && java_path=${BASH_CMDS[$java]:-} ;;
+  esac
+  [ -n "${java_path:-}" ] || { echo "[meshform] no Java runtime: $java is not found (install Java 17 or later)" >&2; exit 1; }
+  # `version`, `--version` and `-V` alone are answered by the CLI's QuickAnswers, which load a dozen of meshform's
+  # classes and no library: there the class cache costs more than it saves (the JVM maps the 33 MB archive and
+  # relocates it: 9-14 ms more CPU and 66-88 ms more wall time than without it; BENCHMARKS.md, issue 18, morning
+  # session: version), so they start without it, and without the readlink, stat and cksum that pick it.
+  if [ $# -eq 1 ]; then
+    case $1 in
+      version|--version|-V)
+        # shellcheck disable=SC2086 # MESHFORM_JAVA_OPTS is a list of options
+        exec "$java" "${jvm[@]}" ${MESHFORM_JAVA_OPTS:-} -cp "$jar" "$meshform_main" "$@" ;;
+    esac
+  fi
   real=$(readlink -f "$java_path")
   home=${real%/*}   # .../bin (readlink -f gives a canonical absolute path, so no `cd ..` is needed)
   home=${home%/*}
@@ -80,7 +99,7 @@ meshform_launch() {
     fi
   fi
   # shellcheck disable=SC2086 # MESHFORM_JAVA_OPTS is a list of options
-  exec "$java" "${jvm[@]}" ${MESHFORM_JAVA_OPTS:-} -jar "$jar" "$@"
+  exec "$java" "${jvm[@]}" ${MESHFORM_JAVA_OPTS:-} -cp "$jar" "$meshform_main" "$@"
 }
 
 # meshform_train JAVA JAR STACK CACHE FILE KIND PREFIX JVM_OPTIONS...: the training run, then the cache in place.

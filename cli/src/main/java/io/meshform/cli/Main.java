@@ -130,7 +130,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"meshform " + MeshformVersion.get() + " (commit " + MeshformVersion.commit() + ")"};
+            return new String[] {MeshformVersion.line()};
         }
     }
 }

@@ -11,6 +11,11 @@ final class MeshformVersion {
     private MeshformVersion() {
     }
 
+    /** The first line of {@code --version} and of {@code version}: "meshform 0.1.0 (commit abc1234)". */
+    static String line() {
+        return "meshform " + get() + " (commit " + commit() + ")";
+    }
+
     static String get() {
         return value("version", "dev");
     }

@@ -20,7 +20,8 @@ final class QuickAnswers {
         int code;
         switch (args[0]) {
             case "--version", "-V" -> {
-                terminal.out().println(new Main.Version().getVersion()[0]);
+                // What Main.Version gives picocli, without loading picocli's interface from the library jar.
+                terminal.out().println(MeshformVersion.line());
                 code = ExitCodes.OK;
             }
             case "version" -> code = new VersionCommand(terminal).call();

@@ -50,11 +50,35 @@ final class VersionCommand implements Callable<Integer> {
             terminal.out().println(JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root));
             return ExitCodes.OK;
         }
-        terminal.out().println("meshform " + MeshformVersion.get() + " (commit " + MeshformVersion.commit() + ")");
-        terminal.out().println("java     " + java + " (" + vendor + ", " + home + ")");
+        terminal.out().println(MeshformVersion.line());
+        terminal.out().println("java     " + text(java) + " (" + vendor + ", " + home + ")");
         terminal.out().println("istioctl " + (tool.version() != null ? tool.version() + " (" + tool.path() + ", from " + tool.origin() + ")"
                 : "none usable: " + tool.problem()));
         return ExitCodes.OK;
+    }
+
+    /**
+     * {@code v.toString()}, spelled out without its stream and lambdas (JDK 17-25 java/lang/Runtime.java,
+     * {@code Version.toString}): in a JVM without the class cache, as {@code version} runs, spinning those lambdas
+     * was about 9 ms of its 90. VersionCommandTest checks both agree.
+     */
+    static String text(Runtime.Version v) {
+        StringBuilder sb = new StringBuilder();
+        for (Integer n : v.version()) {
+            sb.append(sb.length() == 0 ? "" : ".").append(n);
+        }
+        if (v.pre().isPresent()) {
+            sb.append('-').append(v.pre().get());
+        }
+        if (v.build().isPresent()) {
+            sb.append('+').append(v.build().get());
+            if (v.optional().isPresent()) {
+                sb.append('-').append(v.optional().get());
+            }
+        } else if (v.optional().isPresent()) {
+            sb.append(v.pre().isPresent() ? "-" : "+-").append(v.optional().get());
+        }
+        return sb.toString();
     }
 
     /** The same choice the Istio provider makes: --istioctl, then MESHFORM_ISTIOCTL, then PATH. */

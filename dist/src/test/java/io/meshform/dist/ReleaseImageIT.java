@@ -54,7 +54,9 @@ class ReleaseImageIT {
         List<String> entrypoint = new ArrayList<>();
         c.get("Entrypoint").forEach(a -> entrypoint.add(a.asString()));
         assertEquals("/opt/meshform/runtime/bin/java", entrypoint.get(0));
-        assertEquals(List.of("-jar", "/opt/meshform/lib/meshform.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
+        // The class path and main class the image's class cache was made with (assemble.sh), as the launcher runs it.
+        assertEquals(List.of("-cp", "/opt/meshform/lib/meshform.jar", "io.meshform.cli.Main"),
+                entrypoint.subList(entrypoint.size() - 3, entrypoint.size()));
         Map<String, String> env = new HashMap<>();
         c.get("Env").forEach(e -> {
             String[] kv = e.asString().split("=", 2);

@@ -123,7 +123,7 @@ final class OfflineOutputs {
                 field(sha, v instanceof FileTime t ? Long.toString(t.to(java.util.concurrent.TimeUnit.NANOSECONDS)) : String.valueOf(v));
             }
             for (String arg : args) {
-                int input = inputs.stream().map(Path::toString).toList().indexOf(arg);
+                int input = indexOf(inputs, arg);
                 if (input < 0) {
                     field(sha, arg);
                 } else {
@@ -182,13 +182,30 @@ final class OfflineOutputs {
         }
     }
 
+    /**
+     * The position of the input named {@code arg}, else -1. A loop rather than a stream: {@code meshform version}
+     * computes a key in a JVM without the class cache, where each stream or lambda is generated at run time.
+     */
+    private static int indexOf(List<Path> inputs, String arg) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).toString().equals(arg)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static void field(MessageDigest sha, String value) {
         sha.update(value.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
     }
 
     Optional<List<String>> get(String key) {
-        return CacheFiles.read(dir, key + ".out").map(text -> text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
+        Optional<String> text = CacheFiles.read(dir, key + ".out");   // no lambda: see indexOf
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(text.get().isEmpty() ? List.of() : List.of(text.get().split("\n", -1)));
     }
 
     /**
