@@ -132,7 +132,7 @@ public final class Istioctl {
      * Only stdout is kept: a remembered answer has no stderr.
      */
     public Result runOffline(List<String> args, List<Path> inputs, Duration timeout) {
-        Optional<String> key = outputs.key(binary, args, inputs);
+        Optional<OfflineOutputs.Key> key = outputs.key(binary, args, inputs);
         if (key.isPresent()) {
             Optional<List<String>> hit = outputs.get(key.get());
             if (hit.isPresent()) {

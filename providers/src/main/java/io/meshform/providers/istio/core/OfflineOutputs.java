@@ -17,8 +17,9 @@ import java.util.TreeMap;
  * The remembered output of istioctl's offline commands ({@code version --remote=false}, {@code manifest generate}):
  * what they print depends only on the binary, the arguments, the input files and istioctl's own configuration, and
  * running them costs 0.3-0.6 s of a plan that otherwise takes under a second. The key is a SHA-256 of all of
- * that: the binary's real path, inode, size, modification and change times (any write to the binary changes the
- * change time), the arguments with each input file replaced by its content, every {@code ISTIO*} environment
+ * that (or, for a run that reads nothing but the binary and its arguments, that text itself: {@link #key}): the
+ * binary's real path, inode, size, modification and change times (any write to the binary changes the change
+ * time), the arguments with each input file replaced by its content, every {@code ISTIO*} environment
  * variable (istioctl reads {@code ISTIOCTL_*} flags from the environment), and istioctl's defaults file
  * ({@code $ISTIOCONFIG}, else {@code ~/.istioctl/config.yaml}). Only successful runs are kept. Files live in
  * {@code $MESHFORM_CACHE/istioctl} (default {@code ~/.cache/meshform/istioctl}), readable by the user only; the
@@ -38,6 +39,10 @@ import java.util.TreeMap;
  */
 final class OfflineOutputs {
     static final int KEEP = 32;
+    /** The binary's identity: any write to it changes its change time. */
+    private static final List<String> ATTRIBUTES = List.of("ino", "size", "lastModifiedTime", "ctime");
+    /** The first line of a kept file of a plain {@link Key}: the exact text its name stands for. */
+    private static final String PLAIN_HEADER = "#meshform-key ";
     private static final String ANSWER = ".answer";
     /** Variables a shell sets by itself on every command, which istioctl does not read. */
     private static final java.util.Set<String> SHELL_ONLY = java.util.Set.of("_", "OLDPWD", "SHLVL");
@@ -70,9 +75,69 @@ final class OfflineOutputs {
         return dir;
     }
 
-    /** The key of one run, or empty when the binary or an input cannot be read (then nothing is cached). */
-    Optional<String> key(String binary, List<String> args, List<Path> inputs) {
-        return digest(binary, args, inputs, false);
+    /**
+     * Where a run's answer is kept: the file's name, and for a key made without a digest ({@link #key}) the exact
+     * text the name stands for, which the kept file repeats and a read compares; null for a digest's name.
+     */
+    record Key(String name, String exact) {
+    }
+
+    /**
+     * The key of one run, or empty when the binary or an input cannot be read (then nothing is cached).
+     *
+     * <p>A run without input files, {@code ISTIO*} variables or defaults file ({@code istioctl version}, what
+     * {@code meshform version} asks) is keyed by the binary's identity and the arguments written out: the kept file
+     * repeats them and a read compares them exactly, so no digest is needed. That is most of {@code meshform
+     * version}'s own time otherwise: the first {@link MessageDigest} of a JVM loads the security providers (about
+     * 200 classes, 30 ms of CPU; BENCHMARKS.md, issue 18, morning session). The text holds no secret: a path, an
+     * inode, sizes and times, istioctl's arguments. Every other run is keyed by a SHA-256 ({@link #digest}).
+     */
+    Optional<Key> key(String binary, List<String> args, List<Path> inputs) {
+        if (dir == null) {
+            return Optional.empty();
+        }
+        Optional<Key> plain = inputs.isEmpty() ? plainKey(binary, args) : Optional.empty();
+        return plain.isPresent() ? plain : digest(binary, args, inputs, false).map(name -> new Key(name, null));
+    }
+
+    /** {@link #key} without a digest, when nothing but the binary and the arguments makes the answer. */
+    private Optional<Key> plainKey(String binary, List<String> args) {
+        for (String name : env.keySet()) {
+            if (name.startsWith("ISTIO")) {
+                return Optional.empty();
+            }
+        }
+        try {
+            if (Files.exists(Path.of(System.getProperty("user.home", "/"), ".istioctl", "config.yaml"))) {
+                return Optional.empty();
+            }
+            Path bin = Path.of(binary).toRealPath();
+            Map<String, Object> attrs = Files.readAttributes(bin, "unix:ino,size,lastModifiedTime,ctime");
+            StringBuilder exact = new StringBuilder();
+            plainField(exact, bin.toString());
+            for (String a : ATTRIBUTES) {
+                Object v = attrs.get(a);
+                plainField(exact, v instanceof FileTime t ? Long.toString(t.to(java.util.concurrent.TimeUnit.NANOSECONDS)) : String.valueOf(v));
+            }
+            for (String arg : args) {
+                plainField(exact, arg);
+            }
+            String text = exact.toString();
+            if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+                return Optional.empty();   // the kept file repeats the text on one line
+            }
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(text.getBytes(StandardCharsets.UTF_8));
+            HexFormat hex = HexFormat.of();
+            return Optional.of(new Key("p" + hex.toHexDigits((int) crc.getValue()) + hex.toHexDigits(text.hashCode()), text));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** One field of a plain key: its length, then itself, so no two lists of fields give the same text. */
+    private static void plainField(StringBuilder exact, String value) {
+        exact.append(value.length()).append(':').append(value).append(' ');
     }
 
     /**
@@ -118,7 +183,7 @@ final class OfflineOutputs {
             Path bin = Path.of(binary).toRealPath();
             Map<String, Object> attrs = Files.readAttributes(bin, "unix:ino,size,lastModifiedTime,ctime");
             field(sha, bin.toString());
-            for (String a : List.of("ino", "size", "lastModifiedTime", "ctime")) {
+            for (String a : ATTRIBUTES) {
                 Object v = attrs.get(a);
                 field(sha, v instanceof FileTime t ? Long.toString(t.to(java.util.concurrent.TimeUnit.NANOSECONDS)) : String.valueOf(v));
             }
@@ -200,12 +265,20 @@ final class OfflineOutputs {
         sha.update((byte) 0);
     }
 
-    Optional<List<String>> get(String key) {
-        Optional<String> text = CacheFiles.read(dir, key + ".out");   // no lambda: see indexOf
-        if (text.isEmpty()) {
+    Optional<List<String>> get(Key key) {
+        Optional<String> kept = CacheFiles.read(dir, key.name() + ".out");   // no lambda: see indexOf
+        if (kept.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(text.get().isEmpty() ? List.of() : List.of(text.get().split("\n", -1)));
+        String text = kept.get();
+        if (key.exact() != null) {
+            String header = PLAIN_HEADER + key.exact() + "\n";
+            if (!text.startsWith(header)) {
+                return Optional.empty();   // another key with the same name (a collision): run istioctl
+            }
+            text = text.substring(header.length());
+        }
+        return Optional.of(text.isEmpty() ? List.of() : List.of(text.split("\n", -1)));
     }
 
     /**
@@ -226,9 +299,11 @@ final class OfflineOutputs {
     }
 
     /** Keeps a successful run's stdout; a failure to write only means the next run asks istioctl again. */
-    void put(String key, List<String> stdout) {
+    void put(Key key, List<String> stdout) {
+        String text = String.join("\n", stdout);
         try {
-            CacheFiles.write(dir, key + ".out", String.join("\n", stdout), n -> n.endsWith(".out"), KEEP);
+            CacheFiles.write(dir, key.name() + ".out", key.exact() == null ? text : PLAIN_HEADER + key.exact() + "\n" + text,
+                    n -> n.endsWith(".out"), KEEP);
         } catch (IOException | UnsupportedOperationException e) {
             // best effort
         }

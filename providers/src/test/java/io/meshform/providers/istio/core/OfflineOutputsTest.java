@@ -67,4 +67,42 @@ class OfflineOutputsTest {
                 "istioctl reads ISTIOCTL_* flags from the environment");
         assertTrue(new OfflineOutputs(null, Map.of()).key(bin.toString(), List.of("version"), List.of()).isEmpty(), "off: nothing cached");
     }
+
+    /**
+     * istioctl version (no input, no ISTIO* settings) is kept under its binary and arguments written out rather than a
+     * digest: a kept file of the same name that does not repeat that exact text (a name collision, or an edit) is not
+     * taken, and a rewritten binary runs again.
+     */
+    @Test
+    void aRunOfTheBinaryAloneIsKeptUnderItsExactKeyAndAnotherTextUnderTheSameNameIsNotTaken(@TempDir Path dir) throws Exception {
+        Path bin = dir.resolve("istioctl");
+        Path runs = dir.resolve("runs");
+        Files.writeString(bin, "#!/bin/sh\necho run >> " + runs + "\necho 1.30.3\n");
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        OfflineOutputs outputs = new OfflineOutputs(dir.resolve("cache"), Map.of("PATH", "/bin"));
+        Istioctl istioctl = new Istioctl(bin.toString(), "test", null, null, outputs);
+        List<String> args = List.of("version", "--remote=false", "--short");
+
+        OfflineOutputs.Key key = outputs.key(bin.toString(), args, List.of()).orElseThrow();
+        assertTrue(key.exact() != null && key.exact().contains(bin.toRealPath().toString()) && key.exact().contains("7:version "),
+                "keyed by the binary and the arguments written out: " + key);
+        assertEquals(List.of("1.30.3"), istioctl.runOffline(args, List.of(), Duration.ofSeconds(30)).stdout());
+        assertEquals(List.of("1.30.3"), istioctl.runOffline(args, List.of(), Duration.ofSeconds(30)).stdout());
+        assertEquals(1, Files.readAllLines(runs).size(), "the second run was answered from the cache");
+        Path kept = dir.resolve("cache").resolve(key.name() + ".out");
+        assertEquals("#meshform-key " + key.exact() + "\n1.30.3", Files.readString(kept));
+
+        Files.writeString(kept, "#meshform-key 3:old \n9.9.9");
+        assertEquals(List.of("1.30.3"), istioctl.runOffline(args, List.of(), Duration.ofSeconds(30)).stdout(),
+                "a kept file that names another key is not this run's answer");
+        assertEquals(2, Files.readAllLines(runs).size());
+
+        assertTrue(new OfflineOutputs(dir.resolve("cache"), Map.of("ISTIOCONFIG", "/nowhere")).key(bin.toString(), args, List.of())
+                .orElseThrow().exact() == null, "istioctl's settings in the environment: keyed by a digest of them");
+        Path input = Files.writeString(dir.resolve("iop.yaml"), "kind: IstioOperator");
+        assertTrue(outputs.key(bin.toString(), List.of("manifest", "generate", "-f", input.toString()), List.of(input))
+                .orElseThrow().exact() == null, "a run with an input file: keyed by a digest of its content");
+        Files.writeString(bin, Files.readString(bin));
+        assertNotEquals(key, outputs.key(bin.toString(), args, List.of()).orElseThrow(), "a rewritten binary is another key");
+    }
 }
