@@ -205,11 +205,10 @@ public final class KubeConnection implements AutoCloseable {
                 // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
                 io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
                         io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
-                config = context == null ? Config.fromKubeconfig(file.toFile())
-                        : Config.fromKubeconfig(context, new File(kubeconfig));
+                config = new KubeconfigReader().fromFile(context, file.toFile());
             } else {
                 noKubeconfigAnywhere();
-                config = Config.autoConfigure(context);
+                config = new KubeconfigReader().autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
             throw e;
