@@ -28,6 +28,7 @@ public final class KubeConnection implements AutoCloseable {
     private final String fieldManager;
     private final RequestCounter counter = new RequestCounter();
     private KubernetesClient client;
+    private final ModelClassScan modelClasses = new ModelClassScan();
     private String describedAs = "";
 
     public KubeConnection(ProviderSettings settings) {
@@ -106,7 +107,8 @@ public final class KubeConnection implements AutoCloseable {
             config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
             describedAs = describe(config);
             reachable(config, describedAs);
-            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config)));
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses));
+            modelClasses.of(client);
         }
         return client;
     }
@@ -261,6 +263,7 @@ public final class KubeConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        modelClasses.awaitEnd();
         if (client != null) {
             client.close();
             client = null;
