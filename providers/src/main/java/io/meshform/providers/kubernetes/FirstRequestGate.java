@@ -22,10 +22,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class FirstRequestGate implements Interceptor {
     private final AtomicBoolean leaderChosen = new AtomicBoolean();
     private final CountDownLatch answered = new CountDownLatch(1);
+    private final AtomicBoolean firstAnswer = new AtomicBoolean();
     private final long maxWaitMillis;
+    private final Runnable onFirstAnswer;
 
     FirstRequestGate(long maxWaitMillis) {
+        this(maxWaitMillis, () -> { });
+    }
+
+    /** {@code onFirstAnswer} runs once, on the HTTP client's thread, when the first request is answered or fails. */
+    FirstRequestGate(long maxWaitMillis, Runnable onFirstAnswer) {
         this.maxWaitMillis = maxWaitMillis;
+        this.onFirstAnswer = onFirstAnswer;
     }
 
     @Override
@@ -42,12 +50,19 @@ final class FirstRequestGate implements Interceptor {
 
     @Override
     public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-        answered.countDown();
+        opened();
     }
 
     @Override
     public void afterConnectionFailure(HttpRequest request, Throwable failure) {
+        opened();
+    }
+
+    private void opened() {
         answered.countDown();
+        if (firstAnswer.compareAndSet(false, true)) {
+            onFirstAnswer.run();
+        }
     }
 
     /** True once the first request has been answered or failed (then nothing waits any more). */

@@ -28,6 +28,7 @@ public final class KubeConnection implements AutoCloseable {
     private final String fieldManager;
     private final RequestCounter counter = new RequestCounter();
     private KubernetesClient client;
+    private final ModelClassScan modelClasses = new ModelClassScan();
     private String describedAs = "";
 
     public KubeConnection(ProviderSettings settings) {
@@ -106,7 +107,8 @@ public final class KubeConnection implements AutoCloseable {
             config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
             describedAs = describe(config);
             reachable(config, describedAs);
-            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config)));
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses));
+            modelClasses.of(client);
         }
         return client;
     }
@@ -205,11 +207,10 @@ public final class KubeConnection implements AutoCloseable {
                 // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
                 io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
                         io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
-                config = context == null ? Config.fromKubeconfig(file.toFile())
-                        : Config.fromKubeconfig(context, new File(kubeconfig));
+                config = new KubeconfigReader().fromFile(context, file.toFile());
             } else {
                 noKubeconfigAnywhere();
-                config = Config.autoConfigure(context);
+                config = new KubeconfigReader().autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
             throw e;
@@ -262,6 +263,7 @@ public final class KubeConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        modelClasses.awaitEnd();
         if (client != null) {
             client.close();
             client = null;

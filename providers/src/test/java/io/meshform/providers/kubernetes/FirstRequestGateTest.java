@@ -66,4 +66,16 @@ class FirstRequestGateTest {
         assertTrue(waited >= 250, "held for about the bound, was " + waited + " ms");
         assertFalse(gate.open(), "still no answer");
     }
+
+    @Test
+    void theFirstAnswerOrFailureIsAnnouncedOnce() {
+        AtomicInteger announced = new AtomicInteger();
+        FirstRequestGate gate = new FirstRequestGate(60_000, announced::incrementAndGet);
+        gate.before(null, null, null);
+        assertEquals(0, announced.get(), "nothing before an answer");
+        gate.afterConnectionFailure(null, new java.io.IOException("refused"));
+        gate.after(null, null, null);
+        gate.after(null, null, null);
+        assertEquals(1, announced.get());
+    }
 }

@@ -1,0 +1,110 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Utils;
+import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.List;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns kubeconfig files into fabric8's client {@link Config} as {@code Config.fromKubeconfig} and
+ * {@code Config.autoConfigure} do, minus one cost: fabric8 parses a kubeconfig through its shared serializer, whose
+ * model types include {@code NamedExtension.extension} (deserialized by {@code KubernetesDeserializer}), and that
+ * deserializer's first use loads every model class named in {@code META-INF/services} (about 600) to read their
+ * {@code @Group/@Version/@Kind}. That scan ran before a plan's first API request (about 0.2-0.4 s of a 1-2 s start).
+ * Here the same parser (fabric8's {@link KubernetesSerialization}, set up as its default one is) runs with the scan
+ * switched off; merging, contexts, relative paths, credentials and environment overrides stay fabric8's own code
+ * ({@link KubeConfigUtils#merge}, {@link Config#configFromSysPropsOrEnvVars}). An {@code extension} in a kubeconfig
+ * still parses, as a generic object instead of a typed one; nothing in the client reads extensions.
+ */
+final class KubeconfigReader {
+    /**
+     * The names under which fabric8 remembers which file a context, cluster and user came from: {@code merge}
+     * resolves relative certificate, key and exec-command paths against that file's directory, and
+     * {@code Config.getFile()} (token refresh, {@code refresh()}) reads it back. Private constants of
+     * io.fabric8.kubernetes.client.internal.KubeConfigUtils (8.0.0, {@code parseConfig}); KubeconfigReaderTest checks
+     * them through fabric8's public getters, so a rename fails the build.
+     */
+    static final String CONTEXT_FILE_KEY = "KUBERNETES_CONFIG_CONTEXT_FILE_KEY";
+    static final String CLUSTER_FILE_KEY = "KUBERNETES_CONFIG_CLUSTER_FILE_KEY";
+    static final String AUTH_INFO_FILE_KEY = "KUBERNETES_CONFIG_AUTH_INFO_FILE_KEY";
+
+    /** As {@code new KubernetesSerialization()} builds its mapper (fabric8 8.0.0), without the class-loader scan. */
+    private final KubernetesSerialization serialization = new KubernetesSerialization(
+            JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build(), false);
+
+    /** {@code Config.fromKubeconfig(context, file)}: this file alone, no environment overrides. */
+    Config fromFile(String context, File file) {
+        Config config = Config.empty();
+        KubeConfigUtils.merge(config, context, parse(file));
+        return config;
+    }
+
+    /**
+     * {@code Config.autoConfigure(context)}: the files of KUBECONFIG (or ~/.kube/config) merged, first file
+     * first, then the system properties and environment. Without a kubeconfig file (in a pod) no kubeconfig is
+     * parsed, so fabric8's own method runs unchanged.
+     */
+    Config autoConfigure(String context) {
+        List<File> files = kubeconfigFiles();
+        if (files.isEmpty()) {
+            return Config.autoConfigure(context);
+        }
+        Config config = Config.empty();
+        KubeConfigUtils.merge(config, context,
+                files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new));
+        Config.configFromSysPropsOrEnvVars(config);
+        config.setAutoConfigure(true);
+        return config;
+    }
+
+    /**
+     * The files {@code Config.autoConfigure} reads: those of {@link Config#getKubeconfigFilenames} that are files
+     * with content, none when {@code kubernetes.auth.tryKubeConfig} is false (fabric8 8.0.0,
+     * io/fabric8/kubernetes/client/Config.java, {@code findKubeConfigFiles}: it skips a file it cannot read).
+     */
+    static List<File> kubeconfigFiles() {
+        if (!Utils.getSystemPropertyOrEnvVar(Config.KUBERNETES_AUTH_TRYKUBECONFIG_SYSTEM_PROPERTY, true)) {
+            return List.of();
+        }
+        return Config.getKubeconfigFilenames().stream()
+                .map(File::new)
+                .filter(f -> f.isFile() && f.canRead() && f.length() > 0)
+                .toList();
+    }
+
+    /**
+     * {@code KubeConfigUtils.parseConfig(file)} with this reader's serializer: the same model, each context,
+     * cluster and user marked with its file, the same error for a file that does not parse (one without any YAML
+     * document gets a sentence instead of fabric8's NullPointerException).
+     */
+    io.fabric8.kubernetes.api.model.Config parse(File file) {
+        try (InputStream in = Files.newInputStream(file.toPath())) {
+            io.fabric8.kubernetes.api.model.Config parsed = serialization.unmarshal(in,
+                    io.fabric8.kubernetes.api.model.Config.class);
+            if (parsed == null) {
+                // A file of comments or "---" alone: fabric8 fails here with a NullPointerException's text.
+                throw new KubernetesClientException(file + " (File) is not a parseable Kubernetes Config: it holds no YAML document");
+            }
+            if (parsed.getContexts() != null) {
+                parsed.getContexts().forEach(c -> c.getAdditionalProperties().put(CONTEXT_FILE_KEY, file));
+            }
+            if (parsed.getClusters() != null) {
+                parsed.getClusters().forEach(c -> c.getAdditionalProperties().put(CLUSTER_FILE_KEY, file));
+            }
+            if (parsed.getUsers() != null) {
+                parsed.getUsers().forEach(u -> u.getAdditionalProperties().put(AUTH_INFO_FILE_KEY, file));
+            }
+            return parsed;
+        } catch (IOException | RuntimeException e) {
+            throw KubernetesClientException.launderThrowable(file + " (File) is not a parseable Kubernetes Config", e);
+        }
+    }
+}
