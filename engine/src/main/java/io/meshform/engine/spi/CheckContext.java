@@ -3,8 +3,11 @@ package io.meshform.engine.spi;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,8 +30,20 @@ public record CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after, Ma
     }
 
     public CheckContext {
-        after = Map.copyOf(after);
-        removed = Map.copyOf(removed);
+        after = sorted(after);
+        removed = sorted(removed);
+    }
+
+    /**
+     * An unmodifiable copy in address order. Checks iterate these maps, and what they report, and the files they give
+     * istioctl (whose answers are remembered by content), must be the same in every run of the same plan:
+     * {@code Map.copyOf} iterates in an order randomised per JVM, which made two identical plans hand
+     * {@code istioctl validate} its objects in different orders, so its remembered answer was rarely found.
+     */
+    private static Map<ResourceAddress, JsonNode> sorted(Map<ResourceAddress, JsonNode> m) {
+        TreeMap<ResourceAddress, JsonNode> copy = new TreeMap<>();
+        m.forEach((k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
+        return Collections.unmodifiableMap(copy);
     }
 
     /** A plan's checks, with nothing removed. */
