@@ -145,6 +145,68 @@ class IstioctlWatchdogTest {
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 8);
     }
 
+    /**
+     * The watchdog ends with its child: the child's exit code and every line it printed come back, and nothing of the
+     * watchdog's session (its helper that reads the heartbeat) is left behind once the run returns.
+     */
+    @Test
+    void aChildThatEndsOnItsOwnEndsTheWatchdogAndLeavesNothingBehind() throws Exception {
+        Path script = dir.resolve("istioctl");
+        Files.writeString(script, """
+                #!/bin/sh
+                echo "first line"
+                echo "a warning" >&2
+                echo "last line"
+                exit 3
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        List<Long> watchdogs = new ArrayList<>();
+        ProgressSink progress = new ProgressSink() {
+            @Override
+            public void note(String message) {
+            }
+
+            @Override
+            public synchronized void childStarted(ProcessHandle child) {
+                watchdogs.add(child.pid());
+            }
+        };
+        Istioctl.Result r = new Istioctl(script.toString(), "test", null, null)
+                .run(List.of("version"), Duration.ofMinutes(1), progress, false);
+        assertEquals(3, r.exit());
+        assertEquals(List.of("first line", "last line"), r.stdout());
+        assertEquals(List.of("a warning"), r.stderr());
+        assertEquals(1, watchdogs.size());
+        long session = watchdogs.get(0);
+        assertTrue(goneWithin(session, 3_000), "the watchdog outlived its child");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        List<Long> left = inSession(session);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            left = inSession(session);
+        }
+        assertEquals(List.of(), left, "processes of the watchdog's session outlived it");
+    }
+
+    /** Processes whose session (the sixth field of /proc/PID/stat) is {@code session}: the watchdog runs under setsid. */
+    private static List<Long> inSession(long session) throws IOException {
+        List<Long> found = new ArrayList<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                try {
+                    String stat = Files.readString(p.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    if (Long.parseLong(fields[3]) == session) {
+                        found.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        }
+        return found;
+    }
+
     @Test
     void aRunThatMayNoLongerChangeTheClusterStopsItsIstioctl() throws Exception {
         Istioctl istioctl = new Istioctl(slowIstioctl().toString(), "test", null, null);
