@@ -19,10 +19,8 @@ class OfflineOutputsTest {
     /** A stand-in istioctl that counts its runs and prints its input file: a second run on the same input is remembered. */
     @Test
     void theSameInputIsAnsweredFromTheCacheAChangedOneRunsIstioctlAgain(@TempDir Path dir) throws Exception {
-        Path bin = dir.resolve("istioctl");
         Path runs = dir.resolve("runs");
-        Files.writeString(bin, "#!/bin/sh\necho run >> " + runs + "\ncat \"$4\"\n");
-        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        Path bin = script(dir, "#!/bin/sh\necho run >> " + runs + "\ncat \"$4\"\n");
         Istioctl istioctl = new Istioctl(bin.toString(), "test", null, null, new OfflineOutputs(dir.resolve("cache"), Map.of()));
         Path input = Files.writeString(dir.resolve("iop.yaml"), "kind: IstioOperator\nspec: {profile: default}");
         List<String> args = List.of("manifest", "generate", "-f", input.toString());
@@ -54,9 +52,7 @@ class OfflineOutputsTest {
 
     @Test
     void failuresAndIstioSettingsAreNotMixedUp(@TempDir Path dir) throws Exception {
-        Path bin = dir.resolve("istioctl");
-        Files.writeString(bin, "#!/bin/sh\necho boom >&2\nexit 3\n");
-        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        Path bin = script(dir, "#!/bin/sh\necho boom >&2\nexit 3\n");
         Istioctl failing = new Istioctl(bin.toString(), "test", null, null, new OfflineOutputs(dir.resolve("cache"), Map.of()));
         assertEquals(3, failing.runOffline(List.of("version"), List.of(), Duration.ofSeconds(30)).exit());
         assertEquals(3, failing.runOffline(List.of("version"), List.of(), Duration.ofSeconds(30)).exit(), "a failure is never remembered");
@@ -75,10 +71,8 @@ class OfflineOutputsTest {
      */
     @Test
     void aRunOfTheBinaryAloneIsKeptUnderItsExactKeyAndAnotherTextUnderTheSameNameIsNotTaken(@TempDir Path dir) throws Exception {
-        Path bin = dir.resolve("istioctl");
         Path runs = dir.resolve("runs");
-        Files.writeString(bin, "#!/bin/sh\necho run >> " + runs + "\necho 1.30.3\n");
-        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        Path bin = script(dir, "#!/bin/sh\necho run >> " + runs + "\necho 1.30.3\n");
         OfflineOutputs outputs = new OfflineOutputs(dir.resolve("cache"), Map.of("PATH", "/bin"));
         Istioctl istioctl = new Istioctl(bin.toString(), "test", null, null, outputs);
         List<String> args = List.of("version", "--remote=false", "--short");
@@ -104,5 +98,13 @@ class OfflineOutputsTest {
                 .orElseThrow().exact() == null, "a run with an input file: keyed by a digest of its content");
         Files.writeString(bin, Files.readString(bin));
         assertNotEquals(key, outputs.key(bin.toString(), args, List.of()).orElseThrow(), "a rewritten binary is another key");
+    }
+
+    /** A stand-in istioctl: {@code body} as an executable shell script only the user may run. */
+    private static Path script(Path dir, String body) throws java.io.IOException {
+        Path bin = dir.resolve("istioctl");
+        Files.writeString(bin, body);
+        Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwx------"));
+        return bin;
     }
 }
