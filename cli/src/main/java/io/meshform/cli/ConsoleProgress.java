@@ -1,13 +1,14 @@
 package io.meshform.cli;
 
 import io.meshform.engine.apply.ApplyListener;
+import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.render.Style;
 import io.meshform.engine.spi.Action;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 final class ConsoleProgress implements ApplyListener, AutoCloseable {
     private final PrintStream out;
     private final Style style;
-    private final Map<ResourceChange, Long> running = new ConcurrentHashMap<>();
+    /** By address, so the "still ..." lines come in one order; by change, their order followed an Action's identity hash. */
+    private final Map<ResourceAddress, Running> running = new ConcurrentSkipListMap<>();
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "meshform-progress");
         t.setDaemon(true);
@@ -31,7 +33,7 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
 
     @Override
     public void started(ResourceChange c) {
-        running.put(c, System.nanoTime());
+        running.put(c.address(), new Running(c, System.nanoTime()));
         say(c.address() + ": " + (c.forgets() ? "Releasing" : gerund(c.action())) + "...");
     }
 
@@ -42,20 +44,21 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
 
     @Override
     public void finished(ResourceChange c, Duration took) {
-        running.remove(c);
+        running.remove(c.address());
         say(style.green(c.address() + ": " + (c.forgets() ? "Released (left in the cluster)" : done(c.action())) + " after "
                 + seconds(took)));
     }
 
     @Override
     public void failed(ResourceChange c, Duration took, RuntimeException error) {
-        running.remove(c);
+        running.remove(c.address());
         say(style.red(c.address() + ": failed after " + seconds(took)));
     }
 
-    private void heartbeat() {
-        running.forEach((c, start) -> say(c.address() + ": still " + gerund(c.action()) + "... ["
-                + seconds(Duration.ofNanos(System.nanoTime() - start)) + " elapsed]"));
+    /** Every 10 s (package-private for tests). */
+    void heartbeat() {
+        running.values().forEach(r -> say(r.change().address() + ": still " + gerund(r.change().action()) + "... ["
+                + seconds(Duration.ofNanos(System.nanoTime() - r.start())) + " elapsed]"));
     }
 
     private synchronized void say(String line) {
@@ -90,5 +93,8 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void close() {
         ticker.shutdownNow();
+    }
+
+    private record Running(ResourceChange change, long start) {
     }
 }

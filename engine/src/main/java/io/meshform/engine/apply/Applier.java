@@ -84,7 +84,6 @@ public final class Applier {
             prior = store.write(prior);
         }
         Recorder recorder = new Recorder(store, prior);
-        List<ResourceChange> done = new ArrayList<>();
         Set<ResourceAddress> doneSet = new HashSet<>();
         Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
         Set<ResourceAddress> started = new HashSet<>();
@@ -123,7 +122,6 @@ public final class Applier {
                 ResourceChange c = inFlight.remove(next);
                 try {
                     next.get();
-                    done.add(c);
                     doneSet.add(c.address());
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof Fenced fenced) {
@@ -165,7 +163,11 @@ public final class Applier {
             }
         }
         List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
-        return new ApplyResult(done, failed, notStarted, stop.get(), recorder.written(), lockLost);
+        // In plan order, not the order the threads finished in: the report lists them alike in every run.
+        List<ResourceChange> doneInOrder = steps.stream().filter(c -> doneSet.contains(c.address())).toList();
+        Map<ResourceChange, RuntimeException> failedInOrder = new LinkedHashMap<>();
+        steps.stream().filter(failed::containsKey).forEach(c -> failedInOrder.put(c, failed.get(c)));
+        return new ApplyResult(doneInOrder, failedInOrder, notStarted, stop.get(), recorder.written(), lockLost);
     }
 
     /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */

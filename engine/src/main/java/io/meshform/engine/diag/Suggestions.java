@@ -13,7 +13,8 @@ public final class Suggestions {
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
             int d = distance(given.toLowerCase(), c.toLowerCase());
-            if (d < bestDistance) {
+            // Equally close: the smaller name, so the hint does not depend on the order of a Set.of or Map.copyOf.
+            if (d < bestDistance || (d == bestDistance && c.compareTo(best) < 0)) {
                 best = c;
                 bestDistance = d;
             }

@@ -1,6 +1,7 @@
 package io.meshform.engine.plan;
 
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.SortedCopies;
 import java.util.Set;
 
 /**
@@ -13,9 +14,10 @@ public record PlanOptions(Set<ResourceAddress> targets, Set<ResourceAddress> exc
                           boolean destroy, boolean strict, boolean deleteAdopted) {
 
     public PlanOptions {
-        targets = Set.copyOf(targets);
-        excludes = Set.copyOf(excludes);
-        replace = Set.copyOf(replace);
+        // In address order: the planner reports unknown --target/--exclude/--replace addresses in this order.
+        targets = SortedCopies.of(targets);
+        excludes = SortedCopies.of(excludes);
+        replace = SortedCopies.of(replace);
     }
 
     public PlanOptions(Set<ResourceAddress> targets, Set<ResourceAddress> excludes, Set<ResourceAddress> replace,

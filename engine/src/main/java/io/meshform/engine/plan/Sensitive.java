@@ -198,7 +198,8 @@ public final class Sensitive {
             return text;
         }
         List<String> ordered = new ArrayList<>(secrets);
-        ordered.sort((x, y) -> Integer.compare(y.length(), x.length()));
+        // Longest first; equally long ones (which may overlap) in text order, whatever order the set iterates in.
+        ordered.sort((x, y) -> x.length() != y.length() ? Integer.compare(y.length(), x.length()) : x.compareTo(y));
         String out = text;
         for (String s : ordered) {
             if (out.contains(s)) {

@@ -55,6 +55,33 @@ class ApplierTest {
     }
 
     @Test
+    void failuresAreReportedInPlanOrderNotInTheOrderTheyHappened() {
+        CountDownLatch bFailed = new CountDownLatch(1);
+        cluster.beforeApply(a -> {
+            if (a.name().equals("b")) {
+                bFailed.countDown();
+                throw new IllegalStateException("b refused first");
+            }
+            if (a.name().equals("a")) {
+                InMemoryCluster.awaitOther(bFailed);
+                try {
+                    Thread.sleep(200); // b's failure reaches the applier first
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("a refused second");
+            }
+        });
+        ApplyResult r = apply(Stacks.load(cluster.registry(), dir, """
+                resources:
+                  - {type: test.thing, name: a}
+                  - {type: test.thing, name: b}
+                """), new AtomicBoolean(), 2);
+        assertEquals(List.of("test.thing.a", "test.thing.b"),
+                r.failed().keySet().stream().map(c -> c.address().toString()).toList());
+    }
+
+    @Test
     void everyFinishedStepIsInStateBeforeTheNextStarts() {
         ApplyResult r = apply(Stacks.load(cluster.registry(), dir, STACK), new AtomicBoolean(), 1);
         assertTrue(r.succeeded());

@@ -55,6 +55,18 @@ class StackLoaderTest {
     }
 
     @Test
+    void undeclaredVarsAreReportedInTheOrderGivenInEveryRun() throws IOException {
+        Path p = file("stack.yaml", HEAD + "resources:\n  - {type: test.thing, name: x}\n");
+        List<String> names = List.of("zeta", "alpha", "mu", "beta", "omega", "kappa", "delta", "sigma", "eta", "pi");
+        Map<String, String> vars = new java.util.LinkedHashMap<>();
+        names.forEach(n -> vars.put(n, "1"));
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(p, new VariableInputs(Map.of(), List.of(), vars)));
+        // The command line's order; Map.copyOf's is randomised per JVM, so two identical runs printed them differently.
+        assertEquals(names.stream().map(n -> "--var sets undeclared variable `" + n + "`").toList(),
+                e.diagnostics().stream().map(Diagnostic::summary).toList());
+    }
+
+    @Test
     void reportsEveryErrorWithPositionAndSuggestion() throws IOException {
         List<Diagnostic> errors = errors(HEAD + """
                 resources:

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
@@ -82,10 +83,11 @@ final class LiveCluster implements ClusterView {
     public synchronized Map<String, Map<String, String>> namespaces() {
         if (namespaces == null) {
             namespaces = orElse(() -> {
-                Map<String, Map<String, String>> out = new HashMap<>();
+                // Sorted (Map.copyOf's order is randomised per JVM): checks that iterate it report in one order every run.
+                Map<String, Map<String, String>> out = new java.util.TreeMap<>();
                 for (Namespace ns : kube.client().namespaces().list().getItems()) {
                     Map<String, String> labels = ns.getMetadata().getLabels();
-                    out.put(ns.getMetadata().getName(), labels == null ? Map.of() : Map.copyOf(labels));
+                    out.put(ns.getMetadata().getName(), labels == null ? Map.of() : SortedCopies.of(labels));
                 }
                 return out;
             }, Map.of());

@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +33,8 @@ public interface ClientTls {
      */
     record Client(String namespace, Map<String, String> labels, boolean sidecar, boolean outside, Sends declared) {
         public Client {
-            labels = Map.copyOf(labels);
+            // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+            labels = SortedCopies.of(labels);
         }
     }
 

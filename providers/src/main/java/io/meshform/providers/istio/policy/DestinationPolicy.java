@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.kubernetes.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ public record DestinationPolicy(String namespace, String name, Instant created, 
 
     public DestinationPolicy {
         exportTo = List.copyOf(exportTo);
-        workloadSelector = workloadSelector == null ? null : Map.copyOf(workloadSelector);
+        // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+        workloadSelector = workloadSelector == null ? null : SortedCopies.of(workloadSelector);
     }
 
     /** From a DestinationRule spec. */

@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ public record MeshPod(String namespace, String name, Map<String, String> labels,
     public static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
 
     public MeshPod {
-        labels = Map.copyOf(labels);
+        // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+        labels = SortedCopies.of(labels);
         containerPorts = List.copyOf(containerPorts);
     }
 

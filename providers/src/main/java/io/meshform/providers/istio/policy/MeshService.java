@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +30,8 @@ public record MeshService(String namespace, String name, boolean headless, Map<S
     public static final String DOMAIN = "cluster.local";
 
     public MeshService {
-        selector = Map.copyOf(selector);
+        // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+        selector = SortedCopies.of(selector);
         ports = List.copyOf(ports);
     }
 

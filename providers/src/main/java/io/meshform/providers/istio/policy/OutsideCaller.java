@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +25,8 @@ public record OutsideCaller(String name, ClientTls.Sends sends, List<Target> tar
      */
     public record Target(String namespace, Map<String, String> selector, List<Integer> ports) {
         public Target {
-            selector = Map.copyOf(selector);
+            // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+            selector = SortedCopies.of(selector);
             ports = List.copyOf(ports);
         }
 

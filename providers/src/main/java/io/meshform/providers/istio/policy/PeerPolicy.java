@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.kubernetes.Json;
 import java.time.Instant;
 import java.util.Map;
@@ -20,7 +21,8 @@ public record PeerPolicy(String namespace, String name, Instant created, Map<Str
                          SortedMap<Integer, MtlsMode> portLevel, String origin) {
 
     public PeerPolicy {
-        selector = Map.copyOf(selector);
+        // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+        selector = SortedCopies.of(selector);
         portLevel = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(portLevel));
     }
 

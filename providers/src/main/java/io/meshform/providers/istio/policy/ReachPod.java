@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import java.util.List;
 import java.util.Map;
 
@@ -19,7 +20,8 @@ public record ReachPod(String namespace, String name, String workload, Map<Strin
                       boolean nativeSidecar, boolean hostNetwork, List<Port> ports) {
 
     public ReachPod {
-        labels = Map.copyOf(labels);
+        // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+        labels = SortedCopies.of(labels);
         ports = List.copyOf(ports);
     }
 

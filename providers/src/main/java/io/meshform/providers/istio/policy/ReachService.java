@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.kubernetes.Json;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +19,8 @@ public record ReachService(String namespace, String name, Map<String, String> se
                            Instant created) {
 
     public ReachService {
-        selector = Map.copyOf(selector);
+        // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
+        selector = SortedCopies.of(selector);
         ports = List.copyOf(ports);
     }
 
