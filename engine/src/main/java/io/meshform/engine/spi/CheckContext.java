@@ -3,11 +3,8 @@ package io.meshform.engine.spi;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,21 +26,15 @@ public record CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after, Ma
         VALIDATE
     }
 
-    public CheckContext {
-        after = sorted(after);
-        removed = sorted(removed);
-    }
-
     /**
-     * An unmodifiable copy in address order. Checks iterate these maps, and what they report, and the files they give
-     * istioctl (whose answers are remembered by content), must be the same in every run of the same plan:
-     * {@code Map.copyOf} iterates in an order randomised per JVM, which made two identical plans hand
-     * {@code istioctl validate} its objects in different orders, so its remembered answer was rarely found.
+     * Copies in address order ({@link SortedCopies}). Checks iterate these maps, and what they report, and the files
+     * they give istioctl (whose answers are remembered by content), must be the same in every run of the same plan:
+     * with {@code Map.copyOf} two identical plans gave {@code istioctl validate} its objects in different orders, so
+     * its remembered answer was rarely found.
      */
-    private static Map<ResourceAddress, JsonNode> sorted(Map<ResourceAddress, JsonNode> m) {
-        TreeMap<ResourceAddress, JsonNode> copy = new TreeMap<>();
-        m.forEach((k, v) -> copy.put(Objects.requireNonNull(k), Objects.requireNonNull(v)));
-        return Collections.unmodifiableMap(copy);
+    public CheckContext {
+        after = SortedCopies.of(after);
+        removed = SortedCopies.of(removed);
     }
 
     /** A plan's checks, with nothing removed. */
