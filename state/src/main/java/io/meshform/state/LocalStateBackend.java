@@ -42,6 +42,8 @@ public final class LocalStateBackend implements StateBackend {
      * such as /dev/zero named by --state), is refused before it is read.
      */
     public static final long MAX_STATE_BYTES = 256L << 20;
+    /** How long a run that finds the lock held waits for its holder's record (see {@code holderOf}). */
+    static final Duration HOLDER_RECORD_WAIT = Duration.ofMillis(500);
 
     private final Path given;
     private final Path file;
@@ -325,7 +327,7 @@ public final class LocalStateBackend implements StateBackend {
                 os = null; // held through a channel this table does not know; cannot happen through this class
             }
             if (os == null) {
-                LockInfo holder = readRecord(ch).orElseGet(() -> new LockInfo("unknown", "", "", 0, null, describe()));
+                LockInfo holder = holderOf(ch);
                 throw new StateLockedException(describe(), holder, liveHolderAdvice(holder));
             }
             Optional<LockInfo> previous = readRecord(ch);
@@ -414,6 +416,27 @@ public final class LocalStateBackend implements StateBackend {
             throw new StateException("could not open lock file " + lockFile + ": " + e.getMessage()
                     + "\nCheck that the directory exists and is writable, and that " + lockFile
                     + " is a regular file (meshform does not follow a link there).", e);
+        }
+    }
+
+    /**
+     * The record of the process that holds the OS lock. It writes its record right after taking the lock, so a run
+     * that lost the race by a few milliseconds can find the file still empty (a released lock is emptied): it looks
+     * again for up to {@link #HOLDER_RECORD_WAIT} before naming an unknown holder.
+     */
+    private LockInfo holderOf(FileChannel ch) throws IOException {
+        long deadline = System.nanoTime() + HOLDER_RECORD_WAIT.toNanos();
+        while (true) {
+            Optional<LockInfo> record = readRecord(ch);
+            if (record.isPresent() || System.nanoTime() - deadline > 0) {
+                return record.orElseGet(() -> new LockInfo("unknown", "", "", 0, null, describe()));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new LockInfo("unknown", "", "", 0, null, describe());
+            }
         }
     }
 

@@ -53,6 +53,36 @@ class LocalStateBackendTest extends StateBackendContract {
         }
     }
 
+    /**
+     * A run that finds the lock held a moment before its holder wrote its record (two applies started together) still
+     * names the holder: it looks again for the record instead of reporting "an unknown holder" at once.
+     */
+    @Test
+    void aHolderThatHasNotWrittenItsRecordYetIsStillNamed() throws Exception {
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        Files.write(b.lockFile(), new byte[0]);
+        LockInfo holder = LockInfo.forOperation("apply");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(b.lockFile(),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock os = ch.lock()) {
+            // The OS lock is taken; the record follows 100 ms later, as from a holder slowed down between the two.
+            Thread writer = new Thread(() -> {
+                try {
+                    Thread.sleep(100);
+                    ch.write(java.nio.ByteBuffer.wrap(holder.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            StateLockedException e = assertThrows(StateLockedException.class, () -> b.lock(LockInfo.forOperation("plan"), Duration.ZERO));
+            writer.join();
+            assertEquals(holder.id(), e.holder().id(), e.getMessage());
+            assertEquals("apply", e.holder().operation());
+            assertTrue(e.getMessage().contains("(pid " + ProcessHandle.current().pid() + ")"), e.getMessage());
+        }
+    }
+
     @Test
     void stateBackupAndLockFilesAreOwnerOnly() throws IOException {
         LocalStateBackend b = new LocalStateBackend(stateFile);
