@@ -108,16 +108,12 @@ final class OfflineOutputs {
             }
         }
         try {
-            if (Files.exists(Path.of(System.getProperty("user.home", "/"), ".istioctl", "config.yaml"))) {
+            if (Files.exists(defaultsFile())) {
                 return Optional.empty();
             }
-            Path bin = Path.of(binary).toRealPath();
-            Map<String, Object> attrs = Files.readAttributes(bin, "unix:ino,size,lastModifiedTime,ctime");
             StringBuilder exact = new StringBuilder();
-            plainField(exact, bin.toString());
-            for (String a : ATTRIBUTES) {
-                Object v = attrs.get(a);
-                plainField(exact, v instanceof FileTime t ? Long.toString(t.to(java.util.concurrent.TimeUnit.NANOSECONDS)) : String.valueOf(v));
+            for (String field : binaryIdentity(binary)) {
+                plainField(exact, field);
             }
             for (String arg : args) {
                 plainField(exact, arg);
@@ -133,6 +129,26 @@ final class OfflineOutputs {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    /** The binary's real path, inode, size, modification and change times (nanoseconds). */
+    private static List<String> binaryIdentity(String binary) throws IOException {
+        Path bin = Path.of(binary).toRealPath();
+        Map<String, Object> attrs = Files.readAttributes(bin, "unix:" + String.join(",", ATTRIBUTES));
+        List<String> fields = new java.util.ArrayList<>();
+        fields.add(bin.toString());
+        for (String a : ATTRIBUTES) {
+            Object v = attrs.get(a);
+            fields.add(v instanceof FileTime t ? Long.toString(t.to(java.util.concurrent.TimeUnit.NANOSECONDS)) : String.valueOf(v));
+        }
+        return fields;
+    }
+
+    /** istioctl's defaults file: {@code $ISTIOCONFIG}, else {@code ~/.istioctl/config.yaml}. */
+    private Path defaultsFile() {
+        String config = env.get("ISTIOCONFIG");
+        return config != null && !config.isBlank() ? Path.of(config)
+                : Path.of(System.getProperty("user.home", "/"), ".istioctl", "config.yaml");
     }
 
     /** One field of a plain key: its length, then itself, so no two lists of fields give the same text. */
@@ -180,12 +196,8 @@ final class OfflineOutputs {
             if (machine) {
                 field(sha, "<whole answer>");
             }
-            Path bin = Path.of(binary).toRealPath();
-            Map<String, Object> attrs = Files.readAttributes(bin, "unix:ino,size,lastModifiedTime,ctime");
-            field(sha, bin.toString());
-            for (String a : ATTRIBUTES) {
-                Object v = attrs.get(a);
-                field(sha, v instanceof FileTime t ? Long.toString(t.to(java.util.concurrent.TimeUnit.NANOSECONDS)) : String.valueOf(v));
+            for (String field : binaryIdentity(binary)) {
+                field(sha, field);
             }
             for (String arg : args) {
                 int input = indexOf(inputs, arg);
@@ -201,9 +213,7 @@ final class OfflineOutputs {
                     field(sha, e.getKey() + "=" + e.getValue());
                 }
             }
-            String config = env.get("ISTIOCONFIG");
-            Path defaults = config != null && !config.isBlank() ? Path.of(config)
-                    : Path.of(System.getProperty("user.home", "/"), ".istioctl", "config.yaml");
+            Path defaults = defaultsFile();
             field(sha, Files.isRegularFile(defaults) ? new String(Files.readAllBytes(defaults), StandardCharsets.UTF_8) : "<no defaults>");
             if (machine) {
                 machine(sha);
