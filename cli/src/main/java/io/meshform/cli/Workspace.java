@@ -232,6 +232,7 @@ final class Workspace implements AutoCloseable {
     public void close() {
         for (Provider p : providers) {
             if (options.debug()) {
+                p.debugLines().forEach(line -> terminal.err().println("[debug] provider " + p.name() + ": " + line));
                 p.counters().forEach((k, v) -> terminal.err().println("[debug] provider " + p.name() + ": " + k + "=" + v));
             }
             p.close();

@@ -31,6 +31,11 @@ public interface Provider extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** What the provider did, one line each, for {@code --log-level debug} (the API requests it sent, say). */
+    default List<String> debugLines() {
+        return List.of();
+    }
+
     @Override
     default void close() {
     }

@@ -61,8 +61,15 @@ public final class KubernetesProvider implements Provider {
     /** The connection is shared with the Istio provider, so its count covers both. */
     @Override
     public java.util.Map<String, Long> counters() {
-        return java.util.Map.of("api_requests", kube.requestCount(),
-                "first_request_ms", kube.counter().firstRequestAfterStartMillis());
+        // sorted: Map.of's order changes from JVM to JVM, and debug output is compared across runs
+        return new java.util.TreeMap<>(java.util.Map.of("api_requests", kube.requestCount(),
+                "first_request_ms", kube.counter().firstRequestAfterStartMillis()));
+    }
+
+    /** The requests sent through the shared client (both providers'), in the order they were sent. */
+    @Override
+    public java.util.List<String> debugLines() {
+        return kube.counter().recent().stream().map(r -> "request " + r).toList();
     }
 
     /** Closes the shared client (the Istio provider of the same factory call shares it). */
