@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The objects a run hands to istioctl, written as one multi-document YAML file in a private temporary directory
@@ -17,7 +16,6 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * happened in between.
  */
 final class ObjectFiles implements AutoCloseable {
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
     private final Path dir;
     private final Path file;
     /** Each document's text and the file line its "---" is on. */
@@ -47,8 +45,7 @@ final class ObjectFiles implements AutoCloseable {
             int[] starts = new int[objects.size()];
             int line = 1;
             for (int i = 0; i < objects.size(); i++) {
-                String doc = YAML.writeValueAsString(objects.get(i));
-                doc = doc.startsWith("---") ? doc : "---\n" + doc;
+                String doc = "---\n" + BlockYaml.write(objects.get(i));
                 docs.add(doc);
                 starts[i] = line;
                 line += (int) doc.chars().filter(c -> c == '\n').count();
