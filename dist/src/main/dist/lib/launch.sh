@@ -107,7 +107,7 @@ meshform_train() {
   local java=$1 jar=$2 stack=$3 cache=$4 file=$5 kind=$6 prefix=$7
   shift 7
   local tmp out
-  echo "[meshform] first run of this build: making its class cache ($file), once, about ten seconds..." >&2
+  echo "[meshform] first run of this build: making its class cache ($file), once, up to half a minute..." >&2
   tmp=$(mktemp -d)
   out=$file.$$.tmp
   # The training runs in one JVM what users run: version, help, validate, and plan, apply and drift against a fake

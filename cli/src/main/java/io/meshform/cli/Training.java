@@ -17,26 +17,25 @@ import java.util.TreeMap;
  * The training run of the launcher's class cache (dist/src/main/dist/lib/launch.sh): runs, in one JVM, what users
  * run, so the AppCDS archive (JDK 17-24) or AOT cache (JDK 25+) written at its exit holds the classes those runs
  * load. {@code version}, help, {@code validate} of the given stack; then, against a fake API server on a loopback
- * port ({@link TrainingApiServer}), an apply, a no-op plan and a drift of a small generated stack, and a plan of the
- * given stack, so the planner, the mesh checks, the plan's rendering, the apply and the drift code and the fabric8
+ * port ({@link TrainingApiServer}), an apply, a no-op plan and a drift of a small generated stack, and two plans of
+ * the given stack, so the planner, the mesh checks, the plan's rendering, the apply and the drift code and the fabric8
  * model classes a real run reads into are loaded too (a plan that stopped at its first request left about 990 of a
  * real plan's classes out: BENCHMARKS.md, issue 18, midday session: training).
  * <p>
  * Nothing leaves the machine and nothing is written outside the given directory: the server listens on 127.0.0.1,
- * the runs get their kubeconfig and state files in the directory, the JVM's temporary directory and home are moved
- * into it, and istioctl is pointed at a path that does not exist (against the fake server istioctl would only fail
- * slowly, and what the providers do with its answers cannot be trained without a cluster it understands).
+ * the runs get their kubeconfig and state files in the directory, and the JVM's home (where istioctl's answers are
+ * remembered) and temporary directory are moved into it. The small stack's runs point istioctl at a path that does
+ * not exist (they only warn); the given stack's plans use the user's istioctl, if any, for the offline render of its
+ * istio.install, never for {@code istioctl analyze}, which against the fake server retries for minutes. The given
+ * stack is not applied: that would run {@code istioctl install} against the fake server.
  *
- * <pre>java -XX:ArchiveClassesAtExit=F -cp meshform.jar io.meshform.cli.Training DIR [STACK]</pre>
+ * <pre>java -XX:ArchiveClassesAtExit=F -Djava.io.tmpdir=DIR/tmp -cp meshform.jar io.meshform.cli.Training DIR [STACK]</pre>
  *
- * Prints one line: the API requests the fake server answered by method, and each run's exit code.
+ * Prints one line: the API requests the fake server answered by method, and each run's exit code and time.
  */
 public final class Training {
     /** The namespaces examples/cortex-production.yaml (the launcher's training stack) labels: they must exist. */
     private static final List<String> EXISTING_NAMESPACES = List.of("cortex", "cortex-compute");
-
-    /** The launcher's stack's istio.install: planning it needs istioctl. */
-    private static final String MESH = "istio.install.mesh";
 
     private Training() {
     }
