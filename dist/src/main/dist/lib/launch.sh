@@ -107,14 +107,17 @@ meshform_train() {
   local java=$1 jar=$2 stack=$3 cache=$4 file=$5 kind=$6 prefix=$7
   shift 7
   local tmp out
-  echo "[meshform] first run of this build: making its class cache ($file), once, a few seconds..." >&2
+  echo "[meshform] first run of this build: making its class cache ($file), once, up to half a minute..." >&2
   tmp=$(mktemp -d)
   out=$file.$$.tmp
-  # The training runs in one JVM what users run most: version, help, validate, and a plan that stops at its first
-  # request, against a local port that accepts and closes (so the TLS client set-up is loaded too).
+  # The training runs in one JVM what users run: version, help, validate, and plan, apply and drift against a fake
+  # API server on a loopback port (io.meshform.cli.Training). Everything it writes stays in $tmp: its temporary
+  # files (java.io.tmpdir) and istioctl's remembered answers (XDG_CACHE_HOME; MESHFORM_CACHE would win over it).
   local make
   if [ "$kind" = aot ]; then make=(-XX:AOTCacheOutput="$out"); else make=(-XX:ArchiveClassesAtExit="$out"); fi
-  (cd "$tmp" && "$java" "$@" "${make[@]}" -cp "$jar" io.meshform.cli.Training "$tmp" "$stack") >/dev/null 2>&1 || true
+  (cd "$tmp" && unset MESHFORM_CACHE && export XDG_CACHE_HOME="$tmp/cache" && mkdir tmp \
+    && "$java" "$@" "${make[@]}" -Djava.io.tmpdir="$tmp/tmp" -cp "$jar" io.meshform.cli.Training "$tmp" "$stack") \
+    >/dev/null 2>&1 || true
   rm -rf "$tmp"
   if [ -s "$out" ]; then
     rm -f "$cache/meshform-$prefix-"*."$kind"
