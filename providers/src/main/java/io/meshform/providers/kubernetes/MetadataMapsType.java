@@ -86,8 +86,8 @@ abstract class MetadataMapsType implements ResourceType {
         for (Map.Entry<Target, List<ResourceRef>> e : byCollection.entrySet()) {
             List<HasMetadata> items;
             try {
-                // kubernetes.namespace and kubernetes.labels (kind Namespace) read in parallel: one LIST serves both.
-                items = request.context().memo(new Listed(e.getKey()), () -> KubeObjects.list(client, e.getKey()));
+                // kubernetes.namespace and kubernetes.labels (kind Namespace) read at once: one LIST serves both.
+                items = InFlightLists.of(request.context()).list(e.getKey(), () -> KubeObjects.list(client, e.getKey()));
             } catch (KubernetesClientException ex) {
                 if (KubeErrors.notFound(ex)) {
                     continue; // the namespace (or API) is absent: so is every object in it
@@ -106,13 +106,6 @@ abstract class MetadataMapsType implements ResourceType {
             }
         }
         return out;
-    }
-
-    /**
-     * The key of one LIST in the run's memo. Only {@link #read} uses it, and the engine gives each plan, drift and saved
-     * plan's check a context of its own, so no LIST outlives the read it was made for.
-     */
-    private record Listed(Target collection) {
     }
 
     private Owners owners(ResourceAddress address, HasMetadata live) {

@@ -12,9 +12,9 @@ import tools.jackson.databind.JsonNode;
  * GETs and LISTs whose answer is read as a JSON tree instead of fabric8's typed model. Reading a Pod, Service or
  * Deployment through the typed model makes Jackson build bean deserializers for the whole object graph (PodSpec,
  * Container, Volume...), and its introspection loads fabric8's Builder and Fluent class of each: the no-op plan of
- * examples/cortex-production.yaml loaded 482 fabric8 model classes from the jar that way, 35 once its reads of pods,
- * Services, Namespaces, the mesh ConfigMap and istiod's Deployment went through here (BENCHMARKS.md), while it needs a
- * few labels, names and image tags. The request goes through the same client (its interceptors count and log it, its
+ * examples/cortex-production.yaml loaded 482 fabric8 model classes from the jar, 35 once its reads of pods,
+ * Services, Namespaces, the mesh ConfigMap and istiod's Deployment went through here (BENCHMARKS.md, issue 18
+ * rawreads), while it needs a few labels, names and image tags. The request goes through the same client (its interceptors count and log it, its
  * retries apply; fabric8 8.0.0 {@code OperationSupport.handleRaw}), and a failed one throws the same
  * {@link KubernetesClientException}, so callers keep their error handling.
  */
