@@ -32,11 +32,11 @@ public final class KubeObjects {
         }
     }
 
-    /** One LIST of a kind in a namespace (or cluster-wide when namespace is null). */
+    /**
+     * One LIST of a kind in a namespace (or cluster-wide when namespace is null), as generic objects: Namespaces too,
+     * since the typed Namespace model costs its own Builder and Fluent classes in every plan for the same metadata.
+     */
     public static List<HasMetadata> list(KubernetesClient client, Target collection) {
-        if (collection.isNamespace()) {
-            return new ArrayList<>(client.namespaces().list().getItems());
-        }
         var op = client.genericKubernetesResources(collection.apiVersion(), collection.kind());
         List<GenericKubernetesResource> items = collection.namespace() == null
                 ? op.list().getItems() : op.inNamespace(collection.namespace()).list().getItems();

@@ -86,7 +86,8 @@ abstract class MetadataMapsType implements ResourceType {
         for (Map.Entry<Target, List<ResourceRef>> e : byCollection.entrySet()) {
             List<HasMetadata> items;
             try {
-                items = KubeObjects.list(client, e.getKey());
+                // kubernetes.namespace and kubernetes.labels (kind Namespace) read at once: one LIST serves both.
+                items = InFlightLists.of(request.context()).list(e.getKey(), () -> KubeObjects.list(client, e.getKey()));
             } catch (KubernetesClientException ex) {
                 if (KubeErrors.notFound(ex)) {
                     continue; // the namespace (or API) is absent: so is every object in it

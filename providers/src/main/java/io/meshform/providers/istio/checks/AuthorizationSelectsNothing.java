@@ -1,6 +1,6 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Pod;
+import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.injection.Sidecars;
@@ -43,10 +43,10 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             boolean meshWide = root.equals(ns);
             boolean any = false;
             Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
-            for (Pod p : mesh.cluster().pods()) {
-                Map<String, String> podLabels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
-                if ((meshWide || ns.equals(p.getMetadata().getNamespace())) && !Sidecars.finished(p)
-                        && proxied(p, nsLabels.get(p.getMetadata().getNamespace()))
+            for (LivePod p : mesh.cluster().pods()) {
+                Map<String, String> podLabels = p.labels();
+                if ((meshWide || ns.equals(p.namespace())) && !Sidecars.finished(p)
+                        && proxied(p, nsLabels.get(p.namespace()))
                         && podLabels.entrySet().containsAll(labels.entrySet())) {
                     any = true;
                     break;
@@ -72,9 +72,9 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
      * injection ({@code sidecar.istio.io/inject}, label before annotation), or, asking nothing, its namespace injects
      * (a pod there without a sidecar yet gets one when it restarts; the injection check reports it meanwhile).
      */
-    static boolean proxied(Pod p, Map<String, String> namespaceLabels) {
-        Map<String, String> annotations = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
-        Map<String, String> labels = p.getMetadata().getLabels() == null ? Map.of() : p.getMetadata().getLabels();
+    static boolean proxied(LivePod p, Map<String, String> namespaceLabels) {
+        Map<String, String> annotations = p.annotations();
+        Map<String, String> labels = p.labels();
         if (Sidecars.hasSidecar(p) || "enabled".equals(annotations.get("ambient.istio.io/redirection"))) {
             return true;
         }

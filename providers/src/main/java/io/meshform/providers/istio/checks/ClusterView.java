@@ -1,7 +1,6 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
+import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +9,13 @@ import java.util.Optional;
 /**
  * What the mesh checks read from the live cluster, each at most once per run: one LIST per kind across every
  * namespace (cheaper than one per namespace, and what the effective-policy model needs anyway). A view that cannot
- * read (no cluster, no Istio CRDs yet) answers empty, and the checks say nothing they cannot know.
+ * read (no cluster, no Istio CRDs yet) answers empty, and the checks say nothing they cannot know. Objects come as
+ * JSON trees or small records of the fields the checks use, never fabric8's typed model (see
+ * {@link io.meshform.providers.kubernetes.RawReads} for why).
  */
 public interface ClusterView {
     /** Every pod of every namespace. */
-    List<Pod> pods();
+    List<LivePod> pods();
 
     /** The labels of every namespace, by name. */
     Map<String, Map<String, String>> namespaces();
@@ -22,8 +23,8 @@ public interface ClusterView {
     /** Every PeerAuthentication, with its creation time. */
     List<PeerPolicy> peerAuthentications();
 
-    /** Every Service of every namespace (one LIST); empty when the cluster cannot be asked. */
-    default List<Service> services() {
+    /** Every Service of every namespace (one LIST), as objects; empty when the cluster cannot be asked. */
+    default List<tools.jackson.databind.JsonNode> services() {
         return List.of();
     }
 
@@ -43,8 +44,8 @@ public interface ClusterView {
     /** The {@code mesh} key of the {@code istio} ConfigMap in the Istio namespace, when there is one. */
     Optional<String> meshConfig();
 
-    /** The Service {@code namespace/name}: found, absent, or unknown (the cluster could not be asked). */
-    Lookup<Service> service(String namespace, String name);
+    /** The Service {@code namespace/name} as an object: found, absent, or unknown (the cluster could not be asked). */
+    Lookup<tools.jackson.databind.JsonNode> service(String namespace, String name);
 
     /** The answer to a GET: {@code known} false when the cluster could not be asked; {@code value} null when absent. */
     record Lookup<T>(boolean known, T value) {
@@ -63,7 +64,7 @@ public interface ClusterView {
     /** A cluster with nothing in it: what {@code validate} sees, and a test's starting point. */
     ClusterView EMPTY = new ClusterView() {
         @Override
-        public List<Pod> pods() {
+        public List<LivePod> pods() {
             return List.of();
         }
 
@@ -83,7 +84,7 @@ public interface ClusterView {
         }
 
         @Override
-        public Lookup<Service> service(String namespace, String name) {
+        public Lookup<tools.jackson.databind.JsonNode> service(String namespace, String name) {
             return Lookup.unknown();
         }
 

@@ -1,7 +1,5 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.install.ExtAuthzRules;
@@ -69,7 +67,7 @@ public final class ExtAuthzServiceExists extends MeshCheck {
             if (planned != null) {
                 planned.object().path("spec").path("ports").forEach(p -> ports.add(p.path("port").asLong()));
             } else {
-                ClusterView.Lookup<Service> live = mesh.cluster().service(ns, svc);
+                ClusterView.Lookup<JsonNode> live = mesh.cluster().service(ns, svc);
                 if (!live.known()) {
                     return;
                 }
@@ -83,11 +81,7 @@ public final class ExtAuthzServiceExists extends MeshCheck {
                                     + " provider's service (" + config.source() + ")", policy.range("/spec/provider/name")));
                     return;
                 }
-                if (live.value().getSpec() != null && live.value().getSpec().getPorts() != null) {
-                    for (ServicePort p : live.value().getSpec().getPorts()) {
-                        ports.add(p.getPort().longValue());
-                    }
-                }
+                live.value().path("spec").path("ports").forEach(p -> ports.add(p.path("port").asLong()));
             }
             if (port > 0 && !ports.contains(port)) {
                 out.add(Diagnostic.warning("auth proxy `" + name + "`: Service " + ns + "/" + svc + " has no port " + port

@@ -1,6 +1,5 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
@@ -9,6 +8,7 @@ import io.meshform.engine.spi.PlanDetail;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.InjectionImpact;
+import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.ProxyRequests;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         /** Labels by namespace name. */
         Map<String, Map<String, String>> namespaceLabels();
 
-        List<Pod> pods(String namespace);
+        List<LivePod> pods(String namespace);
     }
 
     private final java.util.function.Function<CheckContext, Live> live;
@@ -59,8 +59,8 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         }
 
         @Override
-        public List<Pod> pods(String namespace) {
-            return view.pods().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace())).toList();
+        public List<LivePod> pods(String namespace) {
+            return view.pods().stream().filter(p -> namespace.equals(p.namespace())).toList();
         }
     }
 

@@ -1,17 +1,15 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.RawReads;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,24 +17,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@link ClusterView} read through the Kubernetes client, each kind on first use and once per run. One instance
  * serves the checks of one run: {@link Runs#of} hands out the same view while the engine passes the same
  * {@link CheckContext} (it makes one per plan or drift), and a fresh one for the next run, so nothing read for one
- * plan is trusted by the next.
+ * plan is trusted by the next. Pods, Services, Namespaces, the mesh ConfigMap and istiod's Deployment are read as
+ * JSON ({@link RawReads}): the checks use a few fields of each.
  */
 final class LiveCluster implements ClusterView {
     private final KubeConnection kube;
-    private List<Pod> pods;
+    private List<LivePod> pods;
     private Map<String, Map<String, String>> namespaces;
     private List<PeerPolicy> peers;
     private Optional<String> meshConfig;
-    private List<Service> allServices;
+    private List<JsonNode> allServices;
     private List<io.meshform.providers.istio.policy.DestinationPolicy> rules;
     private List<tools.jackson.databind.JsonNode> authorizationPolicies;
     private Boolean controlPlane;
-    private final Map<String, Lookup<Service>> services = new HashMap<>();
+    private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
 
     LiveCluster(KubeConnection kube) {
         this.kube = kube;
@@ -72,9 +72,9 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
-    public synchronized List<Pod> pods() {
+    public synchronized List<LivePod> pods() {
         if (pods == null) {
-            pods = orElse(() -> kube.client().pods().inAnyNamespace().list().getItems(), List.of());
+            pods = orElse(() -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(), List.of());
         }
         return pods;
     }
@@ -85,9 +85,8 @@ final class LiveCluster implements ClusterView {
             namespaces = orElse(() -> {
                 // Sorted (Map.copyOf's order is randomised per JVM): checks that iterate it report in one order every run.
                 Map<String, Map<String, String>> out = new java.util.TreeMap<>();
-                for (Namespace ns : kube.client().namespaces().list().getItems()) {
-                    Map<String, String> labels = ns.getMetadata().getLabels();
-                    out.put(ns.getMetadata().getName(), labels == null ? Map.of() : SortedCopies.of(labels));
+                for (JsonNode ns : RawReads.list(kube.client(), "/api/v1/namespaces")) {
+                    out.put(Json.text(ns.path("metadata"), "name"), SortedCopies.of(Json.stringMap(ns.path("metadata").get("labels"))));
                 }
                 return out;
             }, Map.of());
@@ -104,9 +103,9 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
-    public synchronized List<Service> services() {
+    public synchronized List<JsonNode> services() {
         if (allServices == null) {
-            allServices = orElse(() -> kube.client().services().inAnyNamespace().list().getItems(), List.of());
+            allServices = orElse(() -> RawReads.list(kube.client(), "/api/v1/services"), List.of());
         }
         return allServices;
     }
@@ -153,25 +152,26 @@ final class LiveCluster implements ClusterView {
     public synchronized Optional<String> meshConfig() {
         if (meshConfig == null) {
             meshConfig = orElse(() -> {
-                ConfigMap cm = kube.client().configMaps().inNamespace(Mesh.ISTIO_NAMESPACE).withName(Mesh.MESH_CONFIG_MAP).get();
-                return cm == null || cm.getData() == null ? Optional.<String>empty()
-                        : Optional.ofNullable(cm.getData().get(Mesh.MESH_CONFIG_KEY));
+                JsonNode cm = RawReads.get(kube.client(), "/api/v1/namespaces/" + Mesh.ISTIO_NAMESPACE + "/configmaps/"
+                        + Mesh.MESH_CONFIG_MAP);
+                return cm == null ? Optional.<String>empty() : Optional.ofNullable(Json.text(cm.path("data"), Mesh.MESH_CONFIG_KEY));
             }, Optional.empty());
         }
         return meshConfig;
     }
 
     @Override
-    public synchronized Lookup<Service> service(String namespace, String name) {
+    public synchronized Lookup<JsonNode> service(String namespace, String name) {
         return services.computeIfAbsent(namespace + "/" + name, k -> orElse(
-                () -> new Lookup<>(true, kube.client().services().inNamespace(namespace).withName(name).get()), Lookup.unknown()));
+                () -> new Lookup<>(true, RawReads.get(kube.client(), "/api/v1/namespaces/" + namespace + "/services/" + name)),
+                Lookup.unknown()));
     }
 
     @Override
     public synchronized boolean controlPlane() {
         if (controlPlane == null) {
-            controlPlane = orElse(() -> !kube.client().apps().deployments().inNamespace(Mesh.ISTIO_NAMESPACE).withLabel("app", "istiod")
-                    .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getItems().isEmpty(), false);
+            controlPlane = orElse(() -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/" + Mesh.ISTIO_NAMESPACE
+                    + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false);
         }
         return controlPlane;
     }

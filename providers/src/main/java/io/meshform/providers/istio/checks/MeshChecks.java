@@ -46,6 +46,7 @@ public final class MeshChecks {
                 new InjectionWithoutSidecars(ctx -> new InjectionWithoutSidecars.FromView(view.apply(ctx))),
                 new ProductionAddons(),
                 new AuthorizationSelectsNothing(mesh),
-                new ProxyVersionSkew(() -> ProxySkew.injectedPods(kube)));
+                new ProxyVersionSkew(ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE ? ProxySkew.injectedPods(kube)
+                        : ProxySkew.injected(view.apply(ctx).pods())));
     }
 }

@@ -1,12 +1,10 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.install.InstallSpec;
 import io.meshform.providers.istio.policy.CallerType;
@@ -95,8 +93,8 @@ final class MeshInventory {
      */
     static List<ReachPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff) {
         List<ReachPod> out = new ArrayList<>();
-        for (Pod pod : c.pods()) {
-            String ns = pod.getMetadata().getNamespace();
+        for (LivePod pod : c.pods()) {
+            String ns = pod.namespace();
             boolean sidecar = Sidecars.hasSidecar(pod);
             if (Sidecars.finished(pod) || Sidecars.NEVER_INJECTED_NAMESPACES.contains(ns)
                     || (Mesh.ISTIO_NAMESPACE.equals(ns) && !sidecar)) {
@@ -114,32 +112,27 @@ final class MeshInventory {
         return out;
     }
 
-    static ReachPod of(Pod pod) {
+    static ReachPod of(LivePod pod) {
         List<ReachPod.Port> ports = new ArrayList<>();
-        boolean nativeSidecar = false;
-        if (pod.getSpec() != null) {
-            for (Container k : pod.getSpec().getContainers() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
-                if (Sidecars.PROXY_CONTAINER.equals(k.getName()) || k.getPorts() == null) {
-                    continue;
-                }
-                for (ContainerPort p : k.getPorts()) {
-                    if (p.getContainerPort() != null && (p.getProtocol() == null || "TCP".equals(p.getProtocol()))) {
-                        ports.add(new ReachPod.Port(p.getContainerPort(), p.getName()));
-                    }
+        for (LivePod.Container k : pod.containers()) {
+            if (Sidecars.PROXY_CONTAINER.equals(k.name())) {
+                continue;
+            }
+            for (LivePod.Port p : k.ports()) {
+                if (p.number() != null && (p.protocol() == null || "TCP".equals(p.protocol()))) {
+                    ports.add(new ReachPod.Port(p.number(), p.name()));
                 }
             }
-            nativeSidecar = pod.getSpec().getInitContainers() != null && pod.getSpec().getInitContainers().stream()
-                    .anyMatch(k -> Sidecars.PROXY_CONTAINER.equals(k.getName()) && "Always".equals(k.getRestartPolicy()));
         }
-        Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
-        String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.getMetadata().getName());
-        return new ReachPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), workload, labels,
-                Sidecars.hasSidecar(pod), nativeSidecar, pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()),
-                ports);
+        boolean nativeSidecar = pod.initContainers().stream()
+                .anyMatch(k -> Sidecars.PROXY_CONTAINER.equals(k.name()) && "Always".equals(k.restartPolicy()));
+        String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.name());
+        return new ReachPod(pod.namespace(), pod.name(), workload, pod.labels(), Sidecars.hasSidecar(pod), nativeSidecar,
+                pod.hostNetwork(), ports);
     }
 
     static List<ReachService> services(ClusterView c) {
-        return c.services().stream().map(s -> ReachService.of(Json.toNode(s))).toList();
+        return c.services().stream().map(ReachService::of).toList();
     }
 
     /** Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time). */

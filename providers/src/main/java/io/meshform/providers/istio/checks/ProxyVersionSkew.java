@@ -3,7 +3,7 @@ package io.meshform.providers.istio.checks;
 import static io.meshform.providers.istio.checks.CheckSupport.after;
 import static io.meshform.providers.istio.checks.CheckSupport.range;
 
-import io.fabric8.kubernetes.api.model.Pod;
+import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
@@ -25,9 +25,9 @@ import tools.jackson.databind.JsonNode;
  * {@link #planDetails}).
  */
 public final class ProxyVersionSkew implements PlanCheck {
-    private final Supplier<List<Pod>> pods;
+    private final java.util.function.Function<CheckContext, List<LivePod>> pods;
 
-    ProxyVersionSkew(Supplier<List<Pod>> pods) {
+    ProxyVersionSkew(java.util.function.Function<CheckContext, List<LivePod>> pods) {
         this.pods = pods;
     }
 
@@ -38,15 +38,15 @@ public final class ProxyVersionSkew implements PlanCheck {
 
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
-        return findings(ctx, pods);
+        return findings(ctx, () -> pods.apply(ctx));
     }
-    public static List<Diagnostic> findings(CheckContext ctx, Supplier<List<Pod>> pods) {
+    public static List<Diagnostic> findings(CheckContext ctx, Supplier<List<LivePod>> pods) {
         List<Diagnostic> out = new ArrayList<>();
         List<ResourceDecl> installs = ctx.declared(Mesh.INSTALL_TYPE);
         if (installs.isEmpty()) {
             return out;
         }
-        List<Pod> all = pods.get();
+        List<LivePod> all = pods.get();
         for (ResourceDecl d : installs) {
             JsonNode spec = after(ctx, d);
             String version = Json.text(spec, "version");

@@ -1,12 +1,12 @@
 package io.meshform.providers.istio.injection;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.RestartSettings;
 import io.meshform.providers.kubernetes.KubeErrors;
+import io.meshform.providers.kubernetes.RawReads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,9 +31,9 @@ public final class InjectionChanges {
     }
 
     /** The pods of a namespace (empty when it does not exist). */
-    public List<Pod> pods(String address, String namespace) {
+    public List<LivePod> pods(String address, String namespace) {
         try {
-            return client.pods().inNamespace(namespace).list().getItems();
+            return RawReads.list(client, "/api/v1/namespaces/" + namespace + "/pods").stream().map(LivePod::of).toList();
         } catch (KubernetesClientException e) {
             if (KubeErrors.notFound(e)) {
                 return List.of();
@@ -104,8 +104,8 @@ public final class InjectionChanges {
         if (appliedAt == null) {
             return Optional.empty();
         }
-        List<Pod> older = pods(address, namespace).stream()
-                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && createdBefore(p, appliedAt)).toList();
+        List<LivePod> older = pods(address, namespace).stream()
+                .filter(p -> !p.deleting() && createdBefore(p, appliedAt)).toList();
         InjectionImpact i = InjectionImpact.of(namespace, Injection.of(labels).enabled(), older);
         return i.workloads().isEmpty() ? Optional.empty() : Optional.of(i);
     }
@@ -120,8 +120,8 @@ public final class InjectionChanges {
         });
     }
 
-    static boolean createdBefore(Pod p, Instant t) {
-        String created = p.getMetadata().getCreationTimestamp();
+    static boolean createdBefore(LivePod p, Instant t) {
+        String created = p.created();
         try {
             return created != null && Instant.parse(created).isBefore(t);
         } catch (java.time.format.DateTimeParseException e) {

@@ -1,7 +1,6 @@
 package io.meshform.providers.istio.injection;
 
 import io.meshform.engine.spi.PlanDetail;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
     }
 
     /** From one LIST of the namespace's pods. */
-    public static InjectionImpact of(String namespace, boolean enabling, List<Pod> pods) {
+    public static InjectionImpact of(String namespace, boolean enabling, List<LivePod> pods) {
         return collect(namespace, enabling, null, pods,
                 p -> enabling ? !Sidecars.hasSidecar(p) && !Sidecars.neverInjected(p) : Sidecars.hasSidecar(p));
     }
@@ -37,17 +36,17 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
      * Injection moves to revision {@code toRevision}: the pods whose sidecar came from another revision's injector
      * (see {@link Sidecars#revisionOf}) or that have none yet keep their state until they restart.
      */
-    public static InjectionImpact moving(String namespace, String toRevision, List<Pod> pods) {
+    public static InjectionImpact moving(String namespace, String toRevision, List<LivePod> pods) {
         return collect(namespace, true, toRevision, pods, p -> Sidecars.hasSidecar(p)
                 ? !toRevision.equals(Sidecars.revisionOf(p)) : !Sidecars.neverInjected(p));
     }
 
     /** The running pods that keep their old state, by owning workload; pods no workload owns listed by name. */
-    private static InjectionImpact collect(String namespace, boolean enabling, String toRevision, List<Pod> pods,
-                                           java.util.function.Predicate<Pod> keepsOldState) {
+    private static InjectionImpact collect(String namespace, boolean enabling, String toRevision, List<LivePod> pods,
+                                           java.util.function.Predicate<LivePod> keepsOldState) {
         Map<Workload, Integer> workloads = new TreeMap<>();
         List<String> unowned = new ArrayList<>();
-        for (Pod p : pods) {
+        for (LivePod p : pods) {
             if (Sidecars.finished(p) || !keepsOldState.test(p)) {
                 continue;
             }
@@ -55,7 +54,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
             if (w.isPresent()) {
                 workloads.merge(w.get(), 1, Integer::sum);
             } else {
-                unowned.add(namespace + "/" + p.getMetadata().getName());
+                unowned.add(namespace + "/" + p.name());
             }
         }
         unowned.sort(null);

@@ -4,13 +4,13 @@ import io.meshform.providers.istio.checks.MeshChecks;
 import io.meshform.providers.istio.core.IstioRelease;
 import io.meshform.providers.istio.install.IstioInstallType;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.RawReads;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.injection.Workload;
 import java.util.ArrayList;
@@ -34,18 +34,26 @@ public final class ProxySkew {
     }
 
     /** The injected pods of the cluster (one labelled LIST); empty when they cannot be read. */
-    public static List<Pod> injectedPods(KubeConnection kube) {
+    public static List<LivePod> injectedPods(KubeConnection kube) {
         try {
-            return kube.client().pods().inAnyNamespace().withLabel(INJECTED_LABEL, "istio").list().getItems();
+            return RawReads.list(kube.client(), RawReads.withLabel("/api/v1/pods", INJECTED_LABEL, "istio")).stream().map(LivePod::of).toList();
         } catch (KubernetesClientException e) {
             return List.of();
         }
     }
 
+    /**
+     * The injected pods among {@code pods}: those {@link #injectedPods} lists, found in a LIST of every pod that the
+     * run has read anyway (the mesh checks' one LIST), so the checks need no second one.
+     */
+    public static List<LivePod> injected(List<LivePod> pods) {
+        return pods.stream().filter(p -> "istio".equals(p.labels().get(INJECTED_LABEL))).toList();
+    }
+
     /** The running injected pods of {@code revision} (by their {@code istio.io/rev}), with their proxy image's tag. */
-    private static Map<Pod, String> proxies(List<Pod> pods, String revision) {
-        Map<Pod, String> out = new java.util.LinkedHashMap<>();
-        for (Pod p : pods) {
+    private static Map<LivePod, String> proxies(List<LivePod> pods, String revision) {
+        Map<LivePod, String> out = new java.util.LinkedHashMap<>();
+        for (LivePod p : pods) {
             String tag = Sidecars.proxyImage(p).map(ProxySkew::tagOf).orElse(null);
             if (tag != null && revision.equals(Sidecars.revisionOf(p)) && !Sidecars.finished(p)) {
                 out.put(p, tag);
@@ -55,13 +63,13 @@ public final class ProxySkew {
     }
 
     /** Workloads (or bare pods) of {@code revision} whose sidecar is of another minor release than {@code version}, by proxy tag. */
-    public static Map<String, TreeSet<String>> lagging(List<Pod> pods, String revision, String version) {
+    public static Map<String, TreeSet<String>> lagging(List<LivePod> pods, String revision, String version) {
         Map<String, TreeSet<String>> byProxy = new TreeMap<>();
         proxies(pods, revision).forEach((p, tag) -> {
             if (IstioRelease.parse(tag).isPresent() && IstioRelease.parse(version).isPresent()
                     && !IstioRelease.sameMinor(tag, version)) {
                 String who = Sidecars.workloadOf(p).map(Workload::describe)
-                        .orElse("Pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+                        .orElse("Pod " + p.id());
                 byProxy.computeIfAbsent(tag, k -> new TreeSet<>()).add(who);
             }
         });
@@ -77,7 +85,7 @@ public final class ProxySkew {
     }
 
     /** Plan detail lines for an upgrade: which workloads keep the old proxy until they restart. */
-    public static List<io.meshform.engine.spi.PlanDetail> planDetails(List<Pod> pods, String revision, String version) {
+    public static List<io.meshform.engine.spi.PlanDetail> planDetails(List<LivePod> pods, String revision, String version) {
         List<io.meshform.engine.spi.PlanDetail> out = new ArrayList<>();
         lagging(pods, revision, version).forEach((tag, workloads) -> out.add(io.meshform.engine.spi.PlanDetail.note(
                 "data plane: " + workloads.size() + " workload(s) keep proxy " + tag + " until they restart"
@@ -90,13 +98,13 @@ public final class ProxySkew {
     }
 
     /** The pods of {@code revision} whose sidecar is not the {@code tag} just installed (any difference, patch releases too). */
-    public static Outdated outdated(List<Pod> pods, String revision, String tag) {
+    public static Outdated outdated(List<LivePod> pods, String revision, String tag) {
         TreeSet<Workload> owned = new TreeSet<>();
         List<String> bare = new ArrayList<>();
         proxies(pods, revision).forEach((p, have) -> {
             if (!have.equals(tag)) {
                 Sidecars.workloadOf(p).ifPresentOrElse(owned::add,
-                        () -> bare.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+                        () -> bare.add(p.id()));
             }
         });
         return new Outdated(List.copyOf(owned), bare);

@@ -1,10 +1,7 @@
 package io.meshform.providers.istio.injection;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.Pod;
+import io.meshform.providers.istio.injection.LivePod.Container;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** What a pod says about its Istio sidecar, and which workload owns it, read from the pod alone. */
@@ -19,42 +16,38 @@ public final class Sidecars {
      * init container of that name with restartPolicy Always: a plain init container of that name ends before the
      * app starts, so it proxies nothing.
      */
-    public static boolean hasSidecar(Pod pod) {
-        if (pod.getSpec() == null) {
-            return false;
-        }
-        if (named(pod.getSpec().getContainers()).isPresent()) {
+    public static boolean hasSidecar(LivePod pod) {
+        if (named(pod.containers()).isPresent()) {
             return true;
         }
-        return named(pod.getSpec().getInitContainers()).map(c -> "Always".equals(c.getRestartPolicy())).orElse(false);
+        return named(pod.initContainers()).map(c -> "Always".equals(c.restartPolicy())).orElse(false);
     }
 
     /** The revision whose injector gave the pod its sidecar: the injector's {@code istio.io/rev} label, else "default". */
-    public static String revisionOf(Pod pod) {
-        String rev = value(pod.getMetadata().getLabels(), Injection.REVISION_LABEL);
+    public static String revisionOf(LivePod pod) {
+        String rev = pod.labels().get(Injection.REVISION_LABEL);
         return rev == null ? "default" : rev;
     }
 
     /** The sidecar's image (container or native-sidecar init container), when the pod has one. */
-    public static Optional<String> proxyImage(Pod pod) {
+    public static Optional<String> proxyImage(LivePod pod) {
         if (!hasSidecar(pod)) {
             return Optional.empty();
         }
-        return named(pod.getSpec().getContainers()).or(() -> named(pod.getSpec().getInitContainers())).map(Container::getImage);
+        return named(pod.containers()).or(() -> named(pod.initContainers())).map(Container::image);
     }
 
     private static Optional<Container> named(List<Container> containers) {
-        return containers == null ? Optional.empty()
-                : containers.stream().filter(c -> PROXY_CONTAINER.equals(c.getName())).findFirst();
+        return containers.stream().filter(c -> PROXY_CONTAINER.equals(c.name())).findFirst();
     }
 
     /**
      * The pod asks not to be injected: {@code sidecar.istio.io/inject: "false"} as a label, or as the older annotation
      * when no such label is set (the label wins over the annotation: {@code injectRequired}, pkg/kube/inject/inject.go).
      */
-    public static boolean optedOut(Pod pod) {
-        String label = value(pod.getMetadata().getLabels(), "sidecar.istio.io/inject");
-        return "false".equals(label != null ? label : value(pod.getMetadata().getAnnotations(), "sidecar.istio.io/inject"));
+    public static boolean optedOut(LivePod pod) {
+        String label = pod.labels().get("sidecar.istio.io/inject");
+        return "false".equals(label != null ? label : pod.annotations().get("sidecar.istio.io/inject"));
     }
 
     /**
@@ -69,39 +62,33 @@ public final class Sidecars {
      * {@code hostNetwork} ({@code injectRequired}, pkg/kube/inject/inject.go: "hostNetwork: true → never inject"), or
      * lives in a namespace the injector ignores.
      */
-    public static boolean neverInjected(Pod pod) {
-        return optedOut(pod) || (pod.getSpec() != null && Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
-                || NEVER_INJECTED_NAMESPACES.contains(pod.getMetadata().getNamespace());
+    public static boolean neverInjected(LivePod pod) {
+        return optedOut(pod) || pod.hostNetwork() || NEVER_INJECTED_NAMESPACES.contains(pod.namespace());
     }
 
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */
-    public static boolean finished(Pod pod) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return "Succeeded".equals(phase) || "Failed".equals(phase) || pod.getMetadata().getDeletionTimestamp() != null;
+    public static boolean finished(LivePod pod) {
+        return "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase()) || pod.deleting();
     }
 
     /**
      * The Deployment, StatefulSet or DaemonSet that owns the pod, from its owner reference alone. A Deployment's
      * ReplicaSet is named {@code <deployment>-<pod-template-hash>}, so no ReplicaSet needs to be read.
      */
-    public static Optional<Workload> workloadOf(Pod pod) {
-        List<OwnerReference> owners = pod.getMetadata().getOwnerReferences();
-        if (owners == null) {
-            return Optional.empty();
-        }
-        String ns = pod.getMetadata().getNamespace();
-        for (OwnerReference o : owners) {
-            if (!Boolean.TRUE.equals(o.getController())) {
+    public static Optional<Workload> workloadOf(LivePod pod) {
+        String ns = pod.namespace();
+        for (LivePod.Owner o : pod.owners()) {
+            if (!o.controller()) {
                 continue;
             }
-            switch (o.getKind()) {
+            switch (o.kind()) {
                 case Workload.STATEFUL_SET, Workload.DAEMON_SET -> {
-                    return Optional.of(new Workload(o.getKind(), ns, o.getName()));
+                    return Optional.of(new Workload(o.kind(), ns, o.name()));
                 }
                 case "ReplicaSet" -> {
-                    String hash = value(pod.getMetadata().getLabels(), "pod-template-hash");
-                    if (hash != null && o.getName().endsWith("-" + hash)) {
-                        String deployment = o.getName().substring(0, o.getName().length() - hash.length() - 1);
+                    String hash = pod.labels().get("pod-template-hash");
+                    if (hash != null && o.name().endsWith("-" + hash)) {
+                        String deployment = o.name().substring(0, o.name().length() - hash.length() - 1);
                         return Optional.of(new Workload(Workload.DEPLOYMENT, ns, deployment));
                     }
                 }
@@ -110,9 +97,5 @@ public final class Sidecars {
             }
         }
         return Optional.empty();
-    }
-
-    private static String value(Map<String, String> map, String key) {
-        return map == null ? null : map.get(key);
     }
 }

@@ -5,7 +5,6 @@ import io.meshform.providers.istio.core.IstioRelease;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.injection.ProxySkew;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.providers.istio.install.IstioAddons.Addon;
@@ -28,6 +27,7 @@ import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
+import io.meshform.providers.kubernetes.RawReads;
 import io.meshform.providers.kubernetes.RestartSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,13 +138,18 @@ public final class IstioInstallType implements ResourceType {
         }
     }
 
-    /** The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs. */
+    /**
+     * The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs, read as
+     * JSON ({@link RawReads}: a typed Deployment would build the whole Pod template model for a name, labels and an
+     * image).
+     */
     @Override
     public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         List<ResourceRef> resources = request.resources();
-        List<Deployment> istiods;
+        List<JsonNode> istiods;
         try {
-            istiods = kube.client().apps().deployments().inNamespace(ISTIO_NAMESPACE).withLabel("app", "istiod").list().getItems();
+            istiods = RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/" + ISTIO_NAMESPACE + "/deployments",
+                    "app", "istiod"));
         } catch (KubernetesClientException e) {
             if (KubeErrors.notFound(e)) {
                 return Map.of();
@@ -154,16 +159,17 @@ public final class IstioInstallType implements ResourceType {
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         for (ResourceRef ref : resources) {
             String want = InstallSpec.istiodName(ref.spec());
-            for (Deployment d : istiods) {
+            for (JsonNode d : istiods) {
+                JsonNode md = d.path("metadata");
                 // A terminating istiod (an uninstall under way) is no install to compare with.
-                if (d.getMetadata().getName().equals(want) && d.getMetadata().getDeletionTimestamp() == null) {
+                if (want.equals(Json.text(md, "name")) && Json.text(md, "deletionTimestamp") == null) {
                     ObjectNode value = Json.copy(ref.spec());
                     String v = liveVersion(d);
                     if (v != null) {
                         value.put("version", v);
                     }
                     String object = "Istio control plane " + ISTIO_NAMESPACE + "/" + want;
-                    var ownership = io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(), object, null);
+                    var ownership = io.meshform.providers.kubernetes.LineageMark.of(Json.toGeneric(d), kube.fieldManager(), object, null);
                     if (ownership.lineage() == null) {
                         // An install cut short after istioctl made istiod, before meshform marked it: its intent says whose.
                         var intent = istiodMark.intent(want);
@@ -171,7 +177,7 @@ public final class IstioInstallType implements ResourceType {
                             ownership = io.meshform.providers.kubernetes.LineageMark.of(intent, kube.fieldManager(), object, null);
                         }
                     }
-                    out.put(ref.address(), new LiveObject(value, d.getMetadata().getResourceVersion()).withOwnership(ownership));
+                    out.put(ref.address(), new LiveObject(value, Json.text(md, "resourceVersion")).withOwnership(ownership));
                 }
             }
         }
@@ -179,16 +185,17 @@ public final class IstioInstallType implements ResourceType {
     }
 
 
-    static String liveVersion(Deployment d) {
-        Map<String, String> labels = d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
+    /** The version a Deployment (as JSON) runs: its version labels, else its first container's image tag. */
+    static String liveVersion(JsonNode d) {
+        Map<String, String> labels = Json.stringMap(d.path("metadata").get("labels"));
         for (String k : List.of("operator.istio.io/version", "app.kubernetes.io/version")) {
             if (labels.containsKey(k)) {
                 return labels.get(k);
             }
         }
-        var containers = d.getSpec().getTemplate().getSpec().getContainers();
-        if (!containers.isEmpty() && containers.get(0).getImage() != null) {
-            String image = containers.get(0).getImage();
+        JsonNode containers = d.path("spec").path("template").path("spec").path("containers");
+        if (!containers.isEmpty() && Json.text(containers.get(0), "image") != null) {
+            String image = Json.text(containers.get(0), "image");
             int colon = image.lastIndexOf(':');
             return colon > 0 ? image.substring(colon + 1) : null;
         }

@@ -82,8 +82,8 @@ final class FakeCluster implements ClusterView {
     }
 
     @Override
-    public List<Service> services() {
-        return List.copyOf(services.values());
+    public List<tools.jackson.databind.JsonNode> services() {
+        return services.values().stream().map(io.meshform.providers.kubernetes.Json::toNode).toList();
     }
 
     @Override
@@ -92,8 +92,8 @@ final class FakeCluster implements ClusterView {
     }
 
     @Override
-    public List<Pod> pods() {
-        return pods;
+    public List<io.meshform.providers.istio.injection.LivePod> pods() {
+        return io.meshform.providers.istio.injection.LivePods.of(pods);
     }
 
     @Override
@@ -112,8 +112,9 @@ final class FakeCluster implements ClusterView {
     }
 
     @Override
-    public Lookup<Service> service(String namespace, String name) {
-        return new Lookup<>(true, services.get(namespace + "/" + name));
+    public Lookup<tools.jackson.databind.JsonNode> service(String namespace, String name) {
+        Service s = services.get(namespace + "/" + name);
+        return new Lookup<>(true, s == null ? null : io.meshform.providers.kubernetes.Json.toNode(s));
     }
 
     @Override

@@ -44,9 +44,9 @@ class InjectionCheckTest {
         }
 
         @Override
-        public List<Pod> pods(String namespace) {
+        public List<io.meshform.providers.istio.injection.LivePod> pods(String namespace) {
             listed.add(namespace);
-            return pods.getOrDefault(namespace, List.of());
+            return io.meshform.providers.istio.injection.LivePods.of(pods.getOrDefault(namespace, List.of()));
         }
     }
 

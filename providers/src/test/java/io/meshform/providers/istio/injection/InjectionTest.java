@@ -32,21 +32,21 @@ class InjectionTest {
     @Test
     void aSidecarIsAnIstioProxyContainerOrANativeSidecarInitContainer() {
         var plain = Pods.ofDeployment("cortex", "api", "a");
-        assertFalse(Sidecars.hasSidecar(plain));
-        assertTrue(Sidecars.hasSidecar(Pods.withSidecar(plain)));
-        assertTrue(Sidecars.hasSidecar(Pods.withNativeSidecar(plain, "Always")));
-        assertFalse(Sidecars.hasSidecar(Pods.withNativeSidecar(plain, null)), "an init container that exits proxies nothing");
+        assertFalse(hasSidecar(plain));
+        assertTrue(hasSidecar(Pods.withSidecar(plain)));
+        assertTrue(hasSidecar(Pods.withNativeSidecar(plain, "Always")));
+        assertFalse(hasSidecar(Pods.withNativeSidecar(plain, null)), "an init container that exits proxies nothing");
     }
 
     @Test
     void podsMapToTheirWorkloadWithoutReadingReplicaSets() {
-        assertEquals(Optional.of(new Workload("Deployment", "cortex", "api")), Sidecars.workloadOf(Pods.ofDeployment("cortex", "api", "a")));
+        assertEquals(Optional.of(new Workload("Deployment", "cortex", "api")), workloadOf(Pods.ofDeployment("cortex", "api", "a")));
         assertEquals(Optional.of(new Workload("StatefulSet", "cortex", "mongo")),
-                Sidecars.workloadOf(Pods.pod("cortex", "mongo-0", "StatefulSet", "mongo", null).build()));
-        assertEquals(Optional.empty(), Sidecars.workloadOf(Pods.pod("cortex", "bare-abc", "ReplicaSet", "bare", null).build()),
+                workloadOf(Pods.pod("cortex", "mongo-0", "StatefulSet", "mongo", null).build()));
+        assertEquals(Optional.empty(), workloadOf(Pods.pod("cortex", "bare-abc", "ReplicaSet", "bare", null).build()),
                 "a ReplicaSet without a Deployment");
-        assertEquals(Optional.empty(), Sidecars.workloadOf(Pods.pod("cortex-compute", "driver", null, null, null).build()));
-        assertEquals(Optional.empty(), Sidecars.workloadOf(Pods.pod("cortex", "job-x", "Job", "job", null).build()));
+        assertEquals(Optional.empty(), workloadOf(Pods.pod("cortex-compute", "driver", null, null, null).build()));
+        assertEquals(Optional.empty(), workloadOf(Pods.pod("cortex", "job-x", "Job", "job", null).build()));
     }
 
     @Test
@@ -60,7 +60,7 @@ class InjectionTest {
                 new PodBuilder(Pods.ofDeployment("cortex", "optout", "a")).editMetadata()
                         .addToLabels("sidecar.istio.io/inject", "false").endMetadata().build(),
                 new PodBuilder(Pods.pod("cortex", "job-1", "Job", "job", null).build()).editStatus().withPhase("Succeeded").endStatus().build());
-        var on = InjectionImpact.of("cortex", true, pods);
+        var on = InjectionImpact.of("cortex", true, LivePods.of(pods));
         assertEquals(Map.of(new Workload("Deployment", "cortex", "api"), 2, new Workload("StatefulSet", "cortex", "mongo"), 1),
                 on.workloads());
         assertEquals(List.of("cortex/driver"), on.unowned());
@@ -75,7 +75,7 @@ class InjectionTest {
         assertTrue(on.restartWarning().startsWith("injection takes effect only when these pods restart: Deployment cortex/api,"
                 + " StatefulSet cortex/mongo, Pod cortex/driver"), on.restartWarning());
 
-        var off = InjectionImpact.of("cortex", false, pods);
+        var off = InjectionImpact.of("cortex", false, LivePods.of(pods));
         assertEquals(Map.of(new Workload("Deployment", "cortex", "web"), 1), off.workloads());
         assertEquals(2, off.details(ProxyRequests.DEFAULT).size(), "no estimate when sidecars go away");
     }
@@ -99,10 +99,18 @@ class InjectionTest {
                 Pods.withSidecar(Pods.ofDeployment("cortex", "api", "a")),   // default revision's sidecar
                 onCanary,                                                     // already moved
                 Pods.ofDeployment("cortex", "worker", "a"));                  // no sidecar yet
-        var impact = InjectionImpact.moving("cortex", "1-31", pods);
+        var impact = InjectionImpact.moving("cortex", "1-31", LivePods.of(pods));
         assertEquals(List.of(new Workload("Deployment", "cortex", "api"), new Workload("Deployment", "cortex", "worker")),
                 List.copyOf(impact.workloads().keySet()));
         assertEquals("sidecar injection moves to revision 1-31 for namespace cortex; 2 running pod(s) stay with their"
                 + " current sidecar (or none) until they restart:", impact.details(ProxyRequests.DEFAULT).get(0).line());
+    }
+
+    private static boolean hasSidecar(io.fabric8.kubernetes.api.model.Pod p) {
+        return Sidecars.hasSidecar(LivePods.of(p));
+    }
+
+    private static Optional<Workload> workloadOf(io.fabric8.kubernetes.api.model.Pod p) {
+        return Sidecars.workloadOf(LivePods.of(p));
     }
 }

@@ -45,18 +45,18 @@ class ProxySkewTest {
                 pod("cortex", "api-5d9f-b", "api", "docker.io/istio/proxyv2:1.30.3", null),
                 pod("cortex", "mongo-0", null, "docker.io/istio/proxyv2:1.29.6", null),
                 pod("cortex-compute", "job-1", null, "docker.io/istio/proxyv2:1.28.0", "canary"));
-        var ds = io.meshform.providers.istio.checks.ProxyVersionSkew.findings(MeshChecksTest.ctx(Environment.PRODUCTION, install), () -> pods);
+        var ds = io.meshform.providers.istio.checks.ProxyVersionSkew.findings(MeshChecksTest.ctx(Environment.PRODUCTION, install), () -> LivePods.of(pods));
         assertEquals(1, ds.size(), ds.toString());
         assertTrue(ds.get(0).summary().contains("1 workload(s) of revision default run a sidecar that Istio does not support"),
                 ds.get(0).summary());
         assertTrue(ds.get(0).detail().startsWith("proxy 1.29.6: Pod cortex/mongo-0"), ds.get(0).detail());
 
-        List<String> details = io.meshform.providers.ChangeAssert.lines(ProxySkew.planDetails(pods, "default", "1.31"));
+        List<String> details = io.meshform.providers.ChangeAssert.lines(ProxySkew.planDetails(LivePods.of(pods), "default", "1.31"));
         assertEquals(List.of("data plane: 1 workload(s) keep proxy 1.29.6 until they restart (restartWorkloads, or kubectl"
                         + " rollout restart): Pod cortex/mongo-0",
                 "data plane: 1 workload(s) keep proxy 1.30.3 until they restart (restartWorkloads, or kubectl rollout"
                         + " restart): Deployment cortex/api"), details);
         assertEquals(List.of(), io.meshform.providers.istio.checks.ProxyVersionSkew.findings(MeshChecksTest.ctx(Environment.PRODUCTION, decl("istio.install.mesh",
-                "version: \"1.30\"\n")), () -> List.of(pods.get(0))), "the running release raises nothing");
+                "version: \"1.30\"\n")), () -> List.of(LivePods.of(pods.get(0)))), "the running release raises nothing");
     }
 }

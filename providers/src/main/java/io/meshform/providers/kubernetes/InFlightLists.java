@@ -1,0 +1,52 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.meshform.providers.kubernetes.KubeObjects.Target;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+
+/**
+ * The LISTs under way in one run: a reader that asks for a collection while another reader's LIST of it has not been
+ * answered yet waits for that answer instead of sending the same request. The engine reads all types at once, so
+ * kubernetes.namespace and kubernetes.labels (kind Namespace) ask for the namespaces within a millisecond of each
+ * other. Nothing is kept once answered: a later read (the next plan, or a test that plans again after an apply with
+ * the same context) sends its own LIST, so no answer is older than the read that uses it.
+ */
+final class InFlightLists {
+    private final ConcurrentMap<Target, CompletableFuture<List<HasMetadata>>> running = new ConcurrentHashMap<>();
+
+    /** The in-flight LISTs of the run {@code context} serves. */
+    static InFlightLists of(io.meshform.engine.spi.StackContext context) {
+        return context.memo(InFlightLists.class, InFlightLists::new);
+    }
+
+    /** {@code read}'s answer for {@code collection}, or the answer of the same LIST already under way. */
+    List<HasMetadata> list(Target collection, Supplier<List<HasMetadata>> read) {
+        CompletableFuture<List<HasMetadata>> mine = new CompletableFuture<>();
+        CompletableFuture<List<HasMetadata>> theirs = running.putIfAbsent(collection, mine);
+        if (theirs != null) {
+            try {
+                return theirs.join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r; // the other reader's failure, e.g. a KubernetesClientException its caller explains
+                }
+                throw e;
+            }
+        }
+        try {
+            List<HasMetadata> items = read.get();
+            mine.complete(items);
+            return items;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            running.remove(collection, mine);
+        }
+    }
+}
