@@ -23,23 +23,82 @@ import tools.jackson.databind.JsonNode;
  * {@link ClusterView} read through the Kubernetes client, each kind on first use and once per run. One instance
  * serves the checks of one run: {@link Runs#of} hands out the same view while the engine passes the same
  * {@link CheckContext} (it makes one per plan or drift), and a fresh one for the next run, so nothing read for one
- * plan is trusted by the next. Pods, Services, Namespaces, the mesh ConfigMap and istiod's Deployment are read as
+ * plan is trusted by the next. A new view starts all its reads at once ({@link #prefetch}). Pods, Services, Namespaces, the mesh ConfigMap and istiod's Deployment are read as
  * JSON ({@link RawReads}): the checks use a few fields of each.
  */
 final class LiveCluster implements ClusterView {
+    /** Reads at a time when a view starts: as many as the plan's own reads run (ParallelLists), for the same reason. */
+    static final int PREFETCH_THREADS = 4;
     private final KubeConnection kube;
-    private List<LivePod> pods;
-    private Map<String, Map<String, String>> namespaces;
-    private List<PeerPolicy> peers;
-    private Optional<String> meshConfig;
-    private List<JsonNode> allServices;
-    private List<io.meshform.providers.istio.policy.DestinationPolicy> rules;
-    private List<tools.jackson.databind.JsonNode> authorizationPolicies;
-    private Boolean controlPlane;
+    private final Once<List<LivePod>> pods;
+    private final Once<Map<String, Map<String, String>>> namespaces;
+    private final Once<List<PeerPolicy>> peers;
+    private final Once<Optional<String>> meshConfig;
+    private final Once<List<JsonNode>> allServices;
+    private final Once<List<io.meshform.providers.istio.policy.DestinationPolicy>> rules;
+    private final Once<List<JsonNode>> authorizationPolicies;
+    private final Once<Boolean> controlPlane;
     private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
 
     LiveCluster(KubeConnection kube) {
         this.kube = kube;
+        this.pods = new Once<>(() -> orElse(() -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
+                List.of()));
+        this.namespaces = new Once<>(() -> orElse(this::readNamespaces, Map.of()));
+        this.peers = new Once<>(() -> orElse(() -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of()));
+        this.meshConfig = new Once<>(() -> orElse(this::readMeshConfig, Optional.empty()));
+        this.allServices = new Once<>(() -> orElse(() -> RawReads.list(kube.client(), "/api/v1/services"), List.of()));
+        this.rules = new Once<>(() -> orElse(() -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
+                io.meshform.providers.istio.policy.DestinationPolicy::of), List.of()));
+        this.authorizationPolicies = new Once<>(() -> orElse(this::readAuthorizationPolicies, List.of()));
+        this.controlPlane = new Once<>(() -> orElse(() -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
+                + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
+    }
+
+    /**
+     * Starts every read of the view at once, a few at a time, on daemon threads of their own. The checks run one
+     * after another on a few threads and each asks for two or three kinds in turn; read lazily, each LIST waited for
+     * the one before it (pods, then Services, then DestinationRules...), about a round trip and a parse each on the
+     * checks' critical path. A check asking for a kind whose read is under way waits for that read, not a second one.
+     */
+    void prefetch() {
+        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PREFETCH_THREADS, r -> {
+            Thread t = new Thread(r, "meshform-check-read");
+            t.setDaemon(true);
+            return t;
+        });
+        all.forEach(o -> pool.execute(o::run));
+        pool.shutdown(); // the threads end with the last read
+    }
+
+    /**
+     * A value read at most once, by whoever asks first (or the prefetch); whoever asks meanwhile waits for that read.
+     * The reads never throw (they fall back to "nothing seen"), so a failed read is remembered like any other answer.
+     */
+    static final class Once<T> {
+        private final java.util.concurrent.FutureTask<T> task;
+
+        Once(java.util.concurrent.Callable<T> read) {
+            this.task = new java.util.concurrent.FutureTask<>(read);
+        }
+
+        /** Runs the read unless it ran or runs already (FutureTask.run does nothing then). */
+        void run() {
+            task.run();
+        }
+
+        T get() {
+            task.run();
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the mesh checks were interrupted while reading the cluster", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /** The view of the current run: a new one whenever the engine starts checks with another context. */
@@ -55,7 +114,9 @@ final class LiveCluster implements ClusterView {
         synchronized ClusterView of(CheckContext ctx) {
             if (ctx != current) {
                 current = ctx;
-                view = new LiveCluster(kube);
+                LiveCluster live = new LiveCluster(kube);
+                live.prefetch();
+                view = live;
             }
             return view;
         }
@@ -72,64 +133,49 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
-    public synchronized List<LivePod> pods() {
-        if (pods == null) {
-            pods = orElse(() -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(), List.of());
-        }
-        return pods;
+    public List<LivePod> pods() {
+        return pods.get();
     }
 
     @Override
-    public synchronized Map<String, Map<String, String>> namespaces() {
-        if (namespaces == null) {
-            namespaces = orElse(() -> {
-                // Sorted (Map.copyOf's order is randomised per JVM): checks that iterate it report in one order every run.
-                Map<String, Map<String, String>> out = new java.util.TreeMap<>();
-                for (JsonNode ns : RawReads.list(kube.client(), "/api/v1/namespaces")) {
-                    out.put(Json.text(ns.path("metadata"), "name"), SortedCopies.of(Json.stringMap(ns.path("metadata").get("labels"))));
-                }
-                return out;
-            }, Map.of());
+    public Map<String, Map<String, String>> namespaces() {
+        return namespaces.get();
+    }
+
+    private Map<String, Map<String, String>> readNamespaces() {
+        // Sorted (Map.copyOf's order is randomised per JVM): checks that iterate it report in one order every run.
+        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        for (JsonNode ns : RawReads.list(kube.client(), "/api/v1/namespaces")) {
+            out.put(Json.text(ns.path("metadata"), "name"), SortedCopies.of(Json.stringMap(ns.path("metadata").get("labels"))));
         }
-        return namespaces;
+        return out;
     }
 
     @Override
-    public synchronized List<PeerPolicy> peerAuthentications() {
-        if (peers == null) {
-            peers = orElse(() -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of());
-        }
-        return peers;
+    public List<PeerPolicy> peerAuthentications() {
+        return peers.get();
     }
 
     @Override
-    public synchronized List<JsonNode> services() {
-        if (allServices == null) {
-            allServices = orElse(() -> RawReads.list(kube.client(), "/api/v1/services"), List.of());
-        }
-        return allServices;
+    public List<JsonNode> services() {
+        return allServices.get();
     }
 
     @Override
-    public synchronized List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
-        if (rules == null) {
-            rules = orElse(() -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
-                    io.meshform.providers.istio.policy.DestinationPolicy::of), List.of());
-        }
-        return rules;
+    public List<io.meshform.providers.istio.policy.DestinationPolicy> destinationRules() {
+        return rules.get();
     }
 
     @Override
-    public synchronized List<tools.jackson.databind.JsonNode> authorizationPolicies() {
-        if (authorizationPolicies == null) {
-            authorizationPolicies = orElse(() -> {
-                List<tools.jackson.databind.JsonNode> out = new ArrayList<>();
-                kube.client().genericKubernetesResources(CheckSupport.AUTHORIZATION_POLICY_CONTEXT).inAnyNamespace().list()
-                        .getItems().forEach(p -> out.add(Json.toNode(p)));
-                return out;
-            }, List.of());
-        }
-        return authorizationPolicies;
+    public List<JsonNode> authorizationPolicies() {
+        return authorizationPolicies.get();
+    }
+
+    private List<JsonNode> readAuthorizationPolicies() {
+        List<JsonNode> out = new ArrayList<>();
+        kube.client().genericKubernetesResources(CheckSupport.AUTHORIZATION_POLICY_CONTEXT).inAnyNamespace().list()
+                .getItems().forEach(p -> out.add(Json.toNode(p)));
+        return out;
     }
 
     /** How a policy record is made from an object's identity, age and spec (its origin is the live cluster: null). */
@@ -149,15 +195,13 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
-    public synchronized Optional<String> meshConfig() {
-        if (meshConfig == null) {
-            meshConfig = orElse(() -> {
-                JsonNode cm = RawReads.get(kube.client(), "/api/v1/namespaces/" + Mesh.ISTIO_NAMESPACE + "/configmaps/"
-                        + Mesh.MESH_CONFIG_MAP);
-                return cm == null ? Optional.<String>empty() : Optional.ofNullable(Json.text(cm.path("data"), Mesh.MESH_CONFIG_KEY));
-            }, Optional.empty());
-        }
-        return meshConfig;
+    public Optional<String> meshConfig() {
+        return meshConfig.get();
+    }
+
+    private Optional<String> readMeshConfig() {
+        JsonNode cm = RawReads.get(kube.client(), "/api/v1/namespaces/" + Mesh.ISTIO_NAMESPACE + "/configmaps/" + Mesh.MESH_CONFIG_MAP);
+        return cm == null ? Optional.empty() : Optional.ofNullable(Json.text(cm.path("data"), Mesh.MESH_CONFIG_KEY));
     }
 
     @Override
@@ -168,11 +212,7 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
-    public synchronized boolean controlPlane() {
-        if (controlPlane == null) {
-            controlPlane = orElse(() -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/" + Mesh.ISTIO_NAMESPACE
-                    + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false);
-        }
-        return controlPlane;
+    public boolean controlPlane() {
+        return controlPlane.get();
     }
 }
