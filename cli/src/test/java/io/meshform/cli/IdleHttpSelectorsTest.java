@@ -1,32 +1,26 @@
 package io.meshform.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.net.http.HttpClient;
-import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IdleHttpSelectorsTest {
 
     @Test
     void theSelectorThreadOfAnIdleJdkHttpClientEnds() {
+        List<Thread> before = IdleHttpSelectors.selectorThreads();
         HttpClient client = HttpClient.newHttpClient();
-        assertTrue(selectorAlive(), "a new JDK HTTP client starts its selector thread");
-        assertTrue(IdleHttpSelectors.stop() >= 1, "stop() reports the selector thread it ended");
-        assertFalse(selectorAlive(), "no selector thread is left for the JVM's exit to wait on");
-        // the client object stays reachable until here: its selector ended because it was told to, not collected
-        assertTrue(client.version() != null);
-    }
-
-    private static boolean selectorAlive() {
-        Thread[] threads = new Thread[Thread.activeCount() + 64];
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        int n = root.enumerate(threads, true);
-        return Arrays.stream(threads, 0, n).anyMatch(t -> t.getName().startsWith("HttpClient-")
-                && t.getName().endsWith("-SelectorManager") && t.isAlive());
+        // Only this client's thread is stopped: other tests in this JVM may still use theirs.
+        List<Thread> mine = IdleHttpSelectors.selectorThreads();
+        mine.removeAll(before);
+        assertEquals(1, mine.size(), "a new JDK HTTP client starts one selector thread");
+        assertEquals(1, IdleHttpSelectors.stop(mine::contains), "stop() reports the selector thread it ended");
+        assertFalse(mine.get(0).isAlive(), "no selector thread is left for the JVM's exit to wait on");
+        // the client stays reachable until here: its selector ended because it was told to, not because it was collected
+        assertNotNull(client.version());
     }
 }
