@@ -30,16 +30,24 @@ final class IdleHttpSelectors {
     private IdleHttpSelectors() {
     }
 
-    /** Interrupts every selector thread and waits (bounded) for them to end; returns how many ended. */
+    /**
+     * Interrupts every selector thread and waits (bounded) for them to end; returns how many ended. Plain loops, no
+     * lambda: {@code meshform version} runs this too, without the class cache, where the first lambda's bootstrap
+     * costs milliseconds.
+     */
     static int stop() {
-        return stop(t -> true);
+        return stop(null);
     }
 
-    /** The same for the selector threads {@code among} accepts (a test stops only its own client's). */
+    /** The same for the selector threads {@code among} accepts, all when null (a test stops only its own client's). */
     static int stop(Predicate<Thread> among) {
-        List<Thread> selectors = selectorThreads();
-        selectors.removeIf(among.negate());
-        selectors.forEach(Thread::interrupt);
+        List<Thread> selectors = new ArrayList<>();
+        for (Thread t : selectorThreads()) {
+            if (among == null || among.test(t)) {
+                t.interrupt();
+                selectors.add(t);
+            }
+        }
         int ended = 0;
         long deadline = System.nanoTime() + JOIN_MILLIS * 1_000_000;
         for (Thread t : selectors) {
