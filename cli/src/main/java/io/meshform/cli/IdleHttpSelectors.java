@@ -3,6 +3,7 @@ package io.meshform.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Ends the JDK HTTP client's selector threads once a command is done, so that the JVM exits at once.
@@ -29,16 +30,24 @@ final class IdleHttpSelectors {
     private IdleHttpSelectors() {
     }
 
-    /** Interrupts the selector threads and waits (bounded) for them to end; returns how many ended. */
+    /**
+     * Interrupts every selector thread and waits (bounded) for them to end; returns how many ended. Plain loops, no
+     * lambda: {@code meshform version} runs this too, without the class cache, where the first lambda's bootstrap
+     * costs milliseconds.
+     */
     static int stop() {
+        return stop(null);
+    }
+
+    /** The same for the selector threads {@code among} accepts, all when null (a test stops only its own client's). */
+    static int stop(Predicate<Thread> among) {
         List<Thread> selectors = new ArrayList<>();
-        for (Thread t : liveThreads()) {
-            String name = t.getName();
-            if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && t != Thread.currentThread()) {
+        for (Thread t : selectorThreads()) {
+            if (among == null || among.test(t)) {
+                t.interrupt();
                 selectors.add(t);
             }
         }
-        selectors.forEach(Thread::interrupt);
         int ended = 0;
         long deadline = System.nanoTime() + JOIN_MILLIS * 1_000_000;
         for (Thread t : selectors) {
@@ -54,6 +63,18 @@ final class IdleHttpSelectors {
             }
         }
         return ended;
+    }
+
+    /** The live selector threads of JDK HTTP clients. */
+    static List<Thread> selectorThreads() {
+        List<Thread> selectors = new ArrayList<>();
+        for (Thread t : liveThreads()) {
+            String name = t.getName();
+            if (name.startsWith(PREFIX) && name.endsWith(SUFFIX) && t != Thread.currentThread()) {
+                selectors.add(t);
+            }
+        }
+        return selectors;
     }
 
     /** Every live thread, from the root thread group (cheaper than Thread.getAllStackTraces, which walks stacks). */

@@ -40,4 +40,13 @@ class ConsoleProgressTest {
             assertEquals(expected, lines, "seed " + seed);
         }
     }
+
+    @Test
+    void secondsPrintWhatFormatPrintedForEveryMillisecondUpToTenMinutes() {
+        for (long ms = 0; ms <= 600_000; ms++) {
+            assertEquals(String.format("%.1fs", ms / 1000.0), ConsoleProgress.seconds(java.time.Duration.ofMillis(ms)), ms + " ms");
+        }
+        assertEquals(String.format("%.1fs", 86_400_049 / 1000.0), ConsoleProgress.seconds(java.time.Duration.ofMillis(86_400_049)));
+        assertEquals("0.0s", ConsoleProgress.seconds(java.time.Duration.ofNanos(999_999)));
+    }
 }

@@ -84,6 +84,7 @@ public final class Applier {
             prior = store.write(prior);
         }
         Recorder recorder = new Recorder(store, prior);
+        ReadySteps ready = new ReadySteps(steps, waitsFor);
         Set<ResourceAddress> doneSet = new HashSet<>();
         Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
         Set<ResourceAddress> started = new HashSet<>();
@@ -99,20 +100,19 @@ public final class Applier {
             while (true) {
                 boolean halted = !failed.isEmpty() || stop.get() || lockLost != null;
                 if (!halted) {
-                    for (ResourceChange c : steps) {
-                        if (inFlight.size() >= parallelism) {
+                    // The ready steps in plan order, as many as there is room for: a look at the next few steps
+                    // rather than a walk over all of them at each step's end (quadratic in the stack's size).
+                    while (inFlight.size() < parallelism && ready.any()) {
+                        ResourceChange c = ready.first();
+                        try {
+                            lock.ensureHeld();
+                        } catch (LockLostException e) {
+                            lockLost = e;
                             break;
                         }
-                        if (!started.contains(c.address()) && doneSet.containsAll(waitsFor.get(c.address()))) {
-                            try {
-                                lock.ensureHeld();
-                            } catch (LockLostException e) {
-                                lockLost = e;
-                                break;
-                            }
-                            started.add(c.address());
-                            inFlight.put(running.submit(() -> run(context, c, recorder, lock)), c);
-                        }
+                        ready.take(c);
+                        started.add(c.address());
+                        inFlight.put(running.submit(() -> run(context, c, recorder, lock)), c);
                     }
                 }
                 if (inFlight.isEmpty()) {
@@ -123,10 +123,12 @@ public final class Applier {
                 try {
                     next.get();
                     doneSet.add(c.address());
+                    ready.done(c);
                 } catch (java.util.concurrent.ExecutionException e) {
                     if (e.getCause() instanceof Fenced fenced) {
                         // queued behind other steps, it found the lock gone before touching anything
                         started.remove(c.address());
+                        ready.putBack(c);
                         lockLost = lockLost == null ? fenced.lost : lockLost;
                     } else if (e.getCause() instanceof LockLostException lost) {
                         lockLost = lockLost == null ? lost : lockLost;
