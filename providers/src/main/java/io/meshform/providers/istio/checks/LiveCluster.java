@@ -29,6 +29,7 @@ import tools.jackson.databind.JsonNode;
 final class LiveCluster implements ClusterView {
     /** Reads at a time when a view starts: as many as the plan's own reads run (ParallelLists), for the same reason. */
     static final int PREFETCH_THREADS = 4;
+    private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private final KubeConnection kube;
     private final Once<List<LivePod>> pods;
     private final Once<Map<String, Map<String, String>>> namespaces;
@@ -204,8 +205,16 @@ final class LiveCluster implements ClusterView {
         return cm == null ? Optional.empty() : Optional.ofNullable(Json.text(cm.path("data"), Mesh.MESH_CONFIG_KEY));
     }
 
+    /**
+     * One GET per Service asked for. The names go into the request's path as they are, so anything but a DNS label
+     * (which every namespace and Service name is) is answered "absent" without a request: no such Service can exist,
+     * and a name like "../secrets/x" must not reach another path of the API.
+     */
     @Override
     public synchronized Lookup<JsonNode> service(String namespace, String name) {
+        if (!DNS_LABEL.matcher(namespace).matches() || !DNS_LABEL.matcher(name).matches()) {
+            return new Lookup<>(true, null);
+        }
         return services.computeIfAbsent(namespace + "/" + name, k -> orElse(
                 () -> new Lookup<>(true, RawReads.get(kube.client(), "/api/v1/namespaces/" + namespace + "/services/" + name)),
                 Lookup.unknown()));
