@@ -147,6 +147,19 @@ public final class Istioctl {
     }
 
     /**
+     * The name {@link #runOffline} keeps the answer of this command under: a SHA-256 of this binary's identity, the
+     * arguments, the input files' contents and the configuration istioctl reads, so that whatever is derived from the
+     * answer (a parsed render) can be kept under it too and found without reading the answer again. Empty when
+     * answers are not kept (no cache directory) or for commands without input files (their keys are not digests).
+     */
+    public Optional<String> offlineKey(List<String> args, List<Path> inputs) {
+        if (inputs.isEmpty()) {
+            return Optional.empty();
+        }
+        return outputs.key(binary, args, inputs).filter(k -> k.exact() == null).map(OfflineOutputs.Key::name);
+    }
+
+    /**
      * Runs an offline command whose whole answer (exit code, stdout and stderr) is a function of the binary, the
      * arguments, the input files and the machine's configuration ({@link OfflineOutputs#answerKey}, where what
      * {@code istioctl validate} reads is cited), answered from {@link OfflineOutputs} when it ran before. Unlike

@@ -127,12 +127,20 @@ public final class IstioInstallType implements ResourceType {
         try {
             // Offline (no cluster flags), so a second plan of the same spec with the same istioctl reuses the render.
             Istioctl istioctl = istioctl(context, address, spec);
-            Istioctl.Result r = istioctl.runOffline(List.of("manifest", "generate", "-f", file.toString()),
-                    List.of(file), Duration.ofMinutes(2));
+            List<String> args = List.of("manifest", "generate", "-f", file.toString());
+            Path dir = istioctl.cacheDirectory().orElse(null);
+            java.util.Optional<String> runKey = dir == null ? java.util.Optional.empty() : istioctl.offlineKey(args, List.of(file));
+            if (runKey.isPresent()) {
+                java.util.Optional<RenderDiff.Render> kept = RenderMemo.kept(dir, runKey.get());
+                if (kept.isPresent()) {
+                    return kept.get();
+                }
+            }
+            Istioctl.Result r = istioctl.runOffline(args, List.of(file), Duration.ofMinutes(2));
             if (r.exit() != 0) {
                 throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
             }
-            return RenderMemo.parse(r.out(), istioctl.cacheDirectory().orElse(null));
+            return runKey.isPresent() ? RenderMemo.parse(r.out(), dir, runKey.get()) : RenderMemo.parse(r.out(), dir);
         } finally {
             InstallSpec.deleteQuietly(file);
         }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +26,8 @@ final class RenderMemo {
     static final int KEEP = 8;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String PREFIX = "render-";
+    /** Renders kept under the istioctl run's key rather than the YAML's digest (both are "render-" files, kept together). */
+    private static final String RUN_PREFIX = PREFIX + "run-";
     private static final String SUFFIX = ".json";
 
     private RenderMemo() {
@@ -42,6 +45,24 @@ final class RenderMemo {
         }
         RenderDiff.Render parsed = RenderDiff.parseRender(yaml);
         write(file, parsed);
+        return parsed;
+    }
+
+    /**
+     * The render kept under the key of the istioctl run that printed it ({@link
+     * io.meshform.providers.istio.core.Istioctl#offlineKey}), found without reading istioctl's 1 MB answer or hashing
+     * it: that read and the SHA-256 over it (in C1-compiled code) were a quarter of the install's plan, the last
+     * thing a no-op plan of cortex-production waited for (BENCHMARKS.md, issue 18, midday session). The key covers
+     * what decides the answer (binary, arguments, inputs, configuration), so the same key is the same render.
+     */
+    static Optional<RenderDiff.Render> kept(Path dir, String runKey) {
+        return Optional.ofNullable(read(dir.resolve(RUN_PREFIX + runKey + SUFFIX)));
+    }
+
+    /** The render of {@code yaml}, printed by the istioctl run keyed {@code runKey}: parsed, and kept under that key. */
+    static RenderDiff.Render parse(String yaml, Path dir, String runKey) {
+        RenderDiff.Render parsed = RenderDiff.parseRender(yaml);
+        write(dir.resolve(RUN_PREFIX + runKey + SUFFIX), parsed);
         return parsed;
     }
 

@@ -223,4 +223,21 @@ class RememberedAnswersTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void theOfflineKeyNamesTheInputsContentNotTheirPath() throws Exception {
+        Istioctl ic = istioctl(script("echo rendered\n"));
+        Path first = input("iop.yaml", "profile: default\n");
+        Path second = input("iop.yaml", "profile: default\n");
+        Path other = input("iop.yaml", "profile: minimal\n");
+        Optional<String> key = ic.offlineKey(List.of("manifest", "generate", "-f", first.toString()), List.of(first));
+        assertTrue(key.isPresent() && key.get().matches("[0-9a-f]{64}"), "a SHA-256: " + key);
+        assertEquals(key, ic.offlineKey(List.of("manifest", "generate", "-f", second.toString()), List.of(second)),
+                "the same content in another temporary file is the same run");
+        assertNotEquals(key, ic.offlineKey(List.of("manifest", "generate", "-f", other.toString()), List.of(other)));
+        assertNotEquals(key, ic.offlineKey(List.of("manifest", "generate", "--set", "x=y", "-f", first.toString()), List.of(first)));
+        assertEquals(Optional.empty(), ic.offlineKey(List.of("version"), List.of()), "no input file: not a digest key");
+        Istioctl uncached = new Istioctl(ic.binary(), "test", null, null, new OfflineOutputs(null, Map.of()));
+        assertEquals(Optional.empty(), uncached.offlineKey(List.of("manifest", "generate", "-f", first.toString()), List.of(first)));
+    }
 }

@@ -100,4 +100,16 @@ class RenderMemoTest {
         }
         assertEquals(RenderMemo.KEEP, kept(dir).size());
     }
+
+    @Test
+    void aRenderKeptUnderItsRunsKeyIsFoundByThatKeyOnly(@TempDir Path dir) throws Exception {
+        String runKey = "a".repeat(64);
+        RenderDiff.Render parsed = RenderMemo.parse(YAML, dir, runKey);
+        assertEquals(RenderDiff.parseRender(YAML), parsed);
+        assertEquals(java.util.Optional.of(parsed), RenderMemo.kept(dir, runKey), "found without the YAML");
+        assertEquals(java.util.Optional.empty(), RenderMemo.kept(dir, "b".repeat(64)), "another run's key finds nothing");
+        Path file = kept(dir).get(0);
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(java.util.Optional.empty(), RenderMemo.kept(dir, runKey), "a file anyone may write is not ours");
+    }
 }
