@@ -1,6 +1,5 @@
 package io.meshform.providers.kubernetes;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The LISTs under way in one run: a reader that asks for a collection while another reader's LIST of it has not been
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * the same context) sends its own LIST, so no answer is older than the read that uses it.
  */
 final class InFlightLists {
-    private final ConcurrentMap<Target, CompletableFuture<List<HasMetadata>>> running = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Target, CompletableFuture<List<JsonNode>>> running = new ConcurrentHashMap<>();
 
     /** The in-flight LISTs of the run {@code context} serves. */
     static InFlightLists of(io.meshform.engine.spi.StackContext context) {
@@ -25,9 +25,9 @@ final class InFlightLists {
     }
 
     /** {@code read}'s answer for {@code collection}, or the answer of the same LIST already under way. */
-    List<HasMetadata> list(Target collection, Supplier<List<HasMetadata>> read) {
-        CompletableFuture<List<HasMetadata>> mine = new CompletableFuture<>();
-        CompletableFuture<List<HasMetadata>> theirs = running.putIfAbsent(collection, mine);
+    List<JsonNode> list(Target collection, Supplier<List<JsonNode>> read) {
+        CompletableFuture<List<JsonNode>> mine = new CompletableFuture<>();
+        CompletableFuture<List<JsonNode>> theirs = running.putIfAbsent(collection, mine);
         if (theirs != null) {
             try {
                 return theirs.join();
@@ -39,7 +39,7 @@ final class InFlightLists {
             }
         }
         try {
-            List<HasMetadata> items = read.get();
+            List<JsonNode> items = read.get();
             mine.complete(items);
             return items;
         } catch (RuntimeException | Error e) {

@@ -1,12 +1,10 @@
 package io.meshform.providers.kubernetes;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
@@ -33,14 +31,15 @@ public final class KubeObjects {
     }
 
     /**
-     * One LIST of a kind in a namespace (or cluster-wide when namespace is null), as generic objects: Namespaces too,
-     * since the typed Namespace model costs its own Builder and Fluent classes in every plan for the same metadata.
+     * One LIST of a kind in a namespace (or cluster-wide when namespace is null), as JSON trees parsed once from the
+     * answer ({@link RawReads#items}): a plan reads every object of the stack this way, and reading them into generic
+     * objects first cost two more conversions per object. fabric8 still resolves the kind (its model classes, or
+     * discovery for a CRD, which throws for a kind the cluster does not serve), as before.
      */
-    public static List<HasMetadata> list(KubernetesClient client, Target collection) {
+    public static List<JsonNode> list(KubernetesClient client, Target collection) {
         var op = client.genericKubernetesResources(collection.apiVersion(), collection.kind());
-        List<GenericKubernetesResource> items = collection.namespace() == null
-                ? op.list().getItems() : op.inNamespace(collection.namespace()).list().getItems();
-        return new ArrayList<>(items);
+        return RawReads.items(client, collection.namespace() == null ? op : op.inNamespace(collection.namespace()),
+                collection.apiVersion(), collection.kind(), null);
     }
 
     public static HasMetadata get(KubernetesClient client, Target t) {
@@ -76,6 +75,14 @@ public final class KubeObjects {
 
     public static String nameOf(HasMetadata o) {
         return o.getMetadata() == null ? null : o.getMetadata().getName();
+    }
+
+    public static String nameOf(JsonNode o) {
+        return Json.text(o.path("metadata"), "name");
+    }
+
+    public static String resourceVersionOf(JsonNode o) {
+        return Json.text(o.path("metadata"), "resourceVersion");
     }
 
     /** True when {@code obj}'s {@code status.conditions} has one of {@code type} with status "True". */

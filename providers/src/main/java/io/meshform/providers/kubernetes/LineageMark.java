@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshform.engine.spi.Ownership;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 
 /**
  * meshform's mark on the objects it applies: annotations {@code meshform.io/lineage} (the state's lineage) and
@@ -29,6 +30,16 @@ public final class LineageMark {
             return Ownership.unmarked(object, id);
         }
         return Ownership.marked(lineage, annotations.get(Ownership.ADDRESS_ANNOTATION), object, id);
+    }
+
+    /** The same, for an object read as JSON. */
+    public static Ownership of(JsonNode live, String manager, String object, String id) {
+        JsonNode annotations = live.path("metadata").path("annotations");
+        String lineage = Json.text(annotations, Ownership.LINEAGE_ANNOTATION);
+        if (lineage == null || !ManagedFields.of(live, "metadata", "annotations").ownedBy(Ownership.LINEAGE_ANNOTATION, manager)) {
+            return Ownership.unmarked(object, id);
+        }
+        return Ownership.marked(lineage, Json.text(annotations, Ownership.ADDRESS_ANNOTATION), object, id);
     }
 
     /** True for the mark's annotation keys, which are meshform's bookkeeping, never part of what a spec declares. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
 
 /**
  * Who owns which key of a map field ({@code metadata.labels}, {@code metadata.annotations}, top-level
@@ -37,6 +38,32 @@ public record ManagedFields(Map<String, Set<String>> ownersByKey) {
                     String key = String.valueOf(k);
                     if (key.startsWith("f:")) {
                         owners.computeIfAbsent(key.substring(2), x -> new TreeSet<>()).add(entry.getManager());
+                    }
+                }
+            }
+        }
+        return new ManagedFields(Collections.unmodifiableMap(owners));
+    }
+
+    /** The same, from an object read as JSON (its {@code metadata.managedFields[].fieldsV1}). */
+    public static ManagedFields of(JsonNode obj, String... path) {
+        JsonNode entries = obj == null ? null : obj.path("metadata").get("managedFields");
+        if (entries == null || !entries.isArray()) {
+            return NONE;
+        }
+        Map<String, Set<String>> owners = new TreeMap<>();
+        for (JsonNode entry : entries) {
+            JsonNode node = entry.get("fieldsV1");
+            if (node == null || !node.isObject()) {
+                continue;
+            }
+            for (String p : path) {
+                node = node == null ? null : node.get("f:" + p);
+            }
+            if (node != null && node.isObject()) {
+                for (String key : node.propertyNames()) {
+                    if (key.startsWith("f:")) {
+                        owners.computeIfAbsent(key.substring(2), x -> new TreeSet<>()).add(Json.text(entry, "manager"));
                     }
                 }
             }

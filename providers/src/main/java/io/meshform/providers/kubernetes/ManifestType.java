@@ -202,8 +202,8 @@ public final class ManifestType implements ResourceType {
             manifests.put(r.address(), m);
             groups.computeIfAbsent(target(m).collection(), k -> new ArrayList<>()).add(r);
         }
-        Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), collection -> {
-            Map<String, HasMetadata> byName = new HashMap<>();
+        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), collection -> {
+            Map<String, JsonNode> byName = new HashMap<>();
             try {
                 KubeObjects.list(kube.client(), collection).forEach(o -> byName.put(KubeObjects.nameOf(o), o));
             } catch (KubernetesClientException e) {
@@ -215,15 +215,15 @@ public final class ManifestType implements ResourceType {
         });
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         for (Map.Entry<Target, List<ResourceRef>> g : groups.entrySet()) {
-            Map<String, HasMetadata> byName = listed.get(g.getKey());
+            Map<String, JsonNode> byName = listed.get(g.getKey());
             for (ResourceRef r : g.getValue()) {
                 ObjectNode m = manifests.get(r.address());
-                HasMetadata live = byName.get(target(m).name());
+                JsonNode live = byName.get(target(m).name());
                 if (live != null) {
                     ObjectNode value = Json.copy(r.spec());
                     value.remove("file");
-                    value.set("manifest", Json.project(Json.toNode(live), m));
-                    out.put(r.address(), new LiveObject(value, live.getMetadata().getResourceVersion())
+                    value.set("manifest", Json.project(live, m));
+                    out.put(r.address(), new LiveObject(value, KubeObjects.resourceVersionOf(live))
                             .withOwnership(LineageMark.of(live, kube.fieldManager(), target(m).describe(), importId(target(m)))));
                 }
             }

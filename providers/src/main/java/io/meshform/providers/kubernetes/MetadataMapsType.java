@@ -84,7 +84,7 @@ abstract class MetadataMapsType implements ResourceType {
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         KubernetesClient client = kube.client();
         for (Map.Entry<Target, List<ResourceRef>> e : byCollection.entrySet()) {
-            List<HasMetadata> items;
+            List<JsonNode> items;
             try {
                 // kubernetes.namespace and kubernetes.labels (kind Namespace) read at once: one LIST serves both.
                 items = InFlightLists.of(request.context()).list(e.getKey(), () -> KubeObjects.list(client, e.getKey()));
@@ -94,13 +94,13 @@ abstract class MetadataMapsType implements ResourceType {
                 }
                 throw kube.explain(name(), "list", e.getKey().kind() + " objects", ex);
             }
-            Map<String, HasMetadata> byName = new HashMap<>();
+            Map<String, JsonNode> byName = new HashMap<>();
             items.forEach(i -> byName.put(KubeObjects.nameOf(i), i));
             for (ResourceRef ref : e.getValue()) {
-                HasMetadata live = byName.get(target(ref.spec()).name());
+                JsonNode live = byName.get(target(ref.spec()).name());
                 if (live != null) {
                     out.put(ref.address(), new LiveObject(project(ref.spec(), live, manager(ref.address())),
-                            live.getMetadata().getResourceVersion(), owners(ref.address(), live))
+                            KubeObjects.resourceVersionOf(live), owners(ref.address(), live))
                             .withOwnership(ownership(ref.address(), live)));
                 }
             }
@@ -108,26 +108,27 @@ abstract class MetadataMapsType implements ResourceType {
         return out;
     }
 
-    private Owners owners(ResourceAddress address, HasMetadata live) {
+    private Owners owners(ResourceAddress address, JsonNode live) {
         return new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
-                live.getMetadata().getDeletionTimestamp() != null, liveLabels(live), appliedAt(live, manager(address)));
+                Json.text(live.path("metadata"), "deletionTimestamp") != null, liveLabels(live),
+                appliedAt(live, manager(address)));
     }
 
     /**
      * Whether meshform made {@code live}, for the engine's adoption rule. Shared by default: labels on an object
      * that belongs to someone else are the point of {@code kubernetes.labels}.
      */
-    io.meshform.engine.spi.Ownership ownership(ResourceAddress address, HasMetadata live) {
+    io.meshform.engine.spi.Ownership ownership(ResourceAddress address, JsonNode live) {
         return io.meshform.engine.spi.Ownership.SHARED;
     }
 
     /** The live object in the spec's shape: the spec with labels/annotations replaced by the live values meshform sees. */
-    ObjectNode project(JsonNode spec, HasMetadata live, String manager) {
+    ObjectNode project(JsonNode spec, JsonNode live, String manager) {
         ObjectNode out = Json.copy(spec);
         ManagedFields labelOwners = ManagedFields.of(live, "metadata", LABELS);
         ManagedFields annotationOwners = ManagedFields.of(live, "metadata", ANNOTATIONS);
-        projectMap(out, LABELS, spec.get(LABELS), live.getMetadata().getLabels(), labelOwners, manager);
-        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), live.getMetadata().getAnnotations(), annotationOwners, manager);
+        projectMap(out, LABELS, spec.get(LABELS), stringsAt(live, LABELS), labelOwners, manager);
+        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), stringsAt(live, ANNOTATIONS), annotationOwners, manager);
         return out;
     }
 
@@ -169,7 +170,7 @@ abstract class MetadataMapsType implements ResourceType {
             // A live value from elsewhere than read() (a hand-made request): ask the server.
             HasMetadata live = KubeObjects.get(kube.client(), target(desired));
             o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of(), null)
-                    : owners(request.address(), live);
+                    : owners(request.address(), Json.toNode(live));
         }
         List<String> warnings = new ArrayList<>();
         if (o.terminating()) {
@@ -226,6 +227,32 @@ abstract class MetadataMapsType implements ResourceType {
         }
     }
 
+
+    /** The same, for an object read as JSON. */
+    static java.time.Instant appliedAt(JsonNode obj, String manager) {
+        for (JsonNode entry : obj.path("metadata").path("managedFields")) {
+            String time = Json.text(entry, "time");
+            if (manager.equals(Json.text(entry, "manager")) && time != null) {
+                try {
+                    return java.time.Instant.parse(time);
+                } catch (java.time.format.DateTimeParseException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** metadata.labels or metadata.annotations of an object read as JSON; null when it has none (as fabric8's getter). */
+    private static Map<String, String> stringsAt(JsonNode live, String field) {
+        JsonNode m = live.path("metadata").get(field);
+        return m == null || !m.isObject() ? null : Json.stringMap(m);
+    }
+
+    static Map<String, String> liveLabels(JsonNode live) {
+        Map<String, String> labels = stringsAt(live, LABELS);
+        return labels == null ? Map.of() : Map.copyOf(labels);
+    }
 
     static Map<String, String> liveLabels(HasMetadata live) {
         return live == null || live.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(live.getMetadata().getLabels());

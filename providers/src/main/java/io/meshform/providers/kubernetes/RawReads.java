@@ -2,11 +2,16 @@ package io.meshform.providers.kubernetes;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.OperationInfo;
+import io.fabric8.kubernetes.client.dsl.Listable;
+import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import java.net.MalformedURLException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * GETs and LISTs whose answer is read as a JSON tree instead of fabric8's typed model. Reading a Pod, Service or
@@ -28,6 +33,54 @@ public final class RawReads {
         List<JsonNode> out = new ArrayList<>();
         if (answer != null) {
             answer.path("items").forEach(out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The items of the LIST fabric8's {@code op} would send, as JSON trees parsed once from the answer (its list()
+     * reads them into generic objects, and every caller turned those back into trees through a JSON string). The URL
+     * is the operation's own: the plural it resolved (from a ResourceDefinitionContext, its model classes or discovery,
+     * which throws for a kind the cluster does not serve), its namespace, or the client's default one for a namespaced
+     * kind in none. As in fabric8 8.0.0 ({@code BaseOperation.list}, {@code updateListItems}): items get
+     * {@code apiVersion} and {@code kind} when the server leaves them out, a 404 throws, and a request that got no
+     * answer throws naming the operation ("Operation: [list] for kind: [...]"). {@code labelSelector} is "key=value" or
+     * null.
+     */
+    public static List<JsonNode> items(KubernetesClient client, Listable<?> op, String apiVersion, String kind,
+                                       String labelSelector) {
+        OperationSupport support = (OperationSupport) op;
+        String url;
+        try {
+            url = support.getNamespacedUrl().toString();
+        } catch (MalformedURLException e) {
+            throw KubernetesClientException.launderThrowable(((OperationInfo) op).forOperationType("list"), e);
+        }
+        if (labelSelector != null) {
+            int eq = labelSelector.indexOf('=');
+            url = withLabel(url, labelSelector.substring(0, eq), labelSelector.substring(eq + 1));
+        }
+        String body;
+        try {
+            body = client.raw(url, "GET", null);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() <= 0 && e.getStatus() == null && e.getCause() instanceof java.io.IOException io) {
+                throw KubernetesClientException.launderThrowable(((OperationInfo) op).forOperationType("list"), io);
+            }
+            throw e;
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode item : Json.MAPPER.readTree(body).path("items")) {
+            if (item instanceof ObjectNode o) {
+                String current = Json.text(o, "apiVersion");
+                if (current == null || "v1".equals(current) || (current.indexOf('/') < 0 && apiVersion.indexOf('/') > 0)) {
+                    o.put("apiVersion", apiVersion);
+                }
+                if (Json.text(o, "kind") == null) {
+                    o.put("kind", kind);
+                }
+            }
+            out.add(item);
         }
         return out;
     }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import tools.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ class InFlightListsTest {
         AtomicInteger sent = new AtomicInteger();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
-        List<HasMetadata> items = new ArrayList<>();
+        List<JsonNode> items = new ArrayList<>();
         var first = CompletableFuture.supplyAsync(() -> lists.list(NAMESPACES, () -> {
             sent.incrementAndGet();
             started.countDown();
@@ -32,7 +32,7 @@ class InFlightListsTest {
             return items;
         }));
         started.await(10, TimeUnit.SECONDS);
-        var second = new CompletableFuture<List<HasMetadata>>();
+        var second = new CompletableFuture<List<JsonNode>>();
         Thread reader = new Thread(() -> second.complete(lists.list(NAMESPACES, () -> {
             sent.incrementAndGet();
             return List.of();

@@ -91,7 +91,7 @@ public class LabelsTypeTest {
     void sameValueAsAnotherManagerIsNoConflict() {
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
         var spec = yaml("name: cortex\nlabels: {team: pay}\n");
-        var projected = t.project(spec, cortex(), "meshform/kubernetes.labels.cortex");
+        var projected = t.project(spec, Json.toNode(cortex()), "meshform/kubernetes.labels.cortex");
         assertEquals(yaml("name: cortex\nlabels: {team: pay, old: x}\n"), projected);
     }
 

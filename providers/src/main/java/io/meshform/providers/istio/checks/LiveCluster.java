@@ -1,6 +1,5 @@
 package io.meshform.providers.istio.checks;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.SortedCopies;
@@ -173,10 +172,7 @@ final class LiveCluster implements ClusterView {
     }
 
     private List<JsonNode> readAuthorizationPolicies() {
-        List<JsonNode> out = new ArrayList<>();
-        kube.client().genericKubernetesResources(CheckSupport.AUTHORIZATION_POLICY_CONTEXT).inAnyNamespace().list()
-                .getItems().forEach(p -> out.add(Json.toNode(p)));
-        return out;
+        return listEverywhere(CheckSupport.AUTHORIZATION_POLICY_CONTEXT);
     }
 
     /** How a policy record is made from an object's identity, age and spec (its origin is the live cluster: null). */
@@ -187,12 +183,19 @@ final class LiveCluster implements ClusterView {
     /** Every object of the kind in every namespace (one LIST), as policy records with their creation times. */
     private <T> List<T> listTimed(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, TimedPolicy<T> make) {
         List<T> out = new ArrayList<>();
-        for (GenericKubernetesResource r : kube.client().genericKubernetesResources(kind).inAnyNamespace().list().getItems()) {
-            String ts = r.getMetadata().getCreationTimestamp();
-            out.add(make.of(r.getMetadata().getNamespace(), r.getMetadata().getName(), ts == null ? null : Instant.parse(ts),
-                    Json.toNode(r).path("spec"), null));
+        for (JsonNode r : listEverywhere(kind)) {
+            JsonNode md = r.path("metadata");
+            String ts = Json.text(md, "creationTimestamp");
+            out.add(make.of(Json.text(md, "namespace"), Json.text(md, "name"), ts == null ? null : Instant.parse(ts),
+                    r.path("spec"), null));
         }
         return out;
+    }
+
+    /** One LIST of the kind in every namespace, as JSON trees parsed once from the answer. */
+    private List<JsonNode> listEverywhere(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind) {
+        return RawReads.items(kube.client(), kube.client().genericKubernetesResources(kind).inAnyNamespace(),
+                kind.getGroup() + "/" + kind.getVersion(), kind.getKind(), null);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.meshform.providers.istio.install;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
@@ -101,9 +100,9 @@ final class IstioAddons {
 
     private final KubeConnection kube;
     /** One LIST of a kind in a namespace, by name: the install's own, so both read the cluster the same way. */
-    private final java.util.function.Function<Target, Map<String, HasMetadata>> lister;
+    private final java.util.function.Function<Target, Map<String, JsonNode>> lister;
 
-    IstioAddons(KubeConnection kube, java.util.function.Function<Target, Map<String, HasMetadata>> lister) {
+    IstioAddons(KubeConnection kube, java.util.function.Function<Target, Map<String, JsonNode>> lister) {
         this.kube = kube;
         this.lister = lister;
     }
@@ -237,17 +236,17 @@ final class IstioAddons {
         Map<Target, List<AddonObject>> byCollection = new LinkedHashMap<>();
         candidates.forEach(c -> byCollection.computeIfAbsent(c.target().collection(), k -> new ArrayList<>()).add(c));
         List<AddonObject> out = new ArrayList<>();
-        Map<Target, Map<String, HasMetadata>> listed =
+        Map<Target, Map<String, JsonNode>> listed =
                 io.meshform.providers.kubernetes.ParallelLists.each(byCollection.keySet(), lister);
         for (Map.Entry<Target, List<AddonObject>> g : byCollection.entrySet()) {
-            Map<String, HasMetadata> live = listed.get(g.getKey());
+            Map<String, JsonNode> live = listed.get(g.getKey());
             for (AddonObject c : g.getValue()) {
-                HasMetadata o = live.get(c.name());
+                JsonNode o = live.get(c.name());
                 if (o == null) {
                     continue;
                 }
                 Addon a = Addon.of(c.addon());
-                Map<String, String> labels = o.getMetadata().getLabels() == null ? Map.of() : o.getMetadata().getLabels();
+                Map<String, String> labels = RenderDiff.labels(o);
                 if (recorded.contains(c.target()) || a.labelValue.equals(labels.get(a.label))) {
                     out.add(c);
                 }

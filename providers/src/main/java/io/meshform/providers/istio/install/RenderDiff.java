@@ -1,6 +1,5 @@
 package io.meshform.providers.istio.install;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.PlanDetail;
@@ -104,15 +103,15 @@ public final class RenderDiff {
         if (revision != null) {
             COMPONENT_KINDS.forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
         }
-        Map<Target, Map<String, HasMetadata>> listed = ParallelLists.each(groups.keySet(), this::listByName);
+        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), this::listByName);
         List<PlanDetail> details = new ArrayList<>();
         java.util.TreeSet<String> newerShared = new java.util.TreeSet<>();
         for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
-            Map<String, HasMetadata> live = listed.get(g.getKey());
+            Map<String, JsonNode> live = listed.get(g.getKey());
             Set<String> renderedNames = new java.util.HashSet<>();
             for (JsonNode want : g.getValue()) {
                 renderedNames.add(Json.text(want.path("metadata"), "name"));
-                HasMetadata have = live.get(Json.text(want.path("metadata"), "name"));
+                JsonNode have = live.get(Json.text(want.path("metadata"), "name"));
                 if (have == null) {
                     details.add(PlanDetail.add(describe(want)));
                     continue;
@@ -124,7 +123,7 @@ public final class RenderDiff {
                     newerShared.add(newer);
                     continue;
                 }
-                JsonNode liveObj = NoiseRules.ignored(Json.toNode(have));
+                JsonNode liveObj = NoiseRules.ignored(have);
                 JsonNode wantObj = NoiseRules.withoutZeroesMissingIn(NoiseRules.ignored(want), liveObj);
                 List<String> paths = summarize(Json.paths(Json.project(liveObj, wantObj), wantObj));
                 if ("ConfigMap".equals(Json.text(want, "kind"))) {
@@ -138,8 +137,8 @@ public final class RenderDiff {
             if (revision != null) {
                 new TreeMap<>(live).forEach((name, o) -> {
                     if (!renderedNames.contains(name) && prunable(o, revision)) {
-                        details.add(PlanDetail.remove(new Target(g.getKey().apiVersion(), g.getKey().kind(), KubeObjects.namespaceOf(o), name)
-                                .describe() + " (component " + o.getMetadata().getLabels().get(COMPONENT_LABEL) + ")"));
+                        details.add(PlanDetail.remove(new Target(g.getKey().apiVersion(), g.getKey().kind(), Json.text(o.path("metadata"), "namespace"), name)
+                                .describe() + " (component " + labels(o).get(COMPONENT_LABEL) + ")"));
                     }
                 });
             }
@@ -159,14 +158,19 @@ public final class RenderDiff {
      * The live object's Istio release when it is newer than the rendered one's: istioctl install labels what it
      * writes with its version; {@code manifest generate} may not, so the rendering istioctl's version stands in.
      */
-    static String newerRelease(HasMetadata have, JsonNode want, String release) {
-        String live = have.getMetadata().getLabels() == null ? null : have.getMetadata().getLabels().get(VERSION_LABEL);
+    static String newerRelease(JsonNode have, JsonNode want, String release) {
+        String live = labels(have).get(VERSION_LABEL);
         String rendered = Json.text(want.path("metadata").path("labels"), VERSION_LABEL, release);
         return live != null && rendered != null && IstioRelease.compare(live, rendered) > 0 ? live : null;
     }
 
-    Map<String, HasMetadata> listByName(Target collection) {
-        Map<String, HasMetadata> live = new HashMap<>();
+    /** A live object's labels (empty when it has none). */
+    static Map<String, String> labels(JsonNode live) {
+        return Json.stringMap(live.path("metadata").get("labels"));
+    }
+
+    Map<String, JsonNode> listByName(Target collection) {
+        Map<String, JsonNode> live = new HashMap<>();
         try {
             KubeObjects.list(kube.client(), collection).forEach(o -> live.put(KubeObjects.nameOf(o), o));
         } catch (KubernetesClientException e) {
@@ -184,9 +188,9 @@ public final class RenderDiff {
      * An object istioctl installed for this revision's components and would prune: it carries the component label and
      * the revision, and not the mark istioctl puts on what it keeps across installs (the revision-tag webhook).
      */
-    static boolean prunable(HasMetadata o, String revision) {
-        Map<String, String> labels = o.getMetadata().getLabels();
-        return labels != null && labels.containsKey(COMPONENT_LABEL) && revision.equals(labels.get("istio.io/rev"))
+    static boolean prunable(JsonNode o, String revision) {
+        Map<String, String> labels = labels(o);
+        return labels.containsKey(COMPONENT_LABEL) && revision.equals(labels.get("istio.io/rev"))
                 && !"true".equals(labels.get("install.operator.istio.io/owning-resource-not-pruned"));
     }
 

@@ -28,6 +28,7 @@ import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.ParallelLists;
+import io.meshform.providers.kubernetes.RawReads;
 import io.meshform.providers.kubernetes.KubeObjects;
 import io.meshform.providers.kubernetes.LineageMark;
 import io.meshform.providers.kubernetes.ManagedFields;
@@ -163,16 +164,19 @@ public final class IstioPolicyType implements ResourceType {
         for (ResourceRef r : request.resources()) {
             byNamespace.computeIfAbsent(Json.text(r.spec(), "namespace"), k -> new ArrayList<>()).add(r);
         }
-        Map<String, Map<String, GenericKubernetesResource>> listed = ParallelLists.each(byNamespace.keySet(), ns -> {
-            Map<String, GenericKubernetesResource> byName = new HashMap<>();
+        Map<String, Map<String, JsonNode>> listed = ParallelLists.each(byNamespace.keySet(), ns -> {
+            Map<String, JsonNode> byName = new HashMap<>();
             try {
-                op().inNamespace(ns).withLabel(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).list().getItems()
-                        .forEach(i -> byName.put(i.getMetadata().getName(), i));
+                // Read as JSON trees (RawReads.items), the one conversion each object needs.
+                RawReads.items(kube.client(), op().inNamespace(ns), apiVersion(), kind,
+                        KubeConnection.MANAGED_BY_LABEL + "=" + kube.fieldManager())
+                        .forEach(i -> byName.put(KubeObjects.nameOf(i), i));
                 boolean missing = byNamespace.get(ns).stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
                 if (missing) {
                     // Objects created by hand (or kubectl) lack the label: found by name, and the engine refuses to
                     // take them over unless the resource says adopt: true.
-                    op().inNamespace(ns).list().getItems().forEach(i -> byName.putIfAbsent(i.getMetadata().getName(), i));
+                    RawReads.items(kube.client(), op().inNamespace(ns), apiVersion(), kind, null)
+                            .forEach(i -> byName.putIfAbsent(KubeObjects.nameOf(i), i));
                 }
             } catch (KubernetesClientException ex) {
                 if (!KubeErrors.notFound(ex)) {
@@ -184,13 +188,14 @@ public final class IstioPolicyType implements ResourceType {
         });
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         for (Map.Entry<String, List<ResourceRef>> e : byNamespace.entrySet()) {
-            Map<String, GenericKubernetesResource> byName = listed.get(e.getKey());
+            Map<String, JsonNode> byName = listed.get(e.getKey());
             for (ResourceRef r : e.getValue()) {
-                GenericKubernetesResource live = byName.get(objectName(r.address(), r.spec()));
+                JsonNode live = byName.get(objectName(r.address(), r.spec()));
                 if (live != null) {
-                    out.put(r.address(), new LiveObject(project(r.spec(), live), live.getMetadata().getResourceVersion())
+                    String name = KubeObjects.nameOf(live);
+                    out.put(r.address(), new LiveObject(project(r.spec(), live), KubeObjects.resourceVersionOf(live))
                             .withOwnership(LineageMark.of(live, kube.fieldManager(), kind + " " + e.getKey() + "/"
-                                    + live.getMetadata().getName(), e.getKey() + "/" + live.getMetadata().getName())));
+                                    + name, e.getKey() + "/" + name)));
                 }
             }
         }
@@ -201,14 +206,14 @@ public final class IstioPolicyType implements ResourceType {
      * The live object in the spec's shape. Top-level spec fields that neither the spec declares nor meshform owns
      * (someone else set them) are left out, since an apply would not remove them.
      */
-    ObjectNode project(JsonNode spec, GenericKubernetesResource live) {
+    ObjectNode project(JsonNode spec, JsonNode live) {
         ObjectNode out = Json.object();
         for (String meta : META_FIELDS) {
             if (spec.has(meta)) {
                 out.set(meta, spec.get(meta).deepCopy());
             }
         }
-        JsonNode liveSpec = Json.toNode(live).get("spec");
+        JsonNode liveSpec = live.get("spec");
         ManagedFields owners = ManagedFields.of(live, "spec");
         Set<String> keep = new LinkedHashSet<>(istioSpec(spec).propertyNames());
         keep.addAll(owners.keysOf(kube.fieldManager()));

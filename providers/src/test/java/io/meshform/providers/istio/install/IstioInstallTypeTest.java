@@ -144,9 +144,11 @@ class IstioInstallTypeTest {
 
     @Test
     void onlyThisRevisionsPrunableComponentObjectsCountAsRemovals() {
-        java.util.function.Function<Map<String, String>, io.fabric8.kubernetes.api.model.HasMetadata> sa = labels ->
-                new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("x").withLabels(labels)
-                        .endMetadata().build();
+        java.util.function.Function<Map<String, String>, tools.jackson.databind.JsonNode> sa = labels -> {
+            var o = yaml("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x}\n");
+            ((tools.jackson.databind.node.ObjectNode) o.get("metadata")).set("labels", Json.fromMap(labels));
+            return o;
+        };
         assertTrue(RenderDiff.prunable(sa.apply(Map.of("operator.istio.io/component", "IngressGateways", "istio.io/rev", "default")), "default"));
         assertFalse(RenderDiff.prunable(sa.apply(Map.of("operator.istio.io/component", "Pilot", "istio.io/rev", "canary")), "default"),
                 "another revision's control plane is not ours to remove");
@@ -188,9 +190,8 @@ class IstioInstallTypeTest {
 
     @Test
     void sharedCrdsOfANewerReleaseAreNotDriftOfAnOlderInstall() {
-        var live = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder().withNewMetadata()
-                .withName("peerauthentications.security.istio.io").addToLabels("operator.istio.io/version", "1.31.0-alpha.x")
-                .endMetadata().build();
+        var live = yaml("kind: CustomResourceDefinition\nmetadata:\n  name: peerauthentications.security.istio.io\n"
+                + "  labels: {operator.istio.io/version: 1.31.0-alpha.x}\n");
         var rendered = yaml("kind: CustomResourceDefinition\nmetadata: {name: peerauthentications.security.istio.io}\n");
         assertEquals("1.31.0-alpha.x", RenderDiff.newerRelease(live, rendered, "1.30.3"),
                 "without a label on the render, the rendering istioctl's version counts");

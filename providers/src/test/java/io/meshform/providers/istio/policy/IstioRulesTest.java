@@ -74,7 +74,7 @@ class IstioRulesTest {
                 .withKind("PeerAuthentication").withNewMetadata().withName("default").withNamespace("cortex").endMetadata().build();
         live.setAdditionalProperty("spec", Map.of("mtls", Map.of("mode", "PERMISSIVE"), "portLevelMtls", Map.of()));
         var spec = yaml("namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
-        var before = peer.project(spec, live);
+        var before = peer.project(spec, io.meshform.providers.kubernetes.Json.toNode(live));
         assertEquals(yaml("namespace: cortex\nname: default\nmtls: {mode: PERMISSIVE}\n"), before);
         var change = peer.plan(new io.meshform.engine.spi.PlanRequest(io.meshform.engine.model.ResourceAddress.parse(
                 "istio.peerAuthentication.cortex"), spec, null, new io.meshform.engine.spi.LiveObject(before, "7")));
