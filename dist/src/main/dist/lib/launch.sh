@@ -19,7 +19,9 @@
 # client certificate (it never leaves the process; the default 10,000 PBKDF2 rounds cost about 0.4 s). With fewer
 # than three CPUs the common ForkJoinPool has parallelism 1, and CompletableFuture then starts a thread for every
 # async step: the HTTP client's responses made about 1,100 threads in an apply of 1,000 objects.
-meshform_jvm_options=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC
+# -XX:-UsePerfData (as in the image): no /tmp/hsperfdata file per run, which jstat and jps alone read; 1-2% of a
+# cortex-production no-op plan (12 interleaved pairs, BENCHMARKS.md, issue 18, midday session).
+meshform_jvm_options=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData
   -Dkeystore.pkcs12.keyPbeIterationCount=1 -Dkeystore.pkcs12.macIterationCount=1
   -Djava.util.concurrent.ForkJoinPool.common.parallelism=4)
 
