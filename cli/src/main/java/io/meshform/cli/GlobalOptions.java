@@ -69,7 +69,7 @@ public final class GlobalOptions {
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "info", converter = Choices.LogLevel.class,
             completionCandidates = Choices.LogLevel.class,
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); debug prints API request counts and stack traces.")
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); debug prints each API request (its time after the first), their count, the time to the first one, and stack traces.")
     String logLevel;
 
     /** The directory the stack may read from: --root, else the stack file's directory. */
