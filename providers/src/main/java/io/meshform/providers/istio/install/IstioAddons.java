@@ -233,6 +233,12 @@ final class IstioAddons {
      * also carry the sample's label, so a user's own "prometheus" ServiceAccount is not mistaken for the addon's.
      */
     List<AddonObject> present(List<AddonObject> candidates, Set<Target> recorded) {
+        return present(candidates, recorded, lister);
+    }
+
+    /** {@link #present(List, Set)}, listing through {@code lister} (a plan's {@link PlanLists}). */
+    List<AddonObject> present(List<AddonObject> candidates, Set<Target> recorded,
+                              java.util.function.Function<Target, Map<String, JsonNode>> lister) {
         Map<Target, List<AddonObject>> byCollection = new LinkedHashMap<>();
         candidates.forEach(c -> byCollection.computeIfAbsent(c.target().collection(), k -> new ArrayList<>()).add(c));
         List<AddonObject> out = new ArrayList<>();

@@ -219,12 +219,15 @@ public final class IstioInstallType implements ResourceType {
         List<String> warnings = new ArrayList<>();
         upgrades.checkKubernetes(request.address(), desired, warnings);
         RenderDiff.Render render = render(context, request.address(), desired);
+        // One LIST per collection for this plan: the addons' comparison and removals ask for the same istio-system
+        // and cluster kinds the install's comparison just listed.
+        PlanLists lists = new PlanLists(diff::listByName);
         RenderDiff.Comparison installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
-                istioctl(context, request.address(), desired).version());
+                istioctl(context, request.address(), desired).version(), lists);
         List<PlanDetail> details = new ArrayList<>(installed.details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
-        details.addAll(addonDetails(desired, wanted, recorded.addonObjects()));
+        details.addAll(addonDetails(desired, wanted, recorded.addonObjects(), lists));
         Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
                 InstallRecord.ISTIO_DIGEST, render.digest(),
                 InstallRecord.ISTIOCTL_VERSION, istioctl(context, request.address(), desired).version());
@@ -283,11 +286,12 @@ public final class IstioInstallType implements ResourceType {
      * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
      * "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
      */
-    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
+    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded,
+                                          PlanLists lists) {
         List<PlanDetail> out = new ArrayList<>();
-        wanted.forEach((a, objects) -> diff.compare(List.copyOf(objects)).forEach(d -> out.add(
+        wanted.forEach((a, objects) -> diff.compare(List.copyOf(objects), lists).forEach(d -> out.add(
                 new PlanDetail(d.kind(), d.text() + " [addon " + a.key + "]"))));
-        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded));
+        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded, lists));
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
         for (AddonObject o : removals) {
             boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
@@ -297,13 +301,18 @@ public final class IstioInstallType implements ResourceType {
     }
 
     private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
+        return removals(spec, wanted, recorded, diff::listByName);
+    }
+
+    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded,
+                                       java.util.function.Function<Target, Map<String, JsonNode>> lister) {
         List<AddonObject> candidates = IstioAddons.candidates(spec, recorded, wanted);
         if (candidates.isEmpty()) {
             return List.of();
         }
         Set<Target> recordedTargets = new java.util.HashSet<>();
         recorded.forEach(r -> recordedTargets.add(r.target()));
-        return addons.present(candidates, recordedTargets);
+        return addons.present(candidates, recordedTargets, lister);
     }
 
     @Override

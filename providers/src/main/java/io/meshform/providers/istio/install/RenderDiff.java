@@ -73,7 +73,12 @@ public final class RenderDiff {
 
     /** Lines for objects only (addons): missing or different. */
     List<PlanDetail> compare(List<JsonNode> rendered) {
-        return compare(rendered, null, null).details();
+        return compare(rendered, null, null, this::listByName).details();
+    }
+
+    /** {@link #compare(List)}, listing through {@code lister} (a plan's {@link PlanLists}). */
+    List<PlanDetail> compare(List<JsonNode> rendered, java.util.function.Function<Target, Map<String, JsonNode>> lister) {
+        return compare(rendered, null, null, lister).details();
     }
 
     /**
@@ -94,6 +99,12 @@ public final class RenderDiff {
      * istioctl install prunes those. Webhook caBundle/failurePolicy and replicas are ignored.
      */
     Comparison compare(List<JsonNode> rendered, String revision, String release) {
+        return compare(rendered, revision, release, this::listByName);
+    }
+
+    /** {@link #compare(List, String, String)}, listing through {@code lister} (a plan's {@link PlanLists}). */
+    Comparison compare(List<JsonNode> rendered, String revision, String release,
+                       java.util.function.Function<Target, Map<String, JsonNode>> lister) {
         Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
         for (JsonNode o : rendered) {
             String ns = Json.text(o.path("metadata"), "namespace");
@@ -103,7 +114,7 @@ public final class RenderDiff {
         if (revision != null) {
             COMPONENT_KINDS.forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
         }
-        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), this::listByName);
+        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), lister);
         List<PlanDetail> details = new ArrayList<>();
         java.util.TreeSet<String> newerShared = new java.util.TreeSet<>();
         for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {
