@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.meshform.engine.spi.Ownership;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,16 +22,10 @@ public final class LineageMark {
      * {@code id} is what {@code meshform import} takes for it (null when the type has no import).
      */
     public static Ownership of(HasMetadata live, String manager, String object, String id) {
-        Map<String, String> annotations = live.getMetadata() == null || live.getMetadata().getAnnotations() == null
-                ? Map.of() : live.getMetadata().getAnnotations();
-        String lineage = annotations.get(Ownership.LINEAGE_ANNOTATION);
-        if (lineage == null || !ManagedFields.of(live, "metadata", "annotations").ownedBy(Ownership.LINEAGE_ANNOTATION, manager)) {
-            return Ownership.unmarked(object, id);
-        }
-        return Ownership.marked(lineage, annotations.get(Ownership.ADDRESS_ANNOTATION), object, id);
+        return of(Json.toNode(live), manager, object, id);
     }
 
-    /** The same, for an object read as JSON. */
+    /** The same, for an object read as JSON (the one implementation of the rule). */
     public static Ownership of(JsonNode live, String manager, String object, String id) {
         JsonNode annotations = live.path("metadata").path("annotations");
         String lineage = Json.text(annotations, Ownership.LINEAGE_ANNOTATION);

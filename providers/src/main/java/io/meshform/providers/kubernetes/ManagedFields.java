@@ -1,7 +1,6 @@
 package io.meshform.providers.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,33 +18,12 @@ public record ManagedFields(Map<String, Set<String>> ownersByKey) {
 
     public static final ManagedFields NONE = new ManagedFields(Map.of());
 
-    /** Owners of the keys under {@code path}, e.g. ["metadata", "labels"] or ["spec"]. */
+    /** Owners of the keys under {@code path}, e.g. ["metadata", "labels"] or ["spec"], of a typed object. */
     public static ManagedFields of(HasMetadata obj, String... path) {
-        if (obj == null || obj.getMetadata() == null || obj.getMetadata().getManagedFields() == null) {
-            return NONE;
-        }
-        Map<String, Set<String>> owners = new TreeMap<>();
-        for (ManagedFieldsEntry entry : obj.getMetadata().getManagedFields()) {
-            if (entry.getFieldsV1() == null || entry.getFieldsV1().getAdditionalProperties() == null) {
-                continue;
-            }
-            Object node = entry.getFieldsV1().getAdditionalProperties();
-            for (String p : path) {
-                node = node instanceof Map<?, ?> m ? m.get("f:" + p) : null;
-            }
-            if (node instanceof Map<?, ?> m) {
-                for (Object k : m.keySet()) {
-                    String key = String.valueOf(k);
-                    if (key.startsWith("f:")) {
-                        owners.computeIfAbsent(key.substring(2), x -> new TreeSet<>()).add(entry.getManager());
-                    }
-                }
-            }
-        }
-        return new ManagedFields(Collections.unmodifiableMap(owners));
+        return obj == null ? NONE : of(Json.toNode(obj), path);
     }
 
-    /** The same, from an object read as JSON (its {@code metadata.managedFields[].fieldsV1}). */
+    /** Owners of the keys under {@code path}, from {@code metadata.managedFields[].fieldsV1}. */
     public static ManagedFields of(JsonNode obj, String... path) {
         JsonNode entries = obj == null ? null : obj.path("metadata").get("managedFields");
         if (entries == null || !entries.isArray()) {

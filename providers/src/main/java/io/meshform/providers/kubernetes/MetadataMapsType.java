@@ -204,19 +204,7 @@ abstract class MetadataMapsType implements ResourceType {
 
     /** When {@code manager} last changed the object: the time of its managedFields entry. */
     static java.time.Instant appliedAt(HasMetadata obj, String manager) {
-        if (obj == null || obj.getMetadata() == null || obj.getMetadata().getManagedFields() == null) {
-            return null;
-        }
-        for (var entry : obj.getMetadata().getManagedFields()) {
-            if (manager.equals(entry.getManager()) && entry.getTime() != null) {
-                try {
-                    return java.time.Instant.parse(entry.getTime());
-                } catch (java.time.format.DateTimeParseException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
+        return obj == null ? null : appliedAt(Json.toNode(obj), manager);
     }
 
     /** The effects a plan found still owed (see {@link NamespaceLabelEffects#pending}), done after the labels are applied. */

@@ -177,7 +177,7 @@ public final class IstioInstallType implements ResourceType {
                         value.put("version", v);
                     }
                     String object = "Istio control plane " + ISTIO_NAMESPACE + "/" + want;
-                    var ownership = io.meshform.providers.kubernetes.LineageMark.of(Json.toGeneric(d), kube.fieldManager(), object, null);
+                    var ownership = io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(), object, null);
                     if (ownership.lineage() == null) {
                         // An install cut short after istioctl made istiod, before meshform marked it: its intent says whose.
                         var intent = istiodMark.intent(want);
