@@ -36,9 +36,19 @@ final class KubeconfigReader {
     static final String CLUSTER_FILE_KEY = "KUBERNETES_CONFIG_CLUSTER_FILE_KEY";
     static final String AUTH_INFO_FILE_KEY = "KUBERNETES_CONFIG_AUTH_INFO_FILE_KEY";
 
-    /** As {@code new KubernetesSerialization()} builds its mapper (fabric8 8.0.0), without the class-loader scan. */
-    private final KubernetesSerialization serialization = new KubernetesSerialization(
-            JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build(), false);
+    /**
+     * As {@code new KubernetesSerialization()} builds its mapper (fabric8 8.0.0), without the class-loader scan. Made
+     * only for a kubeconfig {@link PlainKubeconfig} leaves to it: the mapper costs tens of milliseconds cold.
+     */
+    private KubernetesSerialization serialization;
+
+    private KubernetesSerialization serialization() {
+        if (serialization == null) {
+            serialization = new KubernetesSerialization(
+                    JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build(), false);
+        }
+        return serialization;
+    }
 
     /** {@code Config.fromKubeconfig(context, file)}: this file alone, no environment overrides. */
     Config fromFile(String context, File file) {
@@ -81,14 +91,18 @@ final class KubeconfigReader {
     }
 
     /**
-     * {@code KubeConfigUtils.parseConfig(file)} with this reader's serializer: the same model, each context,
-     * cluster and user marked with its file, the same error for a file that does not parse (one without any YAML
-     * document gets a sentence instead of fabric8's NullPointerException).
+     * {@code KubeConfigUtils.parseConfig(file)}: the same model, each context, cluster and user marked with its file,
+     * the same error for a file that does not parse (one without any YAML document gets a sentence instead of
+     * fabric8's NullPointerException). A plain kubeconfig is read by {@link PlainKubeconfig}, any other by this
+     * reader's serializer.
      */
     io.fabric8.kubernetes.api.model.Config parse(File file) {
-        try (InputStream in = Files.newInputStream(file.toPath())) {
-            io.fabric8.kubernetes.api.model.Config parsed = serialization.unmarshal(in,
-                    io.fabric8.kubernetes.api.model.Config.class);
+        try {
+            byte[] bytes = Files.readAllBytes(file.toPath());
+            io.fabric8.kubernetes.api.model.Config parsed = PlainKubeconfig.read(bytes).orElse(null);
+            if (parsed == null) {
+                parsed = parseWithFabric8(bytes);
+            }
             if (parsed == null) {
                 // A file of comments or "---" alone: fabric8 fails here with a NullPointerException's text.
                 throw new KubernetesClientException(file + " (File) is not a parseable Kubernetes Config: it holds no YAML document");
@@ -105,6 +119,13 @@ final class KubeconfigReader {
             return parsed;
         } catch (IOException | RuntimeException e) {
             throw KubernetesClientException.launderThrowable(file + " (File) is not a parseable Kubernetes Config", e);
+        }
+    }
+
+    /** fabric8's parse of a kubeconfig's bytes (null for a file without a document), as {@code parseConfig} runs it. */
+    io.fabric8.kubernetes.api.model.Config parseWithFabric8(byte[] bytes) throws IOException {
+        try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+            return serialization().unmarshal(in, io.fabric8.kubernetes.api.model.Config.class);
         }
     }
 }
