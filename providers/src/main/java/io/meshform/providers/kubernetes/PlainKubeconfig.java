@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -244,7 +245,7 @@ final class PlainKubeconfig {
         }
 
         /** A string or null is set as it is (Jackson sets a YAML null too); any other value is not plain. */
-        void string(String key, java.util.function.Consumer<String> set) throws NotPlain {
+        void string(String key, Consumer<String> set) throws NotPlain {
             if (!map.containsKey(key)) {
                 return;
             }
@@ -255,7 +256,7 @@ final class PlainKubeconfig {
             set.accept((String) v);
         }
 
-        void bool(String key, java.util.function.Consumer<Boolean> set) throws NotPlain {
+        void bool(String key, Consumer<Boolean> set) throws NotPlain {
             if (!map.containsKey(key)) {
                 return;
             }
