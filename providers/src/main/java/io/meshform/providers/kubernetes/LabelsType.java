@@ -140,7 +140,7 @@ public final class LabelsType extends MetadataMapsType {
         Target t = target(spec);
         HasMetadata live = requireExists(request.address(), t);
         request.progress().note("server-side apply labels of " + t.describe() + " as " + manager(request.address()));
-        HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
+        JsonNode applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
                 Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
         afterApply(request.address(), t, liveLabels(live), applied, spec, request.progress());
         restartPending(request, t, applied);
@@ -162,7 +162,7 @@ public final class LabelsType extends MetadataMapsType {
             return;
         }
         request.progress().note("removing meshform's labels from " + t.describe());
-        HasMetadata applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+        JsonNode applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
         // Removing istio-injection turns injection off: restart as the recorded spec asked.
         afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
     }

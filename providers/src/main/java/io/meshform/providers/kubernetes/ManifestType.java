@@ -1,6 +1,5 @@
 package io.meshform.providers.kubernetes;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.load.InputFiles;
@@ -47,6 +46,7 @@ public final class ManifestType implements ResourceType {
     private final KubeConnection kube;
     private final ManifestChecks checks;
     private final ManifestSensitive sensitive;
+    private final ServerSideApply ssa;
 
     public ManifestType(KubeConnection kube) {
         this(kube, ObjectRules.NONE);
@@ -57,6 +57,7 @@ public final class ManifestType implements ResourceType {
         this.kube = kube;
         this.checks = new ManifestChecks(KnownKinds.builtIn(), rules);
         this.sensitive = new ManifestSensitive(rules);
+        this.ssa = new ServerSideApply(kube);
     }
 
     /** The loader reads {@code file} into {@code manifest}: validated offline, bound to saved plans, masked. */
@@ -313,10 +314,13 @@ public final class ManifestType implements ResourceType {
             ObjectNode annotations = md.get("annotations") instanceof ObjectNode a ? a : md.putObject("annotations");
             request.mark().forEach(annotations::put);
         }
-        GenericKubernetesResource obj = Json.toGeneric(marked);
-        HasMetadata applied;
+        boolean force = Json.bool(request.desired(), "force");
+        Map<String, String> meta;
         try {
-            applied = KubeObjects.apply(kube.client().resource(obj), kube.fieldManager(), Json.bool(request.desired(), "force"), false);
+            meta = ssa.resolves(marked)
+                    ? ServerFields.recorded(ssa.apply(marked, kube.fieldManager(), force, false), kube.fieldManager())
+                    : ServerFields.recorded(KubeObjects.apply(kube.client().resource(Json.toGeneric(marked)),
+                            kube.fieldManager(), force, false), kube.fieldManager());
         } catch (KubernetesClientException e) {
             throw explain(request.address(), "apply", t, m, e);
         }
@@ -324,7 +328,6 @@ public final class ManifestType implements ResourceType {
         if (wait != null && wait.isObject()) {
             ManifestWait.of(wait).await(kube, request, t);
         }
-        Map<String, String> meta = ServerFields.recorded(applied, kube.fieldManager());
         ObjectNode attributes = Json.copy(request.desired());
         attributes.set("manifest", m); // so a destroy works after the file is gone
         return new AppliedResource(attributes, meta);

@@ -48,6 +48,7 @@ abstract class MetadataMapsType implements ResourceType {
     protected final KubeConnection kube;
     /** What another provider makes of a namespace's labels (Istio: sidecar injection); NONE when nothing. */
     protected final NamespaceLabelEffects effects;
+    private final ServerSideApply ssa;
 
     /**
      * What read() saw and plan() needs, carried in {@link LiveObject#data()}: field owners, every live label
@@ -60,6 +61,7 @@ abstract class MetadataMapsType implements ResourceType {
 
     MetadataMapsType(KubeConnection kube, NamespaceLabelEffects effects) {
         this.kube = kube;
+        this.ssa = new ServerSideApply(kube);
         this.effects = effects;
     }
 
@@ -208,7 +210,7 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     /** The effects a plan found still owed (see {@link NamespaceLabelEffects#pending}), done after the labels are applied. */
-    void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, HasMetadata applied) {
+    void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, JsonNode applied) {
         if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
             effects.finishPending(request.address().toString(), t.name(), liveLabels(applied),
                     appliedAt(applied, manager(request.address())), request.desired(), request.progress());
@@ -262,7 +264,7 @@ abstract class MetadataMapsType implements ResourceType {
      * After the labels of a namespace were applied: when injection turned on or off, restart the workloads (if the
      * spec says restartWorkloads: true) or say that their pods keep their old sidecar state until they restart.
      */
-    void afterApply(ResourceAddress address, Target t, Map<String, String> before, HasMetadata applied, JsonNode spec,
+    void afterApply(ResourceAddress address, Target t, Map<String, String> before, JsonNode applied, JsonNode spec,
                     ProgressSink progress) {
         if (t.isNamespace()) {
             effects.afterApply(address.toString(), t.name(), before, liveLabels(applied), spec, progress);
@@ -303,11 +305,33 @@ abstract class MetadataMapsType implements ResourceType {
         return g;
     }
 
-    HasMetadata applyMinimal(ResourceAddress address, Target t, Map<String, String> labels, Map<String, String> annotations,
-                             boolean force) {
-        HasMetadata obj = minimalObject(t, labels, annotations);
+    /** The same object as JSON, for {@link ServerSideApply}. */
+    static ObjectNode minimalJson(Target t, Map<String, String> labels, Map<String, String> annotations) {
+        ObjectNode obj = Json.NODES.objectNode();
+        obj.put("apiVersion", t.apiVersion());
+        obj.put("kind", t.kind());
+        ObjectNode md = obj.putObject("metadata");
+        md.put("name", t.name());
+        if (!t.isNamespace() && t.namespace() != null) {
+            md.put("namespace", t.namespace());
+        }
+        if (!labels.isEmpty()) {
+            new TreeMap<>(labels).forEach(md.putObject(LABELS)::put);
+        }
+        if (!annotations.isEmpty()) {
+            new TreeMap<>(annotations).forEach(md.putObject(ANNOTATIONS)::put);
+        }
+        return obj;
+    }
+
+    /** Applies exactly these labels and annotations as this resource's field manager; the server's answer as JSON. */
+    JsonNode applyMinimal(ResourceAddress address, Target t, Map<String, String> labels, Map<String, String> annotations,
+                          boolean force) {
+        ObjectNode obj = minimalJson(t, labels, annotations);
         try {
-            return KubeObjects.apply(kube.client().resource(obj), manager(address), force, false);
+            return ssa.resolves(obj) ? ssa.apply(obj, manager(address), force, false)
+                    : Json.toNode(KubeObjects.apply(kube.client().resource(minimalObject(t, labels, annotations)),
+                            manager(address), force, false));
         } catch (KubernetesClientException e) {
             throw kube.explain(address.toString(), "apply", labelsWhat(labels, annotations) + " on " + t.describe(), e);
         }
@@ -317,7 +341,11 @@ abstract class MetadataMapsType implements ResourceType {
         return annotations.isEmpty() ? "labels" : "labels and annotations";
     }
 
-    static Map<String, String> metadata(HasMetadata applied, String fieldManager) {
+    static Map<String, String> metadata(JsonNode applied, String fieldManager) {
         return ServerFields.recorded(applied, fieldManager);
+    }
+
+    static Map<String, String> metadata(HasMetadata live, String fieldManager) {
+        return ServerFields.recorded(live, fieldManager);
     }
 }

@@ -93,7 +93,7 @@ public final class NamespaceType extends MetadataMapsType {
         request.progress().note("server-side apply Namespace " + t.name() + " as " + manager(request.address()));
         Map<String, String> annotations = new TreeMap<>(Json.stringMap(spec.get(ANNOTATIONS)));
         annotations.putAll(request.mark());
-        HasMetadata applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)), annotations,
+        JsonNode applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)), annotations,
                 Json.bool(spec, "force"));
         if (before != null) {
             afterApply(request.address(), t, before, applied, spec, request.progress());
@@ -130,7 +130,7 @@ public final class NamespaceType extends MetadataMapsType {
             return;
         }
         request.progress().note("namespace " + name + " was adopted: removing meshform's labels and annotations, keeping it");
-        HasMetadata applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+        JsonNode applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
         afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
     }
 

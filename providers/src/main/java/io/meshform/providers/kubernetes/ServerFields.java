@@ -62,4 +62,22 @@ public final class ServerFields {
         m.put("fieldManager", fieldManager);
         return m;
     }
+
+    /** The same, for an object the API server answered with as JSON ({@link ServerSideApply}). */
+    public static Map<String, String> recorded(tools.jackson.databind.JsonNode applied, String fieldManager) {
+        Map<String, String> m = new TreeMap<>();
+        tools.jackson.databind.JsonNode md = applied == null ? null : applied.get("metadata");
+        if (md != null) {
+            String uid = Json.text(md, "uid");
+            if (uid != null) {
+                m.put("uid", uid);
+            }
+            String resourceVersion = Json.text(md, "resourceVersion");
+            if (resourceVersion != null) {
+                m.put("resourceVersion", resourceVersion);
+            }
+        }
+        m.put("fieldManager", fieldManager);
+        return m;
+    }
 }

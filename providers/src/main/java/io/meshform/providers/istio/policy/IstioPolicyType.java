@@ -73,6 +73,7 @@ public final class IstioPolicyType implements ResourceType {
     private final Rules rules;
     private final Set<String> sensitive;
     private final KubeConnection kube;
+    private final io.meshform.providers.kubernetes.ServerSideApply ssa;
 
     public IstioPolicyType(KubeConnection kube, PolicyKind policyKind, Set<String> sensitive) {
         this.kube = kube;
@@ -83,6 +84,8 @@ public final class IstioPolicyType implements ResourceType {
         this.specFields = IstioObjects.of(kind).fields();
         this.rules = IstioObjects.of(kind).rules();
         this.sensitive = Set.copyOf(sensitive);
+        // The policy's fixed definition, as op() uses: no discovery request for Istio's kinds.
+        this.ssa = new io.meshform.providers.kubernetes.ServerSideApply(kube, t -> op());
     }
 
     @Override
@@ -258,16 +261,34 @@ public final class IstioPolicyType implements ResourceType {
         return g;
     }
 
+    /** {@link #desiredObject} as JSON, for {@link io.meshform.providers.kubernetes.ServerSideApply}. */
+    ObjectNode desiredJson(ResourceAddress address, JsonNode spec, Map<String, String> mark) {
+        ObjectNode obj = Json.NODES.objectNode();
+        obj.put("apiVersion", apiVersion());
+        obj.put("kind", kind);
+        ObjectNode md = obj.putObject("metadata");
+        md.put("name", objectName(address, spec));
+        String namespace = Json.text(spec, "namespace");
+        if (namespace != null) {
+            md.put("namespace", namespace);
+        }
+        md.putObject("labels").put(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager());
+        if (!mark.isEmpty()) {
+            new TreeMap<>(mark).forEach(md.putObject("annotations")::put);
+        }
+        obj.set("spec", istioSpec(spec));
+        return obj;
+    }
+
     @Override
     public AppliedResource apply(ApplyRequest request) {
         JsonNode spec = request.desired();
-        GenericKubernetesResource obj = desiredObject(request.address(), spec, request.mark());
-        String what = kind + " " + obj.getMetadata().getNamespace() + "/" + obj.getMetadata().getName();
+        ObjectNode obj = desiredJson(request.address(), spec, request.mark());
+        String what = kind + " " + Json.text(obj.get("metadata"), "namespace") + "/" + Json.text(obj.get("metadata"), "name");
         request.progress().note("server-side apply " + what + " as " + kube.fieldManager());
-        GenericKubernetesResource applied;
+        JsonNode applied;
         try {
-            applied = KubeObjects.apply(op().inNamespace(obj.getMetadata().getNamespace()).resource(obj),
-                    kube.fieldManager(), Json.bool(spec, "force"), false);
+            applied = ssa.apply(obj, kube.fieldManager(), Json.bool(spec, "force"), false);
         } catch (KubernetesClientException e) {
             throw kube.explain(request.address().toString(), "apply", what, e);
         }
