@@ -10,7 +10,7 @@ import java.time.Year;
  * k8s.io/apimachinery pkg/apis/meta/v1/time.go, {@code MarshalJSON}: {@code t.UTC().AppendFormat(buf, time.RFC3339)}).
  *
  * <p>Read by hand for that one form because the checks read the creation time of every PeerAuthentication and
- * DestinationRule in the cluster (1,500 at the bench's 1,000 objects), and {@link Instant#parse}'s formatter is
+ * DestinationRule in the cluster (about 1,000 at the bench's 1,000 objects), and {@link Instant#parse}'s formatter is
  * about 60 methods for the CLI's C1 compiler to compile in each run. Any other text goes to {@link Instant#parse}, so
  * results and errors are the same as before.
  */
