@@ -80,7 +80,9 @@ public final class YamlReader {
             throw fail(file, 0, 0, "document is too large",
                     "desired-state files are limited to " + MAX_BYTES + " bytes");
         }
-        Map<String, SourceRange> positions = new HashMap<>();
+        // Sized for the file (a node per 12 characters or so), so that a stack of 1,000 resources does not
+        // rehash its 20,000 positions a dozen times while it is read.
+        Map<String, SourceRange> positions = new HashMap<>(Math.max(16, text.length() / 8));
         try (JsonParser p = mapper.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first == null) {

@@ -224,7 +224,7 @@ abstract class MetadataMapsType implements ResourceType {
             String time = Json.text(entry, "time");
             if (manager.equals(Json.text(entry, "manager")) && time != null) {
                 try {
-                    return java.time.Instant.parse(time);
+                    return KubeTime.parse(time);
                 } catch (java.time.format.DateTimeParseException e) {
                     return null;
                 }

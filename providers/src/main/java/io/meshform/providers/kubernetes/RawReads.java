@@ -5,11 +5,22 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.OperationInfo;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.MalformedURLException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -60,9 +71,9 @@ public final class RawReads {
             int eq = labelSelector.indexOf('=');
             url = withLabel(url, labelSelector.substring(0, eq), labelSelector.substring(eq + 1));
         }
-        String body;
+        JsonNode answer;
         try {
-            body = client.raw(url, "GET", null);
+            answer = gzipped(client, url, support.getRequestConfig().getRequestTimeout());
         } catch (KubernetesClientException e) {
             if (e.getCode() <= 0 && e.getStatus() == null && e.getCause() instanceof java.io.IOException io) {
                 throw KubernetesClientException.launderThrowable(((OperationInfo) op).forOperationType("list"), io);
@@ -70,7 +81,7 @@ public final class RawReads {
             throw e;
         }
         List<JsonNode> out = new ArrayList<>();
-        for (JsonNode item : Json.MAPPER.readTree(body).path("items")) {
+        for (JsonNode item : answer.path("items")) {
             if (item instanceof ObjectNode o) {
                 String current = Json.text(o, "apiVersion");
                 if (current == null || "v1".equals(current) || (current.indexOf('/') < 0 && apiVersion.indexOf('/') > 0)) {
@@ -83,6 +94,60 @@ public final class RawReads {
             out.add(item);
         }
         return out;
+    }
+
+    /**
+     * The JSON answer of a GET of {@code url}, asking for it gzipped. The API server compresses answers above 128 KB
+     * when asked (k8s.io/apiserver pkg/endpoints/handlers/responsewriters/writers.go, {@code defaultGzipThresholdBytes}),
+     * as kubectl (Go's transport) always asks; {@code client.raw} neither asks nor decodes (fabric8 8.0.0
+     * has no gzip), and at the bench's 1,000 objects the checks' LIST of every PeerAuthentication is 776 KB that the
+     * CLI's C1 code decrypts (AES-GCM) and frames: 53-65 ms of CPU as is, 10-20 ms gzipped (BENCHMARKS.md, issue 18,
+     * afternoon session, n1000). Otherwise what {@code raw(url, "GET", null)} does, in fabric8 8.0.0's
+     * {@code OperationSupport.handleRaw}, {@code waitForResult} and {@code assertResponseCode}: the client's own
+     * HTTP client (its interceptors count and log the request, its retries apply), the request timeout, a failed
+     * answer thrown as {@code requestFailure(request, createStatus(response))}, an I/O failure laundered.
+     */
+    private static JsonNode gzipped(KubernetesClient client, String url, int requestTimeoutMillis) {
+        HttpClient http = client.getHttpClient();
+        HttpRequest request = http.newHttpRequestBuilder().uri(url).method("GET", "application/json", null)
+                .timeout(requestTimeoutMillis, TimeUnit.MILLISECONDS).header("Accept-Encoding", "gzip").build();
+        try {
+            HttpResponse<byte[]> response = waitFor(http.sendAsync(request, byte[].class));
+            if (!response.isSuccessful()) {
+                throw OperationSupport.requestFailure(request,
+                        OperationSupport.createStatus(response, client.getKubernetesSerialization()));
+            }
+            InputStream body = new ByteArrayInputStream(response.body());
+            if ("gzip".equalsIgnoreCase(response.header("Content-Encoding"))) {
+                body = new GZIPInputStream(body, 64 * 1024);
+            }
+            try (InputStream in = body) {
+                return Json.MAPPER.readTree(in);
+            }
+        } catch (IOException e) {
+            throw KubernetesClientException.launderThrowable(e);
+        }
+    }
+
+    /** fabric8 8.0.0 {@code OperationSupport.waitForResult}: the same exceptions for the same failures. */
+    private static <T> T waitFor(CompletableFuture<T> future) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException();
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (ExecutionException e) {
+            Throwable t = e.getCause() != null ? e.getCause() : e;
+            if (t instanceof IOException) {
+                throw new IOException(t.getMessage(), t);
+            }
+            if (t instanceof KubernetesClientException k) {
+                throw k.copyAsCause();
+            }
+            throw new KubernetesClientException(t.getMessage(), t);
+        }
     }
 
     /** The object at {@code path}, or null when there is none (404). */

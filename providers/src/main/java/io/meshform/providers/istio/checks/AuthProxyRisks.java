@@ -43,7 +43,7 @@ public final class AuthProxyRisks extends MeshCheck {
         }
         var config = mesh.meshConfig();
         Set<String> used = new TreeSet<>();
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
             if ("AuthorizationPolicy".equals(o.kind()) && "CUSTOM".equals(Json.text(spec, "action"))
                     && Json.text(spec.path("provider"), "name") != null) {

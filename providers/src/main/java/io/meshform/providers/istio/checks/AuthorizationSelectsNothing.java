@@ -28,7 +28,7 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
         String root = null;
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             JsonNode s = o.object().path("spec");
             String action = Json.text(s, "action", "ALLOW");
             Map<String, String> labels = Json.stringMap(s.path("selector").path("matchLabels"));

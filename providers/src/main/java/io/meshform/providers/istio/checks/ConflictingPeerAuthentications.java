@@ -26,7 +26,7 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         PeerAuthentications peers = mesh.peers();
         Map<String, PlannedObject> declared = new java.util.HashMap<>();
-        PlannedObject.of(mesh.context()).forEach(o -> declared.put(o.namespace() + "/" + o.name() + "/" + o.kind(), o));
+        mesh.planned().forEach(o -> declared.put(o.namespace() + "/" + o.name() + "/" + o.kind(), o));
         List<Diagnostic> out = new ArrayList<>();
         peers.shadowed().forEach((ignored, kept) -> {
             if (ignored.origin() == null && kept.origin() == null) {

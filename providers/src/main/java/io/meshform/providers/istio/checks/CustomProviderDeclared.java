@@ -29,7 +29,7 @@ public final class CustomProviderDeclared extends MeshCheck {
         if (!config.known()) {
             return out;
         }
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
             String provider = Json.text(spec.path("provider"), "name");
             if (!"AuthorizationPolicy".equals(o.kind()) || !"CUSTOM".equals(Json.text(spec, "action")) || provider == null) {

@@ -37,7 +37,7 @@ public final class ExtAuthzServiceExists extends MeshCheck {
         MeshConfigView config = mesh.meshConfig();
         Map<String, PlannedObject> users = new TreeMap<>();
         Map<String, PlannedObject> services = new TreeMap<>();
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
             if ("AuthorizationPolicy".equals(o.kind()) && "CUSTOM".equals(Json.text(spec, "action"))
                     && Json.text(spec.path("provider"), "name") != null) {

@@ -8,6 +8,7 @@ import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.providers.kubernetes.KubeTime;
 import io.meshform.providers.kubernetes.RawReads;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,7 +187,7 @@ final class LiveCluster implements ClusterView {
         for (JsonNode r : listEverywhere(kind)) {
             JsonNode md = r.path("metadata");
             String ts = Json.text(md, "creationTimestamp");
-            out.add(make.of(Json.text(md, "namespace"), Json.text(md, "name"), ts == null ? null : Instant.parse(ts),
+            out.add(make.of(Json.text(md, "namespace"), Json.text(md, "name"), ts == null ? null : KubeTime.parse(ts),
                     r.path("spec"), null));
         }
         return out;

@@ -28,7 +28,7 @@ public final class MeshChecks {
         LiveCluster.Runs runs = new LiveCluster.Runs(kube);
         Function<CheckContext, ClusterView> view = ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE
                 ? ClusterView.EMPTY : runs.of(ctx);
-        Function<CheckContext, PlannedMesh> mesh = ctx -> new PlannedMesh(ctx, view.apply(ctx));
+        Function<CheckContext, PlannedMesh> mesh = new PlannedMesh.PerRun(view);
         return List.of(
                 new IstioValidation(istioctl),
                 new IstioAnalysis(mesh, istioctl),

@@ -143,10 +143,10 @@ final class MeshInventory {
             return List.copyOf(out.values());
         }
         Set<String> gone = new HashSet<>();
-        PlannedObject.removed(mesh.context()).stream().filter(o -> "DestinationRule".equals(o.kind()))
+        mesh.removed().stream().filter(o -> "DestinationRule".equals(o.kind()))
                 .forEach(o -> gone.add(o.namespace() + "/" + o.name()));
         gone.forEach(out::remove);
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             if ("DestinationRule".equals(o.kind()) && o.istio() && o.namespace() != null) {
                 DestinationPolicy was = out.get(o.namespace() + "/" + o.name());
                 Instant created = was == null ? null : was.created();

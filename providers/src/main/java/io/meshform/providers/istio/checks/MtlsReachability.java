@@ -83,7 +83,7 @@ public final class MtlsReachability extends MeshCheck {
         detail.append("\nfix: ").append(c.fix());
         SourceRange at = null;
         if (decider != null) {
-            for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            for (PlannedObject o : mesh.planned()) {
                 if ("PeerAuthentication".equals(o.kind()) && decider.id().equals(o.namespace() + "/" + o.name())) {
                     at = o.range("/spec/mtls/mode");
                 }

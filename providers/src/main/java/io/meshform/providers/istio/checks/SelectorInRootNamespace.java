@@ -21,7 +21,7 @@ public final class SelectorInRootNamespace extends MeshCheck {
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
         String root = mesh.rootNamespace();
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             if (!"PeerAuthentication".equals(o.kind()) || !root.equals(o.namespace())) {
                 continue;
             }

@@ -112,7 +112,7 @@ public final class StrictWithoutExceptions extends MeshCheck {
                 + " the pod's labels (e.g. the label shown), as the Cortex guide's mongo, minio-make-bucket, spark-driver and"
                 + " spark-executor do; the guide recommends running Redis and MinIO outside the cluster instead");
         SourceRange at = null;
-        for (PlannedObject o : PlannedObject.of(mesh.context())) {
+        for (PlannedObject o : mesh.planned()) {
             if ("PeerAuthentication".equals(o.kind()) && decider.id().equals(o.namespace() + "/" + o.name())) {
                 at = o.range("/spec/mtls/mode");
             }

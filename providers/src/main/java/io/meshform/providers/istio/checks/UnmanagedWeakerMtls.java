@@ -78,7 +78,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
                         .orElse(" (no running pod matches it now)");
             }
             SourceRange at = null;
-            for (PlannedObject o : PlannedObject.of(mesh.context())) {
+            for (PlannedObject o : mesh.planned()) {
                 if ("PeerAuthentication".equals(o.kind()) && strictBy.id().equals(o.namespace() + "/" + o.name())) {
                     at = o.range("/spec/mtls/mode");
                 }
