@@ -34,8 +34,6 @@ import tools.jackson.databind.JsonNode;
  * same order, as when they ran one after the other after it.
  */
 public final class DriftDetector {
-    /** Resources compared at once: as many as the planner plans at once, for the same reasons. */
-    private static final int PARALLELISM = 10;
     private final TypeRegistry types;
 
     public DriftDetector(TypeRegistry types) {
@@ -77,8 +75,24 @@ public final class DriftDetector {
     private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules, List<ResourceAddress> checked,
                                Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks) {
         List<DriftEntry> entries = new ArrayList<>();
-        for (java.util.Optional<DriftEntry> e : compareAll(state, ignoreRules, checked, live, context)) {
-            e.ifPresent(entries::add);
+        for (ResourceAddress a : checked) {
+            ResourceState recorded = state.find(a).orElseThrow();
+            LiveObject now = live.get(a);
+            if (now == null) {
+                entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
+                continue;
+            }
+            // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
+            // and both sides are masked before anything is reported.
+            Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
+            LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
+            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
+            if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
+                // Applied first, live second: a value changed in the cluster shows as changed on the live side.
+                JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
+                entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
+                        masked[0], masked[1], c.details(), null));
+            }
         }
         List<Diagnostic> notes = new ArrayList<>();
         // In the checks' order, whatever finished first; the first failing check in that order throws.
@@ -92,68 +106,6 @@ public final class DriftDetector {
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
                 .filter(a -> state.find(a).isEmpty()).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notes);
-    }
-
-    /**
-     * Each recorded resource compared with the live one, in {@code checked}'s order, several at once: a type's
-     * comparison is its plan (the same call the planner makes from {@link #PARALLELISM} threads), which costs CPU
-     * per object and may ask the server (a dry-run of a changed object); one after the other on one thread, a drift of
-     * 100 objects spent longer comparing than reading.
-     */
-    private List<java.util.Optional<DriftEntry>> compareAll(StateSnapshot state, List<IgnoreRule> ignoreRules,
-                                                            List<ResourceAddress> checked, Map<ResourceAddress, LiveObject> live,
-                                                            StackContext context) {
-        if (checked.size() < 2) {
-            return checked.stream().map(a -> compare(a, state, ignoreRules, live.get(a), context)).toList();
-        }
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-                Math.min(PARALLELISM, checked.size()), r -> {
-                    Thread t = new Thread(r, "meshform-drift");
-                    t.setDaemon(true);
-                    return t;
-                });
-        try {
-            List<java.util.concurrent.Future<java.util.Optional<DriftEntry>>> futures = new ArrayList<>(checked.size());
-            for (ResourceAddress a : checked) {
-                LiveObject now = live.get(a);
-                futures.add(pool.submit(() -> compare(a, state, ignoreRules, now, context)));
-            }
-            List<java.util.Optional<DriftEntry>> out = new ArrayList<>(futures.size());
-            for (var f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("comparing the cluster with the state was interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            // The first failure in checked's order, as one after the other would have thrown it.
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** What drift reports about one recorded resource: empty when the live object is as applied. */
-    private java.util.Optional<DriftEntry> compare(ResourceAddress a, StateSnapshot state, List<IgnoreRule> ignoreRules,
-                                                   LiveObject now, StackContext context) {
-        ResourceState recorded = state.find(a).orElseThrow();
-        if (now == null) {
-            return java.util.Optional.of(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(),
-                    null, List.of(), null));
-        }
-        // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
-        // and both sides are masked before anything is reported.
-        Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
-        LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
-        PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
-        if (c.action() == Action.NOOP || onlyIgnoredFields(a, c, ignoreRules)) {
-            return java.util.Optional.empty();
-        }
-        // Applied first, live second: a value changed in the cluster shows as changed on the live side.
-        JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
-        return java.util.Optional.of(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                masked[0], masked[1], c.details(), null));
     }
 
     /**

@@ -150,23 +150,4 @@ class DriftChecksTest {
         assertEquals("no answer from the cluster", assertThrows(IllegalStateException.class, this::drift).getMessage());
         assertEquals(0, runs.get(), "the check never started");
     }
-
-    @Test
-    void theResourcesAreComparedSideBySideAndReportedInTheStatesOrder() {
-        cluster.put(ResourceAddress.parse("test.thing.b"), JsonNodeFactory.instance.objectNode().put("value", "edited too"));
-        CountDownLatch bStarted = new CountDownLatch(1);
-        boolean[] overlapped = new boolean[1];
-        cluster.beforePlan(a -> {
-            if (a.name().equals("a")) {
-                // Goes on only once b's comparison has started: one after the other, this waits 10 s and fails below.
-                overlapped[0] = InMemoryCluster.awaitOther(bStarted);
-            } else {
-                bStarted.countDown();
-            }
-        });
-        DriftReport report = drift();
-        assertTrue(overlapped[0], "b was compared while a still was");
-        assertEquals(List.of("CHANGED test.thing.a", "CHANGED test.thing.b"),
-                report.entries().stream().map(e -> e.kind() + " " + e.address()).toList());
-    }
 }

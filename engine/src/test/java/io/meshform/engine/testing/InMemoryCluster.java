@@ -44,7 +44,6 @@ public final class InMemoryCluster implements Provider {
     private final List<PlanCheck> checks = new ArrayList<>();
     private volatile java.util.function.Consumer<ResourceAddress> beforeApply = a -> { };
     private volatile Runnable beforeRead = () -> { };
-    private volatile java.util.function.Consumer<ResourceAddress> beforePlan = a -> { };
 
     public TypeRegistry registry() {
         return new TypeRegistry(List.of(this));
@@ -125,11 +124,6 @@ public final class InMemoryCluster implements Provider {
     /** Runs inside every apply, before the object is stored (on the applier's thread): tests block or count there. */
     public void beforeApply(java.util.function.Consumer<ResourceAddress> hook) {
         this.beforeApply = hook;
-    }
-
-    /** Runs inside every plan of one resource (drift's comparison too), first (on the planning thread). */
-    public void beforePlan(java.util.function.Consumer<ResourceAddress> hook) {
-        this.beforePlan = hook;
     }
 
     /** Runs inside every read, before anything is read (on the reading thread): tests block or fail there. */
@@ -250,7 +244,6 @@ public final class InMemoryCluster implements Provider {
 
         @Override
         public PlannedChange plan(PlanRequest request) {
-            beforePlan.accept(request.address());
             if (request.desired().has("warn")) {
                 // A type-level warning on the change itself, as istio.install gives for a skipped minor upgrade.
                 return new PlannedChange(request.live() == null ? Action.CREATE : Action.UPDATE, "declared with a warning",
