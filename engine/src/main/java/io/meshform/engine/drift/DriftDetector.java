@@ -30,8 +30,8 @@ import tools.jackson.databind.JsonNode;
  * behind meshform's back, not what the next plan would change. Reads only; changes neither cluster nor state.
  *
  * <p>The mesh checks (among them {@code istioctl analyze}, which waits on a child process) run through
- * {@link CheckRun}, started once the cluster has answered the reads and beside the comparison: the report is the same,
- * in the same order, as when they ran one after the other after it.
+ * {@link CheckRun}, beside the reads (those that may start early) and the comparison: the report is the same, in the
+ * same order, as when they ran one after the other after it.
  */
 public final class DriftDetector {
     private final TypeRegistry types;
@@ -53,19 +53,21 @@ public final class DriftDetector {
             checked.add(a);
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, r.attributes()));
         }
-        if (byType.isEmpty()) {
-            // Nothing recorded to read, yet "No drift" must mean the cluster answered.
-            java.util.Set<String> used = new java.util.TreeSet<>();
-            stack.resources().forEach(r -> used.add(r.type()));
-            types.ping(used);
-        }
         // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
         // stack file, not from wherever drift was started.
         StackContext context = StackContext.of(stack);
-        Map<ResourceAddress, LiveObject> live = types.read(context, byType);
-        // The checks start now, beside the comparison below: their context is the recorded state, known before the
-        // reads. Not before the reads: a cluster that does not answer is reported without starting istioctl.
-        try (CheckRun checks = CheckRun.start(types.checks(), checkContext(stack, state))) {
+        // The checks' context is the recorded state, known before the reads: istioctl analyze starts beside the
+        // reads once the cluster has answered (PlanCheck.earlyStart; a cluster that does not answer is reported
+        // without starting istioctl), the others after them, beside the comparison below.
+        try (CheckRun checks = CheckRun.beforeReads(types.checks(), checkContext(stack, state))) {
+            if (byType.isEmpty()) {
+                // Nothing recorded to read, yet "No drift" must mean the cluster answered.
+                java.util.Set<String> used = new java.util.TreeSet<>();
+                stack.resources().forEach(r -> used.add(r.type()));
+                types.ping(used);
+            }
+            Map<ResourceAddress, LiveObject> live = types.read(context, byType);
+            checks.afterReads();
             return detect(stack, state, ignoreRules, checked, live, context, checks);
         }
     }

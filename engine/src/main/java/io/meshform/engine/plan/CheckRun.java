@@ -15,15 +15,21 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The mesh checks of one run, started on a few threads of their own before the per-resource planning (the planner
- * starts them once the cluster has answered its reads: their {@link CheckContext} is known by then), so that they run
- * beside the planning instead of after it. Two of them spend most of their time waiting on a child process ({@code
- * istioctl validate}, and {@code istioctl analyze} with its informers' sync), which is wall time the JVM can spend on
- * its own work.
+ * The mesh checks of one run, started on a few threads of their own before the per-resource planning, so that they
+ * run beside the planning instead of after it: their {@link CheckContext} is known from the stack and the state
+ * alone. Two of them spend most of their time waiting on a child process ({@code istioctl validate}, and {@code
+ * istioctl analyze} with its informers' sync), which is wall time the JVM can spend on its own work.
+ *
+ * <p><b>When each starts.</b> The planner makes the run before it reads the cluster ({@link #beforeReads}) and says
+ * when the reads have ended ({@link #afterReads}). A check with an {@link PlanCheck#earlyStart} event starts when that
+ * happens, if it comes first: {@code istioctl analyze} starts once the cluster has answered a request, so it runs
+ * beside the plan's reads instead of after them (it was the plan's tail by about 0.2 s). The others start after the
+ * reads, as before: they read the cluster themselves, and during the reads the JVM keeps both cores busy. A run that
+ * fails before its reads end ({@link #close()}) starts nothing more.
  *
  * <p><b>Same answer as one after the other.</b> {@link #diagnostics()} waits for the checks in their order and
  * returns their diagnostics in that order, whatever finished first. A check that throws is reported as if the checks
@@ -46,8 +52,8 @@ import tools.jackson.databind.JsonNode;
  * {@code ProgressSink.NONE}, so nothing is recorded in the state lock (childStarted) from these threads, and
  * nothing is printed from them.
  *
- * <p>{@code drift} ({@code DriftDetector}) starts its checks the same way, once the cluster has answered its reads,
- * beside its comparison of each recorded resource with the live one.
+ * <p>{@code drift} ({@code DriftDetector}) starts its checks the same way, beside its reads and its comparison of
+ * each recorded resource with the live one.
  */
 public final class CheckRun implements AutoCloseable {
     /** Threads for the checks: enough for both istioctl processes to wait while the JVM's own checks run. */
@@ -55,34 +61,79 @@ public final class CheckRun implements AutoCloseable {
 
     private final CheckContext context;
     private final ExecutorService pool;
-    private final List<Future<List<Diagnostic>>> results;
+    private final List<Started> checks;
+    private boolean closed;
+    private boolean rest;
 
-    private CheckRun(CheckContext context, ExecutorService pool, List<Future<List<Diagnostic>>> results) {
+    /** One check and its answer; {@code submitted} under the run's lock, so each starts once. */
+    private static final class Started {
+        final PlanCheck check;
+        final FutureTask<List<Diagnostic>> result;
+        boolean submitted;
+
+        Started(PlanCheck check, CheckContext context) {
+            this.check = check;
+            this.result = new FutureTask<>(() -> check.check(context));
+        }
+    }
+
+    private CheckRun(CheckContext context, ExecutorService pool, List<Started> checks) {
         this.context = context;
         this.pool = pool;
-        this.results = results;
+        this.checks = checks;
     }
 
     /**
      * Starts, in their order, the checks of {@code all} that plan and drift run on {@code context} (not those
-     * {@link PlanCheck#validateOnly}).
+     * {@link PlanCheck#validateOnly}): every one of them now.
      */
     public static CheckRun start(List<PlanCheck> all, CheckContext context) {
-        List<PlanCheck> checks = all.stream().filter(c -> !c.validateOnly()).toList();
-        if (checks.isEmpty()) {
+        CheckRun run = beforeReads(all, context);
+        run.afterReads();
+        return run;
+    }
+
+    /**
+     * The checks of {@code all} that plan and drift run on {@code context}, before the run's reads: those with an
+     * {@link PlanCheck#earlyStart} start when it happens, the others with {@link #afterReads}.
+     */
+    public static CheckRun beforeReads(List<PlanCheck> all, CheckContext context) {
+        List<PlanCheck> wanted = all.stream().filter(c -> !c.validateOnly()).toList();
+        if (wanted.isEmpty()) {
             return new CheckRun(context, null, List.of());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, checks.size()), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, wanted.size()), r -> {
             Thread t = new Thread(r, "meshform-check");
             t.setDaemon(true);
             return t;
         });
-        List<Future<List<Diagnostic>>> results = new ArrayList<>(checks.size());
-        for (PlanCheck check : checks) {
-            results.add(pool.submit(() -> check.check(context)));
+        List<Started> checks = wanted.stream().map(c -> new Started(c, context)).toList();
+        CheckRun run = new CheckRun(context, pool, checks);
+        for (Started s : checks) {
+            // Runs on the thread that completes the event (an HTTP client's): it only hands the check to the pool.
+            s.check.earlyStart().ifPresent(event -> event.thenRun(() -> run.submit(s)));
         }
-        pool.shutdown(); // nothing else comes; the threads end with the last check
-        return new CheckRun(context, pool, results);
+        return run;
+    }
+
+    /** The run's reads have ended: every check not started yet starts now, in order. */
+    public synchronized void afterReads() {
+        if (closed || rest) {
+            return;
+        }
+        rest = true;
+        checks.forEach(this::submit);
+        if (pool != null) {
+            pool.shutdown(); // nothing else comes; the threads end with the last check
+        }
+    }
+
+    private synchronized void submit(Started s) {
+        if (closed || s.submitted) {
+            return;
+        }
+        s.submitted = true;
+        pool.execute(s.result);
     }
 
     /**
@@ -119,10 +170,11 @@ public final class CheckRun implements AutoCloseable {
      * @throws IllegalStateException when the waiting thread is interrupted (the checks are stopped)
      */
     public List<Diagnostic> diagnostics() {
+        afterReads(); // a caller that asks has read the cluster; nothing may wait for a start that never comes
         List<Diagnostic> out = new ArrayList<>();
         try {
-            for (Future<List<Diagnostic>> f : results) {
-                out.addAll(f.get());
+            for (Started s : checks) {
+                out.addAll(s.result.get());
             }
             return out;
         } catch (InterruptedException e) {
@@ -144,9 +196,10 @@ public final class CheckRun implements AutoCloseable {
 
     /** Interrupts the checks still running (and so their istioctl processes); their answers are not wanted. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (pool != null) {
-            results.forEach(f -> f.cancel(true));
+            checks.forEach(s -> s.result.cancel(true));
             pool.shutdownNow();
         }
     }

@@ -76,12 +76,15 @@ public final class Planner {
         diagnostics.throwIfErrors();
 
         StackContext context = StackContext.of(stack);
-        Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
-        // The checks start now, beside the planning: their context is known from the stack and the state alone (what
-        // each change will be does not decide it; checked below, and run again if it did). Not before the reads: a
-        // cluster that does not answer is reported without starting istioctl, and the JVM's start-up keeps both cores.
-        try (CheckRun early = CheckRun.start(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
+        // The checks' context is known from the stack and the state alone (what each change will be does not decide
+        // it; checked below, and run again if it did). A check that waits on istioctl starts beside the reads, once
+        // the cluster has answered (PlanCheck.earlyStart), so a cluster that does not answer is reported without
+        // starting istioctl; the others start after the reads, beside the planning (the JVM keeps both cores busy
+        // while it reads).
+        try (CheckRun early = CheckRun.beforeReads(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
+            Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
+            early.afterReads();
             return plan(stack, state, options, graph, order, live, context, diagnostics, early);
         }
     }

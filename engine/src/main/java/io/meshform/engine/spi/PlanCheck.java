@@ -28,5 +28,18 @@ public interface PlanCheck {
         return false;
     }
 
+    /**
+     * When this check may start before the run's reads of the cluster have ended, an event that allows it (empty,
+     * the default: the check starts once the reads have ended). A plan's and drift's checks need only the stack and
+     * the state to know their context, so a check that spends its time waiting on a child process ({@code istioctl
+     * analyze}) can run beside the reads instead of after them; what it waits for is its own business (analyze: the
+     * cluster has answered a request, so a cluster that does not answer is still reported without starting
+     * istioctl). The engine starts the check at whichever comes first, this event or the end of the reads; a run that
+     * fails before then never starts it.
+     */
+    default java.util.Optional<java.util.concurrent.CompletionStage<?>> earlyStart() {
+        return java.util.Optional.empty();
+    }
+
     List<Diagnostic> check(CheckContext context);
 }

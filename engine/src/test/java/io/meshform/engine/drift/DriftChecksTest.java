@@ -116,4 +116,38 @@ class DriftChecksTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, this::drift);
         assertEquals("the first check failed", e.getMessage());
     }
+
+    @Test
+    void aCheckThatMayStartEarlyRunsBesideTheReads() {
+        java.util.concurrent.CompletableFuture<Void> answered = new java.util.concurrent.CompletableFuture<>();
+        CountDownLatch started = new CountDownLatch(1);
+        cluster.addCheck(InMemoryCluster.riskyCheck());
+        cluster.addCheck(InMemoryCluster.earlyCheck("early", answered, ctx -> {
+            started.countDown();
+            return List.of(Diagnostic.warning("early check", "", null));
+        }));
+        boolean[] duringReads = new boolean[1];
+        cluster.beforeRead(() -> {
+            answered.complete(null);
+            duringReads[0] = InMemoryCluster.awaitOther(started);
+        });
+        DriftReport report = drift();
+        assertTrue(duringReads[0], "the early check started while drift was still reading the cluster");
+        assertEquals(List.of("CHANGED changed outside meshform (spec differs from the live object)", "WEAKENED test.thing.b is risky",
+                        "WEAKENED early check"), report.entries().stream().map(e -> e.kind() + " " + e.summary()).toList());
+    }
+
+    @Test
+    void aDriftWhoseReadsFailStartsNoCheckWhoseEventHasNotCome() {
+        AtomicInteger runs = new AtomicInteger();
+        cluster.addCheck(InMemoryCluster.earlyCheck("early", new java.util.concurrent.CompletableFuture<Void>(), ctx -> {
+            runs.incrementAndGet();
+            return List.of();
+        }));
+        cluster.beforeRead(() -> {
+            throw new IllegalStateException("no answer from the cluster");
+        });
+        assertEquals("no answer from the cluster", assertThrows(IllegalStateException.class, this::drift).getMessage());
+        assertEquals(0, runs.get(), "the check never started");
+    }
 }

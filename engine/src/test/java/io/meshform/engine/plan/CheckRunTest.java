@@ -132,4 +132,55 @@ class CheckRunTest {
         run.close();
         assertTrue(InMemoryCluster.awaitOther(interrupted));
     }
+
+    @Test
+    void aCheckThatMayStartEarlyRunsBesideTheReadsAndStillSpeaksInItsPlace() {
+        java.util.concurrent.CompletableFuture<Void> answered = new java.util.concurrent.CompletableFuture<>();
+        CountDownLatch started = new CountDownLatch(1);
+        cluster.addCheck(InMemoryCluster.riskyCheck());
+        cluster.addCheck(InMemoryCluster.earlyCheck("early", answered, ctx -> {
+            started.countDown();
+            return List.of(Diagnostic.warning("early check", "second in order", null));
+        }));
+        boolean[] duringReads = new boolean[1];
+        cluster.beforeRead(() -> {
+            // The cluster has answered; the read goes on only once the early check has started (or 10 s have passed:
+            // a check started after the reads fails below).
+            answered.complete(null);
+            duringReads[0] = InMemoryCluster.awaitOther(started);
+        });
+        Plan p = plan();
+        assertTrue(duringReads[0], "the early check started while the plan was still reading the cluster");
+        assertEquals(List.of("test.thing.b is risky", "early check"), p.diagnostics().stream().map(Diagnostic::summary).toList());
+    }
+
+    @Test
+    void aCheckWhoseEventNeverComesStartsAfterTheReads() {
+        AtomicInteger runs = new AtomicInteger();
+        cluster.addCheck(InMemoryCluster.earlyCheck("early", new java.util.concurrent.CompletableFuture<Void>(), ctx -> {
+            runs.incrementAndGet();
+            return List.of(Diagnostic.warning("early check", "", null));
+        }));
+        Plan p = plan();
+        assertEquals(1, runs.get());
+        assertEquals(List.of("early check"), p.diagnostics().stream().map(Diagnostic::summary).toList());
+    }
+
+    @Test
+    void aPlanWhoseReadsFailStartsNoCheckWhoseEventHasNotCome() throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Void> answered = new java.util.concurrent.CompletableFuture<>();
+        AtomicInteger runs = new AtomicInteger();
+        cluster.addCheck(InMemoryCluster.earlyCheck("early", answered, ctx -> {
+            runs.incrementAndGet();
+            return List.of();
+        }));
+        cluster.beforeRead(() -> {
+            throw new IllegalStateException("no answer from the cluster");
+        });
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::plan);
+        assertEquals("no answer from the cluster", e.getMessage());
+        answered.complete(null); // an answer after the run has failed starts nothing either
+        Thread.sleep(100);
+        assertEquals(0, runs.get(), "the check never started");
+    }
 }

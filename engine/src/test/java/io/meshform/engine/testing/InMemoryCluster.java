@@ -43,6 +43,7 @@ public final class InMemoryCluster implements Provider {
     private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
     private final List<PlanCheck> checks = new ArrayList<>();
     private volatile java.util.function.Consumer<ResourceAddress> beforeApply = a -> { };
+    private volatile Runnable beforeRead = () -> { };
 
     public TypeRegistry registry() {
         return new TypeRegistry(List.of(this));
@@ -125,6 +126,36 @@ public final class InMemoryCluster implements Provider {
         this.beforeApply = hook;
     }
 
+    /** Runs inside every read, before anything is read (on the reading thread): tests block or fail there. */
+    public void beforeRead(Runnable hook) {
+        this.beforeRead = hook;
+    }
+
+    /**
+     * A check named {@code name} that may start before the run's reads have ended, once {@code event} happens
+     * ({@link PlanCheck#earlyStart}), as istioctl analyze does once the cluster has answered.
+     */
+    public static PlanCheck earlyCheck(String name, java.util.concurrent.CompletionStage<?> event,
+                                       java.util.function.Function<CheckContext, List<io.meshform.engine.diag.Diagnostic>> body) {
+        PlanCheck plain = check(name, body);
+        return new PlanCheck() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public java.util.Optional<java.util.concurrent.CompletionStage<?>> earlyStart() {
+                return java.util.Optional.of(event);
+            }
+
+            @Override
+            public List<io.meshform.engine.diag.Diagnostic> check(CheckContext context) {
+                return plain.check(context);
+            }
+        };
+    }
+
     public void failOn(ResourceAddress a) {
         failing.add(a);
     }
@@ -194,6 +225,7 @@ public final class InMemoryCluster implements Provider {
 
         @Override
         public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
+            beforeRead.run();
             List<ResourceRef> refs = request.resources();
             readBatchSizes.add(refs.size());
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();

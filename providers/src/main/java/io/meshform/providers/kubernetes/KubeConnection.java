@@ -29,6 +29,7 @@ public final class KubeConnection implements AutoCloseable {
     private final RequestCounter counter = new RequestCounter();
     private KubernetesClient client;
     private final ModelClassScan modelClasses = new ModelClassScan();
+    private final ClusterAnswered answered = new ClusterAnswered();
     private String describedAs = "";
 
     public KubeConnection(ProviderSettings settings) {
@@ -99,6 +100,15 @@ public final class KubeConnection implements AutoCloseable {
                 first.summary() + " (" + describe() + ")", first.detail(), first.range()));
     }
 
+    /**
+     * Happens once the API server has answered a request of this connection's client with its credentials
+     * ({@link ClusterAnswered}): what may run beside a plan's reads but must not start against a cluster that does not
+     * answer (istioctl analyze) waits for it. Never, for a connection around a client built elsewhere.
+     */
+    public java.util.concurrent.CompletionStage<Void> answered() {
+        return answered.event();
+    }
+
     public synchronized KubernetesClient client() {
         if (client == null) {
             Config config = config(settings);
@@ -107,7 +117,7 @@ public final class KubeConnection implements AutoCloseable {
             config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
             describedAs = describe(config);
             reachable(config, describedAs);
-            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses));
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses), answered);
             modelClasses.of(client);
         }
         return client;
@@ -119,7 +129,7 @@ public final class KubeConnection implements AutoCloseable {
      * with {@code trustCerts} set, and the builder's trust managers are replaced by the CA's before the client
      * exists (only fabric8's SSLUtils reads that flag, and the config gets its own value back at once).
      */
-    static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate) {
+    static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate, ClusterAnswered answered) {
         java.util.Optional<javax.net.ssl.TrustManager[]> trust = KubeconfigTrust.of(config);
         boolean trustCerts = config.isTrustCerts();
         if (trust.isPresent()) {
@@ -131,6 +141,7 @@ public final class KubeConnection implements AutoCloseable {
                     .withHttpClientBuilderConsumer(b -> {
                         b.addOrReplaceInterceptor("meshform-count", counter);
                         b.addOrReplaceInterceptor("meshform-first-request", gate);
+                        b.addOrReplaceInterceptor("meshform-answered", answered);
                         trust.ifPresent(t -> KubeconfigTrust.install(b, t));
                     })
                     .build();

@@ -91,7 +91,7 @@ class KubeconfigTrustTest {
     @Test
     void theClientIsBuiltWithTheConfigsOwnTrustSettingRestored() throws Exception {
         Config c = config(Base64.getEncoder().encodeToString(pem("ca.pem")));
-        try (KubernetesClient client = KubeConnection.build(c, new RequestCounter(), new FirstRequestGate(1000))) {
+        try (KubernetesClient client = KubeConnection.build(c, new RequestCounter(), new FirstRequestGate(1000), new ClusterAnswered())) {
             assertFalse(c.isTrustCerts());
             assertFalse(client.getConfiguration().isTrustCerts(), "the client never sees trust-all");
         }

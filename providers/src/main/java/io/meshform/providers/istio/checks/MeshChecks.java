@@ -28,10 +28,13 @@ public final class MeshChecks {
         LiveCluster.Runs runs = new LiveCluster.Runs(kube);
         Function<CheckContext, ClusterView> view = ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE
                 ? ClusterView.EMPTY : runs.of(ctx);
+        // One planned mesh per run, shared by its checks (PlannedMesh.PerRun). Its live view is asked for when a check
+        // first needs it: analyze starts before the plan's reads end and reads nothing of it until istioctl has
+        // answered, so the view's reads do not compete with the plan's.
         Function<CheckContext, PlannedMesh> mesh = new PlannedMesh.PerRun(view);
         return List.of(
                 new IstioValidation(istioctl),
-                new IstioAnalysis(mesh, istioctl),
+                new IstioAnalysis(mesh, istioctl, kube::answered),
                 new SelectorInRootNamespace(mesh),
                 new ConflictingPeerAuthentications(mesh),
                 new StrictWithoutExceptions(mesh),

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PlannedMesh {
     private final CheckContext ctx;
-    private final ClusterView cluster;
+    private final java.util.function.Supplier<ClusterView> cluster;
     // Computed once per run and shared by its checks (see PerRun): at 1,000 resources each of these walks every
     // planned object, and a dozen checks asked for them again (about half of the checks' CPU in a no-op plan). Each is
     // read-only once built.
@@ -38,6 +38,15 @@ public final class PlannedMesh {
     private PeerAuthentications peers;
 
     public PlannedMesh(CheckContext ctx, ClusterView cluster) {
+        this(ctx, () -> cluster);
+    }
+
+    /**
+     * With the live view asked for only when a check first needs it: {@code istioctl analyze} starts before the plan's
+     * reads end and needs the view only to judge istioctl's answer, so the view's reads (which start all at once) do
+     * not compete with the plan's.
+     */
+    public PlannedMesh(CheckContext ctx, java.util.function.Supplier<ClusterView> cluster) {
         this.ctx = ctx;
         this.cluster = cluster;
     }
@@ -59,7 +68,7 @@ public final class PlannedMesh {
         public synchronized PlannedMesh apply(CheckContext ctx) {
             if (ctx != current) {
                 current = ctx;
-                mesh = new PlannedMesh(ctx, view.apply(ctx));
+                mesh = new PlannedMesh(ctx, () -> view.apply(ctx));
             }
             return mesh;
         }
@@ -86,7 +95,7 @@ public final class PlannedMesh {
     }
 
     public ClusterView cluster() {
-        return cluster;
+        return cluster.get();
     }
 
     /** The stack's istio.install, if it declares one (the first). */
@@ -109,7 +118,7 @@ public final class PlannedMesh {
     private MeshConfigView readMeshConfig() {
         var install = install();
         if (ctx.purpose() == Purpose.DRIFT || install.isEmpty()) {
-            var live = cluster.meshConfig();
+            var live = cluster().meshConfig();
             if (live.isPresent()) {
                 return MeshConfigView.parse(live.get(), "the live mesh config (ConfigMap " + Mesh.ISTIO_NAMESPACE + "/"
                         + Mesh.MESH_CONFIG_MAP + ")");
@@ -159,7 +168,7 @@ public final class PlannedMesh {
             return declared;
         }
         Map<String, PeerPolicy> live = new HashMap<>();
-        cluster.peerAuthentications().forEach(p -> live.put(p.id(), p));
+        cluster().peerAuthentications().forEach(p -> live.put(p.id(), p));
         Set<String> gone = new HashSet<>();
         for (PlannedObject o : removed()) {
             if ("PeerAuthentication".equals(o.kind())) {
@@ -205,7 +214,7 @@ public final class PlannedMesh {
                 declared.put(o.namespace() + "/" + o.name(), o);
             }
         }
-        List<JsonNode> live = ctx.purpose() == Purpose.VALIDATE ? List.of() : cluster.authorizationPolicies();
+        List<JsonNode> live = ctx.purpose() == Purpose.VALIDATE ? List.of() : cluster().authorizationPolicies();
         Map<String, AuthorizationObject> out = new java.util.LinkedHashMap<>();
         Set<String> gone = new HashSet<>();
         for (PlannedObject o : removed()) {
@@ -239,7 +248,7 @@ public final class PlannedMesh {
      */
     public Map<String, Map<String, String>> namespaceLabels() {
         Map<String, Map<String, String>> out = new TreeMap<>();
-        cluster.namespaces().forEach((ns, labels) -> out.put(ns, new TreeMap<>(labels)));
+        cluster().namespaces().forEach((ns, labels) -> out.put(ns, new TreeMap<>(labels)));
         if (ctx.purpose() != Purpose.DRIFT) {
             declaredNamespaceLabels().forEach((ns, labels) -> out.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(labels));
         }
