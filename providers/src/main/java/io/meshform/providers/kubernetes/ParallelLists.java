@@ -23,17 +23,12 @@ public final class ParallelLists {
     }
 
     public static <K, V> Map<K, V> each(Collection<K> keys, Function<K, V> list) {
-        return each(keys, list, MAX_CONCURRENT);
-    }
-
-    /** {@link #each(Collection, Function)} with up to {@code concurrent} LISTs at a time. */
-    public static <K, V> Map<K, V> each(Collection<K> keys, Function<K, V> list, int concurrent) {
         Map<K, V> out = new LinkedHashMap<>();
         if (keys.size() < 2) {
             keys.forEach(k -> out.put(k, list.apply(k)));
             return out;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrent, keys.size()), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(MAX_CONCURRENT, keys.size()), r -> {
             Thread t = new Thread(r, "meshform-list");
             t.setDaemon(true);
             return t;

@@ -216,21 +216,14 @@ public final class IstioInstallType implements ResourceType {
         JsonNode desired = request.desired();
         StackContext context = request.context();
         checkVersion(context, request.address(), desired);
-        var kubernetes = upgrades.checkKubernetesAhead(request.address(), desired);
-        RenderDiff.Render render;
-        RenderDiff.Comparison installed;
+        List<String> warnings = new ArrayList<>();
+        upgrades.checkKubernetes(request.address(), desired, warnings);
+        RenderDiff.Render render = render(context, request.address(), desired);
         // One LIST per collection for this plan: the addons' comparison and removals ask for the same istio-system
         // and cluster kinds the install's comparison just listed.
         PlanLists lists = new PlanLists(diff::listByName);
-        try {
-            render = render(context, request.address(), desired);
-            installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
-                    istioctl(context, request.address(), desired).version(), lists);
-        } catch (RuntimeException e) {
-            UpgradePolicy.verdict(kubernetes); // an unsupported Kubernetes is said first, as when it was checked first
-            throw e;
-        }
-        List<String> warnings = new ArrayList<>(UpgradePolicy.verdict(kubernetes));
+        RenderDiff.Comparison installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
+                istioctl(context, request.address(), desired).version(), lists);
         List<PlanDetail> details = new ArrayList<>(installed.details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());

@@ -69,14 +69,6 @@ public final class RenderDiff {
             new Target("rbac.authorization.k8s.io/v1", "Role", Mesh.ISTIO_NAMESPACE, null),
             new Target("rbac.authorization.k8s.io/v1", "RoleBinding", Mesh.ISTIO_NAMESPACE, null));
 
-    /**
-     * LISTs at a time for one comparison: an install's (about 13 collections) at once. Four at a time made three waves,
-     * each as long as its slowest LIST (the CRDs'), and the install's plan is the last thing a cortex-production no-op
-     * plan waits for (BENCHMARKS.md, issue 18, afternoon session). 16 reads at once are far below what an API server
-     * serves at once.
-     */
-    static final int INSTALL_LISTS = 16;
-
     static final String COMPONENT_LABEL = "operator.istio.io/component";
 
     /** Lines for objects only (addons): missing or different. */
@@ -122,7 +114,7 @@ public final class RenderDiff {
         if (revision != null) {
             COMPONENT_KINDS.forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
         }
-        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), lister, INSTALL_LISTS);
+        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), lister);
         List<PlanDetail> details = new ArrayList<>();
         java.util.TreeSet<String> newerShared = new java.util.TreeSet<>();
         for (Map.Entry<Target, List<JsonNode>> g : groups.entrySet()) {

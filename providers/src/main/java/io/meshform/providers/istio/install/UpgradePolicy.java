@@ -7,10 +7,7 @@ import io.meshform.providers.istio.core.IstioRelease;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -49,42 +46,6 @@ public final class UpgradePolicy {
         }
         if (v.warning() != null) {
             warnings.add(v.warning());
-        }
-    }
-
-    /**
-     * {@link #checkKubernetes}, started now on a thread of its own, so that its round trip overlaps the install's
-     * render and comparison (the install's plan is the last thing a cortex-production no-op plan waits for:
-     * BENCHMARKS.md, issue 18, afternoon session). {@link #verdict} gives its warnings or throws its error.
-     */
-    CompletableFuture<List<String>> checkKubernetesAhead(ResourceAddress address, JsonNode spec) {
-        CompletableFuture<List<String>> out = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                List<String> warnings = new ArrayList<>();
-                checkKubernetes(address, spec, warnings);
-                out.complete(warnings);
-            } catch (RuntimeException | Error e) {
-                out.completeExceptionally(e);
-            }
-        }, "meshform-kubernetes-version");
-        t.setDaemon(true); // resource types keep no pools; nothing outlives the command
-        t.start();
-        return out;
-    }
-
-    /** What {@link #checkKubernetesAhead} found: its warnings, or its error thrown as {@link #checkKubernetes} throws it. */
-    static List<String> verdict(CompletableFuture<List<String>> check) {
-        try {
-            return check.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw e;
         }
     }
 

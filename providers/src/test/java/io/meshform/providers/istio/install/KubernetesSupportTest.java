@@ -66,20 +66,6 @@ class KubernetesSupportTest {
     }
 
     @Test
-    void theCheckStartedAheadGivesTheSameVerdict() {
-        serverVersion("31");
-        var old = type().checkKubernetesAhead(ResourceAddress.parse("istio.install.mesh"), yaml("version: \"1.30.3\"\n"));
-        var e = assertThrows(DiagnosticsException.class, () -> UpgradePolicy.verdict(old));
-        assertTrue(e.getMessage().contains("istio.install.mesh: Kubernetes 1.31 is older than Istio 1.30.3 supports (1.32 to 1.36)"),
-                e.getMessage());
-        serverVersion("37");
-        List<String> warnings = UpgradePolicy.verdict(type().checkKubernetesAhead(ResourceAddress.parse("istio.install.mesh"),
-                yaml("version: \"1.30.3\"\n")));
-        assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).contains("newer than Istio 1.30.3 is tested with"), warnings.toString());
-    }
-
-    @Test
     void purgeIsAWarningOfValidate() {
         assertEquals(List.of("/purge: purge: true makes destroy delete all Istio CRDs and every Istio policy in the cluster"
                         + " (istioctl uninstall --purge), including policies and control planes meshform does not manage"),
