@@ -22,7 +22,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * written to a private temporary file), the istiod it names and how long its install may take.
  */
 public final class InstallSpec {
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    /** Built on first use (writing the IstioOperator file), not when a stack's install is validated: RenderDiff's Yaml. */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder().build();
+    }
     private InstallSpec() {
     }
 
@@ -140,7 +143,7 @@ public final class InstallSpec {
         try {
             Path file = Files.createTempFile("meshform-iop-", ".yaml",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, YAML.writeValueAsString(istioOperator(spec)));
+            Files.writeString(file, Yaml.MAPPER.writeValueAsString(istioOperator(spec)));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the IstioOperator file", e);

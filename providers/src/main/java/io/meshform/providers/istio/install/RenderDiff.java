@@ -28,7 +28,14 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * What never counts as a difference is {@link NoiseRules}'; reading is one LIST per kind and namespace.
  */
 public final class RenderDiff {
-    private static final YAMLMapper YAML = YAMLMapper.builder().build();
+    /**
+     * Built on first use, not when the Istio provider is made: a no-op plan answers from the kept render (JSON), and
+     * building a YAML mapper was on the path to the first API request of every plan (BENCHMARKS.md, issue 18,
+     * afternoon session).
+     */
+    private static final class Yaml {
+        static final YAMLMapper MAPPER = YAMLMapper.builder().build();
+    }
     private final KubeConnection kube;
 
     RenderDiff(KubeConnection kube) {
@@ -41,7 +48,7 @@ public final class RenderDiff {
 
     public static Render parseRender(String yaml) {
         List<JsonNode> objects = new ArrayList<>();
-        try (var it = YAML.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
+        try (var it = Yaml.MAPPER.readerFor(JsonNode.class).<JsonNode>readValues(yaml)) {
             while (it.hasNext()) {
                 JsonNode doc = it.next();
                 if (doc != null && doc.isObject() && doc.has("kind")) {
@@ -234,7 +241,7 @@ public final class RenderDiff {
             return null;
         }
         try {
-            JsonNode tree = YAML.readTree(text.asString());
+            JsonNode tree = Yaml.MAPPER.readTree(text.asString());
             return tree != null && tree.isObject() ? tree : null;
         } catch (RuntimeException e) {
             return null;
