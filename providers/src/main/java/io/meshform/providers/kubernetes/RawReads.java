@@ -129,8 +129,11 @@ public final class RawReads {
         }
     }
 
-    /** fabric8 8.0.0 {@code OperationSupport.waitForResult}: the same exceptions for the same failures. */
-    private static <T> T waitFor(CompletableFuture<T> future) throws IOException {
+    /**
+     * fabric8 8.0.0 {@code OperationSupport.waitForResult}: the same exceptions for the same failures (for the raw
+     * requests here and in {@link ServerSideApply}).
+     */
+    static <T> T waitFor(CompletableFuture<T> future) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {

@@ -50,32 +50,24 @@ public final class ServerFields {
 
     /** What state records of an applied (or adopted) object: its uid and resourceVersion, and meshform's field manager. */
     public static Map<String, String> recorded(HasMetadata applied, String fieldManager) {
-        Map<String, String> m = new TreeMap<>();
-        if (applied != null && applied.getMetadata() != null) {
-            if (applied.getMetadata().getUid() != null) {
-                m.put("uid", applied.getMetadata().getUid());
-            }
-            if (applied.getMetadata().getResourceVersion() != null) {
-                m.put("resourceVersion", applied.getMetadata().getResourceVersion());
-            }
-        }
-        m.put("fieldManager", fieldManager);
-        return m;
+        var md = applied == null ? null : applied.getMetadata();
+        return recorded(md == null ? null : md.getUid(), md == null ? null : md.getResourceVersion(), fieldManager);
     }
 
     /** The same, for an object the API server answered with as JSON ({@link ServerSideApply}). */
     public static Map<String, String> recorded(tools.jackson.databind.JsonNode applied, String fieldManager) {
-        Map<String, String> m = new TreeMap<>();
         tools.jackson.databind.JsonNode md = applied == null ? null : applied.get("metadata");
-        if (md != null) {
-            String uid = Json.text(md, "uid");
-            if (uid != null) {
-                m.put("uid", uid);
-            }
-            String resourceVersion = Json.text(md, "resourceVersion");
-            if (resourceVersion != null) {
-                m.put("resourceVersion", resourceVersion);
-            }
+        return recorded(md == null ? null : Json.text(md, "uid"), md == null ? null : Json.text(md, "resourceVersion"),
+                fieldManager);
+    }
+
+    private static Map<String, String> recorded(String uid, String resourceVersion, String fieldManager) {
+        Map<String, String> m = new TreeMap<>();
+        if (uid != null) {
+            m.put("uid", uid);
+        }
+        if (resourceVersion != null) {
+            m.put("resourceVersion", resourceVersion);
         }
         m.put("fieldManager", fieldManager);
         return m;

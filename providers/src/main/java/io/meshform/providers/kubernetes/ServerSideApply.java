@@ -10,11 +10,9 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.MalformedURLException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -84,20 +82,10 @@ public final class ServerSideApply {
                 .timeout(c.timeoutMillis(), TimeUnit.MILLISECONDS).build();
         HttpResponse<byte[]> response;
         try {
-            response = client.getHttpClient().sendAsync(request, byte[].class).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            InterruptedIOException ie = new InterruptedIOException();
-            ie.initCause(e);
-            throw KubernetesClientException.launderThrowable(info(c, t), ie);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof KubernetesClientException k) {
-                throw k.copyAsCause();
-            }
-            // As fabric8's waitForResult and HasMetadataOperation.patch: the IOException, named by the operation.
-            throw KubernetesClientException.launderThrowable(info(c, t),
-                    cause instanceof IOException ? new IOException(cause.getMessage(), cause) : cause);
+            response = RawReads.waitFor(client.getHttpClient().sendAsync(request, byte[].class));
+        } catch (IOException e) {
+            // As fabric8's HasMetadataOperation.patch: the I/O failure (or interruption), named by the operation.
+            throw KubernetesClientException.launderThrowable(info(c, t), e);
         }
         if (!response.isSuccessful()) {
             throw OperationSupport.requestFailure(request,

@@ -80,7 +80,7 @@ public final class IstioAnalysis implements PlanCheck {
 
     static List<Diagnostic> findings(PlannedMesh mesh, Istioctl istioctl) {
         CheckContext ctx = mesh.context();
-        List<PlannedObject> planned = PlannedObject.of(ctx);
+        List<PlannedObject> planned = mesh.planned();
         Map<String, List<ResourceDecl>> namespaces = mesh.namespaceDeclarations();
         if (ctx.purpose() == Purpose.VALIDATE || (planned.isEmpty() && namespaces.isEmpty() && mesh.install().isEmpty())) {
             return List.of();
@@ -133,7 +133,7 @@ public final class IstioAnalysis implements PlanCheck {
         Map<String, PlannedObject> byOrigin = new LinkedHashMap<>();
         planned.forEach(o -> byOrigin.putIfAbsent(o.friendlyName(), o));
         Map<String, PlannedObject> removed = new LinkedHashMap<>();
-        PlannedObject.removed(ctx).forEach(o -> removed.putIfAbsent(o.friendlyName(), o));
+        mesh.removed().forEach(o -> removed.putIfAbsent(o.friendlyName(), o));
         List<Diagnostic> out = new ArrayList<>();
         Map<String, List<String>> untouched = new TreeMap<>();
         List<String> aboutRemoved = new ArrayList<>();
@@ -197,7 +197,7 @@ public final class IstioAnalysis implements PlanCheck {
             out.add(Diagnostic.info("istioctl analyze: " + aboutRemoved.size() + " message(s) about objects this plan deletes,"
                     + " left out", String.join(", ", aboutRemoved), null));
         }
-        List<String> deleted = PlannedObject.removed(ctx).stream().filter(PlannedObject::istio).map(PlannedObject::friendlyName).toList();
+        List<String> deleted = mesh.removed().stream().filter(PlannedObject::istio).map(PlannedObject::friendlyName).toList();
         if (ctx.purpose() == Purpose.PLAN && !deleted.isEmpty()) {
             out.add(Diagnostic.info("istioctl analyze still saw " + deleted.size() + " object(s) this plan deletes: "
                             + String.join(", ", deleted),

@@ -4,7 +4,6 @@ import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.kubernetes.NamespaceType;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -245,23 +244,7 @@ public final class IstioPolicyType implements ResourceType {
         return PlannedChange.of(Action.UPDATE, Json.changedReason("spec", changed), before, desired);
     }
 
-    GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec) {
-        return desiredObject(address, spec, Map.of());
-    }
-
     /** The object applied: the Istio spec, meshform's managed-by label and its lineage {@code mark}. */
-    GenericKubernetesResource desiredObject(ResourceAddress address, JsonNode spec, Map<String, String> mark) {
-        GenericKubernetesResource g = new GenericKubernetesResourceBuilder().withApiVersion(apiVersion()).withKind(kind)
-                .withNewMetadata().withName(objectName(address, spec)).withNamespace(Json.text(spec, "namespace"))
-                .addToLabels(KubeConnection.MANAGED_BY_LABEL, kube.fieldManager()).endMetadata().build();
-        if (!mark.isEmpty()) {
-            g.getMetadata().setAnnotations(new TreeMap<>(mark));
-        }
-        g.setAdditionalProperty("spec", Json.MAPPER.convertValue(istioSpec(spec), Map.class));
-        return g;
-    }
-
-    /** {@link #desiredObject} as JSON, for {@link io.meshform.providers.kubernetes.ServerSideApply}. */
     ObjectNode desiredJson(ResourceAddress address, JsonNode spec, Map<String, String> mark) {
         ObjectNode obj = Json.NODES.objectNode();
         obj.put("apiVersion", apiVersion());
