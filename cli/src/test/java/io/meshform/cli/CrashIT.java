@@ -10,9 +10,11 @@ import io.meshform.state.StateCodec;
 import io.meshform.state.StateSnapshot;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +69,32 @@ class CrashIT {
         return new ProcessBuilder(argv).redirectErrorStream(true).start();
     }
 
+    /**
+     * Reads {@code p}'s output until it has printed its plan ({@code steps} 0) or started its {@code steps}-th step
+     * ("...: Creating..."): true then, false when it ended first. Bounded, so a run that hangs fails the test.
+     */
+    private static boolean reached(Process p, int steps) throws Exception {
+        CompletableFuture<Boolean> seen = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                int started = 0;
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (steps == 0 ? line.startsWith("Plan:") : line.endsWith(": Creating...") && ++started == steps) {
+                        return true;
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        try {
+            return seen.get(2, TimeUnit.MINUTES);
+        } catch (TimeoutException e) {
+            p.destroyForcibly();
+            throw new AssertionError("meshform apply printed neither its plan nor its steps within 2 minutes", e);
+        }
+    }
+
     private static String finish(Process p) throws InterruptedException, IOException {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "meshform did not finish");
@@ -89,12 +119,15 @@ class CrashIT {
         int kills = 0;
         for (int round = 0; round < 10; round++) {
             Process p = start(args(cluster, stack, "apply", "--auto-approve", "--parallelism", "1"));
-            // JVM start plus planning takes about a second; spread the kills over the whole apply.
-            boolean exited = p.waitFor(700 + random.nextInt(2500), TimeUnit.MILLISECONDS);
-            if (!exited) {
+            // Killed at a point of the apply's own progress, not after a fixed delay (a faster apply outran the
+            // delays): once its plan is printed, before any step, or while its 1st, 2nd or 3rd step is under way.
+            // At most three objects per round, so every round of the ten still has steps left to interrupt.
+            int steps = random.nextInt(4);
+            if (reached(p, steps)) {
                 p.destroyForcibly().waitFor();
                 kills++;
             }
+            p.waitFor();
             if (Files.exists(stateFile)) {
                 StateSnapshot s = new StateCodec().decode(Files.readAllBytes(stateFile), stateFile.toString());
                 assertTrue(s.serial() >= lastSerial, "serial went down: " + lastSerial + " -> " + s.serial());
