@@ -89,7 +89,7 @@ public final class IstioAnalysis implements PlanCheck {
         List<JsonNode> objects = new ArrayList<>();
         List<PlannedObject> sources = new ArrayList<>();
         if (overlay) {
-            planned.stream().filter(o -> !RUNTIME_KINDS.contains(o.kind()) || !o.group().isEmpty()).forEach(o -> {
+            planned.stream().filter(AnalyzedKinds::overlaid).forEach(o -> {
                 objects.add(o.object());
                 sources.add(o);
             });
