@@ -36,20 +36,27 @@ public final class YamlReader {
     static final int MAX_DEPTH = 64;
 
     private final YAMLMapper mapper;
+    /** The same parser without marks (line and column of every token), for the first read of a stack: see parse. */
+    private final YAMLMapper unmarked;
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
     public YamlReader() {
+        this.mapper = mapper(true);
+        this.unmarked = mapper(false);
+    }
+
+    private static YAMLMapper mapper(boolean marks) {
         YAMLFactory factory = YAMLFactory.builder()
                 .loadSettings(LoadSettings.builder().setCodePointLimit(MAX_BYTES)
                         // Duplicates are reported by this reader, with the line of the first occurrence.
-                        .setAllowDuplicateKeys(true).build())
+                        .setAllowDuplicateKeys(true).setUseMarks(marks).build())
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_DEPTH)
                         .maxDocumentLength(MAX_BYTES)
                         .maxStringLength(256 * 1024)
                         .build())
                 .build();
-        this.mapper = new YAMLMapper(factory);
+        return new YAMLMapper(factory);
     }
 
     public YamlDocument read(Path path) {
@@ -73,8 +80,91 @@ public final class YamlReader {
         return parse(file, text, "stack file");
     }
 
-    /** One document; {@code what} says in errors what the file should hold ("stack file", "file"). */
+    /**
+     * One document; {@code what} says in errors what the file should hold ("stack file", "file").
+     *
+     * <p>Read twice when needed, once otherwise: first without positions (no parser marks, no pointer and range per
+     * node), and the positions are found by a second, full read only when someone asks for one ({@link
+     * DeferredPositions}: a diagnostic to place). Any problem in the first read (a syntax error, an alias, a merge or
+     * duplicate key, several documents) is left to the full read, which reports it exactly as before: the two reads
+     * run the same parser with the same limits and the same checks, so a file the first accepts the second accepts
+     * with the same tree.
+     */
     public YamlDocument parse(String file, String text, String what) {
+        if (text.length() <= MAX_BYTES) {
+            JsonNode root = unplaced(text);
+            if (root != null) {
+                return new YamlDocument(file, root, new DeferredPositions(() -> placed(file, text, what).positions()));
+            }
+        }
+        return placed(file, text, what);
+    }
+
+    /** The document's tree without positions, or null for anything the full read must judge (and report). */
+    private JsonNode unplaced(String text) {
+        try (JsonParser p = unmarked.createParser(text)) {
+            if (p.nextToken() == null) {
+                return null;
+            }
+            JsonNode root = readUnplaced(p);
+            return root == null || p.nextToken() != null ? null : root;
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    /** {@link #readValue} without positions; null where readValue would throw. */
+    private JsonNode readUnplaced(JsonParser p) {
+        if (((YAMLParser) p).isCurrentAlias()) {
+            return null;
+        }
+        switch (p.currentToken()) {
+            case START_OBJECT: {
+                ObjectNode object = nodes.objectNode();
+                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                    String key = p.currentName();
+                    if ("<<".equals(key) || object.has(key)) {
+                        return null;
+                    }
+                    p.nextToken();
+                    JsonNode value = readUnplaced(p);
+                    if (value == null) {
+                        return null;
+                    }
+                    object.set(key, value);
+                }
+                return object;
+            }
+            case START_ARRAY: {
+                ArrayNode array = nodes.arrayNode();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    JsonNode value = readUnplaced(p);
+                    if (value == null) {
+                        return null;
+                    }
+                    array.add(value);
+                }
+                return array;
+            }
+            case VALUE_STRING:
+                return nodes.stringNode(p.getString());
+            case VALUE_NUMBER_INT:
+                return nodes.numberNode(p.getBigIntegerValue());
+            case VALUE_NUMBER_FLOAT:
+                return nodes.numberNode(p.getDecimalValue());
+            case VALUE_TRUE:
+                return nodes.booleanNode(true);
+            case VALUE_FALSE:
+                return nodes.booleanNode(false);
+            case VALUE_NULL:
+                return nodes.nullNode();
+            default:
+                return null;
+        }
+    }
+
+    /** The full read: the tree, every node's position, and every problem reported where it is. */
+    private YamlDocument placed(String file, String text, String what) {
         boolean stack = what.contains("stack") || what.contains("import");
         if (text.length() > MAX_BYTES) {
             throw fail(file, 0, 0, "document is too large",

@@ -101,4 +101,54 @@ class YamlReaderTest {
         assertTrue(d.summary().startsWith("invalid YAML"), d.summary());
         assertTrue(d.range().line() > 0);
     }
+
+    /** A stack of the shape bench/run generates: flow mappings, block lists, quoted and plain scalars, numbers. */
+    private static String benchLikeStack(int n) {
+        StringBuilder sb = new StringBuilder("apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: b, environment: staging}\n"
+                + "resources:\n");
+        for (int i = 0; i < n; i++) {
+            sb.append("  - type: kubernetes.manifest\n    name: cm-").append(i).append("\n    dependsOn: [kubernetes.namespace.ns-0]\n")
+                    .append("    spec:\n      manifest:\n        apiVersion: v1\n        kind: ConfigMap\n")
+                    .append("        metadata: {name: cm-").append(i).append(", namespace: b-0}\n")
+                    .append("        data: {index: \"").append(i).append("\", team: platform, n: ").append(i)
+                    .append(", f: 1.50, ok: true, none: null, tilde: ~, ver: 1.0e3, octal: 0o17, ' a/b~c': x}\n");
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void theTreeAndEveryPositionAreThoseOfAReadThatRecordsThemAsItGoes() {
+        String text = benchLikeStack(40);
+        YamlDocument doc = reader.parse("s.yaml", text);
+        // The positions a document gives are found by the full read; the tree comes from the first read without marks.
+        // Both must agree with a full read's own tree: the one whose positions are asked for first.
+        YamlDocument placedFirst = reader.parse("s.yaml", text);
+        java.util.Map<String, io.meshform.engine.diag.SourceRange> positions = new java.util.HashMap<>(placedFirst.positions());
+        assertEquals(placedFirst.root(), doc.root());
+        assertEquals(positions, new java.util.HashMap<>(doc.positions()));
+        assertEquals(positions.size(), doc.positions().size());
+        assertEquals(6, doc.rangeOf("/resources/0/name").line());
+        assertEquals(5, doc.rangeOf("/resources/0/name").column());
+        assertEquals(13, doc.rangeOf("/resources/0/spec/manifest/data/team").line());
+        assertEquals(13, doc.rangeOf("/resources/0/spec/manifest/data/ a~1b~0c").line(), "escaped keys as before");
+        assertEquals(java.math.BigInteger.valueOf(39), doc.root().at("/resources/39/spec/manifest/data/n").bigIntegerValue());
+        assertEquals(new java.math.BigDecimal("1.50"), doc.root().at("/resources/0/spec/manifest/data/f").decimalValue());
+        assertTrue(doc.root().at("/resources/0/spec/manifest/data/ok").isBoolean());
+        assertTrue(doc.root().at("/resources/0/spec/manifest/data/none").isNull());
+        assertEquals("39", doc.root().at("/resources/39/spec/manifest/data/index").asString());
+        assertTrue(doc.root().at("/resources/39/spec/manifest/data/index").isString());
+    }
+
+    @Test
+    void everyProblemIsStillReportedByTheFullReadWithItsPosition() {
+        Diagnostic duplicate = failure("a: 1\nb:\n  c: 2\n  c: 3\n");
+        assertTrue(duplicate.summary().startsWith("duplicate key `c`"), duplicate.summary());
+        assertEquals(4, duplicate.range().line());
+        assertTrue(duplicate.detail().contains("line 3"), duplicate.detail());
+        Diagnostic two = failure("a: 1\n---\nb: 2\n");
+        assertTrue(two.summary().startsWith("more than one YAML document"), two.summary());
+        assertEquals(3, two.range().line());
+        Diagnostic empty = failure("");
+        assertEquals("the file is empty", empty.summary());
+    }
 }

@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Istio's analyzers on the cluster as it will be after the plan: the real {@code istioctl analyze} with the live
- * cluster as the base and the stack's objects overlaid ({@link AnalyzeRun}): its Istio objects and manifests, and the
- * stack's mesh config ({@code --meshConfigFile}) when it declares istio.install. Each message about something the stack
+ * cluster as the base and the stack's objects overlaid ({@link AnalyzeRun}): its Istio objects and manifests (those an
+ * analyzer reads: {@link AnalyzedKinds}), and the stack's mesh config ({@code --meshConfigFile}) when it declares istio.install. Each message about something the stack
  * declares (an object, a namespace it labels, a pod or workload of such a namespace) becomes a diagnostic at the
  * stack's line: an analyzer Error or Warning is a warning (so {@code --strict} refuses the plan), an Info stays
  * informational. Messages about everything else are summarised in one note, not dropped. Drift runs the analyzers on
@@ -89,7 +89,7 @@ public final class IstioAnalysis implements PlanCheck {
         List<JsonNode> objects = new ArrayList<>();
         List<PlannedObject> sources = new ArrayList<>();
         if (overlay) {
-            planned.stream().filter(o -> !RUNTIME_KINDS.contains(o.kind()) || !o.group().isEmpty()).forEach(o -> {
+            planned.stream().filter(AnalyzedKinds::overlaid).forEach(o -> {
                 objects.add(o.object());
                 sources.add(o);
             });
