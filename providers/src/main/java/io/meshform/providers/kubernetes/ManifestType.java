@@ -232,9 +232,13 @@ public final class ManifestType implements ResourceType {
         return out;
     }
 
-    /** Asked once per namespace and run: a plan asks about the same few namespaces once per object. */
+    /**
+     * Answered by the run's LIST of namespaces when its read made one ({@link ListedNamespaces}), else asked once per
+     * namespace and run: a plan asks about the same few namespaces once per object.
+     */
     private boolean namespaceExists(StackContext context, String namespace) {
-        return context.memo(new NamespaceExists(namespace), () -> kube.client().namespaces().withName(namespace).get() != null);
+        return ListedNamespaces.of(context).exists(namespace).orElseGet(() -> context.memo(new NamespaceExists(namespace),
+                () -> kube.client().namespaces().withName(namespace).get() != null));
     }
 
     /** The key of {@link #namespaceExists} in the run's memo. */

@@ -96,6 +96,9 @@ abstract class MetadataMapsType implements ResourceType {
                 }
                 throw kube.explain(name(), "list", e.getKey().kind() + " objects", ex);
             }
+            if (e.getKey().isNamespace()) {
+                ListedNamespaces.of(request.context()).listed(items);
+            }
             Map<String, JsonNode> byName = new HashMap<>();
             items.forEach(i -> byName.put(KubeObjects.nameOf(i), i));
             for (ResourceRef ref : e.getValue()) {
