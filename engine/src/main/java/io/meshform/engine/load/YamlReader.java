@@ -106,60 +106,20 @@ public final class YamlReader {
             if (p.nextToken() == null) {
                 return null;
             }
-            JsonNode root = readUnplaced(p);
-            return root == null || p.nextToken() != null ? null : root;
-        } catch (JacksonException e) {
+            JsonNode root = readValue(null, p, null, null);
+            return p.nextToken() != null ? null : root;
+        } catch (JacksonException | DiagnosticsException | Unplaced e) {
             return null;
         }
     }
 
-    /** {@link #readValue} without positions; null where readValue would throw. */
-    private JsonNode readUnplaced(JsonParser p) {
-        if (((YAMLParser) p).isCurrentAlias()) {
-            return null;
-        }
-        switch (p.currentToken()) {
-            case START_OBJECT: {
-                ObjectNode object = nodes.objectNode();
-                while (p.nextToken() == JsonToken.PROPERTY_NAME) {
-                    String key = p.currentName();
-                    if ("<<".equals(key) || object.has(key)) {
-                        return null;
-                    }
-                    p.nextToken();
-                    JsonNode value = readUnplaced(p);
-                    if (value == null) {
-                        return null;
-                    }
-                    object.set(key, value);
-                }
-                return object;
-            }
-            case START_ARRAY: {
-                ArrayNode array = nodes.arrayNode();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    JsonNode value = readUnplaced(p);
-                    if (value == null) {
-                        return null;
-                    }
-                    array.add(value);
-                }
-                return array;
-            }
-            case VALUE_STRING:
-                return nodes.stringNode(p.getString());
-            case VALUE_NUMBER_INT:
-                return nodes.numberNode(p.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT:
-                return nodes.numberNode(p.getDecimalValue());
-            case VALUE_TRUE:
-                return nodes.booleanNode(true);
-            case VALUE_FALSE:
-                return nodes.booleanNode(false);
-            case VALUE_NULL:
-                return nodes.nullNode();
-            default:
-                return null;
+    /**
+     * A problem the read without positions cannot place: the full read finds it again and reports it. Without a
+     * stack trace, as it is never shown.
+     */
+    private static final class Unplaced extends RuntimeException {
+        Unplaced() {
+            super(null, null, false, false);
         }
     }
 
@@ -235,12 +195,19 @@ public final class YamlReader {
         return parseAll(file, InputFiles.readText(path, file, what, MAX_BYTES));
     }
 
+    /**
+     * One value and, when {@code positions} is not null, where each of its nodes is (keyed by JSON pointer). Without
+     * positions (the first read of {@link #parse}) no pointer is built and a problem throws {@link Unplaced}.
+     */
     private JsonNode readValue(String file, JsonParser p, String pointer, Map<String, SourceRange> positions) {
         JsonToken t = p.currentToken();
-        if (!positions.containsKey(pointer)) {
+        if (positions != null && !positions.containsKey(pointer)) {
             positions.put(pointer, here(file, p));
         }
         if (((YAMLParser) p).isCurrentAlias()) {
+            if (positions == null) {
+                throw new Unplaced();
+            }
             TokenStreamLocation at = p.currentTokenLocation();
             throw fail(file, at.getLineNr(), at.getColumnNr(), "YAML aliases (*" + Quote.shortened(p.getString()) + ") are not supported",
                     "write the value out in full; meshform refuses aliases so that nothing is read differently from "
@@ -253,7 +220,7 @@ public final class YamlReader {
                 ArrayNode array = nodes.arrayNode();
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(readValue(file, p, pointer + "/" + i, positions));
+                    array.add(readValue(file, p, positions == null ? null : pointer + "/" + i, positions));
                     i++;
                 }
                 return array;
@@ -271,6 +238,9 @@ public final class YamlReader {
             case VALUE_NULL:
                 return nodes.nullNode();
             default:
+                if (positions == null) {
+                    throw new Unplaced();
+                }
                 throw fail(file, here(file, p).line(), here(file, p).column(), "unexpected YAML token " + t, null);
         }
     }
@@ -279,6 +249,14 @@ public final class YamlReader {
         ObjectNode object = nodes.objectNode();
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String key = p.currentName();
+            if (positions == null) {
+                if ("<<".equals(key) || object.has(key)) {
+                    throw new Unplaced();
+                }
+                p.nextToken();
+                object.set(key, readValue(file, p, null, null));
+                continue;
+            }
             SourceRange keyAt = here(file, p);
             if ("<<".equals(key)) {
                 throw fail(file, keyAt.line(), keyAt.column(), "YAML merge keys (<<) are not supported",
