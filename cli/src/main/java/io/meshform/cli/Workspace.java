@@ -118,14 +118,6 @@ final class Workspace implements AutoCloseable {
         return registry;
     }
 
-    /**
-     * For a command that will talk to the cluster, before it loads the stack: the providers set up their connections
-     * on threads of their own meanwhile (the settings come from the command line and environment, not the stack).
-     */
-    void connectAhead() {
-        providers().forEach(Provider::connectAhead);
-    }
-
     List<Provider> providers() {
         registry();
         return providers;

@@ -21,14 +21,6 @@ public interface Provider extends AutoCloseable {
     default void ping() {
     }
 
-    /**
-     * Called by a command that will talk to the cluster (plan, drift, apply) before it loads the stack: start, on a
-     * thread of the provider's own, the connection's set-up from the settings alone, so that it overlaps the load.
-     * Sends no request; what the set-up finds is reported when the command first needs the connection, as before.
-     */
-    default void connectAhead() {
-    }
-
     /** Edges this provider adds between resources of any provider (see {@link DependencyRule}). */
     default List<DependencyRule> dependencyRules() {
         return List.of();

@@ -28,12 +28,8 @@ public final class KubeConnection implements AutoCloseable {
     private final String fieldManager;
     private final RequestCounter counter = new RequestCounter();
     private KubernetesClient client;
-    /** A set-up started by {@link #connectAhead} and not yet taken by {@link #client()}. */
-    private ClientSetUp ahead;
-    private boolean closed;
     private final ModelClassScan modelClasses = new ModelClassScan();
     private final ClusterAnswered answered = new ClusterAnswered();
-    private final ServerVersion version = new ServerVersion();
     private String describedAs = "";
 
     public KubeConnection(ProviderSettings settings) {
@@ -113,57 +109,18 @@ public final class KubeConnection implements AutoCloseable {
         return answered.event();
     }
 
-    /**
-     * Starts the client's set-up ({@link #connect}: kubeconfig, reachability check, build) on a thread of its own, for
-     * a command that will talk to the cluster, so that it overlaps the stack's load. Sends nothing; what it finds
-     * (an unreachable server, a broken kubeconfig) is thrown by the first {@link #client()} call, as if that call had
-     * found it. No-op once a client exists or a set-up is under way.
-     */
-    public synchronized void connectAhead() {
-        if (client == null && ahead == null && !closed) {
-            if (VERSION_AHEAD) {
-                version.expectAhead();
-            }
-            ahead = ClientSetUp.start(this::connect, VERSION_AHEAD ? c -> version.ahead(c == null ? null : c.client()) : c -> { });
-        }
-    }
-
-    static final boolean VERSION_AHEAD = Boolean.getBoolean("meshform.versionAhead");
-
-    /**
-     * The API server's version ({@code GET /version}), asked once per run: the Istio install's plan checks it and a
-     * plan with nothing to read pings with it. Failures are not kept: each caller gets its own error.
-     */
-    public io.fabric8.kubernetes.client.VersionInfo serverVersion() {
-        return version.get(client());
-    }
-
     public synchronized KubernetesClient client() {
         if (client == null) {
-            ClientSetUp started = ahead;
-            ahead = null;
-            Connected c = started != null ? started.await() : connect();
-            describedAs = c.describedAs();
-            client = c.client();
+            Config config = config(settings);
+            // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
+            // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
+            config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
+            describedAs = describe(config);
+            reachable(config, describedAs);
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses), answered);
+            modelClasses.of(client);
         }
         return client;
-    }
-
-    /** A built client and how messages name its cluster. */
-    record Connected(KubernetesClient client, String describedAs) {
-    }
-
-    /** Reads the settings, checks the server listens, builds the client. Touches only final fields: runs on any thread. */
-    private Connected connect() {
-        Config config = config(settings);
-        // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
-        // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
-        config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
-        String described = describe(config);
-        reachable(config, described);
-        KubernetesClient built = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses), answered);
-        modelClasses.of(built);
-        return new Connected(built, described);
     }
 
     /**
@@ -317,13 +274,6 @@ public final class KubeConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        closed = true;
-        if (ahead != null) {
-            // Not waited for: a set-up still connecting (up to 10 s to a host that drops packets) must not hold up
-            // the end of a command that failed before it needed the cluster.
-            ahead.discard();
-            ahead = null;
-        }
         modelClasses.awaitEnd();
         if (client != null) {
             client.close();

@@ -43,16 +43,10 @@ public final class KubernetesProvider implements Provider {
     @Override
     public void ping() {
         try {
-            kube.serverVersion();
+            kube.client().getKubernetesVersion();
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             throw kube.explain("meshform", "read", "the API server's version", e);
         }
-    }
-
-    /** The shared client's set-up, ahead (the Istio provider shares the connection, so it has nothing to start). */
-    @Override
-    public void connectAhead() {
-        kube.connectAhead();
     }
 
     public KubeConnection connection() {

@@ -86,56 +86,6 @@ class KubeConnectionTest {
     }
 
     @Test
-    void anUnreachableServerFoundAheadIsReportedByTheFirstClientCall(@TempDir Path dir) throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            closedPort = s.getLocalPort();
-        }
-        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "127.0.0.1:" + closedPort));
-        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
-            kube.connectAhead();
-            var e = assertThrows(DiagnosticsException.class, kube::client);
-            assertTrue(e.getMessage().contains("cannot reach the Kubernetes API server (context a at https://127.0.0.1:" + closedPort),
-                    e.getMessage());
-            assertTrue(e.getMessage().contains("Nothing was sent to it"), e.getMessage());
-            var again = assertThrows(DiagnosticsException.class, kube::client);
-            assertTrue(again.getMessage().contains("cannot reach the Kubernetes API server"), "checked again, not remembered");
-            assertEquals(0, kube.requestCount());
-        }
-    }
-
-    @Test
-    void aBrokenKubeconfigFoundAheadReadsAsBefore(@TempDir Path dir) throws Exception {
-        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG);
-        ProviderSettings settings = new ProviderSettings(Map.of("kubeconfig", f.toString(), "context", "prod"));
-        String before;
-        try (KubeConnection kube = new KubeConnection(settings)) {
-            before = assertThrows(DiagnosticsException.class, kube::client).getMessage();
-        }
-        try (KubeConnection kube = new KubeConnection(settings)) {
-            kube.connectAhead();
-            assertEquals(before, assertThrows(DiagnosticsException.class, kube::client).getMessage());
-        }
-    }
-
-    @Test
-    void connectingAheadSendsNothing(@TempDir Path dir) throws Exception {
-        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-            Path f = Files.writeString(dir.resolve("config"),
-                    KUBECONFIG.replace("127.0.0.1:1111", "127.0.0.1:" + server.getLocalPort()));
-            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
-                kube.connectAhead();
-                assertEquals("https://127.0.0.1:" + server.getLocalPort() + "/", kube.client().getMasterUrl().toString());
-                assertEquals("context a at https://127.0.0.1:" + server.getLocalPort() + "/", kube.describe());
-                try (java.net.Socket probe = server.accept()) {
-                    assertEquals(-1, probe.getInputStream().read(), "the reachability check connects and closes, sending nothing");
-                }
-                assertEquals(0, kube.requestCount());
-            }
-        }
-    }
-
-    @Test
     void anUnknownHostIsNamed(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "no-such-host.invalid:6443"));
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {

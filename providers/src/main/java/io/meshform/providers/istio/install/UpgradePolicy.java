@@ -29,7 +29,7 @@ public final class UpgradePolicy {
         String istio = Json.text(spec, "version");
         VersionInfo server;
         try {
-            server = kube.serverVersion();
+            server = kube.client().getKubernetesVersion();
         } catch (KubernetesClientException e) {
             if (!KubeErrors.answered(e)) {
                 throw kube.explain(address.toString(), "read", "the Kubernetes version", e);
