@@ -87,10 +87,19 @@ public final class KubeConnection implements AutoCloseable {
 
     /**
      * {@link KubeErrors#explain}, naming the cluster when it did not answer: with several kubeconfigs and contexts
-     * about, "which server?" is the first thing to check.
+     * about, "which server?" is the first thing to check. A request that got no answer on a connection whose client
+     * was answered 401 is reported as the refused credentials it is ({@link ClusterAnswered}).
      */
     public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
                                                                io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (!KubeErrors.answered(e) && answered.credentialsRefused()) {
+            return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                    address + ": " + verb + " " + what + ": the API server refused the credentials of " + describe()
+                            + " (HTTP 401 Unauthorized)",
+                    "(hint: the token or client certificate of this kubeconfig context's user is not accepted; log in"
+                            + " again. The server then closed the connection, so requests sent beside the refused one got"
+                            + " no answer: " + KubeErrors.serverSays(e) + ")", null));
+        }
         io.meshform.engine.diag.DiagnosticsException d = KubeErrors.explain(address, verb, what, e);
         if (KubeErrors.answered(e)) {
             return d;
@@ -140,8 +149,9 @@ public final class KubeConnection implements AutoCloseable {
                     .withConfig(config)
                     .withHttpClientBuilderConsumer(b -> {
                         b.addOrReplaceInterceptor("meshform-count", counter);
-                        b.addOrReplaceInterceptor("meshform-first-request", gate);
+                        // Before the gate: a 401 is recorded before the requests the gate holds are let go.
                         b.addOrReplaceInterceptor("meshform-answered", answered);
+                        b.addOrReplaceInterceptor("meshform-first-request", gate);
                         trust.ifPresent(t -> KubeconfigTrust.install(b, t));
                     })
                     .build();

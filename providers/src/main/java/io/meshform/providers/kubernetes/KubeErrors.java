@@ -53,6 +53,27 @@ public final class KubeErrors {
         return true;
     }
 
+    /**
+     * The connection and TLS worked, then the server sent GOAWAY and JDK 17's HTTP client failed the request with an
+     * IOException ("/127.0.0.1:PORT: GOAWAY received", jdk.internal.net.http.Http2Connection) instead of reading the
+     * answer on that stream. kube-apiserver does this after answering a client it did not authenticate (k8s.io/apiserver
+     * pkg/endpoints/filters/authentication.go, UnauthenticatedHTTP2DOSMitigation), and when it shuts down; fabric8 has
+     * retried the request by then. "Is the cluster reachable, does the CA match" would send the user the wrong way.
+     */
+    static boolean goAway(KubernetesClientException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException && t.getMessage() != null && t.getMessage().endsWith("GOAWAY received")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final String GOAWAY_HINT = "\n(hint: the server was reached and its certificate accepted; Kubernetes"
+            + " closes the connection of a client whose credentials it does not accept: check the token or client"
+            + " certificate of this kubeconfig context's user (`kubectl get --raw /version` with the same context shows the"
+            + " server's answer), or whether the API server is restarting)";
+
     /** The server's own words: Status.message (and reason); for a failed connection, the root cause. */
     public static String serverSays(KubernetesClientException e) {
         Status s = status(e);
@@ -86,6 +107,10 @@ public final class KubeErrors {
         String said = serverSays(e);
         int code = code(e);
         if (!answered(e)) {
+            if (goAway(e)) {
+                return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what
+                        + ": the API server closed the connection without an answer (HTTP/2 GOAWAY)", said + GOAWAY_HINT, null));
+            }
             return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + ": no answer from the API server",
                     said + "\n(hint: is the cluster reachable, and does the kubeconfig's CA match it?)", null));
         }
@@ -120,6 +145,9 @@ public final class KubeErrors {
     public static String describe(KubernetesClientException e) {
         String said = serverSays(e);
         if (!answered(e)) {
+            if (goAway(e)) {
+                return "the Kubernetes API server closed the connection without an answer (HTTP/2 GOAWAY): " + said + GOAWAY_HINT;
+            }
             return "no answer from the Kubernetes API server: " + said
                     + "\n(hint: is the cluster reachable, and does the kubeconfig's CA match it?)";
         }

@@ -130,6 +130,30 @@ class KubeConnectionIT {
         }
     }
 
+    @Test
+    void aTokenTheServerDoesNotAcceptIsReportedAsCredentialsNotAsAnUnreachableCluster(ClusterContext cluster,
+                                                                                     @TempDir Path dir) throws Exception {
+        String kubeconfig = Files.readString(cluster.kubeconfigPath())
+                .replaceAll("client-certificate-data: *\\S+", "token: not-a-token-of-this-cluster")
+                .replaceAll("\\n *client-key-data: *\\S+", "");
+        assertTrue(kubeconfig.contains("token: not-a-token") && !kubeconfig.contains("client-key-data"), kubeconfig);
+        Path file = Files.writeString(dir.resolve("config"), kubeconfig);
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", file.toString(),
+                "requestRetries", "0")))) {
+            // Reads in parallel, as a plan's are: kube-apiserver 1.36 answers the first with 401 and closes the HTTP/2
+            // connection (GOAWAY), and JDK 17's client may fail any of them, the first too, with an IOException.
+            Map<String, String> messages = ParallelLists.each(List.of("default", "kube-system", "kube-public"), ns -> {
+                var e = assertThrows(KubernetesClientException.class, () -> kube.client().configMaps().inNamespace(ns).list());
+                return kube.explain("kubernetes.manifest.x", "list", "ConfigMaps in " + ns, e).getMessage();
+            });
+            for (String m : messages.values()) {
+                assertTrue(!m.contains("no answer from the API server") && !m.contains("CA match"), m);
+                assertTrue(m.contains("HTTP 401") || m.contains("GOAWAY") && m.contains("token or client certificate"), m);
+            }
+            assertTrue(!kube.answered().toCompletableFuture().isDone(), "a refused request is no answer: istioctl analyze waits");
+        }
+    }
+
     private static String chain(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

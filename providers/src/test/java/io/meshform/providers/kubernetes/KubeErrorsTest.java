@@ -23,4 +23,19 @@ class KubeErrorsTest {
         assertTrue(text.contains("force: true"), text);
         assertTrue(text.contains(".metadata.labels.team"), text);
     }
+
+    @Test
+    void aConnectionClosedByGoAwayIsNotCalledUnreachable() {
+        var e = new io.fabric8.kubernetes.client.KubernetesClientException("Operation: [list] failed.",
+                new java.io.IOException("/127.0.0.1:43382: GOAWAY received"));
+        String m = KubeErrors.explain("istio.peerAuthentication.x", "list", "PeerAuthentication objects", e).getMessage();
+        org.junit.jupiter.api.Assertions.assertTrue(m.contains("closed the connection without an answer (HTTP/2 GOAWAY)")
+                && m.contains("token or client certificate") && !m.contains("CA match"), m);
+        org.junit.jupiter.api.Assertions.assertTrue(KubeErrors.describe(e).contains("GOAWAY"), KubeErrors.describe(e));
+        // A refused connection is still "no answer".
+        var refused = new io.fabric8.kubernetes.client.KubernetesClientException("failed",
+                new java.net.ConnectException("Connection refused"));
+        org.junit.jupiter.api.Assertions.assertTrue(KubeErrors.explain("a", "list", "b", refused).getMessage()
+                .contains("no answer from the API server"));
+    }
 }
