@@ -52,6 +52,11 @@ class ClusterContactTest {
     }
 
     private Path stack() throws IOException {
+        return stack("{name: team-a}");
+    }
+
+    /** A stack of one namespace with this spec. */
+    private Path stack(String spec) throws IOException {
         return Files.writeString(dir.resolve("meshform.yaml"), """
                 apiVersion: meshform.io/v1alpha1
                 kind: Stack
@@ -59,8 +64,8 @@ class ClusterContactTest {
                 resources:
                   - type: kubernetes.namespace
                     name: team
-                    spec: {name: team-a}
-                """);
+                    spec: %s
+                """.formatted(spec));
     }
 
     /** An istioctl that leaves a mark when anything runs it. */
@@ -122,15 +127,7 @@ class ClusterContactTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        Path stack = Files.writeString(dir.resolve("meshform.yaml"), """
-                apiVersion: meshform.io/v1alpha1
-                kind: Stack
-                metadata: {name: demo}
-                resources:
-                  - type: kubernetes.namespace
-                    name: team
-                    spec: {nam: team-a}
-                """);
+        Path stack = stack("{nam: team-a}");
         for (String command : new String[] {"plan", "drift", "apply"}) {
             Result r = run(command, "-f", stack.toString(), "--kubeconfig", kubeconfig(closedPort).toString(),
                     "--state", dir.resolve("state.json").toString(), "--no-color");
