@@ -1,11 +1,6 @@
 package io.meshform.state;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -20,10 +15,9 @@ import java.util.Optional;
 /**
  * State in a local JSON file. Every write is atomic and keeps the previous version as {@code <file>.backup}.
  *
- * <p>The lock is an OS lock on {@code <file>.lock} ({@link FileChannel#tryLock()}), which the kernel releases when
- * the holding process dies however it dies: a crashed or killed run needs no {@code force-unlock}, and nobody
- * waits on a dead holder. The file also holds the holder's {@link LockInfo}, for the message others see. It is
- * never deleted: a run that deleted it could let a second run lock a new file while a third still held the old.
+ * <p>The lock is an OS lock on {@code <file>.lock} ({@link LocalLockFile}), which the kernel releases when the
+ * holding process dies however it dies: a crashed or killed run needs no {@code force-unlock}, and nobody waits on a
+ * dead holder. Every write checks it under this object's monitor, the monitor its handle releases it under.
  *
  * <p>A state path that is a symbolic link is written through: the link stays, the file it points to is replaced
  * atomically (temp file, fsync, rename in the target's directory), and the backup and lock live beside the target,
@@ -32,9 +26,6 @@ import java.util.Optional;
  *
  * <p>During an apply, steps are recorded in {@code <file>.journal} ({@link StateJournal}) and folded into the file
  * by one whole write at the end ({@link #compact()}); {@link #read()} replays a journal a crash left behind.
- *
- * <p>Longer than 400 lines because the file, its backup, its journal and its lock are one unit: every write and
- * every journal record checks the lock and the file under this object's monitor.
  */
 public final class LocalStateBackend implements StateBackend {
     /**
@@ -42,8 +33,6 @@ public final class LocalStateBackend implements StateBackend {
      * such as /dev/zero named by --state), is refused before it is read.
      */
     public static final long MAX_STATE_BYTES = 256L << 20;
-    /** How long a run that finds the lock held waits for its holder's record (see {@code holderOf}). */
-    static final Duration HOLDER_RECORD_WAIT = Duration.ofMillis(500);
 
     private final Path given;
     private final Path file;
@@ -62,7 +51,8 @@ public final class LocalStateBackend implements StateBackend {
     private byte[] seenBytes;
     /** What {@link #read()} last returned (the file with a journal replayed), or null. */
     private StateSnapshot lastRead;
-    private FileLockHandle held;
+    private final LocalLockFile lock;
+    private LocalLockFile.Handle held;
     /** The journal this run appends to, from its first {@link #record} to the next whole write. */
     private StateJournal.Writer journal;
     /** The state file as it was when the journal was opened: a change since means another writer. */
@@ -78,6 +68,7 @@ public final class LocalStateBackend implements StateBackend {
         this.backup = sibling(file, ".backup");
         this.lockFile = sibling(file, ".lock");
         this.journalFile = sibling(file, StateJournal.SUFFIX);
+        this.lock = new LocalLockFile(lockFile, describe(), this);
         this.journaling = journaling;
     }
 
@@ -299,7 +290,8 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public LockHandle lock(LockInfo info, Duration wait) throws StateLockedException {
         LockInfo mine = info.withPath(describe());
-        FileLockHandle handle = (FileLockHandle) LockRetry.acquire(wait, () -> ProcessLocks.exclusively(() -> tryLock(mine)));
+        LocalLockFile.Handle handle = (LocalLockFile.Handle) LockRetry.acquire(wait,
+                () -> ProcessLocks.exclusively(() -> lock.tryLock(mine)));
         synchronized (this) {
             held = handle;
         }
@@ -309,172 +301,9 @@ public final class LocalStateBackend implements StateBackend {
         return handle;
     }
 
-    /** One attempt; runs with {@link ProcessLocks} to itself. */
-    private FileLockHandle tryLock(LockInfo mine) {
-        Path key = lockFile.toAbsolutePath().normalize();
-        LockInfo inProcess = ProcessLocks.holder(key);
-        if (inProcess != null) {
-            // Another backend of this same process holds it: opening the file here would drop that OS lock.
-            throw new StateLockedException(describe(), inProcess, "Another command of this same process holds it.");
-        }
-        FileChannel ch = openLockFile();
-        boolean keep = false;
-        try {
-            FileLock os;
-            try {
-                os = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                os = null; // held through a channel this table does not know; cannot happen through this class
-            }
-            if (os == null) {
-                LockInfo holder = holderOf(ch);
-                throw new StateLockedException(describe(), holder, liveHolderAdvice(holder));
-            }
-            Optional<LockInfo> previous = readRecord(ch);
-            if (previous.isPresent() && !previous.get().liveChildren().isEmpty()) {
-                // Its holder has died (the kernel released its lock) but istioctl it started still runs.
-                throw new StateLockedException(describe(), previous.get(), false);
-            }
-            writeRecord(ch, mine.toJson());
-            Object inode = inode();
-            ProcessLocks.held(key, mine);
-            keep = true;
-            return new FileLockHandle(mine, key, ch, os, inode);
-        } catch (IOException e) {
-            throw new StateException("could not lock " + lockFile + ": " + e.getMessage()
-                    + "\nCheck that the directory is writable.", e);
-        } finally {
-            if (!keep) {
-                closeQuietly(ch);
-            }
-        }
-    }
-
     @Override
     public void forceUnlock(String lockId) {
-        ProcessLocks.exclusively(() -> {
-            Path key = lockFile.toAbsolutePath().normalize();
-            if (ProcessLocks.holder(key) != null) {
-                throw stillRunning(ProcessLocks.holder(key));
-            }
-            if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
-                throw notLocked();
-            }
-            FileChannel ch = openLockFile();
-            try {
-                FileLock os = ch.tryLock();
-                Optional<LockInfo> record = readRecord(ch);
-                if (os == null) {
-                    throw stillRunning(record.orElseGet(() -> new LockInfo("unknown", "", "", 0, null, "")));
-                }
-                if (record.isEmpty()) {
-                    throw notLocked();
-                }
-                if (!record.get().id().equals(lockId)) {
-                    throw new StateException("refusing to unlock " + describe() + ": its lock record names ID "
-                            + record.get().id() + ", not " + lockId + ". The lock changed hands since you saw the ID; "
-                            + "run meshform again to see who holds it now.");
-                }
-                // Nobody holds the OS lock: what is left is the record of a dead run (whose children may still
-                // run: the user has seen them named and asks to go ahead).
-                writeRecord(ch, "");
-                return null;
-            } catch (IOException e) {
-                throw new StateException("could not unlock " + lockFile + ": " + e.getMessage(), e);
-            } finally {
-                closeQuietly(ch);
-            }
-        });
-    }
-
-    /** The holder of an OS lock is alive: there is nothing to force-unlock, only a run to wait for or stop. */
-    private static String liveHolderAdvice(LockInfo h) {
-        String stop = h.pid() <= 0 ? "stop it"
-                : LocalHost.sameProcessSpace(h.host(), h.pidNamespace()) ? "stop it (kill " + h.pid() + ")"
-                : "stop it (on " + (h.host().isEmpty() ? "its host" : h.host()) + ": kill " + h.pid() + ")";
-        return "That run is alive: a local lock is an OS lock, which ends when its process ends (even on kill -9), so "
-                + "no force-unlock is needed. Wait for it to finish (--lock-timeout SECONDS waits), or " + stop
-                + " and run meshform again.";
-    }
-
-    private StateException notLocked() {
-        return new StateException("state is not locked: " + describe() + " (no run holds " + lockFile
-                + "); nothing to unlock. A local lock ends by itself when its process ends, even after kill -9.");
-    }
-
-    private StateException stillRunning(LockInfo h) {
-        return new StateException("refusing to unlock " + describe() + ": the run holding it is alive"
-                + (h.pid() > 0 ? " (" + (h.who().isEmpty() ? "" : h.who() + ", ") + "pid " + h.pid() + ")" : "")
-                + ". A local lock is an OS lock that ends when its process ends, so there is nothing to force: wait "
-                + "for that run, or stop it" + (h.pid() > 0 ? " (kill " + h.pid() + ")" : "") + " and run meshform again.");
-    }
-
-    private FileChannel openLockFile() {
-        try {
-            return AtomicFiles.openLockFile(lockFile);
-        } catch (IOException e) {
-            throw new StateException("could not open lock file " + lockFile + ": " + e.getMessage()
-                    + "\nCheck that the directory exists and is writable, and that " + lockFile
-                    + " is a regular file (meshform does not follow a link there).", e);
-        }
-    }
-
-    /**
-     * The record of the process that holds the OS lock. It writes its record right after taking the lock, so a run
-     * that lost the race by a few milliseconds can find the file still empty (a released lock is emptied): it looks
-     * again for up to {@link #HOLDER_RECORD_WAIT} before naming an unknown holder.
-     */
-    private LockInfo holderOf(FileChannel ch) throws IOException {
-        long deadline = System.nanoTime() + HOLDER_RECORD_WAIT.toNanos();
-        while (true) {
-            Optional<LockInfo> record = readRecord(ch);
-            if (record.isPresent() || System.nanoTime() - deadline > 0) {
-                return record.orElseGet(() -> new LockInfo("unknown", "", "", 0, null, describe()));
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new LockInfo("unknown", "", "", 0, null, describe());
-            }
-        }
-    }
-
-    private static Optional<LockInfo> readRecord(FileChannel ch) throws IOException {
-        long size = Math.min(ch.size(), 64 * 1024);
-        ByteBuffer buf = ByteBuffer.allocate((int) size);
-        while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
-            // positional reads: this channel is the only one of this process on the file
-        }
-        String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-        return text.isBlank() ? Optional.empty() : Optional.of(LockInfo.fromJson(text, "unknown"));
-    }
-
-    private static void writeRecord(FileChannel ch, String json) throws IOException {
-        ch.truncate(0);
-        ByteBuffer buf = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
-        long pos = 0;
-        while (buf.hasRemaining()) {
-            pos += ch.write(buf, pos);
-        }
-        ch.force(true);
-    }
-
-    /** The identity of the file now at the lock path (by stat, which does not open it). */
-    private Object inode() {
-        try {
-            return Files.readAttributes(lockFile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // nothing was held through it
-        }
+        lock.forceUnlock(lockId);
     }
 
     private StateSnapshot decode(byte[] bytes) {
@@ -520,92 +349,5 @@ public final class LocalStateBackend implements StateBackend {
 
     private static Path sibling(Path file, String suffix) {
         return file.resolveSibling(file.getFileName() + suffix);
-    }
-
-    /** Holds the OS lock through the one channel this process has on the lock file. */
-    private final class FileLockHandle implements LockHandle {
-
-        private final LockInfo info;
-        private final Path key;
-        private final FileChannel channel;
-        private final FileLock os;
-        private final Object inode;
-        private final RecordedChildren children = new RecordedChildren();
-        private boolean closed;
-
-        FileLockHandle(LockInfo info, Path key, FileChannel channel, FileLock os, Object inode) {
-            this.info = info;
-            this.key = key;
-            this.channel = channel;
-            this.os = os;
-            this.inode = inode;
-        }
-
-        @Override
-        public String id() {
-            return info.id();
-        }
-
-        @Override
-        public void ensureHeld() {
-            synchronized (LocalStateBackend.this) {
-                if (closed) {
-                    throw new LockLostException("the lock on " + describe() + " was released (the run was "
-                            + "interrupted); nothing more is written");
-                }
-                if (!os.isValid() || !Objects.equals(inode, inode())) {
-                    throw new LockLostException("the lock file " + lockFile + " was removed or replaced while this "
-                            + "run held it, so another run may be working on the same state; this run stops "
-                            + "writing. Never delete the lock file by hand: a local lock ends with its process.");
-                }
-            }
-        }
-
-        @Override
-        public void childStarted(ProcessHandle child) {
-            if (children.add(child)) {
-                rewrite();
-            }
-        }
-
-        @Override
-        public void childEnded(ProcessHandle child) {
-            if (children.remove(child)) {
-                rewrite();
-            }
-        }
-
-        private void rewrite() {
-            synchronized (LocalStateBackend.this) {
-                if (closed) {
-                    return;
-                }
-                try {
-                    writeRecord(channel, info.withChildren(children.records()).toJson());
-                } catch (IOException e) {
-                    // the record is for messages and the stale check; the OS lock itself is unaffected
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            synchronized (LocalStateBackend.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true; // stays the backend's handle: a write after this is refused, not unfenced
-            }
-            children.stopAll(1_500);
-            try {
-                writeRecord(channel, "");
-                os.release();
-            } catch (IOException e) {
-                // closing the channel below releases the OS lock anyway
-            } finally {
-                closeQuietly(channel);
-                ProcessLocks.released(key);
-            }
-        }
     }
 }
