@@ -39,6 +39,9 @@ class StackSchemaTest {
 
     @TempDir
     Path dir;
+    /** The addons' directory, outside the stack's root (the example's directory). */
+    @TempDir
+    Path addons;
 
     private static String read(Path p) {
         try {
@@ -66,7 +69,6 @@ class StackSchemaTest {
 
     private int validateWithAddons() throws IOException {
         // validate reads the addon files too: one object each will do, outside the stack's root (allowed here).
-        Path addons = Files.createTempDirectory("addons");
         for (String a : List.of("kiali", "prometheus", "grafana", "jaeger")) {
             Files.writeString(addons.resolve(a + ".yaml"), "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: " + a + "}\n");
         }

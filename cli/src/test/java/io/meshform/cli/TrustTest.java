@@ -36,6 +36,9 @@ class TrustTest {
 
     @TempDir
     Path dir;
+    /** A directory outside the stack's root, removed after each test like {@code dir}. */
+    @TempDir
+    Path elsewhere;
     Path stack;
     Path cluster;
 
@@ -188,7 +191,7 @@ class TrustTest {
         assertFalse(allowed.all().contains("root:x:0"), "never the file's content: " + allowed.all());
 
         // A symbolic link inside the root that points out of it is outside.
-        Path secrets = Files.createTempDirectory("outside");
+        Path secrets = elsewhere;
         Files.writeString(secrets.resolve("token.yaml"), "token: \"ghp_1234567890abcdefSECRET\"\n");
         Files.createSymbolicLink(dir.resolve("link.yaml"), secrets.resolve("token.yaml"));
         Files.writeString(stack, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: demo}\nimports: [link.yaml]\n");
