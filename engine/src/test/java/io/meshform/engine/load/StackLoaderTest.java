@@ -250,6 +250,39 @@ class StackLoaderTest {
         assertNotEquals(d1, d2);
     }
 
+    /**
+     * The digest is computed on its own thread now (StackDigest); its value must stay what saved plans were made
+     * with: pinned to main bf472c3's digest of the same stack (variables, dependsOn, lifecycle, adopt, key order).
+     */
+    @Test
+    void digestIsTheOneSavedPlansWereMadeWith() throws IOException {
+        Path p = file("stack.yaml", """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: pinned, environment: staging}
+                variables:
+                  team: {default: cortex}
+                resources:
+                  - type: test.thing
+                    name: b
+                    lifecycle: {preventDestroy: true}
+                    spec: {zeta: "${var.team}", alpha: [1, 2.5, true, null], nested: {y: "ü", x: "$${literal}"}}
+                  - type: test.thing
+                    name: a
+                    adopt: true
+                    dependsOn: [test.thing.b]
+                    spec: {value: "1"}
+                """);
+        assertEquals("sha256:e9cba49fd868704440f065d9f9afcd2ad90692140262e84fd56ca8475fc594bb", loader.load(p, VariableInputs.none()).stack().digest());
+    }
+
+    @Test
+    void aFailedLoadStillReportsItsErrors() throws IOException {
+        // The digest's thread is started with every load; a load that fails must throw as before, not wait for it.
+        assertTrue(errors(HEAD + "resources:\n  - {type: test.thing, name: x, dependsOn: [test.thing.y]}\n").get(0)
+                .summary().contains("which the stack does not declare"));
+    }
+
     @Test
     void wrongApiVersionAndMissingKindAreReported() throws IOException {
         List<Diagnostic> errors = errors("apiVersion: v1\nmetadata: {name: x}\n");
