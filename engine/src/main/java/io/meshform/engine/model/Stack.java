@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * A loaded desired-state file: its resources in file order, variables resolved. {@code digest} identifies
@@ -18,19 +17,12 @@ public final class Stack {
     private final Path file;
     private final BackendConfig backend;
     private final List<ResourceDecl> resources;
-    /** Computed beside the plan when the loader made the stack (StackDigest); asked for when the plan is finished. */
-    private final Supplier<String> digest;
+    private final String digest;
     private final Map<ResourceAddress, ResourceDecl> byAddress = new HashMap<>();
     private final Map<String, List<ResourceDecl>> byType = new HashMap<>();
 
     public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
                  String digest) {
-        this(name, environment, file, backend, resources, () -> digest);
-    }
-
-    /** A stack whose digest is still being computed: {@code digest} gives it, waiting if need be. */
-    public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
-                 Supplier<String> digest) {
         this.name = name;
         this.environment = environment;
         this.file = file;
@@ -67,7 +59,7 @@ public final class Stack {
     }
 
     public String digest() {
-        return digest.get();
+        return digest;
     }
 
     public Optional<ResourceDecl> find(ResourceAddress address) {
