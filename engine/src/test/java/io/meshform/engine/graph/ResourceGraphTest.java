@@ -25,6 +25,16 @@ class ResourceGraphTest {
     }
 
     @Test
+    void aCycleAddedAfterACleanCheckIsStillRefused() {
+        ResourceGraph g = new ResourceGraph();
+        g.addEdge(a("a"), a("b"));
+        assertTrue(g.cycles().isEmpty());
+        g.addEdge(a("b"), a("a"));
+        assertThrows(DiagnosticsException.class, g::topologicalOrder);
+        assertEquals(1, g.cycles().size());
+    }
+
+    @Test
     void reportsEveryCycleAsAPath() {
         ResourceGraph g = new ResourceGraph();
         g.addEdge(a("a"), a("b"));

@@ -250,6 +250,32 @@ class StackLoaderTest {
         assertNotEquals(d1, d2);
     }
 
+    /**
+     * A saved plan carries the stack's digest and apply compares it, so the digest of the same stack must not change
+     * when the loader does: pinned to main bf472c3's value (variables, dependsOn, lifecycle, adopt, key order).
+     */
+    @Test
+    void digestIsTheOneSavedPlansWereMadeWith() throws IOException {
+        Path p = file("stack.yaml", """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: pinned, environment: staging}
+                variables:
+                  team: {default: cortex}
+                resources:
+                  - type: test.thing
+                    name: b
+                    lifecycle: {preventDestroy: true}
+                    spec: {zeta: "${var.team}", alpha: [1, 2.5, true, null], nested: {y: "ü", x: "$${literal}"}}
+                  - type: test.thing
+                    name: a
+                    adopt: true
+                    dependsOn: [test.thing.b]
+                    spec: {value: "1"}
+                """);
+        assertEquals("sha256:e9cba49fd868704440f065d9f9afcd2ad90692140262e84fd56ca8475fc594bb", loader.load(p, VariableInputs.none()).stack().digest());
+    }
+
     @Test
     void wrongApiVersionAndMissingKindAreReported() throws IOException {
         List<Diagnostic> errors = errors("apiVersion: v1\nmetadata: {name: x}\n");
