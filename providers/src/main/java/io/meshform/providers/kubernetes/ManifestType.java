@@ -266,7 +266,16 @@ public final class ManifestType implements ResourceType {
         }
         if (request.live() != null && isSecret(m)) {
             // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
-            // them; drift compares digests here, which must never be sent to the server.
+            // them; drift compares digests here, which must never be sent to the server. A plan still asks the server
+            // (dry-run) whether the apply would conflict: without it, taking over a kubectl-made Secret (adopt: true)
+            // planned as a plain update and failed at apply, where any other kind's plan warned of the conflict.
+            if (SecretData.holdsValues(m)) {
+                try {
+                    dryRun(request, t, m, warnings);
+                } catch (KubernetesClientException e) {
+                    throw explain(request.address(), "dry-run apply", t, m, e);
+                }
+            }
             List<String> changed = Json.paths(request.live().value().get("manifest"), m);
             return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), request.live().value(), after,
                     details, warnings, Map.of());
