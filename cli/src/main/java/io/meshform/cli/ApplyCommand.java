@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "apply", description = "Carry out a plan: a saved PLANFILE exactly, or a fresh plan after approval.",
         footerHeading = "%nExamples:%n", footer = {
-            "  meshform apply prod.plan                        # exactly the plan reviewed",
+            "  meshform apply -f stack.yaml prod.plan          # exactly the plan reviewed (same -f, --state, --var)",
             "  meshform apply -f examples/cortex-staging.yaml  # plan, ask, apply",
             "  meshform apply -f stack.yaml --auto-approve --parallelism 4",
             "", ExitCodes.HELP})

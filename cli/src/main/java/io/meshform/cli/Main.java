@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         footer = {
             "  meshform validate -f examples/cortex-production.yaml",
             "  meshform plan -f examples/cortex-production.yaml --out prod.plan",
-            "  meshform apply prod.plan",
+            "  meshform apply -f examples/cortex-production.yaml prod.plan",
             "  meshform help plan          # every option of a command, with its default",
             "",
             ExitCodes.HELP})

@@ -78,7 +78,7 @@ final class PlanCommand implements Callable<Integer> {
             if (out != null) {
                 save(plan, out, terminal);
                 if (format.text()) {
-                    terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  meshform apply " + out);
+                    terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  " + ApplyHint.of(global, out));
                 }
             }
             return detailedExitCode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;

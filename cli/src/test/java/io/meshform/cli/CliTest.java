@@ -172,6 +172,49 @@ class CliTest {
         assertEquals(before, readState(), "the refused apply wrote nothing");
     }
 
+    @Test
+    void theCommandPrintedAfterPlanOutAppliesThePlanAsPrinted() throws IOException {
+        // The saved plan names neither the stack nor the state: apply reads them again, so the printed command must.
+        Path prod = Files.writeString(dir.resolve("prod.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: prod}
+                variables:
+                  mode: {default: STRICT}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: "${var.mode}"}
+                """);
+        Path state = dir.resolve("states/prod.json");
+        Files.createDirectories(state.getParent());
+        Path planFile = dir.resolve("prod.plan");
+        Result plan = raw("plan", "-f", prod.toString(), "--state", state.toString(), "--kubeconfig", cluster.toString(),
+                "--var", "mode=PERMISSIVE", "--out", planFile.toString());
+        assertEquals(0, plan.code(), plan.err());
+        String hint = plan.out().substring(plan.out().indexOf("Apply exactly this plan with:\n") + 30).strip();
+        String command = hint.lines().findFirst().orElseThrow().strip();
+        assertFalse(command.contains("PERMISSIVE"), "a --var value may be a secret: " + hint);
+        assertTrue(hint.contains("the same --var values"), hint);
+        assertTrue(command.startsWith("meshform apply "), command);
+        List<String> args = new ArrayList<>(List.of(command.substring("meshform ".length()).split(" ")));
+        args.addAll(List.of("--var", "mode=PERMISSIVE"));
+
+        Result apply = raw(args.toArray(String[]::new));
+        assertEquals(0, apply.code(), command + "\n" + apply.out() + apply.err());
+        assertTrue(apply.out().contains("Apply complete! Resources: 1 added"), apply.out());
+        assertTrue(Files.exists(state), "the state is where the plan read it: " + command);
+        assertFalse(Files.exists(dir.resolve("meshform.state.json")));
+    }
+
+    private Result raw(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                new ByteArrayInputStream(new byte[0]), Map.of(), false), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private String readState() {
         try {
             return Files.readString(dir.resolve("meshform.state.json"));

@@ -319,6 +319,10 @@ public final class StateCodec {
         if (nl > 0) {
             what = what.substring(0, nl); // Jackson appends a source excerpt we do not want in the message
         }
+        if (what != null) {
+            // Jackson quotes the word it could not read: the start of whatever file was named (a token file, a key).
+            what = what.replaceAll("Unrecognized token '[^']*'", "Unrecognized token");
+        }
         if (loc == null || loc.getLineNr() < 1) {
             return "not valid JSON: " + what;
         }

@@ -79,6 +79,15 @@ class StateCodecTest {
     }
 
     @Test
+    void aFileThatIsNoJsonIsNotQuoted() {
+        // `state push TOKENFILE`: the error names where, never what the file holds
+        CorruptStateException e = assertThrows(CorruptStateException.class,
+                () -> codec.decode("ghp_S3cretTokenValue0123".getBytes(StandardCharsets.UTF_8), "t"));
+        assertTrue(e.problem().startsWith("not valid JSON at line 1, column "), e.problem());
+        assertTrue(!e.getMessage().contains("S3cret"), e.getMessage());
+    }
+
+    @Test
     void wrongShapesAreNamedByPath() {
         assertProblem("[]", "expected a JSON object at the top, found an array");
         assertProblem("{\"serial\":1}", "format_version is missing");

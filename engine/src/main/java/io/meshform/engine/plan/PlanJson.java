@@ -160,7 +160,7 @@ public final class PlanJson {
         try {
             root = mapper.readTree(text);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("not a meshform plan file (invalid JSON: " + e.getOriginalMessage() + ")");
+            throw SavedPlanShape.notJson(e);
         }
         int version = root.path("format_version").asInt(-1);
         if (version != Plan.FORMAT_VERSION) {
@@ -168,6 +168,7 @@ public final class PlanJson {
                     ? "plan file format " + version + " is newer than this meshform reads (" + Plan.FORMAT_VERSION + "); upgrade meshform"
                     : "not a meshform plan file (no format_version)");
         }
+        SavedPlanShape.check(root);
         List<ResourceChange> changes = new ArrayList<>();
         for (JsonNode o : root.path("resource_changes")) {
             JsonNode actions = o.path("actions");

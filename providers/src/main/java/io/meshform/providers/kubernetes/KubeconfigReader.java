@@ -93,7 +93,8 @@ final class KubeconfigReader {
     /**
      * {@code KubeConfigUtils.parseConfig(file)}: the same model, each context, cluster and user marked with its file,
      * the same error for a file that does not parse (one without any YAML document gets a sentence instead of
-     * fabric8's NullPointerException). A plain kubeconfig is read by {@link PlainKubeconfig}, any other by this
+     * fabric8's NullPointerException; a YAML or type error is reported by {@link KubeconfigProblem}, without quoting the
+     * file). A plain kubeconfig is read by {@link PlainKubeconfig}, any other by this
      * reader's serializer.
      */
     io.fabric8.kubernetes.api.model.Config parse(File file) {
@@ -118,7 +119,10 @@ final class KubeconfigReader {
             }
             return parsed;
         } catch (IOException | RuntimeException e) {
-            throw KubernetesClientException.launderThrowable(file + " (File) is not a parseable Kubernetes Config", e);
+            // A parse error is said without the parser's message, which quotes the line (a token, a key): no cause kept,
+            // so that a debug stack trace does not print it either.
+            throw KubeconfigProblem.of(file, e).<RuntimeException>map(d -> d)
+                    .orElseGet(() -> KubernetesClientException.launderThrowable(file + " (File) is not a parseable Kubernetes Config", e));
         }
     }
 

@@ -134,10 +134,8 @@ public final class ManifestType implements ResourceType {
         Set<ResourceAddress> deps = new TreeSet<>();
         JsonNode m = resource.spec().get("manifest");
         String ns = m == null ? null : Json.text(m.path("metadata"), "namespace");
-        for (ResourceDecl d : stack.ofType(NamespaceType.NAME)) {
-            if (ns != null && ns.equals(Json.text(d.spec(), "name"))) {
-                deps.add(d.address());
-            }
+        if (ns != null) {
+            StackNamespaces.creators(stack, ns).stream().filter(a -> !a.equals(resource.address())).forEach(deps::add);
         }
         return deps;
     }
@@ -268,7 +266,16 @@ public final class ManifestType implements ResourceType {
         }
         if (request.live() != null && isSecret(m)) {
             // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
-            // them; drift compares digests here, which must never be sent to the server.
+            // them; drift compares digests here, which must never be sent to the server. A plan still asks the server
+            // (dry-run) whether the apply would conflict: without it, taking over a kubectl-made Secret (adopt: true)
+            // planned as a plain update and failed at apply, where any other kind's plan warned of the conflict.
+            if (SecretData.holdsValues(m)) {
+                try {
+                    dryRun(request, t, m, warnings);
+                } catch (KubernetesClientException e) {
+                    throw explain(request.address(), "dry-run apply", t, m, e);
+                }
+            }
             List<String> changed = Json.paths(request.live().value().get("manifest"), m);
             return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), request.live().value(), after,
                     details, warnings, Map.of());
@@ -276,18 +283,20 @@ public final class ManifestType implements ResourceType {
         JsonNode dryRun = null;
         if (t.namespace() != null && !namespaceExists(request.context(), t.namespace())) {
             details.add(PlanDetail.note("server dry-run skipped: namespace " + t.namespace() + " does not exist yet"));
+            var stack = request.context().stack();
+            if (!stack.resources().isEmpty() && StackNamespaces.creators(stack, t.namespace()).isEmpty()) {
+                // "does not exist yet" alone read as if the run would create it; a plain plan then failed at apply.
+                warnings.add("namespace " + t.namespace() + " does not exist, and no kubernetes.namespace or Namespace manifest"
+                        + " of this stack creates it: applying " + t.describe() + " fails unless another resource (e.g."
+                        + " istio.install for its own namespace) or someone else creates it first");
+            }
         } else {
             try {
-                HasMetadata result = KubeObjects.apply(kube.client().resource(Json.toGeneric(m)), kube.fieldManager(),
-                        Json.bool(request.desired(), "force"), true);
-                dryRun = Json.toNode(result);
+                dryRun = dryRun(request, t, m, warnings);
             } catch (KubernetesClientException e) {
                 if (unknownKind(e) || (KubeErrors.code(e) == 404 && request.live() == null)) {
                     details.add(PlanDetail.note("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " "
                             + t.kind() + " yet (its CRD may come from an earlier resource)"));
-                } else if (KubeErrors.code(e) == 409) {
-                    warnings.add(scrub(m, "the server reports a conflict: " + KubeErrors.serverSays(e)
-                            + "; apply will fail unless the stack sets force: true"));
                 } else {
                     throw explain(request.address(), "dry-run apply", t, m, e);
                 }
@@ -304,6 +313,24 @@ public final class ManifestType implements ResourceType {
             return new PlannedChange(Action.NOOP, "matches the server's dry-run", before, after, details, warnings, Map.of());
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, after, details, warnings, Map.of());
+    }
+
+    /**
+     * The server's dry-run of the apply: what it would store, or null when it reports a conflict (then a warning says
+     * apply fails without force). Other errors are the caller's.
+     */
+    private JsonNode dryRun(PlanRequest request, Target t, ObjectNode m, List<String> warnings) {
+        try {
+            return Json.toNode(KubeObjects.apply(kube.client().resource(Json.toGeneric(m)), kube.fieldManager(),
+                    Json.bool(request.desired(), "force"), true));
+        } catch (KubernetesClientException e) {
+            if (KubeErrors.code(e) != 409) {
+                throw e;
+            }
+            warnings.add(scrub(m, "the server reports a conflict: " + KubeErrors.serverSays(e)
+                    + "; apply will fail unless the stack sets force: true"));
+            return null;
+        }
     }
 
     @Override

@@ -16,6 +16,21 @@ final class SecretData {
     private SecretData() {
     }
 
+    /**
+     * True when the Secret's {@code data} holds values (base64), false when it holds the state's digests
+     * ({@code sha256:...}, which drift compares and which must never reach the server): a digest is never base64,
+     * whose alphabet has no colon.
+     */
+    static boolean holdsValues(JsonNode secret) {
+        JsonNode data = secret.path("data");
+        for (Map.Entry<String, JsonNode> e : data.properties()) {
+            if (!e.getValue().isString() || e.getValue().asString().indexOf(':') >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static void fold(ObjectNode secret) {
         JsonNode stringData = secret.get("stringData");
         if (stringData == null || !stringData.isObject()) {

@@ -3,6 +3,7 @@ package io.meshform.providers.kubernetes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
@@ -224,14 +225,26 @@ class KubeconfigReaderTest {
     }
 
     @Test
-    void aFileThatIsNoKubeconfigFailsWithFabric8sError(@TempDir Path dir) throws Exception {
-        // fabric8's launderThrowable passes a parser's RuntimeException through as it is: the same class and text
-        for (String text : List.of("clusters: [unclosed\n", "- a\n- b\n", "clusters: 3\n")) {
-            Path f = Files.writeString(dir.resolve("config"), text);
-            var fabric8 = assertThrows(RuntimeException.class, () -> Config.fromKubeconfig(f.toFile()));
-            var ours = assertThrows(RuntimeException.class, () -> new KubeconfigReader().fromFile(null, f.toFile()));
-            assertEquals(fabric8.getClass(), ours.getClass(), text);
-            assertEquals(fabric8.getMessage(), ours.getMessage(), text);
+    void aFileThatIsNoKubeconfigFailsAtItsLineWithoutQuotingIt(@TempDir Path dir) throws Exception {
+        // fabric8's own errors quote the offending line or value: in a kubeconfig, a token or a key (KubeconfigProblem)
+        String secret = "S3CRET-token-value";
+        Map<String, String> cases = Map.of(
+                "users:\n- name: u\n  user:\n    token: " + secret + " : x\n", "config:4:",
+                "users:\n- name: u\n  user:\n    token: [" + secret + "\nclusters: []\n", "config:5:9: error: the kubeconfig is not valid"
+                        + " YAML: expected ',' or ']', but got : (while parsing a flow sequence from line 4, column 12)",
+                "users:\n- name: u\n  user:\n    token: {x: " + secret + "}\n", "`users[0].user.token` has the wrong type: expected a string",
+                secret + "\n", "the file is not a kubeconfig",
+                "clusters: 3\n", "`clusters` has the wrong type: expected a list");
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            Path f = Files.writeString(dir.resolve("config"), c.getKey());
+            var e = assertThrows(io.meshform.engine.diag.DiagnosticsException.class,
+                    () -> new KubeconfigReader().fromFile(null, f.toFile()), c.getKey());
+            String shown = e.getMessage() + e.diagnostics();
+            assertFalse(shown.contains("S3CRET"), shown);
+            assertTrue(shown.contains(c.getValue()), c.getKey() + " -> " + shown);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                assertFalse(String.valueOf(t.getMessage()).contains("S3CRET"), "a debug stack trace would print " + t);
+            }
         }
     }
 

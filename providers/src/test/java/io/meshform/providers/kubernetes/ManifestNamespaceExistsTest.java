@@ -95,6 +95,24 @@ class ManifestNamespaceExistsTest {
     }
 
     @Test
+    void aMissingNamespaceNoResourceCreatesIsAWarningAndOneTheStackCreatesIsAnEdge() {
+        var cfg = io.meshform.providers.TestSpecs.decl("kubernetes.manifest.cfg-new-team", spec("new-team").toString());
+        var nsManifest = io.meshform.providers.TestSpecs.decl("kubernetes.manifest.ns",
+                "manifest: {apiVersion: v1, kind: Namespace, metadata: {name: new-team}}\n");
+        var alone = io.meshform.providers.TestSpecs.stack(io.meshform.engine.model.Environment.STAGING, cfg);
+        PlannedChange lost = plan(StackContext.of(alone), "new-team");
+        assertEquals(1, lost.warnings().size(), lost.warnings().toString());
+        assertTrue(lost.warnings().get(0).startsWith("namespace new-team does not exist, and no kubernetes.namespace or"
+                + " Namespace manifest of this stack creates it"), lost.warnings().get(0));
+
+        var created = io.meshform.providers.TestSpecs.stack(io.meshform.engine.model.Environment.STAGING, cfg, nsManifest);
+        assertEquals(List.of(), plan(StackContext.of(created), "new-team").warnings());
+        assertEquals(java.util.Set.of(nsManifest.address()), new ManifestType(kube).implicitDependencies(cfg, created),
+                "objects in a namespace a Namespace manifest creates are applied after it");
+        assertEquals(java.util.Set.of(), new ManifestType(kube).implicitDependencies(nsManifest, created));
+    }
+
+    @Test
     void withoutTheRunsListEachNamespaceIsAskedForOnceWithTheSamePlan() throws InterruptedException {
         StackContext context = StackContext.detached();
         PlannedChange missing = plan(context, "new-team");

@@ -128,8 +128,11 @@ public final class PlannedMesh {
             return MeshConfigView.of(InstallSpec.meshConfig(CheckSupport.after(ctx, install.get())),
                     "the meshConfig of " + install.get().address());
         }
-        return MeshConfigView.defaults("Istio's defaults (the stack declares no istio.install and the cluster has no "
-                + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap)");
+        // validate reads no cluster: it must not say what the cluster holds (plan reads the live mesh config).
+        String cluster = ctx.purpose() == Purpose.VALIDATE
+                ? "validate does not read the cluster's " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap; plan does"
+                : "the cluster has no " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap";
+        return MeshConfigView.defaults("Istio's defaults (the stack declares no istio.install and " + cluster + ")");
     }
 
     public String rootNamespace() {

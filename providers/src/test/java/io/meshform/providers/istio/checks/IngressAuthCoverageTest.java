@@ -77,6 +77,15 @@ class IngressAuthCoverageTest {
     }
 
     @Test
+    void validateWithoutAnInstallSaysItDidNotReadTheClustersMeshConfig() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n");
+        String detail = run(policy).get(0).detail();
+        assertTrue(detail.contains("validate does not read the cluster's istio-system/istio ConfigMap; plan does"), detail);
+        assertTrue(!detail.contains("the cluster has no"), "validate contacted no cluster, so it cannot say what the cluster has: " + detail);
+    }
+
+    @Test
     void aPolicyOnAnotherWorkloadOrNoCustomPolicyIsNotJudged() {
         var deny = decl("istio.authorizationPolicy.deny", "namespace: istio-system\naction: DENY\nrules: [{to: [{operation: {paths: [\"/x\"]}}]}]\n");
         assertEquals(List.of(), run(INSTALL, deny));

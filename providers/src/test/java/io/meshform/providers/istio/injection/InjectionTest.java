@@ -92,6 +92,17 @@ class InjectionTest {
     }
 
     @Test
+    void theDemoProfileRequestsLessPerSidecar() {
+        // istioctl 1.30.3 `manifest generate --set profile=demo`: the injector's values request 10m / 40Mi per proxy
+        var demo = ProxyRequests.from(yaml("version: \"1.30\"\nprofile: demo\n"));
+        assertEquals("sidecar requests for 3 pod(s) in cortex: 30m CPU, 120Mi memory (3 × 10m / 40Mi,"
+                + " the demo profile's proxy requests)", demo.estimate("cortex", 3));
+        var demoCpu = ProxyRequests.from(yaml("profile: demo\nvalues: {global: {proxy: {resources: {requests: {cpu: 50m}}}}}\n"));
+        assertEquals("40Mi", demoCpu.memoryTotal(1), "a field the stack leaves out keeps the profile's value");
+        assertEquals(ProxyRequests.DEFAULT, ProxyRequests.from(yaml("profile: minimal\n")));
+    }
+
+    @Test
     void movingToAnotherRevisionRestartsPodsWhoseSidecarCameFromAnother() {
         var onCanary = new PodBuilder(Pods.withSidecar(Pods.ofDeployment("cortex", "web", "a"))).editMetadata()
                 .addToLabels("istio.io/rev", "1-31").endMetadata().build();
