@@ -37,7 +37,7 @@ public final class KubeObjects {
      * discovery for a CRD, which throws for a kind the cluster does not serve), as before.
      */
     public static List<JsonNode> list(KubernetesClient client, Target collection) {
-        var op = client.genericKubernetesResources(collection.apiVersion(), collection.kind());
+        var op = BuiltInKinds.operation(client, collection.apiVersion(), collection.kind());
         return RawReads.items(client, collection.namespace() == null ? op : op.inNamespace(collection.namespace()),
                 collection.apiVersion(), collection.kind(), null);
     }
@@ -46,7 +46,7 @@ public final class KubeObjects {
         if (t.isNamespace()) {
             return client.namespaces().withName(t.name()).get();
         }
-        var op = client.genericKubernetesResources(t.apiVersion(), t.kind());
+        var op = BuiltInKinds.operation(client, t.apiVersion(), t.kind());
         return t.namespace() == null ? op.withName(t.name()).get() : op.inNamespace(t.namespace()).withName(t.name()).get();
     }
 

@@ -278,7 +278,7 @@ public final class ManifestType implements ResourceType {
             details.add(PlanDetail.note("server dry-run skipped: namespace " + t.namespace() + " does not exist yet"));
         } else {
             try {
-                HasMetadata result = KubeObjects.apply(kube.client().resource(Json.toGeneric(m)), kube.fieldManager(),
+                HasMetadata result = KubeObjects.apply(BuiltInKinds.resource(kube.client(), Json.toGeneric(m)), kube.fieldManager(),
                         Json.bool(request.desired(), "force"), true);
                 dryRun = Json.toNode(result);
             } catch (KubernetesClientException e) {
@@ -400,7 +400,7 @@ public final class ManifestType implements ResourceType {
         ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         try {
-            var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
+            var op = BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind());
             List<?> gone = t.namespace() == null ? op.withName(t.name()).delete() : op.inNamespace(t.namespace()).withName(t.name()).delete();
             request.progress().note(gone.isEmpty() ? t.describe() + " was already gone" : t.describe() + " deleted");
         } catch (KubernetesClientException e) {

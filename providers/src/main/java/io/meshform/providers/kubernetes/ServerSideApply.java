@@ -42,7 +42,7 @@ public final class ServerSideApply {
 
     /** Kinds resolved as fabric8's {@code client.resource(obj)} resolves them: its model classes, else discovery. */
     public ServerSideApply(KubeConnection kube) {
-        this(kube, t -> kube.client().genericKubernetesResources(t.apiVersion(), t.kind()));
+        this(kube, t -> BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind()));
     }
 
     /** {@code operations}: the fabric8 operation of a kind (e.g. from a fixed ResourceDefinitionContext, no discovery). */
