@@ -33,8 +33,9 @@ public final class KubeObjects {
     /**
      * One LIST of a kind in a namespace (or cluster-wide when namespace is null), as JSON trees parsed once from the
      * answer ({@link RawReads#items}): a plan reads every object of the stack this way, and reading them into generic
-     * objects first cost two more conversions per object. fabric8 still resolves the kind (its model classes, or
-     * discovery for a CRD, which throws for a kind the cluster does not serve), as before.
+     * objects first cost two more conversions per object. A built-in kind's operation comes from {@link BuiltInKinds}
+     * (the same fabric8 would resolve, without its model-class scan); fabric8 still resolves any other kind (discovery
+     * for a CRD, which throws for a kind the cluster does not serve), as before.
      */
     public static List<JsonNode> list(KubernetesClient client, Target collection) {
         var op = BuiltInKinds.operation(client, collection.apiVersion(), collection.kind());

@@ -40,7 +40,10 @@ public final class ServerSideApply {
     /** Per kind and namespace: the URL of the collection, as fabric8 builds it (plural from its model or discovery). */
     private final Map<Target, Collection> collections = new ConcurrentHashMap<>();
 
-    /** Kinds resolved as fabric8's {@code client.resource(obj)} resolves them: its model classes, else discovery. */
+    /**
+     * Kinds resolved as fabric8's {@code client.resource(obj)} resolves them (its model classes, else discovery), a
+     * built-in kind without the model-class scan ({@link BuiltInKinds}).
+     */
     public ServerSideApply(KubeConnection kube) {
         this(kube, t -> BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind()));
     }
