@@ -32,7 +32,8 @@ class TrainingTest {
         Path tmp = Files.createDirectories(temp.resolve("tmp"));
         Path stack = Path.of("..", "examples", "cortex-production.yaml").toAbsolutePath().normalize();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                "-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp, "-Xlog:class+load=info:file=" + temp.resolve("classes.txt"),
+                "-cp", System.getProperty("java.class.path"),
                 Training.class.getName(), dir.toString(), stack.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile())
                 .redirectError(temp.resolve("stderr").toFile());
@@ -49,6 +50,11 @@ class TrainingTest {
         Matcher patches = Pattern.compile("PATCH=(\\d+)").matcher(out);
         assertTrue(patches.find() && Integer.parseInt(patches.group(1)) >= 8,
                 "the fake server saw the apply's server-side-apply PATCHes: " + out);
+        // The class cache made at the training's exit must hold fabric8's model classes (its scan of them), which
+        // the plan and drift of built-in kinds no longer load but an apply's typed objects and a custom kind's
+        // lookup still do: RuntimeClass is one that no run of the training reads or writes.
+        assertTrue(Files.readString(temp.resolve("classes.txt")).contains("io.fabric8.kubernetes.api.model.node.v1.RuntimeClass "),
+                "the training loads fabric8's model classes");
         assertEquals(List.of(), files(home), "nothing in the home");
         assertEquals(List.of(), files(cwd), "nothing in the working directory");
         assertEquals(List.of(), files(tmp), "nothing left in the temporary directory");

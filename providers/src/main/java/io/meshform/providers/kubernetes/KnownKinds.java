@@ -53,6 +53,11 @@ public final class KnownKinds {
         return Optional.ofNullable(byApiVersionKind.get(apiVersion + " " + kind));
     }
 
+    /** Every kind of the table. */
+    public java.util.Collection<Kind> all() {
+        return byApiVersionKind.values();
+    }
+
     /** True when the API group ("" for core, "apps", "security.istio.io") is one this table lists. */
     public boolean knowsGroup(String apiVersion) {
         int slash = apiVersion.indexOf('/');

@@ -28,7 +28,6 @@ public final class KubeConnection implements AutoCloseable {
     private final String fieldManager;
     private final RequestCounter counter = new RequestCounter();
     private KubernetesClient client;
-    private final ModelClassScan modelClasses = new ModelClassScan();
     private final ClusterAnswered answered = new ClusterAnswered();
     private String describedAs = "";
 
@@ -126,8 +125,7 @@ public final class KubeConnection implements AutoCloseable {
             config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
             describedAs = describe(config);
             reachable(config, describedAs);
-            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), modelClasses), answered);
-            modelClasses.of(client);
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config)), answered);
         }
         return client;
     }
@@ -284,7 +282,6 @@ public final class KubeConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        modelClasses.awaitEnd();
         if (client != null) {
             client.close();
             client = null;

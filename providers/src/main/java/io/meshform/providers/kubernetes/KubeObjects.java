@@ -33,11 +33,12 @@ public final class KubeObjects {
     /**
      * One LIST of a kind in a namespace (or cluster-wide when namespace is null), as JSON trees parsed once from the
      * answer ({@link RawReads#items}): a plan reads every object of the stack this way, and reading them into generic
-     * objects first cost two more conversions per object. fabric8 still resolves the kind (its model classes, or
-     * discovery for a CRD, which throws for a kind the cluster does not serve), as before.
+     * objects first cost two more conversions per object. A built-in kind's operation comes from {@link BuiltInKinds}
+     * (the same fabric8 would resolve, without its model-class scan); fabric8 still resolves any other kind (discovery
+     * for a CRD, which throws for a kind the cluster does not serve), as before.
      */
     public static List<JsonNode> list(KubernetesClient client, Target collection) {
-        var op = client.genericKubernetesResources(collection.apiVersion(), collection.kind());
+        var op = BuiltInKinds.operation(client, collection.apiVersion(), collection.kind());
         return RawReads.items(client, collection.namespace() == null ? op : op.inNamespace(collection.namespace()),
                 collection.apiVersion(), collection.kind(), null);
     }
@@ -46,7 +47,7 @@ public final class KubeObjects {
         if (t.isNamespace()) {
             return client.namespaces().withName(t.name()).get();
         }
-        var op = client.genericKubernetesResources(t.apiVersion(), t.kind());
+        var op = BuiltInKinds.operation(client, t.apiVersion(), t.kind());
         return t.namespace() == null ? op.withName(t.name()).get() : op.inNamespace(t.namespace()).withName(t.name()).get();
     }
 

@@ -321,7 +321,7 @@ public final class ManifestType implements ResourceType {
      */
     private JsonNode dryRun(PlanRequest request, Target t, ObjectNode m, List<String> warnings) {
         try {
-            return Json.toNode(KubeObjects.apply(kube.client().resource(Json.toGeneric(m)), kube.fieldManager(),
+            return Json.toNode(KubeObjects.apply(BuiltInKinds.resource(kube.client(), Json.toGeneric(m)), kube.fieldManager(),
                     Json.bool(request.desired(), "force"), true));
         } catch (KubernetesClientException e) {
             if (KubeErrors.code(e) != 409) {
@@ -427,7 +427,7 @@ public final class ManifestType implements ResourceType {
         ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         try {
-            var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
+            var op = BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind());
             List<?> gone = t.namespace() == null ? op.withName(t.name()).delete() : op.inNamespace(t.namespace()).withName(t.name()).delete();
             request.progress().note(gone.isEmpty() ? t.describe() + " was already gone" : t.describe() + " deleted");
         } catch (KubernetesClientException e) {

@@ -31,7 +31,7 @@ record ManifestWait(String condition, String field, String value, long seconds) 
     /** Waits (watching the object) until it holds; an error naming the object when it does not in time. */
     void await(KubeConnection kube, ApplyRequest request, KubeObjects.Target t) {
         request.progress().note("waiting up to " + seconds + "s for " + t.describe() + ": " + this);
-        var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
+        var op = BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind());
         var res = t.namespace() == null ? op.withName(t.name()) : op.inNamespace(t.namespace()).withName(t.name());
         try {
             res.waitUntilCondition(o -> o != null && holds(Json.toNode(o)), seconds, TimeUnit.SECONDS);

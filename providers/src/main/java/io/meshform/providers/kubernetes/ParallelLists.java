@@ -16,8 +16,13 @@ import java.util.function.Function;
  * otherwise waits for ten round trips in a row. Results keep the order of {@code keys}.
  */
 public final class ParallelLists {
-    /** Enough to overlap the round trips without flooding the API server's priority and fairness queues. */
-    static final int MAX_CONCURRENT = 4;
+    /**
+     * Enough to overlap the round trips without flooding the API server's priority and fairness queues. Eight, not
+     * four: a stack spread over ten namespaces has five per kind, and with four the fifth LIST waited for a whole
+     * round trip after the first answer (N=100 drift, whose comparison waits for the reads: wall 0.90-0.92 in two
+     * interleaved loops; BENCHMARKS.md, issue 18, late session: small). The checks' view reads as many at once.
+     */
+    static final int MAX_CONCURRENT = 8;
 
     private ParallelLists() {
     }

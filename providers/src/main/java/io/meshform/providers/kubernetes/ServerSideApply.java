@@ -40,9 +40,12 @@ public final class ServerSideApply {
     /** Per kind and namespace: the URL of the collection, as fabric8 builds it (plural from its model or discovery). */
     private final Map<Target, Collection> collections = new ConcurrentHashMap<>();
 
-    /** Kinds resolved as fabric8's {@code client.resource(obj)} resolves them: its model classes, else discovery. */
+    /**
+     * Kinds resolved as fabric8's {@code client.resource(obj)} resolves them (its model classes, else discovery), a
+     * built-in kind without the model-class scan ({@link BuiltInKinds}).
+     */
     public ServerSideApply(KubeConnection kube) {
-        this(kube, t -> kube.client().genericKubernetesResources(t.apiVersion(), t.kind()));
+        this(kube, t -> BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind()));
     }
 
     /** {@code operations}: the fabric8 operation of a kind (e.g. from a fixed ResourceDefinitionContext, no discovery). */

@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class LiveCluster implements ClusterView {
     /** Reads at a time when a view starts: as many as the plan's own reads run (ParallelLists), for the same reason. */
-    static final int PREFETCH_THREADS = 4;
+    static final int PREFETCH_THREADS = 8;
     private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private final KubeConnection kube;
     private final Once<List<LivePod>> pods;
