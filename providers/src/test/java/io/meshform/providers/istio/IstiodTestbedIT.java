@@ -165,13 +165,21 @@ class IstiodTestbedIT {
      */
     @Test
     void theProxyConfigProbeReportsTheMtlsModesIstiodComputes(ClusterContext cluster) {
+        // Ports no Service of the cluster is likely to use: a cluster shared with other work (bin/quickstart leaves the
+        // auth proxy's Service on 8080) gives every sidecar an outbound listener on each Service port, and the
+        // by-address check below needs a port that only virtualOutbound serves.
+        int app = 18080;
+        int metrics = 19090;
         String ns = injectedNamespace(cluster);
-        String serverIp = pod(cluster, ns, "server-0", Map.of("app", "server"), 8080, 9090).getStatus().getPodIP();
+        // The namespace's own policy, so that a mesh-wide one left in istio-system (quickstart's STRICT) does not decide
+        // the modes: a namespace policy overrides the mesh's (Istio's authn policy_applier.go).
+        peerAuthentication(cluster, ns, "PERMISSIVE");
+        String serverIp = pod(cluster, ns, "server-0", Map.of("app", "server"), app, metrics).getStatus().getPodIP();
         pod(cluster, ns, "client-0", Map.of("app", "client"));
         cluster.client().services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("server").endMetadata()
                 .withNewSpec().addToSelector("app", "server")
-                .addNewPort().withName("http").withPort(80).withNewTargetPort(8080).endPort()
-                .addNewPort().withName("tcp").withPort(9090).withNewTargetPort(9090).endPort()
+                .addNewPort().withName("http").withPort(80).withNewTargetPort(app).endPort()
+                .addNewPort().withName("tcp").withPort(metrics).withNewTargetPort(metrics).endPort()
                 .endSpec().build()).create();
         String server = ns + "/server-0";
         String client = ns + "/client-0";
@@ -179,8 +187,8 @@ class IstiodTestbedIT {
 
         JsonNode before = probe(cluster, List.of(server, client), List.of(host));
         assertTrue(proxy(before, server).get("sidecarInjected").asBoolean());
-        assertEquals("PERMISSIVE", mode(proxy(before, server), 8080), "Istio's default: " + proxy(before, server).get("inbound"));
-        assertEquals("PERMISSIVE", mode(proxy(before, server), 9090));
+        assertEquals("PERMISSIVE", mode(proxy(before, server), app), "the namespace's policy: " + proxy(before, server).get("inbound"));
+        assertEquals("PERMISSIVE", mode(proxy(before, server), metrics));
         JsonNode auto = destination(proxy(before, client), 80);
         assertEquals("outbound|80||server." + ns + ".svc.cluster.local", auto.get("cluster").asText());
         assertTrue(auto.get("originatesMtls").asBoolean(), "auto mTLS to a server with a sidecar: " + auto);
@@ -188,7 +196,7 @@ class IstiodTestbedIT {
 
         // The same server by its pod IP on the container port (as a client that skips the Service connects): no
         // listener serves that address and port, so virtualOutbound passes it through in plaintext, without mTLS.
-        JsonNode direct = JSON.readTree(cluster.proxyConfig().probe(List.of(client), List.of(serverIp + ":8080")));
+        JsonNode direct = JSON.readTree(cluster.proxyConfig().probe(List.of(client), List.of(serverIp + ":" + app)));
         JsonNode byIp = proxy(direct, client).get("outbound");
         assertEquals(1, byIp.size(), byIp.toString());
         assertEquals(serverIp, byIp.get(0).get("host").asText());
@@ -196,20 +204,25 @@ class IstiodTestbedIT {
         assertTrue(byIp.get(0).get("via").asText().contains("listener virtualOutbound"), byIp.toString());
         assertFalse(byIp.get(0).get("originatesMtls").asBoolean(), byIp.toString());
 
-        cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(GenericObjects.of("security.istio.io/v1",
-                "PeerAuthentication", ns, "default", Map.of("mtls", Map.of("mode", "STRICT")))).create();
+        peerAuthentication(cluster, ns, "STRICT");
         cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(GenericObjects.of("security.istio.io/v1",
                 "PeerAuthentication", ns, "server-metrics", Map.of("selector", Map.of("matchLabels", Map.of("app", "server")),
-                        "portLevelMtls", Map.of("9090", Map.of("mode", "DISABLE"))))).create();
+                        "portLevelMtls", Map.of(String.valueOf(metrics), Map.of("mode", "DISABLE"))))).create();
         cluster.client().genericKubernetesResources(DESTINATION_RULE).inNamespace(ns).resource(GenericObjects.of("networking.istio.io/v1",
                 "DestinationRule", ns, "server-plaintext", Map.of("host", host + ".svc.cluster.local",
                         "trafficPolicy", Map.of("tls", Map.of("mode", "DISABLE"))))).create();
 
         JsonNode after = probe(cluster, List.of(server, client), List.of(host));
-        assertEquals("STRICT", mode(proxy(after, server), 8080), proxy(after, server).get("inbound").toString());
-        assertEquals("DISABLE", mode(proxy(after, server), 9090), "the workload's port-level override");
+        assertEquals("STRICT", mode(proxy(after, server), app), proxy(after, server).get("inbound").toString());
+        assertEquals("DISABLE", mode(proxy(after, server), metrics), "the workload's port-level override");
         JsonNode plain = destination(proxy(after, client), 80);
         assertFalse(plain.get("originatesMtls").asBoolean(), "DestinationRule tls DISABLE: " + plain);
         assertEquals("PLAINTEXT", plain.get("endpoints").get(0).get("transport").asText(), plain.toString());
+    }
+
+    /** The namespace-wide PeerAuthentication {@code default} in {@code ns}, created or changed to this mode. */
+    private static void peerAuthentication(ClusterContext cluster, String ns, String mode) {
+        cluster.client().genericKubernetesResources(PEER_AUTHN).inNamespace(ns).resource(GenericObjects.of("security.istio.io/v1",
+                "PeerAuthentication", ns, "default", Map.of("mtls", Map.of("mode", mode)))).serverSideApply();
     }
 }
