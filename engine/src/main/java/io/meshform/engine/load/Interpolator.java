@@ -22,11 +22,14 @@ final class Interpolator {
     private static final Pattern VAR = Pattern.compile("\\s*var\\.([A-Za-z_][A-Za-z0-9_]*)\\s*");
 
     private final Map<String, JsonNode> values;
+    /** Every declared name, with a value or not: one without (its error already reported) is not "undefined". */
+    private final Set<String> declared;
     private final Set<String> used;
     private final Diagnostics out;
 
-    Interpolator(Map<String, JsonNode> values, Set<String> used, Diagnostics out) {
+    Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> used, Diagnostics out) {
         this.values = values;
+        this.declared = declared;
         this.used = used;
         this.out = out;
     }
@@ -101,9 +104,9 @@ final class Interpolator {
     private JsonNode lookup(String name, YamlDocument doc, String pointer) {
         used.add(name);
         JsonNode v = values.get(name);
-        if (v == null) {
+        if (v == null && !declared.contains(name)) {
             out.error("undefined variable `" + name + "`",
-                    values.isEmpty() ? "declare it under `variables:`" : Suggestions.hint(name, values.keySet())
+                    declared.isEmpty() ? "declare it under `variables:`" : Suggestions.hint(name, declared)
                             + " (declare new variables under `variables:`)",
                     doc.rangeOf(pointer));
         }

@@ -88,7 +88,7 @@ public final class StackLoader {
         // reports every error in the file.
         Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
         Set<String> used = new HashSet<>();
-        Interpolator interpolator = new Interpolator(values, used, out);
+        Interpolator interpolator = new Interpolator(values, parts.variables.names(), used, out);
         List<ResourceDecl> resources = new ArrayList<>();
         for (StackResources.Declared raw : parts.resources.all()) {
             ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec(), raw.source().document(),

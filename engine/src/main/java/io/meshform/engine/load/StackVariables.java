@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
+import io.meshform.engine.diag.ValueDescription;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -128,15 +129,16 @@ final class StackVariables {
             if (raw.containsKey(name)) {
                 value = convert(raw.get(name), decl.type);
                 if (value == null) {
+                    // The value is not repeated: a value put in the wrong variable may be another one's secret.
                     out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
-                            "got \"" + raw.get(name) + "\"", decl.range);
+                            decl.type.equals("bool") ? "give true or false" : "give a number, such as 3 or 0.5", decl.range);
                     continue;
                 }
             } else if (fromFiles.containsKey(name)) {
                 value = fromFiles.get(name);
                 if (!matchesType(value, decl.type)) {
                     out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
-                            "found " + ObjectShape.describe(value), decl.range);
+                            "found " + ValueDescription.kindOf(value), decl.range);
                     continue;
                 }
             } else if (decl.defaultValue != null) {
@@ -149,6 +151,11 @@ final class StackVariables {
             values.put(name, value);
         }
         return values;
+    }
+
+    /** Every declared variable's name, whether or not it has a value. */
+    Set<String> names() {
+        return java.util.Collections.unmodifiableSet(declared.keySet());
     }
 
     /** A warning for each declared variable no value of the stack references. */

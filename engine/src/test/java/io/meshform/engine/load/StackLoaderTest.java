@@ -163,6 +163,27 @@ class StackLoaderTest {
     }
 
     @Test
+    void aValueOfTheWrongTypeIsOneErrorThatDoesNotRepeatTheValue() throws IOException {
+        Path stack = file("stack.yaml", HEAD + """
+                variables:
+                  enabled: {type: bool}
+                  password: {type: string}
+                resources:
+                  - type: test.thing
+                    name: x
+                    spec: {a: "${var.enabled}", b: "${var.password}"}
+                """);
+        Path varFile = file("vars.yaml", "password: {value: hunter2-from-file}\n");
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(stack,
+                new VariableInputs(Map.of(), List.of(varFile), Map.of("enabled", "hunter2-on-the-command-line"))));
+        List<String> messages = e.diagnostics().stream().map(d -> d.summary() + " | " + d.detail()).toList();
+        assertEquals(2, messages.size(), "one error per variable, no 'undefined variable' for a declared one: " + messages);
+        assertTrue(messages.get(0).startsWith("variable `enabled` from --var enabled is not a bool | give true or false"), messages.get(0));
+        assertTrue(messages.get(1).startsWith("variable `password` from " + varFile + " is not a string | found a mapping"), messages.get(1));
+        assertTrue(messages.stream().noneMatch(m -> m.contains("hunter2")), "values are not repeated: " + messages);
+    }
+
+    @Test
     void aVersionWrittenAsANumberIsRefusedForAStringVariable() throws IOException {
         List<Diagnostic> errors = errors(HEAD + "variables:\n  v: {type: string, default: 1.10}\n");
         assertTrue(errors.get(0).detail().contains("quote it"), errors.get(0).detail());
