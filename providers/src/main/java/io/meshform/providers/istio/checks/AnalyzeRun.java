@@ -40,8 +40,11 @@ final class AnalyzeRun {
      * {@code meshConfig} as the mesh config when given, for {@code revision}.
      */
     static Result run(Istioctl istioctl, ObjectFiles overlay, Optional<JsonNode> meshConfig, String revision) {
+        // Istio's log goes to stdout by default (pkg/log/options.go, defaultOutputPath), and analyze logs a warning
+        // there for each object it cannot read, ahead of its JSON: --log_target (a hidden flag of istioctl's root,
+        // istioctl/cmd/root.go) keeps stdout for the JSON alone.
         List<String> args = new ArrayList<>(List.of("analyze", "--use-kube=true", "--all-namespaces", "--output", "json",
-                "--color=false", "--timeout", "60s"));
+                "--color=false", "--timeout", "60s", "--log_target=stderr"));
         if (revision != null && !revision.isBlank() && !revision.equals("default")) {
             args.add("--revision");
             args.add(revision);
