@@ -86,11 +86,21 @@ public final class Main implements Runnable {
         return CommandTree.build(terminal);
     }
 
+    /**
+     * picocli's message, two of its words put right: its KEY=VALUE check writes "for option option '--var'", and ends
+     * with the value given, which for {@code --var} may be a secret (a value passed without its {@code NAME=}).
+     */
+    static String usageMessage(String picocli) {
+        String m = picocli.replace("option option '", "option '");
+        int was = m.indexOf(" format but was ");
+        return was < 0 ? m : m.substring(0, was) + " format (the value given is not repeated)";
+    }
+
     /** What was wrong, the closest valid spelling, and the usage of the command that was given, not the root's. */
     private static int usageError(CommandLine.ParameterException ex, Style style) {
         CommandLine c = ex.getCommandLine();
         PrintWriter err = c.getErr();
-        String message = ex.getMessage();
+        String message = usageMessage(ex.getMessage());
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()
                 && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")
                 && c.getCommandSpec().positionalParameters().isEmpty()) {

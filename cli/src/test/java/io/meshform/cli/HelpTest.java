@@ -123,6 +123,15 @@ class HelpTest {
     }
 
     @Test
+    void aVarWithoutItsNameIsRefusedWithoutRepeatingTheValue() {
+        Result r = run("validate", "--var", "s3cret-token");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("Error: Value for option '--var' (NAME=VALUE) should be in KEY=VALUE format (the value given is not repeated)"),
+                r.err());
+        assertFalse(r.err().contains("s3cret-token"), r.err());
+    }
+
+    @Test
     void plainMeshformListsTheCommands() {
         Result r = run();
         assertEquals(0, r.code());
