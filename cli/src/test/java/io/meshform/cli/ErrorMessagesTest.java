@@ -64,4 +64,31 @@ class ErrorMessagesTest {
                 + " does not exist, and this is not a pod in a cluster"), out);
         assertTrue(out.contains("pass --kubeconfig FILE"), out);
     }
+
+    /** A variable whose value is refused is one error: the spec that uses it still says "${var.x}", which is not checked. */
+    @Test
+    void aRefusedVariableIsOneErrorNotAlsoItsResources() throws Exception {
+        Path stack = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: t}
+                variables:
+                  strict: {type: bool}
+                resources:
+                  - type: kubernetes.namespace
+                    name: team
+                    spec: {name: team-a, labels: {strict: "${var.strict}"}}
+                """);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), java.io.InputStream.nullInputStream(), java.util.Map.of(), false),
+                "validate", "-f", stack.toString(), "--var", "strict=hunter2", "--no-color");
+        String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.ERROR, code, text);
+        assertTrue(text.contains("meshform.yaml:5:3: error: variable `strict` from --var strict is not a bool"), text);
+        assertTrue(text.contains("1 error."), text);
+        assertFalse(text.contains("invalid value"), "no second error about the unresolved text: " + text);
+        assertFalse(text.contains("hunter2"), text);
+    }
 }

@@ -26,6 +26,8 @@ final class Interpolator {
     private final Set<String> declared;
     private final Set<String> used;
     private final Diagnostics out;
+    /** References left in place because of a reported problem: their values are still the text {@code ${...}}. */
+    private int unresolved;
 
     Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> used, Diagnostics out) {
         this.values = values;
@@ -69,7 +71,11 @@ final class Interpolator {
         Matcher whole = WHOLE.matcher(text);
         if (whole.matches()) {
             JsonNode v = lookup(whole.group(1), doc, pointer);
-            return v == null ? node : v;
+            if (v == null) {
+                unresolved++;
+                return node;
+            }
+            return v;
         }
         Matcher m = REF.matcher(text);
         StringBuilder sb = new StringBuilder();
@@ -83,22 +89,30 @@ final class Interpolator {
                 out.error("unsupported expression `" + m.group() + "`",
                         "only variable references are supported: ${var.NAME}; write $${ for a literal ${",
                         doc.rangeOf(pointer));
+                unresolved++;
                 return node;
             }
             JsonNode v = lookup(var.group(1), doc, pointer);
             if (v == null) {
+                unresolved++;
                 return node;
             }
             if (v.isContainer()) {
                 out.error("variable `" + var.group(1) + "` is a " + (v.isObject() ? "mapping" : "list")
                         + " and cannot be part of a string", "use it as the whole value: \"${var." + var.group(1) + "}\"",
                         doc.rangeOf(pointer));
+                unresolved++;
                 return node;
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(v.isString() ? v.asString() : v.toString()));
         }
         m.appendTail(sb);
         return JsonNodeFactory.instance.stringNode(sb.toString());
+    }
+
+    /** How many references were left in place so far, each with its error reported. */
+    int unresolved() {
+        return unresolved;
     }
 
     private JsonNode lookup(String name, YamlDocument doc, String pointer) {

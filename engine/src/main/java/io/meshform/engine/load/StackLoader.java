@@ -52,7 +52,8 @@ public final class StackLoader {
 
     private final YamlReader yaml = new YamlReader();
     private final TypeRegistry types;
-    /** Resources whose named file could not be read, in this load. */
+    /** Resources whose named file could not be read, or whose spec holds a reference that could not be resolved (its
+     * problem reported), in this load: their specs are not validated. */
     private final Set<ResourceAddress> unreadable = new HashSet<>();
     private final BackendCatalog backends;
 
@@ -91,15 +92,21 @@ public final class StackLoader {
         Interpolator interpolator = new Interpolator(values, parts.variables.names(), used, out);
         List<ResourceDecl> resources = new ArrayList<>();
         for (StackResources.Declared raw : parts.resources.all()) {
+            int unresolvedBefore = interpolator.unresolved();
             ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec(), raw.source().document(),
                     raw.source().pointer() + "/spec");
+            if (interpolator.unresolved() != unresolvedBefore) {
+                // A reference whose problem is reported is still "${var.x}" in the spec: validating that text
+                // would add a second, false error (e.g. "invalid value" for a label).
+                unreadable.add(raw.address());
+            }
             SourceLocator source = readFiles(raw, spec, parts, file.toString(), out);
             resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle()));
         }
         parts.variables.warnUnused(used, out);
         checkDependsOn(resources, out);
         for (ResourceDecl r : resources) {
-            if (!unreadable.contains(r.address())) {  // its file's problem is already reported
+            if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
                 validateSpec(r, out);
             }
         }
