@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A loaded desired-state file: its resources in file order, variables resolved. {@code digest} identifies
@@ -20,6 +22,8 @@ public final class Stack {
     private final String digest;
     private final Map<ResourceAddress, ResourceDecl> byAddress = new HashMap<>();
     private final Map<String, List<ResourceDecl>> byType = new HashMap<>();
+    /** Indexes providers derive from the resources, each built on first use ({@link #derived}). */
+    private final Map<Object, Object> derived = new ConcurrentHashMap<>();
 
     public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
                  String digest) {
@@ -73,5 +77,15 @@ public final class Stack {
     /** The resources of one type, in file order. Providers ask this once per resource for implicit edges. */
     public List<ResourceDecl> ofType(String type) {
         return byType.getOrDefault(type, List.of());
+    }
+
+    /**
+     * What {@code derive} computes from this stack, computed once per stack and key. For a provider's index over all
+     * resources (which ones create a namespace): it is asked once per resource, for implicit edges and plans, and a
+     * scan per question made the graph of N resources quadratic.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Class<?> key, Function<Stack, T> derive) {
+        return (T) derived.computeIfAbsent(key, k -> derive.apply(this));
     }
 }
