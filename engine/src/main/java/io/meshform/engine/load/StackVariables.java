@@ -21,10 +21,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <p>Used by one {@link StackLoader#load} and then dropped: it collects the declarations of every file the load reads.
  */
 final class StackVariables {
-    private static final Set<String> KEYS = Set.of("type", "default", "description");
+    private static final Set<String> KEYS = Set.of("type", "default", "description", "sensitive");
     private static final Set<String> TYPES = Set.of("string", "number", "bool");
 
-    private record Declaration(String type, JsonNode defaultValue, SourceRange range) {
+    private record Declaration(String type, JsonNode defaultValue, SourceRange range, boolean sensitive) {
     }
 
     private final Map<String, Declaration> declared = new LinkedHashMap<>();
@@ -63,9 +63,18 @@ final class StackVariables {
                         doc.rangeOf(p + "/default"));
                 continue;
             }
+            JsonNode flag = v.get("sensitive");
+            if (flag != null && !flag.isBoolean()) {
+                out.error("`sensitive` of variable `" + e.getKey() + "` is not a bool", "write sensitive: true or false",
+                        doc.rangeOf(p + "/sensitive"));
+                continue;
+            }
             Declaration prior = declared.get(e.getKey());
             JsonNode effectiveDefault = def != null ? def : prior == null ? null : prior.defaultValue;
-            declared.put(e.getKey(), new Declaration(type, effectiveDefault, doc.rangeOf(p)));
+            // Sensitive once, sensitive everywhere: an importing file cannot make an imported secret printable.
+            boolean sensitive = flag != null ? flag.asBoolean() || prior != null && prior.sensitive
+                    : prior != null && prior.sensitive;
+            declared.put(e.getKey(), new Declaration(type, effectiveDefault, doc.rangeOf(p), sensitive));
         }
     }
 
@@ -156,6 +165,17 @@ final class StackVariables {
     /** Every declared variable's name, whether or not it has a value. */
     Set<String> names() {
         return java.util.Collections.unmodifiableSet(declared.keySet());
+    }
+
+    /** The declared variables marked {@code sensitive: true}: their values are masked wherever they are used. */
+    Set<String> sensitiveNames() {
+        Set<String> out = new java.util.TreeSet<>();
+        declared.forEach((name, decl) -> {
+            if (decl.sensitive) {
+                out.add(name);
+            }
+        });
+        return out;
     }
 
     /** A warning for each declared variable no value of the stack references. */
