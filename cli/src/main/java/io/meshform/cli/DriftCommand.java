@@ -29,6 +29,12 @@ final class DriftCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
 
+    /** An option of this command, not of {@link GlobalOptions}: apply, destroy and the rest run on one cluster. */
+    @Option(names = "--all-contexts", description = GlobalOptions.ALL_CONTEXTS)
+    void allContexts(boolean on) {
+        global.allContexts = on;
+    }
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", converter = Choices.DriftFormat.class,
             completionCandidates = Choices.DriftFormat.class,
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
