@@ -47,8 +47,8 @@ final class DriftCommand implements Callable<Integer> {
             description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team (repeatable; default: none).")
     List<String> ignore = List.of();
 
-    @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster (default: run it when"
-            + " the stack declares Istio objects or namespaces).")
+    @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster; the report says it"
+            + " was skipped (default: run it when the stack declares Istio objects or namespaces).")
     boolean noAnalyze;
 
     @Option(names = "--allow-empty-state",
