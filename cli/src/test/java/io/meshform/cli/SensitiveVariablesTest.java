@@ -160,6 +160,17 @@ class SensitiveVariablesTest {
         assertNoToken("validate", validate.all());
     }
 
+    /** A value the stack's author chose and the plan masks would be applied unreviewed: it must come from the runner. */
+    @Test
+    void aSensitiveVariableTakesNoDefaultFromTheStack() throws IOException {
+        Files.writeString(stack, Files.readString(stack).replace("sensitive: true", "sensitive: true, default: chosen-by-author"));
+        Result validate = run(NEW, "validate");
+        assertEquals(1, validate.code(), validate.all());
+        assertTrue(validate.all().contains("meshform.yaml:5:42: error: sensitive variable `token` has a default"), validate.all());
+        assertTrue(validate.all().contains("1 error."), validate.all());
+        assertFalse(validate.all().contains("chosen-by-author"), validate.all());
+    }
+
     @Test
     void sensitiveMustBeABool() throws IOException {
         Files.writeString(stack, Files.readString(stack).replace("sensitive: true", "sensitive: yes please"));

@@ -74,7 +74,15 @@ final class StackVariables {
             // Sensitive once, sensitive everywhere: an importing file cannot make an imported secret printable.
             boolean sensitive = flag != null ? flag.asBoolean() || prior != null && prior.sensitive
                     : prior != null && prior.sensitive;
-            declared.put(e.getKey(), new Declaration(type, effectiveDefault, doc.rangeOf(p), sensitive));
+            if (sensitive && def != null) {
+                // The stack's author is less trusted than the runner (README, Trust): a default they write that the
+                // plan then masks would be applied unreviewed. A sensitive value comes from the runner.
+                out.error("sensitive variable `" + e.getKey() + "` has a default",
+                        "a masked value must come from whoever runs meshform, not from the stack: remove `default` and set it"
+                                + " with --var, a --var-file or " + VariableInputs.ENV_PREFIX + e.getKey(),
+                        doc.rangeOf(p + "/default"));  // still declared (without it): one error, not one per use
+            }
+            declared.put(e.getKey(), new Declaration(type, sensitive ? null : effectiveDefault, doc.rangeOf(p), sensitive));
         }
     }
 
