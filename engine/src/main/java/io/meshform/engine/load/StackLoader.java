@@ -125,9 +125,9 @@ public final class StackLoader {
             }
         }
         // A sensitive value is not quoted by any error or warning (a type's "invalid value `...`" would print it).
-        Set<String> secrets = sensitiveTexts(values, sensitive);
+        Set<String> secrets = parts.variables.sensitiveTexts(values);
         if (out.hasErrors()) {
-            throw new DiagnosticsException(redacted(out, secrets));
+            throw new DiagnosticsException(out.withText(t -> Sensitive.redact(t, secrets)));
         }
         // One form from here on: what the type applies, records and compares (validated as written, above).
         resources.replaceAll(r -> new ResourceDecl(r.address(), r.dependsOn(),
@@ -135,26 +135,7 @@ public final class StackLoader {
                 r.sensitivePaths()));
         Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
                 digest(parts, resources));
-        return new Loaded(stack, redacted(out, secrets).warnings(), secrets);
-    }
-
-    /** The texts the sensitive variables' values may be printed as (see {@link Sensitive#secrets}). */
-    private static Set<String> sensitiveTexts(Map<String, JsonNode> values, Set<String> sensitive) {
-        ObjectNode chosen = JsonNodeFactory.instance.objectNode();
-        sensitive.stream().filter(values::containsKey).forEach(n -> chosen.set(n, values.get(n)));
-        return Sensitive.secrets(chosen, Set.of("/*"));
-    }
-
-    private static Diagnostics redacted(Diagnostics in, Set<String> secrets) {
-        if (secrets.isEmpty()) {
-            return in;
-        }
-        Diagnostics out = new Diagnostics();
-        for (Diagnostic d : in.all()) {
-            out.add(new Diagnostic(d.severity(), Sensitive.redact(d.summary(), secrets), Sensitive.redact(d.detail(), secrets),
-                    d.range()));
-        }
-        return out;
+        return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets);
     }
 
     private static final class Parts {

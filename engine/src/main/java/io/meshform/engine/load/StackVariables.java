@@ -5,6 +5,7 @@ import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.diag.ValueDescription;
+import io.meshform.engine.plan.Sensitive;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -184,6 +185,13 @@ final class StackVariables {
             }
         });
         return out;
+    }
+
+    /** The texts the sensitive variables' values may be printed as (see {@link Sensitive#secrets}). */
+    Set<String> sensitiveTexts(Map<String, JsonNode> values) {
+        tools.jackson.databind.node.ObjectNode chosen = JsonNodeFactory.instance.objectNode();
+        sensitiveNames().stream().filter(values::containsKey).forEach(n -> chosen.set(n, values.get(n)));
+        return Sensitive.secrets(chosen, Set.of("/*"));
     }
 
     /** A warning for each declared variable no value of the stack references. */
