@@ -115,7 +115,7 @@ final class Fleet {
                 default -> "error";
             }));
         }
-        terminal.out().print("Fleet: " + members.size() + " clusters\n" + summary);
+        terminal.out().print("Fleet: " + io.meshform.engine.render.Plural.of(members.size(), "cluster") + "\n" + summary);
         return worst;
     }
 

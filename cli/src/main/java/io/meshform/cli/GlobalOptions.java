@@ -51,8 +51,9 @@ public final class GlobalOptions {
                     + "to run on a fleet of clusters at once.")
     List<String> contexts = new ArrayList<>();
 
-    @Option(names = "--all-contexts", description = "plan and drift: run on every context of the kubeconfig at once (default: off).")
+    /** --all-contexts, which only plan and drift take ({@link #ALL_CONTEXTS}): apply and the rest run on one cluster. */
     boolean allContexts;
+    static final String ALL_CONTEXTS = "Run on every context of the kubeconfig at once (default: off).";
 
     /** Set on each member of a fleet run (never from the command line): the local state file is then per context. */
     boolean fleetMember;

@@ -3,6 +3,7 @@ package io.meshform.cli;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Planner;
+import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.state.LockHandle;
 import io.meshform.state.ResourceState;
@@ -58,9 +59,9 @@ final class ImportCommand implements Callable<Integer> {
                 metadata.put(Planner.DEPENDS_ON_KEY, "");
                 // Imported, not created: destroy leaves it in the cluster unless --delete-adopted.
                 metadata.put(Planner.ADOPTED_KEY, "true");
-                // As apply records: sensitive values (a Secret's data) only as digests.
+                // As apply records: sensitive values (a Secret's data, a sensitive variable's place) only as digests.
                 StateSnapshot written = backend.write(state.with(new ResourceState(addr.toString(), addr.type(),
-                        (ObjectNode) Planner.recordable(type, found.attributes()), metadata)));
+                        (ObjectNode) SensitivePaths.recordable(type, stack.find(addr).orElseThrow(), found.attributes()), metadata)));
                 terminal.out().println("Imported " + id + " as " + addr + " (serial " + written.serial()
                         + "). Run `meshform plan` to see how the file and the object differ.");
                 return ExitCodes.OK;

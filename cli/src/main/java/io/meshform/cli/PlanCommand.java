@@ -32,6 +32,12 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanFlags flags;
 
+    /** An option of this command, not of {@link GlobalOptions}: apply, destroy and the rest run on one cluster. */
+    @Option(names = "--all-contexts", description = GlobalOptions.ALL_CONTEXTS)
+    void allContexts(boolean on) {
+        global.allContexts = on;
+    }
+
     @Option(names = "--out", paramLabel = "FILE", description = "Save the plan for `meshform apply FILE` (default: not saved).")
     Path out;
 

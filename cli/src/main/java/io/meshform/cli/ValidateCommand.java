@@ -5,6 +5,8 @@ import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.Severity;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.plan.Validator;
+import io.meshform.engine.render.Plural;
+import io.meshform.providers.istio.core.Mesh;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -45,7 +47,7 @@ final class ValidateCommand implements Callable<Integer> {
             try {
                 loaded = ws.loadStack(!json);
                 warnings.addAll(loaded.warnings());
-                List<Diagnostic> more = new Validator(ws.registry()).validate(loaded.stack());
+                List<Diagnostic> more = unchecked(new Validator(ws.registry()).validate(loaded.stack()), json ? warnings : List.of());
                 more.forEach(w -> {
                     if (!json) {
                         terminal.err().println(w.severity() == Severity.INFO ? ws.style().dim(w.format())
@@ -71,17 +73,37 @@ final class ValidateCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
-                    + loaded.stack().name() + "`, " + loaded.stack().resources().size() + " resources"
+                    + loaded.stack().name() + "`, " + Plural.of(loaded.stack().resources().size(), "resource")
                     + counts(warnings));
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * {@code found}, or an error when Istio's own validation could not run (no istioctl): the Istio objects were not
+     * checked, so "valid" would be false, and a CI step must not pass them. As {@code terraform validate} fails
+     * without its providers; plan keeps it a warning ({@code --strict} refuses it), since the API server's webhook
+     * still checks what is applied.
+     */
+    private static List<Diagnostic> unchecked(List<Diagnostic> found, List<Diagnostic> before) {
+        if (found.stream().noneMatch(Mesh::istioctlDidNotRun)) {
+            return found;
+        }
+        io.meshform.engine.diag.Diagnostics errors = new io.meshform.engine.diag.Diagnostics();
+        before.forEach(errors::add);
+        for (Diagnostic d : found) {
+            errors.add(Mesh.istioctlDidNotRun(d) ? Diagnostic.error(d.summary(), d.detail()
+                    + ". validate fails until istioctl runs: a stack whose Istio objects were not checked is not known to"
+                    + " be valid", d.range()) : d);
+        }
+        throw new DiagnosticsException(errors);
     }
 
     /** ", 2 warnings, 1 note." (notes, such as the ingress coverage table, are not warnings). */
     static String counts(List<Diagnostic> diagnostics) {
         long notes = diagnostics.stream().filter(d -> d.severity() == Severity.INFO).count();
         long warnings = diagnostics.size() - notes;
-        return (warnings == 0 ? "" : ", " + warnings + " warnings") + (notes == 0 ? "" : ", " + notes + (notes == 1 ? " note" : " notes")) + ".";
+        return (warnings == 0 ? "" : ", " + Plural.of(warnings, "warning")) + (notes == 0 ? "" : ", " + Plural.of(notes, "note")) + ".";
     }
 
     /** Terraform's {@code validate -json} shape: valid, counts, and each diagnostic with its file position. */

@@ -148,8 +148,9 @@ final class Workspace implements AutoCloseable {
             for (io.meshform.engine.model.ResourceDecl d : loaded.stack().resources()) {
                 var type = registry().get(d.type());
                 terminal.redactor().add(io.meshform.engine.plan.Sensitive.secrets(d.spec(),
-                        io.meshform.engine.plan.Planner.sensitivePaths(type, d.spec())));
+                        io.meshform.engine.plan.SensitivePaths.of(type, d)));
             }
+            terminal.redactor().add(loaded.secrets());
         }
         if (printWarnings) {
             for (Diagnostic w : loaded.warnings()) {

@@ -91,4 +91,18 @@ class ErrorMessagesTest {
         assertFalse(text.contains("invalid value"), "no second error about the unresolved text: " + text);
         assertFalse(text.contains("hunter2"), text);
     }
+
+    /** A missing stack file says where it was looked for and how to name another: a newcomer runs `plan` in the wrong directory. */
+    @Test
+    void aMissingStackFileSaysWhereItLookedAndHowToNameIt() {
+        Path missing = dir.resolve("nope.yaml");
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new java.io.PrintStream(java.io.OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), java.io.InputStream.nullInputStream(), java.util.Map.of(), false),
+                "validate", "-f", missing.toString(), "--no-color");
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.ERROR, code, text);
+        assertTrue(text.contains("error: stack file not found\n  looked for " + missing.toAbsolutePath()
+                + "; give the stack file with -f FILE (default: meshform.yaml in the current directory)"), text);
+    }
 }

@@ -123,6 +123,17 @@ class HelpTest {
     }
 
     @Test
+    void onlyPlanAndDriftOfferAllContexts() {
+        for (List<String> path : paths()) {
+            boolean offered = find(path).getCommandSpec().findOption("--all-contexts") != null;
+            assertEquals(path.equals(List.of("plan")) || path.equals(List.of("drift")), offered, "meshform " + path);
+        }
+        Result r = run("apply", "--all-contexts");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("Unknown option: '--all-contexts'"), r.err());
+    }
+
+    @Test
     void aVarWithoutItsNameIsRefusedWithoutRepeatingTheValue() {
         Result r = run("validate", "--var", "s3cret-token");
         assertEquals(1, r.code(), r.err());

@@ -200,6 +200,8 @@ class StackSchemaTest {
             "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t, environment: prod}\n",
             "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nbackend: {s3: {bucket: b}}\n",
             "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nvariables: {v: {type: text}}\n",
+            "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nvariables: {v: {sensitive: true, default: x}}\n",
+            "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nvariables: {v: {sensitive: \"yes\"}}\n",
             "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\noutputs: {}\n");
 
     @TestFactory

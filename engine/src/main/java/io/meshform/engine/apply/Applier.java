@@ -6,6 +6,7 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -180,7 +181,7 @@ public final class Applier {
         ResourceState recorded = prior.find(c.address()).orElse(null);
         ResourceDecl decl = stack.find(c.address()).orElse(null);
         return decl != null && (recorded == null
-                || !recorded.attributes().equals(Planner.recordable(types.get(c.type()), decl.spec()))
+                || !recorded.attributes().equals(SensitivePaths.recordable(types.get(c.type()), decl))
                 || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
                 || decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY)));
     }
@@ -349,7 +350,7 @@ public final class Applier {
             if (wasAdopted || "true".equals(c.privateData().get(Planner.ADOPT_STEP))) {
                 metadata.put(Planner.ADOPTED_KEY, "true");
             }
-            JsonNode attributes = Planner.recordable(type, applied.attributes());
+            JsonNode attributes = SensitivePaths.recordable(type, stack.find(c.address()).orElse(null), applied.attributes());
             ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
             long mine;
             synchronized (this) {

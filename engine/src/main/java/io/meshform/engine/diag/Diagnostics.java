@@ -42,6 +42,14 @@ public final class Diagnostics {
         return items.stream().filter(d -> !d.isError()).toList();
     }
 
+    /** The same diagnostics with {@code text} applied to each summary and detail (a redactor of sensitive values). */
+    public Diagnostics withText(java.util.function.UnaryOperator<String> text) {
+        Diagnostics out = new Diagnostics();
+        items.forEach(d -> out.add(new Diagnostic(d.severity(), text.apply(d.summary()),
+                d.detail() == null ? null : text.apply(d.detail()), d.range())));
+        return out;
+    }
+
     /** Throws when any error was collected; warnings pass. */
     public void throwIfErrors() {
         if (hasErrors()) {

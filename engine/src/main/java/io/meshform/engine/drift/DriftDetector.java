@@ -5,8 +5,8 @@ import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.CheckRun;
-import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.Sensitive;
+import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
@@ -84,7 +84,8 @@ public final class DriftDetector {
             }
             // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
             // and both sides are masked before anything is reported.
-            Set<String> sensitive = Planner.sensitivePaths(types.get(a.type()), recorded.attributes(), now.value());
+            Set<String> sensitive = SensitivePaths.of(types.get(a.type()), stack.find(a).orElse(null),
+                    recorded.attributes(), now.value());
             LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
             PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {

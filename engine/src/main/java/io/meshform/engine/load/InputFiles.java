@@ -70,7 +70,10 @@ public final class InputFiles {
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class);
         } catch (NoSuchFileException e) {
-            throw fail(shownName, what + " not found", "check the path");
+            // The absolute path says where a relative one was looked for (the current directory, or the importing file's).
+            throw fail(shownName, what + " not found", "looked for " + path.toAbsolutePath().normalize()
+                    + (what.equals("stack file") ? "; give the stack file with -f FILE (default: meshform.yaml in the current"
+                    + " directory)" : "; check the path"));
         } catch (AccessDeniedException e) {
             throw fail(shownName, what + " cannot be read: permission denied", null);
         } catch (IOException e) {

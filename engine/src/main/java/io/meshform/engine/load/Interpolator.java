@@ -14,7 +14,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Substitutes {@code ${var.name}} in string values. A string that is exactly one reference takes the
  * variable's typed value (so {@code enabled: "${var.tracing}"} becomes a boolean); otherwise the value is
- * spliced into the text. {@code $${} writes a literal {@code ${}.
+ * spliced into the text. {@code $${} writes a literal {@code ${}. Each value that took a {@code sensitive}
+ * variable's value, whole or spliced, is remembered by its pointer ({@link #sensitivePointers}), so the value at that
+ * place is masked in every plan and drift and digested in state, whatever value it held before or holds live.
  */
 final class Interpolator {
     private static final Pattern REF = Pattern.compile("\\$\\$\\{|\\$\\{([^}]*)}");
@@ -26,10 +28,18 @@ final class Interpolator {
     private final Set<String> declared;
     private final Set<String> used;
     private final Diagnostics out;
+    private final Set<String> sensitive;
+    private final Set<String> sensitivePointers = new java.util.TreeSet<>();
     /** References left in place because of a reported problem: their values are still the text {@code ${...}}. */
     private int unresolved;
 
     Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> used, Diagnostics out) {
+        this(values, declared, Set.of(), used, out);
+    }
+
+    Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> sensitive, Set<String> used,
+                 Diagnostics out) {
+        this.sensitive = sensitive;
         this.values = values;
         this.declared = declared;
         this.used = used;
@@ -75,6 +85,7 @@ final class Interpolator {
                 unresolved++;
                 return node;
             }
+            markIfSensitive(whole.group(1), pointer);
             return v;
         }
         Matcher m = REF.matcher(text);
@@ -104,10 +115,31 @@ final class Interpolator {
                 unresolved++;
                 return node;
             }
+            markIfSensitive(var.group(1), pointer);
             m.appendReplacement(sb, Matcher.quoteReplacement(v.isString() ? v.asString() : v.toString()));
         }
         m.appendTail(sb);
         return JsonNodeFactory.instance.stringNode(sb.toString());
+    }
+
+    /**
+     * The document pointers, under {@code prefix}, of the values that took a sensitive variable's value, relative to
+     * {@code prefix} (a resource's spec pointer gives pointers into its spec).
+     */
+    Set<String> sensitivePointers(String prefix) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (String p : sensitivePointers) {
+            if (p.startsWith(prefix + "/")) {
+                out.add(p.substring(prefix.length()));
+            }
+        }
+        return out;
+    }
+
+    private void markIfSensitive(String name, String pointer) {
+        if (sensitive.contains(name)) {
+            sensitivePointers.add(pointer);
+        }
     }
 
     /** How many references were left in place so far, each with its error reported. */

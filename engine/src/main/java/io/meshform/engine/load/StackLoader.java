@@ -11,6 +11,7 @@ import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.SourceLocator;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.TypeRegistry;
@@ -67,8 +68,19 @@ public final class StackLoader {
         this.backends = backends;
     }
 
-    /** The loaded stack and any warnings; throws {@link DiagnosticsException} listing every error. */
-    public record Loaded(Stack stack, List<Diagnostic> warnings) {
+    /**
+     * The loaded stack and any warnings; throws {@link DiagnosticsException} listing every error. {@code secrets}: the
+     * texts the values of its {@code sensitive} variables may be printed as, for the output's redactor.
+     */
+    public record Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets) {
+
+        public Loaded {
+            secrets = Set.copyOf(secrets);
+        }
+
+        public Loaded(Stack stack, List<Diagnostic> warnings) {
+            this(stack, warnings, Set.of());
+        }
     }
 
     /** Loads without confinement: library use and tests. The CLI passes the stack's root. */
@@ -89,19 +101,21 @@ public final class StackLoader {
         // reports every error in the file.
         Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
         Set<String> used = new HashSet<>();
-        Interpolator interpolator = new Interpolator(values, parts.variables.names(), used, out);
+        Set<String> sensitive = parts.variables.sensitiveNames();
+        Interpolator interpolator = new Interpolator(values, parts.variables.names(), sensitive, used, out);
         List<ResourceDecl> resources = new ArrayList<>();
         for (StackResources.Declared raw : parts.resources.all()) {
             int unresolvedBefore = interpolator.unresolved();
-            ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec(), raw.source().document(),
-                    raw.source().pointer() + "/spec");
+            String specPointer = raw.source().pointer() + "/spec";
+            ObjectNode spec = (ObjectNode) interpolator.resolve(raw.spec(), raw.source().document(), specPointer);
             if (interpolator.unresolved() != unresolvedBefore) {
                 // A reference whose problem is reported is still "${var.x}" in the spec: validating that text
                 // would add a second, false error (e.g. "invalid value" for a label).
                 unreadable.add(raw.address());
             }
             SourceLocator source = readFiles(raw, spec, parts, file.toString(), out);
-            resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle()));
+            resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle(),
+                    interpolator.sensitivePointers(specPointer)));
         }
         parts.variables.warnUnused(used, out);
         checkDependsOn(resources, out);
@@ -110,15 +124,18 @@ public final class StackLoader {
                 validateSpec(r, out);
             }
         }
+        // A sensitive value is not quoted by any error or warning (a type's "invalid value `...`" would print it).
+        Set<String> secrets = parts.variables.sensitiveTexts(values);
         if (out.hasErrors()) {
-            throw new DiagnosticsException(out);
+            throw new DiagnosticsException(out.withText(t -> Sensitive.redact(t, secrets)));
         }
         // One form from here on: what the type applies, records and compares (validated as written, above).
         resources.replaceAll(r -> new ResourceDecl(r.address(), r.dependsOn(),
-                (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle()));
+                (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle(),
+                r.sensitivePaths()));
         Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
                 digest(parts, resources));
-        return new Loaded(stack, out.warnings());
+        return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets);
     }
 
     private static final class Parts {

@@ -5,6 +5,7 @@ import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.diag.ValueDescription;
+import io.meshform.engine.plan.Sensitive;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,10 +22,10 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * <p>Used by one {@link StackLoader#load} and then dropped: it collects the declarations of every file the load reads.
  */
 final class StackVariables {
-    private static final Set<String> KEYS = Set.of("type", "default", "description");
+    private static final Set<String> KEYS = Set.of("type", "default", "description", "sensitive");
     private static final Set<String> TYPES = Set.of("string", "number", "bool");
 
-    private record Declaration(String type, JsonNode defaultValue, SourceRange range) {
+    private record Declaration(String type, JsonNode defaultValue, SourceRange range, boolean sensitive) {
     }
 
     private final Map<String, Declaration> declared = new LinkedHashMap<>();
@@ -63,9 +64,26 @@ final class StackVariables {
                         doc.rangeOf(p + "/default"));
                 continue;
             }
+            JsonNode flag = v.get("sensitive");
+            if (flag != null && !flag.isBoolean()) {
+                out.error("`sensitive` of variable `" + e.getKey() + "` is not a bool", "write sensitive: true or false",
+                        doc.rangeOf(p + "/sensitive"));
+                continue;
+            }
             Declaration prior = declared.get(e.getKey());
             JsonNode effectiveDefault = def != null ? def : prior == null ? null : prior.defaultValue;
-            declared.put(e.getKey(), new Declaration(type, effectiveDefault, doc.rangeOf(p)));
+            // Sensitive once, sensitive everywhere: an importing file cannot make an imported secret printable.
+            boolean sensitive = flag != null ? flag.asBoolean() || prior != null && prior.sensitive
+                    : prior != null && prior.sensitive;
+            if (sensitive && def != null) {
+                // The stack's author is less trusted than the runner (README, Trust): a default they write that the
+                // plan then masks would be applied unreviewed. A sensitive value comes from the runner.
+                out.error("sensitive variable `" + e.getKey() + "` has a default",
+                        "a masked value must come from whoever runs meshform, not from the stack: remove `default` and set it"
+                                + " with --var, a --var-file or " + VariableInputs.ENV_PREFIX + e.getKey(),
+                        doc.rangeOf(p + "/default"));  // still declared (without it): one error, not one per use
+            }
+            declared.put(e.getKey(), new Declaration(type, sensitive ? null : effectiveDefault, doc.rangeOf(p), sensitive));
         }
     }
 
@@ -156,6 +174,24 @@ final class StackVariables {
     /** Every declared variable's name, whether or not it has a value. */
     Set<String> names() {
         return java.util.Collections.unmodifiableSet(declared.keySet());
+    }
+
+    /** The declared variables marked {@code sensitive: true}: their values are masked wherever they are used. */
+    Set<String> sensitiveNames() {
+        Set<String> out = new java.util.TreeSet<>();
+        declared.forEach((name, decl) -> {
+            if (decl.sensitive) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
+    /** The texts the sensitive variables' values may be printed as (see {@link Sensitive#secrets}). */
+    Set<String> sensitiveTexts(Map<String, JsonNode> values) {
+        tools.jackson.databind.node.ObjectNode chosen = JsonNodeFactory.instance.objectNode();
+        sensitiveNames().stream().filter(values::containsKey).forEach(n -> chosen.set(n, values.get(n)));
+        return Sensitive.secrets(chosen, Set.of("/*"));
     }
 
     /** A warning for each declared variable no value of the stack references. */

@@ -300,7 +300,7 @@ public final class Planner {
                 reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");
             }
             return new ResourceChange(address, Action.DELETE, reason,
-                    Sensitive.mask(liveValue, sensitivePaths(type, liveValue, recorded == null ? null : recorded.attributes())), null,
+                    Sensitive.mask(liveValue, SensitivePaths.of(type, liveValue, recorded == null ? null : recorded.attributes())), null,
                     List.of(), List.of(), release, version, deps);
         }
         PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context));
@@ -328,14 +328,18 @@ public final class Planner {
             reason = "replacement requested with --replace";
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
-        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(recordable(type, decl.spec()))) {
+        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(SensitivePaths.recordable(type, decl))) {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
         }
-        JsonNode[] masked = Sensitive.maskPair(planned.before(), planned.after(),
-                sensitivePaths(type, planned.before(), planned.after(), decl.spec()));
-        return new ResourceChange(address, action, reason, masked[0], masked[1], planned.details(), planned.warnings(),
-                privateData, version, deps);
+        Set<String> sensitive = SensitivePaths.of(type, decl, planned.before(), planned.after(),
+                recorded == null ? null : recorded.attributes());
+        JsonNode[] masked = Sensitive.maskPair(planned.before(), planned.after(), sensitive);
+        // A server's message may quote either side, the live one too (an old value the redactor does not know).
+        Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(planned.before(), sensitive));
+        secrets.addAll(Sensitive.secrets(planned.after(), sensitive));
+        return new ResourceChange(address, action, reason, masked[0], masked[1], SensitivePaths.redact(planned.details(), secrets),
+                planned.warnings().stream().map(w -> Sensitive.redact(w, secrets)).toList(), privateData, version, deps);
     }
 
     /** "exists, not managed by meshform": refused, with the two ways to take it over on purpose. */
@@ -351,22 +355,6 @@ public final class Planner {
                         + "set `adopt: true` on the resource (destroy then leaves it in the cluster). If the state should"
                         + " record it, check --state or the stack's backend.",
                 decl.source().range());
-    }
-
-    /** The sensitive paths of every given value (a manifest's depend on its kind, which may differ between sides). */
-    public static Set<String> sensitivePaths(ResourceType type, JsonNode... values) {
-        Set<String> out = new java.util.TreeSet<>(type.sensitivePaths());
-        for (JsonNode v : values) {
-            if (v != null) {
-                out.addAll(type.sensitivePaths(v));
-            }
-        }
-        return out;
-    }
-
-    /** A spec as the state records it: sensitive values replaced by their digests. */
-    public static JsonNode recordable(ResourceType type, JsonNode spec) {
-        return Sensitive.digest(spec, sensitivePaths(type, spec));
     }
 
     /**

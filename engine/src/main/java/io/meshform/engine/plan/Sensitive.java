@@ -129,6 +129,34 @@ public final class Sensitive {
         return copy;
     }
 
+    /**
+     * The pointers in {@code value} that hold a digest: a value recorded as sensitive stays sensitive on both sides
+     * of every later plan and drift, whatever made it sensitive (a {@code sensitive} variable that a later stack no
+     * longer uses, or a resource no longer declared), so the old value the cluster still holds is masked too.
+     */
+    public static Set<String> digestPaths(JsonNode value) {
+        Set<String> out = new LinkedHashSet<>();
+        collectDigests(value, "", out);
+        return out;
+    }
+
+    private static void collectDigests(JsonNode node, String at, Set<String> out) {
+        if (node == null) {
+            return;
+        }
+        if (node instanceof ObjectNode o) {
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                collectDigests(e.getValue(), at + "/" + escape(e.getKey()), out);
+            }
+        } else if (node instanceof ArrayNode a) {
+            for (int k = 0; k < a.size(); k++) {
+                collectDigests(a.get(k), at + "/" + k, out);
+            }
+        } else if (isDigest(node) && !at.isEmpty()) {
+            out.add(at);
+        }
+    }
+
     public static boolean isDigest(JsonNode v) {
         return v.isString() && v.asString().startsWith(DIGEST_PREFIX) && v.asString().length() == DIGEST_PREFIX.length() + 64;
     }
@@ -159,8 +187,8 @@ public final class Sensitive {
             List<JsonNode> leaves = new ArrayList<>();
             collectLeaves(v, leaves);
             for (JsonNode leaf : leaves) {
-                if (isDigest(leaf)) {
-                    continue;
+                if (isDigest(leaf) || leaf.isBoolean()) {
+                    continue;  // a bool's "true" cannot be told from every other "true" in a message
                 }
                 String s = text(leaf);
                 add(out, s);

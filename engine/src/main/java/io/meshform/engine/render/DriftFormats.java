@@ -129,6 +129,12 @@ public final class DriftFormats {
         return s.isEmpty() ? List.of() : List.of(s.split("\n"));
     }
 
+    /** "3 resources match what meshform applied." */
+    private static String matched(DriftReport r) {
+        return Plural.of(r.checked().size(), "resource") + (r.checked().size() == 1 ? " matches" : " match")
+                + " what meshform applied.";
+    }
+
     private String title(DriftEntry e) {
         return (e.address() == null ? "mesh" : e.address().toString()) + ": " + e.summary();
     }
@@ -136,8 +142,7 @@ public final class DriftFormats {
     private String text(DriftReport r, Style style) {
         StringBuilder sb = new StringBuilder();
         if (!r.driftFound()) {
-            sb.append(style.green("No drift.")).append(" ").append(r.checked().size())
-                    .append(" resources match what meshform applied.\n");
+            sb.append(style.green("No drift.")).append(" ").append(matched(r)).append('\n');
         } else {
             sb.append(style.bold("Drift found in stack `" + r.stackName() + "`:")).append("\n\n");
             for (DriftEntry e : r.entries()) {
@@ -162,8 +167,8 @@ public final class DriftFormats {
                 }
                 sb.append('\n');
             }
-            sb.append(style.bold("Drift: " + r.entries().size() + " finding" + (r.entries().size() == 1 ? "" : "s")
-                    + " in " + r.checked().size() + " resources checked.")).append('\n');
+            sb.append(style.bold("Drift: " + Plural.of(r.entries().size(), "finding") + " in "
+                    + Plural.of(r.checked().size(), "resource") + " checked.")).append('\n');
         }
         for (io.meshform.engine.diag.Diagnostic n : r.notes()) {
             sb.append(style.dim(n.format())).append('\n');
@@ -223,7 +228,7 @@ public final class DriftFormats {
         StringBuilder notes = new StringBuilder();
         r.notes().forEach(n -> notes.append("\n> ").append(n.summary().replace("\n", " ")).append('\n'));
         if (!r.driftFound()) {
-            return sb.append("No drift: ").append(r.checked().size()).append(" resources match what meshform applied.\n")
+            return sb.append("No drift: ").append(matched(r)).append('\n')
                     .append(notes).toString();
         }
         sb.append("| resource | finding |\n|---|---|\n");

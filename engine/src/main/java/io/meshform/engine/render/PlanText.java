@@ -16,6 +16,8 @@ import java.util.List;
 public final class PlanText {
     private static final int CONTEXT_LINES = 2;
     private static final String INDENT = "      ";
+    /** As wide as "warning: ", so a warning's later lines start under its first line's text. */
+    private static final String WARNING_INDENT = "         ";
 
     /** Where lines under a change start: indented for a terminal, or at the margin for a Markdown diff block. */
     public enum Layout {
@@ -75,7 +77,13 @@ public final class PlanText {
             default -> diff(c, out);
         }
         for (String w : c.warnings()) {
-            body(out, style.yellow("warning: " + w), false);
+            // A server's message can span lines (an apply conflict lists one field per line): each continuation
+            // line is indented under the text, not left at the margin.
+            String[] lines = w.strip().split("\\R");
+            body(out, style.yellow("warning: " + lines[0]), false);
+            for (int i = 1; i < lines.length; i++) {
+                body(out, style.yellow(WARNING_INDENT + lines[i].stripTrailing()), false);
+            }
         }
         out.append('\n');
     }

@@ -1,5 +1,6 @@
 package io.meshform.engine.render;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.drift.DriftEntry;
@@ -29,5 +30,14 @@ class DriftDetailsTest {
         assertTrue(f.render(report(), "json", Style.plain()).contains("\"details\" : [ \"" + line + "\" ]"), "json");
         assertTrue(f.render(report(), "markdown", Style.plain()).contains("</code>: what apply would restore</summary>\n\n```\n" + line), "markdown");
         assertTrue(f.render(report(), "junit", Style.plain()).contains(line), "junit");
+    }
+
+    @Test
+    void oneResourceIsCountedInTheSingular() {
+        DriftFormats f = new DriftFormats();
+        DriftReport clean = new DriftReport("cortex", List.of(MESH), List.of(), List.of(), List.of());
+        assertEquals("No drift. 1 resource matches what meshform applied.\n", f.render(clean, "text", Style.plain()));
+        assertTrue(f.render(clean, "markdown", Style.plain()).contains("No drift: 1 resource matches what meshform applied.\n"));
+        assertTrue(f.render(report(), "text", Style.plain()).contains("Drift: 1 finding in 1 resource checked."));
     }
 }

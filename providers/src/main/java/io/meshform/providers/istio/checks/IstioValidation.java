@@ -62,7 +62,7 @@ public final class IstioValidation implements PlanCheck {
             // Remembered (Istioctl.runRemembered): the same objects, binary and configuration get the same answer.
             r = istioctl.runRemembered(List.of("validate", "-f", files.file().toString()), List.of(files.file()), TIMEOUT);
         } catch (RuntimeException e) {
-            return List.of(Diagnostic.warning("Istio's validation did not run on the stack's " + objects.size()
+            return List.of(Diagnostic.warning(Mesh.VALIDATE_NOT_RUN + " on the stack's " + objects.size()
                             + " Istio object(s): " + CheckSupport.why(e),
                     "meshform validates Istio objects with `istioctl validate`, the same rules istiod's admission webhook"
                             + " applies; without it they are checked only when applied. Install istioctl (or point --istioctl"

@@ -27,6 +27,11 @@ public final class Mesh {
     public static final String ANALYZE_CHECK = "istio-analyze";
     /** The check that runs {@code istioctl validate} on every Istio object the stack will apply. */
     public static final String VALIDATE_CHECK = "istio-validate";
+    /** How the validate check's warning that istioctl could not be run begins ({@link #istioctlDidNotRun}). */
+    public static final String VALIDATE_NOT_RUN = "Istio's validation did not run";
+    /** The detail of validate's warning that an install's istioctl could not be run ({@link #istioctlDidNotRun}). */
+    public static final String RENDER_NOT_RUN = "validate could not check the install's istioctl version and render; plan"
+            + " will need istioctl";
 
     public static final String SECURITY_GROUP = "security.istio.io";
     public static final String SECURITY_VERSION = "v1";
@@ -34,5 +39,10 @@ public final class Mesh {
     public static final String TELEMETRY_VERSION = "v1";
 
     private Mesh() {
+    }
+
+    /** True for a check's warning that istioctl could not be run, so what it checks went unchecked. */
+    public static boolean istioctlDidNotRun(io.meshform.engine.diag.Diagnostic d) {
+        return d.summary().startsWith(VALIDATE_NOT_RUN) || RENDER_NOT_RUN.equals(d.detail());
     }
 }

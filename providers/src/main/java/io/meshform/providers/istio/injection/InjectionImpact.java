@@ -13,17 +13,26 @@ import java.util.TreeMap;
  *
  * @param workloads pods needing a restart, by owning workload
  * @param unowned   such pods that no Deployment, StatefulSet or DaemonSet owns (a restart cannot reach them)
+ * @param proxyAnnotations the {@link ProxyRequests#POD_ANNOTATIONS} of each such pod (empty maps when it sets none):
+ *                  what its sidecar will request
  */
 public record InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned,
-                              String toRevision) {
+                              String toRevision, List<Map<String, String>> proxyAnnotations) {
 
     public InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned) {
         this(namespace, enabling, workloads, unowned, null);
     }
 
+    public InjectionImpact(String namespace, boolean enabling, Map<Workload, Integer> workloads, List<String> unowned,
+                           String toRevision) {
+        this(namespace, enabling, workloads, unowned, toRevision, null);
+    }
+
     public InjectionImpact {
         workloads = java.util.Collections.unmodifiableMap(new TreeMap<>(workloads));
         unowned = List.copyOf(unowned);
+        int pods = workloads.values().stream().mapToInt(Integer::intValue).sum() + unowned.size();
+        proxyAnnotations = proxyAnnotations == null ? java.util.Collections.nCopies(pods, Map.of()) : List.copyOf(proxyAnnotations);
     }
 
     /** From one LIST of the namespace's pods. */
@@ -46,10 +55,14 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
                                            java.util.function.Predicate<LivePod> keepsOldState) {
         Map<Workload, Integer> workloads = new TreeMap<>();
         List<String> unowned = new ArrayList<>();
+        List<Map<String, String>> proxyAnnotations = new ArrayList<>();
         for (LivePod p : pods) {
             if (Sidecars.finished(p) || !keepsOldState.test(p)) {
                 continue;
             }
+            Map<String, String> own = new TreeMap<>(p.annotations());
+            own.keySet().retainAll(ProxyRequests.POD_ANNOTATIONS);
+            proxyAnnotations.add(own);
             Optional<Workload> w = Sidecars.workloadOf(p);
             if (w.isPresent()) {
                 workloads.merge(w.get(), 1, Integer::sum);
@@ -58,7 +71,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
             }
         }
         unowned.sort(null);
-        return new InjectionImpact(namespace, enabling, workloads, unowned, toRevision);
+        return new InjectionImpact(namespace, enabling, workloads, unowned, toRevision, proxyAnnotations);
     }
 
     public boolean isEmpty() {
@@ -93,7 +106,7 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
                     + String.join(", ", unowned)));
         }
         if (enabling && toRevision == null) {
-            out.add(PlanDetail.note(requests.estimate(namespace, pods())));
+            out.add(PlanDetail.note(requests.estimate(namespace, proxyAnnotations)));
         }
         return out;
     }

@@ -55,7 +55,7 @@ public final class OfflineRenderCheck implements PlanCheck {
             install.istioctl(context, decl.address(), spec).version();
         } catch (DiagnosticsException e) {
             return List.of(Diagnostic.warning(decl.address() + ": " + e.diagnostics().get(0).summary(),
-                    "validate could not check the install's istioctl version and render; plan will need istioctl",
+                    io.meshform.providers.istio.core.Mesh.RENDER_NOT_RUN,
                     decl.source().range("/spec")));
         }
         try {

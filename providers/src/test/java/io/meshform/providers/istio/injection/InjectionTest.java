@@ -92,6 +92,24 @@ class InjectionTest {
     }
 
     @Test
+    void podsThatSetTheirOwnProxyResourcesAreCountedWithThem() {
+        var pods = List.of(
+                Pods.ofDeployment("cortex", "api", "a"),
+                new PodBuilder(Pods.ofDeployment("cortex", "big", "a")).editMetadata()
+                        .addToAnnotations(ProxyRequests.CPU, "500m").addToAnnotations(ProxyRequests.MEMORY, "1Gi").endMetadata().build(),
+                // Only a CPU limit: the template drops the default requests, and Kubernetes makes the limit the CPU request.
+                new PodBuilder(Pods.ofDeployment("cortex", "capped", "a")).editMetadata()
+                        .addToAnnotations(ProxyRequests.CPU + "Limit", "200m").endMetadata().build());
+        var on = InjectionImpact.of("cortex", true, LivePods.of(pods));
+        assertEquals("sidecar requests for 3 pod(s) in cortex: 800m CPU, 1152Mi memory (1 × 100m / 128Mi, Istio's default"
+                + " proxy requests; 2 pod(s) set their own with sidecar.istio.io/proxyCPU, proxyMemory or their ...Limit"
+                + " annotations)", io.meshform.providers.ChangeAssert.lines(on.details(ProxyRequests.DEFAULT)).get(4));
+        assertEquals("sidecar requests for 1 pod(s) in cortex: 500m CPU, 1024Mi memory (1 pod(s) set their own with"
+                + " sidecar.istio.io/proxyCPU, proxyMemory or their ...Limit annotations)",
+                ProxyRequests.DEFAULT.estimate("cortex", List.of(Map.of(ProxyRequests.CPU, "500m", ProxyRequests.MEMORY, "1Gi"))));
+    }
+
+    @Test
     void theDemoProfileRequestsLessPerSidecar() {
         // istioctl 1.30.3 `manifest generate --set profile=demo`: the injector's values request 10m / 40Mi per proxy
         var demo = ProxyRequests.from(yaml("version: \"1.30\"\nprofile: demo\n"));

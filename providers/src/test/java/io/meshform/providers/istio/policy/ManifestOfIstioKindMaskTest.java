@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.Sensitive;
+import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.istio.IstioProvider;
 import io.meshform.providers.kubernetes.KubeConnection;
@@ -35,14 +35,14 @@ class ManifestOfIstioKindMaskTest {
         ManifestType manifest = new ManifestType(kube, IstioProvider.manifestRules());
         JsonNode spec = yaml("manifest:\n  apiVersion: security.istio.io/v1\n  kind: RequestAuthentication\n"
                 + "  metadata: {name: ra, namespace: default}\n  spec:\n    jwtRules:\n" + rules(25).replace("      -", "      -"));
-        String masked = Sensitive.mask(spec, Planner.sensitivePaths(manifest, spec)).toString();
+        String masked = Sensitive.mask(spec, SensitivePaths.of(manifest, spec)).toString();
         assertFalse(masked.contains("KEYSET-"), masked);
         assertTrue(masked.contains("https://i24.example.com"), masked);
-        assertFalse(Planner.recordable(manifest, spec).toString().contains("KEYSET-"));
+        assertFalse(SensitivePaths.recordable(manifest, spec).toString().contains("KEYSET-"));
 
         JsonNode typed = yaml("namespace: default\nname: ra\njwtRules:\n" + rules(25).replace("      -", "  -"));
         IstioPolicyType requestAuthentication = IstioProvider.requestAuthentication(kube);
-        assertFalse(Sensitive.mask(typed, Planner.sensitivePaths(requestAuthentication, typed)).toString().contains("KEYSET-"));
+        assertFalse(Sensitive.mask(typed, SensitivePaths.of(requestAuthentication, typed)).toString().contains("KEYSET-"));
     }
 
     @Test

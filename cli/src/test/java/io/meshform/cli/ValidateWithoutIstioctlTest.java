@@ -1,0 +1,98 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code validate} of a stack with Istio objects when istioctl cannot run: Istio's own validation did not check them,
+ * so validate neither says "Success!" nor exits 0 (a CI gate must not pass what it did not check), in text and JSON.
+ */
+class ValidateWithoutIstioctlTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result validate(String stackBody, String... more) throws IOException {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                """ + stackBody);
+        List<String> args = new ArrayList<>(List.of("validate", "-f", stack.toString(), "--no-color",
+                "--istioctl", dir.resolve("no-istioctl").toString()));
+        args.addAll(List.of(more));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false), args.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static final String ISTIO = """
+              - type: istio.peerAuthentication
+                name: mesh-strict
+                spec: {namespace: istio-system, name: default, mtls: {mode: STRICT}}
+            """;
+
+    @Test
+    void istioObjectsNotCheckedAreNoSuccess() throws IOException {
+        Result r = validate(ISTIO);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("Success"), r.out());
+        assertTrue(r.err().contains("error: Istio's validation did not run on the stack's 1 Istio object(s)")
+                && r.err().contains("validate fails until istioctl runs"), r.err());
+    }
+
+    @Test
+    void anInstallNotRenderedIsNoSuccess() throws IOException {
+        Result r = validate("""
+                  - type: istio.install
+                    name: mesh
+                    spec: {version: "1.30.3", profile: minimal}
+                """);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertFalse(r.out().contains("Success"), r.out());
+        assertTrue(r.err().contains("validate could not check the install's istioctl version and render"), r.err());
+    }
+
+    @Test
+    void jsonSaysNotValid() throws IOException {
+        Result r = validate(ISTIO, "--json");
+        assertEquals(1, r.code(), r.out() + r.err());
+        JsonNode json = JsonMapper.builder().build().readTree(r.out());
+        assertFalse(json.get("valid").asBoolean(), r.out());
+        assertEquals(1, json.get("error_count").asInt(), r.out());
+    }
+
+    @Test
+    void aStackWithoutIstioObjectsNeedsNoIstioctl() throws IOException {
+        Result r = validate("""
+                  - type: kubernetes.namespace
+                    name: cortex
+                    spec: {name: cortex}
+                """);
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().startsWith("Success! ") && r.out().contains("stack `demo`, 1 resource"), r.out());
+        assertFalse(r.out().contains("1 resources"), r.out());
+    }
+}
