@@ -123,7 +123,16 @@ public final class KubeConnection implements AutoCloseable {
             Config config = config(settings);
             // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
             // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
-            config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
+            int retries = Integer.parseInt(settings.get("requestRetries").orElse("3"));
+            // Until the server has answered once, a failed request is retried once only. A wrong token is the common
+            // case: kube-apiserver answers 401 and closes the HTTP/2 connection (GOAWAY; k8s.io/apiserver 0.36,
+            // pkg/endpoints/filters/authentication.go, Unauthorized), and JDK 17's client fails the request with
+            // an IOException instead of reading the 401, which fabric8 retries (StandardHttpClient.shouldRetry); each
+            // retry met the same, so the user waited 0.7 s of pauses and four TLS handshakes per read for "GOAWAY".
+            // fabric8 reads the limit from this live RequestConfig when a request starts (ExponentialBackoffIntervalCalculator.from),
+            // so requests started after the first answer get the full count.
+            config.setRequestRetryBackoffLimit(Math.min(retries, RETRIES_BEFORE_AN_ANSWER));
+            answered.event().thenRun(() -> config.setRequestRetryBackoffLimit(retries));
             describedAs = describe(config);
             reachable(config, describedAs);
             client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), () -> { },
@@ -182,6 +191,9 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     static final long FIRST_REQUEST_WAIT_MILLIS = 2_000;
+
+    /** Retries of a request started before the server's first answer (a blip, or a 429's Retry-After, gets one). */
+    static final int RETRIES_BEFORE_AN_ANSWER = 1;
 
     /**
      * An API server nothing listens for is reported at once. Without this check fabric8 retries a refused
