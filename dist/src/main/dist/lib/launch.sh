@@ -80,7 +80,9 @@ meshform_launch() {
   case $major in ''|*[!0-9]*) major=0 ;; esac
   if [ "$major" -ge 25 ]; then
     # -Xshare is implied by -XX:AOTCache (and refused beside -XX:AOTCacheOutput).
-    jvm+=(-Xlog:aot=off -Xlog:cds=off)
+    # aot* and cds*: every tag set with them, e.g. JDK 25.0.3's "[warning][aot,codecache,stubs] Saved blob's name ... is
+    # different from the expected name", which -Xlog:aot=off (the tag set [aot] alone) printed at every start.
+    jvm+=(-Xlog:aot*=off -Xlog:cds*=off)
   else
     jvm+=(-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off)
   fi

@@ -33,4 +33,28 @@ class VersionCommandTest {
         assertEquals(MeshformVersion.line() + "\n", quick.out());
         assertEquals(MeshformVersion.line(), HelpTest.run("version").out().lines().findFirst().orElseThrow());
     }
+
+    /** The stamp is read from the jar or classes directory the CLI runs from, as the class loader would find it. */
+    @Test
+    void theStampIsReadFromAJarAndFromADirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path classes = java.nio.file.Files.createDirectories(dir.resolve("classes/io/meshform/cli"));
+        java.nio.file.Files.writeString(classes.resolve("version.properties"), "version=1.2.3\n");
+        java.nio.file.Files.writeString(classes.resolve("commit.properties"), "commit=abc1234\ndirty=true\n");
+        java.nio.file.Path jar = dir.resolve("meshform.jar");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            for (String name : List.of("version.properties", "commit.properties")) {
+                out.putNextEntry(new java.util.zip.ZipEntry("io/meshform/cli/" + name));
+                out.write(java.nio.file.Files.readAllBytes(classes.resolve(name)));
+                out.closeEntry();
+            }
+        }
+        for (java.nio.file.Path where : List.of(dir.resolve("classes"), jar)) {
+            java.util.Properties p = MeshformVersion.stamp(where);
+            assertEquals("1.2.3", p.getProperty("version"), where.toString());
+            assertEquals("abc1234", p.getProperty("commit"), where.toString());
+            assertEquals("true", p.getProperty("dirty"), where.toString());
+        }
+        // Through the class loader (a location that is not a file): the build's own stamp.
+        assertEquals(MeshformVersion.get(), MeshformVersion.stamp(null).getProperty("version"));
+    }
 }

@@ -18,6 +18,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before the first answer on the local cluster). Once the first connection is up, the rest share it (HTTP/2) or
  * resume its session. The wait is bounded: when the first request neither answers nor fails within
  * {@code maxWaitMillis}, the others go anyway (each with its own connection, as before).
+ *
+ * <p>When the first answer was 401 Unauthorized, the held requests are not sent: they fail at once with
+ * {@link CredentialsRefused}. Sent, they met a connection kube-apiserver closes after refusing a client (GOAWAY), and
+ * fabric8 retried each of those failures with growing pauses (StandardHttpClient.shouldRetry retries any IOException),
+ * so a wrong token took seconds to report. Throwing here reaches the caller of the request: a held request is always
+ * in its first attempt (any attempt's failure or answer opens the gate first), and fabric8 makes the first attempt on
+ * the caller's thread (AsyncUtils.retryWithExponentialBackoff calls the action directly; only retries are scheduled).
  */
 final class FirstRequestGate implements Interceptor {
     private final AtomicBoolean leaderChosen = new AtomicBoolean();
@@ -25,6 +32,7 @@ final class FirstRequestGate implements Interceptor {
     private final AtomicBoolean firstAnswer = new AtomicBoolean();
     private final long maxWaitMillis;
     private final Runnable onFirstAnswer;
+    private final java.util.function.BooleanSupplier credentialsRefused;
 
     FirstRequestGate(long maxWaitMillis) {
         this(maxWaitMillis, () -> { });
@@ -32,8 +40,17 @@ final class FirstRequestGate implements Interceptor {
 
     /** {@code onFirstAnswer} runs once, on the HTTP client's thread, when the first request is answered or fails. */
     FirstRequestGate(long maxWaitMillis, Runnable onFirstAnswer) {
+        this(maxWaitMillis, onFirstAnswer, () -> false);
+    }
+
+    /**
+     * {@code credentialsRefused}: whether the server has answered this client 401 ({@link ClusterAnswered}, whose
+     * {@code after} runs before this gate's, so it is known when the held requests are let go).
+     */
+    FirstRequestGate(long maxWaitMillis, Runnable onFirstAnswer, java.util.function.BooleanSupplier credentialsRefused) {
         this.maxWaitMillis = maxWaitMillis;
         this.onFirstAnswer = onFirstAnswer;
+        this.credentialsRefused = credentialsRefused;
     }
 
     @Override
@@ -45,6 +62,9 @@ final class FirstRequestGate implements Interceptor {
             answered.await(maxWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (credentialsRefused.getAsBoolean()) {
+            throw new CredentialsRefused();
         }
     }
 

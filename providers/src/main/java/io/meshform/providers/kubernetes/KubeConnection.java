@@ -86,18 +86,19 @@ public final class KubeConnection implements AutoCloseable {
 
     /**
      * {@link KubeErrors#explain}, naming the cluster when it did not answer: with several kubeconfigs and contexts
-     * about, "which server?" is the first thing to check. A request that got no answer on a connection whose client
-     * was answered 401 is reported as the refused credentials it is ({@link ClusterAnswered}).
+     * about, "which server?" is the first thing to check. Once the server has answered this client 401
+     * ({@link ClusterAnswered}), a request refused, not sent for that ({@link CredentialsRefused}) or left without an
+     * answer on the connection the server then closed is reported as the refused credentials it is.
      */
     public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
                                                                io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (!KubeErrors.answered(e) && answered.credentialsRefused()) {
+        if (answered.credentialsRefused() && (!KubeErrors.answered(e) || KubeErrors.code(e) == 401)) {
             return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
                     address + ": " + verb + " " + what + ": the API server refused the credentials of " + describe()
                             + " (HTTP 401 Unauthorized)",
                     "(hint: the token or client certificate of this kubeconfig context's user is not accepted; log in"
-                            + " again. The server then closed the connection, so requests sent beside the refused one got"
-                            + " no answer: " + KubeErrors.serverSays(e) + ")", null));
+                            + " again, or pick another context with --context; requests after the refused one are not sent."
+                            + " This request: " + KubeErrors.serverSays(e) + ")", null));
         }
         io.meshform.engine.diag.DiagnosticsException d = KubeErrors.explain(address, verb, what, e);
         if (KubeErrors.answered(e)) {
@@ -122,10 +123,20 @@ public final class KubeConnection implements AutoCloseable {
             Config config = config(settings);
             // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
             // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
-            config.setRequestRetryBackoffLimit(Integer.parseInt(settings.get("requestRetries").orElse("3")));
+            int retries = Integer.parseInt(settings.get("requestRetries").orElse("3"));
+            // Until the server has answered once, a failed request is retried once only. A wrong token is the common
+            // case: kube-apiserver answers 401 and closes the HTTP/2 connection (GOAWAY; k8s.io/apiserver 0.36,
+            // pkg/endpoints/filters/authentication.go, Unauthorized), and JDK 17's client fails the request with
+            // an IOException instead of reading the 401, which fabric8 retries (StandardHttpClient.shouldRetry); each
+            // retry met the same, so the user waited 0.7 s of pauses and four TLS handshakes per read for "GOAWAY".
+            // fabric8 reads the limit from this live RequestConfig when a request starts (ExponentialBackoffIntervalCalculator.from),
+            // so requests started after the first answer get the full count.
+            config.setRequestRetryBackoffLimit(Math.min(retries, RETRIES_BEFORE_AN_ANSWER));
+            answered.event().thenRun(() -> config.setRequestRetryBackoffLimit(retries));
             describedAs = describe(config);
             reachable(config, describedAs);
-            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config)), answered);
+            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), () -> { },
+                    answered::credentialsRefused), answered, () -> config(settings));
         }
         return client;
     }
@@ -137,6 +148,13 @@ public final class KubeConnection implements AutoCloseable {
      * exists (only fabric8's SSLUtils reads that flag, and the config gets its own value back at once).
      */
     static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate, ClusterAnswered answered) {
+        return build(config, counter, gate, answered, null);
+    }
+
+    /** With {@code reread} (the settings' kubeconfig read again), a 401 is answered by {@link KubeconfigTokenRefresh}. */
+    static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate, ClusterAnswered answered,
+                                  java.util.function.Supplier<Config> reread) {
+        KubeconfigTokenRefresh refresh = reread == null ? null : KubeconfigTokenRefresh.of(config, reread);
         java.util.Optional<javax.net.ssl.TrustManager[]> trust = KubeconfigTrust.of(config);
         boolean trustCerts = config.isTrustCerts();
         if (trust.isPresent()) {
@@ -146,6 +164,10 @@ public final class KubeConnection implements AutoCloseable {
             return new KubernetesClientBuilder()
                     .withConfig(config)
                     .withHttpClientBuilderConsumer(b -> {
+                        if (refresh != null) {
+                            // fabric8 has put its own under this name (HttpClientUtils.createApplicableInterceptors).
+                            b.addOrReplaceInterceptor(io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor.NAME, refresh);
+                        }
                         b.addOrReplaceInterceptor("meshform-count", counter);
                         // Before the gate: a 401 is recorded before the requests the gate holds are let go.
                         b.addOrReplaceInterceptor("meshform-answered", answered);
@@ -169,6 +191,9 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     static final long FIRST_REQUEST_WAIT_MILLIS = 2_000;
+
+    /** Retries of a request started before the server's first answer (a blip, or a 429's Retry-After, gets one). */
+    static final int RETRIES_BEFORE_AN_ANSWER = 1;
 
     /**
      * An API server nothing listens for is reported at once. Without this check fabric8 retries a refused

@@ -78,4 +78,45 @@ class FirstRequestGateTest {
         gate.after(null, null, null);
         assertEquals(1, announced.get());
     }
+
+    @Test
+    void afterA401TheHeldRequestsFailAtOnceInsteadOfBeingSent() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+        FirstRequestGate gate = new FirstRequestGate(60_000, () -> { }, refused::get);
+        gate.before(null, null, null); // the first request
+        java.util.concurrent.CompletableFuture<Throwable> held = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                gate.before(null, null, null);
+                held.complete(null);
+            } catch (RuntimeException e) {
+                held.complete(e);
+            }
+        });
+        t.start();
+        while (t.getState() != Thread.State.TIMED_WAITING) { // held in the gate
+            assertFalse(held.isDone(), "the second request was held");
+            Thread.onSpinWait();
+        }
+        refused.set(true); // ClusterAnswered saw the 401 (its after runs before the gate's)
+        gate.after(null, null, null);
+        Throwable thrown = held.get(10, TimeUnit.SECONDS);
+        assertTrue(thrown instanceof CredentialsRefused, String.valueOf(thrown));
+        assertEquals(401, KubeErrors.code((CredentialsRefused) thrown));
+        // A request made once the gate is open passes (it may be fabric8's retry, which must never throw here).
+        gate.before(null, null, null);
+    }
+
+    @Test
+    void withoutA401TheHeldRequestsAreSent() throws Exception {
+        FirstRequestGate gate = new FirstRequestGate(60_000, () -> { }, () -> false);
+        gate.before(null, null, null);
+        AtomicInteger passed = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread t = follower(gate, passed, started);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        gate.after(null, null, null);
+        t.join(10_000);
+        assertEquals(1, passed.get());
+    }
 }

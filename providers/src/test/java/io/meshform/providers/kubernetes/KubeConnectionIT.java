@@ -154,6 +154,39 @@ class KubeConnectionIT {
         }
     }
 
+    /**
+     * A wrong token with the default retries, as a plan runs. kube-apiserver answers 401 and closes the HTTP/2
+     * connection (GOAWAY); JDK 17's client fails the request with an IOException instead of reading the 401 (JDK 25's
+     * reads it), and fabric8 retries that on a new connection. Before the server's first answer a request is retried
+     * once, not three times (with growing pauses): the refusal is reported after at most two attempts per read.
+     */
+    @Test
+    void aRefusedTokenIsReportedWithoutRoundsOfRetries(ClusterContext cluster, @TempDir Path dir) throws Exception {
+        URI server = URI.create(cluster.client().getMasterUrl().toString());
+        try (CountingProxy proxy = new CountingProxy(server.getHost(), server.getPort())) {
+            String kubeconfig = Files.readString(cluster.kubeconfigPath())
+                    .replace(":" + server.getPort(), ":" + proxy.port())
+                    .replaceAll("client-certificate-data: *\\S+", "token: not-a-token-of-this-cluster")
+                    .replaceAll("\\n *client-key-data: *\\S+", "");
+            Path file = Files.writeString(dir.resolve("config"), kubeconfig);
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", file.toString())))) {
+                kube.client();
+                int probe = proxy.accepted();
+                Map<String, String> messages = ParallelLists.each(List.of("default", "kube-system", "kube-public", "kube-node-lease"), ns -> {
+                    var e = assertThrows(KubernetesClientException.class, () -> kube.client().configMaps().inNamespace(ns).list());
+                    return kube.explain("kubernetes.manifest.x", "list", "ConfigMaps in " + ns, e).getMessage();
+                });
+                for (String m : messages.values()) {
+                    assertTrue(m.contains("the API server refused the credentials of context") && m.contains("(HTTP 401 Unauthorized)")
+                            || m.contains("GOAWAY") && m.contains("token or client certificate"), m);
+                }
+                int connections = proxy.accepted() - probe;
+                // Two attempts per read at most (6 in a run of this lane's; with three retries 12 and 15).
+                assertTrue(connections <= 2 * messages.size(), "each read sent at most twice; connections: " + connections);
+            }
+        }
+    }
+
     private static String chain(Throwable t) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = t; c != null; c = c.getCause()) {

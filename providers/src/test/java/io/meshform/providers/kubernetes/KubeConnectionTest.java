@@ -8,6 +8,8 @@ import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.spi.ProviderSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +93,144 @@ class KubeConnectionTest {
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
             var e = assertThrows(DiagnosticsException.class, kube::client);
             assertTrue(e.getMessage().contains("unknown host no-such-host.invalid"), e.getMessage());
+        }
+    }
+
+    /** A plain-HTTP API server on loopback: each request is counted and answered by {@code answer}. */
+    private static com.sun.net.httpserver.HttpServer server(java.util.concurrent.atomic.AtomicInteger requests,
+                                                            java.util.function.Function<String, Integer> answer) throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            int code = answer.apply(exchange.getRequestHeaders().getFirst("Authorization"));
+            if (code == 0) { // no answer: the connection is closed under the request
+                exchange.close();
+                return;
+            }
+            String json = code == 200 ? "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[]}"
+                    : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":\"Unauthorized\","
+                            + "\"reason\":\"Unauthorized\",\"code\":401}";
+            byte[] body = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(code, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        return server;
+    }
+
+    /**
+     * A server that refuses the token: the first request is answered 401 and not sent again (the kubeconfig, read
+     * again, holds the same token), the reads held behind it are not sent, and every read reports the refused
+     * credentials. kube-apiserver would also close the connection (GOAWAY), and fabric8 retried each read that failed
+     * on it with growing pauses, after re-reading the kubeconfig with its slow parse and sending the first read again
+     * with the same token: the seconds a wrong token took (KubeConnectionIT has the real server).
+     */
+    @Test
+    void afterA401NothingElseIsSentAndEveryReadNamesTheRefusedCredentials(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer server = server(requests, token -> {
+            heldInTheGate(5); // the five other reads wait for this answer, as a plan's do
+            return 401;
+        });
+        try {
+            Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("https://127.0.0.1:1111",
+                    "http://127.0.0.1:" + server.getAddress().getPort()));
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+                Map<String, String> messages = ParallelLists.each(List.of("a", "b", "c", "d", "e", "f"), ns -> {
+                    var e = assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                            () -> kube.client().configMaps().inNamespace(ns).list());
+                    return kube.explain("kubernetes.manifest.x", "list", "ConfigMaps in " + ns, e).getMessage();
+                });
+                for (String m : messages.values()) {
+                    assertTrue(m.contains("the API server refused the credentials of context a at http://127.0.0.1:"), m);
+                    assertTrue(m.contains("(HTTP 401 Unauthorized)") && m.contains("log in again"), m);
+                }
+            }
+            assertEquals(1, requests.get(), "only the first read is sent, once");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /** Waits (at most 10 s) until {@code n} of ParallelLists' threads are held in the first-request gate. */
+    private static void heldInTheGate(int n) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            long held = Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> e.getKey().getName().equals("meshform-list"))
+                    .filter(e -> java.util.Arrays.stream(e.getValue()).anyMatch(
+                            f -> f.getClassName().equals(FirstRequestGate.class.getName()) && f.getMethodName().equals("before")))
+                    .filter(e -> e.getKey().getState() == Thread.State.TIMED_WAITING)
+                    .count();
+            if (held >= n) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A token renewed in the kubeconfig since the client was built (by an exec plugin, by a login) is used after a 401. */
+    @Test
+    void aTokenRenewedInTheKubeconfigIsSentAgainAfterA401(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        Path f = dir.resolve("config");
+        com.sun.net.httpserver.HttpServer server = server(requests, token -> {
+            if ("Bearer renewed".equals(token)) {
+                return 200;
+            }
+            try {
+                // The user logs in again while the first request is under way.
+                Files.writeString(f, Files.readString(f).replace("token: t", "token: renewed"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return 401;
+        });
+        try {
+            Files.writeString(f, KUBECONFIG.replace("https://127.0.0.1:1111", "http://127.0.0.1:" + server.getAddress().getPort())
+                    .replace("{token: t}", "{token: t}"));
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+                assertTrue(kube.client().configMaps().inNamespace("a").list().getItems().isEmpty());
+            }
+            assertEquals(2, requests.get(), "refused with the old token, answered with the renewed one");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Before the server has answered once, a request that gets no answer is retried once, not three times: the wrong
+     * token's case on the real API server, whose 401 JDK 17's client loses to the GOAWAY that follows it
+     * (KubeConnectionIT). Once it has answered, a failed request gets the configured retries again.
+     */
+    @Test
+    void aRequestGettingNoAnswerIsRetriedOnceUntilTheServerHasAnswered(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean answering = new java.util.concurrent.atomic.AtomicBoolean();
+        com.sun.net.httpserver.HttpServer server = server(requests, token -> answering.getAndSet(false) ? 200 : 0);
+        try {
+            Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("https://127.0.0.1:1111",
+                    "http://127.0.0.1:" + server.getAddress().getPort()));
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+                var e = assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                        () -> kube.client().configMaps().inNamespace("a").list());
+                assertTrue(!KubeErrors.answered(e), e.toString());
+                // Each attempt reaches the server twice: JDK's client sends a GET again once itself when its HTTP/1.1
+                // connection closes before the answer (jdk.internal.net.http.MultiExchange).
+                assertEquals(2 * 2, requests.getAndSet(0), "sent, and retried once");
+                answering.set(true);
+                assertTrue(kube.client().configMaps().inNamespace("a").list().getItems().isEmpty());
+                assertEquals(1, requests.getAndSet(0));
+                assertThrows(io.fabric8.kubernetes.client.KubernetesClientException.class,
+                        () -> kube.client().configMaps().inNamespace("b").list());
+                assertEquals(4 * 2, requests.get(), "after an answer: sent, and retried three times (the default)");
+            }
+        } finally {
+            server.stop(0);
         }
     }
 }
