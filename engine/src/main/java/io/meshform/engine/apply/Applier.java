@@ -84,7 +84,7 @@ public final class Applier {
             prior = store.write(prior);
         }
         Recorder recorder = new Recorder(store, prior);
-        ReadySteps ready = new ReadySteps(steps, waitsFor, c -> roundTrips(stack, c));
+        ReadySteps ready = new ReadySteps(steps, waitsFor);
         Set<ResourceAddress> doneSet = new HashSet<>();
         Map<ResourceChange, RuntimeException> failed = new LinkedHashMap<>();
         Set<ResourceAddress> started = new HashSet<>();
@@ -100,9 +100,8 @@ public final class Applier {
             while (true) {
                 boolean halted = !failed.isEmpty() || stop.get() || lockLost != null;
                 if (!halted) {
-                    // The ready steps on the longest chains of round trips first, then in plan order, as many as
-                    // there is room for: a look at the next few steps rather than a walk over all of them at each
-                    // step's end (quadratic in the stack's size).
+                    // The ready steps in plan order, as many as there is room for: a look at the next few steps
+                    // rather than a walk over all of them at each step's end (quadratic in the stack's size).
                     while (inFlight.size() < parallelism && ready.any()) {
                         ResourceChange c = ready.first();
                         try {
@@ -184,17 +183,6 @@ public final class Applier {
                 || !recorded.attributes().equals(Planner.recordable(types.get(c.type()), decl.spec()))
                 || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
                 || decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY)));
-    }
-
-    /**
-     * A step's round trips as its type estimates them from the declared spec; 1 for a delete or a step that only
-     * records (its cost is not what delays the apply's end).
-     */
-    private int roundTrips(Stack stack, ResourceChange c) {
-        if (c.action() == Action.DELETE || c.action() == Action.NOOP) {
-            return 1;
-        }
-        return stack.find(c.address()).map(d -> types.get(c.type()).applyRoundTrips(d.spec())).orElse(1);
     }
 
     /** Creates wait for what they depend on; deletes wait for the deletes of what depended on them. */

@@ -51,16 +51,6 @@ public interface ResourceType {
     void delete(DeleteRequest request);
 
     /**
-     * About how many requests, one after the other, this type's apply of {@code desired} makes (its cost in round
-     * trips; 1 by default). The applier starts the ready steps on the longest chain of such costs first, so a step that
-     * takes three round trips does not start last and become the run's tail while one-request steps fill the slots
-     * before it. Only the order of starts depends on it, never what is done.
-     */
-    default int applyRoundTrips(JsonNode desired) {
-        return 1;
-    }
-
-    /**
      * Stops managing an adopted object (one meshform took over with {@code adopt: true} or {@code meshform import})
      * without deleting it: remove only what meshform added where that matters (its mark, labels it owns). The default
      * leaves the object as it is.

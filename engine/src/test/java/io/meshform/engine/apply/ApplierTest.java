@@ -143,23 +143,6 @@ class ApplierTest {
         assertTrue(o.indexOf("install") < o.indexOf("policy") && o.indexOf("install") < o.indexOf("labels"), o);
     }
 
-    /**
-     * A three-round-trip step (a namespace's labels) that comes late in plan order starts before the one-request steps
-     * ahead of it, so it does not start last and become the apply's tail; with parallelism 1 the history is the order.
-     */
-    @Test
-    void theReadyStepWithTheMostRoundTripsStartsFirst() {
-        Stack s = Stacks.load(cluster.registry(), dir, """
-                resources:
-                  - {type: test.thing, name: a}
-                  - {type: test.thing, name: b}
-                  - {type: test.thing, name: c, spec: {roundTrips: 3}}
-                """);
-        ApplyResult r = apply(s, new AtomicBoolean(), 1);
-        assertTrue(r.succeeded(), () -> r.failed().values().toString());
-        assertEquals(List.of("create test.thing.c", "create test.thing.a", "create test.thing.b"), cluster.history());
-    }
-
     /** The same stack with parallelism 1 never has two steps in flight: the latch above is what proves parallelism. */
     @Test
     void withParallelismOneTheIndependentStepsRunOneAtATime() {

@@ -275,12 +275,6 @@ public final class InMemoryCluster implements Provider {
             return new AppliedResource(request.desired(), Map.of("version", String.valueOf(versions.get(request.address()))));
         }
 
-        /** As a spec's {@code roundTrips} says (1 without it). */
-        @Override
-        public int applyRoundTrips(JsonNode desired) {
-            return desired.path("roundTrips").asInt(1);
-        }
-
         @Override
         public void delete(DeleteRequest request) {
             history.add("delete " + request.address());

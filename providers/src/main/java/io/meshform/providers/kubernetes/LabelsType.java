@@ -147,17 +147,6 @@ public final class LabelsType extends MetadataMapsType {
         return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
 
-    /**
-     * The GET (the object must exist; its labels before), the apply, and on a namespace whose injection labels change
-     * the LIST of its pods that predate the change ({@code NamespaceLabelEffects.afterApply}): three round trips where
-     * most steps make one, so the applier starts these first.
-     */
-    @Override
-    public int applyRoundTrips(JsonNode desired) {
-        boolean listsPods = target(desired).isNamespace() && effects.concerns(Json.stringMap(desired.get(LABELS)).keySet());
-        return listsPods ? 3 : 2;
-    }
-
     /** Applies no labels: the server drops the keys only meshform owned. The object stays. */
     @Override
     public void delete(DeleteRequest request) {

@@ -103,15 +103,6 @@ public final class NamespaceType extends MetadataMapsType {
         return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
 
-    /**
-     * One apply; with an injection label, also the GET of the labels before it and, when injection turns on or off,
-     * the LIST of the pods after it ({@link #apply}): an estimate for the applier's order, not a count.
-     */
-    @Override
-    public int applyRoundTrips(JsonNode desired) {
-        return effects.concerns(Json.stringMap(desired.get(LABELS)).keySet()) ? 3 : 1;
-    }
-
     private static Map<String, String> withAdopted(Map<String, String> metadata, boolean adopted) {
         if (adopted) {
             metadata.put(ADOPTED, "true");

@@ -50,23 +50,6 @@ public class LabelsTypeTest {
                 .endMetadata().build();
     }
 
-    /**
-     * The applier's estimate (it starts the ready steps with the most round trips first): GET, apply and, when a
-     * namespace's injection labels change, the LIST of its pods; a namespace one apply, three with an injection label.
-     */
-    @Test
-    void roundTripsOfAnApply() {
-        KubeConnection kube = new KubeConnection(client, "meshform");
-        LabelsType labels = new LabelsType(kube, new io.meshform.providers.istio.injection.InjectionLabelEffects(kube));
-        assertEquals(3, labels.applyRoundTrips(yaml("kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n")));
-        assertEquals(2, labels.applyRoundTrips(yaml("kind: Namespace\nname: cortex\nlabels: {team: pay}\n")));
-        assertEquals(2, labels.applyRoundTrips(yaml(
-                "kind: Deployment\napiVersion: apps/v1\nnamespace: cortex\nname: web\nlabels: {istio-injection: enabled}\n")));
-        NamespaceType namespaces = new NamespaceType(kube, new io.meshform.providers.istio.injection.InjectionLabelEffects(kube));
-        assertEquals(1, namespaces.applyRoundTrips(yaml("name: cortex\nlabels: {team: pay}\n")));
-        assertEquals(3, namespaces.applyRoundTrips(yaml("name: cortex\nlabels: {istio.io/rev: canary}\n")));
-    }
-
     @Test
     void validation() {
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
