@@ -207,9 +207,10 @@ public final class StackLoader {
                         continue;
                     }
                     if (!java.nio.file.Files.exists(target)) {
-                        // Said where the import is written: the missing file has no line to point at.
+                        // Said where the import is written (the missing file has no line to point at), and the
+                        // absolute path where it was looked for, as for a missing stack file.
                         out.error("imported file `" + imp.asString() + "` not found",
-                                "looked for " + relativeName(shownName, imp.asString()) + "; imports are relative to the importing file",
+                                "looked for " + target.toAbsolutePath().normalize() + "; imports are relative to the importing file",
                                 doc.rangeOf("/imports/" + i));
                         continue;
                     }

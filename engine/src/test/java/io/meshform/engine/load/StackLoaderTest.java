@@ -252,6 +252,18 @@ class StackLoaderTest {
         assertEquals("imported file `nowhere.yaml` not found", errors.get(0).summary());
         assertTrue(errors.get(0).range().file().endsWith("top.yaml"), errors.get(0).format());
         assertEquals(6, errors.get(0).range().line());
+        assertEquals("looked for " + top.resolveSibling("nowhere.yaml").toAbsolutePath().normalize()
+                + "; imports are relative to the importing file", errors.get(0).detail());
+    }
+
+    /** A stack named by a relative path (`plan -f ../x/top.yaml`) still says where its import was looked for in full. */
+    @Test
+    void aMissingImportOfARelativeStackNamesTheAbsolutePath() throws IOException {
+        Path top = file("top.yaml", HEAD + "imports:\n  - nowhere.yaml\n");
+        Path relative = Path.of("").toAbsolutePath().relativize(top.toAbsolutePath());
+        List<Diagnostic> errors = assertThrows(DiagnosticsException.class, () -> loader.load(relative, VariableInputs.none())).diagnostics();
+        assertEquals("looked for " + top.resolveSibling("nowhere.yaml").toAbsolutePath().normalize()
+                + "; imports are relative to the importing file", errors.get(0).detail(), errors.toString());
     }
 
     @Test
