@@ -42,6 +42,8 @@ final class Workspace implements AutoCloseable {
     private final InterruptGuard guard;
     private TypeRegistry registry;
     private java.util.Set<String> skippedChecks = java.util.Set.of();
+    /** The --state file's backend made by {@link #readStateAhead}, handed out by the next {@link #backend(Stack)}. */
+    private LocalStateBackend givenState;
 
     Workspace(GlobalOptions options, Terminal terminal) {
         this.options = options;
@@ -182,7 +184,9 @@ final class Workspace implements AutoCloseable {
             }
             config = new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1]));
         } else if (options.state != null) {
-            return new LocalStateBackend(options.state);
+            LocalStateBackend given = givenState != null ? givenState : new LocalStateBackend(options.state);
+            givenState = null;  // handed out once: a second backend(...) gets a fresh one, as before
+            return given;
         }
         BackendKind kind = backendKinds().get(config.kind());
         List<SettingProblem> problems = kind.check(config.settings());
@@ -210,6 +214,18 @@ final class Workspace implements AutoCloseable {
             return new KubeConnection(providerSettings()).client();
         }
         throw new IllegalStateException("no client of type " + type.getName() + " for a state backend");
+    }
+
+    /**
+     * With --state (a local file), starts decoding it beside the stack's load ({@link io.meshform.state.StateStore#readAhead}): that
+     * file is the backend whatever the stack says, so it is known before the load. Other backends are named by the
+     * stack and wait for it. Call before {@link #loadStack}; the read under the lock still decides what is used.
+     */
+    void readStateAhead() {
+        if (options.state != null && options.stateSecret == null && givenState == null) {
+            givenState = new LocalStateBackend(options.state);
+            givenState.readAhead();
+        }
     }
 
     /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */
