@@ -42,7 +42,7 @@ final class Workspace implements AutoCloseable {
     private final InterruptGuard guard;
     private TypeRegistry registry;
     private java.util.Set<String> skippedChecks = java.util.Set.of();
-    /** The --state file's backend made by {@link #readStateAhead}, handed out by the next {@link #backend(Stack)}. */
+    /** The --state file's backend made by {@link #startAhead}, handed out by the next {@link #backend(Stack)}. */
     private LocalStateBackend givenState;
 
     Workspace(GlobalOptions options, Terminal terminal) {
@@ -217,11 +217,13 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
-     * With --state (a local file), starts decoding it beside the stack's load ({@link io.meshform.state.StateStore#readAhead}): that
-     * file is the backend whatever the stack says, so it is known before the load. Other backends are named by the
-     * stack and wait for it. Call before {@link #loadStack}; the read under the lock still decides what is used.
+     * Starts, beside the stack's load, what a command that plans will need and the stack does not decide: the
+     * providers' connections ({@link Provider#prepare}) and, with --state (a local file: the backend whatever the
+     * stack says), the state's decode ({@link io.meshform.state.StateStore#readAhead}). Other backends are named by
+     * the stack and wait for it. Call before {@link #loadStack}; the read under the lock still decides what is used.
      */
-    void readStateAhead() {
+    void startAhead() {
+        providers().forEach(Provider::prepare);
         if (options.state != null && options.stateSecret == null && givenState == null) {
             givenState = new LocalStateBackend(options.state);
             givenState.readAhead();

@@ -30,6 +30,8 @@ public final class KubeConnection implements AutoCloseable {
     private KubernetesClient client;
     private final ClusterAnswered answered = new ClusterAnswered();
     private String describedAs = "";
+    /** The client's build started by {@link #buildAhead}, until the next {@link #client()} takes its outcome. */
+    private java.util.concurrent.CompletableFuture<KubernetesClient> ahead;
 
     public KubeConnection(ProviderSettings settings) {
         this.settings = settings;
@@ -118,7 +120,58 @@ public final class KubeConnection implements AutoCloseable {
         return answered.event();
     }
 
-    public synchronized KubernetesClient client() {
+    /**
+     * Starts building the client on a thread of its own (the kubeconfig, the reachability check, the client key, the
+     * TLS context), beside work that does not need it yet: a plan's stack load. At N=1,000 the build ran on the
+     * plan's path between the load and the first request (about 0.1 s; BENCHMARKS.md, issue 18, 2026-12-02 night:
+     * n1000). Nothing is sent. The next {@link #client()} waits for it and returns its client, or throws what it
+     * threw, so an unreachable server is tried once, as before; later calls try again, as before.
+     */
+    public synchronized void buildAhead() {
+        if (client == null && ahead == null) {
+            java.util.concurrent.CompletableFuture<KubernetesClient> future = new java.util.concurrent.CompletableFuture<>();
+            ahead = future;
+            Thread t = new Thread(() -> buildAhead(future), "kube-client-ahead");
+            t.setDaemon(true);  // never keeps a finished (or failed) run alive
+            t.start();
+        }
+    }
+
+    private synchronized void buildAhead(java.util.concurrent.CompletableFuture<KubernetesClient> future) {
+        if (future.isCancelled()) {
+            return;  // closed before this thread ran: build nothing nobody closes
+        }
+        try {
+            future.complete(build());
+        } catch (RuntimeException | Error e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    public KubernetesClient client() {
+        java.util.concurrent.CompletableFuture<KubernetesClient> started;
+        synchronized (this) {
+            started = ahead;
+            ahead = null;
+        }
+        if (started != null) {
+            try {
+                return started.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                // What the build threw, as if this thread had built: its messages say what to do.
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+        return build();
+    }
+
+    private synchronized KubernetesClient build() {
         if (client == null) {
             Config config = config(settings);
             // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
@@ -307,6 +360,10 @@ public final class KubeConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (ahead != null) {
+            ahead.cancel(false);
+            ahead = null;
+        }
         if (client != null) {
             client.close();
             client = null;
