@@ -42,8 +42,6 @@ final class Workspace implements AutoCloseable {
     private final InterruptGuard guard;
     private TypeRegistry registry;
     private java.util.Set<String> skippedChecks = java.util.Set.of();
-    /** The --state file's backend made by {@link #startAhead}, handed out by the next {@link #backend(Stack)}. */
-    private LocalStateBackend givenState;
 
     Workspace(GlobalOptions options, Terminal terminal) {
         this.options = options;
@@ -184,9 +182,7 @@ final class Workspace implements AutoCloseable {
             }
             config = new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1]));
         } else if (options.state != null) {
-            LocalStateBackend given = givenState != null ? givenState : new LocalStateBackend(options.state);
-            givenState = null;  // handed out once: a second backend(...) gets a fresh one, as before
-            return given;
+            return new LocalStateBackend(options.state);
         }
         BackendKind kind = backendKinds().get(config.kind());
         List<SettingProblem> problems = kind.check(config.settings());
@@ -218,16 +214,10 @@ final class Workspace implements AutoCloseable {
 
     /**
      * Starts, beside the stack's load, what a command that plans will need and the stack does not decide: the
-     * providers' connections ({@link Provider#prepare}) and, with --state (a local file: the backend whatever the
-     * stack says), the state's decode ({@link io.meshform.state.StateStore#readAhead}). Other backends are named by
-     * the stack and wait for it. Call before {@link #loadStack}; the read under the lock still decides what is used.
+     * providers' connections ({@link Provider#prepare}). Call before {@link #loadStack}.
      */
     void startAhead() {
         providers().forEach(Provider::prepare);
-        if (options.state != null && options.stateSecret == null && givenState == null) {
-            givenState = new LocalStateBackend(options.state);
-            givenState.readAhead();
-        }
     }
 
     /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */

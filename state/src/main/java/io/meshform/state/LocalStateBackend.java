@@ -49,8 +49,6 @@ public final class LocalStateBackend implements StateBackend {
     /** True once this backend has read or written the state: a write then requires it unchanged since. */
     private boolean seen;
     private byte[] seenBytes;
-    /** The file decoded beside the stack's load ({@link #readAhead}), until the next decode takes it. */
-    private StateReadAhead ahead;
     /** What {@link #read()} last returned (the file with a journal replayed), or null. */
     private StateSnapshot lastRead;
     private final LocalLockFile lock;
@@ -93,14 +91,6 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public String describe() {
         return "local file " + given + (file.equals(given) ? "" : " (a link to " + file + ")");
-    }
-
-    /** Decodes the file as it is now on a thread of its own; the next {@link #read()} uses it if the bytes it reads are the same. */
-    @Override
-    public synchronized void readAhead() {
-        if (ahead == null) {
-            ahead = StateReadAhead.start(() -> readIfPresent(file), bytes -> codec.decode(bytes, "state file " + file));
-        }
     }
 
     @Override
@@ -291,9 +281,7 @@ public final class LocalStateBackend implements StateBackend {
 
     private StateSnapshot decodeKnown(byte[] bytes) {
         if (!Arrays.equals(bytes, knownBytes)) {
-            Optional<StateSnapshot> early = ahead == null ? Optional.empty() : ahead.take(bytes);
-            ahead = null;
-            knownSnapshot = early.orElseGet(() -> decode(bytes));
+            knownSnapshot = decode(bytes);
             knownBytes = bytes;
         }
         return knownSnapshot;

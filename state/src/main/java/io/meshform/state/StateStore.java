@@ -13,13 +13,6 @@ public interface StateStore {
     Optional<StateSnapshot> read();
 
     /**
-     * A hint that {@link #read()} comes soon: a store may start reading and decoding now, beside other work, as long as
-     * {@link #read()} still returns exactly what is stored when it is called. The default does nothing.
-     */
-    default void readAhead() {
-    }
-
-    /**
      * Persists {@code s} with serial = stored serial + 1 (or {@code s.serial() + 1} when nothing is stored yet).
      *
      * @return what was written, with the serial the store assigned

@@ -53,39 +53,6 @@ class LocalStateBackendTest extends StateBackendContract {
         }
     }
 
-    /** The file decoded ahead (before the lock) is used only if the locked read finds the same bytes. */
-    @Test
-    void aReadAfterReadAheadReturnsWhatIsStoredWhenItReads() throws IOException {
-        StateSnapshot first = StateSnapshot.empty("0.1.0").with(resource("a", "1"));
-        StateSnapshot second = first.with(resource("b", "2"));
-        StateCodec codec = new StateCodec();
-        Files.write(stateFile, codec.encode(first));
-        LocalStateBackend same = new LocalStateBackend(stateFile);
-        same.readAhead();
-        assertEquals(first, same.read().orElseThrow());
-
-        LocalStateBackend changed = new LocalStateBackend(stateFile);
-        changed.readAhead();
-        Files.write(stateFile, codec.encode(second));
-        assertEquals(second, changed.read().orElseThrow(), "written after the read ahead: the read sees the write");
-
-        LocalStateBackend broken = new LocalStateBackend(stateFile);
-        broken.readAhead();
-        Files.writeString(stateFile, "{\"format_version\": 1,");
-        assertThrows(CorruptStateException.class, broken::read, "cut short after the read ahead: reported");
-
-        LocalStateBackend mended = new LocalStateBackend(stateFile);
-        mended.readAhead();
-        Files.write(stateFile, codec.encode(first));
-        assertEquals(first, mended.read().orElseThrow(), "mended after the read ahead: read as it is now");
-
-        Files.delete(stateFile);
-        LocalStateBackend gone = new LocalStateBackend(stateFile);
-        gone.readAhead();
-        Files.write(stateFile, codec.encode(second));
-        assertEquals(second, gone.read().orElseThrow(), "created after the read ahead: read");
-    }
-
     /**
      * A run that finds the lock held a moment before its holder wrote its record (two applies started together) still
      * names the holder: it looks again for the record instead of reporting "an unknown holder" at once.
