@@ -67,6 +67,7 @@ class ApplyCommand implements Callable<Integer> {
         // interrupt guard last).
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
+            ws.startAhead();
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);

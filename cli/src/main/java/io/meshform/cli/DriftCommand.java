@@ -91,6 +91,7 @@ final class DriftCommand implements Callable<Integer> {
             if (noAnalyze) {
                 ws.skipChecks(java.util.Set.of(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK));
             }
+            ws.startAhead();
             StackLoader.Loaded loaded = ws.loadStack();
             stackName = loaded.stack().name();
             StateBackend backend = ws.backend(loaded.stack());

@@ -94,6 +94,7 @@ final class PlanCommand implements Callable<Integer> {
     /** Plans under the state lock, so the state read is the one the plan is bound to. */
     static Plan makePlan(Workspace ws, PlanOptions options, String operation) {
         long start = System.nanoTime();
+        ws.startAhead();
         StackLoader.Loaded loaded = ws.loadStack();
         ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());

@@ -212,6 +212,14 @@ final class Workspace implements AutoCloseable {
         throw new IllegalStateException("no client of type " + type.getName() + " for a state backend");
     }
 
+    /**
+     * Starts, beside the stack's load, what a command that plans will need and the stack does not decide: the
+     * providers' connections ({@link Provider#prepare}). Call before {@link #loadStack}.
+     */
+    void startAhead() {
+        providers().forEach(Provider::prepare);
+    }
+
     /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */
     LockHandle lock(StateBackend backend, String operation) {
         LockHandle handle = backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));

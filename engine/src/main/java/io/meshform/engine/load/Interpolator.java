@@ -48,10 +48,26 @@ final class Interpolator {
 
     /** Returns {@code node} itself when nothing in it refers to a variable, so most of a stack is not copied. */
     JsonNode resolve(JsonNode node, YamlDocument doc, String pointer) {
+        return resolve(node, doc, new At(null, pointer, -1));
+    }
+
+    /**
+     * Where a node is, as a JSON pointer made only when a diagnostic needs it: building one string per node of the
+     * stack was 8 of the load's 168 samples at N=1,000 (BENCHMARKS.md, evening session: n1000).
+     */
+    private record At(At parent, String key, int index) {
+        @Override
+        public String toString() {
+            String self = key == null ? String.valueOf(index) : parent == null ? key : YamlReader.escape(key);
+            return parent == null ? self : parent + "/" + self;
+        }
+    }
+
+    private JsonNode resolve(JsonNode node, YamlDocument doc, At at) {
         if (node.isObject()) {
             ObjectNode copy = null;
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                JsonNode v = resolve(e.getValue(), doc, pointer + "/" + YamlReader.escape(e.getKey()));
+                JsonNode v = resolve(e.getValue(), doc, new At(at, e.getKey(), -1));
                 if (v != e.getValue() && copy == null) {
                     copy = (ObjectNode) node.deepCopy();
                 }
@@ -64,7 +80,7 @@ final class Interpolator {
         if (node.isArray()) {
             ArrayNode copy = null;
             for (int i = 0; i < node.size(); i++) {
-                JsonNode v = resolve(node.get(i), doc, pointer + "/" + i);
+                JsonNode v = resolve(node.get(i), doc, new At(at, null, i));
                 if (v != node.get(i) && copy == null) {
                     copy = (ArrayNode) node.deepCopy();
                 }
@@ -77,6 +93,7 @@ final class Interpolator {
         if (!node.isString() || !node.asString().contains("${")) {
             return node;
         }
+        String pointer = at.toString();
         String text = node.asString();
         Matcher whole = WHOLE.matcher(text);
         if (whole.matches()) {

@@ -18,21 +18,15 @@ import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.BackendCatalog;
 import io.meshform.state.BackendKind;
 import io.meshform.state.SettingProblem;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -93,6 +87,15 @@ public final class StackLoader {
      * must lie inside {@code root} (see {@link StackRoot}).
      */
     public Loaded load(Path file, VariableInputs inputs, StackRoot root) {
+        StackDigest digest = StackDigest.start();
+        try {
+            return load(file, inputs, root, digest);
+        } finally {
+            digest.abandon();  // after a successful load the digest already has its content, and this does nothing
+        }
+    }
+
+    private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest) {
         unreadable.clear();
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
@@ -134,7 +137,7 @@ public final class StackLoader {
                 (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle(),
                 r.sensitivePaths()));
         Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
-                digest(parts, resources));
+                digest.of(parts.name, parts.environment, resources));
         return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets);
     }
 
@@ -376,33 +379,6 @@ public final class StackLoader {
             } else {
                 out.error(summary, problem.hint(), at);
             }
-        }
-    }
-
-    private static String digest(Parts parts, List<ResourceDecl> resources) {
-        ObjectNode canonical = JsonNodeFactory.instance.objectNode();
-        canonical.put("name", parts.name);
-        canonical.put("environment", parts.environment.label());
-        var arr = canonical.putArray("resources");
-        for (ResourceDecl r : resources) {
-            ObjectNode o = arr.addObject();
-            o.put("address", r.address().toString());
-            var deps = o.putArray("dependsOn");
-            r.dependsOn().forEach(d -> deps.add(d.toString()));
-            if (r.lifecycle().preventDestroy()) {
-                o.putObject("lifecycle").put("preventDestroy", true);  // absent otherwise, so older digests stay valid
-            }
-            if (r.lifecycle().adopt()) {
-                o.put("adopt", true);
-            }
-            o.set("spec", r.spec());
-        }
-        try {
-            byte[] bytes = JsonMapper.builder().enable(tools.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                    .build().writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8);
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

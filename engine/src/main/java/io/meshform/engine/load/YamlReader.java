@@ -12,6 +12,7 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +20,6 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLFactory;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 import tools.jackson.dataformat.yaml.YAMLParser;
 
 /**
@@ -35,17 +35,22 @@ public final class YamlReader {
     public static final int MAX_BYTES = 4 << 20;
     static final int MAX_DEPTH = 64;
 
-    private final YAMLMapper mapper;
+    /*
+     * Factories, not mappers: only their token streams are read, and the first Jackson mapper of a run pays its static
+     * set-up (MapperBuilder.<clinit>: 17 of the stack load's 168 samples at N=1,000, evening session), which now
+     * happens on the stack digest's thread while this one reads (StackDigest).
+     */
+    private final YAMLFactory factory;
     /** The same parser without marks (line and column of every token), for the first read of a stack: see parse. */
-    private final YAMLMapper unmarked;
+    private final YAMLFactory unmarked;
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
 
     public YamlReader() {
-        this.mapper = mapper(true);
-        this.unmarked = mapper(false);
+        this.factory = factory(true);
+        this.unmarked = factory(false);
     }
 
-    private static YAMLMapper mapper(boolean marks) {
+    private static YAMLFactory factory(boolean marks) {
         YAMLFactory factory = YAMLFactory.builder()
                 .loadSettings(LoadSettings.builder().setCodePointLimit(MAX_BYTES)
                         // Duplicates are reported by this reader, with the line of the first occurrence.
@@ -56,7 +61,11 @@ public final class YamlReader {
                         .maxStringLength(256 * 1024)
                         .build())
                 .build();
-        return new YAMLMapper(factory);
+        return factory;
+    }
+
+    private static JsonParser parser(YAMLFactory factory, String text) {
+        return factory.createParser(ObjectReadContext.empty(), text);
     }
 
     public YamlDocument read(Path path) {
@@ -102,7 +111,7 @@ public final class YamlReader {
 
     /** The document's tree without positions, or null for anything the full read must judge (and report). */
     private JsonNode unplaced(String text) {
-        try (JsonParser p = unmarked.createParser(text)) {
+        try (JsonParser p = parser(unmarked, text)) {
             if (p.nextToken() == null) {
                 return null;
             }
@@ -133,7 +142,7 @@ public final class YamlReader {
         // Sized for the file (a node per 12 characters or so), so that a stack of 1,000 resources does not
         // rehash its 20,000 positions a dozen times while it is read.
         Map<String, SourceRange> positions = new HashMap<>(Math.max(16, text.length() / 8));
-        try (JsonParser p = mapper.createParser(text)) {
+        try (JsonParser p = parser(factory, text)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw fail(file, 1, 1, "the file is empty", stack ? "a stack starts with `apiVersion: meshform.io/v1alpha1`"
@@ -174,7 +183,7 @@ public final class YamlReader {
             throw fail(file, 0, 0, "document is too large", "files are limited to " + MAX_BYTES + " bytes");
         }
         java.util.List<YamlDocument> docs = new java.util.ArrayList<>();
-        try (JsonParser p = mapper.createParser(text)) {
+        try (JsonParser p = parser(factory, text)) {
             while (p.nextToken() != null) {
                 Map<String, SourceRange> positions = new HashMap<>();
                 JsonNode root = readValue(file, p, "", positions);

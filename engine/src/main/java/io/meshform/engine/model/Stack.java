@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A loaded desired-state file: its resources in file order, variables resolved. {@code digest} identifies
@@ -19,7 +20,8 @@ public final class Stack {
     private final Path file;
     private final BackendConfig backend;
     private final List<ResourceDecl> resources;
-    private final String digest;
+    /** Computed beside the plan when the loader made the stack (StackDigest); asked for when the plan is finished. */
+    private final Supplier<String> digest;
     private final Map<ResourceAddress, ResourceDecl> byAddress = new HashMap<>();
     private final Map<String, List<ResourceDecl>> byType = new HashMap<>();
     /** Indexes providers derive from the resources, each built on first use ({@link #derived}). */
@@ -27,6 +29,12 @@ public final class Stack {
 
     public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
                  String digest) {
+        this(name, environment, file, backend, resources, () -> digest);
+    }
+
+    /** A stack whose digest is still being computed: {@code digest} gives it, waiting if need be. */
+    public Stack(String name, Environment environment, Path file, BackendConfig backend, List<ResourceDecl> resources,
+                 Supplier<String> digest) {
         this.name = name;
         this.environment = environment;
         this.file = file;
@@ -63,7 +71,7 @@ public final class Stack {
     }
 
     public String digest() {
-        return digest;
+        return digest.get();
     }
 
     public Optional<ResourceDecl> find(ResourceAddress address) {

@@ -21,6 +21,14 @@ public interface Provider extends AutoCloseable {
     default void ping() {
     }
 
+    /**
+     * A hint, given before the stack is loaded, that this command will talk to the cluster: the provider may set up
+     * its connection now on a thread of its own (nothing sent), so that it is ready when the first read needs it.
+     * A failure waits for that first use, which reports it as it would have. The default does nothing.
+     */
+    default void prepare() {
+    }
+
     /** Edges this provider adds between resources of any provider (see {@link DependencyRule}). */
     default List<DependencyRule> dependencyRules() {
         return List.of();

@@ -284,8 +284,8 @@ class StackLoaderTest {
     }
 
     /**
-     * A saved plan carries the stack's digest and apply compares it, so the digest of the same stack must not change
-     * when the loader does: pinned to main bf472c3's value (variables, dependsOn, lifecycle, adopt, key order).
+     * The digest is computed on its own thread now (StackDigest); its value must stay what saved plans were made
+     * with: pinned to main bf472c3's digest of the same stack (variables, dependsOn, lifecycle, adopt, key order).
      */
     @Test
     void digestIsTheOneSavedPlansWereMadeWith() throws IOException {
@@ -307,6 +307,13 @@ class StackLoaderTest {
                     spec: {value: "1"}
                 """);
         assertEquals("sha256:e9cba49fd868704440f065d9f9afcd2ad90692140262e84fd56ca8475fc594bb", loader.load(p, VariableInputs.none()).stack().digest());
+    }
+
+    @Test
+    void aFailedLoadStillReportsItsErrors() throws IOException {
+        // The digest's thread is started with every load; a load that fails must throw as before, not wait for it.
+        assertTrue(errors(HEAD + "resources:\n  - {type: test.thing, name: x, dependsOn: [test.thing.y]}\n").get(0)
+                .summary().contains("which the stack does not declare"));
     }
 
     @Test

@@ -30,6 +30,13 @@ public final class KubeConnection implements AutoCloseable {
     private KubernetesClient client;
     private final ClusterAnswered answered = new ClusterAnswered();
     private String describedAs = "";
+    /** A client built by {@link #buildAhead}, its server not yet checked ({@link #reachable}); null once handed out. */
+    private Prepared prepared;
+    /** {@link #buildAhead} was asked and its thread has not run yet ({@link #close} calls it off). */
+    private boolean aheadPending;
+
+    private record Prepared(Config config, KubernetesClient client) {
+    }
 
     public KubeConnection(ProviderSettings settings) {
         this.settings = settings;
@@ -118,27 +125,66 @@ public final class KubeConnection implements AutoCloseable {
         return answered.event();
     }
 
+    /**
+     * Starts building the client on a thread of its own (the kubeconfig, the client key, the TLS context), beside work
+     * that does not need it yet: a plan's stack load. The build ran on the plan's path between the load and the first
+     * request (BENCHMARKS.md, issue 18, 2026-12-02 night: n1000). Nothing is sent and nothing is connected to: the
+     * server's reachability check stays with the first {@link #client()}, so a command refused on its inputs still
+     * touches no cluster. A build that fails is dropped; the first {@link #client()} builds again and reports it.
+     */
+    public synchronized void buildAhead() {
+        if (client == null && prepared == null && !aheadPending) {
+            aheadPending = true;
+            Thread t = new Thread(this::prepareAhead, "kube-client-ahead");
+            t.setDaemon(true);  // never keeps a finished (or failed) run alive
+            t.start();
+        }
+    }
+
+    private synchronized void prepareAhead() {
+        if (!aheadPending || client != null) {
+            return;  // closed before this thread ran, or built meanwhile: build nothing nobody closes
+        }
+        aheadPending = false;
+        try {
+            Config config = configured();
+            prepared = new Prepared(config, newClient(config));
+        } catch (RuntimeException e) {
+            // the first client() meets it again on its own thread and reports it
+        }
+    }
+
     public synchronized KubernetesClient client() {
         if (client == null) {
-            Config config = config(settings);
-            // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
-            // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
-            int retries = Integer.parseInt(settings.get("requestRetries").orElse("3"));
-            // Until the server has answered once, a failed request is retried once only. A wrong token is the common
-            // case: kube-apiserver answers 401 and closes the HTTP/2 connection (GOAWAY; k8s.io/apiserver 0.36,
-            // pkg/endpoints/filters/authentication.go, Unauthorized), and JDK 17's client fails the request with
-            // an IOException instead of reading the 401, which fabric8 retries (StandardHttpClient.shouldRetry); each
-            // retry met the same, so the user waited 0.7 s of pauses and four TLS handshakes per read for "GOAWAY".
-            // fabric8 reads the limit from this live RequestConfig when a request starts (ExponentialBackoffIntervalCalculator.from),
-            // so requests started after the first answer get the full count.
-            config.setRequestRetryBackoffLimit(Math.min(retries, RETRIES_BEFORE_AN_ANSWER));
-            answered.event().thenRun(() -> config.setRequestRetryBackoffLimit(retries));
-            describedAs = describe(config);
-            reachable(config, describedAs);
-            client = build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), () -> { },
-                    answered::credentialsRefused), answered, () -> config(settings));
+            Config config = prepared != null ? prepared.config() : configured();
+            reachable(config, describedAs);  // before the first request, at every call until the server is reached
+            client = prepared != null ? prepared.client() : newClient(config);
+            prepared = null;
         }
         return client;
+    }
+
+    private Config configured() {
+        Config config = config(settings);
+        // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
+        // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
+        int retries = Integer.parseInt(settings.get("requestRetries").orElse("3"));
+        // Until the server has answered once, a failed request is retried once only. A wrong token is the common
+        // case: kube-apiserver answers 401 and closes the HTTP/2 connection (GOAWAY; k8s.io/apiserver 0.36,
+        // pkg/endpoints/filters/authentication.go, Unauthorized), and JDK 17's client fails the request with
+        // an IOException instead of reading the 401, which fabric8 retries (StandardHttpClient.shouldRetry); each
+        // retry met the same, so the user waited 0.7 s of pauses and four TLS handshakes per read for "GOAWAY".
+        // fabric8 reads the limit from this live RequestConfig when a request starts (ExponentialBackoffIntervalCalculator.from),
+        // so requests started after the first answer get the full count.
+        config.setRequestRetryBackoffLimit(Math.min(retries, RETRIES_BEFORE_AN_ANSWER));
+        answered.event().thenRun(() -> config.setRequestRetryBackoffLimit(retries));
+        describedAs = describe(config);
+        return config;
+    }
+
+    private KubernetesClient newClient(Config config) {
+        return build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), () -> { },
+                answered::credentialsRefused), answered, () -> config(settings));
     }
 
     /**
@@ -307,6 +353,11 @@ public final class KubeConnection implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        aheadPending = false;
+        if (prepared != null) {
+            prepared.client().close();
+            prepared = null;
+        }
         if (client != null) {
             client.close();
             client = null;

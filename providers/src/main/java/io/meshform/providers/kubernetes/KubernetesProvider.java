@@ -49,6 +49,12 @@ public final class KubernetesProvider implements Provider {
         }
     }
 
+    /** Builds the shared client beside the stack's load ({@link KubeConnection#buildAhead}). */
+    @Override
+    public void prepare() {
+        kube.buildAhead();
+    }
+
     public KubeConnection connection() {
         return kube;
     }

@@ -1,6 +1,7 @@
 package io.meshform.providers.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,6 +85,64 @@ class KubeConnectionTest {
             assertTrue(e.getMessage().contains("cannot reach the Kubernetes API server (context a at https://127.0.0.1:" + closedPort),
                     e.getMessage());
             assertEquals(0, kube.requestCount(), "nothing was sent, so nothing was retried");
+        }
+    }
+
+    /**
+     * Built ahead (beside a plan's stack load), the client connects to nothing until the first client() call, which
+     * checks the server once and returns it: a command refused on its inputs after the build started touched no cluster.
+     */
+    @Test
+    void aClientBuiltAheadConnectsToNothingUntilTheFirstCall(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                        connections.incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Path f = Files.writeString(dir.resolve("config"),
+                    KUBECONFIG.replace("127.0.0.1:1111", "127.0.0.1:" + server.getLocalPort()));
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+                kube.buildAhead();
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().equals("kube-client-ahead")) {
+                        t.join();
+                    }
+                }
+                assertEquals(0, connections.get(), "the build ahead connected to nothing");
+                var client = kube.client();
+                assertSame(client, kube.client());
+                for (int i = 0; i < 500 && connections.get() == 0; i++) {
+                    Thread.sleep(10);  // the acceptor counts the reachability check's connection
+                }
+                assertEquals(1, connections.get(), "the first call checked the server, once");
+                assertEquals(0, kube.requestCount(), "nothing was sent");
+            }
+        }
+    }
+
+    /** A client built ahead for a server nothing listens on: every client() call reports it, as without the build. */
+    @Test
+    void anUnreachableServerIsReportedByEveryCallAfterABuildAhead(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("127.0.0.1:1111", "127.0.0.1:" + closedPort));
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+            kube.buildAhead();
+            var first = assertThrows(DiagnosticsException.class, kube::client);
+            assertTrue(first.getMessage().contains("cannot reach the Kubernetes API server (context a at https://127.0.0.1:" + closedPort),
+                    first.getMessage());
+            var again = assertThrows(DiagnosticsException.class, kube::client);
+            assertEquals(first.getMessage(), again.getMessage());
         }
     }
 
