@@ -75,8 +75,18 @@ class ReleaseArchiveIT {
         assertTrue(help.out().contains("--detailed-exitcode"), help.out());
         assertFalse(help.err().contains("first run"), "the class cache is built once: " + help.err());
 
-        Processes.Result validate = Processes.run(dir, env, List.of(launcher.toString(), "validate", "-f",
-                home.resolve("examples/cortex-production.yaml").toString()));
+        // The archive ships no istioctl: validate must not call the example's Istio objects valid without it.
+        String example = home.resolve("examples/cortex-production.yaml").toString();
+        Processes.Result unchecked = Processes.run(dir, env, List.of(launcher.toString(), "validate", "-f", example));
+        assertEquals(1, unchecked.code(), unchecked.out() + unchecked.err());
+        assertTrue(unchecked.err().contains("Istio's validation did not run") && unchecked.err().contains("--istioctl"),
+                unchecked.err());
+        assertFalse(unchecked.out().contains("is valid"), unchecked.out());
+        // With the istioctl the release image carries (the pinned one, laid out by the same build), it is valid.
+        Path istioctl = Path.of(System.getProperty("meshform.istioctl"));
+        assertTrue(Files.isExecutable(istioctl), "the build laid out istioctl at " + istioctl);
+        Processes.Result validate = Processes.run(dir, env, List.of(launcher.toString(), "validate", "-f", example,
+                "--istioctl", istioctl.toString()));
         assertEquals(0, validate.code(), validate.err());
         assertTrue(validate.out().contains("is valid"), validate.out());
 
