@@ -84,7 +84,10 @@ class CheckRunTest {
     void aPlanThatFailsStopsItsChecksAndReportsOnlyItsOwnError() {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        cluster.addCheck("waits", ctx -> {
+        java.util.concurrent.CompletableFuture<Void> answered = new java.util.concurrent.CompletableFuture<>();
+        // Starts early, so that it is surely running when the plan fails: a check the plan cancels before a thread
+        // has picked it up never runs at all, which is also right but would not show the interrupt.
+        cluster.addCheck(InMemoryCluster.earlyCheck("waits", answered, ctx -> {
             started.countDown();
             try {
                 Thread.sleep(60_000);
@@ -92,12 +95,18 @@ class CheckRunTest {
                 interrupted.countDown();
             }
             return List.of(Diagnostic.warning("never seen", "", null));
+        }));
+        boolean[] runningDuringReads = new boolean[1];
+        cluster.beforeRead(() -> {
+            answered.complete(null);
+            runningDuringReads[0] = InMemoryCluster.awaitOther(started);
         });
-        // An object that exists unmanaged: the plan refuses it, after the checks have started.
+        // An object that exists unmanaged: the plan refuses it, after the reads, while the check runs.
         cluster.put(ResourceAddress.parse("test.thing.a"), JsonNodeFactory.instance.objectNode().put("value", "a"));
         DiagnosticsException e = assertThrows(DiagnosticsException.class, this::plan);
         assertTrue(e.getMessage().contains("exists, not managed by meshform"), e.getMessage());
-        assertTrue(InMemoryCluster.awaitOther(started) && InMemoryCluster.awaitOther(interrupted), "the running check was interrupted");
+        assertTrue(runningDuringReads[0], "the check was running before the plan failed");
+        assertTrue(InMemoryCluster.awaitOther(interrupted), "the running check was interrupted");
     }
 
     @Test
