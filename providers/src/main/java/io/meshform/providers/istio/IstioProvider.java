@@ -5,6 +5,7 @@ import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.install.InstallFirst;
 import io.meshform.providers.istio.install.IstioInstallType;
 import io.meshform.providers.istio.install.OfflineRenderCheck;
+import io.meshform.providers.istio.install.RenderedMesh;
 import io.meshform.providers.istio.policy.IstioPolicyType;
 import io.meshform.providers.istio.policy.IstioObjects;
 import io.meshform.providers.istio.policy.PolicyKind;
@@ -41,7 +42,7 @@ public final class IstioProvider implements Provider {
                 authorizationPolicy(kube),
                 telemetry(kube),
                 new io.meshform.providers.istio.policy.CallerType());
-        List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube, istioctl));
+        List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube, istioctl, new RenderedMesh(install)::of));
         all.add(new OfflineRenderCheck(install));  // validate: istioctl version and render, offline
         this.checks = List.copyOf(all);
     }

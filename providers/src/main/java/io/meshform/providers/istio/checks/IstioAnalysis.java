@@ -8,7 +8,6 @@ import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.istio.install.InstallSpec;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -94,7 +93,7 @@ public final class IstioAnalysis implements PlanCheck {
                 sources.add(o);
             });
         }
-        Optional<JsonNode> meshConfig = overlay ? mesh.install().map(d -> InstallSpec.meshConfig(CheckSupport.after(ctx, d))) : Optional.empty();
+        Optional<JsonNode> meshConfig = overlay ? mesh.installMeshConfig().map(m -> m.mesh()) : Optional.empty();
         String revision = mesh.install().map(d -> Json.text(CheckSupport.after(ctx, d), "revision")).orElse(null);
         AnalyzeRun.Result result;
         ObjectFiles files = overlay && !objects.isEmpty() ? ObjectFiles.write(objects) : null;

@@ -22,16 +22,17 @@ public final class MeshChecks {
 
     /**
      * Every check, with live reads through {@code kube} (once per run and kind, shared by the checks; none for
-     * {@code validate}) and Istio's own validator and analyzers through {@code istioctl}.
+     * {@code validate}) and Istio's own validator and analyzers through {@code istioctl}; {@code installMesh} gives the
+     * mesh config of the stack's install (istioctl's render of it, {@code RenderedMesh}).
      */
-    public static List<PlanCheck> all(KubeConnection kube, Istioctl istioctl) {
+    public static List<PlanCheck> all(KubeConnection kube, Istioctl istioctl, PlannedMesh.InstallMesh installMesh) {
         LiveCluster.Runs runs = new LiveCluster.Runs(kube);
         Function<CheckContext, ClusterView> view = ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE
                 ? ClusterView.EMPTY : runs.of(ctx);
         // One planned mesh per run, shared by its checks (PlannedMesh.PerRun). Its live view is asked for when a check
         // first needs it: analyze starts before the plan's reads end and reads nothing of it until istioctl has
         // answered, so the view's reads do not compete with the plan's.
-        Function<CheckContext, PlannedMesh> mesh = new PlannedMesh.PerRun(view);
+        Function<CheckContext, PlannedMesh> mesh = new PlannedMesh.PerRun(view, installMesh);
         return List.of(
                 new IstioValidation(istioctl),
                 new IstioAnalysis(mesh, istioctl, kube::answered),

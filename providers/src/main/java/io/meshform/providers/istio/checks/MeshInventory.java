@@ -6,7 +6,6 @@ import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
-import io.meshform.providers.istio.install.InstallSpec;
 import io.meshform.providers.istio.policy.CallerType;
 import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.ReachService;
@@ -61,8 +60,7 @@ final class MeshInventory {
     static MeshState planned(PlannedMesh mesh) {
         ClusterView c = mesh.cluster();
         var install = mesh.install();
-        JsonNode meshConfig = install.isPresent() ? InstallSpec.meshConfig(CheckSupport.after(mesh.context(), install.get()))
-                : liveMeshConfig(c);
+        JsonNode meshConfig = install.isPresent() ? mesh.installMeshConfig().orElseThrow().mesh() : liveMeshConfig(c);
         Map<String, Map<String, String>> labels = mesh.namespaceLabels();
         Set<String> turnedOff = new HashSet<>();
         labels.forEach((ns, after) -> {

@@ -4,7 +4,7 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.core.Mesh;
-import io.meshform.providers.istio.install.InstallSpec;
+import io.meshform.providers.istio.install.RenderedMesh;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -27,6 +27,7 @@ import tools.jackson.databind.JsonNode;
 public final class PlannedMesh {
     private final CheckContext ctx;
     private final java.util.function.Supplier<ClusterView> cluster;
+    private final InstallMesh installMesh;
     // Computed once per run and shared by its checks (see PerRun): at 1,000 resources each of these walks every
     // planned object, and a dozen checks asked for them again (about half of the checks' CPU in a no-op plan). Each is
     // read-only once built.
@@ -35,6 +36,7 @@ public final class PlannedMesh {
     private List<PeerPolicy> declaredPeers;
     private List<PeerPolicy> peerPolicies;
     private MeshConfigView meshConfig;
+    private java.util.Optional<RenderedMesh.MeshConfig> installMeshConfig;
     private PeerAuthentications peers;
 
     public PlannedMesh(CheckContext ctx, ClusterView cluster) {
@@ -47,8 +49,20 @@ public final class PlannedMesh {
      * not compete with the plan's.
      */
     public PlannedMesh(CheckContext ctx, java.util.function.Supplier<ClusterView> cluster) {
+        this(ctx, cluster, (c, d, spec) -> RenderedMesh.unrendered(d, spec, null));
+    }
+
+    /** With the install's mesh config from {@code installMesh} (in the product: istioctl's render, {@link RenderedMesh}). */
+    public PlannedMesh(CheckContext ctx, java.util.function.Supplier<ClusterView> cluster, InstallMesh installMesh) {
         this.ctx = ctx;
         this.cluster = cluster;
+        this.installMesh = installMesh;
+    }
+
+    /** The mesh config an install gives istiod, given the run, the install and its planned spec. */
+    @FunctionalInterface
+    public interface InstallMesh {
+        RenderedMesh.MeshConfig of(CheckContext ctx, ResourceDecl install, JsonNode spec);
     }
 
     /**
@@ -57,18 +71,20 @@ public final class PlannedMesh {
      */
     static final class PerRun implements java.util.function.Function<CheckContext, PlannedMesh> {
         private final java.util.function.Function<CheckContext, ClusterView> view;
+        private final InstallMesh installMesh;
         private CheckContext current;
         private PlannedMesh mesh;
 
-        PerRun(java.util.function.Function<CheckContext, ClusterView> view) {
+        PerRun(java.util.function.Function<CheckContext, ClusterView> view, InstallMesh installMesh) {
             this.view = view;
+            this.installMesh = installMesh;
         }
 
         @Override
         public synchronized PlannedMesh apply(CheckContext ctx) {
             if (ctx != current) {
                 current = ctx;
-                mesh = new PlannedMesh(ctx, () -> view.apply(ctx));
+                mesh = new PlannedMesh(ctx, () -> view.apply(ctx), installMesh);
             }
             return mesh;
         }
@@ -125,14 +141,25 @@ public final class PlannedMesh {
             }
         }
         if (install.isPresent()) {
-            return MeshConfigView.of(InstallSpec.meshConfig(CheckSupport.after(ctx, install.get())),
-                    "the meshConfig of " + install.get().address());
+            RenderedMesh.MeshConfig planned = installMeshConfig().orElseThrow();
+            return MeshConfigView.of(planned.mesh(), planned.source());
         }
         // validate reads no cluster: it must not say what the cluster holds (plan reads the live mesh config).
         String cluster = ctx.purpose() == Purpose.VALIDATE
                 ? "validate does not read the cluster's " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap; plan does"
                 : "the cluster has no " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap";
         return MeshConfigView.defaults("Istio's defaults (the stack declares no istio.install and " + cluster + ")");
+    }
+
+    /**
+     * The mesh config the stack's istio.install gives istiod (as istioctl renders it, else as the stack writes it),
+     * once per run; empty without an install. Read it, never change it.
+     */
+    public synchronized java.util.Optional<RenderedMesh.MeshConfig> installMeshConfig() {
+        if (installMeshConfig == null) {
+            installMeshConfig = install().map(d -> installMesh.of(ctx, d, CheckSupport.after(ctx, d)));
+        }
+        return installMeshConfig;
     }
 
     public String rootNamespace() {

@@ -95,13 +95,40 @@ public final class InstallSpec {
     }
 
     /**
-     * The mesh config this install writes, as far as the stack says it (meshConfig, the extAuthz providers, tracing):
-     * what istiod will read once it is applied, for the checks of policies that depend on it. Istio fills what is unset
-     * with its defaults.
+     * The mesh config this install writes as far as the stack alone tells it, for when istioctl's own render of it
+     * cannot be had ({@link RenderedMesh} reads the render first): the IstioOperator's {@code values.meshConfig} with
+     * its {@code spec.meshConfig} merged over it, maps key by key and anything else replaced, as {@code
+     * translateIstioOperatorToHelm} and {@code values.Map.MergeFrom} do (operator/pkg/render/manifest.go,
+     * operator/pkg/values/map.go, Istio 1.30.3); {@code rootNamespace} defaults to {@code values.global.istioNamespace},
+     * as the istiod chart's ConfigMap template writes it
+     * (manifests/charts/istio-control/istio-discovery/templates/configmap.yaml). What a profile sets is not known
+     * here; Istio fills what is unset with its defaults.
      */
     public static ObjectNode meshConfig(JsonNode spec) {
-        JsonNode mesh = istioOperator(spec).path("spec").path("meshConfig");
-        return mesh.isObject() ? (ObjectNode) mesh : Json.object();
+        JsonNode iop = istioOperator(spec).path("spec");
+        JsonNode fromValues = iop.path("values").path("meshConfig");
+        ObjectNode mesh = fromValues.isObject() ? ((ObjectNode) fromValues).deepCopy() : Json.object();
+        JsonNode fromSpec = iop.path("meshConfig");
+        if (fromSpec.isObject()) {
+            mergeFrom(mesh, (ObjectNode) fromSpec);
+        }
+        String istioNamespace = Json.text(iop.path("values").path("global"), "istioNamespace");
+        if (!mesh.hasNonNull("rootNamespace") && istioNamespace != null && !istioNamespace.isBlank()) {
+            mesh.put("rootNamespace", istioNamespace);
+        }
+        return mesh;
+    }
+
+    /** {@code values.Map.MergeFrom}: a map merges into a map key by key, any other value replaces. */
+    private static void mergeFrom(ObjectNode base, ObjectNode other) {
+        for (var e : other.properties()) {
+            JsonNode mine = base.get(e.getKey());
+            if (e.getValue().isObject() && mine != null && mine.isObject()) {
+                mergeFrom((ObjectNode) mine, (ObjectNode) e.getValue());
+            } else {
+                base.set(e.getKey(), e.getValue().deepCopy());
+            }
+        }
     }
 
     /** The IstioOperator meshctl hands to istioctl; addons.tracing becomes meshConfig.enableTracing. */
