@@ -58,6 +58,15 @@ public interface ClusterView {
         }
     }
 
+    /**
+     * What this view could not read, once every read has ended: what was asked for ("pods") and why it failed ("forbidden
+     * (HTTP 403)"). Its accessors answer empty for these, so what a check says about them is not known
+     * ({@link ClusterUnread} says so). Empty when everything was read, and for a view that reads nothing.
+     */
+    default Map<String, String> unread() {
+        return Map.of();
+    }
+
     /** True when an istiod Deployment exists in the Istio namespace (policies act only once a control plane runs). */
     boolean controlPlane();
 

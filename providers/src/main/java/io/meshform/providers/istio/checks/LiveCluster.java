@@ -40,19 +40,21 @@ final class LiveCluster implements ClusterView {
     private final Once<List<JsonNode>> authorizationPolicies;
     private final Once<Boolean> controlPlane;
     private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
+    /** The reads the cluster refused or failed, by what they read ("pods": "HTTP 403 Forbidden ..."), in order. */
+    private final Map<String, String> unread = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
     LiveCluster(KubeConnection kube) {
         this.kube = kube;
-        this.pods = new Once<>(() -> orElse(() -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
+        this.pods = new Once<>(() -> orElse("pods", () -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
                 List.of()));
-        this.namespaces = new Once<>(() -> orElse(this::readNamespaces, Map.of()));
-        this.peers = new Once<>(() -> orElse(() -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of()));
-        this.meshConfig = new Once<>(() -> orElse(this::readMeshConfig, Optional.empty()));
-        this.allServices = new Once<>(() -> orElse(() -> RawReads.list(kube.client(), "/api/v1/services"), List.of()));
-        this.rules = new Once<>(() -> orElse(() -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
+        this.namespaces = new Once<>(() -> orElse("namespaces", this::readNamespaces, Map.of()));
+        this.peers = new Once<>(() -> orElse("peerauthentications.security.istio.io", () -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of()));
+        this.meshConfig = new Once<>(() -> orElse("the " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap", this::readMeshConfig, Optional.empty()));
+        this.allServices = new Once<>(() -> orElse("services", () -> RawReads.list(kube.client(), "/api/v1/services"), List.of()));
+        this.rules = new Once<>(() -> orElse("destinationrules.networking.istio.io", () -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
                 io.meshform.providers.istio.policy.DestinationPolicy::of), List.of()));
-        this.authorizationPolicies = new Once<>(() -> orElse(this::readAuthorizationPolicies, List.of()));
-        this.controlPlane = new Once<>(() -> orElse(() -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
+        this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
+        this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
     }
 
@@ -123,13 +125,43 @@ final class LiveCluster implements ClusterView {
         }
     }
 
-    private static <T> T orElse(Supplier<T> read, T fallback) {
+    /**
+     * The read, or {@code fallback} when there is nothing to read: no cluster to ask (no kubeconfig: the resource types
+     * say so when they need one) or the kind's API is not served (404: Istio's CRDs are not installed yet, so there are
+     * none of them). Any other failure (401, 403, 5xx, a broken connection) is not "none": the fallback stands in so the
+     * other checks can run, and {@link #unread} reports what could not be read, so no check's silence is taken for a
+     * clean cluster (a drift that could not list PeerAuthentications said "No drift" and exited 0).
+     */
+    private <T> T orElse(String what, Supplier<T> read, T fallback) {
         try {
             return read.get();
-        } catch (KubernetesClientException | io.meshform.engine.diag.DiagnosticsException e) {
-            // no cluster to ask (no kubeconfig: the resource types say so when they need one), no Istio CRDs yet, or
-            // not allowed: the checks judge nothing they cannot see
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != java.net.HttpURLConnection.HTTP_NOT_FOUND) {
+                unread.put(what, refusal(e));
+            }
             return fallback;
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            return fallback;
+        }
+    }
+
+    private static String refusal(KubernetesClientException e) {
+        if (e.getCode() == java.net.HttpURLConnection.HTTP_FORBIDDEN) {
+            return "forbidden (HTTP 403)";
+        }
+        if (e.getCode() == java.net.HttpURLConnection.HTTP_UNAUTHORIZED) {
+            return "the credentials were refused (HTTP 401)";
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + message : message;
+    }
+
+    /** Waits for every read of the view, then says which failed ({@link #orElse}). */
+    @Override
+    public Map<String, String> unread() {
+        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane).forEach(Once::get);
+        synchronized (unread) {
+            return new java.util.LinkedHashMap<>(unread);
         }
     }
 
@@ -219,9 +251,17 @@ final class LiveCluster implements ClusterView {
         if (!DNS_LABEL.matcher(namespace).matches() || !DNS_LABEL.matcher(name).matches()) {
             return new Lookup<>(true, null);
         }
-        return services.computeIfAbsent(namespace + "/" + name, k -> orElse(
-                () -> new Lookup<>(true, RawReads.get(kube.client(), "/api/v1/namespaces/" + namespace + "/services/" + name)),
-                Lookup.unknown()));
+        return services.computeIfAbsent(namespace + "/" + name, k -> lookup(
+                () -> new Lookup<>(true, RawReads.get(kube.client(), "/api/v1/namespaces/" + namespace + "/services/" + name))));
+    }
+
+    /** A GET whose failure its checks report themselves ("not judged"), as {@link Lookup#unknown()}. */
+    private static Lookup<JsonNode> lookup(Supplier<Lookup<JsonNode>> read) {
+        try {
+            return read.get();
+        } catch (KubernetesClientException | io.meshform.engine.diag.DiagnosticsException e) {
+            return Lookup.unknown();
+        }
     }
 
     @Override

@@ -36,6 +36,7 @@ public final class MeshChecks {
         return List.of(
                 new IstioValidation(istioctl),
                 new IstioAnalysis(mesh, istioctl, kube::answered),
+                new ClusterUnread(mesh),
                 new SelectorInRootNamespace(mesh),
                 new ConflictingPeerAuthentications(mesh),
                 new StrictWithoutExceptions(mesh),
