@@ -81,6 +81,20 @@ class StackSchemaTest {
         return code;
     }
 
+    /**
+     * A number given on the command line is the number the stack file would hold: the example exposes
+     * {@code authProxyPort} for this, and a whole number arrived as a decimal that the port check refused.
+     */
+    @Test
+    void aWholeNumberFromTheCommandLineIsAnInteger() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                "validate", "-f", REPO.resolve("examples/cortex-production.yaml").toString(), "--var", "authProxyPort=9090",
+                "--istioctl", io.meshform.testkit.Testbed.istioctl().toString());
+        assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    }
+
     @Test
     void everyExampleStackPassesBoth() throws IOException {
         try (Stream<Path> files = Files.list(REPO.resolve("examples"))) {

@@ -220,12 +220,28 @@ final class StackVariables {
             case "bool" -> text.equals("true") ? f.booleanNode(true) : text.equals("false") ? f.booleanNode(false) : null;
             case "number" -> {
                 try {
-                    yield f.numberNode(new java.math.BigDecimal(text));
+                    yield number(f, text);
                 } catch (NumberFormatException e) {
                     yield null;
                 }
             }
             default -> null;
         };
+    }
+
+    /**
+     * A number given as text (--var, MESHFORM_VAR_) as the stack file's YAML would give it: a whole number is an integer
+     * node (an int where it fits, as "8080" in YAML is), anything else a decimal. Every whole number was a decimal
+     * node before, and fields that take integers (a port) refused {@code --var authProxyPort=8080}.
+     */
+    private static JsonNode number(JsonNodeFactory f, String text) {
+        if (text.matches("[-+]?\\d+")) {
+            java.math.BigInteger whole = new java.math.BigInteger(text);
+            if (whole.bitLength() < 32) {
+                return f.numberNode(whole.intValue());
+            }
+            return whole.bitLength() < 64 ? f.numberNode(whole.longValue()) : f.numberNode(whole);
+        }
+        return f.numberNode(new java.math.BigDecimal(text));
     }
 }
