@@ -32,7 +32,9 @@ public final class ExtAuthzRules {
     /** The header lists {@code buildExtAuthzHTTP} refuses a bare "*" in. */
     static final List<String> WILDCARD_CHECKED = List.of("includeRequestHeadersInCheck", "includeHeadersInCheck",
             "headersToDownstreamOnDeny", "headersToDownstreamOnAllow", "headersToUpstreamOnAllow");
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    /** {@code dns1123LabelFmt} and {@code wildcardPrefix} of pkg/config/labels/instance.go (Istio 1.30.3). */
+    private static final Pattern ISTIO_LABEL = Pattern.compile("[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?");
+    private static final Pattern WILDCARD_LABEL = Pattern.compile("\\*|(?:\\*|\\*-)?[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?");
 
     private ExtAuthzRules() {
     }
@@ -141,31 +143,70 @@ public final class ExtAuthzRules {
         return null;
     }
 
-    /** {@code validateExtensionProviderService}: null when istiod accepts the form (whether it exists is another matter). */
+    /**
+     * {@code validateExtensionProviderService} (pkg/config/validation/agent/extensionprovider.go, Istio 1.30.3): null
+     * when istiod accepts the form (whether it exists is another matter). istiod runs it at every push
+     * (pilot/pkg/security/authz/builder/extauthz.go) and turns a CUSTOM policy naming a provider it refuses into deny
+     * rules, so every request the policy matches gets 403 while the proxy is never asked.
+     */
     static String serviceProblem(String service) {
         if (service == null || service.isEmpty()) {
             return "service must not be empty";
         }
-        String[] parts = service.split("/", -1);
-        if (parts.length == 1) {
+        if (!service.contains("/")) {
             return fqdn(service) || ip(service) ? null : "invalid service fmt " + service
                     + ": neither a fully qualified host name nor an IP address";
         }
-        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
-            return "invalid service " + service + ": write namespace/host";
+        // ValidateNamespaceSlashWildcardHostname(service, false, false) (pkg/config/validation/agent/validation.go)
+        String namespace = service.substring(0, service.indexOf('/'));
+        String host = service.substring(service.indexOf('/') + 1);
+        if (namespace.isEmpty() || host.isEmpty()) {
+            return "invalid service " + service + ": config namespace and dnsName in host entry cannot be empty";
         }
-        if (!parts[0].equals("*") && !parts[0].equals(".") && !parts[0].equals("~") && !DNS_LABEL.matcher(parts[0]).matches()) {
-            return "invalid namespace value \"" + parts[0] + "\" in service " + service;
+        if (!namespace.equals("*") && !namespace.equals(".") && !namespace.equals("~") && !label(namespace)) {
+            return "invalid namespace value \"" + namespace + "\" in service " + service;
+        }
+        // validateSidecarOrGatewayHostnamePart(host, false), same file
+        if (!host.equals("*") && !host.contains(".")) {
+            String ns = label(namespace) ? namespace : "NAMESPACE";
+            return "invalid service " + service + ": short names (non FQDN) are not allowed; write " + namespace + "/"
+                    + host + "." + ns + ".svc.cluster.local";
+        }
+        if (!wildcardDomain(host)) {
+            return "invalid service " + service + ": domain name \"" + host + "\" invalid";
+        }
+        if (host.contains("*") && host.length() != 1 && !host.startsWith("*.")) {
+            return "invalid service " + service + ": partial wildcard \"" + host + "\" not allowed";
         }
         return null;
     }
 
-    /** {@code ValidateFQDN} (pkg/config/validation/agent/validation.go): lower-case DNS-1123 labels, TLD not all digits. */
-    private static boolean fqdn(String host) {
-        if (host.length() > 255) {
+    /** {@code labels.IsDNS1123Label} (pkg/config/labels/instance.go): Istio's label allows upper case. */
+    private static boolean label(String value) {
+        return value.length() <= 63 && ISTIO_LABEL.matcher(value).matches();
+    }
+
+    /** {@code ValidateWildcardDomain}: a wildcard only in the first label, the rest DNS-1123 labels. */
+    private static boolean wildcardDomain(String domain) {
+        if (domain.length() > 255) {
             return false;
         }
-        String[] labels = host.split("\\.", -1);
+        int dot = domain.indexOf('.');
+        String first = dot < 0 ? domain : domain.substring(0, dot);
+        if (first.length() > 63 || !WILDCARD_LABEL.matcher(first).matches()) {
+            return false;
+        }
+        return dot < 0 || dns1123Labels(domain.substring(dot + 1));
+    }
+
+    /** {@code ValidateFQDN}: at most 255 characters of DNS-1123 labels. */
+    private static boolean fqdn(String host) {
+        return host.length() <= 255 && dns1123Labels(host);
+    }
+
+    /** {@code ValidateDNS1123Labels}: each label a DNS-1123 label, the last not all digits, a trailing dot allowed. */
+    private static boolean dns1123Labels(String domain) {
+        String[] labels = domain.split("\\.", -1);
         if (labels[labels.length - 1].matches("\\d+")) {
             return false;
         }
@@ -173,15 +214,27 @@ public final class ExtAuthzRules {
             if (i == labels.length - 1 && labels[i].isEmpty()) {
                 return true;
             }
-            if (labels[i].length() > 63 || !DNS_LABEL.matcher(labels[i]).matches()) {
+            if (!label(labels[i])) {
                 return false;
             }
         }
         return true;
     }
 
+    /**
+     * {@code ValidateIPAddress} ({@code netip.ParseAddr}): four decimal octets of at most 255 without leading zeros, or
+     * an IPv6 literal. Parsed here rather than by {@code InetAddress}, which looks a name up in DNS.
+     */
     private static boolean ip(String host) {
-        return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9a-fA-F:.]+"));
+        if (host.matches("(0|[1-9]\\d{0,2})(\\.(0|[1-9]\\d{0,2})){3}")) {
+            for (String octet : host.split("\\.")) {
+                if (Integer.parseInt(octet) > 255) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return host.contains(":") && host.matches("[0-9a-fA-F:.]+(%[^%]+)?");
     }
 
     /**
