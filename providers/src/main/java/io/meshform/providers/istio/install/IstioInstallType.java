@@ -123,49 +123,12 @@ public final class IstioInstallType implements ResourceType {
 
 
     RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
-        return withRunKey(context, address, spec, (istioctl, file, runKey) -> render(istioctl, address, file, runKey));
+        return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address, file, runKey));
     }
 
-    /**
-     * What to do with the spec's {@code manifest generate} run: the istioctl that renders it, its IstioOperator file
-     * (deleted afterwards) and the key its answer is kept under (empty when answers are not kept), so what is derived
-     * from a render can be kept beside it ({@link RenderedMesh}).
-     */
-    interface RenderRun<T> {
-        T apply(Istioctl istioctl, Path file, java.util.Optional<String> runKey);
-    }
-
-    <T> T withRunKey(StackContext context, ResourceAddress address, JsonNode spec, RenderRun<T> run) {
-        Path file = InstallSpec.writeOperator(spec);
-        try {
-            // Offline (no cluster flags), so a second plan of the same spec with the same istioctl reuses the render.
-            Istioctl istioctl = istioctl(context, address, spec);
-            java.util.Optional<String> runKey = istioctl.cacheDirectory().isEmpty() ? java.util.Optional.empty()
-                    : istioctl.offlineKey(renderArgs(file), List.of(file));
-            return run.apply(istioctl, file, runKey);
-        } finally {
-            InstallSpec.deleteQuietly(file);
-        }
-    }
-
-    private static List<String> renderArgs(Path file) {
-        return List.of("manifest", "generate", "-f", file.toString());
-    }
-
-    RenderDiff.Render render(Istioctl istioctl, ResourceAddress address, Path file, java.util.Optional<String> runKey) {
-        List<String> args = renderArgs(file);
-        Path dir = istioctl.cacheDirectory().orElse(null);
-        if (runKey.isPresent()) {
-            java.util.Optional<RenderDiff.Render> kept = RenderMemo.kept(dir, runKey.get());
-            if (kept.isPresent()) {
-                return kept.get();
-            }
-        }
-        Istioctl.Result r = istioctl.runOffline(args, List.of(file), Duration.ofMinutes(2));
-        if (r.exit() != 0) {
-            throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
-        }
-        return runKey.isPresent() ? RenderMemo.parse(r.out(), dir, runKey.get()) : RenderMemo.parse(r.out(), dir);
+    /** {@link InstallRender#run} with the istioctl this install runs. */
+    <T> T withRunKey(StackContext context, ResourceAddress address, JsonNode spec, InstallRender.RenderRun<T> run) {
+        return InstallRender.run(spec, istioctl(context, address, spec), run);
     }
 
     /**

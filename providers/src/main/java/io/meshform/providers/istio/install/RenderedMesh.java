@@ -70,7 +70,7 @@ public final class RenderedMesh {
                 if (kept.isPresent()) {
                     return kept;
                 }
-                Optional<ObjectNode> found = fromRender(install.render(istioctl, decl.address(), file, runKey).objects(),
+                Optional<ObjectNode> found = fromRender(InstallRender.render(istioctl, decl.address(), file, runKey).objects(),
                         Json.text(spec, "revision"));
                 runKey.ifPresent(k -> found.ifPresent(m -> keep(dir, k, m)));
                 return found;
