@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.install.ExtAuthzProviders;
+import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * Auth proxy settings that weaken ingress authentication ({@link ExtAuthzProviders#risks}): {@code failOpen} lets
  * requests in while the proxy is down, and no {@code timeout} means istiod's 600 s (pilot/pkg/security/authz/builder/
  * extauthz.go {@code timeoutOrDefault}). Judged for the providers the stack's istio.install declares, else for the
- * live mesh config's providers that the stack's CUSTOM policies use. (meshform once warned that a
+ * live mesh config's providers that the stack's CUSTOM policies use (a dry-run one sends nothing to the proxy: its
+ * rules deny, {@link io.meshform.providers.istio.policy.GatewayAuthz}). (meshform once warned that a
  * {@code headersToDownstreamOnDeny} list without {@code location} loses the OIDC redirect; it does not: Envoy adds
  * Location, Path, Status, Content-Length and WWW-Authenticate to any such list, and passes every header but Host when
  * the list is unset, istio/api mesh/v1alpha1/config.proto and Envoy's ext_authz {@code allowed_client_headers}.)
@@ -46,7 +48,7 @@ public final class AuthProxyRisks extends MeshCheck {
         for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
             if ("AuthorizationPolicy".equals(o.kind()) && "CUSTOM".equals(Json.text(spec, "action"))
-                    && Json.text(spec.path("provider"), "name") != null) {
+                    && Json.text(spec.path("provider"), "name") != null && !AuthzPolicy.isDryRun(o.object())) {
                 used.add(Json.text(spec.path("provider"), "name"));
             }
         }

@@ -4,6 +4,7 @@ import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,8 @@ import tools.jackson.databind.JsonNode;
  * PeerAuthentication, a selector in the root namespace reaches workloads in every namespace
  * ({@code ShouldAttachPolicy}, pilot/pkg/model/policyattachment.go; the analyzer's {@code meshWidePolicy},
  * pkg/config/analysis/analyzers/authz/authorizationpolicies.go, which reports the same as IST0127 for any action).
+ * A dry-run policy ({@link AuthzPolicy#isDryRun}) is reported too, for what it does instead: a DENY one is only
+ * logged, a CUSTOM one denies what it matches ({@link io.meshform.providers.istio.policy.GatewayAuthz}).
  * Judged only once a control plane runs: the gateway it selects may come with the install this very plan makes.
  */
 public final class AuthorizationSelectsNothing extends MeshCheck {
@@ -55,10 +58,15 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             if (any) {
                 continue;
             }
+            boolean dryRun = AuthzPolicy.isDryRun(o.object());
             String where = meshWide ? "any namespace (" + ns + " is the root namespace)" : "namespace " + ns;
             out.add(Diagnostic.warning(o.decl().address() + ": the " + action + " policy's selector " + labels
                             + " matches no running pod in the mesh in " + where,
-                    (action.equals("CUSTOM") ? "no request is sent to the auth proxy: the workloads it should guard are"
+                    (dryRun && action.equals("DENY") ? "nothing is logged (the policy is dry-run, " + AuthzPolicy.DRY_RUN
+                            + "): the workloads it should watch are"
+                            : dryRun ? "nothing is denied (the policy is dry-run, so istiod enforces its rules as DENY rules):"
+                            + " the workloads it should guard are"
+                            : action.equals("CUSTOM") ? "no request is sent to the auth proxy: the workloads it should guard are"
                             : "nothing is denied: the workloads it should guard are")
                             + " either not running or labelled differently; compare with `kubectl get pods "
                             + (meshWide ? "-A" : "-n " + ns) + " --show-labels`", o.range("/spec/selector/matchLabels")));

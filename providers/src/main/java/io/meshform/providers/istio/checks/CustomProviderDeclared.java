@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.install.ExtAuthzRules;
+import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
@@ -16,7 +17,9 @@ import tools.jackson.databind.JsonNode;
  * pilot/pkg/security/authz/builder/builder.go; {@code getExtAuthz} and {@code processExtensionProvider} in
  * extauthz.go), so every request the rules match gets 403 and no request reaches the auth proxy. The mesh config is the
  * stack's istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
- * A provider the stack's install declares is checked when the stack loads (an error there); a live one here.
+ * A provider the stack's install declares is checked when the stack loads (an error there); a live one here. Those
+ * DENY rules are made of the policies' enforced rules only ({@code getBadCustomDenyRules(providerRules)}, builder.go),
+ * so a dry-run policy ({@link AuthzPolicy#isDryRun}) does nothing until its annotation goes; the warning says so.
  */
 public final class CustomProviderDeclared extends MeshCheck {
     CustomProviderDeclared(Function<CheckContext, PlannedMesh> mesh) {
@@ -35,6 +38,9 @@ public final class CustomProviderDeclared extends MeshCheck {
             if (!"AuthorizationPolicy".equals(o.kind()) || !"CUSTOM".equals(Json.text(spec, "action")) || provider == null) {
                 continue;
             }
+            String dry = AuthzPolicy.isDryRun(o.object()) ? ". The policy is dry-run (" + AuthzPolicy.DRY_RUN + "), and istiod"
+                    + " leaves dry-run rules out of those DENY rules: for now the policy does nothing, and once the annotation"
+                    + " goes its rules deny" : "";
             var declared = config.provider(provider);
             List<String> extAuthz = config.extensionProviders().stream().filter(p -> ExtAuthzRules.kind(p) != null)
                     .map(p -> Json.text(p, "name")).filter(java.util.Objects::nonNull).sorted().toList();
@@ -44,7 +50,7 @@ public final class CustomProviderDeclared extends MeshCheck {
                         "istiod turns the policy's rules into DENY rules: every request they match gets 403 and none reaches"
                                 + " an auth proxy. " + (extAuthz.isEmpty() ? "The mesh config declares no ext_authz"
                                 + " provider; add one named " + provider + " (istio.install extAuthz: the auth proxy's"
-                                + " service and port)" : "Declared ext_authz providers: " + String.join(", ", extAuthz)),
+                                + " service and port)" : "Declared ext_authz providers: " + String.join(", ", extAuthz)) + dry,
                         o.range("/spec/provider/name")));
                 continue;
             }
@@ -52,14 +58,14 @@ public final class CustomProviderDeclared extends MeshCheck {
             if (ExtAuthzRules.kind(declared.get()) == null) {
                 out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` in " + config.source()
                                 + " is not an ext_authz provider (envoyExtAuthzHttp or envoyExtAuthzGrpc)",
-                        "istiod turns the policy's rules into DENY rules: every request they match gets 403",
+                        "istiod turns the policy's rules into DENY rules: every request they match gets 403" + dry,
                         o.range("/spec/provider/name")));
             } else if (!problems.isEmpty() && mesh.install().isEmpty()) { // the install's own: checked as the stack loads
                 out.add(Diagnostic.warning(o.decl().address() + ": istiod refuses CUSTOM provider `" + provider + "` of "
                                 + config.source(), String.join("\n", problems.stream().map(p -> p.pointer() + ": "
                                 + p.message()).toList()) + "\nso istiod turns the policy's rules into DENY rules: every"
                                 + " request they match gets 403 (processExtensionProvider, pilot/pkg/security/authz/builder/"
-                                + "extauthz.go); fix the provider in the mesh config", o.range("/spec/provider/name")));
+                                + "extauthz.go); fix the provider in the mesh config" + dry, o.range("/spec/provider/name")));
             }
         }
         return out;

@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.install.ExtAuthzRules;
+import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import tools.jackson.databind.JsonNode;
  * DENY rules (every request they match gets 403). The port is not checked by istiod: a port the Service does not
  * expose makes the ext_authz cluster unknown to Envoy, and each checked request fails with statusOnError (403 unless
  * set), or passes unchecked with failOpen. A Service the stack itself applies (a {@code kubernetes.manifest}) counts;
- * hosts that are not a Service's name (a ServiceEntry, an IP) are not judged.
+ * hosts that are not a Service's name (a ServiceEntry, an IP) are not judged. A dry-run CUSTOM policy sends nothing to
+ * the auth proxy (its rules deny, {@link io.meshform.providers.istio.policy.GatewayAuthz}) and loses its rules when
+ * istiod refuses the provider, so it is not judged either.
  */
 public final class ExtAuthzServiceExists extends MeshCheck {
     private static final Pattern SERVICE_HOST = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)"
@@ -40,7 +43,7 @@ public final class ExtAuthzServiceExists extends MeshCheck {
         for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
             if ("AuthorizationPolicy".equals(o.kind()) && "CUSTOM".equals(Json.text(spec, "action"))
-                    && Json.text(spec.path("provider"), "name") != null) {
+                    && Json.text(spec.path("provider"), "name") != null && !AuthzPolicy.isDryRun(o.object())) {
                 users.putIfAbsent(Json.text(spec.path("provider"), "name"), o);
             }
             if ("Service".equals(o.kind()) && "v1".equals(o.apiVersion())) {

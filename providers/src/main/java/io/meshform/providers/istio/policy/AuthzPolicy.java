@@ -14,6 +14,11 @@ import tools.jackson.databind.JsonNode;
  * ({@code rbacPolicyMatchNever}, pilot/pkg/security/authz/builder/builder.go), so an ALLOW policy without rules allows
  * nothing.
  *
+ * <p>A policy annotated {@code istio.io/dry-run} (true as Go's {@code strconv.ParseBool} reads it; any other value is
+ * logged by istiod as an error and counts as false: {@code isDryRun}, pilot/pkg/security/authz/builder/builder.go)
+ * goes into the RBAC filter's shadow rules when it is DENY or ALLOW, so it is only logged; a dry-run CUSTOM policy's
+ * rules are the RBAC filter's enforced rules with action DENY ({@code buildHTTP}), so what it matches is denied.
+ *
  * @param namespace the policy's namespace
  * @param name      the policy's name
  * @param action    ALLOW (the default), DENY, AUDIT or CUSTOM
@@ -21,10 +26,11 @@ import tools.jackson.databind.JsonNode;
  * @param selector  {@code selector.matchLabels}, null when the policy has no selector
  * @param targeted  true when it names {@code targetRef(s)}: istiod ignores it on a classic gateway Deployment
  *                  (pilot/pkg/model/policyattachment.go)
+ * @param dryRun    true when its {@code istio.io/dry-run} annotation says so ({@link #isDryRun(JsonNode)})
  * @param rules     the rules
  */
 public record AuthzPolicy(String namespace, String name, String action, String provider, Map<String, String> selector,
-                          boolean targeted, List<Rule> rules) {
+                          boolean targeted, boolean dryRun, List<Rule> rules) {
 
     public AuthzPolicy {
         rules = List.copyOf(rules);
@@ -69,6 +75,19 @@ public record AuthzPolicy(String namespace, String name, String action, String p
         }
     }
 
+    /** The annotation that makes istiod log a policy's matches instead of enforcing them (CUSTOM: see the type). */
+    public static final String DRY_RUN = "istio.io/dry-run";
+
+    /**
+     * Whether an AuthorizationPolicy object is dry-run as istiod's {@code isDryRun} reads it: the annotation parsed
+     * by Go's {@code strconv.ParseBool}, whose only true values are 1, t, T, TRUE, true and True; a value it cannot
+     * parse ("yes", "on", "") is an error istiod logs, and the policy is enforced.
+     */
+    public static boolean isDryRun(JsonNode object) {
+        String v = Json.text(object.path("metadata").path("annotations"), DRY_RUN);
+        return v != null && List.of("1", "t", "T", "TRUE", "true", "True").contains(v);
+    }
+
     static final List<String> OPERATION_FIELDS = List.of("hosts", "notHosts", "ports", "notPorts", "methods", "notMethods",
             "paths", "notPaths");
 
@@ -101,7 +120,7 @@ public record AuthzPolicy(String namespace, String name, String action, String p
         return new AuthzPolicy(Json.text(object.path("metadata"), "namespace"), Json.text(object.path("metadata"), "name"),
                 action == null ? "ALLOW" : action, Json.text(spec.path("provider"), "name"),
                 spec.has("selector") ? Json.stringMap(sel) : null, spec.has("targetRef") || spec.path("targetRefs").size() > 0,
-                rules);
+                isDryRun(object), rules);
     }
 
     public String id() {

@@ -17,6 +17,12 @@ import java.util.function.Predicate;
  * mesh config lacks or istiod refuses turns the CUSTOM rules into DENY rules ({@code getBadCustomDenyRules}), as does
  * more than one provider on one workload without {@code PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS} (default false,
  * pilot/pkg/features/security.go). With no ALLOW policy no ALLOW filter exists, and what DENY lets pass is allowed.
+ * A dry-run ({@link AuthzPolicy#isDryRun}) DENY or ALLOW policy is only logged: it goes into the filter's shadow rules,
+ * and without an enforced ALLOW policy there is no ALLOW filter ({@code build}: {@code enforceRules = nil}). A dry-run
+ * CUSTOM policy's rules become the RBAC filter's enforced rules, with action DENY, ahead of the ext_authz filter
+ * ({@code buildHTTP}: {@code rbac.Rules = providerShadowRules}): what they match is denied, not sent to the auth
+ * proxy. When istiod turns a provider's rules into DENY rules it takes the enforced ones only
+ * ({@code getBadCustomDenyRules(providerRules)}), so there a dry-run CUSTOM policy does nothing.
  *
  * @param policies      the policies attached to the workload (those with targetRefs are ignored)
  * @param normalization the mesh's path normalization
@@ -78,17 +84,24 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
         policies.stream().filter(p -> p.action().equals("CUSTOM") && p.provider() != null).forEach(p -> providers.add(p.provider()));
         boolean tooMany = providers.size() > 1;
         for (String provider : providers) {
-            for (AuthzPolicy p : policies) {
-                if (!p.action().equals("CUSTOM") || !provider.equals(p.provider())) {
-                    continue;
+            boolean bad = tooMany || !usableProvider.test(provider);
+            List<AuthzPolicy> own = policies.stream().filter(p -> p.action().equals("CUSTOM") && provider.equals(p.provider())
+                    && !(bad && p.dryRun())).toList();
+            for (AuthzPolicy p : own) {
+                AuthzPolicy.Match m = p.dryRun() ? p.match(r.method(), r.host(), path, r.port(), false) : null;
+                if (m != null) {
+                    return new Verdict(Outcome.DENIED, path, m + ": the policy is dry-run (" + AuthzPolicy.DRY_RUN + "), so"
+                            + " istiod enforces its rules as DENY rules ahead of the auth proxy", m);
                 }
+            }
+            for (AuthzPolicy p : own) {
                 AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), false);
                 if (m != null) {
                     if (tooMany) {
                         return new Verdict(Outcome.DENIED, path, m + ": more than one CUSTOM provider on the workload,"
                                 + " so istiod turns every CUSTOM rule into a DENY rule", m);
                     }
-                    if (!usableProvider.test(provider)) {
+                    if (bad) {
                         return new Verdict(Outcome.DENIED, path, m + ": provider " + provider
                                 + " is not usable, so istiod turns the rule into a DENY rule", m);
                     }
@@ -96,29 +109,43 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
                 }
             }
         }
+        List<String> logged = new ArrayList<>();
         for (AuthzPolicy p : policies) {
             if (p.action().equals("DENY")) {
                 AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), false);
+                if (m != null && !p.dryRun()) {
+                    return new Verdict(Outcome.DENIED, path, m + " denies it" + notes(logged), m);
+                }
                 if (m != null) {
-                    return new Verdict(Outcome.DENIED, path, m + " denies it", m);
+                    logged.add(m + " matches, but the policy is dry-run, so it is only logged");
                 }
             }
         }
-        List<AuthzPolicy> allows = new ArrayList<>();
+        List<AuthzPolicy> allows = policies.stream().filter(p -> p.action().equals("ALLOW") && !p.dryRun()).toList();
         for (AuthzPolicy p : policies) {
-            if (p.action().equals("ALLOW")) {
-                allows.add(p);
+            if (p.action().equals("ALLOW") && p.dryRun()) {
                 AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), true);
-                if (m != null) {
-                    return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path + "; " + m + " allows it", m);
-                }
+                logged.add("dry-run ALLOW " + p.id() + (m == null ? "" : " would allow it but") + " is only logged"
+                        + (allows.isEmpty() ? ", so there is no ALLOW filter" : ""));
+            }
+        }
+        for (AuthzPolicy p : allows) {
+            AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), true);
+            if (m != null) {
+                return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path + "; " + m + " allows it"
+                        + notes(logged), m);
             }
         }
         if (!allows.isEmpty()) {
             return new Verdict(Outcome.DENIED, path, "no ALLOW rule matches (" + String.join(", ",
-                    allows.stream().map(AuthzPolicy::id).toList()) + ")", null);
+                    allows.stream().map(AuthzPolicy::id).toList()) + ")" + notes(logged), null);
         }
-        return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path, null);
+        return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path + notes(logged), null);
+    }
+
+    /** The dry-run policies that would have decided, as the reason's tail ({@link AuthzPolicy#DRY_RUN}). */
+    private static String notes(List<String> logged) {
+        return logged.isEmpty() ? "" : "; " + String.join("; ", logged) + " (" + AuthzPolicy.DRY_RUN + ")";
     }
 
     /**

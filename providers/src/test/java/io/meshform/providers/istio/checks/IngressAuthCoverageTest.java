@@ -90,4 +90,18 @@ class IngressAuthCoverageTest {
         var deny = decl("istio.authorizationPolicy.deny", "namespace: istio-system\naction: DENY\nrules: [{to: [{operation: {paths: [\"/x\"]}}]}]\n");
         assertEquals(List.of(), run(INSTALL, deny));
     }
+    @Test
+    void aDryRunDenyManifestOnAProtectedPathIsABypass() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n"
+                + "coverage: {protected: [\"/admin/*\"]}\n");
+        var deny = decl("kubernetes.manifest.deny_admin", "manifest:\n  apiVersion: security.istio.io/v1\n  kind: AuthorizationPolicy\n"
+                + "  metadata: {namespace: istio-system, name: deny-admin, annotations: {istio.io/dry-run: \"true\"}}\n"
+                + "  spec: {action: DENY, rules: [{to: [{operation: {paths: [\"/admin/*\"]}}]}]}\n");
+        List<Diagnostic> ds = run(INSTALL, policy, deny);
+        var admin = ds.stream().filter(d -> d.severity() == Severity.WARNING && d.summary().contains("`GET example.com /admin/x`")).toList();
+        assertEquals(1, admin.size(), ds.toString());
+        assertTrue(admin.get(0).summary().contains("is let through without the auth proxy"), admin.get(0).summary());
+        assertTrue(admin.get(0).detail().contains("the policy is dry-run, so it is only logged"), admin.get(0).detail());
+    }
 }

@@ -243,4 +243,37 @@ public class MeshChecksTest {
         assertEquals(List.of(), AuthorizationSelectsNothing.findings(noIstio.mesh(ctx(Environment.PRODUCTION, typo))),
                 "before the control plane runs nothing is judged");
     }
+    /** A dry-run AuthorizationPolicy as a kubernetes.manifest (istio.authorizationPolicy sets no annotations). */
+    static ResourceDecl dryRunPolicy(String name, String spec) {
+        return decl("kubernetes.manifest." + name, "manifest:\n  apiVersion: security.istio.io/v1\n  kind: AuthorizationPolicy\n"
+                + "  metadata: {namespace: istio-system, name: " + name + ", annotations: {istio.io/dry-run: \"true\"}}\n"
+                + "  spec: " + spec + "\n");
+    }
+
+    @Test
+    void aDryRunCustomPolicySendsNothingToTheAuthProxyAndLosesItsRulesWithABadProvider() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: auth.cortex.svc.cluster.local,"
+                + " port: 8080, failOpen: true}]\n");
+        var custom = dryRunPolicy("trial", "{action: CUSTOM, provider: {name: proxy}, rules: [{}]}");
+        assertEquals(List.of(), ExtAuthzServiceExists.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, install, custom))),
+                "its rules deny before ext_authz, and a refused provider drops them");
+        FakeCluster live = new FakeCluster();
+        live.mesh = "extensionProviders:\n- name: proxy\n  envoyExtAuthzHttp: {service: p.cortex.svc.cluster.local, port: 80,"
+                + " failOpen: true}\n";
+        assertEquals(List.of(), AuthProxyRisks.findings(live.mesh(ctx(Environment.PRODUCTION, custom))));
+        live.mesh = "extensionProviders:\n- name: other\n  envoyExtAuthzHttp: {service: p.cortex.svc.cluster.local, port: 80}\n";
+        List<Diagnostic> ds = CustomProviderDeclared.findings(live.mesh(ctx(Environment.STAGING, custom)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().contains("The policy is dry-run (istio.io/dry-run), and istiod leaves dry-run rules out of those"
+                + " DENY rules: for now the policy does nothing"), ds.get(0).detail());
+    }
+
+    @Test
+    void aDryRunDenyPolicyThatSelectsNothingLogsNothing() {
+        var deny = dryRunPolicy("trial", "{action: DENY, selector: {matchLabels: {istio: ingress-gateway}}, rules: [{}]}");
+        FakeCluster gateways = new FakeCluster().pod("istio-system", "gw", Map.of("istio", "ingressgateway"));
+        List<Diagnostic> ds = AuthorizationSelectsNothing.findings(gateways.mesh(ctx(Environment.PRODUCTION, deny)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().startsWith("nothing is logged (the policy is dry-run, istio.io/dry-run)"), ds.get(0).detail());
+    }
 }

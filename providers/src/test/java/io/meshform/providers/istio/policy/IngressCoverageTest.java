@@ -131,4 +131,76 @@ class IngressCoverageTest {
         assertTrue(GatewayAuthz.attaches(deny, "istio-system", Map.of("istio", "ingressgateway"), "istio-system"));
         assertTrue(!GatewayAuthz.attaches(allow, "other", Map.of("istio", "ingressgateway"), "root"));
     }
+    static final AuthzPolicy DENY_ADMIN_DRY_RUN = policy("""
+            metadata: {namespace: istio-system, name: deny-admin, annotations: {istio.io/dry-run: "true"}}
+            spec: {action: DENY, rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]}
+            """);
+
+    @Test
+    void aDryRunDenyPolicyIsOnlyLogged() {
+        assertTrue(DENY_ADMIN_DRY_RUN.dryRun());
+        GatewayAuthz a = new GatewayAuthz(List.of(PROTECTED_PREFIXES, DENY_ADMIN_DRY_RUN), PathNormalization.BASE, p -> true);
+        var v = a.evaluate(new Request("GET", "example.com", "/admin/x", GatewayAuthz.DEFAULT_PORT));
+        assertEquals(Outcome.LET_THROUGH, v.outcome(), v.reason());
+        assertTrue(v.reason().contains("DENY istio-system/deny-admin rule 0 matches, but the policy is dry-run, so it is only logged"
+                + " (istio.io/dry-run)"), v.reason());
+        var bypasses = IngressCoverage.of(a, List.of(new IngressCoverage.Expectation("/admin/*", true, 0))).bypasses();
+        assertTrue(bypasses.stream().anyMatch(r -> r.request().path().equals("/admin/x")), bypasses.toString());
+    }
+
+    @Test
+    void aDryRunAllowPolicyAloneMakesNoAllowFilter() {
+        AuthzPolicy allow = policy("""
+                metadata: {namespace: istio-system, name: allow-get, annotations: {istio.io/dry-run: "True"}}
+                spec: {rules: [{to: [{operation: {methods: ["GET"]}}]}]}
+                """);
+        GatewayAuthz a = new GatewayAuthz(List.of(PROTECTED_PREFIXES, allow), PathNormalization.BASE, p -> true);
+        var v = a.evaluate(new Request("POST", "example.com", "/other", GatewayAuthz.DEFAULT_PORT));
+        assertEquals(Outcome.LET_THROUGH, v.outcome(), "no enforced ALLOW policy, so no ALLOW filter: " + v.reason());
+        assertTrue(v.reason().contains("dry-run ALLOW istio-system/allow-get is only logged, so there is no ALLOW filter"), v.reason());
+        AuthzPolicy enforced = policy("""
+                metadata: {namespace: istio-system, name: allow-health}
+                spec: {rules: [{to: [{operation: {paths: ["/health"]}}]}]}
+                """);
+        GatewayAuthz both = new GatewayAuthz(List.of(PROTECTED_PREFIXES, allow, enforced), PathNormalization.BASE, p -> true);
+        var w = both.evaluate(new Request("GET", "example.com", "/other", GatewayAuthz.DEFAULT_PORT));
+        assertEquals(Outcome.DENIED, w.outcome(), "only the enforced ALLOW policy counts: " + w.reason());
+        assertTrue(w.reason().contains("no ALLOW rule matches (istio-system/allow-health); dry-run ALLOW istio-system/allow-get"
+                + " would allow it but is only logged"), w.reason());
+    }
+
+    @Test
+    void aDryRunCustomPolicyDeniesWhatItMatchesUnlessItsProviderIsUnusable() {
+        AuthzPolicy dryRun = policy("""
+                metadata: {namespace: istio-system, name: trial, annotations: {istio.io/dry-run: "1"}}
+                spec:
+                  selector: {matchLabels: {istio: ingressgateway}}
+                  action: CUSTOM
+                  provider: {name: auth}
+                  rules: [{to: [{operation: {paths: ["/admin/*", "/api/x"]}}]}]
+                """);
+        GatewayAuthz a = new GatewayAuthz(List.of(PROTECTED_PREFIXES, dryRun), PathNormalization.BASE, p -> true);
+        var v = a.evaluate(new Request("GET", "example.com", "/admin/x", GatewayAuthz.DEFAULT_PORT));
+        assertEquals(Outcome.DENIED, v.outcome(), v.reason());
+        assertTrue(v.reason().contains("CUSTOM istio-system/trial rule 0: the policy is dry-run"), v.reason());
+        assertEquals(Outcome.DENIED, outcome(a, "/api/x"), "the dry-run rules deny in the RBAC filter, ahead of ext_authz");
+        assertEquals(Outcome.AUTH_PROXY, outcome(a, "/api/y"));
+        GatewayAuthz bad = new GatewayAuthz(List.of(dryRun), PathNormalization.BASE, p -> false);
+        assertEquals(Outcome.LET_THROUGH, outcome(bad, "/admin/x"), "istiod's deny rules for a refused provider leave dry-run rules out");
+    }
+
+    @Test
+    void anAnnotationGoDoesNotParseAsABoolIsNotDryRun() {
+        for (String v : List.of("1", "t", "T", "TRUE", "true", "True")) {
+            assertTrue(policy("metadata: {name: p, annotations: {istio.io/dry-run: \"" + v + "\"}}\nspec: {}\n").dryRun(), v);
+        }
+        for (String v : List.of("0", "false", "yes", "on", "tRUE", " true", "")) {
+            AuthzPolicy deny = policy("metadata: {namespace: istio-system, name: deny-admin, annotations: {istio.io/dry-run: \"" + v
+                    + "\"}}\nspec: {action: DENY, rules: [{to: [{operation: {paths: [\"/admin/*\"]}}]}]}\n");
+            assertTrue(!deny.dryRun(), v);
+            assertEquals(Outcome.DENIED, outcome(new GatewayAuthz(List.of(PROTECTED_PREFIXES, deny), PathNormalization.BASE, p -> true),
+                    "/admin/x"), "istiod logs an error and enforces the policy: " + v);
+        }
+        assertTrue(!policy("metadata: {name: p}\nspec: {}\n").dryRun());
+    }
 }
