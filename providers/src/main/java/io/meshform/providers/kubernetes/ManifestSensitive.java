@@ -8,14 +8,25 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What of a {@code kubernetes.manifest} is sensitive: a Secret's {@code data} and {@code stringData}, and in a kind
- * another provider types, what that provider masks in its typed resource (a RequestAuthentication's {@code jwks}).
- * These values are masked in plans, digested in state and compared by digest in drift, and taken out of the API
- * server's errors, which may echo the object they were sent.
+ * What of a {@code kubernetes.manifest} is sensitive: a Secret's {@code data}, {@code stringData} and annotation
+ * values, in a kind another provider types what that provider masks in its typed resource (a RequestAuthentication's
+ * {@code jwks}), and in every kind the {@value #LAST_APPLIED} annotation, a copy of the whole object as {@code kubectl
+ * apply} last sent it (a Secret's data in clear). These values are masked in plans, digested in state and compared by
+ * digest in drift, and taken out of the API server's errors, which may echo the object they were sent.
  */
 final class ManifestSensitive {
-    /** A Secret's values (paths in a manifest resource's spec). */
-    static final Set<String> SECRET_PATHS = Set.of("/manifest/data/*", "/manifest/stringData/*");
+    /** {@code kubectl apply}'s record of the object it applied: the whole object, a Secret's data included. */
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    /** {@link #LAST_APPLIED} as a sensitive path of a metadata annotations map (JSON Pointer: "/" written "~1"). */
+    static final String LAST_APPLIED_KEY = "kubectl.kubernetes.io~1last-applied-configuration";
+    /** The last-applied annotation in a manifest resource's spec, sensitive in every kind. */
+    static final String LAST_APPLIED_PATH = "/manifest/metadata/annotations/" + LAST_APPLIED_KEY;
+    /**
+     * A Secret's values (paths in a manifest resource's spec): its data, and its annotations, which may hold the same
+     * data (the last-applied copy of the object, or a tool's own copy of a token); their keys stay visible.
+     */
+    static final Set<String> SECRET_PATHS = Set.of("/manifest/data/*", "/manifest/stringData/*",
+            "/manifest/metadata/annotations/*");
 
     private final ObjectRules rules;
 
@@ -35,23 +46,24 @@ final class ManifestSensitive {
         if (isSecret(m)) {
             return SECRET_PATHS;
         }
-        return Set.copyOf(rules.sensitivePaths(Json.text(m, "apiVersion"), Json.text(m, "kind")).stream()
-                .map(p -> "/manifest" + p).toList());
+        Set<String> out = new java.util.TreeSet<>();
+        rules.sensitivePaths(Json.text(m, "apiVersion"), Json.text(m, "kind")).forEach(p -> out.add("/manifest" + p));
+        out.add(LAST_APPLIED_PATH);
+        return Set.copyOf(out);
     }
 
     /** {@code text} without any sensitive value of the object {@code m}. */
     String scrub(ObjectNode m, String text) {
         ObjectNode wrapper = Json.object();
         wrapper.set("manifest", m);
-        Set<String> paths = paths(wrapper);
-        return paths.isEmpty() ? text : Sensitive.redact(text, Sensitive.secrets(wrapper, paths));
+        return Sensitive.redact(text, Sensitive.secrets(wrapper, paths(wrapper)));
     }
 
     /** The API server's error, with the object's sensitive values taken out. */
     DiagnosticsException scrub(ObjectNode m, DiagnosticsException error) {
         ObjectNode wrapper = Json.object();
         wrapper.set("manifest", m);
-        if (paths(wrapper).isEmpty()) {
+        if (Sensitive.secrets(wrapper, paths(wrapper)).isEmpty()) {
             return error;
         }
         Diagnostic first = error.diagnostics().get(0);

@@ -68,6 +68,37 @@ abstract class MetadataMapsType implements ResourceType {
     /** The object a spec (desired, or recorded attributes) is about. */
     abstract Target target(JsonNode spec);
 
+    /** Every annotation value of a Secret: it may hold the Secret's data (see {@link #sensitivePaths(JsonNode)}). */
+    static final Set<String> SECRET_ANNOTATIONS = Set.of("/" + ANNOTATIONS + "/*");
+    /** kubectl's last-applied copy of the object, on any kind. */
+    static final Set<String> LAST_APPLIED = Set.of("/" + ANNOTATIONS + "/" + ManifestSensitive.LAST_APPLIED_KEY);
+
+    /**
+     * Annotation values that never leave meshform in clear text (plans, saved plans, state, drift, warnings): on a
+     * Secret every annotation, since annotations of a Secret may hold its data ({@code kubectl apply}'s
+     * {@value ManifestSensitive#LAST_APPLIED} copy of the whole object, or a tool's copy of a token); on any other kind
+     * that last-applied copy, which echoes the whole object. The live value of a declared key is read into the plan's
+     * "before", so without this a stack could print any Secret it can name. Keys stay visible, and a changed value
+     * shows as changed ({@link io.meshform.engine.plan.Sensitive#maskPair}). Labels stay visible: a label value is at
+     * most 63 characters of a restricted alphabet, and selectors read them.
+     */
+    @Override
+    public Set<String> sensitivePaths(JsonNode value) {
+        if (value == null || !value.isObject()) {
+            return Set.of();
+        }
+        return isSecret(target(value)) ? SECRET_ANNOTATIONS : LAST_APPLIED;
+    }
+
+    static boolean isSecret(Target t) {
+        return "v1".equals(t.apiVersion()) && "Secret".equals(t.kind());
+    }
+
+    /** Whether the value of annotation {@code key} of {@code t} is sensitive ({@link #sensitivePaths(JsonNode)}). */
+    static boolean sensitiveAnnotation(Target t, String key) {
+        return isSecret(t) || ManifestSensitive.LAST_APPLIED.equals(key);
+    }
+
     /**
      * Each resource applies under a field manager of its own, so two resources of one stack that own keys of the
      * same object (a kubernetes.namespace and a kubernetes.labels on it) never remove each other's keys: with one
@@ -183,9 +214,10 @@ abstract class MetadataMapsType implements ResourceType {
         }
         boolean force = Json.bool(desired, "force");
         String manager = manager(request.address());
-        conflicts(LABELS, "label", desired, before, o.labels(), force, warnings, manager);
-        conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager);
         Target t = target(desired);
+        conflicts(LABELS, "label", desired, before, o.labels(), force, warnings, manager, k -> false);
+        conflicts(ANNOTATIONS, "annotation", desired, before, o.annotations(), force, warnings, manager,
+                k -> sensitiveAnnotation(t, k));
         if (changed.isEmpty()) {
             var pending = t.isNamespace() && o.appliedAt() != null
                     ? effects.pending(request.address().toString(), t.name(), o.liveLabels(), o.appliedAt(), desired,
@@ -274,8 +306,13 @@ abstract class MetadataMapsType implements ResourceType {
         }
     }
 
+    /**
+     * A warning per declared key another field manager owns and this apply would change, naming the value it has now,
+     * unless that value is {@code sensitive} (then only that it is set): the engine masks the plan's values, but a
+     * warning is free text, and a substring search is no guard for a value the stack never saw.
+     */
     private void conflicts(String field, String word, JsonNode desired, JsonNode before, ManagedFields mf, boolean force,
-                           List<String> warnings, String manager) {
+                           List<String> warnings, String manager, java.util.function.Predicate<String> sensitive) {
         Map<String, String> want = Json.stringMap(desired.get(field));
         Map<String, String> have = Json.stringMap(before.get(field));
         Map<String, List<String>> others = mf.othersThan(manager);
@@ -284,7 +321,9 @@ abstract class MetadataMapsType implements ResourceType {
             if (who == null || e.getValue().equals(have.get(e.getKey()))) {
                 continue;
             }
-            String current = have.containsKey(e.getKey()) ? "\"" + have.get(e.getKey()) + "\"" : "unset";
+            String current = !have.containsKey(e.getKey()) ? "unset"
+                    : sensitive.test(e.getKey()) ? "set, value " + io.meshform.engine.plan.Sensitive.MASK
+                    : "\"" + have.get(e.getKey()) + "\"";
             warnings.add(force
                     ? word + " `" + e.getKey() + "` is owned by field manager " + String.join(", ", who)
                         + " (now " + current + "); force: true takes it over"

@@ -19,12 +19,18 @@ final class SecretData {
     /**
      * True when the Secret's {@code data} holds values (base64), false when it holds the state's digests
      * ({@code sha256:...}, which drift compares and which must never reach the server): a digest is never base64,
-     * whose alphabet has no colon.
+     * whose alphabet has no colon. A Secret's annotation values are digested in state too
+     * ({@link ManifestSensitive#SECRET_PATHS}); any free text can hold a colon, so there only a digest counts.
      */
     static boolean holdsValues(JsonNode secret) {
         JsonNode data = secret.path("data");
         for (Map.Entry<String, JsonNode> e : data.properties()) {
             if (!e.getValue().isString() || e.getValue().asString().indexOf(':') >= 0) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, JsonNode> e : secret.path("metadata").path("annotations").properties()) {
+            if (io.meshform.engine.plan.Sensitive.isDigest(e.getValue())) {
                 return false;
             }
         }
