@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.apply.Applier;
 import io.meshform.engine.apply.ApplyResult;
+import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Plan;
@@ -103,6 +104,18 @@ class ApplyCommand implements Callable<Integer> {
         if (!moved.isEmpty()) {
             throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
                     + String.join("\n  - ", moved) + "\nMake a new plan with `meshform plan --out " + planFile + "` and review it.");
+        }
+        // The digest, the serial and the live versions bind the plan's inputs, not its actions: an edited action keeps
+        // them all valid. Each action must be one a plan of this stack and state can hold, and none may destroy what
+        // lifecycle.preventDestroy protects (the applier checks both again before it starts).
+        List<String> wrong = new java.util.ArrayList<>(PlanBinding.inconsistencies(plan, stack, state));
+        Diagnostics protectedOnes = new Diagnostics();
+        Planner.refuseProtectedDestroys(plan.changes(), stack, state, protectedOnes);
+        protectedOnes.errors().forEach(d -> wrong.add(d.summary()));
+        if (!wrong.isEmpty()) {
+            throw new UserError("refused plan: " + planFile + " holds actions that no plan of this stack and state can hold"
+                    + " (the file was edited or damaged after `meshform plan` wrote it):\n  - " + String.join("\n  - ", wrong)
+                    + "\nNothing was applied. Run `meshform plan --out " + planFile + "` again and review the new plan.");
         }
         return plan;
     }

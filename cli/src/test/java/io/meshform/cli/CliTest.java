@@ -172,6 +172,72 @@ class CliTest {
         assertEquals(before, readState(), "the refused apply wrote nothing");
     }
 
+    /** Audit A, H2: a "No changes" plan edited to delete declared resources kept every binding valid and was applied. */
+    @Test
+    void aSavedPlanWhoseActionsWereEditedIsRefusedAndChangesNothing() throws IOException {
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    lifecycle: {preventDestroy: true}
+                    spec: {mode: STRICT}
+                  - type: fake.thing
+                    name: cortex
+                    dependsOn: [fake.thing.mesh]
+                    spec: {mode: PERMISSIVE}
+                """);
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Path planFile = dir.resolve("noop.plan");
+        Result plan = run("plan", "--out", planFile.toString());
+        assertEquals(0, plan.code(), plan.err());
+        assertTrue(plan.out().contains("No changes."), plan.out());
+        String state = readState();
+        String objects = Files.readString(cluster);
+        JsonMapper mapper = new JsonMapper();
+
+        // noop -> delete on a declared resource: the digest, the serial and the live version all still hold.
+        tools.jackson.databind.node.ObjectNode json = (tools.jackson.databind.node.ObjectNode) mapper.readTree(Files.readString(planFile));
+        json.put("changes_present", true);
+        for (JsonNode c : json.get("resource_changes")) {
+            if (c.get("address").asString().equals("fake.thing.cortex")) {
+                ((tools.jackson.databind.node.ObjectNode) c).putArray("actions").add("delete");
+                ((tools.jackson.databind.node.ObjectNode) c.get("change")).putArray("actions").add("delete");
+            }
+        }
+        Path tampered = dir.resolve("tampered.plan");
+        Files.writeString(tampered, mapper.writeValueAsString(json));
+        Result refused = run("apply", tampered.toString());
+        assertEquals(1, refused.code(), refused.out() + refused.err());
+        assertTrue(refused.err().contains("refused plan: " + tampered), refused.err());
+        assertTrue(refused.err().contains("`fake.thing.cortex`: the plan would delete it, but the stack still declares it"),
+                refused.err());
+        assertTrue(refused.err().contains("Nothing was applied. Run `meshform plan --out " + tampered + "` again"), refused.err());
+        assertEquals(state, readState(), "the refused apply wrote nothing");
+        assertEquals(objects, Files.readString(cluster), "and changed nothing in the cluster");
+
+        // Edited into a destroy plan, the actions are ones a plan could have: preventDestroy still holds, and nothing starts.
+        json.put("destroy", true);
+        for (JsonNode c : json.get("resource_changes")) {
+            ((tools.jackson.databind.node.ObjectNode) c).putArray("actions").add("delete");
+        }
+        Files.writeString(tampered, mapper.writeValueAsString(json));
+        Result destroy = run("apply", tampered.toString());
+        assertEquals(1, destroy.code(), destroy.out() + destroy.err());
+        assertTrue(destroy.err().contains("`fake.thing.mesh` has lifecycle.preventDestroy, and this plan would destroy it"),
+                destroy.err());
+        assertTrue(destroy.err().contains("refused plan: " + tampered), destroy.err());
+        assertTrue(destroy.err().contains("Nothing was applied."), destroy.err());
+        assertEquals(state, readState(), "the refused apply wrote nothing");
+        assertEquals(objects, Files.readString(cluster), "and changed nothing in the cluster");
+
+        Result untouched = run("apply", planFile.toString());
+        assertEquals(0, untouched.code(), untouched.err());
+        assertTrue(untouched.out().contains("No changes."), untouched.out());
+    }
+
     @Test
     void theCommandPrintedAfterPlanOutAppliesThePlanAsPrinted() throws IOException {
         // The saved plan names neither the stack nor the state: apply reads them again, so the printed command must.

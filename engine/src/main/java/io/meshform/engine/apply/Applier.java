@@ -1,9 +1,11 @@
 package io.meshform.engine.apply;
 
+import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Plan;
+import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.plan.SensitivePaths;
@@ -70,6 +72,7 @@ public final class Applier {
     /** @param lock the state lock this run holds: checked before each step, and told of child processes */
     public ApplyResult apply(Stack stack, Plan plan, StateSnapshot prior, StateStore store, LockHandle lock,
                              AtomicBoolean stop) {
+        refuseWhatNoPlanMayDo(stack, plan, prior);
         StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
@@ -171,6 +174,22 @@ public final class Applier {
         Map<ResourceChange, RuntimeException> failedInOrder = new LinkedHashMap<>();
         steps.stream().filter(failed::containsKey).forEach(c -> failedInOrder.put(c, failed.get(c)));
         return new ApplyResult(doneInOrder, failedInOrder, notStarted, stop.get(), recorder.written(), lockLost);
+    }
+
+    /**
+     * Before anything starts: the plan's actions must be ones a plan of this stack and this state can hold, and none
+     * may destroy or replace a resource under lifecycle.preventDestroy (declared, or recorded in the state). The
+     * planner refuses both already; checked again here because a saved plan is a file whose actions can be edited
+     * without moving what binds it (the stack's digest, the state's serial, the live versions).
+     */
+    private static void refuseWhatNoPlanMayDo(Stack stack, Plan plan, StateSnapshot prior) {
+        Diagnostics refused = new Diagnostics();
+        for (String wrong : PlanBinding.inconsistencies(plan, stack, prior)) {
+            refused.error(wrong, "this plan does not match the stack and state it is applied to, so nothing was applied;"
+                    + " run `meshform plan` again and review the new plan", null);
+        }
+        Planner.refuseProtectedDestroys(plan.changes(), stack, prior, refused);
+        refused.throwIfErrors();
     }
 
     /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */

@@ -2,6 +2,7 @@ package io.meshform.engine.plan;
 
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.StackContext;
@@ -9,9 +10,11 @@ import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 
@@ -19,6 +22,12 @@ import tools.jackson.databind.JsonNode;
  * Checks that a saved plan still describes the world it was made for: the same resolved stack, the same
  * state (lineage and serial) and the same live objects (resourceVersions). Anything that moved makes the
  * plan stale; applying it could undo someone else's change.
+ *
+ * <p>Those bindings do not cover the plan's own actions: the file is plain JSON, and its digest is the stack's (an
+ * unkeyed digest, documented in docs/plan-json.md), so an editor can change {@code noop} to {@code delete} and keep
+ * every binding valid. {@link #inconsistencies} therefore checks that each action is one a plan of this stack and this
+ * state can have, and the {@link io.meshform.engine.apply.Applier} checks it again, with lifecycle.preventDestroy, before
+ * it starts anything.
  */
 public final class PlanBinding {
     private final TypeRegistry types;
@@ -67,5 +76,51 @@ public final class PlanBinding {
             }
         }
         return moved;
+    }
+
+    /**
+     * The actions of {@code plan} that no plan of this stack and this state can hold; empty when every one can. A
+     * plan deletes only what the state records: in a plan that is not a destroy plan, only what the stack no longer
+     * declares (a declared resource is replaced, not deleted); a destroy plan only deletes. It creates, updates or
+     * replaces only what the stack declares, and names every address once. The stack and state must be the ones the
+     * plan is bound to ({@link #whatMoved} found nothing), or these findings say little.
+     *
+     * <p>What this cannot see: a plan edited into another plan this stack and state could have had (a no-op made an
+     * update or a replace of a declared resource, which applies the declared value; a plan made a destroy plan).
+     * lifecycle.preventDestroy still holds against those ({@link Planner#refuseProtectedDestroys}, run by the applier).
+     */
+    public static List<String> inconsistencies(Plan plan, Stack stack, StateSnapshot state) {
+        List<String> wrong = new ArrayList<>();
+        Set<ResourceAddress> seen = new HashSet<>();
+        for (ResourceChange c : plan.changes()) {
+            ResourceAddress a = c.address();
+            String what = "the plan " + does(c.action());
+            if (!seen.add(a)) {
+                wrong.add("`" + a + "` is listed more than once; a plan names each resource once");
+                continue;
+            }
+            boolean declared = stack.find(a).isPresent();
+            boolean recorded = state.find(a).isPresent();
+            if (!declared && !recorded) {
+                wrong.add("`" + a + "`: " + what + ", but the stack does not declare it and the state"
+                        + " does not record it");
+            } else if (plan.destroy() && c.action() != Action.DELETE) {
+                wrong.add("`" + a + "`: the plan is a destroy plan, which only deletes, but it " + does(c.action()));
+            } else if (c.action() == Action.DELETE && !recorded) {
+                wrong.add("`" + a + "`: " + what + ", but the state does not record it; a plan deletes only"
+                        + " what the state records");
+            } else if (c.action() == Action.DELETE && declared && !plan.destroy()) {
+                wrong.add("`" + a + "`: " + what + ", but the stack still declares it; a plan deletes only what"
+                        + " the stack no longer declares (or everything, with `plan --destroy`)");
+            } else if (c.action() != Action.DELETE && !declared) {
+                wrong.add("`" + a + "`: " + what + ", but the stack does not declare it (it is only"
+                        + " recorded in the state, so a plan deletes it)");
+            }
+        }
+        return wrong;
+    }
+
+    private static String does(Action action) {
+        return action == Action.NOOP ? "lists it as unchanged (no-op)" : "would " + action.jsonName() + " it";
     }
 }

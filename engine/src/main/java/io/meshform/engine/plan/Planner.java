@@ -359,9 +359,10 @@ public final class Planner {
 
     /**
      * A plan that would destroy or replace a resource under lifecycle.preventDestroy is an error, whether the
-     * resource is declared with it or was applied with it and has left the file since.
+     * resource is declared with it or was applied with it and has left the file since. The applier runs this again on
+     * the plan it is given (a saved plan is a file, and its actions can be edited).
      */
-    private static void refuseProtectedDestroys(List<ResourceChange> changes, Stack stack, StateSnapshot state,
+    public static void refuseProtectedDestroys(List<ResourceChange> changes, Stack stack, StateSnapshot state,
                                                 Diagnostics out) {
         for (ResourceChange c : changes) {
             if (c.action() != Action.DELETE && c.action() != Action.REPLACE) {
