@@ -16,9 +16,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A Telemetry whose tracing names a provider the mesh config does not declare: Istio accepts it and then sends no
- * spans at all (Istio's analyzer reports the same as IST0157 InvalidTelemetryProvider,
- * pkg/config/analysis/analyzers/telemetry/providers.go). The mesh config is the stack's istio.install, else the live
- * {@code istio} ConfigMap; with neither it is unknown and nothing is judged.
+ * spans at all. meshform's own check: {@code istioctl analyze} says nothing of it (its IST0157 is about access-log
+ * entries without providers, pkg/config/analysis/analyzers/telemetry/providers.go, Istio 1.30.3). istiod takes the
+ * first provider of a tracing entry only and finds it by name regardless of case ({@code names[0]} and
+ * {@code fetchProvider}'s {@code strings.EqualFold}, pilot/pkg/model/telemetry.go), so that one is judged, the same
+ * way. The mesh config is the stack's istio.install, else the live {@code istio} ConfigMap; with neither it is unknown
+ * and nothing is judged.
  */
 public final class TracingProviderDeclared extends MeshCheck {
     TracingProviderDeclared(Function<CheckContext, PlannedMesh> mesh) {
@@ -37,9 +40,9 @@ public final class TracingProviderDeclared extends MeshCheck {
             JsonNode tracing = after(ctx, d).path("tracing");
             for (int i = 0; i < tracing.size(); i++) {
                 JsonNode providers = tracing.get(i).path("providers");
-                for (int p = 0; p < providers.size(); p++) {
+                for (int p = 0; p < Math.min(1, providers.size()); p++) {
                     String name = Json.text(providers.get(p), "name");
-                    if (name != null && !declared.contains(name)) {
+                    if (name != null && declared.stream().noneMatch(name::equalsIgnoreCase)) {
                         out.add(Diagnostic.warning(d.address() + ": tracing provider `" + name
                                         + "` is not declared in " + config.source(),
                                 "Istio accepts the Telemetry but sends no spans; add an extension provider named " + name

@@ -46,6 +46,18 @@ class TelemetryTest {
                 "without an install in the stack and a live mesh config the providers are unknown");
     }
 
+    /** istiod finds the provider by name regardless of case, and uses the first of an entry only (telemetry.go). */
+    @Test
+    void theFirstTracingProviderIsJudgedAndItsNameIgnoresCase() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {extensionProviders: [{name: zipkin,"
+                + " zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}}]}\n");
+        var upper = decl("istio.telemetry.mesh_tracing", "namespace: istio-system\ntracing: [{providers: [{name: Zipkin}]}]\n");
+        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(offline(MeshChecksTest.ctx(Environment.STAGING, install, upper))));
+        var second = decl("istio.telemetry.mesh_tracing", "namespace: istio-system\ntracing: [{providers: [{name: zipkin}, {name: unused}]}]\n");
+        assertEquals(List.of(), io.meshform.providers.istio.checks.TracingProviderDeclared.findings(offline(MeshChecksTest.ctx(Environment.STAGING, install, second))),
+                "istiod never uses a second provider, so it is not judged");
+    }
+
     private static io.meshform.providers.istio.checks.PlannedMesh offline(io.meshform.engine.spi.CheckContext ctx) {
         return new io.meshform.providers.istio.checks.PlannedMesh(ctx, io.meshform.providers.istio.checks.ClusterView.EMPTY);
     }
