@@ -50,6 +50,30 @@ class OfflineOutputsTest {
         }
     }
 
+    /**
+     * Two asks for the same answer at once (the install's plan and the mesh checks rendering one IstioOperator, from two
+     * temporary files of the same content) start one istioctl: the second waits for the first one's answer.
+     */
+    @Test
+    void theSameCommandAskedTwiceAtOnceRunsIstioctlOnce(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        Path bin = script(dir, "#!/bin/sh\necho run >> " + runs + "\nsleep 1\ncat \"$4\"\n");
+        Istioctl istioctl = new Istioctl(bin.toString(), "test", null, null, new OfflineOutputs(dir.resolve("cache"), Map.of()));
+        Path a = Files.writeString(dir.resolve("a.yaml"), "kind: IstioOperator\nspec: {profile: default}");
+        Path b = Files.writeString(dir.resolve("b.yaml"), "kind: IstioOperator\nspec: {profile: default}");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> istioctl.runOffline(List.of("manifest", "generate", "-f", a.toString()), List.of(a),
+                    Duration.ofSeconds(30)));
+            var second = pool.submit(() -> istioctl.runOffline(List.of("manifest", "generate", "-f", b.toString()), List.of(b),
+                    Duration.ofSeconds(30)));
+            assertEquals(first.get().stdout(), second.get().stdout());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, Files.readAllLines(runs).size(), "one istioctl process for both");
+    }
+
     @Test
     void failuresAndIstioSettingsAreNotMixedUp(@TempDir Path dir) throws Exception {
         Path bin = script(dir, "#!/bin/sh\necho boom >&2\nexit 3\n");
