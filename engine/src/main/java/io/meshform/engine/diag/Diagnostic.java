@@ -43,7 +43,7 @@ public record Diagnostic(Severity severity, String summary, String detail, Sourc
                 out.append("\n  ").append(lines[i]);
             }
             if (shown < lines.length) {
-                out.append("\n  ... ").append(lines.length - shown).append(" more lines (all of them in --json)");
+                out.append("\n  ... ").append(lines.length - shown).append(" more lines (all of them in the JSON output: validate --json, plan --json, drift --format json)");
             }
         }
         return out.toString();

@@ -19,7 +19,7 @@ class DiagnosticTest {
         String text = Diagnostic.info("ingress coverage: 40 paths checked", lines(40), null).format();
         assertEquals(1 + Diagnostic.NOTE_LINES, text.split("\n").length, text);
         assertTrue(text.contains("  row 1\n"), text);
-        assertTrue(text.endsWith("... 29 more lines (all of them in --json)"), text);
+        assertTrue(text.endsWith("... 29 more lines (all of them in the JSON output: validate --json, plan --json, drift --format json)"), text);
     }
 
     @Test
