@@ -54,7 +54,13 @@ class ImportIT {
                     spec: {name: %s, labels: {team: platform}}
                 """.formatted(ns));
 
-        Result missing = run(cluster, stack, "import", "kubernetes.namespace.team", ns + "-absent");
+        // Only the object the address declares: another one would be what its next destroy deletes.
+        Result other = run(cluster, stack, "import", "kubernetes.namespace.team", "kube-system");
+        assertEquals(1, other.code());
+        assertTrue(other.out().contains("cannot import `kube-system`: this resource declares Namespace " + ns), other.out());
+        Path absent = dir.resolve("absent.yaml");
+        Files.writeString(absent, Files.readString(stack).replace("name: " + ns, "name: " + ns + "-absent"));
+        Result missing = run(cluster, absent, "import", "kubernetes.namespace.team", ns + "-absent");
         assertEquals(1, missing.code());
         assertTrue(missing.out().contains("no object"), missing.out());
 
@@ -67,5 +73,26 @@ class ImportIT {
 
         Result plan = run(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(0, plan.code(), plan.out());
+    }
+
+    /** An Istio policy is imported as the namespace/name its spec declares, never as another one. */
+    @Test
+    void aPolicyIsImportedOnlyAsTheObjectItDeclares(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        Path stack = dir.resolve("policy.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: adopt-policy}
+                resources:
+                  - type: istio.peerAuthentication
+                    name: legacy
+                    spec: {namespace: %s, name: legacy, mtls: {mode: PERMISSIVE}}
+                """.formatted(ns));
+        Result other = run(cluster, stack, "import", "istio.peerAuthentication.legacy", ns + "/mongo");
+        assertEquals(1, other.code(), other.out());
+        assertTrue(other.out().contains("this resource declares PeerAuthentication " + ns + "/legacy"), other.out());
+        assertTrue(other.out().contains("import it as " + ns + "/legacy"), other.out());
+        assertEquals("", run(cluster, stack, "state", "list").out(), "nothing was recorded");
     }
 }

@@ -148,6 +148,17 @@ public final class NamespaceType extends MetadataMapsType {
         }
     }
 
+    /** The declared namespace only: adopting another would have the next destroy act on what the file never named. */
+    @Override
+    public Optional<AppliedResource> importExisting(String id, JsonNode declared) {
+        String name = Json.text(declared, "name");
+        if (name != null && !name.equals(id)) {
+            throw KubeErrors.error("cannot import `" + id + "`: this resource declares Namespace " + name,
+                    "import it as " + name + ", or change the name in the file first");
+        }
+        return importExisting(id);
+    }
+
     /** Adopts an existing namespace by name, with its current labels and annotations (system keys left out). */
     @Override
     public Optional<AppliedResource> importExisting(String id) {

@@ -314,6 +314,19 @@ public final class IstioPolicyType implements ResourceType {
 
     /** id {@code namespace/name}. */
     @Override
+    public Optional<AppliedResource> importExisting(String id, JsonNode declared) {
+        String ns = Json.text(declared, "namespace");
+        String name = Json.text(declared, "name");
+        // The declared object is the one the address manages: adopting another would have the next destroy, or a
+        // rename, act on an object the file never named (another stack's, even).
+        if (ns != null && name != null && !(ns + "/" + name).equals(id)) {
+            throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + kind + " " + ns + "/"
+                    + name, "import it as " + ns + "/" + name + ", or change namespace and name in the file first");
+        }
+        return importExisting(id);
+    }
+
+    @Override
     public Optional<AppliedResource> importExisting(String id) {
         int slash = id.indexOf('/');
         if (slash <= 0) {
