@@ -192,11 +192,16 @@ final class Workspace implements AutoCloseable {
                     + first.message() + " (" + first.hint() + ")");
         }
         Path dir = options.file.toAbsolutePath().getParent();
+        // A state file in the stack's directory is the stack's choice (a committed link there too), unlike --state:
+        // writes must land inside the stack's root unless the runner allowed otherwise.
+        io.meshform.engine.load.StackRoot root = options.stackRoot();
+        Path confine = root.allowOutside() ? null : root.directory();
         if (kind.name().equals(LocalBackendKind.NAME) && options.fleetMember && options.context() != null) {
             // One state per cluster: a fleet shares the stack, never the record of what each cluster got.
-            return new LocalStateBackend(dir.resolve("meshform." + options.context() + ".state.json"));
+            Path file = dir.resolve("meshform." + options.context() + ".state.json");
+            return confine == null ? new LocalStateBackend(file) : LocalStateBackend.confinedTo(confine, file);
         }
-        return kind.open(new BackendRequest(config.settings(), dir, this::connection));
+        return kind.open(new BackendRequest(config.settings(), dir, this::connection, confine));
     }
 
     private BackendCatalog backendKinds() {

@@ -208,6 +208,55 @@ class TrustTest {
         assertEquals(0, run("validate", "--var-file", secrets.resolve("token.yaml").toString(), "--root", "/").code());
     }
 
+    /**
+     * Audit A, M1: a dangling link in the stack's directory (its target not yet created) used to be judged where it
+     * lies, so a stack made the run write state, lock and backup files outside the root, and `plan` emptied any
+     * existing {@code X.lock} beside the link's target.
+     */
+    @Test
+    void aDanglingLinkCannotMakeTheRunWriteOutsideTheRoot() throws IOException {
+        String head = "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: dl, environment: development}\n"
+                + "resources:\n  - {type: fake.thing, name: a, spec: {user: x}}\n";
+        Files.createSymbolicLink(dir.resolve("st.json"), elsewhere.resolve("pwn.json"));
+        Files.writeString(stack, head + "backend:\n  local:\n    path: st.json\n");
+        Result validate = run("validate");
+        assertEquals(1, validate.code(), validate.all());
+        assertTrue(validate.err().contains("backend path `st.json` is outside the stack's root directory"), validate.err());
+        assertTrue(validate.err().contains("meshform.yaml:8:"), "file, line and column: " + validate.err());
+        assertEquals(1, run("plan").code());
+        assertEquals(1, run("apply", "--auto-approve").code());
+        assertEquals(List.of(), listing(elsewhere), "nothing written outside the root");
+
+        // An existing X.lock beside the target is never emptied, by the stack's path or by the default one.
+        Path gemfileLock = Files.writeString(elsewhere.resolve("Gemfile.lock"), "precious content\n");
+        Files.createSymbolicLink(dir.resolve("st2.json"), elsewhere.resolve("Gemfile"));
+        Files.writeString(stack, head + "backend:\n  local:\n    path: st2.json\n");
+        Result plan = run("plan");
+        assertEquals(1, plan.code(), plan.all());
+        assertTrue(plan.err().contains("outside the stack's root"), plan.err());
+        Files.writeString(stack, head);
+        Files.createSymbolicLink(dir.resolve("meshform.state.json"), elsewhere.resolve("Gemfile"));
+        Result byDefault = run("plan");
+        assertEquals(1, byDefault.code(), byDefault.all());
+        assertTrue(byDefault.err().contains("leads outside the stack's root directory"), byDefault.err());
+        assertEquals("precious content\n", Files.readString(gemfileLock));
+        assertEquals(List.of("Gemfile.lock"), listing(elsewhere));
+
+        // The runner's --state is its own choice: written through the link, beside the target, as before.
+        Files.delete(gemfileLock);
+        Path mine = dir.resolve("mine.json");
+        Files.createSymbolicLink(mine, elsewhere.resolve("state.json"));
+        Result apply = run("apply", "--auto-approve", "--state", mine.toString());
+        assertEquals(0, apply.code(), apply.all());
+        assertTrue(Files.isRegularFile(elsewhere.resolve("state.json")));
+    }
+
+    private static List<String> listing(Path d) throws IOException {
+        try (Stream<Path> files = Files.list(d)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+
     @Test
     void aParseErrorNeverEchoesTheFileBeyondTheOffendingLineShortened() throws IOException {
         String secret = "ghp_" + "A1b2C3d4".repeat(12);

@@ -30,7 +30,9 @@ public final class LocalBackendKind implements BackendKind {
 
     @Override
     public StateBackend open(BackendRequest request) {
-        return new LocalStateBackend(file(request.stackDirectory(), request.settings()));
+        Path file = file(request.stackDirectory(), request.settings());
+        // The path comes from the stack: where writes land is checked again against its root.
+        return request.root() == null ? new LocalStateBackend(file) : LocalStateBackend.confinedTo(request.root(), file);
     }
 
     /** The file the settings name, resolved from the stack's directory. */

@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The lock of a {@link LocalStateBackend}: an OS lock ({@link FileChannel#tryLock()}) on {@code <state>.lock}, which
@@ -27,6 +28,8 @@ import java.util.Optional;
 final class LocalLockFile {
     /** How long a run that finds the lock held waits for its holder's record (see {@link #holderOf}). */
     static final Duration HOLDER_RECORD_WAIT = Duration.ofMillis(500);
+    /** How every record {@link LockInfo#toJson} writes starts; see {@link #isLockRecord}. */
+    private static final Pattern RECORD_START = Pattern.compile("\\s*\\{\\s*\"id\"\\s*:");
 
     private final Path lockFile;
     /** The state's description, for messages. */
@@ -60,6 +63,7 @@ final class LocalLockFile {
                 LockInfo holder = holderOf(ch);
                 throw new StateLockedException(state, holder, liveHolderAdvice(holder));
             }
+            refuseForeign(ch);
             Optional<LockInfo> previous = readRecord(ch);
             if (previous.isPresent() && !previous.get().liveChildren().isEmpty()) {
                 // Its holder has died (the kernel released its lock) but istioctl it started still runs.
@@ -92,6 +96,7 @@ final class LocalLockFile {
             FileChannel ch = openLockFile();
             try {
                 FileLock os = ch.tryLock();
+                refuseForeign(ch);
                 Optional<LockInfo> record = readRecord(ch);
                 if (os == null) {
                     throw stillRunning(record.orElseGet(() -> new LockInfo("unknown", "", "", 0, null, "")));
@@ -170,13 +175,38 @@ final class LocalLockFile {
     }
 
     private static Optional<LockInfo> readRecord(FileChannel ch) throws IOException {
+        String text = readText(ch);
+        return text.isBlank() ? Optional.empty() : Optional.of(LockInfo.fromJson(text, "unknown"));
+    }
+
+    private static String readText(FileChannel ch) throws IOException {
         long size = Math.min(ch.size(), 64 * 1024);
         ByteBuffer buf = ByteBuffer.allocate((int) size);
         while (buf.hasRemaining() && ch.read(buf, buf.position()) > 0) {
             // positional reads: this channel is the only one of this process on the file
         }
-        String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-        return text.isBlank() ? Optional.empty() : Optional.of(LockInfo.fromJson(text, "unknown"));
+        return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Refuses a lock path that holds a file meshform did not write (a {@code Gemfile.lock} beside a state path that a
+     * stack pointed there): the holder record is written by truncating the file, which would destroy it. An empty
+     * file, a record, and a record cut short by a crash (it starts as {@link LockInfo#toJson} starts) are meshform's.
+     */
+    private void refuseForeign(FileChannel ch) throws IOException {
+        String text = readText(ch);
+        if (text.isBlank() || isLockRecord(text)) {
+            return;
+        }
+        throw new StateException("refusing to use " + lockFile + " as the lock file of " + state + ": it exists and "
+                + "holds " + ch.size() + " bytes that are not a meshform lock record, and meshform never overwrites "
+                + "a file it did not write. Nothing was changed. If the state path is right, move that file away; "
+                + "otherwise point the state elsewhere (the backend `path`, or --state FILE).");
+    }
+
+    /** True for what {@link LockInfo#toJson} writes, whole or cut short: a JSON object whose first key is "id". */
+    static boolean isLockRecord(String text) {
+        return RECORD_START.matcher(text).lookingAt();
     }
 
     private static void writeRecord(FileChannel ch, String json) throws IOException {

@@ -72,6 +72,40 @@ public final class LocalStateBackend implements StateBackend {
         this.journaling = journaling;
     }
 
+    /**
+     * The backend of a state path the <em>stack</em> chose (its {@code backend.local.path}, or the default file beside
+     * it), which must stay inside the stack's {@code root}: the loader checked the path as written, and this checks
+     * again where writes land, after {@link AtomicFiles#throughLinks} and with every link resolved, for the state file
+     * and its {@code .lock}, {@code .backup} and {@code .journal} beside it. A path from the command line
+     * ({@code --state}) is the runner's choice and is opened with {@link #LocalStateBackend(Path)} instead.
+     *
+     * @throws StateException naming the file that leads outside the root, and what to do
+     */
+    public static LocalStateBackend confinedTo(Path root, Path stateFile) {
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        for (Path p : List.of(b.file, b.lockFile, b.backup, b.journalFile)) {
+            Path real;
+            try {
+                if (RealPaths.within(p, root)) {
+                    continue;
+                }
+                real = RealPaths.resolve(p);
+            } catch (IOException e) {
+                throw new StateException("the state path " + stateFile + " cannot be resolved (" + p + ": "
+                        + e.getMessage() + "): it is a loop of symbolic links, or a link there cannot be read. "
+                        + "Nothing was read or written. Point the backend `path` at a file under the stack's root "
+                        + root + ", or give the state with --state FILE.", e);
+            }
+            throw new StateException("the state path " + stateFile + " leads outside the stack's root directory " + root
+                    + ": " + p + (p.equals(real) ? "" : " (through a symbolic link: " + real + ")") + " would be "
+                    + "written. Nothing was read or written. A stack may only write its state under its root, so that "
+                    + "whoever edits a stack cannot make the run write (or empty) a file elsewhere; remove the link, "
+                    + "point the backend `path` at a file under the root, give the state with --state FILE, or pass "
+                    + "--allow-outside-root if you trust every author of this stack.");
+        }
+        return b;
+    }
+
     public Path file() {
         return file;
     }

@@ -3,7 +3,9 @@ package io.meshform.engine.load;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
+import io.meshform.state.RealPaths;
 import java.io.IOException;
+import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,16 +55,33 @@ public record StackRoot(Path directory, boolean allowOutside) {
      */
     public Path resolve(Path base, String name, String what, SourceRange at) {
         Path candidate = base.resolve(name).toAbsolutePath().normalize();
-        Path real = realPath(candidate);
+        Path real;
+        try {
+            real = RealPaths.resolve(candidate);
+        } catch (IOException e) {
+            if (allowOutside) {
+                return candidate;
+            }
+            // Where a loop (or a chain longer than the kernel follows) leads cannot be told: never judge it inside.
+            throw new DiagnosticsException(Diagnostic.error(what + " `" + name + "` cannot be resolved: "
+                            + (e instanceof FileSystemLoopException ? "it is a loop of symbolic links (or more than "
+                            + RealPaths.MAX_LINKS + " links in a row)" : "a symbolic link on it cannot be read ("
+                            + e.getMessage() + ")"),
+                    "a stack may only name files under its root (the directory of the -f file, or --root DIR), and"
+                            + " where this path leads cannot be told; point it at a regular file under the root, or"
+                            + " pass --allow-outside-root if you trust every author of this stack", at));
+        }
         if (allowOutside || inside(real)) {
             return real;
         }
         throw new DiagnosticsException(Diagnostic.error(what + " `" + name + "` is outside the stack's root directory "
-                        + directory,
+                        + directory + (real.equals(candidate) ? "" : " (through a symbolic link it leads to " + real
+                        + (Files.exists(real) ? "" : ", which does not exist yet: a write there would create it") + ")"),
                 "a stack may only name files under its root (the directory of the -f file, or --root DIR), so that"
-                        + " whoever edits a stack cannot make the run read its kubeconfig or tokens; move the file under"
-                        + " the root, pass --root with a directory that holds it, or --allow-outside-root if you trust"
-                        + " every author of this stack", at));
+                        + " whoever edits a stack cannot make the run read its kubeconfig or tokens, or write outside"
+                        + " the root; move the file under the root (and remove a link that points out of it), pass"
+                        + " --root with a directory that holds it, or --allow-outside-root if you trust every author of"
+                        + " this stack", at));
     }
 
     /** True when {@code path} (already resolved) lies inside the root. */
@@ -71,21 +90,15 @@ public record StackRoot(Path directory, boolean allowOutside) {
         return path.startsWith(root) || path.startsWith(directory);
     }
 
-    /** The path with symbolic links resolved as far as it exists: a link inside the root to a file outside is outside. */
+    /**
+     * The path with every symbolic link on it resolved, component by component ({@link RealPaths}): a link inside
+     * the root to a file outside is outside, and so is a <em>dangling</em> link (its target does not exist yet),
+     * which is judged by its target, since a write through it creates the target. Where the path cannot be
+     * resolved (a loop of links), the path itself; {@link #resolve} refuses such a path instead.
+     */
     static Path realPath(Path path) {
-        Path existing = path;
-        Path rest = null;
-        while (existing != null && !Files.exists(existing)) {
-            Path name = existing.getFileName();
-            rest = rest == null ? name : name.resolve(rest);
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return path;
-        }
         try {
-            Path real = existing.toRealPath();
-            return rest == null ? real : real.resolve(rest).normalize();
+            return RealPaths.resolve(path);
         } catch (IOException e) {
             return path;
         }
