@@ -154,7 +154,12 @@ class ApplyCommand implements Callable<Integer> {
         int changed = 0;
         int destroyed = 0;
         int forgotten = 0;
+        int recorded = 0;
         for (ResourceChange c : result.done()) {
+            if (c.records()) {
+                recorded++;  // as the plan counted it: in the cluster already, now in the state
+                continue;
+            }
             if (c.forgets()) {
                 forgotten++;  // adopted: no longer managed, still in the cluster
                 continue;
@@ -170,7 +175,8 @@ class ApplyCommand implements Callable<Integer> {
             }
         }
         String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
-                + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)." : ".");
+                + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)" : "")
+                + (recorded > 0 ? ", " + recorded + " recorded in state" : "") + ".";
         if (result.succeeded()) {
             terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
             return ExitCodes.OK;

@@ -387,14 +387,53 @@ class CliTest {
         assertTrue(run("state", "show", "fake.thing.mesh").out().contains("mode: STRICT"));
         assertEquals(0, run("state", "rm", "fake.thing.cortex").code());
         assertEquals("fake.thing.mesh\n", run("state", "list").out());
-        Result plan = run("plan");
-        assertTrue(plan.out().contains("No changes."),
-                "the object still carries this state's mark, so it is recognised as meshform's own: " + plan.out());
+        // The object still carries this state's mark, so it is recognised as meshform's own; but apply would record it
+        // again (undoing the rm), and the plan says so instead of "No changes".
+        Result plan = run("plan", "--detailed-exitcode");
+        assertEquals(2, plan.code(), plan.out() + plan.err());
+        assertTrue(plan.out().contains("# fake.thing.cortex will be recorded in state; nothing changes in the cluster"), plan.out());
+        assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to record."), plan.out());
+        Result json = run("plan", "--json");
+        assertTrue(json.out().contains("\"changes_present\" : true") && json.out().contains("\"record\" : 1"), json.out());
+        Result recorded = run("apply", "--auto-approve");
+        assertTrue(recorded.out().contains("Resources: 0 added, 0 changed, 0 destroyed, 1 recorded in state."), recorded.out());
+        assertEquals(0, run("plan", "--detailed-exitcode").code());
         Result mv = run("state", "mv", "fake.thing.mesh", "fake.thing.renamed");
         assertEquals(0, mv.code(), mv.err());
         assertTrue(run("state", "list").out().contains("fake.thing.renamed"));
         Result badMove = run("state", "mv", "fake.thing.renamed", "other.kind.x");
         assertEquals(1, badMove.code());
+    }
+
+    /**
+     * Audit B, H1: `state mv X Y` while the stack still declares X. The plan used to show only "Y will be destroyed", and
+     * apply deleted the object X declares and recorded X as present. Now the plan is refused, and nothing is deleted.
+     */
+    @Test
+    void stateMvToAnAddressTheStackDoesNotDeclareIsRefusedNotApplied() throws IOException {
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: fake.thing
+                    name: mongo
+                    spec: {mode: PERMISSIVE, object: mongo}
+                """);
+        assertEquals(0, run("apply", "--auto-approve").code());
+        assertEquals(0, run("state", "mv", "fake.thing.mongo", "fake.thing.mongodb").code());
+        Result plan = run("plan", "--detailed-exitcode");
+        assertEquals(1, plan.code(), plan.out() + plan.err());
+        String said = plan.out() + plan.err();
+        assertTrue(said.contains("`fake.thing.mongodb` and `fake.thing.mongo` are the same object"), said);
+        assertTrue(said.contains("meshform state mv fake.thing.mongodb fake.thing.mongo"), said);
+        assertFalse(said.contains("will be destroyed"), said);
+        Result apply = run("apply", "--auto-approve");
+        assertEquals(1, apply.code(), apply.out() + apply.err());
+        assertTrue(FileCluster.load(cluster).has("object mongo"), "the object the stack declares is still there");
+        assertEquals("fake.thing.mongodb\n", run("state", "list").out(), "the state is as the user left it");
+        assertEquals(0, run("state", "mv", "fake.thing.mongodb", "fake.thing.mongo").code());
+        assertEquals(0, run("plan", "--detailed-exitcode").code(), "the rename undone: nothing to do");
     }
 
     @Test

@@ -30,7 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A fake cluster kept in a JSON file, for CLI tests that run several commands in a row without a real API
  * server. It takes part only when --kubeconfig names a file ending in {@code .fakecluster.json}; the real
- * providers stay idle (they connect lazily). Type {@code fake.thing}: the live object is the spec.
+ * providers stay idle (they connect lazily). Type {@code fake.thing}: the live object is the spec, kept under the
+ * resource's address, or under the spec's {@code object} field when it has one (two addresses, one object).
  */
 public final class FileCluster implements ProviderFactory {
     static final String SUFFIX = ".fakecluster.json";
@@ -76,6 +77,11 @@ public final class FileCluster implements ProviderFactory {
         }
     }
 
+    /** Where the file keeps the object a resource's spec names. */
+    static String key(ResourceAddress address, JsonNode spec) {
+        return spec != null && spec.has("object") ? "object " + spec.get("object").asString() : address.toString();
+    }
+
     static void answer(Path file) {
         if (load(file).path("unreachable").asBoolean(false)) {
             throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
@@ -104,13 +110,14 @@ public final class FileCluster implements ProviderFactory {
             ObjectNode objects = load(file);
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
             for (ResourceRef r : request.resources()) {
-                JsonNode o = objects.get(r.address().toString());
+                String key = key(r.address(), r.spec());
+                JsonNode o = objects.get(key);
                 if (o != null) {
                     // Objects apply wrote carry meshform's mark, as the real types' objects do; hand-made ones none.
-                    Ownership owner = o.has("lineage")
-                            ? Ownership.marked(o.get("lineage").asString(), o.get("address").asString(), "thing " + r.address().name(),
-                                    r.address().name())
-                            : Ownership.unmarked("thing " + r.address().name(), r.address().name());
+                    String name = r.spec().has("object") ? r.spec().get("object").asString() : r.address().name();
+                    Ownership owner = (o.has("lineage")
+                            ? Ownership.marked(o.get("lineage").asString(), o.get("address").asString(), "thing " + name, name)
+                            : Ownership.unmarked("thing " + name, name)).withKey(key);
                     out.put(r.address(), new LiveObject(o.get("spec"), o.get("version").asString()).withOwnership(owner));
                 }
             }
@@ -134,7 +141,7 @@ public final class FileCluster implements ProviderFactory {
                 throw new IllegalStateException("the server refused " + request.desired());
             }
             ObjectNode objects = load(file);
-            ObjectNode o = objects.putObject(request.address().toString());
+            ObjectNode o = objects.putObject(key(request.address(), request.desired()));
             o.set("spec", request.desired());
             o.put("version", String.valueOf(System.nanoTime()));
             request.mark().forEach((k, v) -> o.put(k.equals(Ownership.LINEAGE_ANNOTATION) ? "lineage" : "address", v));
@@ -158,7 +165,7 @@ public final class FileCluster implements ProviderFactory {
         @Override
         public void delete(DeleteRequest request) {
             ObjectNode objects = load(file);
-            objects.remove(request.address().toString());
+            objects.remove(key(request.address(), request.recorded().attributes()));
             save(file, objects);
         }
     }

@@ -119,8 +119,8 @@ class StatelessTypesTest {
     @Test
     void policyOwnershipTravelsFromReadToPlanOnAnotherInstance() {
         var handMade = new GenericKubernetesResourceBuilder().withApiVersion("security.istio.io/v1").withKind("PeerAuthentication")
-                .withNewMetadata().withNamespace("istio-system").withName("default").withResourceVersion("9").endMetadata()
-                .addToAdditionalProperties("spec", Map.of("mtls", Map.of("mode", "STRICT"))).build();
+                .withNewMetadata().withNamespace("istio-system").withName("default").withResourceVersion("9").withUid("uid-of-default")
+                .endMetadata().addToAdditionalProperties("spec", Map.of("mtls", Map.of("mode", "STRICT"))).build();
         String path = "/apis/security.istio.io/v1/namespaces/istio-system/peerauthentications";
         server.expect().get().withPath(path + "?labelSelector=app.kubernetes.io%2Fmanaged-by%3Dmeshform")
                 .andReturn(200, list()).always();
@@ -133,6 +133,10 @@ class StatelessTypesTest {
         // What read saw travels in the LiveObject: made by hand, so the engine refuses it unless the stack adopts it.
         assertTrue(live.ownership().applies() && live.ownership().lineage() == null, live.ownership().toString());
         assertEquals("PeerAuthentication istio-system/default", live.ownership().object());
+        // The object's uid is its key: read under another address (after a `state mv`), it is the same object.
+        assertEquals("uid-of-default", live.ownership().key());
+        LiveObject again = readWith(IstioProvider.peerAuthentication(kube()), ResourceAddress.parse("istio.peerAuthentication.moved"), spec);
+        assertTrue(live.ownership().sameObject(again.ownership()), again.ownership().toString());
         var change = IstioProvider.peerAuthentication(kube()).plan(new PlanRequest(a, spec, null, live));
         assertEquals(Action.NOOP, change.action(), "the spec matches; taking it over is the engine's decision");
     }

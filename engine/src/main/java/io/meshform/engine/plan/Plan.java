@@ -29,9 +29,14 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
         int change = 0;
         int destroy = 0;
         int forget = 0;
+        int record = 0;
         for (ResourceChange c : changes) {
             if (c.forgets()) {
                 forget++;
+                continue;
+            }
+            if (c.records()) {
+                record++;
                 continue;
             }
             switch (c.action()) {
@@ -46,7 +51,7 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
                 }
             }
         }
-        return new Summary(add, change, destroy, forget);
+        return new Summary(add, change, destroy, forget, record);
     }
 
     /** Counts per action, for the JSON form. */
@@ -61,17 +66,23 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
 
     /**
      * "Plan: 1 to add, 2 to change, 0 to destroy." as Terraform prints it; adopted objects that leave management but stay
-     * in the cluster are counted apart (", 1 to forget", as Terraform says of a removed block with destroy = false).
+     * in the cluster are counted apart (", 1 to forget", as Terraform says of a removed block with destroy = false), and
+     * so are declared objects apply only records in state (", 1 to record", where Terraform counts "to import").
      */
-    public record Summary(int add, int change, int destroy, int forget) {
+    public record Summary(int add, int change, int destroy, int forget, int record) {
         public Summary(int add, int change, int destroy) {
-            this(add, change, destroy, 0);
+            this(add, change, destroy, 0, 0);
+        }
+
+        public Summary(int add, int change, int destroy, int forget) {
+            this(add, change, destroy, forget, 0);
         }
 
         @Override
         public String toString() {
             return "Plan: " + add + " to add, " + change + " to change, " + destroy + " to destroy"
-                    + (forget > 0 ? ", " + forget + " to forget." : ".");
+                    + (forget > 0 ? ", " + forget + " to forget" : "")
+                    + (record > 0 ? ", " + record + " to record" : "") + ".";
         }
     }
 }

@@ -58,6 +58,10 @@ public final class PlanJson {
                 actions.add(c.action().jsonName());
             }
             o.put("reason", c.reason());
+            if (c.records()) {
+                // apply writes the state entry of an object that is already there: a change, though the cluster's stays
+                o.put("record", true);
+            }
             o.set("before", c.before() == null ? f.nullNode() : c.before());
             o.set("after", c.after() == null ? f.nullNode() : c.after());
             terraformShape(o, c);
@@ -96,6 +100,7 @@ public final class PlanJson {
         summary.put("change", s.change());
         summary.put("destroy", s.destroy());
         summary.put("forget", s.forget());
+        summary.put("record", s.record());
         return root;
     }
 

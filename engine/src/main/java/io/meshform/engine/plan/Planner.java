@@ -50,6 +50,11 @@ public final class Planner {
     public static final String ADOPTED_KEY = "adopted";
     /** Private data of a planned change: apply records the resource as adopted. */
     public static final String ADOPT_STEP = "meshform/adopt";
+    /**
+     * Private data of a declared resource whose object is live and as declared but not in the state: apply only records
+     * it. The plan shows and counts it ({@link ResourceChange#records}).
+     */
+    public static final String RECORD_STEP = "meshform/record";
     /** Private data of a planned removal: release the adopted object instead of deleting it. */
     public static final String RELEASE_STEP = "meshform/release";
     /** How many resources are planned at once (their providers may each wait on the API server). */
@@ -83,7 +88,7 @@ public final class Planner {
         // starting istioctl; the others start after the reads, beside the planning (the JVM keeps both cores busy
         // while it reads).
         try (CheckRun early = CheckRun.beforeReads(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
-            Map<ResourceAddress, LiveObject> live = readLive(context, state, selected, options.destroy());
+            Map<ResourceAddress, LiveObject> live = readLive(context, state, DeclaredObjects.reads(stack, selected, options), options.destroy());
             early.afterReads();
             return plan(stack, state, options, graph, order, live, context, diagnostics, early);
         }
@@ -96,8 +101,14 @@ public final class Planner {
         Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
         java.util.Queue<Diagnostic> unmanaged = new java.util.concurrent.ConcurrentLinkedQueue<>();
         List<ResourceChange> planned = changes(order, context, state, live, graph, options, unmanaged);
-        // Refused before anything else is said: every object that would be taken over silently, at once.
-        order.forEach(a -> unmanaged.stream().filter(d -> d.summary().startsWith("`" + a + "`")).forEach(diagnostics::add));
+        // Refused before anything else is said: every delete of an object the stack declares under another address, and
+        // every object that would be taken over silently, at once.
+        Set<ResourceAddress> named = new HashSet<>();
+        if (!options.destroy()) {
+            DeclaredObjects.refuseDeleting(planned, live, stack, state, diagnostics, named);
+        }
+        order.stream().filter(a -> !named.contains(a))
+                .forEach(a -> unmanaged.stream().filter(d -> d.summary().startsWith("`" + a + "`")).forEach(diagnostics::add));
         diagnostics.throwIfErrors();
         for (ResourceChange change : planned) {
             changes.add(change);
@@ -312,7 +323,7 @@ public final class Planner {
             String object = owner.object() == null ? "the object" : owner.object();
             if (owner.madeBy(lineage, address.toString())) {
                 reason = "made by an earlier apply of this state that did not record it (its lineage mark says so); "
-                        + "apply records it: " + reason;
+                        + "apply records it in state: " + reason;
             } else if (decl.lifecycle().adopt()) {
                 action = action == Action.NOOP ? Action.UPDATE : action;
                 reason = "adopt: " + object + " exists, not managed by meshform; adopt: true takes it over ("
@@ -331,6 +342,14 @@ public final class Planner {
         } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(SensitivePaths.recordable(type, decl))) {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
+        }
+        if (action == Action.NOOP && recorded == null && live != null) {
+            // Nothing to change in the cluster, but apply writes the state entry: a step the plan shows and counts.
+            if (!reason.contains("apply records it")) {
+                reason = "in the cluster as declared, not recorded in state; apply records it in state: " + reason;
+            }
+            privateData = new java.util.TreeMap<>(privateData);
+            privateData.put(RECORD_STEP, "true");
         }
         Set<String> sensitive = SensitivePaths.of(type, decl, planned.before(), planned.after(),
                 recorded == null ? null : recorded.attributes());

@@ -28,8 +28,18 @@ public record ResourceChange(ResourceAddress address, Action action, String reas
         return address.type();
     }
 
+    /** True when apply does something for this entry: changes the cluster, or only writes the state ({@link #records}). */
     public boolean changes() {
-        return action != Action.NOOP;
+        return action != Action.NOOP || records();
+    }
+
+    /**
+     * A declared resource whose object is already live and as declared, which the state does not record yet (made by
+     * an earlier apply that died before recording it, or forgotten with {@code state rm}): apply changes nothing in the
+     * cluster and records it in state. The plan shows and counts it, as Terraform shows an import.
+     */
+    public boolean records() {
+        return action == Action.NOOP && "true".equals(privateData.get(Planner.RECORD_STEP));
     }
 
     /**

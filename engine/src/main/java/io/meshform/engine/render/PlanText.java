@@ -65,7 +65,9 @@ public final class PlanText {
 
     private void renderChange(ResourceChange c, StringBuilder out) {
         out.append("  ").append(style.bold("# " + c.address() + (c.forgets()
-                        ? " will no longer be managed by meshform; the object stays in the cluster" : " will be " + pastTense(c.action()))))
+                        ? " will no longer be managed by meshform; the object stays in the cluster"
+                        : c.records() ? " will be recorded in state; nothing changes in the cluster"
+                        : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + c.reason() + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.action().symbol())).append(' ').append(c.address()).append('\n');
         for (PlanDetail d : c.details()) {
@@ -104,6 +106,9 @@ public final class PlanText {
         List<String> after = lines(yaml.write(c.after()));
         List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("live", "planned", before,
                 DiffUtils.diff(before, after), CONTEXT_LINES);
+        if (unified.isEmpty() && c.records()) {
+            body(out, style.dim("(the live object is as declared: apply only writes its state entry)"), false);
+        }
         if (unified.isEmpty() && c.action() == Action.UPDATE) {
             // Same spec, different cluster (drift, or an object that went missing): the details above say where.
             body(out, style.dim(c.details().isEmpty()

@@ -13,21 +13,38 @@ package io.meshform.engine.spi;
  * @param address the resource address in the mark, or null
  * @param object  the object in words ("ConfigMap default/app"), for messages
  * @param id      the id {@code meshform import} takes for it ("default/app"), or null when the type has no import
+ * @param key     what makes the object that one object in the cluster, whichever resource address reads it (for a
+ *                Kubernetes object its uid): two resources whose live objects have the same key are the same object, so
+ *                a plan never destroys one of them while the stack declares the other. Null when the type cannot say
+ *                ({@link #SHARED}); the factories default it to {@code object}, which names the object
  */
-public record Ownership(boolean applies, String lineage, String address, String object, String id) {
+public record Ownership(boolean applies, String lineage, String address, String object, String id, String key) {
     public static final String LINEAGE_ANNOTATION = "meshform.io/lineage";
     public static final String ADDRESS_ANNOTATION = "meshform.io/address";
 
     /** The type owns parts of objects that belong to others: existing says nothing about who made it. */
-    public static final Ownership SHARED = new Ownership(false, null, null, null, null);
+    public static final Ownership SHARED = new Ownership(false, null, null, null, null, null);
 
     /** An object without meshform's mark. */
     public static Ownership unmarked(String object, String id) {
-        return new Ownership(true, null, null, object, id);
+        return new Ownership(true, null, null, object, id, object);
     }
 
     public static Ownership marked(String lineage, String address, String object, String id) {
-        return new Ownership(true, lineage, address, object, id);
+        return new Ownership(true, lineage, address, object, id, object);
+    }
+
+    /** The same ownership with the object's identity in the cluster (e.g. its uid) as its {@link #key()}. */
+    public Ownership withKey(String objectKey) {
+        return new Ownership(applies, lineage, address, object, id, objectKey == null ? object : objectKey);
+    }
+
+    /**
+     * True when this live object and {@code other} are one object in the cluster. A type that shares objects with
+     * others ({@link #applies} false) says nothing, so it never matches.
+     */
+    public boolean sameObject(Ownership other) {
+        return other != null && applies && other.applies && key != null && key.equals(other.key);
     }
 
     /** True when the mark says this state's resource {@code address} made the object. */

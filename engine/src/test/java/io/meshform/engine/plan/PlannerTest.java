@@ -341,11 +341,124 @@ class PlannerTest {
         StateSnapshot lost = state().without("test.thing.labels");
         store.write(lost);
         Plan p = planner.plan(s, state(), PlanOptions.defaults());
-        assertFalse(p.hasChanges(), "nothing to change in the cluster");
         assertTrue(p.changes().stream().anyMatch(c -> c.reason().contains("did not record it")), p.changes().toString());
         apply(s, PlanOptions.defaults());
         assertTrue(state().find("test.thing.labels").isPresent(), "recorded by the next apply");
         assertEquals(1, cluster.history().stream().filter("create test.thing.labels"::equals).count(), "not made twice");
+        assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges(), "recorded: nothing left to do");
+    }
+
+    /**
+     * Writing the state is something apply does, so the plan shows it and counts it (--detailed-exitcode exits 2), in
+     * every form: after `state rm` of a resource still declared, "No changes" would hide that apply undoes the rm.
+     */
+    @Test
+    void aDeclaredObjectApplyOnlyRecordsIsShownAndCounted() {
+        Stack s = stack(TWO);
+        apply(s, PlanOptions.defaults());
+        store.write(state().without("test.thing.labels"));  // meshform state rm test.thing.labels
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        assertTrue(p.hasChanges(), "apply writes the state: a change");
+        ResourceChange labels = p.changes().stream().filter(c -> c.address().equals(a("test.thing.labels"))).findFirst().orElseThrow();
+        assertEquals(Action.NOOP, labels.action());
+        assertTrue(labels.records() && labels.changes(), labels.toString());
+        assertEquals("Plan: 0 to add, 0 to change, 0 to destroy, 1 to record.", p.summary().toString());
+        String text = new PlanText(Style.plain()).render(p);
+        assertTrue(text.contains("# test.thing.labels will be recorded in state; nothing changes in the cluster"), text);
+        assertTrue(text.contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to record."), text);
+        assertFalse(text.contains("test.thing.ns"), "what is recorded and unchanged is not listed: " + text);
+        String md = new io.meshform.engine.render.PlanMarkdown().render(p);
+        assertTrue(md.contains("**Plan: 0 to add, 0 to change, 0 to destroy, 1 to record.**") && md.contains("`test.thing.labels`"), md);
+        var json = new PlanJson().toJson(p, false);
+        assertTrue(json.path("changes_present").asBoolean(), json.toString());
+        assertEquals(1, json.path("summary").path("record").asInt(), json.toString());
+        var entry = json.path("resource_changes").get(1);
+        assertEquals("test.thing.labels", entry.path("address").asString(), json.toString());
+        assertTrue(entry.path("record").asBoolean(), entry.toString());
+        assertEquals("no-op", entry.path("change").path("actions").get(0).asString(), "Terraform's shape stays valid");
+        assertFalse(json.path("resource_changes").get(0).has("record"), json.toString());
+        // A saved plan keeps the step: apply PLANFILE records it, and the plan read back still counts it.
+        Plan saved = new PlanJson().read(new PlanJson().write(p, true));
+        assertEquals(p.summary(), saved.summary());
+        new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, saved, state(), store, new AtomicBoolean());
+        assertTrue(state().find("test.thing.labels").isPresent());
+        assertEquals(List.of("create test.thing.ns", "create test.thing.labels"), cluster.history(), "the cluster was not touched");
+    }
+
+    private static final String MONGO = """
+            resources:
+              - {type: test.thing, name: mesh, spec: {value: STRICT}}
+              - {type: test.thing, name: mongo, spec: {object: mongo, value: PERMISSIVE}}
+            """;
+
+    /** `state mv` of a resource to a new address, while the stack still declares the old one (audit B, H1). */
+    private StateSnapshot movedInStateOnly(String from, String to) {
+        var r = state().find(from).orElseThrow();
+        return state().without(from).with(new io.meshform.state.ResourceState(to, r.type(), r.attributes(), r.metadata()));
+    }
+
+    /**
+     * After `state mv X Y` with X still declared, Y's delete would remove the very object X declares, and apply would
+     * record X as present: refused, naming both and the two ways to finish the rename. Nothing is deleted.
+     */
+    @Test
+    void aDeleteOfTheObjectADeclaredResourceReadsIsRefused() {
+        Stack s = stack(MONGO);
+        apply(s, PlanOptions.defaults());
+        store.write(movedInStateOnly("test.thing.mongo", "test.thing.mongodb"));
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(), PlanOptions.defaults()));
+        assertEquals(1, e.diagnostics().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("`test.thing.mongodb` and `test.thing.mongo` are the same object (thing mongo): this plan"
+                + " would destroy `test.thing.mongodb`, the object `test.thing.mongo` declares"), e.getMessage());
+        assertTrue(e.getMessage().contains("rename `test.thing.mongo` to `test.thing.mongodb` in the stack file"), e.getMessage());
+        assertTrue(e.getMessage().contains("`meshform state mv test.thing.mongodb test.thing.mongo`"), e.getMessage());
+        assertEquals(s.find(a("test.thing.mongo")).orElseThrow().source().range(), e.diagnostics().get(0).range());
+        // --target of the moved address alone reads the declared one too: the delete is refused all the same.
+        var targeted = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(),
+                new PlanOptions(Set.of(a("test.thing.mongodb")), Set.of(), Set.of(), false, false)));
+        assertTrue(targeted.getMessage().contains("are the same object"), targeted.getMessage());
+        assertTrue(cluster.object("mongo") != null, "nothing deleted");
+        // Following the message: the state entry moved back, nothing is left to do.
+        store.write(movedInStateOnly("test.thing.mongodb", "test.thing.mongo"));
+        assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges());
+        // Or the rename finished in the file: nothing to do either, and the object is never deleted.
+        store.write(movedInStateOnly("test.thing.mongo", "test.thing.mongodb"));
+        Stack renamed = stack(MONGO.replace("name: mongo,", "name: mongodb,"));
+        Plan p = planner.plan(renamed, state(), PlanOptions.defaults());
+        assertFalse(p.hasChanges(), p.changes().toString());
+    }
+
+    /** The other half-finished rename: renamed in the file, not in the state. One error, with the command that finishes it. */
+    @Test
+    void aRenameInTheFileWithoutStateMvIsRefusedWithTheMove() {
+        Stack s = stack(MONGO);
+        apply(s, PlanOptions.defaults());
+        Stack renamed = stack(MONGO.replace("name: mongo,", "name: mongodb,"));
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(renamed, state(), PlanOptions.defaults()));
+        assertEquals(1, e.diagnostics().size(), "not also \"exists, not managed\": " + e.getMessage());
+        assertTrue(e.getMessage().contains("`test.thing.mongo` and `test.thing.mongodb` are the same object"), e.getMessage());
+        assertTrue(e.getMessage().contains("`meshform state mv test.thing.mongo test.thing.mongodb`"), e.getMessage());
+    }
+
+    /** Two state entries for one object, one of them no longer declared: the fix is to forget the extra entry. */
+    @Test
+    void twoEntriesForOneObjectAskForStateRmOfTheOther() {
+        Stack s = stack(MONGO);
+        apply(s, PlanOptions.defaults());
+        var r = state().find("test.thing.mongo").orElseThrow();
+        store.write(state().with(new io.meshform.state.ResourceState("test.thing.copy", r.type(), r.attributes(), r.metadata())));
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(), PlanOptions.defaults()));
+        assertTrue(e.getMessage().contains("`meshform state rm test.thing.copy`"), e.getMessage());
+    }
+
+    /** A removal of another object goes ahead: only the same object is refused. */
+    @Test
+    void aDeleteOfAnotherObjectIsPlannedAsBefore() {
+        Stack s = stack(MONGO + "  - {type: test.thing, name: old, spec: {object: old, value: x}}\n");
+        apply(s, PlanOptions.defaults());
+        Plan p = apply(stack(MONGO), PlanOptions.defaults());
+        assertEquals("Plan: 0 to add, 0 to change, 1 to destroy.", p.summary().toString());
+        assertTrue(cluster.object("old") == null && cluster.object("mongo") != null);
     }
 
     /** A missing or mistyped state file is a new lineage: everything meshform made is refused, not taken over. */

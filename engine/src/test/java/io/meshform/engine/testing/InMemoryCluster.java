@@ -30,14 +30,16 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A fake cluster for engine tests: type {@code test.thing} stores its spec as the live object, type
- * {@code test.secret} marks {@code /password} sensitive. It records every operation, counts reads, and
+ * {@code test.secret} marks {@code /password} sensitive. An object is found by its resource's address, or by the
+ * spec's {@code object} field when it has one (so two addresses can name one object, as two Kubernetes resources can). It records every operation, counts reads, and
  * fails on demand, so tests can assert order and failure handling in domain words.
  */
 public final class InMemoryCluster implements Provider {
-    private final Map<ResourceAddress, JsonNode> objects = new ConcurrentHashMap<>();
-    private final Map<ResourceAddress, Integer> versions = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> objects = new ConcurrentHashMap<>();
+    private final Map<String, Integer> versions = new ConcurrentHashMap<>();
     /** meshform's mark on the objects apply made (lineage, address); objects put by a test are hand-made. */
-    private final Map<ResourceAddress, String> marks = new ConcurrentHashMap<>();
+    private final Map<String, String> marks = new ConcurrentHashMap<>();
+    private final Map<String, ResourceAddress> markedAddresses = new ConcurrentHashMap<>();
     private final List<String> history = Collections.synchronizedList(new ArrayList<>());
     private final Set<ResourceAddress> failing = ConcurrentHashMap.newKeySet();
     private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
@@ -101,24 +103,35 @@ public final class InMemoryCluster implements Provider {
         }
     }
 
+    /** Which object a resource's spec names: its {@code object} field, else the resource's address. */
+    private static String key(ResourceAddress a, JsonNode spec) {
+        return spec != null && spec.has("object") ? "object " + spec.get("object").asString() : a.toString();
+    }
+
     /** Puts an object as someone else would: without meshform's mark. */
     public void put(ResourceAddress a, JsonNode value) {
-        objects.put(a, value);
-        versions.merge(a, 1, Integer::sum);
-        marks.remove(a);
+        String k = key(a, value);
+        objects.put(k, value);
+        versions.merge(k, 1, Integer::sum);
+        marks.remove(k);
     }
 
     /** The lineage in the mark of {@code a}'s object, or null. */
     public String mark(ResourceAddress a) {
-        return marks.get(a);
+        return marks.get(a.toString());
     }
 
     public JsonNode get(ResourceAddress a) {
-        return objects.get(a);
+        return objects.get(a.toString());
+    }
+
+    /** The object a spec's {@code object} field names, or null when there is none. */
+    public JsonNode object(String name) {
+        return objects.get("object " + name);
     }
 
     public void remove(ResourceAddress a) {
-        objects.remove(a);
+        objects.remove(a.toString());
     }
 
     /** Runs inside every apply, before the object is stored (on the applier's thread): tests block or count there. */
@@ -230,13 +243,15 @@ public final class InMemoryCluster implements Provider {
             readBatchSizes.add(refs.size());
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
             for (ResourceRef r : refs) {
-                JsonNode v = objects.get(r.address());
+                String k = key(r.address(), r.spec());
+                JsonNode v = objects.get(k);
                 if (v != null) {
-                    String lineage = marks.get(r.address());
-                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(r.address()))).withOwnership(lineage == null
-                            ? io.meshform.engine.spi.Ownership.unmarked("thing " + r.address().name(), r.address().name())
-                            : io.meshform.engine.spi.Ownership.marked(lineage, r.address().toString(), "thing " + r.address().name(),
-                                    r.address().name())));
+                    String lineage = marks.get(k);
+                    String name = r.spec().has("object") ? r.spec().get("object").asString() : r.address().name();
+                    out.put(r.address(), new LiveObject(v, String.valueOf(versions.get(k))).withOwnership((lineage == null
+                            ? io.meshform.engine.spi.Ownership.unmarked("thing " + name, name)
+                            : io.meshform.engine.spi.Ownership.marked(lineage, markedAddresses.get(k).toString(), "thing " + name,
+                                    name)).withKey(k)));
                 }
             }
             return out;
@@ -267,24 +282,26 @@ public final class InMemoryCluster implements Provider {
             }
             beforeApply.accept(request.address());
             history.add((request.recorded() == null ? "create " : "update ") + request.address());
-            objects.put(request.address(), request.desired());
-            versions.merge(request.address(), 1, Integer::sum);
+            String k = key(request.address(), request.desired());
+            objects.put(k, request.desired());
+            versions.merge(k, 1, Integer::sum);
             if (request.lineage() != null) {
-                marks.put(request.address(), request.lineage());
+                marks.put(k, request.lineage());
+                markedAddresses.put(k, request.address());
             }
-            return new AppliedResource(request.desired(), Map.of("version", String.valueOf(versions.get(request.address()))));
+            return new AppliedResource(request.desired(), Map.of("version", String.valueOf(versions.get(k))));
         }
 
         @Override
         public void delete(DeleteRequest request) {
             history.add("delete " + request.address());
-            objects.remove(request.address());
+            objects.remove(key(request.address(), request.recorded().attributes()));
         }
 
         @Override
         public void release(DeleteRequest request) {
             history.add("release " + request.address());
-            marks.remove(request.address());
+            marks.remove(key(request.address(), request.recorded().attributes()));
         }
 
         /** A thing applied with {@code adopted: true} in its spec stays when destroyed, as an adopted namespace does. */

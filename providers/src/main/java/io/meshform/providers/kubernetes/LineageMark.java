@@ -29,10 +29,12 @@ public final class LineageMark {
     public static Ownership of(JsonNode live, String manager, String object, String id) {
         JsonNode annotations = live.path("metadata").path("annotations");
         String lineage = Json.text(annotations, Ownership.LINEAGE_ANNOTATION);
+        // The uid names the object whichever resource reads it: the engine refuses to destroy what another resource declares.
+        String uid = Json.text(live.path("metadata"), "uid");
         if (lineage == null || !ManagedFields.of(live, "metadata", "annotations").ownedBy(Ownership.LINEAGE_ANNOTATION, manager)) {
-            return Ownership.unmarked(object, id);
+            return Ownership.unmarked(object, id).withKey(uid);
         }
-        return Ownership.marked(lineage, Json.text(annotations, Ownership.ADDRESS_ANNOTATION), object, id);
+        return Ownership.marked(lineage, Json.text(annotations, Ownership.ADDRESS_ANNOTATION), object, id).withKey(uid);
     }
 
     /** True for the mark's annotation keys, which are meshform's bookkeeping, never part of what a spec declares. */

@@ -167,7 +167,8 @@ public final class IstioInstallType implements ResourceType {
                         // An install cut short after istioctl made istiod, before meshform marked it: its intent says whose.
                         var intent = istiodMark.intent(want);
                         if (intent != null) {
-                            ownership = io.meshform.providers.kubernetes.LineageMark.of(intent, kube.fieldManager(), object, null);
+                            ownership = io.meshform.providers.kubernetes.LineageMark.of(intent, kube.fieldManager(), object, null)
+                                    .withKey(Json.text(md, "uid"));  // istiod is the object, whichever mark says whose
                         }
                     }
                     out.put(ref.address(), new LiveObject(value, Json.text(md, "resourceVersion")).withOwnership(ownership));
