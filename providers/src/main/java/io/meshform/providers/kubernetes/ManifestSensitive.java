@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
  * apply} last sent it (a Secret's data in clear). These values are masked in plans, digested in state and compared by
  * digest in drift, and taken out of the API server's errors, which may echo the object they were sent.
  */
-final class ManifestSensitive {
+public final class ManifestSensitive {
     /** {@code kubectl apply}'s record of the object it applied: the whole object, a Secret's data included. */
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     /** {@link #LAST_APPLIED} as a sensitive path of a metadata annotations map (JSON Pointer: "/" written "~1"). */
@@ -50,6 +50,19 @@ final class ManifestSensitive {
         rules.sensitivePaths(Json.text(m, "apiVersion"), Json.text(m, "kind")).forEach(p -> out.add("/manifest" + p));
         out.add(LAST_APPLIED_PATH);
         return Set.copyOf(out);
+    }
+
+    /**
+     * The sensitive paths of an object itself (JSON Pointer patterns from its root, e.g. {@code /data/*} of a Secret),
+     * for another provider that shows whole objects the way a manifest is shown (Istio's addons). Kinds only another
+     * provider types (Istio's) are not covered: such a provider masks those itself.
+     */
+    public static Set<String> objectPaths(JsonNode object) {
+        ObjectNode wrapper = Json.object();
+        wrapper.set("manifest", object);
+        Set<String> out = new java.util.TreeSet<>();
+        new ManifestSensitive(ObjectRules.NONE).paths(wrapper).forEach(p -> out.add(p.substring("/manifest".length())));
+        return out;
     }
 
     /** {@code text} without any sensitive value of the object {@code m}. */

@@ -141,8 +141,9 @@ final class IstioAddons {
 
     /**
      * The objects of every applied addon, read from {@code <manifests>/<file>}, by addon. Namespaced objects without
-     * a namespace go to istio-system, as {@code kubectl apply -n istio-system} would put them. Without confinement
-     * (library use and tests).
+     * a namespace go to istio-system, as {@code kubectl apply -n istio-system} would put them. A file holds only what
+     * Istio's sample addons hold ({@link AddonRules}): anything else is an error naming the file and document.
+     * Without confinement (library use and tests).
      */
     static Map<Addon, List<ObjectNode>> load(ResourceAddress address, JsonNode spec, Path baseDir) {
         return load(address, spec, StackFiles.unconfined(), baseDir);
@@ -179,7 +180,7 @@ final class IstioAddons {
             }
             throw KubeErrors.error(where + ": " + StackFiles.oneLine(e), null);
         }
-        List<ObjectNode> objects = new ArrayList<>();
+        List<AddonRules.Doc> objects = new ArrayList<>();
         int n = 0;
         for (YamlDocument doc : docs) {
             n++;
@@ -196,12 +197,13 @@ final class IstioAddons {
             if (!CLUSTER_KINDS.contains(Json.text(obj, "kind")) && Json.text(md, "namespace") == null) {
                 md.put("namespace", IstioInstallType.ISTIO_NAMESPACE);
             }
-            objects.add(obj);
+            objects.add(new AddonRules.Doc(n, obj));
         }
         if (objects.isEmpty()) {
             throw KubeErrors.error(where + ": " + name + " holds no objects", null);
         }
-        return objects;
+        AddonRules.check(where, name, IstioInstallType.ISTIO_NAMESPACE, objects);
+        return objects.stream().map(AddonRules.Doc::object).toList();
     }
 
     /** What to remove: recorded objects no longer wanted, and the samples' objects of addons switched off. */

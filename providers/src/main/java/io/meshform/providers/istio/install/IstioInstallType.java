@@ -269,14 +269,13 @@ public final class IstioInstallType implements ResourceType {
     }
 
     /**
-     * "+ Deployment istio-system/kiali [addon kiali]" for addon objects to create or update, and
-     * "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
+     * "+ Deployment istio-system/kiali [addon kiali]" and the object's body for addon objects to create, "~ ..." and a
+     * diff of the fields that change for those to update ({@link AddonDetails}), and "- ... [addon kiali is off]" for
+     * the objects of an addon switched off (or recorded and no longer wanted).
      */
     private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded,
                                           PlanLists lists) {
-        List<PlanDetail> out = new ArrayList<>();
-        wanted.forEach((a, objects) -> diff.compare(List.copyOf(objects), lists).forEach(d -> out.add(
-                new PlanDetail(d.kind(), d.text() + " [addon " + a.key + "]"))));
+        List<PlanDetail> out = new ArrayList<>(AddonDetails.compare(wanted, lists));
         List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded, lists));
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
         for (AddonObject o : removals) {
