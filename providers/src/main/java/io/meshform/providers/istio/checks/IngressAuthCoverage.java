@@ -5,6 +5,7 @@ import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.ClientControlled;
 import io.meshform.providers.istio.policy.GatewayAuthz;
 import io.meshform.providers.istio.policy.GatewayAuthz.Outcome;
 import io.meshform.providers.istio.policy.IngressCoverage;
@@ -24,9 +25,10 @@ import tools.jackson.databind.JsonNode;
  * Ingress auth coverage: for each workload a CUSTOM AuthorizationPolicy selects (the ingress gateway), which requests
  * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
  * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). One note per workload
- * with the table; a warning for each variant of a protected path let through unchecked and each broken
- * {@code coverage:} expectation. Validate reads only the stack; a plan judges the live AuthorizationPolicies with the
- * stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
+ * with the table (a warning when nothing was checked); a warning for each variant of a protected path let through
+ * unchecked, each broken {@code coverage:} expectation, and each condition of a CUSTOM rule that a client controls
+ * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate). Validate reads only
+ * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
  */
 public final class IngressAuthCoverage extends MeshCheck {
@@ -61,6 +63,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                 workloads.putIfAbsent(p.namespace() + " " + (p.selector() == null ? "" : new java.util.TreeMap<>(p.selector())), p);
             }
         }
+        java.util.Set<AuthzPolicy> judged = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         for (AuthzPolicy custom : workloads.values()) {
             Map<String, String> labels = custom.selector() == null ? Map.of() : custom.selector();
             List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, custom.namespace(), labels, root)).toList();
@@ -85,7 +88,21 @@ public final class IngressAuthCoverage extends MeshCheck {
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
             String workload = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
             String where = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + ")";
-            out.add(Diagnostic.info(summary(report, workload), table(report, where), null));
+            if (report.rows().isEmpty()) {
+                out.add(Diagnostic.warning(summary(report, workload) + ": nothing is known to reach the auth proxy", where
+                        + ": no CUSTOM rule names a request to check (a CUSTOM policy without rules matches nothing,"
+                        + " pilot/pkg/security/authz/builder/builder.go rbacPolicyMatchNever) and no coverage.protected path"
+                        + " is declared. Give the CUSTOM policy a rule that protects every path but the public ones"
+                        + " (notPaths), or list the protected paths in coverage.protected", objects.containsKey(custom)
+                        ? objects.get(custom).range("/spec/rules") : null));
+            } else {
+                out.add(Diagnostic.info(summary(report, workload), table(report, where), null));
+            }
+            for (AuthzPolicy p : authz.policies()) {
+                if (p.action().equals("CUSTOM") && !p.dryRun() && judged.add(p)) {
+                    out.addAll(clientControlled(p, workload, objects.get(p)));
+                }
+            }
             for (IngressCoverage.Row r : report.rows()) {
                 if (!r.wrong()) {
                     continue;
@@ -107,6 +124,32 @@ public final class IngressAuthCoverage extends MeshCheck {
                             "on " + where + ": " + r.verdict().reason() + ". Exempt it from the CUSTOM policy (notPaths) or"
                                     + " drop it from coverage.public", range));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A warning for each condition of a CUSTOM rule on the gateway that a client can make fail ({@link ClientControlled}):
+     * a request that escapes the rule's when/from is not sent to the auth proxy, so the client chooses to skip the login.
+     */
+    static List<Diagnostic> clientControlled(AuthzPolicy p, String workload, PlannedObject at) {
+        List<Diagnostic> out = new ArrayList<>();
+        for (AuthzPolicy.Rule r : p.rules()) {
+            for (AuthzPolicy.Condition c : r.conditions()) {
+                String why = ClientControlled.why(c);
+                if (why == null) {
+                    continue;
+                }
+                String written = c.field().equals("when") ? "when " + c.key() : "from.source." + c.field();
+                out.add(Diagnostic.warning("ingress coverage: CUSTOM rule " + r.number() + " of " + p.id() + " on gateway "
+                                + workload + " depends on " + written + ", which a client controls: a request where "
+                                + c.failing() + " is " + Outcome.LET_THROUGH.words(),
+                        "istiod sends a request to the auth proxy only when a CUSTOM rule matches it, conditions included"
+                                + " (pilot/pkg/security/authz/builder/extauthz.go generateFilterMatcherForProvider); " + why
+                                + ". Protect the paths with a rule without when/from (exempt the public ones with notPaths),"
+                                + " and leave the decision that needs " + c.key() + " to the auth proxy",
+                        at == null ? null : at.range("/spec" + c.pointer())));
             }
         }
         return out;

@@ -39,12 +39,108 @@ public record AuthzPolicy(String namespace, String name, String action, String p
     /**
      * One rule. {@code operations} empty means any request; {@code conditional} is true when it has {@code from} or
      * {@code when}, which depend on who sends the request: the coverage model cannot know them, so it assumes the
-     * worst (a conditional CUSTOM or DENY rule may not match, a conditional ALLOW rule may).
+     * worst (a conditional CUSTOM or DENY rule may not match, a conditional ALLOW rule may). {@code when} and
+     * {@code from} hold the conditions (each {@code from} source is a list of its fields' conditions), for messages and
+     * for {@link io.meshform.providers.istio.policy.ClientControlled}.
      *
      * @param pointer JSON pointer of the rule in the policy's spec ("/rules/0")
      */
-    public record Rule(List<Operation> operations, boolean conditional, String pointer) {
+    public record Rule(List<Operation> operations, boolean conditional, String pointer, List<Condition> when,
+                       List<List<Condition>> from) {
+        public Rule {
+            when = List.copyOf(when);
+            from = from.stream().map(List::copyOf).toList();
+        }
+
+        public Rule(List<Operation> operations, boolean conditional, String pointer) {
+            this(operations, conditional, pointer, List.of(), List.of());
+        }
+
+        /** The rule's number in its policy ("0"), for messages. */
+        public String number() {
+            return pointer.substring("/rules/".length());
+        }
+
+        /**
+         * How a request escapes the rule's {@code when}/{@code from}, in words ("header x-skip-auth is yes"): any
+         * {@code when} condition failing, or every {@code from} source failing (model.go {@code New}: the conditions
+         * are AND'ed, the sources OR'ed). Null when the rule has neither.
+         */
+        public String unless() {
+            List<String> ways = new ArrayList<>(when.stream().map(Condition::failing).toList());
+            if (from.size() == 1) {
+                ways.addAll(from.get(0).stream().map(Condition::failing).toList());
+            } else if (!from.isEmpty()) {
+                ways.add("no from source matches (" + String.join("; ", from.stream().map(s -> String.join(" or ",
+                        s.stream().map(Condition::failing).toList())).toList()) + ")");
+            }
+            return ways.isEmpty() ? null : String.join(" or ", ways);
+        }
+
+        /** Every condition of the rule: the {@code when} ones, then each {@code from} source's fields. */
+        public List<Condition> conditions() {
+            List<Condition> all = new ArrayList<>(when);
+            from.forEach(all::addAll);
+            return all;
+        }
     }
+
+    /**
+     * One condition of a rule, a {@code when} entry or one field of a {@code from.source}, under the attribute istiod
+     * turns it into (pilot/pkg/security/authz/model/model.go {@code New}: {@code ipBlocks} is {@code source.ip},
+     * {@code remoteIpBlocks} {@code remote.ip}, {@code principals} {@code source.principal}, {@code requestPrincipals}
+     * {@code request.auth.principal}, ...). It holds when the attribute is one of {@code values} (if any) and none of
+     * {@code notValues}.
+     *
+     * @param key       the attribute ("request.headers[x-skip-auth]", "source.ip")
+     * @param field     how the stack wrote it ("when", or the from.source field: "ipBlocks")
+     * @param pointer   JSON pointer of the entry in the policy's spec ("/rules/0/when/0", "/rules/0/from/0/source/ipBlocks")
+     */
+    public record Condition(String key, String field, List<String> values, List<String> notValues, String pointer) {
+        public Condition {
+            values = List.copyOf(values);
+            notValues = List.copyOf(notValues);
+        }
+
+        /** The attribute in words: "header x-skip-auth", "the source IP". */
+        public String subject() {
+            if (key.startsWith("request.headers[") && key.endsWith("]")) {
+                return "header " + key.substring("request.headers[".length(), key.length() - 1);
+            }
+            return switch (key) {
+                case "source.ip" -> "the source IP";
+                case "remote.ip" -> "the client IP (remote.ip)";
+                case "source.principal" -> "the peer principal";
+                case "source.namespace" -> "the peer namespace";
+                case "request.auth.principal" -> "the request principal";
+                case "connection.sni" -> "the SNI";
+                default -> key;
+            };
+        }
+
+        /** How the condition fails, in words ("header x-skip-auth is yes"). */
+        public String failing() {
+            List<String> ways = new ArrayList<>();
+            if (!values.isEmpty()) {
+                ways.add(subject() + (key.startsWith("request.headers[") || key.startsWith("request.auth.") ? " is absent or"
+                        : " is") + " not " + String.join(" or ", values));
+            }
+            if (!notValues.isEmpty()) {
+                ways.add(subject() + " is " + String.join(" or ", notValues));
+            }
+            return ways.isEmpty() ? subject() + " does not hold" : String.join(" or ", ways);
+        }
+    }
+
+    /** The {@code from.source} fields and the attributes istiod matches them as (model.go {@code New}). */
+    static final List<List<String>> SOURCE_FIELDS = List.of(
+            List.of("ipBlocks", "notIpBlocks", "source.ip"),
+            List.of("remoteIpBlocks", "notRemoteIpBlocks", "remote.ip"),
+            List.of("namespaces", "notNamespaces", "source.namespace"),
+            List.of("trustDomains", "notTrustDomains", "source.trustDomain"),
+            List.of("serviceAccounts", "notServiceAccounts", "source.serviceAccount"),
+            List.of("requestPrincipals", "notRequestPrincipals", "request.auth.principal"),
+            List.of("principals", "notPrincipals", "source.principal"));
 
     /**
      * One {@code to.operation}: field name (hosts, notHosts, ports, notPorts, methods, notMethods, paths, notPaths) to
@@ -114,13 +210,40 @@ public record AuthzPolicy(String namespace, String name, String action, String p
                 ops.add(new Operation(fields, "/rules/" + i + "/to/" + j + "/operation"));
             }
             boolean conditional = r.path("from").size() > 0 || r.path("when").size() > 0;
-            rules.add(new Rule(ops, conditional, "/rules/" + i));
+            List<Condition> when = new ArrayList<>();
+            for (int k = 0; k < r.path("when").size(); k++) {
+                JsonNode c = r.path("when").get(k);
+                when.add(new Condition(String.valueOf(Json.text(c, "key")), "when", strings(c.path("values")),
+                        strings(c.path("notValues")), "/rules/" + i + "/when/" + k));
+            }
+            List<List<Condition>> from = new ArrayList<>();
+            for (int k = 0; k < r.path("from").size(); k++) {
+                JsonNode src = r.path("from").get(k).path("source");
+                List<Condition> fields = new ArrayList<>();
+                for (List<String> f : SOURCE_FIELDS) {
+                    String at = "/rules/" + i + "/from/" + k + "/source/";
+                    if (src.path(f.get(0)).size() > 0) {
+                        fields.add(new Condition(f.get(2), f.get(0), strings(src.path(f.get(0))), List.of(), at + f.get(0)));
+                    }
+                    if (src.path(f.get(1)).size() > 0) {
+                        fields.add(new Condition(f.get(2), f.get(1), List.of(), strings(src.path(f.get(1))), at + f.get(1)));
+                    }
+                }
+                from.add(fields);
+            }
+            rules.add(new Rule(ops, conditional, "/rules/" + i, when, from));
         }
         JsonNode sel = spec.path("selector").path("matchLabels");
         return new AuthzPolicy(Json.text(object.path("metadata"), "namespace"), Json.text(object.path("metadata"), "name"),
                 action == null ? "ALLOW" : action, Json.text(spec.path("provider"), "name"),
                 spec.has("selector") ? Json.stringMap(sel) : null, spec.has("targetRef") || spec.path("targetRefs").size() > 0,
                 isDryRun(object), rules);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asString()));
+        return out;
     }
 
     public String id() {

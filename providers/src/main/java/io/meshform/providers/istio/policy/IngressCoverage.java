@@ -14,6 +14,15 @@ import java.util.Map;
  * expectations; each is tried with its {@link PathVariants} (and other methods, hosts and ports when a policy names
  * them), evaluated by {@link GatewayAuthz} after the mesh's {@link PathNormalization}. A variant of a protected path
  * that is let through without the auth proxy is a bypass. The stack's {@code public:} paths must be let through.
+ *
+ * <p>A CUSTOM rule with {@code when} or {@code from} sends a request to the auth proxy only when its conditions hold
+ * (the rule becomes a shadow rule of the CUSTOM RBAC filter, and the ext_authz filter runs only when one matched:
+ * pilot/pkg/security/authz/builder/builder.go {@code buildHTTP}, extauthz.go {@code generateFilterMatcherForProvider};
+ * the conditions are AND'ed into the rule, pilot/pkg/security/authz/model/model.go {@code New}). Its paths are sampled
+ * too, after the unconditional rules', and evaluated with its conditions not holding ({@link GatewayAuthz} matches
+ * CUSTOM rules with {@code assumeConditional} false): each such sample says how the request escapes the conditions
+ * ("when rule 0's when/from does not hold: header x-skip-auth is yes"), and is a bypass unless another rule sends it to
+ * the auth proxy.
  */
 public final class IngressCoverage {
 
@@ -78,31 +87,36 @@ public final class IngressCoverage {
         expectations.stream().filter(e -> !e.mustProtect()).forEach(e -> publicShape(e.path(), prefixes, suffixes));
 
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (AuthzPolicy p : authz.policies()) {
-            if (!p.action().equals("CUSTOM")) {
-                continue;
-            }
-            for (AuthzPolicy.Rule r : p.rules()) {
-                if (r.conditional()) {
+        for (boolean conditional : List.of(false, true)) { // the unconditional rules' samples first, as before
+            for (AuthzPolicy p : authz.policies()) {
+                if (!p.action().equals("CUSTOM")) {
                     continue;
                 }
-                List<AuthzPolicy.Operation> ops = r.operations().isEmpty() ? java.util.Collections.singletonList(null) : r.operations();
-                for (AuthzPolicy.Operation op : ops) {
-                    boolean all = op == null || op.values("paths").isEmpty();
-                    List<String> values = all ? List.of("/", "/app/x") : op.values("paths");
-                    for (int i = 0; i < values.size(); i++) {
-                        String v = values.get(i);
-                        String origin = p.id() + (all ? " (every path" + (op == null || op.values("notPaths").isEmpty() ? ""
-                                : " but its notPaths") + ")" : " paths " + v);
-                        Source from = new Source(origin, null, p, op == null ? r.pointer() : all ? op.pointer() : op.pointer() + "/paths/" + i);
-                        tryAll(authz, PathVariants.sample(v), op, from, prefixes, suffixes, methods, hosts, ports, rows);
+                for (AuthzPolicy.Rule r : p.rules()) {
+                    if (r.conditional() != conditional) {
+                        continue;
+                    }
+                    String unless = conditional ? "when rule " + r.number() + "'s when/from does not hold"
+                            + (r.unless() == null ? "" : ": " + r.unless()) : null;
+                    List<AuthzPolicy.Operation> ops = r.operations().isEmpty() ? java.util.Collections.singletonList(null) : r.operations();
+                    for (AuthzPolicy.Operation op : ops) {
+                        boolean all = op == null || op.values("paths").isEmpty();
+                        List<String> values = all ? List.of("/", "/app/x") : op.values("paths");
+                        for (int i = 0; i < values.size(); i++) {
+                            String v = values.get(i);
+                            String origin = p.id() + (all ? " (every path" + (op == null || op.values("notPaths").isEmpty() ? ""
+                                    : " but its notPaths") + ")" : " paths " + v);
+                            Source from = new Source(origin, null, p, op == null ? r.pointer() : all ? op.pointer() : op.pointer() + "/paths/" + i,
+                                    unless);
+                            tryAll(authz, PathVariants.sample(v), op, from, prefixes, suffixes, methods, hosts, ports, rows);
+                        }
                     }
                 }
             }
         }
         for (Expectation e : expectations) {
             if (e.mustProtect()) {
-                tryAll(authz, PathVariants.sample(e.path()), null, new Source("protected: " + e.path(), e, null, null), prefixes,
+                tryAll(authz, PathVariants.sample(e.path()), null, new Source("protected: " + e.path(), e, null, null, null), prefixes,
                         suffixes, methods, hosts, ports, rows);
             } else {
                 String path = PathVariants.sample(e.path()).path();
@@ -121,8 +135,11 @@ public final class IngressCoverage {
         }
     }
 
-    /** What made a sample protected: a policy's value (policy and pointer) or an expectation. */
-    private record Source(String origin, Expectation expectation, AuthzPolicy policy, String pointer) {
+    /**
+     * What made a sample protected: a policy's value (policy and pointer) or an expectation; {@code unless} says how
+     * the request escapes a conditional rule's when/from (null for an unconditional rule or an expectation).
+     */
+    private record Source(String origin, Expectation expectation, AuthzPolicy policy, String pointer, String unless) {
     }
 
     private static void tryAll(GatewayAuthz authz, PathVariants.Sample s, AuthzPolicy.Operation op, Source from,
@@ -153,8 +170,17 @@ public final class IngressCoverage {
     }
 
     private static void add(GatewayAuthz authz, Request req, String variant, Source from, Map<String, Row> rows) {
-        rows.putIfAbsent(key(req), new Row(req, variant, true, from.origin(), from.expectation(), from.policy(), from.pointer(),
-                authz.evaluate(req)));
+        if (rows.containsKey(key(req))) {
+            return;
+        }
+        Verdict v = authz.evaluate(req);
+        if (from.unless() != null) {
+            variant += ", " + from.unless();
+            if (v.outcome() == Outcome.LET_THROUGH) {
+                v = new Verdict(v.outcome(), v.seenPath(), "let through " + from.unless() + "; " + v.reason(), v.match());
+            }
+        }
+        rows.put(key(req), new Row(req, variant, true, from.origin(), from.expectation(), from.policy(), from.pointer(), v));
     }
 
     private static String key(Request r) {

@@ -104,4 +104,47 @@ class IngressAuthCoverageTest {
         assertTrue(admin.get(0).summary().contains("is let through without the auth proxy"), admin.get(0).summary());
         assertTrue(admin.get(0).detail().contains("the policy is dry-run, so it is only logged"), admin.get(0).detail());
     }
+
+    /** Audit A, M3: a header a client sends skips the auth proxy, with no coverage: block to catch it. */
+    @Test
+    void aClientControlledConditionOnTheCustomRuleIsABypassAndAWarning() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/api/health\"]}}],"
+                + " when: [{key: \"request.headers[x-skip-auth]\", notValues: [\"yes\"]}]}]\n");
+        List<Diagnostic> ds = run(INSTALL, policy);
+        assertTrue(ds.get(0).summary().matches("ingress coverage of istio-system/istio=ingressgateway: [1-9]\\d* paths checked, [1-9]\\d* let"
+                + " through without the auth proxy: .*"), ds.get(0).summary());
+        List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+        var condition = warnings.stream().filter(d -> d.summary().contains("which a client controls")).toList();
+        assertEquals(1, condition.size(), ds.toString());
+        assertEquals("ingress coverage: CUSTOM rule 0 of istio-system/ingress on gateway istio-system/istio=ingressgateway depends on"
+                + " when request.headers[x-skip-auth], which a client controls: a request where header x-skip-auth is yes is let"
+                + " through without the auth proxy", condition.get(0).summary());
+        assertTrue(condition.get(0).detail().contains("extauthz.go"), condition.get(0).detail());
+        var bypass = warnings.stream().filter(d -> d.summary().contains("`GET example.com /app/x` is let through")).toList();
+        assertEquals(1, bypass.size(), ds.toString());
+        assertTrue(bypass.get(0).summary().contains("when rule 0's when/from does not hold: header x-skip-auth is yes"), bypass.get(0).summary());
+    }
+
+    @Test
+    void aConditionAClientCannotChooseIsCheckedButNotFlaggedAsClientControlled() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/admin/*\"]}}],"
+                + " from: [{source: {notIpBlocks: [\"10.0.0.0/8\"]}}], when: [{key: destination.port, values: [\"8080\"]}]},"
+                + " {to: [{operation: {notPaths: [\"/api/health\"]}}]}]\n");
+        List<Diagnostic> ds = run(INSTALL, policy);
+        assertEquals(List.of(), ds.stream().filter(d -> d.severity() != Severity.INFO).toList());
+        assertTrue(ds.get(0).detail().contains("when rule 0's when/from does not hold: destination.port is not 8080 or the source IP is"
+                + " 10.0.0.0/8"), ds.get(0).detail());
+    }
+
+    @Test
+    void aCustomPolicyWithNothingToCheckIsAWarning() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\n");
+        List<Diagnostic> ds = run(INSTALL, policy);
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals(Severity.WARNING, ds.get(0).severity());
+        assertTrue(ds.get(0).summary().startsWith("ingress coverage of istio-system/istio=ingressgateway: 0 paths checked"), ds.get(0).summary());
+    }
 }

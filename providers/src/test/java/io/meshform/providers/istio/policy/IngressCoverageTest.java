@@ -203,4 +203,105 @@ class IngressCoverageTest {
         }
         assertTrue(!policy("metadata: {name: p}\nspec: {}\n").dryRun());
     }
+
+    static final AuthzPolicy SKIP_AUTH_HEADER = policy("""
+            metadata: {namespace: istio-system, name: ingress-auth}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              action: CUSTOM
+              provider: {name: auth}
+              rules:
+                - to: [{operation: {notPaths: ["/api/health"]}}]
+                  when: [{key: "request.headers[x-skip-auth]", notValues: ["yes"]}]
+            """);
+
+    @Test
+    void aConditionalCustomRuleIsSampledWithItsConditionsNotHolding() {
+        GatewayAuthz a = new GatewayAuthz(List.of(SKIP_AUTH_HEADER), PathNormalization.BASE, p -> true);
+        IngressCoverage.Report r = IngressCoverage.of(a, List.of());
+        assertTrue(!r.rows().isEmpty(), "the conditional rule's paths are checked");
+        List<String> leaked = r.bypasses().stream().map(x -> x.request().path()).toList();
+        assertTrue(leaked.containsAll(List.of("/", "/app/x")), leaked.toString());
+        IngressCoverage.Row row = r.bypasses().get(0);
+        assertTrue(row.variant().endsWith("when rule 0's when/from does not hold: header x-skip-auth is yes"), row.variant());
+        assertTrue(row.verdict().reason().startsWith("let through when rule 0's when/from does not hold: header x-skip-auth is yes;"),
+                row.verdict().reason());
+        assertEquals("/rules/0/to/0/operation", row.pointer());
+    }
+
+    @Test
+    void aConditionalRuleBackedByAnUnconditionalOneLeavesNoBypass() {
+        AuthzPolicy both = policy("""
+                metadata: {namespace: istio-system, name: ingress-auth}
+                spec:
+                  selector: {matchLabels: {istio: ingressgateway}}
+                  action: CUSTOM
+                  provider: {name: auth}
+                  rules:
+                    - to: [{operation: {paths: ["/admin/*"]}}]
+                      from: [{source: {ipBlocks: ["10.0.0.0/8"]}}, {source: {notRequestPrincipals: ["*"]}}]
+                    - to: [{operation: {notPaths: ["/api/health"]}}]
+                """);
+        GatewayAuthz a = new GatewayAuthz(List.of(both), PathNormalization.BASE, p -> true);
+        IngressCoverage.Report r = IngressCoverage.of(a, List.of());
+        assertEquals(List.of(), r.bypasses());
+        IngressCoverage.Row admin = r.rows().stream().filter(x -> x.request().path().equals("/admin/x")).findFirst().orElseThrow();
+        assertEquals(Outcome.AUTH_PROXY, admin.verdict().outcome());
+        assertTrue(admin.variant().endsWith("when rule 0's when/from does not hold: no from source matches (the source IP is not"
+                + " 10.0.0.0/8; the request principal is *)"), admin.variant());
+        assertTrue(r.rows().get(0).variant().equals("as written of /"), "the unconditional rule's samples come first: " + r.rows());
+    }
+
+    @Test
+    void whichConditionsAClientControlsOnAGateway() {
+        AuthzPolicy p = policy("""
+                metadata: {namespace: istio-system, name: conds}
+                spec:
+                  action: CUSTOM
+                  provider: {name: auth}
+                  rules:
+                    - when:
+                        - {key: "request.headers[x-a]", values: ["1"]}
+                        - {key: "request.headers[x-b]", notValues: ["1"]}
+                        - {key: remote.ip, notValues: ["10.0.0.0/8"]}
+                        - {key: connection.sni, values: ["a.example.com"]}
+                        - {key: "request.auth.claims[groups]", values: ["staff"]}
+                        - {key: "request.auth.claims[groups]", notValues: ["admin"]}
+                        - {key: source.ip, notValues: ["10.0.0.0/8"]}
+                        - {key: destination.port, values: ["8080"]}
+                        - {key: source.namespace, values: ["cortex"]}
+                      from:
+                        - source:
+                            remoteIpBlocks: ["1.2.3.4"]
+                            ipBlocks: ["10.0.0.0/8"]
+                            principals: ["cluster.local/ns/a/sa/b"]
+                            notPrincipals: ["cluster.local/ns/a/sa/c"]
+                            requestPrincipals: ["*"]
+                            notRequestPrincipals: ["issuer/sub"]
+                """);
+        Map<String, Boolean> got = new java.util.LinkedHashMap<>();
+        for (AuthzPolicy.Condition c : p.rules().get(0).conditions()) {
+            got.put(c.field() + " " + c.key() + " " + c.values() + c.notValues(), ClientControlled.why(c) != null);
+        }
+        Map<String, Boolean> want = new java.util.LinkedHashMap<>();
+        want.put("when request.headers[x-a] [1][]", true);
+        want.put("when request.headers[x-b] [][1]", true);
+        want.put("when remote.ip [][10.0.0.0/8]", true);
+        want.put("when connection.sni [a.example.com][]", true);
+        want.put("when request.auth.claims[groups] [staff][]", true);
+        want.put("when request.auth.claims[groups] [][admin]", false);
+        want.put("when source.ip [][10.0.0.0/8]", false);
+        want.put("when destination.port [8080][]", false);
+        want.put("when source.namespace [cortex][]", true);
+        want.put("ipBlocks source.ip [10.0.0.0/8][]", false);
+        want.put("remoteIpBlocks remote.ip [1.2.3.4][]", true);
+        want.put("requestPrincipals request.auth.principal [*][]", true);
+        want.put("notRequestPrincipals request.auth.principal [][issuer/sub]", false);
+        want.put("principals source.principal [cluster.local/ns/a/sa/b][]", true);
+        want.put("notPrincipals source.principal [][cluster.local/ns/a/sa/c]", false);
+        assertEquals(new TreeMap<>(want), new TreeMap<>(got));
+        assertEquals("/rules/0/from/0/source/remoteIpBlocks", p.rules().get(0).from().get(0).get(1).pointer());
+        assertEquals("/rules/0/when/1", p.rules().get(0).when().get(1).pointer());
+        assertEquals("header x-a is absent or not 1", p.rules().get(0).when().get(0).failing());
+    }
 }
