@@ -7,6 +7,7 @@ import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.CallerType;
+import io.meshform.providers.istio.policy.Interception;
 import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.ReachService;
 import io.meshform.providers.istio.policy.MeshConfigView;
@@ -126,7 +127,21 @@ final class MeshInventory {
                 .anyMatch(k -> Sidecars.PROXY_CONTAINER.equals(k.name()) && "Always".equals(k.restartPolicy()));
         String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.name());
         return new ReachPod(pod.namespace(), pod.name(), workload, pod.labels(), Sidecars.hasSidecar(pod), nativeSidecar,
-                pod.hostNetwork(), ports);
+                pod.hostNetwork(), ports, pod.podIp(), interception(pod));
+    }
+
+    /**
+     * What the pod's sidecar captures ({@link Interception}): the istio-iptables arguments of its injected
+     * {@code istio-init} (or, with istio-cni, {@code istio-validation}) container, which carry the values the injector
+     * resolved (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml), else its
+     * {@code traffic.sidecar.istio.io/*} and {@code sidecar.istio.io/interceptionMode} annotations over Istio's
+     * defaults (what the injector and istio-cni read; a pod not injected yet gets these once it restarts).
+     */
+    static Interception interception(LivePod pod) {
+        List<String> args = pod.initContainers().stream()
+                .filter(k -> "istio-init".equals(k.name()) || "istio-validation".equals(k.name()))
+                .map(LivePod.Container::args).filter(a -> a.contains("istio-iptables")).findFirst().orElse(null);
+        return Interception.of(pod.annotations(), args);
     }
 
     static List<ReachService> services(ClusterView c) {

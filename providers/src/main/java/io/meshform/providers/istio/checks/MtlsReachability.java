@@ -74,8 +74,12 @@ public final class MtlsReachability extends MeshCheck {
         Reachability.Server server = after.servers().values().stream().filter(s -> s.id().equals(c.server())).findFirst().orElse(null);
         PeerPolicy decider = null;
         if (server != null) {
-            detail.append("\nserver mTLS: ").append(server.pod().sidecar() ? server.mtls().describe() : "no sidecar (plaintext only)");
-            decider = server.pod().sidecar() ? server.mtls().decidedBy(c.containerPort()) : null;
+            String bypass = server.pod().inboundBypass(c.containerPort());
+            detail.append("\nserver mTLS: ").append(!server.pod().sidecar() ? "no sidecar (plaintext only)"
+                    : bypass != null ? "port " + c.containerPort() + " bypasses the sidecar (" + bypass + "): the application"
+                            + " accepts plaintext from anyone there, and " + server.mtls().describe() + " does not apply to it"
+                    : server.mtls().describe());
+            decider = server.pod().sidecarHandles(c.containerPort()) ? server.mtls().decidedBy(c.containerPort()) : null;
         }
         detail.append("\nclients (").append(clients.size()).append("): ")
                 .append(String.join(", ", clients.subList(0, Math.min(LISTED, clients.size()))))
@@ -99,6 +103,7 @@ public final class MtlsReachability extends MeshCheck {
             case SERVER_FIRST_PERMISSIVE -> "plaintext to a server-first port under PERMISSIVE (stalls)";
             case SERVER_FIRST_SNIFFED -> "a server-first port whose protocol Istio sniffs (stalls)";
             case MTLS_TO_NO_SIDECAR -> "Istio mTLS to a pod without a sidecar";
+            case MTLS_TO_UNCAPTURED_PORT -> "Istio mTLS to a port that bypasses the sidecar (traffic.sidecar.istio.io)";
             case MTLS_TO_DISABLE -> "Istio mTLS to a port with mTLS DISABLE";
         };
     }

@@ -23,8 +23,11 @@ import java.util.function.Function;
  * pilot/pkg/security/authn/policy_applier.go), against the pod's actual labels. Pods without a sidecar once restarted
  * ({@link MeshInventory}: the namespace's injection is off after the plan, or the injector never injects them) are left
  * out: a PeerAuthentication acts in the server's sidecar. The same pods, sidecars and composed modes the mTLS
- * reachability preview reads; this check names the guide's workloads whoever calls them. Runs when the stack declares
- * PeerAuthentications.
+ * reachability preview reads; this check names the guide's workloads whoever calls them. A port the pod's traffic
+ * redirection does not capture ({@code traffic.sidecar.istio.io/excludeInboundPorts}, an {@code includeInboundPorts}
+ * list without it, {@code interceptionMode: NONE}; {@link io.meshform.providers.istio.policy.Interception}) never
+ * reaches the sidecar, so STRICT does not reach it: such a port is no finding (the guide's other way out for MongoDB).
+ * Runs when the stack declares PeerAuthentications.
  */
 public final class StrictWithoutExceptions extends MeshCheck {
     /**
@@ -65,8 +68,13 @@ public final class StrictWithoutExceptions extends MeshCheck {
                 continue;
             }
             EffectiveMtls mtls = peers.effective(ns, labels);
+            // Only the ports its sidecar captures: an excluded one (traffic.sidecar.istio.io/excludeInboundPorts, an
+            // includeInboundPorts list without it) reaches the application directly, where no PeerAuthentication acts.
             TreeSet<Integer> ports = new TreeSet<>();
-            pod.ports().forEach(p -> ports.add(p.number()));
+            pod.ports().stream().filter(p -> pod.sidecarHandles(p.number())).forEach(p -> ports.add(p.number()));
+            if (ports.isEmpty() && (!pod.ports().isEmpty() || pod.interception().capturesNoInbound())) {
+                continue; // every declared port bypasses the sidecar, or it captures no port at all
+            }
             TreeSet<Integer> strict = new TreeSet<>();
             ports.forEach(p -> {
                 if (mtls.forPort(p) == MtlsMode.STRICT) {

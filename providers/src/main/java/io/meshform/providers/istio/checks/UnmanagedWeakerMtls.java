@@ -4,6 +4,8 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.policy.EffectiveMtls;
+import io.meshform.providers.istio.policy.Interception;
+import io.meshform.providers.istio.policy.Reachability;
 import io.meshform.providers.istio.policy.ReachPod;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
@@ -25,6 +27,13 @@ import java.util.function.Function;
  * selector in the root namespace, a second namespace-level policy (the conflict check reports that one), and a
  * workload policy that loses to an older one for every running pod it selects. A drift check shows it although it is
  * in no state; a plan warns before STRICT is relied on.
+ *
+ * <p>The same for a pod annotation that takes ports out of its sidecar's reach under a STRICT mode the stack sets
+ * ({@link #bypassedStrict}): {@code traffic.sidecar.istio.io/excludeInboundPorts}, an {@code includeInboundPorts} list,
+ * or {@code sidecar.istio.io/interceptionMode: NONE} ({@link Interception}; istio-iptables' {@code
+ * handleInboundPortsInclude}, tools/istio-iptables/pkg/capture/run.go, fed by
+ * manifests/charts/istio-control/istio-discovery/files/injection-template.yaml) sends those ports straight to the
+ * application, where no PeerAuthentication acts: plaintext from anyone gets in.
  */
 public final class UnmanagedWeakerMtls extends MeshCheck {
     UnmanagedWeakerMtls(Function<CheckContext, PlannedMesh> mesh) {
@@ -89,6 +98,66 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
                             + " narrower scope wins, and for one workload the oldest policy); delete it, or declare it"
                             + " (istio.peerAuthentication) if the exception is intended", at));
         }
+        out.addAll(bypassedStrict(mesh, peers));
+        return out;
+    }
+
+    /**
+     * Ports of sidecar pods (as the run leaves them) that the stack's PeerAuthentications make STRICT but that the
+     * pod's traffic redirection does not capture: one warning per deciding policy, one line per workload. A port is a
+     * declared container port the sidecar does not capture, or one that {@code excludeInboundPorts} names (the
+     * application may listen on ports it does not declare); Istio's own 15090, 15021 and 15020 are left out.
+     */
+    static List<Diagnostic> bypassedStrict(PlannedMesh mesh, PeerAuthentications peers) {
+        Map<PeerPolicy, java.util.TreeMap<String, String>> byDecider = new java.util.LinkedHashMap<>();
+        for (ReachPod pod : MeshInventory.planned(mesh).pods()) {
+            Interception capture = pod.interception();
+            if (!pod.sidecar() || pod.hostNetwork() || capture.capturesAll()) {
+                continue;
+            }
+            TreeSet<Integer> candidates = new TreeSet<>();
+            pod.ports().forEach(p -> candidates.add(p.number()));
+            if ("*".equals(capture.includeInboundPorts())) {
+                candidates.addAll(capture.excludeInboundPorts());
+            }
+            candidates.removeAll(Interception.ALWAYS_EXCLUDED_INBOUND);
+            EffectiveMtls mtls = peers.effective(pod.namespace(), pod.labels());
+            Map<PeerPolicy, List<String>> lines = new java.util.LinkedHashMap<>();
+            if (candidates.isEmpty() && capture.capturesNoInbound() && mtls.mode() == MtlsMode.STRICT) {
+                PeerPolicy by = mtls.decidedByWorkloadMode();
+                if (by != null && by.origin() != null) {
+                    lines.computeIfAbsent(by, k -> new ArrayList<>()).add("every port (" + capture.inboundBypass(0) + ")");
+                }
+            }
+            for (int port : candidates) {
+                String why = pod.inboundBypass(port);
+                PeerPolicy by = mtls.decidedBy(port);
+                if (why != null && mtls.forPort(port) == MtlsMode.STRICT && by != null && by.origin() != null) {
+                    lines.computeIfAbsent(by, k -> new ArrayList<>()).add(why);
+                }
+            }
+            lines.forEach((by, whys) -> byDecider.computeIfAbsent(by, k -> new java.util.TreeMap<>())
+                    .putIfAbsent(Reachability.clientId(pod), String.join("; ", whys)));
+        }
+        List<Diagnostic> out = new ArrayList<>();
+        byDecider.forEach((by, workloads) -> {
+            List<String> lines = new ArrayList<>();
+            workloads.forEach((w, why) -> lines.add(w + ": " + why));
+            lines.add("these ports never reach the sidecar (the pod's traffic.sidecar.istio.io/* or"
+                    + " sidecar.istio.io/interceptionMode, as istio-iptables/istio-cni apply it), so the STRICT mTLS that "
+                    + by.describe() + " sets does not apply there: any client, in the mesh or not, reaches the application in"
+                    + " plaintext, and sidecar clients' auto-mTLS sends Istio mTLS the application cannot read. If the"
+                    + " exception is intended, declare it: an istio.peerAuthentication selecting the workload with portLevelMtls"
+                    + " {<port>: {mode: DISABLE}} (clients then send plaintext); otherwise remove the annotation");
+            SourceRange at = null;
+            for (PlannedObject o : mesh.planned()) {
+                if ("PeerAuthentication".equals(o.kind()) && by.id().equals(o.namespace() + "/" + o.name())) {
+                    at = o.range("/spec/mtls/mode");
+                }
+            }
+            out.add(Diagnostic.warning(workloads.size() + " workload(s) take ports out of the STRICT mTLS that " + by.describe()
+                    + " sets: those ports bypass the sidecar and accept plaintext", String.join("\n", lines), at));
+        });
         return out;
     }
 

@@ -16,10 +16,11 @@ import tools.jackson.databind.JsonNode;
  * @param containers      {@code spec.containers}
  * @param initContainers  {@code spec.initContainers}
  * @param owners          {@code metadata.ownerReferences}
+ * @param podIp           {@code status.podIP}, or null before the pod is scheduled
  */
 public record LivePod(String namespace, String name, Map<String, String> labels, Map<String, String> annotations,
                       String created, boolean deleting, String phase, boolean hostNetwork, List<Container> containers,
-                      List<Container> initContainers, List<Owner> owners) {
+                      List<Container> initContainers, List<Owner> owners, String podIp) {
 
     public LivePod {
         labels = java.util.Collections.unmodifiableMap(labels);
@@ -29,10 +30,18 @@ public record LivePod(String namespace, String name, Map<String, String> labels,
         owners = List.copyOf(owners);
     }
 
-    /** A container: its name, image, {@code restartPolicy} (native sidecars set Always) and ports. */
-    public record Container(String name, String image, String restartPolicy, List<Port> ports) {
+    /**
+     * A container: its name, image, {@code restartPolicy} (native sidecars set Always), ports and {@code args} (istio-init's
+     * carry the istio-iptables flags the injector resolved).
+     */
+    public record Container(String name, String image, String restartPolicy, List<Port> ports, List<String> args) {
         public Container {
             ports = List.copyOf(ports);
+            args = List.copyOf(args);
+        }
+
+        public Container(String name, String image, String restartPolicy, List<Port> ports) {
+            this(name, image, restartPolicy, ports, List.of());
         }
     }
 
@@ -56,7 +65,8 @@ public record LivePod(String namespace, String name, Map<String, String> labels,
         return new LivePod(Json.text(md, "namespace"), Json.text(md, "name"), Json.stringMap(md.get("labels")),
                 Json.stringMap(md.get("annotations")), Json.text(md, "creationTimestamp"),
                 deletion != null && !deletion.isNull(), Json.text(pod.path("status"), "phase"), Json.bool(spec, "hostNetwork"),
-                containers(spec.path("containers")), containers(spec.path("initContainers")), owners);
+                containers(spec.path("containers")), containers(spec.path("initContainers")), owners,
+                Json.text(pod.path("status"), "podIP"));
     }
 
     private static List<Container> containers(JsonNode list) {
@@ -67,7 +77,11 @@ public record LivePod(String namespace, String name, Map<String, String> labels,
                 JsonNode n = p.get("containerPort");
                 ports.add(new Port(n == null || n.isNull() ? null : n.asInt(), Json.text(p, "name"), Json.text(p, "protocol")));
             }
-            out.add(new Container(Json.text(c, "name"), Json.text(c, "image"), Json.text(c, "restartPolicy"), ports));
+            List<String> args = new ArrayList<>();
+            for (JsonNode a : c.path("args")) {
+                args.add(a.asString());
+            }
+            out.add(new Container(Json.text(c, "name"), Json.text(c, "image"), Json.text(c, "restartPolicy"), ports, args));
         }
         return out;
     }

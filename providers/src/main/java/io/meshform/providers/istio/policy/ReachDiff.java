@@ -159,6 +159,12 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
             case MTLS_TO_NO_SIDECAR -> "give the server a sidecar (injection on for namespace " + pod.namespace()
                     + ", then restart it), or a DestinationRule for " + (host == null ? "its host" : host)
                     + " with tls mode DISABLE" + (r.port() == null ? "" : " for port " + r.port().port());
+            case MTLS_TO_UNCAPTURED_PORT -> "port " + cp + " bypasses the server's sidecar (" + pod.inboundBypass(cp)
+                    + "), yet auto-mTLS sends Istio mTLS to it (istiod does not know of the exclusion): add an"
+                    + " istio.peerAuthentication in namespace " + pod.namespace() + " with selector {matchLabels: " + selector
+                    + "} and portLevelMtls {" + cp + ": {mode: DISABLE}} so that clients send plaintext, a DestinationRule for "
+                    + (host == null ? "its host" : host) + " with tls mode DISABLE" + (r.port() == null ? "" : " for port "
+                    + r.port().port()) + ", or stop excluding the port";
             case MTLS_TO_DISABLE -> "drop the DISABLE for port " + cp + ", or a DestinationRule for "
                     + (host == null ? "its host" : host) + " with tls mode DISABLE" + (r.port() == null ? "" : " for port "
                     + r.port().port());

@@ -15,14 +15,37 @@ import java.util.Map;
  * @param hostNetwork   the pod shares its node's network: Istio never injects it ({@code injectRequired},
  *                      pkg/kube/inject/inject.go), so it is never in the mesh
  * @param ports         its TCP container ports (UDP is not proxied)
+ * @param ip            the pod IP, or null when not known (outbound IP-range exclusions of its clients match it)
+ * @param interception  what its sidecar's traffic redirection captures ({@link Interception}): an inbound port it does
+ *                      not capture reaches the application directly, whatever the PeerAuthentication says
  */
 public record ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
-                      boolean nativeSidecar, boolean hostNetwork, List<Port> ports) {
+                      boolean nativeSidecar, boolean hostNetwork, List<Port> ports, String ip, Interception interception) {
 
     public ReachPod {
         // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
         labels = SortedCopies.of(labels);
         ports = List.copyOf(ports);
+        interception = interception == null ? Interception.ALL : interception;
+    }
+
+    /** A pod whose sidecar (if any) captures everything (Istio's defaults), IP unknown. */
+    public ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
+                    boolean nativeSidecar, boolean hostNetwork, List<Port> ports) {
+        this(namespace, name, workload, labels, sidecar, nativeSidecar, hostNetwork, ports, null, Interception.ALL);
+    }
+
+    /**
+     * Whether connections to container port {@code port} reach this pod's sidecar: it has one, and its redirection
+     * captures the port. Only then does a PeerAuthentication decide what the port accepts.
+     */
+    public boolean sidecarHandles(int port) {
+        return sidecar && interception.capturesInbound(port);
+    }
+
+    /** Why port {@code port} bypasses this pod's sidecar, or null when it has none or the port is captured. */
+    public String inboundBypass(int port) {
+        return sidecar ? interception.inboundBypass(port) : null;
     }
 
     /** A container port: its number and its name (a Service's {@code targetPort} may name it). */
@@ -31,7 +54,8 @@ public record ReachPod(String namespace, String name, String workload, Map<Strin
 
     /** The same pod with or without a sidecar (after injection turns on or off for its namespace and it restarts). */
     public ReachPod withSidecar(boolean on) {
-        return on == sidecar ? this : new ReachPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports);
+        return on == sidecar ? this : new ReachPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports,
+                ip, interception);
     }
 
     /** The container port a Service's {@code targetPort} (a number, or a port name) reaches on this pod; -1 for none. */

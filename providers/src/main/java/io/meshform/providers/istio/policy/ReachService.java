@@ -13,15 +13,22 @@ import tools.jackson.databind.JsonNode;
  * A Kubernetes Service as Istio reads it for the mesh: the pods it selects (same namespace, selector a subset of the
  * pod's labels), whether it is headless ({@code clusterIP: None}: Istio gives each endpoint its own outbound listener
  * and the mTLS decision is all-or-nothing for the service), its ports, and its creation time (null for a Service a
- * plan is about to create), which orders Services that claim the same listener ({@link MeshService#ISTIOD_ORDER}).
+ * plan is about to create), which orders Services that claim the same listener ({@link MeshService#ISTIOD_ORDER}),
+ * and its cluster IP (null when headless or not known), which a client's outbound IP-range capture is matched against.
  */
 public record ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports,
-                           Instant created) {
+                           Instant created, String clusterIp) {
 
     public ReachService {
         // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
         selector = SortedCopies.of(selector);
         ports = List.copyOf(ports);
+    }
+
+    /** A Service whose cluster IP is not known (a client's outbound IP-range exclusions cannot be matched to it). */
+    public ReachService(String namespace, String name, Map<String, String> selector, boolean headless, List<Port> ports,
+                        Instant created) {
+        this(namespace, name, selector, headless, ports, created, null);
     }
 
     /** A Service not created yet: it will be the newest. */
@@ -81,7 +88,8 @@ public record ReachService(String namespace, String name, Map<String, String> se
             ports.add(new Port(port, Json.text(p, "name"), Json.text(p, "appProtocol"), targetPort));
         }
         return new ReachService(Json.text(md, "namespace"), Json.text(md, "name"), Json.stringMap(spec.path("selector")),
-                "None".equals(Json.text(spec, "clusterIP")), ports, created(Json.text(md, "creationTimestamp")));
+                "None".equals(Json.text(spec, "clusterIP")), ports, created(Json.text(md, "creationTimestamp")),
+                "None".equals(Json.text(spec, "clusterIP")) ? null : Json.text(spec, "clusterIP"));
     }
 
     private static Instant created(String timestamp) {

@@ -19,7 +19,14 @@ import java.util.TreeMap;
  * closed: Istio sets no default chain, listener_inbound.go); DISABLE only raw_buffer (Istio mTLS reaches the app as
  * bytes it cannot read); PERMISSIVE both, but a plaintext client of a server-first application waits forever (the TLS
  * inspector waits for the client's first bytes, protocolDetectionTimeout 0s; Istio's docs, "Server First
- * Protocols"); a pod without a sidecar accepts only what its application speaks, so Istio mTLS fails there.
+ * Protocols"); a pod without a sidecar accepts only what its application speaks, so Istio mTLS fails there. So does a
+ * port of a sidecar pod that its traffic redirection does not capture ({@link Interception}: {@code
+ * traffic.sidecar.istio.io/excludeInboundPorts}, an {@code includeInboundPorts} list without it, {@code
+ * interceptionMode: NONE}): the connection reaches the application directly, the PeerAuthentication does not apply,
+ * plaintext from anyone gets in, and a client's auto-mTLS (istiod knows nothing of the exclusion and sees the
+ * endpoint's {@code tlsMode: istio} label) sends Istio mTLS the application cannot read. A sidecar client whose
+ * redirection leaves the destination out ({@code excludeOutboundPorts}, {@code excludeOutboundIPRanges}, an {@code
+ * includeOutboundIPRanges} without it) sends what its application sends: plaintext.
  */
 public final class Reachability {
     /** How a connection ends. */
@@ -33,6 +40,8 @@ public final class Reachability {
         /** {@link ClientMtls.Stall#CLIENT_SNIFFS}: the client's sidecar sniffs a server-first port's protocol. */
         SERVER_FIRST_SNIFFED,
         MTLS_TO_NO_SIDECAR,
+        /** Istio mTLS to a port of a sidecar pod that its traffic redirection does not capture ({@link Interception}). */
+        MTLS_TO_UNCAPTURED_PORT,
         MTLS_TO_DISABLE
     }
 
@@ -50,6 +59,8 @@ public final class Reachability {
             }
             return switch (problem) {
                 case MTLS_TO_NO_SIDECAR -> "sends Istio mTLS (" + d + ") to a pod without a sidecar";
+                case MTLS_TO_UNCAPTURED_PORT -> "sends Istio mTLS (" + d + ") to a port that bypasses the server's sidecar,"
+                        + " straight to the application";
                 case PLAINTEXT_TO_STRICT -> "sends " + (decision.sends() == ClientTls.Sends.OTHER_TLS ? "TLS that is not Istio's"
                         : "plaintext") + " (" + d + ") to a port that requires mTLS";
                 case MTLS_TO_DISABLE -> "sends Istio mTLS (" + d + ") to a port with mTLS DISABLE";
@@ -81,6 +92,9 @@ public final class Reachability {
     private final Map<String, ClientTls.Client> classes = new LinkedHashMap<>();
     private final Map<String, String> classOf = new TreeMap<>();
     private final Map<String, OutsideCaller> callers = new HashMap<>();
+    /** A sidecar client class's traffic redirection, and the same class as a client without a sidecar (bypassed). */
+    private final Map<String, Interception> capture = new HashMap<>();
+    private final Map<String, ClientTls.Client> bypassed = new HashMap<>();
 
     public Reachability(MeshState state) {
         this.state = state;
@@ -91,11 +105,21 @@ public final class Reachability {
         Map<String, List<ReachPod>> grouped = new LinkedHashMap<>();
         for (ReachPod p : state.pods()) {
             String id = clientId(p);
-            String klass = p.namespace() + "|" + p.sidecar() + "|" + (selectorNamespaces.contains(p.namespace()) ? p.labels() : "");
+            String outbound = p.sidecar() && !p.interception().outboundKey().equals(Interception.ALL.outboundKey())
+                    ? "|capture:" + p.interception().outboundKey() : "";
+            String klass = p.namespace() + "|" + p.sidecar() + "|" + (selectorNamespaces.contains(p.namespace()) ? p.labels() : "")
+                    + outbound;
             classes.computeIfAbsent(klass, k -> new ClientTls.Client(p.namespace(), p.labels(), p.sidecar(), false, null));
+            if (!outbound.isEmpty()) {
+                capture.putIfAbsent(klass, p.interception());
+                bypassed.computeIfAbsent(klass, k -> new ClientTls.Client(p.namespace(), p.labels(), false, false, null));
+            }
             classOf.put(id, klass);
             if (!p.ports().isEmpty()) {
-                grouped.computeIfAbsent(id + "|" + stable(p.labels()) + "|" + p.ports(), k -> new ArrayList<>()).add(p);
+                List<Integer> uncaptured = p.ports().stream().map(ReachPod.Port::number).filter(n -> p.inboundBypass(n) != null)
+                        .toList();
+                grouped.computeIfAbsent(id + "|" + stable(p.labels()) + "|" + p.ports()
+                        + (uncaptured.isEmpty() ? "" : "|uncaptured:" + uncaptured), k -> new ArrayList<>()).add(p);
             }
         }
         for (OutsideCaller c : state.callers()) {
@@ -199,7 +223,15 @@ public final class Reachability {
         if (caller != null && !caller.calls(r.endpoint(), r.containerPort(), r.port())) {
             return null;
         }
+        String bypass = outboundBypass(classKey, r);
+        if (bypass != null) {
+            client = bypassed.get(classKey);
+        }
         ClientTls.Decision d = tls.sends(client, r);
+        if (bypass != null) {
+            d = new ClientTls.Decision(d.sends(), "the client's sidecar does not capture this"
+                    + " connection (" + bypass + "): it leaves as the application sends it");
+        }
         boolean mtls = d.sends() == ClientTls.Sends.ISTIO_MTLS;
         Result ok = mtls ? Result.MTLS : d.sends() == ClientTls.Sends.OTHER_TLS ? Result.OTHER_TLS : Result.PLAINTEXT;
         Problem mismatch = mismatch(d.sends(), r);
@@ -214,10 +246,29 @@ public final class Reachability {
         return new Outcome(ok, null, d);
     }
 
+    /**
+     * Why a connection from a sidecar client of {@code classKey} over {@code r} leaves without its sidecar (one clause), or
+     * null when its sidecar captures it. iptables in the client's network namespace sees the address the client dials:
+     * a Service's cluster IP and port, a headless Service's pod IP and the Service port, or a pod IP and container port.
+     */
+    private String outboundBypass(String classKey, ClientTls.Route r) {
+        Interception c = capture.get(classKey);
+        if (c == null) {
+            return null;
+        }
+        if (r.service() == null) {
+            return c.outboundBypass(r.endpoint().ip(), r.containerPort());
+        }
+        return c.outboundBypass(r.service().headless() ? r.endpoint().ip() : r.service().clusterIp(), r.port().port());
+    }
+
     /** The mTLS mismatch that breaks a connection sending {@code sends} over {@code r}, or null when there is none. */
     static Problem mismatch(ClientTls.Sends sends, ClientTls.Route r) {
         boolean mtls = sends == ClientTls.Sends.ISTIO_MTLS;
-        boolean sidecar = r.endpoint().sidecar();
+        if (mtls && r.endpoint().sidecar() && !r.endpoint().sidecarHandles(r.containerPort())) {
+            return Problem.MTLS_TO_UNCAPTURED_PORT;
+        }
+        boolean sidecar = r.endpoint().sidecarHandles(r.containerPort());
         if (!sidecar && mtls) {
             return Problem.MTLS_TO_NO_SIDECAR;
         }
@@ -253,6 +304,6 @@ public final class Reachability {
             case OTHER_TLS -> Outbound.Transport.TLS;
             case PLAINTEXT -> Outbound.Transport.PLAINTEXT;
         };
-        return ClientMtls.stall(client.sidecar(), protocol, r.endpoint().sidecar(), r.serverMode(), sends);
+        return ClientMtls.stall(client.sidecar(), protocol, r.endpoint().sidecarHandles(r.containerPort()), r.serverMode(), sends);
     }
 }
