@@ -13,7 +13,10 @@ public final class GlobalOptions {
             defaultValue = "meshform.yaml")
     Path file;
 
-    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable; default: none, the stack's defaults apply).")
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable; default: none, the stack's defaults apply). "
+            + "MESHFORM_VAR_NAME=VALUE in the environment sets one too (below --var-file and --var), and is treated as "
+            + "sensitive (masked in plans, digested in state) whatever the stack declares, unless listed in "
+            + "MESHFORM_NONSENSITIVE_VARS=NAME,NAME; --var and --var-file values are as sensitive as the stack declares.")
     Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable; default: none).")

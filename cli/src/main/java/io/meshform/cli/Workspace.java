@@ -143,7 +143,8 @@ final class Workspace implements AutoCloseable {
             }
         });
         StackLoader.Loaded loaded = new StackLoader(registry()).load(options.file,
-                new VariableInputs(env, options.varFiles, options.vars), options.stackRoot());
+                new VariableInputs(env, options.varFiles, options.vars,
+                        VariableInputs.namesIn(terminal.env().get(VariableInputs.NONSENSITIVE_ENV))), options.stackRoot());
         if (terminal.redactor() != null) {
             for (io.meshform.engine.model.ResourceDecl d : loaded.stack().resources()) {
                 var type = registry().get(d.type());
