@@ -61,7 +61,7 @@ public final class GlobalOptions {
     /** Set on each member of a fleet run (never from the command line): the local state file is then per context. */
     boolean fleetMember;
 
-    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
+    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH; relative and empty PATH entries are skipped).")
     Path istioctl;
 
     @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Choices.NotNegative.class,

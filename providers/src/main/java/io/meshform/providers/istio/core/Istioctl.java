@@ -4,12 +4,10 @@ import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +39,8 @@ public final class Istioctl {
      */
     private final java.util.concurrent.ConcurrentMap<OfflineOutputs.Key, java.util.concurrent.CompletableFuture<Result>> running;
     private String version;
+    /** Why PATH gave no istioctl (then nothing is run), or null. */
+    private String notFound;
 
     public Istioctl(String binary, String origin, String kubeconfig, String context) {
         this(binary, origin, kubeconfig, context, OfflineOutputs.standard());
@@ -62,29 +62,28 @@ public final class Istioctl {
 
     /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
     public static Istioctl fromSettings(ProviderSettings s) {
+        return fromSettings(s, System.getenv());
+    }
+
+    /**
+     * As {@link #fromSettings(ProviderSettings)}, with this environment. On PATH only absolute entries count
+     * ({@link ExecutableLookup}); when none holds istioctl, every run fails with the reason, and the bare name is never
+     * handed to the operating system, whose own PATH search would take a relative entry.
+     */
+    static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env) {
         String kubeconfig = s.get("kubeconfig").orElse(null);
         String context = s.get("context").orElse(null);
         if (s.get("istioctl").isPresent()) {
             return new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
         }
-        String env = System.getenv("MESHFORM_ISTIOCTL");
-        if (env != null && !env.isBlank()) {
-            return new Istioctl(env, "MESHFORM_ISTIOCTL", kubeconfig, context);
+        String fromEnv = env.get("MESHFORM_ISTIOCTL");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
         }
-        return new Istioctl(onPath("istioctl"), "PATH", kubeconfig, context);
-    }
-
-    private static String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) {
-                    return p.toString();
-                }
-            }
-        }
-        return name;
+        ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
+        Istioctl i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context);
+        i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
+        return i;
     }
 
     /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
@@ -241,6 +240,10 @@ public final class Istioctl {
 
     /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
     public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
+        if (notFound != null) {
+            throw KubeErrors.error("cannot run istioctl (from PATH): " + notFound,
+                    "install istioctl in a directory PATH names absolutely, or point --istioctl / MESHFORM_ISTIOCTL at the binary");
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
         cmd.addAll(args);

@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -113,19 +111,9 @@ final class Watchdog {
         }
     }
 
+    /** Absolute PATH entries only ({@link ExecutableLookup}), then /usr/bin and /bin. */
     private static Optional<String> onPath(String name) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>();
-        if (path != null) {
-            dirs.addAll(List.of(path.split(File.pathSeparator)));
-        }
-        dirs.addAll(List.of("/usr/bin", "/bin"));
-        for (String dir : dirs) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p.toString());
-            }
-        }
-        return Optional.empty();
+        Optional<String> found = ExecutableLookup.find(name, System.getenv("PATH")).path();
+        return found.isPresent() ? found : ExecutableLookup.find(name, "/usr/bin" + File.pathSeparator + "/bin").path();
     }
 }
