@@ -46,7 +46,9 @@ public final class GlobalOptions {
                     + "NAMESPACE), whatever backend the stack names (default: none, the stack's backend).")
     String stateSecret;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, a list of files "
+            + "separated by ':' merged as kubectl merges them: the first file to name a context, cluster or user wins, "
+            + "and the first current-context set; missing files are skipped. Then ~/.kube/config).")
     Path kubeconfig;
 
     @Option(names = "--context", paramLabel = "NAME",

@@ -74,8 +74,10 @@ final class Workspace implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         if (options.kubeconfig != null) {
             s.put("kubeconfig", options.kubeconfig.toString());
-        } else if (terminal.env().get("KUBECONFIG") != null) {
+        } else if (terminal.env().get("KUBECONFIG") != null && !terminal.env().get("KUBECONFIG").isEmpty()) {
+            // kubectl's list of files, merged as kubectl merges them; errors say it came from $KUBECONFIG.
             s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
+            s.put(KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
         }
         if (options.fleet()) {
             throw new UserError("this command runs on one cluster; give --context once (several contexts and "

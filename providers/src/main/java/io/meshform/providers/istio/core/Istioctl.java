@@ -41,6 +41,11 @@ public final class Istioctl {
     private String version;
     /** Why PATH gave no istioctl (then nothing is run), or null. */
     private String notFound;
+    /**
+     * The kubeconfig is the value of $KUBECONFIG, a list of files: handed to istioctl as KUBECONFIG, which client-go
+     * merges as kubectl does, since --kubeconfig takes one file.
+     */
+    private boolean kubeconfigFromEnvironment;
 
     public Istioctl(String binary, String origin, String kubeconfig, String context) {
         this(binary, origin, kubeconfig, context, OfflineOutputs.standard());
@@ -73,22 +78,26 @@ public final class Istioctl {
     static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env) {
         String kubeconfig = s.get("kubeconfig").orElse(null);
         String context = s.get("context").orElse(null);
-        if (s.get("istioctl").isPresent()) {
-            return new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
-        }
+        Istioctl i;
         String fromEnv = env.get("MESHFORM_ISTIOCTL");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
+        if (s.get("istioctl").isPresent()) {
+            i = new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
+        } else {
+            ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
+            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context);
+            i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
         }
-        ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
-        Istioctl i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context);
-        i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
+        i.kubeconfigFromEnvironment = io.meshform.providers.kubernetes.KubeConnection.kubeconfigFromEnvironment(s);
         return i;
     }
 
     /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
     public Istioctl withBinary(String otherBinary, String otherOrigin) {
-        return new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running);
+        Istioctl other = new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running);
+        other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
+        return other;
     }
 
     /**
@@ -247,8 +256,11 @@ public final class Istioctl {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
         cmd.addAll(args);
+        java.util.Map<String, String> env = java.util.Map.of();
         if (cluster) {
-            if (kubeconfig != null) {
+            if (kubeconfig != null && kubeconfigFromEnvironment) {
+                env = java.util.Map.of("KUBECONFIG", kubeconfig);
+            } else if (kubeconfig != null) {
                 cmd.add("--kubeconfig");
                 cmd.add(kubeconfig);
             }
@@ -260,7 +272,13 @@ public final class Istioctl {
         Optional<Watchdog> watchdog = Watchdog.find();
         Process p;
         try {
-            p = watchdog.isPresent() ? watchdog.get().start(cmd) : new ProcessBuilder(cmd).start();
+            if (watchdog.isPresent()) {
+                p = watchdog.get().start(cmd, env);
+            } else {
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                pb.environment().putAll(env);
+                p = pb.start();
+            }
         } catch (IOException e) {
             throw KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
                     "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary");

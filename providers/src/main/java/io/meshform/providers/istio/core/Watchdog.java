@@ -55,6 +55,11 @@ final class Watchdog {
      * caller can first record the watchdog's pid (which outlives the child) in the state lock.
      */
     Process start(List<String> command) throws IOException {
+        return start(command, java.util.Map.of());
+    }
+
+    /** {@link #start(List)} with these variables added to the child's environment. */
+    Process start(List<String> command, java.util.Map<String, String> environment) throws IOException {
         // The watchdog's shell would start even when the program cannot, and report it only as an exit status:
         // fail here as ProcessBuilder would, so callers still tell "not run" from "ran and refused".
         String program = command.get(0);
@@ -71,7 +76,9 @@ final class Watchdog {
         }
         argv.addAll(List.of(bash, "-c", script, "meshform-watchdog", Integer.toString(SILENCE_SECONDS)));
         argv.addAll(command);
-        return new ProcessBuilder(argv).start();
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(environment);
+        return pb.start();
     }
 
     /**
