@@ -13,7 +13,10 @@ public final class GlobalOptions {
             defaultValue = "meshform.yaml")
     Path file;
 
-    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable; default: none, the stack's defaults apply).")
+    @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable; default: none, the stack's defaults apply). "
+            + "MESHFORM_VAR_NAME=VALUE in the environment sets one too (below --var-file and --var), and is treated as "
+            + "sensitive (masked in plans, digested in state) whatever the stack declares, unless listed in "
+            + "MESHFORM_NONSENSITIVE_VARS=NAME,NAME; --var and --var-file values are as sensitive as the stack declares.")
     Map<String, String> vars = new LinkedHashMap<>();
 
     @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable; default: none).")
@@ -43,7 +46,9 @@ public final class GlobalOptions {
                     + "NAMESPACE), whatever backend the stack names (default: none, the stack's backend).")
     String stateSecret;
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, then ~/.kube/config).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, a list of files "
+            + "separated by ':' merged as kubectl merges them: the first file to name a context, cluster or user wins, "
+            + "and the first current-context set; missing files are skipped. Then ~/.kube/config).")
     Path kubeconfig;
 
     @Option(names = "--context", paramLabel = "NAME",
@@ -58,7 +63,7 @@ public final class GlobalOptions {
     /** Set on each member of a fleet run (never from the command line): the local state file is then per context. */
     boolean fleetMember;
 
-    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
+    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH; relative and empty PATH entries are skipped).")
     Path istioctl;
 
     @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Choices.NotNegative.class,

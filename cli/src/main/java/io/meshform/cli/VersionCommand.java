@@ -1,7 +1,6 @@
 package io.meshform.cli;
 
 import io.meshform.providers.istio.core.Istioctl;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -22,7 +21,7 @@ final class VersionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts (default: off, text).")
     boolean json;
 
-    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH).")
+    @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH; relative and empty PATH entries are skipped).")
     Path istioctl;
 
     private final Terminal terminal;
@@ -93,10 +92,12 @@ final class VersionCommand implements Callable<Integer> {
             path = env;
             origin = "MESHFORM_ISTIOCTL";
         } else {
-            path = onPath(terminal.env().get("PATH"));
+            io.meshform.providers.istio.core.ExecutableLookup.Found found =
+                    io.meshform.providers.istio.core.ExecutableLookup.find("istioctl", terminal.env().get("PATH"));
+            path = found.path().orElse(null);
             origin = "PATH";
             if (path == null) {
-                return new Found(null, origin, null, "no istioctl on PATH; set MESHFORM_ISTIOCTL or pass --istioctl");
+                return new Found(null, origin, null, found.problem("istioctl") + "; set MESHFORM_ISTIOCTL or pass --istioctl");
             }
         }
         if (!Files.isExecutable(Path.of(path))) {
@@ -107,17 +108,5 @@ final class VersionCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             return new Found(path, origin, null, "`" + path + " version --remote=false` failed: " + e.getMessage());
         }
-    }
-
-    private static String onPath(String pathVariable) {
-        if (pathVariable != null) {
-            for (String dir : pathVariable.split(File.pathSeparator)) {
-                Path p = Path.of(dir.isEmpty() ? "." : dir, "istioctl");
-                if (Files.isExecutable(p)) {
-                    return p.toString();
-                }
-            }
-        }
-        return null;
     }
 }

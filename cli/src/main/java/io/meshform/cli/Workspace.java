@@ -74,8 +74,10 @@ final class Workspace implements AutoCloseable {
         Map<String, String> s = new LinkedHashMap<>();
         if (options.kubeconfig != null) {
             s.put("kubeconfig", options.kubeconfig.toString());
-        } else if (terminal.env().get("KUBECONFIG") != null) {
+        } else if (terminal.env().get("KUBECONFIG") != null && !terminal.env().get("KUBECONFIG").isEmpty()) {
+            // kubectl's list of files, merged as kubectl merges them; errors say it came from $KUBECONFIG.
             s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
+            s.put(KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
         }
         if (options.fleet()) {
             throw new UserError("this command runs on one cluster; give --context once (several contexts and "
@@ -143,7 +145,8 @@ final class Workspace implements AutoCloseable {
             }
         });
         StackLoader.Loaded loaded = new StackLoader(registry()).load(options.file,
-                new VariableInputs(env, options.varFiles, options.vars), options.stackRoot());
+                new VariableInputs(env, options.varFiles, options.vars,
+                        VariableInputs.namesIn(terminal.env().get(VariableInputs.NONSENSITIVE_ENV))), options.stackRoot());
         if (terminal.redactor() != null) {
             for (io.meshform.engine.model.ResourceDecl d : loaded.stack().resources()) {
                 var type = registry().get(d.type());

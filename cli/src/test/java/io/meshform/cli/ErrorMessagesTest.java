@@ -65,6 +65,50 @@ class ErrorMessagesTest {
         assertTrue(out.contains("pass --kubeconfig FILE"), out);
     }
 
+    /**
+     * KUBECONFIG holds kubectl's list of files: a missing one is skipped and the others are read (here: a cluster
+     * nothing answers for, named by its context); a list of missing files is said to come from $KUBECONFIG.
+     */
+    @Test
+    void aKubeconfigListFromTheEnvironmentIsReadAsKubectlReadsIt() throws Exception {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nresources:\n"
+                + "  - {type: kubernetes.namespace, name: n, spec: {name: cortex}}\n");
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path real = Files.writeString(dir.resolve("real.kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                current-context: listed
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d"}}]
+                contexts: [{name: listed, context: {cluster: c, user: u}}]
+                users: [{name: u, user: {token: t}}]
+                """.formatted(closedPort));
+        String list = dir.resolve("missing.kubeconfig") + ":" + real;
+        String text = plan(stack, list);
+        assertTrue(text.contains("cannot reach the Kubernetes API server (context listed at https://127.0.0.1:" + closedPort),
+                text);
+
+        String none = dir.resolve("missing.kubeconfig") + ":" + dir.resolve("gone.kubeconfig");
+        text = plan(stack, none);
+        assertTrue(text.contains("error: no kubeconfig found: KUBECONFIG=" + none + " names no existing file"), text);
+        assertFalse(text.contains("pass an existing file with --kubeconfig"), text);
+    }
+
+    private String plan(Path stack, String kubeconfig) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), java.io.InputStream.nullInputStream(),
+                java.util.Map.of("KUBECONFIG", kubeconfig), false),
+                "plan", "-f", stack.toString(), "--state", dir.resolve("s.json").toString(), "--no-color", "--no-analyze");
+        String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.ERROR, code, text);
+        return text;
+    }
+
     /** A variable whose value is refused is one error: the spec that uses it still says "${var.x}", which is not checked. */
     @Test
     void aRefusedVariableIsOneErrorNotAlsoItsResources() throws Exception {

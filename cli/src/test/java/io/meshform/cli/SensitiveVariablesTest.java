@@ -171,6 +171,56 @@ class SensitiveVariablesTest {
         assertFalse(validate.all().contains("chosen-by-author"), validate.all());
     }
 
+    private Result runWithEnv(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.toString()));
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), env, false),
+                all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The runner decides what is secret, not the stack: a pull request that drops {@code sensitive: true} (or names a
+     * new variable after a CI secret) must not make the plan print the CI's MESHFORM_VAR_ value. The runner may say
+     * a value is no secret (MESHFORM_NONSENSITIVE_VARS); a --var keeps the declaration's sensitivity.
+     */
+    @Test
+    void anEnvironmentValueIsSensitiveWhateverTheStackDeclares() throws IOException {
+        Files.writeString(stack, Files.readString(stack).replace("token: {type: string, sensitive: true}", "token: {type: string}"));
+        Result optedOut = runWithEnv(Map.of("MESHFORM_VAR_token", NEW, "MESHFORM_NONSENSITIVE_VARS", "other, token"), "plan");
+        assertEquals(0, optedOut.code(), optedOut.all());
+        assertTrue(optedOut.out().contains(NEW), optedOut.out());
+        Result flag = run(NEW, "plan");
+        assertEquals(0, flag.code(), flag.all());
+        assertTrue(flag.out().contains(NEW), "a --var keeps the declaration's sensitivity:\n" + flag.out());
+
+        Result plan = runWithEnv(Map.of("MESHFORM_VAR_token", OLD), "plan");
+        assertEquals(0, plan.code(), plan.all());
+        assertTrue(plan.out().contains("user: (sensitive)"), plan.out());
+        assertNoToken("plan of an environment value", plan.all());
+        Result json = runWithEnv(Map.of("MESHFORM_VAR_token", OLD), "plan", "--json");
+        assertNoToken("plan --json of an environment value", json.all());
+        assertEquals(0, runWithEnv(Map.of("MESHFORM_VAR_token", OLD), "apply", "--auto-approve").code());
+        assertNoTokenInFiles();  // the state holds a digest
+    }
+
+    @Test
+    void anErrorQuotingAnEnvironmentValueDoesNotShowIt() throws IOException {
+        writeStack("""
+                  - type: fake.thing
+                    name: db
+                    spec: {mode: "${var.token}"}
+                """);
+        Files.writeString(stack, Files.readString(stack).replace("token: {type: string, sensitive: true}", "token: {type: string}"));
+        Result validate = runWithEnv(Map.of("MESHFORM_VAR_token", NEW), "validate");
+        assertEquals(1, validate.code(), validate.all());
+        assertTrue(validate.all().contains("mode must be STRICT or PERMISSIVE"), validate.all());
+        assertNoToken("validate", validate.all());
+    }
+
     @Test
     void sensitiveMustBeABool() throws IOException {
         Files.writeString(stack, Files.readString(stack).replace("sensitive: true", "sensitive: yes please"));

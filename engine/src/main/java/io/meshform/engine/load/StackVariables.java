@@ -29,6 +29,11 @@ final class StackVariables {
     }
 
     private final Map<String, Declaration> declared = new LinkedHashMap<>();
+    /**
+     * The variables whose value this load took from the environment ({@code MESHFORM_VAR_*}) and the runner did not
+     * list as not sensitive: sensitive whatever their declaration says ({@link VariableInputs}).
+     */
+    private final Set<String> sensitiveFromEnvironment = new java.util.TreeSet<>();
 
     /**
      * Reads the {@code variables:} mapping of one file. Files are read imports first, so a later (importing) file's
@@ -95,6 +100,7 @@ final class StackVariables {
         Map<String, JsonNode> values = new LinkedHashMap<>();
         Map<String, String> raw = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
+        Set<String> fromEnvironment = new java.util.TreeSet<>();
         inputs.environment().forEach((k, v) -> {
             if (k.startsWith(VariableInputs.ENV_PREFIX)) {
                 String name = k.substring(VariableInputs.ENV_PREFIX.length());
@@ -102,6 +108,7 @@ final class StackVariables {
                 if (declared.containsKey(name)) {
                     raw.put(name, v);
                     origin.put(name, "environment variable " + k);
+                    fromEnvironment.add(name);
                 }
             }
         });
@@ -126,6 +133,7 @@ final class StackVariables {
                     continue;
                 }
                 raw.remove(e.getKey());
+                fromEnvironment.remove(e.getKey());
                 fromFiles.put(e.getKey(), e.getValue());
                 origin.put(e.getKey(), f.toString());
             }
@@ -137,6 +145,7 @@ final class StackVariables {
                 return;
             }
             fromFiles.remove(k);
+            fromEnvironment.remove(k);
             raw.put(k, v);
             origin.put(k, "--var " + k);
         });
@@ -168,6 +177,9 @@ final class StackVariables {
             }
             values.put(name, value);
         }
+        sensitiveFromEnvironment.clear();
+        fromEnvironment.stream().filter(values::containsKey).filter(n -> !inputs.environmentNotSensitive().contains(n))
+                .forEach(sensitiveFromEnvironment::add);
         return values;
     }
 
@@ -176,9 +188,12 @@ final class StackVariables {
         return java.util.Collections.unmodifiableSet(declared.keySet());
     }
 
-    /** The declared variables marked {@code sensitive: true}: their values are masked wherever they are used. */
+    /**
+     * The declared variables marked {@code sensitive: true}, and (after {@link #resolve}) those whose value came from
+     * the environment unless the runner said otherwise: their values are masked wherever they are used.
+     */
     Set<String> sensitiveNames() {
-        Set<String> out = new java.util.TreeSet<>();
+        Set<String> out = new java.util.TreeSet<>(sensitiveFromEnvironment);
         declared.forEach((name, decl) -> {
             if (decl.sensitive) {
                 out.add(name);

@@ -138,6 +138,42 @@ class StackLoaderTest {
         assertEquals("${var.a}", spec.get("lit").asString());
     }
 
+    /**
+     * The runner decides what is secret: a MESHFORM_VAR_ value is sensitive even where the stack does not declare it
+     * so (a pull request that drops {@code sensitive: true} must not make the plan print the CI's secret), unless the
+     * runner lists it in MESHFORM_NONSENSITIVE_VARS; --var and --var-file values keep the declaration's sensitivity.
+     */
+    @Test
+    void environmentValuesAreSensitiveUnlessTheRunnerSaysOtherwise() throws IOException {
+        Path stack = file("stack.yaml", HEAD + """
+                variables:
+                  pass: {type: string}
+                  plain: {type: string}
+                  flagged: {type: string}
+                  filed: {type: string}
+                resources:
+                  - type: test.thing
+                    name: x
+                    spec: {a: "${var.pass}", b: "pre-${var.plain}", c: "${var.flagged}", d: "${var.filed}"}
+                """);
+        Path varFile = file("vars.yaml", "filed: Filed-Value-42\n");
+        Map<String, String> env = Map.of("MESHFORM_VAR_pass", "Env-Secret-4711", "MESHFORM_VAR_plain", "Env-Plain-0815",
+                "MESHFORM_VAR_flagged", "Env-Overridden-1", "MESHFORM_VAR_filed", "Env-Overridden-2");
+        StackLoader.Loaded loaded = loader.load(stack, new VariableInputs(env, List.of(varFile),
+                Map.of("flagged", "From-Flag-99"), java.util.Set.of("plain")));
+        var decl = loaded.stack().resources().get(0);
+        assertEquals(java.util.Set.of("/a"), decl.sensitivePaths());
+        assertTrue(loaded.secrets().contains("Env-Secret-4711"), loaded.secrets().toString());
+        for (String shown : List.of("Env-Plain-0815", "From-Flag-99", "Filed-Value-42")) {
+            assertTrue(!loaded.secrets().contains(shown), shown + " in " + loaded.secrets());
+        }
+
+        // Without the runner's list, every environment value is sensitive.
+        StackLoader.Loaded all = loader.load(stack, new VariableInputs(env, List.of(), Map.of()));
+        assertEquals(java.util.Set.of("/a", "/b", "/c", "/d"), all.stack().resources().get(0).sensitivePaths());
+        assertTrue(all.secrets().containsAll(List.of("Env-Secret-4711", "Env-Plain-0815")), all.secrets().toString());
+    }
+
     @Test
     void undefinedAndUndeclaredVariablesAreErrorsUnusedOnesWarnings() throws IOException {
         Path stack = file("stack.yaml", HEAD + """

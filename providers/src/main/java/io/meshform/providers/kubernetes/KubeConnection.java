@@ -16,8 +16,8 @@ import java.util.Objects;
 
 /**
  * The one Kubernetes client of a {@code ProviderFactory.create} call, shared by every type. Built lazily on the
- * first request, so commands that only validate files need no cluster. Settings: {@code kubeconfig} (a file;
- * else KUBECONFIG or ~/.kube/config), {@code context} (checked: fabric8 silently falls back to the current context
+ * first request, so commands that only validate files need no cluster. Settings: {@code kubeconfig} (a file, or
+ * with {@link #KUBECONFIG_FROM_ENVIRONMENT} the files of $KUBECONFIG; else KUBECONFIG or ~/.kube/config), {@code context} (checked: fabric8 silently falls back to the current context
  * for an unknown name), {@code fieldManager} (default "meshform").
  */
 public final class KubeConnection implements AutoCloseable {
@@ -283,12 +283,28 @@ public final class KubeConnection implements AutoCloseable {
                 : config.getContexts().stream().map(NamedContext::getName).sorted().toList();
     }
 
+    /**
+     * The setting that says the {@code kubeconfig} setting is the value of {@code $KUBECONFIG} ("true"): a list of
+     * files, separated by ':', merged as kubectl merges them, and named so in errors. Otherwise it is one file
+     * (--kubeconfig).
+     */
+    public static final String KUBECONFIG_FROM_ENVIRONMENT = "kubeconfigFromEnvironment";
+
+    /** Whether the kubeconfig setting is the value of $KUBECONFIG (a list), not --kubeconfig's file. */
+    public static boolean kubeconfigFromEnvironment(ProviderSettings settings) {
+        return settings.get(KUBECONFIG_FROM_ENVIRONMENT).map(Boolean::parseBoolean).orElse(false);
+    }
+
     static Config config(ProviderSettings settings) {
         String context = settings.get("context").orElse(null);
         String kubeconfig = settings.get("kubeconfig").orElse(null);
+        boolean fromEnvironment = kubeconfig != null && kubeconfigFromEnvironment(settings);
+        String where = kubeconfig == null ? "" : fromEnvironment ? " files of $KUBECONFIG (" + kubeconfig + ")" : " " + kubeconfig;
         Config config;
         try {
-            if (kubeconfig != null) {
+            if (fromEnvironment) {
+                config = new KubeconfigReader().fromFiles(context, environmentFiles(kubeconfig));
+            } else if (kubeconfig != null) {
                 Path file = Path.of(kubeconfig);
                 if (!Files.exists(file)) {
                     throw fail("kubeconfig " + kubeconfig + " does not exist",
@@ -305,14 +321,13 @@ public final class KubeConnection implements AutoCloseable {
         } catch (DiagnosticsException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw fail("cannot read the kubeconfig" + (kubeconfig == null ? "" : " " + kubeconfig) + ": " + e.getMessage(), null);
+            throw fail("cannot read the kubeconfig" + where + ": " + e.getMessage(), null);
         }
         if (context != null) {
             List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
             boolean known = contexts.stream().anyMatch(c -> context.equals(c.getName()));
             if (!known || config.getCurrentContext() == null || !Objects.equals(context, config.getCurrentContext().getName())) {
-                throw fail("context `" + context + "` is not in the kubeconfig"
-                                + (kubeconfig == null ? "" : " " + kubeconfig),
+                throw fail("context `" + context + "` is not in the kubeconfig" + where,
                         contexts.isEmpty() ? "the kubeconfig defines no contexts"
                                 : "known contexts: " + String.join(", ", contexts.stream().map(NamedContext::getName).sorted().toList()));
             }
@@ -321,6 +336,28 @@ public final class KubeConnection implements AutoCloseable {
             throw fail("no Kubernetes cluster configured", "pass --kubeconfig and --context, or set KUBECONFIG");
         }
         return config;
+    }
+
+    /**
+     * The files a {@code KUBECONFIG} value names, as kubectl reads them: separated by ':', empty entries and files
+     * that do not exist skipped, each file once. None at all is an error that says where the list came from.
+     */
+    static List<java.io.File> environmentFiles(String list) {
+        java.util.LinkedHashSet<Path> files = new java.util.LinkedHashSet<>();
+        for (String entry : list.split(File.pathSeparator, -1)) {
+            if (entry.isEmpty() || !Files.exists(Path.of(entry))) {
+                continue;
+            }
+            // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
+            io.meshform.engine.load.InputFiles.requireRegular(Path.of(entry), entry + " (from $KUBECONFIG)", "kubeconfig",
+                    io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
+            files.add(Path.of(entry).toAbsolutePath().normalize());
+        }
+        if (files.isEmpty()) {
+            throw fail("no kubeconfig found: KUBECONFIG=" + list + " names no existing file",
+                    "set $KUBECONFIG to existing files (a list separated by ':', as kubectl reads it), or pass --kubeconfig FILE");
+        }
+        return files.stream().map(Path::toFile).toList();
     }
 
     /**

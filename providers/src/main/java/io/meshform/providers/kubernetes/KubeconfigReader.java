@@ -58,6 +58,33 @@ final class KubeconfigReader {
     }
 
     /**
+     * The files of a {@code KUBECONFIG} list merged as kubectl merges them (client-go's {@code ClientConfigLoadingRules}):
+     * for contexts, clusters and users the first file that names one wins, and the current context is the first
+     * file's that sets one ({@code context}, from --context, overrides it). No environment overrides, as
+     * {@link #fromFile}. A current context no file defines is an error, as kubectl's
+     * "context was not found for specified context" (fabric8 alone would fall back to a later file's).
+     */
+    Config fromFiles(String context, List<File> files) {
+        io.fabric8.kubernetes.api.model.Config[] parsed =
+                files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new);
+        String current = context;
+        File setBy = null;
+        for (int i = 0; current == null && i < parsed.length; i++) {
+            if (parsed[i].getCurrentContext() != null && !parsed[i].getCurrentContext().isEmpty()) {
+                current = parsed[i].getCurrentContext();
+                setBy = files.get(i);
+            }
+        }
+        Config config = Config.empty();
+        KubeConfigUtils.merge(config, current, parsed);
+        if (setBy != null && (config.getCurrentContext() == null || !current.equals(config.getCurrentContext().getName()))) {
+            throw new IllegalArgumentException("current-context `" + current + "` (set in " + setBy
+                    + ") is not a context of any of the files");
+        }
+        return config;
+    }
+
+    /**
      * {@code Config.autoConfigure(context)}: the files of KUBECONFIG (or ~/.kube/config) merged, first file
      * first, then the system properties and environment. Without a kubeconfig file (in a pod) no kubeconfig is
      * parsed, so fabric8's own method runs unchanged.

@@ -58,6 +58,66 @@ class KubeConnectionTest {
         assertTrue(e.getMessage().contains("kubeconfig /nope/config does not exist"), e.getMessage());
     }
 
+    /**
+     * KUBECONFIG holds kubectl's list of files: they are merged as kubectl merges them (the first file that names a
+     * context, cluster or user wins; the current context is the first file's that sets one; a file that does not
+     * exist is skipped), and errors say the list came from $KUBECONFIG, not --kubeconfig.
+     */
+    @Test
+    void aKubeconfigListFromTheEnvironmentIsMergedAsKubectlDoes(@TempDir Path dir) throws Exception {
+        Path first = Files.writeString(dir.resolve("first"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: a
+                  cluster: {server: https://127.0.0.1:3333}
+                contexts:
+                - name: only-first
+                  context: {cluster: a, user: u}
+                users:
+                - name: u
+                  user: {token: first}
+                """);
+        Path second = Files.writeString(dir.resolve("second"), KUBECONFIG.replace("current-context: a", "current-context: b"));
+        Path third = Files.writeString(dir.resolve("third"), KUBECONFIG.replace("current-context: a", "current-context: a"));
+        String list = dir.resolve("missing") + ":" + first + "::" + second + ":" + third;
+        Map<String, String> env = Map.of("kubeconfig", list, KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
+
+        var cfg = KubeConnection.config(new ProviderSettings(env));
+        assertEquals("b", cfg.getCurrentContext().getName(), "the first file that sets current-context (second) wins over the third");
+        assertEquals("https://127.0.0.1:2222/", cfg.getMasterUrl());
+        assertEquals("first", cfg.getAutoOAuthToken(), "user u of the first file that names it");
+
+        var merged = new java.util.HashMap<>(env);
+        merged.put("context", "a");
+        assertEquals("https://127.0.0.1:3333/", KubeConnection.config(new ProviderSettings(merged)).getMasterUrl(),
+                "cluster a of the first file that names it");
+        merged.put("context", "only-first");
+        assertEquals("https://127.0.0.1:3333/", KubeConnection.config(new ProviderSettings(merged)).getMasterUrl());
+        assertEquals(List.of("a", "b", "only-first"), KubeConnection.contextNames(new ProviderSettings(env)));
+
+        merged.put("context", "prod");
+        var unknown = assertThrows(DiagnosticsException.class, () -> KubeConnection.config(new ProviderSettings(merged)));
+        assertTrue(unknown.getMessage().contains("context `prod` is not in the kubeconfig files of $KUBECONFIG (" + list + ")"),
+                unknown.getMessage());
+
+        String none = dir.resolve("missing") + ":" + dir.resolve("gone");
+        var nothing = assertThrows(DiagnosticsException.class, () -> KubeConnection.config(new ProviderSettings(
+                Map.of("kubeconfig", none, KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true"))));
+        assertTrue(nothing.getMessage().contains("KUBECONFIG=" + none + " names no existing file"), nothing.getMessage());
+        assertTrue(!nothing.getMessage().contains("with --kubeconfig, or leave it out"), nothing.getMessage());
+    }
+
+    @Test
+    void aCurrentContextNoFileDefinesIsAnErrorNotAFallback(@TempDir Path dir) throws Exception {
+        Path first = Files.writeString(dir.resolve("first"), KUBECONFIG.replace("current-context: a", "current-context: gone"));
+        Path second = Files.writeString(dir.resolve("second"), KUBECONFIG);
+        var e = assertThrows(DiagnosticsException.class, () -> KubeConnection.config(new ProviderSettings(
+                Map.of("kubeconfig", first + ":" + second, KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true"))));
+        assertTrue(e.getMessage().contains("current-context `gone` (set in " + first + ")"), e.getMessage());
+        assertTrue(e.getMessage().contains("$KUBECONFIG"), e.getMessage());
+    }
+
     @Test
     void aServerThatDoesNotAnswerIsNamedWithItsContext(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("config");

@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * The objects a run hands to istioctl, written as one multi-document YAML file in a private temporary directory
  * (0700, the file 0600: they may carry what a stack keeps from other users) and removed when closed, whatever
- * happened in between.
+ * happened in between. The directory lies in the run's own {@link io.meshform.providers.istio.core.RunDirectory},
+ * so what a killed run left is removed by the next.
  */
 final class ObjectFiles implements AutoCloseable {
     private final Path dir;
@@ -36,8 +37,7 @@ final class ObjectFiles implements AutoCloseable {
     static ObjectFiles write(List<? extends JsonNode> objects, String name) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("meshform-istio-", PosixFilePermissions.asFileAttribute(
-                    PosixFilePermissions.fromString("rwx------")));
+            dir = io.meshform.providers.istio.core.RunDirectory.newDirectory("istio-");
             Path file = Files.createFile(dir.resolve(name), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
             StringBuilder sb = new StringBuilder();

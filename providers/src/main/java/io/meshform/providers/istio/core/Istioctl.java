@@ -4,12 +4,10 @@ import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +39,13 @@ public final class Istioctl {
      */
     private final java.util.concurrent.ConcurrentMap<OfflineOutputs.Key, java.util.concurrent.CompletableFuture<Result>> running;
     private String version;
+    /** Why PATH gave no istioctl (then nothing is run), or null. */
+    private String notFound;
+    /**
+     * The kubeconfig is the value of $KUBECONFIG, a list of files: handed to istioctl as KUBECONFIG, which client-go
+     * merges as kubectl does, since --kubeconfig takes one file.
+     */
+    private boolean kubeconfigFromEnvironment;
 
     public Istioctl(String binary, String origin, String kubeconfig, String context) {
         this(binary, origin, kubeconfig, context, OfflineOutputs.standard());
@@ -62,34 +67,37 @@ public final class Istioctl {
 
     /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
     public static Istioctl fromSettings(ProviderSettings s) {
-        String kubeconfig = s.get("kubeconfig").orElse(null);
-        String context = s.get("context").orElse(null);
-        if (s.get("istioctl").isPresent()) {
-            return new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
-        }
-        String env = System.getenv("MESHFORM_ISTIOCTL");
-        if (env != null && !env.isBlank()) {
-            return new Istioctl(env, "MESHFORM_ISTIOCTL", kubeconfig, context);
-        }
-        return new Istioctl(onPath("istioctl"), "PATH", kubeconfig, context);
+        return fromSettings(s, System.getenv());
     }
 
-    private static String onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                Path p = Path.of(dir, name);
-                if (Files.isExecutable(p)) {
-                    return p.toString();
-                }
-            }
+    /**
+     * As {@link #fromSettings(ProviderSettings)}, with this environment. On PATH only absolute entries count
+     * ({@link ExecutableLookup}); when none holds istioctl, every run fails with the reason, and the bare name is never
+     * handed to the operating system, whose own PATH search would take a relative entry.
+     */
+    static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env) {
+        String kubeconfig = s.get("kubeconfig").orElse(null);
+        String context = s.get("context").orElse(null);
+        Istioctl i;
+        String fromEnv = env.get("MESHFORM_ISTIOCTL");
+        if (s.get("istioctl").isPresent()) {
+            i = new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
+        } else {
+            ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
+            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context);
+            i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
         }
-        return name;
+        i.kubeconfigFromEnvironment = io.meshform.providers.kubernetes.KubeConnection.kubeconfigFromEnvironment(s);
+        return i;
     }
 
     /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
     public Istioctl withBinary(String otherBinary, String otherOrigin) {
-        return new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running);
+        Istioctl other = new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running);
+        other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
+        return other;
     }
 
     /**
@@ -241,11 +249,18 @@ public final class Istioctl {
 
     /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
     public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
+        if (notFound != null) {
+            throw KubeErrors.error("cannot run istioctl (from PATH): " + notFound,
+                    "install istioctl in a directory PATH names absolutely, or point --istioctl / MESHFORM_ISTIOCTL at the binary");
+        }
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
         cmd.addAll(args);
+        java.util.Map<String, String> env = java.util.Map.of();
         if (cluster) {
-            if (kubeconfig != null) {
+            if (kubeconfig != null && kubeconfigFromEnvironment) {
+                env = java.util.Map.of("KUBECONFIG", kubeconfig);
+            } else if (kubeconfig != null) {
                 cmd.add("--kubeconfig");
                 cmd.add(kubeconfig);
             }
@@ -257,7 +272,13 @@ public final class Istioctl {
         Optional<Watchdog> watchdog = Watchdog.find();
         Process p;
         try {
-            p = watchdog.isPresent() ? watchdog.get().start(cmd) : new ProcessBuilder(cmd).start();
+            if (watchdog.isPresent()) {
+                p = watchdog.get().start(cmd, env);
+            } else {
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                pb.environment().putAll(env);
+                p = pb.start();
+            }
         } catch (IOException e) {
             throw KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
                     "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary");

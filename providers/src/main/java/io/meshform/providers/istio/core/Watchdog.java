@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +55,11 @@ final class Watchdog {
      * caller can first record the watchdog's pid (which outlives the child) in the state lock.
      */
     Process start(List<String> command) throws IOException {
+        return start(command, java.util.Map.of());
+    }
+
+    /** {@link #start(List)} with these variables added to the child's environment. */
+    Process start(List<String> command, java.util.Map<String, String> environment) throws IOException {
         // The watchdog's shell would start even when the program cannot, and report it only as an exit status:
         // fail here as ProcessBuilder would, so callers still tell "not run" from "ran and refused".
         String program = command.get(0);
@@ -73,7 +76,9 @@ final class Watchdog {
         }
         argv.addAll(List.of(bash, "-c", script, "meshform-watchdog", Integer.toString(SILENCE_SECONDS)));
         argv.addAll(command);
-        return new ProcessBuilder(argv).start();
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        pb.environment().putAll(environment);
+        return pb.start();
     }
 
     /**
@@ -113,19 +118,9 @@ final class Watchdog {
         }
     }
 
+    /** Absolute PATH entries only ({@link ExecutableLookup}), then /usr/bin and /bin. */
     private static Optional<String> onPath(String name) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>();
-        if (path != null) {
-            dirs.addAll(List.of(path.split(File.pathSeparator)));
-        }
-        dirs.addAll(List.of("/usr/bin", "/bin"));
-        for (String dir : dirs) {
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return Optional.of(p.toString());
-            }
-        }
-        return Optional.empty();
+        Optional<String> found = ExecutableLookup.find(name, System.getenv("PATH")).path();
+        return found.isPresent() ? found : ExecutableLookup.find(name, "/usr/bin" + File.pathSeparator + "/bin").path();
     }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -168,8 +167,8 @@ public final class InstallSpec {
 
     static Path writeOperator(JsonNode spec) {
         try {
-            Path file = Files.createTempFile("meshform-iop-", ".yaml",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            // In the run's private directory: a killed run's file (it may hold sensitive values) is removed by the next.
+            Path file = io.meshform.providers.istio.core.RunDirectory.newFile("iop-", ".yaml");
             Files.writeString(file, Yaml.MAPPER.writeValueAsString(istioOperator(spec)));
             return file;
         } catch (IOException e) {

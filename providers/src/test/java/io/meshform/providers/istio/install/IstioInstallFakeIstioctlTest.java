@@ -83,7 +83,7 @@ class IstioInstallFakeIstioctlTest {
 
         List<String> calls = Files.readAllLines(dir.resolve("args.log"));
         assertEquals("version --remote=false --short", calls.get(0));
-        assertTrue(calls.stream().anyMatch(c -> c.matches("manifest generate -f \\S+meshform-iop-\\S+\\.yaml")), calls.toString());
+        assertTrue(calls.stream().anyMatch(c -> c.matches("manifest generate -f \\S+/meshform-run-[^/ ]+/iop-\\S+\\.yaml")), calls.toString());
         assertTrue(calls.stream().anyMatch(c -> c.matches(
                 "install -y -f \\S+ --readiness-timeout 600s --kubeconfig /tmp/kubeconfig --context dev")), calls.toString());
     }
