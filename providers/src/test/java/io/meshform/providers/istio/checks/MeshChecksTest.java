@@ -226,6 +226,19 @@ public class MeshChecksTest {
     }
 
     @Test
+    void analyzeThatDidNotRunIsAWarningInDriftToo() {
+        var istioctl = new io.meshform.providers.istio.core.Istioctl("/nonexistent/istioctl", "test", null, null);
+        for (CheckContext.Purpose purpose : List.of(CheckContext.Purpose.PLAN, CheckContext.Purpose.DRIFT)) {
+            List<Diagnostic> ds = IstioAnalysis.findings(new FakeCluster().mesh(ctx(purpose, Environment.PRODUCTION, MESH_STRICT)),
+                    istioctl);
+            assertEquals(1, ds.size(), ds.toString());
+            assertTrue(ds.get(0).summary().startsWith("istioctl analyze did not run: "), ds.get(0).summary());
+            assertEquals(io.meshform.engine.diag.Severity.WARNING, ds.get(0).severity(),
+                    purpose + ": a check that did not run is not a note (drift's --no-analyze note says it was skipped on purpose)");
+        }
+    }
+
+    @Test
     void theAuthProxyServiceAndPortMustExist() {
         var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: auth.cortex.svc.cluster.local,"
                 + " port: 8080, timeout: 5s}]\n");
