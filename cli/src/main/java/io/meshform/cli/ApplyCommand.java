@@ -61,8 +61,10 @@ class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        flags.refuseIgnored(destroy());
         if (planFile != null && destroy()) {
-            throw new UserError("destroy takes no plan file; use `meshform plan --destroy --out FILE` and `meshform apply FILE`");
+            throw new UserError("destroy takes no plan file; save a destroy plan with `" + ApplyHint.plan(global, Path.of("FILE"), true)
+                    + "` and apply it with `" + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
         }
         // Resources close in reverse order: the lock first, then the providers (the workspace closes its
         // interrupt guard last).
@@ -103,7 +105,7 @@ class ApplyCommand implements Callable<Integer> {
         List<String> moved = new PlanBinding(ws.registry()).whatMoved(plan, stack, state);
         if (!moved.isEmpty()) {
             throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
-                    + String.join("\n  - ", moved) + "\nMake a new plan with `meshform plan --out " + planFile + "` and review it.");
+                    + String.join("\n  - ", moved) + "\nMake a new plan with `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` and review it.");
         }
         // The digest, the serial and the live versions bind the plan's inputs, not its actions: an edited action keeps
         // them all valid. Each action must be one a plan of this stack and state can hold, and none may destroy what
@@ -115,7 +117,7 @@ class ApplyCommand implements Callable<Integer> {
         if (!wrong.isEmpty()) {
             throw new UserError("refused plan: " + planFile + " holds actions that no plan of this stack and state can hold"
                     + " (the file was edited or damaged after `meshform plan` wrote it):\n  - " + String.join("\n  - ", wrong)
-                    + "\nNothing was applied. Run `meshform plan --out " + planFile + "` again and review the new plan.");
+                    + "\nNothing was applied. Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
         }
         return plan;
     }
@@ -127,8 +129,10 @@ class ApplyCommand implements Callable<Integer> {
             return plan;
         }
         if (!terminal.interactive()) {
-            throw new UserError("apply needs approval, and there is no terminal to ask on: pass --auto-approve, "
-                    + "or apply a reviewed plan file (`meshform plan --out FILE`, then `meshform apply FILE`)");
+            String command = destroy() ? "destroy" : "apply";
+            throw new UserError(command + " needs approval, and there is no terminal to ask on: pass --auto-approve, "
+                    + "or apply a reviewed plan file (`" + ApplyHint.plan(global, Path.of("FILE"), destroy()) + "`, then `"
+                    + ApplyHint.command(global, "apply", List.of("FILE")) + "`)");
         }
         String answer = terminal.ask("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
         if (!"yes".equals(answer == null ? null : answer.trim())) {
@@ -187,7 +191,7 @@ class ApplyCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("\n");
         sb.append(style.red(style.bold((result.interrupted() ? "Apply interrupted." : "Apply failed.") + " Resources: " + counts))).append('\n');
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
-            sb.append(style.red("  failed:      " + f.getKey().address() + ": " + f.getValue().getMessage())).append('\n');
+            sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
         }
         for (ResourceChange c : result.notStarted()) {
             sb.append("  not started: ").append(c.address()).append('\n');
@@ -196,6 +200,22 @@ class ApplyCommand implements Callable<Integer> {
                 .append("). Fix the cause and run `meshform apply` again: finished steps will show no changes.");
         terminal.err().println(sb);
         return ExitCodes.ERROR;
+    }
+
+    /**
+     * "ADDR: what went wrong", the address once: a provider's error names its resource already ("ADDR: cannot apply
+     * ..."), and a diagnostic's rendering adds "error: " and a count, which the "failed:" line says for itself.
+     */
+    static String failure(io.meshform.engine.model.ResourceAddress address, RuntimeException e) {
+        String message = e instanceof io.meshform.engine.diag.DiagnosticsException d && !d.diagnostics().isEmpty()
+                ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
+                        + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
+                : String.valueOf(e.getMessage());
+        String prefix = address + ": ";
+        while (message.startsWith(prefix)) {
+            message = message.substring(prefix.length());
+        }
+        return prefix + message.replace("\n", "\n               ");
     }
 
     /**

@@ -20,7 +20,22 @@ final class ApplyHint {
     }
 
     static String of(GlobalOptions g, Path planFile) {
-        List<String> args = new ArrayList<>(List.of("meshform", "apply"));
+        return command(g, "apply", List.of(planFile.toString())) + varsNote(g);
+    }
+
+    /**
+     * The {@code plan} that makes (again) the plan file {@code planFile} for this stack, state and cluster: with
+     * {@code -f} and the other options this run was given, so the suggestion works where it is printed.
+     */
+    static String plan(GlobalOptions g, Path planFile, boolean destroy) {
+        List<String> tail = new ArrayList<>(destroy ? List.of("--destroy") : List.of());
+        tail.addAll(List.of("--out", planFile.toString()));
+        return command(g, "plan", tail) + varsNote(g);
+    }
+
+    /** "meshform VERB [the options that name the stack, its files, state and cluster] TAIL...", quoted for a shell. */
+    static String command(GlobalOptions g, String verb, List<String> tail) {
+        List<String> args = new ArrayList<>(List.of("meshform", verb));
         if (!DEFAULT_FILE.equals(g.file)) {
             args.addAll(List.of("-f", g.file.toString()));
         }
@@ -47,10 +62,13 @@ final class ApplyHint {
         if (g.allowStackIstioctl) {
             args.add("--allow-stack-istioctl");
         }
-        args.add(planFile.toString());
-        String command = String.join(" ", args.stream().map(ApplyHint::quoted).toList());
-        return g.vars.isEmpty() ? command
-                : command + "\n  and the same --var values as this plan (not repeated here: a value may be a secret)";
+        args.addAll(tail);
+        return String.join(" ", args.stream().map(ApplyHint::quoted).toList());
+    }
+
+    /** What a command built here leaves out: --var values, which may be secrets. */
+    static String varsNote(GlobalOptions g) {
+        return g.vars.isEmpty() ? "" : "\n  and the same --var values as this plan (not repeated here: a value may be a secret)";
     }
 
     /** As a POSIX shell reads it back. */

@@ -62,6 +62,13 @@ final class CommandTree {
                 spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
                         .description("Show this help (every option, its default, an example) and exit.").build());
             }
+            if (spec.userObject() instanceof DestroyCommand) {
+                // destroy inherits apply's PLANFILE only to refuse it with a useful message: not in its help.
+                for (CommandLine.Model.PositionalParamSpec p : List.copyOf(spec.positionalParameters())) {
+                    spec.remove(p);
+                    spec.addPositional(CommandLine.Model.PositionalParamSpec.builder(p).hidden(true).build());
+                }
+            }
             // The option list follows in the help; a synopsis naming 20 options would hide the command's shape.
             spec.usageMessage().abbreviateSynopsis(true);
         }

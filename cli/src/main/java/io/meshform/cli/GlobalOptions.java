@@ -109,6 +109,33 @@ public final class GlobalOptions {
         return m;
     }
 
+    /**
+     * For a command that reads no state and takes no lock (validate, graph): the options that name a state or a lock
+     * (and, with {@code noCluster}, a context) are refused rather than accepted and ignored, so a typo in them or a
+     * wrong expectation ("validate checks --state-secret") is not a silent success.
+     */
+    void refuseUnused(String command, boolean noCluster) {
+        List<String> given = new ArrayList<>();
+        if (state != null) {
+            given.add("--state");
+        }
+        if (stateSecret != null) {
+            given.add("--state-secret");
+        }
+        if (lockTimeoutSeconds != 0) {
+            given.add("--lock-timeout");
+        }
+        if (noCluster && !contexts.isEmpty()) {
+            given.add("--context");
+        }
+        if (!given.isEmpty()) {
+            throw new UserError(command + " reads no state" + (noCluster ? " and no cluster" : "") + ", so it does not take "
+                    + String.join(", ", given) + " (it would ignore " + (given.size() == 1 ? "it" : "them") + "); "
+                    + "leave " + (given.size() == 1 ? "it" : "them") + " out, or run `meshform plan`, which uses "
+                    + (given.size() == 1 ? "it" : "them"));
+        }
+    }
+
     /** The one context of a single-cluster run, or null for the kubeconfig's current context. */
     String context() {
         return contexts.isEmpty() ? null : contexts.get(0);

@@ -61,6 +61,8 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        format.refuseBoth();
+        flags.refuseIgnored(destroy);
         if (global.fleet()) {
             if (out != null) {
                 throw new UserError("--out saves one plan; with several clusters, save one per cluster with --context");
@@ -142,8 +144,18 @@ final class PlanCommand implements Callable<Integer> {
         boolean deleteAdopted;
 
         PlanOptions options(boolean destroy) {
+            refuseIgnored(destroy);
             return new PlanOptions(addresses(targets, "--target"), addresses(excludes, "--exclude"),
                     addresses(replace, "--replace"), destroy, strict, deleteAdopted);
+        }
+
+        /** Before any work: a flag this run would ignore is an error, not a silent no-op. */
+        void refuseIgnored(boolean destroy) {
+            if (destroy && !replace.isEmpty()) {
+                // A destroy deletes every resource and re-creates none: the flag would be ignored.
+                throw new UserError("--replace re-creates a resource, and a destroy re-creates nothing: it cannot be combined"
+                        + " with destroy (or plan --destroy); run `meshform apply --replace " + replace.get(0) + "` instead");
+            }
         }
 
         private static Set<ResourceAddress> addresses(List<String> texts, String flag) {

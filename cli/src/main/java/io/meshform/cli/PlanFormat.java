@@ -15,6 +15,14 @@ final class PlanFormat {
     @Option(names = "--markdown", description = "Print the plan as Markdown for a pull-request comment (default: off, text).")
     boolean markdown;
 
+    /** --json and --markdown are two formats for one output: asking for both is refused, not settled silently. */
+    void refuseBoth() {
+        if (json && markdown) {
+            throw new UserError("--json and --markdown cannot be combined: the plan is printed in one format; choose one"
+                    + " (save it with --out and print the other with `meshform show --json|--markdown FILE`)");
+        }
+    }
+
     boolean text() {
         return !json && !markdown;
     }

@@ -41,6 +41,7 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        global.refuseUnused("validate", false);
         try (Workspace ws = new Workspace(global, terminal)) {
             List<Diagnostic> warnings = new ArrayList<>();
             StackLoader.Loaded loaded;

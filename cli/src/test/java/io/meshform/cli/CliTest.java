@@ -128,6 +128,9 @@ class CliTest {
         assertTrue(stale.err().contains("stale plan"), stale.err());
         assertTrue(stale.err().contains("desired-state file"), stale.err());
 
+        assertTrue(stale.err().contains("Make a new plan with `meshform plan -f " + stack + " --kubeconfig " + cluster
+                + " --out " + planFile + "`"), "the suggested command names the stack file it was given:\n" + stale.err());
+
         writeStack("PERMISSIVE");
         Result ok = run("apply", planFile.toString());
         assertEquals(0, ok.code(), ok.err());
@@ -214,7 +217,8 @@ class CliTest {
         assertTrue(refused.err().contains("refused plan: " + tampered), refused.err());
         assertTrue(refused.err().contains("`fake.thing.cortex`: the plan would delete it, but the stack still declares it"),
                 refused.err());
-        assertTrue(refused.err().contains("Nothing was applied. Run `meshform plan --out " + tampered + "` again"), refused.err());
+        assertTrue(refused.err().contains("Nothing was applied. Run `meshform plan -f " + stack + " --kubeconfig " + cluster
+                + " --out " + tampered + "` again"), refused.err());
         assertEquals(state, readState(), "the refused apply wrote nothing");
         assertEquals(objects, Files.readString(cluster), "and changed nothing in the cluster");
 
@@ -445,6 +449,28 @@ class CliTest {
         int mesh = d.out().indexOf("fake.thing.mesh: Destruction complete");
         assertTrue(cortex >= 0 && mesh > cortex, d.out());
         assertEquals("", run("state", "list").out());
+    }
+
+    @Test
+    void destroyWithoutATerminalSuggestsADestroyPlan() {
+        run("apply", "--auto-approve");
+        Result d = run("destroy");
+        assertEquals(1, d.code(), d.out() + d.err());
+        assertTrue(d.err().contains("destroy needs approval, and there is no terminal to ask on"), d.err());
+        assertTrue(d.err().contains("`meshform plan -f " + stack + " --kubeconfig " + cluster + " --destroy --out FILE`, then `meshform"
+                + " apply -f " + stack + " --kubeconfig " + cluster + " FILE`"), d.err());
+        assertTrue(run("state", "list").out().contains("fake.thing.mesh"), "nothing destroyed");
+    }
+
+    @Test
+    void aFailedStepNamesItsAddressOnce() {
+        var address = io.meshform.engine.model.ResourceAddress.parse("istio.peerAuthentication.mongo");
+        var e = new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                address + ": cannot apply PeerAuthentication cortex/mongo: forbidden", null, null));
+        assertEquals("istio.peerAuthentication.mongo: cannot apply PeerAuthentication cortex/mongo: forbidden",
+                ApplyCommand.failure(address, e));
+        assertEquals("istio.peerAuthentication.mongo: the server refused it", ApplyCommand.failure(address,
+                new IllegalStateException("the server refused it")));
     }
 
     @Test

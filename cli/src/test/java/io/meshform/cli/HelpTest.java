@@ -101,6 +101,9 @@ class HelpTest {
                 }
             }
             for (PositionalParamSpec p : command.getCommandSpec().positionalParameters()) {
+                if (p.hidden()) {
+                    continue;
+                }
                 assertTrue(help.out().contains(p.paramLabel()), name + " help does not mention " + p.paramLabel());
             }
             for (String sub : command.getSubcommands().keySet()) {
@@ -183,6 +186,43 @@ class HelpTest {
         assertTrue(t.err().contains("must be 0 or more"), t.err());
         Result n = run("apply", "--parallelism", "many");
         assertTrue(n.err().contains("'many' is not a whole number"), n.err());
+    }
+
+    @Test
+    void destroyHelpShowsNoPlanFileItRefuses() {
+        Result help = run("destroy", "--help");
+        assertEquals(0, help.code(), help.err());
+        assertFalse(help.out().contains("PLANFILE"), "destroy refuses a plan file; its help must not offer one:\n" + help.out());
+        assertTrue(run("apply", "--help").out().contains("PLANFILE"), "apply still takes one");
+        Result r = run("destroy", "-f", "examples/cortex-staging.yaml", "x.plan");
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("destroy takes no plan file"), r.err());
+        assertTrue(r.err().contains("`meshform plan -f examples/cortex-staging.yaml --destroy --out FILE`")
+                && r.err().contains("`meshform apply -f examples/cortex-staging.yaml FILE`"), "the commands keep -f:\n" + r.err());
+    }
+
+    @Test
+    void optionsACommandWouldIgnoreAreRefused() {
+        // No stack file is read: the options are refused first.
+        for (String[] args : List.of(new String[] {"validate", "--state", "/nonexistent/x.json"},
+                new String[] {"validate", "--state-secret", "BAD_NS/x"}, new String[] {"validate", "--lock-timeout", "99"},
+                new String[] {"graph", "--state", "/nonexistent/x.json"}, new String[] {"graph", "--context", "nosuch"})) {
+            Result r = run(args);
+            assertEquals(1, r.code(), String.join(" ", args) + ": " + r.out() + r.err());
+            assertTrue(r.err().contains(args[0] + " reads no state") && r.err().contains("does not take " + args[1]),
+                    String.join(" ", args) + ": " + r.err());
+        }
+    }
+
+    @Test
+    void destroyReplaceAndJsonWithMarkdownAreRefused() {
+        Result replace = run("destroy", "--replace", "fake.thing.mesh");
+        assertEquals(1, replace.code(), replace.out() + replace.err());
+        assertTrue(replace.err().contains("--replace re-creates a resource, and a destroy re-creates nothing"), replace.err());
+        Result both = run("plan", "--json", "--markdown");
+        assertEquals(1, both.code(), both.out() + both.err());
+        assertTrue(both.err().contains("--json and --markdown cannot be combined"), both.err());
+        assertEquals("", both.out());
     }
 
     @Test

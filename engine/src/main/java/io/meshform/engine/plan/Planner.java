@@ -274,9 +274,22 @@ public final class Planner {
                 futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context, state.lineage(),
                         unmanaged)));
             }
+            // A resource the provider refuses (a missing namespace to label) does not hide the others' errors: every
+            // refusal is collected and reported at once, as the stack file's own errors are.
             List<ResourceChange> out = new ArrayList<>(futures.size());
+            Diagnostics refused = new Diagnostics();
             for (Future<ResourceChange> f : futures) {
-                out.add(f.get());
+                try {
+                    out.add(f.get());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof DiagnosticsException d)) {
+                        throw e;
+                    }
+                    d.diagnostics().forEach(refused::add);
+                }
+            }
+            if (!refused.all().isEmpty()) {
+                throw new DiagnosticsException(refused);
             }
             return out;
         } catch (InterruptedException e) {

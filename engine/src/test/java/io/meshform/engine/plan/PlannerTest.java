@@ -71,6 +71,18 @@ class PlannerTest {
     }
 
     @Test
+    void everyResourceAProviderRefusesIsReportedAtOnce() {
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(stack("""
+                resources:
+                  - {type: test.thing, name: a, spec: {refuse: "namespace nope-a does not exist"}}
+                  - {type: test.thing, name: ok, spec: {value: "x"}}
+                  - {type: test.thing, name: b, spec: {refuse: "namespace nope-b does not exist"}}
+                """), state(), PlanOptions.defaults()));
+        assertEquals(List.of("test.thing.a: namespace nope-a does not exist", "test.thing.b: namespace nope-b does not exist"),
+                e.diagnostics().stream().map(io.meshform.engine.diag.Diagnostic::summary).toList(), e.getMessage());
+    }
+
+    @Test
     void readsTheClusterOnceForEveryTypeNotOncePerResource() {
         Stack s = stack(TWO);
         planner.plan(s, state(), PlanOptions.defaults());

@@ -259,6 +259,11 @@ public final class InMemoryCluster implements Provider {
 
         @Override
         public PlannedChange plan(PlanRequest request) {
+            if (request.desired().has("refuse")) {
+                // A provider's refusal of one resource, as kubernetes.labels refuses a namespace that does not exist.
+                throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                        request.address() + ": " + request.desired().get("refuse").asString(), null, null));
+            }
             if (request.desired().has("warn")) {
                 // A type-level warning on the change itself, as istio.install gives for a skipped minor upgrade.
                 return new PlannedChange(request.live() == null ? Action.CREATE : Action.UPDATE, "declared with a warning",

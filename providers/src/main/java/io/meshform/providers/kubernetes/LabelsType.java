@@ -119,14 +119,29 @@ public final class LabelsType extends MetadataMapsType {
                         null, request.desired());
             }
             if (t.isNamespace()) {
-                throw KubeErrors.error(request.address() + ": namespace " + t.name()
-                                + " does not exist; declare it with kubernetes.namespace or create it",
-                        "kubernetes.labels only labels existing objects (a server-side apply would create a bare one)");
+                throw missing(request, "namespace " + t.name() + " does not exist; declare it with kubernetes.namespace"
+                        + " or create it", "kubernetes.labels only labels existing objects (a server-side apply would create a bare one)");
             }
-            throw KubeErrors.error(request.address() + ": " + t.describe() + " does not exist; create it first",
+            throw missing(request, t.describe() + " does not exist; create it first",
                     "kubernetes.labels only labels existing objects");
         }
         return planExisting(request);
+    }
+
+    /**
+     * An error at the resource's {@code name} in the stack file (file:line:col), so the planner reports it with every
+     * other resource's errors at once rather than as the run's only failure.
+     */
+    private static io.meshform.engine.diag.DiagnosticsException missing(PlanRequest request, String summary, String detail) {
+        io.meshform.engine.diag.SourceRange range = request.context().stack().find(request.address()).map(d -> {
+            try {
+                return d.source().range("/spec/name");
+            } catch (RuntimeException e) {
+                return null;
+            }
+        }).orElse(null);
+        return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                request.address() + ": " + summary, detail, range));
     }
 
     /** The stack creates the namespace with kubernetes.namespace (before the labels: see implicitDependencies). */

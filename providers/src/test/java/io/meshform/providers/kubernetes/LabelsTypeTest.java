@@ -96,6 +96,32 @@ public class LabelsTypeTest {
     }
 
     @Test
+    void aMissingNamespaceIsReportedAtTheResourcesLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("stack.yaml");
+        java.nio.file.Files.writeString(file, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: t}
+                resources:
+                  - type: kubernetes.labels
+                    name: a
+                    spec: {name: nope-a, labels: {team: a}}
+                """);
+        var types = new io.meshform.engine.spi.TypeRegistry(new io.meshform.providers.MeshformProviderFactory()
+                .create(new io.meshform.engine.spi.ProviderSettings(Map.of())));
+        var stack = new io.meshform.engine.load.StackLoader(types).load(file,
+                new io.meshform.engine.load.VariableInputs(Map.of(), List.of(), Map.of())).stack();
+        var decl = stack.resources().get(0);
+        LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
+        var e = assertThrows(DiagnosticsException.class, () -> t.plan(new PlanRequest(decl.address(), decl.spec(), null, null,
+                io.meshform.engine.spi.StackContext.of(stack))));
+        assertEquals(1, e.diagnostics().size(), e.getMessage());
+        var d = e.diagnostics().get(0);
+        assertTrue(d.isError() && d.summary().startsWith("kubernetes.labels.a: namespace nope-a does not exist"), d.summary());
+        assertTrue(d.range() != null && d.range().toString().contains("stack.yaml:7:"), "file:line:col of the resource: " + d.range());
+    }
+
+    @Test
     void missingNamespaceIsAPlanErrorUnlessTheStackCreatesIt() {
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
         var decl = TestSpecs.decl("kubernetes.labels.cortex", "name: cortex\nlabels: {istio-injection: enabled}\n");

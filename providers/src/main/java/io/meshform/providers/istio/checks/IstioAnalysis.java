@@ -114,14 +114,16 @@ public final class IstioAnalysis implements PlanCheck {
 
     /**
      * Analyze could not run (no istioctl, or rights it lacks: it lists Secrets, which drift's read-only account may
-     * not). A plan says so as a warning, so --strict refuses a plan that was not analyzed; for drift it is a note,
-     * since nothing in the cluster differs from what was applied.
+     * not). A warning for a plan and for drift alike: --strict refuses a plan that was not analyzed, and a drift report
+     * that says nothing else must not read as clean when a check did not run (it is a finding, so drift exits 2). A
+     * drift run that skips analyze on purpose passes --no-analyze, and its report says so in a note.
      */
     private static Diagnostic didNotRun(CheckContext ctx, String why) {
         String summary = "istioctl analyze did not run: " + why;
         return ctx.purpose() == Purpose.DRIFT
-                ? Diagnostic.info(summary, "drift runs Istio's analyzers on the live cluster when it can; skip them with"
-                        + " --no-analyze", null)
+                ? Diagnostic.warning(summary, "drift runs Istio's analyzers on the live cluster, and they did not check it;"
+                        + " give the account what istioctl analyze needs (it lists and watches Secrets), or skip the"
+                        + " analyzers on purpose with --no-analyze", null)
                 : Diagnostic.warning(summary, "meshform runs Istio's analyzers on the cluster as the plan leaves it; skip"
                         + " them with --no-analyze", null);
     }

@@ -46,6 +46,7 @@ public final class MeshChecks {
                 new ExtAuthzServiceExists(mesh),
                 new AuthProxyRisks(mesh),
                 new IngressAuthCoverage(mesh),
+                new IngressAuthUnused(mesh),
                 new TracingProviderDeclared(mesh),
                 new InjectionLabelAndRevision(mesh),
                 new InjectionWithoutSidecars(ctx -> new InjectionWithoutSidecars.FromView(view.apply(ctx))),

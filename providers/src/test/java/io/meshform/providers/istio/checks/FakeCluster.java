@@ -24,6 +24,8 @@ final class FakeCluster implements ClusterView {
     final List<PeerPolicy> peers = new ArrayList<>();
     final Map<String, Service> services = new HashMap<>();
     final List<io.meshform.providers.istio.policy.DestinationPolicy> rules = new ArrayList<>();
+    final List<tools.jackson.databind.JsonNode> authorizationPolicies = new ArrayList<>();
+    final Map<String, String> unread = new HashMap<>();
     String mesh;
     boolean controlPlane = true;
 
@@ -79,6 +81,26 @@ final class FakeCluster implements ClusterView {
         service(ns, name, ports);
         services.get(ns + "/" + name).getSpec().setSelector(selector);
         return this;
+    }
+
+    /** A live AuthorizationPolicy, spec as YAML. */
+    FakeCluster authorizationPolicy(String ns, String name, String specYaml) {
+        var o = io.meshform.providers.kubernetes.Json.object();
+        o.put("apiVersion", "security.istio.io/v1").put("kind", "AuthorizationPolicy");
+        o.putObject("metadata").put("namespace", ns).put("name", name);
+        o.set("spec", YAML.readTree(specYaml));
+        authorizationPolicies.add(o);
+        return this;
+    }
+
+    @Override
+    public List<tools.jackson.databind.JsonNode> authorizationPolicies() {
+        return authorizationPolicies;
+    }
+
+    @Override
+    public Map<String, String> unread() {
+        return unread;
     }
 
     @Override

@@ -186,6 +186,59 @@ public class MeshChecksTest {
     }
 
     @Test
+    void anAuthProxyThatNoCustomPolicyUsesIsUnauthenticatedIngress() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: p.cortex.svc.cluster.local,"
+                + " port: 8080, timeout: 5s}]\n");
+        var authz = decl("istio.authorizationPolicy.ingress-auth", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\n"
+                + "rules: [{}]\n");
+        List<Diagnostic> ds = IngressAuthUnused.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, install)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals(io.meshform.engine.diag.Severity.WARNING, ds.get(0).severity(), ds.toString());
+        assertEquals("istio.install.mesh: ingress is not authenticated: no CUSTOM policy sends requests to provider proxy",
+                ds.get(0).summary());
+        assertEquals(List.of(), IngressAuthUnused.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION, install, authz))));
+        FakeCluster live = new FakeCluster().authorizationPolicy("istio-system", "other-auth",
+                "action: CUSTOM\nprovider: {name: proxy}\nrules: [{}]\n");
+        assertEquals(List.of(), IngressAuthUnused.findings(live.mesh(ctx(Environment.PRODUCTION, install))),
+                "a live CUSTOM policy outside the stack uses the provider");
+        // The plan removes the only CUSTOM policy (its block was deleted from the stack): flagged.
+        FakeCluster applied = new FakeCluster().authorizationPolicy("istio-system", "ingress-auth",
+                "action: CUSTOM\nprovider: {name: proxy}\nrules: [{}]\n");
+        var removing = new CheckContext(stack(Environment.PRODUCTION, install), Map.of(install.address(), install.spec()),
+                Map.of(authz.address(), authz.spec()), CheckContext.Purpose.PLAN);
+        assertEquals(1, IngressAuthUnused.findings(applied.mesh(removing)).size());
+        // Drift with the policy gone from the cluster and the state.
+        assertEquals(1, IngressAuthUnused.findings(new FakeCluster().mesh(ctx(CheckContext.Purpose.DRIFT, Environment.PRODUCTION,
+                install))).size());
+        FakeCluster dryLive = new FakeCluster().authorizationPolicy("istio-system", "dry", "action: CUSTOM\nprovider: {name: proxy}\n");
+        ((tools.jackson.databind.node.ObjectNode) dryLive.authorizationPolicies.get(0).get("metadata")).putObject("annotations").put("istio.io/dry-run", "true");
+        ds = IngressAuthUnused.findings(dryLive.mesh(ctx(Environment.PRODUCTION, install)));
+        assertEquals(1, ds.size(), "a dry-run CUSTOM policy sends nothing to the proxy");
+        assertTrue(ds.get(0).detail().contains("dry-run"), ds.get(0).detail());
+        FakeCluster unread = new FakeCluster();
+        unread.unread.put(IngressAuthUnused.AUTHORIZATION_POLICIES, "forbidden (HTTP 403)");
+        assertEquals(List.of(), IngressAuthUnused.findings(unread.mesh(ctx(Environment.PRODUCTION, install))),
+                "the live policies could not be read: nothing is known");
+        assertEquals(List.of(), IngressAuthUnused.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
+                Environment.PRODUCTION, install))), "validate does not see the live policies");
+        assertEquals(List.of(), IngressAuthUnused.findings(new FakeCluster().mesh(ctx(Environment.PRODUCTION,
+                decl("istio.install.mesh", "version: \"1.30\"\n")))), "no auth proxy declared");
+    }
+
+    @Test
+    void analyzeThatDidNotRunIsAWarningInDriftToo() {
+        var istioctl = new io.meshform.providers.istio.core.Istioctl("/nonexistent/istioctl", "test", null, null);
+        for (CheckContext.Purpose purpose : List.of(CheckContext.Purpose.PLAN, CheckContext.Purpose.DRIFT)) {
+            List<Diagnostic> ds = IstioAnalysis.findings(new FakeCluster().mesh(ctx(purpose, Environment.PRODUCTION, MESH_STRICT)),
+                    istioctl);
+            assertEquals(1, ds.size(), ds.toString());
+            assertTrue(ds.get(0).summary().startsWith("istioctl analyze did not run: "), ds.get(0).summary());
+            assertEquals(io.meshform.engine.diag.Severity.WARNING, ds.get(0).severity(),
+                    purpose + ": a check that did not run is not a note (drift's --no-analyze note says it was skipped on purpose)");
+        }
+    }
+
+    @Test
     void theAuthProxyServiceAndPortMustExist() {
         var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: auth.cortex.svc.cluster.local,"
                 + " port: 8080, timeout: 5s}]\n");
