@@ -216,8 +216,13 @@ public final class Sensitive {
         }
     }
 
+    /**
+     * The value, its quoted forms, and the value with its control characters escaped as a diagnostic shows them
+     * ({@link io.meshform.engine.diag.ControlChars}): a diagnostic is escaped before the redactor reads it.
+     */
     private static void addQuoted(Set<String> out, String s) {
         add(out, s);
+        add(out, io.meshform.engine.diag.ControlChars.escape(s));
         quotedForms(s).forEach(q -> add(out, q));
     }
 

@@ -68,4 +68,12 @@ class SensitiveQuotedFormsTest {
         assertEquals(Set.of(), Sensitive.quotedForms("plainvalue123"));
         assertEquals(Set.of("plainvalue123", "cGxhaW52YWx1ZTEyMw=="), secretsOf("plainvalue123"));
     }
+
+    /** A diagnostic escapes control characters before the redactor reads it: the escaped value is masked too (L4). */
+    @Test
+    void aValueWithControlsIsMaskedInADiagnostic() {
+        String v = "tok\u001ben\rX";
+        var d = io.meshform.engine.diag.Diagnostic.error("apply failed: value \"" + v + "\" refused", null, null);
+        assertEquals("error: apply failed: value \"(sensitive)\" refused", redact(v, d.format()));
+    }
 }
