@@ -129,10 +129,12 @@ public final class Main implements Runnable {
             long errors = d.diagnostics().stream().filter(Diagnostic::isError).count();
             return sb.append(errors).append(errors == 1 ? " error." : " errors.").append(" Nothing was changed.").toString();
         }
+        // Control characters escaped as in diagnostics: a client's or server's message may carry an ESC sequence.
         if (ex instanceof UserError || ex instanceof StateException) {
-            return style.red("Error: " + ex.getMessage());
+            return style.red("Error: " + io.meshform.engine.diag.ControlChars.escape(ex.getMessage()));
         }
-        return style.red("Error: " + ErrorText.of(ex)) + "\n(run with --log-level debug for the stack trace)";
+        return style.red("Error: " + io.meshform.engine.diag.ControlChars.escape(ErrorText.of(ex)))
+                + "\n(run with --log-level debug for the stack trace)";
     }
 
     /** Plain {@code meshform}: what it is and the list of commands, as {@code --help} prints. */

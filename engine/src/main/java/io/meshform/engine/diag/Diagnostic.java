@@ -3,9 +3,19 @@ package io.meshform.engine.diag;
 /**
  * One problem found while loading, validating or planning. {@code summary} says what is wrong in one line;
  * {@code detail} says what was expected and what to do. {@code range} is null when no source position is
- * known (for example a problem found in the live cluster).
+ * known (for example a problem found in the live cluster). Neither holds control characters but newline and tab.
  */
 public record Diagnostic(Severity severity, String summary, String detail, SourceRange range) {
+
+    /**
+     * Control characters in the text are escaped here ({@link ControlChars}), the one place every diagnostic passes
+     * through, whichever command prints it and however: a server's or istioctl's message may carry an ESC sequence
+     * the stack wrote.
+     */
+    public Diagnostic {
+        summary = ControlChars.escape(summary);
+        detail = ControlChars.escape(detail);
+    }
 
     public static Diagnostic error(String summary, String detail, SourceRange range) {
         return new Diagnostic(Severity.ERROR, summary, detail, range);

@@ -146,13 +146,14 @@ public final class DriftFormats {
         } else {
             sb.append(style.bold("Drift found in stack `" + r.stackName() + "`:")).append("\n\n");
             for (DriftEntry e : r.entries()) {
-                sb.append("  ").append(style.yellow("! " + title(e))).append('\n');
+                // Control characters escaped as in diagnostics: a provider's lines may quote the server.
+                sb.append("  ").append(style.yellow("! " + io.meshform.engine.diag.ControlChars.escape(title(e)))).append('\n');
                 if (!e.details().isEmpty()) {
                     // The provider writes these lines for plans: + and ~ are what apply would create or change back.
                     sb.append("      ").append(style.dim("what apply would restore:")).append('\n');
                 }
                 for (PlanDetail d : e.details()) {
-                    sb.append("      ").append(d.line()).append('\n');
+                    sb.append("      ").append(io.meshform.engine.diag.ControlChars.escape(d.line())).append('\n');
                 }
                 if (e.diagnostic() != null && e.diagnostic().detail() != null) {
                     for (String l : e.diagnostic().detail().split("\n")) {

@@ -81,7 +81,7 @@ public final class PlanText {
         for (String w : c.warnings()) {
             // A server's message can span lines (an apply conflict lists one field per line): each continuation
             // line is indented under the text, not left at the margin.
-            String[] lines = w.strip().split("\\R");
+            String[] lines = io.meshform.engine.diag.ControlChars.escape(w).strip().split("\\R");
             body(out, style.yellow("warning: " + lines[0]), false);
             for (int i = 1; i < lines.length; i++) {
                 body(out, style.yellow(WARNING_INDENT + lines[i].stripTrailing()), false);
@@ -137,12 +137,14 @@ public final class PlanText {
         }
     }
 
+    /** A provider's line, control characters escaped: a note may quote the server ({@code ControlChars}). */
     private String colourDetail(PlanDetail d) {
+        String line = io.meshform.engine.diag.ControlChars.escape(d.line());
         return switch (d.kind()) {
-            case ADD -> style.green(d.line());
-            case REMOVE -> style.red(d.line());
-            case CHANGE -> style.yellow(d.line());
-            case NOTE -> d.line();
+            case ADD -> style.green(line);
+            case REMOVE -> style.red(line);
+            case CHANGE -> style.yellow(line);
+            case NOTE -> line;
         };
     }
 

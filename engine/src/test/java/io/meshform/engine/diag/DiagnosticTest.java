@@ -28,4 +28,18 @@ class DiagnosticTest {
         assertEquals(1 + Diagnostic.NOTE_LINES, Diagnostic.info("n", lines(Diagnostic.NOTE_LINES), null).format()
                 .split("\n").length);
     }
+
+    /**
+     * An API server's or istioctl's message quotes what the stack wrote, ESC sequences included: every diagnostic's
+     * text has its controls escaped, as plans show them, whoever prints it (audit A, L4).
+     */
+    @Test
+    void controlCharactersAreEscapedNewlinesAndTabsKept() {
+        Diagnostic d = Diagnostic.error("x: apply failed: data[\u001b[1Akey]: Invalid value \u001b]8;;http://e\u0007link",
+                "API server says:\n\tHIDE\r\u0000\u007f\u0085\u009b2K", null);
+        assertEquals("error: x: apply failed: data[\\e[1Akey]: Invalid value \\e]8;;http://e\\alink\n"
+                + "  API server says:\n  \tHIDE\\r\\0\\x7f\\N\\x9b2K", d.format());
+        assertEquals(d, new Diagnostic(d.severity(), d.summary(), d.detail(), null), "escaping twice changes nothing");
+        assertEquals("plain \\ text\n", ControlChars.escape("plain \\ text\n"));
+    }
 }

@@ -40,4 +40,16 @@ class DriftDetailsTest {
         assertTrue(f.render(clean, "markdown", Style.plain()).contains("No drift: 1 resource matches what meshform applied.\n"));
         assertTrue(f.render(report(), "text", Style.plain()).contains("Drift: 1 finding in 1 resource checked."));
     }
+
+    /** A drift's summary and detail lines reach the terminal with their control characters escaped (audit A, L4). */
+    @Test
+    void controlCharactersInTextAreEscaped() {
+        var spec = JsonNodeFactory.instance.objectNode().put("version", "1.30");
+        var r = new DriftReport("cortex", List.of(MESH), List.of(new DriftEntry(MESH, DriftKind.CHANGED,
+                "changed outside meshform (\u001b[2K)", spec, spec,
+                List.of(io.meshform.engine.spi.PlanDetail.note("server: \u001b]52;c;eA==\u0007")), null)), List.of());
+        String text = new DriftFormats().render(r, "text", Style.plain());
+        assertTrue(text.indexOf(0x1b) < 0 && text.indexOf(7) < 0, text);
+        assertTrue(text.contains("changed outside meshform (\\e[2K)") && text.contains("server: \\e]52;c;eA==\\a"), text);
+    }
 }

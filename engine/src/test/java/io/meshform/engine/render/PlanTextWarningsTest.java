@@ -25,4 +25,19 @@ class PlanTextWarningsTest {
         assertTrue(text.contains("      warning: the server reports a conflict: Apply failed with 2 conflicts: conflicts with"
                 + " \"kubectl\":\n               - .data.a\n               - .data.b\n\n"), text);
     }
+
+    /** A server's warning or note that carries ESC sequences or a carriage return reaches the terminal escaped (audit A, L4). */
+    @Test
+    void controlCharactersInWarningsAndDetailsAreEscaped() {
+        var before = JsonNodeFactory.instance.objectNode().put("x", "1");
+        var after = JsonNodeFactory.instance.objectNode().put("x", "2");
+        ResourceChange c = new ResourceChange(ResourceAddress.parse("kubernetes.manifest.cm"), Action.UPDATE, "spec differs",
+                before, after, List.of(new io.meshform.engine.spi.PlanDetail(io.meshform.engine.spi.PlanDetail.Kind.NOTE,
+                        "server: \u001b]52;c;ZXZpbA==\u0007 ok")),
+                List.of("data[\u001b[1Akey]: Invalid value\rHIDE\u009b2K"), Map.of(), "1", List.of());
+        String text = new PlanText(Style.plain()).render(new Plan("test", "s", "d", "l", 1, false, List.of(c), List.of()));
+        assertTrue(text.chars().noneMatch(ch -> ch < 0x20 && ch != '\n' && ch != '\t' || ch >= 0x7f && ch <= 0x9f), text);
+        assertTrue(text.contains("warning: data[\\e[1Akey]: Invalid value\\rHIDE\\x9b2K"), text);
+        assertTrue(text.contains("server: \\e]52;c;ZXZpbA==\\a ok"), text);
+    }
 }

@@ -53,7 +53,7 @@ public final class KubeConnection implements AutoCloseable {
         this.settings = settings;
         this.fieldManager = fieldManager;
         this.client = client;
-        this.describedAs = "the given client at " + client.getMasterUrl();
+        this.describedAs = "the given client at " + SafeUrls.server(String.valueOf(client.getMasterUrl()));
     }
 
     public String fieldManager() {
@@ -78,7 +78,10 @@ public final class KubeConnection implements AutoCloseable {
         return counter.count();
     }
 
-    /** "context kind-dev at https://127.0.0.1:16443", for messages. */
+    /**
+     * "context kind-dev at https://127.0.0.1:16443", for messages: the server URL without the userinfo, query and
+     * fragment a kubeconfig may put credentials in ({@link SafeUrls#server}).
+     */
     public synchronized String describe() {
         if (describedAs.isEmpty()) {
             describedAs = describe(config(settings));
@@ -88,7 +91,7 @@ public final class KubeConnection implements AutoCloseable {
 
     private static String describe(Config config) {
         return "context " + (config.getCurrentContext() == null ? "(none)" : config.getCurrentContext().getName())
-                + " at " + config.getMasterUrl();
+                + " at " + SafeUrls.server(config.getMasterUrl());
     }
 
     /**
@@ -255,7 +258,8 @@ public final class KubeConnection implements AutoCloseable {
         try {
             uri = java.net.URI.create(config.getMasterUrl());
         } catch (IllegalArgumentException e) {
-            throw fail("the API server address " + config.getMasterUrl() + " is not a URL: " + e.getMessage(),
+            throw fail("the API server address " + SafeUrls.server(config.getMasterUrl()) + " is not a URL: "
+                            + SafeUrls.scrub(e.getMessage()),
                     "fix the cluster's server field in the kubeconfig");
         }
         if (uri.getHost() == null) {
@@ -269,7 +273,7 @@ public final class KubeConnection implements AutoCloseable {
             throw fail("cannot reach the Kubernetes API server (" + describedAs + "): unknown host " + uri.getHost(),
                     "check the server address in the kubeconfig, or pick another context with --context");
         } catch (java.io.IOException e) {
-            throw fail("cannot reach the Kubernetes API server (" + describedAs + "): " + e.getMessage(),
+            throw fail("cannot reach the Kubernetes API server (" + describedAs + "): " + SafeUrls.scrub(e.getMessage()),
                     "is the cluster running, and is this the right kubeconfig and context? Nothing was sent to it");
         }
     }

@@ -74,8 +74,16 @@ public final class KubeErrors {
             + " certificate of this kubeconfig context's user (`kubectl get --raw /version` with the same context shows the"
             + " server's answer), or whether the API server is restarting)";
 
-    /** The server's own words: Status.message (and reason); for a failed connection, the root cause. */
+    /**
+     * The server's own words: Status.message (and reason); for a failed connection, the root cause. URLs in it are
+     * shown without credentials ({@link SafeUrls#scrub}): the client's messages name the request's URL, and with it
+     * the kubeconfig's {@code user:password@} or {@code ?access_token=}.
+     */
     public static String serverSays(KubernetesClientException e) {
+        return SafeUrls.scrub(said(e));
+    }
+
+    private static String said(KubernetesClientException e) {
         Status s = status(e);
         if (s != null) {
             return s.getMessage() + (s.getReason() != null ? " (reason: " + s.getReason() + ")" : "");

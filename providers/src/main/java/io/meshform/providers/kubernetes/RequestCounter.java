@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts the HTTP requests the shared client sends (retries and discovery included), and keeps the last few
- * as "+MS METHOD path" lines (milliseconds after the first request) for {@code --log-level debug}.
+ * as "+MS METHOD path" lines (milliseconds after the first request) for {@code --log-level debug}; of the query, only
+ * the Kubernetes API's own parameters keep their values ({@link SafeUrls#query}).
  */
 public final class RequestCounter implements Interceptor {
     private static final int KEEP = 200;
@@ -32,8 +33,9 @@ public final class RequestCounter implements Interceptor {
             firstAtNanos.set(now);
             firstAtMillis.set(System.currentTimeMillis());
         }
+        // The query as SafeUrls shows it: a server URL's "?access_token=..." rides along on every request.
         String line = "+" + (now - firstAtNanos.get()) / 1_000_000 + "ms " + request.method() + " " + request.uri().getRawPath()
-                + (request.uri().getRawQuery() == null ? "" : "?" + request.uri().getRawQuery());
+                + (request.uri().getRawQuery() == null ? "" : "?" + SafeUrls.query(request.uri().getRawQuery()));
         synchronized (recent) {
             recent.addLast(line);
             if (recent.size() > KEEP) {

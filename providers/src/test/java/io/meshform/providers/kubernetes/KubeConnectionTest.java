@@ -188,6 +188,25 @@ class KubeConnectionTest {
         }
     }
 
+    /** Credentials in the server URL (userinfo, query) are never printed (audit A, L1). */
+    @Test
+    void credentialsInTheServerUrlAreNotPrinted(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path f = Files.writeString(dir.resolve("config"), KUBECONFIG.replace("https://127.0.0.1:1111",
+                "https://admin:hunter2PW@127.0.0.1:" + closedPort + "/?access_token=QSECRETQ#frag"));
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", f.toString())))) {
+            var e = assertThrows(DiagnosticsException.class, kube::client);
+            assertTrue(e.getMessage().contains("(context a at https://127.0.0.1:" + closedPort + "/)"), e.getMessage());
+            for (String text : List.of(e.getMessage(), kube.describe())) {
+                assertTrue(!text.contains("hunter2PW") && !text.contains("admin") && !text.contains("QSECRETQ")
+                        && !text.contains("frag"), text);
+            }
+        }
+    }
+
     /** A client built ahead for a server nothing listens on: every client() call reports it, as without the build. */
     @Test
     void anUnreachableServerIsReportedByEveryCallAfterABuildAhead(@TempDir Path dir) throws Exception {

@@ -27,4 +27,21 @@ class RequestCounterTest {
         assertEquals(-1, new RequestCounter().firstRequestAfterStartMillis());
         assertTrue(new RequestCounter().recent().isEmpty());
     }
+
+    /** A kubeconfig's "?access_token=" rides along on every request: the debug line hides it (audit A, L1). */
+    @Test
+    void requestLinesHideQueryParametersThatAreNotTheApisOwn() {
+        java.net.URI uri = java.net.URI.create("https://admin:pw@127.0.0.1:1/api/v1/namespaces?access_token=QSECRETQ&limit=5");
+        var request = (io.fabric8.kubernetes.client.http.HttpRequest) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {io.fabric8.kubernetes.client.http.HttpRequest.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "uri" -> uri;
+                    case "method" -> "GET";
+                    default -> null;
+                });
+        RequestCounter counter = new RequestCounter();
+        counter.before(null, request, null);
+        String line = counter.recent().get(0);
+        assertTrue(line.endsWith(" GET /api/v1/namespaces?access_token=(hidden)&limit=5"), line);
+    }
 }

@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code istio.policy.IstioRules} for the few Istio leaves to the API server). Without istioctl the objects are not
  * checked, and the run says so in a warning ({@code --strict} makes it an error). The answer (exit code, stdout and
  * stderr) is remembered for the same objects, binary and machine configuration ({@code Istioctl.runRemembered}), so
- * a plan of an unchanged stack does not start istioctl again; the diagnostics are the same either way.
+ * a plan of an unchanged stack does not start istioctl again; the diagnostics are the same either way. Objects that
+ * hold a sensitive value ({@link PlannedObject#holdsSensitive}) are validated afresh every time, and nothing is kept.
  */
 public final class IstioValidation implements PlanCheck {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -60,7 +61,9 @@ public final class IstioValidation implements PlanCheck {
         Istioctl.Result r;
         try (ObjectFiles files = ObjectFiles.write(objects.stream().map(PlannedObject::object).toList())) {
             // Remembered (Istioctl.runRemembered): the same objects, binary and configuration get the same answer.
-            r = istioctl.runRemembered(List.of("validate", "-f", files.file().toString()), List.of(files.file()), TIMEOUT);
+            // Not for objects with sensitive values: a refusal quotes them, and the answer would keep them in clear.
+            r = istioctl.runRemembered(List.of("validate", "-f", files.file().toString()), List.of(files.file()), TIMEOUT,
+                    objects.stream().anyMatch(PlannedObject::holdsSensitive));
         } catch (RuntimeException e) {
             return List.of(Diagnostic.warning(Mesh.VALIDATE_NOT_RUN + " on the stack's " + objects.size()
                             + " Istio object(s): " + CheckSupport.why(e),

@@ -77,6 +77,21 @@ public record PlannedObject(ObjectNode object, ResourceDecl decl, Form form) {
         return r != null ? r : CheckSupport.range(decl, "");
     }
 
+    /**
+     * Whether the object holds a value meshform keeps out of what it writes: one a {@code sensitive} variable gave
+     * (the declaration's sensitive paths), one its kind marks sensitive (a RequestAuthentication's {@code jwks}), or
+     * one a manifest of any kind is masked at (the last-applied annotation).
+     */
+    public boolean holdsSensitive() {
+        if (!decl.sensitivePaths().isEmpty()) {
+            return true;
+        }
+        java.util.Set<String> paths = new java.util.TreeSet<>(io.meshform.providers.kubernetes.ManifestSensitive.objectPaths(object));
+        io.meshform.providers.istio.policy.IstioObjects.sensitive(kind()).forEach(p -> paths.add("/spec" + p));
+        return io.meshform.engine.plan.Sensitive.matches(object, paths).values().stream()
+                .anyMatch(v -> !io.meshform.engine.plan.Sensitive.isDigest(v));
+    }
+
     /** Every object the run applies, typed Istio policies and manifests, from {@code ctx.after()}. */
     public static List<PlannedObject> of(CheckContext ctx) {
         return collect(ctx, ctx.after());

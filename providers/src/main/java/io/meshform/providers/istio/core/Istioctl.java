@@ -206,6 +206,18 @@ public final class Istioctl {
      * verbatim (see {@link #rememberable}).
      */
     public Result runRemembered(List<String> args, List<Path> inputs, Duration timeout) {
+        return runRemembered(args, inputs, timeout, false);
+    }
+
+    /**
+     * As {@link #runRemembered(List, List, Duration)}; with {@code sensitive} (the input holds a value meshform keeps
+     * out of what it writes) istioctl always runs and its answer is not kept: a refusal quotes the value it refuses
+     * ({@code bad port (...)}), and the cache outlives the run, in clear, where the redactor never looks.
+     */
+    public Result runRemembered(List<String> args, List<Path> inputs, Duration timeout, boolean sensitive) {
+        if (sensitive) {
+            return run(args, timeout, ProgressSink.NONE, false);
+        }
         List<String> paths = inputs.stream().map(Path::toString).toList();
         Optional<String> key = rememberable(paths) ? outputs.answerKey(binary, args, inputs) : Optional.empty();
         if (key.isPresent()) {

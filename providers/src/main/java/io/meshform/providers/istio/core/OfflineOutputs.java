@@ -27,8 +27,10 @@ import java.util.TreeMap;
  *
  * <p>{@code istioctl validate}'s whole answer (exit code, stdout and stderr, refusals included) is kept too
  * ({@link #answerKey}, {@link #answer}, {@code .answer} files), under a key that adds what validate reads from the
- * machine. What it is given: the stack's Istio objects (which hold no Secret data: Secrets are not Istio kinds), and
- * what it keeps is what it printed about them; the environment and kubeconfig are only hashed into the key.
+ * machine. What it is given: the stack's Istio objects, and what it keeps is what it printed about them; the
+ * environment and kubeconfig are only hashed into the key. Istio objects can hold sensitive values (a value of a
+ * {@code sensitive} variable, a RequestAuthentication's inline {@code jwks}, a last-applied annotation), which a
+ * refusal quotes: the answer for such objects is never kept ({@code Istioctl.runRemembered} with {@code sensitive}).
  *
  * <p>Trust boundary: the user's own account. A kept file is used only when {@link CacheFiles#read} accepts it (a
  * regular file, not a link, owned by this user in a directory owned by this user, neither writable by group or

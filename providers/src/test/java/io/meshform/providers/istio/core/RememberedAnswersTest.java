@@ -96,6 +96,28 @@ class RememberedAnswersTest {
         assertEquals(new Istioctl.Result(0, List.of("ok"), List.of()), ic.runRemembered(validate(ok), List.of(ok), Duration.ofSeconds(30)));
     }
 
+    /**
+     * An answer about objects that hold a sensitive value quotes it ("bad port (...)"): it is neither kept in the
+     * cache, where it would stay in clear, nor taken from it (audit A, M2).
+     */
+    @Test
+    void answersAboutSensitiveObjectsAreNeverKept() throws Exception {
+        Path bin = script("printf 'Error: 1 error occurred:\\n\\t* AuthorizationPolicy/n/p: bad port (Pa\"ss)\\n' >&2; exit 1\n");
+        Istioctl ic = istioctl(bin);
+        for (int i = 0; i < 2; i++) {
+            Path f = input("objects.yaml", "kind: AuthorizationPolicy\n");
+            Istioctl.Result r = ic.runRemembered(validate(f), List.of(f), Duration.ofSeconds(30), true);
+            assertEquals(1, r.exit());
+            assertTrue(r.stderr().toString().contains("bad port (Pa\"ss)"), r.stderr().toString());
+        }
+        assertEquals(2, runs(), "each run asked istioctl");
+        Path cache = dir.resolve("cache");
+        try (var files = Files.exists(cache) ? Files.walk(cache) : java.util.stream.Stream.<Path>empty()) {
+            List<Path> kept = files.filter(Files::isRegularFile).toList();
+            assertEquals(List.of(), kept, "nothing was written to the cache");
+        }
+    }
+
     /** Each thing istioctl validate reads, changed alone, changes the key (OfflineOutputs#answerKey cites each). */
     @Test
     void everythingValidateReadsIsInTheKey() throws Exception {
