@@ -239,6 +239,34 @@ final class Workspace implements AutoCloseable {
         return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
     }
 
+    /** The state of {@code stack} ({@link #stateOf(StateSnapshot, Stack, StateBackend)}); a new one when none exists. */
+    StateSnapshot readState(StateBackend backend, Stack stack) {
+        return stateOf(readState(backend), stack, backend);
+    }
+
+    /**
+     * {@code state} as the state of {@code stack}: refused when another stack's runs wrote it (planning one stack
+     * against another's state proposes destroying everything the other applied); a state that names no stack yet
+     * (new, or written before state format 2) is this stack's from now on, recorded by the run's next write.
+     */
+    StateSnapshot stateOf(StateSnapshot state, Stack stack, StateBackend backend) {
+        if (stack.name() == null) {
+            return state;
+        }
+        if (state.stack() != null && !state.stack().equals(stack.name())) {
+            throw new UserError(backend.describe() + " is the state of stack `" + state.stack() + "`, not of `"
+                    + stack.name() + "` (" + options.file + "); meshform will not plan one stack against another's "
+                    + "state, since it would destroy or take over what `" + state.stack() + "` applied.\n"
+                    + "Give each stack its own state: name a file in the stack (`backend: {local: {path: "
+                    + stack.name() + ".state.json}}`) or keep it in the cluster (`backend: {kubernetes: ...}`), or "
+                    + "pass --state FILE or --state-secret NAMESPACE/NAME on every command of this stack.\n"
+                    + "If `" + stack.name() + "` is `" + state.stack() + "` renamed, record the new name: "
+                    + "`meshform state pull -f " + options.file + " > state.json`, set \"stack\": \"" + stack.name()
+                    + "\" in it, then `meshform state push -f " + options.file + " state.json`.");
+        }
+        return state.withStack(stack.name());
+    }
+
     /** A plan (or state) file named on the command line: a regular file within the size limit, checked before reading. */
     static String read(Path file, String what) {
         return io.meshform.engine.load.InputFiles.readText(file, file.toString(), what,
