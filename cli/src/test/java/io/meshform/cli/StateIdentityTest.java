@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Which state a run reads and writes: the state records the stack that writes it, and a run of another stack is
- * refused (two stacks in one directory share the default file).
+ * refused (two stacks in one directory share the default file); with --context every command uses the context's
+ * own file, the one a fleet's plan and drift read.
  */
 class StateIdentityTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -140,5 +141,54 @@ class StateIdentityTest {
         assertEquals(0, run(alpha, "apply", "--auto-approve").code());
         assertEquals("alpha", json(shared).get("stack").asString(), "the first write records the stack");
         assertEquals(1, run(beta, "plan").code(), "from then on another stack is refused");
+    }
+
+    @Test
+    void applyWithAContextWritesTheStateThatAFleetPlanAndDriftRead() throws IOException {
+        Result apply = run(alpha, "apply", "--auto-approve", "--context", "east");
+        assertEquals(0, apply.code(), apply.err());
+        assertTrue(Files.exists(dir.resolve("meshform.east.state.json")), "the context's own state");
+        assertFalse(Files.exists(shared), "not the state of runs without --context");
+
+        // The fake cluster answers every context alike: west sees east's object, which west's state does not record.
+        Result plan = run(alpha, "plan", "--detailed-exitcode", "--context", "east", "--context", "west");
+        assertTrue(plan.out().contains("=== context east (exit 0)"), "east has what apply --context east applied: " + plan.out());
+        assertTrue(plan.out().contains("=== context west (exit 1)"), plan.out());
+
+        Result drift = run(alpha, "drift", "--context", "east", "--context", "west");
+        assertTrue(drift.out().contains("=== context east (exit 0)"), drift.out());
+        assertTrue(drift.out().contains("meshform.west.state.json does not exist"), drift.out());
+
+        Result single = run(alpha, "plan", "--detailed-exitcode", "--context", "east");
+        assertEquals(0, single.code(), "a single-cluster run with --context reads the same file: " + single.out());
+        assertEquals(0, run(alpha, "state", "list", "--context", "east").code());
+        assertTrue(run(alpha, "state", "list", "--context", "east").out().contains("fake.thing.alpha-mesh"));
+    }
+
+    @Test
+    void aStatePathTheStackNamesIsKeptPerContext() throws IOException {
+        writeStack(alpha, "alpha", "STRICT", "backend: {local: {path: states/alpha.state.json}}");
+        assertEquals(0, run(alpha, "apply", "--auto-approve", "--context", "team/east").code());
+        assertTrue(Files.exists(dir.resolve("states/alpha.team_east.state.json")), "beside the stack's file, separators replaced");
+        Result plan = run(alpha, "plan", "--detailed-exitcode", "--context", "team/east", "--context", "west");
+        assertTrue(plan.out().contains("=== context team/east (exit 0)"), plan.out());
+    }
+
+    @Test
+    void aContextRunSaysWhereTheStateOfRunsWithoutAContextIs() {
+        assertEquals(0, run(alpha, "apply", "--auto-approve").code());
+        Result plan = run(alpha, "plan", "--context", "east");
+        assertTrue(plan.err().contains("warning: with --context east the local state is " + dir.resolve("meshform.east.state.json")
+                + ", which does not exist yet; meshform.state.json beside it is the state of runs without --context"), plan.err());
+    }
+
+    @Test
+    void perContextFileNames() {
+        Path d = Path.of("/s");
+        assertEquals(d.resolve("meshform.prod.state.json"), Workspace.perContext(d.resolve("meshform.state.json"), "prod"));
+        assertEquals(d.resolve("x.prod.json"), Workspace.perContext(d.resolve("x.json"), "prod"));
+        assertEquals(d.resolve("state.prod"), Workspace.perContext(d.resolve("state"), "prod"));
+        assertEquals(d.resolve("meshform.admin@k8s.state.json"), Workspace.perContext(d.resolve("meshform.state.json"), "admin@k8s"));
+        assertEquals(d.resolve("meshform.a_b_c.state.json"), Workspace.perContext(d.resolve("meshform.state.json"), "a/b\\c"));
     }
 }
