@@ -76,10 +76,12 @@ class ApplyCommand implements Callable<Integer> {
             StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lock(backend, destroy() ? "destroy" : "apply")) {
                 Plan saved = planFile != null ? readPlan() : null;
-                StateSnapshot state = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
+                StateSnapshot stored = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
                         // a plan made before any state existed starts the history it was made for
                         ? new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, 0, saved.stateLineage(), ws.version(), List.of())
                         : StateSnapshot.empty(ws.version()));
+                // Refused when another stack wrote it; otherwise every write of this run records the stack.
+                StateSnapshot state = ws.stateOf(stored, stack, backend);
                 Plan plan = saved != null ? checkSaved(ws, saved, stack, state) : freshPlan(ws, stack, state);
                 if (plan == null) {
                     return ExitCodes.ERROR;

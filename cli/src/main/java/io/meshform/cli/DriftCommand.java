@@ -96,7 +96,7 @@ final class DriftCommand implements Callable<Integer> {
             stackName = loaded.stack().name();
             StateBackend backend = ws.backend(loaded.stack());
             // Read without the lock: drift only reads, and a scheduled check must not block an apply.
-            Optional<StateSnapshot> state = backend.read();
+            Optional<StateSnapshot> state = backend.read().map(s -> ws.stateOf(s, loaded.stack(), backend));
             if (!allowEmptyState && state.map(s -> s.resources().isEmpty()).orElse(true)) {
                 throw new UserError("no state to check drift against: " + backend.describe()
                         + (state.isEmpty() ? " does not exist" : " records no resources")

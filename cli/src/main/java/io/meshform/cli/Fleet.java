@@ -54,7 +54,8 @@ final class Fleet {
     static int run(Terminal terminal, GlobalOptions global, boolean json, Runner runner) {
         if (global.state != null) {
             throw new UserError("--state names one state file, but a fleet run needs one per cluster; leave it out "
-                    + "(each cluster gets meshform.<context>.state.json) or use the kubernetes backend");
+                    + "(each cluster gets its own file, meshform.<context>.state.json by default, the one `apply --context <context>` "
+                    + "writes) or use the kubernetes backend");
         }
         List<String> contexts = global.allContexts ? allContexts(terminal, global) : List.copyOf(global.contexts);
         if (contexts.isEmpty()) {

@@ -38,7 +38,7 @@ public final class GlobalOptions {
     boolean allowStackIstioctl;
 
     @Option(names = "--state", paramLabel = "PATH",
-            description = "Local state file (default: meshform.state.json beside the stack, unless the stack names a backend).")
+            description = "Local state file (default: meshform.state.json beside the stack, meshform.CONTEXT.state.json with --context, unless the stack names a backend).")
     Path state;
 
     @Option(names = "--state-secret", paramLabel = "NAMESPACE/NAME",
@@ -53,14 +53,15 @@ public final class GlobalOptions {
 
     @Option(names = "--context", paramLabel = "NAME",
             description = "Kubeconfig context (default: the current context). plan and drift take it several times "
-                    + "to run on a fleet of clusters at once.")
+                    + "to run on a fleet of clusters at once. With a local state, each context keeps its own file "
+                    + "(meshform.CONTEXT.state.json beside the stack), whichever command runs.")
     List<String> contexts = new ArrayList<>();
 
     /** --all-contexts, which only plan and drift take ({@link #ALL_CONTEXTS}): apply and the rest run on one cluster. */
     boolean allContexts;
     static final String ALL_CONTEXTS = "Run on every context of the kubeconfig at once (default: off).";
 
-    /** Set on each member of a fleet run (never from the command line): the local state file is then per context. */
+    /** Set on each member of a fleet run (never from the command line). */
     boolean fleetMember;
 
     @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH; relative and empty PATH entries are skipped).")

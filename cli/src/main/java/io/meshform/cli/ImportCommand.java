@@ -49,7 +49,7 @@ final class ImportCommand implements Callable<Integer> {
             var type = ws.registry().find(addr.type()).orElseThrow(() -> new UserError("unknown resource type " + addr.type()));
             StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lock(backend, "import")) {
-                StateSnapshot state = ws.readState(backend);
+                StateSnapshot state = ws.readState(backend, stack);
                 if (state.find(addr).isPresent()) {
                     throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
                 }

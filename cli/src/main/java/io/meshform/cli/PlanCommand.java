@@ -102,7 +102,7 @@ final class PlanCommand implements Callable<Integer> {
         StateBackend backend = ws.backend(loaded.stack());
         try (LockHandle lock = ws.lock(backend, operation)) {
             long planning = System.nanoTime();
-            Plan plan = new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend), options);
+            Plan plan = new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend, loaded.stack()), options);
             ws.debug("read the cluster and planned " + plan.changes().size() + " changes", planning);
             return plan;
         }

@@ -23,6 +23,7 @@ import io.meshform.state.LockInfo;
 import io.meshform.state.SettingProblem;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateSnapshot;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -199,12 +200,40 @@ final class Workspace implements AutoCloseable {
         // writes must land inside the stack's root unless the runner allowed otherwise.
         io.meshform.engine.load.StackRoot root = options.stackRoot();
         Path confine = root.allowOutside() ? null : root.directory();
-        if (kind.name().equals(LocalBackendKind.NAME) && options.fleetMember && options.context() != null) {
-            // One state per cluster: a fleet shares the stack, never the record of what each cluster got.
-            Path file = dir.resolve("meshform." + options.context() + ".state.json");
+        if (kind.name().equals(LocalBackendKind.NAME) && options.context() != null) {
+            // One state per cluster: a fleet shares the stack, never the record of what each cluster got. Every
+            // command given --context uses the same file, so `apply --context X` writes what `plan --context X
+            // --context Y` (or --all-contexts) reads.
+            Path shared = LocalBackendKind.file(dir, config.settings());
+            Path file = perContext(shared, options.context());
+            if (!Files.exists(file) && Files.exists(shared)) {
+                terminal.err().println(style().yellow("warning: with --context " + options.context() + " the local state is "
+                        + file + ", which does not exist yet; " + shared.getFileName() + " beside it is the state of runs "
+                        + "without --context. If it records context " + options.context() + "'s cluster, rename it to "
+                        + file.getFileName() + " (with its .backup), or pass --state " + shared + "."));
+            }
             return confine == null ? new LocalStateBackend(file) : LocalStateBackend.confinedTo(confine, file);
         }
         return kind.open(new BackendRequest(config.settings(), dir, this::connection, confine));
+    }
+
+    /**
+     * The local state file of one kubeconfig context: the stack's file with the context's name before its
+     * extension ({@code meshform.state.json} becomes {@code meshform.CONTEXT.state.json}, {@code prod.state.json}
+     * {@code prod.CONTEXT.state.json}). Path separators in the name become {@code _}.
+     */
+    static Path perContext(Path shared, String context) {
+        String safe = context.replaceAll("[/\\\\\\p{Cntrl}]", "_");
+        String name = shared.getFileName().toString();
+        String perContext;
+        if (name.endsWith(".state.json")) {
+            perContext = name.substring(0, name.length() - ".state.json".length()) + "." + safe + ".state.json";
+        } else if (name.endsWith(".json")) {
+            perContext = name.substring(0, name.length() - ".json".length()) + "." + safe + ".json";
+        } else {
+            perContext = name + "." + safe;
+        }
+        return shared.resolveSibling(perContext);
     }
 
     private BackendCatalog backendKinds() {
@@ -237,6 +266,34 @@ final class Workspace implements AutoCloseable {
 
     StateSnapshot readState(StateBackend backend) {
         return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
+    }
+
+    /** The state of {@code stack} ({@link #stateOf(StateSnapshot, Stack, StateBackend)}); a new one when none exists. */
+    StateSnapshot readState(StateBackend backend, Stack stack) {
+        return stateOf(readState(backend), stack, backend);
+    }
+
+    /**
+     * {@code state} as the state of {@code stack}: refused when another stack's runs wrote it (planning one stack
+     * against another's state proposes destroying everything the other applied); a state that names no stack yet
+     * (new, or written before state format 2) is this stack's from now on, recorded by the run's next write.
+     */
+    StateSnapshot stateOf(StateSnapshot state, Stack stack, StateBackend backend) {
+        if (stack.name() == null) {
+            return state;
+        }
+        if (state.stack() != null && !state.stack().equals(stack.name())) {
+            throw new UserError(backend.describe() + " is the state of stack `" + state.stack() + "`, not of `"
+                    + stack.name() + "` (" + options.file + "); meshform will not plan one stack against another's "
+                    + "state, since it would destroy or take over what `" + state.stack() + "` applied.\n"
+                    + "Give each stack its own state: name a file in the stack (`backend: {local: {path: "
+                    + stack.name() + ".state.json}}`) or keep it in the cluster (`backend: {kubernetes: ...}`), or "
+                    + "pass --state FILE or --state-secret NAMESPACE/NAME on every command of this stack.\n"
+                    + "If `" + stack.name() + "` is `" + state.stack() + "` renamed, record the new name: "
+                    + "`meshform state pull -f " + options.file + " > state.json`, set \"stack\": \"" + stack.name()
+                    + "\" in it, then `meshform state push -f " + options.file + " state.json`.");
+        }
+        return state.withStack(stack.name());
     }
 
     /** A plan (or state) file named on the command line: a regular file within the size limit, checked before reading. */

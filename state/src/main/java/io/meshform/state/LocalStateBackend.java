@@ -181,6 +181,11 @@ public final class LocalStateBackend implements StateBackend {
             }
             StateSnapshot stored = decodeKnown(previous);
             LineageCheck.require(stored, s, describe());
+            if (!Objects.equals(stored.stack(), s.stack())) {
+                // The journal records resources only: the stack this run records (a state that named none yet) is
+                // written whole, so a crash or a later compaction cannot lose it.
+                return write(s);
+            }
             try {
                 fileStamp = stamp();
                 journal = StateJournal.Writer.create(journalFile, stored, codec);
@@ -263,7 +268,7 @@ public final class LocalStateBackend implements StateBackend {
             serial = stored.serial() + 1;
         }
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
-                s.meshformVersion(), s.resources());
+                s.meshformVersion(), s.resources(), s.stack());
         byte[] bytes = codec.encode(out);
         try {
             if (previous != null) {

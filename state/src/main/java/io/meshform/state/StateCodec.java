@@ -28,9 +28,12 @@ import tools.jackson.databind.node.ObjectNode;
  * metadata sorted) so that two writes of the same state are byte-identical and diffs between versions are small.
  *
  * <pre>
- * { "format_version": 1, "serial": 3, "lineage": "…", "meshform_version": "0.1.0",
+ * { "format_version": 2, "serial": 3, "lineage": "…", "stack": "cortex-production", "meshform_version": "0.1.0",
  *   "resources": [ { "address": "…", "type": "…", "attributes": { … }, "metadata": { … } } ] }
  * </pre>
+ *
+ * {@code stack} (format 2) is the {@code metadata.name} of the stack whose runs write this state; it is left out
+ * until a run records one (a format 1 state is read as one that records no stack).
  *
  * Older formats are upgraded on read by a chain of {@link FormatUpgrade}s; newer ones are refused, since
  * rewriting them would drop what this meshform does not understand.
@@ -38,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StateCodec {
 
     private static final Set<String> TOP_KEYS =
-            Set.of("format_version", "serial", "lineage", "meshform_version", "resources");
+            Set.of("format_version", "serial", "lineage", "stack", "meshform_version", "resources");
     private static final Set<String> RESOURCE_KEYS = Set.of("address", "type", "attributes", "metadata");
 
     private final JsonMapper mapper;
@@ -55,7 +58,7 @@ public final class StateCodec {
     private Map<ResourceState, String> encodedResources = new IdentityHashMap<>();
 
     public StateCodec() {
-        this(List.of(new UpgradeFormat0To1()));
+        this(List.of(new UpgradeFormat0To1(), new UpgradeFormat1To2()));
     }
 
     StateCodec(List<FormatUpgrade> upgrades) {
@@ -95,6 +98,9 @@ public final class StateCodec {
         root.put("format_version", StateSnapshot.CURRENT_FORMAT_VERSION);
         root.put("serial", s.serial());
         root.put("lineage", s.lineage());
+        if (s.stack() != null) {
+            root.put("stack", s.stack());
+        }
         root.put("meshform_version", s.meshformVersion());
         ArrayNode list = root.putArray("resources");
         Map<ResourceState, String> fragments = new IdentityHashMap<>();
@@ -196,6 +202,7 @@ public final class StateCodec {
         }
         String lineage = requiredString(doc, "lineage", "lineage");
         String version = requiredString(doc, "meshform_version", "meshform_version");
+        String stack = doc.has("stack") ? requiredString(doc, "stack", "stack") : null;
         JsonNode list = doc.get("resources");
         if (list == null) {
             throw new FormatProblem("resources is missing (an empty state has \"resources\": [])");
@@ -219,7 +226,7 @@ public final class StateCodec {
             }
             resources.add(r);
         }
-        return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources);
+        return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources, stack);
     }
 
     /** One entry of the resources array (or of a journal record), checked as the state file's entries are. */

@@ -14,12 +14,15 @@ import java.util.UUID;
  * @param lineage         identifies one state history; a store refuses a snapshot from another history
  * @param meshformVersion the meshform that produced this snapshot
  * @param resources       sorted by address, addresses unique
+ * @param stack           the name ({@code metadata.name}) of the stack whose runs wrote this state, or null when no
+ *                        run has recorded one yet (a new state, or one written before format 2): the first stack
+ *                        that writes it adopts it
  */
 public record StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
-                            List<ResourceState> resources) {
+                            List<ResourceState> resources, String stack) {
 
-    /** The format this meshform writes, and the newest one it reads. */
-    public static final int CURRENT_FORMAT_VERSION = 1;
+    /** The format this meshform writes, and the newest one it reads (2: the state records its stack). */
+    public static final int CURRENT_FORMAT_VERSION = 2;
 
     private static final Comparator<ResourceState> BY_ADDRESS = Comparator.comparing(ResourceState::address);
 
@@ -33,6 +36,9 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         if (meshformVersion == null) {
             throw new IllegalArgumentException("meshformVersion must not be null");
         }
+        if (stack != null && stack.isBlank()) {
+            throw new IllegalArgumentException("stack must be null or a name, got a blank string");
+        }
         if (!(resources instanceof SortedResources)) {
             List<ResourceState> sorted = new ArrayList<>(resources == null ? List.of() : resources);
             sorted.sort(BY_ADDRESS);
@@ -43,6 +49,12 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
             }
             resources = new SortedResources(sorted.toArray(ResourceState[]::new));
         }
+    }
+
+    /** A snapshot that records no stack yet (the first stack that writes it adopts it). */
+    public StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
+                         List<ResourceState> resources) {
+        this(formatVersion, serial, lineage, meshformVersion, resources, null);
     }
 
     /**
@@ -113,7 +125,7 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         SortedResources sorted = (SortedResources) resources;
         int i = indexOf(r.address());
         return new StateSnapshot(formatVersion, serial, lineage, meshformVersion,
-                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r));
+                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r), stack);
     }
 
     /** This snapshot without the resource at {@code address}; the same snapshot when there is none. */
@@ -122,17 +134,23 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         if (i < 0) {
             return this;
         }
-        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, ((SortedResources) resources).removed(i));
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, ((SortedResources) resources).removed(i), stack);
     }
 
     /** The same content under another serial; stores use it to stamp what they write. */
     public StateSnapshot withSerial(long newSerial) {
-        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources);
+        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources, stack);
     }
 
     /** The same content as written by another meshform version. */
     public StateSnapshot withMeshformVersion(String version) {
-        return new StateSnapshot(formatVersion, serial, lineage, version, resources);
+        return new StateSnapshot(formatVersion, serial, lineage, version, resources, stack);
+    }
+
+    /** The same content, recorded as the state of the stack named {@code name}. */
+    public StateSnapshot withStack(String name) {
+        return java.util.Objects.equals(name, stack) ? this
+                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, name);
     }
 
     private int indexOf(String address) {

@@ -148,7 +148,7 @@ public final class KubernetesStateBackend implements StateBackend {
             serial = seenSnapshot.serial() + 1;
         }
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
-                s.meshformVersion(), s.resources());
+                s.meshformVersion(), s.resources(), s.stack());
         byte[] gz = gzip(codec.encode(out));
 
         Map<String, String> data = new LinkedHashMap<>();
