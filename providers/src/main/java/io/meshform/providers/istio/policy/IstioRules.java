@@ -43,8 +43,15 @@ public final class IstioRules {
         JsonNode rules = spec.path("jwtRules");
         for (int i = 0; i < rules.size(); i++) {
             JsonNode r = rules.get(i);
-            if (r.isObject() && r.hasNonNull("jwks") && (r.hasNonNull("jwksUri") || r.hasNonNull("jwks_uri"))) {
-                c.error("/jwtRules/" + i + "/jwks", "set either `jwksUri` or inline `jwks`, not both",
+            // The CRD's CEL rule counts all three spellings: (has(jwksUri)?1:0)+(has(jwks_uri)?1:0)+(has(jwks)?1:0) <= 1
+            // (manifests/charts/base/files/crd-all.gen.yaml, Istio 1.30.3); jwksUri beside jwks_uri is refused too.
+            int set = 0;
+            for (String f : List.of("jwks", "jwksUri", "jwks_uri")) {
+                set += r.isObject() && r.hasNonNull(f) ? 1 : 0;
+            }
+            if (set > 1) {
+                String at = r.hasNonNull("jwks") ? "jwks" : "jwks_uri";
+                c.error("/jwtRules/" + i + "/" + at, "set one of `jwksUri` (or `jwks_uri`) and inline `jwks`, not two",
                         "the API server refuses it (the RequestAuthentication CRD's rule \"only one of jwks or jwksUri can be"
                                 + " set\"), though istioctl validate accepts it");
             }
@@ -118,8 +125,18 @@ public final class IstioRules {
     private static final java.util.regex.Pattern DURATION_PART =
             java.util.regex.Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|ms|s|m|h)");
 
-    /** A duration in Go's syntax ("0s", "500us", "1m30s") below one millisecond; other texts are Istio's to judge. */
+    /**
+     * A duration in Go's syntax ("0s", "500us", "1m30s", "-1s") below one millisecond, as the CRD's CEL rule
+     * {@code duration(self) >= duration('1ms')} judges it (a negative one too); other texts are Istio's to judge.
+     */
     static boolean below1ms(String d) {
+        if (d.startsWith("-")) {
+            // any well-formed negative duration is below 1ms
+            return d.substring(1).matches("(" + DURATION_PART.pattern() + ")+") || d.equals("-0");
+        }
+        if (d.startsWith("+")) {
+            d = d.substring(1);
+        }
         if (!d.matches("(" + DURATION_PART.pattern() + ")+") && !d.equals("0")) {
             return false;
         }

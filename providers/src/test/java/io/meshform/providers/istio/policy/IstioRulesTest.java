@@ -50,8 +50,14 @@ class IstioRulesTest {
 
     @Test
     void rulesOnlyTheCrdsCelValidationsHoldAreMeshforms() {
-        assertEquals(List.of("/jwtRules/0/jwks: set either `jwksUri` or inline `jwks`, not both"),
+        assertEquals(List.of("/jwtRules/0/jwks: set one of `jwksUri` (or `jwks_uri`) and inline `jwks`, not two"),
                 errors(request.validate(yaml("namespace: cortex\njwtRules: [{issuer: https://idp, jwksUri: https://idp/keys, jwks: '{}'}]\n"))));
+        // the CEL rule counts the two spellings of jwksUri as well
+        assertEquals(List.of("/jwtRules/0/jwks_uri: set one of `jwksUri` (or `jwks_uri`) and inline `jwks`, not two"),
+                errors(request.validate(yaml("namespace: cortex\njwtRules: [{issuer: https://idp, jwksUri: https://idp/keys,"
+                        + " jwks_uri: https://idp/keys}]\n"))));
+        assertEquals(List.of("/metrics/0/reportingInterval: reportingInterval must be a duration of at least 1ms, not -1s"),
+                errors(IstioProvider.telemetry(kube).validate(yaml("namespace: x\nmetrics: [{reportingInterval: -1s}]\n"))));
         var telemetry = IstioProvider.telemetry(kube);
         assertEquals(List.of("/metrics/0/reportingInterval: reportingInterval must be a duration of at least 1ms, not 500us"),
                 errors(telemetry.validate(yaml("namespace: x\nmetrics: [{reportingInterval: 500us}]\n"))));
