@@ -59,10 +59,33 @@ public final class ExtAuthzServiceExists extends MeshCheck {
             String lookup = host.contains("/") ? host.substring(host.indexOf('/') + 1) : host;
             Matcher m = SERVICE_HOST.matcher(lookup);
             if (!m.matches()) {
+                if (!lookup.contains(".") && !lookup.equals("*")) {
+                    out.add(Diagnostic.warning("auth proxy `" + name + "`: service `" + host + "` is a short name, which"
+                                    + " matches no Kubernetes Service, so every request " + policy.decl().address()
+                                    + " sends to it gets 403",
+                            "istiod finds an ext_authz service by its full host name (LookupCluster,"
+                                    + " pilot/pkg/model/telemetry_logging.go): a Kubernetes Service is registered as"
+                                    + " NAME.NAMESPACE.svc.cluster.local, so only a ServiceEntry with this exact host would"
+                                    + " match. Write the Service's full name (" + config.source() + ")",
+                            policy.range("/spec/provider/name")));
+                }
                 return;
             }
             String ns = m.group(3);
             String svc = m.group(1);
+            String registry = host.contains("/") ? host.substring(0, host.indexOf('/')) : null;
+            if (registry != null && !registry.equals(ns)) {
+                // LookupCluster takes namespace/host as HostnameAndNamespace[host][namespace]: the namespace the Service
+                // is registered in, which for a Kubernetes Service is the one in its host name.
+                out.add(Diagnostic.warning("auth proxy `" + name + "`: service `" + host + "` names namespace " + registry
+                                + ", but the Service of " + lookup + " is in " + ns + ", so istiod finds no service and every"
+                                + " request " + policy.decl().address() + " sends to it gets 403",
+                        "istiod looks namespace/host up among the Services registered in that namespace (LookupCluster,"
+                                + " pilot/pkg/model/telemetry_logging.go, Istio 1.30.3); write " + ns + "/" + lookup
+                                + " or just " + lookup + " (" + config.source() + ")",
+                        policy.range("/spec/provider/name")));
+                return;
+            }
             long port = s.path("port").isIntegralNumber() ? s.get("port").longValue()
                     : s.path("port").isString() && s.get("port").asString().matches("\\d+") ? Long.parseLong(s.get("port").asString()) : -1;
             PlannedObject planned = services.get(ns + "/" + svc);

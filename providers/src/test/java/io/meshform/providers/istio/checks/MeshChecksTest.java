@@ -257,6 +257,26 @@ public class MeshChecksTest {
                 "a Service the stack applies counts");
     }
 
+    /** istiod's LookupCluster: namespace/host only among the Services registered in that namespace; a short name never. */
+    @Test
+    void theAuthProxyServiceIsLookedUpAsIstiodLooksItUp() {
+        var authz = decl("istio.authorizationPolicy.ext", "namespace: istio-system\naction: CUSTOM\nprovider: {name: proxy}\nrules: [{}]\n");
+        FakeCluster cluster = new FakeCluster().service("cortex", "auth", 8080);
+        java.util.function.Function<String, List<Diagnostic>> with = service -> ExtAuthzServiceExists.findings(cluster.mesh(
+                ctx(Environment.PRODUCTION, decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: proxy, service: "
+                        + service + ", port: 8080, timeout: 5s}]\n"), authz)));
+        assertEquals(List.of(), with.apply("cortex/auth.cortex.svc.cluster.local"));
+        assertEquals(List.of(), with.apply("auth.cortex.svc.cluster.local"));
+        for (String elsewhere : List.of("other/auth.cortex.svc.cluster.local", "\"*/auth.cortex.svc.cluster.local\"")) {
+            List<Diagnostic> ds = with.apply(elsewhere);
+            assertEquals(1, ds.size(), elsewhere + ": " + ds);
+            assertTrue(ds.get(0).summary().contains("but the Service of auth.cortex.svc.cluster.local is in cortex"), ds.get(0).summary());
+        }
+        List<Diagnostic> ds = with.apply("auth");
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("is a short name, which matches no Kubernetes Service"), ds.get(0).summary());
+    }
+
     @Test
     void injectionLabelsFollowIst0123() {
         var enabled = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
