@@ -15,9 +15,12 @@ final class LocalHost {
     static final String NAME = lookupHostName();
 
     /**
-     * The PID namespace this process sees ({@code pid:[4026531836]} on Linux, empty elsewhere). Containers that
-     * share a host name (e.g. {@code docker run --network host}) still see different processes under one pid; a
-     * holder recorded in another PID namespace is never judged by its pid.
+     * The PID namespace this process sees, with the boot it belongs to ({@code pid:[4026531836] boot 5f1c...} on
+     * Linux, empty elsewhere). Containers that share a host name (e.g. {@code docker run --network host}) still see
+     * different processes under one pid; a holder recorded in another PID namespace is never judged by its pid. The
+     * namespace alone is no identity: the initial one is {@code pid:[4026531836]} on every Linux machine, so two
+     * runners with one host name (VMs of one image) judged each other's live pid gone and took the lock. The kernel's
+     * boot id ({@code /proc/sys/kernel/random/boot_id}, new at every boot of every machine) tells them apart.
      */
     static final String PID_NAMESPACE = readPidNamespace();
 
@@ -69,10 +72,17 @@ final class LocalHost {
     }
 
     private static String readPidNamespace() {
+        String namespace;
         try {
-            return Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            namespace = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return "";
+        }
+        try {
+            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            return boot.isEmpty() ? namespace : namespace + " boot " + boot;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return namespace;
         }
     }
 }
