@@ -104,6 +104,7 @@ final class DriftCommand implements Callable<Integer> {
                         + " --state, --state-secret or the stack's backend; pass --allow-empty-state if the stack is not"
                         + " applied yet.");
             }
+            refuseUnknownIgnores(ignored, loaded.stack(), state);
             java.time.Instant started = java.time.Instant.now();
             long start = System.nanoTime();
             DriftReport report = skippedAnalyzeSaid(new DriftDetector(ws.registry()).detect(loaded.stack(),
@@ -120,6 +121,26 @@ final class DriftCommand implements Callable<Integer> {
                 emit(terminal, new DriftFormats().failure(stackName, Main.describe(e, Style.plain()), format));
             }
             throw e;
+        }
+    }
+
+    /**
+     * An --ignore that names no resource of the stack or the state is a typo, and silently ignoring nothing would let a
+     * report read as if the intended resource were checked (or skipped).
+     */
+    private static void refuseUnknownIgnores(List<IgnoreRule> ignored, io.meshform.engine.model.Stack stack,
+                                             Optional<StateSnapshot> state) {
+        java.util.Set<String> known = new java.util.TreeSet<>();
+        stack.resources().forEach(r -> known.add(r.address().toString()));
+        state.ifPresent(s -> s.resources().forEach(r -> known.add(r.address())));
+        for (IgnoreRule rule : ignored) {
+            String address = rule.address().toString();
+            if (!known.contains(address)) {
+                throw new UserError("--ignore names `" + address + "`, which the stack does not declare and the state does"
+                        + " not record" + io.meshform.engine.diag.Suggestions.closest(address, known)
+                                .map(s -> " (did you mean `" + s + "`?)").orElse("")
+                        + "\nCheck the address with `meshform state list`.");
+            }
         }
     }
 

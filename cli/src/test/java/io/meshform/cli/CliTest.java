@@ -379,6 +379,10 @@ class CliTest {
         assertEquals(0, run("drift", "--ignore", "fake.thing.cortex:mode").code(), "the only difference is in the ignored field");
         assertEquals(2, run("drift", "--ignore", "fake.thing.cortex:other").code());
         assertEquals(1, run("drift", "--ignore", "fake.thing.cortex:").code());
+        var typo = run("drift", "--ignore", "fake.thing.cortx");
+        assertEquals(1, typo.code(), "a typo ignores nothing, and must not read as a check that skipped something");
+        assertTrue(typo.err().contains("--ignore names `fake.thing.cortx`, which the stack does not declare and the state does not"
+                + " record (did you mean `fake.thing.cortex`?)"), typo.err());
         objects.remove("fake.thing.mesh");
         FileCluster.save(cluster, objects);
         assertTrue(run("drift").out().contains("fake.thing.mesh: deleted outside meshform"));
