@@ -2,10 +2,6 @@ package io.meshform.providers.kubernetes;
 
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 
@@ -17,7 +13,7 @@ import tools.jackson.databind.JsonNode;
  * the same context) sends its own LIST, so no answer is older than the read that uses it.
  */
 final class InFlightLists {
-    private final ConcurrentMap<Target, CompletableFuture<List<JsonNode>>> running = new ConcurrentHashMap<>();
+    private final InFlight<Target, List<JsonNode>> running = new InFlight<>();
 
     /** The in-flight LISTs of the run {@code context} serves. */
     static InFlightLists of(io.meshform.engine.spi.StackContext context) {
@@ -26,27 +22,6 @@ final class InFlightLists {
 
     /** {@code read}'s answer for {@code collection}, or the answer of the same LIST already under way. */
     List<JsonNode> list(Target collection, Supplier<List<JsonNode>> read) {
-        CompletableFuture<List<JsonNode>> mine = new CompletableFuture<>();
-        CompletableFuture<List<JsonNode>> theirs = running.putIfAbsent(collection, mine);
-        if (theirs != null) {
-            try {
-                return theirs.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r; // the other reader's failure, e.g. a KubernetesClientException its caller explains
-                }
-                throw e;
-            }
-        }
-        try {
-            List<JsonNode> items = read.get();
-            mine.complete(items);
-            return items;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            running.remove(collection, mine);
-        }
+        return running.get(collection, read);
     }
 }

@@ -37,7 +37,7 @@ public final class Istioctl {
      * process instead of starting its own. The install's plan and the mesh checks both render the same IstioOperator
      * ({@code manifest generate}, about 0.6 s of CPU), at the same time in a plan whose answers are not remembered yet.
      */
-    private final java.util.concurrent.ConcurrentMap<OfflineOutputs.Key, java.util.concurrent.CompletableFuture<Result>> running;
+    private final io.meshform.providers.kubernetes.InFlight<OfflineOutputs.Key, Result> running;
     private String version;
     /** Why PATH gave no istioctl (then nothing is run), or null. */
     private String notFound;
@@ -52,11 +52,11 @@ public final class Istioctl {
     }
 
     Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs) {
-        this(binary, origin, kubeconfig, context, outputs, new java.util.concurrent.ConcurrentHashMap<>());
+        this(binary, origin, kubeconfig, context, outputs, new io.meshform.providers.kubernetes.InFlight<>());
     }
 
     private Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs,
-                     java.util.concurrent.ConcurrentMap<OfflineOutputs.Key, java.util.concurrent.CompletableFuture<Result>> running) {
+                     io.meshform.providers.kubernetes.InFlight<OfflineOutputs.Key, Result> running) {
         this.binary = binary;
         this.origin = origin;
         this.kubeconfig = kubeconfig;
@@ -156,29 +156,17 @@ public final class Istioctl {
         if (key.isEmpty()) {
             return run(args, timeout, ProgressSink.NONE, false);
         }
-        java.util.concurrent.CompletableFuture<Result> mine = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<Result> first = running.putIfAbsent(key.get(), mine);
-        if (first != null) {
-            try {
-                return first.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : e;
-            }
-        }
-        try {
+        return running.get(key.get(), () -> {
             Optional<List<String>> hit = outputs.get(key.get());
-            Result r = hit.isPresent() ? new Result(0, hit.get(), List.of()) : run(args, timeout, ProgressSink.NONE, false);
-            if (hit.isEmpty() && r.exit() == 0) {
+            if (hit.isPresent()) {
+                return new Result(0, hit.get(), List.of());
+            }
+            Result r = run(args, timeout, ProgressSink.NONE, false);
+            if (r.exit() == 0) {
                 outputs.put(key.get(), r.stdout());
             }
-            mine.complete(r);
             return r;
-        } catch (RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            running.remove(key.get(), mine);
-        }
+        });
     }
 
     /**
