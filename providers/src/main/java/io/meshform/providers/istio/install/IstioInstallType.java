@@ -213,7 +213,8 @@ public final class IstioInstallType implements ResourceType {
         List<PlanDetail> details = new ArrayList<>(installed.details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
-        AddonSampleCheck samples = AddonSampleCheck.of(AddonSamples.builtIn(), Json.text(desired, "version"), wanted);
+        // The release istioctl installs: `version` may name only the minor ("1.30"), which has no single sample.
+        AddonSampleCheck samples = AddonSampleCheck.of(AddonSamples.builtIn(), istioctl(context, request.address(), desired).version(), wanted);
         details.addAll(addonDetails(desired, wanted, recorded.addonObjects(), lists, samples));
         warnings.addAll(samples.warnings());
         Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
