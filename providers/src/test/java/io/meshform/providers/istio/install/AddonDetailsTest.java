@@ -125,6 +125,20 @@ class AddonDetailsTest {
         assertEquals(List.of(), AddonDetails.details(Addon.KIALI, want, yaml(AddonDetails.yaml(want))), "nothing differs, no lines");
     }
 
+    /** A live object being put back to Istio's sample: its change line says so and the diff is folded, kept in JSON. */
+    @Test
+    void aChangeToAnObjectIdenticalToTheSampleFoldsItsDiff() {
+        var want = object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana, namespace: istio-system}\ndata: {a: sample}\n");
+        JsonNode live = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana, namespace: istio-system}\ndata: {a: edited}\n");
+        var identical = new AddonSampleCheck.Verdict(AddonSampleCheck.Match.IDENTICAL, "1.30.3", "grafana.yaml", "c4a60c58e6ab".repeat(6),
+                List.of());
+        var details = AddonDetails.details(Addon.GRAFANA, want, live, identical);
+        assertEquals(PlanDetail.change("ConfigMap istio-system/grafana (data.a) [addon grafana]: identical to Istio 1.30.3"
+                + " samples/addons/grafana.yaml (sha256 c4a60c58e6ab…)"), details.get(0));
+        assertTrue(details.size() > 1 && details.stream().skip(1).allMatch(d -> d.kind() == PlanDetail.Kind.FOLDED), details.toString());
+        assertTrue(details.stream().anyMatch(d -> d.text().contains("+  a: sample")), details.toString());
+    }
+
     @Test
     void rbacComesFirstAndConfigMapsLastAcrossAddons() {
         Map<Addon, List<ObjectNode>> wanted = new LinkedHashMap<>();
