@@ -43,6 +43,8 @@ class ExamplesIT {
 
     @TempDir
     Path dir;
+    /** The staging stack's addon directory when a test tampers with a copy; else the test bed's copy of Istio's samples. */
+    private Path addons;
 
     record Result(int code, String out, String err) {
     }
@@ -69,7 +71,8 @@ class ExamplesIT {
         }
         if (stack.equals("cortex-staging.yaml")) {
             // The test bed's copy of Istio's samples lives outside the examples directory, the stack's root.
-            all.addAll(List.of("--var", "istioAddons=" + io.meshform.testkit.Testbed.istioAddons(), "--allow-outside-root"));
+            all.addAll(List.of("--var", "istioAddons=" + (addons != null ? addons : io.meshform.testkit.Testbed.istioAddons()),
+                    "--allow-outside-root"));
         }
         int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
@@ -129,6 +132,9 @@ class ExamplesIT {
         Result plan = meshform(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(2, plan.code(), plan.out() + plan.err());
         assertTrue(plan.out().contains("istio.peerAuthentication.mesh-strict"), plan.out());
+        if (stack.contains("staging")) {
+            addonsAreFoldedAndTamperingIsCaught(cluster, stack, plan.out());
+        }
 
         Result apply = meshform(cluster, stack, "apply", "--auto-approve");
         assertEquals(0, apply.code(), apply.out() + apply.err());
@@ -192,6 +198,40 @@ class ExamplesIT {
         for (String addon : List.of("kiali", "prometheus", "grafana", "jaeger")) {
             var d = client.apps().deployments().inNamespace("istio-system").withName(addon).get();
             assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, "destroy removes the " + addon + " addon");
+        }
+    }
+
+    /**
+     * The test bed's addon files are Istio 1.30.3's own: each of their objects is one line of the plan, not 240 KB of
+     * Grafana dashboards. A tampered copy is shown and warned about, and --strict refuses it.
+     */
+    private void addonsAreFoldedAndTamperingIsCaught(ClusterContext cluster, String stack, String planText) throws IOException {
+        List<String> addonLines = planText.lines().filter(l -> l.contains("[addon ")).toList();
+        assertEquals(23, addonLines.size(), planText);
+        assertTrue(addonLines.stream().allMatch(l -> l.contains(": identical to Istio 1.30.3 samples/addons/")), planText);
+        int addonPart = addonLines.stream().mapToInt(l -> l.length() + 1).sum();
+        assertTrue(addonPart < 4096, "the addon part of the plan is " + addonPart + " bytes:\n" + planText);
+        assertFalse(planText.contains("differs from Istio") || planText.contains("could not be compared"), planText);
+
+        Path tampered = dir.resolve("addons");
+        Files.createDirectories(tampered);
+        for (String f : List.of("kiali.yaml", "prometheus.yaml", "grafana.yaml", "jaeger.yaml")) {
+            Files.copy(io.meshform.testkit.Testbed.istioAddons().resolve(f), tampered.resolve(f));
+        }
+        String kiali = Files.readString(tampered.resolve("kiali.yaml"));
+        Files.writeString(tampered.resolve("kiali.yaml"), kiali.replaceFirst("  - watch\n", "  - watch\n  - delete\n"));
+        addons = tampered;
+        try {
+            Result shown = meshform(cluster, stack, "plan");
+            assertEquals(0, shown.code(), shown.out() + shown.err());
+            assertTrue(shown.out().contains("warning: kiali.yaml: ClusterRole kiali differs from Istio 1.30.3's sample: rules[0]"),
+                    shown.out());
+            assertTrue(shown.out().contains("+ ClusterRole kiali [addon kiali]\n") && shown.out().contains("- delete"), shown.out());
+            Result strict = meshform(cluster, stack, "plan", "--strict");
+            assertEquals(1, strict.code(), strict.out() + strict.err());
+            assertTrue(strict.err().contains("ClusterRole kiali differs from Istio 1.30.3's sample: rules[0]"), strict.err());
+        } finally {
+            addons = null;
         }
     }
 

@@ -153,6 +153,9 @@ public final class DriftFormats {
                     sb.append("      ").append(style.dim("what apply would restore:")).append('\n');
                 }
                 for (PlanDetail d : e.details()) {
+                    if (!d.shown()) {
+                        continue;
+                    }
                     sb.append("      ").append(io.meshform.engine.diag.ControlChars.escape(d.line())).append('\n');
                 }
                 if (e.diagnostic() != null && e.diagnostic().detail() != null) {
@@ -240,7 +243,7 @@ public final class DriftFormats {
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
                 sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n```\n");
-                e.details().forEach(l -> sb.append(l.line()).append('\n'));
+                e.details().stream().filter(PlanDetail::shown).forEach(l -> sb.append(l.line()).append('\n'));
                 sb.append("```\n</details>\n");
             }
             if (e.expected() != null && e.live() != null) {

@@ -71,6 +71,9 @@ public final class PlanText {
                 .append(style.dim(" (" + c.reason() + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.action().symbol())).append(' ').append(c.address()).append('\n');
         for (PlanDetail d : c.details()) {
+            if (!d.shown()) {
+                continue;  // the line above summarises it; the JSON plan keeps it
+            }
             body(out, colourDetail(d), d.kind() == PlanDetail.Kind.ADD || d.kind() == PlanDetail.Kind.REMOVE);
         }
         switch (c.action()) {
@@ -144,7 +147,7 @@ public final class PlanText {
             case ADD -> style.green(line);
             case REMOVE -> style.red(line);
             case CHANGE -> style.yellow(line);
-            case NOTE -> line;
+            case NOTE, FOLDED -> line;
         };
     }
 

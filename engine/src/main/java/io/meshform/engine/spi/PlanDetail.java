@@ -14,7 +14,13 @@ public record PlanDetail(Kind kind, String text) {
         ADD("+ "),
         CHANGE("~ "),
         REMOVE("- "),
-        NOTE("");
+        NOTE(""),
+        /**
+         * A note the text and Markdown plans leave out, because the line above it says what it holds in one line (an
+         * addon object identical to Istio's own sample: its 240 KB of dashboards would hide, not show). The JSON plan
+         * keeps it, as a note: a saved plan reads it back as one and shows it.
+         */
+        FOLDED("");
 
         private final String symbol;
 
@@ -49,9 +55,19 @@ public record PlanDetail(Kind kind, String text) {
         return new PlanDetail(Kind.NOTE, text);
     }
 
+    /** A note that only the JSON plan shows ({@link Kind#FOLDED}). */
+    public static PlanDetail folded(String text) {
+        return new PlanDetail(Kind.FOLDED, text);
+    }
+
     /** True for a line about an object that differs (added, changed or removed), false for a note. */
     public boolean differs() {
-        return kind != Kind.NOTE;
+        return kind != Kind.NOTE && kind != Kind.FOLDED;
+    }
+
+    /** Whether text and Markdown show the line: all but {@link Kind#FOLDED} ones. */
+    public boolean shown() {
+        return kind != Kind.FOLDED;
     }
 
     /** The line as text and the JSON plan write it: the kind's mark, then the text. */
@@ -65,7 +81,7 @@ public record PlanDetail(Kind kind, String text) {
      */
     public static PlanDetail parse(String line) {
         for (Kind k : Kind.values()) {
-            if (k != Kind.NOTE && line.startsWith(k.symbol())) {
+            if (!k.symbol().isEmpty() && line.startsWith(k.symbol())) {
                 return new PlanDetail(k, line.substring(k.symbol().length()));
             }
         }

@@ -32,6 +32,11 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
  * Markdown plan all carry them, and they count as no change of their own (a saved plan reads them back as notes,
  * since they start with a space). Objects that grant rights or run code come first and ConfigMaps last, so a
  * Markdown plan cut for GitHub's comment limit folds Grafana's dashboards, not a binding.
+ *
+ * <p>An object identical to Istio's sample of the release installed ({@link AddonSampleCheck}) is one line in the text
+ * and Markdown plans ({@code + ConfigMap istio-system/grafana [addon grafana]: identical to Istio 1.30.3
+ * samples/addons/grafana.yaml (sha256 …)}): its body lines are folded, kept only in the JSON plan. Anything else is
+ * shown in full, and the plan warns about it.
  */
 final class AddonDetails {
     /** Where a body line starts under its object's line. */
@@ -70,7 +75,8 @@ final class AddonDetails {
      * One line per addon object that is missing ({@code +}, with its body) or differs ({@code ~}, with the changed
      * paths and a diff), from one LIST per kind and namespace.
      */
-    static List<PlanDetail> compare(Map<Addon, List<ObjectNode>> wanted, Function<Target, Map<String, JsonNode>> lister) {
+    static List<PlanDetail> compare(Map<Addon, List<ObjectNode>> wanted, Function<Target, Map<String, JsonNode>> lister,
+                                    AddonSampleCheck samples) {
         List<Entry> entries = new ArrayList<>();
         wanted.forEach((a, list) -> {
             for (int i = 0; i < list.size(); i++) {
@@ -84,19 +90,29 @@ final class AddonDetails {
         List<PlanDetail> out = new ArrayList<>();
         for (Entry e : entries) {
             JsonNode have = listed.get(e.collection()).get(Json.text(e.object().path("metadata"), "name"));
-            out.addAll(details(e.addon(), e.object(), have));
+            out.addAll(details(e.addon(), e.object(), have, samples.verdict(e.object())));
         }
         return out;
     }
 
     /** The lines of one addon object against its live version ({@code have}: null when it does not exist). */
     static List<PlanDetail> details(Addon addon, ObjectNode want, JsonNode have) {
-        String tag = " [addon " + addon.key + "]";
+        return details(addon, want, have, AddonSampleCheck.none().verdict(want));
+    }
+
+    /**
+     * The same, folded when {@code sample} says the object is Istio's own: its line says so, with the object's digest,
+     * and its body or diff lines are {@link PlanDetail#folded} (the JSON plan keeps them).
+     */
+    static List<PlanDetail> details(Addon addon, ObjectNode want, JsonNode have, AddonSampleCheck.Verdict sample) {
+        boolean identical = sample.match() == AddonSampleCheck.Match.IDENTICAL;
+        String tag = " [addon " + addon.key + "]" + (identical ? ": " + sample.identical() : "");
+        Function<String, PlanDetail> bodyLine = identical ? PlanDetail::folded : PlanDetail::note;
         Set<String> sensitive = ManifestSensitive.objectPaths(want);
         List<PlanDetail> out = new ArrayList<>();
         if (have == null) {
             out.add(PlanDetail.add(RenderDiff.describe(want) + tag));
-            body(yaml(Sensitive.mask(want, sensitive)), out);
+            lines(yaml(Sensitive.mask(want, sensitive))).forEach(l -> out.add(bodyLine.apply(BODY + l)));
             return out;
         }
         JsonNode liveObj = NoiseRules.ignored(have);
@@ -117,12 +133,8 @@ final class AddonDetails {
         List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("live", "planned", before, DiffUtils.diff(before, after),
                 CONTEXT_LINES);
         // The two header lines name the sides; each hunk starts with its "@@" line.
-        unified.stream().skip(Math.min(2, unified.size())).forEach(l -> out.add(PlanDetail.note(BODY + l)));
+        unified.stream().skip(Math.min(2, unified.size())).forEach(l -> out.add(bodyLine.apply(BODY + l)));
         return out;
-    }
-
-    private static void body(String yaml, List<PlanDetail> out) {
-        lines(yaml).forEach(l -> out.add(PlanDetail.note(BODY + l)));
     }
 
     static String yaml(JsonNode node) {

@@ -21,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <li>a Deployment's pods run as a ServiceAccount the file defines (or the namespace's default), never as another
  * one of istio-system (istiod's, with its rights).</li>
  * </ul>
- * The rules, not the sample files' digests: an addon file may differ from the sample (another image, other settings),
- * and the plan shows every object's body for review ({@link AddonDetails}).
+ * The rules, not the sample files' digests, decide what may be applied: an addon file may differ from the sample
+ * (another image, other settings). The digests decide what a reviewer must read: the plan folds an object identical to
+ * Istio's sample and shows, and warns about, one that is not ({@link AddonSampleCheck}).
  */
 final class AddonRules {
     /**

@@ -213,7 +213,10 @@ public final class IstioInstallType implements ResourceType {
         List<PlanDetail> details = new ArrayList<>(installed.details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
-        details.addAll(addonDetails(desired, wanted, recorded.addonObjects(), lists));
+        // The release istioctl installs: `version` may name only the minor ("1.30"), which has no single sample.
+        AddonSampleCheck samples = AddonSampleCheck.of(AddonSamples.builtIn(), istioctl(context, request.address(), desired).version(), wanted);
+        details.addAll(addonDetails(desired, wanted, recorded.addonObjects(), lists, samples));
+        warnings.addAll(samples.warnings());
         Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
                 InstallRecord.ISTIO_DIGEST, render.digest(),
                 InstallRecord.ISTIOCTL_VERSION, istioctl(context, request.address(), desired).version());
@@ -270,12 +273,12 @@ public final class IstioInstallType implements ResourceType {
 
     /**
      * "+ Deployment istio-system/kiali [addon kiali]" and the object's body for addon objects to create, "~ ..." and a
-     * diff of the fields that change for those to update ({@link AddonDetails}), and "- ... [addon kiali is off]" for
-     * the objects of an addon switched off (or recorded and no longer wanted).
+     * diff of the fields that change for those to update, folded when Istio's sample is the same ({@link AddonDetails}),
+     * and "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
      */
     private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded,
-                                          PlanLists lists) {
-        List<PlanDetail> out = new ArrayList<>(AddonDetails.compare(wanted, lists));
+                                          PlanLists lists, AddonSampleCheck samples) {
+        List<PlanDetail> out = new ArrayList<>(AddonDetails.compare(wanted, lists, samples));
         List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded, lists));
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
         for (AddonObject o : removals) {

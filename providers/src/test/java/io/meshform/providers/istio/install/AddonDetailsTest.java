@@ -125,12 +125,26 @@ class AddonDetailsTest {
         assertEquals(List.of(), AddonDetails.details(Addon.KIALI, want, yaml(AddonDetails.yaml(want))), "nothing differs, no lines");
     }
 
+    /** A live object being put back to Istio's sample: its change line says so and the diff is folded, kept in JSON. */
+    @Test
+    void aChangeToAnObjectIdenticalToTheSampleFoldsItsDiff() {
+        var want = object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana, namespace: istio-system}\ndata: {a: sample}\n");
+        JsonNode live = yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: grafana, namespace: istio-system}\ndata: {a: edited}\n");
+        var identical = new AddonSampleCheck.Verdict(AddonSampleCheck.Match.IDENTICAL, "1.30.3", "grafana.yaml", "c4a60c58e6ab".repeat(6),
+                List.of());
+        var details = AddonDetails.details(Addon.GRAFANA, want, live, identical);
+        assertEquals(PlanDetail.change("ConfigMap istio-system/grafana (data.a) [addon grafana]: identical to Istio 1.30.3"
+                + " samples/addons/grafana.yaml (sha256 c4a60c58e6ab…)"), details.get(0));
+        assertTrue(details.size() > 1 && details.stream().skip(1).allMatch(d -> d.kind() == PlanDetail.Kind.FOLDED), details.toString());
+        assertTrue(details.stream().anyMatch(d -> d.text().contains("+  a: sample")), details.toString());
+    }
+
     @Test
     void rbacComesFirstAndConfigMapsLastAcrossAddons() {
         Map<Addon, List<ObjectNode>> wanted = new LinkedHashMap<>();
         wanted.put(Addon.GRAFANA, List.of(object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: dashboards, namespace: istio-system}\n")));
         wanted.put(Addon.KIALI, List.of(object(BINDING)));
-        var lines = AddonDetails.compare(wanted, collection -> Map.of()).stream().filter(PlanDetail::differs).toList();
+        var lines = AddonDetails.compare(wanted, collection -> Map.of(), AddonSampleCheck.none()).stream().filter(PlanDetail::differs).toList();
         assertEquals(List.of(PlanDetail.add("ClusterRoleBinding kiali [addon kiali]"),
                 PlanDetail.add("ConfigMap istio-system/dashboards [addon grafana]")), lines);
     }
@@ -160,5 +174,48 @@ class AddonDetailsTest {
         // A saved plan reads the lines back with their kinds: the bodies stay notes.
         var read = new PlanJson().read(new PlanJson().write(plan, true));
         assertEquals(planned.details(), read.changes().get(0).details());
+    }
+
+    private Plan planWithKiali(Path dir, String kiali) throws Exception {
+        Files.createDirectories(dir.resolve("addons"));
+        Files.writeString(dir.resolve("addons/kiali.yaml"), kiali);
+        Path istioctl = IstioInstallFakeIstioctlTest.fake(dir);
+        Files.writeString(istioctl, Files.readString(istioctl).replace("1.28.5", "1.30.3"));
+        var type = new IstioInstallType(new KubeConnection(client, "meshform"), new Istioctl(istioctl.toString(), "test", null, null));
+        var address = ResourceAddress.parse("istio.install.mesh");
+        // The minor only: the samples compared are those of the release istioctl installs.
+        var spec = yaml("version: \"1.30\"\naddons: {kiali: true, manifests: \"" + dir.resolve("addons") + "\"}\n");
+        var planned = type.plan(new PlanRequest(address, spec, null, null));
+        var change = new ResourceChange(address, planned.action(), planned.reason(), planned.before(), planned.after(),
+                planned.details(), planned.warnings(), planned.privateData(), null, List.of());
+        return new Plan("test", "s", "sha256:d", "l", 1, false, List.of(change), List.of());
+    }
+
+    /** Istio's own kiali.yaml is six lines in the text and Markdown plans; the JSON plan keeps every body line. */
+    @Test
+    void objectsIdenticalToIstiosSampleAreFoldedExceptInJson(@TempDir Path dir) throws Exception {
+        Plan plan = planWithKiali(dir, AddonSampleCheckTest.istioKiali());
+        String text = new PlanText(Style.plain()).render(plan);
+        assertTrue(text.contains("+ ClusterRole kiali [addon kiali]: identical to Istio 1.30.3 samples/addons/kiali.yaml (sha256 "), text);
+        assertEquals(6, text.lines().filter(l -> l.contains("identical to Istio 1.30.3 samples/addons/kiali.yaml")).count(), text);
+        assertFalse(text.contains("rules:") || text.contains("quay.io/kiali/kiali") || text.contains("warning: kiali.yaml"), text);
+        String markdown = new PlanMarkdown().render(plan);
+        assertFalse(markdown.contains("quay.io/kiali/kiali"), markdown);
+        String json = new PlanJson().write(plan, false);
+        assertTrue(json.contains("\"    rules:\"") && json.contains("quay.io/kiali/kiali:v2.26"), "the JSON plan keeps the bodies");
+        assertTrue(plan.changes().get(0).warnings().stream().noneMatch(w -> w.contains("kiali") || w.contains("addons")),
+                plan.changes().get(0).warnings().toString());
+    }
+
+    /** A tampered object is shown in full and warned about; the untouched ones stay folded. */
+    @Test
+    void anObjectThatDiffersFromTheSampleIsShownInFullWithAWarning(@TempDir Path dir) throws Exception {
+        String tampered = AddonSampleCheckTest.istioKiali().replaceFirst("  - watch\n", "  - watch\n  - delete\n");
+        Plan plan = planWithKiali(dir, tampered);
+        String text = new PlanText(Style.plain()).render(plan);
+        assertTrue(text.contains("+ ClusterRole kiali [addon kiali]\n") && text.contains("      - delete\n"), text);
+        assertTrue(text.contains("warning: kiali.yaml: ClusterRole kiali differs from Istio 1.30.3's sample: rules[0]"), text);
+        assertTrue(text.contains("+ Deployment istio-system/kiali [addon kiali]: identical to Istio 1.30.3"), text);
+        assertFalse(text.contains("quay.io/kiali/kiali"), text);
     }
 }
