@@ -382,7 +382,8 @@ public final class StackLoader {
         for (FieldProblem problem : type.validate(r.spec())) {
             String summary = r.address() + ": " + (problem.path().isEmpty() ? "spec" : "spec" + problem.path().replace('/', '.'))
                     + ": " + problem.message();
-            SourceRange at = r.source().range("/spec" + problem.path());
+            SourceRange at = problem.atValue() ? r.source().valueRange("/spec" + problem.path())
+                    : r.source().range("/spec" + problem.path());
             if (problem.warning()) {
                 out.warning(summary, problem.hint(), at);
             } else {

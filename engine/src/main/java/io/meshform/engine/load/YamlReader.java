@@ -285,6 +285,8 @@ public final class YamlReader {
             String child = pointer + "/" + escape(key);
             positions.put(child, keyAt);
             p.nextToken();
+            // The value's own position too: a wrong value (`mode: STRICTT`) is shown there, not at its key.
+            positions.put(YamlDocument.valueKey(child), here(file, p));
             object.set(key, readValue(file, p, child, positions));
         }
         return object;
