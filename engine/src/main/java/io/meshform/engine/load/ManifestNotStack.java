@@ -34,10 +34,13 @@ final class ManifestNotStack {
         return Optional.of(SUMMARY_START + object + ", apiVersion " + apiVersion.asString() + "), not a meshform stack");
     }
 
-    /** What to do instead, naming the file so the hint can be pasted. */
+    /**
+     * What to do instead. A manifest's {@code file:} holds one object (docs/resource-types.md), so a file of several
+     * is not named as one.
+     */
     static String hint(String file) {
-        return "a stack starts with `apiVersion: meshform.io/v1alpha1` and `kind: Stack`; to apply this manifest with"
-                + " meshform, declare it in a stack as a resource `type: kubernetes.manifest` with `spec: {file: "
-                + file + "}` (path relative to the stack), or apply it with kubectl";
+        return "a stack starts with `apiVersion: meshform.io/v1alpha1` and `kind: Stack`; to apply Kubernetes objects"
+                + " with meshform, declare each in a stack as a `kubernetes.manifest` resource (inline `manifest:`, or"
+                + " `file:` naming a file of one object), or apply " + file + " with kubectl";
     }
 }

@@ -371,7 +371,8 @@ class StackLoaderTest {
         assertEquals("this is a Kubernetes manifest (ServiceAccount ops/drift, apiVersion v1), not a meshform stack",
                 many.get(0).summary());
         assertTrue(many.get(0).detail().startsWith("a stack starts with `apiVersion: meshform.io/v1alpha1`"), many.get(0).detail());
-        assertTrue(many.get(0).detail().contains("`spec: {file: stack.yaml}`"), many.get(0).detail());
+        assertTrue(many.get(0).detail().endsWith("declare each in a stack as a `kubernetes.manifest` resource (inline"
+                + " `manifest:`, or `file:` naming a file of one object), or apply stack.yaml with kubectl"), many.get(0).detail());
         assertEquals(2, many.get(0).range().line());
         assertEquals(1, many.get(0).range().column());
         // One document: the same words, not "unsupported apiVersion" and "unsupported kind".
