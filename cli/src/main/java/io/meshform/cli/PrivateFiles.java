@@ -1,5 +1,6 @@
 package io.meshform.cli;
 
+import io.meshform.state.WriteFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -52,8 +53,7 @@ final class PrivateFiles {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new UserError("cannot write " + target + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            throw new UserError(WriteFailure.message(target, e));
         }
     }
 

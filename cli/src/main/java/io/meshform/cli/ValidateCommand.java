@@ -1,7 +1,9 @@
 package io.meshform.cli;
 
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.FileOrder;
 import io.meshform.engine.diag.Severity;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.plan.Validator;
@@ -43,24 +45,19 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         global.refuseUnused("validate", false);
         try (Workspace ws = new Workspace(global, terminal)) {
+            // Every warning of the load and the checks in one list, so the output reads in file order (FileOrder).
             List<Diagnostic> warnings = new ArrayList<>();
             StackLoader.Loaded loaded;
             try {
-                loaded = ws.loadStack(!json);
+                loaded = ws.loadStack(false);
                 warnings.addAll(loaded.warnings());
-                List<Diagnostic> more = unchecked(new Validator(ws.registry()).validate(loaded.stack()), json ? warnings : List.of());
-                more.forEach(w -> {
-                    if (!json) {
-                        terminal.err().println(w.severity() == Severity.INFO ? ws.style().dim(w.format())
-                                : ws.style().yellow(w.format()));
-                    }
-                });
-                warnings.addAll(more);
+                warnings.addAll(unchecked(new Validator(ws.registry()).validate(loaded.stack())));
             } catch (DiagnosticsException e) {
+                DiagnosticsException all = withEarlier(warnings, e);
                 if (!json) {
-                    throw e;
+                    throw all;
                 }
-                terminal.out().print(render(e.diagnostics()));
+                terminal.out().print(render(all.diagnostics()));
                 return ExitCodes.ERROR;
             } catch (UserError e) {
                 if (!json) {
@@ -69,15 +66,29 @@ final class ValidateCommand implements Callable<Integer> {
                 terminal.out().print(render(List.of(Diagnostic.error(e.getMessage(), null, null))));
                 return ExitCodes.ERROR;
             }
+            List<Diagnostic> sorted = FileOrder.of(warnings);
             if (json) {
-                terminal.out().print(render(warnings));
+                terminal.out().print(render(sorted));
                 return ExitCodes.OK;
             }
+            sorted.forEach(w -> terminal.err().println(w.severity() == Severity.INFO ? ws.style().dim(w.format())
+                    : ws.style().yellow(w.format())));
             terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
                     + loaded.stack().name() + "`, " + Plural.of(loaded.stack().resources().size(), "resource")
                     + counts(warnings));
             return ExitCodes.OK;
         }
+    }
+
+    /** The errors of {@code e} with the warnings found before it, all in file order. */
+    private static DiagnosticsException withEarlier(List<Diagnostic> earlier, DiagnosticsException e) {
+        if (earlier.isEmpty()) {
+            return e;
+        }
+        Diagnostics all = new Diagnostics();
+        earlier.forEach(all::add);
+        e.diagnostics().forEach(all::add);
+        return new DiagnosticsException(all);
     }
 
     /**
@@ -86,12 +97,11 @@ final class ValidateCommand implements Callable<Integer> {
      * without its providers; plan keeps it a warning ({@code --strict} refuses it), since the API server's webhook
      * still checks what is applied.
      */
-    private static List<Diagnostic> unchecked(List<Diagnostic> found, List<Diagnostic> before) {
+    private static List<Diagnostic> unchecked(List<Diagnostic> found) {
         if (found.stream().noneMatch(Mesh::istioctlDidNotRun)) {
             return found;
         }
-        io.meshform.engine.diag.Diagnostics errors = new io.meshform.engine.diag.Diagnostics();
-        before.forEach(errors::add);
+        Diagnostics errors = new Diagnostics();
         for (Diagnostic d : found) {
             errors.add(Mesh.istioctlDidNotRun(d) ? Diagnostic.error(d.summary(), d.detail()
                     + ". validate fails until istioctl runs: a stack whose Istio objects were not checked is not known to"

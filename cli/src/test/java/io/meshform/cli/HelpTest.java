@@ -223,6 +223,11 @@ class HelpTest {
         assertEquals(1, both.code(), both.out() + both.err());
         assertTrue(both.err().contains("--json and --markdown cannot be combined"), both.err());
         assertEquals("", both.out());
+        // show has both options too (PlanFormat), and refuses them before reading the plan file.
+        Result show = run("show", "--json", "--markdown", "missing.plan");
+        assertEquals(1, show.code(), show.out() + show.err());
+        assertTrue(show.err().contains("--json and --markdown cannot be combined"), show.err());
+        assertEquals("", show.out());
     }
 
     @Test

@@ -95,4 +95,45 @@ class ValidateWithoutIstioctlTest {
         assertTrue(r.out().startsWith("Success! ") && r.out().contains("stack `demo`, 1 resource"), r.out());
         assertFalse(r.out().contains("1 resources"), r.out());
     }
+
+    @Test
+    void aWrongModeOrShapeIsExplainedAtTheValueFromIstiosSchema() throws IOException {
+        // Istio's own words were `cannot parse proto message: unknown value "\"STRICTT\"" for enum ...` at the key,
+        // and `json: cannot unmarshal string into Go value of type map[string]json.RawMessage` at `spec`.
+        Result r = validate("""
+                  - type: istio.peerAuthentication
+                    name: a
+                    spec:
+                      namespace: istio-system
+                      mtls: {mode: STRICTT}
+                  - type: istio.peerAuthentication
+                    name: b
+                    spec:
+                      namespace: foo
+                      mtls: STRICT
+                """);
+        assertEquals(1, r.code(), r.out() + r.err());
+        String file = dir.resolve("meshform.yaml").toString();
+        assertTrue(r.err().contains(file + ":9:20: error: istio.peerAuthentication.a: spec.mtls.mode: unknown value `STRICTT`:"
+                + " Istio's PeerAuthentication accepts UNSET, DISABLE, PERMISSIVE, STRICT\n  did you mean `STRICT`?"), r.err());
+        assertTrue(r.err().contains(file + ":14:13: error: istio.peerAuthentication.b: spec.mtls: must be a mapping in Istio's"
+                + " PeerAuthentication, found the string \"STRICT\"\n  did you mean `mtls: {mode: STRICT}`?"), r.err());
+    }
+
+    @Test
+    void anIstioKindInAManifestIsExplainedAtItsValueToo() throws IOException {
+        Result r = validate("""
+                  - type: kubernetes.manifest
+                    name: pa
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: PeerAuthentication
+                        metadata: {name: x, namespace: foo}
+                        spec: {mtls: {mode: PERMISIVE}}
+                """);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(dir.resolve("meshform.yaml") + ":12:29: error: kubernetes.manifest.pa: spec.manifest.spec.mtls.mode:"
+                + " unknown value `PERMISIVE`: Istio's PeerAuthentication accepts UNSET, DISABLE, PERMISSIVE, STRICT"), r.err());
+    }
 }

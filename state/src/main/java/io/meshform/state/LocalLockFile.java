@@ -75,8 +75,7 @@ final class LocalLockFile {
             keep = true;
             return new Handle(mine, key, ch, os, inode);
         } catch (IOException e) {
-            throw new StateException("could not lock " + lockFile + ": " + e.getMessage()
-                    + "\nCheck that the directory is writable.", e);
+            throw new StateException("could not lock " + lockFile + ": " + WriteFailure.reason(lockFile, e), e);
         } finally {
             if (!keep) {
                 closeQuietly(ch);
@@ -147,7 +146,7 @@ final class LocalLockFile {
         try {
             return AtomicFiles.openLockFile(lockFile);
         } catch (IOException e) {
-            throw new StateException("could not open lock file " + lockFile + ": " + e.getMessage()
+            throw new StateException("could not open lock file " + lockFile + ": " + WriteFailure.reason(lockFile, e)
                     + "\nCheck that the directory exists and is writable, and that " + lockFile
                     + " is a regular file (meshform does not follow a link there).", e);
         }

@@ -287,7 +287,7 @@ public final class LocalStateBackend implements StateBackend {
             seen = true;
             seenBytes = bytes;
         } catch (IOException e) {
-            throw new StateException("could not write state file " + file + ": " + e.getMessage()
+            throw new StateException("could not write state file " + file + ": " + WriteFailure.reason(file, e)
                     + "\nThe previous state is unchanged. Check that the directory exists, is writable and has "
                     + "free space, then run meshform again.", e);
         }

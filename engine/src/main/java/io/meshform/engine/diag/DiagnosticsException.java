@@ -8,9 +8,14 @@ public final class DiagnosticsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient List<Diagnostic> diagnostics;
 
+    /** Keeps the diagnostics in {@link FileOrder}, so every output (text, JSON) lists them as the file reads. */
     public DiagnosticsException(Diagnostics diagnostics) {
-        super(render(diagnostics.all()));
-        this.diagnostics = List.copyOf(diagnostics.all());
+        this(FileOrder.of(diagnostics.all()));
+    }
+
+    private DiagnosticsException(List<Diagnostic> sorted) {
+        super(render(sorted));
+        this.diagnostics = List.copyOf(sorted);
     }
 
     public DiagnosticsException(Diagnostic single) {

@@ -180,6 +180,11 @@ public final class StackLoader {
         if (!shape.isObject(root, "", "a stack file")) {
             return;
         }
+        java.util.Optional<String> manifest = ManifestNotStack.summary(root);
+        if (manifest.isPresent()) {
+            out.error(manifest.get(), ManifestNotStack.hint(path.getFileName().toString()), doc.rangeOf("/kind"));
+            return;
+        }
         shape.knownKeys(root, "", "the stack", TOP_KEYS);
         String apiVersion = shape.string(root, "", "apiVersion");
         if (shape.required(root, "", "apiVersion", "the stack") && apiVersion != null && !API_VERSION.equals(apiVersion)) {
@@ -358,8 +363,12 @@ public final class StackLoader {
             for (int i = 0; i < r.dependsOn().size(); i++) {
                 ResourceAddress d = r.dependsOn().get(i);
                 if (!declared.contains(d)) {
+                    // A resource cannot depend on itself, so it is never the suggestion (it was, as the only close name).
+                    List<String> others = declared.stream().filter(a -> !a.equals(r.address()))
+                            .map(ResourceAddress::toString).toList();
                     out.error("`" + r.address() + "` depends on `" + d + "`, which the stack does not declare",
-                            Suggestions.hint(d.toString(), declared.stream().map(ResourceAddress::toString).toList()),
+                            others.isEmpty() ? "the stack declares no other resource; remove this entry"
+                                    : Suggestions.hint(d.toString(), others),
                             r.source().range("/dependsOn/" + i));
                 } else if (d.equals(r.address())) {
                     out.error("`" + r.address() + "` depends on itself", null, r.source().range("/dependsOn/" + i));
@@ -373,7 +382,8 @@ public final class StackLoader {
         for (FieldProblem problem : type.validate(r.spec())) {
             String summary = r.address() + ": " + (problem.path().isEmpty() ? "spec" : "spec" + problem.path().replace('/', '.'))
                     + ": " + problem.message();
-            SourceRange at = r.source().range("/spec" + problem.path());
+            SourceRange at = problem.atValue() ? r.source().valueRange("/spec" + problem.path())
+                    : r.source().range("/spec" + problem.path());
             if (problem.warning()) {
                 out.warning(summary, problem.hint(), at);
             } else {

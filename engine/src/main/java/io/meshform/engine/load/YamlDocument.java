@@ -10,6 +10,23 @@ import tools.jackson.databind.JsonNode;
  */
 public record YamlDocument(String file, JsonNode root, Map<String, SourceRange> positions) {
 
+    /**
+     * Where the value of the property at {@code pointer} starts ({@code STRICTT} in {@code mode: STRICTT}), or, for an
+     * array element or a node not written, {@link #rangeOf}.
+     */
+    public SourceRange valueRangeOf(String pointer) {
+        SourceRange r = positions.get(valueKey(pointer));
+        return r != null ? r : rangeOf(pointer);
+    }
+
+    /**
+     * The key under which a property value's position is kept in {@link #positions}: the pointer and "~2", which no
+     * pointer ends with (a key's "~" is escaped as "~0"), so it never shadows a node's own position.
+     */
+    static String valueKey(String pointer) {
+        return pointer + "~2";
+    }
+
     /** The position of the node at {@code pointer}, or of its nearest written ancestor. */
     public SourceRange rangeOf(String pointer) {
         String p = pointer;

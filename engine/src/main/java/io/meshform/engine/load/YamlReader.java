@@ -151,6 +151,12 @@ public final class YamlReader {
             JsonNode root = readValue(file, p, "", positions);
             if (p.nextToken() != null) {
                 TokenStreamLocation at = p.currentTokenLocation();
+                java.util.Optional<String> manifest = stack ? ManifestNotStack.summary(root) : java.util.Optional.empty();
+                if (manifest.isPresent()) {
+                    SourceRange kind = positions.get("/kind");
+                    throw fail(file, kind == null ? 1 : kind.line(), kind == null ? 1 : kind.column(), manifest.get(),
+                            ManifestNotStack.hint(java.nio.file.Path.of(file).getFileName().toString()));
+                }
                 throw fail(file, at.getLineNr(), at.getColumnNr(), "more than one YAML document in the file",
                         stack ? "a desired-state file holds one stack; remove the `---` and what follows, or split it into files"
                                 : "this file must hold exactly one object; declare one resource per object");
@@ -279,6 +285,8 @@ public final class YamlReader {
             String child = pointer + "/" + escape(key);
             positions.put(child, keyAt);
             p.nextToken();
+            // The value's own position too: a wrong value (`mode: STRICTT`) is shown there, not at its key.
+            positions.put(YamlDocument.valueKey(child), here(file, p));
             object.set(key, readValue(file, p, child, positions));
         }
         return object;

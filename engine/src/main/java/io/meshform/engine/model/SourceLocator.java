@@ -54,6 +54,22 @@ public record SourceLocator(YamlDocument document, String pointer, SourceLocator
         return document.rangeOf(pointer + relativePointer);
     }
 
+    /** Like {@link #range(String)}, at the value rather than its key ({@code STRICTT} in {@code mode: STRICTT}). */
+    public SourceRange valueRange(String relativePointer) {
+        for (Map.Entry<String, YamlDocument> e : embedded.entrySet()) {
+            String at = e.getKey();
+            if (relativePointer.equals(at) || relativePointer.startsWith(at + "/")) {
+                return e.getValue().valueRangeOf(relativePointer.substring(at.length()));
+            }
+        }
+        for (SourceLocator s = this; s != null; s = s.refines) {
+            if (s.document.positions().get(s.pointer + relativePointer) != null) {
+                return s.document.valueRangeOf(s.pointer + relativePointer);
+            }
+        }
+        return document.valueRangeOf(pointer + relativePointer);
+    }
+
     /** The same locator with the content at {@code at} read from {@code file}. */
     public SourceLocator withEmbedded(String at, YamlDocument file) {
         Map<String, YamlDocument> more = new java.util.HashMap<>(embedded);

@@ -353,6 +353,39 @@ class StackLoaderTest {
     }
 
     @Test
+    void aMissingDependencyIsNeverSuggestedAsTheResourceItself() throws IOException {
+        // test.thing.x is one letter from test.thing.y, but x cannot depend on itself: suggesting it misleads.
+        Diagnostic alone = errors(HEAD + "resources:\n  - {type: test.thing, name: x, dependsOn: [test.thing.y]}\n").get(0);
+        assertEquals("the stack declares no other resource; remove this entry", alone.detail());
+        Diagnostic two = errors(HEAD + "resources:\n  - {type: test.thing, name: x, dependsOn: [test.thing.y]}\n"
+                + "  - {type: test.thing, name: zz}\n").get(0);
+        assertEquals("did you mean `test.thing.zz`?", two.detail());
+    }
+
+    @Test
+    void aKubernetesManifestIsNamedAsOneNotReadAsABrokenStack() throws IOException {
+        // examples/drift-cronjob.yaml: several documents, the first a ServiceAccount.
+        List<Diagnostic> many = errors("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: drift, namespace: ops}\n"
+                + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
+        assertEquals(1, many.size(), many.toString());
+        assertEquals("this is a Kubernetes manifest (ServiceAccount ops/drift, apiVersion v1), not a meshform stack",
+                many.get(0).summary());
+        assertTrue(many.get(0).detail().startsWith("a stack starts with `apiVersion: meshform.io/v1alpha1`"), many.get(0).detail());
+        assertTrue(many.get(0).detail().endsWith("declare each in a stack as a `kubernetes.manifest` resource (inline"
+                + " `manifest:`, or `file:` naming a file of one object), or apply stack.yaml with kubectl"), many.get(0).detail());
+        assertEquals(2, many.get(0).range().line());
+        assertEquals(1, many.get(0).range().column());
+        // One document: the same words, not "unsupported apiVersion" and "unsupported kind".
+        List<Diagnostic> one = errors("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n");
+        assertEquals(1, one.size(), one.toString());
+        assertEquals("this is a Kubernetes manifest (Deployment web, apiVersion apps/v1), not a meshform stack",
+                one.get(0).summary());
+        // A stack with a mistyped apiVersion is still a stack with a wrong apiVersion.
+        assertTrue(errors("apiVersion: v1\nkind: Stack\nmetadata: {name: x}\n").get(0).summary()
+                .contains("unsupported apiVersion"));
+    }
+
+    @Test
     void wrongApiVersionAndMissingKindAreReported() throws IOException {
         List<Diagnostic> errors = errors("apiVersion: v1\nmetadata: {name: x}\n");
         assertEquals(2, errors.size());

@@ -1,5 +1,7 @@
 package io.meshform.engine.load;
 
+import io.meshform.engine.diag.SourceRange;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -15,6 +17,16 @@ class YamlReaderTest {
     private Diagnostic failure(String text) {
         DiagnosticsException e = assertThrows(DiagnosticsException.class, () -> reader.parse("s.yaml", text));
         return e.diagnostics().get(0);
+    }
+
+    @Test
+    void aPropertysValueHasItsOwnPositionBesideItsKeys() {
+        YamlDocument doc = reader.parse("s.yaml", "spec:\n  mtls: {mode: STRICTT}\n  list:\n    - a\n  mtlz:\n    STRICT\n");
+        assertEquals(new SourceRange("s.yaml", 2, 10), doc.rangeOf("/spec/mtls/mode"), "the key");
+        assertEquals(new SourceRange("s.yaml", 2, 16), doc.valueRangeOf("/spec/mtls/mode"), "the value");
+        assertEquals(new SourceRange("s.yaml", 6, 5), doc.valueRangeOf("/spec/mtlz"), "a value on its own line");
+        assertEquals(new SourceRange("s.yaml", 4, 7), doc.valueRangeOf("/spec/list/0"), "a list item is its own value");
+        assertEquals(doc.rangeOf("/spec/nothing"), doc.valueRangeOf("/spec/nothing"), "not written: the nearest ancestor");
     }
 
     @Test

@@ -35,6 +35,11 @@ public final class SpecChecker {
         problems.add(FieldProblem.error(path, message, hint));
     }
 
+    /** An error shown at the value rather than at its key (see {@link FieldProblem#atValue}). */
+    public void errorAtValue(String path, String message, String hint) {
+        problems.add(FieldProblem.errorAtValue(path, message, hint));
+    }
+
     public void warning(String path, String message, String hint) {
         problems.add(FieldProblem.warning(path, message, hint));
     }
@@ -42,7 +47,7 @@ public final class SpecChecker {
     /** Another checker's problems, their paths under {@code prefix} (a manifest's object lives at /manifest). */
     public void addAll(String prefix, List<FieldProblem> more) {
         for (FieldProblem p : more) {
-            problems.add(new FieldProblem(prefix + p.path(), p.message(), p.hint(), p.warning()));
+            problems.add(new FieldProblem(prefix + p.path(), p.message(), p.hint(), p.warning(), p.atValue()));
         }
     }
 

@@ -21,10 +21,20 @@ public final class IstioObjects implements ObjectRules {
     }
 
     static final Map<String, KindRules> BY_KIND = Map.of(
-            "PeerAuthentication", new KindRules(IstioRules.PEER_FIELDS, IstioRules::peerAuthentication),
-            "RequestAuthentication", new KindRules(IstioRules.REQUEST_FIELDS, IstioRules::requestAuthentication),
-            "AuthorizationPolicy", new KindRules(IstioRules.AUTHZ_FIELDS, IstioRules::authorizationPolicy),
-            "Telemetry", new KindRules(IstioRules.TELEMETRY_FIELDS, IstioRules::telemetry));
+            "PeerAuthentication", new KindRules(IstioRules.PEER_FIELDS, withSchema("PeerAuthentication", IstioRules::peerAuthentication)),
+            "RequestAuthentication", new KindRules(IstioRules.REQUEST_FIELDS,
+                    withSchema("RequestAuthentication", IstioRules::requestAuthentication)),
+            "AuthorizationPolicy", new KindRules(IstioRules.AUTHZ_FIELDS,
+                    withSchema("AuthorizationPolicy", IstioRules::authorizationPolicy)),
+            "Telemetry", new KindRules(IstioRules.TELEMETRY_FIELDS, withSchema("Telemetry", IstioRules::telemetry)));
+
+    /** Istio's CRD schema (enum values, types; {@link IstioSpecSchema}) first, then the kind's own rules. */
+    private static IstioPolicyType.Rules withSchema(String kind, IstioPolicyType.Rules rules) {
+        return (spec, c) -> {
+            IstioSpecSchema.istio().check(kind, spec, c);
+            rules.check(spec, c);
+        };
+    }
 
     /**
      * Values of a kind's spec that are masked in plans and digested in state: the inline key sets of every JWT rule

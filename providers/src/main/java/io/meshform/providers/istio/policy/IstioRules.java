@@ -13,6 +13,9 @@ import tools.jackson.databind.JsonNode;
  * is left to it: the {@code istio-validate} check runs it on every plan and {@code validate} and maps its messages to
  * the stack's lines. Kept here:
  * <ul>
+ *   <li>enum values and field types from Istio's CRD schema ({@link IstioSpecSchema}, applied to every kind before
+ *       these rules): what istioctl refuses in its decoder's words, explained at the value with the values it
+ *       accepts, and checked where istioctl is not installed;</li>
  *   <li>the top-level fields each typed resource has (its schema, which docs/stack.schema.json also states), so a
  *       misspelt field is named even where istioctl is not installed;</li>
  *   <li>the rules only the CRDs' CEL validations enforce, at the API server
@@ -32,10 +35,10 @@ public final class IstioRules {
     private IstioRules() {
     }
 
-    /** PeerAuthentication: nothing beyond its fields; Istio checks the rest. */
+    /** PeerAuthentication: nothing beyond its fields and its schema (mTLS modes: {@link IstioSpecSchema}). */
     public static void peerAuthentication(JsonNode spec, SpecChecker c) {
-        // every rule of a PeerAuthentication spec is in Istio's ValidatePeerAuthentication or its CRD's CEL rules, which
-        // that function repeats
+        // every other rule of a PeerAuthentication spec is in Istio's ValidatePeerAuthentication or its CRD's CEL rules,
+        // which that function repeats
     }
 
     /** RequestAuthentication: a JWT rule sets {@code jwks} or {@code jwksUri}, not both (a CEL rule of the CRD). */
