@@ -14,7 +14,6 @@ import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PathNormalization;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,7 +23,9 @@ import tools.jackson.databind.JsonNode;
 /**
  * Ingress auth coverage: for each workload a CUSTOM AuthorizationPolicy selects (the ingress gateway), which requests
  * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
- * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). One note per workload
+ * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). The policies judged
+ * are those istiod attaches to the workload's pods ({@link CoveredWorkloads}: per running pod when the cluster is
+ * known, else the CUSTOM policy's selector as an approximation the report names). One note per workload
  * with the table (a warning when nothing was checked); a warning for each variant of a protected path let through
  * unchecked, each broken {@code coverage:} expectation, and each condition of a CUSTOM rule that a client controls
  * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate). Validate reads only
@@ -57,16 +58,11 @@ public final class IngressAuthCoverage extends MeshCheck {
         Predicate<String> usable = name -> !config.known() || config.provider(name)
                 .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
         String root = config.rootNamespace();
-        Map<String, AuthzPolicy> workloads = new LinkedHashMap<>();
-        for (AuthzPolicy p : policies) {
-            if (p.action().equals("CUSTOM") && !p.targeted()) {
-                workloads.putIfAbsent(p.namespace() + " " + (p.selector() == null ? "" : new java.util.TreeMap<>(p.selector())), p);
-            }
-        }
         java.util.Set<AuthzPolicy> judged = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (AuthzPolicy custom : workloads.values()) {
-            Map<String, String> labels = custom.selector() == null ? Map.of() : custom.selector();
-            List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, custom.namespace(), labels, root)).toList();
+        for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root)) {
+            List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
+            AuthzPolicy custom = attached.stream().filter(p -> p.action().equals("CUSTOM") && objects.containsKey(p)).findFirst()
+                    .orElse(w.custom());
             GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
             List<IngressCoverage.Expectation> expectations = new ArrayList<>();
             Map<IngressCoverage.Expectation, PlannedObject> expectedBy = new IdentityHashMap<>();
@@ -86,8 +82,9 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
-            String workload = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
-            String where = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + ")";
+            String workload = w.name();
+            String where = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source()
+                    + (w.approximate() ? "; judged from the CUSTOM policy's selector, an approximation" : "") + ")";
             if (report.rows().isEmpty()) {
                 out.add(Diagnostic.warning(summary(report, workload) + ": nothing is known to reach the auth proxy", where
                         + ": no CUSTOM rule names a request to check (a CUSTOM policy without rules matches nothing,"
@@ -96,7 +93,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                         + " (notPaths), or list the protected paths in coverage.protected", objects.containsKey(custom)
                         ? objects.get(custom).range("/spec/rules") : null));
             } else {
-                out.add(Diagnostic.info(summary(report, workload), table(report, where), null));
+                out.add(Diagnostic.info(summary(report, workload), table(report, where + "; " + w.basis()), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun() && judged.add(p)) {
@@ -167,10 +164,6 @@ public final class IngressAuthCoverage extends MeshCheck {
             return objects.get(r.source()).range("/spec" + r.pointer());
         }
         return at.range("/spec/rules");
-    }
-
-    private static String selector(Map<String, String> s) {
-        return String.join(",", new java.util.TreeMap<>(s).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     static String summary(IngressCoverage.Report report, String workload) {

@@ -1,0 +1,122 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.injection.LivePod;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.AuthzPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The workloads whose ingress coverage is judged, and the namespace and labels istiod attaches policies by. istiod
+ * picks a workload's AuthorizationPolicies from the pod's own namespace and the root namespace, each whose selector
+ * is a subset of the pod's labels ({@code ListAuthorizationPolicies}, pilot/pkg/model/authorization.go;
+ * {@code isSelected}, pilot/pkg/model/policyattachment.go, Istio 1.30.3). So a DENY policy that selects the gateway
+ * by another of its labels, or lives in the gateway's namespace while the CUSTOM policy is in the root namespace,
+ * acts on it too: only the pod's own labels and namespace tell.
+ *
+ * <p>With the cluster known (plan, drift, once a control plane runs) each running pod in the mesh that a CUSTOM
+ * policy selects is judged, pods with the same namespace and labels once (the replicas of one ReplicaSet). Without
+ * it (validate, or no such pod yet: the gateway may come with this plan's install) a CUSTOM policy stands for a pod in
+ * its namespace labelled exactly as its selector says: an approximation, which the report says it is.
+ */
+final class CoveredWorkloads {
+    private static final int NAMED_PODS = 3;
+
+    private CoveredWorkloads() {
+    }
+
+    /**
+     * One judged workload.
+     *
+     * @param namespace where istiod looks for its policies (with the root namespace)
+     * @param labels    what the policies' selectors are matched against
+     * @param name      how the report names it: {@code namespace/workload} for pods, {@code namespace/selector} for an approximation
+     * @param basis     what it stands for: the pods, or the approximation and why
+     * @param custom    the CUSTOM policy that brought it in (the first, when several select the same pods)
+     * @param approximate true when it stands for pods the run did not see
+     */
+    record Workload(String namespace, Map<String, String> labels, String name, String basis, AuthzPolicy custom,
+                    boolean approximate) {
+    }
+
+    /** The workloads the CUSTOM policies (without targetRefs) select, in the policies' order. */
+    static List<Workload> of(PlannedMesh mesh, List<AuthzPolicy> policies, String root) {
+        boolean live = mesh.context().purpose() != Purpose.VALIDATE && mesh.cluster().controlPlane();
+        List<LivePod> pods = live ? running(mesh) : List.of();
+        Map<String, List<LivePod>> groups = new LinkedHashMap<>();
+        Map<String, AuthzPolicy> groupCustom = new LinkedHashMap<>();
+        Map<String, Workload> approximated = new LinkedHashMap<>();
+        for (AuthzPolicy custom : policies) {
+            if (!custom.action().equals("CUSTOM") || custom.targeted()) {
+                continue;
+            }
+            boolean any = false;
+            for (LivePod p : pods) {
+                if (selects(custom, p, root)) {
+                    String key = p.namespace() + " " + new TreeMap<>(p.labels());
+                    groups.computeIfAbsent(key, k -> new ArrayList<>());
+                    if (!groups.get(key).contains(p)) {
+                        groups.get(key).add(p);
+                    }
+                    groupCustom.putIfAbsent(key, custom);
+                    any = true;
+                }
+            }
+            if (!any) {
+                Map<String, String> selector = custom.selector() == null ? Map.of() : custom.selector();
+                approximated.putIfAbsent(custom.namespace() + " " + new TreeMap<>(selector), approximation(custom, selector, live, mesh));
+            }
+        }
+        List<Workload> out = new ArrayList<>();
+        groups.forEach((key, members) -> out.add(pods(members, groupCustom.get(key))));
+        out.addAll(approximated.values());
+        return out;
+    }
+
+    /** Running pods in the mesh, as {@link AuthorizationSelectsNothing} counts them (the run's one LIST of pods). */
+    private static List<LivePod> running(PlannedMesh mesh) {
+        Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
+        return mesh.cluster().pods().stream()
+                .filter(p -> !Sidecars.finished(p) && AuthorizationSelectsNothing.proxied(p, nsLabels.get(p.namespace())))
+                .toList();
+    }
+
+    /** Whether istiod attaches the policy to the pod (its namespace or the root one; the selector a subset of its labels). */
+    static boolean selects(AuthzPolicy p, LivePod pod, String root) {
+        if (!pod.namespace().equals(p.namespace()) && !root.equals(p.namespace())) {
+            return false;
+        }
+        return p.selector() == null || pod.labels().entrySet().containsAll(p.selector().entrySet());
+    }
+
+    private static Workload pods(List<LivePod> members, AuthzPolicy custom) {
+        LivePod first = members.get(0);
+        String workload = Sidecars.workloadOf(first).map(w -> w.name()).orElse(first.name());
+        List<String> names = members.stream().map(LivePod::name).sorted().toList();
+        String listed = String.join(", ", names.subList(0, Math.min(NAMED_PODS, names.size())))
+                + (names.size() > NAMED_PODS ? " and " + (names.size() - NAMED_PODS) + " more" : "");
+        String basis = members.size() + " running pod(s) with the same labels (" + listed + "), judged with the policies"
+                + " istiod attaches to them";
+        return new Workload(first.namespace(), first.labels(), first.namespace() + "/" + workload, basis, custom, false);
+    }
+
+    private static Workload approximation(AuthzPolicy custom, Map<String, String> selector, boolean live, PlannedMesh mesh) {
+        String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
+                : "no control plane runs yet")
+                : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
+                : "no running pod in the mesh matches the selector yet";
+        String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
+                + (selector.isEmpty() ? "{}" : selector(selector)) + "; a policy selecting the gateway pods by another label, or in"
+                + " their own namespace, is not counted (plan judges each running pod the CUSTOM policy selects)";
+        String name = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
+        return new Workload(custom.namespace(), selector, name, basis, custom, true);
+    }
+
+    static String selector(Map<String, String> s) {
+        return String.join(",", new TreeMap<>(s).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+}
