@@ -83,7 +83,8 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
             String workload = w.name();
-            String where = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source()
+            String normalization = "pathNormalization " + mode + ", from " + config.source();
+            String where = "gateway " + workload + " (" + normalization
                     + (w.approximate() ? "; judged from the CUSTOM policy's selector, an approximation" : "") + ")";
             if (report.rows().isEmpty()) {
                 out.add(Diagnostic.warning(summary(report, workload) + ": nothing is known to reach the auth proxy", where
@@ -93,7 +94,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                         + " (notPaths), or list the protected paths in coverage.protected", objects.containsKey(custom)
                         ? objects.get(custom).range("/spec/rules") : null));
             } else {
-                out.add(Diagnostic.info(summary(report, workload), table(report, where + "; " + w.basis()), null));
+                out.add(Diagnostic.info(summary(report, workload), table(report, "gateway " + workload + " (" + normalization + "); " + w.basis()), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun() && judged.add(p)) {
