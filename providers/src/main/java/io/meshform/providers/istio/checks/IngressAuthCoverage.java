@@ -94,7 +94,8 @@ public final class IngressAuthCoverage extends MeshCheck {
                         + " (notPaths), or list the protected paths in coverage.protected", objects.containsKey(custom)
                         ? objects.get(custom).range("/spec/rules") : null));
             } else {
-                out.add(Diagnostic.info(summary(report, workload), table(report, "gateway " + workload + " (" + normalization + "); " + w.basis()), null));
+                String header = "gateway " + workload + " (" + normalization + "); " + w.basis();
+                out.add(Diagnostic.info(summary(report, workload), table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun() && judged.add(p)) {
