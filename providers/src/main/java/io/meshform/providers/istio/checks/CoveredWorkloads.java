@@ -18,10 +18,23 @@ import java.util.TreeMap;
  * by another of its labels, or lives in the gateway's namespace while the CUSTOM policy is in the root namespace,
  * acts on it too: only the pod's own labels and namespace tell.
  *
- * <p>With the cluster known (plan, drift, once a control plane runs) each running pod in the mesh that a CUSTOM
- * policy selects is judged, pods with the same namespace and labels once (the replicas of one ReplicaSet). Without
- * it (validate, or no such pod yet: the gateway may come with this plan's install) a CUSTOM policy stands for a pod in
- * its namespace labelled exactly as its selector says: an approximation, which the report says it is.
+ * <p>The check is about ingress, so only gateway pods are judged one by one: a CUSTOM policy without a selector in the
+ * root namespace (a mesh-wide ext_authz) or in an application's namespace selects every sidecar there too, and a note
+ * for each would bury the gateway's. A gateway pod is one whose {@code istio-proxy} container runs pilot-agent as a
+ * router, {@code args: [proxy, router, ...]}: Istio 1.30.3 starts it so in each way it makes a gateway, the istioctl
+ * install's gateways (manifests/charts/gateways/istio-ingress/templates/deployment.yaml), the gateway Helm chart's
+ * pods, injected with {@code inject.istio.io/templates: gateway}
+ * (manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml) and Gateway API gateways
+ * (files/kube-gateway.yaml); sidecars are started as {@code proxy sidecar} (files/injection-template.yaml), waypoints
+ * as {@code proxy waypoint} (files/waypoint.yaml); {@code router} is pilot-agent's node type for a standalone proxy
+ * (pkg/model/proxy.go {@code Router}). The args are read from the running pod, after injection, so the annotation
+ * itself is not needed.
+ *
+ * <p>With the cluster known (plan, drift, once a control plane runs) each running gateway pod in the mesh that a
+ * CUSTOM policy selects is judged, pods with the same namespace and labels once (the replicas of one ReplicaSet).
+ * Without it (validate, or no running gateway pod the policy selects: the gateway may come with this plan's install,
+ * or the policy is meant for sidecars) a CUSTOM policy stands for a pod in its namespace labelled exactly as its
+ * selector says: an approximation, which the report says it is, one per policy namespace and selector.
  */
 final class CoveredWorkloads {
     private static final int NAMED_PODS = 3;
@@ -46,7 +59,7 @@ final class CoveredWorkloads {
     /** The workloads the CUSTOM policies (without targetRefs) select, in the policies' order. */
     static List<Workload> of(PlannedMesh mesh, List<AuthzPolicy> policies, String root) {
         boolean live = mesh.context().purpose() != Purpose.VALIDATE && mesh.cluster().controlPlane();
-        List<LivePod> pods = live ? running(mesh) : List.of();
+        List<LivePod> pods = live ? running(mesh).stream().filter(CoveredWorkloads::gateway).toList() : List.of();
         Map<String, List<LivePod>> groups = new LinkedHashMap<>();
         Map<String, AuthzPolicy> groupCustom = new LinkedHashMap<>();
         Map<String, Workload> approximated = new LinkedHashMap<>();
@@ -85,6 +98,12 @@ final class CoveredWorkloads {
                 .toList();
     }
 
+    /** Whether the pod is a gateway: its istio-proxy container started as {@code proxy router} (see the class comment). */
+    static boolean gateway(LivePod pod) {
+        return pod.containers().stream().anyMatch(c -> "istio-proxy".equals(c.name()) && c.args().size() >= 2
+                && c.args().get(0).equals("proxy") && c.args().get(1).equals("router"));
+    }
+
     /** Whether istiod attaches the policy to the pod (its namespace or the root one; the selector a subset of its labels). */
     static boolean selects(AuthzPolicy p, LivePod pod, String root) {
         if (!pod.namespace().equals(p.namespace()) && !root.equals(p.namespace())) {
@@ -108,10 +127,10 @@ final class CoveredWorkloads {
         String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
                 : "no control plane runs yet")
                 : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
-                : "no running pod in the mesh matches the selector yet";
+                : "no running gateway pod matches the selector";
         String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
                 + (selector.isEmpty() ? "{}" : selector(selector)) + "; a policy selecting the gateway pods by another label, or in"
-                + " their own namespace, is not counted (plan judges each running pod the CUSTOM policy selects)";
+                + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
         String name = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
         return new Workload(custom.namespace(), selector, name, basis, custom, true);
     }

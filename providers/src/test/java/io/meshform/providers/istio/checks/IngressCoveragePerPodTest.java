@@ -46,7 +46,7 @@ class IngressCoveragePerPodTest {
 
     @Test
     void aDenyPolicySelectingTheGatewayByAnotherLabelCounts() {
-        var cluster = new FakeCluster().pod("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY);
+        var cluster = new FakeCluster().gateway("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY, null);
         var deny = denyAdmin("istio-system", "app: istio-ingressgateway");
         List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, custom(), deny);
         assertEquals(List.of(), adminLetThrough(ds), ds.toString());
@@ -57,7 +57,7 @@ class IngressCoveragePerPodTest {
 
     @Test
     void aDenyPolicyInTheGatewaysOwnNamespaceCountsWhenTheCustomOneIsInTheRoot() {
-        var cluster = new FakeCluster().pod("ingress", "gw-1", GATEWAY);
+        var cluster = new FakeCluster().gateway("ingress", "gw-1", GATEWAY, null);
         List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, custom(), denyAdmin("ingress", null));
         assertEquals(List.of(), adminLetThrough(ds), ds.toString());
         assertTrue(ds.get(0).summary().startsWith("ingress coverage of ingress/gw-1:"), ds.get(0).summary());
@@ -65,7 +65,7 @@ class IngressCoveragePerPodTest {
 
     @Test
     void anAllowPolicyOnTheGatewayByAnotherLabelDeniesWhatItDoesNotAllow() {
-        var cluster = new FakeCluster().pod("istio-system", "gw-1", GATEWAY);
+        var cluster = new FakeCluster().gateway("istio-system", "gw-1", GATEWAY, null);
         var allow = decl("istio.authorizationPolicy.allow_api", "namespace: istio-system\nname: allow-api\n"
                 + "selector: {matchLabels: {app: istio-ingressgateway}}\naction: ALLOW\n"
                 + "rules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n");
@@ -75,7 +75,7 @@ class IngressCoveragePerPodTest {
 
     @Test
     void aDenyPolicyThatSelectsOtherPodsDoesNotCount() {
-        var cluster = new FakeCluster().pod("istio-system", "gw-1", GATEWAY);
+        var cluster = new FakeCluster().gateway("istio-system", "gw-1", GATEWAY, null);
         List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, custom(), denyAdmin("istio-system", "app: other"));
         assertEquals(1, adminLetThrough(ds).size(), ds.toString());
     }
@@ -84,8 +84,8 @@ class IngressCoveragePerPodTest {
     void podsWithTheSameLabelsAreOneReportAndOthersTheirOwn() {
         var canary = new java.util.HashMap<>(GATEWAY);
         canary.put("version", "canary");
-        var cluster = new FakeCluster().pod("istio-system", "gw-1", GATEWAY).pod("istio-system", "gw-2", GATEWAY)
-                .pod("istio-system", "gw-canary", canary);
+        var cluster = new FakeCluster().gateway("istio-system", "gw-1", GATEWAY, null)
+                .gateway("istio-system", "gw-2", GATEWAY, null).gateway("istio-system", "gw-canary", canary, null);
         var deny = denyAdmin("istio-system", "version: canary");
         List<Diagnostic> notes = plan(cluster, IngressAuthCoverageTest.INSTALL, custom(), deny).stream()
                 .filter(d -> d.severity() == Severity.INFO).toList();
@@ -93,6 +93,35 @@ class IngressCoveragePerPodTest {
         assertTrue(notes.get(0).detail().contains("2 running pod(s) with the same labels (gw-1, gw-2)"), notes.get(0).detail());
         assertTrue(row(notes.get(0), "/admin/x").contains("let through without the auth proxy"), notes.get(0).detail());
         assertTrue(row(notes.get(1), "/admin/x").contains("denied (403)"), "the canary pod's DENY policy: " + notes.get(1).detail());
+    }
+
+    /** CUSTOM without a selector in the root namespace: istiod attaches it to every workload in the mesh. */
+    static ResourceDecl meshWide() {
+        return decl("istio.authorizationPolicy.ext_authz", "namespace: istio-system\nname: ext-authz\naction: CUSTOM\n"
+                + "provider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n"
+                + "coverage: {protected: [\"/admin/*\"]}\n");
+    }
+
+    @Test
+    void aMeshWideCustomPolicyJudgesTheGatewayNotEverySidecarWorkload() {
+        var cluster = new FakeCluster().gateway("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY, "istio-ingressgateway-5d8f")
+                .pod("shop", "cart-1", Map.of("app", "cart")).pod("shop", "orders-1", Map.of("app", "orders"))
+                .pod("billing", "ledger-1", Map.of("app", "ledger"));
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, meshWide());
+        List<Diagnostic> notes = ds.stream().filter(d -> d.summary().startsWith("ingress coverage of ")).toList();
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).summary().startsWith("ingress coverage of istio-system/istio-ingressgateway:"), notes.get(0).summary());
+        assertEquals(1, adminLetThrough(ds).size(), ds.toString());
+    }
+
+    @Test
+    void aMeshWideCustomPolicyWithoutARunningGatewayIsOneApproximation() {
+        var cluster = new FakeCluster().pod("shop", "cart-1", Map.of("app", "cart")).pod("shop", "orders-1", Map.of("app", "orders"));
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, meshWide());
+        List<Diagnostic> notes = ds.stream().filter(d -> d.summary().startsWith("ingress coverage of ")).toList();
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).summary().startsWith("ingress coverage of istio-system/*:"), notes.get(0).summary());
+        assertTrue(notes.get(0).detail().contains("an approximation (no running gateway pod matches the selector)"), notes.get(0).detail());
     }
 
     /** The note's table line for {@code GET example.com path}. */
@@ -104,7 +133,7 @@ class IngressCoveragePerPodTest {
     void withoutARunningGatewayThePlanApproximatesAndSaysSo() {
         List<Diagnostic> ds = plan(new FakeCluster(), IngressAuthCoverageTest.INSTALL, custom(), denyAdmin("istio-system", "app: istio-ingressgateway"));
         assertTrue(ds.get(0).summary().startsWith("ingress coverage of istio-system/istio=ingressgateway:"), ds.get(0).summary());
-        assertTrue(ds.get(0).detail().contains("an approximation (no running pod in the mesh matches the selector yet)"), ds.get(0).detail());
+        assertTrue(ds.get(0).detail().contains("an approximation (no running gateway pod matches the selector)"), ds.get(0).detail());
         assertEquals(1, adminLetThrough(ds).size(), ds.toString());
         assertTrue(adminLetThrough(ds).get(0).detail().contains("judged from the CUSTOM policy's selector, an approximation"),
                 adminLetThrough(ds).get(0).detail());
