@@ -31,13 +31,20 @@ import java.util.TreeMap;
  * itself is not needed.
  *
  * <p>With the cluster known (plan, drift, once a control plane runs) each running gateway pod in the mesh that a
- * CUSTOM policy selects is judged, pods with the same namespace and labels once (the replicas of one ReplicaSet).
+ * CUSTOM policy selects is judged, grouped by the workload that owns it ({@link Sidecars#workloadOf}: the Deployment,
+ * StatefulSet or DaemonSet), so the two ReplicaSets of a Deployment during a rollout, which differ in
+ * {@code pod-template-hash}, are one report. Within a workload the pods are judged once per distinct label set,
+ * pod-template-hash aside: a rollout that also changes a label (say {@code version}) can change which policies attach,
+ * so each set gets its own report, named after the workload with the labels that differ ({@code ns/gateway
+ * [version=canary]}); a pod's policies are judged with its full labels, hash included. A pod without such an owner
+ * (a bare pod) is grouped with the pods of its namespace that have exactly its labels.
  * Without it (validate, or no running gateway pod the policy selects: the gateway may come with this plan's install,
  * or the policy is meant for sidecars) a CUSTOM policy stands for a pod in its namespace labelled exactly as its
  * selector says: an approximation, which the report says it is, one per policy namespace and selector.
  */
 final class CoveredWorkloads {
     private static final int NAMED_PODS = 3;
+    private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
     private CoveredWorkloads() {
     }
@@ -60,7 +67,7 @@ final class CoveredWorkloads {
     static List<Workload> of(PlannedMesh mesh, List<AuthzPolicy> policies, String root) {
         boolean live = mesh.context().purpose() != Purpose.VALIDATE && mesh.cluster().controlPlane();
         List<LivePod> pods = live ? running(mesh).stream().filter(CoveredWorkloads::gateway).toList() : List.of();
-        Map<String, List<LivePod>> groups = new LinkedHashMap<>();
+        Map<String, Map<String, List<LivePod>>> groups = new LinkedHashMap<>(); // workload, then label set: pods
         Map<String, AuthzPolicy> groupCustom = new LinkedHashMap<>();
         Map<String, Workload> approximated = new LinkedHashMap<>();
         for (AuthzPolicy custom : policies) {
@@ -70,12 +77,15 @@ final class CoveredWorkloads {
             boolean any = false;
             for (LivePod p : pods) {
                 if (selects(custom, p, root)) {
-                    String key = p.namespace() + " " + new TreeMap<>(p.labels());
-                    groups.computeIfAbsent(key, k -> new ArrayList<>());
-                    if (!groups.get(key).contains(p)) {
-                        groups.get(key).add(p);
+                    String key = Sidecars.workloadOf(p).map(w -> p.namespace() + " " + w.describe())
+                            .orElse(p.namespace() + " " + new TreeMap<>(p.labels()));
+                    String set = new TreeMap<>(withoutHash(p.labels())).toString();
+                    List<LivePod> members = groups.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(set, k -> new ArrayList<>());
+                    if (!members.contains(p)) {
+                        members.add(p);
                     }
-                    groupCustom.putIfAbsent(key, custom);
+                    groupCustom.putIfAbsent(key + " " + set, custom);
                     any = true;
                 }
             }
@@ -85,8 +95,15 @@ final class CoveredWorkloads {
             }
         }
         List<Workload> out = new ArrayList<>();
-        groups.forEach((key, members) -> out.add(pods(members, groupCustom.get(key))));
+        groups.forEach((key, sets) -> sets.forEach((set, members) ->
+                out.add(pods(members, sets.values(), groupCustom.get(key + " " + set)))));
         out.addAll(approximated.values());
+        return out;
+    }
+
+    private static Map<String, String> withoutHash(Map<String, String> labels) {
+        Map<String, String> out = new TreeMap<>(labels);
+        out.remove(POD_TEMPLATE_HASH);
         return out;
     }
 
@@ -112,15 +129,42 @@ final class CoveredWorkloads {
         return p.selector() == null || pod.labels().entrySet().containsAll(p.selector().entrySet());
     }
 
-    private static Workload pods(List<LivePod> members, AuthzPolicy custom) {
+    /** The pods of one workload with one label set (pod-template-hash aside); {@code sets}: the workload's sets. */
+    private static Workload pods(List<LivePod> members, java.util.Collection<List<LivePod>> sets, AuthzPolicy custom) {
         LivePod first = members.get(0);
-        String workload = Sidecars.workloadOf(first).map(w -> w.name()).orElse(first.name());
+        var owner = Sidecars.workloadOf(first);
+        String name = first.namespace() + "/" + owner.map(w -> w.name()).orElse(first.name());
         List<String> names = members.stream().map(LivePod::name).sorted().toList();
         String listed = String.join(", ", names.subList(0, Math.min(NAMED_PODS, names.size())))
                 + (names.size() > NAMED_PODS ? " and " + (names.size() - NAMED_PODS) + " more" : "");
-        String basis = members.size() + " running pod(s) with the same labels (" + listed + "), judged with the policies"
-                + " istiod attaches to them";
-        return new Workload(first.namespace(), first.labels(), first.namespace() + "/" + workload, basis, custom, false);
+        String basis;
+        if (owner.isEmpty()) {
+            basis = members.size() + " running pod(s) with the same labels (" + listed + ")";
+        } else {
+            basis = members.size() + " running pod(s) of " + owner.get().describe() + " (" + listed + ")";
+            if (sets.size() > 1) {
+                String differing = differing(first, sets);
+                name += " [" + differing + "]";
+                basis += " labelled " + differing + "; its pods carry " + sets.size() + " label sets besides "
+                        + POD_TEMPLATE_HASH + ", each judged on its own";
+            }
+        }
+        return new Workload(first.namespace(), first.labels(), name, basis + ", judged with the policies istiod attaches to them",
+                custom, false);
+    }
+
+    /** The pod's labels whose value (or absence) is not the same across the workload's label sets, as k=v or "without k". */
+    private static String differing(LivePod pod, java.util.Collection<List<LivePod>> sets) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        sets.forEach(set -> keys.addAll(withoutHash(set.get(0).labels()).keySet()));
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            if (sets.stream().map(set -> java.util.Optional.ofNullable(set.get(0).labels().get(k))).distinct().count() > 1) {
+                String v = pod.labels().get(k);
+                out.add(v == null ? "without " + k : k + "=" + v);
+            }
+        }
+        return String.join(",", out);
     }
 
     private static Workload approximation(AuthzPolicy custom, Map<String, String> selector, boolean live, PlannedMesh mesh) {

@@ -124,6 +124,41 @@ class IngressCoveragePerPodTest {
         assertTrue(notes.get(0).detail().contains("an approximation (no running gateway pod matches the selector)"), notes.get(0).detail());
     }
 
+    @Test
+    void twoReplicaSetsOfOneGatewayDeploymentAreOneNote() {
+        var next = new java.util.HashMap<>(GATEWAY);
+        next.put("pod-template-hash", "6b7c");
+        var cluster = new FakeCluster().gateway("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY, "istio-ingressgateway-5d8f")
+                .gateway("istio-system", "istio-ingressgateway-6b7c-a", next, "istio-ingressgateway-6b7c");
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, custom());
+        List<Diagnostic> notes = ds.stream().filter(d -> d.severity() == Severity.INFO).toList();
+        assertEquals(1, notes.size(), notes.toString());
+        assertTrue(notes.get(0).summary().startsWith("ingress coverage of istio-system/istio-ingressgateway:"), notes.get(0).summary());
+        assertTrue(notes.get(0).detail().contains("2 running pod(s) of Deployment istio-system/istio-ingressgateway"
+                + " (istio-ingressgateway-5d8f-a, istio-ingressgateway-6b7c-a)"), notes.get(0).detail());
+        assertEquals(1, adminLetThrough(ds).size(), ds.toString());
+    }
+
+    @Test
+    void aRolloutThatChangesALabelJudgesEachLabelSetUnderTheWorkload() {
+        var next = new java.util.HashMap<>(GATEWAY);
+        next.put("pod-template-hash", "6b7c");
+        next.put("version", "canary");
+        var cluster = new FakeCluster().gateway("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY, "istio-ingressgateway-5d8f")
+                .gateway("istio-system", "istio-ingressgateway-6b7c-a", next, "istio-ingressgateway-6b7c");
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, custom(), denyAdmin("istio-system", "version: canary"));
+        List<Diagnostic> notes = ds.stream().filter(d -> d.severity() == Severity.INFO).toList();
+        assertEquals(2, notes.size(), notes.toString());
+        assertTrue(notes.get(0).summary().startsWith("ingress coverage of istio-system/istio-ingressgateway [without version]:"),
+                notes.get(0).summary());
+        assertTrue(notes.get(1).summary().startsWith("ingress coverage of istio-system/istio-ingressgateway [version=canary]:"),
+                notes.get(1).summary());
+        assertTrue(notes.get(1).detail().contains("1 running pod(s) of Deployment istio-system/istio-ingressgateway"
+                + " (istio-ingressgateway-6b7c-a) labelled version=canary; its pods carry 2 label sets"), notes.get(1).detail());
+        assertTrue(row(notes.get(1), "/admin/x").contains("denied (403)"), notes.get(1).detail());
+        assertEquals(1, adminLetThrough(ds).size(), ds.toString());
+    }
+
     /** The note's table line for {@code GET example.com path}. */
     static String row(Diagnostic note, String path) {
         return note.detail().lines().filter(l -> l.substring(2).startsWith("GET example.com " + path + " ")).findFirst().orElse("");
