@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * are those istiod attaches to the workload's pods ({@link CoveredWorkloads}: per running pod when the cluster is
  * known, else the CUSTOM policy's selector as an approximation the report names). One note per workload
  * with the table (a warning when nothing was checked); a warning for each variant of a protected path let through
- * unchecked, each broken {@code coverage:} expectation, and each condition of a CUSTOM rule that a client controls
+ * unchecked and each broken {@code coverage:} expectation, once for all the workloads that give it the same verdict
+ * (naming them), and one for each condition of a CUSTOM rule that a client controls
  * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate). Validate reads only
  * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
@@ -59,6 +60,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                 .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
         String root = config.rootNamespace();
         java.util.Set<AuthzPolicy> judged = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root)) {
             List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
             AuthzPolicy custom = attached.stream().filter(p -> p.action().equals("CUSTOM") && objects.containsKey(p)).findFirst()
@@ -108,24 +110,54 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }
                 PlannedObject at = r.expectation() != null ? expectedBy.get(r.expectation()) : objects.get(custom);
                 SourceRange range = range(r, at, objects);
-                if (r.protect()) {
-                    out.add(Diagnostic.warning("ingress coverage: `" + r.request() + "` is " + Outcome.LET_THROUGH.words()
-                                    + " (" + r.variant() + ", protected by " + r.origin() + ")",
-                            "on " + where + " Envoy's filters see the path " + r.verdict().seenPath() + ": "
-                                    + r.verdict().reason() + ". A backend that treats it as the protected path serves it"
-                                    + " without a login. Protect everything and list the public paths (a CUSTOM rule with"
-                                    + " notPaths), or choose a pathNormalization that turns the variant into the protected"
-                                    + " path (MERGE_SLASHES merges slashes, DECODE_AND_MERGE_SLASHES also decodes %2F; none"
-                                    + " changes case)", range));
-                } else {
-                    out.add(Diagnostic.warning("ingress coverage: public path `" + r.request() + "` "
-                                    + r.verdict().outcome().words() + ", but the stack declares it public",
-                            "on " + where + ": " + r.verdict().reason() + ". Exempt it from the CUSTOM policy (notPaths) or"
-                                    + " drop it from coverage.public", range));
-                }
+                String summary = r.protect()
+                        ? "ingress coverage: `" + r.request() + "` is " + Outcome.LET_THROUGH.words() + " (" + r.variant()
+                                + ", protected by " + r.origin() + ")"
+                        : "ingress coverage: public path `" + r.request() + "` " + r.verdict().outcome().words()
+                                + ", but the stack declares it public";
+                String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range;
+                rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new ArrayList<>(), new ArrayList<>()))
+                        .add(w);
             }
         }
+        for (RowWarning rw : rowWarnings.values()) {
+            out.add(rw.diagnostic(mode, config.source()));
+        }
         return out;
+    }
+
+    /**
+     * One warning for a broken row (a bypass, or a public path not let through) however many gateways give it: the same
+     * request, variant, rule or expectation, and verdict on several workloads (two gateways a root-namespace policy
+     * selects, two label sets of one) is one warning that names them all.
+     */
+    private record RowWarning(String summary, IngressCoverage.Row row, SourceRange range, List<String> gateways,
+                              List<String> approximate) {
+        void add(CoveredWorkloads.Workload w) {
+            gateways.add(w.name());
+            if (w.approximate()) {
+                approximate.add(w.name());
+            }
+        }
+
+        Diagnostic diagnostic(PathNormalization mode, String source) {
+            String where = (gateways.size() == 1 ? "gateway " : "gateways ") + String.join(", ", gateways)
+                    + " (pathNormalization " + mode + ", from " + source + (approximate.isEmpty() ? ""
+                    : approximate.size() == gateways.size() ? "; judged from the CUSTOM policy's selector, an approximation"
+                    : "; " + String.join(", ", approximate) + " judged from the CUSTOM policy's selector, an approximation")
+                    + ")";
+            if (row.protect()) {
+                return Diagnostic.warning(summary,
+                        "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
+                                + row.verdict().reason() + ". A backend that treats it as the protected path serves it"
+                                + " without a login. Protect everything and list the public paths (a CUSTOM rule with"
+                                + " notPaths), or choose a pathNormalization that turns the variant into the protected"
+                                + " path (MERGE_SLASHES merges slashes, DECODE_AND_MERGE_SLASHES also decodes %2F; none"
+                                + " changes case)", range);
+            }
+            return Diagnostic.warning(summary, "on " + where + ": " + row.verdict().reason() + ". Exempt it from the CUSTOM"
+                    + " policy (notPaths) or drop it from coverage.public", range);
+        }
     }
 
     /**

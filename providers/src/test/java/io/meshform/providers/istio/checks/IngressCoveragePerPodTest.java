@@ -159,6 +159,19 @@ class IngressCoveragePerPodTest {
         assertEquals(1, adminLetThrough(ds).size(), ds.toString());
     }
 
+    @Test
+    void twoGatewaysWithTheSameVerdictAreOneWarningNamingBoth() {
+        var cluster = new FakeCluster().gateway("ingress-a", "gw-a-5d8f-x", GATEWAY, "gw-a-5d8f")
+                .gateway("ingress-b", "gw-b-5d8f-x", GATEWAY, "gw-b-5d8f");
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, custom());
+        assertEquals(2, ds.stream().filter(d -> d.severity() == Severity.INFO).count(), ds.toString());
+        List<Diagnostic> admin = adminLetThrough(ds);
+        assertEquals(1, admin.size(), ds.toString());
+        assertTrue(admin.get(0).detail().startsWith("on gateways ingress-a/gw-a, ingress-b/gw-b (pathNormalization"),
+                admin.get(0).detail());
+        assertEquals(1, ds.stream().filter(d -> d.summary().contains("`GET example.com /api` is let through")).count(), ds.toString());
+    }
+
     /** The note's table line for {@code GET example.com path}. */
     static String row(Diagnostic note, String path) {
         return note.detail().lines().filter(l -> l.substring(2).startsWith("GET example.com " + path + " ")).findFirst().orElse("");
