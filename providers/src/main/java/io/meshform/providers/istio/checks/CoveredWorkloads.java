@@ -38,9 +38,11 @@ import java.util.TreeMap;
  * so each set gets its own report, named after the workload with the labels that differ ({@code ns/gateway
  * [version=canary]}); a pod's policies are judged with its full labels, hash included. A pod without such an owner
  * (a bare pod) is grouped with the pods of its namespace that have exactly its labels.
- * Without it (validate, or no running gateway pod the policy selects: the gateway may come with this plan's install,
- * or the policy is meant for sidecars) a CUSTOM policy stands for a pod in its namespace labelled exactly as its
- * selector says: an approximation, which the report says it is, one per policy namespace and selector.
+ *
+ * <p>Without the cluster (validate, no control plane yet), or when a CUSTOM policy selects no running gateway pod
+ * (the gateway may come with this plan's install, or the policy is meant for sidecars), the policy stands for a pod
+ * in its namespace labelled exactly as its selector says: an approximation, which the report says it is, one per
+ * policy namespace and selector, however many sidecars the policy selects.
  */
 final class CoveredWorkloads {
     private static final int NAMED_PODS = 3;
