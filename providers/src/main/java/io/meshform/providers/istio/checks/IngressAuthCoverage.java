@@ -14,7 +14,6 @@ import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PathNormalization;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -24,9 +23,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * Ingress auth coverage: for each workload a CUSTOM AuthorizationPolicy selects (the ingress gateway), which requests
  * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
- * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). One note per workload
+ * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). The policies judged
+ * are those istiod attaches to the workload's pods ({@link CoveredWorkloads}: per running pod when the cluster is
+ * known, else the CUSTOM policy's selector as an approximation the report names). One note per workload
  * with the table (a warning when nothing was checked); a warning for each variant of a protected path let through
- * unchecked, each broken {@code coverage:} expectation, and each condition of a CUSTOM rule that a client controls
+ * unchecked and each broken {@code coverage:} expectation, once for all the workloads that give it the same verdict
+ * (naming them), and one for each condition of a CUSTOM rule that a client controls
  * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate). Validate reads only
  * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
@@ -57,16 +59,12 @@ public final class IngressAuthCoverage extends MeshCheck {
         Predicate<String> usable = name -> !config.known() || config.provider(name)
                 .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
         String root = config.rootNamespace();
-        Map<String, AuthzPolicy> workloads = new LinkedHashMap<>();
-        for (AuthzPolicy p : policies) {
-            if (p.action().equals("CUSTOM") && !p.targeted()) {
-                workloads.putIfAbsent(p.namespace() + " " + (p.selector() == null ? "" : new java.util.TreeMap<>(p.selector())), p);
-            }
-        }
         java.util.Set<AuthzPolicy> judged = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (AuthzPolicy custom : workloads.values()) {
-            Map<String, String> labels = custom.selector() == null ? Map.of() : custom.selector();
-            List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, custom.namespace(), labels, root)).toList();
+        Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
+        for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root)) {
+            List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
+            AuthzPolicy custom = attached.stream().filter(p -> p.action().equals("CUSTOM") && objects.containsKey(p)).findFirst()
+                    .orElse(w.custom());
             GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
             List<IngressCoverage.Expectation> expectations = new ArrayList<>();
             Map<IngressCoverage.Expectation, PlannedObject> expectedBy = new IdentityHashMap<>();
@@ -86,8 +84,10 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
-            String workload = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
-            String where = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + ")";
+            String workload = w.name();
+            String normalization = "pathNormalization " + mode + ", from " + config.source();
+            String where = "gateway " + workload + " (" + normalization
+                    + (w.approximate() ? "; judged from the CUSTOM policy's selector, an approximation" : "") + ")";
             if (report.rows().isEmpty()) {
                 out.add(Diagnostic.warning(summary(report, workload) + ": nothing is known to reach the auth proxy", where
                         + ": no CUSTOM rule names a request to check (a CUSTOM policy without rules matches nothing,"
@@ -96,7 +96,8 @@ public final class IngressAuthCoverage extends MeshCheck {
                         + " (notPaths), or list the protected paths in coverage.protected", objects.containsKey(custom)
                         ? objects.get(custom).range("/spec/rules") : null));
             } else {
-                out.add(Diagnostic.info(summary(report, workload), table(report, where), null));
+                String header = "gateway " + workload + " (" + normalization + "); " + w.basis();
+                out.add(Diagnostic.info(summary(report, workload), table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun() && judged.add(p)) {
@@ -109,24 +110,54 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }
                 PlannedObject at = r.expectation() != null ? expectedBy.get(r.expectation()) : objects.get(custom);
                 SourceRange range = range(r, at, objects);
-                if (r.protect()) {
-                    out.add(Diagnostic.warning("ingress coverage: `" + r.request() + "` is " + Outcome.LET_THROUGH.words()
-                                    + " (" + r.variant() + ", protected by " + r.origin() + ")",
-                            "on " + where + " Envoy's filters see the path " + r.verdict().seenPath() + ": "
-                                    + r.verdict().reason() + ". A backend that treats it as the protected path serves it"
-                                    + " without a login. Protect everything and list the public paths (a CUSTOM rule with"
-                                    + " notPaths), or choose a pathNormalization that turns the variant into the protected"
-                                    + " path (MERGE_SLASHES merges slashes, DECODE_AND_MERGE_SLASHES also decodes %2F; none"
-                                    + " changes case)", range));
-                } else {
-                    out.add(Diagnostic.warning("ingress coverage: public path `" + r.request() + "` "
-                                    + r.verdict().outcome().words() + ", but the stack declares it public",
-                            "on " + where + ": " + r.verdict().reason() + ". Exempt it from the CUSTOM policy (notPaths) or"
-                                    + " drop it from coverage.public", range));
-                }
+                String summary = r.protect()
+                        ? "ingress coverage: `" + r.request() + "` is " + Outcome.LET_THROUGH.words() + " (" + r.variant()
+                                + ", protected by " + r.origin() + ")"
+                        : "ingress coverage: public path `" + r.request() + "` " + r.verdict().outcome().words()
+                                + ", but the stack declares it public";
+                String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range;
+                rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new ArrayList<>(), new ArrayList<>()))
+                        .add(w);
             }
         }
+        for (RowWarning rw : rowWarnings.values()) {
+            out.add(rw.diagnostic(mode, config.source()));
+        }
         return out;
+    }
+
+    /**
+     * One warning for a broken row (a bypass, or a public path not let through) however many gateways give it: the same
+     * request, variant, rule or expectation, and verdict on several workloads (two gateways a root-namespace policy
+     * selects, two label sets of one) is one warning that names them all.
+     */
+    private record RowWarning(String summary, IngressCoverage.Row row, SourceRange range, List<String> gateways,
+                              List<String> approximate) {
+        void add(CoveredWorkloads.Workload w) {
+            gateways.add(w.name());
+            if (w.approximate()) {
+                approximate.add(w.name());
+            }
+        }
+
+        Diagnostic diagnostic(PathNormalization mode, String source) {
+            String where = (gateways.size() == 1 ? "gateway " : "gateways ") + String.join(", ", gateways)
+                    + " (pathNormalization " + mode + ", from " + source + (approximate.isEmpty() ? ""
+                    : approximate.size() == gateways.size() ? "; judged from the CUSTOM policy's selector, an approximation"
+                    : "; " + String.join(", ", approximate) + " judged from the CUSTOM policy's selector, an approximation")
+                    + ")";
+            if (row.protect()) {
+                return Diagnostic.warning(summary,
+                        "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
+                                + row.verdict().reason() + ". A backend that treats it as the protected path serves it"
+                                + " without a login. Protect everything and list the public paths (a CUSTOM rule with"
+                                + " notPaths), or choose a pathNormalization that turns the variant into the protected"
+                                + " path (MERGE_SLASHES merges slashes, DECODE_AND_MERGE_SLASHES also decodes %2F; none"
+                                + " changes case)", range);
+            }
+            return Diagnostic.warning(summary, "on " + where + ": " + row.verdict().reason() + ". Exempt it from the CUSTOM"
+                    + " policy (notPaths) or drop it from coverage.public", range);
+        }
     }
 
     /**
@@ -167,10 +198,6 @@ public final class IngressAuthCoverage extends MeshCheck {
             return objects.get(r.source()).range("/spec" + r.pointer());
         }
         return at.range("/spec/rules");
-    }
-
-    private static String selector(Map<String, String> s) {
-        return String.join(",", new java.util.TreeMap<>(s).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     }
 
     static String summary(IngressCoverage.Report report, String workload) {

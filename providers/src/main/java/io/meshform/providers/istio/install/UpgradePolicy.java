@@ -22,8 +22,9 @@ public final class UpgradePolicy {
     }
 
     /**
-     * Fails when the cluster's Kubernetes is older than the Istio release supports, warns when it is newer than
-     * tested. One request ({@code GET /version}); a server that refuses it gets a warning, not a failure.
+     * Warns when the cluster's Kubernetes is older than the Istio release supports (istioctl install only warns there
+     * too, {@link KubernetesSupport}) or newer than tested. One request ({@code GET /version}); a server that refuses
+     * it gets a warning, not a failure.
      */
     void checkKubernetes(ResourceAddress address, JsonNode spec, List<String> warnings) {
         String istio = Json.text(spec, "version");
@@ -35,18 +36,11 @@ public final class UpgradePolicy {
                 throw kube.explain(address.toString(), "read", "the Kubernetes version", e);
             }
             warnings.add("could not read the Kubernetes version (" + KubeErrors.serverSays(e)
-                    + "); the check against Istio " + istio + "'s supported range was skipped");
+                    + "); the check against Istio " + istio + "'s supported range was skipped, and istioctl install"
+                    + " stops when it cannot read it either (operator/cmd/mesh/install.go)");
             return;
         }
-        KubernetesSupport.Verdict v = KubernetesSupport.judge(istio, server.getMajor(), server.getMinor());
-        if (v.error() != null) {
-            throw KubeErrors.error(address + ": " + v.error(),
-                    "upgrade the cluster first, or choose an Istio release that supports it (`version` in the spec);"
-                            + " see https://istio.io/latest/docs/releases/supported-releases/");
-        }
-        if (v.warning() != null) {
-            warnings.add(v.warning());
-        }
+        KubernetesSupport.judge(istio, server.getMajor(), server.getMinor()).ifPresent(warnings::add);
     }
 
     /**

@@ -38,7 +38,7 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
     public enum Outcome {
         AUTH_PROXY("goes to the auth proxy"),
         DENIED("denied (403)"),
-        REJECTED("rejected by Envoy (400)"),
+        REJECTED("rejected by Envoy"),
         LET_THROUGH("let through without the auth proxy");
 
         private final String words;
@@ -77,7 +77,8 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
     public Verdict evaluate(Request r) {
         Optional<String> normalized = normalization.apply(r.path());
         if (normalized.isEmpty()) {
-            return new Verdict(Outcome.REJECTED, null, "Envoy refuses the path", null);
+            return new Verdict(Outcome.REJECTED, null, "Envoy answers " + PathNormalization.refusal(r.path())
+                    + " before any filter runs", null);
         }
         String path = PathNormalization.withoutQuery(normalized.get());
         TreeSet<String> providers = new TreeSet<>();

@@ -14,13 +14,38 @@ import java.util.Optional;
  * UNESCAPE_AND_FORWARD}. The modes are described in istio/api mesh/v1alpha1/config.proto
  * ({@code ProxyPathNormalization}).
  *
- * <p>Envoy's part, from the field comments of HttpConnectionManager (go-control-plane envoy/extensions/filters/network/
- * http_connection_manager/v3/http_connection_manager.pb.go, the version istiod is built with): the escaped-slash action
- * runs first ("before URL normalization and the merge slashes transformations"); {@code normalize_path} normalizes
- * per RFC 3986 ("Envoy does not perform case normalization"): dot segments are removed, a backslash is a separator,
- * percent-encoded unreserved characters ({@code %2E}, {@code %61}, ...) are decoded, {@code %2F}/{@code %5C} are kept,
- * {@code %00} is refused with 400; {@code merge_slashes} merges repeated slashes in the path, not the query. The query
- * string survives, but is never part of what RBAC's {@code url_path} matches (envoy/type/matcher/v3/path.pb.go).
+ * <p>Envoy's part. Istio 1.30.3 pins istio/proxy 81864a1c (istio.deps, PROXY_REPO_SHA), whose WORKSPACE pins Envoy
+ * 4f1e006e2db1; that Envoy commit could not be read here, so the Envoy sources below are stored versions near it.
+ * What each says:
+ * <ul>
+ * <li>Order and refusals: source/common/http/conn_manager_impl.cc answers 404 to a path that does not start with '/'
+ * ("Currently we only support relative paths at the application layer"), before any normalization;
+ * conn_manager_utility.cc {@code maybeNormalizePath} then unescapes slashes ({@code path_with_escaped_slashes_action}),
+ * normalizes ({@code normalize_path}; a failure is a Reject, which conn_manager_impl.cc answers with 400,
+ * PathNormalizationFailed), and merges slashes last ("Merge slashes after path normalization"). The HttpConnectionManager
+ * field comments (go-control-plane envoy/extensions/filters/network/http_connection_manager/v3/
+ * http_connection_manager.pb.go; Istio pins v1.37.1-0.20260409083702-98966259b99a, read at v1.38.0) say the same
+ * order ("This operation occurs before URL normalization and the merge slashes transformations") and "Envoy will
+ * respond with 400 to paths that are malformed".
+ * <li>{@code normalize_path}: "normalized according to RFC 3986", "Envoy does not perform case normalization" (field
+ * comment). source/common/http/path_utility.cc {@code canonicalPath} canonicalizes the part before '?' and appends the
+ * query unchanged. Envoy's test/common/http/path_utility_test.cc states the cases followed here: dot segments go
+ * ("/a/b/../c" to "/a/c", "/../a/b" to "/a/b"), {@code %2E}/{@code %2e} count as a dot, "/a/..\c" becomes "/c",
+ * {@code %2F%2f} and {@code %5c%25} stay as written, case stays, and "/xyz/.%00../abc", "/xyz/%00.%00./abc" and
+ * "/xyz/AAAAA%%0000/abc" are refused.
+ * <li>{@code merge_slashes}: path_utility.cc {@code mergeSlashes} works on the part before '?'; a path without "//"
+ * stays, else its non-empty segments are joined by single slashes, keeping the leading slash and a trailing one (so
+ * "//" stays "//"); the test: "/a//b?a=///c" to "/a/b?a=///c".
+ * <li>{@code UNESCAPE_AND_FORWARD}: "Unescape %2F and %5C sequences" (field comment), either case (the test:
+ * "%2f%2F" to "//", "%5c%5C" to two backslashes).
+ * </ul>
+ * Assumptions no source read here states: every backslash is a separator, not only one after ".." (older googleurl
+ * converts every backslash in a path, newer only in special URLs; which googleurl Envoy pins was not read); every
+ * {@code %00} is refused, not only the three forms the test lists; the other percent-encoded unreserved characters
+ * ({@code %61}, {@code %7E}, ...) are decoded as RFC 3986 section 6.2.2.2 says, though the test shows only
+ * {@code %2E}. A path with '#' is not modelled (Envoy refuses it or strips the fragment, by runtime flag); no variant
+ * carries one. The query string is never part of what RBAC's {@code url_path} matches ("the query and fragment string
+ * (if present) are removed", envoy/type/matcher/v3/path.pb.go).
  */
 public enum PathNormalization {
     NONE(false, false, false),
@@ -77,8 +102,9 @@ public enum PathNormalization {
     }
 
     /**
-     * The {@code :path} (with its query) the filters and the upstream see, or empty when Envoy answers 400 (a
-     * {@code %00}, or a path that does not start with '/').
+     * The {@code :path} (with its query) the filters and the upstream see, or empty when Envoy answers before any
+     * filter: 404 for a path that does not start with '/' ({@link #refusal}), 400 when normalization fails (a
+     * {@code %00}).
      */
     public Optional<String> apply(String rawPath) {
         int q = rawPath.indexOf('?');
@@ -98,9 +124,28 @@ public enum PathNormalization {
             path = removeDotSegments(decoded.replace('\\', '/'));
         }
         if (mergeSlashes) {
-            path = path.replaceAll("/{2,}", "/");
+            path = merged(path);
         }
         return Optional.of(path + query);
+    }
+
+    /** The status Envoy answers a path {@link #apply} refuses with, and why. */
+    public static String refusal(String rawPath) {
+        return rawPath.startsWith("/")
+                ? "400: path normalization refuses it (conn_manager_impl.cc, PathNormalizationFailed)"
+                : "404: the HTTP connection manager takes only paths that start with '/' (conn_manager_impl.cc)";
+    }
+
+    /**
+     * Envoy's {@code PathUtil::mergeSlashes} on a path that starts with '/': unchanged without "//", else the non-empty
+     * segments joined by one slash, with the leading slash and a trailing one kept; so a path of slashes only is "//".
+     */
+    private static String merged(String path) {
+        if (!path.contains("//")) {
+            return path;
+        }
+        String inner = String.join("/", java.util.Arrays.stream(path.split("/")).filter(x -> !x.isEmpty()).toList());
+        return "/" + inner + (path.endsWith("/") ? "/" : "");
     }
 
     /** The path without its query, as RBAC's {@code url_path} and the URI template matcher see it. */

@@ -48,6 +48,21 @@ final class FakeCluster implements ClusterView {
         return this;
     }
 
+    /**
+     * A running gateway pod as Istio's gateway charts and injection template give it: an istio-proxy container started
+     * as {@code proxy router}, owned by the ReplicaSet {@code replicaSet} (none when null).
+     */
+    FakeCluster gateway(String ns, String name, Map<String, String> labels, String replicaSet) {
+        Pod p = pod(ns, name, labels, false);
+        p.getSpec().getContainers().add(new ContainerBuilder().withName("istio-proxy").withArgs("proxy", "router").build());
+        if (replicaSet != null) {
+            p.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
+                    .withApiVersion("apps/v1").withKind("ReplicaSet").withName(replicaSet).withController(true).build()));
+        }
+        pods.add(p);
+        return this;
+    }
+
     static Pod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {
         ContainerBuilder app = new ContainerBuilder().withName("app").withImage("app");
         for (int p : ports) {

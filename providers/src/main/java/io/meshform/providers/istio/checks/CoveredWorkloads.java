@@ -1,0 +1,187 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.injection.LivePod;
+import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.AuthzPolicy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The workloads whose ingress coverage is judged, and the namespace and labels istiod attaches policies by. istiod
+ * picks a workload's AuthorizationPolicies from the pod's own namespace and the root namespace, each whose selector
+ * is a subset of the pod's labels ({@code ListAuthorizationPolicies}, pilot/pkg/model/authorization.go;
+ * {@code isSelected}, pilot/pkg/model/policyattachment.go, Istio 1.30.3). So a DENY policy that selects the gateway
+ * by another of its labels, or lives in the gateway's namespace while the CUSTOM policy is in the root namespace,
+ * acts on it too: only the pod's own labels and namespace tell.
+ *
+ * <p>The check is about ingress, so only gateway pods are judged one by one: a CUSTOM policy without a selector in the
+ * root namespace (a mesh-wide ext_authz) or in an application's namespace selects every sidecar there too, and a note
+ * for each would bury the gateway's. A gateway pod is one whose {@code istio-proxy} container runs pilot-agent as a
+ * router, {@code args: [proxy, router, ...]}: Istio 1.30.3 starts it so in each way it makes a gateway, the istioctl
+ * install's gateways (manifests/charts/gateways/istio-ingress/templates/deployment.yaml), the gateway Helm chart's
+ * pods, injected with {@code inject.istio.io/templates: gateway}
+ * (manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml) and Gateway API gateways
+ * (files/kube-gateway.yaml); sidecars are started as {@code proxy sidecar} (files/injection-template.yaml), waypoints
+ * as {@code proxy waypoint} (files/waypoint.yaml); {@code router} is pilot-agent's node type for a standalone proxy
+ * (pkg/model/proxy.go {@code Router}). The args are read from the running pod, after injection, so the annotation
+ * itself is not needed.
+ *
+ * <p>With the cluster known (plan, drift, once a control plane runs) each running gateway pod in the mesh that a
+ * CUSTOM policy selects is judged, grouped by the workload that owns it ({@link Sidecars#workloadOf}: the Deployment,
+ * StatefulSet or DaemonSet), so the two ReplicaSets of a Deployment during a rollout, which differ in
+ * {@code pod-template-hash}, are one report. Within a workload the pods are judged once per distinct label set,
+ * pod-template-hash aside: a rollout that also changes a label (say {@code version}) can change which policies attach,
+ * so each set gets its own report, named after the workload with the labels that differ ({@code ns/gateway
+ * [version=canary]}); a pod's policies are judged with its full labels, hash included. A pod without such an owner
+ * (a bare pod) is grouped with the pods of its namespace that have exactly its labels.
+ *
+ * <p>Without the cluster (validate, no control plane yet), or when a CUSTOM policy selects no running gateway pod
+ * (the gateway may come with this plan's install, or the policy is meant for sidecars), the policy stands for a pod
+ * in its namespace labelled exactly as its selector says: an approximation, which the report says it is, one per
+ * policy namespace and selector, however many sidecars the policy selects.
+ */
+final class CoveredWorkloads {
+    private static final int NAMED_PODS = 3;
+    private static final String POD_TEMPLATE_HASH = "pod-template-hash";
+
+    private CoveredWorkloads() {
+    }
+
+    /**
+     * One judged workload.
+     *
+     * @param namespace where istiod looks for its policies (with the root namespace)
+     * @param labels    what the policies' selectors are matched against
+     * @param name      how the report names it: {@code namespace/workload} for pods, {@code namespace/selector} for an approximation
+     * @param basis     what it stands for: the pods, or the approximation and why
+     * @param custom    the CUSTOM policy that brought it in (the first, when several select the same pods)
+     * @param approximate true when it stands for pods the run did not see
+     */
+    record Workload(String namespace, Map<String, String> labels, String name, String basis, AuthzPolicy custom,
+                    boolean approximate) {
+    }
+
+    /** The workloads the CUSTOM policies (without targetRefs) select, in the policies' order. */
+    static List<Workload> of(PlannedMesh mesh, List<AuthzPolicy> policies, String root) {
+        boolean live = mesh.context().purpose() != Purpose.VALIDATE && mesh.cluster().controlPlane();
+        List<LivePod> pods = live ? running(mesh).stream().filter(CoveredWorkloads::gateway).toList() : List.of();
+        Map<String, Map<String, List<LivePod>>> groups = new LinkedHashMap<>(); // workload, then label set: pods
+        Map<String, AuthzPolicy> groupCustom = new LinkedHashMap<>();
+        Map<String, Workload> approximated = new LinkedHashMap<>();
+        for (AuthzPolicy custom : policies) {
+            if (!custom.action().equals("CUSTOM") || custom.targeted()) {
+                continue;
+            }
+            boolean any = false;
+            for (LivePod p : pods) {
+                if (selects(custom, p, root)) {
+                    String key = Sidecars.workloadOf(p).map(w -> p.namespace() + " " + w.describe())
+                            .orElse(p.namespace() + " " + new TreeMap<>(p.labels()));
+                    String set = new TreeMap<>(withoutHash(p.labels())).toString();
+                    List<LivePod> members = groups.computeIfAbsent(key, k -> new LinkedHashMap<>())
+                            .computeIfAbsent(set, k -> new ArrayList<>());
+                    if (!members.contains(p)) {
+                        members.add(p);
+                    }
+                    groupCustom.putIfAbsent(key + " " + set, custom);
+                    any = true;
+                }
+            }
+            if (!any) {
+                Map<String, String> selector = custom.selector() == null ? Map.of() : custom.selector();
+                approximated.putIfAbsent(custom.namespace() + " " + new TreeMap<>(selector), approximation(custom, selector, live, mesh));
+            }
+        }
+        List<Workload> out = new ArrayList<>();
+        groups.forEach((key, sets) -> sets.forEach((set, members) ->
+                out.add(pods(members, sets.values(), groupCustom.get(key + " " + set)))));
+        out.addAll(approximated.values());
+        return out;
+    }
+
+    private static Map<String, String> withoutHash(Map<String, String> labels) {
+        Map<String, String> out = new TreeMap<>(labels);
+        out.remove(POD_TEMPLATE_HASH);
+        return out;
+    }
+
+    /** Running pods in the mesh, as {@link AuthorizationSelectsNothing} counts them (the run's one LIST of pods). */
+    private static List<LivePod> running(PlannedMesh mesh) {
+        Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
+        return mesh.cluster().pods().stream()
+                .filter(p -> !Sidecars.finished(p) && AuthorizationSelectsNothing.proxied(p, nsLabels.get(p.namespace())))
+                .toList();
+    }
+
+    /** Whether the pod is a gateway: its istio-proxy container started as {@code proxy router} (see the class comment). */
+    static boolean gateway(LivePod pod) {
+        return pod.containers().stream().anyMatch(c -> "istio-proxy".equals(c.name()) && c.args().size() >= 2
+                && c.args().get(0).equals("proxy") && c.args().get(1).equals("router"));
+    }
+
+    /** Whether istiod attaches the policy to the pod (its namespace or the root one; the selector a subset of its labels). */
+    static boolean selects(AuthzPolicy p, LivePod pod, String root) {
+        if (!pod.namespace().equals(p.namespace()) && !root.equals(p.namespace())) {
+            return false;
+        }
+        return p.selector() == null || pod.labels().entrySet().containsAll(p.selector().entrySet());
+    }
+
+    /** The pods of one workload with one label set (pod-template-hash aside); {@code sets}: the workload's sets. */
+    private static Workload pods(List<LivePod> members, java.util.Collection<List<LivePod>> sets, AuthzPolicy custom) {
+        LivePod first = members.get(0);
+        var owner = Sidecars.workloadOf(first);
+        String name = first.namespace() + "/" + owner.map(w -> w.name()).orElse(first.name());
+        List<String> names = members.stream().map(LivePod::name).sorted().toList();
+        String listed = String.join(", ", names.subList(0, Math.min(NAMED_PODS, names.size())))
+                + (names.size() > NAMED_PODS ? " and " + (names.size() - NAMED_PODS) + " more" : "");
+        String basis;
+        if (owner.isEmpty()) {
+            basis = members.size() + " running pod(s) with the same labels (" + listed + ")";
+        } else {
+            basis = members.size() + " running pod(s) of " + owner.get().describe() + " (" + listed + ")";
+            if (sets.size() > 1) {
+                String differing = differing(first, sets);
+                name += " [" + differing + "]";
+                basis += " labelled " + differing + "; its pods carry " + sets.size() + " label sets besides "
+                        + POD_TEMPLATE_HASH + ", each judged on its own";
+            }
+        }
+        return new Workload(first.namespace(), first.labels(), name, basis + ", judged with the policies istiod attaches to them",
+                custom, false);
+    }
+
+    /** The pod's labels whose value (or absence) is not the same across the workload's label sets, as k=v or "without k". */
+    private static String differing(LivePod pod, java.util.Collection<List<LivePod>> sets) {
+        java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+        sets.forEach(set -> keys.addAll(withoutHash(set.get(0).labels()).keySet()));
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            if (sets.stream().map(set -> java.util.Optional.ofNullable(set.get(0).labels().get(k))).distinct().count() > 1) {
+                String v = pod.labels().get(k);
+                out.add(v == null ? "without " + k : k + "=" + v);
+            }
+        }
+        return String.join(",", out);
+    }
+
+    private static Workload approximation(AuthzPolicy custom, Map<String, String> selector, boolean live, PlannedMesh mesh) {
+        String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
+                : "no control plane runs yet")
+                : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
+                : "no running gateway pod matches the selector";
+        String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
+                + (selector.isEmpty() ? "{}" : selector(selector)) + "; a policy selecting the gateway pods by another label, or in"
+                + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
+        String name = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
+        return new Workload(custom.namespace(), selector, name, basis, custom, true);
+    }
+
+    static String selector(Map<String, String> s) {
+        return String.join(",", new TreeMap<>(s).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+}
