@@ -352,7 +352,8 @@ public final class Planner {
             reason = "replacement requested with --replace";
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
-        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(SensitivePaths.recordable(type, decl))) {
+        } else if (action == Action.UPDATE && recorded != null
+                && RecordedEntry.sameValue(recorded.attributes(), SensitivePaths.recordable(type, decl))) {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
         }
@@ -363,6 +364,15 @@ public final class Planner {
             }
             privateData = new java.util.TreeMap<>(privateData);
             privateData.put(RECORD_STEP, "true");
+        } else if (action == Action.NOOP && recorded != null) {
+            // The object is as declared, but the entry is not: apply rewrites it, a step the plan shows and counts.
+            java.util.Optional<String> outdated = RecordedEntry.outdated(type, decl, recorded, deps);
+            if (outdated.isPresent()) {
+                reason = "in the cluster as declared, but its state entry is out of date (" + outdated.get()
+                        + "); apply records it in state as declared: " + reason;
+                privateData = new java.util.TreeMap<>(privateData);
+                privateData.put(RECORD_STEP, "true");
+            }
         }
         Set<String> sensitive = SensitivePaths.of(type, decl, planned.before(), planned.after(),
                 recorded == null ? null : recorded.attributes());

@@ -1,0 +1,72 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.ResourceType;
+import io.meshform.state.ResourceState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * How a resource's state entry compares with its declaration, for a resource whose object needs no change. The planner
+ * asks here, so that an entry apply would rewrite is a step the plan shows and counts ("1 to record"); the applier runs
+ * only the steps the plan shows.
+ */
+public final class RecordedEntry {
+    /**
+     * Numbers equal by value: the stack's YAML gives 8080 as a big-integer node and 0.5 as a decimal node, the state's
+     * JSON gives back an int node and a double node, and Jackson's node equality compares the node classes too.
+     */
+    private static final Comparator<JsonNode> BY_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            // A double that is not finite has no BigDecimal (JSON has no such number, but a node may hold one).
+            return finite(a) && finite(b) ? a.decimalValue().compareTo(b.decimalValue())
+                    : Double.compare(a.doubleValue(), b.doubleValue());
+        }
+        return a.equals(b) ? 0 : 1;
+    };
+
+    private RecordedEntry() {
+    }
+
+    /** True when the two values are the same JSON value: as {@link JsonNode#equals}, with numbers compared by value. */
+    public static boolean sameValue(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.equals(BY_VALUE, b);
+    }
+
+    /**
+     * What of {@code recorded} no longer says what is declared (empty when it is up to date): the attributes, the
+     * dependencies (destroy deletes in their reverse order) or lifecycle.preventDestroy (destroy refuses what the
+     * state protects, after the declaration has gone).
+     */
+    public static Optional<String> outdated(ResourceType type, ResourceDecl decl, ResourceState recorded,
+                                            List<ResourceAddress> dependsOn) {
+        List<String> what = new ArrayList<>();
+        if (!sameValue(recorded.attributes(), SensitivePaths.recordable(type, decl))) {
+            what.add("spec");
+        }
+        if (!dependsOnKey(dependsOn).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))) {
+            what.add("dependencies");
+        }
+        if (decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY))) {
+            what.add("lifecycle.preventDestroy");
+        }
+        return what.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", what));
+    }
+
+    /** The dependencies as the state records them: addresses sorted, comma-separated. */
+    public static String dependsOnKey(List<ResourceAddress> dependsOn) {
+        return dependsOn.stream().map(ResourceAddress::toString).sorted().collect(Collectors.joining(","));
+    }
+
+    private static boolean finite(JsonNode n) {
+        return !(n.isDouble() || n.isFloat()) || Double.isFinite(n.doubleValue());
+    }
+}
