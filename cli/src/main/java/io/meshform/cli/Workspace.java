@@ -300,6 +300,16 @@ final class Workspace implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Takes the state lock for a run that talks to the cluster, after making sure it can ({@link Provider#connect}, for
+     * the stack's types): a run that fails for a missing kubeconfig or a cluster that is not there leaves nothing
+     * behind, not even the lock file beside the state, which a local lock creates and never deletes.
+     */
+    LockHandle lockAfterConnecting(StateBackend backend, String operation, Stack stack) {
+        registry().connect(stack.resources().stream().map(r -> r.type()).collect(java.util.stream.Collectors.toSet()));
+        return lock(backend, operation);
+    }
+
     StateSnapshot readState(StateBackend backend) {
         return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
     }
