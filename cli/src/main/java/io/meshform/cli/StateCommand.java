@@ -24,14 +24,15 @@ import picocli.CommandLine.Parameters;
             "  meshform state list -f examples/cortex-production.yaml",
             "  meshform state show -f stack.yaml istio.install.mesh",
             "  meshform help state mv"})
-final class StateCommand implements Runnable {
+final class StateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Plain `meshform state`: its subcommands, not an error. */
+    /** Plain `meshform state`: no subcommand was given, a usage error; its subcommands go to standard error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut(), spec.commandLine().getColorScheme());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr(), spec.commandLine().getColorScheme());
+        return ExitCodes.ERROR;
     }
 
 

@@ -146,13 +146,29 @@ class HelpTest {
     }
 
     @Test
-    void plainMeshformListsTheCommands() {
+    void plainMeshformListsTheCommandsAsAUsageError() {
         Result r = run();
-        assertEquals(0, r.code());
+        assertEquals(ExitCodes.ERROR, r.code(), "no command is a usage error, as for terraform");
+        assertEquals(ExitCodes.ERROR, run("--bogus").code(), "the code of every usage error");
+        assertEquals("", r.out());
         for (String c : List.of("validate", "plan", "apply", "drift", "state", "version", "completion", "help")) {
-            assertTrue(r.out().contains("\n  " + c + " "), c + " missing:\n" + r.out());
+            assertTrue(r.err().contains("\n  " + c + " "), c + " missing:\n" + r.err());
         }
-        assertEquals(r.out(), run("--help").out());
+        Result help = run("--help");
+        assertEquals(0, help.code());
+        assertEquals(r.err(), help.out());
+        assertEquals(0, run("help").code(), "asking for help is no error");
+    }
+
+    @Test
+    void plainStateListsItsSubcommandsAsAUsageError() {
+        Result r = run("state");
+        assertEquals(ExitCodes.ERROR, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("\n  list ") && r.err().contains("\n  push "), r.err());
+        Result help = run("state", "--help");
+        assertEquals(0, help.code());
+        assertEquals(r.err(), help.out());
     }
 
     @Test
