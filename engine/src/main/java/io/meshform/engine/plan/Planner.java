@@ -357,22 +357,13 @@ public final class Planner {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
         }
-        if (action == Action.NOOP && recorded == null && live != null) {
+        java.util.Optional<String> record = action == Action.NOOP
+                ? RecordedEntry.recordStep(type, decl, recorded, live != null, deps, reason) : java.util.Optional.empty();
+        if (record.isPresent()) {
             // Nothing to change in the cluster, but apply writes the state entry: a step the plan shows and counts.
-            if (!reason.contains("apply records it")) {
-                reason = "in the cluster as declared, not recorded in state; apply records it in state: " + reason;
-            }
+            reason = record.get();
             privateData = new java.util.TreeMap<>(privateData);
             privateData.put(RECORD_STEP, "true");
-        } else if (action == Action.NOOP && recorded != null) {
-            // The object is as declared, but the entry is not: apply rewrites it, a step the plan shows and counts.
-            java.util.Optional<String> outdated = RecordedEntry.outdated(type, decl, recorded, deps);
-            if (outdated.isPresent()) {
-                reason = "in the cluster as declared, but its state entry is out of date (" + outdated.get()
-                        + "); apply records it in state as declared: " + reason;
-                privateData = new java.util.TreeMap<>(privateData);
-                privateData.put(RECORD_STEP, "true");
-            }
         }
         Set<String> sensitive = SensitivePaths.of(type, decl, planned.before(), planned.after(),
                 recorded == null ? null : recorded.attributes());

@@ -42,6 +42,20 @@ public final class RecordedEntry {
     }
 
     /**
+     * For a resource whose object needs no change: the reason of the record step apply takes (the state does not record
+     * the live object yet, or records it out of date), or empty when apply has nothing to write for it.
+     */
+    static Optional<String> recordStep(ResourceType type, ResourceDecl decl, ResourceState recorded, boolean live,
+                                       List<ResourceAddress> dependsOn, String reason) {
+        if (recorded == null) {
+            return !live ? Optional.empty() : Optional.of(reason.contains("apply records it") ? reason
+                    : "in the cluster as declared, not recorded in state; apply records it in state: " + reason);
+        }
+        return outdated(type, decl, recorded, dependsOn).map(what -> "in the cluster as declared, but its state entry is"
+                + " out of date (" + what + "); apply records it in state as declared: " + reason);
+    }
+
+    /**
      * What of {@code recorded} no longer says what is declared (empty when it is up to date): the attributes, the
      * dependencies (destroy deletes in their reverse order) or lifecycle.preventDestroy (destroy refuses what the
      * state protects, after the declaration has gone).
