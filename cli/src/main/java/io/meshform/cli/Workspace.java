@@ -330,7 +330,7 @@ final class Workspace implements AutoCloseable {
         }
         if (state.stack() != null && !state.stack().equals(stack.name())) {
             throw new UserError(backend.describe() + " is the state of stack `" + state.stack() + "`, not of `"
-                    + stack.name() + "` (" + options.file + "); meshform will not plan one stack against another's "
+                    + stack.name() + "` (" + options.file + "); meshform will not run one stack against another's "
                     + "state, since it would destroy or take over what `" + state.stack() + "` applied.\n"
                     + "Give each stack its own state: name a file in the stack (`backend: {local: {path: "
                     + stack.name() + ".state.json}}`) or keep it in the cluster (`backend: {kubernetes: ...}`), or "
