@@ -63,7 +63,7 @@ public final class RecordedEntry {
     public static Optional<String> outdated(ResourceType type, ResourceDecl decl, ResourceState recorded,
                                             List<ResourceAddress> dependsOn) {
         List<String> what = new ArrayList<>();
-        if (!sameValue(recorded.attributes(), SensitivePaths.recordable(type, decl))) {
+        if (!covers(recorded.attributes(), SensitivePaths.recordable(type, decl))) {
             what.add("spec");
         }
         if (!dependsOnKey(dependsOn).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))) {
@@ -73,6 +73,27 @@ public final class RecordedEntry {
             what.add("lifecycle.preventDestroy");
         }
         return what.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", what));
+    }
+
+    /**
+     * True when {@code recorded} holds every field of {@code declared} with the same value. Fields the state records
+     * beyond the declaration are no reason to rewrite the entry of an object that needs no change: an import records
+     * the live object (every label of a namespace, say), and the plan after it must say "No changes", as Terraform's
+     * does after an import.
+     */
+    static boolean covers(JsonNode recorded, JsonNode declared) {
+        if (declared != null && declared.isObject()) {
+            if (recorded == null || !recorded.isObject()) {
+                return false;
+            }
+            for (java.util.Map.Entry<String, JsonNode> e : declared.properties()) {
+                if (!covers(recorded.get(e.getKey()), e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return sameValue(recorded, declared);
     }
 
     /** The dependencies as the state records them: addresses sorted, comma-separated. */

@@ -381,6 +381,20 @@ class PlannerTest {
         assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges(), "recorded: nothing left to do");
     }
 
+    /** An entry that records more than is declared (an import records the live object) is not out of date. */
+    @Test
+    void anEntryRecordingMoreThanTheDeclarationIsUpToDate() {
+        Stack s = stack(TWO);
+        apply(s, PlanOptions.defaults());
+        io.meshform.state.ResourceState labels = state().find("test.thing.labels").orElseThrow();
+        tools.jackson.databind.node.ObjectNode more = labels.attributes().deepCopy();
+        more.put("seenLive", "extra");
+        store.write(state().with(new io.meshform.state.ResourceState(labels.address(), labels.type(), more, labels.metadata())));
+        assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges());
+        Plan changed = planner.plan(stack(TWO.replace("\"enabled\"", "\"disabled\"")), state(), PlanOptions.defaults());
+        assertEquals("Plan: 0 to add, 1 to change, 0 to destroy.", changed.summary().toString());
+    }
+
     /**
      * Writing the state is something apply does, so the plan shows it and counts it (--detailed-exitcode exits 2), in
      * every form: after `state rm` of a resource still declared, "No changes" would hide that apply undoes the rm.
