@@ -74,7 +74,7 @@ class ApplyCommand implements Callable<Integer> {
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
-            try (LockHandle lock = ws.lock(backend, destroy() ? "destroy" : "apply")) {
+            try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 Plan saved = planFile != null ? readPlan() : null;
                 StateSnapshot stored = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
                         // a plan made before any state existed starts the history it was made for

@@ -71,8 +71,21 @@ final class CommandTree {
             }
             // The option list follows in the help; a synopsis naming 20 options would hide the command's shape.
             spec.usageMessage().abbreviateSynopsis(true);
+            // Examples are laid out by hand to be copied: picocli would wrap one longer than 80 columns, and its line
+            // breaking splits after a '.' inside a resource address ("istio.\npeerAuthentication.mongodb"), which
+            // then fails when pasted. A long example runs past the edge instead.
+            c.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER, CommandTree::footer);
         }
         return root;
+    }
+
+    /** The footer's lines as written (after picocli's format specifiers such as %n), none wrapped. */
+    private static String footer(CommandLine.Help help) {
+        StringBuilder out = new StringBuilder();
+        for (String line : help.commandSpec().usageMessage().footer()) {
+            out.append(String.format(line)).append(System.lineSeparator());
+        }
+        return out.toString();
     }
 
     /** Every command of the tree, the root first, depth first. */

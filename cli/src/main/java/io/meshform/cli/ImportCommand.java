@@ -48,7 +48,7 @@ final class ImportCommand implements Callable<Integer> {
             }
             var type = ws.registry().find(addr.type()).orElseThrow(() -> new UserError("unknown resource type " + addr.type()));
             StateBackend backend = ws.backend(stack);
-            try (LockHandle lock = ws.lock(backend, "import")) {
+            try (LockHandle lock = ws.lockAfterConnecting(backend, "import", stack)) {
                 StateSnapshot state = ws.readState(backend, stack);
                 if (state.find(addr).isPresent()) {
                     throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");

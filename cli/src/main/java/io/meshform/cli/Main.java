@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
             "  meshform help plan          # every option of a command, with its default",
             "",
             ExitCodes.HELP})
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -137,10 +137,15 @@ public final class Main implements Runnable {
                 + "\n(run with --log-level debug for the stack trace)";
     }
 
-    /** Plain {@code meshform}: what it is and the list of commands, as {@code --help} prints. */
+    /**
+     * Plain {@code meshform}: no command was given, a usage error as Terraform's bare {@code terraform} is; the list of
+     * commands goes to standard error, as for every usage error ({@code --help} and {@code help} print it to standard
+     * output and exit 0).
+     */
     @Override
-    public void run() {
-        spec.commandLine().usage(terminal.out(), spec.commandLine().getColorScheme());
+    public Integer call() {
+        spec.commandLine().usage(terminal.err(), spec.commandLine().getColorScheme());
+        return ExitCodes.ERROR;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -100,7 +100,7 @@ final class PlanCommand implements Callable<Integer> {
         StackLoader.Loaded loaded = ws.loadStack();
         ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());
-        try (LockHandle lock = ws.lock(backend, operation)) {
+        try (LockHandle lock = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
             long planning = System.nanoTime();
             Plan plan = new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend, loaded.stack()), options);
             ws.debug("read the cluster and planned " + plan.changes().size() + " changes", planning);

@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.Stack;
 import io.meshform.state.LocalStateBackend;
 import io.meshform.engine.render.Yaml;
 import io.meshform.state.LockHandle;
@@ -23,14 +24,15 @@ import picocli.CommandLine.Parameters;
             "  meshform state list -f examples/cortex-production.yaml",
             "  meshform state show -f stack.yaml istio.install.mesh",
             "  meshform help state mv"})
-final class StateCommand implements Runnable {
+final class StateCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Plain `meshform state`: its subcommands, not an error. */
+    /** Plain `meshform state`: no subcommand was given, a usage error; its subcommands go to standard error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut(), spec.commandLine().getColorScheme());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr(), spec.commandLine().getColorScheme());
+        return ExitCodes.ERROR;
     }
 
 
@@ -38,9 +40,11 @@ final class StateCommand implements Runnable {
     static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
                     String done) {
         try (Workspace ws = new Workspace(global, terminal)) {
-            StateBackend backend = ws.backend();
+            Stack stack = ws.stackForWrite("`meshform " + operation + "`");
+            StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lock(backend, operation)) {
-                StateSnapshot current = existing(backend);
+                // Another stack's state is refused here as by plan and apply (--state names a file, not its owner).
+                StateSnapshot current = ws.stateOf(existing(backend), stack, backend);
                 StateSnapshot written = backend.write(edit.apply(current));
                 terminal.out().println(done + " (" + backend.describe() + ", serial " + written.serial() + ")");
                 return ExitCodes.OK;
@@ -59,6 +63,7 @@ final class StateCommand implements Runnable {
 
     @Command(name = "list", description = "List the resources in the state.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state list -f examples/cortex-production.yaml",
+                "  meshform state list --state backup.state.json     (no stack needed: list, show and pull only read)",
                 "  meshform state list --state-secret cortex-ops/production"})
     static final class ListCmd implements Callable<Integer> {
         @Mixin
@@ -72,7 +77,7 @@ final class StateCommand implements Runnable {
         @Override
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend();
+                StateBackend backend = ws.readOnlyBackend("`meshform state list`");
                 backend.read().ifPresent(s -> s.resources().forEach(r -> terminal.out().println(r.address())));
                 return ExitCodes.OK;
             }
@@ -95,7 +100,7 @@ final class StateCommand implements Runnable {
         @Override
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend();
+                StateBackend backend = ws.readOnlyBackend("`meshform state show`");
                 ResourceState r = require(existing(backend), address);
                 terminal.out().println("# " + r.address() + " (" + r.type() + ")");
                 terminal.out().print(new Yaml().write(r.attributes()));
@@ -178,7 +183,7 @@ final class StateCommand implements Runnable {
         @Override
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend();
+                StateBackend backend = ws.readOnlyBackend("`meshform state pull`");
                 terminal.out().print(new StateCodec().encodeToString(ws.readState(backend)));
                 return ExitCodes.OK;
             }
@@ -206,7 +211,14 @@ final class StateCommand implements Runnable {
             pushed = new StateCodec().decode(io.meshform.engine.load.InputFiles.readBytes(file, file.toString(), "state file",
                     io.meshform.engine.load.InputFiles.PLAN_FILE_LIMIT), file.toString());
             try (Workspace ws = new Workspace(global, terminal)) {
-                StateBackend backend = ws.backend();
+                Stack stack = ws.stackForWrite("`meshform state push`");
+                if (pushed.stack() != null && stack.name() != null && !pushed.stack().equals(stack.name())) {
+                    throw new UserError("cannot push " + file + ": it is the state of stack `" + pushed.stack() + "`, not of `"
+                            + stack.name() + "` (" + global.file + "). Push it with its own stack's -f, or, if `"
+                            + stack.name() + "` is `" + pushed.stack() + "` renamed, set \"stack\": \"" + stack.name()
+                            + "\" in " + file + " first.");
+                }
+                StateBackend backend = ws.backend(stack);
                 try (LockHandle lock = ws.lock(backend, "state push")) {
                     StateSnapshot current = backend.read().orElse(null);
                     if (current != null && !current.lineage().equals(pushed.lineage())) {
@@ -218,7 +230,9 @@ final class StateCommand implements Runnable {
                         throw new UserError("cannot push " + file + ": its serial " + pushed.serial() + " is lower than the current "
                                 + current.serial() + ", so it is older than the state; use --force to push it anyway");
                     }
-                    StateSnapshot written = backend.write(pushed);
+                    // A state that names no stack (written before format 2) is this stack's from now on, as stateOf says.
+                    StateSnapshot written = backend.write(pushed.stack() == null && stack.name() != null
+                            ? pushed.withStack(stack.name()) : pushed);
                     terminal.out().println("Pushed " + file + " to " + backend.describe() + " (serial " + written.serial() + ")");
                     return ExitCodes.OK;
                 }

@@ -170,12 +170,46 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
+     * For a command that only reads the state ({@code state list|show|pull}): the state named by --state or
+     * --state-secret needs no stack, so none is read; else the stack's, which needs the stack file.
+     */
+    StateBackend readOnlyBackend(String command) {
+        return explicitBackend().orElseGet(() -> {
+            requireStackFile(command + " reads the state the stack names, so it needs the stack file",
+                    "or name the state itself with --state FILE or --state-secret NAMESPACE/NAME");
+            return backend();
+        });
+    }
+
+    /**
+     * The stack for a command that changes the state ({@code state rm|mv|push}): it is needed even with --state, since
+     * the state records the stack that writes it and meshform changes no other stack's state ({@link #stateOf}).
+     */
+    Stack stackForWrite(String command) {
+        requireStackFile(command + " changes the state, so it needs the stack the state belongs to: meshform checks that "
+                + "the state is that stack's before changing it", "`meshform state list|show|pull --state FILE` read a "
+                + "state without a stack");
+        return loadStack().stack();
+    }
+
+    private void requireStackFile(String why, String otherwise) {
+        if (!Files.exists(options.file)) {
+            throw new UserError(why + ", and " + options.file + " is not there (looked for " + options.file.toAbsolutePath()
+                    + "). Give the stack with -f STACK; " + otherwise + ".");
+        }
+    }
+
+    /**
      * The backend the stack names, or the local file beside it (overridden by --state); --state-secret names a
      * Kubernetes backend instead. Which settings exist and what they may hold is the backend kind's business: the
      * same rules as the stack loader applies to a {@code backend:} block.
      */
     StateBackend backend(Stack stack) {
-        BackendConfig config = stack.backend();
+        return explicitBackend().orElseGet(() -> open(stack.backend()));
+    }
+
+    /** The state named on the command line, --state (a local file) or --state-secret (in the cluster), if any. */
+    private java.util.Optional<StateBackend> explicitBackend() {
         if (options.stateSecret != null) {
             if (options.state != null) {
                 throw new UserError("give --state (a local file) or --state-secret (in the cluster), not both");
@@ -184,10 +218,12 @@ final class Workspace implements AutoCloseable {
             if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
                 throw new UserError("--state-secret takes NAMESPACE/NAME, e.g. cortex-ops/production");
             }
-            config = new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1]));
-        } else if (options.state != null) {
-            return new LocalStateBackend(options.state);
+            return java.util.Optional.of(open(new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1]))));
         }
+        return options.state == null ? java.util.Optional.empty() : java.util.Optional.of(new LocalStateBackend(options.state));
+    }
+
+    private StateBackend open(BackendConfig config) {
         BackendKind kind = backendKinds().get(config.kind());
         List<SettingProblem> problems = kind.check(config.settings());
         if (!problems.isEmpty()) {
@@ -264,6 +300,16 @@ final class Workspace implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Takes the state lock for a run that talks to the cluster, after making sure it can ({@link Provider#connect}, for
+     * the stack's types): a run that fails for a missing kubeconfig or a cluster that is not there leaves nothing
+     * behind, not even the lock file beside the state, which a local lock creates and never deletes.
+     */
+    LockHandle lockAfterConnecting(StateBackend backend, String operation, Stack stack) {
+        registry().connect(stack.resources().stream().map(r -> r.type()).collect(java.util.stream.Collectors.toSet()));
+        return lock(backend, operation);
+    }
+
     StateSnapshot readState(StateBackend backend) {
         return backend.read().orElseGet(() -> StateSnapshot.empty(version()));
     }
@@ -284,7 +330,7 @@ final class Workspace implements AutoCloseable {
         }
         if (state.stack() != null && !state.stack().equals(stack.name())) {
             throw new UserError(backend.describe() + " is the state of stack `" + state.stack() + "`, not of `"
-                    + stack.name() + "` (" + options.file + "); meshform will not plan one stack against another's "
+                    + stack.name() + "` (" + options.file + "); meshform will not run one stack against another's "
                     + "state, since it would destroy or take over what `" + state.stack() + "` applied.\n"
                     + "Give each stack its own state: name a file in the stack (`backend: {local: {path: "
                     + stack.name() + ".state.json}}`) or keep it in the cluster (`backend: {kubernetes: ...}`), or "

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +130,34 @@ class ClusterContactTest {
             assertEquals(ExitCodes.ERROR, r.code(), command + ": " + r.out() + r.err());
             assertTrue(r.err().contains("nam"), command + ": " + r.err());
             assertFalse(r.err().contains("cannot reach"), command + ": the stack's error is reported, as before: " + r.err());
+        }
+    }
+
+    /** A run that fails before it can talk to the cluster makes no lock file and no state beside the stack. */
+    @Test
+    void aRunThatCannotReachItsClusterLeavesNothingBehind() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        String stack = stack().toString();
+        String reachable = kubeconfig(closedPort).toString();
+        java.util.Set<Path> before;
+        try (var files = Files.list(dir)) {
+            before = files.collect(java.util.stream.Collectors.toSet());
+        }
+        for (String kubeconfig : List.of(dir.resolve("missing-kubeconfig").toString(), reachable)) {
+            for (List<String> command : List.of(List.of("plan"), List.of("apply", "--auto-approve"),
+                    List.of("destroy", "--auto-approve"), List.of("import", "kubernetes.namespace.team", "team-a"))) {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.addAll(List.of("-f", stack, "--kubeconfig", kubeconfig));
+                Result r = run(args.toArray(String[]::new));
+                assertEquals(ExitCodes.ERROR, r.code(), command + ": " + r.out() + r.err());
+                try (var files = Files.list(dir)) {
+                    assertEquals(before, files.collect(java.util.stream.Collectors.toSet()), command + " with " + kubeconfig
+                            + " left a file behind: " + r.err());
+                }
+            }
         }
     }
 }

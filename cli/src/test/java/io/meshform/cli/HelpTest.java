@@ -66,6 +66,64 @@ class HelpTest {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * A resource address in any help text stays on one line: picocli wraps at 80 columns and may break after a '.' or
+     * '-' inside a word, and an example split as "istio.\npeerAuthentication.mongodb" fails when pasted.
+     */
+    @Test
+    void noHelpTextWrapsAResourceAddress() {
+        List<String> types = new io.meshform.providers.MeshformProviderFactory()
+                .create(new io.meshform.engine.spi.ProviderSettings(Map.of())).stream()
+                .flatMap(p -> p.resourceTypes().stream()).map(t -> t.name()).toList();
+        assertTrue(types.contains("istio.peerAuthentication"), types.toString());
+        List<String> wrapped = new ArrayList<>();
+        for (List<String> path : paths()) {
+            Result help = run(args(path, "--help"));
+            String[] lines = help.out().split("\n", -1);
+            for (int i = 0; i + 1 < lines.length; i++) {
+                String wrap = wrappedAddress(lines[i], lines[i + 1], types);
+                if (wrap != null) {
+                    wrapped.add("meshform " + String.join(" ", path) + " --help: " + wrap);
+                }
+            }
+        }
+        assertEquals(List.of(), wrapped);
+        assertTrue(wrappedAddress("  meshform state mv istio.", "peerAuthentication.mongodb", types) != null,
+                "the check finds the split it is for");
+        assertEquals(null, wrappedAddress("  meshform state show istio.install.mesh", "  meshform help state", types));
+    }
+
+    /** The address split between {@code line} and {@code next}, or null. */
+    static String wrappedAddress(String line, String next, List<String> types) {
+        String trimmed = line.stripTrailing();
+        String head = next.strip();
+        if (trimmed.isEmpty() || head.isEmpty()) {
+            return null;
+        }
+        String tail = trimmed.substring(trimmed.lastIndexOf(' ') + 1);
+        char last = tail.charAt(tail.length() - 1);
+        // picocli's line breaking splits a word after a '.' or a '-' (BreakIterator's line instance).
+        if (last != '.' && last != '-') {
+            return null;
+        }
+        String joined = tail + head;
+        for (String type : types) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(type)
+                    + "\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?").matcher(joined);
+            while (m.find()) {
+                if (m.start() < tail.length() && m.end() > tail.length()) {
+                    return m.group() + " is split: \"" + tail + "\" / \"" + head + "\"";
+                }
+            }
+            // Split inside the type itself ("istio." / "peerAuthentication...").
+            int at = joined.indexOf(type);
+            if (at >= 0 && at < tail.length() && at + type.length() > tail.length()) {
+                return type + " is split: \"" + tail + "\" / \"" + head + "\"";
+            }
+        }
+        return null;
+    }
+
     @Test
     void theTreeHasTheNestedCommands() {
         List<List<String>> paths = paths();
@@ -146,13 +204,29 @@ class HelpTest {
     }
 
     @Test
-    void plainMeshformListsTheCommands() {
+    void plainMeshformListsTheCommandsAsAUsageError() {
         Result r = run();
-        assertEquals(0, r.code());
+        assertEquals(ExitCodes.ERROR, r.code(), "no command is a usage error, as for terraform");
+        assertEquals(ExitCodes.ERROR, run("--bogus").code(), "the code of every usage error");
+        assertEquals("", r.out());
         for (String c : List.of("validate", "plan", "apply", "drift", "state", "version", "completion", "help")) {
-            assertTrue(r.out().contains("\n  " + c + " "), c + " missing:\n" + r.out());
+            assertTrue(r.err().contains("\n  " + c + " "), c + " missing:\n" + r.err());
         }
-        assertEquals(r.out(), run("--help").out());
+        Result help = run("--help");
+        assertEquals(0, help.code());
+        assertEquals(r.err(), help.out());
+        assertEquals(0, run("help").code(), "asking for help is no error");
+    }
+
+    @Test
+    void plainStateListsItsSubcommandsAsAUsageError() {
+        Result r = run("state");
+        assertEquals(ExitCodes.ERROR, r.code());
+        assertEquals("", r.out());
+        assertTrue(r.err().contains("\n  list ") && r.err().contains("\n  push "), r.err());
+        Result help = run("state", "--help");
+        assertEquals(0, help.code());
+        assertEquals(r.err(), help.out());
     }
 
     @Test

@@ -74,6 +74,22 @@ class StateIdentityTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** A run given no stack file: {@code -f} names one that does not exist, as a directory without meshform.yaml. */
+    private Result runWithoutStack(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", dir.resolve("nowhere/meshform.yaml").toString()));
+        return run(all.toArray(String[]::new));
+    }
+
+    private Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private static JsonNode json(Path file) throws IOException {
         return JSON.readTree(Files.readString(file));
     }
@@ -109,6 +125,56 @@ class StateIdentityTest {
         assertArrayEquals(state, Files.readAllBytes(shared), "the state is untouched");
         assertArrayEquals(objects, Files.readAllBytes(cluster), "the cluster is untouched");
         assertEquals(0, run(alpha, "plan", "--detailed-exitcode").code(), "the stack that wrote it still plans");
+    }
+
+    /** Reading a state named by --state needs no stack: there is nothing to check it against. */
+    @Test
+    void stateCommandsThatOnlyReadNeedNoStackWithAnExplicitState() throws IOException {
+        assertEquals(0, run(alpha, "apply", "--auto-approve").code());
+        String state = shared.toString();
+        Result list = runWithoutStack("state", "list", "--state", state);
+        assertEquals(0, list.code(), list.err());
+        assertEquals("fake.thing.alpha-mesh\n", list.out());
+        Result defaultStack = run("state", "list", "--state", state);  // no -f: meshform.yaml is not in the directory
+        assertEquals(0, defaultStack.code(), defaultStack.err());
+        assertEquals("fake.thing.alpha-mesh\n", defaultStack.out());
+        Result show = runWithoutStack("state", "show", "--state", state, "fake.thing.alpha-mesh");
+        assertEquals(0, show.code(), show.err());
+        assertTrue(show.out().contains("mode: STRICT"), show.out());
+        Result pull = runWithoutStack("state", "pull", "--state", state);
+        assertEquals(0, pull.code(), pull.err());
+        assertEquals("alpha", JSON.readTree(pull.out()).get("stack").asString());
+
+        Result noState = runWithoutStack("state", "list");
+        assertEquals(1, noState.code());
+        assertTrue(noState.err().contains("`meshform state list` reads the state the stack names, so it needs the stack file")
+                && noState.err().contains("--state FILE"), noState.err());
+    }
+
+    /** Changing a state needs its stack even with --state: the state records its stack, and another's is refused. */
+    @Test
+    void stateCommandsThatWriteNeedTheStackAndRefuseAnotherStacksState() throws IOException {
+        assertEquals(0, run(alpha, "apply", "--auto-approve").code());
+        byte[] before = Files.readAllBytes(shared);
+        String state = shared.toString();
+        Result rm = runWithoutStack("state", "rm", "--state", state, "fake.thing.alpha-mesh");
+        assertEquals(1, rm.code(), rm.out());
+        assertTrue(rm.err().contains("`meshform state rm` changes the state, so it needs the stack the state belongs to"),
+                rm.err());
+        for (String[] command : List.of(new String[] {"state", "rm", "--state", state, "fake.thing.alpha-mesh"},
+                new String[] {"state", "mv", "--state", state, "fake.thing.alpha-mesh", "fake.thing.moved"})) {
+            Result r = run(beta, command);
+            assertEquals(1, r.code(), String.join(" ", command) + ": " + r.out());
+            assertTrue(r.err().contains("is the state of stack `alpha`, not of `beta`"), String.join(" ", command) + ": " + r.err());
+        }
+        Path backup = dir.resolve("backup.state.json");
+        Files.write(backup, before);
+        Result push = run(beta, "state", "push", "--state", dir.resolve("beta.state.json").toString(), backup.toString());
+        assertEquals(1, push.code(), push.out());
+        assertTrue(push.err().contains("it is the state of stack `alpha`, not of `beta`"), push.err());
+        assertArrayEquals(before, Files.readAllBytes(shared), "the state is untouched");
+        assertFalse(Files.exists(dir.resolve("beta.state.json")), "nothing was pushed");
+        assertEquals(0, run(alpha, "state", "rm", "--state", state, "fake.thing.alpha-mesh").code(), "its own stack may");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.Planner;
+import io.meshform.engine.plan.RecordedEntry;
 import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.Action;
@@ -37,7 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -76,7 +76,8 @@ public final class Applier {
         StackContext context = StackContext.of(stack);
         List<ResourceChange> steps = new ArrayList<>();
         for (ResourceChange c : plan.changes()) {
-            if (c.changes() || needsRecording(c, stack, prior, types)) {
+            // Only what the plan shows: a state entry to rewrite is a record step the planner marked (records()).
+            if (c.changes()) {
                 steps.add(c);
             }
         }
@@ -190,19 +191,6 @@ public final class Applier {
         }
         Planner.refuseProtectedDestroys(plan.changes(), stack, prior, refused);
         refused.throwIfErrors();
-    }
-
-    /** A declared resource that is live and unchanged but not yet in state (adopted) is still recorded. */
-    private static boolean needsRecording(ResourceChange c, Stack stack, StateSnapshot prior, TypeRegistry types) {
-        if (c.action() != Action.NOOP) {
-            return false;
-        }
-        ResourceState recorded = prior.find(c.address()).orElse(null);
-        ResourceDecl decl = stack.find(c.address()).orElse(null);
-        return decl != null && (recorded == null
-                || !recorded.attributes().equals(SensitivePaths.recordable(types.get(c.type()), decl))
-                || !dependsOnKey(c).equals(recorded.metadata().get(Planner.DEPENDS_ON_KEY))
-                || decl.lifecycle().preventDestroy() != "true".equals(recorded.metadata().get(Planner.PREVENT_DESTROY_KEY)));
     }
 
     /** Creates wait for what they depend on; deletes wait for the deletes of what depended on them. */
@@ -324,7 +312,7 @@ public final class Applier {
     }
 
     static String dependsOnKey(ResourceChange c) {
-        return c.dependsOn().stream().map(ResourceAddress::toString).sorted().collect(Collectors.joining(","));
+        return RecordedEntry.dependsOnKey(c.dependsOn());
     }
 
     /**

@@ -352,15 +352,16 @@ public final class Planner {
             reason = "replacement requested with --replace";
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
-        } else if (action == Action.UPDATE && recorded != null && recorded.attributes().equals(SensitivePaths.recordable(type, decl))) {
+        } else if (action == Action.UPDATE && recorded != null
+                && RecordedEntry.sameValue(recorded.attributes(), SensitivePaths.recordable(type, decl))) {
             // The file still says what was applied, so the difference came from someone else.
             reason = "changed outside meshform: " + reason;
         }
-        if (action == Action.NOOP && recorded == null && live != null) {
+        java.util.Optional<String> record = action == Action.NOOP
+                ? RecordedEntry.recordStep(type, decl, recorded, live != null, deps, reason) : java.util.Optional.empty();
+        if (record.isPresent()) {
             // Nothing to change in the cluster, but apply writes the state entry: a step the plan shows and counts.
-            if (!reason.contains("apply records it")) {
-                reason = "in the cluster as declared, not recorded in state; apply records it in state: " + reason;
-            }
+            reason = record.get();
             privateData = new java.util.TreeMap<>(privateData);
             privateData.put(RECORD_STEP, "true");
         }

@@ -29,6 +29,15 @@ public interface Provider extends AutoCloseable {
     default void prepare() {
     }
 
+    /**
+     * Makes sure the connection can be used, before the run takes the state lock: reads the settings (the kubeconfig)
+     * and checks that the cluster can be reached, sending nothing. Throws what the first read would have thrown, so a
+     * run that cannot talk to its cluster fails before it has locked (and so created) anything. The default does
+     * nothing.
+     */
+    default void connect() {
+    }
+
     /** Edges this provider adds between resources of any provider (see {@link DependencyRule}). */
     default List<DependencyRule> dependencyRules() {
         return List.of();

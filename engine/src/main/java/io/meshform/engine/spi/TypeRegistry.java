@@ -92,6 +92,15 @@ public final class TypeRegistry {
         }
     }
 
+    /** {@link Provider#connect} for the providers of {@code typeNames} (the types a stack declares). */
+    public void connect(Set<String> typeNames) {
+        for (Provider p : providers) {
+            if (p.resourceTypes().stream().anyMatch(t -> typeNames.contains(t.name()))) {
+                p.connect();
+            }
+        }
+    }
+
     public List<PlanCheck> checks() {
         return Collections.unmodifiableList(checks);
     }

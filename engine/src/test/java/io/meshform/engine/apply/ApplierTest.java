@@ -242,4 +242,34 @@ class ApplierTest {
         assertEquals(2, store.writes().size());
         assertEquals(List.of("create test.thing.a"), cluster.history());
     }
+
+    /**
+     * The state as a later run reads it back (JSON: 8080 an int node, 0.5 a double node) against the stack's YAML
+     * (a big-integer and a decimal node): equal values, so apply runs the one step its plan shows and no hidden
+     * "Recording" of the unchanged resource.
+     */
+    @Test
+    void anUnchangedResourceWithNumbersIsNotRecordedAgainBehindThePlan() {
+        String yaml = """
+                resources:
+                  - {type: test.thing, name: install, spec: {port: 8080, big: 12345678901, ratio: 0.5}}
+                  - {type: test.thing, name: policy, spec: {value: "STRICT"}}
+                """;
+        Stack first = Stacks.load(cluster.registry(), dir, yaml);
+        assertTrue(apply(first, new AtomicBoolean(), 1).succeeded());
+        io.meshform.state.StateCodec codec = new io.meshform.state.StateCodec();
+        StateSnapshot readBack = codec.decode(codec.encode(store.read().orElseThrow()), "test");
+        Stack changed = Stacks.load(cluster.registry(), dir, yaml.replace("STRICT", "PERMISSIVE"));
+        Plan p = new Planner(cluster.registry(), "t").plan(changed, readBack, PlanOptions.defaults());
+        assertEquals("Plan: 0 to add, 1 to change, 0 to destroy.", p.summary().toString());
+        List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ApplyResult r = new Applier(cluster.registry(), 1, new ApplyListener() {
+            @Override
+            public void started(ResourceChange change) {
+                started.add(change.address().toString());
+            }
+        }).apply(changed, p, readBack, store, new AtomicBoolean());
+        assertTrue(r.succeeded());
+        assertEquals(List.of("test.thing.policy"), started, "only the step the plan shows");
+    }
 }

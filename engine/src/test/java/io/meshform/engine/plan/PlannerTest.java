@@ -247,9 +247,13 @@ class PlannerTest {
         var e = assertThrows(DiagnosticsException.class, () -> planner.plan(dropped, state(), PlanOptions.defaults()));
         assertTrue(e.getMessage().contains("state rm test.thing.mesh"), e.getMessage());
 
-        // Released on purpose: preventDestroy: false is applied (no change to the object, only to the state) ...
+        // Released on purpose: preventDestroy: false is applied (no change to the object, only to the state, a step
+        // the plan shows) ...
         Stack released = stack(PROTECTED.replace("preventDestroy: true", "preventDestroy: false"));
-        assertFalse(planner.plan(released, state(), PlanOptions.defaults()).hasChanges());
+        Plan release = planner.plan(released, state(), PlanOptions.defaults());
+        assertEquals("Plan: 0 to add, 0 to change, 0 to destroy, 1 to record.", release.summary().toString());
+        assertTrue(release.changes().get(0).reason().contains("out of date (lifecycle.preventDestroy)"),
+                release.changes().get(0).reason());
         applyAll(released);
         assertEquals(null, state().find("test.thing.mesh").orElseThrow().metadata().get(Planner.PREVENT_DESTROY_KEY));
         // ... and then dropping it destroys it.
@@ -358,6 +362,37 @@ class PlannerTest {
         assertTrue(state().find("test.thing.labels").isPresent(), "recorded by the next apply");
         assertEquals(1, cluster.history().stream().filter("create test.thing.labels"::equals).count(), "not made twice");
         assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges(), "recorded: nothing left to do");
+    }
+
+    /**
+     * An entry whose object needs nothing but whose record is out of date (here its dependencies) is a record step the
+     * plan shows: apply runs only what the plan shows, so a hidden rewrite of the entry would be a step nobody saw.
+     */
+    @Test
+    void anOutdatedStateEntryIsAShownRecordStep() {
+        apply(stack(TWO), PlanOptions.defaults());
+        Stack s = stack(TWO.replace(", dependsOn: [test.thing.ns]", ""));
+        Plan p = planner.plan(s, state(), PlanOptions.defaults());
+        assertEquals("Plan: 0 to add, 0 to change, 0 to destroy, 1 to record.", p.summary().toString());
+        ResourceChange labels = p.changes().stream().filter(c -> c.address().name().equals("labels")).findFirst().orElseThrow();
+        assertTrue(labels.records() && labels.reason().contains("state entry is out of date (dependencies)"), labels.reason());
+        apply(s, PlanOptions.defaults());
+        assertEquals("", state().find("test.thing.labels").orElseThrow().metadata().get(Planner.DEPENDS_ON_KEY));
+        assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges(), "recorded: nothing left to do");
+    }
+
+    /** An entry that records more than is declared (an import records the live object) is not out of date. */
+    @Test
+    void anEntryRecordingMoreThanTheDeclarationIsUpToDate() {
+        Stack s = stack(TWO);
+        apply(s, PlanOptions.defaults());
+        io.meshform.state.ResourceState labels = state().find("test.thing.labels").orElseThrow();
+        tools.jackson.databind.node.ObjectNode more = labels.attributes().deepCopy();
+        more.put("seenLive", "extra");
+        store.write(state().with(new io.meshform.state.ResourceState(labels.address(), labels.type(), more, labels.metadata())));
+        assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges());
+        Plan changed = planner.plan(stack(TWO.replace("\"enabled\"", "\"disabled\"")), state(), PlanOptions.defaults());
+        assertEquals("Plan: 0 to add, 1 to change, 0 to destroy.", changed.summary().toString());
     }
 
     /**

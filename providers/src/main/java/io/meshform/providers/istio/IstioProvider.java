@@ -97,4 +97,10 @@ public final class IstioProvider implements Provider {
     public void close() {
         kube.close();
     }
+
+    /** The kubeconfig read and the API server's address reached (nothing sent): {@link KubeConnection#client}. */
+    @Override
+    public void connect() {
+        kube.client();
+    }
 }

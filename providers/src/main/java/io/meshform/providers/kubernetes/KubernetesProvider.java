@@ -83,4 +83,10 @@ public final class KubernetesProvider implements Provider {
     public void close() {
         kube.close();
     }
+
+    /** The kubeconfig read and the API server's address reached (nothing sent): {@link KubeConnection#client}. */
+    @Override
+    public void connect() {
+        kube.client();
+    }
 }
