@@ -293,15 +293,17 @@ class ExamplesIT {
 
         // The CronJob's own arguments, but the stack's path, the text format and the istioctl under test.
         Result drift = meshformAs(kubeconfig, "drift", "-f", repo().resolve("examples/cortex-production.yaml").toString(),
-                "--state-secret", "cortex-ops/production", "--no-analyze", "--istioctl", cluster.istioctl().toString());
+                "--state-secret", "cortex-ops/production", "--no-analyze", "--fail-on-pending", "--istioctl",
+                cluster.istioctl().toString());
         assertEquals(0, drift.code(), "drift with the CronJob's rights:\n" + drift.out() + drift.err());
         assertTrue(drift.out().contains("No drift."), drift.out());
         // Every check ran with these rights: a check that could not read what it needs says "did not run", and a
         // nightly job that exits 0 with that note is a silent pass.
         assertFalse((drift.out() + drift.err()).contains("did not run"), drift.out() + drift.err());
         assertTrue(drift.out().contains("istioctl analyze skipped (--no-analyze)"), drift.out());
-        assertTrue(Files.readString(repo().resolve("examples/drift-cronjob.yaml")).contains("markdown,\n                --no-analyze]"),
-                "the CronJob runs drift with --no-analyze, as tested here");
+        assertTrue(Files.readString(repo().resolve("examples/drift-cronjob.yaml")).contains(
+                "markdown,\n                --no-analyze, --fail-on-pending]"),
+                "the CronJob runs drift with --no-analyze and --fail-on-pending, as tested here");
 
         Result denied = meshformAs(kubeconfig, "apply", "--auto-approve", "-f",
                 repo().resolve("examples/cortex-production.yaml").toString(), "--state-secret", "cortex-ops/production",

@@ -104,8 +104,10 @@ public final class DriftDetector {
             }
             entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
         }
+        // A whole resource left out with --ignore is left out here too: it must not fail a --fail-on-pending check.
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
-                .filter(a -> state.find(a).isEmpty()).toList();
+                .filter(a -> state.find(a).isEmpty())
+                .filter(a -> ignoreRules.stream().noneMatch(r -> r.wholeResource() && r.address().equals(a))).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notes);
     }
 
