@@ -56,7 +56,7 @@ public final class DriftDetector {
         }
         // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
         // stack file, not from wherever drift was started.
-        StackContext context = StackContext.of(stack);
+        StackContext context = StackContext.forDrift(stack);
         // The checks' context is the recorded state, known before the reads: istioctl analyze starts beside the
         // reads once the cluster has answered (PlanCheck.earlyStart; a cluster that does not answer is reported
         // without starting istioctl), the others after them, beside the comparison below.
