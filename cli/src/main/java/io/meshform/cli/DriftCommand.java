@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             "  meshform drift -f examples/cortex-production.yaml",
             "  meshform drift -f stack.yaml --format junit --output drift.xml",
             "  meshform drift -f stack.yaml --ignore kubernetes.labels.cortex:labels.team",
+            "  meshform drift -f stack.yaml --fail-on-pending    # nightly: exit 2 when a declared resource is not applied",
             "", ExitCodes.HELP})
 final class DriftCommand implements Callable<Integer> {
     @Mixin
@@ -50,6 +51,11 @@ final class DriftCommand implements Callable<Integer> {
     @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster; the report says it"
             + " was skipped (default: run it when the stack declares Istio objects or namespaces).")
     boolean noAnalyze;
+
+    @Option(names = "--fail-on-pending", description = "Fail (exit 2) when a declared resource is not applied: not in the"
+            + " state, e.g. destroyed with `destroy --exclude`; for scheduled checks of a stack that is applied whole"
+            + " (default: off, such resources are listed as not yet applied, not drift).")
+    boolean failOnPending;
 
     @Option(names = "--allow-empty-state",
             description = "Accept a missing or empty state (a stack not applied yet) and check only that the cluster answers. "
@@ -108,11 +114,11 @@ final class DriftCommand implements Callable<Integer> {
             java.time.Instant started = java.time.Instant.now();
             long start = System.nanoTime();
             DriftReport report = skippedAnalyzeSaid(new DriftDetector(ws.registry()).detect(loaded.stack(),
-                    state.orElseGet(() -> StateSnapshot.empty(ws.version())), ignored));
+                    state.orElseGet(() -> StateSnapshot.empty(ws.version())), ignored)).withFailOnPending(failOnPending);
             String text = new DriftFormats().withTiming(started, java.time.Duration.ofNanos(System.nanoTime() - start))
                     .render(report, format, output == null ? ws.style() : Style.plain());
             emit(terminal, text);
-            return report.driftFound() ? ExitCodes.CHANGES : ExitCodes.OK;
+            return report.failed() ? ExitCodes.CHANGES : ExitCodes.OK;
         } catch (RuntimeException e) {
             // A failed check must not read as a clean one: the machine formats carry the error (JUnit: a test in
             // error), and a report file is replaced rather than left as an older run's success. A fleet reports
@@ -155,7 +161,7 @@ final class DriftCommand implements Callable<Integer> {
         List<io.meshform.engine.diag.Diagnostic> notes = new java.util.ArrayList<>(report.notes());
         notes.add(io.meshform.engine.diag.Diagnostic.info("istioctl analyze skipped (--no-analyze): Istio's analyzers did"
                 + " not check the live cluster", null, null));
-        return new DriftReport(report.stackName(), report.checked(), report.entries(), report.notYetApplied(), notes);
+        return report.withNotes(notes);
     }
 
     private void emit(Terminal terminal, String text) {

@@ -388,6 +388,28 @@ class CliTest {
         assertTrue(run("drift").out().contains("fake.thing.mesh: deleted outside meshform"));
     }
 
+    /** What destroy --exclude leaves: a nightly drift passes by default and says so, and fails with --fail-on-pending. */
+    @Test
+    void driftFailsOnDestroyedDeclaredResourcesOnlyWhenAsked() {
+        run("apply", "--auto-approve");
+        Result destroy = run("destroy", "--auto-approve", "--exclude", "fake.thing.mesh");
+        assertEquals(0, destroy.code(), destroy.out() + destroy.err());
+
+        Result lenient = run("drift");
+        assertEquals(0, lenient.code(), lenient.out() + lenient.err());
+        assertTrue(lenient.out().startsWith("No drift in the 1 applied resource; 1 declared resource is not applied.\n"),
+                lenient.out());
+
+        Result strict = run("drift", "--fail-on-pending");
+        assertEquals(2, strict.code(), strict.out() + strict.err());
+        assertTrue(strict.out().contains("! fake.thing.cortex: declared in the stack, not applied"), strict.out());
+        assertFalse(strict.out().contains("No drift"), strict.out());
+        String junit = run("drift", "--fail-on-pending", "--format", "junit").out();
+        assertTrue(junit.contains("tests=\"2\" failures=\"1\""), junit);
+        assertEquals(0, run("drift", "--fail-on-pending", "--ignore", "fake.thing.cortex").code(),
+                "a resource left out with --ignore is not pending");
+    }
+
     @Test
     void stateCommandsListShowMoveAndForget() {
         run("apply", "--auto-approve");

@@ -13,6 +13,7 @@ import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.ResourceState;
@@ -55,7 +56,7 @@ public final class DriftDetector {
         }
         // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
         // stack file, not from wherever drift was started.
-        StackContext context = StackContext.of(stack);
+        StackContext context = StackContext.forDrift(stack);
         // The checks' context is the recorded state, known before the reads: istioctl analyze starts beside the
         // reads once the cluster has answered (PlanCheck.earlyStart; a cluster that does not answer is reported
         // without starting istioctl), the others after them, beside the comparison below.
@@ -82,17 +83,30 @@ public final class DriftDetector {
                 entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
                 continue;
             }
-            // State keeps digests of sensitive values, so the live values are digested the same way before comparing,
-            // and both sides are masked before anything is reported.
-            Set<String> sensitive = SensitivePaths.of(types.get(a.type()), stack.find(a).orElse(null),
-                    recorded.attributes(), now.value());
-            LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive));
-            PlannedChange c = types.get(a.type()).plan(new PlanRequest(a, recorded.attributes(), recorded, comparable, context));
+            ResourceType type = types.get(a.type());
+            ResourceDecl decl = stack.find(a).orElse(null);
+            Set<String> sensitive = SensitivePaths.of(type, decl, recorded.attributes(), now.value());
+            // What was applied: state keeps digests of sensitive values, never the values. Where the stack still gives
+            // the very value applied (its digest is the recorded one), the type gets it in clear and compares it with
+            // the live value in clear: a type that renders its spec (istio.install's meshConfig, through istioctl)
+            // would otherwise render the digest and find it differs from the value in the cluster. The other
+            // sensitive live values are digested the same way as the state's before comparing, digest against digest.
+            JsonNode applied = decl == null ? recorded.attributes() : Sensitive.restore(recorded.attributes(), decl.spec());
+            Set<String> inClear = new java.util.TreeSet<>(Sensitive.digestPaths(recorded.attributes()));
+            inClear.removeAll(Sensitive.digestPaths(applied));
+            LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive, inClear));
+            PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context));
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
+                // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
+                // is: the values it was given in clear may be quoted (a server message, a rendered object).
+                Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(applied, sensitive));
+                secrets.addAll(Sensitive.secrets(now.value(), sensitive));
+                secrets.addAll(Sensitive.secrets(c.before(), sensitive));
+                secrets.addAll(Sensitive.secrets(c.after(), sensitive));
                 // Applied first, live second: a value changed in the cluster shows as changed on the live side.
                 JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
-                entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + c.reason() + ")",
-                        masked[0], masked[1], c.details(), null));
+                entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + Sensitive.redact(c.reason(), secrets) + ")",
+                        masked[0], masked[1], SensitivePaths.redact(c.details(), secrets), null));
             }
         }
         List<Diagnostic> notes = new ArrayList<>();
@@ -104,8 +118,10 @@ public final class DriftDetector {
             }
             entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
         }
+        // A whole resource left out with --ignore is left out here too: it must not fail a --fail-on-pending check.
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
-                .filter(a -> state.find(a).isEmpty()).toList();
+                .filter(a -> state.find(a).isEmpty())
+                .filter(a -> ignoreRules.stream().noneMatch(r -> r.wholeResource() && r.address().equals(a))).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notes);
     }
 

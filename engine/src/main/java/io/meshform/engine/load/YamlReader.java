@@ -28,7 +28,8 @@ import tools.jackson.dataformat.yaml.YAMLParser;
  * <p>Hardened for files that come from pull requests: the size is checked before parsing (snakeyaml scans
  * a long scalar slowly, so a limit found while reading comes too late), nesting is bounded, duplicate keys
  * are errors, and aliases and merge keys are refused because Jackson does not expand them: it would
- * silently read {@code *base} as the string "base".
+ * silently read {@code *base} as the string "base". Tags are refused unless the parser reads the value as the tag
+ * says ({@link YamlTags}): it would read {@code !Ref foo} as the string "foo".
  */
 public final class YamlReader {
     /** Large enough for 10,000 resources; small enough that a pathological file fails in seconds, not minutes. */
@@ -111,11 +112,14 @@ public final class YamlReader {
 
     /** The document's tree without positions, or null for anything the full read must judge (and report). */
     private JsonNode unplaced(String text) {
+        if (YamlTags.possible(text)) {
+            return null;   // a tag's problem is found by its position (a key's in the text): the full read judges it
+        }
         try (JsonParser p = parser(unmarked, text)) {
             if (p.nextToken() == null) {
                 return null;
             }
-            JsonNode root = readValue(null, p, null, null);
+            JsonNode root = readValue(null, p, null, null, null);
             return p.nextToken() != null ? null : root;
         } catch (JacksonException | DiagnosticsException | Unplaced e) {
             return null;
@@ -148,7 +152,7 @@ public final class YamlReader {
                 throw fail(file, 1, 1, "the file is empty", stack ? "a stack starts with `apiVersion: meshform.io/v1alpha1`"
                         : "it should hold one YAML document");
             }
-            JsonNode root = readValue(file, p, "", positions);
+            JsonNode root = readValue(file, p, "", positions, YamlTags.of(text));
             if (p.nextToken() != null) {
                 TokenStreamLocation at = p.currentTokenLocation();
                 java.util.Optional<String> manifest = stack ? ManifestNotStack.summary(root) : java.util.Optional.empty();
@@ -189,10 +193,11 @@ public final class YamlReader {
             throw fail(file, 0, 0, "document is too large", "files are limited to " + MAX_BYTES + " bytes");
         }
         java.util.List<YamlDocument> docs = new java.util.ArrayList<>();
+        YamlTags tags = YamlTags.of(text);
         try (JsonParser p = parser(factory, text)) {
             while (p.nextToken() != null) {
                 Map<String, SourceRange> positions = new HashMap<>();
-                JsonNode root = readValue(file, p, "", positions);
+                JsonNode root = readValue(file, p, "", positions, tags);
                 if (root != null && !root.isNull()) {
                     docs.add(new YamlDocument(file, root, java.util.Collections.unmodifiableMap(positions)));
                 }
@@ -213,8 +218,10 @@ public final class YamlReader {
     /**
      * One value and, when {@code positions} is not null, where each of its nodes is (keyed by JSON pointer). Without
      * positions (the first read of {@link #parse}) no pointer is built and a problem throws {@link Unplaced}.
+     * {@code tags} is null when the text can hold none.
      */
-    private JsonNode readValue(String file, JsonParser p, String pointer, Map<String, SourceRange> positions) {
+    private JsonNode readValue(String file, JsonParser p, String pointer, Map<String, SourceRange> positions,
+                               YamlTags tags) {
         JsonToken t = p.currentToken();
         if (positions != null && !positions.containsKey(pointer)) {
             positions.put(pointer, here(file, p));
@@ -228,14 +235,19 @@ public final class YamlReader {
                     "write the value out in full; meshform refuses aliases so that nothing is read differently from "
                             + "how it looks");
         }
+        YamlTags.Problem tagged = tags == null ? null : YamlTags.ofValue((YAMLParser) p, t);
+        if (tagged != null) {
+            TokenStreamLocation at = p.currentTokenLocation();
+            throw fail(file, at.getLineNr(), at.getColumnNr(), tagged.summary(), tagged.detail());
+        }
         switch (t) {
             case START_OBJECT:
-                return readObject(file, p, pointer, positions);
+                return readObject(file, p, pointer, positions, tags);
             case START_ARRAY: {
                 ArrayNode array = nodes.arrayNode();
                 int i = 0;
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(readValue(file, p, positions == null ? null : pointer + "/" + i, positions));
+                    array.add(readValue(file, p, positions == null ? null : pointer + "/" + i, positions, tags));
                     i++;
                 }
                 return array;
@@ -260,7 +272,8 @@ public final class YamlReader {
         }
     }
 
-    private ObjectNode readObject(String file, JsonParser p, String pointer, Map<String, SourceRange> positions) {
+    private ObjectNode readObject(String file, JsonParser p, String pointer, Map<String, SourceRange> positions,
+                                  YamlTags tags) {
         ObjectNode object = nodes.objectNode();
         while (p.nextToken() == JsonToken.PROPERTY_NAME) {
             String key = p.currentName();
@@ -269,10 +282,14 @@ public final class YamlReader {
                     throw new Unplaced();
                 }
                 p.nextToken();
-                object.set(key, readValue(file, p, null, null));
+                object.set(key, readValue(file, p, null, null, null));
                 continue;
             }
             SourceRange keyAt = here(file, p);
+            YamlTags.Problem tagged = tags == null ? null : tags.ofKey(keyAt.line(), keyAt.column());
+            if (tagged != null) {
+                throw fail(file, keyAt.line(), keyAt.column(), tagged.summary(), tagged.detail());
+            }
             if ("<<".equals(key)) {
                 throw fail(file, keyAt.line(), keyAt.column(), "YAML merge keys (<<) are not supported",
                         "write the merged fields out in full, or share them with `imports:` (see docs/stack-file.md)");
@@ -287,7 +304,7 @@ public final class YamlReader {
             p.nextToken();
             // The value's own position too: a wrong value (`mode: STRICTT`) is shown there, not at its key.
             positions.put(YamlDocument.valueKey(child), here(file, p));
-            object.set(key, readValue(file, p, child, positions));
+            object.set(key, readValue(file, p, child, positions, tags));
         }
         return object;
     }

@@ -130,6 +130,47 @@ public final class Sensitive {
     }
 
     /**
+     * As {@link #digest(JsonNode, Set)}, leaving the values at the pointers in {@code inClear} as they are: drift
+     * compares those in clear with the applied values it knows ({@link #restore}).
+     */
+    public static JsonNode digest(JsonNode value, Set<String> patterns, Set<String> inClear) {
+        Map<String, JsonNode> found = matches(value, patterns);
+        found.keySet().removeAll(inClear);
+        if (found.isEmpty()) {
+            return value;
+        }
+        JsonNode copy = value.deepCopy();
+        found.forEach((p, v) -> set(copy, p, JsonNodeFactory.instance.stringNode(isDigest(v) ? text(v) : digestOf(p, v))));
+        return copy;
+    }
+
+    /**
+     * {@code recorded} (a value as the state records it) with each digest put back in clear where {@code declared} (the
+     * stack's value of the same resource) holds, at the same pointer, a value whose digest it is: that value is provably
+     * the one applied, so a type that cannot compare digests (an install renders its spec with istioctl and compares the
+     * render) is given what was applied. A digest whose value the stack no longer gives (a changed or removed variable)
+     * stays a digest. Returns {@code recorded} itself when nothing is put back.
+     */
+    public static JsonNode restore(JsonNode recorded, JsonNode declared) {
+        if (recorded == null || declared == null) {
+            return recorded;
+        }
+        JsonNode copy = null;
+        for (String pointer : digestPaths(recorded)) {
+            JsonNode value = declared.at(pointer);
+            if (value.isMissingNode() || value.isNull() || isDigest(value)
+                    || !digestOf(pointer, value).equals(text(recorded.at(pointer)))) {
+                continue;
+            }
+            if (copy == null) {
+                copy = recorded.deepCopy();
+            }
+            set(copy, pointer, value.deepCopy());
+        }
+        return copy == null ? recorded : copy;
+    }
+
+    /**
      * The pointers in {@code value} that hold a digest: a value recorded as sensitive stays sensitive on both sides
      * of every later plan and drift, whatever made it sensitive (a {@code sensitive} variable that a later stack no
      * longer uses, or a resource no longer declared), so the old value the cluster still holds is masked too.

@@ -56,8 +56,11 @@ public final class SensitivePaths {
         return Sensitive.digest(applied, of(type, decl, applied));
     }
 
-    /** {@code details} with every one of {@code secrets} masked (a server message may quote either side). */
-    static List<PlanDetail> redact(List<PlanDetail> details, Set<String> secrets) {
+    /**
+     * {@code details} with every one of {@code secrets} masked (a server message may quote either side); plan and
+     * drift both report a type's details.
+     */
+    public static List<PlanDetail> redact(List<PlanDetail> details, Set<String> secrets) {
         return secrets.isEmpty() ? details
                 : details.stream().map(d -> new PlanDetail(d.kind(), Sensitive.redact(d.text(), secrets))).toList();
     }

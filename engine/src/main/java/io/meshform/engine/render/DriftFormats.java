@@ -129,22 +129,18 @@ public final class DriftFormats {
         return s.isEmpty() ? List.of() : List.of(s.split("\n"));
     }
 
-    /** "3 resources match what meshform applied." */
-    private static String matched(DriftReport r) {
-        return Plural.of(r.checked().size(), "resource") + (r.checked().size() == 1 ? " matches" : " match")
-                + " what meshform applied.";
-    }
-
     private String title(DriftEntry e) {
         return (e.address() == null ? "mesh" : e.address().toString()) + ": " + e.summary();
     }
 
     private String text(DriftReport r, Style style) {
         StringBuilder sb = new StringBuilder();
-        if (!r.driftFound()) {
-            sb.append(style.green("No drift.")).append(" ").append(matched(r)).append('\n');
+        if (!r.failed()) {
+            sb.append(style.green("No drift")).append(DriftSummary.passed(r)).append('\n');
         } else {
-            sb.append(style.bold("Drift found in stack `" + r.stackName() + "`:")).append("\n\n");
+            if (r.driftFound()) {
+                sb.append(style.bold("Drift found in stack `" + r.stackName() + "`:")).append("\n\n");
+            }
             for (DriftEntry e : r.entries()) {
                 // Control characters escaped as in diagnostics: a provider's lines may quote the server.
                 sb.append("  ").append(style.yellow("! " + io.meshform.engine.diag.ControlChars.escape(title(e)))).append('\n');
@@ -171,13 +167,20 @@ public final class DriftFormats {
                 }
                 sb.append('\n');
             }
-            sb.append(style.bold("Drift: " + Plural.of(r.entries().size(), "finding") + " in "
-                    + Plural.of(r.checked().size(), "resource") + " checked.")).append('\n');
+            if (r.pendingFails()) {
+                sb.append(style.bold("Declared in stack `" + r.stackName() + "` but not applied (--fail-on-pending):"))
+                        .append("\n\n");
+                for (ResourceAddress a : r.notYetApplied()) {
+                    sb.append("  ").append(style.yellow("! " + a + ": " + DriftSummary.NOT_APPLIED)).append('\n');
+                }
+                sb.append('\n');
+            }
+            sb.append(style.bold(DriftSummary.failed(r))).append('\n');
         }
         for (io.meshform.engine.diag.Diagnostic n : r.notes()) {
             sb.append(style.dim(n.format())).append('\n');
         }
-        if (!r.notYetApplied().isEmpty()) {
+        if (!r.notYetApplied().isEmpty() && !r.pendingFails()) {
             sb.append("Not yet applied (not drift): ")
                     .append(String.join(", ", r.notYetApplied().stream().map(ResourceAddress::toString).toList())).append('\n');
         }
@@ -190,6 +193,8 @@ public final class DriftFormats {
         root.put("format_version", FORMAT_VERSION);
         root.put("stack", r.stackName());
         root.put("drift_found", r.driftFound());
+        root.put("fail_on_pending", r.failOnPending());
+        root.put("failed", r.failed());
         ArrayNode checked = root.putArray("checked");
         r.checked().forEach(a -> checked.add(a.toString()));
         ArrayNode entries = root.putArray("drift");
@@ -231,14 +236,26 @@ public final class DriftFormats {
         StringBuilder sb = new StringBuilder("### meshform drift: `" + r.stackName() + "`\n\n");
         StringBuilder notes = new StringBuilder();
         r.notes().forEach(n -> notes.append("\n> ").append(n.summary().replace("\n", " ")).append('\n'));
-        if (!r.driftFound()) {
-            return sb.append("No drift: ").append(matched(r)).append('\n')
-                    .append(notes).toString();
+        String notYet = String.join(", ", r.notYetApplied().stream().map(a -> "`" + a + "`").toList());
+        if (!r.failed()) {
+            if (r.notYetApplied().isEmpty()) {
+                return sb.append("No drift: ").append(DriftSummary.matched(r)).append('\n').append(notes).toString();
+            }
+            return sb.append("No drift").append(DriftSummary.passed(r)).append("\n\nNot yet applied (not drift): ")
+                    .append(notYet).append('\n').append(notes).toString();
+        }
+        if (!r.notYetApplied().isEmpty()) {
+            sb.append("**").append(DriftSummary.failed(r)).append("**\n\n");
         }
         sb.append("| resource | finding |\n|---|---|\n");
         for (DriftEntry e : r.entries()) {
             sb.append("| `").append(e.address() == null ? "mesh" : e.address()).append("` | ")
                     .append(e.summary().replace("|", "\\|")).append(" |\n");
+        }
+        if (r.pendingFails()) {
+            r.notYetApplied().forEach(a -> sb.append("| `").append(a).append("` | ").append(DriftSummary.NOT_APPLIED).append(" |\n"));
+        } else if (!r.notYetApplied().isEmpty()) {
+            sb.append("\nNot yet applied (not drift): ").append(notYet).append('\n');
         }
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
@@ -259,7 +276,8 @@ public final class DriftFormats {
      * JUnit XML as Jenkins' xUnit plugin reads it (validated in a test against its junit-10.xsd): a
      * {@code testsuites} root, one {@code testsuite} with {@code errors}, {@code time} and {@code timestamp}, one
      * test case per resource checked (a failure when it drifted), one per mesh-wide finding, named by what it says
-     * rather than by its order, and a skipped case per resource not yet applied. Written with the JDK's
+     * rather than by its order, and a skipped case per resource not yet applied (a failure with
+     * {@code --fail-on-pending}: a nightly job must show resources destroyed with {@code --exclude}). Written with the JDK's
      * XMLStreamWriter, which escapes; characters XML 1.0 cannot hold are replaced.
      */
     private String junit(DriftReport r) {
@@ -276,6 +294,8 @@ public final class DriftFormats {
         // An empty state allowed with --allow-empty-state and nothing declared: say the cluster answered, never zero tests.
         boolean answeredOnly = r.checked().isEmpty() && failures.isEmpty() && r.notYetApplied().isEmpty();
         int tests = r.checked().size() + mesh + r.notYetApplied().size() + (answeredOnly ? 1 : 0);
+        int pendingFailures = r.pendingFails() ? r.notYetApplied().size() : 0;
+        String failureCount = Integer.toString(failures.size() + pendingFailures);
         String time = String.format(java.util.Locale.ROOT, "%.3f", took.toNanos() / 1e9);
         StringWriter out = new StringWriter();
         try {
@@ -285,16 +305,16 @@ public final class DriftFormats {
             w.writeStartElement("testsuites");
             w.writeAttribute("name", "meshform drift");
             w.writeAttribute("tests", Integer.toString(tests));
-            w.writeAttribute("failures", Integer.toString(failures.size()));
+            w.writeAttribute("failures", failureCount);
             w.writeAttribute("errors", "0");
             w.writeAttribute("time", time);
             w.writeCharacters("\n  ");
             w.writeStartElement("testsuite");
             w.writeAttribute("name", clean("meshform drift " + r.stackName()));
             w.writeAttribute("tests", Integer.toString(tests));
-            w.writeAttribute("failures", Integer.toString(failures.size()));
+            w.writeAttribute("failures", failureCount);
             w.writeAttribute("errors", "0");
-            w.writeAttribute("skipped", Integer.toString(r.notYetApplied().size()));
+            w.writeAttribute("skipped", Integer.toString(r.notYetApplied().size() - pendingFailures));
             w.writeAttribute("time", time);
             // JUnit's timestamp is local-time ISO 8601 without a zone; UTC keeps it the same on every runner.
             w.writeAttribute("timestamp", java.time.LocalDateTime.ofInstant(started, java.time.ZoneOffset.UTC)
@@ -324,8 +344,17 @@ public final class DriftFormats {
             for (ResourceAddress a : r.notYetApplied()) {
                 testcase(w, a.toString());
                 w.writeCharacters("\n      ");
-                w.writeEmptyElement("skipped");
-                w.writeAttribute("message", "not yet applied: declared in the stack, not in the state (not drift)");
+                if (r.pendingFails()) {
+                    w.writeStartElement("failure");
+                    w.writeAttribute("message", DriftSummary.NOT_APPLIED + " (--fail-on-pending)");
+                    w.writeAttribute("type", "not_applied");
+                    w.writeCharacters(DriftSummary.NOT_APPLIED + ": destroyed, or never applied. Apply the stack, or"
+                            + " leave the resource out with --ignore " + a + ".");
+                    w.writeEndElement();
+                } else {
+                    w.writeEmptyElement("skipped");
+                    w.writeAttribute("message", "not yet applied: declared in the stack, not in the state (not drift)");
+                }
                 w.writeCharacters("\n    ");
                 w.writeEndElement();
             }

@@ -22,10 +22,12 @@ public final class StackContext {
     private final Stack stack;
     private final Path baseDirectory;
     private final ConcurrentMap<Object, Object> memo = new ConcurrentHashMap<>();
+    private final boolean drift;
 
-    private StackContext(Stack stack, Path baseDirectory) {
+    private StackContext(Stack stack, Path baseDirectory, boolean drift) {
         this.stack = stack;
         this.baseDirectory = baseDirectory;
+        this.drift = drift;
     }
 
     /** The context of a run over {@code stack}: paths resolve against the directory of the stack's file. */
@@ -33,7 +35,25 @@ public final class StackContext {
         Objects.requireNonNull(stack, "stack");
         Path file = stack.file();
         Path dir = file == null ? null : file.toAbsolutePath().getParent();
-        return new StackContext(stack, dir == null ? Path.of("").toAbsolutePath() : dir);
+        return new StackContext(stack, dir == null ? Path.of("").toAbsolutePath() : dir, false);
+    }
+
+    /**
+     * The context of a drift run over {@code stack} ({@link #drift()}): what {@link #of} gives, for a run that only
+     * compares the cluster with what was applied.
+     */
+    public static StackContext forDrift(Stack stack) {
+        StackContext plain = of(stack);
+        return new StackContext(plain.stack, plain.baseDirectory, true);
+    }
+
+    /**
+     * True in a drift run: plan is asked to compare what was applied (sensitive values in clear where the stack still
+     * gives the applied value) with the cluster, and sends nothing a plan sends only for its warnings (a Secret's
+     * dry-run for a conflict): drift reports no warnings, and runs with read-only rights.
+     */
+    public boolean drift() {
+        return drift;
     }
 
     /**
@@ -43,7 +63,7 @@ public final class StackContext {
     public static StackContext detached() {
         return new StackContext(new Stack("detached", Environment.DEVELOPMENT, null,
                 io.meshform.engine.model.BackendConfig.localDefault(), java.util.List.of(), ""),
-                Path.of("").toAbsolutePath());
+                Path.of("").toAbsolutePath(), false);
     }
 
     public Stack stack() {

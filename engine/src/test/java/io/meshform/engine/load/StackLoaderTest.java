@@ -219,6 +219,21 @@ class StackLoaderTest {
         assertTrue(messages.stream().noneMatch(m -> m.contains("hunter2")), "values are not repeated: " + messages);
     }
 
+    /** `name: !Ref foo` was read as `foo`; a var file's tag as its value: both are errors at the tag, file:line:col. */
+    @Test
+    void aTagInTheStackOrAVariablesFileIsAnErrorAtTheTag() throws IOException {
+        Diagnostic d = errors(HEAD + "resources:\n  - type: test.thing\n    name: !Ref foo\n").get(0);
+        assertEquals("YAML tag !Ref is not supported; meshform stacks are plain YAML", d.summary());
+        assertEquals("stack.yaml:6:11", d.range().file().replaceAll(".*/", "") + ":" + d.range().line() + ":" + d.range().column());
+        Path stack = file("stack.yaml", HEAD + "variables:\n  v: {type: string}\nresources:\n  - {type: test.thing, name: x, spec: {a: \"${var.v}\"}}\n");
+        Path varFile = file("vars.yaml", "v: !Sub secret-${x}\n");
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(stack, new VariableInputs(Map.of(), List.of(varFile), Map.of())));
+        Diagnostic v = e.diagnostics().get(0);
+        assertEquals("YAML tag !Sub is not supported; meshform stacks are plain YAML", v.summary());
+        assertEquals(1, v.range().line());
+        assertEquals(4, v.range().column());
+    }
+
     @Test
     void aVersionWrittenAsANumberIsRefusedForAStringVariable() throws IOException {
         List<Diagnostic> errors = errors(HEAD + "variables:\n  v: {type: string, default: 1.10}\n");

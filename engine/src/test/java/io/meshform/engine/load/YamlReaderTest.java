@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.DiagnosticsException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class YamlReaderTest {
@@ -60,6 +61,69 @@ class YamlReaderTest {
         Diagnostic d = failure("base: &b {mode: STRICT}\nother: *b\n");
         assertTrue(d.summary().contains("aliases"), d.summary());
         assertEquals(2, d.range().line());
+    }
+
+    /** Jackson drops a tag it does not know and reads the value under it: `!Ref foo` would be the string "foo". */
+    @Test
+    void refusesAnUnknownTagAtTheTag() {
+        Diagnostic d = failure("resources:\n  - type: istio.install\n    name: !Ref foo\n");
+        assertEquals("YAML tag !Ref is not supported; meshform stacks are plain YAML", d.summary());
+        assertEquals(3, d.range().line());
+        assertEquals(11, d.range().column());
+        for (String text : List.of("a: !Sub '${x}'\n", "a: !Ref {b: 1}\n", "a: [x, !GetAtt y]\n", "a: ! x\n",
+                "a: !!binary aGk=\n", "a: !!timestamp 2001-12-14\n", "a: !!set {b: null}\n", "a: !<tag:example.com,2000:x> y\n",
+                "%TAG !e! tag:example.com,2000:\n---\na: !e!x y\n")) {
+            Diagnostic t = failure(text);
+            assertTrue(t.summary().startsWith("YAML tag !") && t.summary().endsWith(" is not supported; meshform stacks are plain YAML"),
+                    text + ": " + t.summary());
+        }
+        assertEquals("YAML tag !!binary is not supported; meshform stacks are plain YAML", failure("a: !!binary aGk=\n").summary());
+        assertEquals("YAML tag !<tag:example.com,2000:x> is not supported; meshform stacks are plain YAML",
+                failure("a: !<tag:example.com,2000:x> y\n").summary());
+    }
+
+    /** The parser reports no tag of a key: it is found in the text, after an anchor too. */
+    @Test
+    void refusesATagOnAKey() {
+        Diagnostic d = failure("a: 1\n!Ref b: 2\n");
+        assertEquals("YAML tag !Ref is not supported; meshform stacks are plain YAML", d.summary());
+        assertEquals(2, d.range().line());
+        assertEquals(1, d.range().column());
+        assertEquals("YAML tag !!str is not supported; meshform stacks are plain YAML", failure("x: {&k !!str b: 2}\n").summary());
+        assertEquals(2, failure("\u00e9\uD83D\uDE00: 1\n? !Ref c\n: 2\n").range().line());
+        assertEquals("a!", reader.parse("s.yaml", "\"!b\": a!\nc: x != y\n").root().path("!b").asString(),
+                "a ! inside a value or a quoted key is no tag");
+    }
+
+    /** A core-schema tag is accepted where the parser reads the value as the tag says, and only there. */
+    @Test
+    void acceptsACoreTagOnlyWhereTheValueReadsAsThatType() {
+        YamlDocument doc = reader.parse("s.yaml", "s: !!str 123\ni: !!int \"12\"\nf: !!float 1.5\nb: !!bool true\n"
+                + "n: !!null null\nm: !!map {a: 1}\nq: !!seq [1]\n");
+        assertEquals("123", doc.root().path("s").asString());
+        assertTrue(doc.root().path("s").isString());
+        assertEquals(12, doc.root().path("i").intValue());
+        assertTrue(doc.root().path("f").isNumber() && doc.root().path("b").booleanValue() && doc.root().path("n").isNull());
+        assertTrue(doc.root().path("m").isObject() && doc.root().path("q").isArray());
+        for (String text : List.of("a: !!bool yes\n", "a: !!int abc\n", "a: !!null\n", "a: !!null foo\n", "a: !!seq foo\n",
+                "a: !!map [1]\n", "a: !!float abc\n")) {
+            Diagnostic t = failure(text);
+            assertTrue(t.summary().startsWith("YAML tag !!") && t.summary().contains(" does not fit its value"), text + ": " + t.summary());
+            assertEquals(1, t.range().line());
+            assertEquals(4, t.range().column());
+        }
+        assertEquals("YAML tag !!bool does not fit its value `yes`: it would be read as a string", failure("a: !!bool yes\n").summary());
+    }
+
+    /** Manifests and addon files (several documents) are read with the same rule. */
+    @Test
+    void everyDocumentOfAManifestFileIsJudgedToo() {
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> reader.parseAll("m.yaml", "kind: A\n---\nkind: B\nmetadata: {name: !Ref x}\n"));
+        Diagnostic d = e.diagnostics().get(0);
+        assertEquals("YAML tag !Ref is not supported; meshform stacks are plain YAML", d.summary());
+        assertEquals(4, d.range().line());
+        assertEquals(18, d.range().column());
     }
 
     @Test

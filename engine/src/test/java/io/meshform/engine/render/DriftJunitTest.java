@@ -93,6 +93,18 @@ class DriftJunitTest {
                 "the escape character, which XML cannot hold, is escaped in the diagnostic (ControlChars): " + xml);
     }
 
+    /** With --fail-on-pending a resource not applied is a failure, not a skipped test, in a report the schema accepts. */
+    @Test
+    void notAppliedResourcesAreFailuresWithFailOnPending() throws Exception {
+        String xml = junit(report(false).withFailOnPending(true));
+        XUNIT.newValidator().validate(new StreamSource(new StringReader(xml)));
+        Element suite = (Element) parse(xml).getDocumentElement().getElementsByTagName("testsuite").item(0);
+        assertEquals("6", suite.getAttribute("tests"));
+        assertEquals("5", suite.getAttribute("failures"));
+        assertEquals("0", suite.getAttribute("skipped"));
+        assertTrue(xml.contains("type=\"not_applied\""), xml);
+    }
+
     @Test
     void theSchemaCatchesWhatTheOldReportLacked() {
         String old = "<?xml version=\"1.0\"?><testsuite name=\"meshform drift x\" tests=\"1\" failures=\"0\">"

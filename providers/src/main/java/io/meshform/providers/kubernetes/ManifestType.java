@@ -266,10 +266,12 @@ public final class ManifestType implements ResourceType {
         }
         if (request.live() != null && isSecret(m)) {
             // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
-            // them; drift compares digests here, which must never be sent to the server. A plan still asks the server
+            // them; drift compares digests here, which must never be sent to the server, or the applied values it knows
+            // (the stack still gives them), for which it sends nothing either: the dry-run below serves only a plan's
+            // warning, and drift runs with read-only rights. A plan still asks the server
             // (dry-run) whether the apply would conflict: without it, taking over a kubectl-made Secret (adopt: true)
             // planned as a plain update and failed at apply, where any other kind's plan warned of the conflict.
-            if (SecretData.holdsValues(m)) {
+            if (SecretData.holdsValues(m) && !request.context().drift()) {
                 try {
                     dryRun(request, t, m, warnings);
                 } catch (KubernetesClientException e) {

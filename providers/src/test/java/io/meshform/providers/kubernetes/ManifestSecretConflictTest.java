@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A changed Secret whose fields another manager owns (taken over from kubectl with adopt: true, or edited with kubectl)
  * is planned with the server's conflict, as any other kind is, instead of failing only at apply; drift, which compares
- * the state's digests, sends nothing.
+ * the state's digests or the applied values, sends nothing.
  */
 @EnableKubernetesMockClient
 class ManifestSecretConflictTest {
@@ -51,6 +51,20 @@ class ManifestSecretConflictTest {
                 && c.warnings().get(0).contains("force: true"), c.warnings().get(0));
         assertFalse(c.warnings().get(0).contains("n3w-pa55word"), c.warnings().get(0));
         assertEquals(1, server.getRequestCount());
+    }
+
+    /**
+     * Drift gives the values applied in clear where the stack still gives them (their digests are the recorded ones):
+     * compared with the live Secret, never sent, not even in a dry-run (drift runs with read-only rights).
+     */
+    @Test
+    void driftComparingTheAppliedValuesSendsNothing() {
+        PlannedChange c = new ManifestType(new KubeConnection(client, "meshform")).plan(new PlanRequest(ADDRESS,
+                yaml("manifest: {apiVersion: v1, kind: Secret, metadata: {name: s, namespace: cortex},"
+                        + " data: {password: bjN3LXBhNTV3b3Jk}}\n"), null, live(),
+                io.meshform.engine.spi.StackContext.forDrift(io.meshform.engine.spi.StackContext.detached().stack())));
+        assertEquals(Action.UPDATE, c.action());
+        assertEquals(0, server.getRequestCount(), "drift sends nothing");
     }
 
     @Test

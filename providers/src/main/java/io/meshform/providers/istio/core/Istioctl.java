@@ -101,6 +101,23 @@ public final class Istioctl {
     }
 
     /**
+     * This binary, with the same cluster settings, remembering nothing: its offline answers are neither read from nor
+     * written to {@link OfflineOutputs}, and {@link #cacheDirectory} is empty, so nothing derived from them is kept
+     * either. For inputs that hold a value meshform keeps out of what it writes (a sensitive variable spliced into an
+     * install's meshConfig): {@code manifest generate} prints it back, and the cache outlives the run, in clear.
+     */
+    public Istioctl rememberingNothing() {
+        Istioctl other = new Istioctl(binary, origin, kubeconfig, context, new OfflineOutputs(null, java.util.Map.of()),
+                new io.meshform.providers.kubernetes.InFlight<>());
+        other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
+        other.notFound = notFound;
+        synchronized (this) {
+            other.version = version;   // asked already (no input, no secret): not asked again
+        }
+        return other;
+    }
+
+    /**
      * The directory of the remembered offline answers (user-only), for what is derived from them; empty when
      * remembering is off.
      */

@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * environment and kubeconfig are only hashed into the key. Istio objects can hold sensitive values (a value of a
  * {@code sensitive} variable, a RequestAuthentication's inline {@code jwks}, a last-applied annotation), which a
  * refusal quotes: the answer for such objects is never kept ({@code Istioctl.runRemembered} with {@code sensitive}).
+ * Nor is {@code manifest generate}'s of an install spec that holds one (it prints the meshConfig and values back):
+ * such a spec is rendered by {@code Istioctl.rememberingNothing}, every run.
  *
  * <p>Trust boundary: the user's own account. A kept file is used only when {@link CacheFiles#read} accepts it (a
  * regular file, not a link, owned by this user in a directory owned by this user, neither writable by group or

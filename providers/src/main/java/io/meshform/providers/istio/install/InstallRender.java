@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.install;
 
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * {@code istioctl manifest generate} of an install's IstioOperator: run offline (no cluster flags), so a second plan
  * of the same spec with the same istioctl is answered from istioctl's remembered answers and the parsed render kept
  * beside them ({@link RenderMemo}), and what is derived from a render can be kept under the same run key
- * ({@link RenderedMesh}).
+ * ({@link RenderedMesh}). A spec that holds a sensitive value is rendered afresh every run and nothing of it is kept
+ * ({@link #sensitive}): the render quotes the meshConfig and values, and the kept answers outlive the run in clear.
  */
 final class InstallRender {
     private InstallRender() {
@@ -25,6 +27,16 @@ final class InstallRender {
      */
     interface RenderRun<T> {
         T apply(Istioctl istioctl, Path file, Optional<String> runKey);
+    }
+
+    /**
+     * Whether {@code spec} holds a value meshform keeps out of what it writes: one a sensitive variable gave (its
+     * declaration's {@code sensitivePaths}; every {@code MESHFORM_VAR_*} value unless the runner lists it as not
+     * sensitive), or the digest of one (a spec as the state recorded it: a digest of a weak secret can be guessed).
+     */
+    static boolean sensitive(StackContext context, ResourceAddress address, JsonNode spec) {
+        boolean declared = context.stack().find(address).map(d -> !d.sensitivePaths().isEmpty()).orElse(false);
+        return declared || !io.meshform.engine.plan.Sensitive.digestPaths(spec).isEmpty();
     }
 
     static <T> T run(JsonNode spec, Istioctl istioctl, RenderRun<T> run) {

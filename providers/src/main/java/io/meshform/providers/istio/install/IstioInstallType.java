@@ -126,9 +126,13 @@ public final class IstioInstallType implements ResourceType {
         return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address, file, runKey));
     }
 
-    /** {@link InstallRender#run} with the istioctl this install runs. */
+    /**
+     * {@link InstallRender#run} with the istioctl this install runs; for a spec that holds a sensitive value, one that
+     * remembers nothing ({@link InstallRender#sensitive}).
+     */
     <T> T withRunKey(StackContext context, ResourceAddress address, JsonNode spec, InstallRender.RenderRun<T> run) {
-        return InstallRender.run(spec, istioctl(context, address, spec), run);
+        Istioctl istioctl = istioctl(context, address, spec);
+        return InstallRender.run(spec, InstallRender.sensitive(context, address, spec) ? istioctl.rememberingNothing() : istioctl, run);
     }
 
     /**
