@@ -12,7 +12,7 @@ stop() {
   trap '' INT TERM HUP USR1 USR2
   [ -z "$reader" ] || kill "$reader" 2>/dev/null
   if [ -n "$child" ]; then
-    echo "meshform-watchdog: stopping $(basename "$1") (pid $child): $2" >&2 2>/dev/null
+    echo "meshform-watchdog: stopping $(basename "$1") (pid $child): $2" >&3 2>/dev/null
     kill -TERM -- "-$child" 2>/dev/null
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$child" 2>/dev/null || break; sleep 0.2; done
     kill -KILL -- "-$child" 2>/dev/null
@@ -24,8 +24,12 @@ trap 'stop "$1" "signalled"' INT TERM HUP
 trap 'stop "$1" "meshform exited or asked to stop"' USR1
 trap 'stop "$1" "meshform sent no sign of life for ${hb}s (paused or hung)"' USR2
 IFS= read -r go || exit 143
+# From here this shell's own stderr is /dev/null and the command's is meshform's (fd 3): with job control on, bash
+# reports a job that ended ("[1]+ Exit 3  ...") on its stderr, which meshform would read as a line istioctl printed.
+# It does so when the command ends before `set +m` below (seen under load), so no ordering of the two can prevent it.
+exec 3>&2 2>/dev/null
 set -m
-"$@" </dev/null &
+"$@" </dev/null 2>&3 3>&- &
 child=$!
 set +m
 # meshform's ends of our stdout/stderr vanish with it: writing the note below must not kill us (SIGPIPE) before

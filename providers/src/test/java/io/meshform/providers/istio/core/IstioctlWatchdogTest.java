@@ -188,6 +188,37 @@ class IstioctlWatchdogTest {
         assertEquals(List.of(), left, "processes of the watchdog's session outlived it");
     }
 
+    /**
+     * What istioctl writes to stderr is all meshform reads from it. With job control on, bash reports a job that has
+     * ended ({@code [1]+  Exit 3  "$@" < /dev/null}) on its own stderr, and it did so whenever the command ended before
+     * the watchdog turned job control off again: a race (5 of 300 quick runs on this machine, more under a loaded
+     * build), here made certain by a DEBUG trap (read from BASH_ENV, as bash -c reads it) that waits before
+     * {@code set +m}.
+     */
+    @Test
+    void bashsJobNoticesNeverReachTheCommandsStderr() throws Exception {
+        String script;
+        try (var in = Watchdog.class.getResourceAsStream("watchdog.sh")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path slow = dir.resolve("slow.env");
+        Files.writeString(slow, "trap '[ \"$BASH_COMMAND\" = \"set +m\" ] && sleep 0.2' DEBUG\n");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, "meshform-watchdog", "5", "sh", "-c",
+                "echo 'a warning' >&2; exit 3");
+        pb.environment().put("BASH_ENV", slow.toString());
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        p.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        List<String> stderr;
+        try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+            stderr = err.lines().toList();
+        }
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS), "the watchdog did not end with its command");
+        assertEquals(3, p.exitValue());
+        assertEquals(List.of("a warning"), stderr);
+    }
+
     /** Processes whose session (the sixth field of /proc/PID/stat) is {@code session}: the watchdog runs under setsid. */
     private static List<Long> inSession(long session) throws IOException {
         List<Long> found = new ArrayList<>();
