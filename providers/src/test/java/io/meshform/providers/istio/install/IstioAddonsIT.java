@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
@@ -44,9 +45,9 @@ class IstioAddonsIT {
             var staging = yaml(spec("kiali: true, grafana: true, tracing: true"));
             var plan = h.plan(ADDRESS, staging);
             System.err.println("[IstioAddonsIT] " + plan.action() + ": " + plan.reason() + "\n  " + String.join("\n  ", ChangeAssert.lines(plan.details())));
-            ChangeAssert.assertChange(plan).adds("Deployment istio-system/kiali [addon kiali]");
-            ChangeAssert.assertChange(plan).adds("Service istio-system/zipkin [addon tracing]");
-            ChangeAssert.assertChange(plan).adds("ClusterRole kiali [addon kiali]");
+            ChangeAssert.assertChange(plan).hasDetailStartingWith(PlanDetail.Kind.ADD, "Deployment istio-system/kiali [addon kiali]: identical to Istio ");
+            ChangeAssert.assertChange(plan).hasDetailStartingWith(PlanDetail.Kind.ADD, "Service istio-system/zipkin [addon tracing]: identical to Istio ");
+            ChangeAssert.assertChange(plan).hasDetailStartingWith(PlanDetail.Kind.ADD, "ClusterRole kiali [addon kiali]: identical to Istio ");
             var applied = h.apply(ADDRESS, staging, plan.privateData());
             assertTrue(applied.metadata().get("addonObjects").contains("kiali|apps/v1|Deployment|istio-system|kiali"));
             for (String d : new String[] {"kiali", "grafana", "jaeger"}) {
