@@ -11,6 +11,7 @@ import io.meshform.state.StateBackend;
 import io.meshform.state.StateSnapshot;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -44,7 +45,11 @@ final class ImportCommand implements Callable<Integer> {
         try (Workspace ws = new Workspace(global, terminal)) {
             Stack stack = ws.loadStack().stack();
             if (stack.find(addr).isEmpty()) {
-                throw new UserError("`" + addr + "` is not declared in " + global.file + "; declare it first, then import");
+                List<String> declared = stack.resources().stream().map(r -> r.address().toString()).toList();
+                throw new UserError("`" + addr + "` is not declared in " + global.file
+                        + io.meshform.engine.diag.Suggestions.closest(addr.toString(), declared)
+                                .map(s -> " (did you mean `" + s + "`?)").orElse("")
+                        + "; declare it first, then import");
             }
             var type = ws.registry().find(addr.type()).orElseThrow(() -> new UserError("unknown resource type " + addr.type()));
             StateBackend backend = ws.backend(stack);

@@ -300,6 +300,10 @@ class TrustTest {
         assertEquals(1, apply.code());
         assertFalse(Files.exists(dir.resolve("meshform.state.json")), "nothing recorded");
 
+        Result misspelt = run("import", "fake.thing.dbb", "db");
+        assertEquals(1, misspelt.code());
+        assertTrue(misspelt.err().contains("meshform.yaml (did you mean `fake.thing.db`?); declare it first"),
+                misspelt.err());
         assertEquals(0, run("import", "fake.thing.db", "db").code());
         assertEquals(0, run("apply", "--auto-approve").code());
         Result destroy = run("destroy", "--auto-approve");

@@ -206,16 +206,23 @@ public final class Planner {
         return Arrays.stream(deps.split(",")).map(ResourceAddress::parse).toList();
     }
 
+    /** "did you mean" for an address given on the command line: the closest one declared or recorded. */
+    private static String known(ResourceGraph graph, ResourceAddress given) {
+        return io.meshform.engine.diag.Suggestions.closest(given.toString(),
+                graph.nodes().stream().map(ResourceAddress::toString).toList())
+                .map(s -> "did you mean `" + s + "`?").orElse("`meshform state list` shows what the state records");
+    }
+
     private static Set<ResourceAddress> select(ResourceGraph graph, PlanOptions options) {
         Diagnostics problems = new Diagnostics();
         for (ResourceAddress a : options.targets()) {
             if (!graph.contains(a)) {
-                problems.error("--target `" + a + "` is neither declared nor recorded in state", null, null);
+                problems.error("--target `" + a + "` is neither declared nor recorded in state", known(graph, a), null);
             }
         }
         for (ResourceAddress a : options.excludes()) {
             if (!graph.contains(a)) {
-                problems.error("--exclude `" + a + "` is neither declared nor recorded in state", null, null);
+                problems.error("--exclude `" + a + "` is neither declared nor recorded in state", known(graph, a), null);
             }
         }
         problems.throwIfErrors();

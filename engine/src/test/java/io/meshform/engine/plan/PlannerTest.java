@@ -175,6 +175,18 @@ class PlannerTest {
         assertTrue(e.getMessage().contains("test.thing.a -> test.thing.b -> test.thing.a"), e.getMessage());
     }
 
+    /** A misspelt --target or --exclude address gets the closest known one, as --var and field names do. */
+    @Test
+    void aMisspeltTargetOrExcludeSuggestsTheClosestAddress() {
+        applyAll(stack(TWO));
+        var target = assertThrows(DiagnosticsException.class, () -> planner.plan(stack(TWO), state(),
+                new PlanOptions(Set.of(a("test.thing.labells")), Set.of(), Set.of(), false, false)));
+        assertEquals("did you mean `test.thing.labels`?", target.diagnostics().get(0).detail());
+        var exclude = assertThrows(DiagnosticsException.class, () -> planner.plan(stack(TWO), state(),
+                new PlanOptions(Set.of(), Set.of(a("test.thing.unrelatedname")), Set.of(), false, false)));
+        assertEquals("`meshform state list` shows what the state records", exclude.diagnostics().get(0).detail());
+    }
+
     @Test
     void sensitiveValuesAreMaskedInPlansAndDigestedInState() {
         Stack s = stack("resources:\n  - {type: test.secret, name: oidc, spec: {password: hunter2, user: me}}\n");
