@@ -3,6 +3,7 @@ package io.meshform.cli;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Planner;
+import io.meshform.engine.plan.RecordedEntry;
 import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.state.LockHandle;
@@ -61,7 +62,15 @@ final class ImportCommand implements Callable<Integer> {
                 AppliedResource found = type.importExisting(id, stack.find(addr).orElseThrow().spec()).orElseThrow(() -> new UserError(
                         "no object `" + id + "` for " + addr.type() + " in the cluster"));
                 var metadata = new TreeMap<>(found.metadata());
-                metadata.put(Planner.DEPENDS_ON_KEY, "");
+                // What apply would record for it (dependencies as the plan's graph has them, explicit and implicit, and
+                // lifecycle.preventDestroy): anything less is a "to record" step in the next plan, and a destroy of
+                // the state alone would not know the order.
+                var decl = stack.find(addr).orElseThrow();
+                var dependsOn = List.copyOf(new Planner(ws.registry(), ws.version()).graph(stack, state, false).dependenciesOf(addr));
+                metadata.put(Planner.DEPENDS_ON_KEY, RecordedEntry.dependsOnKey(dependsOn));
+                if (decl.lifecycle().preventDestroy()) {
+                    metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
+                }
                 // Imported, not created: destroy leaves it in the cluster unless --delete-adopted.
                 metadata.put(Planner.ADOPTED_KEY, "true");
                 // As apply records: sensitive values (a Secret's data, a sensitive variable's place) only as digests.

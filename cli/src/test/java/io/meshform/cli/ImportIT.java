@@ -75,6 +75,31 @@ class ImportIT {
         assertEquals(0, plan.code(), plan.out());
     }
 
+    /** What import records of a resource with dependencies (dependsOn here) is what apply would: no "to record" step follows. */
+    @Test
+    void anImportedNamespaceWithADependencyThenPlansAsNoChange(ClusterContext cluster) throws IOException {
+        String first = cluster.newNamespace();
+        String second = cluster.newNamespace();
+        Path stack = dir.resolve("deps.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: adopt-deps}
+                resources:
+                  - type: kubernetes.namespace
+                    name: first
+                    spec: {name: %s}
+                  - type: kubernetes.namespace
+                    name: second
+                    spec: {name: %s}
+                    dependsOn: [kubernetes.namespace.first]
+                """.formatted(first, second));
+        assertEquals(0, run(cluster, stack, "import", "kubernetes.namespace.second", second).code());
+        assertEquals(0, run(cluster, stack, "import", "kubernetes.namespace.first", first).code());
+        Result plan = run(cluster, stack, "plan", "--detailed-exitcode");
+        assertEquals(0, plan.code(), plan.out());
+    }
+
     /** An Istio policy is imported as the namespace/name its spec declares, never as another one. */
     @Test
     void aPolicyIsImportedOnlyAsTheObjectItDeclares(ClusterContext cluster) throws IOException {

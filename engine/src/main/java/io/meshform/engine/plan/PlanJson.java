@@ -67,6 +67,7 @@ public final class PlanJson {
             terraformShape(o, c);
             ArrayNode details = o.putArray("details");
             c.details().forEach(d -> details.add(d.line()));
+            writeFolded(o, c.details());
             ArrayNode warnings = o.putArray("warnings");
             c.warnings().forEach(warnings::add);
             ArrayNode deps = o.putArray("depends_on");
@@ -159,6 +160,44 @@ public final class PlanJson {
         return f.booleanNode(false);
     }
 
+    /**
+     * Which {@code details} text and Markdown leave out ({@link PlanDetail.Kind#FOLDED}), as index ranges {@code [from,
+     * to)}: the lines themselves stay as they were, so what reads {@code details} reads the same, and {@code show}
+     * of a saved plan prints what {@code plan} printed. Only written when there are some.
+     */
+    private static void writeFolded(ObjectNode o, List<PlanDetail> details) {
+        ArrayNode ranges = null;
+        for (int i = 0; i < details.size(); i++) {
+            if (details.get(i).shown()) {
+                continue;
+            }
+            int from = i;
+            while (i + 1 < details.size() && !details.get(i + 1).shown()) {
+                i++;
+            }
+            if (ranges == null) {
+                ranges = o.putArray("folded_details");
+            }
+            ranges.addArray().add(from).add(i + 1);
+        }
+    }
+
+    /** The details of a saved change; a plan saved before {@code folded_details} existed has none folded. */
+    private static List<PlanDetail> readDetails(JsonNode change) {
+        JsonNode lines = change.path("details");
+        boolean[] folded = new boolean[lines.size()];
+        for (JsonNode r : change.path("folded_details")) {
+            java.util.Arrays.fill(folded, r.get(0).asInt(), r.get(1).asInt(), true);
+        }
+        List<PlanDetail> details = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).asString();
+            // A folded line was written as its text alone (its kind has no mark), so it is read back whole.
+            details.add(folded[i] ? PlanDetail.folded(line) : PlanDetail.parse(line));
+        }
+        return details;
+    }
+
     /** Reads a saved plan; throws IllegalArgumentException with what is wrong. */
     public Plan read(String text) {
         JsonNode root;
@@ -178,8 +217,7 @@ public final class PlanJson {
         for (JsonNode o : root.path("resource_changes")) {
             JsonNode actions = o.path("actions");
             Action action = actions.size() == 2 ? Action.REPLACE : Action.valueOf(actions.get(0).asString().toUpperCase());
-            List<PlanDetail> details = new ArrayList<>();
-            o.path("details").forEach(d -> details.add(PlanDetail.parse(d.asString())));
+            List<PlanDetail> details = readDetails(o);
             List<String> warnings = new ArrayList<>();
             o.path("warnings").forEach(d -> warnings.add(d.asString()));
             List<ResourceAddress> deps = new ArrayList<>();

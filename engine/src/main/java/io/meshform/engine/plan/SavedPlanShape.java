@@ -57,6 +57,25 @@ final class SavedPlanShape {
                     throw new IllegalArgumentException("not a meshform plan file: " + at + ".actions holds an unknown action");
                 }
             }
+            foldedRanges(c, at);
+        }
+    }
+
+    /** {@code folded_details}, when there: ranges [from, to) of whole numbers within {@code details}. */
+    private static void foldedRanges(JsonNode change, String at) {
+        JsonNode ranges = change.get("folded_details");
+        if (ranges == null) {
+            return;
+        }
+        int lines = change.path("details").size();
+        if (!ranges.isArray()) {
+            throw missing(at + ".folded_details", "a list");
+        }
+        for (JsonNode r : ranges) {
+            if (!r.isArray() || r.size() != 2 || !r.get(0).isIntegralNumber() || !r.get(1).isIntegralNumber()
+                    || r.get(0).asLong() < 0 || r.get(0).asLong() > r.get(1).asLong() || r.get(1).asLong() > lines) {
+                throw missing(at + ".folded_details", "a list of [from, to] ranges of indexes into `details`");
+            }
         }
     }
 

@@ -18,7 +18,8 @@ public record PlanDetail(Kind kind, String text) {
         /**
          * A note the text and Markdown plans leave out, because the line above it says what it holds in one line (an
          * addon object identical to Istio's own sample: its 240 KB of dashboards would hide, not show). The JSON plan
-         * keeps it, as a note: a saved plan reads it back as one and shows it.
+         * keeps it, with its index in {@code folded_details}, so a saved plan reads it back folded and {@code show}
+         * prints what {@code plan} printed (docs/plan-json.md).
          */
         FOLDED("");
 

@@ -13,11 +13,14 @@ import io.meshform.engine.spi.PlanDetail;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A folded line (the body of an addon object identical to Istio's sample) is left out of the text and Markdown
- * plans, where the line above it stands for it, and kept in the JSON plan, which a saved plan reads back as a note.
+ * plans, where the line above it stands for it, and kept in the JSON plan with its place in {@code folded_details}, so
+ * {@code show} of a saved plan prints what {@code plan} printed.
  */
 class FoldedDetailsTest {
     private static Plan plan() {
@@ -41,13 +44,42 @@ class FoldedDetailsTest {
     }
 
     @Test
-    void theJsonPlanKeepsThemAndASavedPlanReadsThemBackAsNotes() {
+    void theJsonPlanKeepsThemAndASavedPlanShowsAsThePlanPrinted() {
         String json = new PlanJson().write(plan(), true);
         assertTrue(json.contains("    data: {dashboard.json: huge}"), json);
         Plan back = new PlanJson().read(json);
         List<PlanDetail> details = back.changes().get(0).details();
-        assertEquals(PlanDetail.note("    data: {dashboard.json: huge}"), details.get(1));
+        assertEquals(PlanDetail.folded("    data: {dashboard.json: huge}"), details.get(1));
         assertFalse(details.get(1).differs());
+        assertEquals(new PlanText(Style.plain()).render(plan()), new PlanText(Style.plain()).render(back));
+        assertEquals(new PlanMarkdown().render(plan()), new PlanMarkdown().render(back));
+    }
+
+    /** A plan saved before `folded_details` existed still reads, its lines as they were written: notes. */
+    @Test
+    void aPlanSavedWithoutFoldedDetailsStillShows() {
+        ObjectNode saved = (ObjectNode) new JsonMapper().readTree(new PlanJson().write(plan(), true));
+        ObjectNode change = (ObjectNode) saved.path("resource_changes").get(0);
+        assertTrue(change.has("folded_details"), change.toString());
+        change.remove("folded_details");
+        String json = saved.toString();
+        Plan back = new PlanJson().read(json);
+        assertEquals(PlanDetail.note("    data: {dashboard.json: huge}"), back.changes().get(0).details().get(1));
+        assertTrue(new PlanText(Style.plain()).render(back).contains("huge"));
+    }
+
+    @Test
+    void aFoldedRangeOutsideTheDetailsIsRefused() {
+        ObjectNode saved = (ObjectNode) new JsonMapper().readTree(new PlanJson().write(plan(), true));
+        ((ObjectNode) saved.path("resource_changes").get(0)).putArray("folded_details").addArray().add(1).add(9);
+        String broken = saved.toString();
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new PlanJson().read(broken));
+        assertTrue(e.getMessage().contains("resource_changes[0].folded_details"), e.getMessage());
+    }
+
+    @Test
+    void foldedIsNeverADifference() {
         assertFalse(PlanDetail.folded("x").differs());
     }
 }

@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.ClientControlled;
@@ -32,6 +33,12 @@ import tools.jackson.databind.JsonNode;
  * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate). Validate reads only
  * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
+ *
+ * <p>A gateway is judged only when the run has a say in what it lets through ({@link #concerns}): the stack declares
+ * or removes an AuthorizationPolicy istiod attaches to it, or declares or removes an istio.install (whose mesh config,
+ * pathNormalization and ext_authz providers, every verdict rests on). The checks say what the planned mesh does; a
+ * stack that touches neither (an empty one, a stack of namespaces) would otherwise print another stack's coverage
+ * table in its plan and drift output, about objects it does not manage and cannot change.
  */
 public final class IngressAuthCoverage extends MeshCheck {
     private static final int LISTED = 12;
@@ -63,6 +70,9 @@ public final class IngressAuthCoverage extends MeshCheck {
         Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root)) {
             List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
+            if (!concerns(mesh, w, attached, objects, root)) {
+                continue;
+            }
             AuthzPolicy custom = attached.stream().filter(p -> p.action().equals("CUSTOM") && objects.containsKey(p)).findFirst()
                     .orElse(w.custom());
             GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
@@ -124,6 +134,25 @@ public final class IngressAuthCoverage extends MeshCheck {
             out.add(rw.diagnostic(mode, config.source()));
         }
         return out;
+    }
+
+    /**
+     * Whether the run changes what gateway {@code w} lets through: an install of the stack (declared, or removed by the
+     * run) sets the mesh config of every verdict; otherwise a policy of the stack must attach to the gateway, as the
+     * run leaves it ({@code objects}: declared, or in drift managed) or as the run removes it. Validate judges only the
+     * stack's policies, so it always concerns them.
+     */
+    static boolean concerns(PlannedMesh mesh, CoveredWorkloads.Workload w, List<AuthzPolicy> attached,
+                            Map<AuthzPolicy, PlannedObject> objects, String root) {
+        if (mesh.context().purpose() == CheckContext.Purpose.VALIDATE || mesh.install().isPresent()
+                || mesh.context().removed().keySet().stream().anyMatch(a -> a.type().equals(Mesh.INSTALL_TYPE))) {
+            return true;
+        }
+        if (attached.stream().anyMatch(objects::containsKey)) {
+            return true;
+        }
+        return mesh.removed().stream().filter(o -> "AuthorizationPolicy".equals(o.kind()) && o.namespace() != null)
+                .anyMatch(o -> GatewayAuthz.attaches(AuthzPolicy.of(o.object()), w.namespace(), w.labels(), root));
     }
 
     /**
