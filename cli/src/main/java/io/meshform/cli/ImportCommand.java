@@ -67,10 +67,7 @@ final class ImportCommand implements Callable<Integer> {
                 // the state alone would not know the order.
                 var decl = stack.find(addr).orElseThrow();
                 var dependsOn = List.copyOf(new Planner(ws.registry(), ws.version()).graph(stack, state, false).dependenciesOf(addr));
-                metadata.put(Planner.DEPENDS_ON_KEY, RecordedEntry.dependsOnKey(dependsOn));
-                if (decl.lifecycle().preventDestroy()) {
-                    metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
-                }
+                RecordedEntry.recordDeclaration(metadata, dependsOn, decl);
                 // Imported, not created: destroy leaves it in the cluster unless --delete-adopted.
                 metadata.put(Planner.ADOPTED_KEY, "true");
                 // As apply records: sensitive values (a Secret's data, a sensitive variable's place) only as digests.

@@ -311,10 +311,6 @@ public final class Applier {
                 "plan step " + c.address() + " is not declared in the stack; was the file changed after planning?"));
     }
 
-    static String dependsOnKey(ResourceChange c) {
-        return RecordedEntry.dependsOnKey(c.dependsOn());
-    }
-
     /**
      * Keeps the state in memory and makes every finished step durable before the step counts as done. Steps that
      * finish while a write is under way are covered by the next single write (group commit), so parallel steps do
@@ -346,11 +342,7 @@ public final class Applier {
 
         void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
             Map<String, String> metadata = new TreeMap<>(applied.metadata());
-            metadata.put(Planner.DEPENDS_ON_KEY, dependsOnKey(c));
-            metadata.remove(Planner.PREVENT_DESTROY_KEY);
-            if (stack.find(c.address()).map(d -> d.lifecycle().preventDestroy()).orElse(false)) {
-                metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
-            }
+            RecordedEntry.recordDeclaration(metadata, c.dependsOn(), stack.find(c.address()).orElse(null));
             // Adopted once, adopted for the life of the entry: destroy leaves the object where it found it.
             boolean wasAdopted = current().find(c.address())
                     .map(r -> "true".equals(r.metadata().get(Planner.ADOPTED_KEY))).orElse(false);

@@ -96,6 +96,20 @@ public final class RecordedEntry {
         return sameValue(recorded, declared);
     }
 
+    /**
+     * Writes into {@code metadata} what a state entry records of the declaration beside the object: its dependencies and
+     * lifecycle.preventDestroy ({@code decl} null: none), as {@link #outdated} reads them back. Apply and import both
+     * record through here, so an entry either writes is up to date for the next plan.
+     */
+    public static void recordDeclaration(java.util.Map<String, String> metadata, List<ResourceAddress> dependsOn,
+                                         ResourceDecl decl) {
+        metadata.put(Planner.DEPENDS_ON_KEY, dependsOnKey(dependsOn));
+        metadata.remove(Planner.PREVENT_DESTROY_KEY);
+        if (decl != null && decl.lifecycle().preventDestroy()) {
+            metadata.put(Planner.PREVENT_DESTROY_KEY, "true");
+        }
+    }
+
     /** The dependencies as the state records them: addresses sorted, comma-separated. */
     public static String dependsOnKey(List<ResourceAddress> dependsOn) {
         return dependsOn.stream().map(ResourceAddress::toString).sorted().collect(Collectors.joining(","));

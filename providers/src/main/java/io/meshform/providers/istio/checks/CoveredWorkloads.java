@@ -4,6 +4,7 @@ import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.GatewayAuthz;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,12 +124,9 @@ final class CoveredWorkloads {
                 && c.args().get(0).equals("proxy") && c.args().get(1).equals("router"));
     }
 
-    /** Whether istiod attaches the policy to the pod (its namespace or the root one; the selector a subset of its labels). */
+    /** Whether istiod attaches the policy to the pod: {@link GatewayAuthz#attaches} with the pod's namespace and labels. */
     static boolean selects(AuthzPolicy p, LivePod pod, String root) {
-        if (!pod.namespace().equals(p.namespace()) && !root.equals(p.namespace())) {
-            return false;
-        }
-        return p.selector() == null || pod.labels().entrySet().containsAll(p.selector().entrySet());
+        return GatewayAuthz.attaches(p, pod.namespace(), pod.labels(), root);
     }
 
     /** The pods of one workload with one label set (pod-template-hash aside); {@code sets}: the workload's sets. */
