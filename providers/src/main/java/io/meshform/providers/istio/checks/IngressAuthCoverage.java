@@ -27,10 +27,11 @@ import tools.jackson.databind.JsonNode;
  * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). The policies judged
  * are those istiod attaches to the workload's pods ({@link CoveredWorkloads}: per running pod when the cluster is
  * known, else the CUSTOM policy's selector as an approximation the report names). One note per workload
- * with the table (a warning when nothing was checked); a warning for each variant of a protected path let through
- * unchecked and each broken {@code coverage:} expectation, once for all the workloads that give it the same verdict
- * (naming them), and one for each condition of a CUSTOM rule that a client controls
- * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate). Validate reads only
+ * with the table; a warning when nothing was checked, once for all the workloads of the same CUSTOM policy; a warning
+ * for each variant of a protected path let through unchecked and each broken {@code coverage:} expectation, once for
+ * all the workloads that give it the same verdict; and one for each condition of a CUSTOM rule that a client controls
+ * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate), once for all the
+ * workloads the policy is judged on. Each of these names its workloads ({@link JudgedGateways}). Validate reads only
  * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
  *
@@ -66,7 +67,9 @@ public final class IngressAuthCoverage extends MeshCheck {
         Predicate<String> usable = name -> !config.known() || config.provider(name)
                 .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
         String root = config.rootNamespace();
-        java.util.Set<AuthzPolicy> judged = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<AuthzPolicy, JudgedGateways> customs = new IdentityHashMap<>(); // CUSTOM policy: the gateways it is judged on
+        List<AuthzPolicy> customOrder = new ArrayList<>();
+        Map<String, NothingKnown> nothingKnown = new java.util.LinkedHashMap<>();
         Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root)) {
             List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
@@ -95,23 +98,24 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
             String workload = w.name();
-            String normalization = "pathNormalization " + mode + ", from " + config.source();
-            String where = "gateway " + workload + " (" + normalization
-                    + (w.approximate() ? "; judged from the CUSTOM policy's selector, an approximation" : "") + ")";
             if (report.rows().isEmpty()) {
-                out.add(Diagnostic.warning(summary(report, workload) + ": nothing is known to reach the auth proxy", where
-                        + ": no CUSTOM rule names a request to check (a CUSTOM policy without rules matches nothing,"
-                        + " pilot/pkg/security/authz/builder/builder.go rbacPolicyMatchNever) and no coverage.protected path"
-                        + " is declared. Give the CUSTOM policy a rule that protects every path but the public ones"
-                        + " (notPaths), or list the protected paths in coverage.protected", objects.containsKey(custom)
-                        ? objects.get(custom).range("/spec/rules") : null));
+                SourceRange range = objects.containsKey(custom) ? objects.get(custom).range("/spec/rules") : null;
+                // in the place of the gateway's note: it is one, shared by the gateways with the same cause
+                nothingKnown.computeIfAbsent((custom == null ? "" : custom.id()) + "\n" + range, k -> {
+                    out.add(null); // the warning's place, filled once every gateway it names is known
+                    return new NothingKnown(out.size() - 1, report, range, new JudgedGateways());
+                }).gateways().add(w);
             } else {
-                String header = "gateway " + workload + " (" + normalization + "); " + w.basis();
+                String header = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + "); "
+                        + w.basis();
                 out.add(Diagnostic.info(summary(report, workload), table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {
-                if (p.action().equals("CUSTOM") && !p.dryRun() && judged.add(p)) {
-                    out.addAll(clientControlled(p, workload, objects.get(p)));
+                if (p.action().equals("CUSTOM") && !p.dryRun()) {
+                    customs.computeIfAbsent(p, k -> {
+                        customOrder.add(k);
+                        return new JudgedGateways();
+                    }).add(w);
                 }
             }
             for (IngressCoverage.Row r : report.rows()) {
@@ -126,14 +130,34 @@ public final class IngressAuthCoverage extends MeshCheck {
                         : "ingress coverage: public path `" + r.request() + "` " + r.verdict().outcome().words()
                                 + ", but the stack declares it public";
                 String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range;
-                rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new ArrayList<>(), new ArrayList<>()))
+                rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new JudgedGateways()))
                         .add(w);
             }
+        }
+        for (NothingKnown n : nothingKnown.values()) {
+            out.set(n.index(), n.diagnostic(mode, config.source()));
+        }
+        for (AuthzPolicy p : customOrder) {
+            out.addAll(clientControlled(p, customs.get(p), objects.get(p)));
         }
         for (RowWarning rw : rowWarnings.values()) {
             out.add(rw.diagnostic(mode, config.source()));
         }
         return out;
+    }
+
+    /**
+     * A CUSTOM policy that gives no request to check, however many gateways it attaches to: one warning naming them, in
+     * the place of the first one's note ({@code index} in the findings).
+     */
+    private record NothingKnown(int index, IngressCoverage.Report report, SourceRange range, JudgedGateways gateways) {
+        Diagnostic diagnostic(PathNormalization mode, String source) {
+            return Diagnostic.warning(summary(report, gateways.names()) + ": nothing is known to reach the auth proxy",
+                    gateways.where(mode, source) + ": no CUSTOM rule names a request to check (a CUSTOM policy without"
+                            + " rules matches nothing, pilot/pkg/security/authz/builder/builder.go rbacPolicyMatchNever) and no"
+                            + " coverage.protected path is declared. Give the CUSTOM policy a rule that protects every path but"
+                            + " the public ones (notPaths), or list the protected paths in coverage.protected", range);
+        }
     }
 
     /**
@@ -160,21 +184,13 @@ public final class IngressAuthCoverage extends MeshCheck {
      * request, variant, rule or expectation, and verdict on several workloads (two gateways a root-namespace policy
      * selects, two label sets of one) is one warning that names them all.
      */
-    private record RowWarning(String summary, IngressCoverage.Row row, SourceRange range, List<String> gateways,
-                              List<String> approximate) {
+    private record RowWarning(String summary, IngressCoverage.Row row, SourceRange range, JudgedGateways gateways) {
         void add(CoveredWorkloads.Workload w) {
-            gateways.add(w.name());
-            if (w.approximate()) {
-                approximate.add(w.name());
-            }
+            gateways.add(w);
         }
 
         Diagnostic diagnostic(PathNormalization mode, String source) {
-            String where = (gateways.size() == 1 ? "gateway " : "gateways ") + String.join(", ", gateways)
-                    + " (pathNormalization " + mode + ", from " + source + (approximate.isEmpty() ? ""
-                    : approximate.size() == gateways.size() ? "; judged from the CUSTOM policy's selector, an approximation"
-                    : "; " + String.join(", ", approximate) + " judged from the CUSTOM policy's selector, an approximation")
-                    + ")";
+            String where = gateways.where(mode, source);
             if (row.protect()) {
                 return Diagnostic.warning(summary,
                         "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
@@ -190,10 +206,10 @@ public final class IngressAuthCoverage extends MeshCheck {
     }
 
     /**
-     * A warning for each condition of a CUSTOM rule on the gateway that a client can make fail ({@link ClientControlled}):
+     * A warning for each condition of a CUSTOM rule on the gateways that a client can make fail ({@link ClientControlled}):
      * a request that escapes the rule's when/from is not sent to the auth proxy, so the client chooses to skip the login.
      */
-    static List<Diagnostic> clientControlled(AuthzPolicy p, String workload, PlannedObject at) {
+    static List<Diagnostic> clientControlled(AuthzPolicy p, JudgedGateways gateways, PlannedObject at) {
         List<Diagnostic> out = new ArrayList<>();
         for (AuthzPolicy.Rule r : p.rules()) {
             for (AuthzPolicy.Condition c : r.conditions()) {
@@ -202,8 +218,8 @@ public final class IngressAuthCoverage extends MeshCheck {
                     continue;
                 }
                 String written = c.field().equals("when") ? "when " + c.key() : "from.source." + c.field();
-                out.add(Diagnostic.warning("ingress coverage: CUSTOM rule " + r.number() + " of " + p.id() + " on gateway "
-                                + workload + " depends on " + written + ", which a client controls: a request where "
+                out.add(Diagnostic.warning("ingress coverage: CUSTOM rule " + r.number() + " of " + p.id() + " on "
+                                + gateways.named() + " depends on " + written + ", which a client controls: a request where "
                                 + c.failing() + " is " + Outcome.LET_THROUGH.words(),
                         "istiod sends a request to the auth proxy only when a CUSTOM rule matches it, conditions included"
                                 + " (pilot/pkg/security/authz/builder/extauthz.go generateFilterMatcherForProvider); " + why

@@ -43,8 +43,14 @@ class IngressCoveragePerPodIT {
     Path dir;
 
     private static void gatewayReplicaSet(KubernetesClient k, String ns, String hash, int replicas) {
-        Map<String, String> labels = Map.of("istio", "gw-" + ns, "app", "gateway-" + ns, "pod-template-hash", hash,
-                "sidecar.istio.io/inject", "false");
+        gatewayReplicaSet(k, ns, hash, replicas, Map.of());
+    }
+
+    /** {@code extra}: labels the pods carry besides the gateway's own (a label several gateways share). */
+    private static void gatewayReplicaSet(KubernetesClient k, String ns, String hash, int replicas, Map<String, String> extra) {
+        Map<String, String> labels = new java.util.HashMap<>(Map.of("istio", "gw-" + ns, "app", "gateway-" + ns,
+                "pod-template-hash", hash, "sidecar.istio.io/inject", "false"));
+        labels.putAll(extra);
         k.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder().withNewMetadata().withName("gateway-" + hash)
                 .withLabels(labels).endMetadata().withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(labels)
                 .endSelector().withNewTemplate().withNewMetadata().withLabels(labels).endMetadata().withNewSpec()
@@ -91,6 +97,36 @@ class IngressCoveragePerPodIT {
         }
     }
 
+    /**
+     * Runs {@code run} with a control plane in istio-system, as a plan needs to judge pods: the test bed's own when it
+     * runs, else a stand-in istiod Deployment with no replicas, removed after (with istio-system if the test made it).
+     */
+    private static void withControlPlane(KubernetesClient k, Runnable run) {
+        boolean standIn = k.apps().deployments().inNamespace("istio-system").withLabel("app", "istiod").list().getItems().isEmpty();
+        boolean newNamespace = standIn && k.namespaces().withName("istio-system").get() == null;
+        if (newNamespace) {
+            k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
+        }
+        if (standIn) {
+            Map<String, String> istiod = Map.of("app", "istiod");
+            k.apps().deployments().inNamespace("istio-system").resource(new DeploymentBuilder().withNewMetadata().withName("istiod")
+                    .withLabels(istiod).endMetadata().withNewSpec().withReplicas(0).withNewSelector().withMatchLabels(istiod)
+                    .endSelector().withNewTemplate().withNewMetadata().withLabels(istiod).endMetadata().withNewSpec()
+                    .addToContainers(new ContainerBuilder().withName("discovery").withImage("docker.io/istio/pilot:1.30.3").build())
+                    .endSpec().endTemplate().endSpec().build()).create();
+        }
+        try {
+            run.run();
+        } finally {
+            if (standIn) {
+                k.apps().deployments().inNamespace("istio-system").withName("istiod").delete();
+            }
+            if (newNamespace) {
+                k.namespaces().withName("istio-system").delete();
+            }
+        }
+    }
+
     @Test
     void aPlanJudgesTheRollingGatewayOnceWithTheDenyPolicyIstiodAttachesToIt(ClusterContext cluster) {
         KubernetesClient k = cluster.client();
@@ -121,34 +157,67 @@ class IngressCoveragePerPodIT {
                       action: DENY
                       rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
                 """.replace("NS", ns));
-        boolean standIn = k.apps().deployments().inNamespace("istio-system").withLabel("app", "istiod").list().getItems().isEmpty();
-        boolean newNamespace = standIn && k.namespaces().withName("istio-system").get() == null;
-        if (newNamespace) {
-            k.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
-        }
-        if (standIn) {
-            Map<String, String> istiod = Map.of("app", "istiod");
-            k.apps().deployments().inNamespace("istio-system").resource(new DeploymentBuilder().withNewMetadata().withName("istiod")
-                    .withLabels(istiod).endMetadata().withNewSpec().withReplicas(0).withNewSelector().withMatchLabels(istiod)
-                    .endSelector().withNewTemplate().withNewMetadata().withLabels(istiod).endMetadata().withNewSpec()
-                    .addToContainers(new ContainerBuilder().withName("discovery").withImage("docker.io/istio/pilot:1.30.3").build())
-                    .endSpec().endTemplate().endSpec().build()).create();
-        }
-        try {
-            plan(cluster, ns, stack);
-        } finally {
-            if (standIn) {
-                k.apps().deployments().inNamespace("istio-system").withName("istiod").delete();
-            }
-            if (newNamespace) {
-                k.namespaces().withName("istio-system").delete();
-            }
-        }
+        withControlPlane(k, () -> plan(cluster, ns, stack));
         var validate = new io.meshform.engine.spi.CheckContext(stack, Stacks.plan(stack).after(), Map.of(),
                 io.meshform.engine.spi.CheckContext.Purpose.VALIDATE);
         List<Diagnostic> offline = IngressAuthCoverage.findings(new PlannedMesh(validate, ClusterView.EMPTY));
         assertTrue(offline.get(0).detail().contains("an approximation (validate reads no pods)"), offline.get(0).detail());
         assertTrue(offline.stream().anyMatch(d -> d.summary().contains("`GET example.com /admin/x` is let through")),
                 "the approximation, a pod labelled exactly as the CUSTOM selector (none), misses the DENY policy on the app label");
+    }
+
+    /**
+     * Two gateway Deployments in two namespaces that one CUSTOM policy in the root namespace selects by a label they
+     * share: a condition of the policy that a client controls, and the policy with no rule at all, are each one warning
+     * naming both gateways, each once (the first gateway's two ReplicaSets are one gateway).
+     */
+    @Test
+    void aCustomPolicyOnTwoGatewaysIsOneWarningNamingBoth(ClusterContext cluster) {
+        KubernetesClient k = cluster.client();
+        String a = cluster.newNamespace();
+        String b = cluster.newNamespace();
+        Map<String, String> shared = Map.of("shared-gateway", a);
+        gatewayReplicaSet(k, a, "7c9d", 1, shared);
+        gatewayReplicaSet(k, a, "5f6b", 1, shared);
+        gatewayReplicaSet(k, b, "7c9d", 1, shared);
+        await(() -> k.pods().inAnyNamespace().withLabel("shared-gateway", a).list().getItems().stream()
+                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).count() == 3);
+        String policy = """
+                  - type: istio.authorizationPolicy
+                    name: ingress
+                    spec:
+                      namespace: istio-system
+                      name: NAME
+                      selector: {matchLabels: {shared-gateway: NS}}
+                      action: CUSTOM
+                      provider: {name: auth}
+                """.replace("NS", a).replace("NAME", "shared-" + a);
+        var headerCondition = Stacks.load(dir, policy + """
+                      rules: [{to: [{operation: {notPaths: ["/health"]}}], when: [{key: "request.headers[x-skip-auth]", notValues: ["yes"]}]}]
+                """);
+        withControlPlane(k, () -> {
+            List<Diagnostic> ds = findings(cluster, headerCondition);
+            String all = ds.stream().map(d -> d.summary() + "\n" + d.detail()).collect(Collectors.joining("\n"));
+            List<Diagnostic> condition = ds.stream().filter(d -> d.summary().contains("which a client controls")).toList();
+            assertEquals(1, condition.size(), all);
+            assertTrue(condition.get(0).summary().contains(" on gateways " + a + "/gateway, " + b + "/gateway depends on when"
+                    + " request.headers[x-skip-auth]"), all);
+        });
+        var noRule = Stacks.load(dir, policy);
+        withControlPlane(k, () -> {
+            List<Diagnostic> ds = findings(cluster, noRule);
+            String all = ds.stream().map(d -> d.summary() + "\n" + d.detail()).collect(Collectors.joining("\n"));
+            List<Diagnostic> nothing = ds.stream().filter(d -> d.summary().contains("nothing is known to reach the auth proxy")).toList();
+            assertEquals(1, nothing.size(), all);
+            assertTrue(nothing.get(0).summary().startsWith("ingress coverage of " + a + "/gateway, " + b + "/gateway: 0 paths"), all);
+            assertTrue(nothing.get(0).detail().startsWith("gateways " + a + "/gateway, " + b + "/gateway (pathNormalization"), all);
+        });
+    }
+
+    private static List<Diagnostic> findings(ClusterContext cluster, Stack stack) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", Testbed.istioctl().toString()))) {
+            return h.types.checks().stream().filter(c -> c.name().equals("ingress-auth-coverage")).findFirst().orElseThrow()
+                    .check(Stacks.plan(stack));
+        }
     }
 }

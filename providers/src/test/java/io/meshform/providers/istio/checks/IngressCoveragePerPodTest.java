@@ -172,6 +172,44 @@ class IngressCoveragePerPodTest {
         assertEquals(1, ds.stream().filter(d -> d.summary().contains("`GET example.com /api` is let through")).count(), ds.toString());
     }
 
+    /** Two gateway Deployments, each of two pods in two ReplicaSets, that one CUSTOM policy in the root namespace selects. */
+    static FakeCluster twoGatewayDeployments() {
+        var next = new java.util.HashMap<>(GATEWAY);
+        next.put("pod-template-hash", "6b7c");
+        return new FakeCluster().gateway("ingress-a", "gw-a-5d8f-x", GATEWAY, "gw-a-5d8f")
+                .gateway("ingress-a", "gw-a-6b7c-x", next, "gw-a-6b7c")
+                .gateway("ingress-b", "gw-b-5d8f-x", GATEWAY, "gw-b-5d8f");
+    }
+
+    @Test
+    void aClientControlledConditionNamesEveryGatewayThePolicyAttachesToOnce() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nname: ingress\n"
+                + "selector: {matchLabels: {istio: ingressgateway}}\naction: CUSTOM\nprovider: {name: auth}\n"
+                + "rules: [{to: [{operation: {notPaths: [\"/api/health\"]}}], when: [{key: \"request.headers[x-skip-auth]\","
+                + " notValues: [\"yes\"]}]}]\n");
+        List<Diagnostic> ds = plan(twoGatewayDeployments(), IngressAuthCoverageTest.INSTALL, policy);
+        List<Diagnostic> condition = ds.stream().filter(d -> d.summary().contains("which a client controls")).toList();
+        assertEquals(1, condition.size(), ds.toString());
+        assertEquals("ingress coverage: CUSTOM rule 0 of istio-system/ingress on gateways ingress-a/gw-a, ingress-b/gw-b"
+                + " depends on when request.headers[x-skip-auth], which a client controls: a request where header x-skip-auth"
+                + " is yes is let through without the auth proxy", condition.get(0).summary());
+    }
+
+    @Test
+    void aCustomPolicyWithNothingToCheckOnTwoGatewaysIsOneWarningNamingBoth() {
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nname: ingress\n"
+                + "selector: {matchLabels: {istio: ingressgateway}}\naction: CUSTOM\nprovider: {name: auth}\n");
+        List<Diagnostic> ds = plan(twoGatewayDeployments(), IngressAuthCoverageTest.INSTALL, policy);
+        List<Diagnostic> nothing = ds.stream().filter(d -> d.summary().contains("nothing is known to reach the auth proxy")).toList();
+        assertEquals(1, nothing.size(), ds.toString());
+        assertEquals(Severity.WARNING, nothing.get(0).severity());
+        assertEquals("ingress coverage of ingress-a/gw-a, ingress-b/gw-b: 0 paths checked, 0 let through without the auth"
+                + " proxy: nothing is known to reach the auth proxy", nothing.get(0).summary());
+        assertTrue(nothing.get(0).detail().startsWith("gateways ingress-a/gw-a, ingress-b/gw-b (pathNormalization"),
+                nothing.get(0).detail());
+        assertTrue(nothing.get(0).range() != null, "the warning points at the policy's rules: " + nothing.get(0));
+    }
+
     /** The note's table line for {@code GET example.com path}. */
     static String row(Diagnostic note, String path) {
         return note.detail().lines().filter(l -> l.substring(2).startsWith("GET example.com " + path + " ")).findFirst().orElse("");

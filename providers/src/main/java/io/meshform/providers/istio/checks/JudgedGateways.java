@@ -1,0 +1,43 @@
+package io.meshform.providers.istio.checks;
+
+import io.meshform.providers.istio.policy.PathNormalization;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The gateways one ingress coverage warning is about. A policy in the root namespace, or one whose selector several
+ * gateway Deployments share, gives each of them the same finding; the user acts on the policy once, so the finding is
+ * one warning that names every gateway, each once, in the order they were judged ({@link IngressAuthCoverage}).
+ */
+final class JudgedGateways {
+    private final Set<String> names = new LinkedHashSet<>();
+    private final Set<String> approximate = new LinkedHashSet<>();
+
+    void add(CoveredWorkloads.Workload w) {
+        names.add(w.name());
+        if (w.approximate()) {
+            approximate.add(w.name());
+        }
+    }
+
+    /** The gateways, comma-separated: {@code ns/a, ns/b}. */
+    String names() {
+        return String.join(", ", names);
+    }
+
+    /** {@code gateway ns/a} or {@code gateways ns/a, ns/b}. */
+    String named() {
+        return (names.size() == 1 ? "gateway " : "gateways ") + names();
+    }
+
+    /**
+     * {@link #named()} with the normalization the verdicts rest on, and which of the gateways stand for pods the run did
+     * not see (judged from the CUSTOM policy's selector, {@link CoveredWorkloads}).
+     */
+    String where(PathNormalization mode, String source) {
+        return named() + " (pathNormalization " + mode + ", from " + source + (approximate.isEmpty() ? ""
+                : approximate.size() == names.size() ? "; judged from the CUSTOM policy's selector, an approximation"
+                : "; " + String.join(", ", approximate) + " judged from the CUSTOM policy's selector, an approximation")
+                + ")";
+    }
+}
