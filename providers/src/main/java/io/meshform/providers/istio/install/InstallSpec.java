@@ -166,10 +166,15 @@ public final class InstallSpec {
     }
 
     static Path writeOperator(JsonNode spec) {
+        return writeIstioOperator(istioOperator(spec));
+    }
+
+    /** {@code iop}, an IstioOperator, as a file for istioctl {@code -f}. */
+    static Path writeIstioOperator(ObjectNode iop) {
         try {
             // In the run's private directory: a killed run's file (it may hold sensitive values) is removed by the next.
             Path file = io.meshform.providers.istio.core.RunDirectory.newFile("iop-", ".yaml");
-            Files.writeString(file, Yaml.MAPPER.writeValueAsString(istioOperator(spec)));
+            Files.writeString(file, Yaml.MAPPER.writeValueAsString(iop));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the IstioOperator file", e);

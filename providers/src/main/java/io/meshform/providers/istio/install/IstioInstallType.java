@@ -384,14 +384,11 @@ public final class IstioInstallType implements ResourceType {
     @Override
     public void delete(DeleteRequest request) {
         JsonNode spec = request.recorded().attributes();
-        List<String> args = new ArrayList<>(List.of("uninstall", "-y"));
+        UninstallOperator.Command command = UninstallOperator.command(request.address().toString(), spec, kube.client());
+        List<String> args = new ArrayList<>(command.args());
         Path file = null;
-        if (Json.bool(spec, "purge")) {
-            args.add("--purge");
-        } else if (Json.text(spec, "revision") != null) {
-            args.addAll(List.of("--revision", Json.text(spec, "revision")));
-        } else {
-            file = InstallSpec.writeOperator(spec);
+        if (command.operator() != null) {
+            file = InstallSpec.writeIstioOperator(command.operator());
             args.addAll(List.of("-f", file.toString()));
         }
         try {

@@ -1,0 +1,60 @@
+package io.meshform.providers.istio.install;
+
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.plan.Sensitive;
+import io.meshform.engine.spi.Action;
+import io.meshform.providers.Harness;
+import io.meshform.state.ResourceState;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Destroying an install whose state holds sensitive values as digests, with the real istioctl: in typed fields (a
+ * boolean, a duration and a number in meshConfig), which Istio 1.30.3's uninstall never parses, and in the two it does
+ * read, the profile (it must exist) and values.global.istioNamespace (it selects what is removed), see
+ * {@link UninstallOperator}. Before meshform gave uninstall only what it reads, the digested profile failed it
+ * ("Error: profile \"sha256:...\" not found"), and a digested namespace alone fails it too ("unable to parse
+ * requirement: ... owning-resource-namespace]: Invalid value: \"sha256:...\"").
+ */
+@LiveClusterTest
+class IstioUninstallIT {
+    @Test
+    void anInstallRecordedWithDigestsUninstallsItsControlPlaneAndNothingElse(ClusterContext cluster) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            String addr = "istio.install.mesh";
+            var spec = yaml("version: \"" + IstioInstallIT.MINOR + "\"\nprofile: default\n"
+                    + "meshConfig: {enableTracing: false, connectTimeout: 10s, defaultConfig: {concurrency: 2}}\n"
+                    + "values: {global: {istioNamespace: istio-system}}\n");
+            var plan = h.plan(addr, spec);
+            if (plan.action() != Action.NOOP) {
+                h.apply(addr, spec, plan.privateData());
+            }
+            var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+            assertNotNull(deployments.withName("istiod").get(), "istiod runs");
+            assertNotNull(deployments.withName("istio-ingressgateway").get(), "the ingress gateway runs");
+
+            ResourceAddress a = ResourceAddress.parse(addr);
+            ResourceState applied = h.state.get(a);
+            // as the state records it when sensitive variables gave these values
+            ObjectNode recorded = (ObjectNode) Sensitive.digest(applied.attributes(), Set.of("/meshConfig/enableTracing",
+                    "/meshConfig/connectTimeout", "/meshConfig/defaultConfig/concurrency", "/profile", UninstallOperator.NAMESPACE));
+            h.state.put(a, new ResourceState(applied.address(), applied.type(), recorded, applied.metadata()));
+
+            h.delete(addr);
+            for (String name : new String[] {"istiod", "istio-ingressgateway"}) {
+                var d = deployments.withName(name).get();
+                assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, name + " is uninstalled: " + h.progress);
+            }
+            assertNotNull(cluster.client().apiextensions().v1().customResourceDefinitions()
+                    .withName("authorizationpolicies.security.istio.io").get(), "the base CRDs stay (no --purge)");
+        }
+    }
+}
