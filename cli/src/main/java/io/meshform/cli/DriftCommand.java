@@ -53,8 +53,9 @@ final class DriftCommand implements Callable<Integer> {
     boolean noAnalyze;
 
     @Option(names = "--fail-on-pending", description = "Fail (exit 2) when a declared resource is not applied: not in the"
-            + " state, e.g. destroyed with `destroy --exclude`; for scheduled checks of a stack that is applied whole"
-            + " (default: off, such resources are listed as not yet applied, not drift).")
+            + " state, e.g. destroyed with `destroy --exclude`; or when part of an applied one cannot be checked (a"
+            + " sensitive value rotated in the stack, not applied yet); for scheduled checks of a stack that is applied whole"
+            + " (default: off, such resources are listed as not yet applied or not checked in full, not drift).")
     boolean failOnPending;
 
     @Option(names = "--allow-empty-state",

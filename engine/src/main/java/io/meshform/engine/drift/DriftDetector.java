@@ -10,6 +10,7 @@ import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
@@ -76,6 +77,7 @@ public final class DriftDetector {
     private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules, List<ResourceAddress> checked,
                                Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks) {
         List<DriftEntry> entries = new ArrayList<>();
+        List<NotChecked> notChecked = new ArrayList<>();
         for (ResourceAddress a : checked) {
             ResourceState recorded = state.find(a).orElseThrow();
             LiveObject now = live.get(a);
@@ -95,18 +97,30 @@ public final class DriftDetector {
             Set<String> inClear = new java.util.TreeSet<>(Sensitive.digestPaths(recorded.attributes()));
             inClear.removeAll(Sensitive.digestPaths(applied));
             LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive, inClear));
-            PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context));
+            // A value rotated in the stack and not applied: the type is told the stack's value, so a type that renders
+            // (an install) can tell which parts it reaches and check all the others (PlanRequest#rotated).
+            Map<String, JsonNode> rotated = decl == null ? Map.of() : Sensitive.rotated(applied, decl.spec());
+            PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated));
+            // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
+            // is: the values it was given in clear may be quoted (a server message, a rendered object).
+            Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(applied, sensitive));
+            secrets.addAll(Sensitive.secrets(now.value(), sensitive));
+            secrets.addAll(Sensitive.secrets(c.before(), sensitive));
+            secrets.addAll(Sensitive.secrets(c.after(), sensitive));
+            if (decl != null) {
+                secrets.addAll(Sensitive.secrets(decl.spec(), sensitive));  // the rotated values, given in clear
+            }
+            List<PlanDetail> unchecked = c.details().stream().filter(d -> d.kind() == PlanDetail.Kind.UNCHECKED).toList();
+            if (!unchecked.isEmpty()) {
+                notChecked.add(new NotChecked(a, RotatedValues.summary(rotated.keySet()),
+                        SensitivePaths.redact(unchecked, secrets)));
+            }
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {
-                // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
-                // is: the values it was given in clear may be quoted (a server message, a rendered object).
-                Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(applied, sensitive));
-                secrets.addAll(Sensitive.secrets(now.value(), sensitive));
-                secrets.addAll(Sensitive.secrets(c.before(), sensitive));
-                secrets.addAll(Sensitive.secrets(c.after(), sensitive));
                 // Applied first, live second: a value changed in the cluster shows as changed on the live side.
                 JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
+                List<PlanDetail> differ = c.details().stream().filter(d -> d.kind() != PlanDetail.Kind.UNCHECKED).toList();
                 entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + Sensitive.redact(c.reason(), secrets) + ")",
-                        masked[0], masked[1], SensitivePaths.redact(c.details(), secrets), null));
+                        masked[0], masked[1], SensitivePaths.redact(differ, secrets), null));
             }
         }
         List<Diagnostic> notes = new ArrayList<>();
@@ -122,7 +136,7 @@ public final class DriftDetector {
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
                 .filter(a -> state.find(a).isEmpty())
                 .filter(a -> ignoreRules.stream().noneMatch(r -> r.wholeResource() && r.address().equals(a))).toList();
-        return new DriftReport(stack.name(), checked, entries, notYet, notes);
+        return new DriftReport(stack.name(), checked, entries, notYet, notChecked, notes);
     }
 
     /**

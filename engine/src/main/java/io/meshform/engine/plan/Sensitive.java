@@ -171,6 +171,27 @@ public final class Sensitive {
     }
 
     /**
+     * The sensitive values {@link #restore} could not put back because the stack gives another value there: each pointer
+     * of {@code applied} (a spec as restored) still holding a digest, with the stack's value at that pointer. That
+     * value is provably not the one applied (its digest differs), and the one applied is known only by its digest: a
+     * rotated secret not applied yet. A value the stack no longer gives at all is not listed.
+     */
+    public static Map<String, JsonNode> rotated(JsonNode applied, JsonNode declared) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        if (applied == null || declared == null) {
+            return out;
+        }
+        for (String pointer : digestPaths(applied)) {
+            JsonNode value = declared.at(pointer);
+            if (!value.isMissingNode() && !value.isNull() && !isDigest(value)
+                    && !digestOf(pointer, value).equals(text(applied.at(pointer)))) {
+                out.put(pointer, value.deepCopy());
+            }
+        }
+        return out;
+    }
+
+    /**
      * The pointers in {@code value} that hold a digest: a value recorded as sensitive stays sensitive on both sides
      * of every later plan and drift, whatever made it sensitive (a {@code sensitive} variable that a later stack no
      * longer uses, or a resource no longer declared), so the old value the cluster still holds is masked too.

@@ -4,17 +4,12 @@ import com.github.difflib.DiffUtils;
 import com.github.difflib.UnifiedDiffUtils;
 import io.meshform.engine.drift.DriftEntry;
 import io.meshform.engine.drift.DriftReport;
+import io.meshform.engine.drift.NotChecked;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.PlanDetail;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import javax.xml.stream.XMLOutputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamWriter;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -48,7 +43,7 @@ public final class DriftFormats {
             case "text" -> text(report, style);
             case "json" -> json(report);
             case "markdown" -> markdown(report);
-            case "junit" -> junit(report);
+            case "junit" -> new DriftJunit(started, took, this::diff).report(report);
             default -> throw new IllegalArgumentException("unknown drift format `" + format + "`: expected one of " + NAMES);
         };
     }
@@ -60,7 +55,7 @@ public final class DriftFormats {
     public String failure(String stackName, String message, String format) {
         String name = stackName == null ? "(not loaded)" : stackName;
         return switch (format) {
-            case "junit" -> junitError(name, message);
+            case "junit" -> new DriftJunit(started, took, this::diff).error(name, message);
             case "json" -> {
                 ObjectNode root = JsonNodeFactory.instance.objectNode();
                 root.put("format_version", FORMAT_VERSION);
@@ -75,51 +70,25 @@ public final class DriftFormats {
         };
     }
 
-    private String junitError(String stackName, String message) {
-        StringWriter out = new StringWriter();
-        try {
-            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
-            w.writeStartDocument("UTF-8", "1.0");
-            w.writeCharacters("\n");
-            w.writeStartElement("testsuites");
-            w.writeAttribute("name", "meshform drift");
-            w.writeAttribute("tests", "1");
-            w.writeAttribute("failures", "0");
-            w.writeAttribute("errors", "1");
-            w.writeAttribute("time", "0");
-            w.writeCharacters("\n  ");
-            w.writeStartElement("testsuite");
-            w.writeAttribute("name", clean("meshform drift " + stackName));
-            w.writeAttribute("tests", "1");
-            w.writeAttribute("failures", "0");
-            w.writeAttribute("errors", "1");
-            w.writeAttribute("skipped", "0");
-            w.writeAttribute("time", "0");
-            w.writeAttribute("timestamp", java.time.LocalDateTime.ofInstant(started, java.time.ZoneOffset.UTC)
-                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            testcase(w, "drift check");
-            w.writeCharacters("\n      ");
-            w.writeStartElement("error");
-            int nl = message.indexOf('\n');
-            w.writeAttribute("message", clean(nl < 0 ? message : message.substring(0, nl)));
-            w.writeAttribute("type", "error");
-            w.writeCharacters(clean(message));
-            w.writeEndElement();
-            w.writeCharacters("\n    ");
-            w.writeEndElement();
-            w.writeCharacters("\n  ");
-            w.writeEndElement();
-            w.writeCharacters("\n");
-            w.writeEndElement();
-            w.writeEndDocument();
-            w.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot write the JUnit report: " + e.getMessage(), e);
+    /** The resources checked only in part, as a list (not drift), with the parts each left out. */
+    private static void notCheckedMarkdown(StringBuilder sb, DriftReport r) {
+        if (r.notChecked().isEmpty()) {
+            return;
         }
-        return out + "\n";
+        sb.append("\nNot checked in full (not drift):\n\n");  // DriftSummary.NOT_CHECKED, as a heading
+        r.notChecked().forEach(n -> sb.append("- `").append(n.address()).append("`: ").append(n.summary()).append('\n'));
+        notCheckedParts(sb, r);
     }
 
-    private List<String> diff(DriftEntry e) {
+    private static void notCheckedParts(StringBuilder sb, DriftReport r) {
+        for (NotChecked n : r.notChecked()) {
+            sb.append("\n<details><summary><code>").append(n.address()).append("</code>: not checked</summary>\n\n```\n");
+            n.parts().forEach(l -> sb.append(l.line()).append('\n'));
+            sb.append("```\n</details>\n");
+        }
+    }
+
+    List<String> diff(DriftEntry e) {
         List<String> expected = lines(yaml.write(e.expected()));
         List<String> live = lines(yaml.write(e.live()));
         return UnifiedDiffUtils.generateUnifiedDiff("applied", "live", expected, DiffUtils.diff(expected, live), 2);
@@ -137,6 +106,7 @@ public final class DriftFormats {
         StringBuilder sb = new StringBuilder();
         if (!r.failed()) {
             sb.append(style.green("No drift")).append(DriftSummary.passed(r)).append('\n');
+            notCheckedText(sb, r, style);
         } else {
             if (r.driftFound()) {
                 sb.append(style.bold("Drift found in stack `" + r.stackName() + "`:")).append("\n\n");
@@ -167,7 +137,8 @@ public final class DriftFormats {
                 }
                 sb.append('\n');
             }
-            if (r.pendingFails()) {
+            notCheckedText(sb, r, style);
+            if (r.pendingFails() && !r.notYetApplied().isEmpty()) {
                 sb.append(style.bold("Declared in stack `" + r.stackName() + "` but not applied (--fail-on-pending):"))
                         .append("\n\n");
                 for (ResourceAddress a : r.notYetApplied()) {
@@ -185,6 +156,23 @@ public final class DriftFormats {
                     .append(String.join(", ", r.notYetApplied().stream().map(ResourceAddress::toString).toList())).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The resources checked only in part, each with the parts left out; not drift unless --fail-on-pending. */
+    private static void notCheckedText(StringBuilder sb, DriftReport r, Style style) {
+        if (r.notChecked().isEmpty()) {
+            return;
+        }
+        sb.append(style.bold("Not checked in full in stack `" + r.stackName() + "`"
+                + (r.failOnPending() ? " (--fail-on-pending):" : " (not drift):"))).append("\n\n");
+        for (NotChecked n : r.notChecked()) {
+            sb.append("  ").append(style.yellow("? " + io.meshform.engine.diag.ControlChars.escape(n.address() + ": " + n.summary())))
+                    .append('\n');
+            for (PlanDetail d : n.parts()) {
+                sb.append("      ").append(io.meshform.engine.diag.ControlChars.escape(d.line())).append('\n');
+            }
+            sb.append('\n');
+        }
     }
 
     private String json(DriftReport r) {
@@ -220,6 +208,14 @@ public final class DriftFormats {
         }
         ArrayNode notYet = root.putArray("not_yet_applied");
         r.notYetApplied().forEach(a -> notYet.add(a.toString()));
+        ArrayNode notChecked = root.putArray("not_checked");
+        for (NotChecked n : r.notChecked()) {
+            ObjectNode o = notChecked.addObject();
+            o.put("address", n.address().toString());
+            o.put("summary", n.summary());
+            ArrayNode parts = o.putArray("parts");
+            n.parts().forEach(d -> parts.add(d.line()));
+        }
         ArrayNode notes = root.putArray("notes");
         for (io.meshform.engine.diag.Diagnostic n : r.notes()) {
             ObjectNode o = notes.addObject();
@@ -238,13 +234,17 @@ public final class DriftFormats {
         r.notes().forEach(n -> notes.append("\n> ").append(n.summary().replace("\n", " ")).append('\n'));
         String notYet = String.join(", ", r.notYetApplied().stream().map(a -> "`" + a + "`").toList());
         if (!r.failed()) {
-            if (r.notYetApplied().isEmpty()) {
+            if (r.notYetApplied().isEmpty() && r.notChecked().isEmpty()) {
                 return sb.append("No drift: ").append(DriftSummary.matched(r)).append('\n').append(notes).toString();
             }
-            return sb.append("No drift").append(DriftSummary.passed(r)).append("\n\nNot yet applied (not drift): ")
-                    .append(notYet).append('\n').append(notes).toString();
+            sb.append("No drift").append(DriftSummary.passed(r)).append('\n');
+            if (!r.notYetApplied().isEmpty()) {
+                sb.append("\nNot yet applied (not drift): ").append(notYet).append('\n');
+            }
+            notCheckedMarkdown(sb, r);
+            return sb.append(notes).toString();
         }
-        if (!r.notYetApplied().isEmpty()) {
+        if (!r.notYetApplied().isEmpty() || !r.notChecked().isEmpty()) {
             sb.append("**").append(DriftSummary.failed(r)).append("**\n\n");
         }
         sb.append("| resource | finding |\n|---|---|\n");
@@ -254,8 +254,15 @@ public final class DriftFormats {
         }
         if (r.pendingFails()) {
             r.notYetApplied().forEach(a -> sb.append("| `").append(a).append("` | ").append(DriftSummary.NOT_APPLIED).append(" |\n"));
+            r.notChecked().forEach(n -> sb.append("| `").append(n.address()).append("` | ").append(DriftSummary.NOT_CHECKED)
+                    .append(": ").append(n.summary().replace("|", "\\|")).append(" (--fail-on-pending) |\n"));
         } else if (!r.notYetApplied().isEmpty()) {
             sb.append("\nNot yet applied (not drift): ").append(notYet).append('\n');
+        }
+        if (!r.pendingFails()) {
+            notCheckedMarkdown(sb, r);
+        } else {
+            notCheckedParts(sb, r);
         }
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
@@ -270,138 +277,5 @@ public final class DriftFormats {
             }
         }
         return sb.append(notes).toString();
-    }
-
-    /**
-     * JUnit XML as Jenkins' xUnit plugin reads it (validated in a test against its junit-10.xsd): a
-     * {@code testsuites} root, one {@code testsuite} with {@code errors}, {@code time} and {@code timestamp}, one
-     * test case per resource checked (a failure when it drifted), one per mesh-wide finding, named by what it says
-     * rather than by its order, and a skipped case per resource not yet applied (a failure with
-     * {@code --fail-on-pending}: a nightly job must show resources destroyed with {@code --exclude}). Written with the JDK's
-     * XMLStreamWriter, which escapes; characters XML 1.0 cannot hold are replaced.
-     */
-    private String junit(DriftReport r) {
-        Map<String, DriftEntry> failures = new TreeMap<>();
-        for (DriftEntry e : r.entries()) {
-            String name = e.address() == null ? meshCaseName(e) : e.address().toString();
-            String unique = name;
-            for (int i = 2; failures.containsKey(unique); i++) {
-                unique = name + " (" + i + ")";
-            }
-            failures.put(unique, e);
-        }
-        int mesh = (int) r.entries().stream().filter(e -> e.address() == null).count();
-        // An empty state allowed with --allow-empty-state and nothing declared: say the cluster answered, never zero tests.
-        boolean answeredOnly = r.checked().isEmpty() && failures.isEmpty() && r.notYetApplied().isEmpty();
-        int tests = r.checked().size() + mesh + r.notYetApplied().size() + (answeredOnly ? 1 : 0);
-        int pendingFailures = r.pendingFails() ? r.notYetApplied().size() : 0;
-        String failureCount = Integer.toString(failures.size() + pendingFailures);
-        String time = String.format(java.util.Locale.ROOT, "%.3f", took.toNanos() / 1e9);
-        StringWriter out = new StringWriter();
-        try {
-            XMLStreamWriter w = XMLOutputFactory.newFactory().createXMLStreamWriter(out);
-            w.writeStartDocument("UTF-8", "1.0");
-            w.writeCharacters("\n");
-            w.writeStartElement("testsuites");
-            w.writeAttribute("name", "meshform drift");
-            w.writeAttribute("tests", Integer.toString(tests));
-            w.writeAttribute("failures", failureCount);
-            w.writeAttribute("errors", "0");
-            w.writeAttribute("time", time);
-            w.writeCharacters("\n  ");
-            w.writeStartElement("testsuite");
-            w.writeAttribute("name", clean("meshform drift " + r.stackName()));
-            w.writeAttribute("tests", Integer.toString(tests));
-            w.writeAttribute("failures", failureCount);
-            w.writeAttribute("errors", "0");
-            w.writeAttribute("skipped", Integer.toString(r.notYetApplied().size() - pendingFailures));
-            w.writeAttribute("time", time);
-            // JUnit's timestamp is local-time ISO 8601 without a zone; UTC keeps it the same on every runner.
-            w.writeAttribute("timestamp", java.time.LocalDateTime.ofInstant(started, java.time.ZoneOffset.UTC)
-                    .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
-            if (answeredOnly) {
-                testcase(w, "cluster answered; the state records no resources");
-                w.writeEndElement();
-            }
-            for (ResourceAddress a : r.checked()) {
-                if (!failures.containsKey(a.toString())) {
-                    testcase(w, a.toString());
-                    w.writeEndElement();
-                }
-            }
-            for (Map.Entry<String, DriftEntry> f : failures.entrySet()) {
-                DriftEntry e = f.getValue();
-                testcase(w, f.getKey());
-                w.writeCharacters("\n      ");
-                w.writeStartElement("failure");
-                w.writeAttribute("message", clean(e.summary()));
-                w.writeAttribute("type", e.kind().name().toLowerCase());
-                w.writeCharacters(clean(failureBody(e)));
-                w.writeEndElement();
-                w.writeCharacters("\n    ");
-                w.writeEndElement();
-            }
-            for (ResourceAddress a : r.notYetApplied()) {
-                testcase(w, a.toString());
-                w.writeCharacters("\n      ");
-                if (r.pendingFails()) {
-                    w.writeStartElement("failure");
-                    w.writeAttribute("message", DriftSummary.NOT_APPLIED + " (--fail-on-pending)");
-                    w.writeAttribute("type", "not_applied");
-                    w.writeCharacters(DriftSummary.NOT_APPLIED + ": destroyed, or never applied. Apply the stack, or"
-                            + " leave the resource out with --ignore " + a + ".");
-                    w.writeEndElement();
-                } else {
-                    w.writeEmptyElement("skipped");
-                    w.writeAttribute("message", "not yet applied: declared in the stack, not in the state (not drift)");
-                }
-                w.writeCharacters("\n    ");
-                w.writeEndElement();
-            }
-            w.writeCharacters("\n  ");
-            w.writeEndElement();
-            w.writeCharacters("\n");
-            w.writeEndElement();
-            w.writeEndDocument();
-            w.close();
-        } catch (XMLStreamException e) {
-            throw new IllegalStateException("cannot write the JUnit report: " + e.getMessage(), e);
-        }
-        return out + "\n";
-    }
-
-    private static void testcase(XMLStreamWriter w, String name) throws XMLStreamException {
-        w.writeCharacters("\n    ");
-        w.writeStartElement("testcase");
-        w.writeAttribute("classname", "meshform.drift");
-        w.writeAttribute("name", clean(name));
-        w.writeAttribute("time", "0");
-    }
-
-    private String failureBody(DriftEntry e) {
-        StringBuilder body = new StringBuilder();
-        e.details().forEach(l -> body.append(l.line()).append('\n'));
-        if (e.expected() != null && e.live() != null) {
-            diff(e).forEach(l -> body.append(l).append('\n'));
-        } else if (e.diagnostic() != null && e.diagnostic().detail() != null) {
-            body.append(e.diagnostic().detail());
-        }
-        return body.toString();
-    }
-
-    /**
-     * A mesh-wide finding's test name: its summary, with counts written as N, so the same finding keeps the same
-     * test in CI history when the count or the order of findings changes (not mesh-1, mesh-2).
-     */
-    static String meshCaseName(DriftEntry e) {
-        return "mesh: " + e.summary().replaceAll("(?<=\\s)\\d+(?=\\s)", "N");
-    }
-
-    /** XML 1.0 cannot carry most control characters, even escaped (an ANSI colour code, say). */
-    private static String clean(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        s.codePoints().forEach(c -> b.appendCodePoint(c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
-                || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF) ? c : 0xFFFD));
-        return b.toString();
     }
 }

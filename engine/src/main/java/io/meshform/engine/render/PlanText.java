@@ -147,7 +147,7 @@ public final class PlanText {
             case ADD -> style.green(line);
             case REMOVE -> style.red(line);
             case CHANGE -> style.yellow(line);
-            case NOTE, FOLDED -> line;
+            case NOTE, FOLDED, UNCHECKED -> line;
         };
     }
 

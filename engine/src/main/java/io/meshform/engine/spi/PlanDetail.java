@@ -21,7 +21,13 @@ public record PlanDetail(Kind kind, String text) {
          * keeps it, with its index in {@code folded_details}, so a saved plan reads it back folded and {@code show}
          * prints what {@code plan} printed (docs/plan-json.md).
          */
-        FOLDED("");
+        FOLDED(""),
+        /**
+         * A part of the resource drift could not compare with the cluster, because what was applied there is not
+         * known (a sensitive value rotated in the stack and not applied yet: state keeps only its digest). Not a
+         * difference, and not a match either; drift reports it as not checked. Plans never hold one.
+         */
+        UNCHECKED("? ");
 
         private final String symbol;
 
@@ -61,9 +67,14 @@ public record PlanDetail(Kind kind, String text) {
         return new PlanDetail(Kind.FOLDED, text);
     }
 
-    /** True for a line about an object that differs (added, changed or removed), false for a note. */
+    /** A part drift could not check ({@link Kind#UNCHECKED}). */
+    public static PlanDetail unchecked(String text) {
+        return new PlanDetail(Kind.UNCHECKED, text);
+    }
+
+    /** True for a line about an object that differs (added, changed or removed), false for a note or a part not checked. */
     public boolean differs() {
-        return kind != Kind.NOTE && kind != Kind.FOLDED;
+        return kind != Kind.NOTE && kind != Kind.FOLDED && kind != Kind.UNCHECKED;
     }
 
     /** Whether text and Markdown show the line: all but {@link Kind#FOLDED} ones. */

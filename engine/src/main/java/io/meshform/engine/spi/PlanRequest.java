@@ -2,15 +2,32 @@ package io.meshform.engine.spi;
 
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.state.ResourceState;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The three values a change is computed from: desired (the file; null when the resource is no longer
  * declared), recorded (the state; null when never applied) and live (the cluster; null when absent, with what the
  * type's {@code read} passed along in {@link LiveObject#data()}), plus the stack the run serves.
+ *
+ * <p>{@code rotated} is set by drift alone: the JSON pointers of sensitive values whose applied value meshform does
+ * not know (desired holds its digest) and the stack's value there, which is not the one applied (a rotated secret
+ * not applied yet). A type that compares digests needs nothing of it; a type that renders its spec (an Istio
+ * install) cannot render a digest, and uses the stack's value to find which parts of its render the value reaches:
+ * those it cannot check, and says so ({@link PlanDetail.Kind#UNCHECKED}).
  */
 public record PlanRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, LiveObject live,
-                          StackContext context) {
+                          StackContext context, Map<String, JsonNode> rotated) {
+
+    public PlanRequest {
+        rotated = rotated == null ? Map.of() : Map.copyOf(rotated);
+    }
+
+    /** A request without rotated values: every plan, and drift of a resource whose values are all known. */
+    public PlanRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, LiveObject live,
+                       StackContext context) {
+        this(address, desired, recorded, live, context, Map.of());
+    }
 
     /** Without a stack: for tests and tools that drive one type by hand. */
     public PlanRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, LiveObject live) {

@@ -208,13 +208,17 @@ public final class IstioInstallType implements ResourceType {
         checkVersion(context, request.address(), desired);
         List<String> warnings = new ArrayList<>();
         upgrades.checkKubernetes(request.address(), desired, warnings);
-        RenderDiff.Render render = render(context, request.address(), desired);
+        // Drift with a sensitive value rotated in the stack: rendered with the stack's value, leaving out what it reaches.
+        RotatedRender rotated = RotatedRender.of(desired, context.drift() ? request.rotated() : Map.of(),
+                spec -> render(context, request.address(), spec));
+        RenderDiff.Render render = rotated.render();
         // One LIST per collection for this plan: the addons' comparison and removals ask for the same istio-system
         // and cluster kinds the install's comparison just listed.
         PlanLists lists = new PlanLists(diff::listByName);
         RenderDiff.Comparison installed = diff.compare(render.objects(), Json.text(desired, "revision", "default"),
-                istioctl(context, request.address(), desired).version(), lists);
+                istioctl(context, request.address(), desired).version(), lists, rotated.reach());
         List<PlanDetail> details = new ArrayList<>(installed.details());
+        details.addAll(rotated.reach().details());
         Map<Addon, List<ObjectNode>> wanted = IstioAddons.load(request.address(), desired, kube.files(), context.baseDirectory());
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
         // The release istioctl installs: `version` may name only the minor ("1.30"), which has no single sample.
@@ -256,7 +260,8 @@ public final class IstioInstallType implements ResourceType {
         }
         String recordedDigest = recorded.renderDigest();
         long drifted = details.stream().filter(PlanDetail::differs).count();
-        if (recordedDigest != null && !recordedDigest.equals(priv.get(InstallRecord.RENDER_DIGEST))) {
+        // A render with a rotated value cannot match the recorded digest: only the comparison with the cluster counts.
+        if (recordedDigest != null && rotated.reach().isEmpty() && !recordedDigest.equals(priv.get(InstallRecord.RENDER_DIGEST))) {
             return new PlannedChange(Action.UPDATE, recorded.whatChanged(render, wanted)
                     + (drifted > 0 ? "; " + drifted + " object(s) differ from the cluster" : ""),
                     before, desired, details, updateWarnings, priv);
@@ -271,8 +276,8 @@ public final class IstioInstallType implements ResourceType {
             return new PlannedChange(Action.UPDATE, "the install matches the render but is not recorded in state",
                     before, desired, details, updateWarnings, priv);
         }
-        return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired, List.of(),
-                warnings, priv);
+        return new PlannedChange(Action.NOOP, "the cluster matches the rendered manifests", before, desired,
+                rotated.reach().details(), warnings, priv);
     }
 
     /**

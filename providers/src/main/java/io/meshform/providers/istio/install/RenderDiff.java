@@ -112,6 +112,16 @@ public final class RenderDiff {
     /** {@link #compare(List, String, String)}, listing through {@code lister} (a plan's {@link PlanLists}). */
     Comparison compare(List<JsonNode> rendered, String revision, String release,
                        java.util.function.Function<Target, Map<String, JsonNode>> lister) {
+        return compare(rendered, revision, release, lister, ValueReach.NONE);
+    }
+
+    /**
+     * {@link #compare(List, String, String, java.util.function.Function)}, leaving out what {@code reach} says a value
+     * of unknown applied form decides (drift of a rotated sensitive value): those objects and fields are neither
+     * reported as differing nor as matching; the caller lists them as not checked.
+     */
+    Comparison compare(List<JsonNode> rendered, String revision, String release,
+                       java.util.function.Function<Target, Map<String, JsonNode>> lister, ValueReach reach) {
         Map<Target, List<JsonNode>> groups = new LinkedHashMap<>();
         for (JsonNode o : rendered) {
             String ns = Json.text(o.path("metadata"), "namespace");
@@ -129,6 +139,9 @@ public final class RenderDiff {
             Set<String> renderedNames = new java.util.HashSet<>();
             for (JsonNode want : g.getValue()) {
                 renderedNames.add(Json.text(want.path("metadata"), "name"));
+                if (reach.coversObject(describe(want))) {
+                    continue;
+                }
                 JsonNode have = live.get(Json.text(want.path("metadata"), "name"));
                 if (have == null) {
                     details.add(PlanDetail.add(describe(want)));
@@ -147,6 +160,7 @@ public final class RenderDiff {
                 if ("ConfigMap".equals(Json.text(want, "kind"))) {
                     paths = insideConfig(paths, liveObj.path("data"), wantObj.path("data"));
                 }
+                paths = reach.checkable(describe(want), paths);
                 if (!paths.isEmpty()) {
                     details.add(PlanDetail.change(describe(want) + " (" + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
                             + (paths.size() > 3 ? ", ..." : "") + ")"));
@@ -154,9 +168,10 @@ public final class RenderDiff {
             }
             if (revision != null) {
                 new TreeMap<>(live).forEach((name, o) -> {
-                    if (!renderedNames.contains(name) && prunable(o, revision)) {
-                        details.add(PlanDetail.remove(new Target(g.getKey().apiVersion(), g.getKey().kind(), Json.text(o.path("metadata"), "namespace"), name)
-                                .describe() + " (component " + labels(o).get(COMPONENT_LABEL) + ")"));
+                    String shown = new Target(g.getKey().apiVersion(), g.getKey().kind(), Json.text(o.path("metadata"), "namespace"), name)
+                            .describe();
+                    if (!renderedNames.contains(name) && prunable(o, revision) && !reach.coversObject(shown)) {
+                        details.add(PlanDetail.remove(shown + " (component " + labels(o).get(COMPONENT_LABEL) + ")"));
                     }
                 });
             }
