@@ -15,9 +15,10 @@ import tools.jackson.databind.JsonNode;
  * The parts of an install's render that a value whose applied form is unknown reaches: found by rendering the spec
  * twice, with the stack's value and with a probe of the same type, and taking what differs between the two renders.
  * istioctl copies a meshConfig value into several objects (the {@code istio} ConfigMap's {@code mesh}, the
- * {@code values} ConfigMap's merged and original values, and a gateway's {@code PROXY_CONFIG} environment variable:
- * manifests/charts/istio-control/istio-discovery/templates/configmap.yaml and
- * manifests/charts/gateway/templates/deployment.yaml in Istio 1.30.3), so a fixed list of places would miss some.
+ * {@code values} ConfigMap's merged and original values, and for a {@code proxyMetadata} key an environment variable
+ * of each ingress gateway: manifests/charts/istio-control/istio-discovery/templates/configmap.yaml and
+ * manifests/charts/gateways/istio-ingress/templates/deployment.yaml, the chart operator/pkg/component/component.go
+ * renders ingressGateways with, in Istio 1.30.3), so a fixed list of places would miss some.
  *
  * <p>{@link #objects} are objects only one of the two renders has (the value decides whether they exist), and
  * {@link #fields} the fields, per object present in both, written as {@link RenderDiff#compare} names a difference with
