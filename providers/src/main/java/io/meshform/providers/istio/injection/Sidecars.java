@@ -23,10 +23,35 @@ public final class Sidecars {
         return named(pod.initContainers()).map(c -> "Always".equals(c.restartPolicy())).orElse(false);
     }
 
-    /** The revision whose injector gave the pod its sidecar: the injector's {@code istio.io/rev} label, else "default". */
+    /** The annotation the injector writes on every pod it injects, naming (among others) its revision. */
+    public static final String STATUS_ANNOTATION = "sidecar.istio.io/status";
+
+    /**
+     * The revision whose injector gave the pod its sidecar, as Istio reads it ({@code revisionOfPod},
+     * pkg/kube/client.go, Istio 1.30.3): the pod's own {@code istio.io/rev} label when it has a value, else the
+     * {@code revision} the injector recorded in {@code sidecar.istio.io/status}, else "default". The injector does not
+     * label the pods it injects ("rather than setting istio.io/rev label on injected pods include them here in status
+     * annotation", pkg/kube/inject/inject.go), so a pod a namespace's {@code istio.io/rev} got injected carries its
+     * revision in the annotation only.
+     */
     public static String revisionOf(LivePod pod) {
         String rev = pod.labels().get(Injection.REVISION_LABEL);
-        return rev == null ? "default" : rev;
+        if (rev != null && !rev.isEmpty()) {
+            return rev;
+        }
+        String status = pod.annotations().get(STATUS_ANNOTATION);
+        if (status != null) {
+            try {
+                String recorded = io.meshform.providers.kubernetes.Json.text(
+                        io.meshform.providers.kubernetes.Json.MAPPER.readTree(status), "revision");
+                if (recorded != null && !recorded.isEmpty()) {
+                    return recorded;
+                }
+            } catch (tools.jackson.core.JacksonException unparseable) {
+                // Istio's revisionOfPod gives up on an annotation it cannot parse; the default is meshform's fallback
+            }
+        }
+        return "default";
     }
 
     /** The sidecar's image (container or native-sidecar init container), when the pod has one. */

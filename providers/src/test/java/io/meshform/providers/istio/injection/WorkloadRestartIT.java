@@ -152,6 +152,52 @@ class WorkloadRestartIT {
         }
     }
 
+    /**
+     * Pods a namespace's istio.io/rev got injected carry their revision in the injector's status annotation, not in a
+     * label: moving that namespace back to the default revision lists them, as the pods istio's own injector made.
+     */
+    @Test
+    void movingANamespaceFromARevisionBackToTheDefaultListsThePodsThatRevisionInjected(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster);
+        KubernetesClient c = cluster.client();
+        var istioctl = new io.meshform.providers.istio.core.Istioctl(cluster.istioctl().toString(), "test",
+                cluster.kubeconfigPath().toString(), null);
+        if (c.apps().deployments().inNamespace("istio-system").withName("istiod-" + CANARY).get() == null) {
+            var r = istioctl.run(List.of("install", "-y", "--set", "profile=minimal", "--set", "revision=" + CANARY),
+                    java.time.Duration.ofMinutes(3), io.meshform.engine.spi.ProgressSink.NONE, true);
+            assertEquals(0, r.exit(), r.tail(10));
+        }
+        cluster.awaitIstiod(CANARY, java.time.Duration.ofSeconds(90));
+        try {
+            String ns = cluster.newNamespace();
+            c.namespaces().withName(ns).edit(n -> {
+                n.getMetadata().getLabels().put("istio.io/rev", CANARY);
+                return n;
+            });
+            deployment(c, ns, "api");
+            var pods = c.pods().inNamespace(ns).withLabel("app", "api").list().getItems();
+            for (var p : pods) {
+                assertEquals(null, p.getMetadata().getLabels().get("istio.io/rev"), "Istio's injector labels nothing");
+                assertEquals(CANARY, Sidecars.revisionOf(LivePods.of(p)), "the revision Istio's injector recorded");
+            }
+            try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+                var back = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: default}\nforce: true\n");
+                var plan = h.plan("kubernetes.labels.inject", back);
+                assertEquals(Action.UPDATE, plan.action());
+                assertTrue(plan.details().stream().anyMatch(d -> d.text().equals("sidecar injection moves to revision default"
+                        + " for namespace " + ns + "; 2 running pod(s) stay with their current sidecar (or none) until they"
+                        + " restart:")), String.join("\n", ChangeAssert.lines(plan.details())));
+                ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+            }
+        } finally {
+            var r = istioctl.run(List.of("uninstall", "-y", "--revision", CANARY), java.time.Duration.ofMinutes(2),
+                    io.meshform.engine.spi.ProgressSink.NONE, true);
+            assertEquals(0, r.exit(), r.tail(10));
+        }
+    }
+
+    private static final String CANARY = "mf-injected-rev";
+
     @Test
     void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
         String ns = cluster.newNamespace();
