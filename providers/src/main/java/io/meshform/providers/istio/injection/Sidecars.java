@@ -91,6 +91,31 @@ public final class Sidecars {
         return optedOut(pod) || pod.hostNetwork() || NEVER_INJECTED_NAMESPACES.contains(pod.namespace());
     }
 
+    /**
+     * Whether Istio's injector gives the pod a sidecar when it is created (again) in a namespace labelled
+     * {@code namespaceLabels}, by the selectors of the injector's webhooks
+     * (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml, Istio 1.30.3) and
+     * {@code injectRequired} (pkg/kube/inject/inject.go): where the namespace turns injection on ({@link Injection}),
+     * every pod that does not opt out; where it has neither {@code istio-injection} nor {@code istio.io/rev} (not even
+     * with another value), the pods that ask for it themselves, with an {@code istio.io/rev} label (webhook
+     * "rev.object") or the label {@code sidecar.istio.io/inject: "true"} (webhook "object"; the annotation is not
+     * among its selectors). The injector does not add these labels, so on a running pod they come from its template.
+     */
+    public static boolean injectedOnCreate(java.util.Map<String, String> namespaceLabels, LivePod pod) {
+        java.util.Map<String, String> ns = namespaceLabels == null ? java.util.Map.of() : namespaceLabels;
+        if (neverInjected(pod)) {
+            return false;
+        }
+        if (Injection.of(ns).enabled()) {
+            return true;
+        }
+        if (ns.containsKey(Injection.INJECTION_LABEL) || ns.containsKey(Injection.REVISION_LABEL)) {
+            return false;
+        }
+        String rev = pod.labels().get(Injection.REVISION_LABEL);
+        return (rev != null && !rev.isEmpty()) || "true".equals(pod.labels().get("sidecar.istio.io/inject"));
+    }
+
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */
     public static boolean finished(LivePod pod) {
         return "Succeeded".equals(pod.phase()) || "Failed".equals(pod.phase()) || pod.deleting();
