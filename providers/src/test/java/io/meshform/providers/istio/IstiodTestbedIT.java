@@ -126,6 +126,22 @@ class IstiodTestbedIT {
                 : optedOut.getMetadata().getAnnotations().get("sidecar.istio.io/status"));
     }
 
+    /**
+     * What InjectionLabelEffects' warning says of an istio-injection value other than enabled: Istio's injector injects
+     * nothing in that namespace, not even a pod that asks for it with its own label.
+     */
+    @Test
+    void anyIstioInjectionValueButEnabledTurnsInjectionOffEvenForPodsThatAsk(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster);
+        String ns = cluster.newNamespace();
+        cluster.client().namespaces().withName(ns).edit(n -> {
+            n.getMetadata().getLabels().put("istio-injection", "on");
+            return n;
+        });
+        assertEquals(List.of(), proxies(pod(cluster, ns, "plain-0", Map.of("app", "plain"))));
+        assertEquals(List.of(), proxies(pod(cluster, ns, "asks-0", Map.of("app", "asks", "sidecar.istio.io/inject", "true"))));
+    }
+
     private static JsonNode probe(ClusterContext cluster, List<String> pods, List<String> destinations) {
         return JSON.readTree(cluster.proxyConfig().probe(pods, destinations));
     }

@@ -21,6 +21,8 @@ import tools.jackson.databind.JsonNode;
  * pkg/config/analysis/analyzers/authz/authorizationpolicies.go, which reports the same as IST0127 for any action).
  * A dry-run policy ({@link AuthzPolicy#isDryRun}) is reported too, for what it does instead: a DENY one is only
  * logged, a CUSTOM one denies what it matches ({@link io.meshform.providers.istio.policy.GatewayAuthz}).
+ * A policy with {@code targetRefs} instead of a selector is judged by {@link TargetRefs}: istiod attaches it to Gateway
+ * API gateways and waypoints only, never to sidecars or istioctl's gateways.
  * Judged only once a control plane runs: the gateway it selects may come with the install this very plan makes.
  */
 public final class AuthorizationSelectsNothing extends MeshCheck {
@@ -35,7 +37,9 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             JsonNode s = o.object().path("spec");
             String action = Json.text(s, "action", "ALLOW");
             Map<String, String> labels = Json.stringMap(s.path("selector").path("matchLabels"));
-            if (!"AuthorizationPolicy".equals(o.kind()) || labels.isEmpty() || !(action.equals("CUSTOM") || action.equals("DENY"))) {
+            List<JsonNode> targets = TargetRefs.of(s);
+            if (!"AuthorizationPolicy".equals(o.kind()) || (labels.isEmpty() && targets.isEmpty())
+                    || !(action.equals("CUSTOM") || action.equals("DENY"))) {
                 continue;
             }
             if (!mesh.cluster().controlPlane()) {
@@ -43,6 +47,10 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             }
             root = root == null ? mesh.rootNamespace() : root;
             String ns = o.namespace();
+            if (!targets.isEmpty()) {
+                TargetRefs.unattached(o, action, targets, mesh).ifPresent(out::add);
+                continue;
+            }
             boolean meshWide = root.equals(ns);
             boolean any = false;
             Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();

@@ -22,6 +22,15 @@ import tools.jackson.databind.JsonNode;
  * so a dry-run policy ({@link AuthzPolicy#isDryRun}) does nothing until its annotation goes; the warning says so.
  */
 public final class CustomProviderDeclared extends MeshCheck {
+    /**
+     * What those DENY rules do on a port istiod treats as TCP: the TCP RBAC filter cannot test HTTP conditions, and for
+     * a DENY rule istiod drops such a condition instead of the rule ({@code checkError},
+     * pilot/pkg/security/authz/model/model.go), so a rule of paths, methods, hosts or headers alone matches every
+     * connection (the test bed's istiod gives such a rule {@code any: true} on a sidecar's TCP port).
+     */
+    static final String ON_TCP = " On the workloads' TCP ports istiod drops the rules' HTTP conditions (paths, methods, hosts,"
+            + " headers), so a rule made only of those refuses every connection there.";
+
     CustomProviderDeclared(Function<CheckContext, PlannedMesh> mesh) {
         super("custom-provider-declared", STACK_ONLY, mesh, CustomProviderDeclared::findings);
     }
@@ -48,7 +57,7 @@ public final class CustomProviderDeclared extends MeshCheck {
                 out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` is not declared in "
                                 + config.source(),
                         "istiod turns the policy's rules into DENY rules: every request they match gets 403 and none reaches"
-                                + " an auth proxy. " + (extAuthz.isEmpty() ? "The mesh config declares no ext_authz"
+                                + " an auth proxy." + ON_TCP + " " + (extAuthz.isEmpty() ? "The mesh config declares no ext_authz"
                                 + " provider; add one named " + provider + " (istio.install extAuthz: the auth proxy's"
                                 + " service and port)" : "Declared ext_authz providers: " + String.join(", ", extAuthz)) + dry,
                         o.range("/spec/provider/name")));
@@ -58,14 +67,14 @@ public final class CustomProviderDeclared extends MeshCheck {
             if (ExtAuthzRules.kind(declared.get()) == null) {
                 out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` in " + config.source()
                                 + " is not an ext_authz provider (envoyExtAuthzHttp or envoyExtAuthzGrpc)",
-                        "istiod turns the policy's rules into DENY rules: every request they match gets 403" + dry,
+                        "istiod turns the policy's rules into DENY rules: every request they match gets 403" + dry + "." + ON_TCP,
                         o.range("/spec/provider/name")));
             } else if (!problems.isEmpty() && mesh.install().isEmpty()) { // the install's own: checked as the stack loads
                 out.add(Diagnostic.warning(o.decl().address() + ": istiod refuses CUSTOM provider `" + provider + "` of "
                                 + config.source(), String.join("\n", problems.stream().map(p -> p.pointer() + ": "
                                 + p.message()).toList()) + "\nso istiod turns the policy's rules into DENY rules: every"
                                 + " request they match gets 403 (processExtensionProvider, pilot/pkg/security/authz/builder/"
-                                + "extauthz.go); fix the provider in the mesh config" + dry, o.range("/spec/provider/name")));
+                                + "extauthz.go)." + ON_TCP + " Fix the provider in the mesh config" + dry, o.range("/spec/provider/name")));
             }
         }
         return out;

@@ -52,7 +52,7 @@ public final class InjectionChanges {
         if (turns.equals("moves")) {
             return Optional.of(InjectionImpact.moving(namespace, Injection.of(after).revision(), pods(address, namespace)));
         }
-        return Optional.of(InjectionImpact.of(namespace, turns.equals("on"), pods(address, namespace)));
+        return Optional.of(InjectionImpact.of(namespace, after, pods(address, namespace)));
     }
 
     /** Plan details and warnings for a namespace whose labels go from {@code before} to {@code after}. */
@@ -106,7 +106,7 @@ public final class InjectionChanges {
         }
         List<LivePod> older = pods(address, namespace).stream()
                 .filter(p -> !p.deleting() && createdBefore(p, appliedAt)).toList();
-        InjectionImpact i = InjectionImpact.of(namespace, Injection.of(labels).enabled(), older);
+        InjectionImpact i = InjectionImpact.of(namespace, labels, older);
         return i.workloads().isEmpty() ? Optional.empty() : Optional.of(i);
     }
 

@@ -35,10 +35,22 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
         proxyAnnotations = proxyAnnotations == null ? java.util.Collections.nCopies(pods, Map.of()) : List.copyOf(proxyAnnotations);
     }
 
-    /** From one LIST of the namespace's pods. */
+    /** From one LIST of the namespace's pods, for a namespace labelled istio-injection enabled or disabled. */
     public static InjectionImpact of(String namespace, boolean enabling, List<LivePod> pods) {
-        return collect(namespace, enabling, null, pods,
-                p -> enabling ? !Sidecars.hasSidecar(p) && !Sidecars.neverInjected(p) : Sidecars.hasSidecar(p));
+        return of(namespace, Map.of(Injection.INJECTION_LABEL, enabling ? "enabled" : "disabled"), pods);
+    }
+
+    /**
+     * From one LIST of the namespace's pods, with the namespace's labels after the change: where injection is on, the
+     * pods without a sidecar that the injector gives one when they are created again; where it is off, the pods with
+     * one that it does not ({@link Sidecars#injectedOnCreate}). So where injection turns off by dropping the label, a
+     * pod that asks for a sidecar itself gets one again on restart and keeps no old state.
+     */
+    public static InjectionImpact of(String namespace, Map<String, String> labelsAfter, List<LivePod> pods) {
+        boolean enabling = Injection.of(labelsAfter).enabled();
+        return collect(namespace, enabling, null, pods, p -> enabling
+                ? !Sidecars.hasSidecar(p) && Sidecars.injectedOnCreate(labelsAfter, p)
+                : Sidecars.hasSidecar(p) && !Sidecars.injectedOnCreate(labelsAfter, p));
     }
 
     /**

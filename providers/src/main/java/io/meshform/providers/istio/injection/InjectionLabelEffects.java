@@ -47,12 +47,22 @@ public final class InjectionLabelEffects implements NamespaceLabelEffects {
         return labelKeys.stream().anyMatch(Injection.LABELS::contains);
     }
 
-    /** Istio acts on istio-injection only when it is enabled or disabled, and ignores istio.io/rev beside it. */
+    /**
+     * Istio injects for istio-injection only when it is {@code enabled}, and any other value, not just
+     * {@code disabled}, turns injection off in the namespace: every webhook but the one selecting
+     * {@code istio-injection In [enabled]} requires the label to be absent
+     * (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml, Istio 1.30.3), so neither a
+     * revision label nor a pod's own {@code sidecar.istio.io/inject: "true"} injects there. istio.io/rev beside it is
+     * ignored.
+     */
     @Override
     public void validate(JsonNode labels, String pointer, SpecChecker c) {
         String injection = Json.text(labels, Injection.INJECTION_LABEL);
         if (injection != null && !injection.equals("enabled") && !injection.equals("disabled")) {
-            c.warning(pointer + "/istio-injection", "istio-injection is \"" + injection + "\"; Istio acts only on enabled or disabled", null);
+            c.warning(pointer + "/istio-injection", "istio-injection is \"" + injection + "\": Istio injects only for"
+                    + " enabled, and any other value turns sidecar injection off in this namespace, as disabled does, for every"
+                    + " revision and for pods that ask with sidecar.istio.io/inject",
+                    "write enabled to inject, or disabled to keep the namespace out of the mesh");
         }
         if (labels.has(Injection.INJECTION_LABEL) && labels.has(Injection.REVISION_LABEL)) {
             c.warning(pointer + "/istio.io~1rev", "both istio-injection and istio.io/rev are set; istio-injection wins and the revision is ignored",

@@ -23,10 +23,35 @@ public final class Sidecars {
         return named(pod.initContainers()).map(c -> "Always".equals(c.restartPolicy())).orElse(false);
     }
 
-    /** The revision whose injector gave the pod its sidecar: the injector's {@code istio.io/rev} label, else "default". */
+    /** The annotation the injector writes on every pod it injects, naming (among others) its revision. */
+    public static final String STATUS_ANNOTATION = "sidecar.istio.io/status";
+
+    /**
+     * The revision whose injector gave the pod its sidecar, as Istio reads it ({@code revisionOfPod},
+     * pkg/kube/client.go, Istio 1.30.3): the pod's own {@code istio.io/rev} label when it has a value, else the
+     * {@code revision} the injector recorded in {@code sidecar.istio.io/status}, else "default". The injector does not
+     * label the pods it injects ("rather than setting istio.io/rev label on injected pods include them here in status
+     * annotation", pkg/kube/inject/inject.go), so a pod a namespace's {@code istio.io/rev} got injected carries its
+     * revision in the annotation only.
+     */
     public static String revisionOf(LivePod pod) {
         String rev = pod.labels().get(Injection.REVISION_LABEL);
-        return rev == null ? "default" : rev;
+        if (rev != null && !rev.isEmpty()) {
+            return rev;
+        }
+        String status = pod.annotations().get(STATUS_ANNOTATION);
+        if (status != null) {
+            try {
+                String recorded = io.meshform.providers.kubernetes.Json.text(
+                        io.meshform.providers.kubernetes.Json.MAPPER.readTree(status), "revision");
+                if (recorded != null && !recorded.isEmpty()) {
+                    return recorded;
+                }
+            } catch (tools.jackson.core.JacksonException unparseable) {
+                // Istio's revisionOfPod gives up on an annotation it cannot parse; the default is meshform's fallback
+            }
+        }
+        return "default";
     }
 
     /** The sidecar's image (container or native-sidecar init container), when the pod has one. */
@@ -64,6 +89,31 @@ public final class Sidecars {
      */
     public static boolean neverInjected(LivePod pod) {
         return optedOut(pod) || pod.hostNetwork() || NEVER_INJECTED_NAMESPACES.contains(pod.namespace());
+    }
+
+    /**
+     * Whether Istio's injector gives the pod a sidecar when it is created (again) in a namespace labelled
+     * {@code namespaceLabels}, by the selectors of the injector's webhooks
+     * (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml, Istio 1.30.3) and
+     * {@code injectRequired} (pkg/kube/inject/inject.go): where the namespace turns injection on ({@link Injection}),
+     * every pod that does not opt out; where it has neither {@code istio-injection} nor {@code istio.io/rev} (not even
+     * with another value), the pods that ask for it themselves, with an {@code istio.io/rev} label (webhook
+     * "rev.object") or the label {@code sidecar.istio.io/inject: "true"} (webhook "object"; the annotation is not
+     * among its selectors). The injector does not add these labels, so on a running pod they come from its template.
+     */
+    public static boolean injectedOnCreate(java.util.Map<String, String> namespaceLabels, LivePod pod) {
+        java.util.Map<String, String> ns = namespaceLabels == null ? java.util.Map.of() : namespaceLabels;
+        if (neverInjected(pod)) {
+            return false;
+        }
+        if (Injection.of(ns).enabled()) {
+            return true;
+        }
+        if (ns.containsKey(Injection.INJECTION_LABEL) || ns.containsKey(Injection.REVISION_LABEL)) {
+            return false;
+        }
+        String rev = pod.labels().get(Injection.REVISION_LABEL);
+        return (rev != null && !rev.isEmpty()) || "true".equals(pod.labels().get("sidecar.istio.io/inject"));
     }
 
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */

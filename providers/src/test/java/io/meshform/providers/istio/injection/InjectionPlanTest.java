@@ -74,7 +74,9 @@ class InjectionPlanTest {
     @Test
     void injectionLabelValuesIstioIgnoresAreWarnings() {
         assertEquals(1, TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: enabled, istio.io/rev: 1-28}\n"))).size());
-        assertEquals(1, TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: on}\n"))).size());
+        assertEquals(List.of("/labels/istio-injection: istio-injection is \"on\": Istio injects only for enabled, and any other"
+                + " value turns sidecar injection off in this namespace, as disabled does, for every revision and for pods that ask"
+                + " with sidecar.istio.io/inject"), TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: on}\n"))));
         assertEquals(0, TestSpecs.warnings(labels().validate(yaml("name: cortex\nlabels: {istio-injection: enabled}\n"))).size());
     }
 

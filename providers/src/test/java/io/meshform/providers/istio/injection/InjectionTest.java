@@ -80,6 +80,33 @@ class InjectionTest {
         assertEquals(2, off.details(ProxyRequests.DEFAULT).size(), "no estimate when sidecars go away");
     }
 
+    /**
+     * Istio's "object" and "rev.object" webhooks inject a pod that asks for it with its own labels where the
+     * namespace has neither injection label (the dev cluster's injector does so: WorkloadRestartIT), so dropping the
+     * namespace's label leaves those pods their sidecar when they restart; istio-injection=disabled does not.
+     */
+    @Test
+    void podsThatAskForASidecarThemselvesKeepItWhereTheNamespaceDropsItsLabel() {
+        var pods = LivePods.of(List.of(
+                Pods.withSidecar(Pods.ofDeployment("cortex", "plain", "a")),
+                Pods.withSidecar(new PodBuilder(Pods.ofDeployment("cortex", "asks", "a")).editMetadata()
+                        .addToLabels("sidecar.istio.io/inject", "true").endMetadata().build()),
+                Pods.withSidecar(new PodBuilder(Pods.ofDeployment("cortex", "pinned", "a")).editMetadata()
+                        .addToLabels("istio.io/rev", "canary").endMetadata().build()),
+                Pods.withSidecar(new PodBuilder(Pods.ofDeployment("cortex", "annotated", "a")).editMetadata()
+                        .addToAnnotations("sidecar.istio.io/inject", "true").endMetadata().build())));
+        var dropped = InjectionImpact.of("cortex", Map.of("team", "pay"), pods);
+        assertEquals(Map.of(new Workload("Deployment", "cortex", "plain"), 1, new Workload("Deployment", "cortex", "annotated"), 1),
+                dropped.workloads(), "the annotation is no webhook selector");
+        var disabled = InjectionImpact.of("cortex", Map.of("istio-injection", "disabled"), pods);
+        assertEquals(4, disabled.pods(), "any istio-injection value turns the object webhooks off too");
+        var emptyRevision = InjectionImpact.of("cortex", Map.of("istio.io/rev", ""), pods);
+        assertEquals(4, emptyRevision.pods(), "a namespace istio.io/rev label, even empty, turns the object webhooks off");
+        assertTrue(Sidecars.injectedOnCreate(Map.of("istio-injection", "enabled"), pods.get(1)));
+        assertFalse(Sidecars.injectedOnCreate(Map.of(), LivePods.of(new PodBuilder(Pods.ofDeployment("cortex", "x", "a"))
+                .editMetadata().addToLabels("istio.io/rev", "").endMetadata().build())), "an empty revision selects no webhook");
+    }
+
     @Test
     void proxyRequestsComeFromTheInstallSpecOrIstiosDefault() {
         assertEquals(ProxyRequests.DEFAULT, ProxyRequests.from(yaml("version: \"1.30\"\n")));

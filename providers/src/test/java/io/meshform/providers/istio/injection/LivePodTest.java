@@ -57,4 +57,28 @@ class LivePodTest {
         assertEquals(Optional.empty(), Sidecars.workloadOf(p));
         assertEquals("default", Sidecars.revisionOf(p));
     }
+
+    /**
+     * The injector records its revision in the status annotation and labels nothing, so a pod a namespace's
+     * istio.io/rev got injected names its revision there alone (as the dev cluster's injector writes it).
+     */
+    @Test
+    void theRevisionOfAnInjectedPodIsTheOneItsStatusAnnotationRecordsUnlessThePodIsLabelled() {
+        String status = "{\"initContainers\":[\"istio-init\",\"istio-proxy\"],\"containers\":null,\"revision\":\"canary\"}";
+        assertEquals("canary", Sidecars.revisionOf(pod(Map.of(), Map.of(Sidecars.STATUS_ANNOTATION, status))));
+        assertEquals("stable", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of(Sidecars.STATUS_ANNOTATION, status))),
+                "the pod's own label first, as Istio's revisionOfPod");
+        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", ""), Map.of(Sidecars.STATUS_ANNOTATION, status))),
+                "an empty label does not count");
+        assertEquals("default", Sidecars.revisionOf(pod(Map.of(), Map.of(Sidecars.STATUS_ANNOTATION, "{not json"))));
+    }
+
+    private static LivePod pod(Map<String, String> labels, Map<String, String> annotations) {
+        var md = Json.MAPPER.createObjectNode().put("name", "web").put("namespace", "n");
+        md.set("labels", Json.MAPPER.valueToTree(labels));
+        md.set("annotations", Json.MAPPER.valueToTree(annotations));
+        var pod = Json.MAPPER.createObjectNode();
+        pod.set("metadata", md);
+        return LivePod.of(pod);
+    }
 }

@@ -152,6 +152,113 @@ class WorkloadRestartIT {
         }
     }
 
+    /**
+     * Pods a namespace's istio.io/rev got injected carry their revision in the injector's status annotation, not in a
+     * label: moving that namespace back to the default revision lists them, as the pods istio's own injector made.
+     */
+    @Test
+    void movingANamespaceFromARevisionBackToTheDefaultListsThePodsThatRevisionInjected(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster);
+        KubernetesClient c = cluster.client();
+        var istioctl = new io.meshform.providers.istio.core.Istioctl(cluster.istioctl().toString(), "test",
+                cluster.kubeconfigPath().toString(), null);
+        if (c.apps().deployments().inNamespace("istio-system").withName("istiod-" + CANARY).get() == null) {
+            var r = istioctl.run(List.of("install", "-y", "--set", "profile=minimal", "--set", "revision=" + CANARY),
+                    java.time.Duration.ofMinutes(3), io.meshform.engine.spi.ProgressSink.NONE, true);
+            assertEquals(0, r.exit(), r.tail(10));
+        }
+        cluster.awaitIstiod(CANARY, java.time.Duration.ofSeconds(90));
+        try {
+            String ns = cluster.newNamespace();
+            c.namespaces().withName(ns).edit(n -> {
+                n.getMetadata().getLabels().put("istio.io/rev", CANARY);
+                return n;
+            });
+            deployment(c, ns, "api");
+            var pods = c.pods().inNamespace(ns).withLabel("app", "api").list().getItems();
+            for (var p : pods) {
+                assertEquals(null, p.getMetadata().getLabels().get("istio.io/rev"), "Istio's injector labels nothing");
+                assertEquals(CANARY, Sidecars.revisionOf(LivePods.of(p)), "the revision Istio's injector recorded");
+            }
+            try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+                var back = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: default}\nforce: true\n");
+                var plan = h.plan("kubernetes.labels.inject", back);
+                assertEquals(Action.UPDATE, plan.action());
+                assertTrue(plan.details().stream().anyMatch(d -> d.text().equals("sidecar injection moves to revision default"
+                        + " for namespace " + ns + "; 2 running pod(s) stay with their current sidecar (or none) until they"
+                        + " restart:")), String.join("\n", ChangeAssert.lines(plan.details())));
+                ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+            }
+        } finally {
+            var r = istioctl.run(List.of("uninstall", "-y", "--revision", CANARY), java.time.Duration.ofMinutes(2),
+                    io.meshform.engine.spi.ProgressSink.NONE, true);
+            assertEquals(0, r.exit(), r.tail(10));
+        }
+    }
+
+    private static final String CANARY = "mf-injected-rev";
+
+    /**
+     * Dropping a namespace's injection label: Istio's "object" webhook still injects the pods whose template asks
+     * with {@code sidecar.istio.io/inject: "true"}, so only the others keep a sidecar they lose on restart.
+     */
+    @Test
+    void droppingTheInjectionLabelListsOnlyThePodsThatLoseTheirSidecarOnRestart(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster);
+        String ns = cluster.newNamespace();
+        KubernetesClient c = cluster.client();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            h.apply("kubernetes.labels.inject", yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n"));
+            single(c, ns, "plain", Map.of());
+            single(c, ns, "asks", Map.of("sidecar.istio.io/inject", "true"));
+            var dropped = yaml("kind: Namespace\nname: " + ns + "\nlabels: {team: pay}\n");
+            var plan = h.plan("kubernetes.labels.inject", dropped);
+            ChangeAssert.assertChange(plan).hasDetails(List.of(
+                    io.meshform.engine.spi.PlanDetail.note("sidecar injection turns off for namespace " + ns
+                            + "; 1 running pod(s) stay with a sidecar until they restart:"),
+                    io.meshform.engine.spi.PlanDetail.note("  Deployment " + ns + "/plain (1 pod)")));
+            h.apply("kubernetes.labels.inject", dropped, plan.privateData());
+        }
+        // What Istio's injector does with the pods once they are created again.
+        assertTrue(recreated(c, ns, "asks"), "the pod that asks for a sidecar gets one again");
+        assertFalse(recreated(c, ns, "plain"), "the other pod comes back without one");
+    }
+
+    /** A one-replica Deployment whose pods carry {@code labels} besides app, once its pod runs. */
+    private static void single(KubernetesClient c, String ns, String name, Map<String, String> labels) {
+        c.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).addToLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
+                .endTemplate().endSpec().build()).create();
+        c.apps().deployments().inNamespace(ns).withName(name).waitUntilCondition(
+                x -> x != null && x.getStatus() != null && Integer.valueOf(1).equals(x.getStatus().getAvailableReplicas()),
+                90, TimeUnit.SECONDS);
+    }
+
+    /** Deletes the Deployment's pod and tells whether the one that replaces it has a sidecar. */
+    private static boolean recreated(KubernetesClient c, String ns, String name) {
+        var old = c.pods().inNamespace(ns).withLabel("app", name).list().getItems();
+        c.pods().inNamespace(ns).withLabel("app", name).delete();
+        var names = old.stream().map(p -> p.getMetadata().getName()).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            var fresh = c.pods().inNamespace(ns).withLabel("app", name).list().getItems().stream()
+                    .filter(p -> !names.contains(p.getMetadata().getName())).findFirst();
+            if (fresh.isPresent()) {
+                return Sidecars.hasSidecar(LivePods.of(fresh.get()));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("no new pod of " + ns + "/" + name);
+    }
+
+
     @Test
     void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
         String ns = cluster.newNamespace();
