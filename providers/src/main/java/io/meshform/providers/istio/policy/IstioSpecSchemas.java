@@ -1,11 +1,16 @@
 package io.meshform.providers.istio.policy;
 
+import io.meshform.providers.istio.core.IstioRelease;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.kubernetes.SpecChecker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,7 +42,7 @@ public final class IstioSpecSchemas {
         Optional<String> version();
 
         /** The version of {@code istioctl}, empty when it cannot run or tell it. */
-        static ReleaseInUse of(io.meshform.providers.istio.core.Istioctl istioctl) {
+        static ReleaseInUse of(Istioctl istioctl) {
             return () -> {
                 try {
                     return Optional.of(istioctl.version());
@@ -51,6 +56,8 @@ public final class IstioSpecSchemas {
     private final ConcurrentHashMap<String, Optional<IstioSpecSchema>> read = new ConcurrentHashMap<>();
     private final JsonMapper json = JsonMapper.builder().build();
     private final ReleaseInUse release;
+    /** The release's answer, asked once (istioctl that cannot run would otherwise be started for every object). */
+    private Optional<String> version;
 
     IstioSpecSchemas(ReleaseInUse release) {
         this.release = release;
@@ -60,17 +67,19 @@ public final class IstioSpecSchemas {
      * Checks {@code spec} against {@code schema} into {@code c}, when the schema speaks for the run's Istio release
      * (see the class comment); otherwise adds nothing.
      */
-    void check(IstioSpecSchema schema, tools.jackson.databind.JsonNode spec, io.meshform.providers.kubernetes.SpecChecker c) {
-        io.meshform.providers.kubernetes.SpecChecker found = new io.meshform.providers.kubernetes.SpecChecker();
+    void check(IstioSpecSchema schema, JsonNode spec, SpecChecker c) {
+        SpecChecker found = new SpecChecker();
         schema.check(spec, found);
         if (!found.problems().isEmpty() && speaksFor(schema)) {
             c.addAll("", found.problems());
         }
     }
 
-    private boolean speaksFor(IstioSpecSchema schema) {
-        return release.version().map(v -> io.meshform.providers.istio.core.IstioRelease.sameMinor(v, schema.release()))
-                .orElse(true);
+    private synchronized boolean speaksFor(IstioSpecSchema schema) {
+        if (version == null) {
+            version = release.version();
+        }
+        return version.map(v -> IstioRelease.sameMinor(v, schema.release())).orElse(true);
     }
 
     /** The schema istioctl decodes an object of {@code apiVersion} and {@code kind} with, if meshform has it. */
@@ -90,8 +99,8 @@ public final class IstioSpecSchemas {
     }
 
     /** The kinds whose file this catalogue has looked for so far (read or found missing). */
-    java.util.Set<String> kindsLookedUp() {
-        return java.util.Set.copyOf(read.keySet());
+    Set<String> kindsLookedUp() {
+        return Set.copyOf(read.keySet());
     }
 
     private Optional<IstioSpecSchema> load(String kind) {
