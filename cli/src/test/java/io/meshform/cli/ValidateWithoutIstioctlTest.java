@@ -136,4 +136,27 @@ class ValidateWithoutIstioctlTest {
         assertTrue(r.err().contains(dir.resolve("meshform.yaml") + ":12:29: error: kubernetes.manifest.pa: spec.manifest.spec.mtls.mode:"
                 + " unknown value `PERMISIVE`: Istio's PeerAuthentication accepts UNSET, DISABLE, PERMISSIVE, STRICT"), r.err());
     }
+
+    /**
+     * Every kind istioctl validate decodes, not only the four meshform types: a DestinationRule's misspelt tls mode was
+     * not reported at all without istioctl (and plan showed the object to create), and with istioctl in its decoder's
+     * words ({@code unknown value "\"ISTIO_MUTAL\"" for enum istio.networking.v1alpha3.ClientTLSSettings.TLSmode}).
+     */
+    @Test
+    void everyIstioKindInAManifestIsExplainedAtItsValue() throws IOException {
+        Result r = validate("""
+                  - type: kubernetes.manifest
+                    name: dr
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: reviews, namespace: cortex}
+                        spec: {host: reviews, trafficPolicy: {tls: {mode: ISTIO_MUTAL}}}
+                """);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(dir.resolve("meshform.yaml") + ":12:59: error: kubernetes.manifest.dr:"
+                + " spec.manifest.spec.trafficPolicy.tls.mode: unknown value `ISTIO_MUTAL`: Istio's DestinationRule accepts"
+                + " DISABLE, SIMPLE, MUTUAL, ISTIO_MUTUAL\n  did you mean `ISTIO_MUTUAL`?"), r.err());
+    }
 }

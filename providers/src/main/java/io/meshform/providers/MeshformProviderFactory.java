@@ -20,8 +20,9 @@ public final class MeshformProviderFactory implements ProviderFactory {
     @Override
     public List<Provider> create(ProviderSettings settings) {
         KubeConnection kube = new KubeConnection(settings);
+        Istioctl istioctl = Istioctl.fromSettings(settings);
         // Istio's kinds in a kubernetes.manifest follow the rules of the typed Istio resources.
-        return List.of(new KubernetesProvider(kube, new InjectionLabelEffects(kube), IstioProvider.manifestRules()),
-                new IstioProvider(kube, Istioctl.fromSettings(settings)));
+        return List.of(new KubernetesProvider(kube, new InjectionLabelEffects(kube), IstioProvider.manifestRules(istioctl)),
+                new IstioProvider(kube, istioctl));
     }
 }

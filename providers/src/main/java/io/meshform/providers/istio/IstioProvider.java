@@ -8,6 +8,7 @@ import io.meshform.providers.istio.install.OfflineRenderCheck;
 import io.meshform.providers.istio.install.RenderedMesh;
 import io.meshform.providers.istio.policy.IstioPolicyType;
 import io.meshform.providers.istio.policy.IstioObjects;
+import io.meshform.providers.istio.policy.IstioSpecSchemas;
 import io.meshform.providers.istio.policy.PolicyKind;
 import io.meshform.providers.kubernetes.ObjectRules;
 
@@ -35,12 +36,13 @@ public final class IstioProvider implements Provider {
     public IstioProvider(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
         IstioInstallType install = new IstioInstallType(kube, istioctl);
+        IstioSpecSchemas.ReleaseInUse release = IstioSpecSchemas.ReleaseInUse.of(istioctl);
         this.types = List.of(
                 install,
-                peerAuthentication(kube),
-                requestAuthentication(kube),
-                authorizationPolicy(kube),
-                telemetry(kube),
+                new IstioPolicyType(kube, PolicyKind.PEER_AUTHENTICATION, Set.of(), release),
+                new IstioPolicyType(kube, PolicyKind.REQUEST_AUTHENTICATION, IstioObjects.sensitive("RequestAuthentication"), release),
+                new IstioPolicyType(kube, PolicyKind.AUTHORIZATION_POLICY, Set.of(), release),
+                new IstioPolicyType(kube, PolicyKind.TELEMETRY, Set.of(), release),
                 new io.meshform.providers.istio.policy.CallerType());
         List<PlanCheck> all = new java.util.ArrayList<>(MeshChecks.all(kube, istioctl, new RenderedMesh(install)::of));
         all.add(new OfflineRenderCheck(install));  // validate: istioctl version and render, offline
@@ -67,6 +69,11 @@ public final class IstioProvider implements Provider {
     /** The rules of Istio's kinds, for a {@code kubernetes.manifest} of such a kind: the typed resources' own. */
     public static ObjectRules manifestRules() {
         return new IstioObjects();
+    }
+
+    /** As {@link #manifestRules()}, for the Istio release {@code istioctl} is (Istio's schemas judge only their own). */
+    public static ObjectRules manifestRules(Istioctl istioctl) {
+        return new IstioObjects(IstioSpecSchemas.ReleaseInUse.of(istioctl));
     }
 
     @Override

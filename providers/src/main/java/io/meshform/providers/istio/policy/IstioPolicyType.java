@@ -75,13 +75,18 @@ public final class IstioPolicyType implements ResourceType {
     private final io.meshform.providers.kubernetes.ServerSideApply ssa;
 
     public IstioPolicyType(KubeConnection kube, PolicyKind policyKind, Set<String> sensitive) {
+        this(kube, policyKind, sensitive, IstioSpecSchemas.ReleaseInUse.NONE);
+    }
+
+    /** {@code release}: the Istio release the run is for, which decides whether Istio's schema judges (IstioSpecSchemas). */
+    public IstioPolicyType(KubeConnection kube, PolicyKind policyKind, Set<String> sensitive, IstioSpecSchemas.ReleaseInUse release) {
         this.kube = kube;
         this.typeName = policyKind.type();
         this.kind = policyKind.kind();
         this.context = new ResourceDefinitionContext.Builder().withGroup(policyKind.group()).withVersion(policyKind.version())
                 .withKind(kind).withPlural(policyKind.plural()).withNamespaced(true).build();
         this.specFields = IstioObjects.of(kind).fields();
-        this.rules = IstioObjects.of(kind).rules();
+        this.rules = IstioObjects.withSchema(kind, release);
         this.sensitive = Set.copyOf(sensitive);
         // The policy's fixed definition, as op() uses: no discovery request for Istio's kinds.
         this.ssa = new io.meshform.providers.kubernetes.ServerSideApply(kube, t -> op());

@@ -4,71 +4,82 @@ import io.meshform.engine.diag.Quote;
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.diag.ValueDescription;
 import io.meshform.providers.kubernetes.SpecChecker;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The values and types an Istio kind's spec allows, read from Istio's own CRD schema (istio-spec-schemas.json: the
- * {@code openAPIV3Schema} of each kind's spec in manifests/charts/base/files/crd-all.gen.yaml of Istio 1.30.3, copied
- * by testbed/gen-istio-schemas.py), walked beside the spec. It explains, at the value and with the allowed values,
- * what {@code istioctl validate} refuses in its decoder's words ({@code cannot parse proto message: unknown value
- * "\"STRICTT\"" for enum ...}), and works without istioctl. Walked by hand rather than with a JSON Schema validator:
- * networknt's took 130 ms to 1.6 s to set up on every run that loads an Istio policy (measured with the class
- * cache and without), and only two keywords matter here.
+ * The values and types one Istio kind's spec allows, read from Istio's own CRD schema (istio-spec-schemas/KIND.json:
+ * the {@code openAPIV3Schema} of the kind's spec in manifests/charts/base/files/crd-all.gen.yaml of Istio 1.30.3, and
+ * the apiVersions istioctl decodes it under, copied by testbed/gen-istio-schemas.py for every kind of the {@code Pilot}
+ * collection, pkg/config/schema/collections/collections.gen.go, which is what {@code istioctl validate} decodes),
+ * walked beside the spec. It explains, at the value and with the allowed values, what {@code istioctl validate}
+ * refuses in its decoder's words ({@code cannot parse proto message: unknown value "\"STRICTT\"" for enum ...}), and
+ * works without istioctl. Walked by hand rather than with a JSON Schema validator: networknt's took 130 ms to 1.6 s to
+ * set up on every run that loads an Istio policy (measured with the class cache and without), and only two keywords
+ * matter here. {@link IstioSpecSchemas} reads a kind's file only when a run meets an object of that kind.
  *
  * <p>istioctl stays the judge: only what it refuses is reported (istioctl 1.30.3 run on each case,
  * IstioSpecSchemaTest), which is narrower than the schema. istioctl decodes the spec strictly with
  * github.com/golang/protobuf's jsonpb (istioctl/pkg/validate/validate.go {@code fromSchemaAndJSONMap} →
  * pkg/config/model.go {@code ApplyJSONStrict} → pkg/util/protomarshal/protomarshal.go {@code ApplyJSONStrict}, Istio
  * 1.30.3), which accepts an enum by its number ({@code mode: 3}), a number written as a string
- * ({@code randomSamplingPercentage: "10"}) and {@code null} for any field; those are left alone. Reported: a string not
- * among an enum's values (names are case-sensitive), and a value whose JSON type cannot decode into the field: a scalar or list for a mapping, a scalar
- * or mapping for a list, a number, true/false or structure for a string, anything but true/false for a boolean.
+ * ({@code randomSamplingPercentage: "10"}, {@code maxConnections: "10"}) and {@code null} for any field; those are left
+ * alone, and so is every string given for a number (jsonpb reads some, "10", and refuses others, "abc" or "1.5" for an
+ * integer, by rules not written in the schema) and a number's range. Reported: a string not among an enum's values
+ * (names are case-sensitive), and a value whose JSON type cannot decode into the field: a scalar or list for a mapping
+ * (a {@code google.protobuf.Struct} too), a scalar or mapping for a list, a number, true/false or structure for a
+ * string, anything but true/false for a boolean, true/false or a structure for a number. A field the schema does not
+ * name (a newer Istio's field, or the proto name {@code traffic_policy} jsonpb also takes) is not walked: istioctl's
+ * own message stays the one shown, never a guess from this schema.
  */
 final class IstioSpecSchema {
-    private static final String RESOURCE = "istio-spec-schemas.json";
+    private final String release;
+    private final String kind;
+    private final Set<String> apiVersions;
+    private final JsonNode spec;
 
-    private final Map<String, JsonNode> trees = new HashMap<>();
-
-    private IstioSpecSchema(JsonNode kinds) {
-        for (Map.Entry<String, JsonNode> e : kinds.properties()) {
-            trees.put(e.getKey(), e.getValue());
-        }
+    IstioSpecSchema(String release, String kind, Set<String> apiVersions, JsonNode spec) {
+        this.release = release;
+        this.kind = kind;
+        this.apiVersions = Set.copyOf(apiVersions);
+        this.spec = spec;
     }
 
-    /** Istio 1.30.3's schemas, read once (immutable after). */
-    static IstioSpecSchema istio() {
-        return Loaded.SCHEMA;
+    /** The kind's file as testbed/gen-istio-schemas.py wrote it. */
+    static IstioSpecSchema of(JsonNode file) {
+        Set<String> versions = new TreeSet<>();
+        file.path("apiVersions").forEach(v -> versions.add(v.asString()));
+        return new IstioSpecSchema(file.path("istio").asString(), file.path("kind").asString(), versions, file.path("spec"));
     }
 
-    private static final class Loaded {
-        static final IstioSpecSchema SCHEMA = load();
-
-        private static IstioSpecSchema load() {
-            try (InputStream in = IstioSpecSchema.class.getResourceAsStream(RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(RESOURCE + " is missing from the meshform jar; rebuild it");
-                }
-                return new IstioSpecSchema(JsonMapper.builder().build().readTree(in).path("kinds"));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + RESOURCE + " from the meshform jar", e);
-            }
-        }
+    /** The Istio release whose CRD this is ("1.30.3"). */
+    String release() {
+        return release;
     }
 
-    /** Checks {@code spec} (paths relative to it) against {@code kind}'s schema; fields it does not know are skipped. */
-    void check(String kind, JsonNode spec, SpecChecker c) {
-        JsonNode schema = trees.get(kind);
-        if (schema != null && spec != null && spec.isObject()) {
-            walk(kind, schema, spec, "", "spec", c);
+    String kind() {
+        return kind;
+    }
+
+    /** The apiVersions istioctl decodes the kind under, sorted ("networking.istio.io/v1", ...). */
+    List<String> apiVersions() {
+        return List.copyOf(new TreeSet<>(apiVersions));
+    }
+
+    /** True when istioctl decodes an object of this apiVersion as this kind (other versions it does not judge). */
+    boolean decodes(String apiVersion) {
+        return apiVersions.contains(apiVersion);
+    }
+
+    /** Checks {@code spec} (paths relative to it) against the kind's schema; fields it does not know are skipped. */
+    void check(JsonNode value, SpecChecker c) {
+        if (value != null && value.isObject()) {
+            walk(kind, spec, value, "", "spec", c);
         }
     }
 
@@ -128,7 +139,9 @@ final class IstioSpecSchema {
             // An enum field takes its number too (jsonpb).
             case "string" -> !value.isString() && !(value.isNumber() && field.has("enum"));
             case "boolean" -> !value.isBoolean();
-            default -> false;  // numbers: jsonpb reads "10" as 10
+            // jsonpb reads "10" as 10 (and refuses "abc"): strings are left to istioctl
+            case "integer", "number" -> value.isBoolean() || value.isObject() || value.isArray();
+            default -> false;
         };
         if (!refused) {
             return Optional.empty();
@@ -142,13 +155,17 @@ final class IstioSpecSchema {
             case "object" -> "a mapping";
             case "array" -> "a list";
             case "boolean" -> "true or false";
+            case "integer", "number" -> "a number";
             default -> "a " + type;
         };
     }
 
     /** For a mapping given a value one of its fields takes ({@code mtls: STRICT}), that field; else its fields. */
     private static String hint(JsonNode field, String expected, JsonNode value, String name) {
-        if ("object".equals(expected) && field.path("properties").isObject()) {
+        if ("object".equals(expected) && !field.path("properties").isObject()) {
+            return "write a mapping (`key: value` lines or `{...}`)";
+        }
+        if ("object".equals(expected)) {
             for (Map.Entry<String, JsonNode> p : field.path("properties").properties()) {
                 for (JsonNode allowed : p.getValue().path("enum")) {
                     if (value.isString() && allowed.asString().equals(value.asString())) {
@@ -161,6 +178,23 @@ final class IstioSpecSchema {
         if ("array".equals(expected)) {
             return "write it as a list (`- item` lines or `[...]`), even for one item";
         }
-        return "string".equals(expected) ? "quote the value" : "write true or false";
+        if ("string".equals(expected) && duration(field)) {
+            return "write a duration with its unit, e.g. `5s` or `100ms` (a protobuf Duration)";
+        }
+        return switch (expected) {
+            case "string" -> "quote the value";
+            case "integer", "number" -> "write a number";
+            default -> "write true or false";
+        };
+    }
+
+    /** A Duration field: its CRD rule parses it as one ({@code duration(self) >= duration('1ms')}). */
+    private static boolean duration(JsonNode field) {
+        for (JsonNode rule : field.path("x-kubernetes-validations")) {
+            if (rule.path("rule").asString("").contains("duration(self)")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
