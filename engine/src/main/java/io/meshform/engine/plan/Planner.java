@@ -79,7 +79,7 @@ public final class Planner {
             }
         }
         diagnostics.throwIfErrors();
-
+        PartialPlan.note(graph, selected, options).ifPresent(diagnostics::add);
         StackContext context = StackContext.of(stack);
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
         // The checks' context is known from the stack and the state alone (what each change will be does not decide
