@@ -68,8 +68,12 @@ final class StateCommand implements Callable<Integer> {
                 + " and --context; `meshform apply` or `meshform import` creates it"));
     }
 
+    /** The recorded resource at {@code address}; a typo gets the closest recorded address, as --target does. */
     static ResourceState require(StateSnapshot s, String address) {
-        return s.find(address).orElseThrow(() -> new UserError("`" + address + "` is not in the state; see `meshform state list`"));
+        return s.find(address).orElseThrow(() -> new UserError("`" + address + "` is not in the state; "
+                + io.meshform.engine.diag.Suggestions.closest(address, s.resources().stream().map(ResourceState::address).toList())
+                        .map(c -> "did you mean `" + c + "`?").orElse("`meshform state list` (with the same -f or --state)"
+                                + " shows what it records")));
     }
 
     @Command(name = "list", description = "List the resources in the state.",

@@ -112,4 +112,21 @@ class StateCommandsTest {
         assertTrue(rm.out().startsWith("Removed fake.thing.extra from the state"), rm.out());
         assertFalse(rm.out().contains("still declares"), rm.out());
     }
+
+    /** A mistyped address gets the closest recorded one, as --target and import do. */
+    @Test
+    void aMistypedAddressGetsTheClosestRecordedOne() {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        for (List<String> command : List.of(List.of("show", "fake.thing.extr"), List.of("rm", "fake.thing.extr"),
+                List.of("mv", "fake.thing.extr", "fake.thing.other"))) {
+            List<String> args = new ArrayList<>(List.of("state"));
+            args.addAll(command);
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.out());
+            assertTrue(r.err().contains("`fake.thing.extr` is not in the state; did you mean `fake.thing.extra`?"),
+                    command + ": " + r.err());
+        }
+        Result far = run("state", "show", "istio.install.mesh");
+        assertTrue(far.err().contains("`meshform state list` (with the same -f or --state) shows what it records"), far.err());
+    }
 }
