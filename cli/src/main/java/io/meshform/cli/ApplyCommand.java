@@ -76,6 +76,9 @@ class ApplyCommand implements Callable<Integer> {
             StateBackend backend = ws.backend(stack);
             try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 Plan saved = planFile != null ? readPlan() : null;
+                if (saved != null) {
+                    refuseAnotherStacksPlan(saved, stack);
+                }
                 StateSnapshot stored = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
                         // a plan made before any state existed starts the history it was made for
                         ? new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, 0, saved.stateLineage(), ws.version(), List.of())
@@ -101,6 +104,21 @@ class ApplyCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * A plan of another stack is not stale: nothing moved, it was never this stack's. Said as "the desired-state file
+     * (or a variable) changed since the plan was made", with the advice to write this stack's plan over the file, it
+     * sent the user to edit a file that did not change and to lose the plan they meant to apply.
+     */
+    private void refuseAnotherStacksPlan(Plan plan, Stack stack) {
+        if (plan.stackName() == null || stack.name() == null || plan.stackName().equals(stack.name())) {
+            return;
+        }
+        throw new UserError("wrong stack: " + planFile + " is a plan of stack `" + plan.stackName() + "`, and " + global.file
+                + " is stack `" + stack.name() + "`; nothing was applied.\nApply it with the file of stack `" + plan.stackName()
+                + "` and the --state and --var it was made with (`meshform apply -f STACK_FILE " + planFile + "`), or plan "
+                + global.file + " with `" + ApplyHint.plan(global, Path.of("FILE"), plan.destroy()) + "`.");
     }
 
     private Plan checkSaved(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {

@@ -36,9 +36,9 @@ final class StateCommand implements Callable<Integer> {
     }
 
 
-    /** Runs {@code edit} on the state under the lock and writes the result. */
+    /** Runs {@code edit} on the state under the lock and writes the result; {@code afterwards} says what the stack means for it. */
     static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
-                    String done) {
+                    String done, Function<Stack, String> afterwards) {
         try (Workspace ws = new Workspace(global, terminal)) {
             Stack stack = ws.stackForWrite("`meshform " + operation + "`");
             StateBackend backend = ws.backend(stack);
@@ -47,18 +47,33 @@ final class StateCommand implements Callable<Integer> {
                 StateSnapshot current = ws.stateOf(existing(backend), stack, backend);
                 StateSnapshot written = backend.write(edit.apply(current));
                 terminal.out().println(done + " (" + backend.describe() + ", serial " + written.serial() + ")");
+                String note = afterwards.apply(stack);
+                if (!note.isEmpty()) {
+                    terminal.out().println(note);
+                }
                 return ExitCodes.OK;
             }
         }
     }
 
+    /**
+     * The state, which must exist: every state command reads one. {@code terraform state list} without a state says "No
+     * state file was found!" and fails; an empty list (or, for pull, a made-up empty state with a new lineage) would
+     * tell someone who mistyped --state, or left out the -f or --state that quickstart printed, that nothing is
+     * managed, and hand a backup script a state that never existed.
+     */
     static StateSnapshot existing(StateBackend backend) {
         return backend.read().orElseThrow(() -> new UserError("no state yet in " + backend.describe()
-                + "; `meshform apply` or `meshform import` creates it"));
+                + ": nothing was ever applied or imported with it. If you expected one, check -f, --state, --state-secret"
+                + " and --context; `meshform apply` or `meshform import` creates it"));
     }
 
+    /** The recorded resource at {@code address}; a typo gets the closest recorded address, as --target does. */
     static ResourceState require(StateSnapshot s, String address) {
-        return s.find(address).orElseThrow(() -> new UserError("`" + address + "` is not in the state; see `meshform state list`"));
+        return s.find(address).orElseThrow(() -> new UserError("`" + address + "` is not in the state; "
+                + io.meshform.engine.diag.Suggestions.closest(address, s.resources().stream().map(ResourceState::address).toList())
+                        .map(c -> "did you mean `" + c + "`?").orElse("`meshform state list` (with the same -f or --state)"
+                                + " shows what it records")));
     }
 
     @Command(name = "list", description = "List the resources in the state.",
@@ -78,7 +93,7 @@ final class StateCommand implements Callable<Integer> {
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
                 StateBackend backend = ws.readOnlyBackend("`meshform state list`");
-                backend.read().ifPresent(s -> s.resources().forEach(r -> terminal.out().println(r.address())));
+                existing(backend).resources().forEach(r -> terminal.out().println(r.address()));
                 return ExitCodes.OK;
             }
         }
@@ -111,7 +126,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Forget a resource: meshform stops managing it; the object stays in the cluster.",
+    @Command(name = "rm", description = "Forget a resource: the object stays in the cluster; remove it from the file too, or the next apply records it again.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
@@ -129,7 +144,20 @@ final class StateCommand implements Callable<Integer> {
             return edit(global, terminal, "state rm", s -> {
                 require(s, address);
                 return s.without(address);
-            }, "Removed " + address + " from the state; the cluster object is untouched");
+            }, "Removed " + address + " from the state; the cluster object is untouched", this::stillDeclared);
+        }
+
+        /**
+         * "meshform stops managing it" holds only once the file no longer declares it: while it does, the next plan
+         * finds the object by this state's mark and records it again (docs/stack-file.md, Adoption), as Terraform's
+         * next plan would create it again.
+         */
+        private String stillDeclared(Stack stack) {
+            if (stack.find(ResourceAddress.parse(address)).isEmpty()) {
+                return "";
+            }
+            return "The stack still declares " + address + " (" + stack.file() + "): remove it there too, or the next plan"
+                    + " and apply record it again (the object still carries this state's mark).";
         }
     }
 
@@ -165,7 +193,7 @@ final class StateCommand implements Callable<Integer> {
                     throw new UserError(to + " is already in the state");
                 }
                 return s.without(from).with(new ResourceState(to, r.type(), r.attributes(), r.metadata()));
-            }, "Moved " + from + " to " + to);
+            }, "Moved " + from + " to " + to, stack -> "");
         }
     }
 
@@ -184,7 +212,7 @@ final class StateCommand implements Callable<Integer> {
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
                 StateBackend backend = ws.readOnlyBackend("`meshform state pull`");
-                terminal.out().print(new StateCodec().encodeToString(ws.readState(backend)));
+                terminal.out().print(new StateCodec().encodeToString(existing(backend)));
                 return ExitCodes.OK;
             }
         }

@@ -118,6 +118,8 @@ class ImportIT {
         assertEquals(1, other.code(), other.out());
         assertTrue(other.out().contains("this resource declares PeerAuthentication " + ns + "/legacy"), other.out());
         assertTrue(other.out().contains("import it as " + ns + "/legacy"), other.out());
-        assertEquals("", run(cluster, stack, "state", "list").out(), "nothing was recorded");
+        Result list = run(cluster, stack, "state", "list");
+        assertEquals(1, list.code(), "nothing was recorded, not even an empty state: " + list.out());
+        assertTrue(list.out().contains("no state yet in local file"), list.out());
     }
 }

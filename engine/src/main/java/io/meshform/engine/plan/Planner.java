@@ -79,7 +79,7 @@ public final class Planner {
             }
         }
         diagnostics.throwIfErrors();
-
+        PartialPlan.note(graph, selected, options).ifPresent(diagnostics::add);
         StackContext context = StackContext.of(stack);
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
         // The checks' context is known from the stack and the state alone (what each change will be does not decide
@@ -351,7 +351,7 @@ public final class Planner {
                 privateData = new java.util.TreeMap<>(privateData);
                 privateData.put(ADOPT_STEP, "true");
             } else {
-                unmanaged.add(notManaged(address, decl, owner, object));
+                unmanaged.add(NotManaged.of(address, decl, owner, object));
             }
         }
         if (options.replace().contains(address)) {
@@ -380,21 +380,6 @@ public final class Planner {
         secrets.addAll(Sensitive.secrets(planned.after(), sensitive));
         return new ResourceChange(address, action, reason, masked[0], masked[1], SensitivePaths.redact(planned.details(), secrets),
                 planned.warnings().stream().map(w -> Sensitive.redact(w, secrets)).toList(), privateData, version, deps);
-    }
-
-    /** "exists, not managed by meshform": refused, with the two ways to take it over on purpose. */
-    private static Diagnostic notManaged(ResourceAddress address, ResourceDecl decl, Ownership owner, String object) {
-        String mark = owner.lineage() == null ? ""
-                : " It carries meshform's mark of another state (lineage " + owner.lineage() + ", resource " + owner.address()
-                        + "): another stack manages it, or this stack's state file is missing or not the one in use.";
-        return Diagnostic.error("`" + address + "`: " + object + " exists, not managed by meshform",
-                "It exists in the cluster, but the state does not record it and it does not carry this state's mark (made by"
-                        + " hand, by another tool or by another stack); applying would take it over silently (and destroy would"
-                        + " delete it)." + mark + " To manage it on purpose, "
-                        + (owner.id() == null ? "" : "import it (`meshform import " + address + " " + owner.id() + "`) or ")
-                        + "set `adopt: true` on the resource (destroy then leaves it in the cluster). If the state should"
-                        + " record it, check --state or the stack's backend.",
-                decl.source().range());
     }
 
     /**

@@ -327,6 +327,7 @@ class PlannerTest {
         assertTrue(e.getMessage().contains("`test.thing.ns`: thing ns exists, not managed by meshform"), e.getMessage());
         assertTrue(e.getMessage().contains("meshform import test.thing.ns ns") && e.getMessage().contains("adopt: true"),
                 e.getMessage());
+        assertTrue(e.getMessage().contains("carries no meshform mark (made by hand or by another tool)"), e.getMessage());
         assertTrue(e.diagnostics().get(0).range().toString().endsWith("stack.yaml:5:5"), e.diagnostics().get(0).range().toString());
         assertTrue(store.writes().isEmpty(), "nothing recorded");
     }
@@ -528,6 +529,11 @@ class PlannerTest {
         var e = assertThrows(DiagnosticsException.class, () -> planner.plan(s, StateSnapshot.empty("test"), PlanOptions.defaults()));
         assertEquals(2, e.diagnostics().size(), e.getMessage());
         assertTrue(e.getMessage().contains("carries meshform's mark of another state"), e.getMessage());
+        // The likely cause first (this run's state), and no invitation to take over what another stack may manage.
+        String detail = e.diagnostics().get(0).detail();
+        assertTrue(detail.contains("Most often this run has the wrong state: check -f, --state, --state-secret"), detail);
+        assertTrue(detail.contains("or `adopt: true` would make two stacks manage one object"), detail);
+        assertFalse(detail.contains("To manage it on purpose"), detail);
     }
 
     @Test

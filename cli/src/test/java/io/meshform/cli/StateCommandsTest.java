@@ -1,0 +1,132 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the state commands say about a state that does not exist, and about a resource the stack still declares: the
+ * words a newcomer reads to learn what meshform manages.
+ */
+class StateCommandsTest {
+    @TempDir
+    Path dir;
+    Path stack;
+    Path cluster;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void writeStack() throws IOException {
+        stack = dir.resolve("meshform.yaml");
+        // extra depends on mesh so that apply writes the fake cluster's one file a step at a time
+        cluster = dir.resolve("c" + FileCluster.SUFFIX);
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: alpha}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: STRICT}
+                  - type: fake.thing
+                    name: extra
+                    dependsOn: [fake.thing.mesh]
+                    spec: {mode: PERMISSIVE}
+                """);
+    }
+
+    private Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.toString()));
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A mistyped --state, or the example's own state when quickstart kept another: an empty list (exit 0) would say
+     * nothing is managed, and pull would print a state with a new lineage that never existed. Terraform fails ("No
+     * state file was found!"), as state show and rm do here.
+     */
+    @Test
+    void listAndPullOfAStateThatDoesNotExistFailAndSayWhere() {
+        String missing = dir.resolve("prodution.state.json").toString();
+        for (String command : List.of("list", "pull")) {
+            Result r = run("state", command, "--state", missing);
+            assertEquals(1, r.code(), command + ": " + r.out());
+            assertEquals("", r.out(), command + " prints no state");
+            assertTrue(r.err().contains("no state yet in local file " + missing) && r.err().contains("check -f, --state"),
+                    command + ": " + r.err());
+        }
+        assertFalse(Files.exists(Path.of(missing)), "reading made no state");
+    }
+
+    @Test
+    void listOfAnAppliedStateThatRecordsNothingIsEmpty() {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Result destroy = run("destroy", "--auto-approve");
+        assertEquals(0, destroy.code(), destroy.out() + destroy.err());
+        Result list = run("state", "list");
+        assertEquals(0, list.code(), list.err());
+        assertEquals("", list.out());
+    }
+
+    /** The help said "meshform stops managing it", but the next plan records a still-declared resource again. */
+    @Test
+    void rmOfAResourceTheStackStillDeclaresSaysTheNextApplyRecordsItAgain() {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Result rm = run("state", "rm", "fake.thing.extra");
+        assertEquals(0, rm.code(), rm.err());
+        assertTrue(rm.out().contains("The stack still declares fake.thing.extra (" + stack + "): remove it there too,"
+                + " or the next plan and apply record it again"), rm.out());
+        Result plan = run("plan", "--detailed-exitcode");
+        assertEquals(2, plan.code(), "what rm said: the plan records it again\n" + plan.out() + plan.err());
+        assertTrue(plan.out().contains("fake.thing.extra will be recorded in state"), plan.out());
+    }
+
+    @Test
+    void rmOfAResourceTheFileNoLongerDeclaresSaysNothingMore() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Files.writeString(stack, Files.readString(stack).replaceAll("(?s)  - type: fake.thing\n    name: extra.*", ""));
+        Result rm = run("state", "rm", "fake.thing.extra");
+        assertEquals(0, rm.code(), rm.out() + rm.err());
+        assertTrue(rm.out().startsWith("Removed fake.thing.extra from the state"), rm.out());
+        assertFalse(rm.out().contains("still declares"), rm.out());
+    }
+
+    /** A mistyped address gets the closest recorded one, as --target and import do. */
+    @Test
+    void aMistypedAddressGetsTheClosestRecordedOne() {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        for (List<String> command : List.of(List.of("show", "fake.thing.extr"), List.of("rm", "fake.thing.extr"),
+                List.of("mv", "fake.thing.extr", "fake.thing.other"))) {
+            List<String> args = new ArrayList<>(List.of("state"));
+            args.addAll(command);
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(1, r.code(), command + ": " + r.out());
+            assertTrue(r.err().contains("`fake.thing.extr` is not in the state; did you mean `fake.thing.extra`?"),
+                    command + ": " + r.err());
+        }
+        Result far = run("state", "show", "istio.install.mesh");
+        assertTrue(far.err().contains("`meshform state list` (with the same -f or --state) shows what it records"), far.err());
+    }
+}

@@ -1,0 +1,37 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.spi.Ownership;
+
+/**
+ * "exists, not managed by meshform": a declared object the state does not record and that does not carry this state's
+ * mark, refused rather than taken over silently. What to do depends on the mark it carries. Without one it was made
+ * by hand or by another tool, and Terraform's answer holds: import it, or adopt it. With another state's mark, meshform
+ * made it for another state: most often the run uses the wrong state (the README's walkthrough without the --state
+ * quickstart printed stops here at every object), and otherwise another stack manages it, where an import or an
+ * adoption would make two stacks manage one object. Leading with "import it" there sent users to take over another
+ * stack's objects.
+ */
+final class NotManaged {
+    private NotManaged() {
+    }
+
+    static Diagnostic of(ResourceAddress address, ResourceDecl decl, Ownership owner, String object) {
+        String importIt = owner.id() == null ? "" : "`meshform import " + address + " " + owner.id() + "`";
+        String detail = owner.lineage() == null
+                ? "It exists in the cluster, but the state does not record it and it carries no meshform mark (made by hand"
+                        + " or by another tool); applying would take it over silently (and destroy would delete it). To manage"
+                        + " it on purpose, " + (importIt.isEmpty() ? "" : "import it (" + importIt + ") or ")
+                        + "set `adopt: true` on the resource (destroy then leaves it in the cluster). If the state should"
+                        + " record it, check --state or the stack's backend."
+                : "The state does not record it, and it carries meshform's mark of another state (lineage " + owner.lineage()
+                        + ", resource " + owner.address() + "): a meshform run with another state made it. Most often this"
+                        + " run has the wrong state: check -f, --state, --state-secret, --context and the stack's backend"
+                        + " (each example, and quickstart, keeps its own). If another stack manages it, leave it to that"
+                        + " stack: " + (importIt.isEmpty() ? "" : importIt + " or ") + "`adopt: true` would make two stacks"
+                        + " manage one object.";
+        return Diagnostic.error("`" + address + "`: " + object + " exists, not managed by meshform", detail, decl.source().range());
+    }
+}
