@@ -91,6 +91,8 @@ public final class KubernetesStateBackend implements StateBackend {
     private String seenVersion;
     private StateSnapshot seenSnapshot;
     private LeaseLock.Handle held;
+    /** This run's last write whose answer was lost, until a later write or read-back settles it. */
+    private Attempt unconfirmed;
 
     public KubernetesStateBackend(KubernetesClient client, String namespace, String name) {
         this(client, namespace, name, DEFAULT_LEASE_DURATION);
@@ -177,19 +179,57 @@ public final class KubernetesStateBackend implements StateBackend {
             // we last saw: either way a write by anyone else in between makes this one fail, not overwrite it
             written = seenVersion == null ? secrets().resource(next).create() : secrets().resource(next).update();
         } catch (KubernetesClientException e) {
-            deleteChunksQuietly(chunks);
-            if (e.getCode() == 409) {
-                throw new StateException("state in " + describe() + " changed since this run read it (serial "
-                        + (seenSnapshot == null ? "none" : seenSnapshot.serial()) + " then): another run wrote it"
-                        + (held != null ? ", so this run must have lost its lock" : "") + ". Nothing was "
-                        + "overwritten; the state is as that run left it. Run meshform again so that it plans "
-                        + "against the new state.", e);
+            // The answer may be lost after the write landed (a slow API server's 504, which fabric8 retries: the
+            // retry then meets this very write and gets 409). Read the Secret back before saying anything.
+            Secret now = null;
+            boolean readable = true;
+            try {
+                now = secrets().withName(secretName).get();
+            } catch (KubernetesClientException unread) {
+                readable = false;
             }
-            throw failure("write", e);
+            if (now != null && data.equals(now.getData())) {
+                written = now;
+            } else if (e.getCode() == 409 && now != null && unconfirmed != null && unconfirmed.data().equals(now.getData())) {
+                // An earlier write of this run whose answer was lost landed after all: continue from it.
+                deleteChunksQuietly(chunks);
+                remember(now.getMetadata().getResourceVersion(), unconfirmed.snapshot());
+                unconfirmed = null;
+                return write(s);
+            } else {
+                throw notWritten(e, readable, chunks, data, out);
+            }
         }
+        unconfirmed = null;
         remember(written.getMetadata().getResourceVersion(), out);
         deleteChunksExcept(Set.copyOf(chunks), serial);
         return out;
+    }
+
+    /** A write this run sent whose outcome it could not learn: the Secret's data, and the state it holds. */
+    private record Attempt(Map<String, String> data, StateSnapshot snapshot) {
+    }
+
+    /**
+     * The error of a write that did not land, or whose outcome is unknown (a server error, or no read-back). Its
+     * chunks are removed only when it is known not to have landed: an index that landed later would need them (the
+     * next successful write removes them otherwise).
+     */
+    private StateException notWritten(KubernetesClientException e, boolean readBack, List<String> chunks,
+                                      Map<String, String> data, StateSnapshot out) {
+        if (!readBack || e.getCode() >= 500) {
+            unconfirmed = new Attempt(data, out);
+        } else {
+            deleteChunksQuietly(chunks);
+        }
+        if (e.getCode() == 409) {
+            return new StateException("state in " + describe() + " changed since this run read it (serial "
+                    + (seenSnapshot == null ? "none" : seenSnapshot.serial()) + " then): another run wrote it"
+                    + (held != null ? ", so this run must have lost its lock" : "") + ". Nothing was "
+                    + "overwritten; the state is as that run left it. Run meshform again so that it plans "
+                    + "against the new state.", e);
+        }
+        return failure("write", e);
     }
 
     @Override
