@@ -1,14 +1,18 @@
 package io.meshform.state.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
 import io.meshform.state.StateException;
 import io.meshform.state.StateSnapshot;
 import java.time.Duration;
@@ -80,6 +84,29 @@ class KubernetesStateBackendTest extends KubernetesStateBackendContract {
         StateSnapshot after = run.write(lost.with(resource("c", "3")));
         assertEquals(first.serial() + 2, after.serial());
         assertEquals(List.of("a", "b", "c"), addresses(backend(Duration.ofSeconds(30)).read().orElseThrow()));
+    }
+
+    /**
+     * The answer of the create that took the lock is lost, and the client's retry meets the Lease that create made
+     * (409): the lock is this run's. It said "state is locked ... held by" this very process.
+     */
+    @Test
+    void aLockWhoseAnswerWasLostIsThisRunsNotAnotherHolders() {
+        LockInfo info = LockInfo.forOperation("apply");
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        String lease = "meshform-lock-" + stateName;
+        client.leases().inNamespace(namespace()).resource(new LeaseBuilder().withNewMetadata().withName(lease).endMetadata()
+                .withNewSpec().withHolderIdentity(info.id()).withLeaseDurationSeconds(30).withAcquireTime(now)
+                .withRenewTime(now).endSpec().build()).create();  // what the create whose answer was lost made
+        server.expect().get().withPath("/apis/coordination.k8s.io/v1/namespaces/" + namespace() + "/leases/" + lease)
+                .andReturn(404, new StatusBuilder().withStatus("Failure").withReason("NotFound").withCode(404).build())
+                .once();  // the Lease as this run read it, before its create
+        try (LockHandle mine = backend(Duration.ofSeconds(30)).lock(info, Duration.ZERO)) {
+            assertEquals(info.id(), mine.id());
+        }
+        try (LockHandle next = backend(Duration.ofSeconds(30)).lock(LockInfo.forOperation("plan"), Duration.ZERO)) {
+            assertNotEquals(info.id(), next.id(), "released as any lock is");
+        }
     }
 
     private static List<String> addresses(StateSnapshot s) {
