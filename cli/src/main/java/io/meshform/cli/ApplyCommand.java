@@ -209,15 +209,23 @@ class ApplyCommand implements Callable<Integer> {
             return reportLockLost(result, style, counts);
         }
         StringBuilder sb = new StringBuilder("\n");
-        sb.append(style.red(style.bold((result.interrupted() ? "Apply interrupted." : "Apply failed.") + " Resources: " + counts))).append('\n');
+        String verdict = result.interrupted() ? "Apply interrupted."
+                : result.failed().isEmpty() && result.notStarted().isEmpty()
+                        ? "Apply finished in the cluster, but the state could not be written whole." : "Apply failed.";
+        sb.append(style.red(style.bold(verdict + " Resources: " + counts))).append('\n');
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
             sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
         }
         for (ResourceChange c : result.notStarted()) {
             sb.append("  not started: ").append(c.address()).append('\n');
         }
-        sb.append("The state records every step that finished (serial ").append(result.state().serial())
-                .append("). Fix the cause and run `meshform apply` again: finished steps will show no changes.");
+        if (result.stateNotWritten() != null) {
+            // What the journal keeps, and what to do: the state file itself is at its earlier serial.
+            sb.append(style.red(result.stateNotWritten().getMessage()));
+        } else {
+            sb.append("The state records every step that finished (serial ").append(result.state().serial())
+                    .append("). Fix the cause and run `meshform apply` again: finished steps will show no changes.");
+        }
         terminal.err().println(sb);
         return ExitCodes.ERROR;
     }

@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -176,6 +177,8 @@ final class StateJournal {
         private final long serial;
         private StateSnapshot view;
         private long seq;
+        /** Why nothing more may be appended: a failed append left part of a record that could not be cut off. */
+        private String torn;
 
         private Writer(Path path, FileChannel channel, Object fileKey, StateCodec codec, StateSnapshot base) {
             this.path = path;
@@ -191,8 +194,15 @@ final class StateJournal {
          * The directory is fsynced, so that the journal's name survives a crash with its first record.
          */
         static Writer create(Path path, StateSnapshot base, StateCodec codec) throws IOException {
-            FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS), AtomicFiles.ownerOnly(path));
+            return create(path, base, codec, UnaryOperator.identity());
+        }
+
+        /** {@link #create}, with the journal's channel as {@code channel} gives it (tests fail its writes). */
+        static Writer create(Path path, StateSnapshot base, StateCodec codec, UnaryOperator<FileChannel> channel)
+                throws IOException {
+            FileChannel ch = channel.apply(FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS),
+                    AtomicFiles.ownerOnly(path)));
             try {
                 AtomicFiles.fsyncDirectory(AtomicFiles.directoryOf(path));
                 return new Writer(path, ch, fileKey(path), codec, base);
@@ -254,16 +264,44 @@ final class StateJournal {
                 view = next;
                 return;
             }
+            if (torn != null) {
+                throw new IOException(torn);
+            }
             byte[] json = codec.mapper().writeValueAsBytes(record);
             byte[] head = (HexFormat.of().toHexDigits((int) crc(json)) + " ").getBytes(StandardCharsets.US_ASCII);
             ByteBuffer buf = ByteBuffer.allocate(head.length + json.length + 1).put(head).put(json).put((byte) '\n');
             buf.flip();
-            while (buf.hasRemaining()) {
-                channel.write(buf);
+            long end = channel.size();
+            try {
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+                channel.force(false);
+            } catch (IOException e) {
+                cutBack(end, e);
+                throw e;
             }
-            channel.force(false);
             seq++;
             view = next;
+        }
+
+        /**
+         * Removes what a failed append wrote (a full disk writes part of a record, then fails). Left there, the part
+         * would join the next record on its line, and a record after that would make the journal unreadable ("a
+         * damaged record followed by a good one"). When the part cannot be cut off, nothing more is appended, so
+         * the part stays the last line, which a reader ignores as cut short.
+         */
+        private void cutBack(long end, IOException failure) {
+            try {
+                if (channel.size() > end) {
+                    channel.truncate(end);
+                    channel.force(false);
+                }
+            } catch (IOException | RuntimeException e) {
+                failure.addSuppressed(e);
+                torn = "an earlier record of this run could not be written whole (" + failure.getMessage()
+                        + ") nor cut off, so no record follows it";
+            }
         }
 
         @Override

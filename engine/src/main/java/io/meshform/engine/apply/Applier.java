@@ -21,6 +21,7 @@ import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockLostException;
 import io.meshform.state.ResourceState;
+import io.meshform.state.StateException;
 import io.meshform.state.StateSnapshot;
 import io.meshform.state.StateStore;
 import java.time.Duration;
@@ -160,6 +161,7 @@ public final class Applier {
                 // cannot tell (the API server does not answer): the failures above say what happened
             }
         }
+        StateException notWritten = null;
         if (lockLost == null) {
             // One whole write folds this run's journal records into the state; after a lost lock nothing is written
             // (the records stay in the journal, which the next holder's read replays).
@@ -167,6 +169,8 @@ public final class Applier {
                 recorder.compact();
             } catch (LockLostException e) {
                 lockLost = e;
+            } catch (StateException e) {
+                notWritten = e;  // reported with the steps, whose failures would otherwise go unsaid
             }
         }
         List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
@@ -174,7 +178,7 @@ public final class Applier {
         List<ResourceChange> doneInOrder = steps.stream().filter(c -> doneSet.contains(c.address())).toList();
         Map<ResourceChange, RuntimeException> failedInOrder = new LinkedHashMap<>();
         steps.stream().filter(failed::containsKey).forEach(c -> failedInOrder.put(c, failed.get(c)));
-        return new ApplyResult(doneInOrder, failedInOrder, notStarted, stop.get(), recorder.written(), lockLost);
+        return new ApplyResult(doneInOrder, failedInOrder, notStarted, stop.get(), recorder.written(), lockLost, notWritten);
     }
 
     /**

@@ -272,4 +272,43 @@ class ApplierTest {
         assertTrue(r.succeeded());
         assertEquals(List.of("test.thing.policy"), started, "only the step the plan shows");
     }
+
+    @Test
+    void aStateThatCannotBeWrittenWholeAtTheEndIsReportedWithTheStepsNotInsteadOfThem() {
+        Stack s = Stacks.load(cluster.registry(), dir, """
+                resources:
+                  - {type: test.thing, name: a}
+                  - {type: test.thing, name: b}
+                """);
+        cluster.failOn(ResourceAddress.parse("test.thing.b"));
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        io.meshform.state.StateStore fullDisk = new io.meshform.state.StateStore() {
+            @Override
+            public java.util.Optional<StateSnapshot> read() {
+                return store.read();
+            }
+
+            @Override
+            public StateSnapshot write(StateSnapshot snapshot) {
+                return store.write(snapshot);
+            }
+
+            @Override
+            public java.util.Optional<StateSnapshot> compact() {
+                throw new io.meshform.state.StateException("could not write state file: no space left on device");
+            }
+
+            @Override
+            public String describe() {
+                return "full disk";
+            }
+        };
+        ApplyResult r = new Applier(cluster.registry(), 1, ApplyListener.NONE)
+                .apply(s, p, StateSnapshot.empty("t"), fullDisk, new AtomicBoolean());
+        assertFalse(r.succeeded());
+        assertTrue(r.stateNotWritten() != null && r.stateNotWritten().getMessage().contains("no space left"));
+        assertEquals(List.of("test.thing.a"), r.done().stream().map(c -> c.address().toString()).toList());
+        assertEquals(List.of("test.thing.b"), r.failed().keySet().stream().map(c -> c.address().toString()).toList(),
+                "the step's own failure is still reported");
+    }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.meshform.state.CorruptStateException;
 import io.meshform.state.LineageCheck;
+import io.meshform.state.LocalStateBackend;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
 import io.meshform.state.LockRetry;
@@ -17,25 +18,16 @@ import io.meshform.state.StateCodec;
 import io.meshform.state.StateException;
 import io.meshform.state.StateLockedException;
 import io.meshform.state.StateSnapshot;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,6 +83,8 @@ public final class KubernetesStateBackend implements StateBackend {
     private String seenVersion;
     private StateSnapshot seenSnapshot;
     private LeaseLock.Handle held;
+    /** This run's last write whose answer was lost, until a later write or read-back settles it. */
+    private Attempt unconfirmed;
 
     public KubernetesStateBackend(KubernetesClient client, String namespace, String name) {
         this(client, namespace, name, DEFAULT_LEASE_DURATION);
@@ -149,15 +143,15 @@ public final class KubernetesStateBackend implements StateBackend {
         }
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
                 s.meshformVersion(), s.resources(), s.stack());
-        byte[] gz = gzip(codec.encode(out));
+        byte[] gz = SecretBytes.gzip(codec.encode(out));
 
         Map<String, String> data = new LinkedHashMap<>();
         List<String> chunks = List.of();
         if (gz.length <= chunkBytes) {
-            data.put(DATA_KEY, base64(gz));
+            data.put(DATA_KEY, SecretBytes.base64(gz));
         } else {
             chunks = writeChunks(gz, serial);
-            data.put(INDEX_KEY, base64(index(chunks, gz).getBytes(StandardCharsets.UTF_8)));
+            data.put(INDEX_KEY, SecretBytes.base64(index(chunks, gz).getBytes(StandardCharsets.UTF_8)));
         }
         Secret next = new SecretBuilder()
                 .withNewMetadata()
@@ -177,19 +171,57 @@ public final class KubernetesStateBackend implements StateBackend {
             // we last saw: either way a write by anyone else in between makes this one fail, not overwrite it
             written = seenVersion == null ? secrets().resource(next).create() : secrets().resource(next).update();
         } catch (KubernetesClientException e) {
-            deleteChunksQuietly(chunks);
-            if (e.getCode() == 409) {
-                throw new StateException("state in " + describe() + " changed since this run read it (serial "
-                        + (seenSnapshot == null ? "none" : seenSnapshot.serial()) + " then): another run wrote it"
-                        + (held != null ? ", so this run must have lost its lock" : "") + ". Nothing was "
-                        + "overwritten; the state is as that run left it. Run meshform again so that it plans "
-                        + "against the new state.", e);
+            // The answer may be lost after the write landed (a slow API server's 504, which fabric8 retries: the
+            // retry then meets this very write and gets 409). Read the Secret back before saying anything.
+            Secret now = null;
+            boolean readable = true;
+            try {
+                now = secrets().withName(secretName).get();
+            } catch (KubernetesClientException unread) {
+                readable = false;
             }
-            throw failure("write", e);
+            if (now != null && data.equals(now.getData())) {
+                written = now;
+            } else if (e.getCode() == 409 && now != null && unconfirmed != null && unconfirmed.data().equals(now.getData())) {
+                // An earlier write of this run whose answer was lost landed after all: continue from it.
+                deleteChunksQuietly(chunks);
+                remember(now.getMetadata().getResourceVersion(), unconfirmed.snapshot());
+                unconfirmed = null;
+                return write(s);
+            } else {
+                throw notWritten(e, readable, chunks, data, out);
+            }
         }
+        unconfirmed = null;
         remember(written.getMetadata().getResourceVersion(), out);
         deleteChunksExcept(Set.copyOf(chunks), serial);
         return out;
+    }
+
+    /** A write this run sent whose outcome it could not learn: the Secret's data, and the state it holds. */
+    private record Attempt(Map<String, String> data, StateSnapshot snapshot) {
+    }
+
+    /**
+     * The error of a write that did not land, or whose outcome is unknown (a server error, or no read-back). Its
+     * chunks are removed only when it is known not to have landed: an index that landed later would need them (the
+     * next successful write removes them otherwise).
+     */
+    private StateException notWritten(KubernetesClientException e, boolean readBack, List<String> chunks,
+                                      Map<String, String> data, StateSnapshot out) {
+        if (!readBack || e.getCode() >= 500) {
+            unconfirmed = new Attempt(data, out);
+        } else {
+            deleteChunksQuietly(chunks);
+        }
+        if (e.getCode() == 409) {
+            return new StateException("state in " + describe() + " changed since this run read it (serial "
+                    + (seenSnapshot == null ? "none" : seenSnapshot.serial()) + " then): another run wrote it"
+                    + (held != null ? ", so this run must have lost its lock" : "") + ". Nothing was "
+                    + "overwritten; the state is as that run left it. Run meshform again so that it plans "
+                    + "against the new state.", e);
+        }
+        return failure("write", e);
     }
 
     @Override
@@ -212,7 +244,7 @@ public final class KubernetesStateBackend implements StateBackend {
     private StateSnapshot decode(Secret main) {
         String source = "state in " + describe();
         try {
-            return codec.decode(gunzip(content(main, source), source), source);
+            return codec.decode(SecretBytes.gunzip(content(main, source), source), source);
         } catch (CorruptStateException e) {
             throw e.withRecovery(recoveryAdvice());
         }
@@ -221,29 +253,33 @@ public final class KubernetesStateBackend implements StateBackend {
     private byte[] content(Secret main, String source) {
         Map<String, String> data = main.getData() == null ? Map.of() : main.getData();
         if (data.containsKey(DATA_KEY)) {
-            return unbase64(data.get(DATA_KEY), source, DATA_KEY);
+            return SecretBytes.unbase64(data.get(DATA_KEY), source, DATA_KEY);
         }
         if (!data.containsKey(INDEX_KEY)) {
             throw new CorruptStateException(source, "the Secret has neither " + DATA_KEY + " nor " + INDEX_KEY);
         }
         JsonNode index;
         try {
-            index = JSON.readTree(unbase64(data.get(INDEX_KEY), source, INDEX_KEY));
+            index = JSON.readTree(SecretBytes.unbase64(data.get(INDEX_KEY), source, INDEX_KEY));
         } catch (JacksonException e) {
             throw new CorruptStateException(source, INDEX_KEY + " is not valid JSON: " + e.getOriginalMessage());
         }
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (JsonNode chunkName : index.path("chunks")) {
+            if (all.size() > LocalStateBackend.MAX_STATE_BYTES) {
+                throw new CorruptStateException(source, INDEX_KEY + " lists chunks of more than "
+                        + (LocalStateBackend.MAX_STATE_BYTES >> 20) + " MiB, the limit for a state");
+            }
             String chunk = chunkName.asString("");
             Secret part = call("read", () -> secrets().withName(chunk).get());
             if (part == null || part.getData() == null || !part.getData().containsKey(CHUNK_KEY)) {
                 throw new CorruptStateException(source, "chunk Secret " + namespace + "/" + chunk
                         + " listed in " + INDEX_KEY + " is missing or empty");
             }
-            all.writeBytes(unbase64(part.getData().get(CHUNK_KEY), source, chunk));
+            all.writeBytes(SecretBytes.unbase64(part.getData().get(CHUNK_KEY), source, chunk));
         }
         byte[] gz = all.toByteArray();
-        if (!sha256(gz).equals(index.path("sha256").asString(""))) {
+        if (!SecretBytes.sha256(gz).equals(index.path("sha256").asString(""))) {
             throw new CorruptStateException(source, "the chunks do not add up to what " + INDEX_KEY
                     + " records (sha256 mismatch): a chunk Secret was changed or replaced");
         }
@@ -267,7 +303,7 @@ public final class KubernetesStateBackend implements StateBackend {
                         .withLabels(chunkLabels)
                     .endMetadata()
                     .withType("Opaque")
-                    .addToData(CHUNK_KEY, base64(part))
+                    .addToData(CHUNK_KEY, SecretBytes.base64(part))
                     .build();
             try {
                 secrets().resource(chunk).create();
@@ -316,7 +352,7 @@ public final class KubernetesStateBackend implements StateBackend {
     private static String index(List<String> chunks, byte[] gz) {
         ObjectNode n = JSON.createObjectNode();
         n.put("bytes", gz.length);
-        n.put("sha256", sha256(gz));
+        n.put("sha256", SecretBytes.sha256(gz));
         chunks.forEach(n.putArray("chunks")::add);
         return JSON.writeValueAsString(n);
     }
@@ -365,43 +401,5 @@ public final class KubernetesStateBackend implements StateBackend {
             return e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")";
         }
         return e.getMessage();
-    }
-
-    private static String base64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(bytes);
-    }
-
-    private static byte[] unbase64(String text, String source, String key) {
-        try {
-            return Base64.getDecoder().decode(text == null ? "" : text);
-        } catch (IllegalArgumentException e) {
-            throw new CorruptStateException(source, key + " is not valid base64");
-        }
-    }
-
-    private static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in-memory streams do not fail
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] gunzip(byte[] bytes, String source) {
-        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new CorruptStateException(source, DATA_KEY + " is not valid gzip (" + e.getMessage() + ")");
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

@@ -84,6 +84,11 @@ final class LeaseLock {
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 Lease winner = get();
+                if (winner != null && !isFree(winner) && mine.id().equals(winner.getSpec().getHolderIdentity())) {
+                    // This run's own request won: its answer was lost (a slow server's 504) and the client's retry
+                    // met the Lease it had just taken. Not "locked by" this very run.
+                    return new Handle(mine, now, winner.getMetadata().getResourceVersion(), sent);
+                }
                 throw locked(winner != null ? winner : wanted);
             }
             throw failure("lock", e);

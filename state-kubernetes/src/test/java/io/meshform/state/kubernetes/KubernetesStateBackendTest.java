@@ -1,7 +1,23 @@
 package io.meshform.state.kubernetes;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.meshform.state.LockHandle;
+import io.meshform.state.LockInfo;
+import io.meshform.state.StateException;
+import io.meshform.state.StateSnapshot;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes backend against fabric8's CRUD mock API server: fast, and it checks resourceVersion conflicts
@@ -11,6 +27,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 class KubernetesStateBackendTest extends KubernetesStateBackendContract {
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     @Override
     protected KubernetesClient client() {
@@ -20,5 +37,79 @@ class KubernetesStateBackendTest extends KubernetesStateBackendContract {
     @Override
     protected String namespace() {
         return "meshform-state-test";
+    }
+
+    /**
+     * A slow API server can answer 504 to a write that it then carries out (its request timeout passed while etcd
+     * committed); fabric8 retries the write, and the retry meets that very write: 409. Here the landed write is
+     * made by a second backend that read the same state and writes the same snapshot, so the retry meets the
+     * same bytes. It landed: the run goes on, and the next write carries its version.
+     */
+    @Test
+    void aWriteRefusedBecauseTheSameWriteLandedCountsAsWritten() {
+        StateSnapshot first = backend(Duration.ofSeconds(30)).write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        KubernetesStateBackend retried = backend(Duration.ofSeconds(30));
+        KubernetesStateBackend landed = backend(Duration.ofSeconds(30));
+        retried.read();
+        landed.read();
+        StateSnapshot next = first.with(resource("b", "2"));
+        landed.write(next);
+        StateSnapshot second = retried.write(next);
+        assertEquals(first.serial() + 1, second.serial());
+        StateSnapshot third = retried.write(second.with(resource("c", "3")));
+        assertEquals(second.serial() + 1, third.serial());
+        assertEquals(List.of("a", "b", "c"), addresses(backend(Duration.ofSeconds(30)).read().orElseThrow()));
+    }
+
+    /**
+     * The answer of a write is lost (504, no retry) and the write lands later: the next write meets it (409) and
+     * continues from it instead of saying that another run wrote the state.
+     */
+    @Test
+    void aWriteWhoseAnswerWasLostAndThatLandedLaterIsContinuedFrom() {
+        StateSnapshot first = backend(Duration.ofSeconds(30)).write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        KubernetesClient once = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0).build()).build();
+        KubernetesStateBackend run = new KubernetesStateBackend(once, namespace(), stateName, Duration.ofSeconds(30),
+                TEST_CHUNK_BYTES);
+        KubernetesStateBackend etcd = backend(Duration.ofSeconds(30));
+        run.read();
+        etcd.read();
+        server.expect().put().withPath("/api/v1/namespaces/" + namespace() + "/secrets/meshform-state-" + stateName)
+                .andReturn(504, new StatusBuilder().withStatus("Failure").withReason("Timeout").withCode(504)
+                        .withMessage("Timeout: request did not complete within requested timeout").build()).once();
+        StateSnapshot lost = first.with(resource("b", "2"));
+        assertThrows(StateException.class, () -> run.write(lost));
+        etcd.write(lost);  // the write lands after its answer was lost
+        StateSnapshot after = run.write(lost.with(resource("c", "3")));
+        assertEquals(first.serial() + 2, after.serial());
+        assertEquals(List.of("a", "b", "c"), addresses(backend(Duration.ofSeconds(30)).read().orElseThrow()));
+    }
+
+    /**
+     * The answer of the create that took the lock is lost, and the client's retry meets the Lease that create made
+     * (409): the lock is this run's. It said "state is locked ... held by" this very process.
+     */
+    @Test
+    void aLockWhoseAnswerWasLostIsThisRunsNotAnotherHolders() {
+        LockInfo info = LockInfo.forOperation("apply");
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        String lease = "meshform-lock-" + stateName;
+        client.leases().inNamespace(namespace()).resource(new LeaseBuilder().withNewMetadata().withName(lease).endMetadata()
+                .withNewSpec().withHolderIdentity(info.id()).withLeaseDurationSeconds(30).withAcquireTime(now)
+                .withRenewTime(now).endSpec().build()).create();  // what the create whose answer was lost made
+        server.expect().get().withPath("/apis/coordination.k8s.io/v1/namespaces/" + namespace() + "/leases/" + lease)
+                .andReturn(404, new StatusBuilder().withStatus("Failure").withReason("NotFound").withCode(404).build())
+                .once();  // the Lease as this run read it, before its create
+        try (LockHandle mine = backend(Duration.ofSeconds(30)).lock(info, Duration.ZERO)) {
+            assertEquals(info.id(), mine.id());
+        }
+        try (LockHandle next = backend(Duration.ofSeconds(30)).lock(LockInfo.forOperation("plan"), Duration.ZERO)) {
+            assertNotEquals(info.id(), next.id(), "released as any lock is");
+        }
+    }
+
+    private static List<String> addresses(StateSnapshot s) {
+        return s.resources().stream().map(r -> r.address()).toList();
     }
 }
