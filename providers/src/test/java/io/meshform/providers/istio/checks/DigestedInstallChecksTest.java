@@ -59,4 +59,26 @@ class DigestedInstallChecksTest {
                 text(ds));
         assertFalse(text(ds).contains(DIGEST), text(ds));
     }
+    /**
+     * The root namespace given by a sensitive variable: drift judged "as applied" with the digest as the root
+     * namespace, where the mesh-wide STRICT policy in istio-system applies to nothing, so a plaintext client that was
+     * refused as applied too was reported "broken in the live cluster (it worked as applied)".
+     */
+    @Test
+    void mtlsReachabilityDoesNotCompareWithAnAppliedRootNamespaceItKnowsOnlyByItsDigest() {
+        FakeCluster c = MtlsReachabilityTest.cortexCluster();
+        c.pods.replaceAll(p -> FakeCluster.pod(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                p.getMetadata().getLabels(), !p.getMetadata().getNamespace().equals("tools"),
+                p.getSpec().getContainers().get(0).getPorts().stream().mapToInt(x -> x.getContainerPort()).toArray()));
+        c.peer("istio-system", "default", "2026-01-01T00:00:00Z", "mtls: {mode: STRICT}");
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {rootNamespace: \"" + DIGEST + "\"}\n");
+        var strict = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(ctx(CheckContext.Purpose.DRIFT, Environment.PRODUCTION,
+                install, strict)));
+        assertEquals(List.of(Severity.INFO), ds.stream().map(Diagnostic::severity).toList(), text(ds));
+        assertEquals("mTLS reachability: cannot compare the live cluster with what was applied: istio.install.mesh's"
+                + " meshConfig.rootNamespace was applied as a sensitive value, which the state records only by its digest",
+                ds.get(0).summary());
+        assertFalse(text(ds).contains(DIGEST), text(ds));
+    }
 }
