@@ -97,9 +97,10 @@ public final class DriftDetector {
             Set<String> inClear = new java.util.TreeSet<>(Sensitive.digestPaths(recorded.attributes()));
             inClear.removeAll(Sensitive.digestPaths(applied));
             LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive, inClear));
-            // A value rotated in the stack and not applied: the type is told the stack's value, so a type that renders
-            // (an install) can tell which parts it reaches and check all the others (PlanRequest#rotated).
-            Map<String, JsonNode> rotated = decl == null ? Map.of() : Sensitive.rotated(applied, decl.spec());
+            // A value rotated in the stack and not applied, or one the stack no longer gives: the type is told what the
+            // stack gives, so a type that renders (an install) can tell which parts the unknown applied value reaches
+            // and check all the others (PlanRequest#rotated).
+            Map<String, JsonNode> rotated = Sensitive.rotated(applied, decl == null ? null : decl.spec());
             PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated));
             // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
             // is: the values it was given in clear may be quoted (a server message, a rendered object).
@@ -112,7 +113,7 @@ public final class DriftDetector {
             }
             List<PlanDetail> unchecked = c.details().stream().filter(d -> d.kind() == PlanDetail.Kind.UNCHECKED).toList();
             if (!unchecked.isEmpty()) {
-                notChecked.add(new NotChecked(a, RotatedValues.summary(rotated.keySet()),
+                notChecked.add(new NotChecked(a, RotatedValues.summary(rotated),
                         SensitivePaths.redact(unchecked, secrets)));
             }
             if (c.action() != Action.NOOP && !onlyIgnoredFields(a, c, ignoreRules)) {

@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.MissingNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -171,20 +172,23 @@ public final class Sensitive {
     }
 
     /**
-     * The sensitive values {@link #restore} could not put back because the stack gives another value there: each pointer
-     * of {@code applied} (a spec as restored) still holding a digest, with the stack's value at that pointer. That
-     * value is provably not the one applied (its digest differs), and the one applied is known only by its digest: a
-     * rotated secret not applied yet. A value the stack no longer gives at all is not listed.
+     * The sensitive values {@link #restore} could not put back, whose applied value meshform does not know: each pointer
+     * of {@code applied} (a spec as restored) still holding a digest, with what the stack gives there. Either another
+     * value (provably not the one applied, since its digest differs: a rotated secret not applied yet), or, where the
+     * stack no longer gives a value at all (the variable or the field removed, or the resource no longer declared:
+     * {@code declared} null), a {@link MissingNode}. Both are unknown alike: state keeps only the applied value's digest,
+     * and a digest read as the value would be compared with the cluster as if it had been applied.
      */
     public static Map<String, JsonNode> rotated(JsonNode applied, JsonNode declared) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
-        if (applied == null || declared == null) {
+        if (applied == null) {
             return out;
         }
         for (String pointer : digestPaths(applied)) {
-            JsonNode value = declared.at(pointer);
-            if (!value.isMissingNode() && !value.isNull() && !isDigest(value)
-                    && !digestOf(pointer, value).equals(text(applied.at(pointer)))) {
+            JsonNode value = declared == null ? MissingNode.getInstance() : declared.at(pointer);
+            if (value.isMissingNode() || value.isNull() || isDigest(value)) {
+                out.put(pointer, MissingNode.getInstance());
+            } else if (!digestOf(pointer, value).equals(text(applied.at(pointer)))) {
                 out.put(pointer, value.deepCopy());
             }
         }

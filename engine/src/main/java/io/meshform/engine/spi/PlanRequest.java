@@ -12,7 +12,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>{@code rotated} is set by drift alone: the JSON pointers of sensitive values whose applied value meshform does
  * not know (desired holds its digest) and the stack's value there, which is not the one applied (a rotated secret
- * not applied yet). A type that compares digests needs nothing of it; a type that renders its spec (an Istio
+ * not applied yet), or a {@link tools.jackson.databind.node.MissingNode} where the stack no longer gives a value
+ * (the variable or the field removed, or the resource no longer declared). A type that compares digests needs nothing of it; a type that renders its spec (an Istio
  * install) cannot render a digest, and uses the stack's value to find which parts of its render the value reaches:
  * those it cannot check, and says so ({@link PlanDetail.Kind#UNCHECKED}).
  */

@@ -35,7 +35,19 @@ public final class AuthProxyRisks extends MeshCheck {
         if (install.isPresent()) {
             ResourceDecl d = install.get();
             for (Map.Entry<String, JsonNode> p : ExtAuthzProviders.declared(CheckSupport.after(mesh.context(), d))) {
-                for (ExtAuthzProviders.Risk r : ExtAuthzProviders.risks(p.getValue())) {
+                JsonNode provider = p.getValue();
+                // Drift reads the install from the state: a digest in place of a name is shown by where it is, and
+                // failOpen or timeout held as a digest is not judged (a digest is neither true nor a timeout).
+                String name = Json.text(provider, "name");
+                String shown = CheckSupport.digested(provider.get("name")) ? "at " + CheckSupport.dotted(p.getKey()) : name;
+                String kind = io.meshform.providers.istio.install.ExtAuthzRules.kind(provider);
+                List<String> unknown = kind == null ? List.of() : java.util.stream.Stream.of("failOpen", "timeout")
+                        .filter(f -> CheckSupport.digested(provider.get(kind).get(f))).toList();
+                for (String f : unknown) {
+                    out.add(Diagnostic.info(d.address() + ": cannot judge auth proxy " + shown + "'s " + f + ": it "
+                            + CheckSupport.DIGEST_ONLY, CheckSupport.DIGEST_DETAIL, CheckSupport.range(d, "/spec" + p.getKey())));
+                }
+                for (ExtAuthzProviders.Risk r : ExtAuthzProviders.risks(withName(provider, shown, kind, unknown))) {
                     String pointer = p.getKey().startsWith("/" + ExtAuthzProviders.FIELD)
                             ? p.getKey() + r.pointer().replaceFirst("^/envoyExtAuthz(Http|Grpc)", "") : p.getKey() + r.pointer();
                     out.add(Diagnostic.warning(d.address() + ": " + r.summary(), r.detail(), CheckSupport.range(d, "/spec" + pointer)));
@@ -43,6 +55,30 @@ public final class AuthProxyRisks extends MeshCheck {
             }
             return out;
         }
+        return findingsOfLive(mesh, out);
+    }
+
+    /**
+     * {@code provider} as {@link ExtAuthzProviders#risks} should judge it: named {@code shown}, without the settings
+     * held as digests (their risk is not judged; the caller says so), and a timeout kept as set, so that none is reported
+     * missing for a timeout that was given.
+     */
+    private static JsonNode withName(JsonNode provider, String shown, String kind, List<String> unknown) {
+        if (!CheckSupport.digested(provider.get("name")) && unknown.isEmpty()) {
+            return provider;
+        }
+        var copy = (tools.jackson.databind.node.ObjectNode) provider.deepCopy();
+        copy.put("name", shown);
+        if (unknown.contains("failOpen")) {
+            ((tools.jackson.databind.node.ObjectNode) copy.get(kind)).remove("failOpen");
+        }
+        if (unknown.contains("timeout")) {
+            ((tools.jackson.databind.node.ObjectNode) copy.get(kind)).put("timeout", "(sensitive)");
+        }
+        return copy;
+    }
+
+    private static List<Diagnostic> findingsOfLive(PlannedMesh mesh, List<Diagnostic> out) {
         var config = mesh.meshConfig();
         Set<String> used = new TreeSet<>();
         for (PlannedObject o : mesh.planned()) {

@@ -66,6 +66,36 @@ public final class CheckSupport {
         return declared;
     }
 
+    /**
+     * Whether {@code value} is a digest of a sensitive value, not the value: drift's checks read the install as applied,
+     * from the state, which keeps a digest where a sensitive variable gave the value ({@link
+     * io.meshform.engine.plan.Sensitive#digest}). A check must not judge the digest as if it were the value.
+     */
+    static boolean digested(JsonNode value) {
+        return value != null && io.meshform.engine.plan.Sensitive.isDigest(value);
+    }
+
+    /** What a check says of a value it cannot judge because the state holds only its digest. */
+    static final String DIGEST_ONLY = "was applied as a sensitive value, which the state records only by its digest";
+
+    /** The detail of a note about a value drift's checks cannot judge. */
+    static final String DIGEST_DETAIL = "drift's checks read the install as applied, from the state, which keeps a digest"
+            + " of each sensitive value and never the value; the cluster's own mesh config is what istiod uses";
+
+    /** "/extAuthz/0" as "extAuthz[0]", a spec path as {@code --ignore} and the plan write it. */
+    static String dotted(String pointer) {
+        StringBuilder b = new StringBuilder();
+        for (String part : pointer.substring(1).split("/", -1)) {
+            String key = part.replace("~1", "/").replace("~0", "~");
+            if (key.matches("\\d+")) {
+                b.append('[').append(key).append(']');
+            } else {
+                b.append(b.isEmpty() ? "" : ".").append(key);
+            }
+        }
+        return b.toString();
+    }
+
     /** What went wrong, in one line: a meshform error's summary, else the exception's message. */
     static String why(RuntimeException e) {
         if (e instanceof io.meshform.engine.diag.DiagnosticsException d && !d.diagnostics().isEmpty()) {

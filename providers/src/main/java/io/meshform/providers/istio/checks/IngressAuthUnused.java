@@ -59,6 +59,13 @@ public final class IngressAuthUnused extends MeshCheck {
         }
         for (Map.Entry<String, JsonNode> p : providers) {
             String name = Json.text(p.getValue(), "name");
+            if (CheckSupport.digested(p.getValue().get("name"))) {
+                // Drift reads the name from the state: a digest is no policy's provider name, and "unused" would be false.
+                out.add(Diagnostic.info(d.address() + ": cannot judge whether a CUSTOM policy uses the auth proxy at "
+                        + CheckSupport.dotted(p.getKey()) + ": its name " + CheckSupport.DIGEST_ONLY, CheckSupport.DIGEST_DETAIL,
+                        CheckSupport.range(d, "/spec" + p.getKey() + "/name")));
+                continue;
+            }
             if (used.contains(name)) {
                 continue;
             }

@@ -10,6 +10,7 @@ import io.meshform.providers.istio.policy.Reachability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The mTLS reachability preview: which client-to-server connections the plan breaks or newly leaves plaintext
@@ -34,6 +35,14 @@ public final class MtlsReachability extends MeshCheck {
             return List.of(); // no cluster, or no Istio to enforce anything
         }
         boolean drift = ctx.purpose() == Purpose.DRIFT;
+        List<String> digested = drift ? digestedMeshSettings(mesh) : List.of();
+        if (!digested.isEmpty()) {
+            // What was applied is judged from the install as the state records it: a digest as the root namespace
+            // would make the mesh-wide policy apply to nothing "as applied", and every connection it breaks "new".
+            return List.of(Diagnostic.info("mTLS reachability: cannot compare the live cluster with what was applied: "
+                    + mesh.install().orElseThrow().address() + "'s " + String.join(", ", digested) + " "
+                    + CheckSupport.DIGEST_ONLY, CheckSupport.DIGEST_DETAIL + "; apply the stack, then drift can compare", null));
+        }
         Reachability live = new Reachability(MeshInventory.live(mesh, !drift));
         Reachability before = drift ? new Reachability(MeshInventory.planned(MeshInventory.asApplied(mesh))) : live;
         Reachability after = drift ? live : new Reachability(MeshInventory.planned(mesh));
@@ -55,6 +64,26 @@ public final class MtlsReachability extends MeshCheck {
                 + " namespace, sidecar and labels, plus the stack's istio.caller entries); per server port: what the client"
                 + " sends (sidecar, DestinationRule tls, auto-mTLS) against what the server's composed PeerAuthentication"
                 + " accepts. `--json` carries each pair in the diagnostics", null));
+        return out;
+    }
+
+    /**
+     * The mesh settings the reachability model reads from the applied install ({@link MeshInventory#planned}: the root
+     * namespace, auto-mTLS, the default DestinationRule export) that the state holds as digests, as spec paths.
+     */
+    private static List<String> digestedMeshSettings(PlannedMesh mesh) {
+        List<String> out = new ArrayList<>();
+        mesh.install().ifPresent(d -> {
+            JsonNode spec = CheckSupport.after(mesh.context(), d);
+            for (String field : List.of("rootNamespace", "enableAutoMtls", "defaultDestinationRuleExportTo")) {
+                JsonNode v = spec.path("meshConfig").path(field);
+                boolean digest = CheckSupport.digested(v) || (v.isArray() && java.util.stream.StreamSupport.stream(
+                        v.spliterator(), false).anyMatch(CheckSupport::digested));
+                if (digest) {
+                    out.add("meshConfig." + field);
+                }
+            }
+        });
         return out;
     }
 

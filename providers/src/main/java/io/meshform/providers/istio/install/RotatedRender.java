@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.install;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
@@ -19,14 +20,82 @@ import tools.jackson.databind.node.ObjectNode;
  */
 record RotatedRender(RenderDiff.Render render, ValueReach reach) {
 
-    /** {@code renderer} is istioctl's render of a spec; it runs once without rotated values, twice with. */
+    /**
+     * {@code renderer} is istioctl's render of a spec; it runs once without rotated values, twice with. A value the
+     * stack no longer gives (a missing node in {@code rotated}) is rendered with two probes ({@link #absentProbes}),
+     * the first of which is the render compared: what differs between the two is what the unknown applied value reaches.
+     */
     static RotatedRender of(JsonNode applied, Map<String, JsonNode> rotated, Function<JsonNode, RenderDiff.Render> renderer) {
         if (rotated.isEmpty()) {
             return new RotatedRender(renderer.apply(applied), ValueReach.NONE);
         }
-        RenderDiff.Render withStack = renderer.apply(withValues(applied, rotated));
-        RenderDiff.Render withProbe = renderer.apply(withValues(applied, probes(applied, rotated)));
-        return new RotatedRender(withStack, ValueReach.between(withStack.objects(), withProbe.objects()));
+        Map<String, JsonNode> given = new LinkedHashMap<>();
+        Map<String, JsonNode> absent = new LinkedHashMap<>();
+        rotated.forEach((pointer, value) -> (value.isMissingNode() ? absent : given).put(pointer, value));
+        RuntimeException firstFailure = null;
+        for (ProbeKind kind : absent.isEmpty() ? List.of(ProbeKind.TEXT) : List.of(ProbeKind.values())) {
+            Map<String, JsonNode> first = new LinkedHashMap<>(given);
+            Map<String, JsonNode> second = new LinkedHashMap<>(probes(applied, given));
+            List<Map<String, JsonNode>> pair = absentProbes(applied, absent, kind);
+            first.putAll(pair.get(0));
+            second.putAll(pair.get(1));
+            try {
+                RenderDiff.Render withStack = renderer.apply(withValues(applied, first));
+                RenderDiff.Render withProbe = renderer.apply(withValues(applied, second));
+                return new RotatedRender(withStack, ValueReach.between(withStack.objects(), withProbe.objects()));
+            } catch (RuntimeException e) {
+                if (absent.isEmpty()) {
+                    throw e;
+                }
+                // istioctl checks meshConfig's types ("json: cannot unmarshal string into Go value of type bool"):
+                // the next kind of probe may be the applied value's type. The first failure is the one reported.
+                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+        }
+        throw firstFailure;
+    }
+
+    /** The JSON type a probe for a value the stack no longer gives takes: the applied value's type is not recorded. */
+    enum ProbeKind { TEXT, BOOLEAN, NUMBER }
+
+    /**
+     * Two different probes of {@code kind} per value the stack no longer gives. As text both are shaped as a digest
+     * (the digest state records, and the SHA-256 of it): neither is a value a stack gives, and a spec holding a digest
+     * is rendered afresh and never kept ({@link InstallRender#sensitive}). The applied value's JSON type is not known
+     * either, and istioctl 1.30.3 refuses text in a boolean or number field of meshConfig ("failed to convert to proto"),
+     * so {@link #of} tries {@code true}/{@code false} and {@code 0}/{@code 1} next.
+     */
+    static List<Map<String, JsonNode>> absentProbes(JsonNode applied, Map<String, JsonNode> absent, ProbeKind kind) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        Map<String, JsonNode> first = new LinkedHashMap<>();
+        Map<String, JsonNode> second = new LinkedHashMap<>();
+        absent.keySet().forEach(pointer -> {
+            String digest = applied.at(pointer).asString();
+            switch (kind) {
+                case TEXT -> {
+                    first.put(pointer, f.stringNode(digest));
+                    second.put(pointer, f.stringNode(otherDigest(digest)));
+                }
+                case BOOLEAN -> {
+                    first.put(pointer, f.booleanNode(true));
+                    second.put(pointer, f.booleanNode(false));
+                }
+                case NUMBER -> {
+                    first.put(pointer, f.numberNode(0));
+                    second.put(pointer, f.numberNode(1));
+                }
+            }
+        });
+        return List.of(first, second);
+    }
+
+    private static String otherDigest(String digest) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(digest.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "sha256:" + java.util.HexFormat.of().formatHex(hash);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A copy of {@code spec} with each value put at its JSON pointer. */

@@ -130,4 +130,43 @@ class ValueReachTest {
         assertEquals("new", RotatedRender.withValues(applied, Map.of("/meshConfig/a", json.readTree("\"new\"")))
                 .at("/meshConfig/a").asString());
     }
+    /**
+     * The stack no longer gives the value: the applied one is known by its digest alone, so the install is rendered
+     * with two different probes, and what differs between them is left out, as for a rotated value. Before, the
+     * digest was rendered as if it were the value and the cluster as applied "changed outside meshform".
+     */
+    @Test
+    void aValueTheStackNoLongerGivesIsRenderedWithTwoProbes() {
+        JsonNode applied = JsonMapper.builder().build().readTree("""
+                {"meshConfig": {"defaultConfig": {"proxyMetadata": {"AUTH_TOKEN": "%s"}}}}""".formatted(DIGEST));
+        List<String> rendered = new java.util.ArrayList<>();
+        RotatedRender r = RotatedRender.of(applied, Map.of("/meshConfig/defaultConfig/proxyMetadata/AUTH_TOKEN",
+                tools.jackson.databind.node.MissingNode.getInstance()), spec -> {
+                    String token = spec.at("/meshConfig/defaultConfig/proxyMetadata/AUTH_TOKEN").asString();
+                    rendered.add(token);
+                    return new RenderDiff.Render(objects(token, false, false), "d");
+                });
+        assertEquals(2, rendered.size());
+        assertEquals(DIGEST, rendered.get(0));
+        assertTrue(rendered.get(1).matches("sha256:[0-9a-f]{64}") && !rendered.get(1).equals(DIGEST), rendered.toString());
+        assertEquals(Set.of("mesh.defaultConfig.proxyMetadata.AUTH_TOKEN"), r.reach().fields().get("ConfigMap istio-system/istio"));
+        assertEquals(List.of(), new RenderDiff(null).compare(r.render().objects(), null, null,
+                cluster(objects("applied-value", false, false)), r.reach()).details());
+    }
+
+    /** istioctl refuses text in a boolean field ("cannot unmarshal string into Go value of type bool"): booleans next. */
+    @Test
+    void aValueTheStackNoLongerGivesOfAnotherTypeIsProbedWithThatType() {
+        JsonNode applied = JsonMapper.builder().build().readTree("""
+                {"meshConfig": {"enableTracing": "%s"}}""".formatted(DIGEST));
+        RotatedRender r = RotatedRender.of(applied, Map.of("/meshConfig/enableTracing",
+                tools.jackson.databind.node.MissingNode.getInstance()), spec -> {
+                    JsonNode v = spec.at("/meshConfig/enableTracing");
+                    if (!v.isBoolean()) {
+                        throw new IllegalStateException("json: cannot unmarshal string into Go value of type bool");
+                    }
+                    return new RenderDiff.Render(objects("t", v.booleanValue(), false), "d");
+                });
+        assertEquals(Set.of("mesh.enableTracing"), r.reach().fields().get("ConfigMap istio-system/istio"));
+    }
 }
