@@ -275,6 +275,36 @@ class HelpTest {
                 && r.err().contains("`meshform apply -f examples/cortex-staging.yaml FILE`"), "the commands keep -f:\n" + r.err());
     }
 
+    /** The codes under "Exit codes:" in a command's help, e.g. [0, 1]. */
+    private static List<String> exitCodes(String help) {
+        int at = help.indexOf("Exit codes:");
+        assertTrue(at >= 0, help);
+        return help.substring(at).lines().skip(1).map(String::trim).filter(l -> l.matches("\\d  .*"))
+                .map(l -> l.substring(0, 1)).toList();
+    }
+
+    /**
+     * Each command lists the codes it returns, and no other command's: apply and destroy never return 2 (a refusal,
+     * a cancelled or failed run and a held lock are 1; nothing to do is 0), which only plan --detailed-exitcode and
+     * drift do.
+     */
+    @Test
+    void eachHelpListsTheCommandsOwnExitCodes() {
+        for (String command : List.of("apply", "destroy")) {
+            String help = run(command, "--help").out();
+            assertEquals(List.of("0", "1"), exitCodes(help), help);
+            String codes = help.substring(help.indexOf("Exit codes:"));
+            assertFalse(codes.contains("detailed-exitcode") || codes.contains("drift"), codes);
+            assertTrue(help.contains("another\n     run holds the state lock") && help.contains("nothing to " + command), help);
+        }
+        String plan = run("plan", "--help").out();
+        assertEquals(List.of("0", "1", "2"), exitCodes(plan), plan);
+        assertFalse(plan.substring(plan.indexOf("Exit codes:")).contains("drift"), plan);
+        String drift = run("drift", "--help").out();
+        assertEquals(List.of("0", "1", "2"), exitCodes(drift), drift);
+        assertFalse(drift.substring(drift.indexOf("Exit codes:")).contains("detailed-exitcode"), drift);
+    }
+
     @Test
     void optionsACommandWouldIgnoreAreRefused() {
         // No stack file is read: the options are refused first.
