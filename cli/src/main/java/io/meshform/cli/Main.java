@@ -107,7 +107,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
             message = "unknown command '" + u.getUnmatched().get(0) + "' for '" + CommandTree.qualifiedName(c) + "'";
         }
         err.println(style.red("Error: " + message));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        UsageSuggestion.of(ex).ifPresent(err::println);
         err.println();
         err.print("Usage: " + c.getHelp().synopsis(0));
         if (!c.getSubcommands().isEmpty()) {

@@ -234,7 +234,14 @@ class HelpTest {
         Result r = run("plna");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("unknown command 'plna'"), r.err());
-        assertTrue(r.err().contains("meshform plan"), r.err());
+        assertTrue(r.err().contains("Did you mean 'meshform plan'?\n"), r.err());
+        // picocli's list had "or meshform apply or meshform completion": no bound on how far a name may be.
+        assertFalse(r.err().contains("meshform apply") || r.err().contains("meshform completion"), r.err());
+        assertFalse(run("xyzzy").err().contains("Did you mean"), "no name is close to xyzzy");
+        Result option = run("plan", "--stat");
+        assertTrue(option.err().contains("Did you mean '--state'?\n"), option.err());
+        assertFalse(option.err().contains("--strict") || option.err().contains("--state-secret"), option.err());
+        assertTrue(run("state", "lst").err().contains("Did you mean 'meshform state list'?"));
         Result h = run("help", "stat");
         assertEquals(1, h.code());
         assertTrue(h.err().contains("did you mean 'state'?"), h.err());
