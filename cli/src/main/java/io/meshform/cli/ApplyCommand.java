@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
             "", ExitCodes.APPLY_HELP})
 class ApplyCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     @Mixin
     PlanCommand.PlanFlags flags;

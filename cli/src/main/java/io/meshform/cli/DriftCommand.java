@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "", ExitCodes.DRIFT_HELP})
 final class DriftCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     /** An option of this command, not of {@link GlobalOptions}: apply, destroy and the rest run on one cluster. */
     @Option(names = "--all-contexts", description = GlobalOptions.ALL_CONTEXTS)

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             "", ExitCodes.PLAN_HELP})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     @Mixin
     PlanFlags flags;

@@ -312,6 +312,25 @@ class HelpTest {
         assertFalse(drift.substring(drift.indexOf("Exit codes:")).contains("detailed-exitcode"), drift);
     }
 
+    /**
+     * validate and graph read no state and take no lock: their help does not offer the options that name them (which
+     * they would ignore), every command that reads a state does.
+     */
+    @Test
+    void onlyCommandsThatReadAStateOfferTheStateOptions() {
+        for (List<String> path : paths()) {
+            CommandLine.Model.CommandSpec spec = find(path).getCommandSpec();
+            if (spec.findOption("--file") == null) {
+                continue;
+            }
+            boolean readsState = !path.equals(List.of("validate")) && !path.equals(List.of("graph"));
+            for (String name : StateOptions.NAMES) {
+                assertEquals(readsState, spec.findOption(name) != null, "meshform " + path + " " + name);
+                assertEquals(readsState, run(args(path, "--help")).out().contains(name + "="), "help of meshform " + path);
+            }
+        }
+    }
+
     @Test
     void optionsACommandWouldIgnoreAreRefused() {
         // No stack file is read: the options are refused first.
