@@ -31,10 +31,10 @@ import picocli.CommandLine.Parameters;
             "  meshform apply -f stack.yaml prod.plan          # exactly the plan reviewed (same -f, --state, --var)",
             "  meshform apply -f examples/cortex-staging.yaml  # plan, ask, apply",
             "  meshform apply -f stack.yaml --auto-approve --parallelism 4",
-            "", ExitCodes.HELP})
+            "", ExitCodes.APPLY_HELP})
 class ApplyCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     @Mixin
     PlanCommand.PlanFlags flags;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExamples:%n", footer = {
             "  meshform destroy -f examples/cortex-staging.yaml",
             "  meshform destroy -f stack.yaml --exclude istio.install.mesh --auto-approve",
-            "", ExitCodes.HELP})
+            "", ExitCodes.DESTROY_HELP})
 final class DestroyCommand extends ApplyCommand {
     DestroyCommand(Terminal terminal) {
         super(terminal);

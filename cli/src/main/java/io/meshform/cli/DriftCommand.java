@@ -25,10 +25,10 @@ import picocli.CommandLine.Spec;
             "  meshform drift -f stack.yaml --format junit --output drift.xml",
             "  meshform drift -f stack.yaml --ignore kubernetes.labels.cortex:labels.team",
             "  meshform drift -f stack.yaml --fail-on-pending    # nightly: exit 2 when a declared resource is not applied",
-            "", ExitCodes.HELP})
+            "", ExitCodes.DRIFT_HELP})
 final class DriftCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     /** An option of this command, not of {@link GlobalOptions}: apply, destroy and the rest run on one cluster. */
     @Option(names = "--all-contexts", description = GlobalOptions.ALL_CONTEXTS)

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n", footer = {"  meshform force-unlock -f stack.yaml 6f1c2d0e-8a1b-4c3d-9e2f-0a1b2c3d4e5f"})
 final class ForceUnlockCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     @Parameters(paramLabel = "LOCK_ID", description = "The lock ID from the 'state is locked' message (default: none, required).")
     String lockId;

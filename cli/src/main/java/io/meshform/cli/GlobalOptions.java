@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Options every command that touches a stack or a cluster takes; mixed in, so they go after the command. */
-public final class GlobalOptions {
+/**
+ * Options every command that reads a stack takes; mixed in, so they go after the command. The ones that name a state
+ * or its lock are {@link StateOptions}', offered only by the commands that read a state.
+ */
+public class GlobalOptions {
     @Option(names = {"-f", "--file"}, paramLabel = "STACK", description = "Desired-state file (default: ${DEFAULT-VALUE}).",
             defaultValue = "meshform.yaml")
     Path file;
@@ -37,14 +40,10 @@ public final class GlobalOptions {
                     + "istioctl given with --istioctl, MESHFORM_ISTIOCTL or PATH runs (default: off).")
     boolean allowStackIstioctl;
 
-    @Option(names = "--state", paramLabel = "PATH",
-            description = "Local state file (default: meshform.state.json beside the stack, meshform.CONTEXT.state.json with --context, unless the stack names a backend).")
+    /** The state options: set by {@link StateOptions}, for the commands that read a state; validate and graph do not. */
     Path state;
-
-    @Option(names = "--state-secret", paramLabel = "NAMESPACE/NAME",
-            description = "Keep the state in the cluster (Secret meshform-state-NAME, Lease meshform-lock-NAME in "
-                    + "NAMESPACE), whatever backend the stack names (default: none, the stack's backend).")
     String stateSecret;
+    int lockTimeoutSeconds;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, a list of files "
             + "separated by ':' merged as kubectl merges them: the first file to name a context, cluster or user wins, "
@@ -66,10 +65,6 @@ public final class GlobalOptions {
 
     @Option(names = "--istioctl", paramLabel = "PATH", description = "istioctl binary (default: $MESHFORM_ISTIOCTL, then PATH; relative and empty PATH entries are skipped).")
     Path istioctl;
-
-    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Choices.NotNegative.class,
-            description = "How long to wait for the state lock (default: ${DEFAULT-VALUE}, fail at once).")
-    int lockTimeoutSeconds;
 
     @Option(names = "--no-color", description = "No colour in output (default: colour on a terminal, none when NO_COLOR is set or output is not a terminal).")
     boolean noColor;
@@ -111,29 +106,14 @@ public final class GlobalOptions {
     }
 
     /**
-     * For a command that reads no state and takes no lock (validate, graph): the options that name a state or a lock
-     * (and, with {@code noCluster}, a context) are refused rather than accepted and ignored, so a typo in them or a
-     * wrong expectation ("validate checks --state-secret") is not a silent success.
+     * For graph, which reads no cluster: {@code --context} (which it takes for the kubeconfig it shares with validate)
+     * is refused rather than accepted and ignored, so a wrong expectation ("graph shows what that cluster has") is not
+     * a silent success.
      */
-    void refuseUnused(String command, boolean noCluster) {
-        List<String> given = new ArrayList<>();
-        if (state != null) {
-            given.add("--state");
-        }
-        if (stateSecret != null) {
-            given.add("--state-secret");
-        }
-        if (lockTimeoutSeconds != 0) {
-            given.add("--lock-timeout");
-        }
-        if (noCluster && !contexts.isEmpty()) {
-            given.add("--context");
-        }
-        if (!given.isEmpty()) {
-            throw new UserError(command + " reads no state" + (noCluster ? " and no cluster" : "") + ", so it does not take "
-                    + String.join(", ", given) + " (it would ignore " + (given.size() == 1 ? "it" : "them") + "); "
-                    + "leave " + (given.size() == 1 ? "it" : "them") + " out, or run `meshform plan`, which uses "
-                    + (given.size() == 1 ? "it" : "them"));
+    void refuseContext(String command) {
+        if (!contexts.isEmpty()) {
+            throw new UserError(command + " reads no state and no cluster, so it does not take --context (it would ignore "
+                    + "it); leave it out, or run `meshform plan`, which uses it");
         }
     }
 

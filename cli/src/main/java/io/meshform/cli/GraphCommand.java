@@ -30,7 +30,7 @@ final class GraphCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        global.refuseUnused("graph", true);
+        global.refuseContext("graph");
         try (Workspace ws = new Workspace(global, terminal)) {
             StackLoader.Loaded loaded = ws.loadStack();
             TypeRegistry types = ws.registry();

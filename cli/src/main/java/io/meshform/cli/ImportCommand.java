@@ -24,7 +24,7 @@ import tools.jackson.databind.node.ObjectNode;
             "  meshform import -f stack.yaml istio.peerAuthentication.mongo cortex/mongo"})
 final class ImportCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
     @Parameters(index = "0", paramLabel = "ADDR", description = "The resource's address in the stack, TYPE.NAME (default: none, required).")
     String address;
     @Parameters(index = "1", paramLabel = "ID", description = "The object, e.g. a namespace name or namespace/name (default: none, required).")

@@ -106,8 +106,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 && c.getCommandSpec().positionalParameters().isEmpty()) {
             message = "unknown command '" + u.getUnmatched().get(0) + "' for '" + CommandTree.qualifiedName(c) + "'";
         }
-        err.println(style.red("Error: " + message));
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        // validate and graph take a stack (-f) and not these: say why, where picocli would only say "Unknown option".
+        String notTaken = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && c.getCommandSpec().findOption("--file") != null
+                ? StateOptions.notTaken(c.getCommandName(), u.getUnmatched().get(0))
+                : null;
+        err.println(style.red("Error: " + (notTaken != null ? notTaken : message)));
+        if (notTaken == null) {
+            UsageSuggestion.of(ex).ifPresent(err::println);
+        }
         err.println();
         err.print("Usage: " + c.getHelp().synopsis(0));
         if (!c.getSubcommands().isEmpty()) {

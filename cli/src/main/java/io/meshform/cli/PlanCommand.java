@@ -24,10 +24,10 @@ import picocli.CommandLine.Spec;
             "  meshform plan -f examples/cortex-production.yaml",
             "  meshform plan -f stack.yaml --out prod.plan --detailed-exitcode",
             "  meshform plan -f stack.yaml --all-contexts   # every kubeconfig context",
-            "", ExitCodes.HELP})
+            "", ExitCodes.PLAN_HELP})
 final class PlanCommand implements Callable<Integer> {
     @Mixin
-    GlobalOptions global;
+    StateOptions global;
 
     @Mixin
     PlanFlags flags;

@@ -82,7 +82,7 @@ final class StateCommand implements Callable<Integer> {
                 "  meshform state list --state-secret cortex-ops/production"})
     static final class ListCmd implements Callable<Integer> {
         @Mixin
-        GlobalOptions global;
+        StateOptions global;
         private final Terminal terminal;
 
         ListCmd(Terminal terminal) {
@@ -103,7 +103,7 @@ final class StateCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n", footer = {"  meshform state show -f stack.yaml istio.peerAuthentication.mesh-strict"})
     static final class ShowCmd implements Callable<Integer> {
         @Mixin
-        GlobalOptions global;
+        StateOptions global;
         @Parameters(paramLabel = "ADDR", description = "The resource's address, TYPE.NAME (default: none, required).")
         String address;
         private final Terminal terminal;
@@ -130,7 +130,7 @@ final class StateCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
-        GlobalOptions global;
+        StateOptions global;
         @Parameters(paramLabel = "ADDR", description = "The resource's address, TYPE.NAME (default: none, required).")
         String address;
         private final Terminal terminal;
@@ -165,7 +165,7 @@ final class StateCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n", footer = {"  meshform state mv -f stack.yaml istio.peerAuthentication.mongo istio.peerAuthentication.mongodb"})
     static final class MvCmd implements Callable<Integer> {
         @Mixin
-        GlobalOptions global;
+        StateOptions global;
         @Parameters(index = "0", paramLabel = "FROM", description = "The address in the state now (default: none, required).")
         String from;
         @Parameters(index = "1", paramLabel = "TO", description = "The new address (default: none, required).")
@@ -201,7 +201,7 @@ final class StateCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n", footer = {"  meshform state pull -f stack.yaml > backup.state.json"})
     static final class PullCmd implements Callable<Integer> {
         @Mixin
-        GlobalOptions global;
+        StateOptions global;
         private final Terminal terminal;
 
         PullCmd(Terminal terminal) {
@@ -222,7 +222,7 @@ final class StateCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n", footer = {"  meshform state push -f stack.yaml backup.state.json"})
     static final class PushCmd implements Callable<Integer> {
         @Mixin
-        GlobalOptions global;
+        StateOptions global;
         @Parameters(paramLabel = "FILE", description = "A state file, e.g. from `meshform state pull` (default: none, required).")
         Path file;
         @Option(names = "--force", description = "Push even if FILE's serial is lower than the current state's (default: off).")

@@ -43,7 +43,6 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        global.refuseUnused("validate", false);
         try (Workspace ws = new Workspace(global, terminal)) {
             // Every warning of the load and the checks in one list, so the output reads in file order (FileOrder).
             List<Diagnostic> warnings = new ArrayList<>();

@@ -234,7 +234,14 @@ class HelpTest {
         Result r = run("plna");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("unknown command 'plna'"), r.err());
-        assertTrue(r.err().contains("meshform plan"), r.err());
+        assertTrue(r.err().contains("Did you mean 'meshform plan'?\n"), r.err());
+        // picocli's list had "or meshform apply or meshform completion": no bound on how far a name may be.
+        assertFalse(r.err().contains("meshform apply") || r.err().contains("meshform completion"), r.err());
+        assertFalse(run("xyzzy").err().contains("Did you mean"), "no name is close to xyzzy");
+        Result option = run("plan", "--stat");
+        assertTrue(option.err().contains("Did you mean '--state'?\n"), option.err());
+        assertFalse(option.err().contains("--strict") || option.err().contains("--state-secret"), option.err());
+        assertTrue(run("state", "lst").err().contains("Did you mean 'meshform state list'?"));
         Result h = run("help", "stat");
         assertEquals(1, h.code());
         assertTrue(h.err().contains("did you mean 'state'?"), h.err());
@@ -273,6 +280,55 @@ class HelpTest {
         assertTrue(r.err().contains("destroy takes no plan file"), r.err());
         assertTrue(r.err().contains("`meshform plan -f examples/cortex-staging.yaml --destroy --out FILE`")
                 && r.err().contains("`meshform apply -f examples/cortex-staging.yaml FILE`"), "the commands keep -f:\n" + r.err());
+    }
+
+    /** The codes under "Exit codes:" in a command's help, e.g. [0, 1]. */
+    private static List<String> exitCodes(String help) {
+        int at = help.indexOf("Exit codes:");
+        assertTrue(at >= 0, help);
+        return help.substring(at).lines().skip(1).map(String::trim).filter(l -> l.matches("\\d  .*"))
+                .map(l -> l.substring(0, 1)).toList();
+    }
+
+    /**
+     * Each command lists the codes it returns, and no other command's: apply and destroy never return 2 (a refusal,
+     * a cancelled or failed run and a held lock are 1; nothing to do is 0), which only plan --detailed-exitcode and
+     * drift do.
+     */
+    @Test
+    void eachHelpListsTheCommandsOwnExitCodes() {
+        for (String command : List.of("apply", "destroy")) {
+            String help = run(command, "--help").out();
+            assertEquals(List.of("0", "1"), exitCodes(help), help);
+            String codes = help.substring(help.indexOf("Exit codes:"));
+            assertFalse(codes.contains("detailed-exitcode") || codes.contains("drift"), codes);
+            assertTrue(help.contains("another\n     run holds the state lock") && help.contains("nothing to " + command), help);
+        }
+        String plan = run("plan", "--help").out();
+        assertEquals(List.of("0", "1", "2"), exitCodes(plan), plan);
+        assertFalse(plan.substring(plan.indexOf("Exit codes:")).contains("drift"), plan);
+        String drift = run("drift", "--help").out();
+        assertEquals(List.of("0", "1", "2"), exitCodes(drift), drift);
+        assertFalse(drift.substring(drift.indexOf("Exit codes:")).contains("detailed-exitcode"), drift);
+    }
+
+    /**
+     * validate and graph read no state and take no lock: their help does not offer the options that name them (which
+     * they would ignore), every command that reads a state does.
+     */
+    @Test
+    void onlyCommandsThatReadAStateOfferTheStateOptions() {
+        for (List<String> path : paths()) {
+            CommandLine.Model.CommandSpec spec = find(path).getCommandSpec();
+            if (spec.findOption("--file") == null) {
+                continue;
+            }
+            boolean readsState = !path.equals(List.of("validate")) && !path.equals(List.of("graph"));
+            for (String name : StateOptions.NAMES) {
+                assertEquals(readsState, spec.findOption(name) != null, "meshform " + path + " " + name);
+                assertEquals(readsState, run(args(path, "--help")).out().contains(name + "="), "help of meshform " + path);
+            }
+        }
     }
 
     @Test
