@@ -15,13 +15,15 @@ import java.util.concurrent.Callable;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "import", description = "Adopt an existing cluster object into the state under ADDR (declare ADDR in the file first).",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform import -f stack.yaml kubernetes.namespace.cortex cortex",
-            "  meshform import -f stack.yaml istio.peerAuthentication.mongo cortex/mongo"})
+            "  meshform import -f stack.yaml istio.peerAuthentication.mongo cortex/mongo",
+            "  meshform import -f staging.yaml --take-over istio.peerAuthentication.mongo cortex/mongo"})
 final class ImportCommand implements Callable<Integer> {
     @Mixin
     StateOptions global;
@@ -29,6 +31,10 @@ final class ImportCommand implements Callable<Integer> {
     String address;
     @Parameters(index = "1", paramLabel = "ID", description = "The object, e.g. a namespace name or namespace/name (default: none, required).")
     String id;
+    @Option(names = "--take-over", description = "Import an object that carries another meshform state's mark (another"
+            + " stack manages it, or did): this state takes it over, and the next apply marks it as this state's. Remove it"
+            + " from the other stack's file and state, or its next apply undoes this one's (default: off, refused).")
+    boolean takeOver;
     private final Terminal terminal;
 
     ImportCommand(Terminal terminal) {
@@ -61,6 +67,9 @@ final class ImportCommand implements Callable<Integer> {
                 }
                 AppliedResource found = type.importExisting(id, stack.find(addr).orElseThrow().spec()).orElseThrow(() -> new UserError(
                         "no object `" + id + "` for " + addr.type() + " in the cluster"));
+                if (!takeOver) {
+                    new ForeignObject(ws.registry(), stack, state, addr, id).refuse();
+                }
                 var metadata = new TreeMap<>(found.metadata());
                 // What apply would record for it (dependencies as the plan's graph has them, explicit and implicit, and
                 // lifecycle.preventDestroy): anything less is a "to record" step in the next plan, and a destroy of

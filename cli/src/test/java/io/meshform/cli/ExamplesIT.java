@@ -155,6 +155,14 @@ class ExamplesIT {
         Result again = meshform(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(0, again.code(), again.out() + again.err());
         assertTrue(again.out().contains("No changes."), again.out());
+        // A plan that leaves the CUSTOM policy out (it stays as it is live) judges the paths its coverage block
+        // declares, as the full plan does, not a generic /app/x.
+        Result targeted = meshform(cluster, stack, "plan", "--target", "istio.peerAuthentication.mongo");
+        assertEquals(0, targeted.code(), targeted.out() + targeted.err());
+        assertEquals(coverageLine(again.out() + again.err()), coverageLine(targeted.out() + targeted.err()),
+                targeted.out() + targeted.err());
+        assertTrue((targeted.out() + targeted.err()).contains("the coverage paths istio.authorizationPolicy.ingress-auth"
+                + " declares, judged against its live object (this plan leaves it out)"), targeted.out() + targeted.err());
 
         // What `kubectl label namespace cortex istio-injection-` would do.
         client.namespaces().withName("cortex").edit(n -> {
@@ -206,6 +214,12 @@ class ExamplesIT {
             var d = client.apps().deployments().inNamespace("istio-system").withName(addon).get();
             assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, "destroy removes the " + addon + " addon");
         }
+    }
+
+    /** The ingress coverage note's summary line ("... N paths checked, ..."), which says what was judged. */
+    private static String coverageLine(String output) {
+        return output.lines().filter(l -> l.contains("ingress coverage of istio-system/istio-ingressgateway:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no ingress coverage note in:\n" + output));
     }
 
     /**

@@ -122,4 +122,59 @@ class ImportIT {
         assertEquals(1, list.code(), "nothing was recorded, not even an empty state: " + list.out());
         assertTrue(list.out().contains("no state yet in local file"), list.out());
     }
+
+    /**
+     * An object another stack applied carries that state's mark: import refuses it (plan's "adopt: true" too) and
+     * leaves the state unchanged; --take-over moves it on purpose.
+     */
+    @Test
+    void anotherStacksObjectIsRefusedUnlessTakenOver(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        String resource = """
+                  - type: kubernetes.manifest
+                    name: mongo
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: mongo, namespace: %s}, data: {mode: x}}
+                """.formatted(ns);
+        Path production = dir.resolve("production.yaml");
+        Files.writeString(production, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: production}
+                backend: {local: {path: production.state.json}}
+                resources:
+                """ + resource);
+        Result applied = run(cluster, production, "apply", "--auto-approve");
+        assertEquals(0, applied.code(), applied.out());
+        String lineage = new tools.jackson.databind.json.JsonMapper().readTree(dir.resolve("production.state.json").toFile())
+                .get("lineage").asString();
+        Path staging = dir.resolve("staging.yaml");
+        Files.writeString(staging, Files.readString(production).replace("production", "staging"));
+
+        String id = ns + "/mongo";
+        Result refused = run(cluster, staging, "import", "kubernetes.manifest.mongo", id);
+        assertEquals(1, refused.code(), refused.out());
+        assertTrue(refused.out().contains("cannot import `" + id + "` as `kubernetes.manifest.mongo`: ConfigMap "
+                + ns + "/mongo carries meshform's mark of another state (lineage " + lineage
+                + ", resource kubernetes.manifest.mongo)"), refused.out());
+        assertTrue(refused.out().contains("would make two stacks manage one object"), refused.out());
+        assertTrue(refused.out().contains("`meshform import --take-over kubernetes.manifest.mongo " + id + "`"),
+                refused.out());
+        Result list = run(cluster, staging, "state", "list");
+        assertEquals(1, list.code(), "nothing was recorded: " + list.out());
+        assertTrue(list.out().contains("no state yet in local file"), list.out());
+
+        // adopt: true says the same: it takes over only what carries no meshform mark.
+        Path adopting = dir.resolve("adopting.yaml");
+        Files.writeString(adopting, Files.readString(staging).replace("name: mongo\n", "name: mongo\n    adopt: true\n"));
+        Result plan = run(cluster, adopting, "plan");
+        assertEquals(1, plan.code(), plan.out());
+        assertTrue(plan.out().contains("exists, not managed by meshform"), plan.out());
+        assertTrue(plan.out().contains("`adopt: true` takes over only objects without meshform's mark"), plan.out());
+        assertTrue(plan.out().contains("lineage " + lineage), plan.out());
+
+        Result taken = run(cluster, staging, "import", "--take-over", "kubernetes.manifest.mongo", id);
+        assertEquals(0, taken.code(), taken.out());
+        assertTrue(taken.out().contains("Imported " + id + " as kubernetes.manifest.mongo"), taken.out());
+    }
 }

@@ -11,27 +11,29 @@ import io.meshform.engine.spi.Ownership;
  * by hand or by another tool, and Terraform's answer holds: import it, or adopt it. With another state's mark, meshform
  * made it for another state: most often the run uses the wrong state (the README's walkthrough without the --state
  * quickstart printed stops here at every object), and otherwise another stack manages it, where an import or an
- * adoption would make two stacks manage one object. Leading with "import it" there sent users to take over another
- * stack's objects.
+ * adoption would make two stacks manage one object ({@link ForeignMark}: import refuses it too, and {@code adopt: true}
+ * does not take it over). Leading with "import it" there sent users to take over another stack's objects.
  */
 final class NotManaged {
     private NotManaged() {
     }
 
-    static Diagnostic of(ResourceAddress address, ResourceDecl decl, Ownership owner, String object) {
+    static Diagnostic of(ResourceAddress address, ResourceDecl decl, Ownership owner, String object, String lineage) {
         String importIt = owner.id() == null ? "" : "`meshform import " + address + " " + owner.id() + "`";
-        String detail = owner.lineage() == null
+        java.util.Optional<ForeignMark> foreign = ForeignMark.of(owner, lineage, address);
+        String detail = foreign.isEmpty()
                 ? "It exists in the cluster, but the state does not record it and it carries no meshform mark (made by hand"
                         + " or by another tool); applying would take it over silently (and destroy would delete it). To manage"
                         + " it on purpose, " + (importIt.isEmpty() ? "" : "import it (" + importIt + ") or ")
                         + "set `adopt: true` on the resource (destroy then leaves it in the cluster). If the state should"
                         + " record it, check --state or the stack's backend."
-                : "The state does not record it, and it carries meshform's mark of another state (lineage " + owner.lineage()
-                        + ", resource " + owner.address() + "): a meshform run with another state made it. Most often this"
-                        + " run has the wrong state: check -f, --state, --state-secret, --context and the stack's backend"
-                        + " (each example, and quickstart, keeps its own). If another stack manages it, leave it to that"
-                        + " stack: " + (importIt.isEmpty() ? "" : importIt + " or ") + "`adopt: true` would make two stacks"
-                        + " manage one object.";
+                : "The state does not record it, and it carries " + foreign.get().describe() + ": "
+                        + (foreign.get().sameState() ? "another resource of this state " : "a meshform run with another state ")
+                        + "made it. " + (decl.lifecycle().adopt() ? "`adopt: true` takes over only objects without"
+                        + " meshform's mark. " : "") + (importIt.isEmpty() ? "" : "A plain import or ")
+                        + "`adopt: true` would make " + (foreign.get().sameState() ? "two resources" : "two stacks")
+                        + " manage one object, and the next apply of either would undo"
+                        + " the other. " + foreign.get().remedy(address, owner.id());
         return Diagnostic.error("`" + address + "`: " + object + " exists, not managed by meshform", detail, decl.source().range());
     }
 }

@@ -344,14 +344,15 @@ public final class Planner {
             if (owner.madeBy(lineage, address.toString())) {
                 reason = "made by an earlier apply of this state that did not record it (its lineage mark says so); "
                         + "apply records it in state: " + reason;
-            } else if (decl.lifecycle().adopt()) {
+            } else if (decl.lifecycle().adopt() && ForeignMark.of(owner, lineage, address).isEmpty()) {
+                // Another resource's mark is refused below even with adopt: true, as import refuses it without --take-over.
                 action = action == Action.NOOP ? Action.UPDATE : action;
                 reason = "adopt: " + object + " exists, not managed by meshform; adopt: true takes it over ("
                         + reason + ")";
                 privateData = new java.util.TreeMap<>(privateData);
                 privateData.put(ADOPT_STEP, "true");
             } else {
-                unmanaged.add(NotManaged.of(address, decl, owner, object));
+                unmanaged.add(NotManaged.of(address, decl, owner, object, lineage));
             }
         }
         if (options.replace().contains(address)) {

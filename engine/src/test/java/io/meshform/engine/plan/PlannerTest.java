@@ -536,6 +536,23 @@ class PlannerTest {
         assertFalse(detail.contains("To manage it on purpose"), detail);
     }
 
+    /** adopt: true takes over what nobody marked, not another stack's object: it says what import says without --take-over. */
+    @Test
+    void adoptTrueDoesNotTakeOverAnotherStatesObject() {
+        apply(stack(TWO), PlanOptions.defaults());
+        String otherLineage = state().lineage();
+        Stack adopting = stack(TWO.replace("name: ns,", "name: ns, adopt: true,"));
+        var e = assertThrows(DiagnosticsException.class,
+                () -> planner.plan(adopting, StateSnapshot.empty("test"), PlanOptions.defaults()));
+        String detail = e.diagnostics().stream().filter(d -> d.summary().startsWith("`test.thing.ns`")).findFirst()
+                .orElseThrow(() -> new AssertionError(e.getMessage())).detail();
+        assertTrue(detail.contains("carries meshform's mark of another state (lineage " + otherLineage
+                + ", resource test.thing.ns)"), detail);
+        assertTrue(detail.contains("`adopt: true` takes over only objects without meshform's mark"), detail);
+        assertTrue(detail.contains("`meshform import --take-over test.thing.ns ns`"), detail);
+        assertEquals(otherLineage, cluster.mark(a("test.thing.ns")), "still the other state's");
+    }
+
     @Test
     void aCycleIsReportedAtTheDependsOnThatClosesIt() {
         var e = assertThrows(DiagnosticsException.class, () -> new Validator(cluster.registry()).validate(stack("""

@@ -13,6 +13,7 @@ import io.meshform.providers.istio.policy.IngressCoverage;
 import io.meshform.providers.istio.policy.IstioRules;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PathNormalization;
+import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -40,6 +41,12 @@ import tools.jackson.databind.JsonNode;
  * pathNormalization and ext_authz providers, every verdict rests on). The checks say what the planned mesh does; a
  * stack that touches neither (an empty one, a stack of namespaces) would otherwise print another stack's coverage
  * table in its plan and drift output, about objects it does not manage and cannot change.
+ *
+ * <p>A plan with {@code --target} or {@code --exclude} may leave the stack's CUSTOM policy out. As in Terraform,
+ * targeting limits what the plan changes, not the configuration it reads: the policy stays as it is live, so its live
+ * rules are what the gateway applies after the plan, and the paths to judge them on are still the ones its
+ * declaration's {@code coverage:} names (meshform's own, never applied). Without them the table judged a generic path
+ * and looked like the stack's answer; the header now names the declaration whose paths it used.
  */
 public final class IngressAuthCoverage extends MeshCheck {
     private static final int LISTED = 12;
@@ -52,11 +59,24 @@ public final class IngressAuthCoverage extends MeshCheck {
         List<Diagnostic> out = new ArrayList<>();
         Map<AuthzPolicy, PlannedObject> objects = new IdentityHashMap<>();
         List<AuthzPolicy> policies = new ArrayList<>();
+        // A policy a --target or --exclude plan leaves out stays as it is live, and the stack still declares its
+        // coverage: the paths to judge come from there, not from a guess.
+        Map<String, PlannedObject> notPlanned = new java.util.HashMap<>();
+        PlannedObject.declaredNotPlanned(mesh.context()).stream().filter(o -> "AuthorizationPolicy".equals(o.kind()))
+                .forEach(o -> notPlanned.put(o.namespace() + "/" + o.name(), o));
+        Map<AuthzPolicy, PlannedObject> declaredCoverage = new IdentityHashMap<>();
         for (PlannedMesh.AuthorizationObject o : mesh.authorizationPolicies()) {
             AuthzPolicy p = AuthzPolicy.of(o.object());
             policies.add(p);
             if (o.planned() != null) {
                 objects.put(p, o.planned());
+                declaredCoverage.put(p, o.planned());
+            } else {
+                JsonNode md = o.object().path("metadata");
+                PlannedObject left = notPlanned.get(Json.text(md, "namespace") + "/" + Json.text(md, "name"));
+                if (left != null) {
+                    declaredCoverage.put(p, left);
+                }
             }
         }
         MeshConfigView config = mesh.meshConfig();
@@ -81,16 +101,21 @@ public final class IngressAuthCoverage extends MeshCheck {
             GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
             List<IngressCoverage.Expectation> expectations = new ArrayList<>();
             Map<IngressCoverage.Expectation, PlannedObject> expectedBy = new IdentityHashMap<>();
+            List<String> leftOut = new ArrayList<>();
             for (AuthzPolicy p : attached) {
-                if (p.action().equals("CUSTOM") && objects.containsKey(p)) {
-                    JsonNode cov = objects.get(p).decl().spec().path(IstioRules.COVERAGE);
+                if (p.action().equals("CUSTOM") && declaredCoverage.containsKey(p)) {
+                    PlannedObject declaring = declaredCoverage.get(p);
+                    JsonNode cov = declaring.decl().spec().path(IstioRules.COVERAGE);
+                    if (!objects.containsKey(p) && !cov.isMissingNode()) {
+                        leftOut.add(declaring.decl().address().toString());
+                    }
                     for (String list : List.of("protected", "public")) {
                         JsonNode l = cov.path(list);
                         for (int i = 0; i < l.size(); i++) {
                             if (l.get(i).isString()) {
                                 var e = new IngressCoverage.Expectation(l.get(i).asString(), list.equals("protected"), i);
                                 expectations.add(e);
-                                expectedBy.put(e, objects.get(p));
+                                expectedBy.put(e, declaring);
                             }
                         }
                     }
@@ -107,7 +132,8 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }).gateways().add(w);
             } else {
                 String header = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + "); "
-                        + w.basis();
+                        + w.basis() + (leftOut.isEmpty() ? "" : "; the coverage paths " + String.join(", ", leftOut)
+                        + " declares, judged against its live object (this plan leaves it out)");
                 out.add(Diagnostic.info(summary(report, workload), table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {

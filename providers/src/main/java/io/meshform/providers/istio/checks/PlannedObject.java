@@ -102,6 +102,24 @@ public record PlannedObject(ObjectNode object, ResourceDecl decl, Form form) {
         return collect(ctx, ctx.removed());
     }
 
+    /**
+     * The objects the stack declares that a plan leaves out ({@code --target}, {@code --exclude}): the run neither
+     * changes nor removes them, yet they are still what the stack says of them (Terraform's targeting limits what a
+     * plan changes, not the configuration it reads). Empty outside a plan.
+     */
+    public static List<PlannedObject> declaredNotPlanned(CheckContext ctx) {
+        if (ctx.purpose() != CheckContext.Purpose.PLAN) {
+            return List.of();
+        }
+        Map<ResourceAddress, JsonNode> left = new java.util.TreeMap<>();
+        for (ResourceDecl d : ctx.stack().resources()) {
+            if (!ctx.after().containsKey(d.address()) && !ctx.removed().containsKey(d.address())) {
+                left.put(d.address(), d.spec());
+            }
+        }
+        return collect(ctx, left);
+    }
+
     private static List<PlannedObject> collect(CheckContext ctx, Map<ResourceAddress, JsonNode> specs) {
         List<PlannedObject> out = new ArrayList<>();
         for (Map.Entry<ResourceAddress, JsonNode> e : specs.entrySet()) {
