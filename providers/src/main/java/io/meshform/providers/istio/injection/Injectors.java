@@ -21,24 +21,24 @@ import tools.jackson.databind.JsonNode;
  * revision's own istio-injection webhooks never match ({@code DeactivateIstioInjectionWebhook}), so a tag wins over a
  * revision of the same name. A name no webhook answers to injects nothing: no webhook selects the namespace.
  *
- * @param revisionByName the revision each installed revision and tag name injects with
- * @param tags           the names among them that are tags
+ * @param revisions the revisions whose own injector webhooks are installed
+ * @param tags      the revision each installed tag points at
  * @param known          false when the webhooks could not be read: every name then counts as installed, as before
  */
-public record Injectors(Map<String, String> revisionByName, Map<String, String> tags, boolean known) {
+public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known) {
     public static final String TAG_LABEL = "istio.io/tag";
     static final String WEBHOOKS = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
     /** Nothing read: names resolve to themselves, as meshform did before it read the webhooks. */
-    public static final Injectors UNKNOWN = new Injectors(Map.of(), Map.of(), false);
+    public static final Injectors UNKNOWN = new Injectors(new java.util.TreeSet<>(), Map.of(), false);
 
     public Injectors {
-        revisionByName = java.util.Collections.unmodifiableMap(new TreeMap<>(revisionByName));
+        revisions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(revisions));
         tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
     }
 
     /** From the labels of each MutatingWebhookConfiguration. */
     public static Injectors of(List<Map<String, String>> webhookLabels) {
-        Map<String, String> revisions = new TreeMap<>();
+        java.util.SortedSet<String> revisions = new java.util.TreeSet<>();
         Map<String, String> tags = new TreeMap<>();
         for (Map<String, String> labels : webhookLabels) {
             String rev = labels.get(Injection.REVISION_LABEL);
@@ -49,10 +49,9 @@ public record Injectors(Map<String, String> revisionByName, Map<String, String> 
             if (tag != null && !tag.isEmpty()) {
                 tags.put(tag, rev);
             } else {
-                revisions.put(rev, rev);
+                revisions.add(rev);
             }
         }
-        revisions.putAll(tags);
         return new Injectors(revisions, tags, true);
     }
 
@@ -81,8 +80,8 @@ public record Injectors(Map<String, String> revisionByName, Map<String, String> 
         if (!known || declaredRevisions.isEmpty()) {
             return this;
         }
-        Map<String, String> out = new TreeMap<>(revisionByName);
-        declaredRevisions.forEach(r -> out.putIfAbsent(r, r));
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(revisions);
+        out.addAll(declaredRevisions);
         return new Injectors(out, tags, true);
     }
 
@@ -91,7 +90,10 @@ public record Injectors(Map<String, String> revisionByName, Map<String, String> 
         if (!known) {
             return Optional.ofNullable(name);
         }
-        return Optional.ofNullable(revisionByName.get(name));
+        if (tags.containsKey(name)) {
+            return Optional.of(tags.get(name));
+        }
+        return revisions.contains(name) ? Optional.of(name) : Optional.empty();
     }
 
     /** What new pods get under these namespace labels: injection by the resolved revision, or none. */
@@ -111,7 +113,6 @@ public record Injectors(Map<String, String> revisionByName, Map<String, String> 
 
     /** "revisions r1; tags default -> r1, prod -> r1", or "none". */
     public String describe() {
-        List<String> revisions = revisionByName.keySet().stream().filter(n -> !tags.containsKey(n)).toList();
         List<String> parts = new ArrayList<>();
         if (!revisions.isEmpty()) {
             parts.add("revision" + (revisions.size() == 1 ? " " : "s ") + String.join(", ", revisions));
@@ -125,7 +126,6 @@ public record Injectors(Map<String, String> revisionByName, Map<String, String> 
 
     /** How {@code name} reaches its revision, for a plan line: "tag prod points at revision r1", or "revision r1". */
     public String via(String name) {
-        String rev = revisionByName.getOrDefault(name, name);
-        return tags.containsKey(name) ? "tag " + name + " points at revision " + rev : "revision " + rev;
+        return tags.containsKey(name) ? "tag " + name + " points at revision " + tags.get(name) : "revision " + name;
     }
 }

@@ -39,6 +39,10 @@ class InjectorsTest {
         assertEquals(Optional.of("default"), onlyR1.missing(Map.of("istio-injection", "enabled")));
         assertEquals(Optional.empty(), onlyR1.missing(Map.of("istio-injection", "disabled")));
         assertEquals("none", Injectors.of(List.of()).describe());
+        // istioctl install of the default revision writes its own injector and the default tag, both istio.io/rev=default
+        Injectors defaultInstall = Injectors.of(List.of(Map.of("istio.io/rev", "default"),
+                Map.of("istio.io/rev", "default", "istio.io/tag", "default")));
+        assertEquals("revision default; tag default -> default", defaultInstall.describe());
     }
 
     @Test
