@@ -288,11 +288,12 @@ class WorkloadRestartIT {
 
     @Test
     void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster); // the revision the label names must be installed for injection to turn on
         String ns = cluster.newNamespace();
         KubernetesClient c = cluster.client();
         deployment(c, ns, "web");
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
-            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: 1-30}\n");
+            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: default}\n");
             var plan = h.plan("kubernetes.labels.inject", spec);
             assertEquals(List.of("injection takes effect only when these pods restart: Deployment " + ns + "/web (set"
                     + " restartWorkloads: true to restart them on apply, or run kubectl rollout restart)"), plan.warnings());
