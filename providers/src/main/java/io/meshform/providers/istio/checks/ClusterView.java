@@ -41,6 +41,11 @@ public interface ClusterView {
         return List.of();
     }
 
+    /** The installed injectors (revisions and revision tags); unknown when the cluster cannot be asked. */
+    default io.meshform.providers.istio.injection.Injectors injectors() {
+        return io.meshform.providers.istio.injection.Injectors.UNKNOWN;
+    }
+
     /** The {@code mesh} key of the {@code istio} ConfigMap in the Istio namespace, when there is one. */
     Optional<String> meshConfig();
 

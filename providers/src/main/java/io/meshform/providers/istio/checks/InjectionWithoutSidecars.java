@@ -8,6 +8,7 @@ import io.meshform.engine.spi.PlanDetail;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.InjectionImpact;
+import io.meshform.providers.istio.injection.Injectors;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.ProxyRequests;
 import io.meshform.providers.kubernetes.Json;
@@ -33,6 +34,11 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         Map<String, Map<String, String>> namespaceLabels();
 
         List<LivePod> pods(String namespace);
+
+        /** The installed injectors, read only for a namespace the stack labels for injection. */
+        default Injectors injectors() {
+            return Injectors.UNKNOWN;
+        }
     }
 
     private final java.util.function.Function<CheckContext, Live> live;
@@ -62,6 +68,11 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         public List<LivePod> pods(String namespace) {
             return view.pods().stream().filter(p -> namespace.equals(p.namespace())).toList();
         }
+
+        @Override
+        public Injectors injectors() {
+            return view.injectors();
+        }
     }
 
     static List<Diagnostic> check(CheckContext ctx, Live live) {
@@ -85,6 +96,9 @@ public final class InjectionWithoutSidecars implements PlanCheck {
             return out;
         }
         Map<String, Map<String, String>> namespaces = live.namespaceLabels();
+        // the revisions the stack installs count as installed, as in the labels' own plan
+        Injectors injectors = live.injectors().plus(ctx.declared(Mesh.INSTALL_TYPE).stream()
+                .map(d -> Json.text(CheckSupport.after(ctx, d), "revision")).map(r -> r == null || r.isBlank() ? "default" : r).toList());
         declared.forEach((ns, labels) -> {
             if (!Injection.of(labels).enabled()) {
                 return;
@@ -98,12 +112,29 @@ public final class InjectionWithoutSidecars implements PlanCheck {
             if (!Injection.of(after).enabled()) {
                 return;
             }
+            if (!injectors.effective(after).enabled()) {
+                // no webhook answers to the revision the namespace names: its pods get no sidecar when restarted either.
+                // Where this plan changes the label to that name, the labels resource's plan warns instead.
+                if (injectors.missing(liveLabels).equals(injectors.missing(after))) {
+                    out.add(missingRevision(firstDecl.get(ns), ns, injectors.missing(after).orElseThrow(), injectors));
+                }
+                return;
+            }
             InjectionImpact impact = InjectionImpact.of(ns, true, live.pods(ns));
             if (!impact.isEmpty()) {
                 out.add(warning(firstDecl.get(ns), impact, requests));
             }
         });
         return out;
+    }
+
+    private static Diagnostic missingRevision(ResourceDecl d, String namespace, String name, Injectors injectors) {
+        return Diagnostic.warning(d.address() + ": namespace " + namespace + " asks for sidecar injection by " + name
+                        + ", which names no installed Istio revision or tag (installed: " + injectors.describe() + ")",
+                "no injector webhook selects the namespace, so Istio gives its pods no sidecar, restarted or new. Install"
+                        + " revision " + name + " (or `istioctl tag set " + name + " --revision REV`), or label the namespace"
+                        + " with an installed revision or tag",
+                CheckSupport.range(d, "/spec/labels"));
     }
 
     private static Diagnostic warning(ResourceDecl d, InjectionImpact impact, ProxyRequests requests) {

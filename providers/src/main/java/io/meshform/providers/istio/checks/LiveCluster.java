@@ -39,6 +39,8 @@ final class LiveCluster implements ClusterView {
     private final Once<List<io.meshform.providers.istio.policy.DestinationPolicy>> rules;
     private final Once<List<JsonNode>> authorizationPolicies;
     private final Once<Boolean> controlPlane;
+    /** Read only when a check asks (a namespace the stack labels for injection); not prefetched. */
+    private final Once<io.meshform.providers.istio.injection.Injectors> injectors;
     private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
     /** The reads the cluster refused or failed, by what they read ("pods": "HTTP 403 Forbidden ..."), in order. */
     private final Map<String, String> unread = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
@@ -56,6 +58,12 @@ final class LiveCluster implements ClusterView {
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
         this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
+        this.injectors = new Once<>(() -> io.meshform.providers.istio.injection.Injectors.read(kube.client()));
+    }
+
+    @Override
+    public io.meshform.providers.istio.injection.Injectors injectors() {
+        return injectors.get();
     }
 
     /**

@@ -42,24 +42,32 @@ public final class InjectionChanges {
         }
     }
 
-    /** The impact of going from {@code before} to {@code after} labels; empty when new pods get what old ones have. */
+    /**
+     * The impact of going from {@code before} to {@code after} labels; empty when new pods get what old ones have. The
+     * labels' revision names are resolved through {@code injectors}: a tag and the revision it points at are the same
+     * injector, and a name no injector answers to injects nothing.
+     */
     public Optional<InjectionImpact> impact(String address, String namespace, Map<String, String> before,
-                                            Map<String, String> after) {
-        String turns = Injection.of(before).turns(Injection.of(after));
+                                            Map<String, String> after, Injectors injectors) {
+        Injection to = injectors.effective(after);
+        String turns = injectors.effective(before).turns(to);
         if (turns == null) {
             return Optional.empty();
         }
         if (turns.equals("moves")) {
-            return Optional.of(InjectionImpact.moving(namespace, Injection.of(after).revision(), pods(address, namespace)));
+            return Optional.of(InjectionImpact.moving(namespace, to.revision(), injectors, pods(address, namespace)));
         }
-        return Optional.of(InjectionImpact.of(namespace, after, pods(address, namespace)));
+        return Optional.of(InjectionImpact.of(namespace, after, injectors, pods(address, namespace)));
     }
 
     /** Plan details and warnings for a namespace whose labels go from {@code before} to {@code after}. */
     public void plan(String address, String namespace, Map<String, String> before, Map<String, String> after,
-                     RestartSettings restart, ProxyRequests requests, List<PlanDetail> details, List<String> warnings) {
-        Optional<InjectionImpact> impact = impact(address, namespace, before, after);
+                     Injectors injectors, RestartSettings restart, ProxyRequests requests, List<PlanDetail> details,
+                     List<String> warnings) {
+        injectors.missing(after).ifPresent(name -> warnings.add(missingWarning(namespace, after, name, injectors)));
+        Optional<InjectionImpact> impact = impact(address, namespace, before, after, injectors);
         if (impact.isEmpty()) {
+            sameInjector(namespace, before, after, injectors).ifPresent(details::add);
             return;
         }
         InjectionImpact i = impact.get();
@@ -78,10 +86,41 @@ public final class InjectionChanges {
         }
     }
 
+    /**
+     * The labels name another revision or tag, but the same istiod injects (a tag pointing at the revision named
+     * before, or istio-injection=enabled through the default tag): the plan says so, since nothing restarts.
+     */
+    static Optional<PlanDetail> sameInjector(String namespace, Map<String, String> before, Map<String, String> after,
+                                             Injectors injectors) {
+        Injection from = Injection.of(before);
+        Injection to = Injection.of(after);
+        if (!from.enabled() || !to.enabled() || from.revision().equals(to.revision()) || !injectors.effective(after).enabled()) {
+            return Optional.empty();
+        }
+        return Optional.of(PlanDetail.note("sidecar injection stays with revision " + injectors.effective(after).revision()
+                + " for namespace " + namespace + ": " + name(before, from) + " and " + name(after, to) + " select the same"
+                + " injector (" + injectors.via(to.revision()) + "); no running pod needs a restart"));
+    }
+
+    private static String name(Map<String, String> labels, Injection i) {
+        return "enabled".equals(labels.get(Injection.INJECTION_LABEL)) ? Injection.INJECTION_LABEL + "=enabled"
+                : Injection.REVISION_LABEL + "=" + i.revision();
+    }
+
+    static String missingWarning(String namespace, Map<String, String> after, String name, Injectors injectors) {
+        String label = "enabled".equals(after.get(Injection.INJECTION_LABEL)) ? Injection.INJECTION_LABEL + "=enabled (the"
+                + " default revision or tag)" : Injection.REVISION_LABEL + "=" + name;
+        return "namespace " + namespace + ": " + label + " names no installed Istio revision or tag (installed: "
+                + injectors.describe() + "): no injector webhook selects the namespace, so its new pods get no sidecar;"
+                + " install revision " + name + " (or `istioctl tag set " + name + " --revision REV`), or label the"
+                + " namespace with an installed one";
+    }
+
     /** After the labels were applied: restart what still has the old sidecar state, or say that it must be done. */
     public void afterApply(String address, String namespace, Map<String, String> before, Map<String, String> after,
                            RestartSettings restart, ProgressSink progress) {
-        Optional<InjectionImpact> impact = impact(address, namespace, before, after);
+        Injectors injectors = Injection.of(before).equals(Injection.of(after)) ? Injectors.UNKNOWN : Injectors.read(client);
+        Optional<InjectionImpact> impact = impact(address, namespace, before, after, injectors);
         if (impact.isEmpty() || impact.get().isEmpty()) {
             return;
         }
@@ -106,7 +145,10 @@ public final class InjectionChanges {
         }
         List<LivePod> older = pods(address, namespace).stream()
                 .filter(p -> !p.deleting() && createdBefore(p, appliedAt)).toList();
-        InjectionImpact i = InjectionImpact.of(namespace, labels, older);
+        if (older.isEmpty()) {
+            return Optional.empty();
+        }
+        InjectionImpact i = InjectionImpact.of(namespace, labels, Injectors.read(client), older);
         return i.workloads().isEmpty() ? Optional.empty() : Optional.of(i);
     }
 

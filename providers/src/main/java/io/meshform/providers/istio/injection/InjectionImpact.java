@@ -47,10 +47,19 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
      * pod that asks for a sidecar itself gets one again on restart and keeps no old state.
      */
     public static InjectionImpact of(String namespace, Map<String, String> labelsAfter, List<LivePod> pods) {
-        boolean enabling = Injection.of(labelsAfter).enabled();
+        return of(namespace, labelsAfter, Injectors.UNKNOWN, pods);
+    }
+
+    /**
+     * As {@link #of(String, Map, List)}, with the labels' revision resolved through the installed {@code injectors}: a
+     * namespace whose {@code istio.io/rev} names no installed revision or tag gets no injection.
+     */
+    public static InjectionImpact of(String namespace, Map<String, String> labelsAfter, Injectors injectors,
+                                     List<LivePod> pods) {
+        boolean enabling = injectors.effective(labelsAfter).enabled();
         return collect(namespace, enabling, null, pods, p -> enabling
-                ? !Sidecars.hasSidecar(p) && Sidecars.injectedOnCreate(labelsAfter, p)
-                : Sidecars.hasSidecar(p) && !Sidecars.injectedOnCreate(labelsAfter, p));
+                ? !Sidecars.hasSidecar(p) && Sidecars.injectedOnCreate(labelsAfter, injectors, p)
+                : Sidecars.hasSidecar(p) && !Sidecars.injectedOnCreate(labelsAfter, injectors, p));
     }
 
     /**
@@ -58,8 +67,14 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
      * (see {@link Sidecars#revisionOf}) or that have none yet keep their state until they restart.
      */
     public static InjectionImpact moving(String namespace, String toRevision, List<LivePod> pods) {
+        return moving(namespace, toRevision, Injectors.UNKNOWN, pods);
+    }
+
+    /** As {@link #moving(String, String, List)}; a pod labelled with a tag has the sidecar of the tag's revision. */
+    public static InjectionImpact moving(String namespace, String toRevision, Injectors injectors, List<LivePod> pods) {
         return collect(namespace, true, toRevision, pods, p -> Sidecars.hasSidecar(p)
-                ? !toRevision.equals(Sidecars.revisionOf(p)) : !Sidecars.neverInjected(p));
+                ? !toRevision.equals(injectors.resolve(Sidecars.revisionOf(p)).orElse(Sidecars.revisionOf(p)))
+                : !Sidecars.neverInjected(p));
     }
 
     /** The running pods that keep their old state, by owning workload; pods no workload owns listed by name. */

@@ -73,7 +73,17 @@ public final class InjectionLabelEffects implements NamespaceLabelEffects {
     @Override
     public void plan(String address, String namespace, Map<String, String> before, Map<String, String> after, JsonNode spec,
                      StackContext context, List<PlanDetail> details, List<String> warnings) {
-        injection().plan(address, namespace, before, after, RestartSettings.of(spec), proxyRequests(context), details, warnings);
+        // the webhooks matter only when the labels name another injector (or none): other label changes read nothing
+        Injectors injectors = Injection.of(before).equals(Injection.of(after)) ? Injectors.UNKNOWN
+                : Injectors.read(kube.client()).plus(declaredRevisions(context));
+        injection().plan(address, namespace, before, after, injectors, RestartSettings.of(spec), proxyRequests(context),
+                details, warnings);
+    }
+
+    /** The revisions the stack's istio.install resources install ("default" when they name none). */
+    static List<String> declaredRevisions(StackContext context) {
+        return context.stack().ofType(Mesh.INSTALL_TYPE).stream().map(d -> Json.text(d.spec(), "revision"))
+                .map(r -> r == null || r.isBlank() ? "default" : r).toList();
     }
 
     @Override

@@ -102,18 +102,30 @@ public final class Sidecars {
      * among its selectors). The injector does not add these labels, so on a running pod they come from its template.
      */
     public static boolean injectedOnCreate(java.util.Map<String, String> namespaceLabels, LivePod pod) {
+        return injectedOnCreate(namespaceLabels, Injectors.UNKNOWN, pod);
+    }
+
+    /**
+     * As {@link #injectedOnCreate(java.util.Map, LivePod)}, where only a revision or tag that {@code injectors} knows
+     * has webhooks: an {@code istio.io/rev} (the namespace's or the pod's) naming another matches no webhook, and a
+     * pod's {@code sidecar.istio.io/inject: "true"} needs the default revision or tag (webhook "object").
+     */
+    public static boolean injectedOnCreate(java.util.Map<String, String> namespaceLabels, Injectors injectors, LivePod pod) {
         java.util.Map<String, String> ns = namespaceLabels == null ? java.util.Map.of() : namespaceLabels;
         if (neverInjected(pod)) {
             return false;
         }
         if (Injection.of(ns).enabled()) {
-            return true;
+            return injectors.effective(ns).enabled();
         }
         if (ns.containsKey(Injection.INJECTION_LABEL) || ns.containsKey(Injection.REVISION_LABEL)) {
             return false;
         }
         String rev = pod.labels().get(Injection.REVISION_LABEL);
-        return (rev != null && !rev.isEmpty()) || "true".equals(pod.labels().get("sidecar.istio.io/inject"));
+        if (rev != null && !rev.isEmpty()) {
+            return injectors.resolve(rev).isPresent();
+        }
+        return "true".equals(pod.labels().get("sidecar.istio.io/inject")) && injectors.resolve("default").isPresent();
     }
 
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */

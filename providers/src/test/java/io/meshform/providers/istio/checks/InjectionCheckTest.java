@@ -28,7 +28,7 @@ class InjectionCheckTest {
     }
 
     /** A fake cluster: namespace labels, and pods per namespace; records which namespaces' pods were listed. */
-    static final class FakeLive implements InjectionWithoutSidecars.Live {
+    static class FakeLive implements InjectionWithoutSidecars.Live {
         final Map<String, Map<String, String>> namespaces;
         final Map<String, List<Pod>> pods;
         final List<String> listed = new ArrayList<>();
@@ -84,5 +84,29 @@ class InjectionCheckTest {
         var live = new FakeLive(Map.of("cortex", Map.of("istio-injection", "disabled")), PODS);
         assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, off), live));
         assertEquals(List.of(), live.listed);
+    }
+
+    /**
+     * The namespace names a revision no injector webhook answers to (only r1 and its tags installed): Istio gives its
+     * pods no sidecar, so the check says that, not that a restart would give them one.
+     */
+    @Test
+    void aNamespaceWhoseRevisionIsNotInstalledIsReportedAsSuchNotAsPodsToRestart() {
+        var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio.io/rev: canary}\n");
+        var injectors = io.meshform.providers.istio.injection.Injectors.of(List.of(Map.of("istio.io/rev", "r1"),
+                Map.of("istio.io/rev", "r1", "istio.io/tag", "prod")));
+        var live = new FakeLive(Map.of("cortex", Map.of("istio.io/rev", "canary")), PODS) {
+            @Override
+            public io.meshform.providers.istio.injection.Injectors injectors() {
+                return injectors;
+            }
+        };
+        List<Diagnostic> ds = InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels), live);
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals("kubernetes.labels.cortex_injection: namespace cortex asks for sidecar injection by canary, which names no"
+                + " installed Istio revision or tag (installed: revision r1; tag prod -> r1)", ds.get(0).summary());
+        assertTrue(ds.get(0).detail().startsWith("no injector webhook selects the namespace, so Istio gives its pods no sidecar"),
+                ds.get(0).detail());
+        assertEquals(List.of(), live.listed, "no pod LIST: restarting them would not help");
     }
 }

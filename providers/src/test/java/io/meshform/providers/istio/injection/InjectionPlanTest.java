@@ -109,7 +109,8 @@ class InjectionPlanTest {
                         + " values.global.proxy.resources.requests)")));
         assertEquals(List.of("injection takes effect only when these pods restart: Deployment cortex/api"
                 + " (set restartWorkloads: true to restart them on apply, or run kubectl rollout restart)"), change.warnings());
-        assertEquals(2, server.getRequestCount() - before, "one LIST of namespaces (read) and one LIST of pods (plan)");
+        assertEquals(3, server.getRequestCount() - before, "one LIST of namespaces (read), one of the injector webhooks and one"
+                + " of pods (plan)");
     }
 
     @Test

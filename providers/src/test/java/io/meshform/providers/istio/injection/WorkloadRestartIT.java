@@ -129,26 +129,37 @@ class WorkloadRestartIT {
         }
     }
 
-    /** A canary upgrade moves a namespace from the default revision to another: its workloads restart onto the new one. */
+    /**
+     * A namespace moved to a revision nothing installed: no webhook of the test bed's istiod selects it, so Istio's injector
+     * gives its new pods no sidecar, and the plan says injection turns off and names the missing revision.
+     */
     @Test
-    void movingANamespaceToAnotherRevisionRestartsItsWorkloads(ClusterContext cluster) {
+    void movingANamespaceToARevisionThatIsNotInstalledTurnsInjectionOff(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster);
         String ns = cluster.newNamespace();
         KubernetesClient c = cluster.client();
         deployment(c, ns, "api");
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
-            h.apply("kubernetes.labels.inject", yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n"));
+            h.apply("kubernetes.labels.inject", yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio-injection: enabled}\n"
+                    + "restartWorkloads: true\nrestartTimeoutSeconds: 90\n"));
+            assertTrue(c.pods().inNamespace(ns).withLabel("app", "api").list().getItems().stream()
+                    .allMatch(p -> Sidecars.hasSidecar(LivePods.of(p))), "injected by the default revision");
             var moved = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: 1-31}\nrestartWorkloads: true\n"
                     + "restartTimeoutSeconds: 90\n");
             var plan = h.plan("kubernetes.labels.inject", moved);
             assertEquals(Action.UPDATE, plan.action());
-            assertTrue(plan.details().stream().anyMatch(d -> d.text().startsWith("sidecar injection moves to revision 1-31 for namespace " + ns)),
-                    plan.details().toString());
-            ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+            String lines = String.join("\n", ChangeAssert.lines(plan.details()));
+            assertTrue(plan.details().stream().anyMatch(d -> d.text().equals("sidecar injection turns off for namespace " + ns
+                    + "; 2 running pod(s) stay with a sidecar until they restart:")), lines);
+            assertTrue(plan.warnings().stream().anyMatch(w -> w.startsWith("namespace " + ns + ": istio.io/rev=1-31 names no"
+                    + " installed Istio revision or tag (installed: revision default") && w.contains("its new pods get no sidecar")),
+                    plan.warnings().toString());
             h.apply("kubernetes.labels.inject", moved, plan.privateData());
-            var annotations = get(c, ns, "api").getSpec().getTemplate().getMetadata().getAnnotations();
-            assertTrue(annotations != null && annotations.containsKey(WorkloadRestarter.RESTARTED_AT), "restarted onto the new revision");
-            assertEquals(null, c.namespaces().withName(ns).get().getMetadata().getLabels().get("istio-injection"),
-                    "the label meshform owned and dropped is gone, so istio.io/rev takes effect");
+            var pods = c.pods().inNamespace(ns).withLabel("app", "api").list().getItems().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+            assertFalse(pods.isEmpty());
+            assertTrue(pods.stream().noneMatch(p -> Sidecars.hasSidecar(LivePods.of(p))),
+                    "Istio's injector gave the restarted pods no sidecar: " + pods.stream().map(p -> p.getMetadata().getName()).toList());
         }
     }
 
@@ -188,8 +199,23 @@ class WorkloadRestartIT {
                         + " for namespace " + ns + "; 2 running pod(s) stay with their current sidecar (or none) until they"
                         + " restart:")), String.join("\n", ChangeAssert.lines(plan.details())));
                 ChangeAssert.assertChange(plan).notes("  Deployment " + ns + "/api (2 pods)");
+
+                // A tag of the same revision is the same injector (its webhook calls that revision's istiod).
+                var tag = istioctl.run(List.of("tag", "set", TAG, "--revision", CANARY, "--overwrite"),
+                        java.time.Duration.ofMinutes(1), io.meshform.engine.spi.ProgressSink.NONE, true);
+                assertEquals(0, tag.exit(), tag.tail(10));
+                var tagged = h.plan("kubernetes.labels.inject", yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: "
+                        + TAG + "}\nforce: true\n"));
+                assertEquals(Action.UPDATE, tagged.action());
+                assertEquals(List.of("sidecar injection stays with revision " + CANARY + " for namespace " + ns + ": istio.io/rev="
+                        + CANARY + " and istio.io/rev=" + TAG + " select the same injector (tag " + TAG + " points at revision "
+                        + CANARY + "); no running pod needs a restart"), tagged.details().stream()
+                        .filter(d -> d.text().startsWith("sidecar injection")).map(d -> d.text()).toList());
+                assertEquals(List.of(), tagged.warnings().stream().filter(w -> w.contains("restart") || w.contains(TAG)).toList());
             }
         } finally {
+            istioctl.run(List.of("tag", "remove", TAG, "-y"), java.time.Duration.ofMinutes(1),
+                    io.meshform.engine.spi.ProgressSink.NONE, true);
             var r = istioctl.run(List.of("uninstall", "-y", "--revision", CANARY), java.time.Duration.ofMinutes(2),
                     io.meshform.engine.spi.ProgressSink.NONE, true);
             assertEquals(0, r.exit(), r.tail(10));
@@ -197,6 +223,7 @@ class WorkloadRestartIT {
     }
 
     private static final String CANARY = "mf-injected-rev";
+    private static final String TAG = "mf-stable";
 
     /**
      * Dropping a namespace's injection label: Istio's "object" webhook still injects the pods whose template asks
@@ -261,11 +288,12 @@ class WorkloadRestartIT {
 
     @Test
     void withoutRestartWorkloadsThePlanWarnsAndApplyLeavesPodsAlone(ClusterContext cluster) {
+        DefaultIstio.ensure(cluster); // the revision the label names must be installed for injection to turn on
         String ns = cluster.newNamespace();
         KubernetesClient c = cluster.client();
         deployment(c, ns, "web");
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
-            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: 1-30}\n");
+            var spec = yaml("kind: Namespace\nname: " + ns + "\nlabels: {istio.io/rev: default}\n");
             var plan = h.plan("kubernetes.labels.inject", spec);
             assertEquals(List.of("injection takes effect only when these pods restart: Deployment " + ns + "/web (set"
                     + " restartWorkloads: true to restart them on apply, or run kubectl rollout restart)"), plan.warnings());
