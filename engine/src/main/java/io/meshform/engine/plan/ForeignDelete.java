@@ -65,7 +65,7 @@ public final class ForeignDelete {
                         + ", so this state did not make it",
                 "The state records `" + address + "`, but the object in the cluster is not one this state made: the state"
                         + " entry may have been edited (a state file in a repository can be changed by a pull request), or"
-                        + " the object was deleted and made again by hand or by another tool. Nothing was deleted. To stop"
+                        + " the object was deleted and made again by hand or by another tool. It was not deleted. To stop"
                         + " managing it and leave the object alone: `meshform state rm " + address + "`. If it really is to"
                         + " go, delete it by hand (e.g. kubectl delete), then `meshform state rm " + address + "`.",
                 null));
