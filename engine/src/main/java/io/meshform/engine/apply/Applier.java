@@ -270,7 +270,6 @@ public final class Applier {
         }
     }
 
-    /** A step that found the lock lost before it started: reported as not started, not as failed. */
     /**
      * Reads the object again just before deleting it and refuses one this state did not make ({@link ForeignDelete}): a
      * saved plan is applied later, and the object may have been replaced by hand since.
@@ -283,6 +282,7 @@ public final class Applier {
         });
     }
 
+    /** A step that found the lock lost before it started: reported as not started, not as failed. */
     private static final class Fenced extends RuntimeException {
         private final transient LockLostException lost;
 
