@@ -274,7 +274,7 @@ public final class LocalStateBackend implements StateBackend {
             if (previous != null) {
                 // Backup first: a crash between the two renames leaves backup == file, never a missing file.
                 // A hard link, not a copy: an apply writes after every step, and copying made long applies slow.
-                AtomicFiles.preserve(file, backup);
+                preserveBackup();
             }
             AtomicFiles.write(file, bytes);
             // The journal's records are in what was just written (the state it continues now has a lower serial,
@@ -292,6 +292,24 @@ public final class LocalStateBackend implements StateBackend {
                     + "free space, then run meshform again.", e);
         }
         return out;
+    }
+
+    /**
+     * Keeps the previous state as the backup file. Its failure names the backup, not the state file: "could not write
+     * state file …: is a directory" sent users to look at a state file that was fine.
+     */
+    private void preserveBackup() {
+        try {
+            AtomicFiles.preserve(file, backup);
+        } catch (IOException e) {
+            String why = Files.isDirectory(backup)
+                    ? "it is a directory, and meshform keeps the previous state there as a file; move the directory away"
+                            + " (or delete it), then run meshform again"
+                    : WriteFailure.reason(backup, e);
+            throw new StateException("could not write state file " + file + ": its backup " + backup
+                    + " (the previous state, kept before each write) could not be written: " + why
+                    + "\nThe previous state is unchanged.", e);
+        }
     }
 
     private void closeJournal() {

@@ -53,6 +53,21 @@ class LocalStateBackendTest extends StateBackendContract {
         }
     }
 
+    /** A directory where the backup goes is named as the backup, not as the (unharmed) state file. */
+    @Test
+    void aDirectoryInTheBackupsPlaceIsNamedAsTheBackup() throws IOException {
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        StateSnapshot first = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        byte[] firstBytes = Files.readAllBytes(stateFile);
+        Files.createDirectories(b.backupFile().resolve("blocker"));
+        StateException e = assertThrows(StateException.class, () -> b.write(first.with(resource("b", "2"))));
+        assertTrue(e.getMessage().startsWith("could not write state file " + stateFile + ": its backup " + b.backupFile()
+                + " (the previous state, kept before each write) could not be written: it is a directory, and meshform"
+                + " keeps the previous state there as a file; move the directory away (or delete it), then run meshform"
+                + " again"), e.getMessage());
+        assertArrayEquals(firstBytes, Files.readAllBytes(stateFile), "the state file is unchanged");
+    }
+
     /**
      * A run that finds the lock held a moment before its holder wrote its record (two applies started together) still
      * names the holder: it looks again for the record instead of reporting "an unknown holder" at once.

@@ -1,9 +1,11 @@
 package io.meshform.engine.apply;
 
 import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.ForeignDelete;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.Planner;
@@ -14,7 +16,9 @@ import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
 import io.meshform.engine.spi.DeleteRequest;
+import io.meshform.engine.spi.LiveObject;
 import io.meshform.engine.spi.ProgressSink;
+import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
@@ -239,6 +243,7 @@ public final class Applier {
                     if (recorded != null && "true".equals(c.privateData().get(Planner.RELEASE_STEP))) {
                         type.release(new DeleteRequest(c.address(), recorded, progress, context));  // adopted: it stays
                     } else if (recorded != null) {
+                        refuseForeign(context, c, recorded, recorder);
                         type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                     }
                     recorder.forget(c.address());
@@ -247,6 +252,7 @@ public final class Applier {
                         declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
                 default -> {
                     if (c.action() == Action.REPLACE && recorded != null) {
+                        refuseForeign(context, c, recorded, recorder);
                         type.delete(new DeleteRequest(c.address(), recorded, progress, context));
                         recorder.forget(c.address());
                     }
@@ -262,6 +268,18 @@ public final class Applier {
             listener.failed(c, Duration.ofNanos(System.nanoTime() - start), e);
             throw e;
         }
+    }
+
+    /**
+     * Reads the object again just before deleting it and refuses one this state did not make ({@link ForeignDelete}): a
+     * saved plan is applied later, and the object may have been replaced by hand since.
+     */
+    private void refuseForeign(StackContext context, ResourceChange c, ResourceState recorded, Recorder recorder) {
+        LiveObject live = types.read(context, Map.of(c.type(), List.of(new ResourceRef(c.address(), recorded.attributes()))))
+                .get(c.address());
+        ForeignDelete.refusal(c.address(), c.action(), recorded, live, recorder.current().lineage()).ifPresent(d -> {
+            throw new DiagnosticsException(d);
+        });
     }
 
     /** A step that found the lock lost before it started: reported as not started, not as failed. */

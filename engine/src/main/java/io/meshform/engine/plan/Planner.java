@@ -107,6 +107,7 @@ public final class Planner {
         if (!options.destroy()) {
             DeclaredObjects.refuseDeleting(planned, live, stack, state, diagnostics, named);
         }
+        ForeignDelete.refuse(planned, live, state, diagnostics);
         order.stream().filter(a -> !named.contains(a))
                 .forEach(a -> unmanaged.stream().filter(d -> d.summary().startsWith("`" + a + "`")).forEach(diagnostics::add));
         diagnostics.throwIfErrors();

@@ -1,0 +1,116 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The audit's attack against the real API server: an entry added to a state file (the examples keep theirs in the
+ * repository, where a pull request can edit it) for an object meshform never made does not get that object deleted,
+ * neither by a plan that no longer declares it nor by destroy; an imported object is still deleted on request.
+ */
+@LiveClusterTest
+class ForeignDeleteIT {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out) {
+    }
+
+    private Result run(ClusterContext cluster, Path stack, String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
+        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
+        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void handMade(ClusterContext cluster, String ns, String name) {
+        cluster.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                .endMetadata().addToData("keep", "me").build()).create();
+    }
+
+    private Path stack(String ns, String name) throws IOException {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: foreign}
+                resources:
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: %s, namespace: %s}, data: {a: b}}
+                """.formatted(name, ns));
+        return stack;
+    }
+
+    @Test
+    void anEntryAddedToTheStateForAHandMadeObjectDoesNotDeleteIt(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        handMade(cluster, ns, "precious");
+        Path stack = stack(ns, "mine");
+        assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
+
+        // The pull request's edit: an entry like the applied one, for the hand-made ConfigMap.
+        Path stateFile = dir.resolve("meshform.state.json");
+        JsonMapper json = JsonMapper.builder().build();
+        ObjectNode state = (ObjectNode) json.readTree(stateFile.toFile());
+        ObjectNode entry = ((ObjectNode) state.get("resources").get(0)).deepCopy();
+        entry.put("address", "kubernetes.manifest.old-cm");
+        ((ObjectNode) entry.get("attributes").get("manifest").get("metadata")).put("name", "precious");
+        ((ArrayNode) state.get("resources")).add(entry);
+        Files.writeString(stateFile, json.writeValueAsString(state));
+
+        Result plan = run(cluster, stack, "plan");
+        assertEquals(1, plan.code(), plan.out());
+        assertTrue(plan.out().contains("`kubernetes.manifest.old-cm`: refusing to destroy ConfigMap " + ns + "/precious: it"
+                + " carries no meshform mark, so this state did not make it"), plan.out());
+        assertTrue(plan.out().contains("the state entry may have been edited"), plan.out());
+        assertTrue(plan.out().contains("`meshform state rm kubernetes.manifest.old-cm`"), plan.out());
+        Result destroy = run(cluster, stack, "destroy", "--auto-approve");
+        assertEquals(1, destroy.code(), destroy.out());
+        assertTrue(destroy.out().contains("refusing to destroy ConfigMap " + ns + "/precious"), destroy.out());
+        assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("precious").get(), "the hand-made object stays");
+        assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("mine").get(), "a refused plan deletes nothing");
+
+        assertEquals(0, run(cluster, stack, "state", "rm", "kubernetes.manifest.old-cm").code());
+        assertEquals(0, run(cluster, stack, "destroy", "--auto-approve").code());
+        assertNull(cluster.client().configMaps().inNamespace(ns).withName("mine").get(), "what this state made goes");
+        assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("precious").get());
+    }
+
+    /** import records an object without marking it; destroy --delete-adopted still deletes it. */
+    @Test
+    void anImportedObjectIsDeletedByDestroyWithDeleteAdopted(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        handMade(cluster, ns, "imported");
+        Path stack = stack(ns, "imported");
+        Result imported = run(cluster, stack, "import", "kubernetes.manifest.cm", ns + "/imported");
+        assertEquals(0, imported.code(), imported.out());
+        Result destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
+        assertEquals(0, destroy.code(), destroy.out());
+        assertNull(cluster.client().configMaps().inNamespace(ns).withName("imported").get(), destroy.out());
+    }
+}

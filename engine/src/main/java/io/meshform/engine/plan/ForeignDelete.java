@@ -1,0 +1,73 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.Ownership;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateSnapshot;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A plan or an apply never deletes an object this state did not make. The state alone says what to delete, and a state
+ * file kept in a repository (as the examples keep theirs) can be edited by a pull request: an entry added for
+ * {@code kube-system/precious} would otherwise have destroy, or a plan that no longer declares it, delete an object
+ * meshform never touched. So a delete (a resource no longer declared, {@code destroy}, the first half of a replace)
+ * goes ahead only when the live object carries this state's lineage mark ({@link Ownership}). One exception: an entry
+ * recorded as adopted whose object carries no mark at all, because {@code meshform import} records an object without
+ * marking it (only an apply writes the mark); {@code adopt: true} marks it at its apply. An adopted entry is released,
+ * not deleted, unless --delete-adopted asks for it. Types whose reads say nothing about objects ({@link Ownership#SHARED},
+ * e.g. {@code kubernetes.labels}) are not checked: they never delete a whole object.
+ */
+public final class ForeignDelete {
+    private ForeignDelete() {
+    }
+
+    /** Plan time: one error per planned delete or replace of an object this state did not make. */
+    static void refuse(List<ResourceChange> planned, Map<ResourceAddress, LiveObject> live, StateSnapshot state,
+                       Diagnostics out) {
+        for (ResourceChange c : planned) {
+            boolean deletes = (c.action() == Action.DELETE && !c.forgets()) || c.action() == Action.REPLACE;
+            if (deletes) {
+                refusal(c.address(), c.action(), state.find(c.address()).orElse(null), live.get(c.address()), state.lineage())
+                        .ifPresent(out::add);
+            }
+        }
+    }
+
+    /**
+     * Why deleting {@code live}, the object of the recorded resource {@code address}, is refused; empty when it may go.
+     * The applier asks again just before it deletes: the object may have changed hands since the plan.
+     */
+    public static Optional<Diagnostic> refusal(ResourceAddress address, Action action, ResourceState recorded,
+                                               LiveObject live, String stateLineage) {
+        if (recorded == null || live == null || !live.ownership().applies()) {
+            return Optional.empty();
+        }
+        Ownership owner = live.ownership();
+        if (owner.lineage() != null && owner.lineage().equals(stateLineage)) {
+            return Optional.empty();
+        }
+        if (owner.lineage() == null && "true".equals(recorded.metadata().get(Planner.ADOPTED_KEY))) {
+            return Optional.empty();
+        }
+        String object = owner.object() == null ? "its object" : owner.object();
+        String carries = owner.lineage() == null
+                ? "carries no meshform mark"
+                : "carries another state's meshform mark (lineage " + owner.lineage()
+                        + (owner.address() == null ? "" : ", resource " + owner.address()) + ")";
+        String what = action == Action.REPLACE ? "replace" : "destroy";
+        return Optional.of(Diagnostic.error("`" + address + "`: refusing to " + what + " " + object + ": it " + carries
+                        + ", so this state did not make it",
+                "The state records `" + address + "`, but the object in the cluster is not one this state made: the state"
+                        + " entry may have been edited (a state file in a repository can be changed by a pull request), or"
+                        + " the object was deleted and made again by hand or by another tool. It was not deleted. To stop"
+                        + " managing it and leave the object alone: `meshform state rm " + address + "`. If it really is to"
+                        + " go, delete it by hand (e.g. kubectl delete), then `meshform state rm " + address + "`.",
+                null));
+    }
+}
