@@ -53,7 +53,7 @@ class StateNotWrittenTest {
         assertEquals("1", second[0]);
         String err = second[2];
         assertTrue(err.contains("Apply finished in the cluster, but the state could not be written whole. Resources: "
-                + "1 added, 0 changed, 0 destroyed."), err);  // the fake cluster keeps objects by spec: a new one
+                + "0 added, 1 changed, 0 destroyed."), err);  // mesh's mode changed in place; cortex is as applied
         assertTrue(err.contains("could not write state file"), err);
         assertTrue(err.contains("recorded in the state journal"), err);
         assertTrue(err.indexOf("Resources:") < err.indexOf("could not write state file"), err);

@@ -1,5 +1,6 @@
 package io.meshform.engine.drift;
 
+import io.meshform.engine.diag.SpecPath;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,7 +32,7 @@ final class RotatedValues {
             parts.add(summary(changed));
         }
         if (!gone.isEmpty()) {
-            List<String> paths = gone.stream().map(RotatedValues::dotted).sorted().toList();
+            List<String> paths = gone.stream().map(SpecPath::dotted).sorted().toList();
             boolean one = paths.size() == 1;
             // Apply removes it: the type is given the stack's spec, which no longer holds the value.
             parts.add("the stack no longer gives " + String.join(", ", paths) + ", applied as "
@@ -43,25 +44,11 @@ final class RotatedValues {
     }
 
     static String summary(Collection<String> pointers) {
-        List<String> paths = pointers.stream().map(RotatedValues::dotted).sorted().toList();
+        List<String> paths = pointers.stream().map(SpecPath::dotted).sorted().toList();
         boolean one = paths.size() == 1;
         return "the stack's " + (one ? "value of " : "values of ") + String.join(", ", paths)
                 + (one ? " is not the one" : " are not the ones") + " applied (the state records only "
                 + (one ? "its digest" : "their digests") + "); apply " + (one ? "it" : "them")
                 + ", then drift can check " + (one ? "it" : "them");
-    }
-
-    /** "/meshConfig/defaultConfig/proxyMetadata/AUTH_TOKEN" as "meshConfig.defaultConfig.proxyMetadata.AUTH_TOKEN". */
-    static String dotted(String pointer) {
-        StringBuilder b = new StringBuilder();
-        for (String part : pointer.substring(1).split("/", -1)) {
-            String key = part.replace("~1", "/").replace("~0", "~");
-            if (key.matches("\\d+")) {
-                b.append('[').append(key).append(']');
-            } else {
-                b.append(b.isEmpty() ? "" : ".").append(key);
-            }
-        }
-        return b.toString();
     }
 }

@@ -84,16 +84,7 @@ public final class CheckSupport {
 
     /** "/extAuthz/0" as "extAuthz[0]", a spec path as {@code --ignore} and the plan write it. */
     static String dotted(String pointer) {
-        StringBuilder b = new StringBuilder();
-        for (String part : pointer.substring(1).split("/", -1)) {
-            String key = part.replace("~1", "/").replace("~0", "~");
-            if (key.matches("\\d+")) {
-                b.append('[').append(key).append(']');
-            } else {
-                b.append(b.isEmpty() ? "" : ".").append(key);
-            }
-        }
-        return b.toString();
+        return io.meshform.engine.diag.SpecPath.dotted(pointer);
     }
 
     /** What went wrong, in one line: a meshform error's summary, else the exception's message. */
