@@ -43,7 +43,9 @@ public final class FileCluster implements ProviderFactory {
                 .map(k -> List.<Provider>of(new FakeProvider(Path.of(k)))).orElse(List.of());
     }
 
-    static ObjectNode load(Path file) {
+    // apply runs steps in parallel: each read-modify-write of the file holds the class's monitor, or two steps that
+    // each load, add their object and save lose one of the two objects (the next run then plans it as new).
+    static synchronized ObjectNode load(Path file) {
         try {
             return Files.exists(file) ? (ObjectNode) JSON.readTree(Files.readString(file)) : JSON.createObjectNode();
         } catch (IOException e) {
@@ -51,7 +53,7 @@ public final class FileCluster implements ProviderFactory {
         }
     }
 
-    static void save(Path file, ObjectNode objects) {
+    static synchronized void save(Path file, ObjectNode objects) {
         try {
             Files.writeString(file, JSON.writeValueAsString(objects));
         } catch (IOException e) {
@@ -140,12 +142,14 @@ public final class FileCluster implements ProviderFactory {
                 // As an API server that echoes the object it refuses (a webhook, a decoding error).
                 throw new IllegalStateException("the server refused " + request.desired());
             }
-            ObjectNode objects = load(file);
-            ObjectNode o = objects.putObject(key(request.address(), request.desired()));
-            o.set("spec", request.desired());
-            o.put("version", String.valueOf(System.nanoTime()));
-            request.mark().forEach((k, v) -> o.put(k.equals(Ownership.LINEAGE_ANNOTATION) ? "lineage" : "address", v));
-            save(file, objects);
+            synchronized (FileCluster.class) {
+                ObjectNode objects = load(file);
+                ObjectNode o = objects.putObject(key(request.address(), request.desired()));
+                o.set("spec", request.desired());
+                o.put("version", String.valueOf(System.nanoTime()));
+                request.mark().forEach((k, v) -> o.put(k.equals(Ownership.LINEAGE_ANNOTATION) ? "lineage" : "address", v));
+                save(file, objects);
+            }
             return new AppliedResource(request.desired(), Map.of());
         }
 
@@ -164,9 +168,11 @@ public final class FileCluster implements ProviderFactory {
 
         @Override
         public void delete(DeleteRequest request) {
-            ObjectNode objects = load(file);
-            objects.remove(key(request.address(), request.recorded().attributes()));
-            save(file, objects);
+            synchronized (FileCluster.class) {
+                ObjectNode objects = load(file);
+                objects.remove(key(request.address(), request.recorded().attributes()));
+                save(file, objects);
+            }
         }
     }
 }
