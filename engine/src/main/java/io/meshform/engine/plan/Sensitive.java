@@ -92,7 +92,7 @@ public final class Sensitive {
             return value;
         }
         JsonNode copy = value.deepCopy();
-        found.keySet().forEach(p -> set(copy, p, JsonNodeFactory.instance.stringNode(MASK)));
+        found.keySet().forEach(p -> SpecPointers.set(copy, p, JsonNodeFactory.instance.stringNode(MASK)));
         return copy;
     }
 
@@ -108,7 +108,7 @@ public final class Sensitive {
         for (Map.Entry<String, JsonNode> e : a.entrySet()) {
             JsonNode old = b.get(e.getKey());
             if (old != null && !same(old, e.getValue(), e.getKey())) {
-                set(maskedAfter, e.getKey(), JsonNodeFactory.instance.stringNode(CHANGED));
+                SpecPointers.set(maskedAfter, e.getKey(), JsonNodeFactory.instance.stringNode(CHANGED));
             }
         }
         return new JsonNode[] {maskedBefore, maskedAfter};
@@ -126,7 +126,7 @@ public final class Sensitive {
             return value;
         }
         JsonNode copy = value.deepCopy();
-        found.forEach((p, v) -> set(copy, p, JsonNodeFactory.instance.stringNode(isDigest(v) ? text(v) : digestOf(p, v))));
+        found.forEach((p, v) -> SpecPointers.set(copy, p, JsonNodeFactory.instance.stringNode(isDigest(v) ? text(v) : digestOf(p, v))));
         return copy;
     }
 
@@ -141,7 +141,7 @@ public final class Sensitive {
             return value;
         }
         JsonNode copy = value.deepCopy();
-        found.forEach((p, v) -> set(copy, p, JsonNodeFactory.instance.stringNode(isDigest(v) ? text(v) : digestOf(p, v))));
+        found.forEach((p, v) -> SpecPointers.set(copy, p, JsonNodeFactory.instance.stringNode(isDigest(v) ? text(v) : digestOf(p, v))));
         return copy;
     }
 
@@ -166,7 +166,7 @@ public final class Sensitive {
             if (copy == null) {
                 copy = recorded.deepCopy();
             }
-            set(copy, pointer, value.deepCopy());
+            SpecPointers.set(copy, pointer, value.deepCopy());
         }
         return copy == null ? recorded : copy;
     }
@@ -418,17 +418,6 @@ public final class Sensitive {
             }
         }
         return out;
-    }
-
-    private static void set(JsonNode root, String pointer, JsonNode replacement) {
-        int slash = pointer.lastIndexOf('/');
-        JsonNode parent = slash <= 0 ? root : root.at(pointer.substring(0, slash));
-        String last = unescape(pointer.substring(slash + 1));
-        if (parent instanceof ObjectNode o) {
-            o.set(last, replacement);
-        } else if (parent instanceof ArrayNode a && last.matches("\\d+")) {
-            a.set(Integer.parseInt(last), replacement);
-        }
     }
 
     private static String escape(String key) {

@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.install;
 
+import io.meshform.engine.plan.SpecPointers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,18 +101,7 @@ record RotatedRender(RenderDiff.Render render, ValueReach reach) {
 
     /** A copy of {@code spec} with each value put at its JSON pointer. */
     static JsonNode withValues(JsonNode spec, Map<String, JsonNode> values) {
-        JsonNode copy = spec.deepCopy();
-        values.forEach((pointer, value) -> {
-            int slash = pointer.lastIndexOf('/');
-            JsonNode parent = slash <= 0 ? copy : copy.at(pointer.substring(0, slash));
-            String last = pointer.substring(slash + 1).replace("~1", "/").replace("~0", "~");
-            if (parent instanceof ObjectNode o) {
-                o.set(last, value.deepCopy());
-            } else if (parent instanceof ArrayNode a && last.matches("\\d+") && Integer.parseInt(last) < a.size()) {
-                a.set(Integer.parseInt(last), value.deepCopy());
-            }
-        });
-        return copy;
+        return SpecPointers.with(spec, values);
     }
 
     /**

@@ -1,16 +1,19 @@
 package io.meshform.providers.istio.install;
 
 import io.meshform.engine.plan.Sensitive;
+import io.meshform.engine.plan.SpecPointers;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * What {@code istioctl uninstall} is given on destroy, from the state's record of the install, in which a value a
@@ -124,13 +127,7 @@ final class UninstallOperator {
     /** The candidate whose digest at {@code pointer} is the one recorded there ({@link Sensitive#restore}). */
     static Optional<String> recover(JsonNode recorded, String pointer, Collection<String> candidates) {
         for (String c : candidates) {
-            ObjectNode declared = (ObjectNode) recorded.deepCopy();
-            ObjectNode parent = declared;
-            String[] keys = pointer.substring(1).split("/");
-            for (int i = 0; i < keys.length - 1; i++) {
-                parent = (ObjectNode) parent.get(keys[i]);
-            }
-            parent.put(keys[keys.length - 1], c);
+            JsonNode declared = SpecPointers.with(recorded, Map.of(pointer, StringNode.valueOf(c)));
             JsonNode restored = Sensitive.restore(recorded, declared).at(pointer);
             if (restored.isString() && restored.asString().equals(c)) {
                 return Optional.of(c);
