@@ -203,13 +203,13 @@ public final class KubernetesStateBackend implements StateBackend {
     }
 
     /**
-     * The error of a write that did not land, or whose outcome is unknown (a server error, or no read-back). Its
-     * chunks are removed only when it is known not to have landed: an index that landed later would need them (the
-     * next successful write removes them otherwise).
+     * The error of a write that did not land, or whose outcome is unknown (a server error, no answer at all, or no
+     * read-back). Its chunks are removed only when it is known not to have landed: an index that landed later would
+     * need them (the next successful write removes them otherwise).
      */
     private StateException notWritten(KubernetesClientException e, boolean readBack, List<String> chunks,
                                       Map<String, String> data, StateSnapshot out) {
-        if (!readBack || e.getCode() >= 500) {
+        if (!readBack || outcomeUnknown(e)) {
             unconfirmed = new Attempt(data, out);
         } else {
             deleteChunksQuietly(chunks);
@@ -221,7 +221,23 @@ public final class KubernetesStateBackend implements StateBackend {
                     + "overwritten; the state is as that run left it. Run meshform again so that it plans "
                     + "against the new state.", e);
         }
+        if (outcomeUnknown(e)) {
+            // "could not write" would be false when the write lands after its answer was lost.
+            return new StateException("the answer to writing state in " + describe() + " was lost: " + serverSays(e)
+                    + "\nThe write may have landed, or may still land: the state is as this run read it or as it wrote"
+                    + " it. Run `meshform plan` once the cluster is reachable to see which.", e);
+        }
         return failure("write", e);
+    }
+
+    /**
+     * True when the API server's answer does not say the write was refused: a server error (a 504 is sent when its
+     * own timeout passes while etcd may still commit), or no HTTP answer at all (fabric8 gives a code below 100 when
+     * the request timed out or the connection broke after the request went out). A read-back right after such an
+     * answer may come before the write lands, so it does not prove that it never will.
+     */
+    private static boolean outcomeUnknown(KubernetesClientException e) {
+        return e.getCode() >= 500 || e.getCode() < 100;
     }
 
     @Override

@@ -87,6 +87,35 @@ class KubernetesStateBackendTest extends KubernetesStateBackendContract {
     }
 
     /**
+     * The answer of a write never comes (the connection times out: no HTTP status at all), and the write lands
+     * later: that outcome is as unknown as a 504's. The next write meets it (409) and continues from it; it said
+     * that another run wrote the state and that this run must have lost its lock, neither of which was true.
+     */
+    @Test
+    void aWriteWithoutAnyAnswerThatLandedLaterIsContinuedFrom() {
+        StateSnapshot first = backend(Duration.ofSeconds(30)).write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        KubernetesClient impatient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0).withRequestTimeout(1500).build()).build();
+        KubernetesStateBackend run = new KubernetesStateBackend(impatient, namespace(), stateName, Duration.ofSeconds(30),
+                TEST_CHUNK_BYTES);
+        KubernetesStateBackend etcd = backend(Duration.ofSeconds(30));
+        run.read();
+        etcd.read();
+        server.expect().put().delay(4, java.util.concurrent.TimeUnit.SECONDS)
+                .withPath("/api/v1/namespaces/" + namespace() + "/secrets/meshform-state-" + stateName)
+                .andReturn(504, new StatusBuilder().withStatus("Failure").withCode(504).build()).once();
+        StateSnapshot lost = first.with(resource("b", "2"));
+        StateException unanswered = assertThrows(StateException.class, () -> run.write(lost));
+        int code = ((io.fabric8.kubernetes.client.KubernetesClientException) unanswered.getCause()).getCode();
+        assertEquals(true, code < 100, "no HTTP status (fabric8 says " + code + "): " + unanswered.getMessage());
+        assertEquals(true, unanswered.getMessage().contains("may have landed"), unanswered.getMessage());
+        etcd.write(lost);  // the write lands after the client gave up on its answer
+        StateSnapshot after = run.write(lost.with(resource("c", "3")));
+        assertEquals(first.serial() + 2, after.serial());
+        assertEquals(List.of("a", "b", "c"), addresses(backend(Duration.ofSeconds(30)).read().orElseThrow()));
+    }
+
+    /**
      * The answer of the create that took the lock is lost, and the client's retry meets the Lease that create made
      * (409): the lock is this run's. It said "state is locked ... held by" this very process.
      */
