@@ -91,6 +91,14 @@ final class LeaseLock {
                 }
                 throw locked(winner != null ? winner : wanted);
             }
+            if (e.getCode() >= 500 || e.getCode() < 100) {
+                // No answer (a timeout, a broken connection) or a server error: the request may have taken the Lease
+                // all the same. Left alone, that Lease would keep every run out until it expired, this one's rerun too.
+                Lease after = readBackQuietly();
+                if (after != null && !isFree(after) && mine.id().equals(after.getSpec().getHolderIdentity())) {
+                    return new Handle(mine, now, after.getMetadata().getResourceVersion(), sent);
+                }
+            }
             throw failure("lock", e);
         }
         return new Handle(mine, now, taken.getMetadata().getResourceVersion(), sent);
@@ -170,6 +178,15 @@ final class LeaseLock {
     private StateLockedException locked(Lease lease) {
         LockInfo holder = holderOf(lease);
         return new StateLockedException(where(), holder, holder.holderProcessGone());
+    }
+
+    /** The Lease, or null when it is absent or cannot be read (the caller then reports its own error). */
+    private Lease readBackQuietly() {
+        try {
+            return leases().withName(leaseName).get();
+        } catch (KubernetesClientException e) {
+            return null;
+        }
     }
 
     private Lease get() {

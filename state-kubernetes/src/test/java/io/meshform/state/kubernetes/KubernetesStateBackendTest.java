@@ -138,6 +138,36 @@ class KubernetesStateBackendTest extends KubernetesStateBackendContract {
         }
     }
 
+    /**
+     * The create that took the lock gets no answer at all (the request times out) and lands: the Lease is this run's.
+     * The run stopped with "could not lock state" and left its Lease to keep every run out until it expired.
+     */
+    @Test
+    void aLockWithoutAnyAnswerThatLandedIsThisRuns() {
+        LockInfo info = LockInfo.forOperation("apply");
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        String lease = "meshform-lock-" + stateName;
+        String path = "/apis/coordination.k8s.io/v1/namespaces/" + namespace() + "/leases";
+        client.leases().inNamespace(namespace()).resource(new LeaseBuilder().withNewMetadata().withName(lease).endMetadata()
+                .withNewSpec().withHolderIdentity(info.id()).withLeaseDurationSeconds(30).withAcquireTime(now)
+                .withRenewTime(now).endSpec().build()).create();  // what the create whose answer never came made
+        server.expect().get().withPath(path + "/" + lease)
+                .andReturn(404, new StatusBuilder().withStatus("Failure").withReason("NotFound").withCode(404).build())
+                .once();  // the Lease as this run read it, before its create
+        server.expect().post().delay(4, java.util.concurrent.TimeUnit.SECONDS).withPath(path)
+                .andReturn(504, new StatusBuilder().withStatus("Failure").withCode(504).build()).once();
+        KubernetesClient impatient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
+                .withRequestRetryBackoffLimit(0).withRequestTimeout(1500).build()).build();
+        KubernetesStateBackend run = new KubernetesStateBackend(impatient, namespace(), stateName, Duration.ofSeconds(30),
+                TEST_CHUNK_BYTES);
+        try (LockHandle mine = run.lock(info, Duration.ZERO)) {
+            assertEquals(info.id(), mine.id());
+        }
+        try (LockHandle next = backend(Duration.ofSeconds(30)).lock(LockInfo.forOperation("plan"), Duration.ZERO)) {
+            assertNotEquals(info.id(), next.id(), "released as any lock is");
+        }
+    }
+
     private static List<String> addresses(StateSnapshot s) {
         return s.resources().stream().map(r -> r.address()).toList();
     }
