@@ -22,7 +22,10 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>{@link #objects} are objects only one of the two renders has (the value decides whether they exist), and
  * {@link #fields} the fields, per object present in both, written as {@link RenderDiff#compare} names a difference with
- * the cluster ({@code mesh.defaultConfig.proxyMetadata.AUTH_TOKEN}), so the comparison leaves out exactly those.
+ * the cluster ({@code mesh.defaultConfig.proxyMetadata.AUTH_TOKEN}), so the comparison leaves out those, at the
+ * grain it names differences in: where the value changes a list's length (whether an env entry exists), the grain is
+ * the whole list ({@code spec.template.spec.containers[0].env}), so its other entries are left out too. What is left
+ * out is wider than the value then, never narrower, and drift lists it as not checked, so what it prints stays true.
  * A field the value decides in a way two different values render alike (a template that tests for one given value)
  * is not found, and is compared: the comparison may then report a difference that is the rotation, never hide one.
  */
