@@ -96,4 +96,23 @@ class LeftOutOfPlanTest {
                 + " declares it, but this plan leaves it out)"), ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("--target kubernetes.manifest.auth"), ds.get(0).detail());
     }
+
+    /**
+     * The stack's own PERMISSIVE exception, live as applied, left out of a plan that targets the namespace's STRICT
+     * policy: it is the stack's, so "which the stack does not manage ... declare it" would be false.
+     */
+    @Test
+    void theStacksOwnExceptionLeftOutIsNotCalledUnmanaged() {
+        var strict = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
+        var exception = decl("istio.peerAuthentication.mongo", "namespace: cortex\nname: mongo\n"
+                + "selector: {matchLabels: {app: mongo}}\nmtls: {mode: PERMISSIVE}\n");
+        FakeCluster cluster = new FakeCluster().peer("cortex", "mongo", "2024-01-01T00:00:00Z",
+                "selector: {matchLabels: {app: mongo}}\nmtls: {mode: PERMISSIVE}");
+        List<Diagnostic> ds = UnmanagedWeakerMtls.findings(cluster.mesh(targeted(List.of(strict, exception), strict)));
+        assertEquals(List.of(), ds, "cortex/mongo is the stack's istio.peerAuthentication.mongo");
+        FakeCluster other = new FakeCluster().peer("cortex", "open", "2024-01-01T00:00:00Z",
+                "selector: {matchLabels: {app: mongo}}\nmtls: {mode: PERMISSIVE}");
+        assertEquals(1, UnmanagedWeakerMtls.findings(other.mesh(targeted(List.of(strict, exception), strict))).size(),
+                "a live policy the stack does not declare is still reported");
+    }
 }
