@@ -115,4 +115,19 @@ class LeftOutOfPlanTest {
         assertEquals(1, UnmanagedWeakerMtls.findings(other.mesh(targeted(List.of(strict, exception), strict))).size(),
                 "a live policy the stack does not declare is still reported");
     }
+
+    /** STRICT targeted without the stack's PERMISSIVE exception (not live yet): say the exception is left out. */
+    @Test
+    void strictTargetedWithoutTheStacksExceptionSaysTheExceptionIsLeftOut() {
+        var strict = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
+        var exception = decl("istio.peerAuthentication.mongo", "namespace: cortex\nname: mongo\nselector: {matchLabels:"
+                + " {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MeshChecksTest.MONGO, 27017);
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(targeted(List.of(strict, exception), strict)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("(the stack's istio.peerAuthentication.mongo, which exempts them, is left out of"
+                + " this plan)"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("--target istio.peerAuthentication.mongo"), ds.get(0).detail());
+    }
 }
