@@ -43,7 +43,9 @@ import java.util.TreeMap;
  * <p>Without the cluster (validate, no control plane yet), or when a CUSTOM policy selects no running gateway pod
  * (the gateway may come with this plan's install, or the policy is meant for sidecars), the policy stands for a pod
  * in its namespace labelled exactly as its selector says: an approximation, which the report says it is, one per
- * policy namespace and selector, however many sidecars the policy selects.
+ * policy namespace and selector, however many sidecars the policy selects. It is named as a selector, never as a
+ * gateway ({@link Workload#described}), and says which running pods the selector picks instead. Only the run's own
+ * policies are approximated so: the caller says which.
  */
 final class CoveredWorkloads {
     private static final int NAMED_PODS = 3;
@@ -64,15 +66,30 @@ final class CoveredWorkloads {
      */
     record Workload(String namespace, Map<String, String> labels, String name, String basis, AuthzPolicy custom,
                     boolean approximate) {
+        /**
+         * How a finding names it: {@code gateway ns/workload} for running gateway pods; an approximation is only a
+         * selector, which may select sidecars and no gateway at all, so it is named as one.
+         */
+        String described() {
+            return approximate ? "the pods " + name + " selects" : "gateway " + name;
+        }
     }
 
-    /** The workloads the CUSTOM policies (without targetRefs) select, in the policies' order. */
-    static List<Workload> of(PlannedMesh mesh, List<AuthzPolicy> policies, String root) {
+    /**
+     * The workloads the CUSTOM policies (without targetRefs) select, in the policies' order. A policy that selects no
+     * running gateway pod stands for one by its selector only when {@code approximated} says so: the run's own policies.
+     * A live policy the stack does not manage that selects no running gateway is no gateway's and not the run's, so an
+     * unrelated stack's plan has nothing true to say of it (before, it was judged and named "gateway ns/app=db" on the
+     * strength of the stack's install).
+     */
+    static List<Workload> of(PlannedMesh mesh, List<AuthzPolicy> policies, String root,
+                             java.util.function.Predicate<AuthzPolicy> approximated) {
         boolean live = mesh.context().purpose() != Purpose.VALIDATE && mesh.cluster().controlPlane();
-        List<LivePod> pods = live ? running(mesh).stream().filter(CoveredWorkloads::gateway).toList() : List.of();
+        List<LivePod> running = live ? running(mesh) : List.of();
+        List<LivePod> pods = running.stream().filter(CoveredWorkloads::gateway).toList();
         Map<String, Map<String, List<LivePod>>> groups = new LinkedHashMap<>(); // workload, then label set: pods
         Map<String, AuthzPolicy> groupCustom = new LinkedHashMap<>();
-        Map<String, Workload> approximated = new LinkedHashMap<>();
+        Map<String, Workload> approximations = new LinkedHashMap<>();
         for (AuthzPolicy custom : policies) {
             if (!custom.action().equals("CUSTOM") || custom.targeted()) {
                 continue;
@@ -92,15 +109,17 @@ final class CoveredWorkloads {
                     any = true;
                 }
             }
-            if (!any) {
+            if (!any && approximated.test(custom)) {
                 Map<String, String> selector = custom.selector() == null ? Map.of() : custom.selector();
-                approximated.putIfAbsent(custom.namespace() + " " + new TreeMap<>(selector), approximation(custom, selector, live, mesh));
+                List<String> others = running.stream().filter(p -> selects(custom, p, root)).map(LivePod::name).sorted().toList();
+                approximations.putIfAbsent(custom.namespace() + " " + new TreeMap<>(selector),
+                        approximation(custom, selector, live, others, mesh));
             }
         }
         List<Workload> out = new ArrayList<>();
         groups.forEach((key, sets) -> sets.forEach((set, members) ->
                 out.add(pods(members, sets.values(), groupCustom.get(key + " " + set)))));
-        out.addAll(approximated.values());
+        out.addAll(approximations.values());
         return out;
     }
 
@@ -167,11 +186,16 @@ final class CoveredWorkloads {
         return String.join(",", out);
     }
 
-    private static Workload approximation(AuthzPolicy custom, Map<String, String> selector, boolean live, PlannedMesh mesh) {
+    /** {@code others}: the running pods in the mesh the policy selects, none of them a gateway. */
+    private static Workload approximation(AuthzPolicy custom, Map<String, String> selector, boolean live, List<String> others,
+                                          PlannedMesh mesh) {
         String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
                 : "no control plane runs yet")
                 : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
-                : "no running gateway pod matches the selector";
+                : "no running gateway pod matches the selector" + (others.isEmpty() ? ""
+                : "; it selects " + others.size() + (others.size() == 1 ? " running pod that is" : " running pods that are")
+                + " no gateway (" + String.join(", ", others.subList(0, Math.min(NAMED_PODS, others.size())))
+                + (others.size() > NAMED_PODS ? " and " + (others.size() - NAMED_PODS) + " more" : "") + ")");
         String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
                 + (selector.isEmpty() ? "{}" : selector(selector)) + "; a policy selecting the gateway pods by another label, or in"
                 + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";

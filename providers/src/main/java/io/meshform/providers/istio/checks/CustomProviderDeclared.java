@@ -54,12 +54,16 @@ public final class CustomProviderDeclared extends MeshCheck {
             List<String> extAuthz = config.extensionProviders().stream().filter(p -> ExtAuthzRules.kind(p) != null)
                     .map(p -> Json.text(p, "name")).filter(java.util.Objects::nonNull).sorted().toList();
             if (declared.isEmpty()) {
+                // An install of the stack that declares it, left out by --target or --exclude: say so, not "add one".
+                var leftOut = LeftOutOfPlan.installDeclaring(mesh.context(), provider::equals).map(i -> i.address().toString());
                 out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` is not declared in "
-                                + config.source(),
+                                + config.source() + leftOut.map(i -> " (" + i + " declares it, but this plan leaves it out)").orElse(""),
                         "istiod turns the policy's rules into DENY rules: every request they match gets 403 and none reaches"
-                                + " an auth proxy." + ON_TCP + " " + (extAuthz.isEmpty() ? "The mesh config declares no ext_authz"
-                                + " provider; add one named " + provider + " (istio.install extAuthz: the auth proxy's"
-                                + " service and port)" : "Declared ext_authz providers: " + String.join(", ", extAuthz)) + dry,
+                                + " an auth proxy." + ON_TCP + " " + (leftOut.isPresent() ? "Until " + leftOut.get()
+                                + " is applied: " + LeftOutOfPlan.advice(List.of(leftOut.get())) : extAuthz.isEmpty()
+                                ? "The mesh config declares no ext_authz provider; add one named " + provider
+                                + " (istio.install extAuthz: the auth proxy's service and port)"
+                                : "Declared ext_authz providers: " + String.join(", ", extAuthz)) + dry,
                         o.range("/spec/provider/name")));
                 continue;
             }

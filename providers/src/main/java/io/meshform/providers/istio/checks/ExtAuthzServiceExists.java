@@ -98,13 +98,20 @@ public final class ExtAuthzServiceExists extends MeshCheck {
                     return;
                 }
                 if (live.absent()) {
-                    out.add(Diagnostic.warning("auth proxy `" + name + "`: Service " + ns + "/" + svc + " does not exist, so"
-                                    + " istiod refuses the provider and every request " + policy.decl().address()
+                    // The stack's own Service, left out by --target or --exclude: say so, not "deploy it".
+                    var leftOut = PlannedObject.declaredNotPlanned(mesh.context()).stream()
+                            .filter(o -> "Service".equals(o.kind()) && "v1".equals(o.apiVersion()) && ns.equals(o.namespace())
+                                    && svc.equals(o.name())).map(o -> o.decl().address().toString()).findFirst();
+                    out.add(Diagnostic.warning("auth proxy `" + name + "`: Service " + ns + "/" + svc + " does not exist"
+                                    + leftOut.map(a -> " (" + a + " declares it, but this plan leaves it out)").orElse("")
+                                    + ", so istiod refuses the provider and every request " + policy.decl().address()
                                     + " sends to it gets 403",
                             "istiod finds an ext_authz service by its host name (" + host + ") among the cluster's Services;"
-                                    + " without it the CUSTOM policy's rules become DENY rules. Deploy the auth proxy's"
-                                    + " Service (the Cortex installation does) before relying on this policy, or fix the"
-                                    + " provider's service (" + config.source() + ")", policy.range("/spec/provider/name")));
+                                    + " without it the CUSTOM policy's rules become DENY rules. " + (leftOut.isPresent()
+                                    ? "Until " + leftOut.get() + " is applied: " + LeftOutOfPlan.advice(List.of(leftOut.get()))
+                                    : "Deploy the auth proxy's Service (the Cortex installation does) before relying on this"
+                                    + " policy, or fix the provider's service (" + config.source() + ")"),
+                            policy.range("/spec/provider/name")));
                     return;
                 }
                 live.value().path("spec").path("ports").forEach(p -> ports.add(p.path("port").asLong()));

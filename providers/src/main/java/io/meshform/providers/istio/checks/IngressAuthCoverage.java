@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
  * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). The policies judged
  * are those istiod attaches to the workload's pods ({@link CoveredWorkloads}: per running pod when the cluster is
- * known, else the CUSTOM policy's selector as an approximation the report names). One note per workload
+ * known, else, for the stack's own CUSTOM policies, the selector as an approximation the report names; a live policy
+ * the stack does not declare that selects no running gateway is no gateway's and not the stack's: left out). One note per workload
  * with the table; a warning when nothing was checked, once for all the workloads of the same CUSTOM policy; a warning
  * for each variant of a protected path let through unchecked and each broken {@code coverage:} expectation, once for
  * all the workloads that give it the same verdict; and one for each condition of a CUSTOM rule that a client controls
@@ -91,7 +92,8 @@ public final class IngressAuthCoverage extends MeshCheck {
         List<AuthzPolicy> customOrder = new ArrayList<>();
         Map<String, NothingKnown> nothingKnown = new java.util.LinkedHashMap<>();
         Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
-        for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root)) {
+        for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root,
+                p -> objects.containsKey(p) || declaredCoverage.containsKey(p))) {
             List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
             if (!concerns(mesh, w, attached, objects, root)) {
                 continue;
@@ -131,7 +133,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                     return new NothingKnown(out.size() - 1, report, range, new JudgedGateways());
                 }).gateways().add(w);
             } else {
-                String header = "gateway " + workload + " (pathNormalization " + mode + ", from " + config.source() + "); "
+                String header = w.described() + " (pathNormalization " + mode + ", from " + config.source() + "); "
                         + w.basis() + (leftOut.isEmpty() ? "" : "; the coverage paths " + String.join(", ", leftOut)
                         + " declares, judged against its live object (this plan leaves it out)");
                 out.add(Diagnostic.info(summary(report, workload), table(report, header), null));

@@ -22,7 +22,10 @@ import tools.jackson.databind.JsonNode;
  * ext_authz provider only for requests a CUSTOM policy matches, so the gateway then lets every request in without
  * authentication: what removing the ingress-auth policy from a stack, or destroying everything but the install,
  * leaves behind. A dry-run CUSTOM policy sends nothing to the proxy, so it does not count. Plan and drift only: validate
- * does not see the live policies, and one outside the stack may use the provider.
+ * does not see the live policies, and one outside the stack may use the provider. A plan with {@code --target} or
+ * {@code --exclude} that leaves out the stack's CUSTOM policy (not live yet) leaves the gateway unauthenticated too,
+ * but the warning names the policy and says how to plan it ({@link LeftOutOfPlan}), instead of suggesting to declare
+ * what the stack declares.
  */
 public final class IngressAuthUnused extends MeshCheck {
     static final String AUTHORIZATION_POLICIES = "authorizationpolicies.security.istio.io";
@@ -67,6 +70,24 @@ public final class IngressAuthUnused extends MeshCheck {
                 continue;
             }
             if (used.contains(name)) {
+                continue;
+            }
+            // A CUSTOM policy of the stack that would use it, left out by --target or --exclude: the gateway is
+            // unauthenticated after this plan, but only because of the command line, which the warning must say.
+            List<String> leftOut = PlannedObject.declaredNotPlanned(mesh.context()).stream()
+                    .filter(o -> "AuthorizationPolicy".equals(o.kind()) && !AuthzPolicy.isDryRun(o.object())
+                            && "CUSTOM".equals(Json.text(o.object().path("spec"), "action"))
+                            && name.equals(Json.text(o.object().path("spec").path("provider"), "name")))
+                    .map(o -> o.decl().address().toString()).distinct().toList();
+            if (!leftOut.isEmpty()) {
+                out.add(Diagnostic.warning(d.address() + ": ingress is not authenticated after this plan: the CUSTOM policy"
+                                + " that sends requests to provider " + name + " (" + String.join(", ", leftOut) + ") is left"
+                                + " out of it",
+                        "the install declares the auth proxy `" + name + "`, and Istio calls an ext_authz provider only for"
+                                + " requests a CUSTOM rule matches; no CUSTOM policy this plan applies, or the cluster holds,"
+                                + " names it, so until " + String.join(", ", leftOut) + " is applied every request reaches"
+                                + " the workloads unauthenticated: " + LeftOutOfPlan.advice(leftOut),
+                        CheckSupport.range(d, "/spec" + p.getKey() + "/name")));
                 continue;
             }
             String dry = dryRun.contains(name) ? " A dry-run CUSTOM policy (" + AuthzPolicy.DRY_RUN + ") names it, but istiod"

@@ -1,7 +1,9 @@
 package io.meshform.providers.istio.checks;
 
 import io.meshform.providers.istio.policy.PathNormalization;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,11 +14,16 @@ import java.util.Set;
 final class JudgedGateways {
     private final Set<String> names = new LinkedHashSet<>();
     private final Set<String> approximate = new LinkedHashSet<>();
+    private final Set<String> gateways = new LinkedHashSet<>();
+    private final Set<String> selected = new LinkedHashSet<>();
 
     void add(CoveredWorkloads.Workload w) {
         names.add(w.name());
         if (w.approximate()) {
             approximate.add(w.name());
+            selected.add(w.described());
+        } else {
+            gateways.add(w.name());
         }
     }
 
@@ -25,9 +32,17 @@ final class JudgedGateways {
         return String.join(", ", names);
     }
 
-    /** {@code gateway ns/a} or {@code gateways ns/a, ns/b}. */
+    /**
+     * {@code gateway ns/a} or {@code gateways ns/a, ns/b}; a selector that stands for pods the run did not see is no
+     * known gateway, so it is named as a selector ({@link CoveredWorkloads.Workload#described}).
+     */
     String named() {
-        return (names.size() == 1 ? "gateway " : "gateways ") + names();
+        List<String> parts = new ArrayList<>();
+        if (!gateways.isEmpty()) {
+            parts.add((gateways.size() == 1 ? "gateway " : "gateways ") + String.join(", ", gateways));
+        }
+        parts.addAll(selected);
+        return String.join("; ", parts);
     }
 
     /**

@@ -183,7 +183,8 @@ public final class PlannedMesh {
     /**
      * Every PeerAuthentication of the judged mesh. A plan: the live ones, with those the stack declares replaced by
      * their planned spec (keeping the live creation time, which decides ties), those it removes left out, and new ones
-     * added as the newest. Drift: the live ones, named after the stack resource that manages them.
+     * added as the newest; a live one the stack declares but a --target or --exclude plan leaves out keeps its live spec
+     * and is named after its stack resource. Drift: the live ones, named after the stack resource that manages them.
      */
     public synchronized List<PeerPolicy> peerPolicies() {
         if (peerPolicies == null) {
@@ -206,10 +207,11 @@ public final class PlannedMesh {
             }
         }
         Map<String, String> managed = new HashMap<>();
-        if (ctx.purpose() == Purpose.DRIFT) {
-            planned().stream().filter(o -> "PeerAuthentication".equals(o.kind()))
-                    .forEach(o -> managed.put(o.namespace() + "/" + o.name(), o.decl().address().toString()));
-        }
+        // Drift: the live policies the stack manages. A plan with --target or --exclude: the stack's policies it leaves
+        // out stay as they are live, and are still the stack's; without their origin a check called them unmanaged.
+        List<PlannedObject> ownLive = ctx.purpose() == Purpose.DRIFT ? planned() : PlannedObject.declaredNotPlanned(ctx);
+        ownLive.stream().filter(o -> "PeerAuthentication".equals(o.kind()))
+                .forEach(o -> managed.put(o.namespace() + "/" + o.name(), o.decl().address().toString()));
         Map<String, PeerPolicy> out = new TreeMap<>();
         live.forEach((id, p) -> {
             if (!gone.contains(id)) {

@@ -49,7 +49,28 @@ public final class StrictWithoutExceptions extends MeshCheck {
     }
 
     /** One pod under STRICT: which ports (empty: every port, none declared), and what decided. */
-    private record Finding(String pod, Map<String, String> known, TreeSet<Integer> strictPorts, EffectiveMtls mtls) {
+    private record Finding(String pod, Map<String, String> known, TreeSet<Integer> strictPorts, EffectiveMtls mtls,
+                           List<String> leftOut) {
+    }
+
+    /**
+     * The stack's PERMISSIVE or DISABLE PeerAuthentications a --target or --exclude plan leaves out (and that are not
+     * live, or the pod would not be STRICT) that select the pod: its exception, which the warning names instead of
+     * asking for one.
+     */
+    private static List<String> leftOutExceptions(PlannedMesh mesh, String ns, Map<String, String> labels) {
+        List<String> out = new ArrayList<>();
+        for (PlannedObject o : PlannedObject.declaredNotPlanned(mesh.context())) {
+            if (!"PeerAuthentication".equals(o.kind()) || !ns.equals(o.namespace())) {
+                continue;
+            }
+            PeerPolicy p = PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), null);
+            if ((p.mode() == MtlsMode.PERMISSIVE || p.mode() == MtlsMode.DISABLE) && p.selector() != null
+                    && labels.entrySet().containsAll(p.selector().entrySet())) {
+                out.add(o.decl().address().toString());
+            }
+        }
+        return out;
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
@@ -85,7 +106,8 @@ public final class StrictWithoutExceptions extends MeshCheck {
             if (!hit) {
                 continue;
             }
-            Finding f = new Finding(ns + "/" + pod.name(), known, ports.isEmpty() ? new TreeSet<>() : strict, mtls);
+            Finding f = new Finding(ns + "/" + pod.name(), known, ports.isEmpty() ? new TreeSet<>() : strict, mtls,
+                    leftOutExceptions(mesh, ns, labels));
             PeerPolicy decider = ports.isEmpty() ? mtls.decidedByWorkloadMode() : mtls.decidedBy(strict.first());
             if (decider != null) { // STRICT always comes from a policy: Istio's default is PERMISSIVE
                 byDecider.computeIfAbsent(decider, k -> new ArrayList<>()).add(f);
@@ -114,9 +136,14 @@ public final class StrictWithoutExceptions extends MeshCheck {
             case NAMESPACE -> "namespace-wide";
             default -> "workload";
         };
+        List<String> leftOut = found.stream().flatMap(f -> f.leftOut().stream()).distinct().sorted().toList();
+        String whom = found.stream().allMatch(f -> !f.leftOut().isEmpty()) ? "them" : "some of them";
         lines.add("Istio composes mesh, namespace and workload PeerAuthentications for each pod (the oldest wins within a"
                 + " level; port-level settings are container ports): these pods get STRICT from " + decider.describe()
-                + ". Add, in each pod's namespace, a PeerAuthentication with mtls.mode PERMISSIVE and a selector that matches"
+                + ". " + (leftOut.isEmpty() ? "" : "The stack's " + String.join(", ", leftOut) + " exempts "
+                + whom + ", but "
+                + LeftOutOfPlan.advice(leftOut) + ". For any other pod: ")
+                + "Add, in each pod's namespace, a PeerAuthentication with mtls.mode PERMISSIVE and a selector that matches"
                 + " the pod's labels (e.g. the label shown), as the Cortex guide's mongo, minio-make-bucket, spark-driver and"
                 + " spark-executor do; the guide recommends running Redis and MinIO outside the cluster instead");
         SourceRange at = null;
@@ -126,6 +153,7 @@ public final class StrictWithoutExceptions extends MeshCheck {
             }
         }
         return Diagnostic.warning(found.size() + " pod(s) that cannot do mTLS get " + scope + " STRICT mTLS from "
-                + decider.describe(), String.join("\n", lines), at);
+                + decider.describe() + (leftOut.isEmpty() ? "" : " (the stack's " + String.join(", ", leftOut)
+                + ", which exempts " + whom + ", is left out of this plan)"), String.join("\n", lines), at);
     }
 }

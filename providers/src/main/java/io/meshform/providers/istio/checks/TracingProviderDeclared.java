@@ -43,11 +43,16 @@ public final class TracingProviderDeclared extends MeshCheck {
                 for (int p = 0; p < Math.min(1, providers.size()); p++) {
                     String name = Json.text(providers.get(p), "name");
                     if (name != null && declared.stream().noneMatch(name::equalsIgnoreCase)) {
+                        // An install of the stack that declares it, left out by --target or --exclude: say so.
+                        var leftOut = LeftOutOfPlan.installDeclaring(ctx, name::equalsIgnoreCase).map(x -> x.address().toString());
                         out.add(Diagnostic.warning(d.address() + ": tracing provider `" + name
-                                        + "` is not declared in " + config.source(),
-                                "Istio accepts the Telemetry but sends no spans; add an extension provider named " + name
+                                        + "` is not declared in " + config.source()
+                                        + leftOut.map(x -> " (" + x + " declares it, but this plan leaves it out)").orElse(""),
+                                "Istio accepts the Telemetry but sends no spans; " + (leftOut.isPresent() ? "until "
+                                        + leftOut.get() + " is applied: " + LeftOutOfPlan.advice(List.of(leftOut.get()))
+                                        : "add an extension provider named " + name
                                         + " (e.g. zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411})"
-                                        + (declared.isEmpty() ? "" : "; declared providers: " + String.join(", ", declared)),
+                                        + (declared.isEmpty() ? "" : "; declared providers: " + String.join(", ", declared))),
                                 range(d, "/spec/tracing/" + i + "/providers/" + p + "/name")));
                     }
                 }

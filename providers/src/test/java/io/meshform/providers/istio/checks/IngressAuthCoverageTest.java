@@ -117,8 +117,8 @@ class IngressAuthCoverageTest {
         List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
         var condition = warnings.stream().filter(d -> d.summary().contains("which a client controls")).toList();
         assertEquals(1, condition.size(), ds.toString());
-        assertEquals("ingress coverage: CUSTOM rule 0 of istio-system/ingress on gateway istio-system/istio=ingressgateway depends on"
-                + " when request.headers[x-skip-auth], which a client controls: a request where header x-skip-auth is yes is let"
+        assertEquals("ingress coverage: CUSTOM rule 0 of istio-system/ingress on the pods istio-system/istio=ingressgateway selects"
+                + " depends on when request.headers[x-skip-auth], which a client controls: a request where header x-skip-auth is yes is let"
                 + " through without the auth proxy", condition.get(0).summary());
         assertTrue(condition.get(0).detail().contains("extauthz.go"), condition.get(0).detail());
         var bypass = warnings.stream().filter(d -> d.summary().contains("`GET example.com /app/x` is let through")).toList();

@@ -121,7 +121,8 @@ class IngressCoveragePerPodTest {
         List<Diagnostic> notes = ds.stream().filter(d -> d.summary().startsWith("ingress coverage of ")).toList();
         assertEquals(1, notes.size(), notes.toString());
         assertTrue(notes.get(0).summary().startsWith("ingress coverage of istio-system/*:"), notes.get(0).summary());
-        assertTrue(notes.get(0).detail().contains("an approximation (no running gateway pod matches the selector)"), notes.get(0).detail());
+        assertTrue(notes.get(0).detail().contains("an approximation (no running gateway pod matches the selector; it selects 2"
+                + " running pods that are no gateway (cart-1, orders-1))"), notes.get(0).detail());
     }
 
     @Test
@@ -223,6 +224,33 @@ class IngressCoveragePerPodTest {
         assertEquals(1, adminLetThrough(ds).size(), ds.toString());
         assertTrue(adminLetThrough(ds).get(0).detail().contains("judged from the CUSTOM policy's selector, an approximation"),
                 adminLetThrough(ds).get(0).detail());
+    }
+
+    /**
+     * A live CUSTOM policy the stack does not declare, selecting sidecars only: no gateway it selects runs, so the
+     * stack's install has no table of it to show; the plan of an unrelated stack must not call its pods a gateway.
+     */
+    @Test
+    void aLiveSidecarPolicyTheStackDoesNotDeclareIsNotJudged() {
+        var cluster = new FakeCluster().pod("bad", "db-1", Map.of("app", "db"))
+                .authorizationPolicy("bad", "db-authz", "selector: {matchLabels: {app: db}}\naction: CUSTOM\n"
+                        + "provider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/x/*\"]}}]}]\n");
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL);
+        assertEquals(List.of(), ds, "bad/db-authz is not the stack's and selects no gateway");
+    }
+
+    /** The stack's own CUSTOM policy on sidecars: judged from its selector, never called a gateway. */
+    @Test
+    void theStacksSidecarPolicyIsJudgedFromItsSelectorAndNotCalledAGateway() {
+        var cluster = new FakeCluster().pod("bad", "db-1", Map.of("app", "db"));
+        var policy = decl("istio.authorizationPolicy.db", "namespace: bad\nname: db-authz\nselector: {matchLabels: {app: db}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/x/*\"]}}]}]\n");
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, policy);
+        Diagnostic note = ds.stream().filter(d -> d.severity() == Severity.INFO).findFirst().orElseThrow();
+        assertTrue(note.detail().startsWith("the pods bad/app=db selects (pathNormalization"), note.detail());
+        assertTrue(note.detail().contains("no running gateway pod matches the selector; it selects 1 running pod that is"
+                + " no gateway (db-1)"), note.detail());
+        assertTrue(ds.stream().noneMatch(d -> d.detail().contains("gateway bad/app=db")), ds.toString());
     }
 
     @Test
