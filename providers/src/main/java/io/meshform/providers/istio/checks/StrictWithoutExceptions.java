@@ -128,4 +128,10 @@ public final class StrictWithoutExceptions extends MeshCheck {
         return Diagnostic.warning(found.size() + " pod(s) that cannot do mTLS get " + scope + " STRICT mTLS from "
                 + decider.describe(), String.join("\n", lines), at);
     }
+
+    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }
