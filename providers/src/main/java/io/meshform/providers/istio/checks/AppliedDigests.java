@@ -55,8 +55,10 @@ final class AppliedDigests {
         return Diagnostic.info(check + ": cannot judge " + d.address() + ": its " + String.join(", ", paths) + " "
                         + (one ? CheckSupport.DIGEST_ONLY : "were applied as sensitive values, which the state records only by"
                         + " their digests"),
-                CheckSupport.DIGEST_DETAIL + "; the check did not run on " + d.address()
-                        + ". Apply the stack, then drift can judge " + (one ? "it" : "them"),
+                // Applying does not help: state digests the value again while a sensitive variable gives it.
+                CheckSupport.DIGEST_DETAIL + "; the check did not run on " + d.address() + ". Drift's checks can judge "
+                        + (one ? "this field" : "these fields") + " once the stack gives " + (one ? "it" : "them")
+                        + " from a variable that is not sensitive, applied",
                 CheckSupport.range(d, "/spec" + pointers.get(0)));
     }
 }
