@@ -101,4 +101,10 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
         }
         return io.meshform.providers.istio.injection.Injection.of(namespaceLabels).enabled();
     }
+
+    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

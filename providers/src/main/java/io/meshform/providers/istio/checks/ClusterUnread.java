@@ -41,4 +41,10 @@ public final class ClusterUnread extends MeshCheck {
         }
         return List.of(Diagnostic.warning(summary, detail, null));
     }
+
+    /** None: it reads no field of the install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

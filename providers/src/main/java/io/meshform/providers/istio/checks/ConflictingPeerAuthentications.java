@@ -48,4 +48,10 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
         });
         return out;
     }
+
+    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

@@ -305,4 +305,10 @@ public final class IngressAuthCoverage extends MeshCheck {
     private static String pad(String s, int n) {
         return s.length() >= n ? s : s + " ".repeat(n - s.length());
     }
+
+    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

@@ -61,4 +61,10 @@ public final class InjectionLabelAndRevision extends MeshCheck {
         });
         return out;
     }
+
+    /** None: it reads no field of the install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

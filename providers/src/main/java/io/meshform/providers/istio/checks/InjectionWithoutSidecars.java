@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * traffic) until restarted. The plan of a labels change that turns injection on lists the same pods; this check
  * covers namespaces where injection is already on (later plans, and drift), so they are never reported twice.
  */
-public final class InjectionWithoutSidecars implements PlanCheck {
+public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
 
     /** The reads the check makes: one LIST of namespaces, then one LIST of pods per namespace with injection on. */
     interface Live {
@@ -151,5 +151,11 @@ public final class InjectionWithoutSidecars implements PlanCheck {
         return Diagnostic.warning(d.address() + ": sidecar injection is on for namespace " + impact.namespace() + ", but "
                         + impact.pods() + " running pod(s) have no sidecar", String.join("\n", lines),
                 CheckSupport.range(d, "/spec/labels"));
+    }
+
+    /** The revisions the stack installs and the sidecar requests its install gives ({@link io.meshform.providers.istio.injection.ProxyRequests#from}). */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of("/revision", "/profile", "/values/global/proxy/resources/requests");
     }
 }

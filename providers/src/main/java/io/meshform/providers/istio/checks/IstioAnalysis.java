@@ -36,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * judge the planned labels); and, before Istio is installed, the pods the install will create (IST0127, IST0103).
  * Secrets are never written out.
  */
-public final class IstioAnalysis implements PlanCheck {
+public final class IstioAnalysis implements PlanCheck, ReadsInstall {
     /** Core kinds analyze reads only from the live cluster ({@code DefaultExcludedSchemas}). */
     static final java.util.Set<String> RUNTIME_KINDS = java.util.Set.of("Service", "Namespace", "Node", "Pod", "Secret");
     /** Messages that depend on which pods run: before Istio is installed they miss what the install will start. */
@@ -262,5 +262,11 @@ public final class IstioAnalysis implements PlanCheck {
                 ? rest.substring(0, rest.indexOf('/')) : null;
         List<ResourceDecl> decls = ns == null ? null : namespaces.get(ns);
         return decls == null || decls.isEmpty() ? null : decls.get(0);
+    }
+
+    /** The revision analyze runs for ({@code --revision}): a digest is no control plane's revision. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of("/revision");
     }
 }

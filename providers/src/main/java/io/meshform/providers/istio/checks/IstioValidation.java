@@ -24,7 +24,7 @@ import java.util.Map;
  * a plan of an unchanged stack does not start istioctl again; the diagnostics are the same either way. Objects that
  * hold a sensitive value ({@link PlannedObject#holdsSensitive}) are validated afresh every time, and nothing is kept.
  */
-public final class IstioValidation implements PlanCheck {
+public final class IstioValidation implements PlanCheck, ReadsInstall {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private final Istioctl istioctl;
 
@@ -104,4 +104,9 @@ public final class IstioValidation implements PlanCheck {
         return o.kind() + "/" + (o.namespace() == null ? "" : o.namespace()) + "/" + o.name();
     }
 
+    /** None: it validates the stack's Istio objects, not the install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

@@ -11,7 +11,7 @@ import java.util.function.Function;
  * subclass is one check in its own file: its name, whether it needs the live cluster, and its findings, a static
  * function of the planned mesh so tests call it without a cluster. The plumbing between them lives here once.
  */
-abstract class MeshCheck implements PlanCheck {
+abstract class MeshCheck implements PlanCheck, ReadsInstall {
     /** For {@link #MeshCheck}: the check reads only the stack, so {@code validate} runs it too. */
     static final boolean STACK_ONLY = false;
     /** For {@link #MeshCheck}: the check needs the live cluster, so only {@code plan} and {@code drift} run it. */

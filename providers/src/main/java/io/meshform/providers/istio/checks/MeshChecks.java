@@ -33,7 +33,7 @@ public final class MeshChecks {
         // first needs it: analyze starts before the plan's reads end and reads nothing of it until istioctl has
         // answered, so the view's reads do not compete with the plan's.
         Function<CheckContext, PlannedMesh> mesh = new PlannedMesh.PerRun(view, installMesh);
-        return List.of(
+        return guarded(List.of(
                 new IstioValidation(istioctl),
                 new IstioAnalysis(mesh, istioctl, kube::answered),
                 new ClusterUnread(mesh),
@@ -53,6 +53,14 @@ public final class MeshChecks {
                 new ProductionAddons(),
                 new AuthorizationSelectsNothing(mesh),
                 new ProxyVersionSkew(ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE ? ProxySkew.injectedPods(kube)
-                        : ProxySkew.injected(view.apply(ctx).pods())));
+                        : ProxySkew.injected(view.apply(ctx).pods()))));
+    }
+
+    /**
+     * Each check behind its {@link DigestGuard}: only a check that says what it reads of the install ({@link
+     * ReadsInstall}) is taken, so a new check cannot forget that drift's applied install may hold digests.
+     */
+    static <C extends PlanCheck & ReadsInstall> List<PlanCheck> guarded(List<C> checks) {
+        return checks.stream().<PlanCheck>map(DigestGuard::new).toList();
     }
 }

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-public final class ProductionAddons implements PlanCheck {
+public final class ProductionAddons implements PlanCheck, ReadsInstall {
     @Override
     public String name() {
         return "production-addons";
@@ -49,5 +49,11 @@ public final class ProductionAddons implements PlanCheck {
             }
         }
         return out;
+    }
+
+    /** The addons, each a boolean: a digest is neither on nor off. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of("/addons/*");
     }
 }

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * with its {@code version} (the expected one-release lag during an upgrade is a plan detail instead, see
  * {@link #planDetails}).
  */
-public final class ProxyVersionSkew implements PlanCheck {
+public final class ProxyVersionSkew implements PlanCheck, ReadsInstall {
     private final java.util.function.Function<CheckContext, List<LivePod>> pods;
 
     ProxyVersionSkew(java.util.function.Function<CheckContext, List<LivePod>> pods) {
@@ -68,5 +68,11 @@ public final class ProxyVersionSkew implements PlanCheck {
                     range(d, "/spec/version")));
         }
         return out;
+    }
+
+    /** The release and revision the skew is judged against: a digest is neither a release nor a control plane's revision. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of("/version", "/revision");
     }
 }

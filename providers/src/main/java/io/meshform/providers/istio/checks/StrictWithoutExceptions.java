@@ -156,4 +156,10 @@ public final class StrictWithoutExceptions extends MeshCheck {
                 + decider.describe() + (leftOut.isEmpty() ? "" : " (the stack's " + String.join(", ", leftOut)
                 + ", which exempts " + whom + ", is left out of this plan)"), String.join("\n", lines), at);
     }
+
+    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

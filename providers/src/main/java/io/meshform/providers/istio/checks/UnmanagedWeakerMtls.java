@@ -197,4 +197,10 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
         }
         return selected.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(wins));
     }
+
+    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    @Override
+    public java.util.Set<String> installFields() {
+        return java.util.Set.of();
+    }
 }

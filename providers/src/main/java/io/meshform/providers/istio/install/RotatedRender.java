@@ -23,8 +23,9 @@ record RotatedRender(RenderDiff.Render render, ValueReach reach) {
 
     /**
      * {@code renderer} is istioctl's render of a spec; it runs once without rotated values, twice with. A value the
-     * stack no longer gives (a missing node in {@code rotated}) is rendered with two probes ({@link #absentProbes}),
-     * the first of which is the render compared: what differs between the two is what the unknown applied value reaches.
+     * stack no longer gives (a missing node in {@code rotated}) is rendered with two probes of its own type
+     * ({@link #absentProbes}, {@link #probeKinds}), the first of which is the render compared: what differs between the
+     * two is what the unknown applied value reaches.
      */
     static RotatedRender of(JsonNode applied, Map<String, JsonNode> rotated, Function<JsonNode, RenderDiff.Render> renderer) {
         if (rotated.isEmpty()) {
@@ -33,44 +34,73 @@ record RotatedRender(RenderDiff.Render render, ValueReach reach) {
         Map<String, JsonNode> given = new LinkedHashMap<>();
         Map<String, JsonNode> absent = new LinkedHashMap<>();
         rotated.forEach((pointer, value) -> (value.isMissingNode() ? absent : given).put(pointer, value));
-        RuntimeException firstFailure = null;
-        for (ProbeKind kind : absent.isEmpty() ? List.of(ProbeKind.TEXT) : List.of(ProbeKind.values())) {
-            Map<String, JsonNode> first = new LinkedHashMap<>(given);
-            Map<String, JsonNode> second = new LinkedHashMap<>(probes(applied, given));
-            List<Map<String, JsonNode>> pair = absentProbes(applied, absent, kind);
-            first.putAll(pair.get(0));
-            second.putAll(pair.get(1));
-            try {
-                RenderDiff.Render withStack = renderer.apply(withValues(applied, first));
-                RenderDiff.Render withProbe = renderer.apply(withValues(applied, second));
-                return new RotatedRender(withStack, ValueReach.between(withStack.objects(), withProbe.objects()));
-            } catch (RuntimeException e) {
-                if (absent.isEmpty()) {
-                    throw e;
+        // The same spec is rendered once: the probe render that found a value's type is the render compared.
+        Map<JsonNode, RenderDiff.Render> rendered = new java.util.HashMap<>();
+        Function<JsonNode, RenderDiff.Render> once = spec -> {
+            RenderDiff.Render r = rendered.get(spec);
+            if (r == null) {
+                r = renderer.apply(spec);
+                rendered.put(spec, r);
+            }
+            return r;
+        };
+        Map<String, ProbeKind> kinds = probeKinds(applied, given, absent, once);
+        Map<String, JsonNode> first = new LinkedHashMap<>(given);
+        Map<String, JsonNode> second = new LinkedHashMap<>(probes(applied, given));
+        List<Map<String, JsonNode>> pair = absentProbes(applied, kinds);
+        first.putAll(pair.get(0));
+        second.putAll(pair.get(1));
+        RenderDiff.Render withStack = once.apply(withValues(applied, first));
+        RenderDiff.Render withProbe = once.apply(withValues(applied, second));
+        return new RotatedRender(withStack, ValueReach.between(withStack.objects(), withProbe.objects()));
+    }
+
+    /**
+     * Per value the stack no longer gives, the first kind of probe istioctl renders: the applied value's JSON type is
+     * not recorded, and istioctl 1.30.3 refuses text in a boolean or number field of meshConfig ("json: cannot
+     * unmarshal string into Go value of type bool"). Each value is tried on its own, the others left out of the spec,
+     * so values of different types (a text and a boolean) each get their own; one kind for all made such a mix render
+     * with no kind at all. A value no kind renders fails with the first failure, istioctl's word on the text probe.
+     */
+    static Map<String, ProbeKind> probeKinds(JsonNode applied, Map<String, JsonNode> given, Map<String, JsonNode> absent,
+                                            Function<JsonNode, RenderDiff.Render> renderer) {
+        Map<String, ProbeKind> kinds = new LinkedHashMap<>();
+        for (String pointer : absent.keySet()) {
+            JsonNode others = SpecPointers.without(applied, absent.keySet().stream().filter(p -> !p.equals(pointer)).toList());
+            RuntimeException firstFailure = null;
+            for (ProbeKind kind : ProbeKind.values()) {
+                Map<String, JsonNode> values = new LinkedHashMap<>(given);
+                values.putAll(absentProbes(applied, Map.of(pointer, kind)).get(0));
+                try {
+                    renderer.apply(withValues(others, values));
+                    kinds.put(pointer, kind);
+                    firstFailure = null;
+                    break;
+                } catch (RuntimeException e) {
+                    firstFailure = firstFailure == null ? e : firstFailure;
                 }
-                // istioctl checks meshConfig's types ("json: cannot unmarshal string into Go value of type bool"):
-                // the next kind of probe may be the applied value's type. The first failure is the one reported.
-                firstFailure = firstFailure == null ? e : firstFailure;
+            }
+            if (firstFailure != null) {
+                throw firstFailure;
             }
         }
-        throw firstFailure;
+        return kinds;
     }
 
     /** The JSON type a probe for a value the stack no longer gives takes: the applied value's type is not recorded. */
     enum ProbeKind { TEXT, BOOLEAN, NUMBER }
 
     /**
-     * Two different probes of {@code kind} per value the stack no longer gives. As text both are shaped as a digest
-     * (the digest state records, and the SHA-256 of it): neither is a value a stack gives, and a spec holding a digest
-     * is rendered afresh and never kept ({@link InstallRender#sensitive}). The applied value's JSON type is not known
-     * either, and istioctl 1.30.3 refuses text in a boolean or number field of meshConfig ("failed to convert to proto"),
-     * so {@link #of} tries {@code true}/{@code false} and {@code 0}/{@code 1} next.
+     * Two different probes per value the stack no longer gives, each of its {@code kinds}. As text both are shaped as a
+     * digest (the digest state records, and the SHA-256 of it): neither is a value a stack gives, and a spec holding a
+     * digest is rendered afresh and never kept ({@link InstallRender#sensitive}). As a boolean {@code true}/{@code false},
+     * as a number {@code 0}/{@code 1}.
      */
-    static List<Map<String, JsonNode>> absentProbes(JsonNode applied, Map<String, JsonNode> absent, ProbeKind kind) {
+    static List<Map<String, JsonNode>> absentProbes(JsonNode applied, Map<String, ProbeKind> kinds) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         Map<String, JsonNode> first = new LinkedHashMap<>();
         Map<String, JsonNode> second = new LinkedHashMap<>();
-        absent.keySet().forEach(pointer -> {
+        kinds.forEach((pointer, kind) -> {
             String digest = applied.at(pointer).asString();
             switch (kind) {
                 case TEXT -> {

@@ -10,8 +10,15 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Severity;
 import io.meshform.engine.model.Environment;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.PlanCheck;
+import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.kubernetes.KubeConnection;
+import io.meshform.engine.spi.ProviderSettings;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Drift's mesh checks read the install as applied, from the state, which holds a digest where a sensitive variable
@@ -80,5 +87,83 @@ class DigestedInstallChecksTest {
                 + " meshConfig.rootNamespace was applied as a sensitive value, which the state records only by its digest",
                 ds.get(0).summary());
         assertFalse(text(ds).contains(DIGEST), text(ds));
+    }
+
+    /** A spec of istio.install with {@code value} at {@code pointer}, its parents made. */
+    private static String installWith(String pointer, String value) {
+        ObjectNode spec = JsonNodeFactory.instance.objectNode().put("version", "1.30.3");
+        String[] parts = pointer.substring(1).split("/");
+        ObjectNode at = spec;
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = at.has(parts[i]) ? (ObjectNode) at.get(parts[i]) : at.putObject(parts[i]);
+        }
+        at.put(parts[parts.length - 1], value);
+        return spec.toString();
+    }
+
+    private static void cannotJudge(String check, String path, List<Diagnostic> ds) {
+        assertEquals(List.of(Severity.INFO), ds.stream().map(Diagnostic::severity).toList(), text(ds));
+        assertEquals(check + ": cannot judge istio.install.mesh: its " + path + " was applied as a sensitive value, which"
+                + " the state records only by its digest", ds.get(0).summary());
+        assertFalse(text(ds).contains(DIGEST), text(ds));
+    }
+
+    /**
+     * A version or revision given by a sensitive variable: the skew check read the digest as the release (no release,
+     * so no workload lagged) or as the revision (no workload runs it), and said nothing of sidecars Istio does not
+     * support.
+     */
+    @Test
+    void proxyVersionSkewDoesNotJudgeAVersionOrRevisionItKnowsOnlyByItsDigest() {
+        PlanCheck skew = new DigestGuard<ProxyVersionSkew>(new ProxyVersionSkew(ctx -> {
+            throw new AssertionError("the pods are not read for a check that cannot judge");
+        }));
+        cannotJudge("proxy-version-skew", "version", skew.check(drift(installWith("/version", DIGEST))));
+        cannotJudge("proxy-version-skew", "revision", skew.check(drift(installWith("/revision", DIGEST))));
+    }
+
+    /** An addon switched on by a sensitive variable: the digest is no {@code true}, so the warning went missing. */
+    @Test
+    void productionAddonsDoesNotJudgeAnAddonItKnowsOnlyByItsDigest() {
+        PlanCheck addons = new DigestGuard<ProductionAddons>(new ProductionAddons());
+        cannotJudge("production-addons", "addons.kiali", addons.check(drift(installWith("/addons/kiali", DIGEST))));
+        // Plan and validate read the stack's values in clear: the check runs as before.
+        assertEquals(List.of(Severity.WARNING), addons.check(ctx(CheckContext.Purpose.PLAN, Environment.PRODUCTION,
+                decl("istio.install.mesh", "version: \"1.30.3\"\naddons: {kiali: true}\n"))).stream()
+                .map(Diagnostic::severity).toList());
+    }
+
+    /** analyze ran with {@code --revision sha256:...}, a control plane that does not exist. */
+    @Test
+    void analyzeDoesNotRunForARevisionItKnowsOnlyByItsDigest() {
+        PlanCheck analyze = new DigestGuard<IstioAnalysis>(new IstioAnalysis(ctx -> {
+            throw new AssertionError("analyze does not run for a digested revision");
+        }, null, null));
+        cannotJudge(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK, "revision",
+                analyze.check(drift(installWith("/revision", DIGEST))));
+    }
+
+    /**
+     * Every check meshform runs is guarded, and each field it reads of the install, holding a digest in drift, gives
+     * the note instead of a verdict: a new check that reads the install cannot forget it ({@link ReadsInstall}).
+     */
+    @Test
+    void everyCheckSaysItCannotJudgeADigestInAnyInstallFieldItReads() {
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of()))) {
+            Istioctl istioctl = new Istioctl("istioctl-not-run", "the test", null, null);
+            List<PlanCheck> all = MeshChecks.all(kube, istioctl, (ctx, d, spec) -> {
+                throw new AssertionError("the install is not rendered");
+            });
+            int judged = 0;
+            for (PlanCheck c : all) {
+                assertTrue(c instanceof DigestGuard<?>, c.name() + " is not guarded");
+                for (String pattern : ((DigestGuard<?>) c).check().installFields()) {
+                    String pointer = pattern.replace("*", "kiali");
+                    cannotJudge(c.name(), CheckSupport.dotted(pointer), c.check(drift(installWith(pointer, DIGEST))));
+                    judged++;
+                }
+            }
+            assertTrue(judged >= 5, "fields judged: " + judged);
+        }
     }
 }

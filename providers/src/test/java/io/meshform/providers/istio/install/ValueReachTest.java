@@ -169,4 +169,36 @@ class ValueReachTest {
                 });
         assertEquals(Set.of("mesh.enableTracing"), r.reach().fields().get("ConfigMap istio-system/istio"));
     }
+
+    /**
+     * A text and a boolean the stack no longer gives, in one meshConfig: one kind of probe for both rendered with none
+     * (text in the boolean, or a boolean as the token), so drift failed. Each value gets a probe of its own type.
+     */
+    @Test
+    void valuesTheStackNoLongerGivesOfDifferentTypesAreEachProbedWithTheirType() {
+        JsonNode applied = JsonMapper.builder().build().readTree("""
+                {"meshConfig": {"enableTracing": "%1$s", "defaultConfig": {"proxyMetadata": {"AUTH_TOKEN": "%1$s"}}}}"""
+                .formatted(DIGEST));
+        List<String> rendered = new java.util.ArrayList<>();
+        RotatedRender r = RotatedRender.of(applied, Map.of(
+                "/meshConfig/enableTracing", tools.jackson.databind.node.MissingNode.getInstance(),
+                "/meshConfig/defaultConfig/proxyMetadata/AUTH_TOKEN", tools.jackson.databind.node.MissingNode.getInstance()),
+                spec -> {
+                    JsonNode tracing = spec.at("/meshConfig/enableTracing");
+                    JsonNode token = spec.at("/meshConfig/defaultConfig/proxyMetadata/AUTH_TOKEN");
+                    if (!tracing.isMissingNode() && !tracing.isBoolean()) {
+                        throw new IllegalStateException("json: cannot unmarshal string into Go value of type bool");
+                    }
+                    if (!token.isMissingNode() && !token.isString()) {
+                        throw new IllegalStateException("json: cannot unmarshal bool into Go value of type string");
+                    }
+                    rendered.add(tracing + " " + token);
+                    return new RenderDiff.Render(objects(token.isMissingNode() ? "absent" : token.asString(),
+                            tracing.isBoolean() && tracing.booleanValue(), false), "d");
+                });
+        assertEquals(Set.of("mesh.enableTracing", "mesh.defaultConfig.proxyMetadata.AUTH_TOKEN"),
+                r.reach().fields().get("ConfigMap istio-system/istio"));
+        assertTrue(rendered.get(rendered.size() - 2).startsWith("true \"" + DIGEST), rendered.toString());
+        assertTrue(rendered.get(rendered.size() - 1).startsWith("false \"sha256:"), rendered.toString());
+    }
 }
