@@ -28,9 +28,21 @@ final class FakeCluster implements ClusterView {
     final Map<String, String> unread = new HashMap<>();
     String mesh;
     boolean controlPlane = true;
+    io.meshform.providers.istio.injection.Injectors injectors = io.meshform.providers.istio.injection.Injectors.UNKNOWN;
 
     PlannedMesh mesh(CheckContext ctx) {
         return new PlannedMesh(ctx, this);
+    }
+
+    /** The injector webhooks, from the labels of each MutatingWebhookConfiguration (see {@code Injectors.of}). */
+    FakeCluster webhooks(List<Map<String, String>> webhookLabels) {
+        injectors = io.meshform.providers.istio.injection.Injectors.of(webhookLabels);
+        return this;
+    }
+
+    @Override
+    public io.meshform.providers.istio.injection.Injectors injectors() {
+        return injectors;
     }
 
     FakeCluster namespace(String name, String... labels) {

@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import static io.meshform.providers.TestSpecs.decl;
 import static io.meshform.providers.TestSpecs.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
@@ -291,6 +292,32 @@ public class MeshChecksTest {
         assertEquals(1, ds.size());
         assertTrue(ds.get(0).summary().contains("istio.io/dataplane-mode=ambient"), ds.get(0).summary());
         assertEquals(List.of(), InjectionLabelAndRevision.findings(ambient.mesh(ctx(Environment.STAGING, disabled))));
+    }
+
+    /**
+     * Which injector serves istio-injection=enabled, from the webhooks istioctl 1.30.3 writes: {@code istioctl install
+     * --set revision=r1} then {@code istioctl tag set default --revision r1} (istio-sidecar-injector-r1 and
+     * istio-revision-tag-default, labelled istio.io/rev=r1 and istio.io/tag=default).
+     */
+    @Test
+    void ist0123NamesTheInjectorTheDefaultTagPointsAt() {
+        var enabled = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
+        FakeCluster tagged = new FakeCluster().namespace("cortex", "istio.io/rev", "r1")
+                .webhooks(List.of(Map.of("istio.io/rev", "r1"), Map.of("istio.io/rev", "r1", "istio.io/tag", "default")));
+        List<Diagnostic> ds = InjectionLabelAndRevision.findings(tagged.mesh(ctx(Environment.STAGING, enabled)));
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).detail().contains("revision r1's injector injects (the `default` revision tag points at it)"),
+                ds.get(0).detail());
+        assertFalse(ds.get(0).detail().contains("the default revision's injector"), ds.get(0).detail());
+        FakeCluster plain = new FakeCluster().namespace("cortex", "istio.io/rev", "r1")
+                .webhooks(List.of(Map.of("istio.io/rev", "default"), Map.of("istio.io/rev", "default", "istio.io/tag", "default"),
+                        Map.of("istio.io/rev", "r1")));
+        ds = InjectionLabelAndRevision.findings(plain.mesh(ctx(Environment.STAGING, enabled)));
+        assertTrue(ds.get(0).detail().contains("the default revision's injector injects"), ds.get(0).detail());
+        FakeCluster noDefault = new FakeCluster().namespace("cortex", "istio.io/rev", "r1")
+                .webhooks(List.of(Map.of("istio.io/rev", "r1")));
+        ds = InjectionLabelAndRevision.findings(noDefault.mesh(ctx(Environment.STAGING, enabled)));
+        assertTrue(ds.get(0).detail().contains("no installed injector answers to it (installed: revision r1)"), ds.get(0).detail());
     }
 
     @Test
