@@ -320,6 +320,27 @@ public class MeshChecksTest {
         assertTrue(ds.get(0).detail().contains("no installed injector answers to it (installed: revision r1)"), ds.get(0).detail());
     }
 
+    /**
+     * A label a declared namespace drops is gone after apply when only that resource's field manager owned it (server-side
+     * apply removes it), and stays when another manager owns it too; a destroyed kubernetes.labels takes its labels along.
+     */
+    @Test
+    void namespaceLabelsFollowWhatApplyRemoves() {
+        var ns = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {team: pay}\n");
+        FakeCluster c = new FakeCluster().namespace("cortex", "istio-injection", "enabled", "team", "pay", "owner", "ops")
+                .labelOwners("cortex", "istio-injection", "meshform/kubernetes.namespace.cortex")
+                .labelOwners("cortex", "team", "meshform/kubernetes.namespace.cortex")
+                .labelOwners("cortex", "owner", "meshform/kubernetes.namespace.cortex", "kubectl-label");
+        assertEquals(Map.of("team", "pay", "owner", "ops"), c.mesh(ctx(Environment.STAGING, ns)).namespaceLabels().get("cortex"),
+                "istio-injection, dropped from the file, is removed; owner, also set by kubectl label, stays");
+        FakeCluster labelled = new FakeCluster().namespace("tools", "istio-injection", "enabled")
+                .labelOwners("tools", "istio-injection", "meshform/kubernetes.labels.tools_inject");
+        var removed = new CheckContext(stack(Environment.STAGING), Map.of(), Map.of(ResourceAddress.parse("kubernetes.labels.tools_inject"),
+                decl("kubernetes.labels.tools_inject", "name: tools\nlabels: {istio-injection: enabled}\n").spec()),
+                CheckContext.Purpose.PLAN);
+        assertEquals(Map.of(), labelled.mesh(removed).namespaceLabels().get("tools"));
+    }
+
     @Test
     void addonsInProduction() {
         var install = decl("istio.install.mesh", "version: \"1.28\"\naddons: {kiali: true, prometheus: false, tracing: true}\n");
