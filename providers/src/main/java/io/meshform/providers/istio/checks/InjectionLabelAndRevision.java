@@ -7,7 +7,6 @@ import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
 import io.meshform.providers.istio.injection.Injectors;
-import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +75,8 @@ public final class InjectionLabelAndRevision extends MeshCheck {
         if (mesh.context().purpose() == Purpose.VALIDATE) {
             return Injectors.UNKNOWN;
         }
-        return mesh.cluster().injectors().plus(mesh.context().declared(Mesh.INSTALL_TYPE).stream()
-                .map(d -> Json.text(CheckSupport.after(mesh.context(), d), "revision"))
-                .map(r -> r == null || r.isBlank() ? "default" : r).toList());
+        return mesh.cluster().injectors().plusInstalls(mesh.context().declared(Mesh.INSTALL_TYPE).stream()
+                .map(d -> CheckSupport.after(mesh.context(), d)).toList());
     }
 
     /** Who injects for istio-injection=enabled, as a clause: through the default tag, the default revision, or none. */

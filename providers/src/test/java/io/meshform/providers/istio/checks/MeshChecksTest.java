@@ -341,6 +341,23 @@ public class MeshChecksTest {
         assertEquals(Map.of(), labelled.mesh(removed).namespaceLabels().get("tools"));
     }
 
+    /**
+     * With enableNamespacesByDefault (the auto webhook), the mTLS preview gives a restarted pod of an unlabelled
+     * namespace a sidecar; kube-system stays out, as the webhook's namespaceSelector says.
+     */
+    @Test
+    void theMtlsPreviewInjectsUnlabelledNamespacesWhenTheInstallEnablesThemByDefault() {
+        FakeCluster c = new FakeCluster().namespace("tools", "kubernetes.io/metadata.name", "tools")
+                .webhooks(List.of(Map.of("istio.io/rev", "default")));
+        c.pods.add(FakeCluster.pod("tools", "curl", Map.of("app", "curl"), false));
+        var ns = decl("kubernetes.namespace.tools", "name: tools\n");
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nvalues: {sidecarInjectorWebhook: {enableNamespacesByDefault: true}}\n");
+        var plain = decl("istio.install.mesh", "version: \"1.30\"\n");
+        assertTrue(MeshInventory.planned(c.mesh(ctx(Environment.STAGING, ns, install))).pods().get(0).sidecar(),
+                "the auto webhook injects the restarted pod");
+        assertFalse(MeshInventory.planned(c.mesh(ctx(Environment.STAGING, ns, plain))).pods().get(0).sidecar());
+    }
+
     @Test
     void addonsInProduction() {
         var install = decl("istio.install.mesh", "version: \"1.28\"\naddons: {kiali: true, prometheus: false, tracing: true}\n");
