@@ -86,6 +86,8 @@ class NamespacesByDefaultTest {
         Map<String, String> ns = Map.of("kubernetes.io/metadata.name", "cortex");
         assertEquals(new Injection(true, "default"), live.plusInstalls(List.of(on)).effective(ns));
         assertEquals(Injection.OFF, AUTO.plusInstalls(List.of(off)).effective(ns), "the install turns it off");
+        assertEquals(new Injection(true, "default"), Injectors.UNKNOWN.plusInstalls(List.of(on)).effective(ns),
+                "the install's word counts when the webhooks cannot be read");
         assertEquals(Injection.OFF, live.plusInstalls(List.of(canary)).effective(ns),
                 "the chart renders the auto webhook for the default revision only");
     }
