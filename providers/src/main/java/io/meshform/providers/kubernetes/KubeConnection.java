@@ -60,6 +60,14 @@ public final class KubeConnection implements AutoCloseable {
         return fieldManager;
     }
 
+    /**
+     * The field manager one stack resource applies metadata under ({@code kubernetes.namespace},
+     * {@code kubernetes.labels}): each its own, so two resources on one object never remove each other's keys.
+     */
+    public String resourceManager(String address) {
+        return fieldManager + "/" + address;
+    }
+
     /** How the types read the files a stack names: its root and directory come with the settings. */
     public StackFiles files() {
         return StackFiles.of(settings);

@@ -105,7 +105,7 @@ abstract class MetadataMapsType implements ResourceType {
      * shared manager, server-side apply would drop whatever the last applier left out.
      */
     String manager(ResourceAddress address) {
-        return kube.fieldManager() + "/" + address;
+        return kube.resourceManager(address.toString());
     }
 
     @Override

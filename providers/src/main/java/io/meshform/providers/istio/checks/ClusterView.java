@@ -20,6 +20,15 @@ public interface ClusterView {
     /** The labels of every namespace, by name. */
     Map<String, Map<String, String>> namespaces();
 
+    /**
+     * The label keys of {@code namespace} that the stack resource {@code address} applied and no other field manager
+     * owns: server-side apply removes exactly these when that resource stops declaring them (or is destroyed). Empty
+     * when the namespace is absent or the view reads no field owners.
+     */
+    default java.util.Set<String> labelsOwnedOnlyBy(String namespace, String address) {
+        return java.util.Set.of();
+    }
+
     /** Every PeerAuthentication, with its creation time. */
     List<PeerPolicy> peerAuthentications();
 

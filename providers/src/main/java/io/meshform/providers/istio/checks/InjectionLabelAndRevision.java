@@ -3,7 +3,10 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.Injectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +20,11 @@ import java.util.function.Function;
  * (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). So {@code istio-injection=disabled}
  * with a revision or ambient label is a deliberate opt-out, not a conflict. The labels judged are the namespace's live
  * ones with the stack's on top (validate: the stack's alone).
+ *
+ * <p>Which injector serves {@code istio-injection=enabled} is read from the webhooks as istioctl reads them
+ * ({@link Injectors}): the {@code namespace.sidecar-injector.istio.io} webhook of the {@code default} revision tag when
+ * one exists (istioctl/pkg/tag: {@code istioctl tag set default --revision r1} deactivates the default revision's own
+ * webhook), so the sentence names revision r1 then, not "the default revision".
  */
 public final class InjectionLabelAndRevision extends MeshCheck {
     static final String DATAPLANE_MODE = "istio.io/dataplane-mode";
@@ -50,11 +58,11 @@ public final class InjectionLabelAndRevision extends MeshCheck {
             }
             ResourceDecl d = decls.get(0);
             boolean ambient = labels.stream().anyMatch(l -> l.startsWith(DATAPLANE_MODE));
+            String injects = ambient ? "" : enabledInjector(injectors(mesh));
             out.add(Diagnostic.warning("namespace " + ns + " gets more than one Istio dataplane label: "
                             + String.join(", ", labels) + " (Istio's analyzer reports IST0123)",
                     (ambient ? "a namespace is either in sidecar mode or in ambient mode; "
-                            : "istio-injection=enabled wins and the revision label is ignored: the default revision's injector"
-                            + " injects; ")
+                            : "istio-injection=enabled wins and the revision label is ignored: " + injects + "; ")
                             + "keep one (" + String.join(", ", decls.stream().map(x -> x.address().toString()).distinct().toList())
                             + "). To keep a namespace out of the mesh deliberately, istio-injection=disabled may stay beside"
                             + " the others", CheckSupport.range(d, "/spec/labels")));
@@ -62,9 +70,30 @@ public final class InjectionLabelAndRevision extends MeshCheck {
         return out;
     }
 
-    /** None: it reads no field of the install. */
+    /** Which injector answers: the stack's install's revision and whether it injects namespaces by default. */
     @Override
     public java.util.Set<String> installFields() {
-        return java.util.Set.of();
+        return Injectors.INSTALL_FIELDS;
+    }
+
+    /** The injectors the run leaves: live ones plus the revisions the stack installs; unknown for validate. */
+    static Injectors injectors(PlannedMesh mesh) {
+        if (mesh.context().purpose() == Purpose.VALIDATE) {
+            return Injectors.UNKNOWN;
+        }
+        return mesh.cluster().injectors().plusInstalls(mesh.context().declared(Mesh.INSTALL_TYPE).stream()
+                .map(d -> CheckSupport.after(mesh.context(), d)).toList());
+    }
+
+    /** Who injects for istio-injection=enabled, as a clause: through the default tag, the default revision, or none. */
+    static String enabledInjector(Injectors injectors) {
+        if (!injectors.known()) {
+            return "the injector of the `default` revision tag injects (the default revision's, unless `istioctl tag set"
+                    + " default` points the tag at another revision)";
+        }
+        return injectors.resolve("default").map(r -> injectors.tags().containsKey("default") && !r.equals("default")
+                        ? "revision " + r + "'s injector injects (the `default` revision tag points at it)"
+                        : "the default revision's injector injects")
+                .orElse("no installed injector answers to it (installed: " + injectors.describe() + "), so new pods get no sidecar");
     }
 }

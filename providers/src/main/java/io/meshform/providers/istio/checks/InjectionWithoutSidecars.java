@@ -97,8 +97,8 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
         }
         Map<String, Map<String, String>> namespaces = live.namespaceLabels();
         // the revisions the stack installs count as installed, as in the labels' own plan
-        Injectors injectors = live.injectors().plus(ctx.declared(Mesh.INSTALL_TYPE).stream()
-                .map(d -> Json.text(CheckSupport.after(ctx, d), "revision")).map(r -> r == null || r.isBlank() ? "default" : r).toList());
+        Injectors injectors = live.injectors().plusInstalls(ctx.declared(Mesh.INSTALL_TYPE).stream()
+                .map(d -> CheckSupport.after(ctx, d)).toList());
         declared.forEach((ns, labels) -> {
             if (!Injection.of(labels).enabled()) {
                 return;
@@ -156,6 +156,7 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
     /** The revisions the stack installs and the sidecar requests its install gives ({@link io.meshform.providers.istio.injection.ProxyRequests#from}). */
     @Override
     public java.util.Set<String> installFields() {
-        return java.util.Set.of("/revision", "/profile", "/values/global/proxy/resources/requests");
+        return java.util.Set.of("/revision", "/profile", "/values/global/proxy/resources/requests",
+                Injectors.NAMESPACES_BY_DEFAULT);
     }
 }

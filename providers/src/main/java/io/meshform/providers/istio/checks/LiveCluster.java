@@ -7,6 +7,7 @@ import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
+import io.meshform.providers.kubernetes.ManagedFields;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeTime;
 import io.meshform.providers.kubernetes.RawReads;
@@ -32,7 +33,7 @@ final class LiveCluster implements ClusterView {
     private static final java.util.regex.Pattern DNS_LABEL = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private final KubeConnection kube;
     private final Once<List<LivePod>> pods;
-    private final Once<Map<String, Map<String, String>>> namespaces;
+    private final Once<Namespaces> namespaces;
     private final Once<List<PeerPolicy>> peers;
     private final Once<Optional<String>> meshConfig;
     private final Once<List<JsonNode>> allServices;
@@ -49,7 +50,7 @@ final class LiveCluster implements ClusterView {
         this.kube = kube;
         this.pods = new Once<>(() -> orElse("pods", () -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
                 List.of()));
-        this.namespaces = new Once<>(() -> orElse("namespaces", this::readNamespaces, Map.of()));
+        this.namespaces = new Once<>(() -> orElse("namespaces", this::readNamespaces, new Namespaces(Map.of(), Map.of())));
         this.peers = new Once<>(() -> orElse("peerauthentications.security.istio.io", () -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of()));
         this.meshConfig = new Once<>(() -> orElse("the " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap", this::readMeshConfig, Optional.empty()));
         this.allServices = new Once<>(() -> orElse("services", () -> RawReads.list(kube.client(), "/api/v1/services"), List.of()));
@@ -180,16 +181,32 @@ final class LiveCluster implements ClusterView {
 
     @Override
     public Map<String, Map<String, String>> namespaces() {
-        return namespaces.get();
+        return namespaces.get().labels();
     }
 
-    private Map<String, Map<String, String>> readNamespaces() {
+    @Override
+    public java.util.Set<String> labelsOwnedOnlyBy(String namespace, String address) {
+        ManagedFields owners = namespaces.get().labelOwners().getOrDefault(namespace, ManagedFields.NONE);
+        String manager = kube.resourceManager(address);
+        java.util.Set<String> out = new java.util.TreeSet<>(owners.keysOf(manager));
+        out.removeIf(k -> !owners.owners(k).equals(java.util.Set.of(manager)));
+        return out;
+    }
+
+    /** The labels of every namespace and who owns each label key, from one LIST. */
+    private record Namespaces(Map<String, Map<String, String>> labels, Map<String, ManagedFields> labelOwners) {
+    }
+
+    private Namespaces readNamespaces() {
         // Sorted (Map.copyOf's order is randomised per JVM): checks that iterate it report in one order every run.
         Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        Map<String, ManagedFields> owners = new HashMap<>();
         for (JsonNode ns : RawReads.list(kube.client(), "/api/v1/namespaces")) {
-            out.put(Json.text(ns.path("metadata"), "name"), SortedCopies.of(Json.stringMap(ns.path("metadata").get("labels"))));
+            String name = Json.text(ns.path("metadata"), "name");
+            out.put(name, SortedCopies.of(Json.stringMap(ns.path("metadata").get("labels"))));
+            owners.put(name, ManagedFields.of(ns, "metadata", "labels"));
         }
-        return out;
+        return new Namespaces(out, owners);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.injection.Injection;
+import io.meshform.providers.istio.injection.Injectors;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.CallerType;
@@ -50,7 +51,7 @@ final class MeshInventory {
         JsonNode meshConfig = liveMeshConfig(c);
         MeshConfigView view = MeshConfigView.of(meshConfig, "the live mesh config");
         return new MeshState(view.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
-                pods(c, projected ? c.namespaces() : null, Set.of()), services(c), c.peerAuthentications(), c.destinationRules(),
+                pods(c, projected ? c.namespaces() : null, Set.of(), c.injectors()), services(c), c.peerAuthentications(), c.destinationRules(),
                 Callers.of(mesh.context()));
     }
 
@@ -63,15 +64,16 @@ final class MeshInventory {
         var install = mesh.install();
         JsonNode meshConfig = install.isPresent() ? mesh.installMeshConfig().orElseThrow().mesh() : liveMeshConfig(c);
         Map<String, Map<String, String>> labels = mesh.namespaceLabels();
+        Injectors injectors = InjectionLabelAndRevision.injectors(mesh);
         Set<String> turnedOff = new HashSet<>();
         labels.forEach((ns, after) -> {
-            if (Injection.of(c.namespaces().get(ns)).enabled() && !Injection.of(after).enabled()) {
+            if (c.injectors().effective(c.namespaces().get(ns)).enabled() && !injectors.effective(after).enabled()) {
                 turnedOff.add(ns);
             }
         });
         MeshConfigView view = MeshConfigView.of(meshConfig, "the planned mesh config");
         return new MeshState(mesh.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
-                pods(c, labels, turnedOff), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
+                pods(c, labels, turnedOff, injectors), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
     }
 
     private static JsonNode liveMeshConfig(ClusterView c) {
@@ -91,6 +93,16 @@ final class MeshInventory {
      * pod have a sidecar".
      */
     static List<ReachPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff) {
+        return pods(c, labels, turnedOff, Injectors.UNKNOWN);
+    }
+
+    /**
+     * As {@link #pods(ClusterView, Map, Set)}, with injection as {@code injectors} resolve it: a revision no webhook
+     * answers to injects nothing, and with enableNamespacesByDefault an unlabelled namespace is injected (see
+     * {@link Injectors}).
+     */
+    static List<ReachPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff,
+                               Injectors injectors) {
         List<ReachPod> out = new ArrayList<>();
         for (LivePod pod : c.pods()) {
             String ns = pod.namespace();
@@ -100,7 +112,9 @@ final class MeshInventory {
                 continue;
             }
             if (labels != null) {
-                if (Injection.of(labels.get(ns)).enabled()) {
+                Map<String, String> nsLabels = labels.get(ns);
+                if (Injection.of(nsLabels).enabled() ? injectors.effective(nsLabels).enabled()
+                        : Sidecars.injectedOnCreate(nsLabels, injectors, pod) && injectors.autoInjects(nsLabels).isPresent()) {
                     sidecar = sidecar || !Sidecars.neverInjected(pod);
                 } else if (turnedOff.contains(ns)) {
                     sidecar = false;

@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.checks;
 
+import io.meshform.providers.istio.injection.Injectors;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
@@ -137,9 +138,13 @@ public final class MtlsReachability extends MeshCheck {
         };
     }
 
-    /** None for the guard: it judges each digest it reads itself, field by field, and says which it cannot. */
+    /**
+     * The install's revision and whether it injects namespaces by default: which pods have sidecars once the
+     * planned labels take effect ({@link MeshInventory#planned}) depends on them (it judges each digest of the mesh
+     * config it reads itself, field by field); a digest in either of the two fields leaves the pods' sidecars unknown.
+     */
     @Override
     public java.util.Set<String> installFields() {
-        return java.util.Set.of();
+        return Injectors.INSTALL_FIELDS;
     }
 }

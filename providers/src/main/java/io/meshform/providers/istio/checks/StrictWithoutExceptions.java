@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.checks;
 
+import io.meshform.providers.istio.injection.Injectors;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
@@ -157,9 +158,13 @@ public final class StrictWithoutExceptions extends MeshCheck {
                 + ", which exempts " + whom + ", is left out of this plan)"), String.join("\n", lines), at);
     }
 
-    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    /**
+     * The install's revision and whether it injects namespaces by default: which pods have sidecars once the
+     * planned labels take effect ({@link MeshInventory#planned}) depends on them (the mesh config it reads in drift is
+     * the live one, {@link PlannedMesh#meshConfig}); a digest in either of the two fields leaves the pods' sidecars unknown.
+     */
     @Override
     public java.util.Set<String> installFields() {
-        return java.util.Set.of();
+        return Injectors.INSTALL_FIELDS;
     }
 }

@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.checks;
 
+import io.meshform.providers.istio.injection.Injectors;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.spi.CheckContext;
@@ -198,9 +199,13 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
         return selected.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(wins));
     }
 
-    /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    /**
+     * The install's revision and whether it injects namespaces by default: which pods have sidecars once the
+     * planned labels take effect ({@link MeshInventory#planned}) depends on them (the mesh config it reads in drift is
+     * the live one, {@link PlannedMesh#meshConfig}); a digest in either of the two fields leaves the pods' sidecars unknown.
+     */
     @Override
     public java.util.Set<String> installFields() {
-        return java.util.Set.of();
+        return Injectors.INSTALL_FIELDS;
     }
 }

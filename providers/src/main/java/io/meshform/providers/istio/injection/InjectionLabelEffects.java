@@ -75,15 +75,14 @@ public final class InjectionLabelEffects implements NamespaceLabelEffects {
                      StackContext context, List<PlanDetail> details, List<String> warnings) {
         // the webhooks matter only when the labels name another injector (or none): other label changes read nothing
         Injectors injectors = Injection.of(before).equals(Injection.of(after)) ? Injectors.UNKNOWN
-                : Injectors.read(kube.client()).plus(declaredRevisions(context));
+                : Injectors.read(kube.client()).plusInstalls(installSpecs(context));
         injection().plan(address, namespace, before, after, injectors, RestartSettings.of(spec), proxyRequests(context),
                 details, warnings);
     }
 
-    /** The revisions the stack's istio.install resources install ("default" when they name none). */
-    static List<String> declaredRevisions(StackContext context) {
-        return context.stack().ofType(Mesh.INSTALL_TYPE).stream().map(d -> Json.text(d.spec(), "revision"))
-                .map(r -> r == null || r.isBlank() ? "default" : r).toList();
+    /** The specs of the stack's istio.install resources. */
+    static List<JsonNode> installSpecs(StackContext context) {
+        return context.stack().ofType(Mesh.INSTALL_TYPE).stream().map(d -> (JsonNode) d.spec()).toList();
     }
 
     @Override

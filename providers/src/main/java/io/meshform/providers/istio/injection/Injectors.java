@@ -21,15 +21,43 @@ import tools.jackson.databind.JsonNode;
  * revision's own istio-injection webhooks never match ({@code DeactivateIstioInjectionWebhook}), so a tag wins over a
  * revision of the same name. A name no webhook answers to injects nothing: no webhook selects the namespace.
  *
- * @param revisions the revisions whose own injector webhooks are installed
- * @param tags      the revision each installed tag points at
- * @param known          false when the webhooks could not be read: every name then counts as installed, as before
+ *
+ * <p>An install with {@code values.sidecarInjectorWebhook.enableNamespacesByDefault: true} adds the webhook
+ * {@code auto.sidecar-injector.istio.io} to the default revision's (or the default tag's) configuration
+ * (mutatingwebhook.yaml and revision-tags-mwc.yaml, "Special case 3: no labels at all"): it injects every pod without
+ * a {@code sidecar.istio.io/inject} or {@code istio.io/rev} label in every namespace with neither
+ * {@code istio-injection} nor {@code istio.io/rev}, except kube-system, kube-public, kube-node-lease and
+ * local-path-storage. {@code autoRevision} is the revision such an active webhook calls.
+ *
+ * @param revisions    the revisions whose own injector webhooks are installed
+ * @param tags         the revision each installed tag points at
+ * @param known        false when the webhooks could not be read: every name then counts as installed, as before
+ * @param autoRevision the revision whose istiod injects unlabelled namespaces, or null when no webhook does
  */
-public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known) {
+public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision) {
     public static final String TAG_LABEL = "istio.io/tag";
     static final String WEBHOOKS = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
     /** Nothing read: names resolve to themselves, as meshform did before it read the webhooks. */
     public static final Injectors UNKNOWN = new Injectors(new java.util.TreeSet<>(), Map.of(), false);
+    /** The install's field that turns on the auto webhook, as a JSON pointer into an istio.install's spec. */
+    public static final String NAMESPACES_BY_DEFAULT = "/values/sidecarInjectorWebhook/enableNamespacesByDefault";
+    /**
+     * The install's fields {@link #plusInstalls} reads: a check that uses it reads them, and cannot judge an install
+     * whose applied value of either is a sensitive value's digest (DigestGuard in the checks).
+     */
+    public static final java.util.Set<String> INSTALL_FIELDS = java.util.Set.of("/revision", NAMESPACES_BY_DEFAULT);
+    /** The webhook the chart adds for enableNamespacesByDefault. */
+    static final String AUTO_WEBHOOK = "auto.sidecar-injector.istio.io";
+    /** Namespaces the auto webhook's namespaceSelector leaves out, by kubernetes.io/metadata.name. */
+    static final java.util.Set<String> AUTO_EXCLUDED = java.util.Set.of("kube-system", "kube-public", "kube-node-lease",
+            "local-path-storage");
+    static final String NAME_LABEL = "kubernetes.io/metadata.name";
+    /** The label istioctl's NeverMatch selector sets on webhooks it deactivates (istioctl/pkg/util/common.go). */
+    static final String DEACTIVATED = "istio.io/deactivated";
+
+    public Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known) {
+        this(revisions, tags, known, null);
+    }
 
     public Injectors {
         revisions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(revisions));
@@ -65,14 +93,47 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
             if (answer == null) {
                 return UNKNOWN; // a server that does not serve the admission API (a test double) says nothing of injectors
             }
-            List<Map<String, String>> labels = new ArrayList<>();
-            for (JsonNode w : answer.path("items")) {
-                labels.add(Json.stringMap(w.path("metadata").get("labels")));
-            }
-            return of(labels);
+            List<JsonNode> items = new ArrayList<>();
+            answer.path("items").forEach(items::add);
+            return ofConfigurations(items);
         } catch (KubernetesClientException e) {
             return UNKNOWN;
         }
+    }
+
+    /** From the MutatingWebhookConfigurations themselves: their labels, and whether one holds an active auto webhook. */
+    public static Injectors ofConfigurations(List<JsonNode> configurations) {
+        List<Map<String, String>> labels = new ArrayList<>();
+        String auto = null;
+        for (JsonNode w : configurations) {
+            Map<String, String> l = Json.stringMap(w.path("metadata").get("labels"));
+            labels.add(l);
+            for (JsonNode hook : w.path("webhooks")) {
+                if (AUTO_WEBHOOK.equals(Json.text(hook, "name"))
+                        && !hook.path("namespaceSelector").path("matchLabels").has(DEACTIVATED) && auto == null) {
+                    auto = l.get(Injection.REVISION_LABEL);
+                }
+            }
+        }
+        return of(labels).withAutoRevision(auto);
+    }
+
+    /** With {@code revision}'s istiod injecting unlabelled namespaces (null: none does). */
+    public Injectors withAutoRevision(String revision) {
+        return new Injectors(revisions, tags, known, revision);
+    }
+
+    /**
+     * The revision whose auto webhook injects a namespace with these labels: one with neither istio-injection nor
+     * istio.io/rev, outside the namespaces the webhook excludes. Empty when no auto webhook is active.
+     */
+    public Optional<String> autoInjects(Map<String, String> namespaceLabels) {
+        Map<String, String> labels = namespaceLabels == null ? Map.of() : namespaceLabels;
+        if (autoRevision == null || labels.containsKey(Injection.INJECTION_LABEL) || labels.containsKey(Injection.REVISION_LABEL)
+                || AUTO_EXCLUDED.contains(labels.get(NAME_LABEL))) {
+            return Optional.empty();
+        }
+        return Optional.of(autoRevision);
     }
 
     /** With the revisions the stack's own istio.install declares, which apply installs before pods need them. */
@@ -82,7 +143,37 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
         }
         java.util.SortedSet<String> out = new java.util.TreeSet<>(revisions);
         out.addAll(declaredRevisions);
-        return new Injectors(out, tags, true);
+        return new Injectors(out, tags, true, autoRevision);
+    }
+
+    /**
+     * With the stack's istio.install specs applied: their revisions count as installed, and one that sets
+     * {@code values.sidecarInjectorWebhook.enableNamespacesByDefault} decides the auto webhook. The chart renders that
+     * webhook for the default revision only ({@code if (eq .Values.revision "")} in mutatingwebhook.yaml), or on the
+     * default tag; so an install of another revision that sets it is taken to serve unlabelled namespaces only when
+     * the default tag points at it.
+     */
+    public Injectors plusInstalls(List<JsonNode> installSpecs) {
+        Injectors out = plus(installSpecs.stream().map(Injectors::revisionOf).toList());
+        // the install's own word counts even when the webhooks could not be read
+        for (JsonNode spec : installSpecs) {
+            JsonNode flag = spec.path("values").path("sidecarInjectorWebhook").get("enableNamespacesByDefault");
+            if (flag == null || flag.isNull()) {
+                continue;
+            }
+            String rev = revisionOf(spec);
+            boolean servesDefault = rev.equals("default") || rev.equals(out.tags.get("default"));
+            boolean on = flag.isBoolean() ? flag.booleanValue() : "true".equals(flag.asString());
+            if (servesDefault) {
+                out = out.withAutoRevision(on ? out.resolve("default").orElse(rev) : null);
+            }
+        }
+        return out;
+    }
+
+    private static String revisionOf(JsonNode installSpec) {
+        String r = Json.text(installSpec, "revision");
+        return r == null || r.isBlank() ? "default" : r;
     }
 
     /** The revision whose istiod injects for {@code name} (a revision or tag); empty when no webhook answers to it. */
@@ -100,7 +191,7 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
     public Injection effective(Map<String, String> namespaceLabels) {
         Injection labelled = Injection.of(namespaceLabels);
         if (!labelled.enabled()) {
-            return labelled;
+            return autoInjects(namespaceLabels).map(r -> new Injection(true, r)).orElse(labelled);
         }
         return resolve(labelled.revision()).map(r -> new Injection(true, r)).orElse(Injection.OFF);
     }

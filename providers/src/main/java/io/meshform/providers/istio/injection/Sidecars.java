@@ -121,6 +121,10 @@ public final class Sidecars {
         if (ns.containsKey(Injection.INJECTION_LABEL) || ns.containsKey(Injection.REVISION_LABEL)) {
             return false;
         }
+        if (injectors.autoInjects(ns).isPresent() && !pod.labels().containsKey("sidecar.istio.io/inject")
+                && !pod.labels().containsKey(Injection.REVISION_LABEL)) {
+            return true; // webhook "auto" (enableNamespacesByDefault): an unlabelled pod in an unlabelled namespace
+        }
         String rev = pod.labels().get(Injection.REVISION_LABEL);
         if (rev != null && !rev.isEmpty()) {
             return injectors.resolve(rev).isPresent();

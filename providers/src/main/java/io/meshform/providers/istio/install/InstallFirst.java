@@ -8,14 +8,18 @@ import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.LabelsType;
 import io.meshform.providers.kubernetes.ManifestType;
+import io.meshform.providers.kubernetes.NamespaceType;
 import io.meshform.providers.istio.injection.Injection;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Kubernetes resources that mean something to Istio come after the stack's Istio install: injection labels (the
- * injector webhook must be there before the restarts they cause) and manifests of Istio kinds (their CRDs come with
- * the install). The Kubernetes types cannot say so without naming Istio; this rule says it for them.
+ * Kubernetes resources that mean something to Istio come after the stack's Istio install: injection labels, on a
+ * {@code kubernetes.labels} or on the {@code kubernetes.namespace} itself (the injector webhook must be there before
+ * the restarts they cause: apply reads the webhooks live to pick the pods it restarts, and a namespace applied beside
+ * an install of revision r1 would find no r1 injector yet and restart its pods out of the mesh), and manifests of Istio
+ * kinds (their CRDs come with the install). The Kubernetes types cannot say so without naming Istio; this rule says it
+ * for them.
  */
 public final class InstallFirst implements DependencyRule {
 
@@ -31,7 +35,7 @@ public final class InstallFirst implements DependencyRule {
 
     private static boolean needsInstall(ResourceDecl resource) {
         return switch (resource.type()) {
-            case LabelsType.NAME -> Json.stringMap(resource.spec().get("labels")).keySet().stream()
+            case LabelsType.NAME, NamespaceType.NAME -> Json.stringMap(resource.spec().get("labels")).keySet().stream()
                     .anyMatch(Injection.LABELS::contains);
             case ManifestType.NAME -> {
                 var m = resource.spec().get("manifest");

@@ -28,9 +28,41 @@ final class FakeCluster implements ClusterView {
     final Map<String, String> unread = new HashMap<>();
     String mesh;
     boolean controlPlane = true;
+    io.meshform.providers.istio.injection.Injectors injectors = io.meshform.providers.istio.injection.Injectors.UNKNOWN;
+    /** Field managers of each namespace label, "ns/key" to managers, as managedFields say. */
+    final Map<String, java.util.Set<String>> labelManagers = new HashMap<>();
 
     PlannedMesh mesh(CheckContext ctx) {
         return new PlannedMesh(ctx, this);
+    }
+
+    /** The injector webhooks, from the labels of each MutatingWebhookConfiguration (see {@code Injectors.of}). */
+    FakeCluster webhooks(List<Map<String, String>> webhookLabels) {
+        injectors = io.meshform.providers.istio.injection.Injectors.of(webhookLabels);
+        return this;
+    }
+
+    @Override
+    public io.meshform.providers.istio.injection.Injectors injectors() {
+        return injectors;
+    }
+
+    /** Namespace {@code ns}'s label {@code key} is owned by these field managers. */
+    FakeCluster labelOwners(String ns, String key, String... managers) {
+        labelManagers.put(ns + "/" + key, java.util.Set.of(managers));
+        return this;
+    }
+
+    /** As LiveCluster answers, with meshform's field manager "meshform" (the default fieldManager). */
+    @Override
+    public java.util.Set<String> labelsOwnedOnlyBy(String namespace, String address) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        labelManagers.forEach((k, managers) -> {
+            if (k.startsWith(namespace + "/") && managers.equals(java.util.Set.of("meshform/" + address))) {
+                out.add(k.substring(namespace.length() + 1));
+            }
+        });
+        return out;
     }
 
     FakeCluster namespace(String name, String... labels) {

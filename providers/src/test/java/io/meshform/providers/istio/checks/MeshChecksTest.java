@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import static io.meshform.providers.TestSpecs.decl;
 import static io.meshform.providers.TestSpecs.stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
@@ -291,6 +292,70 @@ public class MeshChecksTest {
         assertEquals(1, ds.size());
         assertTrue(ds.get(0).summary().contains("istio.io/dataplane-mode=ambient"), ds.get(0).summary());
         assertEquals(List.of(), InjectionLabelAndRevision.findings(ambient.mesh(ctx(Environment.STAGING, disabled))));
+    }
+
+    /**
+     * Which injector serves istio-injection=enabled, from the webhooks istioctl 1.30.3 writes: {@code istioctl install
+     * --set revision=r1} then {@code istioctl tag set default --revision r1} (istio-sidecar-injector-r1 and
+     * istio-revision-tag-default, labelled istio.io/rev=r1 and istio.io/tag=default).
+     */
+    @Test
+    void ist0123NamesTheInjectorTheDefaultTagPointsAt() {
+        var enabled = decl("kubernetes.labels.cortex_inject", "name: cortex\nlabels: {istio-injection: enabled}\n");
+        FakeCluster tagged = new FakeCluster().namespace("cortex", "istio.io/rev", "r1")
+                .webhooks(List.of(Map.of("istio.io/rev", "r1"), Map.of("istio.io/rev", "r1", "istio.io/tag", "default")));
+        List<Diagnostic> ds = InjectionLabelAndRevision.findings(tagged.mesh(ctx(Environment.STAGING, enabled)));
+        assertEquals(1, ds.size());
+        assertTrue(ds.get(0).detail().contains("revision r1's injector injects (the `default` revision tag points at it)"),
+                ds.get(0).detail());
+        assertFalse(ds.get(0).detail().contains("the default revision's injector"), ds.get(0).detail());
+        FakeCluster plain = new FakeCluster().namespace("cortex", "istio.io/rev", "r1")
+                .webhooks(List.of(Map.of("istio.io/rev", "default"), Map.of("istio.io/rev", "default", "istio.io/tag", "default"),
+                        Map.of("istio.io/rev", "r1")));
+        ds = InjectionLabelAndRevision.findings(plain.mesh(ctx(Environment.STAGING, enabled)));
+        assertTrue(ds.get(0).detail().contains("the default revision's injector injects"), ds.get(0).detail());
+        FakeCluster noDefault = new FakeCluster().namespace("cortex", "istio.io/rev", "r1")
+                .webhooks(List.of(Map.of("istio.io/rev", "r1")));
+        ds = InjectionLabelAndRevision.findings(noDefault.mesh(ctx(Environment.STAGING, enabled)));
+        assertTrue(ds.get(0).detail().contains("no installed injector answers to it (installed: revision r1)"), ds.get(0).detail());
+    }
+
+    /**
+     * A label a declared namespace drops is gone after apply when only that resource's field manager owned it (server-side
+     * apply removes it), and stays when another manager owns it too; a destroyed kubernetes.labels takes its labels along.
+     */
+    @Test
+    void namespaceLabelsFollowWhatApplyRemoves() {
+        var ns = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {team: pay}\n");
+        FakeCluster c = new FakeCluster().namespace("cortex", "istio-injection", "enabled", "team", "pay", "owner", "ops")
+                .labelOwners("cortex", "istio-injection", "meshform/kubernetes.namespace.cortex")
+                .labelOwners("cortex", "team", "meshform/kubernetes.namespace.cortex")
+                .labelOwners("cortex", "owner", "meshform/kubernetes.namespace.cortex", "kubectl-label");
+        assertEquals(Map.of("team", "pay", "owner", "ops"), c.mesh(ctx(Environment.STAGING, ns)).namespaceLabels().get("cortex"),
+                "istio-injection, dropped from the file, is removed; owner, also set by kubectl label, stays");
+        FakeCluster labelled = new FakeCluster().namespace("tools", "istio-injection", "enabled")
+                .labelOwners("tools", "istio-injection", "meshform/kubernetes.labels.tools_inject");
+        var removed = new CheckContext(stack(Environment.STAGING), Map.of(), Map.of(ResourceAddress.parse("kubernetes.labels.tools_inject"),
+                decl("kubernetes.labels.tools_inject", "name: tools\nlabels: {istio-injection: enabled}\n").spec()),
+                CheckContext.Purpose.PLAN);
+        assertEquals(Map.of(), labelled.mesh(removed).namespaceLabels().get("tools"));
+    }
+
+    /**
+     * With enableNamespacesByDefault (the auto webhook), the mTLS preview gives a restarted pod of an unlabelled
+     * namespace a sidecar; kube-system stays out, as the webhook's namespaceSelector says.
+     */
+    @Test
+    void theMtlsPreviewInjectsUnlabelledNamespacesWhenTheInstallEnablesThemByDefault() {
+        FakeCluster c = new FakeCluster().namespace("tools", "kubernetes.io/metadata.name", "tools")
+                .webhooks(List.of(Map.of("istio.io/rev", "default")));
+        c.pods.add(FakeCluster.pod("tools", "curl", Map.of("app", "curl"), false));
+        var ns = decl("kubernetes.namespace.tools", "name: tools\n");
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nvalues: {sidecarInjectorWebhook: {enableNamespacesByDefault: true}}\n");
+        var plain = decl("istio.install.mesh", "version: \"1.30\"\n");
+        assertTrue(MeshInventory.planned(c.mesh(ctx(Environment.STAGING, ns, install))).pods().get(0).sidecar(),
+                "the auto webhook injects the restarted pod");
+        assertFalse(MeshInventory.planned(c.mesh(ctx(Environment.STAGING, ns, plain))).pods().get(0).sidecar());
     }
 
     @Test

@@ -21,6 +21,28 @@ import org.junit.jupiter.api.Test;
  */
 class InstallFirstTest {
 
+    /**
+     * A namespace that carries its injection label itself waits for the install too: apply picks the pods it restarts
+     * from the live webhooks right after the labels land, and at --parallelism 10 a namespace moved to revision r1 was
+     * applied while istioctl was still installing r1, so no r1 webhook answered, the move read as "injection off" and
+     * the restarted pods came back without sidecars.
+     */
+    @Test
+    void aNamespaceWithAnInjectionLabelComesAfterTheInstall() {
+        var canary = decl("istio.install.canary", "version: \"1.30\"\nrevision: r1\n");
+        var ns = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: r1}\n");
+        var plain = decl("kubernetes.namespace.tools", "name: tools\nlabels: {team: pay}\n");
+        var stack = TestSpecs.stack(Environment.STAGING, canary, ns, plain);
+        List<Provider> providers = new MeshformProviderFactory().create(new ProviderSettings(Map.of("kubeconfig", "/nonexistent")));
+        try {
+            TypeRegistry types = new TypeRegistry(providers);
+            assertEquals(Set.of(canary.address()), types.implicitDependencies(ns, stack));
+            assertEquals(Set.of(), types.implicitDependencies(plain, stack));
+        } finally {
+            providers.forEach(Provider::close);
+        }
+    }
+
     @Test
     void injectionLabelsAndIstioManifestsComeAfterTheInstall() {
         var install = decl("istio.install.mesh", "version: \"1.30\"\n");
@@ -42,6 +64,7 @@ class InstallFirstTest {
             assertEquals(Set.of(ns.address()), types.implicitDependencies(config, stack));
             assertEquals(Set.of(), types.implicitDependencies(install, stack));
             var withoutInstall = TestSpecs.stack(Environment.STAGING, ns, injection);
+            assertEquals(Set.of(), types.implicitDependencies(ns, stack), "a namespace without injection labels does not wait");
             assertEquals(Set.<ResourceAddress>of(ns.address()), types.implicitDependencies(injection, withoutInstall));
         } finally {
             providers.forEach(Provider::close);
