@@ -19,7 +19,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.node.ObjectNode;
 
-@Command(name = "import", description = "Adopt an existing cluster object into the state under ADDR (declare ADDR in the file first).",
+@Command(name = "import", description = {"Adopt an existing cluster object into the state under ADDR (declare ADDR in the file first).",
+        "Import writes one thing to the cluster: this state's mark on the object (annotations meshform.io/lineage and"
+                + " meshform.io/address), so that only an object really imported can be deleted later (`destroy"
+                + " --delete-adopted`); nothing else of the object changes. `destroy` without --delete-adopted leaves the"
+                + " object and takes the mark off."},
         footerHeading = "%nExamples:%n", footer = {
             "  meshform import -f stack.yaml kubernetes.namespace.cortex cortex",
             "  meshform import -f stack.yaml istio.peerAuthentication.mongo cortex/mongo",
@@ -80,12 +84,29 @@ final class ImportCommand implements Callable<Integer> {
                 // Imported, not created: destroy leaves it in the cluster unless --delete-adopted.
                 metadata.put(Planner.ADOPTED_KEY, "true");
                 // As apply records: sensitive values (a Secret's data, a sensitive variable's place) only as digests.
-                StateSnapshot written = backend.write(state.with(new ResourceState(addr.toString(), addr.type(),
-                        (ObjectNode) SensitivePaths.recordable(type, stack.find(addr).orElseThrow(), found.attributes()), metadata)));
+                ObjectNode recorded = (ObjectNode) SensitivePaths.recordable(type, stack.find(addr).orElseThrow(), found.attributes());
+                StateSnapshot written = backend.write(state.with(new ResourceState(addr.toString(), addr.type(), recorded, metadata)));
+                mark(type, stack, addr, recorded, written, backend);
                 terminal.out().println("Imported " + id + " as " + addr + " (serial " + written.serial()
-                        + "). Run `meshform plan` to see how the file and the object differ.");
+                        + ") and marked it as this state's. Run `meshform plan` to see how the file and the object differ.");
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /**
+     * Marks the imported object as this state's, after the state records it: an entry without the mark is refused by a
+     * later delete, while a mark without an entry would make the next plan take the object for one this state created.
+     * When the mark cannot be written the entry is taken back out, so the import did nothing.
+     */
+    private static void mark(io.meshform.engine.spi.ResourceType type, Stack stack, ResourceAddress addr, ObjectNode recorded,
+                             StateSnapshot written, StateBackend backend) {
+        try {
+            type.markImported(new io.meshform.engine.spi.ApplyRequest(addr, recorded, null, java.util.Map.of(),
+                    io.meshform.engine.spi.ProgressSink.NONE, io.meshform.engine.spi.StackContext.of(stack), written.lineage()));
+        } catch (RuntimeException e) {
+            backend.write(written.without(addr.toString()));
+            throw e;
         }
     }
 }

@@ -27,7 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The audit's attack against the real API server: an entry added to a state file (the examples keep theirs in the
  * repository, where a pull request can edit it) for an object meshform never made does not get that object deleted,
- * neither by a plan that no longer declares it nor by destroy; an imported object is still deleted on request.
+ * neither by a plan that no longer declares it nor by destroy, nor by destroy --delete-adopted when the entry is
+ * edited to read "adopted"; an imported object (import marks it) is still deleted on request.
  */
 @LiveClusterTest
 class ForeignDeleteIT {
@@ -101,7 +102,7 @@ class ForeignDeleteIT {
         assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("precious").get());
     }
 
-    /** import records an object without marking it; destroy --delete-adopted still deletes it. */
+    /** import marks what it records; destroy --delete-adopted deletes it. */
     @Test
     void anImportedObjectIsDeletedByDestroyWithDeleteAdopted(ClusterContext cluster) throws IOException {
         String ns = cluster.newNamespace();
@@ -109,8 +110,34 @@ class ForeignDeleteIT {
         Path stack = stack(ns, "imported");
         Result imported = run(cluster, stack, "import", "kubernetes.manifest.cm", ns + "/imported");
         assertEquals(0, imported.code(), imported.out());
+        assertTrue(imported.out().contains("and marked it as this state's"), imported.out());
+        var annotations = cluster.client().configMaps().inNamespace(ns).withName("imported").get().getMetadata().getAnnotations();
+        assertEquals("kubernetes.manifest.cm", annotations.get("meshform.io/address"), annotations.toString());
+        assertEquals(Map.of("keep", "me"), cluster.client().configMaps().inNamespace(ns).withName("imported").get().getData(),
+                "import writes the mark and nothing else");
         Result destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
         assertEquals(0, destroy.code(), destroy.out());
         assertNull(cluster.client().configMaps().inNamespace(ns).withName("imported").get(), destroy.out());
+    }
+
+    /** The edit the import's mark guards against: an entry that reads "adopted" for a hand-made object. */
+    @Test
+    void anEntryEditedToReadAdoptedDoesNotDeleteAHandMadeObject(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        handMade(cluster, ns, "precious");
+        Path stack = stack(ns, "precious");
+        assertEquals(0, run(cluster, stack, "import", "kubernetes.manifest.cm", ns + "/precious").code());
+        // Take the mark off, as if the entry had been written by hand (or by a meshform that did not mark imports).
+        cluster.client().configMaps().inNamespace(ns).withName("precious").edit(c -> {
+            c.getMetadata().getAnnotations().remove("meshform.io/lineage");
+            c.getMetadata().getAnnotations().remove("meshform.io/address");
+            return c;
+        });
+        Result destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
+        assertEquals(1, destroy.code(), destroy.out());
+        assertTrue(destroy.out().contains("refusing to destroy ConfigMap " + ns + "/precious: it carries no meshform mark"),
+                destroy.out());
+        assertTrue(destroy.out().contains("import it again to mark it"), destroy.out());
+        assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("precious").get(), "the hand-made object stays");
     }
 }

@@ -56,7 +56,7 @@ public final class Harness implements AutoCloseable {
 
     public PlannedChange plan(String address, JsonNode spec) {
         ResourceAddress a = ResourceAddress.parse(address);
-        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec), context));
+        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec), context, Map.of(), lineage));
     }
 
     public AppliedResource apply(String address, JsonNode spec) {
@@ -72,7 +72,7 @@ public final class Harness implements AutoCloseable {
 
     public void delete(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
-        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, context));
+        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, context, lineage));
     }
 
     /** What the engine does with an adopted resource that leaves management: the object stays. */

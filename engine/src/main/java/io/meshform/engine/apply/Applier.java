@@ -244,7 +244,7 @@ public final class Applier {
                         type.release(new DeleteRequest(c.address(), recorded, progress, context));  // adopted: it stays
                     } else if (recorded != null) {
                         refuseForeign(context, c, recorded, recorder);
-                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
                     }
                     recorder.forget(c.address());
                 }
@@ -253,7 +253,7 @@ public final class Applier {
                 default -> {
                     if (c.action() == Action.REPLACE && recorded != null) {
                         refuseForeign(context, c, recorded, recorder);
-                        type.delete(new DeleteRequest(c.address(), recorded, progress, context));
+                        type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
                         recorder.forget(c.address());
                     }
                     JsonNode desired = declared(stack, c).spec();

@@ -101,7 +101,7 @@ public final class DriftDetector {
             // stack gives, so a type that renders (an install) can tell which parts the unknown applied value reaches
             // and check all the others (PlanRequest#rotated).
             Map<String, JsonNode> rotated = Sensitive.rotated(applied, decl == null ? null : decl.spec());
-            PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated));
+            PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated, state.lineage()));
             // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
             // is: the values it was given in clear may be quoted (a server message, a rendered object).
             Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(applied, sensitive));

@@ -17,10 +17,12 @@ import java.util.Optional;
  * file kept in a repository (as the examples keep theirs) can be edited by a pull request: an entry added for
  * {@code kube-system/precious} would otherwise have destroy, or a plan that no longer declares it, delete an object
  * meshform never touched. So a delete (a resource no longer declared, {@code destroy}, the first half of a replace)
- * goes ahead only when the live object carries this state's lineage mark ({@link Ownership}). One exception: an entry
- * recorded as adopted whose object carries no mark at all, because {@code meshform import} records an object without
- * marking it (only an apply writes the mark); {@code adopt: true} marks it at its apply. An adopted entry is released,
- * not deleted, unless --delete-adopted asks for it. Types whose reads say nothing about objects ({@link Ownership#SHARED},
+ * goes ahead only when the live object carries this state's lineage mark ({@link Ownership}). That holds for adopted
+ * objects too: {@code meshform import} writes the mark when it records the object ({@code ResourceType#markImported}),
+ * and {@code adopt: true} at its apply, so an entry edited to read "adopted" does not make an unmarked object deletable
+ * by {@code destroy --delete-adopted}. (Terraform's import only reads; but Terraform has no other word than its state
+ * on what it manages, and meshform's mark is what an edit of the state cannot forge.) An adopted entry is released,
+ * not deleted, unless --delete-adopted asks for it; a release deletes nothing and is not checked. Types whose reads say nothing about objects ({@link Ownership#SHARED},
  * e.g. {@code kubernetes.labels}) are not checked: they never delete a whole object.
  */
 public final class ForeignDelete {
@@ -52,9 +54,7 @@ public final class ForeignDelete {
         if (owner.lineage() != null && owner.lineage().equals(stateLineage)) {
             return Optional.empty();
         }
-        if (owner.lineage() == null && "true".equals(recorded.metadata().get(Planner.ADOPTED_KEY))) {
-            return Optional.empty();
-        }
+        boolean adopted = "true".equals(recorded.metadata().get(Planner.ADOPTED_KEY));
         String object = owner.object() == null ? "its object" : owner.object();
         String carries = owner.lineage() == null
                 ? "carries no meshform mark"
@@ -67,7 +67,12 @@ public final class ForeignDelete {
                         + " entry may have been edited (a state file in a repository can be changed by a pull request), or"
                         + " the object was deleted and made again by hand or by another tool. It was not deleted. To stop"
                         + " managing it and leave the object alone: `meshform state rm " + address + "`. If it really is to"
-                        + " go, delete it by hand (e.g. kubectl delete), then `meshform state rm " + address + "`.",
+                        + " go, delete it by hand (e.g. kubectl delete), then `meshform state rm " + address + "`."
+                        + (adopted && owner.lineage() == null ? " The entry says the object was imported: meshform import"
+                                + " marks what it imports, and one imported by a meshform that did not yet mark it carries"
+                                + " no mark. If you imported it, import it again to mark it (`meshform state rm " + address
+                                + "`, then `meshform import " + address + (owner.id() == null ? " ID" : " " + owner.id())
+                                + "`) and destroy it then." : ""),
                 null));
     }
 }

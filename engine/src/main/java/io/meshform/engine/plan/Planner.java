@@ -335,7 +335,7 @@ public final class Planner {
                     Sensitive.mask(liveValue, SensitivePaths.of(type, liveValue, recorded == null ? null : recorded.attributes())), null,
                     List.of(), List.of(), release, version, deps);
         }
-        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context));
+        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context, Map.of(), lineage));
         Action action = planned.action();
         String reason = planned.reason();
         Map<String, String> privateData = planned.privateData();

@@ -2,9 +2,9 @@ package io.meshform.engine.spi;
 
 /**
  * What {@code read} found about who owns a live object, so the engine can refuse to take over what it did not make
- * (Terraform asks for an import instead). meshform marks every object it applies with its state's lineage and the
- * resource's address (annotations {@value #LINEAGE_ANNOTATION} and {@value #ADDRESS_ANNOTATION}, set by its own field
- * manager); an object that carries the mark of this state and address is meshform's own even when the state never
+ * (Terraform asks for an import instead). meshform marks every object it applies or imports with its state's lineage
+ * and the resource's address (annotations {@value #LINEAGE_ANNOTATION} and {@value #ADDRESS_ANNOTATION}, set by its own
+ * field manager; an install's addon objects with the install's address); an object that carries the mark of this state and address is meshform's own even when the state never
  * recorded it (an apply interrupted between creating it and writing the state).
  *
  * @param applies false for types that by design own parts of objects that belong to others ({@code kubernetes.labels}):

@@ -16,12 +16,22 @@ import tools.jackson.databind.JsonNode;
  * (the variable or the field removed, or the resource no longer declared). A type that compares digests needs nothing of it; a type that renders its spec (an Istio
  * install) cannot render a digest, and uses the stack's value to find which parts of its render the value reaches:
  * those it cannot check, and says so ({@link PlanDetail.Kind#UNCHECKED}).
+ *
+ * <p>{@code lineage} is the lineage of the state the plan is made against, so a type that plans to delete objects it
+ * recorded (an install's addons) can tell which carry this state's mark for {@code address} ({@link Ownership}); null
+ * when there is no state (tools that drive one type by hand).
  */
 public record PlanRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, LiveObject live,
-                          StackContext context, Map<String, JsonNode> rotated) {
+                          StackContext context, Map<String, JsonNode> rotated, String lineage) {
 
     public PlanRequest {
         rotated = rotated == null ? Map.of() : Map.copyOf(rotated);
+    }
+
+    /** Without the state's lineage. */
+    public PlanRequest(ResourceAddress address, JsonNode desired, ResourceState recorded, LiveObject live,
+                       StackContext context, Map<String, JsonNode> rotated) {
+        this(address, desired, recorded, live, context, rotated, null);
     }
 
     /** A request without rotated values: every plan, and drift of a resource whose values are all known. */

@@ -66,6 +66,17 @@ public interface ResourceType {
         return Optional.empty();
     }
 
+    /**
+     * Writes this state's mark ({@link ApplyRequest#mark()}: lineage and address, {@link Ownership}) on the object
+     * {@code meshform import} has just recorded, and nothing else of it. Import reads; the mark is the one write it makes,
+     * so that the object is known as this state's by what the cluster says, not by the state alone: a state entry edited
+     * to read "adopted" would otherwise make {@code destroy --delete-adopted} delete any object that carries no mark.
+     * {@code desired} is the recorded value. The default writes nothing, and then a delete of the imported object is
+     * refused as one this state did not make (a release, the default for adopted objects, is not).
+     */
+    default void markImported(ApplyRequest request) {
+    }
+
     /** Adopts an existing object (the id is type-specific, e.g. {@code namespace/name}); empty when absent. */
     default Optional<AppliedResource> importExisting(String id) {
         return Optional.empty();

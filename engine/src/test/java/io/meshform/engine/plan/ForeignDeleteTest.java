@@ -126,15 +126,38 @@ class ForeignDeleteTest {
         assertTrue(state().find(OLD.toString()).isPresent(), "the entry stays until the user decides");
     }
 
-    /** meshform import records an object without marking it: an imported object is still deleted on request. */
+    /** meshform import marks what it records: an imported object is still deleted on request. */
     @Test
     void anImportedObjectIsDeletedWithDeleteAdopted() {
         cluster.put(OLD, precious());
         editedState(Map.of(Planner.ADOPTED_KEY, "true"));
+        ResourceState imported = state().find(OLD.toString()).orElseThrow();
+        cluster.registry().get("test.thing").markImported(new io.meshform.engine.spi.ApplyRequest(OLD, imported.attributes(), null,
+                Map.of(), io.meshform.engine.spi.ProgressSink.NONE, io.meshform.engine.spi.StackContext.detached(),
+                state().lineage()));
         Stack s = stack(KEEP_ONLY);
         Plan p = planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), true, false, true));
         ApplyResult r = apply(s, p);
         assertTrue(r.failed().isEmpty(), r.toString());
         assertEquals(null, cluster.get(OLD));
+    }
+
+    /** An entry edited to read "adopted" does not make an unmarked object deletable by destroy --delete-adopted. */
+    @Test
+    void anEntryEditedToReadAdoptedDoesNotDeleteAHandMadeObject() {
+        cluster.put(OLD, precious());
+        editedState(Map.of(Planner.ADOPTED_KEY, "true"));
+        Stack s = stack(KEEP_ONLY);
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(),
+                new PlanOptions(Set.of(), Set.of(), Set.of(), true, false, true)));
+        String text = e.getMessage();
+        assertTrue(text.contains("`test.thing.old`: refusing to destroy thing old: it carries no meshform mark, so this state"
+                + " did not make it"), text);
+        assertTrue(text.contains("If you imported it, import it again to mark it (`meshform state rm test.thing.old`, then"
+                + " `meshform import test.thing.old old`)"), text);
+        assertNotNull(cluster.get(OLD));
+        Plan release = planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), true, false, false));
+        assertTrue(apply(s, release).failed().isEmpty(), "without --delete-adopted it is released, which deletes nothing");
+        assertNotNull(cluster.get(OLD));
     }
 }

@@ -303,6 +303,15 @@ public final class InMemoryCluster implements Provider {
             objects.remove(key(request.address(), request.recorded().attributes()));
         }
 
+        /** As {@code meshform import} marks what it records: the mark alone. */
+        @Override
+        public void markImported(ApplyRequest request) {
+            history.add("mark " + request.address());
+            String k = key(request.address(), request.desired());
+            marks.put(k, request.lineage());
+            markedAddresses.put(k, request.address());
+        }
+
         @Override
         public void release(DeleteRequest request) {
             history.add("release " + request.address());

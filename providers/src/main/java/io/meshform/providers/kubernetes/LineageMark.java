@@ -43,6 +43,29 @@ public final class LineageMark {
     }
 
     /**
+     * Writes {@code mark} on {@code live} as {@code manager}, with a JSON merge patch of the two annotations: the
+     * object's other fields stay as they are and with their owners (a server-side apply of the annotations alone, as
+     * the same manager, would drop every other field that manager owns, e.g. after another stack applied the object).
+     * For {@code meshform import}; {@code what} names the resource in errors.
+     */
+    public static void write(KubeConnection kube, HasMetadata live, String manager, java.util.Map<String, String> mark, String what) {
+        if (live == null || mark.isEmpty()) {
+            return;
+        }
+        var patch = Json.object();
+        var annotations = patch.putObject("metadata").putObject("annotations");
+        annotations.put(Ownership.LINEAGE_ANNOTATION, mark.get(Ownership.LINEAGE_ANNOTATION));
+        annotations.put(Ownership.ADDRESS_ANNOTATION, mark.get(Ownership.ADDRESS_ANNOTATION));
+        PatchContext pc = PatchContext.of(PatchType.JSON_MERGE);
+        pc.setFieldManager(manager);
+        try {
+            kube.client().resource(live).patch(pc, patch.toString());
+        } catch (KubernetesClientException e) {
+            throw kube.explain(what, "write meshform's mark on", live.getKind() + " " + KubeObjects.nameOf(live), e);
+        }
+    }
+
+    /**
      * Takes the mark off an object meshform stops managing but leaves in place (an adopted one), with a JSON merge
      * patch: a server-side apply of less would also drop every other field meshform owns.
      */

@@ -415,6 +415,13 @@ public final class ManifestType implements ResourceType {
         return java.util.Optional.of(new AppliedResource(attributes, meta));
     }
 
+    /** The one write of an import: this state's mark on the object, nothing else ({@link LineageMark#write}). */
+    @Override
+    public void markImported(io.meshform.engine.spi.ApplyRequest request) {
+        Target t = target(manifest(request.address(), request.desired(), request.context()));
+        LineageMark.write(kube, KubeObjects.get(kube.client(), t), kube.fieldManager(), request.mark(), request.address().toString());
+    }
+
     /** An adopted object leaves management: it stays, without meshform's mark. */
     @Override
     public void release(DeleteRequest request) {

@@ -119,6 +119,16 @@ public final class NamespaceType extends MetadataMapsType {
         return effects.concerns(keys);
     }
 
+    /**
+     * The one write of an import: this state's mark on the namespace, as this resource's field manager (the one its
+     * reads check), nothing else ({@link LineageMark#write}).
+     */
+    @Override
+    public void markImported(io.meshform.engine.spi.ApplyRequest request) {
+        LineageMark.write(kube, kube.client().namespaces().withName(Json.text(request.desired(), "name")).get(),
+                manager(request.address()), request.mark(), request.address().toString());
+    }
+
     /** An adopted namespace stays: meshform removes only its labels, annotations and mark. */
     @Override
     public void release(DeleteRequest request) {
@@ -131,6 +141,8 @@ public final class NamespaceType extends MetadataMapsType {
         }
         request.progress().note("namespace " + name + " was adopted: removing meshform's labels and annotations, keeping it");
         JsonNode applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
+        // The mark import wrote is no part of the apply above (a merge patch owns it): it goes on its own.
+        LineageMark.remove(kube, kube.client().namespaces().withName(name).get());
         afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
     }
 

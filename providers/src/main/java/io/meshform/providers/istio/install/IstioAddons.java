@@ -24,9 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Istio's diagnostic addons. istioctl does not install them; Istio ships them as sample manifests
  * ({@code samples/addons/kiali.yaml, prometheus.yaml, grafana.yaml, jaeger.yaml}). An addon that is on is applied
- * from the directory {@code addons.manifests} names; one that is explicitly off is removed: the objects a previous
- * apply recorded, and the samples' own objects when someone applied them by hand (matched by name and the
- * samples' label, so an unrelated object that happens to share a name is left alone).
+ * from the directory {@code addons.manifests} names, marked as this install's; one that is explicitly off is removed:
+ * the objects a previous apply recorded and marked ({@link AddonRemovals}), and the samples' own objects when someone
+ * applied them by hand (matched by name and the samples' label, so an unrelated object that happens to share a name
+ * is left alone).
  */
 final class IstioAddons {
     /** One addon: its switch in the spec, its sample file, and the objects that file creates in Istio's samples. */
@@ -206,16 +207,16 @@ final class IstioAddons {
         return objects.stream().map(AddonRules.Doc::object).toList();
     }
 
-    /** What to remove: recorded objects no longer wanted, and the samples' objects of addons switched off. */
-    static List<AddonObject> candidates(JsonNode spec, List<AddonObject> recorded, Map<Addon, List<ObjectNode>> wanted) {
+    /** The recorded objects no longer wanted: removed if this install applied them ({@link AddonRemovals}). */
+    static List<AddonObject> noLongerWanted(List<AddonObject> recorded, Map<Addon, List<ObjectNode>> wanted) {
         Set<Target> keep = new LinkedHashSet<>();
         wanted.values().forEach(list -> list.forEach(o -> keep.add(AddonObject.of("", o).target())));
-        Map<Target, AddonObject> out = new LinkedHashMap<>();
-        for (AddonObject r : recorded) {
-            if (!keep.contains(r.target())) {
-                out.putIfAbsent(r.target(), r);
-            }
-        }
+        return recorded.stream().filter(r -> !keep.contains(r.target())).toList();
+    }
+
+    /** Istio's sample objects of the addons the spec switches off: removed if they carry the sample's label. */
+    static List<AddonObject> offSamples(JsonNode spec) {
+        List<AddonObject> out = new ArrayList<>();
         for (Addon a : off(spec)) {
             for (String s : a.sampleObjects) {
                 int slash = s.lastIndexOf('/');
@@ -223,60 +224,41 @@ final class IstioAddons {
                 String apiVersion = s.substring(0, kindSlash);
                 String kind = s.substring(kindSlash + 1, slash);
                 String ns = CLUSTER_KINDS.contains(kind) ? null : IstioInstallType.ISTIO_NAMESPACE;
-                AddonObject o = new AddonObject(a.key, apiVersion, kind, ns, s.substring(slash + 1));
-                out.putIfAbsent(o.target(), o);
-            }
-        }
-        return new ArrayList<>(out.values());
-    }
-
-    /**
-     * The candidates that exist: one LIST per kind and namespace. A sample object that meshform never recorded must
-     * also carry the sample's label, so a user's own "prometheus" ServiceAccount is not mistaken for the addon's.
-     */
-    List<AddonObject> present(List<AddonObject> candidates, Set<Target> recorded) {
-        return present(candidates, recorded, lister);
-    }
-
-    /** {@link #present(List, Set)}, listing through {@code lister} (a plan's {@link PlanLists}). */
-    List<AddonObject> present(List<AddonObject> candidates, Set<Target> recorded,
-                              java.util.function.Function<Target, Map<String, JsonNode>> lister) {
-        Map<Target, List<AddonObject>> byCollection = new LinkedHashMap<>();
-        candidates.forEach(c -> byCollection.computeIfAbsent(c.target().collection(), k -> new ArrayList<>()).add(c));
-        List<AddonObject> out = new ArrayList<>();
-        Map<Target, Map<String, JsonNode>> listed =
-                io.meshform.providers.kubernetes.ParallelLists.each(byCollection.keySet(), lister);
-        for (Map.Entry<Target, List<AddonObject>> g : byCollection.entrySet()) {
-            Map<String, JsonNode> live = listed.get(g.getKey());
-            for (AddonObject c : g.getValue()) {
-                JsonNode o = live.get(c.name());
-                if (o == null) {
-                    continue;
-                }
-                Addon a = Addon.of(c.addon());
-                Map<String, String> labels = RenderDiff.labels(o);
-                if (recorded.contains(c.target()) || a.labelValue.equals(labels.get(a.label))) {
-                    out.add(c);
-                }
+                out.add(new AddonObject(a.key, apiVersion, kind, ns, s.substring(slash + 1)));
             }
         }
         return out;
     }
 
-    /** Server-side applies every object as meshform's field manager, taking over fields a hand apply left. */
-    void apply(Map<Addon, List<ObjectNode>> wanted, ProgressSink progress) {
+    /**
+     * Server-side applies every object as meshform's field manager, taking over fields a hand apply left, with
+     * {@code mark} (this state's lineage and the install's address) among its annotations: only an object carrying
+     * it is deleted later on the state's word ({@link AddonRemovals}).
+     */
+    void apply(Map<Addon, List<ObjectNode>> wanted, Map<String, String> mark, ProgressSink progress) {
         for (Map.Entry<Addon, List<ObjectNode>> e : wanted.entrySet()) {
             progress.note("addon " + e.getKey().key + ": applying " + e.getValue().size() + " object(s) from "
                     + e.getKey().file);
             for (ObjectNode o : e.getValue()) {
                 try {
-                    KubeObjects.apply(kube.client().resource(Json.toGeneric(o)), kube.fieldManager(), true, false);
+                    KubeObjects.apply(kube.client().resource(Json.toGeneric(marked(o, mark))), kube.fieldManager(), true, false);
                 } catch (KubernetesClientException ex) {
                     throw kube.explain(IstioInstallType.NAME, "apply", "addon " + e.getKey().key + " "
                             + AddonObject.of(e.getKey().key, o).describe(), ex);
                 }
             }
         }
+    }
+
+    /** A copy of {@code o} with {@code mark} added to its annotations (the digest and the plan keep the file's object). */
+    static ObjectNode marked(ObjectNode o, Map<String, String> mark) {
+        ObjectNode copy = o.deepCopy();
+        if (!mark.isEmpty()) {
+            ObjectNode md = (ObjectNode) copy.get("metadata");
+            ObjectNode annotations = md.get("annotations") instanceof ObjectNode a ? a : md.putObject("annotations");
+            mark.forEach(annotations::put);
+        }
+        return copy;
     }
 
     /** Deletes the objects; one already gone is fine. */

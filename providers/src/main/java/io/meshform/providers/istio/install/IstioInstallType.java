@@ -223,7 +223,9 @@ public final class IstioInstallType implements ResourceType {
         InstallRecord recorded = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
         // The release istioctl installs: `version` may name only the minor ("1.30"), which has no single sample.
         AddonSampleCheck samples = AddonSampleCheck.of(AddonSamples.builtIn(), istioctl(context, request.address(), desired).version(), wanted);
-        details.addAll(addonDetails(desired, wanted, recorded.addonObjects(), lists, samples));
+        AddonRemovals removals = removals(request.address(), request.lineage(), desired, wanted, recorded.addonObjects(), lists);
+        details.addAll(addonDetails(desired, wanted, removals, lists, samples));
+        removals.leftInPlace().forEach(k -> warnings.add(k.describe(request.address())));
         warnings.addAll(samples.warnings());
         Map<String, String> priv = Map.of(InstallRecord.RENDER_DIGEST, InstallRecord.digest(render, wanted),
                 InstallRecord.ISTIO_DIGEST, render.digest(),
@@ -285,10 +287,10 @@ public final class IstioInstallType implements ResourceType {
      * diff of the fields that change for those to update, folded when Istio's sample is the same ({@link AddonDetails}),
      * and "- ... [addon kiali is off]" for the objects of an addon switched off (or recorded and no longer wanted).
      */
-    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded,
+    private List<PlanDetail> addonDetails(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, AddonRemovals planned,
                                           PlanLists lists, AddonSampleCheck samples) {
         List<PlanDetail> out = new ArrayList<>(AddonDetails.compare(wanted, lists, samples));
-        List<AddonObject> removals = new ArrayList<>(removals(spec, wanted, recorded, lists));
+        List<AddonObject> removals = new ArrayList<>(planned.delete());
         removals.sort(Comparator.comparing(o -> Addon.of(o.addon())));  // one addon's objects together
         for (AddonObject o : removals) {
             boolean off = IstioAddons.off(spec).contains(Addon.of(o.addon()));
@@ -297,19 +299,11 @@ public final class IstioInstallType implements ResourceType {
         return out;
     }
 
-    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded) {
-        return removals(spec, wanted, recorded, diff::listByName);
-    }
-
-    private List<AddonObject> removals(JsonNode spec, Map<Addon, List<ObjectNode>> wanted, List<AddonObject> recorded,
-                                       java.util.function.Function<Target, Map<String, JsonNode>> lister) {
-        List<AddonObject> candidates = IstioAddons.candidates(spec, recorded, wanted);
-        if (candidates.isEmpty()) {
-            return List.of();
-        }
-        Set<Target> recordedTargets = new java.util.HashSet<>();
-        recorded.forEach(r -> recordedTargets.add(r.target()));
-        return addons.present(candidates, recordedTargets, lister);
+    /** What to remove of the addons, and which recorded objects stay because this install did not apply them. */
+    private AddonRemovals removals(ResourceAddress address, String lineage, JsonNode spec, Map<Addon, List<ObjectNode>> wanted,
+                                   List<AddonObject> recorded, java.util.function.Function<Target, Map<String, JsonNode>> lister) {
+        return AddonRemovals.of(address, lineage, kube.fieldManager(), IstioAddons.noLongerWanted(recorded, wanted),
+                IstioAddons.offSamples(spec), lister);
     }
 
     @Override
@@ -352,9 +346,13 @@ public final class IstioInstallType implements ResourceType {
             restartOutdated(context, request.address(), spec, request.progress());
         }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
-        addons.apply(wanted, request.progress());
+        addons.apply(wanted, request.mark(), request.progress());
         InstallRecord before = InstallRecord.of(request.recorded() == null ? null : request.recorded().metadata());
-        addons.delete(removals(spec, wanted, before.addonObjects()), request.progress());
+        // Read again just before deleting: a saved plan is applied later, and the state may have been edited since.
+        AddonRemovals removals = removals(request.address(), request.lineage(), spec, wanted, before.addonObjects(),
+                diff::listByName);
+        removals.leftInPlace().forEach(k -> request.progress().note(k.describe(request.address())));
+        addons.delete(removals.delete(), request.progress());
         Map<String, String> meta = InstallRecord.applied(digest, istioDigest, wanted,
                 istioctl(context, request.address(), spec).version(), Json.text(spec, "revision", "default"),
                 kube.fieldManager()).toMetadata();
@@ -410,9 +408,11 @@ public final class IstioInstallType implements ResourceType {
         }
         List<AddonObject> recorded = InstallRecord.of(request.recorded().metadata()).addonObjects();
         if (!recorded.isEmpty()) {
-            Set<Target> targets = new java.util.HashSet<>();
-            recorded.forEach(o -> targets.add(o.target()));
-            addons.delete(addons.present(recorded, targets), request.progress());
+            // Only what this install applied: the list is the state's word, and the state can be edited.
+            AddonRemovals removals = AddonRemovals.of(request.address(), request.lineage(), kube.fieldManager(), recorded,
+                    List.of(), diff::listByName);
+            removals.leftInPlace().forEach(k -> request.progress().note(k.describe(request.address())));
+            addons.delete(removals.delete(), request.progress());
         }
     }
 

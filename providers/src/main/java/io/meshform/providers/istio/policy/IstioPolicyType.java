@@ -286,6 +286,20 @@ public final class IstioPolicyType implements ResourceType {
     }
 
     /** An adopted policy leaves management: it stays, without meshform's mark. */
+    /** The one write of an import: this state's mark on the policy, nothing else ({@code LineageMark.write}). */
+    @Override
+    public void markImported(io.meshform.engine.spi.ApplyRequest request) {
+        JsonNode spec = request.desired();
+        String ns = Json.text(spec, "namespace");
+        String name = objectName(request.address(), spec);
+        try {
+            io.meshform.providers.kubernetes.LineageMark.write(kube, op().inNamespace(ns).withName(name).get(), kube.fieldManager(),
+                    request.mark(), request.address().toString());
+        } catch (KubernetesClientException e) {
+            throw kube.explain(request.address().toString(), "read", kind + " " + ns + "/" + name, e);
+        }
+    }
+
     @Override
     public void release(DeleteRequest request) {
         JsonNode spec = request.recorded().attributes();

@@ -88,11 +88,12 @@ class IstioAddonsTest {
         var spec = yaml("addons: {kiali: true, tracing: false, manifests: d}\n");
         var wanted = Map.of(Addon.KIALI, List.of((tools.jackson.databind.node.ObjectNode) yaml(
                 "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: kiali, namespace: istio-system}\n")));
-        var c = IstioAddons.candidates(spec, recorded, wanted);
+        var c = IstioAddons.noLongerWanted(recorded, wanted);
         assertTrue(c.contains(recorded.get(1)), "a recorded object the sample no longer has is removed");
         assertTrue(!c.contains(recorded.get(0)), "a wanted object is kept");
-        assertTrue(c.contains(new AddonObject("tracing", "apps/v1", "Deployment", "istio-system", "jaeger")), c.toString());
-        assertTrue(c.stream().noneMatch(o -> o.addon().equals("prometheus")), "an addon the spec does not mention is left alone");
+        var off = IstioAddons.offSamples(spec);
+        assertTrue(off.contains(new AddonObject("tracing", "apps/v1", "Deployment", "istio-system", "jaeger")), off.toString());
+        assertTrue(off.stream().noneMatch(o -> o.addon().equals("prometheus")), "an addon the spec does not mention is left alone");
     }
     /** The shape of Istio's kiali.yaml: its own ServiceAccount, ClusterRole and the binding between them. */
     static final String KIALI_RBAC = """

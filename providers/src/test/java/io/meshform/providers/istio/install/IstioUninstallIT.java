@@ -54,22 +54,29 @@ class IstioUninstallIT {
                 var d = deployments.withName(name).get();
                 assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, name + " is uninstalled: " + h.progress);
             }
-            // Gone before the next test installs: an install applied onto a Deployment still being deleted (its
-            // ReplicaSets first) sees it vanish and waits for it in vain ("deployments.apps \"istiod\" not found").
-            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
-            while ((deployments.withName("istiod").get() != null || deployments.withName("istio-ingressgateway").get() != null)
-                    && System.nanoTime() < until) {
-                try {
-                    Thread.sleep(200);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted while waiting for the uninstall", e);
-                }
-            }
-            assertNull(deployments.withName("istiod").get(), "istiod is gone within 120 s");
-            assertNull(deployments.withName("istio-ingressgateway").get(), "the ingress gateway is gone within 120 s");
+            awaitGone(cluster);
             assertNotNull(cluster.client().apiextensions().v1().customResourceDefinitions()
                     .withName("authorizationpolicies.security.istio.io").get(), "the base CRDs stay (no --purge)");
         }
+    }
+
+    /**
+     * Waits until istiod and the ingress gateway are gone: an install applied onto a Deployment still being deleted (its
+     * ReplicaSets first) sees it vanish and waits for it in vain ("deployments.apps \"istiod\" not found").
+     */
+    static void awaitGone(ClusterContext cluster) {
+        var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+        while ((deployments.withName("istiod").get() != null || deployments.withName("istio-ingressgateway").get() != null)
+                && System.nanoTime() < until) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the uninstall", e);
+            }
+        }
+        assertNull(deployments.withName("istiod").get(), "istiod is gone within 120 s");
+        assertNull(deployments.withName("istio-ingressgateway").get(), "the ingress gateway is gone within 120 s");
     }
 }
