@@ -74,6 +74,16 @@ class ApplyCommand implements Callable<Integer> {
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
+            if (destroy() && backend.read().isEmpty()) {
+                // No state, nothing recorded to destroy: said without the lock, whose file beside a local state is
+                // created by the first lock and never deleted (LocalLockFile), so it would be all this run left.
+                ws.connect(stack);
+                Plan plan = freshPlan(ws, stack, ws.stateOf(StateSnapshot.empty(ws.version()), stack, backend));
+                if (plan != null && !plan.hasChanges()) {
+                    terminal.out().println(ws.style().green("No changes.") + " Nothing to destroy.");
+                    return ExitCodes.OK;
+                }
+            }
             try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 Plan saved = planFile != null ? readPlan() : null;
                 if (saved != null) {
