@@ -74,6 +74,16 @@ class ApplyCommand implements Callable<Integer> {
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
+            if (destroy() && backend.read().isEmpty()) {
+                // No state, nothing recorded to destroy: said without the lock, whose file beside a local state is
+                // created by the first lock and never deleted (LocalLockFile), so it would be all this run left.
+                ws.connect(stack);
+                Plan plan = freshPlan(ws, stack, ws.stateOf(StateSnapshot.empty(ws.version()), stack, backend));
+                if (plan != null && !plan.hasChanges()) {
+                    terminal.out().println(ws.style().green("No changes.") + " Nothing to destroy.");
+                    return ExitCodes.OK;
+                }
+            }
             try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 Plan saved = planFile != null ? readPlan() : null;
                 if (saved != null) {
@@ -154,9 +164,12 @@ class ApplyCommand implements Callable<Integer> {
                     + "or apply a reviewed plan file (`" + ApplyHint.plan(global, Path.of("FILE"), destroy()) + "`, then `"
                     + ApplyHint.command(global, "apply", List.of("FILE")) + "`)");
         }
-        String answer = terminal.ask("\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
+        // Terraform's words for each command: `terraform destroy` asks to destroy and says "Destroy cancelled."
+        String answer = terminal.ask(destroy()
+                ? "\nDo you really want to destroy all resources in the plan? There is no undo. Only 'yes' will be accepted.\n  Enter a value: "
+                : "\nDo you want to perform these actions? Only 'yes' will be accepted.\n  Enter a value: ");
         if (!"yes".equals(answer == null ? null : answer.trim())) {
-            terminal.out().println("Apply cancelled.");
+            terminal.out().println((destroy() ? "Destroy" : "Apply") + " cancelled.");
             return null;
         }
         return plan;
@@ -209,9 +222,10 @@ class ApplyCommand implements Callable<Integer> {
             return reportLockLost(result, style, counts);
         }
         StringBuilder sb = new StringBuilder("\n");
-        String verdict = result.interrupted() ? "Apply interrupted."
+        String verb = destroy() ? "Destroy" : "Apply";
+        String verdict = result.interrupted() ? verb + " interrupted."
                 : result.failed().isEmpty() && result.notStarted().isEmpty()
-                        ? "Apply finished in the cluster, but the state could not be written whole." : "Apply failed.";
+                        ? verb + " finished in the cluster, but the state could not be written whole." : verb + " failed.";
         sb.append(style.red(style.bold(verdict + " Resources: " + counts))).append('\n');
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
             sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
@@ -224,7 +238,8 @@ class ApplyCommand implements Callable<Integer> {
             sb.append(style.red(result.stateNotWritten().getMessage()));
         } else {
             sb.append("The state records every step that finished (serial ").append(result.state().serial())
-                    .append("). Fix the cause and run `meshform apply` again: finished steps will show no changes.");
+                    .append("). Fix the cause and run `meshform " + verb.toLowerCase(java.util.Locale.ROOT)
+                    + "` again: finished steps will show no changes.");
         }
         terminal.err().println(sb);
         return ExitCodes.ERROR;

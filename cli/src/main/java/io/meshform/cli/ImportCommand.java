@@ -13,6 +13,7 @@ import io.meshform.state.StateSnapshot;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,16 +65,20 @@ final class ImportCommand implements Callable<Integer> {
             }
             var type = ws.registry().find(addr.type()).orElseThrow(() -> new UserError("unknown resource type " + addr.type()));
             StateBackend backend = ws.backend(stack);
-            try (LockHandle lock = ws.lockAfterConnecting(backend, "import", stack)) {
-                StateSnapshot state = ws.readState(backend, stack);
-                if (state.find(addr).isPresent()) {
-                    throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
-                }
-                AppliedResource found = type.importExisting(id, stack.find(addr).orElseThrow().spec()).orElseThrow(() -> new UserError(
-                        "no object `" + id + "` for " + addr.type() + " in the cluster"));
-                if (!takeOver) {
-                    new ForeignObject(ws.registry(), stack, state, addr, id).refuse();
-                }
+            // Every refusal is found before the lock: the lock file beside a local state is created by the first lock
+            // and never deleted (LocalLockFile), so a refusal under it left a lone `.lock` where no state existed yet.
+            ws.connect(stack);
+            Optional<StateSnapshot> before = backend.read();
+            StateSnapshot seen = ws.stateOf(before.orElseGet(() -> StateSnapshot.empty(ws.version())), stack, backend);
+            AppliedResource checked = importable(ws, stack, seen, type, addr);
+            try (LockHandle lock = ws.lock(backend, "import")) {
+                Optional<StateSnapshot> now = backend.read();
+                // The checks hold if no run wrote since (still no state, or the same serial of the same history); else
+                // they are made again against what the other run wrote.
+                boolean unchanged = now.isEmpty() ? before.isEmpty() : before.isPresent()
+                        && now.get().serial() == before.get().serial() && now.get().lineage().equals(before.get().lineage());
+                StateSnapshot state = unchanged ? seen : ws.stateOf(now.orElseGet(() -> StateSnapshot.empty(ws.version())), stack, backend);
+                AppliedResource found = unchanged ? checked : importable(ws, stack, state, type, addr);
                 var metadata = new TreeMap<>(found.metadata());
                 // What apply would record for it (dependencies as the plan's graph has them, explicit and implicit, and
                 // lifecycle.preventDestroy): anything less is a "to record" step in the next plan, and a destroy of
@@ -108,5 +113,19 @@ final class ImportCommand implements Callable<Integer> {
             backend.write(written.without(addr.toString()));
             throw e;
         }
+    }
+
+    /** The object to import, or the refusal: already in the state, not in the cluster, another state's mark. */
+    private AppliedResource importable(Workspace ws, Stack stack, StateSnapshot state, io.meshform.engine.spi.ResourceType type,
+                                       ResourceAddress addr) {
+        if (state.find(addr).isPresent()) {
+            throw new UserError("`" + addr + "` is already in the state; `meshform state rm` it first to re-import");
+        }
+        AppliedResource found = type.importExisting(id, stack.find(addr).orElseThrow().spec()).orElseThrow(() -> new UserError(
+                "no object `" + id + "` for " + addr.type() + " in the cluster"));
+        if (!takeOver) {
+            new ForeignObject(ws.registry(), stack, state, addr, id).refuse();
+        }
+        return found;
     }
 }

@@ -42,6 +42,8 @@ final class StateCommand implements Callable<Integer> {
         try (Workspace ws = new Workspace(global, terminal)) {
             Stack stack = ws.stackForWrite("`meshform " + operation + "`");
             StateBackend backend = ws.backend(stack);
+            // No state, nothing to edit: said before the lock, whose file beside a local state is never deleted once made.
+            existing(backend);
             try (LockHandle lock = ws.lock(backend, operation)) {
                 // Another stack's state is refused here as by plan and apply (--state names a file, not its owner).
                 StateSnapshot current = ws.stateOf(existing(backend), stack, backend);

@@ -306,8 +306,13 @@ final class Workspace implements AutoCloseable {
      * behind, not even the lock file beside the state, which a local lock creates and never deletes.
      */
     LockHandle lockAfterConnecting(StateBackend backend, String operation, Stack stack) {
-        registry().connect(stack.resources().stream().map(r -> r.type()).collect(java.util.stream.Collectors.toSet()));
+        connect(stack);
         return lock(backend, operation);
+    }
+
+    /** Connects the providers of the stack's types ({@link Provider#connect}); a cluster that is not there fails here. */
+    void connect(Stack stack) {
+        registry().connect(stack.resources().stream().map(r -> r.type()).collect(java.util.stream.Collectors.toSet()));
     }
 
     StateSnapshot readState(StateBackend backend) {

@@ -105,6 +105,20 @@ class CliTest {
         assertTrue(Files.exists(cluster));
     }
 
+    /** destroy asks and cancels in its own words, as `terraform destroy` does ("Destroy cancelled."), not apply's. */
+    @Test
+    void destroyAsksToDestroyAndSaysDestroyCancelled() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        String before = Files.readString(cluster);
+
+        Result no = run("no\n", true, "destroy");
+        assertEquals(1, no.code());
+        assertTrue(no.out().contains("Do you really want to destroy all resources in the plan?"), no.out());
+        assertTrue(no.out().contains("Destroy cancelled."), no.out());
+        assertFalse(no.out().contains("Apply"), no.out());
+        assertEquals(before, Files.readString(cluster), "nothing destroyed");
+    }
+
     @Test
     void savedPlanAppliesExactlyAndIsRefusedWhenStale() throws IOException {
         run("apply", "--auto-approve");

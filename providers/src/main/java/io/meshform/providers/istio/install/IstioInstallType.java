@@ -401,6 +401,9 @@ public final class IstioInstallType implements ResourceType {
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }
+            // istioctl deletes in the foreground and returns at once: gone only when the garbage collector is done.
+            UninstallWait.untilGone(request.address(), UninstallWait.removed(r.stdout()), UninstallWait.present(kube.client()),
+                    InstallSpec.timeout(spec), request.progress(), UninstallWait.Clock.SYSTEM);
         } finally {
             if (file != null) {
                 InstallSpec.deleteQuietly(file);

@@ -1,0 +1,164 @@
+package io.meshform.providers.istio.install;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.ProgressSink;
+import io.meshform.providers.kubernetes.KubeErrors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * Waits, as {@code kubectl delete --wait} does, until the objects {@code istioctl uninstall} deleted are gone.
+ *
+ * <p>Istio 1.30.3's uninstall deletes each object with {@code propagationPolicy: Foreground}
+ * (operator/pkg/uninstall/prune.go {@code DeleteResource}) and returns without waiting (operator/cmd/mesh/uninstall.go
+ * {@code uninstall}). A foreground delete only marks the object: it keeps a deletionTimestamp and the
+ * {@code foregroundDeletion} finalizer until kube-controller-manager's garbage collector has deleted its dependents
+ * (a Deployment's ReplicaSets, and their Pods) and then the object. An install applied meanwhile applies onto the
+ * Deployment being deleted, which then vanishes under istioctl's readiness wait ("deployments.apps \"istiod\" not
+ * found"). So destroy, and the delete half of a replace, return only once every deleted object is gone.
+ *
+ * <p>Which objects: those istioctl reports, one stdout line each, as {@code "  Removed <GVK>/<name>.<namespace>."}
+ * (prune.go {@code DeleteResource}, the GVK as apimachinery's {@code GroupVersionKind.String()},
+ * {@code "apps/v1, Kind=Deployment"}; a cluster-scoped object's namespace is empty). A namespace holds no dot (it is
+ * a DNS label), so the last dot before the final one separates name and namespace.
+ *
+ * <p>The bound is the install's {@code timeoutSeconds} (default 600), the one its install waits within.
+ */
+final class UninstallWait {
+    private static final String REMOVED = "Removed ";
+    private static final String KIND = ", Kind=";
+
+    /** One object istioctl deleted. */
+    record Removed(String apiVersion, String kind, String namespace, String name) {
+        String describe() {
+            return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
+        }
+    }
+
+    /** Where the wait reads the clock and sleeps: the system's in use, a fake one in tests. */
+    interface Clock {
+        long nanoTime();
+
+        void sleep(Duration d) throws InterruptedException;
+
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(Duration d) throws InterruptedException {
+                Thread.sleep(d.toMillis());
+            }
+        };
+    }
+
+    static final Duration POLL = Duration.ofSeconds(1);
+    /** How often the wait says what it still waits for. */
+    static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+
+    private UninstallWait() {
+    }
+
+    /** The objects of istioctl uninstall's stdout "Removed" lines, in its order. */
+    static List<Removed> removed(List<String> stdout) {
+        List<Removed> out = new ArrayList<>();
+        for (String line : stdout) {
+            parse(line.trim()).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Optional<Removed> parse(String line) {
+        if (!line.startsWith(REMOVED) || !line.endsWith(".")) {
+            return Optional.empty();
+        }
+        String rest = line.substring(REMOVED.length(), line.length() - 1);
+        int kindAt = rest.indexOf(KIND);
+        if (kindAt < 0) {
+            return Optional.empty();
+        }
+        String groupVersion = rest.substring(0, kindAt);
+        String afterKind = rest.substring(kindAt + KIND.length());
+        int slash = afterKind.indexOf('/');
+        int dot = afterKind.lastIndexOf('.');
+        if (slash < 0 || dot < slash) {
+            return Optional.empty();
+        }
+        // The core group prints as "/v1": its apiVersion is "v1".
+        String apiVersion = groupVersion.startsWith("/") ? groupVersion.substring(1) : groupVersion;
+        return Optional.of(new Removed(apiVersion, afterKind.substring(0, slash), afterKind.substring(dot + 1),
+                afterKind.substring(slash + 1, dot)));
+    }
+
+    /**
+     * Returns once none of {@code removed} is {@code present}; throws, naming the ones left, after {@code timeout}.
+     * Each poll asks only about the objects still there.
+     */
+    static void untilGone(ResourceAddress address, List<Removed> removed, Predicate<Removed> present, Duration timeout,
+                          ProgressSink progress, Clock clock) {
+        List<Removed> left = new ArrayList<>(removed);
+        left.removeIf(present.negate());
+        if (left.isEmpty()) {
+            return;
+        }
+        long start = clock.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long nextReport = start;
+        while (true) {
+            long now = clock.nanoTime();
+            if (now - nextReport >= 0) {
+                progress.note("waiting up to " + Math.max(1, (deadline - now) / 1_000_000_000L) + "s (timeoutSeconds) for "
+                        + left.size() + " object(s) istioctl uninstall deleted to be gone: " + names(left, 5));
+                nextReport = now + REPORT_EVERY.toNanos();
+            }
+            if (now - deadline >= 0) {
+                throw KubeErrors.error(address + ": istioctl uninstall deleted the install's objects, but " + left.size()
+                                + " of them are still there after " + timeout.toSeconds() + "s: " + names(left, left.size()),
+                        "they are being deleted: Istio deletes in the foreground (operator/pkg/uninstall/prune.go), so each"
+                                + " stays until the cluster's garbage collector (kube-controller-manager) has deleted what it"
+                                + " owns (a Deployment's ReplicaSets and Pods). The state still records " + address + ", so"
+                                + " nothing applied afterwards runs onto them. Check them with `kubectl get` (finalizers,"
+                                + " dependants), then run the same command again: it uninstalls again and waits again; raise"
+                                + " timeoutSeconds if the cluster is slow");
+            }
+            try {
+                clock.sleep(POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw KubeErrors.error(address + ": interrupted while waiting for the uninstalled objects to be gone",
+                        "the state still records " + address + "; still there: " + names(left, left.size()));
+            }
+            left.removeIf(present.negate());
+            if (left.isEmpty()) {
+                progress.note("the objects istioctl uninstall deleted are gone");
+                return;
+            }
+        }
+    }
+
+    /** Whether the object is still there (a GET; a kind the cluster no longer serves has none left). */
+    static Predicate<Removed> present(io.fabric8.kubernetes.client.KubernetesClient client) {
+        return r -> {
+            try {
+                var kind = client.genericKubernetesResources(r.apiVersion(), r.kind());
+                return (r.namespace().isEmpty() ? kind.withName(r.name()) : kind.inNamespace(r.namespace()).withName(r.name())).get() != null;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (KubeErrors.notFound(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        };
+    }
+
+    private static String names(List<Removed> objects, int max) {
+        List<String> shown = objects.stream().limit(max).map(Removed::describe).toList();
+        return String.join(", ", shown) + (objects.size() > max ? " and " + (objects.size() - max) + " more" : "");
+    }
+}

@@ -1,0 +1,102 @@
+package io.meshform.providers.istio.install;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.providers.istio.install.UninstallWait.Removed;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * destroy returns once what istioctl uninstall deleted is gone, as {@code kubectl delete --wait} does, and says which
+ * objects were left when its bound passes. On a fake clock: no test sleeps.
+ */
+class UninstallWaitTest {
+    private static final ResourceAddress ADDRESS = ResourceAddress.parse("istio.install.mesh");
+    private static final Removed ISTIOD = new Removed("apps/v1", "Deployment", "istio-system", "istiod");
+    private static final Removed SERVICE = new Removed("v1", "Service", "istio-system", "istiod");
+    private static final Removed WEBHOOK = new Removed("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "",
+            "istio-sidecar-injector");
+
+    /** Advances by each sleep; counts polls. */
+    private static final class FakeClock implements UninstallWait.Clock {
+        long now;
+        int sleeps;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void sleep(Duration d) {
+            now += d.toNanos();
+            sleeps++;
+        }
+    }
+
+    @Test
+    void readsTheObjectsFromIstioctlsRemovedLines() {
+        // As Istio 1.30.3's prune.go DeleteResource prints them: "%v/%s.%s" of GVK, name, namespace.
+        List<Removed> removed = UninstallWait.removed(List.of(
+                "  Removed apps/v1, Kind=Deployment/istiod.istio-system.",
+                "  Removed /v1, Kind=Service/istiod.istio-system.",
+                "  Removed admissionregistration.k8s.io/v1, Kind=MutatingWebhookConfiguration/istio-sidecar-injector..",
+                "object: policy/v1, Kind=PodDisruptionBudget/istiod.istio-system is not being deleted because it no longer exists",
+                "✔ Uninstall complete"));
+        assertEquals(List.of(ISTIOD, SERVICE, WEBHOOK), removed);
+    }
+
+    @Test
+    void returnsOnceEveryDeletedObjectIsGoneAndAsksOnlyAboutThoseLeft() {
+        FakeClock clock = new FakeClock();
+        Set<Removed> there = new HashSet<>(List.of(ISTIOD, SERVICE));
+        List<Removed> asked = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD, SERVICE, WEBHOOK), r -> {
+            asked.add(r);
+            if (clock.sleeps == 1) {
+                there.remove(SERVICE);
+            }
+            if (clock.sleeps == 3) {
+                there.remove(ISTIOD);
+            }
+            return there.contains(r);
+        }, Duration.ofSeconds(600), notes::add, clock);
+        assertEquals(3, clock.sleeps);
+        assertEquals(List.of(ISTIOD, SERVICE, WEBHOOK, ISTIOD, SERVICE, ISTIOD, ISTIOD), asked);
+        assertTrue(notes.get(0).startsWith("waiting up to 600s (timeoutSeconds) for 2 object(s) istioctl uninstall deleted"
+                + " to be gone: Deployment istio-system/istiod, Service istio-system/istiod"), notes.toString());
+        assertEquals("the objects istioctl uninstall deleted are gone", notes.get(notes.size() - 1));
+    }
+
+    @Test
+    void nothingLeftMeansNoWait() {
+        FakeClock clock = new FakeClock();
+        List<String> notes = new ArrayList<>();
+        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD), r -> false, Duration.ofSeconds(5), notes::add, clock);
+        assertEquals(0, clock.sleeps);
+        assertEquals(List.of(), notes);
+    }
+
+    @Test
+    void namesWhatIsLeftAndThatTheStateStillRecordsTheInstallWhenTheBoundPasses() {
+        FakeClock clock = new FakeClock();
+        DiagnosticsException e = assertThrows(DiagnosticsException.class, () -> UninstallWait.untilGone(ADDRESS,
+                List.of(ISTIOD, WEBHOOK), r -> r.equals(ISTIOD), Duration.ofSeconds(30), m -> { }, clock));
+        String summary = e.diagnostics().get(0).summary();
+        String detail = e.diagnostics().get(0).detail();
+        assertEquals("istio.install.mesh: istioctl uninstall deleted the install's objects, but 1 of them are still there"
+                + " after 30s: Deployment istio-system/istiod", summary);
+        assertTrue(detail.contains("The state still records istio.install.mesh"), detail);
+        assertTrue(detail.contains("raise timeoutSeconds"), detail);
+        assertEquals(30, clock.sleeps, "one poll a second up to the bound");
+    }
+}
