@@ -285,7 +285,6 @@ public final class IstioPolicyType implements ResourceType {
         return new AppliedResource(spec.deepCopy(), meta);
     }
 
-    /** An adopted policy leaves management: it stays, without meshform's mark. */
     /** The one write of an import: this state's mark on the policy, nothing else ({@code LineageMark.write}). */
     @Override
     public void markImported(io.meshform.engine.spi.ApplyRequest request) {
@@ -300,6 +299,7 @@ public final class IstioPolicyType implements ResourceType {
         }
     }
 
+    /** An adopted policy leaves management: it stays, without meshform's mark. */
     @Override
     public void release(DeleteRequest request) {
         JsonNode spec = request.recorded().attributes();
