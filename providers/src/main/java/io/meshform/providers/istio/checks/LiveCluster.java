@@ -59,7 +59,10 @@ final class LiveCluster implements ClusterView {
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
         this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
-        this.injectors = new Once<>(() -> io.meshform.providers.istio.injection.Injectors.read(kube.client()));
+        // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown.
+        this.injectors = new Once<>(() -> orElse("mutatingwebhookconfigurations.admissionregistration.k8s.io",
+                () -> io.meshform.providers.istio.injection.Injectors.read(kube.client()),
+                io.meshform.providers.istio.injection.Injectors.UNKNOWN));
     }
 
     @Override
