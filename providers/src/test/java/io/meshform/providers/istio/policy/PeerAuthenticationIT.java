@@ -88,6 +88,16 @@ class PeerAuthenticationIT {
                 "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
         var exception = io.meshform.providers.TestSpecs.decl("istio.peerAuthentication.driver",
                 "namespace: " + ns + "\nselector: {matchLabels: {spark-role: driver}}\nmtls: {mode: PERMISSIVE}\n");
+        // istio-injection=enabled gives a sidecar only where the default revision's injector is installed (Injectors
+        // reads the webhook configurations' istio.io/rev labels): one that selects no namespace stands for it here.
+        var injector = new io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName("istio-sidecar-injector-" + ns).addToLabels("istio.io/rev", "default").endMetadata()
+                .addNewWebhook().withName("namespace.sidecar-injector.istio.io").withFailurePolicy("Ignore")
+                .withSideEffects("None").withAdmissionReviewVersions("v1")
+                .withNewNamespaceSelector().addToMatchLabels("meshform-test-selects-nothing", "true").endNamespaceSelector()
+                .withNewClientConfig().withUrl("https://127.0.0.1:1/inject").endClientConfig().endWebhook().build();
+        var webhooks = cluster.client().admissionRegistration().v1().mutatingWebhookConfigurations();
+        webhooks.resource(injector).create();
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
             var check = h.types.checks().stream().filter(c -> c.name().equals("strict-without-exceptions")).findFirst().orElseThrow();
             var warned = check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, mesh));
@@ -99,6 +109,8 @@ class PeerAuthenticationIT {
                     && partly.get(0).detail().contains("redis-master-0"), partly.toString());
             org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(),
                     check.check(MeshChecksTest.ctx(io.meshform.engine.model.Environment.PRODUCTION, mesh, exception, redis)));
+        } finally {
+            webhooks.withName(injector.getMetadata().getName()).delete();
         }
     }
 
