@@ -198,10 +198,13 @@ class RemovedSensitiveValueIT {
 
     /**
      * The release given by a sensitive variable: drift's proxy-version-skew check read the state's digest as the
-     * release, and no release is no lagging sidecar. It says it cannot judge the version instead.
+     * release, and no release is no lagging sidecar; then it said it could not judge the version even while the stack
+     * gave the very release applied. Drift's checks judge that release now (its digest is the recorded one), and no
+     * output or report quotes it.
      */
     @Test
-    void aVersionGivenBySensitiveVariableIsNotJudgedByTheChecks(ClusterContext cluster) throws IOException, InterruptedException {
+    void aVersionGivenBySensitiveVariableIsJudgedByTheChecksWhileTheStackGivesIt(ClusterContext cluster)
+            throws IOException, InterruptedException {
         noIstio(cluster);
         String version = io.meshform.testkit.Testbed.versions().get("ISTIO_VERSION");
         Path stack = dir.resolve("release.yaml");
@@ -219,9 +222,63 @@ class RemovedSensitiveValueIT {
         Map<String, String> env = Map.of("MESHFORM_VAR_release", version);
         Result apply = meshform(cluster, stack, env, "apply", "--auto-approve");
         assertEquals(0, apply.code(), apply.out() + apply.err());
-        Result drift = meshform(cluster, stack, env, "drift");
+        Path report = dir.resolve("release-drift.json");
+        Result drift = meshform(cluster, stack, env, "drift", "--format", "json", "--output", report.toString());
         assertEquals(0, drift.code(), drift.out() + drift.err());
-        assertTrue(drift.out().contains("proxy-version-skew: cannot judge istio.install.mesh: its version was applied as a"
-                + " sensitive value, which the state records only by its digest"), drift.out());
+        String json = Files.readString(report);
+        assertFalse(json.contains("cannot judge"), json);
+        assertFalse(json.contains(version), json);
+        Result text = meshform(cluster, stack, env, "drift");
+        assertEquals(0, text.code(), text.out() + text.err());
+        assertFalse(text.out().contains("cannot judge"), text.out());
+        assertFalse((text.out() + text.err()).contains(version), text.out() + text.err());
+    }
+
+    /**
+     * An auth proxy named by a sensitive variable, with failOpen on: drift's auth proxy checks said they could not judge
+     * the name while the stack gave the very name applied. They judge it now, and say so without the name; once the
+     * stack gives another name, not applied yet, they say they cannot judge it and that applying lets them.
+     */
+    @Test
+    void anAuthProxyNamedBySensitiveVariableIsJudgedWithoutItsName(ClusterContext cluster)
+            throws IOException, InterruptedException {
+        noIstio(cluster);
+        String version = io.meshform.testkit.Testbed.versions().get("ISTIO_VERSION");
+        Path stack = dir.resolve("proxy.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: proxy-mesh}
+                variables:
+                  proxy: {type: string, sensitive: true}
+                resources:
+                  - type: istio.install
+                    name: mesh
+                    spec:
+                      version: "%s"
+                      profile: default
+                      extAuthz:
+                        - {name: "${var.proxy}", service: auth-proxy.default.svc.cluster.local, port: 8080, timeout: 5s,
+                           failOpen: true}
+                """.formatted(version));
+        String name = "proxy-name-9c4e21";
+        Result apply = meshform(cluster, stack, Map.of("MESHFORM_VAR_proxy", name), "apply", "--auto-approve");
+        assertEquals(0, apply.code(), apply.out() + apply.err());
+        Path report = dir.resolve("proxy-drift.json");
+        Result drift = meshform(cluster, stack, Map.of("MESHFORM_VAR_proxy", name), "drift", "--format", "json",
+                "--output", report.toString());
+        assertEquals(2, drift.code(), "failOpen is a finding:\n" + drift.out() + drift.err());
+        String json = Files.readString(report);
+        assertTrue(json.contains("istio.install.mesh: auth proxy (sensitive): failOpen lets requests through"), json);
+        assertTrue(json.contains("no CUSTOM policy sends requests to provider (sensitive)"), json);
+        assertFalse(json.contains("cannot judge"), json);
+        assertFalse((json + drift.out() + drift.err()).contains(name), json);
+
+        Result rotated = meshform(cluster, stack, Map.of("MESHFORM_VAR_proxy", "rotated-proxy-77"), "drift");
+        assertTrue(rotated.out().contains("istio.install.mesh: cannot judge whether a CUSTOM policy uses the auth proxy at"
+                + " extAuthz[0]: its name was applied as a sensitive value"), rotated.out());
+        assertTrue(rotated.out().contains("the stack gives another value there, not applied yet: apply the stack, then"
+                + " drift's checks judge the value applied"), rotated.out());
+        assertFalse((rotated.out() + rotated.err()).contains("rotated-proxy-77"), rotated.out());
     }
 }

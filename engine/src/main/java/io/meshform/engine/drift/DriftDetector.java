@@ -61,7 +61,8 @@ public final class DriftDetector {
         // The checks' context is the recorded state, known before the reads: istioctl analyze starts beside the
         // reads once the cluster has answered (PlanCheck.earlyStart; a cluster that does not answer is reported
         // without starting istioctl), the others after them, beside the comparison below.
-        try (CheckRun checks = CheckRun.beforeReads(types.checks(), checkContext(stack, state))) {
+        AppliedForChecks forChecks = AppliedForChecks.of(stack, state);
+        try (CheckRun checks = CheckRun.beforeReads(types.checks(), forChecks.context())) {
             if (byType.isEmpty()) {
                 // Nothing recorded to read, yet "No drift" must mean the cluster answered.
                 java.util.Set<String> used = new java.util.TreeSet<>();
@@ -70,12 +71,13 @@ public final class DriftDetector {
             }
             Map<ResourceAddress, LiveObject> live = types.read(context, byType);
             checks.afterReads();
-            return detect(stack, state, ignoreRules, checked, live, context, checks);
+            return detect(stack, state, ignoreRules, checked, live, context, checks, forChecks);
         }
     }
 
     private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules, List<ResourceAddress> checked,
-                               Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks) {
+                               Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks,
+                               AppliedForChecks forChecks) {
         List<DriftEntry> entries = new ArrayList<>();
         List<NotChecked> notChecked = new ArrayList<>();
         for (ResourceAddress a : checked) {
@@ -125,8 +127,9 @@ public final class DriftDetector {
             }
         }
         List<Diagnostic> notes = new ArrayList<>();
-        // In the checks' order, whatever finished first; the first failing check in that order throws.
-        for (Diagnostic d : checks.diagnostics()) {
+        // In the checks' order, whatever finished first; the first failing check in that order throws. A check may
+        // quote a sensitive value it was given in clear: masked before anything is reported.
+        for (Diagnostic d : forChecks.redact(checks.diagnostics())) {
             if (d.severity() == io.meshform.engine.diag.Severity.INFO) {
                 notes.add(d);
                 continue;
@@ -138,18 +141,6 @@ public final class DriftDetector {
                 .filter(a -> state.find(a).isEmpty())
                 .filter(a -> ignoreRules.stream().noneMatch(r -> r.wholeResource() && r.address().equals(a))).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notChecked, notes);
-    }
-
-    /**
-     * One context for every check (checks that share live reads keep them for the run it stands for): what was
-     * applied of the declared resources, from the state alone, so it is known before the cluster is read.
-     */
-    static CheckContext checkContext(Stack stack, StateSnapshot state) {
-        Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
-        for (ResourceDecl d : stack.resources()) {
-            state.find(d.address()).ifPresent(r -> applied.put(d.address(), r.attributes()));
-        }
-        return new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT);
     }
 
     /** True when the difference disappears once the rules' fields for this resource are left out. */

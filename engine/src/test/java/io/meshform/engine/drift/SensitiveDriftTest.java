@@ -95,6 +95,11 @@ class SensitiveDriftTest {
         return new DriftDetector(types).detect(stack, state, List.of());
     }
 
+    /** As {@link #drift}, with the checks added to {@code things} since the registry was made. */
+    private DriftReport driftWithChecks(Stack stack, StateSnapshot state) {
+        return new DriftDetector(new TypeRegistry(List.of(things, new Renderer()))).detect(stack, state, List.of());
+    }
+
     private static String everyFormat(DriftReport r) {
         StringBuilder out = new StringBuilder();
         for (String format : DriftFormats.NAMES) {
@@ -162,6 +167,45 @@ class SensitiveDriftTest {
         StateSnapshot state = apply(load(SECRET));
         DriftReport r = drift(load("rotated-in-the-stack-1"), state);
         assertFalse(r.entries().stream().anyMatch(e -> e.address().type().equals("test.secret")), everyFormat(r));
+        assertFalse(everyFormat(r).contains("rotated-in-the-stack-1"), everyFormat(r));
+    }
+
+    /**
+     * Drift's checks read the applied value from the state, a digest, and could not judge it even where the stack gives
+     * that very value. They are given it in clear now, and what they say of it is masked as a plan's output is.
+     */
+    @Test
+    void theChecksJudgeASensitiveValueTheStackStillGivesAndNeverQuoteIt() throws IOException {
+        Stack stack = load(SECRET);
+        StateSnapshot state = apply(stack);
+        ResourceAddress db = ResourceAddress.parse("test.secret.db");
+        String[] seen = new String[1];
+        things.addCheck("quotes", ctx -> {
+            seen[0] = ctx.after().get(db).path("password").asString();
+            return List.of(io.meshform.engine.diag.Diagnostic.warning("the password " + seen[0] + " is weak",
+                    "\"" + seen[0] + "\" is too short", null));
+        });
+        DriftReport r = driftWithChecks(stack, state);
+        assertEquals(SECRET, seen[0], "the stack gives the value applied: the check judges it");
+        String all = everyFormat(r);
+        assertTrue(all.contains("the password (sensitive) is weak"), all);
+        assertFalse(all.contains(SECRET), all);
+    }
+
+    /** A value rotated in the stack and not applied: the applied value is unknown, the check is given its digest. */
+    @Test
+    void theChecksGetADigestWhoseValueTheStackNoLongerGives() throws IOException {
+        StateSnapshot state = apply(load(SECRET));
+        ResourceAddress db = ResourceAddress.parse("test.secret.db");
+        String[] seen = new String[1];
+        things.addCheck("quotes", ctx -> {
+            seen[0] = ctx.after().get(db).path("password").asString();
+            return List.of(io.meshform.engine.diag.Diagnostic.warning("the stack gives "
+                    + ctx.stack().find(db).orElseThrow().spec().path("password").asString(), "", null));
+        });
+        DriftReport r = driftWithChecks(load("rotated-in-the-stack-1"), state);
+        assertEquals(state.find(db).orElseThrow().attributes().path("password").asString(), seen[0]);
+        assertTrue(Sensitive.isDigest(state.find(db).orElseThrow().attributes().path("password")));
         assertFalse(everyFormat(r).contains("rotated-in-the-stack-1"), everyFormat(r));
     }
 

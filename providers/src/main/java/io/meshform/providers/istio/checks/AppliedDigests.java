@@ -14,9 +14,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The one place that knows which fields of the applied istio.install the checks cannot judge: drift's checks read the
- * install from the state ({@link CheckContext.Purpose#DRIFT}), which keeps a digest of each sensitive value
- * ({@link Sensitive#digest}) and never the value. A digest read as the value gives a wrong verdict: a digest as the
- * {@code version} is no release, as the {@code revision} no control plane, as an addon no {@code true}.
+ * install as applied ({@link CheckContext.Purpose#DRIFT}), from the state, which keeps a digest of each sensitive value
+ * ({@link Sensitive#digest}) and never the value. Drift puts back in clear each value the stack still gives (its digest
+ * is the recorded one: {@code AppliedForChecks}), so a digest left here is one whose value the stack no longer gives:
+ * another value (rotated, not applied yet) or none (removed). A digest read as the value gives a wrong verdict: a digest
+ * as the {@code version} is no release, as the {@code revision} no control plane, as an addon no {@code true}.
  */
 final class AppliedDigests {
     private AppliedDigests() {
@@ -49,16 +51,35 @@ final class AppliedDigests {
      * "proxy-version-skew: cannot judge istio.install.mesh: its version was applied as a sensitive value, which the
      * state records only by its digest": a note, not a finding (nothing is known to be wrong), at the first field.
      */
-    static Diagnostic cannotJudge(String check, ResourceDecl d, List<String> pointers) {
+    static Diagnostic cannotJudge(CheckContext ctx, String check, ResourceDecl d, List<String> pointers) {
         List<String> paths = pointers.stream().map(CheckSupport::dotted).toList();
         boolean one = paths.size() == 1;
         return Diagnostic.info(check + ": cannot judge " + d.address() + ": its " + String.join(", ", paths) + " "
                         + (one ? CheckSupport.DIGEST_ONLY : "were applied as sensitive values, which the state records only by"
                         + " their digests"),
-                // Applying does not help: state digests the value again while a sensitive variable gives it.
-                CheckSupport.DIGEST_DETAIL + "; the check did not run on " + d.address() + ". Drift's checks can judge "
-                        + (one ? "this field" : "these fields") + " once the stack gives " + (one ? "it" : "them")
-                        + " from a variable that is not sensitive, applied",
+                "the check did not run on " + d.address() + "; " + detail(ctx, d, pointers),
                 CheckSupport.range(d, "/spec" + pointers.get(0)));
+    }
+
+    /**
+     * Why drift cannot judge the values at {@code pointers} (spec paths of {@code d} that hold, or hold inside, a digest
+     * the stack's value does not match), and what lets it: whether the stack gives another value there or none, which
+     * applying makes the applied value ({@link Sensitive#rotated} tells them apart, as drift's comparison does).
+     */
+    static String detail(CheckContext ctx, ResourceDecl d, List<String> pointers) {
+        Map<String, JsonNode> unknown = Sensitive.rotated(CheckSupport.after(ctx, d), d.spec());
+        List<JsonNode> given = unknown.entrySet().stream()
+                .filter(e -> pointers.stream().anyMatch(p -> e.getKey().equals(p) || e.getKey().startsWith(p + "/")))
+                .map(Map.Entry::getValue).toList();
+        long removed = given.stream().filter(JsonNode::isMissingNode).count();
+        String now = removed == given.size() ? "the stack no longer gives it: apply the stack, which removes it, then drift's"
+                + " checks judge the install as applied without it"
+                : removed == 0 ? "the stack gives another value there, not applied yet: apply the stack, then drift's checks"
+                + " judge the value applied"
+                : "the stack gives another value for some of them, not applied yet, and none for the others: apply the"
+                + " stack, then drift's checks judge what was applied";
+        return "drift's checks read the install as applied, from the state, which keeps a digest of each sensitive value"
+                + " and never the value: they judge a sensitive value the stack still gives (its digest is the recorded"
+                + " one), and " + now + "; the cluster's own mesh config is what istiod uses";
     }
 }

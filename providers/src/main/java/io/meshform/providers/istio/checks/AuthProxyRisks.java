@@ -45,7 +45,9 @@ public final class AuthProxyRisks extends MeshCheck {
                         .filter(f -> CheckSupport.digested(provider.get(kind).get(f))).toList();
                 for (String f : unknown) {
                     out.add(Diagnostic.info(d.address() + ": cannot judge auth proxy " + shown + "'s " + f + ": it "
-                            + CheckSupport.DIGEST_ONLY, CheckSupport.DIGEST_DETAIL, CheckSupport.range(d, "/spec" + p.getKey())));
+                            + CheckSupport.DIGEST_ONLY, AppliedDigests.detail(mesh.context(), d, List.of(p.getKey()
+                                    + (p.getKey().startsWith("/" + ExtAuthzProviders.FIELD) ? "" : "/" + kind) + "/" + f)),
+                            CheckSupport.range(d, "/spec" + p.getKey())));
                 }
                 for (ExtAuthzProviders.Risk r : ExtAuthzProviders.risks(withName(provider, shown, kind, unknown))) {
                     String pointer = p.getKey().startsWith("/" + ExtAuthzProviders.FIELD)

@@ -78,10 +78,6 @@ public final class CheckSupport {
     /** What a check says of a value it cannot judge because the state holds only its digest. */
     static final String DIGEST_ONLY = "was applied as a sensitive value, which the state records only by its digest";
 
-    /** The detail of a note about a value drift's checks cannot judge. */
-    static final String DIGEST_DETAIL = "drift's checks read the install as applied, from the state, which keeps a digest"
-            + " of each sensitive value and never the value; the cluster's own mesh config is what istiod uses";
-
     /** "/extAuthz/0" as "extAuthz[0]", a spec path as {@code --ignore} and the plan write it. */
     static String dotted(String pointer) {
         return io.meshform.engine.diag.SpecPath.dotted(pointer);

@@ -55,7 +55,7 @@ final class DigestGuard<C extends PlanCheck & ReadsInstall> implements PlanCheck
         }
         // The checks judge the declared installs together (analyze runs once for the whole mesh): none runs on a digest.
         List<Diagnostic> out = new ArrayList<>();
-        digested.forEach((d, pointers) -> out.add(AppliedDigests.cannotJudge(check.name(), d, pointers)));
+        digested.forEach((d, pointers) -> out.add(AppliedDigests.cannotJudge(context, check.name(), d, pointers)));
         return out;
     }
 }

@@ -65,7 +65,8 @@ public final class IngressAuthUnused extends MeshCheck {
             if (CheckSupport.digested(p.getValue().get("name"))) {
                 // Drift reads the name from the state: a digest is no policy's provider name, and "unused" would be false.
                 out.add(Diagnostic.info(d.address() + ": cannot judge whether a CUSTOM policy uses the auth proxy at "
-                        + CheckSupport.dotted(p.getKey()) + ": its name " + CheckSupport.DIGEST_ONLY, CheckSupport.DIGEST_DETAIL,
+                        + CheckSupport.dotted(p.getKey()) + ": its name " + CheckSupport.DIGEST_ONLY,
+                        AppliedDigests.detail(mesh.context(), d, List.of(p.getKey() + "/name")),
                         CheckSupport.range(d, "/spec" + p.getKey() + "/name")));
                 continue;
             }

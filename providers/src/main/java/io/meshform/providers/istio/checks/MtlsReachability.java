@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import io.meshform.providers.istio.injection.Injectors;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
+import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -40,9 +41,11 @@ public final class MtlsReachability extends MeshCheck {
         if (!digested.isEmpty()) {
             // What was applied is judged from the install as the state records it: a digest as the root namespace
             // would make the mesh-wide policy apply to nothing "as applied", and every connection it breaks "new".
+            ResourceDecl install = mesh.install().orElseThrow();
             return List.of(Diagnostic.info("mTLS reachability: cannot compare the live cluster with what was applied: "
-                    + mesh.install().orElseThrow().address() + "'s " + String.join(", ", digested) + " "
-                    + CheckSupport.DIGEST_ONLY, CheckSupport.DIGEST_DETAIL + "; apply the stack, then drift can compare", null));
+                    + install.address() + "'s " + String.join(", ", digested.stream().map(CheckSupport::dotted).toList())
+                    + " " + (digested.size() == 1 ? CheckSupport.DIGEST_ONLY : "were applied as sensitive values, which the"
+                    + " state records only by their digests"), AppliedDigests.detail(ctx, install, digested), null));
         }
         Reachability live = new Reachability(MeshInventory.live(mesh, !drift));
         Reachability before = drift ? new Reachability(MeshInventory.planned(MeshInventory.asApplied(mesh))) : live;
@@ -70,7 +73,7 @@ public final class MtlsReachability extends MeshCheck {
 
     /**
      * The mesh settings the reachability model reads from the applied install ({@link MeshInventory#planned}: the root
-     * namespace, auto-mTLS, the default DestinationRule export) that the state holds as digests, as spec paths.
+     * namespace, auto-mTLS, the default DestinationRule export) that the state holds as digests, as spec pointers.
      */
     private static List<String> digestedMeshSettings(PlannedMesh mesh) {
         List<String> out = new ArrayList<>();
@@ -81,7 +84,7 @@ public final class MtlsReachability extends MeshCheck {
                 boolean digest = CheckSupport.digested(v) || (v.isArray() && java.util.stream.StreamSupport.stream(
                         v.spliterator(), false).anyMatch(CheckSupport::digested));
                 if (digest) {
-                    out.add("meshConfig." + field);
+                    out.add("/meshConfig/" + field);
                 }
             }
         });

@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * What a check reads of the declared istio.install as it judges it: drift gives the checks the install as applied,
- * from the state, which holds a digest wherever a sensitive variable gave the value. {@link MeshChecks} takes only
+ * from the state, which holds a digest wherever a sensitive variable gave the value; drift puts back in clear each value
+ * the stack still gives, so a digest is left where the stack gives another value or none. {@link MeshChecks} takes only
  * checks that say what they read, and {@link DigestGuard} runs none on a digest it would read as the value.
  */
 interface ReadsInstall {

@@ -7,6 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.drift.AppliedForChecks;
+import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.plan.Sensitive;
+import io.meshform.state.ResourceState;
+import io.meshform.state.StateSnapshot;
 import io.meshform.engine.diag.Severity;
 import io.meshform.engine.model.Environment;
 import io.meshform.engine.spi.CheckContext;
@@ -16,7 +21,9 @@ import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.engine.spi.ProviderSettings;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -165,5 +172,122 @@ class DigestedInstallChecksTest {
             }
             assertTrue(judged >= 5, "fields judged: " + judged);
         }
+    }
+
+    /** A sensitive value the stack gives, and the install's state as applying it with {@code appliedValue} recorded it. */
+    private static final String GIVEN = "given-in-clear-7c1f";
+
+    /**
+     * Drift's checks as drift builds their context ({@link AppliedForChecks}): {@code install} as the stack gives it,
+     * applied with {@code applied} in place of its value at {@code pointer}, a sensitive value the state records by
+     * its digest. {@code others} are declared and recorded as they are.
+     */
+    private static AppliedForChecks drift(ResourceDecl install, String pointer, JsonNode applied, ResourceDecl... others) {
+        JsonNode spec = install.spec().deepCopy();
+        JsonNode at = spec;
+        String[] parts = pointer.substring(1).split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = at.isArray() ? at.get(Integer.parseInt(parts[i]))
+                    : at.has(parts[i]) ? at.get(parts[i]) : ((ObjectNode) at).putObject(parts[i]);
+        }
+        ((ObjectNode) at).set(parts[parts.length - 1], applied);
+        StateSnapshot state = StateSnapshot.empty("test").with(new ResourceState(install.address().toString(),
+                install.address().type(), (ObjectNode) Sensitive.digest(spec, Set.of(pointer)), Map.of()));
+        for (ResourceDecl o : others) {
+            state = state.with(new ResourceState(o.address().toString(), o.address().type(), (ObjectNode) o.spec(), Map.of()));
+        }
+        ResourceDecl[] all = new ResourceDecl[others.length + 1];
+        all[0] = install;
+        System.arraycopy(others, 0, all, 1, others.length);
+        return AppliedForChecks.of(io.meshform.providers.TestSpecs.stack(Environment.PRODUCTION, all), state);
+    }
+
+    /** A check that reads {@code fields} of the install, and records what it was given. */
+    private record Probe(Set<String> installFields, List<CheckContext> ran) implements PlanCheck, ReadsInstall {
+        @Override
+        public String name() {
+            return "probe";
+        }
+
+        @Override
+        public List<Diagnostic> check(CheckContext context) {
+            ran.add(context);
+            return List.of();
+        }
+    }
+
+    /**
+     * Each field every check reads of the install, given by a sensitive value the stack still gives (its digest is the
+     * recorded one: nothing rotated): drift's check runs, on the value in clear. Rotated or removed, it still says it
+     * cannot judge it, and what lets it.
+     */
+    @Test
+    void everyCheckJudgesAnInstallFieldWhoseAppliedValueTheStackStillGives() {
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of()))) {
+            List<PlanCheck> all = MeshChecks.all(kube, new Istioctl("istioctl-not-run", "the test", null, null),
+                    (ctx, d, spec) -> {
+                        throw new AssertionError("the install is not rendered");
+                    });
+            int judged = 0;
+            for (PlanCheck c : all) {
+                Set<String> fields = ((DigestGuard<?>) c).check().installFields();
+                for (String pattern : fields) {
+                    String pointer = pattern.replace("*", "kiali");
+                    var install = decl("istio.install.mesh", installWith(pointer, GIVEN));
+                    Probe probe = new Probe(fields, new java.util.ArrayList<>());
+                    PlanCheck guarded = new DigestGuard<>(probe);
+                    var text = JsonNodeFactory.instance.stringNode(GIVEN);
+                    assertEquals(List.of(), guarded.check(drift(install, pointer, text).context()), c.name() + " " + pointer);
+                    assertEquals(GIVEN, probe.ran().get(0).after().get(install.address()).at(pointer).asString(),
+                            c.name() + " judges the value applied");
+
+                    List<Diagnostic> rotated = guarded.check(drift(install, pointer,
+                            JsonNodeFactory.instance.stringNode("applied-before-3e2d")).context());
+                    cannotJudge("probe", CheckSupport.dotted(pointer), rotated);
+                    assertTrue(rotated.get(0).detail().contains("the stack gives another value there, not applied yet:"
+                            + " apply the stack, then drift's checks judge the value applied"), text(rotated));
+                    var without = decl("istio.install.mesh", "{}");
+                    List<Diagnostic> removed = guarded.check(drift(without, pointer, text).context());
+                    cannotJudge("probe", CheckSupport.dotted(pointer), removed);
+                    assertTrue(removed.get(0).detail().contains("the stack no longer gives it: apply the stack, which"
+                            + " removes it, then drift's checks judge the install as applied without it"), text(removed));
+                    judged++;
+                }
+            }
+            assertTrue(judged >= 5, "fields judged: " + judged);
+        }
+    }
+
+    /**
+     * The checks that judge each digest they read themselves: with the value the stack still gives, each judges it,
+     * and drift masks the value wherever what the check says quotes it.
+     */
+    @Test
+    void theChecksThatJudgeDigestsThemselvesJudgeAValueTheStackStillGivesWithoutQuotingIt() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nextAuthz: [{name: " + GIVEN
+                + ", service: p.cortex.svc.cluster.local, port: 8080, timeout: 5s, failOpen: true}]\n");
+        AppliedForChecks named = drift(install, "/extAuthz/0/name", JsonNodeFactory.instance.stringNode(GIVEN));
+        FakeCluster live = new FakeCluster().authorizationPolicy("istio-system", "ingress-auth",
+                "action: CUSTOM\nprovider: {name: " + GIVEN + "}\nrules: [{}]\n");
+        List<Diagnostic> unused = named.redact(IngressAuthUnused.findings(live.mesh(named.context())));
+        assertFalse(text(unused).contains("cannot judge"), text(unused));
+        List<Diagnostic> risks = named.redact(AuthProxyRisks.findings(new FakeCluster().mesh(named.context())));
+        assertEquals(List.of(Severity.WARNING), risks.stream().map(Diagnostic::severity).toList(), text(risks));
+        assertTrue(risks.get(0).summary().startsWith("istio.install.mesh: auth proxy (sensitive): failOpen lets requests"
+                + " through"), text(risks));
+        assertFalse(text(risks).contains(GIVEN), text(risks));
+        AppliedForChecks failOpen = drift(install, "/extAuthz/0/failOpen", JsonNodeFactory.instance.booleanNode(true));
+        risks = failOpen.redact(AuthProxyRisks.findings(new FakeCluster().mesh(failOpen.context())));
+        assertEquals(List.of(Severity.WARNING), risks.stream().map(Diagnostic::severity).toList(), text(risks));
+
+        FakeCluster c = MtlsReachabilityTest.cortexCluster();
+        c.peer("istio-system", "default", "2026-01-01T00:00:00Z", "mtls: {mode: STRICT}");
+        var root = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {rootNamespace: istio-system}\n");
+        var strict = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
+        AppliedForChecks rooted = drift(root, "/meshConfig/rootNamespace", JsonNodeFactory.instance.stringNode("istio-system"),
+                strict);
+        List<Diagnostic> reach = rooted.redact(MtlsReachability.findings(c.mesh(rooted.context())));
+        assertFalse(text(reach).contains("cannot compare"), text(reach));
+        assertFalse(text(reach).contains("istio-system"), text(reach));
     }
 }
