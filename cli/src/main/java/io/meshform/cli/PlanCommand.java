@@ -116,10 +116,15 @@ final class PlanCommand implements Callable<Integer> {
 
     /** --target, --exclude, --replace and --strict, shared by plan, apply and destroy. */
     static final class PlanFlags {
-        @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource and what it depends on (repeatable; default: every resource).")
+        // A destroy removes dependants before what they depend on (Planner.select), so there the closure turns round.
+        @Option(names = "--target", paramLabel = "ADDR", description = "Only this resource and what it depends on; in a"
+                + " destroy (destroy, plan --destroy), this resource and what depends on it (repeatable; default: every"
+                + " resource).")
         List<String> targets = List.of();
 
-        @Option(names = "--exclude", paramLabel = "ADDR", description = "Leave out this resource and what depends on it (repeatable; default: none).")
+        @Option(names = "--exclude", paramLabel = "ADDR", description = "Leave out this resource and what depends on it;"
+                + " in a destroy (destroy, plan --destroy), this resource and what it depends on (repeatable; default:"
+                + " none).")
         List<String> excludes = List.of();
 
         @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable; default: none).")

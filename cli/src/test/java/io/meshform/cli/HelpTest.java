@@ -282,6 +282,20 @@ class HelpTest {
                 && r.err().contains("`meshform apply -f examples/cortex-staging.yaml FILE`"), "the commands keep -f:\n" + r.err());
     }
 
+    /**
+     * destroy's help said "--exclude: Leave out this resource and what depends on it", but a destroy leaves out what the
+     * resource depends on (`destroy --exclude istio.install.mesh` removes every policy and label, as the production
+     * example says), and its --target takes the dependants.
+     */
+    @Test
+    void destroyHelpSaysWhichWayTargetAndExcludeReach() {
+        String help = run("destroy", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("--exclude=ADDR Leave out this resource and what depends on it; in a destroy (destroy, plan"
+                + " --destroy), this resource and what it depends on"), help);
+        assertTrue(help.contains("--target=ADDR Only this resource and what it depends on; in a destroy (destroy, plan"
+                + " --destroy), this resource and what depends on it"), help);
+    }
+
     /** The codes under "Exit codes:" in a command's help, e.g. [0, 1]. */
     private static List<String> exitCodes(String help) {
         int at = help.indexOf("Exit codes:");

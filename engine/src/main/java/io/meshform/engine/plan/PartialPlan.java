@@ -23,12 +23,18 @@ final class PartialPlan {
     private PartialPlan() {
     }
 
-    static Optional<Diagnostic> note(ResourceGraph graph, Set<ResourceAddress> selected, PlanOptions options) {
+    /** The resources --target or --exclude left out, in address order; none without either option. */
+    static List<ResourceAddress> leftOut(ResourceGraph graph, Set<ResourceAddress> selected, PlanOptions options) {
         if (options.targets().isEmpty() && options.excludes().isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
         Set<ResourceAddress> left = new TreeSet<>(graph.nodes());
         left.removeAll(selected);
+        return List.copyOf(left);
+    }
+
+    static Optional<Diagnostic> note(ResourceGraph graph, Set<ResourceAddress> selected, PlanOptions options) {
+        List<ResourceAddress> left = leftOut(graph, selected, options);
         if (left.isEmpty()) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package io.meshform.engine.plan;
 
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
 import java.util.List;
 import java.util.Map;
@@ -9,15 +10,36 @@ import java.util.TreeMap;
 /**
  * The reviewable result of planning: ordered changes plus what binds them to their inputs (the stack
  * digest, and the state lineage and serial they were computed from). Both renderers read only this.
+ * {@code notPlanned} holds the resources {@code --target} or {@code --exclude} left out: a plan without changes says
+ * the cluster matches the stack only when it compared all of it.
  */
 public record Plan(String meshformVersion, String stackName, String stackDigest, String stateLineage,
-                   long stateSerial, boolean destroy, List<ResourceChange> changes, List<Diagnostic> diagnostics) {
+                   long stateSerial, boolean destroy, List<ResourceChange> changes, List<Diagnostic> diagnostics,
+                   List<ResourceAddress> notPlanned) {
 
     public static final int FORMAT_VERSION = 1;
 
     public Plan {
         changes = List.copyOf(changes);
         diagnostics = List.copyOf(diagnostics);
+        notPlanned = List.copyOf(notPlanned);
+    }
+
+    /** A plan of every resource of the stack (or, for destroy, of the state). */
+    public Plan(String meshformVersion, String stackName, String stackDigest, String stateLineage, long stateSerial,
+                boolean destroy, List<ResourceChange> changes, List<Diagnostic> diagnostics) {
+        this(meshformVersion, stackName, stackDigest, stateLineage, stateSerial, destroy, changes, diagnostics, List.of());
+    }
+
+    /** The same plan, which --target or --exclude made without these resources. */
+    public Plan withNotPlanned(List<ResourceAddress> leftOut) {
+        return new Plan(meshformVersion, stackName, stackDigest, stateLineage, stateSerial, destroy, changes, diagnostics,
+                leftOut);
+    }
+
+    /** True when --target or --exclude left resources out, whose changes this plan neither shows nor makes. */
+    public boolean partial() {
+        return !notPlanned.isEmpty();
     }
 
     public boolean hasChanges() {

@@ -44,6 +44,11 @@ public final class PlanJson {
         state.put("serial", plan.stateSerial());
         root.put("destroy", plan.destroy());
         root.put("changes_present", plan.hasChanges());
+        if (plan.partial()) {
+            // Only in a partial plan, so a whole plan's JSON keeps its shape.
+            ArrayNode left = root.putArray("not_planned");
+            plan.notPlanned().forEach(a -> left.add(a.toString()));
+        }
         ArrayNode changes = root.putArray("resource_changes");
         for (ResourceChange c : plan.changes()) {
             ObjectNode o = changes.addObject();
@@ -235,10 +240,12 @@ public final class PlanJson {
                     d.path("summary").asString(), d.path("detail").isNull() ? null : d.path("detail").asString(),
                     r == null ? null : new SourceRange(r.path("file").asString(), r.path("line").asInt(), r.path("column").asInt())));
         }
+        List<ResourceAddress> notPlanned = new ArrayList<>();
+        root.path("not_planned").forEach(a -> notPlanned.add(ResourceAddress.parse(a.asString())));
         JsonNode state = root.path("prior_state");
         return new Plan(root.path("meshform_version").asString(), root.path("stack").path("name").asString(),
                 root.path("stack").path("digest").asString(), state.path("lineage").asString(),
-                state.path("serial").asLong(), root.path("destroy").asBoolean(), changes, diagnostics);
+                state.path("serial").asLong(), root.path("destroy").asBoolean(), changes, diagnostics, notPlanned);
     }
 
     private static JsonNode nullable(JsonNode n) {

@@ -90,7 +90,8 @@ public final class Planner {
         try (CheckRun early = CheckRun.beforeReads(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
             Map<ResourceAddress, LiveObject> live = readLive(context, state, DeclaredObjects.reads(stack, selected, options), options.destroy());
             early.afterReads();
-            return plan(stack, state, options, graph, order, live, context, diagnostics, early);
+            return plan(stack, state, options, graph, order, live, context, diagnostics, early)
+                    .withNotPlanned(PartialPlan.leftOut(graph, selected, options));
         }
     }
 

@@ -30,6 +30,7 @@ public final class PlanMarkdown {
         StringBuilder sb = new StringBuilder("### meshform plan: `").append(plan.stackName()).append("`\n\n");
         if (!plan.hasChanges()) {
             sb.append(plan.destroy() ? "No changes. Nothing to destroy: the state records no resources.\n"
+                    : plan.partial() ? "No changes. " + NoChanges.partial(plan) + "\n"
                     : "No changes. The cluster matches the stack.\n");
             if (plan.diagnostics().isEmpty()) {
                 return sb.toString();

@@ -52,6 +52,7 @@ public final class PlanText {
         if (changes.isEmpty()) {
             out.append(style.green("No changes.")).append(plan.destroy()
                     ? " Nothing to destroy: the state records no resources of stack `" + plan.stackName() + "` in this selection.\n"
+                    : plan.partial() ? " " + NoChanges.partial(plan) + "\n"
                     : " The cluster matches the stack `" + plan.stackName() + "`.\n");
             return out.toString();
         }

@@ -239,6 +239,15 @@ public final class IstioPolicyType implements ResourceType {
         JsonNode desired = request.desired();
         String where = kind + " " + Json.text(desired, "namespace") + "/" + objectName(request.address(), desired);
         if (request.live() == null) {
+            String was = request.recorded() == null ? null : kind + " " + Json.text(request.recorded().attributes(), "namespace")
+                    + "/" + objectName(request.address(), request.recorded().attributes());
+            if (was != null && !was.equals(where)) {
+                // The object is read where the file now puts it; the one applied keeps its old namespace/name. A create
+                // would leave it in the cluster with this state's mark, unmanaged, still in force (a PERMISSIVE exception
+                // moved by a typo stays where it was): the delete half of a replacement removes it.
+                return PlannedChange.of(Action.REPLACE, "namespace or name changed: apply deletes " + was + " and creates "
+                        + where.substring(kind.length() + 1), request.recorded().attributes(), desired);
+            }
             return PlannedChange.of(Action.CREATE, where + " does not exist", null, desired);
         }
         JsonNode before = request.live().value();

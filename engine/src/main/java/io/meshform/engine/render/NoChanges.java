@@ -1,0 +1,23 @@
+package io.meshform.engine.render;
+
+import io.meshform.engine.plan.Plan;
+
+/**
+ * What a plan without changes may claim. A partial plan ({@code --target}, {@code --exclude}) compared only the
+ * resources it planned: "The cluster matches the stack" would also vouch for the ones it left out, whose changes it
+ * neither read nor shows (a PeerAuthentication edited in the file stays as it is in the cluster).
+ */
+final class NoChanges {
+    private NoChanges() {
+    }
+
+    /** "The 1 planned resource matches the cluster; the 8 left out of this plan were not compared (...)". */
+    static String partial(Plan plan) {
+        int planned = plan.changes().size();
+        int left = plan.notPlanned().size();
+        return "The " + planned + (planned == 1 ? " planned resource matches" : " planned resources match")
+                + " the cluster; the " + left + (left == 1 ? " resource left out of this plan (--target, --exclude) was"
+                : " resources left out of this plan (--target, --exclude) were") + " not compared: plan"
+                + " without --target and --exclude to compare the whole stack `" + plan.stackName() + "`.";
+    }
+}
