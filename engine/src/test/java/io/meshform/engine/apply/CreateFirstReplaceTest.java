@@ -86,4 +86,19 @@ class CreateFirstReplaceTest {
         assertTrue(json.replaceAll("\\s", "").contains("\"actions\":[\"create\",\"delete\"]"), json);
         assertTrue(new PlanJson().read(json).changes().get(0).createsFirst(), "a saved plan keeps the order");
     }
+
+    @Test
+    void checksSeeTheOldObjectRemoved() {
+        assertTrue(apply(stack("cortex")).succeeded());
+        java.util.concurrent.atomic.AtomicReference<io.meshform.engine.spi.CheckContext> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        cluster.addCheck("sees", ctx -> {
+            seen.set(ctx);
+            return List.of();
+        });
+        plan(stack("cortx"));
+        assertEquals("cortx", seen.get().after().get(policy).get("object").asString());
+        assertEquals(java.util.Set.of(policy), seen.get().removed().keySet(),
+                "the old object is deleted by the plan: a check must not call it unmanaged and staying");
+        assertEquals("cortex", seen.get().removed().get(policy).get("object").asString());
+    }
 }
