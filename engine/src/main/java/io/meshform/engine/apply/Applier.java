@@ -251,6 +251,10 @@ public final class Applier {
                 case NOOP -> recorder.record(stack, c, type, new AppliedResource(
                         declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
                 default -> {
+                    if (c.createsFirst() && recorded != null) {
+                        replaceCreatingFirst(context, c, type, recorded, recorder, progress);
+                        break;
+                    }
                     if (c.action() == Action.REPLACE && recorded != null) {
                         refuseForeign(context, c, recorded, recorder);
                         type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
@@ -268,6 +272,20 @@ public final class Applier {
             listener.failed(c, Duration.ofNanos(System.nanoTime() - start), e);
             throw e;
         }
+    }
+
+    /**
+     * A replacement by a different object ({@link ResourceChange#createsFirst}): the new one is created, then the old
+     * one deleted, then the state records the new one. A failed create leaves the old object in force and in the state;
+     * a failed delete leaves the state recording the old one, so the next plan replaces it again.
+     */
+    private void replaceCreatingFirst(StackContext context, ResourceChange c, ResourceType type, ResourceState recorded,
+                                      Recorder recorder, ProgressSink progress) {
+        refuseForeign(context, c, recorded, recorder);  // before anything changes: the old one must be this state's
+        AppliedResource applied = type.apply(new ApplyRequest(c.address(), declared(context.stack(), c).spec(), null,
+                c.privateData(), progress, context, recorder.current().lineage()));
+        type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
+        recorder.record(context.stack(), c, type, applied);
     }
 
     /**

@@ -57,8 +57,7 @@ public final class PlanJson {
             o.put("name", c.address().name());
             ArrayNode actions = o.putArray("actions");
             if (c.action() == Action.REPLACE) {
-                actions.add("delete");
-                actions.add("create");
+                replaceActions(c, actions);
             } else {
                 actions.add(c.action().jsonName());
             }
@@ -125,10 +124,7 @@ public final class PlanJson {
         ObjectNode change = o.putObject("change");
         ArrayNode actions = change.putArray("actions");
         switch (c.action()) {
-            case REPLACE -> {
-                actions.add("delete");
-                actions.add("create");
-            }
+            case REPLACE -> replaceActions(c, actions);
             case NOOP -> actions.add("no-op");
             default -> actions.add(c.action().jsonName());
         }
@@ -137,6 +133,17 @@ public final class PlanJson {
         change.putObject("after_unknown");
         change.set("before_sensitive", sensitiveMarks(c.before()));
         change.set("after_sensitive", sensitiveMarks(c.after()));
+    }
+
+    /** A replacement's two actions in the order apply runs them, as Terraform writes create_before_destroy's. */
+    private static void replaceActions(ResourceChange c, ArrayNode actions) {
+        if (c.createsFirst()) {
+            actions.add("create");
+            actions.add("delete");
+        } else {
+            actions.add("delete");
+            actions.add("create");
+        }
     }
 
     /** Terraform's sensitivity mirror of a value: {@code true} where the value is masked, false when nothing is. */

@@ -117,6 +117,11 @@ public final class Planner {
             ResourceDecl decl = options.destroy() ? null : stack.find(change.address()).orElse(null);
             if (change.action() != Action.DELETE && decl != null) {
                 after.put(change.address(), decl.spec());
+                if (change.createsFirst()) {
+                    // The old object is another one, which the apply deletes: checks must not judge it as staying
+                    // (a moved PeerAuthentication was called "not managed by the stack: delete it, or declare it").
+                    state.find(change.address()).ifPresent(r -> removed.put(change.address(), r.attributes()));
+                }
             } else if (change.action() == Action.DELETE) {
                 JsonNode recorded = state.find(change.address()).map(ResourceState::attributes)
                         .orElseGet(() -> stack.find(change.address()).map(ResourceDecl::spec).orElse(null));

@@ -3,6 +3,7 @@ package io.meshform.engine.plan;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.PlanDetail;
+import io.meshform.engine.spi.PlannedChange;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
@@ -48,5 +49,18 @@ public record ResourceChange(ResourceAddress address, Action action, String reas
      */
     public boolean forgets() {
         return action == Action.DELETE && "true".equals(privateData.get(Planner.RELEASE_STEP));
+    }
+
+    /**
+     * A replacement that creates the new object before it deletes the old one ({@link PlannedChange#CREATE_FIRST}): the
+     * two are different objects, so the old stays in force until its successor exists.
+     */
+    public boolean createsFirst() {
+        return action == Action.REPLACE && "true".equals(privateData.get(PlannedChange.CREATE_FIRST));
+    }
+
+    /** The plan's symbol: Terraform's {@code +/-} for create-then-delete, the action's own otherwise. */
+    public String symbol() {
+        return createsFirst() ? "+/-" : action.symbol();
     }
 }

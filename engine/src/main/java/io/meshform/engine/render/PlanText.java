@@ -68,9 +68,10 @@ public final class PlanText {
         out.append("  ").append(style.bold("# " + c.address() + (c.forgets()
                         ? " will no longer be managed by meshform; the object stays in the cluster"
                         : c.records() ? " will be recorded in state; nothing changes in the cluster"
+                        : c.createsFirst() ? " will be replaced: the new object is created first, the old one deleted after"
                         : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + c.reason() + ")")).append('\n');
-        out.append("  ").append(colour(c.action(), c.action().symbol())).append(' ').append(c.address()).append('\n');
+        out.append("  ").append(colour(c.action(), c.symbol())).append(' ').append(c.address()).append('\n');
         for (PlanDetail d : c.details()) {
             if (!d.shown()) {
                 continue;  // the line above summarises it; the JSON plan keeps it

@@ -9,7 +9,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * What a {@link PlanCheck} sees: the stack, the value each resource will have after apply ({@code after}; absent for
- * resources being destroyed), the recorded value of each resource the run removes ({@code removed}), and what the run
+ * resources being destroyed), the recorded value of each resource the run removes ({@code removed}; also a resource whose
+ * replacement is a different object, {@code PlannedChange.CREATE_FIRST}, so its address is in both), and what the run
  * is for ({@code purpose}): a check that compares "the cluster after the plan" with the live cluster needs to know
  * whether there is a plan at all.
  */

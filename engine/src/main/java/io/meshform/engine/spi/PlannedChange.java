@@ -12,6 +12,12 @@ import tools.jackson.databind.JsonNode;
  */
 public record PlannedChange(Action action, String reason, JsonNode before, JsonNode after, List<PlanDetail> details,
                             List<String> warnings, Map<String, String> privateData) {
+    /**
+     * The {@link #privateData} key of a replacement whose new object is a different object from the old one (it has
+     * another identity in the target system): apply creates the new one first and deletes the old one only after the
+     * create succeeded, as Terraform's {@code create_before_destroy}. A create that fails leaves the old one in force.
+     */
+    public static final String CREATE_FIRST = "meshform/create-first";
 
     public PlannedChange {
         details = List.copyOf(details);
@@ -29,6 +35,13 @@ public record PlannedChange(Action action, String reason, JsonNode before, JsonN
 
     public PlannedChange withWarnings(List<String> moreWarnings) {
         return new PlannedChange(action, reason, before, after, details, moreWarnings, privateData);
+    }
+
+    /** This replacement, applied new object first and old one deleted after ({@link #CREATE_FIRST}). */
+    public PlannedChange createdBeforeDeleted() {
+        Map<String, String> data = new java.util.TreeMap<>(privateData);
+        data.put(CREATE_FIRST, "true");
+        return withPrivateData(data);
     }
 
     public PlannedChange withPrivateData(Map<String, String> data) {

@@ -270,6 +270,12 @@ public final class InMemoryCluster implements Provider {
                         request.live() == null ? null : request.live().value(), request.desired(), List.of(),
                         List.of(request.desired().get("warn").asString()), Map.of());
             }
+            if (request.live() == null && request.recorded() != null
+                    && !key(request.address(), request.recorded().attributes()).equals(key(request.address(), request.desired()))) {
+                // Moved to another object, as a policy moved to another namespace: the old one is a different object.
+                return PlannedChange.of(Action.REPLACE, "moved", request.recorded().attributes(), request.desired())
+                        .createdBeforeDeleted();
+            }
             if (request.live() == null) {
                 return PlannedChange.of(Action.CREATE, "declared, not in the cluster", null, request.desired());
             }

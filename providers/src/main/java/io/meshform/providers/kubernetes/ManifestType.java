@@ -305,6 +305,16 @@ public final class ManifestType implements ResourceType {
             }
         }
         if (request.live() == null) {
+            Target was = request.recorded() == null ? t
+                    : target(manifest(request.address(), request.recorded().attributes(), request.context()));
+            if (!sameObject(was, t)) {
+                // The object is read where the manifest now puts it; the one applied keeps its old identity. A create
+                // would leave it in the cluster with this state's mark, unmanaged. The two are different objects, so
+                // the new one is created first and the old deleted after: a create refused leaves the old in force.
+                return new PlannedChange(Action.REPLACE, "kind, namespace or name changed: apply creates " + t.describe()
+                        + ", then deletes " + was.describe(), request.recorded().attributes(), after, details, warnings,
+                        Map.of()).createdBeforeDeleted();
+            }
             return new PlannedChange(Action.CREATE, t.describe() + " does not exist", null, after, details, warnings, Map.of());
         }
         JsonNode before = request.live().value();
@@ -315,6 +325,17 @@ public final class ManifestType implements ResourceType {
             return new PlannedChange(Action.NOOP, "matches the server's dry-run", before, after, details, warnings, Map.of());
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, after, details, warnings, Map.of());
+    }
+
+    /** Whether two targets name one object: its API version may change (v1beta1 to v1), its group, kind and place not. */
+    private static boolean sameObject(Target a, Target b) {
+        return group(a).equals(group(b)) && java.util.Objects.equals(a.kind(), b.kind())
+                && java.util.Objects.equals(a.namespace(), b.namespace()) && java.util.Objects.equals(a.name(), b.name());
+    }
+
+    private static String group(Target t) {
+        String v = t.apiVersion() == null ? "" : t.apiVersion();
+        return v.contains("/") ? v.substring(0, v.indexOf('/')) : "";
     }
 
     /**

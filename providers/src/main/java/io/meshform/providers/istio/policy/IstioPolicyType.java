@@ -244,9 +244,12 @@ public final class IstioPolicyType implements ResourceType {
             if (was != null && !was.equals(where)) {
                 // The object is read where the file now puts it; the one applied keeps its old namespace/name. A create
                 // would leave it in the cluster with this state's mark, unmanaged, still in force (a PERMISSIVE exception
-                // moved by a typo stays where it was): the delete half of a replacement removes it.
-                return PlannedChange.of(Action.REPLACE, "namespace or name changed: apply deletes " + was + " and creates "
-                        + where.substring(kind.length() + 1), request.recorded().attributes(), desired);
+                // moved by a typo stays where it was): the delete half of a replacement removes it. The two are
+                // different objects, so the new one is created first: a create refused (the new namespace does not
+                // exist) leaves the old policy in force instead of the gateway without its CUSTOM policy.
+                return PlannedChange.of(Action.REPLACE, "namespace or name changed: apply creates " + where
+                        + ", then deletes " + was.substring(kind.length() + 1), request.recorded().attributes(), desired)
+                        .createdBeforeDeleted();
             }
             return PlannedChange.of(Action.CREATE, where + " does not exist", null, desired);
         }

@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  * A policy whose namespace or name changes in the file is read where the file now puts it, and found absent there. On
  * the real cluster a typo in the mongo exception's namespace (cortex to cortx) was planned as "will be created (recorded
  * in state but deleted outside meshform)": untrue, and apply would have left cortex/mongo PERMISSIVE in force, marked by
- * this state but managed by nothing. The move is a replacement, whose delete half removes the object applied.
+ * this state but managed by nothing. The move is a replacement, whose delete half removes the object applied,
+ * after its create half made the new one: a create refused leaves the old policy in force.
  */
 class PolicyMovedTest {
     private final IstioPolicyType type = new IstioPolicyType(new KubeConnection(new ProviderSettings(Map.of())),
@@ -41,16 +42,17 @@ class PolicyMovedTest {
     void aChangedNamespaceReplacesTheAppliedObject() {
         PlannedChange c = type.plan(new PlanRequest(mongo, spec("cortx", "mongo"), applied(spec("cortex", "mongo")), null));
         assertEquals(Action.REPLACE, c.action());
-        assertEquals("namespace or name changed: apply deletes PeerAuthentication cortex/mongo and creates cortx/mongo",
+        assertEquals("namespace or name changed: apply creates PeerAuthentication cortx/mongo, then deletes cortex/mongo",
                 c.reason());
         assertEquals("cortex", c.before().path("namespace").asString());
+        assertEquals("true", c.privateData().get(PlannedChange.CREATE_FIRST), "the new policy exists before the old goes");
     }
 
     @Test
     void aChangedNameReplacesTheAppliedObject() {
         PlannedChange c = type.plan(new PlanRequest(mongo, spec("cortex", "mongodb"), applied(spec("cortex", "mongo")), null));
         assertEquals(Action.REPLACE, c.action());
-        assertEquals("namespace or name changed: apply deletes PeerAuthentication cortex/mongo and creates cortex/mongodb",
+        assertEquals("namespace or name changed: apply creates PeerAuthentication cortex/mongodb, then deletes cortex/mongo",
                 c.reason());
     }
 
