@@ -28,6 +28,17 @@ public final class KubeObjects {
         public Target collection() {
             return new Target(apiVersion, kind, namespace, null);
         }
+
+        /** Whether both name one object: its API version may change (v1beta1 to v1), its group, kind and place not. */
+        public boolean sameObject(Target other) {
+            return group().equals(other.group()) && java.util.Objects.equals(kind, other.kind)
+                    && java.util.Objects.equals(namespace, other.namespace) && java.util.Objects.equals(name, other.name);
+        }
+
+        private String group() {
+            String v = apiVersion == null ? "" : apiVersion;
+            return v.contains("/") ? v.substring(0, v.indexOf('/')) : "";
+        }
     }
 
     /**

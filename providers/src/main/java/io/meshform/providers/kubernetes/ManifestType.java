@@ -107,24 +107,7 @@ public final class ManifestType implements ResourceType {
             // The loader reads `file` into `manifest` before validating (fileFields); here only in library use.
             c.string(spec, "", "file", true);
         }
-        JsonNode wait = spec.get("wait");
-        if (wait != null && !wait.isNull() && c.object(wait, "/wait", "`wait`")) {
-            c.knownKeys(wait, "/wait", "wait", List.of("condition", "field", "value", "timeoutSeconds"));
-            boolean byField = wait.has("field");
-            if (byField == wait.has("condition")) {
-                c.error("/wait", "`wait` needs either `condition` or `field` with `value`",
-                        "e.g. wait: {condition: Available} or wait: {field: status.phase, value: Active}");
-            } else if (byField) {
-                c.string(wait, "/wait", "field", true);
-                c.string(wait, "/wait", "value", true);
-            } else {
-                c.oneOf(wait, "/wait", "condition", true, CONDITIONS);
-            }
-            JsonNode t = wait.get("timeoutSeconds");
-            if (t != null && (!t.isIntegralNumber() || t.intValue() < 1)) {
-                c.error("/wait/timeoutSeconds", "timeoutSeconds must be a positive whole number");
-            }
-        }
+        ManifestWait.validate(spec.get("wait"), c);
         c.bool(spec, "", "force");
         return c.problems();
     }
@@ -307,7 +290,7 @@ public final class ManifestType implements ResourceType {
         if (request.live() == null) {
             Target was = request.recorded() == null ? t
                     : target(manifest(request.address(), request.recorded().attributes(), request.context()));
-            if (!sameObject(was, t)) {
+            if (!was.sameObject(t)) {
                 // The object is read where the manifest now puts it; the one applied keeps its old identity. A create
                 // would leave it in the cluster with this state's mark, unmanaged. The two are different objects, so
                 // the new one is created first and the old deleted after: a create refused leaves the old in force.
@@ -325,17 +308,6 @@ public final class ManifestType implements ResourceType {
             return new PlannedChange(Action.NOOP, "matches the server's dry-run", before, after, details, warnings, Map.of());
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, after, details, warnings, Map.of());
-    }
-
-    /** Whether two targets name one object: its API version may change (v1beta1 to v1), its group, kind and place not. */
-    private static boolean sameObject(Target a, Target b) {
-        return group(a).equals(group(b)) && java.util.Objects.equals(a.kind(), b.kind())
-                && java.util.Objects.equals(a.namespace(), b.namespace()) && java.util.Objects.equals(a.name(), b.name());
-    }
-
-    private static String group(Target t) {
-        String v = t.apiVersion() == null ? "" : t.apiVersion();
-        return v.contains("/") ? v.substring(0, v.indexOf('/')) : "";
     }
 
     /**

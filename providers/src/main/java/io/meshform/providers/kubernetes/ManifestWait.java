@@ -17,6 +17,28 @@ record ManifestWait(String condition, String field, String value, long seconds) 
                 wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : DEFAULT_SECONDS);
     }
 
+    /** Checks a manifest's {@code wait} field ({@code /wait}), when it has one. */
+    static void validate(JsonNode wait, SpecChecker c) {
+        if (wait == null || wait.isNull() || !c.object(wait, "/wait", "`wait`")) {
+            return;
+        }
+        c.knownKeys(wait, "/wait", "wait", java.util.List.of("condition", "field", "value", "timeoutSeconds"));
+        boolean byField = wait.has("field");
+        if (byField == wait.has("condition")) {
+            c.error("/wait", "`wait` needs either `condition` or `field` with `value`",
+                    "e.g. wait: {condition: Available} or wait: {field: status.phase, value: Active}");
+        } else if (byField) {
+            c.string(wait, "/wait", "field", true);
+            c.string(wait, "/wait", "value", true);
+        } else {
+            c.oneOf(wait, "/wait", "condition", true, ManifestType.CONDITIONS);
+        }
+        JsonNode t = wait.get("timeoutSeconds");
+        if (t != null && (!t.isIntegralNumber() || t.intValue() < 1)) {
+            c.error("/wait/timeoutSeconds", "timeoutSeconds must be a positive whole number");
+        }
+    }
+
     boolean holds(JsonNode obj) {
         if (condition != null) {
             return KubeObjects.hasCondition(obj, condition);
