@@ -236,7 +236,7 @@ public final class KubernetesStateBackend implements StateBackend {
      * the request timed out or the connection broke after the request went out). A read-back right after such an
      * answer may come before the write lands, so it does not prove that it never will.
      */
-    private static boolean outcomeUnknown(KubernetesClientException e) {
+    static boolean outcomeUnknown(KubernetesClientException e) {
         return e.getCode() >= 500 || e.getCode() < 100;
     }
 

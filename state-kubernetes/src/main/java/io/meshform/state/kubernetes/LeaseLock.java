@@ -91,7 +91,7 @@ final class LeaseLock {
                 }
                 throw locked(winner != null ? winner : wanted);
             }
-            if (e.getCode() >= 500 || e.getCode() < 100) {
+            if (KubernetesStateBackend.outcomeUnknown(e)) {
                 // No answer (a timeout, a broken connection) or a server error: the request may have taken the Lease
                 // all the same. Left alone, that Lease would keep every run out until it expired, this one's rerun too.
                 Lease after = readBackQuietly();
