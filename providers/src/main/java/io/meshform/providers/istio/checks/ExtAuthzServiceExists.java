@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  */
 public final class ExtAuthzServiceExists extends MeshCheck {
     private static final Pattern SERVICE_HOST = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)"
-            + "\\.svc\\.cluster\\.local\\.?");
+            + "\\.svc\\.cluster\\.local");
 
     ExtAuthzServiceExists(Function<CheckContext, PlannedMesh> mesh) {
         super("ext-authz-service", NEEDS_CLUSTER, mesh, ExtAuthzServiceExists::findings);
@@ -57,6 +57,19 @@ public final class ExtAuthzServiceExists extends MeshCheck {
                 return;
             }
             String lookup = host.contains("/") ? host.substring(host.indexOf('/') + 1) : host;
+            if (lookup.endsWith(".") && SERVICE_HOST.matcher(lookup.substring(0, lookup.length() - 1)).matches()) {
+                // Istio's validation allows a trailing dot (ValidateDNS1123Labels: "unambiguous names like istio.io."),
+                // but LookupCluster looks host.Name(service) up as written, and Services are registered without it.
+                out.add(Diagnostic.warning("auth proxy `" + name + "`: service `" + host + "` ends with a dot, which no"
+                                + " Kubernetes Service's host name does, so istiod finds no service and every request "
+                                + policy.decl().address() + " sends to it gets 403",
+                        "istiod looks the ext_authz service up by its exact host name (LookupCluster,"
+                                + " pilot/pkg/model/telemetry_logging.go, Istio 1.30.3), and a Kubernetes Service is registered as"
+                                + " NAME.NAMESPACE.svc.cluster.local; write " + host.substring(0, host.length() - 1)
+                                + " (" + config.source() + ")",
+                        policy.range("/spec/provider/name")));
+                return;
+            }
             Matcher m = SERVICE_HOST.matcher(lookup);
             if (!m.matches()) {
                 if (!lookup.contains(".") && !lookup.equals("*")) {

@@ -120,7 +120,8 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
                 }
                 return;
             }
-            InjectionImpact impact = InjectionImpact.of(ns, true, live.pods(ns));
+            // the pods the injector gives a sidecar when restarted: under its policy disabled, only those that ask
+            InjectionImpact impact = InjectionImpact.of(ns, after, injectors, live.pods(ns));
             if (!impact.isEmpty()) {
                 out.add(warning(firstDecl.get(ns), impact, requests));
             }
@@ -157,6 +158,6 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of("/revision", "/profile", "/values/global/proxy/resources/requests",
-                Injectors.NAMESPACES_BY_DEFAULT);
+                Injectors.NAMESPACES_BY_DEFAULT, Injectors.AUTO_INJECT);
     }
 }

@@ -98,8 +98,8 @@ final class MeshInventory {
 
     /**
      * As {@link #pods(ClusterView, Map, Set)}, with injection as {@code injectors} resolve it: a revision no webhook
-     * answers to injects nothing, and with enableNamespacesByDefault an unlabelled namespace is injected (see
-     * {@link Injectors}).
+     * answers to injects nothing, with enableNamespacesByDefault an unlabelled namespace is injected, and under the
+     * injector policy {@code disabled} only pods that ask are (see {@link Injectors}).
      */
     static List<ReachPod> pods(ClusterView c, Map<String, Map<String, String>> labels, Set<String> turnedOff,
                                Injectors injectors) {
@@ -113,9 +113,11 @@ final class MeshInventory {
             }
             if (labels != null) {
                 Map<String, String> nsLabels = labels.get(ns);
-                if (Injection.of(nsLabels).enabled() ? injectors.effective(nsLabels).enabled()
-                        : Sidecars.injectedOnCreate(nsLabels, injectors, pod) && injectors.autoInjects(nsLabels).isPresent()) {
-                    sidecar = sidecar || !Sidecars.neverInjected(pod);
+                boolean injecting = Injection.of(nsLabels).enabled() ? injectors.effective(nsLabels).enabled()
+                        : injectors.autoInjects(nsLabels).isPresent();
+                if (injecting) {
+                    // the webhook selects the pod; the injector's policy and the pod's own word decide
+                    sidecar = sidecar || Sidecars.injectedOnCreate(nsLabels, injectors, pod);
                 } else if (turnedOff.contains(ns)) {
                     sidecar = false;
                 }

@@ -72,6 +72,7 @@ public final class InjectionChanges {
         }
         InjectionImpact i = impact.get();
         details.addAll(i.details(requests));
+        policyNote(namespace, after, injectors).ifPresent(details::add);
         if (i.isEmpty()) {
             return;
         }
@@ -84,6 +85,23 @@ public final class InjectionChanges {
         } else if (!i.unowned().isEmpty()) {
             warnings.add("restartWorkloads cannot restart pods no workload owns: " + String.join(", ", i.unowned()));
         }
+    }
+
+    /**
+     * Where the injector that serves the namespace after the change does not inject by default (its policy,
+     * {@code values.global.proxy.autoInject}, is not enabled: {@code injectRequired}, pkg/kube/inject/inject.go), which
+     * pods it injects: the restarts listed are only theirs.
+     */
+    static Optional<PlanDetail> policyNote(String namespace, Map<String, String> after, Injectors injectors) {
+        Injection to = injectors.effective(after);
+        if (!to.enabled() || injectors.policy(to.revision()).equals(Injectors.POLICY_ENABLED)) {
+            return Optional.empty();
+        }
+        String policy = injectors.policy(to.revision());
+        return Optional.of(PlanDetail.note("the injector of revision " + to.revision() + " has policy " + policy
+                + " (values.global.proxy.autoInject): " + (policy.equals(Injectors.POLICY_DISABLED)
+                ? "it injects only pods of namespace " + namespace + " labelled (or annotated) sidecar.istio.io/inject: \"true\""
+                : "istiod rejects that value and injects no pod")));
     }
 
     /**

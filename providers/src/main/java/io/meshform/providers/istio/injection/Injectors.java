@@ -29,23 +29,40 @@ import tools.jackson.databind.JsonNode;
  * {@code istio-injection} nor {@code istio.io/rev}, except kube-system, kube-public, kube-node-lease and
  * local-path-storage. {@code autoRevision} is the revision such an active webhook calls.
  *
+ * <p>A webhook only sends the pod to istiod; istiod's injector then applies its own policy
+ * ({@code injectRequired}, pkg/kube/inject/inject.go, called by the webhook in pkg/kube/inject/webhook.go): the
+ * {@code policy} of the revision's {@code istio-sidecar-injector} ConfigMap, which the chart renders from
+ * {@code values.global.proxy.autoInject} (istiod-injector-configmap.yaml; default {@code enabled}). {@code disabled}
+ * injects only pods that ask with {@code sidecar.istio.io/inject: "true"} (label, else annotation); any other value is
+ * "Illegal value for autoInject" and injects nothing. {@code policies} holds the policy of each revision the stack
+ * installs, where it is not {@code enabled}; a revision the stack does not install counts as {@code enabled} (its
+ * ConfigMap is not read).
+ *
  * @param revisions    the revisions whose own injector webhooks are installed
  * @param tags         the revision each installed tag points at
  * @param known        false when the webhooks could not be read: every name then counts as installed, as before
  * @param autoRevision the revision whose istiod injects unlabelled namespaces, or null when no webhook does
+ * @param policies     the injector policy ({@code values.global.proxy.autoInject}) by revision, where not enabled
  */
-public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision) {
+public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision,
+                        Map<String, String> policies) {
     public static final String TAG_LABEL = "istio.io/tag";
     static final String WEBHOOKS = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
     /** Nothing read: names resolve to themselves, as meshform did before it read the webhooks. */
     public static final Injectors UNKNOWN = new Injectors(new java.util.TreeSet<>(), Map.of(), false);
     /** The install's field that turns on the auto webhook, as a JSON pointer into an istio.install's spec. */
     public static final String NAMESPACES_BY_DEFAULT = "/values/sidecarInjectorWebhook/enableNamespacesByDefault";
+    /** The install's field the chart renders as the injector's policy, as a JSON pointer into an istio.install's spec. */
+    public static final String AUTO_INJECT = "/values/global/proxy/autoInject";
     /**
      * The install's fields {@link #plusInstalls} reads: a check that uses it reads them, and cannot judge an install
-     * whose applied value of either is a sensitive value's digest (DigestGuard in the checks).
+     * whose applied value of any of them is a sensitive value's digest (DigestGuard in the checks).
      */
-    public static final java.util.Set<String> INSTALL_FIELDS = java.util.Set.of("/revision", NAMESPACES_BY_DEFAULT);
+    public static final java.util.Set<String> INSTALL_FIELDS = java.util.Set.of("/revision", NAMESPACES_BY_DEFAULT, AUTO_INJECT);
+    /** The injector policy of an install that does not set {@link #AUTO_INJECT} (the chart's values.yaml). */
+    public static final String POLICY_ENABLED = "enabled";
+    /** The policy under which the injector injects only pods that ask ({@code InjectionPolicyDisabled}). */
+    public static final String POLICY_DISABLED = "disabled";
     /** The webhook the chart adds for enableNamespacesByDefault. */
     static final String AUTO_WEBHOOK = "auto.sidecar-injector.istio.io";
     /** Namespaces the auto webhook's namespaceSelector leaves out, by kubernetes.io/metadata.name. */
@@ -59,9 +76,14 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
         this(revisions, tags, known, null);
     }
 
+    public Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision) {
+        this(revisions, tags, known, autoRevision, Map.of());
+    }
+
     public Injectors {
         revisions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(revisions));
         tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
+        policies = java.util.Collections.unmodifiableMap(new TreeMap<>(policies));
     }
 
     /** From the labels of each MutatingWebhookConfiguration. */
@@ -120,7 +142,12 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
 
     /** With {@code revision}'s istiod injecting unlabelled namespaces (null: none does). */
     public Injectors withAutoRevision(String revision) {
-        return new Injectors(revisions, tags, known, revision);
+        return new Injectors(revisions, tags, known, revision, policies);
+    }
+
+    /** The injector policy of {@code revision}'s istiod: {@link #POLICY_ENABLED} unless the stack installs it otherwise. */
+    public String policy(String revision) {
+        return policies.getOrDefault(revision, POLICY_ENABLED);
     }
 
     /**
@@ -143,7 +170,7 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
         }
         java.util.SortedSet<String> out = new java.util.TreeSet<>(revisions);
         out.addAll(declaredRevisions);
-        return new Injectors(out, tags, true, autoRevision);
+        return new Injectors(out, tags, true, autoRevision, policies);
     }
 
     /**
@@ -155,6 +182,16 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
      */
     public Injectors plusInstalls(List<JsonNode> installSpecs) {
         Injectors out = plus(installSpecs.stream().map(Injectors::revisionOf).toList());
+        Map<String, String> policies = new TreeMap<>(out.policies);
+        for (JsonNode spec : installSpecs) {
+            JsonNode policy = spec.at(AUTO_INJECT);
+            if (policy.isValueNode() && !policy.isNull() && !POLICY_ENABLED.equals(policy.asString())) {
+                policies.put(revisionOf(spec), policy.asString());
+            } else {
+                policies.remove(revisionOf(spec));
+            }
+        }
+        out = new Injectors(out.revisions, out.tags, out.known, out.autoRevision, policies);
         // the install's own word counts even when the webhooks could not be read
         for (JsonNode spec : installSpecs) {
             JsonNode flag = spec.path("values").path("sidecarInjectorWebhook").get("enableNamespacesByDefault");

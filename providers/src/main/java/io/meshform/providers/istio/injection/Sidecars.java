@@ -108,7 +108,8 @@ public final class Sidecars {
     /**
      * As {@link #injectedOnCreate(java.util.Map, LivePod)}, where only a revision or tag that {@code injectors} knows
      * has webhooks: an {@code istio.io/rev} (the namespace's or the pod's) naming another matches no webhook, and a
-     * pod's {@code sidecar.istio.io/inject: "true"} needs the default revision or tag (webhook "object").
+     * pod's {@code sidecar.istio.io/inject: "true"} needs the default revision or tag (webhook "object"). The istiod a
+     * webhook calls then applies its injector policy ({@link #required}).
      */
     public static boolean injectedOnCreate(java.util.Map<String, String> namespaceLabels, Injectors injectors, LivePod pod) {
         java.util.Map<String, String> ns = namespaceLabels == null ? java.util.Map.of() : namespaceLabels;
@@ -116,20 +117,41 @@ public final class Sidecars {
             return false;
         }
         if (Injection.of(ns).enabled()) {
-            return injectors.effective(ns).enabled();
+            Injection effective = injectors.effective(ns);
+            return effective.enabled() && required(injectors.policy(effective.revision()), pod);
         }
         if (ns.containsKey(Injection.INJECTION_LABEL) || ns.containsKey(Injection.REVISION_LABEL)) {
             return false;
         }
-        if (injectors.autoInjects(ns).isPresent() && !pod.labels().containsKey("sidecar.istio.io/inject")
+        java.util.Optional<String> auto = injectors.autoInjects(ns);
+        if (auto.isPresent() && !pod.labels().containsKey("sidecar.istio.io/inject")
                 && !pod.labels().containsKey(Injection.REVISION_LABEL)) {
-            return true; // webhook "auto" (enableNamespacesByDefault): an unlabelled pod in an unlabelled namespace
+            // webhook "auto" (enableNamespacesByDefault): an unlabelled pod in an unlabelled namespace
+            return required(injectors.policy(auto.get()), pod);
         }
         String rev = pod.labels().get(Injection.REVISION_LABEL);
         if (rev != null && !rev.isEmpty()) {
-            return injectors.resolve(rev).isPresent();
+            return injectors.resolve(rev).map(r -> required(injectors.policy(r), pod)).orElse(false);
         }
-        return "true".equals(pod.labels().get("sidecar.istio.io/inject")) && injectors.resolve("default").isPresent();
+        return "true".equals(pod.labels().get("sidecar.istio.io/inject"))
+                && injectors.resolve("default").map(r -> required(injectors.policy(r), pod)).orElse(false);
+    }
+
+    /**
+     * Whether istiod's injector, with injector policy {@code policy}, injects a pod a webhook sent it
+     * ({@code injectRequired}, pkg/kube/inject/inject.go, Istio 1.30.3): the pod's own {@code sidecar.istio.io/inject}
+     * (label, else annotation) "true" or "false" decides; without either, policy {@code enabled} injects and
+     * {@code disabled} does not; any other policy is illegal ("Auto injection disabled!") and injects nothing, asked or
+     * not. The injector's {@code neverInjectSelector} and {@code alwaysInjectSelector} are not modelled.
+     */
+    static boolean required(String policy, LivePod pod) {
+        String label = pod.labels().get("sidecar.istio.io/inject");
+        String asked = label != null ? label : pod.annotations().get("sidecar.istio.io/inject");
+        return switch (policy) {
+            case Injectors.POLICY_ENABLED -> !"false".equals(asked);
+            case Injectors.POLICY_DISABLED -> "true".equals(asked);
+            default -> false;
+        };
     }
 
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */

@@ -66,6 +66,24 @@ class InjectionCheckTest {
         assertTrue(ds.get(0).detail().contains("sidecar requests for 1 pod(s) in cortex: 100m CPU, 128Mi memory"), ds.get(0).detail());
     }
 
+    /**
+     * With {@code values.global.proxy.autoInject: disabled} istiod's injector skips every pod that does not ask with
+     * {@code sidecar.istio.io/inject: "true"} ({@code injectRequired}, pkg/kube/inject/inject.go): restarting mongo
+     * gives it no sidecar, so the check must not tell the user to.
+     */
+    @Test
+    void underTheInjectorPolicyDisabledAPodThatDoesNotAskIsNoFinding() {
+        var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio-injection: enabled}\n");
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nvalues: {global: {proxy: {autoInject: disabled}}}\n");
+        var live = new FakeLive(Map.of("cortex", Map.of("istio-injection", "enabled")), PODS);
+        assertEquals(List.of(), InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels, install), live));
+        Pod asks = new PodBuilder(statefulPod("cortex", "mongo-0", "mongo", false)).editMetadata()
+                .addToLabels("sidecar.istio.io/inject", "true").endMetadata().build();
+        var asking = new FakeLive(Map.of("cortex", Map.of("istio-injection", "enabled")), Map.of("cortex", List.of(asks)));
+        assertEquals(1, InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels, install), asking).size(),
+                "a pod that asks still gets a sidecar when it restarts");
+    }
+
     @Test
     void injectionTurningOnInThisPlanIsLeftToThatResourcesPlan() {
         var ns = decl("kubernetes.namespace.cortex", "name: cortex\nlabels: {istio.io/rev: 1-30}\n");

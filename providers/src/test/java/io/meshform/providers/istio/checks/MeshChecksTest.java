@@ -276,6 +276,13 @@ public class MeshChecksTest {
         List<Diagnostic> ds = with.apply("auth");
         assertEquals(1, ds.size(), ds.toString());
         assertTrue(ds.get(0).summary().contains("is a short name, which matches no Kubernetes Service"), ds.get(0).summary());
+        // Istio's validation accepts a trailing dot, LookupCluster then finds nothing: the CUSTOM rules become DENY rules
+        for (String dotted : List.of("auth.cortex.svc.cluster.local.", "cortex/auth.cortex.svc.cluster.local.")) {
+            ds = with.apply(dotted);
+            assertEquals(1, ds.size(), dotted + ": " + ds);
+            assertTrue(ds.get(0).summary().contains("ends with a dot, which no Kubernetes Service's host name does"),
+                    ds.get(0).summary());
+        }
     }
 
     @Test
