@@ -88,10 +88,16 @@ public final class Applier {
         }
         // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
+        // Before the first create, once per apply (not per create): the addresses it may create objects for. An object
+        // with this state's mark that the state does not record is this state's only when an apply wrote this first.
+        StateSnapshot before = prior;
+        StateSnapshot intended = CreateIntents.before(steps, prior);
         if (!steps.isEmpty() && prior.serial() == 0) {
             // A new state is written before the first object is made: every object carries the state's lineage, and
             // the next run must find that lineage again even if this one dies before recording anything.
-            prior = store.write(prior);
+            prior = store.write(intended);
+        } else if (intended != prior) {
+            prior = store.record(intended);
         }
         Recorder recorder = new Recorder(store, prior);
         ReadySteps ready = new ReadySteps(steps, waitsFor);
@@ -170,7 +176,7 @@ public final class Applier {
             // One whole write folds this run's journal records into the state; after a lost lock nothing is written
             // (the records stay in the journal, which the next holder's read replays).
             try {
-                recorder.compact();
+                recorder.compact(CreateIntents.after(before, started));
             } catch (LockLostException e) {
                 lockLost = e;
             } catch (StateException e) {
@@ -430,9 +436,25 @@ public final class Applier {
             }
         }
 
-        /** Makes the state one whole write again, after steps recorded as journal records. */
-        void compact() {
+        /**
+         * Makes the state one whole write again, after steps recorded as journal records, with {@code clear} no longer
+         * among the addresses being created.
+         */
+        void compact(java.util.function.UnaryOperator<StateSnapshot> clear) {
             synchronized (writeLock) {
+                StateSnapshot before;
+                StateSnapshot cleared;
+                synchronized (this) {
+                    before = current;
+                    cleared = clear.apply(current);
+                    current = cleared;
+                }
+                if (cleared != before) {
+                    StateSnapshot written = store.record(cleared);
+                    synchronized (this) {
+                        lastWritten = written;
+                    }
+                }
                 store.compact().ifPresent(written -> {
                     synchronized (this) {
                         lastWritten = written;
