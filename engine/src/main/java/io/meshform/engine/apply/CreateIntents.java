@@ -21,11 +21,13 @@ final class CreateIntents {
     }
 
     /**
-     * {@code prior} with the addresses of {@code steps} that may create an object added to what it already lists (an
-     * interrupted apply's, which stay until their objects are recorded); {@code prior} itself when it lists them all.
+     * {@code prior} with the addresses of {@code steps} that may create an object added to what it already lists and
+     * does not record (an interrupted apply's; one recorded since, by an import, is done: left listed, it would outlive
+     * a later delete of the object, and vouch for whatever appears under that address next); {@code prior} itself when
+     * nothing changes.
      */
     static StateSnapshot before(Collection<ResourceChange> steps, StateSnapshot prior) {
-        Set<String> creating = new TreeSet<>(prior.creating());
+        Set<String> creating = new TreeSet<>(pending(prior));
         steps.stream().filter(c -> mayCreate(c, prior)).forEach(c -> creating.add(c.address().toString()));
         return prior.withCreating(creating);
     }
@@ -41,10 +43,18 @@ final class CreateIntents {
     static UnaryOperator<StateSnapshot> after(StateSnapshot prior, Set<ResourceAddress> started) {
         Set<String> ran = new java.util.HashSet<>();
         started.forEach(a -> ran.add(a.toString()));
+        Set<String> earlier = pending(prior);
         return s -> s.withCreating(s.creating().stream()
                 .filter(a -> s.find(a).isEmpty())
-                .filter(a -> prior.creating(a) || ran.contains(a))
+                .filter(a -> earlier.contains(a) || ran.contains(a))
                 .toList());
+    }
+
+    /** What {@code s} lists as being created and does not record yet. */
+    private static Set<String> pending(StateSnapshot s) {
+        Set<String> out = new TreeSet<>(s.creating());
+        out.removeIf(a -> s.find(a).isPresent());
+        return out;
     }
 
     /**

@@ -85,6 +85,23 @@ class CreateIntentsTest {
     }
 
     /**
+     * An address listed and recorded since (by an import, with no apply after it) is done: the next apply drops it,
+     * else it would outlive a later delete of the object and vouch for whatever appears under the address next.
+     */
+    @Test
+    void aListedAddressRecordedSinceIsDroppedByTheNextApply() {
+        MemoryStateStore store = new MemoryStateStore();
+        Stack s = Stacks.load(cluster.registry(), dir, STACK);
+        apply(s, store);
+        store.write(store.read().orElseThrow().withCreating(List.of("test.thing.unrelated")));
+        Stack without = Stacks.load(cluster.registry(), dir, STACK.replace("  - {type: test.thing, name: unrelated}\n", ""));
+        assertTrue(apply(without, store).succeeded());
+        StateSnapshot after = store.read().orElseThrow();
+        assertTrue(after.find("test.thing.unrelated").isEmpty(), "deleted");
+        assertEquals(Set.of(), after.creating());
+    }
+
+    /**
      * The crash the takeover exists for, killed for real between a create and its record: the state on disk (file and
      * journal) says what the apply was creating, the object carries the mark, and the next plan records it.
      */
