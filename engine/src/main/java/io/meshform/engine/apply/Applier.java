@@ -437,8 +437,8 @@ public final class Applier {
         }
 
         /**
-         * Makes the state one whole write again, after steps recorded as journal records, with {@code clear} no longer
-         * among the addresses being created.
+         * Makes the state one whole write again, after steps recorded as journal records, once {@code clear} has taken
+         * off the addresses being created what this apply finished (one more record, only when that changes them).
          */
         void compact(java.util.function.UnaryOperator<StateSnapshot> clear) {
             synchronized (writeLock) {
