@@ -128,7 +128,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Forget a resource: the object stays in the cluster; remove it from the file too, or the next apply records it again.",
+    @Command(name = "rm", description = "Forget a resource: the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back).",
             footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
@@ -145,21 +145,26 @@ final class StateCommand implements Callable<Integer> {
         public Integer call() {
             return edit(global, terminal, "state rm", s -> {
                 require(s, address);
-                return s.without(address);
+                // Forgotten for good: an interrupted apply's note that it was creating it must not bring it back.
+                java.util.Set<String> creating = new java.util.TreeSet<>(s.creating());
+                creating.remove(address);
+                return s.without(address).withCreating(creating);
             }, "Removed " + address + " from the state; the cluster object is untouched", this::stillDeclared);
         }
 
         /**
          * "meshform stops managing it" holds only once the file no longer declares it: while it does, the next plan
-         * finds the object by this state's mark and records it again (docs/stack-file.md, Adoption), as Terraform's
-         * next plan would create it again.
+         * refuses the object as not managed (its mark alone does not make it this state's again: docs/stack-file.md,
+         * Adoption), as Terraform's next plan wants to create it and the server refuses; import takes it back.
          */
         private String stillDeclared(Stack stack) {
-            if (stack.find(ResourceAddress.parse(address)).isEmpty()) {
+            ResourceAddress declared = ResourceAddress.parse(address);
+            if (stack.find(declared).isEmpty()) {
                 return "";
             }
             return "The stack still declares " + address + " (" + stack.file() + "): remove it there too, or the next plan"
-                    + " and apply record it again (the object still carries this state's mark).";
+                    + " refuses its object as not managed by meshform; to manage it again, `meshform import " + address
+                    + " ID`.";
         }
     }
 

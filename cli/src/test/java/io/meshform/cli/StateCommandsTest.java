@@ -90,17 +90,34 @@ class StateCommandsTest {
         assertEquals("", list.out());
     }
 
-    /** The help said "meshform stops managing it", but the next plan records a still-declared resource again. */
+    /**
+     * The help said "meshform stops managing it", but the stack still declares it: the next plan refuses its object as
+     * not managed (its mark alone does not make it this state's again), and rm says so, with import as the way back.
+     */
     @Test
-    void rmOfAResourceTheStackStillDeclaresSaysTheNextApplyRecordsItAgain() {
+    void rmOfAResourceTheStackStillDeclaresSaysTheNextPlanRefusesIt() {
         assertEquals(0, run("apply", "--auto-approve").code());
         Result rm = run("state", "rm", "fake.thing.extra");
         assertEquals(0, rm.code(), rm.err());
         assertTrue(rm.out().contains("The stack still declares fake.thing.extra (" + stack + "): remove it there too,"
-                + " or the next plan and apply record it again"), rm.out());
+                + " or the next plan refuses its object as not managed by meshform; to manage it again, `meshform import"
+                + " fake.thing.extra ID`"), rm.out());
         Result plan = run("plan", "--detailed-exitcode");
-        assertEquals(2, plan.code(), "what rm said: the plan records it again\n" + plan.out() + plan.err());
-        assertTrue(plan.out().contains("fake.thing.extra will be recorded in state"), plan.out());
+        assertEquals(1, plan.code(), "what rm said: the plan refuses it\n" + plan.out() + plan.err());
+        assertTrue(plan.err().contains("`fake.thing.extra`: thing extra exists, not managed by meshform"), plan.err());
+    }
+
+    /** An interrupted apply's note that it was creating the resource goes with rm: it must not bring the object back. */
+    @Test
+    void rmForgetsThatAnInterruptedApplyWasCreatingIt() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        io.meshform.state.StateCodec codec = new io.meshform.state.StateCodec();
+        Path file = dir.resolve("meshform.state.json");
+        io.meshform.state.StateSnapshot s = codec.decode(Files.readAllBytes(file), "state");
+        Files.write(file, codec.encode(s.withCreating(List.of("fake.thing.extra"))));
+        assertEquals(0, run("state", "rm", "fake.thing.extra").code());
+        assertTrue(codec.decode(Files.readAllBytes(file), "state").creating().isEmpty());
+        assertEquals(1, run("plan", "--detailed-exitcode").code());
     }
 
     @Test

@@ -99,7 +99,7 @@ class StateIdentityTest {
         assertEquals(0, run(alpha, "apply", "--auto-approve").code());
         JsonNode state = json(shared);
         assertEquals("alpha", state.get("stack").asString(), state.toString());
-        assertEquals(2, state.get("format_version").asInt());
+        assertEquals(io.meshform.state.StateSnapshot.CURRENT_FORMAT_VERSION, state.get("format_version").asInt());
     }
 
     @Test

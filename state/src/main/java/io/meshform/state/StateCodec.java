@@ -28,12 +28,14 @@ import tools.jackson.databind.node.ObjectNode;
  * metadata sorted) so that two writes of the same state are byte-identical and diffs between versions are small.
  *
  * <pre>
- * { "format_version": 2, "serial": 3, "lineage": "…", "stack": "cortex-production", "meshform_version": "0.1.0",
+ * { "format_version": 3, "serial": 3, "lineage": "…", "stack": "cortex-production", "meshform_version": "0.1.0",
+ *   "creating": [ "…" ],
  *   "resources": [ { "address": "…", "type": "…", "attributes": { … }, "metadata": { … } } ] }
  * </pre>
  *
  * {@code stack} (format 2) is the {@code metadata.name} of the stack whose runs write this state; it is left out
- * until a run records one (a format 1 state is read as one that records no stack).
+ * until a run records one (a format 1 state is read as one that records no stack). {@code creating} (format 3) lists
+ * the addresses an apply wrote it was about to create ({@link StateSnapshot#creating}); it is left out when empty.
  *
  * Older formats are upgraded on read by a chain of {@link FormatUpgrade}s; newer ones are refused, since
  * rewriting them would drop what this meshform does not understand.
@@ -41,7 +43,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StateCodec {
 
     private static final Set<String> TOP_KEYS =
-            Set.of("format_version", "serial", "lineage", "stack", "meshform_version", "resources");
+            Set.of("format_version", "serial", "lineage", "stack", "meshform_version", "creating", "resources");
     private static final Set<String> RESOURCE_KEYS = Set.of("address", "type", "attributes", "metadata");
 
     private final JsonMapper mapper;
@@ -58,7 +60,7 @@ public final class StateCodec {
     private Map<ResourceState, String> encodedResources = new IdentityHashMap<>();
 
     public StateCodec() {
-        this(List.of(new UpgradeFormat0To1(), new UpgradeFormat1To2()));
+        this(List.of(new UpgradeFormat0To1(), new UpgradeFormat1To2(), new UpgradeFormat2To3()));
     }
 
     StateCodec(List<FormatUpgrade> upgrades) {
@@ -102,6 +104,9 @@ public final class StateCodec {
             root.put("stack", s.stack());
         }
         root.put("meshform_version", s.meshformVersion());
+        if (!s.creating().isEmpty()) {
+            s.creating().forEach(root.putArray("creating")::add);
+        }
         ArrayNode list = root.putArray("resources");
         Map<ResourceState, String> fragments = new IdentityHashMap<>();
         for (int i = 0; i < s.resources().size(); i++) {
@@ -203,6 +208,7 @@ public final class StateCodec {
         String lineage = requiredString(doc, "lineage", "lineage");
         String version = requiredString(doc, "meshform_version", "meshform_version");
         String stack = doc.has("stack") ? requiredString(doc, "stack", "stack") : null;
+        java.util.Set<String> creating = addresses(doc.get("creating"), "creating");
         JsonNode list = doc.get("resources");
         if (list == null) {
             throw new FormatProblem("resources is missing (an empty state has \"resources\": [])");
@@ -226,7 +232,31 @@ public final class StateCodec {
             }
             resources.add(r);
         }
-        return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources, stack);
+        return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources, stack, creating);
+    }
+
+    /**
+     * The addresses of {@code creating} (in the state file or a journal record): an array of distinct non-empty
+     * strings, or nothing (none).
+     */
+    java.util.Set<String> addresses(JsonNode n, String at) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        if (n == null) {
+            return out;
+        }
+        if (!n.isArray()) {
+            throw new FormatProblem(at + ": expected an array of resource addresses, found " + kind(n));
+        }
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode a = n.get(i);
+            if (!a.isString() || a.asString().isBlank()) {
+                throw new FormatProblem(at + "[" + i + "]: expected a resource address, found " + kind(a));
+            }
+            if (!out.add(a.asString())) {
+                throw new FormatProblem(at + "[" + i + "]: \"" + a.asString() + "\" appears twice; each address is listed once");
+            }
+        }
+        return out;
     }
 
     /** One entry of the resources array (or of a journal record), checked as the state file's entries are. */

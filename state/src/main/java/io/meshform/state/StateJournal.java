@@ -28,7 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>A line is {@code <crc32 of the JSON, 8 hex digits> <JSON>\n}, the JSON
  * {@code {"lineage": L, "serial": B, "seq": n, "put": [resource, ...], "remove": [address, ...]}}, where B is the
  * serial of the state file the journal continues and n counts the records from 1. Resources are encoded as in the
- * state file (the same entries, so masked secrets stay masked).
+ * state file (the same entries, so masked secrets stay masked). A record that changes what the apply is creating
+ * ({@link StateSnapshot#creating}) also holds {@code "creating": [address, ...]}, the whole new list: an apply writes it
+ * once before its first create, so it costs one record per apply, not one per create.
  *
  * <p>Reading the state replays a journal left by a crash onto the state file (the result has serial B + 1, the serial
  * its compaction writes), under these rules:
@@ -116,6 +118,9 @@ final class StateJournal {
         JsonNode removes = record.path("remove");
         if (!puts.isArray() || !removes.isArray()) {
             throw new FormatProblem(at + ": expected the arrays put and remove");
+        }
+        if (record.has("creating")) {
+            state = state.withCreating(codec.addresses(record.get("creating"), at + ".creating"));
         }
         for (int j = 0; j < removes.size(); j++) {
             if (!removes.get(j).isString()) {
@@ -260,7 +265,10 @@ final class StateJournal {
                     j++;
                 }
             }
-            if (puts.isEmpty() && removes.isEmpty()) {
+            if (!next.creating().equals(view.creating())) {
+                next.creating().forEach(record.putArray("creating")::add);
+            }
+            if (puts.isEmpty() && removes.isEmpty() && !record.has("creating")) {
                 view = next;
                 return;
             }

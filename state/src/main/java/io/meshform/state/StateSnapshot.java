@@ -17,12 +17,21 @@ import java.util.UUID;
  * @param stack           the name ({@code metadata.name}) of the stack whose runs wrote this state, or null when no
  *                        run has recorded one yet (a new state, or one written before format 2): the first stack
  *                        that writes it adopts it
+ * @param creating        the addresses an apply of this state was about to create objects for, written before it
+ *                        created any (format 3), sorted: an object that carries this state's mark for one of them and
+ *                        that the state does not record is one that apply made and did not live to record. Any other
+ *                        marked but unrecorded object is refused like any object meshform did not make, because the
+ *                        mark alone can be copied by whoever may create the object. A finished apply clears what it
+ *                        recorded
  */
 public record StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
-                            List<ResourceState> resources, String stack) {
+                            List<ResourceState> resources, String stack, java.util.Set<String> creating) {
 
-    /** The format this meshform writes, and the newest one it reads (2: the state records its stack). */
-    public static final int CURRENT_FORMAT_VERSION = 2;
+    /**
+     * The format this meshform writes, and the newest one it reads (2: the state records its stack; 3: the addresses
+     * an apply is creating).
+     */
+    public static final int CURRENT_FORMAT_VERSION = 3;
 
     private static final Comparator<ResourceState> BY_ADDRESS = Comparator.comparing(ResourceState::address);
 
@@ -38,6 +47,9 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         }
         if (stack != null && stack.isBlank()) {
             throw new IllegalArgumentException("stack must be null or a name, got a blank string");
+        }
+        if (!(creating instanceof Addresses)) {
+            creating = new Addresses(new java.util.TreeSet<>(creating == null ? java.util.Set.of() : creating));
         }
         if (!(resources instanceof SortedResources)) {
             List<ResourceState> sorted = new ArrayList<>(resources == null ? List.of() : resources);
@@ -55,6 +67,12 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
     public StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
                          List<ResourceState> resources) {
         this(formatVersion, serial, lineage, meshformVersion, resources, null);
+    }
+
+    /** A snapshot that no apply is creating objects for. */
+    public StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
+                         List<ResourceState> resources, String stack) {
+        this(formatVersion, serial, lineage, meshformVersion, resources, stack, null);
     }
 
     /**
@@ -101,6 +119,33 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         }
     }
 
+    /**
+     * The addresses of {@link #creating}: immutable and sorted. Snapshots derived from one keep it rather than copy it,
+     * as they keep their resources (an apply derives one per step).
+     */
+    private static final class Addresses extends java.util.AbstractSet<String> {
+        private final java.util.SortedSet<String> items;
+
+        Addresses(java.util.SortedSet<String> items) {
+            this.items = items;
+        }
+
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Collections.unmodifiableSortedSet(items).iterator();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return items.contains(o);
+        }
+
+        @Override
+        public int size() {
+            return items.size();
+        }
+    }
+
     /** A new state history: random lineage, serial 0, no resources. */
     public static StateSnapshot empty(String meshformVersion) {
         return new StateSnapshot(CURRENT_FORMAT_VERSION, 0, UUID.randomUUID().toString(), meshformVersion, List.of());
@@ -125,7 +170,7 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         SortedResources sorted = (SortedResources) resources;
         int i = indexOf(r.address());
         return new StateSnapshot(formatVersion, serial, lineage, meshformVersion,
-                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r), stack);
+                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r), stack, creating);
     }
 
     /** This snapshot without the resource at {@code address}; the same snapshot when there is none. */
@@ -134,23 +179,36 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         if (i < 0) {
             return this;
         }
-        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, ((SortedResources) resources).removed(i), stack);
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, ((SortedResources) resources).removed(i), stack,
+                creating);
     }
 
     /** The same content under another serial; stores use it to stamp what they write. */
     public StateSnapshot withSerial(long newSerial) {
-        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources, stack);
+        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources, stack, creating);
     }
 
     /** The same content as written by another meshform version. */
     public StateSnapshot withMeshformVersion(String version) {
-        return new StateSnapshot(formatVersion, serial, lineage, version, resources, stack);
+        return new StateSnapshot(formatVersion, serial, lineage, version, resources, stack, creating);
     }
 
     /** The same content, recorded as the state of the stack named {@code name}. */
     public StateSnapshot withStack(String name) {
         return java.util.Objects.equals(name, stack) ? this
-                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, name);
+                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, name, creating);
+    }
+
+    /** The same content, with {@code addresses} as the addresses an apply is creating (see {@link #creating}). */
+    public StateSnapshot withCreating(java.util.Collection<String> addresses) {
+        java.util.Set<String> next = new java.util.TreeSet<>(addresses);
+        return next.equals(creating) ? this
+                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, stack, next);
+    }
+
+    /** True when an apply wrote, before creating objects, that it would create one for {@code address}. */
+    public boolean creating(String address) {
+        return creating.contains(address);
     }
 
     private int indexOf(String address) {

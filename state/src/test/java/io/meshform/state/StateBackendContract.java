@@ -51,6 +51,24 @@ public abstract class StateBackendContract {
         assertEquals(s.lineage(), written.lineage());
     }
 
+    /**
+     * What an apply writes before its creates must survive the store: without it, the next plan refuses the objects an
+     * interrupted apply made. Recorded steps keep it, and a whole write of a snapshot without it clears it.
+     */
+    @Test
+    void whatAnApplyIsCreatingIsKeptUntilAWriteClearsIt() {
+        StateBackend b = openBackend();
+        StateSnapshot s = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        StateSnapshot creating = b.record(s.withCreating(java.util.List.of("b", "c")));
+        assertEquals(java.util.Set.of("b", "c"), openBackend().read().orElseThrow().creating(), "another client sees it");
+        b.record(creating.with(resource("b", "2")));
+        StateSnapshot read = openBackend().read().orElseThrow();
+        assertEquals(java.util.Set.of("b", "c"), read.creating(), "a recorded step keeps it");
+        assertEquals(2, read.resources().size());
+        b.write(read.withCreating(java.util.List.of()));
+        assertTrue(openBackend().read().orElseThrow().creating().isEmpty(), "written without it, it is gone");
+    }
+
     @Test
     void everyWriteAddsOneToTheSerial() {
         StateBackend b = openBackend();

@@ -54,6 +54,20 @@ class StateCodecTest {
         assertEquals(actual, codec.encodeToString(codec.decode(actual.getBytes(StandardCharsets.UTF_8), "out")));
     }
 
+    /** creating came with format 3: a format 2 file that lists it, or a list with an address twice, is not a state. */
+    @Test
+    void creatingInAFormat2FileOrWithAnAddressTwiceIsRefused() {
+        String v2 = "{\"format_version\": 2, \"serial\": 1, \"lineage\": \"l\", \"meshform_version\": \"0.1.0\","
+                + " \"creating\": [\"a\"], \"resources\": []}";
+        CorruptStateException old = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
+                () -> codec.decode(v2.getBytes(StandardCharsets.UTF_8), "f"));
+        org.junit.jupiter.api.Assertions.assertTrue(old.getMessage().contains("creating: unknown key in format 2"), old.getMessage());
+        String twice = v2.replace("2,", "3,").replace("[\"a\"]", "[\"a\", \"a\"]");
+        CorruptStateException dup = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
+                () -> codec.decode(twice.getBytes(StandardCharsets.UTF_8), "f"));
+        org.junit.jupiter.api.Assertions.assertTrue(dup.getMessage().contains("creating[1]: \"a\" appears twice"), dup.getMessage());
+    }
+
     @Test
     void encodingIsStableWhateverTheKeyOrderOfAttributes() {
         JsonMapper json = JsonMapper.builder().build();

@@ -74,6 +74,27 @@ class StateJournalTest {
         assertTrue(b.compact().isEmpty(), "nothing left to compact");
     }
 
+    /** An apply's creates cost one record between them (issue #18), which a crash keeps and compaction folds in. */
+    @Test
+    void whatAnApplyIsCreatingIsOneRecordForAllItsCreates() throws IOException {
+        LocalStateBackend b = backend();
+        StateSnapshot s = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        s = b.record(s.withCreating(List.of("b", "c")));
+        s = b.record(s.with(resource("b", "2")));
+        s = b.record(s.with(resource("c", "3")));
+        List<String> lines = Files.readAllLines(b.journalFile());
+        assertEquals(3, lines.size(), "one line per record");
+        assertTrue(lines.get(0).contains("\"creating\":[\"b\",\"c\"]") && lines.get(0).contains("\"put\":[]"), lines.get(0));
+        assertFalse(lines.get(1).contains("creating") || lines.get(2).contains("creating"), "the steps do not repeat it: " + lines);
+        // the process "died" here: the next reader replays what it was creating
+        assertEquals(java.util.Set.of("b", "c"), backend().read().orElseThrow().creating());
+        b.record(s.withCreating(List.of()));
+        StateSnapshot compacted = b.compact().orElseThrow();
+        assertTrue(compacted.creating().isEmpty());
+        assertFalse(Files.readString(stateFile).contains("creating"), "an empty list is left out of the file");
+        assertEquals(compacted, backend().read().orElseThrow());
+    }
+
     @Test
     void aCompactionThatCannotWriteSaysTheStepsAreInTheJournalAndKeepsIt() throws IOException {
         LocalStateBackend b = backend();

@@ -9,9 +9,7 @@ import io.meshform.engine.plan.ForeignDelete;
 import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.Planner;
-import io.meshform.engine.plan.RecordedEntry;
 import io.meshform.engine.plan.ResourceChange;
-import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -36,7 +34,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -44,7 +41,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Carries out a plan in dependency order with bounded parallelism. Each finished step is recorded in the
@@ -88,10 +84,16 @@ public final class Applier {
         }
         // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
+        // Before the first create, once per apply (not per create): the addresses it may create objects for. An object
+        // with this state's mark that the state does not record is this state's only when an apply wrote this first.
+        StateSnapshot before = prior;
+        StateSnapshot intended = CreateIntents.before(steps, prior);
         if (!steps.isEmpty() && prior.serial() == 0) {
             // A new state is written before the first object is made: every object carries the state's lineage, and
             // the next run must find that lineage again even if this one dies before recording anything.
-            prior = store.write(prior);
+            prior = store.write(intended);
+        } else if (intended != prior) {
+            prior = store.record(intended);
         }
         Recorder recorder = new Recorder(store, prior);
         ReadySteps ready = new ReadySteps(steps, waitsFor);
@@ -170,7 +172,7 @@ public final class Applier {
             // One whole write folds this run's journal records into the state; after a lost lock nothing is written
             // (the records stay in the journal, which the next holder's read replays).
             try {
-                recorder.compact();
+                recorder.compact(CreateIntents.after(before, started));
             } catch (LockLostException e) {
                 lockLost = e;
             } catch (StateException e) {
@@ -349,96 +351,5 @@ public final class Applier {
     private static ResourceDecl declared(Stack stack, ResourceChange c) {
         return stack.find(c.address()).orElseThrow(() -> new IllegalStateException(
                 "plan step " + c.address() + " is not declared in the stack; was the file changed after planning?"));
-    }
-
-    /**
-     * Keeps the state in memory and makes every finished step durable before the step counts as done. Steps that
-     * finish while a write is under way are covered by the next single write (group commit), so parallel steps do
-     * not queue one full state write each.
-     */
-    private static final class Recorder {
-        private final StateStore store;
-        private final Object writeLock = new Object();
-        private StateSnapshot current;
-        private StateSnapshot lastWritten;
-        private long changes;
-        private long writtenChanges;
-
-        Recorder(StateStore store, StateSnapshot prior) {
-            this.store = store;
-            this.current = prior;
-            this.lastWritten = prior;
-        }
-
-        /** The state in memory, including steps whose write is still under way. */
-        synchronized StateSnapshot current() {
-            return current;
-        }
-
-        /** The state as of the last durable write, with the serial the store gave it. */
-        synchronized StateSnapshot written() {
-            return lastWritten;
-        }
-
-        void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
-            Map<String, String> metadata = new TreeMap<>(applied.metadata());
-            RecordedEntry.recordDeclaration(metadata, c.dependsOn(), stack.find(c.address()).orElse(null));
-            // Adopted once, adopted for the life of the entry: destroy leaves the object where it found it.
-            boolean wasAdopted = current().find(c.address())
-                    .map(r -> "true".equals(r.metadata().get(Planner.ADOPTED_KEY))).orElse(false);
-            if (wasAdopted || "true".equals(c.privateData().get(Planner.ADOPT_STEP))) {
-                metadata.put(Planner.ADOPTED_KEY, "true");
-            }
-            JsonNode attributes = SensitivePaths.recordable(type, stack.find(c.address()).orElse(null), applied.attributes());
-            ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
-            long mine;
-            synchronized (this) {
-                current = current.with(new ResourceState(c.address().toString(), c.type(), object, metadata));
-                mine = ++changes;
-            }
-            flushUpTo(mine);
-        }
-
-        void forget(ResourceAddress address) {
-            long mine;
-            synchronized (this) {
-                if (current.find(address).isEmpty()) {
-                    return;
-                }
-                current = current.without(address);
-                mine = ++changes;
-            }
-            flushUpTo(mine);
-        }
-
-        private void flushUpTo(long change) {
-            synchronized (writeLock) {
-                StateSnapshot snapshot;
-                long upTo;
-                synchronized (this) {
-                    if (writtenChanges >= change) {
-                        return;
-                    }
-                    snapshot = current;
-                    upTo = changes;
-                }
-                StateSnapshot written = store.record(snapshot);
-                synchronized (this) {
-                    writtenChanges = upTo;
-                    lastWritten = written;
-                }
-            }
-        }
-
-        /** Makes the state one whole write again, after steps recorded as journal records. */
-        void compact() {
-            synchronized (writeLock) {
-                store.compact().ifPresent(written -> {
-                    synchronized (this) {
-                        lastWritten = written;
-                    }
-                });
-            }
-        }
     }
 }

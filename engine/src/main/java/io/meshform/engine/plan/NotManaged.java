@@ -12,7 +12,11 @@ import io.meshform.engine.spi.Ownership;
  * made it for another state: most often the run uses the wrong state (the README's walkthrough without the --state
  * quickstart printed stops here at every object), and otherwise another stack manages it, where an import or an
  * adoption would make two stacks manage one object ({@link ForeignMark}: import refuses it too, and {@code adopt: true}
- * does not take it over). Leading with "import it" there sent users to take over another stack's objects.
+ * does not take it over). Leading with "import it" there sent users to take over another stack's objects. With this
+ * state's own mark for this very resource, no apply of this state wrote that it was creating it
+ * ({@link io.meshform.state.StateSnapshot#creating}): the state forgot it ({@code meshform state rm}), or someone copied
+ * the mark onto an object they made (the lineage is readable on every object meshform applies); an import, after a
+ * look at the object, is the way back, as Terraform's is after {@code terraform state rm}.
  */
 final class NotManaged {
     private NotManaged() {
@@ -21,7 +25,15 @@ final class NotManaged {
     static Diagnostic of(ResourceAddress address, ResourceDecl decl, Ownership owner, String object, String lineage) {
         String importIt = owner.id() == null ? "" : "`meshform import " + address + " " + owner.id() + "`";
         java.util.Optional<ForeignMark> foreign = ForeignMark.of(owner, lineage, address);
-        String detail = foreign.isEmpty()
+        String detail = foreign.isEmpty() && owner.madeBy(lineage, address.toString())
+                ? "It carries this state's mark for this resource, but the state does not record it and no apply of this"
+                        + " state wrote that it was creating it: the state forgot it (`meshform state rm`, a restored"
+                        + " backup), or someone copied the mark onto an object they made (anyone who may create it can)."
+                        + " Applying would take it over as it is, fields of other managers included. Look at the object"
+                        + " (its fields and their managers, `kubectl get -o yaml --show-managed-fields`); if it is the one"
+                        + " the stack means, " + (importIt.isEmpty() ? "" : importIt + ", or ") + "delete it and apply"
+                        + " to create it anew."
+                : foreign.isEmpty()
                 ? "It exists in the cluster, but the state does not record it and it carries no meshform mark (made by hand"
                         + " or by another tool); applying would take it over silently (and destroy would delete it). To manage"
                         + " it on purpose, " + (importIt.isEmpty() ? "" : "import it (" + importIt + ") or ")

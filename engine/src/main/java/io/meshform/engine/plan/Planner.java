@@ -273,7 +273,7 @@ public final class Planner {
         Stack stack = context.stack();
         if (order.size() < 2) {
             return order.stream().map(a -> change(a, options.destroy() ? null : stack.find(a).orElse(null),
-                    state.find(a).orElse(null), live.get(a), graph, options, context, state.lineage(), unmanaged)).toList();
+                    state.find(a).orElse(null), live.get(a), graph, options, context, state, unmanaged)).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(PARALLELISM, order.size()), r -> {
             Thread t = new Thread(r, "meshform-plan");
@@ -285,7 +285,7 @@ public final class Planner {
             for (ResourceAddress a : order) {
                 ResourceDecl decl = options.destroy() ? null : stack.find(a).orElse(null);
                 ResourceState recorded = state.find(a).orElse(null);
-                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context, state.lineage(),
+                futures.add(pool.submit(() -> change(a, decl, recorded, live.get(a), graph, options, context, state,
                         unmanaged)));
             }
             // A resource the provider refuses (a missing namespace to label) does not hide the others' errors: every
@@ -317,8 +317,9 @@ public final class Planner {
     }
 
     private ResourceChange change(ResourceAddress address, ResourceDecl decl, ResourceState recorded, LiveObject live,
-                                  ResourceGraph graph, PlanOptions options, StackContext context, String lineage,
+                                  ResourceGraph graph, PlanOptions options, StackContext context, StateSnapshot state,
                                   java.util.Queue<Diagnostic> unmanaged) {
+        String lineage = state.lineage();
         ResourceType type = types.find(address.type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records `" + address + "` of type `" + address.type() + "`, which no provider offers",
                 "use a meshform that has this type, or forget it with `meshform state rm " + address + "`", null)));
@@ -348,9 +349,11 @@ public final class Planner {
         if (recorded == null && live != null && live.ownership().applies()) {
             Ownership owner = live.ownership();
             String object = owner.object() == null ? "the object" : owner.object();
-            if (owner.madeBy(lineage, address.toString())) {
-                reason = "made by an earlier apply of this state that did not record it (its lineage mark says so); "
-                        + "apply records it in state: " + reason;
+            if (owner.madeBy(lineage, address.toString()) && state.creating(address.toString())) {
+                // The mark alone proves nothing (anyone who may create the object can copy it); an apply of this state
+                // wrote before its creates that it was creating this resource, and did not live to record it.
+                reason = "made by an earlier apply of this state that did not record it (that apply wrote it was creating"
+                        + " it, and the object carries its mark); apply records it in state: " + reason;
             } else if (decl.lifecycle().adopt() && ForeignMark.of(owner, lineage, address).isEmpty()) {
                 // Another resource's mark is refused below even with adopt: true, as import refuses it without --take-over.
                 action = action == Action.NOOP ? Action.UPDATE : action;

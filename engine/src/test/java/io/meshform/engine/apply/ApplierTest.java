@@ -86,10 +86,15 @@ class ApplierTest {
         ApplyResult r = apply(Stacks.load(cluster.registry(), dir, STACK), new AtomicBoolean(), 1);
         assertTrue(r.succeeded());
         List<StateSnapshot> writes = store.writes();
-        assertEquals(5, writes.size());
-        // First the new state itself: its lineage is durable before any object carries it as a mark.
+        assertEquals(6, writes.size());
+        // First the new state itself, with what the apply is creating: its lineage is durable before any object
+        // carries it as a mark, and the next plan records what this apply made even if it dies before recording.
         assertEquals(0, writes.get(0).resources().size());
-        for (int i = 1; i < writes.size(); i++) {
+        assertEquals(4, writes.get(0).creating().size());
+        // Last, the finished apply clears what it was creating (once, not per step).
+        assertEquals(writes.get(4).resources(), writes.get(5).resources());
+        assertTrue(writes.get(5).creating().isEmpty());
+        for (int i = 1; i < writes.size() - 1; i++) {
             assertEquals(i, writes.get(i).resources().size(), "one more resource after each step");
             assertEquals(i + 1, writes.get(i).serial());
         }

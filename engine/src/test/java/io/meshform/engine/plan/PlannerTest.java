@@ -362,19 +362,43 @@ class PlannerTest {
         assertTrue(cluster.history().contains("delete test.thing.ns"), cluster.history().toString());
     }
 
-    /** An apply that died between making an object and recording it: the next run knows the object by its mark. */
+    /**
+     * An apply that died between making an object and recording it: the next run knows the object by its mark and by
+     * what that apply wrote it was creating, and records it; the apply that records it clears what was being created.
+     */
     @Test
     void anObjectThisStateMadeButNeverRecordedIsRecognisedAsOwn() {
         Stack s = stack(TWO);
         apply(s, PlanOptions.defaults());
-        StateSnapshot lost = state().without("test.thing.labels");
+        StateSnapshot lost = state().without("test.thing.labels").withCreating(List.of("test.thing.labels"));
         store.write(lost);
         Plan p = planner.plan(s, state(), PlanOptions.defaults());
         assertTrue(p.changes().stream().anyMatch(c -> c.reason().contains("did not record it")), p.changes().toString());
         apply(s, PlanOptions.defaults());
         assertTrue(state().find("test.thing.labels").isPresent(), "recorded by the next apply");
+        assertEquals(Set.of(), state().creating(), "recorded: no longer being created");
         assertEquals(1, cluster.history().stream().filter("create test.thing.labels"::equals).count(), "not made twice");
         assertFalse(planner.plan(s, state(), PlanOptions.defaults()).hasChanges(), "recorded: nothing left to do");
+    }
+
+    /**
+     * The mark alone is no proof: anyone who may create the object can copy it (the lineage is on every object meshform
+     * applies), and a forged object declared but never created by meshform was shown as "will be recorded in state",
+     * its extra fields kept by the apply. Without an apply that wrote it was creating the resource (here: never
+     * applied; the same after `meshform state rm`), it is refused like a hand-made object, with import as the way.
+     */
+    @Test
+    void anObjectWithThisStatesMarkThatNoApplyWasCreatingIsRefused() {
+        Stack s = stack(TWO);
+        apply(s, PlanOptions.defaults());
+        store.write(state().without("test.thing.labels"));
+        DiagnosticsException e = assertThrows(DiagnosticsException.class, () -> planner.plan(s, state(), PlanOptions.defaults()));
+        String text = e.getMessage();
+        assertTrue(text.contains("`test.thing.labels`: thing labels exists, not managed by meshform"), text);
+        assertTrue(text.contains("carries this state's mark for this resource, but the state does not record it and no"
+                + " apply of this state wrote that it was creating it"), text);
+        assertTrue(text.contains("`meshform import test.thing.labels labels`"), text);
+        assertFalse(text.contains("carries no meshform mark"), "it does carry one: " + text);
     }
 
     /**
@@ -410,13 +434,14 @@ class PlannerTest {
 
     /**
      * Writing the state is something apply does, so the plan shows it and counts it (--detailed-exitcode exits 2), in
-     * every form: after `state rm` of a resource still declared, "No changes" would hide that apply undoes the rm.
+     * every form: after an apply that died before recording an object, "No changes" would hide the write.
      */
     @Test
     void aDeclaredObjectApplyOnlyRecordsIsShownAndCounted() {
         Stack s = stack(TWO);
         apply(s, PlanOptions.defaults());
-        store.write(state().without("test.thing.labels"));  // meshform state rm test.thing.labels
+        // an apply that wrote it was creating labels, created it, and died before recording it
+        store.write(state().without("test.thing.labels").withCreating(List.of("test.thing.labels")));
         Plan p = planner.plan(s, state(), PlanOptions.defaults());
         assertTrue(p.hasChanges(), "apply writes the state: a change");
         ResourceChange labels = p.changes().stream().filter(c -> c.address().equals(a("test.thing.labels"))).findFirst().orElseThrow();
