@@ -277,14 +277,22 @@ public final class Applier {
     /**
      * A replacement by a different object ({@link ResourceChange#createsFirst}): the new one is created, then the old
      * one deleted, then the state records the new one. A failed create leaves the old object in force and in the state;
-     * a failed delete leaves the state recording the old one, so the next plan replaces it again.
+     * a failed delete leaves the state recording the old one, so the next plan replaces it again: it reads the new
+     * object, made by this state's resource, where the stack puts it, and the provider still plans the move.
      */
     private void replaceCreatingFirst(StackContext context, ResourceChange c, ResourceType type, ResourceState recorded,
                                       Recorder recorder, ProgressSink progress) {
         refuseForeign(context, c, recorded, recorder);  // before anything changes: the old one must be this state's
         AppliedResource applied = type.apply(new ApplyRequest(c.address(), declared(context.stack(), c).spec(), null,
                 c.privateData(), progress, context, recorder.current().lineage()));
-        type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
+        try {
+            type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
+        } catch (RuntimeException e) {
+            // The new object is in force too; the user must know the old one is still there and what happens next.
+            throw new IllegalStateException(c.address() + ": the new object was created, but deleting the old one failed: "
+                    + e.getMessage() + "\nThe old object is still in the cluster and in force, and the state still records"
+                    + " it: the next plan deletes it (fix the cause first).", e);
+        }
         recorder.record(context.stack(), c, type, applied);
     }
 
