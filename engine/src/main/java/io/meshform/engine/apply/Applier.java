@@ -289,9 +289,14 @@ public final class Applier {
             type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
         } catch (RuntimeException e) {
             // The new object is in force too; the user must know the old one is still there and what happens next.
-            throw new IllegalStateException(c.address() + ": the new object was created, but deleting the old one failed: "
-                    + e.getMessage() + "\nThe old object is still in the cluster and in force, and the state still records"
-                    + " it: the next plan deletes it (fix the cause first).", e);
+            String cause = e instanceof DiagnosticsException d && !d.diagnostics().isEmpty()
+                    ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
+                            + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
+                    : String.valueOf(e.getMessage());
+            throw new DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(c.address()
+                    + ": the new object was created, but deleting the old one failed: " + cause,
+                    "The old object is still in the cluster and in force, and the state still records it: the next plan"
+                            + " deletes it (fix the cause first).", null));
         }
         recorder.record(context.stack(), c, type, applied);
     }

@@ -362,7 +362,7 @@ public final class Planner {
                 privateData = new java.util.TreeMap<>(privateData);
                 privateData.put(ADOPT_STEP, "true");
             } else {
-                unmanaged.add(NotManaged.of(address, decl, owner, object, lineage));
+                unmanaged.add(NotManaged.of(address, decl, owner, object, lineage, moved));
             }
         }
         if (options.replace().contains(address)) {

@@ -61,9 +61,26 @@ class MovedEntryEdgesTest {
         DiagnosticsException e = assertThrows(DiagnosticsException.class, () -> plan(stack("other"), PlanOptions.defaults()));
         String said = e.getMessage();
         assertTrue(said.contains("`test.thing.policy`: thing other exists, not managed by meshform"), said);
-        assertTrue(said.contains("meshform import test.thing.policy other"), said);
+        assertTrue(said.contains("the state records `test.thing.policy` as another object"), said);
+        assertTrue(said.contains("set `adopt: true` on the resource: apply takes it over and then deletes the old object"), said);
+        assertFalse(said.contains("meshform import test.thing.policy other`"), "import refuses a recorded address: " + said);
         assertFalse(said.contains("refusing to replace"), "the old object is this state's; the one in the way is judged: " + said);
         assertNotNull(cluster.object("mongo"), "nothing was applied");
+    }
+
+    @Test
+    void adoptTakesTheObjectWhereTheEntryMovesOverAndDeletesTheOldOne() {
+        assertTrue(apply(stack("mongo")).succeeded());
+        cluster.put(policy, new JsonMapper().createObjectNode().put("object", "other"));
+        Stack adopting = Stacks.load(cluster.registry(), dir,
+                "resources:\n  - {type: test.thing, name: policy, adopt: true, spec: {object: other}}\n");
+        ResourceChange c = plan(adopting, PlanOptions.defaults()).changes().get(0);
+        assertTrue(c.createsFirst(), c.toString());
+        assertTrue(c.reason().startsWith("adopt: thing other exists, not managed by meshform"), c.reason());
+        assertTrue(apply(adopting).succeeded());
+        assertNull(cluster.object("mongo"), "the old object goes");
+        assertNotNull(cluster.object("other"));
+        assertEquals("true", store.read().orElseThrow().find("test.thing.policy").orElseThrow().metadata().get("adopted"));
     }
 
     @Test
