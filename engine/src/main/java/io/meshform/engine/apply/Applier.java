@@ -172,7 +172,8 @@ public final class Applier {
             // One whole write folds this run's journal records into the state; after a lost lock nothing is written
             // (the records stay in the journal, which the next holder's read replays).
             try {
-                recorder.compact(CreateIntents.after(before, started));
+                recorder.compact(CreateIntents.after(before, started,
+                        failed.keySet().stream().map(ResourceChange::address).collect(java.util.stream.Collectors.toSet())));
             } catch (LockLostException e) {
                 lockLost = e;
             } catch (StateException e) {
@@ -279,14 +280,27 @@ public final class Applier {
     /**
      * A replacement by a different object ({@link ResourceChange#createsFirst}): the new one is created, then the old
      * one deleted, then the state records the new one. A failed create leaves the old object in force and in the state;
-     * a failed delete leaves the state recording the old one, so the next plan replaces it again.
+     * a failed delete leaves the state recording the old one, so the next plan replaces it again: it reads the new
+     * object, made by this state's resource, where the stack puts it, and the provider still plans the move.
      */
     private void replaceCreatingFirst(StackContext context, ResourceChange c, ResourceType type, ResourceState recorded,
                                       Recorder recorder, ProgressSink progress) {
         refuseForeign(context, c, recorded, recorder);  // before anything changes: the old one must be this state's
         AppliedResource applied = type.apply(new ApplyRequest(c.address(), declared(context.stack(), c).spec(), null,
                 c.privateData(), progress, context, recorder.current().lineage()));
-        type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
+        try {
+            type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
+        } catch (RuntimeException e) {
+            // The new object is in force too; the user must know the old one is still there and what happens next.
+            String cause = e instanceof DiagnosticsException d && !d.diagnostics().isEmpty()
+                    ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
+                            + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
+                    : String.valueOf(e.getMessage());
+            throw new DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(c.address()
+                    + ": the new object was created, but deleting the old one failed: " + cause,
+                    "The old object is still in the cluster and in force, and the state still records it: the next plan"
+                            + " deletes it (fix the cause first).", null));
+        }
         recorder.record(context.stack(), c, type, applied);
     }
 

@@ -35,18 +35,25 @@ final class CreateIntents {
     /**
      * What a finished apply keeps listing: an address whose object the state now records is done; one this apply
      * added for a step that never started names nothing it made. A failed step's stays (its object may exist: a create
-     * that went through and then failed its wait), as do an earlier apply's not yet recorded.
+     * that went through and then failed its wait), as do an earlier apply's not yet recorded. A failed step's stays
+     * even where the state records the address: a moved object's replace creates the new object first, and when the
+     * old one's delete then fails the state still records the old one while the new one exists with this state's mark;
+     * the next plan retries the delete and takes the new object over only because it is listed here.
      *
      * @param prior    the state the apply began with, before {@link #before}
      * @param started  the addresses of the steps that started
+     * @param failed   the addresses of the steps that failed
      */
-    static UnaryOperator<StateSnapshot> after(StateSnapshot prior, Set<ResourceAddress> started) {
+    static UnaryOperator<StateSnapshot> after(StateSnapshot prior, Set<ResourceAddress> started,
+                                              Set<ResourceAddress> failed) {
         Set<String> ran = new java.util.HashSet<>();
         started.forEach(a -> ran.add(a.toString()));
+        Set<String> failedHere = new java.util.HashSet<>();
+        failed.forEach(a -> failedHere.add(a.toString()));
         Set<String> earlier = pending(prior);
         return s -> s.withCreating(s.creating().stream()
-                .filter(a -> s.find(a).isEmpty())
-                .filter(a -> earlier.contains(a) || ran.contains(a))
+                .filter(a -> failedHere.contains(a)
+                        || s.find(a).isEmpty() && (earlier.contains(a) || ran.contains(a)))
                 .toList());
     }
 

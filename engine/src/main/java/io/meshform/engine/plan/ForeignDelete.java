@@ -33,7 +33,9 @@ public final class ForeignDelete {
     static void refuse(List<ResourceChange> planned, Map<ResourceAddress, LiveObject> live, StateSnapshot state,
                        Diagnostics out) {
         for (ResourceChange c : planned) {
-            boolean deletes = (c.action() == Action.DELETE && !c.forgets()) || c.action() == Action.REPLACE;
+            // A create-first replace reads the object where it goes, not the old one it deletes: the applier checks
+            // the old one just before deleting it, and the planner judges the one read as a new object (NotManaged).
+            boolean deletes = (c.action() == Action.DELETE && !c.forgets()) || (c.action() == Action.REPLACE && !c.createsFirst());
             if (deletes) {
                 refusal(c.address(), c.action(), state.find(c.address()).orElse(null), live.get(c.address()), state.lineage())
                         .ifPresent(out::add);

@@ -23,6 +23,16 @@ final class NotManaged {
     }
 
     static Diagnostic of(ResourceAddress address, ResourceDecl decl, Ownership owner, String object, String lineage) {
+        return of(address, decl, owner, object, lineage, false);
+    }
+
+    /**
+     * {@code moved}: the state records the address as another object, which the plan replaces by this one (a policy or
+     * manifest moved in the file). {@code meshform import} refuses an address the state records, so the way out there
+     * is {@code adopt: true}, whose apply takes this object over and deletes the old one, or moving this one away.
+     */
+    static Diagnostic of(ResourceAddress address, ResourceDecl decl, Ownership owner, String object, String lineage,
+                         boolean moved) {
         String importIt = owner.id() == null ? "" : "`meshform import " + address + " " + owner.id() + "`";
         java.util.Optional<ForeignMark> foreign = ForeignMark.of(owner, lineage, address);
         String detail = foreign.isEmpty() && owner.madeBy(lineage, address.toString())
@@ -33,6 +43,14 @@ final class NotManaged {
                         + " (its fields and their managers, `kubectl get -o yaml --show-managed-fields`); if it is the one"
                         + " the stack means, " + (importIt.isEmpty() ? "" : importIt + ", or ") + "delete it and apply"
                         + " to create it anew."
+                : foreign.isEmpty() && moved
+                ? "It is where the stack now puts `" + address + "`, but the state records `" + address + "` as another"
+                        + " object, the one this plan would delete after the move, and this one carries no meshform mark"
+                        + " (made by hand or by another tool); applying would take it over silently (and destroy would"
+                        + " delete it). To manage it on purpose, set `adopt: true` on the resource: apply takes it over and"
+                        + " then deletes the old object (destroy leaves the adopted one in the cluster). Otherwise delete or"
+                        + " rename it by hand, or keep the old namespace and name in the file. (`meshform import` does not"
+                        + " apply: the state already records the address.)"
                 : foreign.isEmpty()
                 ? "It exists in the cluster, but the state does not record it and it carries no meshform mark (made by hand"
                         + " or by another tool); applying would take it over silently (and destroy would delete it). To manage"

@@ -346,7 +346,10 @@ public final class Planner {
         Action action = planned.action();
         String reason = planned.reason();
         Map<String, String> privateData = planned.privateData();
-        if (recorded == null && live != null && live.ownership().applies()) {
+        // A move (the recorded object is another one than the one read where the stack now puts it) is judged as a new
+        // object: one found there is no more this state's than it would be without the state entry.
+        boolean moved = action == Action.REPLACE && "true".equals(privateData.get(PlannedChange.CREATE_FIRST));
+        if ((recorded == null || moved) && live != null && live.ownership().applies()) {
             Ownership owner = live.ownership();
             String object = owner.object() == null ? "the object" : owner.object();
             if (owner.madeBy(lineage, address.toString()) && state.creating(address.toString())) {
@@ -362,12 +365,13 @@ public final class Planner {
                 privateData = new java.util.TreeMap<>(privateData);
                 privateData.put(ADOPT_STEP, "true");
             } else {
-                unmanaged.add(NotManaged.of(address, decl, owner, object, lineage));
+                unmanaged.add(NotManaged.of(address, decl, owner, object, lineage, moved));
             }
         }
         if (options.replace().contains(address)) {
-            action = live == null ? Action.CREATE : Action.REPLACE;
-            reason = "replacement requested with --replace";
+            // A moved entry is replaced whatever is read where it goes: a plain create would leave the old object.
+            action = live == null && !moved ? Action.CREATE : Action.REPLACE;
+            reason = "replacement requested with --replace" + (moved ? " (" + reason + ")" : "");
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
         } else if (action == Action.UPDATE && recorded != null

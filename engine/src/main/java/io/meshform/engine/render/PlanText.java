@@ -106,10 +106,18 @@ public final class PlanText {
         out.append(line).append('\n');
     }
 
+    /**
+     * What the diff's before side is: the live object, except under a create-first replace, whose before side is the
+     * state's record of the old object (the one read where the stack now puts it is another object, or none).
+     */
+    private static String beforeSide(ResourceChange c) {
+        return c.createsFirst() ? "recorded" : "live";
+    }
+
     private void diff(ResourceChange c, StringBuilder out) {
         List<String> before = lines(yaml.write(c.before()));
         List<String> after = lines(yaml.write(c.after()));
-        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff("live", "planned", before,
+        List<String> unified = UnifiedDiffUtils.generateUnifiedDiff(beforeSide(c), "planned", before,
                 DiffUtils.diff(before, after), CONTEXT_LINES);
         if (unified.isEmpty() && c.records()) {
             body(out, style.dim("(the live object is as declared: apply only writes its state entry)"), false);

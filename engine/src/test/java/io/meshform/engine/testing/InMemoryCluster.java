@@ -42,6 +42,7 @@ public final class InMemoryCluster implements Provider {
     private final Map<String, ResourceAddress> markedAddresses = new ConcurrentHashMap<>();
     private final List<String> history = Collections.synchronizedList(new ArrayList<>());
     private final Set<ResourceAddress> failing = ConcurrentHashMap.newKeySet();
+    private final Set<ResourceAddress> failingDeletes = ConcurrentHashMap.newKeySet();
     private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
     private final List<PlanCheck> checks = new ArrayList<>();
     private volatile java.util.function.Consumer<ResourceAddress> beforeApply = a -> { };
@@ -169,6 +170,11 @@ public final class InMemoryCluster implements Provider {
         };
     }
 
+    /** The next delete of {@code a} fails, as a finalizer or an admission webhook refuses one; applies still succeed. */
+    public void failDeleteOn(ResourceAddress a) {
+        failingDeletes.add(a);
+    }
+
     public void failOn(ResourceAddress a) {
         failing.add(a);
     }
@@ -270,7 +276,7 @@ public final class InMemoryCluster implements Provider {
                         request.live() == null ? null : request.live().value(), request.desired(), List.of(),
                         List.of(request.desired().get("warn").asString()), Map.of());
             }
-            if (request.live() == null && request.recorded() != null
+            if (request.recorded() != null
                     && !key(request.address(), request.recorded().attributes()).equals(key(request.address(), request.desired()))) {
                 // Moved to another object, as a policy moved to another namespace: the old one is a different object.
                 return PlannedChange.of(Action.REPLACE, "moved", request.recorded().attributes(), request.desired())
@@ -305,6 +311,10 @@ public final class InMemoryCluster implements Provider {
 
         @Override
         public void delete(DeleteRequest request) {
+            if (failingDeletes.remove(request.address())) {
+                history.add("fail delete " + request.address());
+                throw new IllegalStateException("the cluster refused to delete " + request.address());
+            }
             history.add("delete " + request.address());
             objects.remove(key(request.address(), request.recorded().attributes()));
         }

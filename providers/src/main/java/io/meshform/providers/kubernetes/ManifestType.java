@@ -241,13 +241,16 @@ public final class ManifestType implements ResourceType {
         after.set("manifest", m);
         List<String> warnings = new ArrayList<>();
         List<PlanDetail> details = new ArrayList<>();
-        if (request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
+        Target was = request.recorded() == null ? t
+                : target(manifest(request.address(), request.recorded().attributes(), request.context()));
+        boolean moved = !was.sameObject(t);  // then what is read where the manifest now puts it is not the one applied
+        if (!moved && request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs
             // no request per object (only the LIST that read() made per kind and namespace).
             return new PlannedChange(Action.NOOP, "the live object matches", request.live().value(), after, details,
                     warnings, Map.of());
         }
-        if (request.live() != null && isSecret(m)) {
+        if (!moved && request.live() != null && isSecret(m)) {
             // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
             // them; drift compares digests here, which must never be sent to the server, or the applied values it knows
             // (the stack still gives them), for which it sends nothing either: the dry-run below serves only a plan's
@@ -287,17 +290,17 @@ public final class ManifestType implements ResourceType {
                 }
             }
         }
+        if (moved) {
+            // The object is read where the manifest now puts it; the one applied keeps its old identity. A create
+            // would leave it in the cluster with this state's mark, unmanaged. The two are different objects, so
+            // the new one is created first and the old deleted after: a create refused leaves the old in force. An
+            // object already where the manifest now puts it is not the one applied either (made by hand, or by an
+            // earlier move whose delete failed): the engine judges whose it is, the old one still goes.
+            return new PlannedChange(Action.REPLACE, "kind, namespace or name changed: apply creates " + t.describe()
+                    + ", then deletes " + was.describe(), request.recorded().attributes(), after, details, warnings,
+                    Map.of()).createdBeforeDeleted();
+        }
         if (request.live() == null) {
-            Target was = request.recorded() == null ? t
-                    : target(manifest(request.address(), request.recorded().attributes(), request.context()));
-            if (!was.sameObject(t)) {
-                // The object is read where the manifest now puts it; the one applied keeps its old identity. A create
-                // would leave it in the cluster with this state's mark, unmanaged. The two are different objects, so
-                // the new one is created first and the old deleted after: a create refused leaves the old in force.
-                return new PlannedChange(Action.REPLACE, "kind, namespace or name changed: apply creates " + t.describe()
-                        + ", then deletes " + was.describe(), request.recorded().attributes(), after, details, warnings,
-                        Map.of()).createdBeforeDeleted();
-            }
             return new PlannedChange(Action.CREATE, t.describe() + " does not exist", null, after, details, warnings, Map.of());
         }
         JsonNode before = request.live().value();

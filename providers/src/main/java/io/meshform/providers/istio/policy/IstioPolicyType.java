@@ -238,19 +238,21 @@ public final class IstioPolicyType implements ResourceType {
     public PlannedChange plan(PlanRequest request) {
         JsonNode desired = request.desired();
         String where = kind + " " + Json.text(desired, "namespace") + "/" + objectName(request.address(), desired);
+        String was = request.recorded() == null ? null : kind + " " + Json.text(request.recorded().attributes(), "namespace")
+                + "/" + objectName(request.address(), request.recorded().attributes());
+        if (was != null && !was.equals(where)) {
+            // The object is read where the file now puts it; the one applied keeps its old namespace/name. A create
+            // would leave it in the cluster with this state's mark, unmanaged, still in force (a PERMISSIVE exception
+            // moved by a typo stays where it was): the delete half of a replacement removes it. The two are
+            // different objects, so the new one is created first: a create refused (the new namespace does not
+            // exist) leaves the old policy in force instead of the gateway without its CUSTOM policy. A policy
+            // already where the file now puts it is not the one applied either (made by hand, or by an earlier move
+            // whose delete failed): the engine judges whose it is (Planner), and the old one still goes.
+            return PlannedChange.of(Action.REPLACE, "namespace or name changed: apply creates " + where
+                    + ", then deletes " + was.substring(kind.length() + 1), request.recorded().attributes(), desired)
+                    .createdBeforeDeleted();
+        }
         if (request.live() == null) {
-            String was = request.recorded() == null ? null : kind + " " + Json.text(request.recorded().attributes(), "namespace")
-                    + "/" + objectName(request.address(), request.recorded().attributes());
-            if (was != null && !was.equals(where)) {
-                // The object is read where the file now puts it; the one applied keeps its old namespace/name. A create
-                // would leave it in the cluster with this state's mark, unmanaged, still in force (a PERMISSIVE exception
-                // moved by a typo stays where it was): the delete half of a replacement removes it. The two are
-                // different objects, so the new one is created first: a create refused (the new namespace does not
-                // exist) leaves the old policy in force instead of the gateway without its CUSTOM policy.
-                return PlannedChange.of(Action.REPLACE, "namespace or name changed: apply creates " + where
-                        + ", then deletes " + was.substring(kind.length() + 1), request.recorded().attributes(), desired)
-                        .createdBeforeDeleted();
-            }
             return PlannedChange.of(Action.CREATE, where + " does not exist", null, desired);
         }
         JsonNode before = request.live().value();

@@ -57,6 +57,19 @@ class PolicyMovedTest {
     }
 
     @Test
+    void aPolicyAlreadyWhereTheFilePutsItDoesNotHideTheMove() {
+        // Made by hand (the engine then refuses it as not managed), or by an earlier move whose delete failed (the
+        // engine finds this state's mark): either way the applied cortex/mongo is another object, still to delete.
+        LiveObject there = new LiveObject(spec("cortex", "other"), "7");
+        PlannedChange c = type.plan(new PlanRequest(mongo, spec("cortex", "other"), applied(spec("cortex", "mongo")), there));
+        assertEquals(Action.REPLACE, c.action());
+        assertEquals("namespace or name changed: apply creates PeerAuthentication cortex/other, then deletes cortex/mongo",
+                c.reason());
+        assertEquals("true", c.privateData().get(PlannedChange.CREATE_FIRST));
+        assertEquals("mongo", c.before().path("name").asString(), "the before side is the object the state records");
+    }
+
+    @Test
     void anObjectDeletedOutsideMeshformWhereItWasAppliedIsCreatedAgain() {
         ObjectNode spec = spec("cortex", "mongo");
         assertEquals(Action.CREATE, type.plan(new PlanRequest(mongo, spec, applied(spec), null)).action());
