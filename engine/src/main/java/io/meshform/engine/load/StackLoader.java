@@ -105,6 +105,7 @@ public final class StackLoader {
         Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
         Set<String> used = new HashSet<>();
         Set<String> sensitive = parts.variables.sensitiveNames();
+        parts.variables.refuseUnmaskable(values, out);
         Interpolator interpolator = new Interpolator(values, parts.variables.names(), sensitive, used, out);
         List<ResourceDecl> resources = new ArrayList<>();
         for (StackResources.Declared raw : parts.resources.all()) {

@@ -202,6 +202,31 @@ final class StackVariables {
         return out;
     }
 
+    /**
+     * An error, at its declaration, for each sensitive variable whose value is too short to be masked in free text
+     * ({@link Sensitive#maskableInText}): an API server's or istioctl's message that quoted it would print it, and
+     * "masked everywhere" is the promise a user trusts, so the value is refused rather than printed now and then. The
+     * value is not repeated, nor its length. A bool is masked where it lands and never searched for (docs/stack-file.md).
+     */
+    void refuseUnmaskable(Map<String, JsonNode> values, Diagnostics out) {
+        for (String name : sensitiveNames()) {
+            JsonNode value = values.get(name);
+            if (value == null || Sensitive.maskableInText(value)) {
+                continue;
+            }
+            Declaration decl = declared.get(name);
+            out.error("sensitive variable `" + name + "` has a value shorter than " + Sensitive.MIN_REDACTED_LENGTH
+                            + " characters, which meshform cannot keep out of its messages",
+                    "meshform masks a sensitive value in free text (an API server's or istioctl's message that quotes it)"
+                            + " by finding its text there, and a text this short is found inside other words, so it could"
+                            + " be printed: give a value of at least " + Sensitive.MIN_REDACTED_LENGTH + " characters, or,"
+                            + " if it is no secret, " + (decl.sensitive ? "remove `sensitive: true` from its declaration"
+                            : "list it in " + VariableInputs.NONSENSITIVE_ENV + " (a value from the environment is"
+                            + " sensitive unless listed there)"),
+                    decl.range);
+        }
+    }
+
     /** The texts the sensitive variables' values may be printed as (see {@link Sensitive#secrets}). */
     Set<String> sensitiveTexts(Map<String, JsonNode> values) {
         tools.jackson.databind.node.ObjectNode chosen = JsonNodeFactory.instance.objectNode();

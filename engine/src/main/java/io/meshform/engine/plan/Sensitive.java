@@ -34,8 +34,11 @@ public final class Sensitive {
     private static final String DIGEST_PREFIX = "sha256:";
     /** Fixed key: the digest must be the same on every machine that plans, applies or checks drift. */
     private static final byte[] KEY = "meshform sensitive value digest v1".getBytes(StandardCharsets.UTF_8);
-    /** Values shorter than this are not searched for in free text: "on" or "1" would garble every message. */
-    static final int MIN_REDACTED_LENGTH = 4;
+    /**
+     * Values shorter than this are not searched for in free text: "on" or "1" would garble every message. A sensitive
+     * variable's value that short is refused where it is declared ({@link #maskableInText}), so none is printed.
+     */
+    public static final int MIN_REDACTED_LENGTH = 4;
 
     private Sensitive() {
     }
@@ -395,6 +398,15 @@ public final class Sensitive {
                  Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.SPACE_SEPARATOR -> false;
             default -> true;
         };
+    }
+
+    /**
+     * Whether {@link #redact} can find {@code value} in free text: a bool never is, by design (its {@code true} is in
+     * every message), and is masked only where it lands; any other value needs {@value #MIN_REDACTED_LENGTH} characters
+     * other than surrounding blanks.
+     */
+    public static boolean maskableInText(JsonNode value) {
+        return !value.isValueNode() || value.isBoolean() || value.isNull() || text(value).strip().length() >= MIN_REDACTED_LENGTH;
     }
 
     private static void add(Set<String> out, String s) {

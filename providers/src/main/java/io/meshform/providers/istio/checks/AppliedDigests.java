@@ -50,14 +50,18 @@ final class AppliedDigests {
     /**
      * "proxy-version-skew: cannot judge istio.install.mesh: its version was applied as a sensitive value, which the
      * state records only by its digest": a note, not a finding (nothing is known to be wrong), at the first field.
+     * {@code othersJudged}: the check judges each field apart ({@link JudgesInstallFields}), so it did judge the
+     * install's other fields, and says so.
      */
-    static Diagnostic cannotJudge(CheckContext ctx, String check, ResourceDecl d, List<String> pointers) {
+    static Diagnostic cannotJudge(CheckContext ctx, String check, ResourceDecl d, List<String> pointers,
+                                  boolean othersJudged) {
         List<String> paths = pointers.stream().map(CheckSupport::dotted).toList();
         boolean one = paths.size() == 1;
         return Diagnostic.info(check + ": cannot judge " + d.address() + ": its " + String.join(", ", paths) + " "
                         + (one ? CheckSupport.DIGEST_ONLY : "were applied as sensitive values, which the state records only by"
                         + " their digests"),
-                "the check did not run on " + d.address() + "; " + detail(ctx, d, pointers),
+                (othersJudged ? "the check judged the other fields of " + d.address() + ", not " + (one ? "this one" : "these")
+                        : "the check did not run on " + d.address()) + "; " + detail(ctx, d, pointers),
                 CheckSupport.range(d, "/spec" + pointers.get(0)));
     }
 

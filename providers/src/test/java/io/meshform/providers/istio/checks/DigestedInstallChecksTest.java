@@ -140,6 +140,46 @@ class DigestedInstallChecksTest {
                 .map(Diagnostic::severity).toList());
     }
 
+    /**
+     * The guard acts per field where a check judges fields apart: one addon known only by its digest (kiali, from a
+     * sensitive variable rotated since the apply) silenced the warning of every other addon, whose value is plain.
+     */
+    @Test
+    void aDigestedAddonLeavesTheVerdictsOnThePlainAddons() {
+        PlanCheck addons = new DigestGuard<ProductionAddons>(new ProductionAddons());
+        List<Diagnostic> ds = addons.check(drift("version: \"1.30.3\"\naddons: {kiali: \"" + DIGEST
+                + "\", grafana: true, prometheus: false}\n"));
+        assertEquals(List.of(Severity.WARNING, Severity.INFO), ds.stream().map(Diagnostic::severity).toList(), text(ds));
+        assertEquals("istio.install.mesh: addon grafana is enabled in a production stack", ds.get(0).summary());
+        assertEquals("production-addons: cannot judge istio.install.mesh: its addons.kiali was applied as a sensitive"
+                + " value, which the state records only by its digest", ds.get(1).summary());
+        assertTrue(ds.get(1).detail().startsWith("the check judged the other fields of istio.install.mesh, not this one;"),
+                text(ds));
+        assertFalse(text(ds).contains(DIGEST), text(ds));
+    }
+
+    /**
+     * A sensitive addon is masked in the plan, and the verdict on it said its value in words ("addon kiali is
+     * enabled"). The warning stays, as Terraform still reports a failed condition on a sensitive value, but without
+     * the value; a plain addon's warning is as before.
+     */
+    @Test
+    void aSensitiveAddonIsWarnedAboutWithoutItsValue() {
+        var install = new ResourceDecl(io.meshform.engine.model.ResourceAddress.parse("istio.install.mesh"), List.of(),
+                io.meshform.providers.TestSpecs.yaml("version: \"1.30.3\"\naddons: {kiali: true, grafana: true}\n"),
+                io.meshform.engine.model.SourceLocator.none("stack.yaml"), null, Set.of("/addons/kiali"));
+        for (CheckContext.Purpose purpose : List.of(CheckContext.Purpose.PLAN, CheckContext.Purpose.DRIFT)) {
+            List<Diagnostic> ds = new DigestGuard<ProductionAddons>(new ProductionAddons())
+                    .check(ctx(purpose, Environment.PRODUCTION, install));
+            assertEquals(List.of(Severity.WARNING, Severity.WARNING), ds.stream().map(Diagnostic::severity).toList(),
+                    text(ds));
+            assertEquals("istio.install.mesh: addon kiali fails production-addons (its value is sensitive, so it is not"
+                    + " shown)", ds.get(0).summary());
+            assertEquals("istio.install.mesh: addon grafana is enabled in a production stack", ds.get(1).summary());
+            assertFalse(text(ds.subList(0, 1)).matches("(?s).*\\b(enabled|true|is on)\\b.*"), text(ds));
+        }
+    }
+
     /** analyze ran with {@code --revision sha256:...}, a control plane that does not exist. */
     @Test
     void analyzeDoesNotRunForARevisionItKnowsOnlyByItsDigest() {
