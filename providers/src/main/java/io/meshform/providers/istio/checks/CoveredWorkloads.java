@@ -51,6 +51,20 @@ final class CoveredWorkloads {
     private static final int NAMED_PODS = 3;
     private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
+    /**
+     * What the run saw of the gateway a workload stands for. A finding may say what a gateway lets through only for
+     * {@code PODS}; for the others it is what a gateway labelled as the selector says would let through, since a policy
+     * that selects no running gateway covers none (a mistyped label), and one judged without the pods may cover none.
+     */
+    enum Seen {
+        /** Running gateway pods the CUSTOM policy selects. */
+        PODS,
+        /** The pods were read and no running gateway pod matches the selector. */
+        NO_GATEWAY_SELECTED,
+        /** No pods to judge: validate, no control plane yet, or the pods could not be read. */
+        PODS_UNKNOWN
+    }
+
     private CoveredWorkloads() {
     }
 
@@ -62,16 +76,21 @@ final class CoveredWorkloads {
      * @param name      how the report names it: {@code namespace/workload} for pods, {@code namespace/selector} for an approximation
      * @param basis     what it stands for: the pods, or the approximation and why
      * @param custom    the CUSTOM policy that brought it in (the first, when several select the same pods)
-     * @param approximate true when it stands for pods the run did not see
+     * @param seen        what the run saw of the gateway: its running pods, none the policy selects, or no pods at all
      */
     record Workload(String namespace, Map<String, String> labels, String name, String basis, AuthzPolicy custom,
-                    boolean approximate) {
+                    Seen seen) {
+        /** True when it stands for pods the run did not see: judged from the CUSTOM policy's selector. */
+        boolean approximate() {
+            return seen != Seen.PODS;
+        }
+
         /**
          * How a finding names it: {@code gateway ns/workload} for running gateway pods; an approximation is only a
          * selector, which may select sidecars and no gateway at all, so it is named as one.
          */
         String described() {
-            return approximate ? "the pods " + name + " selects" : "gateway " + name;
+            return approximate() ? "the pods " + name + " selects" : "gateway " + name;
         }
     }
 
@@ -169,7 +188,7 @@ final class CoveredWorkloads {
             }
         }
         return new Workload(first.namespace(), first.labels(), name, basis + ", judged with the policies istiod attaches to them",
-                custom, false);
+                custom, Seen.PODS);
     }
 
     /** The pod's labels whose value (or absence) is not the same across the workload's label sets, as k=v or "without k". */
@@ -200,7 +219,8 @@ final class CoveredWorkloads {
                 + (selector.isEmpty() ? "{}" : selector(selector)) + "; a policy selecting the gateway pods by another label, or in"
                 + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
         String name = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
-        return new Workload(custom.namespace(), selector, name, basis, custom, true);
+        Seen seen = live && !mesh.cluster().unread().containsKey("pods") ? Seen.NO_GATEWAY_SELECTED : Seen.PODS_UNKNOWN;
+        return new Workload(custom.namespace(), selector, name, basis, custom, seen);
     }
 
     static String selector(Map<String, String> s) {

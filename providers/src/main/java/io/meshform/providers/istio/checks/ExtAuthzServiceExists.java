@@ -112,9 +112,7 @@ public final class ExtAuthzServiceExists extends MeshCheck {
                 }
                 if (live.absent()) {
                     // The stack's own Service, left out by --target or --exclude: say so, not "deploy it".
-                    var leftOut = PlannedObject.declaredNotPlanned(mesh.context()).stream()
-                            .filter(o -> "Service".equals(o.kind()) && "v1".equals(o.apiVersion()) && ns.equals(o.namespace())
-                                    && svc.equals(o.name())).map(o -> o.decl().address().toString()).findFirst();
+                    var leftOut = LeftOutOfPlan.service(mesh.context(), ns, svc);
                     out.add(Diagnostic.warning("auth proxy `" + name + "`: Service " + ns + "/" + svc + " does not exist"
                                     + leftOut.map(a -> " (" + a + " declares it, but this plan leaves it out)").orElse("")
                                     + ", so istiod refuses the provider and every request " + policy.decl().address()

@@ -136,7 +136,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                 String header = w.described() + " (pathNormalization " + mode + ", from " + config.source() + "); "
                         + w.basis() + (leftOut.isEmpty() ? "" : "; the coverage paths " + String.join(", ", leftOut)
                         + " declares, judged against its live object (this plan leaves it out)");
-                out.add(Diagnostic.info(summary(report, workload), table(report, header), null));
+                out.add(Diagnostic.info(summary(report, workload, java.util.Set.of(w.seen())), table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun()) {
@@ -180,7 +180,7 @@ public final class IngressAuthCoverage extends MeshCheck {
      */
     private record NothingKnown(int index, IngressCoverage.Report report, SourceRange range, JudgedGateways gateways) {
         Diagnostic diagnostic(PathNormalization mode, String source) {
-            return Diagnostic.warning(summary(report, gateways.names()) + ": nothing is known to reach the auth proxy",
+            return Diagnostic.warning(summary(report, gateways.names(), gateways.seen()) + ": nothing is known to reach the auth proxy",
                     gateways.where(mode, source) + ": no CUSTOM rule names a request to check (a CUSTOM policy without"
                             + " rules matches nothing, pilot/pkg/security/authz/builder/builder.go rbacPolicyMatchNever) and no"
                             + " coverage.protected path is declared. Give the CUSTOM policy a rule that protects every path but"
@@ -273,10 +273,25 @@ public final class IngressAuthCoverage extends MeshCheck {
         return at.range("/spec/rules");
     }
 
-    static String summary(IngressCoverage.Report report, String workload) {
+    /**
+     * The note's first line. Its counts are a gateway's only when {@code seen} is running gateway pods alone: a CUSTOM
+     * policy whose selector matches no running gateway (a mistyped label) sends no request of any gateway to the auth
+     * proxy, and "0 let through" of it read as if the gateway were covered; judged without the pods, no gateway is known
+     * to be covered either. Then the counts are what a gateway labelled as the selector says would give.
+     */
+    static String summary(IngressCoverage.Report report, String workload, java.util.Set<CoveredWorkloads.Seen> seen) {
         List<IngressCoverage.Row> bad = report.bypasses();
-        StringBuilder s = new StringBuilder("ingress coverage of " + workload + ": " + report.rows().size() + " paths checked, "
-                + bad.size() + " let through without the auth proxy");
+        String counts = report.rows().size() + " paths checked, " + bad.size() + " let through without the auth proxy";
+        boolean pods = seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS));
+        String prefix = pods ? ""
+                : seen.contains(CoveredWorkloads.Seen.PODS)
+                ? "running gateways, and a selector that matches none (judged as if a gateway were labelled so): "
+                : (seen.contains(CoveredWorkloads.Seen.NO_GATEWAY_SELECTED)
+                        ? "the CUSTOM policy selects no running gateway pod, so it covers no gateway"
+                        : "the gateway pods are not known, so no gateway is known to be covered")
+                        + "; a gateway labelled as its selector says: ";
+        StringBuilder s = new StringBuilder("ingress coverage of " + workload + ": " + prefix
+                + (pods ? counts : counts.replace(" let through", " would be let through")));
         if (!bad.isEmpty()) {
             s.append(": ").append(String.join(", ", bad.stream().limit(LISTED).map(r -> r.request().path()).toList()));
             if (bad.size() > LISTED) {
@@ -285,7 +300,8 @@ public final class IngressAuthCoverage extends MeshCheck {
         }
         List<String> closed = report.rows().stream().filter(r -> !r.protect() && r.wrong()).map(r -> r.request().path()).toList();
         if (!closed.isEmpty()) {
-            s.append("; ").append(closed.size()).append(" public path(s) not let through: ").append(String.join(", ", closed));
+            s.append("; ").append(closed.size()).append(pods ? " public path(s) not let through: "
+                    : " public path(s) would not be let through: ").append(String.join(", ", closed));
         }
         return s.toString();
     }

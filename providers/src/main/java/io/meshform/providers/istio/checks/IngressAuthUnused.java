@@ -75,11 +75,7 @@ public final class IngressAuthUnused extends MeshCheck {
             }
             // A CUSTOM policy of the stack that would use it, left out by --target or --exclude: the gateway is
             // unauthenticated after this plan, but only because of the command line, which the warning must say.
-            List<String> leftOut = PlannedObject.declaredNotPlanned(mesh.context()).stream()
-                    .filter(o -> "AuthorizationPolicy".equals(o.kind()) && !AuthzPolicy.isDryRun(o.object())
-                            && "CUSTOM".equals(Json.text(o.object().path("spec"), "action"))
-                            && name.equals(Json.text(o.object().path("spec").path("provider"), "name")))
-                    .map(o -> o.decl().address().toString()).distinct().toList();
+            List<String> leftOut = LeftOutOfPlan.customPoliciesUsing(mesh.context(), name);
             if (!leftOut.isEmpty()) {
                 out.add(Diagnostic.warning(d.address() + ": ingress is not authenticated after this plan: the CUSTOM policy"
                                 + " that sends requests to provider " + name + " (" + String.join(", ", leftOut) + ") is left"

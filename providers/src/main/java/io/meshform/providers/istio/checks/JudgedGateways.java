@@ -16,15 +16,22 @@ final class JudgedGateways {
     private final Set<String> approximate = new LinkedHashSet<>();
     private final Set<String> gateways = new LinkedHashSet<>();
     private final Set<String> selected = new LinkedHashSet<>();
+    private final Set<CoveredWorkloads.Seen> seen = java.util.EnumSet.noneOf(CoveredWorkloads.Seen.class);
 
     void add(CoveredWorkloads.Workload w) {
         names.add(w.name());
+        seen.add(w.seen());
         if (w.approximate()) {
             approximate.add(w.name());
             selected.add(w.described());
         } else {
             gateways.add(w.name());
         }
+    }
+
+    /** What the run saw of them ({@link IngressAuthCoverage#summary} words its counts by it). */
+    Set<CoveredWorkloads.Seen> seen() {
+        return java.util.Collections.unmodifiableSet(seen);
     }
 
     /** The gateways, comma-separated: {@code ns/a, ns/b}. */

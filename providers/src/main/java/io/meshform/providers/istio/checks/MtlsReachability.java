@@ -6,6 +6,7 @@ import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
+import io.meshform.providers.istio.policy.CallerType;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.istio.policy.ReachDiff;
 import io.meshform.providers.istio.policy.Reachability;
@@ -64,10 +65,19 @@ public final class MtlsReachability extends MeshCheck {
                 : "mTLS reachability: this plan breaks " + diff.breaks() + " connection(s), leaves " + diff.newlyPlaintext()
                         + " newly plaintext, repairs " + diff.repaired() + "; " + diff.stillBroken() + " broken already ("
                         + diff.pairs() + " client-to-port connections compared)";
+        // A caller is no object of the cluster: one a --target or --exclude plan leaves out is in neither side of the
+        // comparison, so a connection of it that the plan breaks goes unseen. Say which, and how to count them.
+        List<String> callers = LeftOutOfPlan.ofType(ctx, CallerType.NAME).stream().map(d -> d.address().toString()).toList();
+        if (!callers.isEmpty()) {
+            summary += "; " + callers.size() + " istio.caller of the stack not counted (this plan leaves "
+                    + (callers.size() == 1 ? "it" : "them") + " out)";
+        }
         out.add(0, Diagnostic.info(summary, "every workload of the cluster may call every server port (clients by"
-                + " namespace, sidecar and labels, plus the stack's istio.caller entries); per server port: what the client"
+                + " namespace, sidecar and labels, plus the stack's istio.caller entries" + (callers.isEmpty() ? ""
+                : " this plan includes") + "); per server port: what the client"
                 + " sends (sidecar, DestinationRule tls, auto-mTLS) against what the server's composed PeerAuthentication"
-                + " accepts. `--json` carries each pair in the diagnostics", null));
+                + " accepts. `--json` carries each pair in the diagnostics" + (callers.isEmpty() ? ""
+                : "\nnot counted: " + String.join(", ", callers) + "; " + LeftOutOfPlan.advice(callers)), null));
         return out;
     }
 

@@ -216,6 +216,38 @@ class IngressCoveragePerPodIT {
         });
     }
 
+    /**
+     * A mistyped gateway label on the real API server: the CUSTOM policy selects no running pod, which
+     * authorization-selects-nothing warns of, and the coverage note beside it must not read as the gateway's coverage.
+     */
+    @Test
+    void aMistypedGatewayLabelIsNoCoverageOfTheGateway(ClusterContext cluster) {
+        KubernetesClient k = cluster.client();
+        String ns = cluster.newNamespace();
+        gatewayReplicaSet(k, ns, "7c9d", 1);
+        await(() -> k.pods().inNamespace(ns).withLabel("app", "gateway-" + ns).list().getItems().stream()
+                .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())).count() == 1);
+        var stack = Stacks.load(dir, """
+                  - type: istio.authorizationPolicy
+                    name: ingress
+                    spec:
+                      namespace: NS
+                      name: ingress
+                      selector: {matchLabels: {istio: gw-NS-typo}}
+                      action: CUSTOM
+                      provider: {name: auth}
+                      rules: [{to: [{operation: {notPaths: ["/health"]}}]}]
+                """.replace("NS", ns));
+        withControlPlane(k, () -> {
+            List<Diagnostic> ds = findings(cluster, stack);
+            String all = ds.stream().map(d -> d.summary() + "\n" + d.detail()).collect(Collectors.joining("\n"));
+            Diagnostic note = ds.stream().filter(d -> d.severity() == Severity.INFO).findFirst().orElseThrow(() -> new AssertionError(all));
+            assertTrue(note.summary().startsWith("ingress coverage of " + ns + "/istio=gw-" + ns + "-typo: the CUSTOM policy selects"
+                    + " no running gateway pod, so it covers no gateway; a gateway labelled as its selector says: "), all);
+            assertTrue(note.summary().contains(" would be let through "), all);
+        });
+    }
+
     private static List<Diagnostic> findings(ClusterContext cluster, Stack stack) {
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", Testbed.istioctl().toString()))) {
             return h.types.checks().stream().filter(c -> c.name().equals("ingress-auth-coverage")).findFirst().orElseThrow()

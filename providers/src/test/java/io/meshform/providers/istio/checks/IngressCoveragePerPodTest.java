@@ -259,4 +259,41 @@ class IngressCoveragePerPodTest {
         assertTrue(detail.contains("an approximation (validate reads no pods): a pod in istio-system labelled exactly"
                 + " istio=ingressgateway"), detail);
     }
+    /**
+     * A mistyped gateway label: the policy sends no request of any gateway to the auth proxy, so its note must not read
+     * "0 let through" as if the gateway were covered (AuthorizationSelectsNothing warns that it matches no running pod).
+     */
+    @Test
+    void aCustomPolicySelectingNoRunningGatewaySaysItCoversNone() {
+        var cluster = new FakeCluster().gateway("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY, null);
+        var typo = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nname: ingress\n"
+                + "selector: {matchLabels: {istio: ingress-gateway}}\naction: CUSTOM\nprovider: {name: auth}\n"
+                + "rules: [{to: [{operation: {notPaths: [\"/healthz\"]}}]}]\n");
+        List<Diagnostic> ds = plan(cluster, IngressAuthCoverageTest.INSTALL, typo);
+        Diagnostic note = ds.stream().filter(d -> d.severity() == Severity.INFO).findFirst().orElseThrow();
+        assertTrue(note.summary().matches("ingress coverage of istio-system/istio=ingress-gateway: the CUSTOM policy selects no"
+                + " running gateway pod, so it covers no gateway; a gateway labelled as its selector says: [1-9]\\d* paths"
+                + " checked, 0 would be let through without the auth proxy"), note.summary());
+    }
+
+    /** Without the pods (validate, no control plane, pods unread) no gateway is known to be covered either. */
+    @Test
+    void withoutThePodsTheNoteSaysNoGatewayIsKnownToBeCovered() {
+        var cluster = new FakeCluster();
+        cluster.unread.put("pods", "forbidden");
+        Diagnostic note = plan(cluster, IngressAuthCoverageTest.INSTALL, custom()).get(0);
+        assertTrue(note.summary().startsWith("ingress coverage of istio-system/istio=ingressgateway: the gateway pods are not"
+                + " known, so no gateway is known to be covered; a gateway labelled as its selector says: "), note.summary());
+        String validate = IngressAuthCoverageTest.run(IngressAuthCoverageTest.INSTALL, custom()).get(0).summary();
+        assertTrue(validate.contains("the gateway pods are not known") && validate.contains(" would be let through "), validate);
+    }
+
+    /** Running gateway pods the policy selects: the counts are the gateway's own, said as facts. */
+    @Test
+    void aSelectedGatewaysNoteStatesItsCounts() {
+        var cluster = new FakeCluster().gateway("istio-system", "istio-ingressgateway-5d8f-a", GATEWAY, null);
+        Diagnostic note = plan(cluster, IngressAuthCoverageTest.INSTALL, custom()).get(0);
+        assertTrue(note.summary().matches("ingress coverage of istio-system/istio-ingressgateway-5d8f-a: [1-9]\\d* paths checked,"
+                + " [1-9]\\d* let through without the auth proxy: .*"), note.summary());
+    }
 }

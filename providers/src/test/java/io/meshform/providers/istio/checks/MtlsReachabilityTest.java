@@ -97,6 +97,40 @@ class MtlsReachabilityTest {
                 + " a port that requires mTLS"), scraper);
     }
 
+    /**
+     * A plan that targets the STRICT policy leaves the stack's istio.caller out: it is no object of the cluster, so the
+     * preview does not count it, and must say so instead of reading as if every declared caller were compared.
+     */
+    @Test
+    void aTargetedPlanSaysWhichDeclaredCallersItDidNotCount() throws Exception {
+        Stack stack = Stacks.load(dir, """
+                  - type: istio.peerAuthentication
+                    name: strict
+                    spec: {namespace: istio-system, name: default, mtls: {mode: STRICT}}
+                  - type: istio.caller
+                    name: scraper
+                    spec:
+                      calls: [{namespace: cortex, selector: {app: operator}, ports: [8080]}]
+                """);
+        var strict = io.meshform.engine.model.ResourceAddress.parse("istio.peerAuthentication.strict");
+        CheckContext targeted = new CheckContext(stack, Map.of(strict, stack.find(strict).orElseThrow().spec()), Map.of(),
+                CheckContext.Purpose.PLAN);
+        FakeCluster c = cortexCluster();
+        c.pods.replaceAll(p -> FakeCluster.pod(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                p.getMetadata().getLabels(), !p.getMetadata().getNamespace().equals("tools"),
+                p.getSpec().getContainers().get(0).getPorts().stream().mapToInt(x -> x.getContainerPort()).toArray()));
+        List<Diagnostic> whole = MtlsReachability.findings(c.mesh(Stacks.plan(stack)));
+        assertTrue(whole.stream().anyMatch(d -> d.summary().startsWith("mTLS: caller scraper, tools/curl -> cortex/operator-5f:8080")),
+                "the whole plan names the caller's broken connection");
+        assertTrue(whole.get(0).summary().endsWith("connections compared)"), "and says nothing of callers left out");
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(targeted));
+        assertTrue(ds.stream().noneMatch(d -> d.summary().contains("caller scraper")), "the targeted plan does not count it");
+        assertTrue(ds.get(0).summary().endsWith("; 1 istio.caller of the stack not counted (this plan leaves it out)"),
+                ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("not counted: istio.caller.scraper; this plan leaves istio.caller.scraper out"
+                + " (--target or --exclude): plan it too (--target istio.caller.scraper)"), ds.get(0).detail());
+    }
+
     @Test
     void driftReportsAConnectionTheLiveClusterBreaks() {
         FakeCluster c = cortexCluster();
