@@ -1,5 +1,6 @@
 package io.meshform.cli;
 
+import io.meshform.engine.diag.ControlChars;
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
@@ -122,7 +123,9 @@ final class StateCommand implements Callable<Integer> {
                 terminal.out().println("# " + r.address() + " (" + r.type() + ")");
                 terminal.out().print(new Yaml().write(r.attributes()));
                 terminal.out().println("# metadata");
-                r.metadata().forEach((k, v) -> terminal.out().println("#   " + k + ": " + v));
+                // A state edited by hand holds any text: escaped as the attributes are (Yaml), so no ESC sequence or
+                // right-to-left override reaches the terminal.
+                r.metadata().forEach((k, v) -> terminal.out().println(ControlChars.escape("#   " + k + ": " + v)));
                 return ExitCodes.OK;
             }
         }

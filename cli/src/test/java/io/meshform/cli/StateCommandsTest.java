@@ -146,4 +146,31 @@ class StateCommandsTest {
         Result far = run("state", "show", "istio.install.mesh");
         assertTrue(far.err().contains("`meshform state list` (with the same -f or --state) shows what it records"), far.err());
     }
+
+    /**
+     * A state edited by hand (or a state Secret anyone with write access to its namespace changed) cannot reach the
+     * terminal with an OSC string or a right-to-left override through {@code state show}: its metadata is escaped as
+     * its attributes are.
+     */
+    @Test
+    void showEscapesControlAndInvisibleCharactersOfAnEditedState() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Path state = dir.resolve("meshform.state.json");
+        var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        var root = (tools.jackson.databind.node.ObjectNode) mapper.readTree(Files.readString(state));
+        for (var r : root.path("resources")) {
+            if ("fake.thing.extra".equals(r.path("address").asString())) {
+                var o = (tools.jackson.databind.node.ObjectNode) r;
+                o.withObject("metadata").put("note\u202E", "x\u001b]52;c;eA==\u0007\u202Eexe.gnp");
+                o.withObject("attributes").put("mode", "PERMISSIVE\u001b[2K\u200B");
+            }
+        }
+        Files.writeString(state, mapper.writeValueAsString(root));
+        Result show = run("state", "show", "fake.thing.extra");
+        assertEquals(0, show.code(), show.out() + show.err());
+        assertTrue(show.out().codePoints().noneMatch(c -> c == 0x1b || c == 7 || Character.getType(c) == Character.FORMAT),
+                show.out());
+        assertTrue(show.out().contains("#   note\\u202e: x\\e]52;c;eA==\\a\\u202eexe.gnp\n"), show.out());
+        assertTrue(show.out().contains("mode: \"PERMISSIVE\\e[2K\\u200b\"\n"), show.out());
+    }
 }

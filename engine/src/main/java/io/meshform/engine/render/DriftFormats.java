@@ -42,7 +42,9 @@ public final class DriftFormats {
         return switch (format) {
             case "text" -> text(report, style);
             case "json" -> json(report);
-            case "markdown" -> markdown(report);
+            // Summaries and detail lines may quote the server, and values a stack or the cluster holds: escaped as the
+            // text is (ControlChars), whether the report lands in a CI log, an issue or a chat message.
+            case "markdown" -> io.meshform.engine.diag.ControlChars.escape(markdown(report));
             case "junit" -> new DriftJunit(started, took, this::diff).report(report);
             default -> throw new IllegalArgumentException("unknown drift format `" + format + "`: expected one of " + NAMES);
         };
@@ -65,7 +67,7 @@ public final class DriftFormats {
                 yield JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
             }
             case "markdown" -> "### meshform drift: `" + name + "`\n\n**The drift check failed; nothing was checked.**\n\n```\n"
-                    + message + "\n```\n";
+                    + io.meshform.engine.diag.ControlChars.escape(message) + "\n```\n";
             default -> "Drift check failed; nothing was checked:\n" + message + "\n";
         };
     }

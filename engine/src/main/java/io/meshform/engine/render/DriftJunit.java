@@ -1,5 +1,6 @@
 package io.meshform.engine.render;
 
+import io.meshform.engine.diag.ControlChars;
 import io.meshform.engine.drift.DriftEntry;
 import io.meshform.engine.drift.DriftReport;
 import io.meshform.engine.drift.NotChecked;
@@ -229,8 +230,13 @@ final class DriftJunit {
         return "mesh: " + e.summary().replaceAll("(?<=\\s)\\d+(?=\\s)", "N");
     }
 
-    /** XML 1.0 cannot carry most control characters, even escaped (an ANSI colour code, say). */
-    private static String clean(String s) {
+    /**
+     * Controls and invisible characters escaped as the text report shows them ({@link ControlChars}): Jenkins shows
+     * names and messages in a web page, where a right-to-left override reorders them. What XML 1.0 cannot carry at all
+     * beyond those (U+FFFE, a lone surrogate) is replaced.
+     */
+    private static String clean(String raw) {
+        String s = ControlChars.escape(raw);
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(c -> b.appendCodePoint(c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
                 || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF) ? c : 0xFFFD));

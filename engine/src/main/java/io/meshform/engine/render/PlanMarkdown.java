@@ -111,7 +111,8 @@ public final class PlanMarkdown {
                 .toString();
     }
 
+    /** A table cell: one line, no column break, controls and invisible characters escaped ({@code ControlChars}). */
     private static String cell(String s) {
-        return s.replace("|", "\\|").replace("\n", " ");
+        return io.meshform.engine.diag.ControlChars.escape(s).replace("|", "\\|").replace("\n", " ");
     }
 }

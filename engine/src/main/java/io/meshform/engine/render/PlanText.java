@@ -70,7 +70,7 @@ public final class PlanText {
                         : c.records() ? " will be recorded in state; nothing changes in the cluster"
                         : c.createsFirst() ? " will be replaced: the new object is created first, the old one deleted after"
                         : " will be " + pastTense(c.action()))))
-                .append(style.dim(" (" + c.reason() + ")")).append('\n');
+                .append(style.dim(" (" + io.meshform.engine.diag.ControlChars.escape(c.reason()) + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.symbol())).append(' ').append(c.address()).append('\n');
         for (PlanDetail d : c.details()) {
             if (!d.shown()) {

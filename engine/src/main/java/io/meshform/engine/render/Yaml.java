@@ -1,5 +1,6 @@
 package io.meshform.engine.render;
 
+import io.meshform.engine.diag.ControlChars;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
@@ -8,7 +9,10 @@ import tools.jackson.dataformat.yaml.YAMLWriteFeature;
 
 /**
  * YAML for people to read in diffs: keys sorted so diffs line up, quotes only where needed. Numbers kept as
- * strings stay quoted, or "1.10" would come back as the number 1.1.
+ * strings stay quoted, or "1.10" would come back as the number 1.1. The YAML writer escapes control characters
+ * but writes Unicode's invisible format characters as they are (a right-to-left override is "printable" to YAML), so
+ * the text is escaped once more as diagnostics are ({@link ControlChars}): a value from a stack, a state or a live
+ * object cannot reorder or hide what a reviewer reads.
  */
 public final class Yaml {
     private final YAMLMapper mapper = YAMLMapper.builder()
@@ -24,7 +28,7 @@ public final class Yaml {
         if (node.isObject() && node.isEmpty()) {
             return "{}\n";
         }
-        return mapper.writeValueAsString(sorted(node));
+        return ControlChars.escape(mapper.writeValueAsString(sorted(node)));
     }
 
     private Object sorted(JsonNode node) {

@@ -42,4 +42,12 @@ class DiagnosticTest {
         assertEquals(d, new Diagnostic(d.severity(), d.summary(), d.detail(), null), "escaping twice changes nothing");
         assertEquals("plain \\ text\n", ControlChars.escape("plain \\ text\n"));
     }
+
+    /** An error that quotes a value with a right-to-left override or a zero-width space shows them escaped, as Go's %q does. */
+    @Test
+    void bidiOverridesAndZeroWidthCharactersAreEscaped() {
+        Diagnostic d = Diagnostic.error("x: apply failed: data[\u202Ekey\u200B]", "value \u2066PERMISSIVE\u2069 \uFEFF", null);
+        assertEquals("error: x: apply failed: data[\\u202ekey\\u200b]\n  value \\u2066PERMISSIVE\\u2069 \\ufeff", d.format());
+        assertEquals(d, new Diagnostic(d.severity(), d.summary(), d.detail(), null), "escaping twice changes nothing");
+    }
 }

@@ -52,4 +52,25 @@ class DriftDetailsTest {
         assertTrue(text.indexOf(0x1b) < 0 && text.indexOf(7) < 0, text);
         assertTrue(text.contains("changed outside meshform (\\e[2K)") && text.contains("server: \\e]52;c;eA==\\a"), text);
     }
+
+    /**
+     * The Markdown report (a CI log, an issue, a chat message) escapes them as the text does: a summary or a detail line
+     * quoting the server, and a value with a right-to-left override in the diff.
+     */
+    @Test
+    void controlAndInvisibleCharactersInMarkdownAreEscaped() {
+        var applied = JsonNodeFactory.instance.objectNode().put("a", "plain");
+        var live = JsonNodeFactory.instance.objectNode().put("a", "x\u202Eexe.gnp");
+        var r = new DriftReport("cortex", List.of(MESH), List.of(new DriftEntry(MESH, DriftKind.CHANGED,
+                "changed outside meshform (\u001b[2K\u2066)", applied, live,
+                List.of(io.meshform.engine.spi.PlanDetail.change("server: \u001b]52;c;eA==\u0007")), null)), List.of());
+        DriftFormats f = new DriftFormats();
+        String markdown = f.render(r, "markdown", Style.plain());
+        assertTrue(markdown.codePoints().noneMatch(c -> c == 0x1b || c == 7 || Character.getType(c) == Character.FORMAT), markdown);
+        assertTrue(markdown.contains("| changed outside meshform (\\e[2K\\u2066) |"), markdown);
+        assertTrue(markdown.contains("server: \\e]52;c;eA==\\a\n"), markdown);
+        assertTrue(markdown.contains("+a: x\\u202eexe.gnp\n"), markdown);
+        String failed = f.failure("cortex", "the API server says: \u001b[2J\u202Edeggol", "markdown");
+        assertTrue(failed.contains("the API server says: \\e[2J\\u202edeggol"), failed);
+    }
 }

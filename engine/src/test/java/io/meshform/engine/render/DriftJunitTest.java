@@ -131,4 +131,22 @@ class DriftJunitTest {
         }
         return out;
     }
+
+    /**
+     * Jenkins shows a failure's name and message in a web page, where a right-to-left override reorders the text: the
+     * report escapes it as the text report does, and the schema still accepts the file.
+     */
+    @Test
+    void invisibleCharactersAreEscapedInNamesAndMessages() throws Exception {
+        var f = JsonNodeFactory.instance;
+        DriftReport r = new DriftReport("cortex\u202Eab", List.of(ResourceAddress.parse("istio.peerAuthentication.mongo")),
+                List.of(new DriftEntry(ResourceAddress.parse("istio.peerAuthentication.mongo"), DriftKind.CHANGED,
+                        "changed outside meshform (\u2066spec\u200B)", f.objectNode().put("mode", "PERMISSIVE"),
+                        f.objectNode().put("mode", "STRICT\u202E"), List.of(), null)), List.of());
+        String xml = junit(r);
+        XUNIT.newValidator().validate(new StreamSource(new StringReader(xml)));
+        assertTrue(xml.codePoints().noneMatch(c -> Character.getType(c) == Character.FORMAT), xml);
+        assertTrue(xml.contains("meshform drift cortex\\u202eab") && xml.contains("(\\u2066spec\\u200b)")
+                && xml.contains("STRICT\\u202e"), xml);
+    }
 }
