@@ -11,7 +11,6 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
-import io.meshform.engine.spi.Ownership;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
@@ -350,23 +349,11 @@ public final class Planner {
         // object: one found there is no more this state's than it would be without the state entry.
         boolean moved = action == Action.REPLACE && "true".equals(privateData.get(PlannedChange.CREATE_FIRST));
         if ((recorded == null || moved) && live != null && live.ownership().applies()) {
-            Ownership owner = live.ownership();
-            String object = owner.object() == null ? "the object" : owner.object();
-            if (owner.madeBy(lineage, address.toString()) && state.creating(address.toString())) {
-                // The mark alone proves nothing (anyone who may create the object can copy it); an apply of this state
-                // wrote before its creates that it was creating this resource, and did not live to record it.
-                reason = "made by an earlier apply of this state that did not record it (that apply wrote it was creating"
-                        + " it, and the object carries its mark); apply records it in state: " + reason;
-            } else if (decl.lifecycle().adopt() && ForeignMark.of(owner, lineage, address).isEmpty()) {
-                // Another resource's mark is refused below even with adopt: true, as import refuses it without --take-over.
-                action = action == Action.NOOP ? Action.UPDATE : action;
-                reason = "adopt: " + object + " exists, not managed by meshform; adopt: true takes it over ("
-                        + reason + ")";
-                privateData = new java.util.TreeMap<>(privateData);
-                privateData.put(ADOPT_STEP, "true");
-            } else {
-                unmanaged.add(NotManaged.of(address, decl, owner, object, lineage, moved));
-            }
+            Takeover takeover = Takeover.decide(address, decl, live, moved, state, action, reason, privateData);
+            action = takeover.action();
+            reason = takeover.reason();
+            privateData = takeover.privateData();
+            takeover.refusal().ifPresent(unmanaged::add);
         }
         if (options.replace().contains(address)) {
             // A moved entry is replaced whatever is read where it goes: a plain create would leave the old object.
