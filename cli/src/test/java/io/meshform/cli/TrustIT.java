@@ -205,10 +205,19 @@ class TrustIT {
                       manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: mine, namespace: %s}, data: {a: b}}
                 """.formatted(ns));
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
-        // As if the apply had died between making the object and recording it.
+        // The state forgets it: the mark alone (which anyone who may create the object can copy) does not get it back.
         assertEquals(0, run(cluster, stack, "state", "rm", "kubernetes.manifest.cm").code());
+        Result forgotten = run(cluster, stack, "plan");
+        assertEquals(1, forgotten.code(), forgotten.out());
+        assertTrue(forgotten.out().contains("no apply of this state wrote that it was creating it"), forgotten.out());
+        // As if the apply had died between making the object and recording it: it had written that it was creating it.
+        Path state = dir.resolve("meshform.state.json");
+        String text = Files.readString(state);
+        assertTrue(text.contains("\"resources\""), text);
+        Files.writeString(state, text.replaceFirst("\"resources\"", "\"creating\": [\"kubernetes.manifest.cm\"], \"resources\""));
         Result plan = run(cluster, stack, "plan");
         assertEquals(0, plan.code(), plan.out());
+        assertTrue(plan.out().contains("will be recorded in state"), plan.out());
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
         assertEquals("kubernetes.manifest.cm\n", run(cluster, stack, "state", "list").out());
 
