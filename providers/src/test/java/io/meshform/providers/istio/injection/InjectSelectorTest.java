@@ -43,6 +43,15 @@ class InjectSelectorTest {
     }
 
     @Test
+    void movingToARevisionThatNeverInjectsAPodDoesNotListItWithoutASidecar() {
+        Injectors canary = Injectors.of(List.of(Map.of("istio.io/rev", "default"), Map.of("istio.io/rev", "r1")))
+                .plusInstalls(List.of(install("revision: r1\nvalues: {sidecarInjectorWebhook: {neverInjectSelector:"
+                        + " [{matchLabels: {app: mongo}}]}}\n")));
+        InjectionImpact impact = InjectionImpact.moving("cortex", "r1", canary, List.of(MONGO, API));
+        assertEquals(1, impact.pods(), "r1's injector never injects mongo, so its restart changes nothing");
+    }
+
+    @Test
     void alwaysInjectSelectorInjectsUnderPolicyDisabledButNeverWinsOverIt() {
         Injectors always = LIVE.plusInstalls(List.of(install("values: {global: {proxy: {autoInject: disabled}},"
                 + " sidecarInjectorWebhook: {alwaysInjectSelector: [{matchExpressions: [{key: tier, operator: Exists}]}],"
