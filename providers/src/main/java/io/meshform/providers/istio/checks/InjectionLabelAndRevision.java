@@ -19,7 +19,8 @@ import java.util.function.Function;
  * {@code istio-injection} is absent or {@code enabled}, because any other value turns every revision's webhook off
  * (manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). So {@code istio-injection=disabled}
  * with a revision or ambient label is a deliberate opt-out, not a conflict. The labels judged are the namespace's live
- * ones with the stack's on top (validate: the stack's alone).
+ * ones with the stack's on top (validate: the stack's alone). The analyzer skips istio-system ({@link #analyzerSays}); the
+ * check still warns there, since the webhooks read its labels, and says that istioctl does not.
  *
  * <p>Which injector serves {@code istio-injection=enabled} is read from the webhooks as istioctl reads them
  * ({@link Injectors}): the {@code namespace.sidecar-injector.istio.io} webhook of the {@code default} revision tag when
@@ -60,7 +61,7 @@ public final class InjectionLabelAndRevision extends MeshCheck {
             boolean ambient = labels.stream().anyMatch(l -> l.startsWith(DATAPLANE_MODE));
             String injects = ambient ? "" : enabledInjector(injectors(mesh));
             out.add(Diagnostic.warning("namespace " + ns + " gets more than one Istio dataplane label: "
-                            + String.join(", ", labels) + " (Istio's analyzer reports IST0123)",
+                            + String.join(", ", labels) + " (" + analyzerSays(ns) + ")",
                     (ambient ? "a namespace is either in sidecar mode or in ambient mode; "
                             : "istio-injection=enabled wins and the revision label is ignored: " + injects + "; ")
                             + "keep one (" + String.join(", ", decls.stream().map(x -> x.address().toString()).distinct().toList())
@@ -69,6 +70,21 @@ public final class InjectionLabelAndRevision extends MeshCheck {
         });
         return out;
     }
+
+    /**
+     * What Istio's analyzer says of the namespace: IST0123, except for istio-system, which the analyzer skips by that
+     * literal name ({@code constants.IstioSystemNamespace}, whatever the install's namespace) before it counts labels
+     * (injection.go). The webhooks' namespaceSelectors (mutatingwebhook.yaml) do not leave istio-system out, so the labels
+     * act there as anywhere.
+     */
+    static String analyzerSays(String namespace) {
+        return ISTIO_SYSTEM.equals(namespace)
+                ? "istioctl analyze reports no IST0123 here, as it skips istio-system, but Istio's injector webhooks still read these labels"
+                : "Istio's analyzer reports IST0123";
+    }
+
+    /** The namespace Istio's injection analyzer never judges ({@code constants.IstioSystemNamespace}). */
+    static final String ISTIO_SYSTEM = "istio-system";
 
     /** Which injector answers: the stack's install's revision and whether it injects namespaces by default. */
     @Override

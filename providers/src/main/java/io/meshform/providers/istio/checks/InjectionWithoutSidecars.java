@@ -158,6 +158,6 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of("/revision", "/profile", "/values/global/proxy/resources/requests",
-                Injectors.NAMESPACES_BY_DEFAULT, Injectors.AUTO_INJECT);
+                Injectors.NAMESPACES_BY_DEFAULT, Injectors.AUTO_INJECT, Injectors.NEVER_INJECT, Injectors.ALWAYS_INJECT);
     }
 }

@@ -55,23 +55,46 @@ public final class StrictWithoutExceptions extends MeshCheck {
     }
 
     /**
-     * The stack's PERMISSIVE or DISABLE PeerAuthentications a --target or --exclude plan leaves out (and that are not
-     * live, or the pod would not be STRICT) that select the pod: its exception, which the warning names instead of
-     * asking for one.
+     * The stack's PeerAuthentications a --target or --exclude plan leaves out that would exempt the pod once applied:
+     * composed with the judged ones by Istio's own precedence ({@link PeerAuthentications}; {@code ComposePeerAuthentication},
+     * pilot/pkg/security/authn/policy_applier.go), each keeping the live creation time of the policy it replaces or
+     * else created last, the one that then decides a STRICT port (or, with no port declared, the workload's mode) and
+     * makes it PERMISSIVE or DISABLE. So a namespace-level policy does not exempt a pod a workload-level STRICT policy
+     * selects, nor a new workload-level one a pod an older workload-level STRICT policy selects (the oldest wins).
      */
-    private static List<String> leftOutExceptions(PlannedMesh mesh, String ns, Map<String, String> labels) {
-        List<String> out = new ArrayList<>();
+    private static List<String> leftOutExceptions(PlannedMesh mesh, String ns, Map<String, String> labels,
+                                                  TreeSet<Integer> strictPorts) {
+        Map<String, PeerPolicy> composed = new LinkedHashMap<>();
+        mesh.peerPolicies().forEach(p -> composed.put(p.id(), p));
+        java.util.Set<PeerPolicy> leftOut = new java.util.HashSet<>();
         for (PlannedObject o : PlannedObject.declaredNotPlanned(mesh.context())) {
-            if (!"PeerAuthentication".equals(o.kind()) || !ns.equals(o.namespace())) {
+            if (!"PeerAuthentication".equals(o.kind()) || !(ns.equals(o.namespace()) || mesh.rootNamespace().equals(o.namespace()))) {
                 continue;
             }
-            PeerPolicy p = PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), null);
-            if ((p.mode() == MtlsMode.PERMISSIVE || p.mode() == MtlsMode.DISABLE) && p.selector() != null
-                    && labels.entrySet().containsAll(p.selector().entrySet())) {
-                out.add(o.decl().address().toString());
+            PeerPolicy live = composed.get(o.namespace() + "/" + o.name());
+            PeerPolicy p = PeerPolicy.of(o.namespace(), o.name(), live == null ? null : live.created(), o.object().path("spec"),
+                    o.decl().address().toString());
+            composed.put(p.id(), p);
+            leftOut.add(p);
+        }
+        if (leftOut.isEmpty()) {
+            return List.of();
+        }
+        EffectiveMtls after = new PeerAuthentications(mesh.rootNamespace(), composed.values()).effective(ns, labels);
+        TreeSet<String> out = new TreeSet<>();
+        if (strictPorts.isEmpty()) {
+            PeerPolicy decider = after.decidedByWorkloadMode();
+            if (after.mode() != MtlsMode.STRICT && leftOut.contains(decider)) {
+                out.add(decider.origin());
             }
         }
-        return out;
+        for (int port : strictPorts) {
+            PeerPolicy decider = after.decidedBy(port);
+            if (after.forPort(port) != MtlsMode.STRICT && leftOut.contains(decider)) {
+                out.add(decider.origin());
+            }
+        }
+        return List.copyOf(out);
     }
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
@@ -107,8 +130,8 @@ public final class StrictWithoutExceptions extends MeshCheck {
             if (!hit) {
                 continue;
             }
-            Finding f = new Finding(ns + "/" + pod.name(), known, ports.isEmpty() ? new TreeSet<>() : strict, mtls,
-                    leftOutExceptions(mesh, ns, labels));
+            TreeSet<Integer> strictPorts = ports.isEmpty() ? new TreeSet<>() : strict;
+            Finding f = new Finding(ns + "/" + pod.name(), known, strictPorts, mtls, leftOutExceptions(mesh, ns, labels, strictPorts));
             PeerPolicy decider = ports.isEmpty() ? mtls.decidedByWorkloadMode() : mtls.decidedBy(strict.first());
             if (decider != null) { // STRICT always comes from a policy: Istio's default is PERMISSIVE
                 byDecider.computeIfAbsent(decider, k -> new ArrayList<>()).add(f);

@@ -90,7 +90,8 @@ public final class InjectionChanges {
     /**
      * Where the injector that serves the namespace after the change does not inject by default (its policy,
      * {@code values.global.proxy.autoInject}, is not enabled: {@code injectRequired}, pkg/kube/inject/inject.go), which
-     * pods it injects: the restarts listed are only theirs.
+     * pods it injects: the restarts listed are only theirs. Pods selected by its {@code alwaysInjectSelector} are injected
+     * too, unless they say otherwise or its {@code neverInjectSelector} matches them first ({@link InjectorPolicy}).
      */
     static Optional<PlanDetail> policyNote(String namespace, Map<String, String> after, Injectors injectors) {
         Injection to = injectors.effective(after);
@@ -101,6 +102,9 @@ public final class InjectionChanges {
         return Optional.of(PlanDetail.note("the injector of revision " + to.revision() + " has policy " + policy
                 + " (values.global.proxy.autoInject): " + (policy.equals(Injectors.POLICY_DISABLED)
                 ? "it injects only pods of namespace " + namespace + " labelled (or annotated) sidecar.istio.io/inject: \"true\""
+                + (injectors.injectorPolicy(to.revision()).alwaysInject().isEmpty() ? ""
+                : ", and pods with no sidecar.istio.io/inject of their own that match its alwaysInjectSelector and not its"
+                + " neverInjectSelector (values.sidecarInjectorWebhook)")
                 : "istiod rejects that value and injects no pod")));
     }
 

@@ -70,11 +70,16 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
         return moving(namespace, toRevision, Injectors.UNKNOWN, pods);
     }
 
-    /** As {@link #moving(String, String, List)}; a pod labelled with a tag has the sidecar of the tag's revision. */
+    /**
+     * As {@link #moving(String, String, List)}; a pod labelled with a tag has the sidecar of the tag's revision, and a pod
+     * without a sidecar is listed only when the new revision's injector would inject it ({@link InjectorPolicy}: its
+     * policy and selectors), since otherwise a restart changes nothing.
+     */
     public static InjectionImpact moving(String namespace, String toRevision, Injectors injectors, List<LivePod> pods) {
+        InjectorPolicy next = injectors.injectorPolicy(toRevision);
         return collect(namespace, true, toRevision, pods, p -> Sidecars.hasSidecar(p)
                 ? !toRevision.equals(injectors.resolve(Sidecars.revisionOf(p)).orElse(Sidecars.revisionOf(p)))
-                : !Sidecars.neverInjected(p));
+                : !Sidecars.neverInjected(p) && next.required(p.labels(), p.annotations()));
     }
 
     /** The running pods that keep their old state, by owning workload; pods no workload owns listed by name. */

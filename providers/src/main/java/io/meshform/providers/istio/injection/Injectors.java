@@ -36,16 +36,18 @@ import tools.jackson.databind.JsonNode;
  * injects only pods that ask with {@code sidecar.istio.io/inject: "true"} (label, else annotation); any other value is
  * "Illegal value for autoInject" and injects nothing. {@code policies} holds the policy of each revision the stack
  * installs, where it is not {@code enabled}; a revision the stack does not install counts as {@code enabled} (its
- * ConfigMap is not read).
+ * ConfigMap is not read). The same ConfigMap carries {@code neverInjectSelector} and {@code alwaysInjectSelector}
+ * (from {@code values.sidecarInjectorWebhook}), which {@code injectRequired} applies to pods without a
+ * {@code sidecar.istio.io/inject} of their own ({@link InjectorPolicy}); read from the stack's installs the same way.
  *
  * @param revisions    the revisions whose own injector webhooks are installed
  * @param tags         the revision each installed tag points at
  * @param known        false when the webhooks could not be read: every name then counts as installed, as before
  * @param autoRevision the revision whose istiod injects unlabelled namespaces, or null when no webhook does
- * @param policies     the injector policy ({@code values.global.proxy.autoInject}) by revision, where not enabled
+ * @param policies     the injector's policy and selectors by revision, where not the chart's defaults
  */
 public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision,
-                        Map<String, String> policies) {
+                        Map<String, InjectorPolicy> policies) {
     public static final String TAG_LABEL = "istio.io/tag";
     static final String WEBHOOKS = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
     /** Nothing read: names resolve to themselves, as meshform did before it read the webhooks. */
@@ -54,11 +56,16 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
     public static final String NAMESPACES_BY_DEFAULT = "/values/sidecarInjectorWebhook/enableNamespacesByDefault";
     /** The install's field the chart renders as the injector's policy, as a JSON pointer into an istio.install's spec. */
     public static final String AUTO_INJECT = "/values/global/proxy/autoInject";
+    /** The install's pod selectors the injector never injects, as a JSON pointer into an istio.install's spec. */
+    public static final String NEVER_INJECT = "/values/sidecarInjectorWebhook/neverInjectSelector";
+    /** The install's pod selectors the injector injects even under policy disabled. */
+    public static final String ALWAYS_INJECT = "/values/sidecarInjectorWebhook/alwaysInjectSelector";
     /**
      * The install's fields {@link #plusInstalls} reads: a check that uses it reads them, and cannot judge an install
      * whose applied value of any of them is a sensitive value's digest (DigestGuard in the checks).
      */
-    public static final java.util.Set<String> INSTALL_FIELDS = java.util.Set.of("/revision", NAMESPACES_BY_DEFAULT, AUTO_INJECT);
+    public static final java.util.Set<String> INSTALL_FIELDS = java.util.Set.of("/revision", NAMESPACES_BY_DEFAULT, AUTO_INJECT,
+            NEVER_INJECT, ALWAYS_INJECT);
     /** The injector policy of an install that does not set {@link #AUTO_INJECT} (the chart's values.yaml). */
     public static final String POLICY_ENABLED = "enabled";
     /** The policy under which the injector injects only pods that ask ({@code InjectionPolicyDisabled}). */
@@ -147,7 +154,12 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
 
     /** The injector policy of {@code revision}'s istiod: {@link #POLICY_ENABLED} unless the stack installs it otherwise. */
     public String policy(String revision) {
-        return policies.getOrDefault(revision, POLICY_ENABLED);
+        return injectorPolicy(revision).policy();
+    }
+
+    /** The policy and selectors of {@code revision}'s istiod: the chart's defaults unless the stack installs it otherwise. */
+    public InjectorPolicy injectorPolicy(String revision) {
+        return policies.getOrDefault(revision, InjectorPolicy.DEFAULT);
     }
 
     /**
@@ -182,13 +194,15 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
      */
     public Injectors plusInstalls(List<JsonNode> installSpecs) {
         Injectors out = plus(installSpecs.stream().map(Injectors::revisionOf).toList());
-        Map<String, String> policies = new TreeMap<>(out.policies);
+        Map<String, InjectorPolicy> policies = new TreeMap<>(out.policies);
         for (JsonNode spec : installSpecs) {
             JsonNode policy = spec.at(AUTO_INJECT);
-            if (policy.isValueNode() && !policy.isNull() && !POLICY_ENABLED.equals(policy.asString())) {
-                policies.put(revisionOf(spec), policy.asString());
-            } else {
+            InjectorPolicy p = new InjectorPolicy(policy.isValueNode() && !policy.isNull() ? policy.asString() : POLICY_ENABLED,
+                    InjectSelector.listOf(spec.at(NEVER_INJECT)), InjectSelector.listOf(spec.at(ALWAYS_INJECT)));
+            if (p.equals(InjectorPolicy.DEFAULT)) {
                 policies.remove(revisionOf(spec));
+            } else {
+                policies.put(revisionOf(spec), p);
             }
         }
         out = new Injectors(out.revisions, out.tags, out.known, out.autoRevision, policies);

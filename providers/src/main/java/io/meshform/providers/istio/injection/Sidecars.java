@@ -118,7 +118,7 @@ public final class Sidecars {
         }
         if (Injection.of(ns).enabled()) {
             Injection effective = injectors.effective(ns);
-            return effective.enabled() && required(injectors.policy(effective.revision()), pod);
+            return effective.enabled() && required(injectors.injectorPolicy(effective.revision()), pod);
         }
         if (ns.containsKey(Injection.INJECTION_LABEL) || ns.containsKey(Injection.REVISION_LABEL)) {
             return false;
@@ -127,31 +127,19 @@ public final class Sidecars {
         if (auto.isPresent() && !pod.labels().containsKey("sidecar.istio.io/inject")
                 && !pod.labels().containsKey(Injection.REVISION_LABEL)) {
             // webhook "auto" (enableNamespacesByDefault): an unlabelled pod in an unlabelled namespace
-            return required(injectors.policy(auto.get()), pod);
+            return required(injectors.injectorPolicy(auto.get()), pod);
         }
         String rev = pod.labels().get(Injection.REVISION_LABEL);
         if (rev != null && !rev.isEmpty()) {
-            return injectors.resolve(rev).map(r -> required(injectors.policy(r), pod)).orElse(false);
+            return injectors.resolve(rev).map(r -> required(injectors.injectorPolicy(r), pod)).orElse(false);
         }
         return "true".equals(pod.labels().get("sidecar.istio.io/inject"))
-                && injectors.resolve("default").map(r -> required(injectors.policy(r), pod)).orElse(false);
+                && injectors.resolve("default").map(r -> required(injectors.injectorPolicy(r), pod)).orElse(false);
     }
 
-    /**
-     * Whether istiod's injector, with injector policy {@code policy}, injects a pod a webhook sent it
-     * ({@code injectRequired}, pkg/kube/inject/inject.go, Istio 1.30.3): the pod's own {@code sidecar.istio.io/inject}
-     * (label, else annotation) "true" or "false" decides; without either, policy {@code enabled} injects and
-     * {@code disabled} does not; any other policy is illegal ("Auto injection disabled!") and injects nothing, asked or
-     * not. The injector's {@code neverInjectSelector} and {@code alwaysInjectSelector} are not modelled.
-     */
-    static boolean required(String policy, LivePod pod) {
-        String label = pod.labels().get("sidecar.istio.io/inject");
-        String asked = label != null ? label : pod.annotations().get("sidecar.istio.io/inject");
-        return switch (policy) {
-            case Injectors.POLICY_ENABLED -> !"false".equals(asked);
-            case Injectors.POLICY_DISABLED -> "true".equals(asked);
-            default -> false;
-        };
+    /** Whether istiod's injector, with this policy and these selectors, injects a pod a webhook sent it. */
+    static boolean required(InjectorPolicy policy, LivePod pod) {
+        return policy.required(pod.labels(), pod.annotations());
     }
 
     /** Finished pods (Succeeded, Failed) never restart, so they neither need nor reserve a sidecar. */

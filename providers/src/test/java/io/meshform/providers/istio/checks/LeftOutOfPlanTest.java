@@ -130,4 +130,55 @@ class LeftOutOfPlanTest {
                 + " this plan)"), ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("--target istio.peerAuthentication.mongo"), ds.get(0).detail());
     }
+
+    /**
+     * Istio composes one mesh, one namespace and one workload policy per pod, the workload level last
+     * ({@code ComposePeerAuthentication}, pilot/pkg/security/authn/policy_applier.go): a namespace-level PERMISSIVE left
+     * out of the plan does not exempt a pod a workload-level STRICT policy selects, so the warning must not say it does.
+     */
+    @Test
+    void aLeftOutNamespacePolicyDoesNotExemptAPodAWorkloadPolicyMakesStrict() {
+        var strict = decl("istio.peerAuthentication.mongo_strict", "namespace: cortex\nname: mongo-strict\nselector:"
+                + " {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: STRICT}\n");
+        var open = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: PERMISSIVE}\n");
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MeshChecksTest.MONGO, 27017);
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(targeted(List.of(strict, open), strict)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("from PeerAuthentication cortex/mongo-strict (istio.peerAuthentication.mongo_strict)"),
+                ds.get(0).summary());
+        assertTrue(!ds.get(0).detail().contains("exempts"), ds.get(0).detail());
+    }
+
+    /** The same namespace-level PERMISSIVE does exempt the pod from a mesh-wide STRICT: the namespace level outranks it. */
+    @Test
+    void aLeftOutNamespacePolicyExemptsAPodFromMeshWideStrict() {
+        var mesh = decl("istio.peerAuthentication.mesh", "namespace: istio-system\nname: default\nmtls: {mode: STRICT}\n");
+        var open = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: PERMISSIVE}\n");
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MeshChecksTest.MONGO, 27017);
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(targeted(List.of(mesh, open), mesh)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("(the stack's istio.peerAuthentication.cortex, which exempts them, is left out of"
+                + " this plan)"), ds.get(0).summary());
+    }
+
+    /**
+     * A left-out workload-level PERMISSIVE does not exempt a pod that an older live workload-level STRICT policy selects:
+     * Istio keeps the oldest workload policy, and the left-out one would be created last.
+     */
+    @Test
+    void aLeftOutWorkloadPolicyDoesNotOutrankAnOlderLiveOne() {
+        var strict = decl("istio.peerAuthentication.mongo_strict", "namespace: cortex\nname: mongo-strict\nselector:"
+                + " {matchLabels: {app.kubernetes.io/name: mongodb}}\nmtls: {mode: STRICT}\n");
+        var open = decl("istio.peerAuthentication.mongo", "namespace: cortex\nname: mongo\nselector: {matchLabels:"
+                + " {app.kubernetes.io/name: mongodb}}\nmtls: {mode: PERMISSIVE}\n");
+        FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled")
+                .pod("cortex", "mongodb-0", MeshChecksTest.MONGO, 27017)
+                .peer("cortex", "mongo-strict", "2024-01-01T00:00:00Z", "selector: {matchLabels: {app.kubernetes.io/name:"
+                        + " mongodb}}\nmtls: {mode: STRICT}");
+        List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(targeted(List.of(strict, open), strict)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(!ds.get(0).detail().contains("exempts"), ds.get(0).detail());
+    }
 }

@@ -302,6 +302,21 @@ public class MeshChecksTest {
     }
 
     /**
+     * `istioctl analyze -A` (1.30.3) on a cluster whose istio-system and cortex both carry istio-injection=enabled and
+     * istio.io/rev=canary reports IST0123 for cortex only: the analyzer skips istio-system by name (injection.go).
+     */
+    @Test
+    void ist0123IsNotClaimedForIstioSystem() {
+        var labels = decl("kubernetes.labels.system_inject", "name: istio-system\nlabels: {istio-injection: enabled}\n");
+        FakeCluster live = new FakeCluster().namespace("istio-system", "istio.io/rev", "canary");
+        List<Diagnostic> ds = InjectionLabelAndRevision.findings(live.mesh(ctx(Environment.STAGING, labels)));
+        assertEquals(1, ds.size(), "the webhooks still read istio-system's labels");
+        assertFalse(ds.get(0).summary().contains("Istio's analyzer reports IST0123"), ds.get(0).summary());
+        assertTrue(ds.get(0).summary().contains("istioctl analyze reports no IST0123 here, as it skips istio-system"),
+                ds.get(0).summary());
+    }
+
+    /**
      * Which injector serves istio-injection=enabled, from the webhooks istioctl 1.30.3 writes: {@code istioctl install
      * --set revision=r1} then {@code istioctl tag set default --revision r1} (istio-sidecar-injector-r1 and
      * istio-revision-tag-default, labelled istio.io/rev=r1 and istio.io/tag=default).

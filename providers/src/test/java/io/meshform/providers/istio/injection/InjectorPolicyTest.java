@@ -22,8 +22,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  */
 class InjectorPolicyTest {
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
-    private static final Injectors LIVE = Injectors.of(List.of(Map.of("istio.io/rev", "default")));
-    private static final Map<String, String> ENABLED = Map.of("kubernetes.io/metadata.name", "cortex", "istio-injection", "enabled");
+    static final Injectors LIVE = Injectors.of(List.of(Map.of("istio.io/rev", "default")));
+    static final Map<String, String> ENABLED = Map.of("kubernetes.io/metadata.name", "cortex", "istio-injection", "enabled");
 
     static JsonNode install(String yaml) {
         return YAML.readTree("version: \"1.30\"\n" + yaml);
