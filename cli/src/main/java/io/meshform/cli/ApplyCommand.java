@@ -10,6 +10,7 @@ import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.PlanJson;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.plan.SavedPlanReplay;
 import io.meshform.engine.render.PlanText;
 import io.meshform.engine.render.Style;
 import io.meshform.engine.spi.Action;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import tools.jackson.databind.json.JsonMapper;
 
 @Command(name = "apply", description = "Carry out a plan: a saved PLANFILE exactly, or a fresh plan after approval.",
         footerHeading = "%nExamples:%n", footer = {
@@ -50,6 +52,8 @@ class ApplyCommand implements Callable<Integer> {
     int parallelism;
 
     private final Terminal terminal;
+    /** The saved plan file as read, compared with the plan made again in the same form (SavedPlanReplay). */
+    private String savedText;
 
     ApplyCommand(Terminal terminal) {
         this.terminal = terminal;
@@ -110,7 +114,8 @@ class ApplyCommand implements Callable<Integer> {
 
     private Plan readPlan() {
         try {
-            return new PlanJson().read(Workspace.read(planFile, "plan file"));
+            savedText = Workspace.read(planFile, "plan file");
+            return new PlanJson().read(savedText);
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
@@ -149,7 +154,26 @@ class ApplyCommand implements Callable<Integer> {
                     + " (the file was edited or damaged after `meshform plan` wrote it):\n  - " + String.join("\n  - ", wrong)
                     + "\nNothing was applied. Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
         }
+        refuseEdited(ws, plan, stack, state);
         return plan;
+    }
+
+    /**
+     * The actions being ones a plan can hold is not enough: what the file shows (an edited {@code after}, a detail) is
+     * what its reviewer approved, so it must be what applying does. Nothing moved ({@link #checkSaved}), so planning
+     * again gives the saved plan back exactly; compared in the form the file holds (masked, digested, redacted).
+     */
+    private void refuseEdited(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {
+        Plan replayed = new Planner(ws.registry(), ws.version()).plan(stack, state, SavedPlanReplay.options(plan));
+        JsonMapper mapper = new JsonMapper();
+        List<String> edited = SavedPlanReplay.differences(mapper.readTree(savedText),
+                mapper.readTree(PlanCommand.fileText(replayed, terminal)));
+        if (!edited.isEmpty()) {
+            throw new UserError("refused plan: " + planFile + " is not the plan that `meshform plan` saved: planning this"
+                    + " stack again, against the same state and live objects, gives other changes (the file was edited or"
+                    + " damaged after it was written):\n  - " + String.join("\n  - ", edited) + "\nNothing was applied."
+                    + " Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
+        }
     }
 
     private Plan freshPlan(Workspace ws, Stack stack, StateSnapshot state) {

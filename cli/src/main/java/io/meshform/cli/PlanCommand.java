@@ -8,6 +8,7 @@ import io.meshform.engine.plan.PlanOptions;
 import io.meshform.engine.plan.Planner;
 import io.meshform.state.LockHandle;
 import io.meshform.state.StateBackend;
+import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -100,18 +101,34 @@ final class PlanCommand implements Callable<Integer> {
         StackLoader.Loaded loaded = ws.loadStack();
         ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());
-        try (LockHandle lock = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
-            long planning = System.nanoTime();
-            Plan plan = new Planner(ws.registry(), ws.version()).plan(loaded.stack(), ws.readState(backend, loaded.stack()), options);
-            ws.debug("read the cluster and planned " + plan.changes().size() + " changes", planning);
-            return plan;
+        if (backend.read().isEmpty()) {
+            // No state to hold still while planning: planned without the lock, whose file beside a local state is made
+            // by the first lock and never deleted (LocalLockFile), so a plan would leave it as all it did. A state an
+            // apply creates meanwhile makes a saved plan of this one stale (PlanBinding: "state was created").
+            ws.connect(loaded.stack());
+            return plan(ws, loaded.stack(), ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend), options);
         }
+        try (LockHandle lock = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
+            return plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options);
+        }
+    }
+
+    private static Plan plan(Workspace ws, io.meshform.engine.model.Stack stack, StateSnapshot state, PlanOptions options) {
+        long planning = System.nanoTime();
+        Plan plan = new Planner(ws.registry(), ws.version()).plan(stack, state, options);
+        ws.debug("read the cluster and planned " + plan.changes().size() + " changes", planning);
+        return plan;
     }
 
     /** Owner-only, and through the redactor: a saved plan is stored by pipelines and read by reviewers. */
     static void save(Plan plan, Path file, Terminal terminal) {
+        PrivateFiles.write(file, fileText(plan, terminal));
+    }
+
+    /** A saved plan's text; apply compares a saved file with its plan made again in this form. */
+    static String fileText(Plan plan, Terminal terminal) {
         String text = new PlanJson().write(plan, true);
-        PrivateFiles.write(file, terminal.redactor() == null ? text : terminal.redactor().redact(text));
+        return terminal.redactor() == null ? text : terminal.redactor().redact(text);
     }
 
     /** --target, --exclude, --replace and --strict, shared by plan, apply and destroy. */

@@ -42,6 +42,10 @@ final class Workspace implements AutoCloseable {
     private final List<Provider> providers = new ArrayList<>();
     private final InterruptGuard guard;
     private TypeRegistry registry;
+    /** Set once a command connects; the warning below waits for the connection to find the context in the kubeconfig. */
+    private boolean connectAttempted;
+    /** The per-context state warning, printed once the connection shows the context exists ({@link #connect}). */
+    private String contextStateWarning;
     private java.util.Set<String> skippedChecks = java.util.Set.of();
 
     Workspace(GlobalOptions options, Terminal terminal) {
@@ -243,10 +247,10 @@ final class Workspace implements AutoCloseable {
             Path shared = LocalBackendKind.file(dir, config.settings());
             Path file = perContext(shared, options.context());
             if (!Files.exists(file) && Files.exists(shared)) {
-                terminal.err().println(style().yellow("warning: with --context " + options.context() + " the local state is "
+                contextStateWarning = style().yellow("warning: with --context " + options.context() + " the local state is "
                         + file + ", which does not exist yet; " + shared.getFileName() + " beside it is the state of runs "
                         + "without --context. If it records context " + options.context() + "'s cluster, rename it to "
-                        + file.getFileName() + " (with its .backup), or pass --state " + shared + "."));
+                        + file.getFileName() + " (with its .backup), or pass --state " + shared + ".");
             }
             return confine == null ? new LocalStateBackend(file) : LocalStateBackend.confinedTo(confine, file);
         }
@@ -312,7 +316,23 @@ final class Workspace implements AutoCloseable {
 
     /** Connects the providers of the stack's types ({@link Provider#connect}); a cluster that is not there fails here. */
     void connect(Stack stack) {
-        registry().connect(stack.resources().stream().map(r -> r.type()).collect(java.util.stream.Collectors.toSet()));
+        connectAttempted = true;
+        try {
+            registry().connect(stack.resources().stream().map(r -> r.type()).collect(java.util.stream.Collectors.toSet()));
+        } catch (RuntimeException e) {
+            // "context X is not in the kubeconfig" (or no cluster) is the run's one message: advice about context X's
+            // state file would come first and speak of a cluster that is not there.
+            contextStateWarning = null;
+            throw e;
+        }
+        warnAboutContextState();
+    }
+
+    private void warnAboutContextState() {
+        if (contextStateWarning != null) {
+            terminal.err().println(contextStateWarning);
+            contextStateWarning = null;
+        }
     }
 
     StateSnapshot readState(StateBackend backend) {
@@ -355,6 +375,10 @@ final class Workspace implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!connectAttempted) {
+            // A command that never connects (state list, force-unlock) checks no context: the warning still goes out.
+            warnAboutContextState();
+        }
         for (Provider p : providers) {
             if (options.debug()) {
                 p.debugLines().forEach(line -> terminal.err().println("[debug] provider " + p.name() + ": " + line));

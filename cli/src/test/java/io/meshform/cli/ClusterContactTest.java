@@ -160,4 +160,19 @@ class ClusterContactTest {
             }
         }
     }
+
+    /**
+     * With the state of runs without --context beside the stack, `plan --context nope` warned "rename it to
+     * meshform.nope.state.json" before it said that no context nope exists: advice about a cluster that is not there.
+     */
+    @Test
+    void anUnknownContextIsTheOnlyMessageEvenBesideTheSharedState() throws Exception {
+        Files.writeString(dir.resolve("meshform.state.json"), "{}");
+        Result plan = run("plan", "-f", stack().toString(), "--kubeconfig", kubeconfig(1).toString(), "--context", "nope",
+                "--no-color");
+        assertEquals(ExitCodes.ERROR, plan.code(), plan.out() + plan.err());
+        assertTrue(plan.err().startsWith("error: context `nope` is not in the kubeconfig"), plan.err());
+        assertFalse(plan.err().contains("warning"), plan.err());
+        assertFalse(plan.err().contains("rename it"), plan.err());
+    }
 }

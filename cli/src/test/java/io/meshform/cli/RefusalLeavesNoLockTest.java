@@ -107,4 +107,22 @@ class RefusalLeavesNoLockTest {
         assertEquals(ExitCodes.OK, r.code(), r.out());
         assertTrue(Files.exists(dir.resolve("meshform.state.json")), r.out());
     }
+
+    @Test
+    void aPlanWithoutAStateLeavesNoLockFile() throws IOException {
+        Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: fresh}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: STRICT}
+                """);
+        before = files();
+        Result r = run("plan");
+        assertEquals(ExitCodes.OK, r.code(), r.out());
+        assertTrue(r.out().contains("Plan: 1 to add"), r.out());
+        assertEquals(before, files(), "plan left a file behind: " + r.out());
+    }
 }

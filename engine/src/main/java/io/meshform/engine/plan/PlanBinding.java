@@ -86,8 +86,9 @@ public final class PlanBinding {
      * plan is bound to ({@link #whatMoved} found nothing), or these findings say little.
      *
      * <p>What this cannot see: a plan edited into another plan this stack and state could have had (a no-op made an
-     * update or a replace of a declared resource, which applies the declared value; a plan made a destroy plan).
-     * lifecycle.preventDestroy still holds against those ({@link Planner#refuseProtectedDestroys}, run by the applier).
+     * update or a replace of a declared resource, which applies the declared value; a plan made a destroy plan), or an
+     * edit of a change's content; {@link SavedPlanReplay} compares every change with the plan made again. And
+     * lifecycle.preventDestroy still holds ({@link Planner#refuseProtectedDestroys}, run by the applier).
      */
     public static List<String> inconsistencies(Plan plan, Stack stack, StateSnapshot state) {
         List<String> wrong = new ArrayList<>();

@@ -56,6 +56,8 @@ public final class Planner {
     public static final String RECORD_STEP = "meshform/record";
     /** Private data of a planned removal: release the adopted object instead of deleting it. */
     public static final String RELEASE_STEP = "meshform/release";
+    /** The reason of a change --replace asked for; a saved plan's replays ask for it again ({@link SavedPlanReplay}). */
+    public static final String REPLACE_REQUESTED = "replacement requested with --replace";
     /** How many resources are planned at once (their providers may each wait on the API server). */
     private static final int PARALLELISM = 10;
 
@@ -358,7 +360,7 @@ public final class Planner {
         if (options.replace().contains(address)) {
             // A moved entry is replaced whatever is read where it goes: a plain create would leave the old object.
             action = live == null && !moved ? Action.CREATE : Action.REPLACE;
-            reason = "replacement requested with --replace" + (moved ? " (" + reason + ")" : "");
+            reason = REPLACE_REQUESTED + (moved ? " (" + reason + ")" : "");
         } else if (action == Action.CREATE && recorded != null) {
             reason = "recorded in state but deleted outside meshform";
         } else if (action == Action.UPDATE && recorded != null

@@ -1,0 +1,94 @@
+package io.meshform.engine.plan;
+
+import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.spi.Action;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A saved plan against the plan made again from the same stack and state, change by change, in the form the file
+ * holds: what {@code show PLANFILE} displays and a reviewer approved must be what {@code apply PLANFILE} does.
+ *
+ * <p>The bindings ({@link PlanBinding#whatMoved}: the stack's digest, the state's lineage and serial, the live
+ * objects' versions) say the world has not moved; they do not cover the file's own content, which is plain JSON. An
+ * edited {@code after} (another object's name and namespace, say) was displayed by {@code show} while apply applied
+ * the stack's object. Since a plan is a function of the stack, the state and the cluster, planning again with the same
+ * options gives every change back exactly; any difference is an edit (or damage), and the apply is refused. The
+ * comparison is of each change's whole entry (actions, reason, before, after, the Terraform-shaped {@code change},
+ * details, warnings, dependencies, private data), and of the resources a partial plan left out. Sensitive values are
+ * compared masked and digested, as the file holds them.
+ */
+public final class SavedPlanReplay {
+    private SavedPlanReplay() {
+    }
+
+    /**
+     * The options that plan {@code saved} again. A plan file does not name its options, but its changes tell them:
+     * a partial plan's changes are exactly what its --target and --exclude selected (a selection is closed over
+     * dependencies, so targeting every listed resource selects the same ones again); --replace shows as its reason;
+     * and a plan that forgets no adopted resource plans alike with and without --delete-adopted. --strict changes no
+     * change (it turns warnings into errors).
+     */
+    public static PlanOptions options(Plan saved) {
+        Set<ResourceAddress> targets = saved.partial()
+                ? saved.changes().stream().map(ResourceChange::address).collect(Collectors.toSet()) : Set.of();
+        Set<ResourceAddress> replace = saved.changes().stream()
+                .filter(c -> (c.action() == Action.REPLACE || c.action() == Action.CREATE)
+                        && c.reason() != null && c.reason().startsWith(Planner.REPLACE_REQUESTED))
+                .map(ResourceChange::address).collect(Collectors.toSet());
+        boolean deleteAdopted = saved.changes().stream().noneMatch(ResourceChange::forgets);
+        return new PlanOptions(targets, Set.of(), replace, saved.destroy(), false, deleteAdopted);
+    }
+
+    /**
+     * How the saved plan file {@code savedFile} differs from {@code replayed}, the same plan made again and written in
+     * the file's form; empty when every change is the same. Each finding names the resource.
+     */
+    public static List<String> differences(JsonNode savedFile, JsonNode replayed) {
+        List<String> found = new ArrayList<>();
+        Map<String, JsonNode> saved = byAddress(savedFile);
+        Map<String, JsonNode> again = byAddress(replayed);
+        for (Map.Entry<String, JsonNode> e : saved.entrySet()) {
+            JsonNode now = again.get(e.getKey());
+            if (now == null) {
+                found.add("`" + e.getKey() + "`: the file lists a change, and planning again finds none");
+                continue;
+            }
+            List<String> fields = new ArrayList<>();
+            Set<String> names = new TreeSet<>(e.getValue().propertyNames());
+            names.addAll(now.propertyNames());
+            for (String name : names) {
+                if (!e.getValue().path(name).equals(now.path(name))) {
+                    fields.add(name);
+                }
+            }
+            if (!fields.isEmpty()) {
+                found.add("`" + e.getKey() + "`: the file's " + String.join(", ", fields)
+                        + (fields.size() == 1 ? " differs" : " differ") + " from what planning again gives");
+            }
+        }
+        for (String address : again.keySet()) {
+            if (!saved.containsKey(address)) {
+                found.add("`" + address + "`: planning again lists a change the file does not");
+            }
+        }
+        if (!savedFile.path("not_planned").equals(replayed.path("not_planned"))) {
+            found.add("the resources the plan leaves out (not_planned) differ from what planning again leaves out");
+        }
+        return found;
+    }
+
+    private static Map<String, JsonNode> byAddress(JsonNode plan) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (JsonNode c : plan.path("resource_changes")) {
+            out.putIfAbsent(c.path("address").asString(), c);
+        }
+        return out;
+    }
+}
