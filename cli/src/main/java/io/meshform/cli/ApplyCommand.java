@@ -169,9 +169,13 @@ class ApplyCommand implements Callable<Integer> {
         List<String> edited = SavedPlanReplay.differences(mapper.readTree(savedText),
                 mapper.readTree(PlanCommand.fileText(replayed, terminal)));
         if (!edited.isEmpty()) {
-            throw new UserError("refused plan: " + planFile + " is not the plan that `meshform plan` saved: planning this"
-                    + " stack again, against the same state and live objects, gives other changes (the file was edited or"
-                    + " damaged after it was written):\n  - " + String.join("\n  - ", edited) + "\nNothing was applied."
+            // The inputs the file binds (stack digest, state serial, the managed objects' versions) have not moved, so
+            // either the file was edited, or something else the plan reads changed since (running pods a restart list
+            // names, the istioctl binary): a saved plan applies only what it shows, as Terraform's does.
+            throw new UserError("refused plan: " + planFile + " does not show what applying it would do now: planning this"
+                    + " stack again, against the same state and managed objects, gives other changes (the file was edited"
+                    + " after it was written, or something else the plan reads changed since, such as the running pods a"
+                    + " change lists or the istioctl binary):\n  - " + String.join("\n  - ", edited) + "\nNothing was applied."
                     + " Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
         }
     }

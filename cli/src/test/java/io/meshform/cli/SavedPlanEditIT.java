@@ -78,7 +78,7 @@ class SavedPlanEditIT {
 
         Result refused = run(cluster, stack, "apply", edited.toString());
         assertEquals(1, refused.code(), refused.out());
-        assertTrue(refused.out().contains("refused plan: " + edited + " is not the plan that `meshform plan` saved"), refused.out());
+        assertTrue(refused.out().contains("refused plan: " + edited + " does not show what applying it would do now"), refused.out());
         assertTrue(refused.out().contains("`kubernetes.manifest.cm1`: the file's after, change differ from what planning again"
                 + " gives"), refused.out());
         assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm1").get(), "nothing applied");

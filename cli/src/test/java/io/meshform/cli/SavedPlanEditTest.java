@@ -92,7 +92,7 @@ class SavedPlanEditTest {
         String objects = Files.readString(cluster);
         Result apply = run("apply", planFile.toString());
         assertEquals(ExitCodes.ERROR, apply.code(), apply.out() + apply.err());
-        assertTrue(apply.err().contains("refused plan: " + planFile + " is not the plan that `meshform plan` saved"), apply.err());
+        assertTrue(apply.err().contains("refused plan: " + planFile + " does not show what applying it would do now"), apply.err());
         assertTrue(apply.err().contains(expected), apply.err());
         assertTrue(apply.err().contains("Nothing was applied. Run `meshform plan -f " + stack + " --kubeconfig " + cluster
                 + " --out " + planFile + "` again"), apply.err());
