@@ -80,7 +80,7 @@ class CreateFirstReplaceTest {
         ResourceChange c = p.changes().get(0);
         assertEquals(Action.REPLACE, c.action());
         String text = new PlanText(Style.plain()).render(p);
-        assertTrue(text.contains("# test.thing.policy will be replaced: the new object is created first, the old one deleted after"), text);
+        assertTrue(text.contains("# test.thing.policy will be replaced: the new object is applied first, the old one deleted after"), text);
         assertTrue(text.contains("+/- test.thing.policy"), text);
         String json = new PlanJson().write(p, true);
         assertTrue(json.replaceAll("\\s", "").contains("\"actions\":[\"create\",\"delete\"]"), json);
