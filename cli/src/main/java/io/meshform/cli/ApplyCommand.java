@@ -41,7 +41,7 @@ class ApplyCommand implements Callable<Integer> {
     @Mixin
     PlanCommand.PlanFlags flags;
 
-    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with `meshform plan --out` (default: none, plan afresh).")
+    @Parameters(arity = "0..1", paramLabel = "PLANFILE", description = "A plan saved with `meshform plan --out`; applied only when planning again gives exactly its changes, else refused (default: none, plan afresh).")
     Path planFile;
 
     @Option(names = "--auto-approve", description = "Do not ask for approval, for pipelines (default: off, ask).")
