@@ -152,11 +152,16 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }
                 PlannedObject at = r.expectation() != null ? expectedBy.get(r.expectation()) : objects.get(custom);
                 SourceRange range = range(r, at, objects);
+                // Judged on a stand-in (no running gateway pod the policy selects is known), the verdict is the
+                // policy's, not a gateway's: said as what would happen on a gateway labelled so.
+                boolean pods = w.seen() == CoveredWorkloads.Seen.PODS;
+                String standIn = " on a gateway labelled as the CUSTOM policy's selector";
                 String summary = r.protect()
-                        ? "ingress coverage: `" + r.request() + "` is " + Outcome.LET_THROUGH.words() + " (" + r.variant()
+                        ? "ingress coverage: `" + r.request() + "` " + (pods ? "is " + Outcome.LET_THROUGH.words()
+                                : wouldBe(Outcome.LET_THROUGH) + standIn) + " (" + r.variant()
                                 + ", protected by " + r.origin() + ")"
-                        : "ingress coverage: public path `" + r.request() + "` " + r.verdict().outcome().words()
-                                + ", but the stack declares it public";
+                        : "ingress coverage: public path `" + r.request() + "` " + (pods ? r.verdict().outcome().words()
+                                : wouldBe(r.verdict().outcome()) + standIn) + ", but the stack declares it public";
                 String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range;
                 rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new JudgedGateways()))
                         .add(w);
@@ -279,6 +284,10 @@ public final class IngressAuthCoverage extends MeshCheck {
      * proxy, and "0 let through" of it read as if the gateway were covered; judged without the pods, no gateway is known
      * to be covered either. Then the counts are what a gateway labelled as the selector says would give.
      */
+    private static String wouldBe(Outcome outcome) {
+        return outcome == Outcome.AUTH_PROXY ? "would go to the auth proxy" : "would be " + outcome.words();
+    }
+
     static String summary(IngressCoverage.Report report, String workload, java.util.Set<CoveredWorkloads.Seen> seen) {
         List<IngressCoverage.Row> bad = report.bypasses();
         String counts = report.rows().size() + " paths checked, " + bad.size() + " let through without the auth proxy";
