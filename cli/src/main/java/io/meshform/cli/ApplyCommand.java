@@ -78,7 +78,7 @@ class ApplyCommand implements Callable<Integer> {
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
-            if (destroy() && backend.read().isEmpty()) {
+            if (destroy() && !backend.exists()) {
                 // No state, nothing recorded to destroy: said without the lock, whose file beside a local state is
                 // created by the first lock and never deleted (LocalLockFile), so it would be all this run left.
                 ws.connect(stack);

@@ -101,7 +101,7 @@ final class PlanCommand implements Callable<Integer> {
         StackLoader.Loaded loaded = ws.loadStack();
         ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());
-        if (backend.read().isEmpty()) {
+        if (!backend.exists()) {
             // No state to hold still while planning: planned without the lock, whose file beside a local state is made
             // by the first lock and never deleted (LocalLockFile), so a plan would leave it as all it did. A state an
             // apply creates meanwhile makes a saved plan of this one stale (PlanBinding: "state was created").

@@ -77,6 +77,19 @@ class BoundedInputTest {
         }
     }
 
+    /** Refused before the lock, so no {@code .lock} is made beside a device (as root, /dev/zero.lock) or a directory. */
+    @Test
+    void aDeviceOrDirectoryAsTheStateIsRefusedWithoutALockBesideIt() throws IOException {
+        Path stateDir = Files.createDirectory(dir.resolve("state-dir"));
+        for (String command : List.of("plan", "apply")) {
+            refused(run(command, "--state", stateDir.toString()), stateDir.toString(), "not a regular file");
+            assertFalse(Files.exists(dir.resolve("state-dir.lock")), command + " made no lock file");
+        }
+        refused(run("destroy", "--state", stateDir.toString()), "not a regular file");
+        refused(run("plan", "--state", "/dev/zero"), "/dev/zero", "not a regular file");
+        assertFalse(Files.exists(Path.of("/dev/zero.lock")), "no lock file made in /dev");
+    }
+
     @Test
     void aDirectoryAsTheStackIsRefused() {
         refused(run("plan", "-f", dir.toString()), "is a directory");

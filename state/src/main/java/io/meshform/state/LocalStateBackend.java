@@ -127,6 +127,20 @@ public final class LocalStateBackend implements StateBackend {
         return "local file " + given + (file.equals(given) ? "" : " (a link to " + file + ")");
     }
 
+    /**
+     * The state file or a journal is there (a journal alone is an error {@link #read()} reports under the lock); no
+     * decode, so a plan of a large state reads it once.
+     */
+    @Override
+    public boolean exists() {
+        if (!Files.exists(file)) {
+            return Files.exists(journalFile, LinkOption.NOFOLLOW_LINKS);
+        }
+        // Refused here as read() would, before the caller makes a lock file beside a device or a directory.
+        requireRegularFile(file);
+        return true;
+    }
+
     @Override
     public synchronized Optional<StateSnapshot> read() {
         byte[] bytes = readIfPresent(file);
@@ -346,6 +360,11 @@ public final class LocalStateBackend implements StateBackend {
 
     @Override
     public LockHandle lock(LockInfo info, Duration wait) throws StateLockedException {
+        if (Files.exists(file)) {
+            // Before the lock file is made beside it: a state path that is a directory or a device (as root,
+            // /dev/zero.lock) is refused by every command that locks, not only by the read after the lock.
+            requireRegularFile(file);
+        }
         LockInfo mine = info.withPath(describe());
         LocalLockFile.Handle handle = (LocalLockFile.Handle) LockRetry.acquire(wait,
                 () -> ProcessLocks.exclusively(() -> lock.tryLock(mine)));
@@ -381,11 +400,17 @@ public final class LocalStateBackend implements StateBackend {
                 + "version control or your own copies.";
     }
 
+    private static void requireRegularFile(Path path) {
+        if (!Files.isRegularFile(path)) {
+            throw new StateException(path + " is not a regular file (a directory, device, pipe or socket)"
+                    + "\nPoint --state at a file (it need not exist yet).");
+        }
+    }
+
     private static byte[] readIfPresent(Path path) {
         try {
-            if (Files.exists(path) && !Files.isRegularFile(path)) {
-                throw new StateException(path + " is not a regular file (a directory, device, pipe or socket)"
-                        + "\nPoint --state at a file (it need not exist yet).");
+            if (Files.exists(path)) {
+                requireRegularFile(path);
             }
             byte[] bytes;
             try (java.io.InputStream in = Files.newInputStream(path)) {

@@ -13,6 +13,18 @@ public interface StateStore {
     Optional<StateSnapshot> read();
 
     /**
+     * Whether a state may be stored here, cheaper than {@link #read()} where the store can tell without decoding it:
+     * a caller that only branches on "is there a state" (a plan or destroy deciding whether it needs the lock) must
+     * not pay for a whole decode it repeats under the lock. May answer true for a location whose {@link #read()}
+     * then finds nothing or fails (the caller reads it anyway), never false where a state is stored.
+     *
+     * @throws StateException when the store cannot tell (an unreadable location), as {@link #read()} would
+     */
+    default boolean exists() {
+        return read().isPresent();
+    }
+
+    /**
      * Persists {@code s} with serial = stored serial + 1 (or {@code s.serial() + 1} when nothing is stored yet).
      *
      * @return what was written, with the serial the store assigned

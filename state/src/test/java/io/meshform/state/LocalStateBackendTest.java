@@ -53,6 +53,21 @@ class LocalStateBackendTest extends StateBackendContract {
         }
     }
 
+    /** A plan branches on exists() before it locks: a journal alone counts (read() reports it), a device is refused. */
+    @Test
+    void existsCountsALoneJournalAndRefusesWhatIsNoFileWithoutALockBesideIt() throws IOException {
+        LocalStateBackend b = new LocalStateBackend(stateFile);
+        Files.writeString(b.journalFile(), "{}\n");
+        assertTrue(b.exists());
+        assertThrows(StateException.class, b::read, "a journal without its state file is an error under the lock");
+        Path aDirectory = Files.createDirectory(dir.resolve("state-dir"));
+        StateException e = assertThrows(StateException.class, () -> new LocalStateBackend(aDirectory).exists());
+        assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
+        assertThrows(StateException.class, () -> new LocalStateBackend(aDirectory).lock(LockInfo.forOperation("state rm"),
+                Duration.ZERO), "every command that locks refuses it");
+        assertFalse(Files.exists(dir.resolve("state-dir.lock")), "no lock file made beside it");
+    }
+
     /** A directory where the backup goes is named as the backup, not as the (unharmed) state file. */
     @Test
     void aDirectoryInTheBackupsPlaceIsNamedAsTheBackup() throws IOException {

@@ -40,6 +40,15 @@ public abstract class StateBackendContract {
     }
 
     @Test
+    void aStateExistsOnceWrittenAndNotBefore() {
+        StateBackend b = openBackend();
+        assertFalse(b.exists(), "an empty location holds no state");
+        b.write(StateSnapshot.empty("0.1.0"));
+        assertTrue(b.exists(), "a written state exists, even one recording nothing");
+        assertTrue(openBackend().exists(), "and a second backend at the same location sees it");
+    }
+
+    @Test
     void writtenStateReadsBackEqual() {
         StateBackend b = openBackend();
         StateSnapshot s = StateSnapshot.empty("0.1.0").with(resource("mesh.peer_auth.default", "a"))
