@@ -99,7 +99,8 @@ public final class Sidecars {
      * every pod that does not opt out; where it has neither {@code istio-injection} nor {@code istio.io/rev} (not even
      * with another value), the pods that ask for it themselves, with an {@code istio.io/rev} label (webhook
      * "rev.object") or the label {@code sidecar.istio.io/inject: "true"} (webhook "object"; the annotation is not
-     * among its selectors). The injector does not add these labels, so on a running pod they come from its template.
+     * among its selectors, and the webhook wants no {@code istio.io/rev} label at all, so an empty one beside it
+     * injects nothing). The injector does not add these labels, so on a running pod they come from its template.
      */
     public static boolean injectedOnCreate(java.util.Map<String, String> namespaceLabels, LivePod pod) {
         return injectedOnCreate(namespaceLabels, Injectors.UNKNOWN, pod);
@@ -130,8 +131,10 @@ public final class Sidecars {
             return required(injectors.injectorPolicy(auto.get()), pod);
         }
         String rev = pod.labels().get(Injection.REVISION_LABEL);
-        if (rev != null && !rev.isEmpty()) {
-            return injectors.resolve(rev).map(r -> required(injectors.injectorPolicy(r), pod)).orElse(false);
+        if (rev != null) {
+            // Present, even empty: webhook "object" wants istio.io/rev to not exist, and "rev.object" wants it to name
+            // a revision, so an empty value matches neither and sidecar.istio.io/inject: "true" beside it injects nothing.
+            return !rev.isEmpty() && injectors.resolve(rev).map(r -> required(injectors.injectorPolicy(r), pod)).orElse(false);
         }
         return "true".equals(pod.labels().get("sidecar.istio.io/inject"))
                 && injectors.resolve("default").map(r -> required(injectors.injectorPolicy(r), pod)).orElse(false);

@@ -70,6 +70,21 @@ class InjectorsTest {
         assertFalse(Sidecars.injectedOnCreate(Map.of(), R1_WITH_TAGS, asksForMissing));
     }
 
+    /**
+     * mutatingwebhook.yaml (Istio 1.30.3): webhook "object" selects sidecar.istio.io/inject=true only where istio.io/rev
+     * does not exist, and "rev.object" needs istio.io/rev to name a revision; an empty label matches neither.
+     */
+    @Test
+    void anEmptyRevisionLabelOnThePodKeepsItsInjectTrueFromInjecting() {
+        var asks = LivePods.of(new PodBuilder(Pods.ofDeployment("cortex", "api-5d8f7", "a")).editMetadata()
+                .addToLabels("sidecar.istio.io/inject", "true").endMetadata().build());
+        assertTrue(Sidecars.injectedOnCreate(Map.of(), R1_WITH_TAGS, asks));
+        var asksWithEmptyRevision = LivePods.of(new PodBuilder(Pods.ofDeployment("cortex", "api-5d8f7", "a")).editMetadata()
+                .addToLabels("sidecar.istio.io/inject", "true").addToLabels("istio.io/rev", "").endMetadata().build());
+        assertFalse(Sidecars.injectedOnCreate(Map.of(), R1_WITH_TAGS, asksWithEmptyRevision));
+        assertFalse(Sidecars.injectedOnCreate(Map.of(), Injectors.UNKNOWN, asksWithEmptyRevision));
+    }
+
     @Test
     void movingToATagOfTheSameRevisionKeepsThePodsItInjected() {
         var injected = LivePods.of(new PodBuilder(Pods.ofDeployment("cortex", "api-5d8f7", "a")).editMetadata()
