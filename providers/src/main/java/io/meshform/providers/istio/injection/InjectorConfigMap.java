@@ -71,7 +71,7 @@ public record InjectorConfigMap(InjectorPolicy policy, String unread) {
      * The policy and selectors of a {@code config} key. A missing {@code policy} unmarshals to "", which
      * {@code injectRequired} treats as illegal: istiod injects nothing, and so does the model.
      */
-    static InjectorPolicy parse(String configYaml) {
+    public static InjectorPolicy parse(String configYaml) {
         JsonNode c = YAML.readTree(configYaml);
         if (c == null || !c.isObject()) {
             throw new IllegalArgumentException("not a YAML mapping");
