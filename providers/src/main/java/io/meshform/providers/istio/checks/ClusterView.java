@@ -50,7 +50,11 @@ public interface ClusterView {
         return List.of();
     }
 
-    /** The installed injectors (revisions and revision tags); unknown when the cluster cannot be asked. */
+    /**
+     * The installed injectors (revisions and revision tags) and each revision's injector policy from its
+     * istio-sidecar-injector ConfigMap ({@link io.meshform.providers.istio.injection.Injectors#read}: one LIST, one GET
+     * per revision); unknown when the cluster cannot be asked.
+     */
     default io.meshform.providers.istio.injection.Injectors injectors() {
         return io.meshform.providers.istio.injection.Injectors.UNKNOWN;
     }

@@ -123,7 +123,7 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
             // the pods the injector gives a sidecar when restarted: under its policy disabled, only those that ask
             InjectionImpact impact = InjectionImpact.of(ns, after, injectors, live.pods(ns));
             if (!impact.isEmpty()) {
-                out.add(warning(firstDecl.get(ns), impact, requests));
+                out.add(warning(firstDecl.get(ns), impact, requests, Injectors.assumedNote(injectors.assumed(List.of(after)))));
             }
         });
         return out;
@@ -138,7 +138,8 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
                 CheckSupport.range(d, "/spec/labels"));
     }
 
-    private static Diagnostic warning(ResourceDecl d, InjectionImpact impact, ProxyRequests requests) {
+    private static Diagnostic warning(ResourceDecl d, InjectionImpact impact, ProxyRequests requests,
+                                      java.util.Optional<String> assumed) {
         List<PlanDetail> details = impact.details(requests);
         // the first line is the summary's
         List<String> lines = new ArrayList<>(details.subList(1, details.size()).stream().map(PlanDetail::line).toList());
@@ -149,6 +150,7 @@ public final class InjectionWithoutSidecars implements PlanCheck, ReadsInstall {
                 + " on " + d.address() + " does it when meshform turns injection on). If restarted pods still start without"
                 + " one, the injector webhook did not run: check istiod, and that the namespace's injection label matches"
                 + " the installed revision");
+        assumed.ifPresent(lines::add);
         return Diagnostic.warning(d.address() + ": sidecar injection is on for namespace " + impact.namespace() + ", but "
                         + impact.pods() + " running pod(s) have no sidecar", String.join("\n", lines),
                 CheckSupport.range(d, "/spec/labels"));

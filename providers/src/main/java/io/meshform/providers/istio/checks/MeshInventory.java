@@ -76,6 +76,19 @@ final class MeshInventory {
                 pods(c, labels, turnedOff, injectors), services(c), mesh.peerPolicies(), rules(mesh), Callers.of(mesh.context()));
     }
 
+    /**
+     * The revisions whose injector policy the model assumed (their ConfigMap could not be read, {@link Injectors#assumed})
+     * though they serve a namespace: as the plan leaves the namespaces, and (a plan's "before") as they are live.
+     */
+    static Map<String, String> assumedPolicies(PlannedMesh mesh) {
+        Map<String, String> out = new TreeMap<>(InjectionLabelAndRevision.injectors(mesh).assumed(mesh.namespaceLabels().values()));
+        if (mesh.context().purpose() == Purpose.PLAN) {
+            ClusterView c = mesh.cluster();
+            out.putAll(c.injectors().assumed(c.namespaces().values()));
+        }
+        return out;
+    }
+
     private static JsonNode liveMeshConfig(ClusterView c) {
         try {
             JsonNode n = c.meshConfig().map(YAML::readTree).orElse(null);

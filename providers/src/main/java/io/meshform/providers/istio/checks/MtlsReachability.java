@@ -72,12 +72,21 @@ public final class MtlsReachability extends MeshCheck {
             summary += "; " + callers.size() + " istio.caller of the stack not counted (this plan leaves "
                     + (callers.size() == 1 ? "it" : "them") + " out)";
         }
+        // Which pods get a sidecar rests on each serving revision's injector policy: one that could not be read was
+        // taken as Istio's defaults, and the counts above may be wrong for its namespaces. Say which, as for callers.
+        java.util.Map<String, String> assumedRevisions = MeshInventory.assumedPolicies(mesh);
+        java.util.Optional<String> assumed = Injectors.assumedNote(assumedRevisions);
+        if (assumed.isPresent()) {
+            summary += "; the injector policy of " + String.join(", ", assumedRevisions.keySet().stream()
+                    .map(r -> "revision " + r).toList()) + " was assumed";
+        }
         out.add(0, Diagnostic.info(summary, "every workload of the cluster may call every server port (clients by"
                 + " namespace, sidecar and labels, plus the stack's istio.caller entries" + (callers.isEmpty() ? ""
                 : " this plan includes") + "); per server port: what the client"
                 + " sends (sidecar, DestinationRule tls, auto-mTLS) against what the server's composed PeerAuthentication"
                 + " accepts. `--json` carries each pair in the diagnostics" + (callers.isEmpty() ? ""
-                : "\nnot counted: " + String.join(", ", callers) + "; " + LeftOutOfPlan.advice(callers)), null));
+                : "\nnot counted: " + String.join(", ", callers) + "; " + LeftOutOfPlan.advice(callers))
+                + assumed.map(a -> "\n" + a).orElse(""), null));
         return out;
     }
 

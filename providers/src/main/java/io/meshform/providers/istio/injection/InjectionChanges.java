@@ -73,6 +73,7 @@ public final class InjectionChanges {
         InjectionImpact i = impact.get();
         details.addAll(i.details(requests));
         policyNote(namespace, after, injectors).ifPresent(details::add);
+        Injectors.assumedNote(injectors.assumed(List.of(after))).map(PlanDetail::note).ifPresent(details::add);
         if (i.isEmpty()) {
             return;
         }

@@ -34,20 +34,23 @@ import tools.jackson.databind.JsonNode;
  * {@code policy} of the revision's {@code istio-sidecar-injector} ConfigMap, which the chart renders from
  * {@code values.global.proxy.autoInject} (istiod-injector-configmap.yaml; default {@code enabled}). {@code disabled}
  * injects only pods that ask with {@code sidecar.istio.io/inject: "true"} (label, else annotation); any other value is
- * "Illegal value for autoInject" and injects nothing. {@code policies} holds the policy of each revision the stack
- * installs, where it is not {@code enabled}; a revision the stack does not install counts as {@code enabled} (its
- * ConfigMap is not read). The same ConfigMap carries {@code neverInjectSelector} and {@code alwaysInjectSelector}
- * (from {@code values.sidecarInjectorWebhook}), which {@code injectRequired} applies to pods without a
- * {@code sidecar.istio.io/inject} of their own ({@link InjectorPolicy}); read from the stack's installs the same way.
+ * "Illegal value for autoInject" and injects nothing. The same ConfigMap carries {@code neverInjectSelector} and
+ * {@code alwaysInjectSelector} (from {@code values.sidecarInjectorWebhook}), which {@code injectRequired} applies to pods
+ * without a {@code sidecar.istio.io/inject} of their own ({@link InjectorPolicy}). {@link #read} reads each webhook
+ * revision's ConfigMap ({@link InjectorConfigMap}: what istiod itself reads, whoever installed or edited it);
+ * {@link #plusInstalls} then puts the stack's render in place of it for the revisions the stack installs, as the plan
+ * leaves them. {@code policies} holds each revision's where it is not the chart's default; {@code unreadPolicies} the
+ * revisions whose ConfigMap could not be read and why: those count as the defaults, and {@link #assumed} says so.
  *
  * @param revisions    the revisions whose own injector webhooks are installed
  * @param tags         the revision each installed tag points at
  * @param known        false when the webhooks could not be read: every name then counts as installed, as before
  * @param autoRevision the revision whose istiod injects unlabelled namespaces, or null when no webhook does
  * @param policies     the injector's policy and selectors by revision, where not the chart's defaults
+ * @param unreadPolicies why the policy of a revision could not be read, by revision (it counts as the defaults)
  */
 public record Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision,
-                        Map<String, InjectorPolicy> policies) {
+                        Map<String, InjectorPolicy> policies, Map<String, String> unreadPolicies) {
     public static final String TAG_LABEL = "istio.io/tag";
     static final String WEBHOOKS = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
     /** Nothing read: names resolve to themselves, as meshform did before it read the webhooks. */
@@ -87,10 +90,16 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
         this(revisions, tags, known, autoRevision, Map.of());
     }
 
+    public Injectors(java.util.SortedSet<String> revisions, Map<String, String> tags, boolean known, String autoRevision,
+                     Map<String, InjectorPolicy> policies) {
+        this(revisions, tags, known, autoRevision, policies, Map.of());
+    }
+
     public Injectors {
         revisions = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(revisions));
         tags = java.util.Collections.unmodifiableMap(new TreeMap<>(tags));
         policies = java.util.Collections.unmodifiableMap(new TreeMap<>(policies));
+        unreadPolicies = java.util.Collections.unmodifiableMap(new TreeMap<>(unreadPolicies));
     }
 
     /** From the labels of each MutatingWebhookConfiguration. */
@@ -113,21 +122,93 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
     }
 
     /**
-     * One LIST of the injector webhooks, with the selector istioctl uses. A refusal (no RBAC to read webhooks) or a 404 gives
-     * {@link #UNKNOWN}: meshform then says what it said before rather than claim a revision is missing.
+     * One LIST of the injector webhooks, with the selector istioctl uses, then one GET per revision they call of its
+     * {@link InjectorConfigMap}, in the namespace of the Service its webhooks call. A refusal of the LIST (no RBAC to
+     * read webhooks) or a 404 gives {@link #UNKNOWN}: meshform then says what it said before rather than claim a revision
+     * is missing. A ConfigMap that cannot be read leaves its revision in {@link #unreadPolicies}.
      */
     public static Injectors read(KubernetesClient client) {
+        List<JsonNode> items = new ArrayList<>();
         try {
             JsonNode answer = RawReads.get(client, WEBHOOKS + "?labelSelector=istio.io%2Frev");
             if (answer == null) {
                 return UNKNOWN; // a server that does not serve the admission API (a test double) says nothing of injectors
             }
-            List<JsonNode> items = new ArrayList<>();
             answer.path("items").forEach(items::add);
-            return ofConfigurations(items);
         } catch (KubernetesClientException e) {
             return UNKNOWN;
         }
+        Injectors out = ofConfigurations(items);
+        Map<String, InjectorConfigMap> read = new TreeMap<>();
+        istiodNamespaces(items).forEach((rev, ns) -> read.put(rev, InjectorConfigMap.read(client, ns.orElse(null), rev)));
+        return out.withLivePolicies(read);
+    }
+
+    /**
+     * The namespace of the istiod each revision's webhooks (its own and its tags') call: their
+     * {@code clientConfig.service.namespace}, empty when they call a URL instead.
+     */
+    static Map<String, Optional<String>> istiodNamespaces(List<JsonNode> configurations) {
+        Map<String, Optional<String>> out = new TreeMap<>();
+        for (JsonNode w : configurations) {
+            String rev = Json.stringMap(w.path("metadata").get("labels")).get(Injection.REVISION_LABEL);
+            if (rev == null || rev.isEmpty()) {
+                continue;
+            }
+            for (JsonNode hook : w.path("webhooks")) {
+                String ns = Json.text(hook.path("clientConfig").path("service"), "namespace");
+                if (ns != null || !out.containsKey(rev)) {
+                    out.put(rev, Optional.ofNullable(ns));
+                }
+                if (ns != null) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** With the policies read from each revision's ConfigMap; one that could not be read counts as the defaults. */
+    public Injectors withLivePolicies(Map<String, InjectorConfigMap> configMaps) {
+        Map<String, InjectorPolicy> p = new TreeMap<>(policies);
+        Map<String, String> unread = new TreeMap<>(unreadPolicies);
+        configMaps.forEach((rev, cm) -> {
+            p.remove(rev);
+            unread.remove(rev);
+            if (cm.unread() != null) {
+                unread.put(rev, cm.unread());
+            } else if (!cm.policy().equals(InjectorPolicy.DEFAULT)) {
+                p.put(rev, cm.policy());
+            }
+        });
+        return new Injectors(revisions, tags, known, autoRevision, p, unread);
+    }
+
+    /**
+     * The revisions serving any of these namespaces (by their labels, or as the auto webhook's) whose policy could not
+     * be read, each with why: what the model says of their pods assumes Istio's defaults.
+     */
+    public Map<String, String> assumed(java.util.Collection<Map<String, String>> namespaceLabels) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map<String, String> labels : namespaceLabels) {
+            Injection i = effective(labels);
+            if (i.enabled() && unreadPolicies.containsKey(i.revision())) {
+                out.put(i.revision(), unreadPolicies.get(i.revision()));
+            }
+        }
+        return out;
+    }
+
+    /** A sentence for a plan: which revisions' injector policies were assumed, and why; empty when none. */
+    public static Optional<String> assumedNote(Map<String, String> assumed) {
+        if (assumed.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> why = assumed.entrySet().stream().map(e -> "revision " + e.getKey() + ": " + e.getValue()).toList();
+        return Optional.of("the injector policy of " + (assumed.size() == 1 ? "revision " : "revisions ")
+                + String.join(", ", assumed.keySet()) + " could not be read (" + String.join("; ", why) + "), so which pods"
+                + " get a sidecar assumes Istio's defaults (policy enabled, no neverInjectSelector or alwaysInjectSelector)"
+                + " and may be wrong; grant get on ConfigMaps in the istiod namespace, or install the revision from this stack");
     }
 
     /** From the MutatingWebhookConfigurations themselves: their labels, and whether one holds an active auto webhook. */
@@ -149,15 +230,15 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
 
     /** With {@code revision}'s istiod injecting unlabelled namespaces (null: none does). */
     public Injectors withAutoRevision(String revision) {
-        return new Injectors(revisions, tags, known, revision, policies);
+        return new Injectors(revisions, tags, known, revision, policies, unreadPolicies);
     }
 
-    /** The injector policy of {@code revision}'s istiod: {@link #POLICY_ENABLED} unless the stack installs it otherwise. */
+    /** The injector policy of {@code revision}'s istiod: {@link #POLICY_ENABLED} unless read or installed otherwise. */
     public String policy(String revision) {
         return injectorPolicy(revision).policy();
     }
 
-    /** The policy and selectors of {@code revision}'s istiod: the chart's defaults unless the stack installs it otherwise. */
+    /** The policy and selectors of {@code revision}'s istiod: the chart's defaults unless read or installed otherwise. */
     public InjectorPolicy injectorPolicy(String revision) {
         return policies.getOrDefault(revision, InjectorPolicy.DEFAULT);
     }
@@ -182,7 +263,7 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
         }
         java.util.SortedSet<String> out = new java.util.TreeSet<>(revisions);
         out.addAll(declaredRevisions);
-        return new Injectors(out, tags, true, autoRevision, policies);
+        return new Injectors(out, tags, true, autoRevision, policies, unreadPolicies);
     }
 
     /**
@@ -195,7 +276,9 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
     public Injectors plusInstalls(List<JsonNode> installSpecs) {
         Injectors out = plus(installSpecs.stream().map(Injectors::revisionOf).toList());
         Map<String, InjectorPolicy> policies = new TreeMap<>(out.policies);
+        Map<String, String> unread = new TreeMap<>(out.unreadPolicies);
         for (JsonNode spec : installSpecs) {
+            unread.remove(revisionOf(spec)); // the stack's render, as the plan leaves it, stands in for the live ConfigMap
             JsonNode policy = spec.at(AUTO_INJECT);
             InjectorPolicy p = new InjectorPolicy(policy.isValueNode() && !policy.isNull() ? policy.asString() : POLICY_ENABLED,
                     InjectSelector.listOf(spec.at(NEVER_INJECT)), InjectSelector.listOf(spec.at(ALWAYS_INJECT)));
@@ -205,7 +288,7 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
                 policies.put(revisionOf(spec), p);
             }
         }
-        out = new Injectors(out.revisions, out.tags, out.known, out.autoRevision, policies);
+        out = new Injectors(out.revisions, out.tags, out.known, out.autoRevision, policies, unread);
         // the install's own word counts even when the webhooks could not be read
         for (JsonNode spec : installSpecs) {
             JsonNode flag = spec.path("values").path("sidecarInjectorWebhook").get("enableNamespacesByDefault");

@@ -127,4 +127,49 @@ class InjectionCheckTest {
                 ds.get(0).detail());
         assertEquals(List.of(), live.listed, "no pod LIST: restarting them would not help");
     }
+
+    /**
+     * Revision r1 installed outside the stack, its ConfigMap with a neverInjectSelector for mongo: the restart list
+     * leaves mongo out, as r1's istiod would. With the ConfigMap unreadable, the warning says the defaults were assumed.
+     */
+    @Test
+    void aRevisionTheStackDoesNotInstallIsJudgedByItsLiveConfigMap() {
+        var labels = decl("kubernetes.labels.cortex_injection", "kind: Namespace\nname: cortex\nlabels: {istio.io/rev: r1}\n");
+        var webhooks = io.meshform.providers.istio.injection.Injectors.of(List.of(Map.of("istio.io/rev", "r1")));
+        var mongoAndApi = Map.of("cortex", List.of(labelled(statefulPod("cortex", "mongo-0", "mongo", false), "mongo"),
+                labelled(statefulPod("cortex", "api-0", "api", false), "api")));
+        var never = webhooks.withLivePolicies(Map.of("r1", new io.meshform.providers.istio.injection.InjectorConfigMap(
+                new io.meshform.providers.istio.injection.InjectorPolicy("enabled", List.of(new io.meshform.providers.istio.injection
+                        .InjectSelector(Map.of("app", "mongo"), List.of(), true)), List.of()), null)));
+        List<Diagnostic> ds = InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels), live(mongoAndApi, never));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("but 1 running pod(s) have no sidecar"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("StatefulSet cortex/api") && !ds.get(0).detail().contains("mongo"), ds.get(0).detail());
+
+        var unread = webhooks.withLivePolicies(Map.of("r1", new io.meshform.providers.istio.injection.InjectorConfigMap(null,
+                "the ConfigMap istio-system/istio-sidecar-injector-r1: forbidden (HTTP 403)")));
+        ds = InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels), live(mongoAndApi, unread));
+        assertTrue(ds.get(0).summary().endsWith("but 2 running pod(s) have no sidecar"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("the injector policy of revision r1 could not be read (revision r1: the ConfigMap"
+                + " istio-system/istio-sidecar-injector-r1: forbidden (HTTP 403)), so which pods get a sidecar assumes Istio's"
+                + " defaults"), ds.get(0).detail());
+
+        var installed = decl("istio.install.mesh", "version: \"1.30\"\nrevision: r1\n");
+        ds = InjectionWithoutSidecars.check(MeshChecksTest.ctx(Environment.STAGING, labels, installed), live(mongoAndApi, unread));
+        assertTrue(ds.get(0).summary().endsWith("but 2 running pod(s) have no sidecar"), ds.get(0).summary());
+        assertTrue(!ds.get(0).detail().contains("could not be read"), "the stack installs r1: its render is the plan's word");
+    }
+
+    private static Pod labelled(Pod p, String app) {
+        return new PodBuilder(p).editMetadata().addToLabels("app", app).endMetadata().build();
+    }
+
+    private static FakeLive live(Map<String, List<Pod>> pods, io.meshform.providers.istio.injection.Injectors injectors) {
+        return new FakeLive(Map.of("cortex", Map.of("istio.io/rev", "r1")), pods) {
+            @Override
+            public io.meshform.providers.istio.injection.Injectors injectors() {
+                return injectors;
+            }
+        };
+    }
 }

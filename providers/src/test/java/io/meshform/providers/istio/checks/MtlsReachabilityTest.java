@@ -149,4 +149,38 @@ class MtlsReachabilityTest {
         assertTrue(ds.stream().anyMatch(d -> d.summary().startsWith("mTLS: tools/curl -> cortex/operator-5f:8080")),
                 "the unmeshed client is reported");
     }
+
+    /**
+     * Namespace cortex moves to revision r1, installed outside the stack: r1's live ConfigMap never injects MongoDB, so
+     * the preview keeps mongodb-0 out of the mesh (plaintext from curl still reaches it); with the ConfigMap unreadable
+     * the preview assumes Istio's defaults and its summary says so.
+     */
+    @Test
+    void aRevisionOutsideTheStackIsJudgedByItsLiveConfigMapOrSaidToBeAssumed() throws Exception {
+        Stack stack = Stacks.load(dir, """
+                  - type: istio.peerAuthentication
+                    name: strict
+                    spec: {namespace: istio-system, name: default, mtls: {mode: STRICT}}
+                  - {type: kubernetes.labels, name: cortex, spec: {kind: Namespace, name: cortex, labels: {istio.io/rev: r1}}}
+                """);
+        var webhooks = io.meshform.providers.istio.injection.Injectors.of(List.of(Map.of("istio.io/rev", "r1")));
+        FakeCluster c = cortexCluster();
+        c.injectors = webhooks.withLivePolicies(Map.of("r1", new io.meshform.providers.istio.injection.InjectorConfigMap(
+                io.meshform.providers.istio.injection.InjectorConfigMap.parse("policy: enabled\nneverInjectSelector:\n"
+                        + "- matchLabels: {app.kubernetes.io/name: mongodb}\n"), null)));
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(Stacks.plan(stack)));
+        String all = ds.stream().map(Diagnostic::summary).collect(Collectors.joining("\n"));
+        assertTrue(ds.stream().noneMatch(d -> d.summary().contains("-> cortex/mongodb-0")), all);
+        assertTrue(ds.stream().anyMatch(d -> d.summary().contains("cortex/redis-master-0")), all);
+        assertTrue(!ds.get(0).summary().contains("assumed"), ds.get(0).summary());
+
+        c.injectors = webhooks.withLivePolicies(Map.of("r1", new io.meshform.providers.istio.injection.InjectorConfigMap(null,
+                "the ConfigMap istio-system/istio-sidecar-injector-r1: forbidden (HTTP 403)")));
+        ds = MtlsReachability.findings(c.mesh(Stacks.plan(stack)));
+        all = ds.stream().map(Diagnostic::summary).collect(Collectors.joining("\n"));
+        assertTrue(ds.stream().anyMatch(d -> d.summary().contains("-> cortex/mongodb-0")), "defaults: mongodb gets a sidecar\n" + all);
+        assertTrue(ds.get(0).summary().endsWith("; the injector policy of revision r1 was assumed"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("\nthe injector policy of revision r1 could not be read (revision r1: the ConfigMap"
+                + " istio-system/istio-sidecar-injector-r1: forbidden (HTTP 403))"), ds.get(0).detail());
+    }
 }

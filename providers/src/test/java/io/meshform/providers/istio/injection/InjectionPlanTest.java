@@ -113,6 +113,41 @@ class InjectionPlanTest {
                 + " of pods (plan)");
     }
 
+    private void serveRevisionR1(int status, String configMap) {
+        server.expect().get().withPath(Injectors.WEBHOOKS + "?labelSelector=istio.io%2Frev").andReturn(200,
+                "{\"items\": [" + InjectorConfigMapTest.configuration("istio-sidecar-injector-r1", "{\"istio.io/rev\": \"r1\"}",
+                        "{\"service\": {\"name\": \"istiod-r1\", \"namespace\": \"istio-system\"}}") + "]}").always();
+        server.expect().get().withPath("/api/v1/namespaces/istio-system/configmaps/istio-sidecar-injector-r1")
+                .andReturn(status, configMap).always();
+    }
+
+    /**
+     * Revision r1 installed outside the stack, its ConfigMap edited with a neverInjectSelector that matches the api pods:
+     * r1's istiod would not inject them, so no restart is listed. One GET of the ConfigMap more than before.
+     */
+    @Test
+    void aRevisionInstalledOutsideTheStackIsJudgedByItsLiveConfigMap() {
+        serve(Map.of("team", "pay"));
+        serveRevisionR1(200, InjectorConfigMapTest.configMap("policy: enabled\nneverInjectSelector:\n- matchExpressions:"
+                + " [{key: pod-template-hash, operator: In, values: [5f7c]}]\n"));
+        long before = server.getRequestCount();
+        var change = plan(labels(), "kubernetes.labels.cortex", yaml("kind: Namespace\nname: cortex\nlabels: {istio.io/rev: r1}\n"));
+        ChangeAssert.assertChange(change).hasDetails(List.of(
+                PlanDetail.note("sidecar injection turns on for namespace cortex; no running pod needs a restart")));
+        assertEquals(4, server.getRequestCount() - before, "namespaces, injector webhooks, r1's injector ConfigMap, pods");
+    }
+
+    @Test
+    void aConfigMapTheAccountMayNotReadIsSaidInThePlan() {
+        serve(Map.of("team", "pay"));
+        serveRevisionR1(403, "{\"kind\": \"Status\", \"code\": 403, \"reason\": \"Forbidden\"}");
+        var change = plan(labels(), "kubernetes.labels.cortex", yaml("kind: Namespace\nname: cortex\nlabels: {istio.io/rev: r1}\n"));
+        assertTrue(change.details().stream().anyMatch(d -> d.text().startsWith("the injector policy of revision r1 could not be"
+                + " read (revision r1: the ConfigMap istio-system/istio-sidecar-injector-r1: forbidden (HTTP 403)), so which pods"
+                + " get a sidecar assumes Istio's defaults")), change.details().toString());
+        assertTrue(change.details().get(1).text().contains("Deployment cortex/api (2 pods)"), change.details().toString());
+    }
+
     @Test
     void withRestartWorkloadsThePlanSaysApplyRestartsThem() {
         serve(Map.of());
