@@ -268,6 +268,13 @@ public final class LocalStateBackend implements StateBackend {
         if (held != null) {
             held.ensureHeld();
         }
+        if (journal == null && lastRead != null && s != lastRead
+                && Files.exists(journalFile, LinkOption.NOFOLLOW_LINKS)) {
+            // What was read includes an earlier run's journal, under a serial one above the file's. Fold it in first,
+            // as record() does: else this other state would get the serial readers saw (so a copy pulled before it
+            // could be pushed back without --force), and the backup would be the file without the journal's steps.
+            write(lastRead);
+        }
         byte[] previous = readIfPresent(file);
         if (seen && !Arrays.equals(previous, seenBytes)) {
             if (previous != null) {

@@ -147,6 +147,22 @@ class StateJournalTest {
     }
 
     @Test
+    void aWholeWriteOverAnEarlierJournalGetsASerialAboveTheOneItsReadersSaw() throws IOException {
+        // `state rm`, `mv`, `push` and `import` write whole; after a run whose compaction failed (disk full), the
+        // serial they read came from the journal, one above the file's.
+        journalOfTwoRecords(backend());
+        LocalStateBackend next = backend();
+        StateSnapshot read = next.read().orElseThrow();
+        StateSnapshot written = next.write(read.without("a"));
+        assertEquals(read.serial() + 1, written.serial(),
+                "another state under the serial readers saw would let a copy pulled before it be pushed back unasked");
+        StateSnapshot backup = new StateCodec().decode(Files.readAllBytes(next.backupFile()), "backup");
+        assertEquals(read, backup, "the backup is the state as it was read, journal included");
+        assertFalse(Files.exists(next.journalFile()));
+        assertEquals(written, backend().read().orElseThrow());
+    }
+
+    @Test
     void aTornLastRecordIsIgnoredAndTheRecordsBeforeItKept() throws IOException {
         LocalStateBackend b = backend();
         StateSnapshot s = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));

@@ -78,10 +78,11 @@ public final class KubernetesStateBackend implements StateBackend {
     private final StateCodec codec = new StateCodec();
     private final LeaseLock lock;
     /** True once this backend has read or written the Secret; {@code seenVersion} is then its resourceVersion
-     * (null: it did not exist) and {@code seenSnapshot} its content. */
+     * (null: it did not exist), {@code seenSnapshot} its content and {@code seenData} its data as stored. */
     private boolean seen;
     private String seenVersion;
     private StateSnapshot seenSnapshot;
+    private Map<String, String> seenData;
     private LeaseLock.Handle held;
     /** This run's last write whose answer was lost, until a later write or read-back settles it. */
     private Attempt unconfirmed;
@@ -118,13 +119,14 @@ public final class KubernetesStateBackend implements StateBackend {
     public synchronized Optional<StateSnapshot> read() {
         Secret main = call("read", () -> secrets().withName(secretName).get());
         StateSnapshot s = main == null ? null : decode(main);
-        remember(main == null ? null : main.getMetadata().getResourceVersion(), s);
+        remember(main, s);
         return Optional.ofNullable(s);
     }
 
-    private void remember(String resourceVersion, StateSnapshot s) {
+    private void remember(Secret main, StateSnapshot s) {
         seen = true;
-        seenVersion = resourceVersion;
+        seenVersion = main == null ? null : main.getMetadata().getResourceVersion();
+        seenData = main == null ? null : main.getData();
         seenSnapshot = s;
     }
 
@@ -185,15 +187,22 @@ public final class KubernetesStateBackend implements StateBackend {
             } else if (e.getCode() == 409 && now != null && unconfirmed != null && unconfirmed.data().equals(now.getData())) {
                 // An earlier write of this run whose answer was lost landed after all: continue from it.
                 deleteChunksQuietly(chunks);
-                remember(now.getMetadata().getResourceVersion(), unconfirmed.snapshot());
+                remember(now, unconfirmed.snapshot());
                 unconfirmed = null;
+                return write(s);
+            } else if (e.getCode() == 409 && now != null && seenData != null && seenData.equals(now.getData())
+                    && !now.getMetadata().getResourceVersion().equals(seenVersion)) {
+                // Only its labels or annotations changed (a person, a backup or GitOps tool): the state is the one
+                // this run saw, so the compare-and-swap on the data still holds; write on the new version.
+                deleteChunksQuietly(chunks);
+                remember(now, seenSnapshot);
                 return write(s);
             } else {
                 throw notWritten(e, readable, chunks, data, out);
             }
         }
         unconfirmed = null;
-        remember(written.getMetadata().getResourceVersion(), out);
+        remember(written, out);
         deleteChunksExcept(Set.copyOf(chunks), serial);
         return out;
     }

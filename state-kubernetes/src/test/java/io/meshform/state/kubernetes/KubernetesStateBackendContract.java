@@ -75,6 +75,26 @@ abstract class KubernetesStateBackendContract extends StateBackendContract {
         }
     }
 
+    /**
+     * A label or annotation put on the state Secret by a person or a tool (a backup, GitOps tracking) changes its
+     * resourceVersion but not the state: the run goes on writing, and a real write by another run is still refused.
+     */
+    @Test
+    void aMetadataEditOfTheSecretDuringARunIsNotAnotherWriter() {
+        KubernetesStateBackend run = backend(Duration.ofSeconds(30));
+        StateSnapshot first = run.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        client().secrets().inNamespace(namespace()).withName("meshform-state-" + stateName)
+                .edit(s -> { s.getMetadata().getAnnotations().put("backup.example.com/taken", "now"); return s; });
+        StateSnapshot second = run.write(first.with(resource("b", "2")));
+        assertEquals(first.serial() + 1, second.serial());
+        assertEquals(second, backend(Duration.ofSeconds(30)).read().orElseThrow());
+
+        KubernetesStateBackend other = backend(Duration.ofSeconds(30));
+        other.write(other.read().orElseThrow().with(resource("c", "3")));
+        assertThrows(StateException.class, () -> run.write(second.with(resource("d", "4"))),
+                "a change of the state itself still stops the run");
+    }
+
     @Test
     void aHolderPausedPastItsLeaseWritesNothingAfterAnotherRunTookTheLock() {
         KubernetesStateBackend paused = backend(Duration.ofSeconds(2));
