@@ -78,7 +78,7 @@ public final class DriftFormats {
             return;
         }
         sb.append("\nNot checked in full (not drift):\n\n");  // DriftSummary.NOT_CHECKED, as a heading
-        r.notChecked().forEach(n -> sb.append("- `").append(n.address()).append("`: ").append(n.summary()).append('\n'));
+        r.notChecked().forEach(n -> sb.append("- `").append(n.address()).append("`: ").append(MarkdownText.inline(n.summary())).append('\n'));
         notCheckedParts(sb, r);
     }
 
@@ -233,7 +233,7 @@ public final class DriftFormats {
     private String markdown(DriftReport r) {
         StringBuilder sb = new StringBuilder("### meshform drift: `" + r.stackName() + "`\n\n");
         StringBuilder notes = new StringBuilder();
-        r.notes().forEach(n -> notes.append("\n> ").append(n.summary().replace("\n", " ")).append('\n'));
+        r.notes().forEach(n -> notes.append("\n> ").append(MarkdownText.inline(n.summary())).append('\n'));
         String notYet = String.join(", ", r.notYetApplied().stream().map(a -> "`" + a + "`").toList());
         if (!r.failed()) {
             if (r.notYetApplied().isEmpty() && r.notChecked().isEmpty()) {
@@ -252,12 +252,12 @@ public final class DriftFormats {
         sb.append("| resource | finding |\n|---|---|\n");
         for (DriftEntry e : r.entries()) {
             sb.append("| `").append(e.address() == null ? "mesh" : e.address()).append("` | ")
-                    .append(e.summary().replace("|", "\\|")).append(" |\n");
+                    .append(MarkdownText.inline(e.summary())).append(" |\n");
         }
         if (r.pendingFails()) {
             r.notYetApplied().forEach(a -> sb.append("| `").append(a).append("` | ").append(DriftSummary.NOT_APPLIED).append(" |\n"));
             r.notChecked().forEach(n -> sb.append("| `").append(n.address()).append("` | ").append(DriftSummary.NOT_CHECKED)
-                    .append(": ").append(n.summary().replace("|", "\\|")).append(" (--fail-on-pending) |\n"));
+                    .append(": ").append(MarkdownText.inline(n.summary())).append(" (--fail-on-pending) |\n"));
         } else if (!r.notYetApplied().isEmpty()) {
             sb.append("\nNot yet applied (not drift): ").append(notYet).append('\n');
         }

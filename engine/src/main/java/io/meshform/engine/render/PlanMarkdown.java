@@ -69,7 +69,7 @@ public final class PlanMarkdown {
                     .append(infos == 0 ? "" : ", " + infos + " note(s)").append(":\n");
             int listed = 0;
             for (var d : plan.diagnostics()) {
-                String line = "- " + d.summary().replace("\n", " ") + "\n";
+                String line = "- " + MarkdownText.inline(d.summary()) + "\n";
                 if (sb.length() + line.length() > half + half / 2) {
                     break;
                 }
@@ -111,8 +111,8 @@ public final class PlanMarkdown {
                 .toString();
     }
 
-    /** A table cell: one line, no column break, controls and invisible characters escaped ({@code ControlChars}). */
+    /** A table cell: one line of text, no column break or markup ({@link MarkdownText}). */
     private static String cell(String s) {
-        return io.meshform.engine.diag.ControlChars.escape(s).replace("|", "\\|").replace("\n", " ");
+        return MarkdownText.inline(s);
     }
 }
