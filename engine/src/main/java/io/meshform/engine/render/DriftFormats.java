@@ -66,8 +66,8 @@ public final class DriftFormats {
                 root.put("error", message);
                 yield JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
             }
-            case "markdown" -> "### meshform drift: `" + name + "`\n\n**The drift check failed; nothing was checked.**\n\n```\n"
-                    + io.meshform.engine.diag.ControlChars.escape(message) + "\n```\n";
+            case "markdown" -> "### meshform drift: `" + name + "`\n\n**The drift check failed; nothing was checked.**\n\n"
+                    + MarkdownText.codeBlock("", io.meshform.engine.diag.ControlChars.escape(message));
             default -> "Drift check failed; nothing was checked:\n" + message + "\n";
         };
     }
@@ -84,9 +84,10 @@ public final class DriftFormats {
 
     private static void notCheckedParts(StringBuilder sb, DriftReport r) {
         for (NotChecked n : r.notChecked()) {
-            sb.append("\n<details><summary><code>").append(n.address()).append("</code>: not checked</summary>\n\n```\n");
-            n.parts().forEach(l -> sb.append(l.line()).append('\n'));
-            sb.append("```\n</details>\n");
+            StringBuilder parts = new StringBuilder();
+            n.parts().forEach(l -> parts.append(l.line()).append('\n'));
+            sb.append("\n<details><summary><code>").append(n.address()).append("</code>: not checked</summary>\n\n")
+                    .append(MarkdownText.codeBlock("", parts.toString())).append("</details>\n");
         }
     }
 
@@ -268,14 +269,16 @@ public final class DriftFormats {
         }
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
-                sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n```\n");
-                e.details().stream().filter(PlanDetail::shown).forEach(l -> sb.append(l.line()).append('\n'));
-                sb.append("```\n</details>\n");
+                StringBuilder restore = new StringBuilder();
+                e.details().stream().filter(PlanDetail::shown).forEach(l -> restore.append(l.line()).append('\n'));
+                sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n")
+                        .append(MarkdownText.codeBlock("", restore.toString())).append("</details>\n");
             }
             if (e.expected() != null && e.live() != null) {
-                sb.append("\n<details><summary><code>").append(e.address()).append("</code> diff</summary>\n\n```diff\n");
-                diff(e).forEach(l -> sb.append(l).append('\n'));
-                sb.append("```\n</details>\n");
+                StringBuilder diff = new StringBuilder();
+                diff(e).forEach(l -> diff.append(l).append('\n'));
+                sb.append("\n<details><summary><code>").append(e.address()).append("</code> diff</summary>\n\n")
+                        .append(MarkdownText.codeBlock("diff", diff.toString())).append("</details>\n");
             }
         }
         return sb.append(notes).toString();

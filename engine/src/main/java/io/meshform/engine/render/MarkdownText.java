@@ -39,6 +39,22 @@ public final class MarkdownText {
         return out.toString();
     }
 
+    /**
+     * A code block holding {@code content}: its fence is longer than any run of backticks in it, so no line of the
+     * content (a value or a message quoting {@code ```} on a line of its own) can close the block and set what follows
+     * as Markdown (CommonMark: a closing fence is at least as long as the opening one).
+     */
+    public static String codeBlock(String info, String content) {
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < content.length(); i++) {
+            run = content.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
+        return fence + info + "\n" + content + (content.isEmpty() || content.endsWith("\n") ? "" : "\n") + fence + "\n";
+    }
+
     private static boolean isAsciiPunctuation(char c) {
         return c >= 0x21 && c <= 0x7e && !Character.isLetterOrDigit(c);
     }

@@ -85,10 +85,12 @@ public final class PlanMarkdown {
     /** The full plan text (diagnostics with their detail, every change), folded, cut to what room is left. */
     private String folded(StringBuilder sb, Plan plan) {
         String full = new PlanText(Style.plain(), PlanText.Layout.DIFF).render(plan);
-        String open = "\n<details><summary>Full plan</summary>\n\n```diff\n";
-        String close = "```\n</details>\n";
-        int room = limit - sb.length() - open.length() - close.length();
-        sb.append(open).append(fold(full, room)).append(close);
+        String open = "\n<details><summary>Full plan</summary>\n\n";
+        String close = "</details>\n";
+        // the fence a value quoting ``` needs (MarkdownText.codeBlock), and the line break it may add
+        int fences = MarkdownText.codeBlock("diff", full).length() - full.length() + 1;
+        int room = limit - sb.length() - open.length() - close.length() - fences;
+        sb.append(open).append(MarkdownText.codeBlock("diff", fold(full, room))).append(close);
         return sb.toString();
     }
 

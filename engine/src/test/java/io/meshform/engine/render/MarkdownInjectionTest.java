@@ -48,6 +48,38 @@ class MarkdownInjectionTest {
         assertEquals("\\e\\[2K kept", MarkdownText.inline("\\e\\[2K kept").replace("\\\\", "\\"), "ControlChars' escapes read as written");
     }
 
+    /** A quoted ``` on a line of its own stays inside the code block: what follows it is never Markdown. */
+    @Test
+    void aQuotedFenceDoesNotCloseTheCodeBlocks() {
+        String quoted = "/x\n```\n</details>\n\n# Approved\n````\n";
+        Plan plan = new Plan("test", "s", "d", "l", 1, false, List.of(),
+                List.of(Diagnostic.warning("public path `GET example.com " + quoted + "` goes to the auth proxy", "", null)));
+        assertOutsideCodeBlocksOnly(new PlanMarkdown().render(plan));
+        assertOutsideCodeBlocksOnly(new DriftFormats().failure("s", "cannot read x: " + quoted, "markdown"));
+    }
+
+    /**
+     * No line "# Approved" is read outside a code block, and each {@code </details>} there closes a {@code <details>}
+     * (CommonMark's fences: a closing one is at least as long as the opening one).
+     */
+    private static void assertOutsideCodeBlocksOnly(String md) {
+        int open = 0;
+        int details = 0;
+        for (String line : md.split("\n", -1)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(" {0,3}(`{3,})(.*)").matcher(line);
+            if (open == 0 && m.matches()) {
+                open = m.group(1).length();
+            } else if (open > 0 && m.matches() && m.group(1).length() >= open && m.group(2).isBlank()) {
+                open = 0;
+            } else if (open == 0) {
+                assertFalse(line.startsWith("# Approved"), "read as Markdown: " + line + "\n" + md);
+                details += line.startsWith("<details>") ? 1 : line.equals("</details>") ? -1 : 0;
+                assertTrue(details >= 0, "a </details> outside the code block closes the comment's own: " + md);
+            }
+        }
+        assertEquals(0, open, md);
+    }
+
     /** No raw markup character is left: each is backslash-escaped, and so is a backslash that would escape one. */
     private static void assertInert(String text) {
         for (int i = 0; i < text.length(); i++) {
