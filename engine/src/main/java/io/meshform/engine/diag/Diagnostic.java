@@ -10,10 +10,12 @@ public record Diagnostic(Severity severity, String summary, String detail, Sourc
     /**
      * Control characters in the text are escaped here ({@link ControlChars}), the one place every diagnostic passes
      * through, whichever command prints it and however: a server's or istioctl's message may carry an ESC sequence
-     * the stack wrote.
+     * the stack wrote. The summary is one line: a line break it quotes (a coverage path or a policy's path written
+     * with one) is written {@code \\n}, as plans write it in a value, so the quoted text cannot print a line of its own
+     * (a "No changes." under the warning, or a line that closes a Markdown code block).
      */
     public Diagnostic {
-        summary = ControlChars.escape(summary);
+        summary = summary == null ? null : ControlChars.escape(summary).replace("\n", "\\n");
         detail = ControlChars.escape(detail);
     }
 

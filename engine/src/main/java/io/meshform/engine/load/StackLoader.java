@@ -3,6 +3,7 @@ package io.meshform.engine.load;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.Quote;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.model.BackendConfig;
@@ -43,6 +44,11 @@ public final class StackLoader {
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "metadata", "imports", "variables",
             "backend", "resources");
     private static final Set<String> METADATA_KEYS = Set.of("name", "environment", "description");
+    /**
+     * A stack's name: printed raw in plans, drift reports, their Markdown headings and the state, so no control character,
+     * blank or markup can be in it (a YAML string may hold {@code \\e]52;...} or {@code `<img ...>}).
+     */
+    private static final java.util.regex.Pattern STACK_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
     private static final int MAX_IMPORT_DEPTH = 8;
 
     private final YamlReader yaml = new YamlReader();
@@ -296,7 +302,12 @@ public final class StackLoader {
         }
         shape.knownKeys(md, "/metadata", "metadata", METADATA_KEYS);
         String name = shape.string(md, "/metadata", "name");
-        if (name != null) {
+        if (name != null && !STACK_NAME.matcher(name).matches()) {
+            out.error("invalid stack name `" + Quote.shortened(name) + "`", "use letters, digits, '-', '_' and '.', starting"
+                    + " and ending with a letter or digit, at most 253 characters: the name is printed in every plan and"
+                    + " drift report, where a control character or Markdown would act rather than show",
+                    doc.rangeOf("/metadata/name"));
+        } else if (name != null) {
             parts.name = name;
         } else if (topLevel && parts.name == null) {
             shape.required(md, "/metadata", "name", "metadata");

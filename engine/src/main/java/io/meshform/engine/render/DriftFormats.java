@@ -66,8 +66,8 @@ public final class DriftFormats {
                 root.put("error", message);
                 yield JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build().writeValueAsString(root) + "\n";
             }
-            case "markdown" -> "### meshform drift: `" + name + "`\n\n**The drift check failed; nothing was checked.**\n\n```\n"
-                    + io.meshform.engine.diag.ControlChars.escape(message) + "\n```\n";
+            case "markdown" -> "### meshform drift: `" + name + "`\n\n**The drift check failed; nothing was checked.**\n\n"
+                    + MarkdownText.codeBlock("", io.meshform.engine.diag.ControlChars.escape(message));
             default -> "Drift check failed; nothing was checked:\n" + message + "\n";
         };
     }
@@ -78,15 +78,16 @@ public final class DriftFormats {
             return;
         }
         sb.append("\nNot checked in full (not drift):\n\n");  // DriftSummary.NOT_CHECKED, as a heading
-        r.notChecked().forEach(n -> sb.append("- `").append(n.address()).append("`: ").append(n.summary()).append('\n'));
+        r.notChecked().forEach(n -> sb.append("- `").append(n.address()).append("`: ").append(MarkdownText.inline(n.summary())).append('\n'));
         notCheckedParts(sb, r);
     }
 
     private static void notCheckedParts(StringBuilder sb, DriftReport r) {
         for (NotChecked n : r.notChecked()) {
-            sb.append("\n<details><summary><code>").append(n.address()).append("</code>: not checked</summary>\n\n```\n");
-            n.parts().forEach(l -> sb.append(l.line()).append('\n'));
-            sb.append("```\n</details>\n");
+            StringBuilder parts = new StringBuilder();
+            n.parts().forEach(l -> parts.append(l.line()).append('\n'));
+            sb.append("\n<details><summary><code>").append(n.address()).append("</code>: not checked</summary>\n\n")
+                    .append(MarkdownText.codeBlock("", parts.toString())).append("</details>\n");
         }
     }
 
@@ -233,7 +234,7 @@ public final class DriftFormats {
     private String markdown(DriftReport r) {
         StringBuilder sb = new StringBuilder("### meshform drift: `" + r.stackName() + "`\n\n");
         StringBuilder notes = new StringBuilder();
-        r.notes().forEach(n -> notes.append("\n> ").append(n.summary().replace("\n", " ")).append('\n'));
+        r.notes().forEach(n -> notes.append("\n> ").append(MarkdownText.inline(n.summary())).append('\n'));
         String notYet = String.join(", ", r.notYetApplied().stream().map(a -> "`" + a + "`").toList());
         if (!r.failed()) {
             if (r.notYetApplied().isEmpty() && r.notChecked().isEmpty()) {
@@ -252,12 +253,12 @@ public final class DriftFormats {
         sb.append("| resource | finding |\n|---|---|\n");
         for (DriftEntry e : r.entries()) {
             sb.append("| `").append(e.address() == null ? "mesh" : e.address()).append("` | ")
-                    .append(e.summary().replace("|", "\\|")).append(" |\n");
+                    .append(MarkdownText.inline(e.summary())).append(" |\n");
         }
         if (r.pendingFails()) {
             r.notYetApplied().forEach(a -> sb.append("| `").append(a).append("` | ").append(DriftSummary.NOT_APPLIED).append(" |\n"));
             r.notChecked().forEach(n -> sb.append("| `").append(n.address()).append("` | ").append(DriftSummary.NOT_CHECKED)
-                    .append(": ").append(n.summary().replace("|", "\\|")).append(" (--fail-on-pending) |\n"));
+                    .append(": ").append(MarkdownText.inline(n.summary())).append(" (--fail-on-pending) |\n"));
         } else if (!r.notYetApplied().isEmpty()) {
             sb.append("\nNot yet applied (not drift): ").append(notYet).append('\n');
         }
@@ -268,14 +269,16 @@ public final class DriftFormats {
         }
         for (DriftEntry e : r.entries()) {
             if (!e.details().isEmpty()) {
-                sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n```\n");
-                e.details().stream().filter(PlanDetail::shown).forEach(l -> sb.append(l.line()).append('\n'));
-                sb.append("```\n</details>\n");
+                StringBuilder restore = new StringBuilder();
+                e.details().stream().filter(PlanDetail::shown).forEach(l -> restore.append(l.line()).append('\n'));
+                sb.append("\n<details><summary><code>").append(e.address()).append("</code>: what apply would restore</summary>\n\n")
+                        .append(MarkdownText.codeBlock("", restore.toString())).append("</details>\n");
             }
             if (e.expected() != null && e.live() != null) {
-                sb.append("\n<details><summary><code>").append(e.address()).append("</code> diff</summary>\n\n```diff\n");
-                diff(e).forEach(l -> sb.append(l).append('\n'));
-                sb.append("```\n</details>\n");
+                StringBuilder diff = new StringBuilder();
+                diff(e).forEach(l -> diff.append(l).append('\n'));
+                sb.append("\n<details><summary><code>").append(e.address()).append("</code> diff</summary>\n\n")
+                        .append(MarkdownText.codeBlock("diff", diff.toString())).append("</details>\n");
             }
         }
         return sb.append(notes).toString();

@@ -69,7 +69,7 @@ public final class PlanMarkdown {
                     .append(infos == 0 ? "" : ", " + infos + " note(s)").append(":\n");
             int listed = 0;
             for (var d : plan.diagnostics()) {
-                String line = "- " + d.summary().replace("\n", " ") + "\n";
+                String line = "- " + MarkdownText.inline(d.summary()) + "\n";
                 if (sb.length() + line.length() > half + half / 2) {
                     break;
                 }
@@ -85,10 +85,12 @@ public final class PlanMarkdown {
     /** The full plan text (diagnostics with their detail, every change), folded, cut to what room is left. */
     private String folded(StringBuilder sb, Plan plan) {
         String full = new PlanText(Style.plain(), PlanText.Layout.DIFF).render(plan);
-        String open = "\n<details><summary>Full plan</summary>\n\n```diff\n";
-        String close = "```\n</details>\n";
-        int room = limit - sb.length() - open.length() - close.length();
-        sb.append(open).append(fold(full, room)).append(close);
+        String open = "\n<details><summary>Full plan</summary>\n\n";
+        String close = "</details>\n";
+        // the fence a value quoting ``` needs (MarkdownText.codeBlock), and the line break it may add
+        int fences = MarkdownText.codeBlock("diff", full).length() - full.length() + 1;
+        int room = limit - sb.length() - open.length() - close.length() - fences;
+        sb.append(open).append(MarkdownText.codeBlock("diff", fold(full, room))).append(close);
         return sb.toString();
     }
 
@@ -111,8 +113,8 @@ public final class PlanMarkdown {
                 .toString();
     }
 
-    /** A table cell: one line, no column break, controls and invisible characters escaped ({@code ControlChars}). */
+    /** A table cell: one line of text, no column break or markup ({@link MarkdownText}). */
     private static String cell(String s) {
-        return io.meshform.engine.diag.ControlChars.escape(s).replace("|", "\\|").replace("\n", " ");
+        return MarkdownText.inline(s);
     }
 }

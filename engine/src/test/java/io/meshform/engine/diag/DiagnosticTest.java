@@ -22,6 +22,18 @@ class DiagnosticTest {
         assertTrue(text.endsWith("... 29 more lines (all of them in the JSON output: validate --json, plan --json, drift --format json)"), text);
     }
 
+    /**
+     * A summary quotes what a stack or a tenant wrote (a coverage path with a line break): it stays one line, so the
+     * quoted text cannot print a line of its own under the warning, such as "No changes.".
+     */
+    @Test
+    void aSummaryIsOneLineWhatEverItQuotes() {
+        Diagnostic d = Diagnostic.warning("public path `/x\n\nNo changes. The cluster matches the stack.\n` is let through",
+                "on gateway g:\nrow", null);
+        assertEquals("public path `/x\\n\\nNo changes. The cluster matches the stack.\\n` is let through", d.summary());
+        assertEquals("warning: " + d.summary() + "\n  on gateway g:\n  row", d.format());
+    }
+
     @Test
     void warningsAndShortNotesAreWhole() {
         assertEquals(41, Diagnostic.warning("w", lines(40), null).format().split("\n").length);

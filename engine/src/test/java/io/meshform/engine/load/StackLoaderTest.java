@@ -103,6 +103,25 @@ class StackLoaderTest {
         assertEquals(8, errors.get(0).range().line());
     }
 
+    /**
+     * The stack's name is printed in every plan, drift report and Markdown heading: one with a terminal escape or
+     * Markdown (the stack's author writes it) is refused at load, where it is written.
+     */
+    @Test
+    void aStackNameWithControlsOrMarkupIsRefused() throws IOException {
+        for (String name : List.of("\"x\\e]52;c;SGVsbG8=\\a\"", "\"a`<img src=x>\"", "\"two words\"", "-lead", "\"\\u202eexe\"")) {
+            List<Diagnostic> errors = errors("apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: " + name + "}\nresources: []\n");
+            assertEquals(1, errors.size(), name + ": " + errors);
+            assertTrue(errors.get(0).summary().startsWith("invalid stack name "), errors.get(0).summary());
+            assertEquals(3, errors.get(0).range().line());
+            assertTrue(errors.get(0).summary().codePoints().noneMatch(c -> c == 0x1b || c == 7 || c == 0x202e), errors.get(0).summary());
+        }
+        for (String name : List.of("cortex-production", "Cortex_Prod.eu-1", "a")) {
+            Path p = file("ok.yaml", "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: " + name + "}\nresources: []\n");
+            assertEquals(name, loader.load(p, VariableInputs.none()).stack().name());
+        }
+    }
+
     @Test
     void unknownDependencyIsAnError() throws IOException {
         List<Diagnostic> errors = errors(HEAD + """
