@@ -100,6 +100,9 @@ public final class StackLoader {
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
         collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
+        // A resource of an unknown type, a misspelt `resources:` or an import that is not there is left out, and the
+        // references in it unread: "declared but never used" would then be untrue of a variable only it uses.
+        boolean partsLeftOut = out.hasErrors();
         // Structural errors do not stop here: the resources that did parse are still validated, so one run
         // reports every error in the file.
         Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
@@ -121,7 +124,9 @@ public final class StackLoader {
             resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle(),
                     interpolator.sensitivePointers(specPointer)));
         }
-        parts.variables.warnUnused(used, out);
+        if (!partsLeftOut) {
+            parts.variables.warnUnused(used, out);
+        }
         checkDependsOn(resources, out);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
