@@ -5,6 +5,7 @@ import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
+import io.meshform.engine.diag.ValueDescription;
 import io.meshform.engine.model.BackendConfig;
 import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceAddress;
@@ -183,7 +184,10 @@ public final class StackLoader {
         }
         ObjectShape shape = new ObjectShape(doc, out);
         JsonNode root = doc.root();
-        if (!shape.isObject(root, "", "a stack file")) {
+        if (root == null || !root.isObject()) {
+            // The root is described, never quoted (an import naming a token file), and the way out is said.
+            out.error("a stack file must be a mapping", "found " + ValueDescription.kindOf(root) + "; a stack starts with"
+                    + " `apiVersion: " + API_VERSION + "`, `kind: Stack` and `metadata: {name: NAME}`", doc.rangeOf(""));
             return;
         }
         java.util.Optional<String> manifest = ManifestNotStack.summary(root);
