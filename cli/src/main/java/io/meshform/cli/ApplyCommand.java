@@ -113,12 +113,36 @@ class ApplyCommand implements Callable<Integer> {
     }
 
     private Plan readPlan() {
+        Plan plan;
         try {
             savedText = Workspace.read(planFile, "plan file");
-            return new PlanJson().read(savedText);
+            plan = new PlanJson().read(savedText);
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());
         }
+        refusePrintedJson(plan);
+        return plan;
+    }
+
+    /**
+     * {@code plan --json} and {@code show --json} print the plan without each change's {@code private} data, which a
+     * saved plan always carries ({@link PlanJson} writes it, empty or not, for every change). Applied, such a file was
+     * refused as edited ("the file's private differs" for every resource), which sent the user looking for an edit
+     * that nobody made.
+     */
+    private void refusePrintedJson(Plan plan) {
+        tools.jackson.databind.JsonNode changes = new JsonMapper().readTree(savedText).path("resource_changes");
+        boolean anyPrivate = false;
+        for (tools.jackson.databind.JsonNode c : changes) {
+            anyPrivate |= c.has("private");
+        }
+        if (changes.isEmpty() || anyPrivate) {
+            return;
+        }
+        throw new UserError(planFile + " is the plan JSON that `plan --json` or `show --json` prints, not a saved plan: it"
+                + " leaves out what apply needs (each change's private data). Save the plan with `"
+                + ApplyHint.plan(global, Path.of("FILE"), plan.destroy()) + "`, review it (`meshform show FILE`), then `meshform"
+                + " apply` that file. Nothing was applied.");
     }
 
     /**

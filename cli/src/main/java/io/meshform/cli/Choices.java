@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.render.DriftFormats;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
@@ -9,8 +10,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Option values checked while the command line is parsed, so a bad value is a usage error (with the command's
- * usage) before any file is read or any cluster is contacted. Each class is both the converter and the list the
- * shell completion offers.
+ * usage) before any file is read or any cluster is contacted. Each list ({@link OneOf}) is both the converter and
+ * the values the shell completion offers.
  */
 final class Choices {
     private Choices() {
@@ -86,6 +87,23 @@ final class Choices {
                 throw new TypeConversionException("must be 0 or more, not " + value);
             }
             return n;
+        }
+    }
+
+    /**
+     * Every file or directory option and argument ({@code -f}, {@code --out}, {@code --state}, {@code --root}, a
+     * PLANFILE, ...): an empty value ({@code --out=}, or {@code --istioctl "$UNSET"}) named the working directory, so
+     * {@code plan --out=} planned in full and then said "cannot write : it is a directory", and {@code --root=} or
+     * {@code --istioctl=} were taken without a word for the current directory or the default.
+     */
+    static final class NonEmptyPath implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            if (value.isEmpty()) {
+                throw new TypeConversionException("the path is empty: give a file or directory name (nothing follows"
+                        + " the `=`, or the variable given is unset)");
+            }
+            return Path.of(value);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.meshform.cli;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,8 @@ final class CommandTree {
                 root.addSubcommand(c.getKey(), c.getValue().get());
             }
         }
+        // After the subcommands are added: picocli registers a converter with the commands the tree has now.
+        root.registerConverter(Path.class, new Choices.NonEmptyPath());
         for (CommandLine c : all(root)) {
             CommandSpec spec = c.getCommandSpec();
             if (spec.findOption("--help") == null) {

@@ -59,7 +59,7 @@ final class DriftCommand implements Callable<Integer> {
     boolean failOnPending;
 
     @Option(names = "--allow-empty-state",
-            description = "Accept a missing or empty state (a stack not applied yet) and check only that the cluster answers. "
+            description = "Accept a missing or empty state (a stack not applied yet) and check only that the cluster answers "
                     + "(default: off, drift with no state is an error: it would check nothing).")
     boolean allowEmptyState;
 

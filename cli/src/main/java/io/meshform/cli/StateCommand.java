@@ -246,8 +246,13 @@ final class StateCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             StateSnapshot pushed;
-            pushed = new StateCodec().decode(io.meshform.engine.load.InputFiles.readBytes(file, file.toString(), "state file",
-                    io.meshform.engine.load.InputFiles.PLAN_FILE_LIMIT), file.toString());
+            try {
+                pushed = new StateCodec().decode(io.meshform.engine.load.InputFiles.readBytes(file, file.toString(), "state file",
+                        io.meshform.engine.load.InputFiles.PLAN_FILE_LIMIT), file.toString());
+            } catch (io.meshform.state.CorruptStateException e) {
+                // Most often the wrong file was named (the stack, a saved plan): say which file push takes.
+                throw e.withRecovery("push a state file: the JSON `meshform state pull` prints, or a state's .backup");
+            }
             try (Workspace ws = new Workspace(global, terminal)) {
                 Stack stack = ws.stackForWrite("`meshform state push`");
                 if (pushed.stack() != null && stack.name() != null && !pushed.stack().equals(stack.name())) {

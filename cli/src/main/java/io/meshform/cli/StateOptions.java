@@ -28,7 +28,8 @@ final class StateOptions extends GlobalOptions {
     }
 
     @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Choices.NotNegative.class,
-            description = "How long to wait for the state lock (default: ${DEFAULT-VALUE}, fail at once).")
+            description = "How long to wait for the state lock (default: ${DEFAULT-VALUE}, fail at once); drift, "
+                    + "force-unlock and state list, show and pull take no lock, so they never wait.")
     void lockTimeout(int seconds) {
         lockTimeoutSeconds = seconds;
     }

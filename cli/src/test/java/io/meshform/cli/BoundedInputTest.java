@@ -123,6 +123,12 @@ class BoundedInputTest {
     }
 
     @Test
+    void aPushedFileThatIsNoStateSaysWhichFilePushTakes() {
+        refused(run("state", "push", stack.toString()), "is not a valid meshform state: not valid JSON at line 1, column 1",
+                "push a state file: the JSON `meshform state pull` prints, or a state's .backup");
+    }
+
+    @Test
     void anEndlessDeviceAsTheStateIsRefused() {
         refused(run("plan", "--state", "/dev/zero"), "/dev/zero", "not a regular file");
     }

@@ -345,6 +345,15 @@ class HelpTest {
         }
     }
 
+    /** --lock-timeout is shared by every command that reads a state; drift and the reading ones never lock, and say so. */
+    @Test
+    void lockTimeoutSaysWhichCommandsTakeNoLock() {
+        for (String[] command : List.of(new String[] {"drift"}, new String[] {"force-unlock"}, new String[] {"state", "pull"})) {
+            String help = run(args(List.of(command), "--help")).out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("drift, force-unlock and state list, show and pull take no lock, so they never wait"), help);
+        }
+    }
+
     @Test
     void optionsACommandWouldIgnoreAreRefused() {
         // No stack file is read: the options are refused first.

@@ -6,6 +6,7 @@ import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.Quote;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.diag.Suggestions;
+import io.meshform.engine.diag.ValueDescription;
 import io.meshform.engine.model.BackendConfig;
 import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceAddress;
@@ -106,6 +107,9 @@ public final class StackLoader {
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
         collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
+        // A resource of an unknown type, a misspelt `resources:` or an import that is not there is left out, and the
+        // references in it unread: "declared but never used" would then be untrue of a variable only it uses.
+        boolean partsLeftOut = out.hasErrors();
         // Structural errors do not stop here: the resources that did parse are still validated, so one run
         // reports every error in the file.
         Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
@@ -127,7 +131,9 @@ public final class StackLoader {
             resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle(),
                     interpolator.sensitivePointers(specPointer)));
         }
-        parts.variables.warnUnused(used, out);
+        if (!partsLeftOut) {
+            parts.variables.warnUnused(used, out);
+        }
         checkDependsOn(resources, out);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
@@ -184,7 +190,10 @@ public final class StackLoader {
         }
         ObjectShape shape = new ObjectShape(doc, out);
         JsonNode root = doc.root();
-        if (!shape.isObject(root, "", "a stack file")) {
+        if (root == null || !root.isObject()) {
+            // The root is described, never quoted (an import naming a token file), and the way out is said.
+            out.error("a stack file must be a mapping", "found " + ValueDescription.kindOf(root) + "; a stack starts with"
+                    + " `apiVersion: " + API_VERSION + "`, `kind: Stack` and `metadata: {name: NAME}`", doc.rangeOf(""));
             return;
         }
         java.util.Optional<String> manifest = ManifestNotStack.summary(root);

@@ -164,8 +164,15 @@ final class StackVariables {
             } else if (fromFiles.containsKey(name)) {
                 value = fromFiles.get(name);
                 if (!matchesType(value, decl.type)) {
+                    // Where to put it right: the error stands at the declaration, the value is in the file.
+                    String wanted = switch (decl.type) {
+                        case "string" -> "a string (quote a number or a boolean: \"5\")";
+                        case "bool" -> "true or false";
+                        default -> "a number, such as 3 or 0.5";
+                    };
                     out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
-                            "found " + ValueDescription.kindOf(value), decl.range);
+                            "found " + ValueDescription.kindOf(value) + "; give " + wanted + " in " + origin.get(name),
+                            decl.range);
                     continue;
                 }
             } else if (decl.defaultValue != null) {

@@ -30,6 +30,13 @@ import tools.jackson.databind.JsonNode;
  * it starts anything.
  */
 public final class PlanBinding {
+    /**
+     * Who moves the serial. "another apply ran" was untrue of the commonest case, the same plan file applied twice
+     * (a re-run pipeline step), and of import and the state commands, which write the state too.
+     */
+    private static final String WRITTEN_BY = "written by an apply (this plan's own, if it was applied already), an"
+            + " import or a state command";
+
     private final TypeRegistry types;
 
     public PlanBinding(TypeRegistry types) {
@@ -44,13 +51,13 @@ public final class PlanBinding {
         }
         if (plan.stateSerial() == 0 && state.serial() > 0) {
             moved.add("state was created since the plan was made, which found none (it is now at serial " + state.serial()
-                    + "): another apply ran");
+                    + "): " + WRITTEN_BY);
         } else if (!Objects.equals(plan.stateLineage(), state.lineage())) {
             moved.add("the state belongs to another history (lineage " + state.lineage() + ", the plan was made for "
                     + plan.stateLineage() + ")");
         } else if (plan.stateSerial() != state.serial()) {
             moved.add("the state changed since the plan was made (serial " + plan.stateSerial() + " -> " + state.serial()
-                    + "): another apply ran");
+                    + "): " + WRITTEN_BY);
         }
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         for (ResourceChange c : plan.changes()) {

@@ -275,7 +275,8 @@ class StackLoaderTest {
         List<String> messages = e.diagnostics().stream().map(d -> d.summary() + " | " + d.detail()).toList();
         assertEquals(2, messages.size(), "one error per variable, no 'undefined variable' for a declared one: " + messages);
         assertTrue(messages.get(0).startsWith("variable `enabled` from --var enabled is not a bool | give true or false"), messages.get(0));
-        assertTrue(messages.get(1).startsWith("variable `password` from " + varFile + " is not a string | found a mapping"), messages.get(1));
+        assertTrue(messages.get(1).startsWith("variable `password` from " + varFile + " is not a string | found a mapping;"
+                + " give a string (quote a number or a boolean: \"5\") in " + varFile), messages.get(1));
         assertTrue(messages.stream().noneMatch(m -> m.contains("hunter2")), "values are not repeated: " + messages);
     }
 
