@@ -292,8 +292,11 @@ public final class Applier {
      * records it as the resource's and the old one as deposed (one write), then the old one is deleted and its record
      * dropped. A failed create leaves the old object in force and in the state. A failed delete leaves the old object
      * recorded as deposed, which every later plan deletes whatever the stack says by then (Terraform's
-     * create_before_destroy, internal/terraform/node_resource_apply_instance.go). Recording the new object only after
-     * the delete, as before, lost it when the stack changed again before the retry: moved again, removed, destroyed.
+     * create_before_destroy, internal/terraform/node_resource_apply_instance.go, managedResourceExecute). Terraform
+     * deposes before the create and restores the old object when the create fails; here the depose is written with the
+     * new entry, after the create, because a new object made and not yet recorded is already covered ({@link
+     * CreateIntents}). Recording the new object only after the delete, as before, lost it when the stack changed
+     * again before the retry: moved again, removed, destroyed.
      */
     private void replaceCreatingFirst(StackContext context, ResourceChange c, ResourceType type, ResourceState recorded,
                                       Recorder recorder, ProgressSink progress) {

@@ -186,4 +186,25 @@ class DeposedObjectTest {
         assertEquals(Set.of(), cluster.objectKeys());
         assertTrue(state().deposed().isEmpty());
     }
+
+    /**
+     * The crash guarantee, write by write: the state never records the new object without the old one (as the
+     * resource's or as deposed), so a run killed between any two writes leaves both known. The new entry and the old
+     * one's deposed record are one write (one journal record for the local file).
+     */
+    @Test
+    void noWriteOfAMoveRecordsTheNewObjectWithoutTheOldOne() {
+        assertTrue(apply(stack("cortex")).succeeded());
+        int from = store.writes().size();
+        assertTrue(apply(stack("cortx")).succeeded());
+        List<String> seen = new java.util.ArrayList<>();
+        for (StateSnapshot w : store.writes().subList(from - 1, store.writes().size())) {
+            String step = w.find("test.thing.policy").orElseThrow().attributes().get("object").asString() + " deposed "
+                    + w.deposed().stream().map(d -> d.object().attributes().get("object").asString()).toList();
+            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(step)) {
+                seen.add(step);
+            }
+        }
+        assertEquals(List.of("cortex deposed []", "cortx deposed [cortex]", "cortx deposed []"), seen);
+    }
 }
