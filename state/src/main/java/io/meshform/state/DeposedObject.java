@@ -43,8 +43,8 @@ public record DeposedObject(String key, ResourceState object) {
         return object.address();
     }
 
-    /** How the plan and {@code state list} name it: {@code <address> (deposed <key>)}. */
+    /** How the plan and {@code state list} name it: {@code <address> (deposed object <key>)}. */
     public String describe() {
-        return address() + " (deposed " + key + ")";
+        return address() + " (deposed object " + key + ")";
     }
 }

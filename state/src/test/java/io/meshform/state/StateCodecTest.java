@@ -80,7 +80,7 @@ class StateCodecTest {
         String twice = v3.replace("3,", "4,").replace(entry, entry + ", " + entry);
         CorruptStateException dup = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
                 () -> codec.decode(twice.getBytes(StandardCharsets.UTF_8), "f"));
-        org.junit.jupiter.api.Assertions.assertTrue(dup.getMessage().contains("deposed[1]: a.b.c (deposed 0badcafe) appears twice"),
+        org.junit.jupiter.api.Assertions.assertTrue(dup.getMessage().contains("deposed[1]: a.b.c (deposed object 0badcafe) appears twice"),
                 dup.getMessage());
         String badKey = v3.replace("3,", "4,").replace("0badcafe", "nothex!!");
         CorruptStateException key = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
