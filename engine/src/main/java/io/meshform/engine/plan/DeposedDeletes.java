@@ -3,6 +3,7 @@ package io.meshform.engine.plan;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.diag.Severity;
 import io.meshform.engine.graph.ResourceGraph;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
@@ -45,14 +46,14 @@ public final class DeposedDeletes {
             boolean chosen = selected.contains(a) || !graph.contains(a)
                     && (options.targets().isEmpty() || options.targets().contains(a)) && !options.excludes().contains(a);
             if (chosen) {
-                change(types, context, state, a, d, out).ifPresent(changes::add);
+                change(types, context, state, a, d, options.strict(), out).ifPresent(changes::add);
             }
         }
         return changes;
     }
 
     private static Optional<ResourceChange> change(TypeRegistry types, StackContext context, StateSnapshot state,
-                                                   ResourceAddress a, DeposedObject d, Diagnostics out) {
+                                                   ResourceAddress a, DeposedObject d, boolean strict, Diagnostics out) {
         ResourceType type = types.find(d.object().type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records " + d.describe() + " of type `" + d.object().type() + "`, which no provider offers",
                 "use a meshform that has this type, or forget it with `meshform state rm " + a + "`", null)));
@@ -66,11 +67,13 @@ public final class DeposedDeletes {
                     + " its state record goes", null, null, List.of(), List.of(), key, null, List.of()));
         }
         if (live.ownership().applies() && !state.lineage().equals(live.ownership().lineage())) {
-            out.warning(d.describe() + ": " + (live.ownership().object() == null ? "its object" : live.ownership().object())
-                            + " does not carry this state's mark, so it is not deleted and stays recorded",
-                    "It is the old object of a move whose delete failed, and it was made again or marked by something"
-                            + " else since. Delete it by hand if it is to go; `meshform state rm " + a + "` forgets it"
-                            + " (with the resource's own entry).", null);
+            String detail = "It is the old object of a move whose delete failed, and it was made again or marked by something"
+                    + " else since. Delete it by hand if it is to go; `meshform state rm " + a + "` forgets it (with the"
+                    + " resource's own entry).";
+            out.add(new Diagnostic(strict ? Severity.ERROR : Severity.WARNING, d.describe() + ": "
+                    + (live.ownership().object() == null ? "its object" : live.ownership().object())
+                    + " does not carry this state's mark, so it is not deleted and stays recorded",
+                    strict ? detail + "\n(an error because of --strict)" : detail, null));
             return Optional.empty();
         }
         // masked as every plan masks a delete's before side

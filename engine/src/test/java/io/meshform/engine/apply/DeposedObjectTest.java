@@ -156,6 +156,10 @@ class DeposedObjectTest {
         String warned = p.diagnostics().toString();
         assertTrue(warned.contains("does not carry this state's mark, so it is not deleted and stays recorded"), warned);
         assertTrue(warned.contains("`meshform state rm test.thing.policy`"), warned);
+        io.meshform.engine.diag.DiagnosticsException strict = org.junit.jupiter.api.Assertions.assertThrows(
+                io.meshform.engine.diag.DiagnosticsException.class, () -> new Planner(cluster.registry(), "t").plan(
+                        stack("cortx"), state(), new PlanOptions(Set.of(), Set.of(), Set.of(), false, true)));
+        assertTrue(strict.getMessage().contains("(an error because of --strict)"), strict.getMessage());
         assertTrue(apply(stack("cortx")).succeeded());
         assertEquals(Set.of("object cortex", "object cortx"), cluster.objectKeys());
         assertEquals(1, state().deposed().size(), "kept until state rm");
