@@ -283,7 +283,7 @@ class ApplyCommand implements Callable<Integer> {
             sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
         }
         for (ResourceChange c : result.notStarted()) {
-            sb.append("  not started: ").append(c.address()).append('\n');
+            sb.append("  not started: ").append(c.label()).append('\n');
         }
         if (result.stateNotWritten() != null) {
             // What the journal keeps, and what to do: the state file itself is at its earlier serial.
@@ -323,14 +323,14 @@ class ApplyCommand implements Callable<Integer> {
                 + " Resources: " + counts))).append('\n');
         sb.append(style.red("  " + result.lockLost().getMessage())).append('\n');
         sb.append("  finished before that (").append(result.done().size()).append("):");
-        List<String> done = result.done().stream().map(c -> c.address().toString()).toList();
+        List<String> done = result.done().stream().map(ResourceChange::label).toList();
         sb.append(done.isEmpty() ? " none" : "\n    " + String.join("\n    ", done)).append('\n');
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
             sb.append("  not recorded: ").append(f.getKey().address())
                     .append(" (its change may have reached the cluster; the next plan shows it)\n");
         }
         for (ResourceChange c : result.notStarted()) {
-            sb.append("  not started: ").append(c.address()).append('\n');
+            sb.append("  not started: ").append(c.label()).append('\n');
         }
         sb.append("Nothing was written after the lock was lost: the state is as the run that holds the lock now left "
                 + "it, which may not include the steps above. Once that run is done, run `meshform plan` to see "

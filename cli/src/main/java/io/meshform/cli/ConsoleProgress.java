@@ -38,25 +38,25 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void started(ResourceChange c) {
         running.put(c.address(), new Running(c, System.nanoTime()));
-        say(c.address() + ": " + (c.forgets() ? "Releasing" : gerund(c.action())) + "...");
+        say(c.label() + ": " + (c.forgets() ? "Releasing" : gerund(c.action())) + "...");
     }
 
     @Override
     public void progress(ResourceChange c, String message) {
-        say(c.address() + ": " + message);
+        say(c.label() + ": " + message);
     }
 
     @Override
     public void finished(ResourceChange c, Duration took) {
         running.remove(c.address());
-        say(style.green(c.address() + ": " + (c.forgets() ? "Released (left in the cluster)" : done(c.action())) + " after "
+        say(style.green(c.label() + ": " + (c.forgets() ? "Released (left in the cluster)" : done(c.action())) + " after "
                 + seconds(took)));
     }
 
     @Override
     public void failed(ResourceChange c, Duration took, RuntimeException error) {
         running.remove(c.address());
-        say(style.red(c.address() + ": failed after " + seconds(took)));
+        say(style.red(c.label() + ": failed after " + seconds(took)));
     }
 
     /** Every 10 s (package-private for tests). */

@@ -6,12 +6,14 @@ import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.state.LocalStateBackend;
 import io.meshform.engine.render.Yaml;
+import io.meshform.state.DeposedObject;
 import io.meshform.state.LockHandle;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateCodec;
 import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -96,7 +98,10 @@ final class StateCommand implements Callable<Integer> {
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
                 StateBackend backend = ws.readOnlyBackend("`meshform state list`");
-                existing(backend).resources().forEach(r -> terminal.out().println(r.address()));
+                StateSnapshot s = existing(backend);
+                s.resources().forEach(r -> terminal.out().println(r.address()));
+                // old objects of moves still to delete: "ADDR (deposed object KEY)", as the plan names them
+                s.deposed().forEach(d -> terminal.out().println(d.describe()));
                 return ExitCodes.OK;
             }
         }
@@ -119,19 +124,28 @@ final class StateCommand implements Callable<Integer> {
         public Integer call() {
             try (Workspace ws = new Workspace(global, terminal)) {
                 StateBackend backend = ws.readOnlyBackend("`meshform state show`");
-                ResourceState r = require(existing(backend), address);
-                terminal.out().println("# " + r.address() + " (" + r.type() + ")");
-                terminal.out().print(new Yaml().write(r.attributes()));
-                terminal.out().println("# metadata");
-                // A state edited by hand holds any text: escaped as the attributes are (Yaml), so no ESC sequence or
-                // right-to-left override reaches the terminal.
-                r.metadata().forEach((k, v) -> terminal.out().println(ControlChars.escape("#   " + k + ": " + v)));
+                StateSnapshot s = existing(backend);
+                List<DeposedObject> deposed = s.deposed(address);
+                if (deposed.isEmpty() || s.find(address).isPresent()) {
+                    show(require(s, address), r -> "# " + r.address() + " (" + r.type() + ")");
+                }
+                deposed.forEach(d -> show(d.object(), r -> "# " + d.describe() + " (" + r.type() + "): the old object of a"
+                        + " move, which the next plan deletes"));
                 return ExitCodes.OK;
             }
         }
+
+        private void show(ResourceState r, java.util.function.Function<ResourceState, String> heading) {
+            terminal.out().println(ControlChars.escape(heading.apply(r)));
+            terminal.out().print(new Yaml().write(r.attributes()));
+            terminal.out().println("# metadata");
+            // A state edited by hand holds any text: escaped as the attributes are (Yaml), so no ESC sequence or
+            // right-to-left override reaches the terminal.
+            r.metadata().forEach((k, v) -> terminal.out().println(ControlChars.escape("#   " + k + ": " + v)));
+        }
     }
 
-    @Command(name = "rm", description = "Forget a resource: the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back).",
+    @Command(name = "rm", description = "Forget a resource (and its deposed objects, if any): the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back).",
             footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
@@ -147,11 +161,16 @@ final class StateCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return edit(global, terminal, "state rm", s -> {
-                require(s, address);
+                if (s.deposed(address).isEmpty()) {
+                    require(s, address);
+                }
                 // Forgotten for good: an interrupted apply's note that it was creating it must not bring it back.
                 java.util.Set<String> creating = new java.util.TreeSet<>(s.creating());
                 creating.remove(address);
-                return s.without(address).withCreating(creating);
+                // and its deposed objects (old objects of moves) with it: they stay in the cluster, as its object does
+                List<DeposedObject> deposed = new java.util.ArrayList<>(s.deposed());
+                deposed.removeIf(d -> d.address().equals(address));
+                return s.without(address).withCreating(creating).withDeposedList(deposed);
             }, "Removed " + address + " from the state; the cluster object is untouched", this::stillDeclared);
         }
 

@@ -173,4 +173,28 @@ class StateCommandsTest {
         assertTrue(show.out().contains("#   note\\u202e: x\\e]52;c;eA==\\a\\u202eexe.gnp\n"), show.out());
         assertTrue(show.out().contains("mode: \"PERMISSIVE\\e[2K\\u200b\"\n"), show.out());
     }
+
+    /** A deposed object (the old object of a move still to delete) is listed, shown and forgotten with its resource. */
+    @Test
+    void listShowAndRmNameTheDeposedObjectsOfAnAddress() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Path stateFile = dir.resolve("meshform.state.json");
+        String text = Files.readString(stateFile);
+        tools.jackson.databind.node.ObjectNode state = (tools.jackson.databind.node.ObjectNode)
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(text);
+        tools.jackson.databind.node.ObjectNode old = ((tools.jackson.databind.node.ObjectNode) state.get("resources").get(0)).deepCopy();
+        old.put("key", "0badcafe");
+        state.putArray("deposed").add(old);
+        Files.writeString(stateFile, state.toString());
+
+        Result list = run("state", "list");
+        assertEquals("fake.thing.extra\nfake.thing.mesh\nfake.thing.extra (deposed object 0badcafe)\n", list.out(), list.err());
+        Result show = run("state", "show", "fake.thing.extra");
+        assertTrue(show.out().startsWith("# fake.thing.extra (fake.thing)\n"), show.out());
+        assertTrue(show.out().contains("# fake.thing.extra (deposed object 0badcafe) ("), show.out());
+        assertTrue(show.out().contains("the old object of a move, which the next plan deletes"), show.out());
+        Result rm = run("state", "rm", "fake.thing.extra");
+        assertEquals(0, rm.code(), rm.err());
+        assertEquals("fake.thing.mesh\n", run("state", "list").out());
+    }
 }

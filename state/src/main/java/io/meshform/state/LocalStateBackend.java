@@ -289,7 +289,7 @@ public final class LocalStateBackend implements StateBackend {
             serial = stored.serial() + 1;
         }
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
-                s.meshformVersion(), s.resources(), s.stack(), s.creating());
+                s.meshformVersion(), s.resources(), s.stack(), s.creating(), s.deposed());
         byte[] bytes = codec.encode(out);
         try {
             if (previous != null) {

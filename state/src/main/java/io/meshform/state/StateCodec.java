@@ -28,14 +28,16 @@ import tools.jackson.databind.node.ObjectNode;
  * metadata sorted) so that two writes of the same state are byte-identical and diffs between versions are small.
  *
  * <pre>
- * { "format_version": 3, "serial": 3, "lineage": "…", "stack": "cortex-production", "meshform_version": "0.1.0",
+ * { "format_version": 4, "serial": 3, "lineage": "…", "stack": "cortex-production", "meshform_version": "0.1.0",
  *   "creating": [ "…" ],
- *   "resources": [ { "address": "…", "type": "…", "attributes": { … }, "metadata": { … } } ] }
+ *   "resources": [ { "address": "…", "type": "…", "attributes": { … }, "metadata": { … } } ],
+ *   "deposed": [ { "address": "…", "key": "1a2b3c4d", "type": "…", "attributes": { … }, "metadata": { … } } ] }
  * </pre>
  *
  * {@code stack} (format 2) is the {@code metadata.name} of the stack whose runs write this state; it is left out
  * until a run records one (a format 1 state is read as one that records no stack). {@code creating} (format 3) lists
  * the addresses an apply wrote it was about to create ({@link StateSnapshot#creating}); it is left out when empty.
+ * {@code deposed} (format 4) lists the old objects of moves still to delete ({@link DeposedObject}); left out when empty.
  *
  * Older formats are upgraded on read by a chain of {@link FormatUpgrade}s; newer ones are refused, since
  * rewriting them would drop what this meshform does not understand.
@@ -43,7 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class StateCodec {
 
     private static final Set<String> TOP_KEYS =
-            Set.of("format_version", "serial", "lineage", "stack", "meshform_version", "creating", "resources");
+            Set.of("format_version", "serial", "lineage", "stack", "meshform_version", "creating", "deposed",
+                    "resources");
     private static final Set<String> RESOURCE_KEYS = Set.of("address", "type", "attributes", "metadata");
 
     private final JsonMapper mapper;
@@ -60,7 +63,8 @@ public final class StateCodec {
     private Map<ResourceState, String> encodedResources = new IdentityHashMap<>();
 
     public StateCodec() {
-        this(List.of(new UpgradeFormat0To1(), new UpgradeFormat1To2(), new UpgradeFormat2To3()));
+        this(List.of(new UpgradeFormat0To1(), new UpgradeFormat1To2(), new UpgradeFormat2To3(),
+                new UpgradeFormat3To4()));
     }
 
     StateCodec(List<FormatUpgrade> upgrades) {
@@ -115,6 +119,9 @@ public final class StateCodec {
             fragments.put(r, known != null ? known : encodeResource(r));
             list.add(PLACEHOLDER + i + "@@");
         }
+        // After the resources: the placeholders are looked for in order, so user data in a deposed entry comes too late
+        // to be taken for one.
+        DeposedEntries.write(root, s.deposed(), this);
         encodedResources = fragments;
         String text = writer.writeValueAsString(root);
         StringBuilder out = new StringBuilder(text.length() + fragments.values().stream().mapToInt(String::length).sum());
@@ -209,6 +216,7 @@ public final class StateCodec {
         String version = requiredString(doc, "meshform_version", "meshform_version");
         String stack = doc.has("stack") ? requiredString(doc, "stack", "stack") : null;
         java.util.Set<String> creating = addresses(doc.get("creating"), "creating");
+        List<DeposedObject> deposed = DeposedEntries.read(doc.get("deposed"), "deposed", this);
         JsonNode list = doc.get("resources");
         if (list == null) {
             throw new FormatProblem("resources is missing (an empty state has \"resources\": [])");
@@ -232,7 +240,8 @@ public final class StateCodec {
             }
             resources.add(r);
         }
-        return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources, stack, creating);
+        return new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, lineage, version, resources, stack, creating,
+                deposed);
     }
 
     /**

@@ -30,7 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
  * serial of the state file the journal continues and n counts the records from 1. Resources are encoded as in the
  * state file (the same entries, so masked secrets stay masked). A record that changes what the apply is creating
  * ({@link StateSnapshot#creating}) also holds {@code "creating": [address, ...]}, the whole new list: an apply writes it
- * once before its first create, so it costs one record per apply, not one per create.
+ * once before its first create, so it costs one record per apply, not one per create. A record that changes the deposed
+ * objects ({@link StateSnapshot#deposed}) holds {@code "deposed": [...]}, the whole new list, in the same record as the
+ * entries it goes with: a move's new entry and its old object's deposed record are one record, so no replay sees one
+ * without the other.
  *
  * <p>Reading the state replays a journal left by a crash onto the state file (the result has serial B + 1, the serial
  * its compaction writes), under these rules:
@@ -121,6 +124,9 @@ final class StateJournal {
         }
         if (record.has("creating")) {
             state = state.withCreating(codec.addresses(record.get("creating"), at + ".creating"));
+        }
+        if (record.has("deposed")) {
+            state = state.withDeposedList(DeposedEntries.read(record.get("deposed"), at + ".deposed", codec));
         }
         for (int j = 0; j < removes.size(); j++) {
             if (!removes.get(j).isString()) {
@@ -268,7 +274,12 @@ final class StateJournal {
             if (!next.creating().equals(view.creating())) {
                 next.creating().forEach(record.putArray("creating")::add);
             }
-            if (puts.isEmpty() && removes.isEmpty() && !record.has("creating")) {
+            if (!next.deposed().equals(view.deposed())) {
+                // the whole list, as for creating: few objects, and a record then sets it whatever it replays onto
+                ArrayNode deposed = record.putArray("deposed");
+                next.deposed().forEach(d -> deposed.add(DeposedEntries.node(d, codec)));
+            }
+            if (puts.isEmpty() && removes.isEmpty() && !record.has("creating") && !record.has("deposed")) {
                 view = next;
                 return;
             }

@@ -23,15 +23,21 @@ import java.util.UUID;
  *                        marked but unrecorded object is refused like any object meshform did not make, because the
  *                        mark alone can be copied by whoever may create the object. A finished apply clears what it
  *                        recorded
+ * @param deposed         the old objects of create-first replaces whose delete has not gone through (format 4), sorted by
+ *                        address and key: every plan deletes them ({@link DeposedObject})
  */
 public record StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
-                            List<ResourceState> resources, String stack, java.util.Set<String> creating) {
+                            List<ResourceState> resources, String stack, java.util.Set<String> creating,
+                            List<DeposedObject> deposed) {
 
     /**
      * The format this meshform writes, and the newest one it reads (2: the state records its stack; 3: the addresses
-     * an apply is creating).
+     * an apply is creating; 4: deposed objects).
      */
-    public static final int CURRENT_FORMAT_VERSION = 3;
+    public static final int CURRENT_FORMAT_VERSION = 4;
+
+    private static final Comparator<DeposedObject> DEPOSED_ORDER =
+            Comparator.comparing(DeposedObject::address).thenComparing(DeposedObject::key);
 
     private static final Comparator<ResourceState> BY_ADDRESS = Comparator.comparing(ResourceState::address);
 
@@ -51,6 +57,14 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         if (!(creating instanceof Addresses)) {
             creating = new Addresses(new java.util.TreeSet<>(creating == null ? java.util.Set.of() : creating));
         }
+        List<DeposedObject> old = new ArrayList<>(deposed == null ? List.of() : deposed);
+        old.sort(DEPOSED_ORDER);
+        for (int i = 1; i < old.size(); i++) {
+            if (DEPOSED_ORDER.compare(old.get(i), old.get(i - 1)) == 0) {
+                throw new IllegalArgumentException("deposed object recorded twice: " + old.get(i).describe());
+            }
+        }
+        deposed = List.copyOf(old);
         if (!(resources instanceof SortedResources)) {
             List<ResourceState> sorted = new ArrayList<>(resources == null ? List.of() : resources);
             sorted.sort(BY_ADDRESS);
@@ -73,6 +87,12 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
     public StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
                          List<ResourceState> resources, String stack) {
         this(formatVersion, serial, lineage, meshformVersion, resources, stack, null);
+    }
+
+    /** A snapshot that records no deposed object. */
+    public StateSnapshot(int formatVersion, long serial, String lineage, String meshformVersion,
+                         List<ResourceState> resources, String stack, java.util.Set<String> creating) {
+        this(formatVersion, serial, lineage, meshformVersion, resources, stack, creating, null);
     }
 
     /**
@@ -170,7 +190,7 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
         SortedResources sorted = (SortedResources) resources;
         int i = indexOf(r.address());
         return new StateSnapshot(formatVersion, serial, lineage, meshformVersion,
-                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r), stack, creating);
+                i >= 0 ? sorted.replaced(i, r) : sorted.inserted(-i - 1, r), stack, creating, deposed);
     }
 
     /** This snapshot without the resource at {@code address}; the same snapshot when there is none. */
@@ -180,30 +200,54 @@ public record StateSnapshot(int formatVersion, long serial, String lineage, Stri
             return this;
         }
         return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, ((SortedResources) resources).removed(i), stack,
-                creating);
+                creating, deposed);
     }
 
     /** The same content under another serial; stores use it to stamp what they write. */
     public StateSnapshot withSerial(long newSerial) {
-        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources, stack, creating);
+        return new StateSnapshot(formatVersion, newSerial, lineage, meshformVersion, resources, stack, creating, deposed);
     }
 
     /** The same content as written by another meshform version. */
     public StateSnapshot withMeshformVersion(String version) {
-        return new StateSnapshot(formatVersion, serial, lineage, version, resources, stack, creating);
+        return new StateSnapshot(formatVersion, serial, lineage, version, resources, stack, creating, deposed);
     }
 
     /** The same content, recorded as the state of the stack named {@code name}. */
     public StateSnapshot withStack(String name) {
         return java.util.Objects.equals(name, stack) ? this
-                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, name, creating);
+                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, name, creating, deposed);
     }
 
     /** The same content, with {@code addresses} as the addresses an apply is creating (see {@link #creating}). */
     public StateSnapshot withCreating(java.util.Collection<String> addresses) {
         java.util.Set<String> next = new java.util.TreeSet<>(addresses);
         return next.equals(creating) ? this
-                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, stack, next);
+                : new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, stack, next, deposed);
+    }
+
+    /** The deposed objects recorded under {@code address}, by key. */
+    public List<DeposedObject> deposed(String address) {
+        return deposed.stream().filter(d -> d.address().equals(address)).toList();
+    }
+
+    /** The same content with {@code d} recorded as deposed (replacing one of the same address and key). */
+    public StateSnapshot withDeposed(DeposedObject d) {
+        List<DeposedObject> next = new ArrayList<>(deposed);
+        next.removeIf(x -> x.address().equals(d.address()) && x.key().equals(d.key()));
+        next.add(d);
+        return withDeposedList(next);
+    }
+
+    /** The same content without the deposed object {@code key} of {@code address}; this snapshot when there is none. */
+    public StateSnapshot withoutDeposed(String address, String key) {
+        List<DeposedObject> next = new ArrayList<>(deposed);
+        return next.removeIf(x -> x.address().equals(address) && x.key().equals(key)) ? withDeposedList(next) : this;
+    }
+
+    /** The same content with exactly {@code objects} deposed (a journal record carries the whole list). */
+    public StateSnapshot withDeposedList(List<DeposedObject> objects) {
+        return new StateSnapshot(formatVersion, serial, lineage, meshformVersion, resources, stack, creating, objects);
     }
 
     /** True when an apply wrote, before creating objects, that it would create one for {@code address}. */

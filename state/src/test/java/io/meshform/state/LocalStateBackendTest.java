@@ -331,11 +331,11 @@ class LocalStateBackendTest extends StateBackendContract {
     @Test
     void stateFromANewerMeshformIsRefused() throws IOException {
         Files.writeString(stateFile, """
-                {"format_version": 4, "serial": 1, "lineage": "l", "meshform_version": "9.0.0", "resources": []}
+                {"format_version": 5, "serial": 1, "lineage": "l", "meshform_version": "9.0.0", "resources": []}
                 """);
         StateException e = assertThrows(StateException.class, () -> openBackend().read());
-        assertEquals("state file " + stateFile + " was written by a newer meshform (format 4); this meshform "
-                + "reads up to format 3: upgrade meshform", e.getMessage());
+        assertEquals("state file " + stateFile + " was written by a newer meshform (format 5); this meshform "
+                + "reads up to format 4: upgrade meshform", e.getMessage());
     }
 
     @Test

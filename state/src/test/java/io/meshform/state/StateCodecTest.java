@@ -68,6 +68,27 @@ class StateCodecTest {
         org.junit.jupiter.api.Assertions.assertTrue(dup.getMessage().contains("creating[1]: \"a\" appears twice"), dup.getMessage());
     }
 
+    /** deposed came with format 4: a format 3 file that lists it, or one object listed twice, is not a state. */
+    @Test
+    void deposedInAFormat3FileOrListedTwiceIsRefused() {
+        String entry = "{\"address\": \"a.b.c\", \"key\": \"0badcafe\", \"type\": \"t\", \"attributes\": {}}";
+        String v3 = "{\"format_version\": 3, \"serial\": 1, \"lineage\": \"l\", \"meshform_version\": \"0.1.0\","
+                + " \"resources\": [], \"deposed\": [" + entry + "]}";
+        CorruptStateException old = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
+                () -> codec.decode(v3.getBytes(StandardCharsets.UTF_8), "f"));
+        org.junit.jupiter.api.Assertions.assertTrue(old.getMessage().contains("deposed: unknown key in format 3"), old.getMessage());
+        String twice = v3.replace("3,", "4,").replace(entry, entry + ", " + entry);
+        CorruptStateException dup = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
+                () -> codec.decode(twice.getBytes(StandardCharsets.UTF_8), "f"));
+        org.junit.jupiter.api.Assertions.assertTrue(dup.getMessage().contains("deposed[1]: a.b.c (deposed object 0badcafe) appears twice"),
+                dup.getMessage());
+        String badKey = v3.replace("3,", "4,").replace("0badcafe", "nothex!!");
+        CorruptStateException key = org.junit.jupiter.api.Assertions.assertThrows(CorruptStateException.class,
+                () -> codec.decode(badKey.getBytes(StandardCharsets.UTF_8), "f"));
+        org.junit.jupiter.api.Assertions.assertTrue(key.getMessage().contains("deposed[0].key: expected 8 lowercase hex digits"),
+                key.getMessage());
+    }
+
     @Test
     void encodingIsStableWhateverTheKeyOrderOfAttributes() {
         JsonMapper json = JsonMapper.builder().build();

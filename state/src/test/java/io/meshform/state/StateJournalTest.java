@@ -95,6 +95,32 @@ class StateJournalTest {
         assertEquals(compacted, backend().read().orElseThrow());
     }
 
+    /**
+     * A move's new entry and its old object's deposed record are one journal record: a crash after it leaves a state
+     * that knows both objects, and one before it a state that still records the old one; never one that knows neither.
+     */
+    @Test
+    void aMovesNewEntryAndItsDeposedOldObjectAreOneRecord() throws IOException {
+        LocalStateBackend b = backend();
+        ResourceState old = resource("a", "old");
+        StateSnapshot s = b.write(StateSnapshot.empty("0.1.0").with(old));
+        DeposedObject deposed = DeposedObject.of(old);
+        s = b.record(s.with(resource("a", "new")).withDeposed(deposed));
+        List<String> lines = Files.readAllLines(b.journalFile());
+        assertEquals(1, lines.size(), "one record: " + lines);
+        assertTrue(lines.get(0).contains("\"deposed\":[{\"address\":\"a\",\"key\":\"" + deposed.key() + "\""), lines.get(0));
+        // the process "died" here: the next reader knows both objects
+        StateSnapshot replayed = backend().read().orElseThrow();
+        assertEquals(List.of(deposed), replayed.deposed());
+        assertEquals("new", replayed.find("a").orElseThrow().attributes().path("value").asString());
+        s = b.record(s.withoutDeposed("a", deposed.key()));
+        assertTrue(Files.readAllLines(b.journalFile()).get(1).contains("\"deposed\":[]"), "an emptied list is recorded");
+        assertTrue(backend().read().orElseThrow().deposed().isEmpty());
+        StateSnapshot compacted = b.compact().orElseThrow();
+        assertFalse(Files.readString(stateFile).contains("deposed"), "an empty list is left out of the file");
+        assertEquals(compacted, backend().read().orElseThrow());
+    }
+
     @Test
     void aCompactionThatCannotWriteSaysTheStepsAreInTheJournalAndKeepsIt() throws IOException {
         LocalStateBackend b = backend();

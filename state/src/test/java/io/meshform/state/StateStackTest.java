@@ -38,7 +38,7 @@ class StateStackTest {
     void theStackIsWrittenReadAndKeptByDerivedSnapshots() {
         StateSnapshot s = StateSnapshot.empty("0.1.0").withStack("cortex-production");
         String text = codec.encodeToString(s.with(resource("a")));
-        assertTrue(text.contains("\"format_version\": 3"), text);
+        assertTrue(text.contains("\"format_version\": 4"), text);
         assertTrue(text.contains("\"stack\": \"cortex-production\""), text);
         StateSnapshot read = codec.decode(text.getBytes(StandardCharsets.UTF_8), "test");
         assertEquals("cortex-production", read.stack());
@@ -51,7 +51,7 @@ class StateStackTest {
         assertNull(read.stack(), "a state from before format 2 names no stack: the first stack that writes it adopts it");
         assertEquals(3, read.serial());
         String text = codec.encodeToString(read);
-        assertTrue(text.contains("\"format_version\": 3"), text);
+        assertTrue(text.contains("\"format_version\": 4"), text);
         assertFalse(text.contains("\"stack\""), "no stack is made up: " + text);
     }
 

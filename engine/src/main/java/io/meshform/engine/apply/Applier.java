@@ -20,6 +20,7 @@ import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
+import io.meshform.state.DeposedObject;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockLostException;
 import io.meshform.state.ResourceState;
@@ -82,6 +83,9 @@ public final class Applier {
                 steps.add(c);
             }
         }
+        // Deposed objects go last, one by one, outside the graph: their entries share an address with the resource's own.
+        List<ResourceChange> deposed = steps.stream().filter(ResourceChange::deposed).toList();
+        steps.removeIf(ResourceChange::deposed);
         // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
         Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
         // Before the first create, once per apply (not per create): the addresses it may create objects for. An object
@@ -156,6 +160,9 @@ public final class Applier {
         } finally {
             pool.shutdown();
         }
+        DeposedSteps.Outcome gone = new DeposedSteps(types, listener).runAll(context, deposed, recorder, lock,
+                !failed.isEmpty() || stop.get() || lockLost != null, c -> new StepProgress(c, lock));
+        lockLost = lockLost == null ? gone.lockLost() : lockLost;
         if (lockLost == null) {
             // A step that failed (e.g. its request timed out while this run was paused) may hide that the lock
             // went meanwhile; the report must say so rather than "fix the cause and run again".
@@ -180,11 +187,14 @@ public final class Applier {
                 notWritten = e;  // reported with the steps, whose failures would otherwise go unsaid
             }
         }
-        List<ResourceChange> notStarted = steps.stream().filter(c -> !started.contains(c.address())).toList();
+        List<ResourceChange> notStarted = new ArrayList<>(steps.stream().filter(c -> !started.contains(c.address())).toList());
+        notStarted.addAll(gone.notStarted());
         // In plan order, not the order the threads finished in: the report lists them alike in every run.
-        List<ResourceChange> doneInOrder = steps.stream().filter(c -> doneSet.contains(c.address())).toList();
+        List<ResourceChange> doneInOrder = new ArrayList<>(steps.stream().filter(c -> doneSet.contains(c.address())).toList());
+        doneInOrder.addAll(gone.done());
         Map<ResourceChange, RuntimeException> failedInOrder = new LinkedHashMap<>();
         steps.stream().filter(failed::containsKey).forEach(c -> failedInOrder.put(c, failed.get(c)));
+        failedInOrder.putAll(gone.failed());
         return new ApplyResult(doneInOrder, failedInOrder, notStarted, stop.get(), recorder.written(), lockLost, notWritten);
     }
 
@@ -278,16 +288,23 @@ public final class Applier {
     }
 
     /**
-     * A replacement by a different object ({@link ResourceChange#createsFirst}): the new one is created, then the old
-     * one deleted, then the state records the new one. A failed create leaves the old object in force and in the state;
-     * a failed delete leaves the state recording the old one, so the next plan replaces it again: it reads the new
-     * object, made by this state's resource, where the stack puts it, and the provider still plans the move.
+     * A replacement by a different object ({@link ResourceChange#createsFirst}): the new one is created, then the state
+     * records it as the resource's and the old one as deposed (one write), then the old one is deleted and its record
+     * dropped. A failed create leaves the old object in force and in the state. A failed delete leaves the old object
+     * recorded as deposed, which every later plan deletes whatever the stack says by then (Terraform's
+     * create_before_destroy, internal/terraform/node_resource_apply_instance.go, managedResourceExecute). Terraform
+     * deposes before the create and restores the old object when the create fails; here the depose is written with the
+     * new entry, after the create, because a new object made and not yet recorded is already covered ({@link
+     * CreateIntents}). Recording the new object only after the delete, as before, lost it when the stack changed
+     * again before the retry: moved again, removed, destroyed.
      */
     private void replaceCreatingFirst(StackContext context, ResourceChange c, ResourceType type, ResourceState recorded,
                                       Recorder recorder, ProgressSink progress) {
         refuseForeign(context, c, recorded, recorder);  // before anything changes: the old one must be this state's
         AppliedResource applied = type.apply(new ApplyRequest(c.address(), declared(context.stack(), c).spec(), null,
                 c.privateData(), progress, context, recorder.current().lineage()));
+        DeposedObject old = DeposedObject.of(recorded);
+        recorder.recordDeposing(context.stack(), c, type, applied, old);
         try {
             type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
         } catch (RuntimeException e) {
@@ -298,10 +315,11 @@ public final class Applier {
                     : String.valueOf(e.getMessage());
             throw new DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(c.address()
                     + ": the new object was created, but deleting the old one failed: " + cause,
-                    "The old object is still in the cluster and in force, and the state still records it: the next plan"
-                            + " deletes it (fix the cause first).", null));
+                    "The old object is still in the cluster and in force. The state records the new object as the"
+                            + " resource's and the old one as " + old.describe() + ": every later plan deletes it, whatever"
+                            + " the stack then says (fix the cause first).", null));
         }
-        recorder.record(context.stack(), c, type, applied);
+        recorder.forgetDeposed(old.address(), old.key());
     }
 
     /**

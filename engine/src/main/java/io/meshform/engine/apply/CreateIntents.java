@@ -36,9 +36,11 @@ final class CreateIntents {
      * What a finished apply keeps listing: an address whose object the state now records is done; one this apply
      * added for a step that never started names nothing it made. A failed step's stays (its object may exist: a create
      * that went through and then failed its wait), as do an earlier apply's not yet recorded. A failed step's stays
-     * even where the state records the address: a moved object's replace creates the new object first, and when the
-     * old one's delete then fails the state still records the old one while the new one exists with this state's mark;
-     * the next plan retries the delete and takes the new object over only because it is listed here.
+     * even where the state records the address: a moved object's replace creates the new object first, and when it
+     * fails after that create, before writing the new entry (the write itself failed, or the step was cut short), the
+     * state still records the old object while the new one exists with this state's mark; the next plan takes the new
+     * object over only because it is listed here. (Once the new entry is written, the old object is recorded as
+     * deposed: {@link Applier}.)
      *
      * @param prior    the state the apply began with, before {@link #before}
      * @param started  the addresses of the steps that started

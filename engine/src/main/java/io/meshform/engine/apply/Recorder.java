@@ -8,6 +8,7 @@ import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.plan.SensitivePaths;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.state.DeposedObject;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
 import io.meshform.state.StateStore;
@@ -46,6 +47,26 @@ final class Recorder {
     }
 
     void record(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
+        ResourceState entry = entry(stack, c, type, applied);
+        update(s -> s.with(entry));
+    }
+
+    /**
+     * Records the new object of a move as the resource's and its old one as deposed, in one write: no state that the
+     * store can be left holding (a journal record is whole or ignored) knows neither object, so whichever way the old
+     * one's delete ends, a later run finds it.
+     */
+    void recordDeposing(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied, DeposedObject old) {
+        ResourceState entry = entry(stack, c, type, applied);
+        update(s -> s.with(entry).withDeposed(old));
+    }
+
+    /** Drops the record of a deposed object once it is deleted (or found gone). */
+    void forgetDeposed(String address, String key) {
+        update(s -> s.withoutDeposed(address, key));
+    }
+
+    private ResourceState entry(Stack stack, ResourceChange c, ResourceType type, AppliedResource applied) {
         Map<String, String> metadata = new TreeMap<>(applied.metadata());
         RecordedEntry.recordDeclaration(metadata, c.dependsOn(), stack.find(c.address()).orElse(null));
         // Adopted once, adopted for the life of the entry: destroy leaves the object where it found it.
@@ -56,24 +77,24 @@ final class Recorder {
         }
         JsonNode attributes = SensitivePaths.recordable(type, stack.find(c.address()).orElse(null), applied.attributes());
         ObjectNode object = attributes instanceof ObjectNode o ? o : stack.find(c.address()).orElseThrow().spec();
+        return new ResourceState(c.address().toString(), c.type(), object, metadata);
+    }
+
+    private void update(java.util.function.UnaryOperator<StateSnapshot> change) {
         long mine;
         synchronized (this) {
-            current = current.with(new ResourceState(c.address().toString(), c.type(), object, metadata));
+            StateSnapshot next = change.apply(current);
+            if (next == current) {
+                return;
+            }
+            current = next;
             mine = ++changes;
         }
         flushUpTo(mine);
     }
 
     void forget(ResourceAddress address) {
-        long mine;
-        synchronized (this) {
-            if (current.find(address).isEmpty()) {
-                return;
-            }
-            current = current.without(address);
-            mine = ++changes;
-        }
-        flushUpTo(mine);
+        update(s -> s.without(address));  // the same snapshot when it records nothing there: nothing to write
     }
 
     private void flushUpTo(long change) {

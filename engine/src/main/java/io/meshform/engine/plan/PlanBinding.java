@@ -61,7 +61,8 @@ public final class PlanBinding {
         }
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
         for (ResourceChange c : plan.changes()) {
-            if (!c.changes()) {
+            // A deposed object's delete is bound by the state's serial; the applier reads it again before deleting it.
+            if (!c.changes() || c.deposed()) {
                 continue;
             }
             JsonNode spec = stack.find(c.address()).map(r -> (JsonNode) r.spec())
@@ -72,7 +73,7 @@ public final class PlanBinding {
         }
         Map<ResourceAddress, LiveObject> live = types.read(StackContext.of(stack), byType);
         for (ResourceChange c : plan.changes()) {
-            if (!c.changes()) {
+            if (!c.changes() || c.deposed()) {
                 continue;
             }
             LiveObject now = live.get(c.address());
@@ -100,9 +101,19 @@ public final class PlanBinding {
     public static List<String> inconsistencies(Plan plan, Stack stack, StateSnapshot state) {
         List<String> wrong = new ArrayList<>();
         Set<ResourceAddress> seen = new HashSet<>();
+        Set<String> deposedKeys = new HashSet<>();
         for (ResourceChange c : plan.changes()) {
             ResourceAddress a = c.address();
             String what = "the plan " + does(c.action());
+            if (c.deposed()) {
+                // Beside the resource's own entry, under its address: valid when it deletes an object the state deposed.
+                boolean recorded = state.deposed(a.toString()).stream().anyMatch(d -> d.key().equals(c.deposedKey()));
+                if (c.action() != Action.DELETE || !recorded || !deposedKeys.add(c.label())) {
+                    wrong.add("`" + c.label() + "`: " + what + ", but a plan only deletes a deposed object the state"
+                            + " records, once");
+                }
+                continue;
+            }
             if (!seen.add(a)) {
                 wrong.add("`" + a + "` is listed more than once; a plan names each resource once");
                 continue;

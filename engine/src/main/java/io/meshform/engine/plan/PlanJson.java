@@ -55,6 +55,10 @@ public final class PlanJson {
             o.put("address", c.address().toString());
             o.put("type", c.address().type());
             o.put("name", c.address().name());
+            if (c.deposed()) {
+                // Terraform's field: the change is about this deposed object, not the resource's current one
+                o.put("deposed", c.deposedKey());
+            }
             ArrayNode actions = o.putArray("actions");
             if (c.action() == Action.REPLACE) {
                 replaceActions(c, actions);
@@ -236,6 +240,9 @@ public final class PlanJson {
             o.path("depends_on").forEach(d -> deps.add(ResourceAddress.parse(d.asString())));
             Map<String, String> priv = new TreeMap<>();
             o.path("private").forEachEntry((k, v) -> priv.put(k, v.asString()));
+            if (o.has("deposed")) {
+                priv.put(DeposedDeletes.KEY, o.path("deposed").asString());
+            }
             changes.add(new ResourceChange(ResourceAddress.parse(o.path("address").asString()), action,
                     o.path("reason").asString(), nullable(o.get("before")), nullable(o.get("after")), details, warnings,
                     priv, o.path("live_version").isNull() ? null : o.path("live_version").asString(), deps));

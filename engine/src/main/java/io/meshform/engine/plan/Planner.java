@@ -132,6 +132,8 @@ public final class Planner {
             }
         }
         refuseProtectedDestroys(changes, stack, state, diagnostics);
+        // Last, whatever the stack says: the old objects of moves whose delete did not go through.
+        List<ResourceChange> deposed = DeposedDeletes.plan(types, context, state, graph, Set.copyOf(order), options, diagnostics);
         CheckContext checked = new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);
         if (checked.equals(early.context())) {
             addChecked(early.diagnostics(), options.strict(), diagnostics);
@@ -149,7 +151,7 @@ public final class Planner {
         }
         diagnostics.throwIfErrors();
         return new Plan(meshformVersion, stack.name(), stack.digest(), state.lineage(), state.serial(),
-                options.destroy(), order(changes, graph), diagnostics.all());
+                options.destroy(), order(changes, graph, deposed), diagnostics.all());
     }
 
     /** Declared resources with explicit and implicit edges, plus recorded ones with the edges they had. */
@@ -174,36 +176,8 @@ public final class Planner {
                 }
             }
         }
-        requireAcyclic(graph, stack);
+        DependencyCycles.refuse(graph, stack);
         return graph;
-    }
-
-    /**
-     * A cycle is an error at the {@code dependsOn} entry that closes it (the last one written along the cycle), so
-     * the user sees which line to change; a cycle of implicit edges alone is named without a position.
-     */
-    static void requireAcyclic(ResourceGraph graph, Stack stack) {
-        Diagnostics out = new Diagnostics();
-        for (List<ResourceAddress> cycle : graph.cycles()) {
-            String path = String.join(" -> ", cycle.stream().map(ResourceAddress::toString).toList());
-            io.meshform.engine.diag.SourceRange at = null;
-            String closing = null;
-            for (int i = 0; i + 1 < cycle.size(); i++) {
-                ResourceAddress from = cycle.get(i);
-                ResourceAddress to = cycle.get(i + 1);
-                ResourceDecl decl = stack.find(from).orElse(null);
-                int index = decl == null ? -1 : decl.dependsOn().indexOf(to);
-                if (index >= 0) {
-                    at = decl.source().range("/dependsOn/" + index);
-                    closing = "`" + from + "` depends on `" + to + "`";
-                }
-            }
-            out.error("dependency cycle: " + path,
-                    (closing != null ? closing + " here, which closes the cycle; remove this dependsOn entry or another"
-                            + " one along the cycle" : "remove one `dependsOn` entry along the cycle")
-                            + " (implicit edges: an Istio policy depends on the Istio install, a label on its namespace)", at);
-        }
-        out.throwIfErrors();
     }
 
     static List<ResourceAddress> recordedDependencies(ResourceState s) {
@@ -394,7 +368,8 @@ public final class Planner {
     public static void refuseProtectedDestroys(List<ResourceChange> changes, Stack stack, StateSnapshot state,
                                                 Diagnostics out) {
         for (ResourceChange c : changes) {
-            if (c.action() != Action.DELETE && c.action() != Action.REPLACE) {
+            // A deposed object is not the resource's object: it is the old one of a replace that preventDestroy allowed.
+            if (c.action() != Action.DELETE && c.action() != Action.REPLACE || c.deposed()) {
                 continue;
             }
             ResourceDecl decl = stack.find(c.address()).orElse(null);
@@ -424,8 +399,8 @@ public final class Planner {
         }
     }
 
-    /** Creates and updates in dependency order first, then deletes in reverse dependency order. */
-    private static List<ResourceChange> order(List<ResourceChange> topo, ResourceGraph graph) {
+    /** Creates and updates in dependency order first, then deletes in reverse dependency order, then deposed objects. */
+    private static List<ResourceChange> order(List<ResourceChange> topo, ResourceGraph graph, List<ResourceChange> deposed) {
         List<ResourceChange> forward = new ArrayList<>();
         List<ResourceChange> deletes = new ArrayList<>();
         for (ResourceChange c : topo) {
@@ -433,6 +408,7 @@ public final class Planner {
         }
         java.util.Collections.reverse(deletes);
         forward.addAll(deletes);
+        forward.addAll(deposed);
         return forward;
     }
 }

@@ -59,6 +59,24 @@ public record ResourceChange(ResourceAddress address, Action action, String reas
         return action == Action.REPLACE && "true".equals(privateData.get(PlannedChange.CREATE_FIRST));
     }
 
+    /**
+     * The key of the deposed object this entry deletes ({@link DeposedDeletes}), or null when it is about the resource's
+     * own object.
+     */
+    public String deposedKey() {
+        return privateData.get(DeposedDeletes.KEY);
+    }
+
+    /** True when this entry deletes a deposed object: the old object of a move, not the resource's object. */
+    public boolean deposed() {
+        return deposedKey() != null;
+    }
+
+    /** How the plan names what this entry is about: the address, and a deposed object's key (Terraform's wording). */
+    public String label() {
+        return deposed() ? address + " (deposed object " + deposedKey() + ")" : address.toString();
+    }
+
     /** The plan's symbol: Terraform's {@code +/-} for create-then-delete, the action's own otherwise. */
     public String symbol() {
         return createsFirst() ? "+/-" : action.symbol();

@@ -87,7 +87,9 @@ public final class SavedPlanReplay {
     private static Map<String, JsonNode> byAddress(JsonNode plan) {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         for (JsonNode c : plan.path("resource_changes")) {
-            out.putIfAbsent(c.path("address").asString(), c);
+            // a deposed object's delete shares its resource's address: its key tells them apart
+            out.putIfAbsent(c.path("address").asString()
+                    + (c.has("deposed") ? " (deposed object " + c.path("deposed").asString() + ")" : ""), c);
         }
         return out;
     }

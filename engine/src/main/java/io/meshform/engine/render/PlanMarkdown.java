@@ -46,7 +46,7 @@ public final class PlanMarkdown {
         sb.append("| | resource | why |\n|---|---|---|\n");
         int shown = 0;
         for (ResourceChange c : changed) {
-            String row = "| `" + c.symbol() + "` | `" + c.address() + "` | " + cell(c.reason()) + " |\n";
+            String row = "| `" + c.symbol() + "` | `" + c.label() + "` | " + cell(c.reason()) + " |\n";
             if (sb.length() + row.length() > half) {
                 break;
             }

@@ -65,13 +65,13 @@ public final class PlanText {
     }
 
     private void renderChange(ResourceChange c, StringBuilder out) {
-        out.append("  ").append(style.bold("# " + c.address() + (c.forgets()
+        out.append("  ").append(style.bold("# " + c.label() + (c.forgets()
                         ? " will no longer be managed by meshform; the object stays in the cluster"
                         : c.records() ? " will be recorded in state; nothing changes in the cluster"
                         : c.createsFirst() ? " will be replaced: the new object is applied first, the old one deleted after"
                         : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + io.meshform.engine.diag.ControlChars.escape(c.reason()) + ")")).append('\n');
-        out.append("  ").append(colour(c.action(), c.symbol())).append(' ').append(c.address()).append('\n');
+        out.append("  ").append(colour(c.action(), c.symbol())).append(' ').append(c.label()).append('\n');
         for (PlanDetail d : c.details()) {
             if (!d.shown()) {
                 continue;  // the line above summarises it; the JSON plan keeps it

@@ -131,6 +131,21 @@ public final class InMemoryCluster implements Provider {
         return objects.get("object " + name);
     }
 
+    /** Every object in the cluster, as {@code object NAME} (or the address of one without an object field). */
+    public Set<String> objectKeys() {
+        return Set.copyOf(objects.keySet());
+    }
+
+    /** The key {@link #objectKeys} lists the object of {@code a} with {@code spec} under. */
+    public static String objectKey(ResourceAddress a, JsonNode spec) {
+        return key(a, spec);
+    }
+
+    /** Deletes the object named {@code name} as someone else would. */
+    public void removeObject(String name) {
+        objects.remove("object " + name);
+    }
+
     public void remove(ResourceAddress a) {
         objects.remove(a.toString());
     }

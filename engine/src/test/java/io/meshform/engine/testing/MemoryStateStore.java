@@ -23,7 +23,7 @@ public final class MemoryStateStore implements StateStore {
             throw new StateException("lineage mismatch");
         }
         long serial = current == null ? 1 : current.serial() + 1;
-        current = new StateSnapshot(s.formatVersion(), serial, s.lineage(), s.meshformVersion(), s.resources(), null, s.creating());
+        current = new StateSnapshot(s.formatVersion(), serial, s.lineage(), s.meshformVersion(), s.resources(), null, s.creating(), s.deposed());
         writes.add(current);
         return current;
     }

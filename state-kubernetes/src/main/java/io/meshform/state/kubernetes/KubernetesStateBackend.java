@@ -144,7 +144,7 @@ public final class KubernetesStateBackend implements StateBackend {
             serial = seenSnapshot.serial() + 1;
         }
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
-                s.meshformVersion(), s.resources(), s.stack(), s.creating());
+                s.meshformVersion(), s.resources(), s.stack(), s.creating(), s.deposed());
         byte[] gz = SecretBytes.gzip(codec.encode(out));
 
         Map<String, String> data = new LinkedHashMap<>();

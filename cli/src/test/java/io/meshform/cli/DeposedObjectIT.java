@@ -1,0 +1,152 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A moved ConfigMap whose old object's delete the real API server refuses (a ValidatingAdmissionPolicy denying it), then
+ * moved again before the refusal is lifted: the old object is recorded as deposed, each plan deletes it, and once the
+ * policy is gone it goes; nothing is left in the namespace that the state does not record.
+ */
+@LiveClusterTest
+class DeposedObjectIT {
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out) {
+    }
+
+    private Result run(ClusterContext cluster, Path stack, String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
+        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
+        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path stack(String ns, String name) throws IOException {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: deposed}
+                resources:
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: %s, namespace: %s}, data: {a: b}}
+                """.formatted(name, ns));
+        return stack;
+    }
+
+    /** Denies deleting the ConfigMap {@code name} of {@code ns}, as a webhook of the platform team would. */
+    private static void refuseDeleting(ClusterContext cluster, String ns, String name) {
+        String policy = "deny-delete-" + ns;
+        cluster.client().resource("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicy
+                metadata: {name: %s}
+                spec:
+                  failurePolicy: Fail
+                  matchConstraints:
+                    resourceRules:
+                      - {apiGroups: [""], apiVersions: [v1], operations: [DELETE], resources: [configmaps]}
+                  validations:
+                    - {expression: "oldObject.metadata.name != '%s'", message: "%s is protected"}
+                """.formatted(policy, name, name)).create();
+        cluster.client().resource("""
+                apiVersion: admissionregistration.k8s.io/v1
+                kind: ValidatingAdmissionPolicyBinding
+                metadata: {name: %s}
+                spec:
+                  policyName: %s
+                  validationActions: [Deny]
+                  matchResources:
+                    namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: %s}}
+                """.formatted(policy, policy, ns)).create();
+        // The API server loads the policy asynchronously: wait until a dry-run delete is refused.
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                cluster.client().configMaps().inNamespace(ns).withName(name).dryRun().delete();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getMessage().contains("protected")) {
+                    return;
+                }
+                throw e;
+            }
+            if (System.nanoTime() > until) {
+                fail("the ValidatingAdmissionPolicy did not take effect within 30 s");
+            }
+            sleep(200);
+        }
+    }
+
+    private static void allowDeleting(ClusterContext cluster, String ns) {
+        String policy = "deny-delete-" + ns;
+        cluster.client().admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(policy).delete();
+        cluster.client().admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void theOldObjectOfAMoveWhoseDeleteWasRefusedIsDeletedAfterAnotherMove(ClusterContext cluster) throws Exception {
+        String ns = cluster.newNamespace();
+        assertEquals(0, run(cluster, stack(ns, "cm-a"), "apply", "--auto-approve").code());
+        refuseDeleting(cluster, ns, "cm-a");
+        try {
+            Result moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
+            assertEquals(1, moved.code(), moved.out());
+            assertTrue(moved.out().contains("the new object was created, but deleting the old one failed"), moved.out());
+            Result list = run(cluster, stack(ns, "cm-b"), "state", "list");
+            assertTrue(list.out().matches("(?s)kubernetes\\.manifest\\.cm\\nkubernetes\\.manifest\\.cm \\(deposed object [0-9a-f]{8}\\)\\n"),
+                    list.out());
+
+            // Moved again before the retry: cm-b goes, cm-a's delete is refused again and it stays deposed.
+            Result again = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
+            assertEquals(1, again.code(), again.out());
+            assertTrue(again.out().contains("kubernetes.manifest.cm (deposed object "), again.out());
+            assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm-b").get(), again.out());
+            Result plan = run(cluster, stack(ns, "cm-c"), "plan");
+            assertTrue(plan.out().contains("- kubernetes.manifest.cm (deposed object "), plan.out());
+            assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 1 to destroy."), plan.out());
+        } finally {
+            allowDeleting(cluster, ns);
+        }
+        Result retried = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
+        assertEquals(0, retried.code(), retried.out());
+        assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm-a").get(), retried.out());
+        assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("cm-c").get());
+        Result list = run(cluster, stack(ns, "cm-c"), "state", "list");
+        assertEquals("kubernetes.manifest.cm\n", list.out());
+        Result plan = run(cluster, stack(ns, "cm-c"), "plan", "--detailed-exitcode");
+        assertEquals(0, plan.code(), plan.out());
+    }
+}
