@@ -6,11 +6,13 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
+import io.meshform.state.DeposedObject;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -154,6 +156,13 @@ public final class CheckRun implements AutoCloseable {
                 if (recorded != null) {
                     removed.put(a, recorded);
                 }
+            }
+        }
+        Set<ResourceAddress> planned = Set.copyOf(order);
+        for (DeposedObject d : state.deposed()) {
+            ResourceAddress a = ResourceAddress.parse(d.address());
+            if (planned.contains(a)) {
+                removed.putIfAbsent(a, d.object().attributes()); // as DeposedDeletes.judgedRemoved
             }
         }
         return new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The plan's deletes of deposed objects ({@link DeposedObject}): old objects of moves whose delete did not go through.
@@ -50,6 +51,22 @@ public final class DeposedDeletes {
             }
         }
         return changes;
+    }
+
+    /**
+     * Adds the recorded value of each deposed object this plan deletes to the checks' {@code removed}: it is in the
+     * cluster until the apply's last steps, and a check that judged it as staying would call a moved
+     * PeerAuthentication's old object "not managed by the stack" or count its mode in the mTLS preview. Keyed by the
+     * resource's address, which a resource deleted in the same plan already holds: then that one is judged removed and
+     * the deposed object as staying (a rename and a removal of the same address before a retry; rare, and said no
+     * better than before).
+     */
+    static void judgedRemoved(List<ResourceChange> deposed, StateSnapshot state, Map<ResourceAddress, JsonNode> removed) {
+        for (ResourceChange c : deposed) {
+            String key = c.privateData().get(KEY);
+            state.deposed().stream().filter(d -> d.key().equals(key) && d.address().equals(c.address().toString()))
+                    .findFirst().ifPresent(d -> removed.putIfAbsent(c.address(), d.object().attributes()));
+        }
     }
 
     private static Optional<ResourceChange> change(TypeRegistry types, StackContext context, StateSnapshot state,

@@ -134,6 +134,7 @@ public final class Planner {
         refuseProtectedDestroys(changes, stack, state, diagnostics);
         // Last, whatever the stack says: the old objects of moves whose delete did not go through.
         List<ResourceChange> deposed = DeposedDeletes.plan(types, context, state, graph, Set.copyOf(order), options, diagnostics);
+        DeposedDeletes.judgedRemoved(deposed, state, removed);
         CheckContext checked = new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);
         if (checked.equals(early.context())) {
             addChecked(early.diagnostics(), options.strict(), diagnostics);

@@ -110,6 +110,21 @@ class DeposedObjectTest {
         assertEquals(Set.of(), cluster.objectKeys());
     }
 
+    /** The checks judge the cluster as the plan leaves it: the deposed object it deletes is not judged as staying. */
+    @Test
+    void theChecksSeeTheDeposedObjectAsRemoved() {
+        moveWhoseDeleteFails();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        cluster.addCheck("sees", c -> {
+            seen.add("after " + c.after().keySet() + " removed " + c.removed());
+            return List.of();
+        });
+        new Planner(cluster.registry(), "t").plan(stack("cortx"), state(), PlanOptions.defaults());
+        assertFalse(seen.isEmpty(), "the check ran");
+        assertTrue(seen.stream().allMatch(l -> l.equals("after [test.thing.policy] removed {test.thing.policy={\"object\":\"cortex\"}}")),
+                seen.toString());
+    }
+
     @Test
     void retriedWithTheSameStack() {
         moveWhoseDeleteFails();
