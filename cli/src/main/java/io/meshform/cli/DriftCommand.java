@@ -104,7 +104,8 @@ final class DriftCommand implements Callable<Integer> {
             StateBackend backend = ws.backend(loaded.stack());
             // Read without the lock: drift only reads, and a scheduled check must not block an apply.
             Optional<StateSnapshot> state = backend.read().map(s -> ws.stateOf(s, loaded.stack(), backend));
-            if (!allowEmptyState && state.map(s -> s.resources().isEmpty()).orElse(true)) {
+            // A state that records only deposed objects (old objects of moves still to delete) has something to check.
+            if (!allowEmptyState && state.map(s -> s.resources().isEmpty() && s.deposed().isEmpty()).orElse(true)) {
                 throw new UserError("no state to check drift against: " + backend.describe()
                         + (state.isEmpty() ? " does not exist" : " records no resources")
                         + "\nA drift check compares the cluster with what meshform applied, so it would check nothing. Check"
@@ -140,6 +141,7 @@ final class DriftCommand implements Callable<Integer> {
         java.util.Set<String> known = new java.util.TreeSet<>();
         stack.resources().forEach(r -> known.add(r.address().toString()));
         state.ifPresent(s -> s.resources().forEach(r -> known.add(r.address())));
+        state.ifPresent(s -> s.deposed().forEach(d -> known.add(d.address())));
         for (IgnoreRule rule : ignored) {
             String address = rule.address().toString();
             if (!known.contains(address)) {

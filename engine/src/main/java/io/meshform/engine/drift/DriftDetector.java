@@ -70,14 +70,15 @@ public final class DriftDetector {
                 types.ping(used);
             }
             Map<ResourceAddress, LiveObject> live = types.read(context, byType);
+            DeposedFindings deposed = DeposedFindings.of(types, context, state, ignored);
             checks.afterReads();
-            return detect(stack, state, ignoreRules, checked, live, context, checks, forChecks);
+            return detect(stack, state, ignoreRules, checked, live, context, checks, forChecks, deposed);
         }
     }
 
     private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules, List<ResourceAddress> checked,
                                Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks,
-                               AppliedForChecks forChecks) {
+                               AppliedForChecks forChecks, DeposedFindings deposed) {
         List<DriftEntry> entries = new ArrayList<>();
         List<NotChecked> notChecked = new ArrayList<>();
         for (ResourceAddress a : checked) {
@@ -126,7 +127,9 @@ public final class DriftDetector {
                         masked[0], masked[1], SensitivePaths.redact(differ, secrets), null));
             }
         }
-        List<Diagnostic> notes = new ArrayList<>();
+        // The state's old objects of moves still in the cluster: it is not what the state says until apply deletes them.
+        entries.addAll(deposed.entries());
+        List<Diagnostic> notes = new ArrayList<>(deposed.notes());
         // In the checks' order, whatever finished first; the first failing check in that order throws. A check may
         // quote a sensitive value it was given in clear: masked before anything is reported.
         for (Diagnostic d : forChecks.redact(checks.diagnostics())) {

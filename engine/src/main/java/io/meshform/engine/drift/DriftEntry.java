@@ -9,11 +9,26 @@ import tools.jackson.databind.JsonNode;
 /**
  * One finding. {@code expected} is what meshform applied, {@code live} what the cluster holds now, {@code details}
  * the resource type's own lines (which objects behind one resource differ, e.g. those of an Istio install); for a
- * {@link DriftKind#WEAKENED} finding the diagnostic says what and where, and the address may be null.
+ * {@link DriftKind#WEAKENED} finding the diagnostic says what and where, and the address may be null. A
+ * {@link DriftKind#DEPOSED} finding names the deposed object's key: the resource's own object may be clean beside it.
  */
 public record DriftEntry(ResourceAddress address, DriftKind kind, String summary, JsonNode expected, JsonNode live,
-                         List<PlanDetail> details, Diagnostic diagnostic) {
+                         List<PlanDetail> details, Diagnostic diagnostic, String deposedKey) {
     public DriftEntry {
         details = details == null ? List.of() : List.copyOf(details);
+    }
+
+    /** A finding about a resource's own object, or a mesh-wide one. */
+    public DriftEntry(ResourceAddress address, DriftKind kind, String summary, JsonNode expected, JsonNode live,
+                      List<PlanDetail> details, Diagnostic diagnostic) {
+        this(address, kind, summary, expected, live, details, diagnostic, null);
+    }
+
+    /** What the finding is about, as reports name it: "mesh", the address, or "ADDR (deposed object KEY)" as plans say. */
+    public String subject() {
+        if (address == null) {
+            return "mesh";
+        }
+        return deposedKey == null ? address.toString() : address + " (deposed object " + deposedKey + ")";
     }
 }

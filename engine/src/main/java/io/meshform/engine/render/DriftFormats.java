@@ -102,7 +102,7 @@ public final class DriftFormats {
     }
 
     private String title(DriftEntry e) {
-        return (e.address() == null ? "mesh" : e.address().toString()) + ": " + e.summary();
+        return e.subject() + ": " + e.summary();
     }
 
     private String text(DriftReport r, Style style) {
@@ -197,6 +197,9 @@ public final class DriftFormats {
                 o.put("address", e.address().toString());
             }
             o.put("kind", e.kind().name().toLowerCase());
+            if (e.deposedKey() != null) {
+                o.put("deposed_key", e.deposedKey());
+            }
             o.put("summary", e.summary());
             o.set("applied", e.expected() == null ? f.nullNode() : e.expected());
             o.set("live", e.live() == null ? f.nullNode() : e.live());
@@ -252,7 +255,7 @@ public final class DriftFormats {
         }
         sb.append("| resource | finding |\n|---|---|\n");
         for (DriftEntry e : r.entries()) {
-            sb.append("| `").append(e.address() == null ? "mesh" : e.address()).append("` | ")
+            sb.append("| `").append(e.subject()).append("` | ")
                     .append(MarkdownText.inline(e.summary())).append(" |\n");
         }
         if (r.pendingFails()) {

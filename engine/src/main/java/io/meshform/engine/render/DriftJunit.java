@@ -85,14 +85,15 @@ final class DriftJunit {
     String report(DriftReport r) {
         Map<String, DriftEntry> failures = new TreeMap<>();
         for (DriftEntry e : r.entries()) {
-            String name = e.address() == null ? meshCaseName(e) : e.address().toString();
+            String name = e.address() == null ? meshCaseName(e) : e.subject();
             String unique = name;
             for (int i = 2; failures.containsKey(unique); i++) {
                 unique = name + " (" + i + ")";
             }
             failures.put(unique, e);
         }
-        int mesh = (int) r.entries().stream().filter(e -> e.address() == null).count();
+        // Mesh-wide findings and deposed objects are test cases of their own, beside those of the resources checked.
+        int mesh = (int) r.entries().stream().filter(e -> e.address() == null || e.deposedKey() != null).count();
         // An empty state allowed with --allow-empty-state and nothing declared: say the cluster answered, never zero tests.
         boolean answeredOnly = r.checked().isEmpty() && failures.isEmpty() && r.notYetApplied().isEmpty();
         int tests = r.checked().size() + mesh + r.notYetApplied().size() + (answeredOnly ? 1 : 0);
@@ -145,7 +146,7 @@ final class DriftJunit {
                 w.writeAttribute("type", e.kind().name().toLowerCase());
                 StringBuilder body = new StringBuilder(failureBody(e));
                 // Drifted in what was checked, and some parts not checked: the failure says both.
-                r.notChecked().stream().filter(n -> n.address().equals(e.address())).forEach(n -> {
+                r.notChecked().stream().filter(n -> e.deposedKey() == null && n.address().equals(e.address())).forEach(n -> {
                     body.append(DriftSummary.NOT_CHECKED).append(": ").append(n.summary()).append('\n');
                     n.parts().forEach(p -> body.append(p.line()).append('\n'));
                 });
@@ -218,6 +219,8 @@ final class DriftJunit {
             diff.apply(e).forEach(l -> body.append(l).append('\n'));
         } else if (e.diagnostic() != null && e.diagnostic().detail() != null) {
             body.append(e.diagnostic().detail());
+        } else if (e.deposedKey() != null) {
+            body.append(e.subject()).append(": ").append(e.summary()).append('\n');
         }
         return body.toString();
     }
