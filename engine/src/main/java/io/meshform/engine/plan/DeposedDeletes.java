@@ -44,13 +44,21 @@ public final class DeposedDeletes {
         List<ResourceChange> changes = new ArrayList<>();
         for (DeposedObject d : state.deposed()) {
             ResourceAddress a = ResourceAddress.parse(d.address());
-            boolean chosen = selected.contains(a) || !graph.contains(a)
-                    && (options.targets().isEmpty() || options.targets().contains(a)) && !options.excludes().contains(a);
-            if (chosen) {
+            if (chosen(a, graph, selected, options)) {
                 change(types, context, state, a, d, options.strict(), out).ifPresent(changes::add);
             }
         }
         return changes;
+    }
+
+    /**
+     * Whether this selection deletes the deposed objects of {@code a}: those of a selected address, and with no --target
+     * those of an address neither declared nor recorded any more, unless --exclude names it. The others are left out
+     * of a partial plan, which names them ({@link PartialPlan}).
+     */
+    static boolean chosen(ResourceAddress a, ResourceGraph graph, Set<ResourceAddress> selected, PlanOptions options) {
+        return selected.contains(a) || !graph.contains(a)
+                && (options.targets().isEmpty() || options.targets().contains(a)) && !options.excludes().contains(a);
     }
 
     /**

@@ -80,7 +80,7 @@ public final class Planner {
             }
         }
         diagnostics.throwIfErrors();
-        PartialPlan.note(graph, selected, options).ifPresent(diagnostics::add);
+        PartialPlan.note(graph, selected, options, state).ifPresent(diagnostics::add);
         StackContext context = StackContext.of(stack);
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();
         // The checks' context is known from the stack and the state alone (what each change will be does not decide
@@ -92,7 +92,7 @@ public final class Planner {
             Map<ResourceAddress, LiveObject> live = readLive(context, state, DeclaredObjects.reads(stack, selected, options), options.destroy());
             early.afterReads();
             return plan(stack, state, options, graph, order, live, context, diagnostics, early)
-                    .withNotPlanned(PartialPlan.leftOut(graph, selected, options));
+                    .withNotPlanned(PartialPlan.leftOut(graph, selected, options, state));
         }
     }
 
