@@ -190,7 +190,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file).",
+    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file), with its deposed objects, if any.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state mv -f stack.yaml istio.peerAuthentication.mongo istio.peerAuthentication.mongodb"})
     static final class MvCmd implements Callable<Integer> {
         @Mixin
@@ -200,6 +200,8 @@ final class StateCommand implements Callable<Integer> {
         @Parameters(index = "1", paramLabel = "TO", description = "The new address (default: none, required).")
         String to;
         private final Terminal terminal;
+        /** How many deposed objects moved with the resource, for the line after the edit. */
+        private int movedDeposed;
 
         MvCmd(Terminal terminal) {
             this.terminal = terminal;
@@ -214,15 +216,32 @@ final class StateCommand implements Callable<Integer> {
                 throw new UserError(e.getMessage());
             }
             return edit(global, terminal, "state mv", s -> {
-                ResourceState r = require(s, from);
-                if (!target.type().equals(r.type())) {
-                    throw new UserError("cannot move " + from + " to " + to + ": the type differs (" + r.type() + ")");
+                List<DeposedObject> moving = s.deposed(from);
+                // A resource whose only object is deposed moves too, as rm forgets one.
+                java.util.Optional<ResourceState> r = moving.isEmpty() ? java.util.Optional.of(require(s, from)) : s.find(from);
+                String type = r.map(ResourceState::type).orElseGet(() -> moving.get(0).object().type());
+                if (!target.type().equals(type)) {
+                    throw new UserError("cannot move " + from + " to " + to + ": the type differs (" + type + ")");
                 }
-                if (s.find(to).isPresent()) {
-                    throw new UserError(to + " is already in the state");
+                if (s.find(to).isPresent() || !s.deposed(to).isEmpty()) {
+                    throw new UserError(to + " is already in the state" + (s.find(to).isPresent() ? ""
+                            : " (" + s.deposed(to).get(0).describe() + ")"));
                 }
-                return s.without(from).with(new ResourceState(to, r.type(), r.attributes(), r.metadata()));
-            }, "Moved " + from + " to " + to, stack -> "");
+                // Its deposed objects (old objects of moves still to delete) go with it, under their keys, as Terraform's
+                // state mv moves a resource instance's deposed objects: left under FROM, a later resource of that name
+                // would get them, and `state rm TO` would leave them behind.
+                List<DeposedObject> deposed = new java.util.ArrayList<>(s.deposed());
+                deposed.removeIf(d -> d.address().equals(from));
+                moving.forEach(d -> deposed.add(new DeposedObject(d.key(),
+                        new ResourceState(to, d.object().type(), d.object().attributes(), d.object().metadata()))));
+                movedDeposed = moving.size();
+                StateSnapshot next = r.map(x -> s.without(from).with(new ResourceState(to, x.type(), x.attributes(), x.metadata())))
+                        .orElse(s);
+                return next.withDeposedList(deposed);
+            }, "Moved " + from + " to " + to, stack -> movedDeposed == 0 ? "" : movedDeposed == 1
+                    ? "Its deposed object (the old object of a move, still to delete) moved with it; the next apply deletes it."
+                    : "Its " + movedDeposed + " deposed objects (old objects of moves, still to delete) moved with it; the next"
+                    + " apply deletes them.");
         }
     }
 
