@@ -115,7 +115,8 @@ final class GatewayEnvoyFilters {
         String names = String.join(", ", patching.stream().map(Patching::id).toList());
         return Diagnostic.warning("ingress coverage of " + gateways.names() + " is not known: EnvoyFilter " + names
                         + " patches the gateway's Envoy config",
-                String.join("; ", patching.stream().map(Patching::toString).toList()) + " apply to " + gateways.named()
+                String.join("; ", patching.stream().map(Patching::toString).toList())
+                        + (patching.size() == 1 ? " applies to " : " apply to ") + gateways.named()
                         + " (an EnvoyFilter in the gateway's or the root namespace whose workloadSelector or targetRefs"
                         + " select it, patch context GATEWAY or ANY: PushContext.EnvoyFilters, pilot/pkg/model/push_context.go)."
                         + " istiod applies EnvoyFilter patches after it writes the ext_authz and RBAC filters the"

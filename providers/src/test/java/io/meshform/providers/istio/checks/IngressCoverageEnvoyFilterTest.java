@@ -64,7 +64,7 @@ class IngressCoverageEnvoyFilterTest {
         assertEquals("ingress coverage of istio-system/istio-ingressgateway-5d8f-a is not known: EnvoyFilter istio-system/no-authz"
                 + " patches the gateway's Envoy config", warnings.get(0).summary());
         assertTrue(warnings.get(0).detail().startsWith("EnvoyFilter istio-system/no-authz (HTTP_FILTER REMOVE"
-                + " envoy.filters.http.ext_authz) apply to gateway istio-system/istio-ingressgateway-5d8f-a"), warnings.get(0).detail());
+                + " envoy.filters.http.ext_authz) applies to gateway istio-system/istio-ingressgateway-5d8f-a"), warnings.get(0).detail());
     }
 
     @Test
@@ -91,7 +91,7 @@ class IngressCoverageEnvoyFilterTest {
                         + " value: {connect_timeout: 1s}}}]\n");
         List<Diagnostic> warnings = unknown(drift(cluster));
         assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).detail().startsWith("EnvoyFilter istio-system/mesh-wide (CLUSTER MERGE) apply to gateway ingress/gw-1"),
+        assertTrue(warnings.get(0).detail().startsWith("EnvoyFilter istio-system/mesh-wide (CLUSTER MERGE) applies to gateway ingress/gw-1"),
                 warnings.get(0).detail());
     }
 
