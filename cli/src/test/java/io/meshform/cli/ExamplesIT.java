@@ -195,6 +195,9 @@ class ExamplesIT {
         assertEquals(0, fix.code(), fix.out() + fix.err());
         assertTrue(fix.out().contains("Resources: 0 added, 1 changed, 0 destroyed."), fix.out());
         assertFalse(fix.out().contains("istio.install.mesh:"), fix.out());
+        if (stack.contains("production")) {
+            envoyFilterMakesTheCoverageUnknown(cluster, stack);
+        }
 
         Result destroy = meshform(cluster, stack, "destroy", "--auto-approve");
         boolean protectedInstall = stack.contains("production");
@@ -219,6 +222,44 @@ class ExamplesIT {
             var d = client.apps().deployments().inNamespace("istio-system").withName(addon).get();
             assertTrue(d == null || d.getMetadata().getDeletionTimestamp() != null, "destroy removes the " + addon + " addon");
         }
+    }
+
+    /**
+     * The attacker audit's EnvoyFilter: it REMOVEs the ext_authz filter from the ingress gateway, so the gateway calls no
+     * auth proxy whatever the AuthorizationPolicies say. drift was green with it ("No drift", exit 0, "0 let through");
+     * now it is a finding that names it, and without it drift is green again.
+     */
+    private void envoyFilterMakesTheCoverageUnknown(ClusterContext cluster, String stack) {
+        Result clean = meshform(cluster, stack, "drift");
+        assertEquals(0, clean.code(), clean.out() + clean.err());
+        assertTrue(clean.out().contains("No drift"), clean.out());
+        ResourceDefinitionContext envoyFilters = new ResourceDefinitionContext.Builder().withGroup("networking.istio.io")
+                .withVersion("v1alpha3").withKind("EnvoyFilter").withPlural("envoyfilters").withNamespaced(true).build();
+        GenericKubernetesResource removeAuthz = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("networking.istio.io/v1alpha3").withKind("EnvoyFilter")
+                .withNewMetadata().withName("no-ext-authz").withNamespace("istio-system").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("workloadSelector", Map.of("labels", Map.of("istio", "ingressgateway")),
+                        "configPatches", List.of(Map.of("applyTo", "HTTP_FILTER",
+                                "match", Map.of("context", "GATEWAY", "listener", Map.of("filterChain", Map.of("filter", Map.of(
+                                        "name", "envoy.filters.network.http_connection_manager",
+                                        "subFilter", Map.of("name", "envoy.filters.http.ext_authz"))))),
+                                "patch", Map.of("operation", "REMOVE"))))).build();
+        cluster.client().genericKubernetesResources(envoyFilters).inNamespace("istio-system").resource(removeAuthz).create();
+        try {
+            Result patched = meshform(cluster, stack, "drift");
+            String all = patched.out() + patched.err();
+            assertEquals(2, patched.code(), all);
+            assertFalse(all.contains("No drift"), all);
+            assertTrue(all.contains("ingress coverage of istio-system/istio-ingressgateway is not known: EnvoyFilter"
+                    + " istio-system/no-ext-authz patches the gateway's Envoy config"), all);
+            assertTrue(all.contains("HTTP_FILTER REMOVE envoy.filters.http.ext_authz"), all);
+            assertTrue(coverageLine(all).contains("not known, EnvoyFilter istio-system/no-ext-authz patches it"), all);
+            assertFalse(coverageLine(all).matches(".*paths checked, \\d+ let through.*"), "no count is the gateway's: " + all);
+        } finally {
+            cluster.client().genericKubernetesResources(envoyFilters).inNamespace("istio-system").withName("no-ext-authz").delete();
+        }
+        Result again = meshform(cluster, stack, "drift");
+        assertEquals(0, again.code(), again.out() + again.err());
     }
 
     /** The ingress coverage note's summary line ("... N paths checked, ..."), which says what was judged. */

@@ -35,6 +35,10 @@ public final class CheckSupport {
     static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext DESTINATION_RULE_CONTEXT =
             context("networking.istio.io", "v1", "DestinationRule", "destinationrules");
 
+    /** networking.istio.io/v1alpha3: the only version of EnvoyFilter Istio 1.30.3 serves (manifests/charts/base/files/crd-all.gen.yaml). */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext ENVOY_FILTER_CONTEXT =
+            context("networking.istio.io", "v1alpha3", "EnvoyFilter", "envoyfilters");
+
     private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(String group, String version,
                                                                                           String kind, String plural) {
         return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(group)

@@ -51,6 +51,14 @@ public interface ClusterView {
     }
 
     /**
+     * Every EnvoyFilter of every namespace (one LIST), as objects; empty when none or when the cluster could not be
+     * asked ({@link #unread} says which).
+     */
+    default List<tools.jackson.databind.JsonNode> envoyFilters() {
+        return List.of();
+    }
+
+    /**
      * The installed injectors (revisions and revision tags) and each revision's injector policy from its
      * istio-sidecar-injector ConfigMap ({@link io.meshform.providers.istio.injection.Injectors#read}: one LIST, one GET
      * per revision); unknown when the cluster cannot be asked.

@@ -37,6 +37,12 @@ import tools.jackson.databind.JsonNode;
  * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
  * under the live mesh config.
  *
+ * <p>The verdicts follow the AuthorizationPolicies alone. An EnvoyFilter that patches a judged gateway's listeners,
+ * filters, routes or clusters ({@link GatewayEnvoyFilters}) can undo what they ask for (REMOVE the ext_authz filter), so
+ * that gateway's note words its counts as the policies' alone, and a warning names the EnvoyFilter: a finding in drift
+ * (exit 2), refused by a {@code --strict} plan. Without the EnvoyFilters (their LIST refused), {@link ClusterUnread}
+ * says so, and fails drift, as for any other unread kind.
+ *
  * <p>A gateway is judged only when the run has a say in what it lets through ({@link #concerns}): the stack declares
  * or removes an AuthorizationPolicy istiod attaches to it, or declares or removes an istio.install (whose mesh config,
  * pathNormalization and ext_authz providers, every verdict rests on). The checks say what the planned mesh does; a
@@ -92,6 +98,8 @@ public final class IngressAuthCoverage extends MeshCheck {
         List<AuthzPolicy> customOrder = new ArrayList<>();
         Map<String, NothingKnown> nothingKnown = new java.util.LinkedHashMap<>();
         Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
+        List<JsonNode> envoyFilters = mesh.envoyFilters().stream().map(PlannedMesh.AuthorizationObject::object).toList();
+        Map<List<GatewayEnvoyFilters.Patching>, JudgedGateways> patched = new java.util.LinkedHashMap<>();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root,
                 p -> objects.containsKey(p) || declaredCoverage.containsKey(p))) {
             List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
@@ -125,6 +133,10 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
             String workload = w.name();
+            List<GatewayEnvoyFilters.Patching> patches = GatewayEnvoyFilters.on(envoyFilters, w.namespace(), w.labels(), root);
+            if (!patches.isEmpty()) {
+                patched.computeIfAbsent(patches, k -> new JudgedGateways()).add(w);
+            }
             if (report.rows().isEmpty()) {
                 SourceRange range = objects.containsKey(custom) ? objects.get(custom).range("/spec/rules") : null;
                 // in the place of the gateway's note: it is one, shared by the gateways with the same cause
@@ -136,7 +148,9 @@ public final class IngressAuthCoverage extends MeshCheck {
                 String header = w.described() + " (pathNormalization " + mode + ", from " + config.source() + "); "
                         + w.basis() + (leftOut.isEmpty() ? "" : "; the coverage paths " + String.join(", ", leftOut)
                         + " declares, judged against its live object (this plan leaves it out)");
-                out.add(Diagnostic.info(summary(report, workload, java.util.Set.of(w.seen())), table(report, header), null));
+                String patchedBy = patches.isEmpty() ? null : "EnvoyFilter " + String.join(", ",
+                        patches.stream().map(GatewayEnvoyFilters.Patching::id).toList()) + " patches it";
+                out.add(Diagnostic.info(summary(report, workload, java.util.Set.of(w.seen()), patchedBy), table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun()) {
@@ -176,6 +190,7 @@ public final class IngressAuthCoverage extends MeshCheck {
         for (RowWarning rw : rowWarnings.values()) {
             out.add(rw.diagnostic(mode, config.source()));
         }
+        patched.forEach((patches, gateways) -> out.add(GatewayEnvoyFilters.unknown(patches, gateways)));
         return out;
     }
 
@@ -289,10 +304,23 @@ public final class IngressAuthCoverage extends MeshCheck {
     }
 
     static String summary(IngressCoverage.Report report, String workload, java.util.Set<CoveredWorkloads.Seen> seen) {
+        return summary(report, workload, seen, null);
+    }
+
+    /**
+     * {@link #summary(IngressCoverage.Report, String, java.util.Set)}, for a gateway an EnvoyFilter patches when
+     * {@code patchedBy} names it: the counts are then the AuthorizationPolicies' alone, said as what would happen, not
+     * as the gateway's ({@link GatewayEnvoyFilters}).
+     */
+    static String summary(IngressCoverage.Report report, String workload, java.util.Set<CoveredWorkloads.Seen> seen,
+                          String patchedBy) {
         List<IngressCoverage.Row> bad = report.bypasses();
         String counts = report.rows().size() + " paths checked, " + bad.size() + " let through without the auth proxy";
-        boolean pods = seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS));
-        String prefix = pods ? ""
+        boolean pods = seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS)) && patchedBy == null;
+        String prefix = patchedBy != null ? "not known, " + patchedBy + "; by its AuthorizationPolicies alone"
+                + (seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS)) ? "" : " on a gateway labelled as the CUSTOM policy's selector")
+                + ": "
+                : pods ? ""
                 : seen.contains(CoveredWorkloads.Seen.PODS)
                 ? "running gateways, and a selector that matches none (judged as if a gateway were labelled so): "
                 : (seen.contains(CoveredWorkloads.Seen.NO_GATEWAY_SELECTED)

@@ -39,6 +39,7 @@ final class LiveCluster implements ClusterView {
     private final Once<List<JsonNode>> allServices;
     private final Once<List<io.meshform.providers.istio.policy.DestinationPolicy>> rules;
     private final Once<List<JsonNode>> authorizationPolicies;
+    private final Once<List<JsonNode>> envoyFilters;
     private final Once<Boolean> controlPlane;
     /** Read only when a check asks (a namespace the stack labels for injection); not prefetched. */
     private final Once<io.meshform.providers.istio.injection.Injectors> injectors;
@@ -57,6 +58,8 @@ final class LiveCluster implements ClusterView {
         this.rules = new Once<>(() -> orElse("destinationrules.networking.istio.io", () -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
                 io.meshform.providers.istio.policy.DestinationPolicy::of), List.of()));
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
+        this.envoyFilters = new Once<>(() -> orElse("envoyfilters.networking.istio.io",
+                () -> listEverywhere(CheckSupport.ENVOY_FILTER_CONTEXT), List.of()));
         this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
         // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown.
@@ -77,7 +80,7 @@ final class LiveCluster implements ClusterView {
      * checks' critical path. A check asking for a kind whose read is under way waits for that read, not a second one.
      */
     void prefetch() {
-        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane);
+        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, controlPlane);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PREFETCH_THREADS, r -> {
             Thread t = new Thread(r, "meshform-check-read");
             t.setDaemon(true);
@@ -171,7 +174,7 @@ final class LiveCluster implements ClusterView {
     /** Waits for every read of the view, then says which failed ({@link #orElse}). */
     @Override
     public Map<String, String> unread() {
-        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane).forEach(Once::get);
+        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, controlPlane).forEach(Once::get);
         synchronized (unread) {
             return new java.util.LinkedHashMap<>(unread);
         }
@@ -230,6 +233,11 @@ final class LiveCluster implements ClusterView {
     @Override
     public List<JsonNode> authorizationPolicies() {
         return authorizationPolicies.get();
+    }
+
+    @Override
+    public List<JsonNode> envoyFilters() {
+        return envoyFilters.get();
     }
 
     private List<JsonNode> readAuthorizationPolicies() {

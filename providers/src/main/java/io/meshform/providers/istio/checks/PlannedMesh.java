@@ -228,8 +228,8 @@ public final class PlannedMesh {
     }
 
     /**
-     * An AuthorizationPolicy of the judged mesh: the object, and the stack resource that declares (or manages) it, null
-     * for one the stack does not know.
+     * An AuthorizationPolicy (or EnvoyFilter) of the judged mesh: the object, and the stack resource that declares (or
+     * manages) it, null for one the stack does not know.
      */
     public record AuthorizationObject(JsonNode object, PlannedObject planned) {
     }
@@ -240,17 +240,29 @@ public final class PlannedMesh {
      * stack's applied ones when the cluster shows none), each with the stack resource that manages it.
      */
     public List<AuthorizationObject> authorizationPolicies() {
+        return judged("AuthorizationPolicy", ctx.purpose() == Purpose.VALIDATE ? List.of() : cluster().authorizationPolicies());
+    }
+
+    /**
+     * Every EnvoyFilter of the judged mesh, as {@link #authorizationPolicies} overlays the stack's on the live ones (the
+     * stack may declare EnvoyFilters as Istio objects too).
+     */
+    public List<AuthorizationObject> envoyFilters() {
+        return judged("EnvoyFilter", ctx.purpose() == Purpose.VALIDATE ? List.of() : cluster().envoyFilters());
+    }
+
+    /** The {@code kind} objects of the judged mesh: {@code live}, the stack's planned ones over them, the removed left out. */
+    private List<AuthorizationObject> judged(String kind, List<JsonNode> live) {
         Map<String, PlannedObject> declared = new java.util.LinkedHashMap<>();
         for (PlannedObject o : planned()) {
-            if ("AuthorizationPolicy".equals(o.kind()) && o.istio() && o.namespace() != null) {
+            if (kind.equals(o.kind()) && o.istio() && o.namespace() != null) {
                 declared.put(o.namespace() + "/" + o.name(), o);
             }
         }
-        List<JsonNode> live = ctx.purpose() == Purpose.VALIDATE ? List.of() : cluster().authorizationPolicies();
         Map<String, AuthorizationObject> out = new java.util.LinkedHashMap<>();
         Set<String> gone = new HashSet<>();
         for (PlannedObject o : removed()) {
-            if ("AuthorizationPolicy".equals(o.kind())) {
+            if (kind.equals(o.kind())) {
                 gone.add(o.namespace() + "/" + o.name());
             }
         }

@@ -25,6 +25,7 @@ final class FakeCluster implements ClusterView {
     final Map<String, Service> services = new HashMap<>();
     final List<io.meshform.providers.istio.policy.DestinationPolicy> rules = new ArrayList<>();
     final List<tools.jackson.databind.JsonNode> authorizationPolicies = new ArrayList<>();
+    final List<tools.jackson.databind.JsonNode> envoyFilters = new ArrayList<>();
     final Map<String, String> unread = new HashMap<>();
     String mesh;
     boolean controlPlane = true;
@@ -143,6 +144,21 @@ final class FakeCluster implements ClusterView {
     @Override
     public List<tools.jackson.databind.JsonNode> authorizationPolicies() {
         return authorizationPolicies;
+    }
+
+    /** A live EnvoyFilter, spec as YAML. */
+    FakeCluster envoyFilter(String ns, String name, String specYaml) {
+        var o = io.meshform.providers.kubernetes.Json.object();
+        o.put("apiVersion", "networking.istio.io/v1alpha3").put("kind", "EnvoyFilter");
+        o.putObject("metadata").put("namespace", ns).put("name", name);
+        o.set("spec", YAML.readTree(specYaml));
+        envoyFilters.add(o);
+        return this;
+    }
+
+    @Override
+    public List<tools.jackson.databind.JsonNode> envoyFilters() {
+        return envoyFilters;
     }
 
     @Override

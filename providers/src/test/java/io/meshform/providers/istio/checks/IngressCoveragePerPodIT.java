@@ -77,8 +77,9 @@ class IngressCoveragePerPodIT {
             assertTrue(IngressCoveragePerPodTest.row(notes.get(0), "/admin/x").contains("denied (403)"), all);
             assertTrue(ds.stream().noneMatch(d -> d.summary().contains("`GET example.com /admin/x`") && d.summary().contains("let through")), all);
             // the run's reads, one each (pods, services, PeerAuthentications, DestinationRules, namespaces, the mesh
-            // ConfigMap, the istiod lookup, AuthorizationPolicies): judging per pod adds none
-            assertTrue(requests <= 8, "requests sent: " + requests);
+            // ConfigMap, the istiod lookup, AuthorizationPolicies, EnvoyFilters, which may make a gateway's verdict
+            // unknown): judging per pod adds none
+            assertTrue(requests <= 9, "requests sent: " + requests);
         }
     }
 
