@@ -80,7 +80,8 @@ final class LiveCluster implements ClusterView {
      * checks' critical path. A check asking for a kind whose read is under way waits for that read, not a second one.
      */
     void prefetch() {
-        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, controlPlane);
+        // EnvoyFilters last: only the ingress coverage asks for them, and the ninth read waits for a free thread.
+        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane, envoyFilters);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PREFETCH_THREADS, r -> {
             Thread t = new Thread(r, "meshform-check-read");
             t.setDaemon(true);

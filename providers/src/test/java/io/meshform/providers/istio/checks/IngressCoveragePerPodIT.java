@@ -123,7 +123,9 @@ class IngressCoveragePerPodIT {
                 k.apps().deployments().inNamespace("istio-system").withName("istiod").delete();
             }
             if (newNamespace) {
+                // Gone before the next test makes its stand-in: a namespace still terminating refuses new objects (403).
                 k.namespaces().withName("istio-system").delete();
+                k.namespaces().withName("istio-system").waitUntilCondition(java.util.Objects::isNull, 3, java.util.concurrent.TimeUnit.MINUTES);
             }
         }
     }
