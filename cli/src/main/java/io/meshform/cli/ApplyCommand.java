@@ -47,6 +47,11 @@ class ApplyCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Do not ask for approval, for pipelines (default: off, ask).")
     boolean autoApprove;
 
+    @Option(names = "--lock", arity = "1", paramLabel = "true|false", defaultValue = "true", description = "Only true"
+            + " (the default): the lock is what keeps two runs from changing the cluster and the state at once, so"
+            + " --lock=false is refused; `plan --lock=false` plans from a read-only checkout.")
+    boolean lock;
+
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10", converter = Choices.Positive.class,
             description = "Steps run at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -66,6 +71,7 @@ class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         flags.refuseIgnored(destroy());
+        refuseUnlocked();
         if (planFile != null && destroy()) {
             throw new UserError("destroy takes no plan file; save a destroy plan with `" + ApplyHint.plan(global, Path.of("FILE"), true)
                     + "` and apply it with `" + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
@@ -109,6 +115,24 @@ class ApplyCommand implements Callable<Integer> {
                 }
                 return run(ws, stack, plan, state, backend, lock, ws.stopRequested());
             }
+        }
+    }
+
+    /**
+     * Terraform's apply takes {@code -lock=false}; meshform's does not. Every guarantee a run gives about a crash, a
+     * kill or a race (the journal, the fenced writes of {@code StateStore.write}, {@code LockLostException} before each
+     * step) assumes one writer, which the lock is: the state's serial would only show a concurrent run after both had
+     * changed the cluster.
+     */
+    private void refuseUnlocked() {
+        if (!lock) {
+            String command = destroy() ? "destroy" : "apply";
+            throw new UserError(command + " does not run without the state lock: the lock is what keeps two runs from"
+                    + " changing the cluster and the state at once, and the state's serial would only show the other run"
+                    + " after both had. Leave out --lock=false. From a read-only checkout, `" + ApplyHint.command(global,
+                    "plan", destroy() ? List.of("--destroy", "--lock=false", "--out", "FILE") : List.of("--lock=false",
+                    "--out", "FILE")) + "` saves a plan, which `meshform apply FILE` applies under the lock where the"
+                    + " state is writable.");
         }
     }
 
