@@ -94,18 +94,37 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
+            Plan approved = null;
+            if (planFile == null && !destroy() && !autoApprove && !backend.exists()) {
+                // No state yet, and a plan to ask about: planned and asked without the lock, whose file beside a local
+                // state is made by the first lock and never deleted (LocalLockFile), so an apply declined, or with no
+                // terminal to ask on, would leave it as all it did. Checked again under the lock (ApprovedFirstPlan).
+                // --auto-approve keeps its one plan, under the lock: nobody reads this one.
+                ws.connect(stack);
+                approved = freshPlan(ws, stack, ws.stateOf(StateSnapshot.empty(ws.version()), stack, backend));
+                if (approved == null) {
+                    return ExitCodes.ERROR;
+                }
+                if (approved.changes().isEmpty()) {
+                    terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
+                    return ExitCodes.OK;
+                }
+            }
             try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 Plan saved = planFile != null ? readPlan() : null;
                 if (saved != null) {
                     refuseAnotherStacksPlan(saved, stack);
                 }
-                StateSnapshot stored = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
-                        // a plan made before any state existed starts the history it was made for
-                        ? new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, 0, saved.stateLineage(), ws.version(), List.of())
-                        : StateSnapshot.empty(ws.version()));
+                // A plan made before any state existed (saved, or approved above) starts the history it was made for.
+                Plan bound = saved != null ? saved : approved;
+                StateSnapshot stored = backend.read().orElseGet(() -> bound != null && bound.stateSerial() == 0
+                        ? ApprovedFirstPlan.stateFor(bound, ws.version()) : StateSnapshot.empty(ws.version()));
                 // Refused when another stack wrote it; otherwise every write of this run records the stack.
                 StateSnapshot state = ws.stateOf(stored, stack, backend);
-                Plan plan = saved != null ? checkSaved(ws, saved, stack, state) : freshPlan(ws, stack, state);
+                Plan plan = saved != null ? checkSaved(ws, saved, stack, state)
+                        : approved != null ? ApprovedFirstPlan.confirm(ws, approved, stack, state, flags.options(destroy()),
+                                ApplyHint.command(global, "apply", List.of()))
+                        : freshPlan(ws, stack, state);
                 if (plan == null) {
                     return ExitCodes.ERROR;
                 }
