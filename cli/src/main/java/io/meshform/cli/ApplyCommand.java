@@ -47,6 +47,11 @@ class ApplyCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Do not ask for approval, for pipelines (default: off, ask).")
     boolean autoApprove;
 
+    @Option(names = "--lock", arity = "1", paramLabel = "true|false", defaultValue = "true", description = "Only true"
+            + " (the default): the lock is what keeps two runs from changing the cluster and the state at once, so"
+            + " --lock=false is refused; `plan --lock=false` plans from a read-only checkout.")
+    boolean lock;
+
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10", converter = Choices.Positive.class,
             description = "Steps run at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -66,6 +71,7 @@ class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         flags.refuseIgnored(destroy());
+        refuseUnlocked();
         if (planFile != null && destroy()) {
             throw new UserError("destroy takes no plan file; save a destroy plan with `" + ApplyHint.plan(global, Path.of("FILE"), true)
                     + "` and apply it with `" + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
@@ -88,18 +94,37 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
+            Plan approved = null;
+            if (planFile == null && !destroy() && !autoApprove && !backend.exists()) {
+                // No state yet, and a plan to ask about: planned and asked without the lock, whose file beside a local
+                // state is made by the first lock and never deleted (LocalLockFile), so an apply declined, or with no
+                // terminal to ask on, would leave it as all it did. Checked again under the lock (ApprovedFirstPlan).
+                // --auto-approve keeps its one plan, under the lock: nobody reads this one.
+                ws.connect(stack);
+                approved = freshPlan(ws, stack, ws.stateOf(StateSnapshot.empty(ws.version()), stack, backend));
+                if (approved == null) {
+                    return ExitCodes.ERROR;
+                }
+                if (approved.changes().isEmpty()) {
+                    terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
+                    return ExitCodes.OK;
+                }
+            }
             try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 Plan saved = planFile != null ? readPlan() : null;
                 if (saved != null) {
                     refuseAnotherStacksPlan(saved, stack);
                 }
-                StateSnapshot stored = backend.read().orElseGet(() -> saved != null && saved.stateSerial() == 0
-                        // a plan made before any state existed starts the history it was made for
-                        ? new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, 0, saved.stateLineage(), ws.version(), List.of())
-                        : StateSnapshot.empty(ws.version()));
+                // A plan made before any state existed (saved, or approved above) starts the history it was made for.
+                Plan bound = saved != null ? saved : approved;
+                StateSnapshot stored = backend.read().orElseGet(() -> bound != null && bound.stateSerial() == 0
+                        ? ApprovedFirstPlan.stateFor(bound, ws.version()) : StateSnapshot.empty(ws.version()));
                 // Refused when another stack wrote it; otherwise every write of this run records the stack.
                 StateSnapshot state = ws.stateOf(stored, stack, backend);
-                Plan plan = saved != null ? checkSaved(ws, saved, stack, state) : freshPlan(ws, stack, state);
+                Plan plan = saved != null ? checkSaved(ws, saved, stack, state)
+                        : approved != null ? ApprovedFirstPlan.confirm(ws, approved, stack, state, flags.options(destroy()),
+                                ApplyHint.command(global, "apply", List.of()))
+                        : freshPlan(ws, stack, state);
                 if (plan == null) {
                     return ExitCodes.ERROR;
                 }
@@ -109,6 +134,24 @@ class ApplyCommand implements Callable<Integer> {
                 }
                 return run(ws, stack, plan, state, backend, lock, ws.stopRequested());
             }
+        }
+    }
+
+    /**
+     * Terraform's apply takes {@code -lock=false}; meshform's does not. Every guarantee a run gives about a crash, a
+     * kill or a race (the journal, the fenced writes of {@code StateStore.write}, {@code LockLostException} before each
+     * step) assumes one writer, which the lock is: the state's serial would only show a concurrent run after both had
+     * changed the cluster.
+     */
+    private void refuseUnlocked() {
+        if (!lock) {
+            String command = destroy() ? "destroy" : "apply";
+            throw new UserError(command + " does not run without the state lock: the lock is what keeps two runs from"
+                    + " changing the cluster and the state at once, and the state's serial would only show the other run"
+                    + " after both had. Leave out --lock=false. From a read-only checkout, `" + ApplyHint.command(global,
+                    "plan", destroy() ? List.of("--destroy", "--lock=false", "--out", "FILE") : List.of("--lock=false",
+                    "--out", "FILE")) + "` saves a plan, which `meshform apply FILE` applies under the lock where the"
+                    + " state is writable.");
         }
     }
 

@@ -51,6 +51,13 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--destroy", description = "Plan the removal of everything in state (default: off).")
     boolean destroy;
 
+    @Option(names = "--lock", arity = "1", paramLabel = "true|false", defaultValue = "true", description = "Hold the"
+            + " state lock while reading the state (default: ${DEFAULT-VALUE}). --lock=false reads it without the lock,"
+            + " for a read-only checkout where the lock file cannot be made: the plan may show a state another run is"
+            + " changing; a plan saved with --out stays bound to the state's serial and lineage, which apply checks under"
+            + " its own lock.")
+    boolean lock;
+
     @Spec
     CommandSpec spec;
 
@@ -64,6 +71,10 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         format.refuseBoth();
         flags.refuseIgnored(destroy);
+        if (!lock && global.lockTimeoutSeconds > 0) {
+            throw new UserError("--lock-timeout is how long to wait for the state lock, and --lock=false takes none: give"
+                    + " one or the other");
+        }
         if (global.fleet()) {
             if (out != null) {
                 throw new UserError("--out saves one plan; with several clusters, save one per cluster with --context");
@@ -82,8 +93,14 @@ final class PlanCommand implements Callable<Integer> {
     private int planOne(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
-            Plan plan = makePlan(ws, flags.options(destroy), "plan");
+            Planned planned = makePlan(ws, flags.options(destroy), "plan", lock);
+            Plan plan = planned.plan();
             terminal.out().print(format.render(plan, ws.style()));
+            if (planned.stateReadUnlocked()) {
+                // The machine formats stay one document: the note goes beside them, on standard error.
+                (format.text() ? terminal.out() : terminal.err()).println((format.text() ? "\n" : "")
+                        + ws.style().yellow(UNLOCKED_NOTE));
+            }
             if (out != null) {
                 save(plan, out, terminal);
                 if (format.text()) {
@@ -94,8 +111,17 @@ final class PlanCommand implements Callable<Integer> {
         }
     }
 
-    /** Plans under the state lock, so the state read is the one the plan is bound to. */
-    static Plan makePlan(Workspace ws, PlanOptions options, String operation) {
+    /** What a plan read without the lock says, after the plan. */
+    static final String UNLOCKED_NOTE = "Note: --lock=false: the state was read without the state lock, so a run holding"
+            + " it may have been changing it. A plan saved from this run is still bound to the state's serial and lineage:"
+            + " apply checks them under its own lock and refuses the plan if the state moved.";
+
+    /**
+     * Plans under the state lock, so the state read is the one the plan is bound to; with {@code lock} false (plan
+     * --lock=false, for a read-only checkout) without it: the binding to the state's serial and lineage still makes
+     * apply refuse a saved plan whose state moved, checked under apply's own lock.
+     */
+    private static Planned makePlan(Workspace ws, PlanOptions options, String operation, boolean lock) {
         long start = System.nanoTime();
         ws.startAhead();
         StackLoader.Loaded loaded = ws.loadStack();
@@ -106,11 +132,20 @@ final class PlanCommand implements Callable<Integer> {
             // by the first lock and never deleted (LocalLockFile), so a plan would leave it as all it did. A state an
             // apply creates meanwhile makes a saved plan of this one stale (PlanBinding: "state was created").
             ws.connect(loaded.stack());
-            return plan(ws, loaded.stack(), ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend), options);
+            StateSnapshot none = ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend);
+            return new Planned(plan(ws, loaded.stack(), none, options), false);
         }
-        try (LockHandle lock = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
-            return plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options);
+        if (!lock) {
+            ws.connect(loaded.stack());
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true);
         }
+        try (LockHandle held = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false);
+        }
+    }
+
+    /** A plan, and whether it read a state without holding its lock (plan --lock=false), which its output says. */
+    private record Planned(Plan plan, boolean stateReadUnlocked) {
     }
 
     private static Plan plan(Workspace ws, io.meshform.engine.model.Stack stack, StateSnapshot state, PlanOptions options) {

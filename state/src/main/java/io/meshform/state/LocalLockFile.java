@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * {@code force-unlock}. The file also holds the holder's {@link LockInfo}: for the message others see, and for the
  * istioctl processes a dead holder may have left running. It is never deleted: a run that deleted it could let a
  * second run lock a new file while a third still held the old. So a command that can be refused, or find nothing to
- * do, decides that before it locks (meshform's import, state rm and mv, destroy without a state): the file then
- * appears only with a state to guard.
+ * do, decides that before it locks (meshform's import, state rm and mv, destroy without a state, and apply without a
+ * state, which plans and asks first): the file then appears only with a state to guard.
  *
  * <p>The handle checks and releases the lock under the backend's monitor, the one every state write holds, so a
  * release never comes between a write's check of the lock and the write.
