@@ -4,7 +4,8 @@ import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.AuthzPolicy;
-import io.meshform.providers.istio.policy.GatewayAuthz;
+import io.meshform.providers.istio.policy.PolicyAttachment;
+import io.meshform.providers.istio.policy.PolicyTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,11 +14,12 @@ import java.util.TreeMap;
 
 /**
  * The workloads whose ingress coverage is judged, and the namespace and labels istiod attaches policies by. istiod
- * picks a workload's AuthorizationPolicies from the pod's own namespace and the root namespace, each whose selector
- * is a subset of the pod's labels ({@code ListAuthorizationPolicies}, pilot/pkg/model/authorization.go;
- * {@code isSelected}, pilot/pkg/model/policyattachment.go, Istio 1.30.3). So a DENY policy that selects the gateway
- * by another of its labels, or lives in the gateway's namespace while the CUSTOM policy is in the root namespace,
- * acts on it too: only the pod's own labels and namespace tell.
+ * picks a workload's AuthorizationPolicies from the pod's own namespace and the root namespace, by selector or, on a
+ * Gateway API gateway, by {@code targetRefs} naming its Gateway ({@link PolicyAttachment}: {@code ListAuthorizationPolicies},
+ * pilot/pkg/model/authorization.go; {@code ShouldAttachPolicy}, pilot/pkg/model/policyattachment.go, Istio 1.30.3). So
+ * a DENY policy that selects the gateway by another of its labels, lives in the gateway's namespace while the CUSTOM
+ * policy is in the root namespace, or targets the gateway's Gateway, acts on it too: only the pod's own labels and
+ * namespace tell.
  *
  * <p>The check is about ingress, so only gateway pods are judged one by one: a CUSTOM policy without a selector in the
  * root namespace (a mesh-wide ext_authz) or in an application's namespace selects every sidecar there too, and a note
@@ -43,7 +45,9 @@ import java.util.TreeMap;
  * <p>Without the cluster (validate, no control plane yet), or when a CUSTOM policy selects no running gateway pod
  * (the gateway may come with this plan's install, or the policy is meant for sidecars), the policy stands for a pod
  * in its namespace labelled exactly as its selector says: an approximation, which the report says it is, one per
- * policy namespace and selector, however many sidecars the policy selects. It is named as a selector, never as a
+ * policy namespace and selector, however many sidecars the policy selects; a CUSTOM policy with targetRefs stands for
+ * a pod of each Gateway it targets, labelled {@code gateway.networking.k8s.io/gateway-name=<name>} in its namespace
+ * (targets only a waypoint takes give none: the check reports them as not judged). It is named as a selector, never as a
  * gateway ({@link Workload#described}), and says which running pods the selector picks instead. Only the run's own
  * policies are approximated so: the caller says which.
  */
@@ -95,7 +99,7 @@ final class CoveredWorkloads {
     }
 
     /**
-     * The workloads the CUSTOM policies (without targetRefs) select, in the policies' order. A policy that selects no
+     * The workloads the CUSTOM policies attach to (by selector or targetRefs), in the policies' order. A policy that selects no
      * running gateway pod stands for one by its selector only when {@code approximated} says so: the run's own policies.
      * A live policy the stack does not manage that selects no running gateway is no gateway's and not the run's, so an
      * unrelated stack's plan has nothing true to say of it (before, it was judged and named "gateway ns/app=db" on the
@@ -110,7 +114,7 @@ final class CoveredWorkloads {
         Map<String, AuthzPolicy> groupCustom = new LinkedHashMap<>();
         Map<String, Workload> approximations = new LinkedHashMap<>();
         for (AuthzPolicy custom : policies) {
-            if (!custom.action().equals("CUSTOM") || custom.targeted()) {
+            if (!custom.action().equals("CUSTOM")) {
                 continue;
             }
             boolean any = false;
@@ -129,10 +133,11 @@ final class CoveredWorkloads {
                 }
             }
             if (!any && approximated.test(custom)) {
-                Map<String, String> selector = custom.selector() == null ? Map.of() : custom.selector();
                 List<String> others = running.stream().filter(p -> selects(custom, p, root)).map(LivePod::name).sorted().toList();
-                approximations.putIfAbsent(custom.namespace() + " " + new TreeMap<>(selector),
-                        approximation(custom, selector, live, others, mesh));
+                for (Map<String, String> labels : standIns(custom)) {
+                    approximations.putIfAbsent(custom.namespace() + " " + new TreeMap<>(labels),
+                            approximation(custom, labels, live, others, mesh));
+                }
             }
         }
         List<Workload> out = new ArrayList<>();
@@ -140,6 +145,18 @@ final class CoveredWorkloads {
                 out.add(pods(members, sets.values(), groupCustom.get(key + " " + set)))));
         out.addAll(approximations.values());
         return out;
+    }
+
+    /**
+     * The labels of the pods a CUSTOM policy stands for when no running gateway takes it: its selector ({} without
+     * one), or for a policy with targetRefs the label istiod gives each Gateway it targets in the policy's namespace.
+     */
+    private static List<Map<String, String>> standIns(AuthzPolicy custom) {
+        if (!custom.targeted()) {
+            return List.of(custom.selector() == null ? Map.of() : custom.selector());
+        }
+        return custom.targets().stream().filter(t -> t.gateway() && (t.namespace().isEmpty() || t.namespace().equals(custom.namespace())))
+                .map(t -> Map.of(PolicyTarget.GATEWAY_NAME_LABEL, t.name())).distinct().toList();
     }
 
     private static Map<String, String> withoutHash(Map<String, String> labels) {
@@ -162,9 +179,9 @@ final class CoveredWorkloads {
                 && c.args().get(0).equals("proxy") && c.args().get(1).equals("router"));
     }
 
-    /** Whether istiod attaches the policy to the pod: {@link GatewayAuthz#attaches} with the pod's namespace and labels. */
+    /** Whether istiod attaches the policy to the pod: {@link PolicyAttachment#attaches} with the pod's namespace and labels. */
     static boolean selects(AuthzPolicy p, LivePod pod, String root) {
-        return GatewayAuthz.attaches(p, pod.namespace(), pod.labels(), root);
+        return PolicyAttachment.attaches(p, pod.namespace(), pod.labels(), root);
     }
 
     /** The pods of one workload with one label set (pod-template-hash aside); {@code sets}: the workload's sets. */
@@ -211,14 +228,18 @@ final class CoveredWorkloads {
         String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
                 : "no control plane runs yet")
                 : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
-                : "no running gateway pod matches the selector" + (others.isEmpty() ? ""
+                : (custom.targeted() ? "no running gateway pod is labelled " + selector(selector)
+                : "no running gateway pod matches the selector") + (others.isEmpty() ? ""
                 : "; it selects " + others.size() + (others.size() == 1 ? " running pod that is" : " running pods that are")
                 + " no gateway (" + String.join(", ", others.subList(0, Math.min(NAMED_PODS, others.size())))
                 + (others.size() > NAMED_PODS ? " and " + (others.size() - NAMED_PODS) + " more" : "") + ")");
         String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
-                + (selector.isEmpty() ? "{}" : selector(selector)) + "; a policy selecting the gateway pods by another label, or in"
+                + (selector.isEmpty() ? "{}" : selector(selector))
+                + (custom.targeted() ? " (a pod of Gateway " + custom.namespace() + "/" + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
+                + ", which the policy's targetRefs name)" : "")
+                + "; a policy selecting the gateway pods by another label, or in"
                 + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
-        String name = custom.namespace() + "/" + (custom.selector() == null ? "*" : selector(custom.selector()));
+        String name = custom.namespace() + "/" + (selector.isEmpty() ? "*" : selector(selector));
         Seen seen = live && !mesh.cluster().unread().containsKey("pods") ? Seen.NO_GATEWAY_SELECTED : Seen.PODS_UNKNOWN;
         return new Workload(custom.namespace(), selector, name, basis, custom, seen);
     }

@@ -8,6 +8,7 @@ import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.ClientControlled;
 import io.meshform.providers.istio.policy.GatewayAuthz;
+import io.meshform.providers.istio.policy.PolicyAttachment;
 import io.meshform.providers.istio.policy.GatewayAuthz.Outcome;
 import io.meshform.providers.istio.policy.IngressCoverage;
 import io.meshform.providers.istio.policy.IstioRules;
@@ -23,7 +24,8 @@ import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Ingress auth coverage: for each workload a CUSTOM AuthorizationPolicy selects (the ingress gateway), which requests
+ * Ingress auth coverage: for each workload a CUSTOM AuthorizationPolicy attaches to (the ingress gateway, by selector
+ * or, on a Gateway API gateway, by targetRefs naming its Gateway: {@link io.meshform.providers.istio.policy.PolicyAttachment}), which requests
  * reach the auth proxy, are denied, or are let through without it, for every protected path and its variants
  * ({@link IngressCoverage}, Istio's matching and Envoy's normalization in {@code istio.policy}). The policies judged
  * are those istiod attaches to the workload's pods ({@link CoveredWorkloads}: per running pod when the cluster is
@@ -35,7 +37,8 @@ import tools.jackson.databind.JsonNode;
  * ({@link ClientControlled}: a header, X-Forwarded-For, SNI, leaving out a token or certificate), once for all the
  * workloads the policy is judged on. Each of these names its workloads ({@link JudgedGateways}). Validate reads only
  * the stack; a plan judges the live AuthorizationPolicies with the stack's planned over them (an unmanaged DENY, ALLOW or CUSTOM policy on the gateway counts); drift the live policies
- * under the live mesh config.
+ * under the live mesh config. Policies whose targetRefs name only what a waypoint takes (a Service, a ServiceEntry) are
+ * not judged, and the plan says so ({@link WaypointTargets}).
  *
  * <p>The verdicts follow the AuthorizationPolicies alone. An EnvoyFilter that patches a judged gateway's listeners,
  * filters, routes or clusters ({@link GatewayEnvoyFilters}) can undo what they ask for (REMOVE the ext_authz filter), so
@@ -102,7 +105,7 @@ public final class IngressAuthCoverage extends MeshCheck {
         Map<List<GatewayEnvoyFilters.Patching>, JudgedGateways> patched = new java.util.LinkedHashMap<>();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root,
                 p -> objects.containsKey(p) || declaredCoverage.containsKey(p))) {
-            List<AuthzPolicy> attached = policies.stream().filter(p -> GatewayAuthz.attaches(p, w.namespace(), w.labels(), root)).toList();
+            List<AuthzPolicy> attached = policies.stream().filter(p -> PolicyAttachment.attaches(p, w.namespace(), w.labels(), root)).toList();
             if (!concerns(mesh, w, attached, objects, root)) {
                 continue;
             }
@@ -147,7 +150,8 @@ public final class IngressAuthCoverage extends MeshCheck {
             } else {
                 String header = w.described() + " (pathNormalization " + mode + ", from " + config.source() + "); "
                         + w.basis() + (leftOut.isEmpty() ? "" : "; the coverage paths " + String.join(", ", leftOut)
-                        + " declares, judged against its live object (this plan leaves it out)");
+                        + " declares, judged against its live object (this plan leaves it out)")
+                        + WaypointTargets.notCounted(policies, w, root);
                 String patchedBy = patches.isEmpty() ? null : "EnvoyFilter " + String.join(", ",
                         patches.stream().map(GatewayEnvoyFilters.Patching::id).toList()) + " patches it";
                 out.add(Diagnostic.info(summary(report, workload, java.util.Set.of(w.seen()), patchedBy), table(report, header), null));
@@ -169,7 +173,8 @@ public final class IngressAuthCoverage extends MeshCheck {
                 // Judged on a stand-in (no running gateway pod the policy selects is known), the verdict is the
                 // policy's, not a gateway's: said as what would happen on a gateway labelled so.
                 boolean pods = w.seen() == CoveredWorkloads.Seen.PODS;
-                String standIn = " on a gateway labelled as the CUSTOM policy's selector";
+                String standIn = custom != null && custom.targeted() ? " on a pod of the Gateway the CUSTOM policy's targetRefs name"
+                        : " on a gateway labelled as the CUSTOM policy's selector";
                 String summary = r.protect()
                         ? "ingress coverage: `" + r.request() + "` " + (pods ? "is " + Outcome.LET_THROUGH.words()
                                 : wouldBe(Outcome.LET_THROUGH) + standIn) + " (" + r.variant()
@@ -181,6 +186,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                         .add(w);
             }
         }
+        out.addAll(WaypointTargets.notJudged(policies, p -> objects.containsKey(p) || declaredCoverage.containsKey(p), objects));
         for (NothingKnown n : nothingKnown.values()) {
             out.set(n.index(), n.diagnostic(mode, config.source()));
         }
@@ -224,7 +230,7 @@ public final class IngressAuthCoverage extends MeshCheck {
             return true;
         }
         return mesh.removed().stream().filter(o -> "AuthorizationPolicy".equals(o.kind()) && o.namespace() != null)
-                .anyMatch(o -> GatewayAuthz.attaches(AuthzPolicy.of(o.object()), w.namespace(), w.labels(), root));
+                .anyMatch(o -> PolicyAttachment.attaches(AuthzPolicy.of(o.object()), w.namespace(), w.labels(), root));
     }
 
     /**

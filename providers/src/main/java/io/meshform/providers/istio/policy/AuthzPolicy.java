@@ -24,16 +24,22 @@ import tools.jackson.databind.JsonNode;
  * @param action    ALLOW (the default), DENY, AUDIT or CUSTOM
  * @param provider  the CUSTOM provider's name, else null
  * @param selector  {@code selector.matchLabels}, null when the policy has no selector
- * @param targeted  true when it names {@code targetRef(s)}: istiod ignores it on a classic gateway Deployment
- *                  (pilot/pkg/model/policyattachment.go)
+ * @param targets   its {@code targetRefs} (or single {@code targetRef}), empty when it names none: such a policy
+ *                  attaches by its targets, never by a selector ({@link PolicyAttachment})
  * @param dryRun    true when its {@code istio.io/dry-run} annotation says so ({@link #isDryRun(JsonNode)})
  * @param rules     the rules
  */
 public record AuthzPolicy(String namespace, String name, String action, String provider, Map<String, String> selector,
-                          boolean targeted, boolean dryRun, List<Rule> rules) {
+                          List<PolicyTarget> targets, boolean dryRun, List<Rule> rules) {
 
     public AuthzPolicy {
+        targets = List.copyOf(targets);
         rules = List.copyOf(rules);
+    }
+
+    /** True when it names {@code targetRef(s)}: istiod attaches it by them alone ({@link PolicyAttachment}). */
+    public boolean targeted() {
+        return !targets.isEmpty();
     }
 
     /**
@@ -236,7 +242,7 @@ public record AuthzPolicy(String namespace, String name, String action, String p
         JsonNode sel = spec.path("selector").path("matchLabels");
         return new AuthzPolicy(Json.text(object.path("metadata"), "namespace"), Json.text(object.path("metadata"), "name"),
                 action == null ? "ALLOW" : action, Json.text(spec.path("provider"), "name"),
-                spec.has("selector") ? Json.stringMap(sel) : null, spec.has("targetRef") || spec.path("targetRefs").size() > 0,
+                spec.has("selector") ? Json.stringMap(sel) : null, PolicyTarget.of(spec),
                 isDryRun(object), rules);
     }
 

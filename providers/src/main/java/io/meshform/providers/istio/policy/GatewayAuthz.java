@@ -2,7 +2,6 @@ package io.meshform.providers.istio.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -24,14 +23,14 @@ import java.util.function.Predicate;
  * proxy. When istiod turns a provider's rules into DENY rules it takes the enforced ones only
  * ({@code getBadCustomDenyRules(providerRules)}), so there a dry-run CUSTOM policy does nothing.
  *
- * @param policies      the policies attached to the workload (those with targetRefs are ignored)
+ * @param policies      the policies istiod attaches to the workload ({@link PolicyAttachment}), by selector or targetRefs
  * @param normalization the mesh's path normalization
  * @param usableProvider whether istiod accepts a CUSTOM provider (declared, ext_authz, valid)
  */
 public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normalization, Predicate<String> usableProvider) {
 
     public GatewayAuthz {
-        policies = policies.stream().filter(p -> !p.targeted()).toList();
+        policies = List.copyOf(policies);
     }
 
     /** What happens to a request. */
@@ -147,18 +146,5 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
     /** The dry-run policies that would have decided, as the reason's tail ({@link AuthzPolicy#DRY_RUN}). */
     private static String notes(List<String> logged) {
         return logged.isEmpty() ? "" : "; " + String.join("; ", logged) + " (" + AuthzPolicy.DRY_RUN + ")";
-    }
-
-    /**
-     * Whether a policy attaches to a workload selected by {@code labels} in {@code namespace}: one in the workload's
-     * namespace or the root namespace, with no selector or a selector the labels satisfy
-     * (pilot/pkg/model/authorization.go {@code ListAuthorizationPolicies}, policyattachment.go). A root-namespace
-     * policy with a selector applies in every namespace.
-     */
-    public static boolean attaches(AuthzPolicy p, String namespace, Map<String, String> labels, String rootNamespace) {
-        if (!namespace.equals(p.namespace()) && !rootNamespace.equals(p.namespace())) {
-            return false;
-        }
-        return p.selector() == null || p.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 }

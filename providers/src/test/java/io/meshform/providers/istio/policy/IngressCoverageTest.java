@@ -128,8 +128,8 @@ class IngressCoverageTest {
         assertEquals(Outcome.DENIED, a.evaluate(new Request("POST", "example.com", "/API/x", 8080)).outcome(), "no ALLOW rule matches POST");
         GatewayAuthz bad = new GatewayAuthz(List.of(PROTECTED_PREFIXES), PathNormalization.BASE, p -> false);
         assertEquals(Outcome.DENIED, outcome(bad, "/api/x"), "a provider istiod refuses: its rules deny");
-        assertTrue(GatewayAuthz.attaches(deny, "istio-system", Map.of("istio", "ingressgateway"), "istio-system"));
-        assertTrue(!GatewayAuthz.attaches(allow, "other", Map.of("istio", "ingressgateway"), "root"));
+        assertTrue(PolicyAttachment.attaches(deny, "istio-system", Map.of("istio", "ingressgateway"), "istio-system"));
+        assertTrue(!PolicyAttachment.attaches(allow, "other", Map.of("istio", "ingressgateway"), "root"));
     }
     static final AuthzPolicy DENY_ADMIN_DRY_RUN = policy("""
             metadata: {namespace: istio-system, name: deny-admin, annotations: {istio.io/dry-run: "true"}}

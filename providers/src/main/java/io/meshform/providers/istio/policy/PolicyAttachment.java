@@ -1,0 +1,55 @@
+package io.meshform.providers.istio.policy;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Whether istiod attaches an AuthorizationPolicy to a gateway pod (a proxy started as {@code proxy router}), as
+ * Istio 1.30.3 decides it: {@code ListAuthorizationPolicies} (pilot/pkg/model/authorization.go) looks only at the
+ * policies in the root namespace and in the pod's own namespace, and takes each for which
+ * {@code WorkloadPolicyMatcher.ShouldAttachPolicy} (pilot/pkg/model/policyattachment.go) says yes:
+ * <ul>
+ *   <li>Targets are {@code targetRefs}, else the single {@code targetRef} ({@code GetTargetRefs}).</li>
+ *   <li>A pod without the label {@code gateway.networking.k8s.io/gateway-name} (a sidecar, a gateway istioctl or the
+ *   gateway Helm chart installs) takes no policy that has targets, whatever they name, and a policy without targets
+ *   when its selector is absent or a subset of the pod's labels ({@code isSelected}).</li>
+ *   <li>A pod with that label (a Gateway API gateway) takes a policy without targets the same way, by its selector
+ *   ({@code ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY}, default true, pilot/pkg/features/pilot.go); a policy with
+ *   targets when one of them is {@code kind: Gateway}, group {@code gateway.networking.k8s.io}, named as the label's
+ *   value, the policy lives in the pod's own namespace (a root-namespace policy reaches only gateways in the root
+ *   namespace) and the target's {@code namespace} is empty or the pod's. The selector is not read then.</li>
+ *   <li>Targets of kind Service or ServiceEntry, and the GatewayClass {@code istio-waypoint} from the root namespace,
+ *   attach to waypoints only ({@code p.IsWaypoint}); a gateway pod never takes them ({@link #waypointOnly}).</li>
+ * </ul>
+ * A policy with both a selector and targets, or with both {@code targetRef} and {@code targetRefs}, is refused by
+ * validation ("only one of targetRefs or workloadSelector can be set", {@code validateOneOfSelectorType},
+ * pkg/config/validation/validation.go), so no such policy is live; meshform's own validation reports it in the stack.
+ */
+public final class PolicyAttachment {
+    private PolicyAttachment() {
+    }
+
+    /**
+     * Whether the policy attaches to a gateway pod in {@code namespace} with {@code labels}, the mesh's root namespace
+     * being {@code rootNamespace}.
+     */
+    public static boolean attaches(AuthzPolicy p, String namespace, Map<String, String> labels, String rootNamespace) {
+        if (!namespace.equals(p.namespace()) && !rootNamespace.equals(p.namespace())) {
+            return false;
+        }
+        if (!p.targeted()) {
+            return p.selector() == null || p.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        }
+        String gateway = labels.get(PolicyTarget.GATEWAY_NAME_LABEL);
+        if (gateway == null || !namespace.equals(p.namespace())) {
+            return false;
+        }
+        return p.targets().stream().anyMatch(t -> t.gateway() && t.name().equals(gateway)
+                && (t.namespace().isEmpty() || t.namespace().equals(namespace)));
+    }
+
+    /** The policy's targets only a waypoint takes (Service, ServiceEntry, GatewayClass): no gateway pod is judged by them. */
+    public static List<PolicyTarget> waypointOnly(AuthzPolicy p) {
+        return p.targets().stream().filter(t -> !t.gateway()).toList();
+    }
+}

@@ -1,0 +1,49 @@
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.kubernetes.Json;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One {@code targetRef} of a policy. istiod reads {@code targetRefs}, and the single {@code targetRef} only when
+ * {@code targetRefs} is empty ({@code GetTargetRefs}, pilot/pkg/model/policyattachment.go, Istio 1.30.3).
+ *
+ * @param group     as written; empty is the core group
+ * @param kind      Gateway, GatewayClass, Service or ServiceEntry (pkg/config/validation/validation.go
+ *                  {@code allowedTargetRefs})
+ * @param name      the target's name
+ * @param namespace as written, usually empty: validation refuses any other value, and istiod never matches one that
+ *                  differs from the workload's namespace
+ */
+public record PolicyTarget(String group, String kind, String name, String namespace) {
+    /** The Gateway API group whose Gateway a policy may target. */
+    public static final String GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+    /** The label istiod reads to know which Gateway API Gateway a proxy's pod belongs to ({@code workloadGatewayName}). */
+    public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+
+    /** The targets of a policy spec, as {@code GetTargetRefs} reads them; empty when it names none. */
+    public static List<PolicyTarget> of(JsonNode spec) {
+        List<PolicyTarget> out = new ArrayList<>();
+        spec.path("targetRefs").forEach(t -> out.add(from(t)));
+        if (out.isEmpty() && spec.path("targetRef").isObject()) {
+            out.add(from(spec.path("targetRef")));
+        }
+        return List.copyOf(out);
+    }
+
+    private static PolicyTarget from(JsonNode t) {
+        return new PolicyTarget(Json.text(t, "group", ""), Json.text(t, "kind", ""), Json.text(t, "name", ""),
+                Json.text(t, "namespace", ""));
+    }
+
+    /** A Gateway API Gateway ({@code matchesGroupKind} with {@code gvk.KubernetesGateway}). */
+    public boolean gateway() {
+        return kind.equals("Gateway") && group.equals(GATEWAY_API_GROUP);
+    }
+
+    @Override
+    public String toString() {
+        return kind + (group.isEmpty() ? "" : "." + group) + " " + name;
+    }
+}
