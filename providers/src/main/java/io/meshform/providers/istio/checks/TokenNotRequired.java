@@ -134,8 +134,7 @@ public final class TokenNotRequired extends MeshCheck {
                     why + "; here " + String.join("; ", said) + ", and the other workloads accept a request without a"
                             + " token. Judged: " + judged + ". " + fix + " that selects them all", range));
         }
-        return List.of(Diagnostic.info(address + ": requests without a token are let through only where a rule allows them"
-                        + " on " + scope,
+        return List.of(Diagnostic.info(address + ": a token is required for only some requests to " + scope,
                 why + "; here " + String.join("; ", said) + ". Judged: " + judged, range));
     }
 
