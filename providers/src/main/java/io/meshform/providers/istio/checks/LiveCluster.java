@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.istio.core.Mesh;
+import io.meshform.engine.spi.StackContext;
+import io.meshform.providers.istio.injection.InjectorRead;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
@@ -40,14 +42,24 @@ final class LiveCluster implements ClusterView {
     private final Once<List<io.meshform.providers.istio.policy.DestinationPolicy>> rules;
     private final Once<List<JsonNode>> authorizationPolicies;
     private final Once<Boolean> controlPlane;
-    /** Read only when a check asks (a namespace the stack labels for injection); not prefetched. */
+    /**
+     * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
+     * each revision's ConfigMap once between them.
+     */
     private final Once<io.meshform.providers.istio.injection.Injectors> injectors;
     private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
     /** The reads the cluster refused or failed, by what they read ("pods": "HTTP 403 Forbidden ..."), in order. */
     private final Map<String, String> unread = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
+    /** A view of its own: it shares no read with the resource types. */
     LiveCluster(KubeConnection kube) {
+        this(kube, null);
+    }
+
+    /** @param run the run's context, whose reads the view shares with the run's resource types; null: none */
+    LiveCluster(KubeConnection kube, StackContext run) {
         this.kube = kube;
+        StackContext reads = run == null ? StackContext.detached() : run;
         this.pods = new Once<>(() -> orElse("pods", () -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
                 List.of()));
         this.namespaces = new Once<>(() -> orElse("namespaces", this::readNamespaces, new Namespaces(Map.of(), Map.of())));
@@ -59,10 +71,15 @@ final class LiveCluster implements ClusterView {
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
         this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
-        // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown.
-        this.injectors = new Once<>(() -> orElse("mutatingwebhookconfigurations.admissionregistration.k8s.io",
-                () -> io.meshform.providers.istio.injection.Injectors.read(kube.client()),
-                io.meshform.providers.istio.injection.Injectors.UNKNOWN));
+        // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown,
+        // and a refused LIST is said (it gave "no warning" before: the injectors silently unknown).
+        this.injectors = new Once<>(() -> orElse(InjectorRead.WEBHOOKS, () -> {
+            InjectorRead read = InjectorRead.once(reads, kube::client);
+            if (read.refused() != null) {
+                unread.put(InjectorRead.WEBHOOKS, read.refused());
+            }
+            return read.injectors();
+        }, io.meshform.providers.istio.injection.Injectors.UNKNOWN));
     }
 
     @Override
@@ -77,7 +94,8 @@ final class LiveCluster implements ClusterView {
      * checks' critical path. A check asking for a kind whose read is under way waits for that read, not a second one.
      */
     void prefetch() {
-        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane);
+        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane,
+                injectors);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PREFETCH_THREADS, r -> {
             Thread t = new Thread(r, "meshform-check-read");
             t.setDaemon(true);
@@ -129,7 +147,7 @@ final class LiveCluster implements ClusterView {
         synchronized ClusterView of(CheckContext ctx) {
             if (ctx != current) {
                 current = ctx;
-                LiveCluster live = new LiveCluster(kube);
+                LiveCluster live = new LiveCluster(kube, ctx.run());
                 live.prefetch();
                 view = live;
             }
@@ -171,7 +189,8 @@ final class LiveCluster implements ClusterView {
     /** Waits for every read of the view, then says which failed ({@link #orElse}). */
     @Override
     public Map<String, String> unread() {
-        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane).forEach(Once::get);
+        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane, injectors)
+                .forEach(Once::get);
         synchronized (unread) {
             return new java.util.LinkedHashMap<>(unread);
         }
