@@ -44,7 +44,8 @@ final class LiveCluster implements ClusterView {
     private final Once<Boolean> controlPlane;
     /**
      * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
-     * each revision's ConfigMap once between them.
+     * each revision's ConfigMap once between them. Not prefetched: a check that needs them asks (the mTLS model, the
+     * injection checks), and so does {@link #unread}, which must say whether the LIST was refused.
      */
     private final Once<io.meshform.providers.istio.injection.Injectors> injectors;
     private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
@@ -94,8 +95,7 @@ final class LiveCluster implements ClusterView {
      * checks' critical path. A check asking for a kind whose read is under way waits for that read, not a second one.
      */
     void prefetch() {
-        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane,
-                injectors);
+        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PREFETCH_THREADS, r -> {
             Thread t = new Thread(r, "meshform-check-read");
             t.setDaemon(true);
@@ -186,7 +186,11 @@ final class LiveCluster implements ClusterView {
         return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + message : message;
     }
 
-    /** Waits for every read of the view, then says which failed ({@link #orElse}). */
+    /**
+     * Waits for every read of the view, then says which failed ({@link #orElse}). The injectors are among them: a
+     * refused LIST of the webhooks is said whether or not a check asked before this did (a run that reads nothing else
+     * of them pays one LIST for it; most runs read them anyway, for the mTLS model or a labels plan).
+     */
     @Override
     public Map<String, String> unread() {
         List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane, injectors)
