@@ -32,8 +32,18 @@ public final class Harness implements AutoCloseable {
     public final List<String> progress = new ArrayList<>();
     /** The lineage applies mark objects with, as the engine's state would. */
     public final String lineage = "harness-" + java.util.UUID.randomUUID();
-    /** The stack every request is for; a test that reads files relative to a stack sets one. */
+    /**
+     * The stack every request is for; a test that reads files relative to a stack sets one. Each call below is a run of
+     * its own, as each engine run is, with a fresh context of this one's stack ({@link #run}): what a type remembers for
+     * a run ({@link StackContext#memo}, the injector webhooks) is not taken into the next, after the test changed the
+     * cluster.
+     */
     public StackContext context = StackContext.detached();
+
+    /** A new run's context, of {@link #context}'s stack. */
+    private StackContext run() {
+        return context.drift() ? StackContext.forDrift(context.stack()) : StackContext.of(context.stack());
+    }
 
     public Harness(Path kubeconfig, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>(extra);
@@ -51,12 +61,18 @@ public final class Harness implements AutoCloseable {
     }
 
     public LiveObject read(ResourceAddress a, JsonNode spec) {
-        return type(a).read(new ReadRequest(context, List.of(new ResourceRef(a, spec)))).get(a);
+        return read(a, spec, run());
     }
 
+    private LiveObject read(ResourceAddress a, JsonNode spec, StackContext run) {
+        return type(a).read(new ReadRequest(run, List.of(new ResourceRef(a, spec)))).get(a);
+    }
+
+    /** A plan's run: the read and the plan of one resource. */
     public PlannedChange plan(String address, JsonNode spec) {
         ResourceAddress a = ResourceAddress.parse(address);
-        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec), context, Map.of(), lineage));
+        StackContext run = run();
+        return type(a).plan(new PlanRequest(a, spec, state.get(a), read(a, spec, run), run, Map.of(), lineage));
     }
 
     public AppliedResource apply(String address, JsonNode spec) {
@@ -65,20 +81,20 @@ public final class Harness implements AutoCloseable {
 
     public AppliedResource apply(String address, JsonNode spec, Map<String, String> privateData) {
         ResourceAddress a = ResourceAddress.parse(address);
-        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, context, lineage));
+        AppliedResource r = type(a).apply(new ApplyRequest(a, spec, state.get(a), privateData, progress::add, run(), lineage));
         state.put(a, new ResourceState(address, a.type(), (ObjectNode) r.attributes(), r.metadata()));
         return r;
     }
 
     public void delete(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
-        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, context, lineage));
+        type(a).delete(new DeleteRequest(a, state.remove(a), progress::add, run(), lineage));
     }
 
     /** What the engine does with an adopted resource that leaves management: the object stays. */
     public void release(String address) {
         ResourceAddress a = ResourceAddress.parse(address);
-        type(a).release(new DeleteRequest(a, state.remove(a), progress::add, context));
+        type(a).release(new DeleteRequest(a, state.remove(a), progress::add, run()));
     }
 
     @Override

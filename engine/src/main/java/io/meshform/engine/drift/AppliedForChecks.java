@@ -31,8 +31,13 @@ public record AppliedForChecks(CheckContext context, Set<String> secrets) {
         secrets = Set.copyOf(secrets);
     }
 
-    /** Drift's checks' context for {@code stack}, applied as {@code state} records it. */
+    /** Drift's checks' context for {@code stack}, applied as {@code state} records it, without the run's context. */
     public static AppliedForChecks of(Stack stack, StateSnapshot state) {
+        return of(stack, state, null);
+    }
+
+    /** Drift's checks' context for {@code stack}, applied as {@code state} records it, in the run of {@code run}. */
+    public static AppliedForChecks of(Stack stack, StateSnapshot state, io.meshform.engine.spi.StackContext run) {
         Map<ResourceAddress, JsonNode> applied = new TreeMap<>();
         Set<String> secrets = new TreeSet<>();
         for (ResourceDecl d : stack.resources()) {
@@ -44,7 +49,7 @@ public record AppliedForChecks(CheckContext context, Set<String> secrets) {
                 applied.put(d.address(), Sensitive.restore(recorded, d.spec()));
             });
         }
-        return new AppliedForChecks(new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT), secrets);
+        return new AppliedForChecks(new CheckContext(stack, applied, Map.of(), CheckContext.Purpose.DRIFT, run), secrets);
     }
 
     /** {@code found} with every value put back in clear masked in its summary and detail. */

@@ -61,7 +61,7 @@ public final class DriftDetector {
         // The checks' context is the recorded state, known before the reads: istioctl analyze starts beside the
         // reads once the cluster has answered (PlanCheck.earlyStart; a cluster that does not answer is reported
         // without starting istioctl), the others after them, beside the comparison below.
-        AppliedForChecks forChecks = AppliedForChecks.of(stack, state);
+        AppliedForChecks forChecks = AppliedForChecks.of(stack, state, context);
         try (CheckRun checks = CheckRun.beforeReads(types.checks(), forChecks.context())) {
             if (byType.isEmpty()) {
                 // Nothing recorded to read, yet "No drift" must mean the cluster answered.

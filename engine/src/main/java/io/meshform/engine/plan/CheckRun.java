@@ -143,7 +143,8 @@ public final class CheckRun implements AutoCloseable {
      * after the plan, an undeclared one is removed with its recorded value. It differs from the one built from the
      * changes only if a type plans the removal of a declared resource; then the checks run again on that one.
      */
-    static CheckContext expectedPlanContext(Stack stack, StateSnapshot state, List<ResourceAddress> order, boolean destroy) {
+    static CheckContext expectedPlanContext(Stack stack, StateSnapshot state, List<ResourceAddress> order, boolean destroy,
+                                            io.meshform.engine.spi.StackContext run) {
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         Map<ResourceAddress, JsonNode> removed = new TreeMap<>();
         for (ResourceAddress a : order) {
@@ -165,7 +166,7 @@ public final class CheckRun implements AutoCloseable {
                 removed.putIfAbsent(a, d.object().attributes()); // as DeposedDeletes.judgedRemoved
             }
         }
-        return new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);
+        return new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN, run);
     }
 
     /** The context the checks run on. */

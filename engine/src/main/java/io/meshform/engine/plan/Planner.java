@@ -88,7 +88,7 @@ public final class Planner {
         // the cluster has answered (PlanCheck.earlyStart), so a cluster that does not answer is reported without
         // starting istioctl; the others start after the reads, beside the planning (the JVM keeps both cores busy
         // while it reads).
-        try (CheckRun early = CheckRun.beforeReads(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy()))) {
+        try (CheckRun early = CheckRun.beforeReads(types.checks(), CheckRun.expectedPlanContext(stack, state, order, options.destroy(), context))) {
             Map<ResourceAddress, LiveObject> live = readLive(context, state, DeclaredObjects.reads(stack, selected, options), options.destroy());
             early.afterReads();
             return plan(stack, state, options, graph, order, live, context, diagnostics, early)
@@ -135,7 +135,7 @@ public final class Planner {
         // Last, whatever the stack says: the old objects of moves whose delete did not go through.
         List<ResourceChange> deposed = DeposedDeletes.plan(types, context, state, graph, Set.copyOf(order), options, diagnostics);
         DeposedDeletes.judgedRemoved(deposed, state, removed);
-        CheckContext checked = new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN);
+        CheckContext checked = new CheckContext(stack, after, removed, CheckContext.Purpose.PLAN, context);
         if (checked.equals(early.context())) {
             addChecked(early.diagnostics(), options.strict(), diagnostics);
         } else {

@@ -13,9 +13,13 @@ import tools.jackson.databind.JsonNode;
  * replacement is a different object, {@code PlannedChange.CREATE_FIRST}, so its address is in both), and what the run
  * is for ({@code purpose}): a check that compares "the cluster after the plan" with the live cluster needs to know
  * whether there is a plan at all.
+ *
+ * <p>{@code run} is the {@link StackContext} the same run hands its resource types, so a check and a type that read
+ * the same thing from the cluster read it once ({@link StackContext#memo}: the injector webhooks a labels resource's
+ * plan reads are those the checks judge); null when the checks run alone (tests, a tool), and then they read their own.
  */
 public record CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after, Map<ResourceAddress, JsonNode> removed,
-                           Purpose purpose) {
+                           Purpose purpose, StackContext run) {
 
     /** Why the checks run. */
     public enum Purpose {
@@ -36,6 +40,12 @@ public record CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after, Ma
     public CheckContext {
         after = SortedCopies.of(after);
         removed = SortedCopies.of(removed);
+    }
+
+    /** Without the run's {@link StackContext}: the checks share no read with the resource types. */
+    public CheckContext(Stack stack, Map<ResourceAddress, JsonNode> after, Map<ResourceAddress, JsonNode> removed,
+                        Purpose purpose) {
+        this(stack, after, removed, purpose, null);
     }
 
     /** A plan's checks, with nothing removed. */

@@ -109,16 +109,36 @@ class CheckRunTest {
         assertTrue(InMemoryCluster.awaitOther(interrupted), "the running check was interrupted");
     }
 
+    /**
+     * The checks get the run context the resource types get, so what both read of the cluster is read once for the run
+     * ({@code StackContext.memo}: the injector webhooks), and not the context of another run.
+     */
+    @Test
+    void theChecksShareTheRunContextOfThePlansRequests() {
+        List<Object> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        cluster.addCheck("sees-run", ctx -> {
+            seen.add(ctx.run());
+            return List.of();
+        });
+        plan();
+        assertEquals(2, cluster.planContexts().size());
+        assertTrue(cluster.planContexts().stream().allMatch(c -> c == cluster.planContexts().get(0)), "one context per run");
+        assertEquals(1, seen.size());
+        assertTrue(seen.get(0) == cluster.planContexts().get(0), "the checks' run is the plans' context");
+        plan();
+        assertTrue(cluster.planContexts().get(2) != cluster.planContexts().get(0), "another plan is another run");
+    }
+
     @Test
     void theExpectedContextIsTheOneThePlannedChangesMake() {
         Stack s = Stacks.load(cluster.registry(), dir, TWO);
         cluster.addCheck(InMemoryCluster.riskyCheck());
         List<ResourceAddress> order = List.of(ResourceAddress.parse("test.thing.a"), ResourceAddress.parse("test.thing.b"));
-        CheckContext expected = CheckRun.expectedPlanContext(s, StateSnapshot.empty("test"), order, false);
+        CheckContext expected = CheckRun.expectedPlanContext(s, StateSnapshot.empty("test"), order, false, null);
         assertEquals(Map.of(order.get(0), s.find(order.get(0)).orElseThrow().spec(), order.get(1),
                 s.find(order.get(1)).orElseThrow().spec()), expected.after());
         assertEquals(Map.of(), expected.removed());
-        CheckContext destroying = CheckRun.expectedPlanContext(s, StateSnapshot.empty("test"), order, true);
+        CheckContext destroying = CheckRun.expectedPlanContext(s, StateSnapshot.empty("test"), order, true, null);
         assertEquals(Map.of(), destroying.after());
         assertEquals(expected.after(), destroying.removed());
     }

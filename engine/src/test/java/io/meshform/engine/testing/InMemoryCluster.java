@@ -45,6 +45,8 @@ public final class InMemoryCluster implements Provider {
     private final Set<ResourceAddress> failingDeletes = ConcurrentHashMap.newKeySet();
     private final List<Integer> readBatchSizes = Collections.synchronizedList(new ArrayList<>());
     private final List<PlanCheck> checks = new ArrayList<>();
+    /** The run context each plan request came with, in the order they came. */
+    private final List<io.meshform.engine.spi.StackContext> planContexts = Collections.synchronizedList(new ArrayList<>());
     private volatile java.util.function.Consumer<ResourceAddress> beforeApply = a -> { };
     private volatile Runnable beforeRead = () -> { };
 
@@ -65,6 +67,13 @@ public final class InMemoryCluster implements Provider {
     @Override
     public List<PlanCheck> checks() {
         return checks;
+    }
+
+    /** The run context of every plan request so far. */
+    public List<io.meshform.engine.spi.StackContext> planContexts() {
+        synchronized (planContexts) {
+            return List.copyOf(planContexts);
+        }
     }
 
     public void addCheck(PlanCheck check) {
@@ -280,6 +289,7 @@ public final class InMemoryCluster implements Provider {
 
         @Override
         public PlannedChange plan(PlanRequest request) {
+            planContexts.add(request.context());
             if (request.desired().has("refuse")) {
                 // A provider's refusal of one resource, as kubernetes.labels refuses a namespace that does not exist.
                 throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(

@@ -12,6 +12,7 @@ import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +158,7 @@ public final class LabelsType extends MetadataMapsType {
         request.progress().note("server-side apply labels of " + t.describe() + " as " + manager(request.address()));
         JsonNode applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
                 Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
-        afterApply(request.address(), t, liveLabels(live), applied, spec, request.progress());
+        afterApply(request.address(), t, liveLabels(live), applied, spec, request.context(), request.progress());
         restartPending(request, t, applied);
         return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
@@ -179,7 +180,10 @@ public final class LabelsType extends MetadataMapsType {
         request.progress().note("removing meshform's labels from " + t.describe());
         JsonNode applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
         // Removing istio-injection turns injection off: restart as the recorded spec asked.
-        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
+        // A delete reads the injectors afresh (a context of its own): it is ordered before no install, so a read it
+        // shared could precede an install of this apply that the other steps' restarts must see.
+        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), StackContext.detached(),
+                request.progress());
     }
 
     private HasMetadata requireExists(ResourceAddress address, Target t) {

@@ -248,7 +248,7 @@ abstract class MetadataMapsType implements ResourceType {
     void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, JsonNode applied) {
         if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
             effects.finishPending(request.address().toString(), t.name(), liveLabels(applied),
-                    appliedAt(applied, manager(request.address())), request.desired(), request.progress());
+                    appliedAt(applied, manager(request.address())), request.desired(), request.context(), request.progress());
         }
     }
 
@@ -300,9 +300,9 @@ abstract class MetadataMapsType implements ResourceType {
      * spec says restartWorkloads: true) or say that their pods keep their old sidecar state until they restart.
      */
     void afterApply(ResourceAddress address, Target t, Map<String, String> before, JsonNode applied, JsonNode spec,
-                    ProgressSink progress) {
+                    StackContext context, ProgressSink progress) {
         if (t.isNamespace()) {
-            effects.afterApply(address.toString(), t.name(), before, liveLabels(applied), spec, progress);
+            effects.afterApply(address.toString(), t.name(), before, liveLabels(applied), spec, context, progress);
         }
     }
 

@@ -44,14 +44,18 @@ public interface NamespaceLabelEffects {
         return Optional.empty();
     }
 
-    /** After the labels were applied: carry out (or report) what the change from {@code before} to {@code after} means. */
+    /**
+     * After the labels were applied: carry out (or report) what the change from {@code before} to {@code after} means.
+     * {@code context} is the apply's: what the effects read of the cluster they may share with the apply's other
+     * steps through its {@link StackContext#memo}, never with the plan's (another context).
+     */
     default void afterApply(String address, String namespace, Map<String, String> before, Map<String, String> after,
-                            JsonNode spec, ProgressSink progress) {
+                            JsonNode spec, StackContext context, ProgressSink progress) {
     }
 
-    /** Carries out what {@link #pending} found, in the apply of the plan that found it. */
+    /** Carries out what {@link #pending} found, in the apply of the plan that found it ({@code context}: the apply's). */
     default void finishPending(String address, String namespace, Map<String, String> labels, Instant appliedAt, JsonNode spec,
-                               ProgressSink progress) {
+                               StackContext context, ProgressSink progress) {
     }
 
     /** Effects still owed: the plan's reason ("2 workload(s) still run pods from before the injection change") and lines. */

@@ -13,6 +13,7 @@ import io.meshform.engine.spi.DeleteRequest;
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
+import io.meshform.engine.spi.StackContext;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.Set;
 import java.util.List;
@@ -96,7 +97,7 @@ public final class NamespaceType extends MetadataMapsType {
         JsonNode applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)), annotations,
                 Json.bool(spec, "force"));
         if (before != null) {
-            afterApply(request.address(), t, before, applied, spec, request.progress());
+            afterApply(request.address(), t, before, applied, spec, request.context(), request.progress());
         }
         restartPending(request, t, applied);
         // Whether it was adopted is the engine's record (adopt: true, import), kept for the life of the entry.
@@ -143,7 +144,10 @@ public final class NamespaceType extends MetadataMapsType {
         JsonNode applied = applyMinimal(request.address(), t, Map.of(), Map.of(), false);
         // The mark import wrote is no part of the apply above (a merge patch owns it): it goes on its own.
         LineageMark.remove(kube, kube.client().namespaces().withName(name).get());
-        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), request.progress());
+        // A delete reads the injectors afresh (a context of its own): it is ordered before no install, so a read it
+        // shared could precede an install of this apply that the other steps' restarts must see.
+        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), StackContext.detached(),
+                request.progress());
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.SortedCopies;
 import io.meshform.providers.istio.core.Mesh;
+import io.meshform.engine.spi.StackContext;
+import io.meshform.providers.istio.injection.InjectorRead;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
@@ -41,14 +43,25 @@ final class LiveCluster implements ClusterView {
     private final Once<List<JsonNode>> authorizationPolicies;
     private final Once<List<JsonNode>> envoyFilters;
     private final Once<Boolean> controlPlane;
-    /** Read only when a check asks (a namespace the stack labels for injection); not prefetched. */
+    /**
+     * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
+     * each revision's ConfigMap once between them. Not prefetched: a check that needs them asks (the mTLS model, the
+     * injection checks), and so does {@link #unread}, which must say whether the LIST was refused.
+     */
     private final Once<io.meshform.providers.istio.injection.Injectors> injectors;
     private final Map<String, Lookup<JsonNode>> services = new HashMap<>();
     /** The reads the cluster refused or failed, by what they read ("pods": "HTTP 403 Forbidden ..."), in order. */
     private final Map<String, String> unread = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
+    /** A view of its own: it shares no read with the resource types. */
     LiveCluster(KubeConnection kube) {
+        this(kube, null);
+    }
+
+    /** @param run the run's context, whose reads the view shares with the run's resource types; null: none */
+    LiveCluster(KubeConnection kube, StackContext run) {
         this.kube = kube;
+        StackContext reads = run == null ? StackContext.detached() : run;
         this.pods = new Once<>(() -> orElse("pods", () -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
                 List.of()));
         this.namespaces = new Once<>(() -> orElse("namespaces", this::readNamespaces, new Namespaces(Map.of(), Map.of())));
@@ -62,10 +75,15 @@ final class LiveCluster implements ClusterView {
                 () -> listEverywhere(CheckSupport.ENVOY_FILTER_CONTEXT), List.of()));
         this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
-        // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown.
-        this.injectors = new Once<>(() -> orElse("mutatingwebhookconfigurations.admissionregistration.k8s.io",
-                () -> io.meshform.providers.istio.injection.Injectors.read(kube.client()),
-                io.meshform.providers.istio.injection.Injectors.UNKNOWN));
+        // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown,
+        // and a refused LIST is said (it gave "no warning" before: the injectors silently unknown).
+        this.injectors = new Once<>(() -> orElse(InjectorRead.WEBHOOKS, () -> {
+            InjectorRead read = InjectorRead.once(reads, kube::client);
+            if (read.refused() != null) {
+                unread.put(InjectorRead.WEBHOOKS, read.refused());
+            }
+            return read.injectors();
+        }, io.meshform.providers.istio.injection.Injectors.UNKNOWN));
     }
 
     @Override
@@ -133,7 +151,7 @@ final class LiveCluster implements ClusterView {
         synchronized ClusterView of(CheckContext ctx) {
             if (ctx != current) {
                 current = ctx;
-                LiveCluster live = new LiveCluster(kube);
+                LiveCluster live = new LiveCluster(kube, ctx.run());
                 live.prefetch();
                 view = live;
             }
@@ -172,10 +190,15 @@ final class LiveCluster implements ClusterView {
         return e.getCode() > 0 ? "HTTP " + e.getCode() + ": " + message : message;
     }
 
-    /** Waits for every read of the view, then says which failed ({@link #orElse}). */
+    /**
+     * Waits for every read of the view, then says which failed ({@link #orElse}). The injectors are among them: a
+     * refused LIST of the webhooks is said whether or not a check asked before this did (a run that reads nothing else
+     * of them pays one LIST for it; most runs read them anyway, for the mTLS model or a labels plan).
+     */
     @Override
     public Map<String, String> unread() {
-        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, controlPlane).forEach(Once::get);
+        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, controlPlane,
+                injectors).forEach(Once::get);
         synchronized (unread) {
             return new java.util.LinkedHashMap<>(unread);
         }

@@ -202,7 +202,7 @@ final class MeshInventory {
     /** The same run judged as a plan: for drift, "what was applied" over the live cluster. */
     static PlannedMesh asApplied(PlannedMesh mesh) {
         CheckContext ctx = mesh.context();
-        return new PlannedMesh(new CheckContext(ctx.stack(), ctx.after(), ctx.removed(), Purpose.PLAN), mesh.cluster());
+        return new PlannedMesh(new CheckContext(ctx.stack(), ctx.after(), ctx.removed(), Purpose.PLAN, ctx.run()), mesh.cluster());
     }
 
     /** The stack's outside callers ({@code istio.caller}), as the run leaves them (drift: as applied). */

@@ -139,11 +139,14 @@ public final class InjectionChanges {
                 + " namespace with an installed one";
     }
 
-    /** After the labels were applied: restart what still has the old sidecar state, or say that it must be done. */
+    /**
+     * After the labels were applied: restart what still has the old sidecar state, or say that it must be done.
+     * {@code injectors} reads the injectors as the apply left them; asked only when the labels name another injector.
+     */
     public void afterApply(String address, String namespace, Map<String, String> before, Map<String, String> after,
-                           RestartSettings restart, ProgressSink progress) {
-        Injectors injectors = Injection.of(before).equals(Injection.of(after)) ? Injectors.UNKNOWN : Injectors.read(client);
-        Optional<InjectionImpact> impact = impact(address, namespace, before, after, injectors);
+                           RestartSettings restart, java.util.function.Supplier<Injectors> injectors, ProgressSink progress) {
+        Injectors read = Injection.of(before).equals(Injection.of(after)) ? Injectors.UNKNOWN : injectors.get();
+        Optional<InjectionImpact> impact = impact(address, namespace, before, after, read);
         if (impact.isEmpty() || impact.get().isEmpty()) {
             return;
         }
@@ -160,9 +163,11 @@ public final class InjectionChanges {
      * Restarts still owed: with the labels unchanged since meshform applied them at {@code appliedAt}, the pods that
      * were running before then and keep the old sidecar state (a restart that failed or was interrupted leaves them).
      * A pod created later without a sidecar was not injected for another reason (the injector was down, the pod opts
-     * out), and restarting it again would not help, so it does not count.
+     * out), and restarting it again would not help, so it does not count. {@code injectors} is asked only when such
+     * pods exist.
      */
-    public Optional<InjectionImpact> pending(String address, String namespace, Map<String, String> labels, Instant appliedAt) {
+    public Optional<InjectionImpact> pending(String address, String namespace, Map<String, String> labels, Instant appliedAt,
+                                             java.util.function.Supplier<Injectors> injectors) {
         if (appliedAt == null) {
             return Optional.empty();
         }
@@ -171,14 +176,14 @@ public final class InjectionChanges {
         if (older.isEmpty()) {
             return Optional.empty();
         }
-        InjectionImpact i = InjectionImpact.of(namespace, labels, Injectors.read(client), older);
+        InjectionImpact i = InjectionImpact.of(namespace, labels, injectors.get(), older);
         return i.workloads().isEmpty() ? Optional.empty() : Optional.of(i);
     }
 
     /** Restarts the workloads of {@link #pending}; the apply that follows a plan which found them. */
     public void restartPending(String address, String namespace, Map<String, String> labels, Instant appliedAt,
-                               RestartSettings restart, ProgressSink progress) {
-        pending(address, namespace, labels, appliedAt).ifPresent(i -> {
+                               RestartSettings restart, java.util.function.Supplier<Injectors> injectors, ProgressSink progress) {
+        pending(address, namespace, labels, appliedAt, injectors).ifPresent(i -> {
             progress.note("restarting " + i.workloads().size() + " workload(s) whose pods predate the injection change");
             new WorkloadRestarter(client, restart.timeout(), poll, Clock.systemUTC())
                     .restartAll(address, new ArrayList<>(i.workloads().keySet()), progress);

@@ -74,10 +74,20 @@ public final class InjectionLabelEffects implements NamespaceLabelEffects {
     public void plan(String address, String namespace, Map<String, String> before, Map<String, String> after, JsonNode spec,
                      StackContext context, List<PlanDetail> details, List<String> warnings) {
         // the webhooks matter only when the labels name another injector (or none): other label changes read nothing
-        Injectors injectors = Injection.of(before).equals(Injection.of(after)) ? Injectors.UNKNOWN
-                : Injectors.read(kube.client()).plusInstalls(installSpecs(context));
-        injection().plan(address, namespace, before, after, injectors, RestartSettings.of(spec), proxyRequests(context),
-                details, warnings);
+        if (Injection.of(before).equals(Injection.of(after))) {
+            injection().plan(address, namespace, before, after, Injectors.UNKNOWN, RestartSettings.of(spec),
+                    proxyRequests(context), details, warnings);
+            return;
+        }
+        InjectorRead read = InjectorRead.once(context, kube::client);
+        read.note(namespace).map(PlanDetail::note).ifPresent(details::add);
+        injection().plan(address, namespace, before, after, read.injectors().plusInstalls(installSpecs(context)),
+                RestartSettings.of(spec), proxyRequests(context), details, warnings);
+    }
+
+    /** The injectors as the run read them: one read per run, shared by every labels resource and the checks. */
+    private java.util.function.Supplier<Injectors> injectors(StackContext context) {
+        return () -> InjectorRead.once(context, kube::client).injectors();
     }
 
     /** The specs of the stack's istio.install resources. */
@@ -92,7 +102,7 @@ public final class InjectionLabelEffects implements NamespaceLabelEffects {
         if (!restart.enabled()) {
             return Optional.empty();
         }
-        return injection().pending(address, namespace, labels, appliedAt).map(i -> {
+        return injection().pending(address, namespace, labels, appliedAt, injectors(context)).map(i -> {
             List<PlanDetail> details = new ArrayList<>(i.details(proxyRequests(context)));
             details.add(PlanDetail.note("restartWorkloads: apply restarts them one at a time, waiting up to "
                     + restart.timeout().toSeconds() + "s for each rollout"));
@@ -102,14 +112,14 @@ public final class InjectionLabelEffects implements NamespaceLabelEffects {
 
     @Override
     public void afterApply(String address, String namespace, Map<String, String> before, Map<String, String> after,
-                           JsonNode spec, ProgressSink progress) {
-        injection().afterApply(address, namespace, before, after, RestartSettings.of(spec), progress);
+                           JsonNode spec, StackContext context, ProgressSink progress) {
+        injection().afterApply(address, namespace, before, after, RestartSettings.of(spec), injectors(context), progress);
     }
 
     @Override
     public void finishPending(String address, String namespace, Map<String, String> labels, Instant appliedAt, JsonNode spec,
-                              ProgressSink progress) {
-        injection().restartPending(address, namespace, labels, appliedAt, RestartSettings.of(spec), progress);
+                              StackContext context, ProgressSink progress) {
+        injection().restartPending(address, namespace, labels, appliedAt, RestartSettings.of(spec), injectors(context), progress);
     }
 
     /** The sidecar requests of the stack's Istio install, for the plan's estimate. */

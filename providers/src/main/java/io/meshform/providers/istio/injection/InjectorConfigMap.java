@@ -81,7 +81,8 @@ public record InjectorConfigMap(InjectorPolicy policy, String unread) {
                 InjectSelector.listOf(c.get("neverInjectSelector")), InjectSelector.listOf(c.get("alwaysInjectSelector")));
     }
 
-    private static String refusal(KubernetesClientException e) {
+    /** Why a read was refused or failed, in a few words ("forbidden (HTTP 403)"). */
+    static String refusal(KubernetesClientException e) {
         return switch (e.getCode()) {
             case 403 -> "forbidden (HTTP 403)";
             case 401 -> "the credentials were refused (HTTP 401)";

@@ -1,9 +1,7 @@
 package io.meshform.providers.istio.injection;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.providers.kubernetes.Json;
-import io.meshform.providers.kubernetes.RawReads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,25 +121,13 @@ public record Injectors(java.util.SortedSet<String> revisions, Map<String, Strin
 
     /**
      * One LIST of the injector webhooks, with the selector istioctl uses, then one GET per revision they call of its
-     * {@link InjectorConfigMap}, in the namespace of the Service its webhooks call. A refusal of the LIST (no RBAC to
-     * read webhooks) or a 404 gives {@link #UNKNOWN}: meshform then says what it said before rather than claim a revision
-     * is missing. A ConfigMap that cannot be read leaves its revision in {@link #unreadPolicies}.
+     * {@link InjectorConfigMap} ({@link InjectorRead#of}). A refusal of the LIST (no RBAC to read webhooks) or a 404
+     * gives {@link #UNKNOWN}: meshform then says what it said before rather than claim a revision is missing;
+     * {@link InjectorRead} says why, and a run shares one read ({@link InjectorRead#once}). A ConfigMap that cannot be
+     * read leaves its revision in {@link #unreadPolicies}.
      */
     public static Injectors read(KubernetesClient client) {
-        List<JsonNode> items = new ArrayList<>();
-        try {
-            JsonNode answer = RawReads.get(client, WEBHOOKS + "?labelSelector=istio.io%2Frev");
-            if (answer == null) {
-                return UNKNOWN; // a server that does not serve the admission API (a test double) says nothing of injectors
-            }
-            answer.path("items").forEach(items::add);
-        } catch (KubernetesClientException e) {
-            return UNKNOWN;
-        }
-        Injectors out = ofConfigurations(items);
-        Map<String, InjectorConfigMap> read = new TreeMap<>();
-        istiodNamespaces(items).forEach((rev, ns) -> read.put(rev, InjectorConfigMap.read(client, ns.orElse(null), rev)));
-        return out.withLivePolicies(read);
+        return InjectorRead.of(client).injectors();
     }
 
     /**
