@@ -380,6 +380,16 @@ public final class ManifestType implements ResourceType {
         return t.namespace() == null ? t.name() : t.namespace() + "/" + t.name();
     }
 
+    /** The recorded manifest (kept in the state so a destroy works without the file) names the object. */
+    @Override
+    public java.util.Optional<String> importId(JsonNode recorded) {
+        JsonNode m = recorded.get("manifest");
+        if (m == null || !m.isObject() || Json.text(m.path("metadata"), "name") == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(importId(target(m)));
+    }
+
     /**
      * Adopts the object the declared manifest names ({@code id} must name the same object): recorded as the live
      * object's values at the paths the manifest sets, so the next plan shows how the file and the object differ.
