@@ -84,6 +84,9 @@ final class Workspace implements AutoCloseable {
             s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
             s.put(KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
         }
+        // The default kubeconfig is $HOME/.kube/config, as kubectl's; the JVM's user.home ignores $HOME.
+        String home = terminal.env().get("HOME");
+        s.put(KubeConnection.HOME_SETTING, home == null || home.isEmpty() ? System.getProperty("user.home") : home);
         if (options.fleet()) {
             throw new UserError("this command runs on one cluster; give --context once (several contexts and "
                     + "--all-contexts work with plan and drift)");
