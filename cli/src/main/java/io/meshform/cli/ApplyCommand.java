@@ -67,8 +67,9 @@ class ApplyCommand implements Callable<Integer> {
     public Integer call() {
         flags.refuseIgnored(destroy());
         if (planFile != null && destroy()) {
-            throw new UserError("destroy takes no plan file; save a destroy plan with `" + ApplyHint.plan(global, Path.of("FILE"), true)
-                    + "` and apply it with `" + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
+            throw new UserError("destroy takes no plan file; save a destroy plan with "
+                    + ApplyHint.quotedPlan(global, Path.of("FILE"), true) + " and apply it with `"
+                    + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
         }
         // Resources close in reverse order: the lock first, then the providers (the workspace closes its
         // interrupt guard last).
@@ -140,8 +141,8 @@ class ApplyCommand implements Callable<Integer> {
             return;
         }
         throw new UserError(planFile + " is the plan JSON that `plan --json` or `show --json` prints, not a saved plan: it"
-                + " leaves out what apply needs (each change's private data). Save the plan with `"
-                + ApplyHint.plan(global, Path.of("FILE"), plan.destroy()) + "`, review it (`meshform show FILE`), then `meshform"
+                + " leaves out what apply needs (each change's private data). Save the plan with "
+                + ApplyHint.quotedPlan(global, Path.of("FILE"), plan.destroy()) + ", review it (`meshform show FILE`), then `meshform"
                 + " apply` that file. Nothing was applied.");
     }
 
@@ -157,14 +158,14 @@ class ApplyCommand implements Callable<Integer> {
         throw new UserError("wrong stack: " + planFile + " is a plan of stack `" + plan.stackName() + "`, and " + global.file
                 + " is stack `" + stack.name() + "`; nothing was applied.\nApply it with the file of stack `" + plan.stackName()
                 + "` and the --state and --var it was made with (`meshform apply -f STACK_FILE " + planFile + "`), or plan "
-                + global.file + " with `" + ApplyHint.plan(global, Path.of("FILE"), plan.destroy()) + "`.");
+                + global.file + " with " + ApplyHint.quotedPlan(global, Path.of("FILE"), plan.destroy()) + ".");
     }
 
     private Plan checkSaved(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {
         List<String> moved = new PlanBinding(ws.registry()).whatMoved(plan, stack, state);
         if (!moved.isEmpty()) {
             throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
-                    + String.join("\n  - ", moved) + "\nMake a new plan with `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` and review it.");
+                    + String.join("\n  - ", moved) + "\nMake a new plan with " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " and review it.");
         }
         // The digest, the serial and the live versions bind the plan's inputs, not its actions: an edited action keeps
         // them all valid. Each action must be one a plan of this stack and state can hold, and none may destroy what
@@ -176,7 +177,7 @@ class ApplyCommand implements Callable<Integer> {
         if (!wrong.isEmpty()) {
             throw new UserError("refused plan: " + planFile + " holds actions that no plan of this stack and state can hold"
                     + " (the file was edited or damaged after `meshform plan` wrote it):\n  - " + String.join("\n  - ", wrong)
-                    + "\nNothing was applied. Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
+                    + "\nNothing was applied. Run " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " again and review the new plan.");
         }
         refuseEdited(ws, plan, stack, state);
         return plan;
@@ -200,7 +201,7 @@ class ApplyCommand implements Callable<Integer> {
                     + " stack again, against the same state and managed objects, gives other changes (the file was edited"
                     + " after it was written, or something else the plan reads changed since, such as the running pods a"
                     + " change lists or the istioctl binary):\n  - " + String.join("\n  - ", edited) + "\nNothing was applied."
-                    + " Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
+                    + " Run " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " again and review the new plan.");
         }
     }
 
@@ -213,7 +214,7 @@ class ApplyCommand implements Callable<Integer> {
         if (!terminal.interactive()) {
             String command = destroy() ? "destroy" : "apply";
             throw new UserError(command + " needs approval, and there is no terminal to ask on: pass --auto-approve, "
-                    + "or apply a reviewed plan file (`" + ApplyHint.plan(global, Path.of("FILE"), destroy()) + "`, then `"
+                    + "or apply a reviewed plan file (" + ApplyHint.quotedPlan(global, Path.of("FILE"), destroy()) + ", then `"
                     + ApplyHint.command(global, "apply", List.of("FILE")) + "`)");
         }
         // Terraform's words for each command: `terraform destroy` asks to destroy and says "Destroy cancelled."
