@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.apply.Applier;
 import io.meshform.engine.apply.ApplyResult;
+import io.meshform.engine.apply.NotRecordedException;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.model.Stack;
@@ -264,9 +265,12 @@ class ApplyCommand implements Callable<Integer> {
                 destroyed++;
             }
         }
+        // Steps whose change reached the cluster but whose record the state refused: done, not failed.
+        long notRecorded = result.failed().values().stream().filter(e -> e instanceof NotRecordedException).count();
         String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
                 + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)" : "")
-                + (recorded > 0 ? ", " + recorded + " recorded in state" : "") + ".";
+                + (recorded > 0 ? ", " + recorded + " recorded in state" : "")
+                + (notRecorded > 0 ? ", " + notRecorded + " applied in the cluster but not recorded in the state" : "") + ".";
         if (result.succeeded()) {
             terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
             return ExitCodes.OK;
@@ -278,23 +282,42 @@ class ApplyCommand implements Callable<Integer> {
         String verb = destroy() ? "Destroy" : "Apply";
         String verdict = result.interrupted() ? verb + " interrupted."
                 : result.failed().isEmpty() && result.notStarted().isEmpty()
-                        ? verb + " finished in the cluster, but the state could not be written whole." : verb + " failed.";
+                        ? verb + " finished in the cluster, but the state could not be written whole."
+                : notRecorded == result.failed().size() ? verb + " stopped: the state could not record what was applied."
+                : verb + " failed.";
         sb.append(style.red(style.bold(verdict + " Resources: " + counts))).append('\n');
+        // Why the state refused is the same for every step (one backend, one permission): said once, not per object.
+        java.util.Set<String> whyNotRecorded = new java.util.LinkedHashSet<>();
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
-            sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
+            if (f.getValue() instanceof NotRecordedException n) {
+                sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
+                whyNotRecorded.add(String.valueOf(n.getMessage()));
+            } else {
+                sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
+            }
         }
+        whyNotRecorded.forEach(why -> sb.append(style.red("  the state could not record them: " + why.replace("\n", "\n    ")))
+                .append('\n'));
         for (ResourceChange c : result.notStarted()) {
             sb.append("  not started: ").append(c.label()).append('\n');
         }
+        if (notRecorded > 0) {
+            sb.append("The objects not recorded are in the cluster as planned; the state does not know them yet: the next"
+                    + " plan shows them as to record, and the next apply records them once the state can be written (check"
+                    + " that the credentials may update the state).\n");
+        }
         if (result.stateNotWritten() != null) {
-            // What the journal keeps, and what to do: the state file itself is at its earlier serial.
-            sb.append(style.red(result.stateNotWritten().getMessage()));
+            // What the journal keeps, and what to do: the state file itself is at its earlier serial. Unless the end's
+            // whole write failed as the steps' records did, which is said above already.
+            if (!whyNotRecorded.contains(result.stateNotWritten().getMessage())) {
+                sb.append(style.red(result.stateNotWritten().getMessage()));
+            }
         } else {
             sb.append("The state records every step that finished (serial ").append(result.state().serial())
                     .append("). Fix the cause and run `meshform " + verb.toLowerCase(java.util.Locale.ROOT)
                     + "` again: finished steps will show no changes.");
         }
-        terminal.err().println(sb);
+        terminal.err().println(sb.toString().stripTrailing());
         return ExitCodes.ERROR;
     }
 
@@ -336,7 +359,7 @@ class ApplyCommand implements Callable<Integer> {
         sb.append("Nothing was written after the lock was lost: the state is as the run that holds the lock now left "
                 + "it, which may not include the steps above. Once that run is done, run `meshform plan` to see "
                 + "where things stand.");
-        terminal.err().println(sb);
+        terminal.err().println(sb.toString().stripTrailing());
         return ExitCodes.ERROR;
     }
 }
