@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.apply.Applier;
 import io.meshform.engine.apply.ApplyResult;
+import io.meshform.engine.apply.NotRecordedException;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.model.Stack;
@@ -73,8 +74,9 @@ class ApplyCommand implements Callable<Integer> {
         flags.refuseIgnored(destroy());
         refuseUnlocked();
         if (planFile != null && destroy()) {
-            throw new UserError("destroy takes no plan file; save a destroy plan with `" + ApplyHint.plan(global, Path.of("FILE"), true)
-                    + "` and apply it with `" + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
+            throw new UserError("destroy takes no plan file; save a destroy plan with "
+                    + ApplyHint.quotedPlan(global, Path.of("FILE"), true) + " and apply it with `"
+                    + ApplyHint.command(global, "apply", List.of("FILE")) + "`");
         }
         // Resources close in reverse order: the lock first, then the providers (the workspace closes its
         // interrupt guard last).
@@ -183,8 +185,8 @@ class ApplyCommand implements Callable<Integer> {
             return;
         }
         throw new UserError(planFile + " is the plan JSON that `plan --json` or `show --json` prints, not a saved plan: it"
-                + " leaves out what apply needs (each change's private data). Save the plan with `"
-                + ApplyHint.plan(global, Path.of("FILE"), plan.destroy()) + "`, review it (`meshform show FILE`), then `meshform"
+                + " leaves out what apply needs (each change's private data). Save the plan with "
+                + ApplyHint.quotedPlan(global, Path.of("FILE"), plan.destroy()) + ", review it (`meshform show FILE`), then `meshform"
                 + " apply` that file. Nothing was applied.");
     }
 
@@ -200,14 +202,14 @@ class ApplyCommand implements Callable<Integer> {
         throw new UserError("wrong stack: " + planFile + " is a plan of stack `" + plan.stackName() + "`, and " + global.file
                 + " is stack `" + stack.name() + "`; nothing was applied.\nApply it with the file of stack `" + plan.stackName()
                 + "` and the --state and --var it was made with (`meshform apply -f STACK_FILE " + planFile + "`), or plan "
-                + global.file + " with `" + ApplyHint.plan(global, Path.of("FILE"), plan.destroy()) + "`.");
+                + global.file + " with " + ApplyHint.quotedPlan(global, Path.of("FILE"), plan.destroy()) + ".");
     }
 
     private Plan checkSaved(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {
         List<String> moved = new PlanBinding(ws.registry()).whatMoved(plan, stack, state);
         if (!moved.isEmpty()) {
             throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
-                    + String.join("\n  - ", moved) + "\nMake a new plan with `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` and review it.");
+                    + String.join("\n  - ", moved) + "\nMake a new plan with " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " and review it.");
         }
         // The digest, the serial and the live versions bind the plan's inputs, not its actions: an edited action keeps
         // them all valid. Each action must be one a plan of this stack and state can hold, and none may destroy what
@@ -219,7 +221,7 @@ class ApplyCommand implements Callable<Integer> {
         if (!wrong.isEmpty()) {
             throw new UserError("refused plan: " + planFile + " holds actions that no plan of this stack and state can hold"
                     + " (the file was edited or damaged after `meshform plan` wrote it):\n  - " + String.join("\n  - ", wrong)
-                    + "\nNothing was applied. Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
+                    + "\nNothing was applied. Run " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " again and review the new plan.");
         }
         refuseEdited(ws, plan, stack, state);
         return plan;
@@ -243,7 +245,7 @@ class ApplyCommand implements Callable<Integer> {
                     + " stack again, against the same state and managed objects, gives other changes (the file was edited"
                     + " after it was written, or something else the plan reads changed since, such as the running pods a"
                     + " change lists or the istioctl binary):\n  - " + String.join("\n  - ", edited) + "\nNothing was applied."
-                    + " Run `" + ApplyHint.plan(global, planFile, plan.destroy()) + "` again and review the new plan.");
+                    + " Run " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " again and review the new plan.");
         }
     }
 
@@ -256,7 +258,7 @@ class ApplyCommand implements Callable<Integer> {
         if (!terminal.interactive()) {
             String command = destroy() ? "destroy" : "apply";
             throw new UserError(command + " needs approval, and there is no terminal to ask on: pass --auto-approve, "
-                    + "or apply a reviewed plan file (`" + ApplyHint.plan(global, Path.of("FILE"), destroy()) + "`, then `"
+                    + "or apply a reviewed plan file (" + ApplyHint.quotedPlan(global, Path.of("FILE"), destroy()) + ", then `"
                     + ApplyHint.command(global, "apply", List.of("FILE")) + "`)");
         }
         // Terraform's words for each command: `terraform destroy` asks to destroy and says "Destroy cancelled."
@@ -306,9 +308,12 @@ class ApplyCommand implements Callable<Integer> {
                 destroyed++;
             }
         }
+        // Steps whose change reached the cluster but whose record the state refused: done, not failed.
+        long notRecorded = result.failed().values().stream().filter(e -> e instanceof NotRecordedException).count();
         String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
                 + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)" : "")
-                + (recorded > 0 ? ", " + recorded + " recorded in state" : "") + ".";
+                + (recorded > 0 ? ", " + recorded + " recorded in state" : "")
+                + (notRecorded > 0 ? ", " + notRecorded + " applied in the cluster but not recorded in the state" : "") + ".";
         if (result.succeeded()) {
             terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
             return ExitCodes.OK;
@@ -320,23 +325,42 @@ class ApplyCommand implements Callable<Integer> {
         String verb = destroy() ? "Destroy" : "Apply";
         String verdict = result.interrupted() ? verb + " interrupted."
                 : result.failed().isEmpty() && result.notStarted().isEmpty()
-                        ? verb + " finished in the cluster, but the state could not be written whole." : verb + " failed.";
+                        ? verb + " finished in the cluster, but the state could not be written whole."
+                : notRecorded == result.failed().size() ? verb + " stopped: the state could not record what was applied."
+                : verb + " failed.";
         sb.append(style.red(style.bold(verdict + " Resources: " + counts))).append('\n');
+        // Why the state refused is the same for every step (one backend, one permission): said once, not per object.
+        java.util.Set<String> whyNotRecorded = new java.util.LinkedHashSet<>();
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
-            sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
+            if (f.getValue() instanceof NotRecordedException n) {
+                sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
+                whyNotRecorded.add(String.valueOf(n.getMessage()));
+            } else {
+                sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
+            }
         }
+        whyNotRecorded.forEach(why -> sb.append(style.red("  the state could not record them: " + why.replace("\n", "\n    ")))
+                .append('\n'));
         for (ResourceChange c : result.notStarted()) {
             sb.append("  not started: ").append(c.label()).append('\n');
         }
+        if (notRecorded > 0) {
+            sb.append("The objects not recorded are in the cluster as planned; the state does not know them yet: the next"
+                    + " plan shows them as to record, and the next apply records them once the state can be written (check"
+                    + " that the credentials may update the state).\n");
+        }
         if (result.stateNotWritten() != null) {
-            // What the journal keeps, and what to do: the state file itself is at its earlier serial.
-            sb.append(style.red(result.stateNotWritten().getMessage()));
+            // What the journal keeps, and what to do: the state file itself is at its earlier serial. Unless the end's
+            // whole write failed as the steps' records did, which is said above already.
+            if (!whyNotRecorded.contains(result.stateNotWritten().getMessage())) {
+                sb.append(style.red(result.stateNotWritten().getMessage()));
+            }
         } else {
             sb.append("The state records every step that finished (serial ").append(result.state().serial())
                     .append("). Fix the cause and run `meshform " + verb.toLowerCase(java.util.Locale.ROOT)
                     + "` again: finished steps will show no changes.");
         }
-        terminal.err().println(sb);
+        terminal.err().println(sb.toString().stripTrailing());
         return ExitCodes.ERROR;
     }
 
@@ -378,7 +402,7 @@ class ApplyCommand implements Callable<Integer> {
         sb.append("Nothing was written after the lock was lost: the state is as the run that holds the lock now left "
                 + "it, which may not include the steps above. Once that run is done, run `meshform plan` to see "
                 + "where things stand.");
-        terminal.err().println(sb);
+        terminal.err().println(sb.toString().stripTrailing());
         return ExitCodes.ERROR;
     }
 }

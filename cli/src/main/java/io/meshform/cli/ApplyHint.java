@@ -30,7 +30,16 @@ final class ApplyHint {
     static String plan(GlobalOptions g, Path planFile, boolean destroy) {
         List<String> tail = new ArrayList<>(destroy ? List.of("--destroy") : List.of());
         tail.addAll(List.of("--out", planFile.toString()));
-        return command(g, "plan", tail) + varsNote(g);
+        return command(g, "plan", tail);
+    }
+
+    /**
+     * {@link #plan} in backquotes, for a sentence, with what it leaves out said after the closing quote: said inside, the
+     * quoted command ran across a line break into words that are not part of it.
+     */
+    static String quotedPlan(GlobalOptions g, Path planFile, boolean destroy) {
+        return "`" + plan(g, planFile, destroy) + "`" + (g.vars.isEmpty() ? ""
+                : " (with the same --var values as this plan, not repeated here: a value may be a secret)");
     }
 
     /** "meshform VERB [the options that name the stack, its files, state and cluster] TAIL...", quoted for a shell. */

@@ -41,7 +41,7 @@ final class StateCommand implements Callable<Integer> {
 
     /** Runs {@code edit} on the state under the lock and writes the result; {@code afterwards} says what the stack means for it. */
     static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
-                    String done, Function<Stack, String> afterwards) {
+                    String done, java.util.function.BiFunction<Workspace, Stack, String> afterwards) {
         try (Workspace ws = new Workspace(global, terminal)) {
             Stack stack = ws.stackForWrite("`meshform " + operation + "`");
             StateBackend backend = ws.backend(stack);
@@ -52,7 +52,7 @@ final class StateCommand implements Callable<Integer> {
                 StateSnapshot current = ws.stateOf(existing(backend), stack, backend);
                 StateSnapshot written = backend.write(edit.apply(current));
                 terminal.out().println(done + " (" + backend.describe() + ", serial " + written.serial() + ")");
-                String note = afterwards.apply(stack);
+                String note = afterwards.apply(ws, stack);
                 if (!note.isEmpty()) {
                     terminal.out().println(note);
                 }
@@ -153,6 +153,8 @@ final class StateCommand implements Callable<Integer> {
         @Parameters(paramLabel = "ADDR", description = "The resource's address, TYPE.NAME (default: none, required).")
         String address;
         private final Terminal terminal;
+        /** The entry removed (null when only deposed objects were): its recorded object is what `import` takes back. */
+        private ResourceState removed;
 
         RmCmd(Terminal terminal) {
             this.terminal = terminal;
@@ -164,6 +166,7 @@ final class StateCommand implements Callable<Integer> {
                 if (s.deposed(address).isEmpty()) {
                     require(s, address);
                 }
+                removed = s.find(address).orElse(null);
                 // Forgotten for good: an interrupted apply's note that it was creating it must not bring it back.
                 java.util.Set<String> creating = new java.util.TreeSet<>(s.creating());
                 creating.remove(address);
@@ -179,14 +182,30 @@ final class StateCommand implements Callable<Integer> {
          * refuses the object as not managed (its mark alone does not make it this state's again: docs/stack-file.md,
          * Adoption), as Terraform's next plan wants to create it and the server refuses; import takes it back.
          */
-        private String stillDeclared(Stack stack) {
-            ResourceAddress declared = ResourceAddress.parse(address);
-            if (stack.find(declared).isEmpty()) {
+        private String stillDeclared(Workspace ws, Stack stack) {
+            var declared = stack.find(ResourceAddress.parse(address));
+            if (declared.isEmpty()) {
                 return "";
             }
-            return "The stack still declares " + address + " (" + stack.file() + "): remove it there too, or the next plan"
-                    + " refuses its object as not managed by meshform; to manage it again, `meshform import " + address
-                    + " ID`.";
+            String id = removed == null ? null : ws.registry().find(removed.type())
+                    .flatMap(t -> t.importId(removed.attributes())).orElse(null);
+            return "The stack still declares " + address + " (" + declaredAt(declared.get().source())
+                    + "): remove it there too, or the next plan refuses its object as not managed by meshform; to manage it"
+                    + " again, " + (id == null ? "`meshform import -f " + ws.options().file + " " + address + " ID`"
+                    : "`meshform import -f " + ws.options().file + " " + address + " " + id + "`") + ".";
+        }
+
+        /**
+         * Where the resource is declared: the file (an imported one, often) and line of its declaration, then those of
+         * the files that refine it, since removing it means editing each.
+         */
+        private static String declaredAt(io.meshform.engine.model.SourceLocator source) {
+            List<String> places = new java.util.ArrayList<>();
+            for (var s = source; s != null; s = s.refines()) {
+                places.add(0, s.range().toString());
+            }
+            return places.size() == 1 ? places.get(0)
+                    : places.get(0) + ", refined at " + String.join(", ", places.subList(1, places.size()));
         }
     }
 
@@ -238,7 +257,7 @@ final class StateCommand implements Callable<Integer> {
                 StateSnapshot next = r.map(x -> s.without(from).with(new ResourceState(to, x.type(), x.attributes(), x.metadata())))
                         .orElse(s);
                 return next.withDeposedList(deposed);
-            }, "Moved " + from + " to " + to, stack -> movedDeposed == 0 ? "" : movedDeposed == 1
+            }, "Moved " + from + " to " + to, (ws, stack) -> movedDeposed == 0 ? "" : movedDeposed == 1
                     ? "Its deposed object (the old object of a move, still to delete) moved with it; the next apply deletes it."
                     : "Its " + movedDeposed + " deposed objects (old objects of moves, still to delete) moved with it; the next"
                     + " apply deletes them.");

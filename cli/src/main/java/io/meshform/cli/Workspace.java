@@ -84,6 +84,9 @@ final class Workspace implements AutoCloseable {
             s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
             s.put(KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
         }
+        // The default kubeconfig is $HOME/.kube/config, as kubectl's; the JVM's user.home ignores $HOME.
+        String home = terminal.env().get("HOME");
+        s.put(KubeConnection.HOME_SETTING, home == null || home.isEmpty() ? System.getProperty("user.home") : home);
         if (options.fleet()) {
             throw new UserError("this command runs on one cluster; give --context once (several contexts and "
                     + "--all-contexts work with plan and drift)");
@@ -178,8 +181,20 @@ final class Workspace implements AutoCloseable {
      * --state-secret needs no stack, so none is read; else the stack's, which needs the stack file.
      */
     StateBackend readOnlyBackend(String command) {
+        return namedOrStackBackend(command + " reads the state the stack names");
+    }
+
+    /**
+     * For {@code force-unlock}: releasing a lock neither reads nor writes the state, so a state named by --state or
+     * --state-secret needs no stack, as for {@link #readOnlyBackend}; else the stack's, which needs the stack file.
+     */
+    StateBackend lockOnlyBackend(String command) {
+        return namedOrStackBackend(command + " releases the lock of the state the stack names");
+    }
+
+    private StateBackend namedOrStackBackend(String whyStack) {
         return explicitBackend().orElseGet(() -> {
-            requireStackFile(command + " reads the state the stack names, so it needs the stack file",
+            requireStackFile(whyStack + ", so it needs the stack file",
                     "or name the state itself with --state FILE or --state-secret NAMESPACE/NAME");
             return backend();
         });

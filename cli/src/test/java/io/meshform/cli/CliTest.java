@@ -291,6 +291,14 @@ class CliTest {
         assertTrue(apply.out().contains("Apply complete! Resources: 1 added"), apply.out());
         assertTrue(Files.exists(state), "the state is where the plan read it: " + command);
         assertFalse(Files.exists(dir.resolve("meshform.state.json")));
+
+        // Applied once, the plan is stale: the command to plan again is closed before the note about --var values,
+        // which used to run inside the quotes across a line break.
+        Result stale = raw(args.toArray(String[]::new));
+        assertEquals(1, stale.code(), stale.out());
+        assertTrue(stale.err().contains(" --out " + planFile + "` (with the same --var values as this plan, not repeated"
+                + " here: a value may be a secret) and review it."), stale.err());
+        assertFalse(stale.err().contains("PERMISSIVE"), stale.err());
     }
 
     private Result raw(String... args) {

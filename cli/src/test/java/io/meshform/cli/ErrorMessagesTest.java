@@ -66,6 +66,52 @@ class ErrorMessagesTest {
     }
 
     /**
+     * The default kubeconfig is $HOME/.kube/config, as kubectl reads it (client-go homedir.HomeDir() is $HOME), not the
+     * JVM's user.home: `HOME=/tmp/x meshform plan` said "/root/.kube/config does not exist". In a fresh JVM whose
+     * user.home is elsewhere: a home without one is named, and one with one is read.
+     */
+    @Test
+    void theDefaultKubeconfigIsTheOneInHome() throws Exception {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: t}\nresources:\n"
+                + "  - {type: kubernetes.namespace, name: n, spec: {name: cortex}}\n");
+        Path home = dir.resolve("home");
+        String out = planInFreshJvm(stack, home);
+        assertTrue(out.contains("KUBECONFIG is not set and " + home.resolve(".kube/config") + " does not exist"), out);
+
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Files.createDirectories(home.resolve(".kube"));
+        Files.writeString(home.resolve(".kube/config"), """
+                apiVersion: v1
+                kind: Config
+                current-context: at-home
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:%d"}}]
+                contexts: [{name: at-home, context: {cluster: c, user: u}}]
+                users: [{name: u, user: {token: t}}]
+                """.formatted(closedPort));
+        out = planInFreshJvm(stack, home);
+        assertTrue(out.contains("cannot reach the Kubernetes API server (context at-home at https://127.0.0.1:" + closedPort),
+                out);
+    }
+
+    private String planInFreshJvm(Path stack, Path home) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + dir.resolve("elsewhere"), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "plan", "-f", stack.toString(), "--state", dir.resolve("s.json").toString(), "--no-analyze"));
+        pb.environment().remove("KUBECONFIG");
+        pb.environment().remove("KUBERNETES_SERVICE_HOST");
+        pb.environment().put("HOME", home.toString());
+        Process p = pb.redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, p.exitValue(), out);
+        return out;
+    }
+
+    /**
      * KUBECONFIG holds kubectl's list of files: a missing one is skipped and the others are read (here: a cluster
      * nothing answers for, named by its context); a list of missing files is said to come from $KUBECONFIG.
      */

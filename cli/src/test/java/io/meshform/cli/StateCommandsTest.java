@@ -99,12 +99,45 @@ class StateCommandsTest {
         assertEquals(0, run("apply", "--auto-approve").code());
         Result rm = run("state", "rm", "fake.thing.extra");
         assertEquals(0, rm.code(), rm.err());
-        assertTrue(rm.out().contains("The stack still declares fake.thing.extra (" + stack + "): remove it there too,"
-                + " or the next plan refuses its object as not managed by meshform; to manage it again, `meshform import"
-                + " fake.thing.extra ID`"), rm.out());
+        assertTrue(rm.out().contains("The stack still declares fake.thing.extra (" + stack + ":8:5): remove it there too,"
+                + " or the next plan refuses its object as not managed by meshform; to manage it again, `meshform import -f "
+                + stack + " fake.thing.extra ID`"), rm.out());
         Result plan = run("plan", "--detailed-exitcode");
         assertEquals(1, plan.code(), "what rm said: the plan refuses it\n" + plan.out() + plan.err());
         assertTrue(plan.err().contains("`fake.thing.extra`: thing extra exists, not managed by meshform"), plan.err());
+    }
+
+    /**
+     * A resource declared in an imported file is removed from that file, not from the one given with -f: rm names the
+     * file and line of the declaration, and of each refinement.
+     */
+    @Test
+    void rmNamesTheImportedFileThatDeclaresTheResource() throws IOException {
+        Path base = dir.resolve("base.yaml");
+        Files.writeString(base, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: base}
+                resources:
+                  - type: fake.thing
+                    name: extra
+                    spec: {mode: PERMISSIVE}
+                """);
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: alpha}
+                imports: [base.yaml]
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: STRICT}
+                """);
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Result rm = run("state", "rm", "fake.thing.extra");
+        assertEquals(0, rm.code(), rm.err());
+        assertTrue(rm.out().contains("The stack still declares fake.thing.extra (" + base + ":5:5): remove it there too"),
+                rm.out());
     }
 
     /** An interrupted apply's note that it was creating the resource goes with rm: it must not bring the object back. */

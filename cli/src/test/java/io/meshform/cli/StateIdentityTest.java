@@ -151,6 +151,21 @@ class StateIdentityTest {
                 && noState.err().contains("--state FILE"), noState.err());
     }
 
+    /** force-unlock touches only the lock: the state named by --state needs no stack, as for state list. */
+    @Test
+    void forceUnlockNeedsNoStackWithAnExplicitState() throws IOException {
+        assertEquals(0, run(alpha, "apply", "--auto-approve").code());
+        Result unlock = runWithoutStack("force-unlock", "--state", shared.toString(), "1234");
+        assertEquals(1, unlock.code(), unlock.out());
+        assertTrue(unlock.err().contains("state is not locked: "), unlock.err());
+        assertFalse(unlock.err().contains("stack file not found"), unlock.err());
+
+        Result noState = runWithoutStack("force-unlock", "1234");
+        assertEquals(1, noState.code());
+        assertTrue(noState.err().contains("`meshform force-unlock` releases the lock of the state the stack names, so it "
+                + "needs the stack file") && noState.err().contains("--state-secret NAMESPACE/NAME"), noState.err());
+    }
+
     /** Changing a state needs its stack even with --state: the state records its stack, and another's is refused. */
     @Test
     void stateCommandsThatWriteNeedTheStackAndRefuseAnotherStacksState() throws IOException {

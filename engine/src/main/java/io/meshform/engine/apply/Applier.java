@@ -259,10 +259,10 @@ public final class Applier {
                         refuseForeign(context, c, recorded, recorder);
                         type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
                     }
-                    recorder.forget(c.address());
+                    recorded(c, () -> recorder.forget(c.address()));
                 }
-                case NOOP -> recorder.record(stack, c, type, new AppliedResource(
-                        declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata()));
+                case NOOP -> recorded(c, () -> recorder.record(stack, c, type, new AppliedResource(
+                        declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata())));
                 default -> {
                     if (c.createsFirst() && recorded != null) {
                         replaceCreatingFirst(context, c, type, recorded, recorder, progress);
@@ -276,7 +276,7 @@ public final class Applier {
                     JsonNode desired = declared(stack, c).spec();
                     AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
                             context, recorder.current().lineage()));
-                    recorder.record(stack, c, type, applied);
+                    recorded(c, () -> recorder.record(stack, c, type, applied));
                 }
             }
             listener.finished(c, Duration.ofNanos(System.nanoTime() - start));
@@ -284,6 +284,20 @@ public final class Applier {
         } catch (RuntimeException e) {
             listener.failed(c, Duration.ofNanos(System.nanoTime() - start), e);
             throw e;
+        }
+    }
+
+    /**
+     * Writes a finished step's record. The change is in the cluster by now, so a write the state refuses (a lost lock
+     * apart, which the run reports as such) is a {@link NotRecordedException}: the step is not undone, only unrecorded.
+     */
+    private static void recorded(ResourceChange c, Runnable write) {
+        try {
+            write.run();
+        } catch (LockLostException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new NotRecordedException(c, e);
         }
     }
 

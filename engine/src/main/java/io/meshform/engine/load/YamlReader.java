@@ -324,6 +324,11 @@ public final class YamlReader {
      * what the user needs.
      */
     private static String reason(JacksonException e) {
+        if (isTab(e)) {
+            // Said whole, in our words: snakeyaml's "found character '\t(TAB)' that cannot start any token. (Do not use
+            // \t(TAB) for indentation) (while scanning for the next token)" was cut off at the length limit.
+            return "a tab character where YAML expects indentation or a value; YAML forbids tabs for indentation";
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYamlEngineException m && m.getProblem() != null) {
                 String problem = m.getProblem().strip();
@@ -333,10 +338,14 @@ public final class YamlReader {
         return firstLine(e.getOriginalMessage());
     }
 
+    private static boolean isTab(JacksonException e) {
+        return String.valueOf(e.getOriginalMessage()).contains("(TAB)");
+    }
+
     private static String hintFor(JacksonException e) {
         String m = String.valueOf(e.getOriginalMessage());
-        if (m.contains("(TAB)")) {
-            return "YAML does not allow tabs for indentation: indent with spaces";
+        if (isTab(e)) {
+            return "replace the tab at this position (and any other tab used to indent) with spaces";
         }
         if (m.contains("nesting depth")) {
             return "the document nests deeper than " + MAX_DEPTH + " levels; no stack needs that";

@@ -83,6 +83,14 @@ public interface ResourceType {
     }
 
     /**
+     * The id {@code meshform import} takes ({@link #importExisting(String)}) for the object recorded with these
+     * attributes, so a message can print the exact command; empty when the type cannot import or cannot tell.
+     */
+    default Optional<String> importId(JsonNode recorded) {
+        return Optional.empty();
+    }
+
+    /**
      * Adopts an existing object, knowing what the stack declares for it (a {@code kubernetes.manifest} learns the
      * object's kind from the declared manifest); by default the same as {@link #importExisting(String)}.
      */

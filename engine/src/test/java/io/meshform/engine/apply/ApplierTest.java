@@ -316,4 +316,45 @@ class ApplierTest {
         assertEquals(List.of("test.thing.b"), r.failed().keySet().stream().map(c -> c.address().toString()).toList(),
                 "the step's own failure is still reported");
     }
+    /**
+     * A state that takes its first write (the Secret is created) but refuses the next ones (RBAC without update): the
+     * object a step made is in the cluster and is reported as made and not recorded, not as a failed step.
+     */
+    @Test
+    void aStepWhoseRecordTheStateRefusesIsReportedAsAppliedNotRecorded() {
+        Stack s = Stacks.load(cluster.registry(), dir, """
+                resources:
+                  - {type: test.thing, name: a}
+                  - {type: test.thing, name: b, dependsOn: [test.thing.a]}
+                """);
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        io.meshform.state.StateStore createOnly = new io.meshform.state.StateStore() {
+            @Override
+            public java.util.Optional<StateSnapshot> read() {
+                return store.read();
+            }
+
+            @Override
+            public StateSnapshot write(StateSnapshot snapshot) {
+                if (writes.getAndIncrement() > 0) {
+                    throw new io.meshform.state.StateException("cannot update Secret meshform-state-x: forbidden");
+                }
+                return store.write(snapshot);
+            }
+
+            @Override
+            public String describe() {
+                return "create-only";
+            }
+        };
+        ApplyResult r = new Applier(cluster.registry(), 1, ApplyListener.NONE)
+                .apply(s, p, StateSnapshot.empty("t"), createOnly, new AtomicBoolean());
+        assertFalse(r.succeeded());
+        assertTrue(cluster.history().contains("create test.thing.a"), cluster.history().toString());
+        RuntimeException e = r.failed().entrySet().iterator().next().getValue();
+        assertTrue(e instanceof NotRecordedException n && n.done().equals("created")
+                && e.getMessage().contains("forbidden"), String.valueOf(e));
+        assertEquals(List.of("test.thing.b"), r.notStarted().stream().map(c -> c.address().toString()).toList());
+    }
 }

@@ -17,7 +17,7 @@ import java.util.Objects;
 /**
  * The one Kubernetes client of a {@code ProviderFactory.create} call, shared by every type. Built lazily on the
  * first request, so commands that only validate files need no cluster. Settings: {@code kubeconfig} (a file, or
- * with {@link #KUBECONFIG_FROM_ENVIRONMENT} the files of $KUBECONFIG; else KUBECONFIG or ~/.kube/config), {@code context} (checked: fabric8 silently falls back to the current context
+ * with {@link #KUBECONFIG_FROM_ENVIRONMENT} the files of $KUBECONFIG; else KUBECONFIG or {@link #HOME_SETTING}/.kube/config), {@code context} (checked: fabric8 silently falls back to the current context
  * for an unknown name), {@code fieldManager} (default "meshform").
  */
 public final class KubeConnection implements AutoCloseable {
@@ -302,6 +302,13 @@ public final class KubeConnection implements AutoCloseable {
      */
     public static final String KUBECONFIG_FROM_ENVIRONMENT = "kubeconfigFromEnvironment";
 
+    /**
+     * The user's home directory, whose {@code .kube/config} is the default kubeconfig: the caller's {@code $HOME}, as
+     * kubectl reads it (client-go {@code util/homedir.HomeDir()} returns $HOME on Linux and macOS, existing or not).
+     * Without it, the JVM's {@code user.home}, which comes from the password database and ignores $HOME.
+     */
+    public static final String HOME_SETTING = "home";
+
     /** Whether the kubeconfig setting is the value of $KUBECONFIG (a list), not --kubeconfig's file. */
     public static boolean kubeconfigFromEnvironment(ProviderSettings settings) {
         return settings.get(KUBECONFIG_FROM_ENVIRONMENT).map(Boolean::parseBoolean).orElse(false);
@@ -327,8 +334,12 @@ public final class KubeConnection implements AutoCloseable {
                         io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
                 config = new KubeconfigReader().fromFile(context, file.toFile());
             } else {
-                noKubeconfigAnywhere();
-                config = new KubeconfigReader().autoConfigure(context);
+                Path home = Path.of(settings.get(HOME_SETTING).orElse(System.getProperty("user.home")), ".kube", "config");
+                noKubeconfigAnywhere(home);
+                boolean homeFile = System.getProperty("kubeconfig") == null && blank(System.getenv("KUBECONFIG"))
+                        && Files.isRegularFile(home);
+                config = homeFile ? new KubeconfigReader().autoConfigure(context, List.of(home.toFile()))
+                        : new KubeconfigReader().autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
             throw e;
@@ -376,12 +387,11 @@ public final class KubeConnection implements AutoCloseable {
      * Without this, fabric8 falls back to https://kubernetes.default.svc and the user reads a DNS failure for a
      * host they never named. In a pod (KUBERNETES_SERVICE_HOST set) that fallback is the in-cluster config: keep it.
      */
-    private static void noKubeconfigAnywhere() {
+    private static void noKubeconfigAnywhere(Path home) {
         if (System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getProperty("kubeconfig") != null) {
             return;
         }
         String env = System.getenv("KUBECONFIG");
-        Path home = Path.of(System.getProperty("user.home"), ".kube", "config");
         if (env != null && !env.isBlank()) {
             for (String f : env.split(File.pathSeparator)) {
                 if (!f.isBlank() && Files.isRegularFile(Path.of(f))) {
@@ -394,6 +404,10 @@ public final class KubeConnection implements AutoCloseable {
         throw fail("no kubeconfig found: " + (env != null && !env.isBlank() ? "KUBECONFIG=" + env + " names no existing file"
                         : "KUBECONFIG is not set and " + home + " does not exist") + ", and this is not a pod in a cluster",
                 "pass --kubeconfig FILE (and --context NAME), or set KUBECONFIG; `bin/dev-cluster env` prints one for the local test cluster");
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
     }
 
     private static DiagnosticsException fail(String summary, String detail) {

@@ -24,6 +24,11 @@ public final class KubeObjects {
             return kind + " " + (namespace == null ? "" : namespace + "/") + name;
         }
 
+        /** The id {@code meshform import} takes for this object: namespace/name, or the name of a cluster-scoped one. */
+        public String importId() {
+            return namespace == null ? name : namespace + "/" + name;
+        }
+
         /** The LIST that finds this object: same kind, same namespace. */
         public Target collection() {
             return new Target(apiVersion, kind, namespace, null);

@@ -90,7 +90,11 @@ final class KubeconfigReader {
      * parsed, so fabric8's own method runs unchanged.
      */
     Config autoConfigure(String context) {
-        List<File> files = kubeconfigFiles();
+        return autoConfigure(context, kubeconfigFiles());
+    }
+
+    /** {@link #autoConfigure(String)} with the kubeconfig files given: the caller's default file (its $HOME's). */
+    Config autoConfigure(String context, List<File> files) {
         if (files.isEmpty()) {
             return Config.autoConfigure(context);
         }

@@ -206,7 +206,7 @@ public final class ManifestType implements ResourceType {
                     value.remove("file");
                     value.set("manifest", Json.project(live, m));
                     out.put(r.address(), new LiveObject(value, KubeObjects.resourceVersionOf(live))
-                            .withOwnership(LineageMark.of(live, kube.fieldManager(), target(m).describe(), importId(target(m)))));
+                            .withOwnership(LineageMark.of(live, kube.fieldManager(), target(m).describe(), target(m).importId())));
                 }
             }
         }
@@ -375,9 +375,12 @@ public final class ManifestType implements ResourceType {
         return sensitive.scrub(m, text);
     }
 
-    /** The id {@code meshform import} takes for a manifest's object: namespace/name, or the name of a cluster-scoped one. */
-    static String importId(Target t) {
-        return t.namespace() == null ? t.name() : t.namespace() + "/" + t.name();
+    /** The recorded manifest (kept in the state so a destroy works without the file) names the object. */
+    @Override
+    public java.util.Optional<String> importId(JsonNode recorded) {
+        JsonNode m = recorded.path("manifest");
+        return Json.text(m.path("metadata"), "name") == null ? java.util.Optional.empty()
+                : java.util.Optional.of(target(m).importId());
     }
 
     /**
@@ -388,9 +391,9 @@ public final class ManifestType implements ResourceType {
     public java.util.Optional<AppliedResource> importExisting(String id, JsonNode declared) {
         ObjectNode m = manifest(null, declared, StackContext.detached());
         Target t = target(m);
-        if (!importId(t).equals(id)) {
+        if (!t.importId().equals(id)) {
             throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + t.describe(),
-                    "import it as " + importId(t));
+                    "import it as " + t.importId());
         }
         HasMetadata live;
         try {

@@ -175,6 +175,12 @@ public final class NamespaceType extends MetadataMapsType {
         return importExisting(id);
     }
 
+    /** A namespace is imported by its name. */
+    @Override
+    public Optional<String> importId(JsonNode recorded) {
+        return Optional.ofNullable(Json.text(recorded, "name"));
+    }
+
     /** Adopts an existing namespace by name, with its current labels and annotations (system keys left out). */
     @Override
     public Optional<AppliedResource> importExisting(String id) {

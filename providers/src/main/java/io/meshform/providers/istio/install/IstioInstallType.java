@@ -116,8 +116,9 @@ public final class IstioInstallType implements ResourceType {
         if (!Istioctl.versionMatches(found, wanted)) {
             throw KubeErrors.error(address + ": istioctl is version " + found + ", the stack wants " + wanted,
                     "found istioctl " + found + " at " + istioctl.binary() + "; wanted " + wanted
-                            + ". Point --istioctl (or MESHFORM_ISTIOCTL, or this install's `istioctl` field) at istioctl "
-                            + wanted + ", or change `version`");
+                            + ". Point --istioctl (or MESHFORM_ISTIOCTL) at istioctl " + wanted + ", or set this install's"
+                            + " `istioctl` field to it and run with --allow-stack-istioctl (a program the stack names"
+                            + " runs only then), or change `version`");
         }
     }
 

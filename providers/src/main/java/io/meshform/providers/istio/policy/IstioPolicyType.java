@@ -359,6 +359,14 @@ public final class IstioPolicyType implements ResourceType {
         return importExisting(id);
     }
 
+    /** A policy is imported as namespace/name. */
+    @Override
+    public Optional<String> importId(JsonNode recorded) {
+        String ns = Json.text(recorded, "namespace");
+        String name = Json.text(recorded, "name");
+        return ns == null || name == null ? Optional.empty() : Optional.of(ns + "/" + name);
+    }
+
     @Override
     public Optional<AppliedResource> importExisting(String id) {
         int slash = id.indexOf('/');

@@ -106,9 +106,20 @@ public final class IstioRules {
                 if (!p.isString() || !(p.asString().startsWith("/") || p.asString().startsWith("*"))) {
                     c.error(at + "/" + list + "/" + i, "a " + list + " path must be a string starting with '/' (or '*')",
                             "found " + SpecChecker.describe(p) + "; paths use the AuthorizationPolicy syntax: /api/health, /admin/*");
+                } else if (hasSpaceOrControl(p.asString())) {
+                    // A request path holds neither (RFC 3986 has them percent-encoded), and the coverage table prints
+                    // the path as written: a line break in it broke the table's lines.
+                    c.error(at + "/" + list + "/" + i, "a " + list + " path must not contain spaces, line breaks or other"
+                                    + " control characters",
+                            "a request path carries them percent-encoded: write %20 for a space, %0A for a line break");
                 }
             }
         }
+    }
+
+    private static boolean hasSpaceOrControl(String path) {
+        return path.codePoints().anyMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp)
+                || Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT);
     }
 
     /** Telemetry: a metrics {@code reportingInterval} of at least 1 ms (a CEL rule of the CRD). */

@@ -129,6 +129,9 @@ class IstioInstallFakeIstioctlTest {
         var e = assertThrows(DiagnosticsException.class, () -> type.plan(new PlanRequest(ResourceAddress.parse("istio.install.mesh"),
                 yaml("version: \"1.27\"\n"), null, null)));
         assertTrue(e.getMessage().contains("istioctl is version 1.28.5, the stack wants 1.27"), e.getMessage());
+        // The install's own `istioctl` field runs only with --allow-stack-istioctl: the hint says so.
+        String hint = e.diagnostics().get(0).detail();
+        assertTrue(hint.contains("set this install's `istioctl` field to it and run with --allow-stack-istioctl"), hint);
     }
 
     @Test
