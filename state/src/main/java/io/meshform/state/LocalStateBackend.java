@@ -1,9 +1,11 @@
 package io.meshform.state;
 
+import static io.meshform.state.StateFileReader.readIfPresent;
+import static io.meshform.state.StateFileReader.requireRegularFile;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
@@ -42,10 +44,7 @@ public final class LocalStateBackend implements StateBackend {
     /** False keeps whole writes for every step ({@code MESHFORM_STATE_JOURNAL=off}), to measure what the journal buys. */
     private final boolean journaling;
     private final StateCodec codec = new StateCodec();
-    /** The bytes this backend last read or wrote, and what they decode to: an apply writes after every step,
-     * and decoding the whole previous file each time made a long apply quadratic. */
-    private byte[] knownBytes;
-    private StateSnapshot knownSnapshot;
+    private final StateFileReader reader;
     /** True once this backend has read or written the state: a write then requires it unchanged since. */
     private boolean seen;
     private byte[] seenBytes;
@@ -69,6 +68,7 @@ public final class LocalStateBackend implements StateBackend {
         this.lockFile = sibling(file, ".lock");
         this.journalFile = sibling(file, StateJournal.SUFFIX);
         this.lock = new LocalLockFile(lockFile, describe(), this);
+        this.reader = new StateFileReader(file, backup, codec);
         this.journaling = journaling;
     }
 
@@ -151,7 +151,7 @@ public final class LocalStateBackend implements StateBackend {
                     + "Restore the state file (its backup is " + backup + "), or move the journal away if the state "
                     + "was removed on purpose.");
         }
-        Optional<StateSnapshot> out = bytes == null ? Optional.empty() : Optional.of(decodeKnown(bytes));
+        Optional<StateSnapshot> out = bytes == null ? Optional.empty() : Optional.of(reader.decodeKnown(bytes));
         if (out.isPresent() && journalBytes != null) {
             // A run died before compacting: its recorded steps are part of the state.
             out = Optional.of(StateJournal.replay(out.get(), journalBytes, "journal " + journalFile, codec).state());
@@ -190,10 +190,10 @@ public final class LocalStateBackend implements StateBackend {
                 previous = readIfPresent(file);
             }
             if (!Arrays.equals(previous, seenBytes)) {
-                decodeKnown(previous);
+                reader.decodeKnown(previous);
                 throw changedMeanwhile(previous);
             }
-            StateSnapshot stored = decodeKnown(previous);
+            StateSnapshot stored = reader.decodeKnown(previous);
             LineageCheck.require(stored, s, describe());
             if (!Objects.equals(stored.stack(), s.stack())) {
                 // The journal records resources only: the stack this run records (a state that named none yet) is
@@ -278,13 +278,13 @@ public final class LocalStateBackend implements StateBackend {
         byte[] previous = readIfPresent(file);
         if (seen && !Arrays.equals(previous, seenBytes)) {
             if (previous != null) {
-                decodeKnown(previous); // a corrupt file is reported as such, with how to restore it
+                reader.decodeKnown(previous); // a corrupt file is reported as such, with how to restore it
             }
             throw changedMeanwhile(previous);
         }
         long serial = s.serial() + 1;
         if (previous != null) {
-            StateSnapshot stored = decodeKnown(previous);
+            StateSnapshot stored = reader.decodeKnown(previous);
             LineageCheck.require(stored, s, describe());
             serial = stored.serial() + 1;
         }
@@ -303,8 +303,7 @@ public final class LocalStateBackend implements StateBackend {
             closeJournal();
             Files.deleteIfExists(journalFile);
             lastRead = null;
-            knownBytes = bytes;
-            knownSnapshot = out;
+            reader.written(bytes, out);
             seen = true;
             seenBytes = bytes;
         } catch (IOException e) {
@@ -341,28 +340,12 @@ public final class LocalStateBackend implements StateBackend {
     }
 
     private StateException changedMeanwhile(byte[] now) {
-        String was = seenBytes == null ? "did not exist" : "had serial " + serialOf(seenBytes);
-        String is = now == null ? "is gone" : "has serial " + serialOf(now);
+        String was = seenBytes == null ? "did not exist" : "had serial " + reader.serialOf(seenBytes);
+        String is = now == null ? "is gone" : "has serial " + reader.serialOf(now);
         return new StateException("state file " + file + " changed since this run read it (it " + was + ", now it "
                 + is + "): something wrote it without holding the lock (a hand edit, a copy, `state push` from "
                 + "an older meshform). Nothing was written; the file is as that writer left it. Run meshform "
                 + "again so that it works from the new state.");
-    }
-
-    private String serialOf(byte[] bytes) {
-        try {
-            return Long.toString(codec.decode(bytes, "state file " + file).serial());
-        } catch (StateException e) {
-            return "unreadable";
-        }
-    }
-
-    private StateSnapshot decodeKnown(byte[] bytes) {
-        if (!Arrays.equals(bytes, knownBytes)) {
-            knownSnapshot = decode(bytes);
-            knownBytes = bytes;
-        }
-        return knownSnapshot;
     }
 
     @Override
@@ -387,53 +370,6 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public void forceUnlock(String lockId) {
         lock.forceUnlock(lockId);
-    }
-
-    private StateSnapshot decode(byte[] bytes) {
-        try {
-            return codec.decode(bytes, "state file " + file);
-        } catch (CorruptStateException e) {
-            throw e.withRecovery(recoveryAdvice());
-        }
-    }
-
-    private String recoveryAdvice() {
-        if (Files.exists(backup)) {
-            return "The version before the last write is in " + backup + ". If it reads well, restore it with:\n"
-                    + "  cp " + backup + " " + file + "\n"
-                    + "(it lacks the last write's changes: run plan afterwards to see what differs).";
-        }
-        return "There is no backup (" + backup + " does not exist): fix the file by hand, or restore it from "
-                + "version control or your own copies.";
-    }
-
-    private static void requireRegularFile(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new StateException(path + " is not a regular file (a directory, device, pipe or socket)"
-                    + "\nPoint --state at a file (it need not exist yet).");
-        }
-    }
-
-    private static byte[] readIfPresent(Path path) {
-        try {
-            if (Files.exists(path)) {
-                requireRegularFile(path);
-            }
-            byte[] bytes;
-            try (java.io.InputStream in = Files.newInputStream(path)) {
-                bytes = in.readNBytes((int) MAX_STATE_BYTES + 1);
-            }
-            if (bytes.length > MAX_STATE_BYTES) {
-                throw new StateException(path + " is larger than the limit of " + (MAX_STATE_BYTES >> 20)
-                        + " MiB for a state file\nCheck that --state names a meshform state file.");
-            }
-            return bytes;
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new StateException("could not read " + path + ": " + e.getMessage()
-                    + "\nCheck that it is a readable file.", e);
-        }
     }
 
     private static Path sibling(Path file, String suffix) {

@@ -65,7 +65,7 @@ class SensitiveQuotedFormsTest {
 
     @Test
     void valuesWithNothingToEscapeAddNoForms() {
-        assertEquals(Set.of(), Sensitive.quotedForms("plainvalue123"));
+        assertEquals(Set.of(), QuotedForms.of("plainvalue123"));
         assertEquals(Set.of("plainvalue123", "cGxhaW52YWx1ZTEyMw=="), secretsOf("plainvalue123"));
     }
 

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.meshform.state.CorruptStateException;
 import io.meshform.state.LineageCheck;
-import io.meshform.state.LocalStateBackend;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
 import io.meshform.state.LockRetry;
@@ -18,20 +17,13 @@ import io.meshform.state.StateCodec;
 import io.meshform.state.StateException;
 import io.meshform.state.StateLockedException;
 import io.meshform.state.StateSnapshot;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * State in a Kubernetes Secret {@code meshform-state-<name>} (gzipped JSON), locked by a
@@ -68,14 +60,12 @@ public final class KubernetesStateBackend implements StateBackend {
     /** Below the 1 MiB Secret limit with room for metadata. */
     static final int DEFAULT_CHUNK_BYTES = 900 * 1024;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final KubernetesClient client;
     private final String namespace;
     private final String name;
     private final String secretName;
-    private final int chunkBytes;
     private final StateCodec codec = new StateCodec();
+    private final StateChunks chunks;
     private final LeaseLock lock;
     /** True once this backend has read or written the Secret; {@code seenVersion} is then its resourceVersion
      * (null: it did not exist), {@code seenSnapshot} its content and {@code seenData} its data as stored. */
@@ -106,7 +96,8 @@ public final class KubernetesStateBackend implements StateBackend {
         this.namespace = namespace;
         this.name = name;
         this.secretName = "meshform-state-" + name;
-        this.chunkBytes = chunkBytes;
+        this.chunks = new StateChunks(this::secrets, namespace, name, secretName, describe(), chunkBytes,
+                labels("chunk"));
         this.lock = new LeaseLock(client, namespace, "meshform-lock-" + name, leaseDuration, describe(), labels("lock"));
     }
 
@@ -148,12 +139,13 @@ public final class KubernetesStateBackend implements StateBackend {
         byte[] gz = SecretBytes.gzip(codec.encode(out));
 
         Map<String, String> data = new LinkedHashMap<>();
-        List<String> chunks = List.of();
-        if (gz.length <= chunkBytes) {
+        List<String> chunkNames = List.of();
+        if (!chunks.needed(gz)) {
             data.put(DATA_KEY, SecretBytes.base64(gz));
         } else {
-            chunks = writeChunks(gz, serial);
-            data.put(INDEX_KEY, SecretBytes.base64(index(chunks, gz).getBytes(StandardCharsets.UTF_8)));
+            chunkNames = chunks.write(gz, serial);
+            String index = StateChunks.index(chunkNames, gz);
+            data.put(INDEX_KEY, SecretBytes.base64(index.getBytes(StandardCharsets.UTF_8)));
         }
         Secret next = new SecretBuilder()
                 .withNewMetadata()
@@ -186,7 +178,7 @@ public final class KubernetesStateBackend implements StateBackend {
                 written = now;
             } else if (e.getCode() == 409 && now != null && unconfirmed != null && unconfirmed.data().equals(now.getData())) {
                 // An earlier write of this run whose answer was lost landed after all: continue from it.
-                deleteChunksQuietly(chunks);
+                chunks.deleteQuietly(chunkNames);
                 remember(now, unconfirmed.snapshot());
                 unconfirmed = null;
                 return write(s);
@@ -194,16 +186,16 @@ public final class KubernetesStateBackend implements StateBackend {
                     && !now.getMetadata().getResourceVersion().equals(seenVersion)) {
                 // Only its labels or annotations changed (a person, a backup or GitOps tool): the state is the one
                 // this run saw, so the compare-and-swap on the data still holds; write on the new version.
-                deleteChunksQuietly(chunks);
+                chunks.deleteQuietly(chunkNames);
                 remember(now, seenSnapshot);
                 return write(s);
             } else {
-                throw notWritten(e, readable, chunks, data, out);
+                throw notWritten(e, readable, chunkNames, data, out);
             }
         }
         unconfirmed = null;
         remember(written, out);
-        deleteChunksExcept(Set.copyOf(chunks), serial);
+        chunks.deleteExcept(Set.copyOf(chunkNames), serial);
         return out;
     }
 
@@ -216,12 +208,12 @@ public final class KubernetesStateBackend implements StateBackend {
      * read-back). Its chunks are removed only when it is known not to have landed: an index that landed later would
      * need them (the next successful write removes them otherwise).
      */
-    private StateException notWritten(KubernetesClientException e, boolean readBack, List<String> chunks,
+    private StateException notWritten(KubernetesClientException e, boolean readBack, List<String> chunkNames,
                                       Map<String, String> data, StateSnapshot out) {
         if (!readBack || outcomeUnknown(e)) {
             unconfirmed = new Attempt(data, out);
         } else {
-            deleteChunksQuietly(chunks);
+            chunks.deleteQuietly(chunkNames);
         }
         if (e.getCode() == 409) {
             return new StateException("state in " + describe() + " changed since this run read it (serial "
@@ -283,103 +275,7 @@ public final class KubernetesStateBackend implements StateBackend {
         if (!data.containsKey(INDEX_KEY)) {
             throw new CorruptStateException(source, "the Secret has neither " + DATA_KEY + " nor " + INDEX_KEY);
         }
-        JsonNode index;
-        try {
-            index = JSON.readTree(SecretBytes.unbase64(data.get(INDEX_KEY), source, INDEX_KEY));
-        } catch (JacksonException e) {
-            throw new CorruptStateException(source, INDEX_KEY + " is not valid JSON: " + e.getOriginalMessage());
-        }
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        for (JsonNode chunkName : index.path("chunks")) {
-            if (all.size() > LocalStateBackend.MAX_STATE_BYTES) {
-                throw new CorruptStateException(source, INDEX_KEY + " lists chunks of more than "
-                        + (LocalStateBackend.MAX_STATE_BYTES >> 20) + " MiB, the limit for a state");
-            }
-            String chunk = chunkName.asString("");
-            Secret part = call("read", () -> secrets().withName(chunk).get());
-            if (part == null || part.getData() == null || !part.getData().containsKey(CHUNK_KEY)) {
-                throw new CorruptStateException(source, "chunk Secret " + namespace + "/" + chunk
-                        + " listed in " + INDEX_KEY + " is missing or empty");
-            }
-            all.writeBytes(SecretBytes.unbase64(part.getData().get(CHUNK_KEY), source, chunk));
-        }
-        byte[] gz = all.toByteArray();
-        if (!SecretBytes.sha256(gz).equals(index.path("sha256").asString(""))) {
-            throw new CorruptStateException(source, "the chunks do not add up to what " + INDEX_KEY
-                    + " records (sha256 mismatch): a chunk Secret was changed or replaced");
-        }
-        return gz;
-    }
-
-    private List<String> writeChunks(byte[] gz, long serial) {
-        List<String> names = new ArrayList<>();
-        // Named by serial AND by this write: a run that lost its lock and writes the same serial as the run that
-        // took it must never overwrite that run's chunks (its index would then point at someone else's bytes).
-        String write = java.util.UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> chunkLabels = new LinkedHashMap<>(labels("chunk"));
-        chunkLabels.put(SERIAL_LABEL, Long.toString(serial));
-        for (int offset = 0, i = 1; offset < gz.length; offset += chunkBytes, i++) {
-            byte[] part = java.util.Arrays.copyOfRange(gz, offset, Math.min(gz.length, offset + chunkBytes));
-            String chunkName = secretName + "-" + serial + "-" + write + "-" + i;
-            Secret chunk = new SecretBuilder()
-                    .withNewMetadata()
-                        .withName(chunkName)
-                        .withNamespace(namespace)
-                        .withLabels(chunkLabels)
-                    .endMetadata()
-                    .withType("Opaque")
-                    .addToData(CHUNK_KEY, SecretBytes.base64(part))
-                    .build();
-            try {
-                secrets().resource(chunk).create();
-            } catch (KubernetesClientException e) {
-                deleteChunksQuietly(names);
-                throw failure("write chunk " + chunkName + " of", e);
-            }
-            names.add(chunkName);
-        }
-        return names;
-    }
-
-    /**
-     * Deletes chunk Secrets of this state that {@code keep} does not list and that belong to serial {@code upTo} or
-     * earlier: old serials, and crashed or refused writes. Chunks of later serials may be a write under way by the
-     * run that holds the lock now (if this one lost it), so they stay; the next successful write removes them.
-     */
-    private void deleteChunksExcept(Set<String> keep, long upTo) {
-        try {
-            List<Secret> chunks = secrets().withLabel(STATE_LABEL, name).withLabel(ROLE_LABEL, "chunk").list()
-                    .getItems();
-            List<String> stale = new ArrayList<>();
-            for (Secret c : chunks) {
-                String serial = c.getMetadata().getLabels() == null ? null : c.getMetadata().getLabels().get(SERIAL_LABEL);
-                boolean later = serial != null && serial.matches("\\d{1,18}") && Long.parseLong(serial) > upTo;
-                if (!keep.contains(c.getMetadata().getName()) && !later) {
-                    stale.add(c.getMetadata().getName());
-                }
-            }
-            deleteChunksQuietly(stale);
-        } catch (KubernetesClientException e) {
-            // leftovers cost space, not correctness; the next write tries again
-        }
-    }
-
-    private void deleteChunksQuietly(List<String> names) {
-        for (String n : new HashSet<>(names)) {
-            try {
-                secrets().withName(n).delete();
-            } catch (KubernetesClientException e) {
-                // as above
-            }
-        }
-    }
-
-    private static String index(List<String> chunks, byte[] gz) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("bytes", gz.length);
-        n.put("sha256", SecretBytes.sha256(gz));
-        chunks.forEach(n.putArray("chunks")::add);
-        return JSON.writeValueAsString(n);
+        return chunks.read(SecretBytes.unbase64(data.get(INDEX_KEY), source, INDEX_KEY), source);
     }
 
     private String recoveryAdvice() {

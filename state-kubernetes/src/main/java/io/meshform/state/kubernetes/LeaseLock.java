@@ -1,7 +1,11 @@
 package io.meshform.state.kubernetes;
 
+import static io.meshform.state.kubernetes.LeaseRecord.heldBy;
+import static io.meshform.state.kubernetes.LeaseRecord.holderOf;
+import static io.meshform.state.kubernetes.LeaseRecord.isExpired;
+import static io.meshform.state.kubernetes.LeaseRecord.isFree;
+
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -18,13 +22,10 @@ import io.meshform.state.StateLockedException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
  * The lock of a Kubernetes state: a {@code coordination.k8s.io/v1} Lease whose {@code holderIdentity} is the lock
@@ -40,9 +41,6 @@ import tools.jackson.databind.node.ArrayNode;
 final class LeaseLock {
 
     static final String LOCK_INFO_ANNOTATION = "meshform.io/lock-info";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    /** The MicroTime format of {@code renewTime}. */
-    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -69,13 +67,15 @@ final class LeaseLock {
     Handle tryLock(LockInfo mine) {
         Lease current = get();
         ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
-        if (current != null && !isFree(current) && !isExpired(current, now) && !holderOf(current).holderProcessGone()) {
+        if (current != null && !isFree(current) && !isExpired(current, now)
+                && !holderOf(current, location).holderProcessGone()) {
             throw locked(current);
         }
         // Free, expired, or held by a run on this host whose process and children are all gone: nobody can
         // renew it any more, so waiting out its lease would only make this run wait on a dead holder.
         long sent = System.nanoTime();
-        Lease wanted = lease(mine, now, now, current == null ? null : current.getMetadata().getResourceVersion());
+        Lease wanted = LeaseRecord.taking(namespace, leaseName, labels, duration, mine, now,
+                current == null ? null : current.getMetadata().getResourceVersion());
         Lease taken;
         try {
             // create fails with 409 when another locker created it first; update fails with 409 when another
@@ -84,7 +84,7 @@ final class LeaseLock {
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 Lease winner = get();
-                if (winner != null && !isFree(winner) && mine.id().equals(winner.getSpec().getHolderIdentity())) {
+                if (heldBy(winner, mine.id())) {
                     // This run's own request won: its answer was lost (a slow server's 504) and the client's retry
                     // met the Lease it had just taken. Not "locked by" this very run.
                     return new Handle(mine, now, winner.getMetadata().getResourceVersion(), sent);
@@ -95,7 +95,7 @@ final class LeaseLock {
                 // No answer (a timeout, a broken connection) or a server error: the request may have taken the Lease
                 // all the same. Left alone, that Lease would keep every run out until it expired, this one's rerun too.
                 Lease after = readBackQuietly();
-                if (after != null && !isFree(after) && mine.id().equals(after.getSpec().getHolderIdentity())) {
+                if (heldBy(after, mine.id())) {
                     return new Handle(mine, now, after.getMetadata().getResourceVersion(), sent);
                 }
             }
@@ -128,55 +128,8 @@ final class LeaseLock {
         }
     }
 
-    private Lease lease(LockInfo info, ZonedDateTime acquired, ZonedDateTime renewed, String resourceVersion) {
-        return new LeaseBuilder()
-                .withNewMetadata()
-                    .withName(leaseName)
-                    .withNamespace(namespace)
-                    .withLabels(labels)
-                    .addToAnnotations(LOCK_INFO_ANNOTATION, info.toJson())
-                    .withResourceVersion(resourceVersion)
-                .endMetadata()
-                .withNewSpec()
-                    .withHolderIdentity(info.id())
-                    .withLeaseDurationSeconds((int) duration.getSeconds())
-                    .withAcquireTime(acquired)
-                    .withRenewTime(renewed)
-                .endSpec()
-                .build();
-    }
-
-    static boolean isFree(Lease lease) {
-        return lease.getSpec() == null || lease.getSpec().getHolderIdentity() == null
-                || lease.getSpec().getHolderIdentity().isBlank();
-    }
-
-    /**
-     * Past renewTime + leaseDurationSeconds. This compares our clock with the holder's, so clocks skewed by more
-     * than a fifth of the lease duration could let a lock be taken while its holder still thinks it safe; keep
-     * nodes and workstations on NTP.
-     */
-    static boolean isExpired(Lease lease, ZonedDateTime now) {
-        ZonedDateTime renewed = lease.getSpec().getRenewTime() != null ? lease.getSpec().getRenewTime()
-                : lease.getSpec().getAcquireTime();
-        Integer seconds = lease.getSpec().getLeaseDurationSeconds();
-        if (renewed == null || seconds == null) {
-            return true;
-        }
-        return renewed.plusSeconds(seconds).isBefore(now);
-    }
-
-    /** Who the Lease says holds it; its holderIdentity is the lock, the annotation only describes the holder. */
-    private LockInfo holderOf(Lease lease) {
-        String holderId = isFree(lease) ? "unknown" : lease.getSpec().getHolderIdentity();
-        String json = lease.getMetadata().getAnnotations() == null ? null
-                : lease.getMetadata().getAnnotations().get(LOCK_INFO_ANNOTATION);
-        LockInfo holder = json == null ? new LockInfo(holderId, "", "", 0, null, location) : LockInfo.fromJson(json, holderId);
-        return holder.id().equals(holderId) ? holder : holder.withId(holderId);
-    }
-
     private StateLockedException locked(Lease lease) {
-        LockInfo holder = holderOf(lease);
+        LockInfo holder = holderOf(lease, location);
         return new StateLockedException(where(), holder, holder.holderProcessGone());
     }
 
@@ -279,7 +232,7 @@ final class LeaseLock {
                 throw new StateException("cannot confirm that this run still holds the lock on " + where() + ": "
                         + KubernetesStateBackend.serverSays(e) + "\nNothing more is written without that.", e);
             }
-            if (now == null || isFree(now) || !info.id().equals(now.getSpec().getHolderIdentity())) {
+            if (!heldBy(now, info.id())) {
                 markLost(now);
                 check();
             }
@@ -315,7 +268,7 @@ final class LeaseLock {
                 long sent = System.nanoTime();
                 try {
                     Lease renewed = leases().withName(leaseName).patch(PatchContext.of(PatchType.JSON),
-                            renewal(info.withChildren(children.records()), resourceVersion));
+                            LeaseRecord.renewal(info.withChildren(children.records()), resourceVersion));
                     resourceVersion = renewed.getMetadata().getResourceVersion();
                     confirmed(sent);
                     return;
@@ -325,24 +278,13 @@ final class LeaseLock {
                     }
                 }
                 Lease now = leases().withName(leaseName).get();
-                if (now == null || isFree(now) || !info.id().equals(now.getSpec().getHolderIdentity())) {
+                if (!heldBy(now, info.id())) {
                     markLost(now);
                     return;
                 }
                 // still ours: an earlier renewal landed but its answer did not reach us
                 resourceVersion = now.getMetadata().getResourceVersion();
             }
-        }
-
-        private String renewal(LockInfo record, String expectedVersion) {
-            ArrayNode ops = JSON.createArrayNode();
-            ops.addObject().put("op", "test").put("path", "/metadata/resourceVersion").put("value", expectedVersion);
-            ops.addObject().put("op", "test").put("path", "/spec/holderIdentity").put("value", record.id());
-            ops.addObject().put("op", "replace").put("path", "/spec/renewTime")
-                    .put("value", MICRO_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
-            ops.addObject().put("op", "add").put("path", "/metadata/annotations/" + LOCK_INFO_ANNOTATION.replace("/", "~1"))
-                    .put("value", record.toJson());
-            return JSON.writeValueAsString(ops);
         }
 
         private void confirmed(long sent) {
@@ -352,19 +294,7 @@ final class LeaseLock {
 
         private void markLost(Lease now) {
             long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - confirmedAt);
-            String why = silentSeconds >= duration.getSeconds()
-                    ? "this run could not renew it for " + silentSeconds + " s (was it paused, or the API server "
-                            + "out of reach?), longer than its " + duration.getSeconds() + " s lease, and "
-                    : "";
-            if (now == null || isFree(now)) {
-                lost = why + "the Lease was deleted or released (force-unlock?)";
-            } else {
-                LockInfo other = holderOf(now);
-                lost = why + "it is now held by " + (other.who().isEmpty() ? "another run" : other.who())
-                        + (other.pid() > 0 ? " (pid " + other.pid() + ")" : "")
-                        + (other.operation().isEmpty() ? "" : " for " + other.operation())
-                        + ", lock ID " + other.id();
-            }
+            lost = LeaseRecord.lostReason(now, silentSeconds, duration, location);
             renewer.shutdown();
         }
 
@@ -428,7 +358,7 @@ final class LeaseLock {
                     // Read first: only a Lease that still names this run is deleted, and then only with the
                     // resourceVersion just read as a precondition, so a new holder's Lease is never touched.
                     Lease now = leases().withName(leaseName).get();
-                    if (now != null && !isFree(now) && info.id().equals(now.getSpec().getHolderIdentity())) {
+                    if (heldBy(now, info.id())) {
                         leases().withName(leaseName).lockResourceVersion(now.getMetadata().getResourceVersion()).delete();
                     }
                 } catch (KubernetesClientException e) {
