@@ -101,10 +101,26 @@ class DeposedObjectIT {
         }
     }
 
-    private static void allowDeleting(ClusterContext cluster, String ns) {
+    private static void allowDeleting(ClusterContext cluster, String ns, String name) {
         String policy = "deny-delete-" + ns;
         cluster.client().admissionRegistration().v1().validatingAdmissionPolicyBindings().withName(policy).delete();
         cluster.client().admissionRegistration().v1().validatingAdmissionPolicies().withName(policy).delete();
+        // Unloaded asynchronously too (CI saw the retry's delete refused right after): wait until a dry-run delete passes.
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                cluster.client().configMaps().inNamespace(ns).withName(name).dryRun().delete();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (!e.getMessage().contains("protected")) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > until) {
+                fail("the ValidatingAdmissionPolicy still refused deletes 30 s after it was deleted");
+            }
+            sleep(200);
+        }
     }
 
     private static void sleep(long millis) {
@@ -138,7 +154,7 @@ class DeposedObjectIT {
             assertTrue(plan.out().contains("- kubernetes.manifest.cm (deposed object "), plan.out());
             assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 1 to destroy."), plan.out());
         } finally {
-            allowDeleting(cluster, ns);
+            allowDeleting(cluster, ns, "cm-a");
         }
         Result retried = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
         assertEquals(0, retried.code(), retried.out());
