@@ -17,13 +17,10 @@ import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
-import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +44,8 @@ public final class ManifestType implements ResourceType {
     private final ManifestChecks checks;
     private final ManifestSensitive sensitive;
     private final ServerSideApply ssa;
+    private final DeclaredManifests manifests;
+    private final ManifestReads reads;
 
     public ManifestType(KubeConnection kube) {
         this(kube, ObjectRules.NONE);
@@ -58,6 +57,8 @@ public final class ManifestType implements ResourceType {
         this.checks = new ManifestChecks(KnownKinds.builtIn(), rules);
         this.sensitive = new ManifestSensitive(rules);
         this.ssa = new ServerSideApply(kube);
+        this.manifests = new DeclaredManifests(kube);
+        this.reads = new ManifestReads(kube, manifests);
     }
 
     /** The loader reads {@code file} into {@code manifest}: validated offline, bound to saved plans, masked. */
@@ -124,15 +125,6 @@ public final class ManifestType implements ResourceType {
     }
 
     /**
-     * The object the spec declares, without server-owned fields, and a Secret in the form the API server stores it
-     * ({@code stringData} folded into base64 {@code data}), so a changed password is a changed value to compare.
-     */
-    ObjectNode manifest(ResourceAddress address, JsonNode spec, StackContext context) {
-        JsonNode m = spec.get("manifest");
-        return normalized(m == null || m.isNull() ? fromFile(address, Json.text(spec, "file"), context) : m);
-    }
-
-    /**
      * The object a {@code kubernetes.manifest} spec declares, for other providers' checks (Istio's validator and
      * analyzers read the Istio kinds among them), in the form plan and apply use. The loader has read a {@code file:}
      * into {@code manifest} already; a spec without one (library use) is refused rather than read here, outside the
@@ -143,31 +135,7 @@ public final class ManifestType implements ResourceType {
         if (m == null || m.isNull()) {
             throw new IllegalArgumentException(address + ": the spec holds no manifest");
         }
-        return normalized(m);
-    }
-
-    private static ObjectNode normalized(JsonNode m) {
-        ObjectNode obj = ServerFields.strip(Json.copy(m));
-        if (isSecret(obj)) {
-            SecretData.fold(obj);
-        }
-        return obj;
-    }
-
-    /** A spec whose file the loader did not read (library use): read it here, under the same rules. */
-    private JsonNode fromFile(ResourceAddress address, String name, StackContext context) {
-        String who = address == null ? "" : address + ": ";
-        List<io.meshform.engine.load.YamlDocument> docs;
-        try {
-            docs = kube.files().readYaml(name, context.baseDirectory(), "manifest file");
-        } catch (io.meshform.engine.diag.DiagnosticsException e) {
-            throw KubeErrors.error(who + "spec.file: " + StackFiles.oneLine(e), null);
-        }
-        if (docs.size() != 1 || !docs.get(0).root().isObject()) {
-            throw KubeErrors.error(who + name + " holds " + docs.size() + " documents",
-                    "a kubernetes.manifest file holds exactly one object; declare one resource per object");
-        }
-        return docs.get(0).root();
+        return DeclaredManifests.normalized(m);
     }
 
     static Target target(JsonNode obj) {
@@ -177,40 +145,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
-        Map<Target, List<ResourceRef>> groups = new LinkedHashMap<>();
-        Map<ResourceAddress, ObjectNode> manifests = new HashMap<>();
-        for (ResourceRef r : request.resources()) {
-            ObjectNode m = manifest(r.address(), r.spec(), request.context());
-            manifests.put(r.address(), m);
-            groups.computeIfAbsent(target(m).collection(), k -> new ArrayList<>()).add(r);
-        }
-        Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), collection -> {
-            Map<String, JsonNode> byName = new HashMap<>();
-            try {
-                KubeObjects.list(kube.client(), collection).forEach(o -> byName.put(KubeObjects.nameOf(o), o));
-            } catch (KubernetesClientException e) {
-                if (!KubeErrors.notFound(e) && !unknownKind(e)) {
-                    throw kube.explain(NAME, "list", collection.kind() + " objects", e);
-                }
-            }
-            return byName;
-        });
-        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
-        for (Map.Entry<Target, List<ResourceRef>> g : groups.entrySet()) {
-            Map<String, JsonNode> byName = listed.get(g.getKey());
-            for (ResourceRef r : g.getValue()) {
-                ObjectNode m = manifests.get(r.address());
-                JsonNode live = byName.get(target(m).name());
-                if (live != null) {
-                    ObjectNode value = Json.copy(r.spec());
-                    value.remove("file");
-                    value.set("manifest", Json.project(live, m));
-                    out.put(r.address(), new LiveObject(value, KubeObjects.resourceVersionOf(live))
-                            .withOwnership(LineageMark.of(live, kube.fieldManager(), target(m).describe(), target(m).importId())));
-                }
-            }
-        }
-        return out;
+        return reads.read(request);
     }
 
     /**
@@ -226,15 +161,9 @@ public final class ManifestType implements ResourceType {
     private record NamespaceExists(String namespace) {
     }
 
-    /** fabric8's discovery found no such kind ("Could not find the metadata ..." / "no registered handler"). */
-    private static boolean unknownKind(KubernetesClientException e) {
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        return KubeErrors.code(e) <= 0 && KubeErrors.answered(e) && (m.contains("metadata") || m.contains("registered handler"));
-    }
-
     @Override
     public PlannedChange plan(PlanRequest request) {
-        ObjectNode m = manifest(request.address(), request.desired(), request.context());
+        ObjectNode m = manifests.manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         ObjectNode after = Json.copy(request.desired());
         after.remove("file");
@@ -242,7 +171,7 @@ public final class ManifestType implements ResourceType {
         List<String> warnings = new ArrayList<>();
         List<PlanDetail> details = new ArrayList<>();
         Target was = request.recorded() == null ? t
-                : target(manifest(request.address(), request.recorded().attributes(), request.context()));
+                : target(manifests.manifest(request.address(), request.recorded().attributes(), request.context()));
         boolean moved = !was.sameObject(t);  // then what is read where the manifest now puts it is not the one applied
         if (!moved && request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs
@@ -282,7 +211,7 @@ public final class ManifestType implements ResourceType {
             try {
                 dryRun = dryRun(request, t, m, warnings);
             } catch (KubernetesClientException e) {
-                if (unknownKind(e) || (KubeErrors.code(e) == 404 && request.live() == null)) {
+                if (ManifestReads.unknownKind(e) || (KubeErrors.code(e) == 404 && request.live() == null)) {
                     details.add(PlanDetail.note("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " "
                             + t.kind() + " yet (its CRD may come from an earlier resource)"));
                 } else {
@@ -333,7 +262,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public AppliedResource apply(ApplyRequest request) {
-        ObjectNode m = manifest(request.address(), request.desired(), request.context());
+        ObjectNode m = manifests.manifest(request.address(), request.desired(), request.context());
         Target t = target(m);
         request.progress().note("server-side apply " + t.describe() + " as " + kube.fieldManager());
         // The mark goes into what is applied, not into what plans compare: it is meshform's bookkeeping.
@@ -389,7 +318,7 @@ public final class ManifestType implements ResourceType {
      */
     @Override
     public java.util.Optional<AppliedResource> importExisting(String id, JsonNode declared) {
-        ObjectNode m = manifest(null, declared, StackContext.detached());
+        ObjectNode m = manifests.manifest(null, declared, StackContext.detached());
         Target t = target(m);
         if (!t.importId().equals(id)) {
             throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + t.describe(),
@@ -417,14 +346,14 @@ public final class ManifestType implements ResourceType {
     /** The one write of an import: this state's mark on the object, nothing else ({@link LineageMark#write}). */
     @Override
     public void markImported(io.meshform.engine.spi.ApplyRequest request) {
-        Target t = target(manifest(request.address(), request.desired(), request.context()));
+        Target t = target(manifests.manifest(request.address(), request.desired(), request.context()));
         LineageMark.write(kube, KubeObjects.get(kube.client(), t), kube.fieldManager(), request.mark(), request.address().toString());
     }
 
     /** An adopted object leaves management: it stays, without meshform's mark. */
     @Override
     public void release(DeleteRequest request) {
-        ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
+        ObjectNode m = manifests.manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         LineageMark.remove(kube, KubeObjects.get(kube.client(), t));
         request.progress().note(t.describe() + " was adopted: it stays in the cluster, no longer managed by meshform");
@@ -432,7 +361,7 @@ public final class ManifestType implements ResourceType {
 
     @Override
     public void delete(DeleteRequest request) {
-        ObjectNode m = manifest(request.address(), request.recorded().attributes(), request.context());
+        ObjectNode m = manifests.manifest(request.address(), request.recorded().attributes(), request.context());
         Target t = target(m);
         try {
             var op = BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind());
