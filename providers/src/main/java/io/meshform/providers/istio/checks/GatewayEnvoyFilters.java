@@ -1,6 +1,8 @@
 package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.providers.istio.policy.PolicyAttachment;
+import io.meshform.providers.istio.policy.PolicyTarget;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Which EnvoyFilters istiod applies to a proxy (Istio 1.30.3): those in the mesh config's root namespace and in the
  * proxy's own namespace ({@code PushContext.EnvoyFilters}, pilot/pkg/model/push_context.go) that
- * {@code ShouldAttachPolicy} attaches (pilot/pkg/model/policyattachment.go): with no {@code targetRefs}, a missing
+ * {@code ShouldAttachPolicy} attaches ({@link PolicyAttachment}, pilot/pkg/model/policyattachment.go): with no {@code targetRefs}, a missing
  * {@code workloadSelector} or one whose labels are a subset of the pod's; with {@code targetRefs}, nothing on a pod
  * without the label {@code gateway.networking.k8s.io/gateway-name}, and on a Gateway API gateway a target naming its
  * Gateway (selector-based policy on such a gateway is on by default, ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY). Unlike
@@ -39,7 +41,6 @@ import tools.jackson.databind.JsonNode;
 final class GatewayEnvoyFilters {
     static final Set<String> AUTHORIZING = Set.of("LISTENER", "LISTENER_FILTER", "FILTER_CHAIN", "NETWORK_FILTER",
             "HTTP_FILTER", "ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE", "CLUSTER", "BOOTSTRAP");
-    private static final String API_GROUP = "gateway.networking.k8s.io";
 
     private GatewayEnvoyFilters() {
     }
@@ -61,7 +62,9 @@ final class GatewayEnvoyFilters {
         for (JsonNode f : filters) {
             JsonNode md = f.path("metadata");
             String ns = Json.text(md, "namespace", "");
-            if (!(ns.equals(namespace) || ns.equals(root)) || !attaches(f.path("spec"), ns, namespace, labels)) {
+            JsonNode spec = f.path("spec");
+            if (!PolicyAttachment.attaches(ns, Json.stringMap(spec.path("workloadSelector").get("labels")),
+                    PolicyTarget.of(spec), namespace, labels, root)) {
                 continue;
             }
             List<String> patches = new ArrayList<>();
@@ -77,21 +80,6 @@ final class GatewayEnvoyFilters {
             }
         }
         return out;
-    }
-
-    /** {@code ShouldAttachPolicy} for a gateway pod, as the class comment says. */
-    private static boolean attaches(JsonNode spec, String ns, String podNamespace, Map<String, String> labels) {
-        List<JsonNode> targets = TargetRefs.of(spec);
-        String gatewayName = labels.get(TargetRefs.GATEWAY_NAME);
-        if (!targets.isEmpty()) {
-            // A Gateway target attaches only from the gateway's own namespace; a target in another namespace never does.
-            return gatewayName != null && ns.equals(podNamespace) && targets.stream().anyMatch(t ->
-                    Json.text(t, "kind", "").equals("Gateway") && Json.text(t, "group", "").equals(API_GROUP)
-                            && Set.of("", podNamespace).contains(Json.text(t, "namespace", ""))
-                            && gatewayName.equals(Json.text(t, "name", "")));
-        }
-        Map<String, String> selector = Json.stringMap(spec.path("workloadSelector").get("labels"));
-        return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
     }
 
     /** {@code HTTP_FILTER REMOVE envoy.filters.http.ext_authz}: the applyTo, operation and the name it matches. */

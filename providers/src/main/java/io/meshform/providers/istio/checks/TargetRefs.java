@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * counted as attachable whenever any labelled pod runs, so the warning is only given when no proxy can take the policy.
  */
 final class TargetRefs {
-    static final String GATEWAY_NAME = "gateway.networking.k8s.io/gateway-name";
+    static final String GATEWAY_NAME = io.meshform.providers.istio.policy.PolicyTarget.GATEWAY_NAME_LABEL;
 
     private TargetRefs() {
     }

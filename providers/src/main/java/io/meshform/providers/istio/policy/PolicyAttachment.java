@@ -34,17 +34,27 @@ public final class PolicyAttachment {
      * being {@code rootNamespace}.
      */
     public static boolean attaches(AuthzPolicy p, String namespace, Map<String, String> labels, String rootNamespace) {
-        if (!namespace.equals(p.namespace()) && !rootNamespace.equals(p.namespace())) {
+        return attaches(p.namespace(), p.selector(), p.targets(), namespace, labels, rootNamespace);
+    }
+
+    /**
+     * The same rule for any policy kind istiod attaches this way (an EnvoyFilter's {@code workloadSelector} and
+     * {@code targetRefs} too): one in {@code policyNamespace} with {@code selector} (null or empty: none) and
+     * {@code targets}, on a gateway pod in {@code namespace} with {@code labels}.
+     */
+    public static boolean attaches(String policyNamespace, Map<String, String> selector, List<PolicyTarget> targets,
+                                   String namespace, Map<String, String> labels, String rootNamespace) {
+        if (!namespace.equals(policyNamespace) && !rootNamespace.equals(policyNamespace)) {
             return false;
         }
-        if (!p.targeted()) {
-            return p.selector() == null || p.selector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+        if (targets.isEmpty()) {
+            return selector == null || selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
         }
         String gateway = labels.get(PolicyTarget.GATEWAY_NAME_LABEL);
-        if (gateway == null || !namespace.equals(p.namespace())) {
+        if (gateway == null || !namespace.equals(policyNamespace)) {
             return false;
         }
-        return p.targets().stream().anyMatch(t -> t.gateway() && t.name().equals(gateway)
+        return targets.stream().anyMatch(t -> t.gateway() && t.name().equals(gateway)
                 && (t.namespace().isEmpty() || t.namespace().equals(namespace)));
     }
 
