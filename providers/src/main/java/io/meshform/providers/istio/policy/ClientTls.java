@@ -20,8 +20,18 @@ public interface ClientTls {
         OTHER_TLS
     }
 
-    /** What the client sends, and the rule that decided it (one clause, for messages). */
-    record Decision(Sends sends, String why) {
+    /**
+     * What the client sends, and the rule that decided it (one clause, for messages).
+     *
+     * @param rule    the DestinationRule whose tls mode decided, null when none did (auto-mTLS, no sidecar, ...)
+     * @param sidecar true when the client's sidecar originated the connection (false: no sidecar, an outside caller,
+     *                or a connection its traffic redirection leaves out), so the fix for it is on the client's side
+     */
+    record Decision(Sends sends, String why, DestinationPolicy rule, boolean sidecar) {
+        /** A decision no DestinationRule made. */
+        public Decision(Sends sends, String why, boolean sidecar) {
+            this(sends, why, null, sidecar);
+        }
     }
 
     /**

@@ -50,7 +50,7 @@ public final class IstioClientTls implements ClientTls {
     @Override
     public Decision sends(Client client, Route route) {
         if (client.outside()) {
-            return new Decision(client.declared(), "declared by the stack as a caller from outside the mesh");
+            return new Decision(client.declared(), "declared by the stack as a caller from outside the mesh", false);
         }
         MeshPod from = clients.computeIfAbsent(client, c -> new MeshPod(c.namespace(), "client", labels(c.labels(), c.sidecar()),
                 c.sidecar(), "client-ip", List.of()));
@@ -60,7 +60,7 @@ public final class IstioClientTls implements ClientTls {
         }
         Outbound o = byService.computeIfAbsent(route.service(), this::forService).toService(from,
                 hosts.computeIfAbsent(route.service(), s -> service(s).host()), route.port().port());
-        return new Decision(sends(o.to(to)), o.why());
+        return new Decision(sends(o.to(to)), o.why(), o.rule(), from.sidecar());
     }
 
     /**
@@ -76,9 +76,9 @@ public final class IstioClientTls implements ClientTls {
         Sends byHttp = sends(http.to(to));
         if (bySocket != byHttp && Reachability.mismatch(byHttp, route) != null && Reachability.mismatch(bySocket, route) == null) {
             return new Decision(byHttp, "an HTTP connection goes to " + http.cluster() + " (" + http.why()
-                    + "), while plain TCP goes to " + tcp.cluster());
+                    + "), while plain TCP goes to " + tcp.cluster(), http.rule(), from.sidecar());
         }
-        return new Decision(bySocket, tcp.why());
+        return new Decision(bySocket, tcp.why(), tcp.rule(), from.sidecar());
     }
 
     private static Sends sends(Outbound.Transport t) {

@@ -106,6 +106,10 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
                         a.problem = now.problem();
                         a.whys.add(now.why());
                         a.clients.addAll(ids);
+                        if (now.decision().rule() != null) {
+                            a.rules.add(now.decision().rule().describe());
+                        }
+                        a.withoutSidecar |= !now.decision().sidecar();
                     }
                 }
             }
@@ -114,7 +118,7 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
         for (Acc a : acc.values()) {
             String fix = a.kind == Kind.NEWLY_PLAINTEXT ? "if the plaintext is intended, nothing; otherwise give the client"
                     + " a sidecar, or remove what turns mTLS off (" + String.join("; ", a.whys) + ")"
-                    : fix(a.problem, a.server, a.entry, after.state().domain());
+                    : fix(a.problem, a.server, a.entry, after.state().domain(), a.withoutSidecar, a.rules);
             changes.add(new Change(a.kind, a.server.id(), a.entry.containerPort(), a.entry.via(), a.problem,
                     List.copyOf(a.whys), fix, List.copyOf(a.clients)));
         }
@@ -136,39 +140,77 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
         Reachability.Problem problem;
         final Set<String> whys = new LinkedHashSet<>();
         final Set<String> clients = new TreeSet<>();
+        /** The DestinationRules whose tls mode decided what some of the clients send. */
+        final Set<String> rules = new TreeSet<>();
+        /** True when some client's connection leaves without its sidecar (none, an outside caller, a bypass). */
+        boolean withoutSidecar;
     }
 
-    /** The exception that makes a broken connection work, in the stack's terms. */
-    static String fix(Reachability.Problem problem, Reachability.Server server, Reachability.Entry entry, String domain) {
+    /**
+     * The exception that makes a broken connection work, in the stack's terms. {@code withoutSidecar} says some of the
+     * clients send without a sidecar, {@code rules} names the DestinationRules whose tls mode decided what the others
+     * send ({@code buildUpstreamTLSSettings}, pilot/pkg/networking/core/cluster_tls.go: a tls mode is used as given),
+     * so the client-side fix is offered only to the clients it fits: a sidecar client is not told to get a sidecar.
+     */
+    static String fix(Reachability.Problem problem, Reachability.Server server, Reachability.Entry entry, String domain,
+                      boolean withoutSidecar, Set<String> rules) {
         ReachPod pod = server.pod();
-        String selector = selectorFor(pod);
         int cp = entry.containerPort();
         ClientTls.Route r = entry.route();
         String host = r.service() == null ? null : r.service().host(domain);
         return switch (problem) {
-            case PLAINTEXT_TO_STRICT -> "give the client a sidecar, or add an istio.peerAuthentication in namespace "
-                    + pod.namespace() + " with selector {matchLabels: " + selector + "} and portLevelMtls {" + cp
-                    + ": {mode: PERMISSIVE}} (port-level keys are container ports; mtls.mode PERMISSIVE for the whole"
-                    + " workload)";
-            case SERVER_FIRST_PERMISSIVE -> "Istio's docs (Server First Protocols): set port " + cp + " of " + selector
-                    + " to STRICT (every client has a sidecar) or DISABLE in a workload istio.peerAuthentication in namespace "
-                    + pod.namespace() + ", or make the client send TLS";
+            case PLAINTEXT_TO_STRICT -> {
+                List<String> ways = new ArrayList<>();
+                if (withoutSidecar) {
+                    ways.add("give the client a sidecar");
+                }
+                for (String rule : rules) {
+                    ways.add("set tls mode ISTIO_MUTUAL in " + rule + " (or drop its tls, so that auto-mTLS applies)");
+                }
+                ways.add(exception(server, cp, MtlsMode.PERMISSIVE) + " (port-level keys are container ports; mtls.mode"
+                        + " PERMISSIVE for the whole workload)");
+                yield String.join(", or ", ways);
+            }
+            case SERVER_FIRST_PERMISSIVE -> "Istio's docs (Server First Protocols): set port " + cp + " of "
+                    + selectorFor(pod) + " to STRICT (every client has a sidecar) or DISABLE: "
+                    + exception(server, cp, null) + ", or make the client send TLS";
             case SERVER_FIRST_SNIFFED -> "Istio's docs (Server First Protocols): name " + (r.port() == null ? "the port"
                     : "port " + r.port().port() + " of Service " + r.service().name()) + " for its protocol (e.g. tcp-"
                     + (r.port() == null ? cp : r.port().port()) + ") or set its appProtocol, so that no sidecar sniffs it";
             case MTLS_TO_NO_SIDECAR -> "give the server a sidecar (injection on for namespace " + pod.namespace()
-                    + ", then restart it), or a DestinationRule for " + (host == null ? "its host" : host)
-                    + " with tls mode DISABLE" + (r.port() == null ? "" : " for port " + r.port().port());
+                    + ", then restart it), or " + disableRule(host, r, rules);
             case MTLS_TO_UNCAPTURED_PORT -> "port " + cp + " bypasses the server's sidecar (" + pod.inboundBypass(cp)
-                    + "), yet auto-mTLS sends Istio mTLS to it (istiod does not know of the exclusion): add an"
-                    + " istio.peerAuthentication in namespace " + pod.namespace() + " with selector {matchLabels: " + selector
-                    + "} and portLevelMtls {" + cp + ": {mode: DISABLE}} so that clients send plaintext, a DestinationRule for "
-                    + (host == null ? "its host" : host) + " with tls mode DISABLE" + (r.port() == null ? "" : " for port "
-                    + r.port().port()) + ", or stop excluding the port";
-            case MTLS_TO_DISABLE -> "drop the DISABLE for port " + cp + ", or a DestinationRule for "
-                    + (host == null ? "its host" : host) + " with tls mode DISABLE" + (r.port() == null ? "" : " for port "
-                    + r.port().port());
+                    + "), yet auto-mTLS sends Istio mTLS to it (istiod does not know of the exclusion): "
+                    + exception(server, cp, MtlsMode.DISABLE) + " so that clients send plaintext, "
+                    + disableRule(host, r, rules) + ", or stop excluding the port";
+            case MTLS_TO_DISABLE -> "drop the DISABLE for port " + cp + ", or " + disableRule(host, r, rules);
         };
+    }
+
+    /**
+     * A workload PeerAuthentication exception for {@code port} ({@code mode} null: the mode is the reader's choice).
+     * Istio composes one workload-level policy per pod, the oldest that selects it ({@code ComposePeerAuthentication},
+     * pilot/pkg/security/authn/policy_applier.go): where one already selects the pod, a new one would lose to it, so
+     * the exception goes into that one.
+     */
+    private static String exception(Reachability.Server server, int port, MtlsMode mode) {
+        String setting = "portLevelMtls {" + port + ": {mode: " + (mode == null ? "STRICT or DISABLE" : mode.name()) + "}}";
+        PeerPolicy kept = server.mtls().workload();
+        if (kept != null) {
+            return "set " + setting + " in " + kept.describe() + ", the workload policy Istio applies to the pod (a new"
+                    + " one would lose to it: Istio keeps the oldest that selects the pod)";
+        }
+        return "add an istio.peerAuthentication in namespace " + server.pod().namespace() + " with selector {matchLabels: "
+                + selectorFor(server.pod()) + "} and " + setting;
+    }
+
+    /** The client-side way out of Istio mTLS: the deciding rule's tls mode, or a new rule. */
+    private static String disableRule(String host, ClientTls.Route r, Set<String> rules) {
+        String port = r.port() == null ? "" : " for port " + r.port().port();
+        if (!rules.isEmpty()) {
+            return "set tls mode DISABLE" + port + " in " + String.join(" and ", rules);
+        }
+        return "a DestinationRule for " + (host == null ? "its host" : host) + " with tls mode DISABLE" + port;
     }
 
     /** The label that names a workload best in a selector: the chart name, app, Spark role, else all its labels. */

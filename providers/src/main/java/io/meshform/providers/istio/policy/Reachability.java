@@ -230,7 +230,7 @@ public final class Reachability {
         ClientTls.Decision d = tls.sends(client, r);
         if (bypass != null) {
             d = new ClientTls.Decision(d.sends(), "the client's sidecar does not capture this"
-                    + " connection (" + bypass + "): it leaves as the application sends it");
+                    + " connection (" + bypass + "): it leaves as the application sends it", false);
         }
         boolean mtls = d.sends() == ClientTls.Sends.ISTIO_MTLS;
         Result ok = mtls ? Result.MTLS : d.sends() == ClientTls.Sends.OTHER_TLS ? Result.OTHER_TLS : Result.PLAINTEXT;

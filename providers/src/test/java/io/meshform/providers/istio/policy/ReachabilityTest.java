@@ -134,6 +134,42 @@ class ReachabilityTest {
         assertTrue(pairs(strict, ReachDiff.Kind.BREAKS).contains("cortex/api -> cortex/redis:6379 (via redis:6379)"));
     }
 
+    /**
+     * A client whose sidecar sends plaintext because its DestinationRule says tls DISABLE (cluster_tls.go
+     * buildUpstreamTLSSettings: used as given) already has a sidecar: the fix is the rule's tls mode, not a sidecar.
+     */
+    @Test
+    void aSidecarClientWhoseRuleTurnsTlsOffUnderStrictIsToldToFixTheRuleNotToGetASidecar() {
+        DestinationPolicy disable = DestinationPolicy.of("cortex", "redis-plain", T0, YAML.readTree("host: redis\ntrafficPolicy: {tls: {mode: DISABLE}}"),
+                "istio.destinationRule.redis-plain");
+        ReachDiff strict = diff(state(true, guide(true), List.of(), List.of()), state(true, guide(true), List.of(disable), List.of()));
+        ReachDiff.Change redis = strict.changes().stream().filter(c -> c.server().equals("cortex/redis")).findFirst().orElseThrow();
+        assertEquals(Reachability.Problem.PLAINTEXT_TO_STRICT, redis.problem());
+        assertTrue(redis.clients().contains("cortex/api"), redis.clients().toString());
+        assertTrue(redis.fix().contains("set tls mode ISTIO_MUTUAL in DestinationRule cortex/redis-plain (istio.destinationRule.redis-plain)"),
+                redis.fix());
+        assertTrue(!redis.fix().contains("give the client a sidecar"), redis.fix());
+    }
+
+    /**
+     * Istio keeps the oldest workload-level PeerAuthentication that selects a pod (ComposePeerAuthentication,
+     * pilot/pkg/security/authn/policy_applier.go): a new one with a port-level exception would lose to it, so the
+     * exception goes into the policy Istio keeps.
+     */
+    @Test
+    void anExceptionForAPodAnOlderWorkloadPolicySelectsGoesIntoThatPolicy() {
+        List<PeerPolicy> peers = new ArrayList<>(guide(true));
+        peers.add(PeerPolicy.of("cortex", "redis-strict", T0,
+                YAML.readTree("selector: {matchLabels: {app.kubernetes.io/name: redis}}\nmtls: {mode: STRICT}"), null));
+        ReachDiff d = diff(state(false, List.of(), List.of(), List.of()), state(true, peers, List.of(), List.of()));
+        ReachDiff.Change redis = d.changes().stream().filter(c -> c.server().equals("cortex/redis")).findFirst().orElseThrow();
+        assertEquals(Reachability.Problem.PLAINTEXT_TO_STRICT, redis.problem());
+        assertTrue(redis.fix().contains("give the client a sidecar"), redis.fix());
+        assertTrue(redis.fix().contains("set portLevelMtls {6379: {mode: PERMISSIVE}} in PeerAuthentication cortex/redis-strict"),
+                redis.fix());
+        assertTrue(!redis.fix().contains("add an istio.peerAuthentication"), redis.fix());
+    }
+
     @Test
     void aPrivateRuleInAnotherNamespaceIsNotSeenAndWorkloadSelectorsApplyOnlyInTheirNamespace() {
         DestinationPolicy priv = DestinationPolicy.of("cortex", "redis-plain", T0,
