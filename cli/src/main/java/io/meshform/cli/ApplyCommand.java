@@ -288,6 +288,7 @@ class ApplyCommand implements Callable<Integer> {
         int changed = 0;
         int destroyed = 0;
         int forgotten = 0;
+        int gone = 0;
         int recorded = 0;
         for (ResourceChange c : result.done()) {
             if (c.records()) {
@@ -296,6 +297,10 @@ class ApplyCommand implements Callable<Integer> {
             }
             if (c.forgets()) {
                 forgotten++;  // adopted: no longer managed, still in the cluster
+                continue;
+            }
+            if (c.dropsRecord()) {
+                gone++;  // deleted by something else before: only its record left the state
                 continue;
             }
             if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
@@ -312,6 +317,7 @@ class ApplyCommand implements Callable<Integer> {
         long notRecorded = result.failed().values().stream().filter(e -> e instanceof NotRecordedException).count();
         String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
                 + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)" : "")
+                + (gone > 0 ? ", " + gone + " forgotten (already gone from the cluster)" : "")
                 + (recorded > 0 ? ", " + recorded + " recorded in state" : "")
                 + (notRecorded > 0 ? ", " + notRecorded + " applied in the cluster but not recorded in the state" : "") + ".";
         if (result.succeeded()) {

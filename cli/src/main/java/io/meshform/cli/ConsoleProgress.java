@@ -38,7 +38,7 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void started(ResourceChange c) {
         running.put(c.address(), new Running(c, System.nanoTime()));
-        say(c.label() + ": " + (c.forgets() ? "Releasing" : gerund(c.action())) + "...");
+        say(c.label() + ": " + (c.forgets() ? "Releasing" : c.dropsRecord() ? "Removing its record" : gerund(c.action())) + "...");
     }
 
     @Override
@@ -49,7 +49,8 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void finished(ResourceChange c, Duration took) {
         running.remove(c.address());
-        say(style.green(c.label() + ": " + (c.forgets() ? "Released (left in the cluster)" : done(c.action())) + " after "
+        say(style.green(c.label() + ": " + (c.forgets() ? "Released (left in the cluster)"
+                : c.dropsRecord() ? "Record removed (already gone from the cluster)" : done(c.action())) + " after "
                 + seconds(took)));
     }
 

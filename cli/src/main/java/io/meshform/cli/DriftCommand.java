@@ -45,7 +45,9 @@ final class DriftCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--ignore", paramLabel = "ADDR[:FIELD]",
-            description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team (repeatable; default: none).")
+            description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team"
+                    + " (repeatable; default: none). The resource's deposed objects (old objects of moves whose delete did"
+                    + " not go through) are still reported: `meshform apply` deletes them, `meshform state rm ADDR` forgets them.")
     List<String> ignore = List.of();
 
     @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster; the report says it"
@@ -134,16 +136,22 @@ final class DriftCommand implements Callable<Integer> {
 
     /**
      * An --ignore that names no resource of the stack or the state is a typo, and silently ignoring nothing would let a
-     * report read as if the intended resource were checked (or skipped).
+     * report read as if the intended resource were checked (or skipped). So is one that names only deposed objects,
+     * which --ignore does not leave out.
      */
     private static void refuseUnknownIgnores(List<IgnoreRule> ignored, io.meshform.engine.model.Stack stack,
                                              Optional<StateSnapshot> state) {
         java.util.Set<String> known = new java.util.TreeSet<>();
         stack.resources().forEach(r -> known.add(r.address().toString()));
         state.ifPresent(s -> s.resources().forEach(r -> known.add(r.address())));
-        state.ifPresent(s -> s.deposed().forEach(d -> known.add(d.address())));
         for (IgnoreRule rule : ignored) {
             String address = rule.address().toString();
+            if (!known.contains(address) && state.map(s -> !s.deposed(address).isEmpty()).orElse(false)) {
+                throw new UserError("--ignore names `" + address + "`, of which the state records only deposed objects (old"
+                        + " objects of moves whose delete did not go through); --ignore does not leave those out"
+                        + "\n`meshform apply` deletes them; `meshform state rm " + address + "` forgets them, leaving them in the"
+                        + " cluster.");
+            }
             if (!known.contains(address)) {
                 throw new UserError("--ignore names `" + address + "`, which the stack does not declare and the state does"
                         + " not record" + io.meshform.engine.diag.Suggestions.closest(address, known)

@@ -153,6 +153,10 @@ class DeposedObjectIT {
             Result plan = run(cluster, stack(ns, "cm-c"), "plan");
             assertTrue(plan.out().contains("- kubernetes.manifest.cm (deposed object "), plan.out());
             assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 1 to destroy."), plan.out());
+            // --ignore silences the resource's own noise, not the leftover object apply still deletes
+            Result drift = run(cluster, stack(ns, "cm-c"), "drift", "--ignore", "kubernetes.manifest.cm");
+            assertEquals(2, drift.code(), drift.out());
+            assertTrue(drift.out().contains("kubernetes.manifest.cm (deposed object "), drift.out());
         } finally {
             allowDeleting(cluster, ns, "cm-a");
         }
@@ -164,5 +168,28 @@ class DeposedObjectIT {
         assertEquals("kubernetes.manifest.cm\n", list.out());
         Result plan = run(cluster, stack(ns, "cm-c"), "plan", "--detailed-exitcode");
         assertEquals(0, plan.code(), plan.out());
+    }
+
+    /** Deleted by hand after its delete was refused: nothing is destroyed, only its record goes, and the plan says so. */
+    @Test
+    void aDeposedObjectDeletedByHandIsForgottenNotDestroyed(ClusterContext cluster) throws Exception {
+        String ns = cluster.newNamespace();
+        assertEquals(0, run(cluster, stack(ns, "cm-a"), "apply", "--auto-approve").code());
+        refuseDeleting(cluster, ns, "cm-a");
+        try {
+            Result moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
+            assertEquals(1, moved.code(), moved.out());
+        } finally {
+            allowDeleting(cluster, ns, "cm-a");
+        }
+        cluster.client().configMaps().inNamespace(ns).withName("cm-a").delete();
+        Result plan = run(cluster, stack(ns, "cm-b"), "plan", "--detailed-exitcode");
+        assertEquals(2, plan.code(), "apply has a record to remove: " + plan.out());
+        assertTrue(plan.out().contains(") is already deleted; its record will be removed from the state"), plan.out());
+        assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."), plan.out());
+        Result applied = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
+        assertEquals(0, applied.code(), applied.out());
+        assertTrue(applied.out().contains("0 destroyed, 1 forgotten (already gone from the cluster)."), applied.out());
+        assertEquals("kubernetes.manifest.cm\n", run(cluster, stack(ns, "cm-b"), "state", "list").out());
     }
 }

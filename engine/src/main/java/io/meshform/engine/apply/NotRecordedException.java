@@ -29,6 +29,9 @@ public final class NotRecordedException extends RuntimeException {
         if (c.forgets()) {
             return "released";
         }
+        if (c.dropsRecord()) {
+            return "found gone";
+        }
         return c.action() == Action.CREATE ? "created" : c.action() == Action.UPDATE ? "changed"
                 : c.action() == Action.REPLACE ? "replaced" : c.action() == Action.DELETE ? "deleted" : "applied";
     }

@@ -14,7 +14,6 @@ import io.meshform.state.StateSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * What drift says about the state's deposed objects ({@link DeposedObject}: old objects of moves whose delete did not
@@ -35,17 +34,19 @@ record DeposedFindings(List<DriftEntry> entries, List<Diagnostic> notes) {
 
     /**
      * Reads each deposed object the registry has a type for (a type no provider offers is skipped, as a recorded
-     * resource's is) unless {@code --ignore} leaves its whole address out. One read per object: the registry answers by
-     * address, and the resource's own object may be read under the same address.
+     * resource's is). {@code --ignore ADDR} does not leave ADDR's deposed objects out: it silences known noise in the
+     * resource's own object, and a deposed object is no noise of it but a leftover object the state still wants deleted
+     * (as Terraform's ignore_changes never keeps a deposed object from its destroy); a nightly check that ignores a
+     * flapping field must not hide it. One read per object: the registry answers by address, and the resource's own
+     * object may be read under the same address.
      */
-    static DeposedFindings of(TypeRegistry types, StackContext context, StateSnapshot state,
-                              Predicate<ResourceAddress> ignored) {
+    static DeposedFindings of(TypeRegistry types, StackContext context, StateSnapshot state) {
         List<DriftEntry> entries = new ArrayList<>();
         List<Diagnostic> notes = new ArrayList<>();
         for (DeposedObject d : state.deposed()) {
             ResourceAddress a = ResourceAddress.parse(d.address());
             ResourceType type = types.find(d.object().type()).orElse(null);
-            if (type == null || ignored.test(a)) {
+            if (type == null) {
                 continue;
             }
             LiveObject live = types.read(context, Map.of(type.name(), List.of(new ResourceRef(a, d.object().attributes()))))

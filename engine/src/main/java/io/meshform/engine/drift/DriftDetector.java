@@ -70,7 +70,7 @@ public final class DriftDetector {
                 types.ping(used);
             }
             Map<ResourceAddress, LiveObject> live = types.read(context, byType);
-            DeposedFindings deposed = DeposedFindings.of(types, context, state, ignored);
+            DeposedFindings deposed = DeposedFindings.of(types, context, state);
             checks.afterReads();
             return detect(stack, state, ignoreRules, checked, live, context, checks, forChecks, deposed);
         }

@@ -6,8 +6,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Known noise a drift check leaves out: a whole resource ({@code ADDR}) or one field of it
- * ({@code ADDR:labels.team}, a dotted path in the resource's spec shape).
+ * Known noise a drift check leaves out: a whole resource ({@code ADDR}) or one field of it ({@code ADDR:labels.team}, a
+ * dotted path in the resource's spec shape). Never the resource's deposed objects: old objects the state still wants
+ * deleted, which drift reports whatever --ignore says.
  */
 public record IgnoreRule(ResourceAddress address, List<String> fieldPath) {
 

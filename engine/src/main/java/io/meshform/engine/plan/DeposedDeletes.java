@@ -26,7 +26,8 @@ import tools.jackson.databind.JsonNode;
  * Each is deleted whatever the stack now says about its resource (declared as before, moved again, removed, replaced,
  * destroyed), as Terraform plans a deposed object's destroy (internal/plans: a ResourceInstanceChange with a DeposedKey).
  * The same rule as for any delete holds ({@link ForeignDelete}): only an object carrying this state's mark goes; another
- * is kept recorded, with a warning, until {@code meshform state rm}. One already gone only loses its record.
+ * is kept recorded, with a warning, until {@code meshform state rm}. One already gone only loses its record: the plan
+ * counts it as forgotten ({@link ResourceChange#dropsRecord}), not destroyed.
  */
 public final class DeposedDeletes {
     /** Private data of a planned change: it deletes the deposed object of this key, not the resource's object. */
@@ -86,10 +87,13 @@ public final class DeposedDeletes {
                 .get(a);
         Map<String, String> key = Map.of(KEY, d.key());
         if (live == null) {
+            // Nothing to destroy: counted as forgotten (Terraform plans no destroy of a deposed object whose refresh
+            // found it gone, internal/terraform/node_resource_abstract_instance.go planDestroy).
             out.add(Diagnostic.info(d.describe() + " is already gone from the cluster: apply drops its record",
                     "It is the old object of a move whose delete failed; something else deleted it since.", null));
-            return Optional.of(new ResourceChange(a, Action.DELETE, "deposed object already absent from the cluster; only"
-                    + " its state record goes", null, null, List.of(), List.of(), key, null, List.of()));
+            return Optional.of(new ResourceChange(a, Action.DELETE, "the old object of a move, whose delete did not go"
+                    + " through; something else deleted it since", null, null, List.of(), List.of(), Map.of(KEY, d.key(), Planner.GONE_STEP, "true"),
+                    null, List.of()));
         }
         if (live.ownership().applies() && !state.lineage().equals(live.ownership().lineage())) {
             String detail = "It is the old object of a move whose delete failed, and it was made again or marked by something"

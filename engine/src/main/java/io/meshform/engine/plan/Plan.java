@@ -53,7 +53,7 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
         int forget = 0;
         int record = 0;
         for (ResourceChange c : changes) {
-            if (c.forgets()) {
+            if (c.forgets() || c.dropsRecord()) {
                 forget++;
                 continue;
             }
@@ -88,7 +88,8 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
 
     /**
      * "Plan: 1 to add, 2 to change, 0 to destroy." as Terraform prints it; adopted objects that leave management but stay
-     * in the cluster are counted apart (", 1 to forget", as Terraform says of a removed block with destroy = false), and
+     * in the cluster are counted apart (", 1 to forget", as Terraform says of a removed block with destroy = false), with
+     * the records of objects already gone from the cluster (nothing to destroy, only a record leaves the state), and
      * so are declared objects apply only records in state (", 1 to record", where Terraform counts "to import").
      */
     public record Summary(int add, int change, int destroy, int forget, int record) {

@@ -70,6 +70,10 @@ public final class PlanJson {
                 // apply writes the state entry of an object that is already there: a change, though the cluster's stays
                 o.put("record", true);
             }
+            if (c.forgets() || c.dropsRecord()) {
+                // apply only removes the state's record: the object stays (adopted) or is gone already; "forget" counts it
+                o.put("forget", true);
+            }
             o.set("before", c.before() == null ? f.nullNode() : c.before());
             o.set("after", c.after() == null ? f.nullNode() : c.after());
             terraformShape(o, c);

@@ -56,6 +56,11 @@ public final class Planner {
     public static final String RECORD_STEP = "meshform/record";
     /** Private data of a planned removal: release the adopted object instead of deleting it. */
     public static final String RELEASE_STEP = "meshform/release";
+    /**
+     * Private data of a planned removal whose object is already gone from the cluster: apply deletes nothing and drops
+     * the state's record ({@link ResourceChange#dropsRecord}), so the plan counts it as forgotten, not destroyed.
+     */
+    public static final String GONE_STEP = "meshform/gone";
     /** The reason of a change --replace asked for; a saved plan's replays ask for it again ({@link SavedPlanReplay}). */
     public static final String REPLACE_REQUESTED = "replacement requested with --replace";
     /** How many resources are planned at once (their providers may each wait on the API server). */
@@ -307,6 +312,7 @@ public final class Planner {
             Map<String, String> release = Map.of();
             if (live == null) {
                 reason += "; already absent from the cluster, only the state entry goes";
+                release = Map.of(GONE_STEP, "true");
             } else if (recorded != null && "true".equals(recorded.metadata().get(ADOPTED_KEY)) && !options.deleteAdopted()) {
                 reason += "; it was adopted, not created by meshform: it stays in the cluster, meshform only stops managing it"
                         + " (--delete-adopted deletes it)";

@@ -52,6 +52,15 @@ public record ResourceChange(ResourceAddress address, Action action, String reas
     }
 
     /**
+     * A removal whose object is already gone from the cluster (a deposed object, or a resource no longer declared, deleted
+     * by something else): apply deletes nothing and only drops the state's record. The plan counts it as forgotten, as
+     * Terraform plans no destroy of an object its refresh found gone; saying "destroyed" of it would be untrue.
+     */
+    public boolean dropsRecord() {
+        return action == Action.DELETE && "true".equals(privateData.get(Planner.GONE_STEP));
+    }
+
+    /**
      * A replacement that creates the new object before it deletes the old one ({@link PlannedChange#CREATE_FIRST}): the
      * two are different objects, so the old stays in force until its successor exists.
      */

@@ -67,6 +67,7 @@ public final class PlanText {
     private void renderChange(ResourceChange c, StringBuilder out) {
         out.append("  ").append(style.bold("# " + c.label() + (c.forgets()
                         ? " will no longer be managed by meshform; the object stays in the cluster"
+                        : c.dropsRecord() ? " is already deleted; its record will be removed from the state"
                         : c.records() ? " will be recorded in state; nothing changes in the cluster"
                         : c.createsFirst() ? " will be replaced: the new object is applied first, the old one deleted after"
                         : " will be " + pastTense(c.action()))))

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -17,11 +18,15 @@ import java.util.function.Supplier;
  *
  * <p>{@link #memo} holds what a type learns from the cluster once per run and asks again per resource (does
  * namespace X exist, which istioctl a path names); it dies with the run, so no answer outlives the run that got it.
+ * An answer read from objects a step of the same run then writes is stale: {@link #memo(Object, Predicate, Supplier)}
+ * says which writes make it so, and {@link #wrote} drops it, so the next request reads again.
  */
 public final class StackContext {
     private final Stack stack;
     private final Path baseDirectory;
     private final ConcurrentMap<Object, Object> memo = new ConcurrentHashMap<>();
+    /** For an answer read from objects of the cluster: which writes of this run make it stale. */
+    private final ConcurrentMap<Object, Predicate<Written>> staleAfter = new ConcurrentHashMap<>();
     private final boolean drift;
 
     private StackContext(Stack stack, Path baseDirectory, boolean drift) {
@@ -89,5 +94,40 @@ public final class StackContext {
     @SuppressWarnings("unchecked")
     public <T> T memo(Object key, Supplier<T> compute) {
         return (T) memo.computeIfAbsent(key, k -> compute.get());
+    }
+
+    /**
+     * As {@link #memo(Object, Supplier)}, for an answer read from cluster objects that a step of this run may write
+     * (an apply's {@code kubernetes.manifest} of an injector webhook): after a write {@code staleAfter} accepts
+     * ({@link #wrote}), the next call reads again. Without such a write the run reads once.
+     */
+    public <T> T memo(Object key, Predicate<Written> staleAfter, Supplier<T> compute) {
+        this.staleAfter.put(key, staleAfter);
+        return memo(key, compute);
+    }
+
+    /**
+     * A step of this run wrote (applied or deleted) {@code written}: the answers it makes stale are dropped. An answer
+     * being computed meanwhile is dropped once it is in (the map waits for it), so a read that began before the write
+     * is not kept.
+     */
+    public void wrote(Written written) {
+        staleAfter.forEach((key, stale) -> {
+            if (stale.test(written)) {
+                memo.remove(key);
+            }
+        });
+    }
+
+    /**
+     * An object a step wrote, as Kubernetes names it: {@code apiVersion} ({@code admissionregistration.k8s.io/v1}),
+     * {@code kind}, {@code namespace} (null for a cluster-scoped object) and {@code name}.
+     */
+    public record Written(String apiVersion, String kind, String namespace, String name) {
+        /** The API group: the part of {@code apiVersion} before the slash, empty for the core group ({@code v1}). */
+        public String group() {
+            int slash = apiVersion == null ? -1 : apiVersion.indexOf('/');
+            return slash < 0 ? "" : apiVersion.substring(0, slash);
+        }
     }
 }

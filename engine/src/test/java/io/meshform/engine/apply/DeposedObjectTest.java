@@ -180,13 +180,33 @@ class DeposedObjectTest {
         assertEquals(1, state().deposed().size(), "kept until state rm");
     }
 
+    /** Nothing is destroyed: the plan counts its record as forgotten, in every form, and apply deletes nothing. */
     @Test
     void aDeposedObjectAlreadyGoneOnlyLosesItsRecord() {
         moveWhoseDeleteFails();
+        String key = state().deposed().get(0).key();
         cluster.removeObject("cortex");
         Plan p = plan(stack("cortx"));
         assertTrue(p.diagnostics().toString().contains("is already gone from the cluster: apply drops its record"),
                 p.diagnostics().toString());
+        assertTrue(p.hasChanges(), "apply must run to drop the record");
+        assertEquals(new Plan.Summary(0, 0, 0, 1, 0), p.summary());
+        String text = new PlanText(Style.plain()).render(p);
+        assertTrue(text.contains("# test.thing.policy (deposed object " + key + ") is already deleted; its record will be"
+                + " removed from the state (the old object of a move, whose delete did not go through; something else"
+                + " deleted it since)"), text);
+        assertTrue(text.contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."), text);
+        assertFalse(text.contains("will be destroyed"), text);
+        assertTrue(new PlanMarkdown().render(p).contains("**Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget.**"));
+        tools.jackson.databind.JsonNode json = JsonMapper.builder().build().readTree(new PlanJson().write(p, true));
+        assertEquals("{\"add\":0,\"change\":0,\"destroy\":0,\"forget\":1,\"record\":0}", json.get("summary").toString());
+        tools.jackson.databind.JsonNode changes = json.get("resource_changes");
+        tools.jackson.databind.JsonNode entry = changes.get(changes.size() - 1);
+        assertEquals(key, entry.get("deposed").asString());
+        assertTrue(entry.get("forget").asBoolean(), entry.toString());
+        Plan read = new PlanJson().read(new PlanJson().write(p, true));
+        assertEquals(p.summary(), read.summary(), "a saved plan counts it alike");
+        assertEquals(List.of(), PlanBinding.inconsistencies(read, stack("cortx"), state()));
         int before = cluster.history().size();
         assertTrue(apply(stack("cortx")).succeeded());
         assertEquals(List.of(), cluster.history().subList(before, cluster.history().size()), "nothing to delete");

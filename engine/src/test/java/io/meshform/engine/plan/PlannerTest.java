@@ -109,6 +109,25 @@ class PlannerTest {
         assertEquals("no longer declared in the stack", p.changes().get(0).reason());
     }
 
+    /** Deleted by someone else, then taken out of the file: nothing to destroy, only the state entry goes. */
+    @Test
+    void aRemovedResourceAlreadyGoneIsCountedAsForgottenNotDestroyed() {
+        applyAll(stack(TWO));
+        cluster.remove(a("test.thing.labels"));
+        Plan p = planner.plan(stack(TWO.substring(0, TWO.indexOf("  - {type: test.thing, name: labels"))), state(),
+                PlanOptions.defaults());
+        ResourceChange c = p.changes().get(p.changes().size() - 1);
+        assertEquals("test.thing.labels", c.address().toString());
+        assertTrue(c.dropsRecord(), c.toString());
+        assertEquals(new Plan.Summary(0, 0, 0, 1, 0), p.summary());
+        String text = new PlanText(Style.plain()).render(p);
+        assertTrue(text.contains("# test.thing.labels is already deleted; its record will be removed from the state (no"
+                + " longer declared in the stack; already absent from the cluster, only the state entry goes)"), text);
+        assertTrue(text.contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."), text);
+        applyAll(stack(TWO.substring(0, TWO.indexOf("  - {type: test.thing, name: labels"))));
+        assertTrue(state().find("test.thing.labels").isEmpty());
+    }
+
     @Test
     void destroyRemovesEverythingInReverseDependencyOrder() {
         Stack s = stack(TWO);

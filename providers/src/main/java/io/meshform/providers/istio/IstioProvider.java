@@ -93,7 +93,7 @@ public final class IstioProvider implements Provider {
 
     @Override
     public List<io.meshform.engine.spi.DependencyRule> dependencyRules() {
-        return List.of(new InstallFirst());
+        return List.of(new InstallFirst(), new io.meshform.providers.istio.injection.InjectorManifestsFirst());
     }
 
     public long requestCount() {

@@ -138,6 +138,10 @@ public final class ManifestType implements ResourceType {
         return DeclaredManifests.normalized(m);
     }
 
+    private static StackContext.Written written(Target t) {
+        return new StackContext.Written(t.apiVersion(), t.kind(), t.namespace(), t.name());
+    }
+
     static Target target(JsonNode obj) {
         JsonNode md = obj.path("metadata");
         return new Target(Json.text(obj, "apiVersion"), Json.text(obj, "kind"), Json.text(md, "namespace"), Json.text(md, "name"));
@@ -282,6 +286,8 @@ public final class ManifestType implements ResourceType {
         } catch (KubernetesClientException e) {
             throw explain(request.address(), "apply", t, m, e);
         }
+        // answers of this run read from such objects (the injector webhooks) are read again by the steps after this one
+        request.context().wrote(written(t));
         JsonNode wait = request.desired().get("wait");
         if (wait != null && wait.isObject()) {
             ManifestWait.of(wait).await(kube, request, t);
@@ -367,6 +373,7 @@ public final class ManifestType implements ResourceType {
             var op = BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind());
             List<?> gone = t.namespace() == null ? op.withName(t.name()).delete() : op.inNamespace(t.namespace()).withName(t.name()).delete();
             request.progress().note(gone.isEmpty() ? t.describe() + " was already gone" : t.describe() + " deleted");
+            request.context().wrote(written(t));
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
                 throw kube.explain(request.address().toString(), "delete", t.describe(), e);

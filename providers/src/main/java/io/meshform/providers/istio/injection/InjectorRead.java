@@ -22,7 +22,12 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Within an apply, the first restart after a labels change reads the webhooks and the later ones use that read:
  * every install of the stack is applied before any injection label ({@code InstallFirst}), so the read follows every
- * install the apply makes.
+ * install the apply makes. A {@code kubernetes.manifest} of the same apply that writes what the read holds (a
+ * MutatingWebhookConfiguration: an injector or a revision tag, Istio's
+ * manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml and revision-tags-mwc.yaml; or an
+ * injector's {@code istio-sidecar-injector[-REV]} ConfigMap, istiod-injector-configmap.yaml, Istio 1.30.3) makes it
+ * stale ({@link #staleAfter}): the next restart reads again, and such a manifest comes before the injection labels of
+ * a {@code kubernetes.labels} ({@code InstallFirst}).
  *
  * @param injectors what was read; {@link Injectors#UNKNOWN} when the LIST was refused or failed
  * @param refused   why the LIST was refused or failed ("forbidden (HTTP 403)"), or null when it answered (a 404, an API
@@ -32,9 +37,22 @@ public record InjectorRead(Injectors injectors, String refused) {
     /** What the webhooks are, for the checks' list of what they could not read. */
     public static final String WEBHOOKS = "mutatingwebhookconfigurations.admissionregistration.k8s.io";
 
-    /** The run's read: the first caller reads, the others (concurrent ones wait) take its answer. */
+    /**
+     * The run's read: the first caller reads, the others (concurrent ones wait) take its answer, until a step of the run
+     * writes an object the read is made of ({@link #staleAfter}).
+     */
     public static InjectorRead once(StackContext run, Supplier<KubernetesClient> client) {
-        return run.memo(InjectorRead.class, () -> of(client.get()));
+        return run.memo(InjectorRead.class, InjectorRead::staleAfter, () -> of(client.get()));
+    }
+
+    /**
+     * Whether writing {@code w} changes what a read holds: any MutatingWebhookConfiguration (the LIST's label selector
+     * is the server's to apply, and a manifest may add the label), or a ConfigMap named as an injector's.
+     */
+    static boolean staleAfter(StackContext.Written w) {
+        return w.kind().equals("MutatingWebhookConfiguration") && w.group().equals("admissionregistration.k8s.io")
+                || w.kind().equals("ConfigMap") && w.group().isEmpty() && w.name() != null
+                && (w.name().equals(InjectorConfigMap.NAME) || w.name().startsWith(InjectorConfigMap.NAME + "-"));
     }
 
     /**
