@@ -92,7 +92,7 @@ class ApplyCommand implements Callable<Integer> {
                 ws.connect(stack);
                 Plan plan = freshPlan(ws, stack, ws.stateOf(StateSnapshot.empty(ws.version()), stack, backend));
                 if (plan != null && !plan.hasChanges()) {
-                    terminal.out().println(ws.style().green("No changes.") + " Nothing to destroy.");
+                    terminal.out().println("Nothing to destroy.");   // the plan above said "No changes."
                     return ExitCodes.OK;
                 }
             }
@@ -108,7 +108,7 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 if (approved.changes().isEmpty()) {
-                    terminal.out().println(ws.style().green("No changes.") + " Nothing to apply.");
+                    terminal.out().println("Nothing to apply.");   // the plan above said "No changes."
                     return ExitCodes.OK;
                 }
             }
@@ -131,7 +131,9 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
                 if (!plan.hasChanges() && plan.changes().stream().allMatch(c -> state.find(c.address()).isPresent())) {
-                    terminal.out().println(ws.style().green("No changes.") + (destroy() ? " Nothing to destroy." : " Nothing to apply."));
+                    // A fresh plan was printed, and said "No changes." already; a saved plan was not printed.
+                    terminal.out().println((saved != null ? ws.style().green("No changes.") + " " : "")
+                            + (destroy() ? "Nothing to destroy." : "Nothing to apply."));
                     return ExitCodes.OK;
                 }
                 return run(ws, stack, plan, state, backend, lock, ws.stopRequested());

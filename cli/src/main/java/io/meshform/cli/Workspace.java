@@ -96,8 +96,10 @@ final class Workspace implements AutoCloseable {
         }
         if (options.istioctl != null) {
             s.put("istioctl", options.istioctl.toString());
+            s.put(io.meshform.providers.istio.core.Istioctl.ORIGIN_SETTING, "--istioctl");
         } else if (terminal.env().get("MESHFORM_ISTIOCTL") != null) {
             s.put("istioctl", terminal.env().get("MESHFORM_ISTIOCTL"));
+            s.put(io.meshform.providers.istio.core.Istioctl.ORIGIN_SETTING, "MESHFORM_ISTIOCTL");
         }
         // What the stack may read and run: the providers read `file:` manifests and addon directories themselves.
         io.meshform.engine.load.StackRoot root = options.stackRoot();

@@ -98,6 +98,8 @@ class RefusalLeavesNoLockTest {
         Result r = run("destroy", "--auto-approve");
         assertEquals(ExitCodes.OK, r.code(), r.out());
         assertTrue(r.out().contains("Nothing to destroy."), r.out());
+        // The plan printed says "No changes." once; the closing line used to say it again.
+        assertEquals(1, r.out().split("No changes\\.", -1).length - 1, r.out());
         assertEquals(before, files(), "destroy left a file behind: " + r.out());
     }
 

@@ -34,9 +34,19 @@ final class StackResources {
 
     private final TypeRegistry types;
     private final Map<ResourceAddress, Declared> declared = new LinkedHashMap<>();
+    private int leftOut;
 
     StackResources(TypeRegistry types) {
         this.types = types;
+    }
+
+    /**
+     * How many entries of {@code resources:} were left out for an error reported at them (no type, an unknown type,
+     * an invalid name, a spec that is not a mapping): a {@code dependsOn} naming one of them is not a
+     * second mistake, and its message must not claim the stack declares nothing of that name.
+     */
+    int leftOut() {
+        return leftOut;
     }
 
     /** Every resource declared so far, in the order first declared. */
@@ -63,6 +73,7 @@ final class StackResources {
             String p = "/resources/" + i;
             JsonNode r = list.get(i);
             if (!shape.isObject(r, p, "a resource")) {
+                leftOut++;
                 continue;
             }
             shape.knownKeys(r, p, "a resource", RESOURCE_KEYS);
@@ -70,16 +81,19 @@ final class StackResources {
             String type = shape.string(r, p, "type");
             String name = shape.string(r, p, "name");
             if (!ok || type == null || name == null) {
+                leftOut++;
                 continue;
             }
             if (types.find(type).isEmpty()) {
                 out.error("unknown resource type `" + type + "`", Suggestions.hint(type, types.names()), doc.rangeOf(p + "/type"));
+                leftOut++;
                 continue;
             }
             if (!ResourceAddress.validName(name)) {
                 out.error("invalid resource name `" + name + "`",
                         "use lower-case letters, digits, '-' and '_', starting and ending with a letter or digit",
                         doc.rangeOf(p + "/name"));
+                leftOut++;
                 continue;
             }
             ResourceAddress address = new ResourceAddress(type, name);
@@ -87,7 +101,7 @@ final class StackResources {
                 out.error("duplicate resource `" + address + "`",
                         "it is already declared at " + doc.rangeOf(seenHere.get(address)) + "; rename one of them",
                         doc.rangeOf(p + "/name"));
-                continue;
+                continue;   // its address stays declared by the first entry: not counted as left out
             }
             seenHere.put(address, p);
             List<ResourceAddress> deps = readDependsOn(doc, r, p, out);
@@ -97,6 +111,7 @@ final class StackResources {
                 specObject = JsonNodeFactory.instance.objectNode();
             } else if (!spec.isObject()) {
                 out.error("`spec` must be a mapping", "found " + ObjectShape.describe(spec), doc.rangeOf(p + "/spec"));
+                leftOut++;
                 continue;
             } else {
                 specObject = (ObjectNode) spec;

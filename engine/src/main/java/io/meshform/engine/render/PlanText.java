@@ -51,7 +51,8 @@ public final class PlanText {
         List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::changes).toList();
         if (changes.isEmpty()) {
             out.append(style.green("No changes.")).append(plan.destroy()
-                    ? " Nothing to destroy: the state records no resources of stack `" + plan.stackName() + "` in this selection.\n"
+                    ? " Nothing to destroy: the state records no resources of stack `" + plan.stackName() + "`"
+                            + (plan.partial() ? " in this selection" : "") + ".\n"
                     : plan.partial() ? " " + NoChanges.partial(plan) + "\n"
                     : " The cluster matches the stack `" + plan.stackName() + "`.\n");
             return out.toString();

@@ -439,6 +439,22 @@ class StackLoaderTest {
     }
 
     @Test
+    void aDependencyOnAnEntryLeftOutForItsErrorIsNotCalledUndeclaredByNothing() throws IOException {
+        // `typ:` for `type:` leaves the entry out; "the stack declares no other resource; remove this entry" was
+        // then untrue and the wrong fix: the entry is written, and fixing its own error fixes this one too.
+        List<Diagnostic> all = errors(HEAD + "resources:\n  - {typ: test.thing, name: y}\n"
+                + "  - {type: test.thing, name: x, dependsOn: [test.thing.y]}\n");
+        Diagnostic dep = all.stream().filter(d -> d.summary().contains("depends on")).findFirst().orElseThrow();
+        assertEquals("1 resource entry with an error above is left out and may be the one it names: fix that error first",
+                dep.detail());
+        Diagnostic withOthers = errors(HEAD + "resources:\n  - {type: test.thng, name: y}\n  - {type: test.thing, name: z}\n"
+                + "  - {type: test.thing, name: x, dependsOn: [test.thing.y]}\n").stream()
+                .filter(d -> d.summary().contains("depends on")).findFirst().orElseThrow();
+        assertEquals("1 resource entry with an error above is left out and may be the one it names: fix that error first;"
+                + " otherwise, did you mean `test.thing.z`?", withOthers.detail());
+    }
+
+    @Test
     void aKubernetesManifestIsNamedAsOneNotReadAsABrokenStack() throws IOException {
         // examples/drift-cronjob.yaml: several documents, the first a ServiceAccount.
         List<Diagnostic> many = errors("apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: drift, namespace: ops}\n"

@@ -65,6 +65,13 @@ public final class Istioctl {
         this.running = running;
     }
 
+    /**
+     * Where the {@code istioctl} setting came from, as the user wrote it ({@code --istioctl} or
+     * {@code MESHFORM_ISTIOCTL}): errors say "from MESHFORM_ISTIOCTL", which the user can act on, not "from the istioctl
+     * setting", a name of meshform's own plumbing that appears nowhere in its help.
+     */
+    public static final String ORIGIN_SETTING = "istioctlOrigin";
+
     /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
     public static Istioctl fromSettings(ProviderSettings s) {
         return fromSettings(s, System.getenv());
@@ -81,7 +88,7 @@ public final class Istioctl {
         Istioctl i;
         String fromEnv = env.get("MESHFORM_ISTIOCTL");
         if (s.get("istioctl").isPresent()) {
-            i = new Istioctl(s.get("istioctl").get(), "the istioctl setting", kubeconfig, context);
+            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context);
         } else if (fromEnv != null && !fromEnv.isBlank()) {
             i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
         } else {
@@ -150,8 +157,12 @@ public final class Istioctl {
             }
             Matcher m = VERSION.matcher(r.out());
             if (r.exit() != 0 || !m.find()) {
+                // A program that exits 0 and prints nothing (a wrong --istioctl such as /bin/true) left ": " and no
+                // advice; say what was printed and what to do.
+                String said = r.tail(5).isBlank() ? "and printed nothing" : "and printed: " + r.tail(5);
                 throw KubeErrors.error("cannot tell the version of istioctl " + binary + " (from " + origin + ")",
-                        "`istioctl version --remote=false` exited " + r.exit() + ": " + r.tail(5));
+                        "`istioctl version --remote=false` exited " + r.exit() + " " + said + "; is it Istio's istioctl? "
+                                + "point --istioctl or MESHFORM_ISTIOCTL at the istioctl of the release the stack names");
             }
             version = m.group(1);
         }
