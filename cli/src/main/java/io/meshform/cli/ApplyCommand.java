@@ -112,15 +112,22 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
-            try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
-                Plan saved = planFile != null ? readPlan() : null;
-                if (saved != null) {
-                    refuseAnotherStacksPlan(saved, stack);
+            // The plan file is read and checked before the lock: its refusals (unreadable, not a plan, another stack's)
+            // need no state. Where no state exists yet, the whole check runs here too, as for the approved first plan
+            // above: the lock's file beside a local state is never deleted (LocalLockFile), so a stale or edited plan
+            // refused under the lock left a lone `.lock` as all the run did. Checked again under the lock.
+            Plan saved = planFile != null ? readPlan() : null;
+            if (saved != null) {
+                refuseAnotherStacksPlan(saved, stack);
+                if (!backend.exists()) {
+                    ws.connect(stack);
+                    checkSaved(ws, saved, stack, ws.stateOf(firstState(saved, ws), stack, backend));
                 }
+            }
+            try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 // A plan made before any state existed (saved, or approved above) starts the history it was made for.
                 Plan bound = saved != null ? saved : approved;
-                StateSnapshot stored = backend.read().orElseGet(() -> bound != null && bound.stateSerial() == 0
-                        ? ApprovedFirstPlan.stateFor(bound, ws.version()) : StateSnapshot.empty(ws.version()));
+                StateSnapshot stored = backend.read().orElseGet(() -> firstState(bound, ws));
                 // Refused when another stack wrote it; otherwise every write of this run records the stack.
                 StateSnapshot state = ws.stateOf(stored, stack, backend);
                 Plan plan = saved != null ? checkSaved(ws, saved, stack, state)
@@ -137,6 +144,12 @@ class ApplyCommand implements Callable<Integer> {
                 return run(ws, stack, plan, state, backend, lock, ws.stopRequested());
             }
         }
+    }
+
+    /** The state a run starts from where none exists: empty, in the history of {@code bound} if it was made for none. */
+    private static StateSnapshot firstState(Plan bound, Workspace ws) {
+        return bound != null && bound.stateSerial() == 0 ? ApprovedFirstPlan.stateFor(bound, ws.version())
+                : StateSnapshot.empty(ws.version());
     }
 
     /**
