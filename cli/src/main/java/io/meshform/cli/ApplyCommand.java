@@ -347,7 +347,7 @@ class ApplyCommand implements Callable<Integer> {
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
             if (f.getValue() instanceof NotRecordedException n) {
                 sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
-                whyNotRecorded.add(String.valueOf(n.getMessage()));
+                whyNotRecorded.add(io.meshform.engine.diag.ControlChars.escape(String.valueOf(n.getMessage())));
             } else {
                 sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
             }
@@ -365,8 +365,9 @@ class ApplyCommand implements Callable<Integer> {
         if (result.stateNotWritten() != null) {
             // What the journal keeps, and what to do: the state file itself is at its earlier serial. Unless the end's
             // whole write failed as the steps' records did, which is said above already.
-            if (!whyNotRecorded.contains(result.stateNotWritten().getMessage())) {
-                sb.append(style.red(result.stateNotWritten().getMessage()));
+            String why = io.meshform.engine.diag.ControlChars.escape(result.stateNotWritten().getMessage());
+            if (!whyNotRecorded.contains(why)) {
+                sb.append(style.red(why));
             }
         } else {
             sb.append("The state records every step that finished (serial ").append(result.state().serial())
@@ -386,6 +387,9 @@ class ApplyCommand implements Callable<Integer> {
                 ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
                         + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
                 : String.valueOf(e.getMessage());
+        // A client's or an unexpected exception's message is not a diagnostic's, which escapes its own: an API server's
+        // or istioctl's text may carry an ESC sequence (escaping twice changes nothing).
+        message = io.meshform.engine.diag.ControlChars.escape(message);
         String prefix = address + ": ";
         while (message.startsWith(prefix)) {
             message = message.substring(prefix.length());
@@ -401,7 +405,7 @@ class ApplyCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("\n");
         sb.append(style.red(style.bold((destroy() ? "Destroy" : "Apply") + " stopped: this run lost the state lock."
                 + " Resources: " + counts))).append('\n');
-        sb.append(style.red("  " + result.lockLost().getMessage())).append('\n');
+        sb.append(style.red("  " + io.meshform.engine.diag.ControlChars.escape(result.lockLost().getMessage()))).append('\n');
         sb.append("  finished before that (").append(result.done().size()).append("):");
         List<String> done = result.done().stream().map(ResourceChange::label).toList();
         sb.append(done.isEmpty() ? " none" : "\n    " + String.join("\n    ", done)).append('\n');
