@@ -112,15 +112,22 @@ class ApplyCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
-            try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
-                Plan saved = planFile != null ? readPlan() : null;
-                if (saved != null) {
-                    refuseAnotherStacksPlan(saved, stack);
+            // The plan file is read and checked before the lock: its refusals (unreadable, not a plan, another stack's)
+            // need no state. Where no state exists yet, the whole check runs here too, as for the approved first plan
+            // above: the lock's file beside a local state is never deleted (LocalLockFile), so a stale or edited plan
+            // refused under the lock left a lone `.lock` as all the run did. Checked again under the lock.
+            Plan saved = planFile != null ? readPlan() : null;
+            if (saved != null) {
+                refuseAnotherStacksPlan(saved, stack);
+                if (!backend.exists()) {
+                    ws.connect(stack);
+                    checkSaved(ws, saved, stack, ws.stateOf(firstState(saved, ws), stack, backend));
                 }
+            }
+            try (LockHandle lock = ws.lockAfterConnecting(backend, destroy() ? "destroy" : "apply", stack)) {
                 // A plan made before any state existed (saved, or approved above) starts the history it was made for.
                 Plan bound = saved != null ? saved : approved;
-                StateSnapshot stored = backend.read().orElseGet(() -> bound != null && bound.stateSerial() == 0
-                        ? ApprovedFirstPlan.stateFor(bound, ws.version()) : StateSnapshot.empty(ws.version()));
+                StateSnapshot stored = backend.read().orElseGet(() -> firstState(bound, ws));
                 // Refused when another stack wrote it; otherwise every write of this run records the stack.
                 StateSnapshot state = ws.stateOf(stored, stack, backend);
                 Plan plan = saved != null ? checkSaved(ws, saved, stack, state)
@@ -139,6 +146,12 @@ class ApplyCommand implements Callable<Integer> {
                 return run(ws, stack, plan, state, backend, lock, ws.stopRequested());
             }
         }
+    }
+
+    /** The state a run starts from where none exists: empty, in the history of {@code bound} if it was made for none. */
+    private static StateSnapshot firstState(Plan bound, Workspace ws) {
+        return bound != null && bound.stateSerial() == 0 ? ApprovedFirstPlan.stateFor(bound, ws.version())
+                : StateSnapshot.empty(ws.version());
     }
 
     /**
@@ -342,7 +355,7 @@ class ApplyCommand implements Callable<Integer> {
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
             if (f.getValue() instanceof NotRecordedException n) {
                 sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
-                whyNotRecorded.add(String.valueOf(n.getMessage()));
+                whyNotRecorded.add(io.meshform.engine.diag.ControlChars.escape(String.valueOf(n.getMessage())));
             } else {
                 sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
             }
@@ -360,8 +373,9 @@ class ApplyCommand implements Callable<Integer> {
         if (result.stateNotWritten() != null) {
             // What the journal keeps, and what to do: the state file itself is at its earlier serial. Unless the end's
             // whole write failed as the steps' records did, which is said above already.
-            if (!whyNotRecorded.contains(result.stateNotWritten().getMessage())) {
-                sb.append(style.red(result.stateNotWritten().getMessage()));
+            String why = io.meshform.engine.diag.ControlChars.escape(result.stateNotWritten().getMessage());
+            if (!whyNotRecorded.contains(why)) {
+                sb.append(style.red(why));
             }
         } else {
             sb.append("The state records every step that finished (serial ").append(result.state().serial())
@@ -381,6 +395,9 @@ class ApplyCommand implements Callable<Integer> {
                 ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
                         + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
                 : String.valueOf(e.getMessage());
+        // A client's or an unexpected exception's message is not a diagnostic's, which escapes its own: an API server's
+        // or istioctl's text may carry an ESC sequence (escaping twice changes nothing).
+        message = io.meshform.engine.diag.ControlChars.escape(message);
         String prefix = address + ": ";
         while (message.startsWith(prefix)) {
             message = message.substring(prefix.length());
@@ -396,7 +413,7 @@ class ApplyCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder("\n");
         sb.append(style.red(style.bold((destroy() ? "Destroy" : "Apply") + " stopped: this run lost the state lock."
                 + " Resources: " + counts))).append('\n');
-        sb.append(style.red("  " + result.lockLost().getMessage())).append('\n');
+        sb.append(style.red("  " + io.meshform.engine.diag.ControlChars.escape(result.lockLost().getMessage()))).append('\n');
         sb.append("  finished before that (").append(result.done().size()).append("):");
         List<String> done = result.done().stream().map(ResourceChange::label).toList();
         sb.append(done.isEmpty() ? " none" : "\n    " + String.join("\n    ", done)).append('\n');

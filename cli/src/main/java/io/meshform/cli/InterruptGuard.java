@@ -55,7 +55,7 @@ final class InterruptGuard implements AutoCloseable {
             try {
                 held.close();
             } catch (RuntimeException e) {
-                terminal.err().println("could not release the lock: " + e.getMessage());
+                terminal.err().println("could not release the lock: " + io.meshform.engine.diag.ControlChars.escape(e.getMessage()));
             }
         }, "meshform-interrupt-release");
         releaser.setDaemon(true);

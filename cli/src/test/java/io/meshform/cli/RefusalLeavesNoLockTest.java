@@ -127,4 +127,70 @@ class RefusalLeavesNoLockTest {
         assertTrue(r.out().contains("Plan: 1 to add"), r.out());
         assertEquals(before, files(), "plan left a file behind: " + r.out());
     }
+
+    /** A fresh stack (no state yet) and its saved plan, for the saved-plan refusals below. */
+    private Path freshStackAndPlan() throws IOException {
+        Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: fresh}
+                resources:
+                  - type: fake.thing
+                    name: mesh
+                    spec: {mode: STRICT}
+                """);
+        Path plan = dir.resolve("fresh.plan");
+        Result r = run("plan", "--out", plan.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.out());
+        before = files();
+        return plan;
+    }
+
+    @Test
+    void anApplyOfAFileThatIsNoPlanLeavesNoLockFile() throws IOException {
+        Path plan = freshStackAndPlan();
+        Files.writeString(plan, "not a plan");
+        refusedLeavingNothing(plan.toString(), "apply", plan.toString());
+        Files.delete(plan);
+        before = files();
+        refusedLeavingNothing(plan.toString(), "apply", plan.toString());
+    }
+
+    @Test
+    void anApplyOfAnotherStacksPlanLeavesNoLockFile() throws IOException {
+        Path plan = freshStackAndPlan();
+        Files.writeString(plan, Files.readString(plan).replace("\"fresh\"", "\"other\""));
+        refusedLeavingNothing("wrong stack", "apply", plan.toString());
+    }
+
+    @Test
+    void anApplyOfAPlanMadeForAStateThatIsNotThereLeavesNoLockFile() throws IOException {
+        Path plan = freshStackAndPlan();
+        String text = Files.readString(plan);
+        Files.writeString(plan, text.replaceFirst("\"serial\"\\s*:\\s*0", "\"serial\": 3"));
+        refusedLeavingNothing("stale plan", "apply", plan.toString());
+    }
+
+    @Test
+    void anApplyOfAPlanOfAnEditedStackLeavesNoLockFile() throws IOException {
+        Path plan = freshStackAndPlan();
+        Files.writeString(dir.resolve("meshform.yaml"), Files.readString(dir.resolve("meshform.yaml")).replace("STRICT", "PERMISSIVE"));
+        before = files();
+        refusedLeavingNothing("stale plan", "apply", plan.toString());
+    }
+
+    @Test
+    void anApplyOfAnEditedPlanLeavesNoLockFile() throws IOException {
+        Path plan = freshStackAndPlan();
+        Files.writeString(plan, Files.readString(plan).replace("\"STRICT\"", "\"DISABLE\""));
+        refusedLeavingNothing("refused plan", "apply", plan.toString());
+    }
+
+    @Test
+    void theFreshPlanStillApplies() throws IOException {
+        Path plan = freshStackAndPlan();
+        Result r = run("apply", plan.toString());
+        assertEquals(ExitCodes.OK, r.code(), r.out());
+        assertTrue(Files.exists(dir.resolve("meshform.state.json")), r.out());
+    }
 }

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * istioctl processes a dead holder may have left running. It is never deleted: a run that deleted it could let a
  * second run lock a new file while a third still held the old. So a command that can be refused, or find nothing to
  * do, decides that before it locks (meshform's import, state rm and mv, destroy without a state, and apply without a
- * state, which plans and asks first): the file then appears only with a state to guard.
+ * state, which plans and asks first, or checks its saved plan first): the file then appears only with a state to guard.
  *
  * <p>The handle checks and releases the lock under the backend's monitor, the one every state write holds, so a
  * release never comes between a write's check of the lock and the write.

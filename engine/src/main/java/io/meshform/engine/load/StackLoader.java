@@ -138,6 +138,7 @@ public final class StackLoader {
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
                 validateSpec(r, out);
+                UnmaskableLiterals.refuse(r, types.get(r.type()), out);
             }
         }
         // A sensitive value is not quoted by any error or warning (a type's "invalid value `...`" would print it).

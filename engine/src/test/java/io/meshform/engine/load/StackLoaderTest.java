@@ -1,6 +1,7 @@
 package io.meshform.engine.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -232,6 +233,36 @@ class StackLoaderTest {
         var ok = loader.load(stack, new VariableInputs(Map.of("MESHFORM_VAR_port", "443"), List.of(),
                 Map.of("pin", "7q1-long", "flag", "true"), java.util.Set.of("port")));
         assertTrue(ok.secrets().contains("7q1-long"), ok.secrets().toString());
+    }
+
+    /**
+     * The same limit for a value written in the stack where its type marks it sensitive (a Secret's data, a
+     * {@code test.secret}'s password): it was accepted, left out of the redactor's secrets, and printed by any message
+     * that quoted it. Refused at the value, without the value or its length; an empty value has nothing to keep out.
+     */
+    @Test
+    void aSensitiveLiteralTooShortToBeMaskedIsRefusedAtTheValue() throws IOException {
+        Path stack = file("stack.yaml", HEAD + """
+                resources:
+                  - type: test.secret
+                    name: db
+                    spec:
+                      user: me
+                      password: "q7"
+                """);
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(stack, VariableInputs.none()));
+        List<String> shown = e.diagnostics().stream().map(d -> d.summary() + " | " + d.detail() + " | "
+                + d.range().file().replaceAll(".*/", "") + ":" + d.range().line() + ":" + d.range().column()).toList();
+        assertEquals(List.of("test.secret.db: spec.password: a sensitive value shorter than 4 characters, which meshform"
+                + " cannot keep out of its messages | meshform masks a sensitive value in free text (an API server's or"
+                + " istioctl's message that quotes it) by finding its text there, and a text this short is found inside"
+                + " other words, so it could be printed: give a value of at least 4 characters | stack.yaml:9:17"), shown);
+        assertFalse(shown.toString().contains("q7"), shown.toString());
+
+        Path empty = file("empty.yaml", HEAD + "resources:\n  - {type: test.secret, name: db, spec: {password: \"\"}}\n");
+        assertEquals(1, loader.load(empty, VariableInputs.none()).stack().resources().size());
+        Path longer = file("longer.yaml", HEAD + "resources:\n  - {type: test.secret, name: db, spec: {password: q7-long}}\n");
+        assertEquals(1, loader.load(longer, VariableInputs.none()).stack().resources().size());
     }
 
     @Test
