@@ -22,8 +22,7 @@ final class UnmaskableLiterals {
 
     /** An error at each such value of {@code r}'s spec, naming its path, never the value or its length. */
     static void refuse(ResourceDecl r, ResourceType type, Diagnostics out) {
-        Set<String> paths = new java.util.TreeSet<>(type.sensitivePaths());
-        paths.addAll(type.sensitivePaths(r.spec()));
+        Set<String> paths = type.secretValuePaths(r.spec());
         // A sensitive variable's value is checked where the variable is declared; its place is not the author's.
         Set<String> fromVariables = r.sensitivePaths();
         Map<String, JsonNode> leaves = new java.util.TreeMap<>();

@@ -115,6 +115,19 @@ public interface ResourceType {
     }
 
     /**
+     * The sensitive paths of {@code value} that hold a secret itself (a Secret's data, an inline JWKS), as opposed to
+     * places sensitive only because they may hold a copy of one (a Secret's annotations: an annotation such as
+     * {@code argocd.argoproj.io/sync-wave: "1"} is no secret). The loader refuses a value written in the stack at one
+     * of these when it is too short to be masked in free text; elsewhere such a value is masked where it lands as
+     * before. The default is every sensitive path.
+     */
+    default Set<String> secretValuePaths(JsonNode value) {
+        Set<String> out = new java.util.TreeSet<>(sensitivePaths());
+        out.addAll(sensitivePaths(value));
+        return out;
+    }
+
+    /**
      * The spec in the one form the type applies, records and compares (a Secret's {@code stringData} folded into
      * base64 {@code data}, as the API server stores it). The loader applies it after validating, so plans, the stack's
      * digest, the state and drift all see the same form. The default is the spec as written.

@@ -25,8 +25,8 @@ public final class ManifestSensitive {
      * A Secret's values (paths in a manifest resource's spec): its data, and its annotations, which may hold the same
      * data (the last-applied copy of the object, or a tool's own copy of a token); their keys stay visible.
      */
-    static final Set<String> SECRET_PATHS = Set.of("/manifest/data/*", "/manifest/stringData/*",
-            "/manifest/metadata/annotations/*");
+    static final String SECRET_ANNOTATIONS = "/manifest/metadata/annotations/*";
+    static final Set<String> SECRET_PATHS = Set.of("/manifest/data/*", "/manifest/stringData/*", SECRET_ANNOTATIONS);
 
     private final ObjectRules rules;
 
@@ -50,6 +50,16 @@ public final class ManifestSensitive {
         rules.sensitivePaths(Json.text(m, "apiVersion"), Json.text(m, "kind")).forEach(p -> out.add("/manifest" + p));
         out.add(LAST_APPLIED_PATH);
         return Set.copyOf(out);
+    }
+
+    /**
+     * The sensitive paths of a manifest resource's spec that hold a secret itself: all of {@link #paths} but a
+     * Secret's annotations, sensitive only because they may hold a copy of its data.
+     */
+    Set<String> secretValuePaths(JsonNode value) {
+        Set<String> out = new java.util.TreeSet<>(paths(value));
+        out.remove(SECRET_ANNOTATIONS);
+        return out;
     }
 
     /**

@@ -72,6 +72,11 @@ public final class ManifestType implements ResourceType {
         return sensitive.paths(value);
     }
 
+    @Override
+    public Set<String> secretValuePaths(JsonNode value) {
+        return sensitive.secretValuePaths(value);
+    }
+
     /** A Secret is declared, digested and recorded as the API server stores it: stringData folded into data. */
     @Override
     public JsonNode normalise(JsonNode spec) {

@@ -90,6 +90,12 @@ abstract class MetadataMapsType implements ResourceType {
         return isSecret(target(value)) ? SECRET_ANNOTATIONS : LAST_APPLIED;
     }
 
+    /** Annotation values are sensitive as possible copies of a secret, never as the secret itself. */
+    @Override
+    public Set<String> secretValuePaths(JsonNode value) {
+        return Set.of();
+    }
+
     static boolean isSecret(Target t) {
         return "v1".equals(t.apiVersion()) && "Secret".equals(t.kind());
     }
