@@ -1,5 +1,6 @@
 package io.meshform.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -229,6 +230,31 @@ class StateCommandsTest {
         Result rm = run("state", "rm", "fake.thing.extra");
         assertEquals(0, rm.code(), rm.err());
         assertEquals("fake.thing.mesh\n", run("state", "list").out());
+    }
+
+    /**
+     * drift --ignore does not leave deposed objects out, so one naming an address of which the state records only a
+     * deposed object would ignore nothing: refused, with what does remove it.
+     */
+    @Test
+    void driftRefusesAnIgnoreOfAnAddressWithOnlyDeposedObjects() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Path stateFile = dir.resolve("meshform.state.json");
+        tools.jackson.databind.node.ObjectNode state = (tools.jackson.databind.node.ObjectNode)
+                tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(stateFile));
+        tools.jackson.databind.node.ObjectNode old = ((tools.jackson.databind.node.ObjectNode) state.get("resources").get(0)).deepCopy();
+        old.put("address", "fake.thing.gone");
+        old.put("key", "0badcafe");
+        state.putArray("deposed").add(old);
+        Files.writeString(stateFile, state.toString());
+        byte[] before = Files.readAllBytes(stateFile);
+
+        Result ignored = run("drift", "--ignore", "fake.thing.gone");
+        assertEquals(1, ignored.code(), ignored.out() + ignored.err());
+        assertTrue(ignored.err().contains("--ignore names `fake.thing.gone`, of which the state records only deposed objects"),
+                ignored.err());
+        assertTrue(ignored.err().contains("`meshform state rm fake.thing.gone` forgets them"), ignored.err());
+        assertArrayEquals(before, Files.readAllBytes(stateFile), "a refused drift changes nothing");
     }
 
     /** Applies the stack and records the entry of fake.thing.extra a second time, as its deposed object 0badcafe. */
