@@ -2,7 +2,6 @@ package io.meshform.cli;
 
 import io.meshform.engine.apply.Applier;
 import io.meshform.engine.apply.ApplyResult;
-import io.meshform.engine.apply.NotRecordedException;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.model.Stack;
@@ -10,17 +9,14 @@ import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.PlanJson;
 import io.meshform.engine.plan.Planner;
-import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.plan.SavedPlanReplay;
 import io.meshform.engine.render.PlanText;
 import io.meshform.engine.render.Style;
-import io.meshform.engine.spi.Action;
 import io.meshform.state.LockHandle;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -295,139 +291,6 @@ class ApplyCommand implements Callable<Integer> {
             terminal.out().println();
             result = new Applier(ws.registry(), parallelism, progress).apply(stack, plan, state, backend, lock, stop);
         }
-        return report(result, style);
-    }
-
-    private int report(ApplyResult result, Style style) {
-        int added = 0;
-        int changed = 0;
-        int destroyed = 0;
-        int forgotten = 0;
-        int gone = 0;
-        int recorded = 0;
-        for (ResourceChange c : result.done()) {
-            if (c.records()) {
-                recorded++;  // as the plan counted it: in the cluster already, now in the state
-                continue;
-            }
-            if (c.forgets()) {
-                forgotten++;  // adopted: no longer managed, still in the cluster
-                continue;
-            }
-            if (c.dropsRecord()) {
-                gone++;  // deleted by something else before: only its record left the state
-                continue;
-            }
-            if (c.action() == Action.CREATE || c.action() == Action.REPLACE) {
-                added++;
-            }
-            if (c.action() == Action.UPDATE) {
-                changed++;
-            }
-            if (c.action() == Action.DELETE || c.action() == Action.REPLACE) {
-                destroyed++;
-            }
-        }
-        // Steps whose change reached the cluster but whose record the state refused: done, not failed.
-        long notRecorded = result.failed().values().stream().filter(e -> e instanceof NotRecordedException).count();
-        String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
-                + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)" : "")
-                + (gone > 0 ? ", " + gone + " forgotten (already gone from the cluster)" : "")
-                + (recorded > 0 ? ", " + recorded + " recorded in state" : "")
-                + (notRecorded > 0 ? ", " + notRecorded + " applied in the cluster but not recorded in the state" : "") + ".";
-        if (result.succeeded()) {
-            terminal.out().println("\n" + style.green(style.bold((destroy() ? "Destroy" : "Apply") + " complete! Resources: " + counts)));
-            return ExitCodes.OK;
-        }
-        if (result.lockLost() != null) {
-            return reportLockLost(result, style, counts);
-        }
-        StringBuilder sb = new StringBuilder("\n");
-        String verb = destroy() ? "Destroy" : "Apply";
-        String verdict = result.interrupted() ? verb + " interrupted."
-                : result.failed().isEmpty() && result.notStarted().isEmpty()
-                        ? verb + " finished in the cluster, but the state could not be written whole."
-                : notRecorded == result.failed().size() ? verb + " stopped: the state could not record what was applied."
-                : verb + " failed.";
-        sb.append(style.red(style.bold(verdict + " Resources: " + counts))).append('\n');
-        // Why the state refused is the same for every step (one backend, one permission): said once, not per object.
-        java.util.Set<String> whyNotRecorded = new java.util.LinkedHashSet<>();
-        for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
-            if (f.getValue() instanceof NotRecordedException n) {
-                sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
-                whyNotRecorded.add(io.meshform.engine.diag.ControlChars.escape(String.valueOf(n.getMessage())));
-            } else {
-                sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
-            }
-        }
-        whyNotRecorded.forEach(why -> sb.append(style.red("  the state could not record them: " + why.replace("\n", "\n    ")))
-                .append('\n'));
-        for (ResourceChange c : result.notStarted()) {
-            sb.append("  not started: ").append(c.label()).append('\n');
-        }
-        if (notRecorded > 0) {
-            sb.append("The objects not recorded are in the cluster as planned; the state does not know them yet: the next"
-                    + " plan shows them as to record, and the next apply records them once the state can be written (check"
-                    + " that the credentials may update the state).\n");
-        }
-        if (result.stateNotWritten() != null) {
-            // What the journal keeps, and what to do: the state file itself is at its earlier serial. Unless the end's
-            // whole write failed as the steps' records did, which is said above already.
-            String why = io.meshform.engine.diag.ControlChars.escape(result.stateNotWritten().getMessage());
-            if (!whyNotRecorded.contains(why)) {
-                sb.append(style.red(why));
-            }
-        } else {
-            sb.append("The state records every step that finished (serial ").append(result.state().serial())
-                    .append("). Fix the cause and run `meshform " + verb.toLowerCase(java.util.Locale.ROOT)
-                    + "` again: finished steps will show no changes.");
-        }
-        terminal.err().println(sb.toString().stripTrailing());
-        return ExitCodes.ERROR;
-    }
-
-    /**
-     * "ADDR: what went wrong", the address once: a provider's error names its resource already ("ADDR: cannot apply
-     * ..."), and a diagnostic's rendering adds "error: " and a count, which the "failed:" line says for itself.
-     */
-    static String failure(io.meshform.engine.model.ResourceAddress address, RuntimeException e) {
-        String message = e instanceof io.meshform.engine.diag.DiagnosticsException d && !d.diagnostics().isEmpty()
-                ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
-                        + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
-                : String.valueOf(e.getMessage());
-        // A client's or an unexpected exception's message is not a diagnostic's, which escapes its own: an API server's
-        // or istioctl's text may carry an ESC sequence (escaping twice changes nothing).
-        message = io.meshform.engine.diag.ControlChars.escape(message);
-        String prefix = address + ": ";
-        while (message.startsWith(prefix)) {
-            message = message.substring(prefix.length());
-        }
-        return prefix + message.replace("\n", "\n               ");
-    }
-
-    /**
-     * The run lost its lock (e.g. it was paused past its lease and another run took it): say what this run did,
-     * and that the state is now the other run's, not what this run last wrote.
-     */
-    private int reportLockLost(ApplyResult result, Style style, String counts) {
-        StringBuilder sb = new StringBuilder("\n");
-        sb.append(style.red(style.bold((destroy() ? "Destroy" : "Apply") + " stopped: this run lost the state lock."
-                + " Resources: " + counts))).append('\n');
-        sb.append(style.red("  " + io.meshform.engine.diag.ControlChars.escape(result.lockLost().getMessage()))).append('\n');
-        sb.append("  finished before that (").append(result.done().size()).append("):");
-        List<String> done = result.done().stream().map(ResourceChange::label).toList();
-        sb.append(done.isEmpty() ? " none" : "\n    " + String.join("\n    ", done)).append('\n');
-        for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
-            sb.append("  not recorded: ").append(f.getKey().address())
-                    .append(" (its change may have reached the cluster; the next plan shows it)\n");
-        }
-        for (ResourceChange c : result.notStarted()) {
-            sb.append("  not started: ").append(c.label()).append('\n');
-        }
-        sb.append("Nothing was written after the lock was lost: the state is as the run that holds the lock now left "
-                + "it, which may not include the steps above. Once that run is done, run `meshform plan` to see "
-                + "where things stand.");
-        terminal.err().println(sb.toString().stripTrailing());
-        return ExitCodes.ERROR;
+        return new ApplyReport(terminal, destroy()).print(result, style);
     }
 }

@@ -5,7 +5,6 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.load.VariableInputs;
-import io.meshform.engine.model.BackendConfig;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.render.Style;
 import io.meshform.engine.spi.Provider;
@@ -13,14 +12,8 @@ import io.meshform.engine.spi.ProviderFactory;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.providers.kubernetes.KubeConnection;
-import io.meshform.state.BackendCatalog;
-import io.meshform.state.BackendKind;
-import io.meshform.state.BackendRequest;
-import io.meshform.state.LocalBackendKind;
-import io.meshform.state.LocalStateBackend;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
-import io.meshform.state.SettingProblem;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateSnapshot;
 import java.nio.file.Files;
@@ -44,14 +37,15 @@ final class Workspace implements AutoCloseable {
     private TypeRegistry registry;
     /** Set once a command connects; the warning below waits for the connection to find the context in the kubeconfig. */
     private boolean connectAttempted;
-    /** The per-context state warning, printed once the connection shows the context exists ({@link #connect}). */
-    private String contextStateWarning;
+    /** The state a command works on; its per-context warning is printed once the connection shows the context exists. */
+    private final StateChoice stateChoice;
     private java.util.Set<String> skippedChecks = java.util.Set.of();
 
     Workspace(GlobalOptions options, Terminal terminal) {
         this.options = options;
         this.terminal = terminal;
         this.guard = new InterruptGuard(terminal);
+        this.stateChoice = new StateChoice(options, terminal.style(options.noColor), this::connection);
     }
 
     /** Set once Ctrl-C or SIGTERM arrived: start nothing new. */
@@ -195,7 +189,7 @@ final class Workspace implements AutoCloseable {
     }
 
     private StateBackend namedOrStackBackend(String whyStack) {
-        return explicitBackend().orElseGet(() -> {
+        return stateChoice.named().orElseGet(() -> {
             requireStackFile(whyStack + ", so it needs the stack file",
                     "or name the state itself with --state FILE or --state-secret NAMESPACE/NAME");
             return backend();
@@ -222,79 +216,10 @@ final class Workspace implements AutoCloseable {
 
     /**
      * The backend the stack names, or the local file beside it (overridden by --state); --state-secret names a
-     * Kubernetes backend instead. Which settings exist and what they may hold is the backend kind's business: the
-     * same rules as the stack loader applies to a {@code backend:} block.
+     * Kubernetes backend instead ({@link StateChoice}).
      */
     StateBackend backend(Stack stack) {
-        return explicitBackend().orElseGet(() -> open(stack.backend()));
-    }
-
-    /** The state named on the command line, --state (a local file) or --state-secret (in the cluster), if any. */
-    private java.util.Optional<StateBackend> explicitBackend() {
-        if (options.stateSecret != null) {
-            if (options.state != null) {
-                throw new UserError("give --state (a local file) or --state-secret (in the cluster), not both");
-            }
-            String[] parts = options.stateSecret.split("/", -1);
-            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                throw new UserError("--state-secret takes NAMESPACE/NAME, e.g. cortex-ops/production");
-            }
-            return java.util.Optional.of(open(new BackendConfig("kubernetes", Map.of("namespace", parts[0], "name", parts[1]))));
-        }
-        return options.state == null ? java.util.Optional.empty() : java.util.Optional.of(new LocalStateBackend(options.state));
-    }
-
-    private StateBackend open(BackendConfig config) {
-        BackendKind kind = backendKinds().get(config.kind());
-        List<SettingProblem> problems = kind.check(config.settings());
-        if (!problems.isEmpty()) {
-            SettingProblem first = problems.get(0);
-            throw new UserError((options.stateSecret != null ? "--state-secret: " : "backend " + kind.name() + ": ")
-                    + first.message() + " (" + first.hint() + ")");
-        }
-        Path dir = options.file.toAbsolutePath().getParent();
-        // A state file in the stack's directory is the stack's choice (a committed link there too), unlike --state:
-        // writes must land inside the stack's root unless the runner allowed otherwise.
-        io.meshform.engine.load.StackRoot root = options.stackRoot();
-        Path confine = root.allowOutside() ? null : root.directory();
-        if (kind.name().equals(LocalBackendKind.NAME) && options.context() != null) {
-            // One state per cluster: a fleet shares the stack, never the record of what each cluster got. Every
-            // command given --context uses the same file, so `apply --context X` writes what `plan --context X
-            // --context Y` (or --all-contexts) reads.
-            Path shared = LocalBackendKind.file(dir, config.settings());
-            Path file = perContext(shared, options.context());
-            if (!Files.exists(file) && Files.exists(shared)) {
-                contextStateWarning = style().yellow("warning: with --context " + options.context() + " the local state is "
-                        + file + ", which does not exist yet; " + shared.getFileName() + " beside it is the state of runs "
-                        + "without --context. If it records context " + options.context() + "'s cluster, rename it to "
-                        + file.getFileName() + " (with its .backup), or pass --state " + shared + ".");
-            }
-            return confine == null ? new LocalStateBackend(file) : LocalStateBackend.confinedTo(confine, file);
-        }
-        return kind.open(new BackendRequest(config.settings(), dir, this::connection, confine));
-    }
-
-    /**
-     * The local state file of one kubeconfig context: the stack's file with the context's name before its
-     * extension ({@code meshform.state.json} becomes {@code meshform.CONTEXT.state.json}, {@code prod.state.json}
-     * {@code prod.CONTEXT.state.json}). Path separators in the name become {@code _}.
-     */
-    static Path perContext(Path shared, String context) {
-        String safe = context.replaceAll("[/\\\\\\p{Cntrl}]", "_");
-        String name = shared.getFileName().toString();
-        String perContext;
-        if (name.endsWith(".state.json")) {
-            perContext = name.substring(0, name.length() - ".state.json".length()) + "." + safe + ".state.json";
-        } else if (name.endsWith(".json")) {
-            perContext = name.substring(0, name.length() - ".json".length()) + "." + safe + ".json";
-        } else {
-            perContext = name + "." + safe;
-        }
-        return shared.resolveSibling(perContext);
-    }
-
-    private BackendCatalog backendKinds() {
-        return BackendCatalog.installed();
+        return stateChoice.named().orElseGet(() -> stateChoice.open(stack.backend()));
     }
 
     /** The clients a backend may ask for; the Kubernetes one uses the providers' kubeconfig and context. */
@@ -339,16 +264,16 @@ final class Workspace implements AutoCloseable {
         } catch (RuntimeException e) {
             // "context X is not in the kubeconfig" (or no cluster) is the run's one message: advice about context X's
             // state file would come first and speak of a cluster that is not there.
-            contextStateWarning = null;
+            stateChoice.takeContextWarning();
             throw e;
         }
         warnAboutContextState();
     }
 
     private void warnAboutContextState() {
-        if (contextStateWarning != null) {
-            terminal.err().println(contextStateWarning);
-            contextStateWarning = null;
+        String warning = stateChoice.takeContextWarning();
+        if (warning != null) {
+            terminal.err().println(warning);
         }
     }
 

@@ -516,8 +516,8 @@ class CliTest {
         var e = new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
                 address + ": cannot apply PeerAuthentication cortex/mongo: forbidden", null, null));
         assertEquals("istio.peerAuthentication.mongo: cannot apply PeerAuthentication cortex/mongo: forbidden",
-                ApplyCommand.failure(address, e));
-        assertEquals("istio.peerAuthentication.mongo: the server refused it", ApplyCommand.failure(address,
+                ApplyReport.failure(address, e));
+        assertEquals("istio.peerAuthentication.mongo: the server refused it", ApplyReport.failure(address,
                 new IllegalStateException("the server refused it")));
     }
 

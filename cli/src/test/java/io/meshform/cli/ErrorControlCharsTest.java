@@ -32,7 +32,7 @@ class ErrorControlCharsTest {
             new KubernetesClientException("refused \u001b[2K\u001b[1Aok"),
             new IllegalStateException("boom \u001b]52;c;eA==\u0007 \u202eexe.gnp"),
         }) {
-            String text = ApplyCommand.failure(address, e);
+            String text = ApplyReport.failure(address, e);
             assertTrue(text.indexOf(0x1b) < 0 && text.indexOf(7) < 0 && text.indexOf(0x202e) < 0, text);
             assertTrue(text.startsWith("kubernetes.manifest.x: ") && text.contains("\\e"), text);
         }

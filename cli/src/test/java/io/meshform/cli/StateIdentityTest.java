@@ -266,10 +266,10 @@ class StateIdentityTest {
     @Test
     void perContextFileNames() {
         Path d = Path.of("/s");
-        assertEquals(d.resolve("meshform.prod.state.json"), Workspace.perContext(d.resolve("meshform.state.json"), "prod"));
-        assertEquals(d.resolve("x.prod.json"), Workspace.perContext(d.resolve("x.json"), "prod"));
-        assertEquals(d.resolve("state.prod"), Workspace.perContext(d.resolve("state"), "prod"));
-        assertEquals(d.resolve("meshform.admin@k8s.state.json"), Workspace.perContext(d.resolve("meshform.state.json"), "admin@k8s"));
-        assertEquals(d.resolve("meshform.a_b_c.state.json"), Workspace.perContext(d.resolve("meshform.state.json"), "a/b\\c"));
+        assertEquals(d.resolve("meshform.prod.state.json"), StateChoice.perContext(d.resolve("meshform.state.json"), "prod"));
+        assertEquals(d.resolve("x.prod.json"), StateChoice.perContext(d.resolve("x.json"), "prod"));
+        assertEquals(d.resolve("state.prod"), StateChoice.perContext(d.resolve("state"), "prod"));
+        assertEquals(d.resolve("meshform.admin@k8s.state.json"), StateChoice.perContext(d.resolve("meshform.state.json"), "admin@k8s"));
+        assertEquals(d.resolve("meshform.a_b_c.state.json"), StateChoice.perContext(d.resolve("meshform.state.json"), "a/b\\c"));
     }
 }

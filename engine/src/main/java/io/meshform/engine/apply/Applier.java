@@ -161,7 +161,7 @@ public final class Applier {
             pool.shutdown();
         }
         DeposedSteps.Outcome gone = new DeposedSteps(types, listener).runAll(context, deposed, recorder, lock,
-                !failed.isEmpty() || stop.get() || lockLost != null, c -> new StepProgress(c, lock));
+                !failed.isEmpty() || stop.get() || lockLost != null, c -> new StepProgress(c, lock, listener));
         lockLost = lockLost == null ? gone.lockLost() : lockLost;
         if (lockLost == null) {
             // A step that failed (e.g. its request timed out while this run was paused) may hide that the lock
@@ -249,7 +249,7 @@ public final class Applier {
         listener.started(c);
         try {
             ResourceType type = types.get(c.type());
-            ProgressSink progress = new StepProgress(c, lock);
+            ProgressSink progress = new StepProgress(c, lock, listener);
             ResourceState recorded = recorder.current().find(c.address()).orElse(null);
             switch (c.action()) {
                 case DELETE -> {
@@ -355,42 +355,6 @@ public final class Applier {
         Fenced(LockLostException lost) {
             super(lost.getMessage(), lost, false, false);
             this.lost = lost;
-        }
-    }
-
-    /** What a step's provider reports: progress lines to the listener, child processes to the state lock. */
-    private final class StepProgress implements ProgressSink {
-        private final ResourceChange change;
-        private final LockHandle lock;
-
-        StepProgress(ResourceChange change, LockHandle lock) {
-            this.change = change;
-            this.lock = lock;
-        }
-
-        @Override
-        public void note(String message) {
-            listener.progress(change, message);
-        }
-
-        @Override
-        public void childStarted(ProcessHandle child) {
-            lock.childStarted(child);
-        }
-
-        @Override
-        public void childEnded(ProcessHandle child) {
-            lock.childEnded(child);
-        }
-
-        @Override
-        public boolean mayContinue() {
-            try {
-                lock.ensureHeld();
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
         }
     }
 

@@ -2,10 +2,7 @@ package io.meshform.engine.drift;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
-import io.meshform.engine.plan.Sensitive;
-import io.meshform.engine.plan.SensitivePaths;
-import io.meshform.engine.spi.LiveObject;
-import io.meshform.engine.spi.ResourceRef;
+import io.meshform.engine.plan.DeposedLive;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
@@ -13,13 +10,12 @@ import io.meshform.state.DeposedObject;
 import io.meshform.state.StateSnapshot;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What drift says about the state's deposed objects ({@link DeposedObject}: old objects of moves whose delete did not
  * go through). One still in the cluster is a finding: the state records it as to be deleted, so a nightly check must not
  * call the mesh clean while it is there. One already gone is a note: the next apply only drops its record. The same
- * rules as the plan's deletes of them ({@code io.meshform.engine.plan.DeposedDeletes}), read without changing anything.
+ * rules as the plan's deletes of them ({@link DeposedLive}), read without changing anything.
  *
  * @param entries the findings, in the state's order of deposed objects (address, then key)
  * @param notes   the deposed objects already gone from the cluster
@@ -49,21 +45,18 @@ record DeposedFindings(List<DriftEntry> entries, List<Diagnostic> notes) {
             if (type == null) {
                 continue;
             }
-            LiveObject live = types.read(context, Map.of(type.name(), List.of(new ResourceRef(a, d.object().attributes()))))
-                    .get(a);
-            if (live == null) {
+            DeposedLive found = DeposedLive.read(types, context, type, d);
+            if (found.gone()) {
                 notes.add(Diagnostic.info(d.describe() + " is already gone from the cluster: the next apply drops its record",
                         "It is the old object of a move whose delete failed; something else deleted it since.", null));
                 continue;
             }
-            boolean ours = !live.ownership().applies() || state.lineage().equals(live.ownership().lineage());
+            boolean ours = found.ours(state.lineage());
             String summary = ours ? SUMMARY : "the old object of a move, whose delete did not go through; it no longer"
                     + " carries this state's mark, so `meshform apply` keeps it: delete it by hand if it is to go, and"
                     + " forget it with `meshform state rm " + a + "`";
             // The live side masked as the plan masks a delete's before side; nothing is expected: the state wants it gone.
-            entries.add(new DriftEntry(a, DriftKind.DEPOSED, summary, null,
-                    Sensitive.mask(live.value(), SensitivePaths.of(type, live.value(), d.object().attributes())),
-                    List.of(), null, d.key()));
+            entries.add(new DriftEntry(a, DriftKind.DEPOSED, summary, null, found.masked(), List.of(), null, d.key()));
         }
         return new DeposedFindings(entries, notes);
     }

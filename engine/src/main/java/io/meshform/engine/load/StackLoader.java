@@ -18,16 +18,12 @@ import io.meshform.engine.spi.FieldProblem;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.TypeRegistry;
 import io.meshform.state.BackendCatalog;
-import io.meshform.state.BackendKind;
-import io.meshform.state.SettingProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -36,9 +32,9 @@ import tools.jackson.databind.node.ObjectNode;
  * variables, and each provider's spec validation. Every error in the files is collected and reported at
  * once, with file, line and column.
  *
- * <p>The declarations of variables ({@link StackVariables}) and resources ({@link StackResources}) are read by their
- * own classes; this one walks the files (imports first, each confined to the stack's root), reads the metadata, the
- * backend and the files resources name, and puts the parts together.
+ * <p>The declarations of variables ({@link StackVariables}), resources ({@link StackResources}) and the backend
+ * ({@link StackBackend}) are read by their own classes; this one walks the files (imports first, each confined to the
+ * stack's root), reads the metadata and the files resources name, and puts the parts together.
  */
 public final class StackLoader {
     public static final String API_VERSION = "meshform.io/v1alpha1";
@@ -57,7 +53,7 @@ public final class StackLoader {
     /** Resources whose named file could not be read, or whose spec holds a reference that could not be resolved (its
      * problem reported), in this load: their specs are not validated. */
     private final Set<ResourceAddress> unreadable = new HashSet<>();
-    private final BackendCatalog backends;
+    private final StackBackend backend;
 
     /** A loader for stacks whose {@code backend:} is one of the kinds on the class path. */
     public StackLoader(TypeRegistry types) {
@@ -66,7 +62,7 @@ public final class StackLoader {
 
     public StackLoader(TypeRegistry types, BackendCatalog backends) {
         this.types = types;
-        this.backends = backends;
+        this.backend = new StackBackend(backends);
     }
 
     /**
@@ -246,7 +242,10 @@ public final class StackLoader {
         chain.remove(chain.size() - 1);
         readMetadata(doc, shape, root, parts, out, chain.isEmpty());
         parts.variables.read(doc, shape, root, out);
-        readBackend(doc, shape, root, parts, out);
+        BackendConfig backend = this.backend.read(doc, shape, root, parts.root, parts.stackDirectory, out);
+        if (backend != null) {
+            parts.backend = backend;
+        }
         parts.resources.read(doc, shape, root, out);
     }
 
@@ -332,50 +331,6 @@ public final class StackLoader {
                         doc.rangeOf("/metadata/environment"));
             }
         }
-    }
-
-    private void readBackend(YamlDocument doc, ObjectShape shape, JsonNode root, Parts parts, Diagnostics out) {
-        JsonNode b = root.get("backend");
-        if (b == null || !shape.isObject(b, "/backend", "`backend`")) {
-            return;
-        }
-        String expected = "expected one of " + String.join(", ", backends.names().stream().map(n -> "`" + n + ":`").toList());
-        if (b.size() != 1) {
-            out.error("`backend` must name exactly one backend", expected, doc.rangeOf("/backend"));
-            return;
-        }
-        String kind = b.propertyNames().iterator().next();
-        Optional<BackendKind> found = backends.find(kind);
-        if (found.isEmpty()) {
-            out.error("unknown backend `" + kind + "`", Suggestions.hint(kind, backends.names()),
-                    doc.rangeOf("/backend/" + YamlReader.escape(kind)));
-            return;
-        }
-        JsonNode settings = b.get(kind);
-        String p = "/backend/" + kind;
-        Map<String, String> values = new TreeMap<>();
-        if (settings != null && !settings.isNull()) {
-            if (!shape.isObject(settings, p, "backend `" + kind + "`")) {
-                return;
-            }
-            shape.knownKeys(settings, p, "backend `" + kind + "`", found.get().settings().keySet());
-            settings.forEachEntry((k, v) -> values.put(k, v.isString() ? v.asString() : v.toString()));
-        }
-        if (values.containsKey("path")) {
-            try {
-                // The state is written there: a stack must not make the run write outside its root either.
-                parts.root.resolve(parts.stackDirectory, values.get("path"), "backend path", doc.rangeOf(p + "/path"));
-            } catch (DiagnosticsException e) {
-                e.diagnostics().forEach(out::add);
-            }
-        }
-        // The backend kind owns its rules; each problem is shown where its setting is written.
-        for (SettingProblem problem : found.get().check(values)) {
-            String at = problem.key() != null && settings != null && settings.has(problem.key())
-                    ? p + "/" + YamlReader.escape(problem.key()) : p;
-            out.error(problem.message(), problem.hint(), doc.rangeOf(at));
-        }
-        parts.backend = new BackendConfig(kind, values);
     }
 
     /**

@@ -8,7 +8,6 @@ import io.meshform.engine.graph.ResourceGraph;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.LiveObject;
-import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.TypeRegistry;
@@ -83,10 +82,10 @@ public final class DeposedDeletes {
         ResourceType type = types.find(d.object().type()).orElseThrow(() -> new DiagnosticsException(Diagnostic.error(
                 "state records " + d.describe() + " of type `" + d.object().type() + "`, which no provider offers",
                 "use a meshform that has this type, or forget it with `meshform state rm " + a + "`", null)));
-        LiveObject live = types.read(context, Map.of(type.name(), List.of(new ResourceRef(a, d.object().attributes()))))
-                .get(a);
+        DeposedLive found = DeposedLive.read(types, context, type, d);
+        LiveObject live = found.live();
         Map<String, String> key = Map.of(KEY, d.key());
-        if (live == null) {
+        if (found.gone()) {
             // Nothing to destroy: counted as forgotten (Terraform plans no destroy of a deposed object whose refresh
             // found it gone, internal/terraform/node_resource_abstract_instance.go planDestroy).
             out.add(Diagnostic.info(d.describe() + " is already gone from the cluster: apply drops its record",
@@ -95,7 +94,7 @@ public final class DeposedDeletes {
                     + " through; something else deleted it since", null, null, List.of(), List.of(), Map.of(KEY, d.key(), Planner.GONE_STEP, "true"),
                     null, List.of()));
         }
-        if (live.ownership().applies() && !state.lineage().equals(live.ownership().lineage())) {
+        if (!found.ours(state.lineage())) {
             String detail = "It is the old object of a move whose delete failed, and it was made again or marked by something"
                     + " else since. Delete it by hand if it is to go; `meshform state rm " + a + "` forgets it (with the"
                     + " resource's own entry).";
@@ -105,9 +104,8 @@ public final class DeposedDeletes {
                     strict ? detail + "\n(an error because of --strict)" : detail, null));
             return Optional.empty();
         }
-        // masked as every plan masks a delete's before side
         return Optional.of(new ResourceChange(a, Action.DELETE, "the old object of a move, whose delete did not go through",
-                Sensitive.mask(live.value(), SensitivePaths.of(type, live.value(), d.object().attributes())), null,
+                found.masked(), null,
                 List.of(), List.of(), key, live.version(), List.of()));
     }
 }

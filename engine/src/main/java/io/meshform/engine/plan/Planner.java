@@ -76,7 +76,7 @@ public final class Planner {
 
     public Plan plan(Stack stack, StateSnapshot state, PlanOptions options) {
         ResourceGraph graph = graph(stack, state, options.destroy());
-        Set<ResourceAddress> selected = select(graph, options);
+        Set<ResourceAddress> selected = PlanSelection.select(graph, options);
         Diagnostics diagnostics = new Diagnostics();
         for (ResourceAddress r : options.replace()) {
             if (!selected.contains(r)) {
@@ -192,33 +192,6 @@ public final class Planner {
             return List.of();
         }
         return Arrays.stream(deps.split(",")).map(ResourceAddress::parse).toList();
-    }
-
-    /** "did you mean" for an address given on the command line: the closest one declared or recorded. */
-    private static String known(ResourceGraph graph, ResourceAddress given) {
-        return io.meshform.engine.diag.Suggestions.closest(given.toString(),
-                graph.nodes().stream().map(ResourceAddress::toString).toList())
-                .map(s -> "did you mean `" + s + "`?").orElse("`meshform state list` shows what the state records");
-    }
-
-    private static Set<ResourceAddress> select(ResourceGraph graph, PlanOptions options) {
-        Diagnostics problems = new Diagnostics();
-        for (ResourceAddress a : options.targets()) {
-            if (!graph.contains(a)) {
-                problems.error("--target `" + a + "` is neither declared nor recorded in state", known(graph, a), null);
-            }
-        }
-        for (ResourceAddress a : options.excludes()) {
-            if (!graph.contains(a)) {
-                problems.error("--exclude `" + a + "` is neither declared nor recorded in state", known(graph, a), null);
-            }
-        }
-        problems.throwIfErrors();
-        Set<ResourceAddress> selected = new HashSet<>(options.targets().isEmpty()
-                ? graph.nodes()
-                : options.destroy() ? graph.withDependants(options.targets()) : graph.withDependencies(options.targets()));
-        selected.removeAll(options.destroy() ? graph.withDependencies(options.excludes()) : graph.withDependants(options.excludes()));
-        return selected;
     }
 
     private Map<ResourceAddress, LiveObject> readLive(StackContext context, StateSnapshot state, Set<ResourceAddress> selected,

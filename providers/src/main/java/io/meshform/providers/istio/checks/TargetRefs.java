@@ -3,8 +3,8 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.PolicyTarget;
 import io.meshform.providers.kubernetes.Json;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -19,19 +19,14 @@ import tools.jackson.databind.JsonNode;
  * counted as attachable whenever any labelled pod runs, so the warning is only given when no proxy can take the policy.
  */
 final class TargetRefs {
-    static final String GATEWAY_NAME = io.meshform.providers.istio.policy.PolicyTarget.GATEWAY_NAME_LABEL;
+    static final String GATEWAY_NAME = PolicyTarget.GATEWAY_NAME_LABEL;
 
     private TargetRefs() {
     }
 
-    /** The policy's targets: {@code targetRefs}, else its single {@code targetRef} ({@code GetTargetRefs}). */
+    /** The policy's targets: {@code targetRefs}, else its single {@code targetRef} ({@link PolicyTarget#refs}). */
     static List<JsonNode> of(JsonNode spec) {
-        List<JsonNode> out = new ArrayList<>();
-        spec.path("targetRefs").forEach(out::add);
-        if (out.isEmpty() && spec.path("targetRef").isObject()) {
-            out.add(spec.path("targetRef"));
-        }
-        return out;
+        return PolicyTarget.refs(spec);
     }
 
     /** The warning for a policy none of whose targets a running proxy takes; empty when one may. */

@@ -5,7 +5,6 @@ import io.meshform.providers.istio.core.IstioRelease;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.injection.ProxySkew;
 
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.providers.istio.install.IstioAddons.Addon;
 import io.meshform.providers.istio.install.IstioAddons.AddonObject;
@@ -21,19 +20,16 @@ import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ProgressSink;
-import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
 import io.meshform.providers.kubernetes.KubeObjects.Target;
-import io.meshform.providers.kubernetes.RawReads;
 import io.meshform.providers.kubernetes.RestartSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +53,7 @@ public final class IstioInstallType implements ResourceType {
     private final RenderDiff diff;
     private final UpgradePolicy upgrades;
     private final Readiness readiness;
+    private final LiveInstalls liveInstalls;
 
     public IstioInstallType(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
@@ -66,6 +63,7 @@ public final class IstioInstallType implements ResourceType {
         this.upgrades = new UpgradePolicy(kube);
         this.readiness = new Readiness(kube);
         this.addons = new IstioAddons(kube, diff::listByName);
+        this.liveInstalls = new LiveInstalls(kube, istiodMark);
     }
 
     @Override
@@ -136,71 +134,11 @@ public final class IstioInstallType implements ResourceType {
         return InstallRender.run(spec, InstallRender.sensitive(context, address, spec) ? istioctl.rememberingNothing() : istioctl, run);
     }
 
-    /**
-     * The istiod Deployment of the revision: one LIST of istiod Deployments in istio-system for all installs, read as
-     * JSON ({@link RawReads}: a typed Deployment would build the whole Pod template model for a name, labels and an
-     * image).
-     */
+    /** The istiod Deployment of each install's revision ({@link LiveInstalls}). */
     @Override
     public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
-        List<ResourceRef> resources = request.resources();
-        List<JsonNode> istiods;
-        try {
-            istiods = RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/" + ISTIO_NAMESPACE + "/deployments",
-                    "app", "istiod"));
-        } catch (KubernetesClientException e) {
-            if (KubeErrors.notFound(e)) {
-                return Map.of();
-            }
-            throw kube.explain(NAME, "list", "istiod Deployments in " + ISTIO_NAMESPACE, e);
-        }
-        Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
-        for (ResourceRef ref : resources) {
-            String want = InstallSpec.istiodName(ref.spec());
-            for (JsonNode d : istiods) {
-                JsonNode md = d.path("metadata");
-                // A terminating istiod (an uninstall under way) is no install to compare with.
-                if (want.equals(Json.text(md, "name")) && Json.text(md, "deletionTimestamp") == null) {
-                    ObjectNode value = Json.copy(ref.spec());
-                    String v = liveVersion(d);
-                    if (v != null) {
-                        value.put("version", v);
-                    }
-                    String object = "Istio control plane " + ISTIO_NAMESPACE + "/" + want;
-                    var ownership = io.meshform.providers.kubernetes.LineageMark.of(d, kube.fieldManager(), object, null);
-                    if (ownership.lineage() == null) {
-                        // An install cut short after istioctl made istiod, before meshform marked it: its intent says whose.
-                        var intent = istiodMark.intent(want);
-                        if (intent != null) {
-                            ownership = io.meshform.providers.kubernetes.LineageMark.of(intent, kube.fieldManager(), object, null)
-                                    .withKey(Json.text(md, "uid"));  // istiod is the object, whichever mark says whose
-                        }
-                    }
-                    out.put(ref.address(), new LiveObject(value, Json.text(md, "resourceVersion")).withOwnership(ownership));
-                }
-            }
-        }
-        return out;
+        return liveInstalls.read(request.resources());
     }
-
-
-    /** The version a Deployment (as JSON) runs: its version labels, else its first container's image tag. */
-    static String liveVersion(JsonNode d) {
-        Map<String, String> labels = Json.stringMap(d.path("metadata").get("labels"));
-        for (String k : List.of("operator.istio.io/version", "app.kubernetes.io/version")) {
-            if (labels.containsKey(k)) {
-                return labels.get(k);
-            }
-        }
-        JsonNode containers = d.path("spec").path("template").path("spec").path("containers");
-        if (!containers.isEmpty() && Json.text(containers.get(0), "image") != null) {
-            String image = Json.text(containers.get(0), "image");
-            int colon = image.lastIndexOf(':');
-            return colon > 0 ? image.substring(colon + 1) : null;
-        }
-        return null;
-    }
-
 
     @Override
     public PlannedChange plan(PlanRequest request) {

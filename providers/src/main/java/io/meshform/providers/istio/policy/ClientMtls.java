@@ -246,9 +246,9 @@ public final class ClientMtls {
     private Outbound cluster(DestinationRuleIndex.Entry entry, MeshService svc, MeshService.Port port) {
         String name = "outbound|" + port.port() + "||" + svc.host();
         JsonNode top = entry == null ? null : entry.trafficPolicy();
-        JsonNode policy = portLevel(top, port.port());
+        JsonNode policy = PortTrafficPolicy.portLevel(top, port.port());
         JsonNode tls = policy == null ? null : policy.get("tls");
-        boolean passthroughLb = svc.headless() || "PASSTHROUGH".equals(lbSimple(policy));
+        boolean passthroughLb = svc.headless() || "PASSTHROUGH".equals(PortTrafficPolicy.lbSimple(policy));
         List<MeshPod> eps = endpoints(svc);
         DestinationPolicy rule = entry == null ? null : entry.first();
         if (tls != null && tls.isObject()) {
@@ -276,7 +276,7 @@ public final class ClientMtls {
                     "auto-mTLS on an ORIGINAL_DST cluster applies to every connection (cluster_tls.go applyUpstreamTLSSettings)");
         }
         // EDS endpoint metadata: checkMtlsEnabled, pilot/pkg/xds/endpoints/mtls_checker.go
-        String drMode = edsTlsMode(top, port.port());
+        String drMode = PortTrafficPolicy.edsTlsMode(top, port.port());
         List<EndpointTransport> out = new ArrayList<>();
         for (MeshPod ep : eps) {
             boolean enabled;
@@ -303,50 +303,12 @@ public final class ClientMtls {
 
     /** {@code BestEffortInferServiceMTLSMode}, pilot/pkg/model/push_context.go (top-level traffic policy). */
     private MtlsMode inferServiceMode(JsonNode topPolicy, MeshService svc, List<MeshPod> eps) {
-        if (svc.headless() || "PASSTHROUGH".equals(lbSimple(topPolicy))) {
+        if (svc.headless() || "PASSTHROUGH".equals(PortTrafficPolicy.lbSimple(topPolicy))) {
             if (eps.isEmpty() || eps.stream().anyMatch(e -> "disabled".equals(e.endpointTlsMode()))) {
                 return MtlsMode.DISABLE;
             }
         }
         return peers.namespaceMode(svc.namespace()).orElse(MtlsMode.PERMISSIVE);
-    }
-
-    private static String lbSimple(JsonNode policy) {
-        return policy == null ? null : Json.text(policy.path("loadBalancer"), "simple");
-    }
-
-    /**
-     * {@code GetPortLevelTrafficPolicy}, pilot/pkg/networking/util/util.go: the {@code portLevelSettings} entry for the
-     * Service port replaces the whole policy; fields it omits are not inherited.
-     */
-    static JsonNode portLevel(JsonNode policy, int servicePort) {
-        if (policy == null) {
-            return null;
-        }
-        for (JsonNode p : policy.path("portLevelSettings")) {
-            if (p.path("port").path("number").asInt(-1) == servicePort) {
-                return p;
-            }
-        }
-        return policy;
-    }
-
-    /**
-     * {@code trafficPolicyTLSModeForPort}, pilot/pkg/xds/endpoints/mtls_checker.go: the top-level tls mode, replaced by
-     * the first port entry for the Service port that has tls (unlike the cluster, a port entry without tls keeps the
-     * top-level mode here).
-     */
-    static String edsTlsMode(JsonNode policy, int servicePort) {
-        if (policy == null) {
-            return null;
-        }
-        String mode = policy.get("tls") != null && policy.get("tls").isObject() ? Json.text(policy.get("tls"), "mode", "DISABLE") : null;
-        for (JsonNode p : policy.path("portLevelSettings")) {
-            if (p.path("port").path("number").asInt(-1) == servicePort && p.get("tls") != null && p.get("tls").isObject()) {
-                return Json.text(p.get("tls"), "mode", "DISABLE");
-            }
-        }
-        return mode;
     }
 
     /** Why a connection to a server-first application never gets going. */

@@ -24,10 +24,18 @@ public record PolicyTarget(String group, String kind, String name, String namesp
 
     /** The targets of a policy spec, as {@code GetTargetRefs} reads them; empty when it names none. */
     public static List<PolicyTarget> of(JsonNode spec) {
-        List<PolicyTarget> out = new ArrayList<>();
-        spec.path("targetRefs").forEach(t -> out.add(from(t)));
+        return refs(spec).stream().map(PolicyTarget::from).toList();
+    }
+
+    /**
+     * The policy's {@code targetRefs} entries as written, else its single {@code targetRef} ({@code GetTargetRefs});
+     * for checks that point at or compare the entries themselves.
+     */
+    public static List<JsonNode> refs(JsonNode spec) {
+        List<JsonNode> out = new ArrayList<>();
+        spec.path("targetRefs").forEach(out::add);
         if (out.isEmpty() && spec.path("targetRef").isObject()) {
-            out.add(from(spec.path("targetRef")));
+            out.add(spec.path("targetRef"));
         }
         return List.copyOf(out);
     }

@@ -1,0 +1,124 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.spi.ProviderSettings;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The kubeconfig a provider's settings name, read as kubectl reads it: --kubeconfig's one file, the files of
+ * $KUBECONFIG ({@link KubeConnection#KUBECONFIG_FROM_ENVIRONMENT}), or {@code .kube/config} under
+ * {@link KubeConnection#HOME_SETTING}; and the {@code context} checked, since fabric8 silently falls back to the
+ * current context for an unknown name. Every way this fails says which file and what to pass instead.
+ */
+final class KubeconfigSource {
+    private KubeconfigSource() {
+    }
+
+    /** The client configuration of the kubeconfig and context the settings name; a {@link DiagnosticsException} otherwise. */
+    static Config read(ProviderSettings settings) {
+        String context = settings.get("context").orElse(null);
+        String kubeconfig = settings.get("kubeconfig").orElse(null);
+        boolean fromEnvironment = kubeconfig != null && KubeConnection.kubeconfigFromEnvironment(settings);
+        String where = kubeconfig == null ? "" : fromEnvironment ? " files of $KUBECONFIG (" + kubeconfig + ")" : " " + kubeconfig;
+        Config config;
+        try {
+            if (fromEnvironment) {
+                config = new KubeconfigReader().fromFiles(context, environmentFiles(kubeconfig));
+            } else if (kubeconfig != null) {
+                Path file = Path.of(kubeconfig);
+                if (!Files.exists(file)) {
+                    throw fail("kubeconfig " + kubeconfig + " does not exist",
+                            "pass an existing file with --kubeconfig, or leave it out to use KUBECONFIG or ~/.kube/config");
+                }
+                // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
+                io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
+                        io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
+                config = new KubeconfigReader().fromFile(context, file.toFile());
+            } else {
+                Path home = Path.of(settings.get(KubeConnection.HOME_SETTING).orElse(System.getProperty("user.home")), ".kube", "config");
+                noKubeconfigAnywhere(home);
+                boolean homeFile = System.getProperty("kubeconfig") == null && blank(System.getenv("KUBECONFIG"))
+                        && Files.isRegularFile(home);
+                config = homeFile ? new KubeconfigReader().autoConfigure(context, List.of(home.toFile()))
+                        : new KubeconfigReader().autoConfigure(context);
+            }
+        } catch (DiagnosticsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw fail("cannot read the kubeconfig" + where + ": " + e.getMessage(), null);
+        }
+        if (context != null) {
+            List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
+            boolean known = contexts.stream().anyMatch(c -> context.equals(c.getName()));
+            if (!known || config.getCurrentContext() == null || !Objects.equals(context, config.getCurrentContext().getName())) {
+                throw fail("context `" + context + "` is not in the kubeconfig" + where,
+                        contexts.isEmpty() ? "the kubeconfig defines no contexts"
+                                : "known contexts: " + String.join(", ", contexts.stream().map(NamedContext::getName).sorted().toList()));
+            }
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw fail("no Kubernetes cluster configured", "pass --kubeconfig and --context, or set KUBECONFIG");
+        }
+        return config;
+    }
+
+    /**
+     * The files a {@code KUBECONFIG} value names, as kubectl reads them: separated by ':', empty entries and files
+     * that do not exist skipped, each file once. None at all is an error that says where the list came from.
+     */
+    static List<java.io.File> environmentFiles(String list) {
+        java.util.LinkedHashSet<Path> files = new java.util.LinkedHashSet<>();
+        for (String entry : list.split(File.pathSeparator, -1)) {
+            if (entry.isEmpty() || !Files.exists(Path.of(entry))) {
+                continue;
+            }
+            // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
+            io.meshform.engine.load.InputFiles.requireRegular(Path.of(entry), entry + " (from $KUBECONFIG)", "kubeconfig",
+                    io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
+            files.add(Path.of(entry).toAbsolutePath().normalize());
+        }
+        if (files.isEmpty()) {
+            throw fail("no kubeconfig found: KUBECONFIG=" + list + " names no existing file",
+                    "set $KUBECONFIG to existing files (a list separated by ':', as kubectl reads it), or pass --kubeconfig FILE");
+        }
+        return files.stream().map(Path::toFile).toList();
+    }
+
+    /**
+     * Without this, fabric8 falls back to https://kubernetes.default.svc and the user reads a DNS failure for a
+     * host they never named. In a pod (KUBERNETES_SERVICE_HOST set) that fallback is the in-cluster config: keep it.
+     */
+    private static void noKubeconfigAnywhere(Path home) {
+        if (System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getProperty("kubeconfig") != null) {
+            return;
+        }
+        String env = System.getenv("KUBECONFIG");
+        if (env != null && !env.isBlank()) {
+            for (String f : env.split(File.pathSeparator)) {
+                if (!f.isBlank() && Files.isRegularFile(Path.of(f))) {
+                    return;
+                }
+            }
+        } else if (Files.isRegularFile(home)) {
+            return;
+        }
+        throw fail("no kubeconfig found: " + (env != null && !env.isBlank() ? "KUBECONFIG=" + env + " names no existing file"
+                        : "KUBECONFIG is not set and " + home + " does not exist") + ", and this is not a pod in a cluster",
+                "pass --kubeconfig FILE (and --context NAME), or set KUBECONFIG; `bin/dev-cluster env` prints one for the local test cluster");
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static DiagnosticsException fail(String summary, String detail) {
+        return new DiagnosticsException(Diagnostic.error(summary, detail, null));
+    }
+}
