@@ -19,7 +19,8 @@ import java.util.Map;
  *   value, the policy lives in the pod's own namespace (a root-namespace policy reaches only gateways in the root
  *   namespace) and the target's {@code namespace} is empty or the pod's. The selector is not read then.</li>
  *   <li>Targets of kind Service or ServiceEntry, and the GatewayClass {@code istio-waypoint} from the root namespace,
- *   attach to waypoints only ({@code p.IsWaypoint}); a gateway pod never takes them ({@link #waypointOnly}).</li>
+ *   attach to waypoints only ({@code p.IsWaypoint}); a gateway pod never takes them ({@link #waypointOnly}). A waypoint
+ *   takes no policy without targets ({@link #attachesToWaypoint}).</li>
  * </ul>
  * A policy with both a selector and targets, or with both {@code targetRef} and {@code targetRefs}, is refused by
  * validation ("only one of targetRefs or workloadSelector can be set", {@code validateOneOfSelectorType},
