@@ -47,7 +47,8 @@ import java.util.TreeMap;
  * in its namespace labelled exactly as its selector says: an approximation, which the report says it is, one per
  * policy namespace and selector, however many sidecars the policy selects; a CUSTOM policy with targetRefs stands for
  * a pod of each Gateway it targets, labelled {@code gateway.networking.k8s.io/gateway-name=<name>} in its namespace
- * (targets only a waypoint takes give none: the check reports them as not judged). It is named as a selector, never as a
+ * (targets only a waypoint takes give none: the check reports them as not judged). It is named as a selector ("the pods
+ * ns/app=x selects"), or for targetRefs as the Gateway's pods ("the pods of Gateway ns/public"), never as a running
  * gateway ({@link Workload#described}), and says which running pods the selector picks instead. Only the run's own
  * policies are approximated so: the caller says which.
  */
@@ -94,7 +95,21 @@ final class CoveredWorkloads {
          * selector, which may select sidecars and no gateway at all, so it is named as one.
          */
         String described() {
-            return approximate() ? "the pods " + name + " selects" : "gateway " + name;
+            return byTargets() ? "the pods of " + name : approximate() ? "the pods " + name + " selects" : "gateway " + name;
+        }
+
+        /**
+         * True for a stand-in for the pods of a Gateway the CUSTOM policy's targetRefs name: no selector is involved, so
+         * the words say "the pods of Gateway ns/name", never a selector.
+         */
+        boolean byTargets() {
+            return approximate() && custom != null && custom.targeted();
+        }
+
+        /** What a verdict judged on it rests on, for a stand-in: a pod of the targeted Gateway, or the selector. */
+        String standIn() {
+            return byTargets() ? "a pod of the Gateway the CUSTOM policy's targetRefs name"
+                    : "a gateway labelled as the CUSTOM policy's selector";
         }
     }
 
@@ -239,7 +254,8 @@ final class CoveredWorkloads {
                 + ", which the policy's targetRefs name)" : "")
                 + "; a policy selecting the gateway pods by another label, or in"
                 + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
-        String name = custom.namespace() + "/" + (selector.isEmpty() ? "*" : selector(selector));
+        String name = custom.targeted() ? "Gateway " + custom.namespace() + "/" + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
+                : custom.namespace() + "/" + (selector.isEmpty() ? "*" : selector(selector));
         Seen seen = live && !mesh.cluster().unread().containsKey("pods") ? Seen.NO_GATEWAY_SELECTED : Seen.PODS_UNKNOWN;
         return new Workload(custom.namespace(), selector, name, basis, custom, seen);
     }

@@ -154,7 +154,8 @@ public final class IngressAuthCoverage extends MeshCheck {
                         + WaypointTargets.notCounted(policies, w, root);
                 String patchedBy = patches.isEmpty() ? null : "EnvoyFilter " + String.join(", ",
                         patches.stream().map(GatewayEnvoyFilters.Patching::id).toList()) + " patches it";
-                out.add(Diagnostic.info(summary(report, workload, java.util.Set.of(w.seen()), patchedBy), table(report, header), null));
+                out.add(Diagnostic.info(summary(report, workload, java.util.Set.of(w.seen()), patchedBy, w.byTargets()),
+                        table(report, header), null));
             }
             for (AuthzPolicy p : authz.policies()) {
                 if (p.action().equals("CUSTOM") && !p.dryRun()) {
@@ -173,8 +174,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                 // Judged on a stand-in (no running gateway pod the policy selects is known), the verdict is the
                 // policy's, not a gateway's: said as what would happen on a gateway labelled so.
                 boolean pods = w.seen() == CoveredWorkloads.Seen.PODS;
-                String standIn = custom != null && custom.targeted() ? " on a pod of the Gateway the CUSTOM policy's targetRefs name"
-                        : " on a gateway labelled as the CUSTOM policy's selector";
+                String standIn = " on " + w.standIn();
                 String summary = r.protect()
                         ? "ingress coverage: `" + r.request() + "` " + (pods ? "is " + Outcome.LET_THROUGH.words()
                                 : wouldBe(Outcome.LET_THROUGH) + standIn) + " (" + r.variant()
@@ -206,7 +206,8 @@ public final class IngressAuthCoverage extends MeshCheck {
      */
     private record NothingKnown(int index, IngressCoverage.Report report, SourceRange range, JudgedGateways gateways) {
         Diagnostic diagnostic(PathNormalization mode, String source) {
-            return Diagnostic.warning(summary(report, gateways.names(), gateways.seen()) + ": nothing is known to reach the auth proxy",
+            return Diagnostic.warning(summary(report, gateways.names(), gateways.seen(), null, gateways.byTargets())
+                            + ": nothing is known to reach the auth proxy",
                     gateways.where(mode, source) + ": no CUSTOM rule names a request to check (a CUSTOM policy without"
                             + " rules matches nothing, pilot/pkg/security/authz/builder/builder.go rbacPolicyMatchNever) and no"
                             + " coverage.protected path is declared. Give the CUSTOM policy a rule that protects every path but"
@@ -310,7 +311,7 @@ public final class IngressAuthCoverage extends MeshCheck {
     }
 
     static String summary(IngressCoverage.Report report, String workload, java.util.Set<CoveredWorkloads.Seen> seen) {
-        return summary(report, workload, seen, null);
+        return summary(report, workload, seen, null, false);
     }
 
     /**
@@ -319,20 +320,25 @@ public final class IngressAuthCoverage extends MeshCheck {
      * as the gateway's ({@link GatewayEnvoyFilters}).
      */
     static String summary(IngressCoverage.Report report, String workload, java.util.Set<CoveredWorkloads.Seen> seen,
-                          String patchedBy) {
+                          String patchedBy, boolean byTargets) {
+        // a stand-in for a Gateway the CUSTOM policy's targetRefs name involves no selector: said as the Gateway's pod
+        String standIn = byTargets ? "a pod of the Gateway the CUSTOM policy's targetRefs name"
+                : "a gateway labelled as the CUSTOM policy's selector";
         List<IngressCoverage.Row> bad = report.bypasses();
         String counts = report.rows().size() + " paths checked, " + bad.size() + " let through without the auth proxy";
         boolean pods = seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS)) && patchedBy == null;
         String prefix = patchedBy != null ? "not known, " + patchedBy + "; by its AuthorizationPolicies alone"
-                + (seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS)) ? "" : " on a gateway labelled as the CUSTOM policy's selector")
+                + (seen.equals(java.util.Set.of(CoveredWorkloads.Seen.PODS)) ? "" : " on " + standIn)
                 + ": "
                 : pods ? ""
                 : seen.contains(CoveredWorkloads.Seen.PODS)
-                ? "running gateways, and a selector that matches none (judged as if a gateway were labelled so): "
+                ? (byTargets ? "running gateways, and a Gateway the targetRefs name without a running pod (judged as if it had one): "
+                        : "running gateways, and a selector that matches none (judged as if a gateway were labelled so): ")
                 : (seen.contains(CoveredWorkloads.Seen.NO_GATEWAY_SELECTED)
-                        ? "the CUSTOM policy selects no running gateway pod, so it covers no gateway"
+                        ? (byTargets ? "no running pod belongs to the Gateway the CUSTOM policy's targetRefs name"
+                                : "the CUSTOM policy selects no running gateway pod") + ", so it covers no gateway"
                         : "the gateway pods are not known, so no gateway is known to be covered")
-                        + "; a gateway labelled as its selector says: ";
+                        + (byTargets ? "; a pod of that Gateway says: " : "; a gateway labelled as its selector says: ");
         StringBuilder s = new StringBuilder("ingress coverage of " + workload + ": " + prefix
                 + (pods ? counts : counts.replace(" let through", " would be let through")));
         if (!bad.isEmpty()) {

@@ -17,6 +17,7 @@ final class JudgedGateways {
     private final Set<String> gateways = new LinkedHashSet<>();
     private final Set<String> selected = new LinkedHashSet<>();
     private final Set<CoveredWorkloads.Seen> seen = java.util.EnumSet.noneOf(CoveredWorkloads.Seen.class);
+    private final Set<Boolean> byTargets = new LinkedHashSet<>();
 
     void add(CoveredWorkloads.Workload w) {
         names.add(w.name());
@@ -24,6 +25,7 @@ final class JudgedGateways {
         if (w.approximate()) {
             approximate.add(w.name());
             selected.add(w.described());
+            byTargets.add(w.byTargets());
         } else {
             gateways.add(w.name());
         }
@@ -32,6 +34,16 @@ final class JudgedGateways {
     /** What the run saw of them ({@link IngressAuthCoverage#summary} words its counts by it). */
     Set<CoveredWorkloads.Seen> seen() {
         return java.util.Collections.unmodifiableSet(seen);
+    }
+
+    /** True when every stand-in among them is for a Gateway the CUSTOM policy's targetRefs name (none by selector). */
+    boolean byTargets() {
+        return byTargets.equals(Set.of(true));
+    }
+
+    /** What the stand-ins among them were judged from: the CUSTOM policy's selector, its targetRefs, or both. */
+    private String from() {
+        return byTargets.size() > 1 ? "selector or targetRefs" : byTargets() ? "targetRefs" : "selector";
     }
 
     /** The gateways, comma-separated: {@code ns/a, ns/b}. */
@@ -58,8 +70,8 @@ final class JudgedGateways {
      */
     String where(PathNormalization mode, String source) {
         return named() + " (pathNormalization " + mode + ", from " + source + (approximate.isEmpty() ? ""
-                : approximate.size() == names.size() ? "; judged from the CUSTOM policy's selector, an approximation"
-                : "; " + String.join(", ", approximate) + " judged from the CUSTOM policy's selector, an approximation")
+                : approximate.size() == names.size() ? "; judged from the CUSTOM policy's " + from() + ", an approximation"
+                : "; " + String.join(", ", approximate) + " judged from the CUSTOM policy's " + from() + ", an approximation")
                 + ")";
     }
 }

@@ -14,8 +14,9 @@ import java.util.function.Predicate;
  * target to waypoints only ({@code p.IsWaypoint} in {@code ShouldAttachPolicy}, pilot/pkg/model/policyattachment.go,
  * Istio 1.30.3), and ingress coverage judges gateway pods, not waypoints ({@link CoveredWorkloads}). Left out without a
  * word, a DENY policy on the gateway's Service reads as if it guarded the gateway, and a CUSTOM policy on a Service
- * would have no table at all; so the gateway's note lists the policies it did not count, and a CUSTOM policy of the
- * stack that targets nothing a gateway takes gets a note saying it was not judged.
+ * would have no table at all; so the gateway's note lists the policies it did not count, a CUSTOM policy of the
+ * stack that targets nothing a gateway takes gets a note saying it was not judged, and one that targets a Gateway and
+ * a waypoint's target too gets a note saying only its Gateways' pods were judged.
  */
 final class WaypointTargets {
     private WaypointTargets() {
@@ -46,6 +47,15 @@ final class WaypointTargets {
         List<Diagnostic> out = new ArrayList<>();
         for (AuthzPolicy p : policies) {
             List<PolicyTarget> waypoint = PolicyAttachment.waypointOnly(p);
+            if (p.action().equals("CUSTOM") && p.targeted() && !waypoint.isEmpty() && waypoint.size() < p.targets().size() && ours.test(p)) {
+                PlannedObject at = objects.get(p);
+                out.add(Diagnostic.info("ingress coverage: " + p.id() + " is judged on the pods of the Gateways its targetRefs"
+                                + " name, not on its other targets " + join(waypoint) + ", which istiod attaches to waypoints only",
+                        "ingress coverage judges gateway pods; a Service, ServiceEntry or GatewayClass target reaches only a"
+                                + " waypoint (ShouldAttachPolicy, pilot/pkg/model/policyattachment.go), whose traffic this check"
+                                + " does not model, so the requests a waypoint sends to the auth proxy are not judged",
+                        at == null ? null : at.range(at.object().path("spec").has("targetRefs") ? "/spec/targetRefs" : "/spec/targetRef")));
+            }
             if (p.action().equals("CUSTOM") && p.targeted() && waypoint.size() == p.targets().size() && ours.test(p)) {
                 PlannedObject at = objects.get(p);
                 out.add(Diagnostic.info("ingress coverage: " + p.id() + " is not judged: its targetRefs name "

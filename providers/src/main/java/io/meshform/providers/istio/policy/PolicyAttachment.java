@@ -19,7 +19,8 @@ import java.util.Map;
  *   value, the policy lives in the pod's own namespace (a root-namespace policy reaches only gateways in the root
  *   namespace) and the target's {@code namespace} is empty or the pod's. The selector is not read then.</li>
  *   <li>Targets of kind Service or ServiceEntry, and the GatewayClass {@code istio-waypoint} from the root namespace,
- *   attach to waypoints only ({@code p.IsWaypoint}); a gateway pod never takes them ({@link #waypointOnly}).</li>
+ *   attach to waypoints only ({@code p.IsWaypoint}); a gateway pod never takes them ({@link #waypointOnly}). A waypoint
+ *   takes no policy without targets ({@link #attachesToWaypoint}).</li>
  * </ul>
  * A policy with both a selector and targets, or with both {@code targetRef} and {@code targetRefs}, is refused by
  * validation ("only one of targetRefs or workloadSelector can be set", {@code validateOneOfSelectorType},
@@ -56,6 +57,33 @@ public final class PolicyAttachment {
         }
         return targets.stream().anyMatch(t -> t.gateway() && t.name().equals(gateway)
                 && (t.namespace().isEmpty() || t.namespace().equals(namespace)));
+    }
+
+    /**
+     * The same rule for a waypoint (a proxy started as {@code proxy waypoint}, {@code p.IsWaypoint}): it takes no policy
+     * without targets, whatever its selector ("waypoints never use selector"); it takes one whose target is a Service
+     * or ServiceEntry it serves for this request ({@code served}: kind {@code Service} for the Kubernetes registry,
+     * {@code ServiceEntry} for the external one, with the service's namespace) when the policy lives in that service's
+     * namespace, the GatewayClass {@code istio-waypoint} when the policy lives in the root namespace, or its own Gateway
+     * ({@code gatewayName}, in {@code namespace}) when the policy lives there. {@code namespace} and {@code gatewayName}
+     * null: which waypoint it is is not known, so no Gateway target matches.
+     */
+    public static boolean attachesToWaypoint(String policyNamespace, List<PolicyTarget> targets, String namespace,
+                                             String gatewayName, List<PolicyTarget> served, String rootNamespace) {
+        for (PolicyTarget t : targets) {
+            if ((t.service() || t.serviceEntry()) && served.stream().anyMatch(s -> s.kind().equals(t.kind())
+                    && s.name().equals(t.name()) && s.namespace().equals(policyNamespace))) {
+                return true;
+            }
+            if (t.waypointClass() && rootNamespace.equals(policyNamespace)) {
+                return true;
+            }
+            if (namespace != null && namespace.equals(policyNamespace) && t.gateway() && t.name().equals(gatewayName)
+                    && (t.namespace().isEmpty() || t.namespace().equals(namespace))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The policy's targets only a waypoint takes (Service, ServiceEntry, GatewayClass): no gateway pod is judged by them. */

@@ -21,6 +21,8 @@ public record PolicyTarget(String group, String kind, String name, String namesp
     public static final String GATEWAY_API_GROUP = "gateway.networking.k8s.io";
     /** The label istiod reads to know which Gateway API Gateway a proxy's pod belongs to ({@code workloadGatewayName}). */
     public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
+    /** The GatewayClass of Istio's waypoints (pkg/config/constants {@code WaypointGatewayClassName}). */
+    public static final String WAYPOINT_CLASS = "istio-waypoint";
 
     /** The targets of a policy spec, as {@code GetTargetRefs} reads them; empty when it names none. */
     public static List<PolicyTarget> of(JsonNode spec) {
@@ -48,6 +50,26 @@ public record PolicyTarget(String group, String kind, String name, String namesp
     /** A Gateway API Gateway ({@code matchesGroupKind} with {@code gvk.KubernetesGateway}). */
     public boolean gateway() {
         return kind.equals("Gateway") && group.equals(GATEWAY_API_GROUP);
+    }
+
+    /** A Kubernetes Service ({@code gvk.Service}: group empty, which istiod reads as {@code core}). */
+    public boolean service() {
+        return kind.equals("Service") && (group.isEmpty() || group.equals("core"));
+    }
+
+    /** An Istio ServiceEntry ({@code gvk.ServiceEntry}). */
+    public boolean serviceEntry() {
+        return kind.equals("ServiceEntry") && group.equals("networking.istio.io");
+    }
+
+    /** The GatewayClass of every waypoint ({@code constants.WaypointGatewayClassName}). */
+    public boolean waypointClass() {
+        return kind.equals("GatewayClass") && group.equals(GATEWAY_API_GROUP) && name.equals(WAYPOINT_CLASS);
+    }
+
+    /** How the target reads in a message: "Gateway ns/public", "Service ns/api". */
+    public String in(String policyNamespace) {
+        return kind + " " + (namespace.isEmpty() ? policyNamespace : namespace) + "/" + name;
     }
 
     @Override

@@ -93,14 +93,32 @@ class IngressCoverageGatewayApiTest {
     void withoutTheGatewaysPodsThePlanApproximatesAPodOfTheTargetedGateway() {
         List<Diagnostic> ds = plan(new FakeCluster(), IngressAuthCoverageTest.INSTALL, customByTarget("auth"));
         Diagnostic note = notes(ds).get(0);
-        assertTrue(note.summary().startsWith("ingress coverage of ingress/gateway.networking.k8s.io/gateway-name=public:"),
-                note.summary());
+        // no selector is involved: the words name the Gateway's pods, never "labelled as its selector"
+        assertTrue(note.summary().startsWith("ingress coverage of Gateway ingress/public: no running pod belongs to the Gateway"
+                + " the CUSTOM policy's targetRefs name, so it covers no gateway; a pod of that Gateway says: "), note.summary());
+        assertTrue(note.detail().startsWith("the pods of Gateway ingress/public (pathNormalization"), note.detail());
         assertTrue(note.detail().contains("an approximation (no running gateway pod is labelled"
                 + " gateway.networking.k8s.io/gateway-name=public): a pod in ingress labelled exactly"
                 + " gateway.networking.k8s.io/gateway-name=public (a pod of Gateway ingress/public, which the policy's"
                 + " targetRefs name)"), note.detail());
         assertTrue(adminLetThrough(ds).get(0).summary().contains("would be let through without the auth proxy on a pod of"
                 + " the Gateway the CUSTOM policy's targetRefs name"), adminLetThrough(ds).get(0).summary());
+        assertTrue(adminLetThrough(ds).get(0).detail().contains("on the pods of Gateway ingress/public (pathNormalization")
+                && adminLetThrough(ds).get(0).detail().contains("judged from the CUSTOM policy's targetRefs, an approximation"),
+                adminLetThrough(ds).get(0).detail());
+    }
+
+    @Test
+    void aCustomPolicyOnAGatewayAndAServiceSaysTheServiceIsNotJudged() {
+        var both = decl("istio.authorizationPolicy.ingress", "namespace: ingress\nname: ingress-auth\n"
+                + "targetRefs: [{kind: Gateway, group: gateway.networking.k8s.io, name: public}, {kind: Service, group: \"\","
+                + " name: api}]\naction: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/api/*\"]}}]}]\n");
+        List<Diagnostic> ds = plan(publicGateway(), IngressAuthCoverageTest.INSTALL, both);
+        assertEquals(1, notes(ds).size(), "the Gateway's pods are judged: " + ds);
+        Diagnostic said = ds.stream().filter(d -> d.summary().contains("not on its other targets")).findFirst()
+                .orElseThrow(() -> new AssertionError("the Service target silently dropped: " + ds));
+        assertEquals("ingress coverage: ingress/ingress-auth is judged on the pods of the Gateways its targetRefs name, not on"
+                + " its other targets Service api, which istiod attaches to waypoints only", said.summary());
     }
 
     @Test

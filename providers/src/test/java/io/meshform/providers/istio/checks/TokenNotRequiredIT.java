@@ -2,9 +2,12 @@ package io.meshform.providers.istio.checks;
 
 import static io.meshform.providers.TestSpecs.decl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Severity;
@@ -13,12 +16,14 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.DefaultIstio;
+import io.meshform.providers.istio.policy.PolicyTarget;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.GenericObjects;
 import io.meshform.testkit.LiveClusterTest;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -103,10 +108,79 @@ class TokenNotRequiredIT {
         }
     }
 
+    /**
+     * On a Gateway API gateway's pod (made by hand as in {@link TargetRefsIT}: labelled gateway-name, istio-proxy started
+     * as {@code proxy router}), a RequestAuthentication selecting it by that label gets its jwt_authn filter, and a live
+     * DENY whose targetRefs name the pod's Gateway gets into its RBAC filter: the check counts that policy (it warned
+     * before). A DENY whose targetRefs name a Service does not get there, so a RequestAuthentication targeting the
+     * Gateway and that Service is warned about for the Gateway's pods (before, the Service policy covered both).
+     */
+    @Test
+    void aPolicyTargetingTheGatewayCoversASelectorRequestAuthenticationOnItsPodsAndOneOnAServiceDoesNot(ClusterContext cluster)
+            throws Exception {
+        DefaultIstio.ensure(cluster);
+        var client = cluster.client();
+        String ns = cluster.newNamespace();
+        Map<String, String> labels = Map.of(PolicyTarget.GATEWAY_NAME_LABEL, "public", "sidecar.istio.io/inject", "false");
+        Pod gateway = client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("public-istio-0")
+                .withLabels(labels).endMetadata().withNewSpec().addToContainers(new ContainerBuilder().withName("istio-proxy")
+                        .withImage("docker.io/istio/proxyv2:1.30.3").withArgs("proxy", "router", "--domain",
+                                "$(POD_NAMESPACE).svc.cluster.local").build()).endSpec().build()).create();
+        client.pods().inNamespace(ns).withName(gateway.getMetadata().getName())
+                .waitUntilCondition(p -> p != null && p.getStatus() != null && p.getStatus().getPodIP() != null, 60, TimeUnit.SECONDS);
+        String pod = ns + "/" + gateway.getMetadata().getName();
+        client.genericKubernetesResources(GATEWAY).inNamespace(ns).resource(GenericObjects.of("networking.istio.io/v1", "Gateway", ns,
+                "public-http", Map.of("selector", Map.of(PolicyTarget.GATEWAY_NAME_LABEL, "public"), "servers", List.of(Map.of(
+                        "port", Map.of("number", 80, "name", "http", "protocol", "HTTP"), "hosts", List.of("*")))))).create();
+        Map<String, Object> selector = Map.of("matchLabels", Map.of(PolicyTarget.GATEWAY_NAME_LABEL, "public"));
+        Map<String, Object> toPublic = Map.of("kind", "Gateway", "group", PolicyTarget.GATEWAY_API_GROUP, "name", "public");
+        Map<String, Object> toApi = Map.of("kind", "Service", "group", "", "name", "api");
+        List<Object> denyTokenless = List.of(Map.of("from", List.of(Map.of("source", Map.of("notRequestPrincipals", List.of("*"))))));
+        var policies = client.genericKubernetesResources(AUTHZ).inNamespace(ns);
+        ResourceDecl selecting = decl("istio.requestAuthentication.jwt", "namespace: " + ns + "\nname: " + RA_NAME
+                + "\nselector: {matchLabels: {" + PolicyTarget.GATEWAY_NAME_LABEL + ": public}}\njwtRules: [{issuer:"
+                + " https://tnr.example.com, jwks: '" + JWKS + "'}]\n");
+        ResourceDecl targeting = decl("istio.requestAuthentication.jwt", "namespace: " + ns + "\nname: " + RA_NAME
+                + "\ntargetRefs: [{group: gateway.networking.k8s.io, kind: Gateway, name: public}, {group: \"\", kind: Service,"
+                + " name: api}]\njwtRules: [{issuer: https://tnr.example.com, jwks: '" + JWKS + "'}]\n");
+        client.genericKubernetesResources(REQUEST_AUTHN).inNamespace(ns).resource(GenericObjects.of("security.istio.io/v1",
+                "RequestAuthentication", ns, RA_NAME, Map.of("selector", selector,
+                        "jwtRules", List.of(Map.of("issuer", "https://tnr.example.com", "jwks", JWKS))))).create();
+        policies.resource(GenericObjects.of("security.istio.io/v1", "AuthorizationPolicy", ns, "tnr-on-gateway", Map.of(
+                "targetRefs", List.of(toPublic), "action", "DENY", "rules", denyTokenless))).create();
+        policies.resource(GenericObjects.of("security.istio.io/v1", "AuthorizationPolicy", ns, "tnr-on-service", Map.of(
+                "targetRefs", List.of(toApi), "action", "DENY", "rules", denyTokenless))).create();
+        until(cluster, pod, raw -> jwtFilters(raw).toString().contains("https://tnr.example.com"), "the jwt_authn filter");
+        String authz = "";
+        for (int attempt = 0; attempt < 20 && !authz.contains("policy[tnr-on-gateway]"); attempt++) {
+            Thread.sleep(500);
+            authz = authorization(cluster, pod);
+        }
+        assertTrue(authz.contains("policy[tnr-on-gateway]") && authz.contains("\"DENY\""), authz);
+        assertFalse(authz.contains("policy[tnr-on-service]"), "a Service target reaches waypoints only: " + authz);
+
+        assertEquals(List.of(), plan(cluster, selecting), "the DENY on the gateway's Gateway requires the token on its pods");
+        policies.withName("tnr-on-gateway").delete();
+        for (int attempt = 0; attempt < 20 && authz.contains("policy[tnr-on-gateway]"); attempt++) {
+            Thread.sleep(500);
+            authz = authorization(cluster, pod);
+        }
+        assertFalse(authz.contains("policy[tnr-on-gateway]"), authz);
+        List<Diagnostic> onGateway = plan(cluster, targeting);
+        assertEquals(1, onGateway.size(), onGateway.toString());
+        assertEquals(Severity.WARNING, onGateway.get(0).severity());
+        assertTrue(onGateway.get(0).summary().endsWith("no AuthorizationPolicy requires one on the pods of Gateway " + ns + "/public"),
+                onGateway.get(0).summary());
+    }
+
     /** The check at plan, the stack's RequestAuthentication over the live cluster read as the product reads it. */
     private static List<Diagnostic> plan(ClusterContext cluster) {
+        return plan(cluster, STACK_RA);
+    }
+
+    private static List<Diagnostic> plan(ClusterContext cluster, ResourceDecl stack) {
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", cluster.kubeconfigPath().toString())))) {
-            CheckContext ctx = MeshChecksTest.ctx(CheckContext.Purpose.PLAN, Environment.STAGING, STACK_RA);
+            CheckContext ctx = MeshChecksTest.ctx(CheckContext.Purpose.PLAN, Environment.STAGING, stack);
             return TokenNotRequired.findings(new PlannedMesh(ctx, new LiveCluster(kube)));
         }
     }

@@ -225,7 +225,7 @@ class TokenNotRequiredTest {
                 """);
         assertEquals(List.of(), validate(ra, same));
         Diagnostic d = only(validate(ra, other), Severity.WARNING);
-        assertTrue(d.summary().endsWith("on Gateway web/public"), d.summary());
+        assertTrue(d.summary().endsWith("on the pods of Gateway web/public"), d.summary());
     }
 
     @Test

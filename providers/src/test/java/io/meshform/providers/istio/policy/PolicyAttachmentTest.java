@@ -75,4 +75,30 @@ class PolicyAttachmentTest {
         assertTrue(PolicyAttachment.attaches(everything, "ingress", CLASSIC, ROOT));
         assertTrue(PolicyAttachment.attaches(everything, "ingress", GATEWAY_API, ROOT));
     }
+
+    /** The waypoint branch of ShouldAttachPolicy: no selector, its own Gateway, a Service it serves, the waypoint class. */
+    @Test
+    void aWaypointTakesOnlyTargetedPoliciesForItselfOrTheServiceItServes() {
+        List<PolicyTarget> api = List.of(new PolicyTarget("", "Service", "api", "ingress"));
+        AuthzPolicy bySelector = policy("metadata: {namespace: ingress, name: p}\nspec: {action: DENY, selector: {matchLabels:"
+                + " {" + PolicyTarget.GATEWAY_NAME_LABEL + ": public}}, rules: [{}]}\n");
+        assertFalse(PolicyAttachment.attachesToWaypoint(bySelector.namespace(), bySelector.targets(), "ingress", "public", api, ROOT),
+                "waypoints never use selector");
+        AuthzPolicy own = targeting("ingress", GATEWAY_PUBLIC);
+        assertTrue(PolicyAttachment.attachesToWaypoint(own.namespace(), own.targets(), "ingress", "public", List.of(), ROOT));
+        assertFalse(PolicyAttachment.attachesToWaypoint(own.namespace(), own.targets(), null, null, api, ROOT),
+                "which waypoint it is not known");
+        AuthzPolicy service = targeting("ingress", "targetRefs: [{kind: Service, group: \"\", name: api}]");
+        assertTrue(PolicyAttachment.attachesToWaypoint(service.namespace(), service.targets(), null, null, api, ROOT));
+        assertFalse(PolicyAttachment.attachesToWaypoint(service.namespace(), service.targets(), "ingress", "public", List.of(), ROOT),
+                "a Service the waypoint does not serve here");
+        AuthzPolicy entry = targeting("ingress", "targetRefs: [{kind: ServiceEntry, group: networking.istio.io, name: api}]");
+        assertFalse(PolicyAttachment.attachesToWaypoint(entry.namespace(), entry.targets(), null, null, api, ROOT),
+                "a ServiceEntry is the external registry, not the Kubernetes Service of the same name");
+        AuthzPolicy everyWaypoint = targeting(ROOT, "targetRefs: [{kind: GatewayClass, group: gateway.networking.k8s.io,"
+                + " name: istio-waypoint}]");
+        assertTrue(PolicyAttachment.attachesToWaypoint(ROOT, everyWaypoint.targets(), "ingress", "public", List.of(), ROOT));
+        assertFalse(PolicyAttachment.attachesToWaypoint("ingress", everyWaypoint.targets(), "ingress", "public", List.of(), ROOT),
+                "the waypoint class only from the root namespace");
+    }
 }
