@@ -99,9 +99,12 @@ final class StateCommand implements Callable<Integer> {
             try (Workspace ws = new Workspace(global, terminal)) {
                 StateBackend backend = ws.readOnlyBackend("`meshform state list`");
                 StateSnapshot s = existing(backend);
-                s.resources().forEach(r -> terminal.out().println(r.address()));
+                // Escaped as show escapes: a state is a file anyone may edit, and an address read from it reaches the
+                // terminal here (an OSC sequence that sets the title or the clipboard, a bidi override) before any
+                // command checks that the loader would have allowed it.
+                s.resources().forEach(r -> terminal.out().println(ControlChars.escape(r.address())));
                 // old objects of moves still to delete: "ADDR (deposed object KEY)", as the plan names them
-                s.deposed().forEach(d -> terminal.out().println(d.describe()));
+                s.deposed().forEach(d -> terminal.out().println(ControlChars.escape(d.describe())));
                 return ExitCodes.OK;
             }
         }

@@ -208,6 +208,27 @@ class StateCommandsTest {
         assertTrue(show.out().contains("mode: \"PERMISSIVE\\e[2K\\u200b\"\n"), show.out());
     }
 
+    /** list reads addresses from the same edited file: an escape sequence in one is shown escaped, never sent. */
+    @Test
+    void listEscapesControlAndInvisibleCharactersOfAnEditedState() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Path state = dir.resolve("meshform.state.json");
+        var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        var root = (tools.jackson.databind.node.ObjectNode) mapper.readTree(Files.readString(state));
+        var extra = (tools.jackson.databind.node.ObjectNode) root.path("resources").get(0);
+        extra.put("address", "fake.thing.x\u001b]0;owned\u0007\u202E");
+        var deposed = extra.deepCopy();
+        deposed.put("address", "fake.thing.y\u001b[2J");
+        deposed.put("key", "0badcafe");
+        root.putArray("deposed").add(deposed);
+        Files.writeString(state, mapper.writeValueAsString(root));
+        Result list = run("state", "list");
+        assertTrue(list.out().codePoints().noneMatch(c -> c == 0x1b || c == 7 || Character.getType(c) == Character.FORMAT),
+                list.out());
+        assertTrue(list.out().contains("fake.thing.x\\e]0;owned\\a\\u202e\n"), list.out());
+        assertTrue(list.out().contains("fake.thing.y\\e[2J (deposed object 0badcafe)\n"), list.out());
+    }
+
     /** A deposed object (the old object of a move still to delete) is listed, shown and forgotten with its resource. */
     @Test
     void listShowAndRmNameTheDeposedObjectsOfAnAddress() throws IOException {
