@@ -292,6 +292,7 @@ final class Workspace implements AutoCloseable {
      * (new, or written before state format 2) is this stack's from now on, recorded by the run's next write.
      */
     StateSnapshot stateOf(StateSnapshot state, Stack stack, StateBackend backend) {
+        refuseInvalidAddresses(state, backend);
         if (stack.name() == null) {
             return state;
         }
@@ -307,6 +308,29 @@ final class Workspace implements AutoCloseable {
                     + "\" in it, then `meshform state push -f " + options.file + " state.json`.");
         }
         return state.withStack(stack.name());
+    }
+
+    /**
+     * Every address a state records must be one a stack can declare: the state's format does not check them, and a
+     * hand-edited or damaged entry (an escape sequence, a path, a type with no dot) reached the planner as "a bug in
+     * meshform". Said here once, naming the state and the entry (escaped), with the ways back.
+     */
+    private static void refuseInvalidAddresses(StateSnapshot state, StateBackend backend) {
+        java.util.List<String> recorded = new java.util.ArrayList<>();
+        state.resources().forEach(r -> recorded.add(r.address()));
+        state.deposed().forEach(d -> recorded.add(d.address()));
+        for (String address : recorded) {
+            try {
+                io.meshform.engine.model.ResourceAddress.parse(address);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(backend.describe() + " records an entry whose address `"
+                        + io.meshform.engine.diag.ControlChars.escape(String.valueOf(address)) + "` is not a resource address ("
+                        + io.meshform.engine.diag.ControlChars.escape(e.getMessage()) + "): the state was edited by hand or"
+                        + " damaged, and nothing was planned or changed.\nRestore the state from its backup (a local state"
+                        + " keeps the one before the last write as FILE.backup), or `meshform state pull`, fix the entry, and"
+                        + " `meshform state push`.");
+            }
+        }
     }
 
     /** A plan (or state) file named on the command line: a regular file within the size limit, checked before reading. */

@@ -278,6 +278,32 @@ class StateCommandsTest {
         assertArrayEquals(before, Files.readAllBytes(stateFile), "a refused drift changes nothing");
     }
 
+    /** A hand-edited address is refused naming the state and the entry, escaped: not "a bug in meshform". */
+    @Test
+    void aStateEntryWithAnInvalidAddressIsRefusedNotACrash() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Path stateFile = dir.resolve("meshform.state.json");
+        for (String bad : List.of("fake.thing.x\u001b]0;PWNED\u0007", "../../x", "fake.thing.")) {
+            tools.jackson.databind.node.ObjectNode state = (tools.jackson.databind.node.ObjectNode)
+                    tools.jackson.databind.json.JsonMapper.builder().build().readTree(Files.readString(stateFile));
+            tools.jackson.databind.node.ObjectNode entry = (tools.jackson.databind.node.ObjectNode) state.get("resources").get(0);
+            String good = entry.get("address").asString();
+            entry.put("address", bad);
+            Files.writeString(stateFile, state.toString());
+            byte[] before = Files.readAllBytes(stateFile);
+            for (String command : List.of("plan", "apply", "drift")) {
+                Result r = command.equals("apply") ? run(command, "--auto-approve") : run(command);
+                assertEquals(1, r.code(), command + ": " + r.out() + r.err());
+                assertTrue(r.err().contains("records an entry whose address `"), command + ": " + r.err());
+                assertFalse(r.err().contains("bug in meshform"), r.err());
+                assertFalse(r.err().contains("\u001b"), "escaped: " + r.err());
+                assertArrayEquals(before, Files.readAllBytes(stateFile), command + " changed nothing");
+            }
+            entry.put("address", good);
+            Files.writeString(stateFile, state.toString());
+        }
+    }
+
     /** Applies the stack and records the entry of fake.thing.extra a second time, as its deposed object 0badcafe. */
     private void applyAndDeposeExtra() throws IOException {
         assertEquals(0, run("apply", "--auto-approve").code());
