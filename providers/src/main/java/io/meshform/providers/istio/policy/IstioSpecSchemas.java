@@ -2,6 +2,7 @@ package io.meshform.providers.istio.policy;
 
 import io.meshform.providers.istio.core.IstioRelease;
 import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.SpecChecker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Istio 1.30.3's spec schemas ({@link IstioSpecSchema}), one file per kind in the jar (istio-spec-schemas/KIND.json),
@@ -54,7 +54,6 @@ public final class IstioSpecSchemas {
     }
 
     private final ConcurrentHashMap<String, Optional<IstioSpecSchema>> read = new ConcurrentHashMap<>();
-    private final JsonMapper json = JsonMapper.builder().build();
     private final ReleaseInUse release;
     /** The release's answer, asked once (istioctl that cannot run would otherwise be started for every object). */
     private Optional<String> version;
@@ -106,7 +105,10 @@ public final class IstioSpecSchemas {
     private Optional<IstioSpecSchema> load(String kind) {
         String name = DIRECTORY + kind + ".json";
         try (InputStream in = IstioSpecSchemas.class.getResourceAsStream(name)) {
-            return in == null ? Optional.empty() : Optional.of(IstioSpecSchema.of(json.readTree(in)));
+            // The shared mapper, when a file is read: a catalogue is made for every run with the providers (on the main
+            // thread, before the stack loads), and building a mapper of its own there cost the first mapper's class
+            // initialisation (about 40 ms at N=100, BENCHMARKS.md, 2026-12-04 afternoon) in every run, needed or not.
+            return in == null ? Optional.empty() : Optional.of(IstioSpecSchema.of(Json.MAPPER.readTree(in)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + name + " from the meshform jar; rebuild it", e);
         }
