@@ -100,7 +100,8 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
     private static Diagnostic notRun(List<PlannedObject> objects, String why, String fix) {
         return Diagnostic.warning(Mesh.VALIDATE_NOT_RUN + " on the stack's " + objects.size() + " Istio object(s): " + why,
                 "meshform validates Istio objects with `istioctl validate`, the same rules istiod's admission webhook"
-                        + " applies; without it they are checked only when applied. " + fix, null);
+                        + " applies; without it they are checked only when applied. "
+                        + Character.toUpperCase(fix.charAt(0)) + fix.substring(1), null);
     }
 
     /**

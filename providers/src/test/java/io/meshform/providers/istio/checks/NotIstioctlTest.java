@@ -63,7 +63,7 @@ class NotIstioctlTest {
         assertFalse(d.isError(), "not checked is a warning, as without istioctl (--strict refuses it)");
         assertEquals("Istio's validation did not run on the stack's 1 Istio object(s): istioctl " + silent.binary()
                 + " (from --istioctl) exited 0 and printed nothing", d.summary());
-        assertTrue(d.detail().endsWith("is it Istio's istioctl? point --istioctl or MESHFORM_ISTIOCTL at the istioctl of"
+        assertTrue(d.detail().endsWith("applied. Is it Istio's istioctl? point --istioctl or MESHFORM_ISTIOCTL at the istioctl of"
                 + " the release the stack names"), d.detail());
     }
 }
