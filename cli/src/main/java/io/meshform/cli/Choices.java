@@ -59,10 +59,29 @@ final class Choices {
         }
     }
 
+    /**
+     * bash and zsh only: the script is picocli's {@code AutoComplete.bash}, which zsh runs through bashcompinit, and
+     * picocli generates nothing else. For another shell's name "did you mean 'bash'?" was a wrong guess; the user
+     * needs to hear that the shell is not supported, and what is.
+     */
     static final class Shell extends OneOf {
+        private static final java.util.Set<String> OTHER_SHELLS = java.util.Set.of("fish", "powershell", "pwsh", "tcsh",
+                "csh", "ksh", "nu", "nushell", "elvish", "xonsh", "cmd");
+
         @Override
         List<String> values() {
             return List.of("bash", "zsh");
+        }
+
+        @Override
+        public String convert(String value) {
+            if (OTHER_SHELLS.contains(value.toLowerCase(java.util.Locale.ROOT))) {
+                throw new TypeConversionException("meshform completes in bash and zsh only, not " + value + ": its script"
+                        + " is the bash script of picocli's AutoComplete (zsh loads it through bashcompinit), and picocli"
+                        + " writes none for other shells; use `meshform completion bash` in bash or `meshform completion"
+                        + " zsh` in zsh");
+            }
+            return super.convert(value);
         }
     }
 

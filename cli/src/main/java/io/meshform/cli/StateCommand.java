@@ -242,6 +242,12 @@ final class StateCommand implements Callable<Integer> {
                 // A resource whose only object is deposed moves too, as rm forgets one.
                 java.util.Optional<ResourceState> r = moving.isEmpty() ? java.util.Optional.of(require(s, from)) : s.find(from);
                 String type = r.map(ResourceState::type).orElseGet(() -> moving.get(0).object().type());
+                // Found in the state, so FROM parses. Moving onto itself said "X is already in the state", as if
+                // another resource were in the way.
+                if (ResourceAddress.parse(from).equals(target)) {
+                    throw new UserError("cannot move " + from + " to " + to + ": the source and the destination are the same"
+                            + " address; nothing was changed (give the new address as TO)");
+                }
                 if (!target.type().equals(type)) {
                     throw new UserError("cannot move " + from + " to " + to + ": the type differs (" + type + ")");
                 }

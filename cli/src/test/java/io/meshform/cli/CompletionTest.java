@@ -1,6 +1,7 @@
 package io.meshform.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -40,6 +41,17 @@ class CompletionTest {
         assertEquals(List.of("text", "json", "markdown", "junit"), complete("meshform drift --format "));
         assertEquals(List.of("debug"), complete("meshform plan --log-level d"));
         assertEquals(List.of("bash", "zsh"), complete("meshform completion "));
+    }
+
+    @Test
+    void anotherShellIsToldWhichShellsAreSupportedNotOfferedBash() {
+        HelpTest.Result fish = HelpTest.run("completion", "fish");
+        assertEquals(1, fish.code(), fish.err());
+        assertTrue(fish.err().contains("meshform completes in bash and zsh only, not fish: its script is the bash script of"
+                + " picocli's AutoComplete"), fish.err());
+        assertFalse(fish.err().contains("did you mean"), fish.err());
+        // A typo of a supported shell still gets its suggestion.
+        assertTrue(HelpTest.run("completion", "bsh").err().contains("did you mean 'bash'?"));
     }
 
     @Test

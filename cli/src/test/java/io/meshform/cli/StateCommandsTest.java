@@ -325,6 +325,12 @@ class StateCommandsTest {
         assertTrue(mv.out().contains("Its deposed object (the old object of a move, still to delete) moved with it; the next"
                 + " apply deletes it."), mv.out());
         assertEquals("fake.thing.mesh\nfake.thing.more\nfake.thing.more (deposed object 0badcafe)\n", run("state", "list").out());
+        String before = Files.readString(dir.resolve("meshform.state.json"));
+        Result itself = run("state", "mv", "fake.thing.more", "fake.thing.more");
+        assertEquals(1, itself.code());
+        assertTrue(itself.err().contains("cannot move fake.thing.more to fake.thing.more: the source and the destination are"
+                + " the same address; nothing was changed"), itself.err());
+        assertEquals(before, Files.readString(dir.resolve("meshform.state.json")), "the state is not rewritten");
         Result taken = run("state", "mv", "fake.thing.more", "fake.thing.mesh");
         assertEquals(1, taken.code());
         assertTrue(taken.err().contains("fake.thing.mesh is already in the state"), taken.err());

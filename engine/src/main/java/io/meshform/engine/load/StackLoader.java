@@ -200,14 +200,15 @@ public final class StackLoader {
         }
         shape.knownKeys(root, "", "the stack", TOP_KEYS);
         String apiVersion = shape.string(root, "", "apiVersion");
-        if (shape.required(root, "", "apiVersion", "the stack") && apiVersion != null && !API_VERSION.equals(apiVersion)) {
+        if (apiVersion != null && !API_VERSION.equals(apiVersion)) {
             out.error("unsupported apiVersion `" + apiVersion + "`", "this meshform reads apiVersion: " + API_VERSION,
                     doc.rangeOf("/apiVersion"));
         }
         String kind = shape.string(root, "", "kind");
-        if (shape.required(root, "", "kind", "the stack") && kind != null && !"Stack".equals(kind)) {
+        if (kind != null && !"Stack".equals(kind)) {
             out.error("unsupported kind `" + kind + "`", "expected kind: Stack", doc.rangeOf("/kind"));
         }
+        StackHeader.reportMissing(doc, root, chain.isEmpty(), out);
         chain.add(path);
         JsonNode imports = root.get("imports");
         if (imports != null) {
@@ -301,10 +302,7 @@ public final class StackLoader {
                               boolean topLevel) {
         JsonNode md = root.get("metadata");
         if (md == null) {
-            if (topLevel) {
-                shape.required(root, "", "metadata", "the stack");
-            }
-            return;
+            return; // reported with the rest of the header (StackHeader)
         }
         if (!shape.isObject(md, "/metadata", "`metadata`")) {
             return;

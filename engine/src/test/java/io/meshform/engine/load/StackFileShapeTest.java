@@ -2,6 +2,7 @@ package io.meshform.engine.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.DiagnosticsException;
@@ -38,5 +39,27 @@ class StackFileShapeTest {
             assertEquals(1, d.range().line());
             assertEquals(1, d.range().column());
         }
+    }
+
+    /** A new user's first file: one error that shows the header to add, not three "missing required field"s. */
+    @Test
+    void aFileWithoutTheHeaderIsShownTheHeaderOnce() throws IOException {
+        Diagnostic d = only("resources: []\n");
+        assertEquals("missing required fields `apiVersion`, `kind` and `metadata` in the stack", d.summary());
+        assertEquals("a stack file starts with these lines (NAME is the stack's name):\n  apiVersion: meshform.io/v1alpha1\n"
+                + "  kind: Stack\n  metadata:\n    name: NAME", d.detail());
+        assertEquals(1, d.range().line());
+        assertEquals(1, d.range().column());
+        assertEquals("missing required field `kind` in the stack", only("apiVersion: meshform.io/v1alpha1\nmetadata: {name: x}\n"
+                + "resources: []\n").summary());
+    }
+
+    /** An imported file takes the importer's metadata: only apiVersion and kind are its header. */
+    @Test
+    void anImportedFileNeedsNoMetadata() throws IOException {
+        Files.writeString(dir.resolve("base.yaml"), "resources: []\n");
+        Diagnostic d = only("apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: x}\nimports: [base.yaml]\n");
+        assertEquals("missing required fields `apiVersion` and `kind` in the stack", d.summary());
+        assertTrue(d.range().toString().contains("base.yaml"), d.range().toString());
     }
 }

@@ -2,6 +2,7 @@ package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.core.UnexpectedAnswer;
 import io.meshform.providers.kubernetes.Json;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +29,12 @@ final class AnalyzeRun {
     record Message(String code, String level, String origin, String text, String reference, String documentation) {
     }
 
-    /** The messages, or why there are none: {@code failure} is set when istioctl did not produce its JSON. */
-    record Result(List<Message> messages, List<String> unreadable, String failure, Duration took) {
+    /**
+     * The messages, or why there are none: {@code failure} is set when istioctl did not produce its JSON, and
+     * {@code advice} when the program did not answer as Istio's istioctl does (it exited 0 without the JSON, or printed
+     * nothing), which no retry fixes: the user chose the wrong binary.
+     */
+    record Result(List<Message> messages, List<String> unreadable, String failure, String advice, Duration took) {
     }
 
     private AnalyzeRun() {
@@ -70,13 +75,17 @@ final class AnalyzeRun {
         }
         String out = r.out().trim();
         if (r.exit() != 0 || !out.startsWith("[")) {
-            return new Result(List.of(), unreadable, "istioctl analyze exited " + r.exit() + ": " + r.tail(5), took);
+            // A real istioctl that fails says why on stderr (a right it lacks); exiting 0 without the JSON, or
+            // saying nothing, is a program that is not istioctl (--istioctl /bin/true).
+            boolean notIstioctl = r.exit() == 0 || UnexpectedAnswer.silent(r);
+            return new Result(List.of(), unreadable, istioctl.named() + " " + UnexpectedAnswer.outcome(r),
+                    notIstioctl ? UnexpectedAnswer.ADVICE : null, took);
         }
         List<Message> messages = new ArrayList<>();
         for (JsonNode m : Json.MAPPER.readTree(out)) {
             messages.add(new Message(Json.text(m, "code"), Json.text(m, "level"), Json.text(m, "origin"),
                     Json.text(m, "message"), Json.text(m, "reference"), Json.text(m, "documentationUrl")));
         }
-        return new Result(messages, unreadable, null, took);
+        return new Result(messages, unreadable, null, null, took);
     }
 }

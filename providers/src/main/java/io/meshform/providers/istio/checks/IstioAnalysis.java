@@ -100,14 +100,14 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
         try {
             result = AnalyzeRun.run(istioctl, files, meshConfig, revision);
         } catch (RuntimeException e) {
-            return List.of(didNotRun(ctx, CheckSupport.why(e)));
+            return List.of(didNotRun(ctx, CheckSupport.why(e), null));
         } finally {
             if (files != null) {
                 files.close();
             }
         }
         if (result.failure() != null) {
-            return List.of(didNotRun(ctx, result.failure()));
+            return List.of(didNotRun(ctx, result.failure(), result.advice()));
         }
         return judge(mesh, planned, namespaces, result, files, sources);
     }
@@ -116,15 +116,17 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
      * Analyze could not run (no istioctl, or rights it lacks: it lists Secrets, which drift's read-only account may
      * not). A warning for a plan and for drift alike: --strict refuses a plan that was not analyzed, and a drift report
      * that says nothing else must not read as clean when a check did not run (it is a finding, so drift exits 2). A
-     * drift run that skips analyze on purpose passes --no-analyze, and its report says so in a note.
+     * drift run that skips analyze on purpose passes --no-analyze, and its report says so in a note. {@code advice},
+     * when the program is not Istio's istioctl, comes first: it is the fix.
      */
-    private static Diagnostic didNotRun(CheckContext ctx, String why) {
+    private static Diagnostic didNotRun(CheckContext ctx, String why, String advice) {
         String summary = "istioctl analyze did not run: " + why;
+        String first = advice == null ? "" : advice + "\n";
         return ctx.purpose() == Purpose.DRIFT
-                ? Diagnostic.warning(summary, "drift runs Istio's analyzers on the live cluster, and they did not check it;"
+                ? Diagnostic.warning(summary, first + "drift runs Istio's analyzers on the live cluster, and they did not check it;"
                         + " give the account what istioctl analyze needs (it lists and watches Secrets), or skip the"
                         + " analyzers on purpose with --no-analyze", null)
-                : Diagnostic.warning(summary, "meshform runs Istio's analyzers on the cluster as the plan leaves it; skip"
+                : Diagnostic.warning(summary, first + "meshform runs Istio's analyzers on the cluster as the plan leaves it; skip"
                         + " them with --no-analyze", null);
     }
 

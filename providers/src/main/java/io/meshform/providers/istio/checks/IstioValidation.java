@@ -5,6 +5,7 @@ import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.core.UnexpectedAnswer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,11 +66,12 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
             r = istioctl.runRemembered(List.of("validate", "-f", files.file().toString()), List.of(files.file()), TIMEOUT,
                     objects.stream().anyMatch(PlannedObject::holdsSensitive));
         } catch (RuntimeException e) {
-            return List.of(Diagnostic.warning(Mesh.VALIDATE_NOT_RUN + " on the stack's " + objects.size()
-                            + " Istio object(s): " + CheckSupport.why(e),
-                    "meshform validates Istio objects with `istioctl validate`, the same rules istiod's admission webhook"
-                            + " applies; without it they are checked only when applied. Install istioctl (or point --istioctl"
-                            + " / MESHFORM_ISTIOCTL at it)", null));
+            return List.of(notRun(objects, CheckSupport.why(e), "Install istioctl (or point --istioctl / MESHFORM_ISTIOCTL at it)"));
+        }
+        // istioctl validate names each file it accepts ("\"x.yaml\" is valid", validate.go): silence with exit 0 is a
+        // program that is not istioctl (--istioctl /bin/true), and the objects were not checked, not found valid.
+        if (r.exit() == 0 && UnexpectedAnswer.silent(r)) {
+            return List.of(notRun(objects, istioctl.named() + " " + UnexpectedAnswer.outcome(r), UnexpectedAnswer.ADVICE));
         }
         List<String> lines = new ArrayList<>(r.stderr());
         lines.addAll(r.stdout());
@@ -93,6 +95,13 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
                     "istioctl " + istioctl.binary() + " exited " + r.exit() + " without naming an object", null));
         }
         return diagnostics;
+    }
+
+    private static Diagnostic notRun(List<PlannedObject> objects, String why, String fix) {
+        return Diagnostic.warning(Mesh.VALIDATE_NOT_RUN + " on the stack's " + objects.size() + " Istio object(s): " + why,
+                "meshform validates Istio objects with `istioctl validate`, the same rules istiod's admission webhook"
+                        + " applies; without it they are checked only when applied. "
+                        + Character.toUpperCase(fix.charAt(0)) + fix.substring(1), null);
     }
 
     /**

@@ -136,6 +136,11 @@ public final class Istioctl {
         return binary;
     }
 
+    /** "istioctl /path (from --istioctl)": the binary and where the user chose it, for messages. */
+    public String named() {
+        return "istioctl " + binary + " (from " + origin + ")";
+    }
+
     public record Result(int exit, List<String> stdout, List<String> stderr) {
         public String out() {
             return String.join("\n", stdout);
@@ -157,12 +162,8 @@ public final class Istioctl {
             }
             Matcher m = VERSION.matcher(r.out());
             if (r.exit() != 0 || !m.find()) {
-                // A program that exits 0 and prints nothing (a wrong --istioctl such as /bin/true) left ": " and no
-                // advice; say what was printed and what to do.
-                String said = r.tail(5).isBlank() ? "and printed nothing" : "and printed: " + r.tail(5);
-                throw KubeErrors.error("cannot tell the version of istioctl " + binary + " (from " + origin + ")",
-                        "`istioctl version --remote=false` exited " + r.exit() + " " + said + "; is it Istio's istioctl? "
-                                + "point --istioctl or MESHFORM_ISTIOCTL at the istioctl of the release the stack names");
+                throw KubeErrors.error("cannot tell the version of " + named(), "`istioctl version --remote=false` "
+                        + UnexpectedAnswer.outcome(r) + "; " + UnexpectedAnswer.ADVICE);
             }
             version = m.group(1);
         }
