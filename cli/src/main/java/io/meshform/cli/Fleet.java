@@ -162,14 +162,6 @@ final class Fleet {
     }
 
     private static List<String> allContexts(Terminal terminal, GlobalOptions global) {
-        Map<String, String> settings = new LinkedHashMap<>();
-        String fromEnvironment = terminal.env().get("KUBECONFIG");
-        if (global.kubeconfig != null) {
-            settings.put("kubeconfig", global.kubeconfig.toString());
-        } else if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
-            settings.put("kubeconfig", fromEnvironment);  // a list, as kubectl reads it
-            settings.put(KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
-        }
-        return KubeConnection.contextNames(new ProviderSettings(settings));
+        return KubeConnection.contextNames(new ProviderSettings(Workspace.kubeconfigSettings(terminal, global.kubeconfig)));
     }
 }

@@ -58,7 +58,7 @@ public class GlobalOptions {
 
     /** --all-contexts, which only plan and drift take ({@link #ALL_CONTEXTS}): apply and the rest run on one cluster. */
     boolean allContexts;
-    static final String ALL_CONTEXTS = "Run on every context of the kubeconfig at once (default: off).";
+    static final String ALL_CONTEXTS = "Run on every context of the kubeconfig (--kubeconfig, else $KUBECONFIG, else $HOME/.kube/config) at once (default: off).";
 
     /** Set on each member of a fleet run (never from the command line). */
     boolean fleetMember;

@@ -69,18 +69,28 @@ final class Workspace implements AutoCloseable {
         return MeshformVersion.get();
     }
 
-    ProviderSettings providerSettings() {
+    /**
+     * Which kubeconfig to read, as kubectl chooses it: {@code --kubeconfig}, else $KUBECONFIG (a list of files), else
+     * $HOME/.kube/config. One rule for a single cluster and for a fleet's list of contexts.
+     */
+    static Map<String, String> kubeconfigSettings(Terminal terminal, java.nio.file.Path kubeconfig) {
         Map<String, String> s = new LinkedHashMap<>();
-        if (options.kubeconfig != null) {
-            s.put("kubeconfig", options.kubeconfig.toString());
-        } else if (terminal.env().get("KUBECONFIG") != null && !terminal.env().get("KUBECONFIG").isEmpty()) {
+        String fromEnvironment = terminal.env().get("KUBECONFIG");
+        if (kubeconfig != null) {
+            s.put("kubeconfig", kubeconfig.toString());
+        } else if (fromEnvironment != null && !fromEnvironment.isEmpty()) {
             // kubectl's list of files, merged as kubectl merges them; errors say it came from $KUBECONFIG.
-            s.put("kubeconfig", terminal.env().get("KUBECONFIG"));
+            s.put("kubeconfig", fromEnvironment);
             s.put(KubeConnection.KUBECONFIG_FROM_ENVIRONMENT, "true");
         }
         // The default kubeconfig is $HOME/.kube/config, as kubectl's; the JVM's user.home ignores $HOME.
         String home = terminal.env().get("HOME");
         s.put(KubeConnection.HOME_SETTING, home == null || home.isEmpty() ? System.getProperty("user.home") : home);
+        return s;
+    }
+
+    ProviderSettings providerSettings() {
+        Map<String, String> s = kubeconfigSettings(terminal, options.kubeconfig);
         if (options.fleet()) {
             throw new UserError("this command runs on one cluster; give --context once (several contexts and "
                     + "--all-contexts work with plan and drift)");

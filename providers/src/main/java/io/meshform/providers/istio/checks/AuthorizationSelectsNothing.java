@@ -5,6 +5,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.PolicyTarget;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             JsonNode s = o.object().path("spec");
             String action = Json.text(s, "action", "ALLOW");
             Map<String, String> labels = Json.stringMap(s.path("selector").path("matchLabels"));
-            List<JsonNode> targets = TargetRefs.of(s);
+            List<PolicyTarget> targets = PolicyTarget.of(s);
             if (!"AuthorizationPolicy".equals(o.kind()) || (labels.isEmpty() && targets.isEmpty())
                     || !(action.equals("CUSTOM") || action.equals("DENY"))) {
                 continue;

@@ -171,7 +171,7 @@ final class CoveredWorkloads {
             return List.of(custom.selector() == null ? Map.of() : custom.selector());
         }
         return custom.targets().stream().filter(t -> t.gateway() && (t.namespace().isEmpty() || t.namespace().equals(custom.namespace())))
-                .map(t -> Map.of(PolicyTarget.GATEWAY_NAME_LABEL, t.name())).distinct().toList();
+                .map(t -> PolicyTarget.gatewayPodLabels(t.name())).distinct().toList();
     }
 
     private static Map<String, String> withoutHash(Map<String, String> labels) {
@@ -243,7 +243,8 @@ final class CoveredWorkloads {
         String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
                 : "no control plane runs yet")
                 : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
-                : (custom.targeted() ? "no running gateway pod is labelled " + selector(selector)
+                : (custom.targeted() ? "no running gateway pod is labelled " + PolicyTarget.GATEWAY_NAME_LABEL + "="
+                        + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
                 : "no running gateway pod matches the selector") + (others.isEmpty() ? ""
                 : "; it selects " + others.size() + (others.size() == 1 ? " running pod that is" : " running pods that are")
                 + " no gateway (" + String.join(", ", others.subList(0, Math.min(NAMED_PODS, others.size())))
@@ -251,7 +252,7 @@ final class CoveredWorkloads {
         String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
                 + (selector.isEmpty() ? "{}" : selector(selector))
                 + (custom.targeted() ? " (a pod of Gateway " + custom.namespace() + "/" + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
-                + ", which the policy's targetRefs name)" : "")
+                + ", which the policy's targetRefs name, as Istio's gateway template labels it)" : "")
                 + "; a policy selecting the gateway pods by another label, or in"
                 + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
         String name = custom.targeted() ? "Gateway " + custom.namespace() + "/" + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)

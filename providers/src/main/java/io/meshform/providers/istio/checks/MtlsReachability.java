@@ -152,6 +152,7 @@ public final class MtlsReachability extends MeshCheck {
     private static String problem(Reachability.Problem p) {
         return switch (p) {
             case PLAINTEXT_TO_STRICT -> "plaintext to a port that requires mTLS";
+            case TLS_TO_STRICT -> "TLS that is not Istio's to a port that requires Istio mTLS";
             case SERVER_FIRST_PERMISSIVE -> "plaintext to a server-first port under PERMISSIVE (stalls)";
             case SERVER_FIRST_SNIFFED -> "a server-first port whose protocol Istio sniffs (stalls)";
             case MTLS_TO_NO_SIDECAR -> "Istio mTLS to a pod without a sidecar";

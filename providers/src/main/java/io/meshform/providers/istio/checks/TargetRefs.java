@@ -4,10 +4,8 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.providers.istio.injection.LivePod;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.PolicyTarget;
-import io.meshform.providers.kubernetes.Json;
 import java.util.List;
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Which running proxies an AuthorizationPolicy with {@code targetRef}/{@code targetRefs} can attach to. istiod ignores
@@ -24,25 +22,19 @@ final class TargetRefs {
     private TargetRefs() {
     }
 
-    /** The policy's targets: {@code targetRefs}, else its single {@code targetRef} ({@link PolicyTarget#refs}). */
-    static List<JsonNode> of(JsonNode spec) {
-        return PolicyTarget.refs(spec);
-    }
-
-    /** The warning for a policy none of whose targets a running proxy takes; empty when one may. */
-    static Optional<Diagnostic> unattached(PlannedObject o, String action, List<JsonNode> targets, PlannedMesh mesh) {
+    /**
+     * The warning for a policy none of whose {@code targets} ({@link PolicyTarget#of}) a running proxy takes; empty when
+     * one may. A target is a Gateway by {@link PolicyTarget#gateway}, the one rule every check uses.
+     */
+    static Optional<Diagnostic> unattached(PlannedObject o, String action, List<PolicyTarget> targets, PlannedMesh mesh) {
         List<LivePod> labelled = mesh.cluster().pods().stream()
                 .filter(p -> p.labels().containsKey(GATEWAY_NAME) && !Sidecars.finished(p)).toList();
-        for (JsonNode t : targets) {
-            String kind = Json.text(t, "kind", "");
-            String group = Json.text(t, "group", "");
-            String tns = Json.text(t, "namespace", "");
-            boolean gateway = kind.equals("Gateway") && group.equals("gateway.networking.k8s.io");
-            if (gateway && (tns.isEmpty() || tns.equals(o.namespace())) && labelled.stream().anyMatch(p ->
-                    p.namespace().equals(o.namespace()) && p.labels().get(GATEWAY_NAME).equals(Json.text(t, "name")))) {
+        for (PolicyTarget t : targets) {
+            if (t.gateway() && (t.namespace().isEmpty() || t.namespace().equals(o.namespace())) && labelled.stream().anyMatch(p ->
+                    p.namespace().equals(o.namespace()) && p.labels().get(GATEWAY_NAME).equals(t.name()))) {
                 return Optional.empty();
             }
-            if (!gateway && !labelled.isEmpty()) {
+            if (!t.gateway() && !labelled.isEmpty()) {
                 return Optional.empty(); // a waypoint may serve it
             }
         }

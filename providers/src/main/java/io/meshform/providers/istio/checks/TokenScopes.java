@@ -84,7 +84,7 @@ final class TokenScopes {
                 String gateway = "Gateway " + ns + "/" + t.name();
                 Optional<Boolean> waypoint = waypoint(mesh, ns, t.name());
                 Case asGateway = bySelector(waypoint.isEmpty() ? "if " + gateway + " is a Gateway API gateway" : "",
-                        Map.of(PolicyTarget.GATEWAY_NAME_LABEL, t.name()), ns, false, policies, root);
+                        PolicyTarget.gatewayPodLabels(t.name()), ns, false, policies, root);
                 Case asWaypoint = onWaypoint(waypoint.isEmpty() ? "if " + gateway + " is a waypoint (gatewayClassName "
                         + PolicyTarget.WAYPOINT_CLASS + ", which takes no policy by selector)" : "", ns, t.name(), policies, root);
                 List<Case> cases = waypoint.isEmpty() ? List.of(asGateway, asWaypoint)
@@ -133,7 +133,7 @@ final class TokenScopes {
             return List.of(p.selector() == null ? Map.of() : p.selector());
         }
         return p.targets().stream().filter(PolicyTarget::gateway)
-                .map(t -> Map.of(PolicyTarget.GATEWAY_NAME_LABEL, t.name())).distinct().toList();
+                .map(t -> PolicyTarget.gatewayPodLabels(t.name())).distinct().toList();
     }
 
     private static Optional<Map<String, String>> merged(Map<String, String> a, Map<String, String> b) {

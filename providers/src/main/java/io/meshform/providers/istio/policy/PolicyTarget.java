@@ -3,6 +3,7 @@ package io.meshform.providers.istio.policy;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -23,6 +24,21 @@ public record PolicyTarget(String group, String kind, String name, String namesp
     public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
     /** The GatewayClass of Istio's waypoints (pkg/config/constants {@code WaypointGatewayClassName}). */
     public static final String WAYPOINT_CLASS = "istio-waypoint";
+
+    /**
+     * The labels every pod of Gateway API Gateway {@code name} gets from Istio's gateway deployment template
+     * (manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml, rendered by
+     * pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go, Istio 1.30.3), whatever its class and the
+     * Gateway's own labels: the pod of a Gateway when none runs, so a selector on one of them reads as covering all
+     * of the Gateway's pods, not some. Left out because they depend on what a check may not know: the class
+     * ({@code gateway.networking.k8s.io/gateway-class-name}, and {@code service.istio.io/canonical-name}, the
+     * deployment's name, "NAME-CLASS" by default), the Gateway's labels or {@code spec.infrastructure.labels}
+     * (copied onto the pods), and the {@code istio.io/gateway-name} a Deployment made before Istio 1.24 keeps.
+     */
+    public static Map<String, String> gatewayPodLabels(String name) {
+        return Map.of(GATEWAY_NAME_LABEL, name, "gateway.istio.io/managed", "istio.io-gateway-controller",
+                "sidecar.istio.io/inject", "false", "service.istio.io/canonical-revision", "latest");
+    }
 
     /** The targets of a policy spec, as {@code GetTargetRefs} reads them; empty when it names none. */
     public static List<PolicyTarget> of(JsonNode spec) {

@@ -159,7 +159,7 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
         ClientTls.Route r = entry.route();
         String host = r.service() == null ? null : r.service().host(domain);
         return switch (problem) {
-            case PLAINTEXT_TO_STRICT -> {
+            case PLAINTEXT_TO_STRICT, TLS_TO_STRICT -> {
                 List<String> ways = new ArrayList<>();
                 if (withoutSidecar) {
                     ways.add("give the client a sidecar");

@@ -34,7 +34,14 @@ public final class Reachability {
 
     /** Why a broken connection breaks. */
     public enum Problem {
+        /** Plaintext to a STRICT port: no inbound filter chain takes it. */
         PLAINTEXT_TO_STRICT,
+        /**
+         * TLS that is not Istio's (a DestinationRule's SIMPLE or MUTUAL, used as given by buildUpstreamTLSSettings,
+         * pilot/pkg/networking/core/cluster_tls.go) to a STRICT port: the client presents no mesh certificate (nor
+         * Istio's ALPN), so the STRICT chain, which requires one, refuses it.
+         */
+        TLS_TO_STRICT,
         /** {@link ClientMtls.Stall#SERVER_WAITS}: the server's sidecar waits for a plaintext client to speak first. */
         SERVER_FIRST_PERMISSIVE,
         /** {@link ClientMtls.Stall#CLIENT_SNIFFS}: the client's sidecar sniffs a server-first port's protocol. */
@@ -61,8 +68,8 @@ public final class Reachability {
                 case MTLS_TO_NO_SIDECAR -> "sends Istio mTLS (" + d + ") to a pod without a sidecar";
                 case MTLS_TO_UNCAPTURED_PORT -> "sends Istio mTLS (" + d + ") to a port that bypasses the server's sidecar,"
                         + " straight to the application";
-                case PLAINTEXT_TO_STRICT -> "sends " + (decision.sends() == ClientTls.Sends.OTHER_TLS ? "TLS that is not Istio's"
-                        : "plaintext") + " (" + d + ") to a port that requires mTLS";
+                case PLAINTEXT_TO_STRICT -> "sends plaintext (" + d + ") to a port that requires mTLS";
+                case TLS_TO_STRICT -> "sends TLS that is not Istio's (" + d + ") to a port that requires Istio mTLS";
                 case MTLS_TO_DISABLE -> "sends Istio mTLS (" + d + ") to a port with mTLS DISABLE";
                 case SERVER_FIRST_PERMISSIVE -> "sends plaintext (" + d + ") to a server-first port under PERMISSIVE: the"
                         + " sidecar waits for the client to speak first, the server waits too";
@@ -273,7 +280,7 @@ public final class Reachability {
             return Problem.MTLS_TO_NO_SIDECAR;
         }
         if (sidecar && r.serverMode() == MtlsMode.STRICT && !mtls) {
-            return Problem.PLAINTEXT_TO_STRICT;
+            return sends == ClientTls.Sends.OTHER_TLS ? Problem.TLS_TO_STRICT : Problem.PLAINTEXT_TO_STRICT;
         }
         if (sidecar && r.serverMode() == MtlsMode.DISABLE && mtls) {
             return Problem.MTLS_TO_DISABLE;

@@ -103,8 +103,7 @@ public record TokenRequirement(Verdict verdict, List<String> coveredBy, List<Str
                 }
             }
             if (open.isEmpty()) {
-                covered.add("every rule of the ALLOW " + (allows.size() == 1 ? "policy " : "policies ")
-                        + String.join(", ", allows.stream().map(AuthzPolicy::id).toList()) + " requires a token");
+                covered.add(allowsNothingWithoutAToken(allows));
             } else if (!openEverywhere) {
                 gaps.addAll(open);
             }
@@ -121,6 +120,28 @@ public record TokenRequirement(Verdict verdict, List<String> coveredBy, List<Str
             }
         }
         return new TokenRequirement(gaps.isEmpty() && some.isEmpty() ? Verdict.NOT_REQUIRED : Verdict.PARTLY, List.of(), gaps, some);
+    }
+
+    /**
+     * Why no ALLOW rule lets a tokenless request through, in words: the policies whose every rule requires a token, and
+     * those without rules, which istiod turns into a policy that never matches ({@code rbacPolicyMatchNever},
+     * pilot/pkg/security/authz/builder/builder.go, Istio 1.30.3): they allow no request at all, so "requires a token"
+     * would promise that a request with one gets in.
+     */
+    private static String allowsNothingWithoutAToken(List<AuthzPolicy> allows) {
+        List<String> ruled = allows.stream().filter(p -> !p.rules().isEmpty()).map(AuthzPolicy::id).toList();
+        List<String> empty = allows.stream().filter(p -> p.rules().isEmpty()).map(AuthzPolicy::id).toList();
+        List<String> said = new ArrayList<>();
+        if (!ruled.isEmpty()) {
+            said.add("every rule of the ALLOW " + (ruled.size() == 1 ? "policy " : "policies ") + String.join(", ", ruled)
+                    + " requires a token");
+        }
+        if (!empty.isEmpty()) {
+            said.add("the ALLOW " + (empty.size() == 1 ? "policy " + empty.get(0) + " has no rules, so it allows"
+                    : "policies " + String.join(", ", empty) + " have no rules, so they allow") + " no request at all"
+                    + (ruled.isEmpty() ? " (those without a token are refused too)" : ""));
+        }
+        return String.join(", and ", said);
     }
 
     /**

@@ -99,13 +99,27 @@ class IngressCoverageGatewayApiTest {
         assertTrue(note.detail().startsWith("the pods of Gateway ingress/public (pathNormalization"), note.detail());
         assertTrue(note.detail().contains("an approximation (no running gateway pod is labelled"
                 + " gateway.networking.k8s.io/gateway-name=public): a pod in ingress labelled exactly"
-                + " gateway.networking.k8s.io/gateway-name=public (a pod of Gateway ingress/public, which the policy's"
-                + " targetRefs name)"), note.detail());
+                + " gateway.istio.io/managed=istio.io-gateway-controller,gateway.networking.k8s.io/gateway-name=public,"
+                + "service.istio.io/canonical-revision=latest,sidecar.istio.io/inject=false (a pod of Gateway ingress/public,"
+                + " which the policy's targetRefs name, as Istio's gateway template labels it)"), note.detail());
         assertTrue(adminLetThrough(ds).get(0).summary().contains("would be let through without the auth proxy on a pod of"
                 + " the Gateway the CUSTOM policy's targetRefs name"), adminLetThrough(ds).get(0).summary());
         assertTrue(adminLetThrough(ds).get(0).detail().contains("on the pods of Gateway ingress/public (pathNormalization")
                 && adminLetThrough(ds).get(0).detail().contains("judged from the CUSTOM policy's targetRefs, an approximation"),
                 adminLetThrough(ds).get(0).detail());
+    }
+
+    /**
+     * The stand-in pod of a targeted Gateway carries the labels Istio's gateway template gives every such pod
+     * (kube-gateway.yaml, Istio 1.30.3), so a DENY selecting gateway.istio.io/managed counts on it, as on the real pods.
+     */
+    @Test
+    void withoutTheGatewaysPodsASelectorOnALabelOfIstiosGatewayTemplateCounts() {
+        var deny = decl("istio.authorizationPolicy.deny_admin", "namespace: ingress\nname: deny-admin\n"
+                + "selector: {matchLabels: {gateway.istio.io/managed: istio.io-gateway-controller}}\n"
+                + "action: DENY\nrules: [{to: [{operation: {paths: [\"/admin/*\"]}}]}]\n");
+        List<Diagnostic> ds = plan(new FakeCluster(), IngressAuthCoverageTest.INSTALL, customByTarget("auth"), deny);
+        assertEquals(List.of(), adminLetThrough(ds), ds.toString());
     }
 
     @Test

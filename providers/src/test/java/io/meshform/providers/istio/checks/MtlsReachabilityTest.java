@@ -98,6 +98,34 @@ class MtlsReachabilityTest {
     }
 
     /**
+     * A sidecar client whose DestinationRule sets tls SIMPLE sends TLS of its own, not Istio's mTLS
+     * (buildUpstreamTLSSettings, pilot/pkg/networking/core/cluster_tls.go, uses a tls mode as given): the summary says
+     * so, not "plaintext", and agrees with its why: line.
+     */
+    @Test
+    void aClientSendingTlsThatIsNotIstiosIsNotCalledPlaintext() throws Exception {
+        Stack stack = Stacks.load(dir, """
+                  - type: istio.peerAuthentication
+                    name: strict
+                    spec: {namespace: istio-system, name: default, mtls: {mode: STRICT}}
+                """);
+        FakeCluster c = cortexCluster();
+        c.rules.add(io.meshform.providers.istio.policy.DestinationPolicy.of("tools", "redis-simple",
+                java.time.Instant.parse("2026-01-01T00:00:00Z"), new tools.jackson.dataformat.yaml.YAMLMapper().readTree(
+                        "host: redis-master.cortex.svc.cluster.local\ntrafficPolicy: {tls: {mode: SIMPLE}}"), null));
+        c.pods.replaceAll(p -> FakeCluster.pod(p.getMetadata().getNamespace(), p.getMetadata().getName(),
+                p.getMetadata().getLabels(), true,
+                p.getSpec().getContainers().get(0).getPorts().stream().mapToInt(x -> x.getContainerPort()).toArray()));
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(Stacks.plan(stack)));
+        List<Diagnostic> redis = ds.stream().filter(d -> d.summary().contains("redis-master-0")).toList();
+        assertEquals(List.of("mTLS: tools/curl -> cortex/redis-master-0:6379 (via redis-master:6379) breaks: TLS that is not"
+                + " Istio's to a port that requires Istio mTLS"), redis.stream().map(Diagnostic::summary).toList());
+        assertTrue(redis.get(0).detail().startsWith("why: sends TLS that is not Istio's"), redis.get(0).detail());
+        assertTrue(redis.get(0).detail().contains("set tls mode ISTIO_MUTUAL in DestinationRule tools/redis-simple"),
+                redis.get(0).detail());
+    }
+
+    /**
      * A plan that targets the STRICT policy leaves the stack's istio.caller out: it is no object of the cluster, so the
      * preview does not count it, and must say so instead of reading as if every declared caller were compared.
      */

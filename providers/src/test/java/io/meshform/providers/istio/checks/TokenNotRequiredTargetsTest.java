@@ -63,6 +63,18 @@ class TokenNotRequiredTargetsTest {
         assertTrue(d.detail().contains("DENY web/deny-tokenless requires a token only on the pods of Gateway web/public"), d.detail());
     }
 
+    /**
+     * Istio's gateway deployment template (manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml,
+     * Istio 1.30.3) labels every pod of a Gateway API gateway gateway.istio.io/managed=istio.io-gateway-controller, not
+     * only gateway-name: a selector policy on that label covers the Gateway's pods, all of them.
+     */
+    @Test
+    void aSelectorOnALabelIstiosGatewayTemplateSetsCoversTheGatewaysPods() {
+        var bySelector = policy("deny_tokenless", "web", "selector: {matchLabels: {gateway.istio.io/managed:"
+                + " istio.io-gateway-controller, sidecar.istio.io/inject: \"false\"}}\n" + DENY_TOKENLESS);
+        assertEquals(List.of(), validate(ra("web", TO_PUBLIC), bySelector, gateway("istio")));
+    }
+
     @Test
     void aNamespaceWideRequestAuthenticationIsCoveredOnlyOnTheTargetedGatewaysPods() {
         Diagnostic d = only(validate(ra("web", ""), policy("deny_tokenless", "web", TO_PUBLIC + DENY_TOKENLESS)), Severity.WARNING);
