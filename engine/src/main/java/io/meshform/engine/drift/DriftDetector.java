@@ -81,22 +81,30 @@ public final class DriftDetector {
                                AppliedForChecks forChecks, DeposedFindings deposed) {
         List<DriftEntry> entries = new ArrayList<>();
         List<NotChecked> notChecked = new ArrayList<>();
-        // Each comparison may ask the server (a dry-run of the changed object), so they run several at once, as the
-        // plan's do (Planner#changes); what they found is reported in the state's order, as before.
-        Map<ResourceAddress, Compared> compared = Comparisons.inOrder(checked, a -> compare(a, stack, state, live, context));
         for (ResourceAddress a : checked) {
-            Compared k = compared.get(a);
-            if (k == null) {
-                entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform",
-                        state.find(a).orElseThrow().attributes(), null, List.of(), null));
+            ResourceState recorded = state.find(a).orElseThrow();
+            LiveObject now = live.get(a);
+            if (now == null) {
+                entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
                 continue;
             }
-            ResourceDecl decl = k.decl();
-            Set<String> sensitive = k.sensitive();
-            JsonNode applied = k.applied();
-            Map<String, JsonNode> rotated = k.rotated();
-            LiveObject now = k.now();
-            PlannedChange c = k.change();
+            ResourceType type = types.get(a.type());
+            ResourceDecl decl = stack.find(a).orElse(null);
+            Set<String> sensitive = SensitivePaths.of(type, decl, recorded.attributes(), now.value());
+            // What was applied: state keeps digests of sensitive values, never the values. Where the stack still gives
+            // the very value applied (its digest is the recorded one), the type gets it in clear and compares it with
+            // the live value in clear: a type that renders its spec (istio.install's meshConfig, through istioctl)
+            // would otherwise render the digest and find it differs from the value in the cluster. The other
+            // sensitive live values are digested the same way as the state's before comparing, digest against digest.
+            JsonNode applied = decl == null ? recorded.attributes() : Sensitive.restore(recorded.attributes(), decl.spec());
+            Set<String> inClear = new java.util.TreeSet<>(Sensitive.digestPaths(recorded.attributes()));
+            inClear.removeAll(Sensitive.digestPaths(applied));
+            LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive, inClear));
+            // A value rotated in the stack and not applied, or one the stack no longer gives: the type is told what the
+            // stack gives, so a type that renders (an install) can tell which parts the unknown applied value reaches
+            // and check all the others (PlanRequest#rotated).
+            Map<String, JsonNode> rotated = Sensitive.rotated(applied, decl == null ? null : decl.spec());
+            PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated, state.lineage()));
             // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
             // is: the values it was given in clear may be quoted (a server message, a rendered object).
             Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(applied, sensitive));
@@ -136,39 +144,6 @@ public final class DriftDetector {
                 .filter(a -> state.find(a).isEmpty())
                 .filter(a -> ignoreRules.stream().noneMatch(r -> r.wholeResource() && r.address().equals(a))).toList();
         return new DriftReport(stack.name(), checked, entries, notYet, notChecked, notes);
-    }
-
-    /** What one recorded object was compared with: its declaration, its sensitive paths, the applied value, the change. */
-    private record Compared(ResourceDecl decl, Set<String> sensitive, JsonNode applied, Map<String, JsonNode> rotated,
-                            LiveObject now, PlannedChange change) {
-    }
-
-    /** The comparison of one recorded object with its live copy; null when it is gone from the cluster. */
-    private Compared compare(ResourceAddress a, Stack stack, StateSnapshot state, Map<ResourceAddress, LiveObject> live,
-                             StackContext context) {
-        ResourceState recorded = state.find(a).orElseThrow();
-        LiveObject now = live.get(a);
-        if (now == null) {
-            return null;
-        }
-        ResourceType type = types.get(a.type());
-        ResourceDecl decl = stack.find(a).orElse(null);
-        Set<String> sensitive = SensitivePaths.of(type, decl, recorded.attributes(), now.value());
-        // What was applied: state keeps digests of sensitive values, never the values. Where the stack still gives
-        // the very value applied (its digest is the recorded one), the type gets it in clear and compares it with
-        // the live value in clear: a type that renders its spec (istio.install's meshConfig, through istioctl)
-        // would otherwise render the digest and find it differs from the value in the cluster. The other
-        // sensitive live values are digested the same way as the state's before comparing, digest against digest.
-        JsonNode applied = decl == null ? recorded.attributes() : Sensitive.restore(recorded.attributes(), decl.spec());
-        Set<String> inClear = new java.util.TreeSet<>(Sensitive.digestPaths(recorded.attributes()));
-        inClear.removeAll(Sensitive.digestPaths(applied));
-        LiveObject comparable = now.withValue(Sensitive.digest(now.value(), sensitive, inClear));
-        // A value rotated in the stack and not applied, or one the stack no longer gives: the type is told what the
-        // stack gives, so a type that renders (an install) can tell which parts the unknown applied value reaches
-        // and check all the others (PlanRequest#rotated).
-        Map<String, JsonNode> rotated = Sensitive.rotated(applied, decl == null ? null : decl.spec());
-        PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated, state.lineage()));
-        return new Compared(decl, sensitive, applied, rotated, now, c);
     }
 
     /** True when the difference disappears once the rules' fields for this resource are left out. */
