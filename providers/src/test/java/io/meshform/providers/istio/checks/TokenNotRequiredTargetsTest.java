@@ -1,7 +1,10 @@
 package io.meshform.providers.istio.checks;
 
 import static io.meshform.providers.TestSpecs.decl;
+import static io.meshform.providers.istio.checks.TokenNotRequiredTest.only;
 import static io.meshform.providers.istio.checks.TokenNotRequiredTest.policy;
+import static io.meshform.providers.istio.checks.TokenNotRequiredTest.run;
+import static io.meshform.providers.istio.checks.TokenNotRequiredTest.validate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +12,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Severity;
-import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.policy.PolicyTarget;
@@ -29,20 +31,6 @@ class TokenNotRequiredTargetsTest {
     private static ResourceDecl ra(String namespace, String body) {
         return decl("istio.requestAuthentication.jwt", "namespace: " + namespace + "\nname: jwt\n" + body
                 + "jwtRules: [{issuer: https://oidc.example.com}]\n");
-    }
-
-    private static List<Diagnostic> run(CheckContext.Purpose purpose, FakeCluster cluster, ResourceDecl... decls) {
-        return TokenNotRequired.findings(cluster.mesh(MeshChecksTest.ctx(purpose, Environment.STAGING, decls)));
-    }
-
-    private static List<Diagnostic> validate(ResourceDecl... decls) {
-        return run(CheckContext.Purpose.VALIDATE, new FakeCluster(), decls);
-    }
-
-    private static Diagnostic only(List<Diagnostic> ds, Severity severity) {
-        assertEquals(1, ds.size(), ds.toString());
-        assertEquals(severity, ds.get(0).severity(), ds.toString());
-        return ds.get(0);
     }
 
     private static ResourceDecl gateway(String className) {

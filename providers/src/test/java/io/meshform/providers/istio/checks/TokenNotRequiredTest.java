@@ -30,15 +30,15 @@ class TokenNotRequiredTest {
         return decl("istio.authorizationPolicy." + name, "namespace: " + namespace + "\nname: " + name.replace('_', '-') + "\n" + body);
     }
 
-    private static List<Diagnostic> run(CheckContext.Purpose purpose, FakeCluster cluster, ResourceDecl... decls) {
+    static List<Diagnostic> run(CheckContext.Purpose purpose, FakeCluster cluster, ResourceDecl... decls) {
         return TokenNotRequired.findings(cluster.mesh(MeshChecksTest.ctx(purpose, Environment.STAGING, decls)));
     }
 
-    private static List<Diagnostic> validate(ResourceDecl... decls) {
+    static List<Diagnostic> validate(ResourceDecl... decls) {
         return run(CheckContext.Purpose.VALIDATE, new FakeCluster(), decls);
     }
 
-    private static Diagnostic only(List<Diagnostic> ds, Severity severity) {
+    static Diagnostic only(List<Diagnostic> ds, Severity severity) {
         assertEquals(1, ds.size(), ds.toString());
         assertEquals(severity, ds.get(0).severity(), ds.toString());
         return ds.get(0);
