@@ -43,9 +43,12 @@ final class KubeconfigSource {
                 config = new KubeconfigReader().fromFile(context, file.toFile());
             } else {
                 Path home = Path.of(settings.get(KubeConnection.HOME_SETTING).orElse(System.getProperty("user.home")), ".kube", "config");
-                noKubeconfigAnywhere(home);
-                boolean homeFile = System.getProperty("kubeconfig") == null && blank(System.getenv("KUBECONFIG"))
-                        && Files.isRegularFile(home);
+                // A caller that gives $HOME (the CLI, from the environment it was given) has already turned a
+                // $KUBECONFIG of that environment into the kubeconfig setting: none here means none there, whatever
+                // this JVM's own environment holds.
+                String environment = settings.get(KubeConnection.HOME_SETTING).isPresent() ? null : System.getenv("KUBECONFIG");
+                noKubeconfigAnywhere(home, environment);
+                boolean homeFile = System.getProperty("kubeconfig") == null && blank(environment) && Files.isRegularFile(home);
                 config = homeFile ? new KubeconfigReader().autoConfigure(context, List.of(home.toFile()))
                         : new KubeconfigReader().autoConfigure(context);
             }
@@ -95,11 +98,10 @@ final class KubeconfigSource {
      * Without this, fabric8 falls back to https://kubernetes.default.svc and the user reads a DNS failure for a
      * host they never named. In a pod (KUBERNETES_SERVICE_HOST set) that fallback is the in-cluster config: keep it.
      */
-    private static void noKubeconfigAnywhere(Path home) {
+    private static void noKubeconfigAnywhere(Path home, String env) {
         if (System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getProperty("kubeconfig") != null) {
             return;
         }
-        String env = System.getenv("KUBECONFIG");
         if (env != null && !env.isBlank()) {
             for (String f : env.split(File.pathSeparator)) {
                 if (!f.isBlank() && Files.isRegularFile(Path.of(f))) {
