@@ -190,8 +190,7 @@ final class CoveredWorkloads {
 
     /** Whether the pod is a gateway: its istio-proxy container started as {@code proxy router} (see the class comment). */
     static boolean gateway(LivePod pod) {
-        return pod.containers().stream().anyMatch(c -> "istio-proxy".equals(c.name()) && c.args().size() >= 2
-                && c.args().get(0).equals("proxy") && c.args().get(1).equals("router"));
+        return pod.proxyType().filter("router"::equals).isPresent();
     }
 
     /** Whether istiod attaches the policy to the pod: {@link PolicyAttachment#attaches} with the pod's namespace and labels. */

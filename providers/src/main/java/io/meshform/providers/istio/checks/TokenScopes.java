@@ -215,8 +215,7 @@ final class TokenScopes {
         }
         for (LivePod p : mesh.cluster().pods()) {
             if (ns.equals(p.namespace()) && name.equals(p.labels().get(PolicyTarget.GATEWAY_NAME_LABEL)) && !Sidecars.finished(p)) {
-                Optional<String> type = p.containers().stream().filter(c -> "istio-proxy".equals(c.name()) && c.args().size() >= 2
-                        && c.args().get(0).equals("proxy")).map(c -> c.args().get(1)).findFirst();
+                Optional<String> type = p.proxyType();
                 if (type.isPresent() && (type.get().equals("waypoint") || type.get().equals("router"))) {
                     return Optional.of(type.get().equals("waypoint"));
                 }

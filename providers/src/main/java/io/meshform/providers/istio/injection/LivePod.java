@@ -31,6 +31,17 @@ public record LivePod(String namespace, String name, Map<String, String> labels,
     }
 
     /**
+     * The node type its {@code istio-proxy} container starts as, from its args {@code proxy <type>}: {@code router} for
+     * a gateway, {@code waypoint}, {@code sidecar}; empty for a pod without one. Istio 1.30.3's templates start it so
+     * (manifests/charts/istio-control/istio-discovery/files: injection-template.yaml, gateway-injection-template.yaml,
+     * kube-gateway.yaml, waypoint.yaml; see CoveredWorkloads).
+     */
+    public java.util.Optional<String> proxyType() {
+        return containers.stream().filter(c -> "istio-proxy".equals(c.name()) && c.args().size() >= 2
+                && c.args().get(0).equals("proxy")).map(c -> c.args().get(1)).findFirst();
+    }
+
+    /**
      * A container: its name, image, {@code restartPolicy} (native sidecars set Always), ports and {@code args} (istio-init's
      * carry the istio-iptables flags the injector resolved).
      */
