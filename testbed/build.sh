@@ -4,6 +4,7 @@
 # rebuilt. Prints the directory of each component on stdout as NAME=DIR lines; progress goes to stderr.
 #
 #   testbed/build.sh [kubernetes] [etcd] [kwok] [istioctl] [istio-addons] [istioctl-next] [opa] [istiod] [istiod-next]
+#                    [gateway-api-crds]
 #                                                 (all when none is named)
 #   testbed/build.sh --cached-only COMPONENT...   print NAME=DIR only for components already cached; build nothing
 set -euo pipefail
@@ -57,7 +58,8 @@ check_gomod() {
     grep -q "require istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istioctl/go.mod" &&
     grep -q "require istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istioctl-next/go.mod" &&
     grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_MODULE_VERSION\$" "$here/istiod/go.mod" &&
-    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istiod-next/go.mod" || {
+    grep -qE "^(require)?[[:space:]]*istio.io/istio $ISTIO_NEXT_MODULE_VERSION\$" "$here/istiod-next/go.mod" &&
+    grep -qE "^[[:space:]]*sigs.k8s.io/gateway-api $GATEWAY_API_VERSION( |\$)" "$here/istiod/go.mod" || {
       say "testbed/*/go.mod do not match testbed/versions.env: run testbed/update-gomod.sh and commit the result"
       exit 1
     }
@@ -138,13 +140,31 @@ build_istio_addons() {
   chmod 0644 "$OUT"/*.yaml
 }
 
+# The Gateway API CRDs Istio is built against, for the tests that make istiod's deployment controller render a
+# Gateway (GatewayDeploymentIT). The standard channel's CustomResourceDefinitions as the module ships them
+# (config/crd/standard, the files its kustomization lists), without the ValidatingAdmissionPolicy that guards
+# upgrades to other channels; its LICENSE beside them. Copied, not committed: they are the Gateway API project's.
+build_gateway_api_crds() {
+  local dir
+  dir=$(cd "$here/istiod" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')
+  [ -n "$dir" ] && [ -d "$dir/config/crd/standard" ] || { echo "no config/crd/standard in sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION ($dir)"; return 1; }
+  local f
+  for f in "$dir"/config/crd/standard/gateway.networking.k8s.io_*.yaml; do
+    grep -q '^kind: CustomResourceDefinition$' "$f" && cp "$f" "$OUT/"
+  done
+  cp "$dir/LICENSE" "$OUT/LICENSE"
+  chmod 0644 "$OUT"/*
+  ls "$OUT"/gateway.networking.k8s.io_gateways.yaml
+}
+
 # OPA, to prove that a policy written for `terraform show -json` reads meshform's plan JSON unchanged (PlanJsonOpaIT).
 build_opa() {
   GOBIN=$OUT go install -trimpath -ldflags "-s -w" "github.com/open-policy-agent/opa@$OPA_VERSION"
 }
 
 components=("$@")
-[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next opa istiod istiod-next)
+[ ${#components[@]} -gt 0 ] || components=(etcd kwok kubernetes istioctl istio-addons istioctl-next opa istiod istiod-next gateway-api-crds)
 for c in "${components[@]}"; do
   case $c in
     kubernetes) check_gomod; ldflags=""; build kubernetes "$K8S_VERSION" kube-apiserver -- build_kubernetes ;;
@@ -157,6 +177,7 @@ for c in "${components[@]}"; do
         sed 's/^istioctl=/istioctl-next=/' ;;
     istio-addons) build istio-addons "$ISTIO_VERSION" kiali.yaml -- build_istio_addons ;;
     opa) build opa "$OPA_VERSION" opa -- build_opa ;;
+    gateway-api-crds) check_gomod; build gateway-api-crds "$GATEWAY_API_VERSION" gateway.networking.k8s.io_gateways.yaml -- build_gateway_api_crds ;;
     istiod)
       check_gomod
       key="$ISTIO_VERSION-$(istiod_key)"
@@ -168,6 +189,6 @@ for c in "${components[@]}"; do
       build istiod "$key" meshform-istiod -- build_istiod istiod-next/go.mod "$ISTIO_NEXT_VERSION" "$ISTIO_NEXT_MODULE_VERSION" \
         ./cmd/meshform-istiod | sed 's/^istiod=/istiod-next=/'
       prune_istiod "$ISTIO_NEXT_VERSION" "$key" ;;
-    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, opa, istiod or istiod-next)"; exit 2 ;;
+    *) say "unknown component '$c' (expected kubernetes, etcd, kwok, istioctl, istio-addons, istioctl-next, opa, istiod, istiod-next or gateway-api-crds)"; exit 2 ;;
   esac
 done

@@ -10,9 +10,10 @@
 //
 // Left out, and why: the CA and its gRPC server (no proxy runs, so no workload asks for a certificate; webhook
 // TLS uses a self-signed serving certificate instead, see certs.go), the namespace controller that copies
-// istio-ca-root-cert into every namespace (it needs that CA), leader-elected status writers and the Gateway API
-// deployment controller (no status on Istio objects, no Deployments for Gateways), the in-process analysis
-// controller, the debug/monitoring HTTP servers, agentgateway, and xDS authentication (the xDS socket is
+// istio-ca-root-cert into every namespace (it needs that CA), leader-elected status writers (no status on Istio
+// objects; the Gateway API deployment controller runs, without leader election: see gatewaydeployments.go), the
+// GatewayClass controller (the builtin classes istio and istio-waypoint work without GatewayClass objects), the
+// in-process analysis controller, the debug/monitoring HTTP servers, agentgateway, and xDS authentication (the xDS socket is
 // local to the test bed).
 package controlplane
 
@@ -105,6 +106,7 @@ type Server struct {
 	ambientIndex      ambient.Index
 	internalStop      chan struct{}
 	injectorAvailable bool
+	templates         injectionTemplates
 }
 
 func (s *Server) addStartFunc(name string, fn server.Component) { s.components.RunComponent(name, fn) }
@@ -216,6 +218,7 @@ func New(opts Options) (*Server, error) {
 	if err := s.initConfigValidation(); err != nil {
 		return nil, err
 	}
+	s.initGatewayDeploymentController()
 
 	s.initRegistryEventHandlers()
 	s.addStartFunc("xds server", func(stop <-chan struct{}) error {
@@ -341,6 +344,7 @@ func (s *Server) initSidecarInjector() error {
 		return fmt.Errorf("failed to create injection webhook: %v", err)
 	}
 	s.injectorAvailable = true
+	s.templates.set(wh)
 	s.addStartFunc("injection patcher", func(stop <-chan struct{}) error {
 		patcher, err := webhooks.NewWebhookCertPatcher(s.kubeClient, s.opts.Revision, "sidecar-injector.istio.io", s.caBundle)
 		if err != nil {
