@@ -26,14 +26,12 @@ public record PolicyTarget(String group, String kind, String name, String namesp
     public static final String WAYPOINT_CLASS = "istio-waypoint";
 
     /**
-     * The labels every pod of Gateway API Gateway {@code name} gets from Istio's gateway deployment template
-     * (manifests/charts/istio-control/istio-discovery/files/kube-gateway.yaml, rendered by
-     * pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go, Istio 1.30.3), whatever its class and the
-     * Gateway's own labels: the pod of a Gateway when none runs, so a selector on one of them reads as covering all
-     * of the Gateway's pods, not some. Left out because they depend on what a check may not know: the class
-     * ({@code gateway.networking.k8s.io/gateway-class-name}, and {@code service.istio.io/canonical-name}, the
-     * deployment's name, "NAME-CLASS" by default), the Gateway's labels or {@code spec.infrastructure.labels}
-     * (copied onto the pods), and the {@code istio.io/gateway-name} a Deployment made before Istio 1.24 keeps.
+     * The labels every pod of a Gateway API Gateway {@code name} of class {@code istio} gets from Istio's gateway
+     * deployment template, whatever the Gateway's own labels: the pod of a Gateway when neither its pods nor the
+     * Gateway object are at hand, so a selector on one of them reads as covering all of the Gateway's pods, not some.
+     * {@link GatewayPodTemplate} gives all of them from the Gateway object (the class, the canonical name
+     * NAME-CLASS, {@code spec.infrastructure.labels} or the Gateway's labels, which may override
+     * {@code sidecar.istio.io/inject} and {@code service.istio.io/canonical-revision} here); left out here too is the {@code istio.io/gateway-name} a Deployment made before Istio 1.24 keeps.
      */
     public static Map<String, String> gatewayPodLabels(String name) {
         return Map.of(GATEWAY_NAME_LABEL, name, "gateway.istio.io/managed", "istio.io-gateway-controller",
