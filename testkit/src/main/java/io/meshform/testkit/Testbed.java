@@ -110,6 +110,15 @@ public final class Testbed {
     return cached("MESHFORM_ISTIO_ADDONS", "ISTIO_VERSION", "istio-addons", "kiali.yaml", "istio-addons").resolve("..").normalize();
   }
 
+  /**
+   * The Gateway API CRDs Istio is built against (the standard channel's {@code gateway.networking.k8s.io_*.yaml}):
+   * {@code MESHFORM_GATEWAY_API_CRDS}, else {@code <cache>/bin/gateway-api-crds-<GATEWAY_API_VERSION>/}.
+   */
+  public static Path gatewayApiCrds() {
+    return cached("MESHFORM_GATEWAY_API_CRDS", "GATEWAY_API_VERSION", "gateway-api-crds",
+        "gateway.networking.k8s.io_gateways.yaml", "gateway-api-crds").getParent();
+  }
+
   private static Path cached(String envVar, String versionKey, String component, String file, String buildName) {
     String env = System.getenv(envVar);
     Path path;
