@@ -27,6 +27,8 @@ public final class Istioctl {
     private final String kubeconfig;
     private final String context;
     private final OfflineOutputs outputs;
+    /** Where the files handed to this istioctl are written: the run's own, shared with {@link #withBinary} copies. */
+    private final RunDirectory runDirectory;
     /**
      * Offline commands under way in this run, by their key: a second ask for the same answer waits for the first
      * process instead of starting its own. The install's plan and the mesh checks both render the same IstioOperator
@@ -42,22 +44,29 @@ public final class Istioctl {
      */
     private boolean kubeconfigFromEnvironment;
 
+    /** With a run directory of its own under {@code java.io.tmpdir}, removed at exit (a test, a tool). */
     public Istioctl(String binary, String origin, String kubeconfig, String context) {
         this(binary, origin, kubeconfig, context, OfflineOutputs.standard());
     }
 
     Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs) {
-        this(binary, origin, kubeconfig, context, outputs, new io.meshform.providers.kubernetes.InFlight<>());
+        this(binary, origin, kubeconfig, context, outputs, new io.meshform.providers.kubernetes.InFlight<>(),
+                RunDirectory.underTemp());
+    }
+
+    private Istioctl(String binary, String origin, String kubeconfig, String context, RunDirectory run) {
+        this(binary, origin, kubeconfig, context, OfflineOutputs.standard(), new io.meshform.providers.kubernetes.InFlight<>(), run);
     }
 
     private Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs,
-                     io.meshform.providers.kubernetes.InFlight<OfflineOutputs.Key, Result> running) {
+                     io.meshform.providers.kubernetes.InFlight<OfflineOutputs.Key, Result> running, RunDirectory runDirectory) {
         this.binary = binary;
         this.origin = origin;
         this.kubeconfig = kubeconfig;
         this.context = context;
         this.outputs = outputs;
         this.running = running;
+        this.runDirectory = runDirectory;
     }
 
     /**
@@ -67,9 +76,12 @@ public final class Istioctl {
      */
     public static final String ORIGIN_SETTING = "istioctlOrigin";
 
-    /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
-    public static Istioctl fromSettings(ProviderSettings s) {
-        return fromSettings(s, System.getenv());
+    /**
+     * Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH; the files handed to it are written in
+     * {@code run}, which the caller owns (and closes when the run ends).
+     */
+    public static Istioctl fromSettings(ProviderSettings s, RunDirectory run) {
+        return fromSettings(s, System.getenv(), run);
     }
 
     /**
@@ -78,17 +90,21 @@ public final class Istioctl {
      * handed to the operating system, whose own PATH search would take a relative entry.
      */
     static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env) {
+        return fromSettings(s, env, RunDirectory.underTemp());
+    }
+
+    private static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env, RunDirectory run) {
         String kubeconfig = s.get("kubeconfig").orElse(null);
         String context = s.get("context").orElse(null);
         Istioctl i;
         String fromEnv = env.get("MESHFORM_ISTIOCTL");
         if (s.get("istioctl").isPresent()) {
-            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context);
+            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context, run);
         } else if (fromEnv != null && !fromEnv.isBlank()) {
-            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
+            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context, run);
         } else {
             ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
-            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context);
+            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context, run);
             i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
         }
         i.kubeconfigFromEnvironment = io.meshform.providers.kubernetes.KubeConnection.kubeconfigFromEnvironment(s);
@@ -97,7 +113,7 @@ public final class Istioctl {
 
     /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
     public Istioctl withBinary(String otherBinary, String otherOrigin) {
-        Istioctl other = new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running);
+        Istioctl other = new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running, runDirectory);
         other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
         return other;
     }
@@ -110,7 +126,7 @@ public final class Istioctl {
      */
     public Istioctl rememberingNothing() {
         Istioctl other = new Istioctl(binary, origin, kubeconfig, context, new OfflineOutputs(null, java.util.Map.of()),
-                new io.meshform.providers.kubernetes.InFlight<>());
+                new io.meshform.providers.kubernetes.InFlight<>(), runDirectory);
         other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
         other.notFound = notFound;
         synchronized (this) {
@@ -125,6 +141,11 @@ public final class Istioctl {
      */
     public Optional<Path> cacheDirectory() {
         return Optional.ofNullable(outputs.directory());
+    }
+
+    /** The private directory of this run for the files handed to istioctl ({@code -f}). */
+    public RunDirectory runDirectory() {
+        return runDirectory;
     }
 
     public String binary() {
