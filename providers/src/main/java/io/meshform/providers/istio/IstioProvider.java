@@ -110,9 +110,12 @@ public final class IstioProvider implements Provider {
 
     @Override
     public void close() {
-        kube.close();
-        // The run is over: what it handed istioctl (an IstioOperator with sensitive values, say) goes now.
-        istioctl.runDirectory().close();
+        try {
+            kube.close();
+        } finally {
+            // The run is over: what it handed istioctl (an IstioOperator with sensitive values, say) goes now.
+            istioctl.runDirectory().close();
+        }
     }
 
     /** The kubeconfig read and the API server's address reached (nothing sent): {@link KubeConnection#client}. */
