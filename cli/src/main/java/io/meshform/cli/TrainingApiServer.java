@@ -42,6 +42,7 @@ import javax.net.ssl.TrustManagerFactory;
  * certificates next to it, and no trust store but the training's kubeconfig names it).
  */
 final class TrainingApiServer implements AutoCloseable {
+    // Static but not state: never written by meshform, only passed to KeyStore and KeyManagerFactory, which read it.
     private static final char[] NO_PASSWORD = "training".toCharArray();
 
     private final TrainingCluster cluster;

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 final class ProcessLocks {
 
+    // Process-wide on purpose (see above): the OS lock it mirrors is per process; every access holds its monitor.
     private static final Map<Path, LockInfo> HELD = new HashMap<>();
 
     private ProcessLocks() {

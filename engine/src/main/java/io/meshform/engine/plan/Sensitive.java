@@ -33,6 +33,7 @@ public final class Sensitive {
     public static final String CHANGED = "(sensitive value changed)";
     private static final String DIGEST_PREFIX = "sha256:";
     /** Fixed key: the digest must be the same on every machine that plans, applies or checks drift. */
+    // Static but not state: a constant never written after class init, handed only to SecretKeySpec, which copies it.
     private static final byte[] KEY = "meshform sensitive value digest v1".getBytes(StandardCharsets.UTF_8);
     /**
      * Values shorter than this are not searched for in free text: "on" or "1" would garble every message. A sensitive

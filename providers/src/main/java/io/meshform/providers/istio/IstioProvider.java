@@ -2,6 +2,7 @@ package io.meshform.providers.istio;
 
 import io.meshform.providers.istio.checks.MeshChecks;
 import io.meshform.providers.istio.core.Istioctl;
+import io.meshform.providers.istio.core.RunDirectory;
 import io.meshform.providers.istio.install.InstallFirst;
 import io.meshform.providers.istio.install.IstioInstallType;
 import io.meshform.providers.istio.install.OfflineRenderCheck;
@@ -30,11 +31,13 @@ public final class IstioProvider implements Provider {
     public static final String TELEMETRY_VERSION = Mesh.TELEMETRY_VERSION;
 
     private final KubeConnection kube;
+    private final Istioctl istioctl;
     private final List<ResourceType> types;
     private final List<PlanCheck> checks;
 
     public IstioProvider(KubeConnection kube, Istioctl istioctl) {
         this.kube = kube;
+        this.istioctl = istioctl;
         IstioInstallType install = new IstioInstallType(kube, istioctl);
         IstioSpecSchemas.ReleaseInUse release = IstioSpecSchemas.ReleaseInUse.of(istioctl);
         this.types = List.of(
@@ -96,13 +99,23 @@ public final class IstioProvider implements Provider {
         return List.of(new InstallFirst(), new io.meshform.providers.istio.injection.InjectorManifestsFirst());
     }
 
+    /** This run's private directory for the files handed to istioctl; removed by {@link #close}. */
+    RunDirectory runDirectory() {
+        return istioctl.runDirectory();
+    }
+
     public long requestCount() {
         return kube.requestCount();
     }
 
     @Override
     public void close() {
-        kube.close();
+        try {
+            kube.close();
+        } finally {
+            // The run is over: what it handed istioctl (an IstioOperator with sensitive values, say) goes now.
+            istioctl.runDirectory().close();
+        }
     }
 
     /** The kubeconfig read and the API server's address reached (nothing sent): {@link KubeConnection#client}. */

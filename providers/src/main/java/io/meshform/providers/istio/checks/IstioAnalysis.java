@@ -96,7 +96,7 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
         Optional<JsonNode> meshConfig = overlay ? mesh.installMeshConfig().map(m -> m.mesh()) : Optional.empty();
         String revision = mesh.install().map(d -> Json.text(CheckSupport.after(ctx, d), "revision")).orElse(null);
         AnalyzeRun.Result result;
-        ObjectFiles files = overlay && !objects.isEmpty() ? ObjectFiles.write(objects) : null;
+        ObjectFiles files = overlay && !objects.isEmpty() ? ObjectFiles.write(istioctl.runDirectory(), objects) : null;
         try {
             result = AnalyzeRun.run(istioctl, files, meshConfig, revision);
         } catch (RuntimeException e) {

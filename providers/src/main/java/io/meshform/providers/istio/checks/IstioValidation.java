@@ -60,7 +60,7 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
             byKey.putIfAbsent(key(o), o);
         }
         Istioctl.Result r;
-        try (ObjectFiles files = ObjectFiles.write(objects.stream().map(PlannedObject::object).toList())) {
+        try (ObjectFiles files = ObjectFiles.write(istioctl.runDirectory(), objects.stream().map(PlannedObject::object).toList())) {
             // Remembered (Istioctl.runRemembered): the same objects, binary and configuration get the same answer.
             // Not for objects with sensitive values: a refusal quotes them, and the answer would keep them in clear.
             r = istioctl.runRemembered(List.of("validate", "-f", files.file().toString()), List.of(files.file()), TIMEOUT,

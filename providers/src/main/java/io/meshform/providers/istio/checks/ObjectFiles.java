@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.checks;
 
+import io.meshform.providers.istio.core.RunDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * The objects a run hands to istioctl, written as one multi-document YAML file in a private temporary directory
  * (0700, the file 0600: they may carry what a stack keeps from other users) and removed when closed, whatever
- * happened in between. The directory lies in the run's own {@link io.meshform.providers.istio.core.RunDirectory},
+ * happened in between. The directory lies in the run's own {@link RunDirectory},
  * so what a killed run left is removed by the next.
  */
 final class ObjectFiles implements AutoCloseable {
@@ -30,14 +31,14 @@ final class ObjectFiles implements AutoCloseable {
         this.starts = starts;
     }
 
-    static ObjectFiles write(List<? extends JsonNode> objects) {
-        return write(objects, "objects.yaml");
+    static ObjectFiles write(RunDirectory run, List<? extends JsonNode> objects) {
+        return write(run, objects, "objects.yaml");
     }
 
-    static ObjectFiles write(List<? extends JsonNode> objects, String name) {
+    static ObjectFiles write(RunDirectory run, List<? extends JsonNode> objects, String name) {
         Path dir = null;
         try {
-            dir = io.meshform.providers.istio.core.RunDirectory.newDirectory("istio-");
+            dir = run.newDirectory("istio-");
             Path file = Files.createFile(dir.resolve(name), PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rw-------")));
             StringBuilder sb = new StringBuilder();

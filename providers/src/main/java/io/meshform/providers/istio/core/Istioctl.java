@@ -3,23 +3,18 @@ package io.meshform.providers.istio.core;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.engine.spi.ProviderSettings;
 import io.meshform.providers.kubernetes.KubeErrors;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Runs the istioctl binary: an argument list (handed through as positional parameters, never parsed by a shell), a
- * timeout, stdout and stderr read on their own threads, output lines streamed to a {@link ProgressSink}. The
+ * timeout, output lines streamed to a {@link ProgressSink}; answers of offline commands remembered
+ * ({@link OfflineOutputs}). The process itself (threads, timeout, stopping) is {@link IstioctlProcess}. The
  * kubeconfig and context of the provider settings are passed on, so istioctl talks to the same cluster as the
  * Kubernetes client. istioctl runs under meshform's {@link Watchdog}, in its own process group, so it is stopped on
  * meshform's exit, SIGTERM, SIGKILL, pause, and on the timeout; the step reports it to the engine, which records it
@@ -32,6 +27,8 @@ public final class Istioctl {
     private final String kubeconfig;
     private final String context;
     private final OfflineOutputs outputs;
+    /** Where the files handed to this istioctl are written: the run's own, shared with {@link #withBinary} copies. */
+    private final RunDirectory runDirectory;
     /**
      * Offline commands under way in this run, by their key: a second ask for the same answer waits for the first
      * process instead of starting its own. The install's plan and the mesh checks both render the same IstioOperator
@@ -47,22 +44,29 @@ public final class Istioctl {
      */
     private boolean kubeconfigFromEnvironment;
 
+    /** With a run directory of its own under {@code java.io.tmpdir}, removed at exit (a test, a tool). */
     public Istioctl(String binary, String origin, String kubeconfig, String context) {
         this(binary, origin, kubeconfig, context, OfflineOutputs.standard());
     }
 
     Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs) {
-        this(binary, origin, kubeconfig, context, outputs, new io.meshform.providers.kubernetes.InFlight<>());
+        this(binary, origin, kubeconfig, context, outputs, new io.meshform.providers.kubernetes.InFlight<>(),
+                RunDirectory.underTemp());
+    }
+
+    private Istioctl(String binary, String origin, String kubeconfig, String context, RunDirectory run) {
+        this(binary, origin, kubeconfig, context, OfflineOutputs.standard(), new io.meshform.providers.kubernetes.InFlight<>(), run);
     }
 
     private Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs,
-                     io.meshform.providers.kubernetes.InFlight<OfflineOutputs.Key, Result> running) {
+                     io.meshform.providers.kubernetes.InFlight<OfflineOutputs.Key, Result> running, RunDirectory runDirectory) {
         this.binary = binary;
         this.origin = origin;
         this.kubeconfig = kubeconfig;
         this.context = context;
         this.outputs = outputs;
         this.running = running;
+        this.runDirectory = runDirectory;
     }
 
     /**
@@ -72,9 +76,12 @@ public final class Istioctl {
      */
     public static final String ORIGIN_SETTING = "istioctlOrigin";
 
-    /** Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH. */
-    public static Istioctl fromSettings(ProviderSettings s) {
-        return fromSettings(s, System.getenv());
+    /**
+     * Setting {@code istioctl}, else MESHFORM_ISTIOCTL, else istioctl on PATH; the files handed to it are written in
+     * {@code run}, which the caller owns (and closes when the run ends).
+     */
+    public static Istioctl fromSettings(ProviderSettings s, RunDirectory run) {
+        return fromSettings(s, System.getenv(), run);
     }
 
     /**
@@ -83,17 +90,21 @@ public final class Istioctl {
      * handed to the operating system, whose own PATH search would take a relative entry.
      */
     static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env) {
+        return fromSettings(s, env, RunDirectory.underTemp());
+    }
+
+    private static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env, RunDirectory run) {
         String kubeconfig = s.get("kubeconfig").orElse(null);
         String context = s.get("context").orElse(null);
         Istioctl i;
         String fromEnv = env.get("MESHFORM_ISTIOCTL");
         if (s.get("istioctl").isPresent()) {
-            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context);
+            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context, run);
         } else if (fromEnv != null && !fromEnv.isBlank()) {
-            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context);
+            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context, run);
         } else {
             ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
-            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context);
+            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context, run);
             i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
         }
         i.kubeconfigFromEnvironment = io.meshform.providers.kubernetes.KubeConnection.kubeconfigFromEnvironment(s);
@@ -102,7 +113,7 @@ public final class Istioctl {
 
     /** The same cluster settings with another binary: a canary of another Istio release brings its own istioctl. */
     public Istioctl withBinary(String otherBinary, String otherOrigin) {
-        Istioctl other = new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running);
+        Istioctl other = new Istioctl(otherBinary, otherOrigin, kubeconfig, context, outputs, running, runDirectory);
         other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
         return other;
     }
@@ -115,7 +126,7 @@ public final class Istioctl {
      */
     public Istioctl rememberingNothing() {
         Istioctl other = new Istioctl(binary, origin, kubeconfig, context, new OfflineOutputs(null, java.util.Map.of()),
-                new io.meshform.providers.kubernetes.InFlight<>());
+                new io.meshform.providers.kubernetes.InFlight<>(), runDirectory);
         other.kubeconfigFromEnvironment = kubeconfigFromEnvironment;
         other.notFound = notFound;
         synchronized (this) {
@@ -130,6 +141,11 @@ public final class Istioctl {
      */
     public Optional<Path> cacheDirectory() {
         return Optional.ofNullable(outputs.directory());
+    }
+
+    /** The private directory of this run for the files handed to istioctl ({@code -f}). */
+    public RunDirectory runDirectory() {
+        return runDirectory;
     }
 
     public String binary() {
@@ -298,104 +314,8 @@ public final class Istioctl {
                 cmd.add(context);
             }
         }
-        Optional<Watchdog> watchdog = Watchdog.find();
-        Process p;
-        try {
-            if (watchdog.isPresent()) {
-                p = watchdog.get().start(cmd, env);
-            } else {
-                ProcessBuilder pb = new ProcessBuilder(cmd);
-                pb.environment().putAll(env);
-                p = pb.start();
-            }
-        } catch (IOException e) {
-            throw KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
-                    "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary");
-        }
-        ProcessHandle handle = p.toHandle();
-        List<String> out = java.util.Collections.synchronizedList(new ArrayList<>());
-        List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread to = pump(p.getInputStream(), out, progress);
-        Thread te = pump(p.getErrorStream(), err, progress);
-        // Recorded in the state lock before istioctl runs: a lock whose run died is not free while it may still run.
-        progress.childStarted(handle);
-        Thread heartbeat = null;
-        try {
-            if (watchdog.isPresent()) {
-                heartbeat = Watchdog.release(p, progress);
-            } else {
-                p.getOutputStream().close();
-            }
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                stop(p);
-                throw KubeErrors.error("istioctl " + String.join(" ", args) + " did not finish within " + timeout.toSeconds() + "s",
-                        "it was stopped; last output:\n" + tail(err.isEmpty() ? out : err, 10));
-            }
-            to.join(5000);
-            te.join(5000);
-        } catch (InterruptedException e) {
-            stop(p);
-            Thread.currentThread().interrupt();
-            throw KubeErrors.error("interrupted while running istioctl " + String.join(" ", args), null);
-        } catch (IOException e) {
-            // the watchdog has gone already; its exit code tells the rest
-        } finally {
-            if (heartbeat != null) {
-                heartbeat.interrupt();
-            }
-            progress.childEnded(handle);
-        }
-        synchronized (out) {
-            synchronized (err) {
-                return new Result(p.exitValue(), List.copyOf(out), List.copyOf(err));
-            }
-        }
-    }
-
-    /**
-     * Stops istioctl and everything it started: the watchdog stops the process group when its stdin closes and
-     * exits once the group is gone; whatever is left after 5 s is killed directly.
-     */
-    private static void stop(Process p) {
-        List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
-        Watchdog.stop(p);
-        try {
-            if (p.waitFor(5, TimeUnit.SECONDS)) {
-                return;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        all.forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-    }
-
-    private static String tail(List<String> lines, int n) {
-        synchronized (lines) {
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-        }
-    }
-
-    /** istioctl draws its logo in ASCII art; lines without a letter or digit are not progress. */
-    static boolean worthShowing(String line) {
-        return line.chars().anyMatch(Character::isLetterOrDigit);
-    }
-
-    private static Thread pump(InputStream in, List<String> sink, ProgressSink progress) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    sink.add(line);
-                    if (progress != ProgressSink.NONE && worthShowing(line)) {
-                        progress.note(line);
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "istioctl-output");
-        t.setDaemon(true);
-        t.start();
-        return t;
+        return IstioctlProcess.run(cmd, env, "istioctl " + String.join(" ", args), timeout, progress,
+                e -> KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
+                        "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary"));
     }
 }

@@ -16,62 +16,95 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The one private directory (0700) of a meshform process for the files it hands to istioctl: the IstioOperator of an
+ * The private directory (0700) of one meshform run for the files it hands to istioctl: the IstioOperator of an
  * install (it holds the meshConfig and values, sensitive variables spliced there included) and the objects of
- * {@code istioctl validate}. Each file is still deleted as soon as istioctl is done with it; the directory goes at
- * exit (a shutdown hook), and what a killed run ({@code kill -9}) left is removed by the next run: the directory's
- * name carries its process's pid and start time, and a directory whose process no longer runs is deleted when the
- * next one is made. Only directories of this user are touched, links never followed.
+ * {@code istioctl validate}. Each file is still deleted as soon as istioctl is done with it; the directory goes when
+ * the run ends ({@link #close}, by the provider that owns it; a shutdown hook if the JVM exits first), and what a
+ * killed run ({@code kill -9}) left is removed by the next run: the directory's name carries its process's pid and
+ * start time, and a directory whose process no longer runs is deleted when the next one is made. Only directories of
+ * this user are touched, links never followed.
+ *
+ * <p>An instance per run, not one per process: several runs in one JVM (the integration tests call {@code Main.run}
+ * again and again, at times at once) each get their own directory, and closing one cannot remove another's files.
  */
-public final class RunDirectory {
+public final class RunDirectory implements AutoCloseable {
     static final String PREFIX = "meshform-run-";
     private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-[0-9a-f]+");
-    private static RunDirectory current;
 
-    private final Path path;
+    private final Path root;
+    /** Made on first use (a run that hands istioctl no file makes none); null before, and after {@link #close}. */
+    private Path path;
+    private Thread atExit;
+    private boolean closed;
 
-    private RunDirectory(Path path) {
-        this.path = path;
+    private RunDirectory(Path root) {
+        this.root = root;
     }
 
-    Path path() {
-        return path;
+    /** A run's directory under {@code java.io.tmpdir}, made (and stale ones removed) when first used. */
+    public static RunDirectory underTemp() {
+        return under(Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    /** This process's directory under {@code java.io.tmpdir}, made (and stale ones removed) on the first call. */
-    public static synchronized Path current() {
-        if (current == null || !Files.isDirectory(current.path, LinkOption.NOFOLLOW_LINKS)) {
-            RunDirectory made = create(Path.of(System.getProperty("java.io.tmpdir")));
-            if (current == null) {
+    /** As {@link #underTemp()}, under {@code root}. */
+    static RunDirectory under(Path root) {
+        return new RunDirectory(root);
+    }
+
+    /** The directory, made now if it was not yet (or was removed by someone meanwhile). */
+    public synchronized Path path() {
+        if (closed) {
+            throw new IllegalStateException("the run that owned " + (path == null ? "this run directory" : path)
+                    + " has ended: no file for istioctl can be written there any more");
+        }
+        if (path == null || !Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            path = create(root);
+            if (atExit == null) {
+                atExit = new Thread(this::deleteNow, "meshform-run-directory");
                 try {
-                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                        synchronized (RunDirectory.class) {
-                            delete(current.path);
-                        }
-                    }, "meshform-run-directory"));
+                    Runtime.getRuntime().addShutdownHook(atExit);
                 } catch (IllegalStateException shuttingDown) {
                     // made while the JVM exits (a SIGTERM): the next run removes it
                 }
             }
-            current = made;
         }
-        return current.path;
+        return path;
     }
 
-    /** A new file (0600) in this process's directory, e.g. {@code newFile("iop-", ".yaml")}. */
-    public static Path newFile(String prefix, String suffix) throws IOException {
-        return Files.createTempFile(current(), prefix, suffix,
+    /** A new file (0600) in this run's directory, e.g. {@code newFile("iop-", ".yaml")}. */
+    public Path newFile(String prefix, String suffix) throws IOException {
+        return Files.createTempFile(path(), prefix, suffix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     }
 
-    /** A new directory (0700) in this process's directory. */
-    public static Path newDirectory(String prefix) throws IOException {
-        return Files.createTempDirectory(current(), prefix,
+    /** A new directory (0700) in this run's directory. */
+    public Path newDirectory(String prefix) throws IOException {
+        return Files.createTempDirectory(path(), prefix,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
-    /** Makes this process's directory under {@code root}, and removes those of processes that ended. */
-    static RunDirectory create(Path root) {
+    /** Removes the directory with what is left in it; a later {@link #path} fails. Closing twice does nothing. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        deleteNow();
+        if (atExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(atExit);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway, and finds nothing
+            }
+            atExit = null;
+        }
+    }
+
+    private synchronized void deleteNow() {
+        delete(path);
+        path = null;
+    }
+
+    /** Makes a directory of this process under {@code root}, and removes those of processes that ended. */
+    static Path create(Path root) {
         ProcessHandle self = ProcessHandle.current();
         String random = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
         Path dir = root.resolve(PREFIX + self.pid() + "-" + startMillis(self).orElse(0L) + "-" + random);
@@ -82,7 +115,7 @@ public final class RunDirectory {
             throw new UncheckedIOException("cannot make meshform's private temporary directory " + dir, e);
         }
         removeStale(root, dir);
-        return new RunDirectory(dir);
+        return dir;
     }
 
     /** Deletes the run directories under {@code root} of the owner of {@code own} that belong to no running process. */

@@ -40,7 +40,7 @@ final class InstallRender {
     }
 
     static <T> T run(JsonNode spec, Istioctl istioctl, RenderRun<T> run) {
-        Path file = InstallSpec.writeOperator(spec);
+        Path file = InstallSpec.writeOperator(spec, istioctl.runDirectory());
         try {
             Optional<String> runKey = istioctl.cacheDirectory().isEmpty() ? Optional.empty()
                     : istioctl.offlineKey(args(file), List.of(file));

@@ -2,6 +2,7 @@ package io.meshform.providers.istio.install;
 
 import io.meshform.engine.spi.FieldProblem;
 import io.meshform.providers.istio.core.Mesh;
+import io.meshform.providers.istio.core.RunDirectory;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.RestartSettings;
 import io.meshform.providers.kubernetes.SpecChecker;
@@ -165,15 +166,15 @@ public final class InstallSpec {
         return iop;
     }
 
-    static Path writeOperator(JsonNode spec) {
-        return writeIstioOperator(istioOperator(spec));
+    static Path writeOperator(JsonNode spec, RunDirectory run) {
+        return writeIstioOperator(istioOperator(spec), run);
     }
 
-    /** {@code iop}, an IstioOperator, as a file for istioctl {@code -f}. */
-    static Path writeIstioOperator(ObjectNode iop) {
+    /** {@code iop}, an IstioOperator, as a file for istioctl {@code -f} in the directory of the run. */
+    static Path writeIstioOperator(ObjectNode iop, RunDirectory run) {
         try {
             // In the run's private directory: a killed run's file (it may hold sensitive values) is removed by the next.
-            Path file = io.meshform.providers.istio.core.RunDirectory.newFile("iop-", ".yaml");
+            Path file = run.newFile("iop-", ".yaml");
             Files.writeString(file, Yaml.MAPPER.writeValueAsString(iop));
             return file;
         } catch (IOException e) {

@@ -264,10 +264,10 @@ public final class IstioInstallType implements ResourceType {
             throw KubeErrors.error(request.address() + ": the addon manifests changed since the plan was made",
                     "make a new plan and review it; meshform applies only the addon objects a plan showed");
         }
-        Path file = InstallSpec.writeOperator(spec);
+        Istioctl istioctl = istioctl(context, request.address(), spec);
+        Path file = InstallSpec.writeOperator(spec, istioctl.runDirectory());
         Duration timeout = InstallSpec.timeout(spec);
         try {
-            Istioctl istioctl = istioctl(context, request.address(), spec);
             istiodMark.intend(request);
             request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
                     + ", istioctl " + istioctl.version() + ")");
@@ -328,15 +328,16 @@ public final class IstioInstallType implements ResourceType {
         JsonNode spec = request.recorded().attributes();
         UninstallOperator.Command command = UninstallOperator.command(request.address().toString(), spec, kube.client());
         List<String> args = new ArrayList<>(command.args());
+        Istioctl istioctl = istioctl(request.context(), request.address(), spec);
         Path file = null;
         if (command.operator() != null) {
-            file = InstallSpec.writeIstioOperator(command.operator());
+            file = InstallSpec.writeIstioOperator(command.operator(), istioctl.runDirectory());
             args.addAll(List.of("-f", file.toString()));
         }
         try {
             request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
                     + (file == null ? "" : " <IstioOperator>"));
-            Istioctl.Result r = istioctl(request.context(), request.address(), spec).run(args, InstallSpec.timeout(spec), request.progress(), true);
+            Istioctl.Result r = istioctl.run(args, InstallSpec.timeout(spec), request.progress(), true);
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }

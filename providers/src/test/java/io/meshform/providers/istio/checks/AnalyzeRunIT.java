@@ -29,7 +29,7 @@ class AnalyzeRunIT {
                  "metadata": {"name": "default", "namespace": "analyze-run-it"}, "spec": {"mtls": {"mode": "STRIKT"}}}
                 """);
         Istioctl istioctl = new Istioctl(Testbed.istioctl().toString(), "the test bed", cluster.kubeconfigPath().toString(), null);
-        try (ObjectFiles files = ObjectFiles.write(List.of(bad))) {
+        try (ObjectFiles files = ObjectFiles.write(istioctl.runDirectory(), List.of(bad))) {
             AnalyzeRun.Result r = AnalyzeRun.run(istioctl, files, Optional.empty(), null);
             assertNull(r.failure(), "analyze ran: " + r.failure());
             assertEquals(1, r.unreadable().size(), r.unreadable().toString());

@@ -2,19 +2,30 @@ package io.meshform.providers.istio.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The files meshform hands istioctl (an IstioOperator may hold sensitive values) live in one private directory per
- * run; what a killed run left there is removed by the next run, a live run's directory is kept.
+ * run (not one per process: several runs share a JVM in the integration tests); what a killed run left there is
+ * removed by the next run, a live run's directory is kept.
  */
 class RunDirectoryTest {
     @TempDir
@@ -22,13 +33,76 @@ class RunDirectoryTest {
 
     @Test
     void aRunsDirectoryIsPrivateAndHoldsItsFiles() throws IOException {
-        Path dir = RunDirectory.current();
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-        assertTrue(dir.getFileName().toString().startsWith(RunDirectory.PREFIX + ProcessHandle.current().pid() + "-"), dir.toString());
-        Path file = RunDirectory.newFile("iop-", ".yaml");
-        assertEquals(dir, file.getParent());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-        Files.delete(file);
+        try (RunDirectory run = RunDirectory.under(root)) {
+            Path dir = run.path();
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+            assertTrue(dir.getFileName().toString().startsWith(RunDirectory.PREFIX + ProcessHandle.current().pid() + "-"), dir.toString());
+            Path file = run.newFile("iop-", ".yaml");
+            assertEquals(dir, file.getParent());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        }
+    }
+
+    /** As the integration tests do: Main.run again and again in one JVM, each run with its own directory. */
+    @Test
+    void twoRunsInOneJvmNeitherShareNorRemoveEachOthersFiles() throws IOException {
+        RunDirectory first = RunDirectory.under(root);
+        RunDirectory second = RunDirectory.under(root);
+        Path firstFile = first.newFile("iop-", ".yaml");
+        Path secondFile = second.newFile("iop-", ".yaml");
+        assertNotEquals(first.path(), second.path(), "each run has a directory of its own");
+
+        first.close();
+        assertFalse(Files.exists(firstFile.getParent()), "the ended run's directory is gone");
+        assertTrue(Files.exists(secondFile), "the other run's file is left alone");
+        try (RunDirectory third = RunDirectory.under(root)) {
+            third.newFile("objects-", ".yaml");
+            assertTrue(Files.exists(secondFile), "a new run does not take a live run's directory for a stale one");
+        }
+        assertTrue(Files.exists(secondFile));
+        second.close();
+        assertFalse(Files.exists(secondFile));
+    }
+
+    @Test
+    void runsAtOnceEachWriteAndRemoveOnlyTheirOwnFiles() throws Exception {
+        int runs = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(runs);
+        CountDownLatch allWritten = new CountDownLatch(runs);
+        try {
+            List<Future<Path>> done = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                done.add(pool.submit(() -> {
+                    Path file;
+                    try (RunDirectory run = RunDirectory.under(root)) {
+                        file = run.newFile("iop-", ".yaml");
+                        Files.writeString(file, "mine");
+                        allWritten.countDown();
+                        // every run is live while the others make theirs (and look for stale ones)
+                        assertTrue(allWritten.await(30, TimeUnit.SECONDS));
+                        assertEquals("mine", Files.readString(file));
+                    }
+                    return file;
+                }));
+            }
+            Set<Path> dirs = new HashSet<>();
+            for (Future<Path> f : done) {
+                Path file = f.get(60, TimeUnit.SECONDS);
+                assertFalse(Files.exists(file), "a run's files go when it ends");
+                dirs.add(file.getParent());
+            }
+            assertEquals(runs, dirs.size(), "no two runs shared a directory");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void anEndedRunWritesNoMoreFiles() {
+        RunDirectory run = RunDirectory.under(root);
+        run.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> run.newFile("iop-", ".yaml"));
+        assertTrue(e.getMessage().contains("has ended"), e.getMessage());
     }
 
     @Test
@@ -44,7 +118,7 @@ class RunDirectoryTest {
         Files.writeString(live.resolve("iop-2.yaml"), "in use");
         Path other = Files.createDirectory(root.resolve("meshform-run-notes"));
 
-        Path made = RunDirectory.create(root).path();
+        Path made = RunDirectory.create(root);
 
         assertFalse(Files.exists(dead), "a dead run's directory is removed");
         assertFalse(Files.exists(reused), "a directory whose pid now belongs to another process is removed");
