@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -148,9 +149,36 @@ final class LocalLockFile {
         try {
             return AtomicFiles.openLockFile(lockFile);
         } catch (IOException e) {
-            throw new StateException("could not open lock file " + lockFile + ": " + WriteFailure.reason(lockFile, e)
-                    + "\nCheck that the directory exists and is writable, and that " + lockFile
-                    + " is a regular file (meshform does not follow a link there).", e);
+            throw openFailure(lockFile, e);
+        }
+    }
+
+    /**
+     * Why the lock file could not be opened, and what to do. A read-only file system (a read-only checkout, a
+     * {@code ro} mount) is said apart: no run can lock there, and "check that the directory is writable" sent the
+     * user to fix permissions they may not change, when {@code plan --lock=false} plans from such a checkout.
+     */
+    static StateException openFailure(Path lockFile, IOException e) {
+        String head = "could not open lock file " + lockFile + ": " + WriteFailure.reason(lockFile, e);
+        if (onReadOnlyFileSystem(lockFile, e)) {
+            return new StateException(head + "\nThe state's directory is on a read-only file system, so no run can "
+                    + "take the state lock there, and nothing was read or written. To plan from a read-only checkout, "
+                    + "`meshform plan --lock=false` reads the state without its lock; to apply, keep the state on a "
+                    + "writable disk (--state FILE, or the stack's backend path).", e);
+        }
+        return new StateException(head + "\nCheck that the directory exists and is writable, and that " + lockFile
+                + " is a regular file (meshform does not follow a link there).", e);
+    }
+
+    /** EROFS as the JDK reports it (its reason), or a directory whose file store says it is read-only. */
+    private static boolean onReadOnlyFileSystem(Path lockFile, IOException e) {
+        if (e instanceof FileSystemException f && "Read-only file system".equals(f.getReason())) {
+            return true;
+        }
+        try {
+            return Files.getFileStore(AtomicFiles.directoryOf(lockFile)).isReadOnly();
+        } catch (IOException | RuntimeException unknown) {
+            return false;
         }
     }
 
