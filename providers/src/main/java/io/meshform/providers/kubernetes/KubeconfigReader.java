@@ -53,7 +53,7 @@ final class KubeconfigReader {
     /** {@code Config.fromKubeconfig(context, file)}: this file alone, no environment overrides. */
     Config fromFile(String context, File file) {
         Config config = Config.empty();
-        KubeConfigUtils.merge(config, context, parse(file));
+        merge(config, context, parse(file));
         return config;
     }
 
@@ -76,7 +76,7 @@ final class KubeconfigReader {
             }
         }
         Config config = Config.empty();
-        KubeConfigUtils.merge(config, current, parsed);
+        merge(config, current, parsed);
         if (setBy != null && (config.getCurrentContext() == null || !current.equals(config.getCurrentContext().getName()))) {
             throw new IllegalArgumentException("current-context `" + current + "` (set in " + setBy
                     + ") is not a context of any of the files");
@@ -99,11 +99,50 @@ final class KubeconfigReader {
             return Config.autoConfigure(context);
         }
         Config config = Config.empty();
-        KubeConfigUtils.merge(config, context,
-                files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new));
+        merge(config, context, files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new));
         Config.configFromSysPropsOrEnvVars(config);
         config.setAutoConfigure(true);
         return config;
+    }
+
+    /**
+     * {@link KubeConfigUtils#merge}, with the current user's exec credential plugin run by {@link ExecCredentialPlugin}
+     * instead of fabric8, which reports none of its failures. Where fabric8 would run it (the user has neither an
+     * auth provider nor is a token provider set), its token or client certificate is set as fabric8 sets them.
+     */
+    private void merge(Config config, String context, io.fabric8.kubernetes.api.model.Config... parsed) {
+        // The first file that names a user wins, as in merge; its exec is taken out (the model is parsed for this
+        // call alone) so that fabric8 does not run the plugin too.
+        java.util.Map<String, io.fabric8.kubernetes.api.model.NamedAuthInfo> firstUsers = new java.util.HashMap<>();
+        java.util.Map<String, io.fabric8.kubernetes.api.model.ExecConfig> execs = new java.util.HashMap<>();
+        for (io.fabric8.kubernetes.api.model.Config c : parsed) {
+            for (io.fabric8.kubernetes.api.model.NamedAuthInfo u : c.getUsers() == null ? List.<io.fabric8.kubernetes.api.model.NamedAuthInfo>of() : c.getUsers()) {
+                boolean first = firstUsers.putIfAbsent(u.getName(), u) == null;
+                if (u.getUser() != null && u.getUser().getExec() != null) {
+                    if (first) {
+                        execs.put(u.getName(), u.getUser().getExec());
+                    }
+                    u.getUser().setExec(null);
+                }
+            }
+        }
+        KubeConfigUtils.merge(config, context, parsed);
+        String user = config.getCurrentContext() == null || config.getCurrentContext().getContext() == null
+                ? null : config.getCurrentContext().getContext().getUser();
+        io.fabric8.kubernetes.api.model.NamedAuthInfo named = user == null ? null : firstUsers.get(user);
+        io.fabric8.kubernetes.api.model.ExecConfig exec = named == null ? null : execs.get(user);
+        if (exec == null || config.getAuthProvider() != null || config.getOauthTokenProvider() != null) {
+            return;
+        }
+        Object file = named.getAdditionalProperties().get(AUTH_INFO_FILE_KEY);
+        ExecCredentialPlugin.Credential credential = new ExecCredentialPlugin(exec, file instanceof File f ? f : null, user,
+                ExecCredentialPlugin.DEFAULT_TIMEOUT_MILLIS).run();
+        if (credential.token() != null) {
+            config.setAutoOAuthToken(credential.token());
+        } else {
+            config.setClientCertData(credential.clientCertificateData());
+            config.setClientKeyData(credential.clientKeyData());
+        }
     }
 
     /**

@@ -1,0 +1,203 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ExecConfig;
+import io.fabric8.kubernetes.api.model.ExecEnvVar;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A kubeconfig user's {@code exec} credential plugin, run as kubectl runs it (client-go 0.36,
+ * k8s.io/client-go/plugin/pkg/client/auth/exec/exec.go, {@code refreshCredsLocked}): the command itself with its
+ * arguments (no shell), a relative command with a '/' resolved against the kubeconfig's directory, the
+ * kubeconfig's {@code env} added to this process's, {@code KUBERNETES_EXEC_INFO} set, stdout read as an
+ * ExecCredential. fabric8 8.0.0 ({@code KubeConfigUtils.getExecCredentialFromExecConfig}) runs it through
+ * {@code sh -c}, mixes its stderr into the JSON it parses, and on any failure (not found, exit code, bad output)
+ * only logs a warning and goes on without credentials: the server then refused an anonymous client and the user
+ * read "GOAWAY ... check the token" without the plugin, its exit code or its words. Here every failure stops the
+ * run with the command, the exit code and the first lines of its stderr, as kubectl does
+ * ("getting credentials: exec: executable X failed with exit code 1"). Its stdout is never shown: it holds the token.
+ */
+record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long timeoutMillis) {
+    /**
+     * kubectl waits for a plugin without limit; a plan in CI would hang with it. A plugin that needs the user
+     * cannot get them here anyway (its stdin is not the terminal; interactive: false is what it is told).
+     */
+    static final long DEFAULT_TIMEOUT_MILLIS = 60_000;
+    static final int STDERR_LINES = 5;
+    private static final int STDERR_LINE_CHARS = 300;
+
+    /** What the plugin gave: a bearer token, or a client certificate and key (PEM). */
+    record Credential(String token, String clientCertificateData, String clientKeyData) {
+        @Override
+        public String toString() {
+            return "Credential[" + (token != null ? "token" : "client certificate") + "]";  // never the secret
+        }
+    }
+
+    /** Runs the plugin; a {@link DiagnosticsException} that names it when it does not give a credential. */
+    Credential run() {
+        String command = command();
+        List<String> argv = new ArrayList<>();
+        argv.add(command);
+        if (exec.getArgs() != null) {
+            argv.addAll(exec.getArgs());
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        // No terminal and no input, as for kubectl with interactiveMode Never (told by KUBERNETES_EXEC_INFO).
+        pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        if (exec.getEnv() != null) {
+            for (ExecEnvVar v : exec.getEnv()) {
+                if (v.getName() != null) {
+                    pb.environment().put(v.getName(), v.getValue() == null ? "" : v.getValue());
+                }
+            }
+        }
+        pb.environment().put("KUBERNETES_EXEC_INFO", "{\"apiVersion\":\"" + apiVersion()
+                + "\",\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":false}}");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw notStarted(command, e);
+        }
+        try {
+            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                throw fail("executable " + command + " did not finish within "
+                        + (timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + "" : timeoutMillis / 1000.0 + "") + " s",
+                        "it may be waiting for input (meshform runs it without a terminal, as interactive: false)"
+                                + " or for a network; run it by hand to see, or log in with its own command first");
+            }
+            int code = p.exitValue();
+            String errors = firstLines(new String(stderr.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+            if (code != 0) {
+                throw fail("executable " + command + " failed with exit code " + code,
+                        (errors.isEmpty() ? "it wrote nothing on stderr" : "its stderr:\n" + errors)
+                                + "\n(hint: run the command by hand; a login that expired is renewed with the plugin's own login command)");
+            }
+            return credential(command, stdout.get(5, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw fail("interrupted while running executable " + command, null);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw fail("could not read the output of executable " + command + ": " + e.getMessage(), null);
+        }
+    }
+
+    /** The command to start: as the kubeconfig says, or beside the kubeconfig when it is relative and has a '/'. */
+    String command() {
+        String command = exec.getCommand() == null ? "" : exec.getCommand();
+        if (command.contains(File.separator) && !Path.of(command).isAbsolute() && kubeconfig != null) {
+            return kubeconfig.getAbsoluteFile().toPath().resolveSibling(command).normalize().toString();
+        }
+        return command;
+    }
+
+    private String apiVersion() {
+        return exec.getApiVersion() == null ? "client.authentication.k8s.io/v1" : exec.getApiVersion();
+    }
+
+    private Credential credential(String command, byte[] stdout) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(stdout);
+        } catch (JacksonException e) {
+            // The parser's message quotes the output, which holds the token: only where it broke is said.
+            throw fail("executable " + command + " printed no valid ExecCredential JSON on stdout"
+                            + (e.getLocation() == null ? "" : " (it breaks at line " + e.getLocation().getLineNr()
+                            + ", column " + e.getLocation().getColumnNr() + ")"),
+                    "expected {\"apiVersion\": \"" + apiVersion() + "\", \"kind\": \"ExecCredential\", \"status\": {\"token\": ...}}"
+                            + " (meshform does not print the output: it holds credentials); run the command by hand");
+        }
+        if (root == null || !root.isObject() || !apiVersion().equals(root.path("apiVersion").asString(""))) {
+            throw fail("executable " + command + " printed no ExecCredential of apiVersion " + apiVersion(),
+                    "the kubeconfig's exec.apiVersion must be the one the plugin answers with; run the command by hand");
+        }
+        JsonNode status = root.path("status");
+        String token = text(status, "token");
+        String cert = text(status, "clientCertificateData");
+        String key = text(status, "clientKeyData");
+        if (token != null) {
+            return new Credential(token, null, null);
+        }
+        if (cert != null && key != null) {
+            return new Credential(null, cert, key);
+        }
+        throw fail("executable " + command + " printed an ExecCredential without status.token or"
+                + " status.clientCertificateData and clientKeyData", "run the command by hand to see what it returns");
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isString() && !v.asString().isEmpty() ? v.asString() : null;
+    }
+
+    private DiagnosticsException notStarted(String command, IOException e) {
+        boolean missing = !Files.exists(Path.of(command)) && (command.contains(File.separator) || !onPath(command));
+        String hint = exec.getInstallHint() != null && !exec.getInstallHint().isBlank()
+                ? "install hint from the kubeconfig: " + exec.getInstallHint().strip()
+                : "install the credential plugin, put it on PATH, or fix users[].user.exec.command in the kubeconfig";
+        if (missing) {
+            return fail("executable " + command + " not found" + (command.contains(File.separator) ? "" : " on PATH"), hint);
+        }
+        return fail("executable " + command + " could not be started: " + e.getMessage(),
+                "check that it is an executable file (chmod +x) for this user");
+    }
+
+    private static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isRegularFile(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first {@link #STDERR_LINES} non-blank lines, each cut short, indented; "(N more lines)" after. */
+    static String firstLines(String text) {
+        List<String> lines = text.lines().filter(l -> !l.isBlank()).toList();
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(STDERR_LINES, lines.size()); i++) {
+            String l = lines.get(i).stripTrailing();
+            sb.append(sb.isEmpty() ? "" : "\n").append("  | ")
+                    .append(l.length() > STDERR_LINE_CHARS ? l.substring(0, STDERR_LINE_CHARS) + "..." : l);
+        }
+        if (lines.size() > STDERR_LINES) {
+            sb.append("\n  (").append(lines.size() - STDERR_LINES).append(" more lines)");
+        }
+        return sb.toString();
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private DiagnosticsException fail(String what, String detail) {
+        return new DiagnosticsException(Diagnostic.error("getting credentials for kubeconfig user `" + user
+                + "`" + (kubeconfig == null ? "" : " (" + kubeconfig + ")") + ": exec: " + what, detail, null));
+    }
+}

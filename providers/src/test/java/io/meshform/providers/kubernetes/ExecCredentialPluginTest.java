@@ -1,0 +1,125 @@
+package io.meshform.providers.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ExecConfig;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A kubeconfig whose exec credential plugin fails is reported with the command, its exit code and its stderr, as
+ * kubectl reports it, and never with the token; fabric8 alone went on without credentials and the server's refusal
+ * was all the user read.
+ */
+class ExecCredentialPluginTest {
+    private static final String SECRET = "SECRET-TOKEN-4711";
+
+    private static Path kubeconfig(Path dir, String command, String script) throws Exception {
+        if (script != null) {
+            Path plugin = Files.writeString(dir.resolve(command), "#!/bin/sh\n" + script);
+            Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwx------"));
+        }
+        return Files.writeString(dir.resolve("config"), """
+                apiVersion: v1
+                kind: Config
+                current-context: exec
+                clusters:
+                - {name: c, cluster: {server: https://127.0.0.1:1111}}
+                contexts:
+                - {name: exec, context: {cluster: c, user: sso}}
+                users:
+                - name: sso
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: %s
+                      installHint: run `corp-sso install`
+                """.formatted(script != null ? "./" + command : command));
+    }
+
+    private static String failure(Path config) {
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> new KubeconfigReader().fromFile(null, config.toFile()));
+        Diagnostic d = e.diagnostics().get(0);
+        String all = d.summary() + "\n" + d.detail();
+        assertFalse(all.contains(SECRET), all);
+        assertTrue(all.contains("kubeconfig user `sso`"), all);
+        return all;
+    }
+
+    @Test
+    void aPluginThatExitsNonZeroIsNamedWithItsExitCodeAndStderr(@TempDir Path dir) throws Exception {
+        String all = failure(kubeconfig(dir, "fail.sh", """
+                echo '{"status":{"token":"%s"}}'
+                echo "error: login required for account bob" >&2
+                echo "line 2" >&2; echo l3 >&2; echo l4 >&2; echo l5 >&2; echo l6 >&2; echo l7 >&2
+                exit 3
+                """.formatted(SECRET)));
+        assertTrue(all.contains("exec: executable " + dir.resolve("fail.sh") + " failed with exit code 3"), all);
+        assertTrue(all.contains("| error: login required for account bob"), all);
+        assertTrue(all.contains("| l5") && !all.contains("l6") && all.contains("(2 more lines)"), all);
+    }
+
+    @Test
+    void aPluginMissingFromPathIsNamedWithTheKubeconfigsInstallHint(@TempDir Path dir) throws Exception {
+        String all = failure(kubeconfig(dir, "no-such-credential-plugin-xyz", null));
+        assertTrue(all.contains("exec: executable no-such-credential-plugin-xyz not found on PATH"), all);
+        assertTrue(all.contains("install hint from the kubeconfig: run `corp-sso install`"), all);
+    }
+
+    @Test
+    void invalidJsonIsReportedWithoutQuotingTheOutput(@TempDir Path dir) throws Exception {
+        String all = failure(kubeconfig(dir, "bad.sh", """
+                echo '{"apiVersion": "client.authentication.k8s.io/v1", "kind": "ExecCredential", "status": {"token": "%s"'
+                """.formatted(SECRET)));
+        assertTrue(all.contains("bad.sh printed no valid ExecCredential JSON on stdout"), all);
+    }
+
+    @Test
+    void aPluginAnsweringAnotherApiVersionIsRefused(@TempDir Path dir) throws Exception {
+        String all = failure(kubeconfig(dir, "v1beta1.sh", """
+                echo '{"apiVersion": "client.authentication.k8s.io/v1beta1", "kind": "ExecCredential", "status": {"token": "%s"}}'
+                """.formatted(SECRET)));
+        assertTrue(all.contains("printed no ExecCredential of apiVersion client.authentication.k8s.io/v1"), all);
+    }
+
+    @Test
+    void aHangingPluginIsStoppedAfterTheTimeout(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("hang.sh"), "#!/bin/sh\nexec sleep 30\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        ExecConfig exec = new ExecConfig();
+        exec.setApiVersion("client.authentication.k8s.io/v1");
+        exec.setCommand(script.toString());
+        long start = System.nanoTime();
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> new ExecCredentialPlugin(exec, null, "sso", 300).run());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "waited for the plugin, not the timeout");
+        assertTrue(e.diagnostics().get(0).summary().contains("hang.sh did not finish within 0.3 s"), e.getMessage());
+    }
+
+    @Test
+    void argumentsAreNotShellSyntaxAndTheEnvironmentIsKubectls(@TempDir Path dir) throws Exception {
+        Path script = Files.writeString(dir.resolve("args.sh"), """
+                #!/bin/sh
+                printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s|%s"}}' "$1" "$KUBERNETES_EXEC_INFO" | sed 's/"spec":/spec:/; s/{"apiVersion":"client.authentication.k8s.io\\/v1","kind":"ExecCredential",spec:{"interactive":false}}/INFO/'
+                """);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+        ExecConfig exec = new ExecConfig();
+        exec.setApiVersion("client.authentication.k8s.io/v1");
+        exec.setCommand(script.toString());
+        exec.setArgs(List.of("a b;$(touch " + dir.resolve("owned") + ")"));
+        ExecCredentialPlugin.Credential c = new ExecCredentialPlugin(exec, null, "sso", 10_000).run();
+        assertFalse(Files.exists(dir.resolve("owned")));
+        assertEquals("a b;$(touch " + dir.resolve("owned") + ")|INFO", c.token());
+        assertFalse(c.toString().contains("a b"), c.toString());
+    }
+}
