@@ -15,6 +15,9 @@ import tools.jackson.databind.JsonNode;
  * in the plan, its file and {@code --json}. The plan masks it and the state digests it wherever it lands; only free
  * text cannot be kept clean, so the value is refused rather than printed now and then, as a short sensitive variable
  * is ({@link StackVariables#refuseUnmaskable}). An empty value has nothing to keep out and passes; so does a bool.
+ * A Secret's {@code data} value is checked here as written (its base64 text); that its decoded text, which
+ * {@link Sensitive#secrets} masks too, is long enough is the Kubernetes provider's check, which knows the value is
+ * base64 (a {@code stringData} value that happens to be valid base64 is not decoded text).
  */
 final class UnmaskableLiterals {
     private UnmaskableLiterals() {

@@ -302,7 +302,15 @@ public final class Sensitive {
      * other than surrounding blanks.
      */
     public static boolean maskableInText(JsonNode value) {
-        return !value.isValueNode() || value.isBoolean() || value.isNull() || text(value).strip().length() >= MIN_REDACTED_LENGTH;
+        return !value.isValueNode() || value.isBoolean() || value.isNull() || maskableInText(text(value));
+    }
+
+    /**
+     * Whether {@link #redact} can find {@code text} in free text ({@link #secrets} keeps only such forms): a Secret's
+     * data value is checked by its decoded text with this, since that text is one of the forms masked.
+     */
+    public static boolean maskableInText(String text) {
+        return text.strip().length() >= MIN_REDACTED_LENGTH;
     }
 
     private static void add(Set<String> out, String s) {

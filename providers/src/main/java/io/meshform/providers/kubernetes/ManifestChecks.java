@@ -1,6 +1,8 @@
 package io.meshform.providers.kubernetes;
 
 import io.meshform.engine.diag.Suggestions;
+import io.meshform.engine.plan.Sensitive;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +90,15 @@ public final class ManifestChecks {
         }
     }
 
-    /** {@code data} values are base64 (the API server refuses anything else); {@code stringData} values are strings. */
+    /**
+     * {@code data} values are base64 (the API server refuses anything else); {@code stringData} values are strings. A
+     * data value whose decoded text is 1 to 3 characters is refused as a {@code stringData} value that short is
+     * ({@code UnmaskableLiterals} in the stack loader): {@link Sensitive#secrets} masks a base64 value's decoded text
+     * in free text, and drops a form shorter than {@value Sensitive#MIN_REDACTED_LENGTH} characters, so that text would
+     * be printed wherever a message quoted it. The check is here, not in the loader, because only this provider knows
+     * that a Secret's data is base64; it holds for a value given by a sensitive variable too (the variable's own check
+     * sees the base64 text, which is long enough).
+     */
     private static void secretData(JsonNode m, String at, SpecChecker c) {
         JsonNode data = m.get("data");
         if (data != null && !data.isNull() && c.object(data, at + "/data", "`data`")) {
@@ -98,11 +108,23 @@ public final class ManifestChecks {
                     c.error(where, "a Secret's data value must be a base64 string", "put plain text under stringData");
                     continue;
                 }
+                String decoded;
                 try {
-                    Base64.getDecoder().decode(e.getValue().asString());
+                    decoded = new String(Base64.getDecoder().decode(e.getValue().asString()), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException notBase64) {
                     // The value is not repeated: it is a secret.
                     c.error(where, "data `" + e.getKey() + "` is not base64", "put plain text under stringData, or encode it");
+                    continue;
+                }
+                if (!decoded.isEmpty() && !Sensitive.maskableInText(decoded)) {
+                    // Neither the value nor its length is repeated.
+                    c.error(where, "data `" + e.getKey() + "` decodes to a sensitive value shorter than "
+                                    + Sensitive.MIN_REDACTED_LENGTH + " characters, which meshform cannot keep out of its"
+                                    + " messages",
+                            "meshform masks a Secret's data value in free text (an API server's or istioctl's message)"
+                                    + " by finding its text there, the decoded text as well as the base64, and a text this"
+                                    + " short is found inside other words, so it could be printed: give a value whose"
+                                    + " decoded text has at least " + Sensitive.MIN_REDACTED_LENGTH + " characters");
                 }
             }
         }

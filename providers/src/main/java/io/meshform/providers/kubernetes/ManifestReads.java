@@ -16,7 +16,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * How {@code kubernetes.manifest} reads its objects: one LIST per kind and namespace, in parallel, not a GET per
- * object, so a plan of many objects costs a few requests. A kind the cluster does not serve yet reads as absent.
+ * object, so a plan of many objects costs a few requests; a Secret by a GET of its own ({@link SecretGets}), so
+ * reading it needs {@code get secrets}, not {@code list}. A kind the cluster does not serve yet reads as absent.
  */
 final class ManifestReads {
     private final KubeConnection kube;
@@ -33,10 +34,15 @@ final class ManifestReads {
         for (ResourceRef r : request.resources()) {
             ObjectNode m = declared.manifest(r.address(), r.spec(), request.context());
             manifests.put(r.address(), m);
-            groups.computeIfAbsent(ManifestType.target(m).collection(), k -> new ArrayList<>()).add(r);
+            groups.computeIfAbsent(SecretGets.readKey(ManifestType.target(m)), k -> new ArrayList<>()).add(r);
         }
         Map<Target, Map<String, JsonNode>> listed = ParallelLists.each(groups.keySet(), collection -> {
             Map<String, JsonNode> byName = new HashMap<>();
+            if (collection.name() != null) {  // a Secret: its one resource is named in the errors
+                SecretGets.get(kube, groups.get(collection).get(0).address().toString(), collection)
+                        .forEach(o -> byName.put(KubeObjects.nameOf(o), o));
+                return byName;
+            }
             try {
                 KubeObjects.list(kube.client(), collection).forEach(o -> byName.put(KubeObjects.nameOf(o), o));
             } catch (KubernetesClientException e) {

@@ -118,20 +118,16 @@ abstract class MetadataMapsType implements ResourceType {
     public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<Target, List<ResourceRef>> byCollection = new LinkedHashMap<>();
         for (ResourceRef ref : request.resources()) {
-            byCollection.computeIfAbsent(target(ref.spec()).collection(), k -> new ArrayList<>()).add(ref);
+            byCollection.computeIfAbsent(SecretGets.readKey(target(ref.spec())), k -> new ArrayList<>()).add(ref);
         }
         Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
         KubernetesClient client = kube.client();
         for (Map.Entry<Target, List<ResourceRef>> e : byCollection.entrySet()) {
-            List<JsonNode> items;
-            try {
-                // kubernetes.namespace and kubernetes.labels (kind Namespace) read at once: one LIST serves both.
-                items = InFlightLists.of(request.context()).list(e.getKey(), () -> KubeObjects.list(client, e.getKey()));
-            } catch (KubernetesClientException ex) {
-                if (KubeErrors.notFound(ex)) {
-                    continue; // the namespace (or API) is absent: so is every object in it
-                }
-                throw kube.explain(name(), "list", e.getKey().kind() + " objects", ex);
+            List<JsonNode> items = e.getKey().name() != null  // a Secret, read by its name: get, not list, secrets
+                    ? SecretGets.get(kube, e.getValue().get(0).address().toString(), e.getKey())
+                    : list(request, client, e.getKey());
+            if (items == null) {
+                continue; // the namespace (or API) is absent: so is every object in it
             }
             if (e.getKey().isNamespace()) {
                 ListedNamespaces.of(request.context()).listed(items);
@@ -148,6 +144,19 @@ abstract class MetadataMapsType implements ResourceType {
             }
         }
         return out;
+    }
+
+    /** The objects of {@code collection}, or null when the API server answers 404 (no such namespace or API). */
+    private List<JsonNode> list(ReadRequest request, KubernetesClient client, Target collection) {
+        try {
+            // kubernetes.namespace and kubernetes.labels (kind Namespace) read at once: one LIST serves both.
+            return InFlightLists.of(request.context()).list(collection, () -> KubeObjects.list(client, collection));
+        } catch (KubernetesClientException ex) {
+            if (KubeErrors.notFound(ex)) {
+                return null;
+            }
+            throw kube.explain(name(), "list", collection.kind() + " objects", ex);
+        }
     }
 
     private Owners owners(ResourceAddress address, JsonNode live) {

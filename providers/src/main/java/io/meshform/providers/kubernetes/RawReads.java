@@ -97,6 +97,29 @@ public final class RawReads {
     }
 
     /**
+     * The object fabric8's named {@code op} would GET (its URL: the resolved plural, the namespace or the client's
+     * default one, the name), as a JSON tree; null when the API server answers 404 (the object or its namespace does
+     * not exist). Any other failure throws as fabric8's {@code get()} would, its Status kept.
+     */
+    public static JsonNode object(KubernetesClient client, io.fabric8.kubernetes.client.dsl.Resource<?> op) {
+        OperationSupport support = (OperationSupport) op;
+        String url;
+        try {
+            url = support.getResourceUrl().toString();
+        } catch (MalformedURLException e) {
+            throw KubernetesClientException.launderThrowable(((OperationInfo) op).forOperationType("get"), e);
+        }
+        try {
+            return gzipped(client, url, support.getRequestConfig().getRequestTimeout());
+        } catch (KubernetesClientException e) {
+            if (KubeErrors.notFound(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The JSON answer of a GET of {@code url}, asking for it gzipped. The API server compresses answers above 128 KB
      * when asked (k8s.io/apiserver pkg/endpoints/handlers/responsewriters/writers.go, {@code defaultGzipThresholdBytes}),
      * as kubectl (Go's transport) always asks; {@code client.raw} neither asks nor decodes (fabric8 8.0.0
