@@ -46,8 +46,9 @@ final class DriftCommand implements Callable<Integer> {
 
     @Option(names = "--ignore", paramLabel = "ADDR[:FIELD]",
             description = "Known noise: leave out a resource, or one field of it, e.g. kubernetes.labels.cortex:labels.team"
-                    + " (repeatable; default: none). The resource's deposed objects (old objects of moves whose delete did"
-                    + " not go through) are still reported: `meshform apply` deletes them, `meshform state rm ADDR` forgets them.")
+                    + " or istio.peerAuthentication.mongo:mtls.mode, FIELD as a finding names it: \"changed outside meshform"
+                    + " (mtls.mode changed)\" (repeatable; default: none). The resource's deposed objects (old objects of"
+                    + " moves whose delete did not go through) are still reported: `meshform apply` deletes them, `meshform state rm ADDR` forgets them.")
     List<String> ignore = List.of();
 
     @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the live cluster; the report says it"

@@ -23,8 +23,8 @@ final class PlanSelection {
     }
 
     /**
-     * The addresses this plan covers; an address --target or --exclude names that is neither declared nor recorded is
-     * an error, with the closest known one.
+     * The addresses this plan covers; an address --target, --exclude or --replace names that is neither declared nor
+     * recorded is an error, with the closest known one, and so is a --replace of an address the selection leaves out.
      */
     static Set<ResourceAddress> select(ResourceGraph graph, PlanOptions options) {
         Diagnostics problems = new Diagnostics();
@@ -38,11 +38,23 @@ final class PlanSelection {
                 problems.error("--exclude `" + a + "` is neither declared nor recorded in state", known(graph, a), null);
             }
         }
+        for (ResourceAddress a : options.replace()) {
+            if (!graph.contains(a)) {
+                problems.error("--replace `" + a + "` is neither declared nor recorded in state", known(graph, a), null);
+            }
+        }
         problems.throwIfErrors();
         Set<ResourceAddress> selected = new HashSet<>(options.targets().isEmpty()
                 ? graph.nodes()
                 : options.destroy() ? graph.withDependants(options.targets()) : graph.withDependencies(options.targets()));
         selected.removeAll(options.destroy() ? graph.withDependencies(options.excludes()) : graph.withDependants(options.excludes()));
+        for (ResourceAddress r : options.replace()) {
+            if (!selected.contains(r)) {
+                problems.error("--replace names `" + r + "`, which --target or --exclude leaves out of this plan",
+                        "add it to --target, or drop the --exclude that leaves it out", null);
+            }
+        }
+        problems.throwIfErrors();
         return selected;
     }
 }

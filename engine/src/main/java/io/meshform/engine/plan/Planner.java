@@ -78,13 +78,6 @@ public final class Planner {
         ResourceGraph graph = graph(stack, state, options.destroy());
         Set<ResourceAddress> selected = PlanSelection.select(graph, options);
         Diagnostics diagnostics = new Diagnostics();
-        for (ResourceAddress r : options.replace()) {
-            if (!selected.contains(r)) {
-                diagnostics.error("--replace names `" + r + "`, which is not part of this plan",
-                        "check the address with `meshform state list`", null);
-            }
-        }
-        diagnostics.throwIfErrors();
         PartialPlan.note(graph, selected, options, state).ifPresent(diagnostics::add);
         StackContext context = StackContext.of(stack);
         List<ResourceAddress> order = graph.topologicalOrder().stream().filter(selected::contains).toList();

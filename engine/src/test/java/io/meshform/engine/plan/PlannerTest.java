@@ -206,6 +206,21 @@ class PlannerTest {
         assertEquals("`meshform state list` shows what the state records", exclude.diagnostics().get(0).detail());
     }
 
+    /** A misspelt --replace address gets the closest known one too; one that --exclude leaves out says so. */
+    @Test
+    void aMisspeltOrLeftOutReplaceSaysWhy() {
+        applyAll(stack(TWO));
+        var misspelt = assertThrows(DiagnosticsException.class, () -> planner.plan(stack(TWO), state(),
+                new PlanOptions(Set.of(), Set.of(), Set.of(a("test.thing.labells")), false, false)));
+        assertEquals("--replace `test.thing.labells` is neither declared nor recorded in state",
+                misspelt.diagnostics().get(0).summary());
+        assertEquals("did you mean `test.thing.labels`?", misspelt.diagnostics().get(0).detail());
+        var leftOut = assertThrows(DiagnosticsException.class, () -> planner.plan(stack(TWO), state(),
+                new PlanOptions(Set.of(), Set.of(a("test.thing.ns")), Set.of(a("test.thing.labels")), false, false)));
+        assertEquals("--replace names `test.thing.labels`, which --target or --exclude leaves out of this plan",
+                leftOut.diagnostics().get(0).summary());
+    }
+
     @Test
     void sensitiveValuesAreMaskedInPlansAndDigestedInState() {
         Stack s = stack("resources:\n  - {type: test.secret, name: oidc, spec: {password: hunter2, user: me}}\n");

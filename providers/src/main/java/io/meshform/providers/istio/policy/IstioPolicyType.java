@@ -260,7 +260,9 @@ public final class IstioPolicyType implements ResourceType {
         if (changed.isEmpty()) {
             return PlannedChange.of(Action.NOOP, "spec matches", before, desired);
         }
-        return PlannedChange.of(Action.UPDATE, Json.changedReason("spec", changed), before, desired);
+        // Named as the diff below the reason shows them and as `drift --ignore ADDR:FIELD` takes them (mtls.mode, not
+        // spec.mtls.mode): a field copied from the message must be one --ignore leaves out.
+        return PlannedChange.of(Action.UPDATE, Json.changedReason("", changed), before, desired);
     }
 
     /** The object applied: the Istio spec, meshform's managed-by label and its lineage {@code mark}. */

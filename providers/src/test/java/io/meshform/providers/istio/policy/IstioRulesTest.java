@@ -87,6 +87,6 @@ class IstioRulesTest {
         var change = peer.plan(new io.meshform.engine.spi.PlanRequest(io.meshform.engine.model.ResourceAddress.parse(
                 "istio.peerAuthentication.cortex"), spec, null, new io.meshform.engine.spi.LiveObject(before, "7")));
         assertEquals(io.meshform.engine.spi.Action.UPDATE, change.action());
-        assertEquals("spec.mtls.mode changed", change.reason());
+        assertEquals("mtls.mode changed", change.reason());
     }
 }

@@ -56,7 +56,7 @@ class PeerAuthenticationIT {
             var permissive = yaml("namespace: " + ns + "\nname: default\nmtls: {mode: PERMISSIVE}\n");
             var update = h.plan(addr, permissive);
             assertEquals(Action.UPDATE, update.action());
-            assertEquals("spec.mtls.mode changed", update.reason());
+            assertEquals("mtls.mode changed", update.reason());
             h.apply(addr, permissive);
             assertEquals(Action.NOOP, h.plan(addr, permissive).action());
 
