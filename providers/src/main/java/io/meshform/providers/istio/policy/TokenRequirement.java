@@ -24,8 +24,11 @@ import java.util.List;
  *   <li>an enforced DENY rule whose conditions all hold for it and that names no operation (the documented
  *       {@code notRequestPrincipals: ["*"]}) denies every tokenless request; one limited to operations or other
  *       conditions only some;</li>
- *   <li>an enforced CUSTOM policy with rules sends requests to the auth proxy, which decides (counted as covering, as
- *       the ingress coverage check counts it; which paths reach it is that check's table).</li>
+ *   <li>an enforced CUSTOM policy sends the requests its rules match to the auth proxy, which decides: a rule that
+ *       matches every request but named exceptions ({@code notPaths}) counts as covering, as the ingress coverage check
+ *       counts it (the exceptions are its public paths, that check's table); a rule limited to {@code paths},
+ *       {@code hosts}, {@code methods}, {@code ports} or to a condition sends a request without a token to the auth
+ *       proxy only there, and lets it through elsewhere ({@link #sendsAllBut}).</li>
  * </ul>
  * Dry-run policies ({@link AuthzPolicy#dryRun}) enforce nothing of the kind and are left out; AUDIT only logs.
  *
@@ -68,9 +71,21 @@ public record TokenRequirement(Verdict verdict, List<String> coveredBy, List<Str
         List<String> gaps = new ArrayList<>();
         List<AuthzPolicy> enforced = attached.stream().filter(p -> !p.dryRun()).toList();
         for (AuthzPolicy p : enforced) {
-            if (p.action().equals("CUSTOM") && !p.rules().isEmpty()) {
-                covered.add("CUSTOM " + p.id() + " sends requests to the auth proxy " + p.provider());
+            if (!p.action().equals("CUSTOM")) {
+                continue;
             }
+            List<String> limited = new ArrayList<>();
+            for (AuthzPolicy.Rule r : p.rules()) {
+                String exempt = sendsAllBut(r);
+                if (exempt != null) {
+                    covered.add("CUSTOM " + p.id() + " sends requests to the auth proxy " + p.provider() + exempt);
+                    limited.clear();
+                    break;
+                }
+                limited.add("CUSTOM " + p.id() + " rule " + r.number() + " sends a request without a token to the auth"
+                        + " proxy " + p.provider() + " only " + limits(r));
+            }
+            gaps.addAll(limited);
         }
         for (AuthzPolicy p : enforced) {
             if (!p.action().equals("DENY")) {
@@ -142,6 +157,32 @@ public record TokenRequirement(Verdict verdict, List<String> coveredBy, List<Str
                     + (ruled.isEmpty() ? " (those without a token are refused too)" : ""));
         }
         return String.join(", and ", said);
+    }
+
+    /**
+     * Whether a CUSTOM rule sends every request to the auth proxy but those it names as exceptions: it has no
+     * {@code when}/{@code from} and no operation, or an operation of {@code not} fields only ({@code notPaths:
+     * ["/healthz"]}), the fail-closed form whose exceptions are the public paths the ingress coverage check judges.
+     * Returns the exceptions in words ("" for none), or null for a rule that names what goes to the auth proxy
+     * ({@code paths}, {@code hosts}, {@code methods}, {@code ports}) or depends on a condition: istiod enables the
+     * ext_authz filter only for requests a CUSTOM rule matches (pilot/pkg/security/authz/builder/builder.go
+     * {@code buildHTTP}, extauthz.go {@code generateFilterMatcherForProvider}), so a request without a token anywhere
+     * else never reaches the auth proxy.
+     */
+    static String sendsAllBut(AuthzPolicy.Rule r) {
+        if (r.conditional()) {
+            return null;
+        }
+        if (r.operations().isEmpty()) {
+            return "";
+        }
+        for (AuthzPolicy.Operation op : r.operations()) {
+            if (op.fields().keySet().stream().allMatch(f -> f.startsWith("not"))) {
+                return " (all but " + String.join(" ", op.fields().entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).toList()) + ")";
+            }
+        }
+        return null;
     }
 
     /**

@@ -88,6 +88,18 @@ class TokenNotRequiredTest {
     }
 
     @Test
+    void aCustomAuthProxyOnSomePathsOnlyIsANoteNotCover() {
+        var custom = policy("ext_authz", "istio-system", """
+                selector: {matchLabels: {istio: ingressgateway}}
+                action: CUSTOM
+                provider: {name: auth}
+                rules: [{to: [{operation: {paths: ["/admin/*"]}}]}]
+                """);
+        Diagnostic d = only(validate(JWT, custom), Severity.INFO);
+        assertTrue(d.detail().contains("only to paths [/admin/*]"), d.detail());
+    }
+
+    @Test
     void aWhenOnAClaimCoversAndANegativeOneDoesNot() {
         var claim = policy("claim", "istio-system", """
                 selector: {matchLabels: {istio: ingressgateway}}

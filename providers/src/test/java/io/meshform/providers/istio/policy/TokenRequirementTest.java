@@ -34,4 +34,38 @@ class TokenRequirementTest {
         assertEquals(List.of("every rule of the ALLOW policy shop/require-jwt requires a token, and the ALLOW policy"
                 + " shop/allow-nothing has no rules, so it allows no request at all"), t.coveredBy());
     }
+
+    /**
+     * istiod enables the ext_authz filter only for requests a CUSTOM rule matches (builder.go buildHTTP, extauthz.go
+     * generateFilterMatcherForProvider): a CUSTOM rule on /admin/* leaves a request without a token to / to the
+     * backend, so it is no token requirement for the workload.
+     */
+    @Test
+    void aCustomRuleOnSomePathsRequiresATokenOnlyThere() {
+        TokenRequirement t = TokenRequirement.of(List.of(policy("ext", "{action: CUSTOM, provider: {name: auth},"
+                + " rules: [{to: [{operation: {paths: ['/admin/*']}}]}]}")), List.of());
+        assertEquals(TokenRequirement.Verdict.PARTLY, t.verdict());
+        assertEquals(List.of("CUSTOM shop/ext rule 0 sends a request without a token to the auth proxy auth only to paths"
+                + " [/admin/*]"), t.gaps());
+    }
+
+    @Test
+    void aCustomRuleOnAllButSomePathsCoversAndNamesTheExceptions() {
+        TokenRequirement t = TokenRequirement.of(List.of(policy("ext", "{action: CUSTOM, provider: {name: auth},"
+                + " rules: [{to: [{operation: {paths: ['/admin/*']}}]}, {to: [{operation: {notPaths: ['/healthz']}}]}]}")),
+                List.of());
+        assertEquals(TokenRequirement.Verdict.REQUIRED, t.verdict());
+        assertEquals(List.of("CUSTOM shop/ext sends requests to the auth proxy auth (all but notPaths [/healthz])"),
+                t.coveredBy());
+        assertEquals(List.of(), t.gaps());
+    }
+
+    @Test
+    void aCustomRuleOnAHeaderRequiresATokenOnlyWhenTheHeaderHolds() {
+        TokenRequirement t = TokenRequirement.of(List.of(policy("ext", "{action: CUSTOM, provider: {name: auth},"
+                + " rules: [{when: [{key: 'request.headers[x-login]', values: ['yes']}]}]}")), List.of());
+        assertEquals(TokenRequirement.Verdict.PARTLY, t.verdict());
+        assertEquals(List.of("CUSTOM shop/ext rule 0 sends a request without a token to the auth proxy auth only when"
+                + " request.headers[x-login] [yes]"), t.gaps());
+    }
 }
