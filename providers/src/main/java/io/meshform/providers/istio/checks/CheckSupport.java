@@ -39,6 +39,10 @@ public final class CheckSupport {
     static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext ENVOY_FILTER_CONTEXT =
             context("networking.istio.io", "v1alpha3", "EnvoyFilter", "envoyfilters");
 
+    /** gateway.networking.k8s.io/v1 Gateway: the version Istio 1.30.3's deployment controller watches. */
+    static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext GATEWAY_CONTEXT =
+            context(io.meshform.providers.istio.policy.PolicyTarget.GATEWAY_API_GROUP, "v1", "Gateway", "gateways");
+
     private static io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context(String group, String version,
                                                                                           String kind, String plural) {
         return new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder().withGroup(group)

@@ -59,6 +59,15 @@ public interface ClusterView {
     }
 
     /**
+     * Every Gateway API Gateway ({@code gateway.networking.k8s.io/v1}) of every namespace (one LIST), as objects: what
+     * {@link GatewayPods} labels a Gateway's pods from before they run. Empty when none, when the Gateway API CRDs are
+     * not installed, or when the cluster could not be asked ({@link #unread} says which).
+     */
+    default List<tools.jackson.databind.JsonNode> gateways() {
+        return List.of();
+    }
+
+    /**
      * The installed injectors (revisions and revision tags) and each revision's injector policy from its
      * istio-sidecar-injector ConfigMap ({@link io.meshform.providers.istio.injection.Injectors#read}: one LIST, one GET
      * per revision); unknown when the cluster cannot be asked.

@@ -46,8 +46,9 @@ import java.util.TreeMap;
  * (the gateway may come with this plan's install, or the policy is meant for sidecars), the policy stands for a pod
  * in its namespace labelled exactly as its selector says: an approximation, which the report says it is, one per
  * policy namespace and selector, however many sidecars the policy selects; a CUSTOM policy with targetRefs stands for
- * a pod of each Gateway it targets, labelled {@code gateway.networking.k8s.io/gateway-name=<name>} in its namespace
- * (targets only a waypoint takes give none: the check reports them as not judged). It is named as a selector ("the pods
+ * a pod of each Gateway it targets in its namespace, labelled as {@link GatewayPods} says: its running pods' labels,
+ * else istiod's gateway template applied to the Gateway object (class, canonical name, infrastructure or own labels)
+ * (targets only a waypoint takes, and Gateways istiod makes no pods for, give none: the check reports them as not judged). It is named as a selector ("the pods
  * ns/app=x selects"), or for targetRefs as the Gateway's pods ("the pods of Gateway ns/public"), never as a running
  * gateway ({@link Workload#described}), and says which running pods the selector picks instead. Only the run's own
  * policies are approximated so: the caller says which.
@@ -149,9 +150,9 @@ final class CoveredWorkloads {
             }
             if (!any && approximated.test(custom)) {
                 List<String> others = running.stream().filter(p -> selects(custom, p, root)).map(LivePod::name).sorted().toList();
-                for (Map<String, String> labels : standIns(custom)) {
-                    approximations.putIfAbsent(custom.namespace() + " " + new TreeMap<>(labels),
-                            approximation(custom, labels, live, others, mesh));
+                for (StandIn in : standIns(custom, mesh)) {
+                    approximations.putIfAbsent(custom.namespace() + " " + new TreeMap<>(in.labels()),
+                            approximation(custom, in, live, others, mesh));
                 }
             }
         }
@@ -163,15 +164,28 @@ final class CoveredWorkloads {
     }
 
     /**
-     * The labels of the pods a CUSTOM policy stands for when no running gateway takes it: its selector ({} without
-     * one), or for a policy with targetRefs the label istiod gives each Gateway it targets in the policy's namespace.
+     * The pod a CUSTOM policy stands for: its labels, and for a targeted Gateway's pod the Gateway's name and where its
+     * labels come from ({@link GatewayPods#basis}); {@code gateway} and {@code basis} are empty for a selector.
      */
-    private static List<Map<String, String>> standIns(AuthzPolicy custom) {
+    private record StandIn(Map<String, String> labels, String gateway, String basis) {
+    }
+
+    /**
+     * The pods a CUSTOM policy stands for when no running gateway takes it: one labelled as its selector ({} without
+     * one), or for a policy with targetRefs a pod of each Gateway it targets in the policy's namespace, labelled as
+     * {@link GatewayPods} says (none for a Gateway istiod makes no pods for).
+     */
+    private static List<StandIn> standIns(AuthzPolicy custom, PlannedMesh mesh) {
         if (!custom.targeted()) {
-            return List.of(custom.selector() == null ? Map.of() : custom.selector());
+            return List.of(new StandIn(custom.selector() == null ? Map.of() : custom.selector(), "", ""));
         }
-        return custom.targets().stream().filter(t -> t.gateway() && (t.namespace().isEmpty() || t.namespace().equals(custom.namespace())))
-                .map(t -> PolicyTarget.gatewayPodLabels(t.name())).distinct().toList();
+        List<StandIn> out = new ArrayList<>();
+        custom.targets().stream().filter(t -> t.gateway() && (t.namespace().isEmpty() || t.namespace().equals(custom.namespace())))
+                .map(PolicyTarget::name).distinct().forEach(name -> {
+                    GatewayPods pods = GatewayPods.of(mesh, custom.namespace(), name);
+                    pods.labels().ifPresent(labels -> out.add(new StandIn(labels, name, pods.basis())));
+                });
+        return out;
     }
 
     private static Map<String, String> withoutHash(Map<String, String> labels) {
@@ -237,24 +251,25 @@ final class CoveredWorkloads {
     }
 
     /** {@code others}: the running pods in the mesh the policy selects, none of them a gateway. */
-    private static Workload approximation(AuthzPolicy custom, Map<String, String> selector, boolean live, List<String> others,
+    private static Workload approximation(AuthzPolicy custom, StandIn in, boolean live, List<String> others,
                                           PlannedMesh mesh) {
+        Map<String, String> selector = in.labels();
         String why = !live ? (mesh.context().purpose() == Purpose.VALIDATE ? "validate reads no pods"
                 : "no control plane runs yet")
                 : mesh.cluster().unread().containsKey("pods") ? "the cluster's pods could not be read"
                 : (custom.targeted() ? "no running gateway pod is labelled " + PolicyTarget.GATEWAY_NAME_LABEL + "="
-                        + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
+                        + in.gateway()
                 : "no running gateway pod matches the selector") + (others.isEmpty() ? ""
                 : "; it selects " + others.size() + (others.size() == 1 ? " running pod that is" : " running pods that are")
                 + " no gateway (" + String.join(", ", others.subList(0, Math.min(NAMED_PODS, others.size())))
                 + (others.size() > NAMED_PODS ? " and " + (others.size() - NAMED_PODS) + " more" : "") + ")");
         String basis = "an approximation (" + why + "): a pod in " + custom.namespace() + " labelled exactly "
                 + (selector.isEmpty() ? "{}" : selector(selector))
-                + (custom.targeted() ? " (a pod of Gateway " + custom.namespace() + "/" + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
-                + ", which the policy's targetRefs name, as Istio's gateway template labels it)" : "")
+                + (custom.targeted() ? " (a pod of Gateway " + custom.namespace() + "/" + in.gateway()
+                + ", which the policy's targetRefs name, labelled " + in.basis() + ")" : "")
                 + "; a policy selecting the gateway pods by another label, or in"
                 + " their own namespace, is not counted (plan judges each running gateway pod the CUSTOM policy selects)";
-        String name = custom.targeted() ? "Gateway " + custom.namespace() + "/" + selector.get(PolicyTarget.GATEWAY_NAME_LABEL)
+        String name = custom.targeted() ? "Gateway " + custom.namespace() + "/" + in.gateway()
                 : custom.namespace() + "/" + (selector.isEmpty() ? "*" : selector(selector));
         Seen seen = live && !mesh.cluster().unread().containsKey("pods") ? Seen.NO_GATEWAY_SELECTED : Seen.PODS_UNKNOWN;
         return new Workload(custom.namespace(), selector, name, basis, custom, seen);

@@ -42,6 +42,7 @@ final class LiveCluster implements ClusterView {
     private final Once<List<io.meshform.providers.istio.policy.DestinationPolicy>> rules;
     private final Once<List<JsonNode>> authorizationPolicies;
     private final Once<List<JsonNode>> envoyFilters;
+    private final Once<List<JsonNode>> gateways;
     private final Once<Boolean> controlPlane;
     /**
      * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
@@ -80,6 +81,8 @@ final class LiveCluster implements ClusterView {
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
         this.envoyFilters = new Once<>(() -> orElse("envoyfilters.networking.istio.io",
                 () -> listEverywhere(CheckSupport.ENVOY_FILTER_CONTEXT), List.of()));
+        this.gateways = new Once<>(() -> orElse("gateways.gateway.networking.k8s.io",
+                () -> listEverywhere(CheckSupport.GATEWAY_CONTEXT), List.of()));
         this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
                 + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
         // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown,
@@ -105,8 +108,9 @@ final class LiveCluster implements ClusterView {
      * checks' critical path. A check asking for a kind whose read is under way waits for that read, not a second one.
      */
     void prefetch() {
-        // EnvoyFilters last: only the ingress coverage asks for them, and the ninth read waits for a free thread.
-        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane, envoyFilters);
+        // EnvoyFilters and Gateways last: only the ingress and token checks ask for them, and they wait for a free thread.
+        List<Once<?>> all = List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, controlPlane, envoyFilters,
+                gateways);
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(PREFETCH_THREADS, r -> {
             Thread t = new Thread(r, "meshform-check-read");
             t.setDaemon(true);
@@ -220,7 +224,7 @@ final class LiveCluster implements ClusterView {
             ahead.setDaemon(true);
             ahead.start();
         }
-        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, controlPlane,
+        List.of(peers, namespaces, pods, allServices, meshConfig, rules, authorizationPolicies, envoyFilters, gateways, controlPlane,
                 injectors).forEach(Once::get);
         Map<String, String> out;
         synchronized (unread) {
@@ -290,6 +294,11 @@ final class LiveCluster implements ClusterView {
     @Override
     public List<JsonNode> envoyFilters() {
         return envoyFilters.get();
+    }
+
+    @Override
+    public List<JsonNode> gateways() {
+        return gateways.get();
     }
 
     private List<JsonNode> readAuthorizationPolicies() {

@@ -70,6 +70,7 @@ public final class TokenNotRequired extends MeshCheck {
         var range = o.range("/spec/jwtRules");
         List<Diagnostic> out = new ArrayList<>();
         for (TokenScopes.Scope scope : TokenScopes.of(o, policies, root, mesh)) {
+            String judgedHere = judged + scope.labelled();
             String fix = "Add an istio.authorizationPolicy in " + o.namespace() + scope.fix() + " and rules: [{from: [{source:"
                     + " {requestPrincipals: [\"*\"]}}]}] (ALLOW), or action: DENY with rules: [{from: [{source:"
                     + " {notRequestPrincipals: [\"*\"]}}]}], or send the requests to an auth proxy (action: CUSTOM)";
@@ -84,10 +85,10 @@ public final class TokenNotRequired extends MeshCheck {
                 }
                 out.add(Diagnostic.info(address + ": whether requests without a token are let through on " + scope.described()
                         + " depends on what the check cannot tell", why + "; " + String.join("; ", each) + ". Judged: "
-                        + judged + ". " + fix, range));
+                        + judgedHere + ". " + fix, range));
                 continue;
             }
-            out.add(diagnostic(address, scope, verdicts.get(0), why, judged, fix, range));
+            out.add(diagnostic(address, scope, verdicts.get(0), why, judgedHere, fix, range));
         }
         return out;
     }

@@ -26,8 +26,9 @@ import java.util.TreeMap;
  *   the selector (attachment only grows with labels), to some when it attaches to one that also carries the labels
  *   the policy asks for (its selector's other labels, or the {@code gateway-name} label of a Gateway it targets), in
  *   the policy's namespace for a root-namespace RequestAuthentication.</li>
- *   <li>By a Gateway target: the pods of that Gateway. A Gateway API gateway's pods take policies as a pod labelled
- *   {@code gateway.networking.k8s.io/gateway-name=<name>} does (selectors included); a waypoint's take only targeted
+ *   <li>By a Gateway target: the pods of that Gateway. A Gateway API gateway's pods take policies as a pod labelled as
+ *   {@link GatewayPods} says does (selectors included: its running pods' labels, else istiod's gateway template on the
+ *   Gateway object; a Gateway istiod makes no pods for is not judged); a waypoint's take only targeted
  *   ones, and one targeting a Service takes it only for requests to that Service. Which of the two the Gateway is comes
  *   from the stack's Gateway ({@code gatewayClassName: istio-waypoint}) or, at plan, its running pods
  *   ({@code proxy router} or {@code proxy waypoint}); when neither tells, both are judged.</li>
@@ -48,9 +49,11 @@ final class TokenScopes {
      *
      * @param described how messages name the workloads
      * @param fix       how the fix's policy reaches them ({@code " with selector: ..."}), empty for a whole namespace
+     * @param labelled  for a Gateway's pods, which labels they were judged with ({@link GatewayPods#basis}, as
+     *                  "; the pods of Gateway ns/name labelled ..."), else empty
      * @param cases     one per alternative, the first the one the wording follows when all agree
      */
-    record Scope(String described, String fix, List<Case> cases) {
+    record Scope(String described, String fix, String labelled, List<Case> cases) {
     }
 
     /**
@@ -71,7 +74,7 @@ final class TokenScopes {
             String described = (selector.isEmpty() ? "every workload" : "the workloads labelled " + selector)
                     + (meshWide ? " in every namespace (" + ns + " is the root namespace)" : " in namespace " + ns);
             String fix = selector.isEmpty() ? "" : " with selector: {matchLabels: " + Json.MAPPER.writeValueAsString(selector) + "}";
-            return List.of(new Scope(described, fix, List.of(bySelector("", selector, ns, meshWide, policies, root))));
+            return List.of(new Scope(described, fix, "", List.of(bySelector("", selector, ns, meshWide, policies, root, mesh))));
         }
         List<Scope> out = new ArrayList<>();
         for (PolicyTarget t : spec.targets()) {
@@ -83,13 +86,23 @@ final class TokenScopes {
             if (t.gateway()) {
                 String gateway = "Gateway " + ns + "/" + t.name();
                 Optional<Boolean> waypoint = waypoint(mesh, ns, t.name());
-                Case asGateway = bySelector(waypoint.isEmpty() ? "if " + gateway + " is a Gateway API gateway" : "",
-                        PolicyTarget.gatewayPodLabels(t.name()), ns, false, policies, root);
+                GatewayPods pods = GatewayPods.of(mesh, ns, t.name());
+                if (waypoint.equals(Optional.of(false)) && pods.labels().isEmpty()) {
+                    continue; // istiod makes no pods for this Gateway: the RequestAuthentication acts on none
+                }
                 Case asWaypoint = onWaypoint(waypoint.isEmpty() ? "if " + gateway + " is a waypoint (gatewayClassName "
                         + PolicyTarget.WAYPOINT_CLASS + ", which takes no policy by selector)" : "", ns, t.name(), policies, root);
-                List<Case> cases = waypoint.isEmpty() ? List.of(asGateway, asWaypoint)
-                        : List.of(waypoint.get() ? asWaypoint : asGateway);
-                out.add(new Scope("the pods of " + gateway + (waypoint.orElse(false) ? " (a waypoint)" : ""), fix, cases));
+                List<Case> cases = waypoint.orElse(false) ? List.of(asWaypoint) : new ArrayList<>();
+                if (!waypoint.orElse(false)) {
+                    cases.add(bySelector(waypoint.isEmpty() ? "if " + gateway + " is a Gateway API gateway" : "",
+                            pods.labels().orElseThrow(), ns, false, policies, root, mesh));
+                    if (waypoint.isEmpty()) {
+                        cases.add(asWaypoint);
+                    }
+                }
+                String labelled = waypoint.orElse(false) ? "" : "; the pods of " + gateway + " labelled " + pods.basis()
+                        + ": " + pods.labels().orElseThrow();
+                out.add(new Scope("the pods of " + gateway + (waypoint.orElse(false) ? " (a waypoint)" : ""), fix, labelled, cases));
             } else {
                 out.add(onServed(t, ns, fix, policies, root));
             }
@@ -99,7 +112,7 @@ final class TokenScopes {
 
     /** The pods in {@code ns} (every namespace when {@code meshWide}) whose labels include {@code selector}. */
     private static Case bySelector(String condition, Map<String, String> selector, String ns, boolean meshWide,
-                                   List<AuthzPolicy> policies, String root) {
+                                   List<AuthzPolicy> policies, String root, PlannedMesh mesh) {
         List<AuthzPolicy> attached = new ArrayList<>();
         List<PartlyAttached> partly = new ArrayList<>();
         for (AuthzPolicy p : policies) {
@@ -109,7 +122,7 @@ final class TokenScopes {
             }
             String podNamespace = meshWide ? p.namespace() : ns;
             List<String> where = new ArrayList<>();
-            for (Map<String, String> asked : asked(p)) {
+            for (Map<String, String> asked : asked(p, mesh)) {
                 Optional<Map<String, String>> labels = merged(selector, asked);
                 if (labels.isPresent() && PolicyAttachment.attaches(p, podNamespace, labels.get(), root)) {
                     Map<String, String> extra = new TreeMap<>(asked);
@@ -127,13 +140,16 @@ final class TokenScopes {
         return new Case(condition, attached, partly);
     }
 
-    /** The labels a pod needs for the policy to attach: its selector, or each Gateway target's {@code gateway-name}. */
-    private static List<Map<String, String>> asked(AuthzPolicy p) {
+    /**
+     * The labels of the pods the policy attaches to: a pod labelled as its selector, or a pod of each Gateway it targets
+     * ({@link GatewayPods}; none for a Gateway istiod makes no pods for).
+     */
+    private static List<Map<String, String>> asked(AuthzPolicy p, PlannedMesh mesh) {
         if (!p.targeted()) {
             return List.of(p.selector() == null ? Map.of() : p.selector());
         }
         return p.targets().stream().filter(PolicyTarget::gateway)
-                .map(t -> PolicyTarget.gatewayPodLabels(t.name())).distinct().toList();
+                .flatMap(t -> GatewayPods.of(mesh, p.namespace(), t.name()).labels().stream()).distinct().toList();
     }
 
     private static Optional<Map<String, String>> merged(Map<String, String> a, Map<String, String> b) {
@@ -196,19 +212,17 @@ final class TokenScopes {
             cases.add(new Case("if " + (gateways.size() == 1 ? "the waypoint " : "the waypoints ") + String.join(", ", gateways)
                     + " serve" + (gateways.size() == 1 ? "s" : "") + " it (which waypoint serves it is not modelled)", all, List.of()));
         }
-        return new Scope(what + " (istiod attaches a " + t.kind() + " target to waypoints only)", fix, cases);
+        return new Scope(what + " (istiod attaches a " + t.kind() + " target to waypoints only)", fix, "", cases);
     }
 
     /**
-     * Whether the Gateway API Gateway {@code ns/name} is a waypoint: its class in the stack, else the start of its
+     * Whether the Gateway API Gateway {@code ns/name} is a waypoint: its class in the stack or the cluster, else the start of its
      * running pods' istio-proxy ({@code proxy waypoint} or {@code proxy router}) at plan; empty when neither tells.
      */
     static Optional<Boolean> waypoint(PlannedMesh mesh, String ns, String name) {
-        for (PlannedObject g : mesh.planned()) {
-            if ("Gateway".equals(g.kind()) && g.apiVersion() != null && g.apiVersion().startsWith(PolicyTarget.GATEWAY_API_GROUP + "/")
-                    && ns.equals(g.namespace()) && name.equals(g.name())) {
-                return Optional.of(PolicyTarget.WAYPOINT_CLASS.equals(Json.text(g.object().path("spec"), "gatewayClassName", "")));
-            }
+        Optional<tools.jackson.databind.JsonNode> gateway = GatewayPods.object(mesh, ns, name);
+        if (gateway.isPresent()) {
+            return Optional.of(PolicyTarget.WAYPOINT_CLASS.equals(Json.text(gateway.get().path("spec"), "gatewayClassName", "")));
         }
         if (mesh.context().purpose() == CheckContext.Purpose.VALIDATE) {
             return Optional.empty();

@@ -3,7 +3,6 @@ package io.meshform.providers.istio.policy;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,19 +23,6 @@ public record PolicyTarget(String group, String kind, String name, String namesp
     public static final String GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
     /** The GatewayClass of Istio's waypoints (pkg/config/constants {@code WaypointGatewayClassName}). */
     public static final String WAYPOINT_CLASS = "istio-waypoint";
-
-    /**
-     * The labels every pod of a Gateway API Gateway {@code name} of class {@code istio} gets from Istio's gateway
-     * deployment template, whatever the Gateway's own labels: the pod of a Gateway when neither its pods nor the
-     * Gateway object are at hand, so a selector on one of them reads as covering all of the Gateway's pods, not some.
-     * {@link GatewayPodTemplate} gives all of them from the Gateway object (the class, the canonical name
-     * NAME-CLASS, {@code spec.infrastructure.labels} or the Gateway's labels, which may override
-     * {@code sidecar.istio.io/inject} and {@code service.istio.io/canonical-revision} here); left out here too is the {@code istio.io/gateway-name} a Deployment made before Istio 1.24 keeps.
-     */
-    public static Map<String, String> gatewayPodLabels(String name) {
-        return Map.of(GATEWAY_NAME_LABEL, name, "gateway.istio.io/managed", "istio.io-gateway-controller",
-                "sidecar.istio.io/inject", "false", "service.istio.io/canonical-revision", "latest");
-    }
 
     /** The targets of a policy spec, as {@code GetTargetRefs} reads them; empty when it names none. */
     public static List<PolicyTarget> of(JsonNode spec) {

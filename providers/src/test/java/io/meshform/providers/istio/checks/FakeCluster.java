@@ -26,6 +26,7 @@ final class FakeCluster implements ClusterView {
     final List<io.meshform.providers.istio.policy.DestinationPolicy> rules = new ArrayList<>();
     final List<tools.jackson.databind.JsonNode> authorizationPolicies = new ArrayList<>();
     final List<tools.jackson.databind.JsonNode> envoyFilters = new ArrayList<>();
+    final List<tools.jackson.databind.JsonNode> gateways = new ArrayList<>();
     final Map<String, String> unread = new HashMap<>();
     String mesh;
     boolean controlPlane = true;
@@ -94,6 +95,19 @@ final class FakeCluster implements ClusterView {
         }
         pods.add(p);
         return this;
+    }
+
+    /** A live Gateway API Gateway, written as YAML (apiVersion and kind are added). */
+    FakeCluster gatewayObject(String yaml) {
+        tools.jackson.databind.node.ObjectNode g = (tools.jackson.databind.node.ObjectNode) YAML.readTree(yaml);
+        g.put("apiVersion", "gateway.networking.k8s.io/v1").put("kind", "Gateway");
+        gateways.add(g);
+        return this;
+    }
+
+    @Override
+    public List<tools.jackson.databind.JsonNode> gateways() {
+        return gateways;
     }
 
     static Pod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {

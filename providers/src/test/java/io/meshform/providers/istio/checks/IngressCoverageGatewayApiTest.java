@@ -99,9 +99,11 @@ class IngressCoverageGatewayApiTest {
         assertTrue(note.detail().startsWith("the pods of Gateway ingress/public (pathNormalization"), note.detail());
         assertTrue(note.detail().contains("an approximation (no running gateway pod is labelled"
                 + " gateway.networking.k8s.io/gateway-name=public): a pod in ingress labelled exactly"
-                + " gateway.istio.io/managed=istio.io-gateway-controller,gateway.networking.k8s.io/gateway-name=public,"
+                + " gateway.istio.io/managed=istio.io-gateway-controller,gateway.networking.k8s.io/gateway-class-name=istio,"
+                + "gateway.networking.k8s.io/gateway-name=public,service.istio.io/canonical-name=public-istio,"
                 + "service.istio.io/canonical-revision=latest,sidecar.istio.io/inject=false (a pod of Gateway ingress/public,"
-                + " which the policy's targetRefs name, as Istio's gateway template labels it)"), note.detail());
+                + " which the policy's targetRefs name, labelled as istiod's gateway template labels them for class istio"
+                + " (the Gateway object is not known"), note.detail());
         assertTrue(adminLetThrough(ds).get(0).summary().contains("would be let through without the auth proxy on a pod of"
                 + " the Gateway the CUSTOM policy's targetRefs name"), adminLetThrough(ds).get(0).summary());
         assertTrue(adminLetThrough(ds).get(0).detail().contains("on the pods of Gateway ingress/public (pathNormalization")

@@ -69,6 +69,11 @@ record OwnPolicies(ClusterView live, Predicate<JsonNode> own) implements Cluster
     }
 
     @Override
+    public List<JsonNode> gateways() {
+        return live.gateways();
+    }
+
+    @Override
     public Injectors injectors() {
         return live.injectors();
     }

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * by the tests that need them and removed after, so the other tests keep a cluster without them (as before).
  * Missing files fail the test: a Gateway cannot be created without its CRD, and nothing may stand in for it.
  */
-final class GatewayApiCrds implements AutoCloseable {
+public final class GatewayApiCrds implements AutoCloseable {
     private final KubernetesClient client;
     private final List<String> names;
 
@@ -29,7 +29,7 @@ final class GatewayApiCrds implements AutoCloseable {
     }
 
     /** Applies every CRD of the cached set (server-side) and waits until each is Established. */
-    static GatewayApiCrds install(ClusterContext cluster) {
+    public static GatewayApiCrds install(ClusterContext cluster) {
         KubernetesClient c = cluster.client();
         List<String> names = new ArrayList<>();
         try (Stream<Path> files = Files.list(Testbed.gatewayApiCrds())) {
