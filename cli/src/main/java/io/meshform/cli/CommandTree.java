@@ -72,6 +72,7 @@ final class CommandTree {
                     spec.addPositional(CommandLine.Model.PositionalParamSpec.builder(p).hidden(true).build());
                 }
             }
+            InertOptions.apply(c);
             // The option list follows in the help; a synopsis naming 20 options would hide the command's shape.
             spec.usageMessage().abbreviateSynopsis(true);
             // Examples are laid out by hand to be copied: picocli would wrap one longer than 80 columns, and its line
