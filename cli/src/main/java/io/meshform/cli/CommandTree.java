@@ -89,6 +89,12 @@ final class CommandTree {
         for (String line : help.commandSpec().usageMessage().footer()) {
             out.append(String.format(line)).append(System.lineSeparator());
         }
+        // Every command's help says its exit codes; the ones whose annotation does not get them from ExitCodes.
+        String q = qualifiedName(help.commandSpec().commandLine());
+        String codes = q.contains(" ") && !out.toString().contains("Exit codes:") ? ExitCodes.help(q.substring(q.indexOf(' ') + 1)) : null;
+        if (codes != null) {
+            out.append(System.lineSeparator()).append(codes.replace("\n", System.lineSeparator())).append(System.lineSeparator());
+        }
         return out.toString();
     }
 
