@@ -72,6 +72,7 @@ final class CommandTree {
                     spec.addPositional(CommandLine.Model.PositionalParamSpec.builder(p).hidden(true).build());
                 }
             }
+            InertOptions.apply(c);
             // The option list follows in the help; a synopsis naming 20 options would hide the command's shape.
             spec.usageMessage().abbreviateSynopsis(true);
             // Examples are laid out by hand to be copied: picocli would wrap one longer than 80 columns, and its line
@@ -87,6 +88,12 @@ final class CommandTree {
         StringBuilder out = new StringBuilder();
         for (String line : help.commandSpec().usageMessage().footer()) {
             out.append(String.format(line)).append(System.lineSeparator());
+        }
+        // Every command's help says its exit codes; the ones whose annotation does not get them from ExitCodes.
+        String q = qualifiedName(help.commandSpec().commandLine());
+        String codes = q.contains(" ") && !out.toString().contains("Exit codes:") ? ExitCodes.help(q.substring(q.indexOf(' ') + 1)) : null;
+        if (codes != null) {
+            out.append(System.lineSeparator()).append(codes.replace("\n", System.lineSeparator())).append(System.lineSeparator());
         }
         return out.toString();
     }

@@ -46,6 +46,35 @@ final class ExitCodes {
               1  error: a step failed, the run was refused, cancelled or interrupted, or another
                  run holds the state lock""";
 
+    /**
+     * The codes of the commands whose annotation names none: 0 and 1 only (never {@link #CHANGES}), each with what 0
+     * means there. {@link CommandTree} adds the section to their help; a usage error is 1 everywhere.
+     */
+    static final java.util.Map<String, String> ZERO_MEANS = java.util.Map.ofEntries(
+            java.util.Map.entry("validate", "valid (warnings and notes do not change the code)"),
+            java.util.Map.entry("show", "the plan was printed"),
+            java.util.Map.entry("graph", "the graph was printed"),
+            java.util.Map.entry("import", "imported (the state records the object)"),
+            java.util.Map.entry("force-unlock", "the lock was released"),
+            java.util.Map.entry("state list", "listed (a state that does not exist yet is an error)"),
+            java.util.Map.entry("state show", "the resource was printed"),
+            java.util.Map.entry("state rm", "the state was written"),
+            java.util.Map.entry("state mv", "the state was written"),
+            java.util.Map.entry("state pull", "the state was printed (a state that does not exist yet is an error)"),
+            java.util.Map.entry("state push", "the state was written"),
+            java.util.Map.entry("version", "printed, also when istioctl is not found (its line says why)"),
+            java.util.Map.entry("completion", "the script was printed"),
+            java.util.Map.entry("help", "the help was printed"));
+
+    /** The "Exit codes:" section of a command in {@link #ZERO_MEANS}, or null. */
+    static String help(String command) {
+        if (command.equals("state")) {
+            return "Exit codes:\n  0  --help\n  1  no subcommand given (each subcommand's help lists its codes)";
+        }
+        String zero = ZERO_MEANS.get(command);
+        return zero == null ? null : "Exit codes:\n  0  " + zero + "\n  1  error, or a usage error (the message says which)";
+    }
+
     private ExitCodes() {
     }
 }

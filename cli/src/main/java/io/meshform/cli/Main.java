@@ -63,10 +63,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         }
         // picocli's default of 2 for bad usage would read as "changes present" to a pipeline.
         cl.setExitCodeExceptionMapper(e -> ExitCodes.ERROR);
-        cl.setParameterExceptionHandler((ex, a) -> usageError(ex, style));
+        cl.setParameterExceptionHandler((ex, a) -> usageError(ex, style, terminal));
+        // An option a command takes from a shared mixin but does nothing with is accepted, and said so (InertOptions).
+        cl.setExecutionStrategy(parsed -> {
+            InertOptions.notes(parsed).forEach(n -> cl.getErr().println(style.yellow(n)));
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             if (ex instanceof CommandLine.ParameterException p) {
-                return usageError(p, style);
+                return usageError(p, style, terminal);
             }
             c.getErr().println(describe(ex, style));
             if (debug) {
@@ -97,7 +102,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     /** What was wrong, the closest valid spelling, and the usage of the command that was given, not the root's. */
-    private static int usageError(CommandLine.ParameterException ex, Style style) {
+    private static int usageError(CommandLine.ParameterException ex, Style style, Terminal terminal) {
         CommandLine c = ex.getCommandLine();
         PrintWriter err = c.getErr();
         String message = usageMessage(ex.getMessage());
@@ -111,8 +116,15 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 && c.getCommandSpec().findOption("--file") != null
                 ? StateOptions.notTaken(c.getCommandName(), u.getUnmatched().get(0))
                 : null;
+        // An option of another command (plan --format): which commands take it, and this one's option for the job.
+        String sibling = notTaken == null && ex instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()
+                ? SiblingOptions.hint(c, u.getUnmatched().get(0), CommandTree.build(terminal, null))
+                : null;
         err.println(style.red("Error: " + (notTaken != null ? notTaken : message)));
-        if (notTaken == null) {
+        if (sibling != null) {
+            err.println(sibling);
+        } else if (notTaken == null) {
             UsageSuggestion.of(ex).ifPresent(err::println);
         }
         err.println();

@@ -328,10 +328,12 @@ class HelpTest {
 
     /**
      * validate and graph read no state and take no lock: their help does not offer the options that name them (which
-     * they would ignore), every command that reads a state does.
+     * they would ignore), every command that reads a state does; --lock-timeout only where a lock is taken.
      */
     @Test
     void onlyCommandsThatReadAStateOfferTheStateOptions() {
+        List<List<String>> noLock = List.of(List.of("drift"), List.of("force-unlock"), List.of("state", "list"),
+                List.of("state", "show"), List.of("state", "pull"));
         for (List<String> path : paths()) {
             CommandLine.Model.CommandSpec spec = find(path).getCommandSpec();
             if (spec.findOption("--file") == null) {
@@ -339,19 +341,61 @@ class HelpTest {
             }
             boolean readsState = !path.equals(List.of("validate")) && !path.equals(List.of("graph"));
             for (String name : StateOptions.NAMES) {
-                assertEquals(readsState, spec.findOption(name) != null, "meshform " + path + " " + name);
-                assertEquals(readsState, run(args(path, "--help")).out().contains(name + "="), "help of meshform " + path);
+                boolean offered = readsState && !(name.equals("--lock-timeout") && noLock.contains(path));
+                assertEquals(offered, run(args(path, "--help")).out().contains(name + "="), "help of meshform " + path + " " + name);
             }
         }
     }
 
-    /** --lock-timeout is shared by every command that reads a state; drift and the reading ones never lock, and say so. */
+    /**
+     * Options a command takes from a shared mixin but does nothing with are out of its help, and still accepted, with a
+     * note: a script that passes them to every command keeps working and learns they are idle.
+     */
     @Test
-    void lockTimeoutSaysWhichCommandsTakeNoLock() {
-        for (String[] command : List.of(new String[] {"drift"}, new String[] {"force-unlock"}, new String[] {"state", "pull"})) {
-            String help = run(args(List.of(command), "--help")).out().replaceAll("\\s+", " ");
-            assertTrue(help.contains("drift, force-unlock and state list, show and pull take no lock, so they never wait"), help);
+    void optionsThatDoNothingAreHiddenAndAcceptedWithANote() {
+        for (InertOptions.Inert i : InertOptions.TABLE) {
+            List<String> path = List.of(i.command().split(" "));
+            String help = run(args(path, "--help")).out();
+            assertFalse(help.contains(i.option() + "=") || help.contains(i.option() + " "), "meshform " + i.command()
+                    + " --help offers " + i.option() + ":\n" + help);
         }
+        for (String command : List.of("plan", "apply", "destroy", "import")) {
+            assertTrue(run(command, "--help").out().contains("--lock-timeout="), command + " waits for the lock");
+        }
+        assertTrue(run("drift", "--help").out().contains("--istioctl="), "drift runs istioctl analyze");
+        // A missing stack file is the error: the options were accepted, each with its note first.
+        Result r = run("drift", "-f", "/nonexistent/stack.yaml", "--lock-timeout", "60");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("Note: drift takes no lock (it only reads), so --lock-timeout does nothing here;"
+                + " it is accepted for scripts that pass it to every command, and can be left out.\n"), r.err());
+        assertFalse(r.err().contains("Unknown option"), r.err());
+        Result s = run("state", "list", "--state", "/nonexistent/x.json", "--istioctl", "/bin/true", "--allow-stack-istioctl");
+        assertTrue(s.err().contains("Note: state list runs no istioctl, so --istioctl does nothing here")
+                && s.err().contains("so --allow-stack-istioctl does nothing here"), s.err());
+        assertFalse(run("plan", "-f", "/nonexistent/stack.yaml", "--lock-timeout", "60").err().contains("Note:"),
+                "plan waits for the lock: no note");
+    }
+
+    /** An option of another command is named as such, with this command's option for the same job: not per case. */
+    @Test
+    void anOptionOfAnotherCommandSaysWhichTakeItAndWhatToUseHere() {
+        Result plan = run("plan", "--format", "json");
+        assertEquals(1, plan.code(), plan.err());
+        assertTrue(plan.err().contains("Error: Unknown options: '--format', 'json'\n"
+                + "plan does not take --format (drift and graph do); plan takes --json or --markdown for that\n"), plan.err());
+        assertTrue(run("show", "--format=json", "x.plan").err().contains(
+                "show does not take --format (drift and graph do); show takes --json or --markdown for that"));
+        assertTrue(run("validate", "--format", "json").err().contains(
+                "validate does not take --format (drift and graph do); validate takes --json for that"));
+        assertTrue(run("drift", "--json").err().contains("drift does not take --json (validate, plan, show and version do);"
+                + " drift takes --format for that"), run("drift", "--json").err());
+        assertTrue(run("drift", "--out", "d.xml").err().contains("drift does not take --out (plan does); drift takes --output for that"));
+        assertTrue(run("plan", "--output", "p.plan").err().contains("plan does not take --output (drift does); plan takes --out for that"));
+        Result apply = run("apply", "--detailed-exitcode");
+        assertTrue(apply.err().contains("apply does not take --detailed-exitcode (plan does)\n"), apply.err());
+        assertTrue(run("destroy", "--replace", "fake.thing.mesh").err().contains(
+                "destroy does not take --replace (plan and apply do)"), run("destroy", "--replace", "x.y.z").err());
+        assertFalse(run("plan", "--no-such-option").err().contains("does not take"), "an option of no command: no hint");
     }
 
     @Test
@@ -369,9 +413,10 @@ class HelpTest {
 
     @Test
     void destroyReplaceAndJsonWithMarkdownAreRefused() {
-        Result replace = run("destroy", "--replace", "fake.thing.mesh");
+        Result replace = run("plan", "--destroy", "--replace", "fake.thing.mesh");
         assertEquals(1, replace.code(), replace.out() + replace.err());
         assertTrue(replace.err().contains("--replace re-creates a resource, and a destroy re-creates nothing"), replace.err());
+        assertFalse(run("destroy", "--help").out().contains("--replace"), "destroy does not offer --replace");
         Result both = run("plan", "--json", "--markdown");
         assertEquals(1, both.code(), both.out() + both.err());
         assertTrue(both.err().contains("--json and --markdown cannot be combined"), both.err());

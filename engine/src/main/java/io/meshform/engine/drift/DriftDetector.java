@@ -81,10 +81,12 @@ public final class DriftDetector {
                                AppliedForChecks forChecks, DeposedFindings deposed) {
         List<DriftEntry> entries = new ArrayList<>();
         List<NotChecked> notChecked = new ArrayList<>();
+        UnmatchedIgnoreFields unmatched = new UnmatchedIgnoreFields(ignoreRules);
         for (ResourceAddress a : checked) {
             ResourceState recorded = state.find(a).orElseThrow();
             LiveObject now = live.get(a);
             if (now == null) {
+                unmatched.saw(a, recorded.attributes(), null);
                 entries.add(new DriftEntry(a, DriftKind.DELETED, "deleted outside meshform", recorded.attributes(), null, List.of(), null));
                 continue;
             }
@@ -105,6 +107,10 @@ public final class DriftDetector {
             // and check all the others (PlanRequest#rotated).
             Map<String, JsonNode> rotated = Sensitive.rotated(applied, decl == null ? null : decl.spec());
             PlannedChange c = type.plan(new PlanRequest(a, applied, recorded, comparable, context, rotated, state.lineage()));
+            // The fields as findings name them (the change's two sides), and as recorded, for a type whose findings
+            // compare a rendered shape.
+            unmatched.saw(a, c.after(), c.before());
+            unmatched.saw(a, recorded.attributes(), now.value());
             // Both sides are masked before anything is reported, and what the type says is redacted as a plan's
             // is: the values it was given in clear may be quoted (a server message, a rendered object).
             Set<String> secrets = new java.util.TreeSet<>(Sensitive.secrets(applied, sensitive));
@@ -130,6 +136,7 @@ public final class DriftDetector {
         // The state's old objects of moves still in the cluster: it is not what the state says until apply deletes them.
         entries.addAll(deposed.entries());
         List<Diagnostic> notes = new ArrayList<>(deposed.notes());
+        notes.addAll(unmatched.notes());
         // In the checks' order, whatever finished first; the first failing check in that order throws. A check may
         // quote a sensitive value it was given in clear: masked before anything is reported.
         for (Diagnostic d : forChecks.redact(checks.diagnostics())) {
