@@ -78,11 +78,7 @@ class SecretAnnotationMaskTest {
                 .put("time", "2026-12-03T10:00:00Z").put("fieldsType", "FieldsV1").set("fieldsV1", f);
         secret.putObject("data").put("password", java.util.Base64.getEncoder().encodeToString(PASSWORD.getBytes()));
         secret.put("type", "Opaque");
-        ObjectNode list = Json.object();
-        list.put("apiVersion", "v1").put("kind", "SecretList");
-        list.putObject("metadata").put("resourceVersion", "900");
-        list.putArray("items").add(secret);
-        return list.toString();
+        return secret.toString();
     }
 
     private TypeRegistry registry() {
@@ -125,7 +121,7 @@ class SecretAnnotationMaskTest {
 
     @Test
     void aPlanNeverShowsALiveSecretsAnnotations() {
-        server.expect().get().withPath(SECRETS).andReturn(200, liveSecret()).always();
+        server.expect().get().withPath(SECRETS + "/db-creds").andReturn(200, liveSecret()).always();
         server.expect().patch().withPath(SECRETS + "/db-creds?fieldValidation=Strict&fieldManager=meshform&dryRun=All")
                 .andReturn(409, new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
                         .withMessage("Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1:"
@@ -160,7 +156,7 @@ class SecretAnnotationMaskTest {
 
     @Test
     void theTypesWarningNamesNoSensitiveValueBeforeTheEngineRedacts() {
-        server.expect().get().withPath(SECRETS).andReturn(200, liveSecret()).always();
+        server.expect().get().withPath(SECRETS + "/db-creds").andReturn(200, liveSecret()).always();
         LabelsType t = new LabelsType(new KubeConnection(client, "meshform"));
         var address = ResourceAddress.parse("kubernetes.labels.peek");
         var spec = yaml(PEEK);
@@ -211,7 +207,7 @@ class SecretAnnotationMaskTest {
     /** Drift digests the live value as the state did, so a changed annotation shows as changed, neither value shown. */
     @Test
     void driftShowsAChangedSecretAnnotationWithoutEitherValue() {
-        server.expect().get().withPath(SECRETS).andReturn(200, liveSecret()).always();
+        server.expect().get().withPath(SECRETS + "/db-creds").andReturn(200, liveSecret()).always();
         var registry = registry();
         var decl = decl("kubernetes.labels.peek", PEEK.replace(": x,", ": \"recorded-" + PASSWORD + "\","), false);
         JsonNode recorded = SensitivePaths.recordable(registry.get(LabelsType.NAME), decl);
