@@ -37,6 +37,8 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
     static final long DEFAULT_TIMEOUT_MILLIS = 60_000;
     static final int STDERR_LINES = 5;
     private static final int STDERR_LINE_CHARS = 300;
+    /** An ExecCredential is a token, or a certificate and key: a few KB. Past this the plugin is stopped. */
+    static final int OUTPUT_LIMIT = 1 << 20;
 
     /** What the plugin gave: a bearer token, or a client certificate and key (PEM). */
     record Credential(String token, String clientCertificateData, String clientKeyData) {
@@ -73,8 +75,8 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
             throw notStarted(command, e);
         }
         try {
-            CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-            CompletableFuture<byte[]> stderr = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+            CompletableFuture<Output> stdout = CompletableFuture.supplyAsync(() -> readAtMost(p.getInputStream(), p));
+            CompletableFuture<Output> stderr = CompletableFuture.supplyAsync(() -> readAtMost(p.getErrorStream(), p));
             if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -84,19 +86,32 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
                                 + " or for a network; run it by hand to see, or log in with its own command first");
             }
             int code = p.exitValue();
-            String errors = firstLines(new String(stderr.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8));
+            Output err = stderr.get(5, TimeUnit.SECONDS);
+            Output out = stdout.get(5, TimeUnit.SECONDS);
+            if (out.cut() || err.cut()) {
+                throw fail("executable " + command + " printed more than " + (OUTPUT_LIMIT >> 20) + " MiB on "
+                                + (out.cut() ? "stdout" : "stderr") + " and was stopped",
+                        "an ExecCredential is a token or a certificate and key, a few KB; run the command by hand to see"
+                                + " what it prints");
+            }
+            String errors = firstLines(new String(err.bytes(), StandardCharsets.UTF_8));
             if (code != 0) {
                 throw fail("executable " + command + " failed with exit code " + code,
                         (errors.isEmpty() ? "it wrote nothing on stderr" : "its stderr:\n" + errors)
                                 + "\n(hint: run the command by hand; a login that expired is renewed with the plugin's own login command)");
             }
-            return credential(command, stdout.get(5, TimeUnit.SECONDS));
+            return credential(command, out.bytes());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
             throw fail("interrupted while running executable " + command, null);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw fail("could not read the output of executable " + command + ": " + e.getMessage(), null);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Its children were re-parented when it exited: they are no longer its descendants to stop.
+            throw fail("executable " + command + " exited, but its stdout or stderr stayed open",
+                    "a process it started in the background holds them (kubectl would wait for it without end); the"
+                            + " plugin must close them, or send its children's output elsewhere");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw fail("could not read the output of executable " + command + ": " + e.getCause(), null);
         }
     }
 
@@ -188,11 +203,25 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
         return sb.toString();
     }
 
-    private static byte[] readAll(InputStream in) {
+    /** What the plugin wrote on one stream; {@code cut} when it wrote more than {@link #OUTPUT_LIMIT} and was stopped. */
+    private record Output(byte[] bytes, boolean cut) {
+    }
+
+    /**
+     * Up to {@link #OUTPUT_LIMIT} bytes of {@code in}; a plugin that writes more is stopped there. Read whole, a
+     * plugin that never stops writing (a loop, {@code cat /dev/zero}) filled the heap for the 60 s of the timeout.
+     */
+    private static Output readAtMost(InputStream in, Process p) {
         try (in) {
-            return in.readAllBytes();
+            byte[] bytes = in.readNBytes(OUTPUT_LIMIT);
+            if (in.read() < 0) {
+                return new Output(bytes, false);
+            }
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            return new Output(bytes, true);
         } catch (IOException e) {
-            return new byte[0];
+            return new Output(new byte[0], false);
         }
     }
 

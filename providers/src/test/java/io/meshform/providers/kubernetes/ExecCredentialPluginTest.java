@@ -122,4 +122,38 @@ class ExecCredentialPluginTest {
         assertEquals("a b;$(touch " + dir.resolve("owned") + ")|INFO", c.token());
         assertFalse(c.toString().contains("a b"), c.toString());
     }
+
+    private static ExecConfig execOf(Path dir, String name, String script) throws Exception {
+        Path plugin = Files.writeString(dir.resolve(name), "#!/bin/sh\n" + script);
+        Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwx------"));
+        ExecConfig exec = new ExecConfig();
+        exec.setApiVersion("client.authentication.k8s.io/v1");
+        exec.setCommand(plugin.toString());
+        return exec;
+    }
+
+    @Test
+    void aPluginThatPrintsMoreThanAnyCredentialIsStoppedAtTheLimit(@TempDir Path dir) throws Exception {
+        // 8 MiB of blanks before a valid answer: read whole, a plugin that never stops filled the heap instead.
+        ExecConfig exec = execOf(dir, "flood.sh", """
+                head -c 8388608 /dev/zero | tr '\\0' ' '
+                echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}'
+                """.formatted(SECRET));
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> new ExecCredentialPlugin(exec, null, "sso", 30_000).run());
+        String all = e.diagnostics().get(0).summary() + "\n" + e.diagnostics().get(0).detail();
+        assertTrue(all.contains("flood.sh printed more than 1 MiB on stdout and was stopped"), all);
+        assertFalse(all.contains(SECRET), all);
+    }
+
+    @Test
+    void aPluginThatNeverStopsWritingOnStderrIsStoppedBeforeTheTimeout(@TempDir Path dir) throws Exception {
+        ExecConfig exec = execOf(dir, "noisy.sh", "exec cat /dev/zero >&2\n");
+        long start = System.nanoTime();
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> new ExecCredentialPlugin(exec, null, "sso", 60_000).run());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 20_000, "waited for the timeout, not the limit");
+        assertTrue(e.diagnostics().get(0).summary().contains("noisy.sh printed more than 1 MiB on stderr and was stopped"),
+                e.getMessage());
+    }
 }
