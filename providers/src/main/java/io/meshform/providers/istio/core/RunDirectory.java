@@ -8,6 +8,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -29,7 +31,20 @@ import java.util.stream.Stream;
  */
 public final class RunDirectory implements AutoCloseable {
     static final String PREFIX = "meshform-run-";
-    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-[0-9a-f]+");
+    /** pid, start time, PID namespace (absent in names older runs made), random. */
+    private static final Pattern NAME = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-(\\d+)-(?:(\\d+)-)?[0-9a-f]+");
+    /**
+     * How long a directory of another PID namespace is kept: a run there (a container sharing this {@code /tmp}) has
+     * a pid this process cannot look up, so only its age says it has ended. A live run's directory is written at
+     * every istioctl call, and {@link #path} makes it again should it go anyway.
+     */
+    static final Duration FOREIGN_STALE_AFTER = Duration.ofHours(24);
+
+    /**
+     * The inode of this process's PID namespace ({@code /proc/self/ns/pid} reads "pid:[4026531836]"), 0 where it
+     * cannot be read. A constant of the process, read once.
+     */
+    static final long PID_NAMESPACE = pidNamespace();
 
     private final Path root;
     /** Made on first use (a run that hands istioctl no file makes none); null before, and after {@link #close}. */
@@ -107,7 +122,7 @@ public final class RunDirectory implements AutoCloseable {
     static Path create(Path root) {
         ProcessHandle self = ProcessHandle.current();
         String random = HexFormat.of().formatHex(new SecureRandom().generateSeed(6));
-        Path dir = root.resolve(PREFIX + self.pid() + "-" + startMillis(self).orElse(0L) + "-" + random);
+        Path dir = root.resolve(PREFIX + self.pid() + "-" + startMillis(self).orElse(0L) + "-" + PID_NAMESPACE + "-" + random);
         try {
             // createDirectory fails on anything already there (a link someone put in its place included).
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -118,7 +133,11 @@ public final class RunDirectory implements AutoCloseable {
         return dir;
     }
 
-    /** Deletes the run directories under {@code root} of the owner of {@code own} that belong to no running process. */
+    /**
+     * Deletes the run directories under {@code root} of the owner of {@code own} that belong to no running process: in
+     * this PID namespace, by pid and start time; in another (the name says so), by age ({@link #FOREIGN_STALE_AFTER}),
+     * since a pid there means nothing here.
+     */
     static void removeStale(Path root, Path own) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(root, PREFIX + "*")) {
             Object me = Files.getAttribute(own, "unix:uid", LinkOption.NOFOLLOW_LINKS);
@@ -128,7 +147,13 @@ public final class RunDirectory implements AutoCloseable {
                         || !me.equals(Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS))) {
                     continue;
                 }
-                if (!running(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)))) {
+                boolean foreign = m.group(3) != null && PID_NAMESPACE != 0 && Long.parseLong(m.group(3)) != 0
+                        && Long.parseLong(m.group(3)) != PID_NAMESPACE;
+                boolean ended = foreign
+                        ? Files.getLastModifiedTime(dir, LinkOption.NOFOLLOW_LINKS).toInstant()
+                                .isBefore(Instant.now().minus(FOREIGN_STALE_AFTER))
+                        : !running(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+                if (ended) {
                     delete(dir);
                 }
             }
@@ -145,6 +170,16 @@ public final class RunDirectory implements AutoCloseable {
         }
         Optional<Long> started = startMillis(p.get());
         return startMillis == 0 || started.isEmpty() || started.get() == startMillis;
+    }
+
+    private static long pidNamespace() {
+        try {
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            Matcher m = Pattern.compile("pid:\\[(\\d+)]").matcher(link);
+            return m.matches() ? Long.parseLong(m.group(1)) : 0L;
+        } catch (IOException | UnsupportedOperationException | SecurityException | NumberFormatException e) {
+            return 0L;
+        }
     }
 
     private static Optional<Long> startMillis(ProcessHandle p) {

@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -117,6 +119,11 @@ class RunDirectoryTest {
         Path live = Files.createDirectory(root.resolve(RunDirectory.PREFIX + self.pid() + "-" + selfStart + "-0a1d"));
         Files.writeString(live.resolve("iop-2.yaml"), "in use");
         Path other = Files.createDirectory(root.resolve("meshform-run-notes"));
+        // A container sharing this /tmp: its pids mean nothing here, so only an old directory of it is removed.
+        long elsewhere = RunDirectory.PID_NAMESPACE + 1;
+        Path foreignLive = Files.createDirectory(root.resolve(RunDirectory.PREFIX + "1-" + selfStart + "-" + elsewhere + "-0a1e"));
+        Path foreignOld = Files.createDirectory(root.resolve(RunDirectory.PREFIX + "1-" + selfStart + "-" + elsewhere + "-0a1f"));
+        Files.setLastModifiedTime(foreignOld, FileTime.from(Instant.now().minus(RunDirectory.FOREIGN_STALE_AFTER).minusSeconds(60)));
 
         Path made = RunDirectory.create(root);
 
@@ -124,6 +131,9 @@ class RunDirectoryTest {
         assertFalse(Files.exists(reused), "a directory whose pid now belongs to another process is removed");
         assertTrue(Files.exists(live.resolve("iop-2.yaml")), "a live run's directory is kept");
         assertTrue(Files.exists(other), "a name meshform does not make is left alone");
+        assertTrue(Files.exists(foreignLive), "another PID namespace's recent directory is kept, whatever its pid");
+        assertFalse(Files.exists(foreignOld), "another PID namespace's old directory is removed");
+        assertTrue(made.getFileName().toString().contains("-" + RunDirectory.PID_NAMESPACE + "-"), made.toString());
         assertTrue(Files.isDirectory(made));
     }
 }
