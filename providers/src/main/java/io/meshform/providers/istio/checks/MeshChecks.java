@@ -53,6 +53,7 @@ public final class MeshChecks {
                 new ProductionAddons(),
                 new AuthorizationSelectsNothing(mesh),
                 new AuthorizationMethodCase(mesh),
+                new DenyByIdentityOnPlaintext(mesh),
                 new TokenNotRequired(mesh),
                 new ProxyVersionSkew(ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE ? ProxySkew.injectedPods(kube)
                         : ProxySkew.injected(view.apply(ctx).pods()))));
