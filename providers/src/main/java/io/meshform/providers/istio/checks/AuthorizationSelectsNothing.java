@@ -5,6 +5,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.PolicyAttachment;
 import io.meshform.providers.istio.policy.PolicyTarget;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
@@ -24,6 +25,9 @@ import tools.jackson.databind.JsonNode;
  * logged, a CUSTOM one denies what it matches ({@link io.meshform.providers.istio.policy.GatewayAuthz}).
  * A policy with {@code targetRefs} instead of a selector is judged by {@link TargetRefs}: istiod attaches it to Gateway
  * API gateways and waypoints only, never to sidecars or istioctl's gateways.
+ * A waypoint pod (istio-proxy started as {@code proxy waypoint}) is not counted: istiod never attaches a selector
+ * policy to a waypoint ("waypoints never use selector", {@code ShouldAttachPolicy}; {@link PolicyAttachment#attachesBySelector}),
+ * so a DENY policy whose selector matches only a waypoint's labels enforces nothing.
  * Judged only once a control plane runs: the gateway it selects may come with the install this very plan makes.
  */
 public final class AuthorizationSelectsNothing extends MeshCheck {
@@ -54,19 +58,28 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             }
             boolean meshWide = root.equals(ns);
             boolean any = false;
+            List<String> waypoints = new ArrayList<>();
             Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
             for (LivePod p : mesh.cluster().pods()) {
-                Map<String, String> podLabels = p.labels();
-                if ((meshWide || ns.equals(p.namespace())) && !Sidecars.finished(p)
-                        && proxied(p, nsLabels.get(p.namespace()))
-                        && podLabels.entrySet().containsAll(labels.entrySet())) {
+                if (Sidecars.finished(p) || !proxied(p, nsLabels.get(p.namespace()))) {
+                    continue;
+                }
+                // a waypoint never takes a selector policy, whatever its labels (PolicyAttachment.attachesBySelector)
+                boolean waypoint = p.proxyType().filter("waypoint"::equals).isPresent();
+                if (PolicyAttachment.attachesBySelector(ns, labels, p.namespace(), p.labels(), waypoint, root)) {
                     any = true;
                     break;
+                }
+                if (waypoint && PolicyAttachment.attachesBySelector(ns, labels, p.namespace(), p.labels(), false, root)) {
+                    waypoints.add(p.namespace() + "/" + p.name());
                 }
             }
             if (any) {
                 continue;
             }
+            String onlyWaypoints = waypoints.isEmpty() ? "" : ". It matches only the waypoint pod(s) " + String.join(", ", waypoints)
+                    + ", and istiod attaches no selector policy to a waypoint (ShouldAttachPolicy, pilot/pkg/model/policyattachment.go):"
+                    + " to guard what a waypoint serves, use targetRefs (its Service, or its Gateway) instead of the selector";
             boolean dryRun = AuthzPolicy.isDryRun(o.object());
             String where = meshWide ? "any namespace (" + ns + " is the root namespace)" : "namespace " + ns;
             out.add(Diagnostic.warning(o.decl().address() + ": the " + action + " policy's selector " + labels
@@ -78,7 +91,7 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
                             : action.equals("CUSTOM") ? "no request is sent to the auth proxy: the workloads it should guard are"
                             : "nothing is denied: the workloads it should guard are")
                             + " either not running or labelled differently; compare with `kubectl get pods "
-                            + (meshWide ? "-A" : "-n " + ns) + " --show-labels`", o.range("/spec/selector/matchLabels")));
+                            + (meshWide ? "-A" : "-n " + ns) + " --show-labels`" + onlyWaypoints, o.range("/spec/selector/matchLabels")));
         }
         return out;
     }

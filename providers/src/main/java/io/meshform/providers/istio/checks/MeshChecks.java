@@ -52,6 +52,8 @@ public final class MeshChecks {
                 new InjectionWithoutSidecars(ctx -> new InjectionWithoutSidecars.FromView(view.apply(ctx))),
                 new ProductionAddons(),
                 new AuthorizationSelectsNothing(mesh),
+                new AuthorizationMethodCase(mesh),
+                new DenyByIdentityOnPlaintext(mesh),
                 new TokenNotRequired(mesh),
                 new ProxyVersionSkew(ctx -> ctx.purpose() == CheckContext.Purpose.VALIDATE ? ProxySkew.injectedPods(kube)
                         : ProxySkew.injected(view.apply(ctx).pods()))));

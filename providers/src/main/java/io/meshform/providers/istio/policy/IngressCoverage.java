@@ -12,7 +12,8 @@ import java.util.Map;
  * Which requests to one gateway workload reach the auth proxy. The protected paths are what the CUSTOM policies'
  * rules match ({@code paths}; with none, every path but the {@code notPaths}) and the stack's {@code protected:}
  * expectations; each is tried with its {@link PathVariants} (and other methods, hosts and ports when a policy names
- * them), evaluated by {@link GatewayAuthz} after the mesh's {@link PathNormalization}. A variant of a protected path
+ * them, as a client sends them: methods upper case, whatever case the policy wrote), evaluated by {@link GatewayAuthz}
+ * after the mesh's {@link PathNormalization}. A variant of a protected path
  * that is let through without the auth proxy is a bypass. The stack's {@code public:} paths must be let through.
  *
  * <p>A CUSTOM rule with {@code when} or {@code from} sends a request to the auth proxy only when its conditions hold
@@ -145,7 +146,10 @@ public final class IngressCoverage {
     private static void tryAll(GatewayAuthz authz, PathVariants.Sample s, AuthzPolicy.Operation op, Source from,
                                List<String> prefixes, List<String> suffixes, boolean methods, boolean hosts, boolean ports,
                                Map<String, Row> rows) {
-        String method = op == null || op.values("methods").isEmpty() ? "GET" : op.values("methods").get(0);
+        // The request a client sends for the policy's first method: upper case (RFC 9110), whatever case the policy
+        // wrote it in, since istiod matches :method case-sensitively (methodGenerator, generator.go).
+        String method = op == null || op.values("methods").isEmpty() ? "GET"
+                : op.values("methods").get(0).toUpperCase(java.util.Locale.ROOT);
         String host = op == null || op.values("hosts").isEmpty() ? "example.com" : PathVariants.concreteHost(op.values("hosts").get(0));
         int port = op == null || op.values("ports").isEmpty() || !op.values("ports").get(0).matches("\\d+")
                 ? GatewayAuthz.DEFAULT_PORT : Integer.parseInt(op.values("ports").get(0));

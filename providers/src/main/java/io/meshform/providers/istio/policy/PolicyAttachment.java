@@ -60,6 +60,17 @@ public final class PolicyAttachment {
     }
 
     /**
+     * Whether a policy without targets, in {@code policyNamespace} with {@code selector} (null or empty: none), attaches
+     * to a proxy in {@code namespace} with {@code labels}: by {@link #attaches}, except on a waypoint ({@code waypoint}
+     * true: a pod whose istio-proxy starts as {@code proxy waypoint}), which never takes one ("waypoints never use
+     * selector", {@code ShouldAttachPolicy}, pilot/pkg/model/policyattachment.go; {@link #attachesToWaypoint}).
+     */
+    public static boolean attachesBySelector(String policyNamespace, Map<String, String> selector, String namespace,
+                                             Map<String, String> labels, boolean waypoint, String rootNamespace) {
+        return !waypoint && attaches(policyNamespace, selector, List.of(), namespace, labels, rootNamespace);
+    }
+
+    /**
      * The same rule for a waypoint (a proxy started as {@code proxy waypoint}, {@code p.IsWaypoint}): it takes no policy
      * without targets, whatever its selector ("waypoints never use selector"); it takes one whose target is a Service
      * or ServiceEntry it serves for this request ({@code served}: kind {@code Service} for the Kubernetes registry,
