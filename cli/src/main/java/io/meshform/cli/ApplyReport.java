@@ -76,10 +76,14 @@ final class ApplyReport {
         sb.append(style.red(style.bold(verdict + " Resources: " + counts))).append('\n');
         // Why the state refused is the same for every step (one backend, one permission): said once, not per object.
         java.util.Set<String> whyNotRecorded = new java.util.LinkedHashSet<>();
+        java.util.Set<String> remedies = new java.util.LinkedHashSet<>();
         for (Map.Entry<ResourceChange, RuntimeException> f : result.failed().entrySet()) {
             if (f.getValue() instanceof NotRecordedException n) {
                 sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
                 whyNotRecorded.add(io.meshform.engine.diag.ControlChars.escape(String.valueOf(n.getMessage())));
+                if (n.getCause() instanceof io.meshform.state.StateException refused && refused.remedy() != null) {
+                    remedies.add(io.meshform.engine.diag.ControlChars.escape(refused.remedy()));
+                }
             } else {
                 sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
             }
@@ -90,9 +94,11 @@ final class ApplyReport {
             sb.append("  not started: ").append(c.label()).append('\n');
         }
         if (notRecorded > 0) {
+            // What makes the state writable again is the backend's to say (a full disk, a read-only mount, RBAC on
+            // a Secret): "check the credentials" after a full local disk sent users to the wrong place.
             sb.append("The objects not recorded are in the cluster as planned; the state does not know them yet: the next"
-                    + " plan shows them as to record, and the next apply records them once the state can be written (check"
-                    + " that the credentials may update the state).\n");
+                    + " plan shows them as to record, and the next apply records them once the state can be written ("
+                    + (remedies.isEmpty() ? "fix the cause above" : String.join("; ", remedies)) + ").\n");
         }
         if (result.stateNotWritten() != null) {
             // What the journal keeps, and what to do: the state file itself is at its earlier serial. Unless the end's

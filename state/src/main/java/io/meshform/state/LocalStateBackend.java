@@ -30,6 +30,10 @@ import java.util.Optional;
  * by one whole write at the end ({@link #compact()}); {@link #read()} replays a journal a crash left behind.
  */
 public final class LocalStateBackend implements StateBackend {
+    /** What to do when something else wrote the state under this run: a conflict, not a refusal. */
+    private static final String OTHER_WRITER = "let the other writer finish, then run `meshform plan` against the state"
+            + " it left";
+
     /**
      * The largest state file read: 10,000 resources make a few tens of MiB. Bigger, or not a regular file (a device
      * such as /dev/zero named by --state), is refused before it is read.
@@ -214,7 +218,7 @@ public final class LocalStateBackend implements StateBackend {
         } else if (!journal.stillAtItsPath()) {
             throw new StateException("the state journal " + journalFile + " was removed or replaced while this run "
                     + "wrote to it; nothing more is written. Another writer is at work on " + describe()
-                    + ", or the file was deleted by hand: run meshform again when it is done.");
+                    + ", or the file was deleted by hand: run meshform again when it is done.", null, OTHER_WRITER);
         }
         try {
             journal.append(s);
@@ -345,7 +349,7 @@ public final class LocalStateBackend implements StateBackend {
         return new StateException("state file " + file + " changed since this run read it (it " + was + ", now it "
                 + is + "): something wrote it without holding the lock (a hand edit, a copy, `state push` from "
                 + "an older meshform). Nothing was written; the file is as that writer left it. Run meshform "
-                + "again so that it works from the new state.");
+                + "again so that it works from the new state.", null, OTHER_WRITER);
     }
 
     @Override

@@ -47,6 +47,35 @@ public final class WriteFailure {
         return why.substring(0, 1).toLowerCase(Locale.ROOT) + why.substring(1);
     }
 
+    /**
+     * What makes a write that failed with {@code e} succeed next time, by cause: a full disk, a read-only mount, a
+     * directory this user may not write; null when the operating system's words say none of these. The directory is
+     * the one of the file the exception names (a temp file beside the target).
+     */
+    public static String remedy(IOException e) {
+        String file = e instanceof FileSystemException f ? f.getFile() : null;
+        Path dir = file == null ? null : directoryOf(Path.of(file));
+        String where = dir == null ? "the state's directory" : dir.toString();
+        if (e instanceof AccessDeniedException) {
+            return "let this user write " + where + " (or run meshform as a user who may)";
+        }
+        String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
+        String lower = why == null ? "" : why.toLowerCase(Locale.ROOT);
+        if (lower.contains("no space left")) {
+            return "free space on the file system that holds " + where;
+        }
+        if (lower.contains("quota")) {
+            return "free space within this user's disk quota on the file system that holds " + where;
+        }
+        if (lower.contains("read-only file system")) {
+            return "make the file system that holds " + where + " writable (it is mounted read-only), or move the state";
+        }
+        if (lower.contains("permission denied") || lower.contains("operation not permitted")) {
+            return "let this user write " + where + " (or run meshform as a user who may)";
+        }
+        return null;
+    }
+
     /** The directory as the user wrote it ("/nonexistentdir" for "/nonexistentdir/x.plan"), or the current one. */
     private static Path directoryOf(Path target) {
         Path parent = target.getParent();

@@ -92,12 +92,20 @@ public final class Applier {
         // with this state's mark that the state does not record is this state's only when an apply wrote this first.
         StateSnapshot before = prior;
         StateSnapshot intended = CreateIntents.before(steps, prior);
-        if (!steps.isEmpty() && prior.serial() == 0) {
-            // A new state is written before the first object is made: every object carries the state's lineage, and
-            // the next run must find that lineage again even if this one dies before recording anything.
-            prior = store.write(intended);
-        } else if (intended != prior) {
-            prior = store.record(intended);
+        try {
+            if (!steps.isEmpty() && prior.serial() == 0) {
+                // A new state is written before the first object is made: every object carries the state's lineage,
+                // and the next run must find that lineage again even if this one dies before recording anything.
+                prior = store.write(intended);
+            } else if (intended != prior) {
+                prior = store.record(intended);
+            }
+        } catch (LockLostException e) {
+            throw e;
+        } catch (StateException e) {
+            // Nothing has run yet: a bare "could not write state file: no space left" left users to guess whether
+            // the cluster had been touched.
+            throw new StateException(e.getMessage() + "\nNothing was applied: the cluster was not changed.", e);
         }
         Recorder recorder = new Recorder(store, prior);
         ReadySteps ready = new ReadySteps(steps, waitsFor);

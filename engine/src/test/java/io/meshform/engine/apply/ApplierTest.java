@@ -357,4 +357,33 @@ class ApplierTest {
                 && e.getMessage().contains("forbidden"), String.valueOf(e));
         assertEquals(List.of("test.thing.b"), r.notStarted().stream().map(c -> c.address().toString()).toList());
     }
+
+    /** The first write of a new state fails before any step: the error says that the cluster was not touched. */
+    @Test
+    void aFirstStateWriteThatFailsSaysTheClusterWasNotChanged() {
+        Stack s = Stacks.load(cluster.registry(), dir, STACK);
+        Plan p = new Planner(cluster.registry(), "t").plan(s, StateSnapshot.empty("t"), PlanOptions.defaults());
+        io.meshform.state.StateStore fullDisk = new io.meshform.state.StateStore() {
+            @Override
+            public java.util.Optional<StateSnapshot> read() {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public StateSnapshot write(StateSnapshot snapshot) {
+                throw new io.meshform.state.StateException("could not write state file /s.json: no space left on device");
+            }
+
+            @Override
+            public String describe() {
+                return "full disk";
+            }
+        };
+        io.meshform.state.StateException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.meshform.state.StateException.class, () -> new Applier(cluster.registry(), 1, ApplyListener.NONE)
+                        .apply(s, p, StateSnapshot.empty("t"), fullDisk, new AtomicBoolean()));
+        assertEquals("could not write state file /s.json: no space left on device\n"
+                + "Nothing was applied: the cluster was not changed.", e.getMessage());
+        assertEquals(List.of(), cluster.history());
+    }
 }

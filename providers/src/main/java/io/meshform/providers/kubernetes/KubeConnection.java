@@ -25,6 +25,8 @@ public final class KubeConnection implements AutoCloseable {
     private final RequestCounter counter = new RequestCounter();
     private KubernetesClient client;
     private final ClusterAnswered answered = new ClusterAnswered();
+    /** Every read of the kubeconfig in this connection shares its exec plugins' outcomes: each runs once. */
+    private final ExecCredentialRuns execRuns = new ExecCredentialRuns();
     private String describedAs = "";
     /** A client built by {@link #buildAhead}, its server not yet checked ({@link #reachable}); null once handed out. */
     private Prepared prepared;
@@ -88,7 +90,7 @@ public final class KubeConnection implements AutoCloseable {
      */
     public synchronized String describe() {
         if (describedAs.isEmpty()) {
-            describedAs = describe(config(settings));
+            describedAs = describe(kubeconfig());
         }
         return describedAs;
     }
@@ -157,7 +159,8 @@ public final class KubeConnection implements AutoCloseable {
             Config config = configured();
             prepared = new Prepared(config, newClient(config));
         } catch (RuntimeException e) {
-            // the first client() meets it again on its own thread and reports it
+            // the first client() meets it again on its own thread and reports it (an exec plugin's failure as
+            // remembered, not run again: ExecCredentialRuns)
         }
     }
 
@@ -172,7 +175,7 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     private Config configured() {
-        Config config = config(settings);
+        Config config = kubeconfig();
         // fabric8 retries 5xx answers 10 times with exponential backoff (about 20 s); the API server answers
         // some plain user errors (an unknown field in a server-side apply) with 500, so keep retries short.
         int retries = Integer.parseInt(settings.get("requestRetries").orElse("3"));
@@ -191,7 +194,7 @@ public final class KubeConnection implements AutoCloseable {
 
     private KubernetesClient newClient(Config config) {
         return build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), () -> { },
-                answered::credentialsRefused), answered, () -> config(settings));
+                answered::credentialsRefused), answered, this::kubeconfig);
     }
 
     /**
@@ -313,6 +316,11 @@ public final class KubeConnection implements AutoCloseable {
     /** The kubeconfig the settings name, with the context checked ({@link KubeconfigSource}). */
     static Config config(ProviderSettings settings) {
         return KubeconfigSource.read(settings);
+    }
+
+    /** {@link #config}, with this connection's exec plugins run once ({@link ExecCredentialRuns}). */
+    private Config kubeconfig() {
+        return KubeconfigSource.read(settings, execRuns);
     }
 
     private static DiagnosticsException fail(String summary, String detail) {

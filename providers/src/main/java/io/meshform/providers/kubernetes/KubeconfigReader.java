@@ -25,6 +25,18 @@ import tools.jackson.databind.json.JsonMapper;
  * still parses, as a generic object instead of a typed one; nothing in the client reads extensions.
  */
 final class KubeconfigReader {
+    /** The exec plugins run so far by the connection this reader reads for: each is run once per run. */
+    private final ExecCredentialRuns execRuns;
+
+    /** A reader of its own: its plugins run again in another reader (tests, one-off reads). */
+    KubeconfigReader() {
+        this(new ExecCredentialRuns());
+    }
+
+    KubeconfigReader(ExecCredentialRuns execRuns) {
+        this.execRuns = execRuns;
+    }
+
     /**
      * The names under which fabric8 remembers which file a context, cluster and user came from: {@code merge}
      * resolves relative certificate, key and exec-command paths against that file's directory, and
@@ -135,8 +147,9 @@ final class KubeconfigReader {
             return;
         }
         Object file = named.getAdditionalProperties().get(AUTH_INFO_FILE_KEY);
-        ExecCredentialPlugin.Credential credential = new ExecCredentialPlugin(exec, file instanceof File f ? f : null, user,
-                ExecCredentialPlugin.DEFAULT_TIMEOUT_MILLIS).run();
+        ExecCredentialPlugin plugin = new ExecCredentialPlugin(exec, file instanceof File f ? f : null, user,
+                ExecCredentialPlugin.DEFAULT_TIMEOUT_MILLIS);
+        ExecCredentialPlugin.Credential credential = execRuns.get(plugin, plugin::run);
         if (credential.token() != null) {
             config.setAutoOAuthToken(credential.token());
         } else {

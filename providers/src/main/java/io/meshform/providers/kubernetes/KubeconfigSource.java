@@ -23,6 +23,11 @@ final class KubeconfigSource {
 
     /** The client configuration of the kubeconfig and context the settings name; a {@link DiagnosticsException} otherwise. */
     static Config read(ProviderSettings settings) {
+        return read(settings, new ExecCredentialRuns());
+    }
+
+    /** As {@link #read(ProviderSettings)}, each exec plugin run at most once in {@code execRuns}. */
+    static Config read(ProviderSettings settings, ExecCredentialRuns execRuns) {
         String context = settings.get("context").orElse(null);
         String kubeconfig = settings.get("kubeconfig").orElse(null);
         boolean fromEnvironment = kubeconfig != null && KubeConnection.kubeconfigFromEnvironment(settings);
@@ -30,7 +35,7 @@ final class KubeconfigSource {
         Config config;
         try {
             if (fromEnvironment) {
-                config = new KubeconfigReader().fromFiles(context, environmentFiles(kubeconfig));
+                config = new KubeconfigReader(execRuns).fromFiles(context, environmentFiles(kubeconfig));
             } else if (kubeconfig != null) {
                 Path file = Path.of(kubeconfig);
                 if (!Files.exists(file)) {
@@ -40,7 +45,7 @@ final class KubeconfigSource {
                 // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
                 io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
                         io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
-                config = new KubeconfigReader().fromFile(context, file.toFile());
+                config = new KubeconfigReader(execRuns).fromFile(context, file.toFile());
             } else {
                 Path home = Path.of(settings.get(KubeConnection.HOME_SETTING).orElse(System.getProperty("user.home")), ".kube", "config");
                 // A caller that gives $HOME (the CLI, from the environment it was given) has already turned a
@@ -49,8 +54,8 @@ final class KubeconfigSource {
                 String environment = settings.get(KubeConnection.HOME_SETTING).isPresent() ? null : System.getenv("KUBECONFIG");
                 noKubeconfigAnywhere(home, environment);
                 boolean homeFile = System.getProperty("kubeconfig") == null && blank(environment) && Files.isRegularFile(home);
-                config = homeFile ? new KubeconfigReader().autoConfigure(context, List.of(home.toFile()))
-                        : new KubeconfigReader().autoConfigure(context);
+                config = homeFile ? new KubeconfigReader(execRuns).autoConfigure(context, List.of(home.toFile()))
+                        : new KubeconfigReader(execRuns).autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
             throw e;

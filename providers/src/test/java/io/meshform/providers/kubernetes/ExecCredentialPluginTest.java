@@ -156,4 +156,24 @@ class ExecCredentialPluginTest {
         assertTrue(e.diagnostics().get(0).summary().contains("noisy.sh printed more than 1 MiB on stderr and was stopped"),
                 e.getMessage());
     }
+
+    /**
+     * The client is built ahead on a thread of its own, then again by the first request after that build failed, and
+     * the kubeconfig is read for messages too: a failing (or hanging) plugin ran at each. It runs once per connection.
+     */
+    @Test
+    void aFailingPluginRunsOncePerConnectionHoweverOftenTheKubeconfigIsRead(@TempDir Path dir) throws Exception {
+        Path runs = dir.resolve("runs");
+        Path config = kubeconfig(dir, "count.sh", "echo run >> '" + runs + "'\necho 'error: login required' >&2\nexit 1\n");
+        try (KubeConnection kube = new KubeConnection(new io.meshform.engine.spi.ProviderSettings(
+                java.util.Map.of("kubeconfig", config.toString())))) {
+            kube.buildAhead();
+            DiagnosticsException first = assertThrows(DiagnosticsException.class, kube::client);
+            DiagnosticsException again = assertThrows(DiagnosticsException.class, kube::client);
+            assertThrows(DiagnosticsException.class, kube::describe);
+            assertTrue(first.getMessage().contains("failed with exit code 1"), first.getMessage());
+            assertEquals(first.getMessage(), again.getMessage(), "the failure is said as it first was");
+        }
+        assertEquals(List.of("run"), Files.readAllLines(runs));
+    }
 }

@@ -194,7 +194,9 @@ public final class KubernetesStateBackend implements StateBackend {
             }
         }
         unconfirmed = null;
+        Map<String, String> previous = seenData;
         remember(written, out);
+        chunks.deleteRecorded(previous, Set.copyOf(chunkNames));
         chunks.deleteExcept(Set.copyOf(chunkNames), serial);
         return out;
     }
@@ -220,13 +222,15 @@ public final class KubernetesStateBackend implements StateBackend {
                     + (seenSnapshot == null ? "none" : seenSnapshot.serial()) + " then): another run wrote it"
                     + (held != null ? ", so this run must have lost its lock" : "") + ". Nothing was "
                     + "overwritten; the state is as that run left it. Run meshform again so that it plans "
-                    + "against the new state.", e);
+                    + "against the new state.", e, "let the other run finish, then run `meshform plan` against the state it"
+                    + " left");
         }
         if (outcomeUnknown(e)) {
             // "could not write" would be false when the write lands after its answer was lost.
             return new StateException("the answer to writing state in " + describe() + " was lost: " + serverSays(e)
                     + "\nThe write may have landed, or may still land: the state is as this run read it or as it wrote"
-                    + " it. Run `meshform plan` once the cluster is reachable to see which.", e);
+                    + " it. Run `meshform plan` once the cluster is reachable to see which.", e,
+                    "make sure the cluster answers, then run `meshform plan` to see what the state holds");
         }
         return failure("write", e);
     }
@@ -312,8 +316,15 @@ public final class KubernetesStateBackend implements StateBackend {
             case 404 -> "check that namespace " + namespace + " exists";
             default -> "check that the cluster is reachable, then run meshform again";
         };
+        String remedy = switch (e.getCode()) {
+            case 401 -> "give the kubeconfig credentials the cluster accepts (refresh the token, or log in again)";
+            case 403 -> "let the credentials get, create and update Secrets in namespace " + namespace
+                    + " (check with `kubectl auth can-i update secrets -n " + namespace + "`)";
+            case 404 -> "create namespace " + namespace + ", or point the backend at one that exists";
+            default -> "make sure the cluster answers";
+        };
         return new StateException("could not " + what + " state in " + location + ": " + serverSays(e)
-                + "\n" + hint, e);
+                + "\n" + hint, e, remedy);
     }
 
     /** The API server's own message when it answered (fabric8's text repeats the whole Status object). */

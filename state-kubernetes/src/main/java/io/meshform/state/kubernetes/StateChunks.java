@@ -132,6 +132,31 @@ final class StateChunks {
     }
 
     /**
+     * Deletes, by name, the chunks the state written before recorded (its index in {@code previousData}) that
+     * {@code keep} does not list. Needs only {@code delete secrets}: the sweep by label ({@link #deleteExcept}) needs
+     * {@code list secrets} too, and credentials without it left every old chunk behind, silently, at every apply.
+     */
+    void deleteRecorded(Map<String, String> previousData, Set<String> keep) {
+        if (previousData == null || !previousData.containsKey(INDEX_KEY)) {
+            return;
+        }
+        List<String> recorded = new ArrayList<>();
+        try {
+            JsonNode index = JSON.readTree(java.util.Base64.getDecoder().decode(previousData.get(INDEX_KEY)));
+            for (JsonNode n : index.path("chunks")) {
+                String chunk = n.asString("");
+                // Only this state's chunks, whatever an edited index says: the name is the main Secret's plus a suffix.
+                if (chunk.startsWith(secretName + "-") && !keep.contains(chunk)) {
+                    recorded.add(chunk);
+                }
+            }
+        } catch (JacksonException | IllegalArgumentException e) {
+            return;  // an index this run could not read was read before the write, and said so then
+        }
+        deleteQuietly(recorded);
+    }
+
+    /**
      * Deletes chunk Secrets of this state that {@code keep} does not list and that belong to serial {@code upTo} or
      * earlier: old serials, and crashed or refused writes. Chunks of later serials may be a write under way by the
      * run that holds the lock now (if this one lost it), so they stay; the next successful write removes them.
@@ -150,7 +175,8 @@ final class StateChunks {
             }
             deleteQuietly(stale);
         } catch (KubernetesClientException e) {
-            // leftovers cost space, not correctness; the next write tries again
+            // leftovers cost space, not correctness; the next write tries again. Old serials' chunks went by name
+            // already (deleteRecorded); what only this sweep finds is a crashed write's, which no index lists.
         }
     }
 

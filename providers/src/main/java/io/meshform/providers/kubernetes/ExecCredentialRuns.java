@@ -1,0 +1,42 @@
+package io.meshform.providers.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ExecConfig;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The outcome of each exec credential plugin a connection ran: its credential, or the failure it stopped with. The
+ * kubeconfig is read more than once in a run (the client built ahead on its own thread, then again by the first
+ * request after that build failed; the description in messages; a re-read after a 401), and each read ran the plugin
+ * again: a plugin that hangs cost its timeout twice, one that prompts or rate-limits was asked twice. One per
+ * connection, so one per process run; a plugin is run at most once in it, and its failure is said as it first was.
+ */
+final class ExecCredentialRuns {
+    private final Map<Key, Object> outcomes = new HashMap<>();
+
+    /** Which plugin: the user and what would be run for it. */
+    private record Key(String user, String command, List<String> args, String env) {
+    }
+
+    /** The credential of {@code plugin}, run by {@code run} the first time only. */
+    synchronized ExecCredentialPlugin.Credential get(ExecCredentialPlugin plugin, Supplier<ExecCredentialPlugin.Credential> run) {
+        ExecConfig exec = plugin.exec();
+        Key key = new Key(plugin.user(), plugin.command(), exec.getArgs() == null ? List.of() : List.copyOf(exec.getArgs()),
+                String.valueOf(exec.getEnv()));
+        Object outcome = outcomes.get(key);
+        if (outcome == null) {
+            try {
+                outcome = run.get();
+            } catch (RuntimeException e) {
+                outcome = e;
+            }
+            outcomes.put(key, outcome);
+        }
+        if (outcome instanceof RuntimeException e) {
+            throw e;
+        }
+        return (ExecCredentialPlugin.Credential) outcome;
+    }
+}
