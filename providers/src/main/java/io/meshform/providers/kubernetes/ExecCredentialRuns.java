@@ -11,7 +11,10 @@ import java.util.function.Supplier;
  * kubeconfig is read more than once in a run (the client built ahead on its own thread, then again by the first
  * request after that build failed; the description in messages; a re-read after a 401), and each read ran the plugin
  * again: a plugin that hangs cost its timeout twice, one that prompts or rate-limits was asked twice. One per
- * connection, so one per process run; a plugin is run at most once in it, and its failure is said as it first was.
+ * connection, so one per process run; a failing plugin is run at most once in it, and its failure is said as it first
+ * was. A credential the server refused (401) is forgotten ({@link #forgetToken}), so the re-read after it runs the
+ * plugin again for a fresh one, as client-go does on a 401 (k8s.io/client-go plugin/pkg/client/auth/exec/exec.go,
+ * {@code UpdateTransportConfig}'s round tripper: a 401 with the cached credential clears it).
  */
 final class ExecCredentialRuns {
     private final Map<Key, Object> outcomes = new HashMap<>();
@@ -20,7 +23,17 @@ final class ExecCredentialRuns {
     private record Key(String user, String command, List<String> args, String env) {
     }
 
-    /** The credential of {@code plugin}, run by {@code run} the first time only. */
+    /**
+     * Forgets each credential whose token is {@code refused}. Only those: when several requests are refused at once,
+     * the first re-read runs the plugin and the others find its new token rather than run it again.
+     */
+    synchronized void forgetToken(String refused) {
+        if (refused != null) {
+            outcomes.values().removeIf(o -> o instanceof ExecCredentialPlugin.Credential c && refused.equals(c.token()));
+        }
+    }
+
+    /** The credential of {@code plugin}, run by {@code run} the first time only (or again after {@link #forgetToken}). */
     synchronized ExecCredentialPlugin.Credential get(ExecCredentialPlugin plugin, Supplier<ExecCredentialPlugin.Credential> run) {
         ExecConfig exec = plugin.exec();
         Key key = new Key(plugin.user(), plugin.command(), exec.getArgs() == null ? List.of() : List.copyOf(exec.getArgs()),

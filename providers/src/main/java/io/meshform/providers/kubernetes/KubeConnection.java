@@ -193,8 +193,13 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     private KubernetesClient newClient(Config config) {
+        // On a 401 the interceptor re-reads the kubeconfig while config still holds the refused token: an exec
+        // plugin's credential with that token is forgotten first, so the plugin is asked for a fresh one.
         return build(config, counter, new FirstRequestGate(firstRequestWaitMillis(config), () -> { },
-                answered::credentialsRefused), answered, this::kubeconfig);
+                answered::credentialsRefused), answered, () -> {
+                    execRuns.forgetToken(config.getAutoOAuthToken());
+                    return kubeconfig();
+                });
     }
 
     /**

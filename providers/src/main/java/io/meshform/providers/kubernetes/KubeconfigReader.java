@@ -1,5 +1,7 @@
 package io.meshform.providers.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ExecConfig;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
@@ -10,7 +12,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -125,10 +129,10 @@ final class KubeconfigReader {
     private void merge(Config config, String context, io.fabric8.kubernetes.api.model.Config... parsed) {
         // The first file that names a user wins, as in merge; its exec is taken out (the model is parsed for this
         // call alone) so that fabric8 does not run the plugin too.
-        java.util.Map<String, io.fabric8.kubernetes.api.model.NamedAuthInfo> firstUsers = new java.util.HashMap<>();
-        java.util.Map<String, io.fabric8.kubernetes.api.model.ExecConfig> execs = new java.util.HashMap<>();
+        Map<String, NamedAuthInfo> firstUsers = new HashMap<>();
+        Map<String, ExecConfig> execs = new HashMap<>();
         for (io.fabric8.kubernetes.api.model.Config c : parsed) {
-            for (io.fabric8.kubernetes.api.model.NamedAuthInfo u : c.getUsers() == null ? List.<io.fabric8.kubernetes.api.model.NamedAuthInfo>of() : c.getUsers()) {
+            for (NamedAuthInfo u : c.getUsers() == null ? List.<NamedAuthInfo>of() : c.getUsers()) {
                 boolean first = firstUsers.putIfAbsent(u.getName(), u) == null;
                 if (u.getUser() != null && u.getUser().getExec() != null) {
                     if (first) {
@@ -141,8 +145,8 @@ final class KubeconfigReader {
         KubeConfigUtils.merge(config, context, parsed);
         String user = config.getCurrentContext() == null || config.getCurrentContext().getContext() == null
                 ? null : config.getCurrentContext().getContext().getUser();
-        io.fabric8.kubernetes.api.model.NamedAuthInfo named = user == null ? null : firstUsers.get(user);
-        io.fabric8.kubernetes.api.model.ExecConfig exec = named == null ? null : execs.get(user);
+        NamedAuthInfo named = user == null ? null : firstUsers.get(user);
+        ExecConfig exec = named == null ? null : execs.get(user);
         if (exec == null || config.getAuthProvider() != null || config.getOauthTokenProvider() != null) {
             return;
         }
