@@ -120,50 +120,10 @@ class GatewayPodsIT {
     }
 
     /** {@code live} without the pods of namespace {@code ns}. */
-    private record WithoutPods(ClusterView live, String ns) implements ClusterView {
+    private record WithoutPods(ClusterView live, String ns) implements ForwardingClusterView {
         @Override
         public List<LivePod> pods() {
             return live.pods().stream().filter(p -> !ns.equals(p.namespace())).toList();
-        }
-
-        @Override
-        public Map<String, Map<String, String>> namespaces() {
-            return live.namespaces();
-        }
-
-        @Override
-        public List<io.meshform.providers.istio.policy.PeerPolicy> peerAuthentications() {
-            return live.peerAuthentications();
-        }
-
-        @Override
-        public List<JsonNode> authorizationPolicies() {
-            return live.authorizationPolicies();
-        }
-
-        @Override
-        public List<JsonNode> gateways() {
-            return live.gateways();
-        }
-
-        @Override
-        public java.util.Optional<String> meshConfig() {
-            return live.meshConfig();
-        }
-
-        @Override
-        public Lookup<JsonNode> service(String namespace, String name) {
-            return live.service(namespace, name);
-        }
-
-        @Override
-        public Map<String, String> unread() {
-            return live.unread();
-        }
-
-        @Override
-        public boolean controlPlane() {
-            return live.controlPlane();
         }
     }
 }
