@@ -1,5 +1,9 @@
 package io.meshform.cli;
 
+import static java.util.Map.entry;
+
+import java.util.Map;
+
 /** The exit codes pipelines rely on (also listed in --help). */
 final class ExitCodes {
     static final int OK = 0;
@@ -50,21 +54,21 @@ final class ExitCodes {
      * The codes of the commands whose annotation names none: 0 and 1 only (never {@link #CHANGES}), each with what 0
      * means there. {@link CommandTree} adds the section to their help; a usage error is 1 everywhere.
      */
-    static final java.util.Map<String, String> ZERO_MEANS = java.util.Map.ofEntries(
-            java.util.Map.entry("validate", "valid (warnings and notes do not change the code)"),
-            java.util.Map.entry("show", "the plan was printed"),
-            java.util.Map.entry("graph", "the graph was printed"),
-            java.util.Map.entry("import", "imported (the state records the object)"),
-            java.util.Map.entry("force-unlock", "the lock was released"),
-            java.util.Map.entry("state list", "listed (a state that does not exist yet is an error)"),
-            java.util.Map.entry("state show", "the resource was printed"),
-            java.util.Map.entry("state rm", "the state was written"),
-            java.util.Map.entry("state mv", "the state was written"),
-            java.util.Map.entry("state pull", "the state was printed (a state that does not exist yet is an error)"),
-            java.util.Map.entry("state push", "the state was written"),
-            java.util.Map.entry("version", "printed, also when istioctl is not found (its line says why)"),
-            java.util.Map.entry("completion", "the script was printed"),
-            java.util.Map.entry("help", "the help was printed"));
+    static final Map<String, String> ZERO_MEANS = Map.ofEntries(
+            entry("validate", "valid (warnings and notes do not change the code)"),
+            entry("show", "the plan was printed"),
+            entry("graph", "the graph was printed"),
+            entry("import", "imported (the state records the object)"),
+            entry("force-unlock", "the lock was released"),
+            entry("state list", "listed (a state that does not exist yet is an error)"),
+            entry("state show", "the resource was printed"),
+            entry("state rm", "the state was written"),
+            entry("state mv", "the state was written"),
+            entry("state pull", "the state was printed (a state that does not exist yet is an error)"),
+            entry("state push", "the state was written"),
+            entry("version", "printed, also when istioctl is not found (its line says why)"),
+            entry("completion", "the script was printed"),
+            entry("help", "the help was printed"));
 
     /** The "Exit codes:" section of a command in {@link #ZERO_MEANS}, or null. */
     static String help(String command) {
