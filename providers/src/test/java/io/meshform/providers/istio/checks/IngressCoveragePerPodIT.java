@@ -78,8 +78,8 @@ class IngressCoveragePerPodIT {
             assertTrue(ds.stream().noneMatch(d -> d.summary().contains("`GET example.com /admin/x`") && d.summary().contains("let through")), all);
             // the run's reads, one each (pods, services, PeerAuthentications, DestinationRules, namespaces, the mesh
             // ConfigMap, the istiod lookup, AuthorizationPolicies, EnvoyFilters, which may make a gateway's verdict
-            // unknown): judging per pod adds none
-            assertTrue(requests <= 9, "requests sent: " + requests);
+            // unknown, Gateway API Gateways, whose pods' labels istiod derives from them): judging per pod adds none
+            assertTrue(requests <= 10, "requests sent: " + requests);
         }
     }
 

@@ -111,11 +111,12 @@ class MtlsReachabilityIT {
             // pods, services, peerauthentications, destinationrules, namespaces, the mesh ConfigMap, the istiod lookup,
             // the injector webhooks (which revision, if any, injects a labelled namespace: Injectors) and (read ahead for
             // the other checks) authorizationpolicies and envoyfilters (ingress coverage: an EnvoyFilter on a gateway
-            // makes its verdict unknown): one request each, however many namespaces the cluster has; plus one GET of the
-            // injector ConfigMap (its policy and selectors) per revision the webhooks name
+            // makes its verdict unknown) and Gateway API Gateways (the labels istiod gives their pods): one request each,
+            // however many namespaces the cluster has; plus one GET of the injector ConfigMap (its policy and selectors)
+            // per revision the webhooks name
             long revisions = k.admissionRegistration().v1().mutatingWebhookConfigurations().withLabel("istio.io/rev").list()
                     .getItems().stream().map(w -> w.getMetadata().getLabels().get("istio.io/rev")).distinct().count();
-            assertTrue(requests <= 10 + revisions, "requests sent: " + requests + " (" + revisions + " injector revision(s))");
+            assertTrue(requests <= 11 + revisions, "requests sent: " + requests + " (" + revisions + " injector revision(s))");
         }
     }
 }
