@@ -40,6 +40,11 @@ final class ClusterAnswered implements Interceptor {
         return credentialsRefused;
     }
 
+    /** Whether the server has answered a request of this client (a success or a 404). */
+    boolean hasAnswered() {
+        return answered.isDone();
+    }
+
     /** The event; what is chained to it runs on the thread that completes it, so it should only hand work on. */
     CompletionStage<Void> event() {
         return answered.minimalCompletionStage();

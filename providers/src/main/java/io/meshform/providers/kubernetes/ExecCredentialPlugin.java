@@ -40,8 +40,15 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
     /** An ExecCredential is a token, or a certificate and key: a few KB. Past this the plugin is stopped. */
     static final int OUTPUT_LIMIT = 1 << 20;
 
-    /** What the plugin gave: a bearer token, or a client certificate and key (PEM). */
-    record Credential(String token, String clientCertificateData, String clientKeyData) {
+    /**
+     * What the plugin gave: a bearer token, or a client certificate and key (PEM), and when it said they expire
+     * ({@code status.expirationTimestamp}, RFC 3339; null when it did not say): a refusal names a time past.
+     */
+    record Credential(String token, String clientCertificateData, String clientKeyData, java.time.Instant expiresAt) {
+        Credential(String token, String clientCertificateData, String clientKeyData) {
+            this(token, clientCertificateData, clientKeyData, null);
+        }
+
         @Override
         public String toString() {
             return "Credential[" + (token != null ? "token" : "client certificate") + "]";  // never the secret
@@ -148,14 +155,28 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
         String token = text(status, "token");
         String cert = text(status, "clientCertificateData");
         String key = text(status, "clientKeyData");
+        java.time.Instant expires = expiration(status);
         if (token != null) {
-            return new Credential(token, null, null);
+            return new Credential(token, null, null, expires);
         }
         if (cert != null && key != null) {
-            return new Credential(null, cert, key);
+            return new Credential(null, cert, key, expires);
         }
         throw fail("executable " + command + " printed an ExecCredential without status.token or"
                 + " status.clientCertificateData and clientKeyData", "run the command by hand to see what it returns");
+    }
+
+    /**
+     * {@code status.expirationTimestamp}, or null. Only said back to the user, never acted on: a value that does not
+     * parse is left out rather than failing a credential client-go would take (it parses it as metav1.Time).
+     */
+    private static java.time.Instant expiration(JsonNode status) {
+        String at = text(status, "expirationTimestamp");
+        try {
+            return at == null ? null : java.time.OffsetDateTime.parse(at).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String text(JsonNode node, String field) {

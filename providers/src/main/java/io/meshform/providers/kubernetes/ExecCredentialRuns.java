@@ -33,6 +33,19 @@ final class ExecCredentialRuns {
         }
     }
 
+    /** The credential the plugin of kubeconfig user {@code user} last gave in this run, if one was run and gave one. */
+    synchronized java.util.Optional<ExecCredentialPlugin.Credential> credentialOf(String user) {
+        return outcomes.entrySet().stream()
+                .filter(e -> java.util.Objects.equals(e.getKey().user(), user) && e.getValue() instanceof ExecCredentialPlugin.Credential)
+                .map(e -> (ExecCredentialPlugin.Credential) e.getValue())
+                .findFirst();
+    }
+
+    /** The command of the exec plugin run for kubeconfig user {@code user}, if one was run. */
+    synchronized java.util.Optional<String> commandOf(String user) {
+        return outcomes.keySet().stream().filter(k -> java.util.Objects.equals(k.user(), user)).map(Key::command).findFirst();
+    }
+
     /** The credential of {@code plugin}, run by {@code run} the first time only (or again after {@link #forgetToken}). */
     synchronized ExecCredentialPlugin.Credential get(ExecCredentialPlugin plugin, Supplier<ExecCredentialPlugin.Credential> run) {
         ExecConfig exec = plugin.exec();

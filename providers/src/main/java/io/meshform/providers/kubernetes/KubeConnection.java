@@ -104,17 +104,23 @@ public final class KubeConnection implements AutoCloseable {
      * {@link KubeErrors#explain}, naming the cluster when it did not answer: with several kubeconfigs and contexts
      * about, "which server?" is the first thing to check. Once the server has answered this client 401
      * ({@link ClusterAnswered}), a request refused, not sent for that ({@link CredentialsRefused}) or left without an
-     * answer on the connection the server then closed is reported as the refused credentials it is.
+     * answer on the connection the server then closed is reported as the refused credentials it is, naming the
+     * kubeconfig user, its file and what to do ({@link RefusedCredentials#advice}). A GOAWAY before any answer is
+     * where JDK 17's HTTP/2 client lost the 401: one HTTP/1.1 request reads it ({@link #refusedOverHttp11}).
      */
     public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
                                                                io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (answered.credentialsRefused() && (!KubeErrors.answered(e) || KubeErrors.code(e) == 401)) {
+        boolean lost = !KubeErrors.answered(e) || KubeErrors.code(e) == 401;
+        if (lost && (answered.credentialsRefused() || KubeErrors.goAway(e) && refusedOverHttp11())) {
+            KubernetesClient c = built();
+            String advice = c == null ? describe()
+                    : RefusedCredentials.advice(c.getConfiguration(), execRuns, java.time.Instant.now());
             return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
                     address + ": " + verb + " " + what + ": the API server refused the credentials of " + describe()
                             + " (HTTP 401 Unauthorized)",
-                    "(hint: the token or client certificate of this kubeconfig context's user is not accepted; log in"
-                            + " again, or pick another context with --context; requests after the refused one are not sent."
-                            + " This request: " + KubeErrors.serverSays(e) + ")", null));
+                    "(hint: " + advice + ". Requests after the refused one are not sent"
+                            + (KubeErrors.answered(e) && !(e instanceof CredentialsRefused)
+                                    ? ". The server said: " + KubeErrors.serverSays(e) : "") + ")", null));
         }
         io.meshform.engine.diag.DiagnosticsException d = KubeErrors.explain(address, verb, what, e);
         if (KubeErrors.answered(e)) {
@@ -123,6 +129,30 @@ public final class KubeConnection implements AutoCloseable {
         io.meshform.engine.diag.Diagnostic first = d.diagnostics().get(0);
         return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
                 first.summary() + " (" + describe() + ")", first.detail(), first.range()));
+    }
+
+    /** The client, if {@link #client()} has built it. */
+    private synchronized KubernetesClient built() {
+        return client;
+    }
+
+    /** The status {@link RefusedCredentials#probe} read, once per connection; null until asked. */
+    private Integer probed;
+
+    /**
+     * Whether one HTTP/1.1 request with this client's credentials is answered 401, asked once and only while the
+     * server has answered nothing (after an answer, a GOAWAY is not about the credentials). Its 401 passes through
+     * {@link ClusterAnswered}, so the requests still held are not sent.
+     */
+    private boolean refusedOverHttp11() {
+        synchronized (answered) {
+            if (probed == null) {
+                KubernetesClient c = built();
+                probed = c == null || answered.hasAnswered() ? -1 : RefusedCredentials.probe(() -> build(
+                        c.getConfiguration(), counter, new FirstRequestGate(0), answered, () -> c.getConfiguration(), true));
+            }
+            return probed == 401;
+        }
     }
 
     /**
@@ -215,6 +245,12 @@ public final class KubeConnection implements AutoCloseable {
     /** With {@code reread} (the settings' kubeconfig read again), a 401 is answered by {@link KubeconfigTokenRefresh}. */
     static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate, ClusterAnswered answered,
                                   java.util.function.Supplier<Config> reread) {
+        return build(config, counter, gate, answered, reread, false);
+    }
+
+    /** With {@code http11}, a client that speaks HTTP/1.1 only ({@link RefusedCredentials#probe}). */
+    static KubernetesClient build(Config config, RequestCounter counter, FirstRequestGate gate, ClusterAnswered answered,
+                                  java.util.function.Supplier<Config> reread, boolean http11) {
         KubeconfigTokenRefresh refresh = reread == null ? null : KubeconfigTokenRefresh.of(config, reread);
         java.util.Optional<javax.net.ssl.TrustManager[]> trust = KubeconfigTrust.of(config);
         boolean trustCerts = config.isTrustCerts();
@@ -234,6 +270,9 @@ public final class KubeConnection implements AutoCloseable {
                         b.addOrReplaceInterceptor("meshform-answered", answered);
                         b.addOrReplaceInterceptor("meshform-first-request", gate);
                         trust.ifPresent(t -> KubeconfigTrust.install(b, t));
+                        if (http11) {
+                            b.preferHttp11();
+                        }
                     })
                     .build();
         } finally {

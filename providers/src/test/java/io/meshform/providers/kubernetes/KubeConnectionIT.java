@@ -177,12 +177,14 @@ class KubeConnectionIT {
                     return kube.explain("kubernetes.manifest.x", "list", "ConfigMaps in " + ns, e).getMessage();
                 });
                 for (String m : messages.values()) {
+                    // A GOAWAY before any answer is read again over HTTP/1.1 (RefusedCredentials): always the 401.
                     assertTrue(m.contains("the API server refused the credentials of context") && m.contains("(HTTP 401 Unauthorized)")
-                            || m.contains("GOAWAY") && m.contains("token or client certificate"), m);
+                            && m.contains("replace users[].user.token") && !m.contains("not-a-token-of-this-cluster"), m);
                 }
                 int connections = proxy.accepted() - probe;
-                // Two attempts per read at most (6 in a run of this lane's; with three retries 12 and 15).
-                assertTrue(connections <= 2 * messages.size(), "each read sent at most twice; connections: " + connections);
+                // Two attempts per read at most (6 in a run of this lane's; with three retries 12 and 15), and the
+                // one HTTP/1.1 request that reads the 401.
+                assertTrue(connections <= 2 * messages.size() + 1, "each read sent at most twice; connections: " + connections);
             }
         }
     }

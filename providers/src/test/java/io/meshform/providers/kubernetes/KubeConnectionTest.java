@@ -285,7 +285,8 @@ class KubeConnectionTest {
                 });
                 for (String m : messages.values()) {
                     assertTrue(m.contains("the API server refused the credentials of context a at http://127.0.0.1:"), m);
-                    assertTrue(m.contains("(HTTP 401 Unauthorized)") && m.contains("log in again"), m);
+                    assertTrue(m.contains("(HTTP 401 Unauthorized)") && m.contains("kubeconfig user `u` (" + f + ")")
+                            && m.contains("replace users[].user.token"), m);
                 }
             }
             assertEquals(1, requests.get(), "only the first read is sent, once");
