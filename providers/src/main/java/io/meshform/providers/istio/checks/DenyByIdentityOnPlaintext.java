@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
  * best practices say the same ("use DENY with negative match"): {@code notPrincipals}/{@code notNamespaces} match a
  * request without identity too. Judged on the pods as the plan leaves them ({@link MeshInventory#planned}): those with
  * a sidecar that istiod attaches the policy to by its selector ({@link PolicyAttachment#attachesBySelector}); gateway
- * and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept), and so are
+ * and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept: {@link
+ * ReachPod#gatewayProxy}), and so are
  * ports the sidecar does not capture (no policy acts there). A dry-run policy only logs and a policy with
  * {@code targetRefs} attaches to no sidecar, so neither is judged.
  */
@@ -54,11 +55,7 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
         if (denies.isEmpty()) {
             return out;
         }
-        Set<String> proxiesNotSidecars = mesh.cluster().pods().stream()
-                .filter(p -> p.proxyType().filter(t -> t.equals("router") || t.equals("waypoint")).isPresent())
-                .map(p -> p.namespace() + "/" + p.name()).collect(Collectors.toSet());
-        List<ReachPod> pods = MeshInventory.planned(mesh).pods().stream()
-                .filter(p -> p.sidecar() && !proxiesNotSidecars.contains(p.namespace() + "/" + p.name())).toList();
+        List<ReachPod> pods = MeshInventory.planned(mesh).pods().stream().filter(p -> p.sidecar() && !p.gatewayProxy()).toList();
         PeerAuthentications peers = mesh.peers();
         String root = mesh.rootNamespace();
         for (PlannedObject o : denies) {
