@@ -20,23 +20,28 @@ import java.util.stream.Collectors;
 
 /**
  * A DENY AuthorizationPolicy of the stack whose rule names callers by identity ({@code from.source.principals},
- * {@code namespaces} or {@code serviceAccounts}) on workloads that accept plaintext at a port it guards (PERMISSIVE
+ * {@code namespaces}, {@code serviceAccounts} or {@code trustDomains}) on workloads that accept plaintext at a port it guards (PERMISSIVE
  * or DISABLE there, as {@link PeerAuthentications} composes the PeerAuthentications; pilot/pkg/security/authn/
  * policy_applier.go). istiod turns those fields into matchers of the peer certificate's identity
  * ({@code principalAuthenticated}, pilot/pkg/security/authz/model/principal.go, used by the source principal,
- * namespace and service-account generators in generator.go): a plaintext connection has no certificate, so it matches
- * no such source, the rule does not match, and the request the policy means to deny gets through. Istio's security
+ * namespace, service-account and trust-domain generators in generator.go): a plaintext connection has no certificate,
+ * so it matches no such source, and the request the policy means to deny gets through. istiod ANDs the fields of one
+ * source and ORs the sources ({@code New} and {@code generatePrincipal}, pilot/pkg/security/authz/model/model.go): an
+ * {@code ipBlocks} or {@code remoteIpBlocks} next to the identity in the same source does not catch plaintext either,
+ * while another source of the rule without an identity still can, so the warning names those. Istio's security
  * best practices say the same ("use DENY with negative match"): {@code notPrincipals}/{@code notNamespaces} match a
  * request without identity too. Judged on the pods as the plan leaves them ({@link MeshInventory#planned}): those with
  * a sidecar that istiod attaches the policy to by its selector ({@link PolicyAttachment#attachesBySelector}); gateway
- * and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept), and so are
+ * and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept: {@link
+ * ReachPod#gatewayProxy}), and so are
  * ports the sidecar does not capture (no policy acts there). A dry-run policy only logs and a policy with
  * {@code targetRefs} attaches to no sidecar, so neither is judged.
  */
 public final class DenyByIdentityOnPlaintext extends MeshCheck {
     /** The {@code from.source} fields istiod matches against the peer certificate, and the negative form to use. */
     private static final Map<String, String> IDENTITY_FIELDS = Map.of(
-            "principals", "notPrincipals", "namespaces", "notNamespaces", "serviceAccounts", "notServiceAccounts");
+            "principals", "notPrincipals", "namespaces", "notNamespaces", "serviceAccounts", "notServiceAccounts",
+            "trustDomains", "notTrustDomains");
 
     DenyByIdentityOnPlaintext(Function<CheckContext, PlannedMesh> mesh) {
         super("deny-by-identity-on-plaintext", NEEDS_CLUSTER, mesh, DenyByIdentityOnPlaintext::findings);
@@ -50,11 +55,7 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
         if (denies.isEmpty()) {
             return out;
         }
-        Set<String> proxiesNotSidecars = mesh.cluster().pods().stream()
-                .filter(p -> p.proxyType().filter(t -> t.equals("router") || t.equals("waypoint")).isPresent())
-                .map(p -> p.namespace() + "/" + p.name()).collect(Collectors.toSet());
-        List<ReachPod> pods = MeshInventory.planned(mesh).pods().stream()
-                .filter(p -> p.sidecar() && !proxiesNotSidecars.contains(p.namespace() + "/" + p.name())).toList();
+        List<ReachPod> pods = MeshInventory.planned(mesh).pods().stream().filter(p -> p.sidecar() && !p.gatewayProxy()).toList();
         PeerAuthentications peers = mesh.peers();
         String root = mesh.rootNamespace();
         for (PlannedObject o : denies) {
@@ -63,8 +64,8 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
                 continue;
             }
             for (AuthzPolicy.Rule r : p.rules()) {
-                List<AuthzPolicy.Condition> byIdentity = r.from().stream().flatMap(List::stream)
-                        .filter(c -> IDENTITY_FIELDS.containsKey(c.field())).toList();
+                List<List<AuthzPolicy.Condition>> byIdentity = r.from().stream().filter(DenyByIdentityOnPlaintext::needsIdentity)
+                        .toList();
                 if (byIdentity.isEmpty()) {
                     continue;
                 }
@@ -75,6 +76,11 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
             }
         }
         return out;
+    }
+
+    /** Whether a source names a peer identity a plaintext request cannot have: then no request without one matches it. */
+    private static boolean needsIdentity(List<AuthzPolicy.Condition> source) {
+        return source.stream().anyMatch(c -> IDENTITY_FIELDS.containsKey(c.field()));
     }
 
     /** "Deployment cortex/api: port 8080 PERMISSIVE (PeerAuthentication ...)", one line per workload the rule guards. */
@@ -132,21 +138,40 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
     }
 
     private static Diagnostic diagnostic(PlannedObject o, AuthzPolicy p, AuthzPolicy.Rule r,
-                                         List<AuthzPolicy.Condition> byIdentity, List<String> plaintext) {
-        AuthzPolicy.Condition first = byIdentity.get(0);
-        String fields = byIdentity.stream().map(c -> "from.source." + c.field() + " " + c.values()).distinct()
+                                         List<List<AuthzPolicy.Condition>> byIdentity, List<String> plaintext) {
+        List<AuthzPolicy.Condition> identity = byIdentity.stream().flatMap(List::stream)
+                .filter(c -> IDENTITY_FIELDS.containsKey(c.field())).toList();
+        String fields = identity.stream().map(c -> "from.source." + c.field() + " " + c.values()).distinct()
                 .collect(Collectors.joining(", "));
-        String negatives = byIdentity.stream().map(c -> "`" + IDENTITY_FIELDS.get(c.field()) + "`").distinct()
+        String negatives = identity.stream().map(c -> "`" + IDENTITY_FIELDS.get(c.field()) + "`").distinct()
                 .collect(Collectors.joining(" / "));
-        return Diagnostic.warning(o.decl().address() + ": DENY AuthorizationPolicy " + p.id() + " rule " + r.number()
-                        + " matches callers by identity (" + fields + "), but workloads it guards accept plaintext, and a"
-                        + " plaintext request has no identity, so it is not denied",
-                "accepting plaintext: " + String.join("; ", plaintext) + ". istiod matches these fields against the peer"
-                        + " certificate (principalAuthenticated, pilot/pkg/security/authz/model/principal.go); a caller"
-                        + " without a sidecar, or one that sends plaintext, presents none and is let through. Deny by"
-                        + " negative match instead (" + negatives + " listing the callers to keep: a request without"
-                        + " identity then matches and is denied), or make those ports STRICT with a PeerAuthentication",
-                o.range("/spec" + first.pointer()));
+        List<String> others = new ArrayList<>();
+        for (int i = 0; i < r.from().size(); i++) {
+            if (!needsIdentity(r.from().get(i))) {
+                others.add("from[" + i + "]" + (r.from().get(i).isEmpty() ? "" : " " + describe(r.from().get(i))));
+            }
+        }
+        String sameSource = byIdentity.stream().flatMap(List::stream).filter(c -> !IDENTITY_FIELDS.containsKey(c.field()))
+                .map(c -> c.field() + " " + (c.values().isEmpty() ? c.notValues() : c.values())).distinct()
+                .collect(Collectors.joining(", "));
+        String summary = o.decl().address() + ": DENY AuthorizationPolicy " + p.id() + " rule " + r.number()
+                + " matches callers by identity (" + fields + "), but workloads it guards accept plaintext, and a"
+                + " plaintext request has no identity, so " + (others.isEmpty() ? "it is not denied"
+                : "it is denied only where another source of the rule matches it (" + String.join("; ", others) + ")");
+        String detail = "accepting plaintext: " + String.join("; ", plaintext) + ". istiod matches these fields against the peer"
+                + " certificate (principalAuthenticated, pilot/pkg/security/authz/model/principal.go); a caller"
+                + " without a sidecar, or one that sends plaintext, presents none and is let through"
+                + (sameSource.isEmpty() ? "" : " even when it matches " + sameSource + ": the fields of one source must all"
+                        + " match (istiod ANDs them, pilot/pkg/security/authz/model/model.go)")
+                + ". Deny by negative match instead (" + negatives + " listing the callers to keep: a request without"
+                + " identity then matches and is denied), or make those ports STRICT with a PeerAuthentication";
+        return Diagnostic.warning(summary, detail, o.range("/spec" + identity.get(0).pointer()));
+    }
+
+    /** A source's fields as written ("ipBlocks [10.0.0.0/8]"). */
+    private static String describe(List<AuthzPolicy.Condition> source) {
+        return source.stream().map(c -> c.field() + " " + (c.values().isEmpty() ? c.notValues() : c.values()))
+                .collect(Collectors.joining(", "));
     }
 
     /**

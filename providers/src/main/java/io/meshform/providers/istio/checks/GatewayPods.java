@@ -27,8 +27,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @param labels the pods' labels; empty when istiod makes no pods for the Gateway
  * @param basis  which of the three the labels come from, for a report ("its 2 running pods' shared labels")
+ * @param exact  the pods carry these labels and no others: true when they come from the Gateway object (the template
+ *               gives each pod the same, complete set); running pods may carry labels they do not share, and the
+ *               template without the object misses the Gateway's own or infrastructure labels
  */
-record GatewayPods(Optional<Map<String, String>> labels, String basis) {
+record GatewayPods(Optional<Map<String, String>> labels, String basis, boolean exact) {
     private static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
     /** The pods of Gateway {@code namespace/name} in the judged mesh. */
@@ -40,7 +43,7 @@ record GatewayPods(Optional<Map<String, String>> labels, String basis) {
             Map<String, String> shared = new TreeMap<>(running.get(0).labels());
             running.forEach(p -> shared.entrySet().removeIf(e -> !e.getValue().equals(p.labels().get(e.getKey()))));
             shared.remove(POD_TEMPLATE_HASH); // a rollout's two ReplicaSets differ in it; no policy selects on it
-            return new GatewayPods(Optional.of(shared), "the labels its " + running.size() + " running pod(s) share");
+            return new GatewayPods(Optional.of(shared), "the labels its " + running.size() + " running pod(s) share", false);
         }
         Optional<JsonNode> gateway = object(mesh, namespace, name);
         if (gateway.isPresent()) {
@@ -50,14 +53,15 @@ record GatewayPods(Optional<Map<String, String>> labels, String basis) {
                     ? "as istiod's gateway template labels the pods of Deployment " + namespace + "/"
                     + GatewayPodTemplate.deploymentName(gateway.get()) + " (from the Gateway object)"
                     : "istiod makes no pods for it (gatewayClassName " + gatewayClass + " is not " + GatewayPodTemplate.ISTIO_CLASS
-                    + ", or its addresses name an existing deployment)");
+                    + ", or its addresses name an existing deployment)", true);
         }
         ObjectNode assumed = Json.MAPPER.createObjectNode();
         assumed.putObject("metadata").put("name", name).put("namespace", namespace);
         assumed.putObject("spec").put("gatewayClassName", GatewayPodTemplate.ISTIO_CLASS);
         return new GatewayPods(GatewayPodTemplate.DEFAULT.podLabels(assumed),
                 "as istiod's gateway template labels them for class " + GatewayPodTemplate.ISTIO_CLASS
-                        + " (the Gateway object is not known: its own labels, infrastructure labels and name override are not counted)");
+                        + " (the Gateway object is not known: its own labels, infrastructure labels and name override are not counted)",
+                false);
     }
 
     /**

@@ -155,8 +155,10 @@ final class MeshInventory {
         boolean nativeSidecar = pod.initContainers().stream()
                 .anyMatch(k -> Sidecars.PROXY_CONTAINER.equals(k.name()) && "Always".equals(k.restartPolicy()));
         String workload = Sidecars.workloadOf(pod).map(w -> w.name()).orElse(pod.name());
+        // a gateway's or waypoint's istio-proxy is no sidecar: no PeerAuthentication decides what it accepts (ReachPod)
+        boolean gatewayProxy = pod.proxyType().filter(t -> t.equals("router") || t.equals("waypoint")).isPresent();
         return new ReachPod(pod.namespace(), pod.name(), workload, pod.labels(), Sidecars.hasSidecar(pod), nativeSidecar,
-                pod.hostNetwork(), ports, pod.podIp(), interception(pod));
+                pod.hostNetwork(), ports, pod.podIp(), interception(pod), gatewayProxy);
     }
 
     /**

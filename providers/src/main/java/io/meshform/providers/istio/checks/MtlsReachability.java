@@ -128,6 +128,7 @@ public final class MtlsReachability extends MeshCheck {
         if (server != null) {
             String bypass = server.pod().inboundBypass(c.containerPort());
             detail.append("\nserver mTLS: ").append(!server.pod().sidecar() ? "no sidecar (plaintext only)"
+                    : server.pod().gatewayProxy() ? bypass
                     : bypass != null ? "port " + c.containerPort() + " bypasses the sidecar (" + bypass + "): the application"
                             + " accepts plaintext from anyone there, and " + server.mtls().describe() + " does not apply to it"
                     : server.mtls().describe());

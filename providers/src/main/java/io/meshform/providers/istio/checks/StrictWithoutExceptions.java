@@ -23,7 +23,8 @@ import java.util.function.Function;
  * winning a tie, root-namespace selectors ignored, UNSET inheriting, port-level overrides keyed by container port;
  * pilot/pkg/security/authn/policy_applier.go), against the pod's actual labels. Pods without a sidecar once restarted
  * ({@link MeshInventory}: the namespace's injection is off after the plan, or the injector never injects them) are left
- * out: a PeerAuthentication acts in the server's sidecar. The same pods, sidecars and composed modes the mTLS
+ * out: a PeerAuthentication acts in the server's sidecar, and so are gateway and waypoint pods, whose listeners istiod
+ * builds without it ({@link ReachPod#gatewayProxy}; pilot/pkg/networking/core/listener.go). The same pods, sidecars and composed modes the mTLS
  * reachability preview reads; this check names the guide's workloads whoever calls them. A port the pod's traffic
  * redirection does not capture ({@code traffic.sidecar.istio.io/excludeInboundPorts}, an {@code includeInboundPorts}
  * list without it, {@code interceptionMode: NONE}; {@link io.meshform.providers.istio.policy.Interception}) never
@@ -109,8 +110,8 @@ public final class StrictWithoutExceptions extends MeshCheck {
             Map<String, String> known = NON_MTLS_WORKLOADS.stream()
                     .filter(w -> labels.entrySet().containsAll(w.entrySet())).findFirst().orElse(null);
             String ns = pod.namespace();
-            if (known == null || !pod.sidecar()) {
-                continue;
+            if (known == null || !pod.sidecar() || pod.gatewayProxy()) {
+                continue; // no PeerAuthentication acts on a gateway's or waypoint's listeners (ReachPod#gatewayProxy)
             }
             EffectiveMtls mtls = peers.effective(ns, labels);
             // Only the ports its sidecar captures: an excluded one (traffic.sidecar.istio.io/excludeInboundPorts, an

@@ -70,7 +70,9 @@ public final class TokenNotRequired extends MeshCheck {
         var range = o.range("/spec/jwtRules");
         List<Diagnostic> out = new ArrayList<>();
         for (TokenScopes.Scope scope : TokenScopes.of(o, policies, root, mesh)) {
-            String judgedHere = judged + scope.labelled();
+            // a policy that asks for labels the Gateway's pods exactly lack takes none of them: say so, not "some of"
+            String judgedHere = judged + scope.labelled() + scope.cases().stream().flatMap(c -> c.attachedToNone().stream())
+                    .distinct().map(n -> "; " + n).collect(java.util.stream.Collectors.joining());
             String fix = "Add an istio.authorizationPolicy in " + o.namespace() + scope.fix() + " and rules: [{from: [{source:"
                     + " {requestPrincipals: [\"*\"]}}]}] (ALLOW), or action: DENY with rules: [{from: [{source:"
                     + " {notRequestPrincipals: [\"*\"]}}]}], or send the requests to an auth proxy (action: CUSTOM)";

@@ -59,9 +59,18 @@ final class TokenScopes {
     /**
      * What attaches to the workloads in one case.
      *
-     * @param condition when the case holds ("if Gateway web/public is a waypoint"), empty when it is the only one
+     * @param condition      when the case holds ("if Gateway web/public is a waypoint"), empty when it is the only one
+     * @param attachedToNone the policies that would take some of the workloads if they carried more labels, where
+     *                       their labels are known exactly ({@link GatewayPods#exact}), so none does: in words
      */
-    record Case(String condition, List<AuthzPolicy> attached, List<PartlyAttached> partly) {
+    record Case(String condition, List<AuthzPolicy> attached, List<PartlyAttached> partly, List<String> attachedToNone) {
+        Case {
+            attachedToNone = List.copyOf(attachedToNone);
+        }
+
+        Case(String condition, List<AuthzPolicy> attached, List<PartlyAttached> partly) {
+            this(condition, attached, partly, List.of());
+        }
     }
 
     /** The scopes of the RequestAuthentication {@code o}: one for a selector, one per target. */
@@ -74,7 +83,7 @@ final class TokenScopes {
             String described = (selector.isEmpty() ? "every workload" : "the workloads labelled " + selector)
                     + (meshWide ? " in every namespace (" + ns + " is the root namespace)" : " in namespace " + ns);
             String fix = selector.isEmpty() ? "" : " with selector: {matchLabels: " + Json.MAPPER.writeValueAsString(selector) + "}";
-            return List.of(new Scope(described, fix, "", List.of(bySelector("", selector, ns, meshWide, policies, root, mesh))));
+            return List.of(new Scope(described, fix, "", List.of(bySelector("", selector, false, ns, meshWide, policies, root, mesh))));
         }
         List<Scope> out = new ArrayList<>();
         for (PolicyTarget t : spec.targets()) {
@@ -95,7 +104,7 @@ final class TokenScopes {
                 List<Case> cases = waypoint.orElse(false) ? List.of(asWaypoint) : new ArrayList<>();
                 if (!waypoint.orElse(false)) {
                     cases.add(bySelector(waypoint.isEmpty() ? "if " + gateway + " is a Gateway API gateway" : "",
-                            pods.labels().orElseThrow(), ns, false, policies, root, mesh));
+                            pods.labels().orElseThrow(), pods.exact(), ns, false, policies, root, mesh));
                     if (waypoint.isEmpty()) {
                         cases.add(asWaypoint);
                     }
@@ -110,11 +119,18 @@ final class TokenScopes {
         return out;
     }
 
-    /** The pods in {@code ns} (every namespace when {@code meshWide}) whose labels include {@code selector}. */
-    private static Case bySelector(String condition, Map<String, String> selector, String ns, boolean meshWide,
+    /**
+     * The pods in {@code ns} (every namespace when {@code meshWide}) whose labels include {@code selector}; with {@code
+     * exact}, the pods labelled {@code selector} and nothing else (a Gateway's pods as its object gives them, {@link
+     * GatewayPods#exact}): a policy that asks for a label they lack (a Gateway's own label, which its {@code
+     * spec.infrastructure.labels} replace: {@code extractInfrastructureMetadata},
+     * pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go) attaches to none of them, not to some.
+     */
+    private static Case bySelector(String condition, Map<String, String> selector, boolean exact, String ns, boolean meshWide,
                                    List<AuthzPolicy> policies, String root, PlannedMesh mesh) {
         List<AuthzPolicy> attached = new ArrayList<>();
         List<PartlyAttached> partly = new ArrayList<>();
+        List<String> attachedToNone = new ArrayList<>();
         for (AuthzPolicy p : policies) {
             if (PolicyAttachment.attaches(p, meshWide ? ELSEWHERE : ns, selector, root)) {
                 attached.add(p);
@@ -122,22 +138,32 @@ final class TokenScopes {
             }
             String podNamespace = meshWide ? p.namespace() : ns;
             List<String> where = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
             for (Map<String, String> asked : asked(p, mesh)) {
                 Optional<Map<String, String>> labels = merged(selector, asked);
                 if (labels.isPresent() && PolicyAttachment.attaches(p, podNamespace, labels.get(), root)) {
                     Map<String, String> extra = new TreeMap<>(asked);
                     extra.keySet().removeAll(selector.keySet());
                     boolean otherNamespace = meshWide && !root.equals(p.namespace());
+                    if (exact) {
+                        missing.add(p.targeted() ? "the labels of Gateway " + p.namespace() + "/"
+                                + asked.get(PolicyTarget.GATEWAY_NAME_LABEL) + "'s pods" : "labels " + extra);
+                        continue;
+                    }
                     where.add(p.targeted() ? "the pods of Gateway " + p.namespace() + "/" + asked.get(PolicyTarget.GATEWAY_NAME_LABEL)
                             : (otherNamespace ? "namespace " + p.namespace() : "") + (otherNamespace && !extra.isEmpty() ? ", " : "")
                             + (extra.isEmpty() ? "" : "the workloads also labelled " + extra));
                 }
             }
+            if (!missing.isEmpty()) {
+                attachedToNone.add(p.action() + " " + p.id() + " asks for " + String.join(" or ", missing)
+                        + ", which none of them carries");
+            }
             if (!where.isEmpty()) {
                 partly.add(new PartlyAttached(p, String.join(", ", where)));
             }
         }
-        return new Case(condition, attached, partly);
+        return new Case(condition, attached, partly, attachedToNone);
     }
 
     /**

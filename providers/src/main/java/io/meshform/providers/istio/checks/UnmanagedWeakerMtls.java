@@ -113,7 +113,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
         Map<PeerPolicy, java.util.TreeMap<String, String>> byDecider = new java.util.LinkedHashMap<>();
         for (ReachPod pod : MeshInventory.planned(mesh).pods()) {
             Interception capture = pod.interception();
-            if (!pod.sidecar() || pod.hostNetwork() || capture.capturesAll()) {
+            if (!pod.sidecar() || pod.gatewayProxy() || pod.hostNetwork() || capture.capturesAll()) {
                 continue;
             }
             TreeSet<Integer> candidates = new TreeSet<>();

@@ -119,8 +119,9 @@ public final class IstioClientTls implements ClientTls {
     }
 
     private MeshPod pod(ReachPod p) {
-        return pods.computeIfAbsent(p, k -> new MeshPod(k.namespace(), k.name(), labels(k.labels(), k.sidecar()), k.sidecar(),
-                "pod:" + k.namespace() + "/" + k.name(), k.ports().stream().map(ReachPod.Port::number).toList()));
+        // a gateway or waypoint pod has no tlsMode label (ReachPod#gatewayProxy): auto mTLS sends it plaintext
+        return pods.computeIfAbsent(p, k -> new MeshPod(k.namespace(), k.name(), labels(k.labels(), k.sidecar() && !k.gatewayProxy()),
+                k.sidecar(), "pod:" + k.namespace() + "/" + k.name(), k.ports().stream().map(ReachPod.Port::number).toList()));
     }
 
     private MeshService service(ReachService s) {

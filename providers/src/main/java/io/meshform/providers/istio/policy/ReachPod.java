@@ -18,15 +18,29 @@ import java.util.Map;
  * @param ip            the pod IP, or null when not known (outbound IP-range exclusions of its clients match it)
  * @param interception  what its sidecar's traffic redirection captures ({@link Interception}): an inbound port it does
  *                      not capture reaches the application directly, whatever the PeerAuthentication says
+ * @param gatewayProxy  its {@code istio-proxy} runs as a gateway ({@code router}) or {@code waypoint}, not a sidecar:
+ *                      istiod builds its listeners from Gateway servers or as HBONE, and applies a PeerAuthentication's
+ *                      mode only to a sidecar's inbound listeners ({@code BuildListeners}, pilot/pkg/networking/core/
+ *                      listener.go: only {@code buildSidecarListeners} reaches {@code buildInboundListeners} and its
+ *                      {@code authnBuilder.ForPort}, listener_inbound.go). Its templates (gateway-injection-template.yaml,
+ *                      kube-gateway.yaml, waypoint.yaml) give it no {@code security.istio.io/tlsMode: istio} label, so
+ *                      auto mTLS sends it plaintext. As a client it originates Istio mTLS like a sidecar.
  */
 public record ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
-                      boolean nativeSidecar, boolean hostNetwork, List<Port> ports, String ip, Interception interception) {
+                      boolean nativeSidecar, boolean hostNetwork, List<Port> ports, String ip, Interception interception,
+                      boolean gatewayProxy) {
 
     public ReachPod {
         // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
         labels = SortedCopies.of(labels);
         ports = List.copyOf(ports);
         interception = interception == null ? Interception.ALL : interception;
+    }
+
+    /** A pod with a sidecar or none (no gateway or waypoint proxy). */
+    public ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
+                    boolean nativeSidecar, boolean hostNetwork, List<Port> ports, String ip, Interception interception) {
+        this(namespace, name, workload, labels, sidecar, nativeSidecar, hostNetwork, ports, ip, interception, false);
     }
 
     /** A pod whose sidecar (if any) captures everything (Istio's defaults), IP unknown. */
@@ -37,14 +51,21 @@ public record ReachPod(String namespace, String name, String workload, Map<Strin
 
     /**
      * Whether connections to container port {@code port} reach this pod's sidecar: it has one, and its redirection
-     * captures the port. Only then does a PeerAuthentication decide what the port accepts.
+     * captures the port. Only then does a PeerAuthentication decide what the port accepts; never on a gateway or
+     * waypoint proxy ({@link #gatewayProxy}).
      */
     public boolean sidecarHandles(int port) {
-        return sidecar && interception.capturesInbound(port);
+        return sidecar && !gatewayProxy && interception.capturesInbound(port);
     }
 
-    /** Why port {@code port} bypasses this pod's sidecar, or null when it has none or the port is captured. */
+    /**
+     * Why port {@code port} does not reach a sidecar that a PeerAuthentication governs, or null when the pod has no
+     * proxy or its sidecar captures the port.
+     */
     public String inboundBypass(int port) {
+        if (sidecar && gatewayProxy) {
+            return "the pod is a gateway or waypoint proxy: its Gateway's servers decide what it accepts, no PeerAuthentication";
+        }
         return sidecar ? interception.inboundBypass(port) : null;
     }
 
@@ -55,7 +76,7 @@ public record ReachPod(String namespace, String name, String workload, Map<Strin
     /** The same pod with or without a sidecar (after injection turns on or off for its namespace and it restarts). */
     public ReachPod withSidecar(boolean on) {
         return on == sidecar ? this : new ReachPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports,
-                ip, interception);
+                ip, interception, on && gatewayProxy);
     }
 
     /** The container port a Service's {@code targetPort} (a number, or a port name) reaches on this pod; -1 for none. */

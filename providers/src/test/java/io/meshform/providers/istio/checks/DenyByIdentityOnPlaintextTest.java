@@ -61,4 +61,34 @@ class DenyByIdentityOnPlaintextTest {
         assertTrue(ds.get(0).detail().startsWith("accepting plaintext: cortex/api-0: port 9090 DISABLE (PeerAuthentication cortex/api"),
                 ds.get(0).detail());
     }
+
+    @Test
+    void aDenyByTrustDomainIsAnIdentityMatchToo() {
+        var deny = decl("istio.authorizationPolicy.no-partner", "namespace: cortex\naction: DENY\n"
+                + "rules: [{from: [{source: {trustDomains: [partner.example]}}]}]\n");
+        List<Diagnostic> ds = DenyByIdentityOnPlaintext.findings(cortex().mesh(ctx(Environment.PRODUCTION, deny)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("(from.source.trustDomains [partner.example]), but workloads it guards accept"
+                + " plaintext, and a plaintext request has no identity, so it is not denied"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("(`notTrustDomains` listing the callers to keep"), ds.get(0).detail());
+    }
+
+    @Test
+    void anIpBlockInTheSameSourceDoesNotCatchPlaintextButAnotherSourceDoes() {
+        var sameSource = decl("istio.authorizationPolicy.no-legacy", "namespace: cortex\naction: DENY\n"
+                + "rules: [{from: [{source: {namespaces: [legacy], ipBlocks: [10.8.0.0/16]}}]}]\n");
+        List<Diagnostic> ds = DenyByIdentityOnPlaintext.findings(cortex().mesh(ctx(Environment.PRODUCTION, sameSource)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("so it is not denied"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("is let through even when it matches ipBlocks [10.8.0.0/16]: the fields of one"
+                + " source must all match"), ds.get(0).detail());
+
+        var otherSource = decl("istio.authorizationPolicy.no-legacy", "namespace: cortex\naction: DENY\n"
+                + "rules: [{from: [{source: {namespaces: [legacy]}}, {source: {remoteIpBlocks: [10.8.0.0/16]}}]}]\n");
+        ds = DenyByIdentityOnPlaintext.findings(cortex().mesh(ctx(Environment.PRODUCTION, otherSource)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("a plaintext request has no identity, so it is denied only where another source"
+                + " of the rule matches it (from[1] remoteIpBlocks [10.8.0.0/16])"), ds.get(0).summary());
+        assertTrue(!ds.get(0).detail().contains("even when it matches"), ds.get(0).detail());
+    }
 }

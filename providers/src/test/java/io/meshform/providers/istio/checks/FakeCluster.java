@@ -84,10 +84,10 @@ final class FakeCluster implements ClusterView {
 
     /**
      * A running gateway pod as Istio's gateway charts and injection template give it: an istio-proxy container started
-     * as {@code proxy router}, owned by the ReplicaSet {@code replicaSet} (none when null).
+     * as {@code proxy router}, owned by the ReplicaSet {@code replicaSet} (none when null), listening on {@code ports}.
      */
-    FakeCluster gateway(String ns, String name, Map<String, String> labels, String replicaSet) {
-        Pod p = pod(ns, name, labels, false);
+    FakeCluster gateway(String ns, String name, Map<String, String> labels, String replicaSet, int... ports) {
+        Pod p = pod(ns, name, labels, false, ports);
         p.getSpec().getContainers().add(new ContainerBuilder().withName("istio-proxy").withArgs("proxy", "router").build());
         if (replicaSet != null) {
             p.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()

@@ -98,6 +98,29 @@ class MtlsReachabilityTest {
     }
 
     /**
+     * A gateway's istio-proxy is no sidecar: istiod builds its listeners from Gateway servers and applies a
+     * PeerAuthentication's mode only to sidecar inbound listeners (BuildListeners, pilot/pkg/networking/core/listener.go),
+     * so mesh-wide STRICT does not stop a plaintext client from reaching it, while it still breaks the same client's
+     * calls to a sidecar.
+     */
+    @Test
+    void aGatewayPodIsNotJudgedByPeerAuthentication() throws Exception {
+        Stack stack = Stacks.load(dir, """
+                  - type: istio.peerAuthentication
+                    name: strict
+                    spec: {namespace: istio-system, name: default, mtls: {mode: STRICT}}
+                """);
+        FakeCluster c = cortexCluster().gateway("istio-system", "ingress-7c", Map.of("istio", "ingressgateway"), null, 8080)
+                .service("istio-system", "ingress", Map.of("istio", "ingressgateway"), 8080);
+        c.pods.add(FakeCluster.pod("cortex", "api-0", Map.of("app", "api"), true, 8080));
+        c.service("cortex", "api", Map.of("app", "api"), 8080);
+        String all = MtlsReachability.findings(c.mesh(Stacks.plan(stack))).stream().map(Diagnostic::summary)
+                .collect(Collectors.joining("\n"));
+        assertTrue(all.contains("-> cortex/api-0:8080 (via api:8080) breaks: plaintext to a port that requires mTLS"), all);
+        assertTrue(!all.contains("ingress"), all);
+    }
+
+    /**
      * A sidecar client whose DestinationRule sets tls SIMPLE sends TLS of its own, not Istio's mTLS
      * (buildUpstreamTLSSettings, pilot/pkg/networking/core/cluster_tls.go, uses a tls mode as given): the summary says
      * so, not "plaintext", and agrees with its why: line.

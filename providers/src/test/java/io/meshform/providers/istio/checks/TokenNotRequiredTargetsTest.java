@@ -63,6 +63,30 @@ class TokenNotRequiredTargetsTest {
         assertEquals(List.of(), validate(ra("web", TO_PUBLIC), bySelector, gateway("istio")));
     }
 
+    /**
+     * A Gateway's own labels reach its pods only when {@code spec.infrastructure.labels} is unset
+     * ({@code extractInfrastructureMetadata}, pilot/pkg/config/kube/gatewaycommon/deploymentcontroller.go, Istio 1.30.3):
+     * a DENY selecting the Gateway's own label then takes none of its pods, which the Gateway object tells exactly;
+     * without the object the pods' labels are a guess, and "some of" stays.
+     */
+    @Test
+    void aPolicyOnAGatewayLabelThatInfrastructureLabelsReplaceTakesNoneOfItsPods() {
+        var replaced = decl("kubernetes.manifest.public", "manifest:\n  apiVersion: gateway.networking.k8s.io/v1\n  kind: Gateway\n"
+                + "  metadata: {namespace: web, name: public, labels: {team: web}}\n  spec: {gatewayClassName: istio,"
+                + " infrastructure: {labels: {tier: edge}}, listeners: [{name: http, port: 80, protocol: HTTP}]}\n");
+        var onTeam = policy("deny_tokenless", "web", "selector: {matchLabels: {team: web}}\n" + DENY_TOKENLESS);
+        Diagnostic d = only(validate(ra("web", TO_PUBLIC), onTeam, replaced), Severity.WARNING);
+        assertTrue(d.summary().endsWith("requests without a token are let through: no AuthorizationPolicy requires one on the"
+                + " pods of Gateway web/public"), d.summary());
+        assertTrue(d.detail().contains("; DENY web/deny-tokenless asks for labels {team=web}, which none of them carries"), d.detail());
+
+        // without the object (nor its class): the template's labels are a guess, the policy may take some of the pods
+        d = only(validate(ra("web", TO_PUBLIC), onTeam), Severity.INFO);
+        assertTrue(d.detail().contains("if Gateway web/public is a Gateway API gateway: a token is required only in part (DENY"
+                + " web/deny-tokenless requires a token only on the workloads also labelled {team=web})"), d.detail());
+        assertTrue(!d.detail().contains("none of them"), d.detail());
+    }
+
     @Test
     void aNamespaceWideRequestAuthenticationIsCoveredOnlyOnTheTargetedGatewaysPods() {
         Diagnostic d = only(validate(ra("web", ""), policy("deny_tokenless", "web", TO_PUBLIC + DENY_TOKENLESS)), Severity.WARNING);
