@@ -32,6 +32,8 @@ public final class KubeConnection implements AutoCloseable {
     private Prepared prepared;
     /** {@link #buildAhead} was asked and its thread has not run yet ({@link #close} calls it off). */
     private boolean aheadPending;
+    /** The status {@link RefusedCredentials#probe} read, once per connection (guarded by {@code answered}); null until asked. */
+    private Integer probed;
 
     private record Prepared(Config config, KubernetesClient client) {
     }
@@ -135,9 +137,6 @@ public final class KubeConnection implements AutoCloseable {
     private synchronized KubernetesClient built() {
         return client;
     }
-
-    /** The status {@link RefusedCredentials#probe} read, once per connection; null until asked. */
-    private Integer probed;
 
     /**
      * Whether one HTTP/1.1 request with this client's credentials is answered 401, asked once and only while the
