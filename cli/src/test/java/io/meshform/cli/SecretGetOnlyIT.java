@@ -100,6 +100,8 @@ class SecretGetOnlyIT {
                                 "requestauthentications", "authorizationpolicies").withVerbs("get", "list").build(),
                         new PolicyRuleBuilder().withApiGroups("networking.istio.io").withResources("destinationrules",
                                 "envoyfilters").withVerbs("get", "list").build(),
+                        new PolicyRuleBuilder().withApiGroups("gateway.networking.k8s.io").withResources("gateways")
+                                .withVerbs("get", "list").build(),
                         new PolicyRuleBuilder().withApiGroups("admissionregistration.k8s.io").withResources(
                                 "mutatingwebhookconfigurations", "validatingwebhookconfigurations").withVerbs("get", "list")
                                 .build())
