@@ -38,7 +38,10 @@ import tools.jackson.databind.JsonNode;
  *       DISABLE plaintext); without one, auto-mTLS (mesh {@code enableAutoMtls}) unless the service's inferred mode is
  *       DISABLE ({@code BestEffortInferServiceMTLSMode}, pilot/pkg/model/push_context.go: the namespace/mesh-level
  *       PeerAuthentication of the service's namespace only; for headless or PASSTHROUGH-balanced services DISABLE
- *       when there are no endpoints or any lacks a sidecar);</li>
+ *       when there are no endpoints or any lacks a sidecar; istiod reads those endpoints as of its last full push, and
+ *       a new endpoint of a Service that has some is only an EDS push (pilot/pkg/model/endpointshards.go
+ *       {@code UpdateServiceEndpoints}), so until the next full push istiod may still answer for the old endpoints:
+ *       this model answers for the mesh after that push);</li>
  *   <li>auto-mTLS becomes {@code transport_socket_matches} (mTLS to endpoints whose metadata says
  *       {@code tlsMode: istio}) except on ORIGINAL_DST clusters (headless), where it stays on the cluster
  *       ({@code applyUpstreamTLSSettings}, cluster_tls.go);</li>
