@@ -32,8 +32,12 @@ public final class KubeConnection implements AutoCloseable {
     private Prepared prepared;
     /** {@link #buildAhead} was asked and its thread has not run yet ({@link #close} calls it off). */
     private boolean aheadPending;
-    /** The status {@link RefusedCredentials#probe} read, once per connection (guarded by {@code answered}); null until asked. */
-    private Integer probed;
+    /**
+     * The status {@link RefusedCredentials#probe} read, at most once before the server's first answer and once after
+     * it (guarded by {@code answered}); null until asked.
+     */
+    private Integer probedBeforeAnswer;
+    private Integer probedAfterAnswer;
 
     private record Prepared(Config config, KubernetesClient client) {
     }
@@ -107,8 +111,9 @@ public final class KubeConnection implements AutoCloseable {
      * about, "which server?" is the first thing to check. Once the server has answered this client 401
      * ({@link ClusterAnswered}), a request refused, not sent for that ({@link CredentialsRefused}) or left without an
      * answer on the connection the server then closed is reported as the refused credentials it is, naming the
-     * kubeconfig user, its file and what to do ({@link RefusedCredentials#advice}). A GOAWAY before any answer is
-     * where JDK 17's HTTP/2 client lost the 401: one HTTP/1.1 request reads it ({@link #refusedOverHttp11}).
+     * kubeconfig user, its file and what to do ({@link RefusedCredentials#advice}). A GOAWAY is where JDK 17's HTTP/2
+     * client lost the 401, before the server's first answer (a wrong token) or after it (a token that expired or was
+     * revoked mid-run): one HTTP/1.1 request reads it ({@link #refusedOverHttp11}).
      */
     public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
                                                                io.fabric8.kubernetes.client.KubernetesClientException e) {
@@ -120,7 +125,9 @@ public final class KubeConnection implements AutoCloseable {
             return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
                     address + ": " + verb + " " + what + ": the API server refused the credentials of " + describe()
                             + " (HTTP 401 Unauthorized)",
-                    "(hint: " + advice + ". Requests after the refused one are not sent"
+                    "(hint: " + advice
+                            // the held requests are dropped only before a first answer (FirstRequestGate)
+                            + (answered.hasAnswered() ? "" : ". Requests after the refused one are not sent")
                             + (KubeErrors.answered(e) && !(e instanceof CredentialsRefused)
                                     ? ". The server said: " + KubeErrors.serverSays(e) : "") + ")", null));
         }
@@ -139,18 +146,29 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     /**
-     * Whether one HTTP/1.1 request with this client's credentials is answered 401, asked once and only while the
-     * server has answered nothing (after an answer, a GOAWAY is not about the credentials). Its 401 passes through
-     * {@link ClusterAnswered}, so the requests still held are not sent.
+     * Whether one HTTP/1.1 request with this client's credentials is answered 401. Asked at most once while the server
+     * has answered nothing (a wrong credential), and once after its first answer: kube-apiserver answers every 401 on
+     * HTTP/2 with "Connection: close" and so a GOAWAY (k8s.io/apiserver 0.36, pkg/endpoints/filters/authentication.go,
+     * {@code Unauthorized}), also on a connection its earlier answers came over, when a token expired or was revoked
+     * mid-run. A GOAWAY after an answer may also be the server going down or rebalancing ({@code --goaway-chance}):
+     * then the probe is not 401 and the GOAWAY is said as it is. Its 401 passes through {@link ClusterAnswered}, so
+     * later failures are said as refused credentials without another probe. Only on a request's failure path.
      */
     private boolean refusedOverHttp11() {
         synchronized (answered) {
-            if (probed == null) {
+            boolean afterAnswer = answered.hasAnswered();
+            Integer status = afterAnswer ? probedAfterAnswer : probedBeforeAnswer;
+            if (status == null) {
                 KubernetesClient c = built();
-                probed = c == null || answered.hasAnswered() ? -1 : RefusedCredentials.probe(() -> build(
+                status = c == null ? -1 : RefusedCredentials.probe(() -> build(
                         c.getConfiguration(), counter, new FirstRequestGate(0), answered, () -> c.getConfiguration(), true));
+                if (afterAnswer) {
+                    probedAfterAnswer = status;
+                } else {
+                    probedBeforeAnswer = status;
+                }
             }
-            return probed == 401;
+            return status == 401;
         }
     }
 
