@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,20 +38,23 @@ final class ExecPluginProcesses {
      * besides the plugin itself.
      */
     int stop(Process plugin) {
-        int killed = 0;
+        Set<Long> killed = new HashSet<>();
         for (int round = 0; round < ROUNDS; round++) {
             List<ProcessHandle> found = new ArrayList<>();
             plugin.descendants().forEach(found::add);
-            marked().stream().filter(h -> found.stream().noneMatch(f -> f.pid() == h.pid())).forEach(found::add);
-            found.removeIf(h -> h.pid() == plugin.pid() || !h.isAlive());
-            found.forEach(ProcessHandle::destroyForcibly);
+            found.addAll(marked());
+            // a killed process may linger unreaped (a zombie): counted once, not found anew in each round
+            found.removeIf(h -> h.pid() == plugin.pid() || killed.contains(h.pid()) || !h.isAlive());
+            found.forEach(h -> {
+                h.destroyForcibly();
+                killed.add(h.pid());
+            });
             plugin.destroyForcibly();
-            killed += found.size();
             if (found.isEmpty()) {
                 break;
             }
         }
-        return killed;
+        return killed.size();
     }
 
     /** This user's processes whose environment carries this run's mark; none where there is no /proc. */
