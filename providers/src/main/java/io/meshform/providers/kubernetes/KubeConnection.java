@@ -32,12 +32,9 @@ public final class KubeConnection implements AutoCloseable {
     private Prepared prepared;
     /** {@link #buildAhead} was asked and its thread has not run yet ({@link #close} calls it off). */
     private boolean aheadPending;
-    /**
-     * The status {@link RefusedCredentials#probe} read, at most once before the server's first answer and once after
-     * it (guarded by {@code answered}); null until asked.
-     */
-    private Integer probedBeforeAnswer;
-    private Integer probedAfterAnswer;
+    /** What {@link RefusedCredentials#probe} read before and after the first answer (guarded by {@code answered}). */
+    private RefusedCredentials.Answer probedBeforeAnswer;
+    private RefusedCredentials.Answer probedAfterAnswer;
 
     private record Prepared(Config config, KubernetesClient client) {
     }
@@ -113,12 +110,14 @@ public final class KubeConnection implements AutoCloseable {
      * answer on the connection the server then closed is reported as the refused credentials it is, naming the
      * kubeconfig user, its file and what to do ({@link RefusedCredentials#advice}). A GOAWAY is where JDK 17's HTTP/2
      * client lost the 401, before the server's first answer (a wrong token) or after it (a token that expired or was
-     * revoked mid-run): one HTTP/1.1 request reads it ({@link #refusedOverHttp11}).
+     * revoked mid-run): one HTTP/1.1 request reads it ({@link #overHttp11}).
      */
     public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
                                                                io.fabric8.kubernetes.client.KubernetesClientException e) {
         boolean lost = !KubeErrors.answered(e) || KubeErrors.code(e) == 401;
-        if (lost && (answered.credentialsRefused() || KubeErrors.goAway(e) && refusedOverHttp11())) {
+        RefusedCredentials.Answer probed = lost && !answered.credentialsRefused() && KubeErrors.goAway(e)
+                ? overHttp11() : RefusedCredentials.Answer.NONE;
+        if (lost && (answered.credentialsRefused() || probed.code() == 401)) {
             KubernetesClient c = built();
             String advice = c == null ? describe()
                     : RefusedCredentials.advice(c.getConfiguration(), execRuns, java.time.Instant.now());
@@ -130,6 +129,15 @@ public final class KubeConnection implements AutoCloseable {
                             + (answered.hasAnswered() ? "" : ". Requests after the refused one are not sent")
                             + (KubeErrors.answered(e) && !(e instanceof CredentialsRefused)
                                     ? ". The server said: " + KubeErrors.serverSays(e) : "") + ")", null));
+        }
+        KubernetesClient built = built();
+        String forbidden = KubeErrors.code(e) == 403 ? KubeErrors.serverSays(e) : probed.code() == 403 ? probed.message() : null;
+        if (built != null && forbidden != null) {
+            var notOffered = RefusedCredentials.certificateNotOffered(built.getConfiguration(), address + ": " + verb + " " + what,
+                    describe(), forbidden);
+            if (notOffered.isPresent()) {
+                return notOffered.get();
+            }
         }
         io.meshform.engine.diag.DiagnosticsException d = KubeErrors.explain(address, verb, what, e);
         if (KubeErrors.answered(e)) {
@@ -146,21 +154,19 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     /**
-     * Whether one HTTP/1.1 request with this client's credentials is answered 401. Asked at most once while the server
-     * has answered nothing (a wrong credential), and once after its first answer: kube-apiserver answers every 401 on
-     * HTTP/2 with "Connection: close" and so a GOAWAY (k8s.io/apiserver 0.36, pkg/endpoints/filters/authentication.go,
-     * {@code Unauthorized}), also on a connection its earlier answers came over, when a token expired or was revoked
-     * mid-run. A GOAWAY after an answer may also be the server going down or rebalancing ({@code --goaway-chance}):
-     * then the probe is not 401 and the GOAWAY is said as it is. Its 401 passes through {@link ClusterAnswered}, so
-     * later failures are said as refused credentials without another probe. Only on a request's failure path.
+     * The answer to one HTTP/1.1 request with this client's credentials (a 401, or 403 for an anonymous request): asked once before the server's first
+     * answer (a wrong credential) and once after it (expired or revoked mid-run: kube-apiserver answers every HTTP/2 401
+     * with "Connection: close", so a GOAWAY, on an established connection too; k8s.io/apiserver 0.36,
+     * pkg/endpoints/filters/authentication.go, {@code Unauthorized}). A GOAWAY of a server going down or rebalancing
+     * gets no 401 and is said as it is. The 401 passes through {@link ClusterAnswered}: no second probe is needed.
      */
-    private boolean refusedOverHttp11() {
+    private RefusedCredentials.Answer overHttp11() {
         synchronized (answered) {
             boolean afterAnswer = answered.hasAnswered();
-            Integer status = afterAnswer ? probedAfterAnswer : probedBeforeAnswer;
+            RefusedCredentials.Answer status = afterAnswer ? probedAfterAnswer : probedBeforeAnswer;
             if (status == null) {
                 KubernetesClient c = built();
-                status = c == null ? -1 : RefusedCredentials.probe(() -> build(
+                status = c == null ? RefusedCredentials.Answer.NONE : RefusedCredentials.probe(() -> build(
                         c.getConfiguration(), counter, new FirstRequestGate(0), answered, () -> c.getConfiguration(), true));
                 if (afterAnswer) {
                     probedAfterAnswer = status;
@@ -168,7 +174,7 @@ public final class KubeConnection implements AutoCloseable {
                     probedBeforeAnswer = status;
                 }
             }
-            return status == 401;
+            return status;
         }
     }
 
