@@ -75,6 +75,8 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
         }
         pb.environment().put("KUBERNETES_EXEC_INFO", "{\"apiVersion\":\"" + apiVersion()
                 + "\",\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":false}}");
+        ExecPluginProcesses processes = new ExecPluginProcesses();
+        processes.mark(pb);
         Process p;
         try {
             p = pb.start();
@@ -82,13 +84,14 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
             throw notStarted(command, e);
         }
         try {
-            CompletableFuture<Output> stdout = CompletableFuture.supplyAsync(() -> readAtMost(p.getInputStream(), p));
-            CompletableFuture<Output> stderr = CompletableFuture.supplyAsync(() -> readAtMost(p.getErrorStream(), p));
+            Runnable stop = () -> processes.stop(p);
+            CompletableFuture<Output> stdout = reading(p.getInputStream(), stop, "exec-plugin-stdout");
+            CompletableFuture<Output> stderr = reading(p.getErrorStream(), stop, "exec-plugin-stderr");
             if (!p.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
+                int started = processes.stop(p);
                 throw fail("executable " + command + " did not finish within "
-                        + (timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + "" : timeoutMillis / 1000.0 + "") + " s",
+                        + (timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + "" : timeoutMillis / 1000.0 + "") + " s"
+                        + " and was stopped" + (started > 0 ? ", with the " + started + " processes it started" : ""),
                         "it may be waiting for input (meshform runs it without a terminal, as interactive: false)"
                                 + " or for a network; run it by hand to see, or log in with its own command first");
             }
@@ -110,13 +113,15 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
             return credential(command, out.bytes());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            p.destroyForcibly();
+            processes.stop(p);
             throw fail("interrupted while running executable " + command, null);
         } catch (java.util.concurrent.TimeoutException e) {
-            // Its children were re-parented when it exited: they are no longer its descendants to stop.
+            // Its children were re-parented when it exited, no longer its descendants: found by the run's mark.
+            int left = processes.stop(p);
             throw fail("executable " + command + " exited, but its stdout or stderr stayed open",
-                    "a process it started in the background holds them (kubectl would wait for it without end); the"
-                            + " plugin must close them, or send its children's output elsewhere");
+                    "a process it started in the background holds them (kubectl would wait for it without end)"
+                            + (left > 0 ? "; meshform stopped the " + left + " it left running" : "")
+                            + "; the plugin must close them, or send its children's output elsewhere");
         } catch (java.util.concurrent.ExecutionException e) {
             throw fail("could not read the output of executable " + command + ": " + e.getCause(), null);
         }
@@ -229,17 +234,29 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
     }
 
     /**
-     * Up to {@link #OUTPUT_LIMIT} bytes of {@code in}; a plugin that writes more is stopped there. Read whole, a
-     * plugin that never stops writing (a loop, {@code cat /dev/zero}) filled the heap for the 60 s of the timeout.
+     * {@link #readAtMost} on a daemon thread of its own, not the common pool: a process the plugin left behind may
+     * hold the stream open for as long as it lives, and a blocked pool thread is one fewer for everyone else in the
+     * JVM; a daemon never keeps a finished run alive.
      */
-    private static Output readAtMost(InputStream in, Process p) {
+    private static CompletableFuture<Output> reading(InputStream in, Runnable stop, String name) {
+        CompletableFuture<Output> read = new CompletableFuture<>();
+        Thread t = new Thread(() -> read.complete(readAtMost(in, stop)), name);
+        t.setDaemon(true);
+        t.start();
+        return read;
+    }
+
+    /**
+     * Up to {@link #OUTPUT_LIMIT} bytes of {@code in}; a plugin that writes more is stopped there ({@code stop}). Read
+     * whole, a plugin that never stops writing (a loop, {@code cat /dev/zero}) filled the heap for the 60 s of the timeout.
+     */
+    private static Output readAtMost(InputStream in, Runnable stop) {
         try (in) {
             byte[] bytes = in.readNBytes(OUTPUT_LIMIT);
             if (in.read() < 0) {
                 return new Output(bytes, false);
             }
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            stop.run();
             return new Output(bytes, true);
         } catch (IOException e) {
             return new Output(new byte[0], false);

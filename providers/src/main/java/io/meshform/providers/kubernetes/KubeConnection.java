@@ -32,8 +32,9 @@ public final class KubeConnection implements AutoCloseable {
     private Prepared prepared;
     /** {@link #buildAhead} was asked and its thread has not run yet ({@link #close} calls it off). */
     private boolean aheadPending;
-    /** The status {@link RefusedCredentials#probe} read, once per connection (guarded by {@code answered}); null until asked. */
-    private Integer probed;
+    /** What {@link RefusedCredentials#probe} read before and after the first answer (guarded by {@code answered}). */
+    private RefusedCredentials.Answer probedBeforeAnswer;
+    private RefusedCredentials.Answer probedAfterAnswer;
 
     private record Prepared(Config config, KubernetesClient client) {
     }
@@ -107,22 +108,36 @@ public final class KubeConnection implements AutoCloseable {
      * about, "which server?" is the first thing to check. Once the server has answered this client 401
      * ({@link ClusterAnswered}), a request refused, not sent for that ({@link CredentialsRefused}) or left without an
      * answer on the connection the server then closed is reported as the refused credentials it is, naming the
-     * kubeconfig user, its file and what to do ({@link RefusedCredentials#advice}). A GOAWAY before any answer is
-     * where JDK 17's HTTP/2 client lost the 401: one HTTP/1.1 request reads it ({@link #refusedOverHttp11}).
+     * kubeconfig user, its file and what to do ({@link RefusedCredentials#advice}). A GOAWAY is where JDK 17's HTTP/2
+     * client lost the 401, before the server's first answer (a wrong token) or after it (a token that expired or was
+     * revoked mid-run): one HTTP/1.1 request reads it ({@link #overHttp11}).
      */
     public io.meshform.engine.diag.DiagnosticsException explain(String address, String verb, String what,
                                                                io.fabric8.kubernetes.client.KubernetesClientException e) {
         boolean lost = !KubeErrors.answered(e) || KubeErrors.code(e) == 401;
-        if (lost && (answered.credentialsRefused() || KubeErrors.goAway(e) && refusedOverHttp11())) {
+        RefusedCredentials.Answer probed = lost && !answered.credentialsRefused() && KubeErrors.goAway(e)
+                ? overHttp11() : RefusedCredentials.Answer.NONE;
+        if (lost && (answered.credentialsRefused() || probed.code() == 401)) {
             KubernetesClient c = built();
             String advice = c == null ? describe()
                     : RefusedCredentials.advice(c.getConfiguration(), execRuns, java.time.Instant.now());
             return new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
                     address + ": " + verb + " " + what + ": the API server refused the credentials of " + describe()
                             + " (HTTP 401 Unauthorized)",
-                    "(hint: " + advice + ". Requests after the refused one are not sent"
+                    "(hint: " + advice
+                            // the held requests are dropped only before a first answer (FirstRequestGate)
+                            + (answered.hasAnswered() ? "" : ". Requests after the refused one are not sent")
                             + (KubeErrors.answered(e) && !(e instanceof CredentialsRefused)
                                     ? ". The server said: " + KubeErrors.serverSays(e) : "") + ")", null));
+        }
+        KubernetesClient built = built();
+        String forbidden = KubeErrors.code(e) == 403 ? KubeErrors.serverSays(e) : probed.code() == 403 ? probed.message() : null;
+        if (built != null && forbidden != null) {
+            var notOffered = RefusedCredentials.certificateNotOffered(built.getConfiguration(), address + ": " + verb + " " + what,
+                    describe(), forbidden);
+            if (notOffered.isPresent()) {
+                return notOffered.get();
+            }
         }
         io.meshform.engine.diag.DiagnosticsException d = KubeErrors.explain(address, verb, what, e);
         if (KubeErrors.answered(e)) {
@@ -139,18 +154,27 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     /**
-     * Whether one HTTP/1.1 request with this client's credentials is answered 401, asked once and only while the
-     * server has answered nothing (after an answer, a GOAWAY is not about the credentials). Its 401 passes through
-     * {@link ClusterAnswered}, so the requests still held are not sent.
+     * The answer to one HTTP/1.1 request with this client's credentials (a 401, or 403 for an anonymous request): asked once before the server's first
+     * answer (a wrong credential) and once after it (expired or revoked mid-run: kube-apiserver answers every HTTP/2 401
+     * with "Connection: close", so a GOAWAY, on an established connection too; k8s.io/apiserver 0.36,
+     * pkg/endpoints/filters/authentication.go, {@code Unauthorized}). A GOAWAY of a server going down or rebalancing
+     * gets no 401 and is said as it is. The 401 passes through {@link ClusterAnswered}: no second probe is needed.
      */
-    private boolean refusedOverHttp11() {
+    private RefusedCredentials.Answer overHttp11() {
         synchronized (answered) {
-            if (probed == null) {
+            boolean afterAnswer = answered.hasAnswered();
+            RefusedCredentials.Answer status = afterAnswer ? probedAfterAnswer : probedBeforeAnswer;
+            if (status == null) {
                 KubernetesClient c = built();
-                probed = c == null || answered.hasAnswered() ? -1 : RefusedCredentials.probe(() -> build(
+                status = c == null ? RefusedCredentials.Answer.NONE : RefusedCredentials.probe(() -> build(
                         c.getConfiguration(), counter, new FirstRequestGate(0), answered, () -> c.getConfiguration(), true));
+                if (afterAnswer) {
+                    probedAfterAnswer = status;
+                } else {
+                    probedBeforeAnswer = status;
+                }
             }
-            return probed == 401;
+            return status;
         }
     }
 

@@ -2,8 +2,11 @@ package io.meshform.providers.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.DiagnosticsException;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -30,25 +33,39 @@ final class RefusedCredentials {
     private RefusedCredentials() {
     }
 
+    /** What {@link #probe} was answered: the status (-1: none) and the message of the Status the server sent, or "". */
+    record Answer(int code, String message) {
+        static final Answer NONE = new Answer(-1, "");
+    }
+
     /**
-     * The status of {@code GET /api} sent over HTTP/1.1 by {@code http11} (a client with this connection's
-     * credentials and trust), or -1 when it got no answer. /api, not /version: kube-apiserver lets anyone read the
+     * The answer to {@code GET /api} sent over HTTP/1.1 by {@code http11} (a client with this connection's
+     * credentials and trust), or {@link Answer#NONE}. /api, not /version: kube-apiserver lets anyone read the
      * version (system:public-info-viewer), but answers /api 401 for credentials it refuses and 403 for an anonymous
      * client, as it does for the request that failed.
      */
-    static int probe(Supplier<KubernetesClient> http11) {
+    static Answer probe(Supplier<KubernetesClient> http11) {
         try (KubernetesClient client = http11.get()) {
             HttpClient http = client.getHttpClient();
             String base = client.getConfiguration().getMasterUrl();
             var request = http.newHttpRequestBuilder()
                     .uri(base.endsWith("/") ? base + "api" : base + "/api").build();
             HttpResponse<byte[]> answer = http.sendAsync(request, byte[].class).get(PROBE_SECONDS, TimeUnit.SECONDS);
-            return answer.code();
+            return new Answer(answer.code(), message(answer.body()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return Answer.NONE;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return -1;  // no better answer than the one being explained
+            return Answer.NONE;  // no better answer than the one being explained
+        }
+    }
+
+    /** The {@code message} of a Status body, or "". */
+    private static String message(byte[] body) {
+        try {
+            return body == null ? "" : Json.MAPPER.readTree(body).path("message").asString("");
+        } catch (tools.jackson.core.JacksonException e) {
+            return "";
         }
     }
 
@@ -58,10 +75,8 @@ final class RefusedCredentials {
      * (not trusted by this cluster, or expired: its notAfter is read). Never the credential itself.
      */
     static String advice(Config config, ExecCredentialRuns execRuns, Instant now) {
-        String user = config.getCurrentContext() == null || config.getCurrentContext().getContext() == null
-                ? null : config.getCurrentContext().getContext().getUser();
-        String who = "kubeconfig user `" + (user == null ? "(none)" : user) + "`"
-                + (config.getFile() == null ? "" : " (" + config.getFile() + ")");
+        String user = user(config);
+        String who = who(config);
         Optional<String> plugin = execRuns.commandOf(user);
         if (plugin.isPresent()) {
             Instant expires = execRuns.credentialOf(user).map(ExecCredentialPlugin.Credential::expiresAt).orElse(null);
@@ -75,12 +90,63 @@ final class RefusedCredentials {
                     + " replace users[].user.token (or tokenFile) with a valid one, or pick another context with --context";
         }
         Instant notAfter = certificateNotAfter(config);
-        if (notAfter != null || config.getClientCertFile() != null) {
-            String expired = notAfter != null && notAfter.isBefore(now) ? " It expired at " + notAfter + "." : "";
-            return who + ": its client certificate is not trusted by this cluster's client CA, or has expired."
-                    + expired + " Renew it (users[].user.client-certificate-data), or pick another context with --context";
+        if (hasClientCertificate(config)) {
+            // The server verifies it against its --client-ca-file (k8s.io/apiserver 0.36,
+            // pkg/authentication/request/x509/x509.go, Authenticator.AuthenticateRequest): expired, or signed by a CA
+            // it trusts no more, is refused with 401.
+            String field = "users[].user." + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate");
+            if (notAfter != null && notAfter.isBefore(now)) {
+                return who + ": its client certificate expired at " + notAfter + "; renew it (" + field
+                        + " and its key), or pick another context with --context";
+            }
+            return who + ": its client certificate is not accepted by this cluster (not signed by the CA the API"
+                    + " server trusts for clients, or that CA was replaced); get one the cluster's client CA signed ("
+                    + field + " and its key), or pick another context with --context";
         }
         return who + ": its credentials are not accepted; log in again, or pick another context with --context";
+    }
+
+    /**
+     * The advice for a 403 the API server answered {@code system:anonymous} while the kubeconfig user has a client
+     * certificate (and no token): the certificate was never offered. kube-apiserver names the CAs it accepts for
+     * clients in its TLS CertificateRequest (k8s.io/apiserver 0.36, pkg/server/dynamiccertificates/tlsconfig.go sets
+     * {@code ClientCAs}; Go's crypto/tls sends their subjects), and the JDK's key manager offers only a certificate
+     * one of them issued, so a certificate of another CA leaves the request anonymous. kube-apiserver closes an
+     * anonymous HTTP/2 connection too (GOAWAY, as for a 401), so the user read that, or RBAC's refusal of
+     * system:anonymous, and no word about their certificate. {@code forbidden}: the message of the 403 (the request's,
+     * or {@link #probe}'s after a GOAWAY), or null. Empty otherwise.
+     */
+    static Optional<DiagnosticsException> certificateNotOffered(Config config, String failed, String described,
+                                                               String forbidden) {
+        String said = SafeUrls.scrub(forbidden == null ? "" : forbidden);
+        if (!said.contains("\"system:anonymous\"") || !hasClientCertificate(config)
+                || config.getAutoOAuthToken() != null || config.getOauthToken() != null) {
+            return Optional.empty();
+        }
+        String field = "users[].user." + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate");
+        return Optional.of(new DiagnosticsException(Diagnostic.error(failed + ": the API server took the request as"
+                        + " anonymous (HTTP 403 for system:anonymous), without the client certificate of " + described,
+                "(hint: " + who(config) + ": its client certificate was not sent: the API server accepts only"
+                        + " certificates of the CA it trusts for clients, and this one's issuer is not that CA (a"
+                        + " certificate of another cluster, or of a CA since replaced). Get one the cluster's client CA"
+                        + " signed (" + field + " and its key), or pick another context with --context. The server said: "
+                        + said + ")", null)));
+    }
+
+    private static boolean hasClientCertificate(Config config) {
+        return config.getClientCertData() != null || config.getClientCertFile() != null;
+    }
+
+    private static String user(Config config) {
+        return config.getCurrentContext() == null || config.getCurrentContext().getContext() == null
+                ? null : config.getCurrentContext().getContext().getUser();
+    }
+
+    /** "kubeconfig user `dev` (/home/me/.kube/config)". */
+    private static String who(Config config) {
+        String user = user(config);
+        return "kubeconfig user `" + (user == null ? "(none)" : user) + "`"
+                + (config.getFile() == null ? "" : " (" + config.getFile() + ")");
     }
 
     /** The notAfter of the client certificate given inline, or null (a file, none, or not readable). */

@@ -103,7 +103,7 @@ class ExecCredentialPluginTest {
         DiagnosticsException e = assertThrows(DiagnosticsException.class,
                 () -> new ExecCredentialPlugin(exec, null, "sso", 300).run());
         assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "waited for the plugin, not the timeout");
-        assertTrue(e.diagnostics().get(0).summary().contains("hang.sh did not finish within 0.3 s"), e.getMessage());
+        assertTrue(e.diagnostics().get(0).summary().contains("hang.sh did not finish within 0.3 s and was stopped"), e.getMessage());
     }
 
     @Test
@@ -155,6 +155,71 @@ class ExecCredentialPluginTest {
         assertTrue((System.nanoTime() - start) / 1_000_000 < 20_000, "waited for the timeout, not the limit");
         assertTrue(e.diagnostics().get(0).summary().contains("noisy.sh printed more than 1 MiB on stderr and was stopped"),
                 e.getMessage());
+    }
+
+    /** Whether the process is gone, or dead and waiting to be reaped by whichever init took it over. */
+    private static boolean gone(long pid) throws Exception {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        for (int i = 0; i < 100; i++) {
+            try {
+                String s = Files.readString(stat);
+                if (s.substring(s.lastIndexOf(')') + 2).startsWith("Z")) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    private static long pidIn(Path file) throws Exception {
+        for (int i = 0; i < 100 && (!Files.exists(file) || Files.readString(file).isBlank()); i++) {
+            Thread.sleep(50);
+        }
+        return Long.parseLong(Files.readString(file).strip());
+    }
+
+    /**
+     * A plugin whose child detached through a subshell and its own session: re-parented, it is no descendant of the
+     * plugin, and it holds the plugin's stdout. The timeout stopped the plugin only; the child lived on for its
+     * 300 s and the reading thread with it.
+     */
+    @Test
+    void aHangingPluginsDetachedChildIsStoppedWithIt(@TempDir Path dir) throws Exception {
+        Path pid = dir.resolve("child.pid");
+        ExecConfig exec = execOf(dir, "detach.sh", """
+                ( setsid sh -c 'echo $$ > "%s"; exec sleep 300' & )
+                exec sleep 300
+                """.formatted(pid));
+        long start = System.nanoTime();
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> new ExecCredentialPlugin(exec, null, "sso", 1_000).run());
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "waited for the plugin, not the timeout");
+        assertTrue(e.diagnostics().get(0).summary().contains("detach.sh did not finish within 1 s and was stopped, with the 1"
+                + " processes it started"), e.getMessage());
+        assertTrue(gone(pidIn(pid)), "the detached child was stopped");
+    }
+
+    /**
+     * A plugin that printed its credential and exited, leaving a background process that holds its stdout: kubectl
+     * waits for the end of the output without limit. Said, and the process it left is stopped.
+     */
+    @Test
+    void aProcessLeftHoldingThePluginsOutputIsStopped(@TempDir Path dir) throws Exception {
+        Path pid = dir.resolve("child.pid");
+        ExecConfig exec = execOf(dir, "leave.sh", """
+                ( setsid sh -c 'echo $$ > "%s"; exec sleep 300' & )
+                echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}'
+                """.formatted(pid, SECRET));
+        DiagnosticsException e = assertThrows(DiagnosticsException.class,
+                () -> new ExecCredentialPlugin(exec, null, "sso", 30_000).run());
+        String all = e.diagnostics().get(0).summary() + "\n" + e.diagnostics().get(0).detail();
+        assertTrue(all.contains("leave.sh exited, but its stdout or stderr stayed open")
+                && all.contains("meshform stopped the 1 it left running"), all);
+        assertFalse(all.contains(SECRET), all);
+        assertTrue(gone(pidIn(pid)), "the process left holding stdout was stopped");
     }
 
     /**

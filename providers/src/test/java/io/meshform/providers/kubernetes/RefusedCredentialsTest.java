@@ -31,6 +31,8 @@ class RefusedCredentialsTest {
     private static final String TOKEN = "SECRET-TOKEN-4711";
     private final List<String> asked = new CopyOnWriteArrayList<>();
     private HttpServer server;
+    /** What the fake server answers now: a test changes it mid-run, as a token that expires does. */
+    private final java.util.concurrent.atomic.AtomicInteger status = new java.util.concurrent.atomic.AtomicInteger();
 
     @AfterEach
     void stop() {
@@ -39,12 +41,13 @@ class RefusedCredentialsTest {
         }
     }
 
-    private int serve(int status) throws IOException {
+    private int serve(int first) throws IOException {
+        status.set(first);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", x -> {
             asked.add(x.getRequestMethod() + " " + x.getRequestURI() + " " + x.getProtocol() + " "
                     + x.getRequestHeaders().getFirst("Authorization"));
-            x.sendResponseHeaders(status, -1);
+            x.sendResponseHeaders(status.get(), -1);
             x.close();
         });
         server.start();
@@ -87,6 +90,44 @@ class RefusedCredentialsTest {
         assertTrue(m.contains("kubeconfig user `u` (" + config + ")") && m.contains("replace users[].user.token"), m);
         assertFalse(m.contains("GOAWAY") || m.contains(TOKEN), m);
         assertEquals(List.of("GET /api HTTP/1.1 Bearer " + TOKEN), asked, "one request, HTTP/1.1, the same token");
+    }
+
+    /**
+     * A token refused after the server had answered (expired or revoked mid-run): kube-apiserver answers that 401 with
+     * a GOAWAY too, on the connection the earlier answers came over, and JDK 17 loses it the same way. Before, the
+     * probe was skipped after an answer and the user read the raw GOAWAY.
+     */
+    @Test
+    void aGoAwayAfterTheServerHadAnsweredIsReadAgainToo(@TempDir Path dir) throws Exception {
+        Path config = kubeconfig(dir, serve(404), "    token: " + TOKEN + "\n");
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", config.toString())))) {
+            kube.client().namespaces().withName("gone").get();  // answered: 404 counts
+            assertTrue(kube.answered().toCompletableFuture().isDone());
+            assertEquals(1, asked.size(), "the success path sends nothing more");
+            status.set(401);
+            for (int i = 0; i < 2; i++) {
+                var d = kube.explain("kubernetes.manifest.x", "list", "ConfigMaps", goAway()).diagnostics().get(0);
+                String m = d.summary() + "\n" + d.detail();
+                assertTrue(m.contains("the API server refused the credentials of context dev") && m.contains("(HTTP 401 Unauthorized)")
+                        && m.contains("kubeconfig user `u` (" + config + ")"), m);
+                assertFalse(m.contains("GOAWAY") || m.contains(TOKEN) || m.contains("Requests after the refused one are not sent"), m);
+            }
+            assertEquals(List.of("GET /api HTTP/1.1 Bearer " + TOKEN), asked.subList(1, asked.size()),
+                    "one HTTP/1.1 request for both failures: its 401 is remembered");
+        }
+    }
+
+    /** A GOAWAY after an answer whose probe is answered (the server rebalancing, not refusing) stays a GOAWAY. */
+    @Test
+    void aGoAwayAfterAnAnswerThatIsNotARefusalKeepsItsWording(@TempDir Path dir) throws Exception {
+        Path config = kubeconfig(dir, serve(404), "    token: " + TOKEN + "\n");
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", config.toString())))) {
+            kube.client().namespaces().withName("gone").get();
+            status.set(200);
+            String m = kube.explain("kubernetes.manifest.x", "list", "ConfigMaps", goAway()).getMessage();
+            assertTrue(m.contains("HTTP/2 GOAWAY") && !m.contains("HTTP 401"), m);
+            assertEquals(2, asked.size());
+        }
     }
 
     @Test
