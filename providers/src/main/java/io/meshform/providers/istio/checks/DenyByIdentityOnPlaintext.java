@@ -19,29 +19,37 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * A DENY AuthorizationPolicy of the stack whose rule names callers by identity ({@code from.source.principals},
- * {@code namespaces}, {@code serviceAccounts} or {@code trustDomains}) on workloads that accept plaintext at a port it guards (PERMISSIVE
- * or DISABLE there, as {@link PeerAuthentications} composes the PeerAuthentications; pilot/pkg/security/authn/
- * policy_applier.go). istiod turns those fields into matchers of the peer certificate's identity
- * ({@code principalAuthenticated}, pilot/pkg/security/authz/model/principal.go, used by the source principal,
- * namespace, service-account and trust-domain generators in generator.go): a plaintext connection has no certificate,
- * so it matches no such source, and the request the policy means to deny gets through. istiod ANDs the fields of one
- * source and ORs the sources ({@code New} and {@code generatePrincipal}, pilot/pkg/security/authz/model/model.go): an
- * {@code ipBlocks} or {@code remoteIpBlocks} next to the identity in the same source does not catch plaintext either,
- * while another source of the rule without an identity still can, so the warning names those. Istio's security
- * best practices say the same ("use DENY with negative match"): {@code notPrincipals}/{@code notNamespaces} match a
- * request without identity too. Judged on the pods as the plan leaves them ({@link MeshInventory#planned}): those with
- * a sidecar that istiod attaches the policy to by its selector ({@link PolicyAttachment#attachesBySelector}); gateway
- * and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept: {@link
- * ReachPod#gatewayProxy}), and so are
- * ports the sidecar does not capture (no policy acts there). A dry-run policy only logs and a policy with
- * {@code targetRefs} attaches to no sidecar, so neither is judged.
+ * A DENY AuthorizationPolicy of the stack whose rule names callers by peer identity on workloads that accept plaintext
+ * at a port it guards (PERMISSIVE or DISABLE there, as {@link PeerAuthentications} composes the PeerAuthentications;
+ * pilot/pkg/security/authn/policy_applier.go). A rule names identity in {@code from.source} ({@code principals},
+ * {@code namespaces}, {@code serviceAccounts}, {@code trustDomains}) or in {@code when} (the keys {@code
+ * source.principal}, {@code source.namespace}, {@code source.serviceAccount}, {@code source.trustDomain} with
+ * {@code values}): istiod turns both into the same generators ({@code New}, pilot/pkg/security/authz/model/model.go),
+ * which match the peer certificate's identity ({@code principalAuthenticated}, pilot/pkg/security/authz/model/
+ * principal.go; the source principal, namespace, service-account and trust-domain generators in generator.go). A
+ * plaintext connection has no certificate, so it matches none of them, and the request the policy means to deny gets
+ * through. istiod ANDs the fields of one source and ORs the sources ({@code New} and {@code generatePrincipal},
+ * model.go): an {@code ipBlocks} or {@code remoteIpBlocks} next to the identity in the same source does not catch
+ * plaintext either, while another source of the rule without an identity still can, so the warning names those. A
+ * {@code when} condition is ANDed into every source ({@code New} copies the {@code when} principals into each
+ * source's list), so a {@code when} identity keeps plaintext out of the whole rule, whatever its sources say. Istio's
+ * security best practices say the same ("use DENY with negative match"): {@code notPrincipals}/{@code notNamespaces},
+ * or {@code notValues} of a {@code when} key (NOT of the certificate matcher, {@code rule.principal} in model.go),
+ * match a request without identity too. Judged on the pods as the plan leaves them ({@link MeshInventory#planned}):
+ * those with a sidecar that istiod attaches the policy to by its selector ({@link PolicyAttachment#attachesBySelector});
+ * gateway and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept: {@link
+ * ReachPod#gatewayProxy}), and so are ports the sidecar does not capture (no policy acts there). A dry-run policy only
+ * logs and a policy with {@code targetRefs} attaches to no sidecar, so neither is judged.
  */
 public final class DenyByIdentityOnPlaintext extends MeshCheck {
-    /** The {@code from.source} fields istiod matches against the peer certificate, and the negative form to use. */
-    private static final Map<String, String> IDENTITY_FIELDS = Map.of(
-            "principals", "notPrincipals", "namespaces", "notNamespaces", "serviceAccounts", "notServiceAccounts",
-            "trustDomains", "notTrustDomains");
+    /**
+     * The attributes istiod matches against the peer certificate ({@code principalAuthenticated}, generator.go), as a
+     * {@code when} key or under the {@code from.source} field that names it ({@link AuthzPolicy.Condition#key}), and
+     * the negative {@code from.source} field to use instead.
+     */
+    private static final Map<String, String> PEER_IDENTITY = Map.of(
+            "source.principal", "notPrincipals", "source.namespace", "notNamespaces",
+            "source.serviceAccount", "notServiceAccounts", "source.trustDomain", "notTrustDomains");
 
     DenyByIdentityOnPlaintext(Function<CheckContext, PlannedMesh> mesh) {
         super("deny-by-identity-on-plaintext", NEEDS_CLUSTER, mesh, DenyByIdentityOnPlaintext::findings);
@@ -64,14 +72,16 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
                 continue;
             }
             for (AuthzPolicy.Rule r : p.rules()) {
+                List<AuthzPolicy.Condition> whenIdentity = r.when().stream().filter(DenyByIdentityOnPlaintext::needsIdentity)
+                        .toList();
                 List<List<AuthzPolicy.Condition>> byIdentity = r.from().stream().filter(DenyByIdentityOnPlaintext::needsIdentity)
                         .toList();
-                if (byIdentity.isEmpty()) {
+                if (whenIdentity.isEmpty() && byIdentity.isEmpty()) {
                     continue;
                 }
                 List<String> plaintext = plaintextPorts(p, r, pods, peers, root);
                 if (!plaintext.isEmpty()) {
-                    out.add(diagnostic(o, p, r, byIdentity, plaintext));
+                    out.add(diagnostic(o, p, r, whenIdentity, byIdentity, plaintext));
                 }
             }
         }
@@ -80,7 +90,16 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
 
     /** Whether a source names a peer identity a plaintext request cannot have: then no request without one matches it. */
     private static boolean needsIdentity(List<AuthzPolicy.Condition> source) {
-        return source.stream().anyMatch(c -> IDENTITY_FIELDS.containsKey(c.field()));
+        return source.stream().anyMatch(DenyByIdentityOnPlaintext::needsIdentity);
+    }
+
+    /**
+     * Whether a condition holds only for a peer certificate: a certificate attribute with {@code values} (OR of
+     * {@code principalAuthenticated} matchers). Its {@code notValues} alone are NOT of those matchers, which a request
+     * without a certificate matches (model.go {@code rule.principal}).
+     */
+    private static boolean needsIdentity(AuthzPolicy.Condition c) {
+        return PEER_IDENTITY.containsKey(c.key()) && !c.values().isEmpty();
     }
 
     /** "Deployment cortex/api: port 8080 PERMISSIVE (PeerAuthentication ...)", one line per workload the rule guards. */
@@ -137,41 +156,65 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
         return mode + " (" + (decider == null ? "no PeerAuthentication sets a mode: Istio's default" : decider.describe()) + ")";
     }
 
-    private static Diagnostic diagnostic(PlannedObject o, AuthzPolicy p, AuthzPolicy.Rule r,
+    private static Diagnostic diagnostic(PlannedObject o, AuthzPolicy p, AuthzPolicy.Rule r, List<AuthzPolicy.Condition> whenIdentity,
                                          List<List<AuthzPolicy.Condition>> byIdentity, List<String> plaintext) {
-        List<AuthzPolicy.Condition> identity = byIdentity.stream().flatMap(List::stream)
-                .filter(c -> IDENTITY_FIELDS.containsKey(c.field())).toList();
-        String fields = identity.stream().map(c -> "from.source." + c.field() + " " + c.values()).distinct()
-                .collect(Collectors.joining(", "));
-        String negatives = identity.stream().map(c -> "`" + IDENTITY_FIELDS.get(c.field()) + "`").distinct()
-                .collect(Collectors.joining(" / "));
+        List<AuthzPolicy.Condition> identity = new ArrayList<>(whenIdentity);
+        byIdentity.stream().flatMap(List::stream).filter(DenyByIdentityOnPlaintext::needsIdentity).forEach(identity::add);
+        String fields = identity.stream().map(c -> name(c) + " " + c.values()).distinct().collect(Collectors.joining(", "));
+        String negatives = identity.stream().map(c -> isWhen(c)
+                        ? "`notValues` in the when condition on " + c.key() + ", or `" + PEER_IDENTITY.get(c.key()) + "` in a source"
+                        : "`" + PEER_IDENTITY.get(c.key()) + "`")
+                .distinct().collect(Collectors.joining(" / "));
         List<String> others = new ArrayList<>();
         for (int i = 0; i < r.from().size(); i++) {
             if (!needsIdentity(r.from().get(i))) {
                 others.add("from[" + i + "]" + (r.from().get(i).isEmpty() ? "" : " " + describe(r.from().get(i))));
             }
         }
-        String sameSource = byIdentity.stream().flatMap(List::stream).filter(c -> !IDENTITY_FIELDS.containsKey(c.field()))
-                .map(c -> c.field() + " " + (c.values().isEmpty() ? c.notValues() : c.values())).distinct()
+        // A when identity is ANDed into every source (model.go New), so no other source catches plaintext then.
+        boolean byWhen = !whenIdentity.isEmpty();
+        List<AuthzPolicy.Condition> alongside = byWhen ? r.conditions()
+                : byIdentity.stream().flatMap(List::stream).toList();
+        String sameSource = alongside.stream().filter(c -> !needsIdentity(c)).map(DenyByIdentityOnPlaintext::describe).distinct()
                 .collect(Collectors.joining(", "));
         String summary = o.decl().address() + ": DENY AuthorizationPolicy " + p.id() + " rule " + r.number()
                 + " matches callers by identity (" + fields + "), but workloads it guards accept plaintext, and a"
-                + " plaintext request has no identity, so " + (others.isEmpty() ? "it is not denied"
+                + " plaintext request has no identity, so " + (byWhen || others.isEmpty() ? "it is not denied"
                 : "it is denied only where another source of the rule matches it (" + String.join("; ", others) + ")");
-        String detail = "accepting plaintext: " + String.join("; ", plaintext) + ". istiod matches these fields against the peer"
-                + " certificate (principalAuthenticated, pilot/pkg/security/authz/model/principal.go); a caller"
-                + " without a sidecar, or one that sends plaintext, presents none and is let through"
-                + (sameSource.isEmpty() ? "" : " even when it matches " + sameSource + ": the fields of one source must all"
-                        + " match (istiod ANDs them, pilot/pkg/security/authz/model/model.go)")
+        String detail = "accepting plaintext: " + String.join("; ", plaintext) + ". istiod matches " + (identity.size() == 1
+                ? "this condition" : "these conditions") + " against the peer certificate (principalAuthenticated, pilot/pkg/security/authz/model/"
+                + "principal.go and generator.go); a caller without a sidecar, or one that sends plaintext, presents none and"
+                + " is let through"
+                + (sameSource.isEmpty() ? "" : " even when it matches " + sameSource + (byWhen
+                        ? ": a rule's when conditions must all match, whichever source matches (istiod ANDs each one into"
+                        + " every source, pilot/pkg/security/authz/model/model.go)"
+                        : ": the fields of one source must all match (istiod ANDs them, pilot/pkg/security/authz/model/model.go)"))
                 + ". Deny by negative match instead (" + negatives + " listing the callers to keep: a request without"
                 + " identity then matches and is denied), or make those ports STRICT with a PeerAuthentication";
         return Diagnostic.warning(summary, detail, o.range("/spec" + identity.get(0).pointer()));
     }
 
+    private static boolean isWhen(AuthzPolicy.Condition c) {
+        return "when".equals(c.field());
+    }
+
+    /** How the stack wrote a condition: "when source.namespace", "from.source.namespaces". */
+    private static String name(AuthzPolicy.Condition c) {
+        return isWhen(c) ? "when " + c.key() : "from.source." + c.field();
+    }
+
     /** A source's fields as written ("ipBlocks [10.0.0.0/8]"). */
     private static String describe(List<AuthzPolicy.Condition> source) {
-        return source.stream().map(c -> c.field() + " " + (c.values().isEmpty() ? c.notValues() : c.values()))
-                .collect(Collectors.joining(", "));
+        return source.stream().map(DenyByIdentityOnPlaintext::describe).collect(Collectors.joining(", "));
+    }
+
+    /** One condition as written: "ipBlocks [10.0.0.0/8]", "when request.headers[x-env] notValues [prod]". */
+    private static String describe(AuthzPolicy.Condition c) {
+        if (isWhen(c)) {
+            return "when " + c.key() + (c.values().isEmpty() ? "" : " " + c.values())
+                    + (c.notValues().isEmpty() ? "" : " notValues " + c.notValues());
+        }
+        return c.field() + " " + (c.values().isEmpty() ? c.notValues() : c.values());
     }
 
     /**

@@ -158,6 +158,7 @@ public final class MtlsReachability extends MeshCheck {
             case SERVER_FIRST_SNIFFED -> "a server-first port whose protocol Istio sniffs (stalls)";
             case MTLS_TO_NO_SIDECAR -> "Istio mTLS to a pod without a sidecar";
             case MTLS_TO_UNCAPTURED_PORT -> "Istio mTLS to a port that bypasses the sidecar (traffic.sidecar.istio.io)";
+            case MTLS_TO_GATEWAY_PROXY -> "Istio mTLS to a gateway or waypoint proxy, which has no sidecar";
             case MTLS_TO_DISABLE -> "Istio mTLS to a port with mTLS DISABLE";
         };
     }

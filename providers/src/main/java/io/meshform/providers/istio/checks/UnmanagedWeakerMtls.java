@@ -82,7 +82,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
             } else {
                 Optional<List<String>> pods = winsFor(mesh, peers, p);
                 if (pods.isPresent() && pods.get().isEmpty()) {
-                    continue; // every running pod it selects is decided by an older workload policy
+                    continue; // every running pod it selects is decided by an older workload policy, or is a gateway
                 }
                 whom = "for workloads " + p.selector() + pods.map(l -> " (running: " + String.join(", ", l) + ")")
                         .orElse(" (no running pod matches it now)");
@@ -182,7 +182,12 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
         return by != null && by.origin() != null ? by : null;
     }
 
-    /** The running pods for which {@code p} is the workload policy Istio picks; empty Optional when none runs. */
+    /**
+     * The running pods for which {@code p} is the workload policy Istio picks; empty Optional when it selects none.
+     * A gateway or waypoint pod it selects is never one of them: a PeerAuthentication does not describe what that
+     * proxy's listeners accept ({@link ReachPod#gatewayProxy}), so it weakens nothing there, as the other mTLS checks
+     * leave those pods out.
+     */
     private static Optional<List<String>> winsFor(PlannedMesh mesh, PeerAuthentications peers, PeerPolicy p) {
         List<String> selected = new ArrayList<>();
         TreeSet<String> wins = new TreeSet<>();
@@ -192,7 +197,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
             }
             String name = pod.namespace() + "/" + pod.name();
             selected.add(name);
-            if (p.equals(peers.effective(p.namespace(), pod.labels()).workload())) {
+            if (!pod.gatewayProxy() && p.equals(peers.effective(p.namespace(), pod.labels()).workload())) {
                 wins.add(name);
             }
         }

@@ -183,6 +183,10 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
                     + "), yet auto-mTLS sends Istio mTLS to it (istiod does not know of the exclusion): "
                     + exception(server, cp, MtlsMode.DISABLE) + " so that clients send plaintext, "
                     + disableRule(host, r, rules) + ", or stop excluding the port";
+            case MTLS_TO_GATEWAY_PROXY -> "the pod is a gateway or waypoint proxy, not a sidecar, and auto-mTLS sends"
+                    + " it plaintext: " + disableRule(host, r, rules) + (rules.isEmpty() ? "" : " (or drop its tls, so that auto-mTLS"
+                    + " applies)") + ", or"
+                    + " terminate Istio mTLS there with a Gateway server on port " + cp + " with tls mode ISTIO_MUTUAL";
             case MTLS_TO_DISABLE -> "drop the DISABLE for port " + cp + ", or " + disableRule(host, r, rules);
         };
     }

@@ -49,6 +49,14 @@ public final class Reachability {
         MTLS_TO_NO_SIDECAR,
         /** Istio mTLS to a port of a sidecar pod that its traffic redirection does not capture ({@link Interception}). */
         MTLS_TO_UNCAPTURED_PORT,
+        /**
+         * Istio mTLS to a gateway or waypoint pod ({@link ReachPod#gatewayProxy}): it has no sidecar, and auto mTLS sends
+         * it plaintext (no {@code tlsMode: istio} label), so only a DestinationRule's ISTIO_MUTUAL sends this. Its
+         * listeners come from its Gateway's servers ({@code buildGatewayListeners}, pilot/pkg/networking/core/
+         * gateway.go), which read Istio mTLS on a port only with tls mode ISTIO_MUTUAL or AUTO_PASSTHROUGH; the model
+         * does not read the servers and takes a plain one, as an ingress gateway's HTTP port is.
+         */
+        MTLS_TO_GATEWAY_PROXY,
         MTLS_TO_DISABLE
     }
 
@@ -68,6 +76,9 @@ public final class Reachability {
                 case MTLS_TO_NO_SIDECAR -> "sends Istio mTLS (" + d + ") to a pod without a sidecar";
                 case MTLS_TO_UNCAPTURED_PORT -> "sends Istio mTLS (" + d + ") to a port that bypasses the server's sidecar,"
                         + " straight to the application";
+                case MTLS_TO_GATEWAY_PROXY -> "sends Istio mTLS (" + d + ") to a gateway or waypoint proxy, which has no"
+                        + " sidecar: its Gateway's servers decide what the port accepts, and only a server with tls mode"
+                        + " ISTIO_MUTUAL or AUTO_PASSTHROUGH reads Istio mTLS";
                 case PLAINTEXT_TO_STRICT -> "sends plaintext (" + d + ") to a port that requires mTLS";
                 case TLS_TO_STRICT -> "sends TLS that is not Istio's (" + d + ") to a port that requires Istio mTLS";
                 case MTLS_TO_DISABLE -> "sends Istio mTLS (" + d + ") to a port with mTLS DISABLE";
@@ -272,6 +283,9 @@ public final class Reachability {
     /** The mTLS mismatch that breaks a connection sending {@code sends} over {@code r}, or null when there is none. */
     static Problem mismatch(ClientTls.Sends sends, ClientTls.Route r) {
         boolean mtls = sends == ClientTls.Sends.ISTIO_MTLS;
+        if (mtls && r.endpoint().sidecar() && r.endpoint().gatewayProxy()) {
+            return Problem.MTLS_TO_GATEWAY_PROXY;
+        }
         if (mtls && r.endpoint().sidecar() && !r.endpoint().sidecarHandles(r.containerPort())) {
             return Problem.MTLS_TO_UNCAPTURED_PORT;
         }

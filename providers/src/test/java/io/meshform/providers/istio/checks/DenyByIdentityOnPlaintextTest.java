@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.Environment;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A DENY by peer identity does not match a plaintext request (principalAuthenticated,
@@ -90,5 +92,95 @@ class DenyByIdentityOnPlaintextTest {
         assertTrue(ds.get(0).summary().endsWith("a plaintext request has no identity, so it is denied only where another source"
                 + " of the rule matches it (from[1] remoteIpBlocks [10.8.0.0/16])"), ds.get(0).summary());
         assertTrue(!ds.get(0).detail().contains("even when it matches"), ds.get(0).detail());
+    }
+
+    private static List<Diagnostic> when(String conditions, String sources) {
+        var deny = decl("istio.authorizationPolicy.no-legacy", "namespace: cortex\naction: DENY\nselector: {matchLabels: {app: api}}\n"
+                + "rules: [{" + sources + "when: [" + conditions + "]}]\n");
+        return DenyByIdentityOnPlaintext.findings(cortex().mesh(ctx(Environment.PRODUCTION, deny)));
+    }
+
+    /**
+     * Every {@code when} key istiod turns into a matcher of the peer certificate (model.go New: source.namespace,
+     * source.principal, source.serviceAccount, source.trustDomain, all principalAuthenticated in generator.go) lets
+     * plaintext through as the {@code from.source} field of the same attribute does; the warning names the condition
+     * and both negative forms.
+     */
+    @Test
+    void aWhenConditionOnEachPeerIdentityKeyIsAnIdentityMatch() {
+        Map<String, String> keys = Map.of("source.namespace", "notNamespaces", "source.principal", "notPrincipals",
+                "source.serviceAccount", "notServiceAccounts", "source.trustDomain", "notTrustDomains");
+        keys.forEach((key, negative) -> {
+            List<Diagnostic> ds = when("{key: " + key + ", values: [legacy]}", "");
+            assertEquals(1, ds.size(), key + ": " + ds);
+            assertTrue(ds.get(0).summary().endsWith("rule 0 matches callers by identity (when " + key + " [legacy]), but"
+                    + " workloads it guards accept plaintext, and a plaintext request has no identity, so it is not denied"),
+                    ds.get(0).summary());
+            assertTrue(ds.get(0).detail().startsWith("accepting plaintext: cortex/api-0: port 8080 PERMISSIVE"), ds.get(0).detail());
+            assertTrue(ds.get(0).detail().contains("Deny by negative match instead (`notValues` in the when condition on " + key
+                    + ", or `" + negative + "` in a source listing the callers to keep"), ds.get(0).detail());
+        });
+    }
+
+    @Test
+    void theWarningPointsAtTheWhenCondition(@TempDir Path dir) {
+        var stack = Stacks.load(dir, """
+                  - type: istio.authorizationPolicy
+                    name: no-legacy
+                    spec:
+                      namespace: cortex
+                      action: DENY
+                      selector: {matchLabels: {app: api}}
+                      rules:
+                        - when:
+                            - key: request.headers[x-env]
+                              values: [dev]
+                            - key: source.namespace
+                              values: [legacy]
+                """);
+        List<Diagnostic> ds = DenyByIdentityOnPlaintext.findings(cortex().mesh(Stacks.plan(stack)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertEquals(15, ds.get(0).range().line(), ds.get(0).format());
+    }
+
+    /**
+     * {@code notValues} alone is NOT(OR of the certificate matchers) (model.go rule.principal): a plaintext request
+     * matches it and is denied. {@code values} next to them still needs a certificate.
+     */
+    @Test
+    void notValuesAloneCatchPlaintextButValuesBesideThemDoNot() {
+        assertEquals(List.of(), when("{key: source.namespace, notValues: [cortex]}", ""));
+        assertEquals(List.of(), when("{key: source.principal, notValues: [\"cluster.local/ns/cortex/sa/web\"]}", ""));
+        List<Diagnostic> ds = when("{key: source.namespace, values: [\"*\"], notValues: [cortex]}", "");
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("(when source.namespace [*])"), ds.get(0).summary());
+    }
+
+    @Test
+    void whenKeysThatAreNoPeerIdentityAreNotJudged() {
+        assertEquals(List.of(), when("{key: source.ip, values: [10.8.0.0/16]}, {key: remote.ip, values: [10.8.0.0/16]},"
+                + " {key: \"request.headers[x-env]\", values: [dev]}, {key: request.auth.principal, values: [\"iss/sub\"]},"
+                + " {key: destination.port, values: [\"8080\"]}", ""));
+    }
+
+    /**
+     * istiod ANDs each {@code when} condition into every source (model.go New copies the when principals into each
+     * source's list): a source without identity does not catch plaintext once a {@code when} needs a certificate.
+     */
+    @Test
+    void aWhenIdentityKeepsPlaintextOutOfEverySource() {
+        List<Diagnostic> ds = when("{key: source.namespace, values: [legacy]}", "from: [{source: {ipBlocks: [10.8.0.0/16]}}], ");
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("(when source.namespace [legacy]), but workloads it guards accept plaintext, and a"
+                + " plaintext request has no identity, so it is not denied"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("is let through even when it matches ipBlocks [10.8.0.0/16]: a rule's when"
+                + " conditions must all match, whichever source matches (istiod ANDs each one into every source"), ds.get(0).detail());
+
+        ds = when("{key: source.principal, values: [\"cluster.local/ns/legacy/sa/x\"]}", "from: [{source: {namespaces: [legacy]}}], ");
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("(when source.principal [cluster.local/ns/legacy/sa/x], from.source.namespaces"
+                + " [legacy])"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("instead (`notValues` in the when condition on source.principal, or"
+                + " `notPrincipals` in a source / `notNamespaces` listing"), ds.get(0).detail());
     }
 }

@@ -121,6 +121,41 @@ class MtlsReachabilityTest {
     }
 
     /**
+     * A DestinationRule's ISTIO_MUTUAL towards a gateway's pods sends Istio mTLS to a proxy that has no sidecar: its
+     * Gateway's servers build its listeners (buildGatewayListeners, pilot/pkg/networking/core/gateway.go). The preview
+     * says so, not that the port "bypasses the server's sidecar", and offers no PeerAuthentication exception.
+     */
+    @Test
+    void istioMutualToAGatewayIsNotCalledASidecarBypass() throws Exception {
+        Stack stack = Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: ingress-mtls
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: ingress-mtls, namespace: tools}
+                        spec: {host: ingress.istio-system.svc.cluster.local, trafficPolicy: {tls: {mode: ISTIO_MUTUAL}}}
+                """);
+        FakeCluster c = new FakeCluster().namespace("tools").namespace("istio-system")
+                .gateway("istio-system", "ingress-7c", Map.of("istio", "ingressgateway"), null, 8080)
+                .service("istio-system", "ingress", Map.of("istio", "ingressgateway"), 8080);
+        c.pods.add(FakeCluster.pod("tools", "curl", Map.of("app", "curl"), true));
+        List<Diagnostic> ds = MtlsReachability.findings(c.mesh(Stacks.plan(stack)));
+        List<Diagnostic> ingress = ds.stream().filter(d -> d.summary().contains("ingress-7c")).toList();
+        assertEquals(List.of("mTLS: tools/curl -> istio-system/ingress-7c:8080 (via ingress:8080) breaks: Istio mTLS to a"
+                + " gateway or waypoint proxy, which has no sidecar"), ingress.stream().map(Diagnostic::summary).toList());
+        String detail = ingress.get(0).detail();
+        assertTrue(detail.startsWith("why: sends Istio mTLS (") && detail.contains(") to a gateway or waypoint proxy, which has"
+                + " no sidecar: its Gateway's servers decide what the port accepts"), detail);
+        assertTrue(detail.contains("fix: the pod is a gateway or waypoint proxy, not a sidecar, and auto-mTLS sends it"
+                + " plaintext: set tls mode DISABLE for port 8080 in DestinationRule tools/ingress-mtls"), detail);
+        assertTrue(detail.endsWith("or terminate Istio mTLS there with a Gateway server on port 8080 with tls mode ISTIO_MUTUAL"),
+                detail);
+        assertTrue(!detail.contains("bypasses") && !detail.contains("portLevelMtls"), detail);
+    }
+
+    /**
      * A sidecar client whose DestinationRule sets tls SIMPLE sends TLS of its own, not Istio's mTLS
      * (buildUpstreamTLSSettings, pilot/pkg/networking/core/cluster_tls.go, uses a tls mode as given): the summary says
      * so, not "plaintext", and agrees with its why: line.

@@ -61,6 +61,29 @@ class UnmanagedWeakerMtlsTest {
                 "nothing declared STRICT, so nothing is weakened");
     }
 
+    /**
+     * A gateway's istio-proxy builds its listeners from Gateway servers, and istiod applies a PeerAuthentication's mode
+     * only to sidecar inbound listeners (ReachPod.gatewayProxy; pilot/pkg/networking/core/listener.go): an unmanaged
+     * PERMISSIVE policy that selects only gateway pods weakens nothing, and one that also selects a sidecar workload
+     * names only that workload's pod.
+     */
+    @Test
+    void aPolicyOnGatewayPodsWeakensNothingThere() {
+        FakeCluster cluster = new FakeCluster().gateway("cortex", "ingress-7c", Map.of("istio", "ingressgateway", "tier", "edge"),
+                null, 8080);
+        cluster.pods.add(FakeCluster.pod("cortex", "api-0", Map.of("app", "api", "tier", "edge"), true, 8080));
+        var strict = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
+        cluster.peer("cortex", "ingress-open", "2024-01-01T00:00:00Z",
+                "selector: {matchLabels: {istio: ingressgateway}}\nmtls: {mode: PERMISSIVE}");
+        assertEquals(List.of(), UnmanagedWeakerMtls.findings(cluster.mesh(MeshChecksTest.ctx(Environment.PRODUCTION, strict))));
+
+        cluster.peer("cortex", "edge-open", "2024-01-01T00:00:00Z", "selector: {matchLabels: {tier: edge}}\nmtls: {mode: PERMISSIVE}");
+        List<Diagnostic> ds = UnmanagedWeakerMtls.findings(cluster.mesh(MeshChecksTest.ctx(Environment.PRODUCTION, strict)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith("cortex/edge-open, which the stack does not manage, sets mtls PERMISSIVE for"
+                + " workloads {tier=edge} (running: cortex/api-0)"), ds.get(0).summary());
+    }
+
     /** Mesh, namespace, workload and ignored policies over three namespaces, some the stack's, some of equal age. */
     private static List<PeerPolicy> randomPolicies(Random rnd) {
         List<PeerPolicy> out = new ArrayList<>();
