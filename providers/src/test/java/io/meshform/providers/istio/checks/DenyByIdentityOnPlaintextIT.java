@@ -52,6 +52,18 @@ class DenyByIdentityOnPlaintextIT {
         assertTrue(pod.getSpec().getContainers().stream().anyMatch(c -> "istio-proxy".equals(c.getName()))
                 || pod.getSpec().getInitContainers().stream().anyMatch(c -> "istio-proxy".equals(c.getName())),
                 "istiod's webhook injects the pod");
+        try {
+            proveTheWhenCondition(cluster, ns);
+        } finally {
+            // gone before the next IT: the mesh-wide ITs (MtlsReachabilityIT) read every pod of the cluster, and the
+            // namespace's deletion is asynchronous
+            client.pods().inNamespace(ns).withName("api-0").withGracePeriod(0).delete();
+            client.pods().inNamespace(ns).withName("api-0").waitUntilCondition(java.util.Objects::isNull, 60, TimeUnit.SECONDS);
+        }
+    }
+
+    private void proveTheWhenCondition(ClusterContext cluster, String ns) throws Exception {
+        var client = cluster.client();
         String name = ns + "/api-0";
         var policies = client.genericKubernetesResources(TokenNotRequiredIT.AUTHZ).inNamespace(ns);
 
