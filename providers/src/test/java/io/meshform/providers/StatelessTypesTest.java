@@ -140,4 +140,32 @@ class StatelessTypesTest {
         var change = IstioProvider.peerAuthentication(kube()).plan(new PlanRequest(a, spec, null, live));
         assertEquals(Action.NOOP, change.action(), "the spec matches; taking it over is the engine's decision");
     }
+
+    @Test
+    void policyReadIsOneUnfilteredListPerNamespace() throws InterruptedException {
+        var ours = new GenericKubernetesResourceBuilder().withApiVersion("security.istio.io/v1").withKind("PeerAuthentication")
+                .withNewMetadata().withNamespace("shop").withName("ours").withResourceVersion("7")
+                .addToLabels(KubeConnection.MANAGED_BY_LABEL, "meshform").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("mtls", Map.of("mode", "STRICT"))).build();
+        var handMade = new GenericKubernetesResourceBuilder().withApiVersion("security.istio.io/v1").withKind("PeerAuthentication")
+                .withNewMetadata().withNamespace("shop").withName("by-hand").withResourceVersion("8").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("mtls", Map.of("mode", "PERMISSIVE"))).build();
+        // Only the unfiltered LIST is answered: a labelled LIST (the old first request) would get the mock's 404.
+        server.expect().get().withPath("/apis/security.istio.io/v1/namespaces/shop/peerauthentications")
+                .andReturn(200, list(ours, handMade)).once();
+        var type = IstioProvider.peerAuthentication(kube());
+        var a = ResourceAddress.parse("istio.peerAuthentication.ours");
+        var b = ResourceAddress.parse("istio.peerAuthentication.hand");
+        var c = ResourceAddress.parse("istio.peerAuthentication.missing");
+        Map<ResourceAddress, LiveObject> live = type.read(new ReadRequest(List.of(
+                new ResourceRef(a, yaml("namespace: shop\nname: ours\nmtls: {mode: STRICT}\n")),
+                new ResourceRef(b, yaml("namespace: shop\nname: by-hand\nmtls: {mode: PERMISSIVE}\n")),
+                new ResourceRef(c, yaml("namespace: shop\nname: missing\nmtls: {mode: STRICT}\n")))));
+
+        assertEquals("7", live.get(a).version());
+        assertEquals("8", live.get(b).version(), "an object without meshform's label is found by name");
+        assertTrue(live.get(b).ownership().applies() && live.get(b).ownership().lineage() == null, live.get(b).ownership().toString());
+        assertEquals(null, live.get(c), "a declared object the namespace lacks is absent: a create");
+        assertEquals(1, server.getRequestCount(), "one LIST for the namespace, whatever is missing");
+    }
 }

@@ -164,7 +164,15 @@ public final class IstioPolicyType implements ResourceType {
         return kube.client().genericKubernetesResources(context);
     }
 
-    /** One LIST per namespace of the objects meshform labelled; one more (unfiltered) only when some are missing. */
+    /**
+     * One LIST per namespace, of every object of the kind there: meshform's own (labelled) and those made by hand or by
+     * kubectl, which lack the label and are found by name (the engine refuses to take them over unless the resource says
+     * adopt: true). It was a labelled LIST first and an unfiltered one only when a declared object was missing, but
+     * that is every object of a cold apply: two round trips in a row per namespace on the plan's critical path (an N=100
+     * cold apply on the local control plane sent the second LISTs 330-420 ms after the first and the checks' reads
+     * waited behind them; BENCHMARKS.md, issue 18). One unfiltered LIST gives the same objects by name, from one
+     * snapshot, and the checks read every object of the kind in the cluster anyway.
+     */
     @Override
     public Map<ResourceAddress, LiveObject> read(ReadRequest request) {
         Map<String, List<ResourceRef>> byNamespace = new TreeMap<>();
@@ -175,16 +183,8 @@ public final class IstioPolicyType implements ResourceType {
             Map<String, JsonNode> byName = new HashMap<>();
             try {
                 // Read as JSON trees (RawReads.items), the one conversion each object needs.
-                RawReads.items(kube.client(), op().inNamespace(ns), apiVersion(), kind,
-                        KubeConnection.MANAGED_BY_LABEL + "=" + kube.fieldManager())
+                RawReads.items(kube.client(), op().inNamespace(ns), apiVersion(), kind, null)
                         .forEach(i -> byName.put(KubeObjects.nameOf(i), i));
-                boolean missing = byNamespace.get(ns).stream().anyMatch(r -> !byName.containsKey(objectName(r.address(), r.spec())));
-                if (missing) {
-                    // Objects created by hand (or kubectl) lack the label: found by name, and the engine refuses to
-                    // take them over unless the resource says adopt: true.
-                    RawReads.items(kube.client(), op().inNamespace(ns), apiVersion(), kind, null)
-                            .forEach(i -> byName.putIfAbsent(KubeObjects.nameOf(i), i));
-                }
             } catch (KubernetesClientException ex) {
                 if (!KubeErrors.notFound(ex)) {
                     throw kube.explain(typeName, "list", kind + " objects in namespace " + ns, ex);
