@@ -60,6 +60,17 @@ class RawReadsTest {
     }
 
     @Test
+    void anUnservedGroupsPlainTextNotFoundIsANotFoundToo() {
+        // the API server's answer for a group it does not serve (the Gateway API without its CRDs) is not a Status
+        server.expect().get().withPath("/api/v1/namespaces/x/configmaps").andReturn(404, "404 page not found\n").once();
+        KubernetesClientException e = assertThrows(KubernetesClientException.class,
+                () -> KubeObjects.list(client, new Target("v1", "ConfigMap", "x", null)));
+        assertEquals(true, KubeErrors.notFound(e));
+        assertEquals("404 page not found", e.getStatus().getMessage());
+        assertEquals(404, e.getCode());
+    }
+
+    @Test
     void ownersAndTheMarkReadFromJsonAgreeWithTheTypedObject() {
         var typed = LabelsTypeTest.cortex();
         JsonNode tree = Json.toNode(typed);
