@@ -114,14 +114,17 @@ final class RefusedCredentials {
      * one of them issued, so a certificate of another CA leaves the request anonymous. kube-apiserver closes an
      * anonymous HTTP/2 connection too (GOAWAY, as for a 401), so the user read that, or RBAC's refusal of
      * system:anonymous, and no word about their certificate. {@code forbidden}: the message of the 403 (the request's,
-     * or {@link #probe}'s after a GOAWAY), or null. Empty otherwise.
+     * or {@link #probe}'s after a GOAWAY), or null. A user with no credentials at all is said as such
+     * ({@link #noCredentials}). Empty otherwise.
      */
-    static Optional<DiagnosticsException> certificateNotOffered(Config config, String failed, String described,
+    static Optional<DiagnosticsException> anonymousRequest(Config config, String failed, String described,
                                                                String forbidden) {
         String said = SafeUrls.scrub(forbidden == null ? "" : forbidden);
-        if (!said.contains("\"system:anonymous\"") || !hasClientCertificate(config)
-                || config.getAutoOAuthToken() != null || config.getOauthToken() != null) {
+        if (!said.contains("\"system:anonymous\"") || hasToken(config)) {
             return Optional.empty();
+        }
+        if (!hasClientCertificate(config)) {
+            return noCredentials(config, failed, described, said);
         }
         String field = "users[].user." + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate");
         return Optional.of(new DiagnosticsException(Diagnostic.error(failed + ": the API server took the request as"
@@ -131,6 +134,26 @@ final class RefusedCredentials {
                         + " certificate of another cluster, or of a CA since replaced). Get one the cluster's client CA"
                         + " signed (" + field + " and its key), or pick another context with --context. The server said: "
                         + said + ")", null)));
+    }
+
+    /**
+     * A kubeconfig user with nothing to authenticate with (no token, certificate, exec plugin, auth provider or basic
+     * auth, e.g. a {@code user: {}} left after a copy): every request is anonymous, which kube-apiserver answers 403
+     * for {@code system:anonymous}, over HTTP/2 as a GOAWAY (the user read that). Said as the missing credentials.
+     */
+    private static Optional<DiagnosticsException> noCredentials(Config config, String failed, String described, String said) {
+        if (config.getAuthProvider() != null || config.getOauthTokenProvider() != null || config.getUsername() != null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DiagnosticsException(Diagnostic.error(failed + ": the API server took the request as"
+                        + " anonymous (HTTP 403 for system:anonymous): " + described + " gives no credentials",
+                "(hint: " + who(config) + " has no token, client certificate, exec plugin or auth provider; add the"
+                        + " user's credentials to users[].user in the kubeconfig (`kubectl config set-credentials`), or"
+                        + " pick another context with --context. The server said: " + said + ")", null)));
+    }
+
+    private static boolean hasToken(Config config) {
+        return config.getAutoOAuthToken() != null || config.getOauthToken() != null;
     }
 
     private static boolean hasClientCertificate(Config config) {

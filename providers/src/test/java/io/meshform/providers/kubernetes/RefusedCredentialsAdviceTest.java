@@ -67,7 +67,7 @@ class RefusedCredentialsAdviceTest {
     @Test
     void aForbiddenAnonymousRequestOfACertificateUserSaysTheCertificateWasNotSent() throws Exception {
         Config config = config("    client-certificate-data: " + leafPem() + "\n    client-key-data: eA==\n");
-        var d = RefusedCredentials.certificateNotOffered(config, "x: list ConfigMaps", "context dev", forbidden("system:anonymous"))
+        var d = RefusedCredentials.anonymousRequest(config, "x: list ConfigMaps", "context dev", forbidden("system:anonymous"))
                 .orElseThrow().diagnostics().get(0);
         String m = d.summary() + "\n" + d.detail();
         assertTrue(m.contains("took the request as anonymous (HTTP 403 for system:anonymous), without the client certificate of context dev")
@@ -76,10 +76,23 @@ class RefusedCredentialsAdviceTest {
     }
 
     @Test
+    void aForbiddenAnonymousRequestOfAUserWithoutCredentialsSaysSo() {
+        var d = RefusedCredentials.anonymousRequest(config("    {}\n"), "x: list ConfigMaps", "context dev",
+                forbidden("system:anonymous")).orElseThrow().diagnostics().get(0);
+        String m = d.summary() + "\n" + d.detail();
+        assertTrue(m.contains("took the request as anonymous (HTTP 403 for system:anonymous): context dev gives no credentials")
+                && m.contains("kubeconfig user `u`") && m.contains("has no token, client certificate, exec plugin or auth provider")
+                && m.contains("users[].user"), m);
+        // basic auth is a credential (the server may refuse it, which is another answer)
+        assertTrue(RefusedCredentials.anonymousRequest(config("    {username: a, password: b}\n"), "x", "c",
+                forbidden("system:anonymous")).isEmpty());
+    }
+
+    @Test
     void otherForbiddenAnswersAreLeftToRbacsWording() throws Exception {
         Config cert = config("    client-certificate-data: " + leafPem() + "\n    client-key-data: eA==\n");
-        assertTrue(RefusedCredentials.certificateNotOffered(cert, "x", "c", forbidden("admin")).isEmpty());
+        assertTrue(RefusedCredentials.anonymousRequest(cert, "x", "c", forbidden("admin")).isEmpty());
         Config token = config("    token: abc\n");
-        assertTrue(RefusedCredentials.certificateNotOffered(token, "x", "c", forbidden("system:anonymous")).isEmpty());
+        assertTrue(RefusedCredentials.anonymousRequest(token, "x", "c", forbidden("system:anonymous")).isEmpty());
     }
 }

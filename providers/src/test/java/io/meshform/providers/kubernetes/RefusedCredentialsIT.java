@@ -118,6 +118,23 @@ class RefusedCredentialsIT {
         }
     }
 
+    @Test
+    void aUserWithoutCredentialsIsSaidToHaveNone(ClusterContext cluster, @TempDir Path dir) throws Exception {
+        String kubeconfig = Files.readString(cluster.kubeconfigPath())
+                .replaceAll("\\n *client-certificate-data: *\\S+", "")
+                .replaceAll("\\n *client-key-data: *\\S+", "");
+        assertFalse(kubeconfig.contains("client-key") || kubeconfig.contains("token:"), kubeconfig);
+        Path config = Files.writeString(dir.resolve("config"), kubeconfig);
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", config.toString())))) {
+            var e = assertThrows(KubernetesClientException.class, () -> kube.client().configMaps().inNamespace("default").list());
+            var d = kube.explain("kubernetes.manifest.x", "list", "ConfigMaps in default", e).diagnostics().get(0);
+            String m = d.summary() + "\n" + d.detail();
+            assertTrue(m.contains("took the request as anonymous (HTTP 403 for system:anonymous)") && m.contains("gives no credentials")
+                    && m.contains("has no token, client certificate, exec plugin or auth provider"), m);
+            assertFalse(m.contains("GOAWAY"), m);
+        }
+    }
+
     /**
      * A client certificate the cluster's own CA signed, expired: offered (its issuer is the one the server names), and
      * refused with 401 by the x509 authenticator (k8s.io/apiserver pkg/authentication/request/x509/x509.go verifies
