@@ -74,6 +74,14 @@ class RefusedCredentialsIT {
         }
     }
 
+    /** The test cluster's kubeconfig with dir's user.crt and user.key as the user's client certificate and key. */
+    private static Path withCertificate(ClusterContext cluster, Path dir) throws Exception {
+        String kubeconfig = Files.readString(cluster.kubeconfigPath())
+                .replaceAll("client-certificate-data: *\\S+", "client-certificate-data: " + base64(dir.resolve("user.crt")))
+                .replaceAll("client-key-data: *\\S+", "client-key-data: " + base64(dir.resolve("user.key")));
+        return Files.writeString(dir.resolve("config"), kubeconfig);
+    }
+
     /** Polls with a client of its own (not the connection under test) until the token is refused. */
     private static void awaitRefused(Path config, String ns) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -100,10 +108,7 @@ class RefusedCredentialsIT {
                 "-subj", "/O=system:masters/CN=foreign-admin");
         openssl(dir, "x509", "-req", "-in", "user.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
                 "-out", "user.crt", "-days", "2");
-        String kubeconfig = Files.readString(cluster.kubeconfigPath())
-                .replaceAll("client-certificate-data: *\\S+", "client-certificate-data: " + base64(dir.resolve("user.crt")))
-                .replaceAll("client-key-data: *\\S+", "client-key-data: " + base64(dir.resolve("user.key")));
-        Path config = Files.writeString(dir.resolve("config"), kubeconfig);
+        Path config = withCertificate(cluster, dir);
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", config.toString())))) {
             var e = assertThrows(KubernetesClientException.class, () -> kube.client().configMaps().inNamespace("default").list());
             System.out.println("foreign certificate as fabric8 reports it: goAway=" + KubeErrors.goAway(e) + ", code="
@@ -167,10 +172,7 @@ class RefusedCredentialsIT {
         openssl(dir, "ca", "-batch", "-config", "ca.cnf", "-cert", pki.resolve("ca.crt").toString(), "-keyfile",
                 pki.resolve("ca.key").toString(), "-in", "user.csr", "-out", "user.crt", "-notext",
                 "-startdate", "20200101000000Z", "-enddate", "20200102000000Z");
-        String kubeconfig = Files.readString(cluster.kubeconfigPath())
-                .replaceAll("client-certificate-data: *\\S+", "client-certificate-data: " + base64(dir.resolve("user.crt")))
-                .replaceAll("client-key-data: *\\S+", "client-key-data: " + base64(dir.resolve("user.key")));
-        Path config = Files.writeString(dir.resolve("config"), kubeconfig);
+        Path config = withCertificate(cluster, dir);
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", config.toString())))) {
             var e = assertThrows(KubernetesClientException.class, () -> kube.client().configMaps().inNamespace("default").list());
             var d = kube.explain("kubernetes.manifest.x", "list", "ConfigMaps in default", e).diagnostics().get(0);
