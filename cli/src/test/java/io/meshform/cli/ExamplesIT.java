@@ -120,6 +120,36 @@ class ExamplesIT {
                 return n;
             });
         }
+        awaitSettled(client);
+    }
+
+    /**
+     * Waits until no pod is on its way out: Istio's pods after the uninstall (the garbage collector deletes them after
+     * their Deployments) and those of namespaces earlier tests deleted. The plan of an example lists running pods (the
+     * mTLS reachability preview, proxies on an old revision), and applying a saved plan refuses it when planning again
+     * gives other details, so a pod that goes between the two (CI, 2026-12-04: ExamplesIT.production after other
+     * tests' namespaces) failed the saved-plan apply.
+     */
+    private static void awaitSettled(KubernetesClient client) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String pending = "";
+        while (System.nanoTime() < deadline) {
+            List<String> going = new java.util.ArrayList<>();
+            client.namespaces().list().getItems().stream().filter(n -> n.getMetadata().getDeletionTimestamp() != null)
+                    .forEach(n -> going.add("namespace " + n.getMetadata().getName()));
+            client.pods().inAnyNamespace().list().getItems().stream()
+                    .filter(p -> p.getMetadata().getDeletionTimestamp() != null
+                            || "istio-system".equals(p.getMetadata().getNamespace())
+                            && p.getMetadata().getLabels() != null
+                            && p.getMetadata().getLabels().containsKey("operator.istio.io/component"))
+                    .forEach(p -> going.add("pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+            if (going.isEmpty()) {
+                return;
+            }
+            pending = String.join(", ", going);
+            Thread.sleep(250);
+        }
+        throw new AssertionError("still going after 120 s: " + pending);
     }
 
     private void fullCycle(ClusterContext cluster, String stack) throws IOException, InterruptedException {
