@@ -103,8 +103,9 @@ public final class PathVariants {
      * {@code url::CanonicalizePath} (source/common/http/path_utility.cc), whose {@code ClassifyAfterDot}
      * (url/url_canon_path.cc) takes two dots for a parent segment only before a slash or the end, and passes ';'
      * unchanged ({@code kPathCharLookup}: PASS) and an escaped ';' ({@code %3B}) as written; merging slashes and
-     * unescaping {@code %2F}/{@code %5C} do not touch it either. The RBAC filters see the path under the public prefix,
-     * so the exemption matches and the auth proxy is not called, while Tomcat strips each segment's path parameter
+     * unescaping {@code %2F}/{@code %5C} do not touch it either. The RBAC filters see the path under the public prefix
+     * (their {@code url_path} matcher cuts only the query and fragment: path_utility.cc {@code removeQueryAndFragment},
+     * {@code find_first_of("?#")}), so the exemption matches and the auth proxy is not called, while Tomcat strips each segment's path parameter
      * before it decodes and normalizes (org/apache/catalina/connector/CoyoteAdapter.java {@code postParseRequest}:
      * {@code parsePathParameters}, then {@code normalize}) and serves {@code /api/x}, unless its connector sets
      * {@code rejectSuspiciousURIs} (off by default). Jetty 10 and later refuse it by
