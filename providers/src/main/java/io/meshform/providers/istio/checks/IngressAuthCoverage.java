@@ -14,6 +14,7 @@ import io.meshform.providers.istio.policy.IngressCoverage;
 import io.meshform.providers.istio.policy.IstioRules;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PathNormalization;
+import io.meshform.providers.istio.policy.PathVariants;
 import io.meshform.providers.kubernetes.Json;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -246,6 +247,17 @@ public final class IngressAuthCoverage extends MeshCheck {
 
         Diagnostic diagnostic(PathNormalization mode, String source) {
             String where = gateways.where(mode, source);
+            if (row.protect() && PathVariants.climbsByParameter(row.request().path())) {
+                // no pathNormalization turns ..; into a parent segment (PathVariants.PARAMETER_CLIMB): only the
+                // exemption's shape closes it
+                return Diagnostic.warning(summary,
+                        "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
+                                + row.verdict().reason() + ". No pathNormalization resolves a ..; segment (Envoy keeps"
+                                + " it), while Tomcat strips the ;-parameter and climbs out of the public prefix to the"
+                                + " protected path, served without a login. Exempt the exact public paths in notPaths"
+                                + " instead of a prefix, or have the backend refuse ';' in paths (Jetty 10 and later and"
+                                + " Spring Security's StrictHttpFirewall do by default)", range);
+            }
             if (row.protect()) {
                 return Diagnostic.warning(summary,
                         "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "

@@ -54,6 +54,27 @@ class IngressAuthCoverageTest {
                 ds.get(0).summary());
     }
 
+    /** A public prefix under MERGE_SLASHES: only the ..; climb is let through, and its warning says no mode helps. */
+    @Test
+    void aPathParameterClimbOutOfAPublicPrefixIsWarnedWithTheFixThatHolds() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: MERGE_SLASHES},"
+                + " extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/public/*\"]}}]}]\n"
+                + "coverage: {protected: [\"/api/*\"]}\n");
+        List<Diagnostic> ds = run(install, policy);
+        assertTrue(ds.get(0).summary().endsWith("2 would be let through without the auth proxy: /public/..;/app/x,"
+                + " /public/..;/api/x"), ds.get(0).summary());
+        List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+        assertEquals(2, warnings.size(), ds.toString());
+        Diagnostic api = warnings.get(1);
+        assertTrue(api.summary().contains("`GET example.com /public/..;/api/x` would be let through without the auth proxy")
+                && api.summary().contains("by a ..; segment (Tomcat reads it as ..)"), api.summary());
+        assertTrue(api.detail().contains("No pathNormalization resolves a ..; segment")
+                && api.detail().contains("Exempt the exact public paths in notPaths") && !api.detail().contains("choose a pathNormalization"),
+                api.detail());
+    }
+
     /** A cluster holding only these AuthorizationPolicies (YAML objects). */
     static ClusterView liveAuthz(String... yaml) {
         List<tools.jackson.databind.JsonNode> objects = java.util.Arrays.stream(yaml)

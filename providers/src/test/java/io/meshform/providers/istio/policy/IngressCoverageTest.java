@@ -101,14 +101,45 @@ class IngressCoverageTest {
     }
 
     @Test
-    void exemptingThePublicPathsLeavesNoBypassUnderMergeSlashesButNoneLetsAClimbOutOfAPublicPrefixThrough() {
+    void exemptingThePublicPathsLeavesOnlyThePathParameterClimbUnderMergeSlashesButNoneLetsAClimbOutOfAPublicPrefixThrough() {
         GatewayAuthz merge = new GatewayAuthz(List.of(PUBLIC_EXEMPT), PathNormalization.MERGE_SLASHES, p -> true);
         var expect = List.of(new IngressCoverage.Expectation("/api/health", false, 0), new IngressCoverage.Expectation("/admin/*", true, 0));
         IngressCoverage.Report r = IngressCoverage.of(merge, expect);
-        assertEquals(List.of(), r.rows().stream().filter(IngressCoverage.Row::wrong).toList());
+        assertEquals(List.of("/static/..;/app/x", "/static/..;/admin/x"),
+                r.rows().stream().filter(IngressCoverage.Row::wrong).map(x -> x.request().path()).toList());
         GatewayAuthz none = new GatewayAuthz(List.of(PUBLIC_EXEMPT), PathNormalization.NONE, p -> true);
         List<String> leaked = IngressCoverage.of(none, expect).bypasses().stream().map(x -> x.request().path()).toList();
         assertTrue(leaked.contains("/static/../admin/x"), leaked.toString());
+    }
+
+    /**
+     * /static/..;/admin/x: Envoy keeps the ..; segment in every mode, so the /static/* exemption matches and the auth
+     * proxy is skipped, while Tomcat strips ";" and serves /admin/x. Exact public paths leave nothing to climb out of.
+     */
+    @Test
+    void aPathParameterClimbsOutOfAPublicPrefixInEveryModeButNotOutOfAnExactPublicPath() {
+        var expect = List.of(new IngressCoverage.Expectation("/admin/*", true, 0));
+        for (PathNormalization mode : PathNormalization.values()) {
+            GatewayAuthz a = new GatewayAuthz(List.of(PUBLIC_EXEMPT), mode, p -> true);
+            IngressCoverage.Row row = IngressCoverage.of(a, expect).bypasses().stream()
+                    .filter(x -> x.request().path().equals("/static/..;/admin/x")).findFirst().orElseThrow();
+            assertEquals("climbing out of public /static/ by a ..; segment (Tomcat reads it as ..) of /admin/x", row.variant());
+            assertEquals("/static/..;/admin/x", row.verdict().seenPath(), mode.name());
+            assertTrue(PathVariants.climbsByParameter(row.request().path()));
+        }
+        AuthzPolicy exact = policy("""
+                metadata: {namespace: istio-system, name: ingress-auth}
+                spec:
+                  selector: {matchLabels: {istio: ingressgateway}}
+                  action: CUSTOM
+                  provider: {name: auth}
+                  rules: [{to: [{operation: {notPaths: ["/api/health", "/static/app.js"]}}]}]
+                """);
+        IngressCoverage.Report r = IngressCoverage.of(new GatewayAuthz(List.of(exact), PathNormalization.MERGE_SLASHES, p -> true), expect);
+        assertTrue(r.rows().stream().noneMatch(x -> x.request().path().contains("..;")), r.rows().toString());
+        assertEquals(List.of(), r.bypasses());
+        assertEquals(Outcome.AUTH_PROXY, outcome(new GatewayAuthz(List.of(exact), PathNormalization.MERGE_SLASHES, p -> true),
+                "/api/health/..;/admin/x"), "an exact notPaths does not match a longer path");
     }
 
     @Test

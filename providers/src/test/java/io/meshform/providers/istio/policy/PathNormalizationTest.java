@@ -51,6 +51,22 @@ class PathNormalizationTest {
                 "Envoy sees //, which the rule for / does not match");
     }
 
+    /**
+     * googleurl's ClassifyAfterDot (url/url_canon_path.cc) takes ".." for a parent only before a slash or the end, and
+     * kPathCharLookup passes ';' and keeps "%3B" as written: a "..;" segment survives every mode.
+     */
+    @Test
+    void aDotDotSegmentWithAPathParameterStaysInEveryMode() {
+        for (PathNormalization mode : PathNormalization.values()) {
+            assertEquals(Optional.of("/public/..;/api/x"), mode.apply("/public/..;/api/x"), mode.name());
+            assertEquals(Optional.of("/public/..%3B/api/x"), mode.apply("/public/..%3B/api/x"), mode.name());
+            assertEquals(Optional.of("/public/..;x/api/x?a=1"), mode.apply("/public/..;x/api/x?a=1"), mode.name());
+        }
+        assertEquals(Optional.of("/public/..;/api/x"), PathNormalization.BASE.apply("/public/%2E%2E;/api/x"),
+                "an encoded dot is decoded, and the segment is still no parent");
+        assertEquals(Optional.of("/api/x"), PathNormalization.BASE.apply("/public/../api/x"), "a plain .. is one");
+    }
+
     /** conn_manager_impl.cc: a path without a leading '/' is answered 404 before normalization; a failed one 400. */
     @Test
     void whatEnvoyAnswersBeforeAnyFilterSaysItsStatus() {
