@@ -247,16 +247,19 @@ public final class IngressAuthCoverage extends MeshCheck {
 
         Diagnostic diagnostic(PathNormalization mode, String source) {
             String where = gateways.where(mode, source);
-            if (row.protect() && PathVariants.climbsByParameter(row.request().path())) {
-                // no pathNormalization turns ..; into a parent segment (PathVariants.PARAMETER_CLIMB): only the
-                // exemption's shape closes it
+            if (row.protect() && PathVariants.hasPathParameter(row.request().path())) {
+                // no pathNormalization removes a ;-parameter (PathVariants.PARAMETER_CLIMB): only the exemption's
+                // shape or the backend closes it
+                boolean climb = PathVariants.climbsByParameter(row.request().path());
                 return Diagnostic.warning(summary,
                         "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
-                                + row.verdict().reason() + ". No pathNormalization resolves a ..; segment (Envoy keeps"
-                                + " it), while Tomcat strips the ;-parameter and climbs out of the public prefix to the"
-                                + " protected path, served without a login. Exempt the exact public paths in notPaths"
-                                + " instead of a prefix, or have the backend refuse ';' in paths (Jetty 10 and later and"
-                                + " Spring Security's StrictHttpFirewall do by default)", range);
+                                + row.verdict().reason() + ". No pathNormalization removes a ;-parameter (Envoy keeps"
+                                + " it), while Tomcat strips it" + (climb
+                                        ? " and climbs out of the public prefix to the protected path"
+                                        : " and serves the protected path before it")
+                                + ", without a login. Exempt the exact public paths in notPaths instead of a "
+                                + (climb ? "prefix" : "pattern") + ", or have the backend refuse ';' in paths (Jetty 10"
+                                + " and later and Spring Security's StrictHttpFirewall do by default)", range);
             }
             if (row.protect()) {
                 return Diagnostic.warning(summary,

@@ -120,6 +120,14 @@ public final class PathVariants {
      */
     static final String PARAMETER_CLIMB = " by a ..; segment (Tomcat reads it as ..)";
 
+    /**
+     * True when {@code path} (its query left out) carries a {@code ;} path parameter: Envoy keeps it under every
+     * pathNormalization (see {@link #PARAMETER_CLIMB}), and Tomcat strips it before mapping the request.
+     */
+    public static boolean hasPathParameter(String path) {
+        return PathNormalization.withoutQuery(path).indexOf(';') >= 0;
+    }
+
     /** True when {@code path} climbs by a {@code ..;} segment ({@link #PARAMETER_CLIMB}), which no pathNormalization resolves. */
     public static boolean climbsByParameter(String path) {
         return PathNormalization.withoutQuery(path).contains("/..;/");

@@ -70,9 +70,25 @@ class IngressAuthCoverageTest {
         Diagnostic api = warnings.get(1);
         assertTrue(api.summary().contains("`GET example.com /public/..;/api/x` would be let through without the auth proxy")
                 && api.summary().contains("by a ..; segment (Tomcat reads it as ..)"), api.summary());
-        assertTrue(api.detail().contains("No pathNormalization resolves a ..; segment")
-                && api.detail().contains("Exempt the exact public paths in notPaths") && !api.detail().contains("choose a pathNormalization"),
-                api.detail());
+        assertTrue(api.detail().contains("No pathNormalization removes a ;-parameter")
+                && api.detail().contains("climbs out of the public prefix")
+                && api.detail().contains("Exempt the exact public paths in notPaths instead of a prefix")
+                && !api.detail().contains("choose a pathNormalization"), api.detail());
+    }
+
+    /** A public suffix: /api/x;.css is let through in every mode, and its warning says no mode helps either. */
+    @Test
+    void aPathParameterEndingInAPublicSuffixIsWarnedWithTheFixThatHolds() {
+        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: DECODE_AND_MERGE_SLASHES},"
+                + " extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
+        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"*.css\"]}}]}]\n"
+                + "coverage: {protected: [\"/api/*\"]}\n");
+        Diagnostic api = run(install, policy).stream().filter(d -> d.severity() == Severity.WARNING
+                && d.summary().contains("/api/x;.css")).findFirst().orElseThrow();
+        assertTrue(api.detail().contains("No pathNormalization removes a ;-parameter")
+                && api.detail().contains("serves the protected path before it")
+                && api.detail().contains("instead of a pattern") && !api.detail().contains("choose a pathNormalization"), api.detail());
     }
 
     /** A cluster holding only these AuthorizationPolicies (YAML objects). */
