@@ -154,11 +154,12 @@ public final class KubeConnection implements AutoCloseable {
     }
 
     /**
-     * The answer to one HTTP/1.1 request with this client's credentials (a 401, or 403 for an anonymous request): asked once before the server's first
-     * answer (a wrong credential) and once after it (expired or revoked mid-run: kube-apiserver answers every HTTP/2 401
-     * with "Connection: close", so a GOAWAY, on an established connection too; k8s.io/apiserver 0.36,
-     * pkg/endpoints/filters/authentication.go, {@code Unauthorized}). A GOAWAY of a server going down or rebalancing
-     * gets no 401 and is said as it is. The 401 passes through {@link ClusterAnswered}: no second probe is needed.
+     * The answer to one HTTP/1.1 request with this client's credentials (a 401, or 403 for an anonymous request): asked
+     * once before the server's first answer (a wrong credential) and once after it (expired or revoked mid-run:
+     * kube-apiserver answers every HTTP/2 401 with "Connection: close", so a GOAWAY, on an established connection too;
+     * k8s.io/apiserver 0.36, pkg/endpoints/filters/authentication.go, {@code Unauthorized}). A GOAWAY of a server going
+     * down or rebalancing gets no 401 and is said as it is. The 401 passes through {@link ClusterAnswered}: no second
+     * probe is needed.
      */
     private RefusedCredentials.Answer overHttp11() {
         synchronized (answered) {

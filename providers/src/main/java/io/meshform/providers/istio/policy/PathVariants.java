@@ -99,24 +99,24 @@ public final class PathVariants {
 
     /**
      * The label of a climb out of a public prefix through a {@code ..;} segment ({@code /public/..;/api/x}), which no
-     * pathNormalization resolves: Envoy's {@code normalize_path} canonicalizes with googleurl's
-     * {@code url::CanonicalizePath} (source/common/http/path_utility.cc), whose {@code ClassifyAfterDot}
+     * pathNormalization resolves: Envoy's {@code normalize_path} canonicalizes with googleurl's {@code
+     * url::CanonicalizePath} (source/common/http/path_utility.cc), whose {@code ClassifyAfterDot}
      * (url/url_canon_path.cc) takes two dots for a parent segment only before a slash or the end, and passes ';'
      * unchanged ({@code kPathCharLookup}: PASS) and an escaped ';' ({@code %3B}) as written; merging slashes and
      * unescaping {@code %2F}/{@code %5C} do not touch it either. The RBAC filters see the path under the public prefix
      * (their {@code url_path} matcher cuts only the query and fragment: path_utility.cc {@code removeQueryAndFragment},
-     * {@code find_first_of("?#")}), so the exemption matches and the auth proxy is not called, while Tomcat strips each segment's path parameter
-     * before it decodes and normalizes (org/apache/catalina/connector/CoyoteAdapter.java {@code postParseRequest}:
-     * {@code parsePathParameters}, then {@code normalize}) and serves {@code /api/x}, unless its connector sets
-     * {@code rejectSuspiciousURIs} (off by default). Jetty 10 and later refuse it by
-     * default (jetty-http UriCompliance.DEFAULT does not allow AMBIGUOUS_PATH_PARAMETER), Spring Security's
-     * StrictHttpFirewall refuses any ';'; other backends were not read. The {@code %3B} form is no
-     * variant: Tomcat decodes it after taking the parameters off, so its segment stays {@code ..;}, not a parent.
-     * Versions: Istio 1.30.3 pins istio/proxy 81864a1c (istio.deps), which pins Envoy 4f1e006e2db1 (WORKSPACE); that
-     * Envoy commit and its googleurl were not readable here, so path_utility.cc and url_canon_path.cc were read at
-     * stored versions (Envoy has canonicalized with googleurl's CanonicalizePath in each one read). Istio's security
-     * best practices (istio.io content/en/docs/ops/best-practices/security) list no mode for ';' and say applications
-     * "may interpret a URL in any way it chooses", pointing to positive matching and a Wasm filter or WAF.
+     * {@code find_first_of("?#")}), so the exemption matches and the auth proxy is not called, while Tomcat strips each
+     * segment's path parameter before it decodes and normalizes (org/apache/catalina/connector/CoyoteAdapter.java
+     * {@code postParseRequest}: {@code parsePathParameters}, then {@code normalize}) and serves {@code /api/x}, unless
+     * its connector sets {@code rejectSuspiciousURIs} (off by default). Jetty 10 and later refuse it by default
+     * (jetty-http UriCompliance.DEFAULT does not allow AMBIGUOUS_PATH_PARAMETER), Spring Security's StrictHttpFirewall
+     * refuses any ';'; other backends were not read. The {@code %3B} form is no variant: Tomcat decodes it after taking
+     * the parameters off, so its segment stays {@code ..;}, not a parent. Versions: Istio 1.30.3 pins istio/proxy
+     * 81864a1c (istio.deps), which pins Envoy 4f1e006e2db1 (WORKSPACE); that Envoy commit and its googleurl were not
+     * readable here, so path_utility.cc and url_canon_path.cc were read at stored versions (Envoy has canonicalized
+     * with googleurl's CanonicalizePath in each one read). Istio's security best practices (istio.io
+     * content/en/docs/ops/best-practices/security) list no mode for ';' and say applications "may interpret a URL in
+     * any way it chooses", pointing to positive matching and a Wasm filter or WAF.
      */
     static final String PARAMETER_CLIMB = " by a ..; segment (Tomcat reads it as ..)";
 

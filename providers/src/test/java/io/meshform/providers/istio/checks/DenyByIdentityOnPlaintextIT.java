@@ -26,10 +26,10 @@ import tools.jackson.databind.JsonNode;
  * What {@link DenyByIdentityOnPlaintext} says of a {@code when} condition, against the test bed's istiod: a DENY whose
  * only identity test is {@code when: [{key: source.namespace, values: [legacy]}]} becomes an RBAC DENY rule whose
  * principal ANDs an {@code authenticated} matcher of the peer certificate (principalAuthenticated, pilot/pkg/security/
- * authz/model/principal.go) into its source, next to that source's {@code ipBlocks}, on a sidecar whose port 8080 accepts plaintext (PERMISSIVE, Istio's default): a plaintext
- * request has no certificate, matches no such rule and is not denied, and the check warns. With {@code notValues}
- * istiod negates that matcher ({@code not_id}), which a request without a certificate matches, and the check is
- * silent.
+ * authz/model/principal.go) into its source, next to that source's {@code ipBlocks}, on a sidecar whose port 8080
+ * accepts plaintext (PERMISSIVE, Istio's default): a plaintext request has no certificate, matches no such rule and is
+ * not denied, and the check warns. With {@code notValues} istiod negates that matcher ({@code not_id}), which a request
+ * without a certificate matches, and the check is silent.
  */
 @LiveClusterTest
 class DenyByIdentityOnPlaintextIT {
