@@ -133,8 +133,8 @@ public final class KubeConnection implements AutoCloseable {
         KubernetesClient built = built();
         String forbidden = KubeErrors.code(e) == 403 ? KubeErrors.serverSays(e) : probed.code() == 403 ? probed.message() : null;
         if (built != null && forbidden != null) {
-            var notOffered = RefusedCredentials.anonymousRequest(built.getConfiguration(), address + ": " + verb + " " + what,
-                    describe(), forbidden);
+            var notOffered = RefusedCredentials.anonymousRequest(built.getConfiguration(), execRuns,
+                    address + ": " + verb + " " + what, describe(), forbidden);
             if (notOffered.isPresent()) {
                 return notOffered.get();
             }

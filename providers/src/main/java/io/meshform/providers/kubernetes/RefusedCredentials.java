@@ -115,10 +115,11 @@ final class RefusedCredentials {
      * anonymous HTTP/2 connection too (GOAWAY, as for a 401), so the user read that, or RBAC's refusal of
      * system:anonymous, and no word about their certificate. {@code forbidden}: the message of the 403 (the request's,
      * or {@link #probe}'s after a GOAWAY), or null. A user with no credentials at all is said as such
-     * ({@link #noCredentials}). Empty otherwise.
+     * ({@link #noCredentials}). A certificate an exec plugin gave ({@code execRuns}) is said as the plugin's: the
+     * kubeconfig has no certificate field to replace. Empty otherwise.
      */
-    static Optional<DiagnosticsException> anonymousRequest(Config config, String failed, String described,
-                                                               String forbidden) {
+    static Optional<DiagnosticsException> anonymousRequest(Config config, ExecCredentialRuns execRuns, String failed,
+                                                               String described, String forbidden) {
         String said = SafeUrls.scrub(forbidden == null ? "" : forbidden);
         if (!said.contains("\"system:anonymous\"") || hasToken(config)) {
             return Optional.empty();
@@ -126,13 +127,20 @@ final class RefusedCredentials {
         if (!hasClientCertificate(config)) {
             return noCredentials(config, failed, described, said);
         }
-        String field = "users[].user." + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate");
+        Optional<String> plugin = execRuns.commandOf(user(config));
+        String remedy = plugin.isPresent()
+                ? "Have the plugin give one the cluster's client CA signed (its ExecCredential's"
+                        + " status.clientCertificateData: log in again with the plugin's own login command, for this"
+                        + " cluster), or pick another context with --context"
+                : "Get one the cluster's client CA signed (users[].user."
+                        + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate")
+                        + " and its key), or pick another context with --context";
         return Optional.of(new DiagnosticsException(Diagnostic.error(failed + ": the API server took the request as"
                         + " anonymous (HTTP 403 for system:anonymous), without the client certificate of " + described,
-                "(hint: " + who(config) + ": its client certificate was not sent: the API server accepts only"
+                "(hint: " + who(config) + ": " + plugin.map(c -> "the client certificate its exec plugin " + c + " gave")
+                        .orElse("its client certificate") + " was not sent: the API server accepts only"
                         + " certificates of the CA it trusts for clients, and this one's issuer is not that CA (a"
-                        + " certificate of another cluster, or of a CA since replaced). Get one the cluster's client CA"
-                        + " signed (" + field + " and its key), or pick another context with --context. The server said: "
+                        + " certificate of another cluster, or of a CA since replaced). " + remedy + ". The server said: "
                         + said + ")", null)));
     }
 

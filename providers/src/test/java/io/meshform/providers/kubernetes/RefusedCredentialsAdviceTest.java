@@ -67,32 +67,54 @@ class RefusedCredentialsAdviceTest {
     @Test
     void aForbiddenAnonymousRequestOfACertificateUserSaysTheCertificateWasNotSent() throws Exception {
         Config config = config("    client-certificate-data: " + leafPem() + "\n    client-key-data: eA==\n");
-        var d = RefusedCredentials.anonymousRequest(config, "x: list ConfigMaps", "context dev", forbidden("system:anonymous"))
-                .orElseThrow().diagnostics().get(0);
+        var d = RefusedCredentials.anonymousRequest(config, new ExecCredentialRuns(), "x: list ConfigMaps", "context dev",
+                forbidden("system:anonymous")).orElseThrow().diagnostics().get(0);
         String m = d.summary() + "\n" + d.detail();
         assertTrue(m.contains("took the request as anonymous (HTTP 403 for system:anonymous), without the client certificate of context dev")
                 && m.contains("its client certificate was not sent") && m.contains("users[].user.client-certificate-data"), m);
         assertFalse(m.contains("RBAC") || m.contains("token"), m);
     }
 
+    /**
+     * A certificate an exec plugin gave (KubeconfigReader puts it in the config as client-certificate-data) is the
+     * plugin's to replace: the kubeconfig has no certificate field to name.
+     */
+    @Test
+    void aForbiddenAnonymousRequestOfAnExecPluginsCertificateNamesThePlugin() throws Exception {
+        Config config = config("    client-certificate-data: " + leafPem() + "\n    client-key-data: eA==\n");
+        io.fabric8.kubernetes.api.model.ExecConfig exec = new io.fabric8.kubernetes.api.model.ExecConfig();
+        exec.setApiVersion("client.authentication.k8s.io/v1");
+        exec.setCommand("cert-plugin");
+        ExecCredentialRuns runs = new ExecCredentialRuns();
+        runs.get(new ExecCredentialPlugin(exec, null, "u", 1_000),
+                () -> new ExecCredentialPlugin.Credential(null, "Y2VydA==", "a2V5"));
+        var d = RefusedCredentials.anonymousRequest(config, runs, "x: list ConfigMaps", "context dev",
+                forbidden("system:anonymous")).orElseThrow().diagnostics().get(0);
+        String m = d.summary() + "\n" + d.detail();
+        assertTrue(m.contains("the client certificate its exec plugin cert-plugin gave was not sent")
+                && m.contains("status.clientCertificateData") && m.contains("plugin's own login command"), m);
+        assertFalse(m.contains("users[].user.client-certificate"), m);
+    }
+
     @Test
     void aForbiddenAnonymousRequestOfAUserWithoutCredentialsSaysSo() {
-        var d = RefusedCredentials.anonymousRequest(config("    {}\n"), "x: list ConfigMaps", "context dev",
-                forbidden("system:anonymous")).orElseThrow().diagnostics().get(0);
+        var d = RefusedCredentials.anonymousRequest(config("    {}\n"), new ExecCredentialRuns(), "x: list ConfigMaps",
+                "context dev", forbidden("system:anonymous")).orElseThrow().diagnostics().get(0);
         String m = d.summary() + "\n" + d.detail();
         assertTrue(m.contains("took the request as anonymous (HTTP 403 for system:anonymous): context dev gives no credentials")
                 && m.contains("kubeconfig user `u`") && m.contains("has no token, client certificate, exec plugin or auth provider")
                 && m.contains("users[].user"), m);
         // basic auth is a credential (the server may refuse it, which is another answer)
-        assertTrue(RefusedCredentials.anonymousRequest(config("    {username: a, password: b}\n"), "x", "c",
-                forbidden("system:anonymous")).isEmpty());
+        assertTrue(RefusedCredentials.anonymousRequest(config("    {username: a, password: b}\n"), new ExecCredentialRuns(),
+                "x", "c", forbidden("system:anonymous")).isEmpty());
     }
 
     @Test
     void otherForbiddenAnswersAreLeftToRbacsWording() throws Exception {
         Config cert = config("    client-certificate-data: " + leafPem() + "\n    client-key-data: eA==\n");
-        assertTrue(RefusedCredentials.anonymousRequest(cert, "x", "c", forbidden("admin")).isEmpty());
+        assertTrue(RefusedCredentials.anonymousRequest(cert, new ExecCredentialRuns(), "x", "c", forbidden("admin")).isEmpty());
         Config token = config("    token: abc\n");
-        assertTrue(RefusedCredentials.anonymousRequest(token, "x", "c", forbidden("system:anonymous")).isEmpty());
+        assertTrue(RefusedCredentials.anonymousRequest(token, new ExecCredentialRuns(), "x", "c", forbidden("system:anonymous"))
+                .isEmpty());
     }
 }
