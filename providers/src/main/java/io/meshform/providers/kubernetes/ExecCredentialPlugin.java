@@ -91,7 +91,8 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
                 int started = processes.stop(p);
                 throw fail("executable " + command + " did not finish within "
                         + (timeoutMillis % 1000 == 0 ? timeoutMillis / 1000 + "" : timeoutMillis / 1000.0 + "") + " s"
-                        + " and was stopped" + (started > 0 ? ", with the " + started + " processes it started" : ""),
+                        + " and was stopped" + (started == 1 ? ", with the process it started"
+                                : started > 1 ? ", with the " + started + " processes it started" : ""),
                         "it may be waiting for input (meshform runs it without a terminal, as interactive: false)"
                                 + " or for a network; run it by hand to see, or log in with its own command first");
             }
@@ -120,7 +121,8 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
             int left = processes.stop(p);
             throw fail("executable " + command + " exited, but its stdout or stderr stayed open",
                     "a process it started in the background holds them (kubectl would wait for it without end)"
-                            + (left > 0 ? "; meshform stopped the " + left + " it left running" : "")
+                            + (left == 1 ? "; meshform stopped the process it left running"
+                                    : left > 1 ? "; meshform stopped the " + left + " it left running" : "")
                             + "; the plugin must close them, or send its children's output elsewhere");
         } catch (java.util.concurrent.ExecutionException e) {
             throw fail("could not read the output of executable " + command + ": " + e.getCause(), null);

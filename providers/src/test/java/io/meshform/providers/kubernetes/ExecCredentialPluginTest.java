@@ -197,8 +197,8 @@ class ExecCredentialPluginTest {
         DiagnosticsException e = assertThrows(DiagnosticsException.class,
                 () -> new ExecCredentialPlugin(exec, null, "sso", 1_000).run());
         assertTrue((System.nanoTime() - start) / 1_000_000 < 10_000, "waited for the plugin, not the timeout");
-        assertTrue(e.diagnostics().get(0).summary().contains("detach.sh did not finish within 1 s and was stopped, with the 1"
-                + " processes it started"), e.getMessage());
+        assertTrue(e.diagnostics().get(0).summary().contains("detach.sh did not finish within 1 s and was stopped, with the"
+                + " process it started"), e.getMessage());
         assertTrue(gone(pidIn(pid)), "the detached child was stopped");
     }
 
@@ -217,7 +217,7 @@ class ExecCredentialPluginTest {
                 () -> new ExecCredentialPlugin(exec, null, "sso", 30_000).run());
         String all = e.diagnostics().get(0).summary() + "\n" + e.diagnostics().get(0).detail();
         assertTrue(all.contains("leave.sh exited, but its stdout or stderr stayed open")
-                && all.contains("meshform stopped the 1 it left running"), all);
+                && all.contains("meshform stopped the process it left running"), all);
         assertFalse(all.contains(SECRET), all);
         assertTrue(gone(pidIn(pid)), "the process left holding stdout was stopped");
     }
