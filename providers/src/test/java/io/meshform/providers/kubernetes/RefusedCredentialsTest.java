@@ -127,6 +127,12 @@ class RefusedCredentialsTest {
             String m = kube.explain("kubernetes.manifest.x", "list", "ConfigMaps", goAway()).getMessage();
             assertTrue(m.contains("HTTP/2 GOAWAY") && !m.contains("HTTP 401"), m);
             assertEquals(2, asked.size());
+            // a restart's GOAWAY is not kept as the answer: the token refused later is still found, and then kept
+            status.set(401);
+            m = kube.explain("kubernetes.manifest.x", "list", "ConfigMaps", goAway()).getMessage();
+            assertTrue(m.contains("HTTP 401") && !m.contains("GOAWAY"), m);
+            kube.explain("kubernetes.manifest.x", "list", "Secrets", goAway());
+            assertEquals(3, asked.size());
         }
     }
 
