@@ -32,12 +32,8 @@ public final class KubeConnection implements AutoCloseable {
     private Prepared prepared;
     /** {@link #buildAhead} was asked and its thread has not run yet ({@link #close} calls it off). */
     private boolean aheadPending;
-    /** What {@link RefusedCredentials#probe} read before and after the first answer (guarded by {@code answered}). */
-    private RefusedCredentials.Answer probedBeforeAnswer;
-    private RefusedCredentials.Answer probedAfterAnswer;
-    /** Probes after the first answer that found no refusal (guarded by {@code answered}); see {@link #overHttp11}. */
-    private int probesAfterAnswer;
-    private static final int PROBES_AFTER_ANSWER = 3;
+    /** The GOAWAY probes' answers (guarded by {@code answered}). */
+    private final GoAwayProbes probes = new GoAwayProbes();
 
     private record Prepared(Config config, KubernetesClient client) {
     }
@@ -156,32 +152,14 @@ public final class KubeConnection implements AutoCloseable {
         return client;
     }
 
-    /**
-     * The answer to one HTTP/1.1 request with this client's credentials (a 401, or 403 for an anonymous request): asked
-     * once before the server's first answer (a wrong credential) and once after it (expired or revoked mid-run:
-     * kube-apiserver answers every HTTP/2 401 with "Connection: close", so a GOAWAY, on an established connection too;
-     * k8s.io/apiserver 0.36, pkg/endpoints/filters/authentication.go, {@code Unauthorized}). A GOAWAY of a server going
-     * down or rebalancing gets no 401 and is said as it is; after an answer, such a probe is not kept, so a token that
-     * expires after a restart's GOAWAY is still found, up to {@link #PROBES_AFTER_ANSWER} probes a run. The 401 passes
-     * through {@link ClusterAnswered}: no second probe is needed.
-     */
+    /** The answer to one HTTP/1.1 request with this client's credentials, when {@link GoAwayProbes} asks for one. */
     private RefusedCredentials.Answer overHttp11() {
         synchronized (answered) {
-            boolean afterAnswer = answered.hasAnswered();
-            RefusedCredentials.Answer status = afterAnswer ? probedAfterAnswer : probedBeforeAnswer;
-            if (status == null) {
+            return probes.answer(answered.hasAnswered(), () -> {
                 KubernetesClient c = built();
-                status = c == null ? RefusedCredentials.Answer.NONE : RefusedCredentials.probe(() -> build(
+                return c == null ? RefusedCredentials.Answer.NONE : RefusedCredentials.probe(() -> build(
                         c.getConfiguration(), counter, new FirstRequestGate(0), answered, () -> c.getConfiguration(), true));
-                if (!afterAnswer) {
-                    probedBeforeAnswer = status;
-                } else if (status.code() == 401 || status.code() == 403) {
-                    probedAfterAnswer = status;
-                } else if (++probesAfterAnswer >= PROBES_AFTER_ANSWER) {
-                    probedAfterAnswer = status; // a server restarting for long: said as it is from here on
-                }
-            }
-            return status;
+            });
         }
     }
 
