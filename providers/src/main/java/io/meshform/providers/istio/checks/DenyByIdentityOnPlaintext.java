@@ -173,10 +173,9 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
         }
         // A when identity is ANDed into every source (model.go New), so no other source catches plaintext then.
         boolean byWhen = !whenIdentity.isEmpty();
-        List<AuthzPolicy.Condition> alongside = byWhen ? r.conditions()
-                : byIdentity.stream().flatMap(List::stream).toList();
-        String sameSource = alongside.stream().filter(c -> !needsIdentity(c)).map(DenyByIdentityOnPlaintext::describe).distinct()
-                .collect(Collectors.joining(", "));
+        String sameSource = byWhen ? alongsideWhen(r)
+                : byIdentity.stream().flatMap(List::stream).filter(c -> !needsIdentity(c))
+                        .map(DenyByIdentityOnPlaintext::describe).distinct().collect(Collectors.joining(", "));
         String summary = o.decl().address() + ": DENY AuthorizationPolicy " + p.id() + " rule " + r.number()
                 + " matches callers by identity (" + fields + "), but workloads it guards accept plaintext, and a"
                 + " plaintext request has no identity, so " + (byWhen || others.isEmpty() ? "it is not denied"
@@ -192,6 +191,27 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
                 + ". Deny by negative match instead (" + negatives + " listing the callers to keep: a request without"
                 + " identity then matches and is denied), or make those ports STRICT with a PeerAuthentication";
         return Diagnostic.warning(summary, detail, o.range("/spec" + identity.get(0).pointer()));
+    }
+
+    /**
+     * What else a rule with a {@code when} identity asks, as Istio combines it: its other {@code when} conditions
+     * (ANDed) and, when it has several sources, each source's fields on its own (the sources are ORed, model.go).
+     */
+    private static String alongsideWhen(AuthzPolicy.Rule r) {
+        List<String> parts = new ArrayList<>();
+        r.when().stream().filter(c -> !needsIdentity(c)).map(DenyByIdentityOnPlaintext::describe).distinct().forEach(parts::add);
+        List<String> sources = new ArrayList<>();
+        for (int i = 0; i < r.from().size(); i++) {
+            String fields = r.from().get(i).stream().filter(c -> !needsIdentity(c)).map(DenyByIdentityOnPlaintext::describe)
+                    .collect(Collectors.joining(", "));
+            if (!fields.isEmpty()) {
+                sources.add(r.from().size() == 1 ? fields : "from[" + i + "] " + fields);
+            }
+        }
+        if (!sources.isEmpty()) {
+            parts.add(sources.size() == 1 ? sources.get(0) : "any of " + String.join(" or ", sources));
+        }
+        return String.join(", ", parts);
     }
 
     private static boolean isWhen(AuthzPolicy.Condition c) {

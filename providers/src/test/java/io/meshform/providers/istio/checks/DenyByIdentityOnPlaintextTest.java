@@ -182,5 +182,12 @@ class DenyByIdentityOnPlaintextTest {
                 + " [legacy])"), ds.get(0).summary());
         assertTrue(ds.get(0).detail().contains("instead (`notValues` in the when condition on source.principal, or"
                 + " `notPrincipals` in a source / `notNamespaces` listing"), ds.get(0).detail());
+
+        // two sources are ORed: each is named on its own, next to the rule's other when conditions (ANDed)
+        ds = when("{key: source.namespace, values: [legacy]}, {key: \"request.headers[x-env]\", values: [dev]}",
+                "from: [{source: {ipBlocks: [10.8.0.0/16]}}, {source: {remoteIpBlocks: [192.0.2.0/24]}}], ");
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().contains("even when it matches when request.headers[x-env] [dev], any of from[0] ipBlocks"
+                + " [10.8.0.0/16] or from[1] remoteIpBlocks [192.0.2.0/24]: a rule's when conditions"), ds.get(0).detail());
     }
 }
