@@ -40,11 +40,8 @@ class IngressAuthCoverageTest {
 
     @Test
     void publicPathsExemptUnderMergeSlashesPassAndExpectationsAreChecked() {
-        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: MERGE_SLASHES},"
-                + " extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
-        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
-                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/api/health\"]}}]}]\n"
-                + "coverage: {public: [\"/api/health\", \"/login\"], protected: [\"/api/*\"]}\n");
+        var install = install("MERGE_SLASHES");
+        var policy = ingress("[\"/api/health\"]", "public: [\"/api/health\", \"/login\"], protected: [\"/api/*\"]");
         List<Diagnostic> ds = run(install, policy);
         List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
         assertEquals(1, warnings.size(), ds.toString());
@@ -57,11 +54,8 @@ class IngressAuthCoverageTest {
     /** A public prefix under MERGE_SLASHES: only the ..; climb is let through, and its warning says no mode helps. */
     @Test
     void aPathParameterClimbOutOfAPublicPrefixIsWarnedWithTheFixThatHolds() {
-        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: MERGE_SLASHES},"
-                + " extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
-        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
-                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"/public/*\"]}}]}]\n"
-                + "coverage: {protected: [\"/api/*\"]}\n");
+        var install = install("MERGE_SLASHES");
+        var policy = ingress("[\"/public/*\"]", "protected: [\"/api/*\"]");
         List<Diagnostic> ds = run(install, policy);
         assertTrue(ds.get(0).summary().endsWith("2 would be let through without the auth proxy: /public/..;/app/x,"
                 + " /public/..;/api/x"), ds.get(0).summary());
@@ -79,16 +73,26 @@ class IngressAuthCoverageTest {
     /** A public suffix: /api/x;.css is let through in every mode, and its warning says no mode helps either. */
     @Test
     void aPathParameterEndingInAPublicSuffixIsWarnedWithTheFixThatHolds() {
-        var install = decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: DECODE_AND_MERGE_SLASHES},"
-                + " extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
-        var policy = decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
-                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: [\"*.css\"]}}]}]\n"
-                + "coverage: {protected: [\"/api/*\"]}\n");
+        var install = install("DECODE_AND_MERGE_SLASHES");
+        var policy = ingress("[\"*.css\"]", "protected: [\"/api/*\"]");
         Diagnostic api = run(install, policy).stream().filter(d -> d.severity() == Severity.WARNING
                 && d.summary().contains("/api/x;.css")).findFirst().orElseThrow();
         assertTrue(api.detail().contains("No pathNormalization removes a ;-parameter")
                 && api.detail().contains("serves the protected path before it")
                 && api.detail().contains("instead of a pattern") && !api.detail().contains("choose a pathNormalization"), api.detail());
+    }
+
+    /** An install whose mesh config has this pathNormalization and the auth proxy as extension provider {@code auth}. */
+    private static ResourceDecl install(String normalization) {
+        return decl("istio.install.mesh", "version: \"1.30\"\nmeshConfig: {pathNormalization: {normalization: " + normalization
+                + "}, extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth.cortex.svc.cluster.local, port: 8080}}]}\n");
+    }
+
+    /** The ingress gateway's CUSTOM policy exempting {@code notPaths} (a YAML list), with this coverage block's body. */
+    private static ResourceDecl ingress(String notPaths, String coverage) {
+        return decl("istio.authorizationPolicy.ingress", "namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {notPaths: " + notPaths + "}}]}]\n"
+                + "coverage: {" + coverage + "}\n");
     }
 
     /** A cluster holding only these AuthorizationPolicies (YAML objects). */
