@@ -55,7 +55,13 @@ record ExecCredentialPlugin(ExecConfig exec, File kubeconfig, String user, long 
         }
     }
 
-    /** Runs the plugin; a {@link DiagnosticsException} that names it when it does not give a credential. */
+    /**
+     * Runs the plugin; a {@link DiagnosticsException} that names it when it does not give a credential. A process the
+     * plugin leaves holding its stdout or stderr is found while the output is being read when the plugin exits; one
+     * that exits within moments of its start, before the reading threads block on its pipes, has them drained and
+     * closed by the JDK's process reaper ({@code ProcessPipeInputStream.processExited}), so its answer is used as
+     * kubectl would use it had the child closed them, and such a child is not looked for.
+     */
     Credential run() {
         String command = command();
         List<String> argv = new ArrayList<>();

@@ -212,7 +212,10 @@ class ExecCredentialPluginTest {
         ExecConfig exec = execOf(dir, "leave.sh", """
                 ( setsid sh -c 'echo $$ > "%s"; exec sleep 300' & )
                 echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}'
+                sleep 1
                 """.formatted(pid, SECRET));
+        // The plugin lives a second after its answer: see ExecCredentialPlugin#run on a plugin that exits before its
+        // output is being read (on a busy host the JDK then drains and closes the pipe itself, and nothing is left open).
         DiagnosticsException e = assertThrows(DiagnosticsException.class,
                 () -> new ExecCredentialPlugin(exec, null, "sso", 30_000).run());
         String all = e.diagnostics().get(0).summary() + "\n" + e.diagnostics().get(0).detail();
