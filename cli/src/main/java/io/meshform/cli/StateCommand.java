@@ -4,6 +4,7 @@ import io.meshform.engine.diag.ControlChars;
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Sensitive;
 import io.meshform.state.LocalStateBackend;
 import io.meshform.engine.render.Yaml;
 import io.meshform.state.DeposedObject;
@@ -140,7 +141,9 @@ final class StateCommand implements Callable<Integer> {
 
         private void show(ResourceState r, java.util.function.Function<ResourceState, String> heading) {
             terminal.out().println(ControlChars.escape(heading.apply(r)));
-            terminal.out().print(new Yaml().write(r.attributes()));
+            // A sensitive value is recorded as its digest; shown as plans show it, since a weak value can be guessed
+            // from the digest (`state pull` prints the file itself, for tools).
+            terminal.out().print(new Yaml().write(Sensitive.mask(r.attributes(), Sensitive.digestPaths(r.attributes()))));
             terminal.out().println("# metadata");
             // A state edited by hand holds any text: escaped as the attributes are (Yaml), so no ESC sequence or
             // right-to-left override reaches the terminal.
