@@ -64,6 +64,9 @@ final class ImportCommand implements Callable<Integer> {
                         + "; declare it first, then import");
             }
             var type = ws.registry().find(addr.type()).orElseThrow(() -> new UserError("unknown resource type " + addr.type()));
+            if (!type.importable()) {
+                throw new UserError(notImportable(ws, addr));
+            }
             StateBackend backend = ws.backend(stack);
             // Every refusal is found before the lock: the lock file beside a local state is created by the first lock
             // and never deleted (LocalLockFile), so a refusal under it left a lone `.lock` where no state existed yet.
@@ -113,6 +116,16 @@ final class ImportCommand implements Callable<Integer> {
             backend.write(written.without(addr.toString()));
             throw e;
         }
+    }
+
+    /** Said before the cluster is asked: "no object ... in the cluster" would be untrue of an object that exists. */
+    private static String notImportable(Workspace ws, ResourceAddress addr) {
+        List<String> importable = ws.registry().names().stream().sorted()
+                .filter(n -> ws.registry().find(n).map(io.meshform.engine.spi.ResourceType::importable).orElse(false)).toList();
+        return "`" + addr.type() + "` resources cannot be imported: `meshform import` adopts objects of "
+                + String.join(", ", importable) + ". Run `meshform plan` with " + addr + " declared: it says how "
+                + addr.type() + " treats an object that exists already (`adopt: true` takes one over where that type "
+                + "asks for it; docs/stack-file.md, \"Adoption\").";
     }
 
     /** The object to import, or the refusal: already in the state, not in the cluster, another state's mark. */

@@ -4,6 +4,7 @@ import io.meshform.engine.diag.ControlChars;
 import io.meshform.engine.load.InputFiles;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.Sensitive;
 import io.meshform.state.LocalStateBackend;
 import io.meshform.engine.render.Yaml;
 import io.meshform.state.DeposedObject;
@@ -140,7 +141,9 @@ final class StateCommand implements Callable<Integer> {
 
         private void show(ResourceState r, java.util.function.Function<ResourceState, String> heading) {
             terminal.out().println(ControlChars.escape(heading.apply(r)));
-            terminal.out().print(new Yaml().write(r.attributes()));
+            // A sensitive value is recorded as its digest; shown as plans show it, since a weak value can be guessed
+            // from the digest (`state pull` prints the file itself, for tools).
+            terminal.out().print(new Yaml().write(Sensitive.mask(r.attributes(), Sensitive.digestPaths(r.attributes()))));
             terminal.out().println("# metadata");
             // A state edited by hand holds any text: escaped as the attributes are (Yaml), so no ESC sequence or
             // right-to-left override reaches the terminal.
@@ -294,14 +297,16 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial (unless --force) or another lineage.",
+    @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial or the same serial with "
+            + "other records (unless --force), and another lineage.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state push -f stack.yaml backup.state.json"})
     static final class PushCmd implements Callable<Integer> {
         @Mixin
         StateOptions global;
         @Parameters(paramLabel = "FILE", description = "A state file, e.g. from `meshform state pull` (default: none, required).")
         Path file;
-        @Option(names = "--force", description = "Push even if FILE's serial is lower than the current state's (default: off).")
+        @Option(names = "--force", description = "Push even if FILE's serial is lower than the current state's, or the same "
+                + "with other records (default: off).")
         boolean force;
         private final Terminal terminal;
 
@@ -339,6 +344,15 @@ final class StateCommand implements Callable<Integer> {
                         throw new UserError("cannot push " + file + ": its serial " + pushed.serial() + " is lower than the current "
                                 + current.serial() + ", so it is older than the state; use --force to push it anyway");
                     }
+                    // As Terraform refuses it: the same serial with other records means two edits of one pulled state
+                    // (or a run's write since the pull, edited back to its serial); either would silently drop the other.
+                    if (current != null && pushed.serial() == current.serial() && !force && !sameRecords(current, pushed)) {
+                        throw new UserError("cannot push " + file + ": its serial " + pushed.serial() + " is the current "
+                                + "state's, but it records other resources or values: it was edited after `state pull`, or "
+                                + "the state was written since. To push an edit on purpose, raise its \"serial\" above "
+                                + pushed.serial() + " (as Terraform asks) or use --force; if another run wrote the state, "
+                                + "pull it again and redo the edit on it");
+                    }
                     // A state that names no stack (written before format 2) is this stack's from now on, as stateOf says.
                     StateSnapshot written = backend.write(pushed.stack() == null && stack.name() != null
                             ? pushed.withStack(stack.name()) : pushed);
@@ -346,6 +360,10 @@ final class StateCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
+        }
+
+        private static boolean sameRecords(StateSnapshot a, StateSnapshot b) {
+            return a.resources().equals(b.resources()) && a.creating().equals(b.creating()) && a.deposed().equals(b.deposed());
         }
     }
 }

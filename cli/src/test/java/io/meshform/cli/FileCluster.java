@@ -159,6 +159,11 @@ public final class FileCluster implements ProviderFactory {
             return java.util.Set.of("/password", "/keys/*/value");
         }
 
+        @Override
+        public boolean importable() {
+            return true;
+        }
+
         /** Any object of the file, by resource name. */
         @Override
         public java.util.Optional<AppliedResource> importExisting(String id) {

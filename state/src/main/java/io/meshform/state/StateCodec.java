@@ -168,6 +168,7 @@ public final class StateCodec {
             if (!tree.isObject()) {
                 throw new FormatProblem("expected a JSON object at the top, found " + kind(tree));
             }
+            NotAState.refusePlan(tree);
             ObjectNode doc = upgrade((ObjectNode) tree, source);
             return toSnapshot(doc);
         } catch (FormatProblem p) {

@@ -114,6 +114,16 @@ class StateCodecTest {
     }
 
     @Test
+    void aSavedPlanIsNamedAsOneNotAsAStateOfAnOlderFormat() {
+        String plan = "{\"format_version\": 1, \"stack\": {\"name\": \"s\", \"digest\": \"sha256:00\"},"
+                + " \"prior_state\": {\"lineage\": \"l\", \"serial\": 3}, \"resource_changes\": []}";
+        CorruptStateException e = assertThrows(CorruptStateException.class,
+                () -> codec.decode(plan.getBytes(StandardCharsets.UTF_8), "prod.plan"));
+        assertTrue(e.problem().startsWith("it is a saved meshform plan"), e.problem());
+        assertFalse(e.getMessage().contains("format_version\": 2"), e.getMessage());
+    }
+
+    @Test
     void aFileThatIsNoJsonIsNotQuoted() {
         // `state push TOKENFILE`: the error names where, never what the file holds
         CorruptStateException e = assertThrows(CorruptStateException.class,

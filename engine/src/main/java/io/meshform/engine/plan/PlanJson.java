@@ -226,6 +226,7 @@ public final class PlanJson {
         } catch (JacksonException e) {
             throw SavedPlanShape.notJson(e);
         }
+        SavedPlanShape.notAState(root);
         int version = root.path("format_version").asInt(-1);
         if (version != Plan.FORMAT_VERSION) {
             throw new IllegalArgumentException(version > Plan.FORMAT_VERSION

@@ -25,6 +25,19 @@ final class SavedPlanShape {
                 + "; a saved plan is the file `meshform plan --out FILE` writes");
     }
 
+    /**
+     * A meshform state named where a plan belongs ({@code show meshform.state.json}, {@code apply FILE}) is said to be
+     * one. Its own {@code format_version} counts state formats (4 and up), so the version check alone told the user
+     * the file was a plan of a newer format and to upgrade meshform, which no upgrade would fix.
+     */
+    static void notAState(JsonNode root) {
+        if (root.has("lineage") && root.has("resources") && !root.has("resource_changes")) {
+            throw new IllegalArgumentException("not a meshform plan file: it is a meshform state (it has `lineage` and"
+                    + " `resources`, as `meshform state pull` prints); a saved plan is the file `meshform plan --out FILE`"
+                    + " writes");
+        }
+    }
+
     static void check(JsonNode root) {
         text(root.path("stack"), "name", "stack.name");
         text(root.path("stack"), "digest", "stack.digest");

@@ -77,6 +77,15 @@ public interface ResourceType {
     default void markImported(ApplyRequest request) {
     }
 
+    /**
+     * Whether {@code meshform import} can adopt an object of this type: true exactly for a type that implements
+     * {@link #importExisting(String)}. Import refuses the others by name, where the default's empty answer would say
+     * the object is missing from the cluster.
+     */
+    default boolean importable() {
+        return false;
+    }
+
     /** Adopts an existing object (the id is type-specific, e.g. {@code namespace/name}); empty when absent. */
     default Optional<AppliedResource> importExisting(String id) {
         return Optional.empty();

@@ -41,6 +41,15 @@ class SavedPlanShapeTest {
     }
 
     @Test
+    void aStateFileIsNamedAsOneNotAsANewerPlan() {
+        String state = "{\"format_version\": 4, \"serial\": 3, \"lineage\": \"l\", \"stack\": \"s\","
+                + " \"meshform_version\": \"0.1.0\", \"resources\": []}";
+        var e = assertThrows(IllegalArgumentException.class, () -> new PlanJson().read(state));
+        assertTrue(e.getMessage().startsWith("not a meshform plan file: it is a meshform state"), e.getMessage());
+        assertFalse(e.getMessage().contains("upgrade"), e.getMessage());
+    }
+
+    @Test
     void aWholePlanStillReads() {
         Plan plan = new PlanJson().read(HEAD + "[{\"address\": \"a.b.c\", \"actions\": [\"delete\", \"create\"]}]}");
         assertEquals(1, plan.changes().size());

@@ -62,6 +62,9 @@ final class KubeconfigSource {
         } catch (RuntimeException e) {
             throw fail("cannot read the kubeconfig" + where + ": " + e.getMessage(), null);
         }
+        if (kubeconfig != null && context == null && config.getCurrentContext() == null) {
+            noCurrentContext(where, config);
+        }
         if (context != null) {
             List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
             boolean known = contexts.stream().anyMatch(c -> context.equals(c.getName()));
@@ -119,6 +122,22 @@ final class KubeconfigSource {
         throw fail("no kubeconfig found: " + (env != null && !env.isBlank() ? "KUBECONFIG=" + env + " names no existing file"
                         : "KUBECONFIG is not set and " + home + " does not exist") + ", and this is not a pod in a cluster",
                 "pass --kubeconfig FILE (and --context NAME), or set KUBECONFIG; `bin/dev-cluster env` prints one for the local test cluster");
+    }
+
+    /**
+     * A kubeconfig the user named that selects no context (no current-context, or a file that is no kubeconfig,
+     * such as the stack): fabric8 would fall back to https://kubernetes.default.svc, and the user would read a DNS
+     * failure for a host they never named. In a pod that fallback is the in-cluster config, as kubectl's: kept.
+     */
+    private static void noCurrentContext(String where, Config config) {
+        if (System.getenv("KUBERNETES_SERVICE_HOST") != null) {
+            return;
+        }
+        List<NamedContext> contexts = config.getContexts() == null ? List.of() : config.getContexts();
+        throw fail("the kubeconfig" + where + " selects no context: it sets no current-context and --context was not given",
+                contexts.isEmpty() ? "it defines no contexts either; is it a kubeconfig? (`kubectl config view --kubeconfig"
+                        + " FILE` shows what it holds)" : "pass --context NAME (it defines: " + String.join(", ",
+                        contexts.stream().map(NamedContext::getName).sorted().toList()) + "), or set its current-context");
     }
 
     private static boolean blank(String s) {

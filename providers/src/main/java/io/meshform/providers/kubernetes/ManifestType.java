@@ -323,6 +323,11 @@ public final class ManifestType implements ResourceType {
                 : java.util.Optional.of(target(m).importId());
     }
 
+    @Override
+    public boolean importable() {
+        return true;
+    }
+
     /**
      * Adopts the object the declared manifest names ({@code id} must name the same object): recorded as the live
      * object's values at the paths the manifest sets, so the next plan shows how the file and the object differ.

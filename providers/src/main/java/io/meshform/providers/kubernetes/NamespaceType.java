@@ -164,6 +164,11 @@ public final class NamespaceType extends MetadataMapsType {
         }
     }
 
+    @Override
+    public boolean importable() {
+        return true;
+    }
+
     /** The declared namespace only: adopting another would have the next destroy act on what the file never named. */
     @Override
     public Optional<AppliedResource> importExisting(String id, JsonNode declared) {

@@ -132,7 +132,7 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
         for (AuthzPolicy p : allows) {
             AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), true);
             if (m != null) {
-                return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path + "; " + m + " allows it"
+                return new Verdict(Outcome.LET_THROUGH, path, noCustomMatch(r, path) + "; " + m + " allows it"
                         + notes(logged), m);
             }
         }
@@ -140,7 +140,26 @@ public record GatewayAuthz(List<AuthzPolicy> policies, PathNormalization normali
             return new Verdict(Outcome.DENIED, path, "no ALLOW rule matches (" + String.join(", ",
                     allows.stream().map(AuthzPolicy::id).toList()) + ")" + notes(logged), null);
         }
-        return new Verdict(Outcome.LET_THROUGH, path, "no CUSTOM rule matches " + path + notes(logged), null);
+        return new Verdict(Outcome.LET_THROUGH, path, noCustomMatch(r, path) + notes(logged), null);
+    }
+
+    /**
+     * Why no CUSTOM rule sent the request on. A CUSTOM policy without a provider is skipped above, since Istio's
+     * validation refuses it ({@code provider.name} must not be empty, pilot/pkg/config/validation ValidateAuthorizationPolicy)
+     * and the API server never stores it; when its rule matches, "no CUSTOM rule matches" would deny what the stack
+     * plainly says, so the reason names the missing provider.
+     */
+    private String noCustomMatch(Request r, String path) {
+        for (AuthzPolicy p : policies) {
+            if (p.action().equals("CUSTOM") && p.provider() == null) {
+                AuthzPolicy.Match m = p.match(r.method(), r.host(), path, r.port(), false);
+                if (m != null) {
+                    return m + " would send it to an auth proxy, but the policy names no provider, which Istio's"
+                            + " validation refuses, so no CUSTOM rule is in force";
+                }
+            }
+        }
+        return "no CUSTOM rule matches " + path;
     }
 
     /** The dry-run policies that would have decided, as the reason's tail ({@link AuthzPolicy#DRY_RUN}). */

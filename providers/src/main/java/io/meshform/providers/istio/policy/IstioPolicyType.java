@@ -347,6 +347,11 @@ public final class IstioPolicyType implements ResourceType {
         }
     }
 
+    @Override
+    public boolean importable() {
+        return true;
+    }
+
     /** id {@code namespace/name}. */
     @Override
     public Optional<AppliedResource> importExisting(String id, JsonNode declared) {
