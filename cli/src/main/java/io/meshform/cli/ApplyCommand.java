@@ -88,7 +88,10 @@ class ApplyCommand implements Callable<Integer> {
                 ws.connect(stack);
                 Plan plan = freshPlan(ws, stack, ws.stateOf(StateSnapshot.empty(ws.version()), stack, backend));
                 if (plan != null && !plan.hasChanges()) {
-                    terminal.out().println("Nothing to destroy.");   // the plan above said "No changes."
+                    // The plan above said "No changes"; a --state typo must not read as a destroyed stack.
+                    terminal.out().println("Nothing to destroy: " + backend.describe() + " does not exist, so no"
+                            + " resource is recorded. If the stack was applied, check --state, --state-secret or the"
+                            + " stack's backend.");
                     return ExitCodes.OK;
                 }
             }

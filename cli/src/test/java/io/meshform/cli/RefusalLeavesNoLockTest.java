@@ -97,7 +97,9 @@ class RefusalLeavesNoLockTest {
     void aDestroyWithoutAStateLeavesNoLockFile() throws IOException {
         Result r = run("destroy", "--auto-approve");
         assertEquals(ExitCodes.OK, r.code(), r.out());
-        assertTrue(r.out().contains("Nothing to destroy."), r.out());
+        // Named, so a --state typo does not read as a stack destroyed.
+        assertTrue(r.out().contains("Nothing to destroy: local file ")
+                && r.out().contains("does not exist"), r.out());
         // The plan printed says "No changes." once; the closing line used to say it again.
         assertEquals(1, r.out().split("No changes\\.", -1).length - 1, r.out());
         assertEquals(before, files(), "destroy left a file behind: " + r.out());

@@ -113,6 +113,7 @@ final class StackVariables {
             }
         });
         Map<String, JsonNode> fromFiles = new LinkedHashMap<>();
+        Map<String, SourceRange> fileRanges = new LinkedHashMap<>();
         for (Path f : inputs.varFiles()) {
             YamlDocument doc;
             try {
@@ -135,6 +136,7 @@ final class StackVariables {
                 raw.remove(e.getKey());
                 fromEnvironment.remove(e.getKey());
                 fromFiles.put(e.getKey(), e.getValue());
+                fileRanges.put(e.getKey(), doc.rangeOf("/" + YamlReader.escape(e.getKey())));
                 origin.put(e.getKey(), f.toString());
             }
         }
@@ -164,15 +166,16 @@ final class StackVariables {
             } else if (fromFiles.containsKey(name)) {
                 value = fromFiles.get(name);
                 if (!matchesType(value, decl.type)) {
-                    // Where to put it right: the error stands at the declaration, the value is in the file.
+                    // The error stands where the value is to be put right (the variables file's line), and names
+                    // the declaration that says which type it must be.
                     String wanted = switch (decl.type) {
                         case "string" -> "a string (quote a number or a boolean: \"5\")";
                         case "bool" -> "true or false";
                         default -> "a number, such as 3 or 0.5";
                     };
                     out.error("variable `" + name + "` from " + origin.get(name) + " is not a " + decl.type,
-                            "found " + ValueDescription.kindOf(value) + "; give " + wanted + " in " + origin.get(name),
-                            decl.range);
+                            "found " + ValueDescription.kindOf(value) + "; give " + wanted + " (declared as " + decl.type
+                                    + " at " + decl.range + ")", fileRanges.get(name));
                     continue;
                 }
             } else if (decl.defaultValue != null) {

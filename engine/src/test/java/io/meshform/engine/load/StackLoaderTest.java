@@ -303,11 +303,14 @@ class StackLoaderTest {
         Path varFile = file("vars.yaml", "password: {value: hunter2-from-file}\n");
         var e = assertThrows(DiagnosticsException.class, () -> loader.load(stack,
                 new VariableInputs(Map.of(), List.of(varFile), Map.of("enabled", "hunter2-on-the-command-line"))));
-        List<String> messages = e.diagnostics().stream().map(d -> d.summary() + " | " + d.detail()).toList();
+        List<String> messages = e.diagnostics().stream().map(d -> d.summary() + " | " + d.detail() + " | " + d.range()).toList();
         assertEquals(2, messages.size(), "one error per variable, no 'undefined variable' for a declared one: " + messages);
-        assertTrue(messages.get(0).startsWith("variable `enabled` from --var enabled is not a bool | give true or false"), messages.get(0));
-        assertTrue(messages.get(1).startsWith("variable `password` from " + varFile + " is not a string | found a mapping;"
-                + " give a string (quote a number or a boolean: \"5\") in " + varFile), messages.get(1));
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("variable `enabled` from --var enabled is not a bool | give true"
+                + " or false | " + stack + ":5:3")), messages.toString());
+        // Stands where the value is put right, the variables file's line, and names the declaration.
+        assertTrue(messages.stream().anyMatch(m -> m.equals("variable `password` from " + varFile + " is not a string | found a"
+                + " mapping; give a string (quote a number or a boolean: \"5\") (declared as string at " + stack + ":6:3) | "
+                + varFile + ":1:1")), messages.toString());
         assertTrue(messages.stream().noneMatch(m -> m.contains("hunter2")), "values are not repeated: " + messages);
     }
 
