@@ -105,8 +105,13 @@ final class VersionCommand implements Callable<Integer> {
         }
         try {
             return new Found(path, origin, new Istioctl(path, origin, null, null).version(), null);
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            // Its diagnostics as one line each, not the rendered block: "error: ... 1 error" inside a version report
+            // that exits 0 read as a failed command, and the run it quotes may have exited 0.
+            return new Found(path, origin, null, String.join("; ", e.diagnostics().stream()
+                    .map(d -> d.summary() + (d.detail() == null || d.detail().isBlank() ? "" : ": " + d.detail())).toList()));
         } catch (RuntimeException e) {
-            return new Found(path, origin, null, "`" + path + " version --remote=false` failed: " + e.getMessage());
+            return new Found(path, origin, null, "`" + path + " version --remote=false --short` failed: " + e.getMessage());
         }
     }
 }

@@ -34,6 +34,25 @@ class VersionCommandTest {
         assertEquals(MeshformVersion.line(), HelpTest.run("version").out().lines().findFirst().orElseThrow());
     }
 
+    /**
+     * A program that is not istioctl (it answers {@code version --short} with exit 0 and no version): one line that
+     * quotes the run it judged, with its real arguments, and no "failed" or "1 error" block inside a report that
+     * exits 0.
+     */
+    @Test
+    void aProgramThatIsNotIstioctlIsSaidInOneTrueLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path echo = dir.resolve("not-istioctl");
+        java.nio.file.Files.writeString(echo, "#!/bin/sh\necho \"$@\"\n");
+        assertEquals(true, echo.toFile().setExecutable(true));
+        HelpTest.Result r = HelpTest.run("version", "--istioctl", echo.toString());
+        assertEquals(0, r.code(), r.err());
+        String line = r.out().lines().filter(l -> l.startsWith("istioctl ")).findFirst().orElseThrow();
+        assertEquals(3, r.out().lines().filter(l -> !l.isBlank()).count(), r.out());  // meshform, java, istioctl
+        org.junit.jupiter.api.Assertions.assertTrue(line.startsWith("istioctl none usable: cannot tell the version of istioctl "
+                + echo + " (from --istioctl): `istioctl version --remote=false --short` exited 0"), line);
+        org.junit.jupiter.api.Assertions.assertFalse(r.out().contains("failed") || r.out().contains("1 error"), r.out());
+    }
+
     /** The stamp is read from the jar or classes directory the CLI runs from, as the class loader would find it. */
     @Test
     void theStampIsReadFromAJarAndFromADirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {

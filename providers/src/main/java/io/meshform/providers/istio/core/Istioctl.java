@@ -172,14 +172,17 @@ public final class Istioctl {
     /** The client version, e.g. "1.28.5" ({@code istioctl version --remote=false --short}); cached. */
     public synchronized String version() {
         if (version == null) {
-            Result r = runOffline(List.of("version", "--remote=false", "--short"), List.of(), Duration.ofSeconds(30));
+            List<String> args = List.of("version", "--remote=false", "--short");
+            Result r = runOffline(args, List.of(), Duration.ofSeconds(30));
             if (r.exit() != 0) {
-                r = runOffline(List.of("version", "--remote=false"), List.of(), Duration.ofSeconds(30));
+                args = List.of("version", "--remote=false");
+                r = runOffline(args, List.of(), Duration.ofSeconds(30));
             }
             Matcher m = VERSION.matcher(r.out());
             if (r.exit() != 0 || !m.find()) {
-                throw KubeErrors.error("cannot tell the version of " + named(), "`istioctl version --remote=false` "
-                        + UnexpectedAnswer.outcome(r) + "; " + UnexpectedAnswer.ADVICE);
+                // The arguments of the run whose answer is quoted: the first, unless it failed and the second ran.
+                throw KubeErrors.error("cannot tell the version of " + named(), "`istioctl " + String.join(" ", args)
+                        + "` " + UnexpectedAnswer.outcome(r) + "; " + UnexpectedAnswer.ADVICE);
             }
             version = m.group(1);
         }

@@ -42,7 +42,7 @@ class IstioctlOriginTest {
         Istioctl i = new Istioctl(silent.toString(), "--istioctl", null, null, new OfflineOutputs(null, Map.of()));
         Diagnostic d = assertThrows(DiagnosticsException.class, i::version).diagnostics().get(0);
         assertEquals("cannot tell the version of istioctl " + silent + " (from --istioctl)", d.summary());
-        assertEquals("`istioctl version --remote=false` exited 0 and printed nothing; is it Istio's istioctl? point"
+        assertEquals("`istioctl version --remote=false --short` exited 0 and printed nothing; is it Istio's istioctl? point"
                 + " --istioctl or MESHFORM_ISTIOCTL at the istioctl of the release the stack names", d.detail());
     }
 }
