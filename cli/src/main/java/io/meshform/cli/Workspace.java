@@ -177,9 +177,12 @@ final class Workspace implements AutoCloseable {
         return loaded;
     }
 
-    /** The backend of the stack named by --file: for commands that work on the state alone. */
-    StateBackend backend() {
-        return backend(loadStack().stack());
+    /**
+     * The backend of the stack named by --file, for commands that find the state and need nothing else of the stack:
+     * read without the variables' values ({@link StackLoader#backend}).
+     */
+    private StateBackend backendOfStackFile() {
+        return stateChoice.open(new StackLoader(registry()).backend(options.file, options.stackRoot()));
     }
 
     /**
@@ -202,7 +205,7 @@ final class Workspace implements AutoCloseable {
         return stateChoice.named().orElseGet(() -> {
             requireStackFile(whyStack + ", so it needs the stack file",
                     "or name the state itself with --state FILE or --state-secret NAMESPACE/NAME");
-            return backend();
+            return backendOfStackFile();
         });
     }
 

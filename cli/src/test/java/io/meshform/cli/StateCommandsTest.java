@@ -359,4 +359,27 @@ class StateCommandsTest {
                 + " did not go through; `meshform apply` deletes it"), drift.out());
         assertTrue(run("drift", "--format", "json").out().contains("\"kind\" : \"deposed\""));
     }
+
+    /**
+     * The commands that only read the state find it from the stack's backend without the variables' values (a
+     * backend takes none): Terraform's `state list` needs no -var. A variable the resources need, without a value
+     * here, stopped `state list -f STACK` with "has no value"; plan still asks for it.
+     */
+    @Test
+    void readingTheStateNeedsNoVariableValues() throws IOException {
+        assertEquals(0, run("apply", "--auto-approve").code());
+        Files.writeString(stack, Files.readString(stack).replace("resources:\n", """
+                variables:
+                  mode: {type: string}
+                resources:
+                """).replace("spec: {mode: PERMISSIVE}", "spec: {mode: \"${var.mode}\"}"));
+        Result list = run("state", "list");
+        assertEquals(0, list.code(), list.err());
+        assertEquals("fake.thing.extra\nfake.thing.mesh\n", list.out());
+        assertEquals(0, run("state", "show", "fake.thing.mesh").code());
+        assertEquals(0, run("state", "pull").code());
+        Result plan = run("plan");
+        assertEquals(1, plan.code(), plan.out());
+        assertTrue(plan.err().contains("variable `mode` has no value"), plan.err());
+    }
 }

@@ -98,6 +98,23 @@ public final class StackLoader {
         }
     }
 
+    /**
+     * The backend {@code file} names (the local file beside it when it names none), read from the files themselves
+     * without the variables' values or the resources' specs: for the commands that only find the state ({@code state
+     * list|show|pull}, {@code force-unlock}), which a variable without a value here must not stop, as Terraform's
+     * {@code state list} needs none (a backend takes no variables, in either tool). A problem in the files (an import
+     * that is not there, a backend block that is wrong, a resource of an unknown type) is an error, as in {@link #load}.
+     */
+    public BackendConfig backend(Path file, StackRoot root) {
+        Diagnostics out = new Diagnostics();
+        Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
+        collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
+        if (out.hasErrors()) {
+            throw new DiagnosticsException(out);
+        }
+        return parts.backend;
+    }
+
     private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest) {
         unreadable.clear();
         Diagnostics out = new Diagnostics();
