@@ -147,12 +147,15 @@ public final class StackLoader {
         if (!partsLeftOut) {
             parts.variables.warnUnused(used, out);
         }
-        checkDependsOn(resources, parts.resources.leftOut(), out);
+        DependsOnEntries.check(resources, parts.resources.leftOut(), out);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
                 validateSpec(r, out);
                 UnmaskableLiterals.refuse(r, types.get(r.type()), out);
             }
+        }
+        if (out.hasErrors()) {
+            DependsOnEntries.cycles(resources, out);
         }
         // A sensitive value is not quoted by any error or warning (a type's "invalid value `...`" would print it).
         Set<String> secrets = parts.variables.sensitiveTexts(values);
@@ -344,38 +347,6 @@ public final class StackLoader {
                 out.error("unknown environment `" + env + "`",
                         Suggestions.hint(env, List.of("production", "staging", "development")),
                         doc.rangeOf("/metadata/environment"));
-            }
-        }
-    }
-
-    /**
-     * Each {@code dependsOn} target must be declared. When entries of {@code resources:} were left out for their own
-     * errors, the target may be one of them: the hint says so instead of "the stack declares no other resource",
-     * which was untrue then (a resource whose {@code type:} was misspelt was still written in the file).
-     */
-    private static void checkDependsOn(List<ResourceDecl> resources, int leftOut, Diagnostics out) {
-        Set<ResourceAddress> declared = new HashSet<>();
-        resources.forEach(r -> declared.add(r.address()));
-        for (ResourceDecl r : resources) {
-            for (int i = 0; i < r.dependsOn().size(); i++) {
-                ResourceAddress d = r.dependsOn().get(i);
-                if (!declared.contains(d)) {
-                    // A resource cannot depend on itself, so it is never the suggestion (it was, as the only close name).
-                    List<String> others = declared.stream().filter(a -> !a.equals(r.address()))
-                            .map(ResourceAddress::toString).toList();
-                    String hint = others.isEmpty() ? "the stack declares no other resource; remove this entry"
-                            : Suggestions.hint(d.toString(), others);
-                    if (leftOut > 0) {
-                        hint = (leftOut == 1 ? "1 resource entry with an error above is" : leftOut
-                                + " resource entries with errors above are") + " left out and may be the one it names: fix "
-                                + (leftOut == 1 ? "that error" : "those errors") + " first"
-                                + (others.isEmpty() ? "" : "; otherwise, " + hint);
-                    }
-                    out.error("`" + r.address() + "` depends on `" + d + "`, which the stack does not declare", hint,
-                            r.source().range("/dependsOn/" + i));
-                } else if (d.equals(r.address())) {
-                    out.error("`" + r.address() + "` depends on itself", null, r.source().range("/dependsOn/" + i));
-                }
             }
         }
     }

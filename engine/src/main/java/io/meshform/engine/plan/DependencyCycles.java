@@ -6,9 +6,10 @@ import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
 import java.util.List;
+import java.util.function.Function;
 
 /** The planner's refusal of a dependency cycle, said where the user can break it. */
-final class DependencyCycles {
+public final class DependencyCycles {
     private DependencyCycles() {
     }
 
@@ -18,6 +19,12 @@ final class DependencyCycles {
      */
     static void refuse(ResourceGraph graph, Stack stack) {
         Diagnostics out = new Diagnostics();
+        report(graph, a -> stack.find(a).orElse(null), out);
+        out.throwIfErrors();
+    }
+
+    /** Each cycle of {@code graph} as an error in {@code out}; {@code declared} gives a node's declaration, or null. */
+    public static void report(ResourceGraph graph, Function<ResourceAddress, ResourceDecl> declared, Diagnostics out) {
         for (List<ResourceAddress> cycle : graph.cycles()) {
             String path = String.join(" -> ", cycle.stream().map(ResourceAddress::toString).toList());
             io.meshform.engine.diag.SourceRange at = null;
@@ -25,7 +32,7 @@ final class DependencyCycles {
             for (int i = 0; i + 1 < cycle.size(); i++) {
                 ResourceAddress from = cycle.get(i);
                 ResourceAddress to = cycle.get(i + 1);
-                ResourceDecl decl = stack.find(from).orElse(null);
+                ResourceDecl decl = declared.apply(from);
                 int index = decl == null ? -1 : decl.dependsOn().indexOf(to);
                 if (index >= 0) {
                     at = decl.source().range("/dependsOn/" + index);
@@ -37,6 +44,5 @@ final class DependencyCycles {
                             + " one along the cycle" : "remove one `dependsOn` entry along the cycle")
                             + " (implicit edges: an Istio policy depends on the Istio install, a label on its namespace)", at);
         }
-        out.throwIfErrors();
     }
 }

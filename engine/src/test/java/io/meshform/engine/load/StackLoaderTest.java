@@ -289,6 +289,31 @@ class StackLoaderTest {
         assertEquals("undefined variable `nope`", errors.get(0).summary());
     }
 
+    /**
+     * Every error of a file in one run: a dependsOn cycle is said beside another error of the load (here a dependsOn
+     * to an undeclared resource), not only once that one is fixed; the cycle stands at the entry that closes it.
+     */
+    @Test
+    void aCycleIsSaidBesideTheLoadsOtherErrors() throws IOException {
+        Path stack = file("stack.yaml", HEAD + """
+                resources:
+                  - type: test.thing
+                    name: a
+                    dependsOn: [test.thing.b]
+                    spec: {}
+                  - type: test.thing
+                    name: b
+                    dependsOn: [test.thing.a, test.thing.missing]
+                    spec: {}
+                """);
+        var e = assertThrows(DiagnosticsException.class, () -> loader.load(stack, new VariableInputs(Map.of(), List.of(), Map.of())));
+        List<String> messages = e.diagnostics().stream().map(d -> d.summary() + " @" + d.range().line() + ":" + d.range().column()).toList();
+        assertEquals(2, messages.size(), messages.toString());
+        assertTrue(messages.contains("`test.thing.b` depends on `test.thing.missing`, which the stack does not declare @11:31"),
+                messages.toString());
+        assertTrue(messages.contains("dependency cycle: test.thing.a -> test.thing.b -> test.thing.a @11:17"), messages.toString());
+    }
+
     @Test
     void aValueOfTheWrongTypeIsOneErrorThatDoesNotRepeatTheValue() throws IOException {
         Path stack = file("stack.yaml", HEAD + """
