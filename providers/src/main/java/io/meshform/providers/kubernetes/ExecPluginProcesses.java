@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,17 +78,11 @@ final class ExecPluginProcesses {
         } catch (IOException | SecurityException e) {
             return false;  // gone meanwhile, or another user's
         }
-        outer:
         for (int i = 0; i + mark.length <= env.length; i++) {
-            if (i > 0 && env[i - 1] != 0) {
-                continue;  // only at the start of an entry
+            // only at the start of an entry (entries are NUL-separated)
+            if ((i == 0 || env[i - 1] == 0) && Arrays.equals(env, i, i + mark.length, mark, 0, mark.length)) {
+                return true;
             }
-            for (int j = 0; j < mark.length; j++) {
-                if (env[i + j] != mark[j]) {
-                    continue outer;
-                }
-            }
-            return true;
         }
         return false;
     }

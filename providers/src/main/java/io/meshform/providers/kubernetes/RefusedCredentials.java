@@ -2,7 +2,6 @@ package io.meshform.providers.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.meshform.engine.diag.Diagnostic;
@@ -94,7 +93,7 @@ final class RefusedCredentials {
             // The server verifies it against its --client-ca-file (k8s.io/apiserver 0.36,
             // pkg/authentication/request/x509/x509.go, Authenticator.AuthenticateRequest): expired, or signed by a CA
             // it trusts no more, is refused with 401.
-            String field = "users[].user." + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate");
+            String field = certificateField(config);
             if (notAfter != null && notAfter.isBefore(now)) {
                 return who + ": its client certificate expired at " + notAfter + "; renew it (" + field
                         + " and its key), or pick another context with --context";
@@ -132,8 +131,7 @@ final class RefusedCredentials {
                 ? "Have the plugin give one the cluster's client CA signed (its ExecCredential's"
                         + " status.clientCertificateData: log in again with the plugin's own login command, for this"
                         + " cluster), or pick another context with --context"
-                : "Get one the cluster's client CA signed (users[].user."
-                        + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate")
+                : "Get one the cluster's client CA signed (" + certificateField(config)
                         + " and its key), or pick another context with --context";
         return Optional.of(new DiagnosticsException(Diagnostic.error(failed + ": the API server took the request as"
                         + " anonymous (HTTP 403 for system:anonymous), without the client certificate of " + described,
@@ -166,6 +164,11 @@ final class RefusedCredentials {
 
     private static boolean hasClientCertificate(Config config) {
         return config.getClientCertData() != null || config.getClientCertFile() != null;
+    }
+
+    /** The kubeconfig field that holds the user's client certificate, as the user would edit it. */
+    private static String certificateField(Config config) {
+        return "users[].user." + (config.getClientCertData() != null ? "client-certificate-data" : "client-certificate");
     }
 
     private static String user(Config config) {

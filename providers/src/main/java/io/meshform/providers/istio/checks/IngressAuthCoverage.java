@@ -247,13 +247,14 @@ public final class IngressAuthCoverage extends MeshCheck {
 
         Diagnostic diagnostic(PathNormalization mode, String source) {
             String where = gateways.where(mode, source);
+            String seen = "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
+                    + row.verdict().reason();
             if (row.protect() && PathVariants.hasPathParameter(row.request().path())) {
                 // no pathNormalization removes a ;-parameter (PathVariants.PARAMETER_CLIMB): only the exemption's
                 // shape or the backend closes it
                 boolean climb = PathVariants.climbsByParameter(row.request().path());
                 return Diagnostic.warning(summary,
-                        "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
-                                + row.verdict().reason() + ". No pathNormalization removes a ;-parameter (Envoy keeps"
+                        seen + ". No pathNormalization removes a ;-parameter (Envoy keeps"
                                 + " it), while Tomcat strips it" + (climb
                                         ? " and climbs out of the public prefix to the protected path"
                                         : " and serves the protected path before it")
@@ -263,8 +264,7 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             if (row.protect()) {
                 return Diagnostic.warning(summary,
-                        "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
-                                + row.verdict().reason() + ". A backend that treats it as the protected path serves it"
+                        seen + ". A backend that treats it as the protected path serves it"
                                 + " without a login. Protect everything and list the public paths (a CUSTOM rule with"
                                 + " notPaths), or choose a pathNormalization that turns the variant into the protected"
                                 + " path (MERGE_SLASHES merges slashes, DECODE_AND_MERGE_SLASHES also decodes %2F; none"
