@@ -2,12 +2,15 @@ package io.meshform.testkit;
 
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -147,6 +150,36 @@ public final class ClusterContext {
           + "); is kube-controller-manager running?");
     }
     return name;
+  }
+
+  /**
+   * {@link #newNamespace()} labelled {@code istio-injection=enabled}: istiod's injector (the test bed's, or one the
+   * test installs) gives its pods a sidecar, which the mesh's policies need before they act on a pod.
+   */
+  public String newInjectedNamespace() {
+    String name = newNamespace();
+    client().namespaces().withName(name).edit(n -> {
+      n.getMetadata().getLabels().put("istio-injection", "enabled");
+      return n;
+    });
+    return name;
+  }
+
+  /**
+   * Creates a pod of the pause image (container {@code app}, the given labels and container ports) in {@code ns} and
+   * returns it once it runs with an IP (kwok starts it; in an injected namespace the injector has already added the
+   * sidecar). It goes with its namespace; a test that must see it gone sooner deletes it itself.
+   */
+  public Pod newPausePod(String ns, String name, Map<String, String> labels, int... ports) {
+    var container = new PodBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
+        .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10");
+    for (int port : ports) {
+      container = container.addNewPort().withContainerPort(port).endPort();
+    }
+    client().pods().inNamespace(ns).resource(container.endContainer().endSpec().build()).create();
+    return client().pods().inNamespace(ns).withName(name).waitUntilCondition(
+        p -> p != null && p.getStatus() != null && p.getStatus().getPodIP() != null
+            && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
   }
 
   /** The namespaces this context created, in order. */

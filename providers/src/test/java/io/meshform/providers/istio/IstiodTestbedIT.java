@@ -1,7 +1,6 @@
 package io.meshform.providers.istio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import io.meshform.testkit.GenericObjects;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.meshform.providers.DefaultIstio;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.GenericObjects;
 import io.meshform.testkit.LiveClusterTest;
 import io.meshform.testkit.Testbed;
 import java.util.ArrayList;
@@ -80,36 +79,15 @@ class IstiodTestbedIT {
         assertNotNull(cluster.client().genericKubernetesResources(AUTHZ).inNamespace(ns).resource(valid).create());
     }
 
-    private static Pod pod(ClusterContext cluster, String ns, String name, Map<String, String> labels, int... ports) {
-        var b = new PodBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10");
-        for (int p : ports) {
-            b = b.addNewPort().withContainerPort(p).endPort();
-        }
-        cluster.client().pods().inNamespace(ns).resource(b.endContainer().endSpec().build()).create();
-        return cluster.client().pods().inNamespace(ns).withName(name).waitUntilCondition(
-                p -> p != null && p.getStatus() != null && p.getStatus().getPodIP() != null
-                        && "Running".equals(p.getStatus().getPhase()), 60, TimeUnit.SECONDS);
-    }
-
     private static List<Container> proxies(Pod p) {
         return Stream.concat(p.getSpec().getContainers().stream(), p.getSpec().getInitContainers().stream())
                 .filter(c -> c.getName().equals("istio-proxy")).toList();
     }
 
-    private static String injectedNamespace(ClusterContext cluster) {
-        String ns = cluster.newNamespace();
-        cluster.client().namespaces().withName(ns).edit(n -> {
-            n.getMetadata().getLabels().put("istio-injection", "enabled");
-            return n;
-        });
-        return ns;
-    }
-
     @Test
     void aPodInAnInjectedNamespaceGetsTheSidecarFromIstiodsTemplateUnlessItOptsOut(ClusterContext cluster) {
-        String ns = injectedNamespace(cluster);
-        Pod injected = pod(cluster, ns, "web-0", Map.of("app", "web"), 8080);
+        String ns = cluster.newInjectedNamespace();
+        Pod injected = cluster.newPausePod(ns, "web-0", Map.of("app", "web"), 8080);
         List<Container> proxy = proxies(injected);
         assertEquals(1, proxy.size(), "one istio-proxy (container or native sidecar): " + injected.getSpec());
         assertEquals("docker.io/istio/proxyv2:" + ISTIO_VERSION, proxy.get(0).getImage());
@@ -120,7 +98,7 @@ class IstiodTestbedIT {
                 .anyMatch(c -> c.getName().equals("istio-init") || c.getName().equals("istio-validation")),
                 "the traffic-redirection init container of the template");
 
-        Pod optedOut = pod(cluster, ns, "batch-0", Map.of("app", "batch", "sidecar.istio.io/inject", "false"));
+        Pod optedOut = cluster.newPausePod(ns, "batch-0", Map.of("app", "batch", "sidecar.istio.io/inject", "false"));
         assertEquals(List.of(), proxies(optedOut), "sidecar.istio.io/inject=false: no sidecar");
         assertEquals(null, optedOut.getMetadata().getAnnotations() == null ? null
                 : optedOut.getMetadata().getAnnotations().get("sidecar.istio.io/status"));
@@ -138,8 +116,8 @@ class IstiodTestbedIT {
             n.getMetadata().getLabels().put("istio-injection", "on");
             return n;
         });
-        assertEquals(List.of(), proxies(pod(cluster, ns, "plain-0", Map.of("app", "plain"))));
-        assertEquals(List.of(), proxies(pod(cluster, ns, "asks-0", Map.of("app", "asks", "sidecar.istio.io/inject", "true"))));
+        assertEquals(List.of(), proxies(cluster.newPausePod(ns, "plain-0", Map.of("app", "plain"))));
+        assertEquals(List.of(), proxies(cluster.newPausePod(ns, "asks-0", Map.of("app", "asks", "sidecar.istio.io/inject", "true"))));
     }
 
     private static JsonNode probe(ClusterContext cluster, List<String> pods, List<String> destinations) {
@@ -186,12 +164,12 @@ class IstiodTestbedIT {
         // by-address check below needs a port that only virtualOutbound serves.
         int app = 18080;
         int metrics = 19090;
-        String ns = injectedNamespace(cluster);
+        String ns = cluster.newInjectedNamespace();
         // The namespace's own policy, so that a mesh-wide one left in istio-system (quickstart's STRICT) does not decide
         // the modes: a namespace policy overrides the mesh's (Istio's authn policy_applier.go).
         peerAuthentication(cluster, ns, "PERMISSIVE");
-        String serverIp = pod(cluster, ns, "server-0", Map.of("app", "server"), app, metrics).getStatus().getPodIP();
-        pod(cluster, ns, "client-0", Map.of("app", "client"));
+        String serverIp = cluster.newPausePod(ns, "server-0", Map.of("app", "server"), app, metrics).getStatus().getPodIP();
+        cluster.newPausePod(ns, "client-0", Map.of("app", "client"));
         cluster.client().services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("server").endMetadata()
                 .withNewSpec().addToSelector("app", "server")
                 .addNewPort().withName("http").withPort(80).withNewTargetPort(app).endPort()

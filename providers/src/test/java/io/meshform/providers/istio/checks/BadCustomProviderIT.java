@@ -2,7 +2,6 @@ package io.meshform.providers.istio.checks;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.meshform.providers.DefaultIstio;
 import io.meshform.testkit.ClusterContext;
@@ -10,7 +9,6 @@ import io.meshform.testkit.GenericObjects;
 import io.meshform.testkit.LiveClusterTest;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -30,16 +28,8 @@ class BadCustomProviderIT {
     void onATcpPortThePathRuleOfABadCustomPolicyDeniesEveryConnection(ClusterContext cluster) throws InterruptedException {
         DefaultIstio.ensure(cluster);
         var client = cluster.client();
-        String ns = cluster.newNamespace();
-        client.namespaces().withName(ns).edit(n -> {
-            n.getMetadata().getLabels().put("istio-injection", "enabled");
-            return n;
-        });
-        client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("db").addToLabels("app", "db").endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10").addNewPort()
-                .withContainerPort(27017).endPort().endContainer().endSpec().build()).create();
-        client.pods().inNamespace(ns).withName("db").waitUntilCondition(p -> p != null && p.getStatus() != null
-                && p.getStatus().getPodIP() != null, 60, TimeUnit.SECONDS);
+        String ns = cluster.newInjectedNamespace();
+        cluster.newPausePod(ns, "db", Map.of("app", "db"), 27017);
         client.services().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
                 .withName("db").endMetadata().withNewSpec().addToSelector("app", "db").addNewPort().withName("tcp-mongo")
                 .withPort(27017).endPort().endSpec().build()).create();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceDecl;
@@ -39,16 +38,8 @@ class DenyByIdentityOnPlaintextIT {
     void aWhenConditionOnTheSourceNamespaceMatchesThePeerCertificate(ClusterContext cluster) throws Exception {
         DefaultIstio.ensure(cluster);
         var client = cluster.client();
-        String ns = cluster.newNamespace();
-        client.namespaces().withName(ns).edit(n -> {
-            n.getMetadata().getLabels().put("istio-injection", "enabled");
-            return n;
-        });
-        client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("api-0").withLabels(Map.of("app", "api"))
-                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("registry.k8s.io/pause:3.10")
-                .addNewPort().withContainerPort(8080).endPort().endContainer().endSpec().build()).create();
-        Pod pod = client.pods().inNamespace(ns).withName("api-0").waitUntilCondition(
-                p -> p != null && p.getStatus() != null && p.getStatus().getPodIP() != null, 60, TimeUnit.SECONDS);
+        String ns = cluster.newInjectedNamespace();
+        Pod pod = cluster.newPausePod(ns, "api-0", Map.of("app", "api"), 8080);
         assertTrue(pod.getSpec().getContainers().stream().anyMatch(c -> "istio-proxy".equals(c.getName()))
                 || pod.getSpec().getInitContainers().stream().anyMatch(c -> "istio-proxy".equals(c.getName())),
                 "istiod's webhook injects the pod");

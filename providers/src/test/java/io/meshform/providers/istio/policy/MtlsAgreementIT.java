@@ -87,12 +87,7 @@ class MtlsAgreementIT {
         var client = cluster.client();
         List<String> namespaces = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            String ns = cluster.newNamespace();
-            client.namespaces().withName(ns).edit(n -> {
-                n.getMetadata().getLabels().put("istio-injection", "enabled");
-                return n;
-            });
-            namespaces.add(ns);
+            namespaces.add(cluster.newInjectedNamespace());
         }
         try {
             List<GenericKubernetesResource> first = new ArrayList<>();

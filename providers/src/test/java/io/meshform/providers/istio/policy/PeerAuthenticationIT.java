@@ -67,13 +67,9 @@ class PeerAuthenticationIT {
 
     @Test
     void strictMeshWideNamesPodsWithoutAPermissiveException(ClusterContext cluster) {
-        String ns = cluster.newNamespace();
         // Injected namespace: a PeerAuthentication acts in the server's sidecar, so only pods with one (or one to come)
         // are judged; a pod without a sidecar accepts plaintext whatever the policy says.
-        cluster.client().namespaces().withName(ns).edit(n -> {
-            n.getMetadata().getLabels().put("istio-injection", "enabled");
-            return n;
-        });
+        String ns = cluster.newInjectedNamespace();
         cluster.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("job-1-driver").addToLabels("spark-role", "driver").endMetadata()
                 .withNewSpec().addNewContainer().withName("c").withImage("registry.k8s.io/pause:3.10").endContainer().endSpec()
