@@ -97,15 +97,62 @@ final class Choices {
         }
     }
 
-    /** A whole number of at least 0 (e.g. --lock-timeout). */
-    static final class NotNegative implements ITypeConverter<Integer> {
+    /**
+     * How long to wait ({@code --lock-timeout}): whole seconds ({@code 30}, as before), or a duration as Terraform's
+     * {@code -lock-timeout} takes it (Go's {@code time.ParseDuration}, whole numbers): {@code 30s}, {@code 5m},
+     * {@code 1m30s}, {@code 1h}, {@code 500ms}. A Terraform user types {@code --lock-timeout 30s}, which was refused
+     * as "not a whole number". At most {@link #MAX_WAIT}: the backends add the wait to a nanosecond clock.
+     */
+    static final class Wait implements ITypeConverter<java.time.Duration> {
+        private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("(\\d+)(ms|h|m|s)");
+        private static final java.util.List<String> ORDER = java.util.List.of("h", "m", "s", "ms");
+        static final java.time.Duration MAX_WAIT = java.time.Duration.ofDays(7);
+
         @Override
-        public Integer convert(String value) {
-            int n = integer(value);
-            if (n < 0) {
+        public java.time.Duration convert(String value) {
+            String text = value.trim();
+            if (text.startsWith("-")) {
                 throw new TypeConversionException("must be 0 or more, not " + value);
             }
-            return n;
+            java.time.Duration total;
+            try {
+                total = text.chars().allMatch(Character::isDigit) && !text.isEmpty()
+                        ? java.time.Duration.ofSeconds(Long.parseLong(text)) : units(text);
+            } catch (NumberFormatException | ArithmeticException e) {
+                total = null;
+            }
+            if (total == null) {
+                throw new TypeConversionException("'" + value + "' is not a duration: give whole seconds (30) or a"
+                        + " duration such as 30s, 5m, 1m30s or 500ms");
+            }
+            if (total.compareTo(MAX_WAIT) > 0) {
+                throw new TypeConversionException("'" + value + "' is longer than the longest wait, 7 days (168h)");
+            }
+            return total;
+        }
+
+        /** The sum of {@code 1h2m3s4ms}-style parts, each unit once and larger units first; null when it is not one. */
+        private static java.time.Duration units(String text) {
+            java.util.regex.Matcher m = PART.matcher(text);
+            java.time.Duration total = java.time.Duration.ZERO;
+            int end = 0;
+            int lastUnit = -1;
+            while (m.find()) {
+                int unit = ORDER.indexOf(m.group(2));
+                if (m.start() != end || unit <= lastUnit) {
+                    return null;
+                }
+                long n = Long.parseLong(m.group(1));
+                total = total.plus(switch (m.group(2)) {
+                    case "h" -> java.time.Duration.ofHours(n);
+                    case "m" -> java.time.Duration.ofMinutes(n);
+                    case "s" -> java.time.Duration.ofSeconds(n);
+                    default -> java.time.Duration.ofMillis(n);
+                });
+                end = m.end();
+                lastUnit = unit;
+            }
+            return end == text.length() && end > 0 ? total : null;
         }
     }
 

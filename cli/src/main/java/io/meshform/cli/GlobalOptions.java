@@ -43,7 +43,7 @@ public class GlobalOptions {
     /** The state options: set by {@link StateOptions}, for the commands that read a state; validate and graph do not. */
     Path state;
     String stateSecret;
-    int lockTimeoutSeconds;
+    java.time.Duration lockTimeout = java.time.Duration.ZERO;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: $KUBECONFIG, a list of files "
             + "separated by ':' merged as kubectl merges them: the first file to name a context, cluster or user wins, "
@@ -99,7 +99,7 @@ public class GlobalOptions {
         m.allContexts = false;
         m.fleetMember = true;
         m.istioctl = istioctl;
-        m.lockTimeoutSeconds = lockTimeoutSeconds;
+        m.lockTimeout = lockTimeout;
         m.noColor = true;
         m.logLevel = logLevel;
         return m;

@@ -71,7 +71,7 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         format.refuseBoth();
         flags.refuseIgnored(destroy);
-        if (!lock && global.lockTimeoutSeconds > 0) {
+        if (!lock && !global.lockTimeout.isZero()) {
             throw new UserError("--lock-timeout is how long to wait for the state lock, and --lock=false takes none: give"
                     + " one or the other");
         }

@@ -27,11 +27,12 @@ final class StateOptions extends GlobalOptions {
         stateSecret = namespaceAndName;
     }
 
-    @Option(names = "--lock-timeout", paramLabel = "SECONDS", defaultValue = "0", converter = Choices.NotNegative.class,
-            description = "How long to wait for the state lock (default: ${DEFAULT-VALUE}, fail at once); drift, "
-                    + "force-unlock and state list, show and pull take no lock, so they never wait.")
-    void lockTimeout(int seconds) {
-        lockTimeoutSeconds = seconds;
+    @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "0", converter = Choices.Wait.class,
+            description = "How long to wait for the state lock: seconds (30) or a duration (30s, 5m, 1m30s) (default:"
+                    + " ${DEFAULT-VALUE}, fail at once); drift, force-unlock and state list, show and pull take no lock, so"
+                    + " they never wait.")
+    void lockTimeout(java.time.Duration wait) {
+        lockTimeout = wait;
     }
 
     /**

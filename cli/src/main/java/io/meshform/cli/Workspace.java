@@ -254,7 +254,7 @@ final class Workspace implements AutoCloseable {
 
     /** Takes the state lock; an interrupt from here on releases it within 2 s even if the command is stuck. */
     LockHandle lock(StateBackend backend, String operation) {
-        LockHandle handle = backend.lock(LockInfo.forOperation(operation), Duration.ofSeconds(options.lockTimeoutSeconds));
+        LockHandle handle = backend.lock(LockInfo.forOperation(operation), options.lockTimeout);
         guard.holding(handle);
         return handle;
     }

@@ -129,7 +129,7 @@ final class LocalLockFile {
                 : LocalHost.sameProcessSpace(h.host(), h.pidNamespace()) ? "stop it (kill " + h.pid() + ")"
                 : "stop it (on " + (h.host().isEmpty() ? "its host" : h.host()) + ": kill " + h.pid() + ")";
         return "That run is alive: a local lock is an OS lock, which ends when its process ends (even on kill -9), so "
-                + "no force-unlock is needed. Wait for it to finish (--lock-timeout SECONDS waits), or " + stop
+                + "no force-unlock is needed. Wait for it to finish (--lock-timeout 5m waits up to five minutes), or " + stop
                 + " and run meshform again.";
     }
 
