@@ -105,6 +105,11 @@ public interface ClusterView {
     /** True when an istiod Deployment exists in the Istio namespace (policies act only once a control plane runs). */
     boolean controlPlane();
 
+    /** The istiod Deployments of the Istio namespace (label {@code app=istiod}), as read; empty when none or not read. */
+    default List<tools.jackson.databind.JsonNode> istiodDeployments() {
+        return List.of();
+    }
+
     /** A cluster with nothing in it: what {@code validate} sees, and a test's starting point. */
     ClusterView EMPTY = new ClusterView() {
         @Override

@@ -104,6 +104,7 @@ public final class IngressAuthCoverage extends MeshCheck {
         Map<String, RowWarning> rowWarnings = new java.util.LinkedHashMap<>();
         List<JsonNode> envoyFilters = mesh.envoyFilters().stream().map(PlannedMesh.AuthorizationObject::object).toList();
         Map<List<GatewayEnvoyFilters.Patching>, JudgedGateways> patched = new java.util.LinkedHashMap<>();
+        MixedCustomProviders mixed = new MixedCustomProviders();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root,
                 p -> objects.containsKey(p) || declaredCoverage.containsKey(p))) {
             List<AuthzPolicy> attached = policies.stream().filter(p -> PolicyAttachment.attaches(p, w.namespace(), w.labels(), root)).toList();
@@ -113,6 +114,7 @@ public final class IngressAuthCoverage extends MeshCheck {
             AuthzPolicy custom = attached.stream().filter(p -> p.action().equals("CUSTOM") && objects.containsKey(p)).findFirst()
                     .orElse(w.custom());
             GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
+            mixed.add(w, attached, objects::containsKey);
             List<IngressCoverage.Expectation> expectations = new ArrayList<>();
             Map<IngressCoverage.Expectation, PlannedObject> expectedBy = new IdentityHashMap<>();
             List<String> leftOut = new ArrayList<>();
@@ -198,6 +200,7 @@ public final class IngressAuthCoverage extends MeshCheck {
             out.add(rw.diagnostic(mode, config.source()));
         }
         patched.forEach((patches, gateways) -> out.add(GatewayEnvoyFilters.unknown(patches, gateways)));
+        out.addAll(mixed.findings(p -> objects.containsKey(p) ? objects.get(p).range("/spec/provider") : null));
         return out;
     }
 

@@ -43,7 +43,8 @@ final class LiveCluster implements ClusterView {
     private final Once<List<JsonNode>> authorizationPolicies;
     private final Once<List<JsonNode>> envoyFilters;
     private final Once<List<JsonNode>> gateways;
-    private final Once<Boolean> controlPlane;
+    /** The istiod Deployments of the Istio namespace (label app=istiod), one per revision. */
+    private final Once<List<JsonNode>> controlPlane;
     /**
      * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
      * each revision's ConfigMap once between them. Not prefetched: a check that needs them asks (the mTLS model, the
@@ -83,8 +84,9 @@ final class LiveCluster implements ClusterView {
                 () -> listEverywhere(CheckSupport.ENVOY_FILTER_CONTEXT), List.of()));
         this.gateways = new Once<>(() -> orElse("gateways.gateway.networking.k8s.io",
                 () -> listEverywhere(CheckSupport.GATEWAY_CONTEXT), List.of()));
-        this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> !RawReads.list(kube.client(), RawReads.withLabel("/apis/apps/v1/namespaces/"
-                + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod") + "&limit=1").isEmpty(), false));
+        // Every revision's istiod, not the first one alone: ControlPlaneAvailable judges the install's own.
+        this.controlPlane = new Once<>(() -> orElse("deployments in " + Mesh.ISTIO_NAMESPACE, () -> RawReads.list(kube.client(),
+                RawReads.withLabel("/apis/apps/v1/namespaces/" + Mesh.ISTIO_NAMESPACE + "/deployments", "app", "istiod")), List.of()));
         // As every other read: a cluster the run cannot reach (no kubeconfig, a test double) leaves the injectors unknown,
         // and a refused LIST is said (it gave "no warning" before: the injectors silently unknown).
         this.injectors = new Once<>(() -> orElse(InjectorRead.WEBHOOKS, () -> {
@@ -363,6 +365,11 @@ final class LiveCluster implements ClusterView {
 
     @Override
     public boolean controlPlane() {
+        return !controlPlane.get().isEmpty();
+    }
+
+    @Override
+    public List<JsonNode> istiodDeployments() {
         return controlPlane.get();
     }
 }

@@ -37,6 +37,7 @@ public final class MeshChecks {
                 new IstioValidation(istioctl),
                 new IstioAnalysis(mesh, istioctl, kube::answered),
                 new ClusterUnread(mesh),
+                new ControlPlaneAvailable(mesh),
                 new SelectorInRootNamespace(mesh),
                 new ConflictingPeerAuthentications(mesh),
                 new StrictWithoutExceptions(mesh),

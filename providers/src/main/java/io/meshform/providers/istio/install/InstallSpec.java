@@ -187,7 +187,8 @@ public final class InstallSpec {
         return t != null && t.isIntegralNumber() ? Duration.ofSeconds(t.longValue()) : Duration.ofMinutes(10);
     }
 
-    static String istiodName(JsonNode spec) {
+    /** The name of the istiod Deployment of the install {@code spec} (its revision's). */
+    public static String istiodName(JsonNode spec) {
         String rev = Json.text(spec, "revision");
         return rev == null || rev.isBlank() || rev.equals("default") ? "istiod" : "istiod-" + rev;
     }

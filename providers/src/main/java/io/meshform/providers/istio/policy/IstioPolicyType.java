@@ -262,7 +262,10 @@ public final class IstioPolicyType implements ResourceType {
         }
         // Named as the diff below the reason shows them and as `drift --ignore ADDR:FIELD` takes them (mtls.mode, not
         // spec.mtls.mode): a field copied from the message must be one --ignore leaves out.
-        return PlannedChange.of(Action.UPDATE, Json.changedReason("", changed), before, desired);
+        PlannedChange update = PlannedChange.of(Action.UPDATE, Json.changedReason("", changed), before, desired);
+        // Drift runs with read-only rights and plans nothing it would apply: no dry-run there.
+        return request.context().drift() ? update : update.withWarnings(ApplyConflicts.of(ssa, kube.fieldManager(),
+                desiredJson(request.address(), desired, Map.of()), Json.bool(desired, "force"), where));
     }
 
     /** The object applied: the Istio spec, meshform's managed-by label and its lineage {@code mark}. */

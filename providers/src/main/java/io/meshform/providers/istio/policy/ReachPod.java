@@ -79,6 +79,12 @@ public record ReachPod(String namespace, String name, String workload, Map<Strin
                 ip, interception, on && gatewayProxy);
     }
 
+    /** The same pod serving {@code served} (its container ports and the Services' target ports it has). */
+    public ReachPod withPorts(List<Port> served) {
+        return new ReachPod(namespace, name, workload, labels, sidecar, nativeSidecar, hostNetwork, served, ip, interception,
+                gatewayProxy);
+    }
+
     /** The container port a Service's {@code targetPort} (a number, or a port name) reaches on this pod; -1 for none. */
     public int resolve(String targetPort) {
         for (Port p : ports) {

@@ -114,7 +114,22 @@ public final class Reachability {
     private final Map<String, Interception> capture = new HashMap<>();
     private final Map<String, ClientTls.Client> bypassed = new HashMap<>();
 
-    public Reachability(MeshState state) {
+    public Reachability(MeshState given) {
+        // Services and pods indexed by namespace and one label (a service's first selector entry; each of a pod's
+        // labels), so matching selectors costs the candidates, not every pair of the namespace.
+        Map<String, List<ReachService>> servicesByLabel = new HashMap<>();
+        for (ReachService s : given.services()) {
+            if (!s.selector().isEmpty()) {
+                Map.Entry<String, String> first = new TreeMap<>(s.selector()).firstEntry();
+                servicesByLabel.computeIfAbsent(s.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
+                        k -> new ArrayList<>()).add(s);
+            }
+        }
+        // Every pod with the ports it serves (served): the servers below, the endpoints of the Services and the
+        // clients' view of them (IstioClientTls) must see the same pod.
+        MeshState state = new MeshState(given.rootNamespace(), given.autoMtls(), given.defaultExportTo(), given.domain(),
+                given.pods().stream().map(p -> served(p, servicesByLabel)).toList(), given.services(), given.peers(),
+                given.rules(), given.callers());
         this.state = state;
         this.peers = new PeerAuthentications(state.rootNamespace(), state.peers());
         this.tls = new IstioClientTls(state, peers);
@@ -145,16 +160,6 @@ public final class Reachability {
             classes.put(klass, new ClientTls.Client(null, Map.of(), false, true, c.sends()));
             classOf.put(c.describe(), klass);
             callers.put(klass, c);
-        }
-        // Services and pods indexed by namespace and one label (a service's first selector entry; each of a pod's
-        // labels), so matching selectors costs the candidates, not every pair of the namespace.
-        Map<String, List<ReachService>> servicesByLabel = new HashMap<>();
-        for (ReachService s : state.services()) {
-            if (!s.selector().isEmpty()) {
-                Map.Entry<String, String> first = new TreeMap<>(s.selector()).firstEntry();
-                servicesByLabel.computeIfAbsent(s.namespace() + "\u0000" + first.getKey() + "=" + first.getValue(),
-                        k -> new ArrayList<>()).add(s);
-            }
         }
         Map<String, List<ReachPod>> podsByLabel = new HashMap<>();
         for (ReachPod p : state.pods()) {
@@ -192,6 +197,29 @@ public final class Reachability {
             }
             servers.put(key, new Server(clientId(rep), rep, List.copyOf(pods), mtls, List.copyOf(entries)));
         });
+    }
+
+    /**
+     * {@code pod} with the ports it serves: its container ports, and each numeric {@code targetPort} of a Service that
+     * selects it which no container declares. A container port is informational in Kubernetes, and istiod builds a
+     * sidecar's inbound chains from its Services' target ports ({@code getFilterChainsByServicePort} over the proxy's
+     * {@code ServiceTargets}, pilot/pkg/networking/core/listener_inbound.go), each with the PeerAuthentication's mode
+     * for that port ({@code authnBuilder.ForPort}). Left out, a Deployment without {@code ports:} was no server at all:
+     * a DestinationRule sending its Service plaintext under STRICT broke every call to it, and drift said "No drift".
+     */
+    private static ReachPod served(ReachPod pod, Map<String, List<ReachService>> servicesByLabel) {
+        List<ReachPod.Port> ports = new ArrayList<>(pod.ports());
+        Set<Integer> numbers = new HashSet<>();
+        pod.ports().forEach(p -> numbers.add(p.number()));
+        for (ReachService s : candidates(servicesByLabel, pod)) {
+            for (ReachService.Port sp : s.ports()) {
+                int target = s.selects(pod) ? pod.resolve(sp.targetPort()) : -1;
+                if (target > 0 && numbers.add(target)) {
+                    ports.add(new ReachPod.Port(target, null));
+                }
+            }
+        }
+        return ports.size() == pod.ports().size() ? pod : pod.withPorts(ports);
     }
 
     /** The Services that may select {@code pod}: those whose first selector entry is one of its labels, once each. */

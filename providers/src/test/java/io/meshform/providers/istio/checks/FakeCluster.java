@@ -30,6 +30,8 @@ final class FakeCluster implements ClusterView {
     final Map<String, String> unread = new HashMap<>();
     String mesh;
     boolean controlPlane = true;
+    /** The istiod Deployments (istioDeployments()), as JSON trees. */
+    final List<tools.jackson.databind.JsonNode> istiods = new ArrayList<>();
     io.meshform.providers.istio.injection.Injectors injectors = io.meshform.providers.istio.injection.Injectors.UNKNOWN;
     /** Field managers of each namespace label, "ns/key" to managers, as managedFields say. */
     final Map<String, java.util.Set<String>> labelManagers = new HashMap<>();
@@ -108,6 +110,11 @@ final class FakeCluster implements ClusterView {
     @Override
     public List<tools.jackson.databind.JsonNode> gateways() {
         return gateways;
+    }
+
+    @Override
+    public List<tools.jackson.databind.JsonNode> istiodDeployments() {
+        return istiods;
     }
 
     static Pod pod(String ns, String name, Map<String, String> labels, boolean sidecar, int... ports) {

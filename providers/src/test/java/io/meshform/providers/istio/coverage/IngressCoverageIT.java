@@ -94,6 +94,21 @@ class IngressCoverageIT {
               rules: [{to: [{operation: {paths: ["/api/*"]}}]}]
             """);
 
+    /**
+     * The protected paths' CUSTOM policy beside a CUSTOM policy of another declared provider: istiod allows one provider
+     * per workload (PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS off) and denies what every CUSTOM rule matches, asking
+     * neither auth proxy (builder.go buildHTTP), as the check's mixed-provider warning says.
+     */
+    static final String OTHER_PROVIDER = "mf-coverage-other";
+    static final List<String> TWO_PROVIDERS = List.of(PROTECTED.get(0), """
+            metadata: {name: cov-custom-other}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              action: CUSTOM
+              provider: {name: mf-coverage-other}
+              rules: [{to: [{operation: {paths: ["/other/*"]}}]}]
+            """);
+
     record Case(String name, List<String> policies, PathNormalization mode, List<IngressCoverage.Expectation> expected) {
     }
 
@@ -130,6 +145,7 @@ class IngressCoverageIT {
                 new Case("public paths exempt, NONE", EXEMPT, PathNormalization.NONE, List.of(
                         new IngressCoverage.Expectation("/admin/*", true, 0), new IngressCoverage.Expectation("/api/health", false, 0))),
                 new Case("undeclared provider, BASE", MISSING_PROVIDER, PathNormalization.BASE, List.of()),
+                new Case("a second provider's CUSTOM policy, BASE", TWO_PROVIDERS, PathNormalization.BASE, List.of()),
                 new Case("public paths exempt, MERGE_SLASHES", EXEMPT, PathNormalization.MERGE_SLASHES, List.of(
                         new IngressCoverage.Expectation("/admin/*", true, 0), new IngressCoverage.Expectation("/internal/x", true, 0))));
         int total = 0;
@@ -141,8 +157,11 @@ class IngressCoverageIT {
             for (Case c : cases) {
                 ObjectNode m = (ObjectNode) (original == null || original.isBlank() ? YAML.createObjectNode() : YAML.readTree(original));
                 m.putObject("pathNormalization").put("normalization", c.mode().name());
-                m.putArray("extensionProviders").addObject().put("name", PROVIDER).putObject("envoyExtAuthzHttp")
-                        .put("service", "auth." + ns + ".svc.cluster.local").put("port", 8000);
+                var providers = m.putArray("extensionProviders");
+                for (String name : List.of(PROVIDER, OTHER_PROVIDER)) {
+                    providers.addObject().put("name", name).putObject("envoyExtAuthzHttp")
+                            .put("service", "auth." + ns + ".svc.cluster.local").put("port", 8000);
+                }
                 client.configMaps().inNamespace("istio-system").withName("istio")
                         .edit(cm -> { cm.getData().put("mesh", YAML.writeValueAsString(m)); return cm; });
                 List<AuthzPolicy> model = new ArrayList<>();
@@ -160,7 +179,7 @@ class IngressCoverageIT {
                 assertEquals(java.util.Optional.of(c.mode()), PathNormalization.ofHcm(norm.path("normalizePath").asBoolean(),
                         norm.path("mergeSlashes").asBoolean(), norm.path("pathWithEscapedSlashesAction").asString(null)),
                         c.name() + ": istiod's HCM normalization " + norm);
-                GatewayAuthz authz = new GatewayAuthz(model, c.mode(), p -> p.equals(PROVIDER));
+                GatewayAuthz authz = new GatewayAuthz(model, c.mode(), p -> p.equals(PROVIDER) || p.equals(OTHER_PROVIDER));
                 IngressCoverage.Report report = IngressCoverage.of(authz, c.expected());
                 for (IngressCoverage.Row row : report.rows()) {
                     total++;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * RequestAuthentication, AuthorizationPolicy (CUSTOM, as the Cortex ingress uses it) and Telemetry on the real API
- * server: create, no-op, an outside change read back as an update, delete.
+ * server: create, no-op, an outside change read back as an update whose apply the server's dry-run says conflicts
+ * with the editor's field manager, delete.
  */
 @LiveClusterTest
 class PolicyTypesIT {
@@ -56,6 +57,11 @@ class PolicyTypesIT {
             var drifted = h.plan(address, spec);
             assertEquals(Action.UPDATE, drifted.action(), "the outside change to " + field + " is read back");
             assertTrue(drifted.reason().contains(field), drifted.reason());
+            // The edit made its manager the field's owner: the apply this plan promises meets a conflict, and says so.
+            assertEquals(1, drifted.warnings().size(), drifted.warnings().toString());
+            assertTrue(drifted.warnings().get(0).startsWith("the server reports a conflict: Apply failed with 1 conflict")
+                    && drifted.warnings().get(0).endsWith("apply will fail unless the stack sets force: true"),
+                    drifted.warnings().get(0));
 
             h.delete(address);
             assertNull(op.withName(name).get(), address + " deleted");

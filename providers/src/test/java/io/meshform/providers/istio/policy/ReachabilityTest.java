@@ -135,6 +135,27 @@ class ReachabilityTest {
     }
 
     /**
+     * A Deployment that declares no container port still serves its Service's numeric targetPort, and istiod builds the
+     * sidecar's inbound chain for it from the Service (listener_inbound.go getFilterChainsByServicePort). On the real
+     * cluster a DestinationRule DISABLE for such a Service under STRICT broke every call to it, and drift said "No drift".
+     */
+    @Test
+    void aServicesTargetPortThatNoContainerDeclaresIsStillServedAndJudged() {
+        ReachPod web = pod("cortex", "web", Map.of("app", "web"), true);
+        ReachPod client = pod("cortex", "api", Map.of("app", "api"), true);
+        ReachService svc = new ReachService("cortex", "web", Map.of("app", "web"), false,
+                List.of(new ReachService.Port(80, "http", null, "8080")));
+        DestinationPolicy disable = DestinationPolicy.of("cortex", "web-plain", T0, YAML.readTree("host: web\ntrafficPolicy: {tls: {mode: DISABLE}}"), null);
+        List<PeerPolicy> strict = List.of(peer("istio-system", "default", "mtls: {mode: STRICT}"));
+        MeshState before = new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, List.of(web, client),
+                List.of(svc), strict, List.of(), List.of());
+        MeshState after = new MeshState("istio-system", true, List.of("*"), MeshState.DEFAULT_DOMAIN, List.of(web, client),
+                List.of(svc), strict, List.of(disable), List.of());
+        ReachDiff d = diff(before, after);
+        assertEquals(java.util.Set.of("cortex/api -> cortex/web:8080 (via web:80)"), pairs(d, ReachDiff.Kind.BREAKS), d.changes().toString());
+    }
+
+    /**
      * A client whose sidecar sends plaintext because its DestinationRule says tls DISABLE (cluster_tls.go
      * buildUpstreamTLSSettings: used as given) already has a sidecar: the fix is the rule's tls mode, not a sidecar.
      */
