@@ -125,6 +125,15 @@ final class StackVariables {
         Map<String, SourceRange> fileRanges = new LinkedHashMap<>();
         for (Path f : inputs.varFiles()) {
             YamlDocument doc;
+            if (java.nio.file.Files.notExists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Said before the root rule: "outside the stack's root ... move the file under the root" sent the user
+                // to move a file that is not there (a mistyped name, relative to the current directory). The path is
+                // the runner's own, so saying it does not exist tells the stack's author nothing.
+                out.error("variables file not found", "looked for " + f.toAbsolutePath().normalize()
+                        + "; check the path (a relative --var-file is relative to the current directory)",
+                        SourceRange.unknown(f.toString()));
+                continue;
+            }
             try {
                 Path confined = root.resolve(Path.of("").toAbsolutePath(), f.toString(), "--var-file", null);
                 doc = yaml.read(confined, f.toString(), "variables file");
