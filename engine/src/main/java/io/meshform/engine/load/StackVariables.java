@@ -72,7 +72,9 @@ final class StackVariables {
             }
             if (def != null && !matchesType(def, type)) {
                 out.error("default of variable `" + e.getKey() + "` is not a " + type,
-                        "found " + ObjectShape.describe(def) + (type.equals("string") ? "; quote it (\"1.10\" is a string, 1.10 the number 1.1)" : ""),
+                        "found " + ObjectShape.describe(def) + (type.equals("string") ? "; quote it (\"1.10\" is a string, 1.10 the number 1.1)"
+                                : type.equals("bool") && def.isString() ? "; write true or false (stacks are YAML 1.2, where yes, no,"
+                                + " on and off are strings)" : ""),
                         doc.rangeOf(p + "/default"));
                 refused.add(e.getKey());
                 continue;

@@ -47,6 +47,9 @@ class RefusedVariableDeclarationTest {
         List<Diagnostic> errors = errors("flag: {type: bool, default: \"yes\"}", VariableInputs.none());
         assertEquals(List.of("default of variable `flag` is not a bool"), errors.stream().map(Diagnostic::summary).toList());
         assertEquals(5, errors.get(0).range().line());
+        // YAML 1.1 read yes as true; a newcomer is told why it is a string here, and what to write.
+        assertEquals("found the string \"yes\"; write true or false (stacks are YAML 1.2, where yes, no, on and off are"
+                + " strings)", errors.get(0).detail());
     }
 
     @Test
