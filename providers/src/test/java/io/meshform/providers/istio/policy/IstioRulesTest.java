@@ -36,6 +36,19 @@ class IstioRulesTest {
         assertTrue(errors(p).contains("/selectr: unknown field `selectr` in istio.peerAuthentication"), errors(p).toString());
     }
 
+    /**
+     * A selector's one field is matchLabels (or its proto name, which istioctl accepts too): a typo is said with the
+     * stack's other errors, with the spelling, where istioctl's refusal came only once the rest loaded.
+     */
+    @Test
+    void aSelectorsFieldIsMatchLabels() {
+        for (IstioPolicyType type : List.of(peer, request, authz)) {
+            assertEquals(List.of("/selector/matchLabel: unknown field `matchLabel` in selector"),
+                    errors(type.validate(yaml("namespace: cortex\nselector: {matchLabel: {app: x}}\n"))), type.name());
+        }
+        assertEquals(List.of(), errors(peer.validate(yaml("namespace: cortex\nselector: {match_labels: {app: x}}\n"))));
+    }
+
     @Test
     void whatIstioChecksIsLeftToIstio() {
         // Each of these is refused by istioctl validate (IstioValidationTest shows it, at the line): meshform's own
