@@ -40,10 +40,12 @@ public final class IstioRules {
      * ("cannot parse proto message: unknown field \"matchLabel\" in istio.type.v1beta1.WorkloadSelector"), but runs
      * only on a stack that loaded, so {@code selector: {matchLabel: ...}} was said only once every other error was
      * fixed, and without a "did you mean". Said here with the stack's other errors. The proto name
-     * {@code match_labels} is accepted, as istioctl's JSON decoding accepts it.
+     * {@code match_labels} is refused too: istioctl's JSON decoding accepts it, so validate and plan passed it, but the
+     * CRD's schema (Istio 1.30.3) declares only {@code matchLabels}, and the apply failed ("API server says: ...
+     * .spec.selector.match_labels: field not declared in schema").
      */
     static void selector(JsonNode spec, SpecChecker c) {
-        c.knownKeys(spec.get("selector"), "/selector", "selector", List.of("matchLabels", "match_labels"));
+        c.knownKeys(spec.get("selector"), "/selector", "selector", List.of("matchLabels"));
     }
 
     /** PeerAuthentication: nothing beyond its fields and its schema (mTLS modes: {@link IstioSpecSchema}). */
