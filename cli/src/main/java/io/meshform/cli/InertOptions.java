@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Options a command gets from a shared mixin ({@link GlobalOptions}, {@link StateOptions}) but does nothing with: drift,
  * force-unlock and state list, show and pull take no lock, so {@code --lock-timeout} never waits there; the state
- * commands and force-unlock run no istioctl. They are hidden from those commands' help and completion, and still
+ * commands and force-unlock run no istioctl; graph reads no cluster, so {@code --kubeconfig} is idle there. They are hidden from those commands' help and completion, and still
  * accepted with a one-line note on standard error, as kubectl treats a flag it deprecates (hidden, accepted, "Flag
  * --x has been deprecated"): they were in the help, so a script that passes one set of options to every command
  * (a nightly {@code drift --lock-timeout 60} beside its {@code plan}) keeps working and is told the option is idle.
@@ -27,6 +27,7 @@ final class InertOptions {
             new Inert("state list", "--lock-timeout", "state list takes no lock"),
             new Inert("state show", "--lock-timeout", "state show takes no lock"),
             new Inert("state pull", "--lock-timeout", "state pull takes no lock"),
+            new Inert("graph", "--kubeconfig", "graph reads no cluster"),
             new Inert("force-unlock", "--istioctl", "force-unlock runs no istioctl"),
             new Inert("force-unlock", "--allow-stack-istioctl", "force-unlock runs no istioctl"),
             stateNoIstioctl("list", "--istioctl"), stateNoIstioctl("list", "--allow-stack-istioctl"),
@@ -35,6 +36,13 @@ final class InertOptions {
             stateNoIstioctl("mv", "--istioctl"), stateNoIstioctl("mv", "--allow-stack-istioctl"),
             stateNoIstioctl("pull", "--istioctl"), stateNoIstioctl("pull", "--allow-stack-istioctl"),
             stateNoIstioctl("push", "--istioctl"), stateNoIstioctl("push", "--allow-stack-istioctl"));
+
+    /**
+     * Options a command refuses when given, with the reason ({@link GlobalOptions#refuseContext}): out of its help,
+     * which offered graph's {@code --context} ("Kubeconfig context") that graph then refused.
+     */
+    static final List<Inert> REFUSED = List.of(
+            new Inert("graph", "--context", "graph reads no state and no cluster"));
 
     /** Options removed outright from a command: never working there, so no script passes them. */
     static final List<Inert> REMOVED = List.of(
@@ -47,11 +55,14 @@ final class InertOptions {
         return new Inert("state " + sub, option, "state " + sub + " runs no istioctl");
     }
 
-    /** Hides the table's options on their commands and removes the removed ones; the options stay bound to their fields. */
+    /**
+     * Hides the table's options and the refused ones on their commands and removes the removed ones; the options stay
+     * bound to their fields.
+     */
     static void apply(CommandLine c) {
         CommandSpec spec = c.getCommandSpec();
         String name = name(c);
-        for (Inert i : TABLE) {
+        for (Inert i : java.util.stream.Stream.concat(TABLE.stream(), REFUSED.stream()).toList()) {
             OptionSpec o = spec.findOption(i.option());
             if (i.command().equals(name) && o != null && !o.hidden()) {
                 spec.remove(o);

@@ -30,7 +30,7 @@ final class SiblingOptions {
      */
     static String hint(CommandLine command, String given, CommandLine tree) {
         String option = given.contains("=") ? given.substring(0, given.indexOf('=')) : given;
-        if (!option.startsWith("--") || visible(command, option)) {
+        if (!option.startsWith("-") || option.equals("-") || visible(command, option)) {
             return null;
         }
         String self = name(command);
@@ -57,6 +57,10 @@ final class SiblingOptions {
     private static String words(List<String> names) {
         if (names.size() == 1) {
             return names.get(0);
+        }
+        if (names.size() > 4) {
+            // -f is on every command that reads a stack: the first few say what kind of option it is.
+            return String.join(", ", names.subList(0, 3)) + " and " + (names.size() - 3) + " other commands";
         }
         return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }

@@ -25,6 +25,12 @@ final class UsageSuggestion {
         String given = u.getUnmatched().get(0);
         if (given.startsWith("-")) {
             String name = given.contains("=") ? given.substring(0, given.indexOf('=')) : given;
+            if (name.length() == 2) {
+                // Every one-letter option is one edit from every other: `show -f` was asked "Did you mean '-h'?".
+                // Only another case of the same letter is a likely slip.
+                return optionNames(c.getCommandSpec()).stream().filter(o -> o.length() == 2 && o.equalsIgnoreCase(name))
+                        .findFirst().map(s -> "Did you mean '" + s + "'?");
+            }
             return Suggestions.closest(name, optionNames(c.getCommandSpec())).map(s -> "Did you mean '" + s + "'?");
         }
         List<String> commands = c.getSubcommands().values().stream()

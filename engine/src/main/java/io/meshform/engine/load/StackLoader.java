@@ -306,7 +306,11 @@ public final class StackLoader {
                 spec.set(f.getValue(), content.root());
                 source = source.withEmbedded("/spec/" + f.getValue(), content);
             } catch (DiagnosticsException e) {
-                e.diagnostics().forEach(out::add);
+                // A file that cannot be read at all (missing, a directory, too large) has no line to point at: the
+                // error stands where the stack names it, as a missing import's does; one inside the file keeps its own.
+                e.diagnostics().forEach(d -> out.add(d.range().known() ? d : new Diagnostic(d.severity(),
+                        raw.address() + ": " + d.summary().replaceFirst("^file ", "file `"
+                                + java.util.regex.Matcher.quoteReplacement(name.asString()) + "` "), d.detail(), at)));
                 unreadable.add(raw.address());
             }
         }

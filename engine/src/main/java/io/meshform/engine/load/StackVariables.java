@@ -30,6 +30,11 @@ final class StackVariables {
 
     private final Map<String, Declaration> declared = new LinkedHashMap<>();
     /**
+     * Names declared with an error already reported (a default of the wrong type, an unknown type, ...): declared all
+     * the same, so a reference to one, or a {@code --var} setting it, is no second error calling it undeclared.
+     */
+    private final Set<String> refused = new java.util.TreeSet<>();
+    /**
      * The variables whose value this load took from the environment ({@code MESHFORM_VAR_*}) and the runner did not
      * list as not sensitive: sensitive whatever their declaration says ({@link VariableInputs}).
      */
@@ -52,6 +57,7 @@ final class StackVariables {
                 continue;
             }
             if (!shape.isObject(v, p, "variable `" + e.getKey() + "`")) {
+                refused.add(e.getKey());
                 continue;
             }
             shape.knownKeys(v, p, "variable `" + e.getKey() + "`", KEYS);
@@ -61,18 +67,23 @@ final class StackVariables {
                 type = def == null || def.isString() ? "string" : def.isBoolean() ? "bool" : def.isNumber() ? "number" : "string";
             } else if (!TYPES.contains(type)) {
                 out.error("unknown variable type `" + type + "`", Suggestions.hint(type, TYPES), doc.rangeOf(p + "/type"));
+                refused.add(e.getKey());
                 continue;
             }
             if (def != null && !matchesType(def, type)) {
                 out.error("default of variable `" + e.getKey() + "` is not a " + type,
-                        "found " + ObjectShape.describe(def) + (type.equals("string") ? "; quote it (\"1.10\" is a string, 1.10 the number 1.1)" : ""),
+                        "found " + ObjectShape.describe(def) + (type.equals("string") ? "; quote it (\"1.10\" is a string, 1.10 the number 1.1)"
+                                : type.equals("bool") && def.isString() ? "; write true or false (stacks are YAML 1.2, where yes, no,"
+                                + " on and off are strings)" : ""),
                         doc.rangeOf(p + "/default"));
+                refused.add(e.getKey());
                 continue;
             }
             JsonNode flag = v.get("sensitive");
             if (flag != null && !flag.isBoolean()) {
                 out.error("`sensitive` of variable `" + e.getKey() + "` is not a bool", "write sensitive: true or false",
                         doc.rangeOf(p + "/sensitive"));
+                refused.add(e.getKey());
                 continue;
             }
             Declaration prior = declared.get(e.getKey());
@@ -116,6 +127,15 @@ final class StackVariables {
         Map<String, SourceRange> fileRanges = new LinkedHashMap<>();
         for (Path f : inputs.varFiles()) {
             YamlDocument doc;
+            if (java.nio.file.Files.notExists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // Said before the root rule: "outside the stack's root ... move the file under the root" sent the user
+                // to move a file that is not there (a mistyped name, relative to the current directory). The path is
+                // the runner's own, so saying it does not exist tells the stack's author nothing.
+                out.error("variables file not found", "looked for " + f.toAbsolutePath().normalize()
+                        + "; check the path (a relative --var-file is relative to the current directory)",
+                        SourceRange.unknown(f.toString()));
+                continue;
+            }
             try {
                 Path confined = root.resolve(Path.of("").toAbsolutePath(), f.toString(), "--var-file", null);
                 doc = yaml.read(confined, f.toString(), "variables file");
@@ -128,6 +148,9 @@ final class StackVariables {
                 continue;
             }
             for (Map.Entry<String, JsonNode> e : doc.root().properties()) {
+                if (refusedOnly(e.getKey())) {
+                    continue;  // its declaration's error stands; a value for it changes nothing
+                }
                 if (!declared.containsKey(e.getKey())) {
                     out.error("variables file sets undeclared variable `" + e.getKey() + "`",
                             Suggestions.hint(e.getKey(), declared.keySet()), doc.rangeOf("/" + YamlReader.escape(e.getKey())));
@@ -141,6 +164,9 @@ final class StackVariables {
             }
         }
         inputs.cliValues().forEach((k, v) -> {
+            if (refusedOnly(k)) {
+                return;
+            }
             if (!declared.containsKey(k)) {
                 out.error("--var sets undeclared variable `" + k + "`",
                         declared.isEmpty() ? "the stack declares no variables" : Suggestions.hint(k, declared.keySet()), null);
@@ -193,9 +219,15 @@ final class StackVariables {
         return values;
     }
 
-    /** Every declared variable's name, whether or not it has a value. */
+    /** Every declared variable's name, whether or not it has a value, those whose declaration is in error too. */
     Set<String> names() {
-        return java.util.Collections.unmodifiableSet(declared.keySet());
+        Set<String> all = new java.util.TreeSet<>(declared.keySet());
+        all.addAll(refused);
+        return java.util.Collections.unmodifiableSet(all);
+    }
+
+    private boolean refusedOnly(String name) {
+        return refused.contains(name) && !declared.containsKey(name);
     }
 
     /**

@@ -65,7 +65,16 @@ public final class LabelsType extends MetadataMapsType {
             }
         } else {
             if (apiVersion == null) {
-                c.error("/apiVersion", "`apiVersion` is required for kind " + kind, "e.g. apps/v1 for a Deployment");
+                // `kind: Namespce` is the default kind mistyped far more often than a kind without its apiVersion:
+                // "apiVersion is required, e.g. apps/v1" sent the user to add one. Said at the kind, then.
+                java.util.Optional<String> meant = io.meshform.engine.diag.Suggestions.closest(kind, List.of("Namespace"));
+                if (meant.isPresent()) {
+                    c.error("/kind", "unknown kind `" + kind + "` without an `apiVersion`", "did you mean `" + meant.get()
+                            + "` (the default, which needs no apiVersion)? Any other kind needs its apiVersion, e.g. apps/v1"
+                            + " for a Deployment");
+                } else {
+                    c.error("/apiVersion", "`apiVersion` is required for kind " + kind, "e.g. apps/v1 for a Deployment");
+                }
             }
             c.dnsSubdomain(name, "/name", "name");
             c.dnsLabel(namespace, "/namespace", "namespace");

@@ -60,6 +60,9 @@ public class LabelsTypeTest {
                 errors(t.validate(yaml("name: cortex\nlabels: {istio-injection: true, \"bad key\": x}\n"))));
         assertEquals(List.of("/apiVersion: `apiVersion` is required for kind Deployment"),
                 errors(t.validate(yaml("kind: Deployment\nname: web\nnamespace: cortex\nlabels: {a: b}\n"))));
+        // A mistyped default kind is said at the kind, not as a missing apiVersion.
+        assertEquals(List.of("/kind: unknown kind `Namespce` without an `apiVersion`"),
+                errors(t.validate(yaml("kind: Namespce\nname: cortex\nlabels: {a: b}\n"))));
         // Which label values Istio acts on is the Istio provider's to say (InjectionPlanTest): none here.
         assertEquals(0, warnings(t.validate(yaml("name: cortex\nlabels: {istio-injection: enabled, istio.io/rev: 1-28}\n"))).size());
     }

@@ -54,8 +54,8 @@ public final class Istioctl {
                 RunDirectory.underTemp());
     }
 
-    private Istioctl(String binary, String origin, String kubeconfig, String context, RunDirectory run) {
-        this(binary, origin, kubeconfig, context, OfflineOutputs.standard(), new io.meshform.providers.kubernetes.InFlight<>(), run);
+    private Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs, RunDirectory run) {
+        this(binary, origin, kubeconfig, context, outputs, new io.meshform.providers.kubernetes.InFlight<>(), run);
     }
 
     private Istioctl(String binary, String origin, String kubeconfig, String context, OfflineOutputs outputs,
@@ -96,15 +96,16 @@ public final class Istioctl {
     private static Istioctl fromSettings(ProviderSettings s, java.util.Map<String, String> env, RunDirectory run) {
         String kubeconfig = s.get("kubeconfig").orElse(null);
         String context = s.get("context").orElse(null);
+        OfflineOutputs outputs = OfflineOutputs.standard(env);
         Istioctl i;
         String fromEnv = env.get("MESHFORM_ISTIOCTL");
         if (s.get("istioctl").isPresent()) {
-            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context, run);
+            i = new Istioctl(s.get("istioctl").get(), s.get(ORIGIN_SETTING).orElse("--istioctl"), kubeconfig, context, outputs, run);
         } else if (fromEnv != null && !fromEnv.isBlank()) {
-            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context, run);
+            i = new Istioctl(fromEnv, "MESHFORM_ISTIOCTL", kubeconfig, context, outputs, run);
         } else {
             ExecutableLookup.Found found = ExecutableLookup.find("istioctl", env.get("PATH"));
-            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context, run);
+            i = new Istioctl(found.path().orElse("istioctl"), "PATH", kubeconfig, context, outputs, run);
             i.notFound = found.path().isPresent() ? null : found.problem("istioctl");
         }
         i.kubeconfigFromEnvironment = io.meshform.providers.kubernetes.KubeConnection.kubeconfigFromEnvironment(s);
@@ -200,6 +201,7 @@ public final class Istioctl {
      * Only stdout is kept: a remembered answer has no stderr.
      */
     public Result runOffline(List<String> args, List<Path> inputs, Duration timeout) {
+        requireFound();
         Optional<OfflineOutputs.Key> key = outputs.key(binary, args, inputs);
         if (key.isEmpty()) {
             return run(args, timeout, ProgressSink.NONE, false);
@@ -251,6 +253,7 @@ public final class Istioctl {
      * ({@code bad port (...)}), and the cache outlives the run, in clear, where the redactor never looks.
      */
     public Result runRemembered(List<String> args, List<Path> inputs, Duration timeout, boolean sensitive) {
+        requireFound();
         if (sensitive) {
             return run(args, timeout, ProgressSink.NONE, false);
         }
@@ -295,12 +298,22 @@ public final class Istioctl {
                 .anyMatch(l -> l.contains("cannot read file \"") || l.contains("cannot stat file \""));
     }
 
-    /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
-    public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
+    /**
+     * Fails as every run does when PATH held no usable istioctl. Checked before a remembered answer is looked up too:
+     * the binary is then the bare name {@code istioctl}, whose identity resolves against the working directory, so a
+     * {@code ./istioctl} there (the very file the PATH lookup refused) would otherwise answer from the cache, and
+     * validate said "the mesh config istioctl 1.30.3 renders" in the run that said istioctl cannot run.
+     */
+    private void requireFound() {
         if (notFound != null) {
             throw KubeErrors.error("cannot run istioctl (from PATH): " + notFound,
                     "install istioctl in a directory PATH names absolutely, or point --istioctl / MESHFORM_ISTIOCTL at the binary");
         }
+    }
+
+    /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
+    public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
+        requireFound();
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
         cmd.addAll(args);

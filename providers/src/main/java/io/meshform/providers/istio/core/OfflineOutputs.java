@@ -60,7 +60,11 @@ final class OfflineOutputs {
 
     /** The cache of this process's environment; disabled when there is no home to keep it in. */
     static OfflineOutputs standard() {
-        Map<String, String> env = System.getenv();
+        return standard(System.getenv());
+    }
+
+    /** The cache of this environment (its {@code MESHFORM_CACHE}, {@code XDG_CACHE_HOME}, ...). */
+    static OfflineOutputs standard(Map<String, String> env) {
         if ("off".equals(env.get("MESHFORM_ISTIOCTL_CACHE"))) {
             return new OfflineOutputs(null, env);
         }

@@ -35,14 +35,29 @@ public final class IstioRules {
     private IstioRules() {
     }
 
+    /**
+     * A {@code selector} is Istio's WorkloadSelector, whose one field is {@code matchLabels}: istioctl refuses any other
+     * ("cannot parse proto message: unknown field \"matchLabel\" in istio.type.v1beta1.WorkloadSelector"), but runs
+     * only on a stack that loaded, so {@code selector: {matchLabel: ...}} was said only once every other error was
+     * fixed, and without a "did you mean". Said here with the stack's other errors. The proto name
+     * {@code match_labels} is refused too: istioctl's JSON decoding accepts it, so validate and plan passed it, but the
+     * CRD's schema (Istio 1.30.3) declares only {@code matchLabels}, and the apply failed ("API server says: ...
+     * .spec.selector.match_labels: field not declared in schema").
+     */
+    static void selector(JsonNode spec, SpecChecker c) {
+        c.knownKeys(spec.get("selector"), "/selector", "selector", List.of("matchLabels"));
+    }
+
     /** PeerAuthentication: nothing beyond its fields and its schema (mTLS modes: {@link IstioSpecSchema}). */
     public static void peerAuthentication(JsonNode spec, SpecChecker c) {
+        selector(spec, c);
         // every other rule of a PeerAuthentication spec is in Istio's ValidatePeerAuthentication or its CRD's CEL rules,
         // which that function repeats
     }
 
     /** RequestAuthentication: a JWT rule sets {@code jwks} or {@code jwksUri}, not both (a CEL rule of the CRD). */
     public static void requestAuthentication(JsonNode spec, SpecChecker c) {
+        selector(spec, c);
         JsonNode rules = spec.path("jwtRules");
         for (int i = 0; i < rules.size(); i++) {
             JsonNode r = rules.get(i);
@@ -69,6 +84,7 @@ public final class IstioRules {
      * rule of the CRD); meshform checks {@link #coverage}.
      */
     public static void authorizationPolicy(JsonNode spec, SpecChecker c) {
+        selector(spec, c);
         coverage(spec, c);
     }
 
@@ -124,6 +140,7 @@ public final class IstioRules {
 
     /** Telemetry: a metrics {@code reportingInterval} of at least 1 ms (a CEL rule of the CRD). */
     public static void telemetry(JsonNode spec, SpecChecker c) {
+        selector(spec, c);
         JsonNode metrics = spec.path("metrics");
         for (int i = 0; i < metrics.size(); i++) {
             JsonNode interval = metrics.get(i).path("reportingInterval");

@@ -72,6 +72,33 @@ class ExecutableLookupTest {
         assertFalse(Files.exists(marker), "the relative entry's istioctl ran");
     }
 
+    /**
+     * The refused istioctl answers nothing from the cache either: not found on PATH, the binary is the bare name
+     * {@code istioctl}, which the cache's key resolved against the working directory, so a {@code ./istioctl} there
+     * whose answers were remembered (run once by its absolute path) gave validate its version and render.
+     */
+    @Test
+    void aRefusedIstioctlGivesNoRememberedAnswer() throws IOException {
+        Path here = Path.of("istioctl").toAbsolutePath();
+        assertFalse(Files.exists(here), "the test needs the working directory free of an istioctl: " + here);
+        String cache = absolute.resolve("cache").toString();
+        try {
+            istioctl(here.getParent());
+            Istioctl given = Istioctl.fromSettings(new ProviderSettings(Map.of("istioctl", here.toString())),
+                    Map.of("MESHFORM_CACHE", cache));
+            assertEquals("1.30.3", given.version());
+            Files.delete(marker);
+
+            Istioctl fromPath = Istioctl.fromSettings(new ProviderSettings(Map.of()), Map.of("PATH", ".", "MESHFORM_CACHE", cache));
+            DiagnosticsException e = assertThrows(DiagnosticsException.class, fromPath::version);
+            assertTrue(e.diagnostics().get(0).summary().contains("./istioctl was found through a relative PATH entry and not"
+                    + " run"), e.diagnostics().get(0).summary());
+            assertFalse(Files.exists(marker), "the relative entry's istioctl ran");
+        } finally {
+            Files.deleteIfExists(here);
+        }
+    }
+
     @Test
     void anAbsoluteEntryAfterARelativeOneIsTaken() throws IOException {
         istioctl(relative);

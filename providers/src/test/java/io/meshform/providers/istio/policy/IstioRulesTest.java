@@ -36,6 +36,21 @@ class IstioRulesTest {
         assertTrue(errors(p).contains("/selectr: unknown field `selectr` in istio.peerAuthentication"), errors(p).toString());
     }
 
+    /**
+     * A selector's one field is matchLabels: a typo is said with the stack's other errors, with the spelling, where
+     * istioctl's refusal came only once the rest loaded. Its proto name match_labels, which istioctl accepts and the
+     * CRD's schema does not (the apply failed: "field not declared in schema"), is refused too.
+     */
+    @Test
+    void aSelectorsFieldIsMatchLabels() {
+        for (IstioPolicyType type : List.of(peer, request, authz)) {
+            assertEquals(List.of("/selector/matchLabel: unknown field `matchLabel` in selector"),
+                    errors(type.validate(yaml("namespace: cortex\nselector: {matchLabel: {app: x}}\n"))), type.name());
+        }
+        assertEquals(List.of("/selector/match_labels: unknown field `match_labels` in selector"),
+                errors(peer.validate(yaml("namespace: cortex\nselector: {match_labels: {app: x}}\n"))));
+    }
+
     @Test
     void whatIstioChecksIsLeftToIstio() {
         // Each of these is refused by istioctl validate (IstioValidationTest shows it, at the line): meshform's own
