@@ -76,13 +76,19 @@ public final class SpecChecker {
         return true;
     }
 
+    /**
+     * An error for each key of {@code node} not in {@code allowed}, unless an earlier rule already said what is wrong
+     * with that field (Istio's schema says a proto name such as {@code match_labels} before a kind's own rules run):
+     * one error per field.
+     */
     public void knownKeys(JsonNode node, String path, String where, Collection<String> allowed) {
         if (node == null || !node.isObject()) {
             return;
         }
         for (String key : node.propertyNames()) {
-            if (!allowed.contains(key)) {
-                error(child(path, key), "unknown field `" + key + "` in " + where, Suggestions.hint(key, allowed));
+            String at = child(path, key);
+            if (!allowed.contains(key) && problems.stream().noneMatch(p -> p.path().equals(at) && !p.warning())) {
+                error(at, "unknown field `" + key + "` in " + where, Suggestions.hint(key, allowed));
             }
         }
     }

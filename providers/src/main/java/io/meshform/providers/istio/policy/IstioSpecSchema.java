@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
  * (names are case-sensitive), and a value whose JSON type cannot decode into the field: a scalar or list for a mapping
  * (a {@code google.protobuf.Struct} too), a scalar or mapping for a list, a number, true/false or structure for a
  * string, anything but true/false for a boolean, true/false or a structure for a number. A field the schema does not
- * name (a newer Istio's field, or the proto name {@code traffic_policy} jsonpb also takes) is not walked: istioctl's
- * own message stays the one shown, never a guess from this schema.
+ * name (a newer Istio's field, a typo) is not walked: istioctl's own message stays the one shown, never a guess from
+ * this schema; except a proto name ({@code traffic_policy}) whose JSON name the schema declares, which istioctl takes
+ * and the API server refuses ({@link #protoName}).
  */
 final class IstioSpecSchema {
     private final String release;
@@ -103,6 +104,9 @@ final class IstioSpecSchema {
         if (value.isObject()) {
             for (Map.Entry<String, JsonNode> e : value.properties()) {
                 JsonNode named = schema.path("properties").get(e.getKey());
+                if (named == null && protoName(kind, schema, e.getKey(), path, c)) {
+                    continue;
+                }
                 walk(kind, named != null ? named : schema.get("additionalProperties"), e.getValue(),
                         SpecChecker.child(path, e.getKey()), e.getKey(), c);
             }
@@ -111,6 +115,43 @@ final class IstioSpecSchema {
                 walk(kind, schema.get("items"), value.get(i), path + "/" + i, name, c);
             }
         }
+    }
+
+    /**
+     * A field written by its protobuf name ({@code not_paths}) where the CRD's schema declares only the JSON name
+     * ({@code notPaths}): istioctl validate decodes the spec with jsonpb, which takes both, so validate and plan passed
+     * it, but the API server checks the object against the CRD's schema (meshform applies with
+     * {@code fieldValidation=Strict}) and refused the apply ("field not declared in schema"). A proto name the schema
+     * declares ({@code jwks_uri}, {@code mirror_percent} in Istio 1.30.3) is a property like any other and never gets
+     * here. True when it was reported.
+     */
+    private static boolean protoName(String kind, JsonNode schema, String key, String path, SpecChecker c) {
+        if (!key.contains("_") || !schema.path("properties").isObject()) {
+            return false;
+        }
+        String json = jsonName(key);
+        if (json.equals(key) || !schema.path("properties").has(json)) {
+            return false;
+        }
+        c.error(SpecChecker.child(path, key), "`" + key + "` is the protobuf name of `" + json + "`, which the API server"
+                + " refuses", "write `" + json + "`: istioctl validate takes either name, but " + kind + "'s CRD schema"
+                + " declares only `" + json + "`, so the apply would fail (field not declared in schema)");
+        return true;
+    }
+
+    /** protobuf's JSON name of a field: {@code not_paths} is {@code notPaths}. */
+    static String jsonName(String protoName) {
+        StringBuilder out = new StringBuilder(protoName.length());
+        boolean upper = false;
+        for (char ch : protoName.toCharArray()) {
+            if (ch == '_') {
+                upper = out.length() > 0;
+            } else {
+                out.append(upper ? Character.toUpperCase(ch) : ch);
+                upper = false;
+            }
+        }
+        return out.toString();
     }
 
     private static Optional<String[]> unknownValue(String kind, JsonNode field, JsonNode value) {
