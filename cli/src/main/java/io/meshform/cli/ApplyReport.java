@@ -1,6 +1,7 @@
 package io.meshform.cli;
 
 import io.meshform.engine.apply.ApplyResult;
+import io.meshform.engine.apply.HalfReplacedException;
 import io.meshform.engine.apply.NotRecordedException;
 import io.meshform.engine.plan.ResourceChange;
 import io.meshform.engine.render.Style;
@@ -52,6 +53,16 @@ final class ApplyReport {
                 destroyed++;
             }
         }
+        // A replacement that failed half-way changed the cluster and the state by its half: counted as such.
+        for (RuntimeException e : result.failed().values()) {
+            if (e instanceof HalfReplacedException half) {
+                if (half.half() == HalfReplacedException.Half.DESTROYED) {
+                    destroyed++;
+                } else {
+                    added++;
+                }
+            }
+        }
         // Steps whose change reached the cluster but whose record the state refused: done, not failed.
         long notRecorded = result.failed().values().stream().filter(e -> e instanceof NotRecordedException).count();
         String counts = added + " added, " + changed + " changed, " + destroyed + " destroyed"
@@ -84,6 +95,9 @@ final class ApplyReport {
                 if (n.getCause() instanceof io.meshform.state.StateException refused && refused.remedy() != null) {
                     remedies.add(io.meshform.engine.diag.ControlChars.escape(refused.remedy()));
                 }
+            } else if (f.getValue() instanceof HalfReplacedException half) {
+                sb.append(style.red("  failed:      " + failure(f.getKey().address(), half.failure()))).append('\n');
+                sb.append(style.red("               (half done: " + half.whatHappened() + ")")).append('\n');
             } else {
                 sb.append(style.red("  failed:      " + failure(f.getKey().address(), f.getValue()))).append('\n');
             }

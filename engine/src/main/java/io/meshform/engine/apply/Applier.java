@@ -276,14 +276,24 @@ public final class Applier {
                         replaceCreatingFirst(context, c, type, recorded, recorder, progress);
                         break;
                     }
+                    boolean deleted = false;
                     if (c.action() == Action.REPLACE && recorded != null) {
                         refuseForeign(context, c, recorded, recorder);
                         type.delete(new DeleteRequest(c.address(), recorded, progress, context, recorder.current().lineage()));
+                        deleted = true;
                         recorder.forget(c.address());
                     }
                     JsonNode desired = declared(stack, c).spec();
-                    AppliedResource applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
-                            context, recorder.current().lineage()));
+                    AppliedResource applied;
+                    try {
+                        applied = type.apply(new ApplyRequest(c.address(), desired, recorded, c.privateData(), progress,
+                                context, recorder.current().lineage()));
+                    } catch (LockLostException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        // The old object is gone already: the report must count it destroyed, not "0 destroyed".
+                        throw deleted ? new HalfReplacedException(c, HalfReplacedException.Half.DESTROYED, e) : e;
+                    }
                     recorded(c, () -> recorder.record(stack, c, type, applied));
                 }
             }
@@ -335,13 +345,21 @@ public final class Applier {
                     ? String.join("\n", d.diagnostics().stream().map(x -> x.summary()
                             + (x.detail() == null || x.detail().isBlank() ? "" : "\n" + x.detail())).toList())
                     : String.valueOf(e.getMessage());
-            throw new DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(c.address()
-                    + ": the new object was created, but deleting the old one failed: " + cause,
-                    "The old object is still in the cluster and in force. The state records the new object as the"
+            // The cause goes in the detail: a summary is one line, so its line breaks were printed as "\n".
+            throw new HalfReplacedException(c, HalfReplacedException.Half.ADDED, new DiagnosticsException(
+                    io.meshform.engine.diag.Diagnostic.error(c.address()
+                    + ": the new object was created, but deleting the old one failed", stripAddress(c, cause)
+                    + "\nThe old object is still in the cluster and in force. The state records the new object as the"
                             + " resource's and the old one as " + old.describe() + ": every later plan deletes it, whatever"
-                            + " the stack then says (fix the cause first).", null));
+                            + " the stack then says (fix the cause first).", null)));
         }
         recorder.forgetDeposed(old.address(), old.key());
+    }
+
+    /** A provider's message names its resource already; said once, after this step's own "ADDR: ...". */
+    private static String stripAddress(ResourceChange c, String message) {
+        String prefix = c.address() + ": ";
+        return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     /**
