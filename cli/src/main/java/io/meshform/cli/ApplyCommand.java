@@ -251,6 +251,13 @@ class ApplyCommand implements Callable<Integer> {
         JsonMapper mapper = new JsonMapper();
         List<String> edited = SavedPlanReplay.differences(mapper.readTree(savedText),
                 mapper.readTree(PlanCommand.fileText(replayed, terminal)));
+        List<String> moved = PlanBinding.liveMoved(plan, replayed);
+        if (!edited.isEmpty() && !moved.isEmpty()) {
+            // An object the plan leaves unchanged was edited in the cluster since (a kubectl patch): stale, not edited.
+            throw new UserError("stale plan: " + planFile + " no longer matches what it was made for:\n  - "
+                    + String.join("\n  - ", moved) + "\nNothing was applied. Make a new plan with "
+                    + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " and review it.");
+        }
         if (!edited.isEmpty()) {
             // The inputs the file binds (stack digest, state serial, the managed objects' versions) have not moved, so
             // either the file was edited, or something else the plan reads changed since (running pods a restart list

@@ -87,6 +87,28 @@ public final class PlanBinding {
     }
 
     /**
+     * The live objects that moved between the saved plan and the same plan made again: those of the saved plan's
+     * unchanged resources, which {@link #whatMoved} does not read (a status update must not make a plan stale). When
+     * one moved and planning again differs, the plan is stale, not edited: said as "the file was edited ... against
+     * the same managed objects", it sent the user looking for an edit after a {@code kubectl patch} of a managed object.
+     */
+    public static List<String> liveMoved(Plan saved, Plan replayed) {
+        Map<String, ResourceChange> now = new java.util.HashMap<>();
+        replayed.changes().forEach(c -> now.put(c.label(), c));
+        List<String> moved = new ArrayList<>();
+        for (ResourceChange c : saved.changes()) {
+            ResourceChange again = now.get(c.label());
+            if (c.deposed() || again == null || Objects.equals(c.liveVersion(), again.liveVersion())) {
+                continue;
+            }
+            String nowVersion = again.liveVersion();
+            moved.add(c.address() + ": the live object " + (nowVersion == null ? "was deleted"
+                    : c.liveVersion() == null ? "was created" : "changed (version " + c.liveVersion() + " -> " + nowVersion + ")"));
+        }
+        return moved;
+    }
+
+    /**
      * The actions of {@code plan} that no plan of this stack and this state can hold; empty when every one can. A
      * plan deletes only what the state records: in a plan that is not a destroy plan, only what the stack no longer
      * declares (a declared resource is replaced, not deleted); a destroy plan only deletes. It creates, updates or
