@@ -281,7 +281,7 @@ public final class Planner {
                 release = Map.of(GONE_STEP, "true");
             } else if (recorded != null && "true".equals(recorded.metadata().get(ADOPTED_KEY)) && !options.deleteAdopted()) {
                 reason += "; it was adopted, not created by meshform: it stays in the cluster, meshform only stops managing it"
-                        + " (--delete-adopted deletes it)";
+                        + " (--delete-adopted deletes it)" + type.releaseEffect(recorded).map(e -> "; " + e).orElse("");
                 release = Map.of(RELEASE_STEP, "true");
             } else if (recorded != null) {
                 reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");

@@ -67,6 +67,14 @@ public interface ResourceType {
     }
 
     /**
+     * What {@link #release} of this recorded, adopted resource will do beyond leaving the object, for the plan to say
+     * (e.g. labels removed and workloads restarted); empty by default.
+     */
+    default Optional<String> releaseEffect(io.meshform.state.ResourceState recorded) {
+        return Optional.empty();
+    }
+
+    /**
      * Writes this state's mark ({@link ApplyRequest#mark()}: lineage and address, {@link Ownership}) on the object
      * {@code meshform import} has just recorded, and nothing else of it. Import reads; the mark is the one write it makes,
      * so that the object is known as this state's by what the cluster says, not by the state alone: a state entry edited

@@ -172,26 +172,10 @@ public final class LabelsType extends MetadataMapsType {
         return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
 
-    /**
-     * The delete removes injection labels and, with {@code restartWorkloads}, restarts the namespace's workloads
-     * ({@link #delete}): the plan says so. It said only "will be destroyed (destroy requested)", and the destroy then
-     * restarted every Deployment of the namespace.
-     */
+    /** The delete removes injection labels and may restart workloads ({@link #delete}): the plan says so. */
     @Override
     public java.util.Optional<String> deleteEffect(io.meshform.state.ResourceState recorded) {
-        JsonNode spec = recorded.attributes();
-        Target t = target(spec);
-        List<String> keys = Json.stringMap(spec.get(LABELS)).keySet().stream()
-                .filter(k -> effects.concerns(java.util.Set.of(k))).sorted().toList();
-        if (!t.isNamespace() || keys.isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        RestartSettings restart = RestartSettings.of(spec);
-        return java.util.Optional.of("removing " + String.join(", ", keys) + " from namespace " + t.name()
-                + " may change its sidecar injection; " + (restart.enabled()
-                        ? "restartWorkloads: the delete restarts, one at a time, each workload whose running pods then keep"
-                                + " the old sidecar state, waiting up to " + restart.timeout().toSeconds() + "s for each rollout"
-                        : "running pods keep their sidecar state until they restart"));
+        return InjectionRemoval.effect(effects, target(recorded.attributes()), recorded.attributes(), "the delete");
     }
 
     /** Applies no labels: the server drops the keys only meshform owned. The object stays. */

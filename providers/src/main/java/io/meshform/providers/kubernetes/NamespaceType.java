@@ -130,6 +130,12 @@ public final class NamespaceType extends MetadataMapsType {
                 manager(request.address()), request.mark(), request.address().toString());
     }
 
+    /** The release removes the declared labels and may restart workloads ({@link #release}): the plan says so. */
+    @Override
+    public java.util.Optional<String> releaseEffect(io.meshform.state.ResourceState recorded) {
+        return InjectionRemoval.effect(effects, target(recorded.attributes()), recorded.attributes(), "the release");
+    }
+
     /** An adopted namespace stays: meshform removes only its labels, annotations and mark. */
     @Override
     public void release(DeleteRequest request) {
