@@ -26,7 +26,7 @@ final class InjectionRemoval {
         RestartSettings restart = RestartSettings.of(spec);
         return Optional.of("removing " + String.join(", ", keys) + " from namespace " + t.name()
                 + " may change its sidecar injection; " + (restart.enabled()
-                        ? "restartWorkloads: " + step + " restarts, one at a time, each workload whose running pods then"
+                        ? "restartWorkloads: if it does, " + step + " restarts, one at a time, each workload whose running pods"
                                 + " keep the old sidecar state, waiting up to " + restart.timeout().toSeconds() + "s for each rollout"
                         : "running pods keep their sidecar state until they restart"));
     }

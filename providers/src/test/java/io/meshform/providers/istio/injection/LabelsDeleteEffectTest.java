@@ -33,8 +33,8 @@ class LabelsDeleteEffectTest {
     @Test
     void removingInjectionWithRestartWorkloadsSaysTheDeleteRestarts() {
         assertEquals(Optional.of("removing istio-injection from namespace cortex may change its sidecar injection;"
-                        + " restartWorkloads: the delete restarts, one at a time, each workload whose running pods then keep the"
-                        + " old sidecar state, waiting up to 300s for each rollout"),
+                        + " restartWorkloads: if it does, the delete restarts, one at a time, each workload whose running pods keep"
+                        + " the old sidecar state, waiting up to 300s for each rollout"),
                 effect("name: cortex\nlabels: {istio-injection: enabled, team: pay}\nrestartWorkloads: true\n"));
     }
 
@@ -48,8 +48,8 @@ class LabelsDeleteEffectTest {
     void releasingAnAdoptedNamespaceSaysTheSame() {
         KubeConnection kube = new KubeConnection(client, "meshform");
         assertEquals(Optional.of("removing istio-injection from namespace cortex may change its sidecar injection;"
-                        + " restartWorkloads: the release restarts, one at a time, each workload whose running pods then keep"
-                        + " the old sidecar state, waiting up to 300s for each rollout"),
+                        + " restartWorkloads: if it does, the release restarts, one at a time, each workload whose running pods"
+                        + " keep the old sidecar state, waiting up to 300s for each rollout"),
                 new NamespaceType(kube, new InjectionLabelEffects(kube)).releaseEffect(new ResourceState(
                         "kubernetes.namespace.cortex", "kubernetes.namespace",
                         (ObjectNode) yaml("name: cortex\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"), Map.of())));
