@@ -35,20 +35,26 @@ final class ExitCodes {
 
     /**
      * apply's and destroy's: never {@link #CHANGES}. A refusal (no approval, a stale or edited plan), an answer other
-     * than yes, a failed or interrupted run and a lock another run holds are all errors; nothing to do is a success.
+     * than yes, a failed run and a lock another run holds are all errors; nothing to do is a success. An interrupted
+     * run ends in the JVM's shutdown (InterruptGuard), which exits 128 + the signal's number whatever the command
+     * returns: the help said 1, and a pipeline that retried on 1 only never saw a Ctrl-C'd apply as failed.
      */
     static final String APPLY_HELP = """
             Exit codes:
               0  applied, or nothing to apply
-              1  error: a step failed, the run was refused, cancelled or interrupted, or another
-                 run holds the state lock""";
+              1  error: a step failed, the run was refused or cancelled, or another run holds the
+                 state lock
+            130  interrupted by Ctrl-C (143: by SIGTERM): the Java runtime's code for the signal;
+                 steps in flight got 800 ms to finish and be recorded, and the lock was released""";
 
     /** destroy's: as apply's. */
     static final String DESTROY_HELP = """
             Exit codes:
               0  destroyed, or nothing to destroy
-              1  error: a step failed, the run was refused, cancelled or interrupted, or another
-                 run holds the state lock""";
+              1  error: a step failed, the run was refused or cancelled, or another run holds the
+                 state lock
+            130  interrupted by Ctrl-C (143: by SIGTERM): the Java runtime's code for the signal;
+                 steps in flight got 800 ms to finish and be recorded, and the lock was released""";
 
     /**
      * The codes of the commands whose annotation names none: 0 and 1 only (never {@link #CHANGES}), each with what 0
