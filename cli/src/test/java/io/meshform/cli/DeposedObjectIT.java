@@ -1,6 +1,7 @@
 package io.meshform.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,6 +142,11 @@ class DeposedObjectIT {
             Result moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
             assertEquals(1, moved.code(), moved.out());
             assertTrue(moved.out().contains("the new object was created, but deleting the old one failed"), moved.out());
+            // The new object is in the cluster and the state: counted, not "0 added" (HalfReplacedException).
+            assertTrue(moved.out().contains("Apply failed. Resources: 1 added, 0 changed, 0 destroyed."), moved.out());
+            assertTrue(moved.out().contains("(half done: the new object was created and recorded; the old one is still in"
+                    + " the cluster)"), moved.out());
+            assertFalse(moved.out().contains("\\n"), "the cause's line breaks are printed as such: " + moved.out());
             Result list = run(cluster, stack(ns, "cm-b"), "state", "list");
             assertTrue(list.out().matches("(?s)kubernetes\\.manifest\\.cm\\nkubernetes\\.manifest\\.cm \\(deposed object [0-9a-f]{8}\\)\\n"),
                     list.out());
