@@ -39,7 +39,11 @@ class InterruptExitCodeIT {
                       wait: {field: status.phase, value: Active, timeoutSeconds: 60}
                 """.formatted(ns));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(List.of(java.toString(), "-cp", System.getProperty("java.class.path"),
+        // env --default-signal=INT: a JVM that starts with SIGINT ignored keeps ignoring it (HotSpot installs no
+        // handler then), and a non-interactive shell starts its background jobs so, as a CI runner may have started
+        // this build; the run must get SIGINT as a terminal's Ctrl-C delivers it.
+        Process p = new ProcessBuilder(List.of("env", "--default-signal=INT", java.toString(), "-cp",
+                System.getProperty("java.class.path"),
                 "io.meshform.cli.Main", "apply", "--auto-approve", "--no-analyze", "-f", stack.toString(),
                 "--kubeconfig", cluster.kubeconfigPath().toString())).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
