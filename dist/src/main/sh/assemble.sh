@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assembles what a user installs without Maven or a checkout (run by Maven in dist's package phase):
 #   target/meshform-VERSION-linux-amd64.tar.gz (+ .sha256): bin/meshform, lib/meshform.jar, a jlink Java runtime,
-#     the examples, LICENSE, README.md, CHANGELOG.md;
+#     the examples, docs/ (*.md and the stack's JSON Schema), LICENSE, README.md, CHANGELOG.md;
 #   target/image-root/: the OCI image's files (the same runtime and jar, the shared libraries the runtime needs, the
 #     matching istioctl, a passwd entry for the non-root user), which Jib packs onto an empty (scratch) base.
 # The jlink runtime is cached under ~/.cache/meshform/jlink, keyed by the JDK's release and the module list.
@@ -88,7 +88,8 @@ echo "$version" > "$img/opt/meshform/VERSION"
 touch -d @1 "$img/opt/meshform/lib/meshform.jar"
 mkdir -p "$img/tmp/training"
 cp "$root"/examples/cortex-*.yaml "$img/tmp/training/"
-train=(/opt/meshform/runtime/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -Duser.home=/tmp
+# -XX:-UsePerfData as in the entrypoint: else the JVM leaves /tmp/hsperfdata_root, root's, in the image's /tmp.
+train=(/opt/meshform/runtime/bin/java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -Duser.home=/tmp
   -XX:ArchiveClassesAtExit=/opt/meshform/lib/meshform.jsa -cp /opt/meshform/lib/meshform.jar io.meshform.cli.Training
   /tmp/training /tmp/training/cortex-production.yaml)
 if [ "$(id -u)" = 0 ]; then inside=(/usr/bin/unshare --fork --pid --mount --mount-proc="$img/proc" /usr/sbin/chroot "$img")

@@ -78,6 +78,10 @@ class ReleaseImageIT {
             assertTrue(files.stream().anyMatch(x -> x.replaceFirst("^/", "").equals(f)), f + " is in a layer: " + files.size() + " files");
         }
         assertTrue(Files.readString(root.resolve("etc/passwd")).contains("meshform:x:65532:65532"));
+        // /tmp is the user's (HOME, the working directory): nothing of the build's training run is left in it.
+        List<String> inTmp = files.stream().map(x -> x.replaceFirst("^/", ""))
+                .filter(x -> x.startsWith("tmp/") && !x.equals("tmp/")).toList();
+        assertEquals(List.of(), inTmp, "the image's /tmp is empty");
 
         // Run the entrypoint in the image's own root: the host's libraries and tools are out of reach.
         Path stack = root.resolve("tmp/stack");

@@ -25,7 +25,8 @@ import tools.jackson.databind.node.StringNode;
  * {@code metadata.namespace} from it: they select what it removes, the objects labelled
  * {@code install.operator.istio.io/owning-resource} and {@code owning-resource-namespace}
  * (operator/pkg/uninstall/prune.go {@code GetPrunedResources}), with {@code --revision} the objects of that
- * revision ({@code istio.io/rev}). meshform writes no metadata, so the name is empty and the namespace is
+ * revision ({@code istio.io/rev}; beside another revision's control plane meshform adds {@code --revision default}, see
+ * {@link #command(String, JsonNode, Supplier, Supplier)}). meshform writes no metadata, so the name is empty and the namespace is
  * {@code istio-system} from manifests/profiles/default.yaml (every profile is merged over it, {@code readProfile}, and no
  * other profile has metadata), or {@code values.global.istioNamespace} when that is set
  * ({@code translateIstioOperatorToHelm}). The profile changes nothing selected, but it must exist: an unknown one,
@@ -51,17 +52,53 @@ final class UninstallOperator {
 
     /** How to uninstall the recorded install: {@code --purge}, {@code --revision} or {@code -f}. */
     static Command command(String address, JsonNode recorded, KubernetesClient client) {
+        return command(address, recorded, () -> revisions(client), () -> namespaces(client));
+    }
+
+    /**
+     * {@link #command(String, JsonNode, KubernetesClient)} with the cluster's control plane revisions and namespaces
+     * read through the suppliers, each at most once and only when needed.
+     *
+     * <p>An install without a revision is the {@code default} revision. {@code -f} alone selects by the owning
+     * namespace only (GetPrunedResources adds {@code istio.io/rev} only for {@code --revision}), so beside another
+     * control plane, a canary's {@code istiod-1-31} say, it would remove that one too; then {@code --revision default}
+     * joins the file and only the default revision's objects go (uninstall.go accepts "default" for a revision that
+     * a webhook without, or with that, {@code istio.io/rev} names).
+     */
+    static Command command(String address, JsonNode recorded, Supplier<Collection<String>> revisions,
+                           Supplier<Collection<String>> namespaces) {
         List<String> args = new ArrayList<>(List.of("uninstall", "-y"));
         if (purge(address, recorded)) {
             args.add("--purge");
             return new Command(args, null);
         }
-        String revision = revision(address, recorded, () -> revisions(client));
+        Supplier<Collection<String>> cluster = once(revisions);
+        String revision = revision(address, recorded, cluster);
         if (revision != null) {
             args.addAll(List.of("--revision", revision));
             return new Command(args, null);
         }
-        return new Command(args, of(address, recorded, () -> namespaces(client)));
+        if (cluster.get().stream().anyMatch(r -> !DEFAULT_REVISION.equals(r))) {
+            args.addAll(List.of("--revision", DEFAULT_REVISION));
+        }
+        return new Command(args, of(address, recorded, namespaces));
+    }
+
+    /** The revision Istio gives an install without one (istioctl/pkg/tag DefaultRevisionName). */
+    static final String DEFAULT_REVISION = "default";
+
+    private static <T> Supplier<T> once(Supplier<T> read) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public T get() {
+                if (value == null) {
+                    value = read.get();
+                }
+                return value;
+            }
+        };
     }
 
     private static Collection<String> namespaces(KubernetesClient client) {

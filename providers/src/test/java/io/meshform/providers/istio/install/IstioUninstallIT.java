@@ -3,6 +3,7 @@ package io.meshform.providers.istio.install;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.plan.Sensitive;
@@ -62,6 +63,38 @@ class IstioUninstallIT {
             var again = h.plan(addr, spec);
             h.apply(addr, spec, again.privateData());
             assertNotNull(deployments.withName("istiod").get(), "istiod runs again: " + h.progress);
+        }
+    }
+
+    /**
+     * The old control plane retired at the end of a canary (docs/istio-upgrades.md): the install without a revision
+     * is destroyed beside a revision's, which keeps running. Before, {@code istioctl uninstall -f} selected by the
+     * owning namespace alone and removed {@code istiod-uninstall-canary} with the default revision.
+     */
+    @Test
+    void theInstallWithoutRevisionIsRemovedAloneBesideACanary(ClusterContext cluster) {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            var mesh = yaml("version: \"" + IstioInstallIT.MINOR + "\"\nprofile: default\n");
+            var canary = yaml("version: \"" + IstioInstallIT.MINOR + "\"\nprofile: minimal\nrevision: uninstall-canary\n");
+            var plan = h.plan("istio.install.mesh", mesh);
+            if (plan.action() != Action.NOOP) {
+                h.apply("istio.install.mesh", mesh, plan.privateData());
+            }
+            var planCanary = h.plan("istio.install.canary", canary);
+            h.apply("istio.install.canary", canary, planCanary.privateData());
+            var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
+            assertNotNull(deployments.withName("istiod-uninstall-canary").get(), "the canary runs");
+
+            h.delete("istio.install.mesh");
+            assertNull(deployments.withName("istiod").get(), "the default revision is gone: " + h.progress);
+            assertNotNull(deployments.withName("istiod-uninstall-canary").get(), "the canary keeps running: " + h.progress);
+            assertNotNull(cluster.client().admissionRegistration().v1().mutatingWebhookConfigurations()
+                    .withName("istio-sidecar-injector-uninstall-canary").get(), "the canary's injector stays");
+            assertTrue(h.progress.toString().contains("uninstall -y --revision default -f"), h.progress.toString());
+
+            h.delete("istio.install.canary");
+            // The default control plane the other tests share, back as it was.
+            h.apply("istio.install.mesh", mesh, h.plan("istio.install.mesh", mesh).privateData());
         }
     }
 

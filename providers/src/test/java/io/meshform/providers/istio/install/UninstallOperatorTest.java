@@ -96,4 +96,24 @@ class UninstallOperatorTest {
         JsonNode keep = yaml("version: \"1.30\"\npurge: false\n");
         assertEquals(false, UninstallOperator.purge("istio.install.mesh", recorded(keep, "/purge")));
     }
+
+    @Test
+    void anInstallWithoutRevisionBesideACanaryRemovesTheDefaultRevisionAlone() {
+        // -f alone selects by owning namespace only: Istio 1.30.3 removed istiod-1-31 with the default revision.
+        JsonNode mesh = yaml("version: \"1.30\"\nprofile: default\n");
+        List<String> reads = new ArrayList<>();
+        var beside = UninstallOperator.command("istio.install.mesh", mesh, counting(reads, "default", "1-31"),
+                counting(new ArrayList<>()));
+        assertEquals(List.of("uninstall", "-y", "--revision", "default"), beside.args());
+        assertEquals("default", beside.operator().at("/spec/profile").asString(), "the file still names the namespace");
+        assertEquals(List.of("read"), reads, "the revisions are read once");
+
+        var alone = UninstallOperator.command("istio.install.mesh", mesh, counting(new ArrayList<>(), "default"),
+                counting(new ArrayList<>()));
+        assertEquals(List.of("uninstall", "-y"), alone.args(), "the only control plane: -f as before");
+
+        JsonNode canary = yaml("version: \"1.31\"\nrevision: 1-31\n");
+        assertEquals(List.of("uninstall", "-y", "--revision", "1-31"), UninstallOperator.command("istio.install.canary",
+                canary, counting(new ArrayList<>(), "default", "1-31"), counting(new ArrayList<>())).args());
+    }
 }
