@@ -9,16 +9,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +25,8 @@ class DeposedObjectIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
+        return LiveRun.of(cluster, stack, args);
     }
 
     private Path stack(String ns, String name) throws IOException {
@@ -139,7 +124,7 @@ class DeposedObjectIT {
         assertEquals(0, run(cluster, stack(ns, "cm-a"), "apply", "--auto-approve").code());
         refuseDeleting(cluster, ns, "cm-a");
         try {
-            Result moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
+            LiveRun moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
             assertEquals(1, moved.code(), moved.out());
             assertTrue(moved.out().contains("the new object was created, but deleting the old one failed"), moved.out());
             // The new object is in the cluster and the state: counted, not "0 added" (HalfReplacedException).
@@ -147,32 +132,32 @@ class DeposedObjectIT {
             assertTrue(moved.out().contains("(half done: the new object was created and recorded; the old one is still in"
                     + " the cluster)"), moved.out());
             assertFalse(moved.out().contains("\\n"), "the cause's line breaks are printed as such: " + moved.out());
-            Result list = run(cluster, stack(ns, "cm-b"), "state", "list");
+            LiveRun list = run(cluster, stack(ns, "cm-b"), "state", "list");
             assertTrue(list.out().matches("(?s)kubernetes\\.manifest\\.cm\\nkubernetes\\.manifest\\.cm \\(deposed object [0-9a-f]{8}\\)\\n"),
                     list.out());
 
             // Moved again before the retry: cm-b goes, cm-a's delete is refused again and it stays deposed.
-            Result again = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
+            LiveRun again = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
             assertEquals(1, again.code(), again.out());
             assertTrue(again.out().contains("kubernetes.manifest.cm (deposed object "), again.out());
             assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm-b").get(), again.out());
-            Result plan = run(cluster, stack(ns, "cm-c"), "plan");
+            LiveRun plan = run(cluster, stack(ns, "cm-c"), "plan");
             assertTrue(plan.out().contains("- kubernetes.manifest.cm (deposed object "), plan.out());
             assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 1 to destroy."), plan.out());
             // --ignore silences the resource's own noise, not the leftover object apply still deletes
-            Result drift = run(cluster, stack(ns, "cm-c"), "drift", "--ignore", "kubernetes.manifest.cm");
+            LiveRun drift = run(cluster, stack(ns, "cm-c"), "drift", "--ignore", "kubernetes.manifest.cm");
             assertEquals(2, drift.code(), drift.out());
             assertTrue(drift.out().contains("kubernetes.manifest.cm (deposed object "), drift.out());
         } finally {
             allowDeleting(cluster, ns, "cm-a");
         }
-        Result retried = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
+        LiveRun retried = run(cluster, stack(ns, "cm-c"), "apply", "--auto-approve");
         assertEquals(0, retried.code(), retried.out());
         assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm-a").get(), retried.out());
         assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("cm-c").get());
-        Result list = run(cluster, stack(ns, "cm-c"), "state", "list");
+        LiveRun list = run(cluster, stack(ns, "cm-c"), "state", "list");
         assertEquals("kubernetes.manifest.cm\n", list.out());
-        Result plan = run(cluster, stack(ns, "cm-c"), "plan", "--detailed-exitcode");
+        LiveRun plan = run(cluster, stack(ns, "cm-c"), "plan", "--detailed-exitcode");
         assertEquals(0, plan.code(), plan.out());
     }
 
@@ -183,17 +168,17 @@ class DeposedObjectIT {
         assertEquals(0, run(cluster, stack(ns, "cm-a"), "apply", "--auto-approve").code());
         refuseDeleting(cluster, ns, "cm-a");
         try {
-            Result moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
+            LiveRun moved = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
             assertEquals(1, moved.code(), moved.out());
         } finally {
             allowDeleting(cluster, ns, "cm-a");
         }
         cluster.client().configMaps().inNamespace(ns).withName("cm-a").delete();
-        Result plan = run(cluster, stack(ns, "cm-b"), "plan", "--detailed-exitcode");
+        LiveRun plan = run(cluster, stack(ns, "cm-b"), "plan", "--detailed-exitcode");
         assertEquals(2, plan.code(), "apply has a record to remove: " + plan.out());
         assertTrue(plan.out().contains(") is already deleted; its record will be removed from the state"), plan.out());
         assertTrue(plan.out().contains("Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget."), plan.out());
-        Result applied = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
+        LiveRun applied = run(cluster, stack(ns, "cm-b"), "apply", "--auto-approve");
         assertEquals(0, applied.code(), applied.out());
         assertTrue(applied.out().contains("0 destroyed, 1 forgotten (already gone from the cluster)."), applied.out());
         assertEquals("kubernetes.manifest.cm\n", run(cluster, stack(ns, "cm-b"), "state", "list").out());

@@ -8,15 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,16 +29,8 @@ class ForeignDeleteIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
+        return LiveRun.of(cluster, stack, args);
     }
 
     private static void handMade(ClusterContext cluster, String ns, String name) {
@@ -84,13 +70,13 @@ class ForeignDeleteIT {
         ((ArrayNode) state.get("resources")).add(entry);
         Files.writeString(stateFile, json.writeValueAsString(state));
 
-        Result plan = run(cluster, stack, "plan");
+        LiveRun plan = run(cluster, stack, "plan");
         assertEquals(1, plan.code(), plan.out());
         assertTrue(plan.out().contains("`kubernetes.manifest.old-cm`: refusing to destroy ConfigMap " + ns + "/precious: it"
                 + " carries no meshform mark, so this state did not make it"), plan.out());
         assertTrue(plan.out().contains("the state entry may have been edited"), plan.out());
         assertTrue(plan.out().contains("`meshform state rm kubernetes.manifest.old-cm`"), plan.out());
-        Result destroy = run(cluster, stack, "destroy", "--auto-approve");
+        LiveRun destroy = run(cluster, stack, "destroy", "--auto-approve");
         assertEquals(1, destroy.code(), destroy.out());
         assertTrue(destroy.out().contains("refusing to destroy ConfigMap " + ns + "/precious"), destroy.out());
         assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("precious").get(), "the hand-made object stays");
@@ -108,14 +94,14 @@ class ForeignDeleteIT {
         String ns = cluster.newNamespace();
         handMade(cluster, ns, "imported");
         Path stack = stack(ns, "imported");
-        Result imported = run(cluster, stack, "import", "kubernetes.manifest.cm", ns + "/imported");
+        LiveRun imported = run(cluster, stack, "import", "kubernetes.manifest.cm", ns + "/imported");
         assertEquals(0, imported.code(), imported.out());
         assertTrue(imported.out().contains("and marked it as this state's"), imported.out());
         var annotations = cluster.client().configMaps().inNamespace(ns).withName("imported").get().getMetadata().getAnnotations();
         assertEquals("kubernetes.manifest.cm", annotations.get("meshform.io/address"), annotations.toString());
         assertEquals(Map.of("keep", "me"), cluster.client().configMaps().inNamespace(ns).withName("imported").get().getData(),
                 "import writes the mark and nothing else");
-        Result destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
+        LiveRun destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
         assertEquals(0, destroy.code(), destroy.out());
         assertNull(cluster.client().configMaps().inNamespace(ns).withName("imported").get(), destroy.out());
     }
@@ -133,7 +119,7 @@ class ForeignDeleteIT {
             c.getMetadata().getAnnotations().remove("meshform.io/address");
             return c;
         });
-        Result destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
+        LiveRun destroy = run(cluster, stack, "destroy", "--delete-adopted", "--auto-approve");
         assertEquals(1, destroy.code(), destroy.out());
         assertTrue(destroy.out().contains("refusing to destroy ConfigMap " + ns + "/precious: it carries no meshform mark"),
                 destroy.out());

@@ -8,16 +8,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,16 +28,8 @@ class ForgedMarkIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
+        return LiveRun.of(cluster, stack, args);
     }
 
     @Test
@@ -78,14 +64,14 @@ class ForgedMarkIT {
         cluster.client().resource(new ConfigMapBuilder().withNewMetadata().withName("second").withNamespace(ns).endMetadata()
                 .addToData("extra", "kept").build()).fieldManager("intruder").serverSideApply();
 
-        Result plan = run(cluster, stack, "plan", "--detailed-exitcode");
+        LiveRun plan = run(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(1, plan.code(), plan.out());
         assertFalse(plan.out().contains("will be recorded in state"), plan.out());
         assertTrue(plan.out().contains("`kubernetes.manifest.second`: ConfigMap " + ns + "/second exists, not managed by"
                 + " meshform"), plan.out());
         assertTrue(plan.out().contains("no apply of this state wrote that it was creating it"), plan.out());
         assertTrue(plan.out().contains("`meshform import kubernetes.manifest.second " + ns + "/second`"), plan.out());
-        Result apply = run(cluster, stack, "apply", "--auto-approve");
+        LiveRun apply = run(cluster, stack, "apply", "--auto-approve");
         assertEquals(1, apply.code(), apply.out());
         assertEquals(List.of("kubernetes.manifest.first"), List.of(run(cluster, stack, "state", "list").out().trim()),
                 "the forged object is not recorded");

@@ -5,16 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,16 +17,8 @@ class ImportIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
+        return LiveRun.of(cluster, stack, args);
     }
 
     @Test
@@ -55,23 +40,23 @@ class ImportIT {
                 """.formatted(ns));
 
         // Only the object the address declares: another one would be what its next destroy deletes.
-        Result other = run(cluster, stack, "import", "kubernetes.namespace.team", "kube-system");
+        LiveRun other = run(cluster, stack, "import", "kubernetes.namespace.team", "kube-system");
         assertEquals(1, other.code());
         assertTrue(other.out().contains("cannot import `kube-system`: this resource declares Namespace " + ns), other.out());
         Path absent = dir.resolve("absent.yaml");
         Files.writeString(absent, Files.readString(stack).replace("name: " + ns, "name: " + ns + "-absent"));
-        Result missing = run(cluster, absent, "import", "kubernetes.namespace.team", ns + "-absent");
+        LiveRun missing = run(cluster, absent, "import", "kubernetes.namespace.team", ns + "-absent");
         assertEquals(1, missing.code());
         assertTrue(missing.out().contains("no object"), missing.out());
 
-        Result imported = run(cluster, stack, "import", "kubernetes.namespace.team", ns);
+        LiveRun imported = run(cluster, stack, "import", "kubernetes.namespace.team", ns);
         assertEquals(0, imported.code(), imported.out());
         assertEquals("kubernetes.namespace.team\n", run(cluster, stack, "state", "list").out());
-        Result again = run(cluster, stack, "import", "kubernetes.namespace.team", ns);
+        LiveRun again = run(cluster, stack, "import", "kubernetes.namespace.team", ns);
         assertEquals(1, again.code());
         assertTrue(again.out().contains("already in the state"), again.out());
 
-        Result plan = run(cluster, stack, "plan", "--detailed-exitcode");
+        LiveRun plan = run(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(0, plan.code(), plan.out());
     }
 
@@ -96,7 +81,7 @@ class ImportIT {
                 """.formatted(first, second));
         assertEquals(0, run(cluster, stack, "import", "kubernetes.namespace.second", second).code());
         assertEquals(0, run(cluster, stack, "import", "kubernetes.namespace.first", first).code());
-        Result plan = run(cluster, stack, "plan", "--detailed-exitcode");
+        LiveRun plan = run(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(0, plan.code(), plan.out());
     }
 
@@ -114,11 +99,11 @@ class ImportIT {
                     name: legacy
                     spec: {namespace: %s, name: legacy, mtls: {mode: PERMISSIVE}}
                 """.formatted(ns));
-        Result other = run(cluster, stack, "import", "istio.peerAuthentication.legacy", ns + "/mongo");
+        LiveRun other = run(cluster, stack, "import", "istio.peerAuthentication.legacy", ns + "/mongo");
         assertEquals(1, other.code(), other.out());
         assertTrue(other.out().contains("this resource declares PeerAuthentication " + ns + "/legacy"), other.out());
         assertTrue(other.out().contains("import it as " + ns + "/legacy"), other.out());
-        Result list = run(cluster, stack, "state", "list");
+        LiveRun list = run(cluster, stack, "state", "list");
         assertEquals(1, list.code(), "nothing was recorded, not even an empty state: " + list.out());
         assertTrue(list.out().contains("no state yet in local file"), list.out());
     }
@@ -144,7 +129,7 @@ class ImportIT {
                 backend: {local: {path: production.state.json}}
                 resources:
                 """ + resource);
-        Result applied = run(cluster, production, "apply", "--auto-approve");
+        LiveRun applied = run(cluster, production, "apply", "--auto-approve");
         assertEquals(0, applied.code(), applied.out());
         String lineage = new tools.jackson.databind.json.JsonMapper().readTree(dir.resolve("production.state.json").toFile())
                 .get("lineage").asString();
@@ -152,7 +137,7 @@ class ImportIT {
         Files.writeString(staging, Files.readString(production).replace("production", "staging"));
 
         String id = ns + "/mongo";
-        Result refused = run(cluster, staging, "import", "kubernetes.manifest.mongo", id);
+        LiveRun refused = run(cluster, staging, "import", "kubernetes.manifest.mongo", id);
         assertEquals(1, refused.code(), refused.out());
         assertTrue(refused.out().contains("cannot import `" + id + "` as `kubernetes.manifest.mongo`: ConfigMap "
                 + ns + "/mongo carries meshform's mark of another state (lineage " + lineage
@@ -160,20 +145,20 @@ class ImportIT {
         assertTrue(refused.out().contains("would make two stacks manage one object"), refused.out());
         assertTrue(refused.out().contains("`meshform import --take-over kubernetes.manifest.mongo " + id + "`"),
                 refused.out());
-        Result list = run(cluster, staging, "state", "list");
+        LiveRun list = run(cluster, staging, "state", "list");
         assertEquals(1, list.code(), "nothing was recorded: " + list.out());
         assertTrue(list.out().contains("no state yet in local file"), list.out());
 
         // adopt: true says the same: it takes over only what carries no meshform mark.
         Path adopting = dir.resolve("adopting.yaml");
         Files.writeString(adopting, Files.readString(staging).replace("name: mongo\n", "name: mongo\n    adopt: true\n"));
-        Result plan = run(cluster, adopting, "plan");
+        LiveRun plan = run(cluster, adopting, "plan");
         assertEquals(1, plan.code(), plan.out());
         assertTrue(plan.out().contains("exists, not managed by meshform"), plan.out());
         assertTrue(plan.out().contains("`adopt: true` takes over only objects without meshform's mark"), plan.out());
         assertTrue(plan.out().contains("lineage " + lineage), plan.out());
 
-        Result taken = run(cluster, staging, "import", "--take-over", "kubernetes.manifest.mongo", id);
+        LiveRun taken = run(cluster, staging, "import", "--take-over", "kubernetes.manifest.mongo", id);
         assertEquals(0, taken.code(), taken.out());
         assertTrue(taken.out().contains("Imported " + id + " as kubernetes.manifest.mongo"), taken.out());
     }

@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -33,18 +27,8 @@ class SavedPlanEditIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of(args));
-        if (!args[0].equals("show")) {
-            all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        }
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
+        return args[0].equals("show") ? LiveRun.exactly(args) : LiveRun.of(cluster, stack, args);
     }
 
     @Test
@@ -63,7 +47,7 @@ class SavedPlanEditIT {
                 """.formatted(ns));
         Path planFile = dir.resolve("p.plan");
         Path edited = dir.resolve("edited.plan");
-        Result plan = run(cluster, stack, "plan", "--out", planFile.toString());
+        LiveRun plan = run(cluster, stack, "plan", "--out", planFile.toString());
         assertEquals(0, plan.code(), plan.out());
 
         JsonMapper mapper = new JsonMapper();
@@ -76,14 +60,14 @@ class SavedPlanEditIT {
         Files.writeString(edited, mapper.writeValueAsString(json));
         assertTrue(run(cluster, stack, "show", edited.toString()).out().contains("kube-proxy-x"), "show displays the edit");
 
-        Result refused = run(cluster, stack, "apply", edited.toString());
+        LiveRun refused = run(cluster, stack, "apply", edited.toString());
         assertEquals(1, refused.code(), refused.out());
         assertTrue(refused.out().contains("refused plan: " + edited + " does not show what applying it would do now"), refused.out());
         assertTrue(refused.out().contains("`kubernetes.manifest.cm1`: the file's after, change differ from what planning again"
                 + " gives"), refused.out());
         assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm1").get(), "nothing applied");
 
-        Result applied = run(cluster, stack, "apply", planFile.toString());
+        LiveRun applied = run(cluster, stack, "apply", planFile.toString());
         assertEquals(0, applied.code(), applied.out());
         assertTrue(applied.out().contains("Apply complete! Resources: 1 added"), applied.out());
         assertEquals("b", cluster.client().configMaps().inNamespace(ns).withName("cm1").get().getData().get("a"));

@@ -7,16 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +25,10 @@ class SavedPlanStaleLiveIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString(), "--no-analyze"));
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+        all.add("--no-analyze");
+        return LiveRun.of(cluster, stack, all.toArray(String[]::new));
     }
 
     private static String configMap(String name, String ns) {
@@ -60,14 +49,14 @@ class SavedPlanStaleLiveIT {
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
         Files.writeString(stack, head + configMap("cm1", ns) + configMap("cm2", ns));
         Path planFile = dir.resolve("p.plan");
-        Result plan = run(cluster, stack, "plan", "--out", planFile.toString());
+        LiveRun plan = run(cluster, stack, "plan", "--out", planFile.toString());
         assertEquals(0, plan.code(), plan.out());
 
         cluster.client().configMaps().inNamespace(ns).withName("cm1").edit(cm -> {
             cm.getData().put("a", "by-hand");
             return cm;
         });
-        Result refused = run(cluster, stack, "apply", planFile.toString());
+        LiveRun refused = run(cluster, stack, "apply", planFile.toString());
         assertEquals(1, refused.code(), refused.out());
         assertTrue(refused.out().contains("stale plan: " + planFile + " no longer matches what it was made for:\n"
                 + "  - kubernetes.manifest.cm1: the live object changed (version "), refused.out());

@@ -9,17 +9,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +32,8 @@ class TrustIT {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out) {
-    }
-
-    private Result run(ClusterContext cluster, Path stack, String... args) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString()));
-        int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
-        return new Result(code, buf.toString(StandardCharsets.UTF_8));
+    private LiveRun run(ClusterContext cluster, Path stack, String... args) {
+        return LiveRun.of(cluster, stack, args);
     }
 
     private static void assertClean(String where, String text) {
@@ -95,12 +82,12 @@ class TrustIT {
         for (String[] args : List.of(new String[] {"validate"}, new String[] {"plan"}, new String[] {"plan", "--json"},
                 new String[] {"plan", "--markdown"}, new String[] {"plan", "--log-level", "debug"},
                 new String[] {"plan", "--out", planFile.toString()})) {
-            Result r = run(cluster, stack, args);
+            LiveRun r = run(cluster, stack, args);
             assertEquals(0, r.code(), String.join(" ", args) + ": " + r.out());
             assertClean(String.join(" ", args), r.out());
         }
         assertClean("show --markdown", run(cluster, stack, "show", "--markdown", planFile.toString()).out());
-        Result apply = run(cluster, stack, "apply", "--auto-approve", "--log-level", "debug");
+        LiveRun apply = run(cluster, stack, "apply", "--auto-approve", "--log-level", "debug");
         assertEquals(0, apply.code(), apply.out());
         assertClean("apply", apply.out());
         Secret db = cluster.client().secrets().inNamespace(ns).withName("db").get();
@@ -109,7 +96,7 @@ class TrustIT {
 
         // A new password in the stack: a change, without its value.
         secretStack(ns, "Rotated-pw-0000");
-        Result rotated = run(cluster, stack, "plan", "--detailed-exitcode");
+        LiveRun rotated = run(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(2, rotated.code(), rotated.out());
         assertTrue(rotated.out().contains("+    password: (sensitive value changed)"), rotated.out());
         assertFalse(rotated.out().contains("Rotated-pw-0000"), rotated.out());
@@ -124,7 +111,7 @@ class TrustIT {
                       manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: other, namespace: %s}, data: {a: b}}
                 """.formatted(ns));
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
-        Result clean = run(cluster, stack, "drift");
+        LiveRun clean = run(cluster, stack, "drift");
         assertEquals(0, clean.code(), "no drift after an apply of something else: " + clean.out());
 
         // A value changed with kubectl: drift, by digest, in every format, without the value.
@@ -135,7 +122,7 @@ class TrustIT {
                 });
         for (String format : List.of("text", "json", "markdown", "junit")) {
             Path report = dir.resolve("drift." + format);
-            Result drift = run(cluster, stack, "drift", "--format", format, "--output", report.toString());
+            LiveRun drift = run(cluster, stack, "drift", "--format", format, "--output", report.toString());
             assertEquals(2, drift.code(), format + ": " + drift.out());
             assertTrue(Files.readString(report).contains("kubernetes.manifest.token"), Files.readString(report));
             assertClean("drift " + format, Files.readString(report));
@@ -165,7 +152,7 @@ class TrustIT {
                       manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: handmade, namespace: %s}, data: {a: b}}
                 """;
         Files.writeString(stack, declared.formatted("", ns));
-        Result plan = run(cluster, stack, "plan");
+        LiveRun plan = run(cluster, stack, "plan");
         assertEquals(1, plan.code(), plan.out());
         assertTrue(plan.out().contains("ConfigMap " + ns + "/handmade exists, not managed by meshform"), plan.out());
         assertTrue(plan.out().contains("meshform import kubernetes.manifest.cm " + ns + "/handmade"), plan.out());
@@ -173,7 +160,7 @@ class TrustIT {
         assertFalse(Files.exists(dir.resolve("meshform.state.json")), "nothing recorded");
 
         Files.writeString(stack, declared.formatted("adopt: true", ns));
-        Result adopt = run(cluster, stack, "plan", "--detailed-exitcode");
+        LiveRun adopt = run(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(2, adopt.code(), adopt.out());
         assertTrue(adopt.out().contains("adopt: ConfigMap " + ns + "/handmade exists, not managed by meshform"), adopt.out());
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
@@ -182,7 +169,7 @@ class TrustIT {
         assertEquals("kubernetes.manifest.cm", marked.get("meshform.io/address"));
         assertEquals(0, run(cluster, stack, "plan", "--detailed-exitcode").code(), "the mark is no change");
 
-        Result destroy = run(cluster, stack, "destroy", "--auto-approve");
+        LiveRun destroy = run(cluster, stack, "destroy", "--auto-approve");
         assertEquals(0, destroy.code(), destroy.out());
         var kept = cluster.client().configMaps().inNamespace(ns).withName("handmade").get();
         assertNotNull(kept, "an adopted object stays");
@@ -207,7 +194,7 @@ class TrustIT {
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
         // The state forgets it: the mark alone (which anyone who may create the object can copy) does not get it back.
         assertEquals(0, run(cluster, stack, "state", "rm", "kubernetes.manifest.cm").code());
-        Result forgotten = run(cluster, stack, "plan");
+        LiveRun forgotten = run(cluster, stack, "plan");
         assertEquals(1, forgotten.code(), forgotten.out());
         assertTrue(forgotten.out().contains("no apply of this state wrote that it was creating it"), forgotten.out());
         // As if the apply had died between making the object and recording it: it had written that it was creating it.
@@ -215,13 +202,13 @@ class TrustIT {
         String text = Files.readString(state);
         assertTrue(text.contains("\"resources\""), text);
         Files.writeString(state, text.replaceFirst("\"resources\"", "\"creating\": [\"kubernetes.manifest.cm\"], \"resources\""));
-        Result plan = run(cluster, stack, "plan");
+        LiveRun plan = run(cluster, stack, "plan");
         assertEquals(0, plan.code(), plan.out());
         assertTrue(plan.out().contains("will be recorded in state"), plan.out());
         assertEquals(0, run(cluster, stack, "apply", "--auto-approve").code());
         assertEquals("kubernetes.manifest.cm\n", run(cluster, stack, "state", "list").out());
 
-        Result mistyped = run(cluster, stack, "plan", "--state", dir.resolve("meshform.stat.json").toString());
+        LiveRun mistyped = run(cluster, stack, "plan", "--state", dir.resolve("meshform.stat.json").toString());
         assertEquals(1, mistyped.code());
         assertTrue(mistyped.out().contains("mark of another state"), mistyped.out());
     }
@@ -238,13 +225,13 @@ class TrustIT {
                     name: kc
                     spec: {file: %s}
                 """.formatted(cluster.kubeconfigPath()));
-        Result outside = run(cluster, stack, "plan");
+        LiveRun outside = run(cluster, stack, "plan");
         assertEquals(1, outside.code());
         assertTrue(outside.out().contains("outside the stack's root"), outside.out());
         Files.copy(cluster.kubeconfigPath(), dir.resolve("kubeconfig.yaml"));
         Files.writeString(stack, Files.readString(stack).replace(cluster.kubeconfigPath().toString(), "kubeconfig.yaml"));
         String kubeconfig = Files.readString(dir.resolve("kubeconfig.yaml"));
-        Result inside = run(cluster, stack, "plan");
+        LiveRun inside = run(cluster, stack, "plan");
         assertEquals(1, inside.code(), "a kubeconfig is no Kubernetes object: " + inside.out());
         for (String line : kubeconfig.split("\n")) {
             int colon = line.indexOf(": ");
