@@ -128,7 +128,8 @@ class ExamplesIT {
      * their Deployments) and those of namespaces earlier tests deleted. The plan of an example lists running pods (the
      * mTLS reachability preview, proxies on an old revision), and applying a saved plan refuses it when planning again
      * gives other details, so a pod that goes between the two (CI, 2026-12-04: ExamplesIT.production after other
-     * tests' namespaces) failed the saved-plan apply.
+     * tests' namespaces) failed the saved-plan apply. The same for the last install's objects (CI, 2026-12-05:
+     * ExamplesIT.staging's saved plan refused for the install's details after production's uninstall).
      */
     private static void awaitSettled(KubernetesClient client) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -143,6 +144,17 @@ class ExamplesIT {
                             && p.getMetadata().getLabels() != null
                             && p.getMetadata().getLabels().containsKey("operator.istio.io/component"))
                     .forEach(p -> going.add("pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+            // The install's plan compares istioctl's render with the live objects of those names, so one the uninstall
+            // or the garbage collector removes between the plan and the saved plan's apply changes its details.
+            String owned = "install.operator.istio.io/owning-resource";
+            java.util.stream.Stream.of(client.apps().deployments().inNamespace("istio-system").withLabel(owned).list().getItems(),
+                            client.services().inNamespace("istio-system").withLabel(owned).list().getItems(),
+                            client.configMaps().inNamespace("istio-system").withLabel(owned).list().getItems(),
+                            client.serviceAccounts().inNamespace("istio-system").withLabel(owned).list().getItems(),
+                            client.admissionRegistration().v1().mutatingWebhookConfigurations().withLabel(owned).list().getItems(),
+                            client.admissionRegistration().v1().validatingWebhookConfigurations().withLabel(owned).list().getItems())
+                    .flatMap(List::stream)
+                    .forEach(o -> going.add(o.getClass().getSimpleName() + " " + o.getMetadata().getName() + " of the last install"));
             if (going.isEmpty()) {
                 return;
             }

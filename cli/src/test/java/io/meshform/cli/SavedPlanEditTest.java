@@ -115,7 +115,8 @@ class SavedPlanEditTest {
     void anEditedDetailLineIsRefused() throws IOException {
         assertEquals(0, run("plan", "--out", planFile.toString()).code());
         edit("fake.thing.mesh", c -> c.putArray("details").add("  (no visible change)"));
-        refusedWithNothingApplied("`fake.thing.mesh`: the file's details differs from what planning again gives");
+        refusedWithNothingApplied("`fake.thing.mesh`: the file's details differ from what planning again gives"
+                + "\n      in the file only: (no visible change)");
     }
 
     @Test

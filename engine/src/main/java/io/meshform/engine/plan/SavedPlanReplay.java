@@ -1,5 +1,6 @@
 package io.meshform.engine.plan;
 
+import io.meshform.engine.diag.Quote;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.spi.Action;
 import java.util.ArrayList;
@@ -69,8 +70,14 @@ public final class SavedPlanReplay {
                 }
             }
             if (!fields.isEmpty()) {
-                found.add("`" + e.getKey() + "`: the file's " + String.join(", ", fields)
-                        + (fields.size() == 1 ? " differs" : " differ") + " from what planning again gives");
+                StringBuilder what = new StringBuilder("`" + e.getKey() + "`: the file's " + String.join(", ", fields)
+                        + (fields.size() == 1 && !fields.get(0).endsWith("s") ? " differs" : " differ") + " from what planning again gives");
+                for (String list : List.of("details", "warnings")) {
+                    if (fields.contains(list)) {
+                        lines(what, e.getValue().path(list), now.path(list));
+                    }
+                }
+                found.add(what.toString());
             }
         }
         for (String address : again.keySet()) {
@@ -82,6 +89,36 @@ public final class SavedPlanReplay {
             found.add("the resources the plan leaves out (not_planned) differ from what planning again leaves out");
         }
         return found;
+    }
+
+    /**
+     * The first lines that differ between a change's {@code details} (or {@code warnings}) in the file and planned
+     * again, a few of each side: what changed in the cluster since (a pod that came or went, an object the garbage
+     * collector removed) is then named, not only the field. The lines are the file's own (masked as the file holds
+     * them, and shown by the plan the file was written from), shortened.
+     */
+    private static void lines(StringBuilder out, JsonNode file, JsonNode again) {
+        List<String> saved = texts(file);
+        List<String> now = texts(again);
+        List<String> gone = saved.stream().filter(l -> !now.contains(l)).toList();
+        List<String> added = now.stream().filter(l -> !saved.contains(l)).toList();
+        gone.stream().limit(SHOWN_LINES).forEach(l -> out.append("\n      in the file only: ").append(Quote.shortened(l.strip())));
+        added.stream().limit(SHOWN_LINES).forEach(l -> out.append("\n      planned now only: ").append(Quote.shortened(l.strip())));
+        int more = Math.max(0, gone.size() - SHOWN_LINES) + Math.max(0, added.size() - SHOWN_LINES);
+        if (more > 0) {
+            out.append("\n      ... ").append(more).append(more == 1 ? " more line" : " more lines");
+        }
+        if (gone.isEmpty() && added.isEmpty()) {
+            out.append("\n      the same lines in another order");
+        }
+    }
+
+    private static final int SHOWN_LINES = 3;
+
+    private static List<String> texts(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(n -> out.add(n.asString()));
+        return out;
     }
 
     private static Map<String, JsonNode> byAddress(JsonNode plan) {

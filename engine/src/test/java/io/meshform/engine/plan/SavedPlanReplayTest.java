@@ -42,6 +42,26 @@ class SavedPlanReplayTest {
         assertTrue(p.destroy() && p.deleteAdopted() && p.replace().isEmpty(), p.toString());
     }
 
+    /** A detail that changed is named by its lines (a pod that went since the plan), a few of each side. */
+    @Test
+    void differingDetailsAreNamedByTheirLines() {
+        Plan replayed = plan(false, List.of(change(MESH, Action.UPDATE, "spec differs", Map.of())), List.of());
+        ObjectNode again = new PlanJson().toJson(replayed, true);
+        ObjectNode now = again.deepCopy();
+        ((ObjectNode) now.at("/resource_changes/0")).putArray("details").add("  pod cortex/api-0: no sidecar").add("b")
+                .add("c").add("d").add("e");
+        ObjectNode saved = again.deepCopy();
+        ((ObjectNode) saved.at("/resource_changes/0")).putArray("details").add("  pod cortex/api-1: no sidecar").add("b");
+        assertEquals(List.of("`fake.thing.mesh`: the file's details differ from what planning again gives"
+                + "\n      in the file only: pod cortex/api-1: no sidecar"
+                + "\n      planned now only: pod cortex/api-0: no sidecar\n      planned now only: c"
+                + "\n      planned now only: d\n      ... 1 more line"), SavedPlanReplay.differences(saved, now));
+        ObjectNode reordered = again.deepCopy();
+        ((ObjectNode) reordered.at("/resource_changes/0")).putArray("details").add("b").add("  pod cortex/api-0: no sidecar")
+                .add("c").add("d").add("e");
+        assertTrue(SavedPlanReplay.differences(reordered, now).get(0).endsWith("the same lines in another order"));
+    }
+
     @Test
     void eachDifferenceNamesTheResourceAndTheFields() {
         Plan replayed = plan(false, List.of(change(MESH, Action.UPDATE, "spec differs", Map.of())), List.of());
@@ -50,8 +70,8 @@ class SavedPlanReplayTest {
 
         ObjectNode edited = again.deepCopy();
         ((ObjectNode) edited.at("/resource_changes/0")).put("reason", "up to date").putArray("details").add("x");
-        assertEquals(List.of("`fake.thing.mesh`: the file's details, reason differ from what planning again gives"),
-                SavedPlanReplay.differences(edited, again));
+        assertEquals(List.of("`fake.thing.mesh`: the file's details, reason differ from what planning again gives"
+                + "\n      in the file only: x"), SavedPlanReplay.differences(edited, again));
 
         ObjectNode other = new PlanJson().toJson(plan(false, List.of(change(OLD, Action.UPDATE, "spec differs", Map.of())),
                 List.of()), true);
