@@ -75,6 +75,14 @@ public final class KubeErrors {
             + " server's answer), or whether the API server is restarting)";
 
     /**
+     * A plan's warning for a server-side apply the server refused with a conflict (409) in its dry-run: another field
+     * manager owns a field the apply sets. The same words for every type whose plan asks (manifests, Istio policies).
+     */
+    public static String conflictWarning(KubernetesClientException e) {
+        return "the server reports a conflict: " + serverSays(e) + "; apply will fail unless the stack sets force: true";
+    }
+
+    /**
      * The server's own words: Status.message (and reason); for a failed connection, the root cause. URLs in it are
      * shown without credentials ({@link SafeUrls#scrub}): the client's messages name the request's URL, and with it
      * the kubeconfig's {@code user:password@} or {@code ?access_token=}.

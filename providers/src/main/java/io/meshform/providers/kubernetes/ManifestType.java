@@ -263,8 +263,7 @@ public final class ManifestType implements ResourceType {
             if (KubeErrors.code(e) != 409) {
                 throw e;
             }
-            warnings.add(scrub(m, "the server reports a conflict: " + KubeErrors.serverSays(e)
-                    + "; apply will fail unless the stack sets force: true"));
+            warnings.add(scrub(m, KubeErrors.conflictWarning(e)));
             return null;
         }
     }

@@ -26,8 +26,7 @@ final class ApplyConflicts {
             return List.of();
         } catch (KubernetesClientException e) {
             if (KubeErrors.code(e) == 409) {
-                return List.of("the server reports a conflict: " + KubeErrors.serverSays(e)
-                        + "; apply will fail unless the stack sets force: true");
+                return List.of(KubeErrors.conflictWarning(e));
             }
             return unknown(what, KubeErrors.serverSays(e));
         } catch (io.meshform.engine.diag.DiagnosticsException e) {
