@@ -229,6 +229,11 @@ class ExamplesIT {
         Result weakened = meshform(cluster, stack, "drift");
         assertEquals(2, weakened.code(), weakened.out() + weakened.err());
         assertTrue(weakened.out().contains("PeerAuthentication cortex/debug-open, which the stack does not manage"), weakened.out());
+        // The JSON report names the check and says it weakens (other checks' findings are "degraded" or "unchecked").
+        Result weakenedJson = meshform(cluster, stack, "drift", "--format", "json");
+        assertTrue(tools.jackson.databind.json.JsonMapper.builder().build().readTree(weakenedJson.out()).path("drift")
+                .valueStream().anyMatch(e -> e.path("kind").asString("").equals("weakened")
+                        && e.path("check").asString("").equals("unmanaged-weaker-mtls")), weakenedJson.out());
         client.genericKubernetesResources(PEER_AUTH).inNamespace("cortex").withName("debug-open").delete();
 
         // Putting the label back is the one step, and apply runs only what its plan showed: no "Recording" of the

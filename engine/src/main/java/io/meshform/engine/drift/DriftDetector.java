@@ -4,6 +4,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.Stack;
+import io.meshform.engine.plan.CheckFinding;
 import io.meshform.engine.plan.CheckRun;
 import io.meshform.engine.plan.Sensitive;
 import io.meshform.engine.plan.SensitivePaths;
@@ -139,12 +140,13 @@ public final class DriftDetector {
         notes.addAll(unmatched.notes());
         // In the checks' order, whatever finished first; the first failing check in that order throws. A check may
         // quote a sensitive value it was given in clear: masked before anything is reported.
-        for (Diagnostic d : forChecks.redact(checks.diagnostics())) {
+        for (CheckFinding f : checks.findings()) {
+            Diagnostic d = forChecks.redact(List.of(f.diagnostic())).get(0);
             if (d.severity() == io.meshform.engine.diag.Severity.INFO) {
                 notes.add(d);
                 continue;
             }
-            entries.add(new DriftEntry(null, DriftKind.WEAKENED, d.summary(), null, null, List.of(), d));
+            entries.add(DriftEntry.of(new CheckFinding(f.check(), f.concern(), d)));
         }
         // A whole resource left out with --ignore is left out here too: it must not fail a --fail-on-pending check.
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)

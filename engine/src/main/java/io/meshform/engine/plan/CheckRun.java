@@ -180,11 +180,23 @@ public final class CheckRun implements AutoCloseable {
      * @throws IllegalStateException when the waiting thread is interrupted (the checks are stopped)
      */
     public List<Diagnostic> diagnostics() {
+        return findings().stream().map(CheckFinding::diagnostic).toList();
+    }
+
+    /**
+     * As {@link #diagnostics()}, each with the check that said it (drift reports a finding's kind from its check's
+     * {@link PlanCheck#concern}).
+     *
+     * @throws IllegalStateException when the waiting thread is interrupted (the checks are stopped)
+     */
+    public List<CheckFinding> findings() {
         afterReads(); // a caller that asks has read the cluster; nothing may wait for a start that never comes
-        List<Diagnostic> out = new ArrayList<>();
+        List<CheckFinding> out = new ArrayList<>();
         try {
             for (Started s : checks) {
-                out.addAll(s.result.get());
+                for (Diagnostic d : s.result.get()) {
+                    out.add(new CheckFinding(s.check.name(), s.check.concern(d), d));
+                }
             }
             return out;
         } catch (InterruptedException e) {

@@ -197,6 +197,9 @@ public final class DriftFormats {
                 o.put("address", e.address().toString());
             }
             o.put("kind", e.kind().name().toLowerCase());
+            if (e.check() != null) {
+                o.put("check", e.check());
+            }
             if (e.deposedKey() != null) {
                 o.put("deposed_key", e.deposedKey());
             }

@@ -41,5 +41,26 @@ public interface PlanCheck {
         return java.util.Optional.empty();
     }
 
+    /**
+     * What one of this check's warnings says about the cluster, which drift reports as the finding's kind: that it
+     * weakens what the stack declares (the default: a policy that lets through what the stack denies, a workload left
+     * out of mTLS), that the mesh does not work as declared (istiod without replicas, connections that STRICT breaks),
+     * or that the check could not judge the cluster. Neither of the last two is a weakening, and a nightly reader who
+     * filters on the kind must not be told so.
+     */
+    default Concern concern(Diagnostic finding) {
+        return Concern.WEAKENS;
+    }
+
+    /** See {@link #concern}. */
+    enum Concern {
+        /** What the stack declares is weaker in the cluster: traffic or callers let through that it does not allow. */
+        WEAKENS,
+        /** The mesh does not work as the stack declares: something fails or is refused, nothing is let through. */
+        DEGRADES,
+        /** The check could not judge the cluster (a tool it runs did not run): nothing is known either way. */
+        UNCHECKED
+    }
+
     List<Diagnostic> check(CheckContext context);
 }

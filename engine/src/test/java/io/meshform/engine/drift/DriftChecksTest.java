@@ -150,4 +150,39 @@ class DriftChecksTest {
         assertEquals("no answer from the cluster", assertThrows(IllegalStateException.class, this::drift).getMessage());
         assertEquals(0, runs.get(), "the check never started");
     }
+    @Test
+    void aFindingsKindIsWhatItsCheckSaysItMeans() {
+        // Every check finding used to be "weakened": istiod without replicas, or analyze that did not run, too.
+        cluster.addCheck(InMemoryCluster.riskyCheck());
+        cluster.addCheck(new PlanCheck() {
+            @Override
+            public String name() {
+                return "control-plane";
+            }
+
+            @Override
+            public Concern concern(Diagnostic finding) {
+                return finding.summary().startsWith("could not") ? Concern.UNCHECKED : Concern.DEGRADES;
+            }
+
+            @Override
+            public List<Diagnostic> check(CheckContext context) {
+                return List.of(Diagnostic.warning("istiod has no replica", "", null),
+                        Diagnostic.warning("could not run the analyzers", "", null));
+            }
+        });
+        DriftReport report = drift();
+        assertEquals(List.of("CHANGED null changed outside meshform (spec differs from the live object)",
+                        "WEAKENED risky test.thing.b is risky", "DEGRADED control-plane istiod has no replica",
+                        "UNCHECKED control-plane could not run the analyzers"),
+                report.entries().stream().map(e -> e.kind() + " " + e.check() + " " + e.summary()).toList());
+        tools.jackson.databind.JsonNode json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(
+                new io.meshform.engine.render.DriftFormats().render(report, "json", io.meshform.engine.render.Style.plain()));
+        assertEquals(List.of("changed", "weakened", "degraded", "unchecked"),
+                json.get("drift").valueStream().map(e -> e.get("kind").asString()).toList());
+        assertEquals(List.of("-", "risky", "control-plane", "control-plane"),
+                json.get("drift").valueStream().map(e -> e.path("check").asString("-")).toList());
+        String junit = new io.meshform.engine.render.DriftFormats().render(report, "junit", io.meshform.engine.render.Style.plain());
+        assertTrue(junit.contains("type=\"degraded\"") && junit.contains("type=\"unchecked\""), junit);
+    }
 }

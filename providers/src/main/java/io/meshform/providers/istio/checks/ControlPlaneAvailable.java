@@ -62,6 +62,12 @@ public final class ControlPlaneAvailable extends MeshCheck {
     }
 
     /** The revision names the istiod Deployment judged. */
+    /** An istiod that serves nothing lets nothing through: the injector refuses new pods. */
+    @Override
+    public Concern concern(io.meshform.engine.diag.Diagnostic finding) {
+        return Concern.DEGRADES;
+    }
+
     @Override
     public Set<String> installFields() {
         return Set.of("/revision");

@@ -85,6 +85,12 @@ public final class CustomProviderDeclared extends MeshCheck {
     }
 
     /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    /** istiod turns the policy's rules into DENY rules: requests are refused, not let through. */
+    @Override
+    public Concern concern(io.meshform.engine.diag.Diagnostic finding) {
+        return Concern.DEGRADES;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of();

@@ -45,6 +45,11 @@ final class DigestGuard<C extends PlanCheck & ReadsInstall> implements PlanCheck
     }
 
     @Override
+    public Concern concern(Diagnostic finding) {
+        return check.concern(finding);
+    }
+
+    @Override
     public Optional<CompletionStage<?>> earlyStart() {
         return check.earlyStart();
     }

@@ -390,6 +390,15 @@ public final class IngressAuthCoverage extends MeshCheck {
     }
 
     /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    /**
+     * A path let by the auth proxy is a weakening; CUSTOM policies of several providers on one gateway
+     * ({@link MixedCustomProviders#SUMMARY}) make istiod refuse what they match instead.
+     */
+    @Override
+    public Concern concern(Diagnostic finding) {
+        return finding.summary().startsWith(MixedCustomProviders.SUMMARY) ? Concern.DEGRADES : Concern.WEAKENS;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of();

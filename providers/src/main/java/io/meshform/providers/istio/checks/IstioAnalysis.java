@@ -41,6 +41,8 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
     static final java.util.Set<String> RUNTIME_KINDS = java.util.Set.of("Service", "Namespace", "Node", "Pod", "Secret");
     /** Messages that depend on which pods run: before Istio is installed they miss what the install will start. */
     static final java.util.Set<String> POD_CODES = java.util.Set.of("IST0127", "IST0103");
+    /** How the warning of a run that did not happen starts. */
+    static final String DID_NOT_RUN = "istioctl analyze did not run: ";
 
     private final Function<CheckContext, PlannedMesh> mesh;
     private final Istioctl istioctl;
@@ -120,7 +122,7 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
      * when the program is not Istio's istioctl, comes first: it is the fix.
      */
     private static Diagnostic didNotRun(CheckContext ctx, String why, String advice) {
-        String summary = "istioctl analyze did not run: " + why;
+        String summary = DID_NOT_RUN + why;
         String first = advice == null ? "" : advice + "\n";
         return ctx.purpose() == Purpose.DRIFT
                 ? Diagnostic.warning(summary, first + "drift runs Istio's analyzers on the live cluster, and they did not check it;"
@@ -267,6 +269,12 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
     }
 
     /** The revision analyze runs for ({@code --revision}): a digest is no control plane's revision. */
+    /** Analyze's messages say what Istio finds wrong, not what lets traffic through; a run that did not happen judged nothing. */
+    @Override
+    public Concern concern(Diagnostic finding) {
+        return finding.summary().startsWith(DID_NOT_RUN) ? Concern.UNCHECKED : Concern.DEGRADES;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of("/revision");

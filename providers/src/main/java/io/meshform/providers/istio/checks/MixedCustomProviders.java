@@ -21,6 +21,9 @@ import java.util.function.Function;
  * per set of policies, naming the workloads ({@link JudgedGateways}).
  */
 final class MixedCustomProviders {
+    /** How its warning starts. */
+    static final String SUMMARY = "ingress coverage: CUSTOM policies name ";
+
     private record Found(List<AuthzPolicy> customs, AuthzPolicy own, JudgedGateways gateways) {
     }
 
@@ -45,7 +48,7 @@ final class MixedCustomProviders {
             f.customs().forEach(p -> byProvider.computeIfAbsent(p.provider(), k -> new ArrayList<>()).add(p.id()));
             List<String> named = new ArrayList<>();
             byProvider.forEach((provider, ids) -> named.add(provider + " (" + String.join(", ", ids) + ")"));
-            out.add(Diagnostic.warning("ingress coverage: CUSTOM policies name " + byProvider.size() + " providers on "
+            out.add(Diagnostic.warning(SUMMARY + byProvider.size() + " providers on "
                             + f.gateways().named() + ": " + String.join(", ", named) + "; no request reaches an auth proxy",
                     "istiod allows one CUSTOM provider per workload unless PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS is set"
                             + " (default false); with more it turns every CUSTOM rule there into a DENY rule"

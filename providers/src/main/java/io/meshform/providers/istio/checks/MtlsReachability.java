@@ -27,6 +27,8 @@ public final class MtlsReachability extends MeshCheck {
     /** Clients named in a summary line before "and N more"; the detail lists them all up to {@link #LISTED}. */
     private static final int NAMED = 4;
     private static final int LISTED = 200;
+    /** What a drift finding says of a connection that went plaintext where mTLS was applied. */
+    static final String PLAINTEXT_LIVE = "plaintext in the live cluster (mTLS as applied)";
 
     MtlsReachability(Function<CheckContext, PlannedMesh> mesh) {
         super("mtls-reachability", NEEDS_CLUSTER, mesh, MtlsReachability::findings);
@@ -117,7 +119,7 @@ public final class MtlsReachability extends MeshCheck {
         String what = switch (c.kind()) {
             case BREAKS -> drift ? "broken in the live cluster (it worked as applied)" : "breaks";
             case BROKEN -> "broken in the live cluster";
-            case NEWLY_PLAINTEXT -> drift ? "plaintext in the live cluster (mTLS as applied)" : "goes plaintext (was mTLS)";
+            case NEWLY_PLAINTEXT -> drift ? PLAINTEXT_LIVE : "goes plaintext (was mTLS)";
         };
         String summary = "mTLS: " + named + " -> " + c.pair() + " " + what
                 + (c.problem() == null ? "" : ": " + problem(c.problem()));
@@ -168,6 +170,15 @@ public final class MtlsReachability extends MeshCheck {
      * planned labels take effect ({@link MeshInventory#planned}) depends on them (it judges each digest of the mesh
      * config it reads itself, field by field); a digest in either of the two fields leaves the pods' sidecars unknown.
      */
+    /**
+     * A connection that STRICT breaks is refused, not let through; one that went plaintext where mTLS was applied
+     * ({@link #PLAINTEXT_LIVE}, drift only) is a weakening.
+     */
+    @Override
+    public Concern concern(Diagnostic finding) {
+        return finding.summary().contains(PLAINTEXT_LIVE) ? Concern.WEAKENS : Concern.DEGRADES;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return Injectors.INSTALL_FIELDS;

@@ -71,6 +71,12 @@ public final class ProxyVersionSkew implements PlanCheck, ReadsInstall {
     }
 
     /** The release and revision the skew is judged against: a digest is neither a release nor a control plane's revision. */
+    /** Proxies older than their control plane may misbehave; the check judges no policy. */
+    @Override
+    public Concern concern(io.meshform.engine.diag.Diagnostic finding) {
+        return Concern.DEGRADES;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of("/version", "/revision");

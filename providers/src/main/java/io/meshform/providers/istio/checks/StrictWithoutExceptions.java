@@ -187,6 +187,12 @@ public final class StrictWithoutExceptions extends MeshCheck {
      * planned labels take effect ({@link MeshInventory#planned}) depends on them (the mesh config it reads in drift is
      * the live one, {@link PlannedMesh#meshConfig}); a digest in either of the two fields leaves the pods' sidecars unknown.
      */
+    /** STRICT over a workload that cannot do mTLS refuses its plaintext connections; it lets nothing through. */
+    @Override
+    public Concern concern(io.meshform.engine.diag.Diagnostic finding) {
+        return Concern.DEGRADES;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return Injectors.INSTALL_FIELDS;

@@ -62,6 +62,12 @@ public final class TracingProviderDeclared extends MeshCheck {
     }
 
     /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
+    /** No spans are sent: nothing is let through. */
+    @Override
+    public Concern concern(io.meshform.engine.diag.Diagnostic finding) {
+        return Concern.DEGRADES;
+    }
+
     @Override
     public java.util.Set<String> installFields() {
         return java.util.Set.of();
