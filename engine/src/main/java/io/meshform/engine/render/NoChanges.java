@@ -20,4 +20,15 @@ final class NoChanges {
                 : " resources left out of this plan (--target, --exclude) were") + " not compared: plan"
                 + " without --target and --exclude to compare the whole stack `" + plan.stackName() + "`.";
     }
+
+    /**
+     * What a plan without changes adds under its warnings ({@code where}: "above" or "below"), or nothing. "The cluster
+     * matches the stack" under a warning that istiod serves nothing read as all-clear: the objects match, the mesh does
+     * not work, and apply will not change that.
+     */
+    static String warnings(Plan plan, String where) {
+        long n = plan.diagnostics().stream().filter(d -> d.severity() == io.meshform.engine.diag.Severity.WARNING).count();
+        return n == 0 ? "" : " There is nothing to apply, so " + (n == 1 ? "the warning " + where + " stays"
+                : "the " + n + " warnings " + where + " stay") + " until the stack or the cluster changes.";
+    }
 }

@@ -30,8 +30,8 @@ public final class PlanMarkdown {
         StringBuilder sb = new StringBuilder("### meshform plan: `").append(plan.stackName()).append("`\n\n");
         if (!plan.hasChanges()) {
             sb.append(plan.destroy() ? "No changes. Nothing to destroy: the state records no resources.\n"
-                    : plan.partial() ? "No changes. " + NoChanges.partial(plan) + "\n"
-                    : "No changes. The cluster matches the stack.\n");
+                    : plan.partial() ? "No changes. " + NoChanges.partial(plan) + NoChanges.warnings(plan, "below") + "\n"
+                    : "No changes. The cluster matches the stack." + NoChanges.warnings(plan, "below") + "\n");
             if (plan.diagnostics().isEmpty()) {
                 return sb.toString();
             }

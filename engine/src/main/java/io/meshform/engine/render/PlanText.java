@@ -53,8 +53,8 @@ public final class PlanText {
             out.append(style.green("No changes.")).append(plan.destroy()
                     ? " Nothing to destroy: the state records no resources of stack `" + plan.stackName() + "`"
                             + (plan.partial() ? " in this selection" : "") + ".\n"
-                    : plan.partial() ? " " + NoChanges.partial(plan) + "\n"
-                    : " The cluster matches the stack `" + plan.stackName() + "`.\n");
+                    : plan.partial() ? " " + NoChanges.partial(plan) + NoChanges.warnings(plan, "above") + "\n"
+                    : " The cluster matches the stack `" + plan.stackName() + "`." + NoChanges.warnings(plan, "above") + "\n");
             return out.toString();
         }
         out.append("meshform will perform the following actions, in this order:\n\n");

@@ -87,4 +87,26 @@ class PartialPlanNoChangesTest {
         assertTrue(new PlanText(Style.plain()).render(plan).endsWith("No changes. The cluster matches the stack `test`.\n"));
         assertFalse(new PlanJson().write(plan, false).contains("not_planned"), "a whole plan's JSON keeps its shape");
     }
+
+    @Test
+    void aPlanWithoutChangesUnderAWarningSaysApplyingLeavesIt() {
+        // "The cluster matches the stack" under "istiod is scaled to 0 replicas" read as all-clear.
+        Stack s = Stacks.load(cluster.registry(), dir, STACK.formatted("STRICT", "STRICT"));
+        new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, planner.plan(s, state(), PlanOptions.defaults()),
+                state(), store, new AtomicBoolean());
+        cluster.addCheck("control-plane", ctx -> List.of(
+                io.meshform.engine.diag.Diagnostic.warning("istiod is scaled to 0 replicas", "", null),
+                io.meshform.engine.diag.Diagnostic.info("a note", "", null)));
+        Plan plan = new Planner(cluster.registry(), "test").plan(s, state(), PlanOptions.defaults());
+        assertFalse(plan.hasChanges());
+        String text = new PlanText(Style.plain()).render(plan);
+        assertTrue(text.endsWith("No changes. The cluster matches the stack `test`. There is nothing to apply, so the"
+                + " warning above stays until the stack or the cluster changes.\n"), text);
+        String md = new PlanMarkdown().render(plan);
+        assertTrue(md.contains("No changes. The cluster matches the stack. There is nothing"
+                + " to apply, so the warning below stays until the stack or the cluster changes.\n"), md);
+        cluster.addCheck("second", ctx -> List.of(io.meshform.engine.diag.Diagnostic.warning("another", "", null)));
+        String two = new PlanText(Style.plain()).render(new Planner(cluster.registry(), "test").plan(s, state(), PlanOptions.defaults()));
+        assertTrue(two.contains("so the 2 warnings above stay until"), two);
+    }
 }
