@@ -51,6 +51,14 @@ cp -a "$runtime" "$stage/runtime"
 cp "$root"/examples/*.yaml "$stage/examples/"
 cp "$root/LICENSE" "$root/README.md" "$root/CHANGELOG.md" "$stage/"
 mkdir -p "$stage/docs" && cp "$root"/docs/*.md "$root"/docs/*.json "$stage/docs/" 2>/dev/null || true
+# A relative link to a file of the source tree the archive does not ship (CONTRIBUTING.md, testbed/README.md) would
+# open nothing: it becomes its text, saying where the file is.
+for md in "$stage"/*.md "$stage"/docs/*.md; do
+  STAGE_DIR=$(dirname "$md") perl -0pi -e '
+    s{\[([^\]]+)\]\(((?![a-z]+:)[^)#\s]+)(#[^)]*)?\)}{
+      -e "$ENV{STAGE_DIR}/$2" ? "[$1]($2" . ($3 // "") . ")" : "$1 (in the source tree, not in this archive)"
+    }ge' "$md"
+done
 
 # Reproducible: sorted names, root ownership, the commit's time (or 0 outside git).
 epoch=$(git -C "$root" log -1 --format=%ct 2>/dev/null || echo 0)

@@ -33,6 +33,30 @@ class ReleaseArchiveIT {
         assertEquals(sha + "  " + ARCHIVE.getFileName(), line, "sha256sum -c format");
     }
 
+    /** The README linked CONTRIBUTING.md and testbed/README.md, which the archive does not ship. */
+    @Test
+    void everyRelativeLinkOfTheShippedDocsOpensAFileOfTheArchive() throws Exception {
+        Processes.untar(ARCHIVE, dir.resolve("unpacked"));
+        Path home = dir.resolve("unpacked/meshform-" + VERSION);
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile("\\[[^\\]]+\\]\\(((?![a-z]+:)[^)#\\s]+)(#[^)]*)?\\)");
+        List<String> broken = new java.util.ArrayList<>();
+        int links = 0;
+        try (var files = Files.walk(home)) {
+            for (Path md : files.filter(p -> p.toString().endsWith(".md") && !p.startsWith(home.resolve("runtime"))).toList()) {
+                var m = link.matcher(Files.readString(md));
+                while (m.find()) {
+                    links++;
+                    if (!Files.exists(md.getParent().resolve(m.group(1)))) {
+                        broken.add(home.relativize(md) + " -> " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), broken);
+        assertTrue(links > 10, "links checked: " + links);
+        assertTrue(Files.readString(home.resolve("README.md")).contains("CONTRIBUTING.md (in the source tree, not in this archive)"));
+    }
+
     @Test
     void runsWithoutMavenJavaOrCheckout() throws Exception {
         Processes.untar(ARCHIVE, dir.resolve("unpacked"));
