@@ -39,6 +39,9 @@ import tools.jackson.databind.JsonNode;
  * which counts.
  */
 final class GatewayEnvoyFilters {
+    /** What the warning says after the gateways' names when an EnvoyFilter patches them. */
+    static final String NOT_KNOWN = " is not known: EnvoyFilter ";
+
     static final Set<String> AUTHORIZING = Set.of("LISTENER", "LISTENER_FILTER", "FILTER_CHAIN", "NETWORK_FILTER",
             "HTTP_FILTER", "ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE", "CLUSTER", "BOOTSTRAP");
 
@@ -101,7 +104,7 @@ final class GatewayEnvoyFilters {
      */
     static Diagnostic unknown(List<Patching> patching, JudgedGateways gateways) {
         String names = String.join(", ", patching.stream().map(Patching::id).toList());
-        return Diagnostic.warning("ingress coverage of " + gateways.names() + " is not known: EnvoyFilter " + names
+        return Diagnostic.warning("ingress coverage of " + gateways.names() + NOT_KNOWN + names
                         + " patches the gateway's Envoy config",
                 String.join("; ", patching.stream().map(Patching::toString).toList())
                         + (patching.size() == 1 ? " applies to " : " apply to ") + gateways.named()

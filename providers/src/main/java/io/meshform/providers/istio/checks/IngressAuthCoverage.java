@@ -60,6 +60,9 @@ import tools.jackson.databind.JsonNode;
  * and looked like the stack's answer; the header now names the declaration whose paths it used.
  */
 public final class IngressAuthCoverage extends MeshCheck {
+    /** How the warning for a public path the gateway does not let through starts. */
+    static final String PUBLIC_PATH = "ingress coverage: public path `";
+
     private static final int LISTED = 12;
 
     IngressAuthCoverage(Function<CheckContext, PlannedMesh> mesh) {
@@ -182,7 +185,7 @@ public final class IngressAuthCoverage extends MeshCheck {
                         ? "ingress coverage: `" + r.request() + "` " + (pods ? "is " + Outcome.LET_THROUGH.words()
                                 : wouldBe(Outcome.LET_THROUGH) + standIn) + " (" + r.variant()
                                 + ", protected by " + r.origin() + ")"
-                        : "ingress coverage: public path `" + r.request() + "` " + (pods ? r.verdict().outcome().words()
+                        : PUBLIC_PATH + r.request() + "` " + (pods ? r.verdict().outcome().words()
                                 : wouldBe(r.verdict().outcome()) + standIn) + ", but the stack declares it public";
                 String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range;
                 rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new JudgedGateways()))
@@ -391,12 +394,18 @@ public final class IngressAuthCoverage extends MeshCheck {
 
     /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */
     /**
-     * A path let by the auth proxy is a weakening; CUSTOM policies of several providers on one gateway
-     * ({@link MixedCustomProviders#SUMMARY}) make istiod refuse what they match instead.
+     * A path let by the auth proxy is a weakening. A public path refused ({@link #PUBLIC_PATH}) and CUSTOM policies of
+     * several providers on one gateway ({@link MixedCustomProviders#SUMMARY}, istiod refuses what they match) let
+     * nothing through; an EnvoyFilter that patches the gateway ({@link GatewayEnvoyFilters#NOT_KNOWN}) leaves the
+     * coverage unjudged. The summaries are this check's own, so their openings tell them apart.
      */
     @Override
     public Concern concern(Diagnostic finding) {
-        return finding.summary().startsWith(MixedCustomProviders.SUMMARY) ? Concern.DEGRADES : Concern.WEAKENS;
+        String s = finding.summary();
+        if (s.startsWith(PUBLIC_PATH) || s.startsWith(MixedCustomProviders.SUMMARY)) {
+            return Concern.DEGRADES;
+        }
+        return s.contains(GatewayEnvoyFilters.NOT_KNOWN) ? Concern.UNCHECKED : Concern.WEAKENS;
     }
 
     @Override

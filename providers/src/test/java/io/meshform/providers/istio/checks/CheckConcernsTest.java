@@ -47,7 +47,13 @@ class CheckConcernsTest {
             PlanCheck coverage = byName.get("ingress-auth-coverage");
             assertEquals(Concern.DEGRADES, coverage.concern(Diagnostic.warning(MixedCustomProviders.SUMMARY + "2 providers on"
                     + " istio-system/istio=ingressgateway", "", null)), "istiod turns every CUSTOM rule into a DENY");
-            assertEquals(Concern.WEAKENS, coverage.concern(Diagnostic.warning("ingress coverage: 3 paths let through", "", null)));
+            assertEquals(Concern.WEAKENS, coverage.concern(Diagnostic.warning("ingress coverage: `GET example.com //app/x` is"
+                    + " let through without the auth proxy (doubled slash of /app/x, protected by rule 1)", "", null)));
+            assertEquals(Concern.DEGRADES, coverage.concern(Diagnostic.warning(IngressAuthCoverage.PUBLIC_PATH
+                    + "GET example.com /api/health` is denied, but the stack declares it public", "", null)));
+            assertEquals(Concern.UNCHECKED, coverage.concern(Diagnostic.warning("ingress coverage of istio-system/istio="
+                    + "ingressgateway" + GatewayEnvoyFilters.NOT_KNOWN + "istio-system/lua patches the gateway's Envoy config",
+                    "", null)));
         }
     }
 
