@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An apply stopped (Ctrl-C, or kill -9) while it waits for a manifest's {@code wait}: the object is written, the state
+ * An apply stopped (Ctrl-C, SIGTERM or kill -9) while it waits for a manifest's {@code wait}: the object is written, the state
  * does not record it. The next plan said "will be recorded in state; nothing changes in the cluster", and its apply
  * recorded it and created the resource depending on it at once, before the object held what its wait asks for. The
  * wait is still owed: the plan says so, and apply waits before it starts the dependent.
@@ -34,6 +34,11 @@ class InterruptedWaitIT {
     @Test
     void afterCtrlCTheOwedWaitIsWaitedForBeforeTheDependents(ClusterContext cluster) throws Exception {
         owedWaitIsWaitedFor("INT", cluster);
+    }
+
+    @Test
+    void afterSigtermTheOwedWaitIsWaitedForBeforeTheDependents(ClusterContext cluster) throws Exception {
+        owedWaitIsWaitedFor("TERM", cluster);
     }
 
     @Test
@@ -108,7 +113,7 @@ class InterruptedWaitIT {
             }
         }
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), out.toString());
-        assertEquals(signal.equals("INT") ? 130 : 137, p.exitValue(), out.toString());
+        assertEquals(Map.of("INT", 130, "TERM", 143, "KILL", 137).get(signal), p.exitValue(), out.toString());
         return out.toString();
     }
 }
