@@ -29,7 +29,8 @@ final class OwedWait {
      */
     static Optional<String> reason(PlanRequest request, Target t, ObjectNode m, JsonNode recorded, Supplier<JsonNode> live) {
         JsonNode wait = request.desired().get("wait");
-        if (wait == null || !wait.isObject() || request.live() == null) {
+        // drift reports what changed outside meshform against what the state records; an owed wait is apply's work
+        if (wait == null || !wait.isObject() || request.live() == null || request.context().drift()) {
             return Optional.empty();
         }
         boolean vouched = request.recorded() != null && recorded != null && Json.sameValue(recorded, m)

@@ -73,6 +73,18 @@ class ManifestOwedWaitTest {
     }
 
     @Test
+    void driftReportsNoOwedWait() {
+        // Drift compares the cluster with what the state records; a wait still owed is apply's work, not a change
+        // made outside meshform.
+        ManifestType type = new ManifestType(new KubeConnection(client, "meshform"));
+        ObjectNode desired = spec("a: b", WAIT);
+        PlannedChange c = type.plan(new PlanRequest(gate, desired, null, new LiveObject(desired.deepCopy(), "7",
+                new ManifestWait.Seen(false)), io.meshform.engine.spi.StackContext.forDrift(
+                io.meshform.engine.spi.StackContext.detached().stack())));
+        assertEquals(Action.NOOP, c.action());
+    }
+
+    @Test
     void aManifestWithoutWaitOwesNone() {
         assertEquals(Action.NOOP, plan(spec("a: b", null), null, null).action());
     }
