@@ -81,6 +81,43 @@ class InterruptedRestartsIT {
         assertEquals(0, settled.code(), settled.out());
     }
 
+    /**
+     * The same kill in a change that turns injection on (the labels' first apply, so the state records nothing yet):
+     * the next plan finds the restarts still owed from the pods that predate the label write, and its apply does them.
+     */
+    @Test
+    void theRestartsOfALabelsChangeKilledHalfWayArePlannedAndDone(ClusterContext cluster) throws Exception {
+        defaultIstio(cluster);
+        KubernetesClient c = cluster.client();
+        String ns = cluster.newNamespace();
+        WORKLOADS.forEach(name -> deployment(c, ns, name));
+        Thread.sleep(1100); // creation and managedFields times have one-second resolution
+        Path stack = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: restarts}
+                resources:
+                  - type: kubernetes.labels
+                    name: inject
+                    spec: {kind: Namespace, name: %s, labels: {istio-injection: enabled}, restartWorkloads: true,
+                           restartTimeoutSeconds: 90}
+                """.formatted(ns));
+        String killed = killNineAtFirstRestart(stack, cluster);
+        assertEquals("enabled", c.namespaces().withName(ns).get().getMetadata().getLabels().get("istio-injection"), killed);
+        assertTrue(running(c, ns).stream().filter(p -> !hasSidecar(p)).count() >= 6, killed);
+
+        LiveRun plan = LiveRun.of(cluster, stack, "plan", "--no-analyze");
+        assertTrue(plan.out().contains("# kubernetes.labels.inject will be updated in-place"), plan.out());
+        assertTrue(plan.out().contains("workload(s) still run pods from before the injection change"), plan.out());
+
+        LiveRun applied = LiveRun.of(cluster, stack, "apply", "--auto-approve", "--no-analyze");
+        assertEquals(0, applied.code(), applied.out());
+        assertEquals(List.of(), running(c, ns).stream().filter(p -> !hasSidecar(p)).map(p -> p.getMetadata().getName())
+                .toList(), "pods stay without the sidecar of a namespace that injects: " + applied.out());
+        LiveRun settled = LiveRun.of(cluster, stack, "plan", "--no-analyze", "--detailed-exitcode");
+        assertEquals(0, settled.code(), settled.out());
+    }
+
     /** Runs the apply in a JVM of its own and kills it (SIGKILL) once it starts restarting; what it printed. */
     private static String killNineAtFirstRestart(Path stack, ClusterContext cluster) throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
