@@ -197,8 +197,8 @@ public final class LabelsType extends MetadataMapsType {
         // Removing istio-injection turns injection off: restart as the recorded spec asked.
         // A delete reads the injectors afresh (a context of its own): it is ordered before no install, so a read it
         // shared could precede an install of this apply that the other steps' restarts must see.
-        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), StackContext.detached(),
-                request.progress());
+        afterApply(request.address(), t, labelsBeforeRemoval(liveLabels(live), request.recorded().attributes()), applied,
+                request.recorded().attributes(), StackContext.detached(), request.progress());
     }
 
     private HasMetadata requireExists(ResourceAddress address, Target t) {

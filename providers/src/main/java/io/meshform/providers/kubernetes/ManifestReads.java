@@ -63,7 +63,10 @@ final class ManifestReads {
                     ObjectNode value = Json.copy(r.spec());
                     value.remove("file");
                     value.set("manifest", Json.project(live, m));
-                    out.put(r.address(), new LiveObject(value, KubeObjects.resourceVersionOf(live))
+                    // what the plan needs of the object beyond the declared fields: whether its wait holds now
+                    JsonNode wait = r.spec().get("wait");
+                    Object seen = wait != null && wait.isObject() ? new ManifestWait.Seen(ManifestWait.of(wait).holds(live)) : null;
+                    out.put(r.address(), new LiveObject(value, KubeObjects.resourceVersionOf(live), seen)
                             .withOwnership(LineageMark.of(live, kube.fieldManager(), t.describe(),
                                     t.importId())));
                 }

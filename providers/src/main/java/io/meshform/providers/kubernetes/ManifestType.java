@@ -179,14 +179,15 @@ public final class ManifestType implements ResourceType {
         after.set("manifest", m);
         List<String> warnings = new ArrayList<>();
         List<PlanDetail> details = new ArrayList<>();
-        Target was = request.recorded() == null ? t
-                : target(manifests.manifest(request.address(), request.recorded().attributes(), request.context()));
+        ObjectNode recorded = request.recorded() == null ? null
+                : manifests.manifest(request.address(), request.recorded().attributes(), request.context());
+        Target was = recorded == null ? t : target(recorded);
         boolean moved = !was.sameObject(t);  // then what is read where the manifest now puts it is not the one applied
         if (!moved && request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs
             // no request per object (only the LIST that read() made per kind and namespace).
-            return new PlannedChange(Action.NOOP, "the live object matches", request.live().value(), after, details,
-                    warnings, Map.of());
+            return unlessWaitOwed(new PlannedChange(Action.NOOP, "the live object matches", request.live().value(), after,
+                    details, warnings, Map.of()), request, t, m, recorded);
         }
         if (!moved && request.live() != null && isSecret(m)) {
             // A Secret's values are opaque bytes the server does not canonicalise, so no dry-run is needed to compare
@@ -246,9 +247,19 @@ public final class ManifestType implements ResourceType {
         JsonNode wanted = dryRun != null ? Json.project(dryRun, m) : m;
         List<String> changed = Json.paths(liveManifest, wanted);
         if (changed.isEmpty()) {
-            return new PlannedChange(Action.NOOP, "matches the server's dry-run", before, after, details, warnings, Map.of());
+            return unlessWaitOwed(new PlannedChange(Action.NOOP, "matches the server's dry-run", before, after, details,
+                    warnings, Map.of()), request, t, m, recorded);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, after, details, warnings, Map.of());
+    }
+
+    /** {@code noop}, or an update whose apply finishes the wait no apply finished ({@link OwedWait}). */
+    private PlannedChange unlessWaitOwed(PlannedChange noop, PlanRequest request, Target t, ObjectNode m, ObjectNode recorded) {
+        return OwedWait.reason(request, t, m, recorded, () -> {
+            HasMetadata live = KubeObjects.get(kube.client(), t);
+            return live == null ? null : Json.toNode(live);
+        }).map(reason -> new PlannedChange(Action.UPDATE, reason, noop.before(), noop.after(), noop.details(),
+                noop.warnings(), noop.privateData())).orElse(noop);
     }
 
     /**

@@ -12,6 +12,10 @@ import tools.jackson.databind.JsonNode;
 record ManifestWait(String condition, String field, String value, long seconds) {
     static final long DEFAULT_SECONDS = 300;
 
+    /** What a read saw of a manifest with a wait: whether the live object held it ({@link OwedWait}). */
+    record Seen(boolean holds) {
+    }
+
     static ManifestWait of(JsonNode wait) {
         return new ManifestWait(Json.text(wait, "condition"), Json.text(wait, "field"), Json.text(wait, "value"),
                 wait.has("timeoutSeconds") ? wait.get("timeoutSeconds").longValue() : DEFAULT_SECONDS);
@@ -59,7 +63,8 @@ record ManifestWait(String condition, String field, String value, long seconds) 
             res.waitUntilCondition(o -> o != null && holds(Json.toNode(o)), seconds, TimeUnit.SECONDS);
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             throw KubeErrors.error(request.address() + ": " + t.describe() + " was applied but is not " + this
-                    + " after " + seconds + "s", "meshform recorded nothing for it; check `kubectl describe` and apply again");
+                    + " after " + seconds + "s", "meshform did not record it, so the next plan shows the wait as still owed (an update"
+                    + " that waits before the resources that depend on it); check `kubectl describe` and apply again");
         }
     }
 

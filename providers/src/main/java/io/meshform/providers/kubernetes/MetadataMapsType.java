@@ -311,6 +311,19 @@ abstract class MetadataMapsType implements ResourceType {
 
 
     /**
+     * The labels a removal of meshform's keys (a labels resource destroyed, an adopted namespace released) goes from:
+     * the live ones, plus the recorded keys the object no longer has. A removal cut short after its write (Ctrl-C,
+     * SIGTERM or kill -9 during the restarts) keeps its state entry, and the next apply's removal found meshform's keys
+     * already gone: judged from the live labels alone, injection did not change, so it restarted nothing while the plan
+     * promised the restarts and the pods kept their old sidecar state.
+     */
+    static Map<String, String> labelsBeforeRemoval(Map<String, String> live, JsonNode recorded) {
+        Map<String, String> out = new TreeMap<>(Json.stringMap(recorded.get(LABELS)));
+        out.putAll(live);
+        return out;
+    }
+
+    /**
      * After the labels of a namespace were applied: when injection turned on or off, restart the workloads (if the
      * spec says restartWorkloads: true) or say that their pods keep their old sidecar state until they restart.
      */

@@ -152,8 +152,8 @@ public final class NamespaceType extends MetadataMapsType {
         LineageMark.remove(kube, kube.client().namespaces().withName(name).get());
         // A delete reads the injectors afresh (a context of its own): it is ordered before no install, so a read it
         // shared could precede an install of this apply that the other steps' restarts must see.
-        afterApply(request.address(), t, liveLabels(live), applied, request.recorded().attributes(), StackContext.detached(),
-                request.progress());
+        afterApply(request.address(), t, labelsBeforeRemoval(liveLabels(live), request.recorded().attributes()), applied,
+                request.recorded().attributes(), StackContext.detached(), request.progress());
     }
 
     @Override
