@@ -358,7 +358,7 @@ public final class IstioInstallType implements ResourceType {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }
             // istioctl deletes in the foreground and returns at once: gone only when the garbage collector is done.
-            UninstallWait.untilGone(request.address(), UninstallWait.removed(r.stdout()), UninstallWait.present(kube.client()),
+            UninstallWait.untilGone(request.address(), UninstallWait.removed(r.stdout()), UninstallWait.read(kube.client()),
                     InstallSpec.timeout(spec), request.progress(), UninstallWait.Clock.SYSTEM);
         } finally {
             if (file != null) {
