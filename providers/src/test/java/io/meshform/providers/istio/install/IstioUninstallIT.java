@@ -100,8 +100,7 @@ class IstioUninstallIT {
 
     /**
      * The wait after uninstall is for the objects istioctl deleted, not for their names: a re-install (another pipeline,
-     * a controller, the canary taking the default revision's webhooks) may make a new object under a deleted one's name
-     * once it is gone. Before, the wait asked only whether an object of that name was there, and waited for the new one
+     * a controller) may make a new object under a deleted one's name once it is gone. Before, the wait asked only whether an object of that name was there, and waited for the new one
      * until {@code timeoutSeconds}, then failed the destroy ("still there after 30s: Service istio-system/istiod").
      * istioctl's own delete is by name too (Istio 1.30.3 operator/pkg/uninstall/prune.go {@code DeleteResource}). Here the
      * istiod Service is held by a finalizer, so the swap happens while the wait watches; then released and made again.
