@@ -197,7 +197,7 @@ final class CoveredWorkloads {
     }
 
     /** Running pods in the mesh, as {@link AuthorizationSelectsNothing} counts them (the run's one LIST of pods). */
-    private static List<LivePod> running(PlannedMesh mesh) {
+    static List<LivePod> running(PlannedMesh mesh) {
         Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
         return mesh.cluster().pods().stream()
                 .filter(p -> !Sidecars.finished(p) && AuthorizationSelectsNothing.proxied(p, nsLabels.get(p.namespace())))

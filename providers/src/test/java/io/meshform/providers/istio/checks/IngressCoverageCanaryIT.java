@@ -77,6 +77,10 @@ class IngressCoverageCanaryIT {
                         .findFirst().orElseThrow(() -> new AssertionError(ds.toString()));
                 assertTrue(note.detail().contains("istio.install.canary"), note.detail());
                 assertTrue(IngressCoveragePerPodTest.row(note, "/app/x").contains("denied (403)"), note.detail());
+                PlanCheck provider = h.types.checks().stream().filter(c -> c.name().equals("custom-provider-declared")).findFirst().orElseThrow();
+                List<Diagnostic> warned = provider.check(Stacks.plan(stack));
+                assertTrue(warned.stream().anyMatch(d -> d.summary().contains("CUSTOM provider `" + PROVIDER + "` is not declared in")
+                        && d.summary().contains("istio.install.canary")), warned.toString());
             } finally {
                 h.delete("istio.authorizationPolicy.ingress");
                 gatewayObject.delete();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * During a canary (two istio.installs, docs/istio-upgrades.md), each gateway is judged with the mesh config of the
- * revision whose istiod serves it: each revision's istiod reads its own ConfigMap (Istio 1.30.3
+ * revision whose istiod serves it, by ingress coverage and by the check of the CUSTOM provider: each revision's istiod reads its own ConfigMap (Istio 1.30.3
  * pilot/pkg/bootstrap/mesh.go getMeshConfigMapName). Before, every gateway was judged with the first install's: on the
  * dev cluster a gateway moved to a canary without the auth proxy's provider was said to send every request to the auth
  * proxy, while the canary's istiod gave it a "deny-due-to-bad-CUSTOM-action" rule for all of them.
@@ -50,6 +50,20 @@ class IngressCoverageCanaryTest {
             assertTrue(n.detail().contains("istio.install.mesh"), n.detail());
             assertTrue(IngressCoveragePerPodTest.row(n, "/api/x").contains("goes to the auth proxy"), n.detail());
         }
+    }
+
+    /** The provider check judges the policy under the mesh config of the revision serving the pods it attaches to. */
+    @Test
+    void theProviderIsLookedForInTheMeshConfigOfTheRevisionServingThePolicysPods() {
+        ResourceDecl custom = IngressCoveragePerPodTest.custom();
+        List<Diagnostic> moved = CustomProviderDeclared.findings(gatewayOf("canary").mesh(MeshChecksTest.ctx(
+                io.meshform.engine.spi.CheckContext.Purpose.PLAN, io.meshform.engine.model.Environment.STAGING, RUNNING, CANARY, custom)));
+        assertEquals(1, moved.size(), moved.toString());
+        assertTrue(moved.get(0).summary().contains("CUSTOM provider `auth` is not declared in")
+                && moved.get(0).summary().contains("istio.install.canary"), moved.get(0).summary());
+        List<Diagnostic> stayed = CustomProviderDeclared.findings(gatewayOf("default").mesh(MeshChecksTest.ctx(
+                io.meshform.engine.spi.CheckContext.Purpose.PLAN, io.meshform.engine.model.Environment.STAGING, CANARY, RUNNING, custom)));
+        assertEquals(List.of(), stayed, "the gateway is still the running revision's, which declares the provider");
     }
 
     /** An injected pod carries its revision as an annotation (injection-template.yaml); a pod without one is default's. */
