@@ -50,7 +50,8 @@ class ApplyCommand implements Callable<Integer> {
     boolean lock;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10", converter = Choices.Positive.class,
-            description = "Steps run at once (default: ${DEFAULT-VALUE}).")
+            description = "Steps run at once where the plan allows; Istio install and uninstall steps run one at a"
+                    + " time (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
     private final Terminal terminal;

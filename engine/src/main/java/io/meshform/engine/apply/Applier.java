@@ -10,6 +10,7 @@ import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
+import io.meshform.engine.plan.SerialSteps;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -222,7 +223,10 @@ public final class Applier {
         refused.throwIfErrors();
     }
 
-    /** Creates wait for what they depend on; deletes wait for the deletes of what depended on them. */
+    /**
+     * Creates wait for what they depend on; deletes wait for the deletes of what depended on them; a step of a type that
+     * runs one at a time waits for the one the plan put before it, whatever either does ({@link SerialSteps}).
+     */
     private static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> steps) {
         Map<ResourceAddress, ResourceChange> byAddress = new HashMap<>();
         steps.forEach(c -> byAddress.put(c.address(), c));
@@ -242,6 +246,7 @@ public final class Applier {
                     waits.get(d).add(c.address());
                 }
             }
+            SerialSteps.waitsFor(c).filter(byAddress::containsKey).ifPresent(before -> waits.get(c.address()).add(before));
         }
         return waits;
     }

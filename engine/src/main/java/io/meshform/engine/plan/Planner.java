@@ -150,7 +150,8 @@ public final class Planner {
         }
         diagnostics.throwIfErrors();
         return new Plan(meshformVersion, stack.name(), stack.digest(), state.lineage(), state.serial(),
-                options.destroy(), order(changes, graph, deposed), diagnostics.all());
+                options.destroy(), SerialSteps.chain(order(changes, graph, deposed),
+                        type -> types.find(type).flatMap(ResourceType::oneAtATime)), diagnostics.all());
     }
 
     /** Declared resources with explicit and implicit edges, plus recorded ones with the edges they had. */

@@ -74,6 +74,9 @@ public final class PlanText {
                         : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + io.meshform.engine.diag.ControlChars.escape(c.reason()) + ")")).append('\n');
         out.append("  ").append(colour(c.action(), c.symbol())).append(' ').append(c.label()).append('\n');
+        io.meshform.engine.plan.SerialSteps.waitsFor(c).ifPresent(before -> body(out, style.dim("starts after " + before
+                + " has finished: " + io.meshform.engine.diag.ControlChars.escape(
+                        c.privateData().getOrDefault(io.meshform.engine.plan.SerialSteps.WHY, ""))), false));
         for (PlanDetail d : c.details()) {
             if (!d.shown()) {
                 continue;  // the line above summarises it; the JSON plan keeps it

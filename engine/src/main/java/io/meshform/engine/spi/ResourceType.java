@@ -33,6 +33,17 @@ public interface ResourceType {
     }
 
     /**
+     * Why this type's steps in one apply must run one at a time, when they must: they share what the dependency graph
+     * does not show (every {@code istioctl install} and {@code uninstall} writes the cluster's shared Istio objects). The
+     * engine then runs them in the plan's order, creates and updates before deletes, each after the one before has
+     * finished, and the plan says so with this reason ({@code SerialSteps}). Empty, the default: they run side by side
+     * where the graph allows.
+     */
+    default Optional<String> oneAtATime() {
+        return Optional.empty();
+    }
+
+    /**
      * Reads the live objects of many resources at once (one LIST per kind and namespace, not a GET each).
      * Resources whose object does not exist are absent from the result. What {@code plan} will need from the objects
      * read goes into {@link LiveObject#data()}, not into fields of the type.

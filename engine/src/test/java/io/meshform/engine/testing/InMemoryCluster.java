@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A fake cluster for engine tests: type {@code test.thing} stores its spec as the live object, type
- * {@code test.secret} marks {@code /password} sensitive. An object is found by its resource's address, or by the
+ * {@code test.secret} marks {@code /password} sensitive, type {@code test.serial} runs its steps one at a time. An object is found by its resource's address, or by the
  * spec's {@code object} field when it has one (so two addresses can name one object, as two Kubernetes resources can). It records every operation, counts reads, and
  * fails on demand, so tests can assert order and failure handling in domain words.
  */
@@ -61,7 +61,8 @@ public final class InMemoryCluster implements Provider {
 
     @Override
     public List<ResourceType> resourceTypes() {
-        return List.of(new Thing("test.thing", Set.of()), new Thing("test.secret", Set.of("/password")));
+        return List.of(new Thing("test.thing", Set.of(), null), new Thing("test.secret", Set.of("/password"), null),
+                new Thing(SERIAL, Set.of(), SERIAL_WHY));
     }
 
     @Override
@@ -233,13 +234,24 @@ public final class InMemoryCluster implements Provider {
         };
     }
 
+    /** A type whose steps run one at a time ({@link ResourceType#oneAtATime}), as istio.install's do. */
+    public static final String SERIAL = "test.serial";
+    public static final String SERIAL_WHY = "two of them at once would race";
+
     private final class Thing implements ResourceType {
         private final String name;
         private final Set<String> sensitive;
+        private final String oneAtATime;
 
-        Thing(String name, Set<String> sensitive) {
+        Thing(String name, Set<String> sensitive, String oneAtATime) {
             this.name = name;
             this.sensitive = sensitive;
+            this.oneAtATime = oneAtATime;
+        }
+
+        @Override
+        public java.util.Optional<String> oneAtATime() {
+            return java.util.Optional.ofNullable(oneAtATime);
         }
 
         @Override

@@ -83,9 +83,11 @@ final class CoveredWorkloads {
      * @param basis     what it stands for: the pods, or the approximation and why
      * @param custom    the CUSTOM policy that brought it in (the first, when several select the same pods)
      * @param seen        what the run saw of the gateway: its running pods, none the policy selects, or no pods at all
+     * @param revision    the control plane revision whose istiod serves the pods ({@link #revision(LivePod)}); null for a
+     *                    stand-in, whose pods are not known
      */
     record Workload(String namespace, Map<String, String> labels, String name, String basis, AuthzPolicy custom,
-                    Seen seen) {
+                    Seen seen, String revision) {
         /** True when it stands for pods the run did not see: judged from the CUSTOM policy's selector. */
         boolean approximate() {
             return seen != Seen.PODS;
@@ -195,12 +197,25 @@ final class CoveredWorkloads {
     }
 
     /** Running pods in the mesh, as {@link AuthorizationSelectsNothing} counts them (the run's one LIST of pods). */
-    private static List<LivePod> running(PlannedMesh mesh) {
+    static List<LivePod> running(PlannedMesh mesh) {
         Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
         return mesh.cluster().pods().stream()
                 .filter(p -> !Sidecars.finished(p) && AuthorizationSelectsNothing.proxied(p, nsLabels.get(p.namespace())))
                 .toList();
     }
+
+    /**
+     * The revision whose istiod configures the pod's proxy: {@code istio.io/rev} as Istio's templates write it, an
+     * annotation of an injected pod (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml) and a
+     * label and annotation of istioctl's gateway (manifests/charts/gateways/istio-ingress/templates/deployment.yaml, whose
+     * proxy connects to {@code istiod-<revision>}); {@code default} without one, as both templates default it.
+     */
+    static String revision(LivePod pod) {
+        String rev = pod.annotations().getOrDefault(REV, pod.labels().get(REV));
+        return rev == null || rev.isBlank() ? "default" : rev;
+    }
+
+    private static final String REV = "istio.io/rev";
 
     /** Whether the pod is a gateway: its istio-proxy container started as {@code proxy router} (see the class comment). */
     static boolean gateway(LivePod pod) {
@@ -233,7 +248,7 @@ final class CoveredWorkloads {
             }
         }
         return new Workload(first.namespace(), first.labels(), name, basis + ", judged with the policies istiod attaches to them",
-                custom, Seen.PODS);
+                custom, Seen.PODS, revision(first));
     }
 
     /** The pod's labels whose value (or absence) is not the same across the workload's label sets, as k=v or "without k". */
@@ -272,7 +287,7 @@ final class CoveredWorkloads {
         String name = custom.targeted() ? "Gateway " + custom.namespace() + "/" + in.gateway()
                 : custom.namespace() + "/" + (selector.isEmpty() ? "*" : selector(selector));
         Seen seen = live && !mesh.cluster().unread().containsKey("pods") ? Seen.NO_GATEWAY_SELECTED : Seen.PODS_UNKNOWN;
-        return new Workload(custom.namespace(), selector, name, basis, custom, seen);
+        return new Workload(custom.namespace(), selector, name, basis, custom, seen, null);
     }
 
     static String selector(Map<String, String> s) {

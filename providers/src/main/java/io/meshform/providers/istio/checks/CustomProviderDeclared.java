@@ -15,8 +15,10 @@ import tools.jackson.databind.JsonNode;
  * A CUSTOM AuthorizationPolicy of the stack whose provider the mesh config in force does not declare, or declares in a
  * form istiod refuses: istiod then builds an RBAC DENY filter from the policy's rules ("deny-due-to-bad-CUSTOM-action",
  * pilot/pkg/security/authz/builder/builder.go; {@code getExtAuthz} and {@code processExtensionProvider} in
- * extauthz.go), so every request the rules match gets 403 and no request reaches the auth proxy. The mesh config is the
- * stack's istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
+ * extauthz.go), so every request the rules match gets 403 and no request reaches the auth proxy. The mesh config is that
+ * of each revision whose istiod serves a running pod the policy attaches to ({@link PlannedMesh#meshConfig(String)}:
+ * during a canary, a gateway moved to the new revision gets the new one's); with no such pod known, the stack's
+ * istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
  * A provider the stack's install declares is checked when the stack loads (an error there); a live one here. Those
  * DENY rules are made of the policies' enforced rules only ({@code getBadCustomDenyRules(providerRules)}, builder.go),
  * so a dry-run policy ({@link AuthzPolicy#isDryRun}) does nothing until its annotation goes; the warning says so.
@@ -37,51 +39,83 @@ public final class CustomProviderDeclared extends MeshCheck {
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
-        MeshConfigView config = mesh.meshConfig();
-        if (!config.known()) {
-            return out;
-        }
         for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
             String provider = Json.text(spec.path("provider"), "name");
             if (!"AuthorizationPolicy".equals(o.kind()) || !"CUSTOM".equals(Json.text(spec, "action")) || provider == null) {
                 continue;
             }
-            String dry = AuthzPolicy.isDryRun(o.object()) ? ". The policy is dry-run (" + AuthzPolicy.DRY_RUN + "), and istiod"
-                    + " leaves dry-run rules out of those DENY rules: for now the policy does nothing, and once the annotation"
-                    + " goes its rules deny" : "";
-            var declared = config.provider(provider);
-            List<String> extAuthz = config.extensionProviders().stream().filter(p -> ExtAuthzRules.kind(p) != null)
-                    .map(p -> Json.text(p, "name")).filter(java.util.Objects::nonNull).sorted().toList();
-            if (declared.isEmpty()) {
-                // An install of the stack that declares it, left out by --target or --exclude: say so, not "add one".
-                var leftOut = LeftOutOfPlan.installDeclaring(mesh.context(), provider::equals).map(i -> i.address().toString());
-                out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` is not declared in "
-                                + config.source() + leftOut.map(i -> " (" + i + " declares it, but this plan leaves it out)").orElse(""),
-                        "istiod turns the policy's rules into DENY rules: every request they match gets 403 and none reaches"
-                                + " an auth proxy." + ON_TCP + " " + (leftOut.isPresent() ? "Until " + leftOut.get()
-                                + " is applied: " + LeftOutOfPlan.advice(List.of(leftOut.get())) : extAuthz.isEmpty()
-                                ? "The mesh config declares no ext_authz provider; add one named " + provider
-                                + " (istio.install extAuthz: the auth proxy's service and port)"
-                                : "Declared ext_authz providers: " + String.join(", ", extAuthz)) + dry,
-                        o.range("/spec/provider/name")));
-                continue;
-            }
-            List<ExtAuthzRules.Problem> problems = ExtAuthzRules.check(declared.get());
-            if (ExtAuthzRules.kind(declared.get()) == null) {
-                out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` in " + config.source()
-                                + " is not an ext_authz provider (envoyExtAuthzHttp or envoyExtAuthzGrpc)",
-                        "istiod turns the policy's rules into DENY rules: every request they match gets 403" + dry + "." + ON_TCP,
-                        o.range("/spec/provider/name")));
-            } else if (!problems.isEmpty() && mesh.install().isEmpty()) { // the install's own: checked as the stack loads
-                out.add(Diagnostic.warning(o.decl().address() + ": istiod refuses CUSTOM provider `" + provider + "` of "
-                                + config.source(), String.join("\n", problems.stream().map(p -> p.pointer() + ": "
-                                + p.message()).toList()) + "\nso istiod turns the policy's rules into DENY rules: every"
-                                + " request they match gets 403 (processExtensionProvider, pilot/pkg/security/authz/builder/"
-                                + "extauthz.go)." + ON_TCP + " Fix the provider in the mesh config" + dry, o.range("/spec/provider/name")));
+            for (MeshConfigView config : serving(mesh, o)) {
+                if (config.known()) {
+                    judge(mesh, o, provider, config, out);
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * The mesh configs the policy is enforced under: those of the revisions serving the running pods it attaches to
+     * ({@link CoveredWorkloads#revision}), one each; the stack's ({@link PlannedMesh#meshConfig()}) when no such pod is
+     * known (validate reads none).
+     */
+    static java.util.Collection<MeshConfigView> serving(PlannedMesh mesh, PlannedObject o) {
+        java.util.Map<String, MeshConfigView> bySource = new java.util.LinkedHashMap<>();
+        if (mesh.context().purpose() != CheckContext.Purpose.VALIDATE) {
+            AuthzPolicy p = AuthzPolicy.of(o.object());
+            String root = mesh.rootNamespace();
+            java.util.Set<String> revisions = new java.util.TreeSet<>();
+            for (var pod : CoveredWorkloads.running(mesh)) {
+                if (io.meshform.providers.istio.policy.PolicyAttachment.attaches(p, pod.namespace(), pod.labels(), root)) {
+                    revisions.add(CoveredWorkloads.revision(pod));
+                }
+            }
+            revisions.forEach(r -> {
+                MeshConfigView c = mesh.meshConfig(r);
+                bySource.putIfAbsent(c.source(), c);
+            });
+        }
+        if (bySource.isEmpty()) {
+            MeshConfigView c = mesh.meshConfig();
+            bySource.put(c.source(), c);
+        }
+        return bySource.values();
+    }
+
+    private static void judge(PlannedMesh mesh, PlannedObject o, String provider, MeshConfigView config, List<Diagnostic> out) {
+        String dry = AuthzPolicy.isDryRun(o.object()) ? ". The policy is dry-run (" + AuthzPolicy.DRY_RUN + "), and istiod"
+                + " leaves dry-run rules out of those DENY rules: for now the policy does nothing, and once the annotation"
+                + " goes its rules deny" : "";
+        var declared = config.provider(provider);
+        List<String> extAuthz = config.extensionProviders().stream().filter(p -> ExtAuthzRules.kind(p) != null)
+                .map(p -> Json.text(p, "name")).filter(java.util.Objects::nonNull).sorted().toList();
+        if (declared.isEmpty()) {
+            // An install of the stack that declares it, left out by --target or --exclude: say so, not "add one".
+            var leftOut = LeftOutOfPlan.installDeclaring(mesh.context(), provider::equals).map(i -> i.address().toString());
+            out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` is not declared in "
+                            + config.source() + leftOut.map(i -> " (" + i + " declares it, but this plan leaves it out)").orElse(""),
+                    "istiod turns the policy's rules into DENY rules: every request they match gets 403 and none reaches"
+                            + " an auth proxy." + ON_TCP + " " + (leftOut.isPresent() ? "Until " + leftOut.get()
+                            + " is applied: " + LeftOutOfPlan.advice(List.of(leftOut.get())) : extAuthz.isEmpty()
+                            ? "The mesh config declares no ext_authz provider; add one named " + provider
+                            + " (istio.install extAuthz: the auth proxy's service and port)"
+                            : "Declared ext_authz providers: " + String.join(", ", extAuthz)) + dry,
+                    o.range("/spec/provider/name")));
+            return;
+        }
+        List<ExtAuthzRules.Problem> problems = ExtAuthzRules.check(declared.get());
+        if (ExtAuthzRules.kind(declared.get()) == null) {
+            out.add(Diagnostic.warning(o.decl().address() + ": CUSTOM provider `" + provider + "` in " + config.source()
+                            + " is not an ext_authz provider (envoyExtAuthzHttp or envoyExtAuthzGrpc)",
+                    "istiod turns the policy's rules into DENY rules: every request they match gets 403" + dry + "." + ON_TCP,
+                    o.range("/spec/provider/name")));
+        } else if (!problems.isEmpty() && mesh.install().isEmpty()) { // the install's own: checked as the stack loads
+            out.add(Diagnostic.warning(o.decl().address() + ": istiod refuses CUSTOM provider `" + provider + "` of "
+                            + config.source(), String.join("\n", problems.stream().map(p -> p.pointer() + ": "
+                            + p.message()).toList()) + "\nso istiod turns the policy's rules into DENY rules: every"
+                            + " request they match gets 403 (processExtensionProvider, pilot/pkg/security/authz/builder/"
+                            + "extauthz.go)." + ON_TCP + " Fix the provider in the mesh config" + dry, o.range("/spec/provider/name")));
+        }
     }
 
     /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */

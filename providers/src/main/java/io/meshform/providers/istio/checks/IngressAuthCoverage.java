@@ -93,14 +93,11 @@ public final class IngressAuthCoverage extends MeshCheck {
                 }
             }
         }
-        MeshConfigView config = mesh.meshConfig();
-        if (!PathNormalization.known(config.pathNormalization())) {
+        MeshConfigView stackConfig = mesh.meshConfig();
+        if (!PathNormalization.known(stackConfig.pathNormalization())) {
             return out; // Istio's validation of the install reports an unknown mode
         }
-        PathNormalization mode = PathNormalization.of(config.pathNormalization());
-        Predicate<String> usable = name -> !config.known() || config.provider(name)
-                .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
-        String root = config.rootNamespace();
+        String root = stackConfig.rootNamespace();
         Map<AuthzPolicy, JudgedGateways> customs = new IdentityHashMap<>(); // CUSTOM policy: the gateways it is judged on
         List<AuthzPolicy> customOrder = new ArrayList<>();
         Map<String, NothingKnown> nothingKnown = new java.util.LinkedHashMap<>();
@@ -116,6 +113,14 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             AuthzPolicy custom = attached.stream().filter(p -> p.action().equals("CUSTOM") && objects.containsKey(p)).findFirst()
                     .orElse(w.custom());
+            // The gateway's own istiod's: during a canary, the revision it was moved to has its own mesh config.
+            MeshConfigView config = w.revision() == null ? stackConfig : mesh.meshConfig(w.revision());
+            if (!PathNormalization.known(config.pathNormalization())) {
+                continue; // Istio's validation of that install reports the unknown mode
+            }
+            PathNormalization mode = PathNormalization.of(config.pathNormalization());
+            Predicate<String> usable = name -> !config.known() || config.provider(name)
+                    .map(p -> ExtAuthzRules.kind(p) != null && ExtAuthzRules.check(p).isEmpty()).orElse(false);
             GatewayAuthz authz = new GatewayAuthz(attached, mode, usable);
             mixed.add(w, attached, objects::containsKey);
             List<IngressCoverage.Expectation> expectations = new ArrayList<>();
@@ -149,9 +154,9 @@ public final class IngressAuthCoverage extends MeshCheck {
             if (report.rows().isEmpty()) {
                 SourceRange range = objects.containsKey(custom) ? objects.get(custom).range("/spec/rules") : null;
                 // in the place of the gateway's note: it is one, shared by the gateways with the same cause
-                nothingKnown.computeIfAbsent((custom == null ? "" : custom.id()) + "\n" + range, k -> {
+                nothingKnown.computeIfAbsent((custom == null ? "" : custom.id()) + "\n" + range + "\n" + mode + "\n" + config.source(), k -> {
                     out.add(null); // the warning's place, filled once every gateway it names is known
-                    return new NothingKnown(out.size() - 1, report, range, new JudgedGateways());
+                    return new NothingKnown(out.size() - 1, report, range, new JudgedGateways(), mode, config.source());
                 }).gateways().add(w);
             } else {
                 String header = w.described() + " (pathNormalization " + mode + ", from " + config.source() + "); "
@@ -187,20 +192,21 @@ public final class IngressAuthCoverage extends MeshCheck {
                                 + ", protected by " + r.origin() + ")"
                         : PUBLIC_PATH + r.request() + "` " + (pods ? r.verdict().outcome().words()
                                 : wouldBe(r.verdict().outcome()) + standIn) + ", but the stack declares it public";
-                String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range;
-                rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new JudgedGateways()))
-                        .add(w);
+                String key = summary + "\n" + r.verdict().seenPath() + "\n" + r.verdict().reason() + "\n" + range + "\n" + mode
+                        + "\n" + config.source();
+                rowWarnings.computeIfAbsent(key, k -> new RowWarning(summary, r, range, new JudgedGateways(), mode,
+                        config.source())).add(w);
             }
         }
         out.addAll(WaypointTargets.notJudged(policies, p -> objects.containsKey(p) || declaredCoverage.containsKey(p), objects));
         for (NothingKnown n : nothingKnown.values()) {
-            out.set(n.index(), n.diagnostic(mode, config.source()));
+            out.set(n.index(), n.diagnostic());
         }
         for (AuthzPolicy p : customOrder) {
             out.addAll(clientControlled(p, customs.get(p), objects.get(p)));
         }
         for (RowWarning rw : rowWarnings.values()) {
-            out.add(rw.diagnostic(mode, config.source()));
+            out.add(rw.diagnostic());
         }
         patched.forEach((patches, gateways) -> out.add(GatewayEnvoyFilters.unknown(patches, gateways)));
         out.addAll(mixed.findings(p -> objects.containsKey(p) ? objects.get(p).range("/spec/provider") : null));
@@ -211,8 +217,9 @@ public final class IngressAuthCoverage extends MeshCheck {
      * A CUSTOM policy that gives no request to check, however many gateways it attaches to: one warning naming them, in
      * the place of the first one's note ({@code index} in the findings).
      */
-    private record NothingKnown(int index, IngressCoverage.Report report, SourceRange range, JudgedGateways gateways) {
-        Diagnostic diagnostic(PathNormalization mode, String source) {
+    private record NothingKnown(int index, IngressCoverage.Report report, SourceRange range, JudgedGateways gateways,
+                                PathNormalization mode, String source) {
+        Diagnostic diagnostic() {
             return Diagnostic.warning(summary(report, gateways.names(), gateways.seen(), null, gateways.byTargets())
                             + ": nothing is known to reach the auth proxy",
                     gateways.where(mode, source) + ": no CUSTOM rule names a request to check (a CUSTOM policy without"
@@ -246,12 +253,13 @@ public final class IngressAuthCoverage extends MeshCheck {
      * request, variant, rule or expectation, and verdict on several workloads (two gateways a root-namespace policy
      * selects, two label sets of one) is one warning that names them all.
      */
-    private record RowWarning(String summary, IngressCoverage.Row row, SourceRange range, JudgedGateways gateways) {
+    private record RowWarning(String summary, IngressCoverage.Row row, SourceRange range, JudgedGateways gateways,
+                              PathNormalization mode, String source) {
         void add(CoveredWorkloads.Workload w) {
             gateways.add(w);
         }
 
-        Diagnostic diagnostic(PathNormalization mode, String source) {
+        Diagnostic diagnostic() {
             String where = gateways.where(mode, source);
             String seen = "on " + where + " Envoy's filters see the path " + row.verdict().seenPath() + ": "
                     + row.verdict().reason();

@@ -36,6 +36,7 @@ public final class PlannedMesh {
     private List<PeerPolicy> declaredPeers;
     private List<PeerPolicy> peerPolicies;
     private MeshConfigView meshConfig;
+    private final java.util.Map<String, MeshConfigView> byRevision = new java.util.HashMap<>();
     private java.util.Optional<RenderedMesh.MeshConfig> installMeshConfig;
     private PeerAuthentications peers;
 
@@ -160,6 +161,25 @@ public final class PlannedMesh {
             installMeshConfig = install().map(d -> installMesh.of(ctx, d, CheckSupport.after(ctx, d)));
         }
         return installMeshConfig;
+    }
+
+    /**
+     * The mesh config istiod of {@code revision} gives the proxies it serves: each revision's istiod reads its own
+     * ConfigMap, {@code istio} or {@code istio-<revision>} (Istio 1.30.3 pilot/pkg/bootstrap/mesh.go
+     * {@code getMeshConfigMapName}), so during a canary a gateway moved to the new revision is configured from the
+     * canary's. The stack's install of that revision gives it; {@link #meshConfig()} when that install is the first one
+     * (or the stack declares none of the revision, whose mesh config the run does not read).
+     */
+    public synchronized MeshConfigView meshConfig(String revision) {
+        var serving = ctx.declared(Mesh.INSTALL_TYPE).stream()
+                .filter(d -> revision.equals(Json.text(d.spec(), "revision", "default"))).findFirst();
+        if (serving.isEmpty() || serving.equals(install())) {
+            return meshConfig();
+        }
+        return byRevision.computeIfAbsent(revision, r -> {
+            RenderedMesh.MeshConfig m = installMesh.of(ctx, serving.get(), CheckSupport.after(ctx, serving.get()));
+            return MeshConfigView.of(m.mesh(), m.source());
+        });
     }
 
     public String rootNamespace() {

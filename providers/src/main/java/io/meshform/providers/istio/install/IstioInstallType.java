@@ -71,6 +71,22 @@ public final class IstioInstallType implements ResourceType {
         return NAME;
     }
 
+    /**
+     * Two installs of one stack (a canary beside the running one) never run istioctl at once: install and uninstall both
+     * write what every control plane of the cluster shares. An install reads the cluster to decide what it writes: with
+     * no other control plane found, it makes its revision the default one, writing the webhooks
+     * {@code istio-revision-tag-default} and {@code istiod-default-validator} (Istio 1.30.3,
+     * operator/pkg/webhook/webhook.go {@code WebhooksToDeploy}), the very objects the default revision's uninstall
+     * deletes by name (operator/pkg/uninstall/prune.go {@code DeleteResource}); both create the namespace and apply the
+     * CRDs. Run side by side, the outcome depended on which got there first (seen: the second create of
+     * {@code istio-system} refused with 409, and the canary left holding the default revision's webhooks).
+     */
+    @Override
+    public java.util.Optional<String> oneAtATime() {
+        return java.util.Optional.of("two istioctl runs must not overlap, as each writes what every control plane of the"
+                + " cluster shares (its namespace, the CRDs, the default revision's webhooks)");
+    }
+
     @Override
     public List<FieldProblem> validate(JsonNode spec) {
         List<FieldProblem> problems = new ArrayList<>(InstallSpec.validate(spec));
@@ -342,7 +358,7 @@ public final class IstioInstallType implements ResourceType {
                 throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
             }
             // istioctl deletes in the foreground and returns at once: gone only when the garbage collector is done.
-            UninstallWait.untilGone(request.address(), UninstallWait.removed(r.stdout()), UninstallWait.present(kube.client()),
+            UninstallWait.untilGone(request.address(), UninstallWait.removed(r.stdout()), UninstallWait.read(kube.client()),
                     InstallSpec.timeout(spec), request.progress(), UninstallWait.Clock.SYSTEM);
         } finally {
             if (file != null) {

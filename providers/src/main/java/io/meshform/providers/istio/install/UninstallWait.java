@@ -5,9 +5,11 @@ import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -26,6 +28,14 @@ import java.util.function.Predicate;
  * {@code "apps/v1, Kind=Deployment"}; a cluster-scoped object's namespace is empty). A namespace holds no dot (it is
  * a DNS label), so the last dot before the final one separates name and namespace.
  *
+ * <p>Gone means the object istioctl deleted, not its name: once it is gone, a new object can be made under the same
+ * name (a re-install elsewhere, a controller), and waiting for that one held the destroy until its bound and failed it
+ * with an untrue message. istioctl lists by label and deletes by name, without a UID precondition (prune.go
+ * {@code GetPrunedResources}, {@code DeleteResource}), so its output names no UID; but a foreground delete marks the
+ * object with a deletionTimestamp that is never unset (apimachinery ObjectMeta: "Once the deletionTimestamp is set,
+ * this value may not be unset"). So an object of the name without one is a new object, and the deleted one is gone;
+ * one with it is remembered by UID, and gone once the name holds no object or one with another UID.
+ *
  * <p>The bound is the install's {@code timeoutSeconds} (default 600), the one its install waits within.
  */
 final class UninstallWait {
@@ -37,6 +47,10 @@ final class UninstallWait {
         String describe() {
             return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name;
         }
+    }
+
+    /** What a GET of a deleted object's name found: the object there under that name now. */
+    record Seen(String uid, boolean deleting) {
     }
 
     /** Where the wait reads the clock and sleeps: the system's in use, a fake one in tests. */
@@ -97,11 +111,14 @@ final class UninstallWait {
     }
 
     /**
-     * Returns once none of {@code removed} is {@code present}; throws, naming the ones left, after {@code timeout}.
-     * Each poll asks only about the objects still there.
+     * Returns once none of {@code removed} is there any more ({@link Deleted}); throws, naming the ones left, after
+     * {@code timeout}. Each poll asks only about the objects still there.
+     *
+     * @param read what is under a removed object's name now; empty when nothing is
      */
-    static void untilGone(ResourceAddress address, List<Removed> removed, Predicate<Removed> present, Duration timeout,
-                          ProgressSink progress, Clock clock) {
+    static void untilGone(ResourceAddress address, List<Removed> removed, Function<Removed, Optional<Seen>> read,
+                          Duration timeout, ProgressSink progress, Clock clock) {
+        Predicate<Removed> present = new Deleted(read)::stillThere;
         List<Removed> left = new ArrayList<>(removed);
         left.removeIf(present.negate());
         if (left.isEmpty()) {
@@ -142,15 +159,39 @@ final class UninstallWait {
         }
     }
 
-    /** Whether the object is still there (a GET; a kind the cluster no longer serves has none left). */
-    static Predicate<Removed> present(io.fabric8.kubernetes.client.KubernetesClient client) {
+    /**
+     * Whether each object istioctl deleted is still there, by what its name holds at each poll: the UID of the object
+     * being deleted is remembered at the first poll that sees it, so an object made under the name later is told apart.
+     */
+    private static final class Deleted {
+        private final Function<Removed, Optional<Seen>> read;
+        private final Map<Removed, String> uids = new HashMap<>();
+
+        Deleted(Function<Removed, Optional<Seen>> read) {
+            this.read = read;
+        }
+
+        boolean stillThere(Removed r) {
+            Optional<Seen> seen = read.apply(r);
+            if (seen.isEmpty() || !seen.get().deleting()) {
+                return false;  // nothing under the name, or a new object: the deleted one had a deletionTimestamp
+            }
+            String first = uids.putIfAbsent(r, seen.get().uid());
+            return first == null || first.equals(seen.get().uid());
+        }
+    }
+
+    /** What the name holds now (a GET; a kind the cluster no longer serves holds nothing). */
+    static Function<Removed, Optional<Seen>> read(io.fabric8.kubernetes.client.KubernetesClient client) {
         return r -> {
             try {
                 var kind = client.genericKubernetesResources(r.apiVersion(), r.kind());
-                return (r.namespace().isEmpty() ? kind.withName(r.name()) : kind.inNamespace(r.namespace()).withName(r.name())).get() != null;
+                var o = (r.namespace().isEmpty() ? kind.withName(r.name()) : kind.inNamespace(r.namespace()).withName(r.name())).get();
+                return o == null ? Optional.empty()
+                        : Optional.of(new Seen(o.getMetadata().getUid(), o.getMetadata().getDeletionTimestamp() != null));
             } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                 if (KubeErrors.notFound(e)) {
-                    return false;
+                    return Optional.empty();
                 }
                 throw e;
             }

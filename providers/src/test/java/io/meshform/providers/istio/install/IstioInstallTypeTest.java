@@ -22,6 +22,12 @@ class IstioInstallTypeTest {
     private final IstioInstallType type = new IstioInstallType(new KubeConnection(new ProviderSettings(Map.of())),
             new Istioctl("/nonexistent/istioctl", "test", null, null));
 
+    /** Two installs of a stack (a canary beside the running one) never run istioctl at once; the plan says why. */
+    @Test
+    void installsRunOneAtATime() {
+        assertTrue(type.oneAtATime().orElseThrow().contains("two istioctl runs must not overlap"));
+    }
+
     @Test
     void versionAsANumberMustBeQuoted() {
         List<FieldProblem> p = type.validate(yaml("version: 1.28\nprofile: default\n"));

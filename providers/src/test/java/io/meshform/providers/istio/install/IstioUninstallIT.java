@@ -99,6 +99,85 @@ class IstioUninstallIT {
     }
 
     /**
+     * The wait after uninstall is for the objects istioctl deleted, not for their names: a re-install (another pipeline,
+     * a controller) may make a new object under a deleted one's name once it is gone. Before, the wait asked only whether an object of that name was there, and waited for the new one
+     * until {@code timeoutSeconds}, then failed the destroy ("still there after 30s: Service istio-system/istiod").
+     * istioctl's own delete is by name too (Istio 1.30.3 operator/pkg/uninstall/prune.go {@code DeleteResource}). Here the
+     * istiod Service is held by a finalizer, so the swap happens while the wait watches; then released and made again.
+     */
+    @Test
+    void anObjectMadeAgainUnderADeletedOnesNameDoesNotHoldTheUninstall(ClusterContext cluster) throws Exception {
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
+            String addr = "istio.install.mesh";
+            var spec = yaml("version: \"" + IstioInstallIT.MINOR + "\"\nprofile: default\ntimeoutSeconds: 30\n");
+            var plan = h.plan(addr, spec);
+            if (plan.action() != Action.NOOP) {
+                h.apply(addr, spec, plan.privateData());
+            }
+            var services = cluster.client().services().inNamespace("istio-system");
+            String hold = "meshform.io/test-hold";
+            services.withName("istiod").edit(s -> {
+                s.getMetadata().getFinalizers().add(hold);
+                return s;
+            });
+            String oldUid = services.withName("istiod").get().getMetadata().getUid();
+            var again = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (services.withName("istiod").get().getMetadata().getDeletionTimestamp() == null) {
+                    if (System.nanoTime() > until) {
+                        throw new AssertionError("istioctl uninstall did not delete Service istio-system/istiod");
+                    }
+                    sleep(50);
+                }
+                sleep(1500);  // the wait has begun and seen the old Service being deleted
+                services.withName("istiod").edit(s -> {
+                    s.getMetadata().getFinalizers().remove(hold);
+                    return s;
+                });
+                while (services.withName("istiod").get() != null) {
+                    sleep(10);
+                }
+                return services.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                        .withNewMetadata().withName("istiod").withNamespace("istio-system").endMetadata()
+                        .withNewSpec().addNewPort().withPort(15012).endPort().endSpec().build()).create().getMetadata().getUid();
+            });
+            try {
+                h.delete(addr);
+                String newUid = again.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(!newUid.equals(oldUid), "a new Service under the old name");
+                assertNotNull(services.withName("istiod").get(), "the new Service stays: it is not the install's");
+                assertNull(cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get(),
+                        "istiod is gone: " + h.progress);
+                assertTrue(h.progress.stream().anyMatch(l -> l.contains("the objects istioctl uninstall deleted are gone")),
+                        h.progress.toString());
+            } finally {
+                again.cancel(true);
+                var left = services.withName("istiod").get();
+                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
+                    services.withName("istiod").edit(s -> {
+                        s.getMetadata().getFinalizers().remove(hold);
+                        return s;
+                    });
+                }
+                services.withName("istiod").delete();
+            }
+            awaitGone(cluster);
+            // The default control plane the other tests share, back as it was.
+            var mesh = yaml("version: \"" + IstioInstallIT.MINOR + "\"\nprofile: default\n");
+            h.apply(addr, mesh, h.plan(addr, mesh).privateData());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Waits until istiod and the ingress gateway are gone: an install applied onto a Deployment still being deleted (its
      * ReplicaSets first) sees it vanish and waits for it in vain ("deployments.apps \"istiod\" not found").
      */

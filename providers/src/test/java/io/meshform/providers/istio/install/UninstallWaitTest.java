@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.providers.istio.install.UninstallWait.Removed;
+import io.meshform.providers.istio.install.UninstallWait.Seen;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -68,7 +70,7 @@ class UninstallWaitTest {
             if (clock.sleeps == 3) {
                 there.remove(ISTIOD);
             }
-            return there.contains(r);
+            return there.contains(r) ? deleting(r, "1") : Optional.<Seen>empty();
         }, Duration.ofSeconds(600), notes::add, clock);
         assertEquals(3, clock.sleeps);
         assertEquals(List.of(ISTIOD, SERVICE, WEBHOOK, ISTIOD, SERVICE, ISTIOD, ISTIOD), asked);
@@ -77,11 +79,46 @@ class UninstallWaitTest {
         assertEquals("the objects istioctl uninstall deleted are gone", notes.get(notes.size() - 1));
     }
 
+    /** The object istioctl deleted, marked for deletion, under UID {@code uid}. */
+    private static Optional<Seen> deleting(Removed r, String uid) {
+        return Optional.of(new Seen(r.name() + "-" + uid, true));
+    }
+
+    /**
+     * Once the deleted object is gone, a new one may be made under its name (a re-install); it is not what istioctl
+     * deleted. Before, the wait asked for the name and waited for the new object until the bound.
+     */
+    @Test
+    void aNewObjectUnderTheNameIsNotTheDeletedOne() {
+        FakeClock clock = new FakeClock();
+        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD), r -> clock.sleeps < 2 ? deleting(r, "old")
+                : Optional.of(new Seen("new", false)), Duration.ofSeconds(30), m -> { }, clock);
+        assertEquals(2, clock.sleeps, "gone at the poll that saw the new object");
+    }
+
+    /** A new object being deleted in turn is told apart by its UID: the one first seen being deleted is the one waited for. */
+    @Test
+    void anotherObjectBeingDeletedUnderTheNameIsToldApartByItsUid() {
+        FakeClock clock = new FakeClock();
+        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD), r -> deleting(r, clock.sleeps < 3 ? "old" : "new"),
+                Duration.ofSeconds(30), m -> { }, clock);
+        assertEquals(3, clock.sleeps);
+    }
+
+    /** Seen without a deletionTimestamp at the first look: istioctl's delete marked the old one, so it is already gone. */
+    @Test
+    void anObjectNotBeingDeletedAtTheFirstLookMeansNoWait() {
+        FakeClock clock = new FakeClock();
+        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD), r -> Optional.of(new Seen("new", false)), Duration.ofSeconds(30),
+                m -> { }, clock);
+        assertEquals(0, clock.sleeps);
+    }
+
     @Test
     void nothingLeftMeansNoWait() {
         FakeClock clock = new FakeClock();
         List<String> notes = new ArrayList<>();
-        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD), r -> false, Duration.ofSeconds(5), notes::add, clock);
+        UninstallWait.untilGone(ADDRESS, List.of(ISTIOD), r -> Optional.empty(), Duration.ofSeconds(5), notes::add, clock);
         assertEquals(0, clock.sleeps);
         assertEquals(List.of(), notes);
     }
@@ -90,7 +127,8 @@ class UninstallWaitTest {
     void namesWhatIsLeftAndThatTheStateStillRecordsTheInstallWhenTheBoundPasses() {
         FakeClock clock = new FakeClock();
         DiagnosticsException e = assertThrows(DiagnosticsException.class, () -> UninstallWait.untilGone(ADDRESS,
-                List.of(ISTIOD, WEBHOOK), r -> r.equals(ISTIOD), Duration.ofSeconds(30), m -> { }, clock));
+                List.of(ISTIOD, WEBHOOK), r -> r.equals(ISTIOD) ? deleting(r, "1") : Optional.empty(), Duration.ofSeconds(30), m -> { },
+                clock));
         String summary = e.diagnostics().get(0).summary();
         String detail = e.diagnostics().get(0).detail();
         assertEquals("istio.install.mesh: istioctl uninstall deleted the install's objects, but 1 of them are still there"
