@@ -119,6 +119,7 @@ class ApplyCommand implements Callable<Integer> {
             Plan saved = planFile != null ? readPlan() : null;
             if (saved != null) {
                 refuseAnotherStacksPlan(saved, stack);
+                refuseAnotherStatesPlan(saved, backend, stack);
                 if (!backend.exists()) {
                     ws.connect(stack);
                     checkSaved(ws, saved, stack, ws.stateOf(firstState(saved, ws), stack, backend));
@@ -218,6 +219,27 @@ class ApplyCommand implements Callable<Integer> {
                 + " is stack `" + stack.name() + "`; nothing was applied.\nApply it with the file of stack `" + plan.stackName()
                 + "` and the --state and --var it was made with (`meshform apply -f STACK_FILE " + planFile + "`), or plan "
                 + global.file + " with " + ApplyHint.quotedPlan(global, Path.of("FILE"), plan.destroy()) + ".");
+    }
+
+    /**
+     * A plan made where no state existed is bound to no lineage or serial, only to where its state lies (recorded by
+     * {@code plan --out}; older files carry none): a plan reviewed for one --context, --state or --state-secret was
+     * applied to another where no state existed either.
+     */
+    private void refuseAnotherStatesPlan(Plan plan, io.meshform.state.StateBackend backend, Stack stack) {
+        if (plan.stateSerial() != 0) {
+            return;
+        }
+        String madeFor = new PlanJson().savedLocation(savedText);
+        String here = StateLocation.of(backend, stack);
+        if (madeFor == null || madeFor.equals(here)) {
+            return;
+        }
+        throw new UserError("wrong state: " + planFile + " was made where no state existed yet, for the state in " + madeFor
+                + ", and this run's state is " + here + "; nothing was applied.\nA plan made before its state existed is"
+                + " bound to where that state lies, so that a plan reviewed for one --context, --state or --state-secret is"
+                + " not applied to another. Apply it with the options it was made with, or plan this state with "
+                + ApplyHint.quotedPlan(global, Path.of("FILE"), plan.destroy()) + " and review that plan.");
     }
 
     private Plan checkSaved(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {

@@ -9,7 +9,8 @@ import picocli.CommandLine.Model.OptionSpec;
 /**
  * Options a command gets from a shared mixin ({@link GlobalOptions}, {@link StateOptions}) but does nothing with: drift,
  * force-unlock and state list, show and pull take no lock, so {@code --lock-timeout} never waits there; the state
- * commands and force-unlock run no istioctl; graph reads no cluster, so {@code --kubeconfig} is idle there. They are hidden from those commands' help and completion, and still
+ * commands and force-unlock run no istioctl; state list, show and pull and force-unlock read only the stack's backend, which
+ * takes no variables ({@code --var}, {@code --var-file}); graph reads no cluster, so {@code --kubeconfig} is idle there. They are hidden from those commands' help and completion, and still
  * accepted with a one-line note on standard error, as kubectl treats a flag it deprecates (hidden, accepted, "Flag
  * --x has been deprecated"): they were in the help, so a script that passes one set of options to every command
  * (a nightly {@code drift --lock-timeout 60} beside its {@code plan}) keeps working and is told the option is idle.
@@ -35,7 +36,13 @@ final class InertOptions {
             stateNoIstioctl("rm", "--istioctl"), stateNoIstioctl("rm", "--allow-stack-istioctl"),
             stateNoIstioctl("mv", "--istioctl"), stateNoIstioctl("mv", "--allow-stack-istioctl"),
             stateNoIstioctl("pull", "--istioctl"), stateNoIstioctl("pull", "--allow-stack-istioctl"),
-            stateNoIstioctl("push", "--istioctl"), stateNoIstioctl("push", "--allow-stack-istioctl"));
+            stateNoIstioctl("push", "--istioctl"), stateNoIstioctl("push", "--allow-stack-istioctl"),
+            // They read only the stack's backend, which takes no variables (StackLoader.backend): a --var-file that
+            // does not exist, or a --var the stack does not declare, was accepted without a word.
+            backendOnly("state list", "--var"), backendOnly("state list", "--var-file"),
+            backendOnly("state show", "--var"), backendOnly("state show", "--var-file"),
+            backendOnly("state pull", "--var"), backendOnly("state pull", "--var-file"),
+            backendOnly("force-unlock", "--var"), backendOnly("force-unlock", "--var-file"));
 
     /**
      * Options a command refuses when given, with the reason ({@link GlobalOptions#refuseContext}): out of its help,
@@ -49,6 +56,10 @@ final class InertOptions {
             new Inert("destroy", "--replace", "a destroy re-creates nothing"));
 
     private InertOptions() {
+    }
+
+    private static Inert backendOnly(String command, String option) {
+        return new Inert(command, option, command + " reads only the stack's backend, which takes no variables");
     }
 
     private static Inert stateNoIstioctl(String sub, String option) {

@@ -102,8 +102,14 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     /** What was wrong, the closest valid spelling, and the usage of the command that was given, not the root's. */
-    private static int usageError(CommandLine.ParameterException ex, Style style, Terminal terminal) {
-        CommandLine c = ex.getCommandLine();
+    private static int usageError(CommandLine.ParameterException given, Style style, Terminal terminal) {
+        CommandLine c = given.getCommandLine();
+        // picocli checks what is missing before what it did not understand: `show --jsn PLAN` said "Unknown option:
+        // '--jsn'", but `show --jsn` (the plan file forgotten too) only "Missing required parameter: 'PLANFILE'", and
+        // `force-unlock --froce` "Missing LOCK_ID", so the typo went unsaid. The argument not understood comes first.
+        CommandLine.ParameterException ex = given instanceof CommandLine.MissingParameterException
+                && !c.getUnmatchedArguments().isEmpty()
+                ? new CommandLine.UnmatchedArgumentException(c, c.getUnmatchedArguments()) : given;
         PrintWriter err = c.getErr();
         String message = usageMessage(ex.getMessage());
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !c.getSubcommands().isEmpty()

@@ -102,7 +102,7 @@ final class PlanCommand implements Callable<Integer> {
                         + ws.style().yellow(UNLOCKED_NOTE));
             }
             if (out != null) {
-                save(plan, out, terminal);
+                save(plan, out, terminal, planned.stateLocation());
                 if (format.text()) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  " + ApplyHint.of(global, out));
                 }
@@ -133,19 +133,23 @@ final class PlanCommand implements Callable<Integer> {
             // apply creates meanwhile makes a saved plan of this one stale (PlanBinding: "state was created").
             ws.connect(loaded.stack());
             StateSnapshot none = ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend);
-            return new Planned(plan(ws, loaded.stack(), none, options), false);
+            return new Planned(plan(ws, loaded.stack(), none, options), false, StateLocation.of(backend, loaded.stack()));
         }
+        String location = StateLocation.of(backend, loaded.stack());
         if (!lock) {
             ws.connect(loaded.stack());
-            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true);
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true, location);
         }
         try (LockHandle held = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
-            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false);
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false, location);
         }
     }
 
-    /** A plan, and whether it read a state without holding its lock (plan --lock=false), which its output says. */
-    private record Planned(Plan plan, boolean stateReadUnlocked) {
+    /**
+     * A plan, whether it read a state without holding its lock (plan --lock=false), which its output says, and where
+     * its state lies ({@link StateLocation}).
+     */
+    private record Planned(Plan plan, boolean stateReadUnlocked, String stateLocation) {
     }
 
     private static Plan plan(Workspace ws, io.meshform.engine.model.Stack stack, StateSnapshot state, PlanOptions options) {
@@ -155,9 +159,13 @@ final class PlanCommand implements Callable<Integer> {
         return plan;
     }
 
-    /** Owner-only, and through the redactor: a saved plan is stored by pipelines and read by reviewers. */
-    static void save(Plan plan, Path file, Terminal terminal) {
-        PrivateFiles.write(file, fileText(plan, terminal));
+    /**
+     * Owner-only, and through the redactor: a saved plan is stored by pipelines and read by reviewers. A plan made where
+     * no state existed records where that state lies ({@link StateLocation}), which nothing else binds it to.
+     */
+    static void save(Plan plan, Path file, Terminal terminal, String stateLocation) {
+        String text = new PlanJson().writeSaved(plan, stateLocation);
+        PrivateFiles.write(file, terminal.redactor() == null ? text : terminal.redactor().redact(text));
     }
 
     /** A saved plan's text; apply compares a saved file with its plan made again in this form. */

@@ -373,6 +373,10 @@ class HelpTest {
         Result s = run("state", "list", "--state", "/nonexistent/x.json", "--istioctl", "/bin/true", "--allow-stack-istioctl");
         assertTrue(s.err().contains("Note: state list runs no istioctl, so --istioctl does nothing here")
                 && s.err().contains("so --allow-stack-istioctl does nothing here"), s.err());
+        // A variable's value where only the backend is read: it was taken without a word, even from a file not there.
+        Result v = run("state", "pull", "--state", "/nonexistent/x.json", "--var", "a=1", "--var-file", "/nonexistent/v.yaml");
+        assertTrue(v.err().contains("Note: state pull reads only the stack's backend, which takes no variables, so --var"
+                + " does nothing here") && v.err().contains("so --var-file does nothing here"), v.err());
         assertFalse(run("plan", "-f", "/nonexistent/stack.yaml", "--lock-timeout", "60").err().contains("Note:"),
                 "plan waits for the lock: no note");
     }

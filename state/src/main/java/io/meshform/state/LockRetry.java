@@ -28,7 +28,7 @@ public final class LockRetry {
             } catch (StateLockedException held) {
                 long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
                 if (left <= 0) {
-                    throw held;
+                    throw wait.isZero() ? held : held.afterWaiting(wait);
                 }
                 sleep(Math.min(pause, left));
                 pause = Math.min(pause * 2, MAX_PAUSE_MILLIS);

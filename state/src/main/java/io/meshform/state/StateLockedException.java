@@ -19,6 +19,34 @@ public class StateLockedException extends StateException {
         this.stale = false;
     }
 
+    private StateLockedException(String message, LockInfo holder, boolean stale, Throwable cause) {
+        super(message, cause);
+        this.holder = holder;
+        this.stale = stale;
+    }
+
+    /**
+     * The same refusal after waiting {@code waited} for the lock ({@code --lock-timeout}): it read "state is locked" as
+     * if the run had given up at once, so a user who had asked for a wait could not tell that it happened.
+     */
+    public StateLockedException afterWaiting(java.time.Duration waited) {
+        String m = getMessage();
+        String head = "state is locked: ";
+        String said = m.startsWith(head) ? "state is still locked after waiting " + shown(waited) + " (--lock-timeout): "
+                + m.substring(head.length()) : m;
+        return new StateLockedException(said, holder, stale, this);
+    }
+
+    /** 3s, 1m30s, 500ms: as --lock-timeout takes it. */
+    static String shown(java.time.Duration d) {
+        if (d.toMillis() % 1000 != 0) {
+            return d.toMillis() + "ms";
+        }
+        long s = d.toSeconds();
+        return (s >= 3600 ? s / 3600 + "h" : "") + (s % 3600 >= 60 ? s % 3600 / 60 + "m" : "")
+                + (s % 60 != 0 || s == 0 ? s % 60 + "s" : "");
+    }
+
     /** Who holds the lock, as far as the lock records it. */
     public LockInfo holder() {
         return holder;

@@ -206,6 +206,11 @@ public abstract class StateBackendContract {
             long waited = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertTrue(waited >= 750, "gave up after " + waited + " ms");
             assertEquals(held.id(), e.holder().id());
+            // It says that it waited: "state is locked" alone read as if it had given up at once.
+            assertTrue(e.getMessage().startsWith("state is still locked after waiting 800ms (--lock-timeout): "), e.getMessage());
+            assertTrue(assertThrows(StateLockedException.class,
+                    () -> openBackend().lock(LockInfo.forOperation("plan"), Duration.ZERO)).getMessage()
+                    .startsWith("state is locked: "), "no wait asked, none said");
         }
     }
 

@@ -108,7 +108,7 @@ public final class StackLoader {
     public BackendConfig backend(Path file, StackRoot root) {
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
-        collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
+        collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString(), null);
         if (out.hasErrors()) {
             throw new DiagnosticsException(out);
         }
@@ -119,7 +119,7 @@ public final class StackLoader {
         unreadable.clear();
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
-        collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString());
+        collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString(), null);
         // A resource of an unknown type, a misspelt `resources:` or an import that is not there is left out, and the
         // references in it unread: "declared but never used" would then be untrue of a variable only it uses.
         boolean partsLeftOut = out.hasErrors();
@@ -179,6 +179,8 @@ public final class StackLoader {
         BackendConfig backend = BackendConfig.localDefault();
         final StackVariables variables = new StackVariables();
         final StackResources resources;
+        /** What this load has read: imports and bytes, each naming of a file counted (see ReadBudget). */
+        final ReadBudget budget = new ReadBudget();
 
         Parts(StackRoot root, Path stackDirectory, TypeRegistry types) {
             this.root = root;
@@ -188,7 +190,7 @@ public final class StackLoader {
     }
 
     /** Reads one file after the files it imports, so the importing file's values win. */
-    private void collect(Path path, Parts parts, Diagnostics out, List<Path> chain, String shownName) {
+    private void collect(Path path, Parts parts, Diagnostics out, List<Path> chain, String shownName, SourceRange namedAt) {
         if (chain.contains(path)) {
             out.error("import cycle: " + String.join(" -> ", chain.stream().map(Path::toString).toList()) + " -> " + path,
                     "remove one of the imports", null);
@@ -200,7 +202,12 @@ public final class StackLoader {
         }
         YamlDocument doc;
         try {
-            doc = yaml.read(path, shownName, chain.isEmpty() ? "stack file" : "imported file");
+            String what = chain.isEmpty() ? "stack file" : "imported file";
+            String text = InputFiles.readText(path, shownName, what, YamlReader.MAX_BYTES);
+            if (!parts.budget.read(text.length(), shownName, namedAt, out)) {
+                return;
+            }
+            doc = yaml.parse(shownName, text, what);
         } catch (DiagnosticsException e) {
             e.diagnostics().forEach(out::add);
             return;
@@ -256,7 +263,11 @@ public final class StackLoader {
                                 doc.rangeOf("/imports/" + i));
                         continue;
                     }
-                    collect(target, parts, out, chain, relativeName(shownName, imp.asString()));
+                    String importedName = relativeName(shownName, imp.asString());
+                    if (!parts.budget.importing(importedName, doc.rangeOf("/imports/" + i), out)) {
+                        break;
+                    }
+                    collect(target, parts, out, chain, importedName, doc.rangeOf("/imports/" + i));
                 }
             }
         }
@@ -295,7 +306,12 @@ public final class StackLoader {
             String shown = relativeName(stackShown, name.asString());
             try {
                 Path path = parts.root.resolve(parts.stackDirectory, name.asString(), f.getKey() + ":", at);
-                YamlDocument content = yaml.read(path, shown, "file");
+                String text = parts.budget.open() ? InputFiles.readText(path, shown, "file", YamlReader.MAX_BYTES) : null;
+                if (text == null || !parts.budget.read(text.length(), shown, at, out)) {
+                    unreadable.add(raw.address());  // the budget's error, said once, stands for every file left unread
+                    continue;
+                }
+                YamlDocument content = yaml.parse(shown, text, "file");
                 if (!content.root().isObject()) {
                     out.error(raw.address() + ": " + shown + " must hold one object (a mapping)",
                             "found " + io.meshform.engine.diag.ValueDescription.kindOf(content.root()), content.rangeOf(""));

@@ -52,6 +52,12 @@ public final class PlanBinding {
         if (plan.stateSerial() == 0 && state.serial() > 0) {
             moved.add("state was created since the plan was made, which found none (it is now at serial " + state.serial()
                     + "): " + WRITTEN_BY);
+        } else if (plan.stateSerial() > 0 && state.serial() == 0) {
+            // No state here: its lineage is a fresh one made up for this run, so "another history (lineage ...)"
+            // named a history that does not exist (an apply with another --context, whose state file is its own).
+            moved.add("there is no state now, and the plan was made with one (lineage " + plan.stateLineage() + ", serial "
+                    + plan.stateSerial() + "): this run reads another state than the plan did (check -f, --state,"
+                    + " --state-secret and --context), or the state was deleted");
         } else if (!Objects.equals(plan.stateLineage(), state.lineage())) {
             moved.add("the state belongs to another history (lineage " + state.lineage() + ", the plan was made for "
                     + plan.stateLineage() + ")");

@@ -32,6 +32,24 @@ public final class PlanJson {
         return mapper.writeValueAsString(toJson(plan, includePrivate)) + "\n";
     }
 
+    /**
+     * A saved plan's text: with {@code prior_state.location}, where the state it would start lies, when it was made
+     * where no state existed ({@link #savedLocation}); the lineage and serial bind every other plan to its state.
+     */
+    public String writeSaved(Plan plan, String stateLocation) {
+        ObjectNode root = toJson(plan, true);
+        if (plan.stateSerial() == 0 && stateLocation != null) {
+            ((ObjectNode) root.get("prior_state")).put("location", stateLocation);
+        }
+        return mapper.writeValueAsString(root) + "\n";
+    }
+
+    /** The state location a saved plan made where no state existed was made for, or null (older files, other plans). */
+    public String savedLocation(String text) {
+        JsonNode location = mapper.readTree(text).path("prior_state").path("location");
+        return location.isString() ? location.asString() : null;
+    }
+
     public ObjectNode toJson(Plan plan, boolean includePrivate) {
         ObjectNode root = f.objectNode();
         root.put("format_version", Plan.FORMAT_VERSION);

@@ -445,6 +445,35 @@ class StackLoaderTest {
         assertTrue(e.diagnostics().get(0).summary().startsWith("import cycle"), e.getMessage());
     }
 
+    /**
+     * Eight files that each import the next ten times stay within the import depth and made 10^7 reads: the run never
+     * ended. Every import is counted, each time it is read, and the load stops at the 65th with one error.
+     */
+    @Test
+    void importsThatFanOutStopAtTheImportLimit() throws IOException {
+        for (int i = 0; i < 8; i++) {
+            String next = "f" + (i + 1) + ".yaml";
+            file("f" + i + ".yaml", HEAD + (i < 7 ? "imports: [" + String.join(", ", java.util.Collections.nCopies(10, next)) + "]\n" : ""));
+        }
+        List<Diagnostic> errors = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(DiagnosticsException.class, () -> loader.load(dir.resolve("f0.yaml"), VariableInputs.none())))
+                .diagnostics();
+        assertEquals(1, errors.size(), errors.toString());
+        String summary = errors.get(0).summary();
+        assertTrue(summary.startsWith("imports read more than 64 files in all, at `") && summary.endsWith("f7.yaml`"), summary);
+        assertTrue(errors.get(0).range().toString().contains("f6.yaml:4:"), errors.get(0).range().toString());
+    }
+
+    /** A file imported from two places (a diamond) is still read from each: well within the limit. */
+    @Test
+    void aSharedImportIsReadFromEachImporter() throws IOException {
+        file("common.yaml", HEAD + "variables:\n  v: {default: a}\n");
+        file("left.yaml", HEAD + "imports: [common.yaml]\n");
+        file("right.yaml", HEAD + "imports: [common.yaml]\n");
+        Path top = file("top.yaml", HEAD + "imports: [left.yaml, right.yaml]\nresources:\n  - {type: test.thing, name: x, spec: {v: \"${var.v}\"}}\n");
+        assertEquals(1, loader.load(top, VariableInputs.none()).stack().resources().size());
+    }
+
     @Test
     void digestChangesWithTheResolvedContent() throws IOException {
         Path p = file("stack.yaml", HEAD + "variables:\n  v: {default: a}\nresources:\n  - {type: test.thing, name: x, spec: {v: \"${var.v}\"}}\n");

@@ -345,6 +345,11 @@ class PlannerTest {
         assertTrue(moved.get(0).startsWith("test.thing.labels: the live object changed"), moved.get(0));
 
         assertTrue(binding.whatMoved(roundTripped, s, state()).get(0).contains("desired-state file"));
+
+        // Applied where no state exists (another --context's file): its lineage is a fresh one, no history to name.
+        String none = binding.whatMoved(roundTripped, changed, StateSnapshot.empty("test")).get(0);
+        assertTrue(none.startsWith("there is no state now, and the plan was made with one (lineage "
+                + state().lineage() + ", serial " + state().serial() + ")"), none);
     }
 
     private Plan apply(Stack s, PlanOptions options) {

@@ -73,7 +73,11 @@ final class LeaseRecord {
     }
 
     /**
-     * Who the Lease says holds it; its holderIdentity is the lock, the annotation only describes the holder.
+     * Who the Lease says holds it; its holderIdentity is the lock, the annotation only describes the holder. An
+     * annotation that describes another lock (meshform writes both in one request, so the Lease was changed by hand or
+     * by another tool: {@code kubectl patch lease ... holderIdentity}) says nothing about the holder: kept under the
+     * holder's ID, it named the run that had lost the lock as the one holding it ("held by root@host (pid 32699)", the
+     * loser's own pid), and a dead process it described let any run take a lock that a live holder held.
      *
      * @param location the state the lock guards, for a holder that left no description
      */
@@ -81,8 +85,8 @@ final class LeaseRecord {
         String holderId = isFree(lease) ? "unknown" : lease.getSpec().getHolderIdentity();
         String json = lease.getMetadata().getAnnotations() == null ? null
                 : lease.getMetadata().getAnnotations().get(LeaseLock.LOCK_INFO_ANNOTATION);
-        LockInfo holder = json == null ? new LockInfo(holderId, "", "", 0, null, location) : LockInfo.fromJson(json, holderId);
-        return holder.id().equals(holderId) ? holder : holder.withId(holderId);
+        LockInfo holder = json == null ? null : LockInfo.fromJson(json, holderId);
+        return holder != null && holder.id().equals(holderId) ? holder : new LockInfo(holderId, "", "", 0, null, location);
     }
 
     /**

@@ -171,12 +171,50 @@ abstract class KubernetesStateBackendContract extends StateBackendContract {
         }
     }
 
+    /**
+     * A Lease whose holderIdentity was changed by hand keeps the annotation that describes the lock before: that dead
+     * process is not its holder, so the live lock is not taken, and the holder is not said to be it.
+     */
+    @Test
+    void aLeaseWhoseDescriptionIsOfAnotherLockIsNotTakenOnThatLocksDeadProcess() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        LockInfo dead = new LockInfo("dead-id", "apply", LockInfo.forOperation("x").who(), gone.pid(),
+                java.time.Instant.now(), "", LockInfo.forOperation("x").pidNamespace(), List.of());
+        leaseHeldBy(dead, "live-id");
+        StateLockedException e = assertThrows(StateLockedException.class,
+                () -> openBackend().lock(LockInfo.forOperation("apply"), Duration.ZERO));
+        assertFalse(e.stale(), e.getMessage());
+        assertEquals("live-id", e.holder().id());
+        assertFalse(e.getMessage().contains("pid " + gone.pid()), e.getMessage());
+    }
+
+    /** The run whose lock another took by hand is told that some other run holds it, not that it holds it itself. */
+    @Test
+    void aLockTakenByHandIsNotSaidToBeHeldByTheRunThatLostIt() {
+        var held = (LeaseLock.Handle) backend(Duration.ofSeconds(2)).lock(LockInfo.forOperation("apply"), Duration.ZERO);
+        client().leases().inNamespace(namespace()).withName("meshform-lock-" + stateName)
+                .edit(l -> {
+                    l.getSpec().setHolderIdentity("thief");
+                    return l;
+                });
+        sleep(2_000);  // past the holder's own confirmation window, so that it asks the API server
+        LockLostException lost = assertThrows(LockLostException.class, held::ensureHeld);
+        assertTrue(lost.getMessage().contains("it is now held by another run, lock ID thief"), lost.getMessage());
+        assertFalse(lost.getMessage().contains("pid " + ProcessHandle.current().pid()), lost.getMessage());
+        held.close();
+    }
+
     private void leaseHeldBy(LockInfo holder) {
+        leaseHeldBy(holder, holder.id());
+    }
+
+    private void leaseHeldBy(LockInfo holder, String holderIdentity) {
         java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
         client().leases().inNamespace(namespace()).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
                 .withNewMetadata().withName("meshform-lock-" + stateName).withNamespace(namespace())
                 .addToAnnotations(LeaseLock.LOCK_INFO_ANNOTATION, holder.toJson()).endMetadata()
-                .withNewSpec().withHolderIdentity(holder.id()).withLeaseDurationSeconds(300)
+                .withNewSpec().withHolderIdentity(holderIdentity).withLeaseDurationSeconds(300)
                 .withAcquireTime(now).withRenewTime(now).endSpec().build()).create();
     }
 

@@ -1,0 +1,60 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A plan saved where no state existed has no lineage or serial to bind it: `plan --context staging --out p` and then
+ * `apply --context production p` (each context has its own local state file, neither there yet) applied the plan
+ * reviewed for staging to production. The plan now records where its state lies, and apply refuses another one; the
+ * same holds for --state and --state-secret, which this test uses (one cluster, two state files).
+ */
+@LiveClusterTest
+class SavedPlanOtherStateIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPlanMadeWithoutStateIsRefusedForAnotherState(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: other-state}
+                resources:
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm, namespace: %s}, data: {a: b}}
+                """.formatted(ns));
+        Path planFile = dir.resolve("staging.plan");
+        Path staging = dir.resolve("staging.state.json");
+        Path production = dir.resolve("production.state.json");
+        LiveRun plan = LiveRun.of(cluster, stack, "plan", "--no-analyze", "--state", staging.toString(), "--out", planFile.toString());
+        assertEquals(0, plan.code(), plan.out());
+
+        LiveRun refused = LiveRun.of(cluster, stack, "apply", "--no-analyze", "--state", production.toString(), planFile.toString());
+        assertEquals(1, refused.code(), refused.out());
+        assertTrue(refused.out().contains("wrong state: " + planFile + " was made where no state existed yet, for the state"
+                + " in local file staging.state.json beside the stack file, and this run's state is local file"
+                + " production.state.json beside the stack file; nothing was applied."), refused.out());
+        assertNull(cluster.client().configMaps().inNamespace(ns).withName("cm").get(), "nothing was applied");
+        assertFalse(Files.exists(production) || Files.exists(dir.resolve("production.state.json.lock")), "nothing was written");
+
+        LiveRun applied = LiveRun.of(cluster, stack, "apply", "--no-analyze", "--state", staging.toString(), planFile.toString());
+        assertEquals(0, applied.code(), applied.out());
+        assertNotNull(cluster.client().configMaps().inNamespace(ns).withName("cm").get());
+    }
+}
