@@ -274,16 +274,8 @@ public final class Applier {
                     }
                     recorded(c, () -> recorder.forget(c.address()));
                 }
-                case NOOP -> {
-                    if (recorded == null) {
-                        // Made by an apply whose step did not end (its wait timed out, it was stopped): "apply again"
-                        // must not record it as done, and start its dependents, without the wait that step had.
-                        type.awaitBeforeRecording(new ApplyRequest(c.address(), declared(stack, c).spec(), null,
-                                c.privateData(), progress, context, recorder.current().lineage()));
-                    }
-                    recorded(c, () -> recorder.record(stack, c, type, new AppliedResource(
-                            declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata())));
-                }
+                case NOOP -> recorded(c, () -> recorder.record(stack, c, type, new AppliedResource(
+                        declared(stack, c).spec(), recorded == null ? Map.of() : recorded.metadata())));
                 default -> {
                     if (c.createsFirst() && recorded != null) {
                         replaceCreatingFirst(context, c, type, recorded, recorder, progress);

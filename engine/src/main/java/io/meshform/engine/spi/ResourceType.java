@@ -59,16 +59,6 @@ public interface ResourceType {
 
     AppliedResource apply(ApplyRequest request);
 
-    /**
-     * Before apply records an object that is as declared but that the state never recorded (a record step with no
-     * entry: an apply made it and stopped before its step ended, for instance because the object did not become ready
-     * in time, a lost lock or Ctrl-C), waits for what {@link #apply} waits for once it has applied the object, so that
-     * the resources that depend on it start only then, and a failed wait fails the step again instead of being
-     * recorded as done. The default waits for nothing.
-     */
-    default void awaitBeforeRecording(ApplyRequest request) {
-    }
-
     void delete(DeleteRequest request);
 
     /**

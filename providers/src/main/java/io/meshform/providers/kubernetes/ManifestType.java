@@ -312,16 +312,6 @@ public final class ManifestType implements ResourceType {
         return new AppliedResource(attributes, meta);
     }
 
-    /** The {@code wait:} that {@link #apply} would have waited for, for an object made by an apply that stopped first. */
-    @Override
-    public void awaitBeforeRecording(ApplyRequest request) {
-        JsonNode wait = request.desired().get("wait");
-        if (wait != null && wait.isObject()) {
-            Target t = target(manifests.manifest(request.address(), request.desired(), request.context()));
-            ManifestWait.of(wait).await(kube, request, t);
-        }
-    }
-
     /**
      * The API server's error, with a Secret's values taken out: a webhook or a decoding error may echo the object it
      * was sent, and the error reaches the terminal, CI logs and the apply report.
