@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.plan.SensitiveMessage;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import io.meshform.providers.istio.core.Istioctl;
@@ -81,7 +82,8 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
             PlannedObject o = byKey.get(m.key());
             String pointer = FieldFinder.find(o.object(), m.text());
             String field = FieldFinder.readable(pointer);
-            String summary = o.decl().address() + ": " + o.friendlyName() + (field.isEmpty() ? "" : " " + field) + ": " + m.text();
+            String summary = o.decl().address() + ": " + o.friendlyName() + (field.isEmpty() ? "" : " " + field) + ": "
+                    + o.messages().redact("istioctl", m.text());
             String detail = m.error()
                     ? "Istio's validation refuses it (istioctl validate; istiod's admission webhook runs the same code, so"
                     + " the API server would refuse the apply)"
@@ -91,7 +93,9 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
         }
         if (r.exit() != 0 && diagnostics.stream().noneMatch(Diagnostic::isError)) {
             diagnostics.add(Diagnostic.error("istioctl validate refused the stack's Istio objects: "
-                            + (out.unattributed().isEmpty() ? "exit " + r.exit() : String.join("; ", out.unattributed())),
+                            + (out.unattributed().isEmpty() ? "exit " + r.exit()
+                            : objects.stream().map(PlannedObject::messages).reduce(SensitiveMessage::and).orElseThrow()
+                                    .redact("istioctl", String.join("; ", out.unattributed()))),
                     "istioctl " + istioctl.binary() + " exited " + r.exit() + " without naming an object", null));
         }
         return diagnostics;

@@ -92,6 +92,17 @@ public record PlannedObject(ObjectNode object, ResourceDecl decl, Form form) {
                 .anyMatch(v -> !io.meshform.engine.plan.Sensitive.isDigest(v));
     }
 
+    /**
+     * What istioctl's messages about this object must not show (the values {@link #holdsSensitive} looks for): a
+     * parse error quotes part of the value it refused ({@link io.meshform.engine.plan.SensitiveMessage}).
+     */
+    public io.meshform.engine.plan.SensitiveMessage messages() {
+        java.util.Set<String> paths = new java.util.TreeSet<>(io.meshform.providers.kubernetes.ManifestSensitive.objectPaths(object));
+        io.meshform.providers.istio.policy.IstioObjects.sensitive(kind()).forEach(p -> paths.add("/spec" + p));
+        return io.meshform.engine.plan.SensitiveMessage.of(decl.spec(), decl.sensitivePaths())
+                .and(io.meshform.engine.plan.SensitiveMessage.of(object, paths));
+    }
+
     /** Every object the run applies, typed Istio policies and manifests, from {@code ctx.after()}. */
     public static List<PlannedObject> of(CheckContext ctx) {
         return collect(ctx, ctx.after());

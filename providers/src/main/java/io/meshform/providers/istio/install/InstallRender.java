@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.install;
 
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.plan.SensitiveMessage;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.kubernetes.KubeErrors;
@@ -39,6 +40,14 @@ final class InstallRender {
         return declared || !io.meshform.engine.plan.Sensitive.digestPaths(spec).isEmpty();
     }
 
+    /**
+     * What istioctl's messages about {@code spec} must not show: the values its declaration's sensitive variables
+     * gave ({@link SensitiveMessage}: a parse error quotes a part of the value it refused).
+     */
+    static SensitiveMessage messages(StackContext context, ResourceAddress address, JsonNode spec) {
+        return SensitiveMessage.of(spec, context.stack().find(address).map(d -> d.sensitivePaths()).orElse(java.util.Set.of()));
+    }
+
     static <T> T run(JsonNode spec, Istioctl istioctl, RenderRun<T> run) {
         Path file = InstallSpec.writeOperator(spec, istioctl.runDirectory());
         try {
@@ -55,7 +64,8 @@ final class InstallRender {
     }
 
     /** The render: kept under {@code runKey} when it was parsed before, else istioctl's answer parsed (and kept). */
-    static RenderDiff.Render render(Istioctl istioctl, ResourceAddress address, Path file, Optional<String> runKey) {
+    static RenderDiff.Render render(Istioctl istioctl, ResourceAddress address, Path file, Optional<String> runKey,
+            SensitiveMessage messages) {
         Path dir = istioctl.cacheDirectory().orElse(null);
         if (runKey.isPresent()) {
             Optional<RenderDiff.Render> kept = RenderMemo.kept(dir, runKey.get());
@@ -65,7 +75,8 @@ final class InstallRender {
         }
         Istioctl.Result r = istioctl.runOffline(args(file), List.of(file), Duration.ofMinutes(2));
         if (r.exit() != 0) {
-            throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")", r.tail(15));
+            throw KubeErrors.error(address + ": istioctl manifest generate failed (exit " + r.exit() + ")",
+                    messages.redact("istioctl", r.tail(15)));
         }
         return runKey.isPresent() ? RenderMemo.parse(r.out(), dir, runKey.get()) : RenderMemo.parse(r.out(), dir);
     }

@@ -138,7 +138,8 @@ public final class IstioInstallType implements ResourceType {
 
 
     RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
-        return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address, file, runKey));
+        return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address, file, runKey,
+                InstallRender.messages(context, address, spec)));
     }
 
     /**
@@ -290,7 +291,8 @@ public final class IstioInstallType implements ResourceType {
             Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
                     "--readiness-timeout", timeout.toSeconds() + "s"), timeout.plusMinutes(1), request.progress(), true);
             if (r.exit() != 0) {
-                throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")", r.tail(20));
+                throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")",
+                        InstallRender.messages(context, request.address(), spec).redact("istioctl", r.tail(20)));
             }
         } finally {
             InstallSpec.deleteQuietly(file);

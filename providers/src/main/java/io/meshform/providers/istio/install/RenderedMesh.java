@@ -70,7 +70,8 @@ public final class RenderedMesh {
                 if (kept.isPresent()) {
                     return kept;
                 }
-                Optional<ObjectNode> found = fromRender(InstallRender.render(istioctl, decl.address(), file, runKey).objects(),
+                Optional<ObjectNode> found = fromRender(InstallRender.render(istioctl, decl.address(), file, runKey,
+                        InstallRender.messages(stack, decl.address(), spec)).objects(),
                         Json.text(spec, "revision"));
                 runKey.ifPresent(k -> found.ifPresent(m -> keep(dir, k, m)));
                 return found;
