@@ -292,7 +292,7 @@ public final class IstioInstallType implements ResourceType {
                     "--readiness-timeout", timeout.toSeconds() + "s"), timeout.plusMinutes(1), request.progress(), true);
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")",
-                        InstallRender.messages(context, request.address(), spec).redact("istioctl", r.tail(20)));
+                        InstallRender.messages(context, request.address(), spec).redact("istioctl", InstallOutput.tail(r, 20)));
             }
         } finally {
             InstallSpec.deleteQuietly(file);
