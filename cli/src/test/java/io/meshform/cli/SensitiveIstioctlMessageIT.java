@@ -58,4 +58,25 @@ class SensitiveIstioctlMessageIT {
         }
         assertFalse(Files.exists(saved), "a plan that failed is not saved");
     }
+
+    /** istioctl analyze of the planned objects said "IST0106 ... jwks parse error: ... invalid character 'S' ...". */
+    @Test
+    void analyzeOfAPlannedJwksNamesTheFieldAndShowsNoPartOfTheValue(ClusterContext cluster) throws IOException {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, SensitiveIstioctlMessageTest.JWKS_STACK);
+        for (List<String> args : List.of(List.of("plan"), List.of("plan", "--json"), List.of("plan", "--log-level", "debug"))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+            List<String> all = new ArrayList<>(args);
+            all.addAll(List.of("-f", stack.toString(), "--state", dir.resolve("jwks.state.json").toString(),
+                    "--kubeconfig", cluster.kubeconfigPath().toString(), "--istioctl", cluster.istioctl().toString(),
+                    "--var", "tok=" + SensitiveIstioctlMessageTest.TOKEN));
+            Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), all.toArray(String[]::new));
+            String text = out.toString(StandardCharsets.UTF_8);
+            SensitiveIstioctlMessageTest.clean(String.join(" ", args), text);
+            assertTrue(text.contains("istioctl analyze: IST0106 (Error) RequestAuthentication istio-system/jwt: Schema"
+                    + " validation error: jwks parse error: failed to unmarshal JWK set: jwtRules[0].jwks (a sensitive value,"
+                    + " not shown)"), String.join(" ", args) + ":\n" + text);
+        }
+    }
 }

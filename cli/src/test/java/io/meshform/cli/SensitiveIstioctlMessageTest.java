@@ -28,6 +28,22 @@ class SensitiveIstioctlMessageTest {
     static final String TOKEN = "S3cr3tToken-4711";
     static final String VERSION = Testbed.versions().get("ISTIO_VERSION");
 
+    static final String JWKS_STACK = """
+            apiVersion: meshform.io/v1alpha1
+            kind: Stack
+            metadata: {name: leak}
+            variables:
+              tok: {type: string, sensitive: true}
+            resources:
+              - type: istio.requestAuthentication
+                name: jwt
+                spec:
+                  namespace: istio-system
+                  selector: {matchLabels: {istio: ingressgateway}}
+                  jwtRules:
+                    - {issuer: "https://id.example.com", jwks: "${var.tok}"}
+            """;
+
     @TempDir
     Path dir;
 
@@ -74,7 +90,7 @@ class SensitiveIstioctlMessageTest {
                 List.of("validate", "--log-level", "debug"))) {
             String out = run(installStack(), args.toArray(String[]::new));
             clean(String.join(" ", args), out);
-            assertTrue(out.contains("values.pilot.replicaCount (a sensitive value, not shown): istioctl could not read a value"
+            assertTrue(out.contains("while decoding JSON: values.pilot.replicaCount (a sensitive value, not shown): istioctl could not read a value"
                     + " as JSON (a number, or a JSON document, where Istio expects one), and its message is withheld: it"
                     + " quotes a character that this field's value holds. Give the field a value of the type Istio expects"),
                     String.join(" ", args) + ":\n" + out);
@@ -83,23 +99,10 @@ class SensitiveIstioctlMessageTest {
 
     @Test
     void aJwksIstioctlValidateCannotParseIsNamedNotQuoted() throws IOException {
-        String out = run("""
-                apiVersion: meshform.io/v1alpha1
-                kind: Stack
-                metadata: {name: leak}
-                variables:
-                  tok: {type: string, sensitive: true}
-                resources:
-                  - type: istio.requestAuthentication
-                    name: jwt
-                    spec:
-                      namespace: istio-system
-                      selector: {matchLabels: {istio: ingressgateway}}
-                      jwtRules:
-                        - {issuer: "https://id.example.com", jwks: "${var.tok}"}
-                """, "validate");
+        String out = run(JWKS_STACK, "validate");
         clean("validate", out);
-        assertTrue(out.contains("RequestAuthentication istio-system/jwt spec.jwtRules[0].jwks: jwtRules[0].jwks (a sensitive"
-                + " value, not shown): istioctl could not read a value as JSON"), out);
+        assertTrue(out.contains("RequestAuthentication istio-system/jwt spec.jwtRules[0].jwks: jwks parse error: failed to"
+                + " unmarshal JWK set: jwtRules[0].jwks (a sensitive value, not shown): istioctl could not read a value as"
+                + " JSON"), out);
     }
 }

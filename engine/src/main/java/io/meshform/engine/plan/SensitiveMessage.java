@@ -33,8 +33,6 @@ public final class SensitiveMessage {
     private static final Pattern QUOTED = Pattern.compile("'([^'\\s]{1,12})'|\"((?:\\\\.|[^\"\\\\])*)\"|`([^`]*)`");
     /** encoding/json's SyntaxError: "invalid character " + quoteChar(c) + context (encoding/json/scanner.go). */
     private static final Pattern JSON_SYNTAX = Pattern.compile("invalid character '((?:\\\\.|[^'\\\\])+)'");
-    /** encoding/json's error for input that ends inside a value ("tru"): it names no character. */
-    private static final String JSON_END = "unexpected end of JSON input";
 
     private final Map<String, String> values;
     private final Set<String> secrets;
@@ -82,6 +80,11 @@ public final class SensitiveMessage {
         return sb.toString();
     }
 
+    /** An input without sensitive values: its messages are shown as they are. */
+    public static SensitiveMessage none() {
+        return new SensitiveMessage(Map.of(), Set.of());
+    }
+
     /** True when the input held no sensitive value: its messages are shown as they are. */
     public boolean isEmpty() {
         return values.isEmpty();
@@ -102,10 +105,12 @@ public final class SensitiveMessage {
                 String c = unescape(syntax.group(1));
                 List<String> fields = holding(c);
                 boolean end = fields.isEmpty() && c.isBlank();
-                out.add(end ? withheld(who, List.copyOf(values.keySet()), false)
-                        : fields.isEmpty() ? maskFragments(line) : withheld(who, fields, true));
+                // What comes before the error is kept ("jwks parse error: failed to unmarshal JWK set: "), after it not.
+                String before = maskFragments(line.substring(0, syntax.start()));
+                out.add(end ? before + withheld(who, List.copyOf(values.keySet()), false)
+                        : fields.isEmpty() ? maskFragments(line) : before + withheld(who, fields, true));
             } else {
-                out.add(line.contains(JSON_END) ? withheld(who, List.copyOf(values.keySet()), false) : maskFragments(line));
+                out.add(maskFragments(line));
             }
         }
         return String.join("\n", out);

@@ -24,7 +24,9 @@ class SensitiveMessageTest {
 
     private static void assertWithheld(String value, String istioctl, String why) {
         String out = replicaCount(value).redact("istioctl", istioctl);
-        assertTrue(out.startsWith("values.pilot.replicaCount (a sensitive value, not shown): istioctl could not read a value"
+        // What istioctl said before the error stays; the error and what follows it do not.
+        assertTrue(out.startsWith(istioctl.substring(0, istioctl.indexOf("invalid character ")))
+                && out.contains("values.pilot.replicaCount (a sensitive value, not shown): istioctl could not read a value"
                 + " as JSON"), out);
         assertTrue(out.contains(why) && out.contains("Give the field a value of the type Istio expects"), out);
         assertFalse(out.matches("(?s).*'[^'\\s]{1,4}'.*"), out);  // no quoted character
@@ -94,7 +96,8 @@ class SensitiveMessageTest {
                 .and(SensitiveMessage.of(object, Set.of("/spec/jwtRules/*/jwks")));
         String out = m.redact("istioctl", "jwks parse error: failed to unmarshal JWK set: invalid character 'S' looking"
                 + " for beginning of value");
-        assertTrue(out.startsWith("jwtRules[0].jwks (a sensitive value, not shown): istioctl could not read"), out);
+        assertTrue(out.startsWith("jwks parse error: failed to unmarshal JWK set: jwtRules[0].jwks (a sensitive value, not"
+                + " shown): istioctl could not read"), out);
         assertFalse(out.contains("'S'"), out);
     }
 

@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.model.ResourceDecl;
+import io.meshform.engine.plan.SensitiveMessage;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.engine.spi.PlanCheck;
@@ -108,10 +109,12 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
                 files.close();
             }
         }
+        // What analyze was given holds the planned objects: its messages must not show a part of their sensitive values.
+        SensitiveMessage given = planned.stream().map(PlannedObject::messages).reduce(SensitiveMessage.none(), SensitiveMessage::and);
         if (result.failure() != null) {
-            return List.of(didNotRun(ctx, result.failure(), result.advice()));
+            return List.of(didNotRun(ctx, given.redact("istioctl", result.failure()), result.advice()));
         }
-        return judge(mesh, planned, namespaces, result, files, sources);
+        return judge(mesh, planned, namespaces, result, files, sources, given);
     }
 
     /**
@@ -133,7 +136,8 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
     }
 
     private static List<Diagnostic> judge(PlannedMesh mesh, List<PlannedObject> planned, Map<String, List<ResourceDecl>> namespaces,
-                                          AnalyzeRun.Result result, ObjectFiles files, List<PlannedObject> sources) {
+                                          AnalyzeRun.Result result, ObjectFiles files, List<PlannedObject> sources,
+                                          SensitiveMessage given) {
         CheckContext ctx = mesh.context();
         Map<String, PlannedObject> byOrigin = new LinkedHashMap<>();
         planned.forEach(o -> byOrigin.putIfAbsent(o.friendlyName(), o));
@@ -172,7 +176,9 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
                 }
                 at = CheckSupport.range(labelled, "/spec/labels");
             }
-            String summary = "istioctl analyze: " + m.code() + " (" + m.level() + ") " + origin + ": " + m.text();
+            // The object's own fields are named first where a parse error is withheld; then any other planned value.
+            String text = given.redact("istioctl", o == null ? m.text() : o.messages().redact("istioctl", m.text()));
+            String summary = "istioctl analyze: " + m.code() + " (" + m.level() + ") " + origin + ": " + text;
             String detail = "Istio's analyzer " + (ctx.purpose() == Purpose.PLAN ? "on the cluster as this plan leaves it"
                     : "on the live cluster") + (m.documentation() == null ? "" : "; " + m.documentation())
                     + ("Error".equals(m.level()) ? "\n(an analyzer error; --strict makes it a plan error)" : "");
@@ -211,7 +217,7 @@ public final class IstioAnalysis implements PlanCheck, ReadsInstall {
         }
         if (!result.unreadable().isEmpty()) {
             out.add(Diagnostic.info("istioctl analyze could not read " + result.unreadable().size() + " planned object(s);"
-                    + " they are not part of the analysis", String.join("\n", result.unreadable()), null));
+                    + " they are not part of the analysis", given.redact("istioctl", String.join("\n", result.unreadable())), null));
         }
         return out;
     }
