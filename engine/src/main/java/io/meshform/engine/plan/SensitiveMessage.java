@@ -23,9 +23,9 @@ import tools.jackson.databind.JsonNode;
  * </ul>
  * Those are Go's encoding/json SyntaxError texts (encoding/json/scanner.go, {@code quoteChar}); yaml.v3 quotes a value
  * cut short ({@code cannot unmarshal !!str `S3cr3tT...`}). So every quoted fragment (in {@code '}, {@code "} or
- * {@code `}) that is part of a sensitive value is masked, and a line of a JSON syntax error whose character a
- * sensitive value holds is withheld, its wording telling how the value begins: in its place a line names the fields
- * whose values hold that character and says what was wrong. The same objects' {@code istioctl validate} quotes a
+ * {@code `}) that is part of a sensitive value is masked, and a JSON syntax error whose character a sensitive value
+ * holds (or that names a blank, the end of the value) is withheld from the error on, its wording telling how the value
+ * begins: in its place meshform names the fields whose values hold that character and says what was wrong. The same objects' {@code istioctl validate} quotes a
  * RequestAuthentication's jwks the same way ({@code jwks parse error: failed to unmarshal JWK set: invalid character
  * 'S' looking for beginning of value}).
  */
@@ -69,7 +69,7 @@ public final class SensitiveMessage {
     /** {@code /values/pilot/replicaCount} as {@code values.pilot.replicaCount}; a list index as {@code [0]}. */
     static String field(String pointer) {
         StringBuilder sb = new StringBuilder();
-        for (String part : pointer.substring(1).split("/", -1)) {
+        for (String part : pointer.isEmpty() ? new String[0] : pointer.substring(1).split("/", -1)) {
             String key = part.replace("~1", "/").replace("~0", "~");
             if (key.matches("\\d+")) {
                 sb.append('[').append(key).append(']');
@@ -85,14 +85,9 @@ public final class SensitiveMessage {
         return new SensitiveMessage(Map.of(), Set.of());
     }
 
-    /** True when the input held no sensitive value: its messages are shown as they are. */
-    public boolean isEmpty() {
-        return values.isEmpty();
-    }
-
     /**
      * {@code message}, which {@code who} ("istioctl") wrote about the input, with no part of a sensitive value in
-     * it: whole values and quoted parts masked, JSON syntax error lines withheld (see the class comment).
+     * it: whole values and quoted parts masked, JSON syntax errors withheld (see the class comment).
      */
     public String redact(String who, String message) {
         if (message == null || values.isEmpty()) {
