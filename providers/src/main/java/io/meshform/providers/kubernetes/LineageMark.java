@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
  * meshform's mark on the objects it applies: annotations {@code meshform.io/lineage} (the state's lineage) and
  * {@code meshform.io/address} (the resource), owned by meshform's field manager. An object counts as marked only when
  * that manager owns the annotation, so a mark copied by hand ({@code kubectl annotate}) does not make an object
- * meshform's.
+ * meshform's. Types that apply each resource as its own manager count the manager of the resource the mark names too
+ * ({@link #ofResource}).
  */
 public final class LineageMark {
     private LineageMark() {
