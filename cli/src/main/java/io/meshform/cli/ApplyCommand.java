@@ -324,6 +324,9 @@ class ApplyCommand implements Callable<Integer> {
             terminal.out().println();
             result = new Applier(ws.registry(), parallelism, progress).apply(stack, plan, state, backend, lock, stop);
         }
+        // Before the summary, which says what the state records: said alone, it hid that the file had been made again.
+        backend.notices().forEach(n -> terminal.err().println(style.yellow("warning: "
+                + io.meshform.engine.diag.ControlChars.escape(n))));
         return new ApplyReport(terminal, destroy()).print(result, style);
     }
 }

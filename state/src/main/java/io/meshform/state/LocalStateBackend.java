@@ -60,6 +60,8 @@ public final class LocalStateBackend implements StateBackend {
     private StateJournal.Writer journal;
     /** The state file as it was when the journal was opened: a change since means another writer. */
     private Object fileStamp;
+    /** Set once this run wrote the state file again after it was deleted under the run ({@link #vanished}). */
+    private String rewritten;
 
     public LocalStateBackend(Path stateFile) {
         this(stateFile, !"off".equals(System.getenv("MESHFORM_STATE_JOURNAL")));
@@ -214,6 +216,9 @@ public final class LocalStateBackend implements StateBackend {
             }
         } else if (!Objects.equals(fileStamp, stamp())) {
             byte[] now = readIfPresent(file);
+            if (now == null) {
+                return write(s); // deleted under this run: writing s whole makes it again (see vanished)
+            }
             throw changedMeanwhile(now);
         } else if (!journal.stillAtItsPath()) {
             throw new StateException("the state journal " + journalFile + " was removed or replaced while this run "
@@ -233,7 +238,7 @@ public final class LocalStateBackend implements StateBackend {
     @Override
     public synchronized Optional<StateSnapshot> compact() {
         if (journal == null) {
-            return Optional.empty();
+            return restoreVanished();
         }
         try {
             return Optional.of(write(journal.view()));
@@ -280,13 +285,15 @@ public final class LocalStateBackend implements StateBackend {
             write(lastRead);
         }
         byte[] previous = readIfPresent(file);
-        if (seen && !Arrays.equals(previous, seenBytes)) {
+        boolean vanished = vanished(previous);
+        if (seen && !vanished && !Arrays.equals(previous, seenBytes)) {
             if (previous != null) {
                 reader.decodeKnown(previous); // a corrupt file is reported as such, with how to restore it
             }
             throw changedMeanwhile(previous);
         }
-        long serial = s.serial() + 1;
+        // A state that vanished under this run goes on from the serial it had: no two versions share a serial.
+        long serial = Math.max(s.serial(), vanished ? reader.decodeKnown(seenBytes).serial() : 0) + 1;
         if (previous != null) {
             StateSnapshot stored = reader.decodeKnown(previous);
             LineageCheck.require(stored, s, describe());
@@ -307,6 +314,9 @@ public final class LocalStateBackend implements StateBackend {
             closeJournal();
             Files.deleteIfExists(journalFile);
             lastRead = null;
+            if (vanished) {
+                rewritten = rewrittenNotice(out.serial());
+            }
             reader.written(bytes, out);
             seen = true;
             seenBytes = bytes;
@@ -316,6 +326,54 @@ public final class LocalStateBackend implements StateBackend {
                     + "free space, then run meshform again.", e);
         }
         return out;
+    }
+
+    /**
+     * True when the state file this run read or wrote is gone, deleted (or moved away) under this run, which holds the
+     * lock: no meshform wrote there meanwhile, and what this run knows is the state. Terraform's local backend writes
+     * the state it holds in memory whatever became of the file; so does this run, with its next write or, when no step
+     * is left to record, at the end of the run ({@link #restoreVanished}), and nothing it knew is lost. A file that is
+     * there but other than this run left it is another writer's, and stays refused ({@link #changedMeanwhile}).
+     */
+    private boolean vanished(byte[] now) {
+        return seen && now == null && seenBytes != null;
+    }
+
+    /**
+     * The end of a run that has no journal to fold in: when the state file vanished since this run last read or wrote
+     * it, writes it again as this run last saw it (the same bytes, so the same serial), lest the run end with its
+     * summary saying the state records its steps while no state exists.
+     */
+    private Optional<StateSnapshot> restoreVanished() {
+        byte[] now = readIfPresent(file);
+        if (!vanished(now)) {
+            return Optional.empty();
+        }
+        if (held != null) {
+            held.ensureHeld();
+        }
+        try {
+            AtomicFiles.write(file, seenBytes);
+        } catch (IOException e) {
+            throw new StateException("state file " + file + " was deleted while this run held the lock, and writing it"
+                    + " again failed: " + WriteFailure.reason(file, e) + "\nNo state is stored there now. Fix the cause"
+                    + " and put the state back (a copy, or the backup if one is left) before any other meshform command:"
+                    + " without it, the objects this state made are another state's to the next run.", e);
+        }
+        StateSnapshot restored = reader.decodeKnown(seenBytes);
+        rewritten = rewrittenNotice(restored.serial());
+        return Optional.of(restored);
+    }
+
+    private String rewrittenNotice(long serial) {
+        return "state file " + file + " was deleted while this run held the lock (no meshform run writes it without the"
+                + " lock); this run wrote it again, with everything it had recorded (serial " + serial + "), so that what"
+                + " it made stays managed.";
+    }
+
+    @Override
+    public synchronized List<String> notices() {
+        return rewritten == null ? List.of() : List.of(rewritten);
     }
 
     /**

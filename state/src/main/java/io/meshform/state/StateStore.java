@@ -53,6 +53,14 @@ public interface StateStore {
         return Optional.empty();
     }
 
+    /**
+     * What the store did on its own during the run that the user must hear of (the local file written again after it
+     * was deleted under the run), for the run's summary; none by default.
+     */
+    default java.util.List<String> notices() {
+        return java.util.List.of();
+    }
+
     /** Where the state lives, in words for messages, e.g. {@code local file ./meshform.state.json}. */
     String describe();
 }

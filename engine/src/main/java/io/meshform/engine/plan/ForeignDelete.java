@@ -37,8 +37,8 @@ public final class ForeignDelete {
             // the old one just before deleting it, and the planner judges the one read as a new object (NotManaged).
             boolean deletes = (c.action() == Action.DELETE && !c.forgets()) || (c.action() == Action.REPLACE && !c.createsFirst());
             if (deletes) {
-                refusal(c.address(), c.action(), state.find(c.address()).orElse(null), live.get(c.address()), state.lineage())
-                        .ifPresent(out::add);
+                duplicate(c.address(), c.action(), live, state).or(() -> refusal(c.address(), c.action(),
+                        state.find(c.address()).orElse(null), live.get(c.address()), state.lineage())).ifPresent(out::add);
             }
         }
     }
@@ -75,6 +75,40 @@ public final class ForeignDelete {
                                 + " no mark. If you imported it, import it again to mark it (`meshform state rm " + address
                                 + "`, then `meshform import " + address + (owner.id() == null ? " ID" : " " + owner.id())
                                 + "`) and destroy it then." : ""),
+                null));
+    }
+
+    /**
+     * This state made the object, as another resource the state also records and whose object read the same: two
+     * entries for one object (one added or edited by hand), and deleting through the duplicate deletes what the other
+     * entry manages. Only the planner can tell, with both objects read; a mark naming an address the state no longer
+     * records, or one that now reads another object, is this resource's own under an older name ({@code meshform state
+     * mv} moves the entry, not the mark).
+     */
+    private static Optional<Diagnostic> duplicate(ResourceAddress address, Action action,
+                                                  Map<ResourceAddress, LiveObject> live, StateSnapshot state) {
+        LiveObject object = live.get(address);
+        Ownership owner = object == null ? null : object.ownership();
+        if (owner == null || owner.lineage() == null || !owner.lineage().equals(state.lineage()) || owner.address() == null
+                || owner.address().equals(address.toString()) || state.find(owner.address()).isEmpty()) {
+            return Optional.empty();
+        }
+        String other = owner.address();
+        LiveObject othersObject = live.entrySet().stream().filter(e -> e.getKey().toString().equals(other))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        if (othersObject == null || !owner.sameObject(othersObject.ownership())) {
+            return Optional.empty();
+        }
+        String what = (action == Action.REPLACE ? "replace " : "destroy ")
+                + (owner.object() == null ? "its object" : owner.object());
+        return Optional.of(Diagnostic.error("`" + address + "`: refusing to " + what + ": it carries this state's mark for"
+                        + " another resource, `" + other + "`: two addresses for one object",
+                "The state records both `" + address + "` and `" + other + "`, and both read "
+                        + (owner.object() == null ? "one object" : owner.object()) + " in the cluster, which `" + other
+                        + "` made. One of the entries was most likely added or edited by hand (a state file in a repository"
+                        + " can be changed by a pull request). It was not deleted. To keep it, managed by `" + other + "`:"
+                        + " `meshform state rm " + address + "` (the object stays in the cluster), and remove `" + address
+                        + "` from the stack if it declares it.",
                 null));
     }
 }

@@ -1,7 +1,9 @@
 package io.meshform.engine.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -159,5 +161,37 @@ class ForeignDeleteTest {
         Plan release = planner.plan(s, state(), new PlanOptions(Set.of(), Set.of(), Set.of(), true, false, false));
         assertTrue(apply(s, release).failed().isEmpty(), "without --delete-adopted it is released, which deletes nothing");
         assertNotNull(cluster.get(OLD));
+    }
+
+    /**
+     * A second entry added for an object another resource of this state made: the object carries this state's mark,
+     * for the other address. Deleting it through the duplicate would delete what the other entry manages; the refusal
+     * says so, and what to do (it used to say "carries no meshform mark" for a kubernetes.namespace).
+     */
+    @Test
+    void aSecondEntryForAnObjectAnotherResourceMadeIsNotDestroyedThroughIt() {
+        ResourceAddress app = ResourceAddress.parse("test.thing.app");
+        ResourceAddress dup = ResourceAddress.parse("test.thing.dup");
+        String appOnly = """
+                resources:
+                  - {type: test.thing, name: app, spec: {value: "a", object: "shared"}}
+                """;
+        Stack s = stack(appOnly);
+        apply(s, planner.plan(s, state(), PlanOptions.defaults()));
+        ResourceState made = state().find(app.toString()).orElseThrow();
+        store.write(state().with(new ResourceState(dup.toString(), dup.type(), made.attributes(), Map.of())));
+        Stack both = stack(appOnly + "  - {type: test.thing, name: dup, spec: {value: \"a\", object: \"shared\"}}\n");
+        var e = assertThrows(DiagnosticsException.class, () -> planner.plan(both, state(), PlanOptions.defaults().asDestroy()));
+        String text = e.getMessage();
+        assertTrue(text.contains("`test.thing.dup`: refusing to destroy thing shared: it carries this state's mark for"
+                + " another resource, `test.thing.app`: two addresses for one object"), text);
+        assertTrue(text.contains("`meshform state rm test.thing.dup` (the object stays in the cluster), and remove"
+                + " `test.thing.dup` from the stack if it declares it"), text);
+        assertFalse(text.contains("no meshform mark"), text);
+        assertNotNull(cluster.object("shared"));
+        // What the message says to do works: forget the duplicate, and the object is app's alone again.
+        store.write(state().without(dup.toString()));
+        assertTrue(apply(s, planner.plan(s, state(), PlanOptions.defaults().asDestroy())).failed().isEmpty());
+        assertNull(cluster.object("shared"), "destroy deletes what app made");
     }
 }

@@ -11,7 +11,8 @@ import tools.jackson.databind.JsonNode;
  * meshform's mark on the objects it applies: annotations {@code meshform.io/lineage} (the state's lineage) and
  * {@code meshform.io/address} (the resource), owned by meshform's field manager. An object counts as marked only when
  * that manager owns the annotation, so a mark copied by hand ({@code kubectl annotate}) does not make an object
- * meshform's.
+ * meshform's. Types that apply each resource as its own manager count the manager of the resource the mark names too
+ * ({@link #ofResource}).
  */
 public final class LineageMark {
     private LineageMark() {
@@ -27,11 +28,33 @@ public final class LineageMark {
 
     /** The same, for an object read as JSON (the one implementation of the rule). */
     public static Ownership of(JsonNode live, String manager, String object, String id) {
+        return of(live, java.util.Set.of(manager), object, id);
+    }
+
+    /**
+     * For the types that apply each resource as its own field manager ({@link KubeConnection#resourceManager}, e.g.
+     * {@code kubernetes.namespace}): the mark counts when this resource's manager set it, or the manager of the resource
+     * the mark names. The latter is that other resource's mark (another address of this state made the object, or this
+     * resource under its name before a {@code meshform state mv}); read with this resource's manager alone it passed
+     * for no mark at all, and the messages said "made by hand or by another tool".
+     */
+    public static Ownership ofResource(JsonNode live, KubeConnection kube, String address, String object, String id) {
+        String named = Json.text(live.path("metadata").path("annotations"), Ownership.ADDRESS_ANNOTATION);
+        java.util.Set<String> managers = new java.util.HashSet<>();
+        managers.add(kube.resourceManager(address));
+        if (named != null) {
+            managers.add(kube.resourceManager(named));
+        }
+        return of(live, managers, object, id);
+    }
+
+    private static Ownership of(JsonNode live, java.util.Set<String> managers, String object, String id) {
         JsonNode annotations = live.path("metadata").path("annotations");
         String lineage = Json.text(annotations, Ownership.LINEAGE_ANNOTATION);
         // The uid names the object whichever resource reads it: the engine refuses to destroy what another resource declares.
         String uid = Json.text(live.path("metadata"), "uid");
-        if (lineage == null || !ManagedFields.of(live, "metadata", "annotations").ownedBy(Ownership.LINEAGE_ANNOTATION, manager)) {
+        java.util.Set<String> owners = ManagedFields.of(live, "metadata", "annotations").owners(Ownership.LINEAGE_ANNOTATION);
+        if (lineage == null || managers.stream().noneMatch(owners::contains)) {
             return Ownership.unmarked(object, id).withKey(uid);
         }
         return Ownership.marked(lineage, Json.text(annotations, Ownership.ADDRESS_ANNOTATION), object, id).withKey(uid);

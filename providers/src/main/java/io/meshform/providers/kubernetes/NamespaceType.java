@@ -70,7 +70,8 @@ public final class NamespaceType extends MetadataMapsType {
     /** A namespace meshform made carries its mark; one made by hand (or by istioctl) does not. */
     @Override
     io.meshform.engine.spi.Ownership ownership(ResourceAddress address, JsonNode live) {
-        return LineageMark.of(live, manager(address), "Namespace " + KubeObjects.nameOf(live), KubeObjects.nameOf(live));
+        return LineageMark.ofResource(live, kube, address.toString(), "Namespace " + KubeObjects.nameOf(live),
+                KubeObjects.nameOf(live));
     }
 
     @Override
