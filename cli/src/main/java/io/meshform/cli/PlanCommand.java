@@ -133,7 +133,18 @@ final class PlanCommand implements Callable<Integer> {
             // apply creates meanwhile makes a saved plan of this one stale (PlanBinding: "state was created").
             ws.connect(loaded.stack());
             StateSnapshot none = ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend);
-            return new Planned(plan(ws, loaded.stack(), none, options), false, StateLocation.of(backend, loaded.stack()));
+            try {
+                return new Planned(plan(ws, loaded.stack(), none, options), false, StateLocation.of(backend, loaded.stack()));
+            } catch (io.meshform.engine.diag.DiagnosticsException e) {
+                if (!backend.exists()) {
+                    throw e;
+                }
+                // An apply created the state while this plan read the cluster: the objects it made carry the mark of a
+                // state this plan did not read, and refusing them as "another state's" would send the user after the
+                // wrong state. Plan as any plan of an existing state: under its lock (said to be held while that apply
+                // runs, unless --lock-timeout waits for it), with the state it wrote.
+                ws.debug("the state was created while planning without it: planning again with it", System.nanoTime());
+            }
         }
         String location = StateLocation.of(backend, loaded.stack());
         if (!lock) {

@@ -554,4 +554,21 @@ class CliTest {
         Result g = run("graph");
         assertTrue(g.out().contains("\"fake.thing.cortex\" -> \"fake.thing.mesh\";"), g.out());
     }
+
+    /**
+     * A plan that found no state read the cluster while an apply created the state and its objects: it refused them as
+     * "another state's" objects, sending the user after the wrong state (FaultSuiteIT's lock race met it). It plans
+     * again with the state that now exists, under its lock.
+     */
+    @Test
+    void aStateCreatedWhileAPlanReadsTheClusterIsPlannedWith() throws IOException {
+        Path made = dir.resolve("made.state.json");
+        assertEquals(0, run("apply", "--auto-approve", "--state", made.toString()).code());
+        Path fresh = dir.resolve("fresh.state.json");
+        Files.writeString(Path.of(cluster + ".onread"), made + "\n" + fresh + "\n");
+        Result plan = run("plan", "--state", fresh.toString());
+        assertEquals(0, plan.code(), plan.out() + plan.err());
+        assertTrue(plan.out().contains("No changes."), plan.out());
+        assertFalse(Files.exists(Path.of(cluster + ".onread")), "the other run wrote the state while the plan read");
+    }
 }

@@ -84,6 +84,23 @@ public final class FileCluster implements ProviderFactory {
         return spec != null && spec.has("object") ? "object " + spec.get("object").asString() : address.toString();
     }
 
+    /**
+     * What another run does while this one reads, for tests of races: a file {@code CLUSTER.onread} holding two paths,
+     * "from" and "to", copies the one to the other once (an apply that writes its state meanwhile).
+     */
+    static void whileReading(Path file) {
+        Path hook = Path.of(file + ".onread");
+        try {
+            if (Files.exists(hook)) {
+                List<String> paths = Files.readAllLines(hook);
+                Files.delete(hook);
+                Files.copy(Path.of(paths.get(0)), Path.of(paths.get(1)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static void answer(Path file) {
         if (load(file).path("unreachable").asBoolean(false)) {
             throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
@@ -109,6 +126,7 @@ public final class FileCluster implements ProviderFactory {
         @Override
         public Map<ResourceAddress, LiveObject> read(io.meshform.engine.spi.ReadRequest request) {
             answer(file);
+            whileReading(file);
             ObjectNode objects = load(file);
             Map<ResourceAddress, LiveObject> out = new LinkedHashMap<>();
             for (ResourceRef r : request.resources()) {
