@@ -9,8 +9,8 @@ import java.nio.file.Path;
  * lineage or serial yet), so a plan reviewed with {@code --context staging} (local state
  * {@code meshform.staging.state.json}) was applied with {@code --context production}, where no state existed either. A
  * local file is named relative to the stack file's directory, so the plan job and the apply job of a pipeline may check
- * the repository out in different places; a Kubernetes state is its Secret (the cluster is not named: two clusters'
- * Secrets of one name are not told apart).
+ * the repository out in different places; any other state is its backend's {@link StateBackend#location()} (a Kubernetes
+ * Secret and the cluster it is in).
  */
 final class StateLocation {
     private static final String LOCAL = "local file ";
@@ -22,7 +22,7 @@ final class StateLocation {
     static String of(StateBackend backend, Stack stack) {
         String described = backend.describe();
         if (!described.startsWith(LOCAL) || stack.file() == null) {
-            return described;
+            return backend.location();
         }
         String given = described.substring(LOCAL.length());
         int link = given.indexOf(LINK);

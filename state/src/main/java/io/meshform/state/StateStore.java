@@ -63,4 +63,13 @@ public interface StateStore {
 
     /** Where the state lives, in words for messages, e.g. {@code local file ./meshform.state.json}. */
     String describe();
+
+    /**
+     * Where the state lives, told apart from every other location of the same {@link #describe() description}: a
+     * saved plan made before its state existed is bound to this (nothing else binds it), so a store whose description
+     * repeats across places (a Kubernetes Secret of one name in two clusters) adds what names the place.
+     */
+    default String location() {
+        return describe();
+    }
 }

@@ -106,6 +106,12 @@ public final class KubernetesStateBackend implements StateBackend {
         return "Kubernetes Secret " + namespace + "/" + secretName;
     }
 
+    /** The Secret and its cluster ({@link ClusterIdentity}): each cluster holds its own Secret of this name. */
+    @Override
+    public String location() {
+        return describe() + " of " + ClusterIdentity.of(client.getConfiguration());
+    }
+
     @Override
     public synchronized Optional<StateSnapshot> read() {
         Secret main = call("read", () -> secrets().withName(secretName).get());
