@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.state.ServerCertificateRefused;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -127,6 +128,11 @@ public final class KubeErrors {
                 return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what
                         + ": the API server closed the connection without an answer (HTTP/2 GOAWAY)", said + GOAWAY_HINT, null));
             }
+            java.util.Optional<String> refused = ServerCertificateRefused.why(e);
+            if (refused.isPresent()) {
+                return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + ": "
+                        + refused.get(), said + "\n(hint: " + ServerCertificateRefused.ADVICE + ")", null));
+            }
             return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + ": no answer from the API server",
                     said + "\n(hint: is the cluster reachable, and does the kubeconfig's CA match it?)", null));
         }
@@ -163,6 +169,10 @@ public final class KubeErrors {
         if (!answered(e)) {
             if (goAway(e)) {
                 return "the Kubernetes API server closed the connection without an answer (HTTP/2 GOAWAY): " + said + GOAWAY_HINT;
+            }
+            java.util.Optional<String> refused = ServerCertificateRefused.why(e);
+            if (refused.isPresent()) {
+                return refused.get() + ": " + said + "\n(hint: " + ServerCertificateRefused.ADVICE + ")";
             }
             return "no answer from the Kubernetes API server: " + said
                     + "\n(hint: is the cluster reachable, and does the kubeconfig's CA match it?)";

@@ -48,11 +48,17 @@ class KubeConnectionIT {
 
     /** Relays TCP connections from a local port to the API server, counting them. */
     static final class CountingProxy implements AutoCloseable {
-        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.net.ServerSocket server;
         private final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         private final List<java.net.Socket> open = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
         CountingProxy(String host, int port) throws IOException {
+            this(java.net.InetAddress.getLoopbackAddress(), host, port);
+        }
+
+        /** Listening on {@code bind} (e.g. 127.0.0.2, an address the API server's certificate does not name). */
+        CountingProxy(java.net.InetAddress bind, String host, int port) throws IOException {
+            server = new java.net.ServerSocket(0, 50, bind);
             Thread t = new Thread(() -> {
                 while (!server.isClosed()) {
                     try {
@@ -123,10 +129,33 @@ class KubeConnectionIT {
             var e = assertThrows(KubernetesClientException.class, () -> kube.client().namespaces().withName("default").get());
             String chain = chain(e);
             assertTrue(chain.contains("certification path") || chain.contains("PKIX"), chain);
+            // Something answered: the message says what was refused, not that nothing answered.
+            String said = kube.explain("kubernetes.namespace.x", "read", "Namespace default", e).diagnostics().get(0).summary();
+            assertTrue(said.startsWith("kubernetes.namespace.x: read Namespace default: the API server's TLS certificate is"
+                    + " not signed by the CA the kubeconfig names (context "), said);
         }
         // The same kubeconfig with the cluster's own CA is trusted.
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", cluster.kubeconfigPath().toString())))) {
             assertEquals("default", kube.client().namespaces().withName("default").get().getMetadata().getName());
+        }
+    }
+
+    /** The server's certificate names 127.0.0.1 and localhost; a relay on 127.0.0.2 reaches it by another address. */
+    @Test
+    void aCertificateThatDoesNotNameTheAddressIsSaidToBeRefused(ClusterContext cluster, @TempDir Path dir) throws Exception {
+        URI server = URI.create(cluster.client().getMasterUrl().toString());
+        java.net.InetAddress other = java.net.InetAddress.getByName("127.0.0.2");
+        try (CountingProxy proxy = new CountingProxy(other, server.getHost(), server.getPort())) {
+            String kubeconfig = Files.readString(cluster.kubeconfigPath())
+                    .replace(server.getHost() + ":" + server.getPort(), "127.0.0.2:" + proxy.port());
+            Path file = Files.writeString(dir.resolve("config"), kubeconfig);
+            try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", file.toString())))) {
+                var e = assertThrows(KubernetesClientException.class, () -> kube.client().namespaces().withName("default").get());
+                String said = kube.explain("kubernetes.namespace.x", "read", "Namespace default", e).diagnostics().get(0).summary();
+                assertTrue(said.startsWith("kubernetes.namespace.x: read Namespace default: the API server's TLS certificate"
+                        + " does not name the address the kubeconfig gives (No subject alternative names matching IP address"
+                        + " 127.0.0.2 found)"), said);
+            }
         }
     }
 

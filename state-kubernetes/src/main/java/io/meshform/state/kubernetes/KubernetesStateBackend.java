@@ -315,6 +315,12 @@ public final class KubernetesStateBackend implements StateBackend {
     }
 
     static StateException failure(String what, String location, String namespace, KubernetesClientException e) {
+        Optional<String> refused = io.meshform.state.ServerCertificateRefused.why(e);
+        if (refused.isPresent()) {
+            return new StateException("could not " + what + " state in " + location + ": " + refused.get() + " ("
+                    + rootCause(e) + ")\n" + io.meshform.state.ServerCertificateRefused.ADVICE, e,
+                    io.meshform.state.ServerCertificateRefused.ADVICE);
+        }
         String hint = switch (e.getCode()) {
             case 401 -> "the cluster rejected the credentials: check the kubeconfig";
             case 403 -> "meshform may not access Secrets and Leases in namespace " + namespace
@@ -333,11 +339,22 @@ public final class KubernetesStateBackend implements StateBackend {
                 + "\n" + hint, e, remedy);
     }
 
-    /** The API server's own message when it answered (fabric8's text repeats the whole Status object). */
+    /**
+     * The API server's own message when it answered (fabric8's text repeats the whole Status object); when it did not,
+     * fabric8's text ("Operation: [get] for kind: [Secret] ... failed.") and the root cause, which says why.
+     */
     static String serverSays(KubernetesClientException e) {
         if (e.getStatus() != null && e.getStatus().getMessage() != null && !e.getStatus().getMessage().isBlank()) {
             return e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")";
         }
-        return e.getMessage();
+        return e.getCause() == null ? e.getMessage() : e.getMessage() + " (" + rootCause(e) + ")";
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }
