@@ -23,8 +23,11 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sidecars older than the control plane they belong to. An upgrade replaces istiod at once, but each pod keeps
- * the proxy it was injected with until it restarts; Istio supports proxies one minor release behind istiod, so a
- * wider gap is an error in the making, and any gap is work left over from an upgrade.
+ * the proxy it was injected with until it restarts; Istio supports proxies one minor release behind istiod (istio.io
+ * docs/releases/supported-releases, "Control Plane/Data Plane Skew": the control plane may be one version ahead of the
+ * data plane, the data plane never ahead of it; read in the page's zh translation, whose English original was not
+ * stored here), so a wider gap is an error in the making, and any gap is work left over from an upgrade. A pod
+ * belongs to the revision whose injector gave it its sidecar ({@link Sidecars#revisionOf}).
  */
 public final class ProxySkew {
     /** Istio puts this label on every pod it injects, so one LIST with it finds the data plane and nothing else. */
@@ -50,7 +53,7 @@ public final class ProxySkew {
         return pods.stream().filter(p -> "istio".equals(p.labels().get(INJECTED_LABEL))).toList();
     }
 
-    /** The running injected pods of {@code revision} (by their {@code istio.io/rev}), with their proxy image's tag. */
+    /** The running injected pods of {@code revision} ({@link Sidecars#revisionOf}), with their proxy image's tag. */
     private static Map<LivePod, String> proxies(List<LivePod> pods, String revision) {
         Map<LivePod, String> out = new java.util.LinkedHashMap<>();
         for (LivePod p : pods) {

@@ -27,18 +27,20 @@ public final class Sidecars {
     public static final String STATUS_ANNOTATION = "sidecar.istio.io/status";
 
     /**
-     * The revision whose injector gave the pod its sidecar, as Istio reads it ({@code revisionOfPod},
-     * pkg/kube/client.go, Istio 1.30.3): the pod's own {@code istio.io/rev} label when it has a value, else the
-     * {@code revision} the injector recorded in {@code sidecar.istio.io/status}, else "default". The injector does not
-     * label the pods it injects ("rather than setting istio.io/rev label on injected pods include them here in status
-     * annotation", pkg/kube/inject/inject.go), so a pod a namespace's {@code istio.io/rev} got injected carries its
-     * revision in the annotation only.
+     * The revision whose injector gave the pod its sidecar, and so whose istiod its proxy connects to: what the injector
+     * recorded, the {@code revision} of {@code sidecar.istio.io/status} (pkg/kube/inject/inject.go, "rather than setting
+     * istio.io/rev label on injected pods include them here in status annotation"), else the {@code istio.io/rev}
+     * annotation its template writes (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml and
+     * gateway-injection-template.yaml: {@code .Revision}, the injecting istiod's own, as is the {@code CA_ADDR} it gives
+     * the proxy), else the pod's {@code istio.io/rev} label (a gateway istioctl installs carries label and annotation,
+     * manifests/charts/gateways/istio-ingress/templates/deployment.yaml), else "default". Not the label first, as
+     * istioctl's {@code revisionOfPod} (pkg/kube/client.go) reads it: a pod that asks for a sidecar with
+     * {@code istio.io/rev: <tag>} keeps the tag's name in its label while the revision the tag points at injects it
+     * (TaggedPodRevisionIT: the test bed's injector writes {@code istio.io/rev: default} and {@code CA_ADDR} of
+     * istiod.istio-system for a pod labelled with a tag of the default revision), and a tag moved since does not move
+     * the proxy.
      */
     public static String revisionOf(LivePod pod) {
-        String rev = pod.labels().get(Injection.REVISION_LABEL);
-        if (rev != null && !rev.isEmpty()) {
-            return rev;
-        }
         String status = pod.annotations().get(STATUS_ANNOTATION);
         if (status != null) {
             try {
@@ -48,7 +50,12 @@ public final class Sidecars {
                     return recorded;
                 }
             } catch (tools.jackson.core.JacksonException unparseable) {
-                // Istio's revisionOfPod gives up on an annotation it cannot parse; the default is meshform's fallback
+                // not the injector's record: the annotation and label below say what is known
+            }
+        }
+        for (String rev : new String[] {pod.annotations().get(Injection.REVISION_LABEL), pod.labels().get(Injection.REVISION_LABEL)}) {
+            if (rev != null && !rev.isEmpty()) {
+                return rev;
             }
         }
         return "default";

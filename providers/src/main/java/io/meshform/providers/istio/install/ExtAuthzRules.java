@@ -18,8 +18,10 @@ import tools.jackson.databind.JsonNode;
  *   <li>name: not empty, a DNS-1123 label of at most 63 lower-case letters, digits and '-', not starting or
  *       ending with '-' ({@code validateProviderName}, extauthz.go);</li>
  *   <li>port 1..65535, service an FQDN or IP or {@code namespace/host}, statusOnError a status code Envoy's
- *       {@code type.v3.StatusCode} enum knows, pathPrefix starting with '/' ({@code
- *       ValidateExtensionProviderEnvoyExtAuthzHTTP/GRPC}, pkg/config/validation/agent/extensionprovider.go);</li>
+ *       {@code type.v3.StatusCode} enum knows, pathPrefix starting with '/' and accepted by Go's {@code url.Parse}
+ *       ({@link GoUrlParse}: no bad %-escape, no control character) ({@code
+ *       ValidateExtensionProviderEnvoyExtAuthzHTTP/GRPC}, pkg/config/validation/agent/extensionprovider.go, and again in
+ *       {@code buildExtAuthzHTTP});</li>
  *   <li>no bare {@code "*"} in a header list ({@code buildExtAuthzHTTP}, extauthz.go).</li>
  * </ul>
  * Whether the service exists is asked of the cluster ({@code model.LookupCluster}); see the ext-authz-service check.
@@ -107,6 +109,12 @@ public final class ExtAuthzRules {
         }
         if (kind.equals("envoyExtAuthzHttp")) {
             String prefix = Json.text(s, "pathPrefix");
+            String unparsable = prefix == null || prefix.isEmpty() ? null : GoUrlParse.problem(prefix);
+            if (unparsable != null) {
+                out.add(new Problem(at + "/pathPrefix", "invalid pathPrefix \"" + prefix + "\": " + unparsable
+                        + (unparsable.contains("escape") ? " (istiod parses it as a URL: write a literal '%' as %25)"
+                        : " (istiod parses it as a URL)")));
+            }
             if (prefix != null && !prefix.isEmpty() && !prefix.startsWith("/")) {
                 out.add(new Problem(at + "/pathPrefix", "pathPrefix must begin with `/`, found: \"" + prefix + "\""));
             }

@@ -162,7 +162,21 @@ public record AuthzPolicy(String namespace, String name, String action, String p
             return field("hosts", "notHosts", v -> StringMatch.host(v).matches(host))
                     && field("methods", "notMethods", v -> StringMatch.method(v).matches(method))
                     && field("paths", "notPaths", v -> StringMatch.path(v).matches(path))
-                    && field("ports", "notPorts", v -> v.equals(String.valueOf(port)));
+                    && field("ports", "notPorts", v -> Integer.valueOf(port).equals(port(v)));
+        }
+
+        /**
+         * A {@code ports}/{@code notPorts} value as istiod reads it ({@code convertToPort},
+         * pilot/pkg/security/authz/model/util.go: {@code strconv.ParseUint(v, 10, 32)}, at most 65535), so "08080" is
+         * port 8080; null for a value it refuses (validation refuses it first: {@code ValidatePorts},
+         * pkg/config/security/security.go).
+         */
+        static Integer port(String v) {
+            if (v == null || v.isEmpty() || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return null;
+            }
+            String digits = v.replaceFirst("^0+(?=\\d)", "");
+            return digits.length() > 5 || Integer.parseInt(digits) > 65535 ? null : Integer.parseInt(digits);
         }
 
         private boolean field(String yes, String no, java.util.function.Predicate<String> test) {

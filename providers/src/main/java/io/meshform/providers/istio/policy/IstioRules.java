@@ -15,7 +15,8 @@ import tools.jackson.databind.JsonNode;
  * <ul>
  *   <li>enum values and field types from Istio's CRD schema ({@link IstioSpecSchema}, applied to every kind before
  *       these rules): what istioctl refuses in its decoder's words, explained at the value with the values it
- *       accepts, and checked where istioctl is not installed;</li>
+ *       accepts, and checked where istioctl is not installed; and what istioctl's decoder takes but the API server
+ *       refuses against the schema (an enum's number, a number written as a string, a proto field name);</li>
  *   <li>the top-level fields each typed resource has (its schema, which docs/stack.schema.json also states), so a
  *       misspelt field is named even where istioctl is not installed;</li>
  *   <li>the rules only the CRDs' CEL validations enforce, at the API server

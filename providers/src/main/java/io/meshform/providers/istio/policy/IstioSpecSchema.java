@@ -23,20 +23,22 @@ import tools.jackson.databind.JsonNode;
  * set up on every run that loads an Istio policy (measured with the class cache and without), and only two keywords
  * matter here. {@link IstioSpecSchemas} reads a kind's file only when a run meets an object of that kind.
  *
- * <p>istioctl stays the judge: only what it refuses is reported (istioctl 1.30.3 run on each case,
- * IstioSpecSchemaTest), which is narrower than the schema. istioctl decodes the spec strictly with
+ * <p>Reported is what istioctl or the API server refuses (istioctl 1.30.3 run on each case, IstioSpecSchemaTest; the
+ * API server with Istio's CRDs, CrdTypeIT and ProtoNameIT). istioctl decodes the spec strictly with
  * github.com/golang/protobuf's jsonpb (istioctl/pkg/validate/validate.go {@code fromSchemaAndJSONMap} →
  * pkg/config/model.go {@code ApplyJSONStrict} → pkg/util/protomarshal/protomarshal.go {@code ApplyJSONStrict}, Istio
  * 1.30.3), which accepts an enum by its number ({@code mode: 3}), a number written as a string
- * ({@code randomSamplingPercentage: "10"}, {@code maxConnections: "10"}) and {@code null} for any field; those are left
- * alone, and so is every string given for a number (jsonpb reads some, "10", and refuses others, "abc" or "1.5" for an
- * integer, by rules not written in the schema) and a number's range. Reported: a string not among an enum's values
- * (names are case-sensitive), and a value whose JSON type cannot decode into the field: a scalar or list for a mapping
- * (a {@code google.protobuf.Struct} too), a scalar or mapping for a list, a number, true/false or structure for a
- * string, anything but true/false for a boolean, true/false or a structure for a number. A field the schema does not
- * name (a newer Istio's field, a typo) is not walked: istioctl's own message stays the one shown, never a guess from
- * this schema; except a proto name ({@code traffic_policy}) whose JSON name the schema declares, which istioctl takes
- * and the API server refuses ({@link #protoName}).
+ * ({@code randomSamplingPercentage: "10"}, {@code maxConnections: "10"}) and {@code null} for any field; the API server
+ * checks the object against the CRD's schema, whose enums are {@code type: string} and whose numbers are
+ * {@code type: integer} or {@code number} (Istio's CRDs mark no spec field {@code x-kubernetes-int-or-string}), and
+ * refuses the first two ("expected string, got ... 3", "expected numeric (int or float), got string"), so validate
+ * and plan passed them and the apply failed. {@code null} is left alone (the API server drops it), and so is a
+ * number's range. Reported: a string not among an enum's values (names are case-sensitive), and a value whose JSON
+ * type is not the field's: a scalar or list for a mapping (a {@code google.protobuf.Struct} too), a scalar or mapping
+ * for a list, anything but a string for a string or enum, anything but true/false for a boolean, anything but a number
+ * for a number. A field the schema does not name (a newer Istio's field, a typo) is not walked: istioctl's own message
+ * stays the one shown, never a guess from this schema; except a proto name ({@code traffic_policy}) whose JSON name
+ * the schema declares, which istioctl takes and the API server refuses ({@link #protoName}).
  */
 final class IstioSpecSchema {
     private final String release;
@@ -177,18 +179,28 @@ final class IstioSpecSchema {
         boolean refused = switch (expected) {
             case "object" -> !value.isObject();
             case "array" -> !value.isArray();
-            // An enum field takes its number too (jsonpb).
-            case "string" -> !value.isString() && !(value.isNumber() && field.has("enum"));
+            // jsonpb takes an enum's number and a number written as a string; the API server refuses both (CRD types)
+            case "string" -> !value.isString();
             case "boolean" -> !value.isBoolean();
-            // jsonpb reads "10" as 10 (and refuses "abc"): strings are left to istioctl
-            case "integer", "number" -> value.isBoolean() || value.isObject() || value.isArray();
+            case "integer", "number" -> !value.isNumber();
             default -> false;
         };
         if (!refused) {
             return Optional.empty();
         }
         String message = "must be " + what(expected) + " in Istio's " + kind + ", found " + ValueDescription.of(value);
-        return Optional.of(new String[] {message, hint(field, expected, value, name)});
+        String hint = hint(field, expected, value, name);
+        if (value.isNumber() && field.has("enum")) {
+            List<String> names = new ArrayList<>();
+            field.path("enum").forEach(v -> names.add(v.asString()));
+            hint = "write the value's name, one of " + String.join(", ", names) + ": istioctl validate takes an enum's"
+                    + " number, but the API server refuses anything but the name (the CRD's schema, type string)";
+        } else if (value.isString() && ("integer".equals(expected) || "number".equals(expected))) {
+            hint = (value.asString().matches("-?\\d+(\\.\\d+)?") ? "write " + value.asString() + " without quotes"
+                    : "write a number") + ": istioctl validate takes a number written as a string, but the API server"
+                    + " refuses it (the CRD's schema, type " + expected + ")";
+        }
+        return Optional.of(new String[] {message, hint});
     }
 
     private static String what(String type) {

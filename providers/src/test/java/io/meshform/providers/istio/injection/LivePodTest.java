@@ -59,15 +59,20 @@ class LivePodTest {
     }
 
     /**
-     * The injector records its revision in the status annotation and labels nothing, so a pod a namespace's
-     * istio.io/rev got injected names its revision there alone (as the dev cluster's injector writes it).
+     * The injector records its revision in the status annotation (and the istio.io/rev annotation) and labels nothing,
+     * so a pod a namespace's istio.io/rev got injected names its revision there alone (as the dev cluster's injector
+     * writes it); a pod's own istio.io/rev label may name a tag, so the injector's record comes first.
      */
     @Test
-    void theRevisionOfAnInjectedPodIsTheOneItsStatusAnnotationRecordsUnlessThePodIsLabelled() {
+    void theRevisionOfAnInjectedPodIsTheOneItsInjectorRecorded() {
         String status = "{\"initContainers\":[\"istio-init\",\"istio-proxy\"],\"containers\":null,\"revision\":\"canary\"}";
         assertEquals("canary", Sidecars.revisionOf(pod(Map.of(), Map.of(Sidecars.STATUS_ANNOTATION, status))));
-        assertEquals("stable", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of(Sidecars.STATUS_ANNOTATION, status))),
-                "the pod's own label first, as Istio's revisionOfPod");
+        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of(Sidecars.STATUS_ANNOTATION, status))),
+                "what the injector recorded over the pod's label, which may name a tag (TaggedPodRevisionIT)");
+        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of("istio.io/rev", "canary"))),
+                "the istio.io/rev annotation the injection template writes over the label");
+        assertEquals("stable", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of())),
+                "the label of a pod no injector recorded anything on (an istioctl gateway)");
         assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", ""), Map.of(Sidecars.STATUS_ANNOTATION, status))),
                 "an empty label does not count");
         assertEquals("default", Sidecars.revisionOf(pod(Map.of(), Map.of(Sidecars.STATUS_ANNOTATION, "{not json"))));

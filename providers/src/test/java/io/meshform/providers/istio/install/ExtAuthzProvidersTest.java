@@ -118,6 +118,17 @@ class ExtAuthzProvidersTest {
     }
 
     @Test
+    void aPathPrefixGoCannotParseAsAUrlIsRefusedThoughItStartsWithASlash() {
+        // istiod runs url.Parse on pathPrefix (ValidateExtensionProviderEnvoyExtAuthzHTTP and buildExtAuthzHTTP) and
+        // refuses the provider when it fails; ExtAuthzProviderRefusedIT shows the test bed's istiod doing so.
+        assertEquals(List.of("/extAuthz/0/pathPrefix: invalid pathPrefix \"/check%zz\": invalid URL escape \"%zz\" (istiod"
+                        + " parses it as a URL: write a literal '%' as %25)"),
+                errors(type.validate(yaml(PROXY + "    pathPrefix: /check%zz\n"))));
+        assertEquals(List.of(), errors(type.validate(yaml(PROXY + "    pathPrefix: /check%25zz?a=%zz\n"))),
+                "an escaped '%', and a query, which url.Parse keeps as written");
+    }
+
+    @Test
     void failOpenAndAMissingTimeoutAreRisksAndADenyListWithoutLocationIsNot() {
         var proxy = ExtAuthzProviders.declared(yaml(PROXY.replace("[location, set-cookie]", "[set-cookie]"))).get(0).getValue();
         assertEquals(List.of(), ExtAuthzProviders.risks(proxy),
