@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
  * is a difference between istioctl's render and the cluster (the render has no replica count where a
  * HorizontalPodAutoscaler owns it, {@code NoiseRules}), so the install's drift read "matches" and drift said "No drift"
  * (exit 0) on the real cluster after {@code kubectl scale deployment istiod --replicas=0}, while the injector's webhook
- * refused every new pod of the injected namespaces. Istio's default profile renders that webhook with
+ * refused every new pod of the injected namespaces (but those labelled {@code sidecar.istio.io/inject: "false"}, which
+ * its object selector leaves out: manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). Istio's default profile renders that webhook with
  * {@code failurePolicy: Fail}. The autoscaler does not bring it back: it does not scale a target whose replica count is
  * zero (condition ScalingActive False, reason ScalingDisabled, "scaling is disabled since the replica count of the
  * target is zero": kubernetes pkg/controller/podautoscaler/horizontal.go), and applying the install renders no replica
@@ -43,7 +44,7 @@ public final class ControlPlaneAvailable extends MeshCheck {
             int wanted = replicas == null || !replicas.isNumber() ? 1 : replicas.asInt();
             int available = d.path("status").path("availableReplicas").asInt(0);
             String effects = "While no istiod runs, the sidecar injector's webhook (failurePolicy Fail) refuses every new pod"
-                    + " of the injected namespaces, Istio's configuration changes reach no proxy, and workload certificates"
+                    + " of the injected namespaces that does not opt out (label sidecar.istio.io/inject: \"false\"), Istio's configuration changes reach no proxy, and workload certificates"
                     + " are not renewed.";
             if (wanted == 0) {
                 return List.of(Diagnostic.warning(install.address() + ": istiod (" + what + ") is scaled to 0 replicas",
@@ -61,7 +62,6 @@ public final class ControlPlaneAvailable extends MeshCheck {
         return List.of();
     }
 
-    /** The revision names the istiod Deployment judged. */
     /** An istiod that serves nothing lets nothing through: the injector refuses new pods. */
     @Override
     public Concern concern(io.meshform.engine.diag.Diagnostic finding) {
