@@ -2,6 +2,7 @@ package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.MeshConfigView;
@@ -56,7 +57,7 @@ public final class CustomProviderDeclared extends MeshCheck {
 
     /**
      * The mesh configs the policy is enforced under: those of the revisions serving the running pods it attaches to
-     * ({@link CoveredWorkloads#revision}), one each; the stack's ({@link PlannedMesh#meshConfig()}) when no such pod is
+     * ({@link Sidecars#revisionOf}), one each; the stack's ({@link PlannedMesh#meshConfig()}) when no such pod is
      * known (validate reads none).
      */
     static java.util.Collection<MeshConfigView> serving(PlannedMesh mesh, PlannedObject o) {
@@ -67,7 +68,7 @@ public final class CustomProviderDeclared extends MeshCheck {
             java.util.Set<String> revisions = new java.util.TreeSet<>();
             for (var pod : CoveredWorkloads.running(mesh)) {
                 if (io.meshform.providers.istio.policy.PolicyAttachment.attaches(p, pod.namespace(), pod.labels(), root)) {
-                    revisions.add(CoveredWorkloads.revision(pod));
+                    revisions.add(Sidecars.revisionOf(pod));
                 }
             }
             revisions.forEach(r -> {

@@ -91,6 +91,12 @@ final class FakeCluster implements ClusterView {
     FakeCluster gateway(String ns, String name, Map<String, String> labels, String replicaSet, int... ports) {
         Pod p = pod(ns, name, labels, false, ports);
         p.getSpec().getContainers().add(new ContainerBuilder().withName("istio-proxy").withArgs("proxy", "router").build());
+        if (labels.containsKey("istio.io/rev")) {
+            // istioctl's gateway chart writes the revision as a label and an annotation alike (istio-ingress deployment.yaml)
+            p.getMetadata().setAnnotations(new java.util.HashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
+                    : p.getMetadata().getAnnotations()));
+            p.getMetadata().getAnnotations().put("istio.io/rev", labels.get("istio.io/rev"));
+        }
         if (replicaSet != null) {
             p.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
                     .withApiVersion("apps/v1").withKind("ReplicaSet").withName(replicaSet).withController(true).build()));
