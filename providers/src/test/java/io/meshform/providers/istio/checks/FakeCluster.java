@@ -29,6 +29,8 @@ final class FakeCluster implements ClusterView {
     final List<tools.jackson.databind.JsonNode> gateways = new ArrayList<>();
     final Map<String, String> unread = new HashMap<>();
     String mesh;
+    /** The {@code mesh} key of each other revision's {@code istio-<revision>} ConfigMap, by revision (null: unreadable). */
+    final Map<String, String> revisionMeshes = new HashMap<>();
     boolean controlPlane = true;
     /** The istiod Deployments (istioDeployments()), as JSON trees. */
     final List<tools.jackson.databind.JsonNode> istiods = new ArrayList<>();
@@ -221,6 +223,15 @@ final class FakeCluster implements ClusterView {
     @Override
     public Optional<String> meshConfig() {
         return Optional.ofNullable(mesh);
+    }
+
+    @Override
+    public Lookup<String> meshConfig(String revision) {
+        if (io.meshform.providers.istio.core.Mesh.meshConfigMap(revision).equals("istio")) {
+            return new Lookup<>(true, mesh);
+        }
+        return revisionMeshes.containsKey(revision) && revisionMeshes.get(revision) == null ? Lookup.unknown()
+                : new Lookup<>(true, revisionMeshes.get(revision));
     }
 
     @Override
