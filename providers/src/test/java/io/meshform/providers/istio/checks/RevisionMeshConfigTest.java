@@ -120,4 +120,18 @@ class RevisionMeshConfigTest {
         assertEquals(List.of(), TracingProviderDeclared.findings(mesh(other, Purpose.PLAN, zipkinInstall, telemetry)),
                 "a pod the Telemetry does not select is not its concern; with none, the stack's install judges it");
     }
+
+    /** The auth proxy's Service is looked up as the mesh config of the revision serving the policy's pods names it. */
+    @Test
+    void theAuthProxysServiceIsTheOneTheServingRevisionsMeshConfigNames() {
+        FakeCluster cluster = gatewayOf("canary").service("cortex", "auth", 8080);
+        cluster.revisionMeshes.put("canary", "extensionProviders: [{name: auth, envoyExtAuthzHttp: {service: auth-v2.cortex.svc.cluster.local,"
+                + " port: 8080}}]\n");
+        List<Diagnostic> ds = ExtAuthzServiceExists.findings(mesh(cluster, Purpose.PLAN, RUNNING, IngressCoveragePerPodTest.custom()));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().startsWith("auth proxy `auth`: Service cortex/auth-v2 does not exist"), ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains(CANARY_SOURCE), ds.get(0).detail());
+        FakeCluster onRunning = gatewayOf("default").service("cortex", "auth", 8080);
+        assertEquals(List.of(), ExtAuthzServiceExists.findings(mesh(onRunning, Purpose.PLAN, RUNNING, IngressCoveragePerPodTest.custom())));
+    }
 }
