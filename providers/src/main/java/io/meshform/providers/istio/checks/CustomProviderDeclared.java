@@ -18,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * pilot/pkg/security/authz/builder/builder.go; {@code getExtAuthz} and {@code processExtensionProvider} in
  * extauthz.go), so every request the rules match gets 403 and no request reaches the auth proxy. The mesh config is that
  * of each revision whose istiod serves a running pod the policy attaches to ({@link PlannedMesh#meshConfig(String)}:
- * during a canary, a gateway moved to the new revision gets the new one's); with no such pod known, the stack's
+ * during a canary, a gateway moved to the new revision gets the new one's, and a revision the stack declares no install
+ * of is read from its live {@code istio-<revision>} ConfigMap; {@link ServingRevisions}); with no such pod known, the stack's
  * istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
  * A provider the stack's install declares is checked when the stack loads (an error there); a live one here. Those
  * DENY rules are made of the policies' enforced rules only ({@code getBadCustomDenyRules(providerRules)}, builder.go),

@@ -50,7 +50,7 @@ public final class ProxySkew {
         return pods.stream().filter(p -> "istio".equals(p.labels().get(INJECTED_LABEL))).toList();
     }
 
-    /** The running injected pods of {@code revision} (by their {@code istio.io/rev}), with their proxy image's tag. */
+    /** The running injected pods of {@code revision} ({@link Sidecars#revisionOf}), with their proxy image's tag. */
     private static Map<LivePod, String> proxies(List<LivePod> pods, String revision) {
         Map<LivePod, String> out = new java.util.LinkedHashMap<>();
         for (LivePod p : pods) {
