@@ -59,7 +59,7 @@ class RevisionTagInjectionIT {
             assertEquals("default", Sidecars.revisionOf(LivePods.of(pod)));
         } finally {
             c.admissionRegistration().v1().mutatingWebhookConfigurations().withName("istio-revision-tag-" + TAG).delete();
-            c.services().inNamespace("istio-system").withName("istiod-" + TAG).delete();
+            c.services().inNamespace("istio-system").withName("istiod-revision-tag-" + TAG).delete(); // istioctl tag set makes both
         }
     }
 }
