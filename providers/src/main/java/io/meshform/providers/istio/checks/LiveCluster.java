@@ -341,8 +341,9 @@ final class LiveCluster implements ClusterView {
      * The default revision's from the prefetched GET; another's with a GET of its own when first asked (not prefetched:
      * a plan without a canary, or whose canary the stack declares, has no use for it). One GET per revision rather
      * than one LIST of the namespace's ConfigMaps: that LIST would carry every revision's istio-sidecar-injector
-     * ConfigMap too, tens of kilobytes each. A revision that cannot be in a ConfigMap's name (it comes from a pod's
-     * annotation) is answered "absent" without a request, as {@link #service} does.
+     * ConfigMap too, about 105 KB each against 1.3 KB for the mesh ConfigMap (1.30.3, profile default, on the dev
+     * cluster). A revision that cannot be in a ConfigMap's name (it comes from a pod's annotation) is answered "absent"
+     * without a request, as {@link #service} does.
      */
     @Override
     public synchronized Lookup<String> meshConfig(String revision) {
