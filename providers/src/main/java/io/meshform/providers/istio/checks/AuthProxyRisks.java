@@ -10,16 +10,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Auth proxy settings that weaken ingress authentication ({@link ExtAuthzProviders#risks}): {@code failOpen} lets
  * requests in while the proxy is down, and no {@code timeout} means istiod's 600 s (pilot/pkg/security/authz/builder/
- * extauthz.go {@code timeoutOrDefault}). Judged for the providers the stack's istio.install declares, else for the
- * live mesh config's providers that the stack's CUSTOM policies use (a dry-run one sends nothing to the proxy: its
- * rules deny, {@link io.meshform.providers.istio.policy.GatewayAuthz}). (meshform once warned that a
+ * extauthz.go {@code timeoutOrDefault}). Judged for the providers each of the stack's istio.installs declares (each
+ * is its own revision's mesh config), and, for the stack's CUSTOM policies, in the live mesh config of each revision
+ * the stack declares no install of whose istiod serves a running pod the policy attaches to ({@link ServingRevisions}:
+ * the live {@code istio} or {@code istio-<revision>} ConfigMap; the default revision's when no such pod is known and the
+ * stack declares no install). A dry-run policy sends nothing to the proxy: its rules deny,
+ * {@link io.meshform.providers.istio.policy.GatewayAuthz}. (meshform once warned that a
  * {@code headersToDownstreamOnDeny} list without {@code location} loses the OIDC redirect; it does not: Envoy adds
  * Location, Path, Status, Content-Length and WWW-Authenticate to any such list, and passes every header but Host when
  * the list is unset, istio/api mesh/v1alpha1/config.proto and Envoy's ext_authz {@code allowed_client_headers}.)
@@ -31,9 +33,7 @@ public final class AuthProxyRisks extends MeshCheck {
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
-        var install = mesh.install();
-        if (install.isPresent()) {
-            ResourceDecl d = install.get();
+        for (ResourceDecl d : mesh.context().declared(io.meshform.providers.istio.core.Mesh.INSTALL_TYPE)) {
             for (Map.Entry<String, JsonNode> p : ExtAuthzProviders.declared(CheckSupport.after(mesh.context(), d))) {
                 JsonNode provider = p.getValue();
                 // Drift reads the install from the state: a digest in place of a name is shown by where it is, and
@@ -55,7 +55,6 @@ public final class AuthProxyRisks extends MeshCheck {
                     out.add(Diagnostic.warning(d.address() + ": " + r.summary(), r.detail(), CheckSupport.range(d, "/spec" + pointer)));
                 }
             }
-            return out;
         }
         return findingsOfLive(mesh, out);
     }
@@ -80,19 +79,24 @@ public final class AuthProxyRisks extends MeshCheck {
         return copy;
     }
 
+    /** The providers the stack's CUSTOM policies use, in the live mesh config of each serving revision it declares no install of. */
     private static List<Diagnostic> findingsOfLive(PlannedMesh mesh, List<Diagnostic> out) {
-        var config = mesh.meshConfig();
-        Set<String> used = new TreeSet<>();
+        Set<String> said = new java.util.HashSet<>();
         for (PlannedObject o : mesh.planned()) {
             JsonNode spec = o.object().path("spec");
-            if ("AuthorizationPolicy".equals(o.kind()) && "CUSTOM".equals(Json.text(spec, "action"))
-                    && Json.text(spec.path("provider"), "name") != null && !AuthzPolicy.isDryRun(o.object())) {
-                used.add(Json.text(spec.path("provider"), "name"));
+            String name = Json.text(spec.path("provider"), "name");
+            if (!"AuthorizationPolicy".equals(o.kind()) || !"CUSTOM".equals(Json.text(spec, "action")) || name == null
+                    || AuthzPolicy.isDryRun(o.object())) {
+                continue;
             }
-        }
-        for (String name : used) {
-            config.provider(name).ifPresent(p -> ExtAuthzProviders.risks(p).forEach(r -> out.add(Diagnostic.warning(
-                    r.summary() + " (" + config.source() + ")", r.detail(), null))));
+            for (ServingRevisions.Served served : ServingRevisions.of(mesh, o.object())) {
+                var config = served.config();
+                if (mesh.install(served.revision()).isPresent() || !said.add(config.source() + "\n" + name)) {
+                    continue; // an install's providers are judged above, where the stack declares them
+                }
+                config.provider(name).ifPresent(p -> ExtAuthzProviders.risks(p).forEach(r -> out.add(Diagnostic.warning(
+                        r.summary() + " (" + config.source() + ")", r.detail(), null))));
+            }
         }
         return out;
     }

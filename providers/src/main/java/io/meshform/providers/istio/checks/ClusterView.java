@@ -79,6 +79,19 @@ public interface ClusterView {
     /** The {@code mesh} key of the {@code istio} ConfigMap in the Istio namespace, when there is one. */
     Optional<String> meshConfig();
 
+    /**
+     * The {@code mesh} key of the ConfigMap istiod of {@code revision} reads, {@code istio-<revision>} in the Istio
+     * namespace ({@link io.meshform.providers.istio.core.Mesh#meshConfigMap}); for the default revision,
+     * {@link #meshConfig()}. Absent when there is no such ConfigMap (or key), unknown when it could not be read. A view
+     * that reads the cluster asks for another revision's only when a check does (one GET each, once per run), so a run
+     * that judges no proxy of another revision sends no request for one.
+     */
+    default Lookup<String> meshConfig(String revision) {
+        return io.meshform.providers.istio.core.Mesh.meshConfigMap(revision).equals(
+                io.meshform.providers.istio.core.Mesh.MESH_CONFIG_MAP) ? new Lookup<>(true, meshConfig().orElse(null))
+                : Lookup.unknown();
+    }
+
     /** The Service {@code namespace/name} as an object: found, absent, or unknown (the cluster could not be asked). */
     Lookup<tools.jackson.databind.JsonNode> service(String namespace, String name);
 

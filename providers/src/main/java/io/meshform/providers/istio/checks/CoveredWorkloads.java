@@ -83,7 +83,7 @@ final class CoveredWorkloads {
      * @param basis     what it stands for: the pods, or the approximation and why
      * @param custom    the CUSTOM policy that brought it in (the first, when several select the same pods)
      * @param seen        what the run saw of the gateway: its running pods, none the policy selects, or no pods at all
-     * @param revision    the control plane revision whose istiod serves the pods ({@link #revision(LivePod)}); null for a
+     * @param revision    the control plane revision whose istiod serves the pods ({@link Sidecars#revisionOf}); null for a
      *                    stand-in, whose pods are not known
      */
     record Workload(String namespace, Map<String, String> labels, String name, String basis, AuthzPolicy custom,
@@ -204,19 +204,6 @@ final class CoveredWorkloads {
                 .toList();
     }
 
-    /**
-     * The revision whose istiod configures the pod's proxy: {@code istio.io/rev} as Istio's templates write it, an
-     * annotation of an injected pod (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml) and a
-     * label and annotation of istioctl's gateway (manifests/charts/gateways/istio-ingress/templates/deployment.yaml, whose
-     * proxy connects to {@code istiod-<revision>}); {@code default} without one, as both templates default it.
-     */
-    static String revision(LivePod pod) {
-        String rev = pod.annotations().getOrDefault(REV, pod.labels().get(REV));
-        return rev == null || rev.isBlank() ? "default" : rev;
-    }
-
-    private static final String REV = "istio.io/rev";
-
     /** Whether the pod is a gateway: its istio-proxy container started as {@code proxy router} (see the class comment). */
     static boolean gateway(LivePod pod) {
         return pod.proxyType().filter("router"::equals).isPresent();
@@ -248,7 +235,7 @@ final class CoveredWorkloads {
             }
         }
         return new Workload(first.namespace(), first.labels(), name, basis + ", judged with the policies istiod attaches to them",
-                custom, Seen.PODS, revision(first));
+                custom, Seen.PODS, Sidecars.revisionOf(first));
     }
 
     /** The pod's labels whose value (or absence) is not the same across the workload's label sets, as k=v or "without k". */

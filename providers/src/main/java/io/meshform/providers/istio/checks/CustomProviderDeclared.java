@@ -2,6 +2,7 @@ package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
+import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.install.ExtAuthzRules;
 import io.meshform.providers.istio.policy.AuthzPolicy;
 import io.meshform.providers.istio.policy.MeshConfigView;
@@ -17,7 +18,8 @@ import tools.jackson.databind.JsonNode;
  * pilot/pkg/security/authz/builder/builder.go; {@code getExtAuthz} and {@code processExtensionProvider} in
  * extauthz.go), so every request the rules match gets 403 and no request reaches the auth proxy. The mesh config is that
  * of each revision whose istiod serves a running pod the policy attaches to ({@link PlannedMesh#meshConfig(String)}:
- * during a canary, a gateway moved to the new revision gets the new one's); with no such pod known, the stack's
+ * during a canary, a gateway moved to the new revision gets the new one's, and a revision the stack declares no install
+ * of is read from its live {@code istio-<revision>} ConfigMap; {@link ServingRevisions}); with no such pod known, the stack's
  * istio.install when it declares one, else the live {@code istio} ConfigMap; with neither, nothing is judged.
  * A provider the stack's install declares is checked when the stack loads (an error there); a live one here. Those
  * DENY rules are made of the policies' enforced rules only ({@code getBadCustomDenyRules(providerRules)}, builder.go),
@@ -45,44 +47,18 @@ public final class CustomProviderDeclared extends MeshCheck {
             if (!"AuthorizationPolicy".equals(o.kind()) || !"CUSTOM".equals(Json.text(spec, "action")) || provider == null) {
                 continue;
             }
-            for (MeshConfigView config : serving(mesh, o)) {
-                if (config.known()) {
-                    judge(mesh, o, provider, config, out);
+            for (ServingRevisions.Served served : ServingRevisions.of(mesh, o.object())) {
+                if (served.config().known()) {
+                    judge(mesh, o, provider, served, out);
                 }
             }
         }
         return out;
     }
 
-    /**
-     * The mesh configs the policy is enforced under: those of the revisions serving the running pods it attaches to
-     * ({@link CoveredWorkloads#revision}), one each; the stack's ({@link PlannedMesh#meshConfig()}) when no such pod is
-     * known (validate reads none).
-     */
-    static java.util.Collection<MeshConfigView> serving(PlannedMesh mesh, PlannedObject o) {
-        java.util.Map<String, MeshConfigView> bySource = new java.util.LinkedHashMap<>();
-        if (mesh.context().purpose() != CheckContext.Purpose.VALIDATE) {
-            AuthzPolicy p = AuthzPolicy.of(o.object());
-            String root = mesh.rootNamespace();
-            java.util.Set<String> revisions = new java.util.TreeSet<>();
-            for (var pod : CoveredWorkloads.running(mesh)) {
-                if (io.meshform.providers.istio.policy.PolicyAttachment.attaches(p, pod.namespace(), pod.labels(), root)) {
-                    revisions.add(CoveredWorkloads.revision(pod));
-                }
-            }
-            revisions.forEach(r -> {
-                MeshConfigView c = mesh.meshConfig(r);
-                bySource.putIfAbsent(c.source(), c);
-            });
-        }
-        if (bySource.isEmpty()) {
-            MeshConfigView c = mesh.meshConfig();
-            bySource.put(c.source(), c);
-        }
-        return bySource.values();
-    }
-
-    private static void judge(PlannedMesh mesh, PlannedObject o, String provider, MeshConfigView config, List<Diagnostic> out) {
+    private static void judge(PlannedMesh mesh, PlannedObject o, String provider, ServingRevisions.Served served,
+                              List<Diagnostic> out) {
+        MeshConfigView config = served.config();
         String dry = AuthzPolicy.isDryRun(o.object()) ? ". The policy is dry-run (" + AuthzPolicy.DRY_RUN + "), and istiod"
                 + " leaves dry-run rules out of those DENY rules: for now the policy does nothing, and once the annotation"
                 + " goes its rules deny" : "";
@@ -109,7 +85,7 @@ public final class CustomProviderDeclared extends MeshCheck {
                             + " is not an ext_authz provider (envoyExtAuthzHttp or envoyExtAuthzGrpc)",
                     "istiod turns the policy's rules into DENY rules: every request they match gets 403" + dry + "." + ON_TCP,
                     o.range("/spec/provider/name")));
-        } else if (!problems.isEmpty() && mesh.install().isEmpty()) { // the install's own: checked as the stack loads
+        } else if (!problems.isEmpty() && mesh.install(served.revision()).isEmpty()) { // an install's own: checked as the stack loads
             out.add(Diagnostic.warning(o.decl().address() + ": istiod refuses CUSTOM provider `" + provider + "` of "
                             + config.source(), String.join("\n", problems.stream().map(p -> p.pointer() + ": "
                             + p.message()).toList()) + "\nso istiod turns the policy's rules into DENY rules: every"

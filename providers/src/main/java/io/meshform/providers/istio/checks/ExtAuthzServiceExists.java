@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
  * set), or passes unchecked with failOpen. A Service the stack itself applies (a {@code kubernetes.manifest}) counts;
  * hosts that are not a Service's name (a ServiceEntry, an IP) are not judged. A dry-run CUSTOM policy sends nothing to
  * the auth proxy (its rules deny, {@link io.meshform.providers.istio.policy.GatewayAuthz}) and loses its rules when
- * istiod refuses the provider, so it is not judged either.
+ * istiod refuses the provider, so it is not judged either. The provider is read from the mesh config of each revision
+ * whose istiod serves a running pod the policy attaches to ({@link ServingRevisions}), as that istiod reads it.
  */
 public final class ExtAuthzServiceExists extends MeshCheck {
     private static final Pattern SERVICE_HOST = Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)"
@@ -37,7 +38,6 @@ public final class ExtAuthzServiceExists extends MeshCheck {
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
-        MeshConfigView config = mesh.meshConfig();
         Map<String, PlannedObject> users = new TreeMap<>();
         Map<String, PlannedObject> services = new TreeMap<>();
         for (PlannedObject o : mesh.planned()) {
@@ -50,7 +50,23 @@ public final class ExtAuthzServiceExists extends MeshCheck {
                 services.put(o.namespace() + "/" + o.name(), o);
             }
         }
-        users.forEach((name, policy) -> config.provider(name).ifPresent(provider -> {
+        java.util.Set<String> judged = new java.util.HashSet<>();
+        users.forEach((name, policy) -> {
+            for (ServingRevisions.Served served : ServingRevisions.of(mesh, policy.object())) {
+                served.config().provider(name).ifPresent(provider -> {
+                    // The same provider in two revisions' mesh configs is one auth proxy: said once, with the first's source.
+                    if (judged.add(name + "\n" + ExtAuthzRules.settings(provider))) {
+                        judge(mesh, name, policy, provider, served.config(), services, out);
+                    }
+                });
+            }
+        });
+        return out;
+    }
+
+    private static void judge(PlannedMesh mesh, String name, PlannedObject policy, JsonNode provider, MeshConfigView config,
+                              Map<String, PlannedObject> services, List<Diagnostic> out) {
+        {
             JsonNode s = ExtAuthzRules.settings(provider);
             String host = s == null ? null : Json.text(s, "service");
             if (host == null) {
@@ -136,8 +152,7 @@ public final class ExtAuthzServiceExists extends MeshCheck {
                                 + " failOpen. Use the Service's port in the provider (" + config.source() + ")",
                         policy.range("/spec/provider/name")));
             }
-        }));
-        return out;
+        }
     }
 
     /** None: in drift the mesh config it reads is the live one ({@link PlannedMesh#meshConfig}), not the applied install. */

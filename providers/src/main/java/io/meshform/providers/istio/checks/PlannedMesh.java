@@ -35,7 +35,6 @@ public final class PlannedMesh {
     private List<PlannedObject> removed;
     private List<PeerPolicy> declaredPeers;
     private List<PeerPolicy> peerPolicies;
-    private MeshConfigView meshConfig;
     private final java.util.Map<String, MeshConfigView> byRevision = new java.util.HashMap<>();
     private java.util.Optional<RenderedMesh.MeshConfig> installMeshConfig;
     private PeerAuthentications peers;
@@ -121,35 +120,48 @@ public final class PlannedMesh {
     }
 
     /**
-     * The mesh config in force after the run: the stack's istio.install when it declares one (a plan applies it; a
-     * drift check reads the live one first, since that is what istiod uses), else the live {@code istio} ConfigMap,
-     * else Istio's defaults.
+     * The mesh config in force after the run for the stack's first istio.install: {@link #meshConfig(String)} of that
+     * install's revision, or of the default revision when the stack declares none.
      */
     public synchronized MeshConfigView meshConfig() {
-        if (meshConfig == null) {
-            meshConfig = readMeshConfig();
-        }
-        return meshConfig;
+        return meshConfig(install().map(PlannedMesh::revisionOf).orElse(Mesh.DEFAULT_REVISION));
     }
 
-    private MeshConfigView readMeshConfig() {
-        var install = install();
+    /** The revision an istio.install declares ({@code revision}; the default revision without one). */
+    static String revisionOf(ResourceDecl install) {
+        String rev = Json.text(install.spec(), "revision", Mesh.DEFAULT_REVISION);
+        return rev.isEmpty() ? Mesh.DEFAULT_REVISION : rev;
+    }
+
+    /** The stack's istio.install of {@code revision} (the first, should it declare two), if it declares one. */
+    public java.util.Optional<ResourceDecl> install(String revision) {
+        return ctx.declared(Mesh.INSTALL_TYPE).stream().filter(d -> revision.equals(revisionOf(d))).findFirst();
+    }
+
+    private MeshConfigView readMeshConfig(String revision) {
+        var install = install(revision);
+        String map = Mesh.ISTIO_NAMESPACE + "/" + Mesh.meshConfigMap(revision);
+        String whose = Mesh.meshConfigMap(revision).equals(Mesh.MESH_CONFIG_MAP) ? "" : " of revision " + revision;
+        String none = ctx.declared(Mesh.INSTALL_TYPE).isEmpty() ? "the stack declares no istio.install"
+                : "the stack declares no istio.install of revision " + revision;
+        // validate reads no cluster: it must not say what the cluster holds (plan reads the live mesh config).
+        if (ctx.purpose() == Purpose.VALIDATE && install.isEmpty()) {
+            return MeshConfigView.defaults("Istio's defaults (" + none + " and validate does not read the cluster's " + map
+                    + " ConfigMap; plan does)");
+        }
         if (ctx.purpose() == Purpose.DRIFT || install.isEmpty()) {
-            var live = cluster().meshConfig();
-            if (live.isPresent()) {
-                return MeshConfigView.parse(live.get(), "the live mesh config (ConfigMap " + Mesh.ISTIO_NAMESPACE + "/"
-                        + Mesh.MESH_CONFIG_MAP + ")");
+            ClusterView.Lookup<String> live = cluster().meshConfig(revision);
+            if (live.value() != null) {
+                return MeshConfigView.parse(live.value(), "the live mesh config" + whose + " (ConfigMap " + map + ")");
+            }
+            if (install.isEmpty()) {
+                return MeshConfigView.defaults("Istio's defaults (" + none + " and " + (live.known() ? "the cluster has no "
+                        + map + " ConfigMap" : "the cluster's " + map + " ConfigMap could not be read") + ")");
             }
         }
-        if (install.isPresent()) {
-            RenderedMesh.MeshConfig planned = installMeshConfig().orElseThrow();
-            return MeshConfigView.of(planned.mesh(), planned.source());
-        }
-        // validate reads no cluster: it must not say what the cluster holds (plan reads the live mesh config).
-        String cluster = ctx.purpose() == Purpose.VALIDATE
-                ? "validate does not read the cluster's " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap; plan does"
-                : "the cluster has no " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap";
-        return MeshConfigView.defaults("Istio's defaults (the stack declares no istio.install and " + cluster + ")");
+        RenderedMesh.MeshConfig planned = install.equals(install()) ? installMeshConfig().orElseThrow()
+                : installMesh.of(ctx, install.get(), CheckSupport.after(ctx, install.get()));
+        return MeshConfigView.of(planned.mesh(), planned.source());
     }
 
     /**
@@ -165,21 +177,15 @@ public final class PlannedMesh {
 
     /**
      * The mesh config istiod of {@code revision} gives the proxies it serves: each revision's istiod reads its own
-     * ConfigMap, {@code istio} or {@code istio-<revision>} (Istio 1.30.3 pilot/pkg/bootstrap/mesh.go
-     * {@code getMeshConfigMapName}), so during a canary a gateway moved to the new revision is configured from the
-     * canary's. The stack's install of that revision gives it; {@link #meshConfig()} when that install is the first one
-     * (or the stack declares none of the revision, whose mesh config the run does not read).
+     * ConfigMap, {@code istio} or {@code istio-<revision>} ({@link Mesh#meshConfigMap}, Istio 1.30.3
+     * pilot/pkg/bootstrap/mesh.go {@code getMeshConfigMapName}), so during a canary a gateway moved to the new revision is
+     * configured from the canary's. For a plan, the stack's install of that revision gives it (the plan applies it),
+     * else the live ConfigMap, else Istio's defaults (as istiod without its ConfigMap); for drift the live ConfigMap
+     * first, since that is what istiod uses, then the stack's install. Once per revision and run.
      */
     public synchronized MeshConfigView meshConfig(String revision) {
-        var serving = ctx.declared(Mesh.INSTALL_TYPE).stream()
-                .filter(d -> revision.equals(Json.text(d.spec(), "revision", "default"))).findFirst();
-        if (serving.isEmpty() || serving.equals(install())) {
-            return meshConfig();
-        }
-        return byRevision.computeIfAbsent(revision, r -> {
-            RenderedMesh.MeshConfig m = installMesh.of(ctx, serving.get(), CheckSupport.after(ctx, serving.get()));
-            return MeshConfigView.of(m.mesh(), m.source());
-        });
+        String rev = revision == null || revision.isEmpty() ? Mesh.DEFAULT_REVISION : revision;
+        return byRevision.computeIfAbsent(rev, this::readMeshConfig);
     }
 
     public String rootNamespace() {

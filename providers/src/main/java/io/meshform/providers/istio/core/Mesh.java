@@ -22,6 +22,18 @@ public final class Mesh {
     /** The ConfigMap (in the Istio namespace) and key istiod and {@code istioctl analyze} read the mesh config from. */
     public static final String MESH_CONFIG_MAP = "istio";
     public static final String MESH_CONFIG_KEY = "mesh";
+    /** The name of the revision without one: istioctl's {@code revision} unset, {@code istio.io/rev: default}. */
+    public static final String DEFAULT_REVISION = "default";
+
+    /**
+     * The ConfigMap istiod of {@code revision} reads its mesh config from, in its own namespace: {@code istio} for the
+     * default revision ("" or "default"), {@code istio-<revision>} for another ({@code getMeshConfigMapName},
+     * pilot/pkg/bootstrap/mesh.go, Istio 1.30.3; the istio-discovery chart names its ConfigMap the same way).
+     */
+    public static String meshConfigMap(String revision) {
+        return revision == null || revision.isEmpty() || DEFAULT_REVISION.equals(revision) ? MESH_CONFIG_MAP
+                : MESH_CONFIG_MAP + "-" + revision;
+    }
 
     /** The check that runs {@code istioctl analyze} on the planned cluster ({@code --no-analyze} leaves it out). */
     public static final String ANALYZE_CHECK = "istio-analyze";

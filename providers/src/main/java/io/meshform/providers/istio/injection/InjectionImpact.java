@@ -71,7 +71,8 @@ public record InjectionImpact(String namespace, boolean enabling, Map<Workload, 
     }
 
     /**
-     * As {@link #moving(String, String, List)}; a pod labelled with a tag has the sidecar of the tag's revision, and a pod
+     * As {@link #moving(String, String, List)}; a pod's sidecar is of the revision its injector recorded
+     * ({@link Sidecars#revisionOf}; a tag written there by hand stands for the tag's revision), and a pod
      * without a sidecar is listed only when the new revision's injector would inject it ({@link InjectorPolicy}: its
      * policy and selectors), since otherwise a restart changes nothing.
      */

@@ -27,20 +27,28 @@ public final class Sidecars {
     public static final String STATUS_ANNOTATION = "sidecar.istio.io/status";
 
     /**
-     * The revision whose injector gave the pod its sidecar, and so whose istiod its proxy connects to: what the injector
-     * recorded, the {@code revision} of {@code sidecar.istio.io/status} (pkg/kube/inject/inject.go, "rather than setting
-     * istio.io/rev label on injected pods include them here in status annotation"), else the {@code istio.io/rev}
-     * annotation its template writes (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml and
-     * gateway-injection-template.yaml: {@code .Revision}, the injecting istiod's own, as is the {@code CA_ADDR} it gives
-     * the proxy), else the pod's {@code istio.io/rev} label (a gateway istioctl installs carries label and annotation,
-     * manifests/charts/gateways/istio-ingress/templates/deployment.yaml), else "default". Not the label first, as
-     * istioctl's {@code revisionOfPod} (pkg/kube/client.go) reads it: a pod that asks for a sidecar with
-     * {@code istio.io/rev: <tag>} keeps the tag's name in its label while the revision the tag points at injects it
-     * (TaggedPodRevisionIT: the test bed's injector writes {@code istio.io/rev: default} and {@code CA_ADDR} of
-     * istiod.istio-system for a pod labelled with a tag of the default revision), and a tag moved since does not move
-     * the proxy.
+     * The revision whose istiod configures the pod's proxy (and whose injector gave it its sidecar), as istioctl reads
+     * it ({@code GetRevisionFromPodAnnotation}, istioctl/pkg/describe/describe.go, Istio 1.30.3, which {@code istioctl
+     * describe} reads the pod's mesh config {@code istio[-REV]} by and {@code istioctl x injector list} counts pods by):
+     * the pod's {@code istio.io/rev} annotation, else the {@code revision} the injector recorded in
+     * {@code sidecar.istio.io/status}, else "default". Every proxy pod Istio makes carries that annotation with its
+     * istiod's revision: the injection templates write {@code istio.io/rev: {{ .Revision }}} (the injecting istiod's
+     * own revision, pkg/kube/inject/inject.go) beside {@code discoveryAddress: istiod-REV} in the proxy config
+     * (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml, gateway-injection-template.yaml,
+     * kube-gateway.yaml), and istioctl's gateway chart writes it beside the mounted {@code istio-REV} mesh config
+     * (manifests/charts/gateways/istio-ingress/templates/deployment.yaml). The {@code istio.io/rev} label is not read:
+     * on an injected pod it is what the pod asked the webhooks for, which may be a revision tag (the tag's webhook
+     * sends it to the revision's injector, which records the revision, not the tag), and the injector never sets it
+     * ("rather than setting istio.io/rev label on injected pods include them here in status annotation",
+     * pkg/kube/inject/inject.go). Istio's other reader, {@code revisionOfPod} (pkg/kube/client.go, for
+     * {@code istioctl proxy-status --revision}), takes the label first and so names the tag for such a pod.
      */
     public static String revisionOf(LivePod pod) {
+        String rev = pod.annotations().get(Injection.REVISION_LABEL);
+        if (rev != null) {
+            // describe reads a present annotation as it is; an empty one selects the ConfigMap "istio", the default's
+            return rev.isEmpty() ? "default" : rev;
+        }
         String status = pod.annotations().get(STATUS_ANNOTATION);
         if (status != null) {
             try {
@@ -50,12 +58,7 @@ public final class Sidecars {
                     return recorded;
                 }
             } catch (tools.jackson.core.JacksonException unparseable) {
-                // not the injector's record: the annotation and label below say what is known
-            }
-        }
-        for (String rev : new String[] {pod.annotations().get(Injection.REVISION_LABEL), pod.labels().get(Injection.REVISION_LABEL)}) {
-            if (rev != null && !rev.isEmpty()) {
-                return rev;
+                // istioctl gives up on an annotation it cannot parse ("" : the default revision's mesh config)
             }
         }
         return "default";

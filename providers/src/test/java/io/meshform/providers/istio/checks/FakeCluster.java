@@ -29,6 +29,8 @@ final class FakeCluster implements ClusterView {
     final List<tools.jackson.databind.JsonNode> gateways = new ArrayList<>();
     final Map<String, String> unread = new HashMap<>();
     String mesh;
+    /** The {@code mesh} key of each other revision's {@code istio-<revision>} ConfigMap, by revision (null: unreadable). */
+    final Map<String, String> revisionMeshes = new HashMap<>();
     boolean controlPlane = true;
     /** The istiod Deployments (istioDeployments()), as JSON trees. */
     final List<tools.jackson.databind.JsonNode> istiods = new ArrayList<>();
@@ -91,6 +93,12 @@ final class FakeCluster implements ClusterView {
     FakeCluster gateway(String ns, String name, Map<String, String> labels, String replicaSet, int... ports) {
         Pod p = pod(ns, name, labels, false, ports);
         p.getSpec().getContainers().add(new ContainerBuilder().withName("istio-proxy").withArgs("proxy", "router").build());
+        if (labels.containsKey("istio.io/rev")) {
+            // istioctl's gateway chart writes the revision as a label and an annotation alike (istio-ingress deployment.yaml)
+            p.getMetadata().setAnnotations(new java.util.HashMap<>(p.getMetadata().getAnnotations() == null ? Map.of()
+                    : p.getMetadata().getAnnotations()));
+            p.getMetadata().getAnnotations().put("istio.io/rev", labels.get("istio.io/rev"));
+        }
         if (replicaSet != null) {
             p.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder()
                     .withApiVersion("apps/v1").withKind("ReplicaSet").withName(replicaSet).withController(true).build()));
@@ -215,6 +223,15 @@ final class FakeCluster implements ClusterView {
     @Override
     public Optional<String> meshConfig() {
         return Optional.ofNullable(mesh);
+    }
+
+    @Override
+    public Lookup<String> meshConfig(String revision) {
+        if (io.meshform.providers.istio.core.Mesh.meshConfigMap(revision).equals("istio")) {
+            return new Lookup<>(true, mesh);
+        }
+        return revisionMeshes.containsKey(revision) && revisionMeshes.get(revision) == null ? Lookup.unknown()
+                : new Lookup<>(true, revisionMeshes.get(revision));
     }
 
     @Override

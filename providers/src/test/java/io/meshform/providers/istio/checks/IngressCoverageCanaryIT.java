@@ -32,6 +32,8 @@ import tools.jackson.databind.ObjectMapper;
 @LiveClusterTest
 class IngressCoverageCanaryIT {
     private static final String PROVIDER = "mf-canary-auth";
+    private static final String TRACER = "mf-canary-zipkin";
+    private static final String LIVE_CANARY = "the live mesh config of revision cov-canary (ConfigMap istio-system/istio-cov-canary)";
 
     @TempDir
     Path dir;
@@ -43,7 +45,8 @@ class IngressCoverageCanaryIT {
         k.services().inNamespace(authNs).resource(new ServiceBuilder().withNewMetadata().withName("auth").endMetadata()
                 .withNewSpec().addNewPort().withPort(8080).endPort().endSpec().build()).create();
         String running = "version: \"1.30.3\"\nprofile: default\nextAuthz: [{name: " + PROVIDER + ", service: auth." + authNs
-                + ".svc.cluster.local, port: 8080}]\n";
+                + ".svc.cluster.local, port: 8080, timeout: 2s}]\nmeshConfig: {extensionProviders: [{name: " + TRACER
+                + ", zipkin: {service: zipkin.istio-system.svc.cluster.local, port: 9411}}]}\n";
         String canary = "version: \"1.30.3\"\nprofile: default\nrevision: cov-canary\n";
         String policy = "namespace: istio-system\nname: cov-canary-ingress\nselector: {matchLabels: {istio: ingressgateway}}\n"
                 + "action: CUSTOM\nprovider: {name: " + PROVIDER + "}\nrules: [{to: [{operation: {notPaths: [\"/health\"]}}]}]\n";
@@ -81,6 +84,39 @@ class IngressCoverageCanaryIT {
                 List<Diagnostic> warned = provider.check(Stacks.plan(stack));
                 assertTrue(warned.stream().anyMatch(d -> d.summary().contains("CUSTOM provider `" + PROVIDER + "` is not declared in")
                         && d.summary().contains("istio.install.canary")), warned.toString());
+
+                // The canary installed by hand (or by another stack): this stack declares the running install alone, and
+                // the checks read the canary's own live ConfigMap, which istiod of the canary reads.
+                String telemetry = "namespace: istio-system\nname: cov-canary-tracing\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                        + "tracing: [{providers: [{name: " + TRACER + "}]}]\n";
+                var other = Stacks.load(java.nio.file.Files.createDirectories(dir.resolve("other")), """
+                          - {type: istio.install, name: mesh, spec: RUNNING}
+                          - {type: istio.authorizationPolicy, name: ingress, spec: POLICY}
+                          - {type: istio.telemetry, name: tracing, spec: TELEMETRY}
+                        """.replace("RUNNING", flow(running)).replace("POLICY", flow(policy)).replace("TELEMETRY", flow(telemetry)));
+                Diagnostic live = check.check(Stacks.plan(other)).stream()
+                        .filter(d -> d.summary().startsWith("ingress coverage of istio-system/istio-ingressgateway")).findFirst().orElseThrow();
+                assertTrue(live.detail().contains("istio-system/istio-cov-canary"), live.detail());
+                assertTrue(IngressCoveragePerPodTest.row(live, "/app/x").contains("denied (403)"), live.detail());
+                List<Diagnostic> undeclared = provider.check(Stacks.plan(other));
+                assertTrue(undeclared.stream().anyMatch(d -> d.summary().contains("CUSTOM provider `" + PROVIDER
+                        + "` is not declared in " + LIVE_CANARY)), undeclared.toString());
+                PlanCheck tracing = h.types.checks().stream().filter(c -> c.name().equals("tracing-provider-declared")).findFirst().orElseThrow();
+                List<Diagnostic> spans = tracing.check(Stacks.plan(other));
+                assertTrue(spans.stream().anyMatch(d -> d.summary().equals("istio.telemetry.tracing: tracing provider `" + TRACER
+                        + "` is not declared in " + LIVE_CANARY)), spans.toString());
+
+                // The canary (still not this stack's) now declares the auth proxy failing open: its istiod lets requests
+                // through when the proxy is down, and auth-proxy-risks says so from the canary's live ConfigMap.
+                String openCanary = canary + "extAuthz: [{name: " + PROVIDER + ", service: auth." + authNs
+                        + ".svc.cluster.local, port: 8080, timeout: 2s, failOpen: true}]\n";
+                h.apply("istio.install.canary", yaml(openCanary), h.plan("istio.install.canary", yaml(openCanary)).privateData());
+                String extAuthz = awaitExtAuthz(cluster, awaitGatewayOf(k, "cov-canary"));
+                assertTrue(extAuthz.contains("\"failure_mode_allow\":true"), extAuthz);
+                PlanCheck risks = h.types.checks().stream().filter(c -> c.name().equals("auth-proxy-risks")).findFirst().orElseThrow();
+                List<Diagnostic> open = risks.check(Stacks.plan(other));
+                assertTrue(open.stream().anyMatch(d -> d.summary().contains("failOpen") && d.summary().endsWith("(" + LIVE_CANARY + ")")),
+                        open.toString());
             } finally {
                 h.delete("istio.authorizationPolicy.ingress");
                 gatewayObject.delete();
@@ -95,6 +131,26 @@ class IngressCoverageCanaryIT {
     /** The YAML as one flow mapping, for a stack line. */
     private static String flow(String yaml) {
         return new ObjectMapper().writeValueAsString(io.meshform.providers.TestSpecs.yaml(yaml));
+    }
+
+    /** The ext_authz filter istiod gives the gateway pod, once it has one (the mesh config is watched, not read once). */
+    private static String awaitExtAuthz(ClusterContext cluster, String pod) throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < until) {
+            JsonNode probed = new ObjectMapper().readTree(cluster.proxyConfig().probe(List.of("istio-system/" + pod), List.of()))
+                    .get("proxies").get(0);
+            last = probed.get("authorization").toString();
+            for (JsonNode chain : probed.get("authorization")) {
+                for (JsonNode f : chain.path("filters")) {
+                    if (f.path("name").asString("").contains("ext_authz") && f.toString().contains("failure_mode_allow")) {
+                        return f.toString();
+                    }
+                }
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no ext_authz filter with failure_mode_allow on " + pod + " within 60s: " + last);
     }
 
     /** The running ingress gateway pod of {@code revision}. */

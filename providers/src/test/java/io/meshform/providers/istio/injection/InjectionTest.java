@@ -150,7 +150,7 @@ class InjectionTest {
     @Test
     void movingToAnotherRevisionRestartsPodsWhoseSidecarCameFromAnother() {
         var onCanary = new PodBuilder(Pods.withSidecar(Pods.ofDeployment("cortex", "web", "a"))).editMetadata()
-                .addToLabels("istio.io/rev", "1-31").endMetadata().build();
+                .addToAnnotations("istio.io/rev", "1-31").endMetadata().build(); // the 1-31 injector's template writes it
         var pods = List.of(
                 Pods.withSidecar(Pods.ofDeployment("cortex", "api", "a")),   // default revision's sidecar
                 onCanary,                                                     // already moved

@@ -59,22 +59,21 @@ class LivePodTest {
     }
 
     /**
-     * The injector records its revision in the status annotation (and the istio.io/rev annotation) and labels nothing,
-     * so a pod a namespace's istio.io/rev got injected names its revision there alone (as the dev cluster's injector
-     * writes it); a pod's own istio.io/rev label may name a tag, so the injector's record comes first.
+     * The injector records its revision in the status annotation and its template in the istio.io/rev annotation, and
+     * labels nothing; a pod's istio.io/rev label is what it asked the webhooks for (a tag, say) and is not read
+     * (istioctl's GetRevisionFromPodAnnotation; RevisionTagInjectionIT shows the real injector writing them).
      */
     @Test
-    void theRevisionOfAnInjectedPodIsTheOneItsInjectorRecorded() {
+    void theRevisionOfAnInjectedPodIsItsAnnotationThenWhatItsStatusAnnotationRecordsNeverItsLabel() {
         String status = "{\"initContainers\":[\"istio-init\",\"istio-proxy\"],\"containers\":null,\"revision\":\"canary\"}";
         assertEquals("canary", Sidecars.revisionOf(pod(Map.of(), Map.of(Sidecars.STATUS_ANNOTATION, status))));
-        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of(Sidecars.STATUS_ANNOTATION, status))),
-                "what the injector recorded over the pod's label, which may name a tag (TaggedPodRevisionIT)");
-        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of("istio.io/rev", "canary"))),
-                "the istio.io/rev annotation the injection template writes over the label");
-        assertEquals("stable", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "stable"), Map.of())),
-                "the label of a pod no injector recorded anything on (an istioctl gateway)");
-        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", ""), Map.of(Sidecars.STATUS_ANNOTATION, status))),
-                "an empty label does not count");
+        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "prod"), Map.of(Sidecars.STATUS_ANNOTATION, status))),
+                "a tag label names the webhook, not the istiod the proxy connects to");
+        assertEquals("canary", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "prod"), Map.of("istio.io/rev", "canary"))),
+                "the annotation first");
+        assertEquals("default", Sidecars.revisionOf(pod(Map.of(), Map.of("istio.io/rev", "", Sidecars.STATUS_ANNOTATION, status))),
+                "an empty annotation is read as it is: the default revision's mesh config");
+        assertEquals("default", Sidecars.revisionOf(pod(Map.of("istio.io/rev", "prod"), Map.of())), "the label alone names nothing");
         assertEquals("default", Sidecars.revisionOf(pod(Map.of(), Map.of(Sidecars.STATUS_ANNOTATION, "{not json"))));
     }
 

@@ -18,7 +18,7 @@ class ProxySkewTest {
         var b = new PodBuilder().withNewMetadata().withNamespace(ns).withName(name)
                 .addToLabels(ProxySkew.INJECTED_LABEL, "istio");
         if (revision != null) {
-            b.addToLabels("istio.io/rev", revision);
+            b.addToAnnotations("istio.io/rev", revision); // as the injection template writes it; the injector labels nothing
         }
         if (deployment != null) {
             b.addToLabels("pod-template-hash", "5d9f").addNewOwnerReference().withKind("ReplicaSet").withName(deployment + "-5d9f").withController(true)
