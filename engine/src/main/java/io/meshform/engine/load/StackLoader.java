@@ -152,6 +152,7 @@ public final class StackLoader {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
                 validateSpec(r, out);
                 UnmaskableLiterals.refuse(r, types.get(r.type()), out);
+                SensitiveIdentity.refuse(r, types.get(r.type()), out);
             }
         }
         if (out.hasErrors()) {
