@@ -101,4 +101,14 @@ class BackendBlockTest {
         List<Diagnostic> unknownKey = errors("backend:\n  vault: {mount: secret, tll: 5}\n");
         assertEquals("unknown field `tll` in backend `vault`", unknownKey.get(0).summary());
     }
+
+    /** Variables are not substituted in the backend: a local path with `${var.env}` wrote a file named so, silently. */
+    @Test
+    void aVariableReferenceInASettingIsRefusedWhereItIsWritten() throws IOException {
+        List<Diagnostic> e = errors("variables:\n  env: {type: string, default: prod}\n"
+                + "backend:\n  local:\n    path: \"${var.env}.state.json\"\n");
+        assertEquals("backend `local`: `path` takes no variables: `${...}` is not substituted here", e.get(0).summary());
+        assertEquals(8, e.get(0).range().line(), "at the path line");
+        assertEquals(1, e.stream().filter(d -> d.summary().contains("backend")).count(), e.toString());
+    }
 }
