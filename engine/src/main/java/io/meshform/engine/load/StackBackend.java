@@ -57,15 +57,10 @@ final class StackBackend {
             shape.knownKeys(settings, p, "backend `" + kind + "`", found.get().settings().keySet());
             settings.forEachEntry((k, v) -> values.put(k, v.isString() ? v.asString() : v.toString()));
         }
-        // The backend is read as written, before variables have values (Terraform's backend block takes none either):
-        // `path: "${var.env}.state.json"` wrote the state to a file named so, without a word.
         for (Map.Entry<String, String> e : values.entrySet()) {
-            if (e.getValue().contains("${")) {
-                out.error("backend `" + kind + "`: `" + e.getKey() + "` takes no variables: `${...}` is not substituted here",
-                        "the backend is read as written, before variables have values (as Terraform's backend block):"
-                                + " write the value itself, or give the state on the command line (--state FILE,"
-                                + " --state-secret NAMESPACE/NAME)",
-                        doc.rangeOf(p + "/" + YamlReader.escape(e.getKey())));
+            if (Uninterpolated.refused(e.getValue(), "backend `" + kind + "`: `" + e.getKey() + "`", "write the value itself,"
+                    + " or give the state on the command line (--state FILE, --state-secret NAMESPACE/NAME)",
+                    doc.rangeOf(p + "/" + YamlReader.escape(e.getKey())), out)) {
                 return null;
             }
         }
