@@ -17,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A sensitive value cannot name an object: the state records it as a digest, by which the object is not found again.
- * On the dev cluster, a ConfigMap named {@code cm-${var.nm}} (nm sensitive) applied, then every plan with the same value
- * failed with "exists, not managed by meshform", and {@code plan --destroy} said "already deleted; its record will be
- * removed from the state" while the ConfigMap stayed. The loader refuses it at the field, without printing the value.
+ * On the dev cluster, a ConfigMap named {@code cm-${var.nm}} (nm sensitive) applied, then every plan with the same
+ * value failed with "exists, not managed by meshform", and {@code plan --destroy} said "already deleted; its record
+ * will be removed from the state" while the ConfigMap stayed. The loader refuses it at the field, without printing
+ * the value.
  */
 class SensitiveIdentityTest {
     private static final String SECRET = "zebra7secret";

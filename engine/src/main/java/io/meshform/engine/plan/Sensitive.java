@@ -350,7 +350,7 @@ public final class Sensitive {
     /** {@code text} with each occurrence of {@code s}, in any letter case, replaced by {@value #MASK}. */
     private static String replaceAnyCase(String text, String s) {
         String lower = text.toLowerCase(Locale.ROOT);
-        // Lower-casing keeps each character's place unless a character lower-cases to two (U+0130): then compare in place.
+        // Lower-casing keeps each character's place unless one lower-cases to two (U+0130): then compare in place.
         boolean aligned = lower.length() == text.length();
         String sought = s.toLowerCase(Locale.ROOT);
         int at = aligned && sought.length() == s.length() ? lower.indexOf(sought) : regionIndex(text, s, 0);
