@@ -7,7 +7,6 @@ import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.policy.PathVariants;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
@@ -18,12 +17,10 @@ import tools.jackson.databind.JsonNode;
  * was tried as {@code /hidden-admin/x}, {@code /hidden-admin}, {@code /hidden-admin%2Fx}, {@code /HIDDEN-ADMIN/x},
  * and {@code /admin-${var.tok}/*} as {@code /ADMIN-S3CRET/x}: validate, plan and drift printed them in clear, in text,
  * JSON and the PR comment. Each such form ({@link PathVariants}' sample, bare prefix and variants; a host's concrete
- * form and spellings) of every sensitive string of the stack's resources is masked as the value itself is.
+ * form) of every sensitive string of the stack's resources is masked as the value itself is, in any letter case
+ * ({@link Sensitive#redact}).
  */
 final class CoverageSecrets {
-    /** The port the host spellings are written for: only the ":port" suffix depends on it, and that keeps the host. */
-    private static final int ANY_PORT = 80;
-
     private CoverageSecrets() {
     }
 
@@ -40,6 +37,7 @@ final class CoverageSecrets {
         return out;
     }
 
+    /** The sample, its bare prefix and each variant; a host's concrete form (its other case and port keep it). */
     private static Set<String> forms(String value) {
         Set<String> out = new LinkedHashSet<>();
         out.add(value);
@@ -49,12 +47,7 @@ final class CoverageSecrets {
             out.add(sample.bare());
         }
         out.addAll(PathVariants.of(sample, List.of(), List.of()).keySet());
-        String host = PathVariants.concreteHost(value);
-        out.add(host);
-        out.addAll(PathVariants.hosts(host, ANY_PORT));
-        for (String f : List.copyOf(out)) {
-            out.add(f.toUpperCase(Locale.ROOT));
-        }
+        out.add(PathVariants.concreteHost(value));
         return out;
     }
 
