@@ -57,6 +57,13 @@ final class StackBackend {
             shape.knownKeys(settings, p, "backend `" + kind + "`", found.get().settings().keySet());
             settings.forEachEntry((k, v) -> values.put(k, v.isString() ? v.asString() : v.toString()));
         }
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            if (Uninterpolated.refused(e.getValue(), "backend `" + kind + "`: `" + e.getKey() + "`", "write the value itself,"
+                    + " or give the state on the command line (--state FILE, --state-secret NAMESPACE/NAME)",
+                    doc.rangeOf(p + "/" + YamlReader.escape(e.getKey())), out)) {
+                return null;
+            }
+        }
         if (values.containsKey("path")) {
             try {
                 // The state is written there: a stack must not make the run write outside its root either.

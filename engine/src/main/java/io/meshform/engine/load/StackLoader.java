@@ -152,6 +152,7 @@ public final class StackLoader {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
                 validateSpec(r, out);
                 UnmaskableLiterals.refuse(r, types.get(r.type()), out);
+                SensitiveIdentity.refuse(r, types.get(r.type()), out);
             }
         }
         if (out.hasErrors()) {
@@ -246,6 +247,10 @@ public final class StackLoader {
                     JsonNode imp = imports.get(i);
                     if (!imp.isString()) {
                         out.error("an import must be a file path", null, doc.rangeOf("/imports/" + i));
+                        continue;
+                    }
+                    if (Uninterpolated.refused(imp.asString(), "an import", "name the file itself (one stack file per"
+                            + " environment, each importing the shared one, as examples/ does)", doc.rangeOf("/imports/" + i), out)) {
                         continue;
                     }
                     Path target;
@@ -349,7 +354,9 @@ public final class StackLoader {
         }
         shape.knownKeys(md, "/metadata", "metadata", METADATA_KEYS);
         String name = shape.string(md, "/metadata", "name");
-        if (name != null && !STACK_NAME.matcher(name).matches()) {
+        if (Uninterpolated.refused(name, "`metadata.name`", "write the stack's name", doc.rangeOf("/metadata/name"), out)) {
+            // said where it is written; the name stays unset, and the environment is still checked
+        } else if (name != null && !STACK_NAME.matcher(name).matches()) {
             out.error("invalid stack name `" + Quote.shortened(name) + "`", "use letters, digits, '-', '_' and '.', starting"
                     + " and ending with a letter or digit, at most 253 characters: the name is printed in every plan and"
                     + " drift report, where a control character or Markdown would act rather than show",
@@ -360,7 +367,8 @@ public final class StackLoader {
             shape.required(md, "/metadata", "name", "metadata");
         }
         String env = shape.string(md, "/metadata", "environment");
-        if (env != null) {
+        if (env != null && !Uninterpolated.refused(env, "`metadata.environment`", "write production, staging or"
+                + " development (one stack file per environment, as examples/ has)", doc.rangeOf("/metadata/environment"), out)) {
             try {
                 parts.environment = Environment.valueOf(env.toUpperCase());
             } catch (IllegalArgumentException e) {

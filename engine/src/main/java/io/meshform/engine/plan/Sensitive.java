@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -319,7 +320,12 @@ public final class Sensitive {
         }
     }
 
-    /** {@code text} with every one of {@code secrets} replaced by {@value #MASK}, longest first. */
+    /**
+     * {@code text} with every one of {@code secrets} replaced by {@value #MASK}, longest first, in any letter case: a
+     * check that says how a value should be written ({@code methods: ["${var.m}"]} given {@code delete}: "Write
+     * \"DELETE\"") or tries it in another case (ingress coverage's upper-case variant of a path) printed the value
+     * upper-cased, which an exact match does not find.
+     */
     public static String redact(String text, Set<String> secrets) {
         if (text == null || secrets.isEmpty()) {
             return text;
@@ -327,13 +333,47 @@ public final class Sensitive {
         List<String> ordered = new ArrayList<>(secrets);
         // Longest first; equally long ones (which may overlap) in text order, whatever order the set iterates in.
         ordered.sort((x, y) -> x.length() != y.length() ? Integer.compare(y.length(), x.length()) : x.compareTo(y));
+        // Most secrets are not in a given text: one lower-cased copy tells, without a scan per secret in any case.
+        String lowerText = text.toLowerCase(Locale.ROOT);
         String out = text;
         for (String s : ordered) {
             if (out.contains(s)) {
                 out = out.replace(s, MASK);
             }
+            if (lowerText.contains(s.toLowerCase(Locale.ROOT))) {
+                out = replaceAnyCase(out, s);
+            }
         }
         return out;
+    }
+
+    /** {@code text} with each occurrence of {@code s}, in any letter case, replaced by {@value #MASK}. */
+    private static String replaceAnyCase(String text, String s) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        // Lower-casing keeps each character's place unless one lower-cases to two (U+0130): then compare in place.
+        boolean aligned = lower.length() == text.length();
+        String sought = s.toLowerCase(Locale.ROOT);
+        int at = aligned && sought.length() == s.length() ? lower.indexOf(sought) : regionIndex(text, s, 0);
+        if (at < 0) {
+            return text;
+        }
+        StringBuilder b = new StringBuilder(text.length());
+        int from = 0;
+        while (at >= 0) {
+            b.append(text, from, at).append(MASK);
+            from = at + s.length();
+            at = aligned && sought.length() == s.length() ? lower.indexOf(sought, from) : regionIndex(text, s, from);
+        }
+        return b.append(text, from, text.length()).toString();
+    }
+
+    private static int regionIndex(String text, String s, int from) {
+        for (int i = from; i <= text.length() - s.length(); i++) {
+            if (text.regionMatches(true, i, s, 0, s.length())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String escape(String key) {

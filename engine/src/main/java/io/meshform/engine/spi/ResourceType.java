@@ -127,6 +127,17 @@ public interface ResourceType {
     }
 
     /**
+     * Spec paths (JSON pointers) that say which object a resource is: its kind, namespace and name. The type reads,
+     * applies and deletes the object by them, and the state records them to find it again, so the loader refuses a
+     * sensitive variable's value there: the state keeps such a value only as its digest, by which no object can be
+     * found (the next plan took the applied object for one "not managed by meshform", and a destroy said it was
+     * "already deleted" and forgot it while it stayed in the cluster). The default is none.
+     */
+    default Set<String> identityPaths() {
+        return Set.of();
+    }
+
+    /**
      * Spec paths whose values never leave meshform in clear text (plans, state, drift reports, errors): JSON Pointer
      * patterns in which {@code *} matches any one key or list index, e.g. {@code /jwtRules/*}{@code /jwks}.
      */

@@ -101,4 +101,30 @@ class BackendBlockTest {
         List<Diagnostic> unknownKey = errors("backend:\n  vault: {mount: secret, tll: 5}\n");
         assertEquals("unknown field `tll` in backend `vault`", unknownKey.get(0).summary());
     }
+
+    /** Variables are not substituted in the backend: a local path with `${var.env}` wrote a file named so, silently. */
+    @Test
+    void aVariableReferenceInASettingIsRefusedWhereItIsWritten() throws IOException {
+        List<Diagnostic> e = errors("variables:\n  env: {type: string, default: prod}\n"
+                + "backend:\n  local:\n    path: \"${var.env}.state.json\"\n");
+        assertEquals("backend `local`: `path` takes no variables: `${...}` is not substituted here", e.get(0).summary());
+        assertEquals(8, e.get(0).range().line(), "at the path line");
+        assertEquals(1, e.stream().filter(d -> d.summary().contains("backend")).count(), e.toString());
+    }
+
+    /** The other parts read as written: metadata and imports; each said at its value, every one in one run. */
+    @Test
+    void metadataAndImportsTakeNoVariablesEither() throws IOException {
+        Path p = dir.resolve("stack.yaml");
+        Files.writeString(p, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: \"${var.n}\", environment:"
+                + " \"${var.env}\"}\nimports: [\"${var.env}.yaml\"]\nvariables:\n  n: {default: x}\n  env: {default: staging}\n");
+        List<Diagnostic> e = assertThrows(DiagnosticsException.class, () -> loader.load(p, VariableInputs.none())).diagnostics();
+        List<String> summaries = e.stream().map(Diagnostic::summary).toList();
+        assertEquals(List.of("`metadata.name` takes no variables: `${...}` is not substituted here",
+                "`metadata.environment` takes no variables: `${...}` is not substituted here",
+                "an import takes no variables: `${...}` is not substituted here"),
+                summaries.stream().filter(s -> s.contains("takes no variables")).toList(), summaries.toString());
+        assertEquals(List.of(), summaries.stream().filter(s -> s.contains("not found") || s.contains("unknown environment")
+                || s.contains("invalid stack name")).toList());
+    }
 }

@@ -76,4 +76,13 @@ class SensitiveQuotedFormsTest {
         var d = io.meshform.engine.diag.Diagnostic.error("apply failed: value \"" + v + "\" refused", null, null);
         assertEquals("error: apply failed: value \"(sensitive)\" refused", redact(v, d.format()));
     }
+
+    /** A value printed in another letter case (a check's "Write \"DELETE\"", an upper-case path variant) is masked. */
+    @Test
+    void aCopyInAnotherLetterCaseIsMasked() {
+        assertEquals("Write \"(sensitive)\"", redact("delete", "Write \"DELETE\""));
+        assertEquals("GET (sensitive)/x and (sensitive)/y", redact("/Hidden-Admin", "GET /HIDDEN-ADMIN/x and /hidden-admin/y"));
+        // a character that lower-cases to two (U+0130) does not shift what is masked
+        assertEquals("\u0130 x (sensitive) y", redact("Zq9secret", "\u0130 x zQ9SECRET y"));
+    }
 }

@@ -67,6 +67,12 @@ public final class ManifestType implements ResourceType {
         return Map.of("file", "manifest");
     }
 
+    /** The declared object's group, version, kind, namespace and name. */
+    @Override
+    public Set<String> identityPaths() {
+        return Set.of("/manifest/apiVersion", "/manifest/kind", "/manifest/metadata/namespace", "/manifest/metadata/name");
+    }
+
     @Override
     public Set<String> sensitivePaths(JsonNode value) {
         return sensitive.paths(value);

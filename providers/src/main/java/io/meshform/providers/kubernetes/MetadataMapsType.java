@@ -91,6 +91,12 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     /** Annotation values are sensitive as possible copies of a secret, never as the secret itself. */
+    /** The object whose labels or annotations the resource owns: its kind, namespace and name. */
+    @Override
+    public Set<String> identityPaths() {
+        return Set.of("/apiVersion", "/kind", "/namespace", "/name");
+    }
+
     @Override
     public Set<String> secretValuePaths(JsonNode value) {
         return Set.of();

@@ -69,7 +69,12 @@ public final class IngressAuthCoverage extends MeshCheck {
         super("ingress-auth-coverage", STACK_ONLY, mesh, IngressAuthCoverage::findings);
     }
 
+    /** What the check says, with the forms it writes of the stack's sensitive values masked ({@link CoverageSecrets}). */
     public static List<Diagnostic> findings(PlannedMesh mesh) {
+        return CoverageSecrets.mask(judged(mesh), CoverageSecrets.of(mesh.context()));
+    }
+
+    private static List<Diagnostic> judged(PlannedMesh mesh) {
         List<Diagnostic> out = new ArrayList<>();
         Map<AuthzPolicy, PlannedObject> objects = new IdentityHashMap<>();
         List<AuthzPolicy> policies = new ArrayList<>();

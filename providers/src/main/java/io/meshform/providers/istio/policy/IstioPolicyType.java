@@ -105,6 +105,12 @@ public final class IstioPolicyType implements ResourceType {
         return context.getGroup() + "/" + context.getVersion();
     }
 
+    /** The policy object's namespace and name. */
+    @Override
+    public Set<String> identityPaths() {
+        return Set.of("/namespace", "/name");
+    }
+
     @Override
     public Set<String> sensitivePaths() {
         return sensitive;

@@ -189,4 +189,28 @@ class IngressAuthCoverageTest {
         assertEquals(Severity.WARNING, ds.get(0).severity());
         assertTrue(ds.get(0).summary().startsWith("ingress coverage of istio-system/istio=ingressgateway: the gateway pods are not known, so no gateway is known to be covered; a gateway labelled as its selector says: 0 paths checked"), ds.get(0).summary());
     }
+
+    /**
+     * A path or host a sensitive variable gives is judged, and no form of it the table writes is shown: the bare
+     * prefix, the sample, the encoded and the upper-case variants were printed in clear (validate, plan, drift).
+     */
+    @Test
+    void theFormsOfASensitivePathOrHostAreMaskedInEveryLine() {
+        var spec = io.meshform.providers.TestSpecs.yaml("namespace: istio-system\nselector: {matchLabels: {istio: ingressgateway}}\n"
+                + "action: CUSTOM\nprovider: {name: auth}\nrules: [{to: [{operation: {paths: [\"/hidden-admin/*\", \"/ops-S3cretTok/*\"],"
+                + " hosts: [\"internal-admin.example.com\"]}}]}]\n");
+        var policy = new ResourceDecl(io.meshform.engine.model.ResourceAddress.parse("istio.authorizationPolicy.ingress"), List.of(),
+                spec, io.meshform.engine.model.SourceLocator.none("stack.yaml"), null, java.util.Set.of(
+                        "/rules/0/to/0/operation/paths/0", "/rules/0/to/0/operation/paths/1", "/rules/0/to/0/operation/hosts/0"));
+        List<Diagnostic> ds = run(INSTALL, policy);
+        List<Diagnostic> warnings = ds.stream().filter(d -> d.severity() == Severity.WARNING).toList();
+        assertTrue(warnings.size() >= 2, ds.toString());
+        assertTrue(ds.get(0).summary().contains("would be let through without the auth proxy: (sensitive)"), ds.get(0).summary());
+        for (Diagnostic d : ds) {
+            String all = (d.summary() + "\n" + d.detail()).toLowerCase(java.util.Locale.ROOT);
+            for (String part : List.of("hidden-admin", "idden-admin", "s3crettok", "internal-admin")) {
+                assertTrue(!all.contains(part), part + " in " + d);
+            }
+        }
+    }
 }

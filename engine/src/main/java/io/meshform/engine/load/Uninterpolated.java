@@ -1,0 +1,29 @@
+package io.meshform.engine.load;
+
+import io.meshform.engine.diag.Diagnostics;
+import io.meshform.engine.diag.SourceRange;
+
+/**
+ * The parts of a stack file read as written, before variables have values: {@code metadata}, {@code imports} and the
+ * {@code backend} (Terraform's backend block and module sources take no variables either). A {@code ${...}} there
+ * was taken literally: {@code path: "${var.env}.state.json"} wrote a file named so without a word, and
+ * {@code environment: "${var.env}"} was said to be an unknown environment.
+ */
+final class Uninterpolated {
+    private Uninterpolated() {
+    }
+
+    /**
+     * True, after an error at {@code at} saying so, when {@code value} holds a variable reference; {@code field} names
+     * the setting, {@code instead} says what to write instead.
+     */
+    static boolean refused(String value, String field, String instead, SourceRange at, Diagnostics out) {
+        if (value == null || !value.contains("${")) {
+            return false;
+        }
+        out.error(field + " takes no variables: `${...}` is not substituted here",
+                "it is read as written, before variables have values (as Terraform's backend block and module sources): "
+                        + instead, at);
+        return true;
+    }
+}
