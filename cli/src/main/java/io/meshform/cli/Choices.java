@@ -99,13 +99,15 @@ final class Choices {
 
     /**
      * How long to wait ({@code --lock-timeout}): whole seconds ({@code 30}, as before), or a duration as Terraform's
-     * {@code -lock-timeout} takes it (Go's {@code time.ParseDuration}, whole numbers): {@code 30s}, {@code 5m},
-     * {@code 1m30s}, {@code 1h}, {@code 500ms}. A Terraform user types {@code --lock-timeout 30s}, which was refused
-     * as "not a whole number". At most {@link #MAX_WAIT}: the backends add the wait to a nanosecond clock.
+     * {@code -lock-timeout} takes it, Go's {@code time.ParseDuration} (go/src/time/format.go): decimal numbers, each
+     * with an optional fraction and a unit among {@code ns us µs ms s m h}, summed in any order: {@code 30s}, {@code 5m},
+     * {@code 1m30s}, {@code 1.5h}, {@code 0.5s}, {@code 500ms}. A Terraform user types {@code --lock-timeout 30s}, which
+     * was refused as "not a whole number", and {@code 0.5s} was refused as not a duration. At most {@link #MAX_WAIT}: the
+     * backends add the wait to a nanosecond clock.
      */
     static final class Wait implements ITypeConverter<java.time.Duration> {
-        private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("(\\d+)(ms|h|m|s)");
-        private static final java.util.List<String> ORDER = java.util.List.of("h", "m", "s", "ms");
+        private static final java.util.regex.Pattern PART =
+                java.util.regex.Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|h|m|s)");
         static final java.time.Duration MAX_WAIT = java.time.Duration.ofDays(7);
 
         @Override
@@ -117,13 +119,13 @@ final class Choices {
             java.time.Duration total;
             try {
                 total = text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-                        ? java.time.Duration.ofSeconds(Long.parseLong(text)) : units(text);
+                        ? java.time.Duration.ofSeconds(Long.parseLong(text)) : units(text.startsWith("+") ? text.substring(1) : text);
             } catch (NumberFormatException | ArithmeticException e) {
                 total = null;
             }
             if (total == null) {
                 throw new TypeConversionException("'" + value + "' is not a duration: give whole seconds (30) or a"
-                        + " duration such as 30s, 5m, 1m30s or 500ms");
+                        + " duration such as 30s, 5m, 1m30s, 0.5s or 500ms");
             }
             if (total.compareTo(MAX_WAIT) > 0) {
                 throw new TypeConversionException("'" + value + "' is longer than the longest wait, 7 days (168h)");
@@ -131,28 +133,31 @@ final class Choices {
             return total;
         }
 
-        /** The sum of {@code 1h2m3s4ms}-style parts, each unit once and larger units first; null when it is not one. */
+        /** The sum of Go-style parts ({@code 1h2.5m3s}); null when the text is not made of them alone. */
         private static java.time.Duration units(String text) {
             java.util.regex.Matcher m = PART.matcher(text);
-            java.time.Duration total = java.time.Duration.ZERO;
+            java.math.BigDecimal nanos = java.math.BigDecimal.ZERO;
             int end = 0;
-            int lastUnit = -1;
             while (m.find()) {
-                int unit = ORDER.indexOf(m.group(2));
-                if (m.start() != end || unit <= lastUnit) {
+                if (m.start() != end) {
                     return null;
                 }
-                long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "h" -> java.time.Duration.ofHours(n);
-                    case "m" -> java.time.Duration.ofMinutes(n);
-                    case "s" -> java.time.Duration.ofSeconds(n);
-                    default -> java.time.Duration.ofMillis(n);
-                });
+                long unit = switch (m.group(2)) {
+                    case "h" -> 3_600_000_000_000L;
+                    case "m" -> 60_000_000_000L;
+                    case "s" -> 1_000_000_000L;
+                    case "ms" -> 1_000_000L;
+                    case "ns" -> 1L;
+                    default -> 1_000L;  // us, and the micro sign or Greek mu before s, as Go takes them
+                };
+                nanos = nanos.add(new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unit)));
+                if (nanos.compareTo(java.math.BigDecimal.valueOf(MAX_WAIT.toNanos())) > 0) {
+                    return MAX_WAIT.plusNanos(1);  // said as too long, before a huge number overflows the sum
+                }
                 end = m.end();
-                lastUnit = unit;
             }
-            return end == text.length() && end > 0 ? total : null;
+            return end == text.length() && end > 0
+                    ? java.time.Duration.ofNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact()) : null;
         }
     }
 

@@ -28,7 +28,7 @@ final class StateOptions extends GlobalOptions {
     }
 
     @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "0", converter = Choices.Wait.class,
-            description = "How long to wait for the state lock: seconds (30) or a duration (30s, 5m, 1m30s) (default:"
+            description = "How long to wait for the state lock: seconds (30) or a duration as Go writes it (30s, 5m, 1m30s, 0.5s) (default:"
                     + " ${DEFAULT-VALUE}, fail at once); drift, force-unlock and state list, show and pull take no lock, so"
                     + " they never wait.")
     void lockTimeout(java.time.Duration wait) {
