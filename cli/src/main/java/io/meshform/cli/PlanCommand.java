@@ -90,7 +90,24 @@ final class PlanCommand implements Callable<Integer> {
         return planOne(terminal, global, detailedExitCode);
     }
 
+    /**
+     * One cluster's plan. When it fails, --json and --markdown still print one document on standard output, saying so
+     * (the text error goes to standard error as for every command): {@code plan --json > plan.json} in a pipeline left
+     * an empty file, and a pull-request comment made from {@code --markdown} was empty. A fleet's members report their
+     * errors in the fleet's document.
+     */
     private int planOne(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
+        try {
+            return planOneReported(terminal, global, detailedExitCode);
+        } catch (RuntimeException e) {
+            if (!global.fleetMember && !format.text()) {
+                terminal.out().print(format.failure(e));
+            }
+            throw e;
+        }
+    }
+
+    private int planOneReported(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
             Planned planned = makePlan(ws, flags.options(destroy), "plan", lock);

@@ -27,6 +27,21 @@ final class PlanFormat {
         return !json && !markdown;
     }
 
+    /** The document a failed plan prints in this format (--json or --markdown): the errors, and that no plan was made. */
+    String failure(RuntimeException e) {
+        java.util.List<io.meshform.engine.diag.Diagnostic> errors = e instanceof io.meshform.engine.diag.DiagnosticsException d
+                ? d.diagnostics()
+                : java.util.List.of(io.meshform.engine.diag.Diagnostic.error(
+                        e instanceof UserError || e instanceof io.meshform.state.StateException ? e.getMessage() : ErrorText.of(e),
+                        null, null));
+        if (json) {
+            return new PlanJson().failure(MeshformVersion.get(), null, errors);
+        }
+        String text = Main.describe(e, Style.plain());
+        return "### meshform plan failed\n\nNo plan was made, so nothing was compared or changed.\n\n"
+                + io.meshform.engine.render.MarkdownText.codeBlock("", io.meshform.engine.diag.ControlChars.escape(text));
+    }
+
     String render(Plan plan, Style style) {
         if (json) {
             return new PlanJson().write(plan, false);

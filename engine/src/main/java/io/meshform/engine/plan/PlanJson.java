@@ -50,6 +50,41 @@ public final class PlanJson {
         return location.isString() ? location.asString() : null;
     }
 
+    /**
+     * What {@code plan --json} prints when no plan could be made (the stack did not load, the cluster did not answer,
+     * the lock was held): the errors, and no plan, so that {@code plan --json > plan.json} in a pipeline holds the reason
+     * rather than nothing. Terraform's plan JSON says {@code "errored": true} for a plan that failed.
+     * {@code changes_present} is null: nothing is known of the changes.
+     */
+    public String failure(String meshformVersion, String stackName, List<Diagnostic> errors) {
+        ObjectNode root = f.objectNode();
+        root.put("format_version", Plan.FORMAT_VERSION);
+        root.put("meshform_version", meshformVersion);
+        if (stackName != null) {
+            root.putObject("stack").put("name", stackName);
+        }
+        root.put("errored", true);
+        root.putNull("changes_present");
+        writeDiagnostics(root, errors);
+        return mapper.writeValueAsString(root) + "\n";
+    }
+
+    private void writeDiagnostics(ObjectNode root, List<Diagnostic> diagnostics) {
+        ArrayNode diags = root.putArray("diagnostics");
+        for (Diagnostic d : diagnostics) {
+            ObjectNode o = diags.addObject();
+            o.put("severity", d.severity().name().toLowerCase());
+            o.put("summary", d.summary());
+            o.put("detail", d.detail());
+            if (d.range() != null) {
+                ObjectNode r = o.putObject("range");
+                r.put("file", d.range().file());
+                r.put("line", d.range().line());
+                r.put("column", d.range().column());
+            }
+        }
+    }
+
     public ObjectNode toJson(Plan plan, boolean includePrivate) {
         ObjectNode root = f.objectNode();
         root.put("format_version", Plan.FORMAT_VERSION);
@@ -112,19 +147,7 @@ public final class PlanJson {
                 new TreeMap<>(c.privateData()).forEach(priv::put);
             }
         }
-        ArrayNode diags = root.putArray("diagnostics");
-        for (Diagnostic d : plan.diagnostics()) {
-            ObjectNode o = diags.addObject();
-            o.put("severity", d.severity().name().toLowerCase());
-            o.put("summary", d.summary());
-            o.put("detail", d.detail());
-            if (d.range() != null) {
-                ObjectNode r = o.putObject("range");
-                r.put("file", d.range().file());
-                r.put("line", d.range().line());
-                r.put("column", d.range().column());
-            }
-        }
+        writeDiagnostics(root, plan.diagnostics());
         Plan.Summary s = plan.summary();
         ObjectNode summary = root.putObject("summary");
         summary.put("add", s.add());
