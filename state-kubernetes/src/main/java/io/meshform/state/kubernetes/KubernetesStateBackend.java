@@ -300,7 +300,15 @@ public final class KubernetesStateBackend implements StateBackend {
             } catch (LockLostException e) {
                 throw e;
             } catch (StateException e) {
-                throw vanishing.notRestored(e.getMessage(), e);
+                // A Secret another writer made meanwhile is theirs, and the error says so; "no state is stored" is then
+                // not true.
+                boolean stored;
+                try {
+                    stored = secrets().withName(secretName).get() != null;
+                } catch (KubernetesClientException unread) {
+                    stored = false;
+                }
+                throw stored ? e : vanishing.notRestored(e.getMessage(), e);
             }
         });
     }
