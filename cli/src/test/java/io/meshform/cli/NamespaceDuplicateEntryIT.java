@@ -21,7 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  * The audit's duplicate entry against the real API server: a second address for a namespace another resource of the
  * same stack made. Each namespace resource applies as its own field manager, so the mark on the namespace is owned by
  * {@code meshform/kubernetes.namespace.app}; read as {@code kubernetes.namespace.dup} it passed for no mark at all, and
- * the messages said the namespace was made by hand or by another tool. They now say whose mark it carries.
+ * the messages said the namespace was made by hand or by another tool. They now say whose mark it carries. A stack
+ * that declares both addresses is refused before that, as two declarations of one object (DeclaredTwice).
  */
 @LiveClusterTest
 class NamespaceDuplicateEntryIT {
@@ -51,20 +52,19 @@ class NamespaceDuplicateEntryIT {
         Path both = stack("both.yaml", ns, "app", "dup");
         assertEquals(0, LiveRun.of(cluster, app, "apply", "--auto-approve").code());
         try {
-            // Declared but not recorded: the namespace is app's, not one made by hand to import or adopt.
-            LiveRun declared = LiveRun.of(cluster, both, "plan", "--state=" + dir.resolve("meshform.state.json"));
-            assertEquals(1, declared.code(), declared.out());
-            assertTrue(declared.out().contains("`kubernetes.namespace.dup`: Namespace " + ns + " exists, not managed by"
-                    + " meshform"), declared.out());
-            assertTrue(declared.out().contains("it carries this state's mark for another of its resources (resource"
-                    + " kubernetes.namespace.app)"), declared.out());
-            assertFalse(declared.out().contains("no meshform mark"), declared.out());
-            // Nor does adopt: true take it over, which it did while the mark passed for none.
+            // Declared twice (recorded once): refused as two declarations of one object, before the plan reads the
+            // cluster or the state, naming both; with adopt: true too, which took it over while the mark passed for none.
             Path adopting = dir.resolve("adopt.yaml");
             Files.writeString(adopting, Files.readString(both).replace("    name: dup\n", "    name: dup\n    adopt: true\n"));
-            LiveRun adopt = LiveRun.of(cluster, adopting, "plan", "--state=" + dir.resolve("meshform.state.json"));
-            assertEquals(1, adopt.code(), adopt.out());
-            assertTrue(adopt.out().contains("`adopt: true` takes over only objects without meshform's mark"), adopt.out());
+            for (Path declaredTwice : new Path[] {both, adopting}) {
+                LiveRun declared = LiveRun.of(cluster, declaredTwice, "plan", "--state=" + dir.resolve("meshform.state.json"));
+                assertEquals(1, declared.code(), declared.out());
+                assertTrue(declared.out().contains(declaredTwice.getFileName() + ":8:5: error: `kubernetes.namespace.dup`"
+                        + " declares the same object as `kubernetes.namespace.app`: Namespace " + ns), declared.out());
+                assertTrue(declared.out().contains("`kubernetes.namespace.app` is declared at " + declaredTwice + ":5:5"),
+                        declared.out());
+                assertFalse(declared.out().contains("no meshform mark"), declared.out());
+            }
 
             // The audit's edit: a second entry for the same namespace.
             Path stateFile = dir.resolve("meshform.state.json");
@@ -77,7 +77,10 @@ class NamespaceDuplicateEntryIT {
             String refusal = "`kubernetes.namespace.dup`: refusing to destroy Namespace " + ns + ": it carries this state's"
                     + " mark for another resource, `kubernetes.namespace.app`: two addresses for one object";
             String stateArg = "--state=" + stateFile;
-            for (LiveRun plan : new LiveRun[] {LiveRun.of(cluster, both, "plan", "--destroy", stateArg),
+            LiveRun destroyBoth = LiveRun.of(cluster, both, "plan", "--destroy", stateArg);
+            assertEquals(1, destroyBoth.code(), destroyBoth.out());
+            assertTrue(destroyBoth.out().contains("`kubernetes.namespace.dup` declares the same object as"), destroyBoth.out());
+            for (LiveRun plan : new LiveRun[] {LiveRun.of(cluster, app, "plan", "--destroy", stateArg),
                     LiveRun.of(cluster, app, "plan", stateArg)}) {
                 assertEquals(1, plan.code(), plan.out());
                 assertTrue(plan.out().contains(refusal), plan.out());

@@ -71,4 +71,80 @@ class StateDeletedDuringApplyIT {
         assertEquals(0, plan.code(), plan.out());
         assertTrue(plan.out().contains("kubernetes.manifest.slow"), "the owed wait is still planned: " + plan.out());
     }
+
+    private static long serial(ClusterContext cluster, String namespace) {
+        var secret = cluster.client().secrets().inNamespace(namespace).withName("meshform-state-vanished").get();
+        assertTrue(secret != null, "no state Secret in " + namespace);
+        return Long.parseLong(secret.getMetadata().getAnnotations().get("meshform.io/serial"));
+    }
+
+    /**
+     * The state in a Kubernetes Secret, deleted with {@code kubectl delete secret} while the run waits, and the wait then
+     * holds: the step was refused with "secrets ... not found (HTTP 404): check that namespace ... exists" and the state
+     * was gone. The run now makes the Secret again, with the step, and says so.
+     */
+    @Test
+    void theStateSecretDeletedDuringAWaitIsMadeAgainWithTheStep(ClusterContext cluster) throws Exception {
+        String ns = cluster.newNamespace();
+        String stateNs = cluster.newNamespace();
+        Path stack = stack(ns, "");
+        String[] secret = {"--state-secret", stateNs + "/vanished"};
+        assertEquals(0, LiveRun.of(cluster, stack, concat(secret, "apply", "--auto-approve")).code());
+        long before = serial(cluster, stateNs);
+
+        stack(ns, "      wait: {field: data.ready, value: \"yes\", timeoutSeconds: 60}\n");
+        CompletableFuture<LiveRun> apply = CompletableFuture.supplyAsync(() -> LiveRun.of(cluster, stack,
+                concat(secret, "apply", "--auto-approve")));
+        while (!apply.isDone()
+                && !"c".equals(cluster.client().configMaps().inNamespace(ns).withName("slow").get().getData().get("a"))) {
+            Thread.sleep(100);
+        }
+        cluster.client().secrets().inNamespace(stateNs).withName("meshform-state-vanished").delete();
+        cluster.client().configMaps().inNamespace(ns).withName("slow").edit(c -> {
+            c.getData().put("ready", "yes");
+            return c;
+        });
+        LiveRun run = apply.get();
+
+        assertEquals(0, run.code(), run.out());
+        assertTrue(run.out().contains("state Secret " + stateNs + "/meshform-state-vanished was deleted while this run"
+                + " held the lock"), run.out());
+        assertTrue(serial(cluster, stateNs) > before, "a new version, above the one deleted");
+        LiveRun plan = LiveRun.of(cluster, stack, concat(secret, "plan", "--detailed-exitcode"));
+        assertEquals(0, plan.code(), "the step is recorded: " + plan.out());
+    }
+
+    /** The same with nothing left to record (the wait runs out): the Secret is made again at the end, as it was. */
+    @Test
+    void theStateSecretDeletedDuringAWaitThatFailsIsMadeAgainAndTheSummaryIsTrue(ClusterContext cluster)
+            throws Exception {
+        String ns = cluster.newNamespace();
+        String stateNs = cluster.newNamespace();
+        Path stack = stack(ns, "");
+        String[] secret = {"--state-secret", stateNs + "/vanished"};
+        assertEquals(0, LiveRun.of(cluster, stack, concat(secret, "apply", "--auto-approve")).code());
+        long before = serial(cluster, stateNs);
+
+        stack(ns, "      wait: {field: status.phase, value: Active, timeoutSeconds: 8}\n");
+        CompletableFuture<LiveRun> apply = CompletableFuture.supplyAsync(() -> LiveRun.of(cluster, stack,
+                concat(secret, "apply", "--auto-approve")));
+        while (!apply.isDone()
+                && !"c".equals(cluster.client().configMaps().inNamespace(ns).withName("slow").get().getData().get("a"))) {
+            Thread.sleep(100);
+        }
+        cluster.client().secrets().inNamespace(stateNs).withName("meshform-state-vanished").delete();
+        LiveRun run = apply.get();
+
+        assertEquals(1, run.code(), run.out());
+        assertTrue(run.out().contains("was applied but is not status.phase = Active after 8s"), run.out());
+        assertEquals(before, serial(cluster, stateNs), "the state the run knew, under its serial: " + run.out());
+        assertTrue(run.out().contains("meshform-state-vanished was deleted while this run held the lock"), run.out());
+        assertTrue(run.out().contains("The state records every step that finished (serial " + before + ")"), run.out());
+    }
+
+    private static String[] concat(String[] options, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + options.length);
+        System.arraycopy(options, 0, all, args.length, options.length);
+        return all;
+    }
 }

@@ -60,8 +60,8 @@ public final class LocalStateBackend implements StateBackend {
     private StateJournal.Writer journal;
     /** The state file as it was when the journal was opened: a change since means another writer. */
     private Object fileStamp;
-    /** Set once this run wrote the state file again after it was deleted under the run ({@link #vanished}). */
-    private String rewritten;
+    /** What this run does when the state file is deleted under it ({@link #vanished}). */
+    private final VanishedState vanishing;
 
     public LocalStateBackend(Path stateFile) {
         this(stateFile, !"off".equals(System.getenv("MESHFORM_STATE_JOURNAL")));
@@ -76,6 +76,7 @@ public final class LocalStateBackend implements StateBackend {
         this.lock = new LocalLockFile(lockFile, describe(), this);
         this.reader = new StateFileReader(file, backup, codec);
         this.journaling = journaling;
+        this.vanishing = new VanishedState("state file " + file);
     }
 
     /**
@@ -293,7 +294,7 @@ public final class LocalStateBackend implements StateBackend {
             throw changedMeanwhile(previous);
         }
         // A state that vanished under this run goes on from the serial it had: no two versions share a serial.
-        long serial = Math.max(s.serial(), vanished ? reader.decodeKnown(seenBytes).serial() : 0) + 1;
+        long serial = vanished ? VanishedState.serialAfter(s, reader.decodeKnown(seenBytes).serial()) : s.serial() + 1;
         if (previous != null) {
             StateSnapshot stored = reader.decodeKnown(previous);
             LineageCheck.require(stored, s, describe());
@@ -315,7 +316,7 @@ public final class LocalStateBackend implements StateBackend {
             Files.deleteIfExists(journalFile);
             lastRead = null;
             if (vanished) {
-                rewritten = rewrittenNotice(out.serial());
+                vanishing.rewritten(out.serial());
             }
             reader.written(bytes, out);
             seen = true;
@@ -330,10 +331,8 @@ public final class LocalStateBackend implements StateBackend {
 
     /**
      * True when the state file this run read or wrote is gone, deleted (or moved away) under this run, which holds the
-     * lock: no meshform wrote there meanwhile, and what this run knows is the state. Terraform's local backend writes
-     * the state it holds in memory whatever became of the file; so does this run, with its next write or, when no step
-     * is left to record, at the end of the run ({@link #restoreVanished}), and nothing it knew is lost. A file that is
-     * there but other than this run left it is another writer's, and stays refused ({@link #changedMeanwhile}).
+     * lock: written again from what this run knows ({@link VanishedState}). A file that is there but other than this run
+     * left it is another writer's, and stays refused ({@link #changedMeanwhile}).
      */
     private boolean vanished(byte[] now) {
         return seen && now == null && seenBytes != null;
@@ -341,39 +340,26 @@ public final class LocalStateBackend implements StateBackend {
 
     /**
      * The end of a run that has no journal to fold in: when the state file vanished since this run last read or wrote
-     * it, writes it again as this run last saw it (the same bytes, so the same serial), lest the run end with its
-     * summary saying the state records its steps while no state exists.
+     * it, writes it again as this run last saw it (the same bytes, so the same serial).
      */
     private Optional<StateSnapshot> restoreVanished() {
-        byte[] now = readIfPresent(file);
-        if (!vanished(now)) {
-            return Optional.empty();
-        }
-        if (held != null) {
-            held.ensureHeld();
-        }
-        try {
-            AtomicFiles.write(file, seenBytes);
-        } catch (IOException e) {
-            throw new StateException("state file " + file + " was deleted while this run held the lock, and writing it"
-                    + " again failed: " + WriteFailure.reason(file, e) + "\nNo state is stored there now. Fix the cause"
-                    + " and put the state back (a copy, or the backup if one is left) before any other meshform command:"
-                    + " without it, the objects this state made are another state's to the next run.", e);
-        }
-        StateSnapshot restored = reader.decodeKnown(seenBytes);
-        rewritten = rewrittenNotice(restored.serial());
-        return Optional.of(restored);
-    }
-
-    private String rewrittenNotice(long serial) {
-        return "state file " + file + " was deleted while this run held the lock (no meshform run writes it without the"
-                + " lock); this run wrote it again, with everything it had recorded (serial " + serial + "), so that what"
-                + " it made stays managed.";
+        return vanishing.restore(vanished(readIfPresent(file)), () -> {
+            if (held != null) {
+                held.ensureHeld();
+            }
+        }, () -> {
+            try {
+                AtomicFiles.write(file, seenBytes);
+            } catch (IOException e) {
+                throw vanishing.notRestored(WriteFailure.reason(file, e), e);
+            }
+            return reader.decodeKnown(seenBytes);
+        });
     }
 
     @Override
     public synchronized List<String> notices() {
-        return rewritten == null ? List.of() : List.of(rewritten);
+        return vanishing.notices();
     }
 
     /**

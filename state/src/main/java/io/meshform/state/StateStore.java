@@ -45,9 +45,10 @@ public interface StateStore {
     }
 
     /**
-     * Folds what {@link #record} recorded into one whole write ({@link #write}), so the next run reads one file.
+     * The end of an apply: folds what {@link #record} recorded into one whole write ({@link #write}), so the next run
+     * reads one file; and writes the state again when it was deleted under the run ({@link VanishedState}).
      *
-     * @return the state written, or empty when nothing was recorded since the last write
+     * @return the state written, or empty when there was nothing to write
      */
     default Optional<StateSnapshot> compact() {
         return Optional.empty();

@@ -39,6 +39,12 @@ class LocalStateBackendTest extends StateBackendContract {
         return new LocalStateBackend(stateFile);
     }
 
+    @Override
+    protected void deleteStateByHand() throws IOException {
+        Files.delete(stateFile);
+        Files.deleteIfExists(new LocalStateBackend(stateFile).backupFile());
+    }
+
     @Test
     void writeKeepsThePreviousVersionAsBackup() throws IOException {
         LocalStateBackend b = new LocalStateBackend(stateFile);

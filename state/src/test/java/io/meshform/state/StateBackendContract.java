@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +26,66 @@ public abstract class StateBackendContract {
 
     /** A new client on this test's state location. */
     protected abstract StateBackend openBackend();
+
+    /** Deletes the stored state by hand, as a person would (a file and its backup, a Secret). */
+    protected abstract void deleteStateByHand() throws Exception;
+
+    /**
+     * The state deleted by hand while an apply holds the lock and has no step left to record (a wait that then failed):
+     * the end of the run writes it again, the same state under its serial, and says so. Before, the Kubernetes run
+     * ended with "The state records every step that finished (serial N)" and no state Secret at all.
+     */
+    @Test
+    void aStateDeletedDuringARunWithNothingLeftToRecordIsWrittenAgainAtItsEnd() throws Exception {
+        StateBackend b = openBackend();
+        StateSnapshot written = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        try (LockHandle ignored = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            deleteStateByHand();
+            StateSnapshot end = b.compact().orElseThrow();
+            assertEquals(written.serial(), end.serial(), "the same state, under the serial it had");
+        }
+        assertEquals(written, openBackend().read().orElseThrow(), "the run does not end without the state it knows");
+        assertEquals(1, b.notices().size(), "and the run says so");
+        assertTrue(b.notices().get(0).contains("was deleted while this run held the lock")
+                && b.notices().get(0).contains("(serial " + written.serial() + ")"), b.notices().toString());
+    }
+
+    /**
+     * The state deleted by hand while an apply holds the lock, and a step then recorded: written again with every step,
+     * under a serial above the one it had. Before, the Kubernetes run failed "could not write state ... not found (HTTP
+     * 404): check that namespace ... exists", and the state was gone.
+     */
+    @Test
+    void aStepRecordedAfterTheStateWasDeletedWritesItAgainWithEverything() throws Exception {
+        StateBackend b = openBackend();
+        StateSnapshot s;
+        try (LockHandle ignored = b.lock(LockInfo.forOperation("apply"), Duration.ZERO)) {
+            s = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+            s = b.record(s.with(resource("b", "2")));
+            deleteStateByHand();
+            StateSnapshot after = b.record(s.with(resource("c", "3")));
+            assertTrue(after.serial() > s.serial(), "a new version of the state of serial " + s.serial() + ": "
+                    + after.serial());
+            b.compact();
+        }
+        StateSnapshot stored = openBackend().read().orElseThrow();
+        assertEquals(List.of("a", "b", "c"), stored.resources().stream().map(ResourceState::address).toList());
+        assertEquals(s.lineage(), stored.lineage());
+        assertEquals(1, b.notices().size(), b.notices().toString());
+    }
+
+    /** A state another writer made after the deletion is not this run's to overwrite: refused, and left alone. */
+    @Test
+    void aStateAnotherWriterMadeAfterTheDeletionIsStillRefused() throws Exception {
+        StateBackend b = openBackend();
+        StateSnapshot s = b.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        deleteStateByHand();
+        StateSnapshot theirs = openBackend().write(StateSnapshot.empty("0.1.0").with(resource("x", "9")));
+        assertThrows(StateException.class, () -> b.write(s.with(resource("c", "3"))));
+        assertTrue(b.compact().isEmpty(), "the end of the run leaves it alone too");
+        assertEquals(theirs, openBackend().read().orElseThrow());
+        assertEquals(List.of(), b.notices());
+    }
 
     protected static ResourceState resource(String address, String value) {
         ObjectNode attrs = JSON.createObjectNode();

@@ -148,13 +148,17 @@ public final class StackLoader {
             parts.variables.warnUnused(used, out);
         }
         DependsOnEntries.check(resources, parts.resources.leftOut(), out);
+        Set<ResourceAddress> invalid = new HashSet<>(unreadable);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
-                validateSpec(r, out);
+                if (!validateSpec(r, out)) {
+                    invalid.add(r.address());
+                }
                 UnmaskableLiterals.refuse(r, types.get(r.type()), out);
                 SensitiveIdentity.refuse(r, types.get(r.type()), out);
             }
         }
+        DeclaredTwice.refuse(resources, types, invalid, out);
         if (out.hasErrors()) {
             DependsOnEntries.cycles(resources, out);
         }
@@ -379,8 +383,10 @@ public final class StackLoader {
         }
     }
 
-    private void validateSpec(ResourceDecl r, Diagnostics out) {
+    /** @return true when the spec has no error (warnings aside) */
+    private boolean validateSpec(ResourceDecl r, Diagnostics out) {
         ResourceType type = types.get(r.type());
+        boolean valid = true;
         for (FieldProblem problem : type.validate(r.spec())) {
             String summary = r.address() + ": " + (problem.path().isEmpty() ? "spec" : "spec" + problem.path().replace('/', '.'))
                     + ": " + problem.message();
@@ -390,7 +396,9 @@ public final class StackLoader {
                 out.warning(summary, problem.hint(), at);
             } else {
                 out.error(summary, problem.hint(), at);
+                valid = false;
             }
         }
+        return valid;
     }
 }

@@ -184,4 +184,17 @@ public interface ResourceType {
     default java.util.Map<String, String> fileFields() {
         return java.util.Map.of();
     }
+
+    /**
+     * The one object in the cluster a valid {@code spec} declares, in words that are equal for every resource, of any
+     * type, that declares that same object, and differ otherwise: the kind, its API group without the version (one object
+     * is served under every version of its group: {@code networking.istio.io/v1} and {@code v1beta1} name the same), its
+     * namespace and name, e.g. {@code VirtualService.networking.istio.io cortex/web}, {@code ConfigMap cortex/app},
+     * {@code Namespace cortex}. The loader refuses two resources that declare one object (DeclaredTwice). Empty when the
+     * spec does not say (an invalid one: the loader reports it), or for a type that by design shares objects with others
+     * ({@code kubernetes.labels}), the default.
+     */
+    default java.util.Optional<String> declaredObject(io.meshform.engine.model.ResourceAddress address, JsonNode spec) {
+        return java.util.Optional.empty();
+    }
 }

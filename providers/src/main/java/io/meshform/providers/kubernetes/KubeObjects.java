@@ -40,6 +40,19 @@ public final class KubeObjects {
                     && java.util.Objects.equals(namespace, other.namespace) && java.util.Objects.equals(name, other.name);
         }
 
+        /**
+         * The object whatever its API version, for {@code ResourceType#declaredObject}: "ConfigMap cortex/app",
+         * "VirtualService.networking.istio.io cortex/web" (kubectl's kind.group), "Namespace cortex"; empty when the
+         * kind or name is missing.
+         */
+        public java.util.Optional<String> identity() {
+            if (kind == null || kind.isBlank() || name == null || name.isBlank()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(kind + (group().isEmpty() ? "" : "." + group()) + " "
+                    + (namespace == null ? "" : namespace + "/") + name);
+        }
+
         private String group() {
             String v = apiVersion == null ? "" : apiVersion;
             return v.contains("/") ? v.substring(0, v.indexOf('/')) : "";

@@ -125,6 +125,12 @@ public final class ManifestType implements ResourceType {
     }
 
     @Override
+    public java.util.Optional<String> declaredObject(ResourceAddress address, JsonNode spec) {
+        JsonNode m = spec.get("manifest");
+        return m == null || !m.isObject() ? java.util.Optional.empty() : target(m).identity();
+    }
+
+    @Override
     public Set<ResourceAddress> implicitDependencies(ResourceDecl resource, Stack stack) {
         Set<ResourceAddress> deps = new TreeSet<>();
         JsonNode m = resource.spec().get("manifest");

@@ -63,6 +63,11 @@ public final class NamespaceType extends MetadataMapsType {
     }
 
     @Override
+    public java.util.Optional<String> declaredObject(ResourceAddress address, JsonNode spec) {
+        return target(spec).identity();
+    }
+
+    @Override
     Target target(JsonNode spec) {
         return new Target("v1", "Namespace", null, Json.text(spec, "name"));
     }

@@ -11,12 +11,14 @@ import io.meshform.state.CorruptStateException;
 import io.meshform.state.LineageCheck;
 import io.meshform.state.LockHandle;
 import io.meshform.state.LockInfo;
+import io.meshform.state.LockLostException;
 import io.meshform.state.LockRetry;
 import io.meshform.state.StateBackend;
 import io.meshform.state.StateCodec;
 import io.meshform.state.StateException;
 import io.meshform.state.StateLockedException;
 import io.meshform.state.StateSnapshot;
+import io.meshform.state.VanishedState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -44,7 +46,8 @@ import java.util.Set;
  * step costs one API round trip (the Lease check, then the compare-and-swap) whatever its size, and a journal in a
  * second object could not share the Secret's compare-and-swap: its records would need their own resourceVersion
  * chain and a second fencing check, and compaction would be two writes that a crash can split. The applier's group
- * commit already folds steps that finish together into one write.
+ * commit already folds steps that finish together into one write. {@link #compact} only writes the Secret again
+ * when it was deleted under the run ({@link VanishedState}).
  */
 public final class KubernetesStateBackend implements StateBackend {
 
@@ -76,6 +79,9 @@ public final class KubernetesStateBackend implements StateBackend {
     private LeaseLock.Handle held;
     /** This run's last write whose answer was lost, until a later write or read-back settles it. */
     private Attempt unconfirmed;
+    /** What this run does when the Secret is deleted under it: {@code seenVersion} is then null, {@code seenSnapshot}
+     * still what this run knows. */
+    private final VanishedState vanishing;
 
     public KubernetesStateBackend(KubernetesClient client, String namespace, String name) {
         this(client, namespace, name, DEFAULT_LEASE_DURATION);
@@ -99,6 +105,7 @@ public final class KubernetesStateBackend implements StateBackend {
         this.chunks = new StateChunks(this::secrets, namespace, name, secretName, describe(), chunkBytes,
                 labels("chunk"));
         this.lock = new LeaseLock(client, namespace, "meshform-lock-" + name, leaseDuration, describe(), labels("lock"));
+        this.vanishing = new VanishedState("state Secret " + namespace + "/" + secretName);
     }
 
     @Override
@@ -138,8 +145,23 @@ public final class KubernetesStateBackend implements StateBackend {
         long serial = s.serial() + 1;
         if (seenSnapshot != null) {
             LineageCheck.require(seenSnapshot, s, describe());
-            serial = seenSnapshot.serial() + 1;
+            serial = vanished() ? VanishedState.serialAfter(s, seenSnapshot.serial()) : seenSnapshot.serial() + 1;
         }
+        return store(s, serial);
+    }
+
+    /**
+     * True when the Secret this run read or wrote was deleted under it (found missing by a write's 404 or at the end of
+     * the run): the next write makes it again from what this run knows ({@link VanishedState}), with a create, which
+     * fails if another writer made one meanwhile.
+     */
+    private boolean vanished() {
+        return seen && seenVersion == null && seenSnapshot != null;
+    }
+
+    /** Writes {@code s} under {@code serial}: a create where this run saw no Secret, else a compare-and-swap. */
+    private StateSnapshot store(StateSnapshot s, long serial) {
+        boolean vanished = vanished();
         StateSnapshot out = new StateSnapshot(StateSnapshot.CURRENT_FORMAT_VERSION, serial, s.lineage(),
                 s.meshformVersion(), s.resources(), s.stack(), s.creating(), s.deposed());
         byte[] gz = SecretBytes.gzip(codec.encode(out));
@@ -195,6 +217,12 @@ public final class KubernetesStateBackend implements StateBackend {
                 chunks.deleteQuietly(chunkNames);
                 remember(now, seenSnapshot);
                 return write(s);
+            } else if (e.getCode() == 404 && readable && now == null && seenVersion != null && seenSnapshot != null) {
+                // Deleted under this run, which holds the lock (VanishedState): made again, from what this run knows.
+                chunks.deleteQuietly(chunkNames);
+                seenVersion = null;
+                seenData = null;
+                return write(s);
             } else {
                 throw notWritten(e, readable, chunkNames, data, out);
             }
@@ -202,6 +230,9 @@ public final class KubernetesStateBackend implements StateBackend {
         unconfirmed = null;
         Map<String, String> previous = seenData;
         remember(written, out);
+        if (vanished) {
+            vanishing.rewritten(out.serial());
+        }
         chunks.deleteRecorded(previous, Set.copyOf(chunkNames));
         chunks.deleteExcept(Set.copyOf(chunkNames), serial);
         return out;
@@ -249,6 +280,48 @@ public final class KubernetesStateBackend implements StateBackend {
      */
     static boolean outcomeUnknown(KubernetesClientException e) {
         return e.getCode() >= 500 || e.getCode() < 100;
+    }
+
+    /**
+     * The end of an apply: when the Secret this run last read or wrote is gone, deleted under the run with no step
+     * left to record, writes it again as this run knows it, under the serial it had ({@link VanishedState}). One read
+     * per apply; without it the run's summary said "the state records every step that finished (serial N)" while no
+     * state existed, and the objects it made were another state's to the next run.
+     */
+    @Override
+    public synchronized Optional<StateSnapshot> compact() {
+        if (!seen || seenVersion == null || seenSnapshot == null) {
+            return Optional.empty();
+        }
+        Secret now = call("read", () -> secrets().withName(secretName).get());
+        return vanishing.restore(now == null, () -> {
+            if (held != null) {
+                held.verify();
+            }
+        }, () -> {
+            seenVersion = null;
+            seenData = null;
+            try {
+                return store(seenSnapshot, seenSnapshot.serial());
+            } catch (LockLostException e) {
+                throw e;
+            } catch (StateException e) {
+                // A Secret another writer made meanwhile is theirs, and the error says so; "no state is stored" is then
+                // not true.
+                boolean stored;
+                try {
+                    stored = secrets().withName(secretName).get() != null;
+                } catch (KubernetesClientException unread) {
+                    stored = false;
+                }
+                throw stored ? e : vanishing.notRestored(e.getMessage(), e);
+            }
+        });
+    }
+
+    @Override
+    public synchronized List<String> notices() {
+        return vanishing.notices();
     }
 
     @Override

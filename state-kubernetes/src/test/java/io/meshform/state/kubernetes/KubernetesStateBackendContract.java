@@ -49,6 +49,12 @@ abstract class KubernetesStateBackendContract extends StateBackendContract {
         return backend(Duration.ofSeconds(30));
     }
 
+    /** The main Secret, as {@code kubectl delete secret} does (its chunks, if any, stay). */
+    @Override
+    protected void deleteStateByHand() {
+        assertFalse(client().secrets().inNamespace(namespace()).withName("meshform-state-" + stateName).delete().isEmpty());
+    }
+
     KubernetesStateBackend backend(Duration leaseDuration) {
         return new KubernetesStateBackend(client(), namespace(), stateName, leaseDuration, TEST_CHUNK_BYTES);
     }

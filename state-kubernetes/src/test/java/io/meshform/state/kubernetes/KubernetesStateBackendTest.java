@@ -1,8 +1,10 @@
 package io.meshform.state.kubernetes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -119,6 +121,28 @@ class KubernetesStateBackendTest extends KubernetesStateBackendContract {
      * The answer of the create that took the lock is lost, and the client's retry meets the Lease that create made
      * (409): the lock is this run's. It said "state is locked ... held by" this very process.
      */
+    /**
+     * The Secret deleted under the run, and another writer's made between the end-of-run read that found none and the
+     * run's create of it: the create is refused (409) and the error says another run wrote the state, not that "no state
+     * is stored there now", which would send the user to put back a state over theirs.
+     */
+    @Test
+    void aSecretAnotherWriterMadeJustBeforeTheRunMadeItAgainIsTheirs() throws Exception {
+        KubernetesStateBackend run = backend(Duration.ofSeconds(30));
+        run.write(StateSnapshot.empty("0.1.0").with(resource("a", "1")));
+        deleteStateByHand();
+        KubernetesStateBackend other = backend(Duration.ofSeconds(30));
+        StateSnapshot theirs = other.write(StateSnapshot.empty("0.1.0").with(resource("x", "9")));
+        server.expect().get().withPath("/api/v1/namespaces/" + namespace() + "/secrets/meshform-state-" + stateName)
+                .andReturn(404, new StatusBuilder().withStatus("Failure").withReason("NotFound").withCode(404).build())
+                .once();  // the end-of-run read, just before the other writer's create
+        StateException e = assertThrows(StateException.class, run::compact);
+        assertTrue(e.getMessage().contains("another run wrote it"), e.getMessage());
+        assertFalse(e.getMessage().contains("No state is stored there now"), e.getMessage());
+        assertEquals(theirs, backend(Duration.ofSeconds(30)).read().orElseThrow());
+        assertEquals(List.of(), run.notices());
+    }
+
     @Test
     void aLockWhoseAnswerWasLostIsThisRunsNotAnotherHolders() {
         LockInfo info = LockInfo.forOperation("apply");

@@ -313,6 +313,15 @@ public final class Istioctl {
 
     /** Runs istioctl with the cluster flags appended when {@code cluster} is true. */
     public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster) {
+        return run(args, timeout, progress, cluster, io.meshform.engine.plan.SensitiveMessage.none());
+    }
+
+    /**
+     * As {@link #run(List, Duration, ProgressSink, boolean)}, for an input that may hold sensitive values: the error of
+     * a timeout quotes istioctl's last output through {@code messages}.
+     */
+    public Result run(List<String> args, Duration timeout, ProgressSink progress, boolean cluster,
+                      io.meshform.engine.plan.SensitiveMessage messages) {
         requireFound();
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);
@@ -332,6 +341,6 @@ public final class Istioctl {
         }
         return IstioctlProcess.run(cmd, env, "istioctl " + String.join(" ", args), timeout, progress,
                 e -> KubeErrors.error("cannot run istioctl (" + binary + ", from " + origin + "): " + e.getMessage(),
-                        "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary"));
+                        "install istioctl, or point --istioctl / MESHFORM_ISTIOCTL at the binary"), messages);
     }
 }

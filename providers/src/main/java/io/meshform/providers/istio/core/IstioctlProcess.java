@@ -1,5 +1,6 @@
 package io.meshform.providers.istio.core;
 
+import io.meshform.engine.plan.SensitiveMessage;
 import io.meshform.engine.spi.ProgressSink;
 import io.meshform.providers.kubernetes.KubeErrors;
 import java.io.BufferedReader;
@@ -28,10 +29,12 @@ final class IstioctlProcess {
     /**
      * Runs {@code cmd} (the binary first) with {@code env} added to meshform's environment. {@code what} names the
      * command in errors ("istioctl manifest generate ...", without the cluster flags); {@code cannotStart} words the
-     * error when the operating system refuses to start it.
+     * error when the operating system refuses to start it; {@code messages} masks what istioctl's output quotes of the
+     * input's sensitive values in the error a timeout gives.
      */
     static Istioctl.Result run(List<String> cmd, java.util.Map<String, String> env, String what, Duration timeout,
-                               ProgressSink progress, Function<IOException, RuntimeException> cannotStart) {
+                               ProgressSink progress, Function<IOException, RuntimeException> cannotStart,
+                               SensitiveMessage messages) {
         Optional<Watchdog> watchdog = Watchdog.find();
         Process p;
         try {
@@ -61,8 +64,7 @@ final class IstioctlProcess {
             }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 stop(p);
-                throw KubeErrors.error(what + " did not finish within " + timeout.toSeconds() + "s",
-                        "it was stopped; last output:\n" + tail(err.isEmpty() ? out : err, 10));
+                throw timedOut(what, timeout, err.isEmpty() ? out : err, messages);
             }
             to.join(5000);
             te.join(5000);
@@ -101,6 +103,15 @@ final class IstioctlProcess {
         }
         all.forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+    }
+
+    /**
+     * The error of a run stopped at its timeout, quoting istioctl's last output through {@code messages}, as the error
+     * of a failed run is: what istioctl printed last may be its complaint about a sensitive value it could not read.
+     */
+    static RuntimeException timedOut(String what, Duration timeout, List<String> lastOutput, SensitiveMessage messages) {
+        return KubeErrors.error(what + " did not finish within " + timeout.toSeconds() + "s",
+                "it was stopped; last output:\n" + messages.redact("istioctl", tail(lastOutput, 10)));
     }
 
     private static String tail(List<String> lines, int n) {

@@ -6,6 +6,7 @@ import io.meshform.providers.istio.core.Istioctl;
 import io.meshform.providers.istio.injection.ProxySkew;
 
 import io.meshform.engine.model.ResourceAddress;
+import io.meshform.engine.plan.SensitiveMessage;
 import io.meshform.providers.istio.install.IstioAddons.Addon;
 import io.meshform.providers.istio.install.IstioAddons.AddonObject;
 import io.meshform.engine.spi.Action;
@@ -288,11 +289,13 @@ public final class IstioInstallType implements ResourceType {
             istiodMark.intend(request);
             request.progress().note("istioctl install -y -f <IstioOperator> (profile " + Json.text(spec, "profile", "default")
                     + ", istioctl " + istioctl.version() + ")");
+            SensitiveMessage messages = InstallRender.messages(context, request.address(), spec);
             Istioctl.Result r = istioctl.run(List.of("install", "-y", "-f", file.toString(),
-                    "--readiness-timeout", timeout.toSeconds() + "s"), timeout.plusMinutes(1), request.progress(), true);
+                    "--readiness-timeout", timeout.toSeconds() + "s"), timeout.plusMinutes(1), request.progress(), true,
+                    messages);
             if (r.exit() != 0) {
                 throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")",
-                        InstallRender.messages(context, request.address(), spec).redact("istioctl", InstallOutput.tail(r, 20)));
+                        messages.redact("istioctl", InstallOutput.tail(r, 20)));
             }
         } finally {
             InstallSpec.deleteQuietly(file);
@@ -355,9 +358,10 @@ public final class IstioInstallType implements ResourceType {
         try {
             request.progress().note("istioctl " + String.join(" ", args.subList(0, args.size() - (file == null ? 0 : 1)))
                     + (file == null ? "" : " <IstioOperator>"));
-            Istioctl.Result r = istioctl.run(args, InstallSpec.timeout(spec), request.progress(), true);
+            SensitiveMessage messages = InstallRender.messages(request.context(), request.address(), spec);
+            Istioctl.Result r = istioctl.run(args, InstallSpec.timeout(spec), request.progress(), true, messages);
             if (r.exit() != 0) {
-                throw KubeErrors.error(request.address() + ": istioctl uninstall failed (exit " + r.exit() + ")", r.tail(20));
+                throw uninstallFailed(request.address(), r, messages);
             }
             // istioctl deletes in the foreground and returns at once: gone only when the garbage collector is done.
             UninstallWait.untilGone(request.address(), UninstallWait.removed(r.stdout()), UninstallWait.read(kube.client()),
@@ -375,6 +379,12 @@ public final class IstioInstallType implements ResourceType {
             removals.leftInPlace().forEach(k -> request.progress().note(k.describe(request.address())));
             addons.delete(removals.delete(), request.progress());
         }
+    }
+
+    /** istioctl uninstall's refusal, its tail quoted as install's is: through the input's sensitive values' mask. */
+    static RuntimeException uninstallFailed(ResourceAddress address, Istioctl.Result r, SensitiveMessage messages) {
+        return KubeErrors.error(address + ": istioctl uninstall failed (exit " + r.exit() + ")",
+                messages.redact("istioctl", r.tail(20)));
     }
 
     @Override

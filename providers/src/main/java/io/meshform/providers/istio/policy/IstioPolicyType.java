@@ -111,6 +111,14 @@ public final class IstioPolicyType implements ResourceType {
         return Set.of("/namespace", "/name");
     }
 
+    /** The policy object, as a {@code kubernetes.manifest} of the same kind and place names it (DeclaredTwice). */
+    @Override
+    public java.util.Optional<String> declaredObject(ResourceAddress address, JsonNode spec) {
+        String ns = Json.text(spec, "namespace");
+        return ns == null ? java.util.Optional.empty()
+                : new KubeObjects.Target(apiVersion(), kind, ns, objectName(address, spec)).identity();
+    }
+
     @Override
     public Set<String> sensitivePaths() {
         return sensitive;
