@@ -67,6 +67,7 @@ final class Interpolator {
         if (node.isObject()) {
             ObjectNode copy = null;
             for (Map.Entry<String, JsonNode> e : node.properties()) {
+                refuseInKey(e.getKey(), doc, new At(at, e.getKey(), -1));
                 JsonNode v = resolve(e.getValue(), doc, new At(at, e.getKey(), -1));
                 if (v != e.getValue() && copy == null) {
                     copy = (ObjectNode) node.deepCopy();
@@ -137,6 +138,35 @@ final class Interpolator {
         }
         m.appendTail(sb);
         return JsonNodeFactory.instance.stringNode(sb.toString());
+    }
+
+    /**
+     * A mapping's keys are read as written, in every place (labels, annotations, a ConfigMap's data): a variable gives
+     * values, not keys, as in Terraform, where a map key is a literal unless written as an expression. Left alone, the
+     * text {@code ${var.k}} reached the type's check as the key and was reported as an "invalid label key", which
+     * did not say why; an annotation's or a data key's was applied as written. The error is at the key, names the
+     * reference (never a value) and counts its variables as used, so no "declared but never used" warning follows.
+     */
+    private void refuseInKey(String key, YamlDocument doc, At at) {
+        if (!key.contains("${")) {
+            return;
+        }
+        Matcher m = REF.matcher(key);
+        while (m.find()) {
+            if (m.group().equals("$${")) {
+                continue;
+            }
+            Matcher var = VAR.matcher(m.group(1));
+            if (var.matches()) {
+                used.add(var.group(1));
+            }
+            out.error("`" + m.group() + "` in the key `" + key + "`: a key takes no variables (its value does)",
+                    "write the key itself, as the cluster is to hold it; a variable may give the value"
+                            + " (`owner: \"${var.owner}\"`)",
+                    doc.rangeOf(at.toString()));
+            unresolved++;
+            return;
+        }
     }
 
     /**
