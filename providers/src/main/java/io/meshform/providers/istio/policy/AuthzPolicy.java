@@ -43,8 +43,8 @@ public record AuthzPolicy(String namespace, String name, String action, String p
     }
 
     /**
-     * One rule. {@code operations} empty means any request; {@code conditional} is true when it has {@code from} or
-     * {@code when}, which depend on who sends the request: the coverage model cannot know them, so it assumes the
+     * One rule. {@code operations} empty means any request; {@code conditional} is true when it has a {@code when}
+     * or a {@code from} that not every caller matches ({@link #fromAnyone}), which depend on who sends the request: the coverage model cannot know them, so it assumes the
      * worst (a conditional CUSTOM or DENY rule may not match, a conditional ALLOW rule may). {@code when} and
      * {@code from} hold the conditions (each {@code from} source is a list of its fields' conditions), for messages and
      * for {@link io.meshform.providers.istio.policy.ClientControlled}.
@@ -70,17 +70,36 @@ public record AuthzPolicy(String namespace, String name, String action, String p
         /**
          * How a request escapes the rule's {@code when}/{@code from}, in words ("header x-skip-auth is yes"): any
          * {@code when} condition failing, or every {@code from} source failing (model.go {@code New}: the conditions
-         * are AND'ed, the sources OR'ed). Null when the rule has neither.
+         * are AND'ed, the sources OR'ed). Null when every request meets them.
          */
         public String unless() {
             List<String> ways = new ArrayList<>(when.stream().map(Condition::failing).toList());
+            if (fromAnyone(from)) {  // no from, or a source that names no one: every caller matches it
+                return ways.isEmpty() ? null : String.join(" or ", ways);
+            }
             if (from.size() == 1) {
                 ways.addAll(from.get(0).stream().map(Condition::failing).toList());
-            } else if (!from.isEmpty()) {
+            } else {
                 ways.add("no from source matches (" + String.join("; ", from.stream().map(s -> String.join(" or ",
                         s.stream().map(Condition::failing).toList())).toList()) + ")");
             }
             return ways.isEmpty() ? null : String.join(" or ", ways);
+        }
+
+        /**
+         * Whether the rule's {@code from} matches every caller: it has no source, or one source sets no field
+         * ({@code from: [{source: {}}]}, {@code from: [{}]}, {@code principals: []}). istiod turns each source into
+         * one principal, skipping a field with no values and notValues ({@code insertFront}), and a principal with no
+         * condition left into {@code any: true} ({@code generatePrincipal}); the sources are OR'ed, so one that
+         * matches anyone makes the whole {@code from} match anyone (pilot/pkg/security/authz/model/model.go, {@code New}
+         * and {@code generatePrincipal}). A rule with such a source was counted as conditional: a DENY or CUSTOM
+         * rule that istiod applies to every caller was taken for one a caller may escape, and an ALLOW one for one that
+         * only some callers pass. Istio's validation refuses such a source ("`from.source` must not be empty",
+         * {@code ValidateAuthorizationPolicy}, pkg/config/validation/validation.go; so do meshform's validate and the
+         * test bed's webhook): a live policy has one only if it was stored while validation was off.
+         */
+        static boolean fromAnyone(List<List<Condition>> from) {
+            return from.isEmpty() || from.stream().anyMatch(List::isEmpty);
         }
 
         /** Every condition of the rule: the {@code when} ones, then each {@code from} source's fields. */
@@ -229,7 +248,6 @@ public record AuthzPolicy(String namespace, String name, String action, String p
                 }
                 ops.add(new Operation(fields, "/rules/" + i + "/to/" + j + "/operation"));
             }
-            boolean conditional = r.path("from").size() > 0 || r.path("when").size() > 0;
             List<Condition> when = new ArrayList<>();
             for (int k = 0; k < r.path("when").size(); k++) {
                 JsonNode c = r.path("when").get(k);
@@ -251,7 +269,7 @@ public record AuthzPolicy(String namespace, String name, String action, String p
                 }
                 from.add(fields);
             }
-            rules.add(new Rule(ops, conditional, "/rules/" + i, when, from));
+            rules.add(new Rule(ops, !when.isEmpty() || !Rule.fromAnyone(from), "/rules/" + i, when, from));
         }
         JsonNode sel = spec.path("selector").path("matchLabels");
         return new AuthzPolicy(Json.text(object.path("metadata"), "namespace"), Json.text(object.path("metadata"), "name"),
