@@ -30,8 +30,10 @@ final class SensitiveIdentity {
                             + " only by its digest, by which the object cannot be found again (the next plan would take it"
                             + " for an object not managed by meshform, and a destroy would forget it and leave it in the"
                             + " cluster): give this field a value that is no secret (drop `sensitive: true` from the"
-                            + " variable, or, for a value from the environment, list the variable in"
-                            + " MESHFORM_NONSENSITIVE_VARS)",
+                            + " variable and, for a value from the environment, which is sensitive whatever the stack"
+                            + " declares, list the variable in MESHFORM_NONSENSITIVE_VARS). A state that an earlier meshform applied it to records"
+                            + " the name as that digest: given the same value, no secret, the next plan finds the object"
+                            + " and apply records it by name",
                     r.source().valueRange("/spec" + at));
         }
     }

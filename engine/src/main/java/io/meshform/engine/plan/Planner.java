@@ -274,6 +274,10 @@ public final class Planner {
         List<ResourceAddress> deps = List.copyOf(graph.dependenciesOf(address));
         String version = live == null ? null : live.version();
         JsonNode liveValue = live == null ? null : live.value();
+        List<String> digested = DigestedIdentity.of(type, recorded);
+        if (decl == null && !digested.isEmpty()) {
+            throw new DiagnosticsException(DigestedIdentity.unknown(address, digested, null, null));
+        }
         if (decl == null) {
             String reason = options.destroy() ? "destroy requested" : "no longer declared in the stack";
             Map<String, String> release = Map.of();
@@ -291,7 +295,12 @@ public final class Planner {
                     Sensitive.mask(liveValue, SensitivePaths.of(type, liveValue, recorded == null ? null : recorded.attributes())), null,
                     List.of(), List.of(), release, version, deps);
         }
-        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), recorded, live, context, Map.of(), lineage));
+        // The entry as applied: a name recorded as a digest, put back in clear where the stack gives that very value.
+        ResourceState applied = DigestedIdentity.restored(type, recorded, decl.spec());
+        if (!DigestedIdentity.of(type, applied).isEmpty()) {
+            throw new DiagnosticsException(DigestedIdentity.unknown(address, digested, decl, decl.source().range()));
+        }
+        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), applied, live, context, Map.of(), lineage));
         Action action = planned.action();
         String reason = planned.reason();
         Map<String, String> privateData = planned.privateData();

@@ -382,5 +382,11 @@ public final class InMemoryCluster implements Provider {
         public Set<String> sensitivePaths() {
             return sensitive;
         }
+
+        /** A spec's {@code object} names the object it is ({@link #key}). */
+        @Override
+        public Set<String> identityPaths() {
+            return Set.of("/object");
+        }
     }
 }
