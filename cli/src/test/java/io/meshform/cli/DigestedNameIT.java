@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that build wrote on the dev cluster for {@code cm-zebra7secret}). Since then the loader refuses the sensitive name,
  * and, with the variable no longer sensitive, the plan refused the ConfigMap as "exists, not managed by meshform ... the
  * state forgot it", offering an import the state refused ("already in the state"). Now the plan finds it by the name
- * the stack gives, whose digest is the recorded one, and apply records it by name; destroy then deletes it.
+ * the stack gives, whose digest is the recorded one, and apply records it by name; destroy then deletes it. Drift, which
+ * said "deleted outside meshform", reads it by that name too.
  */
 @LiveClusterTest
 class DigestedNameIT {
@@ -77,6 +78,11 @@ class DigestedNameIT {
         assertTrue(recorded.contains("\"name\" : \"" + NAME + "\"") || recorded.contains("\"name\": \"" + NAME + "\""), recorded);
         // As the build before 9f7161cd recorded it.
         Files.writeString(state, recorded.replace("\"" + NAME + "\"", "\"" + DIGEST + "\""));
+
+        // Drift said "deleted outside meshform" of the ConfigMap that was there.
+        Result drift = meshform(cluster, stack, "drift");
+        assertEquals(0, drift.code(), drift.out() + drift.err());
+        assertTrue(drift.out().startsWith("No drift. 1 resource matches what meshform applied."), drift.out());
 
         Result plan = meshform(cluster, stack, "plan", "--detailed-exitcode");
         assertEquals(2, plan.code(), plan.out() + plan.err());

@@ -20,14 +20,15 @@ import tools.jackson.databind.node.ObjectNode;
  * and, the entry differing from the declaration, apply records it by its name ("its state entry is out of date").
  * Where it gives another value, or no longer declares the resource (a destroy included: apply deletes by the entry),
  * the object applied is not known, and the plan refuses the resource ({@link #unknown}) rather than create a second
- * object or forget the first.
+ * object or forget the first. Drift reads the object by the entry as {@link #restored} too, and leaves one it cannot
+ * find so unchecked rather than call it "deleted outside meshform".
  */
-final class DigestedIdentity {
+public final class DigestedIdentity {
     private DigestedIdentity() {
     }
 
     /** The identity paths of {@code recorded} that hold a digest, in order; empty for none or no entry. */
-    static List<String> of(ResourceType type, ResourceState recorded) {
+    public static List<String> of(ResourceType type, ResourceState recorded) {
         if (recorded == null) {
             return List.of();
         }
@@ -38,7 +39,7 @@ final class DigestedIdentity {
      * {@code recorded} with each digest at an identity path put back in clear where {@code declared} gives the value
      * whose digest it is ({@link Sensitive#restore}); {@code recorded} itself when there is none to put back.
      */
-    static ResourceState restored(ResourceType type, ResourceState recorded, JsonNode declared) {
+    public static ResourceState restored(ResourceType type, ResourceState recorded, JsonNode declared) {
         List<String> digested = of(type, recorded);
         if (digested.isEmpty() || declared == null) {
             return recorded;

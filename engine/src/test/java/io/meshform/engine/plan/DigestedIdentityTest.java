@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meshform.engine.apply.Applier;
 import io.meshform.engine.apply.ApplyListener;
 import io.meshform.engine.diag.DiagnosticsException;
+import io.meshform.engine.drift.DriftDetector;
+import io.meshform.engine.drift.DriftReport;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.render.PlanText;
@@ -18,6 +20,7 @@ import io.meshform.engine.testing.Stacks;
 import io.meshform.state.ResourceState;
 import io.meshform.state.StateSnapshot;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,5 +100,19 @@ class DigestedIdentityTest {
         assertTrue(e.diagnostics().toString().contains("whether it is still in the cluster is not known"),
                 e.diagnostics().toString());
         assertNotNull(cluster.object("cm-x"));
+    }
+
+    /** Drift said the ConfigMap was "deleted outside meshform" while it was there, as read by its digest. */
+    @Test
+    void driftReadsTheObjectByTheNameInClearAndLeavesOneItCannotFindUnchecked() {
+        appliedWithADigestedName();
+        DriftReport same = new DriftDetector(cluster.registry()).detect(stack("cm-x"), state(), List.of());
+        assertEquals(List.of(), same.entries(), "the object is as applied");
+        assertEquals(List.of(), same.notChecked());
+        DriftReport other = new DriftDetector(cluster.registry()).detect(stack("cm-y"), state(), List.of());
+        assertEquals(List.of(), other.entries(), "not \"deleted outside meshform\"");
+        assertEquals(1, other.notChecked().size());
+        assertTrue(other.notChecked().get(0).summary().contains("the state records spec.object only as a digest"),
+                other.notChecked().toString());
     }
 }
