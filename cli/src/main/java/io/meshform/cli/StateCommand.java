@@ -188,6 +188,8 @@ final class StateCommand implements Callable<Integer> {
          * refuses the object as not managed (its mark alone does not make it this state's again: docs/stack-file.md,
          * Adoption), as Terraform's next plan wants to create it and the server refuses; import takes it back.
          */
+        private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
+
         private String stillDeclared(Workspace ws, Stack stack) {
             var declared = stack.find(ResourceAddress.parse(address));
             if (declared.isEmpty()) {
@@ -195,6 +197,11 @@ final class StateCommand implements Callable<Integer> {
             }
             String id = removed == null ? null : ws.registry().find(removed.type())
                     .flatMap(t -> t.importId(removed.attributes())).orElse(null);
+            if (id != null && DIGEST.matcher(id).find()) {
+                // A name an earlier meshform recorded only as its digest (a sensitive value there, refused since): the
+                // digest names no object; the stack's name, in clear now, does.
+                id = ws.registry().find(removed.type()).flatMap(t -> t.importId(declared.get().spec())).orElse(null);
+            }
             return "The stack still declares " + address + " (" + declaredAt(declared.get().source())
                     + "): remove it there too, or the next plan refuses its object as not managed by meshform; to manage it"
                     + " again, " + (id == null ? "`meshform import -f " + ws.options().file + " " + address + " ID`"

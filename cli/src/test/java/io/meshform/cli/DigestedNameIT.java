@@ -53,9 +53,8 @@ class DigestedNameIT {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    @Test
-    void theNameNoLongerSensitiveFindsTheObjectAndApplyRecordsItByName(ClusterContext cluster) throws IOException {
-        String ns = cluster.newNamespace();
+    /** The stack of one ConfigMap {@link #NAME} in {@code ns}, applied; its state entry then records the name as DIGEST. */
+    private Path appliedWithADigestedName(ClusterContext cluster, String ns) throws IOException {
         Path stack = dir.resolve("meshform.yaml");
         Files.writeString(stack, """
                 apiVersion: meshform.io/v1alpha1
@@ -78,6 +77,14 @@ class DigestedNameIT {
         assertTrue(recorded.contains("\"name\" : \"" + NAME + "\"") || recorded.contains("\"name\": \"" + NAME + "\""), recorded);
         // As the build before 9f7161cd recorded it.
         Files.writeString(state, recorded.replace("\"" + NAME + "\"", "\"" + DIGEST + "\""));
+        return stack;
+    }
+
+    @Test
+    void theNameNoLongerSensitiveFindsTheObjectAndApplyRecordsItByName(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        Path stack = appliedWithADigestedName(cluster, ns);
+        Path state = dir.resolve("digested.state.json");
 
         // Drift said "deleted outside meshform" of the ConfigMap that was there.
         Result drift = meshform(cluster, stack, "drift");
@@ -99,5 +106,19 @@ class DigestedNameIT {
         Result destroy = meshform(cluster, stack, "destroy", "--auto-approve");
         assertEquals(0, destroy.code(), destroy.out() + destroy.err());
         assertNull(cluster.client().configMaps().inNamespace(ns).withName(NAME).get(), "destroy deleted it");
+    }
+
+    /** state rm's way back said `meshform import ... NS/sha256:...`, an ID that names no object. */
+    @Test
+    void stateRmOffersTheImportOfTheNameInClear(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        Path stack = appliedWithADigestedName(cluster, ns);
+        Result rm = meshform(cluster, stack, "state", "rm", "kubernetes.manifest.cm");
+        assertEquals(0, rm.code(), rm.out() + rm.err());
+        assertTrue(rm.out().contains("to manage it again, `meshform import -f " + stack + " kubernetes.manifest.cm " + ns
+                + "/" + NAME + "`"), rm.out());
+        Result imported = meshform(cluster, stack, "import", "kubernetes.manifest.cm", ns + "/" + NAME);
+        assertEquals(0, imported.code(), imported.out() + imported.err());
+        assertEquals(0, meshform(cluster, stack, "plan", "--detailed-exitcode").code());
     }
 }
