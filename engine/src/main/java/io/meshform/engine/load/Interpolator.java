@@ -141,11 +141,11 @@ final class Interpolator {
     }
 
     /**
-     * A mapping's keys are read as written, in every place (labels, annotations, a ConfigMap's data): a variable gives
-     * values, not keys, as in Terraform, where a map key is a literal unless written as an expression. Left alone, the
-     * text {@code ${var.k}} reached the type's check as the key and was reported as an "invalid label key", which
-     * did not say why; an annotation's or a data key's was applied as written. The error is at the key, names the
-     * reference (never a value) and counts its variables as used, so no "declared but never used" warning follows.
+     * A mapping's keys are read as written, in every place (labels, annotations, a ConfigMap's data), by this one rule:
+     * a variable gives values, not keys. Left alone, the text {@code ${var.k}} reached the type's check as the key and
+     * was reported as an "invalid label key" (or annotation key), which did not say why, and a ConfigMap's data key
+     * passed validate. The error is at the key, names the reference (never a value) and counts its variables as used,
+     * so no "declared but never used" warning follows. No Kubernetes key may hold a {@code $}, so nothing is lost.
      */
     private void refuseInKey(String key, YamlDocument doc, At at) {
         if (!key.contains("${")) {
