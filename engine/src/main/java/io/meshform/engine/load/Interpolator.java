@@ -145,7 +145,8 @@ final class Interpolator {
      * a variable gives values, not keys. Left alone, the text {@code ${var.k}} reached the type's check as the key and
      * was reported as an "invalid label key" (or annotation key), which did not say why, and a ConfigMap's data key
      * passed validate. The error is at the key, names the reference (never a value) and counts its variables as used,
-     * so no "declared but never used" warning follows. No Kubernetes key may hold a {@code $}, so nothing is lost.
+     * so no "declared but never used" warning follows. Label, annotation and data keys allow none of the characters $, {
+     * and } anyway.
      */
     private void refuseInKey(String key, YamlDocument doc, At at) {
         if (!key.contains("${")) {
