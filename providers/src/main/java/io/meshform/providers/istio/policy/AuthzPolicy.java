@@ -96,7 +96,9 @@ public record AuthzPolicy(String namespace, String name, String action, String p
          * rule that istiod applies to every caller was taken for one a caller may escape, and an ALLOW one for one that
          * only some callers pass. Istio's validation refuses such a source ("`from.source` must not be empty",
          * {@code ValidateAuthorizationPolicy}, pkg/config/validation/validation.go; so do meshform's validate and the
-         * test bed's webhook): a live policy has one only if it was stored while validation was off.
+         * test bed's webhook): a live policy has one only if it was stored while validation was off. For one stored
+         * past the webhook, the test bed's istiod pushes {@code principals: [{and_ids: {ids: [{any: true}]}}]}
+         * (AuthzEmptySourceIT).
          */
         static boolean fromAnyone(List<List<Condition>> from) {
             return from.isEmpty() || from.stream().anyMatch(List::isEmpty);
