@@ -80,4 +80,24 @@ class PlanFailureDocumentTest {
                 md.out());
         assertTrue(md.out().contains("s.json"), md.out());
     }
+
+    @Test
+    void aPlanPrintedBeforeItsSaveFailedStaysTheOnlyDocument() throws IOException {
+        Path stack = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - {type: fake.thing, name: a, spec: {user: x}}
+                """);
+        Files.writeString(dir.resolve("taken"), "a file, not a directory");
+        Result r = run("plan", "--json", "-f", stack.toString(), "--state", dir.resolve("s.json").toString(),
+                "--out", dir.resolve("taken/plan.json").toString(), "--kubeconfig", dir.resolve("c" + FileCluster.SUFFIX).toString());
+        assertEquals(1, r.code(), r.err());
+        // One JSON value on standard output, the plan: a second (the failure document) made plan.json unreadable.
+        java.util.List<JsonNode> values = JsonMapper.builder().build().readerFor(JsonNode.class).<JsonNode>readValues(r.out()).readAll();
+        assertEquals(1, values.size(), r.out());
+        assertTrue(values.get(0).has("resource_changes") || values.get(0).has("summary"), r.out());
+        assertTrue(r.err().contains("taken"), r.err());
+    }
 }
