@@ -90,13 +90,13 @@ abstract class MetadataMapsType implements ResourceType {
         return isSecret(target(value)) ? SECRET_ANNOTATIONS : LAST_APPLIED;
     }
 
-    /** Annotation values are sensitive as possible copies of a secret, never as the secret itself. */
     /** The object whose labels or annotations the resource owns: its kind, namespace and name. */
     @Override
     public Set<String> identityPaths() {
         return Set.of("/apiVersion", "/kind", "/namespace", "/name");
     }
 
+    /** Annotation values are sensitive as possible copies of a secret, never as the secret itself. */
     @Override
     public Set<String> secretValuePaths(JsonNode value) {
         return Set.of();
