@@ -38,7 +38,7 @@ final class PlanFormat {
             return new PlanJson().failure(MeshformVersion.get(), null, errors);
         }
         String text = Main.describe(e, Style.plain());
-        return "### meshform plan failed\n\nNo plan was made, so nothing was compared or changed.\n\n"
+        return "### meshform plan failed\n\nNo plan was made, and nothing was changed.\n\n"
                 + io.meshform.engine.render.MarkdownText.codeBlock("", io.meshform.engine.diag.ControlChars.escape(text));
     }
 
