@@ -35,7 +35,7 @@ final class PlanFormat {
                         e instanceof UserError || e instanceof io.meshform.state.StateException ? e.getMessage() : ErrorText.of(e),
                         null, null));
         if (json) {
-            return new PlanJson().failure(MeshformVersion.get(), null, errors);
+            return new PlanJson().failure(MeshformVersion.get(), errors);
         }
         String text = Main.describe(e, Style.plain());
         return "### meshform plan failed\n\nNo plan was made, and nothing was changed.\n\n"
