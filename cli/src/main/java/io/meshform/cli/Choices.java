@@ -117,11 +117,13 @@ final class Choices {
                 throw new TypeConversionException("must be 0 or more, not " + value);
             }
             java.time.Duration total;
+            boolean seconds = text.chars().allMatch(Character::isDigit) && !text.isEmpty();
             try {
-                total = text.chars().allMatch(Character::isDigit) && !text.isEmpty()
-                        ? java.time.Duration.ofSeconds(Long.parseLong(text)) : units(text.startsWith("+") ? text.substring(1) : text);
+                total = seconds ? java.time.Duration.ofSeconds(Long.parseLong(text))
+                        : units(text.startsWith("+") ? text.substring(1) : text);
             } catch (NumberFormatException | ArithmeticException e) {
-                total = null;
+                // Whole seconds beyond a long are a duration still, only too long: said so below, as units() does.
+                total = seconds ? MAX_WAIT.plusNanos(1) : null;
             }
             if (total == null) {
                 throw new TypeConversionException("'" + value + "' is not a duration: give whole seconds (30) or a"

@@ -94,25 +94,28 @@ final class PlanCommand implements Callable<Integer> {
      * One cluster's plan. When it fails, --json and --markdown still print one document on standard output, saying so
      * (the text error goes to standard error as for every command): {@code plan --json > plan.json} in a pipeline left
      * an empty file, and a pull-request comment made from {@code --markdown} was empty. A fleet's members report their
-     * errors in the fleet's document.
+     * errors in the fleet's document. A plan already printed stays the only document: a failure after it (saving it
+     * with --out) goes to standard error alone, as a second document would make the output unreadable as one.
      */
     private int planOne(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
+        boolean[] printed = {false};
         try {
-            return planOneReported(terminal, global, detailedExitCode);
+            return planOneReported(terminal, global, detailedExitCode, printed);
         } catch (RuntimeException e) {
-            if (!global.fleetMember && !format.text()) {
+            if (!global.fleetMember && !format.text() && !printed[0]) {
                 terminal.out().print(format.failure(e));
             }
             throw e;
         }
     }
 
-    private int planOneReported(Terminal terminal, GlobalOptions global, boolean detailedExitCode) {
+    private int planOneReported(Terminal terminal, GlobalOptions global, boolean detailedExitCode, boolean[] printed) {
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
             Planned planned = makePlan(ws, flags.options(destroy), "plan", lock);
             Plan plan = planned.plan();
             terminal.out().print(format.render(plan, ws.style()));
+            printed[0] = true;
             if (planned.stateReadUnlocked()) {
                 // The machine formats stay one document: the note goes beside them, on standard error.
                 (format.text() ? terminal.out() : terminal.err()).println((format.text() ? "\n" : "")

@@ -35,10 +35,10 @@ final class PlanFormat {
                         e instanceof UserError || e instanceof io.meshform.state.StateException ? e.getMessage() : ErrorText.of(e),
                         null, null));
         if (json) {
-            return new PlanJson().failure(MeshformVersion.get(), null, errors);
+            return new PlanJson().failure(MeshformVersion.get(), errors);
         }
         String text = Main.describe(e, Style.plain());
-        return "### meshform plan failed\n\nNo plan was made, so nothing was compared or changed.\n\n"
+        return "### meshform plan failed\n\nNo plan was made, and nothing was changed.\n\n"
                 + io.meshform.engine.render.MarkdownText.codeBlock("", io.meshform.engine.diag.ControlChars.escape(text));
     }
 

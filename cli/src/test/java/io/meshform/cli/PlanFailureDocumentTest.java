@@ -76,8 +76,29 @@ class PlanFailureDocumentTest {
         Result md = run("plan", "--markdown", "-f", stack.toString(), "--state", state.toString(), "--kubeconfig",
                 dir.resolve("c" + FileCluster.SUFFIX).toString());
         assertEquals(1, md.code(), md.err());
-        assertTrue(md.out().startsWith("### meshform plan failed\n\nNo plan was made, so nothing was compared or changed."),
+        // Not "nothing was compared": a plan that fails at one resource has read and compared the others, and run checks.
+        assertTrue(md.out().startsWith("### meshform plan failed\n\nNo plan was made, and nothing was changed."),
                 md.out());
         assertTrue(md.out().contains("s.json"), md.out());
+    }
+
+    @Test
+    void aPlanPrintedBeforeItsSaveFailedStaysTheOnlyDocument() throws IOException {
+        Path stack = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - {type: fake.thing, name: a, spec: {user: x}}
+                """);
+        Files.writeString(dir.resolve("taken"), "a file, not a directory");
+        Result r = run("plan", "--json", "-f", stack.toString(), "--state", dir.resolve("s.json").toString(),
+                "--out", dir.resolve("taken/plan.json").toString(), "--kubeconfig", dir.resolve("c" + FileCluster.SUFFIX).toString());
+        assertEquals(1, r.code(), r.err());
+        // One JSON value on standard output, the plan: a second (the failure document) made plan.json unreadable.
+        java.util.List<JsonNode> values = JsonMapper.builder().build().readerFor(JsonNode.class).<JsonNode>readValues(r.out()).readAll();
+        assertEquals(1, values.size(), r.out());
+        assertTrue(values.get(0).has("resource_changes") || values.get(0).has("summary"), r.out());
+        assertTrue(r.err().contains("taken"), r.err());
     }
 }

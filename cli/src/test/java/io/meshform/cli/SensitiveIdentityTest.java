@@ -97,4 +97,33 @@ class SensitiveIdentityTest {
         Result listed = validate(stack, Map.of("MESHFORM_VAR_team", "payments-team", "MESHFORM_NONSENSITIVE_VARS", "team"));
         assertEquals(0, listed.code(), listed.text());
     }
+
+    /**
+     * A resource refused for a secret name is not compared with the others' objects: "declares the same object as
+     * kubernetes.manifest.cm: ConfigMap default/cm-(sensitive)" told, beside the stack's plain cm-zebra7secret, what the
+     * secret is, and repeated a refusal already made.
+     */
+    @Test
+    void aNameRefusedAsSensitiveIsNotComparedWithTheOthers() throws IOException {
+        Result r = validate("""
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: ident}
+                variables:
+                  nm: {type: string, sensitive: true}
+                resources:
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: "cm-${var.nm}", namespace: default}}
+                  - type: kubernetes.manifest
+                    name: guess
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: cm-zebra7secret, namespace: default}}
+                """, Map.of(), "--var", "nm=" + SECRET);
+        assertEquals(1, r.code(), r.text());
+        assertTrue(r.text().contains("spec.manifest.metadata.name takes a sensitive value"), r.text());
+        assertFalse(r.text().contains("declares the same object"), r.text());
+        assertTrue(r.text().contains("1 error."), r.text());
+    }
 }

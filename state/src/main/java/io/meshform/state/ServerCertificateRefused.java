@@ -45,7 +45,9 @@ public final class ServerCertificateRefused {
             }
             if (message.contains("unable to find valid certification path")
                     || t.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
-                return Optional.of("the API server's TLS certificate is not signed by the CA the kubeconfig names");
+                // Not "the CA the kubeconfig names": a kubeconfig may name none, and the system's CAs then decide.
+                return Optional.of("the API server's TLS certificate is not signed by a CA meshform trusts for it (the"
+                        + " kubeconfig's, or the system's when the kubeconfig names none)");
             }
         }
         return Optional.empty();

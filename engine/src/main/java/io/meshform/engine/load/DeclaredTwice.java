@@ -40,8 +40,8 @@ final class DeclaredTwice {
             String two = "`" + r.address() + "`";
             out.error(two + " declares the same object as " + one + ": " + object,
                     one + " is declared at " + earlier.source().range() + " and " + two + " at " + r.source().range()
-                            + "; the same group, kind, namespace and name are one object in the cluster, whatever the API"
-                            + " version. Two resources would each apply it over the other and each record it, and"
+                            + "; both name that one object in the cluster, as their types identify it (whatever API version"
+                            + " each writes). Two resources would each apply it over the other and each record it, and"
                             + " destroying either would delete the object the other declares. Keep one of them and"
                             + " remove the other from the stack; if the state records the one removed, forget that entry"
                             + " (`meshform state rm " + r.address() + "`, or `meshform state rm " + earlier.address()

@@ -18,15 +18,21 @@ final class SensitiveIdentity {
     private SensitiveIdentity() {
     }
 
-    /** An error at each identity field of {@code r} a sensitive variable gives, naming the field, never the value. */
-    static void refuse(ResourceDecl r, ResourceType type, Diagnostics out) {
+    /**
+     * An error at each identity field of {@code r} a sensitive variable gives, naming the field, never the value.
+     *
+     * @return true when one was refused: the object {@code r} declares is then not compared with the others'
+     *     (DeclaredTwice), as that would say which plain name the secret one equals
+     */
+    static boolean refuse(ResourceDecl r, ResourceType type, Diagnostics out) {
         Set<String> identity = type.identityPaths();
+        boolean refused = false;
         for (String at : new TreeSet<>(r.sensitivePaths())) {
             if (identity.stream().noneMatch(id -> at.equals(id) || at.startsWith(id + "/"))) {
                 continue;
             }
             out.error(r.address() + ": spec" + at.replace('/', '.') + " takes a sensitive value, which cannot name an object",
-                    "meshform finds the object by its kind, namespace and name, and the state records a sensitive value"
+                    "meshform finds the object by the fields that name it, and the state records a sensitive value"
                             + " only by its digest, by which the object cannot be found again (the next plan would take it"
                             + " for an object not managed by meshform, and a destroy would forget it and leave it in the"
                             + " cluster): give this field a value that is no secret (drop `sensitive: true` from the"
@@ -35,6 +41,8 @@ final class SensitiveIdentity {
                             + " the name as that digest: given the same value, no secret, the next plan finds the object"
                             + " and apply records it by name",
                     r.source().valueRange("/spec" + at));
+            refused = true;
         }
+        return refused;
     }
 }

@@ -155,7 +155,9 @@ public final class StackLoader {
                     invalid.add(r.address());
                 }
                 UnmaskableLiterals.refuse(r, types.get(r.type()), out);
-                SensitiveIdentity.refuse(r, types.get(r.type()), out);
+                if (SensitiveIdentity.refuse(r, types.get(r.type()), out)) {
+                    invalid.add(r.address());
+                }
             }
         }
         DeclaredTwice.refuse(resources, types, invalid, out);

@@ -79,6 +79,12 @@ final class StackVariables {
                 refused.add(e.getKey());
                 continue;
             }
+            if (def != null && def.isString() && Uninterpolated.refused(def.asString(), "the default of variable `"
+                    + e.getKey() + "`", "write the value itself; a value made of others is written where it is used, e.g."
+                    + " name: \"${var.a}-y\"", doc.rangeOf(p + "/default"), out)) {
+                refused.add(e.getKey());
+                continue;
+            }
             JsonNode flag = v.get("sensitive");
             if (flag != null && !flag.isBoolean()) {
                 out.error("`sensitive` of variable `" + e.getKey() + "` is not a bool", "write sensitive: true or false",

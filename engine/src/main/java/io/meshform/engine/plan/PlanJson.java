@@ -56,13 +56,10 @@ public final class PlanJson {
      * rather than nothing. Terraform's plan JSON says {@code "errored": true} for a plan that failed.
      * {@code changes_present} is null: nothing is known of the changes.
      */
-    public String failure(String meshformVersion, String stackName, List<Diagnostic> errors) {
+    public String failure(String meshformVersion, List<Diagnostic> errors) {
         ObjectNode root = f.objectNode();
         root.put("format_version", Plan.FORMAT_VERSION);
         root.put("meshform_version", meshformVersion);
-        if (stackName != null) {
-            root.putObject("stack").put("name", stackName);
-        }
         root.put("errored", true);
         root.putNull("changes_present");
         writeDiagnostics(root, errors);

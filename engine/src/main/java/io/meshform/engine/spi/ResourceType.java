@@ -131,7 +131,9 @@ public interface ResourceType {
      * applies and deletes the object by them, and the state records them to find it again, so the loader refuses a
      * sensitive variable's value there: the state keeps such a value only as its digest, by which no object can be
      * found (the next plan took the applied object for one "not managed by meshform", and a destroy said it was
-     * "already deleted" and forgot it while it stayed in the cluster). The default is none.
+     * "already deleted" and forgot it while it stayed in the cluster). The default is none. These are the fields;
+     * {@link #declaredObject} is the object they name, for comparing resources, and is empty for a type that names an
+     * object it shares with others ({@code kubernetes.labels}), whose name still must be no secret: so two methods.
      */
     default Set<String> identityPaths() {
         return Set.of();
@@ -190,7 +192,8 @@ public interface ResourceType {
      * type, that declares that same object, and differ otherwise: the kind, its API group without the version (one object
      * is served under every version of its group: {@code networking.istio.io/v1} and {@code v1beta1} name the same), its
      * namespace and name, e.g. {@code VirtualService.networking.istio.io cortex/web}, {@code ConfigMap cortex/app},
-     * {@code Namespace cortex}. The loader refuses two resources that declare one object (DeclaredTwice). Empty when the
+     * {@code Namespace cortex}, read from the {@link #identityPaths} fields (and the type's own kind, or the address for a
+     * name the spec leaves out). The loader refuses two resources that declare one object (DeclaredTwice). Empty when the
      * spec does not say (an invalid one: the loader reports it), or for a type that by design shares objects with others
      * ({@code kubernetes.labels}), the default.
      */

@@ -127,4 +127,17 @@ class BackendBlockTest {
         assertEquals(List.of(), summaries.stream().filter(s -> s.contains("not found") || s.contains("unknown environment")
                 || s.contains("invalid stack name")).toList());
     }
+
+    /** A variable's default is read as written too: "${var.a}-y" was the text itself, and `a` was said to be unused. */
+    @Test
+    void aVariablesDefaultTakesNoVariables() throws IOException {
+        Path p = dir.resolve("stack.yaml");
+        Files.writeString(p, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: demo}\nvariables:\n"
+                + "  a: {default: x}\n  b: {type: string, default: \"${var.a}-y\"}\n");
+        List<Diagnostic> e = assertThrows(DiagnosticsException.class, () -> loader.load(p, VariableInputs.none())).diagnostics();
+        List<Diagnostic> refused = e.stream().filter(d -> d.summary().contains("takes no variables")).toList();
+        assertEquals(1, refused.size(), e.toString());
+        assertEquals("the default of variable `b` takes no variables: `${...}` is not substituted here", refused.get(0).summary());
+        assertEquals(6, refused.get(0).range().line(), "at the default");
+    }
 }

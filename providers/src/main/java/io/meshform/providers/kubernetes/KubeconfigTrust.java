@@ -3,17 +3,12 @@ package io.meshform.providers.kubernetes;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
-import java.io.ByteArrayInputStream;
+import io.meshform.state.KubeconfigCa;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Base64;
-import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -39,21 +34,11 @@ final class KubeconfigTrust {
         if (config.isTrustCerts() || config.getTrustStoreFile() != null && !config.getTrustStoreFile().isEmpty()) {
             return Optional.empty();
         }
-        byte[] pem;
-        try {
-            pem = caBytes(config.getCaCertData(), config.getCaCertFile());
-        } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (pem == null) {
+        List<Certificate> certs = KubeconfigCa.certificates(config.getCaCertData(), config.getCaCertFile());
+        if (certs.isEmpty()) {
             return Optional.empty();
         }
         try {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem));
-            if (certs.isEmpty()) {
-                return Optional.empty();
-            }
             KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
             anchors.load(null, null);
             int i = 0;
@@ -66,21 +51,6 @@ final class KubeconfigTrust {
         } catch (GeneralSecurityException | IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** The CA's PEM as fabric8 reads it: base64 data first (raw text when it is not base64), else the file. */
-    private static byte[] caBytes(String data, String file) throws IOException {
-        if (data != null && !data.isEmpty()) {
-            try {
-                return Base64.getDecoder().decode(data);
-            } catch (IllegalArgumentException notBase64) {
-                return data.getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        if (file != null && !file.isEmpty()) {
-            return Files.readAllBytes(Path.of(file));
-        }
-        return null;
     }
 
     /**

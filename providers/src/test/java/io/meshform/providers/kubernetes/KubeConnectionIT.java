@@ -132,11 +132,30 @@ class KubeConnectionIT {
             // Something answered: the message says what was refused, not that nothing answered.
             String said = kube.explain("kubernetes.namespace.x", "read", "Namespace default", e).diagnostics().get(0).summary();
             assertTrue(said.startsWith("kubernetes.namespace.x: read Namespace default: the API server's TLS certificate is"
-                    + " not signed by the CA the kubeconfig names (context "), said);
+                    + " not signed by a CA meshform trusts for it (the kubeconfig's, or the system's when the kubeconfig"
+                    + " names none) (context "), said);
         }
         // The same kubeconfig with the cluster's own CA is trusted.
         try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", cluster.kubeconfigPath().toString())))) {
             assertEquals("default", kube.client().namespaces().withName("default").get().getMetadata().getName());
+        }
+    }
+
+    /**
+     * A kubeconfig that names no CA is checked against the system's trusted CAs, which do not sign the test bed's
+     * certificate: the message said "not signed by the CA the kubeconfig names", of a kubeconfig that names none.
+     */
+    @Test
+    void aKubeconfigNamingNoCaIsNotSaidToNameOne(ClusterContext cluster, @TempDir Path dir) throws Exception {
+        String kubeconfig = Files.readString(cluster.kubeconfigPath());
+        assertTrue(CA_DATA.matcher(kubeconfig).find(), "the test cluster's kubeconfig names its CA as data");
+        Path file = Files.writeString(dir.resolve("config"), kubeconfig.replaceAll("(?m)^ *certificate-authority-data:.*\\R", ""));
+        try (KubeConnection kube = new KubeConnection(new ProviderSettings(Map.of("kubeconfig", file.toString())))) {
+            var e = assertThrows(KubernetesClientException.class, () -> kube.client().namespaces().withName("default").get());
+            String said = kube.explain("kubernetes.namespace.x", "read", "Namespace default", e).diagnostics().get(0).summary();
+            assertTrue(said.startsWith("kubernetes.namespace.x: read Namespace default: the API server's TLS certificate is"
+                    + " not signed by a CA meshform trusts for it (the kubeconfig's, or the system's when the kubeconfig"
+                    + " names none)"), said);
         }
     }
 

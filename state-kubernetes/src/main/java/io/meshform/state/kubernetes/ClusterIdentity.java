@@ -1,19 +1,14 @@
 package io.meshform.state.kubernetes;
 
 import io.fabric8.kubernetes.client.Config;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import io.meshform.state.KubeconfigCa;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Base64;
+import java.security.cert.CertificateEncodingException;
 import java.util.HexFormat;
-import java.util.Iterator;
+import java.util.List;
 
 /**
  * Which cluster a client talks to, in words that tell two clusters apart without a request: a saved plan made before
@@ -44,29 +39,12 @@ final class ClusterIdentity {
         if (config.isTrustCerts()) {
             return null;  // the CA named is not checked, so it does not name the cluster this client reaches
         }
+        List<Certificate> certs = KubeconfigCa.certificates(config.getCaCertData(), config.getCaCertFile());
         try {
-            byte[] pem = caBytes(config.getCaCertData(), config.getCaCertFile());
-            if (pem == null) {
-                return null;
-            }
-            Iterator<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(new ByteArrayInputStream(pem)).iterator();
-            return certs.hasNext() ? certs.next().getEncoded() : null;
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            return certs.isEmpty() ? null : certs.get(0).getEncoded();
+        } catch (CertificateEncodingException e) {
             return null;  // unreadable here: the client reports it in its own words when it connects
         }
-    }
-
-    /** The CA's PEM as fabric8 reads it: base64 data first (raw text when it is not base64), else the file. */
-    private static byte[] caBytes(String data, String file) throws IOException {
-        if (data != null && !data.isEmpty()) {
-            try {
-                return Base64.getDecoder().decode(data.strip());
-            } catch (IllegalArgumentException notBase64) {
-                return data.getBytes(StandardCharsets.UTF_8);
-            }
-        }
-        return file == null || file.isEmpty() ? null : Files.readAllBytes(Path.of(file));
     }
 
     private static byte[] sha256(byte[] bytes) {

@@ -155,7 +155,7 @@ final class LeaseLock {
     }
 
     private StateException failure(String what, KubernetesClientException e) {
-        return KubernetesStateBackend.failure(what, location, namespace, e);
+        return StateRequestFailure.of(what, location, namespace, e);
     }
 
     /**
@@ -230,7 +230,7 @@ final class LeaseLock {
                 now = leases().withName(leaseName).get();
             } catch (KubernetesClientException e) {
                 throw new StateException("cannot confirm that this run still holds the lock on " + where() + ": "
-                        + KubernetesStateBackend.serverSays(e) + "\nNothing more is written without that.", e);
+                        + StateRequestFailure.serverSays(e) + "\nNothing more is written without that.", e);
             }
             if (!heldBy(now, info.id())) {
                 markLost(now);
@@ -364,7 +364,7 @@ final class LeaseLock {
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409 && e.getCode() != 404) {
                         throw new StateException("could not release the lock on " + where() + ": "
-                                + KubernetesStateBackend.serverSays(e) + "\nIt expires " + duration.getSeconds()
+                                + StateRequestFailure.serverSays(e) + "\nIt expires " + duration.getSeconds()
                                 + " s after its last renewal; or run: meshform force-unlock " + info.id(), e);
                     }
                 }

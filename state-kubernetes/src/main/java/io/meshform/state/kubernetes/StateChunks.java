@@ -84,7 +84,7 @@ final class StateChunks {
             try {
                 part = secrets.get().withName(chunk).get();
             } catch (KubernetesClientException e) {
-                throw KubernetesStateBackend.failure("read", location, namespace, e);
+                throw StateRequestFailure.of("read", location, namespace, e);
             }
             if (part == null || part.getData() == null || !part.getData().containsKey(CHUNK_KEY)) {
                 throw new CorruptStateException(source, "chunk Secret " + namespace + "/" + chunk
@@ -124,7 +124,7 @@ final class StateChunks {
                 secrets.get().resource(chunk).create();
             } catch (KubernetesClientException e) {
                 deleteQuietly(names);
-                throw KubernetesStateBackend.failure("write chunk " + chunkName + " of", location, namespace, e);
+                throw StateRequestFailure.of("write chunk " + chunkName + " of", location, namespace, e);
             }
             names.add(chunkName);
         }

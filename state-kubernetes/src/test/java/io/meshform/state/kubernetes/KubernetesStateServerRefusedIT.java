@@ -36,7 +36,8 @@ class KubernetesStateServerRefusedIT {
             KubernetesStateBackend backend = new KubernetesStateBackend(client, "default", "refused");
             StateException e = assertThrows(StateException.class, backend::read);
             assertTrue(e.getMessage().startsWith("could not read state in Kubernetes Secret default/meshform-state-refused:"
-                    + " the API server's TLS certificate is not signed by the CA the kubeconfig names ("), e.getMessage());
+                    + " the API server's TLS certificate is not signed by a CA meshform trusts for it (the kubeconfig's,"
+                    + " or the system's when the kubeconfig names none) ("), e.getMessage());
             assertTrue(e.getMessage().contains("\nsomething answered at this address, but meshform did not trust it"),
                     e.getMessage());
         }

@@ -17,8 +17,8 @@ import tools.jackson.databind.JsonNode;
  * HorizontalPodAutoscaler owns it, {@code NoiseRules}), so the install's drift read "matches" and drift said "No drift"
  * (exit 0) on the real cluster after {@code kubectl scale deployment istiod --replicas=0}, while the injector's webhook
  * refused every new pod of the injected namespaces (but those labelled {@code sidecar.istio.io/inject: "false"}, which
- * its object selector leaves out: manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml). Istio's default profile renders that webhook with
- * {@code failurePolicy: Fail}. The autoscaler does not bring it back: it does not scale a target whose replica count is
+ * its object selector leaves out: manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml).
+ * Istio's default profile renders that webhook with {@code failurePolicy: Fail}. The autoscaler does not bring it back: it does not scale a target whose replica count is
  * zero (condition ScalingActive False, reason ScalingDisabled, "scaling is disabled since the replica count of the
  * target is zero": kubernetes pkg/controller/podautoscaler/horizontal.go), and applying the install renders no replica
  * count. A plan warns; drift reports it (exit 2). A Deployment that does not exist is the install's plan to create, not
@@ -44,8 +44,8 @@ public final class ControlPlaneAvailable extends MeshCheck {
             int wanted = replicas == null || !replicas.isNumber() ? 1 : replicas.asInt();
             int available = d.path("status").path("availableReplicas").asInt(0);
             String effects = "While no istiod runs, the sidecar injector's webhook (failurePolicy Fail) refuses every new pod"
-                    + " of the injected namespaces that does not opt out (label sidecar.istio.io/inject: \"false\"), Istio's configuration changes reach no proxy, and workload certificates"
-                    + " are not renewed.";
+                    + " of the injected namespaces that does not opt out (label sidecar.istio.io/inject: \"false\"), Istio's"
+                    + " configuration changes reach no proxy, and workload certificates are not renewed.";
             if (wanted == 0) {
                 return List.of(Diagnostic.warning(install.address() + ": istiod (" + what + ") is scaled to 0 replicas",
                         effects + " Its HorizontalPodAutoscaler does not scale a Deployment up from zero (ScalingDisabled),"

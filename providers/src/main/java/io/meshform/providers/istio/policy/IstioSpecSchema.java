@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  * matter here. {@link IstioSpecSchemas} reads a kind's file only when a run meets an object of that kind.
  *
  * <p>Reported is what istioctl or the API server refuses (istioctl 1.30.3 run on each case, IstioSpecSchemaTest; the
- * API server with Istio's CRDs, CrdTypeIT and ProtoNameIT). istioctl decodes the spec strictly with
+ * API server with Istio's CRDs, IstioCrdSchemaIT). istioctl decodes the spec strictly with
  * github.com/golang/protobuf's jsonpb (istioctl/pkg/validate/validate.go {@code fromSchemaAndJSONMap} →
  * pkg/config/model.go {@code ApplyJSONStrict} → pkg/util/protomarshal/protomarshal.go {@code ApplyJSONStrict}, Istio
  * 1.30.3), which accepts an enum by its number ({@code mode: 3}), a number written as a string

@@ -23,7 +23,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /**
  * Istio's CRD schema explains what istioctl refuses: every case of {@code CASES} meshform refuses, the real istioctl
  * (the test bed's 1.30.3) refuses too, and every case meshform lets through istioctl accepts. Enum numbers and strings
- * for numbers, which Istio's decoder accepts, are refused by the API server ({@code API_SERVER_TYPES}, CrdTypeIT), so
+ * for numbers, which Istio's decoder accepts, are refused by the API server ({@code API_SERVER_TYPES}, IstioCrdSchemaIT), so
  * meshform says so; null is accepted by both.
  */
 class IstioSpecSchemaTest {
@@ -149,7 +149,7 @@ class IstioSpecSchemaTest {
 
     /**
      * What istioctl's jsonpb decoder takes but the API server refuses, checking the object against the CRD's schema
-     * (CrdTypeIT proves that side on the real API server): an enum by its number, a number written as a string. Until
+     * (IstioCrdSchemaIT proves that side on the real API server): an enum by its number, a number written as a string. Until
      * meshform said so, validate and plan passed them and the apply failed ("expected string, got ... 3").
      */
     static final List<Case> API_SERVER_TYPES = List.of(
@@ -199,7 +199,7 @@ class IstioSpecSchemaTest {
 
     /**
      * Proto field names: istioctl's jsonpb decoder takes them, but where the CRD schema declares only the JSON name the
-     * API server refuses the object (ProtoNameIT proves that side on the real API server), so meshform says so at the
+     * API server refuses the object (IstioCrdSchemaIT proves that side on the real API server), so meshform says so at the
      * field; a proto name the schema declares itself (jwks_uri, mirror_percent) is left alone, as is a name with an
      * underscore whose JSON form the schema does not know either (a typo: istioctl's own message says it).
      */
