@@ -42,7 +42,7 @@ class KubeconfigCaTest {
     }
 
     private static byte[] pem() throws IOException {
-        try (InputStream in = KubeconfigCaTest.class.getResourceAsStream("/kubeconfig-ca/ca.pem")) {
+        try (InputStream in = KubeconfigCaTest.class.getResourceAsStream("/test-ca/ca.pem")) {
             return in.readAllBytes();
         }
     }
