@@ -48,16 +48,17 @@ public final class DriftDetector {
     public DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules) {
         Predicate<ResourceAddress> ignored = a -> ignoreRules.stream().anyMatch(r -> r.wholeResource() && r.address().equals(a));
         Map<String, List<ResourceRef>> byType = new TreeMap<>();
-        List<ResourceAddress> checked = new ArrayList<>();
+        // Each entry checked, as applied: a name recorded as a digest is put back in clear where the stack gives that
+        // very value, once, for the read and the comparison.
+        Map<ResourceAddress, ResourceState> checked = new java.util.LinkedHashMap<>();
         for (ResourceState r : state.resources()) {
             ResourceAddress a = ResourceAddress.of(r);
             if (ignored.test(a) || types.find(a.type()).isEmpty()) {
                 continue;
             }
-            checked.add(a);
-            // A name recorded as a digest is read by the stack's name in clear where it is provably that one.
             ResourceState readAs = DigestedIdentity.restored(types.get(a.type()), r,
                     stack.find(a).map(d -> (JsonNode) d.spec()).orElse(null));
+            checked.put(a, readAs);
             byType.computeIfAbsent(a.type(), k -> new ArrayList<>()).add(new ResourceRef(a, readAs.attributes()));
         }
         // The same context plan gets, so relative paths (a manifest's file:, addons.manifests) resolve from the
@@ -81,17 +82,16 @@ public final class DriftDetector {
         }
     }
 
-    private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules, List<ResourceAddress> checked,
+    private DriftReport detect(Stack stack, StateSnapshot state, List<IgnoreRule> ignoreRules,
+                               Map<ResourceAddress, ResourceState> checked,
                                Map<ResourceAddress, LiveObject> live, StackContext context, CheckRun checks,
                                AppliedForChecks forChecks, DeposedFindings deposed) {
         List<DriftEntry> entries = new ArrayList<>();
         List<NotChecked> notChecked = new ArrayList<>();
         UnmatchedIgnoreFields unmatched = new UnmatchedIgnoreFields(ignoreRules);
-        for (ResourceAddress a : checked) {
-            ResourceDecl declared = stack.find(a).orElse(null);
-            // The entry as applied: a name recorded as a digest, in clear where the stack gives that very value.
-            ResourceState recorded = DigestedIdentity.restored(types.get(a.type()), state.find(a).orElseThrow(),
-                    declared == null ? null : declared.spec());
+        for (Map.Entry<ResourceAddress, ResourceState> entry : checked.entrySet()) {
+            ResourceAddress a = entry.getKey();
+            ResourceState recorded = entry.getValue();
             LiveObject now = live.get(a);
             List<String> digested = DigestedIdentity.of(types.get(a.type()), recorded);
             if (!digested.isEmpty()) {
@@ -168,7 +168,7 @@ public final class DriftDetector {
         List<ResourceAddress> notYet = stack.resources().stream().map(ResourceDecl::address)
                 .filter(a -> state.find(a).isEmpty())
                 .filter(a -> ignoreRules.stream().noneMatch(r -> r.wholeResource() && r.address().equals(a))).toList();
-        return new DriftReport(stack.name(), checked, entries, notYet, notChecked, notes);
+        return new DriftReport(stack.name(), List.copyOf(checked.keySet()), entries, notYet, notChecked, notes);
     }
 
     /** True when the difference disappears once the rules' fields for this resource are left out. */

@@ -12,10 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A state entry whose object's name (or another field that says which object it is: {@link ResourceType#identityPaths})
- * is recorded only as a digest. meshform before the change that refuses it (9f7161cd) applied a sensitive value there and recorded its digest, by which
- * no object can be found: every later plan took the applied object for one "not managed by meshform" and a destroy said
- * it was "already deleted" while it stayed. The loader refuses such a value since (SensitiveIdentity), so the stack that
- * goes on with this state gives the name in clear. Where it gives the very value applied (its keyed digest is the
+ * is recorded only as a digest. meshform before the change that refuses it (9f7161cd) applied a sensitive value there
+ * and recorded its digest, by which no object can be found: every later plan took the applied object for one "not
+ * managed by meshform" and a destroy said it was "already deleted" while it stayed. The loader refuses such a value
+ * since (SensitiveIdentity), so the stack that goes on with this state gives the name in clear. Where it gives the very value applied (its keyed digest is the
  * recorded one), that value is put back in the entry the plan reads ({@link #restored}): the plan finds the object,
  * and, the entry differing from the declaration, apply records it by its name ("its state entry is out of date").
  * Where it gives another value, or no longer declares the resource (a destroy included: apply deletes by the entry),
