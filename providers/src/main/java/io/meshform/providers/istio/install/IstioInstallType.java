@@ -297,6 +297,10 @@ public final class IstioInstallType implements ResourceType {
                 throw KubeErrors.error(request.address() + ": istioctl install failed (exit " + r.exit() + ")",
                         messages.redact("istioctl", InstallOutput.tail(r, 20)));
             }
+            // The objects of components switched off are pruned in the foreground, and istioctl does not wait for them:
+            // the apply is done, and the next plan a no-op, only once they are gone.
+            UninstallWait.untilGone(request.address(), UninstallWait.Deleter.INSTALL, UninstallWait.removed(r.stdout()),
+                    UninstallWait.read(kube.client()), timeout, request.progress(), UninstallWait.Clock.SYSTEM);
         } finally {
             InstallSpec.deleteQuietly(file);
         }

@@ -13,7 +13,8 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * Waits, as {@code kubectl delete --wait} does, until the objects {@code istioctl uninstall} deleted are gone.
+ * Waits, as {@code kubectl delete --wait} does, until the objects {@code istioctl uninstall} deleted (or
+ * {@code istioctl install} pruned) are gone.
  *
  * <p>Istio 1.30.3's uninstall deletes each object with {@code propagationPolicy: Foreground}
  * (operator/pkg/uninstall/prune.go {@code DeleteResource}) and returns without waiting (operator/cmd/mesh/uninstall.go
@@ -79,7 +80,7 @@ final class UninstallWait {
     private UninstallWait() {
     }
 
-    /** The objects of istioctl uninstall's stdout "Removed" lines, in its order. */
+    /** The objects of istioctl uninstall's (or install's prune's) stdout "Removed" lines, in its order. */
     static List<Removed> removed(List<String> stdout) {
         List<Removed> out = new ArrayList<>();
         for (String line : stdout) {
@@ -118,6 +119,34 @@ final class UninstallWait {
      */
     static void untilGone(ResourceAddress address, List<Removed> removed, Function<Removed, Optional<Seen>> read,
                           Duration timeout, ProgressSink progress, Clock clock) {
+        untilGone(address, Deleter.UNINSTALL, removed, read, timeout, progress, clock);
+    }
+
+    /**
+     * Which istioctl command deleted the objects, as the wait's notes and error name it: {@code uninstall}, or
+     * {@code install}, which prunes the objects of components switched off with the same foreground delete
+     * (operator/pkg/install/install.go {@code prune} calls prune.go {@code DeleteResource}) and also returns without
+     * waiting.
+     */
+    enum Deleter {
+        UNINSTALL("istioctl uninstall", "istioctl uninstall deleted the install's objects", "it uninstalls again and waits again"),
+        INSTALL("istioctl install", "istioctl install pruned the objects of components no longer installed",
+                "it installs again and waits again");
+
+        final String command;
+        final String did;
+        final String again;
+
+        Deleter(String command, String did, String again) {
+            this.command = command;
+            this.did = did;
+            this.again = again;
+        }
+    }
+
+    /** {@link #untilGone(ResourceAddress, List, Function, Duration, ProgressSink, Clock)} for what {@code by} deleted. */
+    static void untilGone(ResourceAddress address, Deleter by, List<Removed> removed, Function<Removed, Optional<Seen>> read,
+                          Duration timeout, ProgressSink progress, Clock clock) {
         Predicate<Removed> present = new Deleted(read)::stillThere;
         List<Removed> left = new ArrayList<>(removed);
         left.removeIf(present.negate());
@@ -131,29 +160,29 @@ final class UninstallWait {
             long now = clock.nanoTime();
             if (now - nextReport >= 0) {
                 progress.note("waiting up to " + Math.max(1, (deadline - now) / 1_000_000_000L) + "s (timeoutSeconds) for "
-                        + left.size() + " object(s) istioctl uninstall deleted to be gone: " + names(left, 5));
+                        + left.size() + " object(s) " + by.command + " deleted to be gone: " + names(left, 5));
                 nextReport = now + REPORT_EVERY.toNanos();
             }
             if (now - deadline >= 0) {
-                throw KubeErrors.error(address + ": istioctl uninstall deleted the install's objects, but " + left.size()
+                throw KubeErrors.error(address + ": " + by.did + ", but " + left.size()
                                 + " of them are still there after " + timeout.toSeconds() + "s: " + names(left, left.size()),
                         "they are being deleted: Istio deletes in the foreground (operator/pkg/uninstall/prune.go), so each"
                                 + " stays until the cluster's garbage collector (kube-controller-manager) has deleted what it"
                                 + " owns (a Deployment's ReplicaSets and Pods). The state still records " + address + ", so"
                                 + " nothing applied afterwards runs onto them. Check them with `kubectl get` (finalizers,"
-                                + " dependants), then run the same command again: it uninstalls again and waits again; raise"
+                                + " dependants), then run the same command again: " + by.again + "; raise"
                                 + " timeoutSeconds if the cluster is slow");
             }
             try {
                 clock.sleep(POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw KubeErrors.error(address + ": interrupted while waiting for the uninstalled objects to be gone",
+                throw KubeErrors.error(address + ": interrupted while waiting for the objects " + by.command + " deleted to be gone",
                         "the state still records " + address + "; still there: " + names(left, left.size()));
             }
             left.removeIf(present.negate());
             if (left.isEmpty()) {
-                progress.note("the objects istioctl uninstall deleted are gone");
+                progress.note("the objects " + by.command + " deleted are gone");
                 return;
             }
         }

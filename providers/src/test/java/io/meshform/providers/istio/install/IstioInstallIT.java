@@ -6,6 +6,7 @@ import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,15 +102,40 @@ class IstioInstallIT {
         }
     }
 
-    /** Turning a component off plans the removal of its objects, which istioctl install then prunes. */
+    /**
+     * Turning a component off plans the removal of its objects, which istioctl install then prunes; the apply returns
+     * once they are gone. istioctl deletes them in the foreground and does not wait: here a finalizer holds the
+     * gateway's HorizontalPodAutoscaler for a few seconds after istioctl returns (as a busy garbage collector does), and
+     * a plan made at once after an apply that did not wait listed it as still to remove (seen in CI).
+     */
     @Test
-    void disablingAComponentPlansTheRemovalOfItsObjects(ClusterContext cluster) {
+    void disablingAComponentPlansTheRemovalOfItsObjects(ClusterContext cluster) throws Exception {
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", cluster.istioctl().toString()))) {
             String addr = "istio.install.mesh";
             var base = yaml("version: \"" + MINOR + "\"\nprofile: default\n");
             h.apply(addr, base, h.plan(addr, base).privateData());
             var deployments = cluster.client().apps().deployments().inNamespace("istio-system");
             assertNotNull(deployments.withName("istio-ingressgateway").get(), "the default profile has an ingress gateway");
+            var hpa = cluster.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("istio-system")
+                    .withName("istio-ingressgateway");
+            String hold = "meshform.test/hold";
+            hpa.edit(o -> new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(o)
+                    .editMetadata().addToFinalizers(hold).endMetadata().build());
+            var release = java.util.concurrent.Executors.newSingleThreadExecutor();
+            var released = release.submit(() -> {
+                long until = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
+                while (System.nanoTime() < until) {
+                    var o = hpa.get();
+                    if (o != null && o.getMetadata().getDeletionTimestamp() != null) {
+                        Thread.sleep(3_000);  // istioctl has returned by now; the apply must still be waiting
+                        hpa.edit(x -> new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(x)
+                                .editMetadata().removeFromFinalizers(hold).endMetadata().build());
+                        return true;
+                    }
+                    Thread.sleep(200);
+                }
+                return false;
+            });
 
             var noGateway = yaml("version: \"" + MINOR + "\"\nprofile: default\n"
                     + "components: {ingressGateways: [{name: istio-ingressgateway, enabled: false}]}\n");
@@ -118,9 +144,21 @@ class IstioInstallIT {
             ChangeAssert.assertChange(plan).removes("Deployment istio-system/istio-ingressgateway (component IngressGateways)");
             ChangeAssert.assertChange(plan).removes("HorizontalPodAutoscaler istio-system/istio-ingressgateway (component IngressGateways)");
             assertTrue(plan.details().stream().noneMatch(d -> d.text().contains("istiod")), "istiod stays: " + plan.details());
-            h.apply(addr, noGateway, plan.privateData());
-            var gone = deployments.withName("istio-ingressgateway").get();
-            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "istioctl pruned the gateway");
+            try {
+                h.apply(addr, noGateway, plan.privateData());
+                assertTrue(released.get(1, java.util.concurrent.TimeUnit.MINUTES), "istioctl install deleted the held HPA");
+            } finally {
+                release.shutdownNow();
+                var left = hpa.get();
+                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
+                    hpa.edit(x -> new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(x)
+                            .editMetadata().removeFromFinalizers(hold).endMetadata().build());
+                }
+            }
+            assertTrue(h.progress.stream().anyMatch(l -> l.contains("object(s) istioctl install deleted to be gone")
+                    && l.contains("HorizontalPodAutoscaler istio-system/istio-ingressgateway")), h.progress.toString());
+            assertNull(hpa.get(), "the apply returned only once the pruned HPA was gone");
+            assertNull(deployments.withName("istio-ingressgateway").get(), "the apply returned only once the gateway was gone");
             var again = h.plan(addr, noGateway);
             assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
 
