@@ -321,50 +321,75 @@ public final class Sensitive {
     }
 
     /**
-     * {@code text} with every one of {@code secrets} replaced by {@value #MASK}, longest first, in any letter case: a
+     * {@code text} with every place any of {@code secrets} occurs, in any letter case, replaced by {@value #MASK}: a
      * check that says how a value should be written ({@code methods: ["${var.m}"]} given {@code delete}: "Write
      * \"DELETE\"") or tries it in another case (ingress coverage's upper-case variant of a path) printed the value
      * upper-cased, which an exact match does not find.
+     *
+     * <p>All places are found in the text as given, and overlapping or adjoining ones become one mask. Replacing one
+     * secret after another left the tail of a secret that overlapped one masked before it in clear ("abcd" and "cdef"
+     * in "abcdef" printed "(sensitive)ef"), and a secret found inside a mask already there ("tive") mangled it into
+     * "(sensi(sensitive))", which tells the secret's text. A place wholly inside a mask already in the text is not one.
      */
     public static String redact(String text, Set<String> secrets) {
         if (text == null || secrets.isEmpty()) {
             return text;
         }
-        List<String> ordered = new ArrayList<>(secrets);
-        // Longest first; equally long ones (which may overlap) in text order, whatever order the set iterates in.
-        ordered.sort((x, y) -> x.length() != y.length() ? Integer.compare(y.length(), x.length()) : x.compareTo(y));
         // Most secrets are not in a given text: one lower-cased copy tells, without a scan per secret in any case.
-        String lowerText = text.toLowerCase(Locale.ROOT);
-        String out = text;
-        for (String s : ordered) {
-            if (out.contains(s)) {
-                out = out.replace(s, MASK);
-            }
-            if (lowerText.contains(s.toLowerCase(Locale.ROOT))) {
-                out = replaceAnyCase(out, s);
-            }
-        }
-        return out;
-    }
-
-    /** {@code text} with each occurrence of {@code s}, in any letter case, replaced by {@value #MASK}. */
-    private static String replaceAnyCase(String text, String s) {
         String lower = text.toLowerCase(Locale.ROOT);
         // Lower-casing keeps each character's place unless one lower-cases to two (U+0130): then compare in place.
         boolean aligned = lower.length() == text.length();
-        String sought = s.toLowerCase(Locale.ROOT);
-        int at = aligned && sought.length() == s.length() ? lower.indexOf(sought) : regionIndex(text, s, 0);
-        if (at < 0) {
+        boolean[] hidden = new boolean[text.length() + 1];
+        boolean any = false;
+        for (String s : secrets) {
+            String sought = s.toLowerCase(Locale.ROOT);
+            if (!lower.contains(sought)) {
+                continue;
+            }
+            boolean fast = aligned && sought.length() == s.length();
+            for (int at = fast ? lower.indexOf(sought) : regionIndex(text, s, 0); at >= 0;
+                 at = fast ? lower.indexOf(sought, at + 1) : regionIndex(text, s, at + 1)) {
+                if (!insideMask(text, at, s.length())) {
+                    java.util.Arrays.fill(hidden, at, at + s.length(), true);
+                    any = true;
+                }
+            }
+        }
+        if (!any) {
             return text;
         }
+        widenToMasks(text, hidden);
         StringBuilder b = new StringBuilder(text.length());
-        int from = 0;
-        while (at >= 0) {
-            b.append(text, from, at).append(MASK);
-            from = at + s.length();
-            at = aligned && sought.length() == s.length() ? lower.indexOf(sought, from) : regionIndex(text, s, from);
+        for (int i = 0; i < text.length(); ) {
+            if (!hidden[i]) {
+                b.append(text.charAt(i++));
+                continue;
+            }
+            b.append(MASK);
+            while (i < text.length() && hidden[i]) {
+                i++;
+            }
         }
-        return b.append(text, from, text.length()).toString();
+        return b.toString();
+    }
+
+    /** Whether {@code [at, at + length)} lies within one {@value #MASK} of {@code text}. */
+    private static boolean insideMask(String text, int at, int length) {
+        int m = text.lastIndexOf(MASK, at);  // masks never overlap: only the last one starting by {@code at} can hold it
+        return m >= 0 && at + length <= m + MASK.length();
+    }
+
+    /** A place that covers part of a mask already in the text covers all of it, so no broken mark is left. */
+    private static void widenToMasks(String text, boolean[] hidden) {
+        for (int m = text.indexOf(MASK); m >= 0; m = text.indexOf(MASK, m + MASK.length())) {
+            boolean touched = false;
+            for (int i = m; i < m + MASK.length() && !touched; i++) {
+                touched = hidden[i];
+            }
+            if (touched) {
+                java.util.Arrays.fill(hidden, m, m + MASK.length(), true);
+            }
+        }
     }
 
     private static int regionIndex(String text, String s, int from) {

@@ -41,8 +41,20 @@ class SameOrderEveryRunTest {
         String text = "token abcdef in the log";
         Set<String> oneWay = new LinkedHashSet<>(List.of("abcd", "cdef"));
         Set<String> otherWay = new LinkedHashSet<>(List.of("cdef", "abcd"));
-        // Equally long secrets go in text order: "abcd" first, so the rest of "cdef" stays (it is no longer whole).
-        assertEquals("token " + Sensitive.MASK + "ef in the log", Sensitive.redact(text, oneWay));
+        // Both places are found in the text as given and become one mask: no tail of "cdef" is left in clear.
+        assertEquals("token " + Sensitive.MASK + " in the log", Sensitive.redact(text, oneWay));
         assertEquals(Sensitive.redact(text, oneWay), Sensitive.redact(text, otherWay));
+    }
+
+    @Test
+    void aSecretThatIsPartOfTheMaskLeavesMasksWhole() {
+        String masked = "password " + Sensitive.MASK + " refused; tive and SENSITIVE seen";
+        // Masks already in the text (a renderer's) stay as they are; the secret is masked where it stands alone.
+        assertEquals("password " + Sensitive.MASK + " refused; " + Sensitive.MASK + " and SENSI" + Sensitive.MASK + " seen",
+                Sensitive.redact(masked, Set.of("tive")));
+        assertEquals("password " + Sensitive.MASK + " refused; tive and " + Sensitive.MASK + " seen",
+                Sensitive.redact(masked, Set.of("sensitive")));
+        // A place reaching out of a mask takes the whole mask with it: no broken mark.
+        assertEquals(Sensitive.MASK + " x", Sensitive.redact(Sensitive.MASK + "ab x", Set.of("ive)ab")));
     }
 }
