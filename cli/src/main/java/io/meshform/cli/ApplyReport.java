@@ -92,7 +92,9 @@ final class ApplyReport {
             if (f.getValue() instanceof NotRecordedException n) {
                 sb.append(style.red("  not recorded: " + f.getKey().label() + " (" + n.done() + " in the cluster)")).append('\n');
                 whyNotRecorded.add(io.meshform.engine.diag.ControlChars.escape(String.valueOf(n.getMessage())));
-                if (n.getCause() instanceof io.meshform.state.StateException refused && refused.remedy() != null) {
+                // A remedy the message already carries (a refused server certificate's advice) is said once.
+                if (n.getCause() instanceof io.meshform.state.StateException refused && refused.remedy() != null
+                        && !String.valueOf(n.getMessage()).contains(refused.remedy())) {
                     remedies.add(io.meshform.engine.diag.ControlChars.escape(refused.remedy()));
                 }
             } else if (f.getValue() instanceof HalfReplacedException half) {

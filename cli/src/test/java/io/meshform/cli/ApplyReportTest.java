@@ -86,6 +86,15 @@ class ApplyReportTest {
                 + " namespace ns)."), out);
     }
 
+    @Test
+    void adviceTheRefusalAlreadyCarriesIsPrintedOnce() throws Exception {
+        String advice = io.meshform.state.ServerCertificateRefused.ADVICE;
+        String out = reportOfStateRefusing(new StateException("could not write state in Kubernetes Secret ns/x: the API"
+                + " server's TLS certificate is not signed by a CA meshform trusts for it\n" + advice, null, advice));
+        assertEquals(out.indexOf(advice), out.lastIndexOf(advice), out);
+        assertTrue(out.contains("once the state can be written (fix the cause above)."), out);
+    }
+
     /** Applies a and then b (b after a) against a state that refuses every write after the first; returns stderr. */
     private String reportOfStateRefusing(StateException refusal) throws Exception {
         TypeRegistry types = new TypeRegistry(List.of(new ThingProvider()));
