@@ -122,7 +122,8 @@ final class PlanCommand implements Callable<Integer> {
                         + ws.style().yellow(UNLOCKED_NOTE));
             }
             if (out != null) {
-                save(plan, out, terminal, planned.stateLocation());
+                // Only a plan made where no state existed records where it lies (PlanJson.writeSaved).
+                save(plan, out, terminal, plan.stateSerial() == 0 ? planned.stateLocation().get() : null);
                 if (format.text()) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  " + ApplyHint.of(global, out));
                 }
@@ -154,7 +155,7 @@ final class PlanCommand implements Callable<Integer> {
             ws.connect(loaded.stack());
             StateSnapshot none = ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend);
             try {
-                return new Planned(plan(ws, loaded.stack(), none, options), false, StateLocation.of(backend, loaded.stack()));
+                return new Planned(plan(ws, loaded.stack(), none, options), false, () -> StateLocation.of(backend, loaded.stack()));
             } catch (io.meshform.engine.diag.DiagnosticsException e) {
                 if (!backend.exists()) {
                     throw e;
@@ -166,7 +167,8 @@ final class PlanCommand implements Callable<Integer> {
                 ws.debug("the state was created while planning without it: planning again with it", System.nanoTime());
             }
         }
-        String location = StateLocation.of(backend, loaded.stack());
+        // Worked out only for a saved plan that needs it: for a Kubernetes state it parses the kubeconfig's CA.
+        java.util.function.Supplier<String> location = () -> StateLocation.of(backend, loaded.stack());
         if (!lock) {
             ws.connect(loaded.stack());
             return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true, location);
@@ -180,7 +182,7 @@ final class PlanCommand implements Callable<Integer> {
      * A plan, whether it read a state without holding its lock (plan --lock=false), which its output says, and where
      * its state lies ({@link StateLocation}).
      */
-    private record Planned(Plan plan, boolean stateReadUnlocked, String stateLocation) {
+    private record Planned(Plan plan, boolean stateReadUnlocked, java.util.function.Supplier<String> stateLocation) {
     }
 
     private static Plan plan(Workspace ws, io.meshform.engine.model.Stack stack, StateSnapshot state, PlanOptions options) {
