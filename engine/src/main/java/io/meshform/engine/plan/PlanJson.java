@@ -120,6 +120,10 @@ public final class PlanJson {
                 // apply writes the state entry of an object that is already there: a change, though the cluster's stays
                 o.put("record", true);
             }
+            if (c.waitsOnly()) {
+                // an update that changes nothing: apply writes the object again as it is and waits for it to be ready
+                o.put("wait", true);
+            }
             if (c.forgets() || c.dropsRecord()) {
                 // apply only removes the state's record: the object stays (adopted) or is gone already; "forget" counts it
                 o.put("forget", true);
@@ -152,6 +156,7 @@ public final class PlanJson {
         summary.put("destroy", s.destroy());
         summary.put("forget", s.forget());
         summary.put("record", s.record());
+        summary.put("wait", s.waitFor());
         return root;
     }
 

@@ -45,6 +45,8 @@ class ManifestOwedWaitTest {
     void anObjectNoApplyRecordedThatDoesNotHoldItsWaitIsAnUpdateThatWaits() {
         PlannedChange c = plan(spec("a: b", WAIT), null, new ManifestWait.Seen(false));
         assertEquals(Action.UPDATE, c.action());
+        // nothing in the object changes: the plan says it will be waited for, not updated in-place
+        assertEquals("true", c.privateData().get(PlannedChange.WAIT_ONLY));
         assertEquals("ConfigMap ns/gate is as declared but not data.ready = yes, and no apply finished waiting for it (one"
                 + " was interrupted or timed out while waiting): apply waits up to 60s for it before the resources that"
                 + " depend on it", c.reason());
@@ -64,7 +66,9 @@ class ManifestOwedWaitTest {
     @Test
     void anUpdateInterruptedWhileWaitingStillOwesTheWait() {
         // The state still records the manifest from before the update: no apply saw the new one hold its wait.
-        assertEquals(Action.UPDATE, plan(spec("a: c", WAIT), spec("a: b", WAIT), new ManifestWait.Seen(false)).action());
+        PlannedChange c = plan(spec("a: c", WAIT), spec("a: b", WAIT), new ManifestWait.Seen(false));
+        assertEquals(Action.UPDATE, c.action());
+        assertEquals("true", c.privateData().get(PlannedChange.WAIT_ONLY), "the interrupted update wrote the object already");
     }
 
     @Test
