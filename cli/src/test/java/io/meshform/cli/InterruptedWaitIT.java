@@ -80,6 +80,8 @@ class InterruptedWaitIT {
         assertTrue(plan.out().contains("Plan: 1 to add, 0 to change, 0 to destroy, 1 to wait for."), plan.out());
         LiveRun json = LiveRun.of(cluster, stack, "plan", "--no-analyze", "--json");
         assertTrue(json.out().contains("\"wait\" : true"), json.out());
+        // the order apply keeps: the dependent starts once the wait is over (step 2 waits for step 1)
+        assertTrue(json.out().contains("\"step\" : 2,\n    \"waits_for\" : [ 1 ]"), json.out());
 
         CompletableFuture<LiveRun> apply = CompletableFuture.supplyAsync(
                 () -> LiveRun.of(cluster, stack, "apply", "--auto-approve", "--no-analyze"));

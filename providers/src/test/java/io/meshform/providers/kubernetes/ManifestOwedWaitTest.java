@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A manifest whose object is as declared while its wait was never seen to hold by an apply: the apply that wrote it was
  * interrupted while it waited (or the wait timed out), so the state does not record it. The plan recorded the object
  * ("nothing changes in the cluster") and the resources depending on it started before it was ready. Now the wait
- * still owed is an update whose apply waits.
+ * still owed is an update whose apply waits, marked as one that only waits ("will be waited for"): nothing in it changes.
  */
 @EnableKubernetesMockClient(crud = true)
 class ManifestOwedWaitTest {
