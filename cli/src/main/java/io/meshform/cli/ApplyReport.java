@@ -30,7 +30,12 @@ final class ApplyReport {
         int forgotten = 0;
         int gone = 0;
         int recorded = 0;
+        int waited = 0;
         for (ResourceChange c : result.done()) {
+            if (c.waitsOnly()) {
+                waited++;  // as the plan counted it: nothing in it changed, apply waited until it was ready
+                continue;
+            }
             if (c.records()) {
                 recorded++;  // as the plan counted it: in the cluster already, now in the state
                 continue;
@@ -69,6 +74,7 @@ final class ApplyReport {
                 + (forgotten > 0 ? ", " + forgotten + " no longer managed (left in the cluster)" : "")
                 + (gone > 0 ? ", " + gone + " forgotten (already gone from the cluster)" : "")
                 + (recorded > 0 ? ", " + recorded + " recorded in state" : "")
+                + (waited > 0 ? ", " + waited + " waited for" : "")
                 + (notRecorded > 0 ? ", " + notRecorded + " applied in the cluster but not recorded in the state" : "") + ".";
         if (result.succeeded()) {
             terminal.out().println("\n" + style.green(style.bold((destroy ? "Destroy" : "Apply") + " complete! Resources: " + counts)));

@@ -38,7 +38,8 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     @Override
     public void started(ResourceChange c) {
         running.put(c.address(), new Running(c, System.nanoTime()));
-        say(c.label() + ": " + (c.forgets() ? "Releasing" : c.dropsRecord() ? "Removing its record" : gerund(c.action())) + "...");
+        say(c.label() + ": " + (c.forgets() ? "Releasing" : c.dropsRecord() ? "Removing its record"
+                : c.waitsOnly() ? "Waiting for it" : gerund(c.action())) + "...");
     }
 
     @Override
@@ -50,7 +51,8 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
     public void finished(ResourceChange c, Duration took) {
         running.remove(c.address());
         say(style.green(c.label() + ": " + (c.forgets() ? "Released (left in the cluster)"
-                : c.dropsRecord() ? "Record removed (already gone from the cluster)" : done(c.action())) + " after "
+                : c.dropsRecord() ? "Record removed (already gone from the cluster)"
+                : c.waitsOnly() ? "Wait complete (nothing in it changed)" : done(c.action())) + " after "
                 + seconds(took)));
     }
 
@@ -62,7 +64,8 @@ final class ConsoleProgress implements ApplyListener, AutoCloseable {
 
     /** Every 10 s (package-private for tests). */
     void heartbeat() {
-        running.values().forEach(r -> say(r.change().address() + ": still " + gerund(r.change().action()) + "... ["
+        running.values().forEach(r -> say(r.change().address() + ": still "
+                + (r.change().waitsOnly() ? "Waiting for it" : gerund(r.change().action())) + "... ["
                 + seconds(Duration.ofNanos(System.nanoTime() - r.start())) + " elapsed]"));
     }
 

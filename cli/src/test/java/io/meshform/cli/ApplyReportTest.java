@@ -54,6 +54,25 @@ class ApplyReportTest {
     @TempDir
     Path dir;
 
+    /** A step that only waited (an owed wait: nothing in the object changed) is no change: "1 waited for", not "1 changed". */
+    @Test
+    void aStepThatOnlyWaitedIsCountedAsWaitedForNotChanged() {
+        JsonNode value = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("x", "1");
+        var waited = new io.meshform.engine.plan.ResourceChange(ResourceAddress.parse("kubernetes.manifest.gate"),
+                Action.UPDATE, "owed wait", value, value, List.of(), List.of(), Map.of(PlannedChange.WAIT_ONLY, "true"), "1",
+                List.of());
+        var updated = new io.meshform.engine.plan.ResourceChange(ResourceAddress.parse("kubernetes.manifest.cm"),
+                Action.UPDATE, "data changed", value, value, List.of(), List.of(), Map.of(), "1", List.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        int code = new ApplyReport(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), false)
+                .print(new ApplyResult(List.of(waited, updated), Map.of(), List.of(), false, StateSnapshot.empty("t")),
+                        Style.plain());
+        assertEquals(ExitCodes.OK, code);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed, 1 waited for."), text);
+    }
+
     @Test
     void aFullLocalDiskSaysToFreeSpaceNotToCheckCredentials() throws Exception {
         String out = reportOfStateRefusing(new StateException("could not write state file /st/state.json: no space left"

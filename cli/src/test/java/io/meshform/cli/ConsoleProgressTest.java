@@ -41,6 +41,25 @@ class ConsoleProgressTest {
         }
     }
 
+    /** An owed wait is no modification: the step says it waits, and that nothing in the object changed. */
+    @Test
+    void aStepThatOnlyWaitsSaysSo() {
+        ResourceChange c = new ResourceChange(ResourceAddress.parse("kubernetes.manifest.gate"), Action.UPDATE, "owed wait",
+                null, null, List.of(), List.of(), Map.of(io.meshform.engine.spi.PlannedChange.WAIT_ONLY, "true"), null,
+                List.of());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ConsoleProgress progress = new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), Style.plain())) {
+            progress.started(c);
+            progress.heartbeat();
+            progress.finished(c, java.time.Duration.ofMillis(1200));
+        }
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        org.junit.jupiter.api.Assertions.assertTrue(out.startsWith("kubernetes.manifest.gate: Waiting for it...\n"
+                + "kubernetes.manifest.gate: still Waiting for it... ["), out);
+        org.junit.jupiter.api.Assertions.assertTrue(out.endsWith(
+                "kubernetes.manifest.gate: Wait complete (nothing in it changed) after 1.2s\n"), out);
+    }
+
     @Test
     void secondsPrintWhatFormatPrintedForEveryMillisecondUpToTenMinutes() {
         for (long ms = 0; ms <= 600_000; ms++) {

@@ -57,6 +57,12 @@ class InterruptedRestartsIT {
         assertEquals(8, running(c, ns).stream().filter(InterruptedRestartsIT::hasSidecar).count(), labelled.out());
 
         Files.writeString(stack, "apiVersion: meshform.io/v1alpha1\nkind: Stack\nmetadata: {name: restarts}\nresources: []\n");
+        // the destroy names the workloads it restarts, as an update of the labels does (it named none)
+        LiveRun first = LiveRun.of(cluster, stack, "plan", "--no-analyze");
+        assertTrue(first.out().contains("sidecar injection turns off for namespace " + ns + "; 8 running pod(s) stay with a"
+                + " sidecar until they restart:"), first.out());
+        WORKLOADS.forEach(w -> assertTrue(first.out().contains("Deployment " + ns + "/" + w + " (2 pods)"), first.out()));
+        assertTrue(first.out().contains("restartWorkloads: apply restarts 4 workload(s) one at a time"), first.out());
         String killed = killNineAtFirstRestart(stack, cluster);
         assertFalse(c.namespaces().withName(ns).get().getMetadata().getLabels().containsKey("istio-injection"), killed);
         assertTrue(running(c, ns).stream().filter(InterruptedRestartsIT::hasSidecar).count() >= 6,
@@ -69,6 +75,12 @@ class InterruptedRestartsIT {
         assertTrue(plan.out().contains("# kubernetes.labels.inject will be destroyed"), plan.out());
         assertTrue(plan.out().contains("restartWorkloads: if it does, the delete restarts, one at a time, each workload"
                 + " whose running pods keep the old sidecar state"), plan.out());
+        // the retried delete names what is still to do: the label is gone already, the pods with a sidecar are not
+        assertTrue(plan.out().contains("sidecar injection turns off for namespace " + ns + "; "), plan.out());
+        List<String> owed = running(c, ns).stream().filter(InterruptedRestartsIT::hasSidecar)
+                .map(p -> p.getMetadata().getOwnerReferences().get(0).getName().replaceFirst("-[^-]+$", "")).distinct().toList();
+        assertTrue(owed.size() >= 3, owed.toString());
+        owed.forEach(w -> assertTrue(plan.out().contains("Deployment " + ns + "/" + w + " ("), w + ": " + plan.out()));
 
         LiveRun destroyed = LiveRun.of(cluster, stack, "apply", "--auto-approve", "--no-analyze");
         assertEquals(0, destroyed.code(), destroyed.out());

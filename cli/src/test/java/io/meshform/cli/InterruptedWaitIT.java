@@ -71,11 +71,17 @@ class InterruptedWaitIT {
 
         LiveRun plan = LiveRun.of(cluster, stack, "plan", "--no-analyze");
         assertFalse(plan.out().contains("will be recorded in state"), plan.out());
-        assertTrue(plan.out().contains("# kubernetes.manifest.gate will be updated in-place"), plan.out());
+        // nothing in the object changes: "will be updated in-place" and "1 to change" were untrue
+        assertFalse(plan.out().contains("updated in-place"), plan.out());
+        assertTrue(plan.out().contains("# kubernetes.manifest.gate will be waited for; nothing in it changes ("), plan.out());
         assertTrue(plan.out().contains("ConfigMap " + ns + "/gate is as declared but not data.ready = yes, and no apply"
                 + " finished waiting for it (one was interrupted or timed out while waiting): apply waits up to 90s for it"
                 + " before the resources that depend on it"), plan.out());
-        assertTrue(plan.out().contains("Plan: 1 to add, 1 to change, 0 to destroy."), plan.out());
+        assertTrue(plan.out().contains("Plan: 1 to add, 0 to change, 0 to destroy, 1 to wait for."), plan.out());
+        LiveRun json = LiveRun.of(cluster, stack, "plan", "--no-analyze", "--json");
+        assertTrue(json.out().contains("\"wait\" : true"), json.out());
+        // the order apply keeps: the dependent starts once the wait is over (step 2 waits for step 1)
+        assertTrue(json.out().contains("\"step\" : 2,\n    \"waits_for\" : [ 1 ]"), json.out());
 
         CompletableFuture<LiveRun> apply = CompletableFuture.supplyAsync(
                 () -> LiveRun.of(cluster, stack, "apply", "--auto-approve", "--no-analyze"));
@@ -89,6 +95,9 @@ class InterruptedWaitIT {
         LiveRun applied = apply.get(60, TimeUnit.SECONDS);
         assertEquals(0, applied.code(), applied.out());
         assertTrue(applied.out().contains("kubernetes.manifest.gate: waiting up to 90s"), applied.out());
+        assertTrue(applied.out().contains("kubernetes.manifest.gate: Waiting for it..."), applied.out());
+        assertTrue(applied.out().contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed, 1 waited for."),
+                applied.out());
         assertEquals(Map.of("c", "d"), configMaps.withName("dependent").get().getData());
 
         LiveRun after = LiveRun.of(cluster, stack, "plan", "--no-analyze", "--detailed-exitcode");

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A manifest whose {@code wait:} timed out was "applied but is not Available ... meshform recorded nothing for it; ...
  * apply again", and the apply again found the object as declared and carrying its mark, recorded it without waiting,
  * created what depends on it and said "Apply complete!", while the Deployment was still not Available. The wait is now
- * planned as still owed (an update that waits before its dependents), so the apply again waits as the first one did.
+ * planned as still owed ("will be waited for" before its dependents), so the apply again waits as the first one did.
  */
 @LiveClusterTest
 class UnfinishedWaitIT {

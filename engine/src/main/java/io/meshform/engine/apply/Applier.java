@@ -10,7 +10,7 @@ import io.meshform.engine.plan.Plan;
 import io.meshform.engine.plan.PlanBinding;
 import io.meshform.engine.plan.Planner;
 import io.meshform.engine.plan.ResourceChange;
-import io.meshform.engine.plan.SerialSteps;
+import io.meshform.engine.plan.StepOrder;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.AppliedResource;
 import io.meshform.engine.spi.ApplyRequest;
@@ -88,7 +88,7 @@ public final class Applier {
         List<ResourceChange> deposed = steps.stream().filter(ResourceChange::deposed).toList();
         steps.removeIf(ResourceChange::deposed);
         // Keyed by address: a ResourceChange's record hashCode walks its whole before/after trees.
-        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = dependencies(steps);
+        Map<ResourceAddress, Set<ResourceAddress>> waitsFor = StepOrder.waits(steps);
         // Before the first create, once per apply (not per create): the addresses it may create objects for. An object
         // with this state's mark that the state does not record is this state's only when an apply wrote this first.
         StateSnapshot before = prior;
@@ -221,34 +221,6 @@ public final class Applier {
         }
         Planner.refuseProtectedDestroys(plan.changes(), stack, prior, refused);
         refused.throwIfErrors();
-    }
-
-    /**
-     * Creates wait for what they depend on; deletes wait for the deletes of what depended on them; a step of a type that
-     * runs one at a time waits for the one the plan put before it, whatever either does ({@link SerialSteps}).
-     */
-    private static Map<ResourceAddress, Set<ResourceAddress>> dependencies(List<ResourceChange> steps) {
-        Map<ResourceAddress, ResourceChange> byAddress = new HashMap<>();
-        steps.forEach(c -> byAddress.put(c.address(), c));
-        Map<ResourceAddress, Set<ResourceAddress>> waits = new LinkedHashMap<>();
-        steps.forEach(c -> waits.put(c.address(), new HashSet<>()));
-        for (ResourceChange c : steps) {
-            for (ResourceAddress d : c.dependsOn()) {
-                ResourceChange dep = byAddress.get(d);
-                if (dep == null) {
-                    continue;
-                }
-                boolean cDeletes = c.action() == Action.DELETE;
-                boolean depDeletes = dep.action() == Action.DELETE;
-                if (!cDeletes && !depDeletes) {
-                    waits.get(c.address()).add(d);
-                } else if (cDeletes && depDeletes) {
-                    waits.get(d).add(c.address());
-                }
-            }
-            SerialSteps.waitsFor(c).filter(byAddress::containsKey).ifPresent(before -> waits.get(c.address()).add(before));
-        }
-        return waits;
     }
 
     private ResourceChange run(StackContext context, ResourceChange c, Recorder recorder, LockHandle lock) {

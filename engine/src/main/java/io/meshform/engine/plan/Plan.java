@@ -52,7 +52,12 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
         int destroy = 0;
         int forget = 0;
         int record = 0;
+        int waitFor = 0;
         for (ResourceChange c : changes) {
+            if (c.waitsOnly()) {
+                waitFor++;
+                continue;
+            }
             if (c.forgets() || c.dropsRecord()) {
                 forget++;
                 continue;
@@ -73,7 +78,7 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
                 }
             }
         }
-        return new Summary(add, change, destroy, forget, record);
+        return new Summary(add, change, destroy, forget, record, waitFor);
     }
 
     /** Counts per action, for the JSON form. */
@@ -90,22 +95,29 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
      * "Plan: 1 to add, 2 to change, 0 to destroy." as Terraform prints it; adopted objects that leave management but stay
      * in the cluster are counted apart (", 1 to forget", as Terraform says of a removed block with destroy = false), with
      * the records of objects already gone from the cluster (nothing to destroy, only a record leaves the state), and
-     * so are declared objects apply only records in state (", 1 to record", where Terraform counts "to import").
+     * so are declared objects apply only records in state (", 1 to record", where Terraform counts "to import"), and
+     * objects as declared that apply only waits for (", 1 to wait for": an earlier apply wrote them and did not finish
+     * waiting; nothing in them changes).
      */
-    public record Summary(int add, int change, int destroy, int forget, int record) {
+    public record Summary(int add, int change, int destroy, int forget, int record, int waitFor) {
         public Summary(int add, int change, int destroy) {
-            this(add, change, destroy, 0, 0);
+            this(add, change, destroy, 0, 0, 0);
         }
 
         public Summary(int add, int change, int destroy, int forget) {
-            this(add, change, destroy, forget, 0);
+            this(add, change, destroy, forget, 0, 0);
+        }
+
+        public Summary(int add, int change, int destroy, int forget, int record) {
+            this(add, change, destroy, forget, record, 0);
         }
 
         @Override
         public String toString() {
             return "Plan: " + add + " to add, " + change + " to change, " + destroy + " to destroy"
                     + (forget > 0 ? ", " + forget + " to forget" : "")
-                    + (record > 0 ? ", " + record + " to record" : "") + ".";
+                    + (record > 0 ? ", " + record + " to record" : "")
+                    + (waitFor > 0 ? ", " + waitFor + " to wait for" : "") + ".";
         }
     }
 }

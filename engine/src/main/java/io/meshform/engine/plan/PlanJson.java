@@ -100,7 +100,14 @@ public final class PlanJson {
             plan.notPlanned().forEach(a -> left.add(a.toString()));
         }
         ArrayNode changes = root.putArray("resource_changes");
-        for (ResourceChange c : plan.changes()) {
+        List<List<Integer>> waits = StepOrder.of(plan.changes());
+        int[] stepNumbers = new int[plan.changes().size()];
+        int steps = 0;
+        for (int i = 0; i < stepNumbers.length; i++) {
+            stepNumbers[i] = waits.get(i) == null ? 0 : ++steps;
+        }
+        for (int i = 0; i < plan.changes().size(); i++) {
+            ResourceChange c = plan.changes().get(i);
             ObjectNode o = changes.addObject();
             o.put("address", c.address().toString());
             o.put("type", c.address().type());
@@ -120,6 +127,10 @@ public final class PlanJson {
                 // apply writes the state entry of an object that is already there: a change, though the cluster's stays
                 o.put("record", true);
             }
+            if (c.waitsOnly()) {
+                // an update that changes nothing: apply writes the object again as it is and waits for it to be ready
+                o.put("wait", true);
+            }
             if (c.forgets() || c.dropsRecord()) {
                 // apply only removes the state's record: the object stays (adopted) or is gone already; "forget" counts it
                 o.put("forget", true);
@@ -134,6 +145,12 @@ public final class PlanJson {
             c.warnings().forEach(warnings::add);
             ArrayNode deps = o.putArray("depends_on");
             c.dependsOn().forEach(d -> deps.add(d.toString()));
+            if (stepNumbers[i] > 0) {
+                // the order apply carries the steps out in (StepOrder): depends_on alone does not say it
+                o.put("step", stepNumbers[i]);
+                ArrayNode after = o.putArray("waits_for");
+                waits.get(i).forEach(w -> after.add(stepNumbers[w]));
+            }
             if (c.liveVersion() == null) {
                 o.putNull("live_version");
             } else {
@@ -152,6 +169,7 @@ public final class PlanJson {
         summary.put("destroy", s.destroy());
         summary.put("forget", s.forget());
         summary.put("record", s.record());
+        summary.put("wait", s.waitFor());
         return root;
     }
 

@@ -11,6 +11,7 @@ import io.meshform.engine.model.Stack;
 import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.LiveObject;
+import io.meshform.engine.spi.PlanDetail;
 import io.meshform.engine.spi.PlanRequest;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ResourceRef;
@@ -281,6 +282,8 @@ public final class Planner {
         if (decl == null) {
             String reason = options.destroy() ? "destroy requested" : "no longer declared in the stack";
             Map<String, String> release = Map.of();
+            List<PlanDetail> details = List.of();
+            List<String> warnings = new ArrayList<>();
             if (live == null) {
                 reason += "; already absent from the cluster, only the state entry goes";
                 release = Map.of(GONE_STEP, "true");
@@ -290,10 +293,11 @@ public final class Planner {
                 release = Map.of(RELEASE_STEP, "true");
             } else if (recorded != null) {
                 reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");
+                details = type.deleteDetails(address, recorded, live, context, warnings);
             }
             return new ResourceChange(address, Action.DELETE, reason,
                     Sensitive.mask(liveValue, SensitivePaths.of(type, liveValue, recorded == null ? null : recorded.attributes())), null,
-                    List.of(), List.of(), release, version, deps);
+                    details, warnings, release, version, deps);
         }
         // The entry as applied: a name recorded as a digest, put back in clear where the stack gives that very value.
         ResourceState applied = DigestedIdentity.restored(type, recorded, decl.spec());

@@ -69,6 +69,14 @@ public record ResourceChange(ResourceAddress address, Action action, String reas
     }
 
     /**
+     * An update that changes nothing and only waits for the object, as declared, to become ready: an earlier apply wrote
+     * it and did not finish waiting ({@link PlannedChange#WAIT_ONLY}). Saying "updated in-place" of it would be untrue.
+     */
+    public boolean waitsOnly() {
+        return action == Action.UPDATE && "true".equals(privateData.get(PlannedChange.WAIT_ONLY));
+    }
+
+    /**
      * The key of the deposed object this entry deletes ({@link DeposedDeletes}), or null when it is about the resource's
      * own object.
      */

@@ -70,6 +70,7 @@ public final class PlanText {
                         ? " will no longer be managed by meshform; the object stays in the cluster"
                         : c.dropsRecord() ? " is already deleted; its record will be removed from the state"
                         : c.records() ? " will be recorded in state; nothing changes in the cluster"
+                        : c.waitsOnly() ? " will be waited for; nothing in it changes"
                         : c.createsFirst() ? " will be replaced: the new object is applied first, the old one deleted after"
                         : " will be " + pastTense(c.action()))))
                 .append(style.dim(" (" + io.meshform.engine.diag.ControlChars.escape(c.reason()) + ")")).append('\n');
@@ -127,7 +128,9 @@ public final class PlanText {
         if (unified.isEmpty() && c.records()) {
             body(out, style.dim("(the live object is as declared: apply only writes its state entry)"), false);
         }
-        if (unified.isEmpty() && c.action() == Action.UPDATE) {
+        if (unified.isEmpty() && c.waitsOnly()) {
+            body(out, style.dim("(the live object is as declared: apply writes it again unchanged and waits for it)"), false);
+        } else if (unified.isEmpty() && c.action() == Action.UPDATE) {
             // Same spec, different cluster (drift, or an object that went missing): the details above say where.
             body(out, style.dim(c.details().isEmpty()
                     ? "(no declared field differs: the reason above says what apply does)"

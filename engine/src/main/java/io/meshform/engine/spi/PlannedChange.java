@@ -19,6 +19,15 @@ public record PlannedChange(Action action, String reason, JsonNode before, JsonN
      */
     public static final String CREATE_FIRST = "meshform/create-first";
 
+    /**
+     * The {@link #privateData} key of an update that changes nothing in the target system and only waits: the object is
+     * as declared, but no apply finished waiting for it to become ready (one was interrupted, or its wait timed out).
+     * Apply writes it again unchanged and waits before the resources that depend on it. The plan says "will be waited
+     * for", not "updated in-place", and counts it apart ("1 to wait for"), as Terraform names an incomplete resource in
+     * words of its own rather than as a change.
+     */
+    public static final String WAIT_ONLY = "meshform/wait-only";
+
     public PlannedChange {
         details = List.copyOf(details);
         warnings = List.copyOf(warnings);
@@ -41,6 +50,13 @@ public record PlannedChange(Action action, String reason, JsonNode before, JsonN
     public PlannedChange createdBeforeDeleted() {
         Map<String, String> data = new java.util.TreeMap<>(privateData);
         data.put(CREATE_FIRST, "true");
+        return withPrivateData(data);
+    }
+
+    /** This update, which only waits for an object as declared to become ready ({@link #WAIT_ONLY}). */
+    public PlannedChange waitOnly() {
+        Map<String, String> data = new java.util.TreeMap<>(privateData);
+        data.put(WAIT_ONLY, "true");
         return withPrivateData(data);
     }
 

@@ -78,6 +78,18 @@ public interface ResourceType {
     }
 
     /**
+     * The lines the plan shows under the delete of this recorded resource, beyond its value: the objects behind it that
+     * the delete changes (e.g. the workloads a labels delete restarts), with warnings about them added to
+     * {@code warnings}. {@code live} is the object as this plan read it, never null. None by default. A delete retried
+     * after one cut short lists what is still to do, so the plan that retries it says what it will touch as the first
+     * one did.
+     */
+    default List<PlanDetail> deleteDetails(ResourceAddress address, io.meshform.state.ResourceState recorded, LiveObject live,
+                                           StackContext context, List<String> warnings) {
+        return List.of();
+    }
+
+    /**
      * What {@link #release} of this recorded, adopted resource will do beyond leaving the object, for the plan to say
      * (e.g. labels removed and workloads restarted); empty by default.
      */

@@ -199,7 +199,7 @@ class DeposedObjectTest {
         assertFalse(text.contains("will be destroyed"), text);
         assertTrue(new PlanMarkdown().render(p).contains("**Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget.**"));
         tools.jackson.databind.JsonNode json = JsonMapper.builder().build().readTree(new PlanJson().write(p, true));
-        assertEquals("{\"add\":0,\"change\":0,\"destroy\":0,\"forget\":1,\"record\":0}", json.get("summary").toString());
+        assertEquals("{\"add\":0,\"change\":0,\"destroy\":0,\"forget\":1,\"record\":0,\"wait\":0}", json.get("summary").toString());
         tools.jackson.databind.JsonNode changes = json.get("resource_changes");
         tools.jackson.databind.JsonNode entry = changes.get(changes.size() - 1);
         assertEquals(key, entry.get("deposed").asString());

@@ -265,13 +265,16 @@ public final class ManifestType implements ResourceType {
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, after, details, warnings, Map.of());
     }
 
-    /** {@code noop}, or an update whose apply finishes the wait no apply finished ({@link OwedWait}). */
+    /**
+     * {@code noop}, or an update whose apply finishes the wait no apply finished ({@link OwedWait}); marked as one that
+     * only waits, so the plan says "will be waited for", not "updated in-place": nothing in the object changes.
+     */
     private PlannedChange unlessWaitOwed(PlannedChange noop, PlanRequest request, Target t, ObjectNode m, ObjectNode recorded) {
         return OwedWait.reason(request, t, m, recorded, () -> {
             HasMetadata live = KubeObjects.get(kube.client(), t);
             return live == null ? null : Json.toNode(live);
         }).map(reason -> new PlannedChange(Action.UPDATE, reason, noop.before(), noop.after(), noop.details(),
-                noop.warnings(), noop.privateData())).orElse(noop);
+                noop.warnings(), noop.privateData()).waitOnly()).orElse(noop);
     }
 
     /**

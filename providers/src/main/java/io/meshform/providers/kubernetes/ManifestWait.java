@@ -63,8 +63,8 @@ record ManifestWait(String condition, String field, String value, long seconds) 
             res.waitUntilCondition(o -> o != null && holds(Json.toNode(o)), seconds, TimeUnit.SECONDS);
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             throw KubeErrors.error(request.address() + ": " + t.describe() + " was applied but is not " + this
-                    + " after " + seconds + "s", "meshform did not record it, so the next plan shows the wait as still owed (an update"
-                    + " that waits before the resources that depend on it); check `kubectl describe` and apply again");
+                    + " after " + seconds + "s", "meshform did not record it, so the next plan shows the wait as still owed (the object"
+                    + " \"will be waited for\" before the resources that depend on it); check `kubectl describe` and apply again");
         }
     }
 

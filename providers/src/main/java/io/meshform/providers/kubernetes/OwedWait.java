@@ -12,7 +12,8 @@ import tools.jackson.databind.node.ObjectNode;
  * records this manifest and this wait vouches that it held once; any other state (no entry, or one from before the
  * manifest or the wait changed) does not: the apply that wrote the object was interrupted (Ctrl-C, SIGTERM, kill -9)
  * while it waited, or its wait timed out. When, besides, the live object does not hold what the wait asks for now,
- * the object is as declared but the wait is still owed: the plan shows an update whose apply waits, so the
+ * the object is as declared but the wait is still owed: the plan shows it as waited for (an update that changes nothing,
+ * {@link io.meshform.engine.spi.PlannedChange#WAIT_ONLY}) and its apply waits, so the
  * resources that depend on it start only after it holds, as after an apply that was not cut short. Without this the
  * plan only recorded the object ("nothing changes in the cluster") and its dependents started at once.
  */

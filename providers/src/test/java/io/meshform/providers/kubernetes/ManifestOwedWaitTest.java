@@ -20,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A manifest whose object is as declared while its wait was never seen to hold by an apply: the apply that wrote it was
  * interrupted while it waited (or the wait timed out), so the state does not record it. The plan recorded the object
  * ("nothing changes in the cluster") and the resources depending on it started before it was ready. Now the wait
- * still owed is an update whose apply waits.
+ * still owed is an update whose apply waits, marked as one that only waits ("will be waited for"): nothing in it changes.
  */
 @EnableKubernetesMockClient(crud = true)
 class ManifestOwedWaitTest {
@@ -45,6 +45,8 @@ class ManifestOwedWaitTest {
     void anObjectNoApplyRecordedThatDoesNotHoldItsWaitIsAnUpdateThatWaits() {
         PlannedChange c = plan(spec("a: b", WAIT), null, new ManifestWait.Seen(false));
         assertEquals(Action.UPDATE, c.action());
+        // nothing in the object changes: the plan says it will be waited for, not updated in-place
+        assertEquals("true", c.privateData().get(PlannedChange.WAIT_ONLY));
         assertEquals("ConfigMap ns/gate is as declared but not data.ready = yes, and no apply finished waiting for it (one"
                 + " was interrupted or timed out while waiting): apply waits up to 60s for it before the resources that"
                 + " depend on it", c.reason());
@@ -64,7 +66,9 @@ class ManifestOwedWaitTest {
     @Test
     void anUpdateInterruptedWhileWaitingStillOwesTheWait() {
         // The state still records the manifest from before the update: no apply saw the new one hold its wait.
-        assertEquals(Action.UPDATE, plan(spec("a: c", WAIT), spec("a: b", WAIT), new ManifestWait.Seen(false)).action());
+        PlannedChange c = plan(spec("a: c", WAIT), spec("a: b", WAIT), new ManifestWait.Seen(false));
+        assertEquals(Action.UPDATE, c.action());
+        assertEquals("true", c.privateData().get(PlannedChange.WAIT_ONLY), "the interrupted update wrote the object already");
     }
 
     @Test
