@@ -156,8 +156,11 @@ public final class KubeErrors {
             default -> "";
         };
         String http = code > 0 ? " (HTTP " + code + ")" : "";
+        // No status and no HTTP code: the words are the client's own (fabric8's "namespace not specified ..."), not an
+        // answer of the API server, which "API server says" claimed.
+        String who = status(e) == null && code <= 0 ? "Kubernetes client says: " : "API server says: ";
         return new DiagnosticsException(Diagnostic.error(address + ": " + verb + " " + what + " failed" + http,
-                "API server says: " + said + hint, null));
+                who + said + hint, null));
     }
 
     /**

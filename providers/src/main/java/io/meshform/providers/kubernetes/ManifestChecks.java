@@ -80,6 +80,9 @@ public final class ManifestChecks {
                 c.error(at + "/metadata/namespace", kind + " is cluster-scoped: it has no namespace",
                         "remove metadata.namespace");
             }
+            if (k.namespaced() && md != null && md.isObject() && !md.has("namespace")) {
+                c.error(at + "/metadata", NamespaceRequired.summary(kind), NamespaceRequired.HINT);
+            }
         }
         if ("v1".equals(apiVersion) && "Secret".equals(kind)) {
             secretData(m, at, c);

@@ -5,9 +5,7 @@ import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.PlanCheck;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -35,7 +33,7 @@ final class ManifestKindsCheck implements PlanCheck {
     @Override
     public List<Diagnostic> check(CheckContext context) {
         List<ResourceDecl> manifests = context.stack().ofType(ManifestType.NAME);
-        Set<String> declared = new HashSet<>();
+        java.util.Map<String, String> declared = new java.util.HashMap<>();  // "group/version Kind" -> its CRD's scope
         for (ResourceDecl d : manifests) {
             JsonNode m = d.spec().path("manifest");
             if ("CustomResourceDefinition".equals(Json.text(m, "kind"))) {
@@ -43,7 +41,7 @@ final class ManifestKindsCheck implements PlanCheck {
                 String group = Json.text(spec, "group");
                 String kind = Json.text(spec.path("names"), "kind");
                 for (JsonNode v : spec.path("versions")) {
-                    declared.add(group + "/" + Json.text(v, "name") + " " + kind);
+                    declared.put(group + "/" + Json.text(v, "name") + " " + kind, Json.text(spec, "scope", ""));
                 }
             }
         }
@@ -52,8 +50,12 @@ final class ManifestKindsCheck implements PlanCheck {
             JsonNode m = d.spec().path("manifest");
             String apiVersion = Json.text(m, "apiVersion");
             String kind = Json.text(m, "kind");
-            if (apiVersion == null || kind == null || kinds.knowsGroup(apiVersion)
-                    || declared.contains(apiVersion + " " + kind)) {
+            if (apiVersion == null || kind == null || kinds.knowsGroup(apiVersion)) {
+                continue;
+            }
+            String scope = declared.get(apiVersion + " " + kind);
+            if (scope != null) {
+                scope(d, m, kind, scope).ifPresent(out::add);
                 continue;
             }
             out.add(Diagnostic.error(d.address() + ": unknown kind `" + kind + "` of `" + apiVersion + "`",
@@ -62,5 +64,24 @@ final class ManifestKindsCheck implements PlanCheck {
                             + " kind CustomResourceDefinition)", d.source().range("/spec/manifest/kind")));
         }
         return out;
+    }
+
+    /** A manifest of a kind the stack's CRD declares: namespaced or not as the CRD's {@code spec.scope} says. */
+    private static java.util.Optional<Diagnostic> scope(ResourceDecl d, JsonNode m, String kind, String scope) {
+        JsonNode md = m.path("metadata");
+        if (!md.isObject()) {
+            return java.util.Optional.empty();  // "missing metadata" is said by the manifest's own checks
+        }
+        if ("Namespaced".equals(scope) && !md.has("namespace")) {
+            return java.util.Optional.of(Diagnostic.error(d.address() + ": " + NamespaceRequired.summary(kind)
+                    + " (its CustomResourceDefinition in this stack says scope: Namespaced)", NamespaceRequired.HINT,
+                    d.source().range("/spec/manifest/metadata")));
+        }
+        if ("Cluster".equals(scope) && md.has("namespace")) {
+            return java.util.Optional.of(Diagnostic.error(d.address() + ": " + kind + " is cluster-scoped (its"
+                    + " CustomResourceDefinition in this stack says scope: Cluster): it has no namespace",
+                    "remove metadata.namespace", d.source().range("/spec/manifest/metadata/namespace")));
+        }
+        return java.util.Optional.empty();
     }
 }

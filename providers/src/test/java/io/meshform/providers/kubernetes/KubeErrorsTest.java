@@ -38,4 +38,16 @@ class KubeErrorsTest {
         org.junit.jupiter.api.Assertions.assertTrue(KubeErrors.explain("a", "list", "b", refused).getMessage()
                 .contains("no answer from the API server"));
     }
+
+    @Test
+    void aClientsOwnRefusalIsNotCalledTheApiServers() {
+        // What fabric8 8.0.0 throws for a namespaced object with no namespace and none in the kubeconfig's context.
+        var e = new KubernetesClientException("namespace not specified for an operation requiring one and no default was"
+                + " found in the Config.");
+        String m = KubeErrors.explain("kubernetes.manifest.a", "dry-run apply", "ConfigMap x", e).getMessage();
+        assertTrue(m.contains("Kubernetes client says: namespace not specified") && !m.contains("API server says"), m);
+        var answered = new KubernetesClientException("Failure executing: PATCH", 422,
+                new StatusBuilder().withCode(422).withMessage("spec.x: Invalid value").build());
+        assertTrue(KubeErrors.explain("a", "apply", "b", answered).getMessage().contains("API server says: spec.x"));
+    }
 }

@@ -28,7 +28,10 @@ class NamespaceAndManifestValidationTest {
         assertEquals(List.of(), errors(t.validate(yaml(
                 "manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: b}}\nwait: {condition: Ready, timeoutSeconds: 30}\n"))));
         assertEquals(List.of(": set exactly one of `manifest` (the object inline) or `file` (a YAML file)"),
-                errors(t.validate(yaml("manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\nfile: x.yaml\n"))));
+                errors(t.validate(yaml("manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: a, namespace: b}}\nfile: x.yaml\n"))));
+        assertEquals(List.of("/manifest/metadata: a ConfigMap lives in a namespace: metadata.namespace is required"),
+                errors(t.validate(yaml("manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n"))));
+        assertEquals(List.of(), errors(t.validate(yaml("manifest: {apiVersion: v1, kind: Namespace, metadata: {name: a}}\n"))));
         assertEquals(List.of("/manifest/kind: missing required field `kind`"),
                 errors(t.validate(yaml("manifest: {apiVersion: v1, metadata: {name: a}}\n"))));
         assertEquals(List.of("/wait/condition: `condition` must be one of Available, Established, Ready, not \"Avaliable\""),
