@@ -69,14 +69,26 @@ public final class StackLoader {
      * The loaded stack and any warnings; throws {@link DiagnosticsException} listing every error. {@code secrets}: the
      * texts the values of its {@code sensitive} variables may be printed as, for the output's redactor.
      */
-    public record Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets) {
+    public record Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets, List<UnknownValue> unknown) {
 
         public Loaded {
             secrets = Set.copyOf(secrets);
+            unknown = List.copyOf(unknown);
+        }
+
+        public Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets) {
+            this(stack, warnings, secrets, List.of());
         }
 
         public Loaded(Stack stack, List<Diagnostic> warnings) {
             this(stack, warnings, Set.of());
+        }
+
+        /** The variables a value of the stack refers to that had no value ({@link #loadWithoutValues}). */
+        public Set<String> unknownVariables() {
+            Set<String> names = new java.util.TreeSet<>();
+            unknown.forEach(u -> names.addAll(u.variables()));
+            return names;
         }
     }
 
@@ -90,9 +102,24 @@ public final class StackLoader {
      * must lie inside {@code root} (see {@link StackRoot}).
      */
     public Loaded load(Path file, VariableInputs inputs, StackRoot root) {
+        return load(file, inputs, root, false);
+    }
+
+    /**
+     * As {@link #load(Path, VariableInputs, StackRoot)}, but a declared variable given no value is unknown rather than an
+     * error, as {@code terraform validate} takes its variables: for the commands that need no value ({@code validate},
+     * {@code graph}, {@code state rm|mv|push}). A value that refers to one stays as written, and the checks of it that
+     * need the value are left out and listed ({@link Loaded#unknown}); every other check runs, and a value that is given
+     * is checked as in a load. Such a stack is never planned or applied: only {@link #load} makes one for that.
+     */
+    public Loaded loadWithoutValues(Path file, VariableInputs inputs, StackRoot root) {
+        return load(file, inputs, root, true);
+    }
+
+    private Loaded load(Path file, VariableInputs inputs, StackRoot root, boolean unknownAllowed) {
         StackDigest digest = StackDigest.start();
         try {
-            return load(file, inputs, root, digest);
+            return load(file, inputs, root, digest, unknownAllowed);
         } finally {
             digest.abandon();  // after a successful load the digest already has its content, and this does nothing
         }
@@ -115,7 +142,7 @@ public final class StackLoader {
         return parts.backend;
     }
 
-    private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest) {
+    private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest, boolean unknownAllowed) {
         unreadable.clear();
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
@@ -125,12 +152,14 @@ public final class StackLoader {
         boolean partsLeftOut = out.hasErrors();
         // Structural errors do not stop here: the resources that did parse are still validated, so one run
         // reports every error in the file.
-        Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
+        Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, unknownAllowed, out);
         Set<String> used = new HashSet<>();
         Set<String> sensitive = parts.variables.sensitiveNames();
         parts.variables.refuseUnmaskable(values, out);
-        Interpolator interpolator = new Interpolator(values, parts.variables.names(), sensitive, used, out);
+        Interpolator interpolator = new Interpolator(values, parts.variables.names(), sensitive,
+                parts.variables.unknownNames(), used, out);
         List<ResourceDecl> resources = new ArrayList<>();
+        Map<ResourceAddress, UnknownFields> unknown = new java.util.HashMap<>();
         for (StackResources.Declared raw : parts.resources.all()) {
             int unresolvedBefore = interpolator.unresolved();
             String specPointer = raw.source().pointer() + "/spec";
@@ -140,7 +169,9 @@ public final class StackLoader {
                 // would add a second, false error (e.g. "invalid value" for a label).
                 unreadable.add(raw.address());
             }
-            SourceLocator source = readFiles(raw, spec, parts, file.toString(), out);
+            UnknownFields notKnown = new UnknownFields(interpolator.takeUnknownPointers(specPointer), spec);
+            unknown.put(raw.address(), notKnown);
+            SourceLocator source = readFiles(raw, spec, parts, file.toString(), notKnown, out);
             resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle(),
                     interpolator.sensitivePointers(specPointer)));
         }
@@ -151,10 +182,10 @@ public final class StackLoader {
         Set<ResourceAddress> invalid = new HashSet<>(unreadable);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
-                if (!validateSpec(r, out)) {
+                if (!validateSpec(r, unknown.get(r.address()), out)) {
                     invalid.add(r.address());
                 }
-                UnmaskableLiterals.refuse(r, types.get(r.type()), out);
+                UnmaskableLiterals.refuse(r, types.get(r.type()), unknown.get(r.address())::holds, out);
                 if (SensitiveIdentity.refuse(r, types.get(r.type()), out)) {
                     invalid.add(r.address());
                 }
@@ -170,12 +201,16 @@ public final class StackLoader {
             throw new DiagnosticsException(out.withText(t -> Sensitive.redact(t, secrets)));
         }
         // One form from here on: what the type applies, records and compares (validated as written, above).
-        resources.replaceAll(r -> new ResourceDecl(r.address(), r.dependsOn(),
+        // A spec with unknown values stays as written: normalising would read `${var.port}` as a port.
+        resources.replaceAll(r -> unknown.get(r.address()).isEmpty() ? new ResourceDecl(r.address(), r.dependsOn(),
                 (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle(),
-                r.sensitivePaths()));
+                r.sensitivePaths()) : r);
         Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
                 digest.of(parts.name, parts.environment, resources));
-        return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets);
+        List<UnknownValue> notKnown = new ArrayList<>();
+        resources.forEach(r -> unknown.get(r.address()).pointers().forEach((at, names) -> notKnown.add(
+                new UnknownValue(r.address(), at, r.source().valueRange("/spec" + at), names))));
+        return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets, notKnown);
     }
 
     private static final class Parts {
@@ -297,7 +332,8 @@ public final class StackLoader {
      * names: inside the root, bounded, with the same YAML rules as the stack. Returns the resource's locator, which
      * points problems inside such content into its file.
      */
-    private SourceLocator readFiles(StackResources.Declared raw, ObjectNode spec, Parts parts, String stackShown, Diagnostics out) {
+    private SourceLocator readFiles(StackResources.Declared raw, ObjectNode spec, Parts parts, String stackShown,
+                                    UnknownFields unknown, Diagnostics out) {
         SourceLocator source = raw.source();
         ResourceType type = types.find(raw.address().type()).orElse(null);
         if (type == null) {
@@ -309,6 +345,10 @@ public final class StackLoader {
                 continue;  // absent, or not a string: the type's own validation says so
             }
             SourceRange at = raw.source().range("/spec/" + f.getKey());
+            if (unknown.holds("/" + YamlReader.escape(f.getKey()))) {
+                unreadable.add(raw.address());  // no file to read until the variable has a value: its spec is not checked
+                continue;
+            }
             if (spec.has(f.getValue()) && !spec.get(f.getValue()).isNull()) {
                 out.error(raw.address() + ": set `" + f.getValue() + "` or `" + f.getKey() + "`, not both",
                         "`" + f.getKey() + "` names a file whose object becomes `" + f.getValue() + "`", at);
@@ -386,10 +426,13 @@ public final class StackLoader {
     }
 
     /** @return true when the spec has no error (warnings aside) */
-    private boolean validateSpec(ResourceDecl r, Diagnostics out) {
+    private boolean validateSpec(ResourceDecl r, UnknownFields unknown, Diagnostics out) {
         ResourceType type = types.get(r.type());
         boolean valid = true;
         for (FieldProblem problem : type.validate(r.spec())) {
+            if (unknown.about(problem)) {
+                continue;  // it judges `${var.x}` as written, not a value (listed in Loaded.unknown)
+            }
             String summary = r.address() + ": " + (problem.path().isEmpty() ? "spec" : "spec" + problem.path().replace('/', '.'))
                     + ": " + problem.message();
             SourceRange at = problem.atValue() ? r.source().valueRange("/spec" + problem.path())

@@ -29,12 +29,7 @@ public final class Validator {
 
     /** Warnings found; throws {@link DiagnosticsException} with every error. */
     public List<Diagnostic> validate(Stack stack) {
-        Diagnostics out = new Diagnostics();
-        try {
-            new Planner(types, "validate").graph(stack, StateSnapshot.empty("validate"), false);
-        } catch (DiagnosticsException e) {
-            e.diagnostics().forEach(out::add);
-        }
+        Diagnostics out = graph(stack);
         Map<ResourceAddress, JsonNode> after = new TreeMap<>();
         for (ResourceDecl d : stack.resources()) {
             after.put(d.address(), d.spec());
@@ -47,5 +42,26 @@ public final class Validator {
         }
         out.throwIfErrors();
         return out.warnings();
+    }
+
+    /**
+     * The dependency graph's problems only (a cycle), for a stack loaded with unknown values
+     * ({@link io.meshform.engine.load.StackLoader#loadWithoutValues}): the checks would judge {@code ${var.x}} as
+     * written, in one object or in how several go together, so none runs, and the caller says so.
+     */
+    public List<Diagnostic> validateGraphOnly(Stack stack) {
+        Diagnostics out = graph(stack);
+        out.throwIfErrors();
+        return out.warnings();
+    }
+
+    private Diagnostics graph(Stack stack) {
+        Diagnostics out = new Diagnostics();
+        try {
+            new Planner(types, "validate").graph(stack, StateSnapshot.empty("validate"), false);
+        } catch (DiagnosticsException e) {
+            e.diagnostics().forEach(out::add);
+        }
+        return out;
     }
 }
