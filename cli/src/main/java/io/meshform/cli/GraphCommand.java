@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or an indented text tree).",
+@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or an indented text tree)."
+        + " Needs no variable values: without one, a dependency a type finds through a value the variable gives (a"
+        + " namespace's name) is not drawn, and a note says which variables.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform graph -f examples/cortex-production.yaml | dot -Tsvg > graph.svg",
             "  meshform graph -f examples/cortex-production.yaml --format text"})
@@ -32,7 +34,16 @@ final class GraphCommand implements Callable<Integer> {
     public Integer call() {
         global.refuseContext("graph");
         try (Workspace ws = new Workspace(global, terminal)) {
-            StackLoader.Loaded loaded = ws.loadStack();
+            StackLoader.Loaded loaded = ws.loadStackWithoutValues(true);
+            if (!loaded.unknown().isEmpty()) {
+                // Edges by dependsOn are all drawn; those a type derives from a value (labels on a namespace the stack
+                // creates, by its name) cannot be found while the value is `${var.x}`.
+                terminal.err().println(ws.style().yellow(io.meshform.engine.diag.Diagnostic.info("no value for "
+                        + String.join(", ", loaded.unknownVariables().stream().map(n -> "`" + n + "`").toList())
+                        + ": a dependency a type finds through a value it gives (such as a namespace's name) is not drawn",
+                        "give every value (--var NAME=VALUE, --var-file FILE or MESHFORM_VAR_NAME) for the whole graph",
+                        null).format()));
+            }
             TypeRegistry types = ws.registry();
             ResourceGraph graph = new Planner(types, ws.version()).graph(loaded.stack(), StateSnapshot.empty(ws.version()), false);
             switch (format) {

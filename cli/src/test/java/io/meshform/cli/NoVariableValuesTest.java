@@ -1,0 +1,150 @@
+package io.meshform.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands that need no variable value do not ask for one, as Terraform's {@code validate}, {@code graph} and
+ * {@code state rm} do not: a variable without a value is unknown there, what needs it is skipped and said, and every
+ * other check and refusal stands. plan (and so apply) still needs every value.
+ */
+class NoVariableValuesTest {
+    @TempDir
+    Path dir;
+    Path stack;
+    Path state;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private static final String HEAD = """
+            apiVersion: meshform.io/v1alpha1
+            kind: Stack
+            metadata: {name: demo}
+            variables:
+              ns: {type: string}
+              mode: {type: string}
+            resources:
+              - type: istio.peerAuthentication
+                name: pa
+                spec: {namespace: "${var.ns}", name: default, mtls: {mode: "${var.mode}"}}
+              - type: kubernetes.labels
+                name: injection
+                spec: {kind: Namespace, name: "${var.ns}", labels: {istio-injection: enabled}}
+            """;
+
+    @BeforeEach
+    void write() throws IOException {
+        stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, HEAD);
+        state = dir.resolve("meshform.state.json");
+        Files.writeString(state, """
+                {"format_version": 4, "serial": 3, "lineage": "0d5b3f0e-8c52-4d0b-9a52-51a7f4f7c0aa", "stack": "demo",
+                 "meshform_version": "0.1.0", "resources": [
+                  {"type": "kubernetes_labels", "address": "kubernetes.labels.injection",
+                   "attributes": {"kind": "Namespace", "name": "cortex", "labels": {"istio-injection": "enabled"}},
+                   "metadata": {}}]}
+                """);
+    }
+
+    private Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", stack.toString(), "--no-color"));
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false),
+                all.toArray(String[]::new));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void stateRmNeedsNoVariableValues() throws IOException {
+        Result rm = run("state", "rm", "kubernetes.labels.injection");
+        assertEquals(0, rm.code(), rm.out() + rm.err());
+        assertTrue(rm.out().startsWith("Removed kubernetes.labels.injection from the state"), rm.out());
+        assertTrue(rm.out().contains("The stack still declares kubernetes.labels.injection (" + stack + ":11:5)"), rm.out());
+        assertFalse(Files.readString(state).contains("kubernetes.labels.injection"), Files.readString(state));
+        assertFalse(rm.err().contains("has no value"), rm.err());
+    }
+
+    /** Without values, what state rm refused for a good reason it still refuses, and changes nothing. */
+    @Test
+    void stateRmStillRefusesAStackThatDeclaresOneObjectTwice() throws IOException {
+        Files.writeString(stack, HEAD + """
+                  - type: istio.peerAuthentication
+                    name: again
+                    spec: {namespace: "${var.ns}", name: default, mtls: {mode: STRICT}}
+                """);
+        byte[] before = Files.readAllBytes(state);
+        Result rm = run("state", "rm", "kubernetes.labels.injection");
+        assertEquals(1, rm.code(), rm.out() + rm.err());
+        assertTrue(rm.err().contains(stack + ":14:5: error: `istio.peerAuthentication.again` declares the same object as"
+                + " `istio.peerAuthentication.pa`"), rm.err());
+        assertTrue(rm.err().contains("Nothing was changed."), rm.err());
+        assertArrayEquals(before, Files.readAllBytes(state));
+    }
+
+    @Test
+    void validateWithoutValuesChecksTheRestAndSaysWhatItSkipped() throws IOException {
+        Result ok = run("validate", "--istioctl", dir.resolve("no-istioctl").toString());
+        assertEquals(0, ok.code(), ok.out() + ok.err());
+        assertTrue(ok.err().contains(stack + ":10:23: info: istio.peerAuthentication.pa: spec.namespace is not known without"
+                + " var.ns: the checks of its value were skipped"), ok.err());
+        assertTrue(ok.err().contains("info: istioctl validate and the mesh checks were skipped: values for `mode`, `ns`"),
+                ok.err());
+        assertTrue(ok.out().startsWith("Success! " + stack + " is valid as far as it can be checked without values for"
+                + " `mode`, `ns`: stack `demo`, 2 resources, 4 notes."), ok.out());
+
+        // an error beside an unknown value is still one, at its place (it was hidden behind "has no value")
+        Files.writeString(stack, HEAD.replace("istio-injection: enabled", "istio-injection: \"on off\""));
+        Result bad = run("validate");
+        assertEquals(1, bad.code(), bad.out() + bad.err());
+        assertTrue(bad.err().contains(stack + ":13:57: error: kubernetes.labels.injection: spec.labels.istio-injection:"
+                + " invalid value \"on off\""), bad.err());
+        assertFalse(bad.err().contains("has no value"), bad.err());
+
+        // with every value, every check runs: istioctl validate is then required, and it cannot run here
+        Files.writeString(stack, HEAD);
+        Result full = run("validate", "--var", "ns=cortex", "--var", "mode=STRICT", "--istioctl",
+                dir.resolve("no-istioctl").toString());
+        assertEquals(1, full.code(), full.out() + full.err());
+        assertTrue(full.err().contains("validate fails until istioctl runs"), full.err());
+    }
+
+    @Test
+    void graphNeedsNoVariableValues() {
+        Result graph = run("graph", "--format", "text");
+        assertEquals(0, graph.code(), graph.out() + graph.err());
+        assertEquals("istio.peerAuthentication.pa\nkubernetes.labels.injection\n", graph.out());
+        assertTrue(graph.err().contains("info: no value for `mode`, `ns`: a dependency a type finds through a value it"
+                + " gives (such as a namespace's name) is not drawn"), graph.err());
+    }
+
+    /** Nothing is ever planned, so nothing applied, with an unknown value. */
+    @Test
+    void planStillNeedsEveryValue() throws IOException {
+        byte[] before = Files.readAllBytes(state);
+        Result plan = run("plan", "--kubeconfig", dir.resolve("no-kubeconfig").toString());
+        assertEquals(1, plan.code(), plan.out() + plan.err());
+        assertTrue(plan.err().contains(stack + ":5:3: error: variable `ns` has no value"), plan.err());
+        assertTrue(plan.err().contains(stack + ":6:3: error: variable `mode` has no value"), plan.err());
+        assertArrayEquals(before, Files.readAllBytes(state));
+    }
+}
