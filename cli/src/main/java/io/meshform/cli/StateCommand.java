@@ -153,7 +153,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Forget a resource (and its deposed objects, if any): the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back).",
+    @Command(name = "rm", description = "Forget a resource (and its deposed objects, if any): the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back). Needs no variable values: the stack is read to check the state is its own, with those it lacks unknown.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
@@ -226,7 +226,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file), with its deposed objects, if any.",
+    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file), with its deposed objects, if any. Needs no variable values.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state mv -f stack.yaml istio.peerAuthentication.mongo istio.peerAuthentication.mongodb"})
     static final class MvCmd implements Callable<Integer> {
         @Mixin
@@ -309,7 +309,7 @@ final class StateCommand implements Callable<Integer> {
     }
 
     @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial or the same serial with "
-            + "other records (unless --force), and another lineage.",
+            + "other records (unless --force), and another lineage. Needs no variable values.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state push -f stack.yaml backup.state.json"})
     static final class PushCmd implements Callable<Integer> {
         @Mixin

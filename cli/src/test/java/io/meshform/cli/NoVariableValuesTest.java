@@ -137,6 +137,21 @@ class NoVariableValuesTest {
                 + " gives (such as a namespace's name) is not drawn"), graph.err());
     }
 
+    /** Each command's help says whether it needs the values. */
+    @Test
+    void theHelpSaysWhichCommandsNeedValues() {
+        for (String[] command : List.of(new String[] {"validate"}, new String[] {"graph"}, new String[] {"state", "rm"},
+                new String[] {"state", "mv"}, new String[] {"state", "push"})) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.add("--help");
+            String help = run(args.toArray(String[]::new)).out().replaceAll("\\s+", " ");
+            assertTrue(help.contains("Needs no variable values"), String.join(" ", command) + ":\n" + help);
+        }
+        String plan = run("plan", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(plan.contains("plan, apply, destroy, drift and import need a value for each variable without a default"),
+                plan);
+    }
+
     /** Nothing is ever planned, so nothing applied, with an unknown value. */
     @Test
     void planStillNeedsEveryValue() throws IOException {
