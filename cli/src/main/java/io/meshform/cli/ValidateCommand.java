@@ -99,7 +99,8 @@ final class ValidateCommand implements Callable<Integer> {
         List<Diagnostic> notes = new ArrayList<>();
         for (UnknownValue u : loaded.unknown()) {
             notes.add(Diagnostic.info(u.address() + ": " + u.field() + " is not known without " + u.references()
-                    + ": the checks of its value were skipped", null, u.range()));
+                    + (u.specUnchecked() ? ": the file it names cannot be read, so its spec was not checked"
+                    : ": the checks of its value were skipped"), null, u.range()));
         }
         notes.add(Diagnostic.info("istioctl validate and the mesh checks were skipped: " + variables(loaded)
                         + " (they check each object and how the objects go together, whole)",

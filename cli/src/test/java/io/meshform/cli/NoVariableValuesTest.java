@@ -128,13 +128,40 @@ class NoVariableValuesTest {
         assertTrue(full.err().contains("validate fails until istioctl runs"), full.err());
     }
 
+    /** `${var.ns}` and `${var.ns}` are one namespace whatever ns is: the edge by the namespace's name is drawn. */
     @Test
-    void graphNeedsNoVariableValues() {
+    void graphNeedsNoVariableValues() throws IOException {
+        Files.writeString(stack, HEAD + """
+                  - type: kubernetes.namespace
+                    name: ns
+                    spec: {name: "${var.ns}"}
+                """);
         Result graph = run("graph", "--format", "text");
         assertEquals(0, graph.code(), graph.out() + graph.err());
-        assertEquals("istio.peerAuthentication.pa\nkubernetes.labels.injection\n", graph.out());
-        assertTrue(graph.err().contains("info: no value for `mode`, `ns`: a dependency a type finds through a value it"
-                + " gives (such as a namespace's name) is not drawn"), graph.err());
+        assertEquals("""
+                istio.peerAuthentication.pa
+                  kubernetes.namespace.ns
+                kubernetes.labels.injection
+                  kubernetes.namespace.ns
+                kubernetes.namespace.ns
+                """, graph.out());
+        assertTrue(graph.err().contains("info: no value for `mode`, `ns`: a dependency a type finds by a value they give"
+                + " (such as a namespace's name) is drawn only between values written alike"), graph.err());
+    }
+
+    /** A file named by an unknown value cannot be read: the resource's spec is not checked, and the note says that. */
+    @Test
+    void aFileNamedByAnUnknownValueIsSaidToLeaveItsSpecUnchecked() throws IOException {
+        Files.writeString(stack, HEAD.replace("  mode: {type: string}\n", "  mode: {type: string}\n  manifest: {type: string}\n")
+                + """
+                  - type: kubernetes.manifest
+                    name: m
+                    spec: {file: "${var.manifest}.yaml"}
+                """);
+        Result r = run("validate", "--istioctl", dir.resolve("no-istioctl").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(stack + ":17:18: info: kubernetes.manifest.m: spec.file is not known without"
+                + " var.manifest: the file it names cannot be read, so its spec was not checked"), r.err());
     }
 
     /** Each command's help says whether it needs the values. */

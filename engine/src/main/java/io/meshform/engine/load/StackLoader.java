@@ -53,6 +53,8 @@ public final class StackLoader {
     /** Resources whose named file could not be read, or whose spec holds a reference that could not be resolved (its
      * problem reported), in this load: their specs are not validated. */
     private final Set<ResourceAddress> unreadable = new HashSet<>();
+    /** Resources whose named file is not known in this load (its name refers to a variable without a value). */
+    private final Set<ResourceAddress> unknownFiles = new HashSet<>();
     private final StackBackend backend;
 
     /** A loader for stacks whose {@code backend:} is one of the kinds on the class path. */
@@ -144,6 +146,7 @@ public final class StackLoader {
 
     private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest, boolean unknownAllowed) {
         unreadable.clear();
+        unknownFiles.clear();
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
         collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString(), null);
@@ -209,7 +212,7 @@ public final class StackLoader {
                 digest.of(parts.name, parts.environment, resources));
         List<UnknownValue> notKnown = new ArrayList<>();
         resources.forEach(r -> unknown.get(r.address()).pointers().forEach((at, names) -> notKnown.add(
-                new UnknownValue(r.address(), at, r.source().valueRange("/spec" + at), names))));
+                new UnknownValue(r.address(), at, r.source().valueRange("/spec" + at), names, unknownFiles.contains(r.address())))));
         return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets, notKnown);
     }
 
@@ -347,6 +350,7 @@ public final class StackLoader {
             SourceRange at = raw.source().range("/spec/" + f.getKey());
             if (unknown.holds("/" + YamlReader.escape(f.getKey()))) {
                 unreadable.add(raw.address());  // no file to read until the variable has a value: its spec is not checked
+                unknownFiles.add(raw.address());
                 continue;
             }
             if (spec.has(f.getValue()) && !spec.get(f.getValue()).isNull()) {

@@ -7,9 +7,11 @@ import java.util.Set;
 /**
  * A value of a resource's spec not known in a load without variable values ({@link StackLoader#loadWithoutValues}): it
  * refers to declared variables that were given no value, so it stays as written ({@code "${var.ns}-x"}) and the
- * checks of it that need the value are not made. {@code path} is a JSON pointer into the spec.
+ * checks of it that need the value are not made. {@code path} is a JSON pointer into the spec. {@code specUnchecked}: the
+ * value names a file the spec takes its content from (a manifest's {@code file:}), so none of the spec was checked.
  */
-public record UnknownValue(ResourceAddress address, String path, SourceRange range, Set<String> variables) {
+public record UnknownValue(ResourceAddress address, String path, SourceRange range, Set<String> variables,
+                           boolean specUnchecked) {
 
     public UnknownValue {
         variables = Set.copyOf(new java.util.TreeSet<>(variables));
