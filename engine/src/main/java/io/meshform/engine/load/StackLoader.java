@@ -3,12 +3,9 @@ package io.meshform.engine.load;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
-import io.meshform.engine.diag.Quote;
 import io.meshform.engine.diag.SourceRange;
-import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.diag.ValueDescription;
 import io.meshform.engine.model.BackendConfig;
-import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.SourceLocator;
@@ -40,12 +37,6 @@ public final class StackLoader {
     public static final String API_VERSION = "meshform.io/v1alpha1";
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "metadata", "imports", "variables",
             "backend", "resources");
-    private static final Set<String> METADATA_KEYS = Set.of("name", "environment", "description");
-    /**
-     * A stack's name: printed raw in plans, drift reports, their Markdown headings and the state, so no control character,
-     * blank or markup can be in it (a YAML string may hold {@code \\e]52;...} or {@code `<img ...>}).
-     */
-    private static final java.util.regex.Pattern STACK_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
     private static final int MAX_IMPORT_DEPTH = 8;
 
     private final YamlReader yaml = new YamlReader();
@@ -208,8 +199,8 @@ public final class StackLoader {
         resources.replaceAll(r -> unknown.get(r.address()).isEmpty() ? new ResourceDecl(r.address(), r.dependsOn(),
                 (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle(),
                 r.sensitivePaths()) : r);
-        Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
-                digest.of(parts.name, parts.environment, resources));
+        Stack stack = new Stack(parts.metadata.name(), parts.metadata.environment(), file, parts.backend, resources,
+                digest.of(parts.metadata.name(), parts.metadata.environment(), resources));
         List<UnknownValue> notKnown = new ArrayList<>();
         resources.forEach(r -> unknown.get(r.address()).pointers().forEach((at, names) -> notKnown.add(
                 new UnknownValue(r.address(), at, r.source().valueRange("/spec" + at), names, unknownFiles.contains(r.address())))));
@@ -219,8 +210,7 @@ public final class StackLoader {
     private static final class Parts {
         final StackRoot root;
         final Path stackDirectory;
-        String name;
-        Environment environment = Environment.PRODUCTION;
+        final StackMetadata metadata = new StackMetadata();
         BackendConfig backend = BackendConfig.localDefault();
         final StackVariables variables = new StackVariables();
         final StackResources resources;
@@ -321,7 +311,7 @@ public final class StackLoader {
             }
         }
         chain.remove(chain.size() - 1);
-        readMetadata(doc, shape, root, parts, out, chain.isEmpty());
+        parts.metadata.read(doc, shape, root, out, chain.isEmpty());
         parts.variables.read(doc, shape, root, out);
         BackendConfig backend = this.backend.read(doc, shape, root, parts.root, parts.stackDirectory, out);
         if (backend != null) {
@@ -391,42 +381,6 @@ public final class StackLoader {
     private static String relativeName(String importer, String imported) {
         Path parent = Path.of(importer).getParent();
         return parent == null ? imported : parent.resolve(imported).normalize().toString();
-    }
-
-    private void readMetadata(YamlDocument doc, ObjectShape shape, JsonNode root, Parts parts, Diagnostics out,
-                              boolean topLevel) {
-        JsonNode md = root.get("metadata");
-        if (md == null) {
-            return; // reported with the rest of the header (StackHeader)
-        }
-        if (!shape.isObject(md, "/metadata", "`metadata`")) {
-            return;
-        }
-        shape.knownKeys(md, "/metadata", "metadata", METADATA_KEYS);
-        String name = shape.string(md, "/metadata", "name");
-        if (Uninterpolated.refused(name, "`metadata.name`", "write the stack's name", doc.rangeOf("/metadata/name"), out)) {
-            // said where it is written; the name stays unset, and the environment is still checked
-        } else if (name != null && !STACK_NAME.matcher(name).matches()) {
-            out.error("invalid stack name `" + Quote.shortened(name) + "`", "use letters, digits, '-', '_' and '.', starting"
-                    + " and ending with a letter or digit, at most 253 characters: the name is printed in every plan and"
-                    + " drift report, where a control character or Markdown would act rather than show",
-                    doc.rangeOf("/metadata/name"));
-        } else if (name != null) {
-            parts.name = name;
-        } else if (topLevel && parts.name == null) {
-            shape.required(md, "/metadata", "name", "metadata");
-        }
-        String env = shape.string(md, "/metadata", "environment");
-        if (env != null && !Uninterpolated.refused(env, "`metadata.environment`", "write production, staging or"
-                + " development (one stack file per environment, as examples/ has)", doc.rangeOf("/metadata/environment"), out)) {
-            try {
-                parts.environment = Environment.valueOf(env.toUpperCase());
-            } catch (IllegalArgumentException e) {
-                out.error("unknown environment `" + env + "`",
-                        Suggestions.hint(env, List.of("production", "staging", "development")),
-                        doc.rangeOf("/metadata/environment"));
-            }
-        }
     }
 
     /** @return true when the spec has no error (warnings aside) */
