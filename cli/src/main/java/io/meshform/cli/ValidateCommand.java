@@ -25,9 +25,9 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(name = "validate", description = "Check the desired-state file without contacting the cluster: structure, "
         + "variables, each resource's spec, manifest files, the dependency graph, Istio's own validation of every Istio "
         + "object (istioctl validate) and the mesh checks that need no cluster. Needs no variable values: a variable "
-        + "without one is unknown, and the checks that need its value (of the fields it gives, istioctl validate and the "
-        + "mesh checks) are skipped and listed as notes; give every value (--var, --var-file, MESHFORM_VAR_NAME) to run "
-        + "them all.",
+        + "without one is unknown, and the checks that need its value (of the fields it gives, istioctl validate of the "
+        + "objects it is in, the mesh checks) are skipped and listed as notes; give every value (--var, --var-file, "
+        + "MESHFORM_VAR_NAME) to run them all.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform validate -f examples/cortex-production.yaml",
             "  meshform validate -f examples/cortex-staging.yaml                 (istioAddons unknown: its checks skipped)",
@@ -58,7 +58,8 @@ final class ValidateCommand implements Callable<Integer> {
                 if (loaded.unknown().isEmpty()) {
                     warnings.addAll(unchecked(new Validator(ws.registry()).validate(loaded.stack())));
                 } else {
-                    warnings.addAll(new Validator(ws.registry()).validateGraphOnly(loaded.stack()));
+                    warnings.addAll(unchecked(new Validator(ws.registry()).validateKnown(loaded.stack(), loaded.unknown()
+                            .stream().map(UnknownValue::address).collect(java.util.stream.Collectors.toSet()))));
                     warnings.addAll(skipped(loaded));
                 }
             } catch (DiagnosticsException e) {
@@ -102,8 +103,8 @@ final class ValidateCommand implements Callable<Integer> {
                     + (u.specUnchecked() ? ": the file it names cannot be read, so its spec was not checked"
                     : ": the checks of its value were skipped"), null, u.range()));
         }
-        notes.add(Diagnostic.info("istioctl validate and the mesh checks were skipped: " + variables(loaded)
-                        + " (they check each object and how the objects go together, whole)",
+        notes.add(Diagnostic.info("the mesh checks were skipped, and istioctl validate checked only the objects whose values"
+                        + " are all known: " + variables(loaded) + " (the mesh checks judge how the objects go together)",
                 "give every value (--var NAME=VALUE, --var-file FILE or MESHFORM_VAR_NAME) to run every check; plan and"
                         + " apply need them", null));
         return notes;

@@ -107,8 +107,8 @@ class NoVariableValuesTest {
         assertEquals(0, ok.code(), ok.out() + ok.err());
         assertTrue(ok.err().contains(stack + ":10:23: info: istio.peerAuthentication.pa: spec.namespace is not known without"
                 + " var.ns: the checks of its value were skipped"), ok.err());
-        assertTrue(ok.err().contains("info: istioctl validate and the mesh checks were skipped: values for `mode`, `ns`"),
-                ok.err());
+        assertTrue(ok.err().contains("info: the mesh checks were skipped, and istioctl validate checked only the objects"
+                + " whose values are all known: values for `mode`, `ns`"), ok.err());
         assertTrue(ok.out().startsWith("Success! " + stack + " is valid as far as it can be checked without values for"
                 + " `mode`, `ns`: stack `demo`, 2 resources, 4 notes."), ok.out());
 
@@ -120,12 +120,45 @@ class NoVariableValuesTest {
                 + " invalid value \"on off\""), bad.err());
         assertFalse(bad.err().contains("has no value"), bad.err());
 
+        // an Istio object whose values are all known is still validated by istioctl, which cannot run here: no success
+        Files.writeString(stack, HEAD + """
+                  - type: istio.peerAuthentication
+                    name: known
+                    spec: {namespace: cortex, name: default, mtls: {mode: STRICT}}
+                """);
+        Result known = run("validate", "--istioctl", dir.resolve("no-istioctl").toString());
+        assertEquals(1, known.code(), known.out() + known.err());
+        assertTrue(known.err().contains("validate fails until istioctl runs"), known.err());
+
         // with every value, every check runs: istioctl validate is then required, and it cannot run here
         Files.writeString(stack, HEAD);
         Result full = run("validate", "--var", "ns=cortex", "--var", "mode=STRICT", "--istioctl",
                 dir.resolve("no-istioctl").toString());
         assertEquals(1, full.code(), full.out() + full.err());
         assertTrue(full.err().contains("validate fails until istioctl runs"), full.err());
+    }
+
+    /**
+     * istioctl validate judges each object by itself: the objects whose values are all known are still validated by the
+     * real istioctl without the values, and what it refuses fails validate at the object's line.
+     */
+    @Test
+    void istioctlStillValidatesTheObjectsWhoseValuesAreKnown() throws IOException {
+        Files.writeString(stack, HEAD + """
+                  - type: kubernetes.manifest
+                    name: vs
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: VirtualService
+                        metadata: {name: vs, namespace: cortex}
+                        spec: {hosts: [a.example], http: [{match: [{uri: {prefix: /}}]}]}
+                """);
+        Result r = run("validate", "--istioctl", io.meshform.testkit.Testbed.istioctl().toString());
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains(stack + ":21:9: error: kubernetes.manifest.vs: VirtualService cortex/vs spec: HTTP route,"
+                + " redirect or direct_response is required"), r.err());
+        assertFalse(r.err().contains("has no value"), r.err());
     }
 
     /** `${var.ns}` and `${var.ns}` are one namespace whatever ns is: the edge by the namespace's name is drawn. */
