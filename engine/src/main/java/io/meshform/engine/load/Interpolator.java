@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Substitutes {@code ${var.name}} in string values. A string that is exactly one reference takes the
  * variable's typed value (so {@code enabled: "${var.tracing}"} becomes a boolean); otherwise the value is
  * spliced into the text. {@code $${} writes a literal {@code ${}. Each value that took a {@code sensitive}
- * variable's value, whole or spliced, is remembered by its pointer ({@link #sensitivePointers}), so the value at that
+ * variable's value, whole or spliced, is remembered by its pointer ({@link #takeSensitivePointers}), so the value at that
  * place is masked in every plan and drift and digested in state, whatever value it held before or holds live.
  */
 final class Interpolator {
@@ -195,16 +195,20 @@ final class Interpolator {
     }
 
     /**
-     * The document pointers, under {@code prefix}, of the values that took a sensitive variable's value, relative to
-     * {@code prefix} (a resource's spec pointer gives pointers into its spec).
+     * The document pointers, under {@code prefix}, of the values that took a sensitive variable's value since the last
+     * call, relative to {@code prefix} (a resource's spec pointer gives pointers into its spec). Taken once per resource:
+     * a resource of the stack file and one of an imported file have the same pointer in their own documents
+     * ({@code /resources/0/spec/value}), and the importer's plain value there was masked and digested as the imported
+     * one's sensitive value.
      */
-    Set<String> sensitivePointers(String prefix) {
+    Set<String> takeSensitivePointers(String prefix) {
         Set<String> out = new java.util.TreeSet<>();
         for (String p : sensitivePointers) {
             if (p.startsWith(prefix + "/")) {
                 out.add(p.substring(prefix.length()));
             }
         }
+        sensitivePointers.clear();
         return out;
     }
 

@@ -167,7 +167,7 @@ public final class StackLoader {
             unknown.put(raw.address(), notKnown);
             SourceLocator source = readFiles(raw, spec, parts, file.toString(), notKnown, out);
             resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle(),
-                    interpolator.sensitivePointers(specPointer)));
+                    interpolator.takeSensitivePointers(specPointer)));
         }
         if (!partsLeftOut) {
             parts.variables.warnUnused(used, out);
