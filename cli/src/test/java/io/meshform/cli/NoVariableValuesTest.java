@@ -84,6 +84,38 @@ class NoVariableValuesTest {
         assertFalse(rm.err().contains("has no value"), rm.err());
     }
 
+    /**
+     * A name an earlier meshform recorded as its digest: rm's way back names the object by the stack's name in clear, but
+     * not while a variable without a value gives that name (`${var.cm}` names no object): then it says ID.
+     */
+    @Test
+    void stateRmOffersNoImportIdMadeOfAnUnknownValue() throws IOException {
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                variables:
+                  cm: {type: string}
+                resources:
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: "${var.cm}", namespace: cortex}}
+                """);
+        Files.writeString(state, """
+                {"format_version": 4, "serial": 3, "lineage": "0d5b3f0e-8c52-4d0b-9a52-51a7f4f7c0aa", "stack": "demo",
+                 "meshform_version": "0.1.0", "resources": [
+                  {"type": "kubernetes.manifest", "address": "kubernetes.manifest.cm",
+                   "attributes": {"manifest": {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name":
+                     "sha256:e8c502749f79d3f9ee84a87dad559b69b8ee2bd438ec84355b1458d04daf7c25", "namespace": "cortex"}}},
+                   "metadata": {}}]}
+                """);
+        Result rm = run("state", "rm", "kubernetes.manifest.cm");
+        assertEquals(0, rm.code(), rm.out() + rm.err());
+        assertTrue(rm.out().contains("to manage it again, `meshform import -f " + stack + " kubernetes.manifest.cm ID`"),
+                rm.out());
+    }
+
     /** Without values, what state rm refused for a good reason it still refuses, and changes nothing. */
     @Test
     void stateRmStillRefusesAStackThatDeclaresOneObjectTwice() throws IOException {
