@@ -26,8 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
         + "variables, each resource's spec, manifest files, the dependency graph, Istio's own validation of every Istio "
         + "object (istioctl validate) and the mesh checks that need no cluster. Needs no variable values: a variable "
         + "without one is unknown, and the checks that need its value (of the fields it gives, istioctl validate of the "
-        + "objects it is in, the mesh checks) are skipped and listed as notes; give every value (--var, --var-file, "
-        + "MESHFORM_VAR_NAME) to run them all.",
+        + "objects it is in, the stack's other checks such as the mesh checks) are skipped and listed as notes; give "
+        + "every value (--var, --var-file, MESHFORM_VAR_NAME) to run them all.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform validate -f examples/cortex-production.yaml",
             "  meshform validate -f examples/cortex-staging.yaml                 (istioAddons unknown: its checks skipped)",
@@ -103,8 +103,10 @@ final class ValidateCommand implements Callable<Integer> {
                     + (u.specUnchecked() ? ": the file it names cannot be read, so its spec was not checked"
                     : ": the checks of its value were skipped"), null, u.range()));
         }
-        notes.add(Diagnostic.info("the mesh checks were skipped, and istioctl validate checked only the objects whose values"
-                        + " are all known: " + variables(loaded) + " (the mesh checks judge how the objects go together)",
+        notes.add(Diagnostic.info("istioctl validate checked only the objects whose values are all known, and the"
+                        + " stack's other checks were skipped (the mesh checks, which judge how objects go together,"
+                        + " istioctl's offline render of each istio.install, manifest kinds against the stack's CRDs): "
+                        + variables(loaded),
                 "give every value (--var NAME=VALUE, --var-file FILE or MESHFORM_VAR_NAME) to run every check; plan and"
                         + " apply need them", null));
         return notes;
