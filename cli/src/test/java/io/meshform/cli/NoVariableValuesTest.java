@@ -57,7 +57,7 @@ class NoVariableValuesTest {
         Files.writeString(state, """
                 {"format_version": 4, "serial": 3, "lineage": "0d5b3f0e-8c52-4d0b-9a52-51a7f4f7c0aa", "stack": "demo",
                  "meshform_version": "0.1.0", "resources": [
-                  {"type": "kubernetes_labels", "address": "kubernetes.labels.injection",
+                  {"type": "kubernetes.labels", "address": "kubernetes.labels.injection",
                    "attributes": {"kind": "Namespace", "name": "cortex", "labels": {"istio-injection": "enabled"}},
                    "metadata": {}}]}
                 """);
