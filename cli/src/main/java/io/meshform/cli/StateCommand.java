@@ -2,6 +2,7 @@ package io.meshform.cli;
 
 import io.meshform.engine.diag.ControlChars;
 import io.meshform.engine.load.InputFiles;
+import io.meshform.engine.load.StackLoader;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.Stack;
 import io.meshform.engine.plan.Sensitive;
@@ -42,9 +43,10 @@ final class StateCommand implements Callable<Integer> {
 
     /** Runs {@code edit} on the state under the lock and writes the result; {@code afterwards} says what the stack means for it. */
     static int edit(GlobalOptions global, Terminal terminal, String operation, Function<StateSnapshot, StateSnapshot> edit,
-                    String done, java.util.function.BiFunction<Workspace, Stack, String> afterwards) {
+                    String done, java.util.function.BiFunction<Workspace, StackLoader.Loaded, String> afterwards) {
         try (Workspace ws = new Workspace(global, terminal)) {
-            Stack stack = ws.stackForWrite("`meshform " + operation + "`");
+            StackLoader.Loaded loaded = ws.stackForWrite("`meshform " + operation + "`");
+            Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
             // No state, nothing to edit: said before the lock, whose file beside a local state is never deleted once made.
             existing(backend);
@@ -53,7 +55,7 @@ final class StateCommand implements Callable<Integer> {
                 StateSnapshot current = ws.stateOf(existing(backend), stack, backend);
                 StateSnapshot written = backend.write(edit.apply(current));
                 terminal.out().println(done + " (" + backend.describe() + ", serial " + written.serial() + ")");
-                String note = afterwards.apply(ws, stack);
+                String note = afterwards.apply(ws, loaded);
                 if (!note.isEmpty()) {
                     terminal.out().println(note);
                 }
@@ -151,7 +153,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "rm", description = "Forget a resource (and its deposed objects, if any): the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back).",
+    @Command(name = "rm", description = "Forget a resource (and its deposed objects, if any): the object stays in the cluster; remove it from the file too, or the next plan refuses it as not managed (`meshform import` takes it back). Needs no variable values: the stack is read to check the state is its own, with those it lacks unknown.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state rm -f stack.yaml kubernetes.labels.cortex-injection"})
     static final class RmCmd implements Callable<Integer> {
         @Mixin
@@ -190,8 +192,8 @@ final class StateCommand implements Callable<Integer> {
          */
         private static final java.util.regex.Pattern DIGEST = java.util.regex.Pattern.compile("sha256:[0-9a-f]{64}");
 
-        private String stillDeclared(Workspace ws, Stack stack) {
-            var declared = stack.find(ResourceAddress.parse(address));
+        private String stillDeclared(Workspace ws, StackLoader.Loaded loaded) {
+            var declared = loaded.stack().find(ResourceAddress.parse(address));
             if (declared.isEmpty()) {
                 return "";
             }
@@ -199,8 +201,10 @@ final class StateCommand implements Callable<Integer> {
                     .flatMap(t -> t.importId(removed.attributes())).orElse(null);
             if (id != null && DIGEST.matcher(id).find()) {
                 // A name an earlier meshform recorded only as its digest (a sensitive value there, refused since): the
-                // digest names no object; the stack's name, in clear now, does.
-                id = ws.registry().find(removed.type()).flatMap(t -> t.importId(declared.get().spec())).orElse(null);
+                // digest names no object; the stack's name, in clear now, does, unless a variable without a value here
+                // gives it (its `${var.x}` is no name).
+                boolean known = loaded.unknown().stream().noneMatch(u -> u.address().equals(declared.get().address()));
+                id = !known ? null : ws.registry().find(removed.type()).flatMap(t -> t.importId(declared.get().spec())).orElse(null);
             }
             return "The stack still declares " + address + " (" + declaredAt(declared.get().source())
                     + "): remove it there too, or the next plan refuses its object as not managed by meshform; to manage it"
@@ -222,7 +226,7 @@ final class StateCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file), with its deposed objects, if any.",
+    @Command(name = "mv", description = "Rename a resource in the state (after renaming it in the file), with its deposed objects, if any. Needs no variable values.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state mv -f stack.yaml istio.peerAuthentication.mongo istio.peerAuthentication.mongodb"})
     static final class MvCmd implements Callable<Integer> {
         @Mixin
@@ -305,7 +309,7 @@ final class StateCommand implements Callable<Integer> {
     }
 
     @Command(name = "push", description = "Replace the state with FILE. Refuses a lower serial or the same serial with "
-            + "other records (unless --force), and another lineage.",
+            + "other records (unless --force), and another lineage. Needs no variable values.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state push -f stack.yaml backup.state.json"})
     static final class PushCmd implements Callable<Integer> {
         @Mixin
@@ -332,7 +336,7 @@ final class StateCommand implements Callable<Integer> {
                 throw e.withRecovery("push a state file: the JSON `meshform state pull` prints, or a state's .backup");
             }
             try (Workspace ws = new Workspace(global, terminal)) {
-                Stack stack = ws.stackForWrite("`meshform state push`");
+                Stack stack = ws.stackForWrite("`meshform state push`").stack();
                 if (pushed.stack() != null && stack.name() != null && !pushed.stack().equals(stack.name())) {
                     throw new UserError("cannot push " + file + ": it is the state of stack `" + pushed.stack() + "`, not of `"
                             + stack.name() + "` (" + global.file + "). Push it with its own stack's -f, or, if `"

@@ -6,6 +6,7 @@ import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.FileOrder;
 import io.meshform.engine.diag.Severity;
 import io.meshform.engine.load.StackLoader;
+import io.meshform.engine.load.UnknownValue;
 import io.meshform.engine.plan.Validator;
 import io.meshform.engine.render.Plural;
 import io.meshform.providers.istio.core.Mesh;
@@ -23,9 +24,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 @Command(name = "validate", description = "Check the desired-state file without contacting the cluster: structure, "
         + "variables, each resource's spec, manifest files, the dependency graph, Istio's own validation of every Istio "
-        + "object (istioctl validate) and the mesh checks that need no cluster.",
+        + "object (istioctl validate) and the mesh checks that need no cluster. Needs no variable values: a variable "
+        + "without one is unknown, and the checks that need its value (of the fields it gives, istioctl validate of the "
+        + "objects it is in, the stack's other checks such as the mesh checks) are skipped and listed as notes; give "
+        + "every value (--var, --var-file, MESHFORM_VAR_NAME) to run them all.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform validate -f examples/cortex-production.yaml",
+            "  meshform validate -f examples/cortex-staging.yaml                 (istioAddons unknown: its checks skipped)",
             "  meshform validate -f stack.yaml --var istioVersion=1.30.3",
             "  meshform validate -f stack.yaml --json"})
 final class ValidateCommand implements Callable<Integer> {
@@ -48,9 +53,15 @@ final class ValidateCommand implements Callable<Integer> {
             List<Diagnostic> warnings = new ArrayList<>();
             StackLoader.Loaded loaded;
             try {
-                loaded = ws.loadStack(false);
+                loaded = ws.loadStackWithoutValues(false);
                 warnings.addAll(loaded.warnings());
-                warnings.addAll(unchecked(new Validator(ws.registry()).validate(loaded.stack())));
+                if (loaded.unknown().isEmpty()) {
+                    warnings.addAll(unchecked(new Validator(ws.registry()).validate(loaded.stack())));
+                } else {
+                    warnings.addAll(unchecked(new Validator(ws.registry()).validateKnown(loaded.stack(), loaded.unknown()
+                            .stream().map(UnknownValue::address).collect(java.util.stream.Collectors.toSet()))));
+                    warnings.addAll(skipped(loaded));
+                }
             } catch (DiagnosticsException e) {
                 DiagnosticsException all = withEarlier(warnings, e);
                 if (!json) {
@@ -72,11 +83,40 @@ final class ValidateCommand implements Callable<Integer> {
             }
             sorted.forEach(w -> terminal.err().println(w.severity() == Severity.INFO ? ws.style().dim(w.format())
                     : ws.style().yellow(w.format())));
-            terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid: stack `"
-                    + loaded.stack().name() + "`, " + Plural.of(loaded.stack().resources().size(), "resource")
+            terminal.out().println(ws.style().green("Success!") + " " + global.file + " is valid"
+                    + (loaded.unknown().isEmpty() ? "" : " as far as it can be checked without " + variables(loaded))
+                    + ": stack `" + loaded.stack().name() + "`, " + Plural.of(loaded.stack().resources().size(), "resource")
                     + counts(warnings));
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * A note at each value a variable without a value gives, and one for the checks left out: what was not checked is
+     * said, so "valid" is not read as "istioctl validated every object". Terraform's validate says nothing of it; here
+     * istioctl's validation and the mesh checks are the most of what validate does.
+     */
+    private static List<Diagnostic> skipped(StackLoader.Loaded loaded) {
+        List<Diagnostic> notes = new ArrayList<>();
+        for (UnknownValue u : loaded.unknown()) {
+            notes.add(Diagnostic.info(u.address() + ": " + u.field() + " is not known without " + u.references()
+                    + (u.specUnchecked() ? ": the file it names cannot be read, so its spec was not checked"
+                    : ": the checks of its value were skipped"), null, u.range()));
+        }
+        notes.add(Diagnostic.info("istioctl validate checked only the objects whose values are all known, and the"
+                        + " stack's other checks were skipped (the mesh checks, which judge how objects go together,"
+                        + " istioctl's offline render of each istio.install, manifest kinds against the stack's CRDs): "
+                        + variables(loaded),
+                "give every value (--var NAME=VALUE, --var-file FILE or MESHFORM_VAR_NAME) to run every check; plan and"
+                        + " apply need them", null));
+        return notes;
+    }
+
+    /** "a value for `ns`" or "values for `mode`, `ns`". */
+    private static String variables(StackLoader.Loaded loaded) {
+        java.util.Set<String> names = loaded.unknownVariables();
+        return (names.size() == 1 ? "a value for " : "values for ") + String.join(", ",
+                names.stream().map(n -> "`" + n + "`").toList());
     }
 
     /** The errors of {@code e} with the warnings found before it, all in file order. */

@@ -152,15 +152,29 @@ final class Workspace implements AutoCloseable {
 
     /** Loads the stack named by --file; {@code printWarnings}: print its warnings on standard error. */
     StackLoader.Loaded loadStack(boolean printWarnings) {
+        return loadStack(printWarnings, false);
+    }
+
+    /**
+     * Loads the stack named by --file for a command that needs no variable value (validate, graph, state rm|mv|push): a
+     * variable without one is unknown, not an error ({@link StackLoader#loadWithoutValues}). Never for plan or apply.
+     */
+    StackLoader.Loaded loadStackWithoutValues(boolean printWarnings) {
+        return loadStack(printWarnings, true);
+    }
+
+    private StackLoader.Loaded loadStack(boolean printWarnings, boolean unknownAllowed) {
         Map<String, String> env = new LinkedHashMap<>();
         terminal.env().forEach((k, v) -> {
             if (k.startsWith(VariableInputs.ENV_PREFIX)) {
                 env.put(k, v);
             }
         });
-        StackLoader.Loaded loaded = new StackLoader(registry()).load(options.file,
-                new VariableInputs(env, options.varFiles, options.vars,
-                        VariableInputs.namesIn(terminal.env().get(VariableInputs.NONSENSITIVE_ENV))), options.stackRoot());
+        VariableInputs inputs = new VariableInputs(env, options.varFiles, options.vars,
+                VariableInputs.namesIn(terminal.env().get(VariableInputs.NONSENSITIVE_ENV)));
+        StackLoader loader = new StackLoader(registry());
+        StackLoader.Loaded loaded = unknownAllowed ? loader.loadWithoutValues(options.file, inputs, options.stackRoot())
+                : loader.load(options.file, inputs, options.stackRoot());
         if (terminal.redactor() != null) {
             for (io.meshform.engine.model.ResourceDecl d : loaded.stack().resources()) {
                 var type = registry().get(d.type());
@@ -211,13 +225,15 @@ final class Workspace implements AutoCloseable {
 
     /**
      * The stack for a command that changes the state ({@code state rm|mv|push}): it is needed even with --state, since
-     * the state records the stack that writes it and meshform changes no other stack's state ({@link #stateOf}).
+     * the state records the stack that writes it and meshform changes no other stack's state ({@link #stateOf}). Read
+     * without variable values, as Terraform's {@code state rm} needs none: the stack's name, backend and declarations
+     * do not depend on them (a backend and a name take no variables), and a stack in error is still refused.
      */
-    Stack stackForWrite(String command) {
+    StackLoader.Loaded stackForWrite(String command) {
         requireStackFile(command + " changes the state, so it needs the stack the state belongs to: meshform checks that "
                 + "the state is that stack's before changing it", "`meshform state list|show|pull --state FILE` read a "
                 + "state without a stack");
-        return loadStack().stack();
+        return loadStackWithoutValues(true);
     }
 
     private void requireStackFile(String why, String otherwise) {

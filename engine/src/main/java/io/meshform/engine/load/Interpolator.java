@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Substitutes {@code ${var.name}} in string values. A string that is exactly one reference takes the
  * variable's typed value (so {@code enabled: "${var.tracing}"} becomes a boolean); otherwise the value is
  * spliced into the text. {@code $${} writes a literal {@code ${}. Each value that took a {@code sensitive}
- * variable's value, whole or spliced, is remembered by its pointer ({@link #sensitivePointers}), so the value at that
+ * variable's value, whole or spliced, is remembered by its pointer ({@link #takeSensitivePointers}), so the value at that
  * place is masked in every plan and drift and digested in state, whatever value it held before or holds live.
  */
 final class Interpolator {
@@ -32,6 +32,13 @@ final class Interpolator {
     private final Set<String> sensitivePointers = new java.util.TreeSet<>();
     /** References left in place because of a reported problem: their values are still the text {@code ${...}}. */
     private int unresolved;
+    /**
+     * Declared variables with no value in this load that are unknown rather than an error ({@link StackLoader#loadWithoutValues}):
+     * a value that refers to one is left as written, and its place is remembered ({@link #takeUnknownPointers}).
+     */
+    private final Set<String> unknown;
+    /** The pointer of each value left as written because it refers to an unknown variable, and those variables. */
+    private final Map<String, Set<String>> unknownPointers = new java.util.TreeMap<>();
 
     Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> used, Diagnostics out) {
         this(values, declared, Set.of(), used, out);
@@ -39,6 +46,12 @@ final class Interpolator {
 
     Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> sensitive, Set<String> used,
                  Diagnostics out) {
+        this(values, declared, sensitive, Set.of(), used, out);
+    }
+
+    Interpolator(Map<String, JsonNode> values, Set<String> declared, Set<String> sensitive, Set<String> unknown,
+                 Set<String> used, Diagnostics out) {
+        this.unknown = Set.copyOf(unknown);
         this.sensitive = sensitive;
         this.values = values;
         this.declared = declared;
@@ -98,6 +111,10 @@ final class Interpolator {
         String text = node.asString();
         Matcher whole = WHOLE.matcher(text);
         if (whole.matches()) {
+            if (isUnknown(whole.group(1), pointer)) {
+                markIfSensitive(whole.group(1), pointer);
+                return node;
+            }
             JsonNode v = lookup(whole.group(1), doc, pointer);
             if (v == null) {
                 unresolved++;
@@ -108,6 +125,7 @@ final class Interpolator {
         }
         Matcher m = REF.matcher(text);
         StringBuilder sb = new StringBuilder();
+        boolean leftAsWritten = false;
         while (m.find()) {
             if (m.group().equals("$${")) {
                 m.appendReplacement(sb, Matcher.quoteReplacement("${"));
@@ -120,6 +138,12 @@ final class Interpolator {
                         doc.rangeOf(pointer));
                 unresolved++;
                 return node;
+            }
+            if (isUnknown(var.group(1), pointer)) {
+                // The rest of the text is still read (its other references checked); the value stays as written.
+                markIfSensitive(var.group(1), pointer);
+                leftAsWritten = true;
+                continue;
             }
             JsonNode v = lookup(var.group(1), doc, pointer);
             if (v == null) {
@@ -137,7 +161,7 @@ final class Interpolator {
             m.appendReplacement(sb, Matcher.quoteReplacement(v.isString() ? v.asString() : v.toString()));
         }
         m.appendTail(sb);
-        return JsonNodeFactory.instance.stringNode(sb.toString());
+        return leftAsWritten ? node : JsonNodeFactory.instance.stringNode(sb.toString());
     }
 
     /**
@@ -171,16 +195,20 @@ final class Interpolator {
     }
 
     /**
-     * The document pointers, under {@code prefix}, of the values that took a sensitive variable's value, relative to
-     * {@code prefix} (a resource's spec pointer gives pointers into its spec).
+     * The document pointers, under {@code prefix}, of the values that took a sensitive variable's value since the last
+     * call, relative to {@code prefix} (a resource's spec pointer gives pointers into its spec). Taken once per resource:
+     * a resource of the stack file and one of an imported file have the same pointer in their own documents
+     * ({@code /resources/0/spec/value}), and the importer's plain value there was masked and digested as the imported
+     * one's sensitive value.
      */
-    Set<String> sensitivePointers(String prefix) {
+    Set<String> takeSensitivePointers(String prefix) {
         Set<String> out = new java.util.TreeSet<>();
         for (String p : sensitivePointers) {
             if (p.startsWith(prefix + "/")) {
                 out.add(p.substring(prefix.length()));
             }
         }
+        sensitivePointers.clear();
         return out;
     }
 
@@ -188,6 +216,32 @@ final class Interpolator {
         if (sensitive.contains(name)) {
             sensitivePointers.add(pointer);
         }
+    }
+
+    /** True (and the place remembered) when {@code name} is a declared variable whose value is unknown in this load. */
+    private boolean isUnknown(String name, String pointer) {
+        if (!unknown.contains(name)) {
+            return false;
+        }
+        used.add(name);
+        unknownPointers.computeIfAbsent(pointer, p -> new java.util.TreeSet<>()).add(name);
+        return true;
+    }
+
+    /**
+     * The values under {@code prefix} left as written because they refer to unknown variables since the last call, each
+     * pointer relative to {@code prefix}, with the variables it refers to. Taken once per resource: two files' resources
+     * may have the same pointer in their own documents.
+     */
+    Map<String, Set<String>> takeUnknownPointers(String prefix) {
+        Map<String, Set<String>> out = new java.util.TreeMap<>();
+        unknownPointers.forEach((p, names) -> {
+            if (p.startsWith(prefix + "/")) {
+                out.put(p.substring(prefix.length()), Set.copyOf(names));
+            }
+        });
+        unknownPointers.clear();
+        return out;
     }
 
     /** How many references were left in place so far, each with its error reported. */

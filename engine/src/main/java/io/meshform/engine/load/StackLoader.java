@@ -3,12 +3,9 @@ package io.meshform.engine.load;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
-import io.meshform.engine.diag.Quote;
 import io.meshform.engine.diag.SourceRange;
-import io.meshform.engine.diag.Suggestions;
 import io.meshform.engine.diag.ValueDescription;
 import io.meshform.engine.model.BackendConfig;
-import io.meshform.engine.model.Environment;
 import io.meshform.engine.model.ResourceAddress;
 import io.meshform.engine.model.ResourceDecl;
 import io.meshform.engine.model.SourceLocator;
@@ -40,12 +37,6 @@ public final class StackLoader {
     public static final String API_VERSION = "meshform.io/v1alpha1";
     private static final Set<String> TOP_KEYS = Set.of("apiVersion", "kind", "metadata", "imports", "variables",
             "backend", "resources");
-    private static final Set<String> METADATA_KEYS = Set.of("name", "environment", "description");
-    /**
-     * A stack's name: printed raw in plans, drift reports, their Markdown headings and the state, so no control character,
-     * blank or markup can be in it (a YAML string may hold {@code \\e]52;...} or {@code `<img ...>}).
-     */
-    private static final java.util.regex.Pattern STACK_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,251}[A-Za-z0-9])?");
     private static final int MAX_IMPORT_DEPTH = 8;
 
     private final YamlReader yaml = new YamlReader();
@@ -53,6 +44,8 @@ public final class StackLoader {
     /** Resources whose named file could not be read, or whose spec holds a reference that could not be resolved (its
      * problem reported), in this load: their specs are not validated. */
     private final Set<ResourceAddress> unreadable = new HashSet<>();
+    /** Resources whose named file is not known in this load (its name refers to a variable without a value). */
+    private final Set<ResourceAddress> unknownFiles = new HashSet<>();
     private final StackBackend backend;
 
     /** A loader for stacks whose {@code backend:} is one of the kinds on the class path. */
@@ -69,14 +62,26 @@ public final class StackLoader {
      * The loaded stack and any warnings; throws {@link DiagnosticsException} listing every error. {@code secrets}: the
      * texts the values of its {@code sensitive} variables may be printed as, for the output's redactor.
      */
-    public record Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets) {
+    public record Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets, List<UnknownValue> unknown) {
 
         public Loaded {
             secrets = Set.copyOf(secrets);
+            unknown = List.copyOf(unknown);
+        }
+
+        public Loaded(Stack stack, List<Diagnostic> warnings, Set<String> secrets) {
+            this(stack, warnings, secrets, List.of());
         }
 
         public Loaded(Stack stack, List<Diagnostic> warnings) {
             this(stack, warnings, Set.of());
+        }
+
+        /** The variables a value of the stack refers to that had no value ({@link #loadWithoutValues}). */
+        public Set<String> unknownVariables() {
+            Set<String> names = new java.util.TreeSet<>();
+            unknown.forEach(u -> names.addAll(u.variables()));
+            return names;
         }
     }
 
@@ -90,9 +95,24 @@ public final class StackLoader {
      * must lie inside {@code root} (see {@link StackRoot}).
      */
     public Loaded load(Path file, VariableInputs inputs, StackRoot root) {
+        return load(file, inputs, root, false);
+    }
+
+    /**
+     * As {@link #load(Path, VariableInputs, StackRoot)}, but a declared variable given no value is unknown rather than an
+     * error, as {@code terraform validate} takes its variables: for the commands that need no value ({@code validate},
+     * {@code graph}, {@code state rm|mv|push}). A value that refers to one stays as written, and the checks of it that
+     * need the value are left out and listed ({@link Loaded#unknown}); every other check runs, and a value that is given
+     * is checked as in a load. Such a stack is never planned or applied: only {@link #load} makes one for that.
+     */
+    public Loaded loadWithoutValues(Path file, VariableInputs inputs, StackRoot root) {
+        return load(file, inputs, root, true);
+    }
+
+    private Loaded load(Path file, VariableInputs inputs, StackRoot root, boolean unknownAllowed) {
         StackDigest digest = StackDigest.start();
         try {
-            return load(file, inputs, root, digest);
+            return load(file, inputs, root, digest, unknownAllowed);
         } finally {
             digest.abandon();  // after a successful load the digest already has its content, and this does nothing
         }
@@ -115,8 +135,9 @@ public final class StackLoader {
         return parts.backend;
     }
 
-    private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest) {
+    private Loaded load(Path file, VariableInputs inputs, StackRoot root, StackDigest digest, boolean unknownAllowed) {
         unreadable.clear();
+        unknownFiles.clear();
         Diagnostics out = new Diagnostics();
         Parts parts = new Parts(root, file.toAbsolutePath().normalize().getParent(), types);
         collect(StackRoot.realPath(file.toAbsolutePath().normalize()), parts, out, new ArrayList<>(), file.toString(), null);
@@ -125,12 +146,14 @@ public final class StackLoader {
         boolean partsLeftOut = out.hasErrors();
         // Structural errors do not stop here: the resources that did parse are still validated, so one run
         // reports every error in the file.
-        Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, out);
+        Map<String, JsonNode> values = parts.variables.resolve(inputs, parts.root, yaml, unknownAllowed, out);
         Set<String> used = new HashSet<>();
         Set<String> sensitive = parts.variables.sensitiveNames();
         parts.variables.refuseUnmaskable(values, out);
-        Interpolator interpolator = new Interpolator(values, parts.variables.names(), sensitive, used, out);
+        Interpolator interpolator = new Interpolator(values, parts.variables.names(), sensitive,
+                parts.variables.unknownNames(), used, out);
         List<ResourceDecl> resources = new ArrayList<>();
+        Map<ResourceAddress, UnknownFields> unknown = new java.util.HashMap<>();
         for (StackResources.Declared raw : parts.resources.all()) {
             int unresolvedBefore = interpolator.unresolved();
             String specPointer = raw.source().pointer() + "/spec";
@@ -140,9 +163,11 @@ public final class StackLoader {
                 // would add a second, false error (e.g. "invalid value" for a label).
                 unreadable.add(raw.address());
             }
-            SourceLocator source = readFiles(raw, spec, parts, file.toString(), out);
+            UnknownFields notKnown = new UnknownFields(interpolator.takeUnknownPointers(specPointer), spec);
+            unknown.put(raw.address(), notKnown);
+            SourceLocator source = readFiles(raw, spec, parts, file.toString(), notKnown, out);
             resources.add(new ResourceDecl(raw.address(), raw.dependsOn(), spec, source, raw.lifecycle(),
-                    interpolator.sensitivePointers(specPointer)));
+                    interpolator.takeSensitivePointers(specPointer)));
         }
         if (!partsLeftOut) {
             parts.variables.warnUnused(used, out);
@@ -151,10 +176,10 @@ public final class StackLoader {
         Set<ResourceAddress> invalid = new HashSet<>(unreadable);
         for (ResourceDecl r : resources) {
             if (!unreadable.contains(r.address())) {  // its file's or a reference's problem is already reported
-                if (!validateSpec(r, out)) {
+                if (!validateSpec(r, unknown.get(r.address()), out)) {
                     invalid.add(r.address());
                 }
-                UnmaskableLiterals.refuse(r, types.get(r.type()), out);
+                UnmaskableLiterals.refuse(r, types.get(r.type()), unknown.get(r.address())::holds, out);
                 if (SensitiveIdentity.refuse(r, types.get(r.type()), out)) {
                     invalid.add(r.address());
                 }
@@ -170,19 +195,22 @@ public final class StackLoader {
             throw new DiagnosticsException(out.withText(t -> Sensitive.redact(t, secrets)));
         }
         // One form from here on: what the type applies, records and compares (validated as written, above).
-        resources.replaceAll(r -> new ResourceDecl(r.address(), r.dependsOn(),
+        // A spec with unknown values stays as written: normalising would read `${var.port}` as a port.
+        resources.replaceAll(r -> unknown.get(r.address()).isEmpty() ? new ResourceDecl(r.address(), r.dependsOn(),
                 (ObjectNode) types.get(r.type()).normalise(r.spec().deepCopy()), r.source(), r.lifecycle(),
-                r.sensitivePaths()));
-        Stack stack = new Stack(parts.name, parts.environment, file, parts.backend, resources,
-                digest.of(parts.name, parts.environment, resources));
-        return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets);
+                r.sensitivePaths()) : r);
+        Stack stack = new Stack(parts.metadata.name(), parts.metadata.environment(), file, parts.backend, resources,
+                digest.of(parts.metadata.name(), parts.metadata.environment(), resources));
+        List<UnknownValue> notKnown = new ArrayList<>();
+        resources.forEach(r -> unknown.get(r.address()).pointers().forEach((at, names) -> notKnown.add(
+                new UnknownValue(r.address(), at, r.source().valueRange("/spec" + at), names, unknownFiles.contains(r.address())))));
+        return new Loaded(stack, out.withText(t -> Sensitive.redact(t, secrets)).warnings(), secrets, notKnown);
     }
 
     private static final class Parts {
         final StackRoot root;
         final Path stackDirectory;
-        String name;
-        Environment environment = Environment.PRODUCTION;
+        final StackMetadata metadata = new StackMetadata();
         BackendConfig backend = BackendConfig.localDefault();
         final StackVariables variables = new StackVariables();
         final StackResources resources;
@@ -283,7 +311,7 @@ public final class StackLoader {
             }
         }
         chain.remove(chain.size() - 1);
-        readMetadata(doc, shape, root, parts, out, chain.isEmpty());
+        parts.metadata.read(doc, shape, root, out, chain.isEmpty());
         parts.variables.read(doc, shape, root, out);
         BackendConfig backend = this.backend.read(doc, shape, root, parts.root, parts.stackDirectory, out);
         if (backend != null) {
@@ -297,7 +325,8 @@ public final class StackLoader {
      * names: inside the root, bounded, with the same YAML rules as the stack. Returns the resource's locator, which
      * points problems inside such content into its file.
      */
-    private SourceLocator readFiles(StackResources.Declared raw, ObjectNode spec, Parts parts, String stackShown, Diagnostics out) {
+    private SourceLocator readFiles(StackResources.Declared raw, ObjectNode spec, Parts parts, String stackShown,
+                                    UnknownFields unknown, Diagnostics out) {
         SourceLocator source = raw.source();
         ResourceType type = types.find(raw.address().type()).orElse(null);
         if (type == null) {
@@ -309,6 +338,11 @@ public final class StackLoader {
                 continue;  // absent, or not a string: the type's own validation says so
             }
             SourceRange at = raw.source().range("/spec/" + f.getKey());
+            if (unknown.holds("/" + YamlReader.escape(f.getKey()))) {
+                unreadable.add(raw.address());  // no file to read until the variable has a value: its spec is not checked
+                unknownFiles.add(raw.address());
+                continue;
+            }
             if (spec.has(f.getValue()) && !spec.get(f.getValue()).isNull()) {
                 out.error(raw.address() + ": set `" + f.getValue() + "` or `" + f.getKey() + "`, not both",
                         "`" + f.getKey() + "` names a file whose object becomes `" + f.getValue() + "`", at);
@@ -349,47 +383,14 @@ public final class StackLoader {
         return parent == null ? imported : parent.resolve(imported).normalize().toString();
     }
 
-    private void readMetadata(YamlDocument doc, ObjectShape shape, JsonNode root, Parts parts, Diagnostics out,
-                              boolean topLevel) {
-        JsonNode md = root.get("metadata");
-        if (md == null) {
-            return; // reported with the rest of the header (StackHeader)
-        }
-        if (!shape.isObject(md, "/metadata", "`metadata`")) {
-            return;
-        }
-        shape.knownKeys(md, "/metadata", "metadata", METADATA_KEYS);
-        String name = shape.string(md, "/metadata", "name");
-        if (Uninterpolated.refused(name, "`metadata.name`", "write the stack's name", doc.rangeOf("/metadata/name"), out)) {
-            // said where it is written; the name stays unset, and the environment is still checked
-        } else if (name != null && !STACK_NAME.matcher(name).matches()) {
-            out.error("invalid stack name `" + Quote.shortened(name) + "`", "use letters, digits, '-', '_' and '.', starting"
-                    + " and ending with a letter or digit, at most 253 characters: the name is printed in every plan and"
-                    + " drift report, where a control character or Markdown would act rather than show",
-                    doc.rangeOf("/metadata/name"));
-        } else if (name != null) {
-            parts.name = name;
-        } else if (topLevel && parts.name == null) {
-            shape.required(md, "/metadata", "name", "metadata");
-        }
-        String env = shape.string(md, "/metadata", "environment");
-        if (env != null && !Uninterpolated.refused(env, "`metadata.environment`", "write production, staging or"
-                + " development (one stack file per environment, as examples/ has)", doc.rangeOf("/metadata/environment"), out)) {
-            try {
-                parts.environment = Environment.valueOf(env.toUpperCase());
-            } catch (IllegalArgumentException e) {
-                out.error("unknown environment `" + env + "`",
-                        Suggestions.hint(env, List.of("production", "staging", "development")),
-                        doc.rangeOf("/metadata/environment"));
-            }
-        }
-    }
-
     /** @return true when the spec has no error (warnings aside) */
-    private boolean validateSpec(ResourceDecl r, Diagnostics out) {
+    private boolean validateSpec(ResourceDecl r, UnknownFields unknown, Diagnostics out) {
         ResourceType type = types.get(r.type());
         boolean valid = true;
         for (FieldProblem problem : type.validate(r.spec())) {
+            if (unknown.about(problem)) {
+                continue;  // it judges `${var.x}` as written, not a value (listed in Loaded.unknown)
+            }
             String summary = r.address() + ": " + (problem.path().isEmpty() ? "spec" : "spec" + problem.path().replace('/', '.'))
                     + ": " + problem.message();
             SourceRange at = problem.atValue() ? r.source().valueRange("/spec" + problem.path())

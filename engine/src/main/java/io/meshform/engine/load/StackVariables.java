@@ -39,6 +39,8 @@ final class StackVariables {
      * list as not sensitive: sensitive whatever their declaration says ({@link VariableInputs}).
      */
     private final Set<String> sensitiveFromEnvironment = new java.util.TreeSet<>();
+    /** The declared variables without a value that the last {@link #resolve} took as unknown. */
+    private final Set<String> unknown = new java.util.TreeSet<>();
 
     /**
      * Reads the {@code variables:} mapping of one file. Files are read imports first, so a later (importing) file's
@@ -114,6 +116,16 @@ final class StackVariables {
      * type, a variable without a value) is an error in {@code out}. {@code --var-file}s must lie inside {@code root}.
      */
     Map<String, JsonNode> resolve(VariableInputs inputs, StackRoot root, YamlReader yaml, Diagnostics out) {
+        return resolve(inputs, root, yaml, false, out);
+    }
+
+    /**
+     * As {@link #resolve(VariableInputs, StackRoot, YamlReader, Diagnostics)}; with {@code unknownAllowed}, a variable
+     * without a value is no error but unknown ({@link #unknownNames}). A value that is given is checked all the same.
+     */
+    Map<String, JsonNode> resolve(VariableInputs inputs, StackRoot root, YamlReader yaml, boolean unknownAllowed,
+                                  Diagnostics out) {
+        unknown.clear();
         Map<String, JsonNode> values = new LinkedHashMap<>();
         Map<String, String> raw = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
@@ -212,6 +224,9 @@ final class StackVariables {
                 }
             } else if (decl.defaultValue != null) {
                 value = decl.defaultValue;
+            } else if (unknownAllowed) {
+                unknown.add(name);
+                continue;
             } else {
                 out.error("variable `" + name + "` has no value",
                         "set it with --var " + name + "=VALUE, a --var-file, or " + VariableInputs.ENV_PREFIX + name, decl.range);
@@ -223,6 +238,11 @@ final class StackVariables {
         fromEnvironment.stream().filter(values::containsKey).filter(n -> !inputs.environmentNotSensitive().contains(n))
                 .forEach(sensitiveFromEnvironment::add);
         return values;
+    }
+
+    /** The declared variables that had no value in the last {@link #resolve} that allowed unknown values. */
+    Set<String> unknownNames() {
+        return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(unknown));
     }
 
     /** Every declared variable's name, whether or not it has a value, those whose declaration is in error too. */

@@ -25,13 +25,18 @@ final class UnmaskableLiterals {
 
     /** An error at each such value of {@code r}'s spec, naming its path, never the value or its length. */
     static void refuse(ResourceDecl r, ResourceType type, Diagnostics out) {
+        refuse(r, type, at -> false, out);
+    }
+
+    /** As above, leaving out the values {@code unknown} holds: a reference to a variable with no value, not a literal. */
+    static void refuse(ResourceDecl r, ResourceType type, java.util.function.Predicate<String> unknown, Diagnostics out) {
         Set<String> paths = type.secretValuePaths(r.spec());
         // A sensitive variable's value is checked where the variable is declared; its place is not the author's.
         Set<String> fromVariables = r.sensitivePaths();
         Map<String, JsonNode> leaves = new java.util.TreeMap<>();
         Sensitive.matches(r.spec(), paths).forEach((at, v) -> leavesOf(v, at, leaves));
         leaves.forEach((at, v) -> {
-            if (fromVariables.contains(at) || Sensitive.maskableInText(v) || (v.isString() && v.asString().isEmpty())) {
+            if (fromVariables.contains(at) || unknown.test(at) || Sensitive.maskableInText(v) || (v.isString() && v.asString().isEmpty())) {
                 return;
             }
             out.error(r.address() + ": spec" + at.replace('/', '.') + ": a sensitive value shorter than "

@@ -21,6 +21,16 @@ public interface PlanCheck {
     }
 
     /**
+     * True for a check that judges each object of {@link CheckContext#after} alone, never how objects go together
+     * (Istio's own validation of each object): a {@code validate} run without some variable values runs it on the
+     * objects whose values are all known. False, the default, for the others, which such a run skips and says so, since
+     * an object left out would change what they find of the rest.
+     */
+    default boolean judgesEachObjectAlone() {
+        return false;
+    }
+
+    /**
      * True for checks only {@code validate} runs, because plan makes the same check in its own course (istioctl's
      * render of an install, which the install's plan runs anyway).
      */

@@ -360,6 +360,28 @@ class StackLoaderTest {
         assertTrue(errors.get(0).detail().contains("quote it"), errors.get(0).detail());
     }
 
+    /**
+     * Each file's first resource is at /resources/0/spec in its own document: the importer's plain value there was marked
+     * as the imported resource's sensitive one (masked in every plan, digested in the state).
+     */
+    @Test
+    void aSensitiveValueOfAnImportedResourceMarksNothingOfTheImportersResourceAtTheSamePlace() throws IOException {
+        file("base.yaml", "apiVersion: meshform.io/v1alpha1\nkind: Stack\n" + """
+                variables:
+                  owner: {type: string, sensitive: true}
+                resources:
+                  - {type: test.thing, name: base, spec: {value: "${var.owner}"}}
+                """);
+        Path p = file("stack.yaml", HEAD + """
+                imports: [base.yaml]
+                resources:
+                  - {type: test.thing, name: top, spec: {value: "plain"}}
+                """);
+        Stack s = loader.load(p, new VariableInputs(Map.of(), List.of(), Map.of("owner", "supersecretvalue"))).stack();
+        assertEquals(java.util.Set.of("/value"), s.find(ResourceAddress.parse("test.thing.base")).orElseThrow().sensitivePaths());
+        assertEquals(java.util.Set.of(), s.find(ResourceAddress.parse("test.thing.top")).orElseThrow().sensitivePaths());
+    }
+
     @Test
     void importsShareABaseAndTheImporterRefinesIt() throws IOException {
         file("base.yaml", HEAD + """

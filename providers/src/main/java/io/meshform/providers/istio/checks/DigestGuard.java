@@ -45,6 +45,11 @@ final class DigestGuard<C extends PlanCheck & ReadsInstall> implements PlanCheck
     }
 
     @Override
+    public boolean judgesEachObjectAlone() {
+        return check.judgesEachObjectAlone();
+    }
+
+    @Override
     public Concern concern(Diagnostic finding) {
         return check.concern(finding);
     }

@@ -44,6 +44,12 @@ public final class IstioValidation implements PlanCheck, ReadsInstall {
         return false;
     }
 
+    /** istioctl validate hands each object of its file to {@code validateResource} by itself (istioctl/pkg/validate/validate.go, {@code validateFile}). */
+    @Override
+    public boolean judgesEachObjectAlone() {
+        return true;
+    }
+
     @Override
     public List<Diagnostic> check(CheckContext ctx) {
         if (ctx.purpose() == CheckContext.Purpose.DRIFT) {
