@@ -17,8 +17,9 @@ public class GlobalOptions {
     Path file;
 
     @Option(names = "--var", paramLabel = "NAME=VALUE", description = "Set a variable (repeatable; default: none, the stack's defaults apply). "
-            + "plan, apply, destroy, drift and import need a value for each variable without a default; validate, graph "
-            + "and state rm, mv and push need none (one without a value is unknown there). "
+            + "plan, apply, destroy, drift, import and validate need a value for each variable without a default (validate "
+            + "reports every other problem too before it fails); graph and state rm, mv and push need none (one without a "
+            + "value is unknown there). "
             + "MESHFORM_VAR_NAME=VALUE in the environment sets one too (below --var-file and --var), and is treated as "
             + "sensitive (masked in plans, digested in state) whatever the stack declares, unless listed in "
             + "MESHFORM_NONSENSITIVE_VARS=NAME,NAME; --var and --var-file values are as sensitive as the stack declares.")

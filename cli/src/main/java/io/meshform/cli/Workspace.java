@@ -156,8 +156,9 @@ final class Workspace implements AutoCloseable {
     }
 
     /**
-     * Loads the stack named by --file for a command that needs no variable value (validate, graph, state rm|mv|push): a
-     * variable without one is unknown, not an error ({@link StackLoader#loadWithoutValues}). Never for plan or apply.
+     * Loads the stack named by --file for a command that needs no variable value (graph, state rm|mv|push), or for
+     * validate to find every other problem before it fails on the missing values: a variable without one is unknown,
+     * not an error ({@link StackLoader#loadWithoutValues}). Never for plan or apply.
      */
     StackLoader.Loaded loadStackWithoutValues(boolean printWarnings) {
         return loadStack(printWarnings, true);
