@@ -8,7 +8,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -332,73 +331,7 @@ public final class Sensitive {
      * "(sensi(sensitive))", which tells the secret's text. A place wholly inside a mask already in the text is not one.
      */
     public static String redact(String text, Set<String> secrets) {
-        if (text == null || secrets.isEmpty()) {
-            return text;
-        }
-        // Most secrets are not in a given text: one lower-cased copy tells, without a scan per secret in any case.
-        String lower = text.toLowerCase(Locale.ROOT);
-        // Lower-casing keeps each character's place unless one lower-cases to two (U+0130): then compare in place.
-        boolean aligned = lower.length() == text.length();
-        boolean[] hidden = new boolean[text.length() + 1];
-        boolean any = false;
-        for (String s : secrets) {
-            String sought = s.toLowerCase(Locale.ROOT);
-            if (!lower.contains(sought)) {
-                continue;
-            }
-            boolean fast = aligned && sought.length() == s.length();
-            for (int at = fast ? lower.indexOf(sought) : regionIndex(text, s, 0); at >= 0;
-                 at = fast ? lower.indexOf(sought, at + 1) : regionIndex(text, s, at + 1)) {
-                if (!insideMask(text, at, s.length())) {
-                    java.util.Arrays.fill(hidden, at, at + s.length(), true);
-                    any = true;
-                }
-            }
-        }
-        if (!any) {
-            return text;
-        }
-        widenToMasks(text, hidden);
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); ) {
-            if (!hidden[i]) {
-                b.append(text.charAt(i++));
-                continue;
-            }
-            b.append(MASK);
-            while (i < text.length() && hidden[i]) {
-                i++;
-            }
-        }
-        return b.toString();
-    }
-
-    /** Whether {@code [at, at + length)} lies within one {@value #MASK} of {@code text}. */
-    private static boolean insideMask(String text, int at, int length) {
-        int m = text.lastIndexOf(MASK, at);  // masks never overlap: only the last one starting by {@code at} can hold it
-        return m >= 0 && at + length <= m + MASK.length();
-    }
-
-    /** A place that covers part of a mask already in the text covers all of it, so no broken mark is left. */
-    private static void widenToMasks(String text, boolean[] hidden) {
-        for (int m = text.indexOf(MASK); m >= 0; m = text.indexOf(MASK, m + MASK.length())) {
-            boolean touched = false;
-            for (int i = m; i < m + MASK.length() && !touched; i++) {
-                touched = hidden[i];
-            }
-            if (touched) {
-                java.util.Arrays.fill(hidden, m, m + MASK.length(), true);
-            }
-        }
-    }
-
-    private static int regionIndex(String text, String s, int from) {
-        for (int i = from; i <= text.length() - s.length(); i++) {
-            if (text.regionMatches(true, i, s, 0, s.length())) {
-                return i;
-            }
-        }
-        return -1;
+        return TextMask.of(text, secrets, MASK);
     }
 
     private static String escape(String key) {
