@@ -255,7 +255,8 @@ class ExamplesIT {
         if (protectedInstall) {
             assertTrue(istiod != null && istiod.getMetadata().getDeletionTimestamp() == null, "the protected install keeps running");
         } else {
-            assertTrue(istiod == null || istiod.getMetadata().getDeletionTimestamp() != null, "istiod is deleted or being deleted");
+            // Destroy returns once the objects istioctl uninstall deleted in the foreground are gone (UninstallWait).
+            assertNull(istiod, "istiod is gone once destroy returns:\n" + destroy.out());
         }
         for (String addon : List.of("kiali", "prometheus", "grafana", "jaeger")) {
             var d = client.apps().deployments().inNamespace("istio-system").withName(addon).get();
