@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * Waits, as {@code kubectl delete --wait} does, until an object meshform deleted is gone from the API server.
  *
  * <p>A delete only marks an object that carries finalizers (a controller's, {@code kubernetes.io/pvc-protection}, a
- * Namespace's own): it keeps a deletionTimestamp until each finalizer is removed. Meanwhile a server-side apply of the
+ * Namespace's own, which the namespace controller removes once it has deleted every object in it): it keeps a
+ * deletionTimestamp until each finalizer is removed. Meanwhile a server-side apply of the
  * same name is not refused: it changes the object being deleted, which then vanishes. So the delete half of a
  * replacement ({@code --replace}) would have recorded as created an object about to go, and destroy said "deleted" of
  * one still there.
@@ -47,7 +48,7 @@ final class DeleteWait {
                 return;
             }
             long now = System.nanoTime();
-            List<String> finalizers = o.getMetadata().getFinalizers() == null ? List.of() : o.getMetadata().getFinalizers();
+            List<String> finalizers = finalizers(o);
             if (now - deadline >= 0) {
                 throw KubeErrors.error(address + ": " + what + " was deleted, but it is still there after "
                                 + timeout.toSeconds() + "s, held by finalizer(s) " + finalizers,
@@ -68,6 +69,16 @@ final class DeleteWait {
                         "it is being deleted; the state still records " + address);
             }
         }
+    }
+
+    /** The finalizers holding {@code o}: its metadata's, and a Namespace's spec ones ({@code kubernetes}). */
+    static List<String> finalizers(HasMetadata o) {
+        List<String> out = new java.util.ArrayList<>(o.getMetadata().getFinalizers() == null ? List.of()
+                : o.getMetadata().getFinalizers());
+        if (o instanceof io.fabric8.kubernetes.api.model.Namespace ns && ns.getSpec() != null && ns.getSpec().getFinalizers() != null) {
+            out.addAll(ns.getSpec().getFinalizers());
+        }
+        return out;
     }
 
     /** Whether {@code o}, read under the deleted object's name, is not that object. */

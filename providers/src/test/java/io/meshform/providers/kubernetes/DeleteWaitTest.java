@@ -39,6 +39,13 @@ class DeleteWaitTest {
     }
 
     @Test
+    void aNamespaceIsHeldByItsSpecFinalizersToo() {
+        var ns = new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("app").withUid("u1")
+                .withDeletionTimestamp("2026-12-05T10:00:00Z").endMetadata().withNewSpec().withFinalizers("kubernetes").endSpec().build();
+        assertTrue(DeleteWait.finalizers(ns).equals(List.of("kubernetes")), DeleteWait.finalizers(ns).toString());
+    }
+
+    @Test
     void anObjectAlreadyGoneIsNotWaitedFor() {
         List<String> notes = new ArrayList<>();
         ProgressSink progress = notes::add;
