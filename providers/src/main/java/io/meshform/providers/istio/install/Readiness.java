@@ -37,10 +37,28 @@ public final class Readiness {
         long deadline = System.nanoTime() + timeout.toNanos();
         var crds = kube.client().apiextensions().v1().customResourceDefinitions();
         for (String name : POLICY_CRDS) {
+            refuseTerminating(address, name, crds.withName(name).get());
             waitFor(address, "CustomResourceDefinition " + name, "Established", deadline, progress, crds.withName(name));
         }
         waitFor(address, "Deployment " + Mesh.ISTIO_NAMESPACE + "/" + InstallSpec.istiodName(spec), "Available", deadline, progress,
                 kube.client().apps().deployments().inNamespace(Mesh.ISTIO_NAMESPACE).withName(InstallSpec.istiodName(spec)));
+    }
+
+    /**
+     * A CRD being deleted (an {@code istioctl uninstall --purge} still at work: it stays until every object of its kind
+     * is gone) takes istioctl's apply and still reads Established, but it goes once its objects are gone, and the API
+     * server refuses new objects of its kind meanwhile ("create not allowed while custom resource definition is
+     * terminating"): the policies after the install would fail, or be applied and vanish.
+     */
+    static void refuseTerminating(ResourceAddress address, String name, HasMetadata crd) {
+        if (crd != null && crd.getMetadata().getDeletionTimestamp() != null) {
+            throw KubeErrors.error(address + ": istioctl install finished, but CustomResourceDefinition " + name
+                            + " is being deleted (since " + crd.getMetadata().getDeletionTimestamp() + "), so the policies"
+                            + " of its kind cannot be applied",
+                    "nothing after the install was applied. Something deleted Istio's CRDs (istioctl uninstall --purge?);"
+                            + " the API server deletes every object of the kind first. Wait until `kubectl get crd " + name
+                            + "` finds none, then apply again: istioctl install creates it again");
+        }
     }
 
     private static <T extends HasMetadata> void waitFor(ResourceAddress address, String what, String condition, long deadline,
