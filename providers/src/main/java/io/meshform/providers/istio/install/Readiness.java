@@ -37,7 +37,6 @@ public final class Readiness {
         long deadline = System.nanoTime() + timeout.toNanos();
         var crds = kube.client().apiextensions().v1().customResourceDefinitions();
         for (String name : POLICY_CRDS) {
-            refuseTerminating(address, name, crds.withName(name).get());
             waitFor(address, "CustomResourceDefinition " + name, "Established", deadline, progress, crds.withName(name));
         }
         waitFor(address, "Deployment " + Mesh.ISTIO_NAMESPACE + "/" + InstallSpec.istiodName(spec), "Available", deadline, progress,
@@ -45,25 +44,25 @@ public final class Readiness {
     }
 
     /**
-     * A CRD being deleted (an {@code istioctl uninstall --purge} still at work: it stays until every object of its kind
-     * is gone) takes istioctl's apply and still reads Established, but it goes once its objects are gone, and the API
-     * server refuses new objects of its kind meanwhile ("create not allowed while custom resource definition is
-     * terminating"): the policies after the install would fail, or be applied and vanish.
+     * An object being deleted: a CRD (an {@code istioctl uninstall --purge} still at work; it stays until every object of
+     * its kind is gone) takes istioctl's apply and still reads Established, but goes once its objects are gone, and the
+     * API server refuses new objects of its kind meanwhile ("create not allowed while custom resource definition is
+     * terminating"): the policies after the install would fail, or be applied and vanish. istiod's Deployment the same.
      */
-    static void refuseTerminating(ResourceAddress address, String name, HasMetadata crd) {
-        if (crd != null && crd.getMetadata().getDeletionTimestamp() != null) {
-            throw KubeErrors.error(address + ": istioctl install finished, but CustomResourceDefinition " + name
-                            + " is being deleted (since " + crd.getMetadata().getDeletionTimestamp() + "), so the policies"
-                            + " of its kind cannot be applied",
-                    "nothing after the install was applied. Something deleted Istio's CRDs (istioctl uninstall --purge?);"
-                            + " the API server deletes every object of the kind first. Wait until `kubectl get crd " + name
-                            + "` finds none, then apply again: istioctl install creates it again");
+    static void refuseTerminating(ResourceAddress address, String what, HasMetadata now) {
+        if (now != null && now.getMetadata().getDeletionTimestamp() != null) {
+            throw KubeErrors.error(address + ": istioctl install finished, but " + what + " is being deleted (since "
+                            + now.getMetadata().getDeletionTimestamp() + "), so what follows the install cannot use it",
+                    "nothing after the install was applied. Something is deleting Istio (istioctl uninstall --purge?);"
+                            + " wait until `kubectl get` finds no " + what + ", then apply again: istioctl install makes"
+                            + " it again");
         }
     }
 
     private static <T extends HasMetadata> void waitFor(ResourceAddress address, String what, String condition, long deadline,
             ProgressSink progress, io.fabric8.kubernetes.client.dsl.Resource<T> resource) {
         T now = resource.get();
+        refuseTerminating(address, what, now);
         if (now == null || io.meshform.providers.kubernetes.KubeObjects.hasCondition(Json.toNode(now), condition)) {
             return;
         }
