@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * <p>Gone means the object deleted, not its name: one under that name without a deletionTimestamp, or with another UID,
  * is a new object (apimachinery ObjectMeta: "Once the deletionTimestamp is set, this value may not be unset").
  */
-final class DeleteWait {
+public final class DeleteWait {
     static final Duration POLL = Duration.ofMillis(500);
     /** How often the wait says what it still waits for. */
     static final Duration REPORT_EVERY = Duration.ofSeconds(10);
@@ -34,7 +34,7 @@ final class DeleteWait {
      * @param address the resource, for messages
      * @param what    the object, e.g. "ConfigMap ns/name"
      */
-    static void untilGone(String address, String what, String uid, Supplier<HasMetadata> read, Duration timeout,
+    public static void untilGone(String address, String what, String uid, Supplier<HasMetadata> read, Duration timeout,
                           ProgressSink progress) {
         long start = System.nanoTime();
         long deadline = start + timeout.toNanos();
