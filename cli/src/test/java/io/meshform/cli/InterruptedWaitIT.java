@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,9 +86,25 @@ class InterruptedWaitIT {
         // the order apply keeps: the dependent starts once the wait is over (step 2 waits for step 1)
         assertTrue(json.out().contains("\"step\" : 2,\n    \"waits_for\" : [ 1 ]"), json.out());
 
-        CompletableFuture<LiveRun> apply = CompletableFuture.supplyAsync(
-                () -> LiveRun.of(cluster, stack, "apply", "--auto-approve", "--no-analyze"));
-        Thread.sleep(4_000);
+        // The apply prints as it goes into this buffer (ByteArrayOutputStream is synchronized). The object is edited
+        // only once the apply says it waits: it was edited after a fixed 4 s, and an apply that had not yet planned by
+        // then (a loaded host) found the object ready and never waited.
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        CompletableFuture<LiveRun> apply = CompletableFuture.supplyAsync(() -> {
+            PrintStream ps = new PrintStream(printed, true, StandardCharsets.UTF_8);
+            int code = Main.run(new Terminal(ps, ps, new ByteArrayInputStream(new byte[0]), Map.of(), false), "apply",
+                    "--auto-approve", "--no-analyze", "-f", stack.toString(), "--kubeconfig", cluster.kubeconfigPath().toString());
+            return new LiveRun(code, printed.toString(StandardCharsets.UTF_8));
+        });
+        String waiting = "kubernetes.manifest.gate: waiting up to 90s";
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!printed.toString(StandardCharsets.UTF_8).contains(waiting)) {
+            assertFalse(apply.isDone(), () -> "the apply ended without waiting for the gate:\n" + apply.join().out());
+            assertTrue(System.nanoTime() < until, () -> "the apply did not wait for the gate within 60 s:\n"
+                    + printed.toString(StandardCharsets.UTF_8));
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_000);  // the dependent must not start meanwhile: a slower host only makes this likelier to hold
         assertFalse(apply.isDone(), () -> apply.join().out());
         assertNull(configMaps.withName("dependent").get(), "the dependent started before the object held its wait");
         configMaps.withName("gate").edit(cm -> {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.meshform.testkit.ClusterContext;
 import io.meshform.testkit.LiveClusterTest;
 import java.io.ByteArrayInputStream;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,13 +52,7 @@ class RemovedSensitiveValueIT {
     }
 
     private static void noIstio(ClusterContext cluster) throws IOException, InterruptedException {
-        KubernetesClient client = cluster.client();
-        if (client.apps().deployments().inNamespace("istio-system").withName("istiod").get() != null) {
-            Process p = new ProcessBuilder(cluster.istioctl().toString(), "uninstall", "-y", "--purge",
-                    "--kubeconfig", cluster.kubeconfigPath().toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "istioctl uninstall failed:\n" + out);
-        }
+        NoIstio.uninstall(cluster);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.meshform.cli.faults;
 
 import static io.meshform.cli.faults.FaultSuiteIT.sleep;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.testkit.ClusterContext;
 import java.nio.file.Path;
@@ -105,13 +104,7 @@ final class KillPoints {
 
     /** Removes an Istio left by earlier tests, so that this suite's applies run istioctl install. */
     static void uninstallIstio(ClusterContext cluster) throws Exception {
-        if (cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get() == null) {
-            return;
-        }
-        Process p = new ProcessBuilder(cluster.istioctl().toString(), "uninstall", "-y", "--purge",
-                "--kubeconfig", cluster.kubeconfigPath().toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "istioctl uninstall failed:\n" + out);
+        io.meshform.cli.NoIstio.uninstall(cluster);
     }
 
 }

@@ -406,9 +406,20 @@ public final class ManifestType implements ResourceType {
         Target t = target(m);
         try {
             var op = BuiltInKinds.operation(kube.client(), t.apiVersion(), t.kind());
-            List<?> gone = t.namespace() == null ? op.withName(t.name()).delete() : op.inNamespace(t.namespace()).withName(t.name()).delete();
-            request.progress().note(gone.isEmpty() ? t.describe() + " was already gone" : t.describe() + " deleted");
+            List<io.fabric8.kubernetes.api.model.StatusDetails> gone = t.namespace() == null ? op.withName(t.name()).delete()
+                    : op.inNamespace(t.namespace()).withName(t.name()).delete();
             request.context().wrote(written(t));
+            if (gone.isEmpty()) {
+                request.progress().note(t.describe() + " was already gone");
+                return;
+            }
+            // An object with finalizers stays, being deleted, until they are removed; a replacement's apply would
+            // change it, and it would then vanish.
+            JsonNode wait = request.recorded().attributes().get("wait");
+            DeleteWait.untilGone(request.address().toString(), t.describe(), gone.get(0).getUid(),
+                    () -> KubeObjects.get(kube.client(), t), java.time.Duration.ofSeconds(wait == null || wait.isNull()
+                            ? ManifestWait.DEFAULT_SECONDS : ManifestWait.of(wait).seconds()), request.progress());
+            request.progress().note(t.describe() + " deleted");
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
                 throw kube.explain(request.address().toString(), "delete", t.describe(), e);

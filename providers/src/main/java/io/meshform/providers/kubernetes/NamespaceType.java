@@ -34,6 +34,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class NamespaceType extends MetadataMapsType {
     public static final String NAME = "kubernetes.namespace";
     static final List<String> FIELDS = List.of("name", "labels", "annotations", "force", RESTART, RESTART_TIMEOUT);
+    /** How long destroy waits for a deleted namespace to be gone, as {@code kubectl delete --wait} does. */
+    static final java.time.Duration DELETE_TIMEOUT = java.time.Duration.ofSeconds(300);
 
     public NamespaceType(KubeConnection kube) {
         this(kube, NamespaceLabelEffects.NONE);
@@ -166,9 +168,16 @@ public final class NamespaceType extends MetadataMapsType {
     public void delete(DeleteRequest request) {
         String name = Json.text(request.recorded().attributes(), "name");
         try {
-            List<?> gone = kube.client().namespaces().withName(name).delete();
-            request.progress().note(gone.isEmpty() ? "namespace " + name + " was already gone"
-                    : "namespace " + name + " deleted (terminating in the background)");
+            List<io.fabric8.kubernetes.api.model.StatusDetails> gone = kube.client().namespaces().withName(name).delete();
+            if (gone.isEmpty()) {
+                request.progress().note("namespace " + name + " was already gone");
+                return;
+            }
+            // A namespace stays, Terminating, until the namespace controller has deleted what it holds; a replacement's
+            // apply meanwhile changes that namespace, which then vanishes.
+            DeleteWait.untilGone(request.address().toString(), "Namespace " + name, gone.get(0).getUid(),
+                    () -> kube.client().namespaces().withName(name).get(), DELETE_TIMEOUT, request.progress());
+            request.progress().note("namespace " + name + " deleted");
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
                 throw kube.explain(request.address().toString(), "delete", "Namespace " + name, e);

@@ -58,10 +58,79 @@ class NamespaceAndLabelsIT {
             assertEquals("ops", labels(c, name).get("owner"));
 
             h.delete("kubernetes.namespace.app");
-            Namespace gone = c.namespaces().withName(name).get();
-            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null);
+            assertNull(c.namespaces().withName(name).get(), "destroy returns once the namespace is gone: " + h.progress);
         } finally {
             c.namespaces().withName(name).delete();
+        }
+    }
+
+    /**
+     * The delete half of a replacement ({@code --replace}) returns once the namespace is gone. Here a ConfigMap in it,
+     * held by another client's finalizer for a few seconds, keeps the namespace Terminating (the namespace controller
+     * deletes what it holds first). Before, the delete returned at once ("terminating in the background"), the create
+     * half applied onto the terminating namespace (the API server takes that), and the namespace meshform had just
+     * recorded then vanished.
+     */
+    @Test
+    void theDeleteHalfOfAReplacementWaitsUntilTheNamespaceIsGone(ClusterContext cluster) throws Exception {
+        String name = "mf-it-repl-" + Long.toString(System.nanoTime(), 36);
+        String hold = "meshform.test/hold";
+        KubernetesClient c = cluster.client();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            var spec = yaml("name: " + name + "\nlabels: {meshform.io/testkit: \"true\"}\n");
+            h.apply("kubernetes.namespace.app", spec);
+            String before = c.namespaces().withName(name).get().getMetadata().getUid();
+            var held = c.configMaps().inNamespace(name);
+            held.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("held")
+                    .addToFinalizers(hold).endMetadata().build()).create();
+            var released = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < until) {
+                    var cm = held.withName("held").get();
+                    if (cm != null && cm.getMetadata().getDeletionTimestamp() != null) {
+                        pause(3_000);  // the namespace controller is at it; the delete step must still be waiting
+                        held.withName("held").edit(x -> {
+                            x.getMetadata().setFinalizers(List.of());
+                            return x;
+                        });
+                        return true;
+                    }
+                    pause(100);
+                }
+                return false;
+            });
+            try {
+                h.delete("kubernetes.namespace.app");
+                h.apply("kubernetes.namespace.app", spec);  // the create half, at once
+                assertTrue(released.get(60, java.util.concurrent.TimeUnit.SECONDS), "the namespace's ConfigMap was deleted");
+            } finally {
+                released.cancel(true);
+                var left = held.withName("held").get();
+                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
+                    held.withName("held").edit(x -> {
+                        x.getMetadata().setFinalizers(List.of());
+                        return x;
+                    });
+                }
+            }
+            Namespace after = c.namespaces().withName(name).get();
+            assertNotNull(after, "the replacement's namespace is there once the old one is gone: " + h.progress);
+            assertTrue(!before.equals(after.getMetadata().getUid()) && after.getMetadata().getDeletionTimestamp() == null,
+                    "a new namespace, not the one deleted");
+            assertEquals(Action.NOOP, h.plan("kubernetes.namespace.app", spec).action());
+            assertTrue(h.progress.stream().anyMatch(l -> l.startsWith("waiting up to 300s for Namespace " + name + " to be gone")),
+                    h.progress.toString());
+        } finally {
+            c.namespaces().withName(name).delete();
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -23,7 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 @LiveClusterTest
 class KubernetesLeaseKillIT {
-    private static final int LEASE_SECONDS = 30;
+    /**
+     * Far longer than the test: a lock taken in one attempt after the kill is taken because the holder is known dead,
+     * never because its lease ran out, however slow the host.
+     */
+    private static final int LEASE_SECONDS = 600;
 
     @Test
     void theLockOfAHolderKilledOnThisHostIsTakenAtOnce(ClusterContext cluster) throws Exception {
@@ -46,11 +50,11 @@ class KubernetesLeaseKillIT {
                     () -> other.lock(LockInfo.forOperation("plan"), Duration.ZERO));
             assertTrue(held.getMessage().contains("pid " + holder.pid()), held.getMessage());
 
-            holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            long killedAt = System.nanoTime();
+            assertTrue(holder.destroyForcibly().waitFor(60, TimeUnit.SECONDS), "the holder was killed");
+            // Duration.ZERO: one attempt, no waiting (it threw StateLockedException above while the holder ran). It
+            // measured the attempt's wall time against 2 s before, which a loaded CI host's API server can exceed.
             try (LockHandle mine = other.lock(LockInfo.forOperation("plan"), Duration.ZERO)) {
-                long waited = (System.nanoTime() - killedAt) / 1_000_000;
-                assertTrue(waited <= 2_000, "took the lock " + waited + " ms after the kill, not at once");
+                mine.ensureHeld();  // throws LockLostException unless this run holds it
             }
         } finally {
             holder.destroyForcibly();

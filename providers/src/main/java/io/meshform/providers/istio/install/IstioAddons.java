@@ -12,6 +12,7 @@ import io.meshform.providers.kubernetes.KubeObjects.Target;
 import io.meshform.engine.load.YamlDocument;
 import io.meshform.providers.kubernetes.StackFiles;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -261,20 +262,34 @@ final class IstioAddons {
         return copy;
     }
 
-    /** Deletes the objects; one already gone is fine. */
-    void delete(List<AddonObject> objects, ProgressSink progress) {
+    /**
+     * Deletes the objects (one already gone is fine) and returns once they are gone, within {@code timeout}: one a
+     * finalizer holds stays, being deleted, and the next plan would list it as still to remove.
+     */
+    void delete(String address, List<AddonObject> objects, Duration timeout, ProgressSink progress) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<AddonObject, String> deleted = new java.util.LinkedHashMap<>();
         for (AddonObject o : objects) {
             progress.note("addon " + o.addon() + ": deleting " + o.describe());
-            Target t = o.target();
-            var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
             try {
-                (t.namespace() == null ? op.withName(t.name()) : op.inNamespace(t.namespace()).withName(t.name())).delete();
+                var gone = one(o.target()).delete();
+                if (!gone.isEmpty()) {
+                    deleted.put(o, gone.get(0).getUid());
+                }
             } catch (KubernetesClientException ex) {
                 if (!KubeErrors.notFound(ex)) {
                     throw kube.explain(IstioInstallType.NAME, "delete", "addon " + o.addon() + " " + o.describe(), ex);
                 }
             }
         }
+        deleted.forEach((o, uid) -> io.meshform.providers.kubernetes.DeleteWait.untilGone(address,
+                "addon " + o.addon() + " " + o.describe(), uid, () -> one(o.target()).get(),
+                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), progress));
+    }
+
+    private io.fabric8.kubernetes.client.dsl.Resource<io.fabric8.kubernetes.api.model.GenericKubernetesResource> one(Target t) {
+        var op = kube.client().genericKubernetesResources(t.apiVersion(), t.kind());
+        return t.namespace() == null ? op.withName(t.name()) : op.inNamespace(t.namespace()).withName(t.name());
     }
 
     /** Recorded objects from their encodings, comma-separated (see {@link InstallRecord}). */

@@ -316,7 +316,7 @@ public final class IstioInstallType implements ResourceType {
         AddonRemovals removals = removals(request.address(), request.lineage(), spec, wanted, before.addonObjects(),
                 diff::listByName);
         removals.leftInPlace().forEach(k -> request.progress().note(k.describe(request.address())));
-        addons.delete(removals.delete(), request.progress());
+        addons.delete(request.address().toString(), removals.delete(), timeout, request.progress());
         Map<String, String> meta = InstallRecord.applied(digest, istioDigest, wanted,
                 istioctl(context, request.address(), spec).version(), Json.text(spec, "revision", "default"),
                 kube.fieldManager()).toMetadata();
@@ -381,7 +381,7 @@ public final class IstioInstallType implements ResourceType {
             AddonRemovals removals = AddonRemovals.of(request.address(), request.lineage(), kube.fieldManager(), recorded,
                     List.of(), diff::listByName);
             removals.leftInPlace().forEach(k -> request.progress().note(k.describe(request.address())));
-            addons.delete(removals.delete(), request.progress());
+            addons.delete(request.address().toString(), removals.delete(), InstallSpec.timeout(spec), request.progress());
         }
     }
 

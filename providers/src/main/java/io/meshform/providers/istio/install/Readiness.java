@@ -43,9 +43,26 @@ public final class Readiness {
                 kube.client().apps().deployments().inNamespace(Mesh.ISTIO_NAMESPACE).withName(InstallSpec.istiodName(spec)));
     }
 
+    /**
+     * An object being deleted: a CRD (an {@code istioctl uninstall --purge} still at work; it stays until every object of
+     * its kind is gone) takes istioctl's apply and still reads Established, but goes once its objects are gone, and the
+     * API server refuses new objects of its kind meanwhile ("create not allowed while custom resource definition is
+     * terminating"): the policies after the install would fail, or be applied and vanish. istiod's Deployment the same.
+     */
+    static void refuseTerminating(ResourceAddress address, String what, HasMetadata now) {
+        if (now != null && now.getMetadata().getDeletionTimestamp() != null) {
+            throw KubeErrors.error(address + ": istioctl install finished, but " + what + " is being deleted (since "
+                            + now.getMetadata().getDeletionTimestamp() + "), so what follows the install cannot use it",
+                    "nothing after the install was applied. Something is deleting Istio (istioctl uninstall --purge?);"
+                            + " wait until `kubectl get` finds no " + what + ", then apply again: istioctl install makes"
+                            + " it again");
+        }
+    }
+
     private static <T extends HasMetadata> void waitFor(ResourceAddress address, String what, String condition, long deadline,
             ProgressSink progress, io.fabric8.kubernetes.client.dsl.Resource<T> resource) {
         T now = resource.get();
+        refuseTerminating(address, what, now);
         if (now == null || io.meshform.providers.kubernetes.KubeObjects.hasCondition(Json.toNode(now), condition)) {
             return;
         }

@@ -18,9 +18,17 @@ import java.util.stream.Stream;
  * The Gateway API CRDs Istio is built against (testbed/build.sh gateway-api-crds, GATEWAY_API_VERSION), installed
  * by the tests that need them and removed after, so the other tests keep a cluster without them (as before).
  * Missing files fail the test: a Gateway cannot be created without its CRD, and nothing may stand in for it.
+ *
+ * <p>A deleted CRD is not gone at once: it stays, Terminating, until the API server has deleted every object of its
+ * kind (and an object with a finalizer holds it longer). An apply onto it succeeds and it still reads Established, but
+ * it vanishes afterwards and the API server refuses new objects meanwhile ("create not allowed while custom resource
+ * definition is terminating"). So {@link #close()} returns once the CRDs are gone, and {@link #install} first waits for
+ * any still terminating (a test that failed before its close finished), each within {@link #GONE_WITHIN}.
  */
 public final class GatewayApiCrds implements AutoCloseable {
     private final KubernetesClient client;
+    /** The bound of the waits for deleted CRDs, generous for a loaded CI host. */
+    static final java.time.Duration GONE_WITHIN = java.time.Duration.ofSeconds(120);
     private final List<String> names;
 
     private GatewayApiCrds(KubernetesClient client, List<String> names) {
@@ -28,34 +36,69 @@ public final class GatewayApiCrds implements AutoCloseable {
         this.names = names;
     }
 
-    /** Applies every CRD of the cached set (server-side) and waits until each is Established. */
+    /**
+     * Applies every CRD of the cached set (server-side) and waits until each is Established; first waits until one of
+     * them still being deleted is gone.
+     */
     public static GatewayApiCrds install(ClusterContext cluster) {
         KubernetesClient c = cluster.client();
-        List<String> names = new ArrayList<>();
+        List<CustomResourceDefinition> crds = new ArrayList<>();
         try (Stream<Path> files = Files.list(Testbed.gatewayApiCrds())) {
             for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(f)) {
-                    CustomResourceDefinition crd = c.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
-                    c.resource(crd).fieldManager("meshform-it").forceConflicts().serverSideApply();
-                    names.add(crd.getMetadata().getName());
+                    crds.add(c.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        List<String> names = crds.stream().map(crd -> crd.getMetadata().getName()).toList();
+        awaitGone(c, names.stream().filter(n -> {
+            CustomResourceDefinition live = c.apiextensions().v1().customResourceDefinitions().withName(n).get();
+            return live != null && live.getMetadata().getDeletionTimestamp() != null;
+        }).toList(), "an earlier test deleted");
+        for (CustomResourceDefinition crd : crds) {
+            c.resource(crd).fieldManager("meshform-it").forceConflicts().serverSideApply();
         }
         for (String n : names) {
             c.apiextensions().v1().customResourceDefinitions().withName(n).waitUntilCondition(crd -> crd != null
                     && crd.getStatus() != null && crd.getStatus().getConditions().stream()
                     .anyMatch(k -> "Established".equals(k.getType()) && "True".equals(k.getStatus())), 60, TimeUnit.SECONDS);
         }
-        return new GatewayApiCrds(c, List.copyOf(names));
+        return new GatewayApiCrds(c, names);
     }
 
-    /** Deletes the CRDs (and so every Gateway API object, and through owner references the Deployments istiod made). */
+    /**
+     * Deletes the CRDs (and so every Gateway API object, and through owner references the Deployments istiod made) and
+     * returns once they are gone.
+     */
     @Override
     public void close() {
         for (String n : names) {
             client.apiextensions().v1().customResourceDefinitions().withName(n).delete();
+        }
+        awaitGone(client, names, "the test deleted");
+    }
+
+    private static void awaitGone(KubernetesClient c, List<String> names, String who) {
+        long deadline = System.nanoTime() + GONE_WITHIN.toNanos();
+        List<String> left = new ArrayList<>(names);
+        while (true) {
+            left.removeIf(n -> c.apiextensions().v1().customResourceDefinitions().withName(n).get() == null);
+            if (left.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the Gateway API CRDs " + who + " are still terminating after "
+                        + GONE_WITHIN.toSeconds() + " s: " + left + "; an object of their kinds with a finalizer holds them"
+                        + " (kubectl get " + String.join(",", left) + " -A)");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the Gateway API CRDs to be gone: " + left, e);
+            }
         }
     }
 }

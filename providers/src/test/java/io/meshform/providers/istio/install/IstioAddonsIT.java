@@ -74,16 +74,65 @@ class IstioAddonsIT {
             ChangeAssert.assertChange(off).removes("Deployment istio-system/kiali [addon kiali is off]");
             ChangeAssert.assertChange(off).removes("ConfigMap istio-system/istio-grafana-dashboards [addon grafana is off]");
             ChangeAssert.assertChange(off).removes("Deployment istio-system/prometheus [addon prometheus is off]");
-            h.apply(ADDRESS, production, off.privateData());
-            for (String d : new String[] {"kiali", "grafana", "jaeger", "prometheus"}) {
-                var dep = k.apps().deployments().inNamespace("istio-system").withName(d).get();
-                assertTrue(dep == null || dep.getMetadata().getDeletionTimestamp() != null, d + " is removed");
+            // A finalizer (a controller's cleanup) holds kiali's Deployment a few seconds after its delete: the apply
+            // returns once it is gone. Before, it returned at once, and a plan made then listed it as still to remove.
+            var kiali = k.apps().deployments().inNamespace("istio-system").withName("kiali");
+            String hold = "meshform.test/hold";
+            kiali.edit(d -> {
+                d.getMetadata().getFinalizers().add(hold);
+                return d;
+            });
+            var released = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+                while (System.nanoTime() < until) {
+                    var d = kiali.get();
+                    if (d != null && d.getMetadata().getDeletionTimestamp() != null) {
+                        pause(3_000);  // the apply has asked for the delete; it must still be waiting
+                        kiali.edit(x -> {
+                            x.getMetadata().getFinalizers().remove(hold);
+                            return x;
+                        });
+                        return true;
+                    }
+                    pause(200);
+                }
+                return false;
+            });
+            try {
+                h.apply(ADDRESS, production, off.privateData());
+                var atReturn = kiali.get();
+                assertTrue(released.get(1, java.util.concurrent.TimeUnit.MINUTES), "the apply deleted kiali's Deployment");
+                assertNull(atReturn == null ? null : "kiali, deletionTimestamp " + atReturn.getMetadata().getDeletionTimestamp(),
+                        "the apply returned only once kiali's Deployment was gone: " + h.progress);
+            } finally {
+                released.cancel(true);
+                var left = kiali.get();
+                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
+                    kiali.edit(x -> {
+                        x.getMetadata().getFinalizers().remove(hold);
+                        return x;
+                    });
+                }
             }
+            for (String d : new String[] {"kiali", "grafana", "jaeger", "prometheus"}) {
+                assertNull(k.apps().deployments().inNamespace("istio-system").withName(d).get(), d + " is gone: " + h.progress);
+            }
+            assertTrue(h.progress.stream().anyMatch(l -> l.contains("s for addon kiali Deployment istio-system/kiali to be gone")
+                    && l.contains(hold)), h.progress.toString());
             assertNull(k.rbac().clusterRoles().withName("kiali").get());
             assertNotNull(k.serviceAccounts().inNamespace(ns).withName("grafana").get(), "objects outside istio-system stay");
             assertNotNull(k.apps().deployments().inNamespace("istio-system").withName("istiod").get(), "Istio itself stays");
             var settled = h.plan(ADDRESS, production);
             assertEquals(Action.NOOP, settled.action(), settled.reason() + "\n" + String.join("\n", ChangeAssert.lines(settled.details())));
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.meshform.providers.ChangeAssert;
 import static io.meshform.providers.TestSpecs.yaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,8 +112,8 @@ class IstioUpgradeIT {
             assertEquals(Action.NOOP, again.action(), again.reason() + "\n" + String.join("\n", ChangeAssert.lines(again.details())));
 
             b.delete(ADDRESS);
-            var gone = deployments.withName("istiod-" + REVISION).get();
-            assertTrue(gone == null || gone.getMetadata().getDeletionTimestamp() != null, "the revision is uninstalled");
+            // Destroy returns once the objects istioctl uninstall deleted in the foreground are gone (UninstallWait).
+            assertNull(deployments.withName("istiod-" + REVISION).get(), "the revision is uninstalled: " + b.progress);
         }
     }
 

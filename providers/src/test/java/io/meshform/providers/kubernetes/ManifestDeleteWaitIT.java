@@ -1,0 +1,97 @@
+package io.meshform.providers.kubernetes;
+
+import static io.meshform.providers.TestSpecs.yaml;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.meshform.engine.spi.Action;
+import io.meshform.providers.Harness;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.LiveClusterTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A manifest's object held by a finalizer (a controller's cleanup) is gone when its delete returns. Here another
+ * client's finalizer holds a ConfigMap for a few seconds after the delete. Before, the delete returned at once ("deleted")
+ * and the create half of a replacement (the same object, as {@code --replace} does) server-side applied onto the object
+ * being deleted, which the API server takes; once the finalizer went, so did the object meshform had just recorded as
+ * created, and the next plan wanted to create it.
+ */
+@LiveClusterTest
+class ManifestDeleteWaitIT {
+    private static final String HOLD = "meshform.test/hold";
+
+    @Test
+    void theDeleteHalfOfAReplacementWaitsForAnObjectHeldByAFinalizer(ClusterContext cluster) throws Exception {
+        String ns = cluster.newNamespace();
+        var configMaps = cluster.client().configMaps().inNamespace(ns);
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            String addr = "kubernetes.manifest.cfg";
+            var spec = yaml("manifest:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cfg, namespace: " + ns + "}\n"
+                    + "  data: {mode: a}\n");
+            h.apply(addr, spec);
+            configMaps.withName("cfg").edit(c -> {
+                List<String> finalizers = new ArrayList<>(c.getMetadata().getFinalizers());
+                finalizers.add(HOLD);
+                c.getMetadata().setFinalizers(finalizers);
+                return c;
+            });
+            String before = configMaps.withName("cfg").get().getMetadata().getUid();
+            CompletableFuture<Boolean> released = CompletableFuture.supplyAsync(() -> {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < until) {
+                    var c = configMaps.withName("cfg").get();
+                    if (c != null && c.getMetadata().getDeletionTimestamp() != null) {
+                        pause(3_000);  // the delete has been asked for by now; the step must still be waiting
+                        configMaps.withName("cfg").edit(x -> {
+                            x.getMetadata().setFinalizers(new ArrayList<>(x.getMetadata().getFinalizers().stream()
+                                    .filter(f -> !f.equals(HOLD)).toList()));
+                            return x;
+                        });
+                        return true;
+                    }
+                    pause(100);
+                }
+                return false;
+            });
+            try {
+                h.delete(addr);
+                h.apply(addr, spec);  // the create half, at once
+                assertTrue(released.get(60, TimeUnit.SECONDS), "the held ConfigMap was deleted");
+            } finally {
+                released.cancel(true);
+                var left = configMaps.withName("cfg").get();
+                if (left != null && left.getMetadata().getFinalizers().contains(HOLD)) {
+                    configMaps.withName("cfg").edit(x -> {
+                        x.getMetadata().setFinalizers(List.of());
+                        return x;
+                    });
+                }
+            }
+            var after = configMaps.withName("cfg").get();
+            assertNotNull(after, "the replacement's object is there once the finalizer let the old one go: " + h.progress);
+            assertNotEquals(before, after.getMetadata().getUid(), "a new object");
+            assertNull(after.getMetadata().getDeletionTimestamp());
+            assertEquals(Action.NOOP, h.plan(addr, spec).action(), "the replacement is recorded as it is live");
+            assertTrue(h.progress.stream().anyMatch(l -> l.startsWith("waiting up to 300s for ConfigMap " + ns + "/cfg to be gone")
+                    && l.contains(HOLD)), h.progress.toString());
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
