@@ -28,6 +28,14 @@ public final class DeleteWait {
     }
 
     /**
+     * The UID a delete's answer names, or null: fabric8 8.0.0 gives a null entry when the answer holds no status
+     * details (a mock server's, a proxy's), and {@link #untilGone} then waits for any object of the name being deleted.
+     */
+    public static String uidOf(List<io.fabric8.kubernetes.api.model.StatusDetails> deleted) {
+        return deleted.isEmpty() || deleted.get(0) == null ? null : deleted.get(0).getUid();
+    }
+
+    /**
      * Returns once the object {@code read} finds under the name is not the one deleted ({@code uid}, or any one being
      * deleted when the API server named no UID); throws after {@code timeout}, naming its finalizers.
      *

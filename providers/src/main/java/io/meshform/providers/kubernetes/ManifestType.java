@@ -416,7 +416,7 @@ public final class ManifestType implements ResourceType {
             // An object with finalizers stays, being deleted, until they are removed; a replacement's apply would
             // change it, and it would then vanish.
             JsonNode wait = request.recorded().attributes().get("wait");
-            DeleteWait.untilGone(request.address().toString(), t.describe(), gone.get(0).getUid(),
+            DeleteWait.untilGone(request.address().toString(), t.describe(), DeleteWait.uidOf(gone),
                     () -> KubeObjects.get(kube.client(), t), java.time.Duration.ofSeconds(wait == null || wait.isNull()
                             ? ManifestWait.DEFAULT_SECONDS : ManifestWait.of(wait).seconds()), request.progress());
             request.progress().note(t.describe() + " deleted");

@@ -175,7 +175,7 @@ public final class NamespaceType extends MetadataMapsType {
             }
             // A namespace stays, Terminating, until the namespace controller has deleted what it holds; a replacement's
             // apply meanwhile changes that namespace, which then vanishes.
-            DeleteWait.untilGone(request.address().toString(), "Namespace " + name, gone.get(0).getUid(),
+            DeleteWait.untilGone(request.address().toString(), "Namespace " + name, DeleteWait.uidOf(gone),
                     () -> kube.client().namespaces().withName(name).get(), DELETE_TIMEOUT, request.progress());
             request.progress().note("namespace " + name + " deleted");
         } catch (KubernetesClientException e) {

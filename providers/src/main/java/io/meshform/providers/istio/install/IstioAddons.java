@@ -274,7 +274,7 @@ final class IstioAddons {
             try {
                 var gone = one(o.target()).delete();
                 if (!gone.isEmpty()) {
-                    deleted.put(o, gone.get(0).getUid());
+                    deleted.put(o, io.meshform.providers.kubernetes.DeleteWait.uidOf(gone));
                 }
             } catch (KubernetesClientException ex) {
                 if (!KubeErrors.notFound(ex)) {
