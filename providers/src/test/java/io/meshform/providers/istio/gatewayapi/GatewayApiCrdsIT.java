@@ -16,9 +16,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The Gateway API CRDs two tests install one after the other: the second must be able to create a Gateway. A deleted
  * CRD stays Terminating until every object of its kind is gone; here a finalizer on a Gateway holds it a few seconds
- * (as a slow API server does with many objects). Before, {@link GatewayApiCrds#close()} returned at once, the next
+ * (as a slow API server does with many objects). {@link GatewayApiCrds#close()} returns at once; before, the next
  * {@link GatewayApiCrds#install} applied onto the terminating CRD (the API server takes that, and it still reads
  * Established), and the next Gateway was refused: "create not allowed while custom resource definition is terminating".
+ * install now waits for it.
  */
 @LiveClusterTest
 class GatewayApiCrdsIT {
@@ -40,7 +41,7 @@ class GatewayApiCrdsIT {
                 while (System.nanoTime() < until) {
                     var c = crd.get();
                     if (c != null && c.getMetadata().getDeletionTimestamp() != null) {
-                        pause(3_000);  // close() has deleted the CRDs by now and must still be waiting
+                        pause(3_000);  // close() has deleted the CRDs; the next install() must still be waiting
                         gateways.withName("held").edit(g -> {
                             g.getMetadata().setFinalizers(List.of());
                             return g;
