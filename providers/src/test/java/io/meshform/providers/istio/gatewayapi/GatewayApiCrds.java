@@ -23,9 +23,10 @@ import java.util.stream.Stream;
  * kind (and an object with a finalizer holds it longer). An apply onto it succeeds and it still reads Established, but
  * it vanishes afterwards and the API server refuses new objects meanwhile ("create not allowed while custom resource
  * definition is terminating"). So {@link #install} first waits, within {@link #GONE_WITHIN}, for any still terminating.
- * {@link #close()} does not wait: the API server's CRD finalizer retries with a growing back-off, and on a busy CI host
- * one CRD (tlsroutes) was still terminating 120 s after the test deleted it, failing a test that had passed; the tests
- * after a close need the CRDs gone only through {@link #install}, which waits.
+ * {@link #close()} does not wait: on a busy CI host one CRD (tlsroutes, with no object of its kind) was still
+ * terminating 120 s after the test deleted it (why the API server took that long was not found; alone the deletes take
+ * seconds), failing a test that had passed; the tests after a close need the CRDs gone only through {@link #install},
+ * which waits.
  */
 public final class GatewayApiCrds implements AutoCloseable {
     private final KubernetesClient client;
