@@ -57,7 +57,7 @@ final class ValidateCommand implements Callable<Integer> {
                 if (loaded.unknown().isEmpty()) {
                     warnings.addAll(unchecked(new Validator(ws.registry()).validate(loaded.stack())));
                 } else {
-                    throw withoutValues(ws, loaded, warnings);
+                    throw withoutValues(ws, loaded);
                 }
             } catch (DiagnosticsException e) {
                 DiagnosticsException all = withEarlier(warnings, withMissingValues(ws, e));
@@ -87,13 +87,13 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /**
-     * The errors of a stack some variable has no value for: that error at each such variable's declaration (plan's
-     * own words), with every problem found without those values (the unknown values are left as written, and only the
-     * checks that need them are skipped, each said in a note), so one run shows them all. Still an error, not a
+     * The problems of a stack some variable has no value for, found without those values (left as written; only the
+     * checks that need them are skipped, each said in a note); the caller adds the "has no value" error at each such
+     * variable's declaration ({@link #withMissingValues}, plan's own words), so one run shows them all. Still an error, not a
      * qualified pass: issue 13 wants a stack that passes validate to fail plan only for reasons that need the cluster,
      * and plan needs every value; {@code terraform validate}, which passes such a stack, gives no such promise.
      */
-    private DiagnosticsException withoutValues(Workspace ws, StackLoader.Loaded loaded, List<Diagnostic> warnings) {
+    private DiagnosticsException withoutValues(Workspace ws, StackLoader.Loaded loaded) {
         Diagnostics all = new Diagnostics();
         try {
             new Validator(ws.registry()).validateKnown(loaded.stack(), loaded.unknown().stream().map(UnknownValue::address)
@@ -102,17 +102,8 @@ final class ValidateCommand implements Callable<Integer> {
             e.diagnostics().forEach(all::add);
         }
         skipped(loaded).forEach(all::add);
-        try {
-            ws.loadStack(false);
-        } catch (DiagnosticsException e) {
-            e.diagnostics().forEach(all::add);  // "variable `X` has no value", at its declaration
-        }
-        if (!all.hasErrors()) {
-            // The full load gave no error after all (cannot happen while a value is unknown): say what is missing.
-            all.add(Diagnostic.error("no value for " + String.join(", ", loaded.unknownVariables()),
-                    "set each with --var NAME=VALUE, a --var-file, or MESHFORM_VAR_NAME", null));
-        }
-        return withEarlier(warnings, new DiagnosticsException(all));
+        // The caller adds the load's warnings and the "variable `X` has no value" errors (withMissingValues), once.
+        return new DiagnosticsException(all);
     }
 
     /**
