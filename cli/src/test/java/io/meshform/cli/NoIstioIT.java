@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.GenericObjects;
 import io.meshform.testkit.LiveClusterTest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,6 @@ class NoIstioIT {
             .withGroup("security.istio.io").withVersion("v1").withKind("PeerAuthentication")
             .withPlural("peerauthentications").withNamespaced(true).build();
     private static final String CRD = "peerauthentications.security.istio.io";
-    private static final String HOLD = "meshform.test/hold";
 
     @Test
     void uninstallReturnsOnceTheCrdsAreGoneAndAnInstallAfterItTakesPolicies(ClusterContext cluster) throws Exception {
@@ -38,41 +37,16 @@ class NoIstioIT {
         istioctlInstall(cluster);
         String ns = cluster.newNamespace();
         var policies = client.genericKubernetesResources(PEER_AUTH).inNamespace(ns);
-        GenericKubernetesResource held = GenericObjects.of("security.istio.io/v1", "PeerAuthentication", ns, "held",
-                Map.of("mtls", Map.of("mode", "PERMISSIVE")));
-        held.getMetadata().setFinalizers(List.of(HOLD));
-        policies.resource(held).create();
+        policies.resource(GenericObjects.of("security.istio.io/v1", "PeerAuthentication", ns, "held",
+                Map.of("mtls", Map.of("mode", "PERMISSIVE")))).create();
         var crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD);
-        CompletableFuture<Boolean> released = CompletableFuture.supplyAsync(() -> {
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < until) {
-                var c = crd.get();
-                if (c != null && c.getMetadata().getDeletionTimestamp() != null) {
-                    pause(3_000);  // istioctl uninstall has returned by now; NoIstio must still be waiting
-                    policies.withName("held").edit(p -> {
-                        p.getMetadata().setFinalizers(List.of());
-                        return p;
-                    });
-                    return true;
-                }
-                pause(100);
-            }
-            return false;
-        });
         List<String> atReturn;
-        try {
+        // Released 3 s after the CRD's delete: istioctl uninstall has returned by then; NoIstio must still be waiting.
+        try (var hold = FinalizerHold.add(policies.withName("held"))
+                .releaseWhenDeleting(crd, Duration.ofSeconds(3), Duration.ofSeconds(120))) {
             NoIstio.uninstall(cluster);
             atReturn = NoIstio.left(client);
-            assertTrue(released.get(60, TimeUnit.SECONDS), "istioctl uninstall --purge deleted the held policy's CRD");
-        } finally {
-            released.cancel(true);
-            var left = policies.withName("held").get();
-            if (left != null && left.getMetadata().getFinalizers().contains(HOLD)) {
-                policies.withName("held").edit(p -> {
-                    p.getMetadata().setFinalizers(List.of());
-                    return p;
-                });
-            }
+            assertTrue(hold.released(Duration.ofSeconds(60)), "istioctl uninstall --purge deleted the held policy's CRD");
         }
         assertEquals(List.of(), atReturn, "NoIstio returned only once Istio, its CRDs included, was gone");
 
@@ -86,14 +60,5 @@ class NoIstioIT {
                 "--kubeconfig", cluster.kubeconfigPath().toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, "istioctl install failed:\n" + out);
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -10,12 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.meshform.engine.spi.Action;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.LiveClusterTest;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 @LiveClusterTest
 class ManifestDeleteWaitIT {
-    private static final String HOLD = "meshform.test/hold";
-
     @Test
     void theDeleteHalfOfAReplacementWaitsForAnObjectHeldByAFinalizer(ClusterContext cluster) throws Exception {
         String ns = cluster.newNamespace();
@@ -38,43 +34,13 @@ class ManifestDeleteWaitIT {
             var spec = yaml("manifest:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cfg, namespace: " + ns + "}\n"
                     + "  data: {mode: a}\n");
             h.apply(addr, spec);
-            configMaps.withName("cfg").edit(c -> {
-                List<String> finalizers = new ArrayList<>(c.getMetadata().getFinalizers());
-                finalizers.add(HOLD);
-                c.getMetadata().setFinalizers(finalizers);
-                return c;
-            });
             String before = configMaps.withName("cfg").get().getMetadata().getUid();
-            CompletableFuture<Boolean> released = CompletableFuture.supplyAsync(() -> {
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < until) {
-                    var c = configMaps.withName("cfg").get();
-                    if (c != null && c.getMetadata().getDeletionTimestamp() != null) {
-                        pause(3_000);  // the delete has been asked for by now; the step must still be waiting
-                        configMaps.withName("cfg").edit(x -> {
-                            x.getMetadata().setFinalizers(new ArrayList<>(x.getMetadata().getFinalizers().stream()
-                                    .filter(f -> !f.equals(HOLD)).toList()));
-                            return x;
-                        });
-                        return true;
-                    }
-                    pause(100);
-                }
-                return false;
-            });
-            try {
+            // Released 3 s after the delete was asked for: the step must still be waiting then.
+            try (var hold = FinalizerHold.add(configMaps.withName("cfg"))
+                    .releaseWhenDeleting(Duration.ofSeconds(3), Duration.ofSeconds(60))) {
                 h.delete(addr);
                 h.apply(addr, spec);  // the create half, at once
-                assertTrue(released.get(60, TimeUnit.SECONDS), "the held ConfigMap was deleted");
-            } finally {
-                released.cancel(true);
-                var left = configMaps.withName("cfg").get();
-                if (left != null && left.getMetadata().getFinalizers().contains(HOLD)) {
-                    configMaps.withName("cfg").edit(x -> {
-                        x.getMetadata().setFinalizers(List.of());
-                        return x;
-                    });
-                }
+                assertTrue(hold.released(Duration.ofSeconds(60)), "the held ConfigMap was deleted");
             }
             var after = configMaps.withName("cfg").get();
             assertNotNull(after, "the replacement's object is there once the finalizer let the old one go: " + h.progress);
@@ -82,16 +48,7 @@ class ManifestDeleteWaitIT {
             assertNull(after.getMetadata().getDeletionTimestamp());
             assertEquals(Action.NOOP, h.plan(addr, spec).action(), "the replacement is recorded as it is live");
             assertTrue(h.progress.stream().anyMatch(l -> l.startsWith("waiting up to 300s for ConfigMap " + ns + "/cfg to be gone")
-                    && l.contains(HOLD)), h.progress.toString());
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+                    && l.contains(FinalizerHold.FINALIZER)), h.progress.toString());
         }
     }
 }

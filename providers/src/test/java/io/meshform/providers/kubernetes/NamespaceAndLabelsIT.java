@@ -18,7 +18,9 @@ import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.LiveClusterTest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,6 @@ class NamespaceAndLabelsIT {
     @Test
     void theDeleteHalfOfAReplacementWaitsUntilTheNamespaceIsGone(ClusterContext cluster) throws Exception {
         String name = "mf-it-repl-" + Long.toString(System.nanoTime(), 36);
-        String hold = "meshform.test/hold";
         KubernetesClient c = cluster.client();
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
             var spec = yaml("name: " + name + "\nlabels: {meshform.io/testkit: \"true\"}\n");
@@ -82,36 +83,13 @@ class NamespaceAndLabelsIT {
             String before = c.namespaces().withName(name).get().getMetadata().getUid();
             var held = c.configMaps().inNamespace(name);
             held.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("held")
-                    .addToFinalizers(hold).endMetadata().build()).create();
-            var released = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < until) {
-                    var cm = held.withName("held").get();
-                    if (cm != null && cm.getMetadata().getDeletionTimestamp() != null) {
-                        pause(3_000);  // the namespace controller is at it; the delete step must still be waiting
-                        held.withName("held").edit(x -> {
-                            x.getMetadata().setFinalizers(List.of());
-                            return x;
-                        });
-                        return true;
-                    }
-                    pause(100);
-                }
-                return false;
-            });
-            try {
+                    .endMetadata().build()).create();
+            // Released 3 s after the namespace controller began deleting it: the delete step must still be waiting.
+            try (var hold = FinalizerHold.add(held.withName("held"))
+                    .releaseWhenDeleting(Duration.ofSeconds(3), Duration.ofSeconds(60))) {
                 h.delete("kubernetes.namespace.app");
                 h.apply("kubernetes.namespace.app", spec);  // the create half, at once
-                assertTrue(released.get(60, java.util.concurrent.TimeUnit.SECONDS), "the namespace's ConfigMap was deleted");
-            } finally {
-                released.cancel(true);
-                var left = held.withName("held").get();
-                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
-                    held.withName("held").edit(x -> {
-                        x.getMetadata().setFinalizers(List.of());
-                        return x;
-                    });
-                }
+                assertTrue(hold.released(Duration.ofSeconds(60)), "the namespace's ConfigMap was deleted");
             }
             Namespace after = c.namespaces().withName(name).get();
             assertNotNull(after, "the replacement's namespace is there once the old one is gone: " + h.progress);
@@ -122,15 +100,6 @@ class NamespaceAndLabelsIT {
                     h.progress.toString());
         } finally {
             c.namespaces().withName(name).delete();
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

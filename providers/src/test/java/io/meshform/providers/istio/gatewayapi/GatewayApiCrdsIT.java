@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.GenericObjects;
 import io.meshform.testkit.LiveClusterTest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,40 +23,22 @@ import org.junit.jupiter.api.Test;
  */
 @LiveClusterTest
 class GatewayApiCrdsIT {
-    private static final String HOLD = "meshform.test/hold";
-
     @Test
     void aGatewayCanBeCreatedRightAfterTheCrdsWereRemovedAndInstalledAgain(ClusterContext cluster) throws Exception {
         var client = cluster.client();
         String ns = cluster.newNamespace();
         var gateways = client.genericKubernetesResources(GatewayDeploymentIT.GATEWAY).inNamespace(ns);
-        CompletableFuture<Boolean> released;
+        var crd = client.apiextensions().v1().customResourceDefinitions().withName("gateways.gateway.networking.k8s.io");
+        FinalizerHold hold;
         try (GatewayApiCrds crds = GatewayApiCrds.install(cluster)) {
-            GenericKubernetesResource held = gateway(ns, "held");
-            held.getMetadata().setFinalizers(List.of(HOLD));
-            gateways.resource(held).create();
-            var crd = client.apiextensions().v1().customResourceDefinitions().withName("gateways.gateway.networking.k8s.io");
-            released = CompletableFuture.supplyAsync(() -> {
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < until) {
-                    var c = crd.get();
-                    if (c != null && c.getMetadata().getDeletionTimestamp() != null) {
-                        pause(3_000);  // close() has deleted the CRDs; the next install() must still be waiting
-                        gateways.withName("held").edit(g -> {
-                            g.getMetadata().setFinalizers(List.of());
-                            return g;
-                        });
-                        return true;
-                    }
-                    pause(100);
-                }
-                return false;
-            });
+            gateways.resource(gateway(ns, "held")).create();
+            // Released 3 s after close() deleted the CRDs: the next install() must still be waiting then.
+            hold = FinalizerHold.add(gateways.withName("held")).releaseWhenDeleting(crd, Duration.ofSeconds(3),
+                    Duration.ofSeconds(60));
         }
-        try (GatewayApiCrds again = GatewayApiCrds.install(cluster)) {
+        try (hold; GatewayApiCrds again = GatewayApiCrds.install(cluster)) {
             assertNotNull(gateways.resource(gateway(ns, "next")).create(), "a Gateway of the CRDs installed again");
-        } finally {
-            assertTrue(released.get(60, TimeUnit.SECONDS), "the CRD of the held Gateway was deleted");
+            assertTrue(hold.released(Duration.ofSeconds(60)), "the CRD of the held Gateway was deleted");
         }
     }
 
@@ -64,14 +46,5 @@ class GatewayApiCrdsIT {
     private static GenericKubernetesResource gateway(String ns, String name) {
         return GenericObjects.of("gateway.networking.k8s.io/v1", "Gateway", ns, name, Map.of("gatewayClassName",
                 "meshform-test-none", "listeners", List.of(Map.of("name", "http", "port", 80, "protocol", "HTTP"))));
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -13,9 +13,11 @@ import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.PlanDetail;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.LiveClusterTest;
 import io.meshform.testkit.Testbed;
 import java.io.FileInputStream;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,62 +79,24 @@ class IstioAddonsIT {
             // A finalizer (a controller's cleanup) holds kiali's Deployment a few seconds after its delete: the apply
             // returns once it is gone. Before, it returned at once, and a plan made then listed it as still to remove.
             var kiali = k.apps().deployments().inNamespace("istio-system").withName("kiali");
-            String hold = "meshform.test/hold";
-            kiali.edit(d -> {
-                d.getMetadata().getFinalizers().add(hold);
-                return d;
-            });
-            var released = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                long until = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
-                while (System.nanoTime() < until) {
-                    var d = kiali.get();
-                    if (d != null && d.getMetadata().getDeletionTimestamp() != null) {
-                        pause(3_000);  // the apply has asked for the delete; it must still be waiting
-                        kiali.edit(x -> {
-                            x.getMetadata().getFinalizers().remove(hold);
-                            return x;
-                        });
-                        return true;
-                    }
-                    pause(200);
-                }
-                return false;
-            });
-            try {
+            // Released 3 s after the apply asked for the delete: it must still be waiting then.
+            try (var hold = FinalizerHold.add(kiali).releaseWhenDeleting(Duration.ofSeconds(3), Duration.ofMinutes(5))) {
                 h.apply(ADDRESS, production, off.privateData());
                 var atReturn = kiali.get();
-                assertTrue(released.get(1, java.util.concurrent.TimeUnit.MINUTES), "the apply deleted kiali's Deployment");
+                assertTrue(hold.released(Duration.ofMinutes(1)), "the apply deleted kiali's Deployment");
                 assertNull(atReturn == null ? null : "kiali, deletionTimestamp " + atReturn.getMetadata().getDeletionTimestamp(),
                         "the apply returned only once kiali's Deployment was gone: " + h.progress);
-            } finally {
-                released.cancel(true);
-                var left = kiali.get();
-                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
-                    kiali.edit(x -> {
-                        x.getMetadata().getFinalizers().remove(hold);
-                        return x;
-                    });
-                }
             }
             for (String d : new String[] {"kiali", "grafana", "jaeger", "prometheus"}) {
                 assertNull(k.apps().deployments().inNamespace("istio-system").withName(d).get(), d + " is gone: " + h.progress);
             }
             assertTrue(h.progress.stream().anyMatch(l -> l.contains("s for addon kiali Deployment istio-system/kiali to be gone")
-                    && l.contains(hold)), h.progress.toString());
+                    && l.contains(FinalizerHold.FINALIZER)), h.progress.toString());
             assertNull(k.rbac().clusterRoles().withName("kiali").get());
             assertNotNull(k.serviceAccounts().inNamespace(ns).withName("grafana").get(), "objects outside istio-system stay");
             assertNotNull(k.apps().deployments().inNamespace("istio-system").withName("istiod").get(), "Istio itself stays");
             var settled = h.plan(ADDRESS, production);
             assertEquals(Action.NOOP, settled.action(), settled.reason() + "\n" + String.join("\n", ChangeAssert.lines(settled.details())));
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }

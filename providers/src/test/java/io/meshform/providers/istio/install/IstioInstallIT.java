@@ -118,44 +118,20 @@ class IstioInstallIT {
             assertNotNull(deployments.withName("istio-ingressgateway").get(), "the default profile has an ingress gateway");
             var hpa = cluster.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("istio-system")
                     .withName("istio-ingressgateway");
-            String hold = "meshform.test/hold";
-            hpa.edit(o -> new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(o)
-                    .editMetadata().addToFinalizers(hold).endMetadata().build());
-            var release = java.util.concurrent.Executors.newSingleThreadExecutor();
-            var released = release.submit(() -> {
-                long until = System.nanoTime() + java.time.Duration.ofMinutes(5).toNanos();
-                while (System.nanoTime() < until) {
-                    var o = hpa.get();
-                    if (o != null && o.getMetadata().getDeletionTimestamp() != null) {
-                        Thread.sleep(3_000);  // istioctl has returned by now; the apply must still be waiting
-                        hpa.edit(x -> new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(x)
-                                .editMetadata().removeFromFinalizers(hold).endMetadata().build());
-                        return true;
-                    }
-                    Thread.sleep(200);
-                }
-                return false;
-            });
-
             var noGateway = yaml("version: \"" + MINOR + "\"\nprofile: default\n"
                     + "components: {ingressGateways: [{name: istio-ingressgateway, enabled: false}]}\n");
-            var plan = h.plan(addr, noGateway);
-            assertEquals(Action.UPDATE, plan.action(), plan.reason());
-            ChangeAssert.assertChange(plan).removes("Deployment istio-system/istio-ingressgateway (component IngressGateways)");
-            ChangeAssert.assertChange(plan).removes("HorizontalPodAutoscaler istio-system/istio-ingressgateway (component IngressGateways)");
-            assertTrue(plan.details().stream().noneMatch(d -> d.text().contains("istiod")), "istiod stays: " + plan.details());
             io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler atReturn;
-            try {
+            // Released 3 s after istioctl asked for the delete: istioctl has returned by then; the apply must still wait.
+            try (var hold = io.meshform.testkit.FinalizerHold.add(hpa)
+                    .releaseWhenDeleting(java.time.Duration.ofSeconds(3), java.time.Duration.ofMinutes(5))) {
+                var plan = h.plan(addr, noGateway);
+                assertEquals(Action.UPDATE, plan.action(), plan.reason());
+                ChangeAssert.assertChange(plan).removes("Deployment istio-system/istio-ingressgateway (component IngressGateways)");
+                ChangeAssert.assertChange(plan).removes("HorizontalPodAutoscaler istio-system/istio-ingressgateway (component IngressGateways)");
+                assertTrue(plan.details().stream().noneMatch(d -> d.text().contains("istiod")), "istiod stays: " + plan.details());
                 h.apply(addr, noGateway, plan.privateData());
                 atReturn = hpa.get();  // read at once: once released, the HPA goes whether the apply waited or not
-                assertTrue(released.get(1, java.util.concurrent.TimeUnit.MINUTES), "istioctl install deleted the held HPA");
-            } finally {
-                release.shutdownNow();
-                var left = hpa.get();
-                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
-                    hpa.edit(x -> new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder(x)
-                            .editMetadata().removeFromFinalizers(hold).endMetadata().build());
-                }
+                assertTrue(hold.released(java.time.Duration.ofMinutes(1)), "istioctl install deleted the held HPA");
             }
             assertTrue(h.progress.stream().anyMatch(l -> l.contains("object(s) istioctl install deleted to be gone")
                     && l.contains("HorizontalPodAutoscaler istio-system/istio-ingressgateway")), h.progress.toString());

@@ -11,7 +11,9 @@ import io.meshform.engine.spi.Action;
 import io.meshform.providers.Harness;
 import io.meshform.state.ResourceState;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.LiveClusterTest;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -115,50 +117,39 @@ class IstioUninstallIT {
                 h.apply(addr, spec, plan.privateData());
             }
             var services = cluster.client().services().inNamespace("istio-system");
-            String hold = "meshform.io/test-hold";
-            services.withName("istiod").edit(s -> {
-                s.getMetadata().getFinalizers().add(hold);
-                return s;
-            });
             String oldUid = services.withName("istiod").get().getMetadata().getUid();
-            var again = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-                while (services.withName("istiod").get().getMetadata().getDeletionTimestamp() == null) {
-                    if (System.nanoTime() > until) {
-                        throw new AssertionError("istioctl uninstall did not delete Service istio-system/istiod");
+            // Released 1.5 s after istioctl asked for the delete: the wait has begun and seen the old Service go.
+            try (var hold = FinalizerHold.add(services.withName("istiod"))
+                    .releaseWhenDeleting(Duration.ofMillis(1500), Duration.ofSeconds(60))) {
+                var again = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        if (!hold.released(Duration.ofSeconds(60))) {
+                            throw new AssertionError("istioctl uninstall did not delete Service istio-system/istiod");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
                     }
-                    sleep(50);
-                }
-                sleep(1500);  // the wait has begun and seen the old Service being deleted
-                services.withName("istiod").edit(s -> {
-                    s.getMetadata().getFinalizers().remove(hold);
-                    return s;
+                    while (services.withName("istiod").get() != null) {
+                        sleep(10);
+                    }
+                    return services.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                            .withNewMetadata().withName("istiod").withNamespace("istio-system").endMetadata()
+                            .withNewSpec().addNewPort().withPort(15012).endPort().endSpec().build()).create().getMetadata().getUid();
                 });
-                while (services.withName("istiod").get() != null) {
-                    sleep(10);
+                try {
+                    h.delete(addr);
+                    String newUid = again.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertTrue(!newUid.equals(oldUid), "a new Service under the old name");
+                    assertNotNull(services.withName("istiod").get(), "the new Service stays: it is not the install's");
+                    assertNull(cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get(),
+                            "istiod is gone: " + h.progress);
+                    assertTrue(h.progress.stream().anyMatch(l -> l.contains("the objects istioctl uninstall deleted are gone")),
+                            h.progress.toString());
+                } finally {
+                    again.cancel(true);
                 }
-                return services.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
-                        .withNewMetadata().withName("istiod").withNamespace("istio-system").endMetadata()
-                        .withNewSpec().addNewPort().withPort(15012).endPort().endSpec().build()).create().getMetadata().getUid();
-            });
-            try {
-                h.delete(addr);
-                String newUid = again.get(60, java.util.concurrent.TimeUnit.SECONDS);
-                assertTrue(!newUid.equals(oldUid), "a new Service under the old name");
-                assertNotNull(services.withName("istiod").get(), "the new Service stays: it is not the install's");
-                assertNull(cluster.client().apps().deployments().inNamespace("istio-system").withName("istiod").get(),
-                        "istiod is gone: " + h.progress);
-                assertTrue(h.progress.stream().anyMatch(l -> l.contains("the objects istioctl uninstall deleted are gone")),
-                        h.progress.toString());
             } finally {
-                again.cancel(true);
-                var left = services.withName("istiod").get();
-                if (left != null && left.getMetadata().getFinalizers().contains(hold)) {
-                    services.withName("istiod").edit(s -> {
-                        s.getMetadata().getFinalizers().remove(hold);
-                        return s;
-                    });
-                }
                 services.withName("istiod").delete();
             }
             awaitGone(cluster);

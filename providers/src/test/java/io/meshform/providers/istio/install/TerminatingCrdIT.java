@@ -10,9 +10,9 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.meshform.engine.spi.Action;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.GenericObjects;
 import io.meshform.testkit.LiveClusterTest;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,6 @@ class TerminatingCrdIT {
             .withGroup("security.istio.io").withVersion("v1").withKind("PeerAuthentication")
             .withPlural("peerauthentications").withNamespaced(true).build();
     private static final String CRD = "peerauthentications.security.istio.io";
-    private static final String HOLD = "meshform.test/hold";
 
     @Test
     void anInstallOntoATerminatingPolicyCrdIsNotReady(ClusterContext cluster) {
@@ -45,21 +44,15 @@ class TerminatingCrdIT {
             var policies = client.genericKubernetesResources(PEER_AUTH).inNamespace(ns);
             GenericKubernetesResource held = GenericObjects.of("security.istio.io/v1", "PeerAuthentication", ns, "held",
                     Map.of("mtls", Map.of("mode", "PERMISSIVE")));
-            held.getMetadata().setFinalizers(List.of(HOLD));
             policies.resource(held).create();
             var crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD);
-            try {
+            try (var hold = FinalizerHold.add(policies.withName("held"))) {
                 crd.delete();
                 var e = assertThrows(RuntimeException.class, () -> h.apply(addr, spec, h.plan(addr, spec).privateData()));
                 assertTrue(e.getMessage().contains(addr + ": istioctl install finished, but CustomResourceDefinition " + CRD
                         + " is being deleted"), e.getMessage());
-            } finally {
-                policies.withName("held").edit(p -> {
-                    p.getMetadata().setFinalizers(List.of());
-                    return p;
-                });
-                crd.waitUntilCondition(java.util.Objects::isNull, 120, TimeUnit.SECONDS);
             }
+            crd.waitUntilCondition(java.util.Objects::isNull, 120, TimeUnit.SECONDS);
             // Once it is gone, the same apply creates it again, and policies can be made.
             h.apply(addr, spec, h.plan(addr, spec).privateData());
             assertNotNull(policies.resource(GenericObjects.of("security.istio.io/v1", "PeerAuthentication", ns, "next",
