@@ -51,7 +51,7 @@ final class MeshInventory {
         JsonNode meshConfig = liveMeshConfig(c);
         MeshConfigView view = MeshConfigView.of(meshConfig, "the live mesh config");
         return new MeshState(view.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
-                pods(c, projected ? c.namespaces() : null, Set.of(), c.injectors()), services(c), c.peerAuthentications(), c.destinationRules(),
+                pods(c, projected ? c.namespaces() : null, Set.of(), c.injectors()), services(c), mesh.livePeerPolicies(), c.destinationRules(),
                 Callers.of(mesh.context()));
     }
 
