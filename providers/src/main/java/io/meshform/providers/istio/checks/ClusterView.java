@@ -40,6 +40,11 @@ public interface ClusterView {
         return Map.of();
     }
 
+    /** As {@link #peerAuthenticationRevisions}, for the live DestinationRules. */
+    default Map<String, String> destinationRuleRevisions() {
+        return Map.of();
+    }
+
     /** Every Service of every namespace (one LIST), as objects; empty when the cluster cannot be asked. */
     default List<tools.jackson.databind.JsonNode> services() {
         return List.of();

@@ -48,6 +48,8 @@ final class LiveCluster implements ClusterView {
     private final Once<List<JsonNode>> controlPlane;
     /** The {@code istio.io/rev} labels of the live PeerAuthentications, filled by their read ({@link #peers}). */
     private final Map<String, String> peerRevisions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The same for the live DestinationRules ({@link #rules}). */
+    private final Map<String, String> ruleRevisions = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
      * each revision's ConfigMap once between them. Not prefetched: a check that needs them asks (the mTLS model, the
@@ -84,7 +86,7 @@ final class LiveCluster implements ClusterView {
         this.meshConfig = new Once<>(() -> orElse("the " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap", this::readMeshConfig, Optional.empty()));
         this.allServices = new Once<>(() -> orElse("services", () -> RawReads.list(kube.client(), "/api/v1/services"), List.of()));
         this.rules = new Once<>(() -> orElse("destinationrules.networking.istio.io", () -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
-                io.meshform.providers.istio.policy.DestinationPolicy::of, new java.util.concurrent.ConcurrentHashMap<>()), List.of()));
+                io.meshform.providers.istio.policy.DestinationPolicy::of, ruleRevisions), List.of()));
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
         this.envoyFilters = new Once<>(() -> orElse("envoyfilters.networking.istio.io",
                 () -> listEverywhere(CheckSupport.ENVOY_FILTER_CONTEXT), List.of()));
@@ -288,6 +290,12 @@ final class LiveCluster implements ClusterView {
     public Map<String, String> peerAuthenticationRevisions() {
         peers.get();
         return java.util.Collections.unmodifiableMap(peerRevisions);
+    }
+
+    @Override
+    public Map<String, String> destinationRuleRevisions() {
+        rules.get();
+        return java.util.Collections.unmodifiableMap(ruleRevisions);
     }
 
     @Override

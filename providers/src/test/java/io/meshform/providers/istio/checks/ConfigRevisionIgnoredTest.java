@@ -139,4 +139,30 @@ class ConfigRevisionIgnoredTest {
                 .map(a -> a.object().path("metadata").path("namespace").asString() + "/"
                         + a.object().path("metadata").path("name").asString()).toList());
     }
+
+    /**
+     * A DestinationRule turning TLS off towards a STRICT server breaks its sidecar clients, unless it is labelled for a
+     * revision no istiod serves: then auto-mTLS still sends Istio mTLS.
+     */
+    @Test
+    void aDestinationRuleForARevisionNoIstiodServesBreaksNothing() {
+        for (String labels : List.of("{istio.io/rev: canary}", "{}")) {
+            FakeCluster c = cluster();
+            c.pods.add(FakeCluster.pod("shop", "web-0", Map.of("app", "web"), true));
+            c.peer("istio-system", "default", "2026-01-01T00:00:00Z", "mtls: {mode: STRICT}");
+            Stack stack = Stacks.load(dir, """
+                      - type: kubernetes.manifest
+                        name: plain
+                        spec:
+                          manifest:
+                            apiVersion: networking.istio.io/v1
+                            kind: DestinationRule
+                            metadata: {name: api-plain, namespace: shop, labels: %s}
+                            spec: {host: api.shop.svc.cluster.local, trafficPolicy: {tls: {mode: DISABLE}}}
+                    """.formatted(labels));
+            boolean breaks = warnings(MtlsReachability.findings(c.mesh(Stacks.plan(stack))))
+                    .contains("shop/web-0 -> shop/api-0:8080 (via api:8080) breaks");
+            assertEquals(labels.equals("{}"), breaks, labels + ": " + warnings(MtlsReachability.findings(c.mesh(Stacks.plan(stack)))));
+        }
+    }
 }
