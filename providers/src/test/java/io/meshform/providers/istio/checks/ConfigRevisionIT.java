@@ -49,6 +49,24 @@ class ConfigRevisionIT {
         k.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("api").endMetadata().withNewSpec()
                 .withSelector(Map.of("app", "api")).addNewPort().withName("http").withPort(8080).endPort().endSpec().build()).create();
         String broken = "-> " + ns + "/api:8080 (via api:8080) breaks: plaintext to a port that requires mTLS";
+        try {
+            judge(cluster, ns, tools, broken);
+        } finally {
+            // Gone before the next test reads the cluster: the namespaces' deletion ends later, and a plaintext client,
+            // a meshed server or a STRICT policy left meanwhile would join another test's mTLS preview
+            // (MtlsReachabilityIT names every client and server of its plan's broken connections).
+            k.genericKubernetesResources(PA).inNamespace(ns).withName("strict").delete();
+            k.services().inNamespace(ns).withName("api").delete();
+            for (String[] pod : new String[][] {{tools, "curl"}, {ns, "api"}}) {
+                k.pods().inNamespace(pod[0]).withName(pod[1]).withGracePeriod(0).delete();
+                k.pods().inNamespace(pod[0]).withName(pod[1]).waitUntilCondition(java.util.Objects::isNull, 60,
+                        java.util.concurrent.TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private void judge(ClusterContext cluster, String ns, String tools, String broken) throws Exception {
+        KubernetesClient k = cluster.client();
         try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", Testbed.istioctl().toString()))) {
             List<Diagnostic> canary = plan(h, ns, "canary");
             assertTrue(warnings(canary).stream().noneMatch(s -> s.contains(ns + "/api")), String.join("\n", warnings(canary)));
