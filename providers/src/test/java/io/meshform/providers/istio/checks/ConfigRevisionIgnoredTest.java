@@ -165,4 +165,23 @@ class ConfigRevisionIgnoredTest {
             assertEquals(labels.equals("{}"), breaks, labels + ": " + warnings(MtlsReachability.findings(c.mesh(Stacks.plan(stack)))));
         }
     }
+
+    /** A DENY by identity on plaintext ports is judged only when some istiod reads it. */
+    @Test
+    void aDenyPolicyForARevisionNoIstiodServesIsNotJudgedOnPlaintext() {
+        for (String labels : List.of("{istio.io/rev: canary}", "{}")) {
+            Stack stack = Stacks.load(dir, """
+                      - type: kubernetes.manifest
+                        name: no-legacy
+                        spec:
+                          manifest:
+                            apiVersion: security.istio.io/v1
+                            kind: AuthorizationPolicy
+                            metadata: {name: no-legacy, namespace: shop, labels: %s}
+                            spec: {action: DENY, selector: {matchLabels: {app: api}}, rules: [{from: [{source: {namespaces: [legacy]}}]}]}
+                    """.formatted(labels));
+            assertEquals(labels.equals("{}") ? 1 : 0, DenyByIdentityOnPlaintext.findings(cluster().mesh(Stacks.plan(stack))).size(),
+                    labels);
+        }
+    }
 }
