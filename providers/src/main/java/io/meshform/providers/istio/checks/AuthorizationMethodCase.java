@@ -44,7 +44,7 @@ public final class AuthorizationMethodCase extends MeshCheck {
                             String upper = v.toUpperCase(Locale.ROOT);
                             if (!v.equals(upper)) {
                                 out.add(diagnostic(o, p, where(r, op), field, v, upper, covering(values, v, upper),
-                                        op.pointer() + "/" + field + "/" + i));
+                                        partly(values, v, upper), op.pointer() + "/" + field + "/" + i));
                             }
                         }
                     }
@@ -84,8 +84,20 @@ public final class AuthorizationMethodCase extends MeshCheck {
         return "operation " + to.substring(to.lastIndexOf('/') + 1) + " of rule " + r.number();
     }
 
+    /**
+     * For a wildcard {@code v} ({@code "de*"}) that no value covers: the other values of the field that match some of
+     * the methods it was meant to ({@code "DELETE"} for {@code "DE*"}); the rule still matches those. Empty otherwise.
+     */
+    static List<String> partly(List<String> values, String v, String upper) {
+        if (!v.contains("*") || covering(values, v, upper) != null) {
+            return List.of();
+        }
+        StringMatch meant = StringMatch.method(upper);
+        return values.stream().filter(w -> !w.equals(v) && !w.contains("*") && meant.matches(w)).toList();
+    }
+
     private static Diagnostic diagnostic(PlannedObject o, AuthzPolicy p, String where, String field, String v,
-                                         String upper, String covering, String pointer) {
+                                         String upper, String covering, List<String> partly, String pointer) {
         String requests = upper.contains("*") ? "requests whose method is " + upper.replace("*", "...") : upper + " requests";
         String effect = switch (p.action()) {
             case "DENY" -> "denies";
@@ -98,6 +110,10 @@ public final class AuthorizationMethodCase extends MeshCheck {
             what = "\"" + v + "\" matches no request, but " + where + (field.equals("methods")
                     ? " still matches " + requests + " by \"" + covering + "\""
                     : " still leaves out " + requests + " by \"" + covering + "\"");
+        } else if (!partly.isEmpty()) {
+            String by = String.join(", ", partly.stream().map(w -> "\"" + w + "\"").toList());
+            what = "\"" + v + "\" matches no request: of the " + requests + ", " + where + (field.equals("methods")
+                    ? " matches only " : " leaves out only ") + by + " (its other " + field + " values)";
         } else {
             // The rule (or operation), not the policy: another rule of the policy may match these requests.
             what = field.equals("methods")

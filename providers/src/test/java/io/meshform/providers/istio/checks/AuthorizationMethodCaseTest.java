@@ -115,4 +115,16 @@ class AuthorizationMethodCaseTest {
         assertTrue(ds.get(0).detail().startsWith("operation 1 of rule 0 never matches DELETE requests, so it denies none"
                 + " of them."), ds.get(0).detail());
     }
+
+    /** A wildcard value beside a concrete one of the methods it meant: the rule still matches that one. */
+    @Test
+    void aLowerCaseWildcardBesideOneOfItsMethodsSaysWhichTheRuleStillMatches() {
+        var deny = decl("istio.authorizationPolicy.no-delete", "namespace: cortex\naction: DENY\n"
+                + "rules: [{to: [{operation: {methods: [\"de*\", \"DELETE\"]}}]}]\n");
+        List<Diagnostic> ds = AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
+                Environment.PRODUCTION, deny)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().startsWith("\"de*\" matches no request: of the requests whose method is DE..., rule 0"
+                + " matches only \"DELETE\" (its other methods values)."), ds.get(0).detail());
+    }
 }
