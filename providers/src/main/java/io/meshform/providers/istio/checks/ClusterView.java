@@ -32,6 +32,19 @@ public interface ClusterView {
     /** Every PeerAuthentication, with its creation time. */
     List<PeerPolicy> peerAuthentications();
 
+    /**
+     * The {@code istio.io/rev} label of each live PeerAuthentication that carries one, by "namespace/name": an istiod of
+     * another revision ignores the policy ({@link io.meshform.providers.istio.policy.ConfigRevision}).
+     */
+    default Map<String, String> peerAuthenticationRevisions() {
+        return Map.of();
+    }
+
+    /** As {@link #peerAuthenticationRevisions}, for the live DestinationRules. */
+    default Map<String, String> destinationRuleRevisions() {
+        return Map.of();
+    }
+
     /** Every Service of every namespace (one LIST), as objects; empty when the cluster cannot be asked. */
     default List<tools.jackson.databind.JsonNode> services() {
         return List.of();

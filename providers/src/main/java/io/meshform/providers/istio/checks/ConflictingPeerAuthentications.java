@@ -37,8 +37,13 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
             PeerPolicy stacks = ignored.origin() != null ? ignored : kept;
             PlannedObject o = declared.get(stacks.id() + "/PeerAuthentication");
             SourceRange at = o == null ? null : o.range("");
-            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + ": Istio keeps "
-                            + kept.describe() + " and ignores " + ignored.describe(),
+            // Both new: neither has a creation time yet, and which one apply creates first decides (sortConfigByCreationTime
+            // compares names only when the times, whole seconds, are equal), so the smaller name is kept only then.
+            String keeps = kept.created() == null && ignored.created() == null
+                    ? "Istio keeps the one created first (" + kept.describe() + " if both are created in the same second, by"
+                    + " its smaller name) and ignores the other (" + ignored.describe() + ")"
+                    : "Istio keeps " + kept.describe() + " and ignores " + ignored.describe();
+            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + ": " + keeps,
                     "istiod keeps the oldest selector-less PeerAuthentication of a namespace (equal creation times: the smaller"
                             + " name) and ignores the rest, so " + (mesh1 ? "the whole mesh's" : "namespace " + kept.namespace()
                             + "'s") + " mTLS (" + kept.describe() + ": " + kept.mode() + "; ignored: " + ignored.mode()

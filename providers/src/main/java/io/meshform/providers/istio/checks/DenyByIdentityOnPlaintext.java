@@ -3,6 +3,7 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.EffectiveMtls;
 import io.meshform.providers.istio.policy.MtlsMode;
 import io.meshform.providers.istio.policy.PeerAuthentications;
@@ -39,7 +40,8 @@ import java.util.stream.Collectors;
  * those with a sidecar that istiod attaches the policy to by its selector ({@link PolicyAttachment#attachesBySelector});
  * gateway and waypoint pods are left out (a PeerAuthentication does not describe what their listeners accept: {@link
  * ReachPod#gatewayProxy}), and so are ports the sidecar does not capture (no policy acts there). A dry-run policy only
- * logs and a policy with {@code targetRefs} attaches to no sidecar, so neither is judged.
+ * logs and a policy with {@code targetRefs} attaches to no sidecar, so neither is judged, nor is one labelled with a
+ * revision no istiod serves ({@link ConfigRevision}: no istiod reads it).
  */
 public final class DenyByIdentityOnPlaintext extends MeshCheck {
     /**
@@ -59,7 +61,8 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
         List<Diagnostic> out = new ArrayList<>();
         List<PlannedObject> denies = mesh.planned().stream().filter(o -> "AuthorizationPolicy".equals(o.kind()) && o.istio()
                 && "DENY".equals(o.object().path("spec").path("action").asString(""))
-                && !AuthzPolicy.isDryRun(o.object())).toList();
+                && !AuthzPolicy.isDryRun(o.object())
+                && !ConfigRevision.ignored(ConfigRevision.of(o.object()), mesh.servedRevisions())).toList();
         if (denies.isEmpty()) {
             return out;
         }

@@ -7,6 +7,7 @@ import io.meshform.providers.istio.core.Mesh;
 import io.meshform.engine.spi.StackContext;
 import io.meshform.providers.istio.injection.InjectorRead;
 import io.meshform.providers.istio.injection.LivePod;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.PeerPolicy;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.ManagedFields;
@@ -45,6 +46,10 @@ final class LiveCluster implements ClusterView {
     private final Once<List<JsonNode>> gateways;
     /** The istiod Deployments of the Istio namespace (label app=istiod), one per revision. */
     private final Once<List<JsonNode>> controlPlane;
+    /** The {@code istio.io/rev} labels of the live PeerAuthentications, filled by their read ({@link #peers}). */
+    private final Map<String, String> peerRevisions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The same for the live DestinationRules ({@link #rules}). */
+    private final Map<String, String> ruleRevisions = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * The run's read ({@link InjectorRead#once}): the labels resources' plans and these checks read the webhooks and
      * each revision's ConfigMap once between them. Not prefetched: a check that needs them asks (the mTLS model, the
@@ -76,11 +81,12 @@ final class LiveCluster implements ClusterView {
         this.pods = new Once<>(() -> orElse("pods", () -> RawReads.list(kube.client(), "/api/v1/pods").stream().map(LivePod::of).toList(),
                 List.of()));
         this.namespaces = new Once<>(() -> orElse("namespaces", this::readNamespaces, new Namespaces(Map.of(), Map.of())));
-        this.peers = new Once<>(() -> orElse("peerauthentications.security.istio.io", () -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of), List.of()));
+        this.peers = new Once<>(() -> orElse("peerauthentications.security.istio.io", () -> listTimed(CheckSupport.PEER_AUTHENTICATION_CONTEXT, PeerPolicy::of,
+                peerRevisions), List.of()));
         this.meshConfig = new Once<>(() -> orElse("the " + Mesh.ISTIO_NAMESPACE + "/" + Mesh.MESH_CONFIG_MAP + " ConfigMap", this::readMeshConfig, Optional.empty()));
         this.allServices = new Once<>(() -> orElse("services", () -> RawReads.list(kube.client(), "/api/v1/services"), List.of()));
         this.rules = new Once<>(() -> orElse("destinationrules.networking.istio.io", () -> listTimed(CheckSupport.DESTINATION_RULE_CONTEXT,
-                io.meshform.providers.istio.policy.DestinationPolicy::of), List.of()));
+                io.meshform.providers.istio.policy.DestinationPolicy::of, ruleRevisions), List.of()));
         this.authorizationPolicies = new Once<>(() -> orElse("authorizationpolicies.security.istio.io", this::readAuthorizationPolicies, List.of()));
         this.envoyFilters = new Once<>(() -> orElse("envoyfilters.networking.istio.io",
                 () -> listEverywhere(CheckSupport.ENVOY_FILTER_CONTEXT), List.of()));
@@ -281,6 +287,18 @@ final class LiveCluster implements ClusterView {
     }
 
     @Override
+    public Map<String, String> peerAuthenticationRevisions() {
+        peers.get();
+        return java.util.Collections.unmodifiableMap(peerRevisions);
+    }
+
+    @Override
+    public Map<String, String> destinationRuleRevisions() {
+        rules.get();
+        return java.util.Collections.unmodifiableMap(ruleRevisions);
+    }
+
+    @Override
     public List<JsonNode> services() {
         return allServices.get();
     }
@@ -315,10 +333,15 @@ final class LiveCluster implements ClusterView {
     }
 
     /** Every object of the kind in every namespace (one LIST), as policy records with their creation times. */
-    private <T> List<T> listTimed(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, TimedPolicy<T> make) {
+    private <T> List<T> listTimed(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, TimedPolicy<T> make,
+                                  Map<String, String> revisions) {
         List<T> out = new ArrayList<>();
         for (JsonNode r : listEverywhere(kind)) {
             JsonNode md = r.path("metadata");
+            String rev = ConfigRevision.of(r);
+            if (rev != null) {
+                revisions.put(Json.text(md, "namespace") + "/" + Json.text(md, "name"), rev);
+            }
             String ts = Json.text(md, "creationTimestamp");
             out.add(make.of(Json.text(md, "namespace"), Json.text(md, "name"), ts == null ? null : KubeTime.parse(ts),
                     r.path("spec"), null));

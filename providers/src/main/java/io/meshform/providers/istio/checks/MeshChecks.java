@@ -39,6 +39,7 @@ public final class MeshChecks {
                 new ClusterUnread(mesh),
                 new ControlPlaneAvailable(mesh),
                 new SelectorInRootNamespace(mesh),
+                new ConfigRevisionIgnored(mesh),
                 new ConflictingPeerAuthentications(mesh),
                 new StrictWithoutExceptions(mesh),
                 new UnmanagedWeakerMtls(mesh),

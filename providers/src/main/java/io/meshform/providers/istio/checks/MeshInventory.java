@@ -14,6 +14,7 @@ import io.meshform.providers.istio.policy.ReachService;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.MeshState;
 import io.meshform.providers.istio.policy.OutsideCaller;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.DestinationPolicy;
 import io.meshform.providers.kubernetes.Json;
 import java.time.Instant;
@@ -51,7 +52,7 @@ final class MeshInventory {
         JsonNode meshConfig = liveMeshConfig(c);
         MeshConfigView view = MeshConfigView.of(meshConfig, "the live mesh config");
         return new MeshState(view.rootNamespace(), view.enableAutoMtls(), view.defaultDestinationRuleExportTo(), MeshState.DEFAULT_DOMAIN,
-                pods(c, projected ? c.namespaces() : null, Set.of(), c.injectors()), services(c), c.peerAuthentications(), c.destinationRules(),
+                pods(c, projected ? c.namespaces() : null, Set.of(), c.injectors()), services(c), mesh.livePeerPolicies(), liveRules(mesh),
                 Callers.of(mesh.context()));
     }
 
@@ -179,13 +180,27 @@ final class MeshInventory {
         return c.services().stream().map(ReachService::of).toList();
     }
 
-    /** Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time). */
+    /** The live DestinationRules some live istiod reads ({@link ConfigRevision}). */
+    static List<DestinationPolicy> liveRules(PlannedMesh mesh) {
+        Set<String> served = mesh.liveServedRevisions();
+        Map<String, String> revisions = mesh.cluster().destinationRuleRevisions();
+        return mesh.cluster().destinationRules().stream().filter(r -> !ConfigRevision.ignored(revisions.get(r.id()), served)).toList();
+    }
+
+    /**
+     * Live DestinationRules with the stack's as the plan leaves them (a changed one keeps its creation time), less those
+     * labelled with a revision no istiod serves after the run ({@link ConfigRevision}).
+     */
     static List<DestinationPolicy> rules(PlannedMesh mesh) {
+        Set<String> served = mesh.servedRevisions();
+        Map<String, String> revisions = mesh.cluster().destinationRuleRevisions();
         Map<String, DestinationPolicy> out = new TreeMap<>();
         mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r));
         if (mesh.context().purpose() == Purpose.DRIFT) {
+            out.values().removeIf(r -> ConfigRevision.ignored(revisions.get(r.id()), served));
             return List.copyOf(out.values());
         }
+        out.values().removeIf(r -> ConfigRevision.ignored(revisions.get(r.id()), served));
         Set<String> gone = new HashSet<>();
         mesh.removed().stream().filter(o -> "DestinationRule".equals(o.kind()))
                 .forEach(o -> gone.add(o.namespace() + "/" + o.name()));
@@ -194,6 +209,10 @@ final class MeshInventory {
             if ("DestinationRule".equals(o.kind()) && o.istio() && o.namespace() != null) {
                 DestinationPolicy was = out.get(o.namespace() + "/" + o.name());
                 Instant created = was == null ? null : was.created();
+                if (ConfigRevision.ignored(ConfigRevision.of(o.object()), served)) {
+                    out.remove(o.namespace() + "/" + o.name());
+                    continue;
+                }
                 out.put(o.namespace() + "/" + o.name(), DestinationPolicy.of(o.namespace(), o.name(), created, o.object().path("spec"),
                         o.decl().address().toString()));
             }

@@ -5,6 +5,7 @@ import io.meshform.engine.spi.CheckContext;
 import io.meshform.engine.spi.CheckContext.Purpose;
 import io.meshform.providers.istio.core.Mesh;
 import io.meshform.providers.istio.install.RenderedMesh;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PeerAuthentications;
 import io.meshform.providers.istio.policy.PeerPolicy;
@@ -38,6 +39,7 @@ public final class PlannedMesh {
     private final java.util.Map<String, MeshConfigView> byRevision = new java.util.HashMap<>();
     private java.util.Optional<RenderedMesh.MeshConfig> installMeshConfig;
     private PeerAuthentications peers;
+    private Set<String> served;
 
     public PlannedMesh(CheckContext ctx, ClusterView cluster) {
         this(ctx, () -> cluster);
@@ -224,6 +226,13 @@ public final class PlannedMesh {
         if (ctx.purpose() == Purpose.VALIDATE) {
             return declared;
         }
+        Set<String> served = servedRevisions();
+        Map<String, String> planned = new HashMap<>();
+        planned().stream().filter(o -> "PeerAuthentication".equals(o.kind()) && o.istio())
+                .forEach(o -> planned.put(o.namespace() + "/" + o.name(), ConfigRevision.of(o.object())));
+        // No istiod reads a policy labelled with a revision none serves (ConfigRevision): it is not in the mesh.
+        declared = declared.stream().filter(d -> !ConfigRevision.ignored(planned.get(d.id()), served)).toList();
+        Map<String, String> liveRevisions = cluster().peerAuthenticationRevisions();
         Map<String, PeerPolicy> live = new HashMap<>();
         cluster().peerAuthentications().forEach(p -> live.put(p.id(), p));
         Set<String> gone = new HashSet<>();
@@ -240,7 +249,9 @@ public final class PlannedMesh {
                 .forEach(o -> managed.put(o.namespace() + "/" + o.name(), o.decl().address().toString()));
         Map<String, PeerPolicy> out = new TreeMap<>();
         live.forEach((id, p) -> {
-            if (!gone.contains(id)) {
+            // A plan's own policy replaces the live one below, or, ignored by every istiod, takes it out of the mesh.
+            boolean replaced = ctx.purpose() == Purpose.PLAN && planned.containsKey(id);
+            if (!gone.contains(id) && !replaced && !ConfigRevision.ignored(liveRevisions.get(id), served)) {
                 out.put(id, managed.containsKey(id) ? new PeerPolicy(p.namespace(), p.name(), p.created(), p.selector(),
                         p.mode(), p.portLevel(), managed.get(id)) : p);
             }
@@ -301,7 +312,49 @@ public final class PlannedMesh {
         if (ctx.purpose() != Purpose.DRIFT || live.isEmpty()) {
             declared.forEach((id, o) -> out.put(id, new AuthorizationObject(o.object(), o)));
         }
+        // No istiod reads an object labelled with a revision none serves (ConfigRevision): it is not in the mesh.
+        Set<String> served = ctx.purpose() == Purpose.VALIDATE ? Set.of() : servedRevisions();
+        out.values().removeIf(a -> ConfigRevision.ignored(ConfigRevision.of(a.object()), served));
         return List.copyOf(out.values());
+    }
+
+    /**
+     * The revisions whose istiod reads config after the run ({@link ConfigRevision}): the live istiod Deployments'
+     * {@code istio.io/rev} labels (the chart's {@code default} for the default revision), and for a plan the stack's
+     * istio.install revisions. Empty when not known (validate reads no cluster; a cluster with no istiod and a stack
+     * with no install): then no object counts as ignored.
+     */
+    public synchronized Set<String> servedRevisions() {
+        if (served == null) {
+            Set<String> out = new java.util.TreeSet<>(liveServedRevisions());
+            if (ctx.purpose() == Purpose.PLAN) {
+                ctx.declared(Mesh.INSTALL_TYPE).forEach(d -> out.add(revisionOf(d)));
+            }
+            served = java.util.Collections.unmodifiableSet(out);
+        }
+        return served;
+    }
+
+    /** The revisions of the live istiod Deployments ({@link #servedRevisions} before the run); empty for validate. */
+    public Set<String> liveServedRevisions() {
+        Set<String> out = new java.util.TreeSet<>();
+        if (ctx.purpose() != Purpose.VALIDATE) {
+            for (JsonNode d : cluster().istiodDeployments()) {
+                String rev = Json.text(d.path("metadata").path("labels"), ConfigRevision.LABEL);
+                out.add(rev == null || rev.isEmpty() ? Mesh.DEFAULT_REVISION : rev);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The live PeerAuthentications some live istiod reads (the mesh before the run): those labelled with a revision no
+     * live istiod serves are left out ({@link ConfigRevision}).
+     */
+    public List<PeerPolicy> livePeerPolicies() {
+        Set<String> served = liveServedRevisions();
+        Map<String, String> revisions = cluster().peerAuthenticationRevisions();
+        return cluster().peerAuthentications().stream().filter(p -> !ConfigRevision.ignored(revisions.get(p.id()), served)).toList();
     }
 
     /** Istio's model of the judged mesh's PeerAuthentications. */

@@ -29,7 +29,7 @@ class AuthorizationMethodCaseTest {
         Diagnostic d = ds.get(0);
         assertTrue(d.summary().contains("methods value \"delete\" of DENY AuthorizationPolicy cortex/no-delete is not upper case"),
                 d.summary());
-        assertTrue(d.detail().startsWith("rule 0 never matches DELETE requests, so the policy denies none of them."), d.detail());
+        assertTrue(d.detail().startsWith("rule 0 never matches DELETE requests, so it denies none of them."), d.detail());
         assertTrue(d.detail().endsWith("Write \"DELETE\""), d.detail());
     }
 
@@ -59,7 +59,7 @@ class AuthorizationMethodCaseTest {
         List<Diagnostic> ds = AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
                 Environment.PRODUCTION, allow)));
         assertEquals(1, ds.size(), ds.toString());
-        assertTrue(ds.get(0).detail().startsWith("rule 0 does not leave out POST requests: the policy allows them"),
+        assertTrue(ds.get(0).detail().startsWith("rule 0 does not leave out POST requests: it allows them"),
                 ds.get(0).detail());
     }
 
@@ -69,5 +69,62 @@ class AuthorizationMethodCaseTest {
                 + "rules: [{to: [{operation: {methods: [\"*\", \"DELETE\", \"P*\"]}}]}]\n");
         assertEquals(List.of(), AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
                 Environment.PRODUCTION, ok))));
+    }
+
+    /**
+     * istiod ORs the values of one field ({@code permission}, pilot/pkg/security/authz/model/model.go: one matcher per
+     * value, {@code permissionOr}), so beside "DELETE" (or "*") a lower-case "delete" changes nothing: the rule still
+     * matches DELETE requests, and the warning must not say it never does.
+     */
+    @Test
+    void aLowerCaseValueBesideOneThatMatchesTheMethodIsOnlyDead() {
+        var deny = decl("istio.authorizationPolicy.no-delete", "namespace: cortex\naction: DENY\n"
+                + "selector: {matchLabels: {app: api}}\nrules: [{to: [{operation: {methods: [\"delete\", \"DELETE\"],"
+                + " notMethods: [\"post\", \"P*\"]}}]}]\n");
+        List<Diagnostic> ds = AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
+                Environment.PRODUCTION, deny)));
+        assertEquals(2, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().startsWith("\"delete\" matches no request, but rule 0 still matches DELETE requests"
+                + " by \"DELETE\"."), ds.get(0).detail());
+        assertTrue(ds.get(0).detail().endsWith("Remove \"delete\""), ds.get(0).detail());
+        assertTrue(ds.get(1).detail().startsWith("\"post\" matches no request, but rule 0 still leaves out POST requests"
+                + " by \"P*\"."), ds.get(1).detail());
+    }
+
+    /** The statement is about the rule: another rule of the policy may match the upper-case method. */
+    @Test
+    void theWarningSpeaksForTheRuleNotThePolicy() {
+        var deny = decl("istio.authorizationPolicy.no-delete", "namespace: cortex\naction: DENY\n"
+                + "rules: [{to: [{operation: {methods: [\"delete\"]}}]}, {to: [{operation: {methods: [\"DELETE\"],"
+                + " paths: [\"/admin\"]}}]}]\n");
+        List<Diagnostic> ds = AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
+                Environment.PRODUCTION, deny)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().startsWith("rule 0 never matches DELETE requests, so it denies none of them."),
+                ds.get(0).detail());
+    }
+
+    /** A rule's {@code to} entries are OR'ed (model.go {@code New}): the statement names the operation. */
+    @Test
+    void inARuleOfSeveralOperationsTheWarningNamesTheOperation() {
+        var deny = decl("istio.authorizationPolicy.no-delete", "namespace: cortex\naction: DENY\n"
+                + "rules: [{to: [{operation: {paths: [\"/admin\"]}}, {operation: {methods: [\"delete\"]}}]}]\n");
+        List<Diagnostic> ds = AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
+                Environment.PRODUCTION, deny)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().startsWith("operation 1 of rule 0 never matches DELETE requests, so it denies none"
+                + " of them."), ds.get(0).detail());
+    }
+
+    /** A wildcard value beside a concrete one of the methods it meant: the rule still matches that one. */
+    @Test
+    void aLowerCaseWildcardBesideOneOfItsMethodsSaysWhichTheRuleStillMatches() {
+        var deny = decl("istio.authorizationPolicy.no-delete", "namespace: cortex\naction: DENY\n"
+                + "rules: [{to: [{operation: {methods: [\"de*\", \"DELETE\"]}}]}]\n");
+        List<Diagnostic> ds = AuthorizationMethodCase.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE,
+                Environment.PRODUCTION, deny)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().startsWith("\"de*\" matches no request: of the requests whose method is DE..., rule 0"
+                + " matches only \"DELETE\" (its other methods values)."), ds.get(0).detail());
     }
 }

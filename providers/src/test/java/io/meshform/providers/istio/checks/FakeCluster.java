@@ -138,6 +138,21 @@ final class FakeCluster implements ClusterView {
         return b.build();
     }
 
+    /** The {@code istio.io/rev} label of live PeerAuthentications, by "namespace/name". */
+    final Map<String, String> peerRevisions = new HashMap<>();
+
+    @Override
+    public Map<String, String> peerAuthenticationRevisions() {
+        return peerRevisions;
+    }
+
+    /** An istiod Deployment of {@code revision} (its {@code istio.io/rev} label), as the chart labels it. */
+    FakeCluster istiod(String revision) {
+        istiods.add(YAML.readTree("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istiod, namespace: istio-system,"
+                + " labels: {app: istiod, istio.io/rev: " + revision + "}}\n"));
+        return this;
+    }
+
     /** A live PeerAuthentication, created at {@code created} (ISO-8601), spec as YAML. */
     FakeCluster peer(String ns, String name, String created, String specYaml) {
         peers.add(PeerPolicy.of(ns, name, Instant.parse(created), YAML.readTree(specYaml), null));

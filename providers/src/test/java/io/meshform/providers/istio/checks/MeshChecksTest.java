@@ -63,8 +63,10 @@ public class MeshChecksTest {
         var b = decl("istio.peerAuthentication.b", "namespace: cortex\nselector: {matchLabels: {}}\nmtls: {mode: PERMISSIVE}\n");
         ds = ConflictingPeerAuthentications.findings(ClusterViews.none(ctx(CheckContext.Purpose.VALIDATE, Environment.STAGING, a, b)));
         assertEquals(1, ds.size(), ds.toString());
-        assertTrue(ds.get(0).summary().startsWith("two namespace-level PeerAuthentications in cortex: Istio keeps"
-                + " PeerAuthentication cortex/a"), ds.get(0).summary());
+        // Neither exists yet: which apply creates first decides (creation times are whole seconds; equal ones go by name).
+        assertEquals("two namespace-level PeerAuthentications in cortex: Istio keeps the one created first (PeerAuthentication"
+                + " cortex/a (istio.peerAuthentication.a) if both are created in the same second, by its smaller name) and"
+                + " ignores the other (PeerAuthentication cortex/b (istio.peerAuthentication.b))", ds.get(0).summary());
     }
 
     @Test

@@ -1,0 +1,39 @@
+package io.meshform.providers.istio.policy;
+
+import io.meshform.providers.kubernetes.Json;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Which istiod reads an Istio config object (a PeerAuthentication, an AuthorizationPolicy, a DestinationRule...). Each
+ * istiod watches config through a client that keeps only the objects "in this revision" ({@code inRevision},
+ * pilot/pkg/config/kube/crdclient/client.go, Istio 1.30.3): {@code LabelsInRevision} (pkg/config/model.go) takes an
+ * object without the {@code istio.io/rev} label ("a global object, and always included"), and one with it only when
+ * the label equals the istiod's own revision. That revision is its {@code REVISION}, which the chart sets to the
+ * install's revision or {@code default} (manifests/charts/istio-control/istio-discovery/templates/deployment.yaml, as
+ * the Deployment's {@code istio.io/rev} label). A revision tag does not count ({@code inRevision} calls
+ * {@code LabelsInRevision}, not {@code LabelsInRevisionOrTags}). So an object labelled with a revision no istiod serves
+ * is ignored everywhere: the test bed's istiod (revision default) gave a pod PERMISSIVE under a mesh-wide STRICT
+ * PeerAuthentication labelled {@code istio.io/rev: canary}, and STRICT once the label said {@code default} or was
+ * removed.
+ */
+public final class ConfigRevision {
+    /** The label that ties a config object to one control plane. */
+    public static final String LABEL = "istio.io/rev";
+
+    private ConfigRevision() {
+    }
+
+    /** The object's {@code istio.io/rev} label, null when it has none. */
+    public static String of(JsonNode object) {
+        return Json.text(object.path("metadata").path("labels"), LABEL);
+    }
+
+    /**
+     * Whether every istiod ignores an object labelled {@code revision} (null: unlabelled), the revisions served being
+     * {@code served}; an empty {@code served} means they are not known, and nothing is said ignored.
+     */
+    public static boolean ignored(String revision, Set<String> served) {
+        return revision != null && !served.isEmpty() && !served.contains(revision);
+    }
+}
