@@ -101,7 +101,8 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (DiagnosticsException e) {
             e.diagnostics().forEach(all::add);
         }
-        skipped(loaded).forEach(all::add);
+        // Without istioctl its "did not run" warning is among them: the note must not then say istioctl checked anything.
+        skipped(loaded, all.all().stream().anyMatch(Mesh::istioctlDidNotRun)).forEach(all::add);
         // The caller adds the load's warnings and the "variable `X` has no value" errors (withMissingValues), once.
         return new DiagnosticsException(all);
     }
@@ -135,17 +136,19 @@ final class ValidateCommand implements Callable<Integer> {
 
     /**
      * A note at each value a variable without a value gives, and one for the checks left out: what was not checked is
-     * said beside the errors, so the problems shown are not read as all there are.
+     * said beside the errors, so the problems shown are not read as all there are. When istioctl could not run
+     * ({@code istioctlDidNotRun}) its own warning says so, and the note says only what was skipped.
      */
-    private static List<Diagnostic> skipped(StackLoader.Loaded loaded) {
+    private static List<Diagnostic> skipped(StackLoader.Loaded loaded, boolean istioctlDidNotRun) {
         List<Diagnostic> notes = new ArrayList<>();
         for (UnknownValue u : loaded.unknown()) {
             notes.add(Diagnostic.info(u.address() + ": " + u.field() + " is not known without " + u.references()
                     + (u.specUnchecked() ? ": the file it names cannot be read, so its spec was not checked"
                     : ": the checks of its value were skipped"), null, u.range()));
         }
-        notes.add(Diagnostic.info("istioctl validate checked only the objects whose values are all known, and the"
-                        + " stack's other checks were skipped (the mesh checks, which judge how objects go together,"
+        notes.add(Diagnostic.info((istioctlDidNotRun ? "the checks that need every value were skipped"
+                        : "istioctl validate checked only the objects whose values are all known, and the stack's other"
+                        + " checks were skipped") + " (the mesh checks, which judge how objects go together,"
                         + " istioctl's offline render of each istio.install, manifest kinds against the stack's CRDs) without "
                         + variables(loaded),
                 "give every value (--var NAME=VALUE, --var-file FILE or MESHFORM_VAR_NAME) to run every check; plan and"

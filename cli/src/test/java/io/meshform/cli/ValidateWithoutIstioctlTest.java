@@ -63,6 +63,39 @@ class ValidateWithoutIstioctlTest {
                 && r.err().contains("validate fails until istioctl runs"), r.err());
     }
 
+    /**
+     * A variable without a value and no istioctl: the note on what was skipped said "istioctl validate checked only the
+     * objects whose values are all known" beside "Istio's validation did not run", so it said a check ran that did not.
+     */
+    @Test
+    void withoutValuesOrIstioctlTheNoteSaysNoIstioctlCheckRan() throws IOException {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                variables:
+                  ns: {type: string}
+                resources:
+                  - type: istio.peerAuthentication
+                    name: pa
+                    spec: {namespace: "${var.ns}", name: default, mtls: {mode: STRICT}}
+                """ + ISTIO);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false), "validate", "-f",
+                stack.toString(), "--no-color", "--istioctl", dir.resolve("no-istioctl").toString());
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, out + e);
+        assertTrue(e.contains("Istio's validation did not run on the stack's 1 Istio object(s)"), e);
+        assertTrue(e.contains("error: variable `ns` has no value"), e);
+        assertFalse(e.contains("istioctl validate checked"), e);
+        assertTrue(e.contains("info: the checks that need every value were skipped (the mesh checks, which judge how"
+                + " objects go together, istioctl's offline render of each istio.install, manifest kinds against the"
+                + " stack's CRDs) without a value for `ns`"), e);
+    }
+
     @Test
     void anInstallNotRenderedIsNoSuccess() throws IOException {
         Result r = validate("""
