@@ -17,7 +17,6 @@ import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
