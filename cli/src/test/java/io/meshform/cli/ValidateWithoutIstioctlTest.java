@@ -96,6 +96,35 @@ class ValidateWithoutIstioctlTest {
                 + " stack's CRDs) without a value for `ns`"), e);
     }
 
+    /**
+     * A stack that does not load (a ConfigMap's misspelt field) beside a PeerAuthentication's misspelt field, which only
+     * istioctl validate knows: validate printed the one error as if it were all, and the next run found the other.
+     * The note says the checks of a loaded stack did not run; a file that was not read gets no such note.
+     */
+    @Test
+    void aStackThatDoesNotLoadSaysItsChecksDidNotRun() throws IOException {
+        Result r = validate("""
+                  - type: istio.peerAuthentication
+                    name: pa
+                    spec: {namespace: pol, mtls: {mod: STRICT}}
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: pol}, dta: {a: b}}
+                """);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("unknown field `dta` in a ConfigMap"), r.err());
+        assertTrue(r.err().contains("info: the checks of a stack that loads did not run (Istio's validation with istioctl"
+                + " validate, the mesh checks, istioctl's offline render of each istio.install, manifest kinds against the"
+                + " stack's CRDs), so they may find more\n  fix the errors above and run validate again"), r.err());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main.run(new Terminal(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err,
+                true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false), "validate", "-f",
+                dir.resolve("missing.yaml").toString(), "--no-color");
+        String missing = err.toString(StandardCharsets.UTF_8);
+        assertTrue(missing.contains("stack file not found") && !missing.contains("did not run"), missing);
+    }
+
     @Test
     void anInstallNotRenderedIsNoSuccess() throws IOException {
         Result r = validate("""
