@@ -146,6 +146,30 @@ class ValidateWithoutIstioctlTest {
         assertEquals(1, json.get("error_count").asInt(), r.out());
     }
 
+    /**
+     * The README's shape of {@code validate --json} names every severity it prints: notes (what was not checked) are
+     * {@code "info"}, which Terraform's shape has no word for, and the README named no value.
+     */
+    @Test
+    void theReadmeNamesEverySeverityOfTheJson() throws IOException {
+        Result r = validate("""
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: pol}, dta: {a: b}}
+                """, "--json");
+        JsonNode json = JsonMapper.builder().build().readTree(r.out());
+        java.util.Set<String> severities = new java.util.TreeSet<>();
+        json.get("diagnostics").forEach(d -> severities.add(d.get("severity").asString()));
+        assertEquals(java.util.Set.of("error", "info"), severities, r.out());
+        String readme = String.join(" ", Files.readString(Path.of("..", "README.md")).split("\\s+"));
+        String shape = readme.substring(readme.indexOf("`validate --json` prints"));
+        shape = shape.substring(0, shape.indexOf("exits 1 when invalid"));
+        for (String s : List.of("error", "warning", "info")) {
+            assertTrue(shape.contains("`\"" + s + "\"`"), s + ": " + shape);
+        }
+    }
+
     @Test
     void aStackWithoutIstioObjectsNeedsNoIstioctl() throws IOException {
         Result r = validate("""
