@@ -17,7 +17,9 @@ final class ExitCodes {
               0  success (plan --detailed-exitcode: no changes; drift: no drift)
               1  error
               2  plan --detailed-exitcode: changes present; drift: drift found (or, with
-                 --fail-on-pending, declared resources not applied)""";
+                 --fail-on-pending, declared resources not applied)
+            130  apply or destroy interrupted by Ctrl-C (143: by SIGTERM), once the steps in flight
+                 were recorded""";
 
     /** plan's: 2 only with --detailed-exitcode (a fleet run's is the worst of its clusters', as {@link Fleet} says). */
     static final String PLAN_HELP = """

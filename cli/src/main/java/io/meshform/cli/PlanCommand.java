@@ -69,7 +69,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        format.refuseBoth();
+        format.refuseBoth("plan");
         flags.refuseIgnored(destroy);
         if (!lock && !global.lockTimeout.isZero()) {
             throw new UserError("--lock-timeout is how long to wait for the state lock, and --lock=false takes none: give"

@@ -15,11 +15,15 @@ final class PlanFormat {
     @Option(names = "--markdown", description = "Print the plan as Markdown for a pull-request comment (default: off, text).")
     boolean markdown;
 
-    /** --json and --markdown are two formats for one output: asking for both is refused, not settled silently. */
-    void refuseBoth() {
+    /**
+     * --json and --markdown are two formats for one output: asking for both is refused, not settled silently. The way
+     * to get both is the command's own: show prints a saved plan once per format, and has no --out to save one.
+     */
+    void refuseBoth(String command) {
         if (json && markdown) {
             throw new UserError("--json and --markdown cannot be combined: the plan is printed in one format; choose one"
-                    + " (save it with --out and print the other with `meshform show --json|--markdown FILE`)");
+                    + (command.equals("show") ? " (run `meshform show` once with each)"
+                    : " (save it with --out and print the other with `meshform show --json|--markdown FILE`)"));
         }
     }
 

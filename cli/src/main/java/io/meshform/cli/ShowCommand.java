@@ -31,7 +31,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        format.refuseBoth();
+        format.refuseBoth("show");
         Plan plan;
         try {
             plan = new PlanJson().read(Workspace.read(planFile, "plan file"));

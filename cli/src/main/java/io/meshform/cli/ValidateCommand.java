@@ -50,7 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
         try (Workspace ws = new Workspace(global, terminal)) {
             // Every warning of the load and the checks in one list, so the output reads in file order (FileOrder).
             List<Diagnostic> warnings = new ArrayList<>();
-            StackLoader.Loaded loaded;
+            StackLoader.Loaded loaded = null;
             try {
                 loaded = ws.loadStackWithoutValues(false);
                 warnings.addAll(loaded.warnings());
@@ -60,7 +60,7 @@ final class ValidateCommand implements Callable<Integer> {
                     throw withoutValues(ws, loaded);
                 }
             } catch (DiagnosticsException e) {
-                DiagnosticsException all = withEarlier(warnings, withMissingValues(ws, e));
+                DiagnosticsException all = withEarlier(warnings, withMissingValues(ws, loaded == null ? notRun(e) : e));
                 if (!json) {
                     throw all;
                 }
@@ -101,7 +101,8 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (DiagnosticsException e) {
             e.diagnostics().forEach(all::add);
         }
-        skipped(loaded).forEach(all::add);
+        // Without istioctl its "did not run" warning is among them: the note must not then say istioctl checked anything.
+        skipped(loaded, all.all().stream().anyMatch(Mesh::istioctlDidNotRun)).forEach(all::add);
         // The caller adds the load's warnings and the "variable `X` has no value" errors (withMissingValues), once.
         return new DiagnosticsException(all);
     }
@@ -135,22 +136,42 @@ final class ValidateCommand implements Callable<Integer> {
 
     /**
      * A note at each value a variable without a value gives, and one for the checks left out: what was not checked is
-     * said beside the errors, so the problems shown are not read as all there are.
+     * said beside the errors, so the problems shown are not read as all there are. When istioctl could not run
+     * ({@code istioctlDidNotRun}) its own warning says so, and the note says only what was skipped.
      */
-    private static List<Diagnostic> skipped(StackLoader.Loaded loaded) {
+    private static List<Diagnostic> skipped(StackLoader.Loaded loaded, boolean istioctlDidNotRun) {
         List<Diagnostic> notes = new ArrayList<>();
         for (UnknownValue u : loaded.unknown()) {
             notes.add(Diagnostic.info(u.address() + ": " + u.field() + " is not known without " + u.references()
                     + (u.specUnchecked() ? ": the file it names cannot be read, so its spec was not checked"
                     : ": the checks of its value were skipped"), null, u.range()));
         }
-        notes.add(Diagnostic.info("istioctl validate checked only the objects whose values are all known, and the"
-                        + " stack's other checks were skipped (the mesh checks, which judge how objects go together,"
+        notes.add(Diagnostic.info((istioctlDidNotRun ? "the checks that need every value were skipped"
+                        : "istioctl validate checked only the objects whose values are all known, and the stack's other"
+                        + " checks were skipped") + " (the mesh checks, which judge how objects go together,"
                         + " istioctl's offline render of each istio.install, manifest kinds against the stack's CRDs) without "
                         + variables(loaded),
                 "give every value (--var NAME=VALUE, --var-file FILE or MESHFORM_VAR_NAME) to run every check; plan and"
                         + " apply need them", null));
         return notes;
+    }
+
+    /**
+     * {@code e}, the errors of a stack that did not load, with a note that the checks of a loaded stack did not run: the
+     * errors shown read as all there were, and the next run found more (a PeerAuthentication's misspelt field, which
+     * only istioctl validate knows, beside a ConfigMap's). Nothing is added where the file itself was not read.
+     */
+    private static DiagnosticsException notRun(DiagnosticsException e) {
+        if (e.diagnostics().stream().noneMatch(d -> d.range() != null && d.range().known())) {
+            return e;
+        }
+        Diagnostics all = new Diagnostics();
+        e.diagnostics().forEach(all::add);
+        all.add(Diagnostic.info("the checks of a stack that loads did not run (Istio's validation with istioctl validate,"
+                        + " the mesh checks, istioctl's offline render of each istio.install, manifest kinds against the"
+                        + " stack's CRDs), so they may find more",
+                "fix the errors above and run validate again", null));
+        return new DiagnosticsException(all);
     }
 
     /** "a value for `ns`" or "values for `mode`, `ns`". */

@@ -63,6 +63,9 @@ class ErrorMessagesTest {
         assertTrue(out.contains("error: no kubeconfig found: KUBECONFIG is not set and " + dir.resolve(".kube/config")
                 + " does not exist, and this is not a pod in a cluster"), out);
         assertTrue(out.contains("pass --kubeconfig FILE"), out);
+        // the release archive and the image have no bin/dev-cluster: the hint said it as if every user had one
+        assertTrue(out.contains("set KUBECONFIG (in a checkout of meshform's repository, `bin/dev-cluster env` prints one"
+                + " for its local test cluster)"), out);
     }
 
     /**

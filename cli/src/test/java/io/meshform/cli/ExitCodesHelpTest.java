@@ -30,6 +30,30 @@ class ExitCodesHelpTest {
                 + "  1  error, or a usage error (the message says which)\n"), validate);
     }
 
+    /**
+     * The root's help ("every command's codes") and the README's "Exit codes" name every code a command's help does:
+     * both listed 0, 1 and 2 only, while apply and destroy exit 130 on Ctrl-C (143 on SIGTERM), as their help says.
+     */
+    @Test
+    void theRootHelpAndTheReadmeListEveryCommandsCodes() throws Exception {
+        String root = HelpTest.run("--help").out();
+        String readme = String.join(" ", Files.readString(Path.of("..", "README.md")).split("\\s+"));
+        String codes = readme.substring(readme.indexOf("**Exit codes**"));
+        codes = codes.substring(0, codes.indexOf(" ## "));
+        for (List<String> path : HelpTest.paths()) {
+            String help = HelpTest.run(java.util.stream.Stream.concat(path.stream(), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new)).out();
+            var m = java.util.regex.Pattern.compile("\\b(\\d{1,3})(?=  |: by)").matcher(help.substring(help.indexOf("\nExit codes:")));
+            while (m.find()) {
+                String code = m.group(1);
+                assertTrue(root.matches("(?s).*\\nExit codes:.*\\b" + code + "\\b.*"), "meshform --help lacks exit code " + code
+                        + " of meshform " + String.join(" ", path) + ":\n" + root);
+                assertTrue(codes.matches("(?s).*\\b" + code + "\\b.*"), "README's Exit codes lack " + code + " of meshform "
+                        + String.join(" ", path) + ": " + codes);
+            }
+        }
+    }
+
     @Test
     void theCodesAreTheOnesTheCommandsReturn() throws Exception {
         String example = Path.of("..", "examples", "cortex-production.yaml").toString();

@@ -430,6 +430,10 @@ class HelpTest {
         Result show = run("show", "--json", "--markdown", "missing.plan");
         assertEquals(1, show.code(), show.out() + show.err());
         assertTrue(show.err().contains("--json and --markdown cannot be combined"), show.err());
+        // show has no --out: its way to both is to run it twice (it said "save it with --out", plan's advice)
+        assertTrue(show.err().contains("choose one (run `meshform show` once with each)"), show.err());
+        assertFalse(show.err().contains("--out"), show.err());
+        assertTrue(both.err().contains("save it with --out and print the other with `meshform show"), both.err());
         assertEquals("", show.out());
     }
 

@@ -63,6 +63,68 @@ class ValidateWithoutIstioctlTest {
                 && r.err().contains("validate fails until istioctl runs"), r.err());
     }
 
+    /**
+     * A variable without a value and no istioctl: the note on what was skipped said "istioctl validate checked only the
+     * objects whose values are all known" beside "Istio's validation did not run", so it said a check ran that did not.
+     */
+    @Test
+    void withoutValuesOrIstioctlTheNoteSaysNoIstioctlCheckRan() throws IOException {
+        Path stack = dir.resolve("meshform.yaml");
+        Files.writeString(stack, """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                variables:
+                  ns: {type: string}
+                resources:
+                  - type: istio.peerAuthentication
+                    name: pa
+                    spec: {namespace: "${var.ns}", name: default, mtls: {mode: STRICT}}
+                """ + ISTIO);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new Terminal(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+                StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false), "validate", "-f",
+                stack.toString(), "--no-color", "--istioctl", dir.resolve("no-istioctl").toString());
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, code, out + e);
+        assertTrue(e.contains("Istio's validation did not run on the stack's 1 Istio object(s)"), e);
+        assertTrue(e.contains("error: variable `ns` has no value"), e);
+        assertFalse(e.contains("istioctl validate checked"), e);
+        assertTrue(e.contains("info: the checks that need every value were skipped (the mesh checks, which judge how"
+                + " objects go together, istioctl's offline render of each istio.install, manifest kinds against the"
+                + " stack's CRDs) without a value for `ns`"), e);
+    }
+
+    /**
+     * A stack that does not load (a ConfigMap's misspelt field) beside a PeerAuthentication's misspelt field, which only
+     * istioctl validate knows: validate printed the one error as if it were all, and the next run found the other.
+     * The note says the checks of a loaded stack did not run; a file that was not read gets no such note.
+     */
+    @Test
+    void aStackThatDoesNotLoadSaysItsChecksDidNotRun() throws IOException {
+        Result r = validate("""
+                  - type: istio.peerAuthentication
+                    name: pa
+                    spec: {namespace: pol, mtls: {mod: STRICT}}
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: pol}, dta: {a: b}}
+                """);
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("unknown field `dta` in a ConfigMap"), r.err());
+        assertTrue(r.err().contains("info: the checks of a stack that loads did not run (Istio's validation with istioctl"
+                + " validate, the mesh checks, istioctl's offline render of each istio.install, manifest kinds against the"
+                + " stack's CRDs), so they may find more\n  fix the errors above and run validate again"), r.err());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Main.run(new Terminal(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err,
+                true, StandardCharsets.UTF_8), new ByteArrayInputStream(new byte[0]), Map.of(), false), "validate", "-f",
+                dir.resolve("missing.yaml").toString(), "--no-color");
+        String missing = err.toString(StandardCharsets.UTF_8);
+        assertTrue(missing.contains("stack file not found") && !missing.contains("did not run"), missing);
+    }
+
     @Test
     void anInstallNotRenderedIsNoSuccess() throws IOException {
         Result r = validate("""
@@ -82,6 +144,30 @@ class ValidateWithoutIstioctlTest {
         JsonNode json = JsonMapper.builder().build().readTree(r.out());
         assertFalse(json.get("valid").asBoolean(), r.out());
         assertEquals(1, json.get("error_count").asInt(), r.out());
+    }
+
+    /**
+     * The README's shape of {@code validate --json} names every severity it prints: notes (what was not checked) are
+     * {@code "info"}, which Terraform's shape has no word for, and the README named no value.
+     */
+    @Test
+    void theReadmeNamesEverySeverityOfTheJson() throws IOException {
+        Result r = validate("""
+                  - type: kubernetes.manifest
+                    name: cm
+                    spec:
+                      manifest: {apiVersion: v1, kind: ConfigMap, metadata: {name: c, namespace: pol}, dta: {a: b}}
+                """, "--json");
+        JsonNode json = JsonMapper.builder().build().readTree(r.out());
+        java.util.Set<String> severities = new java.util.TreeSet<>();
+        json.get("diagnostics").forEach(d -> severities.add(d.get("severity").asString()));
+        assertEquals(java.util.Set.of("error", "info"), severities, r.out());
+        String readme = String.join(" ", Files.readString(Path.of("..", "README.md")).split("\\s+"));
+        String shape = readme.substring(readme.indexOf("`validate --json` prints"));
+        shape = shape.substring(0, shape.indexOf("exits 1 when invalid"));
+        for (String s : List.of("error", "warning", "info")) {
+            assertTrue(shape.contains("`\"" + s + "\"`"), s + ": " + shape);
+        }
     }
 
     @Test

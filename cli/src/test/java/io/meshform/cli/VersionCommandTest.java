@@ -53,6 +53,25 @@ class VersionCommandTest {
         org.junit.jupiter.api.Assertions.assertFalse(r.out().contains("failed") || r.out().contains("1 error"), r.out());
     }
 
+    /**
+     * The README's row for {@code version} gives the shape of {@code version --json}, which scripts parse: it said only
+     * "--json for scripts", naming none of the fields ({@code .istioctl.problem} says why no istioctl is usable).
+     */
+    @Test
+    void theReadmeNamesEveryFieldOfTheJson() throws Exception {
+        HelpTest.Result r = HelpTest.run("version", "--json", "--istioctl", "/nonexistent/istioctl");
+        assertEquals(0, r.code(), r.err());
+        tools.jackson.databind.JsonNode json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        String row = readme.lines().filter(l -> l.startsWith("| `version` |")).findFirst().orElseThrow();
+        for (var section : json.properties()) {
+            for (var field : section.getValue().properties()) {
+                org.junit.jupiter.api.Assertions.assertTrue(row.contains("\"" + section.getKey() + "\": {")
+                        && row.contains("\"" + field.getKey() + "\""), section.getKey() + "." + field.getKey() + ": " + row);
+            }
+        }
+    }
+
     /** The stamp is read from the jar or classes directory the CLI runs from, as the class loader would find it. */
     @Test
     void theStampIsReadFromAJarAndFromADirectory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {

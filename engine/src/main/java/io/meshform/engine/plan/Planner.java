@@ -291,6 +291,7 @@ public final class Planner {
                 reason += "; it was adopted, not created by meshform: it stays in the cluster, meshform only stops managing it"
                         + " (--delete-adopted deletes it)" + type.releaseEffect(recorded).map(e -> "; " + e).orElse("");
                 release = Map.of(RELEASE_STEP, "true");
+                details = type.releaseDetails(address, recorded, live, context, warnings);
             } else if (recorded != null) {
                 reason += type.deleteEffect(recorded).map(e -> "; " + e).orElse("");
                 details = type.deleteDetails(address, recorded, live, context, warnings);

@@ -90,6 +90,16 @@ public interface ResourceType {
     }
 
     /**
+     * The lines the plan shows under the {@link #release} of this recorded, adopted resource, as {@link #deleteDetails}
+     * does for a delete (e.g. the workloads an adopted namespace's release restarts when it removes its injection
+     * label). None by default.
+     */
+    default List<PlanDetail> releaseDetails(ResourceAddress address, io.meshform.state.ResourceState recorded, LiveObject live,
+                                            StackContext context, List<String> warnings) {
+        return List.of();
+    }
+
+    /**
      * What {@link #release} of this recorded, adopted resource will do beyond leaving the object, for the plan to say
      * (e.g. labels removed and workloads restarted); empty by default.
      */

@@ -385,6 +385,8 @@ class PlannerTest {
         Plan destroy = planner.plan(s, state(), PlanOptions.defaults().asDestroy());
         ResourceChange release = destroy.changes().stream().filter(c -> c.address().equals(a("test.thing.ns"))).findFirst().orElseThrow();
         assertTrue(release.reason().contains("it was adopted, not created by meshform: it stays in the cluster"), release.reason());
+        // what the release does is listed as a delete's details are (the plan of an adopted namespace listed none)
+        assertEquals(List.of(io.meshform.engine.spi.PlanDetail.note("releasing ns")), release.details());
         new Applier(cluster.registry(), 4, ApplyListener.NONE).apply(s, destroy, state(), store, new AtomicBoolean());
         assertTrue(cluster.history().contains("release test.thing.ns") && !cluster.history().contains("delete test.thing.ns"),
                 cluster.history().toString());

@@ -371,6 +371,15 @@ public final class InMemoryCluster implements Provider {
             marks.remove(key(request.address(), request.recorded().attributes()));
         }
 
+        /** What the release does, for the plan (as an adopted namespace's release lists the workloads it restarts). */
+        @Override
+        public List<io.meshform.engine.spi.PlanDetail> releaseDetails(ResourceAddress address,
+                                                                     io.meshform.state.ResourceState recorded, LiveObject live,
+                                                                     io.meshform.engine.spi.StackContext context,
+                                                                     List<String> warnings) {
+            return List.of(io.meshform.engine.spi.PlanDetail.note("releasing " + live.value().path("value").asText()));
+        }
+
         /** A thing applied with {@code adopted: true} in its spec stays when destroyed, as an adopted namespace does. */
         @Override
         public java.util.Optional<String> deleteEffect(io.meshform.state.ResourceState recorded) {

@@ -121,7 +121,9 @@ final class KubeconfigSource {
         }
         throw fail("no kubeconfig found: " + (env != null && !env.isBlank() ? "KUBECONFIG=" + env + " names no existing file"
                         : "KUBECONFIG is not set and " + home + " does not exist") + ", and this is not a pod in a cluster",
-                "pass --kubeconfig FILE (and --context NAME), or set KUBECONFIG; `bin/dev-cluster env` prints one for the local test cluster");
+                // bin/dev-cluster is in the repository only: the release archive and the image have none.
+                "pass --kubeconfig FILE (and --context NAME), or set KUBECONFIG (in a checkout of meshform's repository,"
+                        + " `bin/dev-cluster env` prints one for its local test cluster)");
     }
 
     /**

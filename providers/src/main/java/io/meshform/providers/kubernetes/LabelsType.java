@@ -17,7 +17,6 @@ import io.meshform.providers.kubernetes.KubeObjects.Target;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
@@ -183,35 +182,14 @@ public final class LabelsType extends MetadataMapsType {
      * The workloads the delete restarts (or whose pods keep their sidecar state), as an update of the labels lists them:
      * the plan said only that the delete "restarts each workload whose running pods keep the old sidecar state", and
      * named none, also when it retried a delete cut short after removing the labels. Judged as {@link #delete} judges
-     * it: from the live labels plus the recorded keys already gone ({@link #labelsBeforeRemoval}), to those labels less
-     * the keys no other field manager keeps.
+     * it ({@link #removalDetails}).
      */
     @Override
     public List<io.meshform.engine.spi.PlanDetail> deleteDetails(ResourceAddress address, io.meshform.state.ResourceState recorded,
                                                                io.meshform.engine.spi.LiveObject live, StackContext context,
                                                                List<String> warnings) {
-        Target t = target(recorded.attributes());
-        Owners o = live.data(Owners.class).orElse(null);
-        if (!t.isNamespace() || o == null || o.terminating()) {
-            return List.of();
-        }
-        Map<String, String> before = labelsBeforeRemoval(o.liveLabels(), recorded.attributes());
-        List<io.meshform.engine.spi.PlanDetail> details = new java.util.ArrayList<>();
-        effects.plan(address.toString(), t.name(), before, labelsAfterRemoval(before, recorded.attributes(), o.labels(),
-                manager(address)), recorded.attributes(), context, details, warnings);
-        return details;
-    }
-
-    /**
-     * The labels left once meshform's are removed from {@code before} ({@link #labelsBeforeRemoval}): the recorded keys go,
-     * but for those another field manager also owns, which server-side apply keeps.
-     */
-    private static Map<String, String> labelsAfterRemoval(Map<String, String> before, JsonNode recorded, ManagedFields owners,
-                                                  String manager) {
-        Map<String, String> out = new TreeMap<>(before);
-        Map<String, List<String>> others = owners.othersThan(manager);
-        Json.stringMap(recorded.get(LABELS)).keySet().stream().filter(k -> !others.containsKey(k)).forEach(out::remove);
-        return out;
+        return target(recorded.attributes()).isNamespace() ? removalDetails(address, recorded, live, context, warnings)
+                : List.of();
     }
 
     /** Applies no labels: the server drops the keys only meshform owned. The object stays. */

@@ -330,6 +330,29 @@ abstract class MetadataMapsType implements ResourceType {
     }
 
     /**
+     * What a removal of meshform's labels from a namespace (a labels delete, an adopted namespace's release) does to
+     * its workloads, for the plan, judged as the removal's {@link #afterApply} judges it: from the live labels plus the
+     * recorded keys already gone ({@link #labelsBeforeRemoval}), to those labels less the keys no other field manager
+     * keeps (server-side apply keeps those).
+     */
+    List<PlanDetail> removalDetails(ResourceAddress address, io.meshform.state.ResourceState recorded, LiveObject live,
+                                    StackContext context, List<String> warnings) {
+        Target t = target(recorded.attributes());
+        Owners o = live.data(Owners.class).orElse(null);
+        if (o == null || o.terminating()) {
+            return List.of();
+        }
+        Map<String, String> before = labelsBeforeRemoval(o.liveLabels(), recorded.attributes());
+        Map<String, String> after = new TreeMap<>(before);
+        Map<String, List<String>> others = o.labels().othersThan(manager(address));
+        Json.stringMap(recorded.attributes().get(LABELS)).keySet().stream().filter(k -> !others.containsKey(k))
+                .forEach(after::remove);
+        List<PlanDetail> details = new ArrayList<>();
+        effects.plan(address.toString(), t.name(), before, after, recorded.attributes(), context, details, warnings);
+        return details;
+    }
+
+    /**
      * After the labels of a namespace were applied: when injection turned on or off, restart the workloads (if the
      * spec says restartWorkloads: true) or say that their pods keep their old sidecar state until they restart.
      */

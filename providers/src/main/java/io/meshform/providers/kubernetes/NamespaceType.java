@@ -144,6 +144,18 @@ public final class NamespaceType extends MetadataMapsType {
         return InjectionRemoval.effect(effects, target(recorded.attributes()), recorded.attributes(), "the release");
     }
 
+    /**
+     * The workloads the release restarts (or whose pods keep their sidecar state), as a labels delete lists them: the
+     * plan said only that the release "restarts each workload whose running pods keep the old sidecar state", and named
+     * none. Judged as {@link #release} judges it ({@link #removalDetails}).
+     */
+    @Override
+    public List<io.meshform.engine.spi.PlanDetail> releaseDetails(ResourceAddress address, io.meshform.state.ResourceState recorded,
+                                                                io.meshform.engine.spi.LiveObject live, StackContext context,
+                                                                List<String> warnings) {
+        return removalDetails(address, recorded, live, context, warnings);
+    }
+
     /** An adopted namespace stays: meshform removes only its labels, annotations and mark. */
     @Override
     public void release(DeleteRequest request) {

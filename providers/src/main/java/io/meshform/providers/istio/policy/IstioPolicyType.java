@@ -23,6 +23,7 @@ import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.DeleteWait;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
 import io.meshform.providers.kubernetes.KubeErrors;
@@ -53,6 +54,8 @@ import tools.jackson.databind.node.ObjectNode;
  * addresses the kind, so no API discovery request is needed.
  */
 public final class IstioPolicyType implements ResourceType {
+    /** How long a delete waits for a policy a finalizer holds, as a manifest's delete does by default. */
+    static final java.time.Duration DELETE_TIMEOUT = java.time.Duration.ofSeconds(300);
     /**
      * Fields of the typed spec that are meshform's, not Istio's: never part of the applied object. {@code coverage}
      * (AuthorizationPolicy only) holds the ingress coverage expectations ({@link IstioRules#coverage}).
@@ -348,15 +351,26 @@ public final class IstioPolicyType implements ResourceType {
         request.progress().note(kind + " " + ns + "/" + name + " was adopted: it stays in the cluster, no longer managed by meshform");
     }
 
+    /**
+     * Deletes the policy and returns once it is gone, as a {@code kubernetes.manifest} delete does ({@link DeleteWait}):
+     * a finalizer (another controller's) keeps it, being deleted, and it was said "deleted" while it still acted, and
+     * the create half of a replacement applied onto it, which then vanished.
+     */
     @Override
     public void delete(DeleteRequest request) {
         JsonNode spec = request.recorded().attributes();
         String ns = Json.text(spec, "namespace");
         String name = objectName(request.address(), spec);
+        String what = kind + " " + ns + "/" + name;
         try {
-            List<?> gone = op().inNamespace(ns).withName(name).delete();
-            request.progress().note(gone.isEmpty() ? kind + " " + ns + "/" + name + " was already gone"
-                    : kind + " " + ns + "/" + name + " deleted");
+            List<io.fabric8.kubernetes.api.model.StatusDetails> gone = op().inNamespace(ns).withName(name).delete();
+            if (gone.isEmpty()) {
+                request.progress().note(what + " was already gone");
+                return;
+            }
+            DeleteWait.untilGone(request.address().toString(), what, DeleteWait.uidOf(gone),
+                    () -> op().inNamespace(ns).withName(name).get(), DELETE_TIMEOUT, request.progress());
+            request.progress().note(what + " deleted");
         } catch (KubernetesClientException e) {
             if (!KubeErrors.notFound(e)) {
                 throw kube.explain(request.address().toString(), "delete", kind + " " + ns + "/" + name, e);
