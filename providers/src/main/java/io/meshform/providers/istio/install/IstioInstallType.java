@@ -311,6 +311,9 @@ public final class IstioInstallType implements ResourceType {
         istiodMark.mark(request);
         if (RestartSettings.of(spec).enabled()) {
             restartOutdated(context, request.address(), spec, request.progress());
+            // the last rollout's wait may have outlasted the lock too
+            io.meshform.providers.kubernetes.LockFence.check(request.progress(), request.address().toString(),
+                    "before the addons");
         }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
         addons.apply(wanted, request.mark(), request.progress());
