@@ -92,7 +92,7 @@ public final class NamespaceType extends MetadataMapsType {
             // Terminating until the namespace controller has emptied it, then gone, whatever its labels (a destroy
             // stopped while it waited): "No changes" would be untrue, and a labels apply would go with it.
             return PlannedChange.of(Action.REPLACE, o.deleting().replaceReason("namespace " + Json.text(request.desired(),
-                    "name")), request.live().value(), request.desired());
+                    "name")), request.live().value(), request.desired()).beingDeleted();
         }
         return planExisting(request);
     }
