@@ -19,7 +19,10 @@ public final class LockFence {
     /** Throws when the run may no longer change the cluster; {@code doing}: "waiting for ConfigMap ns/x to be gone". */
     public static void check(ProgressSink progress, String address, String doing) {
         if (!progress.mayContinue()) {
-            throw KubeErrors.error(address + ": stopped " + doing + ": this run no longer holds the state lock",
+            // mayContinue is false when the lock is lost and also when the lock's store cannot say (the API server
+            // does not answer past the lease's safe window): either way nothing more may be written.
+            throw KubeErrors.error(address + ": stopped " + doing + ": this run lost its state lock, or cannot confirm it"
+                            + " still holds it",
                     "another run may hold it now; this run changes nothing more in the cluster, and the state is as the"
                             + " lock's holder leaves it. Run plan to see where the cluster stands");
         }
