@@ -146,7 +146,10 @@ public final class DriftDetector {
                 // Applied first, live second: a value changed in the cluster shows as changed on the live side.
                 JsonNode[] masked = Sensitive.maskPair(c.after(), c.before(), sensitive);
                 List<PlanDetail> differ = c.details().stream().filter(d -> d.kind() != PlanDetail.Kind.UNCHECKED).toList();
-                entries.add(new DriftEntry(a, DriftKind.CHANGED, "changed outside meshform (" + Sensitive.redact(c.reason(), secrets) + ")",
+                // An object being deleted may be so by meshform's own destroy, stopped while it waited: its reason says it.
+                String why = "true".equals(c.privateData().get(PlannedChange.BEING_DELETED)) ? Sensitive.redact(c.reason(), secrets)
+                        : "changed outside meshform (" + Sensitive.redact(c.reason(), secrets) + ")";
+                entries.add(new DriftEntry(a, DriftKind.CHANGED, why,
                         masked[0], masked[1], SensitivePaths.redact(differ, secrets), null));
             }
         }

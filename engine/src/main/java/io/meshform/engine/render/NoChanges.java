@@ -27,8 +27,24 @@ final class NoChanges {
      * not work, and apply will not change that.
      */
     static String warnings(Plan plan, String where) {
-        long n = plan.diagnostics().stream().filter(d -> d.severity() == io.meshform.engine.diag.Severity.WARNING).count();
+        long n = plan.diagnostics().stream().filter(d -> d.severity() == io.meshform.engine.diag.Severity.WARNING).count()
+                + unchanged(plan).size();
         return n == 0 ? "" : " There is nothing to apply, so " + (n == 1 ? "the warning " + where + " stays"
                 : "the " + n + " warnings " + where + " stay") + " until the stack or the cluster changes.";
+    }
+
+    /**
+     * The warnings of the resources a plan leaves unchanged, as "ADDR: warning". No change lists them, yet they hold
+     * (kubernetes.labels on a namespace being deleted: "changes to it will be lost"; a field another manager owns) and
+     * `--strict` fails on them, while the text and the Markdown printed only "No changes" and `--json` alone had them.
+     */
+    static java.util.List<String> unchanged(Plan plan) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (io.meshform.engine.plan.ResourceChange c : plan.changes()) {
+            if (!c.changes()) {
+                c.warnings().forEach(w -> out.add(c.label() + ": " + w));
+            }
+        }
+        return out;
     }
 }

@@ -32,7 +32,7 @@ public final class PlanMarkdown {
             sb.append(plan.destroy() ? "No changes. Nothing to destroy: the state records no resources.\n"
                     : plan.partial() ? "No changes. " + NoChanges.partial(plan) + NoChanges.warnings(plan, "below") + "\n"
                     : "No changes. The cluster matches the stack." + NoChanges.warnings(plan, "below") + "\n");
-            if (plan.diagnostics().isEmpty()) {
+            if (plan.diagnostics().isEmpty() && NoChanges.unchanged(plan).isEmpty()) {
                 return sb.toString();
             }
             // the checks still speak (a warning, the ingress coverage table): listed, and in full folded below
@@ -63,21 +63,24 @@ public final class PlanMarkdown {
 
     /** The warnings and notes, one line each, within the room GitHub's comment limit leaves. */
     private static void diagnostics(StringBuilder sb, Plan plan, int half) {
-        if (!plan.diagnostics().isEmpty()) {
+        // the warnings of unchanged resources (no row shows them), then the plan's own
+        List<String> lines = new java.util.ArrayList<>(NoChanges.unchanged(plan));
+        plan.diagnostics().forEach(d -> lines.add(d.summary()));
+        if (!lines.isEmpty()) {
             long infos = plan.diagnostics().stream().filter(d -> d.severity() == io.meshform.engine.diag.Severity.INFO).count();
-            sb.append("\n").append(plan.diagnostics().size() - infos).append(" warning(s)")
+            sb.append("\n").append(lines.size() - infos).append(" warning(s)")
                     .append(infos == 0 ? "" : ", " + infos + " note(s)").append(":\n");
             int listed = 0;
-            for (var d : plan.diagnostics()) {
-                String line = "- " + MarkdownText.inline(d.summary()) + "\n";
+            for (String summary : lines) {
+                String line = "- " + MarkdownText.inline(summary) + "\n";
                 if (sb.length() + line.length() > half + half / 2) {
                     break;
                 }
                 sb.append(line);
                 listed++;
             }
-            if (listed < plan.diagnostics().size()) {
-                sb.append("- _and ").append(plan.diagnostics().size() - listed).append(" more, not listed for GitHub's comment limit_\n");
+            if (listed < lines.size()) {
+                sb.append("- _and ").append(lines.size() - listed).append(" more, not listed for GitHub's comment limit_\n");
             }
         }
     }

@@ -48,6 +48,10 @@ public final class PlanText {
                 case INFO -> style.dim(d.format());
             }).append("\n\n");
         }
+        for (String w : NoChanges.unchanged(plan)) {
+            out.append(style.yellow("warning: " + io.meshform.engine.diag.ControlChars.escape(w).strip()
+                    .replaceAll("\\R", "\n  "))).append("\n\n");
+        }
         List<ResourceChange> changes = plan.changes().stream().filter(ResourceChange::changes).toList();
         if (changes.isEmpty()) {
             out.append(style.green("No changes.")).append(plan.destroy()

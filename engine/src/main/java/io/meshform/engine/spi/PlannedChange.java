@@ -28,6 +28,13 @@ public record PlannedChange(Action action, String reason, JsonNode before, JsonN
      */
     public static final String WAIT_ONLY = "meshform/wait-only";
 
+    /**
+     * The {@link #privateData} key of a replacement of an object the target system is deleting already (held by a
+     * finalizer; a destroy that stopped while it waited leaves it so): its reason says so, and drift reports it in those
+     * words, not as "changed outside meshform", which the interrupted destroy may have been meshform's own.
+     */
+    public static final String BEING_DELETED = "meshform/being-deleted";
+
     public PlannedChange {
         details = List.copyOf(details);
         warnings = List.copyOf(warnings);
@@ -50,6 +57,13 @@ public record PlannedChange(Action action, String reason, JsonNode before, JsonN
     public PlannedChange createdBeforeDeleted() {
         Map<String, String> data = new java.util.TreeMap<>(privateData);
         data.put(CREATE_FIRST, "true");
+        return withPrivateData(data);
+    }
+
+    /** This replacement, of an object being deleted already ({@link #BEING_DELETED}). */
+    public PlannedChange beingDeleted() {
+        Map<String, String> data = new java.util.TreeMap<>(privateData);
+        data.put(BEING_DELETED, "true");
         return withPrivateData(data);
     }
 

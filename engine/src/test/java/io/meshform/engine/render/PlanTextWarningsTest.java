@@ -40,4 +40,25 @@ class PlanTextWarningsTest {
         assertTrue(text.contains("warning: data[\\e[1Akey]: Invalid value\\rHIDE\\x9b2K"), text);
         assertTrue(text.contains("server: \\e]52;c;ZXZpbA==\\a ok"), text);
     }
+
+    /**
+     * A resource the plan leaves unchanged lists no change, so its warning was printed nowhere but in --json, under
+     * "No changes" (and --strict failed on it): a kubernetes.labels on a namespace being deleted said nothing of it.
+     */
+    @Test
+    void theWarningOfAnUnchangedResourceIsPrinted() {
+        var labels = JsonNodeFactory.instance.objectNode().put("name", "a1-lbl");
+        ResourceChange c = new ResourceChange(ResourceAddress.parse("kubernetes.labels.l"), Action.NOOP,
+                "labels and annotations match", labels, labels, List.of(),
+                List.of("Namespace a1-lbl is being deleted (Terminating); changes to it will be lost"), Map.of(), "1", List.of());
+        Plan plan = new Plan("test", "s", "d", "l", 1, false, List.of(c), List.of());
+        String text = new PlanText(Style.plain()).render(plan);
+        assertTrue(text.startsWith("warning: kubernetes.labels.l: Namespace a1-lbl is being deleted (Terminating); changes to"
+                + " it will be lost\n\nNo changes. The cluster matches the stack `s`. There is nothing to apply, so the"
+                + " warning above stays"), text);
+        String md = new PlanMarkdown().render(plan);
+        assertTrue(md.contains("- kubernetes.labels.l: Namespace a1-lbl is being deleted (Terminating); changes to it will be"
+                + " lost"), md);
+        assertTrue(md.contains("the warning below stays"), md);
+    }
 }

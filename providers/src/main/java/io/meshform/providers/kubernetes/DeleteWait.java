@@ -48,6 +48,7 @@ public final class DeleteWait {
         long deadline = start + timeout.toNanos();
         long nextReport = start;
         while (true) {
+            LockFence.check(progress, address, "waiting for " + what + " to be gone");
             HasMetadata o = read.get();
             if (gone(o, uid)) {
                 if (nextReport != start) {

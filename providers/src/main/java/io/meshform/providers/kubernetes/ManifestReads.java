@@ -66,6 +66,8 @@ final class ManifestReads {
                     // what the plan needs of the object beyond the declared fields: whether its wait holds now
                     JsonNode wait = r.spec().get("wait");
                     Object seen = wait != null && wait.isObject() ? new ManifestWait.Seen(ManifestWait.of(wait).holds(live)) : null;
+                    // and whether it is going: then its plan is a replacement, and no wait is owed on it
+                    seen = BeingDeleted.of(live).<Object>map(d -> d).orElse(seen);
                     out.put(r.address(), new LiveObject(value, KubeObjects.resourceVersionOf(live), seen)
                             .withOwnership(LineageMark.of(live, kube.fieldManager(), t.describe(),
                                     t.importId())));

@@ -38,8 +38,12 @@ public final class ManifestSensitive {
         return m != null && "Secret".equals(Json.text(m, "kind")) && "v1".equals(Json.text(m, "apiVersion"));
     }
 
-    /** The sensitive paths of a manifest resource's spec (or live value): they depend on its kind. */
+    /** The sensitive paths of a manifest resource's spec (or live value): they depend on its kind, and its wait. */
     Set<String> paths(JsonNode value) {
+        return withWait(value, kindPaths(value));
+    }
+
+    private Set<String> kindPaths(JsonNode value) {
         if (value == null || !(value.get("manifest") instanceof ObjectNode m)) {
             return Set.of();
         }
@@ -57,9 +61,50 @@ public final class ManifestSensitive {
      * Secret's annotations, sensitive only because they may hold a copy of its data.
      */
     Set<String> secretValuePaths(JsonNode value) {
-        Set<String> out = new java.util.TreeSet<>(paths(value));
+        Set<String> out = new java.util.TreeSet<>(kindPaths(value));
         out.remove(SECRET_ANNOTATIONS);
-        return out;
+        return withWait(value, out);
+    }
+
+    /** Where a manifest's {@code wait} keeps the value it waits for. */
+    static final String WAIT_VALUE = "/wait/value";
+
+    /**
+     * {@code paths}, and the wait's {@code value} when its {@code field} is one of them: a wait for a Secret's
+     * {@code data.password} names the password (base64) it waits for. It was masked in the plan, as a copy of the
+     * data found in the text, but recorded in clear in the state, which records by path.
+     */
+    private static Set<String> withWait(JsonNode value, Set<String> paths) {
+        String field = value == null ? null : Json.text(value.path("wait"), "field");
+        if (field == null || paths.isEmpty()) {
+            return paths;
+        }
+        StringBuilder pointer = new StringBuilder("/manifest");
+        for (String part : field.split("\\.", -1)) {
+            pointer.append('/').append(part.replace("~", "~0").replace("/", "~1"));
+        }
+        String at = pointer.toString();
+        if (paths.stream().noneMatch(p -> matches(p, at))) {
+            return paths;
+        }
+        Set<String> out = new java.util.TreeSet<>(paths);
+        out.add(WAIT_VALUE);
+        return Set.copyOf(out);
+    }
+
+    /** Whether JSON Pointer {@code at} is one {@code pattern} names ({@code *}: any one key). */
+    private static boolean matches(String pattern, String at) {
+        String[] p = pattern.split("/", -1);
+        String[] a = at.split("/", -1);
+        if (p.length != a.length) {
+            return false;
+        }
+        for (int i = 0; i < p.length; i++) {
+            if (!p[i].equals("*") && !p[i].equals(a[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

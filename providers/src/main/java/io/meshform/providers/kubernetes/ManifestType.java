@@ -195,6 +195,13 @@ public final class ManifestType implements ResourceType {
                 : manifests.manifest(request.address(), request.recorded().attributes(), request.context());
         Target was = recorded == null ? t : target(recorded);
         boolean moved = !was.sameObject(t);  // then what is read where the manifest now puts it is not the one applied
+        var deleting = moved || request.live() == null || recorded == null ? java.util.Optional.<BeingDeleted>empty()
+                : request.live().data(BeingDeleted.class);
+        if (deleting.isPresent()) {
+            // Its fields may all match, yet it vanishes once nothing holds it (a destroy stopped while it waited).
+            return new PlannedChange(Action.REPLACE, deleting.get().replaceReason(t.describe()), request.live().value(),
+                    after, details, warnings, Map.of()).beingDeleted();
+        }
         if (!moved && request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs
             // no request per object (only the LIST that read() made per kind and namespace).

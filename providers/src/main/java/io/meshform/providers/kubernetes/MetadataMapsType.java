@@ -55,8 +55,12 @@ abstract class MetadataMapsType implements ResourceType {
      * (injection depends on labels meshform does not own), and when this resource's field manager last changed the
      * object (null when it never applied).
      */
-    record Owners(ManagedFields labels, ManagedFields annotations, boolean terminating, Map<String, String> liveLabels,
+    record Owners(ManagedFields labels, ManagedFields annotations, BeingDeleted deleting, Map<String, String> liveLabels,
                   java.time.Instant appliedAt) {
+        /** Whether the object is being deleted (Terminating); {@link #deleting} says since when and what holds it. */
+        boolean terminating() {
+            return deleting != null;
+        }
     }
 
     MetadataMapsType(KubeConnection kube, NamespaceLabelEffects effects) {
@@ -167,7 +171,7 @@ abstract class MetadataMapsType implements ResourceType {
 
     private Owners owners(ResourceAddress address, JsonNode live) {
         return new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
-                Json.text(live.path("metadata"), "deletionTimestamp") != null, liveLabels(live),
+                BeingDeleted.of(live).orElse(null), liveLabels(live),
                 appliedAt(live, manager(address)));
     }
 
@@ -226,7 +230,7 @@ abstract class MetadataMapsType implements ResourceType {
         if (o == null) {
             // A live value from elsewhere than read() (a hand-made request): ask the server.
             HasMetadata live = KubeObjects.get(kube.client(), target(desired));
-            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, false, Map.of(), null)
+            o = live == null ? new Owners(ManagedFields.NONE, ManagedFields.NONE, null, Map.of(), null)
                     : owners(request.address(), Json.toNode(live));
         }
         List<String> warnings = new ArrayList<>();

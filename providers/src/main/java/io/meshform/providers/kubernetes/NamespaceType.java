@@ -87,6 +87,13 @@ public final class NamespaceType extends MetadataMapsType {
             return PlannedChange.of(Action.CREATE, "namespace " + Json.text(request.desired(), "name") + " does not exist",
                     null, request.desired());
         }
+        Owners o = request.recorded() == null ? null : request.live().data(Owners.class).orElse(null);
+        if (o != null && o.terminating()) {
+            // Terminating until the namespace controller has emptied it, then gone, whatever its labels (a destroy
+            // stopped while it waited): "No changes" would be untrue, and a labels apply would go with it.
+            return PlannedChange.of(Action.REPLACE, o.deleting().replaceReason("namespace " + Json.text(request.desired(),
+                    "name")), request.live().value(), request.desired()).beingDeleted();
+        }
         return planExisting(request);
     }
 

@@ -52,4 +52,24 @@ class DeleteWaitTest {
         DeleteWait.untilGone("kubernetes.manifest.cfg", "ConfigMap ns/cfg", "u1", () -> null, Duration.ofSeconds(1), progress);
         assertTrue(notes.isEmpty(), notes.toString());
     }
+    /** A run that loses its lock during the wait (paused past its lease) stops there instead of waiting out the bound. */
+    @Test
+    void aRunThatLostItsLockStopsWaiting() {
+        ProgressSink losesTheLock = new ProgressSink() {
+            int asked;
+
+            @Override
+            public void note(String message) {
+            }
+
+            @Override
+            public boolean mayContinue() {
+                return ++asked <= 2;
+            }
+        };
+        var e = assertThrows(RuntimeException.class, () -> DeleteWait.untilGone("kubernetes.namespace.app", "Namespace app",
+                "u1", () -> seen("u1", true, "x/hold"), Duration.ofSeconds(3), losesTheLock));
+        assertTrue(e.getMessage().contains("kubernetes.namespace.app: stopped waiting for Namespace app to be gone: this run lost"
+                + " its state lock, or cannot confirm it still holds it"), e.getMessage());
+    }
 }

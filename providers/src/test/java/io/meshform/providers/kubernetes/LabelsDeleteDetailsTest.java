@@ -48,7 +48,7 @@ class LabelsDeleteDetailsTest {
         LabelsType type = new LabelsType(new KubeConnection(client, "meshform"), effects);
         ResourceState recorded = new ResourceState(ADDRESS.toString(), LabelsType.NAME,
                 (ObjectNode) yaml("name: cortex\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"), Map.of());
-        var data = new MetadataMapsType.Owners(new ManagedFields(owners), ManagedFields.NONE, false, live, null);
+        var data = new MetadataMapsType.Owners(new ManagedFields(owners), ManagedFields.NONE, null, live, null);
         return type.deleteDetails(ADDRESS, recorded, new LiveObject(yaml("name: cortex\nlabels: {}\n"), "1", data),
                 StackContext.detached(), new ArrayList<>());
     }

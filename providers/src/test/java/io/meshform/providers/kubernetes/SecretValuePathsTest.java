@@ -33,4 +33,22 @@ class SecretValuePathsTest {
         assertEquals(Set.of("/annotations/*"), labels.sensitivePaths(spec));
         assertEquals(Set.of(), labels.secretValuePaths(spec));
     }
+    /** A wait for a Secret's data field names the value it waits for: recorded by digest, as the data is. */
+    @Test
+    void aWaitForASecretsDataFieldHoldsTheSecret() {
+        ManifestType manifest = new ManifestType(kube);
+        String secret = "manifest:\n  apiVersion: v1\n  kind: Secret\n  metadata: {name: db, namespace: a}\n"
+                + "  data: {password: cGFzc3dvcmQ=}\n";
+        JsonNode onData = yaml(secret + "wait: {field: data.password, value: cGFzc3dvcmQ=}\n");
+        assertTrue(manifest.sensitivePaths(onData).contains("/wait/value"), manifest.sensitivePaths(onData).toString());
+        assertTrue(manifest.secretValuePaths(onData).contains("/wait/value"));
+        JsonNode onAnnotation = yaml(secret + "wait: {field: metadata.annotations.x, value: \"1\"}\n");
+        assertTrue(manifest.sensitivePaths(onAnnotation).contains("/wait/value"), "a possible copy, as the annotation");
+        assertTrue(!manifest.secretValuePaths(onAnnotation).contains("/wait/value"), "not a secret itself: \"1\" is allowed");
+        JsonNode onType = yaml(secret + "wait: {field: type, value: Opaque}\n");
+        assertTrue(!manifest.sensitivePaths(onType).contains("/wait/value"), "the Secret's type is no secret");
+        JsonNode configMap = yaml("manifest:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c, namespace: a}\n"
+                + "  data: {mode: on}\nwait: {field: data.mode, value: on}\n");
+        assertTrue(!manifest.sensitivePaths(configMap).contains("/wait/value"), "a ConfigMap's data is no secret");
+    }
 }

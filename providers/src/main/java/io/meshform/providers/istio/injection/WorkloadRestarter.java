@@ -44,17 +44,28 @@ public final class WorkloadRestarter {
         for (int i = 0; i < workloads.size(); i++) {
             Workload w = workloads.get(i);
             try {
+                // One at a time, each waiting for its rollout: the run may lose its lock meanwhile, and a restart is a write.
+                io.meshform.providers.kubernetes.LockFence.check(progress, address, "before restarting " + w.describe());
+            } catch (RuntimeException e) {
+                progress.note(soFar(done, workloads.subList(i, workloads.size())));
+                throw e;
+            }
+            try {
                 progress.note("restarting " + w.describe() + " (" + (i + 1) + " of " + workloads.size() + ")");
                 if (restart(address, w, progress)) {
                     done.add(w.describe());
                 }
             } catch (RuntimeException e) {
-                List<String> left = workloads.subList(i + 1, workloads.size()).stream().map(Workload::describe).toList();
-                progress.note("restarted so far: " + (done.isEmpty() ? "none" : String.join(", ", done))
-                        + (left.isEmpty() ? "" : "; not restarted: " + String.join(", ", left)));
+                progress.note(soFar(done, workloads.subList(i + 1, workloads.size())));
                 throw e;
             }
         }
+    }
+
+    private static String soFar(List<String> done, List<Workload> notStarted) {
+        List<String> left = notStarted.stream().map(Workload::describe).toList();
+        return "restarted so far: " + (done.isEmpty() ? "none" : String.join(", ", done))
+                + (left.isEmpty() ? "" : "; not restarted: " + String.join(", ", left));
     }
 
     /** Patches the template and waits for the rollout; false when the workload is gone or cannot roll. */

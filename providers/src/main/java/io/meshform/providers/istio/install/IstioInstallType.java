@@ -305,9 +305,15 @@ public final class IstioInstallType implements ResourceType {
             InstallSpec.deleteQuietly(file);
         }
         readiness.waitUntilReady(request.address(), spec, timeout, request.progress());
+        // The waits above may outlast the lock (readiness is meshform's own, not istioctl's): the writes below need it.
+        io.meshform.providers.kubernetes.LockFence.check(request.progress(), request.address().toString(),
+                "before marking istiod, restarts and addons");
         istiodMark.mark(request);
         if (RestartSettings.of(spec).enabled()) {
             restartOutdated(context, request.address(), spec, request.progress());
+            // the last rollout's wait may have outlasted the lock too
+            io.meshform.providers.kubernetes.LockFence.check(request.progress(), request.address().toString(),
+                    "before the addons");
         }
         // After the install: the addons' Deployments and Services live in istio-system, which istioctl creates.
         addons.apply(wanted, request.mark(), request.progress());

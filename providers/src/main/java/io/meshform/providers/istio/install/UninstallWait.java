@@ -157,6 +157,8 @@ final class UninstallWait {
         long deadline = start + timeout.toNanos();
         long nextReport = start;
         while (true) {
+            io.meshform.providers.kubernetes.LockFence.check(progress, address.toString(),
+                    "waiting for the objects " + by.command + " deleted to be gone");
             long now = clock.nanoTime();
             if (now - nextReport >= 0) {
                 progress.note("waiting up to " + Math.max(1, (deadline - now) / 1_000_000_000L) + "s (timeoutSeconds) for "

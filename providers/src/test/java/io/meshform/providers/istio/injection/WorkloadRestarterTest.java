@@ -69,4 +69,32 @@ class WorkloadRestarterTest {
         assertTrue(web.getAnnotations() == null || !web.getAnnotations().containsKey(WorkloadRestarter.RESTARTED_AT),
                 "the next workload is left alone");
     }
+    /** A run that lost its lock during one rollout's wait (paused past its lease) restarts nothing more. */
+    @Test
+    void aRunThatLostItsLockRestartsNothingMore() {
+        create("api", 1);
+        create("web", 1);
+        List<String> progress = new ArrayList<>();
+        io.meshform.engine.spi.ProgressSink losesTheLock = new io.meshform.engine.spi.ProgressSink() {
+            @Override
+            public void note(String message) {
+                progress.add(message);
+            }
+
+            @Override
+            public boolean mayContinue() {
+                return progress.stream().noneMatch(m -> m.endsWith("rollout complete"));
+            }
+        };
+        var e = assertThrows(DiagnosticsException.class, () -> new WorkloadRestarter(client, Duration.ofSeconds(5),
+                Duration.ofMillis(10), Clock.systemUTC()).restartAll("kubernetes.labels.x",
+                List.of(new Workload("Deployment", "cortex", "api"), new Workload("Deployment", "cortex", "web")), losesTheLock));
+        assertTrue(e.getMessage().contains("stopped before restarting Deployment cortex/web: this run lost its state"
+                + " lock, or cannot confirm it still holds it"), e.getMessage());
+        assertTrue(progress.contains("restarted so far: Deployment cortex/api; not restarted: Deployment cortex/web"),
+                progress.toString());
+        var web = client.apps().deployments().inNamespace("cortex").withName("web").get().getSpec().getTemplate().getMetadata();
+        assertTrue(web.getAnnotations() == null || !web.getAnnotations().containsKey(WorkloadRestarter.RESTARTED_AT),
+                "web is not restarted");
+    }
 }

@@ -137,4 +137,26 @@ class UninstallWaitTest {
         assertTrue(detail.contains("raise timeoutSeconds"), detail);
         assertEquals(30, clock.sleeps, "one poll a second up to the bound");
     }
+    /** A run that loses its lock during the wait (paused past its lease) stops there: the step's next writes never run. */
+    @Test
+    void aRunThatLostItsLockStopsWaitingAndGoesNoFurther() {
+        FakeClock clock = new FakeClock();
+        io.meshform.engine.spi.ProgressSink losesTheLock = new io.meshform.engine.spi.ProgressSink() {
+            int asked;
+
+            @Override
+            public void note(String message) {
+            }
+
+            @Override
+            public boolean mayContinue() {
+                return ++asked <= 3;
+            }
+        };
+        DiagnosticsException e = assertThrows(DiagnosticsException.class, () -> UninstallWait.untilGone(ADDRESS,
+                List.of(ISTIOD), r -> deleting(r, "1"), Duration.ofSeconds(600), losesTheLock, clock));
+        assertEquals("istio.install.mesh: stopped waiting for the objects istioctl uninstall deleted to be gone: this run lost"
+                + " its state lock, or cannot confirm it still holds it", e.diagnostics().get(0).summary());
+        assertEquals(3, clock.sleeps, "stopped at the first poll after the lock went, not at the 600 s bound");
+    }
 }
