@@ -167,7 +167,7 @@ public final class LabelsType extends MetadataMapsType {
         request.progress().note("server-side apply labels of " + t.describe() + " as " + manager(request.address()));
         JsonNode applied = applyMinimal(request.address(), t, Json.stringMap(spec.get(LABELS)),
                 Json.stringMap(spec.get(ANNOTATIONS)), Json.bool(spec, "force"));
-        afterApply(request.address(), t, liveLabels(live), applied, spec, request.context(), request.progress());
+        afterApply(request.address(), t, LiveLabels.of(live), applied, spec, request.context(), request.progress());
         restartPending(request, t, applied);
         return new AppliedResource(spec.deepCopy(), metadata(applied, manager(request.address())));
     }
@@ -211,7 +211,7 @@ public final class LabelsType extends MetadataMapsType {
         // Removing istio-injection turns injection off: restart as the recorded spec asked.
         // A delete reads the injectors afresh (a context of its own): it is ordered before no install, so a read it
         // shared could precede an install of this apply that the other steps' restarts must see.
-        afterApply(request.address(), t, labelsBeforeRemoval(liveLabels(live), request.recorded().attributes()), applied,
+        afterApply(request.address(), t, LiveLabels.beforeRemoval(LiveLabels.of(live), request.recorded().attributes()), applied,
                 request.recorded().attributes(), StackContext.detached(), request.progress());
     }
 

@@ -171,7 +171,7 @@ abstract class MetadataMapsType implements ResourceType {
 
     private Owners owners(ResourceAddress address, JsonNode live) {
         return new Owners(ManagedFields.of(live, "metadata", LABELS), ManagedFields.of(live, "metadata", ANNOTATIONS),
-                BeingDeleted.of(live).orElse(null), liveLabels(live),
+                BeingDeleted.of(live).orElse(null), LiveLabels.of(live),
                 appliedAt(live, manager(address)));
     }
 
@@ -188,8 +188,8 @@ abstract class MetadataMapsType implements ResourceType {
         ObjectNode out = Json.copy(spec);
         ManagedFields labelOwners = ManagedFields.of(live, "metadata", LABELS);
         ManagedFields annotationOwners = ManagedFields.of(live, "metadata", ANNOTATIONS);
-        projectMap(out, LABELS, spec.get(LABELS), stringsAt(live, LABELS), labelOwners, manager);
-        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), stringsAt(live, ANNOTATIONS), annotationOwners, manager);
+        projectMap(out, LABELS, spec.get(LABELS), LiveLabels.stringsAt(live, LABELS), labelOwners, manager);
+        projectMap(out, ANNOTATIONS, spec.get(ANNOTATIONS), LiveLabels.stringsAt(live, ANNOTATIONS), annotationOwners, manager);
         return out;
     }
 
@@ -256,7 +256,7 @@ abstract class MetadataMapsType implements ResourceType {
         }
         List<PlanDetail> details = new ArrayList<>();
         if (t.isNamespace()) {
-            effects.plan(request.address().toString(), t.name(), o.liveLabels(), labelsAfter(o.liveLabels(), before, desired),
+            effects.plan(request.address().toString(), t.name(), o.liveLabels(), LiveLabels.after(o.liveLabels(), before, desired),
                     desired, request.context(), details, warnings);
         }
         return new PlannedChange(Action.UPDATE, Json.changedReason("", changed), before, desired, details, warnings, Map.of());
@@ -272,7 +272,7 @@ abstract class MetadataMapsType implements ResourceType {
     /** The effects a plan found still owed (see {@link NamespaceLabelEffects#pending}), done after the labels are applied. */
     void restartPending(io.meshform.engine.spi.ApplyRequest request, Target t, JsonNode applied) {
         if (t.isNamespace() && "true".equals(request.privateData().get(PENDING_RESTART))) {
-            effects.finishPending(request.address().toString(), t.name(), liveLabels(applied),
+            effects.finishPending(request.address().toString(), t.name(), LiveLabels.of(applied),
                     appliedAt(applied, manager(request.address())), request.desired(), request.context(), request.progress());
         }
     }
@@ -293,50 +293,10 @@ abstract class MetadataMapsType implements ResourceType {
         return null;
     }
 
-    /** metadata.labels or metadata.annotations of an object read as JSON; null when it has none (as fabric8's getter). */
-    private static Map<String, String> stringsAt(JsonNode live, String field) {
-        JsonNode m = live.path("metadata").get(field);
-        return m == null || !m.isObject() ? null : Json.stringMap(m);
-    }
-
-    static Map<String, String> liveLabels(JsonNode live) {
-        Map<String, String> labels = stringsAt(live, LABELS);
-        return labels == null ? Map.of() : Map.copyOf(labels);
-    }
-
-    static Map<String, String> liveLabels(HasMetadata live) {
-        return live == null || live.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(live.getMetadata().getLabels());
-    }
-
-    /**
-     * Every label the object will carry after apply: the live ones, less those meshform sees (declared or owned) and
-     * drops, plus the declared ones. Other managers' labels stay, and they count for injection.
-     */
-    static Map<String, String> labelsAfter(Map<String, String> live, JsonNode before, JsonNode desired) {
-        Map<String, String> out = new TreeMap<>(live);
-        Json.stringMap(before.get(LABELS)).keySet().forEach(out::remove);
-        out.putAll(Json.stringMap(desired.get(LABELS)));
-        return out;
-    }
-
-
-    /**
-     * The labels a removal of meshform's keys (a labels resource destroyed, an adopted namespace released) goes from:
-     * the live ones, plus the recorded keys the object no longer has. A removal cut short after its write (Ctrl-C,
-     * SIGTERM or kill -9 during the restarts) keeps its state entry, and the next apply's removal found meshform's keys
-     * already gone: judged from the live labels alone, injection did not change, so it restarted nothing while the plan
-     * promised the restarts and the pods kept their old sidecar state.
-     */
-    static Map<String, String> labelsBeforeRemoval(Map<String, String> live, JsonNode recorded) {
-        Map<String, String> out = new TreeMap<>(Json.stringMap(recorded.get(LABELS)));
-        out.putAll(live);
-        return out;
-    }
-
     /**
      * What a removal of meshform's labels from a namespace (a labels delete, an adopted namespace's release) does to
      * its workloads, for the plan, judged as the removal's {@link #afterApply} judges it: from the live labels plus the
-     * recorded keys already gone ({@link #labelsBeforeRemoval}), to those labels less the keys no other field manager
+     * recorded keys already gone ({@link LiveLabels#beforeRemoval}), to those labels less the keys no other field manager
      * keeps (server-side apply keeps those).
      */
     List<PlanDetail> removalDetails(ResourceAddress address, io.meshform.state.ResourceState recorded, LiveObject live,
@@ -346,7 +306,7 @@ abstract class MetadataMapsType implements ResourceType {
         if (o == null || o.terminating()) {
             return List.of();
         }
-        Map<String, String> before = labelsBeforeRemoval(o.liveLabels(), recorded.attributes());
+        Map<String, String> before = LiveLabels.beforeRemoval(o.liveLabels(), recorded.attributes());
         Map<String, String> after = new TreeMap<>(before);
         Map<String, List<String>> others = o.labels().othersThan(manager(address));
         Json.stringMap(recorded.attributes().get(LABELS)).keySet().stream().filter(k -> !others.containsKey(k))
@@ -363,7 +323,7 @@ abstract class MetadataMapsType implements ResourceType {
     void afterApply(ResourceAddress address, Target t, Map<String, String> before, JsonNode applied, JsonNode spec,
                     StackContext context, ProgressSink progress) {
         if (t.isNamespace()) {
-            effects.afterApply(address.toString(), t.name(), before, liveLabels(applied), spec, context, progress);
+            effects.afterApply(address.toString(), t.name(), before, LiveLabels.of(applied), spec, context, progress);
         }
     }
 

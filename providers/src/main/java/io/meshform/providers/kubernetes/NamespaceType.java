@@ -104,7 +104,7 @@ public final class NamespaceType extends MetadataMapsType {
         JsonNode spec = request.desired();
         Target t = target(spec);
         // The labels before apply matter only when injection may turn on or off (costs one GET).
-        Map<String, String> before = touchesInjection(spec, request) ? liveLabels(kube.client().namespaces().withName(t.name()).get())
+        Map<String, String> before = touchesInjection(spec, request) ? LiveLabels.of(kube.client().namespaces().withName(t.name()).get())
                 : null;
         request.progress().note("server-side apply Namespace " + t.name() + " as " + manager(request.address()));
         Map<String, String> annotations = new TreeMap<>(Json.stringMap(spec.get(ANNOTATIONS)));
@@ -179,7 +179,7 @@ public final class NamespaceType extends MetadataMapsType {
         LineageMark.remove(kube, kube.client().namespaces().withName(name).get());
         // A delete reads the injectors afresh (a context of its own): it is ordered before no install, so a read it
         // shared could precede an install of this apply that the other steps' restarts must see.
-        afterApply(request.address(), t, labelsBeforeRemoval(liveLabels(live), request.recorded().attributes()), applied,
+        afterApply(request.address(), t, LiveLabels.beforeRemoval(LiveLabels.of(live), request.recorded().attributes()), applied,
                 request.recorded().attributes(), StackContext.detached(), request.progress());
     }
 

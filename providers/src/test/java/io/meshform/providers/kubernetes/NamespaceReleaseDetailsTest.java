@@ -50,7 +50,8 @@ class NamespaceReleaseDetailsTest {
         ResourceState recorded = new ResourceState(ADDRESS.toString(), NamespaceType.NAME,
                 (ObjectNode) yaml("name: shop\nlabels: {istio-injection: enabled}\nrestartWorkloads: true\n"),
                 Map.of("adopted", "true"));
-        var data = new MetadataMapsType.Owners(new ManagedFields(owners), ManagedFields.NONE, terminating, live, null);
+        var data = new MetadataMapsType.Owners(new ManagedFields(owners), ManagedFields.NONE,
+                terminating ? new BeingDeleted("2026-12-05T14:00:00Z", List.of("kubernetes")) : null, live, null);
         return type.releaseDetails(ADDRESS, recorded, new LiveObject(yaml("name: shop\nlabels: {}\n"), "1", data),
                 StackContext.detached(), new ArrayList<>());
     }

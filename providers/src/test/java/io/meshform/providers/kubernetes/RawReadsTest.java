@@ -78,7 +78,7 @@ class RawReadsTest {
         assertEquals(ManagedFields.of(typed, "metadata", "annotations"), ManagedFields.of(tree, "metadata", "annotations"));
         assertEquals(LineageMark.of(typed, "meshform", "Namespace cortex", "cortex"),
                 LineageMark.of(tree, "meshform", "Namespace cortex", "cortex"));
-        assertEquals(MetadataMapsType.liveLabels(typed), MetadataMapsType.liveLabels(tree));
+        assertEquals(LiveLabels.of(typed), LiveLabels.of(tree));
     }
 
     @Test

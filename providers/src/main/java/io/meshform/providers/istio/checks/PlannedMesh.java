@@ -371,7 +371,7 @@ public final class PlannedMesh {
      * {@code kubernetes.namespace} and {@code kubernetes.labels} (kind Namespace) set (drift: live only). Each resource
      * applies under a field manager of its own, and server-side apply removes a field its manager stops applying only
      * when no other manager owns it (apply.go in k8s.io/apiserver's fieldmanager), so a label someone else also set
-     * stays; {@code MetadataMapsType.labelsAfter} plans the same.
+     * stays; {@code LiveLabels.after} plans the same.
      */
     public Map<String, Map<String, String>> namespaceLabels() {
         Map<String, Map<String, String>> out = new TreeMap<>();
