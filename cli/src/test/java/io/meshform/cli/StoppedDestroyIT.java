@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.LiveClusterTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @LiveClusterTest
 class StoppedDestroyIT {
-    private static final String HOLD = "meshform.test/hold";
-
     @TempDir
     Path dir;
 
@@ -48,11 +46,8 @@ class StoppedDestroyIT {
         LiveRun apply = LiveRun.of(cluster, stack, "apply", "--auto-approve", "--no-analyze");
         assertEquals(0, apply.code(), apply.out());
         var held = cluster.client().configMaps().inNamespace(ns).withName("held");
-        held.edit(c -> {
-            c.getMetadata().setFinalizers(List.of(HOLD));
-            return c;
-        });
-        try {
+        FinalizerHold hold = FinalizerHold.add(held);
+        try (hold) {
             LiveRun destroy = LiveRun.of(cluster, stack, "destroy", "--auto-approve", "--no-analyze");
             assertEquals(1, destroy.code(), destroy.out());
             assertTrue(destroy.out().contains("still there after 1s"), destroy.out());
@@ -66,11 +61,6 @@ class StoppedDestroyIT {
             assertTrue(drift.out().contains("kubernetes.manifest.cm: ConfigMap " + ns + "/held is being deleted since "),
                     drift.out());
             assertFalse(drift.out().contains("changed outside meshform"), drift.out());
-        } finally {
-            held.edit(c -> {
-                c.getMetadata().setFinalizers(List.of());
-                return c;
-            });
         }
     }
 }

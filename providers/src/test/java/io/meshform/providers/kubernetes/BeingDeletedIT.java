@@ -9,8 +9,8 @@ import io.meshform.engine.spi.Action;
 import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.Harness;
 import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.FinalizerHold;
 import io.meshform.testkit.LiveClusterTest;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
  */
 @LiveClusterTest
 class BeingDeletedIT {
-    private static final String HOLD = "meshform.test/hold";
-
     @Test
     void aManifestWhoseDeleteTimedOutIsPlannedAsAReplacement(ClusterContext cluster) {
         String ns = cluster.newNamespace();
@@ -33,11 +31,8 @@ class BeingDeletedIT {
             var spec = yaml("manifest:\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: cfg, namespace: " + ns + "}\n"
                     + "  data: {mode: a}\nwait: {field: data.mode, value: a, timeoutSeconds: 1}\n");
             h.apply(addr, spec);
-            configMaps.withName("cfg").edit(c -> {
-                c.getMetadata().setFinalizers(List.of(HOLD));
-                return c;
-            });
-            try {
+            FinalizerHold hold = FinalizerHold.add(configMaps.withName("cfg"));
+            try (hold) {
                 var a = io.meshform.engine.model.ResourceAddress.parse(addr);
                 var recorded = h.state.get(a);
                 RuntimeException e = assertThrows(RuntimeException.class, () -> h.delete(addr));
@@ -46,12 +41,7 @@ class BeingDeletedIT {
                 PlannedChange c = h.plan(addr, spec);
                 assertEquals(Action.REPLACE, c.action(), c.reason());
                 assertTrue(c.reason().startsWith("ConfigMap " + ns + "/cfg is being deleted since ")
-                        && c.reason().contains("held by finalizer(s) " + HOLD), c.reason());
-            } finally {
-                configMaps.withName("cfg").edit(c -> {
-                    c.getMetadata().setFinalizers(List.of());
-                    return c;
-                });
+                        && c.reason().contains("held by finalizer(s) " + FinalizerHold.FINALIZER), c.reason());
             }
         }
     }
@@ -65,18 +55,15 @@ class BeingDeletedIT {
             var spec = yaml("name: " + name + "\n");
             h.apply(addr, spec);
             client.configMaps().inNamespace(name).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                    .withNewMetadata().withName("held").withFinalizers(HOLD).endMetadata().build()).create();
-            try {
+                    .withNewMetadata().withName("held").endMetadata().build()).create();
+            FinalizerHold hold = FinalizerHold.add(client.configMaps().inNamespace(name).withName("held"));
+            try (hold) {
                 client.namespaces().withName(name).delete();  // as a destroy stopped while it waited leaves it
                 PlannedChange c = h.plan(addr, spec);
                 assertEquals(Action.REPLACE, c.action(), c.reason());
                 assertTrue(c.reason().startsWith("namespace " + name + " is being deleted since ")
                         && c.reason().contains("held by finalizer(s) kubernetes"), c.reason());
             } finally {
-                client.configMaps().inNamespace(name).withName("held").edit(c -> {
-                    c.getMetadata().setFinalizers(List.of());
-                    return c;
-                });
                 client.namespaces().withName(name).delete();
             }
         }

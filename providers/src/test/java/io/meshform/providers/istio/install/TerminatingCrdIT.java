@@ -46,7 +46,8 @@ class TerminatingCrdIT {
                     Map.of("mtls", Map.of("mode", "PERMISSIVE")));
             policies.resource(held).create();
             var crd = client.apiextensions().v1().customResourceDefinitions().withName(CRD);
-            try (var hold = FinalizerHold.add(policies.withName("held"))) {
+            FinalizerHold hold = FinalizerHold.add(policies.withName("held"));
+            try (hold) {
                 crd.delete();
                 var e = assertThrows(RuntimeException.class, () -> h.apply(addr, spec, h.plan(addr, spec).privateData()));
                 assertTrue(e.getMessage().contains(addr + ": istioctl install finished, but CustomResourceDefinition " + CRD
