@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
  * A live object the API server is deleting: it carries a {@code deletionTimestamp} and stays until its finalizers are
  * removed, then vanishes (apimachinery ObjectMeta: "Once the deletionTimestamp is set, this value may not be unset").
  *
- * <p>A recorded object can be left so by meshform itself: a destroy stopped (Ctrl-C, SIGTERM, a lost lock) or timed out
+ * <p>A recorded object (a manifest's, a namespace, an Istio policy) can be left so by meshform itself: a destroy stopped (Ctrl-C, SIGTERM, a lost lock) or timed out
  * while {@link DeleteWait} waited keeps the state's record, as it says. Its fields still match the stack, so a plan
  * that compared only them said "No changes" and drift "No drift" of an object about to go, and an apply wrote onto it
  * (a server-side apply of an object being deleted is taken), recording what then vanished. Such an object is planned
@@ -18,13 +18,13 @@ import tools.jackson.databind.JsonNode;
  * @param since      the deletionTimestamp
  * @param finalizers what holds it: metadata's finalizers, and a Namespace's spec ones ({@code kubernetes})
  */
-record BeingDeleted(String since, List<String> finalizers) {
-    BeingDeleted {
+public record BeingDeleted(String since, List<String> finalizers) {
+    public BeingDeleted {
         finalizers = List.copyOf(finalizers);
     }
 
     /** Whether {@code live} (an object read as JSON) is being deleted. */
-    static Optional<BeingDeleted> of(JsonNode live) {
+    public static Optional<BeingDeleted> of(JsonNode live) {
         String since = live == null ? null : Json.text(live.path("metadata"), "deletionTimestamp");
         if (since == null) {
             return Optional.empty();
@@ -38,7 +38,7 @@ record BeingDeleted(String since, List<String> finalizers) {
     }
 
     /** The plan's reason for replacing {@code what} (e.g. "ConfigMap ns/name"). */
-    String replaceReason(String what) {
+    public String replaceReason(String what) {
         return what + " is being deleted since " + since + (finalizers.isEmpty() ? "" : ", held by finalizer(s) "
                 + String.join(", ", finalizers)) + "; it goes once nothing holds it: apply deletes it again, waits until"
                 + " it is gone, then creates it anew";

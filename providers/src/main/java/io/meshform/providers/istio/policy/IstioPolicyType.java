@@ -23,6 +23,7 @@ import io.meshform.engine.spi.PlannedChange;
 import io.meshform.engine.spi.ReadRequest;
 import io.meshform.engine.spi.ResourceRef;
 import io.meshform.engine.spi.ResourceType;
+import io.meshform.providers.kubernetes.BeingDeleted;
 import io.meshform.providers.kubernetes.DeleteWait;
 import io.meshform.providers.kubernetes.Json;
 import io.meshform.providers.kubernetes.KubeConnection;
@@ -217,8 +218,9 @@ public final class IstioPolicyType implements ResourceType {
                 JsonNode live = byName.get(objectName(r.address(), r.spec()));
                 if (live != null) {
                     String name = KubeObjects.nameOf(live);
-                    out.put(r.address(), new LiveObject(project(r.spec(), live), KubeObjects.resourceVersionOf(live))
-                            .withOwnership(LineageMark.of(live, kube.fieldManager(), kind + " " + e.getKey() + "/"
+                    // whether it is going too: then its plan is a replacement (BeingDeleted)
+                    out.put(r.address(), new LiveObject(project(r.spec(), live), KubeObjects.resourceVersionOf(live),
+                            BeingDeleted.of(live).orElse(null)).withOwnership(LineageMark.of(live, kube.fieldManager(), kind + " " + e.getKey() + "/"
                                     + name, e.getKey() + "/" + name)));
                 }
             }
@@ -273,6 +275,12 @@ public final class IstioPolicyType implements ResourceType {
             return PlannedChange.of(Action.CREATE, where + " does not exist", null, desired);
         }
         JsonNode before = request.live().value();
+        var deleting = request.recorded() == null ? java.util.Optional.<BeingDeleted>empty()
+                : request.live().data(BeingDeleted.class);
+        if (deleting.isPresent()) {
+            // Its spec may match, yet it vanishes once nothing holds it (a destroy stopped while DeleteWait waited).
+            return PlannedChange.of(Action.REPLACE, deleting.get().replaceReason(where), before, desired).beingDeleted();
+        }
         List<String> changed = Json.paths(istioSpec(before), istioSpec(desired));
         if (changed.isEmpty()) {
             return PlannedChange.of(Action.NOOP, "spec matches", before, desired);

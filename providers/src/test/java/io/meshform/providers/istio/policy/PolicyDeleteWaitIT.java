@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlannedChange;
 import io.meshform.providers.Harness;
 import io.meshform.providers.istio.IstioCrds;
 import io.meshform.testkit.ClusterContext;
@@ -50,6 +51,42 @@ class PolicyDeleteWaitIT {
             assertEquals(Action.NOOP, h.plan(addr, spec).action(), "the replacement is recorded as it is live");
             assertTrue(h.progress.stream().anyMatch(l -> l.startsWith("waiting up to 300s for PeerAuthentication " + ns
                     + "/default to be gone") && l.contains(FinalizerHold.FINALIZER)), h.progress.toString());
+        }
+    }
+
+    /**
+     * A recorded policy that is being deleted (a destroy stopped or timed out while it waited keeps the record) is
+     * planned as a replacement, not "No changes": its spec still matches, yet it vanishes once nothing holds it.
+     * The replacement's delete waits for it, then the create makes it anew.
+     */
+    @Test
+    void aRecordedPolicyBeingDeletedIsPlannedAsAReplacement(ClusterContext cluster) throws Exception {
+        IstioCrds.ensure(cluster);
+        String ns = cluster.newNamespace();
+        var policies = cluster.client().genericKubernetesResources(PeerAuthenticationIT.PA).inNamespace(ns);
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            String addr = "istio.peerAuthentication.strict";
+            var spec = yaml("namespace: " + ns + "\nname: default\nmtls: {mode: STRICT}\n");
+            h.apply(addr, spec);
+            String before = policies.withName("default").get().getMetadata().getUid();
+            try (var hold = FinalizerHold.add(policies.withName("default"))) {
+                policies.withName("default").delete();  // as a destroy stopped while it waited leaves it
+                PlannedChange c = h.plan(addr, spec);
+                assertEquals(Action.REPLACE, c.action(), c.reason());
+                assertTrue(c.reason().startsWith("PeerAuthentication " + ns + "/default is being deleted since ")
+                        && c.reason().contains("held by finalizer(s) " + FinalizerHold.FINALIZER), c.reason());
+                assertEquals("true", c.privateData().get(PlannedChange.BEING_DELETED), "drift says it in the plan's words");
+                // The replacement, as the engine runs it: the delete waits until the held policy is gone, then the create.
+                hold.releaseWhenDeleting(Duration.ofSeconds(2), Duration.ofSeconds(60));
+                h.delete(addr);
+                h.apply(addr, spec);
+                assertTrue(hold.released(Duration.ofSeconds(60)), "the held PeerAuthentication was let go");
+            }
+            var after = policies.withName("default").get();
+            assertNotNull(after, h.progress.toString());
+            assertNotEquals(before, after.getMetadata().getUid(), "a new object");
+            assertNull(after.getMetadata().getDeletionTimestamp());
+            assertEquals(Action.NOOP, h.plan(addr, spec).action());
         }
     }
 }
