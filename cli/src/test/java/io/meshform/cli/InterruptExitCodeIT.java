@@ -57,7 +57,8 @@ class InterruptExitCodeIT {
             }
         }
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), out.toString());
-        assertTrue(out.toString().contains("Stopped; the lock is released."), out.toString());
+        assertTrue(out.toString().contains("Stopped; the lock is released. What was still in flight is not in the state:"
+                + " run `meshform plan` to see where the cluster stands."), out.toString());
         assertEquals(130, p.exitValue(), out.toString());
         assertTrue(ExitCodes.APPLY_HELP.contains("\n130  interrupted by Ctrl-C"), ExitCodes.APPLY_HELP);
         assertTrue(ExitCodes.APPLY_HELP.contains(InterruptGuard.GRACE_MILLIS + " ms"), ExitCodes.APPLY_HELP);
