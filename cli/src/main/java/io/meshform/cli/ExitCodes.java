@@ -18,8 +18,8 @@ final class ExitCodes {
               1  error
               2  plan --detailed-exitcode: changes present; drift: drift found (or, with
                  --fail-on-pending, declared resources not applied)
-            130  apply or destroy interrupted by Ctrl-C (143: by SIGTERM), once the steps in flight
-                 were recorded""";
+            130  apply or destroy interrupted by Ctrl-C (143: by SIGTERM): steps in flight get 800 ms;
+                 those that finish are recorded, the others are not""";
 
     /** plan's: 2 only with --detailed-exitcode (a fleet run's is the worst of its clusters', as {@link Fleet} says). */
     static final String PLAN_HELP = """
@@ -47,7 +47,8 @@ final class ExitCodes {
               1  error: a step failed, the run was refused or cancelled, or another run holds the
                  state lock
             130  interrupted by Ctrl-C (143: by SIGTERM): the Java runtime's code for the signal;
-                 steps in flight got 800 ms to finish and be recorded, and the lock was released""";
+                 steps in flight got 800 ms: those that finished are recorded, the others are not;
+                 the lock is released (left to expire if the cluster does not answer)""";
 
     /** destroy's: as apply's. */
     static final String DESTROY_HELP = """
@@ -56,7 +57,8 @@ final class ExitCodes {
               1  error: a step failed, the run was refused or cancelled, or another run holds the
                  state lock
             130  interrupted by Ctrl-C (143: by SIGTERM): the Java runtime's code for the signal;
-                 steps in flight got 800 ms to finish and be recorded, and the lock was released""";
+                 steps in flight got 800 ms: those that finished are recorded, the others are not;
+                 the lock is released (left to expire if the cluster does not answer)""";
 
     /**
      * The codes of the commands whose annotation names none: 0 and 1 only (never {@link #CHANGES}), each with what 0

@@ -68,6 +68,8 @@ final class InterruptGuard implements AutoCloseable {
         terminal.err().println(releaser.isAlive()
                 ? "Stopped without releasing the lock (" + held.id() + "): the cluster did not answer in time. A "
                         + "Kubernetes lock expires by itself after its lease; or run: meshform force-unlock " + held.id()
+                        + ". What was still in flight is not in the state: run `meshform plan` to see where the cluster"
+                        + " stands."
                 : "Stopped; the lock is released. What was still in flight is not in the state: run `meshform plan` to see"
                         + " where the cluster stands.");
     }

@@ -99,8 +99,8 @@ public final class FinalizerHold implements AutoCloseable {
         }
     }
 
-    /** Takes the finalizer off now, if the object is still there and still has it. */
-    public void release() {
+    /** Takes the finalizer off now, if the object is still there and still has it (the watcher and close() may race). */
+    public synchronized void release() {
         HasMetadata o = held.get();
         if (o == null || !o.getMetadata().getFinalizers().contains(FINALIZER)) {
             return;
@@ -117,6 +117,11 @@ public final class FinalizerHold implements AutoCloseable {
     @Override
     public void close() {
         watcher.shutdownNow();
+        try {
+            watcher.awaitTermination(10, TimeUnit.SECONDS);  // a release in progress ends before this one looks
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         release();
     }
 

@@ -33,11 +33,18 @@ final class StepProgress implements ProgressSink {
 
     @Override
     public boolean mayContinue() {
+        return stopReason().isEmpty();
+    }
+
+    @Override
+    public java.util.Optional<String> stopReason() {
         try {
             lock.ensureHeld();
-            return true;
+            return java.util.Optional.empty();
         } catch (RuntimeException e) {
-            return false;
+            // the lock says why: interrupted and released by this run, lost to another, or not confirmed in time
+            return java.util.Optional.of(e.getMessage() == null || e.getMessage().isBlank()
+                    ? "this run lost its state lock, or cannot confirm it still holds it" : e.getMessage());
         }
     }
 }

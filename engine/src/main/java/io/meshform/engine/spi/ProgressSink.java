@@ -29,4 +29,13 @@ public interface ProgressSink {
     default boolean mayContinue() {
         return true;
     }
+
+    /**
+     * Why the run may no longer change the cluster, in the lock's own words (released because the run was
+     * interrupted; lost to another run; not confirmed), or empty while it may: a step that stops says the true reason.
+     */
+    default java.util.Optional<String> stopReason() {
+        return mayContinue() ? java.util.Optional.empty()
+                : java.util.Optional.of("this run lost its state lock, or cannot confirm it still holds it");
+    }
 }

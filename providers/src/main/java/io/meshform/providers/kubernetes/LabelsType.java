@@ -203,7 +203,8 @@ public final class LabelsType extends MetadataMapsType {
             throw kube.explain(request.address().toString(), "read", t.describe(), e);
         }
         if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
-            request.progress().note(t.describe() + " is gone; nothing to remove");
+            request.progress().note(t.describe() + (live == null ? " is gone" : " is being deleted since "
+                    + live.getMetadata().getDeletionTimestamp()) + "; nothing to remove");
             return;
         }
         request.progress().note("removing meshform's labels from " + t.describe());

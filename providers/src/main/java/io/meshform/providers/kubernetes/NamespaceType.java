@@ -170,7 +170,8 @@ public final class NamespaceType extends MetadataMapsType {
         Target t = target(request.recorded().attributes());
         Namespace live = kube.client().namespaces().withName(name).get();
         if (live == null || live.getMetadata().getDeletionTimestamp() != null) {
-            request.progress().note("namespace " + name + " is gone; nothing to remove");
+            request.progress().note("namespace " + name + (live == null ? " is gone" : " is being deleted since "
+                    + live.getMetadata().getDeletionTimestamp()) + "; nothing to remove");
             return;
         }
         request.progress().note("namespace " + name + " was adopted: removing meshform's labels and annotations, keeping it");

@@ -72,4 +72,27 @@ class DeleteWaitTest {
         assertTrue(e.getMessage().contains("kubernetes.namespace.app: stopped waiting for Namespace app to be gone: this run lost"
                 + " its state lock, or cannot confirm it still holds it"), e.getMessage());
     }
+
+    /**
+     * A run whose own interrupt released the lock is not told another run may hold it: the stop says the lock's reason.
+     * Before, every stop read "this run lost its state lock, or cannot confirm it still holds it".
+     */
+    @Test
+    void aStopSaysTheLocksOwnReason() {
+        ProgressSink interrupted = new ProgressSink() {
+            @Override
+            public void note(String message) {
+            }
+
+            @Override
+            public java.util.Optional<String> stopReason() {
+                return java.util.Optional.of("the lock on s.json was released (the run was interrupted); nothing more is written");
+            }
+        };
+        var e = assertThrows(RuntimeException.class, () -> DeleteWait.untilGone("kubernetes.namespace.app", "Namespace app",
+                "u1", () -> seen("u1", true, "x/hold"), Duration.ofSeconds(3), interrupted));
+        assertTrue(e.getMessage().contains("kubernetes.namespace.app: stopped waiting for Namespace app to be gone: the lock on"
+                + " s.json was released (the run was interrupted)"), e.getMessage());
+        assertFalse(e.getMessage().contains("lost its state lock"), e.getMessage());
+    }
 }

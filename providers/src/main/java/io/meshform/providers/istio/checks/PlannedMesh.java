@@ -319,6 +319,14 @@ public final class PlannedMesh {
     }
 
     /**
+     * Whether some istiod reads {@code object} after the run: no {@code istio.io/rev} label, or one a served revision
+     * has ({@link ConfigRevision}). Validate knows no served revision, so every object counts there.
+     */
+    public boolean readByIstiod(JsonNode object) {
+        return ctx.purpose() == Purpose.VALIDATE || !ConfigRevision.ignored(ConfigRevision.of(object), servedRevisions());
+    }
+
+    /**
      * The revisions whose istiod reads config after the run ({@link ConfigRevision}): the live istiod Deployments'
      * {@code istio.io/rev} labels (the chart's {@code default} for the default revision), and for a plan the stack's
      * istio.install revisions. Empty when not known (validate reads no cluster; a cluster with no istiod and a stack

@@ -69,8 +69,9 @@ public final class StrictWithoutExceptions extends MeshCheck {
         mesh.peerPolicies().forEach(p -> composed.put(p.id(), p));
         java.util.Set<PeerPolicy> leftOut = new java.util.HashSet<>();
         for (PlannedObject o : PlannedObject.declaredNotPlanned(mesh.context())) {
-            if (!"PeerAuthentication".equals(o.kind()) || !(ns.equals(o.namespace()) || mesh.rootNamespace().equals(o.namespace()))) {
-                continue;
+            if (!"PeerAuthentication".equals(o.kind()) || !(ns.equals(o.namespace()) || mesh.rootNamespace().equals(o.namespace()))
+                    || !mesh.readByIstiod(o.object())) {
+                continue;  // another namespace's, or one no istiod will read (labelled with a revision none serves)
             }
             PeerPolicy live = composed.get(o.namespace() + "/" + o.name());
             PeerPolicy p = PeerPolicy.of(o.namespace(), o.name(), live == null ? null : live.created(), o.object().path("spec"),

@@ -184,4 +184,27 @@ class ConfigRevisionIgnoredTest {
                     labels);
         }
     }
+
+    /**
+     * A RequestAuthentication no istiod reads verifies no token, so "it does not require one" would be a statement
+     * about a policy that does nothing: config-revision-ignored speaks for it instead.
+     */
+    @Test
+    void aRequestAuthenticationNoIstiodReadsGetsNoTokenFinding() {
+        for (String labels : List.of("{istio.io/rev: canary}", "{istio.io/rev: default}")) {
+            Stack stack = Stacks.load(dir, """
+                      - type: kubernetes.manifest
+                        name: jwt
+                        spec:
+                          manifest:
+                            apiVersion: security.istio.io/v1
+                            kind: RequestAuthentication
+                            metadata: {name: jwt, namespace: shop, labels: %s}
+                            spec:
+                              jwtRules: [{issuer: "https://a.example.com", jwksUri: "https://a.example.com/jwks"}]
+                    """.formatted(labels));
+            List<Diagnostic> ds = TokenNotRequired.findings(cluster().mesh(Stacks.plan(stack)));
+            assertEquals(labels.contains("canary") ? 0 : 1, ds.size(), labels + ": " + ds);
+        }
+    }
 }

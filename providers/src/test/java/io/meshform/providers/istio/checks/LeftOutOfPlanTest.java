@@ -132,6 +132,25 @@ class LeftOutOfPlanTest {
     }
 
     /**
+     * A left-out exception labelled with a revision no istiod serves exempts nothing once applied (ConfigRevision):
+     * the finding is not blamed on its being left out, which planning it would not mend.
+     */
+    @Test
+    void aLeftOutExceptionNoIstiodWouldReadIsNotSaidToExempt() {
+        var strict = decl("istio.peerAuthentication.cortex", "namespace: cortex\nname: default\nmtls: {mode: STRICT}\n");
+        for (String rev : List.of("canary", "default")) {
+            var exception = decl("kubernetes.manifest.mongo", "manifest: {apiVersion: security.istio.io/v1, kind:"
+                    + " PeerAuthentication, metadata: {name: mongo, namespace: cortex, labels: {istio.io/rev: " + rev + "}},"
+                    + " spec: {selector: {matchLabels: {app.kubernetes.io/name: mongodb}}, mtls: {mode: PERMISSIVE}}}\n");
+            FakeCluster cluster = new FakeCluster().namespace("cortex", "istio-injection", "enabled").istiod("default")
+                    .pod("cortex", "mongodb-0", MeshChecksTest.MONGO, 27017);
+            List<Diagnostic> ds = StrictWithoutExceptions.findings(cluster.mesh(targeted(List.of(strict, exception), strict)));
+            assertEquals(1, ds.size(), rev + ": " + ds);
+            assertEquals(!rev.equals("canary"), ds.get(0).summary().contains("is left out of this plan"), rev + ": " + ds);
+        }
+    }
+
+    /**
      * Istio composes one mesh, one namespace and one workload policy per pod, the workload level last
      * ({@code ComposePeerAuthentication}, pilot/pkg/security/authn/policy_applier.go): a namespace-level PERMISSIVE left
      * out of the plan does not exempt a pod a workload-level STRICT policy selects, so the warning must not say it does.
