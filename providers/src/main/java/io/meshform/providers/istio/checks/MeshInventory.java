@@ -196,11 +196,10 @@ final class MeshInventory {
         Map<String, String> revisions = mesh.cluster().destinationRuleRevisions();
         Map<String, DestinationPolicy> out = new TreeMap<>();
         mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r));
+        out.values().removeIf(r -> ConfigRevision.ignored(revisions.get(r.id()), served));
         if (mesh.context().purpose() == Purpose.DRIFT) {
-            out.values().removeIf(r -> ConfigRevision.ignored(revisions.get(r.id()), served));
             return List.copyOf(out.values());
         }
-        out.values().removeIf(r -> ConfigRevision.ignored(revisions.get(r.id()), served));
         Set<String> gone = new HashSet<>();
         mesh.removed().stream().filter(o -> "DestinationRule".equals(o.kind()))
                 .forEach(o -> gone.add(o.namespace() + "/" + o.name()));

@@ -336,6 +336,14 @@ public final class PlannedMesh {
         if (served == null) {
             Set<String> out = new java.util.TreeSet<>(liveServedRevisions());
             if (ctx.purpose() == Purpose.PLAN) {
+                // An install the plan removes serves nothing after it (a canary's old revision retired), unless the
+                // stack still declares an install of that revision.
+                ctx.removed().forEach((a, recorded) -> {
+                    if (Mesh.INSTALL_TYPE.equals(a.type())) {
+                        String rev = Json.text(recorded, "revision", Mesh.DEFAULT_REVISION);
+                        out.remove(rev.isEmpty() ? Mesh.DEFAULT_REVISION : rev);
+                    }
+                });
                 ctx.declared(Mesh.INSTALL_TYPE).forEach(d -> out.add(revisionOf(d)));
             }
             served = java.util.Collections.unmodifiableSet(out);

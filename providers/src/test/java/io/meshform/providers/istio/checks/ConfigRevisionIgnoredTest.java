@@ -207,4 +207,19 @@ class ConfigRevisionIgnoredTest {
             assertEquals(labels.contains("canary") ? 0 : 1, ds.size(), labels + ": " + ds);
         }
     }
+
+    /** The revision of an install the plan removes is served by nothing after it: a policy labelled with it is ignored. */
+    @Test
+    void aRevisionWhoseInstallThePlanRemovesIsNotServedAfterIt() {
+        Stack stack = strict("{istio.io/rev: canary}");
+        CheckContext plan = Stacks.plan(stack);
+        FakeCluster c = cluster().istiod("canary");
+        assertEquals(List.of(), ConfigRevisionIgnored.findings(c.mesh(plan)), "canary's istiod runs and stays");
+        CheckContext retiring = new CheckContext(stack, plan.after(), Map.of(
+                io.meshform.engine.model.ResourceAddress.parse("istio.install.canary"),
+                io.meshform.providers.TestSpecs.yaml("version: \"1.30.3\"\nrevision: canary\n")), CheckContext.Purpose.PLAN);
+        List<Diagnostic> ds = ConfigRevisionIgnored.findings(cluster().istiod("canary").mesh(retiring));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().contains("labelled istio.io/rev=canary"), ds.get(0).summary());
+    }
 }
