@@ -1,5 +1,7 @@
 package io.meshform.providers.kubernetes;
 
+import io.meshform.engine.spi.Action;
+import io.meshform.engine.spi.PlannedChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -37,10 +39,13 @@ public record BeingDeleted(String since, List<String> finalizers) {
         return Optional.of(new BeingDeleted(since, held));
     }
 
-    /** The plan's reason for replacing {@code what} (e.g. "ConfigMap ns/name"). */
-    public String replaceReason(String what) {
-        return what + " is being deleted since " + since + (finalizers.isEmpty() ? "" : ", held by finalizer(s) "
-                + String.join(", ", finalizers)) + "; it goes once nothing holds it: apply deletes it again, waits until"
-                + " it is gone, then creates it anew";
+    /**
+     * The plan of a recorded object found so: a replacement whose reason says since when and what holds it ("ConfigMap
+     * ns/name is being deleted since T, held by finalizer(s) F; ..."), marked for drift ({@link PlannedChange#BEING_DELETED}).
+     */
+    public PlannedChange replacement(String what, JsonNode before, JsonNode after) {
+        return PlannedChange.of(Action.REPLACE, what + " is being deleted since " + since + (finalizers.isEmpty() ? ""
+                : ", held by finalizer(s) " + String.join(", ", finalizers)) + "; it goes once nothing holds it: apply"
+                + " deletes it again, waits until it is gone, then creates it anew", before, after).beingDeleted();
     }
 }

@@ -199,8 +199,7 @@ public final class ManifestType implements ResourceType {
                 : request.live().data(BeingDeleted.class);
         if (deleting.isPresent()) {
             // Its fields may all match, yet it vanishes once nothing holds it (a destroy stopped while it waited).
-            return new PlannedChange(Action.REPLACE, deleting.get().replaceReason(t.describe()), request.live().value(),
-                    after, details, warnings, Map.of()).beingDeleted();
+            return deleting.get().replacement(t.describe(), request.live().value(), after);
         }
         if (!moved && request.live() != null && Json.paths(request.live().value().get("manifest"), m).isEmpty()) {
             // The live object already holds every declared field: no dry-run needed, so a no-op plan costs

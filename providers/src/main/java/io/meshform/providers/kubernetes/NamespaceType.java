@@ -91,8 +91,8 @@ public final class NamespaceType extends MetadataMapsType {
         if (o != null && o.terminating()) {
             // Terminating until the namespace controller has emptied it, then gone, whatever its labels (a destroy
             // stopped while it waited): "No changes" would be untrue, and a labels apply would go with it.
-            return PlannedChange.of(Action.REPLACE, o.deleting().replaceReason("namespace " + Json.text(request.desired(),
-                    "name")), request.live().value(), request.desired()).beingDeleted();
+            return o.deleting().replacement("namespace " + Json.text(request.desired(), "name"), request.live().value(),
+                    request.desired());
         }
         return planExisting(request);
     }

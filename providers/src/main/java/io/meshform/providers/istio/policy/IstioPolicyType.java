@@ -212,7 +212,7 @@ public final class IstioPolicyType implements ResourceType {
                 : request.live().data(BeingDeleted.class);
         if (deleting.isPresent()) {
             // Its spec may match, yet it vanishes once nothing holds it (a destroy stopped while DeleteWait waited).
-            return PlannedChange.of(Action.REPLACE, deleting.get().replaceReason(where), before, desired).beingDeleted();
+            return deleting.get().replacement(where, before, desired);
         }
         List<String> changed = Json.paths(istioSpec(before), istioSpec(desired));
         if (changed.isEmpty()) {
