@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -46,6 +45,7 @@ public final class ManifestType implements ResourceType {
     private final ServerSideApply ssa;
     private final DeclaredManifests manifests;
     private final ManifestReads reads;
+    private final ManifestAdoption adoption;
 
     public ManifestType(KubeConnection kube) {
         this(kube, ObjectRules.NONE);
@@ -59,6 +59,7 @@ public final class ManifestType implements ResourceType {
         this.ssa = new ServerSideApply(kube);
         this.manifests = new DeclaredManifests(kube);
         this.reads = new ManifestReads(kube, manifests);
+        this.adoption = new ManifestAdoption(kube, manifests);
     }
 
     /** The loader reads {@code file} into {@code manifest}: validated offline, bound to saved plans, masked. */
@@ -349,9 +350,7 @@ public final class ManifestType implements ResourceType {
     /** The recorded manifest (kept in the state so a destroy works without the file) names the object. */
     @Override
     public java.util.Optional<String> importId(JsonNode recorded) {
-        JsonNode m = recorded.path("manifest");
-        return Json.text(m.path("metadata"), "name") == null ? java.util.Optional.empty()
-                : java.util.Optional.of(target(m).importId());
+        return ManifestAdoption.importId(recorded);
     }
 
     @Override
@@ -359,51 +358,19 @@ public final class ManifestType implements ResourceType {
         return true;
     }
 
-    /**
-     * Adopts the object the declared manifest names ({@code id} must name the same object): recorded as the live
-     * object's values at the paths the manifest sets, so the next plan shows how the file and the object differ.
-     */
     @Override
     public java.util.Optional<AppliedResource> importExisting(String id, JsonNode declared) {
-        ObjectNode m = manifests.manifest(null, declared, StackContext.detached());
-        Target t = target(m);
-        if (!t.importId().equals(id)) {
-            throw KubeErrors.error("cannot import `" + id + "`: this resource declares " + t.describe(),
-                    "import it as " + t.importId());
-        }
-        HasMetadata live;
-        try {
-            live = KubeObjects.get(kube.client(), t);
-        } catch (KubernetesClientException e) {
-            throw kube.explain(NAME, "read", t.describe(), e);
-        }
-        if (live == null) {
-            return java.util.Optional.empty();
-        }
-        ObjectNode attributes = Json.copy(declared);
-        attributes.remove("file");
-        attributes.set("manifest", Json.project(Json.toNode(live), m));
-        Map<String, String> meta = new TreeMap<>();
-        meta.put("uid", live.getMetadata().getUid());
-        meta.put("resourceVersion", live.getMetadata().getResourceVersion());
-        meta.put("fieldManager", kube.fieldManager());
-        return java.util.Optional.of(new AppliedResource(attributes, meta));
+        return adoption.importExisting(id, declared);
     }
 
-    /** The one write of an import: this state's mark on the object, nothing else ({@link LineageMark#write}). */
     @Override
     public void markImported(io.meshform.engine.spi.ApplyRequest request) {
-        Target t = target(manifests.manifest(request.address(), request.desired(), request.context()));
-        LineageMark.write(kube, KubeObjects.get(kube.client(), t), kube.fieldManager(), request.mark(), request.address().toString());
+        adoption.markImported(request);
     }
 
-    /** An adopted object leaves management: it stays, without meshform's mark. */
     @Override
     public void release(DeleteRequest request) {
-        ObjectNode m = manifests.manifest(request.address(), request.recorded().attributes(), request.context());
-        Target t = target(m);
-        LineageMark.remove(kube, KubeObjects.get(kube.client(), t));
-        request.progress().note(t.describe() + " was adopted: it stays in the cluster, no longer managed by meshform");
+        adoption.release(request);
     }
 
     @Override
