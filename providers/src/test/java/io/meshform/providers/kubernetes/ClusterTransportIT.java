@@ -95,6 +95,10 @@ class ClusterTransportIT {
             try {
                 String head = readHead(in.getInputStream());
                 String line = head.lines().findFirst().orElse("");
+                if (line.isEmpty()) {
+                    in.close();  // meshform's reachability check: a TCP connect, closed at once
+                    return;
+                }
                 String[] parts = line.split(" ");
                 requests.add(parts.length > 1 ? parts[0] + " " + parts[1] : line);
                 if (parts.length < 2 || !parts[0].equals("CONNECT")) {
