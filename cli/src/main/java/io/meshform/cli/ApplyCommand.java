@@ -78,7 +78,7 @@ class ApplyCommand implements Callable<Integer> {
         // Resources close in reverse order: the lock first, then the providers (the workspace closes its
         // interrupt guard last).
         try (Workspace ws = new Workspace(global, terminal)) {
-            ws.skipChecks(flags.skippedChecks());
+            ws.skipChecks(skippedChecks());
             ws.startAhead();
             StackLoader.Loaded loaded = ws.loadStack();
             Stack stack = loaded.stack();
@@ -171,6 +171,23 @@ class ApplyCommand implements Callable<Integer> {
                     "--out", "FILE")) + "` saves a plan, which `meshform apply FILE` applies under the lock where the"
                     + " state is writable.");
         }
+    }
+
+    /**
+     * This run's flags' checks to leave out, and a saved plan's ({@code plan --no-analyze --out}): the plan made again
+     * to compare with the file runs the checks the file's plan ran, so its warnings are the ones the file must show
+     * ({@link #refuseEdited}). A file that cannot be read here is refused by {@link #readPlan} in its turn.
+     */
+    private java.util.Set<String> skippedChecks() {
+        java.util.Set<String> skipped = new java.util.TreeSet<>(flags.skippedChecks());
+        if (planFile != null) {
+            try {
+                skipped.addAll(new PlanJson().savedSkippedChecks(Workspace.read(planFile, "plan file")));
+            } catch (RuntimeException e) {
+                // readPlan says what is wrong with the file
+            }
+        }
+        return skipped;
     }
 
     private Plan readPlan() {
@@ -272,8 +289,11 @@ class ApplyCommand implements Callable<Integer> {
     private void refuseEdited(Workspace ws, Plan plan, Stack stack, StateSnapshot state) {
         Plan replayed = new Planner(ws.registry(), ws.version()).plan(stack, state, SavedPlanReplay.options(plan));
         JsonMapper mapper = new JsonMapper();
-        List<String> edited = SavedPlanReplay.differences(mapper.readTree(savedText),
-                mapper.readTree(PlanCommand.fileText(replayed, terminal)));
+        tools.jackson.databind.JsonNode file = mapper.readTree(savedText);
+        tools.jackson.databind.JsonNode again = mapper.readTree(PlanCommand.fileText(replayed, terminal));
+        List<String> edited = new java.util.ArrayList<>(SavedPlanReplay.differences(file, again));
+        // what the file's reviewer was warned of, too: a warning removed from the file is an edit like any other
+        edited.addAll(SavedPlanReplay.hiddenWarnings(file, again));
         List<String> moved = PlanBinding.liveMoved(plan, replayed);
         if (!edited.isEmpty() && !moved.isEmpty()) {
             // An object the plan leaves unchanged was edited in the cluster since (a kubectl patch): stale, not edited.

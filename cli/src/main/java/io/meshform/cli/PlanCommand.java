@@ -123,7 +123,8 @@ final class PlanCommand implements Callable<Integer> {
             }
             if (out != null) {
                 // Only a plan made where no state existed records where it lies (PlanJson.writeSaved).
-                save(plan, out, terminal, plan.stateSerial() == 0 ? planned.stateLocation().get() : null);
+                save(plan, out, terminal, plan.stateSerial() == 0 ? planned.stateLocation().get() : null,
+                        flags.skippedChecks());
                 if (format.text()) {
                     terminal.out().println("\nSaved the plan to " + out + ". Apply exactly this plan with:\n  " + ApplyHint.of(global, out));
                 }
@@ -196,8 +197,8 @@ final class PlanCommand implements Callable<Integer> {
      * Owner-only, and through the redactor: a saved plan is stored by pipelines and read by reviewers. A plan made where
      * no state existed records where that state lies ({@link StateLocation}), which nothing else binds it to.
      */
-    static void save(Plan plan, Path file, Terminal terminal, String stateLocation) {
-        String text = new PlanJson().writeSaved(plan, stateLocation);
+    static void save(Plan plan, Path file, Terminal terminal, String stateLocation, java.util.Set<String> skippedChecks) {
+        String text = new PlanJson().writeSaved(plan, stateLocation, skippedChecks);
         PrivateFiles.write(file, terminal.redactor() == null ? text : terminal.redactor().redact(text));
     }
 
@@ -229,7 +230,8 @@ final class PlanCommand implements Callable<Integer> {
         boolean strict;
 
         @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the cluster as it will be after the plan"
-                + " (default: run it when the stack declares Istio objects or namespaces).")
+                + " (default: run it when the stack declares Istio objects or namespaces). A plan saved with it records"
+                + " so, and `apply FILE` leaves analyze out as that plan did.")
         boolean noAnalyze;
 
         /** The checks this run leaves out. */

@@ -43,6 +43,10 @@ public final class ServerCertificateRefused {
                 return Optional.of("the API server's TLS certificate does not name the address the kubeconfig gives ("
                         + message + ")");
             }
+            if (t instanceof CertificateException && message.startsWith(NOT_THE_SERVER_NAME)) {
+                // the kubeconfig's tls-server-name (the providers' ServerNameTrust), which kubectl checks in its place
+                return Optional.of("the API server's TLS " + message.substring("the ".length()));
+            }
             if (message.contains("unable to find valid certification path")
                     || t.getClass().getSimpleName().equals("SunCertPathBuilderException")) {
                 // Not "the CA the kubeconfig names": a kubeconfig may name none, and the system's CAs then decide.
@@ -52,6 +56,9 @@ public final class ServerCertificateRefused {
         }
         return Optional.empty();
     }
+
+    /** How a refusal of a certificate that does not name the cluster's {@code tls-server-name} begins. */
+    public static final String NOT_THE_SERVER_NAME = "the certificate does not name ";
 
     /** What to check and do, for the message's hint or remedy. */
     public static final String ADVICE = "something answered at this address, but meshform did not trust it, so no"

@@ -37,11 +37,39 @@ public final class PlanJson {
      * where no state existed ({@link #savedLocation}); the lineage and serial bind every other plan to its state.
      */
     public String writeSaved(Plan plan, String stateLocation) {
+        return writeSaved(plan, stateLocation, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #writeSaved(Plan, String)}, with {@code skipped_checks}: the checks the plan was made without (plan
+     * --no-analyze), which apply leaves out of the plan it makes again to compare the file's warnings with
+     * ({@link SavedPlanReplay#hiddenWarnings}), and which {@link #read} turns into a note a reviewer sees.
+     */
+    public String writeSaved(Plan plan, String stateLocation, java.util.Set<String> skippedChecks) {
         ObjectNode root = toJson(plan, true);
         if (plan.stateSerial() == 0 && stateLocation != null) {
             ((ObjectNode) root.get("prior_state")).put("location", stateLocation);
         }
+        if (!skippedChecks.isEmpty()) {
+            ArrayNode skipped = root.putArray(SKIPPED_CHECKS);
+            new java.util.TreeSet<>(skippedChecks).forEach(skipped::add);
+        }
         return mapper.writeValueAsString(root) + "\n";
+    }
+
+    private static final String SKIPPED_CHECKS = "skipped_checks";
+
+    /** The checks a saved plan was made without ({@link #writeSaved(Plan, String, java.util.Set)}); empty for others. */
+    public java.util.Set<String> savedSkippedChecks(String text) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        mapper.readTree(text).path(SKIPPED_CHECKS).forEach(c -> out.add(c.asString()));
+        return out;
+    }
+
+    /** The note a saved plan made without {@code check} shows in place of the check's findings. */
+    public static Diagnostic skippedNote(String check) {
+        return Diagnostic.info("check `" + check + "` did not run when this plan was made (plan --no-analyze leaves out"
+                + " istioctl analyze): what it finds is not among this plan's warnings", null, null);
     }
 
     /** The state location a saved plan made where no state existed was made for, or null (older files, other plans). */
@@ -315,6 +343,8 @@ public final class PlanJson {
                     d.path("summary").asString(), d.path("detail").isNull() ? null : d.path("detail").asString(),
                     r == null ? null : new SourceRange(r.path("file").asString(), r.path("line").asInt(), r.path("column").asInt())));
         }
+        // shown by show, so an edit that adds a skipped check to a file says so where its warnings would be
+        root.path(SKIPPED_CHECKS).forEach(c -> diagnostics.add(skippedNote(c.asString())));
         List<ResourceAddress> notPlanned = new ArrayList<>();
         root.path("not_planned").forEach(a -> notPlanned.add(ResourceAddress.parse(a.asString())));
         JsonNode state = root.path("prior_state");

@@ -92,6 +92,30 @@ public final class SavedPlanReplay {
     }
 
     /**
+     * The warnings (and errors) that planning again gives and the saved plan file {@code savedFile} does not show, each
+     * said by its position and first line: a reviewer of the file (its {@code show}) must have seen every warning about
+     * what applying it does. An edit that removed one (the {@code diagnostics} entry of a DENY policy that denies
+     * nothing, say) kept every binding valid and was applied as reviewed. Only one way: a warning of the file that
+     * planning again no longer gives (a pod gone since, or a check left out of this run) hides nothing. Notes (info) are
+     * not compared: some count what changes by the minute (analyze's messages about other objects).
+     */
+    public static List<String> hiddenWarnings(JsonNode savedFile, JsonNode replayed) {
+        java.util.Set<JsonNode> shown = new java.util.HashSet<>();
+        savedFile.path("diagnostics").forEach(shown::add);
+        List<String> hidden = new ArrayList<>();
+        for (JsonNode d : replayed.path("diagnostics")) {
+            String severity = d.path("severity").asString("");
+            if ((severity.equals("warning") || severity.equals("error")) && !shown.contains(d)) {
+                JsonNode r = d.path("range");
+                String at = r.isObject() ? r.path("file").asString() + ":" + r.path("line").asInt() + ":"
+                        + r.path("column").asInt() + ": " : "";
+                hidden.add("a " + severity + " the file does not show: " + at + Quote.shortened(d.path("summary").asString()));
+            }
+        }
+        return hidden;
+    }
+
+    /**
      * The first lines that differ between a change's {@code details} (or {@code warnings}) in the file and planned
      * again, a few of each side: what changed in the cluster since (a pod that came or went, an object the garbage
      * collector removed) is then named, not only the field. The lines are the file's own (masked as the file holds

@@ -78,4 +78,43 @@ class SavedPlanReplayTest {
         assertEquals(List.of("`fake.thing.old`: the file lists a change, and planning again finds none",
                 "`fake.thing.mesh`: planning again lists a change the file does not"), SavedPlanReplay.differences(other, again));
     }
+
+    @Test
+    void aWarningPlanningAgainGivesThatTheFileDoesNotShowIsNamed() {
+        io.meshform.engine.diag.SourceRange at = new io.meshform.engine.diag.SourceRange("meshform.yaml", 16, 44);
+        List<io.meshform.engine.diag.Diagnostic> found = List.of(
+                io.meshform.engine.diag.Diagnostic.warning("methods value \"delete\" denies nothing", "use DELETE", at),
+                io.meshform.engine.diag.Diagnostic.info("istioctl analyze: 2 more message(s)", null, null));
+        ObjectNode again = new PlanJson().toJson(new Plan("v", "demo", "d", "l", 1, false,
+                List.of(change(MESH, Action.UPDATE, "spec differs", Map.of())), found, List.of()), true);
+        assertEquals(List.of(), SavedPlanReplay.hiddenWarnings(again.deepCopy(), again));
+
+        ObjectNode removed = again.deepCopy();
+        removed.putArray("diagnostics");
+        assertEquals(List.of("a warning the file does not show: meshform.yaml:16:44: methods value \"delete\" denies nothing"),
+                SavedPlanReplay.hiddenWarnings(removed, again), "the warning removed from the file");
+        ObjectNode reworded = again.deepCopy();
+        ((ObjectNode) reworded.at("/diagnostics/0")).put("detail", "nothing to do");
+        assertEquals(1, SavedPlanReplay.hiddenWarnings(reworded, again).size(), "a warning's advice edited");
+
+        // one way: a note, or a warning of the file that planning again no longer gives (a check left out), hides nothing
+        ObjectNode onlyWarning = again.deepCopy();
+        ((tools.jackson.databind.node.ArrayNode) onlyWarning.get("diagnostics")).remove(1);
+        assertEquals(List.of(), SavedPlanReplay.hiddenWarnings(onlyWarning, again));
+        ObjectNode noneNow = again.deepCopy();
+        noneNow.putArray("diagnostics");
+        assertEquals(List.of(), SavedPlanReplay.hiddenWarnings(again, noneNow));
+    }
+
+    @Test
+    void theChecksASavedPlanLeftOutAreKeptAndShownAsANote() {
+        Plan plan = plan(false, List.of(change(MESH, Action.UPDATE, "spec differs", Map.of())), List.of());
+        PlanJson json = new PlanJson();
+        String text = json.writeSaved(plan, null, Set.of("istio-analyze"));
+        assertEquals(Set.of("istio-analyze"), json.savedSkippedChecks(text));
+        assertEquals(List.of(PlanJson.skippedNote("istio-analyze")), json.read(text).diagnostics(),
+                "show says the check did not run where its warnings would be");
+        assertEquals(Set.of(), json.savedSkippedChecks(json.writeSaved(plan, null)));
+        assertFalse(json.writeSaved(plan, null).contains("skipped_checks"), "no field when nothing was left out");
+    }
 }

@@ -307,10 +307,10 @@ public final class KubeConnection implements AutoCloseable {
      * An API server nothing listens for is reported at once. Without this check fabric8 retries a refused
      * connection {@code requestRetries} times with growing pauses, for each of the plan's parallel reads, and the
      * user waits seconds for "no answer". One TCP connection (closed at once) costs a round trip. Through a proxy
-     * the proxy answers, so nothing is checked here.
+     * the proxy answers: the proxy is checked instead ({@link ClusterTransport#throughProxy}).
      */
     static void reachable(Config config, String describedAs) {
-        if (config.getHttpsProxy() != null || config.getHttpProxy() != null) {
+        if (ClusterTransport.throughProxy(config, describedAs)) {
             return;
         }
         java.net.URI uri;

@@ -2,6 +2,7 @@ package io.meshform.providers.kubernetes;
 
 import io.fabric8.kubernetes.api.model.ExecConfig;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedCluster;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
@@ -69,7 +70,7 @@ final class KubeconfigReader {
     /** {@code Config.fromKubeconfig(context, file)}: this file alone, no environment overrides. */
     Config fromFile(String context, File file) {
         Config config = Config.empty();
-        merge(config, context, parse(file));
+        ClusterTransport.apply(config, merge(config, context, parse(file)));
         return config;
     }
 
@@ -92,11 +93,12 @@ final class KubeconfigReader {
             }
         }
         Config config = Config.empty();
-        merge(config, current, parsed);
+        NamedCluster cluster = merge(config, current, parsed);
         if (setBy != null && (config.getCurrentContext() == null || !current.equals(config.getCurrentContext().getName()))) {
             throw new IllegalArgumentException("current-context `" + current + "` (set in " + setBy
                     + ") is not a context of any of the files");
         }
+        ClusterTransport.apply(config, cluster);
         return config;
     }
 
@@ -115,9 +117,11 @@ final class KubeconfigReader {
             return Config.autoConfigure(context);
         }
         Config config = Config.empty();
-        merge(config, context, files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new));
+        NamedCluster cluster = merge(config, context,
+                files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new));
         Config.configFromSysPropsOrEnvVars(config);
         config.setAutoConfigure(true);
+        ClusterTransport.apply(config, cluster);  // after the environment: a cluster's proxy-url wins, as in client-go
         return config;
     }
 
@@ -125,8 +129,9 @@ final class KubeconfigReader {
      * {@link KubeConfigUtils#merge}, with the current user's exec credential plugin run by {@link ExecCredentialPlugin}
      * instead of fabric8, which reports none of its failures. Where fabric8 would run it (the user has neither an
      * auth provider nor is a token provider set), its token or client certificate is set as fabric8 sets them.
+     * Returns the current context's cluster, whose transport settings the caller applies ({@link ClusterTransport}).
      */
-    private void merge(Config config, String context, io.fabric8.kubernetes.api.model.Config... parsed) {
+    private NamedCluster merge(Config config, String context, io.fabric8.kubernetes.api.model.Config... parsed) {
         // The first file that names a user wins, as in merge; its exec is taken out (the model is parsed for this
         // call alone) so that fabric8 does not run the plugin too.
         Map<String, NamedAuthInfo> firstUsers = new HashMap<>();
@@ -147,8 +152,10 @@ final class KubeconfigReader {
                 ? null : config.getCurrentContext().getContext().getUser();
         NamedAuthInfo named = user == null ? null : firstUsers.get(user);
         ExecConfig exec = named == null ? null : execs.get(user);
+        NamedCluster cluster = ClusterTransport.current(config, parsed);
+        ClusterTransport.check(cluster);  // before the user's exec plugin runs for a cluster that is refused
         if (exec == null || config.getAuthProvider() != null || config.getOauthTokenProvider() != null) {
-            return;
+            return cluster;
         }
         Object file = named.getAdditionalProperties().get(AUTH_INFO_FILE_KEY);
         ExecCredentialPlugin plugin = new ExecCredentialPlugin(exec, file instanceof File f ? f : null, user,
@@ -160,6 +167,7 @@ final class KubeconfigReader {
             config.setClientCertData(credential.clientCertificateData());
             config.setClientKeyData(credential.clientKeyData());
         }
+        return cluster;
     }
 
     /**

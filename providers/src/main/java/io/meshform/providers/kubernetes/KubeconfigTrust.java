@@ -28,26 +28,35 @@ final class KubeconfigTrust {
     /**
      * The trust managers of the kubeconfig's CA alone, or empty when fabric8's own choice applies: no CA named,
      * TLS checks switched off, a trust store configured, or CA data this parser cannot read (fabric8 then reports
-     * it in its own words, as before).
+     * it in its own words, as before). With a {@code tls-server-name}, the certificate is checked against that name
+     * ({@link ServerNameTrust}), under the kubeconfig's CA or, without one, the system's roots.
      */
     static Optional<TrustManager[]> of(Config config) {
         if (config.isTrustCerts() || config.getTrustStoreFile() != null && !config.getTrustStoreFile().isEmpty()) {
             return Optional.empty();
         }
+        String serverName = config.getTlsServerName() == null || config.getTlsServerName().isBlank()
+                ? null : config.getTlsServerName().strip();
         List<Certificate> certs = KubeconfigCa.certificates(config.getCaCertData(), config.getCaCertFile());
-        if (certs.isEmpty()) {
+        boolean caNamed = config.getCaCertData() != null && !config.getCaCertData().isBlank()
+                || config.getCaCertFile() != null && !config.getCaCertFile().isBlank();
+        if (certs.isEmpty() && (serverName == null || caNamed)) {
             return Optional.empty();
         }
         try {
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                anchors.setCertificateEntry("kubeconfig-ca-" + i++, c);
+            KeyStore anchors = null;
+            if (!certs.isEmpty()) {
+                anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+                anchors.load(null, null);
+                int i = 0;
+                for (Certificate c : certs) {
+                    anchors.setCertificateEntry("kubeconfig-ca-" + i++, c);
+                }
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(anchors);
-            return Optional.of(tmf.getTrustManagers());
+            tmf.init(anchors);  // null: the system's roots
+            TrustManager[] managers = tmf.getTrustManagers();
+            return Optional.of(serverName == null ? managers : ServerNameTrust.wrap(managers, serverName));
         } catch (GeneralSecurityException | IOException e) {
             return Optional.empty();
         }
