@@ -145,8 +145,10 @@ final class StateChunks {
             JsonNode index = JSON.readTree(java.util.Base64.getDecoder().decode(previousData.get(INDEX_KEY)));
             for (JsonNode n : index.path("chunks")) {
                 String chunk = n.asString("");
-                // Only this state's chunks, whatever an edited index says: the name is the main Secret's plus a suffix.
-                if (chunk.startsWith(secretName + "-") && !keep.contains(chunk)) {
+                // Only this state's chunks, whatever an edited index says (a chunk read back needs only its key and the
+                // index's sha256, which an editor of the index sets): a name of this state's chunk form, not any name
+                // that starts like the main Secret's (state prod's index naming state prod-eu's chunks).
+                if (ownChunk(chunk) && !keep.contains(chunk)) {
                     recorded.add(chunk);
                 }
             }
@@ -154,6 +156,15 @@ final class StateChunks {
             return;  // an index this run could not read was read before the write, and said so then
         }
         deleteQuietly(recorded);
+    }
+
+    /**
+     * Whether {@code name} has the form of this state's chunk Secrets, {@code <secretName>-<serial>-<write>-<i>}
+     * ({@link #write}), or {@code <secretName>-<serial>-<i>} as builds before the write id named them.
+     */
+    boolean ownChunk(String name) {
+        return name.startsWith(secretName + "-")
+                && name.substring(secretName.length() + 1).matches("\\d{1,18}(-[0-9a-f]{8})?-\\d{1,9}");
     }
 
     /**
