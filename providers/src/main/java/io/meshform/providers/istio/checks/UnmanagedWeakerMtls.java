@@ -122,7 +122,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
                 candidates.addAll(capture.excludeInboundPorts());
             }
             candidates.removeAll(Interception.ALWAYS_EXCLUDED_INBOUND);
-            EffectiveMtls mtls = peers.effective(pod.namespace(), pod.labels());
+            EffectiveMtls mtls = peers.effective(pod); // by the policies its istiod reads
             Map<PeerPolicy, List<String>> lines = new java.util.LinkedHashMap<>();
             if (candidates.isEmpty() && capture.capturesNoInbound() && mtls.mode() == MtlsMode.STRICT) {
                 PeerPolicy by = mtls.decidedByWorkloadMode();
@@ -197,7 +197,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
             }
             String name = pod.namespace() + "/" + pod.name();
             selected.add(name);
-            if (!pod.gatewayProxy() && p.equals(peers.effective(p.namespace(), pod.labels()).workload())) {
+            if (!pod.gatewayProxy() && p.equals(peers.effective(pod).workload())) {
                 wins.add(name);
             }
         }

@@ -48,12 +48,16 @@ public final class PeerAuthentications {
     private final Map<String, List<PeerPolicy>> byNamespace = new HashMap<>();
     /** Selector-less policies istiod drops because an older one exists in the namespace, with the one it keeps. */
     private final Map<PeerPolicy, PeerPolicy> shadowed = new LinkedHashMap<>();
+    /** {@link #servedBy} of each revision asked for, built once. */
+    private final Map<String, PeerAuthentications> byRevision = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean labelled;
 
     public PeerAuthentications(String rootNamespace, Collection<PeerPolicy> policies) {
         this.rootNamespace = rootNamespace;
         List<PeerPolicy> sorted = new ArrayList<>(policies);
         sorted.sort(PeerPolicy.ORDER);
         this.all = List.copyOf(sorted);
+        this.labelled = sorted.stream().anyMatch(p -> p.revision() != null);
         Map<String, PeerPolicy> firstWide = new HashMap<>();
         for (PeerPolicy p : sorted) {
             if (p.selector().isEmpty()) {
@@ -79,6 +83,27 @@ public final class PeerAuthentications {
     /** Mesh- or namespace-level policies istiod ignores, each with the older one of its namespace that it keeps. */
     public Map<PeerPolicy, PeerPolicy> shadowed() {
         return java.util.Collections.unmodifiableMap(shadowed);
+    }
+
+    /**
+     * The policies the istiod of {@code proxyRevision} reads ({@link ConfigRevision#readBy}: the unlabelled ones and
+     * those labelled with that revision), composed alone: what that istiod gives the proxies it serves, as a server
+     * ({@link #effective}) and, for auto mTLS, as a client ({@link #namespaceMode}). Each istiod composes only the
+     * policies its config store holds, so a mesh-wide STRICT labelled for one revision leaves the other's pods
+     * PERMISSIVE, and the oldest selector-less policy of a namespace is the oldest that revision reads. This model
+     * itself when no policy is labelled, or {@code proxyRevision} is null (not known: every policy counts).
+     */
+    public PeerAuthentications servedBy(String proxyRevision) {
+        if (!labelled || proxyRevision == null) {
+            return this;
+        }
+        return byRevision.computeIfAbsent(proxyRevision, r -> new PeerAuthentications(rootNamespace,
+                all.stream().filter(p -> ConfigRevision.readBy(p.revision(), r)).toList()));
+    }
+
+    /** The effective inbound mTLS of {@code pod}: {@link #effective(String, Map)} by the policies its istiod reads. */
+    public EffectiveMtls effective(ReachPod pod) {
+        return servedBy(pod.revision()).effective(pod.namespace(), pod.labels());
     }
 
     /** The effective inbound mTLS of a workload (pod) in {@code namespace} with {@code labels}. */

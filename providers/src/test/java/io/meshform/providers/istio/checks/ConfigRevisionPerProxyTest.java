@@ -1,0 +1,144 @@
+package io.meshform.providers.istio.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Severity;
+import io.meshform.engine.model.Stack;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * During a canary two istiods run (revisions default and canary), and each configures only the proxies connected to
+ * it, from the config objects it reads: the unlabelled ones and those labelled {@code istio.io/rev} with its own
+ * revision ({@code inRevision}, pilot/pkg/config/kube/crdclient/client.go; {@code LabelsInRevision},
+ * pkg/config/model.go, Istio 1.30.3). A pod's proxy is served by the revision whose injector gave it its sidecar (the
+ * {@code istio.io/rev} annotation the injector writes). Before, an object labelled for one running revision counted
+ * for every pod.
+ */
+class ConfigRevisionPerProxyTest {
+    @TempDir
+    Path dir;
+
+    /** A sidecar pod injected by {@code revision}'s injector (its {@code istio.io/rev} annotation). */
+    static Pod injectedBy(String revision, String ns, String name, Map<String, String> labels, int... ports) {
+        Pod p = FakeCluster.pod(ns, name, labels, true, ports);
+        p.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("istio.io/rev", revision)));
+        return p;
+    }
+
+    /** Both revisions running; shop/api-0 served by default, pay/pay-0 by canary, a plaintext client in legacy. */
+    private static FakeCluster canary() {
+        FakeCluster c = new FakeCluster().namespace("shop").namespace("pay").namespace("legacy").namespace("istio-system")
+                .istiod("default").istiod("canary");
+        c.pods.add(injectedBy("default", "shop", "api-0", Map.of("app", "api"), 8080));
+        c.pods.add(injectedBy("canary", "pay", "pay-0", Map.of("app", "pay"), 8080));
+        c.pods.add(FakeCluster.pod("legacy", "client", Map.of("app", "client"), false));
+        c.service("shop", "api", Map.of("app", "api"), 8080);
+        c.service("pay", "pay", Map.of("app", "pay"), 8080);
+        return c;
+    }
+
+    private Stack manifest(String kind, String metadata, String spec) {
+        return Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: it
+                    spec:
+                      manifest:
+                        apiVersion: %s
+                        kind: %s
+                        metadata: %s
+                        spec: %s
+                """.formatted(kind.equals("DestinationRule") ? "networking.istio.io/v1" : "security.istio.io/v1", kind, metadata, spec));
+    }
+
+    private static String warnings(List<Diagnostic> ds) {
+        return ds.stream().filter(d -> d.severity() == Severity.WARNING).map(d -> d.summary() + "\n" + d.detail())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** Mesh-wide STRICT labelled canary: canary's pod requires mTLS, default's stays PERMISSIVE and takes plaintext. */
+    @Test
+    void aMeshWideStrictForOneRevisionLeavesTheOtherRevisionsPodsPermissive() {
+        Stack stack = manifest("PeerAuthentication", "{name: default, namespace: istio-system, labels: {istio.io/rev: canary}}",
+                "{mtls: {mode: STRICT}}");
+        String w = warnings(MtlsReachability.findings(canary().mesh(Stacks.plan(stack))));
+        assertTrue(w.contains("legacy/client -> pay/pay-0:8080 (via pay:8080) breaks: plaintext to a port that requires mTLS"), w);
+        assertFalse(w.contains("shop/api-0"), w);
+        assertEquals(List.of(), ConfigRevisionIgnored.findings(canary().mesh(Stacks.plan(stack))), "canary's istiod reads it");
+    }
+
+    /** The same policy unlabelled: both istiods read it, both pods require mTLS. */
+    @Test
+    void anUnlabelledPolicyActsOnEveryRevisionsPods() {
+        Stack stack = manifest("PeerAuthentication", "{name: default, namespace: istio-system}", "{mtls: {mode: STRICT}}");
+        String w = warnings(MtlsReachability.findings(canary().mesh(Stacks.plan(stack))));
+        assertTrue(w.contains("pay/pay-0:8080") && w.contains("shop/api-0:8080"), w);
+    }
+
+    /**
+     * The live policies keep their label into the judged mesh: a live mesh-wide STRICT labelled default makes default's
+     * pods STRICT, canary's stay PERMISSIVE (Istio's default without a policy).
+     */
+    @Test
+    void aLivePolicyLabelledForOneRevisionDecidesOnlyItsPods() {
+        FakeCluster c = canary();
+        c.peer("istio-system", "default", "2026-01-01T00:00:00Z", "mtls: {mode: STRICT}");
+        c.peerRevisions.put("istio-system/default", "default");
+        Stack stack = manifest("PeerAuthentication", "{name: open, namespace: legacy}", "{mtls: {mode: PERMISSIVE}}");
+        var peers = c.mesh(Stacks.plan(stack)).peers();
+        assertEquals("STRICT", peers.servedBy("default").effective("pay", Map.of("app", "pay")).mode().name());
+        assertEquals("PERMISSIVE", peers.servedBy("canary").effective("pay", Map.of("app", "pay")).mode().name());
+    }
+
+    /** A DestinationRule turning TLS off, labelled canary, acts on canary's clients only. */
+    @Test
+    void aDestinationRuleForOneRevisionActsOnItsClientsOnly() {
+        FakeCluster c = canary();
+        c.pods.add(injectedBy("default", "legacy", "web-0", Map.of("app", "web")));
+        c.pods.add(injectedBy("canary", "legacy", "next-0", Map.of("app", "next")));
+        c.peer("istio-system", "default", "2026-01-01T00:00:00Z", "mtls: {mode: STRICT}");
+        Stack stack = manifest("DestinationRule", "{name: api-plain, namespace: shop, labels: {istio.io/rev: canary}}",
+                "{host: api.shop.svc.cluster.local, trafficPolicy: {tls: {mode: DISABLE}}}");
+        String w = warnings(MtlsReachability.findings(c.mesh(Stacks.plan(stack))));
+        // canary's two sidecar clients (pay-0 is one too) send plaintext; default's web-0 keeps auto mTLS
+        assertTrue(w.contains("legacy/next-0, pay/pay-0 -> shop/api-0:8080 (via api:8080) breaks"), w);
+        assertFalse(w.contains("web-0"), w);
+    }
+
+    /** A DENY by identity labelled canary is enforced on canary's pods only: a plaintext port of a default pod is no finding. */
+    @Test
+    void aDenyPolicyForOneRevisionIsJudgedOnItsPodsOnly() {
+        for (String revision : List.of("default", "canary")) {
+            FakeCluster c = canary();
+            c.pods.add(injectedBy(revision, "shop", "db-0", Map.of("app", "db"), 5432));
+            Stack stack = manifest("AuthorizationPolicy", "{name: no-legacy, namespace: shop, labels: {istio.io/rev: canary}}",
+                    "{action: DENY, selector: {matchLabels: {app: db}}, rules: [{from: [{source: {namespaces: [legacy]}}]}]}");
+            assertEquals(revision.equals("canary") ? 1 : 0, DenyByIdentityOnPlaintext.findings(c.mesh(Stacks.plan(stack))).size(),
+                    revision);
+        }
+    }
+
+    /**
+     * A mesh-wide STRICT labelled canary: a known non-mTLS workload (Redis) served by default stays PERMISSIVE, so
+     * strict-without-exceptions says nothing of it; served by canary, it is STRICT, and said so.
+     */
+    @Test
+    void strictWithoutExceptionsJudgesThePodByItsOwnIstiod() {
+        for (String revision : List.of("default", "canary")) {
+            FakeCluster c = canary();
+            c.pods.add(injectedBy(revision, "shop", "redis-0", Map.of("app", "redis"), 6379));
+            Stack stack = manifest("PeerAuthentication", "{name: default, namespace: istio-system, labels: {istio.io/rev: canary}}",
+                    "{mtls: {mode: STRICT}}");
+            assertEquals(revision.equals("canary") ? 1 : 0, StrictWithoutExceptions.findings(c.mesh(Stacks.plan(stack))).size(),
+                    revision);
+        }
+    }
+}
