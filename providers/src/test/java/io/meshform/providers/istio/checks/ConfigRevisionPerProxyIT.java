@@ -1,0 +1,138 @@
+package io.meshform.providers.istio.checks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.meshform.engine.diag.Diagnostic;
+import io.meshform.engine.diag.Severity;
+import io.meshform.providers.DefaultIstio;
+import io.meshform.providers.Harness;
+import io.meshform.providers.kubernetes.Json;
+import io.meshform.testkit.ClusterContext;
+import io.meshform.testkit.GenericObjects;
+import io.meshform.testkit.LiveClusterTest;
+import io.meshform.testkit.Testbed;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Two control planes at once, as in a canary upgrade: the test bed's istiod of revision default and a second one,
+ * revision {@code pp-canary}, installed with the real istioctl. A mesh-wide STRICT PeerAuthentication labelled
+ * {@code istio.io/rev: pp-canary} is read by the canary's istiod alone ({@code inRevision},
+ * pilot/pkg/config/kube/crdclient/client.go), which configures only the proxies its injector gave a sidecar: the
+ * canary's pod gets STRICT, the default revision's pod stays PERMISSIVE. meshform's plan of that policy says the
+ * plaintext client breaks towards the canary's pod only; before, it judged the policy for every pod and said the
+ * default revision's pod broke too.
+ */
+@LiveClusterTest
+class ConfigRevisionPerProxyIT {
+    private static final String CANARY = "pp-canary";
+    private static final String POLICY = "pp-canary-strict";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aPolicyLabelledForOneRunningRevisionActsOnThatRevisionsProxiesOnly(ClusterContext cluster) throws Exception {
+        DefaultIstio.ensure(cluster);
+        KubernetesClient k = cluster.client();
+        String canary = "version: \"1.30.3\"\nprofile: minimal\nrevision: " + CANARY + "\n";
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of("istioctl", Testbed.istioctl().toString()))) {
+            h.apply("istio.install.canary", io.meshform.providers.TestSpecs.yaml(canary),
+                    h.plan("istio.install.canary", io.meshform.providers.TestSpecs.yaml(canary)).privateData());
+            String onDefault = cluster.newInjectedNamespace();
+            String onCanary = cluster.newNamespace();
+            String tools = cluster.newNamespace();
+            try {
+                k.namespaces().withName(onCanary).edit(n -> {
+                    n.getMetadata().getLabels().put("istio.io/rev", CANARY);
+                    return n;
+                });
+                for (String ns : List.of(onDefault, onCanary)) {
+                    cluster.newPausePod(ns, "api", Map.of("app", "api"), 8080);
+                    k.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("api").endMetadata()
+                            .withNewSpec().withSelector(Map.of("app", "api")).addNewPort().withName("http").withPort(8080).endPort()
+                            .endSpec().build()).create();
+                }
+                cluster.newPausePod(tools, "curl", Map.of("app", "curl"));
+                assertEquals("default", probe(cluster, onDefault).path("revision").asString());
+                assertEquals(CANARY, probe(cluster, onCanary).path("revision").asString());
+
+                List<String> warned = plan(h);
+                String breaks = "api:8080 (via api:8080) breaks: plaintext to a port that requires mTLS";
+                assertTrue(warned.stream().anyMatch(s -> s.contains(tools + "/curl") && s.contains("-> " + onCanary + "/" + breaks)),
+                        String.join("\n", warned));
+                assertTrue(warned.stream().noneMatch(s -> s.contains(onDefault + "/api")), String.join("\n", warned));
+                assertTrue(warned.stream().noneMatch(s -> s.contains("no istiod reads")), String.join("\n", warned));
+
+                k.genericKubernetesResources(ConfigRevisionIT.PA).inNamespace("istio-system").resource(GenericObjects.of(
+                        "security.istio.io/v1", "PeerAuthentication", "istio-system", POLICY, Map.of("mtls", Map.of("mode", "STRICT"))))
+                        .create();
+                k.genericKubernetesResources(ConfigRevisionIT.PA).inNamespace("istio-system").withName(POLICY).edit(o -> {
+                    o.getMetadata().setLabels(Map.of("istio.io/rev", CANARY));
+                    return o;
+                });
+                String mode = "";
+                for (int attempt = 0; attempt < 20 && !mode.equals("STRICT"); attempt++) {
+                    Thread.sleep(300);
+                    mode = inbound(cluster, onCanary);
+                }
+                assertEquals("STRICT", mode, "the canary's istiod reads the policy labelled with its revision");
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("PERMISSIVE", inbound(cluster, onDefault), "the default revision's istiod does not read it");
+                    Thread.sleep(300);
+                }
+            } finally {
+                // Gone before the next test reads the cluster, as in ConfigRevisionIT: the namespaces' deletion ends
+                // later, and a plaintext client or a meshed server left meanwhile would join another test's mTLS preview.
+                k.genericKubernetesResources(ConfigRevisionIT.PA).inNamespace("istio-system").withName(POLICY).delete();
+                for (String[] pod : new String[][] {{tools, "curl"}, {onDefault, "api"}, {onCanary, "api"}}) {
+                    k.services().inNamespace(pod[0]).withName("api").delete();
+                    k.pods().inNamespace(pod[0]).withName(pod[1]).withGracePeriod(0).delete();
+                    k.pods().inNamespace(pod[0]).withName(pod[1]).waitUntilCondition(java.util.Objects::isNull, 60,
+                            java.util.concurrent.TimeUnit.SECONDS);
+                }
+                h.delete("istio.install.canary");
+            }
+        }
+    }
+
+    /** The warnings of the mTLS and revision checks for a plan creating the mesh-wide STRICT labelled for the canary. */
+    private List<String> plan(Harness h) {
+        var stack = Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: strict
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: PeerAuthentication
+                        metadata: {name: POLICY, namespace: istio-system, labels: {istio.io/rev: REV}}
+                        spec: {mtls: {mode: STRICT}}
+                """.replace("POLICY", POLICY).replace("REV", CANARY));
+        return h.types.checks().stream().filter(c -> c.name().equals("mtls-reachability") || c.name().equals("config-revision-ignored"))
+                .map(c -> c.check(Stacks.plan(stack))).flatMap(List::stream).filter(d -> d.severity() == Severity.WARNING)
+                .map(Diagnostic::summary).collect(Collectors.toList());
+    }
+
+    private static JsonNode probe(ClusterContext cluster, String ns) {
+        String answer = cluster.proxyConfig().probe(List.of(ns + "/api"), List.of());
+        return Json.MAPPER.readTree(answer.substring(answer.startsWith("{") ? 0 : answer.indexOf("\n{") + 1)).path("proxies").get(0);
+    }
+
+    /** The inbound mode istiod gives port 8080 of the pod ns/api. */
+    private static String inbound(ClusterContext cluster, String ns) {
+        for (JsonNode in : probe(cluster, ns).path("inbound")) {
+            if (in.path("port").asInt() == 8080) {
+                return in.path("mode").asString();
+            }
+        }
+        throw new AssertionError("no inbound port 8080 on " + ns + "/api");
+    }
+}
