@@ -1,6 +1,7 @@
 package io.meshform.providers.istio.checks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -65,6 +66,7 @@ class ConfigRevisionPerProxyIT {
                 assertEquals("default", probe(cluster, onDefault).path("revision").asString());
                 assertEquals(CANARY, probe(cluster, onCanary).path("revision").asString());
 
+                denyByNamespace(cluster, h, onDefault, onCanary, tools);
                 List<String> warned = plan(h);
                 String breaks = "api:8080 (via api:8080) breaks: plaintext to a port that requires mTLS";
                 assertTrue(warned.stream().anyMatch(s -> s.contains(tools + "/curl") && s.contains("-> " + onCanary + "/" + breaks)),
@@ -101,6 +103,52 @@ class ConfigRevisionPerProxyIT {
                 }
                 h.delete("istio.install.canary");
             }
+        }
+    }
+
+    /**
+     * A DENY of the tools namespace's requests, mesh-wide and labelled for the canary: the canary's istiod gives its pod
+     * the RBAC filter, the default revision's gives its pod none; meshform says the plaintext port it cannot enforce
+     * on is the canary's pod's alone (deny-by-identity-on-plaintext).
+     */
+    private void denyByNamespace(ClusterContext cluster, Harness h, String onDefault, String onCanary, String tools) throws Exception {
+        var stack = Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: deny
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: AuthorizationPolicy
+                        metadata: {name: pp-canary-deny, namespace: istio-system, labels: {istio.io/rev: REV}}
+                        spec: {action: DENY, rules: [{from: [{source: {namespaces: [TOOLS]}}]}]}
+                """.replace("REV", CANARY).replace("TOOLS", tools));
+        List<Diagnostic> ds = h.types.checks().stream().filter(c -> c.name().equals("deny-by-identity-on-plaintext"))
+                .map(c -> c.check(Stacks.plan(stack))).flatMap(List::stream).toList();
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).detail().contains(onCanary + "/api"), ds.get(0).detail());
+        assertFalse(ds.get(0).detail().contains(onDefault + "/api"), ds.get(0).detail());
+        var policies = cluster.client().genericKubernetesResources("security.istio.io/v1", "AuthorizationPolicy").inNamespace("istio-system");
+        policies.resource(GenericObjects.of("security.istio.io/v1", "AuthorizationPolicy", "istio-system", "pp-canary-deny",
+                Map.of("action", "DENY", "rules", List.of(Map.of("from", List.of(Map.of("source", Map.of("namespaces", List.of(tools)))))))))
+                .create();
+        try {
+            policies.withName("pp-canary-deny").edit(o -> {
+                o.getMetadata().setLabels(Map.of("istio.io/rev", CANARY));
+                return o;
+            });
+            String rbac = "";
+            for (int attempt = 0; attempt < 20 && !rbac.contains("pp-canary-deny"); attempt++) {
+                Thread.sleep(300);
+                rbac = probe(cluster, onCanary).path("authorization").toString();
+            }
+            assertTrue(rbac.contains("pp-canary-deny"), "the canary's istiod enforces it: " + rbac);
+            for (int i = 0; i < 3; i++) {
+                String other = probe(cluster, onDefault).path("authorization").toString();
+                assertFalse(other.contains("pp-canary-deny"), "the default revision's istiod does not read it: " + other);
+                Thread.sleep(300);
+            }
+        } finally {
+            policies.withName("pp-canary-deny").delete();
         }
     }
 
