@@ -141,4 +141,27 @@ class ConfigRevisionPerProxyTest {
                     revision);
         }
     }
+
+    /**
+     * A live DENY of /admin labelled canary, on the ingress gateway: the gateway served by default does not get it
+     * (ingress coverage says /admin is let through), the gateway served by canary does (denied).
+     */
+    @Test
+    void ingressCoverageAttachesAPolicyToTheGatewaysOfTheRevisionThatReadsIt() {
+        for (String revision : List.of("default", "canary")) {
+            Map<String, String> labels = new java.util.HashMap<>(IngressCoveragePerPodTest.GATEWAY);
+            labels.put("istio.io/rev", revision);
+            FakeCluster c = new FakeCluster().istiod("default").istiod("canary")
+                    .gateway("istio-system", "istio-ingressgateway-5d8f-a", labels, null)
+                    .authorizationPolicy("istio-system", "deny-admin", "selector: {matchLabels: {istio: ingressgateway}}\n"
+                            + "action: DENY\nrules: [{to: [{operation: {paths: [\"/admin/*\"]}}]}]\n");
+            ((tools.jackson.databind.node.ObjectNode) c.authorizationPolicies.get(0).path("metadata")).putObject("labels")
+                    .put("istio.io/rev", "canary");
+            List<Diagnostic> ds = IngressCoveragePerPodTest.plan(c, IngressAuthCoverageTest.INSTALL, IngressCoveragePerPodTest.custom());
+            String admin = ds.stream().filter(d -> d.summary().startsWith("ingress coverage of")).findFirst()
+                    .map(d -> IngressCoveragePerPodTest.row(d, "/admin/x")).orElse("");
+            assertFalse(admin.isEmpty(), ds.toString());
+            assertEquals(revision.equals("canary"), admin.contains("denied"), revision + ": " + admin);
+        }
+    }
 }
