@@ -23,12 +23,34 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
         super("conflicting-peer-authentications", STACK_ONLY, mesh, ConflictingPeerAuthentications::findings);
     }
 
+    /** A revision no policy is labelled with: its istiod reads the unlabelled policies alone. */
+    private static final String UNLABELLED_ONLY = "\u0000";
+
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         PeerAuthentications peers = mesh.peers();
         Map<String, PlannedObject> declared = new java.util.HashMap<>();
         mesh.planned().forEach(o -> declared.put(o.namespace() + "/" + o.name() + "/" + o.kind(), o));
         List<Diagnostic> out = new ArrayList<>();
-        peers.shadowed().forEach((ignored, kept) -> {
+        // Each istiod keeps the oldest of the selector-less policies it reads (PeerAuthentications#servedBy): two
+        // labelled for different revisions (a namespace's policy copied for the canary) conflict nowhere.
+        Map<List<PeerPolicy>, java.util.TreeSet<String>> pairs = new java.util.LinkedHashMap<>();
+        java.util.Set<String> revisions = new java.util.TreeSet<>(mesh.servedRevisions());
+        if (revisions.isEmpty()) {
+            // Not known (validate): each revision a policy names, and one that reads only the unlabelled policies.
+            peers.all().stream().map(PeerPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
+            revisions.add(UNLABELLED_ONLY);
+        }
+        for (String r : revisions) {
+            peers.servedBy(r).shadowed().forEach((ignored, kept) -> {
+                var by = pairs.computeIfAbsent(List.of(ignored, kept), k -> new java.util.TreeSet<>());
+                if (ignored.revision() != null || kept.revision() != null) {
+                    by.add(r);
+                }
+            });
+        }
+        pairs.forEach((pair, by) -> {
+            PeerPolicy ignored = pair.get(0);
+            PeerPolicy kept = pair.get(1);
             if (ignored.origin() == null && kept.origin() == null) {
                 return; // neither is the stack's: not this plan's to decide
             }
@@ -43,7 +65,8 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
                     ? "Istio keeps the one created first (" + kept.describe() + " if both are created in the same second, by"
                     + " its smaller name) and ignores the other (" + ignored.describe() + ")"
                     : "Istio keeps " + kept.describe() + " and ignores " + ignored.describe();
-            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + ": " + keeps,
+            String whose = by.isEmpty() ? "" : " (for the proxies of revision " + String.join(", ", by) + ", whose istiod reads both)";
+            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + whose + ": " + keeps,
                     "istiod keeps the oldest selector-less PeerAuthentication of a namespace (equal creation times: the smaller"
                             + " name) and ignores the rest, so " + (mesh1 ? "the whole mesh's" : "namespace " + kept.namespace()
                             + "'s") + " mTLS (" + kept.describe() + ": " + kept.mode() + "; ignored: " + ignored.mode()

@@ -194,13 +194,14 @@ public final class PlannedMesh {
         return meshConfig().rootNamespace();
     }
 
-    /** The PeerAuthentications declared by the stack (typed or as manifests), as the run leaves them. */
+    /** The PeerAuthentications declared by the stack (typed or as manifests), as the run leaves them, with their label. */
     public synchronized List<PeerPolicy> declaredPeers() {
         if (declaredPeers == null) {
             List<PeerPolicy> out = new ArrayList<>();
             for (PlannedObject o : planned()) {
                 if ("PeerAuthentication".equals(o.kind()) && o.istio() && o.namespace() != null) {
-                    out.add(PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), o.decl().address().toString()));
+                    out.add(PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), o.decl().address().toString())
+                            .withRevision(ConfigRevision.of(o.object())));
                 }
             }
             declaredPeers = List.copyOf(out);
@@ -232,8 +233,7 @@ public final class PlannedMesh {
                 .forEach(o -> planned.put(o.namespace() + "/" + o.name(), ConfigRevision.of(o.object())));
         // No istiod reads a policy labelled with a revision none serves (ConfigRevision): it is not in the mesh; one
         // labelled with a served revision is its istiod's alone (PeerPolicy#revision, PeerAuthentications#servedBy).
-        declared = declared.stream().filter(d -> !ConfigRevision.ignored(planned.get(d.id()), served))
-                .map(d -> d.withRevision(planned.get(d.id()))).toList();
+        declared = declared.stream().filter(d -> !ConfigRevision.ignored(d.revision(), served)).toList();
         Map<String, String> liveRevisions = cluster().peerAuthenticationRevisions();
         Map<String, PeerPolicy> live = new HashMap<>();
         cluster().peerAuthentications().forEach(p -> live.put(p.id(), p));

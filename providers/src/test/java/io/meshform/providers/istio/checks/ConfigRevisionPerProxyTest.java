@@ -164,4 +164,51 @@ class ConfigRevisionPerProxyTest {
             assertEquals(revision.equals("canary"), admin.contains("denied"), revision + ": " + admin);
         }
     }
+
+    private static io.meshform.engine.spi.CheckContext validate(Stack stack) {
+        var plan = Stacks.plan(stack);
+        return new io.meshform.engine.spi.CheckContext(stack, plan.after(), Map.of(), io.meshform.engine.spi.CheckContext.Purpose.VALIDATE);
+    }
+
+    private Stack twoNamespacePolicies(String firstLabels, String secondLabels) {
+        return Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: a
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: PeerAuthentication
+                        metadata: {name: a, namespace: shop, labels: %s}
+                        spec: {mtls: {mode: STRICT}}
+                  - type: kubernetes.manifest
+                    name: b
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: PeerAuthentication
+                        metadata: {name: b, namespace: shop, labels: %s}
+                        spec: {mtls: {mode: PERMISSIVE}}
+                """.formatted(firstLabels, secondLabels));
+    }
+
+    /**
+     * Two namespace-level PeerAuthentications, one per revision (a namespace's policy copied for the canary): no istiod
+     * reads both, so neither shadows the other, in a plan and in validate. One unlabelled beside one labelled canary:
+     * canary's istiod reads both and keeps one, and the error says for whose proxies.
+     */
+    @Test
+    void namespacePoliciesConflictOnlyWhereOneIstiodReadsBoth() {
+        Stack perRevision = twoNamespacePolicies("{istio.io/rev: default}", "{istio.io/rev: canary}");
+        assertEquals(List.of(), ConflictingPeerAuthentications.findings(canary().mesh(Stacks.plan(perRevision))));
+        assertEquals(List.of(), ConflictingPeerAuthentications.findings(canary().mesh(validate(perRevision))));
+        Stack shared = twoNamespacePolicies("{}", "{istio.io/rev: canary}");
+        List<Diagnostic> ds = ConflictingPeerAuthentications.findings(canary().mesh(Stacks.plan(shared)));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().startsWith("two namespace-level PeerAuthentications in shop (for the proxies of revision"
+                + " canary, whose istiod reads both): "), ds.get(0).summary());
+        assertEquals(1, ConflictingPeerAuthentications.findings(canary().mesh(validate(shared))).size());
+        Stack unlabelled = twoNamespacePolicies("{}", "{}");
+        assertTrue(ConflictingPeerAuthentications.findings(canary().mesh(Stacks.plan(unlabelled))).get(0).summary()
+                .startsWith("two namespace-level PeerAuthentications in shop: "));
+    }
 }
