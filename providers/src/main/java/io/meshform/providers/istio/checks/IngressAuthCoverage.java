@@ -153,7 +153,8 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
             String workload = w.name();
-            List<GatewayEnvoyFilters.Patching> patches = GatewayEnvoyFilters.on(envoyFilters, w.namespace(), w.labels(), root);
+            List<GatewayEnvoyFilters.Patching> patches = GatewayEnvoyFilters.on(envoyFilters, w.namespace(), w.labels(), w.revision(),
+                    root);
             if (!patches.isEmpty()) {
                 patched.computeIfAbsent(patches, k -> new JudgedGateways()).add(w);
             }

@@ -211,4 +211,20 @@ class ConfigRevisionPerProxyTest {
         assertTrue(ConflictingPeerAuthentications.findings(canary().mesh(Stacks.plan(unlabelled))).get(0).summary()
                 .startsWith("two namespace-level PeerAuthentications in shop: "));
     }
+
+    /** An EnvoyFilter removing ext_authz, labelled canary: it patches the gateway canary serves, not default's. */
+    @Test
+    void anEnvoyFilterPatchesOnlyTheGatewaysOfTheRevisionThatReadsIt() {
+        for (String revision : List.of("default", "canary")) {
+            Map<String, String> labels = new java.util.HashMap<>(IngressCoveragePerPodTest.GATEWAY);
+            labels.put("istio.io/rev", revision);
+            FakeCluster c = new FakeCluster().istiod("default").istiod("canary")
+                    .gateway("istio-system", "istio-ingressgateway-5d8f-a", labels, null)
+                    .envoyFilter("istio-system", "no-authz", IngressCoverageEnvoyFilterTest.removeExtAuthz("istio: ingressgateway", "GATEWAY"));
+            ((tools.jackson.databind.node.ObjectNode) c.envoyFilters.get(0).path("metadata")).putObject("labels")
+                    .put("istio.io/rev", "canary");
+            assertEquals(revision.equals("canary") ? 1 : 0,
+                    IngressCoverageEnvoyFilterTest.unknown(IngressCoverageEnvoyFilterTest.drift(c)).size(), revision);
+        }
+    }
 }
