@@ -227,4 +227,44 @@ class ConfigRevisionPerProxyTest {
                     IngressCoverageEnvoyFilterTest.unknown(IngressCoverageEnvoyFilterTest.drift(c)).size(), revision);
         }
     }
+
+    private Stack tokenRequiredFor(String requestAuthnLabels, String policyLabels) {
+        return Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: jwt
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: RequestAuthentication
+                        metadata: {name: jwt, namespace: shop, labels: %s}
+                        spec:
+                          jwtRules: [{issuer: "https://a.example.com", jwksUri: "https://a.example.com/jwks"}]
+                  - type: kubernetes.manifest
+                    name: require
+                    spec:
+                      manifest:
+                        apiVersion: security.istio.io/v1
+                        kind: AuthorizationPolicy
+                        metadata: {name: require, namespace: shop, labels: %s}
+                        spec: {rules: [{from: [{source: {requestPrincipals: ["*"]}}]}]}
+                """.formatted(requestAuthnLabels, policyLabels));
+    }
+
+    /**
+     * A token is required only on the proxies whose istiod reads the policy that requires it: an unlabelled
+     * RequestAuthentication beside a requiring policy labelled canary lets requests without a token through on
+     * default's proxies (said so, naming the revision); one labelled canary is required there.
+     */
+    @Test
+    void aTokenIsRequiredOnlyWhereTheRequiringPolicysIstiodServes() {
+        List<Diagnostic> ds = TokenNotRequired.findings(canary().mesh(Stacks.plan(tokenRequiredFor("{}", "{istio.io/rev: canary}"))));
+        assertEquals(1, ds.size(), ds.toString());
+        assertTrue(ds.get(0).summary().endsWith(" (for the proxies of revision default)"), ds.get(0).summary());
+        assertTrue(ds.get(0).summary().contains("requests without a token are let through"), ds.get(0).summary());
+        assertEquals(List.of(), TokenNotRequired.findings(canary().mesh(Stacks.plan(
+                tokenRequiredFor("{istio.io/rev: canary}", "{istio.io/rev: canary}")))));
+        assertEquals(1, TokenNotRequired.findings(canary().mesh(Stacks.plan(
+                tokenRequiredFor("{istio.io/rev: canary}", "{istio.io/rev: default}")))).size());
+        assertEquals(List.of(), TokenNotRequired.findings(canary().mesh(Stacks.plan(tokenRequiredFor("{}", "{}")))));
+    }
 }
