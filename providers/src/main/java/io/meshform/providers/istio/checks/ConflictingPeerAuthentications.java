@@ -23,9 +23,6 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
         super("conflicting-peer-authentications", STACK_ONLY, mesh, ConflictingPeerAuthentications::findings);
     }
 
-    /** A revision no policy is labelled with: its istiod reads the unlabelled policies alone. */
-    private static final String UNLABELLED_ONLY = "\u0000";
-
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         PeerAuthentications peers = mesh.peers();
         Map<String, PlannedObject> declared = new java.util.HashMap<>();
@@ -34,20 +31,14 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
         // Each istiod keeps the oldest of the selector-less policies it reads (PeerAuthentications#servedBy): two
         // labelled for different revisions (a namespace's policy copied for the canary) conflict nowhere.
         Map<List<PeerPolicy>, java.util.TreeSet<String>> pairs = new java.util.LinkedHashMap<>();
-        java.util.Set<String> revisions = new java.util.TreeSet<>(mesh.servedRevisions());
-        if (revisions.isEmpty()) {
-            // Not known (validate): each revision a policy names, and one that reads only the unlabelled policies.
-            peers.all().stream().map(PeerPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
-            revisions.add(UNLABELLED_ONLY);
-        }
-        for (String r : revisions) {
-            peers.servedBy(r).shadowed().forEach((ignored, kept) -> {
+        peers.views(mesh.servedRevisions()).forEach((r, view) -> {
+            view.shadowed().forEach((ignored, kept) -> {
                 var by = pairs.computeIfAbsent(List.of(ignored, kept), k -> new java.util.TreeSet<>());
                 if (ignored.revision() != null || kept.revision() != null) {
                     by.add(r);
                 }
             });
-        }
+        });
         pairs.forEach((pair, by) -> {
             PeerPolicy ignored = pair.get(0);
             PeerPolicy kept = pair.get(1);

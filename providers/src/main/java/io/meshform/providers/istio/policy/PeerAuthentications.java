@@ -101,6 +101,27 @@ public final class PeerAuthentications {
                 all.stream().filter(p -> ConfigRevision.readBy(p.revision(), r)).toList()));
     }
 
+    /**
+     * {@link #servedBy} of each revision whose istiod may read these policies, by revision: those in {@code served}
+     * (the revisions served, as the run knows them); when none is known (validate), each revision a policy is labelled
+     * with, and {@code ""} for an istiod that reads only the unlabelled ones. One entry, this model, when no policy is
+     * labelled: every istiod then reads the same policies. For the checks that judge policies against each other (which
+     * one an istiod keeps, which one weakens another), not pods.
+     */
+    public Map<String, PeerAuthentications> views(java.util.Set<String> served) {
+        if (!labelled) {
+            return Map.of("", this);
+        }
+        java.util.Set<String> revisions = new java.util.TreeSet<>(served);
+        if (revisions.isEmpty()) {
+            all.stream().map(PeerPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
+            revisions.add("");
+        }
+        Map<String, PeerAuthentications> out = new LinkedHashMap<>();
+        revisions.forEach(r -> out.put(r, servedBy(r)));
+        return out;
+    }
+
     /** The effective inbound mTLS of {@code pod}: {@link #effective(String, Map)} by the policies its istiod reads. */
     public EffectiveMtls effective(ReachPod pod) {
         return servedBy(pod.revision()).effective(pod.namespace(), pod.labels());

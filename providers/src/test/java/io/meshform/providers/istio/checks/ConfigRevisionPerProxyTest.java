@@ -267,4 +267,24 @@ class ConfigRevisionPerProxyTest {
                 tokenRequiredFor("{istio.io/rev: canary}", "{istio.io/rev: default}")))).size());
         assertEquals(List.of(), TokenNotRequired.findings(canary().mesh(Stacks.plan(tokenRequiredFor("{}", "{}")))));
     }
+
+    /**
+     * The stack makes shop STRICT for canary's proxies only (its policy labelled canary); an unmanaged PERMISSIVE for
+     * app=api labelled default is read by default's istiod alone, which never read the STRICT: nothing is weakened.
+     * Unlabelled, canary's istiod reads both, and it is.
+     */
+    @Test
+    void anUnmanagedPolicyWeakensTheStacksStrictOnlyWhereOneIstiodReadsBoth() {
+        Stack stack = manifest("PeerAuthentication", "{name: strict, namespace: shop, labels: {istio.io/rev: canary}}",
+                "{mtls: {mode: STRICT}}");
+        for (String label : new String[] {"default", null}) {
+            FakeCluster c = canary();
+            c.peer("shop", "open", "2026-01-01T00:00:00Z", "selector: {matchLabels: {app: api}}\nmtls: {mode: PERMISSIVE}");
+            if (label != null) {
+                c.peerRevisions.put("shop/open", label);
+            }
+            List<Diagnostic> ds = UnmanagedWeakerMtls.findings(c.mesh(Stacks.plan(stack)));
+            assertEquals(label == null ? 1 : 0, ds.size(), label + ": " + ds);
+        }
+    }
 }
