@@ -91,11 +91,15 @@ class ConfigRevisionPerProxyIT {
                     assertEquals("PERMISSIVE", inbound(cluster, onDefault), "the default revision's istiod does not read it");
                     Thread.sleep(300);
                 }
+                cluster.newPausePod(onCanary, "web", Map.of("app", "web"));
+                plaintextRule(cluster, h, onDefault, onCanary);
             } finally {
                 // Gone before the next test reads the cluster, as in ConfigRevisionIT: the namespaces' deletion ends
                 // later, and a plaintext client or a meshed server left meanwhile would join another test's mTLS preview.
                 k.genericKubernetesResources(ConfigRevisionIT.PA).inNamespace("istio-system").withName(POLICY).delete();
-                for (String[] pod : new String[][] {{tools, "curl"}, {onDefault, "api"}, {onCanary, "api"}}) {
+                k.genericKubernetesResources("networking.istio.io/v1", "DestinationRule").inNamespace(onCanary)
+                        .withName("pp-canary-plain").delete();
+                for (String[] pod : new String[][] {{tools, "curl"}, {onDefault, "api"}, {onCanary, "api"}, {onCanary, "web"}}) {
                     k.services().inNamespace(pod[0]).withName("api").delete();
                     k.pods().inNamespace(pod[0]).withName(pod[1]).withGracePeriod(0).delete();
                     k.pods().inNamespace(pod[0]).withName(pod[1]).waitUntilCondition(java.util.Objects::isNull, 60,
@@ -150,6 +154,59 @@ class ConfigRevisionPerProxyIT {
         } finally {
             policies.withName("pp-canary-deny").delete();
         }
+    }
+
+    /**
+     * The client side, with the STRICT labelled for the canary live: a DestinationRule sending plaintext to the canary's
+     * api, labelled for the canary, is read by the canary's istiod alone: its sidecar client (web) sends plaintext
+     * (real istiod: the cluster's transport is PLAINTEXT) and breaks on the STRICT port, while the default revision's
+     * client keeps auto mTLS. The plan says web breaks and names no default-revision client.
+     */
+    private void plaintextRule(ClusterContext cluster, Harness h, String onDefault, String onCanary) throws Exception {
+        String host = "api." + onCanary + ".svc.cluster.local";
+        var stack = Stacks.load(dir, """
+                  - type: kubernetes.manifest
+                    name: plain
+                    spec:
+                      manifest:
+                        apiVersion: networking.istio.io/v1
+                        kind: DestinationRule
+                        metadata: {name: pp-canary-plain, namespace: NS, labels: {istio.io/rev: REV}}
+                        spec: {host: HOST, trafficPolicy: {tls: {mode: DISABLE}}}
+                """.replace("NS", onCanary).replace("REV", CANARY).replace("HOST", host));
+        List<String> warned = h.types.checks().stream().filter(c -> c.name().equals("mtls-reachability"))
+                .map(c -> c.check(Stacks.plan(stack))).flatMap(List::stream).filter(d -> d.severity() == Severity.WARNING)
+                .map(Diagnostic::summary).toList();
+        String into = "-> " + onCanary + "/api:8080 (via api:8080) breaks: plaintext to a port that requires mTLS";
+        List<String> lines = warned.stream().filter(s -> s.contains(into)).toList();
+        assertEquals(1, lines.size(), String.join("\n", warned));
+        assertTrue(lines.get(0).contains(onCanary + "/web"), lines.get(0));
+        assertFalse(lines.get(0).contains(onDefault + "/api"), lines.get(0));
+        var rules = cluster.client().genericKubernetesResources("networking.istio.io/v1", "DestinationRule").inNamespace(onCanary);
+        rules.resource(GenericObjects.of("networking.istio.io/v1", "DestinationRule", onCanary, "pp-canary-plain",
+                Map.of("host", host, "trafficPolicy", Map.of("tls", Map.of("mode", "DISABLE"))))).create();
+        rules.withName("pp-canary-plain").edit(o -> {
+            o.getMetadata().setLabels(Map.of("istio.io/rev", CANARY));
+            return o;
+        });
+        boolean mtls = true;
+        for (int attempt = 0; attempt < 20 && mtls; attempt++) {
+            Thread.sleep(300);
+            mtls = outbound(cluster, onCanary + "/web", host).path("originatesMtls").asBoolean();
+        }
+        assertFalse(mtls, "the canary's istiod gives its client the rule: " + outbound(cluster, onCanary + "/web", host));
+        for (int i = 0; i < 3; i++) {
+            JsonNode other = outbound(cluster, onDefault + "/api", host);
+            assertTrue(other.path("originatesMtls").asBoolean(), "the default revision's istiod does not read it: " + other);
+            Thread.sleep(300);
+        }
+    }
+
+    /** What istiod configures the pod {@code pod} (ns/name) to send to {@code host}:8080. */
+    private static JsonNode outbound(ClusterContext cluster, String pod, String host) {
+        String answer = cluster.proxyConfig().probe(List.of(pod), List.of(host + ":8080"));
+        return Json.MAPPER.readTree(answer.substring(answer.startsWith("{") ? 0 : answer.indexOf("\n{") + 1)).path("proxies").get(0)
+                .path("outbound").get(0);
     }
 
     /** The warnings of the mTLS and revision checks for a plan creating the mesh-wide STRICT labelled for the canary. */
