@@ -287,4 +287,21 @@ class ConfigRevisionPerProxyTest {
             assertEquals(label == null ? 1 : 0, ds.size(), label + ": " + ds);
         }
     }
+
+    /** A DENY labelled canary whose selector matches only default's pod enforces nothing: said so, and why. */
+    @Test
+    void aPolicyMatchingOnlyPodsOfAnotherRevisionSelectsNothing() {
+        for (String revision : List.of("default", "canary")) {
+            FakeCluster c = canary();
+            c.pods.add(injectedBy(revision, "shop", "db-0", Map.of("app", "db"), 5432));
+            Stack stack = manifest("AuthorizationPolicy", "{name: deny-db, namespace: shop, labels: {istio.io/rev: canary}}",
+                    "{action: DENY, selector: {matchLabels: {app: db}}, rules: [{to: [{operation: {paths: [\"/admin\"]}}]}]}");
+            List<Diagnostic> ds = AuthorizationSelectsNothing.findings(c.mesh(Stacks.plan(stack)));
+            assertEquals(revision.equals("canary") ? 0 : 1, ds.size(), revision + ": " + ds);
+            if (!ds.isEmpty()) {
+                assertTrue(ds.get(0).summary().endsWith("matches only running pods in namespace shop that revision default serves,"
+                        + " whose istiod does not read it (it is labelled istio.io/rev=canary)"), ds.get(0).summary());
+            }
+        }
+    }
 }
