@@ -130,13 +130,14 @@ final class MeshInventory {
                 Map<String, String> nsLabels = labels.get(ns);
                 boolean injecting = Injection.of(nsLabels).enabled() ? injectors.effective(nsLabels).enabled()
                         : injectors.autoInjects(nsLabels).isPresent();
-                if (injecting && !sidecar && Sidecars.injectedOnCreate(nsLabels, injectors, pod)) {
-                    // the webhook selects the pod; the injector's policy and the pod's own word decide, and the
-                    // injecting revision's istiod will serve its proxy
+                if (injecting && Sidecars.injectedOnCreate(nsLabels, injectors, pod)) {
+                    // the webhook selects the pod; the injector's policy and the pod's own word decide. Restarted, it is
+                    // the injecting revision's (a namespace moved to the canary), whose istiod then serves its proxy;
+                    // not known when the webhooks are not (the label may name a tag): then the one it has, if any
+                    String injector = !injectors.known() ? null : Injection.of(nsLabels).enabled()
+                            ? injectors.effective(nsLabels).revision() : injectors.autoInjects(nsLabels).orElse(null);
+                    revision = injector != null ? injector : revision;
                     sidecar = true;
-                    // (not known when the webhooks are not: the label may name a tag)
-                    revision = !injectors.known() ? null : Injection.of(nsLabels).enabled() ? injectors.effective(nsLabels).revision()
-                            : injectors.autoInjects(nsLabels).orElse(null);
                 } else if (!injecting && turnedOff.contains(ns)) {
                     sidecar = false;
                 }

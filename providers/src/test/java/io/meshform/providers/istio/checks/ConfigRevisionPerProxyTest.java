@@ -304,4 +304,22 @@ class ConfigRevisionPerProxyTest {
             }
         }
     }
+
+    /**
+     * A namespace moved to the canary (labelled istio.io/rev: canary) whose pod still runs default's sidecar: the model
+     * judges pods as they are once restarted, so the pod is the canary's, and a mesh-wide STRICT labelled canary makes
+     * it refuse the plaintext client.
+     */
+    @Test
+    void aPodOfANamespaceMovedToTheCanaryIsJudgedAsTheCanarysOnceRestarted() {
+        FakeCluster c = new FakeCluster().namespace("pay", "istio.io/rev", "canary").namespace("legacy").namespace("istio-system")
+                .istiod("default").istiod("canary").webhooks(List.of(Map.of("istio.io/rev", "default"), Map.of("istio.io/rev", "canary")));
+        c.pods.add(injectedBy("default", "pay", "pay-0", Map.of("app", "pay"), 8080));
+        c.pods.add(FakeCluster.pod("legacy", "client", Map.of("app", "client"), false));
+        c.service("pay", "pay", Map.of("app", "pay"), 8080);
+        Stack stack = manifest("PeerAuthentication", "{name: default, namespace: istio-system, labels: {istio.io/rev: canary}}",
+                "{mtls: {mode: STRICT}}");
+        String w = warnings(MtlsReachability.findings(c.mesh(Stacks.plan(stack))));
+        assertTrue(w.contains("legacy/client -> pay/pay-0:8080 (via pay:8080) breaks: plaintext to a port that requires mTLS"), w);
+    }
 }
