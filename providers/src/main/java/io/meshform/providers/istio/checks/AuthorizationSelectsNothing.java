@@ -5,6 +5,7 @@ import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.injection.Sidecars;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.PolicyAttachment;
 import io.meshform.providers.istio.policy.PolicyTarget;
 import io.meshform.providers.kubernetes.Json;
@@ -28,6 +29,8 @@ import tools.jackson.databind.JsonNode;
  * A waypoint pod (istio-proxy started as {@code proxy waypoint}) is not counted: istiod never attaches a selector
  * policy to a waypoint ("waypoints never use selector", {@code ShouldAttachPolicy}; {@link PolicyAttachment#attachesBySelector}),
  * so a DENY policy whose selector matches only a waypoint's labels enforces nothing.
+ * A pod counts only when its istiod reads the policy ({@link ConfigRevision#readBy}): one labelled {@code istio.io/rev}
+ * for the canary that matches only the old revision's pods enforces nothing on them.
  * Judged only once a control plane runs: the gateway it selects may come with the install this very plan makes.
  */
 public final class AuthorizationSelectsNothing extends MeshCheck {
@@ -50,6 +53,9 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             if (!mesh.cluster().controlPlane()) {
                 return out;
             }
+            if (!mesh.readByIstiod(o.object())) {
+                continue; // labelled for a revision no istiod serves: config-revision-ignored says so
+            }
             root = root == null ? mesh.rootNamespace() : root;
             String ns = o.namespace();
             if (!targets.isEmpty()) {
@@ -59,6 +65,8 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
             boolean meshWide = root.equals(ns);
             boolean any = false;
             List<String> waypoints = new ArrayList<>();
+            String label = ConfigRevision.of(o.object());
+            java.util.TreeSet<String> otherRevisions = new java.util.TreeSet<>();
             Map<String, Map<String, String>> nsLabels = mesh.namespaceLabels();
             for (LivePod p : mesh.cluster().pods()) {
                 if (Sidecars.finished(p) || !proxied(p, nsLabels.get(p.namespace()))) {
@@ -67,8 +75,15 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
                 // a waypoint never takes a selector policy, whatever its labels (PolicyAttachment.attachesBySelector)
                 boolean waypoint = p.proxyType().filter("waypoint"::equals).isPresent();
                 if (PolicyAttachment.attachesBySelector(ns, labels, p.namespace(), p.labels(), waypoint, root)) {
-                    any = true;
-                    break;
+                    // only the istiod of the pod's revision configures its proxy (ConfigRevision#readBy); a pod still
+                    // without a sidecar gets its revision when it restarts, so it counts
+                    String revision = Sidecars.hasSidecar(p) ? Sidecars.revisionOf(p) : null;
+                    if (ConfigRevision.readBy(label, revision)) {
+                        any = true;
+                        break;
+                    }
+                    otherRevisions.add(revision);
+                    continue;
                 }
                 if (waypoint && PolicyAttachment.attachesBySelector(ns, labels, p.namespace(), p.labels(), false, root)) {
                     waypoints.add(p.namespace() + "/" + p.name());
@@ -82,8 +97,10 @@ public final class AuthorizationSelectsNothing extends MeshCheck {
                     + " to guard what a waypoint serves, use targetRefs (its Service, or its Gateway) instead of the selector";
             boolean dryRun = AuthzPolicy.isDryRun(o.object());
             String where = meshWide ? "any namespace (" + ns + " is the root namespace)" : "namespace " + ns;
-            out.add(Diagnostic.warning(o.decl().address() + ": the " + action + " policy's selector " + labels
-                            + " matches no running pod in the mesh in " + where,
+            String matches = otherRevisions.isEmpty() ? " matches no running pod in the mesh in " + where
+                    : " matches only running pods in " + where + " that revision " + String.join(", ", otherRevisions)
+                    + " serves, whose istiod does not read it (it is labelled " + ConfigRevision.LABEL + "=" + label + ")";
+            out.add(Diagnostic.warning(o.decl().address() + ": the " + action + " policy's selector " + labels + matches,
                     (dryRun && action.equals("DENY") ? "nothing is logged (the policy is dry-run, " + AuthzPolicy.DRY_RUN
                             + "): the workloads it should watch are"
                             : dryRun ? "nothing is denied (the policy is dry-run, so istiod enforces its rules as DENY rules):"

@@ -28,7 +28,20 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
         Map<String, PlannedObject> declared = new java.util.HashMap<>();
         mesh.planned().forEach(o -> declared.put(o.namespace() + "/" + o.name() + "/" + o.kind(), o));
         List<Diagnostic> out = new ArrayList<>();
-        peers.shadowed().forEach((ignored, kept) -> {
+        // Each istiod keeps the oldest of the selector-less policies it reads (PeerAuthentications#servedBy): two
+        // labelled for different revisions (a namespace's policy copied for the canary) conflict nowhere.
+        Map<List<PeerPolicy>, java.util.TreeSet<String>> pairs = new java.util.LinkedHashMap<>();
+        peers.views(mesh.servedRevisions()).forEach((r, view) -> {
+            view.shadowed().forEach((ignored, kept) -> {
+                var by = pairs.computeIfAbsent(List.of(ignored, kept), k -> new java.util.TreeSet<>());
+                if (ignored.revision() != null || kept.revision() != null) {
+                    by.add(r);
+                }
+            });
+        });
+        pairs.forEach((pair, by) -> {
+            PeerPolicy ignored = pair.get(0);
+            PeerPolicy kept = pair.get(1);
             if (ignored.origin() == null && kept.origin() == null) {
                 return; // neither is the stack's: not this plan's to decide
             }
@@ -43,7 +56,8 @@ public final class ConflictingPeerAuthentications extends MeshCheck {
                     ? "Istio keeps the one created first (" + kept.describe() + " if both are created in the same second, by"
                     + " its smaller name) and ignores the other (" + ignored.describe() + ")"
                     : "Istio keeps " + kept.describe() + " and ignores " + ignored.describe();
-            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + ": " + keeps,
+            String whose = by.isEmpty() ? "" : " (for the proxies of revision " + String.join(", ", by) + ", whose istiod reads both)";
+            out.add(Diagnostic.error("two " + level + " PeerAuthentications in " + kept.namespace() + whose + ": " + keeps,
                     "istiod keeps the oldest selector-less PeerAuthentication of a namespace (equal creation times: the smaller"
                             + " name) and ignores the rest, so " + (mesh1 ? "the whole mesh's" : "namespace " + kept.namespace()
                             + "'s") + " mTLS (" + kept.describe() + ": " + kept.mode() + "; ignored: " + ignored.mode()

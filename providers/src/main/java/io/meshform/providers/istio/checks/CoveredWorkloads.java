@@ -209,9 +209,12 @@ final class CoveredWorkloads {
         return pod.proxyType().filter("router"::equals).isPresent();
     }
 
-    /** Whether istiod attaches the policy to the pod: {@link PolicyAttachment#attaches} with the pod's namespace and labels. */
+    /**
+     * Whether istiod attaches the policy to the pod: {@link PolicyAttachment#attaches} with the pod's namespace, labels
+     * and revision (the istiod serving it reads the policy).
+     */
     static boolean selects(AuthzPolicy p, LivePod pod, String root) {
-        return PolicyAttachment.attaches(p, pod.namespace(), pod.labels(), root);
+        return PolicyAttachment.attaches(p, pod.namespace(), pod.labels(), Sidecars.revisionOf(pod), root);
     }
 
     /** The pods of one workload with one label set (pod-template-hash aside); {@code sets}: the workload's sets. */

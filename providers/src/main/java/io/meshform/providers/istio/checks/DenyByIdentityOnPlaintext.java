@@ -111,10 +111,11 @@ public final class DenyByIdentityOnPlaintext extends MeshCheck {
         Set<Integer> guarded = guardedPorts(r);
         Map<String, List<String>> byWorkload = new LinkedHashMap<>();
         for (ReachPod pod : pods) {
-            if (!PolicyAttachment.attachesBySelector(p.namespace(), p.selector(), pod.namespace(), pod.labels(), false, root)) {
+            if (!PolicyAttachment.attachesBySelector(p.namespace(), p.selector(), pod.namespace(), pod.labels(), false, root)
+                    || !ConfigRevision.readBy(p.revision(), pod.revision())) { // the pod's istiod reads it
                 continue;
             }
-            EffectiveMtls mtls = peers.effective(pod.namespace(), pod.labels());
+            EffectiveMtls mtls = peers.effective(pod); // by the policies its istiod reads
             List<String> open = new ArrayList<>();
             if (pod.ports().isEmpty()) {
                 if (mtls.mode().acceptsPlaintext() && !pod.interception().capturesNoInbound()) {

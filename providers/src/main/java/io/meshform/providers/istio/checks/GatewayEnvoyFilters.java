@@ -59,15 +59,22 @@ final class GatewayEnvoyFilters {
         }
     }
 
-    /** The EnvoyFilters among {@code filters} that patch a gateway pod in {@code namespace} with {@code labels}. */
-    static List<Patching> on(List<JsonNode> filters, String namespace, Map<String, String> labels, String root) {
+    /**
+     * The EnvoyFilters among {@code filters} that patch a gateway pod in {@code namespace} with {@code labels}, served by
+     * the istiod of {@code proxyRevision} (null: not known): that istiod reads the filter
+     * ({@link io.meshform.providers.istio.policy.ConfigRevision#readBy}).
+     */
+    static List<Patching> on(List<JsonNode> filters, String namespace, Map<String, String> labels, String proxyRevision,
+                             String root) {
         List<Patching> out = new ArrayList<>();
         for (JsonNode f : filters) {
             JsonNode md = f.path("metadata");
             String ns = Json.text(md, "namespace", "");
             JsonNode spec = f.path("spec");
             if (!PolicyAttachment.attaches(ns, Json.stringMap(spec.path("workloadSelector").get("labels")),
-                    PolicyTarget.of(spec), namespace, labels, root)) {
+                    PolicyTarget.of(spec), namespace, labels, root)
+                    || !io.meshform.providers.istio.policy.ConfigRevision.readBy(io.meshform.providers.istio.policy.ConfigRevision.of(f),
+                    proxyRevision)) {
                 continue;
             }
             List<String> patches = new ArrayList<>();

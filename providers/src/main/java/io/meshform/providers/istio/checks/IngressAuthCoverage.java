@@ -112,7 +112,8 @@ public final class IngressAuthCoverage extends MeshCheck {
         MixedCustomProviders mixed = new MixedCustomProviders();
         for (CoveredWorkloads.Workload w : CoveredWorkloads.of(mesh, policies, root,
                 p -> objects.containsKey(p) || declaredCoverage.containsKey(p))) {
-            List<AuthzPolicy> attached = policies.stream().filter(p -> PolicyAttachment.attaches(p, w.namespace(), w.labels(), root)).toList();
+            List<AuthzPolicy> attached = policies.stream().filter(p -> PolicyAttachment.attaches(p, w.namespace(), w.labels(), w.revision(), root))
+                    .toList();
             if (!concerns(mesh, w, attached, objects, root)) {
                 continue;
             }
@@ -152,7 +153,8 @@ public final class IngressAuthCoverage extends MeshCheck {
             }
             IngressCoverage.Report report = IngressCoverage.of(authz, expectations);
             String workload = w.name();
-            List<GatewayEnvoyFilters.Patching> patches = GatewayEnvoyFilters.on(envoyFilters, w.namespace(), w.labels(), root);
+            List<GatewayEnvoyFilters.Patching> patches = GatewayEnvoyFilters.on(envoyFilters, w.namespace(), w.labels(), w.revision(),
+                    root);
             if (!patches.isEmpty()) {
                 patched.computeIfAbsent(patches, k -> new JudgedGateways()).add(w);
             }
@@ -250,7 +252,7 @@ public final class IngressAuthCoverage extends MeshCheck {
             return true;
         }
         return mesh.removed().stream().filter(o -> "AuthorizationPolicy".equals(o.kind()) && o.namespace() != null)
-                .anyMatch(o -> PolicyAttachment.attaches(AuthzPolicy.of(o.object()), w.namespace(), w.labels(), root));
+                .anyMatch(o -> PolicyAttachment.attaches(AuthzPolicy.of(o.object()), w.namespace(), w.labels(), w.revision(), root));
     }
 
     /**

@@ -121,6 +121,7 @@ final class MeshInventory {
         for (LivePod pod : c.pods()) {
             String ns = pod.namespace();
             boolean sidecar = Sidecars.hasSidecar(pod);
+            String revision = sidecar ? Sidecars.revisionOf(pod) : null; // the injector's, which serves its proxy
             if (Sidecars.finished(pod) || Sidecars.NEVER_INJECTED_NAMESPACES.contains(ns)
                     || (Mesh.ISTIO_NAMESPACE.equals(ns) && !sidecar)) {
                 continue;
@@ -129,14 +130,19 @@ final class MeshInventory {
                 Map<String, String> nsLabels = labels.get(ns);
                 boolean injecting = Injection.of(nsLabels).enabled() ? injectors.effective(nsLabels).enabled()
                         : injectors.autoInjects(nsLabels).isPresent();
-                if (injecting) {
-                    // the webhook selects the pod; the injector's policy and the pod's own word decide
-                    sidecar = sidecar || Sidecars.injectedOnCreate(nsLabels, injectors, pod);
-                } else if (turnedOff.contains(ns)) {
+                if (injecting && Sidecars.injectedOnCreate(nsLabels, injectors, pod)) {
+                    // the webhook selects the pod; the injector's policy and the pod's own word decide. Restarted, it is
+                    // the injecting revision's (a namespace moved to the canary), whose istiod then serves its proxy;
+                    // not known when the webhooks are not (the label may name a tag): then the one it has, if any
+                    String injector = !injectors.known() ? null : Injection.of(nsLabels).enabled()
+                            ? injectors.effective(nsLabels).revision() : injectors.autoInjects(nsLabels).orElse(null);
+                    revision = injector != null ? injector : revision;
+                    sidecar = true;
+                } else if (!injecting && turnedOff.contains(ns)) {
                     sidecar = false;
                 }
             }
-            out.add(of(pod).withSidecar(sidecar));
+            out.add(of(pod).withSidecar(sidecar).withRevision(sidecar ? revision : null));
         }
         return out;
     }
@@ -184,7 +190,8 @@ final class MeshInventory {
     static List<DestinationPolicy> liveRules(PlannedMesh mesh) {
         Set<String> served = mesh.liveServedRevisions();
         Map<String, String> revisions = mesh.cluster().destinationRuleRevisions();
-        return mesh.cluster().destinationRules().stream().filter(r -> !ConfigRevision.ignored(revisions.get(r.id()), served)).toList();
+        return mesh.cluster().destinationRules().stream().filter(r -> !ConfigRevision.ignored(revisions.get(r.id()), served))
+                .map(r -> r.withRevision(revisions.get(r.id()))).toList();
     }
 
     /**
@@ -195,7 +202,7 @@ final class MeshInventory {
         Set<String> served = mesh.servedRevisions();
         Map<String, String> revisions = mesh.cluster().destinationRuleRevisions();
         Map<String, DestinationPolicy> out = new TreeMap<>();
-        mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r));
+        mesh.cluster().destinationRules().forEach(r -> out.put(r.id(), r.withRevision(revisions.get(r.id()))));
         out.values().removeIf(r -> ConfigRevision.ignored(revisions.get(r.id()), served));
         if (mesh.context().purpose() == Purpose.DRIFT) {
             return List.copyOf(out.values());
@@ -213,7 +220,7 @@ final class MeshInventory {
                     continue;
                 }
                 out.put(o.namespace() + "/" + o.name(), DestinationPolicy.of(o.namespace(), o.name(), created, o.object().path("spec"),
-                        o.decl().address().toString()));
+                        o.decl().address().toString()).withRevision(ConfigRevision.of(o.object())));
             }
         }
         return List.copyOf(out.values());

@@ -194,13 +194,14 @@ public final class PlannedMesh {
         return meshConfig().rootNamespace();
     }
 
-    /** The PeerAuthentications declared by the stack (typed or as manifests), as the run leaves them. */
+    /** The PeerAuthentications declared by the stack (typed or as manifests), as the run leaves them, with their label. */
     public synchronized List<PeerPolicy> declaredPeers() {
         if (declaredPeers == null) {
             List<PeerPolicy> out = new ArrayList<>();
             for (PlannedObject o : planned()) {
                 if ("PeerAuthentication".equals(o.kind()) && o.istio() && o.namespace() != null) {
-                    out.add(PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), o.decl().address().toString()));
+                    out.add(PeerPolicy.of(o.namespace(), o.name(), null, o.object().path("spec"), o.decl().address().toString())
+                            .withRevision(ConfigRevision.of(o.object())));
                 }
             }
             declaredPeers = List.copyOf(out);
@@ -230,8 +231,9 @@ public final class PlannedMesh {
         Map<String, String> planned = new HashMap<>();
         planned().stream().filter(o -> "PeerAuthentication".equals(o.kind()) && o.istio())
                 .forEach(o -> planned.put(o.namespace() + "/" + o.name(), ConfigRevision.of(o.object())));
-        // No istiod reads a policy labelled with a revision none serves (ConfigRevision): it is not in the mesh.
-        declared = declared.stream().filter(d -> !ConfigRevision.ignored(planned.get(d.id()), served)).toList();
+        // No istiod reads a policy labelled with a revision none serves (ConfigRevision): it is not in the mesh; one
+        // labelled with a served revision is its istiod's alone (PeerPolicy#revision, PeerAuthentications#servedBy).
+        declared = declared.stream().filter(d -> !ConfigRevision.ignored(d.revision(), served)).toList();
         Map<String, String> liveRevisions = cluster().peerAuthenticationRevisions();
         Map<String, PeerPolicy> live = new HashMap<>();
         cluster().peerAuthentications().forEach(p -> live.put(p.id(), p));
@@ -252,14 +254,15 @@ public final class PlannedMesh {
             // A plan's own policy replaces the live one below, or, ignored by every istiod, takes it out of the mesh.
             boolean replaced = ctx.purpose() == Purpose.PLAN && planned.containsKey(id);
             if (!gone.contains(id) && !replaced && !ConfigRevision.ignored(liveRevisions.get(id), served)) {
-                out.put(id, managed.containsKey(id) ? new PeerPolicy(p.namespace(), p.name(), p.created(), p.selector(),
-                        p.mode(), p.portLevel(), managed.get(id)) : p);
+                out.put(id, new PeerPolicy(p.namespace(), p.name(), p.created(), p.selector(), p.mode(), p.portLevel(),
+                        managed.getOrDefault(id, p.origin()), liveRevisions.get(id)));
             }
         });
         for (PeerPolicy d : declared) {
             PeerPolicy was = live.get(d.id());
             Instant created = was == null ? null : was.created();
-            out.put(d.id(), new PeerPolicy(d.namespace(), d.name(), created, d.selector(), d.mode(), d.portLevel(), d.origin()));
+            out.put(d.id(), new PeerPolicy(d.namespace(), d.name(), created, d.selector(), d.mode(), d.portLevel(), d.origin(),
+                    d.revision()));
         }
         return List.copyOf(out.values());
     }
@@ -370,7 +373,8 @@ public final class PlannedMesh {
     public List<PeerPolicy> livePeerPolicies() {
         Set<String> served = liveServedRevisions();
         Map<String, String> revisions = cluster().peerAuthenticationRevisions();
-        return cluster().peerAuthentications().stream().filter(p -> !ConfigRevision.ignored(revisions.get(p.id()), served)).toList();
+        return cluster().peerAuthentications().stream().filter(p -> !ConfigRevision.ignored(revisions.get(p.id()), served))
+                .map(p -> p.withRevision(revisions.get(p.id()))).toList();
     }
 
     /** Istio's model of the judged mesh's PeerAuthentications. */

@@ -2,6 +2,7 @@ package io.meshform.providers.istio.checks;
 
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.injection.Sidecars;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.MeshConfigView;
 import io.meshform.providers.istio.policy.PolicyAttachment;
 import io.meshform.providers.istio.policy.PolicyTarget;
@@ -40,7 +41,8 @@ final class ServingRevisions {
             String root = mesh.rootNamespace();
             TreeSet<String> revisions = new TreeSet<>();
             for (var pod : CoveredWorkloads.running(mesh)) {
-                if (namespace != null && PolicyAttachment.attaches(namespace, selector, targets, pod.namespace(), pod.labels(), root)) {
+                if (namespace != null && PolicyAttachment.attaches(namespace, selector, targets, pod.namespace(), pod.labels(), root)
+                        && ConfigRevision.readBy(ConfigRevision.of(object), Sidecars.revisionOf(pod))) { // its istiod reads it
                     revisions.add(Sidecars.revisionOf(pod));
                 }
             }

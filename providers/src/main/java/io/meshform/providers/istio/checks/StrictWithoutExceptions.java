@@ -63,8 +63,8 @@ public final class StrictWithoutExceptions extends MeshCheck {
      * makes it PERMISSIVE or DISABLE. So a namespace-level policy does not exempt a pod a workload-level STRICT policy
      * selects, nor a new workload-level one a pod an older workload-level STRICT policy selects (the oldest wins).
      */
-    private static List<String> leftOutExceptions(PlannedMesh mesh, String ns, Map<String, String> labels,
-                                                  TreeSet<Integer> strictPorts) {
+    private static List<String> leftOutExceptions(PlannedMesh mesh, ReachPod pod, TreeSet<Integer> strictPorts) {
+        String ns = pod.namespace();
         Map<String, PeerPolicy> composed = new LinkedHashMap<>();
         mesh.peerPolicies().forEach(p -> composed.put(p.id(), p));
         java.util.Set<PeerPolicy> leftOut = new java.util.HashSet<>();
@@ -75,14 +75,14 @@ public final class StrictWithoutExceptions extends MeshCheck {
             }
             PeerPolicy live = composed.get(o.namespace() + "/" + o.name());
             PeerPolicy p = PeerPolicy.of(o.namespace(), o.name(), live == null ? null : live.created(), o.object().path("spec"),
-                    o.decl().address().toString());
+                    o.decl().address().toString()).withRevision(io.meshform.providers.istio.policy.ConfigRevision.of(o.object()));
             composed.put(p.id(), p);
             leftOut.add(p);
         }
         if (leftOut.isEmpty()) {
             return List.of();
         }
-        EffectiveMtls after = new PeerAuthentications(mesh.rootNamespace(), composed.values()).effective(ns, labels);
+        EffectiveMtls after = new PeerAuthentications(mesh.rootNamespace(), composed.values()).effective(pod);
         TreeSet<String> out = new TreeSet<>();
         if (strictPorts.isEmpty()) {
             PeerPolicy decider = after.decidedByWorkloadMode();
@@ -114,7 +114,7 @@ public final class StrictWithoutExceptions extends MeshCheck {
             if (known == null || !pod.sidecar() || pod.gatewayProxy()) {
                 continue; // no PeerAuthentication acts on a gateway's or waypoint's listeners (ReachPod#gatewayProxy)
             }
-            EffectiveMtls mtls = peers.effective(ns, labels);
+            EffectiveMtls mtls = peers.effective(pod); // by the policies its istiod reads
             // Only the ports its sidecar captures: an excluded one (traffic.sidecar.istio.io/excludeInboundPorts, an
             // includeInboundPorts list without it) reaches the application directly, where no PeerAuthentication acts.
             TreeSet<Integer> ports = new TreeSet<>();
@@ -133,7 +133,7 @@ public final class StrictWithoutExceptions extends MeshCheck {
                 continue;
             }
             TreeSet<Integer> strictPorts = ports.isEmpty() ? new TreeSet<>() : strict;
-            Finding f = new Finding(ns + "/" + pod.name(), known, strictPorts, mtls, leftOutExceptions(mesh, ns, labels, strictPorts));
+            Finding f = new Finding(ns + "/" + pod.name(), known, strictPorts, mtls, leftOutExceptions(mesh, pod, strictPorts));
             PeerPolicy decider = ports.isEmpty() ? mtls.decidedByWorkloadMode() : mtls.decidedBy(strict.first());
             if (decider != null) { // STRICT always comes from a policy: Istio's default is PERMISSIVE
                 byDecider.computeIfAbsent(decider, k -> new ArrayList<>()).add(f);

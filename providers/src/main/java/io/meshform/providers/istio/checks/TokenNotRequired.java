@@ -3,9 +3,11 @@ package io.meshform.providers.istio.checks;
 import io.meshform.engine.diag.Diagnostic;
 import io.meshform.engine.spi.CheckContext;
 import io.meshform.providers.istio.policy.AuthzPolicy;
+import io.meshform.providers.istio.policy.ConfigRevision;
 import io.meshform.providers.istio.policy.TokenRequirement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -55,8 +57,43 @@ public final class TokenNotRequired extends MeshCheck {
         String root = mesh.rootNamespace();
         List<AuthzPolicy> policies = mesh.authorizationPolicies().stream().map(a -> AuthzPolicy.of(a.object())).toList();
         for (PlannedObject o : requestAuthns) {
-            out.addAll(judge(o, policies, root, validate, mesh));
+            out.addAll(perRevision(o, policies, root, validate, mesh));
         }
+        return out;
+    }
+
+    /**
+     * {@link #judge} with the AuthorizationPolicies each istiod reads ({@link ConfigRevision#readBy}): a
+     * RequestAuthentication labelled for one revision acts only on its proxies, under the policies its istiod reads; an
+     * unlabelled one acts on every revision's, so where a judged policy is labelled, each served revision is judged
+     * with its own, and verdicts that differ say whose proxies they are about.
+     */
+    private static List<Diagnostic> perRevision(PlannedObject o, List<AuthzPolicy> policies, String root, boolean validate,
+                                                PlannedMesh mesh) {
+        String own = ConfigRevision.of(o.object());
+        java.util.Set<String> revisions = new java.util.TreeSet<>();
+        if (own != null) {
+            revisions.add(own);
+        } else if (policies.stream().anyMatch(p -> p.revision() != null)) {
+            revisions.addAll(mesh.servedRevisions());
+            if (revisions.isEmpty()) { // not known (validate): each revision a policy names, and one naming none
+                policies.stream().map(AuthzPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
+                revisions.add("");
+            }
+        }
+        if (revisions.isEmpty()) {
+            return judge(o, policies, root, validate, mesh);
+        }
+        Map<String, List<Diagnostic>> byRevision = new java.util.LinkedHashMap<>();
+        revisions.forEach(r -> byRevision.put(r, judge(o, policies.stream().filter(p -> ConfigRevision.readBy(p.revision(), r))
+                .toList(), root, validate, mesh)));
+        if (own != null || new java.util.HashSet<>(byRevision.values()).size() == 1) {
+            return byRevision.values().iterator().next();
+        }
+        List<Diagnostic> out = new ArrayList<>();
+        byRevision.forEach((r, ds) -> ds.forEach(d -> out.add(new Diagnostic(d.severity(), d.summary() + (r.isEmpty()
+                ? " (for the proxies of a revision no AuthorizationPolicy is labelled for)" : " (for the proxies of revision " + r + ")"),
+                d.detail(), d.range()))));
         return out;
     }
 

@@ -43,6 +43,17 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
 
     public static List<Diagnostic> findings(PlannedMesh mesh) {
         PeerAuthentications peers = mesh.peers();
+        // Each istiod composes the policies it reads (PeerAuthentications#views): an unmanaged policy weakens the
+        // stack's STRICT only where one istiod reads both. The same finding from several revisions is said once.
+        java.util.Set<Diagnostic> weakened = new java.util.LinkedHashSet<>();
+        peers.views(mesh.servedRevisions()).values().forEach(view -> weakened.addAll(weakenings(mesh, peers, view)));
+        List<Diagnostic> out = new ArrayList<>(weakened);
+        out.addAll(bypassedStrict(mesh, peers));
+        return out;
+    }
+
+    /** The unmanaged policies of {@code peers} (one istiod's view) that weaken the stack's STRICT there. */
+    private static List<Diagnostic> weakenings(PlannedMesh mesh, PeerAuthentications all, PeerAuthentications peers) {
         String root = peers.rootNamespace();
         List<Diagnostic> out = new ArrayList<>();
         // A workload policy (it has a selector) takes no part in a namespace's wide mode: with or without it, the
@@ -80,7 +91,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
             if (scope == PeerPolicy.Scope.NAMESPACE) {
                 whom = "for every workload in namespace " + p.namespace();
             } else {
-                Optional<List<String>> pods = winsFor(mesh, peers, p);
+                Optional<List<String>> pods = winsFor(mesh, all, p); // each pod by its own istiod's policies
                 if (pods.isPresent() && pods.get().isEmpty()) {
                     continue; // every running pod it selects is decided by an older workload policy, or is a gateway
                 }
@@ -99,7 +110,6 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
                             + " narrower scope wins, and for one workload the oldest policy); delete it, or declare it"
                             + " (istio.peerAuthentication) if the exception is intended", at));
         }
-        out.addAll(bypassedStrict(mesh, peers));
         return out;
     }
 
@@ -122,7 +132,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
                 candidates.addAll(capture.excludeInboundPorts());
             }
             candidates.removeAll(Interception.ALWAYS_EXCLUDED_INBOUND);
-            EffectiveMtls mtls = peers.effective(pod.namespace(), pod.labels());
+            EffectiveMtls mtls = peers.effective(pod); // by the policies its istiod reads
             Map<PeerPolicy, List<String>> lines = new java.util.LinkedHashMap<>();
             if (candidates.isEmpty() && capture.capturesNoInbound() && mtls.mode() == MtlsMode.STRICT) {
                 PeerPolicy by = mtls.decidedByWorkloadMode();
@@ -197,7 +207,7 @@ public final class UnmanagedWeakerMtls extends MeshCheck {
             }
             String name = pod.namespace() + "/" + pod.name();
             selected.add(name);
-            if (!pod.gatewayProxy() && p.equals(peers.effective(p.namespace(), pod.labels()).workload())) {
+            if (!pod.gatewayProxy() && p.equals(peers.effective(pod).workload())) {
                 wins.add(name);
             }
         }

@@ -30,11 +30,17 @@ import tools.jackson.databind.JsonNode;
  * @param rules     the rules
  */
 public record AuthzPolicy(String namespace, String name, String action, String provider, Map<String, String> selector,
-                          List<PolicyTarget> targets, boolean dryRun, List<Rule> rules) {
+                          List<PolicyTarget> targets, boolean dryRun, List<Rule> rules, String revision) {
 
     public AuthzPolicy {
         targets = List.copyOf(targets);
         rules = List.copyOf(rules);
+    }
+
+    /** An unlabelled policy, read by every istiod ({@code revision}: its {@code istio.io/rev} label, {@link ConfigRevision}). */
+    public AuthzPolicy(String namespace, String name, String action, String provider, Map<String, String> selector,
+                       List<PolicyTarget> targets, boolean dryRun, List<Rule> rules) {
+        this(namespace, name, action, provider, selector, targets, dryRun, rules, null);
     }
 
     /** True when it names {@code targetRef(s)}: istiod attaches it by them alone ({@link PolicyAttachment}). */
@@ -277,7 +283,7 @@ public record AuthzPolicy(String namespace, String name, String action, String p
         return new AuthzPolicy(Json.text(object.path("metadata"), "namespace"), Json.text(object.path("metadata"), "name"),
                 action == null ? "ALLOW" : action, Json.text(spec.path("provider"), "name"),
                 spec.has("selector") ? Json.stringMap(sel) : null, PolicyTarget.of(spec),
-                isDryRun(object), rules);
+                isDryRun(object), rules, ConfigRevision.of(object));
     }
 
     private static List<String> strings(JsonNode array) {

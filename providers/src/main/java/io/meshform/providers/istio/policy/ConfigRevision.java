@@ -16,6 +16,14 @@ import tools.jackson.databind.JsonNode;
  * is ignored everywhere: the test bed's istiod (revision default) gave a pod PERMISSIVE under a mesh-wide STRICT
  * PeerAuthentication labelled {@code istio.io/rev: canary}, and STRICT once the label said {@code default} or was
  * removed.
+ *
+ * <p>During a canary each revision's istiod reads its own share, and configures only the proxies connected to it: a
+ * proxy connects to the istiod of the revision that injected it ({@code discoveryAddress: istiod-REV} in that
+ * revision's mesh config, manifests/charts/istio-control/istio-discovery/templates/configmap.yaml, the injector
+ * writing {@code istio.io/rev: REV} on the pod beside it, {@code Sidecars.revisionOf}). So an object labelled for one
+ * running revision acts on that revision's proxies alone: {@link #readBy} is the one rule every model asks (server
+ * side: PeerAuthentication and AuthorizationPolicy by the server's revision; client side: DestinationRule and the
+ * PeerAuthentications auto mTLS reads by the client's).
  */
 public final class ConfigRevision {
     /** The label that ties a config object to one control plane. */
@@ -35,5 +43,14 @@ public final class ConfigRevision {
      */
     public static boolean ignored(String revision, Set<String> served) {
         return revision != null && !served.isEmpty() && !served.contains(revision);
+    }
+
+    /**
+     * Whether the istiod of {@code proxyRevision} (the revision serving a proxy; null: not known) reads an object
+     * labelled {@code revision} (null: unlabelled): {@code LabelsInRevision(labels, rev)} (pkg/config/model.go), an
+     * unknown proxy revision counting as istiod's empty revision, which reads every object.
+     */
+    public static boolean readBy(String revision, String proxyRevision) {
+        return revision == null || proxyRevision == null || proxyRevision.equals(revision);
     }
 }

@@ -18,14 +18,27 @@ import tools.jackson.databind.JsonNode;
  * @param workloadSelector {@code spec.workloadSelector.matchLabels}, or null when the rule has no workloadSelector
  * @param trafficPolicy    {@code spec.trafficPolicy}, or null
  * @param origin           a stack resource address, or null when only the cluster has it
+ * @param revision         its {@code istio.io/rev} label, null without one: only that revision's istiod reads it, for
+ *                         the clients it serves ({@link ConfigRevision})
  */
 public record DestinationPolicy(String namespace, String name, Instant created, String host, List<String> exportTo,
-                                Map<String, String> workloadSelector, JsonNode trafficPolicy, String origin) {
+                                Map<String, String> workloadSelector, JsonNode trafficPolicy, String origin, String revision) {
 
     public DestinationPolicy {
         exportTo = List.copyOf(exportTo);
         // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
         workloadSelector = workloadSelector == null ? null : SortedCopies.of(workloadSelector);
+    }
+
+    /** An unlabelled rule, read by every istiod. */
+    public DestinationPolicy(String namespace, String name, Instant created, String host, List<String> exportTo,
+                             Map<String, String> workloadSelector, JsonNode trafficPolicy, String origin) {
+        this(namespace, name, created, host, exportTo, workloadSelector, trafficPolicy, origin, null);
+    }
+
+    /** The same rule labelled {@code istio.io/rev: revision} (null: unlabelled). */
+    public DestinationPolicy withRevision(String revision) {
+        return new DestinationPolicy(namespace, name, created, host, exportTo, workloadSelector, trafficPolicy, origin, revision);
     }
 
     /** From a DestinationRule spec. */

@@ -48,12 +48,16 @@ public final class PeerAuthentications {
     private final Map<String, List<PeerPolicy>> byNamespace = new HashMap<>();
     /** Selector-less policies istiod drops because an older one exists in the namespace, with the one it keeps. */
     private final Map<PeerPolicy, PeerPolicy> shadowed = new LinkedHashMap<>();
+    /** {@link #servedBy} of each revision asked for, built once. */
+    private final Map<String, PeerAuthentications> byRevision = new java.util.concurrent.ConcurrentHashMap<>();
+    private final boolean labelled;
 
     public PeerAuthentications(String rootNamespace, Collection<PeerPolicy> policies) {
         this.rootNamespace = rootNamespace;
         List<PeerPolicy> sorted = new ArrayList<>(policies);
         sorted.sort(PeerPolicy.ORDER);
         this.all = List.copyOf(sorted);
+        this.labelled = sorted.stream().anyMatch(p -> p.revision() != null);
         Map<String, PeerPolicy> firstWide = new HashMap<>();
         for (PeerPolicy p : sorted) {
             if (p.selector().isEmpty()) {
@@ -79,6 +83,48 @@ public final class PeerAuthentications {
     /** Mesh- or namespace-level policies istiod ignores, each with the older one of its namespace that it keeps. */
     public Map<PeerPolicy, PeerPolicy> shadowed() {
         return java.util.Collections.unmodifiableMap(shadowed);
+    }
+
+    /**
+     * The policies the istiod of {@code proxyRevision} reads ({@link ConfigRevision#readBy}: the unlabelled ones and
+     * those labelled with that revision), composed alone: what that istiod gives the proxies it serves, as a server
+     * ({@link #effective}) and, for auto mTLS, as a client ({@link #namespaceMode}). Each istiod composes only the
+     * policies its config store holds, so a mesh-wide STRICT labelled for one revision leaves the other's pods
+     * PERMISSIVE, and the oldest selector-less policy of a namespace is the oldest that revision reads. This model
+     * itself when no policy is labelled, or {@code proxyRevision} is null (not known: every policy counts).
+     */
+    public PeerAuthentications servedBy(String proxyRevision) {
+        if (!labelled || proxyRevision == null) {
+            return this;
+        }
+        return byRevision.computeIfAbsent(proxyRevision, r -> new PeerAuthentications(rootNamespace,
+                all.stream().filter(p -> ConfigRevision.readBy(p.revision(), r)).toList()));
+    }
+
+    /**
+     * {@link #servedBy} of each revision whose istiod may read these policies, by revision: those in {@code served}
+     * (the revisions served, as the run knows them); when none is known (validate), each revision a policy is labelled
+     * with, and {@code ""} for an istiod that reads only the unlabelled ones. One entry, this model, when no policy is
+     * labelled: every istiod then reads the same policies. For the checks that judge policies against each other (which
+     * one an istiod keeps, which one weakens another), not pods.
+     */
+    public Map<String, PeerAuthentications> views(java.util.Set<String> served) {
+        if (!labelled) {
+            return Map.of("", this);
+        }
+        java.util.Set<String> revisions = new java.util.TreeSet<>(served);
+        if (revisions.isEmpty()) {
+            all.stream().map(PeerPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
+            revisions.add("");
+        }
+        Map<String, PeerAuthentications> out = new LinkedHashMap<>();
+        revisions.forEach(r -> out.put(r, servedBy(r)));
+        return out;
+    }
+
+    /** The effective inbound mTLS of {@code pod}: {@link #effective(String, Map)} by the policies its istiod reads. */
+    public EffectiveMtls effective(ReachPod pod) {
+        return servedBy(pod.revision()).effective(pod.namespace(), pod.labels());
     }
 
     /** The effective inbound mTLS of a workload (pod) in {@code namespace} with {@code labels}. */

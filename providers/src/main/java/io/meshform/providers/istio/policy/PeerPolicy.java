@@ -16,14 +16,27 @@ import tools.jackson.databind.JsonNode;
  * @param mode      {@code mtls.mode}; UNSET when {@code mtls} is absent
  * @param portLevel {@code portLevelMtls}: container (target) port to mode, UNSET for an entry without a mode
  * @param origin    who declares it: a stack resource address, or {@code null} when only the cluster has it
+ * @param revision  its {@code istio.io/rev} label, null without one: only that revision's istiod reads it
+ *                  ({@link ConfigRevision})
  */
 public record PeerPolicy(String namespace, String name, Instant created, Map<String, String> selector, MtlsMode mode,
-                         SortedMap<Integer, MtlsMode> portLevel, String origin) {
+                         SortedMap<Integer, MtlsMode> portLevel, String origin, String revision) {
 
     public PeerPolicy {
         // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
         selector = SortedCopies.of(selector);
         portLevel = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(portLevel));
+    }
+
+    /** An unlabelled policy, read by every istiod. */
+    public PeerPolicy(String namespace, String name, Instant created, Map<String, String> selector, MtlsMode mode,
+                      SortedMap<Integer, MtlsMode> portLevel, String origin) {
+        this(namespace, name, created, selector, mode, portLevel, origin, null);
+    }
+
+    /** The same policy labelled {@code istio.io/rev: revision} (null: unlabelled). */
+    public PeerPolicy withRevision(String revision) {
+        return new PeerPolicy(namespace, name, created, selector, mode, portLevel, origin, revision);
     }
 
     /** From an Istio spec ({@code mtls}, {@code selector}, {@code portLevelMtls}). */

@@ -39,6 +39,16 @@ public final class PolicyAttachment {
     }
 
     /**
+     * {@link #attaches(AuthzPolicy, String, Map, String)} on a proxy served by the istiod of {@code proxyRevision} (null:
+     * not known): that istiod must also read the policy ({@link ConfigRevision#readBy}); a policy labelled for another
+     * revision is not in its config store, so it attaches to none of its proxies.
+     */
+    public static boolean attaches(AuthzPolicy p, String namespace, Map<String, String> labels, String proxyRevision,
+                                   String rootNamespace) {
+        return ConfigRevision.readBy(p.revision(), proxyRevision) && attaches(p, namespace, labels, rootNamespace);
+    }
+
+    /**
      * The same rule for any policy kind istiod attaches this way (an EnvoyFilter's {@code workloadSelector} and
      * {@code targetRefs} too): one in {@code policyNamespace} with {@code selector} (null or empty: none) and
      * {@code targets}, on a gateway pod in {@code namespace} with {@code labels}.

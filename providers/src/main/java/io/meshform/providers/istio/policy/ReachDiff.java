@@ -61,7 +61,7 @@ public record ReachDiff(List<Change> changes, int breaks, int newlyPlaintext, in
         long pairs = 0;
         for (Map.Entry<String, Reachability.Server> se : after.servers().entrySet()) {
             Reachability.Server server = se.getValue();
-            Reachability.Server was = before.servers().get(se.getKey());
+            Reachability.Server was = before.server(se.getKey());
             Map<String, Reachability.Entry> wasEntries = new HashMap<>();
             if (was != null) {
                 was.entries().forEach(e -> wasEntries.put(e.containerPort() + "|" + e.via(), e));

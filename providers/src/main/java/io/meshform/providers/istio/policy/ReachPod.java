@@ -25,16 +25,26 @@ import java.util.Map;
  *                      {@code authnBuilder.ForPort}, listener_inbound.go). Its templates (gateway-injection-template.yaml,
  *                      kube-gateway.yaml, waypoint.yaml) give it no {@code security.istio.io/tlsMode: istio} label, so
  *                      auto mTLS sends it plaintext. As a client it originates Istio mTLS like a sidecar.
+ * @param revision      the revision whose istiod configures its proxy (the injector's, {@code Sidecars.revisionOf}); null
+ *                      when not known. That istiod reads only the config objects unlabelled or labelled with it
+ *                      ({@link ConfigRevision#readBy}), so they alone decide what this proxy does.
  */
 public record ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
                       boolean nativeSidecar, boolean hostNetwork, List<Port> ports, String ip, Interception interception,
-                      boolean gatewayProxy) {
+                      boolean gatewayProxy, String revision) {
 
     public ReachPod {
         // Sorted, not Map.copyOf (randomised per JVM): whatever iterates or prints it sees one order in every run.
         labels = SortedCopies.of(labels);
         ports = List.copyOf(ports);
         interception = interception == null ? Interception.ALL : interception;
+    }
+
+    /** A pod whose proxy's revision is not known. */
+    public ReachPod(String namespace, String name, String workload, Map<String, String> labels, boolean sidecar,
+                    boolean nativeSidecar, boolean hostNetwork, List<Port> ports, String ip, Interception interception,
+                    boolean gatewayProxy) {
+        this(namespace, name, workload, labels, sidecar, nativeSidecar, hostNetwork, ports, ip, interception, gatewayProxy, null);
     }
 
     /** A pod with a sidecar or none (no gateway or waypoint proxy). */
@@ -76,13 +86,19 @@ public record ReachPod(String namespace, String name, String workload, Map<Strin
     /** The same pod with or without a sidecar (after injection turns on or off for its namespace and it restarts). */
     public ReachPod withSidecar(boolean on) {
         return on == sidecar ? this : new ReachPod(namespace, name, workload, labels, on, on && nativeSidecar, hostNetwork, ports,
-                ip, interception, on && gatewayProxy);
+                ip, interception, on && gatewayProxy, revision);
+    }
+
+    /** The same pod, its proxy served by the istiod of {@code proxyRevision} (null: not known). */
+    public ReachPod withRevision(String proxyRevision) {
+        return new ReachPod(namespace, name, workload, labels, sidecar, nativeSidecar, hostNetwork, ports, ip, interception,
+                gatewayProxy, proxyRevision);
     }
 
     /** The same pod serving {@code served} (its container ports and the Services' target ports it has). */
     public ReachPod withPorts(List<Port> served) {
         return new ReachPod(namespace, name, workload, labels, sidecar, nativeSidecar, hostNetwork, served, ip, interception,
-                gatewayProxy);
+                gatewayProxy, revision);
     }
 
     /** The container port a Service's {@code targetPort} (a number, or a port name) reaches on this pod; -1 for none. */

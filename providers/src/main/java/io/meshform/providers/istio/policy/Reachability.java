@@ -106,6 +106,14 @@ public final class Reachability {
     private final MeshState state;
     private final PeerAuthentications peers;
     private final ClientTls tls;
+    /** The client side as the istiod of each revision configures it ({@link #tls(String)}), built when first asked. */
+    private final Map<String, ClientTls> tlsByRevision = new HashMap<>();
+    /** Whether some PeerAuthentication or DestinationRule is labelled for one revision ({@link ConfigRevision}). */
+    private final boolean labelled;
+    /** A sidecar client class's revision (the istiod that configures its proxy), when known. */
+    private final Map<String, String> revisionOf = new HashMap<>();
+    /** Each server by its key less the revision, the first of several: {@link #server(String)}. */
+    private final Map<String, Server> byBaseKey = new HashMap<>();
     private final Map<String, Server> servers = new LinkedHashMap<>();
     private final Map<String, ClientTls.Client> classes = new LinkedHashMap<>();
     private final Map<String, String> classOf = new TreeMap<>();
@@ -133,6 +141,8 @@ public final class Reachability {
         this.state = state;
         this.peers = new PeerAuthentications(state.rootNamespace(), state.peers());
         this.tls = new IstioClientTls(state, peers);
+        this.labelled = state.peers().stream().anyMatch(p -> p.revision() != null)
+                || state.rules().stream().anyMatch(r -> r.revision() != null);
         Set<String> selectorNamespaces = new HashSet<>();
         state.rules().stream().filter(r -> r.workloadSelector() != null).forEach(r -> selectorNamespaces.add(r.namespace()));
         Map<String, List<ReachPod>> grouped = new LinkedHashMap<>();
@@ -141,7 +151,10 @@ public final class Reachability {
             String outbound = p.sidecar() && !p.interception().outboundKey().equals(Interception.ALL.outboundKey())
                     ? "|capture:" + p.interception().outboundKey() : "";
             String klass = p.namespace() + "|" + p.sidecar() + "|" + (selectorNamespaces.contains(p.namespace()) ? p.labels() : "")
-                    + outbound;
+                    + outbound + revisionKey(p);
+            if (!revisionKey(p).isEmpty()) {
+                revisionOf.put(klass, p.revision());
+            }
             classes.computeIfAbsent(klass, k -> new ClientTls.Client(p.namespace(), p.labels(), p.sidecar(), false, null));
             if (!outbound.isEmpty()) {
                 capture.putIfAbsent(klass, p.interception());
@@ -152,7 +165,7 @@ public final class Reachability {
                 List<Integer> uncaptured = p.ports().stream().map(ReachPod.Port::number).filter(n -> p.inboundBypass(n) != null)
                         .toList();
                 grouped.computeIfAbsent(id + "|" + stable(p.labels()) + "|" + p.ports()
-                        + (uncaptured.isEmpty() ? "" : "|uncaptured:" + uncaptured), k -> new ArrayList<>()).add(p);
+                        + (uncaptured.isEmpty() ? "" : "|uncaptured:" + uncaptured) + revisionKey(p), k -> new ArrayList<>()).add(p);
             }
         }
         for (OutsideCaller c : state.callers()) {
@@ -169,7 +182,7 @@ public final class Reachability {
         Map<ReachService, List<ReachPod>> endpoints = new java.util.IdentityHashMap<>();
         grouped.forEach((key, pods) -> {
             ReachPod rep = pods.get(0);
-            EffectiveMtls mtls = peers.effective(rep.namespace(), rep.labels());
+            EffectiveMtls mtls = peers.effective(rep); // by the PeerAuthentications its own istiod reads
             List<Entry> entries = new ArrayList<>();
             for (ReachPod.Port cp : rep.ports()) {
                 MtlsMode mode = mtls.forPort(cp.number());
@@ -195,8 +208,50 @@ public final class Reachability {
                     entries.add(new Entry(cp.number(), "pod IP", new ClientTls.Route(null, null, rep, cp.number(), List.of(rep), mode)));
                 }
             }
-            servers.put(key, new Server(clientId(rep), rep, List.copyOf(pods), mtls, List.copyOf(entries)));
+            Server server = new Server(clientId(rep), rep, List.copyOf(pods), mtls, List.copyOf(entries));
+            servers.put(key, server);
+            byBaseKey.putIfAbsent(baseKey(key), server);
         });
+    }
+
+    /**
+     * The part of the server and client keys that names the revision serving a sidecar pod: the pods of one workload
+     * served by two revisions (a canary's rolling restart) are configured by two istiods, each from the config objects
+     * it reads ({@link ConfigRevision#readBy}), so they are judged apart.
+     */
+    private static String revisionKey(ReachPod p) {
+        return p.sidecar() && p.revision() != null ? REVISION_KEY + p.revision() : "";
+    }
+
+    private static final String REVISION_KEY = "\u0000rev:";
+
+    private static String baseKey(String key) {
+        int at = key.indexOf(REVISION_KEY);
+        return at < 0 ? key : key.substring(0, at);
+    }
+
+    /**
+     * The server of {@code key} (a key of another state of the same pods): that key's, else one of the same pods
+     * served by another revision or by none (a pod that gains its sidecar, or moves to the canary, with the plan).
+     */
+    public Server server(String key) {
+        Server exact = servers.get(key);
+        return exact != null ? exact : byBaseKey.get(baseKey(key));
+    }
+
+    /**
+     * The client side as the istiod of {@code revision} configures its proxies: the DestinationRules it reads and the
+     * PeerAuthentications its auto mTLS reads ({@link ConfigRevision#readBy}); the whole mesh's when nothing is
+     * labelled for one revision or the revision is not known.
+     */
+    private ClientTls tls(String revision) {
+        if (!labelled || revision == null) {
+            return tls;
+        }
+        return tlsByRevision.computeIfAbsent(revision, r -> new IstioClientTls(new MeshState(state.rootNamespace(), state.autoMtls(),
+                state.defaultExportTo(), state.domain(), state.pods(), state.services(), state.peers(),
+                state.rules().stream().filter(d -> ConfigRevision.readBy(d.revision(), r)).toList(), state.callers()),
+                peers.servedBy(r)));
     }
 
     /**
@@ -273,7 +328,7 @@ public final class Reachability {
         if (bypass != null) {
             client = bypassed.get(classKey);
         }
-        ClientTls.Decision d = tls.sends(client, r);
+        ClientTls.Decision d = tls(revisionOf.get(classKey)).sends(client, r);
         if (bypass != null) {
             d = new ClientTls.Decision(d.sends(), "the client's sidecar does not capture this"
                     + " connection (" + bypass + "): it leaves as the application sends it", false);
