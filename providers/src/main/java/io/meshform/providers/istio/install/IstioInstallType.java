@@ -116,7 +116,8 @@ public final class IstioInstallType implements ResourceType {
      * (--istioctl, MESHFORM_ISTIOCTL, PATH).
      */
     Istioctl istioctl(StackContext context, ResourceAddress address, JsonNode spec) {
-        return stackIstioctl.choose(context, address, Json.text(spec, "istioctl"));
+        return stackIstioctl.choose(context, address, Json.text(spec, "istioctl"),
+                context.drift() ? StackIstioctl.RECORD : StackIstioctl.STACK);
     }
 
     /** Whether the spec's own istioctl (if any) may run; validate refuses it otherwise. */
@@ -359,7 +360,8 @@ public final class IstioInstallType implements ResourceType {
         JsonNode spec = request.recorded().attributes();
         UninstallOperator.Command command = UninstallOperator.command(request.address().toString(), spec, kube.client());
         List<String> args = new ArrayList<>(command.args());
-        Istioctl istioctl = istioctl(request.context(), request.address(), spec);
+        Istioctl istioctl = stackIstioctl.choose(request.context(), request.address(), Json.text(spec, "istioctl"),
+                StackIstioctl.RECORD);
         Path file = null;
         if (command.operator() != null) {
             file = InstallSpec.writeIstioOperator(command.operator(), istioctl.runDirectory());

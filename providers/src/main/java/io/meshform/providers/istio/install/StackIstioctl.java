@@ -25,20 +25,30 @@ final class StackIstioctl {
         this.defaultIstioctl = defaultIstioctl;
     }
 
+    /** Where a plan's spec is read: the stack. */
+    static final String STACK = "the stack";
+    /** Where drift's and a delete's spec is read: the state. */
+    static final String RECORD = "the state's record of this install";
+
     /** Whether the spec names its own istioctl at all. */
     static boolean named(String own) {
         return own != null && !own.isBlank();
     }
 
-    /** The istioctl to run for {@code own} (relative to the stack file), or an error when the user did not allow it. */
-    Istioctl choose(StackContext context, ResourceAddress address, String own) {
+    /**
+     * The istioctl to run for {@code own} (relative to the stack file), or an error when the user did not allow it.
+     * {@code whose} says where {@code own} was read, as the refusal names it: the stack, or the state's record (drift
+     * checks what was applied, and destroy uninstalls it, both with the recorded spec; the record may name a program
+     * the stack no longer does).
+     */
+    Istioctl choose(StackContext context, ResourceAddress address, String own, String whose) {
         if (!named(own)) {
             return defaultIstioctl;
         }
         Path program = program(own, context.baseDirectory());
         if (!allowed(program)) {
-            throw KubeErrors.error(address + ": the stack names its own istioctl (" + own + "), and meshform runs a program"
-                            + " a stack names only when the command line allows it",
+            throw KubeErrors.error(address + ": " + whose + " names its own istioctl (" + own + "), and meshform runs a"
+                            + " program a stack or its state names only when the command line allows it",
                     "whoever can edit the stack could otherwise run any program in the pipeline that plans it. If you trust"
                             + " this stack's istioctl, pass --allow-stack-istioctl, or name the same program with --istioctl "
                             + program + "; or remove `istioctl` from the spec to use the istioctl of --istioctl,"

@@ -108,6 +108,13 @@ class IstioInstallFakeIstioctlTest {
         assertTrue(e.getMessage().contains("the stack names its own istioctl (./evil.sh)"), e.getMessage());
         assertTrue(e.getMessage().contains("--allow-stack-istioctl"), e.getMessage());
         assertTrue(Files.notExists(marker), "the stack's program must not have run");
+        // Drift checks the applied spec: a program the state's record names (the stack may name none) is said so.
+        var drift = io.meshform.engine.spi.StackContext.forDrift(io.meshform.engine.spi.StackContext.detached().stack());
+        var fromRecord = assertThrows(DiagnosticsException.class,
+                () -> refused.plan(new PlanRequest(address, spec, null, null, drift)));
+        assertTrue(fromRecord.getMessage().contains("the state's record of this install names its own istioctl (./evil.sh)"),
+                fromRecord.getMessage());
+        assertTrue(Files.notExists(marker), "the recorded program must not have run");
 
         var sameProgram = new java.util.HashMap<>(base);
         sameProgram.put("istioctl", evil.toString());
