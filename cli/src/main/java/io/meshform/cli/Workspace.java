@@ -86,6 +86,13 @@ final class Workspace implements AutoCloseable {
         // The default kubeconfig is $HOME/.kube/config, as kubectl's; the JVM's user.home ignores $HOME.
         String home = terminal.env().get("HOME");
         s.put(KubeConnection.HOME_SETTING, home == null || home.isEmpty() ? System.getProperty("user.home") : home);
+        // HTTPS_PROXY, NO_PROXY...: kubectl takes them whichever kubeconfig it reads, and so does meshform.
+        for (String name : KubeConnection.PROXY_VARIABLES) {
+            String value = terminal.env().get(name);
+            if (value != null) {
+                s.put(KubeConnection.PROXY_SETTING_PREFIX + name, value);
+            }
+        }
         return s;
     }
 

@@ -360,6 +360,12 @@ public final class KubeConnection implements AutoCloseable {
      */
     public static final String HOME_SETTING = "home";
 
+    /** The proxy variables a caller that gives {@link #HOME_SETTING} gives too, each under {@link #PROXY_SETTING_PREFIX}. */
+    public static final java.util.List<String> PROXY_VARIABLES = EnvironmentProxy.VARIABLES;
+
+    /** The prefix of those settings' keys. */
+    public static final String PROXY_SETTING_PREFIX = KubeconfigSource.PROXY_SETTING_PREFIX;
+
     /** Whether the kubeconfig setting is the value of $KUBECONFIG (a list), not --kubeconfig's file. */
     public static boolean kubeconfigFromEnvironment(ProviderSettings settings) {
         return settings.get(KUBECONFIG_FROM_ENVIRONMENT).map(Boolean::parseBoolean).orElse(false);

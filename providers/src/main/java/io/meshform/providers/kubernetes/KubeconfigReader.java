@@ -32,14 +32,20 @@ import tools.jackson.databind.json.JsonMapper;
 final class KubeconfigReader {
     /** The exec plugins run so far by the connection this reader reads for: each is run once per run. */
     private final ExecCredentialRuns execRuns;
+    /** The environment's proxy (HTTPS_PROXY, NO_PROXY...), chosen as kubectl chooses it; null: left as fabric8 reads it. */
+    private final EnvironmentProxy environment;
 
-    /** A reader of its own: its plugins run again in another reader (tests, one-off reads). */
+    /**
+     * A reader of its own, which leaves the proxy as fabric8 reads it (none for a file, the JVM's environment's for
+     * {@link #autoConfigure}): its plugins run again in another reader (tests of fabric8 parity, one-off reads).
+     */
     KubeconfigReader() {
-        this(new ExecCredentialRuns());
+        this(new ExecCredentialRuns(), null);
     }
 
-    KubeconfigReader(ExecCredentialRuns execRuns) {
+    KubeconfigReader(ExecCredentialRuns execRuns, EnvironmentProxy environment) {
         this.execRuns = execRuns;
+        this.environment = environment;
     }
 
     /**
@@ -67,10 +73,15 @@ final class KubeconfigReader {
         return serialization;
     }
 
-    /** {@code Config.fromKubeconfig(context, file)}: this file alone, no environment overrides. */
+    /**
+     * {@code Config.fromKubeconfig(context, file)}: this file alone, no environment overrides but the proxy variables,
+     * which kubectl reads whichever kubeconfig it was given ({@link EnvironmentProxy}).
+     */
     Config fromFile(String context, File file) {
         Config config = Config.empty();
-        ClusterTransport.apply(config, merge(config, context, parse(file)));
+        NamedCluster cluster = merge(config, context, parse(file));
+        proxyFromEnvironment(config);
+        ClusterTransport.apply(config, cluster);
         return config;
     }
 
@@ -98,6 +109,7 @@ final class KubeconfigReader {
             throw new IllegalArgumentException("current-context `" + current + "` (set in " + setBy
                     + ") is not a context of any of the files");
         }
+        proxyFromEnvironment(config);
         ClusterTransport.apply(config, cluster);
         return config;
     }
@@ -121,8 +133,16 @@ final class KubeconfigReader {
                 files.stream().map(this::parse).toArray(io.fabric8.kubernetes.api.model.Config[]::new));
         Config.configFromSysPropsOrEnvVars(config);
         config.setAutoConfigure(true);
+        proxyFromEnvironment(config);  // the proxy as kubectl chooses it, not fabric8's reading of the same variables
         ClusterTransport.apply(config, cluster);  // after the environment: a cluster's proxy-url wins, as in client-go
         return config;
+    }
+
+    /** The environment's proxy for the config's server, before a cluster's proxy-url (which wins) is applied. */
+    private void proxyFromEnvironment(Config config) {
+        if (environment != null) {
+            environment.apply(config);
+        }
     }
 
     /**

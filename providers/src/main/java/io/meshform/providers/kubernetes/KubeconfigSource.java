@@ -21,6 +21,18 @@ final class KubeconfigSource {
     private KubeconfigSource() {
     }
 
+    /** The prefix of the settings that carry the caller's proxy variables ({@link EnvironmentProxy#VARIABLES}). */
+    static final String PROXY_SETTING_PREFIX = "env.";
+
+    /**
+     * The proxy variables of the caller's environment: a caller that gives its environment ($HOME, the CLI) gives them
+     * as settings too (none there means none set), else this JVM's own.
+     */
+    static EnvironmentProxy proxy(ProviderSettings settings) {
+        boolean given = settings.get(KubeConnection.HOME_SETTING).isPresent();
+        return EnvironmentProxy.of(name -> given ? settings.get(PROXY_SETTING_PREFIX + name).orElse(null) : System.getenv(name));
+    }
+
     /** The client configuration of the kubeconfig and context the settings name; a {@link DiagnosticsException} otherwise. */
     static Config read(ProviderSettings settings) {
         return read(settings, new ExecCredentialRuns());
@@ -32,10 +44,11 @@ final class KubeconfigSource {
         String kubeconfig = settings.get("kubeconfig").orElse(null);
         boolean fromEnvironment = kubeconfig != null && KubeConnection.kubeconfigFromEnvironment(settings);
         String where = kubeconfig == null ? "" : fromEnvironment ? " files of $KUBECONFIG (" + kubeconfig + ")" : " " + kubeconfig;
+        EnvironmentProxy proxy = proxy(settings);
         Config config;
         try {
             if (fromEnvironment) {
-                config = new KubeconfigReader(execRuns).fromFiles(context, environmentFiles(kubeconfig));
+                config = new KubeconfigReader(execRuns, proxy).fromFiles(context, environmentFiles(kubeconfig));
             } else if (kubeconfig != null) {
                 Path file = Path.of(kubeconfig);
                 if (!Files.exists(file)) {
@@ -45,7 +58,7 @@ final class KubeconfigSource {
                 // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
                 io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
                         io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
-                config = new KubeconfigReader(execRuns).fromFile(context, file.toFile());
+                config = new KubeconfigReader(execRuns, proxy).fromFile(context, file.toFile());
             } else {
                 Path home = Path.of(settings.get(KubeConnection.HOME_SETTING).orElse(System.getProperty("user.home")), ".kube", "config");
                 // A caller that gives $HOME (the CLI, from the environment it was given) has already turned a
@@ -54,8 +67,8 @@ final class KubeconfigSource {
                 String environment = settings.get(KubeConnection.HOME_SETTING).isPresent() ? null : System.getenv("KUBECONFIG");
                 noKubeconfigAnywhere(home, environment);
                 boolean homeFile = System.getProperty("kubeconfig") == null && blank(environment) && Files.isRegularFile(home);
-                config = homeFile ? new KubeconfigReader(execRuns).autoConfigure(context, List.of(home.toFile()))
-                        : new KubeconfigReader(execRuns).autoConfigure(context);
+                config = homeFile ? new KubeconfigReader(execRuns, proxy).autoConfigure(context, List.of(home.toFile()))
+                        : new KubeconfigReader(execRuns, proxy).autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
             throw e;
