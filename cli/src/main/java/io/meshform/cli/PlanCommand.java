@@ -145,7 +145,7 @@ final class PlanCommand implements Callable<Integer> {
     private static Planned makePlan(Workspace ws, PlanOptions options, String operation, boolean lock) {
         long start = System.nanoTime();
         ws.startAhead();
-        StackLoader.Loaded loaded = ws.loadStack();
+        StackLoader.Loaded loaded = loadStack(ws, options.strict());
         ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());
         if (!backend.exists()) {
@@ -176,6 +176,22 @@ final class PlanCommand implements Callable<Integer> {
         try (LockHandle held = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
             return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false, location);
         }
+    }
+
+    /**
+     * Loads the stack for plan, apply or destroy. With --strict its own warnings (a variable declared but never used, a
+     * manifest field the server sets) are errors too, before anything is read or contacted: --strict promises "every
+     * warning", and these were printed as warnings while the plan went on and exited 0.
+     */
+    static StackLoader.Loaded loadStack(Workspace ws, boolean strict) {
+        StackLoader.Loaded loaded = ws.loadStack(!strict);
+        if (strict && !loaded.warnings().isEmpty()) {
+            io.meshform.engine.diag.Diagnostics errors = new io.meshform.engine.diag.Diagnostics();
+            loaded.warnings().forEach(w -> errors.error(w.summary(), (w.detail() == null ? "" : w.detail() + "\n")
+                    + "(an error because of --strict)", w.range()));
+            throw new io.meshform.engine.diag.DiagnosticsException(errors);
+        }
+        return loaded;
     }
 
     /**
@@ -223,9 +239,10 @@ final class PlanCommand implements Callable<Integer> {
         @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable; default: none).")
         List<String> replace = List.of();
 
-        @Option(names = "--strict", description = "Treat every warning (mesh safety checks such as a connection the plan"
-                + " breaks or an ingress path let through without the auth proxy, istioctl analyze's messages about what"
-                + " the plan touches, and warnings on changes) as an error (default: off).")
+        @Option(names = "--strict", description = "Treat every warning (the stack's own, such as a variable declared but"
+                + " never used; mesh safety checks such as a connection the plan breaks or an ingress path let through"
+                + " without the auth proxy; istioctl analyze's messages about what the plan touches; and warnings on"
+                + " changes) as an error (default: off).")
         boolean strict;
 
         @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the cluster as it will be after the plan"
