@@ -143,8 +143,12 @@ public final class IstioInstallType implements ResourceType {
 
 
     RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
-        return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address, file, runKey,
-                InstallRender.messages(context, address, spec)));
+        try {
+            return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address,
+                    file, runKey, InstallRender.messages(context, address, spec)));
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            throw RenderErrorPlace.placed(e, context, address, spec);
+        }
     }
 
     /**
