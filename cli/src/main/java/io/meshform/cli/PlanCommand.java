@@ -113,8 +113,10 @@ final class PlanCommand implements Callable<Integer> {
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
             Planned planned = makePlan(ws, flags.options(destroy), "plan", lock);
-            Plan plan = planned.plan();
-            terminal.out().print(format.render(plan, ws.style()));
+            // The stack's own warnings were printed as it loaded; the JSON, the Markdown and the saved plan (what `show`
+            // prints) carry them too, or a pipeline reading those lost them ("variable declared but never used").
+            Plan plan = planned.plan().withDiagnosticsFirst(planned.stackWarnings());
+            terminal.out().print(format.render(format.text() ? planned.plan() : plan, ws.style()));
             printed[0] = true;
             if (planned.stateReadUnlocked()) {
                 // The machine formats stay one document: the note goes beside them, on standard error.
@@ -155,7 +157,8 @@ final class PlanCommand implements Callable<Integer> {
             ws.connect(loaded.stack());
             StateSnapshot none = ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend);
             try {
-                return new Planned(plan(ws, loaded.stack(), none, options), false, () -> StateLocation.of(backend, loaded.stack()));
+                return new Planned(plan(ws, loaded.stack(), none, options), false, () -> StateLocation.of(backend, loaded.stack()),
+                        loaded.warnings());
             } catch (io.meshform.engine.diag.DiagnosticsException e) {
                 if (!backend.exists()) {
                     throw e;
@@ -171,10 +174,12 @@ final class PlanCommand implements Callable<Integer> {
         java.util.function.Supplier<String> location = () -> StateLocation.of(backend, loaded.stack());
         if (!lock) {
             ws.connect(loaded.stack());
-            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true, location);
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true, location,
+                    loaded.warnings());
         }
         try (LockHandle held = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
-            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false, location);
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false, location,
+                    loaded.warnings());
         }
     }
 
@@ -198,7 +203,8 @@ final class PlanCommand implements Callable<Integer> {
      * A plan, whether it read a state without holding its lock (plan --lock=false), which its output says, and where
      * its state lies ({@link StateLocation}).
      */
-    private record Planned(Plan plan, boolean stateReadUnlocked, java.util.function.Supplier<String> stateLocation) {
+    private record Planned(Plan plan, boolean stateReadUnlocked, java.util.function.Supplier<String> stateLocation,
+                           List<io.meshform.engine.diag.Diagnostic> stackWarnings) {
     }
 
     private static Plan plan(Workspace ws, io.meshform.engine.model.Stack stack, StateSnapshot state, PlanOptions options) {
