@@ -80,7 +80,7 @@ class ApplyCommand implements Callable<Integer> {
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(skippedChecks());
             ws.startAhead();
-            StackLoader.Loaded loaded = ws.loadStack();
+            StackLoader.Loaded loaded = PlanCommand.loadStack(ws, flags.strict);
             Stack stack = loaded.stack();
             StateBackend backend = ws.backend(stack);
             if (destroy() && !backend.exists()) {

@@ -180,6 +180,26 @@ final class Choices {
         }
     }
 
+    /**
+     * {@code --root}: an existing directory. A misspelt one was taken without a word: a stack naming no other file
+     * validated and planned, and one with imports was told its import lay outside a root that does not exist.
+     */
+    static final class RootDirectory implements ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            Path path = new NonEmptyPath().convert(value);
+            if (!java.nio.file.Files.exists(path)) {
+                throw new TypeConversionException(value + " does not exist: give the directory that holds the stack file"
+                        + " and the files it names (default: the stack file's directory)");
+            }
+            if (!java.nio.file.Files.isDirectory(path)) {
+                throw new TypeConversionException(value + " is not a directory: give the directory that holds the stack"
+                        + " file and the files it names (default: the stack file's directory)");
+            }
+            return path;
+        }
+    }
+
     private static int integer(String value) {
         try {
             return Integer.parseInt(value.trim());

@@ -28,9 +28,10 @@ public class GlobalOptions {
     @Option(names = "--var-file", paramLabel = "FILE", description = "Read variables from a YAML file (repeatable; default: none).")
     List<Path> varFiles = new ArrayList<>();
 
-    @Option(names = "--root", paramLabel = "DIR",
-            description = "The directory the stack may read from: imports, manifest files, addon directories and "
-                    + "--var-file files must lie inside it (default: the directory of the stack file).")
+    @Option(names = "--root", paramLabel = "DIR", converter = Choices.RootDirectory.class,
+            description = "The directory the stack may read from, holding the stack file: imports, manifest files, "
+                    + "addon directories and variables files (--var-file) must lie inside it (default: the directory of"
+                    + " the stack file).")
     Path root;
 
     @Option(names = "--allow-outside-root",
@@ -80,7 +81,24 @@ public class GlobalOptions {
     /** The directory the stack may read from: --root, else the stack file's directory. */
     io.meshform.engine.load.StackRoot stackRoot() {
         Path dir = root != null ? root : file.toAbsolutePath().getParent();
-        return new io.meshform.engine.load.StackRoot(dir, allowOutsideRoot);
+        io.meshform.engine.load.StackRoot stackRoot = new io.meshform.engine.load.StackRoot(dir, allowOutsideRoot);
+        // A --root that does not hold the stack file is a mistake in the command line (a subdirectory, a sibling): said
+        // as such, where it was taken for the stack's own fault ("import ... is outside the stack's root", "the state
+        // path leads outside the stack's root") or, for a stack naming no other file, passed without a word.
+        if (root != null && !allowOutsideRoot && java.nio.file.Files.isRegularFile(file) && !stackRoot.inside(realPath(file))) {
+            throw new UserError("--root " + root + " does not hold the stack file " + file + ": the root is the directory"
+                    + " the stack and every file it names lie in; give a directory that holds " + file + " (or leave"
+                    + " --root out: the stack file's directory)");
+        }
+        return stackRoot;
+    }
+
+    private static Path realPath(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (java.io.IOException e) {
+            return file.toAbsolutePath().normalize();
+        }
     }
 
     /**

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or an indented text tree)."
+@Command(name = "graph", description = "Print the resource dependency graph (Graphviz DOT, or text: each resource, with"
+        + " the resources it depends on directly indented under it)."
         + " Needs no variable values: without one, a dependency a type finds by a value the variable gives (a"
         + " namespace's name) is drawn only between values written alike, and a note says which variables.",
         footerHeading = "%nExamples:%n", footer = {
@@ -21,7 +22,9 @@ final class GraphCommand implements Callable<Integer> {
     GlobalOptions global;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "dot", converter = Choices.GraphFormat.class,
-            completionCandidates = Choices.GraphFormat.class, description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            completionCandidates = Choices.GraphFormat.class, description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE});"
+                    + " text lists each resource with the resources it depends on directly indented under it, not a"
+                    + " tree.")
     String format;
 
     private final Terminal terminal;

@@ -113,8 +113,10 @@ final class PlanCommand implements Callable<Integer> {
         try (Workspace ws = new Workspace(global, terminal)) {
             ws.skipChecks(flags.skippedChecks());
             Planned planned = makePlan(ws, flags.options(destroy), "plan", lock);
-            Plan plan = planned.plan();
-            terminal.out().print(format.render(plan, ws.style()));
+            // The stack's own warnings were printed as it loaded; the JSON, the Markdown and the saved plan (what `show`
+            // prints) carry them too, or a pipeline reading those lost them ("variable declared but never used").
+            Plan plan = planned.plan().withDiagnosticsFirst(planned.stackWarnings());
+            terminal.out().print(format.render(format.text() ? planned.plan() : plan, ws.style()));
             printed[0] = true;
             if (planned.stateReadUnlocked()) {
                 // The machine formats stay one document: the note goes beside them, on standard error.
@@ -146,7 +148,7 @@ final class PlanCommand implements Callable<Integer> {
     private static Planned makePlan(Workspace ws, PlanOptions options, String operation, boolean lock) {
         long start = System.nanoTime();
         ws.startAhead();
-        StackLoader.Loaded loaded = ws.loadStack();
+        StackLoader.Loaded loaded = loadStack(ws, options.strict());
         ws.debug("loaded and validated " + loaded.stack().resources().size() + " resources", start);
         StateBackend backend = ws.backend(loaded.stack());
         if (!backend.exists()) {
@@ -156,7 +158,8 @@ final class PlanCommand implements Callable<Integer> {
             ws.connect(loaded.stack());
             StateSnapshot none = ws.stateOf(StateSnapshot.empty(ws.version()), loaded.stack(), backend);
             try {
-                return new Planned(plan(ws, loaded.stack(), none, options), false, () -> StateLocation.of(backend, loaded.stack()));
+                return new Planned(plan(ws, loaded.stack(), none, options), false, () -> StateLocation.of(backend, loaded.stack()),
+                        loaded.warnings());
             } catch (io.meshform.engine.diag.DiagnosticsException e) {
                 if (!backend.exists()) {
                     throw e;
@@ -172,18 +175,37 @@ final class PlanCommand implements Callable<Integer> {
         java.util.function.Supplier<String> location = () -> StateLocation.of(backend, loaded.stack());
         if (!lock) {
             ws.connect(loaded.stack());
-            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true, location);
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), true, location,
+                    loaded.warnings());
         }
         try (LockHandle held = ws.lockAfterConnecting(backend, operation, loaded.stack())) {
-            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false, location);
+            return new Planned(plan(ws, loaded.stack(), ws.readState(backend, loaded.stack()), options), false, location,
+                    loaded.warnings());
         }
+    }
+
+    /**
+     * Loads the stack for plan, apply or destroy. With --strict its own warnings (a variable declared but never used, a
+     * manifest field the server sets) are errors too, before anything is read or contacted: --strict promises "every
+     * warning", and these were printed as warnings while the plan went on and exited 0.
+     */
+    static StackLoader.Loaded loadStack(Workspace ws, boolean strict) {
+        StackLoader.Loaded loaded = ws.loadStack(!strict);
+        if (strict && !loaded.warnings().isEmpty()) {
+            io.meshform.engine.diag.Diagnostics errors = new io.meshform.engine.diag.Diagnostics();
+            loaded.warnings().forEach(w -> errors.error(w.summary(), (w.detail() == null ? "" : w.detail() + "\n")
+                    + "(an error because of --strict)", w.range()));
+            throw new io.meshform.engine.diag.DiagnosticsException(errors);
+        }
+        return loaded;
     }
 
     /**
      * A plan, whether it read a state without holding its lock (plan --lock=false), which its output says, and where
      * its state lies ({@link StateLocation}).
      */
-    private record Planned(Plan plan, boolean stateReadUnlocked, java.util.function.Supplier<String> stateLocation) {
+    private record Planned(Plan plan, boolean stateReadUnlocked, java.util.function.Supplier<String> stateLocation,
+                           List<io.meshform.engine.diag.Diagnostic> stackWarnings) {
     }
 
     private static Plan plan(Workspace ws, io.meshform.engine.model.Stack stack, StateSnapshot state, PlanOptions options) {
@@ -224,9 +246,10 @@ final class PlanCommand implements Callable<Integer> {
         @Option(names = "--replace", paramLabel = "ADDR", description = "Delete and re-create this resource (repeatable; default: none).")
         List<String> replace = List.of();
 
-        @Option(names = "--strict", description = "Treat every warning (mesh safety checks such as a connection the plan"
-                + " breaks or an ingress path let through without the auth proxy, istioctl analyze's messages about what"
-                + " the plan touches, and warnings on changes) as an error (default: off).")
+        @Option(names = "--strict", description = "Treat every warning (the stack's own, such as a variable declared but"
+                + " never used; mesh safety checks such as a connection the plan breaks or an ingress path let through"
+                + " without the auth proxy; istioctl analyze's messages about what the plan touches; and warnings on"
+                + " changes) as an error (default: off).")
         boolean strict;
 
         @Option(names = "--no-analyze", description = "Do not run `istioctl analyze` on the cluster as it will be after the plan"

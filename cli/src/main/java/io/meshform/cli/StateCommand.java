@@ -86,7 +86,7 @@ final class StateCommand implements Callable<Integer> {
 
     @Command(name = "list", description = "List the resources in the state.",
             footerHeading = "%nExamples:%n", footer = {"  meshform state list -f examples/cortex-production.yaml",
-                "  meshform state list --state backup.state.json     (no stack needed: list, show and pull only read)",
+                "  meshform state list --state backup.state.json   # no stack needed: list, show and pull only read",
                 "  meshform state list --state-secret cortex-ops/production"})
     static final class ListCmd implements Callable<Integer> {
         @Mixin

@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
         + "MESHFORM_VAR_NAME): a variable without one is an error, reported with every other problem found without it.",
         footerHeading = "%nExamples:%n", footer = {
             "  meshform validate -f examples/cortex-production.yaml",
-            "  meshform validate -f examples/cortex-staging.yaml --var istioAddons=addons",
+            "  meshform validate -f examples/cortex-staging.yaml --var istioAddons=addons   # Istio's samples/addons copied to examples/addons",
             "  meshform validate -f stack.yaml --var istioVersion=1.30.3",
             "  meshform validate -f stack.yaml --json"})
 final class ValidateCommand implements Callable<Integer> {

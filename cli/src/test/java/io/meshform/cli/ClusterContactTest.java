@@ -133,6 +133,45 @@ class ClusterContactTest {
         }
     }
 
+    /**
+     * --strict makes the stack's own warnings errors too (here a variable declared but never used), before the cluster
+     * is contacted: they were printed as warnings and the plan went on (exit 0 with a cluster), while --strict says every
+     * warning is an error. Without --strict they stay warnings, and the run goes on to the cluster.
+     */
+    @Test
+    void strictMakesTheStacksOwnWarningsErrorsBeforeTheCluster() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Path stack = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                variables:
+                  unused: {default: x}
+                resources:
+                  - type: kubernetes.namespace
+                    name: team
+                    spec: {name: team-a}
+                """);
+        for (String[] command : new String[][] {{"plan"}, {"apply", "--auto-approve"}, {"destroy", "--auto-approve"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of(command));
+            args.addAll(List.of("-f", stack.toString(), "--kubeconfig", kubeconfig(closedPort).toString(),
+                    "--state", dir.resolve("state.json").toString(), "--no-color"));
+            Result lenient = run(args.toArray(String[]::new));
+            assertTrue(lenient.err().contains(stack + ":5:3: warning: variable `unused` is declared but never used"), lenient.err());
+            assertTrue(lenient.err().contains("cannot reach"), lenient.err());
+            args.add("--strict");
+            Result strict = run(args.toArray(String[]::new));
+            assertEquals(ExitCodes.ERROR, strict.code(), strict.out() + strict.err());
+            assertTrue(strict.err().contains(stack + ":5:3: error: variable `unused` is declared but never used\n"
+                    + "  remove it, or reference it as ${var.unused}\n  (an error because of --strict)"), strict.err());
+            assertFalse(strict.err().contains("warning:"), strict.err());
+            assertFalse(strict.err().contains("cannot reach"), "refused before the cluster: " + strict.err());
+        }
+    }
+
     /** A run that fails before it can talk to the cluster makes no lock file and no state beside the stack. */
     @Test
     void aRunThatCannotReachItsClusterLeavesNothingBehind() throws Exception {

@@ -170,6 +170,56 @@ class HelpTest {
         }));
     }
 
+    /**
+     * Every example of every help is a command line meshform accepts as pasted: its words (up to a shell comment, pipe
+     * or redirection) parse as that command's options and arguments. `state list`'s example carried its explanation
+     * in parentheses after the command, which a shell refuses and meshform would take as arguments.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyHelpExampleParsesAsPasted() {
+        return paths().stream().map(path -> DynamicTest.dynamicTest("meshform " + String.join(" ", path), () -> {
+            String help = run(args(path, "--help")).out();
+            String examples = help.substring(help.indexOf("Examples:\n"));
+            examples = examples.contains("\n\n") ? examples.substring(0, examples.indexOf("\n\n")) : examples;
+            List<String> refused = new ArrayList<>();
+            for (String line : examples.split("\n")) {
+                List<String> words = exampleWords(line);
+                if (words.isEmpty()) {
+                    continue;
+                }
+                try {
+                    find(List.of()).parseArgs(words.toArray(String[]::new));
+                } catch (CommandLine.ParameterException e) {
+                    refused.add(line.strip() + ": " + e.getMessage());
+                }
+            }
+            assertEquals(List.of(), refused);
+        }));
+    }
+
+    /** The arguments after {@code meshform} of an example line, up to a comment, pipe or redirection; empty if none. */
+    static List<String> exampleWords(String line) {
+        String command = line.strip();
+        if (!command.startsWith("meshform ")) {
+            return List.of();  // `source <(meshform completion bash)`, `echo ... >> ~/.zshrc`: shell around meshform
+        }
+        List<String> words = new ArrayList<>();
+        for (String w : command.substring("meshform ".length()).trim().split("\\s+")) {
+            if (w.startsWith("#") || w.equals("|") || w.startsWith(">")) {
+                break;
+            }
+            words.add(w);
+        }
+        return words;
+    }
+
+    @Test
+    void theExampleWordsStopAtTheShellsOwn() {
+        assertEquals(List.of("show", "--markdown", "prod.plan"), exampleWords("  meshform show --markdown prod.plan > plan.md  # x"));
+        assertEquals(List.of("graph", "-f", "s.yaml"), exampleWords("  meshform graph -f s.yaml | dot -Tsvg > g.svg"));
+        assertEquals(List.of(), exampleWords("  source <(meshform completion bash)"));
+    }
+
     @TestFactory
     Stream<DynamicTest> aWrongOptionPrintsThatCommandsUsage() {
         return paths().stream().map(path -> DynamicTest.dynamicTest("meshform " + String.join(" ", path) + " --no-such-option", () -> {

@@ -209,6 +209,9 @@ class NoVariableValuesTest {
                   kubernetes.namespace.ns
                 kubernetes.namespace.ns
                 """, graph.out());
+        // The help says what the text is (it said "an indented text tree", which it is not: no level below the first)
+        assertTrue(run("graph", "--help").out().replaceAll("\\s+", " ").contains("text: each resource, with the resources"
+                + " it depends on directly indented under it"), run("graph", "--help").out());
         assertTrue(graph.err().contains("info: no value for `mode`, `ns`: a dependency a type finds by a value they give"
                 + " (such as a namespace's name) is drawn only between values written alike"), graph.err());
     }

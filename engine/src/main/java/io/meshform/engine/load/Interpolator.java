@@ -117,7 +117,7 @@ final class Interpolator {
             }
             JsonNode v = lookup(whole.group(1), doc, pointer);
             if (v == null) {
-                unresolved++;
+                noValue(whole.group(1), pointer);
                 return node;
             }
             markIfSensitive(whole.group(1), pointer);
@@ -147,8 +147,10 @@ final class Interpolator {
             }
             JsonNode v = lookup(var.group(1), doc, pointer);
             if (v == null) {
-                unresolved++;
-                return node;
+                // Its error is reported; the rest of the text is still read, so its other references are checked too.
+                noValue(var.group(1), pointer);
+                leftAsWritten = true;
+                continue;
             }
             if (v.isContainer()) {
                 out.error("variable `" + var.group(1) + "` is a " + (v.isObject() ? "mapping" : "list")
@@ -226,6 +228,17 @@ final class Interpolator {
         used.add(name);
         unknownPointers.computeIfAbsent(pointer, p -> new java.util.TreeSet<>()).add(name);
         return true;
+    }
+
+    /**
+     * A reference that has no value because of an error already reported (an undefined variable, or a declared one given
+     * none): its value is unknown, as in a load without values, so the resource's spec is still checked with that value
+     * left out. Marking the whole resource unreadable hid every other error in its spec (a misspelt field beside
+     * {@code ${var.nss}} was reported only once the reference was fixed), against "every error in the file is reported
+     * at once" (docs/stack-file.md), and unlike {@code terraform validate}, which reports both.
+     */
+    private void noValue(String name, String pointer) {
+        unknownPointers.computeIfAbsent(pointer, p -> new java.util.TreeSet<>()).add(name);
     }
 
     /**

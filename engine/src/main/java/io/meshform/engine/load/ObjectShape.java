@@ -28,9 +28,16 @@ final class ObjectShape {
     }
 
     void knownKeys(JsonNode node, String pointer, String where, Set<String> allowed) {
+        knownKeys(node, pointer, where, allowed, key -> java.util.Optional.empty());
+    }
+
+    /** As above; {@code hint} gives a better hint than "did you mean" for an unknown key, where it has one. */
+    void knownKeys(JsonNode node, String pointer, String where, Set<String> allowed,
+                   java.util.function.Function<String, java.util.Optional<String>> hint) {
         for (String key : node.propertyNames()) {
             if (!allowed.contains(key)) {
-                out.error("unknown field `" + io.meshform.engine.diag.Quote.shortened(key) + "` in " + where, Suggestions.hint(key, allowed),
+                out.error("unknown field `" + io.meshform.engine.diag.Quote.shortened(key) + "` in " + where,
+                        hint.apply(key).orElseGet(() -> Suggestions.hint(key, allowed)),
                         doc.rangeOf(pointer + "/" + YamlReader.escape(key)));
             }
         }

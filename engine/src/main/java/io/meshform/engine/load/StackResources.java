@@ -76,7 +76,12 @@ final class StackResources {
                 leftOut++;
                 continue;
             }
-            shape.knownKeys(r, p, "a resource", RESOURCE_KEYS);
+            JsonNode typed = r.get("type");
+            var declaredType = typed != null && typed.isString() ? types.find(typed.asString()) : java.util.Optional.<io.meshform.engine.spi.ResourceType>empty();
+            shape.knownKeys(r, p, "a resource", RESOURCE_KEYS,
+                    // A near miss of a resource's own field (`sepc`) keeps its "did you mean".
+                    key -> Suggestions.closest(key, RESOURCE_KEYS).isPresent() ? java.util.Optional.empty()
+                            : declaredType.flatMap(t -> MisplacedSpecField.hint(t, key, r.get(key))));
             boolean ok = shape.required(r, p, "type", "a resource") & shape.required(r, p, "name", "a resource");
             String type = shape.string(r, p, "type");
             String name = shape.string(r, p, "name");

@@ -179,7 +179,12 @@ public final class YamlReader {
                 }
             }
             // The parser's reason, shortened: it may quote a token of the file, and the file may be a secret.
-            throw fail(file, line, col, "invalid YAML: " + Quote.shortened(reason(e), 120), hintFor(e));
+            String reason = Quote.shortened(reason(e), 120);
+            java.util.Optional<String[]> misaligned = YamlIndentation.misaligned(text, line, reason);
+            if (misaligned.isPresent()) {
+                throw fail(file, line, col, misaligned.get()[0], misaligned.get()[1]);
+            }
+            throw fail(file, line, col, "invalid YAML: " + reason, hintFor(e));
         }
     }
 

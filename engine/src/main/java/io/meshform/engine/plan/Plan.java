@@ -37,6 +37,16 @@ public record Plan(String meshformVersion, String stackName, String stackDigest,
                 leftOut);
     }
 
+    /** The same plan with {@code first} ahead of its diagnostics (the stack's own warnings, found while it loaded). */
+    public Plan withDiagnosticsFirst(List<Diagnostic> first) {
+        if (first.isEmpty()) {
+            return this;
+        }
+        List<Diagnostic> all = new java.util.ArrayList<>(first);
+        all.addAll(diagnostics);
+        return new Plan(meshformVersion, stackName, stackDigest, stateLineage, stateSerial, destroy, changes, all, notPlanned);
+    }
+
     /** True when --target or --exclude left resources out, whose changes this plan neither shows nor makes. */
     public boolean partial() {
         return !notPlanned.isEmpty();

@@ -305,7 +305,17 @@ public final class Planner {
         if (!DigestedIdentity.of(type, applied).isEmpty()) {
             throw new DiagnosticsException(DigestedIdentity.unknown(address, digested, decl, decl.source().range()));
         }
-        PlannedChange planned = type.plan(new PlanRequest(address, decl.spec(), applied, live, context, Map.of(), lineage));
+        PlannedChange planned;
+        try {
+            planned = type.plan(new PlanRequest(address, decl.spec(), applied, live, context, Map.of(), lineage));
+        } catch (DiagnosticsException e) {
+            // A refusal the type could not place (the API server's dry-run refusing the object, a wrong istioctl)
+            // stands at the resource's declaration: it said no file or line, while the stack's own errors do.
+            Diagnostics placed = new Diagnostics();
+            e.diagnostics().forEach(d -> placed.add(d.range() != null && d.range().known() ? d
+                    : new Diagnostic(d.severity(), d.summary(), d.detail(), decl.source().range())));
+            throw new DiagnosticsException(placed);
+        }
         Action action = planned.action();
         String reason = planned.reason();
         Map<String, String> privateData = planned.privateData();

@@ -290,6 +290,28 @@ class StackLoaderTest {
     }
 
     /**
+     * An undefined variable leaves only its own value unchecked: the other errors of that resource's spec (here a value
+     * of the wrong type) are reported in the same run, as `terraform validate` reports both; a second undefined
+     * reference in the same text is reported too. The spec was skipped whole, so they showed only once it was fixed.
+     */
+    @Test
+    void anUndefinedVariableDoesNotHideTheOtherErrorsOfItsResource() throws IOException {
+        List<String> errors = errors(HEAD + """
+                variables:
+                  ns: {default: demo}
+                resources:
+                  - type: test.thing
+                    name: x
+                    spec: {other: "${var.nss}-${var.nsss}", value: 5}
+                  - type: test.thing
+                    name: y
+                    spec: {value: "${var.nss}", other: "${var.ns}"}
+                """).stream().map(d -> d.summary() + " @" + d.range().line() + ":" + d.range().column()).toList();
+        assertEquals(List.of("undefined variable `nss` @9:12", "undefined variable `nsss` @9:12",
+                "test.thing.x: spec.value: must be a string @9:45", "undefined variable `nss` @12:12"), errors);
+    }
+
+    /**
      * Every error of a file in one run: a dependsOn cycle is said beside another error of the load (here a dependsOn
      * to an undeclared resource), not only once that one is fixed; the cycle stands at the entry that closes it.
      */

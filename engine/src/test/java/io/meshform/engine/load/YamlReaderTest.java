@@ -51,6 +51,22 @@ class YamlReaderTest {
         assertEquals(1, d.range().column());
     }
 
+    /**
+     * A line indented to no level around it says so, with the levels it could take: the parser's "expected
+     * &lt;block end&gt;, but found '&lt;block mapping start&gt;'" named neither (kept at the end of the hint).
+     */
+    @Test
+    void aLineIndentedToNoLevelSaysItsIndentationAndTheLevelsAbove() {
+        Diagnostic d = failure("resources:\n  - type: istio.peerAuthentication\n    spec:\n      namespace: demo\n"
+                + "\n      # a comment\n     name: default\n      mtls: {mode: STRICT}\n");
+        assertEquals("invalid YAML: line 7 is indented 5 spaces, which lines up with no key above it (those are at 6, 4, 2,"
+                + " 0 spaces)", d.summary());
+        assertTrue(d.detail().startsWith("indent it as deep as the other keys of the mapping it belongs to (the parser"
+                + " said: expected <block end>"), d.detail());
+        assertEquals(7, d.range().line());
+        assertEquals(6, d.range().column());
+    }
+
     @Test
     void otherParserErrorsKeepTheParsersReason() {
         Diagnostic d = failure("a: [1, 2\nb: 3\n");

@@ -80,6 +80,9 @@ class PlannerTest {
                 """), state(), PlanOptions.defaults()));
         assertEquals(List.of("test.thing.a: namespace nope-a does not exist", "test.thing.b: namespace nope-b does not exist"),
                 e.diagnostics().stream().map(io.meshform.engine.diag.Diagnostic::summary).toList(), e.getMessage());
+        // A refusal the type gave no position stands at the resource's declaration, as the stack's own errors do.
+        assertEquals(List.of(":5:5", ":7:5"), e.diagnostics().stream().map(d -> String.valueOf(d.range()))
+                .map(r -> r.substring(r.lastIndexOf("stack.yaml") + "stack.yaml".length())).toList());
     }
 
     @Test

@@ -219,7 +219,7 @@ public final class ManifestType implements ResourceType {
                 try {
                     dryRun(request, t, m, warnings);
                 } catch (KubernetesClientException e) {
-                    throw explain(request.address(), "dry-run apply", t, m, e);
+                    throw explain(request.address(), request.context(), "dry-run apply", t, m, e);
                 }
             }
             List<String> changed = Json.paths(request.live().value().get("manifest"), m);
@@ -244,7 +244,7 @@ public final class ManifestType implements ResourceType {
                     details.add(PlanDetail.note("server dry-run skipped: the cluster does not serve " + t.apiVersion() + " "
                             + t.kind() + " yet (its CRD may come from an earlier resource)"));
                 } else {
-                    throw explain(request.address(), "dry-run apply", t, m, e);
+                    throw explain(request.address(), request.context(), "dry-run apply", t, m, e);
                 }
             }
         }
@@ -321,7 +321,7 @@ public final class ManifestType implements ResourceType {
                     : ServerFields.recorded(KubeObjects.apply(kube.client().resource(Json.toGeneric(marked)),
                             kube.fieldManager(), force, false), kube.fieldManager());
         } catch (KubernetesClientException e) {
-            throw explain(request.address(), "apply", t, m, e);
+            throw explain(request.address(), request.context(), "apply", t, m, e);
         }
         // answers of this run read from such objects (the injector webhooks) are read again by the steps after this one
         request.context().wrote(written(t));
@@ -338,9 +338,10 @@ public final class ManifestType implements ResourceType {
      * The API server's error, with a Secret's values taken out: a webhook or a decoding error may echo the object it
      * was sent, and the error reaches the terminal, CI logs and the apply report.
      */
-    private io.meshform.engine.diag.DiagnosticsException explain(ResourceAddress address, String verb, Target t,
-                                                                  ObjectNode m, KubernetesClientException e) {
-        return sensitive.scrub(m, kube.explain(address.toString(), verb, t.describe(), e));
+    private io.meshform.engine.diag.DiagnosticsException explain(ResourceAddress address, StackContext context, String verb,
+                                                                  Target t, ObjectNode m, KubernetesClientException e) {
+        return ServerFieldRange.placed(sensitive.scrub(m, kube.explain(address.toString(), verb, t.describe(), e)), e,
+                context, address);
     }
 
     private String scrub(ObjectNode m, String text) {

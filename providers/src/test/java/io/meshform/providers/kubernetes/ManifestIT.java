@@ -39,6 +39,44 @@ class ManifestIT {
         }
     }
 
+    /**
+     * The real API server's 422 names the field it refuses (`spec.ports[0].port`): the plan error stands at that field of
+     * the stack (it had no file or line), as kubectl points at the path.
+     */
+    @Test
+    void aDryRunRejectionStandsAtTheFieldTheServerNames(ClusterContext cluster, @org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        String ns = cluster.newNamespace();
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: kubernetes.manifest
+                    name: svc
+                    spec:
+                      manifest:
+                        apiVersion: v1
+                        kind: Service
+                        metadata: {name: svc, namespace: %s}
+                        spec:
+                          ports:
+                            - {port: 99999}
+                """.formatted(ns));
+        var types = new io.meshform.engine.spi.TypeRegistry(new io.meshform.providers.MeshformProviderFactory()
+                .create(new io.meshform.engine.spi.ProviderSettings(Map.of())));
+        var stack = new io.meshform.engine.load.StackLoader(types).load(file, io.meshform.engine.load.VariableInputs.none()).stack();
+        try (Harness h = new Harness(cluster.kubeconfigPath(), Map.of())) {
+            h.context = io.meshform.engine.spi.StackContext.of(stack);
+            var address = io.meshform.engine.model.ResourceAddress.parse("kubernetes.manifest.svc");
+            var e = assertThrows(DiagnosticsException.class, () -> h.plan(address.toString(), stack.find(address).orElseThrow().spec()));
+            var d = e.diagnostics().get(0);
+            assertTrue(d.summary().contains("dry-run apply Service " + ns + "/svc failed (HTTP 422)"), d.summary());
+            assertTrue(d.detail().contains("spec.ports[0].port"), d.detail());
+            assertEquals(file + ":14:22", String.valueOf(d.range()), "at the port the server refuses");
+        }
+    }
+
     @Test
     void createNoopUpdateDelete(ClusterContext cluster) {
         String ns = cluster.newNamespace();

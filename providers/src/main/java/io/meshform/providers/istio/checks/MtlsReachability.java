@@ -86,7 +86,8 @@ public final class MtlsReachability extends MeshCheck {
                 + " namespace, sidecar and labels, plus the stack's istio.caller entries" + (callers.isEmpty() ? ""
                 : " this plan includes") + "); per server port: what the client"
                 + " sends (sidecar, DestinationRule tls, auto-mTLS) against what the server's composed PeerAuthentication"
-                + " accepts. `--json` carries each pair in the diagnostics" + (callers.isEmpty() ? ""
+                + " accepts. " + (drift ? "`drift --format json`" : "`plan --json`") + " carries each pair in the"
+                + " diagnostics" + (callers.isEmpty() ? ""
                 : "\nnot counted: " + String.join(", ", callers) + "; " + LeftOutOfPlan.advice(callers))
                 + assumed.map(a -> "\n" + a).orElse(""), null));
         return out;

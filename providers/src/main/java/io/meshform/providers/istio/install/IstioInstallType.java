@@ -130,18 +130,26 @@ public final class IstioInstallType implements ResourceType {
         Istioctl istioctl = istioctl(context, address, spec);
         String found = istioctl.version();
         if (!Istioctl.versionMatches(found, wanted)) {
-            throw KubeErrors.error(address + ": istioctl is version " + found + ", the stack wants " + wanted,
+            // At the stack's `version` (plan and apply said no file or line; validate placed it, OfflineRenderCheck).
+            io.meshform.engine.diag.SourceRange at = context.stack().find(address)
+                    .map(d -> d.source().valueRange("/spec/version")).orElse(null);
+            throw new io.meshform.engine.diag.DiagnosticsException(io.meshform.engine.diag.Diagnostic.error(
+                    address + ": istioctl is version " + found + ", the stack wants " + wanted,
                     "found istioctl " + found + " at " + istioctl.binary() + "; wanted " + wanted
                             + ". Point --istioctl (or MESHFORM_ISTIOCTL) at istioctl " + wanted + ", or set this install's"
                             + " `istioctl` field to it and run with --allow-stack-istioctl (a program the stack names"
-                            + " runs only then), or change `version`");
+                            + " runs only then), or change `version`", at));
         }
     }
 
 
     RenderDiff.Render render(StackContext context, ResourceAddress address, JsonNode spec) {
-        return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address, file, runKey,
-                InstallRender.messages(context, address, spec)));
+        try {
+            return withRunKey(context, address, spec, (istioctl, file, runKey) -> InstallRender.render(istioctl, address,
+                    file, runKey, InstallRender.messages(context, address, spec)));
+        } catch (io.meshform.engine.diag.DiagnosticsException e) {
+            throw RenderErrorPlace.placed(e, context, address, spec);
+        }
     }
 
     /**

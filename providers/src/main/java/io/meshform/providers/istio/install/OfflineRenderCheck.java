@@ -64,7 +64,9 @@ public final class OfflineRenderCheck implements PlanCheck {
             return List.of();
         } catch (DiagnosticsException e) {
             Diagnostic d = e.diagnostics().get(0);
-            return List.of(Diagnostic.error(d.summary(), d.detail(), decl.source().range("/spec/version")));
+            // At the field istioctl or the version check named (RenderErrorPlace), else at the install's version.
+            return List.of(Diagnostic.error(d.summary(), d.detail(), d.range() != null && d.range().known() ? d.range()
+                    : decl.source().range("/spec/version")));
         }
     }
 }

@@ -67,6 +67,7 @@ class MtlsReachabilityTest {
                         + " requires mTLS"), warnings);
         assertTrue(ds.get(0).summary().startsWith("mTLS reachability: this plan breaks 4 connection(s), leaves 0 newly plaintext"),
                 ds.get(0).summary());
+        assertTrue(ds.get(0).detail().contains("`plan --json` carries each pair in the diagnostics"), ds.get(0).detail());
         Diagnostic redis = ds.stream().filter(d -> d.summary().contains("redis")).findFirst().orElseThrow();
         assertTrue(redis.detail().contains("fix: give the client a sidecar, or add an istio.peerAuthentication in namespace cortex"
                 + " with selector {matchLabels: {app.kubernetes.io/name: redis}} and portLevelMtls {6379: {mode: PERMISSIVE}}"),
@@ -234,6 +235,8 @@ class MtlsReachabilityTest {
                 ds.stream().map(Diagnostic::summary).collect(Collectors.joining("\n")));
         assertTrue(ds.stream().anyMatch(d -> d.summary().startsWith("mTLS: tools/curl -> cortex/operator-5f:8080")),
                 "the unmeshed client is reported");
+        // drift has no --json (it takes --format): its note names the option it has
+        assertTrue(ds.get(0).detail().contains("`drift --format json` carries each pair in the diagnostics"), ds.get(0).detail());
     }
 
     /**

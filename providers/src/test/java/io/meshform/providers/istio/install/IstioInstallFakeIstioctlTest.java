@@ -141,6 +141,64 @@ class IstioInstallFakeIstioctlTest {
         assertTrue(hint.contains("set this install's `istioctl` field to it and run with --allow-stack-istioctl"), hint);
     }
 
+    /**
+     * The real istioctl's refusal of a misspelt `values` key names the field but no path: the error stands at that key of
+     * the stack, not at the install's `version` (validate) or nowhere (plan).
+     */
+    @Test
+    void istioctlsUnknownFieldStandsAtThatKeyOfTheStack(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: istio.install
+                    name: mesh
+                    spec:
+                      profile: minimal
+                      version: "1.30.3"
+                      values:
+                        pilot: {autoscaleEnabeld: false}
+                """);
+        var types = new io.meshform.engine.spi.TypeRegistry(new io.meshform.providers.MeshformProviderFactory()
+                .create(new io.meshform.engine.spi.ProviderSettings(java.util.Map.of())));
+        var stack = new io.meshform.engine.load.StackLoader(types).load(file, io.meshform.engine.load.VariableInputs.none()).stack();
+        var address = ResourceAddress.parse("istio.install.mesh");
+        var type = new IstioInstallType(new KubeConnection(client, "meshform"),
+                new Istioctl(io.meshform.testkit.Testbed.istioctl().toString(), "the test bed", null, null));
+        var e = assertThrows(DiagnosticsException.class, () -> type.render(io.meshform.engine.spi.StackContext.of(stack), address,
+                stack.find(address).orElseThrow().spec()));
+        var d = e.diagnostics().get(0);
+        assertTrue((d.summary() + d.detail()).contains("unknown field \"autoscaleEnabeld\""), d.summary() + "\n" + d.detail());
+        assertEquals(file + ":11:17", String.valueOf(d.range()), "at the misspelt key");
+    }
+
+    /** plan and apply place the error at the stack's `version`, as validate does (they said no file or line). */
+    @Test
+    void wrongVersionIsReportedAtTheStacksVersion(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("meshform.yaml"), """
+                apiVersion: meshform.io/v1alpha1
+                kind: Stack
+                metadata: {name: demo}
+                resources:
+                  - type: istio.install
+                    name: mesh
+                    spec:
+                      profile: default
+                      version: "1.27"
+                """);
+        var types = new io.meshform.engine.spi.TypeRegistry(new io.meshform.providers.MeshformProviderFactory()
+                .create(new io.meshform.engine.spi.ProviderSettings(java.util.Map.of())));
+        var stack = new io.meshform.engine.load.StackLoader(types).load(file, io.meshform.engine.load.VariableInputs.none()).stack();
+        var address = ResourceAddress.parse("istio.install.mesh");
+        var type = new IstioInstallType(new KubeConnection(client, "meshform"), new Istioctl(fake(dir).toString(), "test", null, null));
+        var e = assertThrows(DiagnosticsException.class, () -> type.plan(new PlanRequest(address,
+                stack.find(address).orElseThrow().spec(), null, null, io.meshform.engine.spi.StackContext.of(stack))));
+        var d = e.diagnostics().get(0);
+        assertTrue(d.summary().contains("istioctl is version 1.28.5, the stack wants 1.27"), d.summary());
+        assertEquals(file + ":9:16", d.range().toString());
+    }
+
     @Test
     void aHangingIstioctlIsStoppedAtTheTimeout(@TempDir Path dir) throws Exception {
         var istioctl = new Istioctl(fake(dir).toString(), "test", null, null);
