@@ -180,13 +180,26 @@ class ApplyCommand implements Callable<Integer> {
      */
     private java.util.Set<String> skippedChecks() {
         java.util.Set<String> skipped = new java.util.TreeSet<>(flags.skippedChecks());
+        java.util.Set<String> saved = java.util.Set.of();
         if (planFile != null) {
             try {
-                skipped.addAll(new PlanJson().savedSkippedChecks(Workspace.read(planFile, "plan file")));
+                saved = new PlanJson().savedSkippedChecks(Workspace.read(planFile, "plan file"));
             } catch (RuntimeException e) {
                 // readPlan says what is wrong with the file
             }
         }
+        // Only what `plan --no-analyze` leaves out: a name an editor added (the mTLS preview's) would switch that check
+        // off for the comparison too, and its warnings, deleted from the file, would pass as never given.
+        for (String check : saved) {
+            if (!check.equals(io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK)) {
+                throw new UserError("refused plan: " + planFile + " says check `" + io.meshform.engine.diag.Quote.shortened(check)
+                        + "` did not run, and no plan leaves that check out (only `plan --no-analyze`, "
+                        + io.meshform.providers.istio.core.Mesh.ANALYZE_CHECK + "): the file was edited after `meshform plan`"
+                        + " wrote it. Nothing was applied. Run " + ApplyHint.quotedPlan(global, planFile, destroy())
+                        + " again and review the new plan.");
+            }
+        }
+        skipped.addAll(saved);
         return skipped;
     }
 
@@ -306,7 +319,7 @@ class ApplyCommand implements Callable<Integer> {
             // either the file was edited, or something else the plan reads changed since (running pods a restart list
             // names, the istioctl binary): a saved plan applies only what it shows, as Terraform's does.
             throw new UserError("refused plan: " + planFile + " does not show what applying it would do now: planning this"
-                    + " stack again, against the same state and managed objects, gives other changes (the file was edited"
+                    + " stack again, against the same state and managed objects, gives other changes or warnings (the file was edited"
                     + " after it was written, or something else the plan reads changed since, such as the running pods a"
                     + " change lists or the istioctl binary):\n  - " + String.join("\n  - ", edited) + "\nNothing was applied."
                     + " Run " + ApplyHint.quotedPlan(global, planFile, plan.destroy()) + " again and review the new plan.");

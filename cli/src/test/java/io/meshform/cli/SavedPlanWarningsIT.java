@@ -128,6 +128,41 @@ class SavedPlanWarningsIT {
         assertNull(cluster.client().genericKubernetesResources("security.istio.io/v1", "AuthorizationPolicy").inNamespace(ns)
                 .withName("deny").get(), "nothing applied");
 
+        // The same warning deleted, and the check that gives it named as left out: apply would leave it out of the plan
+        // made again too, and the deletion would pass unseen; only what `plan --no-analyze` leaves out may be named.
+        json.set("skipped_checks", mapper.createArrayNode().add("authorization-method-case"));
+        Path silenced = dir.resolve("silenced.plan");
+        Files.writeString(silenced, mapper.writeValueAsString(json));
+        LiveRun refusedToo = run(cluster, stack, "apply", silenced.toString());
+        assertEquals(1, refusedToo.code(), refusedToo.out());
+        assertTrue(refusedToo.out().contains("refused plan: " + silenced + " says check `authorization-method-case` did not"
+                + " run, and no plan leaves that check out"), refusedToo.out());
+        assertNull(cluster.client().genericKubernetesResources("security.istio.io/v1", "AuthorizationPolicy").inNamespace(ns)
+                .withName("deny").get(), "nothing applied");
+
+        LiveRun applied = run(cluster, stack, "apply", planFile.toString());
+        assertEquals(0, applied.code(), applied.out());
+        assertTrue(applied.out().contains("Apply complete! Resources: 1 added"), applied.out());
+    }
+
+    /**
+     * The warnings carry the stack's path as the command line spelled it: a plan made with `-f DIR/./meshform.yaml`
+     * and applied with `-f DIR/meshform.yaml` shows the same warnings at the same lines, and is not refused as edited.
+     */
+    @Test
+    void theStacksPathSpelledOtherwiseAtApplyIsNoEdit(ClusterContext cluster) throws IOException {
+        String ns = cluster.newNamespace();
+        Path stack = stack(cluster, ns);
+        Path spelledOtherwise = dir.resolve(".").resolve(stack.getFileName());
+        Path planFile = dir.resolve("p.plan");
+        LiveRun plan = run(cluster, spelledOtherwise, "plan", "--out", planFile.toString());
+        assertEquals(0, plan.code(), plan.out());
+        var saved = new JsonMapper().readTree(Files.readString(planFile));
+        boolean spelled = false;
+        for (var d : saved.path("diagnostics")) {
+            spelled |= spelledOtherwise.toString().equals(d.path("range").path("file").asString());
+        }
+        assertTrue(spelled, "the file names the stack as spelled: " + saved);
         LiveRun applied = run(cluster, stack, "apply", planFile.toString());
         assertEquals(0, applied.code(), applied.out());
         assertTrue(applied.out().contains("Apply complete! Resources: 1 added"), applied.out());

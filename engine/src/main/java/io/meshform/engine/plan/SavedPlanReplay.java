@@ -101,11 +101,11 @@ public final class SavedPlanReplay {
      */
     public static List<String> hiddenWarnings(JsonNode savedFile, JsonNode replayed) {
         java.util.Set<JsonNode> shown = new java.util.HashSet<>();
-        savedFile.path("diagnostics").forEach(shown::add);
+        savedFile.path("diagnostics").forEach(d -> shown.add(withoutFile(d)));
         List<String> hidden = new ArrayList<>();
         for (JsonNode d : replayed.path("diagnostics")) {
             String severity = d.path("severity").asString("");
-            if ((severity.equals("warning") || severity.equals("error")) && !shown.contains(d)) {
+            if ((severity.equals("warning") || severity.equals("error")) && !shown.contains(withoutFile(d))) {
                 JsonNode r = d.path("range");
                 String at = r.isObject() ? r.path("file").asString() + ":" + r.path("line").asInt() + ":"
                         + r.path("column").asInt() + ": " : "";
@@ -113,6 +113,19 @@ public final class SavedPlanReplay {
             }
         }
         return hidden;
+    }
+
+    /**
+     * {@code d} without its range's file: the stack's path as the command line spelled it (`-f ./x.yaml` at plan, `-f
+     * x.yaml` at apply), which is not what a reviewer saw; the line, column and words are.
+     */
+    private static JsonNode withoutFile(JsonNode d) {
+        if (!d.path("range").isObject() || !d.path("range").has("file")) {
+            return d;
+        }
+        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) d.deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) copy.get("range")).remove("file");
+        return copy;
     }
 
     /**
