@@ -160,11 +160,13 @@ final class StateChunks {
 
     /**
      * Whether {@code name} has the form of this state's chunk Secrets, {@code <secretName>-<serial>-<write>-<i>}
-     * ({@link #write}), or {@code <secretName>-<serial>-<i>} as builds before the write id named them.
+     * ({@link #write}). Not the form of builds before the write id ({@code <secretName>-<serial>-<i>}), which is also
+     * the main Secret's name of a state called {@code <name>-2024-12}; such old chunks go with the sweep by label
+     * ({@link #deleteExcept}), which reads each one's labels.
      */
     boolean ownChunk(String name) {
         return name.startsWith(secretName + "-")
-                && name.substring(secretName.length() + 1).matches("\\d{1,18}(-[0-9a-f]{8})?-\\d{1,9}");
+                && name.substring(secretName.length() + 1).matches("\\d{1,18}-[0-9a-f]{8}-\\d{1,9}");
     }
 
     /**

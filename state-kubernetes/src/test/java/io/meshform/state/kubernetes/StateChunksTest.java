@@ -13,7 +13,6 @@ class StateChunksTest {
     @Test
     void ownChunksAreThoseOfTheChunkForm() {
         assertTrue(prod.ownChunk("meshform-state-prod-12-0a1b2c3d-1"));
-        assertTrue(prod.ownChunk("meshform-state-prod-3-17"), "the form of builds before the write id");
     }
 
     /** An edited index may name any Secret; the sweep of recorded chunks deletes only this state's. */
@@ -21,6 +20,7 @@ class StateChunksTest {
     void anotherStateWhoseNameStartsLikeThisOnesIsNotOwned() {
         assertFalse(prod.ownChunk("meshform-state-prod-eu"), "state prod-eu's main Secret");
         assertFalse(prod.ownChunk("meshform-state-prod-eu-12-0a1b2c3d-1"), "state prod-eu's chunk");
+        assertFalse(prod.ownChunk("meshform-state-prod-2024-12"), "state prod-2024-12's main Secret");
         assertFalse(prod.ownChunk("meshform-state-prod"));
         assertFalse(prod.ownChunk("meshform-state-prod-12-0A1B2C3D-1"));
         assertFalse(prod.ownChunk("meshform-state-prod-12-0a1b2c3d-1-x"));
