@@ -110,9 +110,17 @@ final class ClusterTransport {
                     + "; give the cluster an http:// proxy-url, or run meshform where the API server is reachable without"
                     + " that proxy and remove proxy-url");
         }
-        if (uri.getHost() == null || uri.getPort() < 0) {
-            throw new IllegalArgumentException(where + ": proxy-url " + SafeUrls.server(proxy) + " names no host and port"
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(where + ": proxy-url " + SafeUrls.server(proxy) + " names no host"
                     + " (http://HOST:PORT)");
+        }
+        if (uri.getPort() < 0) {
+            // Go dials an http proxy without a port at 80 (net/http canonicalAddr); the client needs it written out.
+            try {
+                uri = new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), 80, uri.getPath(), null, null);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(where + ": proxy-url is not a URL (" + SafeUrls.server(proxy) + ")");
+            }
         }
         return uri;
     }
@@ -146,7 +154,7 @@ final class ClusterTransport {
                     "cannot reach the proxy " + SafeUrls.server(proxy) + " that requests to the Kubernetes API server go"
                             + " through (" + describedAs + "): " + SafeUrls.scrub(e.getMessage()),
                     "is the proxy running, and is it the right one (the cluster's proxy-url in the kubeconfig, else"
-                            + " HTTPS_PROXY)? Nothing was sent to the API server", null));
+                            + " HTTPS_PROXY, or HTTP_PROXY for an http:// server)? Nothing was sent to the API server", null));
         }
         return true;
     }

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -85,20 +84,34 @@ record EnvironmentProxy(String https, String http, String noProxy) {
 
     /** {@code parseProxy}: a value without a scheme is an http:// one; meshform's client speaks only plain HTTP to a proxy. */
     private static URI parse(String name, String value) {
-        URI uri;
-        try {
-            uri = new URI(value.strip());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                uri = new URI("http://" + value.strip());
-            }
-        } catch (URISyntaxException e) {
+        URI uri = uri(value.strip());
+        if (uri == null || uri.getScheme() == null || uri.getHost() == null) {
+            uri = uri("http://" + value.strip());
+        }
+        if (uri == null) {
             throw refused(name + " is not a proxy URL (" + SafeUrls.server(value) + ")");
         }
         if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
             throw refused(name + " " + SafeUrls.server(value) + " is not an http://HOST:PORT proxy: kubectl also speaks TLS"
                     + " (https://) and SOCKS5 to a proxy, meshform's HTTP client only plain HTTP");
         }
+        if (uri.getPort() < 0) {
+            // Go dials an http proxy without a port at 80 (canonicalAddr); the client needs the port written out.
+            try {
+                uri = new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), 80, uri.getPath(), null, null);
+            } catch (URISyntaxException e) {
+                throw refused(name + " is not a proxy URL (" + SafeUrls.server(value) + ")");
+            }
+        }
         return uri;
+    }
+
+    private static URI uri(String s) {
+        try {
+            return new URI(s);
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     private static io.meshform.engine.diag.DiagnosticsException refused(String what) {
@@ -114,7 +127,7 @@ record EnvironmentProxy(String https, String http, String noProxy) {
         if (h.equals("localhost")) {
             return false;
         }
-        InetAddress ip = literal(h);
+        InetAddress ip = IpLiterals.parse(h);
         if (ip != null && ip.isLoopbackAddress()) {
             return false;
         }
@@ -148,7 +161,7 @@ record EnvironmentProxy(String https, String http, String noProxy) {
             if (entryHost.startsWith("[") && entryHost.endsWith("]")) {
                 entryHost = entryHost.substring(1, entryHost.length() - 1);
             }
-            InetAddress entryIp = literal(entryHost);
+            InetAddress entryIp = IpLiterals.parse(entryHost);
             boolean portOk = entryPort.isEmpty() || entryPort.equals(port);
             if (entryIp != null) {
                 if (ip != null && entryIp.equals(ip) && portOk) {
@@ -171,23 +184,9 @@ record EnvironmentProxy(String https, String http, String noProxy) {
         return true;
     }
 
-    /** An IP literal's address (no name lookup), or null for a name. */
-    private static InetAddress literal(String host) {
-        boolean v4 = host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = host.contains(":") && host.matches("[0-9a-f:.]+");
-        if (!v4 && !v6) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(host);  // a literal: parsed, never looked up
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     private static boolean inBlock(InetAddress ip, String cidr) {
         int slash = cidr.indexOf('/');
-        InetAddress net = literal(cidr.substring(0, slash));
+        InetAddress net = IpLiterals.parse(cidr.substring(0, slash));
         int bits;
         try {
             bits = Integer.parseInt(cidr.substring(slash + 1));

@@ -126,7 +126,10 @@ final class KubeconfigReader {
     /** {@link #autoConfigure(String)} with the kubeconfig files given: the caller's default file (its $HOME's). */
     Config autoConfigure(String context, List<File> files) {
         if (files.isEmpty()) {
-            return Config.autoConfigure(context);
+            // In a pod (no kubeconfig file): the service account's server, through the environment's proxy as Go's.
+            Config config = Config.autoConfigure(context);
+            proxyFromEnvironment(config);
+            return config;
         }
         Config config = Config.empty();
         NamedCluster cluster = merge(config, context,

@@ -2,7 +2,6 @@ package io.meshform.providers.kubernetes;
 
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -96,7 +95,7 @@ final class ServerNameTrust extends X509ExtendedTrustManager {
      */
     static boolean names(X509Certificate cert, String host) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        InetAddress ip = ipLiteral(h);
+        InetAddress ip = IpLiterals.parse(h);
         Collection<List<?>> sans;
         try {
             sans = cert.getSubjectAlternativeNames();
@@ -110,7 +109,7 @@ final class ServerNameTrust extends X509ExtendedTrustManager {
         for (List<?> san : sans) {
             int type = (Integer) san.get(0);
             String value = String.valueOf(san.get(1));
-            if (ip != null && type == 7 && ip.equals(ipLiteral(value))) {
+            if (ip != null && type == 7 && ip.equals(IpLiterals.parse(value))) {
                 return true;
             }
             if (ip == null && type == 2 && matches(trimDot(value.toLowerCase(Locale.ROOT)), wanted)) {
@@ -143,20 +142,6 @@ final class ServerNameTrust extends X509ExtendedTrustManager {
 
     private static String trimDot(String s) {
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** The address {@code s} writes, or null when it is not an IP literal (never a DNS lookup). */
-    private static InetAddress ipLiteral(String s) {
-        boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = s.contains(":") && s.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(s);  // a literal: parsed, not looked up
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 
     private static List<String> alternativeNames(X509Certificate cert) {

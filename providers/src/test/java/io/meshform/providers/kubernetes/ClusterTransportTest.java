@@ -71,6 +71,12 @@ class ClusterTransportTest {
     }
 
     @Test
+    void aProxyUrlWithoutAPortIsDialledAtEighty(@TempDir Path dir) throws Exception {
+        Config c = new KubeconfigReader().fromFile(null, kubeconfig(dir, "proxy-url: 'http://proxy.example'").toFile());
+        assertEquals("http://proxy.example:80", c.getHttpsProxy());
+    }
+
+    @Test
     void aClustersProxyUrlWinsOverTheEnvironmentsAndItsNoProxy(@TempDir Path dir) throws Exception {
         Path f = kubeconfig(dir, "proxy-url: 'http://proxy.example:3128'");
         java.util.Map<String, String> before = new java.util.HashMap<>();

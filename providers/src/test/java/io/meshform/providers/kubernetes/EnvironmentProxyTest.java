@@ -36,6 +36,21 @@ class EnvironmentProxyTest {
     }
 
     @Test
+    void aProxyWithoutAPortIsDialledAtEightyAsGoDialsIt() {
+        assertEquals("http://proxy.corp:80", env(Map.of("HTTPS_PROXY", "http://proxy.corp")).forServer("https://a.example").toString());
+        assertEquals("http://proxy.corp:80", env(Map.of("HTTPS_PROXY", "proxy.corp")).forServer("https://a.example").toString());
+    }
+
+    @Test
+    void anAddressThatIsNoLiteralIsANameAndNeverLookedUp() {
+        EnvironmentProxy p = env(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", "300.1.1.1"));
+        assertFalse(p.useProxy("300.1.1.1", "443"), "matched as the name it is (a domain entry)");
+        assertTrue(p.useProxy("10.0.0.1", "443"));
+        assertNull(IpLiterals.parse("300.1.1.1"));
+        assertEquals("10.0.0.1", IpLiterals.parse("10.0.0.1").getHostAddress());
+    }
+
+    @Test
     void loopbackAndLocalhostNeverGoThroughAProxy() {
         assertNull(PROXY.forServer("https://127.0.0.1:16443"));
         assertNull(PROXY.forServer("https://127.0.0.2:16443"));
