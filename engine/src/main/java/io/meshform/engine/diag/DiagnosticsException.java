@@ -26,6 +26,20 @@ public final class DiagnosticsException extends RuntimeException {
         return diagnostics;
     }
 
+    /**
+     * These diagnostics, those without a known position placed at {@code at} (a refusal a resource type raised for a
+     * resource, placed at its declaration or at the field it names); this one when every one has a position.
+     */
+    public DiagnosticsException placedAt(SourceRange at) {
+        if (diagnostics.stream().allMatch(d -> d.range() != null && d.range().known())) {
+            return this;
+        }
+        Diagnostics placed = new Diagnostics();
+        diagnostics.forEach(d -> placed.add(d.range() != null && d.range().known() ? d
+                : new Diagnostic(d.severity(), d.summary(), d.detail(), at)));
+        return new DiagnosticsException(placed);
+    }
+
     private static String render(List<Diagnostic> ds) {
         long errors = ds.stream().filter(Diagnostic::isError).count();
         return ds.stream().map(Diagnostic::format).collect(Collectors.joining("\n\n"))

@@ -311,10 +311,7 @@ public final class Planner {
         } catch (DiagnosticsException e) {
             // A refusal the type could not place (the API server's dry-run refusing the object, a wrong istioctl)
             // stands at the resource's declaration: it said no file or line, while the stack's own errors do.
-            Diagnostics placed = new Diagnostics();
-            e.diagnostics().forEach(d -> placed.add(d.range() != null && d.range().known() ? d
-                    : new Diagnostic(d.severity(), d.summary(), d.detail(), decl.source().range())));
-            throw new DiagnosticsException(placed);
+            throw e.placedAt(decl.source().range());
         }
         Action action = planned.action();
         String reason = planned.reason();

@@ -3,8 +3,6 @@ package io.meshform.providers.kubernetes;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.model.ResourceAddress;
@@ -29,13 +27,7 @@ final class ServerFieldRange {
                                        ResourceAddress address) {
         Optional<SourceRange> at = field(cause).flatMap(pointer -> context.stack().find(address)
                 .map(d -> d.source().valueRange("/spec/manifest" + pointer)));
-        if (at.isEmpty() || e.diagnostics().stream().allMatch(d -> d.range() != null && d.range().known())) {
-            return e;
-        }
-        Diagnostics placed = new Diagnostics();
-        e.diagnostics().forEach(d -> placed.add(d.range() != null && d.range().known() ? d
-                : new Diagnostic(d.severity(), d.summary(), d.detail(), at.get())));
-        return new DiagnosticsException(placed);
+        return at.isEmpty() ? e : e.placedAt(at.get());
     }
 
     /** The first field the server's Status names, as a JSON pointer ({@code /spec/ports/0/port}). */

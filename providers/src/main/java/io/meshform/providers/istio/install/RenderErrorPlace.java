@@ -1,7 +1,5 @@
 package io.meshform.providers.istio.install;
 
-import io.meshform.engine.diag.Diagnostic;
-import io.meshform.engine.diag.Diagnostics;
 import io.meshform.engine.diag.DiagnosticsException;
 import io.meshform.engine.diag.SourceRange;
 import io.meshform.engine.model.ResourceAddress;
@@ -29,13 +27,7 @@ final class RenderErrorPlace {
         Optional<SourceRange> at = context.stack().find(address).flatMap(d -> e.diagnostics().stream()
                 .map(x -> pointer(spec, x.summary() + "\n" + x.detail())).flatMap(Optional::stream).findFirst()
                 .map(p -> d.source().range("/spec" + p)));
-        if (at.isEmpty()) {
-            return e;
-        }
-        Diagnostics placed = new Diagnostics();
-        e.diagnostics().forEach(d -> placed.add(d.range() != null && d.range().known() ? d
-                : new Diagnostic(d.severity(), d.summary(), d.detail(), at.get())));
-        return new DiagnosticsException(placed);
+        return at.isEmpty() ? e : e.placedAt(at.get());
     }
 
     /** The pointer (relative to the spec) of the first key the message calls unknown, depth first. */
