@@ -75,11 +75,7 @@ public final class TokenNotRequired extends MeshCheck {
         if (own != null) {
             revisions.add(own);
         } else if (policies.stream().anyMatch(p -> p.revision() != null)) {
-            revisions.addAll(mesh.servedRevisions());
-            if (revisions.isEmpty()) { // not known (validate): each revision a policy names, and one naming none
-                policies.stream().map(AuthzPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
-                revisions.add("");
-            }
+            revisions.addAll(ConfigRevision.judged(mesh.servedRevisions(), policies.stream().map(AuthzPolicy::revision)));
         }
         if (revisions.isEmpty()) {
             return judge(o, policies, root, validate, mesh);

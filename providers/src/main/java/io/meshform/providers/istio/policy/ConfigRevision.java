@@ -53,4 +53,18 @@ public final class ConfigRevision {
     public static boolean readBy(String revision, String proxyRevision) {
         return revision == null || proxyRevision == null || proxyRevision.equals(revision);
     }
+
+    /**
+     * The revisions to judge labelled objects under: those served ({@code served}, as the run knows them); when none is
+     * known (validate), each revision an object is labelled with ({@code labels}, nulls for unlabelled ones), and
+     * {@code ""} for an istiod that reads only the unlabelled ones.
+     */
+    public static java.util.Set<String> judged(Set<String> served, java.util.stream.Stream<String> labels) {
+        java.util.Set<String> revisions = new java.util.TreeSet<>(served);
+        if (revisions.isEmpty()) {
+            labels.filter(java.util.Objects::nonNull).forEach(revisions::add);
+            revisions.add("");
+        }
+        return revisions;
+    }
 }

@@ -112,13 +112,8 @@ public final class PeerAuthentications {
         if (!labelled) {
             return Map.of("", this);
         }
-        java.util.Set<String> revisions = new java.util.TreeSet<>(served);
-        if (revisions.isEmpty()) {
-            all.stream().map(PeerPolicy::revision).filter(java.util.Objects::nonNull).forEach(revisions::add);
-            revisions.add("");
-        }
         Map<String, PeerAuthentications> out = new LinkedHashMap<>();
-        revisions.forEach(r -> out.put(r, servedBy(r)));
+        ConfigRevision.judged(served, all.stream().map(PeerPolicy::revision)).forEach(r -> out.put(r, servedBy(r)));
         return out;
     }
 
