@@ -217,7 +217,9 @@ public final class Reachability {
     /**
      * The part of the server and client keys that names the revision serving a sidecar pod: the pods of one workload
      * served by two revisions (a canary's rolling restart) are configured by two istiods, each from the config objects
-     * it reads ({@link ConfigRevision#readBy}), so they are judged apart.
+     * it reads ({@link ConfigRevision#readBy}), so as servers they are judged apart. As a client such a workload is one
+     * row, judged with the revision of the last of its pods listed (its other revision's DestinationRules are not
+     * judged for it): the middle of a rolling restart, not a state a plan leaves.
      */
     private static String revisionKey(ReachPod p) {
         return p.sidecar() && p.revision() != null ? REVISION_KEY + p.revision() : "";
