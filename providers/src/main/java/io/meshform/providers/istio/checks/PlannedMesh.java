@@ -385,58 +385,18 @@ public final class PlannedMesh {
         return peers;
     }
 
-    /**
-     * The labels of every namespace after the run, as apply leaves them: live labels, less the keys a stack resource
-     * applied before and now drops (or, destroyed, drops all of) and owns alone, plus what the stack's
-     * {@code kubernetes.namespace} and {@code kubernetes.labels} (kind Namespace) set (drift: live only). Each resource
-     * applies under a field manager of its own, and server-side apply removes a field its manager stops applying only
-     * when no other manager owns it (apply.go in k8s.io/apiserver's fieldmanager), so a label someone else also set
-     * stays; {@code LiveLabels.after} plans the same.
-     */
+    /** {@link PlannedNamespaceLabels#after}: the labels of every namespace after the run, as apply leaves them. */
     public Map<String, Map<String, String>> namespaceLabels() {
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        cluster().namespaces().forEach((ns, labels) -> out.put(ns, new TreeMap<>(labels)));
-        if (ctx.purpose() != Purpose.DRIFT) {
-            namespaceDeclarations().forEach((ns, decls) -> decls.forEach(d -> {
-                Map<String, String> live = out.get(ns);
-                if (live != null) {
-                    Set<String> declared = Json.stringMap(CheckSupport.after(ctx, d).get("labels")).keySet();
-                    cluster().labelsOwnedOnlyBy(ns, d.address().toString()).stream().filter(k -> !declared.contains(k))
-                            .forEach(live::remove);
-                }
-            }));
-            ctx.removed().forEach((address, recorded) -> {
-                String ns = Json.text(recorded, "name");
-                if (address.type().equals(CheckSupport.LABELS_TYPE) && ns != null && out.containsKey(ns)
-                        && "Namespace".equals(Json.text(recorded, "kind", "Namespace"))) {
-                    cluster().labelsOwnedOnlyBy(ns, address.toString()).forEach(out.get(ns)::remove);
-                }
-            });
-            declaredNamespaceLabels().forEach((ns, labels) -> out.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(labels));
-        }
-        return out;
+        return new PlannedNamespaceLabels(ctx, this::cluster).after();
     }
 
-    /** What the stack sets on each namespace: labels by namespace, with the first resource that sets them. */
+    /** {@link PlannedNamespaceLabels#declared}: what the stack sets on each namespace. */
     public Map<String, Map<String, String>> declaredNamespaceLabels() {
-        Map<String, Map<String, String>> out = new TreeMap<>();
-        namespaceDeclarations().forEach((ns, decls) -> decls.forEach(d ->
-                out.computeIfAbsent(ns, k -> new TreeMap<>()).putAll(Json.stringMap(CheckSupport.after(ctx, d).get("labels")))));
-        return out;
+        return new PlannedNamespaceLabels(ctx, this::cluster).declared();
     }
 
-    /** The resources that set labels on each namespace: kubernetes.namespace, and kubernetes.labels of kind Namespace. */
+    /** {@link PlannedNamespaceLabels#declarations}: the resources that set labels on each namespace. */
     public Map<String, List<ResourceDecl>> namespaceDeclarations() {
-        Map<String, List<ResourceDecl>> out = new TreeMap<>();
-        for (String type : List.of(CheckSupport.NAMESPACE_TYPE, CheckSupport.LABELS_TYPE)) {
-            for (ResourceDecl d : ctx.declared(type)) {
-                var s = CheckSupport.after(ctx, d);
-                String ns = Json.text(s, "name");
-                if (ns != null && (type.equals(CheckSupport.NAMESPACE_TYPE) || "Namespace".equals(Json.text(s, "kind", "Namespace")))) {
-                    out.computeIfAbsent(ns, k -> new ArrayList<>()).add(d);
-                }
-            }
-        }
-        return out;
+        return new PlannedNamespaceLabels(ctx, this::cluster).declarations();
     }
 }
