@@ -341,7 +341,7 @@ public final class KubeConnection implements AutoCloseable {
     public static List<String> contextNames(ProviderSettings settings) {
         Map<String, String> withoutContext = new java.util.HashMap<>(settings.values());
         withoutContext.remove("context");
-        Config config = config(new ProviderSettings(withoutContext));
+        Config config = KubeconfigSource.readNames(new ProviderSettings(withoutContext));
         return config.getContexts() == null ? List.of()
                 : config.getContexts().stream().map(NamedContext::getName).sorted().toList();
     }

@@ -44,8 +44,25 @@ final class KubeconfigReader {
     }
 
     KubeconfigReader(ExecCredentialRuns execRuns, EnvironmentProxy environment) {
+        this(execRuns, environment, false);
+    }
+
+    /** Whether only the contexts' names are wanted: no cluster checked, no exec plugin run ({@link #forNames}). */
+    private final boolean namesOnly;
+
+    private KubeconfigReader(ExecCredentialRuns execRuns, EnvironmentProxy environment, boolean namesOnly) {
         this.execRuns = execRuns;
         this.environment = environment;
+        this.namesOnly = namesOnly;
+    }
+
+    /**
+     * A reader for the list of contexts ({@code --all-contexts}): the files merged as for a run, but nothing done for
+     * the current context, whose user's exec plugin a listing has no use for and whose cluster's refusal
+     * ({@link ClusterTransport#check}) belongs to a run against it, not to every other context's.
+     */
+    static KubeconfigReader forNames() {
+        return new KubeconfigReader(new ExecCredentialRuns(), null, true);
     }
 
     /**
@@ -175,6 +192,9 @@ final class KubeconfigReader {
                 ? null : config.getCurrentContext().getContext().getUser();
         NamedAuthInfo named = user == null ? null : firstUsers.get(user);
         ExecConfig exec = named == null ? null : execs.get(user);
+        if (namesOnly) {
+            return null;
+        }
         NamedCluster cluster = ClusterTransport.current(config, parsed);
         ClusterTransport.check(cluster);  // before the user's exec plugin runs for a cluster that is refused
         if (exec == null || config.getAuthProvider() != null || config.getOauthTokenProvider() != null) {

@@ -40,6 +40,15 @@ final class KubeconfigSource {
 
     /** As {@link #read(ProviderSettings)}, each exec plugin run at most once in {@code execRuns}. */
     static Config read(ProviderSettings settings, ExecCredentialRuns execRuns) {
+        return read(settings, proxy -> new KubeconfigReader(execRuns, proxy));
+    }
+
+    /** The kubeconfig the settings name, read for its contexts' names alone ({@link KubeconfigReader#forNames}). */
+    static Config readNames(ProviderSettings settings) {
+        return read(settings, proxy -> KubeconfigReader.forNames());
+    }
+
+    private static Config read(ProviderSettings settings, java.util.function.Function<EnvironmentProxy, KubeconfigReader> readers) {
         String context = settings.get("context").orElse(null);
         String kubeconfig = settings.get("kubeconfig").orElse(null);
         boolean fromEnvironment = kubeconfig != null && KubeConnection.kubeconfigFromEnvironment(settings);
@@ -48,7 +57,7 @@ final class KubeconfigSource {
         Config config;
         try {
             if (fromEnvironment) {
-                config = new KubeconfigReader(execRuns, proxy).fromFiles(context, environmentFiles(kubeconfig));
+                config = readers.apply(proxy).fromFiles(context, environmentFiles(kubeconfig));
             } else if (kubeconfig != null) {
                 Path file = Path.of(kubeconfig);
                 if (!Files.exists(file)) {
@@ -58,7 +67,7 @@ final class KubeconfigSource {
                 // The client reads it: a FIFO or /dev/zero is refused before it can stall or exhaust the run.
                 io.meshform.engine.load.InputFiles.requireRegular(file, kubeconfig, "kubeconfig",
                         io.meshform.engine.load.InputFiles.STACK_FILE_LIMIT);
-                config = new KubeconfigReader(execRuns, proxy).fromFile(context, file.toFile());
+                config = readers.apply(proxy).fromFile(context, file.toFile());
             } else {
                 Path home = Path.of(settings.get(KubeConnection.HOME_SETTING).orElse(System.getProperty("user.home")), ".kube", "config");
                 // A caller that gives $HOME (the CLI, from the environment it was given) has already turned a
@@ -67,8 +76,8 @@ final class KubeconfigSource {
                 String environment = settings.get(KubeConnection.HOME_SETTING).isPresent() ? null : System.getenv("KUBECONFIG");
                 noKubeconfigAnywhere(home, environment);
                 boolean homeFile = System.getProperty("kubeconfig") == null && blank(environment) && Files.isRegularFile(home);
-                config = homeFile ? new KubeconfigReader(execRuns, proxy).autoConfigure(context, List.of(home.toFile()))
-                        : new KubeconfigReader(execRuns, proxy).autoConfigure(context);
+                config = homeFile ? readers.apply(proxy).autoConfigure(context, List.of(home.toFile()))
+                        : readers.apply(proxy).autoConfigure(context);
             }
         } catch (DiagnosticsException e) {
             throw e;

@@ -70,6 +70,39 @@ class ClusterTransportTest {
         assertNull(Config.fromKubeconfig(f.toFile()).getHttpsProxy(), "fabric8 alone sent the https server's requests past it");
     }
 
+    /**
+     * --all-contexts lists the contexts first: a refused current cluster (and its user's exec plugin) belong to a run
+     * against that context, not to the listing, which failed for every context before.
+     */
+    @Test
+    void listingTheContextsChecksNoClusterAndRunsNoPlugin(@TempDir Path dir) throws Exception {
+        Path marker = dir.resolve("plugin-ran");
+        Path plugin = Files.writeString(dir.resolve("plugin.sh"), "#!/bin/sh\ntouch " + marker + "\nexit 1\n");
+        plugin.toFile().setExecutable(true);
+        Path f = Files.writeString(dir.resolve("config"), """
+                apiVersion: v1
+                kind: Config
+                current-context: refused
+                clusters:
+                - name: bad
+                  cluster: {server: 'https://127.0.0.1:6443', insecure-skip-tls-verify: true, certificate-authority-data: %s}
+                - name: good
+                  cluster: {server: 'https://127.0.0.1:6444', certificate-authority-data: %s}
+                contexts:
+                - name: refused
+                  context: {cluster: bad, user: plugin}
+                - name: fine
+                  context: {cluster: good, user: plugin}
+                users:
+                - name: plugin
+                  user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: %s}}
+                """.formatted(CA, CA, plugin));
+        var settings = new io.meshform.engine.spi.ProviderSettings(java.util.Map.of("kubeconfig", f.toString(),
+                KubeConnection.HOME_SETTING, dir.toString()));
+        assertEquals(List.of("fine", "refused"), KubeConnection.contextNames(settings));
+        assertFalse(Files.exists(marker), "no exec plugin runs to list the contexts");
+    }
+
     @Test
     void aProxyUrlWithoutAPortIsDialledAtEighty(@TempDir Path dir) throws Exception {
         Config c = new KubeconfigReader().fromFile(null, kubeconfig(dir, "proxy-url: 'http://proxy.example'").toFile());
