@@ -183,7 +183,9 @@ class ApplyCommand implements Callable<Integer> {
         java.util.Set<String> saved = java.util.Set.of();
         if (planFile != null) {
             try {
-                saved = new PlanJson().savedSkippedChecks(Workspace.read(planFile, "plan file"));
+                // Read once: the checks left out and the plan applied come from the same bytes.
+                savedText = Workspace.read(planFile, "plan file");
+                saved = new PlanJson().savedSkippedChecks(savedText);
             } catch (RuntimeException e) {
                 // readPlan says what is wrong with the file
             }
@@ -206,7 +208,9 @@ class ApplyCommand implements Callable<Integer> {
     private Plan readPlan() {
         Plan plan;
         try {
-            savedText = Workspace.read(planFile, "plan file");
+            if (savedText == null) {
+                savedText = Workspace.read(planFile, "plan file");
+            }
             plan = new PlanJson().read(savedText);
         } catch (IllegalArgumentException e) {
             throw new UserError(planFile + ": " + e.getMessage());

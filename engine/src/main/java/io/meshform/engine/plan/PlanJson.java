@@ -68,8 +68,8 @@ public final class PlanJson {
 
     /** The note a saved plan made without {@code check} shows in place of the check's findings. */
     public static Diagnostic skippedNote(String check) {
-        return Diagnostic.info("check `" + check + "` did not run when this plan was made (plan --no-analyze leaves out"
-                + " istioctl analyze): what it finds is not among this plan's warnings", null, null);
+        return Diagnostic.info("check `" + check + "` did not run when this plan was made (the plan was made without"
+                + " it): what it finds is not among this plan's warnings", null, null);
     }
 
     /** The state location a saved plan made where no state existed was made for, or null (older files, other plans). */

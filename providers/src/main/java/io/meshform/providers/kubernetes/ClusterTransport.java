@@ -114,15 +114,20 @@ final class ClusterTransport {
             throw new IllegalArgumentException(where + ": proxy-url " + SafeUrls.server(proxy) + " names no host"
                     + " (http://HOST:PORT)");
         }
-        if (uri.getPort() < 0) {
-            // Go dials an http proxy without a port at 80 (net/http canonicalAddr); the client needs it written out.
-            try {
-                uri = new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), 80, uri.getPath(), null, null);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException(where + ": proxy-url is not a URL (" + SafeUrls.server(proxy) + ")");
-            }
+        try {
+            return dialled(uri);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(where + ": proxy-url is not a URL (" + SafeUrls.server(proxy) + ")");
         }
-        return uri;
+    }
+
+    /**
+     * An http proxy's URL as Go dials it: without a port, at 80 (net/http {@code canonicalAddr}); fabric8's client needs
+     * the port written out. For a cluster's {@code proxy-url} and the environment's proxy ({@link EnvironmentProxy}).
+     */
+    static URI dialled(URI proxy) throws URISyntaxException {
+        return proxy.getPort() >= 0 ? proxy
+                : new URI(proxy.getScheme(), proxy.getUserInfo(), proxy.getHost(), 80, proxy.getPath(), null, null);
     }
 
     /**

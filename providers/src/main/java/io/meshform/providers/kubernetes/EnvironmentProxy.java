@@ -95,15 +95,11 @@ record EnvironmentProxy(String https, String http, String noProxy) {
             throw refused(name + " " + SafeUrls.server(value) + " is not an http://HOST:PORT proxy: kubectl also speaks TLS"
                     + " (https://) and SOCKS5 to a proxy, meshform's HTTP client only plain HTTP");
         }
-        if (uri.getPort() < 0) {
-            // Go dials an http proxy without a port at 80 (canonicalAddr); the client needs the port written out.
-            try {
-                uri = new URI(uri.getScheme(), uri.getUserInfo(), uri.getHost(), 80, uri.getPath(), null, null);
-            } catch (URISyntaxException e) {
-                throw refused(name + " is not a proxy URL (" + SafeUrls.server(value) + ")");
-            }
+        try {
+            return ClusterTransport.dialled(uri);
+        } catch (URISyntaxException e) {
+            throw refused(name + " is not a proxy URL (" + SafeUrls.server(value) + ")");
         }
-        return uri;
     }
 
     private static URI uri(String s) {
